@@ -1,0 +1,31 @@
+# The two commands of the README: `make demo` and `make test`. Both set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: demo test setup lint clean
+
+setup: $(STAMP)
+
+# torch first, pinned to the CPU build that lies on this machine: otherwise sentence-transformers
+# pulls the registry's newest torch with several GB of CUDA packages.
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test,bench,dev]'
+	touch $@
+
+demo: $(STAMP)
+	$(BIN)/dedupe info data/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check dedupe tests benchmarks
+	$(BIN)/mypy dedupe
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .hypothesis

@@ -1,0 +1,435 @@
+"""Stage 1: load a corpus of news documents with their provenance.
+
+Inputs are plain-text files (``.txt``/``.md``), JSON Lines or JSON arrays (``.jsonl``/``.json``), CSV
+with a header row, directories of those (searched recursively), and ``-`` for standard input. A
+manifest (``manifest.jsonl``/``manifest.csv`` in a folder, or ``LoadOptions.manifest``) gives outlet,
+date, title and url to the text files it names.
+
+Bad input never stops a load: every unreadable file or record becomes a :class:`Skipped` entry with
+its path, line and reason, unless ``strict`` is set, in which case the first one raises
+:class:`~dedupe.errors.InputError`.
+
+Example:
+    >>> corpus = load_corpus(["data/"])          # doctest: +SKIP
+    >>> corpus.documents[0].outlet               # doctest: +SKIP
+    'The Sun'
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlparse
+
+from dedupe.errors import ConfigError, InputError
+
+TEXT_SUFFIXES = (".txt", ".md")
+JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
+CSV_SUFFIXES = (".csv",)
+MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
+
+#: Field names, in order of preference, as common scrapers (news-please, trafilatura, newspaper) write them.
+TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
+OUTLET_FIELDS = ("source", "outlet", "source_domain", "sitename", "publisher")
+DATE_FIELDS = ("date", "date_publish", "published", "pubdate")
+FILE_FIELDS = ("file", "filename", "path", "name")
+
+# A document whose first bytes hold this many NULs (outside UTF-16/32) is treated as binary.
+_BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a document came from: a path (``-`` for stdin) and the 1-based line of its record."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@dataclass(frozen=True)
+class Document:
+    """One news document, its text exactly as read, and its provenance.
+
+    Attributes:
+        id: Unique id: the record's ``id``, a manifest's id, or the file name without extension.
+        outlet: Publisher; falls back to the url host, then the file name.
+        title: Headline, empty when unknown.
+        url: Source url, empty when unknown.
+        date: Publication date when it parses, else the date text as given, else ``None``.
+        text: The text as decoded, line ends untouched, so offsets index into it.
+        origin: File and line of the record.
+    """
+
+    id: str
+    outlet: str
+    title: str
+    url: str
+    date: dt.date | str | None
+    text: str
+    origin: Origin
+
+    @property
+    def date_text(self) -> str:
+        """The date as ISO text (or as given when it did not parse); empty when unknown."""
+        if self.date is None:
+            return ""
+        return self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not loaded, with the reason, for the warning and the load summary."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The loaded documents, in input order, and everything that was skipped."""
+
+    documents: tuple[Document, ...]
+    skipped: tuple[Skipped, ...] = ()
+
+    def by_id(self) -> dict[str, Document]:
+        """Map document id to document."""
+        return {doc.id: doc for doc in self.documents}
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read inputs.
+
+    Attributes:
+        text_field: JSON/CSV field holding the text, tried before the usual names.
+        source_field: JSON/CSV field holding the outlet, tried before the usual names.
+        manifest: Explicit manifest (JSONL/CSV) giving metadata to text files by name.
+        strict: Raise on the first skipped input instead of warning.
+    """
+
+    text_field: str | None = None
+    source_field: str | None = None
+    manifest: str | None = None
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("text_field", "source_field"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise ConfigError(f"{name.replace('_', '-')} must not be empty")
+
+
+@dataclass
+class _Loader:
+    """Accumulates documents and skips while walking the inputs (mutable, private)."""
+
+    options: LoadOptions
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    seen: dict[str, Origin] = field(default_factory=dict)
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def skip(self, path: str, line: int | None, reason: str) -> None:
+        item = Skipped(path, line, reason)
+        if self.options.strict:
+            raise InputError(str(item))
+        self.skipped.append(item)
+
+    def add(self, doc: Document) -> None:
+        if doc.id in self.seen:
+            raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {self.seen[doc.id]})")
+        self.seen[doc.id] = doc.origin
+        self.documents.append(doc)
+
+
+def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None) -> Corpus:
+    """Load every document found under ``paths``.
+
+    Args:
+        paths: Files, directories (recursive, sorted), or ``-`` for ``stdin``.
+        options: Field overrides, manifest and strictness.
+        stdin: Byte stream read for ``-`` (the CLI passes ``sys.stdin.buffer``).
+
+    Returns:
+        The corpus, documents in the order found, plus the skipped inputs.
+
+    Raises:
+        InputError: A path does not exist, two documents share an id, or (``strict``) any input is bad.
+    """
+    loader = _Loader(options or LoadOptions())
+    if loader.options.manifest:
+        loader.manifest.update(_read_manifest(Path(loader.options.manifest), loader))
+    for raw in paths:
+        if raw == "-":
+            if stdin is None:
+                raise InputError("-: standard input is not available")
+            _load_stdin(stdin.read(), loader)
+            continue
+        path = Path(raw)
+        if not path.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        for file in _walk(path, loader):
+            _load_file(file, loader)
+    return Corpus(tuple(loader.documents), tuple(loader.skipped))
+
+
+def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        here = Path(root)
+        for name in MANIFEST_NAMES:
+            if name in files and not loader.options.manifest:
+                loader.manifest.update(_read_manifest(here / name, loader))
+        for name in sorted(files):
+            if name.startswith(".") or name in MANIFEST_NAMES:
+                continue
+            if name.lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
+                yield here / name
+
+
+def _load_file(path: Path, loader: _Loader) -> None:
+    label = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        loader.skip(label, None, f"cannot read: {exc.strerror or exc}")
+        return
+    text = _decode(data, label, loader)
+    if text is None:
+        return
+    suffix = path.suffix.lower()
+    if suffix in JSON_SUFFIXES:
+        _load_json(text, label, path.stem, loader)
+    elif suffix in CSV_SUFFIXES:
+        _load_csv(text, label, path.stem, loader)
+    else:
+        _load_text(text, label, path, loader)
+
+
+def _load_stdin(data: bytes, loader: _Loader) -> None:
+    text = _decode(data, "-", loader)
+    if text is None:
+        return
+    if text.lstrip()[:1] in ("{", "["):
+        _load_json(text, "-", "stdin", loader)
+    else:
+        _add_record(loader, {"id": "stdin", "text": text}, Origin("-"), "stdin")
+
+
+def _decode(data: bytes, label: str, loader: _Loader) -> str | None:
+    """Decode bytes: UTF-8 (BOM dropped), else a BOM-marked UTF-16/32, else charset-normalizer's guess."""
+    if not data.strip():
+        loader.skip(label, None, "empty file")
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _detect(data)
+        if text is None:
+            loader.skip(label, None, "undecodable: not UTF-8 and no other encoding fits")
+            return None
+    if "\x00" in text[:_BINARY_SNIFF]:
+        loader.skip(label, None, "binary file (NUL bytes)")
+        return None
+    return text
+
+
+def _detect(data: bytes) -> str | None:
+    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" in data[:_BINARY_SNIFF]:
+        return None
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return str(best)
+
+
+def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
+    meta = dict(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
+    meta.setdefault("id", path.stem)
+    meta["text"] = text
+    meta.pop("maintext", None)
+    _add_record(loader, meta, Origin(label), path.stem, text_field="text")
+
+
+def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
+    for line, record, error in _json_records(text):
+        if error:
+            loader.skip(label, line, error)
+        elif not isinstance(record, dict):
+            loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
+        else:
+            _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
+
+
+def _json_records(text: str) -> Iterator[tuple[int, Any, str | None]]:
+    """Yield ``(line, record, error)`` for a JSON array or JSON Lines text."""
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        yield from _json_array(text)
+        return
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line), None
+        except json.JSONDecodeError as exc:
+            yield number, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+
+
+def _json_array(text: str) -> Iterator[tuple[int, Any, str | None]]:
+    decoder = json.JSONDecoder()
+    pos = text.index("[") + 1
+    while True:
+        pos = _skip_space(text, pos)
+        if pos >= len(text) or text[pos] == "]":
+            return
+        line = text.count("\n", 0, pos) + 1
+        try:
+            value, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield exc.lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno}); rest of the array skipped"
+            return
+        yield line, value, None
+        pos = _skip_space(text, pos)
+        if pos < len(text) and text[pos] == ",":
+            pos += 1
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
+    csv.field_size_limit(2**31 - 1)
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    line = 2
+    try:
+        for row in reader:
+            record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
+            _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        loader.skip(label, reader.line_num, f"invalid CSV: {exc}")
+
+
+def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallback_id: str,
+                text_field: str | None = None) -> None:
+    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped."""
+    opts = loader.options
+    text_names = (text_field,) if text_field else _prefer(opts.text_field, TEXT_FIELDS)
+    text = _first(record, text_names)
+    if not text or not text.strip():
+        loader.skip(origin.path, origin.line, f"no text (looked for {', '.join(text_names)})")
+        return
+    url = _first(record, ("url",)) or ""
+    doc_id = _first(record, ("id",)) or fallback_id
+    outlet = _first(record, _prefer(opts.source_field, OUTLET_FIELDS)) or _host(url) or fallback_id.split(":")[0]
+    loader.add(Document(
+        id=doc_id,
+        outlet=outlet.strip(),
+        title=(_first(record, ("title",)) or "").strip(),
+        url=url.strip(),
+        date=parse_date(_first(record, DATE_FIELDS)),
+        text=text,
+        origin=origin,
+    ))
+
+
+def _prefer(override: str | None, names: tuple[str, ...]) -> tuple[str, ...]:
+    return ((override,) + tuple(n for n in names if n != override)) if override else names
+
+
+def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
+    for name in names:
+        value = record.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _host(url: str) -> str:
+    host = urlparse(url.strip()).hostname or ""
+    return host.removeprefix("www.")
+
+
+def parse_date(value: str | None) -> dt.date | str | None:
+    """Parse a publication date; return the text unchanged when it is not a recognisable date.
+
+    Examples:
+        >>> parse_date("2016-09-28 16:28:00")
+        datetime.date(2016, 9, 28)
+        >>> parse_date("last Thursday")
+        'last Thursday'
+    """
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    from dateutil import parser
+
+    try:
+        return parser.parse(text, fuzzy=False, default=dt.datetime(1, 1, 1)).date()
+    except (ValueError, OverflowError):
+        return text
+
+
+def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
+    """Read a manifest: one record per text file, keyed by its file name (with or without extension)."""
+    if not path.is_file():
+        raise InputError(f"{path}: manifest not found")
+    text = _decode(path.read_bytes(), str(path), loader) or ""
+    rows: list[tuple[int, Any]] = []
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = [(i + 2, {k.strip().lower(): v for k, v in r.items() if isinstance(k, str)})
+                for i, r in enumerate(reader)]
+    else:
+        for line, record, error in _json_records(text):
+            if error:
+                loader.skip(str(path), line, error)
+            else:
+                rows.append((line, record))
+    entries: dict[str, dict[str, Any]] = {}
+    for line, row in rows:
+        name = _first(row, FILE_FIELDS) if isinstance(row, dict) else None
+        if name is None:
+            loader.skip(str(path), line, f"manifest row names no file (looked for {', '.join(FILE_FIELDS)})")
+            continue
+        entries[Path(name).name] = row
+    return entries

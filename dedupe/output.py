@@ -1,0 +1,51 @@
+"""Machine-readable output shared by every command: the JSON envelope and deterministic serialisation.
+
+Every JSON document the tool writes starts with ``schema_version``, ``tool`` and ``version``, and is
+serialised with a fixed key order and no floating noise (floats rounded to 4 places), so the same
+input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from dedupe import SCHEMA_VERSION, __version__
+
+
+def envelope(command: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Wrap a command's payload with the schema and tool versions.
+
+    Args:
+        command: The command that produced it (``info``, ``scan``...).
+        payload: The command's own fields, in the order they should appear.
+
+    Returns:
+        A new dict: ``schema_version``, ``tool``, ``version``, ``command``, then the payload.
+    """
+    return {"schema_version": SCHEMA_VERSION, "tool": "dedupe", "version": __version__,
+            "command": command, **payload}
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """Serialise deterministically (insertion order, 4-decimal floats, UTF-8 text kept), newline-terminated."""
+    return json.dumps(_clean(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
+    """One compact JSON object per line, deterministic like :func:`to_json`."""
+    return "".join(json.dumps(_clean(r), ensure_ascii=False) + "\n" for r in records)

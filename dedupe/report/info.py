@@ -1,0 +1,69 @@
+"""Render the load summary of ``dedupe info``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dedupe.output import envelope
+from dedupe.pipeline import CorpusSummary
+
+
+def info_dict(summary: CorpusSummary) -> dict[str, Any]:
+    """The JSON document of ``dedupe info``."""
+    return envelope("info", {
+        "summary": {
+            "documents": summary.documents,
+            "outlets": {name: count for name, count in summary.outlets},
+            "paragraphs": summary.paragraphs,
+            "sentences": summary.sentences,
+            "characters": summary.characters,
+            "dates": list(summary.dates) if summary.dates else None,
+            "skipped": len(summary.skipped),
+        },
+        "documents": list(summary.per_document),
+        "skipped": list(summary.skipped),
+    })
+
+
+def info_text(summary: CorpusSummary) -> str:
+    """A terminal summary: totals, documents per outlet, each document, skipped inputs."""
+    lines = [f"{summary.documents} documents from {len(summary.outlets)} outlets: "
+             f"{summary.paragraphs} paragraphs, {summary.sentences} sentences, {summary.characters} characters"]
+    if summary.dates:
+        lines.append(f"dates: {summary.dates[0]} to {summary.dates[1]}")
+    lines.append("")
+    lines.append("Documents per outlet:")
+    lines.extend(f"  {count:>5}  {name}" for name, count in summary.outlets)
+    lines.append("")
+    lines.append("Documents:")
+    for doc in summary.per_document:
+        lines.append(f"  {doc['id']}  {doc['outlet']}  {doc['date'] or '-'}  "
+                     f"{doc['sentences']} sentences  {doc['title'] or ''}".rstrip())
+    lines.append("")
+    lines.append(f"Skipped inputs: {len(summary.skipped)}")
+    lines.extend(f"  {_where(s)}: {s['reason']}" for s in summary.skipped)
+    return "\n".join(lines) + "\n"
+
+
+def info_markdown(summary: CorpusSummary) -> str:
+    """The same summary as Markdown tables."""
+    lines = ["# Corpus summary", "",
+             f"{summary.documents} documents, {len(summary.outlets)} outlets, {summary.sentences} sentences, "
+             f"{summary.characters} characters, {len(summary.skipped)} skipped inputs.", "",
+             "| id | outlet | date | sentences | title |", "|---|---|---|---:|---|"]
+    for doc in summary.per_document:
+        lines.append(f"| {_md(doc['id'])} | {_md(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "
+                     f"| {_md(doc['title'])} |")
+    if summary.skipped:
+        lines += ["", "## Skipped inputs", "", "| where | reason |", "|---|---|"]
+        lines.extend(f"| {_md(_where(s))} | {_md(str(s['reason']))} |" for s in summary.skipped)
+    return "\n".join(lines) + "\n"
+
+
+def _where(skipped: dict[str, Any]) -> str:
+    return f"{skipped['path']}:{skipped['line']}" if skipped["line"] is not None else str(skipped["path"])
+
+
+def _md(value: object) -> str:
+    """Escape a value for a Markdown table cell."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
