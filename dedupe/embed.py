@@ -1,0 +1,85 @@
+"""Stage 4: sentence embeddings, computed once and cached on disk.
+
+The maths downstream (alignment, divergence) works on arrays only; this module is the one place that
+knows about models. An :class:`Encoder` turns texts into L2-normalised float32 rows and names itself
+with a ``fingerprint`` (a hash of its weights plus the backend), which prefixes every cache key, so
+that a cache shared by different models or backends never mixes their vectors.
+
+:func:`load_encoder` loads the packaged all-MiniLM-L6-v2 (checking its weights hash) or any local
+sentence-transformers folder or hub name. :func:`embed` looks texts up in an
+:class:`~dedupe.embed_cache.EmbeddingCache` and encodes only the misses.
+
+Example:
+    >>> encoder = load_encoder()                        # doctest: +SKIP
+    >>> vectors = embed(encoder, ["Kerry arrives in London."], EmbeddingCache(None))  # doctest: +SKIP
+    >>> vectors.shape                                   # doctest: +SKIP
+    (1, 384)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from dedupe.embed_backends import BACKENDS, load_encoder
+from dedupe.embed_cache import EmbeddingCache, default_cache_dir
+
+__all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "load_encoder"]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Anything that embeds texts.
+
+    Attributes:
+        fingerprint: Identifies the weights and the backend (and so the vectors it returns);
+            the prefix of its cache keys.
+    """
+
+    fingerprint: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed texts.
+
+        Args:
+            texts: The texts, in any order; may be empty.
+
+        Returns:
+            Array of shape ``(len(texts), dim)``, float32, each row of L2 norm 1.
+        """
+        ...
+
+
+def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:
+    """Embed texts, reading cached vectors and encoding (and caching) only the others.
+
+    Each distinct text is encoded at most once per call, in one ``encoder.encode`` call; when every
+    text is cached the encoder is not called at all.
+
+    Args:
+        encoder: The encoder.
+        texts: The texts; duplicates are allowed.
+        cache: Where to look vectors up and store new ones; ``None`` or a disabled cache
+            encodes everything.
+
+    Returns:
+        Array of shape ``(len(texts), dim)``, float32, rows in the order of ``texts``.
+
+    Raises:
+        ConfigError: If the cache folder is unusable.
+    """
+    distinct = list(dict.fromkeys(texts))
+    if not distinct:
+        return np.asarray(encoder.encode([]), dtype=np.float32)
+    cache = cache or EmbeddingCache(None)
+    found, missing = cache.get(encoder.fingerprint, distinct)
+    if missing:
+        new_texts = [distinct[i] for i in missing]
+        new_vectors = np.asarray(encoder.encode(new_texts), dtype=np.float32)
+        cache.put(encoder.fingerprint, new_texts, new_vectors)
+        found.update(zip(missing, new_vectors))
+    rows = np.stack([found[i] for i in range(len(distinct))]).astype(np.float32, copy=False)
+    position = {text: i for i, text in enumerate(distinct)}
+    return rows[[position[text] for text in texts]]

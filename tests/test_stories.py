@@ -1,0 +1,70 @@
+"""Story grouping: content similarity within a date window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.errors import ConfigError
+from dedupe.stories import StoryConfig, group_stories, parse_window, story_index
+
+
+def _doc(doc_id: str, text: str, date: dt.date | str | None = None) -> Document:
+    return Document(doc_id, "outlet", "", "", date, text, Origin(doc_id))
+
+
+def test_seed_2013_article_is_a_story_of_its_own() -> None:
+    stories = group_stories(load_corpus(["data"]).documents)
+    index = story_index(stories)
+    assert [s.doc_ids for s in stories] == [
+        ("000_db7ab4d81ef41db1", "002_70fb1de66b54f918", "003_c71ec08203a11230", "004_7cde9b3c88a5415a"),
+        ("001_d3aebe4b90fe0be1",),
+    ]
+    assert index["001_d3aebe4b90fe0be1"] == "story-2"
+    assert stories[0].start == dt.date(2016, 9, 28) and stories[0].end == dt.date(2016, 10, 13)
+
+
+def test_a_narrow_window_splits_the_later_report() -> None:
+    stories = group_stories(load_corpus(["data"]).documents, StoryConfig(window_days=7))
+    assert ("000_db7ab4d81ef41db1",) in [s.doc_ids for s in stories]
+    assert len(stories) == 3
+
+
+def test_unrelated_content_is_not_linked_even_on_the_same_day() -> None:
+    day = dt.date(2020, 1, 1)
+    docs = [_doc("a", "Wheat prices rose sharply in Chicago grain trading as drought hit Kansas farms.", day),
+            _doc("b", "Kansas farms hit by drought pushed Chicago wheat prices sharply higher in trading.", day),
+            _doc("c", "The orchestra performed Mahler's symphony to a sold-out concert hall audience.", day)]
+    assert [s.doc_ids for s in group_stories(docs)] == [("a", "b"), ("c",)]
+
+
+def test_unknown_dates_link_on_content_alone_and_one_story_forces_a_single_group() -> None:
+    docs = [_doc("a", "Wheat prices rose in Chicago trading.", None),
+            _doc("b", "Chicago wheat prices rose in trading.", "sometime in spring"),
+            _doc("c", "Orchestra concert tonight.", dt.date(1999, 1, 1))]
+    assert [s.doc_ids for s in group_stories(docs)] == [("a", "b"), ("c",)]
+    assert [s.doc_ids for s in group_stories(docs, StoryConfig(one_story=True))] == [("a", "b", "c")]
+
+
+def test_documents_without_content_words_do_not_crash() -> None:
+    docs = [_doc("a", "123 456"), _doc("b", "789")]
+    assert [s.doc_ids for s in group_stories(docs)] == [("a",), ("b",)]
+    assert group_stories([]) == ()
+
+
+@pytest.mark.parametrize("text,days", [("7d", 7.0), ("2w", 14.0), ("36h", 1.5), ("30", 30.0), (" 1.5D ", 1.5)])
+def test_parse_window(text: str, days: float) -> None:
+    assert parse_window(text) == days
+
+
+@pytest.mark.parametrize("text", ["", "week", "-3d", "7y"])
+def test_parse_window_rejects_nonsense(text: str) -> None:
+    with pytest.raises(ConfigError):
+        parse_window(text)
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ConfigError, match=r"\[0, 1\]"):
+        StoryConfig(min_similarity=1.5)
