@@ -17,10 +17,7 @@ Example:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +26,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from dedupe.errors import ConfigError, InputError
+from dedupe.readers import csv_records, decode_bytes, json_records
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -40,10 +38,6 @@ TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
 OUTLET_FIELDS = ("source", "outlet", "source_domain", "sitename", "publisher")
 DATE_FIELDS = ("date", "date_publish", "published", "pubdate")
 FILE_FIELDS = ("file", "filename", "path", "name")
-
-# A document whose first bytes hold this many NULs (outside UTF-16/32) is treated as binary.
-_BINARY_SNIFF = 8192
-
 
 @dataclass(frozen=True)
 class Origin:
@@ -143,6 +137,7 @@ class _Loader:
     skipped: list[Skipped] = field(default_factory=list)
     seen: dict[str, Origin] = field(default_factory=dict)
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest_folders: set[Path] = field(default_factory=set)
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
         item = Skipped(path, line, reason)
@@ -189,20 +184,35 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
 
 
 def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
+    """Yield the corpus files under ``path`` in sorted order, reading each folder's manifest first.
+
+    Hidden files and folders are ignored; other files of an unknown type are reported as skipped.
+    """
     if path.is_file():
+        _auto_manifest(path.parent, loader)
         yield path
         return
     for root, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(root)
-        for name in MANIFEST_NAMES:
-            if name in files and not loader.options.manifest:
-                loader.manifest.update(_read_manifest(here / name, loader))
+        _auto_manifest(here, loader)
         for name in sorted(files):
             if name.startswith(".") or name in MANIFEST_NAMES:
                 continue
             if name.lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
                 yield here / name
+            else:
+                loader.skip(str(here / name), None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv)")
+
+
+def _auto_manifest(folder: Path, loader: _Loader) -> None:
+    """Read the manifest lying in ``folder`` once, unless an explicit manifest was given."""
+    if loader.options.manifest or folder in loader.manifest_folders:
+        return
+    loader.manifest_folders.add(folder)
+    for name in MANIFEST_NAMES:
+        if (folder / name).is_file():
+            loader.manifest.update(_read_manifest(folder / name, loader))
 
 
 def _load_file(path: Path, loader: _Loader) -> None:
@@ -228,52 +238,22 @@ def _load_stdin(data: bytes, loader: _Loader) -> None:
     text = _decode(data, "-", loader)
     if text is None:
         return
-    if text.lstrip()[:1] in ("{", "["):
+    if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
         _load_json(text, "-", "stdin", loader)
-    else:
+    else:  # plain text, also when it merely starts with a bracket ("[Photo] ...")
         _add_record(loader, {"id": "stdin", "text": text}, Origin("-"), "stdin")
 
 
 def _decode(data: bytes, label: str, loader: _Loader) -> str | None:
-    """Decode bytes: UTF-8 (BOM dropped), else a BOM-marked UTF-16/32, else charset-normalizer's guess."""
-    if not data.strip():
-        loader.skip(label, None, "empty file")
-        return None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = _detect(data)
-        if text is None:
-            loader.skip(label, None, "undecodable: not UTF-8 and no other encoding fits")
-            return None
-    if "\x00" in text[:_BINARY_SNIFF]:
-        loader.skip(label, None, "binary file (NUL bytes)")
-        return None
+    """Decode bytes: a BOM's encoding, else UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
+    text, reason = decode_bytes(data)
+    if text is None:
+        loader.skip(label, None, reason)
     return text
 
 
-def _detect(data: bytes) -> str | None:
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                return None
-    if b"\x00" in data[:_BINARY_SNIFF]:
-        return None
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        return None
-    return str(best)
-
-
 def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
-    meta = dict(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
+    meta = _lower_keys(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
     meta.setdefault("id", path.stem)
     meta["text"] = text
     meta.pop("maintext", None)
@@ -281,72 +261,41 @@ def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
-    for line, record, error in _json_records(text):
+    seen = 0
+    for line, record, error in json_records(text):
+        seen += 1
         if error:
             loader.skip(label, line, error)
         elif not isinstance(record, dict):
             loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
         else:
             _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
-
-
-def _json_records(text: str) -> Iterator[tuple[int, Any, str | None]]:
-    """Yield ``(line, record, error)`` for a JSON array or JSON Lines text."""
-    stripped = text.lstrip()
-    if stripped.startswith("["):
-        yield from _json_array(text)
-        return
-    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line), None
-        except json.JSONDecodeError as exc:
-            yield number, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
-
-
-def _json_array(text: str) -> Iterator[tuple[int, Any, str | None]]:
-    decoder = json.JSONDecoder()
-    pos = text.index("[") + 1
-    while True:
-        pos = _skip_space(text, pos)
-        if pos >= len(text) or text[pos] == "]":
-            return
-        line = text.count("\n", 0, pos) + 1
-        try:
-            value, pos = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield exc.lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno}); rest of the array skipped"
-            return
-        yield line, value, None
-        pos = _skip_space(text, pos)
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in " \t\r\n":
-        pos += 1
-    return pos
+    if not seen:
+        loader.skip(label, None, "no records (empty JSON array)")
 
 
 def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
-    csv.field_size_limit(2**31 - 1)
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    line = 2
-    try:
-        for row in reader:
-            record = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
-            _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        loader.skip(label, reader.line_num, f"invalid CSV: {exc}")
+    """Load a CSV file with a header row; each record's line is the first line of its (maybe multi-line) row."""
+    text_names = _prefer(loader.options.text_field, TEXT_FIELDS)
+    rows = 0
+    for line, record, error in csv_records(text):
+        if error:
+            loader.skip(label, line, error)
+            return
+        if rows == 0 and not any(name in record for name in text_names):
+            loader.skip(label, 1, f"no text column (looked for {', '.join(text_names)})")
+            return
+        rows += 1
+        _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
+    if rows == 0:
+        loader.skip(label, None, "no records (only a header row)")
 
 
 def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallback_id: str,
                 text_field: str | None = None) -> None:
     """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped."""
     opts = loader.options
+    record = _lower_keys(record)
     text_names = (text_field,) if text_field else _prefer(opts.text_field, TEXT_FIELDS)
     text = _first(record, text_names)
     if not text or not text.strip():
@@ -366,8 +315,19 @@ def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallbac
     ))
 
 
+def _lower_keys(record: dict[str, Any]) -> dict[str, Any]:
+    """Field names compared without case or surrounding space (the first spelling wins)."""
+    lowered: dict[str, Any] = {}
+    for key, value in record.items():
+        lowered.setdefault(str(key).strip().lower(), value)
+    return lowered
+
+
 def _prefer(override: str | None, names: tuple[str, ...]) -> tuple[str, ...]:
-    return ((override,) + tuple(n for n in names if n != override)) if override else names
+    if not override:
+        return names
+    override = override.strip().lower()
+    return (override,) + tuple(n for n in names if n != override)
 
 
 def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
@@ -391,6 +351,8 @@ def parse_date(value: str | None) -> dt.date | str | None:
     Examples:
         >>> parse_date("2016-09-28 16:28:00")
         datetime.date(2016, 9, 28)
+        >>> parse_date("26-FEB-1987 15:01:01.79")
+        datetime.date(1987, 2, 26)
         >>> parse_date("last Thursday")
         'last Thursday'
     """
@@ -404,9 +366,13 @@ def parse_date(value: str | None) -> dt.date | str | None:
     from dateutil import parser
 
     try:
-        return parser.parse(text, fuzzy=False, default=dt.datetime(1, 1, 1)).date()
-    except (ValueError, OverflowError):
+        # Parsed twice with different defaults: a text lacking its year, month or day ("Thursday",
+        # "September") fills them from the default, so the two readings differ and it stays text.
+        first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
+        second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
+    except (ValueError, OverflowError, parser.ParserError):
         return text
+    return first if first == second else text
 
 
 def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
@@ -416,18 +382,17 @@ def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
     text = _decode(path.read_bytes(), str(path), loader) or ""
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = [(i + 2, {k.strip().lower(): v for k, v in r.items() if isinstance(k, str)})
-                for i, r in enumerate(reader)]
+        records = csv_records(text)
     else:
-        for line, record, error in _json_records(text):
-            if error:
-                loader.skip(str(path), line, error)
-            else:
-                rows.append((line, record))
+        records = json_records(text)
+    for line, record, error in records:
+        if error:
+            loader.skip(str(path), line, error)
+        else:
+            rows.append((line, record))
     entries: dict[str, dict[str, Any]] = {}
     for line, row in rows:
-        name = _first(row, FILE_FIELDS) if isinstance(row, dict) else None
+        name = _first(_lower_keys(row), FILE_FIELDS) if isinstance(row, dict) else None
         if name is None:
             loader.skip(str(path), line, f"manifest row names no file (looked for {', '.join(FILE_FIELDS)})")
             continue

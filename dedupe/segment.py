@@ -2,8 +2,11 @@
 
 Every span indexes the original text: ``doc.text[s.start:s.end] == s.text``, and every non-space
 character of a document lies in exactly one sentence. Sentence boundaries come from pysbd (a
-rule-based segmenter that knows abbreviations such as "U.S.", "Mr" and "Sept."); this module only
-decides paragraphs, maps pysbd's sentences back onto offsets and guarantees the invariants.
+rule-based segmenter that knows abbreviations such as "U.S.", "Mr" and "Sept."); this module
+decides paragraphs, maps pysbd's sentences back onto offsets and guarantees the invariants. Two
+additions to pysbd: a double-quoted passage of several sentences is split into them (pysbd keeps
+any quotation whole), and a long paragraph is fed to pysbd in windows (its cost grows faster than
+linearly with the length it is given), so a whole article on one line costs what it would in lines.
 
 Paragraphs: scraped news puts one paragraph per line, with or without blank lines between. Text that
 is hard-wrapped (most lines of similar width, ending mid-sentence, as in wire archives) is joined back
@@ -28,9 +31,17 @@ from dedupe.corpus import Document
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
-# pysbd is linear in practice but slow on huge inputs; paragraphs longer than this are cut at
-# whitespace into pieces segmented separately (a sentence longer than this is split anyway).
-_MAX_PIECE = 5000
+# Paragraphs longer than this go to pysbd window by window (see _window_starts); 2000 characters
+# is about where its cost per character starts to grow. A boundary found within _CONTEXT
+# characters of a window's cut is decided again with the next window.
+_WINDOW = 2000
+_CONTEXT = 40
+# pysbd only ever ends a sentence at one of these; a paragraph without any is one sentence.
+_SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]")
+# A sentence end followed by more text: a quotation without one holds a single sentence.
+_INNER_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*\s+\S")
+# Double-quoted passages (straight, curly, guillemets); single quotes double as apostrophes.
+_QUOTED = re.compile(r'"[^"]+"|\u201c[^\u201c\u201d]+\u201d|\u00ab[^\u00ab\u00bb]+\u00bb')
 
 
 @dataclass(frozen=True)
@@ -123,31 +134,34 @@ def _lines(text: str, starts: tuple[int, ...]) -> Iterator[tuple[int, int]]:
 def _paragraph_spans(text: str, starts: tuple[int, ...]) -> list[tuple[int, int]]:
     """Paragraph spans trimmed of surrounding whitespace; blank lines never form a paragraph."""
     lines = [(s, e) for s, e in _lines(text, starts)]
-    wrapped = _looks_hard_wrapped(text, lines)
+    wrapped = _wrap_width(text, lines)
     spans: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
     for start, end in lines:
         content = text[start:end]
         if not content.strip():
-            current = _flush(spans, current)
+            _flush(spans, current)
+            current = None
             continue
         if current is not None and _starts_paragraph(text, current, content, wrapped):
-            current = _flush(spans, current)
+            _flush(spans, current)
+            current = None
         current = (current[0], end) if current else (start, end)
     _flush(spans, current)
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _starts_paragraph(text: str, current: tuple[int, int], line: str, wrapped: bool) -> bool:
+def _starts_paragraph(text: str, current: tuple[int, int], line: str, wrapped: int) -> bool:
     """Whether ``line`` opens a new paragraph after the paragraph ``current``.
 
-    Unwrapped text: every line does. Hard-wrapped text: an indented line does, and so does a line
-    after a short line that ended a sentence (the ragged end of a paragraph).
+    Unwrapped text (``wrapped`` is 0): every line does. Hard-wrapped text (``wrapped`` is the wrap
+    width): an indented line does, and so does a line after a short line that ended a sentence (the
+    ragged end of a paragraph).
     """
     if not wrapped or line[:1] in " \t":
         return True
     last_line = _LINE_BREAK.split(text[current[0]:current[1]])[-1]
-    return bool(_TERMINAL.search(last_line)) and len(last_line.strip()) < 40
+    return bool(_TERMINAL.search(last_line)) and len(last_line.strip()) < 0.7 * wrapped
 
 
 def _flush(spans: list[tuple[int, int]], current: tuple[int, int] | None) -> None:
@@ -155,16 +169,21 @@ def _flush(spans: list[tuple[int, int]], current: tuple[int, int] | None) -> Non
         spans.append(current)
 
 
-def _looks_hard_wrapped(text: str, lines: list[tuple[int, int]]) -> bool:
-    """True when most lines are 40-90 characters wide and end mid-sentence (typical of wire archives)."""
-    widths = [(e - s, text[s:e]) for s, e in lines if text[s:e].strip()]
-    if len(widths) < 4:
-        return False
-    wide = [t for w, t in widths[:-1] if 40 <= w <= 90]
-    if len(wide) < 0.7 * (len(widths) - 1):
-        return False
-    open_ended = sum(1 for t in wide if not _TERMINAL.search(t))
-    return open_ended >= 0.5 * len(wide)
+def _wrap_width(text: str, lines: list[tuple[int, int]]) -> int:
+    """The width text is hard-wrapped at (as in wire archives), or 0 when lines are paragraphs.
+
+    Hard-wrapped: no line is wider than 100 characters, and most lines followed by another line of
+    the same paragraph end mid-sentence and are at least 40 characters wide. Scraped web text, one
+    paragraph per line, has lines ending in punctuation (or short headings) instead.
+    """
+    widths = [e - s for s, e in lines]
+    if len(lines) < 2 or max(widths) > 100:
+        return 0
+    followed = [text[s:e] for (s, e), (ns, ne) in zip(lines, lines[1:]) if text[s:e].strip() and text[ns:ne].strip()]
+    continued = [line for line in followed if len(line.strip()) >= 40 and not _TERMINAL.search(line)]
+    if not followed or len(continued) < 0.5 * len(followed):
+        return 0
+    return max(widths)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -182,9 +201,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     runs up to the next one's start (trailing space trimmed), so nothing is lost even where pysbd
     normalises what it returns.
     """
-    cuts: list[int] = []
-    for piece_start, piece_end in _pieces(text, start, end):
-        cuts.extend(_sentence_starts(text, piece_start, piece_end))
+    cuts = _window_starts(text, start, end)
     spans: list[tuple[int, int]] = []
     for i, s in enumerate(cuts):
         e = cuts[i + 1] if i + 1 < len(cuts) else end
@@ -215,22 +232,56 @@ def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     return merged
 
 
-def _pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Cut an over-long paragraph at whitespace into pieces of at most about ``_MAX_PIECE`` characters."""
-    while end - start > _MAX_PIECE:
-        cut = text.rfind(" ", start + _MAX_PIECE // 2, start + _MAX_PIECE)
-        if cut <= start:
-            cut = start + _MAX_PIECE
-        yield start, cut
-        start = cut
-    yield start, end
+def _window_starts(text: str, start: int, end: int) -> list[int]:
+    """Sentence starts in ``text[start:end]``, segmenting a long paragraph window by window.
+
+    pysbd's abbreviation pass costs time quadratic in the length it is given, so a long paragraph
+    (a whole article on one line) is fed in windows of about ``_WINDOW`` characters. Each window
+    keeps the sentences pysbd found except the last, which may run on past the window's end and is
+    segmented again at the start of the next window; only a sentence longer than a window is cut.
+    """
+    found = [start]
+    while end - found[-1] > _WINDOW:
+        pos = found[-1]
+        limit = _last_space(text, pos + _WINDOW // 2, pos + _WINDOW)
+        starts = _sentence_starts(text, pos, limit)
+        if len(starts) > 2 and starts[-1] > limit - _CONTEXT:
+            starts.pop()  # too close to the cut to trust: decided again with the next window
+        found.extend(starts[1:] if len(starts) > 1 else [limit])
+    found.extend(_sentence_starts(text, found[-1], end)[1:])
+    return found
+
+
+def _last_space(text: str, low: int, high: int) -> int:
+    """Offset of the last whitespace in ``text[low:high]``, else ``high`` (a forced cut)."""
+    for at in range(high - 1, low - 1, -1):
+        if text[at].isspace():
+            return at
+    return high
 
 
 def _sentence_starts(text: str, start: int, end: int) -> list[int]:
-    """Offsets where pysbd's sentences begin inside ``text[start:end]`` (the first is always ``start``)."""
+    """Offsets where sentences begin inside ``text[start:end]`` (the first is always ``start``).
+
+    pysbd never splits inside a quotation, which keeps ``'"This is great." she said.'`` whole but
+    also leaves a quoted speech of five sentences as one; so each quotation is segmented on its own
+    too and its inner sentence starts are added.
+    """
     # pysbd ends a sentence at every line break; a paragraph's inner breaks (hard wrap) are not ends.
     chunk = text[start:end].replace("\r", " ").replace("\n", " ")
-    found = [start]
+    if not _SENTENCE_END.search(chunk):
+        return [start]
+    found = set(_pysbd_starts(chunk))
+    for quote in _QUOTED.finditer(chunk):
+        inner = chunk[quote.start() + 1:quote.end() - 1]
+        if _INNER_END.search(inner):
+            found.update(quote.start() + 1 + at for at in _pysbd_starts(inner) if at > 0)
+    return [start] + sorted(start + at for at in found if at > 0)
+
+
+def _pysbd_starts(chunk: str) -> list[int]:
+    """Offsets in ``chunk`` where pysbd's sentences begin, located from a moving cursor."""
+    found = [0]
     cursor = 0
     for sentence in _pysbd_split(chunk):
         probe = sentence.strip()
@@ -241,8 +292,8 @@ def _sentence_starts(text: str, start: int, end: int) -> list[int]:
             at = chunk.find(probe[:20], cursor)
         if at < 0:
             continue
-        if at > 0 and start + at > found[-1]:
-            found.append(start + at)
+        if at > found[-1]:
+            found.append(at)
         cursor = at + max(1, len(probe) if chunk.startswith(probe, at) else len(probe[:20]))
     return found
 

@@ -1,0 +1,257 @@
+"""Loading corpora: every input format, field names, decoding and bad input (library level)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from dedupe.corpus import Corpus, Document, LoadOptions, Origin, load_corpus, parse_date
+from dedupe.errors import ConfigError, InputError
+
+DATA = Path(__file__).parent / "data" / "formats"
+SEEDS = Path(__file__).parent.parent / "data"
+
+
+def _load(*paths: Path | str, **options: object) -> Corpus:
+    return load_corpus([str(p) for p in paths], LoadOptions(**options))  # type: ignore[arg-type]
+
+
+def _by_id(corpus: Corpus) -> dict[str, Document]:
+    return corpus.by_id()
+
+
+# --- the seed corpus -------------------------------------------------------------------------------
+
+def test_seed_corpus_gets_outlets_dates_and_titles_from_its_manifest() -> None:
+    corpus = _load(SEEDS)
+    assert [d.id for d in corpus.documents] == [f.stem for f in sorted(SEEDS.glob("*.txt"))]
+    assert [d.outlet for d in corpus.documents] == [
+        "The Sun", "Daily Mail", "Reuters", "The Independent", "EA WorldView"]
+    assert [d.date for d in corpus.documents] == [
+        dt.date(2016, 10, 13), dt.date(2013, 9, 9), dt.date(2016, 9, 28), dt.date(2016, 9, 28), dt.date(2016, 9, 29)]
+    assert corpus.documents[2].title == "No joint work with Russia till Aleppo assault ends, says US"
+    assert corpus.documents[0].url == ""
+    assert corpus.skipped == ()
+
+
+def test_seed_text_is_kept_byte_for_byte() -> None:
+    doc = _load(SEEDS / "001_d3aebe4b90fe0be1.txt").documents[0]
+    assert doc.text == (SEEDS / "001_d3aebe4b90fe0be1.txt").read_bytes().decode("utf-8")
+    assert doc.origin == Origin(str(SEEDS / "001_d3aebe4b90fe0be1.txt"))
+
+
+def test_a_file_named_directly_still_uses_the_manifest_beside_it() -> None:
+    doc = _load(SEEDS / "003_c71ec08203a11230.txt").documents[0]
+    assert (doc.outlet, doc.date) == ("The Independent", dt.date(2016, 9, 28))
+
+
+# --- formats and field names --------------------------------------------------------------------
+
+def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -> None:
+    corpus = _load(DATA / "site")
+    assert [(d.id, d.outlet, d.title, d.date) for d in corpus.documents] == [
+        ("alpha-doc", "The Guardian", "Alpha title", dt.date(2016, 9, 30)),
+        ("beta", "BBC News", "Beta title", "not a date"),
+    ]
+    assert corpus.documents[1].origin.path.endswith("site/sub/beta.md")
+    assert corpus.skipped == ()
+
+
+def test_jsonl_scraper_field_names_and_fallbacks() -> None:
+    docs = _load(DATA / "scraped.jsonl").documents
+    got = [(d.id, d.outlet, d.date, d.origin.line, d.text) for d in docs]
+    assert got == [
+        ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
+        ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
+        ("scraped:4", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
+        ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
+        ("42", "The Independent", None, 6, "Publisher field used."),
+    ]
+    assert docs[0].url == "https://www.dailymail.co.uk/news/kerry.html"
+    assert docs[0].title == "Kerry in London"
+
+
+def test_json_array_records_carry_the_line_of_their_element() -> None:
+    docs = _load(DATA / "array.json").documents
+    assert [(d.id, d.outlet, d.origin.line) for d in docs] == [("a1", "Reuters", 2), ("a2", "AP", 3), ("a3", "BBC", 8)]
+    assert docs[1].text == "Second element\nspans two lines."
+
+
+def test_pretty_printed_single_json_object_is_one_document(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text('\n{\n  "text": "Only one.",\n  "outlet": "AP"\n}\n', encoding="utf-8")
+    corpus = _load(path)
+    assert [(d.id, d.outlet, d.origin.line) for d in corpus.documents] == [("one:2", "AP", 2)]
+    assert corpus.skipped == ()
+
+
+def test_csv_multiline_quoted_field_reports_the_first_line_of_each_record() -> None:
+    docs = _load(DATA / "multiline.csv").documents
+    assert [(d.id, d.outlet, d.origin.line) for d in docs] == [
+        ("c1", "The Sun", 2), ("c2", "Reuters", 3), ("c3", "AP", 7)]
+    # CRLF inside the quoted field is kept exactly.
+    assert docs[1].text == "First line of a quoted field.\r\nSecond line, with a comma.\r\nThird line."
+
+
+def test_csv_header_names_are_matched_without_case(tmp_path: Path) -> None:
+    path = tmp_path / "caps.csv"
+    path.write_text("ID,Article Body,Site\nx1,Some text.,Le Monde\n", encoding="utf-8")
+    docs = _load(path, text_field="Article Body", source_field="SITE").documents
+    assert [(d.id, d.outlet, d.text) for d in docs] == [("x1", "Le Monde", "Some text.")]
+
+
+def test_text_and_source_field_overrides_win_over_the_usual_names(tmp_path: Path) -> None:
+    path = tmp_path / "custom.jsonl"
+    path.write_text(json.dumps({"text": "teaser", "article": "The full article.", "source": "feed",
+                                "paper": "The Times"}) + "\n", encoding="utf-8")
+    default = _load(path).documents[0]
+    assert (default.text, default.outlet) == ("teaser", "feed")
+    custom = _load(path, text_field="article", source_field="paper").documents[0]
+    assert (custom.text, custom.outlet) == ("The full article.", "The Times")
+
+
+def test_stdin_json_and_plain_text() -> None:
+    json_input = io.BytesIO(b'{"id": "s1", "text": "From a pipe.", "outlet": "AP"}\n')
+    corpus = load_corpus(["-"], stdin=json_input)
+    assert [(d.id, d.outlet, d.origin) for d in corpus.documents] == [("s1", "AP", Origin("-", 1))]
+    text_input = io.BytesIO(b"[Photo] Not JSON at all.\r\nSecond line.")
+    doc = load_corpus(["-"], stdin=text_input).documents[0]
+    assert (doc.id, doc.outlet, doc.text) == ("stdin", "stdin", "[Photo] Not JSON at all.\r\nSecond line.")
+
+
+def test_explicit_manifest_applies_to_text_files_by_name(tmp_path: Path) -> None:
+    (tmp_path / "story.txt").write_text("Body.", encoding="utf-8")
+    manifest = tmp_path / "meta.jsonl"
+    manifest.write_text(json.dumps({"filename": "story.txt", "outlet": "AFP", "date": "2016-09-28"}) + "\n",
+                        encoding="utf-8")
+    doc = _load(tmp_path / "story.txt", manifest=str(manifest)).documents[0]
+    assert (doc.id, doc.outlet, doc.date) == ("story", "AFP", dt.date(2016, 9, 28))
+
+
+def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Body.", encoding="utf-8")
+    with pytest.raises(InputError, match="manifest not found"):
+        _load(tmp_path, manifest=str(tmp_path / "nope.jsonl"))
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2016-09-28", dt.date(2016, 9, 28)),
+    ("2016-09-28T16:28:00+01:00", dt.date(2016, 9, 28)),
+    ("Wednesday 28 September 2016 16:28", dt.date(2016, 9, 28)),
+    ("26-FEB-1987 15:01:01.79", dt.date(1987, 2, 26)),
+    ("Thursday", "Thursday"),
+    ("September 2016", "September 2016"),
+    ("2016-13-45", "2016-13-45"),
+    ("  ", None),
+    (None, None),
+])
+def test_parse_date_parses_or_keeps_the_text(value: str | None, expected: object) -> None:
+    assert parse_date(value) == expected
+
+
+# --- decoding --------------------------------------------------------------------------------------
+
+RUSSIAN = "Министр иностранных дел России Сергей Лавров заявил, что Москва продолжит операцию в Сирии.\n"
+TEXT = "Le président a déclaré : « Nous ne céderons pas. » Café, crème brûlée — “quoted” words cost 5€.\r\n" * 3
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (TEXT.encode("utf-8"), TEXT),
+    (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), TEXT),
+    (TEXT.encode("cp1252"), TEXT),
+    ("The café in Zürich said the señor's naïve résumé was fine.\n".encode("latin-1"),
+     "The café in Zürich said the señor's naïve résumé was fine.\n"),
+    (RUSSIAN.encode("cp1251"), RUSSIAN),
+    (b"\xff\xfe" + TEXT.encode("utf-16-le"), TEXT),
+    (b"\xfe\xff" + TEXT.encode("utf-16-be"), TEXT),
+    (b"One.\rTwo.\rThree.", "One.\rTwo.\rThree."),
+], ids=["utf8", "utf8-bom", "cp1252", "latin1", "cp1251", "utf16le-bom", "utf16be-bom", "cr-only"])
+def test_decoding_keeps_the_text_exactly(tmp_path: Path, raw: bytes, expected: str) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_bytes(raw)
+    corpus = _load(path)
+    assert corpus.skipped == ()
+    assert corpus.documents[0].text == expected
+
+
+# --- bad input -------------------------------------------------------------------------------------
+
+# Bytes without NUL that are not UTF-8 and that no code page reads cleanly.
+NOISE = bytes((i * 97 + 13) % 255 + 1 for i in range(400))
+
+
+def _bad_folder(tmp_path: Path) -> Path:
+    (tmp_path / "good.txt").write_text("A good document.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_bytes(b"  \r\n\n")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "noise.txt").write_bytes(NOISE)
+    (tmp_path / "rows.jsonl").write_text('{"text": "ok", "id": "j1"}\n{"text": broken}\n[1, 2]\n{"title": "no text"}\n',
+                                         encoding="utf-8")
+    (tmp_path / "rows.csv").write_text("id,text\nc1,fine\nc2,\n", encoding="utf-8")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF-1.4")
+    return tmp_path
+
+
+def test_bad_inputs_are_skipped_with_path_line_and_reason(tmp_path: Path) -> None:
+    folder = _bad_folder(tmp_path)
+    corpus = _load(folder)
+    assert sorted(d.id for d in corpus.documents) == ["c1", "good", "j1"]
+    got = [(Path(s.path).name, s.line, s.reason.split(" (")[0].split(":")[0]) for s in corpus.skipped]
+    assert got == [
+        ("blank.md", None, "empty file"),
+        ("empty.txt", None, "empty file"),
+        ("image.txt", None, "binary file"),
+        ("noise.txt", None, "undecodable"),
+        ("notes.pdf", None, "not a corpus file"),
+        ("rows.csv", 3, "no text"),
+        ("rows.jsonl", 2, "invalid JSON"),
+        ("rows.jsonl", 3, "expected a JSON object, got list"),
+        ("rows.jsonl", 4, "no text"),
+    ]
+    assert str(corpus.skipped[5]).endswith("rows.csv:3: no text (looked for text, maintext, raw_text, content, body)")
+
+
+def test_strict_raises_at_the_first_bad_input(tmp_path: Path) -> None:
+    folder = _bad_folder(tmp_path)
+    with pytest.raises(InputError, match=r"blank\.md: empty file"):
+        _load(folder, strict=True)
+
+
+def test_csv_without_a_text_column_is_one_skip(tmp_path: Path) -> None:
+    path = tmp_path / "meta.csv"
+    path.write_text("id,title\n1,a\n2,b\n", encoding="utf-8")
+    corpus = _load(path)
+    assert [(s.line, s.reason) for s in corpus.skipped] == [
+        (1, "no text column (looked for text, maintext, raw_text, content, body)")]
+
+
+def test_json_array_with_a_broken_element_keeps_the_elements_before_it(tmp_path: Path) -> None:
+    path = tmp_path / "arr.json"
+    path.write_text('[{"id": "x", "text": "fine"},\n {"id": "y", "text": oops}]', encoding="utf-8")
+    corpus = _load(path)
+    assert [d.id for d in corpus.documents] == ["x"]
+    assert [(s.line, s.reason.split(":")[0]) for s in corpus.skipped] == [(2, "invalid JSON")]
+
+
+def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('\n{"id": "same", "text": "two"}\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        _load(tmp_path)
+    assert str(info.value) == (f"duplicate document id 'same' at {tmp_path / 'b.jsonl'}:2 "
+                               f"(first seen at {tmp_path / 'a.jsonl'}:1)")
+
+
+def test_missing_path_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file or directory"):
+        _load(tmp_path / "absent")
+
+
+def test_empty_field_override_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="text-field must not be empty"):
+        LoadOptions(text_field=" ")
