@@ -1,0 +1,383 @@
+"""Where, when and on whose word a figure holds: place, period and attribution in its sentence.
+
+All three are read from the figure's own sentence (a figure without them gets ``None``; nothing is
+carried over from other sentences, so a value is always visible next to the number).
+
+- **Place**: a capitalised name after a place preposition ("in neighboring Idlib Province", "near
+  Aleppo", "in opposition areas of Aleppo" -> "Aleppo"), or a possessive just before the figure
+  ("east Aleppo's 21 hospitals" -> "east Aleppo"). The nearest one in the figure's clause wins.
+- **Period**: "in the past eight days", "six days of ...", "yesterday", "last week", "on 19 September",
+  "since Monday", "in 2013"... The nearest one in the figure's clause wins, except expressions that date a
+  speech act ("officials have said *this week* that ..."). Each period is resolved to a date range
+  against the document's date where it can be (:func:`resolve_period`).
+- **Attribution**: "activists say", ", the civil defence rescue service said", "according to X",
+  "confirmed by X", "X: Title Case Headline"; a pronoun subject ("he said") is skipped for the next frame.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from dedupe.numbers import TENS, UNITS, Token
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+MONTH_WORDS = frozenset(_MONTHS)
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+_NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
+_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(" + "|".join(_WEEKDAYS) + r")"
+
+_UNIT = r"(hour|day|week|month|year)s?\b"
+_PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (  # noqa: E501
+    ("last_n", rf"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+)?(?:past|last|previous)\s+{_NUM}\s+{_UNIT}"),
+    ("last_one", r"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+(day|week|month|year)\b"),
+    ("n_of", rf"\b{_NUM}\s+(day|week|month)s?\s+of\b"),
+    ("between", rf"\bbetween\s+{_MONTH}\s+(\d{{1,2}})\s+and\s+(?:{_MONTH}\s+)?(\d{{1,2}})\b"),
+    ("since_weekday", rf"\bsince\s+(?:last\s+)?{_WEEKDAY}\b"),
+    ("since_date", rf"\bsince\s+(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b"),
+    ("date", rf"\b(?:on\s+)?(?:{_MONTH}\s+(\d{{1,2}})|(\d{{1,2}})\s+{_MONTH})\b(?!,?\s*\d{{4}})"),
+    ("yesterday", r"\byesterday\b"),
+    ("last_night", r"\blast\s+night\b"),
+    ("today", r"\b(?:today|this\s+morning|tonight)\b"),
+    ("this_unit", r"\b(?:so\s+far\s+)?this\s+(week|month|year)\b"),
+    ("last_unit", r"\blast\s+(week|month|year)\b"),
+    ("weekday", rf"\b(?:on\s+|last\s+)?{_WEEKDAY}\b"),
+    ("year", r"\bin\s+((?:19|20)\d\d)\b"),
+    ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
+    ("every", r"\bevery\s+(day|week)\b"),
+))
+_SPEECH = frozenset({"said", "says", "say", "told", "tells", "tell", "reported", "reports", "warned", "warns",
+                     "claimed", "claims", "added", "adds", "estimated", "estimates", "stated", "announced",
+                     "announces", "confirmed", "insisted", "explained", "wrote"})
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"})
+_SUBJECT_STOPS = frozenset({"which", "that", "who", "and", "but", "however", "while", "as", "because", "if",
+                            "where", "when", "after", "before", "although"})
+_AUX_TAIL = frozenset({"have", "has", "had", "been", "also", "later", "earlier", "previously", "would",
+                       "will", "could", "may", "might", "not", "did", "does", "do", "officially"})
+_BOUNDARY_PUNCT = frozenset(",;:()[]\u2014\u2013\"\u201c\u201d'\u2018\u2019")
+_PLACE_PREPS = frozenset({"in", "near", "across", "around", "outside", "inside", "from", "throughout", "on",
+                          "at", "of", "into"})
+_PLACE_DESCRIPTORS = frozenset({
+    "the", "east", "eastern", "west", "western", "north", "northern", "south", "southern", "central", "northeast",
+    "northeastern", "northwest", "northwestern", "southeast", "southeastern", "southwest", "southwestern",
+    "neighboring", "neighbouring", "rebel-held", "opposition-held", "government-held", "besieged", "city", "town",
+    "village", "province", "areas", "area", "parts", "districts", "district", "region", "of", "capital", "port",
+    "war-torn", "opposition", "rebel", "suburb", "suburbs", "outskirts", "territory", "state", "county"})
+_DIRECTIONS = frozenset({"east", "eastern", "west", "western", "north", "northern", "south", "southern",
+                         "central"})
+NOT_PLACES = frozenset({"isis", "un", "u.n.", "eu", "nato", "congress", "parliament", "commons", "security",
+                        "council", "house", "senate", "red", "cross", "the", "a", "an", "mr", "mrs", "ms", "dr",
+                        "president", "reuters", "state", "department", "ministry", "government"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place, period or attribution found in a sentence: its text and character span in the sentence."""
+
+    text: str
+    start: int
+    end: int
+    kind: str = ""
+
+
+def find_periods(sentence: str) -> list[Mention]:
+    """Every period expression of a sentence, leftmost-longest, without overlaps.
+
+    Args:
+        sentence: The sentence text.
+
+    Returns:
+        Mentions whose ``kind`` names the pattern (used by :func:`resolve_period`).
+    """
+    found: list[Mention] = []
+    for kind, pattern in _PERIODS:
+        for match in pattern.finditer(sentence):
+            if not any(m.start < match.end() and match.start() < m.end for m in found):
+                text = match.group().strip()
+                start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+                if kind == "n_of":
+                    text = re.sub(r"\s+of$", "", text, flags=re.IGNORECASE)
+                found.append(Mention(text, start, start + len(text), kind))
+    return sorted(found, key=lambda m: m.start)
+
+
+def resolve_period(mention: Mention, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The date range a period covers, counted back from the publication date.
+
+    Args:
+        mention: A period from :func:`find_periods`.
+        published: The document's date; without it only absolute periods ("in 2013") resolve.
+
+    Returns:
+        ``(first day, last day)``, or ``None`` when the period cannot be placed ("a few days earlier").
+    """
+    match = dict(_PERIODS)[mention.kind].search(mention.text + (" of" if mention.kind == "n_of" else ""))
+    if match is None:
+        return None
+    groups = [g for g in match.groups()]
+    if mention.kind == "year":
+        year = int(groups[0])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if published is None:
+        return None
+    return _relative(mention.kind, groups, published)
+
+
+def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """Resolve a period that counts from the publication date."""
+    if kind in ("last_n", "n_of"):
+        count = _count(groups[0] or "")
+        if count is None:
+            return None
+        return day - dt.timedelta(days=max(1, round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))), day
+    if kind == "last_one":
+        return day - dt.timedelta(days=_UNIT_DAYS[(groups[0] or "day").lower()]), day
+    if kind == "yesterday":
+        return day - dt.timedelta(days=1), day - dt.timedelta(days=1)
+    if kind == "last_night":
+        return day - dt.timedelta(days=1), day
+    if kind == "today":
+        return day, day
+    if kind in ("weekday", "since_weekday"):
+        back = (day.weekday() - _WEEKDAYS[(groups[0] or "").lower()]) % 7
+        start = day - dt.timedelta(days=back)
+        return (start, day) if kind == "since_weekday" else (start, start)
+    if kind in ("date", "since_date"):
+        return _on_date(kind, groups, day)
+    if kind == "between":
+        return _between(groups, day)
+    return _calendar_unit(kind, groups, day)
+
+
+def _on_date(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    month_name = groups[0] or groups[3]
+    number = groups[1] or groups[2]
+    found = _safe_date(day.year, _MONTHS[(month_name or "").lower().rstrip(".")], int(number or 0))
+    if found is None:
+        return None
+    if found > day:
+        found = _safe_date(day.year - 1, found.month, found.day) or found
+    return (found, day) if kind == "since_date" else (found, found)
+
+
+def _between(groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    first_month = _MONTHS[(groups[0] or "").lower().rstrip(".")]
+    second_month = _MONTHS[(groups[2] or "").lower().rstrip(".")] if groups[2] else first_month
+    start = _safe_date(day.year, first_month, int(groups[1] or 0))
+    end = _safe_date(day.year, second_month, int(groups[3] or 0))
+    return (start, end) if start and end and start <= end else None
+
+
+def _calendar_unit(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
+    unit = (groups[0] or "").lower() if groups else ""
+    if kind == "this_unit":
+        starts = {"week": day - dt.timedelta(days=day.weekday()), "month": day.replace(day=1),
+                  "year": day.replace(month=1, day=1)}
+        return starts[unit], day
+    if kind == "last_unit":
+        if unit == "week":
+            monday = day - dt.timedelta(days=day.weekday() + 7)
+            return monday, monday + dt.timedelta(days=6)
+        if unit == "month":
+            end = day.replace(day=1) - dt.timedelta(days=1)
+            return end.replace(day=1), end
+        return dt.date(day.year - 1, 1, 1), dt.date(day.year - 1, 12, 31)
+    if kind == "ago":
+        count = _count(groups[0] or "")
+        if count is None:
+            return None
+        when = day - dt.timedelta(days=round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))
+        return when, when
+    return None
+
+
+def _safe_date(year: int, month: int, number: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, number)
+    except ValueError:
+        return None
+
+
+def _count(text: str) -> int | None:
+    lower = text.lower()
+    if lower.isdigit():
+        return int(lower)
+    return UNITS.get(lower, TENS.get(lower))
+
+
+def is_speech_dated(sentence: str, mention: Mention) -> bool:
+    """True when a period dates a speech act ("have said this week that"), not the figure."""
+    before = re.findall(r"[\w']+", sentence[max(0, mention.start - 30):mention.start].lower())[-2:]
+    after = re.findall(r"[\w']+", sentence[mention.end:mention.end + 12].lower())[:1]
+    return bool(_SPEECH & set(before)) or after == ["that"]
+
+
+def find_places(tokens: list[Token], sentence: str) -> list[Mention]:
+    """Place names of a sentence: after a place preposition, or a possessive ("east Aleppo's").
+
+    Args:
+        tokens: The sentence's tokens.
+        sentence: The sentence text.
+
+    Returns:
+        The places, in order.
+    """
+    places: list[Mention] = []
+    for i, token in enumerate(tokens):
+        if token.lower in _PLACE_PREPS:
+            found = _place_after(tokens, i + 1, sentence)
+            if found is not None and all(p.start != found.start for p in places):
+                places.append(found)
+        elif token.kind == "word" and token.lower.endswith("'s") and _capitalised(token.text) and i > 0:
+            found = _possessive_place(tokens, i, sentence)
+            if found is not None and all(p.start != found.start for p in places):
+                places.append(found)
+    return places
+
+
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _place_after(tokens: list[Token], j: int, sentence: str) -> Mention | None:
+    skipped = 0
+    while j < len(tokens) and tokens[j].lower in _PLACE_DESCRIPTORS and skipped < 5 and not _is_name(tokens[j]):
+        j += 1
+        skipped += 1
+    name = _name_run(tokens, j)
+    if name is None:
+        return None
+    first, last = name
+    while last + 2 < len(tokens) and tokens[last + 1].lower == "of" and _name_run(tokens, last + 2):
+        first, last = _name_run(tokens, last + 2) or (first, last)
+    start = tokens[first].start
+    if first > 0 and tokens[first - 1].lower in _DIRECTIONS and not _capitalised(tokens[first - 1].text):
+        start = tokens[first - 1].start
+    end = tokens[last].end - (2 if tokens[last].lower.endswith("'s") else 0)
+    return Mention(sentence[start:end], start, end, "place")
+
+
+def _bare(lower: str) -> str:
+    return lower[:-2] if lower.endswith("'s") else lower
+
+
+def _is_name(token: Token) -> bool:
+    bare = _bare(token.lower)
+    return token.kind == "word" and _capitalised(token.text) and bare not in NOT_PLACES \
+        and bare not in MONTH_WORDS | WEEKDAY_WORDS
+
+
+def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
+    """A run of capitalised words (``Khan Sheikhoun``, ``Idlib Province``) starting at ``j``."""
+    if j >= len(tokens) or not _is_name(tokens[j]) or tokens[j].lower in MONTH_WORDS | WEEKDAY_WORDS:
+        return None
+    last = j
+    while (last + 1 < len(tokens) and _is_name(tokens[last + 1]) and not tokens[last].lower.endswith("'s")
+           and last - j < 3):
+        last += 1
+    return j, last
+
+
+def _possessive_place(tokens: list[Token], i: int, sentence: str) -> Mention | None:
+    if tokens[i].lower[:-2] in NOT_PLACES or i + 1 >= len(tokens) or tokens[i + 1].kind not in ("num", "word"):
+        return None
+    start = tokens[i].start
+    if tokens[i - 1].lower in _DIRECTIONS:
+        start = tokens[i - 1].start
+    elif tokens[i - 1].lower not in _PLACE_PREPS | {"the"}:
+        return None
+    end = tokens[i].end - 2
+    return Mention(sentence[start:end], start, end, "place")
+
+
+def find_attributions(tokens: list[Token], sentence: str) -> list[Mention]:
+    """Who a sentence says its figures come from: speech frames, "according to", "confirmed by", headlines.
+
+    Args:
+        tokens: The sentence's tokens.
+        sentence: The sentence text.
+
+    Returns:
+        Attribution mentions, each spanning its speech verb (for distance) with the source as text.
+    """
+    found: list[Mention] = []
+    words = [t.lower for t in tokens]
+    for k, word in enumerate(words):
+        source: str | None = None
+        if word == "according" and k + 1 < len(words) and words[k + 1] == "to":
+            source = _noun_phrase_after(tokens, k + 2, sentence)
+        elif word in ("confirmed", "reported", "cited") and k + 1 < len(words) and words[k + 1] == "by":
+            source = _noun_phrase_after(tokens, k + 2, sentence)
+        elif word in _SPEECH:
+            source = _subject_before(tokens, k, sentence) or _inverted_subject(tokens, k, sentence)
+        if source:
+            text = _with_citing(tokens, k, sentence, source)
+            found.append(Mention(text, tokens[k].start, tokens[k].end, "attribution"))
+    headline = _headline_source(tokens, sentence)
+    if headline is not None:
+        found.append(headline)
+    return found
+
+
+def _subject_before(tokens: list[Token], k: int, sentence: str) -> str | None:
+    first = k
+    while first > 0 and k - first < 10:
+        prev = tokens[first - 1]
+        if prev.text in _BOUNDARY_PUNCT or prev.lower in _SUBJECT_STOPS or prev.kind == "num":
+            break
+        first -= 1
+    last = k - 1
+    while last >= first and tokens[last].lower in _AUX_TAIL:
+        last -= 1
+    if last < first or (k - first >= 10 and first > 0):
+        return None
+    if last == first and tokens[first].lower in _PRONOUNS:
+        return None
+    return sentence[tokens[first].start:tokens[last].end]
+
+
+def _inverted_subject(tokens: list[Token], k: int, sentence: str) -> str | None:
+    """ "..., said the official." """
+    if k == 0 or tokens[k - 1].text not in ",\"\u201d'" or tokens[k].lower not in ("said", "says"):
+        return None
+    return _noun_phrase_after(tokens, k + 1, sentence)
+
+
+def _noun_phrase_after(tokens: list[Token], j: int, sentence: str) -> str | None:
+    last = j - 1
+    while last + 1 < len(tokens) and last + 1 - j < 10:
+        nxt = tokens[last + 1]
+        if (nxt.text in _BOUNDARY_PUNCT or nxt.text in ".!?" or nxt.lower in _SUBJECT_STOPS | _SPEECH
+                or nxt.lower in ("on", "in", "at", "with") or nxt.kind == "num"):
+            break
+        last += 1
+    if last < j or (last == j and tokens[j].lower in _PRONOUNS):
+        return None
+    return sentence[tokens[j].start:tokens[last].end]
+
+
+def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str:
+    """Append ", citing X" when the speech verb is followed by it."""
+    for j in range(k + 1, min(k + 3, len(tokens))):
+        if tokens[j].lower == "citing":
+            cited = _noun_phrase_after(tokens, j + 1, sentence)
+            return f"{source}, citing {cited}" if cited else source
+    return source
+
+
+def _headline_source(tokens: list[Token], sentence: str) -> Mention | None:
+    """ "Red Cross: 14 Doctors Left in Opposition Areas of Aleppo" -> "Red Cross"."""
+    colon = next((i for i, t in enumerate(tokens[:6]) if t.text == ":"), None)
+    if colon is None or colon == 0 or not all(_capitalised(t.text) for t in tokens[:colon]):
+        return None
+    rest = [t for t in tokens[colon + 1:] if t.kind == "word" and len(t.text) > 3]
+    if not rest or sum(_capitalised(t.text) for t in rest) < 0.7 * len(rest):
+        return None
+    return Mention(sentence[tokens[0].start:tokens[colon - 1].end], tokens[0].start, tokens[colon].end, "attribution")

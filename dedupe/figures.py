@@ -1,0 +1,461 @@
+"""Stage 4: figures - the numbers a text states about people and things, with what they count.
+
+Every number phrase of every sentence is read as an interval with a qualifier (:mod:`dedupe.numbers`),
+linked to the noun it counts and its measure through the sentence's structure
+(:mod:`dedupe.figure_grammar`), and placed in space, time and on someone's word
+(:mod:`dedupe.figure_context`). A :class:`Figure` carries its document, outlet, offsets and line, so
+every value can be shown in its sentence.
+
+Not figures: dates ("19 September", "Sept 29"), years ("in 2013"), times ("16:28", "1200 hrs"),
+ages ("Mustafa Bekir, 23,", "38-year old"), ordinals ("21st", "11th hour"), names with numbers ("G20",
+"group of 20 summit", "Chapter 7", "Boeing 747", "Geneva Two", "Local 222"), durations ("five-year civil war",
+"six days", "24 hours": a duration becomes a figure's *period*, never a figure), money and percentages
+("1.5 billion yen", "80 per cent": amounts, not counts) and units of measure ("72,000 tons"). A number
+that counts nothing named ("advanced 10 to 4.60") is dropped; one that counts a thing with no
+recognised measure ("three hospitals") is kept with measure ``other``.
+
+Example:
+    >>> [(f.text, f.low, f.high, f.qualifier, f.measure, f.what) for f in parse_sentence(
+    ...     "Between 400 and 500 people have been killed in the past eight days.")]
+    [('Between 400 and 500', 400, 500, 'range', 'killed', 'people')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from dedupe import figure_context as ctx
+from dedupe import figure_grammar as grammar
+from dedupe.errors import ConfigError
+from dedupe.measures import AGENT, HEAD_NOUN_PEOPLE, HUMAN_MEASURES, MEASURES, WORKERS
+from dedupe.numbers import TENS, UNITS, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.segment import SegmentedDocument
+
+UNIT_WORDS = frozenset({
+    "dlrs", "dlr", "dollars", "dollar", "cents", "cts", "ct", "yen", "marks", "francs", "franc", "lire", "lira",
+    "pesos", "peso", "rand", "riyals", "rupees", "yuan", "baht", "ringgit", "guilders", "crowns", "kronor",
+    "kroner", "stg", "sterling", "pounds", "pound", "pence", "euros", "euro", "ecus", "ecu", "cruzados",
+    "australs", "won", "shekels", "dinars", "naira", "schillings", "pesetas", "escudos", "drachmas", "pct",
+    "percent", "per", "percentage", "tonnes", "tons", "tonne", "ton", "kg", "kilos", "kilograms", "kilo", "grams",
+    "lbs", "lb", "ounces", "oz", "barrels", "bpd", "gallons", "litres", "liters", "metres", "meters", "km",
+    "kms", "kilometres", "kilometers", "miles", "mile", "feet", "foot", "ft", "inches", "acres", "hectares", "ha",
+    "bushels", "bales", "bags", "carats", "degrees", "yards", "mph", "mw", "megawatts", "kw", "kwh", "points",
+    "shares", "shrs", "times", "seconds", "second", "minutes", "minute", "hours", "hrs", "hour", "days", "day",
+    "weeks", "week", "months", "month", "years", "year", "decades", "decade", "centuries", "century", "nights",
+    "night", "weekends", "a.m.", "p.m.", "am", "pm", "gmt", "o'clock", "time", "cubic", "square", "sq", "mln",
+    "bln", "billion", "million", "%", "mths", "mth", "yrs", "wks", "thirds", "quarters", "halves", "fifths",
+    "point", "head", "forints", "forint", "ounce", "zlotys", "levs", "roubles", "rubles", "dinar"})
+_LABELS = frozenset({"chapter", "article", "section", "resolution", "paragraph", "page", "flight", "route",
+                     "highway", "room", "version", "phase", "level", "grade", "class", "category", "no", "number",
+                     "local", "platform", "gate", "block", "row", "code", "model", "vol", "volume", "issue", "item",
+                     "rule", "act", "decree", "law", "division", "aged", "age", "ages", "g", "apollo", "vs",
+                     "v", "score", "scored", "ratio", "channel"})
+_LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
+_RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
+_SUBSET_MARKERS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("among", "those"))
+_PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
+                     "victims", "others"})
+_CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
+_AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
+
+
+@dataclass(frozen=True)
+class SentenceFigure:
+    """A figure found in one sentence; offsets are relative to the sentence.
+
+    Attributes mirror :class:`Figure`; ``subset_of`` indexes this sentence's figures.
+    """
+
+    start: int
+    end: int
+    text: str
+    low: Number | None
+    high: Number | None
+    qualifier: str
+    measure: str
+    what: str | None
+    place: str | None
+    period: str | None
+    period_range: tuple[dt.date, dt.date] | None
+    attribution: str | None
+    subset_of: int | None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure stated in a document.
+
+    Attributes:
+        doc: Document id.
+        outlet: The document's outlet.
+        start: Offset of the number phrase in ``doc.text``.
+        end: Offset just past it.
+        line: 1-based line of ``start``.
+        text: The number phrase exactly as written (``doc.text[start:end]``), qualifier included.
+        sentence: The sentence that states it.
+        low: Lower bound, ``None`` where the phrase gives none ("nearly 1,400").
+        high: Upper bound, ``None`` where the phrase gives none ("at least 426").
+        qualifier: ``exact``, ``approximately``, ``at least``, ``more than``, ``nearly``, ``up to``,
+            ``fewer than``, ``as few as``, ``range`` or ``vague`` (see :mod:`dedupe.numbers`).
+        measure: One of :data:`dedupe.measures.MEASURES` (``other`` when none is linked).
+        what: The counted noun, lower case ("civilians", "doctors"), ``None`` when nothing is named.
+        place: Place named in the figure's clause, or ``None``.
+        period: Period named in the figure's clause, as written, or ``None``.
+        period_range: The period as dates, resolved against the document's date, or ``None``.
+        attribution: Who the sentence says the figure comes from, or ``None``.
+        subset_of: Index (in the extracted tuple) of the figure this one is part of
+            ("100,000 of them children", "including 56 children"), or ``None``.
+    """
+
+    doc: str
+    outlet: str
+    start: int
+    end: int
+    line: int
+    text: str
+    sentence: str
+    low: Number | None
+    high: Number | None
+    qualifier: str
+    measure: str
+    what: str | None
+    place: str | None
+    period: str | None
+    period_range: tuple[dt.date, dt.date] | None
+    attribution: str | None
+    subset_of: int | None
+
+
+@dataclass(frozen=True)
+class FigureConfig:
+    """Options of figure extraction.
+
+    Attributes:
+        include_other: Keep figures whose measure is ``other`` ("three hospitals").
+        max_sentence_chars: Sentences longer than this are skipped (runaway text without punctuation).
+    """
+
+    include_other: bool = True
+    max_sentence_chars: int = 5000
+
+    def __post_init__(self) -> None:
+        if self.max_sentence_chars < 1:
+            raise ConfigError("max_sentence_chars must be at least 1")
+
+
+def extract_figures(documents: Sequence[SegmentedDocument], config: FigureConfig | None = None) -> tuple[Figure, ...]:
+    """Extract the figures of segmented documents.
+
+    Args:
+        documents: Documents with their sentences (:func:`dedupe.segment.segment_document`).
+        config: Options; defaults when ``None``.
+
+    Returns:
+        Figures in document order, then text order; ``subset_of`` indexes this tuple.
+    """
+    config = config or FigureConfig()
+    figures: list[Figure] = []
+    for document in documents:
+        published = document.doc.date if isinstance(document.doc.date, dt.date) else None
+        for sentence in document.sentences:
+            if len(sentence.text) > config.max_sentence_chars:
+                continue
+            found = parse_sentence(sentence.text, published)
+            figures.extend(_place_in_document(document, sentence.start, sentence.text, found, len(figures), config))
+    return tuple(figures)
+
+
+def _place_in_document(document: SegmentedDocument, offset: int, sentence: str, found: tuple[SentenceFigure, ...],
+                       base: int, config: FigureConfig) -> list[Figure]:
+    kept = [i for i, f in enumerate(found) if config.include_other or f.measure != "other"]
+    index = {old: base + new for new, old in enumerate(kept)}
+    figures = []
+    for i in kept:
+        f = found[i]
+        start = offset + f.start
+        parent = index.get(f.subset_of) if f.subset_of is not None else None
+        figures.append(Figure(document.doc.id, document.doc.outlet, start, offset + f.end, document.line_of(start),
+                              f.text, sentence, f.low, f.high, f.qualifier, f.measure, f.what, f.place, f.period,
+                              f.period_range, f.attribution, parent))
+    return figures
+
+
+def parse_sentence(text: str, published: dt.date | None = None) -> tuple[SentenceFigure, ...]:
+    """The figures of one sentence. Never raises on any text.
+
+    Args:
+        text: A sentence (any text works; offsets refer to it).
+        published: Publication date, to resolve relative periods ("yesterday").
+
+    Returns:
+        The figures, in text order.
+    """
+    tokens = tokenize(text)
+    phrases = [p for p in find_number_phrases(tokens, text) if not _not_a_figure(tokens, p, text)]
+    by_first = {p.first: p for p in phrases}
+    drafts = [d for d in (_draft(tokens, p, by_first) for p in phrases) if d is not None]
+    _link_subsets(tokens, drafts)
+    return tuple(_with_context(tokens, text, _kept(_inherit(tokens, drafts)), published))
+
+
+def _kept(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop figures that count nothing named, re-indexing ``subset_of`` (a dropped parent becomes ``None``)."""
+    kept = [i for i, d in enumerate(drafts) if _keep(d)]
+    index = {old: new for new, old in enumerate(kept)}
+    for i in kept:
+        parent = drafts[i].subset_of
+        drafts[i].subset_of = index.get(parent) if parent is not None and parent != i else None
+    return [drafts[i] for i in kept]
+
+
+@dataclass
+class _Draft:
+    """A figure under construction (mutable while subsets and inheritance are resolved)."""
+
+    phrase: NumberPhrase
+    noun: grammar.NounPhrase
+    measure: str | None
+    what: str | None
+    subset_of: int | None = None
+    partitive_of: int | None = None
+
+
+def _draft(tokens: list[Token], phrase: NumberPhrase, phrases: dict[int, NumberPhrase]) -> _Draft | None:
+    noun = grammar.noun_phrase(tokens, phrase, phrases)
+    head = tokens[noun.head].lower if noun.head is not None else None
+    if head in UNIT_WORDS:
+        return None
+    measure = grammar.find_measure(tokens, phrase, noun)
+    what = "people" if head in HEAD_NOUN_PEOPLE else head
+    return _Draft(phrase, noun, measure, what)
+
+
+def _link_subsets(tokens: list[Token], drafts: list[_Draft]) -> None:
+    """Partitives ("32 of the 543 passengers"), "of them", and "including"."""
+    by_start = {d.phrase.first: i for i, d in enumerate(drafts)}
+    for i, draft in enumerate(drafts):
+        if draft.noun.partitive is not None and draft.noun.partitive in by_start:
+            parent = by_start[draft.noun.partitive]
+            draft.subset_of = parent
+            draft.partitive_of = parent
+        elif (draft.noun.pronoun_subset or _after_subset_marker(tokens, draft.phrase.first)) and i > 0:
+            draft.subset_of = _nearest_named(drafts, i)
+
+
+def _after_subset_marker(tokens: list[Token], first: int) -> bool:
+    words = tuple(t.lower for t in tokens[max(0, first - 2):first])
+    return any(words[-len(marker):] == marker for marker in _SUBSET_MARKERS)
+
+
+def _nearest_named(drafts: list[_Draft], i: int) -> int | None:
+    for j in range(i - 1, -1, -1):
+        if drafts[j].what is not None or drafts[j].measure is not None:
+            return j
+    return None
+
+
+def _coordinated(tokens: list[Token], previous: _Draft, draft: _Draft) -> bool:
+    """ "stoppages by 450,000 social workers and 50,000 university teachers": the second shares the measure."""
+    between = [t.lower for t in tokens[previous.noun.end:draft.phrase.first]]
+    return previous.noun.head is not None and between in (["and"], ["or"], [",", "and"])
+
+
+def _inherit(tokens: list[Token], drafts: list[_Draft]) -> list[_Draft]:
+    """Fill what/measure from parents (subsets) and from the previous figure (ellipsis)."""
+    for i, draft in enumerate(drafts):
+        parent = drafts[draft.subset_of] if draft.subset_of is not None else None
+        if draft.partitive_of is not None and parent is not None:
+            draft.what = draft.what or parent.what
+        elif parent is not None:
+            draft.measure = draft.measure or parent.measure
+            draft.what = draft.what or parent.what
+        if draft.what is None and draft.noun.head is None and draft.noun.partitive is None:
+            previous = _nearest_named(drafts, i) if i > 0 else None
+            draft.what = drafts[previous].what if previous is not None else None
+        if draft.measure is None and i > 0 and _coordinated(tokens, drafts[i - 1], draft):
+            draft.measure = drafts[i - 1].measure
+        if draft.what is None and draft.measure in HUMAN_MEASURES:
+            draft.what = "people"
+        if draft.what == "others":
+            previous = _nearest_named(drafts, i) if i > 0 else None
+            draft.what = drafts[previous].what if previous is not None and drafts[previous].what else "people"
+    return drafts
+
+
+def _keep(draft: _Draft) -> bool:
+    if draft.what is None and draft.measure is None:
+        return False
+    is_one = draft.phrase.low == 1 and draft.phrase.qualifier == "exact"
+    return not (is_one and draft.measure is None and draft.what not in _PEOPLE | WORKERS)
+
+
+def _with_context(tokens: list[Token], text: str, drafts: list[_Draft],
+                  published: dt.date | None) -> list[SentenceFigure]:
+    clauses = _clause_of_tokens(tokens)
+    spans = [(tokens[d.phrase.first].start, tokens[d.phrase.last].end) for d in drafts]
+    periods = [p for p in ctx.find_periods(text) if not ctx.is_speech_dated(text, p)
+               and not any(s < p.end and p.start < e for s, e in spans)]
+    places = ctx.find_places(tokens, text)
+    sources = ctx.find_attributions(tokens, text)
+    figures = []
+    for draft, (start, end) in zip(drafts, spans):
+        clause = clauses[draft.phrase.first]
+        period = _nearest(_in_clause(periods, tokens, clauses, clause), start, end)
+        place = _nearest(_in_clause(places, tokens, clauses, clause), start, end)
+        source = _nearest(sources, start, end)
+        figures.append(SentenceFigure(
+            start, end, text[start:end], draft.phrase.low, draft.phrase.high, draft.phrase.qualifier,
+            draft.measure or "other", draft.what, place.text if place else None, period.text if period else None,
+            ctx.resolve_period(period, published) if period else None, source.text if source else None,
+            draft.subset_of))
+    return figures
+
+
+def _nearest(mentions: list[ctx.Mention], start: int, end: int) -> ctx.Mention | None:
+    def distance(mention: ctx.Mention) -> int:
+        return max(mention.start - end, start - mention.end, 0)
+    return min(mentions, key=lambda mention: (distance(mention), mention.start), default=None)
+
+
+def _in_clause(mentions: list[ctx.Mention], tokens: list[Token], clauses: list[int], clause: int) -> list[ctx.Mention]:
+    return [mention for mention in mentions if clauses[_token_at(tokens, mention.start)] == clause]
+
+
+def _token_at(tokens: list[Token], offset: int) -> int:
+    for i, token in enumerate(tokens):
+        if token.end > offset:
+            return i
+    return max(0, len(tokens) - 1)
+
+
+def _clause_of_tokens(tokens: list[Token]) -> list[int]:
+    """Clause number of each token: a new clause after ";" and at "and <verb>" ("... and again appealed")."""
+    clauses: list[int] = []
+    clause = 0
+    for i, token in enumerate(tokens):
+        if token.text == ";" or (token.lower in ("and", "but") and _verb_follows(tokens, i + 1)):
+            clause += 1
+        clauses.append(clause)
+    return clauses or [0]
+
+
+def _verb_follows(tokens: list[Token], j: int) -> bool:
+    while j < len(tokens) and tokens[j].lower in _CLAUSE_ADVERBS:
+        j += 1
+    if j >= len(tokens) or tokens[j].kind != "word":
+        return False
+    lower = tokens[j].lower
+    return (lower.endswith("ed") and len(lower) > 4) or lower in _AGENT_WORDS
+
+
+def _not_a_figure(tokens: list[Token], phrase: NumberPhrase, text: str) -> bool:
+    """Dates, years, times, ages, ordinals, names with numbers, durations, money, percentages, units."""
+    core = tokens[phrase.core]
+    after = tokens[phrase.last + 1] if phrase.last + 1 < len(tokens) else None
+    before = tokens[phrase.core - 1] if phrase.core > 0 else None
+    return (_glued_to_text(tokens, phrase, text)
+            or (after is not None and after.lower in UNIT_WORDS | ctx.MONTH_WORDS and not after.glued_left)
+            or (before is not None and phrase.core == phrase.first and _is_label(tokens, phrase.core))
+            or _is_year(core, after)
+            or _is_age(tokens, phrase)
+            or _is_name_word(tokens, phrase)
+            or (before is not None and core.lower == "one" and before.lower in ("not", "no", "any", "every", "each")))
+
+
+def _glued_to_text(tokens: list[Token], phrase: NumberPhrase, text: str) -> bool:
+    """ "G20", "21st", "1930s", "$5", "5%", "09-16", "Karbala-8", "five-year", "6-3"."""
+    core = tokens[phrase.core]
+    left = text[core.start - 1] if core.start > 0 else " "
+    if not (left.isspace() or left in _LEFT_OK):
+        return True
+    last = tokens[phrase.last]
+    if phrase.qualifier == "range" and "-" in text[core.start:last.end].replace("\u2013", "-"):
+        last = tokens[phrase.last]
+    elif core.kind == "num":
+        last = tokens[phrase.core]
+    end = last.end
+    right = text[end] if end < len(text) else " "
+    if right.isspace() or right in _RIGHT_OK:
+        return False
+    if right == "-":
+        tail = text[end + 1:end + 8].lower()
+        return not tail.startswith(("plus", "odd", "strong", "member"))
+    return True
+
+
+def _is_label(tokens: list[Token], core: int) -> bool:
+    """ "Chapter 7", "group of 20", "Boeing 747", "Local 222", "aged 23", "Sept. 23"."""
+    before = tokens[core - 1]
+    if before.text == "." and core > 1:
+        before = tokens[core - 2]
+    if before.lower in _LABELS or before.lower.rstrip(".") in ctx.MONTH_WORDS | ctx.WEEKDAY_WORDS:
+        return True
+    if core > 1 and before.lower == "of" and tokens[core - 2].lower in ("group", "g"):
+        return True
+    return (tokens[core].kind == "num" and before.kind == "word" and before.text[:1].isupper()
+            and core - 1 > 0 and not before.lower.endswith("'s") and not _counts_after(tokens, core))
+
+
+def _counts_after(tokens: list[Token], core: int) -> bool:
+    nxt = tokens[core + 1] if core + 1 < len(tokens) else None
+    return nxt is not None and (grammar.is_plural(nxt) or nxt.lower in ("of", "people"))
+
+
+def _is_year(core: Token, after: Token | None) -> bool:
+    """ "in 2013", "1986 sales": a bare 1800-2099 is a year unless people are counted ("1500 workers")."""
+    if core.kind != "num" or len(core.text) != 4 or not core.text.isdigit():
+        return False
+    if not 1800 <= int(core.text) <= 2099:
+        return False
+    return after is None or after.lower not in _PEOPLE | WORKERS
+
+
+def _is_age(tokens: list[Token], phrase: NumberPhrase) -> bool:
+    """ "Mustafa Bekir, 23, who ..." """
+    i = phrase.first
+    if phrase.qualifier != "exact" or i < 2 or tokens[i - 1].text != ",":
+        return False
+    name = tokens[i - 2]
+    after = tokens[phrase.last + 1] if phrase.last + 1 < len(tokens) else None
+    return (name.kind == "word" and name.text[:1].isupper()
+            and (after is None or after.text in ",.)" or after.lower in ("who", "and", "was", "is")))
+
+
+def _is_name_word(tokens: list[Token], phrase: NumberPhrase) -> bool:
+    """ "Geneva Two": a capitalised number word after a capitalised word, not at the sentence start."""
+    core = tokens[phrase.core]
+    if core.kind != "word" or not core.text[:1].isupper() or phrase.core == 0:
+        return False
+    before = tokens[phrase.core - 1]
+    lower = core.lower.split("-")[0]
+    return (lower in UNITS or lower in TENS) and before.kind == "word" and before.text[:1].isupper() \
+        and phrase.core - 1 > 0
+
+
+def keep_measures(figures: tuple[Figure, ...], measures: Sequence[str]) -> tuple[Figure, ...]:
+    """Only the figures with one of ``measures`` (all when empty), with ``subset_of`` re-indexed.
+
+    Args:
+        figures: Extracted figures.
+        measures: Measure names from :data:`dedupe.measures.MEASURES`.
+
+    Returns:
+        The kept figures; a parent that is left out turns ``subset_of`` into ``None``.
+
+    Raises:
+        ConfigError: A measure name is unknown.
+    """
+    unknown = sorted(set(measures) - set(MEASURES))
+    if unknown:
+        raise ConfigError(f"unknown measure {unknown[0]!r}; choose from {', '.join(MEASURES)}")
+    if not measures:
+        return figures
+    kept = [i for i, f in enumerate(figures) if f.measure in measures]
+    index = {old: new for new, old in enumerate(kept)}
+    return tuple(replace(figures[i], subset_of=_new_index(index, figures[i].subset_of)) for i in kept)
+
+
+def _new_index(index: dict[int, int], old: int | None) -> int | None:
+    return index.get(old) if old is not None else None

@@ -1,0 +1,205 @@
+"""What a figure measures: the lexicon that links a counted noun phrase to its verb, participle or noun.
+
+A figure's *measure* is one of :data:`MEASURES`. The words that signal a measure are sorted by the
+grammatical role they play towards the counted noun phrase, because the same word means different
+things in different places ("13 factories *employing* 5,000 people": the factories are not employed):
+
+- ``PATIENT``: words that describe the counted things when they follow them, after an optional
+  auxiliary chain ("21 people *killed*", "scores of people were reportedly *wounded*", "14 doctors
+  *left*", "250,000 people are currently living *under siege*", "6,000 workers began a *sit-in*").
+- ``AGENT``: verbs whose object is the counted phrase ("*killed* 500 civilians", "*lay off* 850 hourly
+  workers", "*employs* 400 people").
+- ``NOMINAL``: nouns that govern the phrase through "of"/"by" ("the *killing of* hundreds of
+  civilians", "a *strike by* 55,000 employees").
+- ``HEAD_NOUNS``: the counted noun is itself the measure ("nine *deaths*", "3,000 *casualties*").
+- ``PREMODIFIERS``: adjectives inside the phrase ("1,000 *unemployed* miners", "500 *new* jobs").
+- ``TOTAL_NOUNS``: a total stated through a copula ("*unemployment* totalled 690,600 people").
+
+Some triggers only count with certain head nouns (``cut`` means lay-offs for jobs and staff, not for
+"850,000 people from the tax rolls"); those carry a head set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MEASURES = ("killed", "injured", "casualties", "missing", "trapped", "in need of care", "fled", "evacuated",
+            "arrested", "remaining", "employed", "laid off", "hired", "on strike", "unemployed", "other")
+#: Measures that count people whatever noun is missing ("2,000 in need of care" counts people).
+HUMAN_MEASURES = frozenset({"killed", "injured", "casualties", "missing", "trapped", "in need of care", "fled",
+                            "evacuated", "arrested", "laid off", "on strike", "unemployed", "employed"})
+
+JOBS = frozenset({"jobs", "job", "positions", "posts", "places"})
+STAFF = frozenset({"employees", "employes", "workers", "staff", "personnel", "workforce", "staffers"})
+WORKERS = STAFF | JOBS | frozenset({"miners", "mineworkers", "drivers", "managers", "pilots", "attendants",
+                                    "nurses", "teachers", "engineers", "clerks", "dockers", "crew", "hands",
+                                    "labourers", "laborers", "people", "salesmen", "executives"})
+
+#: Nouns that "have" a workforce in "X with N employees".
+OWNERS = frozenset({"company", "companies", "firm", "firms", "operation", "operations", "business", "businesses",
+                    "plant", "plants", "factory", "factories", "unit", "units", "subsidiary", "division", "group",
+                    "bank", "banks", "office", "offices", "employer", "employers", "enterprise", "enterprises",
+                    "concern", "mill", "mine", "mines", "store", "stores", "chain", "agency", "organisation",
+                    "organization", "corporation", "airline", "carrier", "hospital", "hospitals"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A word sequence that signals a measure, optionally only for some head nouns."""
+
+    words: tuple[str, ...]
+    measure: str
+    heads: frozenset[str] | None = None
+
+
+def _triggers(table: dict[str, tuple[str, ...]], heads: dict[str, frozenset[str]] | None = None) -> tuple[Trigger, ...]:
+    """Build triggers from ``{measure: phrases}``; phrases are space-separated words, longest first."""
+    found = [Trigger(tuple(phrase.split()), measure, (heads or {}).get(phrase))
+             for measure, phrases in table.items() for phrase in phrases]
+    return tuple(sorted(found, key=lambda t: -len(t.words)))
+
+
+PATIENT = _triggers({
+    "casualties": ("killed or wounded", "killed or injured", "dead or injured", "dead or wounded",
+                   "killed and wounded", "killed and injured"),
+    "killed": ("killed", "dead", "died", "die", "dies", "dying", "perished", "lost their lives", "slain",
+               "to death", "drowned", "murdered", "executed", "massacred", "deaths"),
+    "injured": ("injured", "wounded", "hurt", "injuries", "injury", "hospitalised", "hospitalized", "to hospital",
+                "treated for"),
+    "missing": ("missing", "unaccounted for", "disappeared"),
+    "trapped": ("trapped", "besieged", "under siege", "encircled"),
+    "in need of care": ("in need of", "in urgent need of", "needing treatment", "need treatment"),
+    "fled": ("fled", "fleeing", "flee", "flees", "displaced"),
+    "evacuated": ("evacuated",),
+    "arrested": ("arrested", "detained", "jailed", "imprisoned", "captured", "taken into custody"),
+    "remaining": ("left", "remaining", "remain", "working", "function", "functioning", "still work", "operational"),
+    "employed": ("employed",),
+    "laid off": ("laid off", "lose their jobs", "losing their jobs", "lost their jobs", "lost", "cut", "eliminated",
+                 "layoff", "layoffs", "made redundant", "dismissed", "sacked", "terminated", "axed", "idled"),
+    "hired": ("hired", "created", "added"),
+    "on strike": ("on strike", "striking", "strike", "strikes", "walked out", "walked off", "stayed away",
+                  "remained out", "stayed out", "sit-in", "stoppage", "walkout", "walk out", "walk off",
+                  "walking out", "struck"),
+    "unemployed": ("unemployed", "jobless", "out of work"),
+}, {"lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "created": JOBS, "added": JOBS | STAFF,
+    "axed": JOBS | STAFF, "idled": WORKERS, "struck": WORKERS})
+
+AGENT = _triggers({
+    "casualties": ("killed or wounded", "killed or injured", "killing or wounding", "killing or injuring"),
+    "killed": ("kill", "kills", "killed", "killing"),
+    "injured": ("injure", "injures", "injured", "injuring", "wound", "wounds", "wounded", "wounding", "hurt",
+                "hurting"),
+    "trapped": ("trap", "traps", "trapped", "trapping"),
+    "evacuated": ("evacuate", "evacuates", "evacuated", "evacuating"),
+    "arrested": ("arrest", "arrests", "arrested", "arresting", "detain", "detains", "detained", "detaining",
+                 "jailed", "imprisoned"),
+    "fled": ("displaced", "displacing"),
+    "employed": ("employ", "employs", "employed", "employing", "has", "have", "had", "having", "with"),
+    "laid off": ("lay off", "lays off", "laid off", "laying off", "sack", "sacks", "sacked", "sacking", "fire",
+                 "fired", "firing", "dismiss", "dismissed", "dismissing", "idle", "idles", "idled", "idling",
+                 "cut", "cuts", "cutting", "eliminate", "eliminates", "eliminated", "eliminating", "shed",
+                 "sheds", "shedding", "slash", "slashed", "slashing", "trim", "trimmed", "axe", "axed", "cost",
+                 "costing", "lose", "lost", "losing"),
+    "hired": ("hire", "hires", "hired", "hiring", "recruit", "recruited", "recruiting", "recall", "recalls",
+              "recalled", "recalling", "create", "creates",
+              "created", "creating", "add", "adds", "added", "adding", "restore", "restored", "generate",
+              "generated", "offer jobs to", "offered jobs to", "give jobs to", "find jobs for"),
+}, {**{w: STAFF for w in ("has", "have", "had", "having", "with")},
+    **{w: WORKERS for w in ("sack", "sacks", "sacked", "sacking", "fire", "fired", "firing", "dismiss",
+                            "dismissed", "dismissing", "idle", "idles", "idled", "idling")},
+    **{w: JOBS | STAFF for w in ("cut", "cuts", "cutting", "eliminate", "eliminates", "eliminated",
+                                 "eliminating", "shed", "sheds", "shedding", "slash", "slashed", "slashing",
+                                 "trim", "trimmed", "axe", "axed", "cost", "costing", "lose", "lost", "losing")},
+    **{w: JOBS for w in ("create", "creates", "created", "creating", "restore", "restored", "generate",
+                         "generated")},
+    **{w: JOBS | STAFF for w in ("add", "adds", "added", "adding")},
+    **{w: WORKERS for w in ("recall", "recalls", "recalled", "recalling")}})
+
+NOMINAL = _triggers({
+    "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of"),
+    "evacuated": ("evacuation of",),
+    "arrested": ("arrest of", "arrests of", "detention of"),
+    "laid off": ("layoff of", "layoffs of", "dismissal of", "loss of", "cut of", "cuts of", "elimination of"),
+    "hired": ("creation of", "hiring of"),
+    "on strike": ("strike by", "strikes by", "walkout by", "walkouts by", "stoppage by", "stoppages by",
+                  "strike of"),
+}, {"loss of": JOBS | STAFF, "cut of": JOBS | STAFF | WORKERS, "cuts of": JOBS | STAFF | WORKERS})
+
+#: Complements of "leave / put / throw / send N ...": "left 63 soldiers dead", "throwing hundreds of
+#: employees out of work", "sent 17 to hospital".
+COMPLEMENT = _triggers({
+    "killed": ("dead",),
+    "injured": ("injured", "wounded", "to hospital"),
+    "in need of care": ("in need of", "in urgent need of"),
+    "laid off": ("jobless", "out of work", "without jobs", "on layoff", "on temporary layoff",
+                 "on indefinite layoff"),
+})
+COMPLEMENT_VERBS = frozenset({"leave", "leaves", "left", "leaving", "put", "puts", "putting", "throw", "throws",
+                              "threw", "throwing", "send", "sends", "sent", "sending", "take", "took", "taking"})
+
+HEAD_NOUNS = {"deaths": "killed", "dead": "killed", "fatalities": "killed", "lives": "killed", "bodies": "killed",
+              "casualties": "casualties", "injuries": "injured", "injured": "injured", "wounded": "injured",
+              "missing": "missing", "refugees": "fled", "evacuees": "evacuated", "layoffs": "laid off",
+              "redundancies": "laid off", "strikers": "on strike", "detainees": "arrested", "arrests": "arrested",
+              "unemployed": "unemployed", "jobless": "unemployed"}
+#: Head nouns that stand for people when the measure is their own ("nine deaths" counts people).
+HEAD_NOUN_PEOPLE = frozenset({"deaths", "dead", "fatalities", "lives", "bodies", "casualties", "injuries",
+                              "injured", "wounded", "missing", "layoffs", "redundancies", "unemployed", "jobless"})
+#: "job cuts", "job losses".
+JOB_LOSS_HEADS = frozenset({"cuts", "losses"})
+
+PREMODIFIERS = {"unemployed": "unemployed", "jobless": "unemployed", "striking": "on strike",
+                "injured": "injured", "wounded": "injured", "dead": "killed", "displaced": "fled",
+                "missing": "missing", "trapped": "trapped", "besieged": "trapped", "laid-off": "laid off",
+                "new": "hired", "sacked": "laid off", "remaining": "remaining"}
+PREMODIFIER_HEADS = {"new": JOBS | STAFF}
+
+TOTAL_NOUNS = {"unemployment": "unemployed", "jobless": "unemployed", "unemployed": "unemployed",
+               "losses": "laid off", "layoff": "laid off", "layoffs": "laid off", "redundancies": "laid off",
+               "toll": "killed", "deaths": "killed", "dead": "killed", "casualties": "casualties",
+               "injured": "injured", "workforce": "employed", "payroll": "employed", "employment": "employed"}
+TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "totaled", "totals", "total",
+                         "reached", "reaches", "rose to", "risen to", "climbed to", "stood at", "stands at",
+                         "remains at", "remained at", "is", "was", "were", "are"})
+NEAR_LINKS = frozenset({"to", "of", "at"})
+CUT_VERBS = frozenset({"cut", "cuts", "trim", "trimmed", "reduce", "reduced", "reducing", "slashed", "slash",
+                       "cutting", "trimming"})
+
+#: Words that may stand between a counted phrase and its predicate: auxiliaries, adverbs, relatives.
+AUXILIARIES = frozenset({
+    "who", "which", "that", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "will",
+    "would", "could", "can", "may", "might", "must", "shall", "should", "not", "reportedly", "allegedly", "also",
+    "still", "now", "already", "currently", "all", "only", "just", "temporarily", "permanently", "seriously",
+    "slightly", "critically", "badly", "fatally", "later", "subsequently", "eventually", "mostly", "mainly",
+    "apparently", "believed", "feared", "thought", "said", "expected", "likely", "to", "confirmed", "either",
+    "both", "each", "every", "day", "daily", "so", "far", "since", "then", "officially", "immediately",
+})
+
+
+def match_at(words: list[str], i: int, triggers: tuple[Trigger, ...], head: str | None) -> Trigger | None:
+    """The longest trigger whose words start at ``words[i]`` and whose head set admits ``head``.
+
+    Args:
+        words: Lower-cased tokens of a sentence.
+        i: Where to look.
+        triggers: One of the trigger tables.
+        head: The counted noun (lower case), or ``None`` when the phrase has none.
+
+    Returns:
+        The trigger, or ``None``.
+    """
+    for trigger in triggers:
+        n = len(trigger.words)
+        if tuple(words[i:i + n]) == trigger.words and (trigger.heads is None or head in trigger.heads):
+            return trigger
+    return None
+
+
+def match_ending_at(words: list[str], end: int, triggers: tuple[Trigger, ...], head: str | None) -> Trigger | None:
+    """The longest trigger whose last word is ``words[end - 1]`` (for verbs before a phrase)."""
+    for trigger in triggers:
+        n = len(trigger.words)
+        start = end - n
+        if start >= 0 and tuple(words[start:end]) == trigger.words and (trigger.heads is None or head in trigger.heads):
+            return trigger
+    return None

@@ -1,0 +1,132 @@
+"""Render the result of ``dedupe figures``: the figures of each document and the discrepancies across outlets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dedupe.discrepancies import Discrepancy
+from dedupe.figures import Figure
+from dedupe.output import envelope, to_jsonl
+
+
+def figure_record(figure: Figure) -> dict[str, Any]:
+    """One figure as the JSON contract writes it."""
+    return {
+        "doc": figure.doc, "outlet": figure.outlet, "start": figure.start, "end": figure.end, "line": figure.line,
+        "text": figure.text, "sentence": figure.sentence, "low": figure.low, "high": figure.high,
+        "qualifier": figure.qualifier, "measure": figure.measure, "what": figure.what, "place": figure.place,
+        "period": figure.period,
+        "period_range": [d.isoformat() for d in figure.period_range] if figure.period_range else None,
+        "attribution": figure.attribution, "subset_of": figure.subset_of,
+    }
+
+
+def discrepancy_record(discrepancy: Discrepancy) -> dict[str, Any]:
+    """One discrepancy as the JSON contract writes it."""
+    return {
+        "story": discrepancy.story, "measure": discrepancy.measure, "what": discrepancy.what,
+        "place": discrepancy.place, "status": discrepancy.status, "figures": list(discrepancy.figures),
+        "low": discrepancy.low, "high": discrepancy.high, "outlets": list(discrepancy.outlets),
+        "reason": discrepancy.reason,
+    }
+
+
+def figures_dict(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> dict[str, Any]:
+    """The JSON document of ``dedupe figures`` (``envelope("figures", ...)``).
+
+    Args:
+        figures: Extracted figures; ``subset_of`` and discrepancy indexes refer to their order.
+        discrepancies: Groups from :func:`dedupe.discrepancies.find_discrepancies`.
+
+    Returns:
+        ``schema_version``, ``tool``, ``version``, ``command``, ``summary``, ``figures``, ``discrepancies``.
+    """
+    return envelope("figures", {
+        "summary": _summary(figures, discrepancies),
+        "figures": [figure_record(f) for f in figures],
+        "discrepancies": [discrepancy_record(d) for d in discrepancies],
+    })
+
+
+def figures_jsonl(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
+    """One JSON object per line: ``{"type": "figure", "index": i, ...}``, then ``{"type": "discrepancy", ...}``."""
+    rows = [{"type": "figure", "index": i, **figure_record(f)} for i, f in enumerate(figures)]
+    rows += [{"type": "discrepancy", **discrepancy_record(d)} for d in discrepancies]
+    return to_jsonl(rows)
+
+
+def _summary(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> dict[str, Any]:
+    return {"figures": len(figures), "documents": len({f.doc for f in figures}),
+            "discrepancies": {status: sum(d.status == status for d in discrepancies)
+                              for status in ("consistent", "conflict", "uncertain")}}
+
+
+def _value(figure: Figure) -> str:
+    """ "429 (at least)", "400-500", "<= 14 (as few as)"."""
+    if figure.qualifier == "range":
+        return f"{figure.low}-{figure.high}"
+    if figure.low is None:
+        return f"<= {figure.high} ({figure.qualifier})"
+    if figure.high is None:
+        return f">= {figure.low} ({figure.qualifier})"
+    return str(figure.low) if figure.qualifier == "exact" else f"{figure.low} ({figure.qualifier})"
+
+
+def _context(figure: Figure) -> str:
+    parts = [f"in {figure.place}" if figure.place else "", figure.period or "",
+             f"per {figure.attribution}" if figure.attribution else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
+    """A terminal report: discrepancies with every outlet's figure, then the figures of each document."""
+    summary = _summary(figures, discrepancies)
+    counts = summary["discrepancies"]
+    lines = [f"{len(figures)} figures in {summary['documents']} documents; {len(discrepancies)} comparable groups: "
+             f"{counts['consistent']} consistent, {counts['conflict']} conflict, {counts['uncertain']} uncertain", ""]
+    for d in discrepancies:
+        lines.append(f"[{d.status.upper()}] {d.story}: {d.what} {d.measure}{' in ' + d.place if d.place else ''}"
+                     f" - range {d.low} to {d.high}")
+        lines.append(f"  {d.reason}")
+        for i in d.figures:
+            f = figures[i]
+            lines.append(f"  - {f.outlet} ({f.doc}:{f.line}): \"{f.text}\" = {_value(f)} {f.what or ''}"
+                         f"{'; ' + _context(f) if _context(f) else ''}")
+        lines.append("")
+    lines.append("Figures:")
+    for i, f in enumerate(figures):
+        subset = f" (part of #{f.subset_of})" if f.subset_of is not None else ""
+        context = _context(f)
+        lines.append(f"  #{i} {f.doc}:{f.line} [{f.measure}] \"{f.text}\" = {_value(f)} {f.what or ''}{subset}"
+                     f"{'; ' + context if context else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
+    """The same report as Markdown tables."""
+    lines = ["# Figures", "", f"{len(figures)} figures, {len(discrepancies)} comparable groups across outlets.", ""]
+    if discrepancies:
+        lines += ["## Discrepancies", "", "| status | story | measure | what | place | range | figures | reason |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for d in discrepancies:
+            cited = "<br>".join(f"{_md(figures[i].outlet)}: \"{_md(figures[i].text)}\"" for i in d.figures)
+            lines.append(f"| {d.status} | {d.story} | {d.measure} | {_md(d.what)} | {_md(d.place or '')} "
+                         f"| {d.low}-{d.high} | {cited} | {_md(d.reason)} |")
+        lines.append("")
+    lines += ["## All figures", "", "| # | doc | line | text | low | high | qualifier | measure | what | place "
+              "| period | attribution | part of |", "|---:|---|---:|---|---:|---:|---|---|---|---|---|---|---:|"]
+    for i, f in enumerate(figures):
+        lines.append(f"| {i} | {_md(f.doc)} | {f.line} | {_md(f.text)} | {_blank(f.low)} | {_blank(f.high)} "
+                     f"| {f.qualifier} | {f.measure} | {_md(f.what or '')} | {_md(f.place or '')} "
+                     f"| {_md(f.period or '')} | {_md(f.attribution or '')} | {_blank(f.subset_of)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _blank(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _md(value: object) -> str:
+    """Escape a value for a Markdown table cell."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

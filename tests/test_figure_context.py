@@ -1,0 +1,67 @@
+"""Tests of dedupe.figure_context: periods, places and attributions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dedupe.figure_context import find_attributions, find_periods, find_places, resolve_period
+from dedupe.numbers import tokenize
+
+DAY = dt.date(2016, 9, 29)  # a Thursday
+
+
+@pytest.mark.parametrize("sentence, text, resolved", [
+    ("killed in the past eight days by", "in the past eight days", (dt.date(2016, 9, 21), DAY)),
+    ("after six days of strikes", "six days", (dt.date(2016, 9, 23), DAY)),
+    ("The toll fell yesterday", "yesterday", (dt.date(2016, 9, 28), dt.date(2016, 9, 28))),
+    ("killed last week", "last week", (dt.date(2016, 9, 19), dt.date(2016, 9, 25))),
+    ("bombed on 19 September", "on 19 September", (dt.date(2016, 9, 19), dt.date(2016, 9, 19))),
+    ("killed between Sept. 23 and 29", "between Sept. 23 and 29", (dt.date(2016, 9, 23), DAY)),
+    ("since Monday", "since Monday", (dt.date(2016, 9, 26), DAY)),
+    ("in 2013 when", "in 2013", (dt.date(2013, 1, 1), dt.date(2013, 12, 31))),
+    ("a few days earlier", "a few days earlier", None),
+])
+def test_periods(sentence, text, resolved) -> None:  # type: ignore[no-untyped-def]
+    found = find_periods(sentence)
+    assert [m.text for m in found] == [text]
+    assert resolve_period(found[0], DAY) == resolved
+
+
+def test_relative_periods_need_a_date() -> None:
+    assert resolve_period(find_periods("yesterday")[0], None) is None
+
+
+@pytest.mark.parametrize("sentence, place", [
+    ("21 people killed in neighboring Idlib Province, most", "Idlib Province"),
+    ("500 people in opposition areas of Aleppo", "Aleppo"),
+    ("Only six of east Aleppo’s 21 hospitals", "east Aleppo"),
+    ("on the town of Khan Sheikhoun.", "Khan Sheikhoun"),
+    ("14 Doctors Left in Opposition Areas of Aleppo", "Aleppo"),
+])
+def test_places(sentence, place) -> None:  # type: ignore[no-untyped-def]
+    assert [m.text for m in find_places(tokenize(sentence), sentence)] == [place]
+
+
+def test_no_place_in_titles_or_dates() -> None:
+    sentence = "US Secretary of State’s ultimatum on Wednesday in the Security Council"
+    assert find_places(tokenize(sentence), sentence) == []
+
+
+@pytest.mark.parametrize("sentence, source", [
+    ("strikes which activists say have killed 500 civilians", "activists"),
+    ("killed 500 people, the civil defence rescue service said.", "the civil defence rescue service"),
+    ("nine deaths confirmed by the Local Coordination Committees.", "the Local Coordination Committees"),
+    ("US officials have said this week that they", "US officials"),
+    ("according to the U.N. 20 died", "the U.N."),
+    ("20 died, the U.N. said, citing health officials.", "the U.N., citing health officials"),
+    ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo", "Red Cross"),
+])
+def test_attributions(sentence, source) -> None:  # type: ignore[no-untyped-def]
+    assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == [source]
+
+
+def test_pronoun_subjects_are_skipped() -> None:
+    sentence = "The State Department said that it told Moscow"
+    assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == ["The State Department"]

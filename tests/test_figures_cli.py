@@ -1,0 +1,72 @@
+"""Tests of the ``dedupe figures`` command through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dedupe.cli import cli
+
+DATA = str(Path(__file__).resolve().parent.parent / "data")
+
+
+def _run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(cli, ["figures", DATA, "-q", *args])
+
+
+def test_json_contract() -> None:
+    result = _run("--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    assert (document["command"], document["schema_version"]) == ("figures", "1.0")
+    figure = document["figures"][0]
+    assert list(figure) == ["doc", "outlet", "start", "end", "line", "text", "sentence", "low", "high", "qualifier",
+                            "measure", "what", "place", "period", "period_range", "attribution", "subset_of"]
+    assert (figure["text"], figure["low"], figure["measure"], figure["line"]) == ("250,000", 250000, "trapped", 11)
+    statuses = [(d["measure"], d["status"], d["low"], d["high"]) for d in document["discrepancies"]]
+    assert statuses == [("trapped", "consistent", 250000, 250000), ("killed", "consistent", 400, 500),
+                        ("remaining", "conflict", 14, 29)]
+    conflict = document["discrepancies"][2]
+    assert [document["figures"][i]["text"] for i in conflict["figures"]] == ["29", "14", "as few as 14"]
+    assert document["summary"]["discrepancies"] == {"consistent": 2, "conflict": 1, "uncertain": 0}
+
+
+def test_fail_on_conflict_exits_1() -> None:
+    assert _run("--fail-on", "conflict").exit_code == 1
+    assert _run("--fail-on", "uncertain").exit_code == 0
+    assert _run("--fail-on", "conflict", "--measure", "killed").exit_code == 0
+
+
+def test_text_output_shows_every_outlets_figure() -> None:
+    result = _run("--no-other")
+    assert result.exit_code == 0
+    assert "[CONFLICT] story-1: doctors remaining in Aleppo - range 14 to 29" in result.output
+    assert '- EA WorldView (004_7cde9b3c88a5415a:57): "as few as 14" = <= 14 (as few as) doctors; per The Red Cross' \
+        in result.output
+    assert "[other]" not in result.output
+
+
+def test_jsonl_and_markdown() -> None:
+    lines = [json.loads(line) for line in _run("--format", "jsonl").output.splitlines()]
+    assert {row["type"] for row in lines} == {"figure", "discrepancy"}
+    assert lines[0]["index"] == 0 and lines[-1]["type"] == "discrepancy"
+    markdown = _run("--format", "markdown").output
+    assert markdown.startswith("# Figures") and "| conflict | story-1 | remaining | doctors |" in markdown
+
+
+def test_same_input_same_bytes(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    assert _run("--format", "json", "-o", str(first)).exit_code == 0
+    assert _run("--format", "json", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_story_options_and_bad_values() -> None:
+    merged = json.loads(_run("--format", "json", "--one-story").output)
+    assert any(merged["figures"][i]["doc"].startswith("001") for d in merged["discrepancies"] for i in d["figures"])
+    bad = _run("--story-window", "soon")
+    assert bad.exit_code == 2 and "Error" in bad.output
+    assert _run("--measure", "eaten").exit_code == 2
+    assert _run("--approx-tolerance", "2").exit_code == 2
