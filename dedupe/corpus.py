@@ -17,10 +17,13 @@ Example:
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
@@ -363,6 +366,37 @@ def parse_date(value: str | None) -> dt.date | str | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         pass
+    return _fast_date(text) or _dateutil_date(text)
+
+
+_MONTHS = {name.lower(): number for number in range(1, 13)
+           for name in (calendar.month_abbr[number], calendar.month_name[number])}
+_DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")
+_MONTH_DAY_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?![\d])")
+
+
+def _fast_date(text: str) -> dt.date | None:
+    """The common wire and web forms ("26-FEB-1987 15:01", "Wednesday 28 September 2016", "Sept 28, 2016")
+    without dateutil, which costs ~100 us a call and dominated loading large corpora."""
+    match = _DAY_MONTH_YEAR.match(text)
+    if match:
+        day, month, year = match.group(1), match.group(2), match.group(3)
+    else:
+        match = _MONTH_DAY_YEAR.match(text)
+        if not match:
+            return None
+        month, day, year = match.group(1), match.group(2), match.group(3)
+    number = _MONTHS.get(month.lower()) or _MONTHS.get(month.lower()[:3])
+    if number is None:
+        return None
+    try:
+        return dt.date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _dateutil_date(text: str) -> dt.date | str:
     from dateutil import parser
 
     try:

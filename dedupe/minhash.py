@@ -1,0 +1,200 @@
+"""MinHash signatures of whole documents and LSH candidate pairs, batched with numpy.
+
+Signatures are **one-permutation MinHash** with densification (Li, Owen & Zhang 2012; Shrivastava &
+Li 2014): each shingle hash is mixed once with the seed, its top bits pick one of ``num_perm`` slots
+and its low 32 bits compete for the slot's minimum; slots left empty by a short document borrow the
+value of the nearest filled slot to the left, salted by the distance, by the same rule for all documents. Two
+documents agree on a slot with probability equal to their Jaccard similarity, as with classic MinHash,
+but the cost is one hash per shingle instead of ``num_perm``, for the whole corpus in a few numpy calls.
+
+The rows feed datasketch: :func:`lean_minhash` wraps a row as a ``LeanMinHash`` and
+:func:`candidate_pairs` with ``backend="datasketch"`` inserts them into a ``MinHashLSH``. The band
+parameters always come from ``MinHashLSH``'s own optimal-parameter search. The default
+``backend="numpy"`` bands the same rows with the same ``(bands, rows)`` in bulk, because inserting
+one document at a time into ``MinHashLSH`` costs about 160 microseconds per document here, more
+than everything else in the scan put together (see ``benchmarks/README.md``); both backends return
+the same pairs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from datasketch import LeanMinHash, MinHashLSH
+
+from dedupe.shingle import I64, U64, Fingerprints, mix64
+
+U32 = npt.NDArray[np.uint32]
+
+_EMPTY = np.uint32(0xFFFFFFFF)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_ODD = np.uint64(0xD1B54A32D192ED03)
+_BLOCK_SHINGLES = 1 << 20
+_SEED_SALT = 0x632BE59BD9B4E019
+# MinHashLSH's search weighs a missed pair 19 times more than a needless candidate: every candidate
+# is verified exactly afterwards, so a candidate costs microseconds while a miss costs recall.
+LSH_WEIGHTS = (0.05, 0.95)
+# A band bucket larger than this is linked as a chain instead of all its pairs (union-find still
+# joins the whole bucket), so a thousand identical documents do not cost half a million checks.
+MAX_BUCKET = 100
+
+
+def signatures(prints: Fingerprints, num_perm: int, seed: int) -> U32:
+    """One-permutation MinHash signature of every document.
+
+    Args:
+        prints: The documents' shingles.
+        num_perm: Slots per signature.
+        seed: Seed of the hash mixing.
+
+    Returns:
+        A ``(documents, num_perm)`` array of values below ``2**32 - 1``; rows of documents without
+        shingles are all ``2**32 - 1``.
+    """
+    docs = prints.token_counts.size
+    table = np.empty((docs, num_perm), dtype=np.uint32)
+    key = _seed_key(seed)
+    # Blocks of documents keep every temporary array small: large ones cost a page fault per 4 KiB.
+    for first, last in _blocks(prints.offsets, _BLOCK_SHINGLES):
+        offsets = prints.offsets[first:last + 1]
+        table[first:last] = _block_signatures(prints.shingles[offsets[0]:offsets[-1]], np.diff(offsets),
+                                              num_perm, key)
+    return table
+
+
+def _block_signatures(shingles: U64, counts: I64, num_perm: int, key: np.uint64) -> U32:
+    # Shingle hashes are already well mixed: one xor-multiply per seed is a fresh hash function.
+    mixed = (shingles ^ key) * _ODD
+    slots = ((mixed >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)
+    cells = np.repeat(np.arange(0, counts.size * num_perm, num_perm, dtype=np.uint64), counts) + slots
+    values = ((mixed & _LOW32) >> np.uint64(1)).astype(np.uint32)  # below the empty marker
+    flat = np.full(counts.size * num_perm, _EMPTY, dtype=np.uint32)
+    np.minimum.at(flat, cells, values)
+    _densify(flat, num_perm, counts > 0)
+    return flat.reshape(counts.size, num_perm)
+
+
+def _blocks(offsets: I64, size: int) -> list[tuple[int, int]]:
+    """Consecutive document ranges ``[first, last)`` holding about ``size`` shingles each."""
+    cuts = np.searchsorted(offsets, np.arange(size, int(offsets[-1]), size)).tolist()
+    bounds = sorted({0, *cuts, offsets.size - 1})
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+def _seed_key(seed: int) -> np.uint64:
+    return np.uint64(int(mix64(np.array([(seed ^ _SEED_SALT) & ((1 << 64) - 1)], dtype=np.uint64))[0]))
+
+
+def _densify(flat: U32, width: int, has_shingles: npt.NDArray[np.bool_]) -> None:
+    """Fill each empty slot from the nearest filled slot to its left (circularly), salted by the distance.
+
+    Rotation densification (Shrivastava & Li 2014): the same rule for every document, so two documents
+    still agree on a slot with probability equal to their Jaccard similarity.
+    """
+    filled = flat != _EMPTY
+    latest = np.maximum.accumulate(np.where(filled, np.arange(flat.size, dtype=np.int64), -1))
+    filled.reshape(-1, width)[~has_shingles] = True  # rows without shingles stay empty
+    empty = np.flatnonzero(~filled)
+    row_start = empty // width * width
+    source = latest[empty]
+    wrapped = source < row_start  # no filled slot to the left in this row: take the row's last one
+    source[wrapped] = latest[row_start[wrapped] + width - 1]
+    distance = (empty - source + width * wrapped).astype(np.uint32)
+    flat[empty] = (flat[source] + distance * np.uint32(0x9E3779B1)) >> np.uint32(1)
+
+
+@lru_cache(maxsize=32)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """``(bands, rows)`` from datasketch's ``MinHashLSH`` parameter search, weighted towards recall.
+
+    Args:
+        threshold: Jaccard threshold.
+        num_perm: Signature length.
+
+    Returns:
+        Bands and rows per band, ``bands * rows <= num_perm``.
+    """
+    index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+    return index.b, index.r
+
+
+def lean_minhash(row: U32, seed: int) -> LeanMinHash:
+    """A signature row as a datasketch ``LeanMinHash`` (to query a ``MinHashLSH`` or estimate Jaccard)."""
+    return LeanMinHash(seed=seed, hashvalues=row, scheme="affine32")
+
+
+def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows: int, seed: int,
+                    backend: str = "numpy") -> I64:
+    """Document pairs that share at least one LSH band.
+
+    Args:
+        table: Signatures, one row per document.
+        usable: Which rows take part (documents with shingles and enough words).
+        bands: Number of bands.
+        rows: Rows per band.
+        seed: Seed of the signatures (recorded in the ``LeanMinHash`` objects).
+        backend: ``"numpy"`` (bulk banding) or ``"datasketch"`` (a real ``MinHashLSH``).
+
+    Returns:
+        ``(k, 2)`` array of document indices ``a < b``, sorted, without repeats.
+    """
+    members = np.flatnonzero(usable)
+    if backend == "datasketch":
+        buckets = _datasketch_buckets(table, members, bands, rows, seed)
+    else:
+        buckets = _numpy_buckets(table, members, bands, rows)
+    pairs = [_bucket_pairs(bucket) for bucket in buckets]
+    if not pairs:
+        return np.zeros((0, 2), dtype=np.int64)
+    joined = np.concatenate(pairs)
+    codes = np.unique(joined[:, 0] * np.int64(table.shape[0]) + joined[:, 1])
+    return np.stack([codes // table.shape[0], codes % table.shape[0]], axis=1)
+
+
+def _numpy_buckets(table: U32, members: I64, bands: int, rows: int) -> list[I64]:
+    """Band buckets holding two or more documents: all two-document buckets of a band as one ``(k, 2)``
+    array, every larger bucket as a sorted 1-d array of its members."""
+    buckets: list[I64] = []
+    for band in range(bands):
+        key = np.zeros(members.size, dtype=np.uint64)
+        for column in range(band * rows, (band + 1) * rows):
+            key += table[members, column]
+            key *= _ODD  # a multiplier per step keeps the columns' order
+        key = mix64(key)
+        order = np.argsort(key, kind="stable")
+        ordered = key[order]
+        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        starts = np.concatenate([[0], cuts])
+        sizes = np.diff(np.append(starts, order.size))
+        two = starts[sizes == 2]
+        buckets.append(np.sort(members[np.stack([order[two], order[two + 1]], axis=1)], axis=1))
+        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            buckets.append(np.sort(members[order[start:start + size]]))
+    return buckets
+
+
+def _datasketch_buckets(table: U32, members: I64, bands: int, rows: int, seed: int) -> list[I64]:
+    """The same buckets read from a real ``MinHashLSH`` holding one ``LeanMinHash`` per document."""
+    index = MinHashLSH(num_perm=table.shape[1], params=(bands, rows))
+    with index.insertion_session() as session:
+        for doc in members.tolist():
+            session.insert(doc, lean_minhash(table[doc], seed), check_duplication=False)
+    buckets: list[I64] = []
+    for hashtable in index.hashtables:
+        for key in hashtable.keys():
+            keys = hashtable.get(key)
+            if len(keys) > 1:
+                buckets.append(np.array(sorted(keys), dtype=np.int64))
+    return buckets
+
+
+def _bucket_pairs(bucket: I64) -> I64:
+    """All pairs of a bucket, or consecutive pairs only for a bucket over :data:`MAX_BUCKET`."""
+    if bucket.ndim == 2:
+        return bucket
+    if bucket.size > MAX_BUCKET:
+        return np.stack([bucket[:-1], bucket[1:]], axis=1)
+    first, second = np.triu_indices(bucket.size, k=1)
+    return np.stack([bucket[first], bucket[second]], axis=1)

@@ -1,0 +1,422 @@
+"""Stage 3: repeated and reused passages and near-duplicate documents (``dedupe scan``).
+
+Works on :class:`~dedupe.corpus.Document` objects directly (no sentence segmentation needed) in five
+steps, each timed:
+
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.shingle`), in batches,
+   on two processes for large corpora.
+2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.minhash`,
+   band parameters from datasketch's ``MinHashLSH``).
+3. **passages**: every stretch of at least ``min_words`` tokens shared by two places, by
+   seed-and-extend over exact shingle matches, chained across small edits (:mod:`dedupe.passages`).
+4. **verify**: every candidate document pair checked exactly on the shingle sets; pairs whose Jaccard
+   similarity *or* containment (share of the shorter document found in the longer) reaches the
+   threshold are near-duplicates. Candidates come from LSH (Jaccard) and from passage coverage
+   (containment, so a trimmed copy is found). Precision is therefore exact.
+5. **group**: near-duplicate documents clustered with union-find; shared passages grouped by
+   overlap into ``repeat`` (one document), ``reuse`` (several documents) or boilerplate (in
+   ``boilerplate_docs`` documents or more, reported once). Passages shared only by documents that
+   are near-duplicates of each other are left to the ``near_duplicate`` finding.
+
+Example:
+    >>> from dedupe.corpus import load_corpus          # doctest: +SKIP
+    >>> result = scan(load_corpus(["data/"]).documents) # doctest: +SKIP
+    >>> result.findings[0].kind                         # doctest: +SKIP
+    'reuse'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+
+from dedupe.corpus import Document
+from dedupe.errors import ConfigError
+from dedupe.minhash import candidate_pairs, lsh_params, signatures
+from dedupe.passages import PassageGroup, RunTable, chain_runs, coverage, group_runs, shared_runs
+from dedupe.pipeline import StageTimer
+from dedupe.segment import line_starts
+from dedupe.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+
+T = TypeVar("T")
+#: Finding kinds, in the order findings are listed. ``boilerplate``: a passage in ``boilerplate_docs``
+#: documents or more, reported once (it never triggers ``--fail-on``).
+KINDS = ("near_duplicate", "reuse", "repeat", "boilerplate")
+BACKENDS = ("numpy", "datasketch")
+# Corpora above this many characters are fingerprinted on several processes; batches hold about
+# _BATCH_CHARS characters each (bounded memory; the same batches whatever the number of workers).
+_PARALLEL_CHARS = 32_000_000
+_BATCH_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class ScanConfig:
+    """Options of the scan stage.
+
+    Attributes:
+        threshold: Jaccard similarity or containment (on shingles) from which two documents are
+            near-duplicates; also the least rapidfuzz similarity of a passage chained across edits.
+        min_words: Shortest shared passage reported, in tokens (a CJK character counts as one).
+        ngram: Tokens per shingle.
+        num_perm: MinHash signature length.
+        seed: Seed of the MinHash hashing (output is the same for the same seed).
+        boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
+            once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
+        workers: Processes for fingerprinting; ``None`` uses up to two for large corpora.
+        backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
+        passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
+            copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.
+    """
+
+    threshold: float = 0.8
+    min_words: int = 8
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    boilerplate_docs: int = 10
+    workers: int | None = None
+    backend: str = "numpy"
+    passages: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if self.min_words < 1:
+            raise ConfigError(f"min-words must be at least 1, got {self.min_words}")
+        if not 1 <= self.ngram <= 64:
+            raise ConfigError(f"ngram must be in [1, 64], got {self.ngram}")
+        if not 2 <= self.num_perm <= 4096:
+            raise ConfigError(f"num-perm must be in [2, 4096], got {self.num_perm}")
+        if self.boilerplate_docs < 0 or self.boilerplate_docs == 1:
+            raise ConfigError(f"boilerplate-docs must be 0 (off) or at least 2, got {self.boilerplate_docs}")
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"workers must be at least 1, got {self.workers}")
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One place of a finding: ``text == document.text[start:end]``; ``line`` is 1-based."""
+
+    doc: str
+    outlet: str
+    start: int
+    end: int
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentPair:
+    """Two documents verified as near-duplicates, with their exact similarities on shingle sets.
+
+    Attributes:
+        a: Id of the document that comes first in the corpus.
+        b: Id of the other document.
+        jaccard: Shared shingles over all shingles of the two.
+        containment: Shared shingles over the shingles of the smaller document.
+    """
+
+    a: str
+    b: str
+    jaccard: float
+    containment: float
+
+    @property
+    def similarity(self) -> float:
+        """The larger of Jaccard similarity and containment."""
+        return max(self.jaccard, self.containment)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A repeated passage (``repeat``), a passage shared by documents (``reuse``), near-duplicate
+    documents (``near_duplicate``, whose occurrences span each whole document) or a passage found in
+    many documents (``boilerplate``).
+
+    Attributes:
+        kind: One of :data:`KINDS`.
+        similarity: 1.0 for a word-for-word passage; the least rapidfuzz similarity of a passage
+            chained across edits; the least pair similarity of near-duplicate documents.
+        words: Tokens of the longest occurrence.
+        occurrences: Every place, in corpus order.
+        pairs: For ``near_duplicate``, the verified pairs that join the documents.
+    """
+
+    kind: str
+    similarity: float
+    words: int
+    occurrences: tuple[Occurrence, ...]
+    pairs: tuple[DocumentPair, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScanStats:
+    """Counts and timings of a scan (timings are not part of the deterministic output)."""
+
+    documents: int
+    tokens: int
+    shingles: int
+    bands: int
+    rows: int
+    candidate_pairs: int
+    verified_pairs: int
+    shared_runs: int
+    workers: int
+    seconds: dict[str, float] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """Everything ``dedupe scan`` reports."""
+
+    config: ScanConfig
+    findings: tuple[Finding, ...]
+    pairs: tuple[DocumentPair, ...]
+    stats: ScanStats
+
+    def of_kind(self, kind: str) -> tuple[Finding, ...]:
+        """The findings of one kind."""
+        return tuple(f for f in self.findings if f.kind == kind)
+
+
+def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> ScanResult:
+    """Find repeats, reuse and near-duplicate documents in a corpus.
+
+    Args:
+        documents: The corpus; offsets in the result index each document's ``text``.
+        config: Options; defaults to :class:`ScanConfig()`.
+
+    Returns:
+        Findings in a fixed order (near-duplicates, reuse, repeats, boilerplate; then by first place),
+        the verified near-duplicate pairs and counts.
+    """
+    config = config or ScanConfig()
+    timer = StageTimer()
+    workers = _workers(documents, config)
+    prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers))
+    usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
+    bands, rows = lsh_params(config.threshold, config.num_perm)
+    candidates = timer.run("minhash", lambda: _lsh_candidates(prints, usable, bands, rows, config))
+    runs = timer.run("passages", lambda: shared_runs(prints, config.min_words) if config.passages
+                     else RunTable.from_rows([]))
+    pairs = timer.run("verify", lambda: _verify(prints, usable, candidates, runs, config.threshold))
+    view = _CorpusView(documents, prints)
+    findings = timer.run("group", lambda: _findings(view, prints, runs, pairs, config))
+    stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
+                      len(candidates), len(pairs), len(runs), workers, timer.seconds)
+    named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
+    return ScanResult(config, findings, named, stats)
+
+
+def _workers(documents: Sequence[Document], config: ScanConfig) -> int:
+    if config.workers is not None:
+        return config.workers
+    if sum(len(d.text) for d in documents) < _PARALLEL_CHARS:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fingerprints:
+    """Fingerprint texts in batches of about a million characters, on ``workers`` processes.
+
+    Args:
+        texts: Document texts.
+        ngram: Tokens per shingle.
+        workers: Processes; the batches and so the result are the same for any number.
+
+    Returns:
+        The shingles of all texts, in order.
+    """
+    batches = _batches(texts, texts)
+    if workers > 1 and len(batches) > 1:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            parts = list(pool.map(fingerprint, batches, [ngram] * len(batches)))
+    else:
+        parts = [fingerprint(batch, ngram) for batch in batches]
+    return _concatenate(parts, ngram)
+
+
+def _batches(texts: Sequence[str], items: Sequence[T]) -> list[list[T]]:
+    """``items`` cut into consecutive batches whose ``texts`` hold about :data:`_BATCH_CHARS` characters."""
+    batches: list[list[T]] = [[]]
+    size = 0
+    for text, item in zip(texts, items):
+        if size >= _BATCH_CHARS:
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += len(text)
+    return batches if batches[0] else []
+
+
+def _concatenate(parts: list[Fingerprints], ngram: int) -> Fingerprints:
+    if not parts:
+        return fingerprint([], ngram)
+    counts = np.concatenate([np.diff(p.offsets) for p in parts])
+    return Fingerprints(ngram, np.concatenate([p.token_counts for p in parts]),
+                        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+                        np.concatenate([p.shingles for p in parts]),
+                        np.concatenate([p.token_starts for p in parts]),
+                        np.concatenate([p.token_ends for p in parts]))
+
+
+def _lsh_candidates(prints: Fingerprints, usable: np.ndarray, bands: int, rows: int, config: ScanConfig) -> I64:
+    table = signatures(prints, config.num_perm, config.seed)
+    return candidate_pairs(table, usable, bands, rows, config.seed, config.backend)
+
+
+def _verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunTable,
+            threshold: float) -> list[tuple[int, int, float, float]]:
+    """Exact Jaccard and containment of LSH candidates and of pairs whose shared runs cover a document."""
+    covered, share_a, share_b = coverage(runs, prints.token_counts)
+    extra = covered[np.maximum(share_a, share_b) >= threshold - 0.1]
+    pairs = {(a, b) for a, b in np.concatenate([candidates, extra]).tolist()}
+    sets: dict[int, np.ndarray] = {}
+    verified = []
+    for a, b in sorted(pairs):
+        if not (usable[a] and usable[b]):
+            continue
+        jaccard, containment = _similarity(_unique(sets, prints, a), _unique(sets, prints, b))
+        if max(jaccard, containment) >= threshold:
+            verified.append((a, b, jaccard, containment))
+    return verified
+
+
+def _unique(cache: dict[int, np.ndarray], prints: Fingerprints, doc: int) -> np.ndarray:
+    if doc not in cache:
+        cache[doc] = np.unique(prints.of(doc))
+    return cache[doc]
+
+
+def _similarity(one: np.ndarray, other: np.ndarray) -> tuple[float, float]:
+    shared = np.intersect1d(one, other, assume_unique=True).size
+    return shared / (one.size + other.size - shared), shared / min(one.size, other.size)
+
+
+class _CorpusView:
+    """The documents with their fingerprints; token hashes (for chaining) computed only when asked."""
+
+    def __init__(self, documents: Sequence[Document], prints: Fingerprints) -> None:
+        self.documents = documents
+        self.prints = prints
+        self.ids = [d.id for d in documents]
+        self._hashes: dict[int, U64] = {}
+
+    def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
+        """The token hashes of documents ``docs``, tokenised in batches."""
+        todo = sorted({d for d in docs if d not in self._hashes})
+        for batch in _batches([self.documents[d].text for d in todo], todo):
+            hashes = tokenize("\n".join(self.documents[d].text for d in batch)).hashes
+            counts = self.prints.token_counts[batch]
+            for doc, part in zip(batch, np.split(hashes, np.cumsum(counts)[:-1])):
+                self._hashes[doc] = part
+        return {d: self._hashes[d] for d in docs}
+
+    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
+        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``."""
+        if not places:
+            return []
+        docs, firsts, lasts = (np.array(column, dtype=np.int64) for column in zip(*places))
+        base = self.prints.token_base[docs]
+        starts = self.prints.token_starts[base + firsts].tolist()
+        ends = self.prints.token_ends[base + lasts - 1].tolist()
+        lines = self._lines(docs.tolist(), starts)
+        found = []
+        for doc, start, end, line in zip(docs.tolist(), starts, ends, lines):
+            document = self.documents[doc]
+            found.append(Occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
+        return found
+
+    def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
+        """Lines of many offsets: counted for a document with few, looked up for one with many."""
+        many = {doc for doc, count in Counter(docs).items() if count > 3}
+        table = {doc: np.array(line_starts(self.documents[doc].text)) for doc in many}
+        return [int(np.searchsorted(table[doc], start, side="right")) if doc in table
+                else line_of(self.documents[doc].text, start) for doc, start in zip(docs, starts)]
+
+
+def line_of(text: str, offset: int) -> int:
+    """1-based line of ``offset``, counting ``\\n``, ``\\r\\n`` and ``\\r`` as line ends.
+
+    Gives the same line as ``bisect.bisect_right(dedupe.segment.line_starts(text), offset)`` for an
+    offset that is not inside a ``\\r\\n`` pair, without building the list of line starts.
+    """
+    return 1 + text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
+
+
+_Pair = tuple[int, int, float, float]
+
+
+def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: list[_Pair],
+              config: ScanConfig) -> tuple[Finding, ...]:
+    clusters = _clusters(pairs)
+    cluster_of = -1 - np.arange(len(view.documents), dtype=np.int64)  # alone: a cluster of its own
+    for index, members in enumerate(clusters):
+        cluster_of[list(members)] = index
+    # Passages shared only by near-duplicates of each other are part of the near_duplicate finding.
+    runs = runs.take((runs.a == runs.b) | (cluster_of[runs.a] != cluster_of[runs.b]))
+    near = _near_findings(view, prints, clusters, cluster_of, pairs)
+    chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
+    groups = group_runs(chained)
+    located = iter(view.occurrences([place for group in groups for place in group.places]))
+    passages = []
+    for group in groups:
+        occurrences = tuple(next(located) for _ in group.places)
+        words = max(end - start for _, start, end in group.places)
+        passages.append(Finding(_passage_kind(group, config), group.similarity, words, occurrences))
+    passages.sort(key=lambda f: KINDS.index(f.kind))
+    return near + tuple(passages)
+
+
+def _passage_kind(group: PassageGroup, config: ScanConfig) -> str:
+    documents = len(group.documents)
+    if config.boilerplate_docs and documents >= config.boilerplate_docs:
+        return "boilerplate"
+    return "repeat" if documents == 1 else "reuse"
+
+
+def _clusters(pairs: list[_Pair]) -> list[tuple[int, ...]]:
+    """Connected components of the verified pairs (union-find), each sorted, in corpus order."""
+    parent: dict[int, int] = {}
+
+    def find(doc: int) -> int:
+        parent.setdefault(doc, doc)
+        while parent[doc] != doc:
+            parent[doc] = parent[parent[doc]]
+            doc = parent[doc]
+        return doc
+
+    for a, b, _, _ in pairs:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+    members: dict[int, list[int]] = {}
+    for doc in sorted(parent):
+        members.setdefault(find(doc), []).append(doc)
+    return sorted(tuple(m) for m in members.values())
+
+
+def _near_findings(view: _CorpusView, prints: Fingerprints, clusters: list[tuple[int, ...]],
+                   cluster_of: I64, pairs: list[_Pair]) -> tuple[Finding, ...]:
+    edges: dict[int, list[_Pair]] = {}
+    for pair in pairs:
+        edges.setdefault(int(cluster_of[pair[0]]), []).append(pair)
+    findings = []
+    located = iter(view.occurrences([(doc, 0, int(prints.token_counts[doc])) for m in clusters for doc in m]))
+    for index, members in enumerate(clusters):
+        occurrences = tuple(next(located) for _ in members)
+        named = tuple(DocumentPair(view.ids[a], view.ids[b], j, c) for a, b, j, c in edges[index])
+        words = int(prints.token_counts[list(members)].max())
+        findings.append(Finding("near_duplicate", min(p.similarity for p in named), words, occurrences, named))
+    return tuple(findings)

@@ -1,0 +1,321 @@
+"""Shared passages: seed-and-extend over exact shingle matches, chained across small edits, grouped.
+
+Every shingle hash that occurs more than once is a seed. Sorting all shingles by hash puts the
+occurrences of a seed next to each other; each occurrence is linked to the few occurrences before it
+(``fanout``), so a passage printed in a thousand documents costs a thousand links, not half a million
+pairs. Two linked shingles on the same diagonal (the same offset between the two places) extend into
+a **run**: a maximal stretch of text shared word for word (after folding).
+
+Runs between the same two places that are interrupted by a few edited words are **chained** into one
+passage when rapidfuzz's Indel similarity of the two token sequences stays at or above the threshold.
+Places that overlap by half or more are then **grouped** (connected components), so a paragraph
+printed in five documents is one group with five occurrences.
+
+Everything is numpy over the whole corpus, except the chaining of the few runs that have a neighbour
+to chain with. Positions here are tokens of each document; ``near_dup`` turns them into characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Indel
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from dedupe.shingle import I64, U64, Fingerprints
+
+F64 = npt.NDArray[np.float64]
+# Sentinels between documents: unique per position, so they never match anything.
+_SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+_FIELDS = ("a", "a_start", "a_end", "b", "b_start", "b_end", "similarity")
+
+
+@dataclass(frozen=True)
+class RunTable:
+    """Runs, one per row: tokens ``[a_start, a_end)`` of document ``a`` shared with ``[b_start, b_end)`` of ``b``.
+
+    ``(a, a_start) < (b, b_start)``; ``a == b`` for a repeat inside one document. ``similarity`` is 1.0
+    for an exact run and rapidfuzz's normalised Indel similarity of the token sequences for a chain.
+    """
+
+    a: I64
+    a_start: I64
+    a_end: I64
+    b: I64
+    b_start: I64
+    b_end: I64
+    similarity: F64
+
+    def __len__(self) -> int:
+        return int(self.a.size)
+
+    def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> RunTable:
+        """The rows selected by an index array or a mask."""
+        return RunTable(self.a[index], self.a_start[index], self.a_end[index], self.b[index], self.b_start[index],
+                        self.b_end[index], self.similarity[index])
+
+    def ordered(self) -> RunTable:
+        """The rows sorted by first place, then second place."""
+        return self.take(np.lexsort((self.b_start, self.b, self.a_start, self.a)))
+
+    def rows(self) -> list[tuple[int, int, int, int, int, int, float]]:
+        """The rows as Python tuples."""
+        return list(zip(*(getattr(self, name).tolist() for name in _FIELDS)))
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[int, int, int, int, int, int, float]]) -> RunTable:
+        """A table from ``(a, a_start, a_end, b, b_start, b_end, similarity)`` tuples."""
+        columns = list(zip(*rows)) if rows else [()] * len(_FIELDS)
+        a, a_start, a_end, b, b_start, b_end = (np.array(c, dtype=np.int64) for c in columns[:6])
+        return cls(a, a_start, a_end, b, b_start, b_end, np.array(columns[6], dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class PassageGroup:
+    """Places that hold the same passage, ``(document, token start, token end)`` in corpus order."""
+
+    places: tuple[tuple[int, int, int], ...]
+    similarity: float
+
+    @property
+    def documents(self) -> tuple[int, ...]:
+        """The distinct documents of the group, in corpus order."""
+        return tuple(sorted({doc for doc, _, _ in self.places}))
+
+
+def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4) -> RunTable:
+    """Every maximal stretch of at least ``min_words`` tokens shared by two places of the corpus.
+
+    Args:
+        prints: The corpus' shingles.
+        min_words: Shortest run worth keeping, in tokens.
+        fanout: How many earlier occurrences of the same shingle each occurrence is linked to.
+
+    Returns:
+        The runs, ordered by first place. A stretch repeated back to back inside one document
+        (``x x x``) gives one run per repetition, from the first period to each later one.
+    """
+    span = max(1, min_words - prints.ngram + 1)  # shingles in the shortest useful run
+    reach = span // 2  # a link inside such a run also matches ``reach`` shingles ahead or behind
+    padded, base, positions = _padded(prints, reach + 1)
+    first, second = _links(prints.shingles, positions, padded, reach, fanout)
+    return _runs(first, second, base, prints, min_words)
+
+
+def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
+    """Shingles laid out with ``pad`` unique sentinels around documents; their bases and positions."""
+    counts = np.diff(prints.offsets)
+    base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
+    positions = np.repeat(base - prints.offsets[:-1], counts) + np.arange(prints.shingles.size, dtype=np.int64)
+    padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64) ^ _SENTINEL
+    padded[positions] = prints.shingles
+    return padded, base, positions
+
+
+def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
+    """Pairs of padded positions holding the same shingle, kept only where a run could pass through."""
+    bits = max(1, int(padded.size).bit_length())
+    keys = np.sort((shingles >> np.uint64(bits) << np.uint64(bits)) | positions.astype(np.uint64))
+    hashes = keys >> np.uint64(bits)
+    same = hashes[1:] == hashes[:-1]
+    shared = np.zeros(hashes.size, dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    hashes = hashes[shared]
+    places = (keys[shared] & np.uint64((1 << bits) - 1)).astype(np.int64)
+    firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    for k in range(1, min(fanout, hashes.size - 1) + 1):
+        hit = hashes[k:] == hashes[:-k]
+        firsts.append(places[:-k][hit])
+        seconds.append(places[k:][hit])
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    keep = padded[first] == padded[second]
+    if reach:
+        keep &= (padded[first + reach] == padded[second + reach]) | (padded[first - reach] == padded[second - reach])
+    return first[keep], second[keep]
+
+
+def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
+    """Links on one diagonal at consecutive positions become runs; runs under ``min_words`` are dropped."""
+    keys = np.sort(((second - first) << 32) | first)
+    heads = np.flatnonzero(np.diff(keys, prepend=-2) != 1)
+    counts = np.diff(np.append(heads, keys.size))
+    a_pos = keys[heads] & 0xFFFFFFFF
+    b_pos = a_pos + (keys[heads] >> 32)
+    a = np.searchsorted(base, a_pos, side="right") - 1
+    b = np.searchsorted(base, b_pos, side="right") - 1
+    a_start, b_start = a_pos - base[a], b_pos - base[b]
+    a_end = np.minimum(a_start + counts - 1 + prints.ngram, prints.token_counts[a])
+    b_end = np.minimum(b_start + counts - 1 + prints.ngram, prints.token_counts[b])
+    table = RunTable(a, a_start, a_end, b, b_start, b_end, np.ones(a.size))
+    periodic = (a == b) & (b_start < a_end)  # a stretch repeated back to back
+    plain = table.take(~periodic & (a_end - a_start >= min_words))
+    return _concat(plain, _periods(table.take(periodic), min_words)).ordered()
+
+
+def _periods(table: RunTable, min_words: int) -> RunTable:
+    """A text repeated back to back (``x x x x``) as its first period paired with each later period.
+
+    The run of a periodic stretch overlaps itself; its shortest period (the smallest diagonal found at
+    that start) is the repeated passage, and every full period after the first is an occurrence.
+    """
+    order = np.lexsort((table.b_start - table.a_start, table.a_start, table.a))
+    rows = table.take(order)
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows.a[1:] != rows.a[:-1]) | (rows.a_start[1:] != rows.a_start[:-1])
+    rows = rows.take(first)
+    period = rows.b_start - rows.a_start
+    rows, period = rows.take(period >= min_words), period[period >= min_words]
+    copies = (rows.b_end - rows.a_start) // period - 1
+    owner = np.repeat(np.arange(len(rows)), copies)
+    step = np.arange(owner.size) - np.repeat(np.cumsum(copies) - copies, copies) + 1
+    start = rows.a_start[owner]
+    later = start + step * period[owner]
+    return RunTable(rows.a[owner], start, start + period[owner], rows.a[owner], later, later + period[owner],
+                    np.ones(owner.size))
+
+
+def chain_runs(runs: RunTable, token_hashes: Callable[[list[int]], Mapping[int, U64]], max_gap: int,
+               threshold: float) -> RunTable:
+    """Join runs between the same two places separated by at most ``max_gap`` edited tokens.
+
+    Args:
+        runs: Exact runs.
+        token_hashes: Gives the token hashes of the documents asked for (called once).
+        max_gap: Largest number of unmatched tokens between two runs, on either side.
+        threshold: Smallest Indel similarity of the chained token sequences.
+
+    Returns:
+        The runs with chains merged, ordered by first place.
+    """
+    table = runs.take(np.lexsort((runs.b_start, runs.a_start, runs.b, runs.a)))
+    near = _chainable(table, max_gap)
+    pairs = np.zeros(len(table), dtype=bool)
+    pairs[1:] |= near
+    pairs[:-1] |= near
+    if not pairs.any():
+        return table.ordered()
+    candidates = table.take(pairs)
+    hashes = token_hashes(np.unique(np.concatenate([candidates.a, candidates.b])).tolist())
+    joined: list[tuple[int, int, int, int, int, int, float]] = []
+    for row in candidates.rows():
+        last = joined[-1] if joined else None
+        merged = _join(last, row, hashes, max_gap, threshold) if last else None
+        if merged is None:
+            joined.append(row)
+        else:
+            joined[-1] = merged
+    return _concat(table.take(~pairs), RunTable.from_rows(joined)).ordered()
+
+
+def _chainable(table: RunTable, max_gap: int) -> npt.NDArray[np.bool_]:
+    """Whether each row can chain to the row before it (same documents, small gaps on both sides)."""
+    a_gap = table.a_start[1:] - table.a_end[:-1]
+    b_gap = table.b_start[1:] - table.b_end[:-1]
+    same = (table.a[1:] == table.a[:-1]) & (table.b[1:] == table.b[:-1])
+    return same & (a_gap >= 0) & (a_gap <= max_gap) & (b_gap >= 0) & (b_gap <= max_gap)
+
+
+def _join(left: tuple[int, int, int, int, int, int, float], right: tuple[int, int, int, int, int, int, float],
+          hashes: Mapping[int, U64], max_gap: int,
+          threshold: float) -> tuple[int, int, int, int, int, int, float] | None:
+    a, a_start, a_end, b, b_start, b_end, similarity = left
+    if right[0] != a or right[3] != b:
+        return None
+    a_gap, b_gap = right[1] - a_end, right[4] - b_end
+    if not (0 <= a_gap <= max_gap and 0 <= b_gap <= max_gap):
+        return None
+    a_end, b_end = max(a_end, right[2]), max(b_end, right[5])
+    if a == b and b_start < a_end:
+        return None  # the two places of a repeat would overlap
+    score = Indel.normalized_similarity(hashes[a][a_start:a_end].tolist(), hashes[b][b_start:b_end].tolist())
+    if score < threshold:
+        return None
+    return a, a_start, a_end, b, b_start, b_end, min(score, similarity, right[6])
+
+
+def _concat(one: RunTable, other: RunTable) -> RunTable:
+    def both(name: str) -> np.ndarray:
+        return np.concatenate([getattr(one, name), getattr(other, name)])
+
+    return RunTable(both("a"), both("a_start"), both("a_end"), both("b"), both("b_start"), both("b_end"),
+                    both("similarity"))
+
+
+def group_runs(runs: RunTable, min_overlap: float = 0.5) -> list[PassageGroup]:
+    """Group runs whose places overlap by at least ``min_overlap`` of the shorter one.
+
+    Args:
+        runs: Runs (exact or chained).
+        min_overlap: Share of the shorter of two places of one document that they must have in common.
+
+    Returns:
+        One group per passage, overlapping places of a document merged into their union; groups
+        ordered by their first place.
+    """
+    count = len(runs)
+    if count == 0:
+        return []
+    doc = np.concatenate([runs.a, runs.b])
+    start = np.concatenate([runs.a_start, runs.b_start])
+    end = np.concatenate([runs.a_end, runs.b_end])
+    order = np.lexsort((end, start, doc))
+    d, s, e = doc[order], start[order], end[order]
+    shared = np.minimum(e[1:], e[:-1]) - np.maximum(s[1:], s[:-1])
+    shorter = np.minimum(e[1:] - s[1:], e[:-1] - s[:-1])
+    link = (d[1:] == d[:-1]) & (shared > 0) & (shared >= min_overlap * shorter)
+    own = np.arange(count)
+    rows = np.concatenate([own, order[:-1][link]])
+    cols = np.concatenate([own + count, order[1:][link]])
+    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(2 * count, 2 * count))
+    _, labels = connected_components(graph, directed=False)
+    similarity = np.ones(int(labels.max()) + 1)
+    np.minimum.at(similarity, labels[:count], runs.similarity)
+    return _groups(labels, doc, start, end, similarity)
+
+
+def _groups(labels: I64, doc: I64, start: I64, end: I64, similarity: F64) -> list[PassageGroup]:
+    """Merge each group's overlapping places of one document into occurrences; order the groups."""
+    order = np.lexsort((start, doc, labels))
+    label, d, s, e = labels[order], doc[order], start[order], end[order]
+    segment = np.concatenate([[0], np.cumsum((label[1:] != label[:-1]) | (d[1:] != d[:-1]))])
+    shift = segment * (int(e.max()) + 1)
+    reach = np.maximum.accumulate(e + shift)
+    new = np.ones(label.size, dtype=bool)
+    new[1:] = (segment[1:] != segment[:-1]) | (s[1:] + shift[1:] >= reach[:-1])
+    heads = np.flatnonzero(new)
+    ends = np.maximum.reduceat(e, heads)
+    places: dict[int, list[tuple[int, int, int]]] = {}
+    for group, place_doc, place_start, place_end in zip(label[heads].tolist(), d[heads].tolist(),
+                                                        s[heads].tolist(), ends.tolist()):
+        places.setdefault(group, []).append((place_doc, place_start, place_end))
+    groups = [PassageGroup(tuple(found), float(similarity[group])) for group, found in places.items()]
+    groups.sort(key=lambda g: g.places[0])
+    return groups
+
+
+def coverage(runs: RunTable, token_counts: I64) -> tuple[I64, F64, F64]:
+    """Share of each document's tokens inside runs shared with each other document (an upper bound).
+
+    Args:
+        runs: Runs between places.
+        token_counts: Tokens of each document.
+
+    Returns:
+        ``(pairs, share_a, share_b)``: ``(k, 2)`` document pairs ``a < b`` and, for each, the summed
+        length of their shared runs over the tokens of ``a`` and of ``b`` (overlapping runs count twice).
+    """
+    cross = runs.take(runs.a != runs.b)
+    if len(cross) == 0:
+        return np.zeros((0, 2), dtype=np.int64), np.zeros(0), np.zeros(0)
+    width = np.int64(token_counts.size)
+    codes, inverse = np.unique(cross.a * width + cross.b, return_inverse=True)
+    a_len = np.bincount(inverse, weights=cross.a_end - cross.a_start)
+    b_len = np.bincount(inverse, weights=cross.b_end - cross.b_start)
+    pairs = np.stack([codes // width, codes % width], axis=1)
+    return (pairs, a_len / np.maximum(1, token_counts[pairs[:, 0]]),
+            b_len / np.maximum(1, token_counts[pairs[:, 1]]))

@@ -1,0 +1,130 @@
+"""Render the result of ``dedupe scan``: JSON (the contract), JSON Lines, terminal text and Markdown.
+
+The JSON document::
+
+    {"schema_version": ..., "tool": "dedupe", "version": ..., "command": "scan",
+     "findings": [{"kind": "repeat" | "reuse" | "near_duplicate" | "boilerplate", "similarity": 0.0-1.0,
+                   "words": INT,
+                   "occurrences": [{"doc", "outlet", "start", "end", "line", "text"}, ...],
+                   "pairs": [{"a", "b", "jaccard", "containment"}, ...]},      # near_duplicate only
+                  ...],
+     "summary": {"documents", "tokens", "findings", "near_duplicate", "reuse", "repeat", "boilerplate",
+                 "near_duplicate_pairs", "config": {...}, "lsh": {...}}}
+
+``text`` is always ``document.text[start:end]``; ``line`` is 1-based.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dedupe.near_dup import KINDS, Finding, Occurrence, ScanResult
+from dedupe.output import envelope
+
+_TITLES = {"near_duplicate": "Near-duplicate documents", "reuse": "Passages shared by documents",
+           "repeat": "Passages repeated inside a document", "boilerplate": "Boilerplate (in many documents)"}
+_SHOWN = 5  # occurrences shown per finding in text and Markdown; JSON has them all
+_WIDTH = 160
+
+
+def scan_dict(result: ScanResult) -> dict[str, Any]:
+    """The JSON document of ``dedupe scan`` (see the module docstring)."""
+    return envelope("scan", {"findings": [finding_dict(f) for f in result.findings],
+                             "summary": _summary(result)})
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as a JSON object (also one line of ``--format jsonl``)."""
+    record: dict[str, Any] = {"kind": finding.kind, "similarity": finding.similarity, "words": finding.words,
+                              "occurrences": [_occurrence(o) for o in finding.occurrences]}
+    if finding.pairs:
+        record["pairs"] = [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "containment": p.containment}
+                           for p in finding.pairs]
+    return record
+
+
+def scan_jsonl_records(result: ScanResult) -> list[dict[str, Any]]:
+    """One record per finding, for ``--format jsonl``."""
+    return [finding_dict(f) for f in result.findings]
+
+
+def _occurrence(occurrence: Occurrence) -> dict[str, Any]:
+    return {"doc": occurrence.doc, "outlet": occurrence.outlet, "start": occurrence.start,
+            "end": occurrence.end, "line": occurrence.line, "text": occurrence.text}
+
+
+def _summary(result: ScanResult) -> dict[str, Any]:
+    config, stats = result.config, result.stats
+    counts = {kind: len(result.of_kind(kind)) for kind in KINDS}
+    return {"documents": stats.documents, "tokens": stats.tokens, "findings": len(result.findings), **counts,
+            "near_duplicate_pairs": len(result.pairs),
+            "config": {"threshold": config.threshold, "min_words": config.min_words, "ngram": config.ngram,
+                       "num_perm": config.num_perm, "seed": config.seed,
+                       "boilerplate_docs": config.boilerplate_docs},
+            "lsh": {"bands": stats.bands, "rows": stats.rows, "candidate_pairs": stats.candidate_pairs,
+                    "verified_pairs": stats.verified_pairs}}
+
+
+def scan_text(result: ScanResult) -> str:
+    """A terminal report: counts, then each finding with its places and (shortened) text."""
+    lines = [_headline(result)]
+    for kind in KINDS:
+        found = result.of_kind(kind)
+        if not found:
+            continue
+        lines += ["", f"{_TITLES[kind]} ({len(found)})"]
+        for finding in found:
+            lines.append(f"  {_describe(finding)}")
+            lines.extend(f"    {_where(o)}: {_quote(o.text)}" for o in finding.occurrences[:_SHOWN])
+            if len(finding.occurrences) > _SHOWN:
+                lines.append(f"    ... and {len(finding.occurrences) - _SHOWN} more")
+    return "\n".join(lines) + "\n"
+
+
+def scan_markdown(result: ScanResult) -> str:
+    """The same findings as Markdown: one section per kind, one table per finding."""
+    lines = ["# Scan: repeated and reused passages", "", _headline(result)]
+    for kind in KINDS:
+        found = result.of_kind(kind)
+        if not found:
+            continue
+        lines += ["", f"## {_TITLES[kind]} ({len(found)})"]
+        for number, finding in enumerate(found, start=1):
+            lines += ["", f"**{number}.** {_describe(finding)}", "", "| document | outlet | line | characters | text |",
+                      "|---|---|---:|---|---|"]
+            lines.extend(f"| {_md(o.doc)} | {_md(o.outlet)} | {o.line} | {o.start}-{o.end} | {_md(_quote(o.text))} |"
+                         for o in finding.occurrences[:_SHOWN])
+            if len(finding.occurrences) > _SHOWN:
+                lines.append(f"| ... | | | | {len(finding.occurrences) - _SHOWN} more |")
+    return "\n".join(lines) + "\n"
+
+
+def _headline(result: ScanResult) -> str:
+    counts = {kind: len(result.of_kind(kind)) for kind in KINDS}
+    return (f"{result.stats.documents} documents, {result.stats.tokens} words: "
+            f"{counts['near_duplicate']} near-duplicate groups, {counts['reuse']} reused passages, "
+            f"{counts['repeat']} repeated passages, {counts['boilerplate']} boilerplate passages")
+
+
+def _describe(finding: Finding) -> str:
+    documents = len({o.doc for o in finding.occurrences})
+    if finding.kind == "near_duplicate":
+        best = ", ".join(f"{p.a}~{p.b} jaccard {p.jaccard:.2f} containment {p.containment:.2f}"
+                         for p in finding.pairs[:3])
+        return f"{documents} documents, similarity {finding.similarity:.2f} ({best})"
+    where = f"in {documents} documents" if documents > 1 else f"{len(finding.occurrences)} times"
+    return f"{finding.words} words {where}, similarity {finding.similarity:.2f}"
+
+
+def _where(occurrence: Occurrence) -> str:
+    return f"{occurrence.doc} ({occurrence.outlet}) line {occurrence.line} [{occurrence.start}:{occurrence.end}]"
+
+
+def _quote(text: str) -> str:
+    flat = " ".join(text.split())
+    return f'"{flat[:_WIDTH]}..."' if len(flat) > _WIDTH else f'"{flat}"'
+
+
+def _md(value: object) -> str:
+    """Escape a value for a Markdown table cell."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

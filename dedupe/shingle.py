@@ -1,0 +1,285 @@
+"""Tokens and word shingles for ``near_dup``, vectorised with numpy over whole batches of documents.
+
+A **token** is a maximal run of letters, digits and combining marks (Unicode categories L*, N*, M*),
+except in scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar, Yi),
+where every character is a token of its own, so a Chinese passage is shingled by characters.
+Everything else (whitespace, punctuation, quotes, dashes, symbols) separates tokens, so curly and
+straight quotes, dashes and line ends (``\\n``, ``\\r\\n``) never matter. Tokens are compared
+case-folded and NFKC-folded, one character to one character, so offsets stay exact.
+
+A **shingle** is ``ngram`` consecutive tokens of one document, hashed to 64 bits. A document shorter
+than ``ngram`` tokens (but not empty) has one shingle: all its tokens.
+
+The work runs on the text's code points as numpy arrays, not per token in Python: a token's hash is
+a polynomial over its code points computed from prefix sums (odd multiplier, so invertible modulo
+2**64), then mixed with splitmix64. Hashes depend on the text alone, never on the process, so the
+results are the same in every run and in every worker.
+
+Example:
+    >>> tokens = tokenize("Kerry \\u201cexpressed grave concern\\u201d")
+    >>> [("Kerry \\u201cexpressed grave concern\\u201d")[s:e] for s, e in zip(tokens.starts, tokens.ends)]
+    ['Kerry', 'expressed', 'grave', 'concern']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+
+_SEPARATOR, _WORD, _SINGLE = 0, 1, 2
+# Scripts written without spaces between words: every code point is a token (inclusive ranges).
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x31F0, 0x31FF),
+             (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA000, 0xA4CF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F),
+             (0x20000, 0x3134F))
+_CHAR_MULT = 0x100000001B3  # odd: invertible modulo 2**64, so prefix sums can be shifted back
+_CHAR_MULT_INV = pow(_CHAR_MULT, -1, 1 << 64)
+_GRAM_MULT = np.uint64(0x9E3779B97F4A7C15)
+_LENGTH_SALT = np.uint64(0xD6E8FEB86659FD93)
+_MASK64 = (1 << 64) - 1
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of one text: character offsets and 64-bit hashes of the folded token text.
+
+    Attributes:
+        starts: Offset of each token's first character.
+        ends: Offset just past each token's last character.
+        hashes: Hash of each token's folded text (equal tokens, equal hashes).
+    """
+
+    starts: I64
+    ends: I64
+    hashes: U64
+
+    def __len__(self) -> int:
+        return int(self.starts.size)
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """The shingles of a batch of documents, concatenated in document order.
+
+    Attributes:
+        ngram: Tokens per shingle.
+        token_counts: Number of tokens of each document.
+        offsets: ``shingles[offsets[i]:offsets[i + 1]]`` are document ``i``'s shingles, in text order;
+            shingle ``j`` of a document starts at its token ``j``.
+        shingles: The 64-bit shingle hashes.
+        token_starts: Character offset of every token in its document, documents one after another.
+        token_ends: Character offset just past every token.
+    """
+
+    ngram: int
+    token_counts: I64
+    offsets: I64
+    shingles: U64
+    token_starts: I32
+    token_ends: I32
+
+    def of(self, index: int) -> U64:
+        """The shingle hashes of document ``index``, in text order."""
+        return self.shingles[self.offsets[index]:self.offsets[index + 1]]
+
+    @property
+    def token_base(self) -> I64:
+        """Index of each document's first token in ``token_starts``."""
+        cached = self.__dict__.get("_token_base")
+        if cached is None:
+            cached = np.concatenate([[0], np.cumsum(self.token_counts)[:-1]]).astype(np.int64)
+            object.__setattr__(self, "_token_base", cached)
+        return cached
+
+    def span_tokens(self, index: int, first: int, count: int) -> tuple[int, int]:
+        """Token range ``[start, end)`` covered by ``count`` shingles of document ``index`` from shingle ``first``."""
+        total = int(self.token_counts[index])
+        return first, min(first + count - 1 + self.ngram, total)
+
+
+def mix64(values: U64) -> U64:
+    """splitmix64's finaliser: a bijective mix of 64-bit values (new array)."""
+    x = values ^ (values >> np.uint64(30))
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+class _Table:
+    """Class (separator/word/single) and folded value of Basic Multilingual Plane code points, filled in
+    lazily: only the code points met so far are classified (a few hundred in most corpora)."""
+
+    def __init__(self) -> None:
+        self.classes = np.zeros(0x10000, dtype=np.uint8)
+        self.folded = np.zeros(0x10000, dtype=np.uint64)
+        self.known = np.zeros(0x10000, dtype=bool)
+        self._learn(np.arange(128))
+
+    def lookup(self, text: str, points: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint8], U64]:
+        """Class and folded value of each code point (all below 0x10000)."""
+        if not text.isascii():  # O(1): CPython records whether a string is ASCII
+            seen = np.flatnonzero(np.bincount(points, minlength=0x10000))
+            self._learn(seen[~self.known[seen]])
+        return self.classes[points], self.folded[points]
+
+    def _learn(self, codes: npt.NDArray[np.intp]) -> None:
+        for code in codes.tolist():
+            self.classes[code], self.folded[code] = _classify(code)
+        self.known[codes] = True
+
+
+@lru_cache(maxsize=1)
+def _table() -> _Table:
+    return _Table()
+
+
+def _classify(code: int) -> tuple[int, int]:
+    """(class, folded code point + 1) of one code point; surrogates and unassigned points separate."""
+    char = chr(code)
+    if unicodedata.category(char)[0] not in "LNM":
+        return _SEPARATOR, 0
+    kind = _SINGLE if any(lo <= code <= hi for lo, hi in _UNSPACED) else _WORD
+    for candidate in (unicodedata.normalize("NFKC", char).casefold(), char.casefold(), char.lower()):
+        if len(candidate) == 1:
+            return kind, ord(candidate) + 1
+    return kind, code + 1
+
+
+def _code_points(text: str) -> tuple[npt.NDArray[np.uint8], U64]:
+    """Class and folded value of every character of ``text`` (astral characters looked up one by one)."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if points.size == 0 or int(points.max()) < 0x10000:
+        return _table().lookup(text, points)
+    low = points < 0x10000
+    kinds = np.zeros(points.size, dtype=np.uint8)
+    values = np.zeros(points.size, dtype=np.uint64)
+    kinds[low], values[low] = _table().lookup(text, points[low])
+    astral = np.flatnonzero(~low)
+    uniques, inverse = np.unique(points[astral], return_inverse=True)
+    looked = np.array([_classify(int(c)) for c in uniques], dtype=np.uint64).reshape(-1, 2)
+    kinds[astral] = looked[inverse, 0].astype(np.uint8)
+    values[astral] = looked[inverse, 1]
+    return kinds, values
+
+
+_powers_cache: list[U64] = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]
+
+
+def _powers(length: int) -> tuple[U64, U64]:
+    """``P**i`` and ``P**-i`` modulo 2**64 for ``i < length`` (cached; grown by extending, never recomputed)."""
+    up, down = _powers_cache
+    if up.size < length:
+        extra = max(length, 2 * up.size, 1 << 16) - up.size
+        up = np.concatenate([up, up[-1] * np.cumprod(np.full(extra, _CHAR_MULT, dtype=np.uint64))])
+        down = np.concatenate([down, down[-1] * np.cumprod(np.full(extra, _CHAR_MULT_INV, dtype=np.uint64))])
+        _powers_cache[:] = [up, down]
+    return up[:length], down[:length]
+
+
+def tokenize(text: str) -> Tokens:
+    """Split ``text`` into tokens with their offsets and hashes.
+
+    Args:
+        text: Any text; it is not modified.
+
+    Returns:
+        The tokens in text order (empty arrays for a text without letters or digits).
+
+    Example:
+        >>> len(tokenize("Don\\u2019t stop \\u2014 now!"))
+        4
+    """
+    kinds, values = _code_points(text)
+    is_token = kinds > 0
+    # A token starts where a token character follows a separator (or stands alone) and ends before one.
+    stop = ~is_token
+    singles = kinds.size > 0 and int(kinds.max()) == _SINGLE
+    if singles:
+        stop |= kinds == _SINGLE
+    starts = np.flatnonzero(is_token & np.concatenate([[True], stop[:-1]]))
+    ends = np.flatnonzero(is_token & np.concatenate([stop[1:], [True]])) + 1
+    if singles:  # a character of a script without spaces is a token of its own
+        alone = np.flatnonzero(kinds == _SINGLE)
+        starts, ends = np.union1d(starts, alone), np.union1d(ends, alone + 1)
+    return Tokens(starts.astype(np.int64), ends.astype(np.int64), _token_hashes(values, starts, ends))
+
+
+def _token_hashes(values: U64, starts: npt.NDArray[np.intp], ends: npt.NDArray[np.intp]) -> U64:
+    """Position-independent polynomial hash of each token's folded code points, mixed with its length."""
+    if starts.size == 0:
+        return np.zeros(0, dtype=np.uint64)
+    up, down = _powers(values.size)
+    prefix = np.zeros(values.size + 1, dtype=np.uint64)
+    np.cumsum(values * up, out=prefix[1:])
+    raw = (prefix[ends] - prefix[starts]) * down[starts]
+    lengths = (ends - starts).astype(np.uint64)
+    return mix64(raw ^ (lengths * _LENGTH_SALT))
+
+
+def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
+    """Shingle a batch of texts in one vectorised pass.
+
+    Args:
+        texts: Document texts.
+        ngram: Tokens per shingle (at least 1).
+
+    Returns:
+        Token counts, and shingle hashes concatenated in document order.
+    """
+    if not texts:
+        empty, none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        return Fingerprints(ngram, empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), none, none)
+    # A newline never belongs to a token, so joining cannot glue two documents' tokens together.
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    char_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    tokens = tokenize("\n".join(texts))
+    doc_of_token = np.searchsorted(char_starts, tokens.starts, side="right") - 1
+    token_counts = np.bincount(doc_of_token, minlength=len(texts)).astype(np.int64)
+    shingles, shingle_docs = _shingles(tokens.hashes, doc_of_token, token_counts, ngram)
+    counts = np.bincount(shingle_docs, minlength=len(texts))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    base = char_starts[doc_of_token]
+    return Fingerprints(ngram, token_counts, offsets, shingles, (tokens.starts - base).astype(np.int32),
+                        (tokens.ends - base).astype(np.int32))
+
+
+def _shingles(hashes: U64, doc_of_token: I64, token_counts: I64, ngram: int) -> tuple[U64, I64]:
+    """Shingle hashes and their documents, in document then text order."""
+    span = hashes.size - ngram + 1
+    if span > 0:
+        acc = hashes[:span].copy()
+        for k in range(1, ngram):
+            acc *= _GRAM_MULT
+            acc += hashes[k:k + span]
+        valid = doc_of_token[:span] == doc_of_token[ngram - 1:]
+        grams, docs = mix64(acc[valid]), doc_of_token[:span][valid]
+    else:
+        grams, docs = np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    short = np.flatnonzero((token_counts > 0) & (token_counts < ngram))
+    if short.size == 0:
+        return grams, docs
+    token_starts = np.concatenate([[0], np.cumsum(token_counts)[:-1]])
+    extra = np.array([_whole(hashes[token_starts[d]:token_starts[d] + token_counts[d]]) for d in short],
+                     dtype=np.uint64)
+    all_docs = np.concatenate([docs, short])
+    order = np.argsort(all_docs, kind="stable")
+    return np.concatenate([grams, extra])[order], all_docs[order]
+
+
+def _whole(hashes: U64) -> int:
+    """The single shingle of a document shorter than the n-gram: all its tokens, salted by their count."""
+    acc = 0
+    for value in hashes.tolist():
+        acc = (acc * int(_GRAM_MULT) + value) & _MASK64
+    salted = np.array([acc ^ (hashes.size * int(_LENGTH_SALT) & _MASK64)], dtype=np.uint64)
+    return int(mix64(salted)[0])

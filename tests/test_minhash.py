@@ -1,0 +1,85 @@
+"""One-permutation MinHash signatures and LSH candidates, checked against a real datasketch index."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+
+from dedupe.minhash import LSH_WEIGHTS, candidate_pairs, lean_minhash, lsh_params, signatures
+from dedupe.shingle import fingerprint
+
+
+def corpus(seed: int = 7, size: int = 60) -> list[str]:
+    """Random documents plus lightly edited copies of some of them."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(400)]
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(3, 300))) for _ in range(size)]
+    for index in range(0, size, 4):
+        words = texts[index].split()
+        if len(words) > 20:
+            words[rng.randrange(len(words))] = "edited"
+            texts.append(" ".join(words))
+    texts.append(texts[1])
+    return texts
+
+
+def test_signatures_are_deterministic_and_seeded() -> None:
+    prints = fingerprint(corpus(), 5)
+    first, again = signatures(prints, 128, 1), signatures(prints, 128, 1)
+    assert first.dtype == np.uint32 and first.shape == (prints.token_counts.size, 128)
+    assert np.array_equal(first, again)
+    assert not np.array_equal(first, signatures(prints, 128, 2))
+
+
+def test_identical_documents_have_identical_signatures() -> None:
+    texts = corpus()
+    table = signatures(fingerprint(texts, 5), 64, 3)
+    assert np.array_equal(table[1], table[len(texts) - 1])
+
+
+def test_agreement_estimates_jaccard() -> None:
+    rng = random.Random(3)
+    base = [f"t{i}" for i in range(2000)]
+    other = base[:1500] + [f"u{i}" for i in range(500)]
+    rng.shuffle(other)
+    prints = fingerprint([" ".join(base), " ".join(other)], 1)
+    table = signatures(prints, 1024, 5)
+    estimate = float(np.mean(table[0] == table[1]))
+    assert abs(estimate - 1500 / 2500) < 0.06
+
+
+def test_a_document_without_shingles_has_an_empty_row() -> None:
+    table = signatures(fingerprint(["", "some words here"], 5), 32, 1)
+    assert (table[0] == 0xFFFFFFFF).all()
+    assert not (table[1] == 0xFFFFFFFF).all()
+
+
+def test_lsh_params_come_from_datasketch() -> None:
+    index = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
+    assert lsh_params(0.8, 128) == (index.b, index.r)
+
+
+@pytest.mark.parametrize("num_perm", [32, 128])
+def test_numpy_banding_finds_what_a_real_minhashlsh_finds(num_perm: int) -> None:
+    texts = corpus()
+    prints = fingerprint(texts, 5)
+    table = signatures(prints, num_perm, 1)
+    usable = np.diff(prints.offsets) > 0
+    bands, rows = lsh_params(0.8, num_perm)
+    ours = candidate_pairs(table, usable, bands, rows, 1, backend="numpy")
+    theirs = candidate_pairs(table, usable, bands, rows, 1, backend="datasketch")
+    assert ours.tolist() == theirs.tolist()
+    assert [1, len(texts) - 1] in ours.tolist()
+
+
+def test_lean_minhash_queries_a_minhashlsh() -> None:
+    texts = corpus()
+    table = signatures(fingerprint(texts, 5), 128, 1)
+    index = MinHashLSH(threshold=0.8, num_perm=128)
+    for doc in range(len(texts) - 1):
+        index.insert(doc, lean_minhash(table[doc], 1))
+    assert 1 in index.query(lean_minhash(table[len(texts) - 1], 1))
+    assert lean_minhash(table[1], 1).jaccard(lean_minhash(table[len(texts) - 1], 1)) == 1.0

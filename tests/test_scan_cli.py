@@ -1,0 +1,116 @@
+"""`dedupe scan` through the real CLI: formats, options, --fail-on exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dedupe.cli import cli
+
+DATA = str(Path(__file__).resolve().parent.parent / "data")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["scan", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_output_lists_the_findings() -> None:
+    code, out, _ = run(DATA)
+    assert code == 0
+    assert out.startswith("5 documents, 5689 words: 0 near-duplicate groups, 2 reused passages, "
+                          "8 repeated passages, 0 boilerplate passages\n")
+    assert ("001_d3aebe4b90fe0be1 (Daily Mail) line 27 [3425:3525]: \"He added that Syria was ready for 'full "
+            "cooperation with Russia to remove any pretext for aggression\"") in out
+
+
+def test_json_follows_the_contract() -> None:
+    code, out, _ = run(DATA, "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert [document[k] for k in ("tool", "command")] == ["dedupe", "scan"] and "schema_version" in document
+    assert len(document["findings"]) == 10
+    repeat = document["findings"][3]
+    assert repeat["kind"] == "repeat" and repeat["similarity"] == 1.0
+    assert repeat["occurrences"][0] == {
+        "doc": "000_db7ab4d81ef41db1", "outlet": "The Sun", "start": 3236, "end": 3337, "line": 23,
+        "text": "But he warned it is \u201cvery important not to get hopes up too high, "
+                "because you will remember the point"}
+    assert document["summary"]["repeat"] == 8 and document["summary"]["config"]["min_words"] == 8
+
+
+def test_output_is_byte_identical_across_runs() -> None:
+    assert run(DATA, "--format", "json")[1] == run(DATA, "--format", "json")[1]
+
+
+def test_jsonl_has_one_finding_per_line() -> None:
+    code, out, _ = run(DATA, "--format", "jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 10
+    assert [r["kind"] for r in records] == ["reuse"] * 2 + ["repeat"] * 8
+
+
+def test_markdown_has_a_table_per_finding() -> None:
+    code, out, _ = run(DATA, "--format", "markdown")
+    assert code == 0 and out.startswith("# Scan: repeated and reused passages")
+    assert out.count("| document | outlet | line | characters | text |") == 10
+
+
+def test_options_reach_the_scan() -> None:
+    code, out, _ = run(DATA, "--min-words", "15", "--format", "json")
+    assert code == 0
+    assert [f["words"] for f in json.loads(out)["findings"]] == [20, 17, 18]
+
+
+def test_fail_on_sets_the_exit_status() -> None:
+    assert run(DATA, "--fail-on", "repeat")[0] == 1
+    assert run(DATA, "--fail-on", "any")[0] == 1
+    assert run(DATA, "--fail-on", "near-duplicate")[0] == 0
+    assert run(DATA, "--fail-on", "reuse", "--min-words", "12")[0] == 0
+
+
+def test_near_duplicates_on_the_command_line(tmp_path: Path) -> None:
+    text = Path(DATA, "002_70fb1de66b54f918.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Republished from Reuters.\n" + text, encoding="utf-8")
+    code, out, _ = run(str(tmp_path), "--fail-on", "near-duplicate", "--format", "json")
+    assert code == 1
+    (finding,) = [f for f in json.loads(out)["findings"] if f["kind"] == "near_duplicate"]
+    assert [o["doc"] for o in finding["occurrences"]] == ["a", "b"]
+    assert finding["pairs"][0]["a"] == "a" and finding["pairs"][0]["containment"] == 1.0
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "scan.json"
+    code, out, err = run(DATA, "--format", "json", "-o", str(target))
+    assert code == 0 and out == "" and f"wrote {target}" in err
+    assert json.loads(target.read_text(encoding="utf-8"))["command"] == "scan"
+
+
+def test_bad_options_and_inputs_exit_2(tmp_path: Path) -> None:
+    code, _, err = run(DATA, "--threshold", "1.5")
+    assert code == 2 and "threshold must be in (0, 1]" in err
+    assert run(DATA, "--fail-on", "everything")[0] == 2
+    code, _, err = run(str(tmp_path))
+    assert code == 2 and "no documents loaded" in err
+    code, _, err = run(str(tmp_path / "missing"))
+    assert code == 2 and "no such file or directory" in err
+
+
+def test_standard_input() -> None:
+    text = "The same long sentence is printed twice by a careless scraper today. " * 2
+    result = CliRunner().invoke(cli, ["scan", "-", "--format", "jsonl"], input=text)
+    assert result.exit_code == 0
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["kind"] == "repeat" and record["occurrences"][0]["doc"] == "stdin"
+
+
+def test_no_passages_finds_documents_only(tmp_path: Path) -> None:
+    text = Path(DATA, "003_c71ec08203a11230.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(text + "\nView comments", encoding="utf-8")
+    code, out, _ = run(str(tmp_path), "--no-passages", "--format", "jsonl")
+    assert code == 0
+    assert [json.loads(line)["kind"] for line in out.splitlines()] == ["near_duplicate"]

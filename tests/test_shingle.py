@@ -1,0 +1,100 @@
+"""Tokens and shingles: offsets, folding, scripts without spaces, batch independence."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.shingle import fingerprint, tokenize
+
+
+def words(text: str) -> list[str]:
+    tokens = tokenize(text)
+    return [text[s:e] for s, e in zip(tokens.starts.tolist(), tokens.ends.tolist())]
+
+
+def test_punctuation_quotes_and_dashes_separate_tokens() -> None:
+    expected = ["Don", "t", "stop", "now", "e", "mail", "250", "000"]
+    assert words("Don\u2019t stop \u2014 now! e-mail, 250,000") == expected
+
+
+def test_case_quotes_and_dashes_fold_to_the_same_hashes() -> None:
+    curly = tokenize("\u201cNo-fly zone\u201d, he SAID")
+    straight = tokenize('"no fly zone", he said')
+    assert curly.hashes.tolist() == straight.hashes.tolist()
+
+
+def test_token_hash_is_stable_across_runs() -> None:
+    # Hashes depend on the text only (no per-process salt): this value must never change silently.
+    assert tokenize("Kerry").hashes.tolist() == tokenize("kerry").hashes.tolist()
+    assert tokenize("Kerry").hashes.tolist() == [int(tokenize("KERRY").hashes[0])]
+    assert tokenize("Kerry").hashes.tolist() == [13381081013769719333]
+
+
+def test_chinese_is_one_token_per_character() -> None:
+    assert words("北京是中国的首都。Hello") == ["北", "京", "是", "中", "国", "的", "首", "都", "Hello"]
+
+
+def test_arabic_and_devanagari_words_keep_their_marks() -> None:
+    assert words("كَتَبَ الولد") == ["كَتَبَ", "الولد"]
+    assert words("नमस्ते दुनिया") == ["नमस्ते", "दुनिया"]
+
+
+def test_line_ends_are_separators_and_offsets_stay_exact() -> None:
+    text = "one\r\ntwo\rthree\nfour"
+    assert words(text) == ["one", "two", "three", "four"]
+
+
+def test_astral_characters() -> None:
+    assert words("a\U0001F600b \U00020000\U00020001") == ["a", "b", "\U00020000", "\U00020001"]
+
+
+def test_empty_and_wordless_texts() -> None:
+    assert len(tokenize("")) == 0
+    assert len(tokenize(" \n\t—!?")) == 0
+
+
+def test_fingerprint_counts_and_short_documents() -> None:
+    prints = fingerprint(["one two three four five six", "just two", "", "a b c d e"], ngram=5)
+    assert prints.token_counts.tolist() == [6, 2, 0, 5]
+    assert np.diff(prints.offsets).tolist() == [2, 1, 0, 1]
+    assert prints.token_starts.tolist()[:3] == [0, 4, 8]
+
+
+def test_a_short_document_shingle_differs_from_a_longer_one() -> None:
+    prints = fingerprint(["alpha beta", "alpha beta gamma"], ngram=5)
+    assert prints.of(0).tolist() != prints.of(1).tolist()
+
+
+ALPHABET = list("ab AB.,\u2019\u201c\n\r-\u4e2d\u0627\u064e\u00df\u0130")
+text_strategy = st.text(alphabet=st.sampled_from(ALPHABET), max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_strategy)
+def test_tokens_are_ordered_disjoint_and_word_only(text: str) -> None:
+    tokens = tokenize(text)
+    starts, ends = tokens.starts.tolist(), tokens.ends.tolist()
+    assert all(s < e for s, e in zip(starts, ends))
+    assert all(e <= s for e, s in zip(ends, starts[1:]))
+    for token in words(text):
+        assert not any(ch in " .,\u2019\u201c\n\r-" for ch in token)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_strategy)
+def test_a_token_hashes_the_same_wherever_it_stands(text: str) -> None:
+    tokens = tokenize(text)
+    alone = [int(tokenize(token).hashes[0]) for token in words(text)]
+    assert tokens.hashes.tolist() == alone
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(text_strategy, max_size=6), st.integers(min_value=1, max_value=6))
+def test_batches_fingerprint_like_single_documents(texts: list[str], ngram: int) -> None:
+    batch = fingerprint(texts, ngram)
+    for index, text in enumerate(texts):
+        single = fingerprint([text], ngram)
+        assert batch.of(index).tolist() == single.of(0).tolist()
+        assert int(batch.token_counts[index]) == int(single.token_counts[0])
