@@ -17,10 +17,14 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,bench,dev]'
 	touch $@
 
+# The seed corpus in one report: a self-contained HTML page (opens from disk, no network).
 demo: $(STAMP)
 	$(BIN)/dedupe info data/
+	$(BIN)/dedupe report data/ -o out/report.html
 
+# The HTML report's browser tests drive Debian's headless Chromium (CI runs as root).
 test: $(STAMP)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

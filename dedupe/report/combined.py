@@ -1,0 +1,254 @@
+"""Render ``dedupe report``: the combined JSON document, a terminal summary and Markdown.
+
+The combined document is ``envelope("report", {"corpus", "scan", "compare", "figures"})`` where each
+value is that command's own JSON document without the envelope keys (``None`` for a stage that was not
+run). The text and Markdown renderers read that dict, so they work as well on a saved JSON report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from dedupe.output import envelope
+from dedupe.pipeline import ReportResult
+from dedupe.report.info import info_dict
+
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
+#: Findings listed per kind in the terminal summary.
+TOP_FINDINGS = 3
+
+
+def payload(document: dict[str, Any]) -> dict[str, Any]:
+    """A command's JSON document without its envelope keys."""
+    return {k: v for k, v in document.items() if k not in _ENVELOPE_KEYS}
+
+
+def report_dict(result: ReportResult) -> dict[str, Any]:
+    """The combined JSON document of ``dedupe report``.
+
+    Args:
+        result: What :func:`dedupe.pipeline.run_report` returned.
+
+    Returns:
+        ``envelope("report", {"corpus": ..., "scan": ..., "compare": ..., "figures": ...})``; ``corpus`` is
+        the ``dedupe info`` document plus ``stories`` (``[{"id", "docs"}]``), the grouping every stage shared.
+    """
+    scan = compare = figures = None
+    if result.scan is not None:
+        from dedupe.report.scan import scan_dict
+
+        scan = payload(scan_dict(result.scan))
+    if result.compare is not None:
+        from dedupe.report.compare import compare_dict
+
+        compare = payload(compare_dict(result.compare))
+    if result.figures is not None:
+        from dedupe.report.figures import figures_dict
+
+        figures = payload(figures_dict(result.figures, result.discrepancies or ()))
+    corpus = payload(info_dict(result.summary))
+    corpus["stories"] = [{"id": s.id, "docs": list(s.doc_ids)} for s in result.stories]
+    return envelope("report", {"corpus": corpus, "scan": scan, "compare": compare, "figures": figures})
+
+
+def counts(report: dict[str, Any]) -> dict[str, int]:
+    """Counts of each kind of finding in a combined report (a stage not run counts 0)."""
+    findings = (report.get("scan") or {}).get("findings", [])
+    compare = report.get("compare") or {}
+    figures = report.get("figures") or {}
+    kinds = Counter(str(f.get("kind")) for f in findings)
+    statuses = Counter(str(c.get("status")) for c in compare.get("claims", []))
+    groups = Counter(str(d.get("status")) for d in figures.get("discrepancies", []))
+    summary = (report.get("corpus") or {}).get("summary", {})
+    return {"documents": int(summary.get("documents", 0)), "outlets": len(summary.get("outlets", {})),
+            "stories": len((report.get("corpus") or {}).get("stories") or compare.get("stories", [])),
+            "repeat": kinds["repeat"], "reuse": kinds["reuse"],
+            "near_duplicate": kinds["near_duplicate"], "boilerplate": kinds["boilerplate"],
+            "divergence": statuses["divergence"], "agreement": statuses["agreement"],
+            "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
+            "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
+            "entities": len(compare.get("entities", []))}
+
+
+def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
+    """A terminal summary: counts, the top findings of each kind, and where the full report is.
+
+    Args:
+        report: The combined report dict.
+        html_path: Where the HTML report was written, if it was.
+
+    Returns:
+        Newline-terminated text.
+    """
+    n = counts(report)
+    dates = (report.get("corpus") or {}).get("summary", {}).get("dates")
+    lines = [f"{_n(n['documents'], 'document')} from {_n(n['outlets'], 'outlet')}, {_n(n['stories'], 'story')}"
+             + (f", {dates[0]} to {dates[1]}" if dates else ""),
+             f"  passages: {n['repeat']} repeated, {n['reuse']} reused, "
+             f"{_n(n['near_duplicate'], 'near-duplicate group')}"
+             + (f", {n['boilerplate']} boilerplate" if n["boilerplate"] else ""),
+             f"  claims:   {_n(n['divergence'], 'divergence')}, {_n(n['agreement'], 'agreement')}, "
+             f"{n['unique']} unique",
+             f"  figures:  {_n(n['figures'], 'figure')}; {_n(n['conflict'], 'conflict')}, "
+             f"{n['consistent']} consistent, {n['uncertain']} uncertain",
+             f"  entities: {n['entities']} with spelling variants"]
+    for stage, label in (("scan", "passages:"), ("compare", "claims:  "), ("figures", "figures: "),
+                         ("compare", "entities:")):
+        if report.get(stage) is None:
+            lines = [f"  {label} not run (--skip {stage})" if line.startswith(f"  {label}") else line
+                     for line in lines]
+    top = _top_findings(report)
+    if top:
+        lines += ["", "Top findings:", *top]
+    lines.append("")
+    lines.append(f"Full report: {html_path}" if html_path else
+                 "Full report: rerun with -o report.html (a self-contained page: passages in context, claims "
+                 "side by side, figure charts)")
+    return "\n".join(lines) + "\n"
+
+
+def _top_findings(report: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    findings = (report.get("scan") or {}).get("findings", [])
+    for kind in ("repeat", "reuse", "near_duplicate"):
+        of_kind = [f for f in findings if f.get("kind") == kind and f.get("occurrences")]
+        # The longest passages first: a doubled sentence matters more than a repeated phrase.
+        for finding in sorted(of_kind, key=lambda f: -len(str(f["occurrences"][0].get("text", ""))))[:TOP_FINDINGS]:
+            occurrences = finding["occurrences"]
+            lines_of: dict[str, list[str]] = {}
+            for o in occurrences:
+                lines_of.setdefault(str(o.get("doc")), []).append(str(o.get("line")))
+            where = "; ".join(f"{doc}:{','.join(at)}" for doc, at in list(lines_of.items())[:4])
+            more = f" (+{len(lines_of) - 4} documents)" if len(lines_of) > 4 else ""
+            text = _short(str(occurrences[0].get("text", "")), 70)
+            lines.append(f"  {kind:<14} {where}{more}  \"{text}\"")
+    claims = (report.get("compare") or {}).get("claims", [])
+    for claim in [c for c in claims if c.get("status") == "divergence"][:TOP_FINDINGS]:
+        outlets = " vs ".join(sorted({str(m.get("outlet")) for m in claim.get("members", [])}))
+        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
+                            if isinstance(r, dict))
+        lines.append(f"  {'divergence':<14} {outlets}: {_short(reasons, 80)}")
+    for claim in sorted((c for c in claims if c.get("status") == "agreement"),
+                        key=lambda c: -len({m.get("outlet") for m in c.get("members", [])}))[:TOP_FINDINGS]:
+        members = claim.get("members", [])
+        outlets = ", ".join(sorted({str(m.get("outlet")) for m in members}))
+        text = _short(str(members[0].get("text", "")) if members else "", 60)
+        lines.append(f"  {'agreement':<14} {outlets}: \"{text}\"")
+    lines.extend(_top_conflicts(report))
+    return lines
+
+
+def _top_conflicts(report: dict[str, Any]) -> list[str]:
+    figures = (report.get("figures") or {}).get("figures", [])
+    lines = []
+    groups = [d for d in (report.get("figures") or {}).get("discrepancies", []) if d.get("status") == "conflict"]
+    for group in groups[:TOP_FINDINGS]:
+        said = "; ".join(f"{figures[i].get('outlet')}: {figures[i].get('text')}" for i in group.get("figures", [])
+                         if isinstance(i, int) and 0 <= i < len(figures))
+        lines.append(f"  {'conflict':<14} {group.get('measure')} {group.get('what')}: {_short(said, 90)}")
+    return lines
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown an editor can paste: overview, passages, claims, figure discrepancies.
+
+    Args:
+        report: The combined report dict.
+
+    Returns:
+        Newline-terminated Markdown; corpus text is escaped so it cannot add markup or links.
+    """
+    n = counts(report)
+    lines = ["# News comparison report", "",
+             f"{n['documents']} documents, {n['outlets']} outlets, {n['stories']} stories. "
+             f"Passages: {n['repeat']} repeated, {n['reuse']} reused, {n['near_duplicate']} near-duplicate groups. "
+             f"Claims: {n['divergence']} divergences, {n['agreement']} agreements, {n['unique']} unique. "
+             f"Figures: {n['conflict']} conflicts, {n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
+    lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_passages(report: dict[str, Any]) -> list[str]:
+    findings = (report.get("scan") or {}).get("findings", [])
+    if not findings:
+        return []
+    lines = ["## Repeated and reused passages", ""]
+    for finding in findings:
+        lines.append(f"- **{finding.get('kind')}** (similarity {_num(finding.get('similarity'))})")
+        for o in finding.get("occurrences", []):
+            lines.append(f"  - {_md(o.get('outlet'))}, {_md(o.get('doc'))} line {o.get('line')} "
+                         f"[{o.get('start')}:{o.get('end')}]: {_md(_short(str(o.get('text', '')), 300))}")
+    return lines + [""]
+
+
+def _md_claims(report: dict[str, Any]) -> list[str]:
+    claims = [c for c in (report.get("compare") or {}).get("claims", []) if c.get("status") != "unique"]
+    if not claims:
+        return []
+    lines = ["## Claims across outlets", ""]
+    for claim in sorted(claims, key=lambda c: c.get("status") != "divergence"):
+        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
+                            if isinstance(r, dict))
+        lines += [f"### {claim.get('status')} ({claim.get('story')})" + (f": {_md(reasons)}" if reasons else ""), "",
+                  "| outlet | document | line | text |", "|---|---|---:|---|"]
+        lines += [f"| {_md(m.get('outlet'))} | {_md(m.get('doc'))} | {m.get('line')} | {_md(m.get('text'))} |"
+                  for m in claim.get("members", [])]
+        lines.append("")
+    return lines
+
+
+def _md_figures(report: dict[str, Any]) -> list[str]:
+    figures = (report.get("figures") or {}).get("figures", [])
+    groups = (report.get("figures") or {}).get("discrepancies", [])
+    if not groups:
+        return []
+    lines = ["## Figures across outlets", ""]
+    for group in groups:
+        lines += [f"### {group.get('status')}: {_md(group.get('measure'))} {_md(group.get('what'))}"
+                  f" ({_md(group.get('place') or 'place unknown')}; range {_num(group.get('low'))} to "
+                  f"{_num(group.get('high'))})", "",
+                  "| outlet | figure | low | high | qualifier | period | attribution |",
+                  "|---|---|---:|---:|---|---|---|"]
+        for i in group.get("figures", []):
+            if isinstance(i, int) and 0 <= i < len(figures):
+                f = figures[i]
+                lines.append(f"| {_md(f.get('outlet'))} | {_md(f.get('text'))} | {_num(f.get('low'))} | "
+                             f"{_num(f.get('high'))} | {_md(f.get('qualifier') or '')} | {_md(f.get('period') or '')} "
+                             f"| {_md(f.get('attribution') or '')} |")
+        lines.append("")
+    return lines
+
+
+def _md_entities(report: dict[str, Any]) -> list[str]:
+    entities = (report.get("compare") or {}).get("entities", [])
+    if not entities:
+        return []
+    return ["## Entity variants", "", "| entity | variants |", "|---|---|",
+            *(f"| {_md(e.get('name'))} | {_md(', '.join(str(v) for v in e.get('variants', [])))} |"
+              for e in entities), ""]
+
+
+def _md(value: object) -> str:
+    """Escape a value for Markdown text or a table cell: no markup, links or HTML from the corpus."""
+    text = "" if value is None else str(value)
+    for char in "\\`*_[]<>|#!":
+        text = text.replace(char, "\\" + char)
+    return _LINE_BREAKS.sub(" ", text)
+
+
+def _num(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

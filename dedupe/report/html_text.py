@@ -1,0 +1,222 @@
+"""Text pieces of the HTML report: escaping, sentence anchors, highlights and the full-text view.
+
+Everything taken from the corpus goes through :func:`esc` (``html.escape`` with ``quote=True``), in text
+and in attribute values alike. Anchor ids never contain corpus text: a document is ``doc-<position>`` and
+a sentence ``doc-<position>-<start offset>``, so a link such as ``#doc-3-1207`` names the sentence of the
+fourth document that starts at character 1207.
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from dedupe.segment import SegmentedDocument
+
+#: Characters of context shown on each side of a passage.
+CONTEXT_CHARS = 160
+#: Passages longer than this are shown with their middle elided in the findings (never in the full text).
+MAX_SHOWN_CHARS = 900
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute value."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A span of a document marked in the full-text view.
+
+    Attributes:
+        doc: Document id.
+        start: First character offset.
+        end: Offset past the last character.
+        key: Id of the finding occurrence (``h<n>``); links carry it in ``data-h``.
+        css: Class of the mark (empty: marked only while it is the current finding).
+    """
+
+    doc: str
+    start: int
+    end: int
+    key: str
+    css: str
+
+
+@dataclass
+class DocumentIndex:
+    """The documents of a report: their position, text, sentence anchors, and the highlights registered.
+
+    Sections register every finding occurrence they show (:meth:`link`) before the full-text view is
+    rendered, so that each occurrence is marked in its document and its link names its sentence.
+    """
+
+    documents: Sequence[SegmentedDocument]
+    _position: dict[str, int] = field(init=False)
+    _starts: list[list[int]] = field(init=False)
+    _highlights: dict[str, list[Highlight]] = field(init=False)
+    _count: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        self._position = {}
+        for i, document in enumerate(self.documents):
+            self._position.setdefault(document.doc.id, i)
+        self._starts = [[s.start for s in d.sentences] for d in self.documents]
+        self._highlights = {}
+
+    def text(self, doc_id: str) -> str | None:
+        """The text of a document, ``None`` when the report does not carry it."""
+        position = self._position.get(doc_id)
+        return None if position is None else self.documents[position].doc.text
+
+    def outlet(self, doc_id: str) -> str:
+        """The outlet of a document, empty when unknown."""
+        position = self._position.get(doc_id)
+        return "" if position is None else self.documents[position].doc.outlet
+
+    def doc_anchor(self, doc_id: str) -> str:
+        """Fragment (without ``#``) of a document's full text; empty when unknown."""
+        position = self._position.get(doc_id)
+        return "" if position is None else f"doc-{position}"
+
+    def sentence_anchor(self, doc_id: str, offset: int) -> str:
+        """Fragment of the sentence holding ``offset`` (the last one starting at or before it)."""
+        position = self._position.get(doc_id)
+        if position is None:
+            return ""
+        starts = self._starts[position]
+        if not starts:
+            return f"doc-{position}"
+        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        return f"doc-{position}-{starts[index]}"
+
+    def link(self, doc_id: str, start: int, end: int, label: str, css: str = "", label_html: str | None = None,
+             title: str = "") -> str:
+        """A link to an occurrence's sentence, registering the occurrence as a highlight.
+
+        Args:
+            doc_id: Document id.
+            start: Start offset of the occurrence.
+            end: End offset.
+            label: Link text (escaped here).
+            css: Class of the highlight in the full text (empty: shown only when followed).
+            label_html: Ready-made HTML for the link's content, used instead of ``label``.
+            title: Tooltip (escaped here).
+
+        Returns:
+            The ``<a>`` element, or the escaped label alone when the document is unknown.
+        """
+        anchor = self.sentence_anchor(doc_id, start)
+        if not anchor:
+            return label_html if label_html is not None else esc(label)
+        key = f"h{self._count}"
+        self._count += 1
+        self._highlights.setdefault(doc_id, []).append(Highlight(doc_id, start, end, key, css))
+        content = label_html if label_html is not None else esc(label)
+        tip = f' title="{esc(title)}"' if title else ""
+        return f'<a class="go" href="#{anchor}" data-h="{key}"{tip}>{content}</a>'
+
+    def highlights(self, doc_id: str) -> list[Highlight]:
+        """The highlights registered for a document, in registration order."""
+        return self._highlights.get(doc_id, [])
+
+
+def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """An occurrence in its context: escaped text with the occurrence in ``<mark>``.
+
+    Args:
+        text: The document text.
+        start: Start offset of the occurrence.
+        end: End offset.
+        width: Characters of context on each side, cut back to a word boundary.
+
+    Returns:
+        HTML: ``before<mark>occurrence</mark>after``, with ellipses where the context was cut.
+    """
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    before_from = _word_boundary_before(text, max(0, start - width))
+    after_to = _word_boundary_after(text, min(len(text), end + width))
+    before = ("…" if before_from > 0 else "") + text[before_from:start]
+    after = text[end:after_to] + ("…" if after_to < len(text) else "")
+    return f'{esc(before)}<mark class="span">{esc(_elide(text[start:end]))}</mark>{esc(after)}'
+
+
+def _elide(span: str) -> str:
+    if len(span) <= MAX_SHOWN_CHARS:
+        return span
+    half = MAX_SHOWN_CHARS // 2
+    return f"{span[:half]} … [{len(span) - 2 * half} characters] … {span[-half:]}"
+
+
+def _word_boundary_before(text: str, offset: int) -> int:
+    if offset == 0:
+        return 0
+    space = text.find(" ", offset, offset + 30)
+    return space + 1 if space != -1 else offset
+
+
+def _word_boundary_after(text: str, offset: int) -> int:
+    if offset >= len(text):
+        return len(text)
+    space = text.rfind(" ", max(0, offset - 30), offset)
+    return space if space != -1 else offset
+
+
+def full_text(document: SegmentedDocument, position: int, highlights: Sequence[Highlight]) -> str:
+    """A document's text as HTML: each sentence a ``<span id=...>``, each highlight a mark.
+
+    Sentences never overlap, highlights may; the text is cut at every sentence and highlight boundary
+    and each piece carries the keys of the highlights covering it (``data-h``), so the cost is linear
+    in the text plus the boundaries.
+
+    Args:
+        document: The segmented document.
+        position: Its position in the report (the ``doc-<position>`` of its anchors).
+        highlights: Its registered highlights.
+
+    Returns:
+        HTML for a ``white-space: pre-wrap`` container; every character of the text appears once.
+    """
+    text = document.doc.text
+    position_id = f"doc-{position}"
+    sentence_at = {s.start: s.end for s in document.sentences}
+    cuts = {0, len(text)} | {s.start for s in document.sentences} | {s.end for s in document.sentences}
+    starts: dict[int, list[Highlight]] = {}
+    ends: dict[int, list[Highlight]] = {}
+    for mark in highlights:
+        start, end = max(0, min(mark.start, len(text))), max(0, min(mark.end, len(text)))
+        if start < end:
+            starts.setdefault(start, []).append(mark)
+            ends.setdefault(end, []).append(mark)
+            cuts.update((start, end))
+    points = sorted(cuts)
+    active: dict[str, Highlight] = {}
+    parts: list[str] = []
+    sentence_end = -1
+    for here, nxt in zip(points, points[1:]):
+        for mark in ends.get(here, ()):
+            active.pop(mark.key, None)
+        for mark in starts.get(here, ()):
+            active[mark.key] = mark
+        if here == sentence_end:
+            parts.append("</span>")
+            sentence_end = -1
+        if here in sentence_at and sentence_end == -1:
+            parts.append(f'<span class="s" id="{position_id}-{here}">')
+            sentence_end = sentence_at[here]
+        parts.append(_piece(text[here:nxt], active))
+    if sentence_end != -1:
+        parts.append("</span>")
+    return "".join(parts)
+
+
+def _piece(text: str, active: dict[str, Highlight]) -> str:
+    if not active:
+        return esc(text)
+    keys = " ".join(active)
+    classes = " ".join(sorted({m.css for m in active.values() if m.css}))
+    tag = "mark" if classes else "span"
+    class_attr = f' class="{classes}"' if classes else ""
+    return f'<{tag}{class_attr} data-h="{keys}">{esc(text)}</{tag}>'

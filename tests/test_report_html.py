@@ -1,0 +1,331 @@
+"""The HTML report: escaping, anchors, the range plot, and a real headless Chromium loading it from disk.
+
+The browser tests need Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them) and the
+``selenium`` package; they are skipped, with the reason, only where those are absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from report_fixture import HOSTILE_LINES, HOSTILE_RECORD, combined_report, prepare_corpus
+
+from dedupe.corpus import Document, Origin
+from dedupe.report.html import render_html, script_json
+from dedupe.report.html_assets import CSS, JS
+from dedupe.report.html_claims import mark_words
+from dedupe.report.html_figures import range_plot
+from dedupe.report.html_text import Highlight, full_text
+from dedupe.segment import segment_document
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Any]:
+    """The fixture report (seeds + hostile document) rendered once and written to disk."""
+    folder = tmp_path_factory.mktemp("report")
+    prepared = prepare_corpus(folder)
+    page = render_html(combined_report(prepared), prepared.documents)
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return page, path, prepared
+
+
+class _Collect(HTMLParser):
+    """Every element's id, every fragment link, tag counts, and the text of each ``.fulltext``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.fragments: list[str] = []
+        self.tags: dict[str, int] = {}
+        self.fulltexts: list[str] = []
+        self._depth = 0
+        self._inside: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        if values.get("id"):
+            self.ids.append(str(values["id"]))
+        if tag == "a" and (values.get("href") or "").startswith("#"):
+            self.fragments.append(str(values["href"])[1:])
+        if self._inside is not None:
+            self._depth += 1
+        elif values.get("class") == "fulltext":
+            self._inside, self._depth = [], 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._inside is not None:
+            self._depth -= 1
+            if self._depth == 0:
+                self.fulltexts.append("".join(self._inside))
+                self._inside = None
+
+    def handle_data(self, data: str) -> None:
+        if self._inside is not None:
+            self._inside.append(data)
+
+
+def _parse(page: str) -> _Collect:
+    collect = _Collect()
+    collect.feed(page)
+    return collect
+
+
+def test_hostile_markup_is_only_ever_text(rendered: tuple[str, Path, Any]) -> None:
+    page = rendered[0]
+    assert page.count("<script") == 2 and page.count("</script>") == 2
+    assert "window.__pwned" not in page.split("<script>", 1)[1]      # our own script never names it
+    for raw in ("<img", "<iframe", "<svg onload", "<base", "<link", 'http-equiv="refresh"', "<textarea",
+                "<b onmouseover", 'href="javascript:'):
+        assert raw not in page, raw
+    assert html.escape(HOSTILE_LINES[0], quote=True) in page
+    assert "\u2028" not in page.split('id="dedupe-data">', 1)[1].split("</script>", 1)[0]
+
+
+def test_csp_names_the_hashes_of_the_inline_script_and_style(rendered: tuple[str, Path, Any]) -> None:
+    page = rendered[0]
+    policy = html.unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1))
+    digest = {name: base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() for name, text in
+              (("script", JS), ("style", CSS))}
+    assert policy.startswith("default-src 'none';")
+    assert f"script-src 'sha256-{digest['script']}'" in policy
+    assert f"style-src 'sha256-{digest['style']}'" in policy
+    assert f"<script>{JS}</script>" in page and f"<style>{CSS}</style>" in page
+    assert " style=" not in page and " onclick=" not in page
+
+
+def test_every_fragment_link_has_its_target(rendered: tuple[str, Path, Any]) -> None:
+    collect = _parse(rendered[0])
+    assert len(collect.ids) == len(set(collect.ids))
+    missing = sorted(set(collect.fragments) - set(collect.ids))
+    assert missing == []
+    assert len(collect.fragments) > 40
+
+
+def test_full_text_view_holds_every_document_exactly(rendered: tuple[str, Path, Any]) -> None:
+    page, _, prepared = rendered
+    texts = _parse(page).fulltexts
+    assert texts == [d.doc.text for d in prepared.documents]
+
+
+def test_embedded_json_is_the_report(rendered: tuple[str, Path, Any]) -> None:
+    page, _, prepared = rendered
+    data = page.split('<script type="application/json" id="dedupe-data">', 1)[1].split("</script>", 1)[0]
+    assert json.loads(data) == json.loads(json.dumps(combined_report(prepared)))
+
+
+def test_rendering_is_deterministic(rendered: tuple[str, Path, Any]) -> None:
+    prepared = rendered[2]
+    assert render_html(combined_report(prepared), prepared.documents) == rendered[0]
+
+
+def test_stages_that_did_not_run_are_said_so(tmp_path: Path) -> None:
+    prepared = prepare_corpus(tmp_path, hostile=False)
+    report = dict(combined_report(prepared), scan=None, compare=None, figures=None)
+    page = render_html(report, prepared.documents)
+    for stage in ("scan", "compare", "figures"):
+        assert f"The {stage} stage did not run." in page
+    assert _parse(page).fulltexts == [d.doc.text for d in prepared.documents]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_script_json_cannot_end_its_element(text: str) -> None:
+    encoded = script_json({"text": text, "list": [text]})
+    assert not set(encoded) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(encoded) == {"text": text, "list": [text]}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .<>&\"'\n")), max_size=60),
+       st.lists(st.tuples(st.integers(-3, 70), st.integers(-3, 70)), max_size=6))
+def test_full_text_keeps_every_character_whatever_the_highlights(text: str, spans: list[tuple[int, int]]) -> None:
+    document = segment_document(Document("d", "o", "", "", None, text, Origin("x")))
+    marks = [Highlight("d", a, b, f"h{i}", "reuse" if i % 2 else "") for i, (a, b) in enumerate(spans)]
+    rendered = f'<div class="fulltext">{full_text(document, 0, marks)}</div>'
+    assert _parse(rendered).fulltexts == [text]
+
+
+def test_mark_words_marks_what_differs() -> None:
+    marked = mark_words("The Red Cross said there are as few as 14 doctors <left>.", {"14"})
+    assert marked == ("The Red Cross said there are as few as <mark class=\"word\">14</mark> doctors "
+                      "&lt;left&gt;.")
+
+
+def test_range_plot_puts_29_right_of_14() -> None:
+    svg = range_plot([{"outlet": "The Independent", "text": "29 doctors", "low": 29, "high": 29},
+                      {"outlet": "EA WorldView", "text": "as few as 14 doctors", "low": 14, "high": 14}], "conflict")
+    centres = [float(x) for x in re.findall(r'<circle class="point" cx="([\d.]+)"', svg)]
+    assert len(centres) == 2 and centres[0] > centres[1]
+    assert 'class="range conflict"' in svg and "The Independent: 29 doctors" in svg
+
+
+def test_range_plot_draws_an_open_interval_to_the_edge() -> None:
+    svg = range_plot([{"outlet": "A", "text": "more than 250", "low": 250, "high": None}])
+    assert 'class="bar open"' in svg and "<path" in svg
+    assert range_plot([{"outlet": "A", "text": "some", "low": None, "high": None}]) == ""
+
+
+# --- in a real browser ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Headless Chromium through chromedriver, with browser and performance logs."""
+    if not (CHROMIUM and CHROMEDRIVER):
+        pytest.skip("chromium and chromedriver are not installed (make test installs them with apt-get)")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (test extra)")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1400",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def _open(driver: Any, path: Path) -> list[str]:
+    """Load a file, returning the urls of the requests the page made."""
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(path.as_uri())
+    requests = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            requests.append(message["params"]["request"]["url"])
+    return requests
+
+
+def test_browser_runs_none_of_the_corpus(browser: Any, rendered: tuple[str, Path, Any], tmp_path: Path) -> None:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    requests = _open(browser, rendered[1])
+    assert requests == [rendered[1].as_uri()]
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.accept()
+    assert browser.execute_script("return typeof window.__pwned") == "undefined"
+    assert browser.title.startswith("dedupe report:") and "pwned" not in browser.title
+    assert browser.execute_script(
+        "return document.querySelectorAll('img, iframe, base, link, textarea, meta[http-equiv=refresh]').length"
+    ) == 0
+    assert browser.execute_script("return document.scripts.length") == 2
+    text = browser.find_element("tag name", "body").text
+    for line in HOSTILE_LINES[:7]:
+        assert line in text
+    assert HOSTILE_RECORD["source"] in text and HOSTILE_RECORD["url"] in text
+    assert browser.execute_script("return document.documentElement.classList.contains('js')")
+    errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+    assert errors == []
+    browser.save_screenshot(str(tmp_path / "report.png"))
+    assert (tmp_path / "report.png").stat().st_size > 10_000
+
+
+def test_browser_follows_a_finding_to_its_sentence(browser: Any, rendered: tuple[str, Path, Any]) -> None:
+    _open(browser, rendered[1])
+    link = browser.find_element("css selector", "#claim-1 .member:nth-child(2) a.go")
+    browser.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    target = browser.find_element("id", browser.execute_script("return location.hash.slice(1)"))
+    assert "as few as 14 doctors" in target.text and target.is_displayed()
+    current = browser.execute_script("return Array.from(document.querySelectorAll('.current'), e => e.textContent)")
+    assert "".join(current) == "The Red Cross said that there are now as few as 14 doctors left."
+    assert browser.get_log("browser") == []
+
+
+def test_browser_filters_claims_and_keyboard_reaches_the_skip_link(browser: Any,
+                                                                   rendered: tuple[str, Path, Any]) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, rendered[1])
+    body = browser.find_element("tag name", "body")
+    body.send_keys(Keys.TAB)
+    active = browser.switch_to.active_element
+    assert active.text == "Skip to the report" and active.is_displayed()
+    active.send_keys(Keys.ENTER)
+    assert browser.execute_script("return location.hash") == "#main"
+    button = browser.find_element("css selector", "button[data-filter=divergence]")
+    browser.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert browser.find_element("id", "claim-1").is_displayed()
+    assert not browser.find_element("id", "claim-0").is_displayed()
+
+
+# --- size grows linearly with the corpus ------------------------------------------------------------
+
+def _synthetic(n: int) -> tuple[dict[str, Any], list[Any]]:
+    """``n`` one-outlet documents sharing a boilerplate line, with a claim group per neighbouring pair."""
+    from dedupe.output import envelope
+
+    line = "Join our new commenting forum."
+    documents = [segment_document(Document(f"d{i}", f"Outlet {i}", "", "", None,
+                                           f"Story {i} says {i} people fled. {line}\nMore text {i}.", Origin("x")))
+                 for i in range(n)]
+
+    def member(i: int) -> dict[str, Any]:
+        text = documents[i].doc.text
+        return {"doc": f"d{i}", "outlet": f"Outlet {i}", "start": 0, "end": text.index(".") + 1, "line": 1,
+                "text": text[: text.index(".") + 1]}
+
+    boiler = [{"doc": f"d{i}", "outlet": f"Outlet {i}", "start": d.doc.text.index(line),
+               "end": d.doc.text.index(line) + len(line), "line": 1, "text": line} for i, d in enumerate(documents)]
+    claims = [{"status": "agreement", "story": "story-1", "similarity": 0.8, "members": [member(i), member(i + 1)],
+               "reasons": []} for i in range(n - 1)]
+    report = envelope("report", {
+        "corpus": {"summary": {"documents": n, "outlets": {f"Outlet {i}": 1 for i in range(n)}}, "documents": []},
+        "scan": {"findings": [{"kind": "boilerplate", "similarity": 1.0, "occurrences": boiler}]},
+        "compare": {"stories": [{"id": "story-1", "docs": [f"d{i}" for i in range(n)]}], "claims": claims,
+                    "entities": []},
+        "figures": {"figures": [], "discrepancies": []}})
+    return report, documents
+
+
+def test_page_size_grows_linearly_with_documents_outlets_and_claims() -> None:
+    sizes = {}
+    for n in (40, 160):
+        report, documents = _synthetic(n)
+        page = render_html(report, documents)
+        before, rest = page.split('<table class="matrix">', 1)
+        sizes[n] = sum(_parse(before + rest.split("</table>", 1)[1]).tags.values())
+    assert 3.5 < sizes[160] / sizes[40] < 4.5
+
+
+def test_coverage_matrix_keeps_within_its_cell_budget() -> None:
+    from dedupe.report.html_claims import MATRIX_CELLS
+
+    report, documents = _synthetic(300)
+    page = render_html(report, documents)
+    matrix = page.split('<table class="matrix">', 1)[1].split("</table>", 1)[0]
+    assert matrix.count("<td") <= MATRIX_CELLS + 2 * 300
+    assert "Showing the 30 claims reported by the most outlets, of 299." in page
+
+
+def test_mark_phrases_marks_named_words_whole_and_merged() -> None:
+    from dedupe.report.html_claims import mark_phrases
+
+    text = "Activists say 500 <b>were</b> killed; 5000 fled."
+    assert mark_phrases(text, ["500", "activists say", "Activists"]) == (
+        '<mark class="word">Activists say</mark> <mark class="word">500</mark> &lt;b&gt;were&lt;/b&gt; killed; '
+        "5000 fled.")
+    assert mark_phrases(text, []) == html.escape(text, quote=True)
