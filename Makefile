@@ -24,7 +24,7 @@ demo: $(STAMP)
 
 # The HTML report's browser tests drive Debian's headless Chromium (CI runs as root).
 test: $(STAMP)
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
+	(command -v chromium && command -v chromedriver) >/dev/null || (apt-get update && apt-get install -y chromium chromium-driver)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -5,9 +5,8 @@ PyPI (only unverified third-party re-uploads), stanza and flair download their m
 are unreachable here, and NLTK's tagger needs a data download too. The constructions that carry
 casualty and workforce figures are few and regular, so a grammar over tokens covers them:
 
-- **noun phrase**: number -> optional "of" (vague counts, partitives "32 of the 543 passengers",
-  "100,000 of them children") -> modifiers -> the first plural noun ("2,600 production and maintenance
-  *workers*", "1,000 unemployed *miners*"); coordinated nouns extend it ("drivers and warehouse employees");
+- **noun phrase** (:mod:`dedupe.noun_phrases`): the counted noun after the number ("2,600 production and
+  maintenance *workers*", "32 of the 543 *passengers*");
 - **predicate after the phrase**: skipping prepositional phrases ("in opposition areas of Aleppo"),
   parentheticals between dashes or commas ("- all but a few civilians -"), a relative pronoun and an
   auxiliary chain ("have been", "were reportedly", "are expected to be"), then a measure word within a
@@ -16,240 +15,53 @@ casualty and workforce figures are few and regular, so a grammar over tokens cov
   approximately 500 people", "*lay off* 850 hourly workers", with complements of "leave"/"put"/"send"
   ("*left* 2,000 *in need of* urgent medical care", "*leaving* about 400 workers *jobless*");
 - **nouns governing the phrase**: "the *killing of* hundreds of civilians", "a *strike by* 55,000 employees";
-- **totals through a copula**: "*unemployment* totalled 690,600 people".
+- **totals through a copula or a verb of change**, any inflection: "*unemployment* totalled 690,600
+  people", "Death *toll* in Turkish bombings *rises to* 46", "*Deaths* ... *rise to* 43", "toll *tops*
+  8,000"; "a *total* of 360 jobs" states a workforce; "the *number of* members ... to 36" counts members.
 
-A phrase inside a prepositional phrase ("detained in *eight* cities") only takes a measure word that
-follows it directly, so the outer clause's verb is not pinned on it.
+Verbs are listed as lemmas in :mod:`dedupe.measures` and every inflection counts ("reinstate" covers
+"reinstated"; a passive participle after the phrase reads as its predicate: "15,000 jobs would be
+*generated*"). A phrase inside a prepositional phrase ("detained in *eight* cities") only takes a measure
+word that follows it directly or through a relative clause ("among five people *who were seriously
+injured*"), so the outer clause's verb is not pinned on it; "along with N X," shares the subject's
+predicate. The rules run in a fixed order (:data:`_RULES`): what governs the phrase (a noun, a predicate,
+a verb) outranks a modifier inside it ("More than 30 *striking* miners *killed*" is killed).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dedupe import measures as m
 from dedupe.numbers import NumberPhrase, Token
+from dedupe.noun_phrases import (
+    DETERMINERS,
+    PREPOSITIONS,
+    NounPhrase,
+    is_content,
+    is_content_word,
+    is_plural,
+    noun_phrase,
+    plain_noun_phrase,
+    skip_prepositional,
+)
 
-STOPWORDS = frozenset({
-    "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "of",
-    "in", "on", "at", "by", "for", "with", "from", "to", "into", "onto", "over", "under", "about", "after",
-    "before", "during", "since", "until", "and", "or", "but", "nor", "as", "than", "while", "who", "whom",
-    "whose", "which", "what", "where", "when", "why", "how", "is", "are", "was", "were", "be", "been", "being",
-    "am", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should", "can", "could", "may",
-    "might", "must", "not", "no", "also", "still", "now", "already", "reportedly", "allegedly", "only", "just",
-    "all", "both", "each", "every", "some", "any", "most", "such", "there", "here", "it", "they", "them",
-    "he", "she", "we", "you", "i", "me", "us", "him", "including", "among", "between", "per", "ago", "yesterday",
-    "today", "tomorrow", "according", "said", "says", "say", "told", "near", "across", "against", "if",
-    "because", "so", "then", "last", "next", "currently", "whereas", "though", "although", "via",
-    "within", "without", "up", "down", "out", "off", "more", "less", "fewer", "many", "much", "very", "too",
-    "vs", "v", "versus",
-})
-_NOT_PLURAL = frozenset({"is", "was", "has", "its", "this", "thus", "his", "as", "us", "yes", "across", "always",
-                         "perhaps", "unless", "news", "series", "species", "means", "whereas", "besides", "towards",
-                         "afterwards", "reuters", "isis", "less", "bus", "gas", "status", "campus",
-                         "analysis", "crisis", "basis", "process", "business", "access", "press", "class", "vs"})
-_PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "staff", "personnel", "crew",
-                           "militia", "cattle", "youth", "clergy", "infantry", "aircraft", "sheep", "offspring",
-                           "dead", "injured", "wounded", "missing", "jobless", "unemployed", "workforce"})
-#: Irregular plurals that are really adjectives when a plural noun follows ("unemployed miners").
-_ADJECTIVAL = frozenset({"dead", "injured", "wounded", "missing", "jobless", "unemployed", "police", "crew",
-                         "staff"})
-PREPOSITIONS = frozenset({"in", "at", "of", "on", "from", "near", "across", "inside", "outside", "around",
-                          "throughout", "into", "with", "by", "for", "to", "among", "along", "within", "under",
-                          "behind", "beyond"})
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "these", "those", "this",
-                          "that", "another", "only", "just", "all", "some", "east", "west", "north", "south",
-                          "eastern", "western", "northern", "southern"})
+__all__ = ["NounPhrase", "find_measure", "is_content_word", "is_embedded", "is_plural", "noun_phrase", "number_of"]
+
 _CONJUNCTIONS = frozenset({"and", "but", "or", "while", "when", "after", "before", "because", "as", "though",
                            "although", "whereas", "if", "unless", "until"})
 _CLAUSE_PUNCT = frozenset(",;:()[]\u2014\u2013\"\u201c\u201d.!?")
 _PARENS = {"\u2014": "\u2014", "\u2013": "\u2013", "-": "-", "(": ")", ",": ","}
-_PRONOUNS = frozenset({"them", "whom", "those", "these", "us", "which"})
-_LEADING = frozenset({"the", "its", "his", "her", "their", "our", "these", "those"})
+_RELATIVES = frozenset({"who", "which", "that"})
 _OBJECT_SKIP = frozenset({"the", "a", "an", "total", "another", "only", "just", "all", "its", "their", "his",
                           "her", "our", "some", "at", "least", "nearly", "almost", "about", "over", "up", "to",
                           "more", "than", "as", "many", "reportedly", "also", "now", "still", "further",
                           "additional"})
 
 
-@dataclass(frozen=True)
-class NounPhrase:
-    """The noun phrase a number phrase heads.
-
-    Attributes:
-        head: Index of the counted noun, ``None`` when the phrase has none ("2,000 in need of care").
-        end: Index of the first token after the noun phrase (after an inner partitive's phrase).
-        partitive: Index of the first token of a figure inside "of the N ..." ("32 of the 543
-            passengers"), if any.
-        counted: Index of the noun that restricts the measure: the head, else the partitive's head.
-        pronoun_subset: True for "N of them/whom ...".
-    """
-
-    head: int | None
-    end: int
-    partitive: int | None = None
-    counted: int | None = None
-    pronoun_subset: bool = False
-
-
-def noun_phrase(tokens: list[Token], phrase: NumberPhrase, phrases: dict[int, NumberPhrase]) -> NounPhrase:
-    """Find the noun a number phrase counts.
-
-    Args:
-        tokens: The sentence's tokens.
-        phrase: The number phrase.
-        phrases: The sentence's number phrases by first token (to read "32 of the 543 passengers").
-
-    Returns:
-        The noun phrase.
-    """
-    j = phrase.last + 1
-    j = _skip_glued_suffix(tokens, j)
-    while j < len(tokens) and tokens[j].text in "\"'\u201d\u2019":
-        j += 1
-    if j < len(tokens) and tokens[j].lower in ("more", "other"):
-        j += 1
-    if j < len(tokens) and tokens[j].lower == "of" and phrase.qualifier == "vague":
-        j += 1
-    elif j < len(tokens) and tokens[j].lower == "of":
-        return _partitive(tokens, j + 1, phrases, None)
-    glued = j > phrase.last + 1 and tokens[j - 1].lower in ("strong", "member")
-    singular = phrase.low == 1 or phrase.high == 1 or glued
-    own = _plain_noun_phrase(tokens, j, singular)
-    if own.head is not None and own.end < len(tokens) and tokens[own.end].lower == "of":
-        inner = _partitive(tokens, own.end + 1, phrases, own.head)
-        if inner.partitive is not None:
-            return inner
-    return own
-
-
-def _partitive(tokens: list[Token], j: int, phrases: dict[int, NumberPhrase], head: int | None) -> NounPhrase:
-    """ "of them children", "of the 543 passengers", "of east Aleppo's 21 hospitals", "of the crew"."""
-    if j < len(tokens) and tokens[j].lower in _PRONOUNS and head is None:
-        inner = _plain_noun_phrase(tokens, _skip_auxiliaries(tokens, j + 1))
-        return NounPhrase(inner.head, inner.end, counted=inner.head, pronoun_subset=True)
-    k = j
-    while k < len(tokens) and k - j < 4 and k not in phrases and (
-            tokens[k].lower in _DETERMINERS or tokens[k].lower.endswith("'s") or _is_content(tokens[k])):
-        k += 1
-    if k not in phrases:
-        k = j
-        while k < len(tokens) and k - j < 4 and (tokens[k].lower in _DETERMINERS or tokens[k].lower.endswith("'s")):
-            k += 1
-    if k in phrases:
-        inner = noun_phrase(tokens, phrases[k], phrases)
-        end = _skip_reduced_relative(tokens, inner.end)
-        return NounPhrase(head, end, partitive=k, counted=head if head is not None else inner.counted)
-    if head is not None:
-        return NounPhrase(head, j - 1, counted=head)
-    inner = _plain_noun_phrase(tokens, k)
-    return NounPhrase(inner.head, inner.end, counted=inner.head)
-
-
-def _skip_reduced_relative(tokens: list[Token], j: int) -> int:
-    """Skip "employed at GM's Lordstown" after an inner partitive (it modifies the inner noun)."""
-    if j + 1 < len(tokens) and tokens[j].lower.endswith("ed") and tokens[j + 1].lower in PREPOSITIONS:
-        return _skip_prepositional(tokens, j + 1)
-    return j
-
-
-def _skip_glued_suffix(tokens: list[Token], j: int) -> int:
-    """Skip "-strong" / "-member" glued to the number."""
-    if (j + 1 < len(tokens) and tokens[j].text == "-" and tokens[j].glued_left and tokens[j + 1].glued_left
-            and tokens[j + 1].lower in ("strong", "member")):
-        return j + 2
-    return j
-
-
-def _skip_auxiliaries(tokens: list[Token], j: int) -> int:
-    while j < len(tokens) and tokens[j].lower in ("were", "are", "was", "is", "being", "mostly", "mainly"):
-        j += 1
-    return j
-
-
-def _plain_noun_phrase(tokens: list[Token], j: int, singular: bool = True) -> NounPhrase:
-    """The noun phrase from ``j``; a count other than one needs a plural head unless ``singular``."""
-    start = j
-    while j < len(tokens) and tokens[j].lower in _LEADING and j - start < 2:
-        j += 1
-    run = _noun_run(tokens, j)
-    if not run:
-        return NounPhrase(None, start)
-    head = _head_of(tokens, run)
-    if head is None or not (singular or is_plural(tokens[head])):
-        return NounPhrase(None, start)
-    return NounPhrase(head, _coordination_end(tokens, head + 1), counted=head)
-
-
-def _noun_run(tokens: list[Token], j: int) -> list[int]:
-    """Indices of the content words after ``j`` (stops at function words, numbers, punctuation)."""
-    run: list[int] = []
-    while j < len(tokens) and len(run) < 6 and _is_content(tokens[j]):
-        run.append(j)
-        j += 1
-    return run
-
-
-def _is_content(token: Token) -> bool:
-    return token.kind in ("word", "abbr") and token.lower not in STOPWORDS and not token.lower.endswith("'s")
-
-
-def is_plural(token: Token) -> bool:
-    """Whether a word looks like a plural noun ("doctors", "people", "crew")."""
-    lower = token.lower
-    if lower in _PLURAL_NOUNS:
-        return True
-    return (lower.endswith("s") and len(lower) > 3 and lower not in _NOT_PLURAL and not lower.endswith("ss")
-            and not lower.endswith("ous") and not lower.endswith("'s") and token.kind == "word")
-
-
-def _head_of(tokens: list[Token], run: list[int]) -> int | None:
-    """The first plural noun of the run, moving right past adjectival plurals ("unemployed miners")."""
-    for position, index in enumerate(run):
-        if is_plural(tokens[index]):
-            while (position + 1 < len(run) and tokens[run[position]].lower in _ADJECTIVAL | _PLURAL_NOUNS
-                   and _is_plural_noun(tokens[run[position + 1]])) or (
-                    position + 1 < len(run) and tokens[run[position + 1]].lower in ("members", "officers")):
-                position += 1
-            return run[position]
-    if tokens[run[0]].lower in _TRIGGER_WORDS:
-        return None
-    return run[0] if len(run) == 1 and tokens[run[0]].lower not in m.HEAD_NOUNS else _singular_head(tokens, run)
-
-
-def _is_plural_noun(token: Token) -> bool:
-    return is_plural(token) and token.lower not in _ADJECTIVAL and not token.lower.endswith(("ed", "ing"))
-
-
-def _singular_head(tokens: list[Token], run: list[int]) -> int | None:
-    """For "one person", "a black policeman": the last word before a participle."""
-    for index in run:
-        if tokens[index].lower.endswith(("ed", "ing")) or tokens[index].lower in ("left", "dead", "hurt"):
-            return index - 1 if index > run[0] else None
-    return run[-1]
-
-
-def _coordination_end(tokens: list[Token], end: int) -> int:
-    """Extend "drivers" over "and warehouse employees" (not over "and eight crew members")."""
-    if end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and _is_content(tokens[end + 1]):
-        run = _noun_run(tokens, end + 1)
-        plural = [i for i in run if is_plural(tokens[i])]
-        if plural and not any(tokens[i].lower in _trigger_words() for i in run):
-            return plural[0] + 1
-    return end
-
-
-def _trigger_words() -> frozenset[str]:
-    return _TRIGGER_WORDS
-
-
-_TRIGGER_WORDS = frozenset(w for t in m.PATIENT + m.AGENT for w in t.words)
-
-
 def is_embedded(tokens: list[Token], first: int) -> bool:
     """Whether the phrase starting at ``first`` sits inside a prepositional phrase ("in eight cities")."""
     k = first - 1
     steps = 0
-    while k >= 0 and steps < 3 and (tokens[k].lower in _DETERMINERS or tokens[k].lower.endswith("'s")):
+    while k >= 0 and steps < 3 and (tokens[k].lower in DETERMINERS or tokens[k].lower.endswith("'s")):
         k -= 1
         steps += 1
     if k < 0 or tokens[k].lower not in PREPOSITIONS:
@@ -257,21 +69,23 @@ def is_embedded(tokens: list[Token], first: int) -> bool:
     return not (tokens[k].lower == "of" and k > 0 and tokens[k - 1].lower in ("total", "maximum", "minimum"))
 
 
-def find_measure(tokens: list[Token], phrase: NumberPhrase, noun: NounPhrase) -> str | None:
+def find_measure(tokens: list[Token], phrase: NumberPhrase, noun: NounPhrase, head: str | None = None) -> str | None:
     """The measure of a figure from its sentence structure, or ``None`` when nothing links one.
 
     Args:
         tokens: The sentence's tokens.
         phrase: The number phrase.
         noun: Its noun phrase (:func:`noun_phrase`).
+        head: The counted noun when the phrase has none of its own ("and Wells Fargo has 2,400":
+            the previous figure's "employees"); default: the noun phrase's.
 
     Returns:
         One of :data:`dedupe.measures.MEASURES` except ``other``, or ``None``.
     """
     words = [t.lower for t in tokens]
-    head = words[noun.counted] if noun.counted is not None else None
-    for rule in (_head_noun, _premodifier, _possessive_staff, _complement, _predicate, _object_of_verb,
-                 _nominal, _total, _cut_by):
+    if head is None:
+        head = words[noun.counted] if noun.counted is not None else None
+    for rule in _RULES:
         found = rule(tokens, words, phrase, noun, head)
         if found is not None:
             return found
@@ -286,6 +100,9 @@ def _head_noun(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun
         return None
     if head in m.JOB_LOSS_HEADS and words[noun.head - 1] == "job":
         return "laid off"
+    longer = m.match_at(words, noun.head, m.PATIENT, head)
+    if longer is not None and len(longer.words) > 1:
+        return longer.measure       # "Hundreds dead or injured"
     return m.HEAD_NOUNS.get(head)
 
 
@@ -308,7 +125,7 @@ def _possessive_staff(tokens: list[Token], words: list[str], phrase: NumberPhras
     if phrase.last + 2 < len(words) and words[phrase.last + 1] == "-" and words[phrase.last + 2] == "member":
         return "employed"
     k = phrase.first - 1
-    while k > 0 and phrase.first - k < 3 and _is_content(tokens[k]) and words[k] not in ("its", "their", "our"):
+    while k > 0 and phrase.first - k < 3 and is_content(tokens[k]) and words[k] not in ("its", "their", "our"):
         k -= 1
     before = words[k]
     return "employed" if before in ("its", "their", "our") or before.endswith("'s") else None
@@ -325,7 +142,7 @@ def _complement(tokens: list[Token], words: list[str], phrase: NumberPhrase, nou
         if trigger is not None:
             return trigger.measure
         if j < len(words) and words[j] in PREPOSITIONS and words[j] != "in":
-            j = _skip_prepositional(tokens, j)
+            j = skip_prepositional(tokens, j)
     return None
 
 
@@ -339,10 +156,22 @@ def _verb_before(words: list[str], first: int) -> int | None:
 def _predicate(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
                head: str | None) -> str | None:
     j = noun.end
+    if _comitative(words, phrase.first) and j < len(words) and words[j] == ",":
+        return _predicate_from(tokens, words, j + 1, head, depth=1)
     if is_embedded(tokens, phrase.first):
+        if j < len(words) and words[j] in _RELATIVES:
+            return _window(tokens, words, j, head)
         trigger = m.match_at(words, j, m.PATIENT, head)
         return trigger.measure if trigger is not None and len(trigger.words) == 1 and _adjacent(words, j) else None
     return _predicate_from(tokens, words, j, head, depth=0)
+
+
+def _comitative(words: list[str], first: int) -> bool:
+    """ "X, along with about 600 office workers, went on strike": the phrase shares the subject's predicate."""
+    k = first - 1
+    while k >= 0 and words[k] in DETERMINERS and first - k < 3:
+        k -= 1
+    return k > 0 and words[k] == "with" and words[k - 1] in ("along", "together")
 
 
 def _adjacent(words: list[str], j: int) -> bool:
@@ -358,11 +187,11 @@ def _predicate_from(tokens: list[Token], words: list[str], j: int, head: str | N
         if trigger is not None:
             return trigger.measure
         if words[j] in PREPOSITIONS:
-            j = _skip_prepositional(tokens, j)
+            j = skip_prepositional(tokens, j)
         elif tokens[j].text in _PARENS and depth == 0:
             return _after_parenthetical(tokens, words, j, head)
         elif words[j].endswith(("ed", "ing")) and j + 1 < len(words) and words[j + 1] in PREPOSITIONS:
-            after = _skip_prepositional(tokens, j + 1)
+            after = skip_prepositional(tokens, j + 1)
             if after < len(words) and words[after] in m.AUXILIARIES:
                 j = after
             else:
@@ -386,35 +215,33 @@ def _after_parenthetical(tokens: list[Token], words: list[str], j: int, head: st
     return None
 
 
-def _skip_prepositional(tokens: list[Token], j: int) -> int:
-    """The index after a prepositional phrase starting at ``j`` ("in opposition areas of Aleppo")."""
-    k = j + 1
-    while k < len(tokens) and k - j < 9:
-        token = tokens[k]
-        if token.kind == "num" or token.lower in _DETERMINERS or token.lower in ("of", "and") or (
-                token.kind == "word" and token.lower.endswith("'s")):
-            k += 1
-        elif _is_content(token) and token.lower not in m.AUXILIARIES and token.lower not in _TRIGGER_WORDS:
-            k += 1
-        else:
-            break
-    return k
-
-
 def _window(tokens: list[Token], words: list[str], j: int, head: str | None) -> str | None:
-    """After an auxiliary chain, the first measure word within four words of the same clause."""
-    steps = 0
-    while j < len(words) and words[j] in m.AUXILIARIES and steps < 7:
-        trigger = m.match_at(words, j, m.PATIENT, head)
-        if trigger is not None:
-            return trigger.measure
-        j += 1
-        steps += 1
+    """After an auxiliary chain, the first measure word within four words of the same clause.
+
+    A relative clause's place ("who were at the property were arrested") is skipped; a relative
+    clause only states an event, not a standing state ("employees ... who work at three offices").
+    """
+    relative = False
+    for _ in range(2):
+        steps = 0
+        while j < len(words) and words[j] in m.AUXILIARIES and steps < 7:
+            relative = relative or words[j] in _RELATIVES
+            trigger = m.match_at(words, j, m.PATIENT, head)
+            if trigger is not None and not (relative and trigger.measure in m.STATE_MEASURES):
+                return trigger.measure
+            j += 1
+            steps += 1
+        if not (relative and j < len(words) and words[j] in PREPOSITIONS):
+            break
+        after = skip_prepositional(tokens, j)
+        if after >= len(words) or words[after] not in m.AUXILIARIES:
+            break
+        j = after
     for k in range(j, min(j + 4, len(words))):
         if tokens[k].text in _CLAUSE_PUNCT or words[k] in _CONJUNCTIONS or tokens[k].kind == "num":
             return None
         trigger = m.match_at(words, k, m.PATIENT, head)
-        if trigger is not None:
+        if trigger is not None and not (relative and trigger.measure in m.STATE_MEASURES):
             return trigger.measure
         if words[k] in PREPOSITIONS and k > j:
             return None
@@ -437,7 +264,7 @@ def _object_of_verb(tokens: list[Token], words: list[str], phrase: NumberPhrase,
 def _verb_before_coordination(tokens: list[Token], words: list[str], k: int) -> int | None:
     """For "with 87 branch offices and 7,000 employees": the verb before the first conjunct."""
     j = k - 1
-    while j >= 0 and k - j < 8 and (tokens[j].kind == "num" or _is_content(tokens[j]) or words[j] in _DETERMINERS):
+    while j >= 0 and k - j < 8 and (tokens[j].kind == "num" or is_content(tokens[j]) or words[j] in DETERMINERS):
         j -= 1
     return j if j >= 0 and j < k - 1 else None
 
@@ -463,8 +290,7 @@ def _total(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: No
            head: str | None) -> str | None:
     """ "unemployment totalled 690,600 people", "job losses would amount to 9,000 employees"."""
     k = phrase.first
-    link = next((n for n in (2, 1) if k - n >= 0 and " ".join(words[k - n:k]) in m.TOTAL_LINKS | m.NEAR_LINKS),
-                None)
+    link = _link_length(words, k)
     if link is None:
         return None
     reach = 3 if " ".join(words[k - link:k]) in m.NEAR_LINKS else 12
@@ -477,6 +303,48 @@ def _total(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: No
     return None
 
 
+def _link_length(words: list[str], k: int) -> int | None:
+    """How many words before ``k`` link a total to its figure: "rose to", "tops", "totalled", "to"."""
+    if k >= 2 and words[k - 1] in ("to", "at") and words[k - 2] in m.LINK_VERBS:
+        return 2
+    if k >= 1 and words[k - 1] in m.LINK_VERBS:
+        return 1
+    return next((n for n in (2, 1) if k - n >= 0 and " ".join(words[k - n:k]) in m.TOTAL_LINKS | m.NEAR_LINKS),
+                None)
+
+
+def number_of(tokens: list[Token], phrase: NumberPhrase) -> int | None:
+    """The counted noun of "the number of members in the body *rose to* 36" (a total with no noun of its own).
+
+    Args:
+        tokens: The sentence's tokens.
+        phrase: A number phrase after a linking verb or "to"/"at".
+
+    Returns:
+        The index of the plural noun after "number of", or ``None``.
+    """
+    words = [t.lower for t in tokens]
+    link = _link_length(words, phrase.first)
+    if link is None:
+        return None
+    for back in range(phrase.first - link - 1, max(0, phrase.first - link - 13), -1):
+        if tokens[back].text in ";.":
+            return None
+        if words[back - 1:back + 1] == ["number", "of"]:
+            noun = plain_noun_phrase(tokens, back + 1, singular=False)
+            return noun.head
+    return None
+
+
+def _total_of(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
+              head: str | None) -> str | None:
+    """ "a total of 360 jobs", "of a total 18,000 jobs": a workforce."""
+    k = phrase.first - 1
+    if k >= 0 and words[k] == "of":
+        k -= 1
+    return "employed" if k >= 0 and words[k] == "total" and head in m.TOTAL_OF_HEADS else None
+
+
 def _cut_by(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
             head: str | None) -> str | None:
     """ "staff positions were cut by 7,000", "trim its worldwide staff by 800"."""
@@ -484,3 +352,11 @@ def _cut_by(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: N
         return None
     window = words[max(0, phrase.first - 7):phrase.first - 1]
     return "laid off" if m.CUT_VERBS & set(window) else None
+
+
+#: The rules in order: the counted noun itself and an owner's workforce ("its 40,000 workers"), then the words
+#: that govern the phrase (a noun: "the rehiring of 20 workers who were idled"; a predicate after it; a verb
+#: before it), then modifiers inside the phrase ("More than 30 *striking* miners *killed*": the predicate says
+#: what happened to them), then totals.
+_RULES = (_head_noun, _possessive_staff, _complement, _nominal, _predicate, _object_of_verb, _premodifier,
+          _total, _cut_by, _total_of)

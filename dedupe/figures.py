@@ -28,8 +28,9 @@ from dataclasses import dataclass, replace
 
 from dedupe import figure_context as ctx
 from dedupe import figure_grammar as grammar
+from dedupe import figure_links as links
 from dedupe.errors import ConfigError
-from dedupe.measures import AGENT, HEAD_NOUN_PEOPLE, HUMAN_MEASURES, MEASURES, WORKERS
+from dedupe.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
 from dedupe.numbers import TENS, UNITS, Number, NumberPhrase, Token, find_number_phrases, tokenize
 from dedupe.segment import SegmentedDocument
 
@@ -54,9 +55,6 @@ _LABELS = frozenset({"chapter", "article", "section", "resolution", "paragraph",
                      "v", "score", "scored", "ratio", "channel"})
 _LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
 _RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
-_SUBSET_MARKERS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("among", "those"))
-_PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
-                     "victims", "others"})
 _CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
 _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
 
@@ -196,102 +194,21 @@ def parse_sentence(text: str, published: dt.date | None = None) -> tuple[Sentenc
     phrases = [p for p in find_number_phrases(tokens, text) if not _not_a_figure(tokens, p, text)]
     by_first = {p.first: p for p in phrases}
     drafts = [d for d in (_draft(tokens, p, by_first) for p in phrases) if d is not None]
-    _link_subsets(tokens, drafts)
-    return tuple(_with_context(tokens, text, _kept(_inherit(tokens, drafts)), published))
+    return tuple(_with_context(tokens, text, links.link(tokens, drafts), published))
 
 
-def _kept(drafts: list[_Draft]) -> list[_Draft]:
-    """Drop figures that count nothing named, re-indexing ``subset_of`` (a dropped parent becomes ``None``)."""
-    kept = [i for i, d in enumerate(drafts) if _keep(d)]
-    index = {old: new for new, old in enumerate(kept)}
-    for i in kept:
-        parent = drafts[i].subset_of
-        drafts[i].subset_of = index.get(parent) if parent is not None and parent != i else None
-    return [drafts[i] for i in kept]
-
-
-@dataclass
-class _Draft:
-    """A figure under construction (mutable while subsets and inheritance are resolved)."""
-
-    phrase: NumberPhrase
-    noun: grammar.NounPhrase
-    measure: str | None
-    what: str | None
-    subset_of: int | None = None
-    partitive_of: int | None = None
-
-
-def _draft(tokens: list[Token], phrase: NumberPhrase, phrases: dict[int, NumberPhrase]) -> _Draft | None:
+def _draft(tokens: list[Token], phrase: NumberPhrase, phrases: dict[int, NumberPhrase]) -> links.Draft | None:
     noun = grammar.noun_phrase(tokens, phrase, phrases)
     head = tokens[noun.head].lower if noun.head is not None else None
     if head in UNIT_WORDS:
         return None
     measure = grammar.find_measure(tokens, phrase, noun)
     what = "people" if head in HEAD_NOUN_PEOPLE else head
-    return _Draft(phrase, noun, measure, what)
+    return links.Draft(phrase, noun, measure, what)
 
 
-def _link_subsets(tokens: list[Token], drafts: list[_Draft]) -> None:
-    """Partitives ("32 of the 543 passengers"), "of them", and "including"."""
-    by_start = {d.phrase.first: i for i, d in enumerate(drafts)}
-    for i, draft in enumerate(drafts):
-        if draft.noun.partitive is not None and draft.noun.partitive in by_start:
-            parent = by_start[draft.noun.partitive]
-            draft.subset_of = parent
-            draft.partitive_of = parent
-        elif (draft.noun.pronoun_subset or _after_subset_marker(tokens, draft.phrase.first)) and i > 0:
-            draft.subset_of = _nearest_named(drafts, i)
 
-
-def _after_subset_marker(tokens: list[Token], first: int) -> bool:
-    words = tuple(t.lower for t in tokens[max(0, first - 2):first])
-    return any(words[-len(marker):] == marker for marker in _SUBSET_MARKERS)
-
-
-def _nearest_named(drafts: list[_Draft], i: int) -> int | None:
-    for j in range(i - 1, -1, -1):
-        if drafts[j].what is not None or drafts[j].measure is not None:
-            return j
-    return None
-
-
-def _coordinated(tokens: list[Token], previous: _Draft, draft: _Draft) -> bool:
-    """ "stoppages by 450,000 social workers and 50,000 university teachers": the second shares the measure."""
-    between = [t.lower for t in tokens[previous.noun.end:draft.phrase.first]]
-    return previous.noun.head is not None and between in (["and"], ["or"], [",", "and"])
-
-
-def _inherit(tokens: list[Token], drafts: list[_Draft]) -> list[_Draft]:
-    """Fill what/measure from parents (subsets) and from the previous figure (ellipsis)."""
-    for i, draft in enumerate(drafts):
-        parent = drafts[draft.subset_of] if draft.subset_of is not None else None
-        if draft.partitive_of is not None and parent is not None:
-            draft.what = draft.what or parent.what
-        elif parent is not None:
-            draft.measure = draft.measure or parent.measure
-            draft.what = draft.what or parent.what
-        if draft.what is None and draft.noun.head is None and draft.noun.partitive is None:
-            previous = _nearest_named(drafts, i) if i > 0 else None
-            draft.what = drafts[previous].what if previous is not None else None
-        if draft.measure is None and i > 0 and _coordinated(tokens, drafts[i - 1], draft):
-            draft.measure = drafts[i - 1].measure
-        if draft.what is None and draft.measure in HUMAN_MEASURES:
-            draft.what = "people"
-        if draft.what == "others":
-            previous = _nearest_named(drafts, i) if i > 0 else None
-            draft.what = drafts[previous].what if previous is not None and drafts[previous].what else "people"
-    return drafts
-
-
-def _keep(draft: _Draft) -> bool:
-    if draft.what is None and draft.measure is None:
-        return False
-    is_one = draft.phrase.low == 1 and draft.phrase.qualifier == "exact"
-    return not (is_one and draft.measure is None and draft.what not in _PEOPLE | WORKERS)
-
-
-def _with_context(tokens: list[Token], text: str, drafts: list[_Draft],
+def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
                   published: dt.date | None) -> list[SentenceFigure]:
     clauses = _clause_of_tokens(tokens)
     spans = [(tokens[d.phrase.first].start, tokens[d.phrase.last].end) for d in drafts]
@@ -409,7 +326,7 @@ def _is_year(core: Token, after: Token | None) -> bool:
         return False
     if not 1800 <= int(core.text) <= 2099:
         return False
-    return after is None or after.lower not in _PEOPLE | WORKERS
+    return after is None or after.lower not in links.PEOPLE | WORKERS
 
 
 def _is_age(tokens: list[Token], phrase: NumberPhrase) -> bool:

@@ -33,7 +33,7 @@ JOBS = frozenset({"jobs", "job", "positions", "posts", "places"})
 STAFF = frozenset({"employees", "employes", "workers", "staff", "personnel", "workforce", "staffers"})
 WORKERS = STAFF | JOBS | frozenset({"miners", "mineworkers", "drivers", "managers", "pilots", "attendants",
                                     "nurses", "teachers", "engineers", "clerks", "dockers", "crew", "hands",
-                                    "labourers", "laborers", "people", "salesmen", "executives"})
+                                    "labourers", "laborers", "people", "salesmen", "executives", "members"})
 
 #: Nouns that "have" a workforce in "X with N employees".
 OWNERS = frozenset({"company", "companies", "firm", "firms", "operation", "operations", "business", "businesses",
@@ -52,11 +52,105 @@ class Trigger:
     heads: frozenset[str] | None = None
 
 
+#: Irregular verb forms (base -> third person, past, past participle, gerund).
+IRREGULAR = {
+    "lay": ("lays", "laid", "laid", "laying"), "cut": ("cuts", "cut", "cut", "cutting"),
+    "shed": ("sheds", "shed", "shed", "shedding"), "hurt": ("hurts", "hurt", "hurt", "hurting"),
+    "lose": ("loses", "lost", "lost", "losing"), "cost": ("costs", "cost", "cost", "costing"),
+    "rise": ("rises", "rose", "risen", "rising"), "stand": ("stands", "stood", "stood", "standing"),
+    "hit": ("hits", "hit", "hit", "hitting"), "grow": ("grows", "grew", "grown", "growing"),
+    "swell": ("swells", "swelled", "swollen", "swelling"), "put": ("puts", "put", "put", "putting"),
+    "take": ("takes", "took", "taken", "taking"), "throw": ("throws", "threw", "thrown", "throwing"),
+    "send": ("sends", "sent", "sent", "sending"), "leave": ("leaves", "left", "left", "leaving"),
+    "give": ("gives", "gave", "given", "giving"), "find": ("finds", "found", "found", "finding"),
+}
+_VOWELS = frozenset("aeiou")
+
+
+def inflect(verb: str) -> tuple[str, ...]:
+    """Every form of a verb: base, third person, past, past participle, gerund.
+
+    Regular verbs follow the spelling rules ("trap" -> "trapped", "evacuate" -> "evacuating", "employ"
+    -> "employs"); irregular ones come from :data:`IRREGULAR`. A phrasal verb inflects its first word
+    ("lay off" -> "laid off").
+
+    Args:
+        verb: The base form, lower case, words separated by spaces.
+
+    Returns:
+        The distinct forms, base first.
+
+    Example:
+        >>> inflect("reinstate")
+        ('reinstate', 'reinstates', 'reinstated', 'reinstating')
+    """
+    head, _, rest = verb.partition(" ")
+    forms = (head, *IRREGULAR[head]) if head in IRREGULAR else (head, *_regular(head))
+    tail = f" {rest}" if rest else ""
+    return tuple(dict.fromkeys(form + tail for form in forms))
+
+
+def _regular(verb: str) -> tuple[str, str, str]:
+    if verb.endswith("e"):
+        return verb + "s", verb + "d", verb[:-1] + "ing"
+    if verb.endswith("y") and verb[-2:-1] not in _VOWELS:
+        return verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
+    third = verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
+    stem = verb + verb[-1] if _doubles(verb) else verb
+    return third, stem + "ed", stem + "ing"
+
+
+def _doubles(verb: str) -> bool:
+    """One-syllable consonant-vowel-consonant verbs double the last letter ("trap" -> "trapped")."""
+    vowels = sum(1 for a, b in zip(" " + verb, verb) if b in _VOWELS and a not in _VOWELS)
+    return (vowels == 1 and len(verb) >= 3 and verb[-1] not in _VOWELS | set("wxy")
+            and verb[-2] in _VOWELS and verb[-3] not in _VOWELS)
+
+
+def verb_forms(*lemmas: str) -> tuple[str, ...]:
+    """All forms of several verbs, in order."""
+    return tuple(form for lemma in lemmas for form in inflect(lemma))
+
+
+def participles(*lemmas: str) -> tuple[str, ...]:
+    """The past participles of several verbs ("reinstate" -> "reinstated")."""
+    return tuple(_participle(lemma) for lemma in lemmas)
+
+
+def _participle(lemma: str) -> str:
+    head, _, rest = lemma.partition(" ")
+    form = IRREGULAR[head][2] if head in IRREGULAR else _regular(head)[1]
+    return form + (f" {rest}" if rest else "")
+
+
 def _triggers(table: dict[str, tuple[str, ...]], heads: dict[str, frozenset[str]] | None = None) -> tuple[Trigger, ...]:
     """Build triggers from ``{measure: phrases}``; phrases are space-separated words, longest first."""
     found = [Trigger(tuple(phrase.split()), measure, (heads or {}).get(phrase))
              for measure, phrases in table.items() for phrase in phrases]
     return tuple(sorted(found, key=lambda t: -len(t.words)))
+
+
+#: Verbs by measure, as lemmas: every inflection counts ("reinstate", "reinstates", "reinstated", ...).
+#: Patient participles are built from the same lists ("15,000 jobs would be *generated*").
+_KILL = ("kill",)
+_INJURE = ("injure", "wound", "hurt")
+_TRAP = ("trap",)
+_EVACUATE = ("evacuate",)
+_ARREST = ("arrest", "detain", "jail", "imprison")
+_EMPLOY = ("employ",)
+_FIRE = ("sack", "fire", "dismiss", "idle")
+_CUT = ("cut", "eliminate", "shed", "slash", "trim", "axe", "cost", "lose")
+_HIRE = ("hire", "rehire", "recruit", "reinstate")     # "hired" alone takes any head
+_CREATE = ("create", "restore", "generate")
+_ADD = ("add",)
+_RECALL = ("recall",)
+#: Heads that a verb of each class accepts (``None``: any).
+_HIRE_HEADS = STAFF | JOBS | WORKERS
+
+
+def _heads(lemmas: tuple[str, ...], heads: frozenset[str], participle_only: bool = False) -> dict[str, frozenset[str]]:
+    forms = participles(*lemmas) if participle_only else verb_forms(*lemmas)
+    return {form: heads for form in forms}
 
 
 PATIENT = _triggers({
@@ -71,59 +165,52 @@ PATIENT = _triggers({
     "in need of care": ("in need of", "in urgent need of", "needing treatment", "need treatment"),
     "fled": ("fled", "fleeing", "flee", "flees", "displaced"),
     "evacuated": ("evacuated",),
-    "arrested": ("arrested", "detained", "jailed", "imprisoned", "captured", "taken into custody"),
+    "arrested": (*participles(*_ARREST), "captured", "taken into custody"),
     "remaining": ("left", "remaining", "remain", "working", "function", "functioning", "still work", "operational"),
-    "employed": ("employed",),
+    "employed": ("employed", *(f"{verb} {preposition}" for verb in ("work", "works", "worked", "working")
+                             for preposition in ("for", "at", "in"))),
     "laid off": ("laid off", "lose their jobs", "losing their jobs", "lost their jobs", "lost", "cut", "eliminated",
-                 "layoff", "layoffs", "made redundant", "dismissed", "sacked", "terminated", "axed", "idled"),
-    "hired": ("hired", "created", "added"),
+                 "layoff", "layoffs", "made redundant", "dismissed", "sacked", "terminated", "axed", "idled",
+                 "shed", "slashed"),
+    "hired": (*participles(*_HIRE, *_CREATE, *_ADD, *_RECALL),),
     "on strike": ("on strike", "striking", "strike", "strikes", "walked out", "walked off", "stayed away",
                   "remained out", "stayed out", "sit-in", "stoppage", "walkout", "walk out", "walk off",
                   "walking out", "struck"),
     "unemployed": ("unemployed", "jobless", "out of work"),
-}, {"lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "created": JOBS, "added": JOBS | STAFF,
-    "axed": JOBS | STAFF, "idled": WORKERS, "struck": WORKERS})
+}, {"lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "axed": JOBS | STAFF, "shed": JOBS | STAFF,
+    "slashed": JOBS | STAFF, "idled": WORKERS, "struck": WORKERS,
+    **{f"{verb} {preposition}": WORKERS for verb in ("work", "works", "worked", "working")
+       for preposition in ("for", "at", "in")},
+    **_heads(_HIRE[1:] + _RECALL, WORKERS, participle_only=True), **_heads(_CREATE, JOBS, participle_only=True),
+    **_heads(_ADD, JOBS | STAFF, participle_only=True)})
 
 AGENT = _triggers({
     "casualties": ("killed or wounded", "killed or injured", "killing or wounding", "killing or injuring"),
-    "killed": ("kill", "kills", "killed", "killing"),
-    "injured": ("injure", "injures", "injured", "injuring", "wound", "wounds", "wounded", "wounding", "hurt",
-                "hurting"),
-    "trapped": ("trap", "traps", "trapped", "trapping"),
-    "evacuated": ("evacuate", "evacuates", "evacuated", "evacuating"),
-    "arrested": ("arrest", "arrests", "arrested", "arresting", "detain", "detains", "detained", "detaining",
-                 "jailed", "imprisoned"),
+    "killed": verb_forms(*_KILL),
+    "injured": verb_forms(*_INJURE),
+    "trapped": verb_forms(*_TRAP),
+    "evacuated": verb_forms(*_EVACUATE),
+    "arrested": verb_forms(*_ARREST),
     "fled": ("displaced", "displacing"),
-    "employed": ("employ", "employs", "employed", "employing", "has", "have", "had", "having", "with"),
-    "laid off": ("lay off", "lays off", "laid off", "laying off", "sack", "sacks", "sacked", "sacking", "fire",
-                 "fired", "firing", "dismiss", "dismissed", "dismissing", "idle", "idles", "idled", "idling",
-                 "cut", "cuts", "cutting", "eliminate", "eliminates", "eliminated", "eliminating", "shed",
-                 "sheds", "shedding", "slash", "slashed", "slashing", "trim", "trimmed", "axe", "axed", "cost",
-                 "costing", "lose", "lost", "losing"),
-    "hired": ("hire", "hires", "hired", "hiring", "recruit", "recruited", "recruiting", "recall", "recalls",
-              "recalled", "recalling", "create", "creates",
-              "created", "creating", "add", "adds", "added", "adding", "restore", "restored", "generate",
-              "generated", "offer jobs to", "offered jobs to", "give jobs to", "find jobs for"),
+    "employed": (*verb_forms(*_EMPLOY), "has", "have", "had", "having", "with"),
+    "laid off": (*verb_forms("lay off", *_FIRE, *_CUT),),
+    "hired": (*verb_forms(*_HIRE, *_RECALL, *_CREATE, *_ADD), "offer jobs to", "offered jobs to", "give jobs to",
+              "find jobs for"),
 }, {**{w: STAFF for w in ("has", "have", "had", "having", "with")},
-    **{w: WORKERS for w in ("sack", "sacks", "sacked", "sacking", "fire", "fired", "firing", "dismiss",
-                            "dismissed", "dismissing", "idle", "idles", "idled", "idling")},
-    **{w: JOBS | STAFF for w in ("cut", "cuts", "cutting", "eliminate", "eliminates", "eliminated",
-                                 "eliminating", "shed", "sheds", "shedding", "slash", "slashed", "slashing",
-                                 "trim", "trimmed", "axe", "axed", "cost", "costing", "lose", "lost", "losing")},
-    **{w: JOBS for w in ("create", "creates", "created", "creating", "restore", "restored", "generate",
-                         "generated")},
-    **{w: JOBS | STAFF for w in ("add", "adds", "added", "adding")},
-    **{w: WORKERS for w in ("recall", "recalls", "recalled", "recalling")}})
+    **_heads(_FIRE, WORKERS), **_heads(_CUT, JOBS | STAFF), **_heads(_CREATE, JOBS),
+    **_heads(_ADD, JOBS | STAFF), **_heads(_RECALL, WORKERS)})
 
 NOMINAL = _triggers({
     "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of"),
     "evacuated": ("evacuation of",),
     "arrested": ("arrest of", "arrests of", "detention of"),
     "laid off": ("layoff of", "layoffs of", "dismissal of", "loss of", "cut of", "cuts of", "elimination of"),
-    "hired": ("creation of", "hiring of"),
+    "hired": ("creation of", "hiring of", "rehiring of", "recruitment of", "reinstatement of", "addition of",
+              "additions of", "recall of"),
     "on strike": ("strike by", "strikes by", "walkout by", "walkouts by", "stoppage by", "stoppages by",
                   "strike of"),
-}, {"loss of": JOBS | STAFF, "cut of": JOBS | STAFF | WORKERS, "cuts of": JOBS | STAFF | WORKERS})
+}, {"loss of": JOBS | STAFF, "cut of": JOBS | STAFF | WORKERS, "cuts of": JOBS | STAFF | WORKERS,
+    **{phrase: _HIRE_HEADS for phrase in ("addition of", "additions of", "recall of")}})
 
 #: Complements of "leave / put / throw / send N ...": "left 63 soldiers dead", "throwing hundreds of
 #: employees out of work", "sent 17 to hospital".
@@ -161,9 +248,20 @@ TOTAL_NOUNS = {"unemployment": "unemployed", "jobless": "unemployed", "unemploye
 TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "totaled", "totals", "total",
                          "reached", "reaches", "rose to", "risen to", "climbed to", "stood at", "stands at",
                          "remains at", "remained at", "is", "was", "were", "are"})
+#: Verbs that state a total or its change ("the death toll *rises to* 46", "deaths *topped* 8,000"),
+#: every inflection; "to"/"at" may follow.
+LINK_VERBS = frozenset(verb_forms("rise", "climb", "jump", "increase", "reach", "top", "total", "stand", "hit",
+                                  "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount")
+                       ) | {"totalled", "totalling"}
 NEAR_LINKS = frozenset({"to", "of", "at"})
+#: Heads for which "a total (of) N" states a workforce ("a total of 360 jobs", "a total 18,000 jobs").
+TOTAL_OF_HEADS = JOBS | STAFF
 CUT_VERBS = frozenset({"cut", "cuts", "trim", "trimmed", "reduce", "reduced", "reducing", "slashed", "slash",
                        "cutting", "trimming"})
+
+#: Measures that describe a standing state, not an event: a relative clause that states them modifies
+#: the noun ("100 employees ... who currently work at three offices") rather than reporting a count.
+STATE_MEASURES = frozenset({"employed"})
 
 #: Words that may stand between a counted phrase and its predicate: auxiliaries, adverbs, relatives.
 AUXILIARIES = frozenset({

@@ -26,6 +26,10 @@ vague          dozens, scores, hundreds, thousands, tens of   [floor, None]
                "a few hundred", "several thousand"            [2U or 3U, 9U]
 ============== ============================================== ==========================
 
+A vague plural needs "of" after it ("hundreds of civilians") unless it stands alone as a subject or
+object ("Scores dead", "Dozens still missing", "killed hundreds."). A verb that bounds the number
+("the toll *tops* 8,000", "exceeded 1,000") gives ``more than`` and stays outside the phrase's text.
+
 Vague counts take ACLED's convention for the floor ("hundreds" is coded as 100, "dozens" as 12,
 "scores" as 20) and leave the top open: the seed corpus itself uses "hundreds" for a toll that other
 outlets put at "nearly 1,400", so a ceiling of 999 would manufacture conflicts.
@@ -127,6 +131,12 @@ SCALES = {"hundred": 100, "thousand": 1000, "thousands": 1000, "million": 10**6,
           "billion": 10**9, "bln": 10**9, "bn": 10**9, "trillion": 10**12}
 #: Floors of vague plurals (ACLED's codes); the top stays open.
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
+#: Words before a vague plural that make it an idiom, not a count ("by the hundreds", "in their thousands").
+_NOT_BEFORE_ALONE = frozenset({"the", "their", "its", "in", "by", "of", "a", "two", "three", "several", "many",
+                               "few"})
+#: Words after a vague plural that make it the subject of a predicate ("Scores dead", "Dozens still missing").
+_ALONE_FOLLOWERS = frozenset({"dead", "missing", "hurt", "still", "were", "are", "have", "had", "feared",
+                              "died", "die", "fled", "flee", "remain", "remained"})
 #: "a few hundred" and "several thousand": multiples of the unit.
 _FEW = {"few": (2, 9), "several": (3, 9)}
 
@@ -146,6 +156,9 @@ PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("fewer", "than"), "fewer than"), (("less", "than"), "fewer than"), (("under",), "fewer than"),
     (("below",), "fewer than"), (("as", "few", "as"), "as few as"), (("as", "little", "as"), "as few as"),
 ), key=lambda item: -len(item[0])))
+#: Verbs that bound the number after them; the verb stays outside the phrase's text ("toll tops 8,000").
+VERB_QUALIFIERS = {verb: "more than" for verb in ("tops", "topped", "top", "topping", "exceeds", "exceeded",
+                                                  "exceed", "exceeding", "surpassed", "surpasses", "surpass")}
 LOWER_BOUNDED = {"at least", "more than"}
 UPPER_BOUNDED = {"nearly", "up to", "fewer than", "as few as"}
 _SUFFIXES = {("or", "more"): "at least", ("or", "so"): "approximately", ("or", "fewer"): "up to",
@@ -227,6 +240,8 @@ def _prefix(tokens: list[Token], i: int) -> tuple[str, int]:
         return "between", i - 1
     if i > 1 and tokens[i - 1].lower == "from" and _is_numberish(tokens, i):
         return "exact", i
+    if i > 0 and tokens[i - 1].lower in VERB_QUALIFIERS:
+        return VERB_QUALIFIERS[tokens[i - 1].lower], i
     for words, name in PREFIXES:
         start = i - len(words)
         if start >= 0 and tuple(t.lower for t in tokens[start:i]) == words:
@@ -321,9 +336,22 @@ def _vague_core(tokens: list[Token], i: int) -> _Core | None:
     nxt = last + 1
     while nxt < len(tokens) and tokens[nxt].text in "\"'\u201d\u2019":
         nxt += 1
-    if nxt >= len(tokens) or tokens[nxt].lower not in ("of", "more", "upon"):
+    if (nxt >= len(tokens) or tokens[nxt].lower not in ("of", "more", "upon")) and not _stands_alone(tokens, i):
         return None
     return _Core(i, last, Decimal(floor), None, vague=True)
+
+
+def _stands_alone(tokens: list[Token], i: int) -> bool:
+    """A vague plural used as a pronoun: "Scores dead", "killed hundreds", "dozens wounded" (not "by the
+    hundreds", "in their thousands", "two thousands")."""
+    if tokens[i].lower not in VAGUE or (i > 0 and (tokens[i - 1].lower in _NOT_BEFORE_ALONE
+                                                   or tokens[i - 1].kind == "num")):
+        return False
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    if after is not None and (after.lower in _ALONE_FOLLOWERS or (after.lower.endswith("ed") and len(after.text) > 3)):
+        return True        # the subject of a predicate: "Hundreds evacuated", "Scores dead", "Dozens still missing"
+    before = tokens[i - 1].lower if i > 0 else ""
+    return (after is None or after.kind == "punct") and (before.endswith(("ed", "ing")) or before in ("kill", "kills"))
 
 
 def _word_core(tokens: list[Token], i: int) -> _Core | None:

@@ -66,3 +66,27 @@ def test_parse_digits(text, value) -> None:  # type: ignore[no-untyped-def]
 def test_phrase_text_is_cut_from_the_source() -> None:
     text = "between\n  400 and 500"
     assert _phrases(text)[0][0] == text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Scores dead in fresh Egypt clashes", ("Scores", 20, None, "vague")),
+    ("Dozens still missing after boat sinks", ("Dozens", 12, None, "vague")),
+    ("Hundreds evacuated as volcano erupts", ("Hundreds", 100, None, "vague")),
+    ("fighting that has killed hundreds.", ("hundreds", 100, None, "vague")),
+])
+def test_a_vague_plural_standing_alone_is_a_count(text: str, expected: tuple[str, object, object, str]) -> None:
+    assert _phrases(text) == [expected]
+
+
+@pytest.mark.parametrize("text", ["by the hundreds", "in their thousands", "scores in the test", "hundreds"])
+def test_a_vague_plural_in_an_idiom_or_as_a_noun_is_not(text: str) -> None:
+    assert _phrases(text) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Death toll in Nepal earthquake tops 8,000", ("8,000", 8000, None, "more than")),
+    ("deaths exceeded 1,000", ("1,000", 1000, None, "more than")),
+])
+def test_a_bounding_verb_qualifies_the_number_but_stays_outside_its_text(
+        text: str, expected: tuple[str, object, object, str]) -> None:
+    assert _phrases(text) == [expected]

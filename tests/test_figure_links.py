@@ -1,0 +1,42 @@
+"""Tests of dedupe.figure_links: figures that take their noun or measure from a neighbour."""
+
+from __future__ import annotations
+
+import pytest
+
+from dedupe.figures import parse_sentence
+
+
+def _read(sentence: str) -> list[tuple[str, str, str | None]]:
+    return [(f.text, f.measure, f.what) for f in parse_sentence(sentence)]
+
+
+def test_the_first_conjunct_takes_the_predicate_after_the_second() -> None:
+    assert _read("The official said that two Iraqis and two Saudis detained after the attack gave information.") == [
+        ("two", "arrested", "iraqis"), ("two", "arrested", "saudis")]
+
+
+def test_among_links_a_subject_to_the_group_it_belongs_to() -> None:
+    assert _read("Three other police officers were among five people who were seriously injured.") == [
+        ("Three", "injured", "officers"), ("five", "injured", "people")]
+
+
+def test_an_elliptic_number_is_read_again_with_the_previous_noun() -> None:
+    assert _read("Pacific Northwest has more than 800 employees, and Wells Fargo has 2,400 in Washington.") == [
+        ("more than 800", "employed", "employees"), ("2,400", "employed", "employees")]
+
+
+def test_a_number_before_a_singular_noun_is_not_elliptic() -> None:
+    found = _read("The fire, in which one worker was killed, damaged the 32,000 hydrocracker and the spokesman said.")
+    assert found == [("one", "killed", "worker")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Renault will reduce its workforce there to 5,500 by June from a current 6,810.",
+     [("5,500", "employed", "people"), ("6,810", "employed", "people")]),
+    ("The number of probable cases dropped to 64 on Tuesday from 66 on Monday.",
+     [("64", "other", "cases"), ("66", "other", "cases")]),
+])
+def test_both_ends_of_a_change_count_the_same_thing(sentence: str,
+                                                    expected: list[tuple[str, str, str | None]]) -> None:
+    assert _read(sentence) == expected
