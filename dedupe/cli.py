@@ -104,7 +104,8 @@ def load_prepared(corpus: Sequence[str], text_field: str | None, source_field: s
     for skipped in prepared.corpus.skipped:
         click.echo(f"warning: {skipped}", err=True)
     if not prepared.corpus.documents:
-        raise InputError(f"no documents loaded from {', '.join(corpus)} ({len(prepared.corpus.skipped)} inputs skipped)")
+        count = len(prepared.corpus.skipped)
+        raise InputError(f"no documents loaded from {', '.join(corpus)} ({count} inputs skipped)")
     return prepared
 
 
@@ -124,7 +125,10 @@ def emit(text: str, output: str, quiet: bool) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    Path(output).write_text(text, encoding="utf-8")
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _InputProblem(f"{output}: cannot write: {exc.strerror or exc}") from None
     if not quiet:
         click.echo(f"wrote {output}", err=True)
 
@@ -143,6 +147,276 @@ def info(corpus: tuple[str, ...], text_field: str | None, source_field: str | No
 
 
 # --- analysis commands (scan, compare, figures, report) register below, each in its own block ---
+
+
+# --- dedupe report (owner: report) -----------------------------------------------------------------
+
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
+_REPORT_FAIL_ON = {"repeat": ("repeat",), "reuse": ("reuse",), "near-duplicate": ("near_duplicate",),
+                   "divergence": ("divergence",), "conflict": ("conflict",),
+                   "any": ("repeat", "reuse", "near_duplicate", "divergence", "conflict")}
+
+
+@cli.command()
+@corpus_arguments
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default=None,
+              help="Output format  [default: from the -o suffix (.html, .json, .md), else text]")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
+              help="Write here instead of standard output (report.html: the self-contained HTML report).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars, summary or notes on stderr.")
+@click.option("--skip", type=click.Choice(["scan", "compare", "figures"]), multiple=True,
+              help="Leave a stage out (repeatable); --skip compare needs no model.")
+@click.option("--threshold", type=float, help="Scan: near-duplicate Jaccard/containment threshold  [default: 0.8]")
+@click.option("--min-words", type=int, help="Scan: shortest shared passage worth reporting, in words  [default: 8]")
+@click.option("--story-window", default="30d", show_default=True,
+              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
+@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
+@click.option("--model", help="Sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Embedding cache folder  [default: $DEDUPE_CACHE_DIR or ~/.cache/dedupe]")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--fail-on", type=click.Choice(list(_REPORT_FAIL_ON)), multiple=True,
+              help="Exit with status 1 when such a finding exists (repeatable).")
+def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
+           strict: bool, fmt: str | None, output: str, quiet: bool, skip: tuple[str, ...], threshold: float | None,
+           min_words: int | None, story_window: str, one_story: bool, model: str | None, cache_dir: str | None,
+           no_cache: bool, fail_on: tuple[str, ...]) -> None:
+    """Run scan, compare and figures in one pass and write one report.
+
+    With -o report.html it writes a self-contained HTML page (passages in context, claims side by side,
+    figure charts, full texts) and prints a summary on stderr.
+    """
+    from dedupe.pipeline import run_report_stages
+
+    if fmt is None:
+        fmt = _REPORT_FORMATS.get(Path(output).suffix.lower(), "text") if output != "-" else "text"
+    config = _report_config(skip, threshold, min_words, story_window, one_story, model, cache_dir, no_cache)
+    timer = StageTimer()
+    prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet, timer)
+    result = run_report_stages(prepared, config, progress=progress_for(quiet), timer=timer)
+    document, rendered = timer.run("render", lambda: _render_report(result, str(fmt)))
+    if output != "-":
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+    emit(rendered, output, quiet)
+    if not quiet:
+        click.echo("time: " + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in timer.seconds.items()),
+                   err=True)
+        if fmt != "text":
+            from dedupe.report.combined import report_text
+
+            click.echo(report_text(document, output if fmt == "html" and output != "-" else None), err=True, nl=False)
+    _report_exit(document, fail_on)
+
+
+def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: int | None, story_window: str,
+                   one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool) -> Any:
+    """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given)."""
+    from dedupe.embed import default_cache_dir
+    from dedupe.near_dup import ScanConfig
+    from dedupe.pipeline import REPORT_STAGES, ReportConfig
+    from dedupe.stories import StoryConfig, parse_window
+
+    defaults = ScanConfig()
+    scan = ScanConfig(threshold=defaults.threshold if threshold is None else threshold,
+                      min_words=defaults.min_words if min_words is None else min_words)
+    return ReportConfig(
+        stages=tuple(s for s in REPORT_STAGES if s not in skip), scan=scan,
+        stories=StoryConfig(window_days=parse_window(story_window), one_story=one_story), model=model,
+        cache_dir=None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir())
+
+
+def _render_report(result: Any, fmt: str) -> tuple[dict[str, Any], str]:
+    """The combined report dict and its rendering in ``fmt``."""
+    from dedupe.report.combined import report_dict, report_markdown, report_text
+
+    document = report_dict(result)
+    if fmt == "html":
+        from dedupe.report.html import render_html
+
+        return document, render_html(document, result.prepared.documents)
+    if fmt == "json":
+        return document, to_json(document)
+    if fmt == "markdown":
+        return document, report_markdown(document)
+    return document, report_text(document, None)
+
+
+def _report_exit(document: dict[str, Any], fail_on: tuple[str, ...]) -> None:
+    """Exit with status 1 when a finding named by ``--fail-on`` exists."""
+    from dedupe.report.combined import counts
+
+    found = counts(document)
+    if any(found[kind] for option in fail_on for kind in _REPORT_FAIL_ON[option]):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+# --- dedupe figures (owner: figures) ---------------------------------------------------------------
+
+@cli.command()
+@corpus_arguments
+@output_options(["text", "json", "jsonl", "markdown"])
+@click.option("--story-window", default="30d", show_default=True,
+              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
+@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
+@click.option("--measure", "measures", multiple=True,
+              help="Only figures with this measure (repeatable): killed, injured, trapped, remaining...")
+@click.option("--no-other", is_flag=True, help="Leave out figures whose measure is 'other'.")
+@click.option("--approx-tolerance", type=float, default=0.1, show_default=True,
+              help="Widening of 'approximately N' on each side when comparing, in [0, 1).")
+@click.option("--period-tolerance", type=float, default=2.0, show_default=True,
+              help="Days by which the ends of two periods may differ and still be the same period.")
+@click.option("--fail-on", type=click.Choice(["conflict", "uncertain", "any"]), multiple=True,
+              help="Exit with status 1 when a discrepancy of this status exists (repeatable).")
+def figures(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
+            strict: bool, fmt: str, output: str, quiet: bool, story_window: str, one_story: bool,
+            measures: tuple[str, ...], no_other: bool, approx_tolerance: float, period_tolerance: float,
+            fail_on: tuple[str, ...]) -> None:
+    """Extract casualty and other figures and compare them across outlets within each story."""
+    from dedupe.discrepancies import DiscrepancyConfig, find_discrepancies
+    from dedupe.figures import FigureConfig, extract_figures, keep_measures
+    from dedupe.report.figures import figures_dict, figures_jsonl, figures_markdown, figures_text
+    from dedupe.stories import StoryConfig, group_stories, parse_window
+
+    story_config = StoryConfig(window_days=parse_window(story_window), one_story=one_story)
+    compare_config = DiscrepancyConfig(approx_tolerance=approx_tolerance, period_tolerance_days=period_tolerance)
+    prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
+    found = keep_measures(extract_figures(prepared.documents, FigureConfig(include_other=not no_other)), measures)
+    discrepancies = find_discrepancies(found, group_stories(prepared.corpus.documents, story_config), compare_config)
+    renderers = {"text": figures_text, "markdown": figures_markdown, "jsonl": figures_jsonl,
+                 "json": lambda f, d: to_json(figures_dict(f, d))}
+    emit(renderers[fmt](found, discrepancies), output, quiet)
+    wanted = {"conflict": {"conflict"}, "uncertain": {"uncertain"}, "any": {"conflict", "uncertain"}}
+    if any(d.status in wanted[option] for option in fail_on for d in discrepancies):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+# --- dedupe scan (owner: scan) ---------------------------------------------------------------------
+
+_SCAN_FAIL_ON = {"repeat": ("repeat",), "reuse": ("reuse",), "near-duplicate": ("near_duplicate",),
+                 "any": ("repeat", "reuse", "near_duplicate")}
+
+
+@cli.command("scan")
+@corpus_arguments
+@click.option("--threshold", type=float, default=0.8, show_default=True,
+              help="Jaccard similarity or containment from which two documents are near-duplicates.")
+@click.option("--min-words", type=int, default=8, show_default=True, help="Shortest shared passage reported.")
+@click.option("--ngram", type=int, default=5, show_default=True, help="Words per shingle.")
+@click.option("--num-perm", type=int, default=128, show_default=True, help="MinHash signature length.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the MinHash hashing.")
+@click.option("--boilerplate-docs", type=int, default=10, show_default=True,
+              help="A passage in this many documents or more is reported once as boilerplate (0: never).")
+@click.option("--workers", type=int, default=None, help="Processes for hashing  [default: 2 for large corpora]")
+@click.option("--no-passages", is_flag=True, help="Near-duplicate documents (Jaccard) only: no passage search.")
+@click.option("--fail-on", type=click.Choice(list(_SCAN_FAIL_ON)), multiple=True,
+              help="Exit with status 1 when such a finding exists (repeatable).")
+@output_options(["text", "json", "jsonl", "markdown"])
+def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
+                 strict: bool, threshold: float, min_words: int, ngram: int, num_perm: int, seed: int,
+                 boilerplate_docs: int, workers: int | None, no_passages: bool, fail_on: tuple[str, ...], fmt: str,
+                 output: str, quiet: bool) -> None:
+    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification)."""
+    from dedupe.corpus import load_corpus
+    from dedupe.near_dup import ScanConfig, scan
+    from dedupe.output import to_jsonl
+    from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
+
+    config = ScanConfig(threshold=threshold, min_words=min_words, ngram=ngram, num_perm=num_perm, seed=seed,
+                        boilerplate_docs=boilerplate_docs, workers=workers, passages=not no_passages)
+    options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
+    loaded = load_corpus(corpus, options, sys.stdin.buffer)  # no segmentation: scan works on raw text
+    for skipped in loaded.skipped:
+        click.echo(f"warning: {skipped}", err=True)
+    if not loaded.documents:
+        raise InputError(f"no documents loaded from {', '.join(corpus)} ({len(loaded.skipped)} inputs skipped)")
+    result = scan(loaded.documents, config)
+    renderers: dict[str, Callable[[Any], str]] = {
+        "text": scan_text, "markdown": scan_markdown, "json": lambda r: to_json(scan_dict(r)),
+        "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
+    emit(renderers[fmt](result), output, quiet)
+    if any(result.of_kind(kind) for option in fail_on for kind in _SCAN_FAIL_ON[option]):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+# --- dedupe compare (owner: compare) ---------------------------------------------------------------
+
+_COMPARE_THRESHOLDS = {
+    "align": "paraphrase probability from which two claims are the same claim [0, 1]",
+    "candidate": "embedding cosine from which a pair is scored [-1, 1]",
+    "divergence": "divergence score from which a negation conflict is reported [0, 1]",
+    "nli": "NLI contradiction probability reported as a conflict [0, 1]",
+    "entity": "rapidfuzz ratio from which two spellings are one name [0, 100]",
+}
+
+
+@cli.command("compare")
+@corpus_arguments
+@output_options(["text", "json", "jsonl", "markdown"])
+@click.option("--story-window", default="30d", show_default=True,
+              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
+@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
+@click.option("--model", help="Sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Embedding cache folder  [default: $DEDUPE_CACHE_DIR or ~/.cache/dedupe]")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@click.option("--nli-model", type=click.Path(file_okay=False),
+              help="Folder of a sentence-transformers CrossEncoder NLI model: adds its contradiction score.")
+@click.option("--threshold", "thresholds", multiple=True, metavar="NAME=VALUE",
+              help="Override a threshold (repeatable): "
+                   + "; ".join(f"{k}: {v}" for k, v in _COMPARE_THRESHOLDS.items()))
+@click.option("--fail-on", type=click.Choice(["divergence"]), multiple=True,
+              help="Exit with status 1 when a divergence is found.")
+def compare_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
+                    manifest: str | None, strict: bool, fmt: str, output: str, quiet: bool, story_window: str,
+                    one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool,
+                    nli_model: str | None, thresholds: tuple[str, ...], fail_on: tuple[str, ...]) -> None:
+    """Align claims across outlets within each story: agreement, divergence (with reasons), unique."""
+    from dedupe.compare import compare_corpus
+    from dedupe.embed import EmbeddingCache, default_cache_dir, load_encoder
+    from dedupe.report.compare import compare_dict, compare_jsonl, compare_markdown, compare_text
+
+    config = _compare_config(story_window, one_story, nli_model, _parse_thresholds(thresholds))
+    prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
+    cache = EmbeddingCache(None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir())
+    result = compare_corpus(prepared.documents, load_encoder(model), config, cache=cache)
+    renderers: dict[str, Callable[[Any], str]] = {
+        "text": compare_text, "markdown": compare_markdown, "jsonl": compare_jsonl,
+        "json": lambda r: to_json(compare_dict(r))}
+    emit(renderers[fmt](result), output, quiet)
+    if "divergence" in fail_on and any(g.status == "divergence" for g in result.groups):
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
+    """``("align=0.6", ...)`` -> ``{"align": 0.6}``; a bad name or number is a usage error."""
+    parsed: dict[str, float] = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if name.strip() not in _COMPARE_THRESHOLDS:
+            raise click.BadParameter(f"{value!r}: name must be one of {', '.join(_COMPARE_THRESHOLDS)}",
+                                     param_hint="--threshold")
+        try:
+            parsed[name.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"{value!r}: value must be a number", param_hint="--threshold") from None
+    return parsed
+
+
+def _compare_config(story_window: str, one_story: bool, nli_model: str | None, overrides: dict[str, float]) -> Any:
+    """The :class:`dedupe.compare.CompareConfig` the options describe."""
+    from dedupe.align import AlignConfig
+    from dedupe.compare import CompareConfig
+    from dedupe.entities import EntityConfig
+    from dedupe.stories import StoryConfig, parse_window
+
+    defaults, align_defaults = CompareConfig(), AlignConfig()
+    return CompareConfig(
+        story=StoryConfig(window_days=parse_window(story_window), one_story=one_story),
+        align=AlignConfig(threshold=overrides.get("align", align_defaults.threshold),
+                          candidate_cosine=overrides.get("candidate", align_defaults.candidate_cosine)),
+        entities=EntityConfig(min_ratio=overrides.get("entity", EntityConfig().min_ratio)),
+        divergence_threshold=overrides.get("divergence", defaults.divergence_threshold),
+        nli_model=nli_model, nli_threshold=overrides.get("nli", defaults.nli_threshold))
 
 
 def main() -> None:

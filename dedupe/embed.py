@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -26,7 +27,8 @@ import numpy as np
 from dedupe.embed_backends import BACKENDS, load_encoder
 from dedupe.embed_cache import EmbeddingCache, default_cache_dir
 
-__all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "load_encoder"]
+__all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "load_encoder",
+           "open_cache"]
 
 
 @runtime_checkable
@@ -52,6 +54,22 @@ class Encoder(Protocol):
         ...
 
 
+def open_cache(folder: Path | None = None, *, enabled: bool = True) -> EmbeddingCache:
+    """The cache the CLI options ``--cache-dir`` / ``--no-cache`` describe.
+
+    Args:
+        folder: The cache folder; ``None`` for :func:`default_cache_dir`.
+        enabled: ``False`` (``--no-cache``) returns a disabled cache.
+
+    Returns:
+        The cache (disabled: reads nothing, writes nothing).
+
+    Raises:
+        ConfigError: If the folder cannot be created or its database is unusable.
+    """
+    return EmbeddingCache((folder or default_cache_dir()) if enabled else None)
+
+
 def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:
     """Embed texts, reading cached vectors and encoding (and caching) only the others.
 
@@ -73,7 +91,7 @@ def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None =
     distinct = list(dict.fromkeys(texts))
     if not distinct:
         return np.asarray(encoder.encode([]), dtype=np.float32)
-    cache = cache or EmbeddingCache(None)
+    cache = cache if cache is not None else EmbeddingCache(None)
     found, missing = cache.get(encoder.fingerprint, distinct)
     if missing:
         new_texts = [distinct[i] for i in missing]

@@ -5,6 +5,8 @@ WAL mode gives what the cache needs without code of our own: atomic batch writes
 half-written vector), many readers alongside one writer, and a busy timeout so that two ``dedupe``
 runs sharing the folder queue their writes instead of failing. Keys are the SHA-256 of the
 fingerprint and the text, so texts of any length cost 32 bytes of index and are never stored.
+A plain rowid table (not WITHOUT ROWID: rows of 1.5 kB are too large for it) measured 15,000
+vectors/s written and 75,000/s read on the benchmark machine, against 4,500 and 29,000.
 
 Example:
     >>> import numpy as np, tempfile
@@ -37,7 +39,7 @@ CREATE TABLE IF NOT EXISTS embedding (
     fingerprint TEXT NOT NULL,
     dim INTEGER NOT NULL,
     vector BLOB NOT NULL
-) WITHOUT ROWID
+)
 """
 
 

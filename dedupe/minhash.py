@@ -31,7 +31,7 @@ U32 = npt.NDArray[np.uint32]
 _EMPTY = np.uint32(0xFFFFFFFF)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _ODD = np.uint64(0xD1B54A32D192ED03)
-_BLOCK_SHINGLES = 1 << 20
+_BLOCK_SHINGLES = 1 << 18  # 2 MiB of hashes: the temporaries stay in the processor's cache
 _SEED_SALT = 0x632BE59BD9B4E019
 # MinHashLSH's search weighs a missed pair 19 times more than a needless candidate: every candidate
 # is verified exactly afterwards, so a candidate costs microseconds while a miss costs recall.
@@ -94,7 +94,9 @@ def _densify(flat: U32, width: int, has_shingles: npt.NDArray[np.bool_]) -> None
     still agree on a slot with probability equal to their Jaccard similarity.
     """
     filled = flat != _EMPTY
-    latest = np.maximum.accumulate(np.where(filled, np.arange(flat.size, dtype=np.int64), -1))
+    index = np.int32 if flat.size < 2**31 else np.int64  # half the memory traffic for a block
+    latest = np.where(filled, np.arange(flat.size, dtype=index), index(-1))
+    np.maximum.accumulate(latest, out=latest)
     filled.reshape(-1, width)[~has_shingles] = True  # rows without shingles stay empty
     empty = np.flatnonzero(~filled)
     row_start = empty // width * width
@@ -142,10 +144,9 @@ def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows:
     """
     members = np.flatnonzero(usable)
     if backend == "datasketch":
-        buckets = _datasketch_buckets(table, members, bands, rows, seed)
+        pairs = [_bucket_pairs(bucket) for bucket in _datasketch_buckets(table, members, bands, rows, seed)]
     else:
-        buckets = _numpy_buckets(table, members, bands, rows)
-    pairs = [_bucket_pairs(bucket) for bucket in buckets]
+        pairs = _numpy_pairs(table, members, bands, rows)
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     joined = np.concatenate(pairs)
@@ -153,26 +154,47 @@ def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows:
     return np.stack([codes // table.shape[0], codes % table.shape[0]], axis=1)
 
 
-def _numpy_buckets(table: U32, members: I64, bands: int, rows: int) -> list[I64]:
-    """Band buckets holding two or more documents: all two-document buckets of a band as one ``(k, 2)``
-    array, every larger bucket as a sorted 1-d array of its members."""
-    buckets: list[I64] = []
+def _numpy_pairs(table: U32, members: I64, bands: int, rows: int) -> list[I64]:
+    """The pairs of every band bucket holding two or more documents (as :func:`_bucket_pairs` gives
+    them), one ``(k, 2)`` array per band, the buckets of a band found with one sort of its keys."""
+    keys = _band_keys(table, members, bands, rows)
+    pairs: list[I64] = []
     for band in range(bands):
-        key = np.zeros(members.size, dtype=np.uint64)
-        for column in range(band * rows, (band + 1) * rows):
-            key += table[members, column]
-            key *= _ODD  # a multiplier per step keeps the columns' order
-        key = mix64(key)
-        order = np.argsort(key, kind="stable")
-        ordered = key[order]
-        cuts = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        starts = np.concatenate([[0], cuts])
+        order = np.argsort(keys[:, band])  # the order inside a bucket does not matter: pairs are sorted
+        ordered = keys[order, band]
+        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
         sizes = np.diff(np.append(starts, order.size))
-        two = starts[sizes == 2]
-        buckets.append(np.sort(members[np.stack([order[two], order[two + 1]], axis=1)], axis=1))
-        for start, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            buckets.append(np.sort(members[order[start:start + size]]))
-    return buckets
+        small = (sizes >= 2) & (sizes <= MAX_BUCKET)
+        pairs.append(_all_pairs(members[order], starts[small], sizes[small]))
+        for start, size in zip(starts[sizes > MAX_BUCKET].tolist(), sizes[sizes > MAX_BUCKET].tolist()):
+            pairs.append(_bucket_pairs(np.sort(members[order[start:start + size]])))
+    return pairs
+
+
+def _all_pairs(ordered: I64, starts: I64, sizes: I64) -> I64:
+    """Every pair ``(a, b)``, ``a < b``, inside each bucket ``ordered[start:start + size]``, vectorised."""
+    rank = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    position = np.repeat(starts, sizes) + rank
+    partners = np.repeat(sizes, sizes) - 1 - rank  # later members of the same bucket
+    first = np.repeat(position, partners)
+    step = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners) + 1
+    a, b = ordered[first], ordered[first + step]
+    return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+
+
+def _band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
+    """``(members, bands)`` 64-bit keys: each band's ``rows`` values ``v`` folded as
+    ``(((v0 * M + v1) * M + ...) + v_last) * M``, i.e. ``sum(v_i * M**(rows - i))`` modulo 2**64, then mixed;
+    computed for all bands at once over blocks of documents (row-wise, cache-friendly)."""
+    powers = np.cumprod(np.full(rows, _ODD, dtype=np.uint64))[::-1].copy()  # M**rows ... M**1
+    weights = np.tile(powers, bands)
+    keys = np.empty((members.size, bands), dtype=np.uint64)
+    step = max(1, _BLOCK_SHINGLES // max(1, bands * rows))
+    for first in range(0, members.size, step):
+        block = table[members[first:first + step], :bands * rows].astype(np.uint64)
+        block *= weights
+        keys[first:first + step] = mix64(block.reshape(-1, bands, rows).sum(axis=2, dtype=np.uint64))
+    return keys
 
 
 def _datasketch_buckets(table: U32, members: I64, bands: int, rows: int, seed: int) -> list[I64]:

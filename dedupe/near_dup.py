@@ -29,20 +29,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import numpy as np
 
-from dedupe.corpus import Document
+from dedupe.corpus import Document, paused_gc
 from dedupe.errors import ConfigError
 from dedupe.minhash import candidate_pairs, lsh_params, signatures
-from dedupe.passages import PassageGroup, RunTable, chain_runs, coverage, group_runs, shared_runs
+from dedupe.passages import RunTable, chain_runs, coverage, group_runs, shared_runs
 from dedupe.pipeline import StageTimer
-from dedupe.segment import line_starts
 from dedupe.shingle import I64, U64, Fingerprints, fingerprint, tokenize
 
 T = TypeVar("T")
@@ -50,10 +48,12 @@ T = TypeVar("T")
 #: documents or more, reported once (it never triggers ``--fail-on``).
 KINDS = ("near_duplicate", "reuse", "repeat", "boilerplate")
 BACKENDS = ("numpy", "datasketch")
-# Corpora above this many characters are fingerprinted on several processes; batches hold about
-# _BATCH_CHARS characters each (bounded memory; the same batches whatever the number of workers).
+# Corpora above this many characters are fingerprinted on several processes (below it, forking and
+# sending the shingles back cost more than they save). Batches hold about _BATCH_CHARS characters (the
+# same batches whatever the number of workers); batches this small keep numpy's temporaries in the
+# processor's cache: fingerprinting is twice as fast as with 1 M.
 _PARALLEL_CHARS = 32_000_000
-_BATCH_CHARS = 1_000_000
+_BATCH_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -200,8 +200,14 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
         the verified near-duplicate pairs and counts.
     """
     config = config or ScanConfig()
+    with paused_gc():
+        return _scan(documents, config)
+
+
+def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
     timer = StageTimer()
-    workers = _workers(documents, config)
+    characters = sum(len(d.text) for d in documents)
+    workers = _workers(characters, config)
     prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers))
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
     bands, rows = lsh_params(config.threshold, config.num_perm)
@@ -217,10 +223,10 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
     return ScanResult(config, findings, named, stats)
 
 
-def _workers(documents: Sequence[Document], config: ScanConfig) -> int:
+def _workers(characters: int, config: ScanConfig) -> int:
     if config.workers is not None:
         return config.workers
-    if sum(len(d.text) for d in documents) < _PARALLEL_CHARS:
+    if characters < _PARALLEL_CHARS:
         return 1
     return max(1, min(2, os.cpu_count() or 1))
 
@@ -237,38 +243,53 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fi
         The shingles of all texts, in order.
     """
     batches = _batches(texts, texts)
+    capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
     if workers > 1 and len(batches) > 1:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            parts = list(pool.map(fingerprint, batches, [ngram] * len(batches)))
-    else:
-        parts = [fingerprint(batch, ngram) for batch in batches]
-    return _concatenate(parts, ngram)
+            chunk = max(1, len(batches) // (4 * workers))
+            return _concatenate(pool.map(fingerprint, batches, [ngram] * len(batches), chunksize=chunk), ngram,
+                                capacity)
+    return _concatenate((fingerprint(batch, ngram) for batch in batches), ngram, capacity)
 
 
 def _batches(texts: Sequence[str], items: Sequence[T]) -> list[list[T]]:
-    """``items`` cut into consecutive batches whose ``texts`` hold about :data:`_BATCH_CHARS` characters."""
-    batches: list[list[T]] = [[]]
-    size = 0
-    for text, item in zip(texts, items):
-        if size >= _BATCH_CHARS:
-            batches.append([])
-            size = 0
-        batches[-1].append(item)
-        size += len(text)
-    return batches if batches[0] else []
+    """``items`` cut into consecutive batches whose ``texts`` hold about :data:`_BATCH_CHARS` characters:
+    a batch ends with the item that brings it to :data:`_BATCH_CHARS` or more."""
+    ends = np.cumsum(np.array(list(map(len, texts)), dtype=np.int64))
+    cuts = [0]
+    while cuts[-1] < len(items):
+        before = int(ends[cuts[-1] - 1]) if cuts[-1] else 0
+        cuts.append(int(np.searchsorted(ends, before + _BATCH_CHARS, side="left")) + 1)
+    cuts[-1] = min(cuts[-1], len(items))
+    return [list(items[a:b]) for a, b in zip(cuts, cuts[1:])]
 
 
-def _concatenate(parts: list[Fingerprints], ngram: int) -> Fingerprints:
-    if not parts:
+def _concatenate(parts: Iterable[Fingerprints], ngram: int, capacity: int) -> Fingerprints:
+    """The parts one after another, copied as they come into arrays of ``capacity`` (at least the total
+    of tokens) trimmed at the end: each part is freed once copied, so its memory serves the next one
+    instead of fresh pages (each costs a page fault)."""
+    shingles = np.empty(capacity, dtype=np.uint64)
+    token_starts, token_ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
+    shingle_counts: list[I64] = []
+    token_counts: list[I64] = []
+    filled, tokens = 0, 0
+    for part in parts:
+        size, length = part.shingles.size, part.token_starts.size
+        shingles[filled:filled + size] = part.shingles
+        token_starts[tokens:tokens + length] = part.token_starts
+        token_ends[tokens:tokens + length] = part.token_ends
+        shingle_counts.append(np.diff(part.offsets))
+        token_counts.append(part.token_counts)
+        filled, tokens = filled + size, tokens + length
+    if not token_counts:
         return fingerprint([], ngram)
-    counts = np.concatenate([np.diff(p.offsets) for p in parts])
-    return Fingerprints(ngram, np.concatenate([p.token_counts for p in parts]),
-                        np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-                        np.concatenate([p.shingles for p in parts]),
-                        np.concatenate([p.token_starts for p in parts]),
-                        np.concatenate([p.token_ends for p in parts]))
+    for array, used in ((shingles, filled), (token_starts, tokens), (token_ends, tokens)):
+        array.resize(used, refcheck=False)  # realloc: gives back the pages never touched, copies nothing
+    counts = np.concatenate(shingle_counts)
+    return Fingerprints(ngram, np.concatenate(token_counts), np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+                        shingles, token_starts, token_ends)
 
 
 def _lsh_candidates(prints: Fingerprints, usable: np.ndarray, bands: int, rows: int, config: ScanConfig) -> I64:
@@ -295,12 +316,14 @@ def _verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: Run
 
 def _unique(cache: dict[int, np.ndarray], prints: Fingerprints, doc: int) -> np.ndarray:
     if doc not in cache:
-        cache[doc] = np.unique(prints.of(doc))
+        ordered = np.sort(prints.of(doc))  # np.unique, at a third of its cost on small arrays
+        cache[doc] = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
     return cache[doc]
 
 
 def _similarity(one: np.ndarray, other: np.ndarray) -> tuple[float, float]:
-    shared = np.intersect1d(one, other, assume_unique=True).size
+    """Jaccard similarity and containment of two sorted sets of shingle hashes."""
+    shared = int(np.count_nonzero(other.take(np.searchsorted(other, one), mode="clip") == one)) if other.size else 0
     return shared / (one.size + other.size - shared), shared / min(one.size, other.size)
 
 
@@ -335,15 +358,34 @@ class _CorpusView:
         found = []
         for doc, start, end, line in zip(docs.tolist(), starts, ends, lines):
             document = self.documents[doc]
-            found.append(Occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
+            found.append(_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
         return found
 
     def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
-        """Lines of many offsets: counted for a document with few, looked up for one with many."""
-        many = {doc for doc, count in Counter(docs).items() if count > 3}
-        table = {doc: np.array(line_starts(self.documents[doc].text)) for doc in many}
-        return [int(np.searchsorted(table[doc], start, side="right")) if doc in table
-                else line_of(self.documents[doc].text, start) for doc, start in zip(docs, starts)]
+        """Lines of many offsets, counted once over each document in offset order."""
+        lines = [0] * len(docs)
+        text, plain, line, counted = "", True, 1, 0
+        previous = -1
+        for index in np.lexsort((starts, docs)).tolist():
+            doc, start = docs[index], starts[index]
+            if doc != previous:
+                previous, text, line, counted = doc, self.documents[doc].text, 1, 0
+                plain = "\r" not in text
+            # Counted on from the previous offset: a token start never splits a "\r\n" pair.
+            line += text.count("\n", counted, start)
+            if not plain:
+                line += text.count("\r", counted, start) - text.count("\r\n", counted, start)
+            counted = start
+            lines[index] = line
+        return lines
+
+
+def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: str) -> Occurrence:
+    """``Occurrence(...)`` without the frozen dataclass' ``object.__setattr__`` per field: a third of the
+    cost, for the tens of thousands of occurrences of a large corpus; the instance is the same."""
+    occurrence = object.__new__(Occurrence)
+    occurrence.__dict__.update(doc=doc, outlet=outlet, start=start, end=end, line=line, text=text)
+    return occurrence
 
 
 def line_of(text: str, offset: int) -> int:
@@ -369,21 +411,32 @@ def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: li
     near = _near_findings(view, prints, clusters, cluster_of, pairs)
     chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
     groups = group_runs(chained)
-    located = iter(view.occurrences([place for group in groups for place in group.places]))
+    located = view.occurrences([place for group in groups for place in group.places])
     passages = []
+    taken = 0
     for group in groups:
-        occurrences = tuple(next(located) for _ in group.places)
-        words = max(end - start for _, start, end in group.places)
-        passages.append(Finding(_passage_kind(group, config), group.similarity, words, occurrences))
+        places = group.places
+        occurrences = tuple(located[taken:taken + len(places)])
+        taken += len(places)
+        words = max([end - start for _, start, end in places])
+        kind = _passage_kind(len({doc for doc, _, _ in places}), config)
+        passages.append(_finding(kind, group.similarity, words, occurrences))
     passages.sort(key=lambda f: KINDS.index(f.kind))
     return near + tuple(passages)
 
 
-def _passage_kind(group: PassageGroup, config: ScanConfig) -> str:
-    documents = len(group.documents)
+def _passage_kind(documents: int, config: ScanConfig) -> str:
+    """The kind of a passage found in this many documents."""
     if config.boilerplate_docs and documents >= config.boilerplate_docs:
         return "boilerplate"
     return "repeat" if documents == 1 else "reuse"
+
+
+def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurrence, ...]) -> Finding:
+    """``Finding(kind, similarity, words, occurrences)`` made as :func:`_occurrence` makes an occurrence."""
+    finding = object.__new__(Finding)
+    finding.__dict__.update(kind=kind, similarity=similarity, words=words, occurrences=occurrences, pairs=())
+    return finding
 
 
 def _clusters(pairs: list[_Pair]) -> list[tuple[int, ...]]:

@@ -110,7 +110,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     """Shingles laid out with ``pad`` unique sentinels around documents; their bases and positions."""
     counts = np.diff(prints.offsets)
     base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
-    positions = np.repeat(base - prints.offsets[:-1], counts) + np.arange(prints.shingles.size, dtype=np.int64)
+    positions = np.repeat(base - prints.offsets[:-1], counts)
+    positions += np.arange(prints.shingles.size, dtype=np.int64)
     padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64) ^ _SENTINEL
     padded[positions] = prints.shingles
     return padded, base, positions
@@ -119,7 +120,10 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
 def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
     """Pairs of padded positions holding the same shingle, kept only where a run could pass through."""
     bits = max(1, int(padded.size).bit_length())
-    keys = np.sort((shingles >> np.uint64(bits) << np.uint64(bits)) | positions.astype(np.uint64))
+    keys = shingles >> np.uint64(bits)  # in place from here on: every fresh page costs a fault
+    keys <<= np.uint64(bits)
+    keys |= positions.view(np.uint64)  # positions are not negative
+    keys.sort()
     hashes = keys >> np.uint64(bits)
     same = hashes[1:] == hashes[:-1]
     shared = np.zeros(hashes.size, dtype=bool)
@@ -133,9 +137,12 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) 
         firsts.append(places[:-k][hit])
         seconds.append(places[k:][hit])
     first, second = np.concatenate(firsts), np.concatenate(seconds)
+    if reach:  # mostly decided by the shingles ``reach`` ahead: those behind are read only where they are not
+        near = padded[first + reach] == padded[second + reach]
+        behind = np.flatnonzero(~near)
+        near[behind] = padded[first[behind] - reach] == padded[second[behind] - reach]
+        first, second = first[near], second[near]
     keep = padded[first] == padded[second]
-    if reach:
-        keep &= (padded[first + reach] == padded[second + reach]) | (padded[first - reach] == padded[second - reach])
     return first[keep], second[keep]
 
 
@@ -144,6 +151,10 @@ def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: i
     keys = np.sort(((second - first) << 32) | first)
     heads = np.flatnonzero(np.diff(keys, prepend=-2) != 1)
     counts = np.diff(np.append(heads, keys.size))
+    # Most runs are too short to keep; a short run can only matter as the period of a repeat.
+    length = counts - 1 + prints.ngram
+    useful = (length >= min_words) | ((keys[heads] >> 32) < length)
+    heads, counts = heads[useful], counts[useful]
     a_pos = keys[heads] & 0xFFFFFFFF
     b_pos = a_pos + (keys[heads] >> 32)
     a = np.searchsorted(base, a_pos, side="right") - 1
@@ -289,13 +300,14 @@ def _groups(labels: I64, doc: I64, start: I64, end: I64, similarity: F64) -> lis
     new[1:] = (segment[1:] != segment[:-1]) | (s[1:] + shift[1:] >= reach[:-1])
     heads = np.flatnonzero(new)
     ends = np.maximum.reduceat(e, heads)
-    places: dict[int, list[tuple[int, int, int]]] = {}
-    for group, place_doc, place_start, place_end in zip(label[heads].tolist(), d[heads].tolist(),
-                                                        s[heads].tolist(), ends.tolist()):
-        places.setdefault(group, []).append((place_doc, place_start, place_end))
-    groups = [PassageGroup(tuple(found), float(similarity[group])) for group, found in places.items()]
-    groups.sort(key=lambda g: g.places[0])
-    return groups
+    group, first_doc, first_start = label[heads], d[heads], s[heads]
+    firsts = np.flatnonzero(np.concatenate([[True], group[1:] != group[:-1]]))  # each group's first place
+    bounds = np.append(firsts, heads.size).tolist()
+    places = list(zip(first_doc.tolist(), first_start.tolist(), ends.tolist()))
+    scores = similarity[group[firsts]].tolist()
+    # Groups in the order of their first places (a stable sort, as sorting the tuples would give).
+    order = np.lexsort((ends[firsts], first_start[firsts], first_doc[firsts])).tolist()
+    return [PassageGroup(tuple(places[bounds[i]:bounds[i + 1]]), scores[i]) for i in order]
 
 
 def coverage(runs: RunTable, token_counts: I64) -> tuple[I64, F64, F64]:

@@ -34,6 +34,7 @@ import numpy.typing as npt
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
+U32 = npt.NDArray[np.uint32]
 
 _SEPARATOR, _WORD, _SINGLE = 0, 1, 2
 # Scripts written without spaces between words: every code point is a token (inclusive ranges).
@@ -121,11 +122,20 @@ class _Table:
 
     def __init__(self) -> None:
         self.classes = np.zeros(0x10000, dtype=np.uint8)
-        self.folded = np.zeros(0x10000, dtype=np.uint64)
+        self.folded = np.zeros(0x10000, dtype=np.uint32)  # values up to 0x110000: half the cache of 64 bits
         self.known = np.zeros(0x10000, dtype=bool)
         self._learn(np.arange(128))
+        # ASCII folds to ASCII, so an ASCII text is classified and folded by two bytes.translate calls.
+        self.ascii_classes = self.classes[:128].tobytes() + bytes(128)
+        self.ascii_folded = self.folded[:128].astype(np.uint8).tobytes() + bytes(128)
 
-    def lookup(self, text: str, points: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint8], U64]:
+    def lookup_ascii(self, text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+        """Class and folded value of each character of an ASCII ``text``."""
+        raw = text.encode("ascii")
+        return (np.frombuffer(raw.translate(self.ascii_classes), dtype=np.uint8),
+                np.frombuffer(raw.translate(self.ascii_folded), dtype=np.uint8))
+
+    def lookup(self, text: str, points: npt.NDArray[np.uint32]) -> tuple[npt.NDArray[np.uint8], U32]:
         """Class and folded value of each code point (all below 0x10000)."""
         if not text.isascii():  # O(1): CPython records whether a string is ASCII
             seen = np.flatnonzero(np.bincount(points, minlength=0x10000))
@@ -155,8 +165,10 @@ def _classify(code: int) -> tuple[int, int]:
     return kind, code + 1
 
 
-def _code_points(text: str) -> tuple[npt.NDArray[np.uint8], U64]:
+def _code_points(text: str) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.unsignedinteger]]:
     """Class and folded value of every character of ``text`` (astral characters looked up one by one)."""
+    if text.isascii():  # O(1): CPython records whether a string is ASCII
+        return _table().lookup_ascii(text)
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if points.size == 0 or int(points.max()) < 0x10000:
         return _table().lookup(text, points)
@@ -202,15 +214,17 @@ def tokenize(text: str) -> Tokens:
     kinds, values = _code_points(text)
     is_token = kinds > 0
     # A token starts where a token character follows a separator (or stands alone) and ends before one.
-    stop = ~is_token
     singles = kinds.size > 0 and int(kinds.max()) == _SINGLE
     if singles:
-        stop |= kinds == _SINGLE
-    starts = np.flatnonzero(is_token & np.concatenate([[True], stop[:-1]]))
-    ends = np.flatnonzero(is_token & np.concatenate([stop[1:], [True]])) + 1
-    if singles:  # a character of a script without spaces is a token of its own
+        stop = ~is_token | (kinds == _SINGLE)
+        starts = np.flatnonzero(is_token & np.concatenate([[True], stop[:-1]]))
+        ends = np.flatnonzero(is_token & np.concatenate([stop[1:], [True]])) + 1
+        # a character of a script without spaces is a token of its own
         alone = np.flatnonzero(kinds == _SINGLE)
         starts, ends = np.union1d(starts, alone), np.union1d(ends, alone + 1)
+    else:  # token edges alternate: start, end, start, end...
+        edges = np.flatnonzero(np.diff(is_token, prepend=False, append=False))
+        starts, ends = edges[0::2], edges[1::2]
     return Tokens(starts.astype(np.int64), ends.astype(np.int64), _token_hashes(values, starts, ends))
 
 
@@ -240,11 +254,12 @@ def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
         empty, none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         return Fingerprints(ngram, empty, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), none, none)
     # A newline never belongs to a token, so joining cannot glue two documents' tokens together.
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    lengths = np.array(list(map(len, texts)), dtype=np.int64) + 1
     char_starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     tokens = tokenize("\n".join(texts))
-    doc_of_token = np.searchsorted(char_starts, tokens.starts, side="right") - 1
-    token_counts = np.bincount(doc_of_token, minlength=len(texts)).astype(np.int64)
+    first_tokens = np.searchsorted(tokens.starts, char_starts)  # a document's tokens start inside it
+    token_counts = np.diff(np.append(first_tokens, tokens.starts.size)).astype(np.int64)
+    doc_of_token = np.repeat(np.arange(len(texts), dtype=np.int64), token_counts)
     shingles, shingle_docs = _shingles(tokens.hashes, doc_of_token, token_counts, ngram)
     counts = np.bincount(shingle_docs, minlength=len(texts))
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)

@@ -83,3 +83,17 @@ def test_lean_minhash_queries_a_minhashlsh() -> None:
         index.insert(doc, lean_minhash(table[doc], 1))
     assert 1 in index.query(lean_minhash(table[len(texts) - 1], 1))
     assert lean_minhash(table[1], 1).jaccard(lean_minhash(table[len(texts) - 1], 1)) == 1.0
+
+
+def test_numpy_banding_handles_buckets_of_every_size() -> None:
+    # 150 copies (a bucket over MAX_BUCKET, linked as a chain), 40 and 3 copies (all their pairs), singles.
+    texts = corpus(seed=11, size=30)
+    texts += [texts[0]] * 150 + [texts[2]] * 40 + [texts[3]] * 3
+    prints = fingerprint(texts, 5)
+    table = signatures(prints, 64, 1)
+    usable = np.diff(prints.offsets) > 0
+    bands, rows = lsh_params(0.8, 64)
+    ours = candidate_pairs(table, usable, bands, rows, 1, backend="numpy")
+    theirs = candidate_pairs(table, usable, bands, rows, 1, backend="datasketch")
+    assert ours.tolist() == theirs.tolist()
+    assert (ours[:, 0] < ours[:, 1]).all()

@@ -98,3 +98,15 @@ def test_batches_fingerprint_like_single_documents(texts: list[str], ngram: int)
         single = fingerprint([text], ngram)
         assert batch.of(index).tolist() == single.of(0).tolist()
         assert int(batch.token_counts[index]) == int(single.token_counts[0])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_texts_take_the_translate_path_with_the_same_tokens(text: str) -> None:
+    # "\u00e9" makes the text non-ASCII (the code-point table path); it stands alone after a separator.
+    ascii_tokens, table_tokens = tokenize(text), tokenize(text + " \u00e9")
+    count = len(ascii_tokens)
+    assert len(table_tokens) == count + 1
+    assert ascii_tokens.starts.tolist() == table_tokens.starts[:count].tolist()
+    assert ascii_tokens.ends.tolist() == table_tokens.ends[:count].tolist()
+    assert ascii_tokens.hashes.tolist() == table_tokens.hashes[:count].tolist()

@@ -1,0 +1,305 @@
+"""Stage 5: align claims across outlets: similarity scores and claim groups, on arrays alone.
+
+Two claims say the same thing when a small logistic model over their embedding cosine and lexical
+evidence (:mod:`dedupe.pair_features`: rapidfuzz ratios, shared words, numbers and names, negation)
+gives a probability of at least ``AlignConfig.threshold``. The model's weights and threshold were
+fitted on MRPC train only (see :data:`PARAPHRASE_MODEL`); the divergence model, fitted on SICK
+train, scores how likely two aligned claims contradict each other.
+
+Groups form across any number of documents by greedy average linkage: the strongest pairs merge
+first, a group never holds two claims of one document, and two groups merge only while the mean
+probability over all their cross pairs (unscored pairs count as 0) stays at the threshold or above,
+so a chain of topical neighbours does not snowball into one group.
+
+Example:
+    >>> import numpy as np
+    >>> emb = np.eye(3, dtype=np.float32)
+    >>> cosine_candidates(emb, ["a", "b", "c"], min_cosine=0.5)
+    []
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from dedupe.errors import ConfigError
+from dedupe.pair_features import FEATURE_NAMES, pair_features
+
+# Rows of the cosine matrix are computed in blocks so memory stays bounded on large stories.
+_BLOCK = 2048
+# A text shorter than this share of its partner is also compared with the partner's best passage.
+_PASSAGE_RATIO = 0.75
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """A standardised logistic regression: ``p = sigmoid(((x - mean) / scale) . coef + intercept)``.
+
+    Attributes:
+        mean: Per-feature mean used for standardisation.
+        scale: Per-feature standard deviation.
+        coef: Per-feature weight.
+        intercept: Bias term.
+    """
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """Probabilities for feature rows of shape ``(n, len(FEATURE_NAMES))``."""
+        z = ((np.asarray(features, dtype=np.float64) - np.asarray(self.mean)) / np.asarray(self.scale))
+        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.coef) + self.intercept)))
+
+
+# Fitted by `python -m benchmarks.align_quality --corpus /work/shared/corpora --fit` on MRPC train only
+# (C=1, threshold maximising train accuracy); see benchmarks/README.md for the test figures.
+PARAPHRASE_MODEL = LogisticModel(
+    mean=(
+        0.787727, 0.840525, 0.748105, 0.721021, 0.508132, 0.163886, 0.262758, 0.775882, 0.538738,
+        0.850575, 0.0436703, 0.0500491, 0.671486, 0.664046, 0.477278, 0.369921, 0.625876, 0.572725,
+        0.776259, 0.639692, 0.67067, 0.149425,
+    ),
+    scale=(
+        0.138486, 0.099498, 0.100748, 0.115688, 0.178808, 0.370172, 0.440132, 0.393142, 0.357236,
+        0.100316, 0.20436, 0.221396, 0.317486, 0.147295, 0.199105, 0.22196, 0.157703, 0.149119,
+        0.108468, 0.203311, 0.171813, 0.100316,
+    ),
+    coef=(
+        1.07903, 0.173423, 0.307402, 0.770638, 0.4156, -0.0344647, -0.490173, -0.173342, -0.289366,
+        0.0366989, -0.00528168, -0.251143, 0.166775, 0.372654, -0.0423286, -0.638649, 0.357033,
+        0.401271, -0.689718, 0.0480457, -0.921563, -0.0366989,
+    ),
+    intercept=1.06272,
+)
+PARAPHRASE_THRESHOLD = 0.48
+
+
+# Fitted by the same command on SICK train only (ENTAILMENT vs CONTRADICTION pairs); the threshold
+# maximises train accuracy.
+DIVERGENCE_MODEL = LogisticModel(
+    mean=(
+        0.823602, 0.894663, 0.806599, 0.778432, 0.680539, 0.0, 0.0, 1.0, 0.895367, 0.866174,
+        0.313646, 0.320265, 0.437542, 0.770437, 0.543855, 0.410628, 0.687756, 0.661592, 0.827227,
+        0.694216, 0.745274, 0.133826,
+    ),
+    scale=(
+        0.126079, 0.119458, 0.129906, 0.161901, 0.270965, 1.0, 1.0, 1.0, 0.305456, 0.125502,
+        0.463974, 0.480555, 0.436837, 0.171094, 0.257707, 0.285463, 0.203662, 0.220846, 0.137353,
+        0.193148, 0.17288, 0.125502,
+    ),
+    coef=(
+        0.961963, -0.615489, 0.035492, 0.937819, 1.1121, 0.0, 0.0, 0.0, 0.277665, 0.0963849,
+        1.40514, 1.43175, -0.575587, -0.33608, 1.38754, -1.03707, -0.336957, 0.0774901, -0.0611943,
+        -1.81771, -0.789967, -0.0963849,
+    ),
+    intercept=-1.05279,
+)
+DIVERGENCE_THRESHOLD = 0.305
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """How claims are aligned.
+
+    Attributes:
+        threshold: Smallest paraphrase probability for two claims to be the same claim, in [0, 1].
+        candidate_cosine: Only pairs with at least this embedding cosine are scored, in [-1, 1].
+        neighbours: Most candidates kept per claim (the highest cosines), at least 1.
+    """
+
+    threshold: float = PARAPHRASE_THRESHOLD
+    candidate_cosine: float = 0.45
+    neighbours: int = 20
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ConfigError("align threshold must be in [0, 1]")
+        if not -1.0 <= self.candidate_cosine <= 1.0:
+            raise ConfigError("candidate cosine must be in [-1, 1]")
+        if self.neighbours < 1:
+            raise ConfigError("neighbours must be at least 1")
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    """Two claims (indices into the aligned list) with their cosine and paraphrase probability."""
+
+    first: int
+    second: int
+    cosine: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Claim groups of one story.
+
+    Attributes:
+        groups: Each a tuple of claim indices (ascending), two or more documents each; groups are
+            ordered by their first index. Claims in no group are left out.
+        pairs: Every scored candidate pair, ``first < second``.
+    """
+
+    groups: tuple[tuple[int, ...], ...]
+    pairs: tuple[ScoredPair, ...]
+
+
+def paraphrase_probability(features: np.ndarray) -> np.ndarray:
+    """Probability that each feature row's pair states the same claim (MRPC-fitted model)."""
+    return PARAPHRASE_MODEL.probability(features)
+
+
+def divergence_score(features: np.ndarray) -> np.ndarray:
+    """Probability that each feature row's pair contradicts itself (SICK-fitted model)."""
+    return DIVERGENCE_MODEL.probability(features)
+
+
+def cosine_candidates(embeddings: np.ndarray, doc_keys: Sequence[str], min_cosine: float,
+                      neighbours: int = 20) -> list[tuple[int, int, float]]:
+    """Pairs of rows from different documents whose cosine is at least ``min_cosine``.
+
+    Args:
+        embeddings: ``(n, dim)`` L2-normalised rows.
+        doc_keys: Document of each row; rows of one document are never paired.
+        min_cosine: Smallest cosine kept.
+        neighbours: Most pairs kept per row (highest cosine first); a pair is kept if either row keeps it.
+
+    Returns:
+        ``(i, j, cosine)`` with ``i < j``, sorted by ``(i, j)``.
+    """
+    vectors = np.asarray(embeddings, dtype=np.float32)
+    keys = np.asarray(_key_ids(doc_keys))
+    found: dict[tuple[int, int], float] = {}
+    for begin in range(0, len(vectors), _BLOCK):
+        block = vectors[begin:begin + _BLOCK] @ vectors.T
+        block[keys[begin:begin + _BLOCK, None] == keys[None, :]] = -np.inf
+        for offset, row in enumerate(block):
+            i = begin + offset
+            for j in _top(row, min_cosine, neighbours):
+                found[(min(i, j), max(i, j))] = float(row[j])
+    return [(i, j, c) for (i, j), c in sorted(found.items())]
+
+
+def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[ScoredPair, ...]:
+    """Claim-match probability of each candidate pair.
+
+    The probability is the paraphrase model's, for the two texts and, when one is much shorter, for
+    the shorter one and the passage of the longer one that matches it best (the higher of the two):
+    outlets often report one fact inside a longer sentence, which MRPC's paraphrase labels penalise.
+    """
+    if not candidates:
+        return ()
+    firsts = [texts[i] for i, _, _ in candidates]
+    seconds = [texts[j] for _, j, _ in candidates]
+    cosines = [c for _, _, c in candidates]
+    full = paraphrase_probability(pair_features(firsts, seconds, cosines))
+    shorter, passages = zip(*(_short_and_passage(a, b) for a, b in zip(firsts, seconds)))
+    partial = paraphrase_probability(pair_features(shorter, passages, cosines))
+    best = np.maximum(full, partial)
+    return tuple(ScoredPair(i, j, c, float(p)) for (i, j, c), p in zip(candidates, best))
+
+
+def best_passage(short: str, long: str) -> str:
+    """The passage of ``long`` that best matches ``short`` (rapidfuzz partial alignment), widened to whole words."""
+    found = fuzz.partial_ratio_alignment(short.lower(), long.lower())
+    if found is None:
+        return long
+    start, end = found.dest_start, found.dest_end
+    while start > 0 and not long[start - 1].isspace():
+        start -= 1
+    while end < len(long) and not long[end].isspace():
+        end += 1
+    return long[start:end]
+
+
+def _short_and_passage(a: str, b: str) -> tuple[str, str]:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= _PASSAGE_RATIO * len(long):
+        return short, long
+    return short, best_passage(short, long)
+
+
+def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
+          config: AlignConfig | None = None) -> Alignment:
+    """Group claims that state the same thing in different documents.
+
+    Args:
+        texts: Claim texts.
+        embeddings: ``(len(texts), dim)`` L2-normalised embeddings of the texts.
+        doc_keys: Document of each claim.
+        config: Thresholds.
+
+    Returns:
+        The groups and the scored pairs.
+
+    Raises:
+        ValueError: If the lengths of texts, embeddings and doc_keys differ.
+    """
+    config = config or AlignConfig()
+    if not len(texts) == len(embeddings) == len(doc_keys):
+        raise ValueError("texts, embeddings and doc_keys must have the same length")
+    candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
+    pairs = score_pairs(texts, candidates)
+    return Alignment(group_pairs(len(texts), doc_keys, pairs, config.threshold), pairs)
+
+
+def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair],
+                threshold: float) -> tuple[tuple[int, ...], ...]:
+    """Greedy average-linkage groups with at most one claim per document.
+
+    Args:
+        count: Number of claims.
+        doc_keys: Document of each claim.
+        pairs: Scored pairs.
+        threshold: Smallest pair probability, and smallest mean cross-pair probability, to merge.
+
+    Returns:
+        Groups of two or more claims, each sorted, ordered by first index.
+    """
+    score = {(p.first, p.second): p.probability for p in pairs}
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    owner = list(range(count))
+    for pair in sorted(pairs, key=lambda p: (-p.probability, p.first, p.second)):
+        if pair.probability < threshold:
+            break
+        a, b = owner[pair.first], owner[pair.second]
+        if a == b or not _can_merge(members[a], members[b], doc_keys, score, threshold):
+            continue
+        keep, gone = min(a, b), max(a, b)
+        for i in members[gone]:
+            owner[i] = keep
+        members[keep] = sorted(members[keep] + members.pop(gone))
+    groups = [tuple(m) for m in members.values() if len(m) > 1]
+    return tuple(sorted(groups))
+
+
+def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str],
+               score: dict[tuple[int, int], float], threshold: float) -> bool:
+    if {doc_keys[i] for i in left} & {doc_keys[j] for j in right}:
+        return False
+    total = sum(score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right)
+    return total / (len(left) * len(right)) >= threshold
+
+
+def _top(row: np.ndarray, min_cosine: float, neighbours: int) -> list[int]:
+    eligible = np.flatnonzero(row >= min_cosine)
+    if len(eligible) > neighbours:
+        order = np.lexsort((eligible, -row[eligible]))
+        eligible = np.sort(eligible[order[:neighbours]])
+    return [int(j) for j in eligible]
+
+
+def _key_ids(doc_keys: Sequence[str]) -> list[int]:
+    """Small integer per distinct document key, in first-seen order (deterministic)."""
+    ids: dict[str, int] = {}
+    return [ids.setdefault(key, len(ids)) for key in doc_keys]
+
+
+__all__ = ["FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
+           "cosine_candidates", "divergence_score", "group_pairs", "paraphrase_probability", "score_pairs"]

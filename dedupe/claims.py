@@ -1,0 +1,239 @@
+"""What counts as a claim: sentences with content, not page furniture.
+
+A claim is a sentence of a document that states something. Page furniture is recognised by general
+rules about how web pages are built, never by outlet-specific strings:
+
+- ``caption``: a label before a colon ("PHOTO: ...", "Pressure: Russian Foreign Minister ...") or a
+  position marker ("left", "(right)", "pictured") as picture captions write them;
+- ``tags`` ("Tags: US | Russia"), ``byline`` ("By TOM GARDNER"), ``link`` ("See ...:",
+  "RELATED STORIES:", "Read more"), ``call to action`` ("Join our new commenting forum", "No comments");
+- ``heading``: title-case text without a full stop ("Russia: We Will Continue Bombing");
+- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST");
+- ``repeated``: the same text again in one document (the first one is the claim);
+- ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
+  how a site's recurring furniture shows itself in a corpus.
+
+Example:
+    >>> furniture_reason("Join our new commenting forum")
+    'call to action'
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dedupe.errors import ConfigError
+from dedupe.pair_features import STOPWORDS, words
+from dedupe.segment import SegmentedDocument, Sentence
+
+_TAGS = re.compile(r"^(?:tags?|topics?|filed under|categories)\s*:", re.IGNORECASE)
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}\s*$", re.IGNORECASE)
+_CALL = re.compile(r"^(?:join|follow|share|sign (?:up|in)|subscribe|click|tap|read more|view (?:all )?comments?|"
+                   r"post a comment|leave a comment|no comments?|comments?\b|download|like us|log in|register|"
+                   r"newsletter)\b", re.IGNORECASE)
+_LINK = re.compile(r"^(?:see(?: also)?\b.*:|related(?: stories| articles| content)?\s*:?|read more\b|more on this\b|"
+                   r"latest\s*$|recommended\b|most (?:read|popular)\b)", re.IGNORECASE)
+_MEDIA_LABEL = re.compile(r"^(?:photos?|pictures?|image|video|watch|caption|gallery|graphic)\s*[:|\u2013\u2014-]",
+                          re.IGNORECASE)
+# "Pressure: ...", "Negotiating table: ...": one capitalised word, maybe a lower-case one, then a colon.
+_LABEL = re.compile(r"^([A-Z][a-z]+(?: [a-z]+)?):\s+[^\s'\"\u2018\u201c]")
+_POSITION = re.compile(r"\((?:left|right|centre|center|pictured|above|below|top|bottom)\)|"
+                       r",\s*(?:left|right|centre|center|pictured|above|below)\s*[,.]|,\s*pictured\b",
+                       re.IGNORECASE)
+_SPEECH = frozenset("said says added told asked replied warned insisted explained noted stated wrote "
+                    "continued argued claimed".split())
+_PRONOUNS = frozenset("he she they we i it you this that there".split())
+_TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
+# Where a long sentence joins two statements: a semicolon, or ", and said that ..." (a second report).
+_CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)")
+
+
+@dataclass(frozen=True)
+class ClaimConfig:
+    """What is a claim.
+
+    Attributes:
+        min_content_words: Fewest content words (not function words) a claim has, at least 1.
+        boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
+        clause_min_words: Sentences of at least this many words are cut into clauses at semicolons and
+            at ", and said ..." when each part keeps ``min_content_words``; 0 never cuts.
+    """
+
+    min_content_words: int = 3
+    boilerplate_min_docs: int = 3
+    clause_min_words: int = 25
+
+    def __post_init__(self) -> None:
+        if self.min_content_words < 1:
+            raise ConfigError("min content words must be at least 1")
+        if self.boilerplate_min_docs < 2:
+            raise ConfigError("boilerplate min docs must be at least 2")
+        if self.clause_min_words < 0:
+            raise ConfigError("clause min words must not be negative")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A sentence (or a clause of a long one) that states something, with its provenance.
+
+    Attributes:
+        doc_id: Document id.
+        outlet: The document's outlet.
+        sentence: Index of the sentence in its document.
+        clause: Index of the clause in its sentence (0 when the sentence is not cut).
+        start: Offset into ``doc.text``.
+        end: Offset just past the claim.
+        line: 1-based line of ``start``.
+        text: ``doc.text[start:end]``.
+    """
+
+    doc_id: str
+    outlet: str
+    sentence: int
+    start: int
+    end: int
+    line: int
+    text: str
+    clause: int = 0
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """A sentence that is not a claim, and why."""
+
+    doc_id: str
+    start: int
+    end: int
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClaimSet:
+    """Claims and furniture of a corpus, each in document order then text order."""
+
+    claims: tuple[Claim, ...]
+    furniture: tuple[Furniture, ...]
+
+
+def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
+    """Why a sentence is page furniture, or ``None`` when it is a claim (rules of the module docstring).
+
+    Args:
+        text: The sentence.
+        min_content_words: Fewest content words of a claim.
+
+    Returns:
+        ``"tags"``, ``"byline"``, ``"call to action"``, ``"link"``, ``"caption"``, ``"heading"``,
+        ``"too short"``, or ``None``.
+    """
+    stripped = text.strip().lstrip("-\u2022* .").strip()
+    checks = (("tags", _TAGS.search(stripped)), ("byline", _BYLINE.search(stripped)),
+              ("call to action", _CALL.search(stripped) and len(stripped.split()) <= 15),
+              ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
+              ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
+              ("caption", _is_labelled_caption(stripped)),
+              ("too short", _content_words(stripped) < min_content_words or len(stripped.split()) < 3))
+    return next((reason for reason, hit in checks if hit), None)
+
+
+def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig | None = None) -> ClaimSet:
+    """Split every document's sentences into claims and furniture.
+
+    Args:
+        documents: Segmented documents.
+        config: Rules' parameters.
+
+    Returns:
+        The claims and the furniture.
+    """
+    config = config or ClaimConfig()
+    boilerplate = _boilerplate(documents, config.boilerplate_min_docs)
+    claims: list[Claim] = []
+    furniture: list[Furniture] = []
+    for segmented in documents:
+        seen: set[str] = set()
+        for sentence in segmented.sentences:
+            key = _normal(sentence.text)
+            reason = furniture_reason(sentence.text, config.min_content_words)
+            if reason is None and key in boilerplate:
+                reason = "boilerplate"
+            if reason is None and key in seen:
+                reason = "repeated"
+            seen.add(key)
+            if reason is None:
+                claims.extend(_clauses(segmented, sentence, config))
+            else:
+                furniture.append(Furniture(sentence.doc_id, sentence.start, sentence.end, sentence.line,
+                                           sentence.text, reason))
+    return ClaimSet(tuple(claims), tuple(furniture))
+
+
+def _clauses(segmented: SegmentedDocument, sentence: Sentence, config: ClaimConfig) -> list[Claim]:
+    """The sentence as one claim, or its clauses when it is long and each clause has content."""
+    text = sentence.text
+    spans = [(0, len(text))]
+    if config.clause_min_words and len(text.split()) >= config.clause_min_words:
+        pieces, begin = [], 0
+        for cut in _CLAUSE_CUT.finditer(text):
+            pieces.append((begin, cut.start()))
+            begin = cut.end()
+        pieces.append((begin, len(text)))
+        if len(pieces) > 1 and all(_content_words(text[a:b]) >= config.min_content_words for a, b in pieces):
+            spans = pieces
+    claims = []
+    for clause, (a, b) in enumerate(spans):
+        start, end = _trim(sentence.text, a, b)
+        claims.append(Claim(sentence.doc_id, segmented.doc.outlet, sentence.index, sentence.start + start,
+                            sentence.start + end, segmented.line_of(sentence.start + start),
+                            sentence.text[start:end], clause))
+    return claims
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span to drop surrounding spaces and the separator punctuation left at its end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return start, end
+
+
+def _boilerplate(documents: Sequence[SegmentedDocument], min_docs: int) -> frozenset[str]:
+    """Normalised sentences found in ``min_docs`` or more documents of one outlet."""
+    per_outlet: Counter[tuple[str, str]] = Counter()
+    for segmented in documents:
+        for key in {_normal(s.text) for s in segmented.sentences}:
+            per_outlet[(segmented.doc.outlet, key)] += 1
+    return frozenset(key for (_, key), count in per_outlet.items() if count >= min_docs)
+
+
+def _is_labelled_caption(text: str) -> bool:
+    """"Pressure: Lavrov called ..." is a caption; "He added: ..." and "Kerry: 'We ...'" are speech."""
+    label = _LABEL.match(text)
+    if not label:
+        return False
+    label_words = label.group(1).lower().split()
+    return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH
+
+
+def _is_heading(text: str) -> bool:
+    """Title case and no closing punctuation: a section heading, not a sentence."""
+    if _TERMINAL.search(text):
+        return False
+    long_words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text) if len(w) > 3]
+    if len(long_words) < 2:
+        return False
+    return sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+
+
+def _content_words(text: str) -> int:
+    return sum(1 for w in words(text) if w.isalpha() and w not in STOPWORDS and len(w) > 1)
+
+
+def _normal(text: str) -> str:
+    return " ".join(words(text))

@@ -1,0 +1,252 @@
+"""Stage 7: compare claims across outlets: agreement, divergence, and what only one outlet says.
+
+The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedupe.stories`), pick
+the claims (:mod:`dedupe.claims`), build the entity table (:mod:`dedupe.entities`), embed the claims
+(:mod:`dedupe.embed`, cached), align them inside each story (:mod:`dedupe.align`), then give every
+group a status with reasons (:mod:`dedupe.divergence`, optionally an NLI cross-encoder):
+
+- ``agreement``: two or more outlets state the claim and no conflict was found;
+- ``divergence``: two or more outlets state it with conflicting details (each conflict a reason);
+- ``unique``: one outlet only states it.
+
+Example:
+    >>> result = compare_corpus(documents, load_encoder())     # doctest: +SKIP
+    >>> [g.status for g in result.groups][:3]                  # doctest: +SKIP
+    ['divergence', 'agreement', 'agreement']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+
+from dedupe.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
+from dedupe.claims import Claim, ClaimConfig, extract_claims
+from dedupe.divergence import (MemberWords, Reason, attribution_conflict, entity_conflict, negation_conflict,
+                               number_conflict, quote_conflict)
+from dedupe.embed import EmbeddingCache, Encoder, embed
+from dedupe.entities import Entity, EntityConfig, EntityTable, build_entity_table
+from dedupe.errors import ConfigError
+from dedupe.pair_features import pair_features
+from dedupe.segment import SegmentedDocument
+from dedupe.stories import Story, StoryConfig, group_stories
+
+STATUSES = ("divergence", "agreement", "unique")
+
+
+@dataclass(frozen=True)
+class CompareConfig:
+    """Every setting of ``dedupe compare``.
+
+    Attributes:
+        story: How documents group into stories.
+        claims: What is a claim.
+        align: Alignment thresholds.
+        entities: Name-variant merging.
+        divergence_threshold: Smallest SICK-fitted divergence score for a negation conflict, in [0, 1].
+        nli_model: Folder of a sentence-transformers CrossEncoder NLI model, or ``None``.
+        nli_threshold: Smallest NLI contradiction probability reported as a conflict, in [0, 1].
+    """
+
+    story: StoryConfig = field(default_factory=StoryConfig)
+    claims: ClaimConfig = field(default_factory=ClaimConfig)
+    align: AlignConfig = field(default_factory=AlignConfig)
+    entities: EntityConfig = field(default_factory=EntityConfig)
+    divergence_threshold: float = DIVERGENCE_THRESHOLD
+    nli_model: str | None = None
+    nli_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.divergence_threshold <= 1.0:
+            raise ConfigError("divergence threshold must be in [0, 1]")
+        if not 0.0 <= self.nli_threshold <= 1.0:
+            raise ConfigError("nli threshold must be in [0, 1]")
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """One claim as the outlets of a story state it.
+
+    Attributes:
+        status: ``agreement``, ``divergence`` or ``unique``.
+        story: Id of the story.
+        similarity: Mean paraphrase probability of the group's scored pairs; ``None`` for one member.
+        members: The claims, in corpus order.
+        reasons: Conflicts found (divergence only).
+        divergence_score: Highest SICK-fitted divergence score over member pairs; ``None`` for one member.
+        nli_contradiction: Highest NLI contradiction probability, when an NLI model was given.
+    """
+
+    status: str
+    story: str
+    similarity: float | None
+    members: tuple[Claim, ...]
+    reasons: tuple[Reason, ...] = ()
+    divergence_score: float | None = None
+    nli_contradiction: float | None = None
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """Distinct outlets of the members, in member order."""
+        return tuple(dict.fromkeys(m.outlet for m in self.members))
+
+
+@dataclass(frozen=True)
+class CompareResult:
+    """What ``dedupe compare`` reports.
+
+    Attributes:
+        stories: The stories compared.
+        groups: Claim groups: by story, then status (divergence, agreement, unique), then position.
+        entities: Entities written in more than one way, most mentioned first.
+        claims: Number of claims; furniture: number of sentences that were not claims.
+    """
+
+    stories: tuple[Story, ...]
+    groups: tuple[ClaimGroup, ...]
+    entities: tuple[Entity, ...]
+    claims: int
+    furniture: int
+
+
+def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, config: CompareConfig | None = None,
+                   stories: tuple[Story, ...] | None = None, cache: EmbeddingCache | None = None) -> CompareResult:
+    """Compare the claims of a corpus across outlets, story by story.
+
+    Args:
+        documents: Segmented documents, in corpus order.
+        encoder: Sentence encoder (see :mod:`dedupe.embed`).
+        config: Settings.
+        stories: Stories already computed; grouped here when ``None``.
+        cache: Embedding cache; ``None`` encodes everything.
+
+    Returns:
+        The groups, stories and entity table.
+
+    Raises:
+        ConfigError: If the NLI model cannot be loaded.
+    """
+    config = config or CompareConfig()
+    if config.nli_model:
+        from dedupe.nli import check_model
+
+        check_model(config.nli_model)  # fail before the long work, not after it
+    if stories is None:
+        stories = group_stories([d.doc for d in documents], config.story)
+    claim_set = extract_claims(documents, config.claims)
+    table = build_entity_table([d.doc.text for d in documents], config.entities)
+    claims = claim_set.claims
+    vectors = embed(encoder, [c.text for c in claims], cache) if claims else np.zeros((0, 1), np.float32)
+    order = {d.doc.id: i for i, d in enumerate(documents)}
+    groups: list[ClaimGroup] = []
+    for story in stories:
+        members = set(story.doc_ids)
+        indices = [i for i, c in enumerate(claims) if c.doc_id in members]
+        groups.extend(_story_groups(story.id, [claims[i] for i in indices], vectors[indices], table, config))
+    if config.nli_model:
+        groups = _with_nli(groups, config)
+    groups.sort(key=lambda g: (_story_rank(g.story, stories), STATUSES.index(g.status),
+                               order[g.members[0].doc_id], g.members[0].start))
+    entities = tuple(e for e in table.entities if len(e.variants) > 1)
+    return CompareResult(tuple(stories), tuple(groups), entities, len(claims), len(claim_set.furniture))
+
+
+def _story_rank(story_id: str, stories: Sequence[Story]) -> int:
+    return next(i for i, s in enumerate(stories) if s.id == story_id)
+
+
+def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table: EntityTable,
+                  config: CompareConfig) -> list[ClaimGroup]:
+    if not claims:
+        return []
+    alignment = align([c.text for c in claims], vectors, [c.doc_id for c in claims], config.align)
+    scores = {(p.first, p.second): p for p in alignment.pairs}
+    grouped = {i for g in alignment.groups for i in g}
+    result = [_group(story_id, [claims[i] for i in g], [scores[k] .probability for k in combinations(g, 2)
+                                                         if k in scores],
+                     [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
+              for g in alignment.groups]
+    result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
+    return result
+
+
+def _group(story_id: str, members: list[Claim], probabilities: list[float], cosines: list[float],
+           table: EntityTable, config: CompareConfig) -> ClaimGroup:
+    similarity = float(np.mean(probabilities)) if probabilities else None
+    if len({m.outlet for m in members}) < 2:
+        return ClaimGroup("unique", story_id, similarity, tuple(members))
+    pairs = list(combinations(range(len(members)), 2))
+    features = pair_features([members[i].text for i, _ in pairs], [members[j].text for _, j in pairs], cosines)
+    divergence = divergence_score(features)
+    reasons: list[Reason] = []
+    for (i, j), score in zip(pairs, divergence):
+        if members[i].outlet != members[j].outlet:
+            reasons.extend(_pair_reasons(members[i], members[j], float(score), table, config))
+    reasons = _distinct(reasons)
+    return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, tuple(members),
+                      tuple(reasons), float(divergence.max()))
+
+
+def _pair_reasons(a: Claim, b: Claim, score: float, table: EntityTable, config: CompareConfig) -> list[Reason]:
+    found = []
+    checks = (
+        ("number", number_conflict(a.text, b.text), "different numbers for the same thing"),
+        ("negation", negation_conflict(a.text, b.text) if score >= config.divergence_threshold else None,
+         f"one version negates the other (divergence score {score:.2f})"),
+        ("entity", entity_conflict(a.text, b.text, table), "a different actor or place in the same statement"),
+        ("quote", quote_conflict(a.text, b.text, table), "the same quotation attributed to different people"),
+        ("attribution", attribution_conflict(a.text, b.text),
+         "attributed or hedged by one outlet, asserted by the other"),
+    )
+    for kind, conflict, detail in checks:
+        if conflict is not None:
+            words_a, words_b = conflict
+            found.append(Reason(kind, f"{detail}: {_said(a, words_a)} vs {_said(b, words_b)}",
+                                (MemberWords(a.doc_id, a.outlet, words_a), MemberWords(b.doc_id, b.outlet, words_b))))
+    return found
+
+
+def _said(claim: Claim, words: tuple[str, ...]) -> str:
+    shown = ", ".join(f"'{w}'" for w in words) if words else "(not stated)"
+    return f"{claim.outlet} ({claim.doc_id}) {shown}"
+
+
+def _distinct(reasons: list[Reason]) -> list[Reason]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for reason in reasons:
+        key = (reason.type, reason.detail)
+        if key not in seen:
+            seen.add(key)
+            kept.append(reason)
+    return kept
+
+
+def _with_nli(groups: list[ClaimGroup], config: CompareConfig) -> list[ClaimGroup]:
+    """Add the NLI model's contradiction probability to every group of two or more outlets."""
+    from dedupe.nli import contradiction_scores
+
+    multi = [g for g in groups if len(g.members) > 1]
+    pairs = [(g, i, j) for g in multi for i, j in combinations(range(len(g.members)), 2)]
+    scores = contradiction_scores(str(config.nli_model), [(g.members[i].text, g.members[j].text) for g, i, j in pairs])
+    best: dict[int, tuple[float, int, int]] = {}
+    for (g, i, j), score in zip(pairs, scores):
+        if id(g) not in best or score > best[id(g)][0]:
+            best[id(g)] = (float(score), i, j)
+    return [_nli_group(g, best[id(g)], config.nli_threshold) if id(g) in best else g for g in groups]
+
+
+def _nli_group(group: ClaimGroup, best: tuple[float, int, int], threshold: float) -> ClaimGroup:
+    score, i, j = best
+    a, b = group.members[i], group.members[j]
+    reasons = group.reasons
+    status = group.status
+    if score >= threshold and status != "unique":
+        reasons += (Reason("contradiction", f"NLI model: contradiction {score:.2f} between {a.outlet} ({a.doc_id}) "
+                                            f"and {b.outlet} ({b.doc_id})",
+                           (MemberWords(a.doc_id, a.outlet, ()), MemberWords(b.doc_id, b.outlet, ()))),)
+        status = "divergence"
+    return ClaimGroup(status, group.story, group.similarity, group.members, reasons, group.divergence_score, score)

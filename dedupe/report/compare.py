@@ -1,0 +1,133 @@
+"""Render the result of ``dedupe compare``: JSON contract, JSON Lines, terminal text and Markdown.
+
+JSON contract (inside :func:`dedupe.output.envelope`)::
+
+    {"summary": {...counts...},
+     "stories": [{"id", "docs", "start", "end"}],
+     "claims": [{"status", "story", "similarity", "divergence_score", "outlets",
+                 "members": [{"doc", "outlet", "start", "end", "line", "text"}],
+                 "reasons": [{"type", "detail", "conflicting": [{"doc", "outlet", "words"}]}]}],
+     "entities": [{"name", "variants", "mentions"}]}
+
+``nli_contradiction`` is added to a claim when an NLI model was used.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from dedupe.compare import STATUSES, ClaimGroup, CompareResult
+from dedupe.output import envelope, to_jsonl
+
+_SHOWN = 160
+
+
+def compare_dict(result: CompareResult) -> dict[str, Any]:
+    """The JSON document of ``dedupe compare``."""
+    return envelope("compare", {
+        "summary": _summary(result),
+        "stories": [{"id": s.id, "docs": list(s.doc_ids), "start": s.start.isoformat() if s.start else None,
+                     "end": s.end.isoformat() if s.end else None} for s in result.stories],
+        "claims": [claim_record(g) for g in result.groups],
+        "entities": [{"name": e.name, "variants": list(e.variants), "mentions": e.mentions} for e in result.entities],
+    })
+
+
+def claim_record(group: ClaimGroup) -> dict[str, Any]:
+    """One claim group as a JSON object."""
+    record: dict[str, Any] = {
+        "status": group.status, "story": group.story, "similarity": group.similarity,
+        "divergence_score": group.divergence_score, "outlets": list(group.outlets),
+        "members": [{"doc": m.doc_id, "outlet": m.outlet, "start": m.start, "end": m.end, "line": m.line,
+                     "text": m.text} for m in group.members],
+        "reasons": [{"type": r.type, "detail": r.detail,
+                     "conflicting": [{"doc": w.doc_id, "outlet": w.outlet, "words": list(w.words)}
+                                     for w in r.conflicting]} for r in group.reasons],
+    }
+    if group.nli_contradiction is not None:
+        record["nli_contradiction"] = group.nli_contradiction
+    return record
+
+
+def compare_jsonl(result: CompareResult) -> str:
+    """One claim group per line (the ``claims`` of the JSON document)."""
+    return to_jsonl(claim_record(g) for g in result.groups)
+
+
+def compare_text(result: CompareResult) -> str:
+    """A terminal report: per story, divergences with reasons, agreements, then unique claims per outlet."""
+    counts = _summary(result)
+    lines = [f"{len(result.stories)} stories, {counts['claims']} claims ({counts['furniture']} furniture sentences "
+             f"skipped): {counts['divergence']} divergences, {counts['agreement']} agreements, "
+             f"{counts['unique']} unique"]
+    for story in result.stories:
+        groups = [g for g in result.groups if g.story == story.id]
+        lines += ["", f"== {story.id}: {', '.join(story.doc_ids)}"]
+        for group in groups:
+            if group.status != "unique":
+                lines += _group_lines(group)
+        lines += _unique_lines([g for g in groups if g.status == "unique"])
+    if result.entities:
+        lines += ["", "Names written several ways:"]
+        lines += [f"  {e.name}: {' / '.join(e.variants)}" for e in result.entities]
+    return "\n".join(lines) + "\n"
+
+
+def compare_markdown(result: CompareResult) -> str:
+    """The same report as Markdown."""
+    counts = _summary(result)
+    lines = ["# Claims compared across outlets", "",
+             f"{len(result.stories)} stories, {counts['claims']} claims: {counts['divergence']} divergences, "
+             f"{counts['agreement']} agreements, {counts['unique']} unique."]
+    for story in result.stories:
+        lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
+        for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
+            lines += ["", f"### {group.status} (similarity {group.similarity or 0:.2f})", "",
+                      "| outlet | doc:line | text |", "|---|---|---|"]
+            lines += [f"| {_md(m.outlet)} | {_md(m.doc_id)}:{m.line} | {_md(m.text)} |" for m in group.members]
+            lines += [""] + [f"- **{r.type}**: {_md(r.detail)}" for r in group.reasons] if group.reasons else []
+        unique = _by_outlet([g for g in result.groups if g.story == story.id and g.status == "unique"])
+        for outlet, groups in unique.items():
+            lines += ["", f"### Only in {_md(outlet)} ({len(groups)})", ""]
+            lines += [f"- {_md(g.members[0].doc_id)}:{g.members[0].line} {_md(g.members[0].text)}" for g in groups]
+    if result.entities:
+        lines += ["", "## Names written several ways", "", "| name | variants |", "|---|---|"]
+        lines += [f"| {_md(e.name)} | {_md(' / '.join(e.variants))} |" for e in result.entities]
+    return "\n".join(lines) + "\n"
+
+
+def _summary(result: CompareResult) -> dict[str, int]:
+    counts = {status: sum(1 for g in result.groups if g.status == status) for status in STATUSES}
+    return {"stories": len(result.stories), "claims": result.claims, "furniture": result.furniture, **counts}
+
+
+def _group_lines(group: ClaimGroup) -> list[str]:
+    lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
+    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {_short(m.text)}" for m in group.members]
+    lines += [f"  ! {r.type}: {r.detail}" for r in group.reasons]
+    return lines
+
+
+def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
+    lines: list[str] = []
+    for outlet, members in _by_outlet(groups).items():
+        lines += ["", f"Only in {outlet} ({len(members)}):"]
+        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {_short(g.members[0].text)}" for g in members]
+    return lines
+
+
+def _by_outlet(groups: list[ClaimGroup]) -> dict[str, list[ClaimGroup]]:
+    found: dict[str, list[ClaimGroup]] = defaultdict(list)
+    for group in groups:
+        found[group.members[0].outlet].append(group)
+    return dict(sorted(found.items()))
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SHOWN else flat[:_SHOWN - 1] + "\u2026"
+
+
+def _md(value: object) -> str:
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

@@ -1,0 +1,54 @@
+"""Shared fixtures. Each fixture is a separate, self-contained block; add new ones below."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+
+# --- fixtures of dedupe.embed (owner: embed) -------------------------------------------------------
+
+class HashingEncoder:
+    """A small deterministic bag-of-words :class:`dedupe.embed.Encoder` for fast tests (no model).
+
+    Each lower-cased word is hashed into one of ``dim`` buckets with a sign; rows are L2-normalised,
+    so texts sharing words have a positive cosine and texts sharing none have cosine 0 (up to
+    bucket collisions). An empty or word-less text maps to a fixed unit vector.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.fingerprint = f"hashing-bow-{dim}"
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(rows, texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.blake2b(word.encode(), digest_size=8).digest()
+                bucket = int.from_bytes(digest[:4], "little") % self.dim
+                row[bucket] += 1.0 if digest[4] & 1 else -1.0
+            if not row.any():
+                row[0] = 1.0
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def hashing_encoder() -> HashingEncoder:
+    """A fresh bag-of-words encoder; ``.calls`` records the texts of every ``encode`` call."""
+    return HashingEncoder()
+
+
+@pytest.fixture(scope="session")
+def real_encoder():  # type: ignore[no-untyped-def]
+    """The packaged all-MiniLM-L6-v2 (hash-checked), loaded once for the whole test session."""
+    from dedupe.embed import load_encoder
+
+    return load_encoder(None, backend="auto")
+
+# --- end of fixtures of dedupe.embed -------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""Tests of dedupe.claims: claims versus page furniture, on rules and on the seed corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.claims import ClaimConfig, extract_claims, furniture_reason
+from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.errors import ConfigError
+from dedupe.segment import segment_document
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def seeds():  # type: ignore[no-untyped-def]
+    return [segment_document(d) for d in load_corpus([str(DATA)]).documents]
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("PHOTO: US Secretary of State John Kerry and Russian Foreign Minister Sergei Lavrov", "caption"),
+    ("Pressure: Russian Foreign Minister Sergey Lavrov, left, called on Syria to comply", "caption"),
+    ("US Secretary of State John Kerry (left) and Russian Foreign Minister Sergei Lavrov holding talks", "caption"),
+    ("Tags: US | Russia | Operation | Aleppo | assault |", "tags"),
+    ("By TOM GARDNER", "byline"),
+    ("Join our new commenting forum", "call to action"),
+    ("No comments:", "call to action"),
+    ("RELATED STORIES:", "link"),
+    ("See Syria Daily, Sept 29: Kerry Warns Russia, But Moscow Keeps Bombing Aleppo", "link"),
+    ("White House: Options Being Considered", "heading"),
+    ("WASHINGTON, September 28, 2016", "heading"),
+    ("busra-al-sham-protest-09-16", "too short"),
+])
+def test_furniture_rules(text: str, reason: str) -> None:
+    assert furniture_reason(text) == reason
+
+
+@pytest.mark.parametrize("text", [
+    "He added: 'We are calling on the Syrian leadership to agree on placing chemical weapons under control.'",
+    "- .Kerry: 'We have no better partner than Great Britain'",
+    "Kerry again spoke with Lavrov on Thursday.",
+    "US warns Russia it will ‘cut ties’ over Syria unless bombing in Aleppo stops",
+])
+def test_claims_are_not_furniture(text: str) -> None:
+    assert furniture_reason(text) is None
+
+
+def test_seed_furniture_golden(seeds) -> None:  # type: ignore[no-untyped-def]
+    furniture = {(f.doc_id[:3], f.start, f.end, f.line): f.reason for f in extract_claims(seeds).furniture}
+    assert furniture[("001", 3528, 3630, 28)] == "repeated"   # the doubled al-Moallem line: the first is the claim
+    assert furniture[("001", 1195, 1398, 15)] == "caption"
+    assert furniture[("003", 4461, 4490, 47)] == "call to action"
+    assert furniture[("004", 0, 82, 1)] == "caption"
+    assert furniture[("000", 2011, 2027, 13)] == "link"
+
+
+def test_long_sentence_is_cut_into_clauses_with_exact_offsets(seeds) -> None:  # type: ignore[no-untyped-def]
+    claims = [c for c in extract_claims(seeds).claims if c.doc_id.startswith("004") and c.sentence == 8]
+    assert [(c.start, c.end, c.line, c.clause) for c in claims] == [(804, 909, 17, 0), (911, 1024, 17, 1)]
+    assert claims[1].text.startswith("and said that the US holds Russia responsible")
+    assert len(extract_claims(seeds, ClaimConfig(clause_min_words=0)).claims) < len(extract_claims(seeds).claims)
+
+
+def test_every_claim_is_its_text(seeds) -> None:  # type: ignore[no-untyped-def]
+    texts = {d.doc.id: d.doc.text for d in seeds}
+    result = extract_claims(seeds)
+    assert result.claims
+    for claim in result.claims:
+        assert texts[claim.doc_id][claim.start:claim.end] == claim.text
+    outlets = {c.outlet for c in result.claims}
+    assert outlets == {"The Sun", "Daily Mail", "Reuters", "The Independent", "EA WorldView"}
+
+
+def test_boilerplate_recurring_in_one_outlet() -> None:
+    footer = "Sign-up today for exclusive offers from our partners across the whole region."
+    texts = [f"Story number {i} says prices rose sharply.\n{footer}" for i in range(3)]
+    docs = [segment_document(Document(f"d{i}", "Site", "", "", None, text, Origin(f"d{i}")))
+            for i, text in enumerate(texts)]
+    result = extract_claims(docs)
+    assert {f.reason for f in result.furniture} == {"boilerplate"}
+    assert len(result.claims) == 3
+    assert len(extract_claims(docs[:2]).claims) == 4
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=200))
+def test_furniture_reason_never_raises(text: str) -> None:
+    reasons = {None, "tags", "byline", "call to action", "link", "caption", "heading", "too short"}
+    assert furniture_reason(text) in reasons
+
+
+def test_claim_config_validation() -> None:
+    with pytest.raises(ConfigError, match="min content words"):
+        ClaimConfig(min_content_words=0)
+    with pytest.raises(ConfigError, match="boilerplate"):
+        ClaimConfig(boilerplate_min_docs=1)

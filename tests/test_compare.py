@@ -1,0 +1,149 @@
+"""Tests of dedupe.compare and dedupe.divergence: statuses, reasons, and the seed corpus golden groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dedupe.compare import CompareConfig, CompareResult, compare_corpus
+from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.divergence import (attribution_conflict, entity_conflict, negation_conflict, number_conflict,
+                               quote_conflict)
+from dedupe.entities import build_entity_table
+from dedupe.errors import ConfigError
+from dedupe.segment import segment_document
+from dedupe.stories import StoryConfig
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _docs(*items: tuple[str, str, str]) -> list:  # type: ignore[type-arg]
+    return [segment_document(Document(i, outlet, "", "", dt.date(2016, 9, 28), text, Origin(i)))
+            for i, outlet, text in items]
+
+
+def test_number_conflict_same_noun_different_values() -> None:
+    assert number_conflict("The strikes killed 500 people.", "The strikes killed 400 people.") == \
+        (("500 people",), ("400 people",))
+    assert number_conflict("Between 400 and 500 people were killed.", "Approximately 500 people were killed.") is None
+    assert number_conflict("Six doctors left.", "Six doctors left.") is None
+
+
+def test_negation_conflict_shows_the_cue_and_its_counterpart() -> None:
+    assert negation_conflict("Russia will stop the bombing.", "Russia will not stop the bombing.") == \
+        (("will", "stop"), ("will not stop",))
+    assert negation_conflict("He did not go.", "She did not go.") is None
+
+
+def test_entity_conflict_uses_the_entity_table() -> None:
+    table = build_entity_table(["Sergei Lavrov met Kerry in Geneva.", "Sergey Lavrov met Kerry in Moscow.",
+                                "Sergei Lavrov spoke."])
+    assert entity_conflict("Kerry met Sergei Lavrov in Geneva on Monday.",
+                           "Kerry met Sergey Lavrov in Moscow on Monday.", table) == (("Geneva",), ("Moscow",))
+    assert entity_conflict("Kerry met Sergei Lavrov in Geneva on Monday.",
+                           "Kerry met Sergey Lavrov in Geneva on Monday.", table) is None
+
+
+def test_quote_and_attribution_conflicts() -> None:
+    table = build_entity_table(["Kerry spoke. Lavrov spoke. Kerry and Lavrov met."])
+    assert quote_conflict('Kerry said: "we will not let Aleppo fall today"',
+                          'Lavrov said: "we will not let Aleppo fall today"', table) == (("Kerry",), ("Lavrov",))
+    assert attribution_conflict("Strikes which activists say have killed 500 civilians.",
+                                "Strikes have killed 500 civilians.") == (("activists say",), ())
+
+
+def _statuses(result: CompareResult) -> dict[str, list]:  # type: ignore[type-arg]
+    found: dict[str, list] = {}  # type: ignore[type-arg]
+    for group in result.groups:
+        found.setdefault(group.status, []).append(group)
+    return found
+
+
+def test_agreement_divergence_and_unique_with_a_bag_of_words_encoder(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(
+        ("a", "Wire", "Russian jets bombed the main hospital in east Aleppo on Wednesday morning. "
+                      "The strikes killed 500 people in the city. Bakers in Paris raised bread prices again."),
+        ("b", "Daily", "Russian jets bombed the main hospital in east Aleppo on Wednesday morning. "
+                       "The strikes killed 400 people in the city. A new bridge opened in Lisbon yesterday."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    statuses = _statuses(result)
+    assert [g.members[0].text for g in statuses["agreement"]] == [
+        "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."]
+    (divergence,) = statuses["divergence"]
+    assert [r.type for r in divergence.reasons] == ["number"]
+    assert [(w.doc_id, w.words) for w in divergence.reasons[0].conflicting] == [("a", ("500 people",)),
+                                                                                 ("b", ("400 people",))]
+    assert sorted(g.members[0].doc_id for g in statuses["unique"]) == ["a", "b"]
+
+
+def test_same_outlet_twice_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    text = "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."
+    docs = _docs(("a", "Wire", text), ("b", "Wire", text))
+    (group,) = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True))).groups
+    assert group.status == "unique" and len(group.members) == 2
+
+
+def test_compare_config_validation() -> None:
+    with pytest.raises(ConfigError, match="divergence threshold"):
+        CompareConfig(divergence_threshold=2.0)
+
+
+# --- the seed corpus with the real model --------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_result(real_encoder, tmp_path_factory):  # type: ignore[no-untyped-def]
+    from dedupe.embed import EmbeddingCache
+
+    documents = [segment_document(d) for d in load_corpus([str(DATA)]).documents]
+    return compare_corpus(documents, real_encoder, cache=EmbeddingCache(tmp_path_factory.mktemp("cache")))
+
+
+def _group_of(result: CompareResult, doc_prefix: str, start: int):  # type: ignore[no-untyped-def]
+    return next(g for g in result.groups if any(m.doc_id.startswith(doc_prefix) and m.start == start
+                                                for m in g.members))
+
+
+def test_seed_grave_concern_is_one_agreement_across_three_outlets(seed_result) -> None:  # type: ignore[no-untyped-def]
+    group = _group_of(seed_result, "003", 771)
+    assert group.status == "agreement"
+    assert [(m.doc_id[:3], m.start, m.end, m.line) for m in group.members] == [
+        ("002", 630, 927, 11), ("003", 771, 1028, 13), ("004", 804, 909, 17)]
+    assert all("grave concern" in m.text for m in group.members)
+
+
+def test_seed_kerry_threat_to_cut_ties_is_grouped(seed_result) -> None:  # type: ignore[no-untyped-def]
+    group = _group_of(seed_result, "003", 472)
+    assert group.status == "agreement"
+    assert [m.doc_id[:3] for m in group.members] == ["003", "004"]
+    assert all("cut off" in m.text for m in group.members)
+
+
+def test_seed_2013_article_is_its_own_story(seed_result) -> None:  # type: ignore[no-untyped-def]
+    (story_2013,) = [s for s in seed_result.stories if "001_d3aebe4b90fe0be1" in s.doc_ids]
+    assert story_2013.doc_ids == ("001_d3aebe4b90fe0be1",)
+    for group in seed_result.groups:
+        docs = {m.doc_id for m in group.members}
+        assert "001_d3aebe4b90fe0be1" not in docs or docs == {"001_d3aebe4b90fe0be1"}
+
+
+def test_seed_topical_but_different_sentences_are_not_grouped(seed_result) -> None:  # type: ignore[no-untyped-def]
+    # "Kerry had previously defended his efforts to reach out to Russia" vs "Kerry has repeated his threat".
+    assert _group_of(seed_result, "003", 3304) is not _group_of(seed_result, "004", 175)
+    # "John Kerry is flying to London" (The Sun) vs "Kerry has threatened to cut off all contact" (Independent).
+    assert _group_of(seed_result, "000", 128) is not _group_of(seed_result, "003", 472)
+    assert _group_of(seed_result, "000", 128).status == "unique"
+
+
+def test_seed_entity_table_merges_variants(seed_result) -> None:  # type: ignore[no-untyped-def]
+    variants = {e.name: set(e.variants) for e in seed_result.entities}
+    assert {"Sergei Lavrov", "Sergey Lavrov"} <= variants["Sergei Lavrov"]
+    assert {"Walid al-Moallem", "Walid al-Mouallem", "Walid al-Muallem"} <= variants["Walid al-Moallem"]
+
+
+def test_seed_members_carry_exact_text(seed_result) -> None:  # type: ignore[no-untyped-def]
+    texts = {d.id: d.text for d in load_corpus([str(DATA)]).documents}
+    for group in seed_result.groups:
+        for member in group.members:
+            assert texts[member.doc_id][member.start:member.end] == member.text

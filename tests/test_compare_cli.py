@@ -1,0 +1,124 @@
+"""``dedupe compare`` through the real CLI: JSON contract, formats, --fail-on, --threshold, --nli-model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dedupe.cli import cli
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory, real_encoder) -> str:  # type: ignore[no-untyped-def]
+    """One embedding cache for every CLI run of this module, so the seeds are encoded once."""
+    return str(tmp_path_factory.mktemp("compare-cache"))
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["compare", str(DATA), "--quiet", *args])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def seed_json(cache_dir: str) -> dict:  # type: ignore[type-arg]
+    code, output = _run("--format", "json", "--cache-dir", cache_dir)
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_json_contract(seed_json: dict) -> None:  # type: ignore[type-arg]
+    assert seed_json["command"] == "compare" and "schema_version" in seed_json
+    assert [s["docs"] for s in seed_json["stories"]] == [
+        ["000_db7ab4d81ef41db1", "002_70fb1de66b54f918", "003_c71ec08203a11230", "004_7cde9b3c88a5415a"],
+        ["001_d3aebe4b90fe0be1"]]
+    claim = seed_json["claims"][0]
+    assert set(claim) >= {"status", "story", "similarity", "members", "reasons"}
+    assert set(claim["members"][0]) == {"doc", "outlet", "start", "end", "line", "text"}
+    assert {c["status"] for c in seed_json["claims"]} <= {"agreement", "divergence", "unique"}
+    lavrov = next(e for e in seed_json["entities"] if e["name"] == "Sergei Lavrov")
+    assert {"Sergei Lavrov", "Sergey Lavrov"} <= set(lavrov["variants"])
+
+
+def test_grave_concern_group_in_json(seed_json: dict) -> None:  # type: ignore[type-arg]
+    group = next(c for c in seed_json["claims"] if any(m["doc"].startswith("003") and m["line"] == 13
+                                                        for m in c["members"]))
+    assert group["status"] == "agreement"
+    assert [(m["doc"][:3], m["line"]) for m in group["members"]] == [("002", 11), ("003", 13), ("004", 17)]
+
+
+def test_jsonl_is_the_json_claims_and_text_fails_on_nothing(cache_dir: str, seed_json: dict) -> None:  # type: ignore[type-arg]
+    code, jsonl = _run("--format", "jsonl", "--cache-dir", cache_dir)
+    assert code == 0 and [json.loads(line) for line in jsonl.splitlines()] == seed_json["claims"]
+    code, text = _run("--fail-on", "divergence", "--cache-dir", cache_dir)  # no seed group diverges
+    assert code == 0
+    assert "AGREEMENT" in text and "Only in EA WorldView" in text and "Sergei Lavrov / Sergey Lavrov" in text
+
+
+def _run_2016(*args: str) -> tuple[int, str]:
+    """The three 2016 wire/news reports only (file names as outlets): a faster run."""
+    files = [str(DATA / name) for name in ("002_70fb1de66b54f918.txt", "003_c71ec08203a11230.txt",
+                                           "004_7cde9b3c88a5415a.txt")]
+    result = CliRunner().invoke(cli, ["compare", *files, "--quiet", *args])
+    return result.exit_code, result.output
+
+
+def test_markdown_fail_on_divergence_and_threshold_override(cache_dir: str) -> None:
+    code, markdown = _run_2016("--format", "markdown", "--cache-dir", cache_dir)
+    assert code == 0 and markdown.startswith("# Claims compared across outlets") and "grave concern" in markdown
+    # With every aligned pair negation-checked (divergence=0) and a low alignment threshold, the
+    # "unless Russia takes steps" / "if Russia did not take steps" pair diverges: exit status 1.
+    code, output = _run_2016("--fail-on", "divergence", "--threshold", "align=0.2", "--threshold", "divergence=0",
+                             "--format", "json", "--cache-dir", cache_dir)
+    assert code == 1
+    assert any(c["status"] == "divergence" for c in json.loads(output)["claims"])
+
+
+def test_bad_threshold_is_a_usage_error(cache_dir: str) -> None:
+    code, output = _run("--threshold", "bogus=1", "--cache-dir", cache_dir)
+    assert code == 2 and "name must be one of" in output
+    code, output = _run("--threshold", "align=7", "--cache-dir", cache_dir)
+    assert code == 2 and "align threshold must be in [0, 1]" in output
+
+
+@pytest.fixture(scope="module")
+def tiny_nli(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+    """A tiny randomly initialised BERT saved as a sentence-transformers CrossEncoder (no download)."""
+    import torch
+    from sentence_transformers import CrossEncoder
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizer
+
+    folder = tmp_path_factory.mktemp("nli")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *"the a kerry russia aleppo grave concern not will".split()]
+    (folder / "vocab.txt").write_text("\n".join(words) + "\n")
+    labels = {0: "entailment", 1: "neutral", 2: "contradiction"}
+    config = BertConfig(vocab_size=len(words), hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=16, max_position_embeddings=64, num_labels=3, id2label=labels,
+                        label2id={v: k for k, v in labels.items()})
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(folder / "hf")
+    BertTokenizer(str(folder / "vocab.txt")).save_pretrained(folder / "hf")
+    CrossEncoder(str(folder / "hf"), device="cpu").save(str(folder / "cross-encoder"))
+    return str(folder / "cross-encoder")
+
+
+def test_nli_model_adds_contradiction_scores(cache_dir: str, tiny_nli: str) -> None:
+    from dedupe.nli import _load
+
+    assert _load(tiny_nli)[1] == 2  # the column labelled "contradiction"
+    code, output = _run_2016("--nli-model", tiny_nli, "--threshold", "nli=0", "--format", "json",
+                             "--cache-dir", cache_dir)
+    assert code == 0, output
+    multi = [c for c in json.loads(output)["claims"] if len(c["outlets"]) > 1]
+    assert multi and all(0.0 <= c["nli_contradiction"] <= 1.0 for c in multi)
+    assert all(c["status"] == "divergence" and c["reasons"][-1]["type"] == "contradiction" for c in multi)
+    assert all("nli_contradiction" not in c for c in json.loads(output)["claims"] if len(c["outlets"]) == 1)
+
+
+def test_missing_nli_model_is_a_usage_error(cache_dir: str, tmp_path: Path) -> None:
+    code, output = _run("--nli-model", str(tmp_path / "nope"), "--cache-dir", cache_dir)
+    assert code == 2 and "NLI model folder not found" in output
