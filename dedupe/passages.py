@@ -124,13 +124,14 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) 
     keys <<= np.uint64(bits)
     keys |= positions.view(np.uint64)  # positions are not negative
     keys.sort()
-    hashes = keys >> np.uint64(bits)
-    same = hashes[1:] == hashes[:-1]
-    shared = np.zeros(hashes.size, dtype=bool)
+    same = (keys[1:] >> np.uint64(bits)) == (keys[:-1] >> np.uint64(bits))
+    shared = np.zeros(keys.size, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same
-    hashes = hashes[shared]
-    places = (keys[shared] & np.uint64((1 << bits) - 1)).astype(np.int64)
+    keys = keys[shared]
+    hashes = keys >> np.uint64(bits)
+    keys &= np.uint64((1 << bits) - 1)
+    places = keys.view(np.int64)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for k in range(1, min(fanout, hashes.size - 1) + 1):
         hit = hashes[k:] == hashes[:-k]
