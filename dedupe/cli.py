@@ -378,7 +378,9 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
     config = _compare_config(story_window, one_story, nli_model, _parse_thresholds(thresholds))
     prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
     cache = EmbeddingCache(None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir())
-    result = compare_corpus(prepared.documents, load_encoder(model), config, cache=cache)
+    # The ONNX export lives beside the embedding cache (--no-cache keeps it in the default folder).
+    encoder = load_encoder(model, export_dir=Path(cache_dir) / "onnx" if cache_dir else None)
+    result = compare_corpus(prepared.documents, encoder, config, cache=cache)
     renderers: dict[str, Callable[[Any], str]] = {
         "text": compare_text, "markdown": compare_markdown, "jsonl": compare_jsonl,
         "json": lambda r: to_json(compare_dict(r))}

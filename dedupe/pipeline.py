@@ -260,7 +260,9 @@ def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConf
     from dedupe.embed import EmbeddingCache, load_encoder
 
     if encoder is None:
-        encoder = timer.run("model", lambda: load_encoder(config.model, backend=config.backend))
+        export_dir = config.cache_dir / "onnx" if config.cache_dir else None
+        encoder = timer.run("model", lambda: load_encoder(config.model, backend=config.backend,
+                                                          export_dir=export_dir))
     cache = EmbeddingCache(config.cache_dir)
     result = timer.run("compare", lambda: compare_corpus(documents, encoder, config.compare, stories=stories,
                                                          cache=cache))
