@@ -95,6 +95,41 @@ def output_options(formats: Sequence[str], default: str = "text") -> Callable[[F
     return wrap
 
 
+def _stacked(func: F, decorators: Sequence[Callable[[F], F]]) -> F:
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def story_options(func: F) -> F:
+    """Add ``--story-window`` and ``--one-story`` (commands that compare within stories)."""
+    return _stacked(func, [
+        click.option("--story-window", default="30d", show_default=True,
+                     help="Largest gap between two reports of one story: 36h, 7d, 2w."),
+        click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story."),
+    ])
+
+
+def model_options(func: F) -> F:
+    """Add ``--model``, ``--cache-dir`` and ``--no-cache`` (commands that embed sentences)."""
+    return _stacked(func, [
+        click.option("--model", help="Sentence-transformers model folder or hub name "
+                                     "(default: the packaged all-MiniLM-L6-v2)."),
+        click.option("--cache-dir", type=click.Path(file_okay=False),
+                     help="Embedding cache folder  [default: $DEDUPE_CACHE_DIR or ~/.cache/dedupe]"),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache."),
+    ])
+
+
+def cache_folder(cache_dir: str | None, no_cache: bool) -> Path | None:
+    """The embedding cache folder the options ask for; ``None`` when the cache is off."""
+    from dedupe.embed import default_cache_dir
+
+    if no_cache:
+        return None
+    return Path(cache_dir) if cache_dir else default_cache_dir()
+
+
 def load_prepared(corpus: Sequence[str], text_field: str | None, source_field: str | None,
                   manifest: str | None, strict: bool, quiet: bool,
                   timer: StageTimer | None = None) -> PreparedCorpus:
@@ -168,13 +203,8 @@ _REPORT_FAIL_ON = {"repeat": ("repeat",), "reuse": ("reuse",), "near-duplicate":
               help="Leave a stage out (repeatable); --skip compare needs no model.")
 @click.option("--threshold", type=float, help="Scan: near-duplicate Jaccard/containment threshold  [default: 0.8]")
 @click.option("--min-words", type=int, help="Scan: shortest shared passage worth reporting, in words  [default: 8]")
-@click.option("--story-window", default="30d", show_default=True,
-              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
-@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
-@click.option("--model", help="Sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="Embedding cache folder  [default: $DEDUPE_CACHE_DIR or ~/.cache/dedupe]")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@story_options
+@model_options
 @click.option("--fail-on", type=click.Choice(list(_REPORT_FAIL_ON)), multiple=True,
               help="Exit with status 1 when such a finding exists (repeatable).")
 def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
@@ -211,7 +241,6 @@ def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | 
 def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: int | None, story_window: str,
                    one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool) -> Any:
     """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given)."""
-    from dedupe.embed import default_cache_dir
     from dedupe.near_dup import ScanConfig
     from dedupe.pipeline import REPORT_STAGES, ReportConfig
     from dedupe.stories import StoryConfig, parse_window
@@ -222,7 +251,7 @@ def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: in
     return ReportConfig(
         stages=tuple(s for s in REPORT_STAGES if s not in skip), scan=scan,
         stories=StoryConfig(window_days=parse_window(story_window), one_story=one_story), model=model,
-        cache_dir=None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir())
+        cache_dir=cache_folder(cache_dir, no_cache))
 
 
 def _render_report(result: Any, fmt: str) -> tuple[dict[str, Any], str]:
@@ -255,9 +284,7 @@ def _report_exit(document: dict[str, Any], fail_on: tuple[str, ...]) -> None:
 @cli.command()
 @corpus_arguments
 @output_options(["text", "json", "jsonl", "markdown"])
-@click.option("--story-window", default="30d", show_default=True,
-              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
-@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
+@story_options
 @click.option("--measure", "measures", multiple=True,
               help="Only figures with this measure (repeatable): killed, injured, trapped, remaining...")
 @click.option("--no-other", is_flag=True, help="Leave out figures whose measure is 'other'.")
@@ -352,13 +379,8 @@ _COMPARE_THRESHOLDS = {
 @cli.command("compare")
 @corpus_arguments
 @output_options(["text", "json", "jsonl", "markdown"])
-@click.option("--story-window", default="30d", show_default=True,
-              help="Largest gap between two reports of one story: 36h, 7d, 2w.")
-@click.option("--one-story", is_flag=True, help="Treat the whole corpus as one story.")
-@click.option("--model", help="Sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="Embedding cache folder  [default: $DEDUPE_CACHE_DIR or ~/.cache/dedupe]")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the embedding cache.")
+@story_options
+@model_options
 @click.option("--nli-model", type=click.Path(file_okay=False),
               help="Folder of a sentence-transformers CrossEncoder NLI model: adds its contradiction score.")
 @click.option("--threshold", "thresholds", multiple=True, metavar="NAME=VALUE",
@@ -372,12 +394,12 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
                     nli_model: str | None, thresholds: tuple[str, ...], fail_on: tuple[str, ...]) -> None:
     """Align claims across outlets within each story: agreement, divergence (with reasons), unique."""
     from dedupe.compare import compare_corpus
-    from dedupe.embed import EmbeddingCache, default_cache_dir, load_encoder
+    from dedupe.embed import EmbeddingCache, load_encoder
     from dedupe.report.compare import compare_dict, compare_jsonl, compare_markdown, compare_text
 
     config = _compare_config(story_window, one_story, nli_model, _parse_thresholds(thresholds))
     prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
-    cache = EmbeddingCache(None if no_cache else Path(cache_dir) if cache_dir else default_cache_dir())
+    cache = EmbeddingCache(cache_folder(cache_dir, no_cache))
     # The ONNX export lives beside the embedding cache (--no-cache keeps it in the default folder).
     encoder = load_encoder(model, export_dir=Path(cache_dir) / "onnx" if cache_dir else None)
     result = compare_corpus(prepared.documents, encoder, config, cache=cache)
