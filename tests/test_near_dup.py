@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import random
 from pathlib import Path
 
@@ -219,6 +220,22 @@ def test_output_is_deterministic_and_independent_of_workers(monkeypatch: pytest.
     assert one.findings == two.findings and one.pairs == two.pairs
     assert one.findings == scan(documents, ScanConfig(workers=1)).findings
     assert len(one.of_kind("near_duplicate")) == 7
+
+
+def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Near-duplicates (LSH and trimmed copies, which only the passages propose), reuse and repeats.
+    documents = list(seeds) + [doc("copy", seeds[2].text), doc("trim", seeds[3].text[:2500])]
+    documents += [doc(f"d{i}", article(i % 5, 150) + f"\nextra {i}") for i in range(12)]
+    serial = scan(documents, ScanConfig(workers=1))
+    monkeypatch.setattr(near_dup, "_BATCH_CHARS", 3000)  # several batches to share out
+    monkeypatch.setattr(near_dup, "_FORK_CHARS", 0)  # LSH beside the passage search
+    monkeypatch.setattr(near_dup, "_PARALLEL_CHARS", 0)  # fingerprints on two processes
+    forked = scan(documents)
+    assert forked.stats.workers == 2 and "minhash" in forked.stats.seconds
+    assert forked.findings == serial.findings and forked.pairs == serial.pairs
+    assert dataclasses.replace(forked.stats, workers=1) == serial.stats  # the counts (timings are not compared)
+    assert scan(documents, ScanConfig(workers=3)).findings == serial.findings
+    assert len(serial.of_kind("near_duplicate")) == 7 and serial.of_kind("reuse") and serial.of_kind("repeat")
 
 
 def test_datasketch_backend_gives_the_same_result(seeds: tuple[Document, ...]) -> None:

@@ -1,0 +1,128 @@
+"""Verification of candidate document pairs for :mod:`dedupe.near_dup`, and the scan's LSH stage run
+beside its passage search in a forked process.
+
+Every candidate pair is checked exactly on the shingle sets: Jaccard similarity and containment (share
+of the smaller set found in the larger). With :func:`overlapped`, a forked child finds the LSH
+candidates while the parent searches the shared passages; the candidates, and so the verified pairs,
+are the same, in the same order, as from the serial stages.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from dedupe.forking import ForkedCall
+from dedupe.minhash import candidate_pairs, lsh_params, signatures
+from dedupe.passages import RunTable, coverage, shared_runs
+from dedupe.pipeline import StageTimer
+from dedupe.shingle import I64, Fingerprints
+
+if TYPE_CHECKING:
+    from dedupe.near_dup import ScanConfig
+
+#: A verified pair: document indices ``a < b``, Jaccard similarity, containment.
+Pair = tuple[int, int, float, float]
+
+
+def lsh_candidates(prints: Fingerprints, usable: np.ndarray, bands: int, rows: int, config: ScanConfig) -> I64:
+    """Candidate pairs of documents from MinHash LSH (``(k, 2)`` indices, ``a < b``)."""
+    table = signatures(prints, config.num_perm, config.seed)
+    return candidate_pairs(table, usable, bands, rows, config.seed, config.backend)
+
+
+def verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunTable,
+           threshold: float) -> list[Pair]:
+    """Exact Jaccard and containment of LSH candidates and of pairs whose shared runs cover a document.
+
+    Args:
+        prints: Fingerprints of the corpus.
+        usable: Whether each document has shingles and enough tokens (others are never paired).
+        candidates: LSH candidate pairs.
+        runs: Shared runs (their coverage proposes trimmed copies).
+        threshold: Least Jaccard similarity or containment.
+
+    Returns:
+        The verified pairs ``(a, b, jaccard, containment)``, ordered by ``(a, b)``.
+    """
+    covered, share_a, share_b = coverage(runs, prints.token_counts)
+    extra = covered[np.maximum(share_a, share_b) >= threshold - 0.1]
+    pairs = {(a, b) for a, b in np.concatenate([candidates, extra]).tolist()}
+    sets: dict[int, np.ndarray] = {}
+    verified = []
+    for a, b in sorted(pairs):
+        if not (usable[a] and usable[b]):
+            continue
+        jaccard, containment = _similarity(_unique(sets, prints, a), _unique(sets, prints, b))
+        if max(jaccard, containment) >= threshold:
+            verified.append((a, b, jaccard, containment))
+    return verified
+
+
+def _unique(cache: dict[int, np.ndarray], prints: Fingerprints, doc: int) -> np.ndarray:
+    if doc not in cache:
+        ordered = np.sort(prints.of(doc))  # np.unique, at a third of its cost on small arrays
+        cache[doc] = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if ordered.size else ordered
+    return cache[doc]
+
+
+def _similarity(one: np.ndarray, other: np.ndarray) -> tuple[float, float]:
+    """Jaccard similarity and containment of two sorted sets of shingle hashes."""
+    shared = int(np.count_nonzero(other.take(np.searchsorted(other, one), mode="clip") == one)) if other.size else 0
+    return shared / (one.size + other.size - shared), shared / min(one.size, other.size)
+
+
+def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
+               config: ScanConfig) -> tuple[I64, RunTable, list[Pair], tuple[int, int]]:
+    """The LSH candidates, the shared runs and the verified pairs, as the serial stages give them.
+
+    A forked child chooses the LSH bands (datasketch's parameter search: 17 ms) and finds the LSH
+    candidates while this process searches the passages; this process then verifies all the pairs
+    (verifying in the child as well measured slower: the child became the one waited for). If the
+    child fails, its work is done here.
+
+    Args:
+        timer: Times the stages ``passages``, ``minhash`` (waiting for the child) and ``verify``.
+        prints: Fingerprints of the corpus.
+        usable: Whether each document has shingles and enough tokens.
+        config: The scan's options.
+
+    Returns:
+        ``(candidates, runs, pairs, (bands, rows))``: LSH candidate pairs, shared runs, verified pairs
+        in order, and the LSH parameters.
+    """
+
+    def lsh() -> bytes:
+        bands, rows = lsh_params(config.threshold, config.num_perm)
+        candidates = lsh_candidates(prints, usable, bands, rows, config)
+        return _pack(candidates.astype(np.int64).reshape(-1, 2), np.array([bands, rows], dtype=np.int64))
+
+    with ForkedCall(lsh) as child:
+        runs = timer.run("passages", lambda: shared_runs(prints, config.min_words))
+        payload = timer.run("minhash", child.result)
+    if payload is None:
+        bands, rows = lsh_params(config.threshold, config.num_perm)
+        candidates = timer.run("minhash", lambda: lsh_candidates(prints, usable, bands, rows, config))
+    else:
+        candidates, params = _unpack(payload)
+        bands, rows = params.tolist()
+    pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
+    return candidates, runs, pairs, (bands, rows)
+
+
+def _pack(*arrays: np.ndarray) -> bytes:
+    """Arrays as bytes (``np.save`` one after another)."""
+    buffer = io.BytesIO()
+    for array in arrays:
+        np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _unpack(data: bytes) -> list[np.ndarray]:
+    """The arrays of :func:`_pack`."""
+    buffer, arrays = io.BytesIO(data), []
+    while buffer.tell() < len(data):
+        arrays.append(np.load(buffer, allow_pickle=False))
+    return arrays
