@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -19,6 +19,10 @@ from dedupe.corpus import LoadOptions
 from dedupe.errors import ConfigError, DedupeError, InputError
 from dedupe.output import to_json
 from dedupe.pipeline import PreparedCorpus, StageTimer, prepare, summarize
+
+if TYPE_CHECKING:  # commands import their stages lazily so that `dedupe --help` stays fast
+    from dedupe.compare import CompareConfig
+    from dedupe.pipeline import ReportConfig, ReportResult
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -239,7 +243,7 @@ def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | 
 
 
 def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: int | None, story_window: str,
-                   one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool) -> Any:
+                   one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool) -> ReportConfig:
     """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given)."""
     from dedupe.near_dup import ScanConfig
     from dedupe.pipeline import REPORT_STAGES, ReportConfig
@@ -254,7 +258,7 @@ def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: in
         cache_dir=cache_folder(cache_dir, no_cache))
 
 
-def _render_report(result: Any, fmt: str) -> tuple[dict[str, Any], str]:
+def _render_report(result: ReportResult, fmt: str) -> tuple[dict[str, Any], str]:
     """The combined report dict and its rendering in ``fmt``."""
     from dedupe.report.combined import report_dict, report_markdown, report_text
 
@@ -426,7 +430,8 @@ def _parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
     return parsed
 
 
-def _compare_config(story_window: str, one_story: bool, nli_model: str | None, overrides: dict[str, float]) -> Any:
+def _compare_config(story_window: str, one_story: bool, nli_model: str | None,
+                    overrides: dict[str, float]) -> CompareConfig:
     """The :class:`dedupe.compare.CompareConfig` the options describe."""
     from dedupe.align import AlignConfig
     from dedupe.compare import CompareConfig

@@ -11,11 +11,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from dedupe.corpus import Corpus, Document, LoadOptions, load_corpus
 from dedupe.errors import ConfigError, InputError
 from dedupe.segment import SegmentedDocument, segment_document
+
+if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
+    from dedupe.compare import CompareConfig, CompareResult
+    from dedupe.discrepancies import Discrepancy
+    from dedupe.embed import Encoder
+    from dedupe.figures import Figure
+    from dedupe.near_dup import ScanConfig, ScanResult
+    from dedupe.stories import Story, StoryConfig
 
 T = TypeVar("T")
 Progress = Callable[[str, Sequence[T]], Iterable[T]]
@@ -128,9 +136,9 @@ class ReportConfig:
     """
 
     stages: tuple[str, ...] = REPORT_STAGES
-    scan: Any = None
-    compare: Any = None
-    stories: Any = None
+    scan: ScanConfig | None = None
+    compare: CompareConfig | None = None
+    stories: StoryConfig | None = None
     model: str | None = None
     backend: str = "auto"
     cache_dir: Path | None = None
@@ -160,16 +168,16 @@ class ReportResult:
 
     prepared: PreparedCorpus
     summary: CorpusSummary
-    stories: tuple[Any, ...]
-    scan: Any
-    compare: Any
-    figures: tuple[Any, ...] | None
-    discrepancies: tuple[Any, ...] | None
+    stories: tuple[Story, ...]
+    scan: ScanResult | None
+    compare: CompareResult | None
+    figures: tuple[Figure, ...] | None
+    discrepancies: tuple[Discrepancy, ...] | None
     seconds: dict[str, float]
 
 
 def run_report(paths: Sequence[str], options: LoadOptions | None = None, config: ReportConfig | None = None, *,
-               encoder: Any = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
+               encoder: Encoder | None = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
                timer: StageTimer | None = None) -> ReportResult:
     """Load and segment a corpus once, then run scan, compare and figures on it.
 
@@ -197,7 +205,7 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
     return run_report_stages(prepared, config, encoder=encoder, progress=progress, timer=timer)
 
 
-def run_report_stages(prepared: PreparedCorpus, config: ReportConfig | None = None, *, encoder: Any = None,
+def run_report_stages(prepared: PreparedCorpus, config: ReportConfig | None = None, *, encoder: Encoder | None = None,
                       progress: Progress = no_progress, timer: StageTimer | None = None) -> ReportResult:
     """Run scan, compare and figures on a prepared corpus, sharing one story grouping and one encoding.
 
@@ -238,7 +246,7 @@ def _one_step(progress: Progress, label: str) -> None:
         pass
 
 
-def _report_stories(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> tuple[Any, ...]:
+def _report_stories(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> tuple[Story, ...]:
     from dedupe.stories import group_stories
 
     stories = group_stories(documents, config.stories)
@@ -246,7 +254,7 @@ def _report_stories(documents: tuple[Document, ...], config: ReportConfig, progr
     return stories
 
 
-def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> Any:
+def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> ScanResult:
     from dedupe.near_dup import scan
 
     result = scan(documents, config.scan)
@@ -254,8 +262,8 @@ def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress
     return result
 
 
-def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConfig, stories: tuple[Any, ...],
-                    encoder: Any, progress: Progress, timer: StageTimer) -> Any:
+def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConfig, stories: tuple[Story, ...],
+                    encoder: Encoder | None, progress: Progress, timer: StageTimer) -> CompareResult:
     from dedupe.compare import compare_corpus
     from dedupe.embed import EmbeddingCache, load_encoder
 
@@ -270,8 +278,8 @@ def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConf
     return result
 
 
-def _report_figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Any, ...],
-                    progress: Progress) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+def _report_figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
+                    progress: Progress) -> tuple[tuple[Figure, ...], tuple[Discrepancy, ...]]:
     from dedupe.discrepancies import find_discrepancies
     from dedupe.figures import extract_figures
 
