@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from dedupe import __version__
-from dedupe.corpus import LoadOptions
+from dedupe.corpus import Corpus, LoadOptions
 from dedupe.errors import ConfigError, DedupeError, InputError
 from dedupe.output import to_json
 from dedupe.pipeline import PreparedCorpus, StageTimer, prepare, summarize
@@ -140,12 +140,34 @@ def load_prepared(corpus: Sequence[str], text_field: str | None, source_field: s
     """Load and segment the corpus, printing one warning line per skipped input on stderr."""
     options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
     prepared = prepare(corpus, options, stdin=sys.stdin.buffer, progress=progress_for(quiet), timer=timer)
-    for skipped in prepared.corpus.skipped:
-        click.echo(f"warning: {skipped}", err=True)
-    if not prepared.corpus.documents:
-        count = len(prepared.corpus.skipped)
-        raise InputError(f"no documents loaded from {', '.join(corpus)} ({count} inputs skipped)")
+    check_loaded(corpus, prepared.corpus)
     return prepared
+
+
+def check_loaded(paths: Sequence[str], loaded: Corpus) -> None:
+    """Print one warning line per skipped input on stderr; no document at all is an input error."""
+    for skipped in loaded.skipped:
+        click.echo(f"warning: {skipped}", err=True)
+    if not loaded.documents:
+        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(loaded.skipped)} inputs skipped)")
+
+
+def render_result(fmt: str, result: Any, loaded: Corpus, renderers: dict[str, Callable[[Any], str]],
+                  as_dict: Callable[[Any], dict[str, Any]]) -> str:
+    """Render a command's result so that skipped inputs are counted in the output itself.
+
+    JSON gains a ``skipped`` list (path, line, reason), as ``dedupe info`` has; text and Markdown end with
+    a line per skipped input; JSON Lines stays one finding per line (the warnings are on stderr).
+    """
+    if fmt == "json":
+        skipped = [{"path": s.path, "line": s.line, "reason": s.reason} for s in loaded.skipped]
+        return to_json({**as_dict(result), "skipped": skipped})
+    text = renderers[fmt](result)
+    if loaded.skipped and fmt in ("text", "markdown"):
+        bullet = "- " if fmt == "markdown" else "  "
+        text += f"\n{len(loaded.skipped)} inputs skipped:\n" + "".join(
+            f"{bullet}{s}\n" for s in loaded.skipped)
+    return text
 
 
 def progress_for(quiet: bool) -> Callable[[str, Sequence[T]], Iterable[T]]:
@@ -313,9 +335,11 @@ def figures(corpus: tuple[str, ...], text_field: str | None, source_field: str |
     prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
     found = keep_measures(extract_figures(prepared.documents, FigureConfig(include_other=not no_other)), measures)
     discrepancies = find_discrepancies(found, group_stories(prepared.corpus.documents, story_config), compare_config)
-    renderers = {"text": figures_text, "markdown": figures_markdown, "jsonl": figures_jsonl,
-                 "json": lambda f, d: to_json(figures_dict(f, d))}
-    emit(renderers[fmt](found, discrepancies), output, quiet)
+    renderers: dict[str, Callable[[Any], str]] = {
+        "text": lambda r: figures_text(*r), "markdown": lambda r: figures_markdown(*r),
+        "jsonl": lambda r: figures_jsonl(*r)}
+    emit(render_result(fmt, (found, discrepancies), prepared.corpus, renderers, lambda r: figures_dict(*r)),
+         output, quiet)
     wanted = {"conflict": {"conflict"}, "uncertain": {"uncertain"}, "any": {"conflict", "uncertain"}}
     if any(d.status in wanted[option] for option in fail_on for d in discrepancies):
         raise click.exceptions.Exit(EXIT_FINDINGS)
@@ -356,15 +380,11 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
                         boilerplate_docs=boilerplate_docs, workers=workers, passages=not no_passages)
     options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
     loaded = load_corpus(corpus, options, sys.stdin.buffer)  # no segmentation: scan works on raw text
-    for skipped in loaded.skipped:
-        click.echo(f"warning: {skipped}", err=True)
-    if not loaded.documents:
-        raise InputError(f"no documents loaded from {', '.join(corpus)} ({len(loaded.skipped)} inputs skipped)")
+    check_loaded(corpus, loaded)
     result = scan(loaded.documents, config)
     renderers: dict[str, Callable[[Any], str]] = {
-        "text": scan_text, "markdown": scan_markdown, "json": lambda r: to_json(scan_dict(r)),
-        "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
-    emit(renderers[fmt](result), output, quiet)
+        "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
+    emit(render_result(fmt, result, loaded, renderers, scan_dict), output, quiet)
     if any(result.of_kind(kind) for option in fail_on for kind in _SCAN_FAIL_ON[option]):
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
@@ -408,9 +428,8 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
     encoder = load_encoder(model, export_dir=Path(cache_dir) / "onnx" if cache_dir else None)
     result = compare_corpus(prepared.documents, encoder, config, cache=cache)
     renderers: dict[str, Callable[[Any], str]] = {
-        "text": compare_text, "markdown": compare_markdown, "jsonl": compare_jsonl,
-        "json": lambda r: to_json(compare_dict(r))}
-    emit(renderers[fmt](result), output, quiet)
+        "text": compare_text, "markdown": compare_markdown, "jsonl": compare_jsonl}
+    emit(render_result(fmt, result, prepared.corpus, renderers, compare_dict), output, quiet)
     if "divergence" in fail_on and any(g.status == "divergence" for g in result.groups):
         raise click.exceptions.Exit(EXIT_FINDINGS)
 

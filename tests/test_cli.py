@@ -274,3 +274,29 @@ def test_progress_bar_goes_to_a_terminal_stderr_never_into_json(tmp_path: Path) 
     assert result.returncode == 0
     assert json.loads(result.stdout)["summary"]["documents"] == 5
     assert b"segment" in shown
+
+
+def _bad_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "good.jsonl").write_text(
+        '{"id": "a", "text": "Ten people were killed in Aleppo on Monday, activists said."}\n'
+        "{broken\n"
+        '{"id": "b", "text": ""}\n', encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03")
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+@pytest.mark.parametrize("command", ["scan", "figures"])
+def test_every_command_counts_skipped_inputs_in_its_output(tmp_path: Path, command: str) -> None:
+    corpus = _bad_corpus(tmp_path / "bad")
+    runner = CliRunner()
+    result = runner.invoke(cli, [command, str(corpus), "--format", "json", "-q"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert [(Path(s["path"]).name, s["line"]) for s in document["skipped"]] == [
+        ("binary.txt", None), ("empty.txt", None), ("good.jsonl", 2), ("good.jsonl", 3)]
+    text = runner.invoke(cli, [command, str(corpus), "-q"])
+    assert text.exit_code == 0
+    assert "4 inputs skipped:" in text.stdout
+    assert "good.jsonl:2: invalid JSON" in text.stdout
