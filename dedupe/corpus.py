@@ -188,12 +188,20 @@ def paused_gc() -> Iterator[None]:
     cycles (records, documents, findings); each full collection walks all of them again, which took
     a fifth of the time of a scan. Reference counting still frees everything as usual; the
     collector's previous state is restored on leaving, even on an error.
+
+    On leaving, the objects made meanwhile go straight to the oldest generation (``gc.freeze()`` then
+    ``gc.unfreeze()``: no walk over them), instead of the youngest, whose next collection would walk
+    them all at once (20-25 ms after loading Reuters-21578). They stay collectable by full collections.
+    Skipped when objects were frozen before, which ``gc.unfreeze()`` would thaw.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 
