@@ -361,7 +361,7 @@ _SCAN_FAIL_ON = {"repeat": ("repeat",), "reuse": ("reuse",), "near-duplicate": (
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the MinHash hashing.")
 @click.option("--boilerplate-docs", type=int, default=10, show_default=True,
               help="A passage in this many documents or more is reported once as boilerplate (0: never).")
-@click.option("--workers", type=int, default=None, help="Processes for hashing  [default: 2 for large corpora]")
+@click.option("--workers", type=int, default=None, help="Processes for hashing  [default: 1]")
 @click.option("--no-passages", is_flag=True, help="Near-duplicate documents (Jaccard) only: no passage search.")
 @click.option("--fail-on", type=click.Choice(list(_SCAN_FAIL_ON)), multiple=True,
               help="Exit with status 1 when such a finding exists (repeatable).")

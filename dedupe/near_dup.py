@@ -3,8 +3,9 @@
 Works on :class:`~dedupe.corpus.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
-1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.shingle`), in batches,
-   on two processes for large corpora.
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.shingle`), in batches
+   (on several processes only when ``workers`` asks for it: shipping the texts out and the shingles
+   back costs more than the second core saves, and grows faster than the corpus).
 2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
    On a large corpus (4 M characters or more), this stage and the verification of its candidates run
@@ -52,11 +53,12 @@ T = TypeVar("T")
 #: documents or more, reported once (it never triggers ``--fail-on``).
 KINDS = ("near_duplicate", "reuse", "repeat", "boilerplate")
 BACKENDS = ("numpy", "datasketch")
-# Corpora above this many characters are fingerprinted on several processes (below it, forking and
-# sending the shingles back cost more than they save). Batches hold about _BATCH_CHARS characters (the
-# same batches whatever the number of workers); batches this small keep numpy's temporaries in the
-# processor's cache: fingerprinting is twice as fast as with 1 M.
-_PARALLEL_CHARS = 32_000_000
+# Batches hold about _BATCH_CHARS characters (the same batches whatever the number of workers); batches
+# this small keep numpy's temporaries in the processor's cache: fingerprinting is twice as fast as with 1 M.
+# Fingerprinting runs on one process unless ScanConfig.workers says otherwise: on the 10x Reuters corpus
+# (benchmarks/README.md, scan) a pool of two took 0.5 / 1.3 / 3.6 s at 47 k / 95 k / 190 k documents,
+# one process 0.4 / 0.5 / 1.1 s (pickling the texts out and the shingles back, in chunks that grow
+# with the corpus, costs more than the second core saves).
 _BATCH_CHARS = 100_000
 # Corpora of this many characters or more run the LSH stage in a forked process beside the passage
 # search (Reuters-21578: passages + minhash + verify 0.15-0.18 s instead of 0.18-0.26 s; a fork costs ~15 ms).
@@ -76,8 +78,8 @@ class ScanConfig:
         seed: Seed of the MinHash hashing (output is the same for the same seed).
         boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
             once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
-        workers: Processes for fingerprinting (``None``: up to two for large corpora); with 1, the LSH
-            stage never runs beside the passage search in a forked process either.
+        workers: Processes for fingerprinting (``None``: one); with 1, the LSH stage never runs beside
+            the passage search in a forked process either (``None``: it does on large corpora).
         backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
         passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
             copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.
@@ -215,7 +217,7 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
 def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
-    workers = _workers(characters, config)
+    workers = _workers(config)
     prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers))
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
     if config.passages and _forks(characters, config):
@@ -241,12 +243,9 @@ def _forks(characters: int, config: ScanConfig) -> bool:
     return workers > 1 and characters >= _FORK_CHARS and can_fork()
 
 
-def _workers(characters: int, config: ScanConfig) -> int:
-    if config.workers is not None:
-        return config.workers
-    if characters < _PARALLEL_CHARS:
-        return 1
-    return max(1, min(2, os.cpu_count() or 1))
+def _workers(config: ScanConfig) -> int:
+    """Processes for fingerprinting: ``config.workers``, else one (see :data:`_BATCH_CHARS`)."""
+    return config.workers if config.workers is not None else 1
 
 
 def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fingerprints:

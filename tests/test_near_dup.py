@@ -229,8 +229,7 @@ def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...], monke
     serial = scan(documents, ScanConfig(workers=1))
     monkeypatch.setattr(near_dup, "_BATCH_CHARS", 3000)  # several batches to share out
     monkeypatch.setattr(near_dup, "_FORK_CHARS", 0)  # LSH beside the passage search
-    monkeypatch.setattr(near_dup, "_PARALLEL_CHARS", 0)  # fingerprints on two processes
-    forked = scan(documents)
+    forked = scan(documents, ScanConfig(workers=2))  # fingerprints on two processes
     assert forked.stats.workers == 2 and "minhash" in forked.stats.seconds
     assert forked.findings == serial.findings and forked.pairs == serial.pairs
     assert dataclasses.replace(forked.stats, workers=1) == serial.stats  # the counts (timings are not compared)
