@@ -60,7 +60,7 @@ class _Group(click.Group):
 
 
 def _debug(ctx: click.Context) -> bool:
-    return bool("--debug" in sys.argv or (ctx.obj or {}).get("debug"))
+    return bool((ctx.obj or {}).get("debug"))
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -418,14 +418,12 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
                     nli_model: str | None, thresholds: tuple[str, ...], fail_on: tuple[str, ...]) -> None:
     """Align claims across outlets within each story: agreement, divergence (with reasons), unique."""
     from dedupe.compare import compare_corpus
-    from dedupe.embed import EmbeddingCache, load_encoder
+    from dedupe.embed import encoder_and_cache
     from dedupe.report.compare import compare_dict, compare_jsonl, compare_markdown, compare_text
 
     config = _compare_config(story_window, one_story, nli_model, _parse_thresholds(thresholds))
     prepared = load_prepared(corpus, text_field, source_field, manifest, strict, quiet)
-    cache = EmbeddingCache(cache_folder(cache_dir, no_cache))
-    # The ONNX export lives beside the embedding cache (--no-cache keeps it in the default folder).
-    encoder = load_encoder(model, export_dir=Path(cache_dir) / "onnx" if cache_dir else None)
+    encoder, cache = encoder_and_cache(model, cache_folder(cache_dir, no_cache))
     result = compare_corpus(prepared.documents, encoder, config, cache=cache)
     renderers: dict[str, Callable[[Any], str]] = {
         "text": compare_text, "markdown": compare_markdown, "jsonl": compare_jsonl}

@@ -27,8 +27,8 @@ import numpy as np
 from dedupe.embed_backends import BACKENDS, load_encoder
 from dedupe.embed_cache import EmbeddingCache, default_cache_dir
 
-__all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "load_encoder",
-           "open_cache"]
+__all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
+           "load_encoder", "open_cache"]
 
 
 @runtime_checkable
@@ -68,6 +68,23 @@ def open_cache(folder: Path | None = None, *, enabled: bool = True) -> Embedding
         ConfigError: If the folder cannot be created or its database is unusable.
     """
     return EmbeddingCache((folder or default_cache_dir()) if enabled else None)
+
+
+def encoder_and_cache(model: str | None, cache_folder: Path | None, *,
+                      backend: str = "auto") -> tuple[Encoder, EmbeddingCache]:
+    """Load an encoder and open the embedding cache, the ONNX export kept beside the cache.
+
+    Args:
+        model: Model folder or hub name; ``None`` for the packaged all-MiniLM-L6-v2.
+        cache_folder: The embedding cache folder; ``None`` disables the cache (the ONNX export then goes
+            to the default folder, since exporting on every run would cost seconds).
+        backend: As :func:`load_encoder` takes it.
+
+    Returns:
+        The (lazily loaded) encoder and the cache.
+    """
+    export_dir = cache_folder / "onnx" if cache_folder else None
+    return load_encoder(model, backend=backend, export_dir=export_dir), EmbeddingCache(cache_folder)
 
 
 def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:

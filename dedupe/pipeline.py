@@ -265,13 +265,13 @@ def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress
 def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConfig, stories: tuple[Story, ...],
                     encoder: Encoder | None, progress: Progress, timer: StageTimer) -> CompareResult:
     from dedupe.compare import compare_corpus
-    from dedupe.embed import EmbeddingCache, load_encoder
+    from dedupe.embed import EmbeddingCache, encoder_and_cache
 
     if encoder is None:
-        export_dir = config.cache_dir / "onnx" if config.cache_dir else None
-        encoder = timer.run("model", lambda: load_encoder(config.model, backend=config.backend,
-                                                          export_dir=export_dir))
-    cache = EmbeddingCache(config.cache_dir)
+        encoder, cache = timer.run("model", lambda: encoder_and_cache(config.model, config.cache_dir,
+                                                                      backend=config.backend))
+    else:
+        cache = EmbeddingCache(config.cache_dir)
     result = timer.run("compare", lambda: compare_corpus(documents, encoder, config.compare, stories=stories,
                                                          cache=cache))
     _one_step(progress, "compare")
