@@ -33,6 +33,7 @@ from dedupe.errors import ConfigError
 from dedupe.figures import Figure
 from dedupe.numbers import Number
 from dedupe.stories import Story, story_index
+from dedupe.unionfind import UnionFind
 
 STATUSES = ("consistent", "conflict", "uncertain")
 _PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
@@ -191,21 +192,13 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
 
 def _overlapping(figures: Sequence[Figure], buckets: list[list[int]]) -> list[list[int]]:
     """Unions of single-outlet buckets whose periods overlap (but are not the same) across outlets."""
-    parent = list(range(len(buckets)))
-
-    def root(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
+    sets = UnionFind(len(buckets))
     for a in range(len(buckets)):
         for b in range(a + 1, len(buckets)):
             if _buckets_overlap(figures, buckets[a], buckets[b]):
-                parent[root(b)] = root(a)
-    groups: dict[int, list[int]] = {}
-    for n, bucket in enumerate(buckets):
-        groups.setdefault(root(n), []).extend(bucket)
-    return [sorted(g) for g in groups.values() if len(g) > 1]
+                sets.union(a, b)
+    unions = ([figure for n in group for figure in buckets[n]] for group in sets.groups())
+    return [sorted(g) for g in unions if len(g) > 1]
 
 
 def _buckets_overlap(figures: Sequence[Figure], a: list[int], b: list[int]) -> bool:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dedupe.entities import EntityTable
-from dedupe.pair_features import NEGATION, STOPWORDS, TOKEN
+from dedupe.pair_features import NEGATION, STOPWORDS, words
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen twenty").split()
@@ -87,7 +87,7 @@ def negation_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     if bool(cues_a) == bool(cues_b):
         return None
     negated, plain = (cues_a, b) if cues_a else (cues_b, a)
-    plain_words = set(_words(plain))
+    plain_words = set(words(plain))
     counterpart = tuple(dict.fromkeys(w for phrase in negated for w in phrase.lower().split()
                                       if w in plain_words and not NEGATION.fullmatch(w)))
     return (negated, counterpart) if cues_a else (counterpart, negated)
@@ -156,22 +156,18 @@ def _negation_phrases(text: str) -> tuple[str, ...]:
     return tuple(phrases)
 
 
-def _words(text: str) -> list[str]:
-    return [t.lower() for t in TOKEN.findall(text)]
-
-
 def _entity_tokens(text: str, table: EntityTable) -> tuple[list[str], dict[str, str]]:
     """Lower-case tokens with each name replaced by one token for its entity, and entity token -> surface."""
     tokens: list[str] = []
     names: dict[str, str] = {}
     cursor = 0
     for mention, entity in table.mentions(text):
-        tokens.extend(_words(text[cursor:mention.start]))
+        tokens.extend(words(text[cursor:mention.start]))
         token = f"\u0000{entity.name}"
         names.setdefault(token, mention.text)
         tokens.append(token)
         cursor = mention.end
-    tokens.extend(_words(text[cursor:]))
+    tokens.extend(words(text[cursor:]))
     return tokens, names
 
 

@@ -47,6 +47,7 @@ from dedupe.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.pipeline import StageTimer
 from dedupe.scan_verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.unionfind import UnionFind
 
 T = TypeVar("T")
 #: Finding kinds, in the order findings are listed. ``boilerplate``: a passage in ``boilerplate_docs``
@@ -379,12 +380,10 @@ def line_of(text: str, offset: int) -> int:
     return 1 + text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
 
 
-_Pair = Pair
 
-
-def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: list[_Pair],
+def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: list[Pair],
               config: ScanConfig) -> tuple[Finding, ...]:
-    clusters = _clusters(pairs)
+    clusters = _clusters(pairs, len(view.documents))
     cluster_of = -1 - np.arange(len(view.documents), dtype=np.int64)  # alone: a cluster of its own
     for index, members in enumerate(clusters):
         cluster_of[list(members)] = index
@@ -401,7 +400,7 @@ def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: li
         occurrences = tuple(located[taken:taken + len(places)])
         taken += len(places)
         words = max([end - start for _, start, end in places])
-        kind = _passage_kind(len({doc for doc, _, _ in places}), config)
+        kind = _passage_kind(len(group.documents), config)
         passages.append(_finding(kind, group.similarity, words, occurrences))
     passages.sort(key=lambda f: KINDS.index(f.kind))
     return near + tuple(passages)
@@ -421,30 +420,18 @@ def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurr
     return finding
 
 
-def _clusters(pairs: list[_Pair]) -> list[tuple[int, ...]]:
+def _clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
     """Connected components of the verified pairs (union-find), each sorted, in corpus order."""
-    parent: dict[int, int] = {}
-
-    def find(doc: int) -> int:
-        parent.setdefault(doc, doc)
-        while parent[doc] != doc:
-            parent[doc] = parent[parent[doc]]
-            doc = parent[doc]
-        return doc
-
+    sets = UnionFind(documents)
     for a, b, _, _ in pairs:
-        root_a, root_b = find(a), find(b)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    members: dict[int, list[int]] = {}
-    for doc in sorted(parent):
-        members.setdefault(find(doc), []).append(doc)
-    return sorted(tuple(m) for m in members.values())
+        sets.union(a, b)
+    paired = {doc for a, b, _, _ in pairs for doc in (a, b)}
+    return sorted(tuple(group) for group in sets.groups(paired))
 
 
 def _near_findings(view: _CorpusView, prints: Fingerprints, clusters: list[tuple[int, ...]],
-                   cluster_of: I64, pairs: list[_Pair]) -> tuple[Finding, ...]:
-    edges: dict[int, list[_Pair]] = {}
+                   cluster_of: I64, pairs: list[Pair]) -> tuple[Finding, ...]:
+    edges: dict[int, list[Pair]] = {}
     for pair in pairs:
         edges.setdefault(int(cluster_of[pair[0]]), []).append(pair)
     findings = []

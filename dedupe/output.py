@@ -49,3 +49,8 @@ def to_json(document: dict[str, Any]) -> str:
 def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
     """One compact JSON object per line, deterministic like :func:`to_json`."""
     return "".join(json.dumps(_clean(r), ensure_ascii=False) + "\n" for r in records)
+
+
+def md_cell(value: object) -> str:
+    """Escape a value for a Markdown table cell: backslashes and pipes escaped, line breaks flattened."""
+    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

@@ -26,6 +26,7 @@ import numpy as np
 
 from dedupe.corpus import Document
 from dedupe.errors import ConfigError
+from dedupe.unionfind import UnionFind
 
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$", re.IGNORECASE)
 _UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "": 1.0}
@@ -98,14 +99,12 @@ def group_stories(documents: Sequence[Document], config: StoryConfig | None = No
         return ()
     if config.one_story or len(documents) == 1:
         return (_story(1, list(documents)),)
-    parent = list(range(len(documents)))
+    sets = UnionFind(len(documents))
     for i, j in _similar_pairs(documents, config.min_similarity):
         if _within_window(documents[i], documents[j], config.window_days):
-            _union(parent, i, j)
-    groups: dict[int, list[Document]] = {}
-    for index, doc in enumerate(documents):
-        groups.setdefault(_find(parent, index), []).append(doc)
-    return tuple(_story(n, members) for n, members in enumerate(groups.values(), start=1))
+            sets.union(i, j)
+    groups = [[documents[i] for i in group] for group in sets.groups()]
+    return tuple(_story(n, members) for n, members in enumerate(groups, start=1))
 
 
 def story_index(stories: Sequence[Story]) -> dict[str, str]:
@@ -142,15 +141,3 @@ def _within_window(a: Document, b: Document, window_days: float) -> bool:
         return abs((a.date - b.date).days) <= window_days
     return True
 
-
-def _find(parent: list[int], i: int) -> int:
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
-def _union(parent: list[int], i: int, j: int) -> None:
-    ri, rj = _find(parent, i), _find(parent, j)
-    if ri != rj:
-        parent[max(ri, rj)] = min(ri, rj)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from typing import Any
 
 from dedupe.compare import STATUSES, ClaimGroup, CompareResult
-from dedupe.output import envelope, to_jsonl
+from dedupe.output import envelope, to_jsonl, md_cell
 
 _SHOWN = 160
 
@@ -85,15 +85,17 @@ def compare_markdown(result: CompareResult) -> str:
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
             lines += ["", f"### {group.status} (similarity {group.similarity or 0:.2f})", "",
                       "| outlet | doc:line | text |", "|---|---|---|"]
-            lines += [f"| {_md(m.outlet)} | {_md(m.doc_id)}:{m.line} | {_md(m.text)} |" for m in group.members]
-            lines += [""] + [f"- **{r.type}**: {_md(r.detail)}" for r in group.reasons] if group.reasons else []
+            lines += [f"| {md_cell(m.outlet)} | {md_cell(m.doc_id)}:{m.line} | {md_cell(m.text)} |"
+                      for m in group.members]
+            lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)}" for r in group.reasons] if group.reasons else []
         unique = _by_outlet([g for g in result.groups if g.story == story.id and g.status == "unique"])
         for outlet, groups in unique.items():
-            lines += ["", f"### Only in {_md(outlet)} ({len(groups)})", ""]
-            lines += [f"- {_md(g.members[0].doc_id)}:{g.members[0].line} {_md(g.members[0].text)}" for g in groups]
+            lines += ["", f"### Only in {md_cell(outlet)} ({len(groups)})", ""]
+            lines += [f"- {md_cell(g.members[0].doc_id)}:{g.members[0].line} {md_cell(g.members[0].text)}"
+                      for g in groups]
     if result.entities:
         lines += ["", "## Names written several ways", "", "| name | variants |", "|---|---|"]
-        lines += [f"| {_md(e.name)} | {_md(' / '.join(e.variants))} |" for e in result.entities]
+        lines += [f"| {md_cell(e.name)} | {md_cell(' / '.join(e.variants))} |" for e in result.entities]
     return "\n".join(lines) + "\n"
 
 
@@ -128,6 +130,3 @@ def _short(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= _SHOWN else flat[:_SHOWN - 1] + "\u2026"
 
-
-def _md(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

@@ -7,7 +7,7 @@ from typing import Any
 
 from dedupe.discrepancies import Discrepancy
 from dedupe.figures import Figure
-from dedupe.output import envelope, to_jsonl
+from dedupe.output import envelope, to_jsonl, md_cell
 
 
 def figure_record(figure: Figure) -> dict[str, Any]:
@@ -110,23 +110,19 @@ def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepa
         lines += ["## Discrepancies", "", "| status | story | measure | what | place | range | figures | reason |",
                   "|---|---|---|---|---|---|---|---|"]
         for d in discrepancies:
-            cited = "<br>".join(f"{_md(figures[i].outlet)}: \"{_md(figures[i].text)}\"" for i in d.figures)
-            lines.append(f"| {d.status} | {d.story} | {d.measure} | {_md(d.what)} | {_md(d.place or '')} "
-                         f"| {d.low}-{d.high} | {cited} | {_md(d.reason)} |")
+            cited = "<br>".join(f"{md_cell(figures[i].outlet)}: \"{md_cell(figures[i].text)}\"" for i in d.figures)
+            lines.append(f"| {d.status} | {d.story} | {d.measure} | {md_cell(d.what)} | {md_cell(d.place or '')} "
+                         f"| {d.low}-{d.high} | {cited} | {md_cell(d.reason)} |")
         lines.append("")
     lines += ["## All figures", "", "| # | doc | line | text | low | high | qualifier | measure | what | place "
               "| period | attribution | part of |", "|---:|---|---:|---|---:|---:|---|---|---|---|---|---|---:|"]
     for i, f in enumerate(figures):
-        lines.append(f"| {i} | {_md(f.doc)} | {f.line} | {_md(f.text)} | {_blank(f.low)} | {_blank(f.high)} "
-                     f"| {f.qualifier} | {f.measure} | {_md(f.what or '')} | {_md(f.place or '')} "
-                     f"| {_md(f.period or '')} | {_md(f.attribution or '')} | {_blank(f.subset_of)} |")
+        lines.append(f"| {i} | {md_cell(f.doc)} | {f.line} | {md_cell(f.text)} | {_blank(f.low)} | {_blank(f.high)} "
+                     f"| {f.qualifier} | {f.measure} | {md_cell(f.what or '')} | {md_cell(f.place or '')} "
+                     f"| {md_cell(f.period or '')} | {md_cell(f.attribution or '')} | {_blank(f.subset_of)} |")
     return "\n".join(lines) + "\n"
 
 
 def _blank(value: object) -> str:
     return "" if value is None else str(value)
 
-
-def _md(value: object) -> str:
-    """Escape a value for a Markdown table cell."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedupe.output import envelope
+from dedupe.output import envelope, md_cell
 from dedupe.pipeline import CorpusSummary
 
 
@@ -52,18 +52,14 @@ def info_markdown(summary: CorpusSummary) -> str:
              f"{summary.characters} characters, {len(summary.skipped)} skipped inputs.", "",
              "| id | outlet | date | sentences | title |", "|---|---|---|---:|---|"]
     for doc in summary.per_document:
-        lines.append(f"| {_md(doc['id'])} | {_md(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "
-                     f"| {_md(doc['title'])} |")
+        lines.append(f"| {md_cell(doc['id'])} | {md_cell(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "
+                     f"| {md_cell(doc['title'])} |")
     if summary.skipped:
         lines += ["", "## Skipped inputs", "", "| where | reason |", "|---|---|"]
-        lines.extend(f"| {_md(_where(s))} | {_md(str(s['reason']))} |" for s in summary.skipped)
+        lines.extend(f"| {md_cell(_where(s))} | {md_cell(str(s['reason']))} |" for s in summary.skipped)
     return "\n".join(lines) + "\n"
 
 
 def _where(skipped: dict[str, Any]) -> str:
     return f"{skipped['path']}:{skipped['line']}" if skipped["line"] is not None else str(skipped["path"])
 
-
-def _md(value: object) -> str:
-    """Escape a value for a Markdown table cell."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from dedupe.near_dup import KINDS, Finding, Occurrence, ScanResult
-from dedupe.output import envelope
+from dedupe.output import envelope, md_cell
 
 _TITLES = {"near_duplicate": "Near-duplicate documents", "reuse": "Passages shared by documents",
            "repeat": "Passages repeated inside a document", "boilerplate": "Boilerplate (in many documents)"}
@@ -92,8 +92,8 @@ def scan_markdown(result: ScanResult) -> str:
         for number, finding in enumerate(found, start=1):
             lines += ["", f"**{number}.** {_describe(finding)}", "", "| document | outlet | line | characters | text |",
                       "|---|---|---:|---|---|"]
-            lines.extend(f"| {_md(o.doc)} | {_md(o.outlet)} | {o.line} | {o.start}-{o.end} | {_md(_quote(o.text))} |"
-                         for o in finding.occurrences[:_SHOWN])
+            lines.extend(f"| {md_cell(o.doc)} | {md_cell(o.outlet)} | {o.line} | {o.start}-{o.end} "
+                         f"| {md_cell(_quote(o.text))} |" for o in finding.occurrences[:_SHOWN])
             if len(finding.occurrences) > _SHOWN:
                 lines.append(f"| ... | | | | {len(finding.occurrences) - _SHOWN} more |")
     return "\n".join(lines) + "\n"
@@ -124,7 +124,3 @@ def _quote(text: str) -> str:
     flat = " ".join(text.split())
     return f'"{flat[:_WIDTH]}..."' if len(flat) > _WIDTH else f'"{flat}"'
 
-
-def _md(value: object) -> str:
-    """Escape a value for a Markdown table cell."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
