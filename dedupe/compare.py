@@ -32,7 +32,7 @@ from dedupe.entities import Entity, EntityConfig, EntityTable, build_entity_tabl
 from dedupe.errors import ConfigError
 from dedupe.pair_features import pair_features
 from dedupe.segment import SegmentedDocument
-from dedupe.stories import Story, StoryConfig, group_stories
+from dedupe.stories import Story, StoryConfig, group_stories, story_index
 
 STATUSES = ("divergence", "agreement", "unique")
 
@@ -141,21 +141,22 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     claims = claim_set.claims
     vectors = embed(encoder, [c.text for c in claims], cache) if claims else np.zeros((0, 1), np.float32)
     order = {d.doc.id: i for i, d in enumerate(documents)}
+    story_of = story_index(stories)
+    by_story: dict[str, list[int]] = {}
+    for i, claim in enumerate(claims):  # in claim order, as the per-story lists must be
+        if claim.doc_id in story_of:
+            by_story.setdefault(story_of[claim.doc_id], []).append(i)
     groups: list[ClaimGroup] = []
     for story in stories:
-        members = set(story.doc_ids)
-        indices = [i for i, c in enumerate(claims) if c.doc_id in members]
+        indices = by_story.get(story.id, [])
         groups.extend(_story_groups(story.id, [claims[i] for i in indices], vectors[indices], table, config))
     if config.nli_model:
         groups = _with_nli(groups, config)
-    groups.sort(key=lambda g: (_story_rank(g.story, stories), STATUSES.index(g.status),
+    rank = {story.id: i for i, story in enumerate(stories)}
+    groups.sort(key=lambda g: (rank[g.story], STATUSES.index(g.status),
                                order[g.members[0].doc_id], g.members[0].start))
     entities = tuple(e for e in table.entities if len(e.variants) > 1)
     return CompareResult(tuple(stories), tuple(groups), entities, len(claims), len(claim_set.furniture))
-
-
-def _story_rank(story_id: str, stories: Sequence[Story]) -> int:
-    return next(i for i, s in enumerate(stories) if s.id == story_id)
 
 
 def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table: EntityTable,

@@ -29,6 +29,8 @@ _MONTHS["sept"] = 9
 MONTH_WORDS = frozenset(_MONTHS)
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAY_WORDS = frozenset(_WEEKDAYS)
+#: Month and weekday names: capitalised, but never a place or a counted thing.
+DATE_WORDS = MONTH_WORDS | WEEKDAY_WORDS
 _UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
 _MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
@@ -271,12 +273,12 @@ def _bare(lower: str) -> str:
 def _is_name(token: Token) -> bool:
     bare = _bare(token.lower)
     return token.kind == "word" and _capitalised(token.text) and bare not in NOT_PLACES \
-        and bare not in MONTH_WORDS | WEEKDAY_WORDS
+        and bare not in DATE_WORDS
 
 
 def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
     """A run of capitalised words (``Khan Sheikhoun``, ``Idlib Province``) starting at ``j``."""
-    if j >= len(tokens) or not _is_name(tokens[j]) or tokens[j].lower in MONTH_WORDS | WEEKDAY_WORDS:
+    if j >= len(tokens) or not _is_name(tokens[j]) or tokens[j].lower in DATE_WORDS:
         return None
     last = j
     while (last + 1 < len(tokens) and _is_name(tokens[last + 1]) and not tokens[last].lower.endswith("'s")

@@ -48,6 +48,8 @@ UNIT_WORDS = frozenset({
     "night", "weekends", "a.m.", "p.m.", "am", "pm", "gmt", "o'clock", "time", "cubic", "square", "sq", "mln",
     "bln", "billion", "million", "%", "mths", "mth", "yrs", "wks", "thirds", "quarters", "halves", "fifths",
     "point", "head", "forints", "forint", "ounce", "zlotys", "levs", "roubles", "rubles", "dinar"})
+# A word after a number that makes it a measurement or a date, not a count of people or things.
+_NOT_A_COUNT_AFTER = UNIT_WORDS | ctx.MONTH_WORDS
 _LABELS = frozenset({"chapter", "article", "section", "resolution", "paragraph", "page", "flight", "route",
                      "highway", "room", "version", "phase", "level", "grade", "class", "category", "no", "number",
                      "local", "platform", "gate", "block", "row", "code", "model", "vol", "volume", "issue", "item",
@@ -273,7 +275,7 @@ def _not_a_figure(tokens: list[Token], phrase: NumberPhrase, text: str) -> bool:
     after = tokens[phrase.last + 1] if phrase.last + 1 < len(tokens) else None
     before = tokens[phrase.core - 1] if phrase.core > 0 else None
     return (_glued_to_text(tokens, phrase, text)
-            or (after is not None and after.lower in UNIT_WORDS | ctx.MONTH_WORDS and not after.glued_left)
+            or (after is not None and after.lower in _NOT_A_COUNT_AFTER and not after.glued_left)
             or (before is not None and phrase.core == phrase.first and _is_label(tokens, phrase.core))
             or _is_year(core, after)
             or _is_age(tokens, phrase)
@@ -307,7 +309,7 @@ def _is_label(tokens: list[Token], core: int) -> bool:
     before = tokens[core - 1]
     if before.text == "." and core > 1:
         before = tokens[core - 2]
-    if before.lower in _LABELS or before.lower.rstrip(".") in ctx.MONTH_WORDS | ctx.WEEKDAY_WORDS:
+    if before.lower in _LABELS or before.lower.rstrip(".") in ctx.DATE_WORDS:
         return True
     if core > 1 and before.lower == "of" and tokens[core - 2].lower in ("group", "g"):
         return True

@@ -214,8 +214,6 @@ def _datasketch_buckets(table: U32, members: I64, bands: int, rows: int, seed: i
 
 def _bucket_pairs(bucket: I64) -> I64:
     """All pairs of a bucket, or consecutive pairs only for a bucket over :data:`MAX_BUCKET`."""
-    if bucket.ndim == 2:
-        return bucket
     if bucket.size > MAX_BUCKET:
         return np.stack([bucket[:-1], bucket[1:]], axis=1)
     first, second = np.triu_indices(bucket.size, k=1)

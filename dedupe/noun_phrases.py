@@ -239,13 +239,9 @@ def _coordination_end(tokens: list[Token], end: int) -> int:
     if end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and is_content(tokens[end + 1]):
         run = _noun_run(tokens, end + 1)
         plural = [i for i in run if is_plural(tokens[i])]
-        if plural and not any(tokens[i].lower in _trigger_words() for i in run):
+        if plural and not any(tokens[i].lower in TRIGGER_WORDS for i in run):
             return plural[0] + 1
     return end
-
-
-def _trigger_words() -> frozenset[str]:
-    return TRIGGER_WORDS
 
 
 TRIGGER_WORDS = frozenset(w for t in m.PATIENT + m.AGENT for w in t.words)

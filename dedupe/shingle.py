@@ -100,11 +100,6 @@ class Fingerprints:
             object.__setattr__(self, "_token_base", cached)
         return cached
 
-    def span_tokens(self, index: int, first: int, count: int) -> tuple[int, int]:
-        """Token range ``[start, end)`` covered by ``count`` shingles of document ``index`` from shingle ``first``."""
-        total = int(self.token_counts[index])
-        return first, min(first + count - 1 + self.ngram, total)
-
 
 def mix64(values: U64) -> U64:
     """splitmix64's finaliser: a bijective mix of 64-bit values (new array)."""
