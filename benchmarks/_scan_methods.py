@@ -10,7 +10,7 @@ Methods:
                  document, keep candidates whose estimated Jaccard >= T.
     rensa        plain use: an ``RMinHash`` per document (``update``), ``RMinHashLSH``, same queries.
     rensa-batch  rensa's bulk API: ``RMinHash.from_token_sets``, ``insert_many``, ``query_all``.
-    ours         ``dedupe.corpus.load_corpus`` + ``dedupe.near_dup.scan`` (what ``dedupe scan`` does).
+    ours         ``dedupe.corpus.load.load_corpus`` + ``dedupe.scan.near_dup.scan`` (what ``dedupe scan`` does).
     ours-json    the same scan after reading the JSONL with ``json.loads``, as the baselines do.
     ours-docs    like ours-json with ``passages=False``: near-duplicate documents only, the baselines' job.
 
@@ -51,7 +51,7 @@ def shingles(text: str, ngram: int) -> list[str]:
 def run_exact(path: str, threshold: float, ngram: int, num_perm: int) -> dict[str, Any]:
     from scipy.sparse import csr_matrix
 
-    from dedupe.near_dup import fingerprint_corpus
+    from dedupe.scan.near_dup import fingerprint_corpus
 
     prints = fingerprint_corpus(read_texts(path), ngram, 1)
     sets = [np.unique(prints.of(i)) for i in range(prints.token_counts.size)]
@@ -138,7 +138,7 @@ def run_rensa_batch(path: str, threshold: float, ngram: int, num_perm: int) -> d
 
 
 def _our_pairs(documents: Any, threshold: float, ngram: int, num_perm: int, passages: bool = True) -> dict[str, Any]:
-    from dedupe.near_dup import ScanConfig, scan
+    from dedupe.scan.near_dup import ScanConfig, scan
 
     result = scan(documents, ScanConfig(threshold=threshold, ngram=ngram, num_perm=num_perm, passages=passages))
     position = {doc.id: i for i, doc in enumerate(documents)}
@@ -152,7 +152,7 @@ def _our_pairs(documents: Any, threshold: float, ngram: int, num_perm: int, pass
 def run_ours(path: str, threshold: float, ngram: int, num_perm: int) -> dict[str, Any]:
     import warnings
 
-    from dedupe.corpus import load_corpus
+    from dedupe.corpus.load import load_corpus
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dateutil warns about Reuters' time zones
@@ -163,7 +163,7 @@ def run_ours(path: str, threshold: float, ngram: int, num_perm: int) -> dict[str
 
 
 def _json_documents(path: str) -> list[Any]:
-    from dedupe.corpus import Document, Origin
+    from dedupe.corpus.load import Document, Origin
 
     with open(path, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]
@@ -183,9 +183,10 @@ METHODS = {"exact": run_exact, "datasketch": run_datasketch, "rensa": run_rensa,
            "ours": run_ours, "ours-json": run_ours_json, "ours-docs": run_ours_docs}
 
 
-_LIBRARIES = {"exact": ["scipy.sparse", "dedupe.near_dup"], "datasketch": ["datasketch"], "rensa": ["rensa"],
-              "rensa-batch": ["rensa"], "ours": ["dedupe.corpus", "dedupe.near_dup"],
-              "ours-json": ["dedupe.corpus", "dedupe.near_dup"], "ours-docs": ["dedupe.corpus", "dedupe.near_dup"]}
+_LIBRARIES = {"exact": ["scipy.sparse", "dedupe.scan.near_dup"], "datasketch": ["datasketch"], "rensa": ["rensa"],
+              "rensa-batch": ["rensa"], "ours": ["dedupe.corpus.load", "dedupe.scan.near_dup"],
+              "ours-json": ["dedupe.corpus.load", "dedupe.scan.near_dup"], 
+              "ours-docs": ["dedupe.corpus.load", "dedupe.scan.near_dup"]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,10 +4,10 @@ Usage:
     .venv/bin/python -m benchmarks.align_quality --corpus /work/shared/corpora [--fit] [--no-cache]
 
 MRPC: the baseline is all-MiniLM-L6-v2 cosine with the threshold maximising F1 on train; ours is the
-logistic model of :mod:`dedupe.align` over :mod:`dedupe.pair_features` (fitted on train in this run,
+logistic model of :mod:`dedupe.compare.align` over :mod:`dedupe.compare.features` (fitted on train in this run,
 threshold maximising train accuracy) and the constants the tool ships. SICK: how well a divergence
 score separates CONTRADICTION from ENTAILMENT on test (ROC AUC); baseline ``1 - cosine``.
-Nothing is fitted on a test split. ``--fit`` prints the fitted constants to paste into dedupe/align.py.
+Nothing is fitted on a test split. ``--fit`` prints the fitted constants to paste into dedupe/compare/align.py.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
-from dedupe import align
-from dedupe.embed import EmbeddingCache, default_cache_dir, embed, load_encoder
-from dedupe.pair_features import FEATURE_NAMES, pair_features
+from dedupe.compare import align
+from dedupe.compare.features import FEATURE_NAMES, pair_features
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 
 TARGETS = {"mrpc_accuracy": 0.75, "mrpc_f1": 0.84, "sick_auc": 0.85}
 _THRESHOLDS = np.round(np.linspace(0.0, 1.0, 201), 3)
@@ -128,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="Sentence-transformers model (default: packaged MiniLM).")
     parser.add_argument("--cache-dir", type=Path, default=None, help="Embedding cache folder.")
     parser.add_argument("--no-cache", action="store_true", help="Encode everything afresh.")
-    parser.add_argument("--fit", action="store_true", help="Print the fitted constants for dedupe/align.py.")
+    parser.add_argument("--fit", action="store_true", help="Print the fitted constants for dedupe/compare/align.py.")
     args = parser.parse_args(argv)
 
     mrpc_train = read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt")

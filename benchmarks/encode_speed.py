@@ -1,4 +1,4 @@
-"""Encoding throughput of dedupe.embed against plain ``SentenceTransformer.encode``, and STS quality.
+"""Encoding throughput of dedupe.embed.encoder against plain ``SentenceTransformer.encode``, and STS quality.
 
 Speed: sentences/s on real news sentences (Reuters-21578 articles in file order, segmented with
 ``dedupe.segment``), baseline and ours timed alternately on chunks of 200 sentences in the same
@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from dedupe.corpus import Document, Origin
-from dedupe.embed import EmbeddingCache, embed, load_encoder
-from dedupe.embed_backends import packaged_model_folder
+from dedupe.corpus.load import Document, Origin
+from dedupe.embed.backends import packaged_model_folder
+from dedupe.embed.encoder import EmbeddingCache, embed, load_encoder
 from dedupe.segment import segment_document
 
 SPEED_TARGET = 2.0
@@ -157,8 +157,8 @@ def _print_report(args: argparse.Namespace, encoder: object, model: object, sent
     base = _rate(sentences, times["baseline"])
     print(f"\n{'method':44s} {'sentences/s':>12s} {'x baseline':>11s}")
     rows = [(f"SentenceTransformer.encode (batch {args.baseline_batch_size})", "baseline"),
-            ("dedupe.embed, cold cache (fresh folder)", "cold"),
-            ("dedupe.embed, warm cache (no encoding)", "warm")]
+            ("dedupe.embed.encoder, cold cache (fresh folder)", "cold"),
+            ("dedupe.embed.encoder, warm cache (no encoding)", "warm")]
     for label, key in rows:
         rate = _rate(sentences, times[key])
         print(f"{label:44s} {rate:12.1f} {rate / base:11.2f}")
@@ -182,7 +182,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--sts", type=Path, help="STS headlines folder (default: CORPUS/sts-headlines)")
     parser.add_argument("--sentences", type=int, default=2000, help="number of sentences timed")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (median reported)")
-    parser.add_argument("--backend", default="auto", help="dedupe.embed backend")
+    parser.add_argument("--backend", default="auto", help="dedupe.embed.encoder backend")
     parser.add_argument("--batch-size", type=int, default=0, help="our batch size (0: the backend's)")
     parser.add_argument("--baseline-batch-size", type=int, default=32)
     parser.add_argument("--threads", type=int, help="ONNX Runtime threads (default: its own)")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dedupe.figures import parse_sentence
+from dedupe.figures.extract import parse_sentence
 
 TARGET = 0.95
 Extracted = tuple[float | None, float | None, str, str]

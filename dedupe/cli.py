@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from dedupe import __version__
-from dedupe.corpus import Corpus, LoadOptions
+from dedupe.corpus.load import Corpus, LoadOptions
 from dedupe.errors import ConfigError, DedupeError, InputError
 from dedupe.output import to_json
 from dedupe.pipeline import PreparedCorpus, StageTimer, prepare, summarize
 
 if TYPE_CHECKING:  # commands import their stages lazily so that `dedupe --help` stays fast
-    from dedupe.compare import CompareConfig
+    from dedupe.compare.groups import CompareConfig
     from dedupe.pipeline import ReportConfig, ReportResult
 
 T = TypeVar("T")
@@ -127,7 +127,7 @@ def model_options(func: F) -> F:
 
 def cache_folder(cache_dir: str | None, no_cache: bool) -> Path | None:
     """The embedding cache folder the options ask for; ``None`` when the cache is off."""
-    from dedupe.embed import default_cache_dir
+    from dedupe.embed.encoder import default_cache_dir
 
     if no_cache:
         return None
@@ -267,8 +267,8 @@ def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | 
 def _report_config(skip: tuple[str, ...], threshold: float | None, min_words: int | None, story_window: str,
                    one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool) -> ReportConfig:
     """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given)."""
-    from dedupe.near_dup import ScanConfig
     from dedupe.pipeline import REPORT_STAGES, ReportConfig
+    from dedupe.scan.near_dup import ScanConfig
     from dedupe.stories import StoryConfig, parse_window
 
     defaults = ScanConfig()
@@ -325,8 +325,8 @@ def figures(corpus: tuple[str, ...], text_field: str | None, source_field: str |
             measures: tuple[str, ...], no_other: bool, approx_tolerance: float, period_tolerance: float,
             fail_on: tuple[str, ...]) -> None:
     """Extract casualty and other figures and compare them across outlets within each story."""
-    from dedupe.discrepancies import DiscrepancyConfig, find_discrepancies
-    from dedupe.figures import FigureConfig, extract_figures, keep_measures
+    from dedupe.figures.discrepancies import DiscrepancyConfig, find_discrepancies
+    from dedupe.figures.extract import FigureConfig, extract_figures, keep_measures
     from dedupe.report.figures import figures_dict, figures_jsonl, figures_markdown, figures_text
     from dedupe.stories import StoryConfig, group_stories, parse_window
 
@@ -371,10 +371,10 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
                  boilerplate_docs: int, workers: int | None, no_passages: bool, fail_on: tuple[str, ...], fmt: str,
                  output: str, quiet: bool) -> None:
     """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification)."""
-    from dedupe.corpus import load_corpus
-    from dedupe.near_dup import ScanConfig, scan
+    from dedupe.corpus.load import load_corpus
     from dedupe.output import to_jsonl
     from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
+    from dedupe.scan.near_dup import ScanConfig, scan
 
     config = ScanConfig(threshold=threshold, min_words=min_words, ngram=ngram, num_perm=num_perm, seed=seed,
                         boilerplate_docs=boilerplate_docs, workers=workers, passages=not no_passages)
@@ -417,8 +417,8 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
                     one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool,
                     nli_model: str | None, thresholds: tuple[str, ...], fail_on: tuple[str, ...]) -> None:
     """Align claims across outlets within each story: agreement, divergence (with reasons), unique."""
-    from dedupe.compare import compare_corpus
-    from dedupe.embed import encoder_and_cache
+    from dedupe.compare.groups import compare_corpus
+    from dedupe.embed.encoder import encoder_and_cache
     from dedupe.report.compare import compare_dict, compare_jsonl, compare_markdown, compare_text
 
     config = _compare_config(story_window, one_story, nli_model, _parse_thresholds(thresholds))
@@ -449,10 +449,10 @@ def _parse_thresholds(values: tuple[str, ...]) -> dict[str, float]:
 
 def _compare_config(story_window: str, one_story: bool, nli_model: str | None,
                     overrides: dict[str, float]) -> CompareConfig:
-    """The :class:`dedupe.compare.CompareConfig` the options describe."""
-    from dedupe.align import AlignConfig
-    from dedupe.compare import CompareConfig
-    from dedupe.entities import EntityConfig
+    """The :class:`dedupe.compare.groups.CompareConfig` the options describe."""
+    from dedupe.compare.align import AlignConfig
+    from dedupe.compare.entities import EntityConfig
+    from dedupe.compare.groups import CompareConfig
     from dedupe.stories import StoryConfig, parse_window
 
     defaults, align_defaults = CompareConfig(), AlignConfig()

@@ -6,47 +6,24 @@ progress bar: it receives a stage label and a sequence and returns an iterable o
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus import Corpus, Document, LoadOptions, load_corpus
+from dedupe.corpus.load import Corpus, Document, LoadOptions, load_corpus
 from dedupe.errors import ConfigError, InputError
+from dedupe.runtime import Progress, StageTimer, no_progress
 from dedupe.segment import SegmentedDocument, segment_document
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
-    from dedupe.compare import CompareConfig, CompareResult
-    from dedupe.discrepancies import Discrepancy
-    from dedupe.embed import Encoder
-    from dedupe.figures import Figure
-    from dedupe.near_dup import ScanConfig, ScanResult
+    from dedupe.compare.groups import CompareConfig, CompareResult
+    from dedupe.embed.encoder import Encoder
+    from dedupe.figures.discrepancies import Discrepancy
+    from dedupe.figures.extract import Figure
+    from dedupe.scan.near_dup import ScanConfig, ScanResult
     from dedupe.stories import Story, StoryConfig
-
-T = TypeVar("T")
-Progress = Callable[[str, Sequence[T]], Iterable[T]]
-
-
-def no_progress(label: str, items: Sequence[T]) -> Iterable[T]:
-    """The default progress callable: iterate silently."""
-    return items
-
-
-@dataclass
-class StageTimer:
-    """Wall-clock seconds per stage, in the order the stages ran."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def run(self, stage: str, func: Callable[[], T]) -> T:
-        """Run ``func`` and add its duration to ``stage``."""
-        began = time.perf_counter()
-        try:
-            return func()
-        finally:
-            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - began
 
 
 @dataclass(frozen=True)
@@ -62,7 +39,7 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     """Load and segment a corpus.
 
     Args:
-        paths: Inputs as for :func:`dedupe.corpus.load_corpus`.
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
         options: Load options.
         stdin: Stream read for ``-``.
         progress: Progress callable for the segmentation loop.
@@ -72,7 +49,7 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         The corpus and its segmented documents, in load order.
 
     Raises:
-        InputError: As :func:`dedupe.corpus.load_corpus`.
+        InputError: As :func:`dedupe.corpus.load.load_corpus`.
     """
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_corpus(paths, options, stdin))
@@ -131,7 +108,7 @@ class ReportConfig:
         compare: Configuration of the compare stage (``None``: its defaults).
         stories: How documents are grouped into stories (``None``: the defaults).
         model: Sentence-transformers model folder or name; ``None`` for the packaged MiniLM.
-        backend: Encoder backend, as :func:`dedupe.embed.load_encoder` takes it.
+        backend: Encoder backend, as :func:`dedupe.embed.encoder.load_encoder` takes it.
         cache_dir: Embedding cache folder; ``None`` disables the cache.
     """
 
@@ -182,10 +159,10 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
     """Load and segment a corpus once, then run scan, compare and figures on it.
 
     Args:
-        paths: Inputs as for :func:`dedupe.corpus.load_corpus`.
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
         options: Load options.
         config: What to run and how (defaults: every stage with its defaults).
-        encoder: A ready :class:`dedupe.embed.Encoder`; loaded from ``config.model`` when ``None`` and
+        encoder: A ready :class:`dedupe.embed.encoder.Encoder`; loaded from ``config.model`` when ``None`` and
             compare runs.
         stdin: Stream read for ``-``.
         progress: Progress callable, called with each stage's label.
@@ -195,7 +172,7 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
         The :class:`ReportResult`.
 
     Raises:
-        InputError: As :func:`dedupe.corpus.load_corpus`, or no document could be loaded.
+        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
         ConfigError: A stage's configuration is invalid.
     """
     timer = timer or StageTimer()
@@ -255,7 +232,7 @@ def _report_stories(documents: tuple[Document, ...], config: ReportConfig, progr
 
 
 def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> ScanResult:
-    from dedupe.near_dup import scan
+    from dedupe.scan.near_dup import scan
 
     result = scan(documents, config.scan)
     _one_step(progress, "scan")
@@ -264,8 +241,8 @@ def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress
 
 def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConfig, stories: tuple[Story, ...],
                     encoder: Encoder | None, progress: Progress, timer: StageTimer) -> CompareResult:
-    from dedupe.compare import compare_corpus
-    from dedupe.embed import EmbeddingCache, encoder_and_cache
+    from dedupe.compare.groups import compare_corpus
+    from dedupe.embed.encoder import EmbeddingCache, encoder_and_cache
 
     if encoder is None:
         encoder, cache = timer.run("model", lambda: encoder_and_cache(config.model, config.cache_dir,
@@ -280,8 +257,8 @@ def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConf
 
 def _report_figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
                     progress: Progress) -> tuple[tuple[Figure, ...], tuple[Discrepancy, ...]]:
-    from dedupe.discrepancies import find_discrepancies
-    from dedupe.figures import extract_figures
+    from dedupe.figures.discrepancies import find_discrepancies
+    from dedupe.figures.extract import extract_figures
 
     figures = extract_figures(documents)
     _one_step(progress, "figures")

@@ -13,7 +13,7 @@ is hard-wrapped (most lines of similar width, ending mid-sentence, as in wire ar
 into paragraphs at blank or indented lines instead.
 
 Example:
-    >>> from dedupe.corpus import Document, Origin
+    >>> from dedupe.corpus.load import Document, Origin
     >>> doc = Document("d", "o", "", "", None, "Mr. Kerry spoke. He left.\\nNext line", Origin("x"))
     >>> [s.text for s in segment_document(doc).sentences]
     ['Mr. Kerry spoke.', 'He left.', 'Next line']
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dedupe.corpus import Document
+from dedupe.corpus.load import Document
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")

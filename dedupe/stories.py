@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.corpus import Document
+from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
 from dedupe.unionfind import UnionFind
 

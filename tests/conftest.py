@@ -9,11 +9,10 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-
-# --- fixtures of dedupe.embed (owner: embed) -------------------------------------------------------
+# --- fixtures of dedupe.embed.encoder (owner: embed) -------------------------------------------------------
 
 class HashingEncoder:
-    """A small deterministic bag-of-words :class:`dedupe.embed.Encoder` for fast tests (no model).
+    """A small deterministic bag-of-words :class:`dedupe.embed.encoder.Encoder` for fast tests (no model).
 
     Each lower-cased word is hashed into one of ``dim`` buckets with a sign; rows are L2-normalised,
     so texts sharing words have a positive cosine and texts sharing none have cosine 0 (up to
@@ -47,8 +46,8 @@ def hashing_encoder() -> HashingEncoder:
 @pytest.fixture(scope="session")
 def real_encoder():  # type: ignore[no-untyped-def]
     """The packaged all-MiniLM-L6-v2 (hash-checked), loaded once for the whole test session."""
-    from dedupe.embed import load_encoder
+    from dedupe.embed.encoder import load_encoder
 
     return load_encoder(None, backend="auto")
 
-# --- end of fixtures of dedupe.embed -------------------------------------------------------------
+# --- end of fixtures of dedupe.embed.encoder -------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Tests of dedupe.align and dedupe.pair_features: array maths only, no model."""
+"""Tests of dedupe.compare.align and dedupe.compare.features: array maths only, no model."""
 
 from __future__ import annotations
 
@@ -7,10 +7,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.align import (PARAPHRASE_THRESHOLD, AlignConfig, LogisticModel, ScoredPair, align, best_passage,
-                          cosine_candidates, divergence_score, group_pairs, paraphrase_probability, score_pairs)
+from dedupe.compare.align import (
+    PARAPHRASE_THRESHOLD,
+    AlignConfig,
+    LogisticModel,
+    ScoredPair,
+    align,
+    best_passage,
+    cosine_candidates,
+    divergence_score,
+    group_pairs,
+    paraphrase_probability,
+    score_pairs,
+)
+from dedupe.compare.features import FEATURE_NAMES, pair_features
 from dedupe.errors import ConfigError
-from dedupe.pair_features import FEATURE_NAMES, pair_features
 
 
 def _unit(rows: list[list[float]]) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Tests of dedupe.claims: claims versus page furniture, on rules and on the seed corpus."""
+"""Tests of dedupe.compare.claims: claims versus page furniture, on rules and on the seed corpus."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.claims import ClaimConfig, extract_claims, furniture_reason
-from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.compare.claims import ClaimConfig, extract_claims, furniture_reason
+from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
 

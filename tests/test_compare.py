@@ -1,4 +1,4 @@
-"""Tests of dedupe.compare and dedupe.divergence: statuses, reasons, and the seed corpus golden groups."""
+"""Tests of dedupe.compare.groups and .divergence: statuses, reasons, and the seed corpus golden groups."""
 
 from __future__ import annotations
 
@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.compare import CompareConfig, CompareResult, compare_corpus
-from dedupe.corpus import Document, Origin, load_corpus
-from dedupe.divergence import (attribution_conflict, entity_conflict, negation_conflict, number_conflict,
-                               quote_conflict)
-from dedupe.entities import build_entity_table
+from dedupe.compare.divergence import (
+    attribution_conflict,
+    entity_conflict,
+    negation_conflict,
+    number_conflict,
+    quote_conflict,
+)
+from dedupe.compare.entities import build_entity_table
+from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
+from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
 from dedupe.stories import StoryConfig
@@ -94,7 +99,7 @@ def test_compare_config_validation() -> None:
 
 @pytest.fixture(scope="module")
 def seed_result(real_encoder, tmp_path_factory):  # type: ignore[no-untyped-def]
-    from dedupe.embed import EmbeddingCache
+    from dedupe.embed.encoder import EmbeddingCache
 
     documents = [segment_document(d) for d in load_corpus([str(DATA)]).documents]
     return compare_corpus(documents, real_encoder, cache=EmbeddingCache(tmp_path_factory.mktemp("cache")))

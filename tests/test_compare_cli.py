@@ -107,7 +107,7 @@ def tiny_nli(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_nli_model_adds_contradiction_scores(cache_dir: str, tiny_nli: str) -> None:
-    from dedupe.nli import _load
+    from dedupe.compare.nli import _load
 
     assert _load(tiny_nli)[1] == 2  # the column labelled "contradiction"
     code, output = _run_2016("--nli-model", tiny_nli, "--threshold", "nli=0", "--format", "json",

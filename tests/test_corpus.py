@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import Corpus, Document, LoadOptions, Origin, load_corpus, parse_date
+from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, load_corpus, parse_date
 from dedupe.errors import ConfigError, InputError
 
 DATA = Path(__file__).parent / "data" / "formats"

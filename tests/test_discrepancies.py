@@ -1,4 +1,4 @@
-"""Tests of dedupe.discrepancies on the seed corpus and on hand-made figures."""
+"""Tests of dedupe.figures.discrepancies on the seed corpus and on hand-made figures."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import load_corpus
-from dedupe.discrepancies import DiscrepancyConfig, find_discrepancies
+from dedupe.corpus.load import load_corpus
 from dedupe.errors import ConfigError
-from dedupe.figures import Figure, extract_figures
+from dedupe.figures.discrepancies import DiscrepancyConfig, find_discrepancies
+from dedupe.figures.extract import Figure, extract_figures
 from dedupe.segment import segment_document
 from dedupe.stories import Story, StoryConfig, group_stories
 

@@ -1,4 +1,4 @@
-"""Tests of dedupe.embed: model loading and hash check, the encoders, and the embedding cache."""
+"""Tests of dedupe.embed.encoder: model loading and hash check, the encoders, and the embedding cache."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from conftest import HashingEncoder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe import embed_backends, embed_onnx
-from dedupe.embed import EmbeddingCache, default_cache_dir, embed, load_encoder, open_cache
-from dedupe.embed_backends import PACKAGED_SHA256, packaged_model_folder, verify_weights, weights_sha256
+from dedupe.embed import backends as embed_backends
+from dedupe.embed import onnx_backend as embed_onnx
+from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights, weights_sha256
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder, open_cache
 from dedupe.errors import ConfigError, InputError
 
 SENTENCES = [

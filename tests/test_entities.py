@@ -1,4 +1,4 @@
-"""Tests of dedupe.entities: names, spelling variants merged with rapidfuzz, on the seeds and on rules."""
+"""Tests of dedupe.compare.entities: names, spelling variants merged with rapidfuzz, on the seeds and on rules."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus import load_corpus
-from dedupe.entities import EntityConfig, build_entity_table, find_mentions, normalise
+from dedupe.compare.entities import EntityConfig, build_entity_table, find_mentions, normalise
+from dedupe.corpus.load import load_corpus
 from dedupe.errors import ConfigError
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -1,4 +1,4 @@
-"""Tests of dedupe.figure_context: periods, places and attributions."""
+"""Tests of dedupe.figures.context: periods, places and attributions."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from dedupe.figure_context import find_attributions, find_periods, find_places, resolve_period
-from dedupe.numbers import tokenize
+from dedupe.figures.context import find_attributions, find_periods, find_places, resolve_period
+from dedupe.figures.numbers import tokenize
 
 DAY = dt.date(2016, 9, 29)  # a Thursday
 

@@ -1,10 +1,10 @@
-"""Tests of dedupe.figure_links: figures that take their noun or measure from a neighbour."""
+"""Tests of dedupe.figures.links: figures that take their noun or measure from a neighbour."""
 
 from __future__ import annotations
 
 import pytest
 
-from dedupe.figures import parse_sentence
+from dedupe.figures.extract import parse_sentence
 
 
 def _read(sentence: str) -> list[tuple[str, str, str | None]]:

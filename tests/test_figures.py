@@ -1,4 +1,4 @@
-"""Tests of dedupe.figures: golden figures of the seed corpus, non-figures, structure and invariants."""
+"""Tests of dedupe.figures.extract: golden figures of the seed corpus, non-figures, structure and invariants."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus import load_corpus
+from dedupe.corpus.load import load_corpus
 from dedupe.errors import ConfigError
-from dedupe.figures import FigureConfig, extract_figures, keep_measures, parse_sentence
+from dedupe.figures.extract import FigureConfig, extract_figures, keep_measures, parse_sentence
 from dedupe.segment import segment_document
 
 DATA = Path(__file__).resolve().parent.parent / "data"

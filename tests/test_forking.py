@@ -1,4 +1,4 @@
-"""dedupe.forking.ForkedCall: bytes back from a forked child, None when it fails, a clean cancel."""
+"""dedupe.runtime.ForkedCall: bytes back from a forked child, None when it fails, a clean cancel."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from dedupe.forking import ForkedCall, can_fork
+from dedupe.runtime import ForkedCall, can_fork
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no os.fork on this platform")
 

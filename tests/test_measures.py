@@ -1,10 +1,10 @@
-"""Tests of dedupe.measures: verb inflection and the lexicon built from lemmas."""
+"""Tests of dedupe.figures.measures: verb inflection and the lexicon built from lemmas."""
 
 from __future__ import annotations
 
 import pytest
 
-from dedupe import measures as m
+from dedupe.figures import measures as m
 
 
 @pytest.mark.parametrize("lemma, forms", [

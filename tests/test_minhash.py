@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
-from dedupe.minhash import LSH_WEIGHTS, candidate_pairs, lean_minhash, lsh_params, signatures
-from dedupe.shingle import fingerprint
+from dedupe.scan.minhash import LSH_WEIGHTS, candidate_pairs, lean_minhash, lsh_params, signatures
+from dedupe.scan.shingle import fingerprint
 
 
 def corpus(seed: int = 7, size: int = 60) -> list[str]:

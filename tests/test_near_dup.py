@@ -1,4 +1,4 @@
-"""dedupe.near_dup.scan: golden findings on the seed corpus, near-duplicates, boilerplate, edge cases."""
+"""dedupe.scan.near_dup.scan: golden findings on the seed corpus, near-duplicates, boilerplate, edge cases."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe import near_dup
-from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
-from dedupe.near_dup import Finding, ScanConfig, ScanResult, line_of, scan
+from dedupe.scan import near_dup
+from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, line_of, scan
 from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"

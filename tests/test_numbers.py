@@ -1,10 +1,10 @@
-"""Tests of dedupe.numbers: number phrases, qualifiers and intervals."""
+"""Tests of dedupe.figures.numbers: number phrases, qualifiers and intervals."""
 
 from __future__ import annotations
 
 import pytest
 
-from dedupe.numbers import find_number_phrases, parse_digits, tokenize
+from dedupe.figures.numbers import find_number_phrases, parse_digits, tokenize
 
 
 def _phrases(text: str) -> list[tuple[str, object, object, str]]:

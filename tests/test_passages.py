@@ -7,8 +7,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.passages import RunTable, chain_runs, coverage, group_runs, shared_runs
-from dedupe.shingle import fingerprint, tokenize
+from dedupe.scan.passages import RunTable, chain_runs, coverage, group_runs, shared_runs
+from dedupe.scan.shingle import fingerprint, tokenize
 
 SHARED = "the state department said in a written statement that it held moscow responsible"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.readers import csv_records, decode_bytes, json_records
+from dedupe.corpus.readers import csv_records, decode_bytes, json_records
 
 
 @pytest.mark.parametrize(("data", "reason"), [

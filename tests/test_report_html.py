@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from report_fixture import HOSTILE_LINES, HOSTILE_RECORD, combined_report, prepare_corpus
 
-from dedupe.corpus import Document, Origin
+from dedupe.corpus.load import Document, Origin
 from dedupe.report.html import render_html, script_json
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_claims import mark_words

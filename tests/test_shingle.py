@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.shingle import fingerprint, tokenize
+from dedupe.scan.shingle import fingerprint, tokenize
 
 
 def words(text: str) -> list[str]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dedupe.corpus import Document, Origin, load_corpus
+from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.stories import StoryConfig, group_stories, parse_window, story_index
 

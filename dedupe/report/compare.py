@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from dedupe.compare import STATUSES, ClaimGroup, CompareResult
-from dedupe.output import envelope, to_jsonl, md_cell
+from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
+from dedupe.output import envelope, md_cell, to_jsonl
 
 _SHOWN = 160
 

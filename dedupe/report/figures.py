@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from dedupe.discrepancies import Discrepancy
-from dedupe.figures import Figure
-from dedupe.output import envelope, to_jsonl, md_cell
+from dedupe.figures.discrepancies import Discrepancy
+from dedupe.figures.extract import Figure
+from dedupe.output import envelope, md_cell, to_jsonl
 
 
 def figure_record(figure: Figure) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def figures_dict(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
 
     Args:
         figures: Extracted figures; ``subset_of`` and discrepancy indexes refer to their order.
-        discrepancies: Groups from :func:`dedupe.discrepancies.find_discrepancies`.
+        discrepancies: Groups from :func:`dedupe.figures.discrepancies.find_discrepancies`.
 
     Returns:
         ``schema_version``, ``tool``, ``version``, ``command``, ``summary``, ``figures``, ``discrepancies``.

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedupe.near_dup import KINDS, Finding, Occurrence, ScanResult
 from dedupe.output import envelope, md_cell
+from dedupe.scan.near_dup import KINDS, Finding, Occurrence, ScanResult
 
 _TITLES = {"near_duplicate": "Near-duplicate documents", "reuse": "Passages shared by documents",
            "repeat": "Passages repeated inside a document", "boilerplate": "Boilerplate (in many documents)"}

@@ -5,7 +5,7 @@ PyPI (only unverified third-party re-uploads), stanza and flair download their m
 are unreachable here, and NLTK's tagger needs a data download too. The constructions that carry
 casualty and workforce figures are few and regular, so a grammar over tokens covers them:
 
-- **noun phrase** (:mod:`dedupe.noun_phrases`): the counted noun after the number ("2,600 production and
+- **noun phrase** (:mod:`dedupe.figures.noun_phrases`): the counted noun after the number ("2,600 production and
   maintenance *workers*", "32 of the 543 *passengers*");
 - **predicate after the phrase**: skipping prepositional phrases ("in opposition areas of Aleppo"),
   parentheticals between dashes or commas ("- all but a few civilians -"), a relative pronoun and an
@@ -19,7 +19,7 @@ casualty and workforce figures are few and regular, so a grammar over tokens cov
   people", "Death *toll* in Turkish bombings *rises to* 46", "*Deaths* ... *rise to* 43", "toll *tops*
   8,000"; "a *total* of 360 jobs" states a workforce; "the *number of* members ... to 36" counts members.
 
-Verbs are listed as lemmas in :mod:`dedupe.measures` and every inflection counts ("reinstate" covers
+Verbs are listed as lemmas in :mod:`dedupe.figures.measures` and every inflection counts ("reinstate" covers
 "reinstated"; a passive participle after the phrase reads as its predicate: "15,000 jobs would be
 *generated*"). A phrase inside a prepositional phrase ("detained in *eight* cities") only takes a measure
 word that follows it directly or through a relative clause ("among five people *who were seriously
@@ -30,9 +30,8 @@ a verb) outranks a modifier inside it ("More than 30 *striking* miners *killed*"
 
 from __future__ import annotations
 
-from dedupe import measures as m
-from dedupe.numbers import NumberPhrase, Token
-from dedupe.noun_phrases import (
+from dedupe.figures import measures as m
+from dedupe.figures.noun_phrases import (
     DETERMINERS,
     PREPOSITIONS,
     NounPhrase,
@@ -43,6 +42,7 @@ from dedupe.noun_phrases import (
     plain_noun_phrase,
     skip_prepositional,
 )
+from dedupe.figures.numbers import NumberPhrase, Token
 
 __all__ = ["NounPhrase", "find_measure", "is_content_word", "is_embedded", "is_plural", "noun_phrase", "number_of"]
 
@@ -80,7 +80,7 @@ def find_measure(tokens: list[Token], phrase: NumberPhrase, noun: NounPhrase, he
             the previous figure's "employees"); default: the noun phrase's.
 
     Returns:
-        One of :data:`dedupe.measures.MEASURES` except ``other``, or ``None``.
+        One of :data:`dedupe.figures.measures.MEASURES` except ``other``, or ``None``.
     """
     words = [t.lower for t in tokens]
     if head is None:

@@ -1,4 +1,4 @@
-"""Verification of candidate document pairs for :mod:`dedupe.near_dup`, and the scan's LSH stage run
+"""Verification of candidate document pairs for :mod:`dedupe.scan.near_dup`, and the scan's LSH stage run
 beside its passage search in a forked process.
 
 Every candidate pair is checked exactly on the shingle sets: Jaccard similarity and containment (share
@@ -14,14 +14,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from dedupe.forking import ForkedCall
-from dedupe.minhash import candidate_pairs, lsh_params, signatures
-from dedupe.passages import RunTable, coverage, shared_runs
-from dedupe.pipeline import StageTimer
-from dedupe.shingle import I64, Fingerprints
+from dedupe.runtime import ForkedCall, StageTimer
+from dedupe.scan.minhash import candidate_pairs, lsh_params, signatures
+from dedupe.scan.passages import RunTable, coverage, shared_runs
+from dedupe.scan.shingle import I64, Fingerprints
 
 if TYPE_CHECKING:
-    from dedupe.near_dup import ScanConfig
+    from dedupe.scan.near_dup import ScanConfig
 
 #: A verified pair: document indices ``a < b``, Jaccard similarity, containment.
 Pair = tuple[int, int, float, float]

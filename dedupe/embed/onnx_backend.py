@@ -57,7 +57,7 @@ def onnx_unsupported_reason(folder: Path) -> str | None:
 
 @dataclass
 class OnnxEncoder:
-    """An :class:`~dedupe.embed.Encoder` running an ONNX export of a sentence-transformers model.
+    """An :class:`~dedupe.embed.encoder.Encoder` running an ONNX export of a sentence-transformers model.
 
     Attributes:
         folder: The sentence-transformers model folder.

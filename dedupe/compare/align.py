@@ -1,7 +1,7 @@
 """Stage 5: align claims across outlets: similarity scores and claim groups, on arrays alone.
 
 Two claims say the same thing when a small logistic model over their embedding cosine and lexical
-evidence (:mod:`dedupe.pair_features`: rapidfuzz ratios, shared words, numbers and names, negation)
+evidence (:mod:`dedupe.compare.features`: rapidfuzz ratios, shared words, numbers and names, negation)
 gives a probability of at least ``AlignConfig.threshold``. The model's weights and threshold were
 fitted on MRPC train only (see :data:`PARAPHRASE_MODEL`); the divergence model, fitted on SICK
 train, scores how likely two aligned claims contradict each other.
@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
+from dedupe.compare.features import FEATURE_NAMES, pair_features
 from dedupe.errors import ConfigError
-from dedupe.pair_features import FEATURE_NAMES, pair_features
 
 # Rows of the cosine matrix are computed in blocks so memory stays bounded on large stories.
 _BLOCK = 2048

@@ -2,7 +2,7 @@
 
 Pure functions over strings and a precomputed cosine; no model is loaded here. The same
 :func:`pair_features` feeds the paraphrase model (fitted on MRPC train) and the divergence model
-(fitted on SICK train) in :mod:`dedupe.align`, so the benchmark measures exactly what the tool runs.
+(fitted on SICK train) in :mod:`dedupe.compare.align`, so the benchmark measures exactly what the tool runs.
 
 Example:
     >>> row = pair_features(["Kerry met Lavrov."], ["Kerry did not meet Lavrov."], [0.8])[0]

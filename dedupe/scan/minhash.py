@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketch import LeanMinHash, MinHashLSH
 
-from dedupe.shingle import I64, U64, Fingerprints, mix64
+from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
 
 U32 = npt.NDArray[np.uint32]
 

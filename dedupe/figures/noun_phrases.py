@@ -1,6 +1,6 @@
 """Noun phrases around a number: the counted noun, partitives, coordination, prepositional phrases.
 
-The noun-phrase half of the figure grammar (:mod:`dedupe.figure_grammar` reads the measure from the
+The noun-phrase half of the figure grammar (:mod:`dedupe.figures.grammar` reads the measure from the
 words around the phrase):
 
 - number -> optional "of" (vague counts, partitives "32 of the 543 passengers", "100,000 of them
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedupe import measures as m
-from dedupe.numbers import NumberPhrase, Token
+from dedupe.figures import measures as m
+from dedupe.figures.numbers import NumberPhrase, Token
 
 STOPWORDS = frozenset({
     "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "of",

@@ -1,9 +1,9 @@
 """Stage 4: figures - the numbers a text states about people and things, with what they count.
 
-Every number phrase of every sentence is read as an interval with a qualifier (:mod:`dedupe.numbers`),
+Every number phrase of every sentence is read as an interval with a qualifier (:mod:`dedupe.figures.numbers`),
 linked to the noun it counts and its measure through the sentence's structure
-(:mod:`dedupe.figure_grammar`), and placed in space, time and on someone's word
-(:mod:`dedupe.figure_context`). A :class:`Figure` carries its document, outlet, offsets and line, so
+(:mod:`dedupe.figures.grammar`), and placed in space, time and on someone's word
+(:mod:`dedupe.figures.context`). A :class:`Figure` carries its document, outlet, offsets and line, so
 every value can be shown in its sentence.
 
 Not figures: dates ("19 September", "Sept 29"), years ("in 2013"), times ("16:28", "1200 hrs"),
@@ -26,12 +26,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from dedupe import figure_context as ctx
-from dedupe import figure_grammar as grammar
-from dedupe import figure_links as links
 from dedupe.errors import ConfigError
-from dedupe.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.numbers import TENS, UNITS, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.figures import context as ctx
+from dedupe.figures import grammar as grammar
+from dedupe.figures import links as links
+from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
+from dedupe.figures.numbers import TENS, UNITS, Number, NumberPhrase, Token, find_number_phrases, tokenize
 from dedupe.segment import SegmentedDocument
 
 UNIT_WORDS = frozenset({
@@ -98,8 +98,8 @@ class Figure:
         low: Lower bound, ``None`` where the phrase gives none ("nearly 1,400").
         high: Upper bound, ``None`` where the phrase gives none ("at least 426").
         qualifier: ``exact``, ``approximately``, ``at least``, ``more than``, ``nearly``, ``up to``,
-            ``fewer than``, ``as few as``, ``range`` or ``vague`` (see :mod:`dedupe.numbers`).
-        measure: One of :data:`dedupe.measures.MEASURES` (``other`` when none is linked).
+            ``fewer than``, ``as few as``, ``range`` or ``vague`` (see :mod:`dedupe.figures.numbers`).
+        measure: One of :data:`dedupe.figures.measures.MEASURES` (``other`` when none is linked).
         what: The counted noun, lower case ("civilians", "doctors"), ``None`` when nothing is named.
         place: Place named in the figure's clause, or ``None``.
         period: Period named in the figure's clause, as written, or ``None``.
@@ -358,7 +358,7 @@ def keep_measures(figures: tuple[Figure, ...], measures: Sequence[str]) -> tuple
 
     Args:
         figures: Extracted figures.
-        measures: Measure names from :data:`dedupe.measures.MEASURES`.
+        measures: Measure names from :data:`dedupe.figures.measures.MEASURES`.
 
     Returns:
         The kept figures; a parent that is left out turns ``subset_of`` into ``None``.

@@ -1,17 +1,17 @@
 """Stage 3: repeated and reused passages and near-duplicate documents (``dedupe scan``).
 
-Works on :class:`~dedupe.corpus.Document` objects directly (no sentence segmentation needed) in five
+Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
-1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.shingle`), in batches
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in batches
    (on several processes only when ``workers`` asks for it: shipping the texts out and the shingles
    back costs more than the second core saves, and grows faster than the corpus).
-2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.minhash`,
+2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.scan.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
    On a large corpus (4 M characters or more), this stage and the verification of its candidates run
-   in a forked process while this one searches the passages (:mod:`dedupe.scan_verify`).
+   in a forked process while this one searches the passages (:mod:`dedupe.scan.verify`).
 3. **passages**: every stretch of at least ``min_words`` tokens shared by two places, by
-   seed-and-extend over exact shingle matches, chained across small edits (:mod:`dedupe.passages`).
+   seed-and-extend over exact shingle matches, chained across small edits (:mod:`dedupe.scan.passages`).
 4. **verify**: every candidate document pair checked exactly on the shingle sets; pairs whose Jaccard
    similarity *or* containment (share of the shorter document found in the longer) reaches the
    threshold are near-duplicates. Candidates come from LSH (Jaccard) and from passage coverage
@@ -22,7 +22,7 @@ steps, each timed:
    are near-duplicates of each other are left to the ``near_duplicate`` finding.
 
 Example:
-    >>> from dedupe.corpus import load_corpus          # doctest: +SKIP
+    >>> from dedupe.corpus.load import load_corpus          # doctest: +SKIP
     >>> result = scan(load_corpus(["data/"]).documents) # doctest: +SKIP
     >>> result.findings[0].kind                         # doctest: +SKIP
     'reuse'
@@ -39,14 +39,13 @@ from typing import TypeVar
 
 import numpy as np
 
-from dedupe.corpus import Document, paused_gc
+from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
-from dedupe.forking import can_fork
-from dedupe.minhash import lsh_params
-from dedupe.passages import RunTable, chain_runs, group_runs, shared_runs
-from dedupe.pipeline import StageTimer
-from dedupe.scan_verify import Pair, lsh_candidates, overlapped, verify
-from dedupe.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.runtime import StageTimer, can_fork, paused_gc
+from dedupe.scan.minhash import lsh_params
+from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
+from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
 
 T = TypeVar("T")

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from dedupe.compare.features import STOPWORDS
 from dedupe.errors import ConfigError
-from dedupe.pair_features import STOPWORDS
 
 # A capitalised word; hyphenated parts must be capitalised too ("Jean-Marc", not "Russian-backed").
 _NAME_WORD = (r"(?:[A-Z][\w'\u2019.]*(?:-[A-Z][\w'\u2019.]*)*(?![\w-])"

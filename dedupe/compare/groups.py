@@ -1,9 +1,9 @@
 """Stage 7: compare claims across outlets: agreement, divergence, and what only one outlet says.
 
 The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedupe.stories`), pick
-the claims (:mod:`dedupe.claims`), build the entity table (:mod:`dedupe.entities`), embed the claims
-(:mod:`dedupe.embed`, cached), align them inside each story (:mod:`dedupe.align`), then give every
-group a status with reasons (:mod:`dedupe.divergence`, optionally an NLI cross-encoder):
+the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims
+(:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`), then give every
+group a status with reasons (:mod:`dedupe.compare.divergence`, optionally an NLI cross-encoder):
 
 - ``agreement``: two or more outlets state the claim and no conflict was found;
 - ``divergence``: two or more outlets state it with conflicting details (each conflict a reason);
@@ -23,14 +23,21 @@ from itertools import combinations
 
 import numpy as np
 
-from dedupe.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
-from dedupe.claims import Claim, ClaimConfig, extract_claims
-from dedupe.divergence import (MemberWords, Reason, attribution_conflict, entity_conflict, negation_conflict,
-                               number_conflict, quote_conflict)
-from dedupe.embed import EmbeddingCache, Encoder, embed
-from dedupe.entities import Entity, EntityConfig, EntityTable, build_entity_table
+from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
+from dedupe.compare.claims import Claim, ClaimConfig, extract_claims
+from dedupe.compare.divergence import (
+    MemberWords,
+    Reason,
+    attribution_conflict,
+    entity_conflict,
+    negation_conflict,
+    number_conflict,
+    quote_conflict,
+)
+from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
+from dedupe.compare.features import pair_features
+from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
-from dedupe.pair_features import pair_features
 from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, story_index
 
@@ -118,7 +125,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
 
     Args:
         documents: Segmented documents, in corpus order.
-        encoder: Sentence encoder (see :mod:`dedupe.embed`).
+        encoder: Sentence encoder (see :mod:`dedupe.embed.encoder`).
         config: Settings.
         stories: Stories already computed; grouped here when ``None``.
         cache: Embedding cache; ``None`` encodes everything.
@@ -131,7 +138,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     """
     config = config or CompareConfig()
     if config.nli_model:
-        from dedupe.nli import check_model
+        from dedupe.compare.nli import check_model
 
         check_model(config.nli_model)  # fail before the long work, not after it
     if stories is None:
@@ -228,7 +235,7 @@ def _distinct(reasons: list[Reason]) -> list[Reason]:
 
 def _with_nli(groups: list[ClaimGroup], config: CompareConfig) -> list[ClaimGroup]:
     """Add the NLI model's contradiction probability to every group of two or more outlets."""
-    from dedupe.nli import contradiction_scores
+    from dedupe.compare.nli import contradiction_scores
 
     multi = [g for g in groups if len(g.members) > 1]
     pairs = [(g, i, j) for g in multi for i, j in combinations(range(len(g.members)), 2)]

@@ -1,6 +1,6 @@
 """Links between the figures of one sentence: subsets, shared predicates and ellipsis.
 
-:mod:`dedupe.figure_grammar` reads each number phrase on its own. Some figures only get their noun or
+:mod:`dedupe.figures.grammar` reads each number phrase on its own. Some figures only get their noun or
 measure from a neighbour in the same sentence:
 
 - **subsets**: partitives ("32 of the 543 passengers"), "100,000 of them children", "including 56
@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedupe import figure_grammar as grammar
-from dedupe.measures import HUMAN_MEASURES, WORKERS
-from dedupe.numbers import NumberPhrase, Token
+from dedupe.figures import grammar as grammar
+from dedupe.figures.measures import HUMAN_MEASURES, WORKERS
+from dedupe.figures.numbers import NumberPhrase, Token
 
 PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
                     "victims", "others"})

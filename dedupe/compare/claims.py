@@ -25,8 +25,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dedupe.compare.features import STOPWORDS, words
 from dedupe.errors import ConfigError
-from dedupe.pair_features import STOPWORDS, words
 from dedupe.segment import SegmentedDocument, Sentence
 
 _TAGS = re.compile(r"^(?:tags?|topics?|filed under|categories)\s*:", re.IGNORECASE)

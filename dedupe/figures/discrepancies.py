@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedupe.errors import ConfigError
-from dedupe.figures import Figure
-from dedupe.numbers import Number
+from dedupe.figures.extract import Figure
+from dedupe.figures.numbers import Number
 from dedupe.stories import Story, story_index
 from dedupe.unionfind import UnionFind
 
@@ -98,7 +98,7 @@ def find_discrepancies(figures: Sequence[Figure], stories: tuple[Story, ...],
     """Group comparable figures of each story and judge whether the outlets agree.
 
     Args:
-        figures: Figures from :func:`dedupe.figures.extract_figures` (indexes refer to this sequence).
+        figures: Figures from :func:`dedupe.figures.extract.extract_figures` (indexes refer to this sequence).
         stories: Story grouping of the documents; figures of documents in no story are ignored.
         config: Comparison options.
 

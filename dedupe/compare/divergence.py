@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from dedupe.entities import EntityTable
-from dedupe.pair_features import NEGATION, STOPWORDS, words
+from dedupe.compare.entities import EntityTable
+from dedupe.compare.features import NEGATION, STOPWORDS, words
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen twenty").split()

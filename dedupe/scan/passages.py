@@ -26,7 +26,7 @@ from rapidfuzz.distance import Indel
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from dedupe.shingle import I64, U64, Fingerprints
+from dedupe.scan.shingle import I64, U64, Fingerprints
 
 F64 = npt.NDArray[np.float64]
 # Sentinels between documents: unique per position, so they never match anything.

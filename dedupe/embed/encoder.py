@@ -7,7 +7,7 @@ that a cache shared by different models or backends never mixes their vectors.
 
 :func:`load_encoder` loads the packaged all-MiniLM-L6-v2 (checking its weights hash) or any local
 sentence-transformers folder or hub name. :func:`embed` looks texts up in an
-:class:`~dedupe.embed_cache.EmbeddingCache` and encodes only the misses.
+:class:`~dedupe.embed.cache.EmbeddingCache` and encodes only the misses.
 
 Example:
     >>> encoder = load_encoder()                        # doctest: +SKIP
@@ -24,8 +24,8 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from dedupe.embed_backends import BACKENDS, load_encoder
-from dedupe.embed_cache import EmbeddingCache, default_cache_dir
+from dedupe.embed.backends import BACKENDS, load_encoder
+from dedupe.embed.cache import EmbeddingCache, default_cache_dir
 
 __all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
            "load_encoder", "open_cache"]

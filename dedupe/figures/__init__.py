@@ -1,0 +1,13 @@
+"""Stage 6: figures (people killed, injured, besieged...) as intervals, and their discrepancies across outlets.
+
+Number phrases (:mod:`~dedupe.figures.numbers`) -> what they count (:mod:`~dedupe.figures.measures`,
+:mod:`~dedupe.figures.noun_phrases`, :mod:`~dedupe.figures.grammar`, :mod:`~dedupe.figures.links`) -> place,
+period and attribution (:mod:`~dedupe.figures.context`) -> figures (:mod:`~dedupe.figures.extract`) ->
+discrepancies per story (:mod:`~dedupe.figures.discrepancies`).
+"""
+
+from __future__ import annotations
+
+from dedupe.figures.extract import Figure, FigureConfig, extract_figures, keep_measures
+
+__all__ = ["Figure", "FigureConfig", "extract_figures", "keep_measures"]
