@@ -1,0 +1,220 @@
+"""Claim alignment and divergence quality of ``dedupe compare`` against hand-annotated gold, baseline in one run.
+
+Usage:
+    .venv/bin/python -m benchmarks.claims_quality data /work/shared/corpora/multi-outlet/articles.jsonl \
+        [--gold benchmarks/data/claims_gold.json] [--no-cache]
+
+The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
+annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
+with its status. Each corpus path is compared as the tool compares it (stories included), with the default
+settings; the result is scored per set of the gold (the seeds and one set per event), then per split:
+``tune`` (the sets tuning was allowed to look at) and ``heldout`` (never tuned on).
+
+Pair measures count unordered pairs of sentences of two different outlets: a gold pair is two sentences of
+one gold cluster; a predicted pair is two sentences whose claims share a group of two or more outlets. Pairs
+that touch a sentence outside the annotated documents are ignored.
+Divergence: a gold divergence cluster is *found* when a reported ``divergence`` group holds sentences of two
+outlets from it; a reported divergence is *real* when two of its sentences of different outlets lie in one
+gold divergence cluster.
+Baseline: all-MiniLM-L6-v2 cosine between every two sentences of different outlets of one set, no model and
+no grouping, at the threshold with the best pair F1 on the tune split (and, for reference, the best threshold
+on each split itself, an oracle figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.compare.groups import CompareResult, compare_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
+from dedupe.segment import segment_corpus
+
+_GOLD = Path(__file__).parent / "data" / "claims_gold.json"
+Pair = tuple[tuple[str, int], tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class Gold:
+    """The annotation: sentences per document, clusters, which set each document belongs to, the split."""
+
+    sentences: dict[str, list[dict]]  # type: ignore[type-arg]
+    outlet: dict[str, str]
+    set_of: dict[str, str]
+    clusters: list[dict]  # type: ignore[type-arg]
+    split: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Pair and divergence figures of one method on one split."""
+
+    tp: int
+    fp: int
+    fn: int
+    div_found: int
+    div_gold: int
+    div_real: int
+    div_reported: int
+
+    def row(self, name: str) -> str:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        div = (f"{self.div_found}/{self.div_gold} found, {self.div_real}/{self.div_reported} real"
+               if self.div_gold >= 0 else "-")
+        return f"{name:<34} {p:6.3f} {r:6.3f} {f:6.3f}   {self.tp:4d} {self.fp:4d} {self.fn:4d}   {div}"
+
+
+def load_gold(path: Path) -> Gold:
+    """Read the gold file."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    docs = raw["documents"]
+    return Gold({d: v["sentences"] for d, v in docs.items()}, {d: v["outlet"] for d, v in docs.items()},
+                {d: v["set"] for d, v in docs.items()}, raw["clusters"], raw["split"])
+
+
+def check_offsets(gold: Gold, texts: dict[str, str]) -> None:
+    """Every annotated sentence is ``text[start:end]`` of its document as loaded (the labels point at the text)."""
+    for doc, sentences in gold.sentences.items():
+        if doc not in texts:
+            continue
+        for s in sentences:
+            if texts[doc][s["start"]:s["end"]] != s["text"]:
+                raise SystemExit(f"gold sentence {doc}:{s['i']} does not match the document text")
+
+
+def cross_pairs(members: Iterable[tuple[str, int]], gold: Gold) -> set[Pair]:
+    """Unordered pairs of (doc, sentence) from two different outlets, both in annotated documents."""
+    kept = sorted({m for m in members if m[0] in gold.sentences})
+    return {(a, b) for a, b in combinations(kept, 2) if gold.outlet[a[0]] != gold.outlet[b[0]]}
+
+
+def gold_pairs(gold: Gold) -> tuple[set[Pair], list[set[Pair]]]:
+    """All gold same-claim pairs, and the pair set of each divergence cluster."""
+    pairs: set[Pair] = set()
+    divergences = []
+    for cluster in gold.clusters:
+        found = cross_pairs(((m["doc"], m["i"]) for m in cluster["members"]), gold)
+        pairs |= found
+        if cluster["status"] == "divergence":
+            divergences.append(found)
+    return pairs, divergences
+
+
+def sentence_of(gold: Gold, doc: str, offset: int) -> int | None:
+    """Index of the gold sentence of ``doc`` that holds ``offset``."""
+    for s in gold.sentences.get(doc, []):
+        if s["start"] <= offset < s["end"]:
+            return int(s["i"])
+    return None
+
+
+def predicted(result: CompareResult, gold: Gold) -> tuple[set[Pair], list[set[Pair]]]:
+    """Pairs grouped by compare, and the pair set of each reported divergence group."""
+    pairs: set[Pair] = set()
+    divergences = []
+    for group in result.groups:
+        members = [(m.doc_id, sentence_of(gold, m.doc_id, m.start)) for m in group.members]
+        found = cross_pairs(((d, i) for d, i in members if i is not None), gold)
+        pairs |= found
+        if group.status == "divergence":
+            divergences.append(found)
+    return pairs, divergences
+
+
+def in_sets(pairs: set[Pair], gold: Gold, sets: Sequence[str]) -> set[Pair]:
+    return {p for p in pairs if gold.set_of[p[0][0]] in sets and gold.set_of[p[1][0]] in sets}
+
+
+def score(pred: set[Pair], pred_div: list[set[Pair]], true: set[Pair], true_div: list[set[Pair]],
+          gold: Gold, sets: Sequence[str]) -> Scores:
+    """Pair counts and divergence counts restricted to the documents of ``sets``."""
+    p, t = in_sets(pred, gold, sets), in_sets(true, gold, sets)
+    pd = [d for d in (in_sets(x, gold, sets) for x in pred_div) if d]
+    td = [d for d in (in_sets(x, gold, sets) for x in true_div) if d]
+    found = sum(1 for d in td if any(d & x for x in pd))
+    real = sum(1 for x in pd if any(d & x for d in td))
+    return Scores(len(p & t), len(p - t), len(t - p), found, len(td), real, len(pd))
+
+
+def cosine_pairs(gold: Gold, texts: dict[str, str], vectors: dict[tuple[str, int], np.ndarray],
+                 threshold: float) -> set[Pair]:
+    """Cross-outlet sentence pairs of one set whose cosine is at least ``threshold``."""
+    keys = sorted(vectors)
+    matrix = np.stack([vectors[k] for k in keys])
+    sims = matrix @ matrix.T
+    found: set[Pair] = set()
+    for a, b in zip(*np.nonzero(np.triu(sims >= threshold, 1))):
+        ka, kb = keys[a], keys[b]
+        if gold.outlet[ka[0]] != gold.outlet[kb[0]] and gold.set_of[ka[0]] == gold.set_of[kb[0]]:
+            found.add((ka, kb))
+    return found
+
+
+def f1(pred: set[Pair], true: set[Pair]) -> float:
+    tp = len(pred & true)
+    return 2 * tp / (len(pred) + len(true)) if pred or true else 0.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="+", help="corpus paths holding the annotated documents")
+    parser.add_argument("--gold", type=Path, default=_GOLD)
+    parser.add_argument("--no-cache", action="store_true")
+    args = parser.parse_args(argv)
+    gold = load_gold(args.gold)
+    encoder = load_encoder(None)
+    cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
+    true, true_div = gold_pairs(gold)
+    pred: set[Pair] = set()
+    pred_div: list[set[Pair]] = []
+    texts: dict[str, str] = {}
+    seconds = []
+    for path in args.corpus:
+        documents = segment_corpus(load_corpus([path]).documents)
+        texts.update({d.doc.id: d.doc.text for d in documents})
+        begin = time.perf_counter()
+        result = compare_corpus(documents, encoder, cache=cache)
+        seconds.append(f"{path}: {len(documents)} documents, {len(result.stories)} stories, "
+                       f"{time.perf_counter() - begin:.1f} s")
+        found, found_div = predicted(result, gold)
+        pred |= found
+        pred_div += found_div
+    check_offsets(gold, texts)
+    keys = [(d, s["i"]) for d, ss in gold.sentences.items() if d in texts for s in ss]
+    matrix = embed(encoder, [texts[d][s["start"]:s["end"]] for d, ss in gold.sentences.items() if d in texts
+                             for s in ss], cache)
+    vectors = dict(zip(keys, matrix))
+    tune, held = gold.split["tune"], gold.split["heldout"]
+    grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
+    by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}
+    t_tune = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t))
+    print(f"gold: {args.gold} ({len(gold.clusters)} clusters); tune = {' + '.join(tune)}; "
+          f"held out (never tuned on) = {' + '.join(held)}")
+    print(f"{'':<34} {'prec':>6} {'rec':>6} {'F1':>6}   {'tp':>4} {'fp':>4} {'fn':>4}   divergences")
+    splits = [("tune", tune), ("heldout", held)] + [(s, [s]) for s in tune + held]
+    for name, sets in splits:
+        print(f"-- {name}")
+        print(score(pred, pred_div, true, true_div, gold, sets).row("dedupe compare"))
+        print(score(by_t[t_tune], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_tune:.2f} (tune)")
+              .rsplit("   ", 1)[0] + "   -")
+        if name == "heldout":
+            t_best = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, sets), in_sets(true, gold, sets)), -t))
+            print(score(by_t[t_best], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_best:.2f} (oracle)")
+                  .rsplit("   ", 1)[0] + "   -")
+    print("compare time (models loaded, embeddings cached or not):", "; ".join(seconds))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
