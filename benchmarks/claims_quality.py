@@ -2,7 +2,11 @@
 
 Usage:
     .venv/bin/python -m benchmarks.claims_quality data /work/shared/corpora/multi-outlet/articles.jsonl \
-        [--gold benchmarks/data/claims_gold.json] [--no-cache]
+        [--gold benchmarks/data/claims_gold.json] [--no-cache] [--fit]
+
+``--fit`` fits the claim model of :mod:`dedupe.compare.align` on the TUNE split only (gold sentence pairs of
+different outlets with cosine >= the candidate cut), picks the grouping threshold with the best tune pair F1,
+prints the constants to paste into ``dedupe/compare/align.py``, then scores with them.
 
 The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
 annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
@@ -34,7 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe.compare.groups import CompareResult, compare_corpus
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from dedupe.compare import align
+from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 from dedupe.segment import segment_corpus
@@ -166,35 +174,88 @@ def f1(pred: set[Pair], true: set[Pair]) -> float:
     return 2 * tp / (len(pred) + len(true)) if pred or true else 0.0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="+", help="corpus paths holding the annotated documents")
-    parser.add_argument("--gold", type=Path, default=_GOLD)
-    parser.add_argument("--no-cache", action="store_true")
-    args = parser.parse_args(argv)
-    gold = load_gold(args.gold)
-    encoder = load_encoder(None)
-    cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
-    true, true_div = gold_pairs(gold)
+def fit_claim_model(gold: Gold, true: set[Pair], vectors: dict[tuple[str, int], np.ndarray]) -> align.LogisticModel:
+    """Logistic claim model on the tune split's claim-sentence pairs of different outlets above the candidate cut."""
+    tune = set(gold.split["tune"])
+    keys = sorted(k for k in vectors if gold.set_of[k[0]] in tune and gold.sentences[k[0]][k[1]]["claim"])
+    cut = align.AlignConfig().candidate_cosine
+    rows = [(a, b, float(vectors[a] @ vectors[b])) for a, b in combinations(keys, 2)
+            if gold.set_of[a[0]] == gold.set_of[b[0]] and gold.outlet[a[0]] != gold.outlet[b[0]]]
+    rows = [r for r in rows if r[2] >= cut]
+    text = {k: gold.sentences[k[0]][k[1]]["text"] for k in keys}
+    features = align.claim_features([text[a] for a, _, _ in rows], [text[b] for _, b, _ in rows], [c for *_, c in rows])
+    labels = np.asarray([(a, b) in true for a, b, _ in rows], dtype=int)
+    scaler = StandardScaler().fit(features)
+    model = LogisticRegression(C=0.1, max_iter=5000).fit(scaler.transform(features), labels)
+    return align.LogisticModel(tuple(float(x) for x in scaler.mean_), tuple(float(x) for x in scaler.scale_),
+                               tuple(float(x) for x in model.coef_[0]), float(model.intercept_[0]))
+
+
+def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig
+                ) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
+    """Compare each corpus path as the tool does; predicted pairs, divergence pair sets, texts and timings."""
     pred: set[Pair] = set()
     pred_div: list[set[Pair]] = []
     texts: dict[str, str] = {}
     seconds = []
-    for path in args.corpus:
+    for path in paths:
         documents = segment_corpus(load_corpus([path]).documents)
         texts.update({d.doc.id: d.doc.text for d in documents})
         begin = time.perf_counter()
-        result = compare_corpus(documents, encoder, cache=cache)
+        result = compare_corpus(documents, encoder, config, cache=cache)  # type: ignore[arg-type]
         seconds.append(f"{path}: {len(documents)} documents, {len(result.stories)} stories, "
                        f"{time.perf_counter() - begin:.1f} s")
         found, found_div = predicted(result, gold)
         pred |= found
         pred_div += found_div
+    return pred, pred_div, texts, seconds
+
+
+def sentence_vectors(gold: Gold, paths: Sequence[str], encoder: object, cache: EmbeddingCache
+                     ) -> tuple[dict[str, str], dict[tuple[str, int], np.ndarray]]:
+    """Document texts of the corpus paths and the embedding of every annotated sentence found in them."""
+    texts = {d.id: d.text for path in paths for d in load_corpus([path]).documents}
     check_offsets(gold, texts)
     keys = [(d, s["i"]) for d, ss in gold.sentences.items() if d in texts for s in ss]
-    matrix = embed(encoder, [texts[d][s["start"]:s["end"]] for d, ss in gold.sentences.items() if d in texts
-                             for s in ss], cache)
-    vectors = dict(zip(keys, matrix))
+    matrix = embed(encoder, [gold.sentences[d][i]["text"] for d, i in keys], cache)  # type: ignore[arg-type]
+    return texts, dict(zip(keys, matrix))
+
+
+def fit(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache,
+        vectors: dict[tuple[str, int], np.ndarray]) -> CompareConfig:
+    """Fit the claim model and the threshold on the tune split; print the constants."""
+    align.CLAIM_MODEL = fit_claim_model(gold, true, vectors)
+    tune = gold.split["tune"]
+    best = (-1.0, 0.0)
+    for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
+        config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
+        pred = run_compare(args.corpus, gold, encoder, cache, config)[0]
+        best = max(best, (f1(in_sets(pred, gold, tune), in_sets(true, gold, tune)), float(threshold)))
+    model = align.CLAIM_MODEL
+    print(f"CLAIM_MODEL = LogisticModel(mean={_fmt(model.mean)}, scale={_fmt(model.scale)},\n"
+          f"    coef={_fmt(model.coef)}, intercept={model.intercept:.6g})\nCLAIM_THRESHOLD = {best[1]}"
+          f"  # tune pair F1 {best[0]:.3f}")
+    return CompareConfig(align=align.AlignConfig(threshold=best[1]))
+
+
+def _fmt(values: tuple[float, ...]) -> str:
+    return "(" + ", ".join(f"{v:.6g}" for v in values) + ")"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="+", help="corpus paths holding the annotated documents")
+    parser.add_argument("--gold", type=Path, default=_GOLD)
+    parser.add_argument("--no-cache", action="store_true")
+    parser.add_argument("--fit", action="store_true", help="fit the claim model on the tune split and print it")
+    args = parser.parse_args(argv)
+    gold = load_gold(args.gold)
+    encoder = load_encoder(None)
+    cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
+    true, true_div = gold_pairs(gold)
+    texts, vectors = sentence_vectors(gold, args.corpus, encoder, cache)
+    config = fit(args, gold, true, encoder, cache, vectors) if args.fit else CompareConfig()
+    pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config)
     tune, held = gold.split["tune"], gold.split["heldout"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}

@@ -1,10 +1,15 @@
 """Group documents into stories: coverage of the same event, so that claims and figures are compared
 only where they can be about the same thing.
 
-Two documents are linked when their content is similar (TF-IDF cosine over content words, at least
-``min_similarity``) and, where both dates are known, they were published within ``window_days`` of
-each other. Stories are the connected components of those links (single link), so a developing event
-covered over several weeks stays one story as long as consecutive reports are close.
+Stories are tight clusters, not chains: documents merge by greedy average linkage over their content
+similarity (TF-IDF cosine over content words). The most similar pairs are considered first, and two
+stories merge only while the mean similarity over all their cross pairs (pairs under half of ``min_similarity``
+count as 0) stays at ``min_similarity`` or above, and the merged story's known dates span at most
+``window_days``. So a topical neighbour of a neighbour (cocoa, then grain, then banks) does not pull
+unrelated articles into one story, while a developing event covered by many outlets stays together.
+
+Dates: a date that did not parse is read from its first ISO date when it has one ("2016-09-28/29" is
+28 September 2016); a document with no date at all links on content alone.
 
 Why a 30-day default window: coverage of one event (a siege, a negotiation) runs for weeks; in the seed
 corpus the Aleppo reports span 28 September to 13 October 2016, while the 2013 chemical-weapons article,
@@ -29,6 +34,7 @@ from dedupe.errors import ConfigError
 from dedupe.unionfind import UnionFind
 
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$", re.IGNORECASE)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "": 1.0}
 # Similarity is computed in row blocks so memory stays bounded on large corpora.
 _BLOCK = 2048
@@ -57,12 +63,13 @@ class StoryConfig:
 
     Attributes:
         window_days: Largest gap in days between two linked documents' dates (when both are known).
-        min_similarity: Smallest TF-IDF cosine between two linked documents, in [0, 1].
+        min_similarity: Smallest TF-IDF cosine of a linking pair, and smallest mean cosine between two
+            stories that merge (pairs under half of it count as 0), in [0, 1].
         one_story: Put every document into a single story.
     """
 
     window_days: float = 30.0
-    min_similarity: float = 0.15
+    min_similarity: float = 0.12
     one_story: bool = False
 
     def __post_init__(self) -> None:
@@ -99,12 +106,66 @@ def group_stories(documents: Sequence[Document], config: StoryConfig | None = No
         return ()
     if config.one_story or len(documents) == 1:
         return (_story(1, list(documents)),)
+    pairs = _similar_pairs(documents, config.min_similarity / 2)
     sets = UnionFind(len(documents))
-    for i, j in _similar_pairs(documents, config.min_similarity):
-        if _within_window(documents[i], documents[j], config.window_days):
-            sets.union(i, j)
+    linkage = _Linkage(pairs, [known_date(d) for d in documents])
+    for i, j, _ in sorted((p for p in pairs if p[2] >= config.min_similarity), key=lambda p: (-p[2], p[0], p[1])):
+        a, b = sets.find(i), sets.find(j)
+        if a != b and linkage.mergeable(a, b, config):
+            sets.union(a, b)
+            linkage.merge(a, b, sets.find(a))
     groups = [[documents[i] for i in group] for group in sets.groups()]
     return tuple(_story(n, members) for n, members in enumerate(groups, start=1))
+
+
+def known_date(doc: Document) -> dt.date | None:
+    """The document's date, or the first ISO date in its unparsed date text ("2016-09-28/29"), else ``None``."""
+    if isinstance(doc.date, dt.date):
+        return doc.date
+    match = _ISO_DATE.search(doc.date or "")
+    if match:
+        try:
+            return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return None
+    return None
+
+
+class _Linkage:
+    """Sums of similarity between current stories, their sizes and date spans, for average linkage."""
+
+    def __init__(self, pairs: list[tuple[int, int, float]], dates: list[dt.date | None]) -> None:
+        self.links: dict[int, dict[int, float]] = {}
+        for i, j, similarity in pairs:
+            self.links.setdefault(i, {})[j] = similarity
+            self.links.setdefault(j, {})[i] = similarity
+        self.size = [1] * len(dates)
+        self.span: list[tuple[dt.date, dt.date] | None] = [(d, d) if d else None for d in dates]
+
+    def mergeable(self, a: int, b: int, config: StoryConfig) -> bool:
+        """Mean cross similarity at least the threshold and the merged dates within the window."""
+        mean = self.links.get(a, {}).get(b, 0.0) / (self.size[a] * self.size[b])
+        span = _union(self.span[a], self.span[b])
+        return mean >= config.min_similarity and (span is None or (span[1] - span[0]).days <= config.window_days)
+
+    def merge(self, a: int, b: int, root: int) -> None:
+        """Fold stories ``a`` and ``b`` into ``root`` (one of them)."""
+        gone = b if root == a else a
+        kept = self.links.setdefault(root, {})
+        for other, similarity in self.links.pop(gone, {}).items():
+            self.links[other].pop(gone, None)
+            if other != root:
+                kept[other] = kept.get(other, 0.0) + similarity
+                self.links[other][root] = kept[other]
+        kept.pop(gone, None)
+        self.size[root] += self.size[gone]
+        self.span[root] = _union(self.span[a], self.span[b])
+
+
+def _union(x: tuple[dt.date, dt.date] | None, y: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:
+    if x is None or y is None:
+        return x or y
+    return min(x[0], y[0]), max(x[1], y[1])
 
 
 def story_index(stories: Sequence[Story]) -> dict[str, str]:
@@ -113,13 +174,13 @@ def story_index(stories: Sequence[Story]) -> dict[str, str]:
 
 
 def _story(number: int, members: list[Document]) -> Story:
-    dates = sorted(d.date for d in members if isinstance(d.date, dt.date))
+    dates = sorted(date for date in (known_date(d) for d in members) if date is not None)
     return Story(f"story-{number}", tuple(d.id for d in members),
                  dates[0] if dates else None, dates[-1] if dates else None)
 
 
-def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tuple[int, int]]:
-    """Index pairs (i < j) whose TF-IDF cosine is at least ``threshold``."""
+def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) whose TF-IDF cosine is at least ``threshold``, with the cosine."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
@@ -128,16 +189,10 @@ def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tupl
         matrix = vectorizer.fit_transform([doc.text for doc in documents])
     except ValueError:  # no content word anywhere (e.g. only numbers): nothing links
         return []
-    pairs: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, float]] = []
     for begin in range(0, matrix.shape[0], _BLOCK):
         block = (matrix[begin:begin + _BLOCK] @ matrix.T).toarray()
         rows, cols = np.nonzero(block >= threshold)
-        pairs.extend((begin + int(r), int(c)) for r, c in zip(rows, cols) if begin + r < c)
+        pairs.extend((begin + int(r), int(c), float(block[r, c])) for r, c in zip(rows, cols) if begin + r < c)
     return pairs
-
-
-def _within_window(a: Document, b: Document, window_days: float) -> bool:
-    if isinstance(a.date, dt.date) and isinstance(b.date, dt.date):
-        return abs((a.date - b.date).days) <= window_days
-    return True
 

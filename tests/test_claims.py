@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.compare.claims import ClaimConfig, extract_claims, furniture_reason
+from dedupe.compare.claims import ClaimConfig, extract_claims, furniture_reason, is_credit
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
@@ -31,12 +31,13 @@ def seeds():  # type: ignore[no-untyped-def]
     ("No comments:", "call to action"),
     ("RELATED STORIES:", "link"),
     ("See Syria Daily, Sept 29: Kerry Warns Russia, But Moscow Keeps Bombing Aleppo", "link"),
-    ("White House: Options Being Considered", "heading"),
+    ("Battlefield After Bombardment", "heading"),
+    ("Lazuardy Fahmi AP Photo", "credit"),
     ("WASHINGTON, September 28, 2016", "heading"),
     ("busra-al-sham-protest-09-16", "too short"),
 ])
 def test_furniture_rules(text: str, reason: str) -> None:
-    assert furniture_reason(text) == reason
+    assert ("credit" if is_credit(text) else furniture_reason(text)) == reason
 
 
 @pytest.mark.parametrize("text", [
@@ -44,6 +45,11 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "- .Kerry: 'We have no better partner than Great Britain'",
     "Kerry again spoke with Lavrov on Thursday.",
     "US warns Russia it will ‘cut ties’ over Syria unless bombing in Aleppo stops",
+    "Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",   # a sub-heading that states a claim
+    "White House: Options Being Considered",
+    "Russia: We Will Continue Bombing",
+    "Jakarta: At least 56 people are still missing after a ferry accident in Lake Toba yesterday afternoon.",
+    "WASHINGTON: Secretary of State John Kerry told Sergei Lavrov that Washington was preparing to end talks.",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None
@@ -56,6 +62,15 @@ def test_seed_furniture_golden(seeds) -> None:  # type: ignore[no-untyped-def]
     assert furniture[("003", 4461, 4490, 47)] == "call to action"
     assert furniture[("004", 0, 82, 1)] == "caption"
     assert furniture[("000", 2011, 2027, 13)] == "link"
+
+
+def test_the_sentence_before_a_picture_credit_is_a_caption() -> None:
+    text = ("Relatives wait for news at the port on Wednesday.\n(Binsar Bakkara / Associated Press)\n"
+            "The boat was five times over its passenger capacity of 43, the minister said.")
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    result = extract_claims([segmented])
+    assert [(f.reason, f.text[:9]) for f in result.furniture] == [("caption", "Relatives"), ("credit", "(Binsar B")]
+    assert [c.text[:7] for c in result.claims] == ["The boa"]
 
 
 def test_long_sentence_is_cut_into_clauses_with_exact_offsets(seeds) -> None:  # type: ignore[no-untyped-def]

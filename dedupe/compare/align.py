@@ -1,15 +1,22 @@
 """Stage 5: align claims across outlets: similarity scores and claim groups, on arrays alone.
 
-Two claims say the same thing when a small logistic model over their embedding cosine and lexical
-evidence (:mod:`dedupe.compare.features`: rapidfuzz ratios, shared words, numbers and names, negation)
-gives a probability of at least ``AlignConfig.threshold``. The model's weights and threshold were
-fitted on MRPC train only (see :data:`PARAPHRASE_MODEL`); the divergence model, fitted on SICK
-train, scores how likely two aligned claims contradict each other.
+Two claims state the same claim when the claim model (:data:`CLAIM_MODEL`) gives a probability of at
+least ``AlignConfig.threshold``. The claim model is number-blind: its features (:func:`claim_features`)
+are read on the texts with their numbers masked (:func:`dedupe.compare.features.mask_numbers`), so two
+versions of a claim that give different figures still align, and divergence then compares the figures.
+Its features: embedding cosine, how much of the shorter claim's content the longer one contains (a claim
+stated inside a longer sentence or compressed into a headline), the content-word Jaccard, and the
+MRPC-fitted paraphrase model (:data:`PARAPHRASE_MODEL`) on the masked texts (whole, or the shorter text
+against the best-matching passage of the longer). It was fitted on the tune split of the claims gold
+only (``python -m benchmarks.claims_quality --fit``); the divergence model, fitted on SICK train, scores
+how likely two aligned claims contradict each other.
 
-Groups form across any number of documents by greedy average linkage: the strongest pairs merge
-first, a group never holds two claims of one document, and two groups merge only while the mean
-probability over all their cross pairs (unscored pairs count as 0) stays at the threshold or above,
-so a chain of topical neighbours does not snowball into one group.
+Candidates are pairs of claims of different documents with cosine at least ``candidate_cosine`` (kept
+low: paraphrases across outlets often sit at 0.3-0.45). Groups form by greedy average linkage: the
+strongest pairs merge first, two groups merge only while the mean probability over their cross pairs of
+different documents (unscored pairs count as 0) stays at the threshold or above, so a chain of topical
+neighbours does not snowball into one group. A group may hold several claims of one document (its
+headline, lead and a quote), never two parts of one sentence.
 
 Example:
     >>> import numpy as np
@@ -26,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from dedupe.compare.features import FEATURE_NAMES, pair_features
+from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
 from dedupe.errors import ConfigError
 
 # Rows of the cosine matrix are computed in blocks so memory stays bounded on large stories.
@@ -103,19 +110,27 @@ DIVERGENCE_MODEL = LogisticModel(
 DIVERGENCE_THRESHOLD = 0.305
 
 
+CLAIM_FEATURES: tuple[str, ...] = ("cosine", "containment", "content_jaccard", "paraphrase_masked")
+# Fitted by `python -m benchmarks.claims_quality data <multi-outlet> --fit` on the tune split of
+# benchmarks/data/claims_gold.json only (seeds + ludian-quake-2014; C=0.1); never on the held-out events.
+CLAIM_MODEL = LogisticModel(mean=(0.411388, 0.151761, 0.0662151, 0.0815071), scale=(0.105111, 0.161281, 0.0955375, 0.143327),
+                            coef=(1.05883, 0.414842, 0.347337, 0.119746), intercept=-3.42955)
+CLAIM_THRESHOLD = 0.15
+
+
 @dataclass(frozen=True)
 class AlignConfig:
     """How claims are aligned.
 
     Attributes:
-        threshold: Smallest paraphrase probability for two claims to be the same claim, in [0, 1].
+        threshold: Smallest claim-model probability for two claims to be the same claim, in [0, 1].
         candidate_cosine: Only pairs with at least this embedding cosine are scored, in [-1, 1].
         neighbours: Most candidates kept per claim (the highest cosines), at least 1.
     """
 
-    threshold: float = PARAPHRASE_THRESHOLD
-    candidate_cosine: float = 0.45
-    neighbours: int = 20
+    threshold: float = CLAIM_THRESHOLD
+    candidate_cosine: float = 0.3
+    neighbours: int = 30
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -187,22 +202,40 @@ def cosine_candidates(embeddings: np.ndarray, doc_keys: Sequence[str], min_cosin
 
 
 def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[ScoredPair, ...]:
-    """Claim-match probability of each candidate pair.
-
-    The probability is the paraphrase model's, for the two texts and, when one is much shorter, for
-    the shorter one and the passage of the longer one that matches it best (the higher of the two):
-    outlets often report one fact inside a longer sentence, which MRPC's paraphrase labels penalise.
-    """
+    """Same-claim probability of each candidate pair (claim model over :func:`claim_features`)."""
     if not candidates:
         return ()
-    firsts = [texts[i] for i, _, _ in candidates]
-    seconds = [texts[j] for _, j, _ in candidates]
-    cosines = [c for _, _, c in candidates]
-    full = paraphrase_probability(pair_features(firsts, seconds, cosines))
-    shorter, passages = zip(*(_short_and_passage(a, b) for a, b in zip(firsts, seconds)))
+    features = claim_features([texts[i] for i, _, _ in candidates], [texts[j] for _, j, _ in candidates],
+                              [c for _, _, c in candidates])
+    probabilities = CLAIM_MODEL.probability(features)
+    return tuple(ScoredPair(i, j, c, float(p)) for (i, j, c), p in zip(candidates, probabilities))
+
+
+def claim_features(texts_a: Sequence[str], texts_b: Sequence[str], cosines: Sequence[float]) -> np.ndarray:
+    """Number-blind features of claim pairs, columns as :data:`CLAIM_FEATURES`.
+
+    Args:
+        texts_a: First claims.
+        texts_b: Second claims, paired by position.
+        cosines: Embedding cosine of each pair (of the unmasked texts).
+
+    Returns:
+        Array of shape ``(n, len(CLAIM_FEATURES))``.
+    """
+    masked_a, masked_b = [mask_numbers(t) for t in texts_a], [mask_numbers(t) for t in texts_b]
+    full = paraphrase_probability(pair_features(masked_a, masked_b, cosines))
+    shorter, passages = zip(*(_short_and_passage(a, b) for a, b in zip(masked_a, masked_b))) if masked_a else ((), ())
     partial = paraphrase_probability(pair_features(shorter, passages, cosines))
-    best = np.maximum(full, partial)
-    return tuple(ScoredPair(i, j, c, float(p)) for (i, j, c), p in zip(candidates, best))
+    rows = [(cosine, *_overlap(a, b), p) for a, b, cosine, p in zip(masked_a, masked_b, cosines, np.maximum(full, partial))]
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CLAIM_FEATURES))
+
+
+def _overlap(a: str, b: str) -> tuple[float, float]:
+    """Share of the shorter text's content words found in the longer one, and the content-word Jaccard."""
+    words_a, words_b = content_words(a), content_words(b)
+    short = words_a if len(a) <= len(b) else words_b
+    shared = len(words_a & words_b)
+    return shared / max(len(short), 1), shared / max(len(words_a | words_b), 1)
 
 
 def best_passage(short: str, long: str) -> str:
@@ -226,14 +259,16 @@ def _short_and_passage(a: str, b: str) -> tuple[str, str]:
 
 
 def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
-          config: AlignConfig | None = None) -> Alignment:
+          config: AlignConfig | None = None, sentence_keys: Sequence[str] | None = None) -> Alignment:
     """Group claims that state the same thing in different documents.
 
     Args:
         texts: Claim texts.
         embeddings: ``(len(texts), dim)`` L2-normalised embeddings of the texts.
-        doc_keys: Document of each claim.
+        doc_keys: Document of each claim; claims of one document are never scored against each other.
         config: Thresholds.
+        sentence_keys: Sentence of each claim; two claims of one sentence never share a group. ``None``:
+            every claim is its own sentence.
 
     Returns:
         The groups and the scored pairs.
@@ -246,22 +281,24 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
     pairs = score_pairs(texts, candidates)
-    return Alignment(group_pairs(len(texts), doc_keys, pairs, config.threshold), pairs)
+    return Alignment(group_pairs(len(texts), doc_keys, pairs, config.threshold, sentence_keys), pairs)
 
 
-def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair],
-                threshold: float) -> tuple[tuple[int, ...], ...]:
-    """Greedy average-linkage groups with at most one claim per document.
+def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair], threshold: float,
+                sentence_keys: Sequence[str] | None = None) -> tuple[tuple[int, ...], ...]:
+    """Greedy average-linkage groups across documents.
 
     Args:
         count: Number of claims.
-        doc_keys: Document of each claim.
+        doc_keys: Document of each claim; only pairs of different documents count in the mean.
         pairs: Scored pairs.
         threshold: Smallest pair probability, and smallest mean cross-pair probability, to merge.
+        sentence_keys: Sentence of each claim; groups holding parts of one sentence never merge.
 
     Returns:
         Groups of two or more claims, each sorted, ordered by first index.
     """
+    sentences = sentence_keys if sentence_keys is not None else [str(i) for i in range(count)]
     score = {(p.first, p.second): p.probability for p in pairs}
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     owner = list(range(count))
@@ -269,7 +306,7 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
         if pair.probability < threshold:
             break
         a, b = owner[pair.first], owner[pair.second]
-        if a == b or not _can_merge(members[a], members[b], doc_keys, score, threshold):
+        if a == b or not _can_merge(members[a], members[b], doc_keys, sentences, score, threshold):
             continue
         keep, gone = min(a, b), max(a, b)
         for i in members[gone]:
@@ -279,9 +316,9 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
     return tuple(sorted(groups))
 
 
-def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str],
+def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sentences: Sequence[str],
                score: dict[tuple[int, int], float], threshold: float) -> bool:
-    if {doc_keys[i] for i in left} & {doc_keys[j] for j in right}:
+    if {sentences[i] for i in left} & {sentences[j] for j in right}:
         return False
     total = sum(score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right)
     return total / (len(left) * len(right)) >= threshold
@@ -301,5 +338,6 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
     return [ids.setdefault(key, len(ids)) for key in doc_keys]
 
 
-__all__ = ["FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "cosine_candidates", "divergence_score", "group_pairs", "paraphrase_probability", "score_pairs"]
+__all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
+           "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "paraphrase_probability",
+           "score_pairs"]

@@ -4,10 +4,16 @@ A claim is a sentence of a document that states something. Page furniture is rec
 rules about how web pages are built, never by outlet-specific strings:
 
 - ``caption``: a label before a colon ("PHOTO: ...", "Pressure: Russian Foreign Minister ...") or a
-  position marker ("left", "(right)", "pictured") as picture captions write them;
+  position marker ("left", "(right)", "pictured") as picture captions write them. A dateline lead
+  ("Jakarta: At least 56 people are still missing ...", "WASHINGTON: ...") is a claim: after its label
+  comes a whole sentence of ``_DATELINE_WORDS`` words or more, closed by a full stop;
 - ``tags`` ("Tags: US | Russia"), ``byline`` ("By TOM GARDNER"), ``link`` ("See ...:",
   "RELATED STORIES:", "Read more"), ``call to action`` ("Join our new commenting forum", "No comments");
-- ``heading``: title-case text without a full stop ("Russia: We Will Continue Bombing");
+- ``heading``: title-case text without a full stop ("Battlefield After Bombardment"); a sub-heading that
+  states a claim with its source or a number ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",
+  "Russia: We Will Continue Bombing") is a claim;
+- ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
+  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST");
 - ``repeated``: the same text again in one document (the first one is the claim);
 - ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
@@ -43,6 +49,16 @@ _LABEL = re.compile(r"^([A-Z][a-z]+(?: [a-z]+)?):\s+[^\s'\"\u2018\u201c]")
 _POSITION = re.compile(r"\((?:left|right|centre|center|pictured|above|below|top|bottom)\)|"
                        r",\s*(?:left|right|centre|center|pictured|above|below)\s*[,.]|,\s*pictured\b",
                        re.IGNORECASE)
+_CREDIT = re.compile(r"^\(?[^.!?]{0,60}\b(?:AP|AFP|Reuters|EPA(?:-EFE)?|Getty(?: Images)?|Associated Press|Xinhua|"
+                     r"Kyodo(?: News)?|AP Photo|Image source|Image caption|Picture|Photograph|Photo)\b[^.!?]{0,60}"
+                     r"[.)]?\s*\)?[.,]?\s*$")
+_CREDIT_WORDS = frozenset({"by", "via", "source", "caption", "photo", "image", "picture", "file"})
+# Credits that come before their picture's caption, not after it.
+_LEADING_CREDIT = re.compile(r"^image (?:caption|source)\b", re.IGNORECASE)
+_IMAGE_CAPTION = re.compile(r"^image caption\W*$", re.IGNORECASE)
+_DATELINE_WORDS = 10
+# A title-case line that names its source or a number before/after a colon states a claim.
+_CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+\S+(?:\s+\S+){2,}")
 _SPEECH = frozenset("said says added told asked replied warned insisted explained noted stated wrote "
                     "continued argued claimed".split())
 _PRONOUNS = frozenset("he she they we i it you this that there".split())
@@ -157,9 +173,12 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
     furniture: list[Furniture] = []
     for segmented in documents:
         seen: set[str] = set()
-        for sentence in segmented.sentences:
+        credits = [is_credit(s.text) for s in segmented.sentences]
+        for n, sentence in enumerate(segmented.sentences):
             key = _normal(sentence.text)
-            reason = furniture_reason(sentence.text, config.min_content_words)
+            reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words)
+            if reason is None and _next_to_credit(segmented.sentences, credits, n):
+                reason = "caption"
             if reason is None and key in boilerplate:
                 reason = "boilerplate"
             if reason is None and key in seen:
@@ -171,6 +190,21 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
                 furniture.append(Furniture(sentence.doc_id, sentence.start, sentence.end, sentence.line,
                                            sentence.text, reason))
     return ClaimSet(tuple(claims), tuple(furniture))
+
+
+def is_credit(text: str) -> bool:
+    """A picture credit line: a short line naming a picture agency or "Photo" ("Lazuardy Fahmi AP Photo")."""
+    stripped = text.strip()
+    lower = sum(1 for w in re.findall(r"[^\W\d_]+", stripped) if w.islower() and w not in _CREDIT_WORDS)
+    return len(stripped.split()) <= 8 and lower <= 1 and bool(_CREDIT.match(stripped) or _IMAGE_CAPTION.match(stripped))
+
+
+def _next_to_credit(sentences: Sequence[Sentence], credits: list[bool], n: int) -> bool:
+    """A caption: the sentence before a credit line, or the one after an "Image caption" line."""
+    after = (n + 1 < len(credits) and credits[n + 1]
+             and not _LEADING_CREDIT.match(sentences[n + 1].text.strip()))
+    before = n > 0 and bool(_IMAGE_CAPTION.match(sentences[n - 1].text.strip()))
+    return after or before
 
 
 def _clauses(segmented: SegmentedDocument, sentence: Sentence, config: ClaimConfig) -> list[Claim]:
@@ -218,17 +252,21 @@ def _is_labelled_caption(text: str) -> bool:
     if not label:
         return False
     label_words = label.group(1).lower().split()
-    return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH
+    rest = text[label.end() - 1:]
+    dateline = bool(_TERMINAL.search(rest)) and len(rest.split()) >= _DATELINE_WORDS
+    claim_heading = _title_case(rest) and not _TERMINAL.search(rest)
+    return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
 
 
 def _is_heading(text: str) -> bool:
     """Title case and no closing punctuation: a section heading, not a sentence."""
-    if _TERMINAL.search(text):
-        return False
+    return not _TERMINAL.search(text) and not _CLAIM_HEADING.match(text) and _title_case(text)
+
+
+def _title_case(text: str) -> bool:
+    """At least two words of four letters or more, three in four of them capitalised."""
     long_words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text) if len(w) > 3]
-    if len(long_words) < 2:
-        return False
-    return sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
+    return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 
 
 def _content_words(text: str) -> int:

@@ -20,6 +20,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rapidfuzz.utils import default_process
 
+from dedupe.figures.numbers import find_number_phrases, tokenize
+
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine", "token_set_ratio", "token_sort_ratio", "ratio", "content_jaccard",
     "numbers_equal", "numbers_differ", "numbers_jaccard", "capitalised_jaccard", "length_ratio",
@@ -50,6 +52,31 @@ def words(text: str) -> list[str]:
 def numbers(text: str) -> set[str]:
     """Numbers written with digits, thousands separators removed (``1,400`` -> ``1400``)."""
     return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+def mask_numbers(text: str) -> str:
+    """The text with every number phrase (figures' parser) read as "several" and any other digits as ``0``.
+
+    Deciding whether two sentences state the same claim must not depend on their numbers: "29 doctors"
+    and "as few as 14 doctors" are one claim stated with different figures, which divergence then compares.
+
+    Example:
+        >>> mask_numbers("As few as 14 doctors are left, 2 days on.")
+        'several doctors are left, several days on.'
+    """
+    tokens = tokenize(text)
+    pieces, cursor = [], 0
+    for phrase in find_number_phrases(tokens, text):
+        start, end = tokens[phrase.first].start, tokens[phrase.last].end
+        pieces.extend((text[cursor:start], "several"))
+        cursor = end
+    pieces.append(text[cursor:])
+    return NUMBER.sub("0", "".join(pieces))
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-cased words of a text that are not function words or numbers."""
+    return {w for w in words(text) if w not in STOPWORDS and not w[0].isdigit()}
 
 
 def negations(text: str) -> list[str]:

@@ -170,7 +170,8 @@ def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table
                   config: CompareConfig) -> list[ClaimGroup]:
     if not claims:
         return []
-    alignment = align([c.text for c in claims], vectors, [c.doc_id for c in claims], config.align)
+    alignment = align([c.text for c in claims], vectors, [c.doc_id for c in claims], config.align,
+                      [f"{c.doc_id}\u0000{c.sentence}" for c in claims])
     scores = {(p.first, p.second): p for p in alignment.pairs}
     grouped = {i for g in alignment.groups for i in g}
     result = [_group(story_id, [claims[i] for i in g], [scores[k] .probability for k in combinations(g, 2)
