@@ -113,7 +113,7 @@ def story_index(stories: Sequence[Story]) -> dict[str, str]:
 
 
 def _story(number: int, members: list[Document]) -> Story:
-    dates = sorted(d.date for d in members if isinstance(d.date, dt.date))
+    dates = sorted(d.date for d in members if d.date is not None)
     return Story(f"story-{number}", tuple(d.id for d in members),
                  dates[0] if dates else None, dates[-1] if dates else None)
 
@@ -137,7 +137,7 @@ def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tupl
 
 
 def _within_window(a: Document, b: Document, window_days: float) -> bool:
-    if isinstance(a.date, dt.date) and isinstance(b.date, dt.date):
+    if a.date is not None and b.date is not None:
         return abs((a.date - b.date).days) <= window_days
     return True
 

@@ -28,7 +28,7 @@ from dedupe.embed.backends import BACKENDS, load_encoder
 from dedupe.embed.cache import EmbeddingCache, default_cache_dir
 
 __all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
-           "load_encoder", "open_cache"]
+           "load_encoder"]
 
 
 @runtime_checkable
@@ -52,22 +52,6 @@ class Encoder(Protocol):
             Array of shape ``(len(texts), dim)``, float32, each row of L2 norm 1.
         """
         ...
-
-
-def open_cache(folder: Path | None = None, *, enabled: bool = True) -> EmbeddingCache:
-    """The cache the CLI options ``--cache-dir`` / ``--no-cache`` describe.
-
-    Args:
-        folder: The cache folder; ``None`` for :func:`default_cache_dir`.
-        enabled: ``False`` (``--no-cache``) returns a disabled cache.
-
-    Returns:
-        The cache (disabled: reads nothing, writes nothing).
-
-    Raises:
-        ConfigError: If the folder cannot be created or its database is unusable.
-    """
-    return EmbeddingCache((folder or default_cache_dir()) if enabled else None)
 
 
 def encoder_and_cache(model: str | None, cache_folder: Path | None, *,

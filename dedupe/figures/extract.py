@@ -1,4 +1,4 @@
-"""Stage 4: figures - the numbers a text states about people and things, with what they count.
+"""Stage 6: figures - the numbers a text states about people and things, with what they count.
 
 Every number phrase of every sentence is read as an interval with a qualifier (:mod:`dedupe.figures.numbers`),
 linked to the noun it counts and its measure through the sentence's structure
@@ -158,7 +158,7 @@ def extract_figures(documents: Sequence[SegmentedDocument], config: FigureConfig
     config = config or FigureConfig()
     figures: list[Figure] = []
     for document in documents:
-        published = document.doc.date if isinstance(document.doc.date, dt.date) else None
+        published = document.doc.date
         for sentence in document.sentences:
             if len(sentence.text) > config.max_sentence_chars:
                 continue
