@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # commands import their stages lazily so that `dedupe --help`
     from dedupe.compare.groups import CompareConfig
     from dedupe.pipeline import FiguresConfig, ReportConfig, ReportResult
     from dedupe.scan.near_dup import ScanConfig
+    from dedupe.stories import StoryConfig
 
 T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -295,7 +296,7 @@ def figures_config(story_window: str, one_story: bool, measures: tuple[str, ...]
         stories=story_config(story_window, one_story))
 
 
-def story_config(story_window: str, one_story: bool) -> Any:
+def story_config(story_window: str, one_story: bool) -> StoryConfig:
     """The :class:`dedupe.stories.StoryConfig` the story options describe."""
     from dedupe.stories import StoryConfig, parse_window
 

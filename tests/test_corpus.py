@@ -65,11 +65,12 @@ def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -
 def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     docs = _load(DATA / "scraped.jsonl").documents
     got = [(d.id, d.outlet, d.date, d.origin.line, d.text) for d in docs]
+    assert docs[3].raw_date == docs[3].date_text == "last Thursday"  # the date text kept as given
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
         ("scraped:4", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
-        ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
+        ("scraped:5", "scraped", None, 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]
     assert docs[0].url == "https://www.dailymail.co.uk/news/kerry.html"
