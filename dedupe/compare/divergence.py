@@ -27,7 +27,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
-from dedupe.compare.features import NEGATION, STOPWORDS, words
+from dedupe.compare.features import NEGATION, words
+from dedupe.lexicon import FUNCTION_WORDS
 
 _SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
           "sixteen seventeen eighteen nineteen twenty").split()
@@ -136,7 +137,7 @@ def _quantities(text: str) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
     for match in _QUANTITY.finditer(text):
         noun = match.group(2).lower()
-        if noun in STOPWORDS:
+        if noun in FUNCTION_WORDS:
             continue
         raw = match.group(1).lower()
         value = _NUMBER_WORDS.get(raw, raw.replace(",", ""))

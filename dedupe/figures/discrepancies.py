@@ -32,12 +32,11 @@ from dataclasses import dataclass
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import Figure
 from dedupe.figures.numbers import Number
+from dedupe.lexicon import PEOPLE_NOUNS
 from dedupe.stories import Story, story_index
 from dedupe.unionfind import UnionFind
 
 STATUSES = ("consistent", "conflict", "uncertain")
-_PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
-                     "victims", "others", "men"})
 _INF = float("inf")
 
 
@@ -121,7 +120,7 @@ def find_discrepancies(figures: Sequence[Figure], stories: tuple[Story, ...],
 
 def family(what: str) -> str:
     """The comparison class of a counted noun: "people" for people-like nouns, else the noun itself."""
-    return "people" if what in _PEOPLE else what
+    return "people" if what in PEOPLE_NOUNS else what
 
 
 def _judge_key(figures: Sequence[Figure], story: str, measure: str, what: str, members: list[int],

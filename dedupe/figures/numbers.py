@@ -47,6 +47,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from dedupe.lexicon import SCALES, TENS, UNITS
+
 Number = int | float
 
 _TOKEN = re.compile(r"""
@@ -122,13 +124,6 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-        "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "mln": 10**6, "mn": 10**6,
-          "billion": 10**9, "bln": 10**9, "bn": 10**9, "trillion": 10**12}
 #: Floors of vague plurals (ACLED's codes); the top stays open.
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
 #: Words before a vague plural that make it an idiom, not a count ("by the hundreds", "in their thousands").
