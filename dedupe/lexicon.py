@@ -28,6 +28,9 @@ WEEKDAY_WORDS = frozenset(WEEKDAYS)
 #: Month and weekday names: capitalised, but never an actor, a place or a counted thing.
 CALENDAR_WORDS = MONTH_WORDS | WEEKDAY_WORDS
 
+#: Days in a unit of time, as periods count them ("the past two weeks"; a month is taken as 30 days).
+DAYS_PER_UNIT: dict[str, float] = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+
 #: Number words below twenty.
 UNITS: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -8,6 +8,7 @@ from dedupe import lexicon
 from dedupe.corpus.load import parse_date
 from dedupe.figures.discrepancies import family
 from dedupe.figures.numbers import find_number_phrases, tokenize
+from dedupe.stories import parse_window
 
 
 def test_months_cover_names_abbreviations_and_sept() -> None:
@@ -56,3 +57,9 @@ def test_function_words_are_lower_case_and_exclude_content_words() -> None:
     assert all(word == word.lower() for word in lexicon.FUNCTION_WORDS)
     assert {"the", "said", "would"} <= lexicon.FUNCTION_WORDS
     assert not {"killed", "people", "aleppo"} & lexicon.FUNCTION_WORDS
+
+
+def test_days_per_unit_drive_story_windows_and_periods() -> None:
+    assert parse_window("2w") == 2 * lexicon.DAYS_PER_UNIT["week"] == 14.0
+    assert parse_window("36h") == 1.5
+    assert lexicon.DAYS_PER_UNIT["month"] < lexicon.DAYS_PER_UNIT["year"]

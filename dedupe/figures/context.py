@@ -21,8 +21,7 @@ import re
 from dataclasses import dataclass
 
 from dedupe.figures.numbers import Token
-from dedupe.lexicon import CALENDAR_WORDS, MONTHS, TENS, UNITS, WEEKDAYS
-_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+from dedupe.lexicon import CALENDAR_WORDS, DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(" + "|".join(WEEKDAYS) + r")"
@@ -129,9 +128,9 @@ def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.dat
         count = _count(groups[0] or "")
         if count is None:
             return None
-        return day - dt.timedelta(days=max(1, round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))), day
+        return day - dt.timedelta(days=max(1, round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))), day
     if kind == "last_one":
-        return day - dt.timedelta(days=_UNIT_DAYS[(groups[0] or "day").lower()]), day
+        return day - dt.timedelta(days=DAYS_PER_UNIT[(groups[0] or "day").lower()]), day
     if kind == "yesterday":
         return day - dt.timedelta(days=1), day - dt.timedelta(days=1)
     if kind == "last_night":
@@ -186,7 +185,7 @@ def _calendar_unit(kind: str, groups: list[str | None], day: dt.date) -> tuple[d
         count = _count(groups[0] or "")
         if count is None:
             return None
-        when = day - dt.timedelta(days=round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))
+        when = day - dt.timedelta(days=round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))
         return when, when
     return None
 
