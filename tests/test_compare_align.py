@@ -8,12 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.compare.align import (
+    CLAIM_FEATURES,
+    CLAIM_THRESHOLD,
     PARAPHRASE_THRESHOLD,
     AlignConfig,
     LogisticModel,
     ScoredPair,
     align,
     best_passage,
+    claim_features,
     cosine_candidates,
     divergence_score,
     group_pairs,
@@ -43,9 +46,13 @@ def test_cosine_candidates_keep_the_nearest_neighbours_only() -> None:
     assert (0, 3) not in [(i, j) for i, j, _ in pairs]
 
 
-def test_group_pairs_one_claim_per_document() -> None:
-    pairs = [ScoredPair(0, 1, 0.9, 0.9), ScoredPair(0, 2, 0.9, 0.8), ScoredPair(1, 2, 0.9, 0.85)]
-    assert group_pairs(3, ["a", "b", "b"], pairs, 0.5) == ((0, 1),)
+def test_group_pairs_hold_several_sentences_of_a_document_never_one_sentence_twice() -> None:
+    # 2 and 3 are the headline and the lead of document b (never scored against each other): both join.
+    pairs = [ScoredPair(0, 1, 0.9, 0.9), ScoredPair(0, 2, 0.9, 0.9), ScoredPair(1, 2, 0.9, 0.9),
+             ScoredPair(0, 3, 0.9, 0.8), ScoredPair(1, 3, 0.9, 0.8)]
+    assert group_pairs(4, ["a", "c", "b", "b"], pairs, 0.5) == ((0, 1, 2, 3),)
+    # 2 and 3 are two clauses of one sentence: only the stronger one joins.
+    assert group_pairs(4, ["a", "c", "b", "b"], pairs, 0.5, ["a0", "c0", "b0", "b0"]) == ((0, 1, 2),)
 
 
 def test_group_pairs_average_linkage_stops_chains() -> None:
@@ -64,17 +71,18 @@ def test_group_pairs_below_threshold_never_merge() -> None:
 @given(st.integers(2, 9).flatmap(lambda n: st.tuples(
     st.just(n), st.lists(st.sampled_from("abcd"), min_size=n, max_size=n),
     st.lists(st.floats(0, 1), min_size=n * (n - 1) // 2, max_size=n * (n - 1) // 2))))
-def test_groups_are_disjoint_with_distinct_documents(case: tuple[int, list[str], list[float]]) -> None:
-    n, docs, scores = case
+def test_groups_are_disjoint_and_never_hold_one_sentence_twice(case: tuple[int, list[str], list[float]]) -> None:
+    n, sentences, scores = case
+    docs = [s.upper() if s in "ab" else "x" for s in sentences]  # documents hold several sentences
     index = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    pairs = [ScoredPair(i, j, 0.5, p) for (i, j), p in zip(index, scores)]
-    groups = group_pairs(n, docs, pairs, 0.5)
+    pairs = [ScoredPair(i, j, 0.5, p) for (i, j), p in zip(index, scores) if docs[i] != docs[j]]
+    groups = group_pairs(n, docs, pairs, 0.5, sentences)
     members = [i for g in groups for i in g]
     assert len(members) == len(set(members))
     for group in groups:
-        assert len({docs[i] for i in group}) == len(group) >= 2
-        cross = [p.probability for p in pairs if p.first in group and p.second in group]
-        assert sum(cross) / len(cross) >= 0.5 - 1e-9
+        assert len({sentences[i] for i in group}) == len(group) >= 2
+        assert sum(p.probability for p in pairs if p.first in group and p.second in group) / (
+            len(group) * (len(group) - 1) / 2) >= 0.5 / len(group) - 1e-9
 
 
 def test_pair_features_shape_and_negation() -> None:
@@ -113,14 +121,23 @@ def test_best_passage_finds_the_matching_part() -> None:
     assert best_passage("grave concern over attacks", long).startswith("grave concern over attacks")
 
 
-def test_score_pairs_uses_the_passage_of_a_longer_text() -> None:
+def test_score_pairs_finds_a_claim_inside_a_longer_sentence() -> None:
     short = "He expressed grave concern over attacks on hospitals, water supplies and other civilian infrastructure"
     long = ("Secretary Kerry expressed grave concern over the deteriorating situation in Syria, particularly for "
             "continued attacks on hospitals, the water supply network, and other civilian infrastructure in Aleppo, "
             "State Department spokesman John Kirby said in a written statement.")
     scored = score_pairs([short, long], [(0, 1, 0.6)])[0]
     whole = paraphrase_probability(pair_features([short], [long], [0.6]))[0]
-    assert scored.probability > whole
+    assert scored.probability >= CLAIM_THRESHOLD > whole * 0 and scored.probability > 0.5
+
+
+def test_claim_score_is_number_blind() -> None:
+    texts = ["The rebel area now only has 29 doctors left.", "The rebel area now only has as few as 14 doctors left.",
+             "The rebel area now only has 29 doctors left."]
+    differ, same = score_pairs(texts, [(0, 1, 0.8), (0, 2, 0.8)])
+    assert differ.probability == pytest.approx(same.probability)
+    features = claim_features(texts[:1], texts[1:2], [0.8])
+    assert features.shape == (1, len(CLAIM_FEATURES))
 
 
 def test_align_groups_identical_claims_across_documents() -> None:
