@@ -45,7 +45,7 @@ from dedupe.compare import align
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
-from dedupe.segment import segment_corpus
+from dedupe.segment import segment_document
 
 _GOLD = Path(__file__).parent / "data" / "claims_gold.json"
 Pair = tuple[tuple[str, int], tuple[str, int]]
@@ -199,7 +199,7 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
     texts: dict[str, str] = {}
     seconds = []
     for path in paths:
-        documents = segment_corpus(load_corpus([path]).documents)
+        documents = [segment_document(d) for d in load_corpus([path]).documents]
         texts.update({d.doc.id: d.doc.text for d in documents})
         begin = time.perf_counter()
         result = compare_corpus(documents, encoder, config, cache=cache)  # type: ignore[arg-type]

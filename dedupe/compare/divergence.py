@@ -6,8 +6,9 @@ conflict and the conflicting words of each member, so a reader can verify it in 
 - ``number``: the same thing counted differently ("killed 500 people" / "killed 400 people": number
   phrases of :mod:`dedupe.figures.numbers` followed by the same noun whose intervals have no value in
   common, so "nine" equals "9", "at least 400" admits 500, and "about 500" admits 480);
-- ``negation``: one version negates what the other asserts (negation cues differ and the SICK-fitted
-  divergence model scores the pair at least ``divergence_threshold``);
+- ``negation``: one version negates what the other asserts (negation cues differ, a content word next to
+  the cue is in the other version, and the SICK-fitted divergence model scores the pair at least
+  ``divergence_threshold``);
 - ``entity``: the same sentence frame with a different actor or place (token alignment replaces one
   name by another, spelling variants being one name through the entity table);
 - ``quote``: the same quotation attributed to different people;
@@ -30,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, words
 from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
-from dedupe.lexicon import FUNCTION_WORDS, MONTH_WORDS
+from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<!\w)'([^']+)'(?!\w)|\u2018([^\u2019]+)\u2019(?!\w)")
 _HEDGE = re.compile(
@@ -40,6 +41,9 @@ _HEDGE = re.compile(
     r"(?:is|are|was|were) (?:believed|thought|said|reported) to|it is (?:believed|thought|understood))\b",
     re.IGNORECASE)
 _MIN_QUOTE_WORDS = 4
+_PEOPLE = frozenset(noun.rstrip("s") or noun for noun in PEOPLE_NOUNS) | {"passenger", "victim", "other"}
+# "six days" vs "eight days" are periods of a report, not counts that conflict.
+_DURATIONS = frozenset(unit.rstrip("s") for unit in DAYS_PER_UNIT) | {"minute", "second", "decade", "time"}
 # "unless" negates a condition ("unless Russia takes steps" = "if Russia did not take steps").
 _CONDITIONAL_NEGATION = re.compile(r"\bunless\b", re.IGNORECASE)
 
@@ -71,10 +75,15 @@ class Reason:
 def number_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """Quantities of the same noun with no value in common, as written in ``a`` and ``b``."""
     qa, qb = _quantities(a), _quantities(b)
-    for noun in sorted(set(qa) & set(qb)):
+    for noun in sorted(set(qa) & set(qb) - _DURATIONS):
         if not any(overlap(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
             return tuple(p for _, p in qa[noun]), tuple(p for _, p in qb[noun])
     return None
+
+
+def specific_counts(text: str) -> frozenset[str]:
+    """The specific things a text counts ("29 doctors" -> "doctor"): not periods, not people in general."""
+    return frozenset(_quantities(text)) - _DURATIONS - _PEOPLE
 
 
 def negation_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -85,7 +94,9 @@ def negation_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]]
     negated, plain = (cues_a, b) if cues_a else (cues_b, a)
     plain_words = set(words(plain))
     counterpart = tuple(dict.fromkeys(w for phrase in negated for w in phrase.lower().split()
-                                      if w in plain_words and not NEGATION.fullmatch(w)))
+                                      if w in plain_words and not NEGATION.fullmatch(w) and w not in FUNCTION_WORDS))
+    if not counterpart:  # the negated words are not in the other version: a different statement, not its denial
+        return None
     return (negated, counterpart) if cues_a else (counterpart, negated)
 
 

@@ -42,6 +42,9 @@ from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, story_index
 
 STATUSES = ("divergence", "agreement", "unique")
+# Claim-model probability from which two linked versions count as a close paraphrase (negation, actor and
+# attribution conflicts are only looked for between close versions).
+_CLOSE = 0.6
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,8 @@ class CompareResult:
 
     Attributes:
         stories: The stories compared.
-        groups: Claim groups: by story, then status (divergence, agreement, unique), then position.
+        groups: Claim groups by interest: by story, then status (divergence, agreement, unique), then the
+            most outlets first, then position.
         entities: Entities written in more than one way, most mentioned first.
         claims: Number of claims; furniture: number of sentences that were not claims.
     """
@@ -160,7 +164,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     if config.nli_model:
         groups = _with_nli(groups, config)
     rank = {story.id: i for i, story in enumerate(stories)}
-    groups.sort(key=lambda g: (rank[g.story], STATUSES.index(g.status),
+    groups.sort(key=lambda g: (rank[g.story], STATUSES.index(g.status), -len(g.outlets),
                                order[g.members[0].doc_id], g.members[0].start))
     entities = tuple(e for e in table.entities if len(e.variants) > 1)
     return CompareResult(tuple(stories), tuple(groups), entities, len(claims), len(claim_set.furniture))
@@ -172,42 +176,52 @@ def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table
         return []
     alignment = align([c.text for c in claims], vectors, [c.doc_id for c in claims], config.align,
                       [f"{c.doc_id}\u0000{c.sentence}" for c in claims])
-    scores = {(p.first, p.second): p for p in alignment.pairs}
+    scores = {(p.first, p.second): p.probability for p in alignment.pairs}
     grouped = {i for g in alignment.groups for i in g}
-    result = [_group(story_id, [claims[i] for i in g], [scores[k] .probability for k in combinations(g, 2)
-                                                         if k in scores],
+    result = [_group(story_id, [claims[i] for i in g], [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
               for g in alignment.groups]
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 
 
-def _group(story_id: str, members: list[Claim], probabilities: list[float], cosines: list[float],
+def _group(story_id: str, members: list[Claim], probabilities: list[float | None], cosines: list[float],
            table: EntityTable, config: CompareConfig) -> ClaimGroup:
-    similarity = float(np.mean(probabilities)) if probabilities else None
+    """A group's status and reasons; ``probabilities`` of its member pairs in combinations order (None: unscored).
+
+    Conflicts are looked for between members the alignment linked directly (probability at the
+    threshold or above), so two members that only share a group through others are not compared; a
+    negation, actor or attribution conflict further needs the pair to be a close paraphrase
+    (:data:`_CLOSE`), since wording differences between loosely linked versions are not conflicts.
+    """
+    scored = [p for p in probabilities if p is not None]
+    similarity = float(np.mean(scored)) if scored else None
     if len({m.outlet for m in members}) < 2:
         return ClaimGroup("unique", story_id, similarity, tuple(members))
     pairs = list(combinations(range(len(members)), 2))
     features = pair_features([members[i].text for i, _ in pairs], [members[j].text for _, j in pairs], cosines)
     divergence = divergence_score(features)
     reasons: list[Reason] = []
-    for (i, j), score in zip(pairs, divergence):
-        if members[i].outlet != members[j].outlet:
-            reasons.extend(_pair_reasons(members[i], members[j], float(score), table, config))
+    for (i, j), score, probability in zip(pairs, divergence, probabilities):
+        if members[i].outlet != members[j].outlet and probability is not None \
+                and probability >= config.align.threshold:
+            reasons.extend(_pair_reasons(members[i], members[j], float(score), probability >= _CLOSE, table, config))
     reasons = _distinct(reasons)
     return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, tuple(members),
                       tuple(reasons), float(divergence.max()))
 
 
-def _pair_reasons(a: Claim, b: Claim, score: float, table: EntityTable, config: CompareConfig) -> list[Reason]:
+def _pair_reasons(a: Claim, b: Claim, score: float, close: bool, table: EntityTable,
+                  config: CompareConfig) -> list[Reason]:
     found = []
     checks = (
         ("number", number_conflict(a.text, b.text), "different numbers for the same thing"),
-        ("negation", negation_conflict(a.text, b.text) if score >= config.divergence_threshold else None,
+        ("negation", negation_conflict(a.text, b.text) if close and score >= config.divergence_threshold else None,
          f"one version negates the other (divergence score {score:.2f})"),
-        ("entity", entity_conflict(a.text, b.text, table), "a different actor or place in the same statement"),
+        ("entity", entity_conflict(a.text, b.text, table) if close else None,
+         "a different actor or place in the same statement"),
         ("quote", quote_conflict(a.text, b.text, table), "the same quotation attributed to different people"),
-        ("attribution", attribution_conflict(a.text, b.text),
+        ("attribution", attribution_conflict(a.text, b.text) if close else None,
          "attributed or hedged by one outlet, asserted by the other"),
     )
     for kind, conflict, detail in checks:
