@@ -55,9 +55,9 @@ def test_grave_concern_group_in_json(seed_json: dict) -> None:  # type: ignore[t
 def test_jsonl_is_the_json_claims_and_text_fails_on_nothing(cache_dir: str, seed_json: dict) -> None:  # type: ignore[type-arg]
     code, jsonl = _run("--format", "jsonl", "--cache-dir", cache_dir)
     assert code == 0 and [json.loads(line) for line in jsonl.splitlines()] == seed_json["claims"]
-    code, text = _run("--fail-on", "divergence", "--cache-dir", cache_dir)  # no seed group diverges
-    assert code == 0
-    assert "AGREEMENT" in text and "Only in EA WorldView" in text and "Sergei Lavrov / Sergey Lavrov" in text
+    code, text = _run("--fail-on", "divergence", "--cache-dir", cache_dir)  # the doctors: 29 vs as few as 14
+    assert code == 1
+    assert "DIVERGENCE" in text and "'29 doctors'" in text and "AGREEMENT" in text and "Only in EA WorldView" in text and "Sergei Lavrov / Sergey Lavrov" in text
 
 
 def _run_2016(*args: str) -> tuple[int, str]:

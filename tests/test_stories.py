@@ -8,7 +8,7 @@ import pytest
 
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
-from dedupe.stories import StoryConfig, group_stories, parse_window, story_index
+from dedupe.stories import StoryConfig, group_stories, known_date, parse_window, story_index
 
 
 def _doc(doc_id: str, text: str, date: dt.date | None = None) -> Document:
@@ -68,3 +68,19 @@ def test_parse_window_rejects_nonsense(text: str) -> None:
 def test_config_is_validated() -> None:
     with pytest.raises(ConfigError, match=r"\[0, 1\]"):
         StoryConfig(min_similarity=1.5)
+
+
+def test_average_linkage_does_not_chain_topical_neighbours() -> None:
+    day = dt.date(2020, 1, 1)
+    docs = [_doc("a", "Cocoa prices rose in London trading as Ivory Coast crops failed.", day),
+            _doc("b", "Cocoa prices rose in London trading; grain prices followed in Chicago.", day),
+            _doc("c", "Grain prices rose in Chicago trading as the drought hit Kansas wheat farms.", day),
+            _doc("d", "Kansas wheat farms hit by drought as Chicago grain trading rose.", day)]
+    # b-c is a strong link (0.42), so single link would chain all four; their mean (0.25) is too low.
+    assert [s.doc_ids for s in group_stories(docs, StoryConfig(min_similarity=0.3))] == [("a", "b"), ("c", "d")]
+
+
+def test_an_unparsed_date_range_is_read_from_its_first_iso_date() -> None:
+    doc = Document("a", "o", "", "", None, "text", Origin("a"), raw_date="2016-09-28/29")
+    assert known_date(doc) == dt.date(2016, 9, 28)
+    assert known_date(Document("b", "o", "", "", None, "text", Origin("b"), raw_date="spring")) is None

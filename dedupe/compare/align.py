@@ -235,9 +235,11 @@ def claim_features(texts_a: Sequence[str], texts_b: Sequence[str], cosines: Sequ
     """
     masked_a, masked_b = [mask_numbers(t) for t in texts_a], [mask_numbers(t) for t in texts_b]
     full = paraphrase_probability(pair_features(masked_a, masked_b, cosines))
-    shorter, passages = zip(*(_short_and_passage(a, b) for a, b in zip(masked_a, masked_b))) if masked_a else ((), ())
+    halves = [_short_and_passage(a, b) for a, b in zip(masked_a, masked_b)]
+    shorter, passages = [h[0] for h in halves], [h[1] for h in halves]
     partial = paraphrase_probability(pair_features(shorter, passages, cosines))
-    rows = [(cosine, *_overlap(a, b), p) for a, b, cosine, p in zip(masked_a, masked_b, cosines, np.maximum(full, partial))]
+    best = np.maximum(full, partial)
+    rows = [(cosine, *_overlap(a, b), p) for a, b, cosine, p in zip(masked_a, masked_b, cosines, best)]
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(CLAIM_FEATURES))
 
 

@@ -59,7 +59,8 @@ def mask_numbers(text: str) -> str:
         'several doctors are left, several days on.'
     """
     tokens = tokenize(text)
-    pieces, cursor = [], 0
+    pieces: list[str] = []
+    cursor = 0
     for phrase in find_number_phrases(tokens, text):
         start, end = tokens[phrase.first].start, tokens[phrase.last].end
         pieces.extend((text[cursor:start], "several"))
