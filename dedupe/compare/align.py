@@ -117,7 +117,8 @@ DIVERGENCE_THRESHOLD = 0.305
 CLAIM_FEATURES: tuple[str, ...] = ("cosine", "containment", "content_jaccard", "paraphrase_masked")
 # Fitted by `python -m benchmarks.claims_quality data <multi-outlet> --fit` on the tune split of
 # benchmarks/data/claims_gold.json only (seeds + ludian-quake-2014; C=0.1); never on the held-out events.
-CLAIM_MODEL = LogisticModel(mean=(0.411388, 0.151761, 0.0662151, 0.0815071), scale=(0.105111, 0.161281, 0.0955375, 0.143327),
+CLAIM_MODEL = LogisticModel(mean=(0.411388, 0.151761, 0.0662151, 0.0815071),
+                            scale=(0.105111, 0.161281, 0.0955375, 0.143327),
                             coef=(1.05883, 0.414842, 0.347337, 0.119746), intercept=-3.42955)
 CLAIM_THRESHOLD = 0.2
 # Two claims of one story that count the same specific thing ("29 doctors", "as few as 14 doctors"; not
