@@ -57,7 +57,8 @@ def compare_jsonl(result: CompareResult) -> str:
 
 
 def compare_text(result: CompareResult) -> str:
-    """A terminal report: per story, divergences with reasons, agreements, then unique claims per outlet."""
+    """A terminal report: per story, divergences with reasons, agreements (most outlets first), then unique
+    claims per outlet; a story covered by one outlet only is summarised in one line."""
     counts = _summary(result)
     lines = [f"{len(result.stories)} stories, {counts['claims']} claims ({counts['furniture']} furniture sentences "
              f"skipped): {counts['divergence']} divergences, {counts['agreement']} agreements, "
@@ -65,6 +66,10 @@ def compare_text(result: CompareResult) -> str:
     for story in result.stories:
         groups = [g for g in result.groups if g.story == story.id]
         lines += ["", f"== {story.id}: {', '.join(story.doc_ids)}"]
+        single = _single_outlet(groups)
+        if single is not None:
+            lines.append(f"  only {single} covers this story: {len(groups)} claims, nothing to compare")
+            continue
         for group in groups:
             if group.status != "unique":
                 lines += _group_lines(group)
@@ -89,6 +94,10 @@ def compare_markdown(result: CompareResult) -> str:
             lines += [f"| {md_cell(m.outlet)} | {md_cell(m.doc_id)}:{m.line} | {md_cell(m.text)} |"
                       for m in group.members]
             lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)}" for r in group.reasons] if group.reasons else []
+        single = _single_outlet([g for g in result.groups if g.story == story.id])
+        if single is not None:
+            lines += ["", f"Only {md_cell(single)} covers this story: nothing to compare."]
+            continue
         unique = _by_outlet([g for g in result.groups if g.story == story.id and g.status == "unique"])
         for outlet, groups in unique.items():
             lines += ["", f"### Only in {md_cell(outlet)} ({len(groups)})", ""]
@@ -98,6 +107,12 @@ def compare_markdown(result: CompareResult) -> str:
         lines += ["", "## Names written several ways", "", "| name | variants |", "|---|---|"]
         lines += [f"| {md_cell(e.name)} | {md_cell(' / '.join(e.variants))} |" for e in result.entities]
     return "\n".join(lines) + "\n"
+
+
+def _single_outlet(groups: list[ClaimGroup]) -> str | None:
+    """The outlet, when every claim of a story comes from one outlet (summarised, not listed)."""
+    outlets = {o for g in groups for o in g.outlets}
+    return outlets.pop() if len(outlets) == 1 and all(g.status == "unique" for g in groups) else None
 
 
 def _summary(result: CompareResult) -> dict[str, int]:

@@ -66,7 +66,7 @@ def _story_block(story_id: str, story: dict[str, Any] | None, claims: list[tuple
                  index: DocumentIndex) -> str:
     docs = story.get("docs", []) if story else []
     shared = sorted((c for c in claims if c[1].get("status") != "unique"),
-                    key=lambda c: (_STATUS_ORDER.get(str(c[1].get("status")), 3), -len(c[1].get("members", [])), c[0]))
+                    key=lambda c: (_STATUS_ORDER.get(str(c[1].get("status")), 3), -_outlet_count(c[1]), c[0]))
     uniques = [c for c in claims if c[1].get("status") == "unique"]
     outlets = ", ".join(dict.fromkeys(index.outlet(str(d)) or str(d) for d in docs))
     dates = f' · {story.get("start")} to {story.get("end")}' if story and story.get("start") else ""
@@ -74,7 +74,20 @@ def _story_block(story_id: str, story: dict[str, Any] | None, claims: list[tuple
             f'<span class="meta">{len(docs)} document{"s" if len(docs) != 1 else ""}{esc(dates)}: '
             f'{esc(outlets)}</span></h3>')
     body = "".join(_claim_group(number, claim, index) for number, claim in shared)
+    single = {_outlet_of(c) for _, c in uniques}
+    if not shared and len(single) == 1:  # one outlet only: summarised, nothing to compare
+        return (f'<div class="story">{head}<p class="meta">Only {esc(single.pop())} covers this story: '
+                f'{len(uniques)} claims, nothing to compare.</p></div>')
     return f'<div class="story">{head}{body}{_unique_block(uniques, index)}</div>'
+
+
+def _outlet_count(claim: dict[str, Any]) -> int:
+    return len({str(m.get("outlet")) for m in claim.get("members", [])})
+
+
+def _outlet_of(claim: dict[str, Any]) -> str:
+    members = claim.get("members", [])
+    return str(members[0].get("outlet")) if members else ""
 
 
 def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> str:
