@@ -9,7 +9,10 @@ JSON contract (inside :func:`dedupe.output.envelope`)::
                  "reasons": [{"type", "detail", "conflicting": [{"doc", "outlet", "words"}]}]}],
      "entities": [{"name", "variants", "mentions"}]}
 
-``nli_contradiction`` is added to a claim when an NLI model was used.
+``nli_contradiction`` is added to a claim when an NLI model was used. Fields are unchanged by the
+number-blind alignment; what changed in meaning: ``members`` may hold several sentences of one document
+(headline, lead, quote), ``similarity`` is the mean claim-model probability of the scored member pairs, and
+``claims`` are ordered by story, then status (divergence, agreement, unique), then most outlets first.
 """
 
 from __future__ import annotations
