@@ -75,9 +75,10 @@ def _story_block(story_id: str, story: dict[str, Any] | None, claims: list[tuple
             f'{esc(outlets)}</span></h3>')
     body = "".join(_claim_group(number, claim, index) for number, claim in shared)
     single = {_outlet_of(c) for _, c in uniques}
-    if not shared and len(single) == 1:  # one outlet only: summarised, nothing to compare
+    if not shared and len(single) == 1:  # one outlet only: summarised by its first claim, nothing to compare
+        first = uniques[0][1].get("members", [{}])[0]
         return (f'<div class="story">{head}<p class="meta">Only {esc(single.pop())} covers this story: '
-                f'{len(uniques)} claims, nothing to compare.</p></div>')
+                f'{len(uniques)} claims, nothing to compare. It opens: {esc(str(first.get("text", "")))}</p></div>')
     return f'<div class="story">{head}{body}{_unique_block(uniques, index)}</div>'
 
 
