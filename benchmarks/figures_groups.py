@@ -190,7 +190,8 @@ def _figures(s: Scores, gold: Gold, figures: Sequence[Figure], matched: dict[int
         place_ok = _place_ok(figure.place, label.places)
         s.place_right += place_ok
         if not place_ok:
-            notes.append(f"  place of {label.doc} '{label.phrase}': expected {list(label.places)}, got {figure.place!r}")
+            expected = list(label.places)
+            notes.append(f"  place of {label.doc} '{label.phrase}': expected {expected}, got {figure.place!r}")
         if scope is not None and scope != label.scope:
             notes.append(f"  scope of {label.doc} '{label.phrase}': expected {label.scope}, got {scope}")
 
@@ -231,6 +232,7 @@ def grouping(gold: Gold, figures: Sequence[Figure], groups: Sequence[Any]) -> li
         rng = f"{best.low} / {best_value if best_value is not None else '-'} / {best.high}"
         lines.append(f"| {group} | {gold.status[group]} | {len(all_outlets)} | {len(covered)} (of {len(outlets)} "
                      f"extracted) | {best.status} | {rng} |")
+        lines.append(f"|  | reason: {best.reason} |")
     return lines
 
 
@@ -265,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=Path("data"))
     parser.add_argument("--gold", type=Path, default=DATA / "figure_groups.jsonl")
     parser.add_argument("--phrases", type=Path, default=DATA / "figure_phrases_holdout5.jsonl")
+    parser.add_argument("--errors", choices=("all", "tuned"), default="all", help="Which errors to print.")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     figures, groups = run_system(args.corpus, args.seeds, gold)
@@ -284,11 +287,12 @@ def main(argv: list[str] | None = None) -> int:
           f"({phrase.exact}/{positives}); non-figures rejected {rejected}")
     statuses = Counter(d.status for d in groups)
     print(f"Groups reported: {len(groups)} ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})")
-    for result in results:
+    for result in results if args.errors == "all" else results[:1]:
         print(f"\nErrors, {result[0].name}:")
         print("\n".join(result[1]) or "  none")
-    print("\nPhrase misses:")
-    print("\n".join("  " + m for m in misses) or "  none")
+    if args.errors == "all":
+        print("\nPhrase misses:")
+        print("\n".join("  " + m for m in misses) or "  none")
     return 0
 
 
