@@ -16,6 +16,11 @@ from dedupe.report.html_text import DocumentIndex, esc
 _WIDTH = 720
 _LABEL = 210
 _RIGHT = 70
+#: Generous advances (px) of the plot's 12px sans-serif font, to reserve room for the value labels on the
+#: right: digits and lower case ~7, capitals ~9, "M"/"W"/"m"/"w" ~12. The browser test checks that every
+#: label lies inside the svg as Chromium lays it out.
+_WIDE = frozenset("MWmw@%")
+_VALUE_CHARS = 40
 _ROW = 26
 _TOP = 8
 _AXIS = 28
@@ -130,7 +135,9 @@ def range_plot(figures: Sequence[dict[str, Any]], status: str = "") -> str:
     step = _nice_step(top)
     limit = step * math.ceil(top * 1.05 / step) if top > 0 else 1.0
     height = _TOP + _ROW * len(rows) + _AXIS
-    plot = _WIDTH - _LABEL - _RIGHT
+    widest = max(_text_width(_value_label(f)) for f in rows)
+    right = max(_RIGHT, math.ceil(6 + 9 + 6 + widest))  # gap, open-end arrow, gap, label
+    plot = _WIDTH - _LABEL - right
 
     def x(value: float) -> float:
         return _LABEL + plot * value / limit
@@ -160,7 +167,7 @@ def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
     low, high = _num(figure.get("low")), _num(figure.get("high"))
     label = _short(str(figure.get("outlet", "")), 26)
     parts = [f'<text class="label" x="{_LABEL - 8}" y="{y + 16}" text-anchor="end">{esc(label)}</text>']
-    value_text = esc(_short(str(figure.get("text", "")), 22))
+    value_text = esc(_value_label(figure))
     tip = esc(f'{figure.get("outlet")}: {figure.get("text")} ({figure.get("qualifier") or "exact"})')
     if low is not None and high is not None and high - low <= 0:
         cx = x(low)
@@ -178,6 +185,16 @@ def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
             end += 9
     parts.append(f'<text class="value" x="{end + 6:.1f}" y="{y + 15}">{value_text}</text>')
     return "".join(parts)
+
+
+def _value_label(figure: dict[str, Any]) -> str:
+    """The figure as written, whole up to :data:`_VALUE_CHARS` characters (the plot reserves room for it)."""
+    return _short(str(figure.get("text", "")), _VALUE_CHARS)
+
+
+def _text_width(text: str) -> float:
+    """A generous estimate of the width of ``text`` in the plot's font, in px."""
+    return sum(12.5 if c in _WIDE else 9.5 if c.isupper() else 4.5 if c in " .,;:'-()" else 7.5 for c in text)
 
 
 def _nice_step(top: float) -> float:
