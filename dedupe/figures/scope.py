@@ -84,7 +84,7 @@ def find_scope(tokens: list[Token], clauses: list[int], phrase: NumberPhrase, me
     if linked_subset or subset is not None:
         return Scope("subset", subset)
     if measure in STATE_MEASURES:
-        return Scope("current", measure)
+        return Scope("current", None)
     window = _clause_window(tokens, clauses, phrase)
     war = _war_cue(tokens, window, phrase)
     if war is not None:

@@ -70,6 +70,7 @@ def counts(report: dict[str, Any]) -> dict[str, int]:
             "divergence": statuses["divergence"], "agreement": statuses["agreement"],
             "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
             "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
+            "update": groups["update"],
             "entities": len(compare.get("entities", []))}
 
 
@@ -93,7 +94,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
              f"  claims:   {_n(n['divergence'], 'divergence')}, {_n(n['agreement'], 'agreement')}, "
              f"{n['unique']} unique",
              f"  figures:  {_n(n['figures'], 'figure')}; {_n(n['conflict'], 'conflict')}, "
-             f"{n['consistent']} consistent, {n['uncertain']} uncertain",
+             f"{n['update']} updates, {n['consistent']} consistent, {n['uncertain']} uncertain",
              f"  entities: {n['entities']} with spelling variants"]
     for stage, label in (("scan", "passages:"), ("compare", "claims:  "), ("figures", "figures: "),
                          ("compare", "entities:")):
@@ -166,7 +167,8 @@ def report_markdown(report: dict[str, Any]) -> str:
              f"{n['documents']} documents, {n['outlets']} outlets, {n['stories']} stories. "
              f"Passages: {n['repeat']} repeated, {n['reuse']} reused, {n['near_duplicate']} near-duplicate groups. "
              f"Claims: {n['divergence']} divergences, {n['agreement']} agreements, {n['unique']} unique. "
-             f"Figures: {n['conflict']} conflicts, {n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
+             f"Figures: {n['conflict']} conflicts, {n['update']} updates, {n['consistent']} consistent, "
+             f"{n['uncertain']} uncertain.", ""]
     lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
