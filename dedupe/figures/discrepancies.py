@@ -42,14 +42,11 @@ from dataclasses import dataclass
 from dedupe.errors import ConfigError
 from dedupe.figures import timeline
 from dedupe.figures.extract import Figure
-from dedupe.figures.numbers import Number
+from dedupe.figures.numbers import APPROX_TOLERANCE, Number, interval, overlap
+from dedupe.lexicon import PEOPLE_NOUNS
 from dedupe.stories import Story, story_index
 
 STATUSES = ("consistent", "update", "conflict", "uncertain")
-_PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
-                     "victims", "others", "men"})
-_PAST_KINDS = frozenset({"ago", "last_unit"})
-_INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -65,7 +62,7 @@ class DiscrepancyConfig:
             earlier event.
     """
 
-    approx_tolerance: float = 0.1
+    approx_tolerance: float = APPROX_TOLERANCE
     period_tolerance_days: float = 2.0
     min_outlets: int = 2
     past_days: float = 7.0
@@ -169,7 +166,7 @@ def find_discrepancies(figures: Sequence[Figure], stories: tuple[Story, ...],
 
 def family(what: str) -> str:
     """The comparison class of a counted noun: "people" for people-like nouns, else the noun itself."""
-    return "people" if what in _PEOPLE else what
+    return "people" if what in PEOPLE_NOUNS else what
 
 
 def _groups(figures: Sequence[Figure], members: list[int], config: DiscrepancyConfig) -> list[list[int]]:
@@ -322,16 +319,11 @@ def _judge_time(figures: Sequence[Figure], group: list[int], disjoint: list[tupl
 
 
 def _disjoint(a: Figure, b: Figure, config: DiscrepancyConfig) -> bool:
-    x, y = _effective(a, config), _effective(b, config)
-    return x[1] < y[0] or y[1] < x[0]
+    return not overlap(_effective(a, config), _effective(b, config))
 
 
 def _effective(figure: Figure, config: DiscrepancyConfig) -> tuple[float, float]:
-    low = float(figure.low) if figure.low is not None else -_INF
-    high = float(figure.high) if figure.high is not None else _INF
-    if figure.qualifier == "approximately":
-        low, high = low * (1 - config.approx_tolerance), high * (1 + config.approx_tolerance)
-    return low, high
+    return interval(figure.low, figure.high, figure.qualifier, config.approx_tolerance)
 
 
 def _range(figures: Sequence[Figure], group: list[int]) -> tuple[Number, Number]:
