@@ -35,7 +35,7 @@ from benchmarks.figures_accuracy import evaluate, load_labels, ours
 from dedupe.corpus.load import load_corpus
 from dedupe.figures.discrepancies import find_discrepancies
 from dedupe.figures.extract import Figure, extract_figures
-from dedupe.segment import segment_corpus
+from dedupe.segment import segment_document
 from dedupe.stories import Story
 
 DATA = Path(__file__).parent / "data"
@@ -81,7 +81,7 @@ def load_gold(path: Path) -> Gold:
 def run_system(corpus: Path, seeds: Path, gold: Gold) -> tuple[tuple[Figure, ...], tuple[Any, ...]]:
     """Extract figures from both corpora and find discrepancies with one story per gold event."""
     loaded = load_corpus([str(seeds), str(corpus)])
-    documents = segment_corpus(loaded.documents)
+    documents = [segment_document(d) for d in loaded.documents]
     figures = extract_figures(documents)
     dates = {d.id: d.date for d in loaded.documents}
     stories = tuple(Story(f"story-{n}", docs, *_date_span([dates.get(d) for d in docs]))
