@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -193,3 +194,52 @@ def test_a_single_outlet_is_not_a_discrepancy_unless_asked() -> None:
 def test_config_is_validated(kwargs, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ConfigError, match=message):
         DiscrepancyConfig(**kwargs)
+
+
+# --- the issue's patterns, through the real loader and extractor ----------------------------------------
+
+ISSUE_DOCS = [
+    ("a1", "Outlet A", "2016-09-26", "More than 300 people have been killed in the past week in the city, activists "
+     "said.\nShelling killed five people waiting at a bakery on Monday, a rescue worker said."),
+    ("b1", "Outlet B", "2016-09-27", "About 320 people have been killed over eight days of air strikes on the city, "
+     "the U.N. said, citing health officials."),
+    ("c1", "Outlet C", "2016-09-27", "The minister said at a press conference in Paris that about 300 civilians in "
+     "the city have been killed since the offensive began."),
+    ("d1", "Outlet D", "2016-09-28", "The United Nations said 340 civilians were killed between Sept. 20 and "
+     "Sept. 27."),
+    ("e1", "Outlet E", "2016-09-28", "Between 300 and 400 people have been killed in the week-old assault, a "
+     "monitoring group said."),
+    ("f1", "Outlet F", "2016-09-29", "The assault has killed more than 350 people in the past nine days, according "
+     "to medics.\nThe attack in 2013 killed 1,200 people, in a civil war that has killed at least 100,000 people."),
+]
+
+
+def _issue_figures(tmp_path: Path, extra: tuple[tuple[str, str, str, str], ...] = ()):  # type: ignore[no-untyped-def]
+    path = tmp_path / "issue.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "source": s, "date": d, "text": t}) + "\n"
+                            for i, s, d, t in ISSUE_DOCS + list(extra)), encoding="utf-8")
+    corpus = load_corpus([str(path)])
+    figures = extract_figures([segment_document(doc) for doc in corpus.documents])
+    return figures, find_discrepancies(figures, group_stories(corpus.documents, StoryConfig(one_story=True)))
+
+
+def test_a_cumulative_toll_six_outlets_report_is_one_group_with_its_range(tmp_path: Path) -> None:
+    figures, found = _issue_figures(tmp_path)
+    assert len(found) == 1
+    toll = found[0]
+    assert (toll.status, toll.scope, toll.low, toll.best, toll.high) == ("update", "cumulative", 300, 350, 400)
+    assert len(toll.outlets) == 6
+    assert [s.published for s in toll.sources] == sorted(s.published for s in toll.sources)
+    assert "the U.N., citing health officials" in [s.attribution for s in toll.sources]
+    scopes = {f.text: (f.scope, f.scope_cue) for f in figures}
+    assert scopes["five"] == ("incident", "shelling")
+    assert scopes["1,200"] == ("incident", "attack")
+    assert scopes["at least 100,000"] == ("conflict-wide", "war")
+    assert next(f for f in figures if f.text == "about 300").place is None  # not Paris, the minister's place
+
+
+def test_a_lower_toll_the_same_day_over_the_same_period_is_still_a_conflict(tmp_path: Path) -> None:
+    lower = ("g1", "Outlet G", "2016-09-29", "Only 150 people have been killed in the past nine days, officials said.")
+    _, found = _issue_figures(tmp_path, (lower,))
+    assert [(d.status, len(d.outlets)) for d in found] == [("conflict", 7)]
+    assert "150 people (Outlet G" in found[0].reason

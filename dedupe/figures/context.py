@@ -249,7 +249,7 @@ def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
                 found = _place_after(tokens, i + 1, sentence)
         elif token.kind == "word" and token.lower.endswith("'s") and _capitalised(token.text) and i > 0:
             found = _possessive_place(tokens, i, sentence)
-        if found is not None and all(p.start != found.start for p in places):
+        if found is not None and all(not p.start <= found.start < p.end for p in places):
             places.append(found)
     return places
 

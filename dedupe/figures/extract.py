@@ -233,7 +233,8 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
     figures = []
     for n, (draft, (start, end)) in enumerate(zip(drafts, spans)):
         clause = clauses[draft.phrase.first]
-        period = _nearest(_in_clause(periods, tokens, clauses, clause), start, end) or _year_of_sentence(periods)
+        period = (_nearest(_in_clause(periods, tokens, clauses, clause), start, end)
+                  or _shared_year(periods, tokens, clauses, clause))
         own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
         place = _nearest(own_places, start, end) or _shared_place(places, tokens, clauses, clause, start)
         source = _nearest(sources, start, end)
@@ -257,10 +258,13 @@ def _shared_place(places: list[ctx.ContextSpan], tokens: list[Token], clauses: l
     return before[-1] if before else None
 
 
-def _year_of_sentence(periods: list[ctx.ContextSpan]) -> ctx.ContextSpan | None:
-    """A year anywhere in the sentence dates a figure whose clause has no period ("struck the area in 2012
-    and killed 81 people")."""
-    return next((p for p in periods if p.kind == "year"), None)
+def _shared_year(periods: list[ctx.ContextSpan], tokens: list[Token], clauses: list[int],
+                 clause: int) -> ctx.ContextSpan | None:
+    """A year in the clause before, when "and" joined the two, dates the figure too ("one that struck the
+    area in 2012 and killed 81 people")."""
+    if clause == 0 or tokens[clauses.index(clause)].text == ";":
+        return None
+    return next((p for p in _in_clause(periods, tokens, clauses, clause - 1) if p.kind == "year"), None)
 
 
 def _beyond_part(place: ctx.ContextSpan, spans: list[tuple[int, int]], drafts: list[links.Draft], n: int) -> bool:

@@ -5,7 +5,7 @@ people waiting at a bakery" (one incident) says nothing against "more than 300 p
 the past week" (a cumulative toll), and neither says anything against "a civil war that has killed at
 least 100,000 people".
 
-Scopes (:data:`SCOPES`), read from the figure's own clause, first rule that applies:
+Scopes (:data:`SCOPES`), read from the figure's own clause (within 20 tokens), first rule that applies:
 
 - ``subset``: part of another count: a linked subset ("100,000 of them children", "including 56
   children"), a part of the dead ("122 of the dead were in Ludian", "Among the reported deaths, 504
@@ -128,8 +128,9 @@ def _war_cue(tokens: list[Token], window: list[int], phrase: NumberPhrase) -> st
             between = {t.lower for t in tokens[k + 1:phrase.first]}
             if between & {"that", "which", "has", "have", "had"}:
                 return tokens[k].text
-        elif {t.lower for t in tokens[max(phrase.last + 1, k - 3):k]} & {"since", "during", "in", "of"}:
-            return tokens[k].text
+        elif ({t.lower for t in tokens[max(phrase.last + 1, k - 3):k]} & {"since", "during", "in", "of"}
+              and not {t.lower for t in tokens[k + 1:k + 4]} & {"that", "which"}):
+            return tokens[k].text  # "killed ... in the war", not "in a civil war that has killed <another>"
     return None
 
 
@@ -139,8 +140,7 @@ def _nearest_blow(tokens: list[Token], window: list[int], phrase: NumberPhrase) 
         return phrase.first - k if k < phrase.first else k - phrase.last
     for k in sorted(window, key=distance):
         lower = tokens[k].lower
-        if lower in _CAMPAIGNS or (lower.endswith("-old") and k + 1 < len(tokens)
-                                   and tokens[k + 1].lower in _CAMPAIGNS | set(_INCIDENTS)):
+        if lower in _CAMPAIGNS:
             return Scope("cumulative", tokens[k].text)
         if lower in _INCIDENTS:
             return Scope("incident", _INCIDENTS[lower])

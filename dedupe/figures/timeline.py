@@ -116,7 +116,7 @@ def explains(a: Figure, b: Figure, dates: dict[str, tuple[dt.date, bool]], cumul
 
 def quoted_as_earlier(figure: Figure) -> bool:
     """ "jumped *from 410* to 589", "*from an earlier report of* 72", "revised up *from* 130"."""
-    pattern = r"\bfrom\s+(?:[\w']+\s+){0,4}?" + re.escape(figure.text) + r"(?!\w)"
+    pattern = r"\bfrom\s+(?:[A-Za-z][\w']*\s+){0,4}?" + re.escape(figure.text) + r"(?!\w)"
     return re.search(pattern, figure.sentence, re.IGNORECASE) is not None
 
 
