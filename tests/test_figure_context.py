@@ -56,6 +56,8 @@ def test_no_place_in_titles_or_dates() -> None:
     ("US officials have said this week that they", "US officials"),
     ("according to the U.N. 20 died", "the U.N."),
     ("20 died, the U.N. said, citing health officials.", "the U.N., citing health officials"),
+    ("Xinhua and CCTV said that 398 people had been killed, citing rescuers.", "Xinhua and CCTV, citing rescuers"),
+    ("Quoting Rafaelito Alejandro, Al Jazeera reported that 60 had died.", "Al Jazeera, citing Rafaelito Alejandro"),
     ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo", "Red Cross"),
 ])
 def test_attributions(sentence, source) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
 _SPEECH = frozenset({"said", "says", "say", "told", "tells", "tell", "reported", "reports", "warned", "warns",
                      "claimed", "claims", "added", "adds", "estimated", "estimates", "stated", "announced",
                      "announces", "confirmed", "insisted", "explained", "wrote"})
+_CITING = frozenset({"citing", "quoting"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"})
 _SUBJECT_STOPS = frozenset({"which", "that", "who", "and", "but", "however", "while", "as", "because", "if",
                             "where", "when", "after", "before", "although"})
@@ -376,7 +377,9 @@ def _subject_before(tokens: list[Token], k: int, sentence: str) -> str | None:
     first = k
     while first > 0 and k - first < 10:
         prev = tokens[first - 1]
-        if prev.text in _BOUNDARY_PUNCT or prev.lower in _SUBJECT_STOPS or prev.kind == "num":
+        joined = prev.lower == "and" and first > 1 and _capitalised(tokens[first - 2].text) \
+            and _capitalised(tokens[first].text)  # "Xinhua and CCTV said"
+        if (prev.text in _BOUNDARY_PUNCT or prev.lower in _SUBJECT_STOPS or prev.kind == "num") and not joined:
             break
         first -= 1
     last = k - 1
@@ -410,11 +413,15 @@ def _noun_phrase_after(tokens: list[Token], j: int, sentence: str) -> str | None
 
 
 def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str:
-    """Append ", citing X" when the speech verb is followed by it."""
-    for j in range(k + 1, min(k + 3, len(tokens))):
-        if tokens[j].lower == "citing":
+    """The attribution chain: append ", citing X" when "citing"/"quoting X" follows the speech verb in its
+    sentence ("CCTV said that 398 people had been killed, citing rescuers") or opens it ("Quoting X, ...")."""
+    opening = tokens[0].lower in _CITING if tokens and k > 0 else False
+    for j in [0] * opening + list(range(k + 1, len(tokens))):
+        if j > k and tokens[j].lower in _SPEECH:
+            break
+        if tokens[j].lower in _CITING:
             cited = _noun_phrase_after(tokens, j + 1, sentence)
-            return f"{source}, citing {cited}" if cited else source
+            return f"{source}, citing {cited}" if cited and cited != source else source
     return source
 
 
