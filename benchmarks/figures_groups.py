@@ -123,6 +123,8 @@ class Scores:
     update_right: int = 0
     update_total: int = 0
     scope_right: int = 0
+    scope_stated: int = 0
+    scope_stated_right: int = 0
     place_right: int = 0
     matched: int = 0
     labelled: int = 0
@@ -187,6 +189,8 @@ def _figures(s: Scores, gold: Gold, figures: Sequence[Figure], matched: dict[int
         s.matched += 1
         scope = getattr(figure, "scope", None)
         s.scope_right += scope == label.scope
+        s.scope_stated += scope is not None
+        s.scope_stated_right += scope is not None and scope == label.scope
         place_ok = _place_ok(figure.place, label.places)
         s.place_right += place_ok
         if not place_ok:
@@ -244,14 +248,15 @@ def _outlet(gold: Gold, figures: Sequence[Figure], g: int) -> str:
 def render(parts: list[Scores]) -> list[str]:
     """The scores table."""
     lines = ["| events | conflicts reported | real (precision) | mixing gold groups | conflict recall "
-             "| status right | update accuracy | scope right | place right | extracted |",
+             "| status right | update accuracy | scope right (of stated) | place right | extracted |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in parts:
         lines.append(
             f"| {s.name} | {s.conflicts} | {s.real} ({_ratio(s.real, s.conflicts)}) | {s.mixed} "
             f"| {s.found_conflicts}/{s.gold_conflicts} | {s.status_right}/{s.status_total} "
             f"({_ratio(s.status_right, s.status_total)}) | {s.update_right}/{s.update_total} "
-            f"({_ratio(s.update_right, s.update_total)}) | {s.scope_right}/{s.matched} | {s.place_right}/{s.matched} "
+            f"({_ratio(s.update_right, s.update_total)}) | {s.scope_right}/{s.matched} ({s.scope_stated_right}/"
+            f"{s.scope_stated}) | {s.place_right}/{s.matched} "
             f"({_ratio(s.place_right, s.matched)}) | {s.matched}/{s.labelled} |")
     return lines
 
@@ -266,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path("../shared/corpora/multi-outlet/articles.jsonl"))
     parser.add_argument("--seeds", type=Path, default=Path("data"))
     parser.add_argument("--gold", type=Path, default=DATA / "figure_groups.jsonl")
-    parser.add_argument("--phrases", type=Path, default=DATA / "figure_phrases_holdout5.jsonl")
+    parser.add_argument("--phrases", type=Path, nargs="+",
+                        default=[DATA / "figure_phrases_holdout5.jsonl", DATA / "figure_phrases_holdout6.jsonl"])
     parser.add_argument("--errors", choices=("all", "tuned"), default="all", help="Which errors to print.")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
@@ -278,13 +284,14 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(render([r[0] for r in results])))
     print()
     print("\n".join(grouping(gold, figures, groups)))
-    labels = load_labels(args.phrases)
-    positives = sum(label.figure for label in labels)
     misses: list[str] = []
-    phrase = evaluate(labels, "dedupe", ours, misses)
-    rejected = f"{phrase.rejected}/{len(labels) - positives}"
-    print(f"\nFigure exact match, never-tuned set {args.phrases.name}: {phrase.exact / positives:.3f} "
-          f"({phrase.exact}/{positives}); non-figures rejected {rejected}")
+    for path in args.phrases:
+        labels = load_labels(path)
+        positives = sum(label.figure for label in labels)
+        phrase = evaluate(labels, "dedupe", ours, misses)
+        rejected = f"{phrase.rejected}/{len(labels) - positives}"
+        print(f"\nFigure exact match, never-tuned set {path.name}: {phrase.exact / positives:.3f} "
+              f"({phrase.exact}/{positives}); non-figures rejected {rejected}")
     statuses = Counter(d.status for d in groups)
     print(f"Groups reported: {len(groups)} ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})")
     for result in results if args.errors == "all" else results[:1]:
