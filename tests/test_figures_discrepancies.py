@@ -61,12 +61,15 @@ def test_an_incident_a_daily_toll_and_a_past_event_stay_out_of_the_offensive_tol
     assert (convoy.scope, convoy.scope_cue, convoy.place) == ("incident", "convoy", "Aleppo")
 
 
-def test_the_2013_figures_stay_in_their_own_story(seeds) -> None:  # type: ignore[no-untyped-def]
+def test_the_2013_figures_stay_apart_even_in_one_story(seeds) -> None:  # type: ignore[no-untyped-def]
     corpus, figures = seeds
     found = find_discrepancies(figures, group_stories(corpus.documents))
     assert not any(figures[i].doc.startswith("001") for d in found for i in d.figures)
     merged = find_discrepancies(figures, group_stories(corpus.documents, StoryConfig(one_story=True)))
-    assert any(figures[i].doc.startswith("001") for d in merged for i in d.figures)
+    assert not any(figures[i].doc.startswith("001") for d in merged for i in d.figures)  # reported 3 years apart
+    wide = find_discrepancies(figures, group_stories(corpus.documents, StoryConfig(one_story=True)),
+                              DiscrepancyConfig(report_window_days=5000))
+    assert any(figures[i].doc.startswith("001") for d in wide for i in d.figures)
 
 
 def _figure(outlet: str, low: float | None, high: float | None, qualifier: str = "exact", *, what: str = "people",
@@ -172,6 +175,19 @@ def test_cumulative_tolls_over_nearby_periods_are_one_count_a_daily_toll_is_not(
     assert _status(daily) == []
 
 
+def test_parts_of_no_place_are_never_compared_and_reports_months_apart_are_apart() -> None:
+    increments = [_figure("A", 49, 49, scope="subset", cue="increment"),
+                  _figure("B", 4, 4, scope="subset", cue="increment", place="Qiaojia")]
+    assert _status(increments) == []
+    later = DAY + dt.timedelta(days=3)
+    parts = [_figure("A", 122, 122, scope="subset", cue="of the dead", place="Ludian", published=DAY),
+             _figure("B", 504, 504, scope="subset", cue="among", place="Ludian County", published=later)]
+    assert _status(parts) == ["update"]
+    years_apart = [_figure("A", 175, 175, scope="incident", cue="earthquake", published=DAY),
+                   _figure("B", 19, 19, scope="incident", cue="earthquake", published=DAY.replace(year=2025))]
+    assert _status(years_apart) == []
+
+
 def test_unstated_figures_join_the_widest_fitting_group() -> None:
     eight = (dt.date(2016, 9, 21), dt.date(2016, 9, 29))
     figures = [_figure("A", 9, 9, period="yesterday", period_range=(dt.date(2016, 9, 28), dt.date(2016, 9, 28))),
@@ -189,7 +205,8 @@ def test_a_single_outlet_is_not_a_discrepancy_unless_asked() -> None:
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"approx_tolerance": 1.0}, "approx_tolerance must be in"), ({"period_tolerance_days": -1}, "must not be negative"),
-    ({"min_outlets": 0}, "min_outlets must be at least 1"), ({"past_days": -1}, "past_days must not be negative"),
+    ({"min_outlets": 0}, "min_outlets must be at least 1"), ({"past_days": -1}, "must not be negative"),
+    ({"report_window_days": -1}, "report_window_days must not be negative"),
 ])
 def test_config_is_validated(kwargs, message) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ConfigError, match=message):

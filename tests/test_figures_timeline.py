@@ -20,6 +20,8 @@ def test_undated_reports_are_dated_by_the_latest_weekday_they_name() -> None:
     figures = [_figure("a", 49, published=MONDAY), _figure("b", 193, "as of Thursday morning, after Monday's sinking")]
     assert report_dates(figures, ["a", "b", "c"]) == {"a": (MONDAY, False), "b": (dt.date(2018, 6, 21), True)}
     assert report_dates([_figure("b", 193, "on Thursday")], ["b"]) == {}
+    years = [_figure("a", 49, published=MONDAY), _figure("c", 5, published=MONDAY.replace(year=2025))]
+    assert "b" not in report_dates(years + figures[1:], ["a", "b", "c"])
 
 
 def test_time_explains_a_later_higher_toll_and_a_stated_revision_only() -> None:

@@ -60,12 +60,14 @@ class DiscrepancyConfig:
         min_outlets: Fewest outlets a group must span to be reported (at least 1).
         past_days: A figure whose period ends more than this many days before its report is about an
             earlier event.
+        report_window_days: Two figures reported more than this many days apart are not one count.
     """
 
     approx_tolerance: float = APPROX_TOLERANCE
     period_tolerance_days: float = 2.0
     min_outlets: int = 2
     past_days: float = 7.0
+    report_window_days: float = 30.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.approx_tolerance < 1.0:
@@ -74,8 +76,8 @@ class DiscrepancyConfig:
             raise ConfigError("period_tolerance_days must not be negative")
         if self.min_outlets < 1:
             raise ConfigError("min_outlets must be at least 1")
-        if self.past_days < 0:
-            raise ConfigError("past_days must not be negative")
+        if self.past_days < 0 or self.report_window_days < 0:
+            raise ConfigError("past_days and report_window_days must not be negative")
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,7 @@ def find_discrepancies(figures: Sequence[Figure], stories: tuple[Story, ...],
             continue
         keys.setdefault((story_of[figure.doc], figure.measure, family(figure.what)), []).append(i)
     order = {story.id: n for n, story in enumerate(stories)}
-    dates = {story.id: timeline.report_dates(figures, story.doc_ids) for story in stories}
+    dates = {story.id: timeline.report_dates(figures, story.doc_ids, config.report_window_days) for story in stories}
     found: list[Discrepancy] = []
     for (story, measure, what), members in sorted(keys.items(), key=lambda kv: (order[kv[0][0]], kv[1][0])):
         for group in _groups(figures, members, config):
@@ -180,7 +182,10 @@ def _groups(figures: Sequence[Figure], members: list[int], config: DiscrepancyCo
             frames.setdefault(_frame(figures[i], config), []).append(i)
     groups: list[list[int]] = []
     for frame, indexes in frames.items():
-        groups.extend(_counts(figures, indexes, frame[0], config))
+        if frame[0] == "subset" and frame[1] == "":
+            groups.extend([i] for i in indexes)  # a part of no named place: nothing to compare it with
+        else:
+            groups.extend(_counts(figures, indexes, frame[0], config))
     for i in unstated:
         fitting = [g for g in groups if _joins(figures, i, g, config)]
         if fitting:
@@ -191,9 +196,14 @@ def _groups(figures: Sequence[Figure], members: list[int], config: DiscrepancyCo
 
 
 def _frame(figure: Figure, config: DiscrepancyConfig) -> tuple[str, str, str]:
-    """(scope, kind of incident, earlier event): figures in different frames are never compared."""
+    """(scope, kind, earlier event): figures in different frames are never compared. The kind of an
+    incident is its blow ("convoy", "earthquake"); a part is compared only with parts of the same place
+    ("122 of the dead were in Ludian"), never when it names no place ("another 179", "four fatalities were
+    subtracted": a part of what, or added to which toll, is not said)."""
     scope = figure.scope or ""
-    kind = (figure.scope_cue or "") if scope in ("incident", "subset") else ""
+    kind = figure.scope_cue or "" if scope == "incident" else ""
+    if scope == "subset":
+        kind = "placed" if figure.place else ""
     return scope, kind, _past(figure, config) or ""
 
 
@@ -229,6 +239,8 @@ def _counts(figures: Sequence[Figure], indexes: list[int], scope: str, config: D
 def _same_count(a: Figure, b: Figure, scope: str, config: DiscrepancyConfig) -> bool:
     """Whether two figures of one frame count the same thing over the same time."""
     x, y = a.period_range, b.period_range
+    if a.published and b.published and abs((a.published - b.published).days) > config.report_window_days:
+        return False  # reports months apart are not about one running count
     if scope in ("incident", "subset", "conflict-wide"):
         return True
     if x is None or y is None:

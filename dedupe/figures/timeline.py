@@ -47,12 +47,15 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
-def report_dates(figures: Sequence[Figure], docs: Sequence[str]) -> dict[str, tuple[dt.date, bool]]:
+def report_dates(figures: Sequence[Figure], docs: Sequence[str],
+                 window_days: float = 30.0) -> dict[str, tuple[dt.date, bool]]:
     """The date each document of a story reports on: its own, or one inferred from the weekdays it names.
 
     Args:
         figures: All figures (only those of ``docs`` are read).
         docs: The story's document ids.
+        window_days: No date is inferred when the story's known dates span more than this (a weekday
+            cannot be placed in a story that runs for months or mixes years).
 
     Returns:
         ``doc -> (date, inferred)`` for every document whose date is known or inferable.
@@ -60,7 +63,7 @@ def report_dates(figures: Sequence[Figure], docs: Sequence[str]) -> dict[str, tu
     wanted = set(docs)
     known = {f.doc: f.published for f in figures if f.doc in wanted and f.published is not None}
     dates: dict[str, tuple[dt.date, bool]] = {doc: (day, False) for doc, day in known.items()}
-    if not known:
+    if not known or (max(known.values()) - min(known.values())).days > window_days:
         return dates
     first = min(known.values())
     for doc in docs:
