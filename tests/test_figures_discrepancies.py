@@ -133,7 +133,8 @@ def test_a_later_higher_toll_is_an_update_a_later_lower_one_a_conflict_unless_re
 def test_undated_reports_are_uncertain_unless_the_text_orders_them() -> None:
     assert _status([_figure("A", 175, 175), _figure("B", 398, 398)]) == ["uncertain"]
     quoted = _figure("B", 410, 410, sentence="The toll jumped from 410 to 589.")
-    assert _status([_figure("A", 589, 589), quoted]) == ["update"]
+    found = find_discrepancies([_figure("A", 589, 589), quoted], _stories([_figure("A", 0, 0), quoted]))
+    assert [(d.status, d.best) for d in found] == [("update", 589)]  # the quoted earlier value is not the best
 
 
 def test_a_state_is_not_explained_by_time() -> None:

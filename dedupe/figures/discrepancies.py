@@ -348,11 +348,13 @@ def _range(figures: Sequence[Figure], group: list[int]) -> tuple[Number, Number]
 
 
 def _best(figures: Sequence[Figure], ordered: list[int], dates: dict[str, tuple[dt.date, bool]]) -> Number | None:
-    """Median of the point values of the latest dated reports (of all reports when none is dated)."""
+    """Median of the point values of the latest dated reports (of all reports when none is dated), leaving
+    out figures a report quotes as the earlier value ("jumped from 410 to 589")."""
     precise = [i for i in ordered if figures[i].qualifier != "vague"] or ordered
-    dated = [i for i in precise if figures[i].doc in dates]
+    current = [i for i in precise if not timeline.quoted_as_earlier(figures[i])] or precise
+    dated = [i for i in current if figures[i].doc in dates]
     latest = max((dates[figures[i].doc][0] for i in dated), default=None)
-    chosen = [i for i in dated if dates[figures[i].doc][0] == latest] if latest is not None else precise
+    chosen = [i for i in dated if dates[figures[i].doc][0] == latest] if latest is not None else current
     points = [p for p in (_point(figures[i]) for i in chosen) if p is not None]
     if not points:
         return None
