@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -229,7 +229,8 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
     view = _CorpusView(documents, prints)
-    findings = timer.run("group", lambda: _findings(view, prints, runs, pairs, config))
+    findings = timer.run("group", lambda: assemble_findings(view, prints.token_counts, runs, pairs,
+                                                            _clusters(pairs, len(documents)), config))
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), workers, timer.seconds)
     named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
@@ -371,20 +372,45 @@ def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: st
 
 
 
-def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: list[Pair],
-              config: ScanConfig) -> tuple[Finding, ...]:
-    clusters = _clusters(pairs, len(view.documents))
-    cluster_of = -1 - np.arange(len(view.documents), dtype=np.int64)  # alone: a cluster of its own
+class PassageView(Protocol):
+    """Where findings are located: token hashes (for chaining) and occurrences of token spans, by
+    document index. The local scan reads its documents in memory (``_CorpusView``); the Spark engine
+    (:mod:`dedupe.scan.spark`) locates them inside the partitions that hold the documents."""
+
+    def token_hashes(self, docs: Sequence[int]) -> Mapping[int, U64]:
+        """The token hashes of documents ``docs``."""
+
+    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
+        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
+
+
+def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pairs: list[Pair],
+                      clusters: list[tuple[int, ...]], config: ScanConfig) -> tuple[Finding, ...]:
+    """The findings of a scan from its shared runs, verified pairs and near-duplicate clusters.
+
+    Args:
+        view: Locates occurrences and gives token hashes.
+        token_counts: Tokens of every document.
+        runs: Shared runs, ordered by first place.
+        pairs: Verified pairs, ordered by ``(a, b)``.
+        clusters: Connected components of the pairs, each sorted, in corpus order.
+        config: The scan's options.
+
+    Returns:
+        Near-duplicates, then passages (reuse, repeat, boilerplate), each kind by first place.
+    """
+    cluster_of = -1 - np.arange(token_counts.size, dtype=np.int64)  # alone: a cluster of its own
     for index, members in enumerate(clusters):
         cluster_of[list(members)] = index
     # Passages shared only by near-duplicates of each other are part of the near_duplicate finding.
     runs = runs.take((runs.a == runs.b) | (cluster_of[runs.a] != cluster_of[runs.b]))
-    near = _near_findings(view, prints, clusters, cluster_of, pairs)
     chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
     groups = group_runs(chained)
-    located = view.occurrences([place for group in groups for place in group.places])
+    whole = [(doc, 0, int(token_counts[doc])) for members in clusters for doc in members]
+    located = view.occurrences(whole + [place for group in groups for place in group.places])
+    near = _near_findings(located[:len(whole)], token_counts, clusters, cluster_of, pairs)
     passages = []
-    taken = 0
+    taken = len(whole)
     for group in groups:
         places = group.places
         occurrences = tuple(located[taken:taken + len(places)])
@@ -419,16 +445,18 @@ def _clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
     return sorted(tuple(group) for group in sets.groups(paired))
 
 
-def _near_findings(view: _CorpusView, prints: Fingerprints, clusters: list[tuple[int, ...]],
+def _near_findings(located: list[Occurrence], token_counts: I64, clusters: list[tuple[int, ...]],
                    cluster_of: I64, pairs: list[Pair]) -> tuple[Finding, ...]:
     edges: dict[int, list[Pair]] = {}
     for pair in pairs:
         edges.setdefault(int(cluster_of[pair[0]]), []).append(pair)
+    # ``located`` spans each member of each cluster, in order: it names the documents.
+    ids = {doc: place.doc for doc, place in zip((d for members in clusters for d in members), located)}
     findings = []
-    located = iter(view.occurrences([(doc, 0, int(prints.token_counts[doc])) for m in clusters for doc in m]))
+    places = iter(located)
     for index, members in enumerate(clusters):
-        occurrences = tuple(next(located) for _ in members)
-        named = tuple(DocumentPair(view.ids[a], view.ids[b], j, c) for a, b, j, c in edges[index])
-        words = int(prints.token_counts[list(members)].max())
+        occurrences = tuple(next(places) for _ in members)
+        named = tuple(DocumentPair(ids[a], ids[b], j, c) for a, b, j, c in edges[index])
+        words = int(token_counts[list(members)].max())
         findings.append(Finding("near_duplicate", min(p.similarity for p in named), words, occurrences, named))
     return tuple(findings)
