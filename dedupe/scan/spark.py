@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
+_NO_LABEL = 2**62
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,18 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
           persisted: list[Any]) -> SparkScan:
     timer = StageTimer()
     sc = spark.sparkContext
-    listing = list_inputs(spark, paths, options)
+    listing = timer.run("list", lambda: list_inputs(spark, paths, options))
     items = read_items(spark, listing, options, parts).persist()
     persisted.append(items)
-    docs = items.filter(lambda item: isinstance(item[3], Document)).map(lambda item: item[3]).zipWithIndex() \
-        .map(lambda pair: (pair[1], pair[0])).persist()
+    docs = timer.run("read", lambda: items.filter(lambda item: isinstance(item[3], Document))
+                     .map(lambda item: item[3]).zipWithIndex().map(lambda pair: (pair[1], pair[0])).persist())
     persisted.append(docs)
-    skipped = timer.run("load", lambda: _skipped(listing, items, docs, options))
+    found = timer.run("load", lambda: _skipped(listing, items))
     blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist()
     persisted.append(blocks)
     token_counts, shingle_counts = timer.run("fingerprint", lambda: _counts(blocks))
+    items.unpersist()
+    skipped = timer.run("check", lambda: _check_input(listing, found, blocks, docs, options, parts))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
@@ -158,45 +161,63 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     return SparkScan(ScanResult(config, findings, named, stats), skipped)
 
 
-def _skipped(listing: Any, items: RDD[Item], docs: RDD[tuple[int, Document]],
-             options: LoadOptions) -> tuple[Skipped, ...]:
-    """Skipped inputs in corpus order; raises on duplicate ids and, when ``strict``, on the first skip."""
-    found = items.filter(lambda item: isinstance(item[3], Skipped)).collect()
-    read = set(docs.map(lambda pair: pair[1].origin.path).distinct().collect())
-    read |= {item[3].path for item in found}
-    for entry in listing.inputs:  # a JSON Lines file with no line at all
-        if entry.label not in read and entry.suffix in (".jsonl", ".ndjson"):
+def _skipped(listing: Any, items: RDD[Item]) -> list[Item]:
+    """Skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader)."""
+    def summary(part: Iterator[Item]) -> Iterator[tuple[list[Item], set[int]]]:
+        skips, ranks = [], set()
+        for item in part:
+            ranks.add(item[0])
+            if isinstance(item[3], Skipped):
+                skips.append(item)
+        yield skips, ranks
+
+    found: list[Item] = []
+    seen: set[int] = set()
+    for skips, ranks in items.mapPartitions(summary).collect():
+        found.extend(skips)
+        seen |= ranks
+    for entry in listing.inputs:
+        if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
+    return found
+
+
+def _check_input(listing: Any, found: list[Item], blocks: RDD[st.Block], docs: RDD[tuple[int, Document]],
+                 options: LoadOptions, parts: int) -> tuple[Skipped, ...]:
+    """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
     ordered = tuple(listing.skipped) + tuple(item[3] for item in sorted(found, key=lambda item: item[:3]))
-    first = _duplicate(docs)
-    if first is not None:
-        raise InputError(first)
+    suspects = blocks.flatMap(lambda b: st.id_records(b, parts)).partitionBy(parts) \
+        .mapPartitions(lambda part: [st.repeated_ids(part)]).collect()
+    wanted = set(np.concatenate([np.zeros(0, dtype=np.int64), *suspects]).tolist())
+    if wanted:
+        named = docs.filter(lambda pair: pair[0] in wanted).map(lambda p: (p[0], p[1].id, str(p[1].origin)))
+        message = _duplicate(sorted(named.collect()))
+        if message:
+            raise InputError(message)
     if options.strict and ordered:
         raise InputError(str(ordered[0]))
     return ordered
 
 
-def _duplicate(docs: RDD[tuple[int, Document]]) -> str | None:
+def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
     """The local loader's message for the first document whose id was seen before, if any."""
-    def keep_two(one: list[tuple[int, str]], other: list[tuple[int, str]]) -> list[tuple[int, str]]:
-        return sorted(one + other)[:2]
-
-    seen = docs.map(lambda pair: (pair[1].id, [(pair[0], str(pair[1].origin))])).reduceByKey(keep_two) \
-        .filter(lambda entry: len(entry[1]) > 1).collect()
-    if not seen:
-        return None
-    doc_id, (first, second) = min(seen, key=lambda entry: entry[1][1][0])
-    return f"duplicate document id {doc_id!r} at {second[1]} (first seen at {first[1]})"
+    first: dict[str, str] = {}
+    for _, doc_id, origin in named:
+        if doc_id in first:
+            return f"duplicate document id {doc_id!r} at {origin} (first seen at {first[doc_id]})"
+        first[doc_id] = origin
+    return None
 
 
 def _fingerprint(rows: Iterator[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
     """One block of fingerprints per partition (the local engine's batches)."""
-    indices, texts = [], []
+    indices, ids, texts = [], [], []
     for index, document in rows:
         indices.append(index)
+        ids.append(document.id)
         texts.append(document.text)
     if indices:
-        yield st.fingerprint_block(indices, fingerprint_corpus(texts, ngram))
+        yield st.fingerprint_block(indices, ids, fingerprint_corpus(texts, ngram))
 
 
 def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray]:
@@ -238,7 +259,8 @@ def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: 
 
 def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64, usable: np.ndarray,
             threshold: float, parts: int) -> list[Pair]:
-    """Exact Jaccard and containment of every candidate pair of usable documents, over two joins."""
+    """Exact Jaccard and containment of every candidate pair of usable documents: each block sends the
+    shingle sets of its documents to the partition of each of their pairs (one shuffle)."""
     documents = np.uint64(usable.size)
     codes = np.unique(np.concatenate([candidates, extra]))
     a, b = (codes // documents).astype(np.int64), (codes % documents).astype(np.int64)
@@ -246,56 +268,68 @@ def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64
     a, b = a[keep], b[keep]
     if a.size == 0:
         return []
-    wanted = sc.broadcast(set(np.concatenate([a, b]).tolist()))
-    sets = blocks.flatMap(lambda block: st.unique_shingles(block, wanted.value)).partitionBy(parts)
-    by_a = sc.parallelize(list(zip(a.tolist(), b.tolist())), parts)
-    with_a = by_a.join(sets, parts).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-
-    def score(kv: tuple[int, tuple[tuple[int, U64], U64]]) -> list[Pair]:
-        (left, one), other = kv[1]
-        jaccard, containment = st.similarity(one, other)
-        return [(left, kv[0], jaccard, containment)] if max(jaccard, containment) >= threshold else []
-
-    return sorted(with_a.join(sets, parts).flatMap(score).collect())
+    shared = sc.broadcast((a, b))
+    routed = blocks.flatMap(lambda block: st.set_records(block, *shared.value, parts))
+    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.pair_similarities(part)]).collect()
+    shared.unpersist()
+    pairs: list[Pair] = []
+    for index, jaccard, containment in found:
+        for i, jac, con in zip(index.tolist(), jaccard.tolist(), containment.tolist()):
+            if max(jac, con) >= threshold:
+                pairs.append((int(a[i]), int(b[i]), jac, con))
+    return sorted(pairs)
 
 
 def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> list[tuple[int, ...]]:
-    """Connected components of an undirected graph by min-label propagation over RDDs.
+    """Connected components of an undirected graph by min-label propagation over an RDD.
 
-    Every node takes the smallest label among itself and its neighbours until no label changes; the
-    edges are cached and the labels checkpointed every few rounds (a long lineage, or components computed
-    on uncached inputs, is what makes GraphFrames' answers wrong).
+    Each node holds its label and its neighbours; every round it offers its label to its neighbours and
+    takes the smallest label offered (one shuffle), until no label changes. The node table is cached and
+    checkpointed every few rounds (a long lineage, or components computed on uncached inputs, is what makes
+    GraphFrames' answers wrong).
 
     Args:
         sc: The Spark context (a checkpoint folder must be set).
         edges: Node pairs.
-        parts: Partitions of the edges and labels.
+        parts: Most partitions to use (fewer for a small graph: a task costs more than its nodes).
 
     Returns:
         Each component's nodes sorted, components ordered by their first node (as the local union-find).
     """
     if not edges:
         return []
-    both = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).partitionBy(parts).cache()
-    labels = both.map(lambda e: (e[0], e[0])).reduceByKey(min, parts).cache()
+    parts = max(1, min(parts, len(edges) // 20_000 + 1))
+    nodes = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).groupByKey(parts) \
+        .map(lambda kv: (kv[0], (min(kv[0], *kv[1]), tuple(sorted(kv[1])), True))).cache()
     rounds = 0
-    while True:
+    while nodes.filter(lambda kv: kv[1][2]).count():
         rounds += 1
-        offered = both.join(labels, parts).map(lambda kv: (kv[1][0], kv[1][1]))
-        updated = offered.union(labels).reduceByKey(min, parts).cache()
+        updated = nodes.flatMap(_offers).reduceByKey(_take_smallest, parts) \
+            .mapValues(lambda r: (r[0], r[1], r[0] < r[2])).cache()
         if rounds % _CHECKPOINT_EVERY == 0:
             updated.checkpoint()
-        changed = updated.join(labels, parts).filter(lambda kv: kv[1][0] != kv[1][1]).count()
-        labels.unpersist()
-        labels = updated
-        if changed == 0:
-            break
+        nodes.unpersist()
+        nodes = updated
     groups: dict[int, list[int]] = {}
-    for node, label in sorted(labels.collect()):
+    for node, (label, _, _) in sorted(nodes.collect()):
         groups.setdefault(label, []).append(node)
-    both.unpersist()
-    labels.unpersist()
+    nodes.unpersist()
     return sorted(tuple(members) for members in groups.values())
+
+
+_Offer = tuple[int, tuple[int, ...], int]
+
+
+def _offers(node: tuple[int, tuple[int, tuple[int, ...], bool]]) -> list[tuple[int, _Offer]]:
+    """A node's own record (label, neighbours, own label), and its label offered to each neighbour (as a
+    record without neighbours whose own label is unknown: larger than any)."""
+    key, (label, near, _) = node
+    return [(key, (label, near, label))] + [(other, (label, (), _NO_LABEL)) for other in near]
+
+
+def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
+    """Merge two records of a node: the smallest label offered, the neighbours, the node's own label."""
+    return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
 
 
 def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int, str]:

@@ -13,6 +13,7 @@ so the links, runs and their order are the local engine's.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -35,11 +36,14 @@ class Block:
 
     Attributes:
         docs: Corpus index of each document, increasing.
-        prints: Their shingles (the local engine's :class:`~dedupe.scan.shingle.Fingerprints`).
+        prints: Their shingles (the local engine's :class:`~dedupe.scan.shingle.Fingerprints`, without
+            token offsets).
+        id_hashes: A 64-bit hash of each document's id (to find repeated ids with one shuffle of numbers).
     """
 
     docs: I64
     prints: Fingerprints
+    id_hashes: U64
 
     def usable(self, min_words: int) -> np.ndarray:
         """Documents with shingles and at least ``min_words`` tokens (the only ones ever paired)."""
@@ -97,9 +101,30 @@ def gather(blocks: Iterable[Routed], columns: int) -> list[np.ndarray]:
     return [np.concatenate([p[i] for p in parts]) for i in range(columns)]
 
 
-def fingerprint_block(docs: list[int], prints: Fingerprints) -> Block:
-    """A block from a partition's document indices and their fingerprints."""
-    return Block(np.array(docs, dtype=np.int64), prints)
+def fingerprint_block(docs: list[int], ids: list[str], prints: Fingerprints) -> Block:
+    """A block from a partition's document indices, ids and fingerprints (token offsets dropped)."""
+    none = np.zeros(0, dtype=np.int32)
+    hashes = np.array([int.from_bytes(hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                      "little") for i in ids], dtype=np.uint64)
+    return Block(np.array(docs, dtype=np.int64),
+                 Fingerprints(prints.ngram, prints.token_counts, prints.offsets, prints.shingles, none, none), hashes)
+
+
+def id_records(block: Block, parts: int) -> Iterator[Routed]:
+    """``(id hash, document)`` of every document, routed by hash."""
+    return scatter(route(block.id_hashes, parts), parts, block.id_hashes, block.docs)
+
+
+def repeated_ids(blocks: Iterable[Routed]) -> I64:
+    """Documents whose id hash another document of the partition shares (candidates for repeated ids)."""
+    hashes, docs = gather(blocks, 2)
+    order = np.argsort(hashes, kind="stable")
+    ordered = hashes[order]
+    same = ordered[1:] == ordered[:-1]
+    mark = np.zeros(ordered.size, dtype=bool)
+    mark[1:] |= same
+    mark[:-1] |= same
+    return np.sort(docs[order][mark])
 
 
 def band_records(block: Block, min_words: int, num_perm: int, seed: int, bands: int, rows: int,
@@ -239,13 +264,46 @@ def pair_runs(blocks: Iterable[Routed], layout: Layout, ngram: int, min_words: i
     return table, extra[:, 0] * np.uint64(layout.base.size) + extra[:, 1]
 
 
-def unique_shingles(block: Block, wanted: set[int]) -> Iterator[tuple[int, U64]]:
-    """``(document, sorted distinct shingles)`` of the block's documents in ``wanted``."""
-    for row, doc in enumerate(block.docs.tolist()):
-        if doc in wanted:
-            yield doc, np.unique(block.prints.of(row))
+def set_records(block: Block, a: I64, b: I64, parts: int) -> Iterator[Routed]:
+    """The distinct shingles of the block's documents in pairs ``(a[i], b[i])``, routed by pair.
+
+    Returns:
+        Blocks of ``(pair, side, lengths, shingles)``: pair index ``i``, 0 for ``a`` and 1 for ``b``, the
+        number of distinct shingles and all of them concatenated.
+    """
+    pairs, sides, sets = [], [], []
+    for side, docs in enumerate((a, b)):
+        row = np.searchsorted(block.docs, docs)
+        inside = np.flatnonzero((row < block.docs.size) & (block.docs[np.minimum(row, block.docs.size - 1)] == docs))
+        for pair, local in zip(inside.tolist(), row[inside].tolist()):
+            pairs.append(pair)
+            sides.append(side)
+            sets.append(np.unique(block.prints.of(local)))
+    if not pairs:
+        return iter(())
+    pair_array = np.array(pairs, dtype=np.int64)
+    lengths = np.array([s.size for s in sets], dtype=np.int64)
+    target = route(pair_array.astype(np.uint64), parts)
+    starts = np.concatenate([[0], np.cumsum(lengths)])
+    flat = np.concatenate(sets)
+    return ((part, (pair_array[rows], np.array(sides)[rows], lengths[rows],
+                    np.concatenate([flat[starts[r]:starts[r + 1]] for r in rows.tolist()])))
+            for part, (rows,) in scatter(target, parts, np.arange(len(pairs))))
 
 
-def similarity(one: U64, other: U64) -> tuple[float, float]:
-    """Jaccard similarity and containment of two sorted sets (the local verification's own)."""
-    return _similarity(one, other)
+def pair_similarities(blocks: Iterable[Routed]) -> tuple[I64, np.ndarray, np.ndarray]:
+    """Jaccard similarity and containment of every pair whose two sets this partition received.
+
+    Returns:
+        ``(pairs, jaccard, containment)``, pairs by index.
+    """
+    pair, side, lengths, flat = gather(blocks, 4)
+    starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    sets: dict[tuple[int, int], U64] = {}
+    for row, (p, s) in enumerate(zip(pair.tolist(), side.tolist())):
+        sets[p, s] = flat[starts[row]:starts[row + 1]].astype(np.uint64)
+    found = sorted({p for p, _ in sets})
+    scores = [_similarity(sets[p, 0], sets[p, 1]) for p in found]
+    jaccard = np.array([j for j, _ in scores], dtype=np.float64)
+    containment = np.array([c for _, c in scores], dtype=np.float64)
+    return np.array(found, dtype=np.int64), jaccard, containment
