@@ -26,7 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,15 +74,27 @@ class SparkScan:
     skipped: tuple[Skipped, ...]
 
 
-def spark_session(master: str | None = None, app_name: str = "dedupe-scan") -> SparkSession:
-    """The active Spark session, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``)."""
+def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkSession:
+    """The active Spark session, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+
+    Args:
+        master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``...).
+        app_name: Name of the application.
+        settings: Spark settings (``spark.executor.memory``...).
+
+    Returns:
+        The session; on a local master its Python workers run this interpreter and this copy of dedupe.
+    """
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app_name)
+    for key, value in (settings or {}).items():
+        builder = builder.config(key, value)
     if master:
         builder = builder.master(master)
-    elif SparkSession.getActiveSession() is None:
-        master = "local[*]"
+    elif SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        master = "local[*]"  # not under spark-submit, which sets the master itself
         builder = builder.master(master)
     if master and master.startswith("local"):
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
@@ -132,15 +144,15 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     listing = timer.run("list", lambda: list_inputs(spark, paths, options))
     items = read_items(spark, listing, options, parts).persist()
     persisted.append(items)
-    docs = timer.run("read", lambda: items.filter(lambda item: isinstance(item[3], Document))
-                     .map(lambda item: item[3]).zipWithIndex().map(lambda pair: (pair[1], pair[0])).persist())
+    found, sizes = timer.run("read", lambda: _survey(listing, items))
+    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist()
     persisted.append(docs)
-    found = timer.run("load", lambda: _skipped(listing, items))
     blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist()
     persisted.append(blocks)
-    token_counts, shingle_counts = timer.run("fingerprint", lambda: _counts(blocks))
+    token_counts, shingle_counts, id_hashes = timer.run("fingerprint", lambda: _counts(blocks))
     items.unpersist()
-    skipped = timer.run("check", lambda: _check_input(listing, found, blocks, docs, options, parts))
+    skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, docs, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
@@ -161,35 +173,46 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     return SparkScan(ScanResult(config, findings, named, stats), skipped)
 
 
-def _skipped(listing: Any, items: RDD[Item]) -> list[Item]:
-    """Skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader)."""
-    def summary(part: Iterator[Item]) -> Iterator[tuple[list[Item], set[int]]]:
-        skips, ranks = [], set()
+def _survey(listing: Any, items: RDD[Item]) -> tuple[list[Item], list[int]]:
+    """The skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader),
+    and the number of documents of each partition (to number them in corpus order)."""
+    def summary(part: Iterable[Item]) -> Iterator[tuple[list[Item], set[int], int]]:
+        skips, ranks, documents = [], set(), 0
         for item in part:
             ranks.add(item[0])
             if isinstance(item[3], Skipped):
                 skips.append(item)
-        yield skips, ranks
+            else:
+                documents += 1
+        yield skips, ranks, documents
 
     found: list[Item] = []
     seen: set[int] = set()
-    for skips, ranks in items.mapPartitions(summary).collect():
+    sizes = []
+    for skips, ranks, documents in items.mapPartitions(summary).collect():
         found.extend(skips)
         seen |= ranks
+        sizes.append(documents)
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    return found
+    return found, sizes
 
 
-def _check_input(listing: Any, found: list[Item], blocks: RDD[st.Block], docs: RDD[tuple[int, Document]],
-                 options: LoadOptions, parts: int) -> tuple[Skipped, ...]:
+def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]]:
+    """The documents of a partition with their corpus index, from ``start``."""
+    documents = (item[3] for item in part if isinstance(item[3], Document))
+    return enumerate(documents, start)
+
+
+def _check_input(listing: Any, found: list[Item], id_hashes: U64, docs: RDD[tuple[int, Document]],
+                 options: LoadOptions) -> tuple[Skipped, ...]:
     """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
     ordered = tuple(listing.skipped) + tuple(item[3] for item in sorted(found, key=lambda item: item[:3]))
-    suspects = blocks.flatMap(lambda b: st.id_records(b, parts)).partitionBy(parts) \
-        .mapPartitions(lambda part: [st.repeated_ids(part)]).collect()
-    wanted = set(np.concatenate([np.zeros(0, dtype=np.int64), *suspects]).tolist())
-    if wanted:
+    order = np.argsort(id_hashes, kind="stable")
+    same = id_hashes[order][1:] == id_hashes[order][:-1]
+    wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())
+    if wanted:  # ids whose hashes meet: their documents are looked at
         named = docs.filter(lambda pair: pair[0] in wanted).map(lambda p: (p[0], p[1].id, str(p[1].origin)))
         message = _duplicate(sorted(named.collect()))
         if message:
@@ -209,7 +232,7 @@ def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
     return None
 
 
-def _fingerprint(rows: Iterator[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
+def _fingerprint(rows: Iterable[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
     """One block of fingerprints per partition (the local engine's batches)."""
     indices, ids, texts = [], [], []
     for index, document in rows:
@@ -220,14 +243,15 @@ def _fingerprint(rows: Iterator[tuple[int, Document]], ngram: int) -> Iterator[s
         yield st.fingerprint_block(indices, ids, fingerprint_corpus(texts, ngram))
 
 
-def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray]:
-    """Tokens and shingles of every document, by corpus index."""
-    collected = blocks.map(lambda b: (b.docs, b.prints.token_counts, np.diff(b.prints.offsets))).collect()
-    size = sum(int(docs.size) for docs, _, _ in collected)
+def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray, U64]:
+    """Tokens, shingles and id hash of every document, by corpus index."""
+    collected = blocks.map(lambda b: (b.docs, b.prints.token_counts, np.diff(b.prints.offsets), b.id_hashes)).collect()
+    size = sum(int(docs.size) for docs, _, _, _ in collected)
     tokens, shingles = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
-    for docs, token_counts, shingle_counts in collected:
-        tokens[docs], shingles[docs] = token_counts, shingle_counts
-    return tokens, shingles
+    hashes = np.zeros(size, dtype=np.uint64)
+    for docs, token_counts, shingle_counts, id_hashes in collected:
+        tokens[docs], shingles[docs], hashes[docs] = token_counts, shingle_counts, id_hashes
+    return tokens, shingles, hashes
 
 
 def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,
@@ -241,10 +265,10 @@ def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int
 
 def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: int) -> tuple[RunTable, U64]:
     """Every shared run of the corpus (ordered by first place) and the pair codes their coverage proposes."""
-    def runs_of(part: Iterator[st.Routed]) -> list[tuple[RunTable, U64]]:
+    def runs_of(part: Iterable[st.Routed]) -> list[tuple[RunTable, U64]]:
         return [st.pair_runs(part, layout.value, config.ngram, config.min_words, config.threshold)]
 
-    def links_of(part: Iterator[st.Routed]) -> Iterator[st.Routed]:
+    def links_of(part: Iterable[st.Routed]) -> Iterator[st.Routed]:
         first, second = st.links(part, layout.value)
         return st.link_records(first, second, layout.value, parts)
 
@@ -352,7 +376,7 @@ class SparkView:
         wanted = self.docs.context.broadcast(set(docs))
         ngram = self.ngram
 
-        def hashes(rows: Iterator[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
+        def hashes(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
             view, indices = _local_view(rows, wanted.value, ngram)
             if indices:
                 yield from ((indices[i], h) for i, h in view.token_hashes(range(len(indices))).items())
@@ -367,7 +391,7 @@ class SparkView:
         wanted = self.docs.context.broadcast(by_doc)
         ngram = self.ngram
 
-        def locate(rows: Iterator[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], Occurrence]]:
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], Occurrence]]:
             view, indices = _local_view(rows, wanted.value, ngram)
             local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
             found = view.occurrences(local) if local else []
@@ -377,8 +401,36 @@ class SparkView:
         return [located[place] for place in places]
 
 
-def _local_view(rows: Iterator[tuple[int, Document]], wanted: Any, ngram: int) -> tuple[_CorpusView, list[int]]:
+def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -> tuple[_CorpusView, list[int]]:
     """The local engine's view over the wanted documents of a partition, and their corpus indices."""
     chosen = [(index, document) for index, document in rows if index in wanted]
     documents = [document for _, document in chosen]
     return _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram)), [i for i, _ in chosen]
+
+
+def write_findings(spark: SparkSession, result: ScanResult, path: str, partitions: int | None = None) -> None:
+    """Write the findings as Parquet (a folder of part files, written by the executors), one row per finding
+    with its place in the JSON order (``number``) and the JSON fields (occurrences and pairs as lists of
+    structs).
+
+    Raises:
+        InputError: ``path`` exists already (nothing is overwritten).
+    """
+    from pyspark.sql.types import (ArrayType, DoubleType, LongType, StringType, StructField, StructType)
+
+    occurrence = StructType([StructField(name, StringType() if name in ("doc", "outlet", "text") else LongType())
+                             for name in ("doc", "outlet", "start", "end", "line", "text")])
+    pair = StructType([StructField("a", StringType()), StructField("b", StringType()),
+                       StructField("jaccard", DoubleType()), StructField("containment", DoubleType())])
+    schema = StructType([StructField("number", LongType()), StructField("kind", StringType()),
+                         StructField("similarity", DoubleType()), StructField("words", LongType()),
+                         StructField("occurrences", ArrayType(occurrence)), StructField("pairs", ArrayType(pair))])
+    rows = [(number, f.kind, float(f.similarity), f.words,
+             [(o.doc, o.outlet, o.start, o.end, o.line, o.text) for o in f.occurrences],
+             [(p.a, p.b, p.jaccard, p.containment) for p in f.pairs]) for number, f in enumerate(result.findings)]
+    sc = spark.sparkContext
+    jvm_path = sc._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[attr-defined, union-attr]
+    if jvm_path.getFileSystem(sc._jsc.hadoopConfiguration()).exists(jvm_path):  # type: ignore[attr-defined]
+        raise InputError(f"{path}: exists already (not overwritten)")
+    frame = spark.createDataFrame(sc.parallelize(rows, partitions or sc.defaultParallelism), schema)
+    frame.write.parquet(path)

@@ -18,7 +18,7 @@ order), and the skipped inputs in that order.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -107,7 +107,7 @@ def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions)
 
 
 def _file_system(spark: SparkSession, raw: str) -> tuple[Any, Any]:
-    jvm = spark.sparkContext._jvm  # type: ignore[attr-defined]
+    jvm: Any = spark.sparkContext._jvm
     path = jvm.org.apache.hadoop.fs.Path(raw)
     return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
 
@@ -223,7 +223,7 @@ def _record(collector: _Collector, record: dict[str, Any], origin: Origin, fallb
 def _parquet_file(spark: SparkSession, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
     frame = spark.read.parquet(item.uri).select("*", "_metadata.row_index")
 
-    def rows(part: Iterator[Any]) -> Iterator[Item]:
+    def rows(part: Iterable[Any]) -> Iterator[Item]:
         collector = _Collector(options)
         for row in part:
             record = row.asDict()

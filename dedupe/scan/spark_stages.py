@@ -110,23 +110,6 @@ def fingerprint_block(docs: list[int], ids: list[str], prints: Fingerprints) -> 
                  Fingerprints(prints.ngram, prints.token_counts, prints.offsets, prints.shingles, none, none), hashes)
 
 
-def id_records(block: Block, parts: int) -> Iterator[Routed]:
-    """``(id hash, document)`` of every document, routed by hash."""
-    return scatter(route(block.id_hashes, parts), parts, block.id_hashes, block.docs)
-
-
-def repeated_ids(blocks: Iterable[Routed]) -> I64:
-    """Documents whose id hash another document of the partition shares (candidates for repeated ids)."""
-    hashes, docs = gather(blocks, 2)
-    order = np.argsort(hashes, kind="stable")
-    ordered = hashes[order]
-    same = ordered[1:] == ordered[:-1]
-    mark = np.zeros(ordered.size, dtype=bool)
-    mark[1:] |= same
-    mark[:-1] |= same
-    return np.sort(docs[order][mark])
-
-
 def band_records(block: Block, min_words: int, num_perm: int, seed: int, bands: int, rows: int,
                  parts: int) -> Iterator[Routed]:
     """``(band, key, document)`` of every usable document and band, routed by band key.
