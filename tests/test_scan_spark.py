@@ -81,7 +81,7 @@ def test_planted_repeat_and_splice_are_found_as_locally(spark: Any, tmp_path: Pa
     assert {"repeat", "reuse"} <= kinds
 
 
-def reuters_like(path: Path, articles: int = 2500, seed: int = 7) -> Path:
+def reuters_like(path: Path, articles: int = 1600, seed: int = 7) -> Path:
     """JSON Lines of ``articles`` generated articles (see the module docstring); deterministic."""
     rng = random.Random(seed)
     sentences = [s for p in sorted(DATA.glob("*.txt"))
@@ -182,6 +182,6 @@ def test_parquet_with_the_same_fields_reads_as_the_jsonl(spark: Any, generated: 
 
 def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path) -> None:
     spark.sparkContext.setCheckpointDir(str(tmp_path))
-    edges = [(i, i + 1) for i in range(0, 40)] + [(100, 90), (90, 95), (200, 201)]
+    edges = [(i, i + 1) for i in range(0, 12)] + [(100, 90), (90, 95), (200, 201)]
     found = components(spark.sparkContext, edges, 3)
-    assert found == [tuple(range(41)), (90, 95, 100), (200, 201)]
+    assert found == [tuple(range(13)), (90, 95, 100), (200, 201)]

@@ -59,6 +59,13 @@ if TYPE_CHECKING:
 
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
+_LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
+
+
+def _keep() -> Any:
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,7 @@ def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
         master = "local[*]"  # not under spark-submit, which sets the master itself
         builder = builder.master(master)
     if master and master.startswith("local"):
+        builder = builder.config("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
@@ -141,14 +149,15 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
           persisted: list[Any]) -> SparkScan:
     timer = StageTimer()
     sc = spark.sparkContext
+    keep = _keep()
     listing = timer.run("list", lambda: list_inputs(spark, paths, options))
-    items = read_items(spark, listing, options, parts).persist()
+    items = read_items(spark, listing, options, parts).persist(keep)
     persisted.append(items)
     found, sizes = timer.run("read", lambda: _survey(listing, items))
     starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist()
+    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist(keep)
     persisted.append(docs)
-    blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist()
+    blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist(keep)
     persisted.append(blocks)
     token_counts, shingle_counts, id_hashes = timer.run("fingerprint", lambda: _counts(blocks))
     items.unpersist()
@@ -208,7 +217,7 @@ def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]
 def _check_input(listing: Any, found: list[Item], id_hashes: U64, docs: RDD[tuple[int, Document]],
                  options: LoadOptions) -> tuple[Skipped, ...]:
     """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
-    ordered = tuple(listing.skipped) + tuple(item[3] for item in sorted(found, key=lambda item: item[:3]))
+    ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3]))
     order = np.argsort(id_hashes, kind="stable")
     same = id_hashes[order][1:] == id_hashes[order][:-1]
     wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())

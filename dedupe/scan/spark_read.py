@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -80,12 +80,25 @@ class _Collector(_Loader):
         self.documents.append(doc)
 
 
+@dataclass
+class _Lister(_Collector):
+    """Collects the files in order, and each input skipped while listing at its place among them."""
+
+    inputs: list[Input] = field(default_factory=list)
+    placed: list[Item] = field(default_factory=list)
+
+    def skip(self, path: str, line: int | None, reason: str) -> None:
+        # before the records of the next file: their lines are 0 or more
+        self.placed.append((len(self.inputs), -2, len(self.placed), Skipped(path, line, reason)))
+
+
 @dataclass(frozen=True)
 class Listing:
-    """The files to read, and the inputs skipped while listing (not a corpus file, bad manifest row)."""
+    """The files to read, and the inputs skipped while listing (not a corpus file, bad manifest row), as
+    items placed among the files' records."""
 
     inputs: tuple[Input, ...]
-    skipped: tuple[Skipped, ...]
+    skipped: tuple[Item, ...]
 
 
 def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions) -> Listing:
@@ -94,16 +107,15 @@ def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions)
     Raises:
         InputError: A path does not exist.
     """
-    loader = _Collector(replace(options, strict=False))
+    loader = _Lister(replace(options, strict=False))
     if options.manifest:
         loader.manifest.update(_manifest(spark, options.manifest, options.manifest, loader))
-    inputs: list[Input] = []
     for raw in paths:
         fs, root = _file_system(spark, raw)
         if not fs.exists(root):
             raise InputError(f"{raw}: no such file or directory")
-        _walk(spark, fs, root, raw, loader, inputs)
-    return Listing(tuple(inputs), tuple(loader.skipped))
+        _walk(spark, fs, root, raw, loader, loader.inputs)
+    return Listing(tuple(loader.inputs), tuple(loader.placed))
 
 
 def _file_system(spark: SparkSession, raw: str) -> tuple[Any, Any]:
