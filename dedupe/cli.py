@@ -516,21 +516,40 @@ _SCAN_FAIL_ON = ("repeat", "reuse", "near-duplicate")
 @scan_options
 @fail_on_option(*_SCAN_FAIL_ON)
 @output_options(["text", "json", "jsonl", "markdown"])
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Scan in this process, or on Spark with the same findings (pip install 'dedupe-news[spark]').")
+@click.option("--spark-master", help="Spark master URL for --engine spark  [default: spark-submit's, else local[*]]")
+@click.option("--partitions", type=click.IntRange(min=1),
+              help="Spark partitions of the input and every shuffle  [default: Spark's default parallelism]")
 def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
                  strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None, ngram: int | None,
                  num_perm: int | None, seed: int | None, boilerplate_docs: int | None, workers: int | None,
-                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool) -> None:
-    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification)."""
+                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool, engine: str,
+                 spark_master: str | None, partitions: int | None) -> None:
+    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification).
+
+    With ``--engine spark``, ``-o PATH.parquet`` writes the findings as Parquet instead of ``--format``.
+    """
     from dedupe.output import to_jsonl
-    from dedupe.pipeline import run_scan
+    from dedupe.pipeline import run_scan, run_scan_spark
     from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
 
     config = scan_config(dict(thresholds), min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages)
-    run = run_scan(corpus, load_options(text_field, source_field, manifest, strict), config,
-                   stdin=sys.stdin.buffer, warn=warn)
+    options = load_options(text_field, source_field, manifest, strict)
+    parquet = output if output.lower().endswith(".parquet") else None
+    if engine == "spark":
+        run = run_scan_spark(corpus, options, config, master=spark_master, partitions=partitions, parquet=parquet,
+                             warn=warn)
+    elif parquet or spark_master or partitions:
+        raise click.UsageError("-o *.parquet, --spark-master and --partitions need --engine spark")
+    else:
+        run = run_scan(corpus, options, config, stdin=sys.stdin.buffer, warn=warn)
     renderers: dict[str, Callable[[Any], str]] = {
         "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
-    emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict), output, quiet)
+    if parquet is None:
+        emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict), output, quiet)
+    elif not quiet:
+        click.echo(f"wrote {output}", err=True)
     exit_on_findings(run.findings, fail_on, _SCAN_FAIL_ON)
 
 

@@ -210,6 +210,42 @@ def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: S
     return ScanRun(corpus, result, dict(timer.seconds))
 
 
+def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
+                   master: str | None = None, partitions: int | None = None, parquet: str | None = None,
+                   warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+    """:func:`run_scan` on Spark (:mod:`dedupe.scan.spark`): the corpus is read and scanned where Spark runs.
+
+    Args:
+        paths: Files or folders Spark can reach.
+        options: Load options.
+        config: Scan options (``None``: the defaults).
+        master: Spark master URL (``None``: spark-submit's, else ``local[*]``).
+        partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+        parquet: Also write the findings as Parquet to this path (written by the executors).
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`ScanRun` (its corpus holds the skipped inputs only: the documents stay in Spark).
+
+    Raises:
+        ConfigError: PySpark is not installed.
+        InputError: As :func:`dedupe.scan.spark.scan_spark`.
+    """
+    try:
+        from dedupe.scan.spark import scan_spark, spark_session, write_findings
+    except ImportError as exc:
+        raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
+    timer = timer or StageTimer()
+    spark = timer.run("spark", lambda: spark_session(master))
+    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions))
+    for skipped in found.skipped:
+        warn(skipped)
+    if parquet:
+        timer.run("write", lambda: write_findings(spark, found.result, parquet, partitions))
+    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds))
+
+
 # --- dedupe compare -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -185,3 +185,32 @@ def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path)
     edges = [(i, i + 1) for i in range(0, 12)] + [(100, 90), (90, 95), (200, 201)]
     found = components(spark.sparkContext, edges, 3)
     assert found == [tuple(range(13)), (90, 95, 100), (200, 201)]
+
+
+def test_cli_engine_spark_writes_the_local_json_and_parquet(spark: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+
+    runner = CliRunner()
+    local = runner.invoke(cli, ["scan", str(DATA), "--format", "json"])
+    remote = runner.invoke(cli, ["scan", str(DATA), "--format", "json", "--engine", "spark", "--partitions", "3"])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    target = tmp_path / "findings.parquet"
+    written = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
+    assert written.exit_code == 0, written.output
+    rows = spark.read.parquet(str(target)).orderBy("number").collect()
+    assert [r["kind"] for r in rows] == [f["kind"] for f in json.loads(local.stdout)["findings"]]
+    assert rows[0]["occurrences"][0]["text"] == json.loads(local.stdout)["findings"][0]["occurrences"][0]["text"]
+    again = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
+    assert again.exit_code == 2 and "findings.parquet" in again.output  # never overwritten
+
+
+def test_cli_refuses_spark_options_without_the_spark_engine() -> None:
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+
+    result = CliRunner().invoke(cli, ["scan", str(DATA), "--partitions", "3"])
+    assert result.exit_code == 2 and "need --engine spark" in result.output
