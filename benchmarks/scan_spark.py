@@ -83,8 +83,8 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 def shuffle_bytes(folder: Path) -> int:
     """Shuffle bytes written by every task of the event logs in ``folder``."""
     total = 0
-    for log in folder.iterdir():
-        with open(log, encoding="utf-8") as handle:
+    for log in (path for path in folder.rglob("*") if path.is_file()):
+        with open(log, encoding="utf-8", errors="replace") as handle:
             for line in handle:
                 if '"SparkListenerTaskEnd"' not in line:
                     continue
@@ -103,6 +103,7 @@ def one_run(engine: str, corpus: Path, folder: Path, args: argparse.Namespace) -
         logs.mkdir()
         command += ["--engine", "spark", "--spark-master", args.master, "--partitions", str(args.partitions)]
         env["PYSPARK_SUBMIT_ARGS"] = (f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir={logs.as_uri()} "
+                                      "--conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false "
                                       "--conf spark.ui.showConsoleProgress=false pyspark-shell")
     seconds, peak = run(command, env)
     text = out.read_text(encoding="utf-8")

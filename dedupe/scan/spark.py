@@ -132,6 +132,8 @@ def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | N
             (``strict``) an input is bad.
     """
     config, options = config or ScanConfig(), options or LoadOptions()
+    if "-" in paths:
+        raise InputError("-: standard input is not available to --engine spark (give a path Spark can read)")
     sc = spark.sparkContext
     parts = partitions or sc.defaultParallelism
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
