@@ -102,9 +102,10 @@ def one_run(engine: str, corpus: Path, folder: Path, args: argparse.Namespace) -
     if engine == "spark":
         logs.mkdir()
         command += ["--engine", "spark", "--spark-master", args.master, "--partitions", str(args.partitions)]
-        env["PYSPARK_SUBMIT_ARGS"] = (f"--conf spark.eventLog.enabled=true --conf spark.eventLog.dir={logs.as_uri()} "
-                                      "--conf spark.eventLog.compress=false --conf spark.eventLog.rolling.enabled=false "
-                                      "--conf spark.ui.showConsoleProgress=false pyspark-shell")
+        settings = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": logs.as_uri(),
+                    "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false",
+                    "spark.ui.showConsoleProgress": "false"}
+        env["PYSPARK_SUBMIT_ARGS"] = " ".join(f"--conf {k}={v}" for k, v in settings.items()) + " pyspark-shell"
     seconds, peak = run(command, env)
     text = out.read_text(encoding="utf-8")
     return {"seconds": seconds, "peak_mb": peak, "output": text,
