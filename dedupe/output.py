@@ -54,3 +54,21 @@ def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
 def md_cell(value: object) -> str:
     """Escape a value for a Markdown table cell: backslashes and pipes escaped, line breaks flattened."""
     return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun agreeing with it: ``1 document``, ``2 documents``, ``3 stories``.
+
+    Args:
+        count: How many.
+        noun: The singular.
+        nouns: The plural when it is not ``noun`` + ``s`` (or ``-y`` -> ``-ies`` after a consonant).
+
+    Returns:
+        ``"<count> <noun>"``.
+    """
+    if count == 1:
+        return f"{count} {noun}"
+    if nouns is None:
+        nouns = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{count} {nouns}"

@@ -19,7 +19,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def test_counts_every_kind_of_finding(report: dict[str, Any]) -> None:
     assert counts(report) == {
-        "documents": 6, "outlets": 6, "stories": 2, "repeat": 2, "reuse": 1, "near_duplicate": 0,
+        "documents": 6, "outlets": 6, "stories": 2, "repeat": 2, "reuse": 1, "echo": 0, "near_duplicate": 0,
         "boilerplate": 0, "divergence": 1, "agreement": 1, "unique": 2, "figures": 5, "conflict": 1,
         "consistent": 1, "uncertain": 1, "entities": 3}
 

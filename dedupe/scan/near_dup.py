@@ -17,8 +17,9 @@ steps, each timed:
    threshold are near-duplicates. Candidates come from LSH (Jaccard) and from passage coverage
    (containment, so a trimmed copy is found). Precision is therefore exact.
 5. **group**: near-duplicate documents clustered with union-find; shared passages grouped by
-   overlap into ``repeat`` (one document), ``reuse`` (several documents) or boilerplate (in
-   ``boilerplate_docs`` documents or more, reported once). Passages shared only by documents that
+   overlap into ``repeat`` (a unit doubled inside one document), ``echo`` (a phrase one document uses in
+   two different units), ``reuse`` (several documents) or boilerplate (in ``boilerplate_docs`` documents or
+   more, reported once). Passages shared only by documents that
    are near-duplicates of each other are left to the ``near_duplicate`` finding.
 
 Example:
@@ -45,13 +46,17 @@ from dedupe.runtime import StageTimer, can_fork, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.scan.units import is_fault
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
 
 T = TypeVar("T")
-#: Finding kinds, in the order findings are listed. ``boilerplate``: a passage in ``boilerplate_docs``
-#: documents or more, reported once (it never triggers ``--fail-on``).
-KINDS = ("near_duplicate", "reuse", "repeat", "boilerplate")
+#: Finding kinds, most severe first: the order findings are listed in. ``repeat``: a unit of text (line,
+#: sentence, caption, heading, paragraph) printed twice in one document, a scraper fault; ``near_duplicate``:
+#: a document copied; ``reuse``: a passage shared by documents; ``echo``: a phrase one document uses in two
+#: different units (:mod:`dedupe.scan.units`); ``boilerplate``: a passage in ``boilerplate_docs`` documents
+#: or more, reported once. Echoes and boilerplate never trigger ``--fail-on any``.
+KINDS = ("repeat", "near_duplicate", "reuse", "echo", "boilerplate")
 BACKENDS = ("numpy", "datasketch")
 # Batches hold about _BATCH_CHARS characters (the same batches whatever the number of workers); batches
 # this small keep numpy's temporaries in the processor's cache: fingerprinting is twice as fast as with 1 M.
@@ -148,9 +153,9 @@ class DocumentPair:
 
 @dataclass(frozen=True)
 class Finding:
-    """A repeated passage (``repeat``), a passage shared by documents (``reuse``), near-duplicate
-    documents (``near_duplicate``, whose occurrences span each whole document) or a passage found in
-    many documents (``boilerplate``).
+    """A unit doubled in a document (``repeat``), a phrase a document uses twice (``echo``), a passage
+    shared by documents (``reuse``), near-duplicate documents (``near_duplicate``, whose occurrences span
+    each whole document) or a passage found in many documents (``boilerplate``).
 
     Attributes:
         kind: One of :data:`KINDS`.
@@ -206,7 +211,7 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
         config: Options; defaults to :class:`ScanConfig()`.
 
     Returns:
-        Findings in a fixed order (near-duplicates, reuse, repeats, boilerplate; then by first place),
+        Findings most severe first (in the order of :data:`KINDS`; then by first place),
         the verified near-duplicate pairs and counts.
     """
     config = config or ScanConfig()
@@ -399,17 +404,21 @@ def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: li
         occurrences = tuple(located[taken:taken + len(places)])
         taken += len(places)
         words = max([end - start for _, start, end in places])
-        kind = _passage_kind(len(group.documents), config)
+        kind = _passage_kind(group.documents, occurrences, view, config)
         passages.append(_finding(kind, group.similarity, words, occurrences))
-    passages.sort(key=lambda f: KINDS.index(f.kind))
-    return near + tuple(passages)
+    ordered = sorted(passages + list(near), key=lambda f: KINDS.index(f.kind))  # stable: first place within a kind
+    return tuple(ordered)
 
 
-def _passage_kind(documents: int, config: ScanConfig) -> str:
-    """The kind of a passage found in this many documents."""
-    if config.boilerplate_docs and documents >= config.boilerplate_docs:
+def _passage_kind(documents: tuple[int, ...], occurrences: Sequence[Occurrence], view: _CorpusView,
+                  config: ScanConfig) -> str:
+    """The kind of a passage found at ``occurrences`` in ``documents``."""
+    if config.boilerplate_docs and len(documents) >= config.boilerplate_docs:
         return "boilerplate"
-    return "repeat" if documents == 1 else "reuse"
+    if len(documents) > 1:
+        return "reuse"
+    text = view.documents[documents[0]].text
+    return "repeat" if is_fault(text, (o.start for o in occurrences)) else "echo"
 
 
 def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurrence, ...]) -> Finding:
