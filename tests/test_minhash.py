@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -57,9 +59,37 @@ def test_a_document_without_shingles_has_an_empty_row() -> None:
     assert not (table[1] == 0xFFFFFFFF).all()
 
 
-def test_lsh_params_come_from_datasketch() -> None:
-    index = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
-    assert lsh_params(0.8, 128) == (index.b, index.r)
+def _datasketch_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
+    try:
+        index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+    except ValueError:  # fewer than two bands
+        return None
+    return index.b, index.r
+
+
+def _own_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
+    try:
+        return lsh_params(threshold, num_perm)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("num_perm", [2, 16, 64, 128, 256])
+def test_lsh_params_are_datasketchs_at_every_threshold(num_perm: int) -> None:
+    thresholds = [i / 100 for i in range(1, 101)]
+    assert [_own_params(t, num_perm) for t in thresholds] == [_datasketch_params(t, num_perm) for t in thresholds]
+
+
+def test_lsh_params_are_datasketchs_for_long_signatures() -> None:
+    for num_perm, threshold in ((512, 0.5), (512, 0.85), (600, 0.8)):  # 600: datasketch's own search
+        assert lsh_params(threshold, num_perm) == _datasketch_params(threshold, num_perm)
+
+
+def test_importing_the_scan_does_not_import_datasketch_or_scipy() -> None:
+    code = ("import sys; import dedupe.scan.near_dup as n; n.scan([]); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy')))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("num_perm", [32, 128])
