@@ -204,8 +204,12 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
         _load_stdin(stdin.read(), loader)
         return
     path = Path(raw)
-    if not path.exists():
-        raise InputError(f"{raw}: no such file or directory")
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{raw}: no such file or directory") from None
+    except OSError as exc:  # a folder above it that cannot be entered, a name too long...
+        raise InputError(f"{raw}: cannot read: {exc.strerror or exc}") from None
     for file in _walk(path, loader):
         _load_file(file, loader)
 
