@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from dedupe import SCHEMA_VERSION, __version__
+from dedupe.errors import ConfigError
 
 
 def envelope(command: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -101,3 +105,67 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     if nouns is None:
         nouns = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
     return f"{count} {nouns}"
+
+
+def check_output(path: str) -> None:
+    """Make sure a result can be written to ``path`` before any work starts (``-`` is standard output).
+
+    A missing parent folder is created, so ``-o out/report.html`` works on a fresh clone.
+
+    Args:
+        path: The ``-o/--output`` value.
+
+    Raises:
+        ConfigError: ``path`` is a folder, or its folder cannot be created or written to.
+    """
+    if path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise ConfigError(f"{path}: cannot write: is a directory")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a folder of the path should be
+        raise ConfigError(f"{path}: cannot write: Not a directory") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    writable = os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK | os.X_OK)
+    if not writable:
+        raise ConfigError(f"{path}: cannot write: Permission denied")
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write UTF-8 text to ``path`` through a temporary file renamed over it.
+
+    A failure leaves any previous file intact; the new file gets the previous file's permissions, or
+    those the umask gives a new file.
+
+    Args:
+        path: The file to (re)place.
+        text: Its new content.
+
+    Raises:
+        ConfigError: The file cannot be written.
+    """
+    target = Path(path)
+    try:
+        handle, scratch = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(scratch, _mode_for(target))
+        os.replace(scratch, target)
+    except OSError as exc:
+        Path(scratch).unlink(missing_ok=True)
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions a rewritten ``target`` keeps, or those of a new file under the current umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

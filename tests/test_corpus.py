@@ -21,7 +21,7 @@ def _load(*paths: Path | str, **options: object) -> Corpus:
 
 
 def _by_id(corpus: Corpus) -> dict[str, Document]:
-    return corpus.by_id()
+    return {doc.id: doc for doc in corpus.documents}
 
 
 # --- the seed corpus -------------------------------------------------------------------------------
@@ -55,8 +55,9 @@ def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -
     corpus = _load(DATA / "site")
     assert [(d.id, d.outlet, d.title, d.date) for d in corpus.documents] == [
         ("alpha-doc", "The Guardian", "Alpha title", dt.date(2016, 9, 30)),
-        ("beta", "BBC News", "Beta title", "not a date"),
+        ("beta", "BBC News", "Beta title", None),
     ]
+    assert [(d.raw_date, d.date_text) for d in corpus.documents][1] == ("not a date", "not a date")
     assert corpus.documents[1].origin.path.endswith("site/sub/beta.md")
     assert corpus.skipped == ()
 
@@ -64,11 +65,12 @@ def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -
 def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     docs = _load(DATA / "scraped.jsonl").documents
     got = [(d.id, d.outlet, d.date, d.origin.line, d.text) for d in docs]
+    assert docs[3].raw_date == docs[3].date_text == "last Thursday"  # the date text kept as given
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
         ("scraped:4", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
-        ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
+        ("scraped:5", "scraped", None, 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]
     assert docs[0].url == "https://www.dailymail.co.uk/news/kerry.html"
@@ -143,13 +145,13 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("2016-09-28T16:28:00+01:00", dt.date(2016, 9, 28)),
     ("Wednesday 28 September 2016 16:28", dt.date(2016, 9, 28)),
     ("26-FEB-1987 15:01:01.79", dt.date(1987, 2, 26)),
-    ("Thursday", "Thursday"),
-    ("September 2016", "September 2016"),
-    ("2016-13-45", "2016-13-45"),
+    ("Thursday", None),
+    ("September 2016", None),
+    ("2016-13-45", None),
     ("  ", None),
     (None, None),
 ])
-def test_parse_date_parses_or_keeps_the_text(value: str | None, expected: object) -> None:
+def test_parse_date_parses_or_gives_none(value: str | None, expected: object) -> None:
     assert parse_date(value) == expected
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.scan import near_dup
-from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, line_of, scan
+from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, scan
 from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -260,15 +260,6 @@ def test_datasketch_backend_gives_the_same_result(seeds: tuple[Document, ...]) -
 def test_config_is_validated(field: str, value: object, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         ScanConfig(**{field: value})  # type: ignore[arg-type]
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab\r\n x")), max_size=80), st.integers(min_value=0, max_value=80))
-def test_line_of_matches_the_segmenter(text: str, offset: int) -> None:
-    offset = min(offset, len(text))
-    if 0 < offset < len(text) and text[offset - 1] == "\r" and text[offset] == "\n":
-        return  # inside a CRLF pair: never a token start
-    assert line_of(text, offset) == bisect.bisect_right(line_starts(text), offset)
 
 
 @settings(max_examples=40, deadline=None)

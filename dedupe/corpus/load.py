@@ -19,7 +19,6 @@ Example:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
@@ -40,6 +39,7 @@ from dedupe.corpus.readers import (
     looks_like_csv,
 )
 from dedupe.errors import ConfigError, InputError
+from dedupe.lexicon import MONTHS
 from dedupe.runtime import paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -75,25 +75,25 @@ class Document:
         outlet: Publisher; falls back to the url host, then the file name.
         title: Headline, empty when unknown.
         url: Source url, empty when unknown.
-        date: Publication date when it parses, else the date text as given, else ``None``.
+        date: Publication date when the date text parses, else ``None``.
         text: The text as decoded, line ends untouched, so offsets index into it.
         origin: File and line of the record.
+        raw_date: The date text as given (surrounding space removed); empty when there was none.
     """
 
     id: str
     outlet: str
     title: str
     url: str
-    date: dt.date | str | None
+    date: dt.date | None
     text: str
     origin: Origin
+    raw_date: str = ""
 
     @property
     def date_text(self) -> str:
-        """The date as ISO text (or as given when it did not parse); empty when unknown."""
-        if self.date is None:
-            return ""
-        return self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+        """The date as ISO text, or as given when it did not parse; empty when unknown."""
+        return self.date.isoformat() if self.date is not None else self.raw_date
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,6 @@ class Corpus:
 
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
-
-    def by_id(self) -> dict[str, Document]:
-        """Map document id to document."""
-        return {doc.id: doc for doc in self.documents}
 
 
 @dataclass(frozen=True)
@@ -362,8 +358,9 @@ def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallbac
     url = _first(record, names[1]) or ""
     doc_id = _first(record, names[2]) or fallback_id
     outlet = _first(record, names[3]) or _host(url) or fallback_id.split(":")[0]
+    raw_date = (_first(record, names[5]) or "").strip()
     loader.add(_document(doc_id, outlet.strip(), (_first(record, names[4]) or "").strip(), url.strip(),
-                         parse_date(_first(record, names[5])), text, origin))
+                         parse_date(raw_date), text, origin, raw_date))
 
 
 @lru_cache(maxsize=256)
@@ -376,12 +373,13 @@ def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
     return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
-def _document(doc_id: str, outlet: str, title: str, url: str, date: dt.date | str | None, text: str,
-              origin: Origin) -> Document:
-    """``Document(...)`` without the frozen dataclass' seven ``object.__setattr__`` calls (a fifth of
+def _document(doc_id: str, outlet: str, title: str, url: str, date: dt.date | None, text: str,
+              origin: Origin, raw_date: str) -> Document:
+    """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
     the time of loading a large JSON Lines file); the instance is the same."""
     doc = object.__new__(Document)
-    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, date=date, text=text, origin=origin)
+    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, date=date, text=text, origin=origin,
+                        raw_date=raw_date)
     return doc
 
 
@@ -436,16 +434,16 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def parse_date(value: str | None) -> dt.date | str | None:
-    """Parse a publication date; return the text unchanged when it is not a recognisable date.
+def parse_date(value: str | None) -> dt.date | None:
+    """Parse a publication date; ``None`` when it is missing or not a recognisable date.
 
     Examples:
         >>> parse_date("2016-09-28 16:28:00")
         datetime.date(2016, 9, 28)
         >>> parse_date("26-FEB-1987 15:01:01.79")
         datetime.date(1987, 2, 26)
-        >>> parse_date("last Thursday")
-        'last Thursday'
+        >>> parse_date("last Thursday") is None
+        True
     """
     if value is None or not value.strip():
         return None
@@ -458,8 +456,6 @@ def parse_date(value: str | None) -> dt.date | str | None:
     return _fast_date(text) or _dateutil_date(text)
 
 
-_MONTHS = {name.lower(): number for number in range(1, 13)
-           for name in (calendar.month_abbr[number], calendar.month_name[number])}
 _DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")
 _MONTH_DAY_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?![\d])")
 
@@ -481,7 +477,7 @@ def _fast_date(text: str) -> dt.date | None:
 @lru_cache(maxsize=4096)
 def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
     """The date of a year, month name and day as written (cached: a corpus has few distinct days)."""
-    number = _MONTHS.get(month.lower()) or _MONTHS.get(month.lower()[:3])
+    number = MONTHS.get(month.lower()) or MONTHS.get(month.lower()[:3])
     if number is None:
         return None
     try:
@@ -491,7 +487,7 @@ def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=4096)
-def _dateutil_date(text: str) -> dt.date | str:
+def _dateutil_date(text: str) -> dt.date | None:
     from dateutil import parser
 
     try:
@@ -500,8 +496,8 @@ def _dateutil_date(text: str) -> dt.date | str:
         first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
         second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
     except (ValueError, OverflowError, parser.ParserError):
-        return text
-    return first if first == second else text
+        return None
+    return first if first == second else None
 
 
 def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:

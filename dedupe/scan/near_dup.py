@@ -254,7 +254,7 @@ def _workers(config: ScanConfig) -> int:
 
 
 def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fingerprints:
-    """Fingerprint texts in batches of about a million characters, on ``workers`` processes.
+    """Fingerprint texts in batches of about :data:`_BATCH_CHARS` characters, on ``workers`` processes.
 
     Args:
         texts: Document texts.
@@ -373,15 +373,6 @@ def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: st
     occurrence = object.__new__(Occurrence)
     occurrence.__dict__.update(doc=doc, outlet=outlet, start=start, end=end, line=line, text=text)
     return occurrence
-
-
-def line_of(text: str, offset: int) -> int:
-    """1-based line of ``offset``, counting ``\\n``, ``\\r\\n`` and ``\\r`` as line ends.
-
-    Gives the same line as ``bisect.bisect_right(dedupe.segment.line_starts(text), offset)`` for an
-    offset that is not inside a ``\\r\\n`` pair, without building the list of line starts.
-    """
-    return 1 + text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
 
 
 
