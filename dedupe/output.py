@@ -11,7 +11,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +134,31 @@ def check_output(path: str) -> None:
         raise ConfigError(f"{path}: cannot write: Permission denied")
 
 
+def check_not_input(path: str, inputs: Sequence[str]) -> None:
+    """Refuse an output path that is one of the inputs, or lies inside an input folder, before any work.
+
+    Paths are compared resolved (symbolic links, ``..``) and by identity (a hard link is the same file).
+
+    Args:
+        path: The ``-o/--output`` value (``-``: standard output, always allowed).
+        inputs: The input paths (``-``: standard input).
+
+    Raises:
+        ConfigError: Writing ``path`` would overwrite an input, or add a file to an input folder.
+    """
+    if path == "-":
+        return
+    target = Path(os.path.realpath(path))
+    for raw in inputs:
+        if raw == "-":
+            continue
+        source = Path(os.path.realpath(raw))
+        if target == source or (target.is_file() and source.is_file() and os.path.samefile(target, source)):
+            raise ConfigError(f"{path}: is the input {raw}; write the output elsewhere")
+        if source in target.parents and source.is_dir():
+            raise ConfigError(f"{path}: is inside the input folder {raw}; write the output elsewhere")
+
+
 def write_atomic(path: str, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file renamed over it.
 
@@ -157,9 +182,11 @@ def write_atomic(path: str, text: str) -> None:
             stream.write(text)
         os.chmod(scratch, _mode_for(target))
         os.replace(scratch, target)
-    except OSError as exc:
+    except BaseException as exc:  # also Ctrl-C or SIGTERM halfway: no scratch file left behind
         Path(scratch).unlink(missing_ok=True)
-        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError):
+            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise
 
 
 def _mode_for(target: Path) -> int:

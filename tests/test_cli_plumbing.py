@@ -104,3 +104,173 @@ def test_an_unreadable_subfolder_warns_counts_and_fails_under_strict(open_folder
     assert summary["summary"]["skipped"] == 1 and summary["skipped"][0]["path"] == str(corpus / "locked")
     assert strict.returncode == 2
     assert strict.stderr == f"Error: {corpus / 'locked'}: cannot read folder: Permission denied\n"
+
+
+# --- 1. an output path that is one of the inputs ---------------------------------------------------------
+
+COMMANDS = ("info", "scan", "figures", "compare", "report")
+
+
+def test_every_command_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
+    corpus = tmp_path / "self.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    before = corpus.read_bytes()
+    link = tmp_path / "alias.jsonl"
+    link.symlink_to(corpus)
+    for command in COMMANDS:
+        for output in (str(corpus), str(link), f"{tmp_path}/../{tmp_path.name}/self.jsonl"):
+            code, out, err = invoke(command, str(corpus), "-o", output, "--format", "json")
+            assert (code, out) == (2, ""), command
+            assert err == f"Error: {output}: is the input {corpus}; write the output elsewhere\n"
+    assert corpus.read_bytes() == before
+
+
+def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for command in COMMANDS:
+        code, _, err = invoke(command, str(folder), "-o", str(folder / "sub" / "out.json"))
+        assert code == 2 and err == (f"Error: {folder / 'sub' / 'out.json'}: is inside the input folder {folder}; "
+                                     "write the output elsewhere\n"), command
+    assert sorted(p.name for p in folder.rglob("*")) == ["a.txt", "sub"]
+    code, _, _ = invoke("scan", str(folder), "-o", str(tmp_path / "beside.json"), "-q")  # beside it is fine
+    assert code == 0 and (tmp_path / "beside.json").is_file()
+
+
+# --- 2. signals ---------------------------------------------------------------------------------------------
+
+def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    big = tmp_path / "big.jsonl"  # large enough to be stopped halfway: 3000 articles
+    big.write_bytes(b"".join(records(f"{ARTICLE} {i}").replace(b'"r0"', f'"d{i}"'.encode()) for i in range(3000)))
+    output = tmp_path / "out.json"
+    output.write_text("previous\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for sig, status, word in ((signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")):
+        process = subprocess.Popen([sys.executable, "-m", "dedupe", "scan", str(big), "--format", "json", "-o",
+                                    str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(1.5)  # imports done, loading or scanning
+        assert process.poll() is None, "finished before the signal: the test corpus is too small"
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=60)
+        assert (process.returncode, out, err) == (status, "", f"{word}\n")
+        assert output.read_text(encoding="utf-8") == "previous\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "out.json"]  # no scratch file left
+
+
+# --- 5. one output rule for every command --------------------------------------------------------------
+
+def test_a_missing_output_folder_is_created_for_every_command(tmp_path: Path) -> None:
+    for command in ("info", "scan", "figures", "report"):
+        target = tmp_path / command / "deeper" / "out.json"
+        extra = ["--skip", "compare"] if command == "report" else []
+        code, _, _ = invoke(command, DATA, "-o", str(target), "--format", "json", "-q", *extra)
+        assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["command"] == command
+
+
+def test_a_bad_output_path_fails_before_any_work_for_every_command(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    for command in COMMANDS:
+        # The corpus does not exist either: the output is checked first, before anything is loaded.
+        code, _, err = invoke(command, str(tmp_path / "no-such-corpus"), "-o", str(blocker / "out.json"))
+        assert (code, err) == (2, f"Error: {blocker / 'out.json'}: cannot write: Not a directory\n"), command
+
+
+# --- 6. one-line errors ----------------------------------------------------------------------------------
+
+def test_an_unreadable_file_on_the_command_line_is_one_line_not_a_usage_error(open_folder: Path) -> None:
+    locked = open_folder / "locked.txt"
+    locked.write_text(ARTICLE, encoding="utf-8")
+    locked.chmod(0)
+    found = dedupe_process("scan", str(locked), as_nobody=True)
+    assert found.returncode == 2 and "Usage:" not in found.stderr
+    assert found.stderr.splitlines() == [f"warning: {locked}: cannot read: Permission denied",
+                                         f"Error: no documents loaded from {locked} (1 input skipped)"]
+    missing = invoke("scan", str(open_folder / "nothing.txt"))
+    assert missing[0] == 2 and missing[2] == f"Error: {open_folder / 'nothing.txt'}: no such file or directory\n"
+
+
+# --- 7. skipped inputs in every format of every command ------------------------------------------------
+
+def _corpus_with_a_skip(tmp_path: Path) -> tuple[Path, str]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.jsonl").write_bytes(records("Fine row, a short article about the talks.") + b'{"id": "x", "te\n')
+    return folder, f"{folder / 'b.jsonl'}:2: truncated or invalid JSON"
+
+
+def test_skipped_inputs_are_in_every_format_of_every_command(tmp_path: Path) -> None:
+    folder, reason = _corpus_with_a_skip(tmp_path)
+    formats = {"info": ("text", "json", "markdown"), "scan": ("text", "json", "jsonl", "markdown"),
+               "figures": ("text", "json", "jsonl", "markdown"), "compare": ("text", "json", "jsonl", "markdown"),
+               "report": ("text", "json", "markdown", "html")}
+    for command, kinds in formats.items():
+        for fmt in kinds:
+            extra = ["--skip", "compare"] if command == "report" else []
+            code, out, _ = invoke(command, str(folder), "--format", fmt, "-q", *extra)
+            assert code == 0, (command, fmt)
+            if fmt == "jsonl":
+                last = json.loads(out.splitlines()[-1])
+                assert last[("type" if command == "figures" else "kind")] == "skipped", command
+                assert (last["path"], last["line"]) == (str(folder / "b.jsonl"), 2)
+            elif fmt == "json":
+                document = json.loads(out)
+                listed = document["corpus"]["skipped"] if command == "report" else document["skipped"]
+                assert [(s["path"], s["line"]) for s in listed] == [(str(folder / "b.jsonl"), 2)], command
+            else:
+                shown = out.replace("\\|", "|").replace("| 2 |", ":2").replace("&quot;", '"')
+                assert str(folder / "b.jsonl") in shown and "truncated or invalid JSON" in shown, (command, fmt)
+
+
+# --- 8. standard input ------------------------------------------------------------------------------------
+
+def test_a_csv_piped_to_stdin_is_a_table_not_one_text() -> None:
+    table = b"id,source,text\nr1,AP,First row about the talks.\nr2,BBC,Second row about the vote.\n"
+    code, out, _ = invoke("info", "-", "--format", "json", stdin=table)
+    assert code == 0 and [(d["id"], d["outlet"]) for d in json.loads(out)["documents"]] == [("r1", "AP"), ("r2", "BBC")]
+    code, out, _ = invoke("info", "-", "--format", "json", "--input-format", "text", stdin=table)
+    assert code == 0 and [d["id"] for d in json.loads(out)["documents"]] == ["stdin"]
+    lines = records("One.", "Two.")
+    code, out, _ = invoke("info", "-", "--format", "json", "--input-format", "jsonl", stdin=lines)
+    assert [d["id"] for d in json.loads(out)["documents"]] == ["r0", "r1"]
+    code, _, err = invoke("info", "-", "--input-format", "xml", stdin=lines)
+    assert code == 2 and "'xml' is not one of 'jsonl', 'csv', 'text'" in err
+
+
+# --- 9. small things ----------------------------------------------------------------------------------------
+
+def test_fail_on_names_what_tripped_and_echoes_are_their_own_condition(tmp_path: Path) -> None:
+    code, _, err = invoke("scan", DATA, "--fail-on", "repeat", "-q")
+    assert (code, err) == (1, "--fail-on repeat: 4 repeat findings\n")
+    code, _, err = invoke("scan", DATA, "--fail-on", "any", "-q")
+    assert (code, err) == (1, "--fail-on any: 4 repeat findings, 2 reuse findings\n")
+    code, _, err = invoke("scan", DATA, "--fail-on", "near_duplicate", "--fail-on", "near-duplicate", "-q")
+    assert (code, err) == (0, "")
+    # An article that only quotes itself: an echo, which trips --fail-on echo, never --fail-on repeat or any.
+    phrase = "a no fly zone or no bombing zone over the city"
+    echo = tmp_path / "echo.txt"
+    echo.write_text(f"Enforcing {phrase} was discussed.\nHe warned that {phrase} would be hard.\n", encoding="utf-8")
+    assert invoke("scan", str(echo), "--fail-on", "repeat", "--fail-on", "any", "-q")[0] == 0
+    assert invoke("scan", str(echo), "--fail-on", "echo", "-q")[:3:2] == (1, "--fail-on echo: 1 echo finding\n")
+    code, _, err = invoke("report", str(echo), "--skip", "compare", "--fail-on", "echo", "-q")
+    assert (code, err) == (1, "--fail-on echo: 1 echo finding\n")
+
+
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text(ARTICLE, encoding="utf-8")
+    assert invoke("info", str(one))[1].startswith("1 document from 1 outlet: ")
+    assert invoke("scan", str(one))[1].startswith("1 document, ")
+    figures = invoke("figures", DATA)[1]
+    assert "1 conflicts" not in figures and "1 figures" not in figures
+
+
+def test_a_story_window_needs_a_unit() -> None:
+    for command in ("figures", "compare", "report"):
+        code, _, err = invoke(command, DATA, "--story-window", "3")
+        assert (code, err) == (2, "Error: story window '3' needs a unit: 3d for days, 3h for hours, 3w for weeks\n")
