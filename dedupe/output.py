@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -172,6 +171,8 @@ def write_atomic(path: str, text: str) -> None:
     Raises:
         ConfigError: The file cannot be written.
     """
+    import tempfile  # here: imports random, shutil and hashlib, for this one call
+
     target = Path(path)
     try:
         handle, scratch = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

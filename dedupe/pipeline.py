@@ -20,9 +20,9 @@ from dedupe.corpus.load import Corpus, LoadOptions, Skipped, load_corpus
 from dedupe.errors import ConfigError, InputError
 from dedupe.output import plural
 from dedupe.runtime import Progress, StageTimer, no_progress
-from dedupe.segment import SegmentedDocument, segment_document
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
+    from dedupe.segment import SegmentedDocument
     from dedupe.compare.groups import CompareConfig, CompareResult
     from dedupe.embed.encoder import Encoder
     from dedupe.figures.discrepancies import Discrepancy, DiscrepancyConfig
@@ -98,6 +98,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     Raises:
         InputError: As :func:`load_checked`.
     """
+    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
     documents = timer.run("segment", lambda: tuple(

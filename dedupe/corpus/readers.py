@@ -7,13 +7,9 @@ Pure functions with no knowledge of documents: each reader yields ``(line, recor
 
 from __future__ import annotations
 
-import bz2
 import csv
-import gzip
 import io
 import json
-import lzma
-import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -68,8 +64,33 @@ def decompress(data: bytes, name: str) -> tuple[bytes | None, str]:
         return data, ""
     try:
         return _DECOMPRESS[found](data), ""
-    except (OSError, EOFError, ValueError, zlib.error, lzma.LZMAError) as exc:
+    except (OSError, EOFError, ValueError) as exc:  # zlib.error and LZMAError are caught as ValueError below
         return None, f"corrupt or truncated {found} data ({exc or type(exc).__name__})"
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except zlib.error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _bzip2(data: bytes) -> bytes:
+    import bz2
+
+    return bz2.decompress(data)
+
+
+def _xz(data: bytes) -> bytes:
+    import lzma
+
+    try:
+        return lzma.decompress(data)
+    except lzma.LZMAError as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _zstd(data: bytes) -> bytes:
@@ -89,8 +110,8 @@ def _zstd(data: bytes) -> bytes:
     return b"".join(parts)
 
 
-_DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {"gzip": gzip.decompress, "bzip2": bz2.decompress,
-                                                     "xz": lzma.decompress, "zstd": _zstd}
+# Each imports its module when called: most corpora are not compressed.
+_DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {"gzip": _gzip, "bzip2": _bzip2, "xz": _xz, "zstd": _zstd}
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str]:

@@ -31,10 +31,8 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -267,6 +265,9 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fi
     batches = _batches(texts, texts)
     capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
     if workers > 1 and len(batches) > 1:
+        import multiprocessing  # here: a pool runs only when workers ask for one
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:

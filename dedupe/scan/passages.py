@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
-from dedupe.scan.shingle import I64, U64, Fingerprints
+from dedupe.scan.shingle import I64, U64, Fingerprints, sorted_unique
 from dedupe.unionfind import components
 
 F64 = npt.NDArray[np.float64]
@@ -210,7 +210,7 @@ def chain_runs(runs: RunTable, token_hashes: Callable[[list[int]], Mapping[int, 
     if not pairs.any():
         return table.ordered()
     candidates = table.take(pairs)
-    hashes = token_hashes(np.unique(np.concatenate([candidates.a, candidates.b])).tolist())
+    hashes = token_hashes(sorted_unique(np.concatenate([candidates.a, candidates.b])).tolist())
     joined: list[tuple[int, int, int, int, int, int, float]] = []
     for row in candidates.rows():
         last = joined[-1] if joined else None
