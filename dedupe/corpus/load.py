@@ -12,8 +12,8 @@ its path, line and reason, unless ``strict`` is set, in which case the first one
 :class:`~dedupe.errors.InputError`.
 
 Example:
-    >>> corpus = load_corpus(["data/"])          # doctest: +SKIP
-    >>> corpus.documents[0].outlet               # doctest: +SKIP
+    >>> corpus = load_corpus(["data/"])          # run from the repository root
+    >>> corpus.documents[0].outlet
     'The Sun'
 """
 
