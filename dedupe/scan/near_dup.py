@@ -25,8 +25,8 @@ steps, each timed:
 Example:
     >>> from dedupe.corpus.load import load_corpus
     >>> result = scan(load_corpus(["data/"]).documents)  # run from the repository root
-    >>> result.findings[0].kind
-    'reuse'
+    >>> result.findings[0].kind  # most severe first: the spliced paragraph of 000, a scraper fault
+    'repeat'
 """
 
 from __future__ import annotations
