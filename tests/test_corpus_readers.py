@@ -101,3 +101,8 @@ def test_a_truncated_json_line_says_so() -> None:
 ])
 def test_looks_like_csv(text: str, expected: bool) -> None:
     assert looks_like_csv(text, ("text", "body")) is expected
+
+
+def test_a_text_that_begins_like_bzip2_is_text() -> None:
+    assert decompress(b"BZhang said the talks would go on.", "note.txt") == (b"BZhang said the talks would go on.", "")
+    assert decompress(bz2.compress(b""), "empty") == (b"", "")

@@ -34,6 +34,9 @@ _WEB_ENCODINGS = (
 COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 # The magic bytes each compressed format starts with.
 _MAGIC = {"gzip": b"\x1f\x8b", "bzip2": b"BZh", "xz": b"\xfd7zXZ\x00", "zstd": b"\x28\xb5\x2f\xfd"}
+# After "BZh" and a block-size digit, a bzip2 stream starts a block (pi) or ends (sqrt(pi)): a text that
+# happens to begin "BZh" ("BZhang said...") is not taken for one.
+_BZIP2_NEXT = (b"1AY&SY", b"\x17rE8P\x90")
 
 
 def inner_name(name: str) -> str:
@@ -57,6 +60,8 @@ def decompress(data: bytes, name: str) -> tuple[bytes | None, str]:
         compression its bytes do not start with.
     """
     found = next((kind for kind, magic in _MAGIC.items() if data.startswith(magic)), None)
+    if found == "bzip2" and not (data[3:4].isdigit() and data[4:10] in _BZIP2_NEXT):
+        found = None
     named = COMPRESSED_SUFFIXES.get("." + name.lower().rsplit(".", 1)[-1]) if "." in name else None
     if found is None:
         if named is not None:
