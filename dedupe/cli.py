@@ -320,7 +320,8 @@ def figure_options(func: F) -> F:
         click.option("--approx-tolerance", type=float, cls=_DefaultFrom, field=_FIGURES + "approx_tolerance",
                      help="Widening of 'approximately N' on each side when comparing, in [0, 1)."),
         click.option("--period-tolerance", type=float, cls=_DefaultFrom, field=_FIGURES + "period_tolerance_days",
-                     help="Days by which the ends of two periods may differ and still be the same period."),
+                     help="Days by which two periods may differ and still be the same (the starts of "
+                          "two cumulative tolls, else both ends)."),
     ])
 
 

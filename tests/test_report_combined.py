@@ -29,8 +29,8 @@ def test_counts_every_kind_of_finding(report: dict[str, Any]) -> None:
         "near_duplicate": kinds["near_duplicate"], "boilerplate": kinds["boilerplate"]}
     assert {k: found[k] for k in ("divergence", "agreement", "unique")} == {
         k: statuses[k] for k in ("divergence", "agreement", "unique")}
-    assert {k: found[k] for k in ("conflict", "consistent", "uncertain")} == {
-        k: groups[k] for k in ("conflict", "consistent", "uncertain")}
+    assert {k: found[k] for k in ("conflict", "update", "consistent", "uncertain")} == {
+        k: groups[k] for k in ("conflict", "update", "consistent", "uncertain")}
     assert found["figures"] == len(report["figures"]["figures"])
     assert found["entities"] == len(report["compare"]["entities"])
     assert found["repeat"] >= 3 and found["reuse"] >= 2 and found["agreement"] >= 1 and found["conflict"] >= 1

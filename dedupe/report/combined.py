@@ -71,6 +71,7 @@ def counts(report: dict[str, Any]) -> dict[str, int]:
             "divergence": statuses["divergence"], "agreement": statuses["agreement"],
             "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
             "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
+            "update": groups["update"],
             "entities": len(compare.get("entities", []))}
 
 
@@ -95,7 +96,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
              f"  claims:   {plural(n['divergence'], 'divergence')}, {plural(n['agreement'], 'agreement')}, "
              f"{n['unique']} unique",
              f"  figures:  {plural(n['figures'], 'figure')}; {plural(n['conflict'], 'conflict')}, "
-             f"{n['consistent']} consistent, {n['uncertain']} uncertain",
+             f"{plural(n['update'], 'update')}, {n['consistent']} consistent, {n['uncertain']} uncertain",
              f"  entities: {n['entities']} with spelling variants"]
     for stage, label in (("scan", "passages:"), ("compare", "claims:  "), ("figures", "figures: "),
                          ("compare", "entities:")):
@@ -174,8 +175,8 @@ def report_markdown(report: dict[str, Any]) -> str:
              f"{n['reuse']} reused, {plural(n['echo'], 'echo', 'echoes')}. "
              f"Claims: {plural(n['divergence'], 'divergence')}, {plural(n['agreement'], 'agreement')}, "
              f"{n['unique']} unique. "
-             f"Figures: {plural(n['conflict'], 'conflict')}, {n['consistent']} consistent, {n['uncertain']} uncertain.",
-             ""]
+             f"Figures: {plural(n['conflict'], 'conflict')}, {plural(n['update'], 'update')}, "
+             f"{n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
     lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
     lines += _md_skipped(report)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -143,7 +143,7 @@ def _overview(report: dict[str, Any], counts: dict[str, int], outlets: list[str]
              ("passages", counts["reuse"], "reused passages"), ("passages", counts["echo"], "echoes"),
              ("claims", counts["divergence"], "divergences"), ("claims", counts["agreement"], "agreements"),
              ("claims", counts["unique"], "unique claims"), ("figures", counts["conflict"], "figure conflicts"),
-             ("figures", counts["consistent"], "consistent figures"),
+             ("figures", counts["update"], "figure updates"), ("figures", counts["consistent"], "consistent figures"),
              ("figures", counts["uncertain"], "uncertain figures"), ("entities", counts["entities"], "entities")]
     if counts["boilerplate"]:
         cards.insert(7, ("passages", counts["boilerplate"], "boilerplate passages"))
