@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from dedupe.corpus.load import Corpus, LoadOptions, Skipped, load_corpus
 from dedupe.errors import ConfigError, InputError
+from dedupe.output import plural
 from dedupe.runtime import Progress, StageTimer, no_progress
-from dedupe.segment import SegmentedDocument, segment_document
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
+    from dedupe.segment import SegmentedDocument
     from dedupe.compare.groups import CompareConfig, CompareResult
     from dedupe.embed.encoder import Encoder
     from dedupe.figures.discrepancies import Discrepancy, DiscrepancyConfig
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
 Warn = Callable[[Skipped], None]
 
 #: The kinds of finding ``--fail-on`` can name, as :func:`count_findings` counts them.
-FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "boilerplate", "divergence", "conflict", "uncertain")
+FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
 
 
 def _no_warning(skipped: Skipped) -> None:
@@ -68,7 +69,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
     for skipped in corpus.skipped:
         warn(skipped)
     if not corpus.documents:
-        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(corpus.skipped)} inputs skipped)")
+        raise InputError(f"no documents loaded from {', '.join(paths)} "
+                         f"({plural(len(corpus.skipped), 'input')} skipped)")
     return corpus
 
 
@@ -96,6 +98,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     Raises:
         InputError: As :func:`load_checked`.
     """
+    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
     documents = timer.run("segment", lambda: tuple(
@@ -142,7 +146,7 @@ def count_findings(scan: ScanResult | None = None, compare: CompareResult | None
     """Count each kind of finding of :data:`FINDING_KINDS` in typed stage results (a stage not run counts 0).
 
     Args:
-        scan: Scan findings: ``repeat``, ``reuse``, ``near_duplicate``, ``boilerplate``.
+        scan: Scan findings: ``repeat``, ``reuse``, ``near_duplicate``, ``echo``, ``boilerplate``.
         compare: Claim groups: ``divergence``.
         discrepancies: Figure discrepancies: ``conflict``, ``uncertain``.
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from dedupe.figures.discrepancies import STATUSES, Discrepancy, Source
 from dedupe.figures.extract import Figure
-from dedupe.output import envelope, md_cell, to_jsonl
+from dedupe.output import envelope, md_cell, plural, to_jsonl
 
 
 def figure_record(figure: Figure) -> dict[str, Any]:
@@ -99,8 +99,10 @@ def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
     """A terminal report: discrepancies with every outlet's figure, then the figures of each document."""
     summary = _summary(figures, discrepancies)
     counts = summary["discrepancies"]
-    lines = [f"{len(figures)} figures in {summary['documents']} documents; {len(discrepancies)} comparable groups: "
-             + ", ".join(f"{counts[status]} {status}" for status in STATUSES), ""]
+    lines = [f"{plural(len(figures), 'figure')} in {plural(summary['documents'], 'document')}; "
+             f"{plural(len(discrepancies), 'comparable group')}: "
+             + ", ".join(plural(counts[status], status) if status in ("conflict", "update") else
+                         f"{counts[status]} {status}" for status in STATUSES), ""]
     for d in discrepancies:
         scope = f" ({d.scope})" if d.scope else ""
         lines.append(f"[{d.status.upper()}] {d.story}: {d.what} {d.measure}{' in ' + d.place if d.place else ''}"
@@ -122,7 +124,8 @@ def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
 
 def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
     """The same report as Markdown tables."""
-    lines = ["# Figures", "", f"{len(figures)} figures, {len(discrepancies)} comparable groups across outlets.", ""]
+    lines = ["# Figures", "",
+             f"{plural(len(figures), 'figure')}, {plural(len(discrepancies), 'comparable group')} across outlets.", ""]
     if discrepancies:
         lines += ["## Discrepancies", "", "| status | story | measure | what | place | scope | low / best / high "
                   "| figures, in order of publication | reason |", "|---|---|---|---|---|---|---|---|---|"]

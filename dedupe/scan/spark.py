@@ -50,6 +50,7 @@ from dedupe.scan.near_dup import (
 )
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
+from dedupe.scan.units import starts_unit
 from dedupe.scan.spark_read import Item, list_inputs, read_items
 from dedupe.scan.verify import Pair
 
@@ -410,6 +411,23 @@ class SparkView:
 
         located = dict(self.docs.mapPartitions(locate).collect())
         return [located[place] for place in places]
+
+    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
+        if not places:
+            return []
+        by_doc: dict[int, list[int]] = {}
+        for doc, offset in places:
+            by_doc.setdefault(doc, []).append(offset)
+        wanted = self.docs.context.broadcast(by_doc)
+
+        def decide(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int], bool]]:
+            for index, document in rows:
+                for offset in wanted.value.get(index, ()):
+                    yield (index, offset), starts_unit(document.text, offset)
+
+        decided = dict(self.docs.mapPartitions(decide).collect())
+        return [decided[place] for place in places]
 
 
 def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -> tuple[_CorpusView, list[int]]:

@@ -271,7 +271,7 @@ def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
     path = Path(item.label)
     if item.manifest is not None:
         collector.manifest[path.name] = item.manifest
-    text = _decode(data, item.label, collector)
+    text = _decode(data, item.label, collector, path.name)
     if text is not None:
         if item.suffix in JSON_SUFFIXES:
             _load_json(text, item.label, path.stem, collector)
