@@ -148,6 +148,8 @@ def check_loaded(paths: Sequence[str], loaded: Corpus) -> None:
     """Print one warning line per skipped input on stderr; no document at all is an input error."""
     for skipped in loaded.skipped:
         click.echo(f"warning: {skipped}", err=True)
+    for note in loaded.notes:
+        click.echo(f"warning: {note}", err=True)
     if not loaded.documents:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(loaded.skipped)} inputs skipped)")
 
@@ -365,12 +367,18 @@ _SCAN_FAIL_ON = {"repeat": ("repeat",), "reuse": ("reuse",), "near-duplicate": (
 @click.option("--no-passages", is_flag=True, help="Near-duplicate documents (Jaccard) only: no passage search.")
 @click.option("--fail-on", type=click.Choice(list(_SCAN_FAIL_ON)), multiple=True,
               help="Exit with status 1 when such a finding exists (repeatable).")
+@click.option("--against", type=click.Path(dir_okay=False),
+              help="Index file (dedupe index add) holding the history: report the findings involving CORPUS.")
+@click.option("--add", "add_after", is_flag=True, help="With --against: add CORPUS to the index after the check.")
 @output_options(["text", "json", "jsonl", "markdown"])
 def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
                  strict: bool, threshold: float, min_words: int, ngram: int, num_perm: int, seed: int,
-                 boilerplate_docs: int, workers: int | None, no_passages: bool, fail_on: tuple[str, ...], fmt: str,
-                 output: str, quiet: bool) -> None:
-    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification)."""
+                 boilerplate_docs: int, workers: int | None, no_passages: bool, fail_on: tuple[str, ...],
+                 against: str | None, add_after: bool, fmt: str, output: str, quiet: bool) -> None:
+    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification).
+
+    With --against INDEX, CORPUS is a new batch checked against everything in the index.
+    """
     from dedupe.corpus.load import load_corpus
     from dedupe.output import to_jsonl
     from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
@@ -381,12 +389,35 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
     loaded = load_corpus(corpus, options, sys.stdin.buffer)  # no segmentation: scan works on raw text
     check_loaded(corpus, loaded)
-    result = scan(loaded.documents, config)
-    renderers: dict[str, Callable[[Any], str]] = {
-        "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
-    emit(render_result(fmt, result, loaded, renderers, scan_dict), output, quiet)
+    if add_after and not against:
+        raise _InputProblem("--add needs --against INDEX")
+    if against:
+        result = _scan_against(against, loaded, config, add_after, fmt, output, quiet)
+    else:
+        result = scan(loaded.documents, config)
+        renderers: dict[str, Callable[[Any], str]] = {
+            "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
+        emit(render_result(fmt, result, loaded, renderers, scan_dict), output, quiet)
     if any(result.of_kind(kind) for option in fail_on for kind in _SCAN_FAIL_ON[option]):
         raise click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def _scan_against(path: str, loaded: Corpus, config: Any, add_after: bool, fmt: str, output: str,
+                  quiet: bool) -> Any:
+    """``scan --against``: check the batch against the index, render, optionally add it; the findings."""
+    from dedupe.index import IndexParams, open_index, scan_against
+    from dedupe.report.index import against_dict, against_jsonl, against_markdown, against_text
+
+    with open_index(path, IndexParams.from_config(config)) as index:
+        checked = scan_against(index, loaded.documents, config)
+        renderers: dict[str, Callable[[Any], str]] = {
+            "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
+        emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)
+        if add_after:
+            from dedupe.report.index import add_text
+
+            click.echo(add_text(path, index.add(loaded.documents)), err=True, nl=False)
+    return checked.result
 
 
 # --- dedupe compare (owner: compare) ---------------------------------------------------------------
@@ -463,6 +494,71 @@ def _compare_config(story_window: str, one_story: bool, nli_model: str | None,
         entities=EntityConfig(min_ratio=overrides.get("entity", EntityConfig().min_ratio)),
         divergence_threshold=overrides.get("divergence", defaults.divergence_threshold),
         nli_model=nli_model, nli_threshold=overrides.get("nli", defaults.nli_threshold))
+
+
+# --- dedupe index (owner: index) -------------------------------------------------------------------
+
+@cli.group("index")
+def index_group() -> None:
+    """Keep an index of everything ingested, to check each new batch with `scan --against`."""
+
+
+@index_group.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@corpus_arguments
+@click.option("--threshold", type=float, help="Near-duplicate threshold (sets the LSH bands)  [default: 0.8]")
+@click.option("--min-words", type=int, help="Shortest shared passage, in words  [default: 8]")
+@click.option("--ngram", type=int, help="Words per shingle  [default: 5]")
+@click.option("--num-perm", type=int, help="MinHash signature length  [default: 128]")
+@click.option("--seed", type=int, help="Seed of the MinHash hashing  [default: 1]")
+@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
+              manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
+              num_perm: int | None, seed: int | None, quiet: bool) -> None:
+    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
+    from dedupe.corpus.load import load_corpus
+    from dedupe.index import IndexParams, open_index
+    from dedupe.report.index import add_text
+    from dedupe.scan.near_dup import ScanConfig
+
+    given = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm, "seed": seed}
+    wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
+    options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
+    loaded = load_corpus(corpus, options, sys.stdin.buffer)
+    check_loaded(corpus, loaded)
+    exists = Path(index_path).exists()
+    params = wanted if not exists or any(v is not None for v in given.values()) else None
+    with open_index(index_path, params, create=True) as index:
+        click.echo(add_text(index_path, index.add(loaded.documents)), nl=False)
+
+
+@index_group.command("info")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def index_info(index_path: str, fmt: str) -> None:
+    """Print what INDEX holds: documents, outlets, dates, parameters, size."""
+    from dedupe.index import open_index
+    from dedupe.report.index import info_dict, info_text
+
+    with open_index(index_path) as index:
+        found = index.info()
+    click.echo(to_json(info_dict(found)) if fmt == "json" else info_text(index_path, found), nl=False)
+
+
+@index_group.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--doc", "docs", multiple=True, help="Id (or identity key: every version) to remove (repeatable).")
+@click.option("--before", help="Remove documents dated before this day (YYYY-MM-DD); undated ones stay.")
+def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> None:
+    """Remove documents from INDEX by id or by date (retention)."""
+    from dedupe.index import open_index
+
+    if not docs and before is None:
+        raise _InputProblem("give --doc ID or --before DATE")
+    with open_index(index_path) as index:
+        removed = index.remove(docs, before)
+    click.echo(f"{index_path}: removed {removed} documents\n", nl=False)
 
 
 def main() -> None:

@@ -197,10 +197,14 @@ def test_strict_stops_at_the_first_problem_with_status_2(tmp_path: Path) -> None
 def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
     (tmp_path / "b.csv").write_text("id,text\nsame,two\n", encoding="utf-8")
-    result = run("info", str(tmp_path))
+    result = run("info", "--strict", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: duplicate document id 'same' at {tmp_path / 'b.csv'}:2 "
                              f"(first seen at {tmp_path / 'a.jsonl'}:1)\n")
+    kept = run("info", str(tmp_path))  # without --strict: a warning, both kept under distinct ids
+    assert kept.exit_code == 0
+    assert kept.stderr == (f"warning: {tmp_path / 'b.csv'}:2: document id 'same' already used at "
+                           f"{tmp_path / 'a.jsonl'}:1; kept as 'same~2'\n")
 
 
 def test_missing_path_is_status_2_without_traceback(tmp_path: Path) -> None:

@@ -242,9 +242,23 @@ def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
     (tmp_path / "b.jsonl").write_text('\n{"id": "same", "text": "two"}\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
-        _load(tmp_path)
+        load_corpus([str(tmp_path)], LoadOptions(strict=True))
     assert str(info.value) == (f"duplicate document id 'same' at {tmp_path / 'b.jsonl'}:2 "
                                f"(first seen at {tmp_path / 'a.jsonl'}:1)")
+    corpus = _load(tmp_path)
+    assert [d.id for d in corpus.documents] == ["same", "same~2"]
+    assert corpus.notes == (f"{tmp_path / 'b.jsonl'}:2: document id 'same' already used at "
+                            f"{tmp_path / 'a.jsonl'}:1; kept as 'same~2'",)
+
+
+def test_derived_ids_of_two_folders_do_not_clash(tmp_path: Path) -> None:
+    for day in ("day1", "day2"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "batch.jsonl").write_text('{"text": "one"}\n{"url": "https://x.org/a", "text": "b"}\n',
+                                                    encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert [d.id for d in corpus.documents] == ["batch:1", "https://x.org/a", f"{tmp_path / 'day2' / 'batch.jsonl'}:1",
+                                                "https://x.org/a~2"]
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:
