@@ -511,10 +511,11 @@ def index_group() -> None:
 @click.option("--ngram", type=int, help="Words per shingle  [default: 5]")
 @click.option("--num-perm", type=int, help="MinHash signature length  [default: 128]")
 @click.option("--seed", type=int, help="Seed of the MinHash hashing  [default: 1]")
-@click.option("--quiet", "-q", is_flag=True, help="No notes on stderr.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Documents per transaction.")
 def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
               manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
-              num_perm: int | None, seed: int | None, quiet: bool) -> None:
+              num_perm: int | None, seed: int | None, batch_size: int) -> None:
     """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
     from dedupe.corpus.load import load_corpus
     from dedupe.index import IndexParams, open_index
@@ -529,7 +530,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     exists = Path(index_path).exists()
     params = wanted if not exists or any(v is not None for v in given.values()) else None
     with open_index(index_path, params, create=True) as index:
-        click.echo(add_text(index_path, index.add(loaded.documents)), nl=False)
+        click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
 
 
 @index_group.command("info")

@@ -106,7 +106,7 @@ def test_every_format_in_one_folder() -> None:
         ("c3", "AP", "2016-09-29", "multiline.csv:7"),
         ("np-1", "dailymail.co.uk", "2013-09-09", "scraped.jsonl:1"),
         ("scraped:2", "EA WorldView", "2016-09-29", "scraped.jsonl:2"),
-        ("scraped:4", "reuters.com", "", "scraped.jsonl:4"),
+        ("https://www.reuters.com/article/x", "reuters.com", "", "scraped.jsonl:4"),
         ("scraped:5", "scraped", "last Thursday", "scraped.jsonl:5"),
         ("42", "The Independent", "", "scraped.jsonl:6"),
         ("alpha-doc", "The Guardian", "2016-09-30", "site/alpha.txt"),

@@ -67,7 +67,7 @@ def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
-        ("scraped:4", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
+        ("https://www.reuters.com/article/x", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
         ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]
@@ -258,7 +258,7 @@ def test_derived_ids_of_two_folders_do_not_clash(tmp_path: Path) -> None:
                                                     encoding="utf-8")
     corpus = _load(tmp_path)
     assert [d.id for d in corpus.documents] == ["batch:1", "https://x.org/a", f"{tmp_path / 'day2' / 'batch.jsonl'}:1",
-                                                "https://x.org/a~2"]
+                                                f"{tmp_path / 'day2' / 'batch.jsonl'}:2"]
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ Every batch of documents is written in one transaction together with its keys an
 so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
 against the index while another process adds to it reads the state of one commit throughout.
 
-**Identity**: a document's key is its id as loaded (the given ``id``, else the url, else path and line).
+**Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
+absolute path and line (:func:`identity_key`).
 The same key with the same text is ``unchanged``; with another text it is stored as a new version whose
 id is ``KEY~vN``.
 """
@@ -170,29 +171,34 @@ class Index:
         db.execute("BEGIN IMMEDIATE")
         try:
             rows, status = self._new_rows(batch, digests, prints.token_counts)
-            self._write(batch, rows, keys, [i for i, s in enumerate(status) if s in ("added", "version")])
+            self._write(batch, rows, keys, [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")])
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        versions = [(rows[i][0], _earlier(rows[i])) for i, s in enumerate(status) if s == "version"]
+        versions = [(rows[i][0], s.removeprefix("version of ")) for i, s in enumerate(status) if s.startswith("version")]
         return status.count("added"), status.count("unchanged"), versions, status.count("skipped")
 
     def _new_rows(self, batch: Sequence[Document], digests: list[bytes],
                   token_counts: np.ndarray) -> tuple[list[tuple[str, str, int]], list[str]]:
-        """``(id, key, version)`` of each document and whether it is added, a version, unchanged or skipped."""
+        """``(id, key, version)`` of each document and its status: ``added``, ``version of ID``, ``unchanged``
+        or ``skipped``."""
         rows, status = [], []
         for doc, digest, tokens in zip(batch, digests, token_counts.tolist()):
+            key = identity_key(doc)
             latest = self.connection.execute(
-                "SELECT version, digest FROM docs WHERE key = ? ORDER BY version DESC LIMIT 1", (doc.id,)).fetchone()
-            same = latest is not None and (latest[1] == digest or self._has_version(doc.id, digest))
+                "SELECT version, digest, id FROM docs WHERE key = ? ORDER BY version DESC LIMIT 1", (key,)).fetchone()
+            same = latest is not None and (latest[1] == digest or self._has_version(key, digest))
             if tokens == 0 or same:
                 status.append("skipped" if tokens == 0 and not same else "unchanged")
-                rows.append((doc.id, doc.id, 0))
+                rows.append((doc.id, key, 0))
                 continue
             version = 1 if latest is None else latest[0] + 1
-            rows.append((doc.id if version == 1 else f"{doc.id}~v{version}", doc.id, version))
-            status.append("added" if version == 1 else "version")
+            ident = doc.id if version == 1 else f"{doc.id}~v{version}"
+            if self.stored_ids([ident]):  # a derived id (``batch:1``) taken by another folder's file
+                ident = key if version == 1 else f"{key}~v{version}"
+            rows.append((ident, key, version))
+            status.append("added" if version == 1 else f"version of {latest[2]}")
         return rows, status
 
     def _has_version(self, key: str, digest: bytes) -> bool:
@@ -220,7 +226,7 @@ class Index:
                                        ("passages", keys.passages, keys.passage_docs)):
             seqs = seq_of[docs]
             keep = seqs >= 0
-            db.executemany(f"INSERT OR IGNORE INTO {table}(key, doc) VALUES (?, ?)",
+            db.executemany(f"INSERT INTO {table}(key, doc) VALUES (?, ?)",
                            zip(key_array[keep].tolist(), seqs[keep].tolist()))
         if first is not None:
             db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)", (first, last, len(new)))
@@ -388,6 +394,14 @@ def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> S
     return StoredDocument(seq, key, version, doc)
 
 
+def identity_key(doc: Document) -> str:
+    """The identity of a document across runs: its given id or url (the loader makes either its id), else
+    its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
+    path, line = doc.origin.path, doc.origin.line
+    derived = line is not None and doc.id in (f"{Path(path).stem}:{line}", f"{path}:{line}")
+    return f"{Path(path).resolve()}:{line}" if derived and path != "-" else doc.id
+
+
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
@@ -395,12 +409,6 @@ def _digest(text: str) -> bytes:
 def _iso(doc: Document) -> str:
     """The document's date as ISO text when it is a date; the date text as given otherwise."""
     return doc.date_text
-
-
-def _earlier(row: tuple[str, str, int]) -> str:
-    """Id of the version before a new version row ``(id, key, version)``."""
-    _, key, version = row
-    return key if version == 2 else f"{key}~v{version - 1}"
 
 
 def _check_iso(value: str) -> None:
