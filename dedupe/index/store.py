@@ -344,7 +344,10 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA cache_size=-131072")
-        stored = _read_params(connection, path) if exists else _create(connection, params)
+        empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if empty and not create:  # a file left by a process killed before the schema was committed
+            raise InputError(f"{path}: empty index (no document was ever committed)")
+        stored = _create(connection, params) if empty else _read_params(connection, path)
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
