@@ -522,7 +522,8 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.report.index import add_text
     from dedupe.scan.near_dup import ScanConfig
 
-    given = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm, "seed": seed}
+    given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
+                             "seed": seed}
     wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
     options = LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
     loaded = load_corpus(corpus, options, sys.stdin.buffer)

@@ -67,7 +67,8 @@ def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
-        ("https://www.reuters.com/article/x", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
+        ("https://www.reuters.com/article/x", "reuters.com", None, 4,
+         "A wire story without outlet."),  # url as id, url host as outlet, "www." dropped
         ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]

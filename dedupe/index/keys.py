@@ -138,7 +138,7 @@ def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:
 def _sorted(keys: U64, docs: I64) -> tuple[I64, I64]:
     """``(key, doc)`` rows as signed integers, sorted, repeats dropped."""
     signed = keys.view(np.int64)
-    order = np.lexsort((docs, signed))
+    order = np.argsort(signed, kind="stable")  # rows come in document order: ties stay sorted by document
     signed, docs = signed[order], docs[order]
     keep = np.ones(signed.size, dtype=bool)
     keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])

@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,8 @@ from dedupe.scan.near_dup import fingerprint_corpus
 SCHEMA_VERSION = 1
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
+_ROWS_PER_INSERT = 250
+_ZLIB_LEVEL = 3  # 6 (the default) compresses news text 5% better at twice the time
 _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL, version INTEGER NOT NULL,
@@ -167,69 +170,74 @@ class Index:
         digests = [_digest(d.text) for d in batch]
         prints = fingerprint_corpus([d.text for d in batch], self.params.ngram)
         keys = document_keys(prints, self.params)
+        texts = [zlib.compress(d.text.encode("utf-8"), _ZLIB_LEVEL) for d in batch]
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
             rows, status = self._new_rows(batch, digests, prints.token_counts)
-            self._write(batch, rows, keys, [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")])
+            new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
+            self._write(batch, rows, texts, digests, keys, new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        versions = [(rows[i][0], s.removeprefix("version of ")) for i, s in enumerate(status) if s.startswith("version")]
+        versions = [(rows[i][0], s.removeprefix("version of ")) for i, s in enumerate(status)
+                    if s.startswith("version")]
         return status.count("added"), status.count("unchanged"), versions, status.count("skipped")
 
     def _new_rows(self, batch: Sequence[Document], digests: list[bytes],
                   token_counts: np.ndarray) -> tuple[list[tuple[str, str, int]], list[str]]:
         """``(id, key, version)`` of each document and its status: ``added``, ``version of ID``, ``unchanged``
         or ``skipped``."""
+        keys = [identity_key(doc) for doc in batch]
+        stored = self._versions(keys)
         rows, status = [], []
-        for doc, digest, tokens in zip(batch, digests, token_counts.tolist()):
-            key = identity_key(doc)
-            latest = self.connection.execute(
-                "SELECT version, digest, id FROM docs WHERE key = ? ORDER BY version DESC LIMIT 1", (key,)).fetchone()
-            same = latest is not None and (latest[1] == digest or self._has_version(key, digest))
+        for doc, key, digest, tokens in zip(batch, keys, digests, token_counts.tolist()):
+            versions = stored.get(key, [])
+            same = any(digest == known for _, known, _ in versions)
             if tokens == 0 or same:
                 status.append("skipped" if tokens == 0 and not same else "unchanged")
                 rows.append((doc.id, key, 0))
                 continue
-            version = 1 if latest is None else latest[0] + 1
+            version = 1 + max((v for v, _, _ in versions), default=0)
             ident = doc.id if version == 1 else f"{doc.id}~v{version}"
-            if self.stored_ids([ident]):  # a derived id (``batch:1``) taken by another folder's file
+            if key != doc.id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
                 ident = key if version == 1 else f"{key}~v{version}"
             rows.append((ident, key, version))
-            status.append("added" if version == 1 else f"version of {latest[2]}")
+            status.append("added" if version == 1 else f"version of {max(versions)[2]}")
+            stored.setdefault(key, []).append((version, digest, ident))
         return rows, status
 
-    def _has_version(self, key: str, digest: bytes) -> bool:
-        found = self.connection.execute("SELECT 1 FROM docs WHERE key = ? AND digest = ?", (key, digest)).fetchone()
-        return found is not None
+    def _versions(self, keys: Sequence[str]) -> dict[str, list[tuple[int, bytes, str]]]:
+        """``(version, digest, id)`` of every stored version of each of ``keys``."""
+        found: dict[str, list[tuple[int, bytes, str]]] = {}
+        for first in range(0, len(keys), 500):
+            chunk = list(keys[first:first + 500])
+            query = f"SELECT key, version, digest, id FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, version, digest, ident in self.connection.execute(query, chunk):
+                found.setdefault(key, []).append((version, digest, ident))
+        return found
 
-    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], keys: DocumentKeys,
-               new: list[int]) -> None:
+    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], texts: list[bytes],
+               digests: list[bytes], keys: DocumentKeys, new: list[int]) -> None:
         """Insert the new documents of a batch (``new``: their places in ``batch``), their keys and the
-        batch's row, in batch order (inside the batch's transaction)."""
+        batch's row, in batch order (inside the batch's transaction, which holds the write lock)."""
         db = self.connection
+        if not new:
+            return
+        first = int(db.execute("SELECT coalesce(max(seq), 0) FROM docs").fetchone()[0]) + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
-        first = last = None
-        for index in new:
-            ident, key, version = rows[index]
-            doc = batch[index]
-            cursor = db.execute(
-                f"INSERT INTO docs({_COLUMNS.replace('seq, ', '')}, digest) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (ident, key, version, doc.outlet, doc.title, doc.url, _iso(doc), str(doc.origin),
-                 zlib.compress(doc.text.encode("utf-8"), 6), _digest(doc.text)))
-            seq_of[index] = cursor.lastrowid
-            first = cursor.lastrowid if first is None else first
-            last = cursor.lastrowid
+        seq_of[new] = np.arange(first, first + len(new))
+        db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, _iso(batch[i]),
+                         str(batch[i].origin), texts[i], digests[i]) for n, i in enumerate(new)))
         for table, key_array, docs in (("bands", keys.bands, keys.band_docs),
                                        ("passages", keys.passages, keys.passage_docs)):
             seqs = seq_of[docs]
             keep = seqs >= 0
-            db.executemany(f"INSERT INTO {table}(key, doc) VALUES (?, ?)",
-                           zip(key_array[keep].tolist(), seqs[keep].tolist()))
-        if first is not None:
-            db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)", (first, last, len(new)))
+            _insert_pairs(db, table, key_array[keep], seqs[keep])
+        db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
+                   (first, first + len(new) - 1, len(new)))
 
     def lookup(self, band_keys: Iterable[int], passage_keys: Iterable[int]) -> set[int]:
         """The ``seq`` of every stored document holding one of the keys."""
@@ -268,7 +276,8 @@ class Index:
         """What the index holds (see :class:`IndexInfo`)."""
         db = self.connection
         documents = db.execute("SELECT count(*) FROM docs").fetchone()[0]
-        outlets = db.execute("SELECT outlet, count(*) AS n FROM docs GROUP BY outlet ORDER BY n DESC, outlet").fetchall()
+        outlets = db.execute("SELECT outlet, count(*) AS n FROM docs GROUP BY outlet "
+                             "ORDER BY n DESC, outlet").fetchall()
         dated = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
         first, last, count = db.execute(f"SELECT min(date), max(date), count(*) FROM docs WHERE {dated}").fetchone()
         batches = db.execute("SELECT count(*) FROM batches").fetchone()[0]
@@ -397,12 +406,27 @@ def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> S
     return StoredDocument(seq, key, version, doc)
 
 
+def _insert_pairs(db: sqlite3.Connection, table: str, keys: np.ndarray, docs: np.ndarray) -> None:
+    """Insert ``(key, doc)`` rows, :data:`_ROWS_PER_INSERT` per statement (twice as fast as one per row)."""
+    flat = np.stack([keys, docs], axis=1).ravel()
+    whole = flat.size // (2 * _ROWS_PER_INSERT) * (2 * _ROWS_PER_INSERT)
+    values = ",".join(["(?,?)"] * _ROWS_PER_INSERT)
+    db.executemany(f"INSERT INTO {table}(key, doc) VALUES {values}",
+                   flat[:whole].reshape(-1, 2 * _ROWS_PER_INSERT).tolist())
+    db.executemany(f"INSERT INTO {table}(key, doc) VALUES (?, ?)", flat[whole:].reshape(-1, 2).tolist())
+
+
 def identity_key(doc: Document) -> str:
     """The identity of a document across runs: its given id or url (the loader makes either its id), else
     its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
     path, line = doc.origin.path, doc.origin.line
     derived = line is not None and doc.id in (f"{Path(path).stem}:{line}", f"{path}:{line}")
-    return f"{Path(path).resolve()}:{line}" if derived and path != "-" else doc.id
+    return f"{_absolute(path)}:{line}" if derived and path != "-" else doc.id
+
+
+@lru_cache(maxsize=1024)
+def _absolute(path: str) -> str:
+    return str(Path(path).resolve())
 
 
 def _digest(text: str) -> bytes:
