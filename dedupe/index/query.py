@@ -53,7 +53,7 @@ class AgainstResult:
     rounds: int
 
 
-def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int = 8) -> AgainstResult:
+def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int = 3) -> AgainstResult:
     """Scan ``batch`` against the documents of ``index`` (see the module docstring).
 
     Args:
@@ -72,9 +72,14 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
     ids = frozenset(d.id for d in batch)
     loaded: dict[int, StoredDocument] = {}
     wanted = (keys.bands.tolist(), keys.passages.tolist())
+    asked: tuple[set[int], set[int]] = (set(), set())
+    places: set[tuple[str, int, int, bool]] = set()
     with index.snapshot():
         rounds, result = 0, None
         while rounds < max_rounds:
+            wanted = (list(set(wanted[0]) - asked[0]), list(set(wanted[1]) - asked[1]))  # each key asked once
+            asked[0].update(wanted[0])
+            asked[1].update(wanted[1])
             new = index.lookup(*wanted) - loaded.keys()
             rounds += 1
             if not new and result is not None:
@@ -82,7 +87,7 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
             loaded.update((s.seq, s) for s in index.fetch(new))
             history = [loaded[seq].document for seq in sorted(loaded)]
             result = _involving(scan(history + list(batch), config), ids)
-            wanted = _frontier(result.findings, {d.id: d for d in history}, params)
+            wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
@@ -106,26 +111,29 @@ def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:
     return replace(result, findings=findings, pairs=pairs)
 
 
-def _frontier(findings: Sequence[Finding], history: dict[str, Document],
-              params: IndexParams) -> tuple[list[int], list[int]]:
+def _frontier(findings: Sequence[Finding], history: dict[str, Document], params: IndexParams,
+              seen: set[tuple[str, int, int, bool]]) -> tuple[list[int], list[int]]:
     """Band and passage keys whose documents may join the findings: every key of a stored near-duplicate,
-    the passage keys over each stored place of a passage."""
-    places = [(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
-              if o.doc in history]
+    the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier round)
+    are skipped, and the new ones added to it."""
+    places = sorted({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
+                     if o.doc in history} - seen)
+    seen.update(places)
     if not places:
         return [], []
     docs = sorted({doc for doc, *_ in places})
     column = {doc: i for i, doc in enumerate(docs)}
     prints = fingerprint_corpus([history[d].text for d in docs], params.ngram)
-    keys = document_keys(prints, params)
-    whole = np.array(sorted({column[doc] for doc, _, _, near in places if near}), dtype=np.int64)
-    bands = keys.bands[np.isin(keys.band_docs, whole)].tolist()
+    near = sorted({doc for doc, _, _, whole in places if whole})
+    bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram),
+                          params).bands.tolist() if near else []
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
+    bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice
     chosen = np.zeros(windows.size, dtype=bool)
-    for doc, start, end, near in places:
-        mine = owners == column[doc]
-        chosen |= mine & (near | ((reach[0] < end) & (reach[1] > start)))
+    for doc, start, end, whole in places:
+        first, last = bounds[column[doc]], bounds[column[doc] + 1]
+        chosen[first:last] |= whole | ((reach[0][first:last] < end) & (reach[1][first:last] > start))
     return bands, windows[chosen].view(np.int64).tolist()
 
 
