@@ -229,7 +229,7 @@ class Index:
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
         db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, _iso(batch[i]),
+                       ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, batch[i].date_text,
                          str(batch[i].origin), texts[i], digests[i]) for n, i in enumerate(new)))
         for table, key_array, docs in (("bands", keys.bands, keys.band_docs),
                                        ("passages", keys.passages, keys.passage_docs)):
@@ -357,7 +357,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if empty and not create:  # a file left by a process killed before the schema was committed
             raise InputError(f"{path}: empty index (no document was ever committed)")
-        stored = _create(connection, params) if empty else _read_params(connection, path)
+        stored = _create(connection, params, path) if empty else _read_params(connection, path)
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
@@ -370,13 +370,13 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     return Index(path, connection, stored)
 
 
-def _create(connection: sqlite3.Connection, params: IndexParams | None) -> IndexParams:
+def _create(connection: sqlite3.Connection, params: IndexParams | None, path: Path) -> IndexParams:
     if params is None:
         raise ConfigError("a new index needs its parameters")
     connection.execute("BEGIN IMMEDIATE")
     if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
         connection.execute("COMMIT")  # another process created it meanwhile
-        return _read_params(connection, Path("index"))
+        return _read_params(connection, path)
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             connection.execute(statement)
@@ -433,11 +433,6 @@ def _absolute(path: str) -> str:
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-
-def _iso(doc: Document) -> str:
-    """The document's date as ISO text when it is a date; the date text as given otherwise."""
-    return doc.date_text
 
 
 def _check_iso(value: str) -> None:
