@@ -43,6 +43,7 @@ SCHEMA_VERSION = 1
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
 _ROWS_PER_INSERT = 250
+_ADD_CACHE_MB = 1024  # SQLite page cache while adding; it only takes what the file needs
 _ZLIB_LEVEL = 3  # 6 (the default) compresses news text 5% better at twice the time
 _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -159,6 +160,9 @@ class Index:
         """
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
+        # Keys land all over the key tables: a page cache as large as the index keeps each insert in memory
+        # (with the default cache, adding to 190 k Reuters articles slowed down fourfold past 100 k).
+        self.connection.execute(f"PRAGMA cache_size=-{_ADD_CACHE_MB * 1024}")
         for first in range(0, len(documents), batch_size):
             batch = documents[first:first + batch_size]
             counts = self._add_batch(batch)
