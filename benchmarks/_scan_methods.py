@@ -185,7 +185,7 @@ METHODS = {"exact": run_exact, "datasketch": run_datasketch, "rensa": run_rensa,
 
 _LIBRARIES = {"exact": ["scipy.sparse", "dedupe.scan.near_dup"], "datasketch": ["datasketch"], "rensa": ["rensa"],
               "rensa-batch": ["rensa"], "ours": ["dedupe.corpus.load", "dedupe.scan.near_dup"],
-              "ours-json": ["dedupe.corpus.load", "dedupe.scan.near_dup"], 
+              "ours-json": ["dedupe.corpus.load", "dedupe.scan.near_dup"],
               "ours-docs": ["dedupe.corpus.load", "dedupe.scan.near_dup"]}
 
 

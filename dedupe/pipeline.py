@@ -1,29 +1,44 @@
-"""Run the stages in order, each under a timer: load -> segment -> (scan, compare, figures).
+"""Run every command's stages in order, each under a timer: load -> segment -> scan / compare / figures.
 
-The CLI calls these functions; they never print. A ``progress`` callable lets the caller show a
-progress bar: it receives a stage label and a sequence and returns an iterable over the same items.
+Each command has one entry point over one frozen config: :func:`run_scan` (:class:`ScanConfig`),
+:func:`run_compare` (:class:`CompareRunConfig`), :func:`run_figures` (:class:`FiguresConfig`) and
+:func:`run_report` (:class:`ReportConfig`); each returns a typed result whose :attr:`findings` counts
+what ``--fail-on`` asks about. The CLI calls these functions; they never print. A ``progress``
+callable lets the caller show a progress bar: it receives a stage label and a sequence and returns an
+iterable over the same items. A ``warn`` callable receives each skipped input before the run goes on.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.load import Corpus, Document, LoadOptions, load_corpus
+from dedupe.corpus.load import Corpus, LoadOptions, Skipped, load_corpus
 from dedupe.errors import ConfigError, InputError
+from dedupe.output import plural
 from dedupe.runtime import Progress, StageTimer, no_progress
-from dedupe.segment import SegmentedDocument, segment_document
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
+    from dedupe.segment import SegmentedDocument
     from dedupe.compare.groups import CompareConfig, CompareResult
     from dedupe.embed.encoder import Encoder
-    from dedupe.figures.discrepancies import Discrepancy
-    from dedupe.figures.extract import Figure
+    from dedupe.figures.discrepancies import Discrepancy, DiscrepancyConfig
+    from dedupe.figures.extract import Figure, FigureConfig
     from dedupe.scan.near_dup import ScanConfig, ScanResult
     from dedupe.stories import Story, StoryConfig
+
+#: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
+Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a repeated id kept under a new one
+
+#: The kinds of finding ``--fail-on`` can name, as :func:`count_findings` counts them.
+FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
+
+
+def _no_warning(skipped: Skipped | str) -> None:
+    """The default :data:`Warn`: skipped inputs are only counted in the result."""
 
 
 @dataclass(frozen=True)
@@ -34,8 +49,41 @@ class PreparedCorpus:
     documents: tuple[SegmentedDocument, ...]
 
 
+def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
+                 warn: Warn = _no_warning) -> Corpus:
+    """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
+
+    Args:
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
+        options: Load options.
+        stdin: Stream read for ``-``.
+        warn: Called with each skipped input, in load order.
+
+    Returns:
+        The loaded corpus (at least one document).
+
+    Raises:
+        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
+    """
+    corpus = load_corpus(paths, options, stdin)
+    for skipped in corpus.skipped:
+        warn(skipped)
+    for note in corpus.notes:
+        warn(note)
+    if not corpus.documents:
+        raise InputError(f"no documents loaded from {', '.join(paths)} "
+                         f"({plural(len(corpus.skipped), 'input')} skipped)")
+    return corpus
+
+
+def skipped_records(corpus: Corpus) -> list[dict[str, object]]:
+    """The skipped inputs as the JSON output lists them: path, line, reason."""
+    return [{"path": s.path, "line": s.line, "reason": s.reason} for s in corpus.skipped]
+
+
 def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
-            progress: Progress = no_progress, timer: StageTimer | None = None) -> PreparedCorpus:
+            progress: Progress = no_progress, timer: StageTimer | None = None,
+            warn: Warn = _no_warning) -> PreparedCorpus:
     """Load and segment a corpus.
 
     Args:
@@ -44,15 +92,18 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         stdin: Stream read for ``-``.
         progress: Progress callable for the segmentation loop.
         timer: Collects the time of each stage when given.
+        warn: Called with each skipped input.
 
     Returns:
         The corpus and its segmented documents, in load order.
 
     Raises:
-        InputError: As :func:`dedupe.corpus.load.load_corpus`.
+        InputError: As :func:`load_checked`.
     """
+    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+
     timer = timer or StageTimer()
-    corpus = timer.run("load", lambda: load_corpus(paths, options, stdin))
+    corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
     documents = timer.run("segment", lambda: tuple(
         segment_document(doc) for doc in progress("segment", corpus.documents)))
     return PreparedCorpus(corpus, documents)
@@ -76,7 +127,7 @@ def summarize(prepared: PreparedCorpus) -> CorpusSummary:
     """Summarise a prepared corpus (outlets sorted by count, then name)."""
     docs = prepared.documents
     outlets = Counter(d.doc.outlet for d in docs)
-    dates = sorted(d.doc.date_text for d in docs if d.doc.date_text and not isinstance(d.doc.date, str))
+    dates = sorted(d.doc.date.isoformat() for d in docs if d.doc.date is not None)
     return CorpusSummary(
         documents=len(docs),
         outlets=tuple(sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -88,11 +139,277 @@ def summarize(prepared: PreparedCorpus) -> CorpusSummary:
                             "title": d.doc.title, "url": d.doc.url, "origin": str(d.doc.origin),
                             "paragraphs": len(d.paragraphs), "sentences": len(d.sentences),
                             "characters": len(d.doc.text)} for d in docs),
-        skipped=tuple({"path": s.path, "line": s.line, "reason": s.reason} for s in prepared.corpus.skipped),
+        skipped=tuple(skipped_records(prepared.corpus)),
     )
 
 
-# --- dedupe report: every stage in one run (owner: report) -------------------------------------------
+def count_findings(scan: ScanResult | None = None, compare: CompareResult | None = None,
+                   discrepancies: Sequence[Discrepancy] | None = None) -> Counter[str]:
+    """Count each kind of finding of :data:`FINDING_KINDS` in typed stage results (a stage not run counts 0).
+
+    Args:
+        scan: Scan findings: ``repeat``, ``reuse``, ``near_duplicate``, ``echo``, ``boilerplate``.
+        compare: Claim groups: ``divergence``.
+        discrepancies: Figure discrepancies: ``conflict``, ``uncertain``.
+
+    Returns:
+        A counter over :data:`FINDING_KINDS` (other kinds and statuses are left out).
+    """
+    found: Counter[str] = Counter()
+    found.update(f.kind for f in (scan.findings if scan else ()))
+    found.update(g.status for g in (compare.groups if compare else ()))
+    found.update(d.status for d in discrepancies or ())
+    return Counter({kind: found[kind] for kind in FINDING_KINDS})
+
+
+def _one_step(progress: Progress, label: str) -> None:
+    """Show a stage that has no per-item loop of its own as a one-step bar."""
+    for _ in progress(label, (label,)):
+        pass
+
+
+# --- dedupe scan ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScanRun:
+    """What ``dedupe scan`` found.
+
+    Attributes:
+        corpus: The loaded corpus (scan works on raw text: no segmentation).
+        result: The scan findings.
+        seconds: Wall-clock seconds per stage, in the order they ran.
+    """
+
+    corpus: Corpus
+    result: ScanResult
+    seconds: dict[str, float]
+
+    @property
+    def findings(self) -> Counter[str]:
+        """Count of each kind of finding (:func:`count_findings`)."""
+        return count_findings(scan=self.result)
+
+
+def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
+             stdin: BinaryIO | None = None, warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+    """Load a corpus and find repeated and reused passages and near-duplicate documents.
+
+    Args:
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
+        options: Load options.
+        config: Scan options (``None``: the defaults).
+        stdin: Stream read for ``-``.
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`ScanRun`.
+
+    Raises:
+        InputError: As :func:`load_checked`.
+    """
+    from dedupe.scan.near_dup import scan
+
+    timer = timer or StageTimer()
+    corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
+    result = timer.run("scan", lambda: scan(corpus.documents, config))
+    return ScanRun(corpus, result, dict(timer.seconds))
+
+
+def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
+                   master: str | None = None, partitions: int | None = None, parquet: str | None = None,
+                   warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+    """:func:`run_scan` on Spark (:mod:`dedupe.scan.spark`): the corpus is read and scanned where Spark runs.
+
+    Args:
+        paths: Files or folders Spark can reach.
+        options: Load options.
+        config: Scan options (``None``: the defaults).
+        master: Spark master URL (``None``: spark-submit's, else ``local[*]``).
+        partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+        parquet: Also write the findings as Parquet to this path (written by the executors).
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`ScanRun` (its corpus holds the skipped inputs only: the documents stay in Spark).
+
+    Raises:
+        ConfigError: PySpark is not installed.
+        InputError: As :func:`dedupe.scan.spark.scan_spark`.
+    """
+    try:
+        from dedupe.scan.spark import scan_spark, spark_session, write_findings
+    except ImportError as exc:
+        raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
+    timer = timer or StageTimer()
+    spark = timer.run("spark", lambda: spark_session(master))
+    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions))
+    for skipped in found.skipped:
+        warn(skipped)
+    if parquet:
+        timer.run("write", lambda: write_findings(spark, found.result, parquet, partitions))
+    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds))
+
+
+# --- dedupe compare -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CompareRunConfig:
+    """Every setting of ``dedupe compare``: the comparison and the encoder that embeds the sentences.
+
+    Attributes:
+        compare: Configuration of the compare stage, stories included (``None``: its defaults).
+        model: Sentence-transformers model folder or name; ``None`` for the packaged MiniLM.
+        backend: Encoder backend, as :func:`dedupe.embed.encoder.load_encoder` takes it.
+        cache_dir: Embedding cache folder; ``None`` disables the cache.
+    """
+
+    compare: CompareConfig | None = None
+    model: str | None = None
+    backend: str = "auto"
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """What ``dedupe compare`` found: the prepared corpus and the claim groups."""
+
+    prepared: PreparedCorpus
+    result: CompareResult
+    seconds: dict[str, float]
+
+    @property
+    def findings(self) -> Counter[str]:
+        """Count of each kind of finding (:func:`count_findings`)."""
+        return count_findings(compare=self.result)
+
+
+def run_compare(paths: Sequence[str], options: LoadOptions | None = None, config: CompareRunConfig | None = None, *,
+                encoder: Encoder | None = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
+                warn: Warn = _no_warning, timer: StageTimer | None = None) -> CompareRun:
+    """Load and segment a corpus, then align its claims across outlets within each story.
+
+    Args:
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
+        options: Load options.
+        config: What to compare and with which encoder (``None``: the defaults).
+        encoder: A ready encoder; loaded from ``config.model`` when ``None``.
+        stdin: Stream read for ``-``.
+        progress: Progress callable for the segmentation loop.
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`CompareRun`.
+
+    Raises:
+        InputError: As :func:`load_checked`.
+        ConfigError: The model or cache cannot be used.
+    """
+    config = config or CompareRunConfig()
+    timer = timer or StageTimer()
+    prepared = prepare(paths, options, stdin, progress, timer, warn)
+    result = _compare(prepared.documents, config, None, encoder, timer)
+    return CompareRun(prepared, result, dict(timer.seconds))
+
+
+def _compare(documents: tuple[SegmentedDocument, ...], config: CompareRunConfig | ReportConfig,
+             stories: tuple[Story, ...] | None, encoder: Encoder | None, timer: StageTimer) -> CompareResult:
+    """Run the compare stage, loading the encoder and opening the cache as ``config`` says."""
+    from dedupe.compare.groups import compare_corpus
+    from dedupe.embed.encoder import EmbeddingCache, encoder_and_cache
+
+    if encoder is None:
+        encoder, cache = timer.run("model", lambda: encoder_and_cache(config.model, config.cache_dir,
+                                                                      backend=config.backend))
+    else:
+        cache = EmbeddingCache(config.cache_dir)
+    return timer.run("compare", lambda: compare_corpus(documents, encoder, config.compare, stories=stories,
+                                                       cache=cache))
+
+
+# --- dedupe figures -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FiguresConfig:
+    """Every setting of ``dedupe figures``.
+
+    Attributes:
+        extract: What figures are extracted (``None``: the defaults).
+        measures: Keep only figures with one of these measures (empty: all).
+        discrepancies: How figures are compared (``None``: the defaults).
+        stories: How documents are grouped into stories (``None``: the defaults); ``dedupe report``
+            uses its own :attr:`ReportConfig.stories` instead, shared by every stage.
+    """
+
+    extract: FigureConfig | None = None
+    measures: tuple[str, ...] = ()
+    discrepancies: DiscrepancyConfig | None = None
+    stories: StoryConfig | None = None
+
+    def __post_init__(self) -> None:
+        from dedupe.figures.extract import keep_measures
+
+        keep_measures((), self.measures)  # an unknown measure is refused before any work
+
+
+@dataclass(frozen=True)
+class FiguresRun:
+    """What ``dedupe figures`` found: the prepared corpus, the figures and their discrepancies."""
+
+    prepared: PreparedCorpus
+    figures: tuple[Figure, ...]
+    discrepancies: tuple[Discrepancy, ...]
+    seconds: dict[str, float]
+
+    @property
+    def findings(self) -> Counter[str]:
+        """Count of each kind of finding (:func:`count_findings`)."""
+        return count_findings(discrepancies=self.discrepancies)
+
+
+def run_figures(paths: Sequence[str], options: LoadOptions | None = None, config: FiguresConfig | None = None, *,
+                stdin: BinaryIO | None = None, progress: Progress = no_progress, warn: Warn = _no_warning,
+                timer: StageTimer | None = None) -> FiguresRun:
+    """Load and segment a corpus, extract its figures and compare them across outlets within each story.
+
+    Args:
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
+        options: Load options.
+        config: Figure options (``None``: the defaults).
+        stdin: Stream read for ``-``.
+        progress: Progress callable for the segmentation loop.
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`FiguresRun`.
+
+    Raises:
+        InputError: As :func:`load_checked`.
+    """
+    from dedupe.stories import group_stories
+
+    config = config or FiguresConfig()
+    timer = timer or StageTimer()
+    prepared = prepare(paths, options, stdin, progress, timer, warn)
+    stories = timer.run("stories", lambda: group_stories(prepared.corpus.documents, config.stories))
+    found, discrepancies = timer.run("figures", lambda: _figures(prepared.documents, stories, config))
+    return FiguresRun(prepared, found, discrepancies, dict(timer.seconds))
+
+
+def _figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
+             config: FiguresConfig) -> tuple[tuple[Figure, ...], tuple[Discrepancy, ...]]:
+    """Extract the figures ``config`` keeps and find their discrepancies within ``stories``."""
+    from dedupe.figures.discrepancies import find_discrepancies
+    from dedupe.figures.extract import extract_figures, keep_measures
+
+    found = keep_measures(extract_figures(documents, config.extract), config.measures)
+    return found, find_discrepancies(found, stories, config.discrepancies)
+
+
+# --- dedupe report: every stage in one run --------------------------------------------------------
 
 #: The analysis stages ``run_report`` can run, in order.
 REPORT_STAGES = ("scan", "compare", "figures")
@@ -105,8 +422,10 @@ class ReportConfig:
     Attributes:
         stages: The analysis stages to run, a subset of :data:`REPORT_STAGES`.
         scan: Configuration of the scan stage (``None``: its defaults).
-        compare: Configuration of the compare stage (``None``: its defaults).
-        stories: How documents are grouped into stories (``None``: the defaults).
+        compare: Configuration of the compare stage (``None``: its defaults; its stories are replaced by
+            the one grouping of :attr:`stories`).
+        figures: Configuration of the figures stage (``None``: its defaults; its stories likewise).
+        stories: How documents are grouped into stories, once for every stage (``None``: the defaults).
         model: Sentence-transformers model folder or name; ``None`` for the packaged MiniLM.
         backend: Encoder backend, as :func:`dedupe.embed.encoder.load_encoder` takes it.
         cache_dir: Embedding cache folder; ``None`` disables the cache.
@@ -115,6 +434,7 @@ class ReportConfig:
     stages: tuple[str, ...] = REPORT_STAGES
     scan: ScanConfig | None = None
     compare: CompareConfig | None = None
+    figures: FiguresConfig | None = None
     stories: StoryConfig | None = None
     model: str | None = None
     backend: str = "auto"
@@ -152,11 +472,19 @@ class ReportResult:
     discrepancies: tuple[Discrepancy, ...] | None
     seconds: dict[str, float]
 
+    @property
+    def findings(self) -> Counter[str]:
+        """Count of each kind of finding over the stages that ran (:func:`count_findings`)."""
+        return count_findings(self.scan, self.compare, self.discrepancies)
+
 
 def run_report(paths: Sequence[str], options: LoadOptions | None = None, config: ReportConfig | None = None, *,
                encoder: Encoder | None = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
-               timer: StageTimer | None = None) -> ReportResult:
+               warn: Warn = _no_warning, timer: StageTimer | None = None) -> ReportResult:
     """Load and segment a corpus once, then run scan, compare and figures on it.
+
+    The stories are computed once and passed to compare and figures; the sentences are encoded once,
+    by compare, through the embedding cache. ``progress`` is called once per stage.
 
     Args:
         paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
@@ -166,100 +494,35 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
             compare runs.
         stdin: Stream read for ``-``.
         progress: Progress callable, called with each stage's label.
+        warn: Called with each skipped input.
         timer: Collects the time of each stage when given.
 
     Returns:
         The :class:`ReportResult`.
 
     Raises:
-        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
+        InputError: As :func:`load_checked`.
         ConfigError: A stage's configuration is invalid.
     """
-    timer = timer or StageTimer()
-    prepared = prepare(paths, options, stdin, progress, timer)
-    if not prepared.documents:
-        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(prepared.corpus.skipped)} inputs skipped)")
-    return run_report_stages(prepared, config, encoder=encoder, progress=progress, timer=timer)
-
-
-def run_report_stages(prepared: PreparedCorpus, config: ReportConfig | None = None, *, encoder: Encoder | None = None,
-                      progress: Progress = no_progress, timer: StageTimer | None = None) -> ReportResult:
-    """Run scan, compare and figures on a prepared corpus, sharing one story grouping and one encoding.
-
-    The stories are computed once and passed to compare and figures; the sentences are encoded once,
-    by compare, through the embedding cache. ``progress`` is called once per stage.
-
-    Args:
-        prepared: The loaded and segmented corpus (:func:`prepare`).
-        config: What to run and how (defaults: every stage with its defaults).
-        encoder: A ready encoder; loaded from ``config.model`` when ``None`` and compare runs.
-        progress: Progress callable, called with each stage's label.
-        timer: Collects the time of each stage when given.
-
-    Returns:
-        The :class:`ReportResult`.
-
-    Raises:
-        ConfigError: A stage's configuration is invalid.
-    """
-    config = config or ReportConfig()
-    timer = timer or StageTimer()
-    raw = tuple(d.doc for d in prepared.documents)
-    stories = timer.run("stories", lambda: _report_stories(raw, config, progress))
-    scan = compare = figures = discrepancies = None
-    if "scan" in config.stages:
-        scan = timer.run("scan", lambda: _report_scan(raw, config, progress))
-    if "compare" in config.stages:
-        compare = _report_compare(prepared.documents, config, stories, encoder, progress, timer)
-    if "figures" in config.stages:
-        figures, discrepancies = timer.run("figures", lambda: _report_figures(prepared.documents, stories, progress))
-    return ReportResult(prepared, summarize(prepared), stories, scan, compare, figures, discrepancies,
-                        dict(timer.seconds))
-
-
-def _one_step(progress: Progress, label: str) -> None:
-    """Show a stage that has no per-item loop of its own as a one-step bar."""
-    for _ in progress(label, (label,)):
-        pass
-
-
-def _report_stories(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> tuple[Story, ...]:
+    from dedupe.scan.near_dup import scan as scan_documents
     from dedupe.stories import group_stories
 
-    stories = group_stories(documents, config.stories)
+    config = config or ReportConfig()
+    timer = timer or StageTimer()
+    prepared = prepare(paths, options, stdin, progress, timer, warn)
+    raw = prepared.corpus.documents
+    stories = timer.run("stories", lambda: group_stories(raw, config.stories))
     _one_step(progress, "stories")
-    return stories
-
-
-def _report_scan(documents: tuple[Document, ...], config: ReportConfig, progress: Progress) -> ScanResult:
-    from dedupe.scan.near_dup import scan
-
-    result = scan(documents, config.scan)
-    _one_step(progress, "scan")
-    return result
-
-
-def _report_compare(documents: tuple[SegmentedDocument, ...], config: ReportConfig, stories: tuple[Story, ...],
-                    encoder: Encoder | None, progress: Progress, timer: StageTimer) -> CompareResult:
-    from dedupe.compare.groups import compare_corpus
-    from dedupe.embed.encoder import EmbeddingCache, encoder_and_cache
-
-    if encoder is None:
-        encoder, cache = timer.run("model", lambda: encoder_and_cache(config.model, config.cache_dir,
-                                                                      backend=config.backend))
-    else:
-        cache = EmbeddingCache(config.cache_dir)
-    result = timer.run("compare", lambda: compare_corpus(documents, encoder, config.compare, stories=stories,
-                                                         cache=cache))
-    _one_step(progress, "compare")
-    return result
-
-
-def _report_figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
-                    progress: Progress) -> tuple[tuple[Figure, ...], tuple[Discrepancy, ...]]:
-    from dedupe.figures.discrepancies import find_discrepancies
-    from dedupe.figures.extract import extract_figures
-
-    figures = extract_figures(documents)
-    _one_step(progress, "figures")
-    return figures, find_discrepancies(figures, stories)
+    scan = compare = figures = discrepancies = None
+    if "scan" in config.stages:
+        scan = timer.run("scan", lambda: scan_documents(raw, config.scan))
+        _one_step(progress, "scan")
+    if "compare" in config.stages:
+        compare = _compare(prepared.documents, config, stories, encoder, timer)
+        _one_step(progress, "compare")
+    if "figures" in config.stages:
+        figures, discrepancies = timer.run("figures", lambda: _figures(prepared.documents, stories,
+                                                                       config.figures or FiguresConfig()))
+        _one_step(progress, "figures")
+    return ReportResult(prepared, summarize(prepared), stories, scan, compare, figures, discrepancies,
+                        dict(timer.seconds))

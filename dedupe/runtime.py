@@ -3,14 +3,14 @@
 Nothing here imports a stage, so every stage (and :mod:`dedupe.pipeline`, which runs them) can import it.
 
 ``ForkedCall`` runs one function in a forked child process while the parent goes on with other work.
-The loader and the scan use it to put the second processor core to work on large corpora: the child
-inherits everything (the corpus, the fingerprints) without copying, and sends back only its result,
-as bytes, through a pipe. A child that fails gives ``None``; callers then do the work themselves, so
+The scan uses it (:mod:`dedupe.scan.verify`) to run the LSH stage beside the passage search on large
+corpora: the child inherits everything (the corpus, the fingerprints) without copying, and sends back
+only its result, as bytes, through a pipe. A child that fails gives ``None``; callers then do the work themselves, so
 the outcome never depends on whether the child ran.
 
 Example:
-    >>> with ForkedCall(lambda: b"done") as child:  # doctest: +SKIP
-    ...     other_work()
+    >>> with ForkedCall(lambda: b"done") as child:
+    ...     other_work = sum(range(1000))   # the parent goes on meanwhile
     ...     child.result()
     b'done'
 """

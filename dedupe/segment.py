@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -115,11 +115,6 @@ def segment_document(doc: Document) -> SegmentedDocument:
             sentences.append(Sentence(doc.id, len(sentences), p_index, s_start, s_end,
                                       bisect.bisect_right(starts, s_start), doc.text[s_start:s_end]))
     return SegmentedDocument(doc, tuple(paragraphs), tuple(sentences), starts)
-
-
-def segment_corpus(docs: Iterable[Document]) -> list[SegmentedDocument]:
-    """Segment every document, keeping their order."""
-    return [segment_document(doc) for doc in docs]
 
 
 def _lines(text: str, starts: tuple[int, ...]) -> Iterator[tuple[int, int]]:

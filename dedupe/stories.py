@@ -26,10 +26,11 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
+from dedupe.lexicon import DAYS_PER_UNIT
 from dedupe.unionfind import UnionFind
 
-_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$", re.IGNORECASE)
-_UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "": 1.0}
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
+_WINDOW_UNITS = {"h": "hour", "d": "day", "w": "week"}
 # Similarity is computed in row blocks so memory stays bounded on large corpora.
 _BLOCK = 2048
 
@@ -73,15 +74,18 @@ class StoryConfig:
 
 
 def parse_window(text: str) -> float:
-    """Parse a window such as ``7d``, ``2w``, ``36h`` or ``30`` (days) into days.
+    """Parse a window such as ``7d``, ``2w`` or ``36h`` into days (a bare number is refused: hours or days?).
 
     Raises:
-        ConfigError: The text is not a number with an optional h/d/w unit.
+        ConfigError: The text is not a number with an h/d/w unit.
     """
     match = _WINDOW.match(text)
     if not match:
+        if re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", text):
+            raise ConfigError(f"story window {text!r} needs a unit: {text.strip()}d for days, {text.strip()}h for "
+                              f"hours, {text.strip()}w for weeks")
         raise ConfigError(f"story window {text!r} is not like 7d, 2w or 36h")
-    return float(match.group(1)) * _UNIT_DAYS[match.group(2).lower()]
+    return float(match.group(1)) * DAYS_PER_UNIT[_WINDOW_UNITS[match.group(2).lower()]]
 
 
 def group_stories(documents: Sequence[Document], config: StoryConfig | None = None) -> tuple[Story, ...]:
@@ -113,7 +117,7 @@ def story_index(stories: Sequence[Story]) -> dict[str, str]:
 
 
 def _story(number: int, members: list[Document]) -> Story:
-    dates = sorted(d.date for d in members if isinstance(d.date, dt.date))
+    dates = sorted(d.date for d in members if d.date is not None)
     return Story(f"story-{number}", tuple(d.id for d in members),
                  dates[0] if dates else None, dates[-1] if dates else None)
 
@@ -137,7 +141,7 @@ def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tupl
 
 
 def _within_window(a: Document, b: Document, window_days: float) -> bool:
-    if isinstance(a.date, dt.date) and isinstance(b.date, dt.date):
+    if a.date is not None and b.date is not None:
         return abs((a.date - b.date).days) <= window_days
     return True
 

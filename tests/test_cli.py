@@ -86,10 +86,42 @@ def test_output_file_and_quiet(tmp_path: Path) -> None:
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
-def test_unwritable_output_is_a_one_line_error(tmp_path: Path) -> None:
-    result = run("info", "-o", str(tmp_path / "missing-dir" / "out.txt"), str(SEEDS))
+@pytest.mark.parametrize("command", ["info", "scan", "figures", "report"])
+def test_a_missing_output_folder_is_created(tmp_path: Path, command: str) -> None:
+    target = tmp_path / "out" / "deeper" / "result.json"
+    extra = ["--skip", "compare"] if command == "report" else []
+    result = run(command, "--format", "json", "-o", str(target), str(SEEDS), *extra)
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text(encoding="utf-8"))["command"] == command
+    assert [p.name for p in target.parent.iterdir()] == ["result.json"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("command", ["info", "scan", "figures", "compare", "report"])
+def test_output_that_is_a_folder_is_refused_before_any_work(tmp_path: Path, command: str) -> None:
+    # The corpus does not exist either: the output error coming first shows nothing was loaded.
+    result = run(command, "-o", str(tmp_path), str(tmp_path / "no-such-corpus"))
     assert result.exit_code == 2
-    assert result.stderr == f"Error: {tmp_path / 'missing-dir' / 'out.txt'}: cannot write: No such file or directory\n"
+    assert result.stderr == f"Error: {tmp_path}: cannot write: is a directory\n"
+
+
+def test_output_under_a_file_is_a_one_line_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    result = run("scan", "-o", str(tmp_path / "file" / "out.txt"), str(tmp_path / "no-such-corpus"))
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'file' / 'out.txt'}: cannot write: Not a directory\n"
+
+
+def test_a_failed_run_leaves_the_previous_output_intact(tmp_path: Path) -> None:
+    target = tmp_path / "scan.json"
+    target.write_text("previous\n", encoding="utf-8")
+    target.chmod(0o640)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    failed = run("scan", "-o", str(target), str(tmp_path / "empty.txt"))
+    assert failed.exit_code == 2 and "no documents loaded" in failed.stderr
+    assert target.read_text(encoding="utf-8") == "previous\n"
+    assert run("scan", "--format", "json", "-q", "-o", str(target), str(SEEDS)).exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["command"] == "scan"
+    assert target.stat().st_mode & 0o777 == 0o640  # the rewritten file keeps its permissions
 
 
 # --- every input format through the CLI ------------------------------------------------------------
@@ -226,7 +258,7 @@ def test_nothing_loadable_is_status_2_with_a_clear_message(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"warning: {tmp_path / 'empty.txt'}: empty file",
-        f"Error: no documents loaded from {tmp_path} (1 inputs skipped)",
+        f"Error: no documents loaded from {tmp_path} (1 input skipped)",
     ]
 
 

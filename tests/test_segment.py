@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe.corpus.load import Document, Origin, load_corpus
-from dedupe.segment import SegmentedDocument, Sentence, line_starts, segment_corpus, segment_document
+from dedupe.segment import SegmentedDocument, Sentence, line_starts, segment_document
 
 SEEDS = Path(__file__).parent.parent / "data"
 
@@ -24,7 +24,7 @@ def _sentences(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, SegmentedDocument]:
-    return {seg.doc.id[:3]: seg for seg in segment_corpus(load_corpus([str(SEEDS)]).documents)}
+    return {seg.doc.id[:3]: seg for seg in map(segment_document, load_corpus([str(SEEDS)]).documents)}
 
 
 def _find(seg: SegmentedDocument, prefix: str) -> list[Sentence]:

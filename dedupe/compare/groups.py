@@ -1,4 +1,4 @@
-"""Stage 7: compare claims across outlets: agreement, divergence, and what only one outlet says.
+"""Stage 5: compare claims across outlets: agreement, divergence, and what only one outlet says.
 
 The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedupe.stories`), pick
 the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims

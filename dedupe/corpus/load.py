@@ -1,7 +1,9 @@
 """Stage 1: load a corpus of news documents with their provenance.
 
 Inputs are plain-text files (``.txt``/``.md``), JSON Lines or JSON arrays (``.jsonl``/``.json``), CSV
-with a header row, directories of those (searched recursively), and ``-`` for standard input. A
+with a header row, any of those compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``, also found by their magic
+bytes; line numbers count lines of the decompressed text), directories of those (searched recursively),
+and ``-`` for standard input (its format given by ``LoadOptions.input_format``, else sniffed). A
 manifest (``manifest.jsonl``/``manifest.csv`` in a folder, or ``LoadOptions.manifest``) gives outlet,
 date, title and url to the text files it names.
 
@@ -10,32 +12,42 @@ its path, line and reason, unless ``strict`` is set, in which case the first one
 :class:`~dedupe.errors.InputError`.
 
 Example:
-    >>> corpus = load_corpus(["data/"])          # doctest: +SKIP
-    >>> corpus.documents[0].outlet               # doctest: +SKIP
+    >>> corpus = load_corpus(["data/"])          # run from the repository root
+    >>> corpus.documents[0].outlet
     'The Sun'
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
-from dedupe.corpus.readers import csv_records, decode_bytes, json_records
+from dedupe.corpus.readers import (
+    COMPRESSED_SUFFIXES,
+    csv_records,
+    decode_bytes,
+    decompress,
+    inner_name,
+    json_records,
+    looks_like_csv,
+)
 from dedupe.errors import ConfigError, InputError
+from dedupe.lexicon import MONTHS
 from dedupe.runtime import paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 CSV_SUFFIXES = (".csv",)
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
+#: Formats ``LoadOptions.input_format`` can name for standard input.
+INPUT_FORMATS = ("jsonl", "csv", "text")
 
 #: Field names, in order of preference, as common scrapers (news-please, trafilatura, newspaper) write them.
 TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
@@ -63,25 +75,25 @@ class Document:
         outlet: Publisher; falls back to the url host, then the file name.
         title: Headline, empty when unknown.
         url: Source url, empty when unknown.
-        date: Publication date when it parses, else the date text as given, else ``None``.
+        date: Publication date when the date text parses, else ``None``.
         text: The text as decoded, line ends untouched, so offsets index into it.
         origin: File and line of the record.
+        raw_date: The date text as given (surrounding space removed); empty when there was none.
     """
 
     id: str
     outlet: str
     title: str
     url: str
-    date: dt.date | str | None
+    date: dt.date | None
     text: str
     origin: Origin
+    raw_date: str = ""
 
     @property
     def date_text(self) -> str:
-        """The date as ISO text (or as given when it did not parse); empty when unknown."""
-        if self.date is None:
-            return ""
-        return self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+        """The date as ISO text, or as given when it did not parse; empty when unknown."""
+        return self.date.isoformat() if self.date is not None else self.raw_date
 
 
 @dataclass(frozen=True)
@@ -105,10 +117,6 @@ class Corpus:
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()  # repeated ids kept under new ids
 
-    def by_id(self) -> dict[str, Document]:
-        """Map document id to document."""
-        return {doc.id: doc for doc in self.documents}
-
 
 @dataclass(frozen=True)
 class LoadOptions:
@@ -119,18 +127,23 @@ class LoadOptions:
         source_field: JSON/CSV field holding the outlet, tried before the usual names.
         manifest: Explicit manifest (JSONL/CSV) giving metadata to text files by name.
         strict: Raise on the first skipped input instead of warning.
+        input_format: Format of standard input (one of :data:`INPUT_FORMATS`; ``jsonl`` also reads a JSON
+            array or object); ``None`` sniffs it: JSON, else CSV whose header names a text column, else text.
     """
 
     text_field: str | None = None
     source_field: str | None = None
     manifest: str | None = None
     strict: bool = False
+    input_format: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("text_field", "source_field"):
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise ConfigError(f"{name.replace('_', '-')} must not be empty")
+        if self.input_format is not None and self.input_format not in INPUT_FORMATS:
+            raise ConfigError(f"input-format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
 
 
 @dataclass
@@ -160,7 +173,7 @@ class _Loader:
                 raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
             new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
             self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
-            doc = Document(new_id, doc.outlet, doc.title, doc.url, doc.date, doc.text, doc.origin)
+            doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc.origin
         self.documents.append(doc)
 
@@ -203,8 +216,12 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
         _load_stdin(stdin.read(), loader)
         return
     path = Path(raw)
-    if not path.exists():
-        raise InputError(f"{raw}: no such file or directory")
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{raw}: no such file or directory") from None
+    except OSError as exc:  # a folder above it that cannot be entered, a name too long...
+        raise InputError(f"{raw}: cannot read: {exc.strerror or exc}") from None
     for file in _walk(path, loader):
         _load_file(file, loader)
 
@@ -212,23 +229,29 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
 def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
     """Yield the corpus files under ``path`` in sorted order, reading each folder's manifest first.
 
-    Hidden files and folders are ignored; other files of an unknown type are reported as skipped.
+    Hidden files and folders are ignored; other files of an unknown type, and folders that cannot be
+    listed, are reported as skipped.
     """
     if path.is_file():
         _auto_manifest(path.parent, loader)
         yield path
         return
-    for root, dirs, files in os.walk(path):
+
+    def unreadable(error: OSError) -> None:
+        loader.skip(str(error.filename or path), None, f"cannot read folder: {error.strerror or error}")
+
+    for root, dirs, files in os.walk(path, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(root)
         _auto_manifest(here, loader)
         for name in sorted(files):
             if name.startswith(".") or name in MANIFEST_NAMES:
                 continue
-            if name.lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
+            if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
                 yield here / name
             else:
-                loader.skip(str(here / name), None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv)")
+                loader.skip(str(here / name), None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
+                            f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 
 
 def _auto_manifest(folder: Path, loader: _Loader) -> None:
@@ -248,31 +271,48 @@ def _load_file(path: Path, loader: _Loader) -> None:
     except OSError as exc:
         loader.skip(label, None, f"cannot read: {exc.strerror or exc}")
         return
-    text = _decode(data, label, loader)
+    text = _decode(data, label, loader, path.name)
     if text is None:
         return
-    suffix = path.suffix.lower()
+    inner = path.with_name(inner_name(path.name))  # batch.jsonl.gz is read as batch.jsonl
+    suffix = inner.suffix.lower()
     if suffix in JSON_SUFFIXES:
-        _load_json(text, label, path.stem, loader)
+        _load_json(text, label, inner.stem, loader)
     elif suffix in CSV_SUFFIXES:
-        _load_csv(text, label, path.stem, loader)
+        _load_csv(text, label, inner.stem, loader)
     else:
-        _load_text(text, label, path, loader)
+        _load_text(text, label, inner, loader)
 
 
 def _load_stdin(data: bytes, loader: _Loader) -> None:
-    text = _decode(data, "-", loader)
+    text = _decode(data, "-", loader, "-")
     if text is None:
         return
-    if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
+    kind = loader.options.input_format or _sniff(text, loader)
+    if kind == "jsonl":
         _load_json(text, "-", "stdin", loader)
-    else:  # plain text, also when it merely starts with a bracket ("[Photo] ...")
+    elif kind == "csv":
+        _load_csv(text, "-", "stdin", loader)
+    else:
         _add_record(loader, {"id": "stdin", "text": text}, Origin("-"), "stdin")
 
 
-def _decode(data: bytes, label: str, loader: _Loader) -> str | None:
-    """Decode bytes: a BOM's encoding, else UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
-    text, reason = decode_bytes(data)
+def _sniff(text: str, loader: _Loader) -> str:
+    """The format of standard input: ``jsonl`` when it starts with a bracket and a record parses, ``csv``
+    when its first line is a header naming a text column, else ``text`` (also "[Photo] ...")."""
+    if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
+        return "jsonl"
+    return "csv" if looks_like_csv(text, _prefer(loader.options.text_field, TEXT_FIELDS)) else "text"
+
+
+def _decode(data: bytes, label: str, loader: _Loader, name: str) -> str | None:
+    """Decompress (see :func:`~dedupe.corpus.readers.decompress`), then decode: a BOM's encoding, else
+    UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
+    content, reason = decompress(data, name)
+    if content is None:
+        loader.skip(label, None, reason)
+        return None
+    text, reason = decode_bytes(content)
     if text is None:
         loader.skip(label, None, reason)
     return text
@@ -335,8 +375,9 @@ def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallbac
     given = _first(record, names[2])
     doc_id = given or url.strip() or fallback_id  # identity: given id, else url, else path and line
     outlet = _first(record, names[3]) or _host(url) or fallback_id.split(":")[0]
+    raw_date = (_first(record, names[5]) or "").strip()
     loader.add(_document(doc_id, outlet.strip(), (_first(record, names[4]) or "").strip(), url.strip(),
-                         parse_date(_first(record, names[5])), text, origin), derived=not given)
+                         parse_date(raw_date), text, origin, raw_date), derived=not given)
 
 
 @lru_cache(maxsize=256)
@@ -349,12 +390,13 @@ def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
     return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
-def _document(doc_id: str, outlet: str, title: str, url: str, date: dt.date | str | None, text: str,
-              origin: Origin) -> Document:
-    """``Document(...)`` without the frozen dataclass' seven ``object.__setattr__`` calls (a fifth of
+def _document(doc_id: str, outlet: str, title: str, url: str, date: dt.date | None, text: str,
+              origin: Origin, raw_date: str) -> Document:
+    """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
     the time of loading a large JSON Lines file); the instance is the same."""
     doc = object.__new__(Document)
-    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, date=date, text=text, origin=origin)
+    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, date=date, text=text, origin=origin,
+                        raw_date=raw_date)
     return doc
 
 
@@ -409,16 +451,16 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def parse_date(value: str | None) -> dt.date | str | None:
-    """Parse a publication date; return the text unchanged when it is not a recognisable date.
+def parse_date(value: str | None) -> dt.date | None:
+    """Parse a publication date; ``None`` when it is missing or not a recognisable date.
 
     Examples:
         >>> parse_date("2016-09-28 16:28:00")
         datetime.date(2016, 9, 28)
         >>> parse_date("26-FEB-1987 15:01:01.79")
         datetime.date(1987, 2, 26)
-        >>> parse_date("last Thursday")
-        'last Thursday'
+        >>> parse_date("last Thursday") is None
+        True
     """
     if value is None or not value.strip():
         return None
@@ -431,8 +473,6 @@ def parse_date(value: str | None) -> dt.date | str | None:
     return _fast_date(text) or _dateutil_date(text)
 
 
-_MONTHS = {name.lower(): number for number in range(1, 13)
-           for name in (calendar.month_abbr[number], calendar.month_name[number])}
 _DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")
 _MONTH_DAY_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?![\d])")
 
@@ -454,7 +494,7 @@ def _fast_date(text: str) -> dt.date | None:
 @lru_cache(maxsize=4096)
 def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
     """The date of a year, month name and day as written (cached: a corpus has few distinct days)."""
-    number = _MONTHS.get(month.lower()) or _MONTHS.get(month.lower()[:3])
+    number = MONTHS.get(month.lower()) or MONTHS.get(month.lower()[:3])
     if number is None:
         return None
     try:
@@ -464,7 +504,7 @@ def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=4096)
-def _dateutil_date(text: str) -> dt.date | str:
+def _dateutil_date(text: str) -> dt.date | None:
     from dateutil import parser
 
     try:
@@ -473,15 +513,15 @@ def _dateutil_date(text: str) -> dt.date | str:
         first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
         second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
     except (ValueError, OverflowError, parser.ParserError):
-        return text
-    return first if first == second else text
+        return None
+    return first if first == second else None
 
 
 def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
     """Read a manifest: one record per text file, keyed by its file name (with or without extension)."""
     if not path.is_file():
         raise InputError(f"{path}: manifest not found")
-    text = _decode(path.read_bytes(), str(path), loader) or ""
+    text = _decode(path.read_bytes(), str(path), loader, path.name) or ""
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
         records = csv_records(text)

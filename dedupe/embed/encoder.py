@@ -25,10 +25,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from dedupe.embed.backends import BACKENDS, load_encoder
-from dedupe.embed.cache import EmbeddingCache, default_cache_dir
+from dedupe.embed.cache import EmbeddingCache, default_cache_dir, onnx_export_dir
 
 __all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
-           "load_encoder", "open_cache"]
+           "load_encoder"]
 
 
 @runtime_checkable
@@ -54,22 +54,6 @@ class Encoder(Protocol):
         ...
 
 
-def open_cache(folder: Path | None = None, *, enabled: bool = True) -> EmbeddingCache:
-    """The cache the CLI options ``--cache-dir`` / ``--no-cache`` describe.
-
-    Args:
-        folder: The cache folder; ``None`` for :func:`default_cache_dir`.
-        enabled: ``False`` (``--no-cache``) returns a disabled cache.
-
-    Returns:
-        The cache (disabled: reads nothing, writes nothing).
-
-    Raises:
-        ConfigError: If the folder cannot be created or its database is unusable.
-    """
-    return EmbeddingCache((folder or default_cache_dir()) if enabled else None)
-
-
 def encoder_and_cache(model: str | None, cache_folder: Path | None, *,
                       backend: str = "auto") -> tuple[Encoder, EmbeddingCache]:
     """Load an encoder and open the embedding cache, the ONNX export kept beside the cache.
@@ -83,8 +67,7 @@ def encoder_and_cache(model: str | None, cache_folder: Path | None, *,
     Returns:
         The (lazily loaded) encoder and the cache.
     """
-    export_dir = cache_folder / "onnx" if cache_folder else None
-    return load_encoder(model, backend=backend, export_dir=export_dir), EmbeddingCache(cache_folder)
+    return load_encoder(model, backend=backend, export_dir=onnx_export_dir(cache_folder)), EmbeddingCache(cache_folder)
 
 
 def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:

@@ -407,7 +407,7 @@ def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> S
     where = Origin(path, int(line)) if path and line.isdigit() else Origin(origin)
     doc = object.__new__(Document)  # as the loader makes documents (the class is frozen)
     doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
-                        text=zlib.decompress(text).decode("utf-8"), origin=where)
+                        text=zlib.decompress(text).decode("utf-8"), origin=where, raw_date=date)
     return StoredDocument(seq, key, version, doc)
 
 

@@ -1,5 +1,6 @@
-"""Stage 6: render results for people (text, Markdown, HTML) and machines (JSON).
+"""Stage 7: render results for people (text, Markdown, HTML) and machines (JSON).
 
-One module per command: ``info``, and later ``scan``, ``compare``, ``figures`` and the combined
-``html`` report. Renderers are pure functions from result dataclasses to strings.
+One module per command: ``info``, ``scan``, ``compare`` and ``figures``, ``combined`` for ``dedupe report``
+(text, Markdown, JSON), and ``html`` with its ``html_*`` parts for the self-contained HTML report.
+Renderers are pure functions from result dataclasses (or the combined report dict) to strings.
 """

@@ -18,7 +18,8 @@ from collections import defaultdict
 from typing import Any
 
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
-from dedupe.output import envelope, md_cell, to_jsonl
+from dedupe.output import envelope, md_cell, plural, to_jsonl
+from dedupe.report.fields import shorten
 
 _SHOWN = 160
 
@@ -58,8 +59,9 @@ def compare_jsonl(result: CompareResult) -> str:
 def compare_text(result: CompareResult) -> str:
     """A terminal report: per story, divergences with reasons, agreements, then unique claims per outlet."""
     counts = _summary(result)
-    lines = [f"{len(result.stories)} stories, {counts['claims']} claims ({counts['furniture']} furniture sentences "
-             f"skipped): {counts['divergence']} divergences, {counts['agreement']} agreements, "
+    lines = [f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')} "
+             f"({plural(counts['furniture'], 'furniture sentence')} skipped): "
+             f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique"]
     for story in result.stories:
         groups = [g for g in result.groups if g.story == story.id]
@@ -78,8 +80,9 @@ def compare_markdown(result: CompareResult) -> str:
     """The same report as Markdown."""
     counts = _summary(result)
     lines = ["# Claims compared across outlets", "",
-             f"{len(result.stories)} stories, {counts['claims']} claims: {counts['divergence']} divergences, "
-             f"{counts['agreement']} agreements, {counts['unique']} unique."]
+             f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')}: "
+             f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
+             f"{counts['unique']} unique."]
     for story in result.stories:
         lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
@@ -106,7 +109,7 @@ def _summary(result: CompareResult) -> dict[str, int]:
 
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
-    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {_short(m.text)}" for m in group.members]
+    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {shorten(m.text, _SHOWN)}" for m in group.members]
     lines += [f"  ! {r.type}: {r.detail}" for r in group.reasons]
     return lines
 
@@ -115,7 +118,7 @@ def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
     lines: list[str] = []
     for outlet, members in _by_outlet(groups).items():
         lines += ["", f"Only in {outlet} ({len(members)}):"]
-        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {_short(g.members[0].text)}" for g in members]
+        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {shorten(g.members[0].text, _SHOWN)}" for g in members]
     return lines
 
 
@@ -124,9 +127,3 @@ def _by_outlet(groups: list[ClaimGroup]) -> dict[str, list[ClaimGroup]]:
     for group in groups:
         found[group.members[0].outlet].append(group)
     return dict(sorted(found.items()))
-
-
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SHOWN else flat[:_SHOWN - 1] + "\u2026"
-

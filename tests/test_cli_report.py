@@ -69,14 +69,12 @@ def _targets(page: str) -> _Targets:
 
 
 @pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> tuple[Any, dict[str, Any], str]:
-    """The whole report on the seeds (real model, no cache), its combined dict and its HTML."""
-    from dedupe.report.combined import report_dict
+def seed_run(seed_report: Any) -> tuple[Any, dict[str, Any], str]:
+    """The whole report on the seeds plus the hostile document (real model, no cache; shared with the report
+    tests, see ``conftest.py``), its combined dict and its HTML."""
     from dedupe.report.html import render_html
 
-    result = run_report([DATA], encoder=real_encoder, config=ReportConfig(cache_dir=None))
-    document = report_dict(result)
-    return result, document, render_html(document, result.prepared.documents)
+    return seed_report.result, seed_report.report, render_html(seed_report.report, seed_report.documents)
 
 
 def test_run_report_runs_every_stage_once_on_one_load(seed_run: tuple[Any, dict[str, Any], str]) -> None:
@@ -222,3 +220,52 @@ def test_cli_bad_input_and_options_exit_2(tmp_path: Path) -> None:
     assert threshold.exit_code == 2 and "threshold" in threshold.output
     stages = runner.invoke(cli, ["report", DATA, "--skip", "scan", "--skip", "compare", "--skip", "figures"])
     assert stages.exit_code == 2 and "at least one" in stages.output
+
+
+# --- report takes every option of the stages it runs; --fail-on on the typed results ------------------
+
+def _report_json(*args: str) -> tuple[int, dict[str, Any]]:
+    result = CliRunner().invoke(cli, ["report", *args, "--format", "json", "-q"])
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_cli_figure_options_reach_the_figures_stage() -> None:
+    code, everything = _report_json(DATA, "--skip", "compare", "--fail-on", "conflict")
+    assert code == 1 and any(d["status"] == "conflict" for d in everything["figures"]["discrepancies"])
+    code, killed = _report_json(DATA, "--skip", "compare", "--measure", "killed", "--fail-on", "conflict")
+    assert code == 0
+    assert {f["measure"] for f in killed["figures"]["figures"]} == {"killed"}
+    assert len(killed["figures"]["figures"]) < len(everything["figures"]["figures"])
+    bad = CliRunner().invoke(cli, ["report", DATA, "--skip", "compare", "--measure", "wounded"])
+    assert bad.exit_code == 2 and "unknown measure 'wounded'" in bad.output
+
+
+def test_cli_scan_options_reach_the_scan_stage() -> None:
+    _, default = _report_json(DATA, "--skip", "compare", "--skip", "figures")
+    _, longer = _report_json(DATA, "--skip", "compare", "--skip", "figures", "--min-words", "20", "--ngram", "4")
+    assert min(len(f["occurrences"][0]["text"].split()) for f in longer["scan"]["findings"]) >= 20
+    assert len(longer["scan"]["findings"]) < len(default["scan"]["findings"])
+
+
+def test_cli_compare_thresholds_reach_the_compare_stage(tmp_path: Path, real_encoder: Any) -> None:
+    files = [str(Path(DATA) / name) for name in ("002_70fb1de66b54f918.txt", "003_c71ec08203a11230.txt",
+                                                 "004_7cde9b3c88a5415a.txt")]
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    code, plain = _report_json(*files, "--skip", "scan", "--skip", "figures", *cache, "--fail-on", "divergence")
+    assert code == 0 and not any(c["status"] == "divergence" for c in plain["compare"]["claims"])
+    # As in test_compare_cli: with a low alignment threshold and every pair negation-checked, one pair diverges.
+    code, loose = _report_json(*files, "--skip", "scan", "--skip", "figures", *cache, "--fail-on", "divergence",
+                               "--threshold", "align=0.2", "--threshold", "divergence=0")
+    assert code == 1 and any(c["status"] == "divergence" for c in loose["compare"]["claims"])
+    bad = CliRunner().invoke(cli, ["report", DATA, "--threshold", "bogus=1"])
+    assert bad.exit_code == 2 and "name must be one of" in bad.output
+
+
+def test_findings_of_the_typed_result_match_the_report_counts(seed_run: tuple[Any, dict[str, Any], str]) -> None:
+    from dedupe.report.combined import counts
+
+    result, document, _ = seed_run
+    written = counts(document)
+    assert result.findings == {kind: written[kind] for kind in result.findings}
+    assert result.findings["repeat"] > 0 and result.findings["conflict"] == 1

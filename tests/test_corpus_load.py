@@ -21,7 +21,7 @@ def _load(*paths: Path | str, **options: object) -> Corpus:
 
 
 def _by_id(corpus: Corpus) -> dict[str, Document]:
-    return corpus.by_id()
+    return {doc.id: doc for doc in corpus.documents}
 
 
 # --- the seed corpus -------------------------------------------------------------------------------
@@ -55,8 +55,9 @@ def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -
     corpus = _load(DATA / "site")
     assert [(d.id, d.outlet, d.title, d.date) for d in corpus.documents] == [
         ("alpha-doc", "The Guardian", "Alpha title", dt.date(2016, 9, 30)),
-        ("beta", "BBC News", "Beta title", "not a date"),
+        ("beta", "BBC News", "Beta title", None),
     ]
+    assert [(d.raw_date, d.date_text) for d in corpus.documents][1] == ("not a date", "not a date")
     assert corpus.documents[1].origin.path.endswith("site/sub/beta.md")
     assert corpus.skipped == ()
 
@@ -64,12 +65,13 @@ def test_folder_is_walked_recursively_sorted_hidden_skipped_manifest_applied() -
 def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     docs = _load(DATA / "scraped.jsonl").documents
     got = [(d.id, d.outlet, d.date, d.origin.line, d.text) for d in docs]
+    assert docs[3].raw_date == docs[3].date_text == "last Thursday"  # the date text kept as given
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
         ("https://www.reuters.com/article/x", "reuters.com", None, 4,
          "A wire story without outlet."),  # url as id, url host as outlet, "www." dropped
-        ("scraped:5", "scraped", "last Thursday", 5, "A post with neither outlet nor url."),  # file name
+        ("scraped:5", "scraped", None, 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]
     assert docs[0].url == "https://www.dailymail.co.uk/news/kerry.html"
@@ -144,13 +146,13 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("2016-09-28T16:28:00+01:00", dt.date(2016, 9, 28)),
     ("Wednesday 28 September 2016 16:28", dt.date(2016, 9, 28)),
     ("26-FEB-1987 15:01:01.79", dt.date(1987, 2, 26)),
-    ("Thursday", "Thursday"),
-    ("September 2016", "September 2016"),
-    ("2016-13-45", "2016-13-45"),
+    ("Thursday", None),
+    ("September 2016", None),
+    ("2016-13-45", None),
     ("  ", None),
     (None, None),
 ])
-def test_parse_date_parses_or_keeps_the_text(value: str | None, expected: object) -> None:
+def test_parse_date_parses_or_gives_none(value: str | None, expected: object) -> None:
     assert parse_date(value) == expected
 
 
@@ -270,3 +272,43 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 def test_empty_field_override_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="text-field must not be empty"):
         LoadOptions(text_field=" ")
+
+
+def test_compressed_files_are_read_in_folders_with_their_line_numbers(tmp_path: Path) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    rows = b'{"id": "j1", "text": "one"}\n\n{"id": "j2", "text": "two", "outlet": "AP"}\n'
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(rows))
+    (tmp_path / "rows.csv.bz2").write_bytes(bz2.compress(b"id,text\nc1,fine\n"))
+    (tmp_path / "note.txt.xz").write_bytes(lzma.compress(b"A plain article."))
+    (tmp_path / "broken.jsonl.gz").write_bytes(gzip.compress(rows)[:20])
+    (tmp_path / "archive.tar.gz").write_bytes(gzip.compress(b"x"))
+    corpus = _load(tmp_path)
+    assert [(d.id, str(d.origin)) for d in corpus.documents] == [
+        ("j1", f"{tmp_path / 'batch.jsonl.gz'}:1"), ("j2", f"{tmp_path / 'batch.jsonl.gz'}:3"),
+        ("note", str(tmp_path / "note.txt.xz")), ("c1", f"{tmp_path / 'rows.csv.bz2'}:2")]
+    assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in corpus.skipped] == [
+        ("archive.tar.gz", "not a corpus file"), ("broken.jsonl.gz", "corrupt or truncated gzip data")]
+
+
+def test_a_gzip_file_without_its_suffix_is_found_by_its_magic_bytes(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(gzip.compress(b'{"id": "g", "text": "zipped"}\n'))
+    assert [d.text for d in _load(path).documents] == ["zipped"]
+
+
+def test_stdin_format_is_sniffed_or_given() -> None:
+    table = b"id,text,source\nr1,First row.,AP\nr2,Second row.,BBC\n"
+    sniffed = load_corpus(["-"], stdin=io.BytesIO(table))
+    assert [(d.id, d.outlet, d.origin) for d in sniffed.documents] == [
+        ("r1", "AP", Origin("-", 2)), ("r2", "BBC", Origin("-", 3))]
+    as_text = load_corpus(["-"], LoadOptions(input_format="text"), stdin=io.BytesIO(table))
+    assert [d.text for d in as_text.documents] == [table.decode()]
+    lines = b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'
+    assert len(load_corpus(["-"], LoadOptions(input_format="jsonl"), stdin=io.BytesIO(lines)).documents) == 2
+    with pytest.raises(ConfigError, match="input-format must be one of jsonl, csv, text"):
+        LoadOptions(input_format="xml")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dedupe.embed import backends as embed_backends
 from dedupe.embed import onnx_backend as embed_onnx
 from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights, weights_sha256
-from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder, open_cache
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 from dedupe.errors import ConfigError, InputError
 
 SENTENCES = [
@@ -176,7 +176,7 @@ def test_duplicates_are_encoded_once_and_returned_in_input_order(hashing_encoder
 
 def test_disabled_cache_encodes_every_time_and_writes_nothing(tmp_path: Path,
                                                               hashing_encoder: HashingEncoder) -> None:
-    cache = open_cache(tmp_path / "cache", enabled=False)
+    cache = EmbeddingCache(None)
     embed(hashing_encoder, SENTENCES, cache)
     embed(hashing_encoder, SENTENCES, cache)
     assert len(hashing_encoder.calls) == 2
@@ -199,7 +199,6 @@ def test_empty_input_asks_the_encoder_for_its_width(hashing_encoder: HashingEnco
 def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
-    assert open_cache().folder == tmp_path / "c"
     monkeypatch.delenv("DEDUPE_CACHE_DIR")
     assert default_cache_dir() == Path.home() / ".cache" / "dedupe"
 
