@@ -146,6 +146,23 @@ def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, t
     assert got == want
 
 
+def test_compressed_inputs_are_read_as_the_local_loader_reads_them(spark: Any, tmp_path: Path) -> None:
+    import gzip
+    import lzma
+
+    records = [json.dumps({"id": f"seed-{p.stem}", "outlet": p.stem[:3], "text": p.read_text(encoding="utf-8")})
+               for p in sorted(DATA.glob("*.txt"))]
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(("\n".join(records) + "\n{broken\n").encode()))
+    copy = json.loads(records[2]) | {"id": "copy"}
+    (tmp_path / "copy.jsonl.xz").write_bytes(lzma.compress(json.dumps(copy).encode()))
+    want, skipped = local_json([str(tmp_path)])
+    got, found = spark_json(spark, [str(tmp_path)], 2)
+    assert json.loads(got)["findings"], "the compressed seeds hold findings"
+    assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
+    assert any("batch.jsonl.gz:6: " in str(s) for s in skipped)
+    assert got == want
+
+
 def test_a_repeated_id_stops_the_scan_with_the_local_message(spark: Any, tmp_path: Path) -> None:
     record = json.dumps({"id": "same", "text": "Some text of a few words here."})
     path = tmp_path / "dup.jsonl"

@@ -45,6 +45,9 @@ from dedupe.runtime import paused_gc
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 CSV_SUFFIXES = (".csv",)
+#: Why a file inside a folder is skipped (the local and the Spark loader say it alike).
+NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
+                     f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
 #: Formats ``LoadOptions.input_format`` can name for standard input.
 INPUT_FORMATS = ("jsonl", "csv", "text")
@@ -250,8 +253,7 @@ def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
             if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
                 yield here / name
             else:
-                loader.skip(str(here / name), None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
-                            f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
+                loader.skip(str(here / name), None, NOT_A_CORPUS_FILE)
 
 
 def _auto_manifest(folder: Path, loader: _Loader) -> None:

@@ -27,6 +27,7 @@ from dedupe.corpus.load import (
     CSV_SUFFIXES,
     JSON_SUFFIXES,
     MANIFEST_NAMES,
+    NOT_A_CORPUS_FILE,
     TEXT_SUFFIXES,
     Document,
     LoadOptions,
@@ -40,7 +41,7 @@ from dedupe.corpus.load import (
     _load_text,
     _read_manifest,
 )
-from dedupe.corpus.readers import _json_line
+from dedupe.corpus.readers import _json_line, inner_name
 from dedupe.errors import InputError
 
 if TYPE_CHECKING:
@@ -70,7 +71,13 @@ class Input:
 
     @property
     def suffix(self) -> str:
-        return PurePosixPath(self.label).suffix.lower()
+        """The format's suffix, under any compression suffix (``.jsonl`` for ``batch.jsonl.gz``)."""
+        return PurePosixPath(inner_name(self.label)).suffix.lower()
+
+    @property
+    def compressed(self) -> bool:
+        """Whether the name has a compression suffix: such a file is read whole, as the local loader does."""
+        return inner_name(self.label) != self.label
 
 
 class _Collector(_Loader):
@@ -136,10 +143,10 @@ def _walk(spark: SparkSession, fs: Any, path: Any, label: str, loader: _Collecto
         name = status.getPath().getName()
         if status.isFile() and not name.startswith(".") and name not in MANIFEST_NAMES:
             child = _child(label, name)
-            if name.lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES):
+            if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES):
                 _add_input(status.getPath(), child, loader, inputs)
             else:
-                loader.skip(child, None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv)")
+                loader.skip(child, None, NOT_A_CORPUS_FILE)
     for status in entries:
         name = status.getPath().getName()
         if status.isDirectory() and not name.startswith("."):
@@ -187,7 +194,7 @@ def read_items(spark: SparkSession, listing: Listing, options: LoadOptions, part
     parts: list[RDD[Item]] = []
     whole: list[Input] = []
     for item in listing.inputs:
-        if item.suffix in LINE_SUFFIXES + PARQUET_SUFFIXES:
+        if not item.compressed and item.suffix in LINE_SUFFIXES + PARQUET_SUFFIXES:
             if whole:
                 parts.append(_whole_files(sc, whole, quiet, partitions))
                 whole = []
