@@ -382,8 +382,8 @@ def exit_on_findings(found: Counter[str], fail_on: Sequence[str], choices: Seque
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
-def warn(skipped: Skipped) -> None:
-    """Print one warning line for a skipped input on stderr."""
+def warn(skipped: Skipped | str) -> None:
+    """Print one warning line for a skipped input (or a load note) on stderr."""
     click.echo(f"warning: {skipped}", err=True)
 
 
@@ -571,6 +571,9 @@ _SCAN_FAIL_ON = ("repeat", "reuse", "near-duplicate")  # echoes only when asked:
 @scan_options
 @fail_on_option(*_SCAN_FAIL_ON, extra=("echo",))
 @output_options(["text", "json", "jsonl", "markdown"])
+@click.option("--against", type=click.Path(dir_okay=False),
+              help="Index file (dedupe index add) holding the history: report the findings involving CORPUS.")
+@click.option("--add", "add_after", is_flag=True, help="With --against: add CORPUS to the index after the check.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="Scan in this process, or on Spark with the same findings (pip install 'dedupe-news[spark]').")
 @click.option("--spark-master", help="Spark master URL for --engine spark  [default: spark-submit's, else local[*]]")
@@ -579,11 +582,13 @@ _SCAN_FAIL_ON = ("repeat", "reuse", "near-duplicate")  # echoes only when asked:
 def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
                  strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None, ngram: int | None,
                  num_perm: int | None, seed: int | None, boilerplate_docs: int | None, workers: int | None,
-                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool, engine: str,
-                 spark_master: str | None, partitions: int | None) -> None:
+                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool,
+                 against: str | None, add_after: bool, engine: str, spark_master: str | None,
+                 partitions: int | None) -> None:
     """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification).
 
     With ``--engine spark``, ``-o PATH.parquet`` writes the findings as Parquet instead of ``--format``.
+    With ``--against INDEX``, CORPUS is a new batch checked against everything in the index.
     """
     from dedupe.output import to_jsonl
     from dedupe.pipeline import run_scan, run_scan_spark
@@ -592,6 +597,14 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     config = scan_config(dict(thresholds), min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages)
     options = load_options(text_field, source_field, manifest, strict)
     parquet = output if output.lower().endswith(".parquet") else None
+    if add_after and not against:
+        raise click.UsageError("--add needs --against INDEX")
+    if against:
+        if engine == "spark" or parquet:
+            raise click.UsageError("--against runs on the local engine, without -o *.parquet")
+        found = _scan_against(against, corpus, options, config, add_after, fmt, output, quiet)
+        exit_on_findings(found, fail_on, _SCAN_FAIL_ON)
+        return
     if engine == "spark":
         run = run_scan_spark(corpus, options, config, master=spark_master, partitions=partitions, parquet=parquet,
                              warn=warn)
@@ -606,6 +619,24 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     elif not quiet:
         click.echo(f"wrote {output}", err=True)
     exit_on_findings(run.findings, fail_on, _SCAN_FAIL_ON)
+
+
+def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config: Any, add_after: bool, fmt: str,
+                  output: str, quiet: bool) -> Counter[str]:
+    """``scan --against``: check the batch against the index, render, optionally add it; the findings counted."""
+    from dedupe.index import IndexParams, open_index, scan_against
+    from dedupe.pipeline import count_findings, load_checked
+    from dedupe.report.index import add_text, against_dict, against_jsonl, against_markdown, against_text
+
+    loaded = load_checked(corpus, options, sys.stdin.buffer, warn)
+    with open_index(path, IndexParams.from_config(config)) as index:
+        checked = scan_against(index, loaded.documents, config)
+        renderers: dict[str, Callable[[Any], str]] = {
+            "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
+        emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)
+        if add_after:
+            click.echo(add_text(path, index.add(loaded.documents)), err=True, nl=False)
+    return count_findings(scan=checked.result)
 
 
 # --- dedupe compare ----------------------------------------------------------------------------------
@@ -638,6 +669,70 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
 
 def _terminate(signum: int, frame: object) -> None:
     raise Terminated()
+
+# --- dedupe index -------------------------------------------------------------------
+
+@cli.group("index")
+def index_group() -> None:
+    """Keep an index of everything ingested, to check each new batch with `scan --against`."""
+
+
+@index_group.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@corpus_arguments
+@click.option("--threshold", type=float, help="Near-duplicate threshold (sets the LSH bands)  [default: 0.8]")
+@click.option("--min-words", type=int, help="Shortest shared passage, in words  [default: 8]")
+@click.option("--ngram", type=int, help="Words per shingle  [default: 5]")
+@click.option("--num-perm", type=int, help="MinHash signature length  [default: 128]")
+@click.option("--seed", type=int, help="Seed of the MinHash hashing  [default: 1]")
+@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Documents per transaction.")
+def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
+              manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
+              num_perm: int | None, seed: int | None, batch_size: int) -> None:
+    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
+    from dedupe.index import IndexParams, open_index
+    from dedupe.pipeline import load_checked
+    from dedupe.report.index import add_text
+    from dedupe.scan.near_dup import ScanConfig
+
+    given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
+                             "seed": seed}
+    wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
+    loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn)
+    exists = Path(index_path).exists()
+    params = wanted if not exists or any(v is not None for v in given.values()) else None
+    with open_index(index_path, params, create=True) as index:
+        click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
+
+
+@index_group.command("info")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def index_info(index_path: str, fmt: str) -> None:
+    """Print what INDEX holds: documents, outlets, dates, parameters, size."""
+    from dedupe.index import open_index
+    from dedupe.report.index import info_dict, info_text
+
+    with open_index(index_path) as index:
+        found = index.info()
+    click.echo(to_json(info_dict(found)) if fmt == "json" else info_text(index_path, found), nl=False)
+
+
+@index_group.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--doc", "docs", multiple=True, help="Id (or identity key: every version) to remove (repeatable).")
+@click.option("--before", help="Remove documents dated before this day (YYYY-MM-DD); undated ones stay.")
+def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> None:
+    """Remove documents from INDEX by id or by date (retention)."""
+    from dedupe.index import open_index
+
+    if not docs and before is None:
+        raise click.UsageError("give --doc ID or --before DATE")
+    with open_index(index_path) as index:
+        removed = index.remove(docs, before)
+    click.echo(f"{index_path}: removed {removed} documents\n", nl=False)
 
 
 def main() -> None:

@@ -31,13 +31,13 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
     from dedupe.stories import Story, StoryConfig
 
 #: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
-Warn = Callable[[Skipped], None]
+Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a repeated id kept under a new one
 
 #: The kinds of finding ``--fail-on`` can name, as :func:`count_findings` counts them.
 FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
 
 
-def _no_warning(skipped: Skipped) -> None:
+def _no_warning(skipped: Skipped | str) -> None:
     """The default :data:`Warn`: skipped inputs are only counted in the result."""
 
 
@@ -68,6 +68,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
     corpus = load_corpus(paths, options, stdin)
     for skipped in corpus.skipped:
         warn(skipped)
+    for note in corpus.notes:
+        warn(note)
     if not corpus.documents:
         raise InputError(f"no documents loaded from {', '.join(paths)} "
                          f"({plural(len(corpus.skipped), 'input')} skipped)")

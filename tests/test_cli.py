@@ -138,7 +138,7 @@ def test_every_format_in_one_folder() -> None:
         ("c3", "AP", "2016-09-29", "multiline.csv:7"),
         ("np-1", "dailymail.co.uk", "2013-09-09", "scraped.jsonl:1"),
         ("scraped:2", "EA WorldView", "2016-09-29", "scraped.jsonl:2"),
-        ("scraped:4", "reuters.com", "", "scraped.jsonl:4"),
+        ("https://www.reuters.com/article/x", "reuters.com", "", "scraped.jsonl:4"),
         ("scraped:5", "scraped", "last Thursday", "scraped.jsonl:5"),
         ("42", "The Independent", "", "scraped.jsonl:6"),
         ("alpha-doc", "The Guardian", "2016-09-30", "site/alpha.txt"),
@@ -229,10 +229,14 @@ def test_strict_stops_at_the_first_problem_with_status_2(tmp_path: Path) -> None
 def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
     (tmp_path / "b.csv").write_text("id,text\nsame,two\n", encoding="utf-8")
-    result = run("info", str(tmp_path))
+    result = run("info", "--strict", str(tmp_path))
     assert result.exit_code == 2
     assert result.stderr == (f"Error: duplicate document id 'same' at {tmp_path / 'b.csv'}:2 "
                              f"(first seen at {tmp_path / 'a.jsonl'}:1)\n")
+    kept = run("info", str(tmp_path))  # without --strict: a warning, both kept under distinct ids
+    assert kept.exit_code == 0
+    assert kept.stderr == (f"warning: {tmp_path / 'b.csv'}:2: document id 'same' already used at "
+                           f"{tmp_path / 'a.jsonl'}:1; kept as 'same~2'\n")
 
 
 def test_missing_path_is_status_2_without_traceback(tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ def test_jsonl_scraper_field_names_and_fallbacks() -> None:
     assert got == [
         ("np-1", "dailymail.co.uk", dt.date(2013, 9, 9), 1, "Kerry spoke in London. He met Hague."),
         ("scraped:2", "EA WorldView", dt.date(2016, 9, 29), 2, "Russia will continue bombing, the Kremlin said."),
-        ("scraped:4", "reuters.com", None, 4, "A wire story without outlet."),  # url host, "www." dropped
+        ("https://www.reuters.com/article/x", "reuters.com", None, 4,
+         "A wire story without outlet."),  # url as id, url host as outlet, "www." dropped
         ("scraped:5", "scraped", None, 5, "A post with neither outlet nor url."),  # file name
         ("42", "The Independent", None, 6, "Publisher field used."),
     ]
@@ -244,9 +245,23 @@ def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "same", "text": "one"}\n', encoding="utf-8")
     (tmp_path / "b.jsonl").write_text('\n{"id": "same", "text": "two"}\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
-        _load(tmp_path)
+        load_corpus([str(tmp_path)], LoadOptions(strict=True))
     assert str(info.value) == (f"duplicate document id 'same' at {tmp_path / 'b.jsonl'}:2 "
                                f"(first seen at {tmp_path / 'a.jsonl'}:1)")
+    corpus = _load(tmp_path)
+    assert [d.id for d in corpus.documents] == ["same", "same~2"]
+    assert corpus.notes == (f"{tmp_path / 'b.jsonl'}:2: document id 'same' already used at "
+                            f"{tmp_path / 'a.jsonl'}:1; kept as 'same~2'",)
+
+
+def test_derived_ids_of_two_folders_do_not_clash(tmp_path: Path) -> None:
+    for day in ("day1", "day2"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "batch.jsonl").write_text('{"text": "one"}\n{"url": "https://x.org/a", "text": "b"}\n',
+                                                    encoding="utf-8")
+    corpus = _load(tmp_path)
+    assert [d.id for d in corpus.documents] == ["batch:1", "https://x.org/a", f"{tmp_path / 'day2' / 'batch.jsonl'}:1",
+                                                f"{tmp_path / 'day2' / 'batch.jsonl'}:2"]
 
 
 def test_missing_path_is_an_error(tmp_path: Path) -> None:

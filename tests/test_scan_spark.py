@@ -167,8 +167,8 @@ def test_a_repeated_id_stops_the_scan_with_the_local_message(spark: Any, tmp_pat
     record = json.dumps({"id": "same", "text": "Some text of a few words here."})
     path = tmp_path / "dup.jsonl"
     path.write_text(f"{record}\n{record}\n", encoding="utf-8")
-    with pytest.raises(InputError) as local:
-        load_corpus([str(path)])
+    with pytest.raises(InputError) as local:  # the local loader stops only under --strict (else: renamed)
+        load_corpus([str(path)], LoadOptions(strict=True))
     with pytest.raises(InputError) as remote:
         scan_spark(spark, [str(path)], partitions=2)
     assert str(remote.value) == str(local.value)

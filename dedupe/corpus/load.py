@@ -23,7 +23,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -118,6 +118,7 @@ class Corpus:
 
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()  # repeated ids kept under new ids
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class _Loader:
     seen: dict[str, Origin] = field(default_factory=dict)
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_folders: set[Path] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
         item = Skipped(path, line, reason)
@@ -165,11 +167,24 @@ class _Loader:
             raise InputError(str(item))
         self.skipped.append(item)
 
-    def add(self, doc: Document) -> None:
+    def add(self, doc: Document, derived: bool = False) -> None:
+        """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
+        ``ID~2``, ``ID~3``...) with a note, or is an error under ``strict``."""
         if doc.id in self.seen:
-            raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {self.seen[doc.id]})")
+            first = self.seen[doc.id]
+            if self.options.strict:
+                raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
+            new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
+            self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
+            doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc.origin
         self.documents.append(doc)
+
+    def _next_id(self, doc_id: str) -> str:
+        copy = 2
+        while f"{doc_id}~{copy}" in self.seen:
+            copy += 1
+        return f"{doc_id}~{copy}"
 
 
 def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None) -> Corpus:
@@ -184,7 +199,8 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         The corpus, documents in the order found, plus the skipped inputs.
 
     Raises:
-        InputError: A path does not exist, two documents share an id, or (``strict``) any input is bad.
+        InputError: A path does not exist, or (``strict``) any input is bad or two documents share an id
+            (otherwise the later one is kept under a new id, see ``Corpus.notes``).
     """
     loader = _Loader(options or LoadOptions())
     if loader.options.manifest:
@@ -192,7 +208,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
     with paused_gc():
         for raw in paths:
             _load_path(raw, loader, stdin)
-    return Corpus(tuple(loader.documents), tuple(loader.skipped))
+    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes))
 
 
 
@@ -358,11 +374,12 @@ def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallbac
         loader.skip(origin.path, origin.line, f"no text (looked for {', '.join(text_names)})")
         return
     url = _first(record, names[1]) or ""
-    doc_id = _first(record, names[2]) or fallback_id
+    given = _first(record, names[2])
+    doc_id = given or url.strip() or fallback_id  # identity: given id, else url, else path and line
     outlet = _first(record, names[3]) or _host(url) or fallback_id.split(":")[0]
     raw_date = (_first(record, names[5]) or "").strip()
     loader.add(_document(doc_id, outlet.strip(), (_first(record, names[4]) or "").strip(), url.strip(),
-                         parse_date(raw_date), text, origin, raw_date))
+                         parse_date(raw_date), text, origin, raw_date), derived=not given)
 
 
 @lru_cache(maxsize=256)

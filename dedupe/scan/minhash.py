@@ -264,6 +264,13 @@ def _all_pairs(ordered: I64, starts: I64, sizes: I64) -> I64:
     return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
 
 
+def band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
+    """The LSH band keys of the signatures ``table[members]``: ``(members, bands)`` 64-bit keys; two
+    documents share a bucket of band ``i`` exactly when their keys in column ``i`` are equal (also used by
+    :mod:`dedupe.index` to store and look up buckets)."""
+    return _band_keys(table, members, bands, rows)
+
+
 def _band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
     """``(members, bands)`` 64-bit keys: each band's ``rows`` values ``v`` folded as
     ``(((v0 * M + v1) * M + ...) + v_last) * M``, i.e. ``sum(v_i * M**(rows - i))`` modulo 2**64, then mixed;

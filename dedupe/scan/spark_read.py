@@ -83,7 +83,7 @@ class Input:
 class _Collector(_Loader):
     """The local loader's record checks without its corpus-wide duplicate check (done over Spark)."""
 
-    def add(self, doc: Document) -> None:
+    def add(self, doc: Document, derived: bool = False) -> None:
         self.documents.append(doc)
 
 

@@ -1,0 +1,221 @@
+"""Checking a daily batch against history: ``dedupe index`` vs datasketch ``MinHashLSH`` (Redis, pickle).
+
+    .venv/bin/python -m benchmarks.index_history --corpus /work/shared/corpora/reuters21578.jsonl --scale 10
+
+History is Reuters-21578 made ``--scale`` times larger as the scan scaling run makes it
+(:func:`benchmarks.scan_reuters.scaled_corpus`: each article, then seeded edited copies). The batch holds
+1,000 articles with known copies of history: 250 exact re-scrapes under new ids, 250 light edits (one word
+in 50), 100 with a 40-word passage lifted from a history article into new text, 400 new articles (heavy
+rewrites of random Reuters articles, so they share some phrases with history).
+
+Every step is a whole process, timed by wall clock from start to exit (imports, reading the corpus and
+writing the output included); peak memory is the process' own maximum resident set (``wait4``):
+
+* add: ``dedupe index add`` / datasketch insert (Redis storage, started on a free localhost port and
+  stopped by this script) / datasketch in memory then pickled. One run each (an add needs a fresh store).
+* check: ``dedupe scan BATCH --against INDEX`` / datasketch queries (Redis; pickle unpickled each run),
+  median of ``--repeat`` runs.
+* full rescan: ``dedupe scan HISTORY BATCH``, the reference for recall and for equivalence.
+
+Recall: of the full rescan's near-duplicate pairs between the batch and history, the share each method
+finds (datasketch: among its LSH candidates, unverified); of the planted copies, the share found.
+Equivalence: of the full rescan's findings that involve the batch, the share ``--against`` reports
+identically (kind, similarity, every occurrence with its offsets).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scan_reuters import _edited, scaled_corpus
+
+TARGET_ADD = 5000
+TARGET_ADD_RATIO = 20.0
+TARGET_CHECK_SECONDS = 3.0
+TARGET_PEAK_MB = 500
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Run a command to its end; its wall-clock seconds and peak resident memory in MB."""
+    began = time.perf_counter()
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONWARNINGS": "ignore"}, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def make_batch(source: str, history: Path, target: Path, seed: int = 23) -> dict[str, str]:
+    """Write the 1,000-article batch; returns the planted copies (batch id -> history id)."""
+    rng = random.Random(seed)
+    with open(source, encoding="utf-8") as handle:
+        originals = [json.loads(line) for line in handle if line.strip()]
+    with open(history, encoding="utf-8") as handle:
+        past = [json.loads(line) for line in handle if line.strip()]
+    vocabulary = [w for r in originals[:2000] for w in r["text"].split()]
+    known: dict[str, str] = {}
+    records = []
+    for i, record in enumerate(rng.sample(past, 600)):
+        words = record["text"].split(" ")
+        if i < 250:
+            text = record["text"]
+        elif i < 500:
+            text = " ".join(rng.choice(vocabulary) if rng.random() < 0.02 else w for w in words)
+        else:
+            start = rng.randrange(0, max(1, len(words) - 40))
+            fresh = _edited(rng.choice(originals)["text"], random.Random(rng.random()), vocabulary)
+            text = f"{' '.join(fresh.split(' ')[:60])} {' '.join(words[start:start + 40])}"
+        records.append({"id": f"batch-{i}", "source": "Wire", "text": text})
+        if i < 500:
+            known[f"batch-{i}"] = record["id"]
+    for i in range(600, 1000):
+        text = " ".join(rng.choice(vocabulary) if rng.random() < 0.5 else w
+                        for w in rng.choice(originals)["text"].split(" "))
+        records.append({"id": f"batch-{i}", "source": "Wire", "text": text})
+    target.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return known
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return server, port
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("redis-server did not start")
+
+
+def redis_bytes(port: int) -> int:
+    import redis
+
+    return int(redis.Redis(host="127.0.0.1", port=port).info("memory")["used_memory"])
+
+
+def near_pairs(findings: list[dict[str, Any]], batch: set[str]) -> set[tuple[str, str]]:
+    """Near-duplicate pairs ``(batch id, history id)`` of a scan's JSON findings."""
+    pairs = set()
+    for finding in findings:
+        for pair in finding.get("pairs", []):
+            a, b = pair["a"], pair["b"]
+            if (a in batch) != (b in batch):
+                pairs.add((a, b) if a in batch else (b, a))
+    return pairs
+
+
+def run(args: argparse.Namespace) -> list[str]:
+    py = [sys.executable, "-m"]
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        history, batch_path = folder / "history.jsonl", folder / "batch.jsonl"
+        documents, megabytes = scaled_corpus(args.corpus, args.scale, history)
+        known = make_batch(args.corpus, history, batch_path)
+        batch = {json.loads(line)["id"] for line in batch_path.read_text().splitlines()}
+        rows: dict[str, dict[str, float]] = {}
+        db = folder / "history.db"
+        add_s, add_mb = timed(py + ["dedupe", "index", "add", str(db), str(history)])
+        size = sum(p.stat().st_size for p in folder.glob("history.db*"))
+        out = folder / "against.json"
+        check = [timed(py + ["dedupe", "scan", str(batch_path), "--against", str(db), "--format", "json", "-o",
+                             str(out), "-q"]) for _ in range(args.repeat)]
+        rows["dedupe index"] = {"add": add_s, "add_mb": add_mb, "bytes": size / documents,
+                                "check": statistics.median(s for s, _ in check), "check_mb": max(m for _, m in check)}
+        full_out = folder / "full.json"
+        full_s, full_mb = timed(py + ["dedupe", "scan", str(history), str(batch_path), "--format", "json", "-o",
+                                      str(full_out), "-q"])
+        ours, full = json.loads(out.read_text()), json.loads(full_out.read_text())
+        expected = [f for f in full["findings"] if any(o["doc"] in batch for o in f["occurrences"])]
+        truth = near_pairs(expected, batch)
+        found = {"dedupe index": near_pairs(ours["findings"], batch)}
+        if not args.skip_datasketch:
+            server, port = start_redis(folder)
+            try:
+                for method in ("redis", "pickle"):
+                    state, result = folder / f"{method}.pickle", folder / f"{method}.json"
+                    base = py + ["benchmarks._index_methods", method]
+                    tail = [str(state), str(result), "--redis-port", str(port)]
+                    add_s, add_mb = timed(base + ["add", str(history)] + tail)
+                    stored = redis_bytes(port) if method == "redis" else state.stat().st_size
+                    check = [timed(base + ["check", str(batch_path)] + tail) for _ in range(args.repeat)]
+                    label = f"datasketch+{method}"
+                    rows[label] = {"add": add_s, "add_mb": add_mb, "bytes": stored / documents,
+                                   "check": statistics.median(s for s, _ in check),
+                                   "check_mb": max(m for _, m in check)}
+                    found[label] = {(a, b) for a, b in json.loads(result.read_text())["candidates"]}
+            finally:
+                server.terminate()
+                server.wait()
+        return report(rows, found, truth, known, ours["findings"], expected, documents, megabytes,
+                      (full_s, full_mb), args)
+
+
+def report(rows: dict[str, dict[str, float]], found: dict[str, set[tuple[str, str]]], truth: set[tuple[str, str]],
+           known: dict[str, str], ours: list[dict[str, Any]], expected: list[dict[str, Any]], documents: int,
+           megabytes: float, full: tuple[float, float], args: argparse.Namespace) -> list[str]:
+    lines = [f"history: Reuters-21578 x{args.scale}: {documents} articles, {megabytes:.1f} M characters; "
+             f"batch: 1,000 articles ({len(known)} planted copies); check: median of {args.repeat} runs", "",
+             "| method | add s | add docs/s | add peak MB | bytes/article | check s | check peak MB "
+             "| recall (rescan pairs) | planted copies found |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, row in rows.items():
+        pairs = found[label]
+        recall = len(truth & pairs) / max(1, len(truth))
+        copies = sum((b, h) in pairs for b, h in known.items()) / max(1, len(known))
+        lines.append(f"| {label} | {row['add']:.1f} | {documents / row['add']:,.0f} | {row['add_mb']:.0f} "
+                     f"| {row['bytes']:,.0f} | {row['check']:.2f} | {row['check_mb']:.0f} | {recall:.3f} "
+                     f"| {copies:.3f} |")
+    same = sum(f in ours for f in expected)
+    ours_rate = documents / rows["dedupe index"]["add"]
+    lines += ["", f"full rescan (dedupe scan HISTORY BATCH): {full[0]:.1f} s, peak {full[1]:.0f} MB; "
+              f"near-duplicate pairs with the batch: {len(truth)}",
+              f"equivalence: {same} of {len(expected)} rescan findings involving the batch reported identically "
+              f"by --against ({len(ours)} reported)",
+              f"add: {ours_rate:,.0f} docs/s (target {TARGET_ADD:,}: {_met(ours_rate >= TARGET_ADD)})"]
+    if "datasketch+redis" in rows:
+        ratio = rows["datasketch+redis"]["add"] / rows["dedupe index"]["add"]
+        lines.append(f"add vs datasketch+redis: {ratio:.1f}x (target {TARGET_ADD_RATIO:.0f}x: "
+                     f"{_met(ratio >= TARGET_ADD_RATIO)})")
+    check = rows["dedupe index"]
+    lines.append(f"check: {check['check']:.2f} s (target {TARGET_CHECK_SECONDS} s: "
+                 f"{_met(check['check'] <= TARGET_CHECK_SECONDS)}), peak {check['check_mb']:.0f} MB "
+                 f"(target {TARGET_PEAK_MB}: {_met(check['check_mb'] <= TARGET_PEAK_MB)})")
+    return lines
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", required=True, help="Reuters-21578 as JSON Lines.")
+    parser.add_argument("--scale", type=int, default=10, help="History = the corpus this many times (10: 190k).")
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each check (the median is kept).")
+    parser.add_argument("--skip-datasketch", action="store_true", help="Ours only.")
+    args = parser.parse_args(argv)
+    print("\n".join(run(args)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""What the index stores to find a document again: LSH band keys and passage keys, from the scan's own code.
+
+* **Band keys**: the scan's one-permutation MinHash signatures (:func:`dedupe.scan.minhash.signatures`)
+  cut into the scan's LSH bands (:func:`dedupe.scan.minhash.band_keys`), each band's key salted by the
+  band number, so one column of integers holds every band. Two documents share a key exactly when the
+  scan's LSH makes them a candidate pair.
+* **Passage keys**: the hash of every window of ``min_words - ngram + 1`` consecutive shingles (the
+  scan's :func:`dedupe.scan.shingle.fingerprint`), i.e. of every stretch of ``min_words`` tokens. The
+  scan's shortest shared passage is ``min_words`` tokens, so two documents that share a passage always
+  share a passage key, and two that share none rarely do.
+
+Example:
+    >>> params = IndexParams.from_config(ScanConfig())
+    >>> (params.bands, params.rows, params.window)
+    (16, 8, 4)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from dedupe.scan.minhash import band_keys, lsh_params, signatures
+from dedupe.scan.near_dup import ScanConfig
+from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
+
+_BAND_SALT = np.uint64(0x8CB92BA72F3D8DD7)
+_WINDOW_MULT = np.uint64(0x9E3779B97F4A7C15)
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    """The parameters an index was built with; a scan against it must use the same ones.
+
+    Attributes:
+        ngram: Tokens per shingle.
+        num_perm: MinHash signature length.
+        seed: Seed of the MinHash hashing.
+        bands: LSH bands (from the threshold, as the scan chooses them).
+        rows: Signature rows per band.
+        min_words: Shortest shared passage, in tokens (sets the passage-key window).
+    """
+
+    ngram: int
+    num_perm: int
+    seed: int
+    bands: int
+    rows: int
+    min_words: int
+
+    @classmethod
+    def from_config(cls, config: ScanConfig) -> IndexParams:
+        """The parameters a scan with ``config`` uses."""
+        bands, rows = lsh_params(config.threshold, config.num_perm)
+        return cls(config.ngram, config.num_perm, config.seed, bands, rows, config.min_words)
+
+    @property
+    def window(self) -> int:
+        """Shingles per passage key: the shingles of the shortest passage the scan reports."""
+        return max(1, self.min_words - self.ngram + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        """The parameters by name."""
+        return asdict(self)
+
+    def differences(self, other: IndexParams) -> list[str]:
+        """``name index=X scan=Y`` for every parameter that differs."""
+        mine, theirs = self.as_dict(), other.as_dict()
+        return [f"{name} index={mine[name]} scan={theirs[name]}" for name in mine if mine[name] != theirs[name]]
+
+
+@dataclass(frozen=True)
+class DocumentKeys:
+    """The keys of a batch of documents, as ``(key, document index)`` rows sorted by key, without repeats.
+
+    Attributes:
+        bands: Band keys (signed 64-bit, as SQLite stores integers) and their documents.
+        band_docs: Document index of each band key.
+        passages: Passage keys.
+        passage_docs: Document index of each passage key.
+    """
+
+    bands: I64
+    band_docs: I64
+    passages: I64
+    passage_docs: I64
+
+
+def document_keys(prints: Fingerprints, params: IndexParams) -> DocumentKeys:
+    """Band and passage keys of every document of ``prints``.
+
+    Documents the scan never pairs (no shingles, or fewer than ``min_words`` tokens) get no band key;
+    documents shorter than one passage get no passage key.
+
+    Args:
+        prints: The documents' shingles (``params.ngram`` tokens each).
+        params: The index parameters.
+
+    Returns:
+        The keys, each kind sorted by (key, document).
+    """
+    usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= params.min_words)
+    members = np.flatnonzero(usable)
+    table = signatures(prints, params.num_perm, params.seed)
+    salted = band_keys(table, members, params.bands, params.rows) ^ (
+        np.arange(1, params.bands + 1, dtype=np.uint64) * _BAND_SALT)
+    bands, band_docs = _sorted(mix64(salted.ravel()), np.repeat(members, params.bands))
+    keys, docs = passage_keys(prints, params.window)
+    passages, passage_docs = _sorted(keys, docs)
+    return DocumentKeys(bands, band_docs, passages, passage_docs)
+
+
+def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:
+    """The hash of every ``window`` consecutive shingles of each document, and its document index.
+
+    Args:
+        prints: The documents' shingles.
+        window: Shingles per key.
+
+    Returns:
+        ``(keys, docs)`` in document then text order: key ``j`` of a document covers its shingles
+        ``j .. j + window - 1``, that is its tokens ``j .. j + window + ngram - 2``.
+    """
+    shingles = prints.shingles
+    span = shingles.size - window + 1
+    if span <= 0:
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
+    doc_of = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+    acc = shingles[:span].copy()
+    for k in range(1, window):
+        acc *= _WINDOW_MULT
+        acc += shingles[k:k + span]
+    inside = doc_of[:span] == doc_of[window - 1:]
+    return mix64(acc[inside]), doc_of[:span][inside]
+
+
+def _sorted(keys: U64, docs: I64) -> tuple[I64, I64]:
+    """``(key, doc)`` rows as signed integers, sorted, repeats dropped."""
+    signed = keys.view(np.int64)
+    order = np.argsort(signed, kind="stable")  # rows come in document order: ties stay sorted by document
+    signed, docs = signed[order], docs[order]
+    keep = np.ones(signed.size, dtype=bool)
+    keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])
+    return signed[keep], docs[keep]

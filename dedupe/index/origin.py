@@ -1,0 +1,135 @@
+"""Where reused text came from: the earliest published occurrence, and whether each reuse credits it.
+
+For a passage (or a near-duplicate document) found in several documents, the **probable origin** is the
+occurrence with the earliest ISO date (documents without one come after every dated one; ties go to
+the earlier document in corpus order). Every other document of another outlet **credits** the origin
+when its text names the origin's outlet the way wire copy is credited: ``(AP)``, ``-Reuters``,
+``AFP``-style datelines, ``according to Reuters``, ``Reuters reported``. Known wires are matched under
+their usual names (``AP`` / ``Associated Press``, ``AFP`` / ``Agence France-Presse``, ``Reuters`` /
+``Reuter``). Uncredited reuse of another outlet's text is what an editor wants to see first.
+
+Example:
+    >>> credit("LONDON (Reuters) - Shares fell.", "Reuters")
+    '(Reuters)'
+    >>> credit("Shares fell, the paper said.", "Reuters")
+    ''
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dedupe.corpus.load import Document
+from dedupe.scan.near_dup import Finding
+
+#: Other names of the wires, by the lower-cased name an outlet may carry.
+WIRE_NAMES = {"reuters": ("Reuters", "Reuter"), "ap": ("AP", "Associated Press"),
+              "associated press": ("AP", "Associated Press"), "afp": ("AFP", "Agence France-Presse"),
+              "agence france-presse": ("AFP", "Agence France-Presse")}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """A document that carries text first published elsewhere.
+
+    Attributes:
+        doc: Its id.
+        outlet: Its outlet.
+        credited: Whether it credits the origin's outlet (always true for the origin's own outlet).
+        credit: The credit as written (``"(Reuters)"``), ``"same outlet"``, or empty when uncredited.
+    """
+
+    doc: str
+    outlet: str
+    credited: bool
+    credit: str
+
+
+@dataclass(frozen=True)
+class PassageOrigin:
+    """The probable origin of a finding's text and the documents that reuse it.
+
+    Attributes:
+        finding: Index of the finding in the result's findings.
+        doc: Id of the origin document.
+        outlet: Its outlet.
+        date: Its ISO date, empty when unknown.
+        reuses: Every other document of the finding, in corpus order.
+    """
+
+    finding: int
+    doc: str
+    outlet: str
+    date: str
+    reuses: tuple[Reuse, ...]
+
+
+def passage_origins(findings: Sequence[Finding], documents: Mapping[str, Document],
+                    order: Sequence[str]) -> tuple[PassageOrigin, ...]:
+    """The origin of every finding shared by two documents or more.
+
+    Args:
+        findings: Findings of a scan.
+        documents: Every document the findings name, by id.
+        order: Document ids in corpus order (ties between equal dates).
+
+    Returns:
+        One :class:`PassageOrigin` per finding with several documents, in the order of the findings.
+    """
+    rank = {doc: i for i, doc in enumerate(order)}
+    origins = []
+    for index, finding in enumerate(findings):
+        docs = sorted({o.doc for o in finding.occurrences}, key=rank.__getitem__)
+        if len(docs) < 2:
+            continue
+        first = min(docs, key=lambda d: (_sort_date(documents[d]), rank[d]))
+        source = documents[first]
+        reuses = tuple(_reuse(documents[d], source) for d in docs if d != first)
+        origins.append(PassageOrigin(index, first, source.outlet, _iso(source), reuses))
+    return tuple(origins)
+
+
+def credit(text: str, outlet: str) -> str:
+    """The first credit of ``outlet`` in ``text`` as written, or ``""``.
+
+    Args:
+        text: The reusing document's text.
+        outlet: The origin's outlet.
+
+    Returns:
+        The matched credit, e.g. ``"(AP)"``, ``"- Reuters"``, ``"according to Reuters"``.
+    """
+    if not outlet.strip():
+        return ""
+    found = _credit_pattern(outlet).search(text)
+    return found.group(0).strip() if found else ""
+
+
+@lru_cache(maxsize=256)
+def _credit_pattern(outlet: str) -> re.Pattern[str]:
+    names = WIRE_NAMES.get(outlet.strip().lower(), (outlet.strip(),))
+    name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
+    forms = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\baccording to (?:the )?{name}\b",
+             rf"\b{name} (?:reported|said|wrote)\b", rf"\b(?:told|via|source:) (?:the )?{name}\b",
+             rf"^\s*{name}\s*[-\u2013\u2014:]"]
+    return re.compile("|".join(forms), re.MULTILINE)
+
+
+def _reuse(doc: Document, source: Document) -> Reuse:
+    if doc.outlet.strip().lower() == source.outlet.strip().lower():
+        return Reuse(doc.id, doc.outlet, True, "same outlet")
+    found = credit(doc.text, source.outlet)
+    return Reuse(doc.id, doc.outlet, bool(found), found)
+
+
+def _iso(doc: Document) -> str:
+    text = doc.date_text
+    return text[:10] if _ISO_DATE.match(text) else ""
+
+
+def _sort_date(doc: Document) -> str:
+    return _iso(doc) or "9999-99-99"

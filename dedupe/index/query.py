@@ -1,0 +1,148 @@
+"""``dedupe scan BATCH --against INDEX``: the findings of a batch, with history read from the index.
+
+The index is queried, never loaded: only the stored documents that can take part in a finding with the
+batch are read, and the scan's own machinery (:func:`dedupe.scan.near_dup.scan`) runs on those plus the
+batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders them. Findings that
+involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
+
+Which stored documents: those sharing an LSH band key or a passage key with the batch; then, until
+nothing new turns up (at most ``max_rounds``), those sharing a key with the history documents already in
+a finding with the batch (all keys of a near-duplicate, the passage keys over a passage's place), since
+such neighbours join clusters and passage groups in the full rescan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from dedupe.corpus.load import Document
+from dedupe.index.keys import IndexParams, document_keys, passage_keys
+from dedupe.index.origin import PassageOrigin, passage_origins
+from dedupe.index.store import Index, StoredDocument
+from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
+from dedupe.scan.shingle import I64, Fingerprints
+
+#: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
+RESCRAPE_SUFFIX = "~batch"
+
+
+@dataclass(frozen=True)
+class AgainstResult:
+    """What ``scan --against`` reports.
+
+    Attributes:
+        result: The findings that involve the batch (history occurrences included), the near-duplicate pairs
+            that involve it, and the counts of the scan that produced them.
+        batch_ids: Ids of the batch documents as they appear in the findings.
+        history: The stored documents named in a finding (id, outlet, date, url available on each).
+        origins: For each passage or near-duplicate shared by documents, its probable origin and credits.
+        renamed: ``(original id, id in the findings)`` of batch documents whose id was in the index.
+        loaded: Stored documents read from the index.
+        rounds: Lookups made until no new document turned up.
+    """
+
+    result: ScanResult
+    batch_ids: frozenset[str]
+    history: tuple[Document, ...]
+    origins: tuple[PassageOrigin, ...]
+    renamed: tuple[tuple[str, str], ...]
+    loaded: int
+    rounds: int
+
+
+def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int = 3) -> AgainstResult:
+    """Scan ``batch`` against the documents of ``index`` (see the module docstring).
+
+    Args:
+        index: The open index (its parameters equal ``config``'s; :func:`~dedupe.index.store.open_index` checks).
+        batch: The new documents, ids distinct.
+        config: Scan options.
+        max_rounds: Most lookups of neighbours.
+
+    Returns:
+        The batch's findings, with the history documents they name and the passages' origins.
+    """
+    params = index.params
+    batch, renamed = _distinct_ids(index, batch)
+    prints = fingerprint_corpus([d.text for d in batch], params.ngram)
+    keys = document_keys(prints, params)
+    ids = frozenset(d.id for d in batch)
+    loaded: dict[int, StoredDocument] = {}
+    wanted = (keys.bands.tolist(), keys.passages.tolist())
+    asked: tuple[set[int], set[int]] = (set(), set())
+    places: set[tuple[str, int, int, bool]] = set()
+    with index.snapshot():
+        rounds, result = 0, None
+        while rounds < max_rounds:
+            wanted = (list(set(wanted[0]) - asked[0]), list(set(wanted[1]) - asked[1]))  # each key asked once
+            asked[0].update(wanted[0])
+            asked[1].update(wanted[1])
+            new = index.lookup(*wanted) - loaded.keys()
+            rounds += 1
+            if not new and result is not None:
+                break
+            loaded.update((s.seq, s) for s in index.fetch(new))
+            history = [loaded[seq].document for seq in sorted(loaded)]
+            result = _involving(scan(history + list(batch), config), ids)
+            wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
+    assert result is not None
+    named = {o.doc for f in result.findings for o in f.occurrences}
+    history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
+    order = [d.id for d in history] + [d.id for d in batch]
+    origins = passage_origins(result.findings, {d.id: d for d in (*history, *batch)}, order)
+    return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds)
+
+
+def _distinct_ids(index: Index, batch: Sequence[Document]) -> tuple[list[Document], list[tuple[str, str]]]:
+    """The batch with ids already in the index renamed ``ID~batch``, and the renamings."""
+    stored = set(index.stored_ids([d.id for d in batch]))
+    renamed = [(d.id, d.id + RESCRAPE_SUFFIX) for d in batch if d.id in stored]
+    new_ids = dict(renamed)
+    return [replace(d, id=new_ids[d.id]) if d.id in new_ids else d for d in batch], renamed
+
+
+def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:
+    """The result with only the findings and pairs that involve a document of ``ids``."""
+    findings = tuple(f for f in result.findings if any(o.doc in ids for o in f.occurrences))
+    pairs = tuple(p for p in result.pairs if p.a in ids or p.b in ids)
+    return replace(result, findings=findings, pairs=pairs)
+
+
+def _frontier(findings: Sequence[Finding], history: dict[str, Document], params: IndexParams,
+              seen: set[tuple[str, int, int, bool]]) -> tuple[list[int], list[int]]:
+    """Band and passage keys whose documents may join the findings: every key of a stored near-duplicate,
+    the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier round)
+    are skipped, and the new ones added to it."""
+    places = sorted({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
+                     if o.doc in history} - seen)
+    seen.update(places)
+    if not places:
+        return [], []
+    docs = sorted({doc for doc, *_ in places})
+    column = {doc: i for i, doc in enumerate(docs)}
+    prints = fingerprint_corpus([history[d].text for d in docs], params.ngram)
+    near = sorted({doc for doc, _, _, whole in places if whole})
+    bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram),
+                          params).bands.tolist() if near else []
+    windows, owners = passage_keys(prints, params.window)
+    reach = _window_spans(prints, owners, params)
+    bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice
+    chosen = np.zeros(windows.size, dtype=bool)
+    for doc, start, end, whole in places:
+        first, last = bounds[column[doc]], bounds[column[doc] + 1]
+        chosen[first:last] |= whole | ((reach[0][first:last] < end) & (reach[1][first:last] > start))
+    return bands, windows[chosen].view(np.int64).tolist()
+
+
+def _window_spans(prints: Fingerprints, owners: I64, params: IndexParams) -> tuple[I64, I64]:
+    """Character span ``[start, end)`` of each passage key's tokens in its document."""
+    # Key j of a document covers its tokens j .. j + window + ngram - 2 (see passage_keys).
+    first_key = np.searchsorted(owners, np.arange(prints.token_counts.size))
+    rank = np.arange(owners.size) - first_key[owners]
+    base = prints.token_base[owners] + rank
+    last = np.minimum(base + params.window + params.ngram - 2,
+                      prints.token_base[owners] + prints.token_counts[owners] - 1)
+    return prints.token_starts[base].astype(np.int64), prints.token_ends[last].astype(np.int64)

@@ -1,0 +1,101 @@
+"""Render ``dedupe index`` results and ``dedupe scan --against``.
+
+``scan --against`` JSON is the ``scan`` JSON (same findings contract; history occurrences are ordinary
+occurrences with their stored document's id, outlet and exact offsets) plus::
+
+    "against": {"index_documents_read": INT, "rounds": INT, "batch": [ids...],
+                "renamed": [{"id", "as"}...]},                 # batch ids already in the index
+    "history": {ID: {"outlet", "date", "url", "title"}, ...},  # stored documents named in a finding
+    "origins": [{"finding": INT, "doc", "outlet", "date",
+                 "reuses": [{"doc", "outlet", "credited", "credit"}...]}...]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dedupe.index.query import AgainstResult
+from dedupe.index.store import AddResult, IndexInfo
+from dedupe.output import md_cell
+from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
+
+
+def add_text(path: str, added: AddResult) -> str:
+    """One line of counts, then one line per new version."""
+    lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
+             f"{added.skipped} skipped"]
+    lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
+    return "\n".join(lines) + "\n"
+
+
+def info_dict(info: IndexInfo) -> dict[str, Any]:
+    """``index info`` as a JSON object."""
+    return {"documents": info.documents, "outlets": dict(info.outlets), "first_date": info.first_date,
+            "last_date": info.last_date, "undated": info.undated, "parameters": info.params.as_dict(),
+            "schema_version": info.schema_version, "bytes": info.bytes, "batches": info.batches}
+
+
+def info_text(path: str, info: IndexInfo) -> str:
+    """``index info`` for the terminal."""
+    outlets = ", ".join(f"{name or '(none)'} {count}" for name, count in info.outlets[:10])
+    more = f" and {len(info.outlets) - 10} more" if len(info.outlets) > 10 else ""
+    params = ", ".join(f"{k} {v}" for k, v in info.params.as_dict().items())
+    dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none"
+    return (f"{path}: {info.documents} documents in {info.batches} batches, {info.bytes / 1e6:.1f} MB "
+            f"({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
+            f"outlets ({len(info.outlets)}): {outlets}{more}\n"
+            f"dates: {dates} ({info.undated} undated)\n"
+            f"parameters: {params} (schema {info.schema_version})\n")
+
+
+def against_dict(checked: AgainstResult) -> dict[str, Any]:
+    """The JSON document of ``scan --against`` (see the module docstring)."""
+    document = scan_dict(checked.result)
+    document["against"] = {"index_documents_read": checked.loaded, "rounds": checked.rounds,
+                           "batch": sorted(checked.batch_ids),
+                           "renamed": [{"id": old, "as": new} for old, new in checked.renamed]}
+    document["history"] = {d.id: {"outlet": d.outlet, "date": d.date_text, "url": d.url, "title": d.title}
+                           for d in checked.history}
+    document["origins"] = [_origin(o) for o in checked.origins]
+    return document
+
+
+def against_jsonl(checked: AgainstResult) -> str:
+    """One finding per line, each with its origin when it has one."""
+    from dedupe.output import to_jsonl
+
+    origins = {o.finding: _origin(o) for o in checked.origins}
+    records = scan_jsonl_records(checked.result)
+    for index, record in enumerate(records):
+        if index in origins:
+            record["origin"] = origins[index]
+    return to_jsonl(records)
+
+
+def against_text(checked: AgainstResult) -> str:
+    """The scan's text report of the batch's findings, then the origins of shared text."""
+    return scan_text(checked.result) + "".join(_origin_lines(checked, ""))
+
+
+def against_markdown(checked: AgainstResult) -> str:
+    """The scan's Markdown report of the batch's findings, then the origins of shared text."""
+    return scan_markdown(checked.result) + "".join(_origin_lines(checked, "- "))
+
+
+def _origin(origin: Any) -> dict[str, Any]:
+    return {"finding": origin.finding, "doc": origin.doc, "outlet": origin.outlet, "date": origin.date,
+            "reuses": [{"doc": r.doc, "outlet": r.outlet, "credited": r.credited, "credit": r.credit}
+                       for r in origin.reuses]}
+
+
+def _origin_lines(checked: AgainstResult, bullet: str) -> list[str]:
+    if not checked.origins:
+        return []
+    lines = [f"\nProbable origins ({len(checked.origins)}; finding numbers count from 1)\n"]
+    for origin in checked.origins:
+        uncredited = [r for r in origin.reuses if not r.credited]
+        names = ", ".join(md_cell(r.doc) if bullet else r.doc for r in uncredited[:5])
+        lines.append(f"{bullet or '  '}finding {origin.finding + 1}: first in {origin.doc} ({origin.outlet}, "
+                     f"{origin.date or 'undated'}); {len(origin.reuses)} reuses, {len(uncredited)} uncredited"
+                     + (f": {names}" if names else "") + "\n")
+    return lines

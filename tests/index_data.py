@@ -1,0 +1,90 @@
+"""Test corpora for dedupe.index, built from the seed articles in data/ (no external corpus needed).
+
+History articles are seeded rewrites of the seed articles' sentences (half the words replaced, so two
+articles rarely share eight words by chance); relations are then planted on purpose: exact re-scrapes,
+light edits, trimmed copies, a near-duplicate of a history document that has a near-duplicate of its own,
+lifted passages with and without a wire credit, a passage in a dozen documents (boilerplate), and
+relations inside the batch and inside the history only.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def seed_words() -> list[str]:
+    """Every word of the seed articles, in order."""
+    words: list[str] = []
+    for path in sorted(DATA.glob("*.txt")):
+        words.extend(re.findall(r"\S+", path.read_text(encoding="utf-8")))
+    return words
+
+
+def rewrite(words: list[str], rng: random.Random, vocabulary: list[str], rate: float) -> str:
+    """``words`` with each replaced by a random vocabulary word with probability ``rate``."""
+    return " ".join(rng.choice(vocabulary) if rng.random() < rate else w for w in words)
+
+
+def article(rng: random.Random, source: list[str], vocabulary: list[str], length: int = 120) -> str:
+    """A fresh article: a random stretch of the seed text, half its words replaced."""
+    start = rng.randrange(0, len(source) - length)
+    return rewrite(source[start:start + length], rng, vocabulary, 0.5)
+
+
+def record(doc_id: str, outlet: str, date: str, text: str) -> dict[str, str]:
+    return {"id": doc_id, "source": outlet, "date": date, "url": f"https://{outlet.lower()}.example/{doc_id}",
+            "text": text}
+
+
+def corpora(seed: int = 5, history_size: int = 300) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """``(history, batch)`` records with planted relations (see the module docstring)."""
+    rng = random.Random(seed)
+    source = seed_words()
+    vocabulary = sorted(set(source))
+    outlets = ["Reuters", "AP", "AFP", "Daily Mail", "The Sun"]
+    history = [record(f"h{i}", outlets[i % 5], f"2024-01-{1 + i % 28:02d}", article(rng, source, vocabulary))
+               for i in range(history_size)]
+    words = [h["text"].split(" ") for h in history]
+    history[11]["text"] = rewrite(words[10], rng, vocabulary, 0.02)  # h10 ~ h11 (history only)
+    history[21]["text"] = rewrite(words[20], rng, vocabulary, 0.02)  # h20 ~ h21; the batch copies h20
+    boiler = " ".join(source[40:70])
+    for i in range(100, 112):  # one passage in 12 history documents
+        history[i]["text"] = f"{history[i]['text']} {boiler}"
+    lifted = " ".join(words[30][20:60])
+    batch = [
+        record("b-rescrape", "Reuters", "2024-02-01", history[5]["text"]),
+        record("b-edit", "AP", "2024-02-01", rewrite(words[6], rng, vocabulary, 0.03)),
+        record("b-trim", "The Sun", "2024-02-02", " ".join(words[7][10:110])),
+        record("b-chain", "AFP", "2024-02-02", rewrite(words[20], rng, vocabulary, 0.02)),
+        record("b-credited", "Daily Mail", "2024-02-03",
+               f"LONDON (Reuters) - {article(rng, source, vocabulary, 40)} {' '.join(words[35][10:50])}"),
+        record("b-lifted", "The Sun", "2024-02-03", f"{article(rng, source, vocabulary, 40)} {lifted} "
+               f"{article(rng, source, vocabulary, 30)}"),
+        record("b-boiler", "AP", "2024-02-04", f"{article(rng, source, vocabulary, 60)} {boiler}"),
+        record("b-inside-1", "AFP", "2024-02-04", article(rng, source, vocabulary)),
+        record("b-repeat", "AFP", "2024-02-05", f"{' '.join(words[40][:20])} {' '.join(words[41][:30])} "
+               f"{' '.join(words[40][:20])}"),
+    ]
+    batch.append(record("b-inside-2", "AP", "2024-02-05", rewrite(batch[7]["text"].split(" "), rng, vocabulary, 0.02)))
+    batch += [record(f"b-new{i}", outlets[i % 5], "2024-02-06", article(rng, source, vocabulary)) for i in range(20)]
+    return history, batch
+
+
+def write_jsonl(path: Path, records: list[dict[str, str]]) -> Path:
+    """Write records as JSON Lines; returns ``path``."""
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def small_records(count: int, seed: int = 9) -> list[dict[str, str]]:
+    """``count`` short distinct articles (for the crash tests)."""
+    rng = random.Random(seed)
+    source = seed_words()
+    vocabulary = sorted(set(source))
+    return [record(f"d{i}", "Reuters", f"2024-03-{1 + i % 28:02d}", article(rng, source, vocabulary, 40))
+            for i in range(count)]

@@ -1,0 +1,196 @@
+"""dedupe.index: the SQLite store, scan --against (equivalence with a full rescan), origins, the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from dedupe.cli import cli
+from dedupe.corpus.load import Corpus, load_corpus
+from dedupe.errors import ConfigError, InputError
+from dedupe.index import IndexParams, open_index, scan_against
+from dedupe.index.keys import document_keys, passage_keys
+from dedupe.index.origin import credit
+from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus, scan
+from tests.index_data import corpora, write_jsonl
+
+CONFIG = ScanConfig()
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("split")
+    history, batch = corpora()
+    return write_jsonl(folder / "history.jsonl", history), write_jsonl(folder / "batch.jsonl", batch)
+
+
+def _load(path: Path) -> Corpus:
+    return load_corpus([str(path)])
+
+
+def _involving(findings: list[dict], batch: set[str]) -> list[dict]:  # type: ignore[type-arg]
+    return [f for f in findings if any(o["doc"] in batch for o in f["occurrences"])]
+
+
+def test_passage_keys_meet_exactly_on_a_shared_stretch_of_min_words() -> None:
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
+    shared = " ".join(words[2:10])  # eight words
+    prints = fingerprint_corpus([f"one two three {shared} four", f"{shared} five six", "one two three four"], 5)
+    keys, docs = passage_keys(prints, IndexParams.from_config(CONFIG).window)
+    by_doc = [set(keys[docs == d].tolist()) for d in range(3)]
+    assert len(by_doc[0] & by_doc[1]) == 1
+    assert not by_doc[2] & (by_doc[0] | by_doc[1])
+
+
+def test_band_keys_are_the_scan_candidates(split: tuple[Path, Path]) -> None:
+    docs = _load(split[0]).documents[:40]
+    prints = fingerprint_corpus([d.text for d in docs], CONFIG.ngram)
+    keys = document_keys(prints, IndexParams.from_config(CONFIG))
+    sharing = {(int(a), int(b)) for k in set(keys.bands.tolist())
+               for a in keys.band_docs[keys.bands == k] for b in keys.band_docs[keys.bands == k] if a < b}
+    assert (10, 11) in sharing  # h10 ~ h11 are near-duplicates
+    assert scan(docs, CONFIG).stats.candidate_pairs == len(sharing)
+
+
+def test_scan_against_equals_full_rescan_restricted_to_the_batch(split: tuple[Path, Path], tmp_path: Path) -> None:
+    history, batch = _load(split[0]).documents, _load(split[1]).documents
+    full = scan(history + batch, CONFIG)
+    ids = {d.id for d in batch}
+    expected = [f for f in full.findings if any(o.doc in ids for o in f.occurrences)]
+    with open_index(tmp_path / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
+        index.add(history, batch_size=64)
+        checked = scan_against(index, batch, CONFIG)
+    assert list(checked.result.findings) == expected
+    kinds = {f.kind for f in expected}
+    assert kinds == {"near_duplicate", "reuse", "boilerplate"}  # the planted relations are all there
+    assert checked.loaded < len(history) // 5  # the index is queried, not loaded
+
+
+def test_cli_scan_against_json_is_the_rescan_json_of_the_batch(split: tuple[Path, Path], tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    assert run("index", "add", db, str(split[0])).exit_code == 0
+    against = run("scan", str(split[1]), "--against", db, "--format", "json")
+    rescan = run("scan", str(split[0]), str(split[1]), "--format", "json")
+    assert against.exit_code == rescan.exit_code == 0, against.output
+    got, full = json.loads(against.stdout), json.loads(rescan.stdout)
+    batch = {r["id"] for r in map(json.loads, split[1].read_text().splitlines())}
+    assert got["findings"] == _involving(full["findings"], batch)
+    assert got["history"]["h5"] == {"outlet": "Reuters", "date": "2024-01-06", "url": "https://reuters.example/h5",
+                                    "title": ""}
+    lifted = next(o for o in got["origins"] if o["doc"] == "h30")
+    assert lifted["reuses"] == [{"doc": "b-lifted", "outlet": "The Sun", "credited": False, "credit": ""}]
+    credited = next(o for o in got["origins"] if o["doc"] == "h35")
+    assert credited["reuses"][0]["credit"] == "(Reuters)"
+
+
+def test_fail_on_counts_only_findings_of_the_batch(split: tuple[Path, Path], tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    run("index", "add", db, str(split[0]))
+    quiet_batch = write_jsonl(tmp_path / "quiet.jsonl", [{"id": "q", "text": "nothing like the history here at all"}])
+    assert run("scan", str(split[0]), "--fail-on", "near-duplicate").exit_code == 1  # h10 ~ h11 in history
+    assert run("scan", str(quiet_batch), "--against", db, "--fail-on", "any").exit_code == 0
+    assert run("scan", str(split[1]), "--against", db, "--fail-on", "near-duplicate").exit_code == 1
+
+
+def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
+    db = str(tmp_path / "i.db")
+    first = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": "the first text of x here"},
+                                               {"id": "y", "text": "another story entirely"}])
+    assert run("index", "add", db, str(first)).stdout == f"{db}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    again = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": "the first text of x here"},
+                                               {"id": "y", "text": "another story entirely, updated"},
+                                               {"id": "z", "text": "!!! ..."}])
+    result = run("index", "add", db, str(again))
+    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new versions, 1 skipped\n"
+                             "  new version y~v2 of y\n")
+    info = json.loads(run("index", "info", db, "--format", "json").stdout)
+    assert info["documents"] == 3 and info["batches"] == 2
+    assert info["parameters"] == {"ngram": 5, "num_perm": 128, "seed": 1, "bands": 16, "rows": 8, "min_words": 8}
+
+
+def test_new_version_in_a_scan_is_a_near_duplicate_of_the_earlier_one(tmp_path: Path) -> None:
+    db = str(tmp_path / "i.db")
+    text = " ".join(f"word{i}" for i in range(60))
+    run("index", "add", db, str(write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": text}])))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text + " and one more"}])
+    result = json.loads(run("scan", str(batch), "--against", db, "--format", "json", "--add").stdout)
+    assert result["against"]["renamed"] == [{"id": "x", "as": "x~batch"}]
+    assert [f["kind"] for f in result["findings"]][:1] == ["near_duplicate"]
+    assert {o["doc"] for o in result["findings"][0]["occurrences"]} == {"x", "x~batch"}
+    assert json.loads(run("index", "info", db, "--format", "json").stdout)["documents"] == 2  # --add stored it
+
+
+def test_repeated_id_inside_one_scan_is_a_finding_not_an_error(tmp_path: Path) -> None:
+    text = " ".join(f"word{i}" for i in range(40))
+    corpus = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text}])
+    result = run("scan", str(corpus), "--format", "json")
+    assert result.exit_code == 0
+    assert "kept as 'x~2'" in result.stderr
+    found = json.loads(result.stdout)["findings"][0]
+    assert found["kind"] == "near_duplicate" and found["pairs"][0]["jaccard"] == 1.0
+
+
+def test_parameter_mismatch_is_one_line_and_status_2(split: tuple[Path, Path], tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    run("index", "add", db, str(split[1]))
+    result = run("scan", str(split[1]), "--against", db, "--ngram", "4")
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {db}: built with other parameters (ngram index=5 scan=4); "
+                             "use the index's parameters or build a new index\n")
+    assert run("index", "add", db, str(split[1]), "--threshold", "0.9").exit_code == 2
+    with pytest.raises(ConfigError):
+        open_index(db, IndexParams.from_config(ScanConfig(min_words=10)))
+    with pytest.raises(InputError):
+        open_index(tmp_path / "absent.db")
+
+
+def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.commit()
+    result = run("index", "info", str(other))
+    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {other}: not a dedupe index")
+
+
+def test_remove_by_doc_and_before_date(split: tuple[Path, Path], tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    run("index", "add", db, str(split[0]))
+    assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 documents\n"
+    assert run("index", "remove", db, "--before", "2024-01-03").stdout == f"{db}: removed 22 documents\n"
+    info = json.loads(run("index", "info", db, "--format", "json").stdout)
+    assert info["documents"] == 300 - 23 and info["first_date"] == "2024-01-03"
+    with sqlite3.connect(db) as connection:  # no key is left pointing at a removed document
+        for table in ("bands", "passages"):
+            orphans = connection.execute(f"SELECT count(*) FROM {table} WHERE doc NOT IN (SELECT seq FROM docs)")
+            assert orphans.fetchone()[0] == 0
+    found = json.loads(run("scan", str(split[1]), "--against", db, "--format", "json").stdout)
+    assert "h5" not in found["history"]
+    assert run("index", "remove", db, "--before", "March").exit_code == 2
+
+
+def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path) -> None:
+    db = str(tmp_path / "i.db")
+    for day in ("d1", "d2"):
+        (tmp_path / day).mkdir()
+        write_jsonl(tmp_path / day / "batch.jsonl", [{"text": f"story of day {day} with enough words in it"}])
+    assert run("index", "add", db, str(tmp_path / "d1")).stdout.startswith(f"{db}: 1 added")
+    assert run("index", "add", db, str(tmp_path / "d2")).stdout.startswith(f"{db}: 1 added")
+
+
+@pytest.mark.parametrize(("text", "outlet", "found"), [
+    ("WASHINGTON (AP) — The senate voted.", "AP", "(AP)"),
+    ("Prices rose, according to Reuters data.", "Reuters", "according to Reuters"),
+    ("Shares fell 2 pct -Reuters", "Reuters", "-Reuters"),
+    ("PARIS, March 3 (AFP) - talks", "Agence France-Presse", "(AFP)"),
+    ("The Associated Press reported the fire.", "AP", "Associated Press reported"),
+    ("Reutersville mayor spoke.", "Reuters", ""),
+])
+def test_credit(text: str, outlet: str, found: str) -> None:
+    assert credit(text, outlet) == found

@@ -1,0 +1,159 @@
+"""dedupe.index.store under real processes: kill -9 during ``index add``, and a scan reading while add writes.
+
+Real SQLite files and real ``python -m dedupe`` processes; no mocks. The add runs with small batches
+(``--batch-size``) so that a kill lands between, and inside, many transactions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dedupe.corpus.load import load_corpus
+from dedupe.index import Index, IndexParams, open_index
+from dedupe.index.keys import document_keys
+from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus
+from tests.index_data import small_records, write_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIALS = 20
+
+
+def _add_command(db: Path, corpus: Path, batch_size: int = 50) -> list[str]:
+    return [sys.executable, "-m", "dedupe", "index", "add", str(db), str(corpus), "--batch-size", str(batch_size)]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _state(db: Path) -> tuple[list[tuple[int, str, bytes]], int, int]:
+    """Documents (seq, id, digest) in order and the number of band and passage rows."""
+    with sqlite3.connect(db) as connection:
+        docs = connection.execute("SELECT seq, id, digest FROM docs ORDER BY seq").fetchall()
+        bands = connection.execute("SELECT count(*) FROM bands").fetchone()[0]
+        passages = connection.execute("SELECT count(*) FROM passages").fetchone()[0]
+    return docs, bands, passages
+
+
+def _check_whole(db: Path) -> int:
+    """Integrity, whole batches, and every document with exactly its keys; returns the documents."""
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if not connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'batches'").fetchone()[0]:
+            return 0  # killed before the schema was committed: an empty file, which the rerun fills
+        batches = connection.execute("SELECT first_seq, last_seq, documents FROM batches").fetchall()
+        seqs = [row[0] for row in connection.execute("SELECT seq FROM docs ORDER BY seq")]
+    covered = [seq for first, last, _ in batches for seq in range(first, last + 1)]
+    assert covered == seqs  # every document belongs to a committed batch, every batch is complete
+    assert sum(n for _, _, n in batches) == len(seqs)
+    if not seqs:
+        return 0
+    with open_index(db) as index:
+        stored = index.fetch(seqs)
+        keys = document_keys(fingerprint_corpus([s.document.text for s in stored], 5), index.params)
+        seq_of = np.array([s.seq for s in stored])
+        expected = {("bands", int(k), int(seq_of[d])) for k, d in zip(keys.bands, keys.band_docs)}
+        expected |= {("passages", int(k), int(seq_of[d])) for k, d in zip(keys.passages, keys.passage_docs)}
+        found = {(table, k, d) for table in ("bands", "passages")
+                 for k, d in index.connection.execute(f"SELECT key, doc FROM {table}")}
+    assert found == expected  # no partial document: all its keys, and no key of a missing one
+    return len(seqs)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_jsonl(tmp_path_factory.mktemp("corpus") / "docs.jsonl", small_records(2000))
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[list[tuple[int, str, bytes]], int, int]:
+    db = tmp_path_factory.mktemp("ref") / "ref.db"
+    _add_here(db, corpus)
+    return _state(db)
+
+
+def _add_here(db: Path, corpus: Path) -> None:
+    """The same add as the command, in this process (the rerun after a kill)."""
+    with open_index(db, IndexParams.from_config(ScanConfig()), create=True) as index:
+        index.add(load_corpus([str(corpus)]).documents, batch_size=50)
+
+
+def test_kill_9_during_add_leaves_whole_batches_and_rerun_reaches_the_same_state(
+        corpus: Path, reference: tuple[list[tuple[int, str, bytes]], int, int], tmp_path: Path) -> None:
+    rng = random.Random(12)
+    partial = 0
+    for trial in range(TRIALS):
+        db = tmp_path / f"trial{trial}.db"
+        process = subprocess.Popen(_add_command(db, corpus), env=_env(), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        _wait_for_first_batch(db, process)  # start-up (imports) takes longer than the add itself
+        time.sleep(rng.uniform(0.0, 1.5))  # the add of 2,000 documents takes 1-3 s here
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if db.exists():
+            documents = _check_whole(db)
+            partial += 0 < documents < len(reference[0])
+        _add_here(db, corpus)
+        assert _state(db) == reference
+    assert partial >= TRIALS // 4  # many kills landed in the middle of the add, not before or after it
+
+
+def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "live.db"
+    records = [json.loads(line) for line in corpus.read_text().splitlines()]
+    first = write_jsonl(tmp_path / "first.jsonl", records[:200])
+    subprocess.run(_add_command(db, first), check=True, env=_env(), capture_output=True)
+    writer = subprocess.Popen(_add_command(db, corpus, batch_size=20), env=_env(), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        seen = []
+        with open_index(db, IndexParams.from_config(ScanConfig())) as index:
+            deadline = time.monotonic() + 60
+            while _count(index) == 200 and writer.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the writer has started committing
+            for _ in range(5):
+                with index.snapshot():
+                    before = index.connection.execute("SELECT count(*), max(seq) FROM docs").fetchone()
+                    time.sleep(0.2)  # the writer commits several batches meanwhile
+                    everything = index.fetch(range(1, before[1] + 50))
+                    after = index.connection.execute("SELECT count(*) FROM bands").fetchone()
+                    batches = index.connection.execute("SELECT sum(documents) FROM batches").fetchone()[0]
+                assert len(everything) == before[0] == batches
+                seen.append((before[0], after[0]))
+        scan = subprocess.run([sys.executable, "-m", "dedupe", "scan", str(first), "--against", str(db),
+                               "--format", "json"], env=_env(), capture_output=True, text=True)
+        assert scan.returncode == 0, scan.stderr
+        assert json.loads(scan.stdout)["against"]["index_documents_read"] >= 200
+    finally:
+        writer.wait(timeout=120)
+    assert writer.returncode == 0
+    assert seen[0][0] > 200  # the snapshots were taken while the writer was committing
+    assert _check_whole(db) == len(records)
+
+
+def _count(index: Index) -> int:
+    return int(index.connection.execute("SELECT count(*) FROM docs").fetchone()[0])
+
+
+def _wait_for_first_batch(db: Path, process: subprocess.Popen[bytes]) -> None:
+    """Until the add has committed its first batch (or ended)."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:  # never creates the file
+                if connection.execute("SELECT count(*) FROM batches").fetchone()[0]:
+                    return
+        except sqlite3.OperationalError:
+            pass  # not created yet
+        time.sleep(0.02)
