@@ -42,10 +42,17 @@ _SENTENCE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]")
 _INNER_END = re.compile(r"[.!?\u2026][\"'\u2019\u201d)\]]*\s+\S")
 # Double-quoted passages (straight, curly, guillemets); single quotes double as apostrophes.
 _QUOTED = re.compile(r'"[^"]+"|\u201c[^\u201c\u201d]+\u201d|\u00ab[^\u00ab\u00bb]+\u00bb')
-# A plain sentence end (see _fast_starts): a lower-case word, its end mark, space, a capital.
-_PLAIN_END = re.compile(r"(?<![^\s])([a-z]{2,})([.!?])\s+(?=[A-Z][a-z])")
-# Anything pysbd could end a sentence at: an end mark that is not a decimal point.
-_POSSIBLE_END = re.compile(r"[.!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f](?!\d)")
+# A plain sentence end (see _fast_starts): a word (not in capitals) or a number of 3+ digits, its end
+# mark, space and a capitalised word, perhaps quoted.
+_PLAIN_END = re.compile(r"(?<![^\s])([A-Z][a-z]+|[a-z]{2,}|\d{3,})([.!?])\s+(?=[\"\u201c]?[A-Z][a-z ])")
+# Anything pysbd could end a sentence at: an end mark, a period unless a letter or digit follows (it
+# never ends one at "5.5", "U.S" or "pct.The"), except after a multi-period abbreviation ("U.S.", not
+# "p.m.") followed by a word that is not one of its sentence starters, in a piece without brackets.
+_POSSIBLE_END = re.compile(r"[!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]|\.(?![A-Za-z\d])")
+_QUIET_ABBREVIATION = re.compile(r"(?<![\w.])(?![AaPp]\.[Mm]\.)(?:[A-Za-z]\.)+[A-Za-z](?P<stop>\.) +(?P<next>\w+)")
+_BRACKETS = re.compile(r"[(\[<{]")
+# What ends a piece (closing marks, end marks, space): no sentence can start inside it.
+_TRAILER = re.compile(r"[\s\"'\u2019\u201d)\].!?\u2026]+$")
 # Spans pysbd keeps whole (its between-punctuation rules): quotes, brackets, parentheses, dashes.
 _GUARDED = tuple(re.compile(p) for p in (
     r"(?<=\s)'(?:[^']|'[a-zA-Z])*'", r"(?<=\s)\u2018(?:[^\u2019]|\u2019[a-zA-Z])*\u2019", r'"[^"]*"',
@@ -297,10 +304,18 @@ def _fast_starts(chunk: str) -> list[int]:
         end = cuts[i + 1] if i + 1 < len(cuts) else len(chunk)
         if start > 0:
             found.append(start)
-        piece = chunk[start:end].rstrip()
-        if _POSSIBLE_END.search(piece[:-1]):
+        piece = chunk[start:end]
+        if _is_hard(piece):
             found.extend(start + at for at in _pysbd_starts(piece) if at > 0)
     return found
+
+
+def _is_hard(piece: str) -> bool:
+    """Whether pysbd might end a sentence inside ``piece`` (before its closing marks)."""
+    core = _TRAILER.sub("", piece)
+    quiet = set() if _BRACKETS.search(core) else {
+        m.start("stop") for m in _QUIET_ABBREVIATION.finditer(core) if m.group("next") not in _sentence_starters()}
+    return any(m.start() not in quiet for m in _POSSIBLE_END.finditer(core))
 
 
 def _plain_boundaries(chunk: str) -> list[int]:
@@ -309,7 +324,7 @@ def _plain_boundaries(chunk: str) -> list[int]:
     never splits)."""
     guarded = [m.span() for pattern in _GUARDED for m in pattern.finditer(chunk)]
     return [0] + [m.end() for m in _PLAIN_END.finditer(chunk)
-                  if m.group(1) not in _abbreviations()
+                  if m.group(1).lower() not in _abbreviations()
                   and not any(s < m.start(2) < e for s, e in guarded)]
 
 
@@ -337,6 +352,13 @@ def _abbreviations() -> frozenset[str]:
     from pysbd.lang.english import English
 
     return frozenset(English.Abbreviation.ABBREVIATIONS)
+
+
+@lru_cache(maxsize=1)
+def _sentence_starters() -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(English.AbbreviationReplacer.SENTENCE_STARTERS)
 
 
 @lru_cache(maxsize=1)
