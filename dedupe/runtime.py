@@ -9,8 +9,8 @@ only its result, as bytes, through a pipe. A child that fails gives ``None``; ca
 the outcome never depends on whether the child ran.
 
 Example:
-    >>> with ForkedCall(lambda: b"done") as child:  # doctest: +SKIP
-    ...     other_work()
+    >>> with ForkedCall(lambda: b"done") as child:
+    ...     other_work = sum(range(1000))   # the parent goes on meanwhile
     ...     child.result()
     b'done'
 """

@@ -26,10 +26,11 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
+from dedupe.lexicon import DAYS_PER_UNIT
 from dedupe.unionfind import UnionFind
 
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$", re.IGNORECASE)
-_UNIT_DAYS = {"h": 1 / 24, "d": 1.0, "w": 7.0, "": 1.0}
+_WINDOW_UNITS = {"h": "hour", "d": "day", "w": "week", "": "day"}
 # Similarity is computed in row blocks so memory stays bounded on large corpora.
 _BLOCK = 2048
 
@@ -81,7 +82,7 @@ def parse_window(text: str) -> float:
     match = _WINDOW.match(text)
     if not match:
         raise ConfigError(f"story window {text!r} is not like 7d, 2w or 36h")
-    return float(match.group(1)) * _UNIT_DAYS[match.group(2).lower()]
+    return float(match.group(1)) * DAYS_PER_UNIT[_WINDOW_UNITS[match.group(2).lower()]]
 
 
 def group_stories(documents: Sequence[Document], config: StoryConfig | None = None) -> tuple[Story, ...]:

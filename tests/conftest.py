@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,3 +55,37 @@ def real_encoder():  # type: ignore[no-untyped-def]
     return load_encoder(None, backend="auto")
 
 # --- end of fixtures of dedupe.embed.encoder -------------------------------------------------------------
+
+
+# --- fixtures of dedupe.report (owner: report) -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SeedReport:
+    """The real combined report of ``data/`` plus the hostile document (``tests/hostile.py``).
+
+    Attributes:
+        result: What :func:`dedupe.pipeline.run_report` returned (every stage, the real model, no cache).
+        report: Its combined dict, :func:`dedupe.report.combined.report_dict`.
+        documents: The segmented documents the report points into.
+    """
+
+    result: Any
+    report: dict[str, Any]
+    documents: tuple[Any, ...]
+
+
+@pytest.fixture(scope="session")
+def seed_report(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> SeedReport:
+    """The whole report on the seeds plus the hostile document, run once for the session."""
+    from hostile import HOSTILE_RECORD
+
+    from dedupe.pipeline import ReportConfig, run_report
+    from dedupe.report.combined import report_dict
+
+    evil = tmp_path_factory.mktemp("hostile") / "evil.jsonl"
+    evil.write_text(json.dumps(HOSTILE_RECORD) + "\n", encoding="utf-8")
+    data = Path(__file__).resolve().parent.parent / "data"
+    result = run_report([str(data), str(evil)], encoder=real_encoder, config=ReportConfig(cache_dir=None))
+    return SeedReport(result, report_dict(result), result.prepared.documents)
+
+# --- end of fixtures of dedupe.report ------------------------------------------------------------------------

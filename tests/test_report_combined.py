@@ -1,33 +1,45 @@
-"""The combined report's text summary and Markdown, on the hand-built fixture report."""
+"""The combined report's counts, text summary and Markdown, on the real report of the seeds plus a hostile
+document (``conftest.py``'s ``seed_report``)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from collections import Counter
 from typing import Any
 
 import pytest
-from report_fixture import HOSTILE_LINES, combined_report, prepare_corpus
+from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
 from dedupe.report.combined import counts, payload, report_markdown, report_text
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    return combined_report(prepare_corpus(tmp_path_factory.mktemp("combined")))
+def report(seed_report: Any) -> dict[str, Any]:
+    return seed_report.report
 
 
 def test_counts_every_kind_of_finding(report: dict[str, Any]) -> None:
-    assert counts(report) == {
-        "documents": 6, "outlets": 6, "stories": 2, "repeat": 2, "reuse": 1, "near_duplicate": 0,
-        "boilerplate": 0, "divergence": 1, "agreement": 1, "unique": 2, "figures": 5, "conflict": 1,
-        "consistent": 1, "uncertain": 1, "entities": 3}
+    kinds = Counter(f["kind"] for f in report["scan"]["findings"])
+    statuses = Counter(c["status"] for c in report["compare"]["claims"])
+    groups = Counter(d["status"] for d in report["figures"]["discrepancies"])
+    found = counts(report)
+    assert (found["documents"], found["outlets"], found["stories"]) == (6, 6, 3)
+    assert {k: found[k] for k in ("repeat", "reuse", "near_duplicate", "boilerplate")} == {
+        "repeat": kinds["repeat"], "reuse": kinds["reuse"], "near_duplicate": kinds["near_duplicate"],
+        "boilerplate": kinds["boilerplate"]}
+    assert {k: found[k] for k in ("divergence", "agreement", "unique")} == {
+        k: statuses[k] for k in ("divergence", "agreement", "unique")}
+    assert {k: found[k] for k in ("conflict", "consistent", "uncertain")} == {
+        k: groups[k] for k in ("conflict", "consistent", "uncertain")}
+    assert found["figures"] == len(report["figures"]["figures"])
+    assert found["entities"] == len(report["compare"]["entities"])
+    assert found["repeat"] >= 3 and found["reuse"] >= 2 and found["agreement"] >= 1 and found["conflict"] >= 1
 
 
 def test_counts_of_stages_not_run_are_zero(report: dict[str, Any]) -> None:
     found = counts(dict(report, scan=None, compare=None, figures=None))
-    assert found["repeat"] == found["divergence"] == found["conflict"] == found["stories"] == 0
-    assert found["documents"] == 6
+    assert found["repeat"] == found["divergence"] == found["conflict"] == found["figures"] == 0
+    assert (found["documents"], found["stories"]) == (6, 3)  # the stories belong to the corpus section
 
 
 def test_payload_drops_the_envelope() -> None:
@@ -36,11 +48,13 @@ def test_payload_drops_the_envelope() -> None:
 
 def test_text_summary_names_the_top_findings_and_the_full_report(report: dict[str, Any]) -> None:
     text = report_text(report, "out/report.html")
-    assert text.startswith("6 documents from 6 outlets, 2 stories, 2013-09-09 to 2016-10-13\n")
-    assert "  claims:   1 divergence, 1 agreement, 2 unique\n" in text
-    assert "divergence     EA WorldView vs The Independent: number: doctors: 29 vs 14" in text
-    assert "conflict       functioning doctors: The Independent: 29 doctors; EA WorldView: as few as 14 doctors" in text
+    found = counts(report)
+    assert text.startswith("6 documents from 6 outlets, 3 stories, 2013-09-09 to 2016-10-13\n")
+    assert re.search(rf"\n  claims: +{found['divergence']} divergences?, {found['agreement']} agreements?, "
+                     rf"{found['unique']} unique\n", text)
     assert "repeat         001_d3aebe4b90fe0be1:27,28  \"He added that Syria" in text
+    assert re.search(r"\n  agreement +EA WorldView, Reuters, The Independent: .*grave concern", text)
+    assert re.search(r"\n  conflict +\w+ doctors: The Independent: 29; EA WorldView: (as few as )?14", text)
     assert text.endswith("Full report: out/report.html\n")
     assert "rerun with -o report.html" in report_text(report)
 
@@ -49,9 +63,9 @@ def test_markdown_escapes_corpus_markup(report: dict[str, Any]) -> None:
     markdown = report_markdown(report)
     assert markdown.startswith("# News comparison report\n")
     assert re.search(r"(?<!\\)[<>]", markdown) is None
-    assert "\\<script\\>window.\\_\\_pwned = 1" in markdown
-    assert "| The Independent | 29 doctors | 29 | 29 |" in markdown
-    assert HOSTILE_LINES[0] not in markdown
+    assert "\\<b onmouseover=" in markdown and "window.\\_\\_pwned = 1" in markdown
+    assert re.search(r"\n\| The Independent \| 29( doctors)? \| 29 \| 29 \|", markdown)
+    assert HOSTILE_LINES[0] not in markdown and HOSTILE_RECORD["source"] not in markdown
 
 
 def test_markdown_table_rows_keep_their_columns(report: dict[str, Any]) -> None:
@@ -61,10 +75,12 @@ def test_markdown_table_rows_keep_their_columns(report: dict[str, Any]) -> None:
             assert unescaped_bars in (3, 5, 8), line
 
 
-def test_fixture_report_holds_exact_offsets(tmp_path: Path) -> None:
-    prepared = prepare_corpus(tmp_path)
-    texts = {d.doc.id: d.doc.text for d in prepared.documents}
-    document = combined_report(prepared)
-    for finding in document["scan"]["findings"]:
-        for o in finding["occurrences"]:
-            assert texts[o["doc"]][o["start"]:o["end"]] == o["text"]
+def test_every_finding_holds_exact_offsets(seed_report: Any) -> None:
+    texts = {d.doc.id: d.doc.text for d in seed_report.documents}
+    report = seed_report.report
+    spans = [o for f in report["scan"]["findings"] for o in f["occurrences"]]
+    spans += [m for c in report["compare"]["claims"] for m in c["members"]]
+    spans += report["figures"]["figures"]
+    assert len(spans) > 200
+    for span in spans:
+        assert texts[span["doc"]][span["start"]:span["end"]] == span["text"]

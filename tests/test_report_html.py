@@ -1,5 +1,8 @@
 """The HTML report: escaping, anchors, the range plot, and a real headless Chromium loading it from disk.
 
+The page is rendered from the real combined report of ``data/`` plus a hostile document
+(``conftest.py``'s ``seed_report``), not from a hand-kept copy of the JSON contract.
+
 The browser tests need Debian's ``chromium`` and ``chromium-driver`` (``make test`` installs them) and the
 ``selenium`` package; they are skipped, with the reason, only where those are absent.
 """
@@ -19,7 +22,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from report_fixture import HOSTILE_LINES, HOSTILE_RECORD, combined_report, prepare_corpus
+from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
 from dedupe.corpus.load import Document, Origin
 from dedupe.report.html import render_html, script_json
@@ -34,14 +37,12 @@ CHROMEDRIVER = shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path, Any]:
-    """The fixture report (seeds + hostile document) rendered once and written to disk."""
-    folder = tmp_path_factory.mktemp("report")
-    prepared = prepare_corpus(folder)
-    page = render_html(combined_report(prepared), prepared.documents)
-    path = folder / "report.html"
+def rendered(tmp_path_factory: pytest.TempPathFactory, seed_report: Any) -> tuple[str, Path, Any]:
+    """The real report (seeds + hostile document) rendered once and written to disk."""
+    page = render_html(seed_report.report, seed_report.documents)
+    path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(page, encoding="utf-8")
-    return page, path, prepared
+    return page, path, seed_report
 
 
 class _Collect(HTMLParser):
@@ -118,29 +119,28 @@ def test_every_fragment_link_has_its_target(rendered: tuple[str, Path, Any]) -> 
 
 
 def test_full_text_view_holds_every_document_exactly(rendered: tuple[str, Path, Any]) -> None:
-    page, _, prepared = rendered
+    page, _, seed = rendered
     texts = _parse(page).fulltexts
-    assert texts == [d.doc.text for d in prepared.documents]
+    assert texts == [d.doc.text for d in seed.documents]
 
 
 def test_embedded_json_is_the_report(rendered: tuple[str, Path, Any]) -> None:
-    page, _, prepared = rendered
+    page, _, seed = rendered
     data = page.split('<script type="application/json" id="dedupe-data">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(data) == json.loads(json.dumps(combined_report(prepared)))
+    assert json.loads(data) == json.loads(json.dumps(seed.report))
 
 
 def test_rendering_is_deterministic(rendered: tuple[str, Path, Any]) -> None:
-    prepared = rendered[2]
-    assert render_html(combined_report(prepared), prepared.documents) == rendered[0]
+    seed = rendered[2]
+    assert render_html(seed.report, seed.documents) == rendered[0]
 
 
-def test_stages_that_did_not_run_are_said_so(tmp_path: Path) -> None:
-    prepared = prepare_corpus(tmp_path, hostile=False)
-    report = dict(combined_report(prepared), scan=None, compare=None, figures=None)
-    page = render_html(report, prepared.documents)
+def test_stages_that_did_not_run_are_said_so(seed_report: Any) -> None:
+    report = dict(seed_report.report, scan=None, compare=None, figures=None)
+    page = render_html(report, seed_report.documents)
     for stage in ("scan", "compare", "figures"):
         assert f"The {stage} stage did not run." in page
-    assert _parse(page).fulltexts == [d.doc.text for d in prepared.documents]
+    assert _parse(page).fulltexts == [d.doc.text for d in seed_report.documents]
 
 
 @settings(max_examples=200, deadline=None)
@@ -242,14 +242,20 @@ def test_browser_runs_none_of_the_corpus(browser: Any, rendered: tuple[str, Path
 
 
 def test_browser_follows_a_finding_to_its_sentence(browser: Any, rendered: tuple[str, Path, Any]) -> None:
+    report = rendered[2].report
+    figures = report["figures"]["figures"]
+    number, group = next((n, d) for n, d in enumerate(report["figures"]["discrepancies"])
+                         if d["status"] == "conflict" and d["what"] == "doctors")
+    place = next(k for k, i in enumerate(group["figures"]) if figures[i]["text"] == "as few as 14")
     _open(browser, rendered[1])
-    link = browser.find_element("css selector", "#claim-1 .member:nth-child(2) a.go")
+    link = browser.find_elements("css selector", f"#discrepancy-{number} a.go")[place]
     browser.execute_script("arguments[0].scrollIntoView()", link)
     link.click()
     target = browser.find_element("id", browser.execute_script("return location.hash.slice(1)"))
     assert "as few as 14 doctors" in target.text and target.is_displayed()
     current = browser.execute_script("return Array.from(document.querySelectorAll('.current'), e => e.textContent)")
-    assert "".join(current) == "The Red Cross said that there are now as few as 14 doctors left."
+    assert "as few as 14" in "".join(current)
+    assert "".join(current) in "The Red Cross said that there are now as few as 14 doctors left."
     assert browser.get_log("browser") == []
 
 
@@ -264,12 +270,15 @@ def test_browser_filters_claims_and_keyboard_reaches_the_skip_link(browser: Any,
     assert active.text == "Skip to the report" and active.is_displayed()
     active.send_keys(Keys.ENTER)
     assert browser.execute_script("return location.hash") == "#main"
-    button = browser.find_element("css selector", "button[data-filter=divergence]")
+    agreement = [c["status"] for c in rendered[2].report["compare"]["claims"]].index("agreement")
+    unique = browser.find_element("css selector", "#claim-list details.finding.unique")
+    assert unique.is_displayed()
+    button = browser.find_element("css selector", "button[data-filter=agreement]")
     browser.execute_script("arguments[0].scrollIntoView()", button)
     button.click()
     assert button.get_attribute("aria-pressed") == "true"
-    assert browser.find_element("id", "claim-1").is_displayed()
-    assert not browser.find_element("id", "claim-0").is_displayed()
+    assert browser.find_element("id", f"claim-{agreement}").is_displayed()
+    assert not unique.is_displayed()
 
 
 # --- size grows linearly with the corpus ------------------------------------------------------------

@@ -25,7 +25,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from dedupe.compare.features import STOPWORDS, words
+from dedupe.compare.features import words
+from dedupe.lexicon import FUNCTION_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -232,7 +233,7 @@ def _is_heading(text: str) -> bool:
 
 
 def _content_words(text: str) -> int:
-    return sum(1 for w in words(text) if w.isalpha() and w not in STOPWORDS and len(w) > 1)
+    return sum(1 for w in words(text) if w.isalpha() and w not in FUNCTION_WORDS and len(w) > 1)
 
 
 def _normal(text: str) -> str:

@@ -3,8 +3,9 @@
 Each check compares two claims of one group and returns a :class:`Reason` naming the type of
 conflict and the conflicting words of each member, so a reader can verify it in the text:
 
-- ``number``: the same thing counted differently ("killed 500 people" / "killed 400 people": numbers
-  followed by the same noun with no value in common);
+- ``number``: the same thing counted differently ("killed 500 people" / "killed 400 people": number
+  phrases of :mod:`dedupe.figures.numbers` followed by the same noun whose intervals have no value in
+  common, so "nine" equals "9", "at least 400" admits 500, and "about 500" admits 480);
 - ``negation``: one version negates what the other asserts (negation cues differ and the SICK-fitted
   divergence model scores the pair at least ``divergence_threshold``);
 - ``entity``: the same sentence frame with a different actor or place (token alignment replaces one
@@ -27,13 +28,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
-from dedupe.compare.features import NEGATION, STOPWORDS, words
+from dedupe.compare.features import NEGATION, words
+from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
+from dedupe.lexicon import FUNCTION_WORDS, MONTH_WORDS
 
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen twenty").split()
-_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL)}
-_QUANTITY = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*|" + "|".join(_SMALL) + r")\b\s+(?:[a-z-]+\s+){0,2}?([a-z]{3,})\b",
-                       re.IGNORECASE)
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<!\w)'([^']+)'(?!\w)|\u2018([^\u2019]+)\u2019(?!\w)")
 _HEDGE = re.compile(
     r"\b(?:(?:activists?|residents?|witnesses|sources?|monitors?|observers?|rebels?|campaigners?|medics|"
@@ -74,9 +72,7 @@ def number_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] |
     """Quantities of the same noun with no value in common, as written in ``a`` and ``b``."""
     qa, qb = _quantities(a), _quantities(b)
     for noun in sorted(set(qa) & set(qb)):
-        values_a = {v for v, _ in qa[noun]}
-        values_b = {v for v, _ in qb[noun]}
-        if not values_a & values_b:
+        if not any(overlap(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
             return tuple(p for _, p in qa[noun]), tuple(p for _, p in qb[noun])
     return None
 
@@ -131,17 +127,34 @@ def attribution_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ..
     return hedges_a, hedges_b
 
 
-def _quantities(text: str) -> dict[str, list[tuple[str, str]]]:
-    """Noun -> [(value, phrase)] for numbers followed (within two words) by a content noun."""
-    found: dict[str, list[tuple[str, str]]] = {}
-    for match in _QUANTITY.finditer(text):
-        noun = match.group(2).lower()
-        if noun in STOPWORDS:
+def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:
+    """Noun -> [(interval, phrase through the noun, as written)] for number phrases that count a noun."""
+    tokens = tokenize(text)
+    found: dict[str, list[tuple[tuple[float, float], str]]] = {}
+    for phrase in find_number_phrases(tokens, text):
+        noun = _counted_noun(tokens, phrase.last)
+        if noun is None:
             continue
-        raw = match.group(1).lower()
-        value = _NUMBER_WORDS.get(raw, raw.replace(",", ""))
-        found.setdefault(noun.rstrip("s") or noun, []).append((value, match.group(0)))
+        word = tokens[noun].lower
+        written = text[tokens[phrase.first].start:tokens[noun].end]
+        found.setdefault(word.rstrip("s") or word, []).append(
+            (interval(phrase.low, phrase.high, phrase.qualifier), written))
     return found
+
+
+def _counted_noun(tokens: list[Token], last: int) -> int | None:
+    """The first content word (three letters or more) within the three words after a number phrase.
+
+    Punctuation, another number or a month (a date, not a count: "28 September") ends the search, and
+    so does a word glued to the number (an ordinal or unit: "21st", "5km").
+    """
+    for k in range(last + 1, min(last + 4, len(tokens))):
+        token = tokens[k]
+        if token.kind != "word" or token.lower in MONTH_WORDS or token.glued_left:
+            return None
+        if len(token.text) >= 3 and token.lower not in FUNCTION_WORDS:
+            return k
+    return None
 
 
 def _negation_phrases(text: str) -> tuple[str, ...]:

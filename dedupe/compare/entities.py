@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from dedupe.compare.features import STOPWORDS
 from dedupe.errors import ConfigError
+from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS
+from dedupe.unionfind import UnionFind
 
 # A capitalised word; hyphenated parts must be capitalised too ("Jean-Marc", not "Russian-backed").
 _NAME_WORD = (r"(?:[A-Z][\w'\u2019.]*(?:-[A-Z][\w'\u2019.]*)*(?![\w-])"
@@ -42,10 +43,6 @@ TITLES = frozenset(
     "spokesman spokeswoman spokesperson general gen col colonel senator sen rep king queen prince "
     "chancellor mayor governor chief deputy tyrant dictator pope sheikh emir commander professor "
     "prof judge justice envoy leader".split())
-#: Calendar words are capitalised but name no actor or place.
-CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 @dataclass(frozen=True)
@@ -163,7 +160,7 @@ def _segments(text: str, words: list[tuple[int, int]]) -> list[list[tuple[int, i
     segments: list[list[tuple[int, int]]] = [[]]
     for start, end in words:
         bare = _bare(text[start:end])
-        if not _acronym(text[start:end]) and (bare in STOPWORDS or bare in TITLES or bare in CALENDAR):
+        if not _acronym(text[start:end]) and (bare in FUNCTION_WORDS or bare in TITLES or bare in CALENDAR_WORDS):
             segments.append([])
             continue
         segments[-1].append((start, end))
@@ -238,15 +235,19 @@ def _entity(counters: list[Counter[str]]) -> Entity:
 
 def _cluster_forms(forms: list[str], counts: dict[str, int], vocabulary: frozenset[str],
                    config: EntityConfig) -> list[list[str]]:
-    """Union-find over normalised forms: spelling variants, then unambiguous short forms."""
-    parent = {f: f for f in forms}
+    """Union-find over normalised forms: spelling variants, then unambiguous short forms.
+
+    Forms are numbered in sorted order, so a set's root is its alphabetically first form.
+    """
+    number = {form: i for i, form in enumerate(sorted(forms))}
+    sets = UnionFind(len(number))
     for a, b in _same_length_variants(forms, config.min_ratio):
-        _union(parent, a, b)
-    for short, long_root in _short_form_links(forms, parent, counts, vocabulary, config.min_ratio):
-        _union(parent, short, long_root)
-    groups: dict[str, list[str]] = {}
+        sets.union(number[a], number[b])
+    for short, long_root in _short_form_links(forms, sets, number, counts, vocabulary, config.min_ratio):
+        sets.union(number[short], long_root)
+    groups: dict[int, list[str]] = {}
     for form in forms:
-        groups.setdefault(_find(parent, form), []).append(form)
+        groups.setdefault(sets.find(number[form]), []).append(form)
     return sorted(groups.values(), key=lambda g: (-sum(counts[f] for f in g), g[0]))
 
 
@@ -271,22 +272,22 @@ def _variant(a: str, b: str, min_ratio: float) -> bool:
     return fuzz.ratio(a, b) >= min_ratio
 
 
-def _short_form_links(forms: list[str], parent: dict[str, str], counts: dict[str, int],
-                      vocabulary: frozenset[str], min_ratio: float) -> Iterable[tuple[str, str]]:
+def _short_form_links(forms: list[str], sets: UnionFind, number: dict[str, int], counts: dict[str, int],
+                      vocabulary: frozenset[str], min_ratio: float) -> Iterable[tuple[str, int]]:
     """(short form, root of the one longer name it ends) for unambiguous short forms.
 
     A longer name written only once is no target: one-off runs are often two names side by side
     ("told Lavrov Washington was") or a title-case heading, not a full name; nor is one that starts
     with a common word ("Southern Syria" is a region, not Syria's full name).
     """
-    totals: Counter[str] = Counter()
+    totals: Counter[int] = Counter()
     for form in forms:
-        totals[_find(parent, form)] += counts[form]
-    longer = [f for f in forms if len(f.split()) >= 2 and totals[_find(parent, f)] >= 2
+        totals[sets.find(number[form])] += counts[form]
+    longer = [f for f in forms if len(f.split()) >= 2 and totals[sets.find(number[f])] >= 2
               and f.split()[0] not in vocabulary]
     for form in sorted(forms, key=lambda f: (-len(f.split()), f)):
         words = form.split()
-        roots = {_find(parent, other) for other in longer
+        roots = {sets.find(number[other]) for other in longer
                  if len(other.split()) > len(words) and _ends_with(other.split(), words, min_ratio)}
         if len(roots) == 1:
             yield form, roots.pop()
@@ -298,15 +299,3 @@ def _ends_with(long_words: list[str], short_words: list[str], min_ratio: float) 
         return False
     return fuzz.ratio(" ".join(tail), " ".join(short_words)) >= min_ratio and tail[-1][:1] == short_words[-1][:1]
 
-
-def _find(parent: dict[str, str], item: str) -> str:
-    while parent[item] != item:
-        parent[item] = parent[parent[item]]
-        item = parent[item]
-    return item
-
-
-def _union(parent: dict[str, str], a: str, b: str) -> None:
-    ra, rb = _find(parent, a), _find(parent, b)
-    if ra != rb:
-        parent[max(ra, rb)] = min(ra, rb)

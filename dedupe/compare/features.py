@@ -20,6 +20,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rapidfuzz.utils import default_process
 
+from dedupe.lexicon import FUNCTION_WORDS
+
 FEATURE_NAMES: tuple[str, ...] = (
     "cosine", "token_set_ratio", "token_sort_ratio", "ratio", "content_jaccard",
     "numbers_equal", "numbers_differ", "numbers_jaccard", "capitalised_jaccard", "length_ratio",
@@ -28,13 +30,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "cosine_x_token_set", "length_diff",
 )
 
-STOPWORDS: frozenset[str] = frozenset(
-    "a an the and or but of in on at to for from by with as is are was were be been being it its this "
-    "that these those he she they we you i his her their our your him them us me there here what which "
-    "who whom whose when where why how not no than then so if into over under about after before up down "
-    "out off again further once all any both each few more most other some such only own same too very "
-    "can will just should now has have had do does did say says said would could may might must shall "
-    "also".split())
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\d+(?:[.,]\d+)*")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -104,12 +99,12 @@ def _features(a: str, b: str, cosine: float) -> list[float]:
 
 
 def _content(tokens: list[str]) -> set[str]:
-    return {t for t in tokens if t not in STOPWORDS}
+    return {t for t in tokens if t not in FUNCTION_WORDS}
 
 
 def _capitalised(text: str) -> set[str]:
     """Capitalised words that are not function words (a cheap stand-in for names)."""
-    return {t.lower() for t in TOKEN.findall(text) if t[0].isupper() and t.lower() not in STOPWORDS}
+    return {t.lower() for t in TOKEN.findall(text) if t[0].isupper() and t.lower() not in FUNCTION_WORDS}
 
 
 def _ngrams(tokens: list[str], n: int) -> set[tuple[str, ...]]:

@@ -10,14 +10,13 @@ its path, line and reason, unless ``strict`` is set, in which case the first one
 :class:`~dedupe.errors.InputError`.
 
 Example:
-    >>> corpus = load_corpus(["data/"])          # doctest: +SKIP
-    >>> corpus.documents[0].outlet               # doctest: +SKIP
+    >>> corpus = load_corpus(["data/"])          # run from the repository root
+    >>> corpus.documents[0].outlet
     'The Sun'
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 import re
@@ -30,6 +29,7 @@ from urllib.parse import urlparse
 
 from dedupe.corpus.readers import csv_records, decode_bytes, json_records
 from dedupe.errors import ConfigError, InputError
+from dedupe.lexicon import MONTHS
 from dedupe.runtime import paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -412,8 +412,6 @@ def parse_date(value: str | None) -> dt.date | None:
     return _fast_date(text) or _dateutil_date(text)
 
 
-_MONTHS = {name.lower(): number for number in range(1, 13)
-           for name in (calendar.month_abbr[number], calendar.month_name[number])}
 _DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")
 _MONTH_DAY_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?![\d])")
 
@@ -435,7 +433,7 @@ def _fast_date(text: str) -> dt.date | None:
 @lru_cache(maxsize=4096)
 def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
     """The date of a year, month name and day as written (cached: a corpus has few distinct days)."""
-    number = _MONTHS.get(month.lower()) or _MONTHS.get(month.lower()[:3])
+    number = MONTHS.get(month.lower()) or MONTHS.get(month.lower()[:3])
     if number is None:
         return None
     try:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.embed.cache import default_cache_dir
+from dedupe.embed.cache import onnx_export_dir
 from dedupe.embed.onnx_backend import ONNX_VARIANTS, OnnxEncoder, onnx_unsupported_reason
 from dedupe.errors import ConfigError, InputError
 
@@ -172,7 +172,7 @@ def load_encoder(model: str | None = None, *, backend: str = "auto",
             ``"onnx"`` / ``"onnx-int8"`` run an ONNX export (float32 / int8 weights) with ONNX
             Runtime; ``"auto"`` picks ``"onnx"`` when onnxruntime and onnx are installed and the
             model is supported, else ``"torch"``.
-        export_dir: Where ONNX exports are kept; default ``default_cache_dir() / "onnx"``.
+        export_dir: Where ONNX exports are kept; default :func:`dedupe.embed.cache.onnx_export_dir` of no folder.
 
     Returns:
         The encoder (the same object for the same model, backend and export folder).
@@ -186,7 +186,7 @@ def load_encoder(model: str | None = None, *, backend: str = "auto",
         raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     source = resolve_model(model)
     concrete = _concrete_backend(source.folder, backend)
-    return _encoder_for(source, concrete, export_dir or default_cache_dir() / "onnx")
+    return _encoder_for(source, concrete, export_dir or onnx_export_dir(None))
 
 
 @cache

@@ -53,6 +53,19 @@ def default_cache_dir() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".cache" / "dedupe"
 
 
+def onnx_export_dir(cache_folder: Path | None) -> Path:
+    """Where ONNX exports of the encoder are kept: ``onnx/`` inside the embedding cache folder.
+
+    Args:
+        cache_folder: The embedding cache folder; ``None`` (no cache, or none named) for
+            :func:`default_cache_dir`, since exporting again on every run would cost seconds.
+
+    Returns:
+        The export folder (not created here).
+    """
+    return (cache_folder or default_cache_dir()) / "onnx"
+
+
 def cache_key(fingerprint: str, text: str) -> bytes:
     """The 32-byte key of ``text`` embedded by the encoder with ``fingerprint``."""
     return hashlib.sha256(f"{fingerprint}\0{text}".encode("utf-8", "surrogatepass")).digest()

@@ -25,7 +25,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from dedupe.embed.backends import BACKENDS, load_encoder
-from dedupe.embed.cache import EmbeddingCache, default_cache_dir
+from dedupe.embed.cache import EmbeddingCache, default_cache_dir, onnx_export_dir
 
 __all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
            "load_encoder"]
@@ -67,8 +67,7 @@ def encoder_and_cache(model: str | None, cache_folder: Path | None, *,
     Returns:
         The (lazily loaded) encoder and the cache.
     """
-    export_dir = cache_folder / "onnx" if cache_folder else None
-    return load_encoder(model, backend=backend, export_dir=export_dir), EmbeddingCache(cache_folder)
+    return load_encoder(model, backend=backend, export_dir=onnx_export_dir(cache_folder)), EmbeddingCache(cache_folder)
 
 
 def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:

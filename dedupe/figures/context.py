@@ -16,25 +16,15 @@ carried over from other sentences, so a value is always visible next to the numb
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dedupe.figures.numbers import TENS, UNITS, Token
-
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-MONTH_WORDS = frozenset(_MONTHS)
-_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
-WEEKDAY_WORDS = frozenset(_WEEKDAYS)
-#: Month and weekday names: capitalised, but never a place or a counted thing.
-DATE_WORDS = MONTH_WORDS | WEEKDAY_WORDS
-_UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30, "year": 365}
+from dedupe.figures.numbers import Token
+from dedupe.lexicon import CALENDAR_WORDS, DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
-_MONTH = r"(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(" + "|".join(_WEEKDAYS) + r")"
+_MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = r"(" + "|".join(WEEKDAYS) + r")"
 
 _UNIT = r"(hour|day|week|month|year)s?\b"
 _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (  # noqa: E501
@@ -80,7 +70,7 @@ NOT_PLACES = frozenset({"isis", "un", "u.n.", "eu", "nato", "congress", "parliam
 
 
 @dataclass(frozen=True)
-class Mention:
+class ContextSpan:
     """A place, period or attribution found in a sentence: its text and character span in the sentence."""
 
     text: str
@@ -89,7 +79,7 @@ class Mention:
     kind: str = ""
 
 
-def find_periods(sentence: str) -> list[Mention]:
+def find_periods(sentence: str) -> list[ContextSpan]:
     """Every period expression of a sentence, leftmost-longest, without overlaps.
 
     Args:
@@ -98,7 +88,7 @@ def find_periods(sentence: str) -> list[Mention]:
     Returns:
         Mentions whose ``kind`` names the pattern (used by :func:`resolve_period`).
     """
-    found: list[Mention] = []
+    found: list[ContextSpan] = []
     for kind, pattern in _PERIODS:
         for match in pattern.finditer(sentence):
             if not any(m.start < match.end() and match.start() < m.end for m in found):
@@ -106,11 +96,11 @@ def find_periods(sentence: str) -> list[Mention]:
                 start = match.start() + (len(match.group()) - len(match.group().lstrip()))
                 if kind == "n_of":
                     text = re.sub(r"\s+of$", "", text, flags=re.IGNORECASE)
-                found.append(Mention(text, start, start + len(text), kind))
+                found.append(ContextSpan(text, start, start + len(text), kind))
     return sorted(found, key=lambda m: m.start)
 
 
-def resolve_period(mention: Mention, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
+def resolve_period(mention: ContextSpan, published: dt.date | None) -> tuple[dt.date, dt.date] | None:
     """The date range a period covers, counted back from the publication date.
 
     Args:
@@ -138,9 +128,9 @@ def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.dat
         count = _count(groups[0] or "")
         if count is None:
             return None
-        return day - dt.timedelta(days=max(1, round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))), day
+        return day - dt.timedelta(days=max(1, round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))), day
     if kind == "last_one":
-        return day - dt.timedelta(days=_UNIT_DAYS[(groups[0] or "day").lower()]), day
+        return day - dt.timedelta(days=DAYS_PER_UNIT[(groups[0] or "day").lower()]), day
     if kind == "yesterday":
         return day - dt.timedelta(days=1), day - dt.timedelta(days=1)
     if kind == "last_night":
@@ -148,7 +138,7 @@ def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.dat
     if kind == "today":
         return day, day
     if kind in ("weekday", "since_weekday"):
-        back = (day.weekday() - _WEEKDAYS[(groups[0] or "").lower()]) % 7
+        back = (day.weekday() - WEEKDAYS[(groups[0] or "").lower()]) % 7
         start = day - dt.timedelta(days=back)
         return (start, day) if kind == "since_weekday" else (start, start)
     if kind in ("date", "since_date"):
@@ -161,7 +151,7 @@ def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.dat
 def _on_date(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
     month_name = groups[0] or groups[3]
     number = groups[1] or groups[2]
-    found = _safe_date(day.year, _MONTHS[(month_name or "").lower().rstrip(".")], int(number or 0))
+    found = _safe_date(day.year, MONTHS[(month_name or "").lower().rstrip(".")], int(number or 0))
     if found is None:
         return None
     if found > day:
@@ -170,8 +160,8 @@ def _on_date(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date
 
 
 def _between(groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
-    first_month = _MONTHS[(groups[0] or "").lower().rstrip(".")]
-    second_month = _MONTHS[(groups[2] or "").lower().rstrip(".")] if groups[2] else first_month
+    first_month = MONTHS[(groups[0] or "").lower().rstrip(".")]
+    second_month = MONTHS[(groups[2] or "").lower().rstrip(".")] if groups[2] else first_month
     start = _safe_date(day.year, first_month, int(groups[1] or 0))
     end = _safe_date(day.year, second_month, int(groups[3] or 0))
     return (start, end) if start and end and start <= end else None
@@ -195,7 +185,7 @@ def _calendar_unit(kind: str, groups: list[str | None], day: dt.date) -> tuple[d
         count = _count(groups[0] or "")
         if count is None:
             return None
-        when = day - dt.timedelta(days=round(count * _UNIT_DAYS[(groups[1] or "day").lower()]))
+        when = day - dt.timedelta(days=round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))
         return when, when
     return None
 
@@ -214,14 +204,14 @@ def _count(text: str) -> int | None:
     return UNITS.get(lower, TENS.get(lower))
 
 
-def is_speech_dated(sentence: str, mention: Mention) -> bool:
+def is_speech_dated(sentence: str, mention: ContextSpan) -> bool:
     """True when a period dates a speech act ("have said this week that"), not the figure."""
     before = re.findall(r"[\w']+", sentence[max(0, mention.start - 30):mention.start].lower())[-2:]
     after = re.findall(r"[\w']+", sentence[mention.end:mention.end + 12].lower())[:1]
     return bool(_SPEECH & set(before)) or after == ["that"]
 
 
-def find_places(tokens: list[Token], sentence: str) -> list[Mention]:
+def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
     """Place names of a sentence: after a place preposition, or a possessive ("east Aleppo's").
 
     Args:
@@ -231,7 +221,7 @@ def find_places(tokens: list[Token], sentence: str) -> list[Mention]:
     Returns:
         The places, in order.
     """
-    places: list[Mention] = []
+    places: list[ContextSpan] = []
     for i, token in enumerate(tokens):
         if token.lower in _PLACE_PREPS:
             found = _place_after(tokens, i + 1, sentence)
@@ -248,7 +238,7 @@ def _capitalised(text: str) -> bool:
     return text[:1].isupper()
 
 
-def _place_after(tokens: list[Token], j: int, sentence: str) -> Mention | None:
+def _place_after(tokens: list[Token], j: int, sentence: str) -> ContextSpan | None:
     skipped = 0
     while j < len(tokens) and tokens[j].lower in _PLACE_DESCRIPTORS and skipped < 5 and not _is_name(tokens[j]):
         j += 1
@@ -263,7 +253,7 @@ def _place_after(tokens: list[Token], j: int, sentence: str) -> Mention | None:
     if first > 0 and tokens[first - 1].lower in _DIRECTIONS and not _capitalised(tokens[first - 1].text):
         start = tokens[first - 1].start
     end = tokens[last].end - (2 if tokens[last].lower.endswith("'s") else 0)
-    return Mention(sentence[start:end], start, end, "place")
+    return ContextSpan(sentence[start:end], start, end, "place")
 
 
 def _bare(lower: str) -> str:
@@ -273,12 +263,12 @@ def _bare(lower: str) -> str:
 def _is_name(token: Token) -> bool:
     bare = _bare(token.lower)
     return token.kind == "word" and _capitalised(token.text) and bare not in NOT_PLACES \
-        and bare not in DATE_WORDS
+        and bare not in CALENDAR_WORDS
 
 
 def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
     """A run of capitalised words (``Khan Sheikhoun``, ``Idlib Province``) starting at ``j``."""
-    if j >= len(tokens) or not _is_name(tokens[j]) or tokens[j].lower in DATE_WORDS:
+    if j >= len(tokens) or not _is_name(tokens[j]) or tokens[j].lower in CALENDAR_WORDS:
         return None
     last = j
     while (last + 1 < len(tokens) and _is_name(tokens[last + 1]) and not tokens[last].lower.endswith("'s")
@@ -287,7 +277,7 @@ def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
     return j, last
 
 
-def _possessive_place(tokens: list[Token], i: int, sentence: str) -> Mention | None:
+def _possessive_place(tokens: list[Token], i: int, sentence: str) -> ContextSpan | None:
     if tokens[i].lower[:-2] in NOT_PLACES or i + 1 >= len(tokens) or tokens[i + 1].kind not in ("num", "word"):
         return None
     start = tokens[i].start
@@ -296,10 +286,10 @@ def _possessive_place(tokens: list[Token], i: int, sentence: str) -> Mention | N
     elif tokens[i - 1].lower not in _PLACE_PREPS | {"the"}:
         return None
     end = tokens[i].end - 2
-    return Mention(sentence[start:end], start, end, "place")
+    return ContextSpan(sentence[start:end], start, end, "place")
 
 
-def find_attributions(tokens: list[Token], sentence: str) -> list[Mention]:
+def find_attributions(tokens: list[Token], sentence: str) -> list[ContextSpan]:
     """Who a sentence says its figures come from: speech frames, "according to", "confirmed by", headlines.
 
     Args:
@@ -309,7 +299,7 @@ def find_attributions(tokens: list[Token], sentence: str) -> list[Mention]:
     Returns:
         Attribution mentions, each spanning its speech verb (for distance) with the source as text.
     """
-    found: list[Mention] = []
+    found: list[ContextSpan] = []
     words = [t.lower for t in tokens]
     for k, word in enumerate(words):
         source: str | None = None
@@ -321,7 +311,7 @@ def find_attributions(tokens: list[Token], sentence: str) -> list[Mention]:
             source = _subject_before(tokens, k, sentence) or _inverted_subject(tokens, k, sentence)
         if source:
             text = _with_citing(tokens, k, sentence, source)
-            found.append(Mention(text, tokens[k].start, tokens[k].end, "attribution"))
+            found.append(ContextSpan(text, tokens[k].start, tokens[k].end, "attribution"))
     headline = _headline_source(tokens, sentence)
     if headline is not None:
         found.append(headline)
@@ -374,7 +364,7 @@ def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str
     return source
 
 
-def _headline_source(tokens: list[Token], sentence: str) -> Mention | None:
+def _headline_source(tokens: list[Token], sentence: str) -> ContextSpan | None:
     """ "Red Cross: 14 Doctors Left in Opposition Areas of Aleppo" -> "Red Cross"."""
     colon = next((i for i, t in enumerate(tokens[:6]) if t.text == ":"), None)
     if colon is None or colon == 0 or not all(_capitalised(t.text) for t in tokens[:colon]):
@@ -382,4 +372,5 @@ def _headline_source(tokens: list[Token], sentence: str) -> Mention | None:
     rest = [t for t in tokens[colon + 1:] if t.kind == "word" and len(t.text) > 3]
     if not rest or sum(_capitalised(t.text) for t in rest) < 0.7 * len(rest):
         return None
-    return Mention(sentence[tokens[0].start:tokens[colon - 1].end], tokens[0].start, tokens[colon].end, "attribution")
+    start = tokens[0].start
+    return ContextSpan(sentence[start:tokens[colon - 1].end], start, tokens[colon].end, "attribution")

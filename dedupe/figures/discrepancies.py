@@ -31,14 +31,12 @@ from dataclasses import dataclass
 
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import Figure
-from dedupe.figures.numbers import Number
+from dedupe.figures.numbers import APPROX_TOLERANCE, Number, interval, overlap
+from dedupe.lexicon import PEOPLE_NOUNS
 from dedupe.stories import Story, story_index
 from dedupe.unionfind import UnionFind
 
 STATUSES = ("consistent", "conflict", "uncertain")
-_PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
-                     "victims", "others", "men"})
-_INF = float("inf")
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ class DiscrepancyConfig:
         min_outlets: Fewest outlets a group must span to be reported (at least 1).
     """
 
-    approx_tolerance: float = 0.1
+    approx_tolerance: float = APPROX_TOLERANCE
     period_tolerance_days: float = 2.0
     min_outlets: int = 2
 
@@ -121,7 +119,7 @@ def find_discrepancies(figures: Sequence[Figure], stories: tuple[Story, ...],
 
 def family(what: str) -> str:
     """The comparison class of a counted noun: "people" for people-like nouns, else the noun itself."""
-    return "people" if what in _PEOPLE else what
+    return "people" if what in PEOPLE_NOUNS else what
 
 
 def _judge_key(figures: Sequence[Figure], story: str, measure: str, what: str, members: list[int],
@@ -231,8 +229,7 @@ def _discrepancy(figures: Sequence[Figure], story: str, measure: str, what: str,
 def _status(figures: Sequence[Figure], group: list[int], config: DiscrepancyConfig) -> tuple[str, str]:
     for n, i in enumerate(group):
         for j in group[n + 1:]:
-            a, b = _effective(figures[i], config), _effective(figures[j], config)
-            if a[1] < b[0] or b[1] < a[0]:
+            if not overlap(_effective(figures[i], config), _effective(figures[j], config)):
                 return "conflict", f"{_describe(figures[i])} vs {_describe(figures[j])}: the intervals do not overlap"
     periods = sorted({period for period in (figures[i].period for i in group) if period})
     note = f"; periods taken as the same: {', '.join(periods)}" if len(periods) > 1 else ""
@@ -240,11 +237,7 @@ def _status(figures: Sequence[Figure], group: list[int], config: DiscrepancyConf
 
 
 def _effective(figure: Figure, config: DiscrepancyConfig) -> tuple[float, float]:
-    low = float(figure.low) if figure.low is not None else -_INF
-    high = float(figure.high) if figure.high is not None else _INF
-    if figure.qualifier == "approximately":
-        low, high = low * (1 - config.approx_tolerance), high * (1 + config.approx_tolerance)
-    return low, high
+    return interval(figure.low, figure.high, figure.qualifier, config.approx_tolerance)
 
 
 def _range(figures: Sequence[Figure], group: list[int]) -> tuple[Number, Number]:

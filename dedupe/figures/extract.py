@@ -31,7 +31,8 @@ from dedupe.figures import context as ctx
 from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import TENS, UNITS, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.figures.numbers import Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, TENS, UNITS
 from dedupe.segment import SegmentedDocument
 
 UNIT_WORDS = frozenset({
@@ -49,7 +50,7 @@ UNIT_WORDS = frozenset({
     "bln", "billion", "million", "%", "mths", "mth", "yrs", "wks", "thirds", "quarters", "halves", "fifths",
     "point", "head", "forints", "forint", "ounce", "zlotys", "levs", "roubles", "rubles", "dinar"})
 # A word after a number that makes it a measurement or a date, not a count of people or things.
-_NOT_A_COUNT_AFTER = UNIT_WORDS | ctx.MONTH_WORDS
+_NOT_A_COUNT_AFTER = UNIT_WORDS | MONTH_WORDS
 _LABELS = frozenset({"chapter", "article", "section", "resolution", "paragraph", "page", "flight", "route",
                      "highway", "room", "version", "phase", "level", "grade", "class", "category", "no", "number",
                      "local", "platform", "gate", "block", "row", "code", "model", "vol", "volume", "issue", "item",
@@ -232,13 +233,14 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
     return figures
 
 
-def _nearest(mentions: list[ctx.Mention], start: int, end: int) -> ctx.Mention | None:
-    def distance(mention: ctx.Mention) -> int:
+def _nearest(mentions: list[ctx.ContextSpan], start: int, end: int) -> ctx.ContextSpan | None:
+    def distance(mention: ctx.ContextSpan) -> int:
         return max(mention.start - end, start - mention.end, 0)
     return min(mentions, key=lambda mention: (distance(mention), mention.start), default=None)
 
 
-def _in_clause(mentions: list[ctx.Mention], tokens: list[Token], clauses: list[int], clause: int) -> list[ctx.Mention]:
+def _in_clause(mentions: list[ctx.ContextSpan], tokens: list[Token], clauses: list[int],
+               clause: int) -> list[ctx.ContextSpan]:
     return [mention for mention in mentions if clauses[_token_at(tokens, mention.start)] == clause]
 
 
@@ -309,7 +311,7 @@ def _is_label(tokens: list[Token], core: int) -> bool:
     before = tokens[core - 1]
     if before.text == "." and core > 1:
         before = tokens[core - 2]
-    if before.lower in _LABELS or before.lower.rstrip(".") in ctx.DATE_WORDS:
+    if before.lower in _LABELS or before.lower.rstrip(".") in CALENDAR_WORDS:
         return True
     if core > 1 and before.lower == "of" and tokens[core - 2].lower in ("group", "g"):
         return True
@@ -328,7 +330,7 @@ def _is_year(core: Token, after: Token | None) -> bool:
         return False
     if not 1800 <= int(core.text) <= 2099:
         return False
-    return after is None or after.lower not in links.PEOPLE | WORKERS
+    return after is None or after.lower not in PEOPLE_NOUNS | WORKERS
 
 
 def _is_age(tokens: list[Token], phrase: NumberPhrase) -> bool:

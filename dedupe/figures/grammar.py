@@ -35,7 +35,6 @@ from dedupe.figures.noun_phrases import (
     DETERMINERS,
     PREPOSITIONS,
     NounPhrase,
-    is_content,
     is_content_word,
     is_plural,
     noun_phrase,
@@ -125,7 +124,7 @@ def _possessive_staff(tokens: list[Token], words: list[str], phrase: NumberPhras
     if phrase.last + 2 < len(words) and words[phrase.last + 1] == "-" and words[phrase.last + 2] == "member":
         return "employed"
     k = phrase.first - 1
-    while k > 0 and phrase.first - k < 3 and is_content(tokens[k]) and words[k] not in ("its", "their", "our"):
+    while k > 0 and phrase.first - k < 3 and is_content_word(tokens[k]) and words[k] not in ("its", "their", "our"):
         k -= 1
     before = words[k]
     return "employed" if before in ("its", "their", "our") or before.endswith("'s") else None
@@ -264,7 +263,7 @@ def _object_of_verb(tokens: list[Token], words: list[str], phrase: NumberPhrase,
 def _verb_before_coordination(tokens: list[Token], words: list[str], k: int) -> int | None:
     """For "with 87 branch offices and 7,000 employees": the verb before the first conjunct."""
     j = k - 1
-    while j >= 0 and k - j < 8 and (tokens[j].kind == "num" or is_content(tokens[j]) or words[j] in DETERMINERS):
+    while j >= 0 and k - j < 8 and (tokens[j].kind == "num" or is_content_word(tokens[j]) or words[j] in DETERMINERS):
         j -= 1
     return j if j >= 0 and j < k - 1 else None
 

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from dedupe.figures import grammar as grammar
 from dedupe.figures.measures import HUMAN_MEASURES, WORKERS
 from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.lexicon import PEOPLE_NOUNS
 
-PEOPLE = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
-                    "victims", "others"})
 _SUBSET_MARKERS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("among", "those"))
 _AMONG_LINK = frozenset({"were", "are", "was", "is", "have", "has", "been", "also", "reportedly", "among", "the"})
 _AFTER_NOUN = frozenset({",", ".", ";", ":", ")", "and", "or", "of", "in", "at", "on", "for", "was", "is", "which",
@@ -196,4 +195,4 @@ def _keep(draft: Draft) -> bool:
     if draft.what is None and draft.measure is None:
         return False
     is_one = draft.phrase.low == 1 and draft.phrase.qualifier == "exact"
-    return not (is_one and draft.measure is None and draft.what not in PEOPLE | WORKERS)
+    return not (is_one and draft.measure is None and draft.what not in PEOPLE_NOUNS | WORKERS)

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from dedupe.figures import measures as m
 from dedupe.figures.numbers import NumberPhrase, Token
 
-STOPWORDS = frozenset({
+#: Words that end a noun phrase's run of content words: function words plus adverbs, speech verbs and
+#: time words ("said", "reportedly", "yesterday"). Broader than lexicon.FUNCTION_WORDS, which compare uses.
+NOT_IN_NOUN_PHRASE = frozenset({
     "the", "a", "an", "this", "that", "these", "those", "his", "her", "its", "their", "our", "my", "your", "of",
     "in", "on", "at", "by", "for", "with", "from", "to", "into", "onto", "over", "under", "about", "after",
     "before", "during", "since", "until", "and", "or", "but", "nor", "as", "than", "while", "who", "whom",
@@ -110,7 +112,7 @@ def _partitive(tokens: list[Token], j: int, phrases: dict[int, NumberPhrase], he
         return NounPhrase(inner.head, inner.end, counted=inner.head, pronoun_subset=True)
     k = j
     while k < len(tokens) and k - j < 4 and k not in phrases and (
-            tokens[k].lower in DETERMINERS or tokens[k].lower.endswith("'s") or is_content(tokens[k])):
+            tokens[k].lower in DETERMINERS or tokens[k].lower.endswith("'s") or is_content_word(tokens[k])):
         k += 1
     if k not in phrases:
         k = j
@@ -178,7 +180,7 @@ def _coordinated_modifiers(tokens: list[Token], run: list[int]) -> list[int]:
 def _noun_run(tokens: list[Token], j: int) -> list[int]:
     """Indices of the content words after ``j`` (stops at function words, numbers, punctuation)."""
     run: list[int] = []
-    while j < len(tokens) and len(run) < 6 and is_content(tokens[j]):
+    while j < len(tokens) and len(run) < 6 and is_content_word(tokens[j]):
         run.append(j)
         j += 1
     return run
@@ -186,11 +188,7 @@ def _noun_run(tokens: list[Token], j: int) -> list[int]:
 
 def is_content_word(token: Token) -> bool:
     """Whether a token is a content word (not a function word, number, possessive or punctuation)."""
-    return is_content(token)
-
-
-def is_content(token: Token) -> bool:
-    return token.kind in ("word", "abbr") and token.lower not in STOPWORDS and not token.lower.endswith("'s")
+    return token.kind in ("word", "abbr") and token.lower not in NOT_IN_NOUN_PHRASE and not token.lower.endswith("'s")
 
 
 def is_plural(token: Token) -> bool:
@@ -236,7 +234,7 @@ def _singular_head(tokens: list[Token], run: list[int]) -> int | None:
 
 def _coordination_end(tokens: list[Token], end: int) -> int:
     """Extend "drivers" over "and warehouse employees" (not over "and eight crew members")."""
-    if end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and is_content(tokens[end + 1]):
+    if end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and is_content_word(tokens[end + 1]):
         run = _noun_run(tokens, end + 1)
         plural = [i for i in run if is_plural(tokens[i])]
         if plural and not any(tokens[i].lower in TRIGGER_WORDS for i in run):
@@ -257,7 +255,7 @@ def skip_prepositional(tokens: list[Token], j: int) -> int:
         if token.kind == "num" or token.lower in DETERMINERS or token.lower in ("of", "and") or (
                 token.kind == "word" and token.lower.endswith("'s")):
             k += 1
-        elif is_content(token) and token.lower not in m.AUXILIARIES and (
+        elif is_content_word(token) and token.lower not in m.AUXILIARIES and (
                 token.lower not in TRIGGER_WORDS or _attributive(tokens, k)):
             k += 1
         else:
@@ -267,7 +265,7 @@ def skip_prepositional(tokens: list[Token], j: int) -> int:
 
 def _attributive(tokens: list[Token], k: int) -> bool:
     """A measure word in -ing before a noun inside a prepositional phrase modifies it ("in working quarantine")."""
-    return (tokens[k].lower.endswith("ing") and k + 1 < len(tokens) and is_content(tokens[k + 1])
+    return (tokens[k].lower.endswith("ing") and k + 1 < len(tokens) and is_content_word(tokens[k + 1])
             and tokens[k + 1].lower not in m.AUXILIARIES and tokens[k + 1].lower not in PREPOSITIONS)
 
 

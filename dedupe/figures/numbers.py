@@ -47,6 +47,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from dedupe.lexicon import SCALES, TENS, UNITS
+
 Number = int | float
 
 _TOKEN = re.compile(r"""
@@ -122,13 +124,9 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-        "ninety": 90}
-SCALES = {"hundred": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "mln": 10**6, "mn": 10**6,
-          "billion": 10**9, "bln": 10**9, "bn": 10**9, "trillion": 10**12}
+#: Default relative widening of "approximately N" when intervals are compared (10% on each side).
+APPROX_TOLERANCE = 0.1
+_INF = float("inf")
 #: Floors of vague plurals (ACLED's codes); the top stays open.
 VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1000, "millions": 10**6, "billions": 10**9}
 #: Words before a vague plural that make it an idiom, not a count ("by the hundreds", "in their thousands").
@@ -421,6 +419,35 @@ def _digits_core(tokens: list[Token], i: int) -> _Core | None:
         value *= 12
         last = i + 1
     return _Core(i, last, value, value, scale=scale)
+
+
+def interval(low: Number | None, high: Number | None, qualifier: str,
+             approx_tolerance: float = APPROX_TOLERANCE) -> tuple[float, float]:
+    """The closed interval a phrase's bounds allow, open ends infinite, "approximately" widened.
+
+    Args:
+        low: The phrase's lower bound (``None``: none).
+        high: Its upper bound (``None``: none).
+        qualifier: Its canonical qualifier; ``approximately`` widens both ends by ``approx_tolerance``.
+        approx_tolerance: Relative widening of an approximate value on each side.
+
+    Returns:
+        ``(low, high)`` as floats.
+
+    Example:
+        >>> interval(500, 500, "approximately")
+        (450.0, 550.0)
+    """
+    lower = float(low) if low is not None else -_INF
+    upper = float(high) if high is not None else _INF
+    if qualifier == "approximately":
+        lower, upper = lower * (1 - approx_tolerance), upper * (1 + approx_tolerance)
+    return lower, upper
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether two intervals from :func:`interval` have a value in common."""
+    return not (a[1] < b[0] or b[1] < a[0])
 
 
 def parse_digits(text: str) -> Decimal | None:

@@ -14,6 +14,7 @@ from typing import Any
 from dedupe.output import envelope
 from dedupe.pipeline import ReportResult
 from dedupe.report.info import info_dict
+from dedupe.report.fields import shorten
 
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
@@ -123,19 +124,19 @@ def _top_findings(report: dict[str, Any]) -> list[str]:
                 lines_of.setdefault(str(o.get("doc")), []).append(str(o.get("line")))
             where = "; ".join(f"{doc}:{','.join(at)}" for doc, at in list(lines_of.items())[:4])
             more = f" (+{len(lines_of) - 4} documents)" if len(lines_of) > 4 else ""
-            text = _short(str(occurrences[0].get("text", "")), 70)
+            text = shorten(str(occurrences[0].get("text", "")), 70)
             lines.append(f"  {kind:<14} {where}{more}  \"{text}\"")
     claims = (report.get("compare") or {}).get("claims", [])
     for claim in [c for c in claims if c.get("status") == "divergence"][:TOP_FINDINGS]:
         outlets = " vs ".join(sorted({str(m.get("outlet")) for m in claim.get("members", [])}))
         reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
                             if isinstance(r, dict))
-        lines.append(f"  {'divergence':<14} {outlets}: {_short(reasons, 80)}")
+        lines.append(f"  {'divergence':<14} {outlets}: {shorten(reasons, 80)}")
     for claim in sorted((c for c in claims if c.get("status") == "agreement"),
                         key=lambda c: -len({m.get("outlet") for m in c.get("members", [])}))[:TOP_FINDINGS]:
         members = claim.get("members", [])
         outlets = ", ".join(sorted({str(m.get("outlet")) for m in members}))
-        text = _short(str(members[0].get("text", "")) if members else "", 60)
+        text = shorten(str(members[0].get("text", "")) if members else "", 60)
         lines.append(f"  {'agreement':<14} {outlets}: \"{text}\"")
     lines.extend(_top_conflicts(report))
     return lines
@@ -148,7 +149,7 @@ def _top_conflicts(report: dict[str, Any]) -> list[str]:
     for group in groups[:TOP_FINDINGS]:
         said = "; ".join(f"{figures[i].get('outlet')}: {figures[i].get('text')}" for i in group.get("figures", [])
                          if isinstance(i, int) and 0 <= i < len(figures))
-        lines.append(f"  {'conflict':<14} {group.get('measure')} {group.get('what')}: {_short(said, 90)}")
+        lines.append(f"  {'conflict':<14} {group.get('measure')} {group.get('what')}: {shorten(said, 90)}")
     return lines
 
 
@@ -180,7 +181,7 @@ def _md_passages(report: dict[str, Any]) -> list[str]:
         lines.append(f"- **{finding.get('kind')}** (similarity {_num(finding.get('similarity'))})")
         for o in finding.get("occurrences", []):
             lines.append(f"  - {_md(o.get('outlet'))}, {_md(o.get('doc'))} line {o.get('line')} "
-                         f"[{o.get('start')}:{o.get('end')}]: {_md(_short(str(o.get('text', '')), 300))}")
+                         f"[{o.get('start')}:{o.get('end')}]: {_md(shorten(str(o.get('text', '')), 300))}")
     return lines + [""]
 
 
@@ -247,8 +248,3 @@ def _num(value: Any) -> str:
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -19,6 +19,7 @@ from typing import Any
 
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
 from dedupe.output import envelope, md_cell, to_jsonl
+from dedupe.report.fields import shorten
 
 _SHOWN = 160
 
@@ -106,7 +107,7 @@ def _summary(result: CompareResult) -> dict[str, int]:
 
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
-    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {_short(m.text)}" for m in group.members]
+    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {shorten(m.text, _SHOWN)}" for m in group.members]
     lines += [f"  ! {r.type}: {r.detail}" for r in group.reasons]
     return lines
 
@@ -115,7 +116,7 @@ def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
     lines: list[str] = []
     for outlet, members in _by_outlet(groups).items():
         lines += ["", f"Only in {outlet} ({len(members)}):"]
-        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {_short(g.members[0].text)}" for g in members]
+        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {shorten(g.members[0].text, _SHOWN)}" for g in members]
     return lines
 
 
@@ -124,9 +125,3 @@ def _by_outlet(groups: list[ClaimGroup]) -> dict[str, list[ClaimGroup]]:
     for group in groups:
         found[group.members[0].outlet].append(group)
     return dict(sorted(found.items()))
-
-
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SHOWN else flat[:_SHOWN - 1] + "\u2026"
-

@@ -30,6 +30,7 @@ from dedupe.report.html_claims import claims_section, coverage_section, entities
 from dedupe.report.html_figures import figures_section
 from dedupe.report.html_text import DocumentIndex, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
+from dedupe.report.fields import int_field
 
 #: Occurrences of one passage shown before the rest are folded away.
 SHOWN_OCCURRENCES = 8
@@ -214,7 +215,7 @@ def _passage(number: int, finding: dict[str, Any], index: DocumentIndex) -> str:
 
 def _occurrence(occurrence: dict[str, Any], kind: str, index: DocumentIndex) -> str:
     doc_id = str(occurrence.get("doc", ""))
-    start, end = _int(occurrence.get("start")), _int(occurrence.get("end"))
+    start, end = int_field(occurrence.get("start")), int_field(occurrence.get("end"))
     link = index.link(doc_id, start, end, f'line {occurrence.get("line")}', css=_KIND_CLASS.get(kind, ""))
     text = index.text(doc_id)
     if kind == "near_duplicate" and text is not None:
@@ -276,7 +277,3 @@ def _findings_per_doc(report: dict[str, Any]) -> Counter[str]:
             found.update({str(figures[i].get("doc")) for i in group.get("figures", [])
                           if isinstance(i, int) and 0 <= i < len(figures)})
     return found
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dedupe.report.html_text import DocumentIndex, esc
+from dedupe.report.fields import int_field, shorten
 
 _WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’-]*", re.UNICODE)
 #: Most cells of the coverage matrix (rows x outlets); beyond it the widest-reported claims are kept.
@@ -102,7 +103,7 @@ def _member_card(member: dict[str, Any], terms: set[str], member_words: list[set
     else:
         others = [w for i, w in enumerate(member_words) if i != position]
         quoted = mark_words(text, {t for t in terms if t in member_words[position] and any(t not in w for w in others)})
-    link = index.link(str(member.get("doc", "")), _int(member.get("start")), _int(member.get("end")),
+    link = index.link(str(member.get("doc", "")), int_field(member.get("start")), int_field(member.get("end")),
                       f'{member.get("doc")}, line {member.get("line")}')
     return (f'<div class="member"><div><span class="outlet">{esc(member.get("outlet"))}</span> '
             f'<span class="meta">{link}</span></div><q>{quoted}</q></div>')
@@ -190,7 +191,8 @@ def _unique_item(claim: dict[str, Any], index: DocumentIndex) -> str:
     if not members:
         return ""
     m = members[0]
-    link = index.link(str(m.get("doc", "")), _int(m.get("start")), _int(m.get("end")), f'line {m.get("line")}')
+    link = index.link(str(m.get("doc", "")), int_field(m.get("start")), int_field(m.get("end")),
+                      f'line {m.get("line")}')
     return f'<li>{esc(m.get("text"))} <span class="meta">({esc(m.get("doc"))}, {link})</span></li>'
 
 
@@ -211,7 +213,7 @@ def coverage_section(payload: dict[str, Any] | None, outlets: list[str], index: 
     claims, outlets = _matrix_shape(shared, outlets)
     unique_counts = Counter(str(m.get("outlet")) for c in payload.get("claims", []) if c.get("status") == "unique"
                             for m in c.get("members", [])[:1])
-    head = "".join(f'<th class="outlet" scope="col" title="{esc(o)}">{esc(_short(o, 24))}</th>' for o in outlets)
+    head = "".join(f'<th class="outlet" scope="col" title="{esc(o)}">{esc(shorten(o, 24))}</th>' for o in outlets)
     rows = "".join(_coverage_row(n, c, outlets, index) for n, c in claims)
     uniques = "".join(f'<td class="num">{unique_counts.get(o, 0)}</td>' for o in outlets)
     legend = ('<div class="legend"><span><span class="dot agreement"></span> agreement</span>'
@@ -251,7 +253,7 @@ def _coverage_row(number: int, claim: dict[str, Any], outlets: list[str], index:
     first: dict[str, dict[str, Any]] = {}
     for member in claim.get("members", []):
         first.setdefault(str(member.get("outlet")), member)
-    label = _short(str(claim.get("members", [{}])[0].get("text", "")) if claim.get("members") else "", 110)
+    label = shorten(str(claim.get("members", [{}])[0].get("text", "")) if claim.get("members") else "", 110)
     cells = []
     for outlet in outlets:
         member = first.get(outlet)
@@ -259,7 +261,8 @@ def _coverage_row(number: int, claim: dict[str, Any], outlets: list[str], index:
             cells.append('<td class="meta">—</td>')
             continue
         dot = f'<span class="dot {esc(status)}" role="img" aria-label="{esc(status)}"></span>'
-        cells.append("<td>" + index.link(str(member.get("doc", "")), _int(member.get("start")), _int(member.get("end")),
+        start, end = int_field(member.get("start")), int_field(member.get("end"))
+        cells.append("<td>" + index.link(str(member.get("doc", "")), start, end,
                                          "", label_html=dot, title=f'{outlet}: {member.get("text", "")}') + "</td>")
     return (f'<tr><td class="claim"><a href="#claim-{number}">{esc(label)}</a></td>{"".join(cells)}</tr>')
 
@@ -326,11 +329,3 @@ def _slug(text: str) -> str:
 
 def _similarity(value: Any) -> str:
     return f"{value:.2f}" if isinstance(value, (int, float)) and not isinstance(value, bool) else "–"
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dedupe.report.html_text import DocumentIndex, esc
+from dedupe.report.fields import int_field, shorten
 
 _WIDTH = 720
 _LABEL = 210
@@ -65,12 +66,12 @@ def _group(number: int, group: dict[str, Any], figures: list[dict[str, Any]], in
 
 
 def _figure_link(figure: dict[str, Any], index: DocumentIndex, css: str) -> str:
-    return index.link(str(figure.get("doc", "")), _int(figure.get("start")), _int(figure.get("end")),
+    return index.link(str(figure.get("doc", "")), int_field(figure.get("start")), int_field(figure.get("end")),
                       str(figure.get("text", "")), css=css)
 
 
 def _figure_row(figure: dict[str, Any], index: DocumentIndex) -> str:
-    link = index.link(str(figure.get("doc", "")), _int(figure.get("start")), _int(figure.get("end")),
+    link = index.link(str(figure.get("doc", "")), int_field(figure.get("start")), int_field(figure.get("end")),
                       f'{figure.get("doc")}, line {figure.get("line")}', css="figure")
     qualifier = figure.get("qualifier")
     return (f'<tr><td><b>{esc(figure.get("outlet"))}</b></td>'
@@ -85,7 +86,7 @@ def _figure_row(figure: dict[str, Any], index: DocumentIndex) -> str:
 def _sentence_with_figure(figure: dict[str, Any], index: DocumentIndex) -> str:
     """The figure's sentence, escaped, with the number phrase marked where it stands."""
     sentence, phrase = str(figure.get("sentence") or ""), str(figure.get("text", ""))
-    start, text = _int(figure.get("start")), index.text(str(figure.get("doc", "")))
+    start, text = int_field(figure.get("start")), index.text(str(figure.get("doc", "")))
     at = -1
     if text is not None and sentence:
         begin = text.find(sentence, max(0, start - len(sentence)), start + len(phrase) + len(sentence))
@@ -158,9 +159,9 @@ def _axis(limit: float, step: float, x: Any, height: int) -> str:
 
 def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
     low, high = _num(figure.get("low")), _num(figure.get("high"))
-    label = _short(str(figure.get("outlet", "")), 26)
+    label = shorten(str(figure.get("outlet", "")), 26)
     parts = [f'<text class="label" x="{_LABEL - 8}" y="{y + 16}" text-anchor="end">{esc(label)}</text>']
-    value_text = esc(_short(str(figure.get("text", "")), 22))
+    value_text = esc(shorten(str(figure.get("text", "")), 22))
     tip = esc(f'{figure.get("outlet")}: {figure.get("text")} ({figure.get("qualifier") or "exact"})')
     if low is not None and high is not None and high - low <= 0:
         cx = x(low)
@@ -224,11 +225,3 @@ def _as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0

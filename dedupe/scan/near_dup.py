@@ -22,9 +22,9 @@ steps, each timed:
    are near-duplicates of each other are left to the ``near_duplicate`` finding.
 
 Example:
-    >>> from dedupe.corpus.load import load_corpus          # doctest: +SKIP
-    >>> result = scan(load_corpus(["data/"]).documents) # doctest: +SKIP
-    >>> result.findings[0].kind                         # doctest: +SKIP
+    >>> from dedupe.corpus.load import load_corpus
+    >>> result = scan(load_corpus(["data/"]).documents)  # run from the repository root
+    >>> result.findings[0].kind
     'reuse'
 """
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -107,9 +108,14 @@ def tiny_nli(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_nli_model_adds_contradiction_scores(cache_dir: str, tiny_nli: str) -> None:
-    from dedupe.compare.nli import _load
+    from sentence_transformers import CrossEncoder
 
-    assert _load(tiny_nli)[1] == 2  # the column labelled "contradiction"
+    from dedupe.compare.nli import contradiction_scores
+
+    pairs = [("kerry grave concern", "kerry not grave concern"), ("the russia", "a aleppo")]
+    logits = np.asarray(CrossEncoder(tiny_nli, device="cpu").predict([list(p) for p in pairs]), dtype=np.float64)
+    expected = np.exp(logits[:, 2]) / np.exp(logits).sum(axis=1)   # the column labelled "contradiction"
+    assert np.allclose(contradiction_scores(tiny_nli, pairs), expected, atol=1e-6)
     code, output = _run_2016("--nli-model", tiny_nli, "--threshold", "nli=0", "--format", "json",
                              "--cache-dir", cache_dir)
     assert code == 0, output

@@ -28,12 +28,18 @@ def test_a_failing_child_gives_none() -> None:
 
 
 def test_leaving_the_block_without_the_result_kills_and_reaps_the_child() -> None:
+    read_end, write_end = os.pipe()
+
     def forever() -> bytes:
+        os.write(write_end, str(os.getpid()).encode() + b"\n")
         while True:
             pass
 
-    with ForkedCall(forever) as child:
-        pid = child._pid
-    assert pid is not None
+    with ForkedCall(forever):
+        with os.fdopen(read_end, "rb") as source:
+            pid = int(source.readline())
+    os.close(write_end)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)

@@ -69,14 +69,12 @@ def _targets(page: str) -> _Targets:
 
 
 @pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> tuple[Any, dict[str, Any], str]:
-    """The whole report on the seeds (real model, no cache), its combined dict and its HTML."""
-    from dedupe.report.combined import report_dict
+def seed_run(seed_report: Any) -> tuple[Any, dict[str, Any], str]:
+    """The whole report on the seeds plus the hostile document (real model, no cache; shared with the report
+    tests, see ``conftest.py``), its combined dict and its HTML."""
     from dedupe.report.html import render_html
 
-    result = run_report([DATA], encoder=real_encoder, config=ReportConfig(cache_dir=None))
-    document = report_dict(result)
-    return result, document, render_html(document, result.prepared.documents)
+    return seed_report.result, seed_report.report, render_html(seed_report.report, seed_report.documents)
 
 
 def test_run_report_runs_every_stage_once_on_one_load(seed_run: tuple[Any, dict[str, Any], str]) -> None:

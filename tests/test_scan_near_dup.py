@@ -7,14 +7,14 @@ import dataclasses
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
-from dedupe.scan import near_dup
-from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, scan
+from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
 from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -212,9 +212,13 @@ def test_arabic_near_duplicates() -> None:
     assert_exact(result, documents)
 
 
-def test_output_is_deterministic_and_independent_of_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents = [doc(f"d{i}", article(i % 7, 120) + f"\nextra {i}") for i in range(24)]
-    monkeypatch.setattr(near_dup, "_BATCH_CHARS", 2000)  # several batches, so two workers share them
+def test_output_is_deterministic_and_independent_of_workers() -> None:
+    # About 290,000 characters: several fingerprint batches, so two workers share them.
+    documents = [doc(f"d{i}", article(i % 7, 1000) + f"\nextra {i}") for i in range(36)]
+    texts = [d.text for d in documents]
+    pooled, alone = fingerprint_corpus(texts, 5, 2), fingerprint_corpus(texts, 5, 1)
+    for field in ("token_counts", "offsets", "shingles", "token_starts", "token_ends"):
+        assert np.array_equal(getattr(pooled, field), getattr(alone, field)), field
     one = scan(documents, ScanConfig(workers=1))
     two = scan(documents, ScanConfig(workers=2))
     assert one.findings == two.findings and one.pairs == two.pairs
@@ -222,14 +226,21 @@ def test_output_is_deterministic_and_independent_of_workers(monkeypatch: pytest.
     assert len(one.of_kind("near_duplicate")) == 7
 
 
-def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...]) -> None:
     # Near-duplicates (LSH and trimmed copies, which only the passages propose), reuse and repeats.
     documents = list(seeds) + [doc("copy", seeds[2].text), doc("trim", seeds[3].text[:2500])]
-    documents += [doc(f"d{i}", article(i % 5, 150) + f"\nextra {i}") for i in range(12)]
+    # Over four million characters: the LSH stage forks beside the passage search.
+    documents += [doc(f"d{i}", article(i % 5, 150) + f"\nextra {i}") for i in range(10)]
+    words = [f"v{n}" for n in range(50_000)]
+    for i in range(600):  # distinct filler, about 7,000 characters each
+        rng = random.Random(i)
+        documents.append(doc(f"f{i}", "\n".join(" ".join(rng.choices(words, k=10)) + "." for _ in range(100))))
     serial = scan(documents, ScanConfig(workers=1))
-    monkeypatch.setattr(near_dup, "_BATCH_CHARS", 3000)  # several batches to share out
-    monkeypatch.setattr(near_dup, "_FORK_CHARS", 0)  # LSH beside the passage search
+    assert sum(len(d.text) for d in documents) >= 4_000_000
     forked = scan(documents, ScanConfig(workers=2))  # fingerprints on two processes
+    # The forked LSH stage is timed when its result comes back, after the passage search.
+    assert list(serial.stats.seconds).index("minhash") < list(serial.stats.seconds).index("passages")
+    assert list(forked.stats.seconds).index("minhash") > list(forked.stats.seconds).index("passages")
     assert forked.stats.workers == 2 and "minhash" in forked.stats.seconds
     assert forked.findings == serial.findings and forked.pairs == serial.pairs
     assert dataclasses.replace(forked.stats, workers=1) == serial.stats  # the counts (timings are not compared)

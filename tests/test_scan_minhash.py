@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
+from scipy.integrate import quad
 
 from dedupe.scan.minhash import LSH_WEIGHTS, candidate_pairs, lean_minhash, lsh_params, signatures
 from dedupe.scan.shingle import fingerprint
@@ -57,9 +58,48 @@ def test_a_document_without_shingles_has_an_empty_row() -> None:
     assert not (table[1] == 0xFFFFFFFF).all()
 
 
-def test_lsh_params_come_from_datasketch() -> None:
-    index = MinHashLSH(threshold=0.8, num_perm=128, weights=LSH_WEIGHTS)
-    assert lsh_params(0.8, 128) == (index.b, index.r)
+def _miss_and_accept_areas(threshold: float, bands: int, rows: int) -> tuple[float, float]:
+    """Areas under the banding S-curve ``P(s) = 1 - (1 - s**rows)**bands``: accepted below the threshold
+    (false positives) and missed above it (false negatives), integrated here rather than by datasketch."""
+    accepted, _ = quad(lambda s: 1 - (1 - s**rows) ** bands, 0.0, threshold)
+    missed, _ = quad(lambda s: (1 - s**rows) ** bands, threshold, 1.0)
+    return accepted, missed
+
+
+def _grid_errors(threshold: float, num_perm: int, weights: tuple[float, float]) -> dict[tuple[int, int], float]:
+    """Weighted error of every banding that fits in ``num_perm`` rows."""
+    errors = {}
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            accepted, missed = _miss_and_accept_areas(threshold, bands, rows)
+            errors[bands, rows] = weights[0] * accepted + weights[1] * missed
+    return errors
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.5, 32), (0.8, 64), (0.8, 128), (0.9, 128)])
+def test_lsh_params_minimise_the_recall_weighted_error(threshold: float, num_perm: int) -> None:
+    bands, rows = lsh_params(threshold, num_perm)
+    assert bands * rows <= num_perm
+    errors = _grid_errors(threshold, num_perm, LSH_WEIGHTS)
+    assert errors[bands, rows] <= min(errors.values()) * (1 + 1e-6)
+    balanced = _grid_errors(threshold, num_perm, (0.5, 0.5))
+    even = min(balanced, key=balanced.__getitem__)
+    # Weighted towards recall: never more missed area than the evenly weighted optimum.
+    assert _miss_and_accept_areas(threshold, bands, rows)[1] <= _miss_and_accept_areas(threshold, *even)[1]
+
+
+def test_default_banding_misses_few_pairs_at_the_threshold_and_accepts_few_far_below() -> None:
+    bands, rows = lsh_params(0.8, 128)  # ScanConfig's defaults
+
+    def accept(s: float) -> float:
+        return 1 - (1 - s**rows) ** bands
+
+    assert 1 - accept(0.8) < 0.06        # a pair exactly at the threshold is missed < 6% of the time
+    assert 1 - accept(0.9) < 2e-4        # and one at 0.9 about once in 8,000
+    assert accept(0.5) < 0.07            # a pair at Jaccard 0.5 becomes a candidate < 7% of the time
+    assert accept(0.4) < 0.011
+    accepted, missed = _miss_and_accept_areas(0.8, bands, rows)
+    assert missed < 0.002 and accepted < 0.14   # areas under the S-curve over [0.8, 1] and [0, 0.8]
 
 
 @pytest.mark.parametrize("num_perm", [32, 128])

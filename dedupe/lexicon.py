@@ -1,0 +1,60 @@
+"""The shared word lists: months, weekdays, number words, people nouns and function words.
+
+Below every stage (imports nothing from the package), so that corpus dates, figure periods, entity
+filtering, number parsing and claim comparison read one table each instead of their own drifting copies.
+All keys are lower case.
+
+Example:
+    >>> MONTHS["sept"], MONTHS["september"], WEEKDAYS["monday"]
+    (9, 9, 0)
+    >>> UNITS["nineteen"] + TENS["twenty"], SCALES["mln"]
+    (39, 1000000)
+"""
+
+from __future__ import annotations
+
+import calendar
+
+#: Month name or abbreviation -> month number (1-12): "january", "jan", "sept" (a common wire form).
+MONTHS: dict[str, int] = {
+    **{name.lower(): number for number, name in enumerate(calendar.month_name) if name},
+    **{name.lower(): number for number, name in enumerate(calendar.month_abbr) if name},
+    "sept": 9,
+}
+MONTH_WORDS = frozenset(MONTHS)
+#: Weekday name -> ``datetime.date.weekday()`` number (Monday is 0).
+WEEKDAYS: dict[str, int] = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+WEEKDAY_WORDS = frozenset(WEEKDAYS)
+#: Month and weekday names: capitalised, but never an actor, a place or a counted thing.
+CALENDAR_WORDS = MONTH_WORDS | WEEKDAY_WORDS
+
+#: Days in a unit of time, as periods count them ("the past two weeks"; a month is taken as 30 days).
+DAYS_PER_UNIT: dict[str, float] = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
+
+#: Number words below twenty.
+UNITS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+#: Multiples of ten from twenty.
+TENS: dict[str, int] = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                        "eighty": 80, "ninety": 90}
+#: Scale words, with the wire abbreviations ("2.66 mln", "$4 bn").
+SCALES: dict[str, int] = {
+    "hundred": 100, "thousand": 1000, "thousands": 1000, "million": 10**6, "mln": 10**6, "mn": 10**6,
+    "billion": 10**9, "bln": 10**9, "bn": 10**9, "trillion": 10**12}
+
+#: Nouns that count people in general: figures of these nouns compare as one class ("people").
+PEOPLE_NOUNS = frozenset({"people", "persons", "person", "civilians", "residents", "inhabitants", "individuals",
+                          "victims", "others", "men"})
+
+#: English function words (articles, pronouns, prepositions, auxiliaries, "say"): claim comparison drops
+#: them from content-word features, entity finding from sentence-initial capitals. Changing this list
+#: changes the features the divergence model was fitted on.
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    "a an the and or but of in on at to for from by with as is are was were be been being it its this "
+    "that these those he she they we you i his her their our your him them us me there here what which "
+    "who whom whose when where why how not no than then so if into over under about after before up down "
+    "out off again further once all any both each few more most other some such only own same too very "
+    "can will just should now has have had do does did say says said would could may might must shall "
+    "also".split())
