@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sqlite3
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -254,3 +255,22 @@ def test_two_processes_writing_one_cache_leave_it_valid(tmp_path: Path) -> None:
     cached = embed(encoder, stored_texts, EmbeddingCache(tmp_path))
     assert encoder.calls == []
     np.testing.assert_array_equal(cached, HashingEncoder(dim=32).encode(stored_texts))
+
+
+def test_encoding_moves_the_progress_bar_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                         hashing_encoder: HashingEncoder) -> None:
+    from dedupe.embed import encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "ENCODE_CHUNK", 3)
+    steps: list[tuple[str, int]] = []
+
+    def progress(label: str, items: Any) -> Any:
+        for item in items:
+            steps.append((label, len(item)))
+            yield item
+
+    cache = EmbeddingCache(tmp_path)
+    embed(hashing_encoder, SENTENCES[:1], cache)
+    vectors = embed(hashing_encoder, SENTENCES + SENTENCES, cache, progress)
+    assert steps == [("encode", 3)] and hashing_encoder.calls == [SENTENCES[:1], SENTENCES[1:]]
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode(SENTENCES + SENTENCES))
