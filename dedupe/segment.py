@@ -319,13 +319,27 @@ def _is_hard(piece: str) -> bool:
 
 
 def _plain_boundaries(chunk: str) -> list[int]:
-    """Starts of sentences after a plain end: a lower-case word that is no abbreviation, ``.!?``,
-    space and a capitalised word, outside any quotation, parenthesis or dash pair (which pysbd
-    never splits)."""
-    guarded = [m.span() for pattern in _GUARDED for m in pattern.finditer(chunk)]
-    return [0] + [m.end() for m in _PLAIN_END.finditer(chunk)
-                  if m.group(1).lower() not in _abbreviations()
-                  and not any(s < m.start(2) < e for s, e in guarded)]
+    """Starts of sentences after a plain end (see ``_PLAIN_END``) whose word is no abbreviation,
+    outside any quotation, parenthesis or dash pair (which pysbd never splits)."""
+    ends = [m for m in _PLAIN_END.finditer(chunk) if m.group(1).lower() not in _abbreviations()]
+    if not ends:
+        return [0]
+    starts, stops = _guarded_spans(chunk)
+    inside = [bisect.bisect_left(starts, m.start(2)) - 1 for m in ends]
+    return [0] + [m.end() for m, i in zip(ends, inside) if i < 0 or m.start(2) >= stops[i]]
+
+
+def _guarded_spans(chunk: str) -> tuple[list[int], list[int]]:
+    """The union of the spans pysbd keeps whole, as disjoint open intervals: (starts, stops)."""
+    starts: list[int] = []
+    stops: list[int] = []
+    for start, stop in sorted(m.span() for pattern in _GUARDED for m in pattern.finditer(chunk)):
+        if stops and start < stops[-1]:
+            stops[-1] = max(stops[-1], stop)
+        else:
+            starts.append(start)
+            stops.append(stop)
+    return starts, stops
 
 
 def _pysbd_starts(chunk: str) -> list[int]:
