@@ -80,7 +80,8 @@ def main() -> None:
               f"process {time.perf_counter() - began:.1f} s")
     ratio = results["fast"]["chars_per_cpu_s"] / results["pysbd"]["chars_per_cpu_s"]
     differ = sorted(d for d, h in results["fast"]["spans"].items() if results["pysbd"]["spans"].get(d) != h)
-    print(f"speed-up {ratio:.2f}x (CPU time); documents whose sentences differ: {len(differ)} of {len(docs)} {differ[:10]}")
+    print(f"speed-up {ratio:.2f}x (CPU time); documents whose sentences differ: {len(differ)} of {len(docs)} "
+          f"{differ[:10]}")
 
 
 if __name__ == "__main__":
