@@ -136,7 +136,7 @@ def test_fast_backend_agrees_with_plain_sentence_transformers(real_encoder) -> N
 
 def test_int8_backend_stays_close_to_float32(tmp_path: Path, real_encoder) -> None:  # type: ignore[no-untyped-def]
     quantised = load_encoder(None, backend="onnx-int8", export_dir=tmp_path)
-    assert quantised.fingerprint == f"{PACKAGED_SHA256}:onnx-int8-v{embed_onnx.EXPORT_VERSION}:l2"
+    assert quantised.fingerprint == f"{PACKAGED_SHA256}:onnx-int8-v{embed_onnx.EXPORT_VERSION}-single:l2"
     cosines = (quantised.encode(SENTENCES) * real_encoder.encode(SENTENCES)).sum(axis=1)
     assert np.all(cosines > 0.97)
     assert [p.name for p in tmp_path.iterdir()] == [quantised.onnx_path.name]
@@ -274,3 +274,13 @@ def test_encoding_moves_the_progress_bar_chunk_by_chunk(monkeypatch: pytest.Monk
     vectors = embed(hashing_encoder, SENTENCES + SENTENCES, cache, progress)
     assert steps == [("encode", 3)] and hashing_encoder.calls == [SENTENCES[:1], SENTENCES[1:]]
     np.testing.assert_array_equal(vectors, HashingEncoder().encode(SENTENCES + SENTENCES))
+
+
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_a_vector_never_depends_on_its_batch_neighbours(tmp_path: Path, backend: str) -> None:
+    encoder = load_encoder(None, backend=backend, export_dir=tmp_path)
+    texts = SENTENCES + ["A much longer sentence, so that the others in its batch are padded to its length."]
+    forward = encoder.encode(texts)
+    backward = encoder.encode(texts[::-1])[::-1]
+    alone = np.stack([encoder.encode([text])[0] for text in texts])
+    assert forward.tobytes() == backward.tobytes() == alone.tobytes()
