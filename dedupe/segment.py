@@ -46,11 +46,13 @@ _QUOTED = re.compile(r'"[^"]+"|\u201c[^\u201c\u201d]+\u201d|\u00ab[^\u00ab\u00bb
 # mark, space and a capitalised word, perhaps quoted.
 _PLAIN_END = re.compile(r"(?<![^\s])([A-Z][a-z]+|[a-z]{2,}|\d{3,})([.!?])\s+(?=[\"\u201c]?[A-Z][a-z ])")
 # Anything pysbd could end a sentence at: an end mark, a period unless a letter or digit follows (it
-# never ends one at "5.5", "U.S" or "pct.The"), except after a multi-period abbreviation ("U.S.", not
-# "p.m.") followed by a word that is not one of its sentence starters, in a piece without brackets.
-_POSSIBLE_END = re.compile(r"[!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]|\.(?![A-Za-z\d])")
-_QUIET_ABBREVIATION = re.compile(r"(?<![\w.])(?![AaPp]\.[Mm]\.)(?:[A-Za-z]\.)+[A-Za-z](?P<stop>\.) +(?P<next>\w+)")
-_BRACKETS = re.compile(r"[(\[<{]")
+# never ends one at "5.5", "U.S" or "pct.The") or a digit after a letter ("No.1"), a closing quote
+# before a capital; except after a two-letter abbreviation ("U.S.", not "p.m.") followed by a word that
+# is not one of its sentence starters, in a piece without brackets.
+_POSSIBLE_END = re.compile(r"[!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]|\.(?![A-Za-z\d])|(?<=[A-Za-z])\.(?=\d)"
+                           r"|[\"\u201d]\s+(?=[A-Z])")
+_QUIET_ABBREVIATION = re.compile(r"(?<![\w.])(?![AaPp]\.[Mm]\.)[A-Za-z]\.[A-Za-z](?P<stop>\.) +(?P<next>\w+)")
+_BRACKETS = re.compile(r"[(\[<{>]")
 # What ends a piece (closing marks, end marks, space): no sentence can start inside it.
 _TRAILER = re.compile(r"[\s\"'\u2019\u201d)\].!?\u2026]+$")
 # Spans pysbd keeps whole (its between-punctuation rules): quotes, brackets, parentheses, dashes.
