@@ -14,7 +14,7 @@ $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test,bench,dev]'
+	$(BIN)/pip install --quiet -e '.[test,bench,dev,spark]'
 	touch $@
 
 # The seed corpus in one report: a self-contained HTML page (opens from disk, no network).

@@ -1,14 +1,17 @@
 """The ``dedupe`` command line: a thin Click layer over the library.
 
 Conventions every command follows: ``--format``, ``-o/--output``, ``--quiet``; progress bars on a
-terminal's stderr only; exit status 0 on success, 1 when a ``--fail-on`` condition is met, 2 for usage
-errors and unreadable input; errors on one line without a traceback unless ``--debug``.
+terminal's stderr only; exit status 0 on success, 1 when a ``--fail-on`` condition is met (one line on
+stderr says which), 2 for usage errors and unreadable input (an output path that is one of the inputs
+too), 130 on Ctrl-C (SIGINT) and 143 on SIGTERM (no output file written: a previous one stays intact);
+errors on one line without a traceback unless ``--debug``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import importlib
+import signal
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -18,9 +21,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from dedupe import __version__
-from dedupe.corpus.load import Corpus, LoadOptions, Skipped
+from dedupe.corpus.load import INPUT_FORMATS, Corpus, LoadOptions, Skipped
 from dedupe.errors import ConfigError, DedupeError, InputError
-from dedupe.output import check_output, to_json, write_atomic
+from dedupe.output import check_not_input, check_output, plural, to_json, write_atomic
 from dedupe.pipeline import StageTimer, prepare, skipped_records, summarize
 
 if TYPE_CHECKING:  # commands import their stages lazily so that `dedupe --help` stays fast
@@ -34,6 +37,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports a process Ctrl-C stopped
+EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process stands (see :func:`main`) so that it stops as on Ctrl-C."""
 
 
 class _InputProblem(click.ClickException):
@@ -42,12 +51,31 @@ class _InputProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
 
+class _Command(click.Command):
+    """A command that refuses, before any work, an ``-o`` path that is one of its inputs."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        inputs = [*ctx.params.get("corpus", ()), *([ctx.params["manifest"]] if ctx.params.get("manifest") else [])]
+        try:
+            check_not_input(str(ctx.params.get("output", "-")), inputs)
+        except ConfigError as exc:
+            raise _InputProblem(str(exc)) from None
+        return super().invoke(ctx)
+
+
 class _Group(click.Group):
-    """Turns library errors into one-line messages; ``--debug`` re-raises them with the traceback."""
+    """Turns library errors into one-line messages; ``--debug`` re-raises them with the traceback.
+    Ctrl-C and SIGTERM end the command with one line and status 130 or 143."""
+
+    command_class = _Command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            click.echo("terminated" if terminated else "interrupted", err=True)
+            raise click.exceptions.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
         except (InputError, ConfigError) as exc:
             if _debug(ctx):
                 raise
@@ -56,7 +84,10 @@ class _Group(click.Group):
             if _debug(ctx):
                 raise
             raise click.ClickException(str(exc)) from None
-        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, KeyboardInterrupt):
+        except click.UsageError as exc:  # one line, like every other error
+            where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            raise _InputProblem(exc.format_message() + where) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # an internal error still gets one line; --debug shows where
             if _debug(ctx):
@@ -80,20 +111,31 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def corpus_arguments(func: F) -> F:
     """Add the CORPUS argument and the load options shared by every command."""
     return _stacked(func, [
+        # Not checked by Click (a three-line usage error): the loader says what is wrong, on one line.
         click.argument("corpus", nargs=-1, required=True, metavar="CORPUS...",
-                       type=click.Path(allow_dash=True)),
+                       type=click.Path(allow_dash=True, readable=False)),
         click.option("--text-field", help="JSON/CSV field holding the text (tried first)."),
         click.option("--source-field", help="JSON/CSV field holding the outlet (tried first)."),
-        click.option("--manifest", type=click.Path(dir_okay=False),
+        click.option("--manifest", type=click.Path(readable=False),
                      help="JSONL/CSV manifest giving id, outlet, date, title, url to text files by name."),
         click.option("--strict", is_flag=True, help="Stop with status 2 at the first bad input."),
+        click.option("--input-format", type=click.Choice(INPUT_FORMATS), expose_value=False,
+                     callback=_remember_input_format,
+                     help="Format of standard input (-)  [default: sniffed: JSON, CSV with a text column, else text]"),
     ])
+
+
+def _remember_input_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Keep ``--input-format`` for :func:`load_options` (every command has it; none passes it on itself)."""
+    ctx.meta["dedupe.input_format"] = value
 
 
 def load_options(text_field: str | None, source_field: str | None, manifest: str | None,
                  strict: bool) -> LoadOptions:
-    """The :class:`LoadOptions` the corpus options describe."""
-    return LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict)
+    """The :class:`LoadOptions` the corpus options describe (``--input-format`` read from the context)."""
+    input_format = click.get_current_context().meta.get("dedupe.input_format")
+    return LoadOptions(text_field=text_field, source_field=source_field, manifest=manifest, strict=strict,
+                       input_format=input_format)
 
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -278,7 +320,8 @@ def figure_options(func: F) -> F:
         click.option("--approx-tolerance", type=float, cls=_DefaultFrom, field=_FIGURES + "approx_tolerance",
                      help="Widening of 'approximately N' on each side when comparing, in [0, 1)."),
         click.option("--period-tolerance", type=float, cls=_DefaultFrom, field=_FIGURES + "period_tolerance_days",
-                     help="Days by which the ends of two periods may differ and still be the same period."),
+                     help="Days by which two periods may differ and still be the same (the starts of "
+                          "two cumulative tolls, else both ends)."),
     ])
 
 
@@ -312,22 +355,30 @@ def cache_folder(cache_dir: str | None, no_cache: bool) -> Path | None:
     return Path(cache_dir) if cache_dir else default_cache_dir()
 
 
-#: What each ``--fail-on`` choice counts (``any``: every kind the command offers).
-_FAIL_ON = {"repeat": "repeat", "reuse": "reuse", "near-duplicate": "near_duplicate", "divergence": "divergence",
-            "conflict": "conflict", "uncertain": "uncertain"}
+#: What each ``--fail-on`` choice counts (``any``: every kind the command offers, echoes left out);
+#: ``near_duplicate`` (as the output spells it) is accepted beside ``near-duplicate``.
+_FAIL_ON = {"repeat": "repeat", "reuse": "reuse", "near-duplicate": "near_duplicate",
+            "near_duplicate": "near_duplicate", "echo": "echo", "divergence": "divergence", "conflict": "conflict",
+            "uncertain": "uncertain"}
 
 
-def fail_on_option(*choices: str) -> Callable[[F], F]:
-    """``--fail-on`` with the kinds of finding a command can report, plus ``any`` when it has several."""
-    offered = list(choices) + (["any"] if len(choices) > 1 else [])
+def fail_on_option(*choices: str, extra: Sequence[str] = ()) -> Callable[[F], F]:
+    """``--fail-on`` with the kinds of finding a command can report, plus ``any`` when it has several
+    (``extra`` kinds are offered but left out of ``any``)."""
+    spelled = [spelling for choice in choices
+               for spelling in ((choice, "near_duplicate") if choice == "near-duplicate" else (choice,))]
+    offered = spelled + list(extra) + (["any"] if len(choices) > 1 else [])
     return click.option("--fail-on", type=click.Choice(offered), multiple=True,
                         help="Exit with status 1 when such a finding exists (repeatable).")
 
 
 def exit_on_findings(found: Counter[str], fail_on: Sequence[str], choices: Sequence[str]) -> None:
-    """Exit with status 1 when a finding named by ``--fail-on`` was counted (:func:`count_findings`)."""
+    """Exit with status 1, saying why on one stderr line, when a finding named by ``--fail-on`` was counted
+    (:func:`count_findings`)."""
     wanted = {_FAIL_ON[c] for option in fail_on for c in (choices if option == "any" else (option,))}
-    if any(found[kind] for kind in wanted):
+    tripped = [plural(found[kind], f"{kind} finding") for kind in sorted(wanted) if found[kind]]
+    if tripped:
+        click.echo(f"--fail-on {','.join(fail_on)}: {', '.join(tripped)}", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
 
 
@@ -337,19 +388,24 @@ def warn(skipped: Skipped) -> None:
 
 
 def render_result(fmt: str, result: Any, loaded: Corpus, renderers: dict[str, Callable[[Any], str]],
-                  as_dict: Callable[[Any], dict[str, Any]]) -> str:
+                  as_dict: Callable[[Any], dict[str, Any]], tag: str = "kind") -> str:
     """Render a command's result so that skipped inputs are counted in the output itself.
 
     JSON gains a ``skipped`` list (path, line, reason), as ``dedupe info`` has; text and Markdown end with
-    a line per skipped input; JSON Lines stays one finding per line (the warnings are on stderr).
+    a line per skipped input; JSON Lines ends with one ``{"kind": "skipped", "path", "line", "reason"}``
+    record per skipped input (``tag`` names the field that tells the command's records apart).
     """
     if fmt == "json":
         return to_json({**as_dict(result), "skipped": skipped_records(loaded)})
     text = renderers[fmt](result)
     if loaded.skipped and fmt in ("text", "markdown"):
         bullet = "- " if fmt == "markdown" else "  "
-        text += f"\n{len(loaded.skipped)} inputs skipped:\n" + "".join(
+        text += f"\n{plural(len(loaded.skipped), 'input')} skipped:\n" + "".join(
             f"{bullet}{s}\n" for s in loaded.skipped)
+    if fmt == "jsonl":
+        from dedupe.output import to_jsonl
+
+        text += to_jsonl({tag: "skipped", **record} for record in skipped_records(loaded))
     return text
 
 
@@ -411,7 +467,7 @@ _REPORT_FAIL_ON = ("repeat", "reuse", "near-duplicate", "divergence", "conflict"
 @model_options
 @compare_options
 @figure_options
-@fail_on_option(*_REPORT_FAIL_ON)
+@fail_on_option(*_REPORT_FAIL_ON, extra=("echo",))
 def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
            strict: bool, fmt: str | None, output: str, quiet: bool, skip: tuple[str, ...],
            fail_on: tuple[str, ...], **stage_options: Any) -> None:
@@ -500,36 +556,55 @@ def figures(corpus: tuple[str, ...], text_field: str | None, source_field: str |
         "text": lambda r: figures_text(*r), "markdown": lambda r: figures_markdown(*r),
         "jsonl": lambda r: figures_jsonl(*r)}
     emit(render_result(fmt, (run.figures, run.discrepancies), run.prepared.corpus, renderers,
-                       lambda r: figures_dict(*r)), output, quiet)
+                       lambda r: figures_dict(*r), tag="type"), output, quiet)
     exit_on_findings(run.findings, fail_on, _FIGURES_FAIL_ON)
 
 
 # --- dedupe scan -------------------------------------------------------------------------------------
 
-_SCAN_FAIL_ON = ("repeat", "reuse", "near-duplicate")
+_SCAN_FAIL_ON = ("repeat", "reuse", "near-duplicate")  # echoes only when asked: --fail-on echo
 
 
 @cli.command("scan")
 @corpus_arguments
 @threshold_option(("scan",))
 @scan_options
-@fail_on_option(*_SCAN_FAIL_ON)
+@fail_on_option(*_SCAN_FAIL_ON, extra=("echo",))
 @output_options(["text", "json", "jsonl", "markdown"])
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="Scan in this process, or on Spark with the same findings (pip install 'dedupe-news[spark]').")
+@click.option("--spark-master", help="Spark master URL for --engine spark  [default: spark-submit's, else local[*]]")
+@click.option("--partitions", type=click.IntRange(min=1),
+              help="Spark partitions of the input and every shuffle  [default: Spark's default parallelism]")
 def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
                  strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None, ngram: int | None,
                  num_perm: int | None, seed: int | None, boilerplate_docs: int | None, workers: int | None,
-                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool) -> None:
-    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification)."""
+                 no_passages: bool, fail_on: tuple[str, ...], fmt: str, output: str, quiet: bool, engine: str,
+                 spark_master: str | None, partitions: int | None) -> None:
+    """Find repeated and reused passages and near-duplicate documents (MinHash LSH, exact verification).
+
+    With ``--engine spark``, ``-o PATH.parquet`` writes the findings as Parquet instead of ``--format``.
+    """
     from dedupe.output import to_jsonl
-    from dedupe.pipeline import run_scan
+    from dedupe.pipeline import run_scan, run_scan_spark
     from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
 
     config = scan_config(dict(thresholds), min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages)
-    run = run_scan(corpus, load_options(text_field, source_field, manifest, strict), config,
-                   stdin=sys.stdin.buffer, warn=warn)
+    options = load_options(text_field, source_field, manifest, strict)
+    parquet = output if output.lower().endswith(".parquet") else None
+    if engine == "spark":
+        run = run_scan_spark(corpus, options, config, master=spark_master, partitions=partitions, parquet=parquet,
+                             warn=warn)
+    elif parquet or spark_master or partitions:
+        raise click.UsageError("-o *.parquet, --spark-master and --partitions need --engine spark")
+    else:
+        run = run_scan(corpus, options, config, stdin=sys.stdin.buffer, warn=warn)
     renderers: dict[str, Callable[[Any], str]] = {
         "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
-    emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict), output, quiet)
+    if parquet is None:
+        emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict), output, quiet)
+    elif not quiet:
+        click.echo(f"wrote {output}", err=True)
     exit_on_findings(run.findings, fail_on, _SCAN_FAIL_ON)
 
 
@@ -561,8 +636,13 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
     exit_on_findings(run.findings, fail_on, ("divergence",))
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: SIGTERM stops a command as Ctrl-C does (status 143)."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="dedupe")
 
 

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from dedupe.corpus.load import Corpus, LoadOptions, Skipped, load_corpus
 from dedupe.errors import ConfigError, InputError
+from dedupe.output import plural
 from dedupe.runtime import Progress, StageTimer, no_progress
-from dedupe.segment import SegmentedDocument, segment_document
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
+    from dedupe.segment import SegmentedDocument
     from dedupe.compare.groups import CompareConfig, CompareResult
     from dedupe.embed.encoder import Encoder
     from dedupe.figures.discrepancies import Discrepancy, DiscrepancyConfig
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
 Warn = Callable[[Skipped], None]
 
 #: The kinds of finding ``--fail-on`` can name, as :func:`count_findings` counts them.
-FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "boilerplate", "divergence", "conflict", "uncertain")
+FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
 
 
 def _no_warning(skipped: Skipped) -> None:
@@ -68,7 +69,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
     for skipped in corpus.skipped:
         warn(skipped)
     if not corpus.documents:
-        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(corpus.skipped)} inputs skipped)")
+        raise InputError(f"no documents loaded from {', '.join(paths)} "
+                         f"({plural(len(corpus.skipped), 'input')} skipped)")
     return corpus
 
 
@@ -96,6 +98,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     Raises:
         InputError: As :func:`load_checked`.
     """
+    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
     documents = timer.run("segment", lambda: tuple(
@@ -142,7 +146,7 @@ def count_findings(scan: ScanResult | None = None, compare: CompareResult | None
     """Count each kind of finding of :data:`FINDING_KINDS` in typed stage results (a stage not run counts 0).
 
     Args:
-        scan: Scan findings: ``repeat``, ``reuse``, ``near_duplicate``, ``boilerplate``.
+        scan: Scan findings: ``repeat``, ``reuse``, ``near_duplicate``, ``echo``, ``boilerplate``.
         compare: Claim groups: ``divergence``.
         discrepancies: Figure discrepancies: ``conflict``, ``uncertain``.
 
@@ -208,6 +212,42 @@ def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: S
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
     result = timer.run("scan", lambda: scan(corpus.documents, config))
     return ScanRun(corpus, result, dict(timer.seconds))
+
+
+def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
+                   master: str | None = None, partitions: int | None = None, parquet: str | None = None,
+                   warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+    """:func:`run_scan` on Spark (:mod:`dedupe.scan.spark`): the corpus is read and scanned where Spark runs.
+
+    Args:
+        paths: Files or folders Spark can reach.
+        options: Load options.
+        config: Scan options (``None``: the defaults).
+        master: Spark master URL (``None``: spark-submit's, else ``local[*]``).
+        partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+        parquet: Also write the findings as Parquet to this path (written by the executors).
+        warn: Called with each skipped input.
+        timer: Collects the time of each stage when given.
+
+    Returns:
+        The :class:`ScanRun` (its corpus holds the skipped inputs only: the documents stay in Spark).
+
+    Raises:
+        ConfigError: PySpark is not installed.
+        InputError: As :func:`dedupe.scan.spark.scan_spark`.
+    """
+    try:
+        from dedupe.scan.spark import scan_spark, spark_session, write_findings
+    except ImportError as exc:
+        raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
+    timer = timer or StageTimer()
+    spark = timer.run("spark", lambda: spark_session(master))
+    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions))
+    for skipped in found.skipped:
+        warn(skipped)
+    if parquet:
+        timer.run("write", lambda: write_findings(spark, found.result, parquet, partitions))
+    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds))
 
 
 # --- dedupe compare -------------------------------------------------------------------------------

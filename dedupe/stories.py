@@ -29,8 +29,8 @@ from dedupe.errors import ConfigError
 from dedupe.lexicon import DAYS_PER_UNIT
 from dedupe.unionfind import UnionFind
 
-_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw]?)\s*$", re.IGNORECASE)
-_WINDOW_UNITS = {"h": "hour", "d": "day", "w": "week", "": "day"}
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
+_WINDOW_UNITS = {"h": "hour", "d": "day", "w": "week"}
 # Similarity is computed in row blocks so memory stays bounded on large corpora.
 _BLOCK = 2048
 
@@ -74,13 +74,16 @@ class StoryConfig:
 
 
 def parse_window(text: str) -> float:
-    """Parse a window such as ``7d``, ``2w``, ``36h`` or ``30`` (days) into days.
+    """Parse a window such as ``7d``, ``2w`` or ``36h`` into days (a bare number is refused: hours or days?).
 
     Raises:
-        ConfigError: The text is not a number with an optional h/d/w unit.
+        ConfigError: The text is not a number with an h/d/w unit.
     """
     match = _WINDOW.match(text)
     if not match:
+        if re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", text):
+            raise ConfigError(f"story window {text!r} needs a unit: {text.strip()}d for days, {text.strip()}h for "
+                              f"hours, {text.strip()}w for weeks")
         raise ConfigError(f"story window {text!r} is not like 7d, 2w or 36h")
     return float(match.group(1)) * DAYS_PER_UNIT[_WINDOW_UNITS[match.group(2).lower()]]
 

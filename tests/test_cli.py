@@ -254,7 +254,7 @@ def test_nothing_loadable_is_status_2_with_a_clear_message(tmp_path: Path) -> No
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"warning: {tmp_path / 'empty.txt'}: empty file",
-        f"Error: no documents loaded from {tmp_path} (1 inputs skipped)",
+        f"Error: no documents loaded from {tmp_path} (1 input skipped)",
     ]
 
 

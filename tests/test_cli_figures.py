@@ -23,14 +23,20 @@ def test_json_contract() -> None:
     assert (document["command"], document["schema_version"]) == ("figures", "1.0")
     figure = document["figures"][0]
     assert list(figure) == ["doc", "outlet", "start", "end", "line", "text", "sentence", "low", "high", "qualifier",
-                            "measure", "what", "place", "period", "period_range", "attribution", "subset_of"]
+                            "measure", "what", "place", "period", "period_range", "attribution", "subset_of",
+                            "scope", "scope_cue", "published"]
+    assert (figure["scope"], figure["published"]) == ("current", "2016-10-13")
     assert (figure["text"], figure["low"], figure["measure"], figure["line"]) == ("250,000", 250000, "trapped", 11)
     statuses = [(d["measure"], d["status"], d["low"], d["high"]) for d in document["discrepancies"]]
     assert statuses == [("trapped", "consistent", 250000, 250000), ("killed", "consistent", 400, 500),
                         ("remaining", "conflict", 14, 29)]
     conflict = document["discrepancies"][2]
     assert [document["figures"][i]["text"] for i in conflict["figures"]] == ["29", "14", "as few as 14"]
-    assert document["summary"]["discrepancies"] == {"consistent": 2, "conflict": 1, "uncertain": 0}
+    assert (conflict["scope"], conflict["best"]) == ("current", 14)
+    assert [(s["outlet"], s["published"], s["attribution"]) for s in conflict["sources"]] == [
+        ("The Independent", "2016-09-28", None), ("EA WorldView", "2016-09-29", "Red Cross"),
+        ("EA WorldView", "2016-09-29", "The Red Cross")]
+    assert document["summary"]["discrepancies"] == {"consistent": 2, "update": 0, "conflict": 1, "uncertain": 0}
 
 
 def test_fail_on_conflict_exits_1() -> None:
@@ -42,9 +48,9 @@ def test_fail_on_conflict_exits_1() -> None:
 def test_text_output_shows_every_outlets_figure() -> None:
     result = _run("--no-other")
     assert result.exit_code == 0
-    assert "[CONFLICT] story-1: doctors remaining in Aleppo - range 14 to 29" in result.output
-    assert '- EA WorldView (004_7cde9b3c88a5415a:57): "as few as 14" = <= 14 (as few as) doctors; per The Red Cross' \
-        in result.output
+    assert "[CONFLICT] story-1: doctors remaining in Aleppo (current) - low 14, best 14, high 29" in result.output
+    assert ('- 2016-09-29  EA WorldView (004_7cde9b3c88a5415a:57): "as few as 14" = <= 14 (as few as) doctors; '
+            'current, per The Red Cross') in result.output
     assert "[other]" not in result.output
 
 
@@ -65,7 +71,9 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
 
 def test_story_options_and_bad_values() -> None:
     merged = json.loads(_run("--format", "json", "--one-story").output)
-    assert any(merged["figures"][i]["doc"].startswith("001") for d in merged["discrepancies"] for i in d["figures"])
+    assert {d["story"] for d in merged["discrepancies"]} == {"story-1"}
+    # one story, but the 2013 report is three years from the others: its tolls are another event's
+    assert not any(merged["figures"][i]["doc"].startswith("001") for d in merged["discrepancies"] for i in d["figures"])
     bad = _run("--story-window", "soon")
     assert bad.exit_code == 2 and "Error" in bad.output
     assert _run("--measure", "eaten").exit_code == 2

@@ -20,8 +20,8 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_text_output_lists_the_findings() -> None:
     code, out, _ = run(DATA)
     assert code == 0
-    assert out.startswith("5 documents, 5689 words: 0 near-duplicate groups, 2 reused passages, "
-                          "8 repeated passages, 0 boilerplate passages\n")
+    assert out.startswith("5 documents, 5689 words: 4 repeated units, 0 near-duplicate groups, 2 reused passages, "
+                          "4 echoes, 0 boilerplate passages\n")
     assert ("001_d3aebe4b90fe0be1 (Daily Mail) line 27 [3425:3525]: \"He added that Syria was ready for 'full "
             "cooperation with Russia to remove any pretext for aggression\"") in out
 
@@ -32,13 +32,14 @@ def test_json_follows_the_contract() -> None:
     document = json.loads(out)
     assert [document[k] for k in ("tool", "command")] == ["dedupe", "scan"] and "schema_version" in document
     assert len(document["findings"]) == 10
-    repeat = document["findings"][3]
+    repeat = document["findings"][0]
     assert repeat["kind"] == "repeat" and repeat["similarity"] == 1.0
     assert repeat["occurrences"][0] == {
         "doc": "000_db7ab4d81ef41db1", "outlet": "The Sun", "start": 3236, "end": 3337, "line": 23,
         "text": "But he warned it is \u201cvery important not to get hopes up too high, "
                 "because you will remember the point"}
-    assert document["summary"]["repeat"] == 8 and document["summary"]["config"]["min_words"] == 8
+    assert document["summary"]["repeat"] == 4 and document["summary"]["echo"] == 4
+    assert document["summary"]["config"]["min_words"] == 8
 
 
 def test_output_is_byte_identical_across_runs() -> None:
@@ -49,7 +50,7 @@ def test_jsonl_has_one_finding_per_line() -> None:
     code, out, _ = run(DATA, "--format", "jsonl")
     records = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(records) == 10
-    assert [r["kind"] for r in records] == ["reuse"] * 2 + ["repeat"] * 8
+    assert [r["kind"] for r in records] == ["repeat"] * 4 + ["reuse"] * 2 + ["echo"] * 4
 
 
 def test_markdown_has_a_table_per_finding() -> None:
@@ -114,3 +115,15 @@ def test_no_passages_finds_documents_only(tmp_path: Path) -> None:
     code, out, _ = run(str(tmp_path), "--no-passages", "--format", "jsonl")
     assert code == 0
     assert [json.loads(line)["kind"] for line in out.splitlines()] == ["near_duplicate"]
+
+
+def test_findings_are_listed_most_severe_first_in_every_format() -> None:
+    order = ["repeat"] * 4 + ["reuse"] * 2 + ["echo"] * 4
+    assert [f["kind"] for f in json.loads(run(DATA, "--format", "json")[1])["findings"]] == order
+    text = run(DATA)[1]
+    titles = ["scraper faults) (4)", "Passages shared by documents (2)", "(echoes) (4)"]
+    assert sorted(titles, key=text.index) == titles
+    markdown = run(DATA, "--format", "markdown")[1]
+    assert sorted(titles, key=markdown.index) == titles
+    # The first finding of the text is a fault, not the "no fly zone" echo that comes first in the corpus.
+    assert text.index("very important not to get hopes up") < text.index("a no fly zone or no bombing zone")

@@ -257,3 +257,43 @@ def test_missing_path_is_an_error(tmp_path: Path) -> None:
 def test_empty_field_override_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="text-field must not be empty"):
         LoadOptions(text_field=" ")
+
+
+def test_compressed_files_are_read_in_folders_with_their_line_numbers(tmp_path: Path) -> None:
+    import bz2
+    import gzip
+    import lzma
+
+    rows = b'{"id": "j1", "text": "one"}\n\n{"id": "j2", "text": "two", "outlet": "AP"}\n'
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(rows))
+    (tmp_path / "rows.csv.bz2").write_bytes(bz2.compress(b"id,text\nc1,fine\n"))
+    (tmp_path / "note.txt.xz").write_bytes(lzma.compress(b"A plain article."))
+    (tmp_path / "broken.jsonl.gz").write_bytes(gzip.compress(rows)[:20])
+    (tmp_path / "archive.tar.gz").write_bytes(gzip.compress(b"x"))
+    corpus = _load(tmp_path)
+    assert [(d.id, str(d.origin)) for d in corpus.documents] == [
+        ("j1", f"{tmp_path / 'batch.jsonl.gz'}:1"), ("j2", f"{tmp_path / 'batch.jsonl.gz'}:3"),
+        ("note", str(tmp_path / "note.txt.xz")), ("c1", f"{tmp_path / 'rows.csv.bz2'}:2")]
+    assert [(Path(s.path).name, s.reason.split(" (")[0]) for s in corpus.skipped] == [
+        ("archive.tar.gz", "not a corpus file"), ("broken.jsonl.gz", "corrupt or truncated gzip data")]
+
+
+def test_a_gzip_file_without_its_suffix_is_found_by_its_magic_bytes(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(gzip.compress(b'{"id": "g", "text": "zipped"}\n'))
+    assert [d.text for d in _load(path).documents] == ["zipped"]
+
+
+def test_stdin_format_is_sniffed_or_given() -> None:
+    table = b"id,text,source\nr1,First row.,AP\nr2,Second row.,BBC\n"
+    sniffed = load_corpus(["-"], stdin=io.BytesIO(table))
+    assert [(d.id, d.outlet, d.origin) for d in sniffed.documents] == [
+        ("r1", "AP", Origin("-", 2)), ("r2", "BBC", Origin("-", 3))]
+    as_text = load_corpus(["-"], LoadOptions(input_format="text"), stdin=io.BytesIO(table))
+    assert [d.text for d in as_text.documents] == [table.decode()]
+    lines = b'{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n'
+    assert len(load_corpus(["-"], LoadOptions(input_format="jsonl"), stdin=io.BytesIO(lines)).documents) == 2
+    with pytest.raises(ConfigError, match="input-format must be one of jsonl, csv, text"):
+        LoadOptions(input_format="xml")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import lzma
+from collections.abc import Callable
+
 import pytest
 
-from dedupe.corpus.readers import csv_records, decode_bytes, json_records
+from dedupe.corpus.readers import csv_records, decode_bytes, decompress, inner_name, json_records, looks_like_csv
 
 
 @pytest.mark.parametrize(("data", "reason"), [
@@ -54,3 +59,50 @@ def test_csv_records_stop_at_an_unterminated_quote_naming_its_row() -> None:
         (3, None, "invalid CSV: unexpected end of data (rest of the file skipped)")]
     assert list(csv_records('text\n"a" b\n'))[-1] == (
         2, None, "invalid CSV: ',' expected after '\"' (rest of the file skipped)")
+
+
+def _compressors() -> dict[str, Callable[[bytes], bytes]]:
+    import zstandard
+
+    return {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress,
+            ".zst": zstandard.ZstdCompressor().compress}
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz", ".zst"])
+def test_decompress_by_suffix_and_by_magic_bytes(suffix: str) -> None:
+    data = b'{"id": "a", "text": "x"}\n' * 50
+    packed = _compressors()[suffix](data)
+    assert decompress(packed, f"batch.jsonl{suffix}") == (data, "")
+    assert decompress(packed, "batch.jsonl") == (data, "")  # no suffix: the magic bytes tell
+    content, reason = decompress(packed[: len(packed) - 6], f"batch.jsonl{suffix}")
+    assert content is None and reason.startswith("corrupt or truncated ")
+
+
+def test_decompress_leaves_plain_bytes_and_refuses_a_lying_suffix() -> None:
+    assert decompress(b"plain text", "a.txt") == (b"plain text", "")
+    assert decompress(b"plain text", "a.txt.gz") == (None, "not gzip data (the name ends in .gz, the bytes do not)")
+    assert inner_name("batch.jsonl.GZ") == "batch.jsonl" and inner_name("a.txt") == "a.txt"
+
+
+def test_a_truncated_json_line_says_so() -> None:
+    text = '{"id": "a", "text": "cut off he\n{"id": "b", "text": "fine"}\n{"id": 1,}\n{"id": "c", "te'
+    assert list(json_records(text)) == [
+        (1, None, "truncated or invalid JSON: Unterminated string starting at (column 21)"),
+        (2, {"id": "b", "text": "fine"}, None),
+        (3, None, "invalid JSON: Expecting property name enclosed in double quotes (column 10)"),
+        (4, None, "truncated or invalid JSON: Unterminated string starting at (column 13)")]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("id,text,source\n1,hello,AP\n", True),
+    ("\n\nID; Text\n", False),            # one cell: not comma-separated
+    ('"id","Body"\r\n1,"x"\r\n', True),
+    ("Hello, world, said the text.\nMore.", False),  # prose with commas names no text column
+])
+def test_looks_like_csv(text: str, expected: bool) -> None:
+    assert looks_like_csv(text, ("text", "body")) is expected
+
+
+def test_a_text_that_begins_like_bzip2_is_text() -> None:
+    assert decompress(b"BZhang said the talks would go on.", "note.txt") == (b"BZhang said the talks would go on.", "")
+    assert decompress(bz2.compress(b""), "empty") == (b"", "")

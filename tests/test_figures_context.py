@@ -56,6 +56,8 @@ def test_no_place_in_titles_or_dates() -> None:
     ("US officials have said this week that they", "US officials"),
     ("according to the U.N. 20 died", "the U.N."),
     ("20 died, the U.N. said, citing health officials.", "the U.N., citing health officials"),
+    ("Xinhua and CCTV said that 398 people had been killed, citing rescuers.", "Xinhua and CCTV, citing rescuers"),
+    ("Quoting Rafaelito Alejandro, Al Jazeera reported that 60 had died.", "Al Jazeera, citing Rafaelito Alejandro"),
     ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo", "Red Cross"),
 ])
 def test_attributions(sentence, source) -> None:  # type: ignore[no-untyped-def]
@@ -65,3 +67,18 @@ def test_attributions(sentence, source) -> None:  # type: ignore[no-untyped-def]
 def test_pronoun_subjects_are_skipped() -> None:
     sentence = "The State Department said that it told Moscow"
     assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == ["The State Department"]
+
+
+@pytest.mark.parametrize("sentence, places", [
+    ("The minister said at a press conference in Paris that 300 civilians in the city have been killed.", []),
+    ("Alejandro told reporters in Manila that 60 had died.", []),
+    ("According to the Ministry of Civil Affairs, the quake has also injured more than 1,400 people.", []),
+    ("listed 72 deaths, the National Disaster Risk Reduction and Management Council said", []),
+    ("more than 2,400 people were injured in Sunday's 6.1 magnitude quake", []),
+    ("a 6.5-magnitude earthquake jolted southwest China's Yunnan Province Sunday afternoon", ["Yunnan Province"]),
+    ("at least 53 deaths in Qiaojia County of Zhaotong", ["Qiaojia County of Zhaotong"]),
+    ("which would make it one of Indonesia's worst maritime disasters", []),
+    ("The 6.1-magnitude quake hit Ludian county at about 4.30pm", ["Ludian"]),
+])
+def test_places_are_where_the_counted_thing_happened(sentence: str, places: list[str]) -> None:
+    assert [m.text for m in find_places(tokenize(sentence), sentence)] == places

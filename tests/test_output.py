@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dedupe import SCHEMA_VERSION, __version__
-from dedupe.output import envelope, to_json, to_jsonl
+from dedupe.output import _clean, envelope, plural, to_json, to_jsonl
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -35,3 +38,27 @@ def test_to_jsonl_one_compact_object_per_line() -> None:
     text = to_jsonl([{"a": 0.55556}, {"b": "x\ny"}])
     assert text == '{"a": 0.5556}\n{"b": "x\\ny"}\n'
     assert to_jsonl([]) == ""
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(st.characters(blacklist_categories=())),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6))
+def test_to_json_gives_the_standard_librarys_bytes(document: dict[str, object]) -> None:
+    # orjson writes when it can; lone surrogates and huge integers fall back: the bytes are the same.
+    assert to_json(document) == json.dumps(_clean(document), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_to_json_handles_what_orjson_refuses() -> None:
+    assert to_json({"text": "cut \ud800 surrogate", "n": 2**80}) == (
+        '{\n  "text": "cut \ud800 surrogate",\n  "n": 1208925819614629174706176\n}\n')
+
+
+def test_plural_agrees_with_the_count() -> None:
+    assert [plural(1, "document"), plural(2, "outlet"), plural(0, "story"), plural(3, "day"),
+            plural(2, "echo", "echoes")] == ["1 document", "2 outlets", "0 stories", "3 days", "2 echoes"]

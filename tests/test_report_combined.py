@@ -24,13 +24,13 @@ def test_counts_every_kind_of_finding(report: dict[str, Any]) -> None:
     groups = Counter(d["status"] for d in report["figures"]["discrepancies"])
     found = counts(report)
     assert (found["documents"], found["outlets"], found["stories"]) == (6, 6, 3)
-    assert {k: found[k] for k in ("repeat", "reuse", "near_duplicate", "boilerplate")} == {
-        "repeat": kinds["repeat"], "reuse": kinds["reuse"], "near_duplicate": kinds["near_duplicate"],
-        "boilerplate": kinds["boilerplate"]}
+    assert {k: found[k] for k in ("repeat", "reuse", "echo", "near_duplicate", "boilerplate")} == {
+        "repeat": kinds["repeat"], "reuse": kinds["reuse"], "echo": kinds["echo"],
+        "near_duplicate": kinds["near_duplicate"], "boilerplate": kinds["boilerplate"]}
     assert {k: found[k] for k in ("divergence", "agreement", "unique")} == {
         k: statuses[k] for k in ("divergence", "agreement", "unique")}
-    assert {k: found[k] for k in ("conflict", "consistent", "uncertain")} == {
-        k: groups[k] for k in ("conflict", "consistent", "uncertain")}
+    assert {k: found[k] for k in ("conflict", "update", "consistent", "uncertain")} == {
+        k: groups[k] for k in ("conflict", "update", "consistent", "uncertain")}
     assert found["figures"] == len(report["figures"]["figures"])
     assert found["entities"] == len(report["compare"]["entities"])
     assert found["repeat"] >= 3 and found["reuse"] >= 2 and found["agreement"] >= 1 and found["conflict"] >= 1

@@ -241,6 +241,33 @@ def test_browser_runs_none_of_the_corpus(browser: Any, rendered: tuple[str, Path
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
+def test_browser_shows_every_range_plot_label_whole(browser: Any, tmp_path: Path) -> None:
+    """The value labels of the widest figures ("Between 400 and 500", an open "hundreds" at the right
+    edge) and the outlet labels lie inside the svg, as Chromium lays them out."""
+    svg = range_plot([
+        {"outlet": "The Independent", "text": "500", "low": 500, "high": 500},
+        {"outlet": "EA WorldView", "text": "Between 400 and 500", "low": 400, "high": 500},
+        {"outlet": "EA WorldView", "text": "hundreds", "low": 100, "high": None, "qualifier": "vague"},
+        {"outlet": "The Christian Science Monitor", "text": "more than 1,400", "low": 1400, "high": None},
+        {"outlet": "Deutsche Welle (DW), via a third-party mirror", "text": "approximately 1,500", "low": 1500,
+         "high": 1500},
+        {"outlet": "Wire", "text": "AT MOST 1,450 WOUNDED MEN", "low": None, "high": 1450, "qualifier": "up to"},
+    ], "consistent")
+    page = tmp_path / "plot.html"
+    page.write_text(f"<!doctype html><meta charset=utf-8><style>{CSS}</style><body>{svg}</body>", encoding="utf-8")
+    _open(browser, page)
+    outside = browser.execute_script("""
+        const svg = document.querySelector('svg.range').getBoundingClientRect();
+        return Array.from(document.querySelectorAll('svg.range text'), t => [t.textContent, t.getBoundingClientRect()])
+          .filter(([, r]) => r.left < svg.left - 0.5 || r.right > svg.right + 0.5 || r.width === 0)
+          .map(([text, r]) => `${text}: ${r.left.toFixed(1)}-${r.right.toFixed(1)} vs ${svg.left}-${svg.right}`);
+    """)
+    assert outside == []
+    labels = browser.execute_script("return Array.from(document.querySelectorAll('svg.range text.value'), "
+                                    "t => t.textContent)")
+    assert "Between 400 and 500" in labels and "hundreds" in labels
+
+
 def test_browser_follows_a_finding_to_its_sentence(browser: Any, rendered: tuple[str, Path, Any]) -> None:
     report = rendered[2].report
     figures = report["figures"]["figures"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
 from scipy.integrate import quad
 
-from dedupe.scan.minhash import LSH_WEIGHTS, candidate_pairs, lean_minhash, lsh_params, signatures
+from dedupe.scan.minhash import LSH_WEIGHTS, candidate_pairs, gauss_legendre, lean_minhash, lsh_params, signatures
 from dedupe.scan.shingle import fingerprint
 
 
@@ -56,6 +59,43 @@ def test_a_document_without_shingles_has_an_empty_row() -> None:
     table = signatures(fingerprint(["", "some words here"], 5), 32, 1)
     assert (table[0] == 0xFFFFFFFF).all()
     assert not (table[1] == 0xFFFFFFFF).all()
+
+
+def _datasketch_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
+    try:
+        index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+    except ValueError:  # fewer than two bands
+        return None
+    return index.b, index.r
+
+
+def _own_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
+    try:
+        return lsh_params(threshold, num_perm)
+    except ValueError:
+        return None
+
+
+@pytest.mark.parametrize("num_perm", [2, 16, 64, 128, 256])
+def test_lsh_params_are_datasketchs_at_every_threshold(num_perm: int) -> None:
+    thresholds = [i / 100 for i in range(1, 101)]
+    assert [_own_params(t, num_perm) for t in thresholds] == [_datasketch_params(t, num_perm) for t in thresholds]
+
+
+def test_lsh_params_are_datasketchs_for_long_signatures() -> None:
+    for num_perm, threshold in ((512, 0.5), (512, 0.85), (600, 0.8)):  # 600: datasketch's own search
+        assert lsh_params(threshold, num_perm) == _datasketch_params(threshold, num_perm)
+
+
+def test_a_scan_imports_neither_datasketch_nor_scipy_nor_numpy_ma() -> None:
+    # Each costs a tenth of a second to most of a second at start-up, which a user waits for.
+    code = ("import sys; from dedupe.corpus.load import load_corpus; import dedupe.scan.near_dup as n; "
+            "result = n.scan(load_corpus(['data']).documents); assert result.findings; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('datasketch', 'scipy') or "
+            "m == 'numpy.ma' or m.startswith('numpy.ma.')))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parent.parent)
+    assert found.stdout.strip() == "[]"
 
 
 def _miss_and_accept_areas(threshold: float, bands: int, rows: int) -> tuple[float, float]:
@@ -137,3 +177,12 @@ def test_numpy_banding_handles_buckets_of_every_size() -> None:
     theirs = candidate_pairs(table, usable, bands, rows, 1, backend="datasketch")
     assert ours.tolist() == theirs.tolist()
     assert (ours[:, 0] < ours[:, 1]).all()
+
+
+@pytest.mark.parametrize("count", [1, 2, 5, 65, 257])
+def test_gauss_legendre_matches_numpys(count: int) -> None:
+    nodes, weights = gauss_legendre(count)
+    expected_nodes, expected_weights = np.polynomial.legendre.leggauss(count)
+    order = np.argsort(nodes)
+    assert np.allclose(nodes[order], expected_nodes, rtol=0, atol=1e-14)
+    assert np.allclose(weights[order], expected_weights, rtol=0, atol=1e-13)

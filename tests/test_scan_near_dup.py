@@ -19,18 +19,23 @@ from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
-# (kind, words, ((document prefix, start, end, line), ...)) for every finding on the seed corpus.
+# (kind, words, ((document prefix, start, end, line), ...)) for every finding on the seed corpus, most severe
+# first. The four scraper faults (a unit printed twice) are ``repeat``: the spliced paragraph of 000 (both
+# copies start a line), the doubled al-Moallem line of 001, the doubled caption of 003, the heading of 004
+# printed again (after a bullet). The phrases an article uses inside two different sentences are ``echo``:
+# "a no fly zone or no bombing zone" (000), the Daily Mail's bullet summary repeating its body (001, twice),
+# "during a press conference with Foreign Secretary William Hague" ending two different captions (001).
 SEED_FINDINGS = [
-    ("reuse", 11, (("002", 1044, 1101, 13), ("004", 961, 1018, 17))),
-    ("reuse", 9, (("002", 1353, 1402, 15), ("003", 2587, 2636, 27))),
-    ("repeat", 8, (("000", 626, 658, 5), ("000", 4453, 4485, 31))),
     ("repeat", 20, (("000", 3236, 3337, 23), ("000", 4721, 4822, 33))),
-    ("repeat", 10, (("001", 221, 275, 4), ("001", 1114, 1161, 14), ("001", 5450, 5495, 38))),
-    ("repeat", 10, (("001", 431, 489, 7), ("001", 10812, 10870, 71))),
-    ("repeat", 9, (("001", 2846, 2908, 23), ("001", 4295, 4357, 32))),
     ("repeat", 17, (("001", 3425, 3525, 27), ("001", 3528, 3628, 28))),
     ("repeat", 18, (("003", 265, 367, 6), ("003", 368, 470, 7))),
     ("repeat", 11, (("004", 97, 172, 6), ("004", 4572, 4647, 64))),
+    ("reuse", 11, (("002", 1044, 1101, 13), ("004", 961, 1018, 17))),
+    ("reuse", 9, (("002", 1353, 1402, 15), ("003", 2587, 2636, 27))),
+    ("echo", 8, (("000", 626, 658, 5), ("000", 4453, 4485, 31))),
+    ("echo", 10, (("001", 221, 275, 4), ("001", 1114, 1161, 14), ("001", 5450, 5495, 38))),
+    ("echo", 10, (("001", 431, 489, 7), ("001", 10812, 10870, 71))),
+    ("echo", 9, (("001", 2846, 2908, 23), ("001", 4295, 4357, 32))),
 ]
 
 
@@ -179,7 +184,8 @@ def test_a_five_megabyte_single_line_document() -> None:
     text = " ".join(words[:300_000]) + f" {passage} " + " ".join(words[300_000:]) + f" {passage}"
     assert len(text) > 5_000_000 and "\n" not in text
     (finding,) = scan([doc("huge", text)]).findings
-    assert finding.kind == "repeat" and [o.text for o in finding.occurrences] == [passage, passage]
+    # Mid-line in both places (no line or sentence starts there): a shared phrase, not a doubled unit.
+    assert finding.kind == "echo" and [o.text for o in finding.occurrences] == [passage, passage]
     assert [o.line for o in finding.occurrences] == [1, 1]
 
 

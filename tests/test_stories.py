@@ -54,7 +54,7 @@ def test_documents_without_content_words_do_not_crash() -> None:
     assert group_stories([]) == ()
 
 
-@pytest.mark.parametrize("text,days", [("7d", 7.0), ("2w", 14.0), ("36h", 1.5), ("30", 30.0), (" 1.5D ", 1.5)])
+@pytest.mark.parametrize("text,days", [("7d", 7.0), ("2w", 14.0), ("36h", 1.5), (" 1.5D ", 1.5)])
 def test_parse_window(text: str, days: float) -> None:
     assert parse_window(text) == days
 
@@ -63,6 +63,11 @@ def test_parse_window(text: str, days: float) -> None:
 def test_parse_window_rejects_nonsense(text: str) -> None:
     with pytest.raises(ConfigError):
         parse_window(text)
+
+
+def test_parse_window_wants_a_unit() -> None:
+    with pytest.raises(ConfigError, match="story window '3' needs a unit: 3d for days, 3h for hours, 3w for weeks"):
+        parse_window("3")
 
 
 def test_config_is_validated() -> None:

@@ -1,7 +1,9 @@
 """Stage 1: load a corpus of news documents with their provenance.
 
 Inputs are plain-text files (``.txt``/``.md``), JSON Lines or JSON arrays (``.jsonl``/``.json``), CSV
-with a header row, directories of those (searched recursively), and ``-`` for standard input. A
+with a header row, any of those compressed (``.gz``, ``.bz2``, ``.xz``, ``.zst``, also found by their magic
+bytes; line numbers count lines of the decompressed text), directories of those (searched recursively),
+and ``-`` for standard input (its format given by ``LoadOptions.input_format``, else sniffed). A
 manifest (``manifest.jsonl``/``manifest.csv`` in a folder, or ``LoadOptions.manifest``) gives outlet,
 date, title and url to the text files it names.
 
@@ -27,7 +29,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
-from dedupe.corpus.readers import csv_records, decode_bytes, json_records
+from dedupe.corpus.readers import (
+    COMPRESSED_SUFFIXES,
+    csv_records,
+    decode_bytes,
+    decompress,
+    inner_name,
+    json_records,
+    looks_like_csv,
+)
 from dedupe.errors import ConfigError, InputError
 from dedupe.lexicon import MONTHS
 from dedupe.runtime import paused_gc
@@ -35,7 +45,12 @@ from dedupe.runtime import paused_gc
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
 CSV_SUFFIXES = (".csv",)
+#: Why a file inside a folder is skipped (the local and the Spark loader say it alike).
+NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
+                     f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
+#: Formats ``LoadOptions.input_format`` can name for standard input.
+INPUT_FORMATS = ("jsonl", "csv", "text")
 
 #: Field names, in order of preference, as common scrapers (news-please, trafilatura, newspaper) write them.
 TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
@@ -114,18 +129,23 @@ class LoadOptions:
         source_field: JSON/CSV field holding the outlet, tried before the usual names.
         manifest: Explicit manifest (JSONL/CSV) giving metadata to text files by name.
         strict: Raise on the first skipped input instead of warning.
+        input_format: Format of standard input (one of :data:`INPUT_FORMATS`; ``jsonl`` also reads a JSON
+            array or object); ``None`` sniffs it: JSON, else CSV whose header names a text column, else text.
     """
 
     text_field: str | None = None
     source_field: str | None = None
     manifest: str | None = None
     strict: bool = False
+    input_format: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("text_field", "source_field"):
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise ConfigError(f"{name.replace('_', '-')} must not be empty")
+        if self.input_format is not None and self.input_format not in INPUT_FORMATS:
+            raise ConfigError(f"input-format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
 
 
 @dataclass
@@ -183,8 +203,12 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
         _load_stdin(stdin.read(), loader)
         return
     path = Path(raw)
-    if not path.exists():
-        raise InputError(f"{raw}: no such file or directory")
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{raw}: no such file or directory") from None
+    except OSError as exc:  # a folder above it that cannot be entered, a name too long...
+        raise InputError(f"{raw}: cannot read: {exc.strerror or exc}") from None
     for file in _walk(path, loader):
         _load_file(file, loader)
 
@@ -192,23 +216,28 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
 def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
     """Yield the corpus files under ``path`` in sorted order, reading each folder's manifest first.
 
-    Hidden files and folders are ignored; other files of an unknown type are reported as skipped.
+    Hidden files and folders are ignored; other files of an unknown type, and folders that cannot be
+    listed, are reported as skipped.
     """
     if path.is_file():
         _auto_manifest(path.parent, loader)
         yield path
         return
-    for root, dirs, files in os.walk(path):
+
+    def unreadable(error: OSError) -> None:
+        loader.skip(str(error.filename or path), None, f"cannot read folder: {error.strerror or error}")
+
+    for root, dirs, files in os.walk(path, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         here = Path(root)
         _auto_manifest(here, loader)
         for name in sorted(files):
             if name.startswith(".") or name in MANIFEST_NAMES:
                 continue
-            if name.lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
+            if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
                 yield here / name
             else:
-                loader.skip(str(here / name), None, "not a corpus file (expected .txt, .md, .jsonl, .json or .csv)")
+                loader.skip(str(here / name), None, NOT_A_CORPUS_FILE)
 
 
 def _auto_manifest(folder: Path, loader: _Loader) -> None:
@@ -228,31 +257,48 @@ def _load_file(path: Path, loader: _Loader) -> None:
     except OSError as exc:
         loader.skip(label, None, f"cannot read: {exc.strerror or exc}")
         return
-    text = _decode(data, label, loader)
+    text = _decode(data, label, loader, path.name)
     if text is None:
         return
-    suffix = path.suffix.lower()
+    inner = path.with_name(inner_name(path.name))  # batch.jsonl.gz is read as batch.jsonl
+    suffix = inner.suffix.lower()
     if suffix in JSON_SUFFIXES:
-        _load_json(text, label, path.stem, loader)
+        _load_json(text, label, inner.stem, loader)
     elif suffix in CSV_SUFFIXES:
-        _load_csv(text, label, path.stem, loader)
+        _load_csv(text, label, inner.stem, loader)
     else:
-        _load_text(text, label, path, loader)
+        _load_text(text, label, inner, loader)
 
 
 def _load_stdin(data: bytes, loader: _Loader) -> None:
-    text = _decode(data, "-", loader)
+    text = _decode(data, "-", loader, "-")
     if text is None:
         return
-    if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
+    kind = loader.options.input_format or _sniff(text, loader)
+    if kind == "jsonl":
         _load_json(text, "-", "stdin", loader)
-    else:  # plain text, also when it merely starts with a bracket ("[Photo] ...")
+    elif kind == "csv":
+        _load_csv(text, "-", "stdin", loader)
+    else:
         _add_record(loader, {"id": "stdin", "text": text}, Origin("-"), "stdin")
 
 
-def _decode(data: bytes, label: str, loader: _Loader) -> str | None:
-    """Decode bytes: a BOM's encoding, else UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
-    text, reason = decode_bytes(data)
+def _sniff(text: str, loader: _Loader) -> str:
+    """The format of standard input: ``jsonl`` when it starts with a bracket and a record parses, ``csv``
+    when its first line is a header naming a text column, else ``text`` (also "[Photo] ...")."""
+    if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
+        return "jsonl"
+    return "csv" if looks_like_csv(text, _prefer(loader.options.text_field, TEXT_FIELDS)) else "text"
+
+
+def _decode(data: bytes, label: str, loader: _Loader, name: str) -> str | None:
+    """Decompress (see :func:`~dedupe.corpus.readers.decompress`), then decode: a BOM's encoding, else
+    UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
+    content, reason = decompress(data, name)
+    if content is None:
+        loader.skip(label, None, reason)
+        return None
+    text, reason = decode_bytes(content)
     if text is None:
         loader.skip(label, None, reason)
     return text
@@ -460,7 +506,7 @@ def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
     """Read a manifest: one record per text file, keyed by its file name (with or without extension)."""
     if not path.is_file():
         raise InputError(f"{path}: manifest not found")
-    text = _decode(path.read_bytes(), str(path), loader) or ""
+    text = _decode(path.read_bytes(), str(path), loader, path.name) or ""
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
         records = csv_records(text)

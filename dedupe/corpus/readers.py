@@ -1,4 +1,5 @@
-"""Byte decoding and record readers for the corpus loader: JSON (array, object, Lines) and CSV.
+"""Byte decoding and record readers for the corpus loader: decompression (gzip, bzip2, xz, zstd), JSON
+(array, object, Lines) and CSV.
 
 Pure functions with no knowledge of documents: each reader yields ``(line, record, error)`` with the
 1-based line where the record starts, so the loader can report ``path:line: reason``.
@@ -27,6 +28,95 @@ _WEB_ENCODINGS = (
     "iso8859_13", "iso8859_14", "iso8859_15", "iso8859_16", "koi8_r", "koi8_u", "mac_roman", "mac_cyrillic",
     "gb18030", "gbk", "big5", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
 )
+
+
+#: Compressed file suffixes and the compression each names.
+COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
+# The magic bytes each compressed format starts with.
+_MAGIC = {"gzip": b"\x1f\x8b", "bzip2": b"BZh", "xz": b"\xfd7zXZ\x00", "zstd": b"\x28\xb5\x2f\xfd"}
+# After "BZh" and a block-size digit, a bzip2 stream starts a block (pi) or ends (sqrt(pi)): a text that
+# happens to begin "BZh" ("BZhang said...") is not taken for one.
+_BZIP2_NEXT = (b"1AY&SY", b"\x17rE8P\x90")
+
+
+def inner_name(name: str) -> str:
+    """A file name without its compression suffix: ``batch.jsonl.gz`` -> ``batch.jsonl``."""
+    for suffix in COMPRESSED_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def decompress(data: bytes, name: str) -> tuple[bytes | None, str]:
+    """The content of a compressed file, found by its magic bytes (whatever its name) or its suffix.
+
+    Args:
+        data: The file's bytes.
+        name: The file's name (its suffix may name a compression).
+
+    Returns:
+        ``(content, "")``: the decompressed bytes, or ``data`` itself when it is not compressed;
+        ``(None, reason)`` when a compressed file is corrupt or truncated, or when its suffix names a
+        compression its bytes do not start with.
+    """
+    found = next((kind for kind, magic in _MAGIC.items() if data.startswith(magic)), None)
+    if found == "bzip2" and not (data[3:4].isdigit() and data[4:10] in _BZIP2_NEXT):
+        found = None
+    named = COMPRESSED_SUFFIXES.get("." + name.lower().rsplit(".", 1)[-1]) if "." in name else None
+    if found is None:
+        if named is not None:
+            return None, f"not {named} data (the name ends in .{name.rsplit('.', 1)[-1]}, the bytes do not)"
+        return data, ""
+    try:
+        return _DECOMPRESS[found](data), ""
+    except (OSError, EOFError, ValueError) as exc:  # zlib.error and LZMAError are caught as ValueError below
+        return None, f"corrupt or truncated {found} data ({exc or type(exc).__name__})"
+
+
+def _gzip(data: bytes) -> bytes:
+    import gzip
+    import zlib
+
+    try:
+        return gzip.decompress(data)
+    except zlib.error as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _bzip2(data: bytes) -> bytes:
+    import bz2
+
+    return bz2.decompress(data)
+
+
+def _xz(data: bytes) -> bytes:
+    import lzma
+
+    try:
+        return lzma.decompress(data)
+    except lzma.LZMAError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+def _zstd(data: bytes) -> bytes:
+    """zstd frames, one after another, decompressed with the ``zstandard`` package."""
+    import zstandard
+
+    parts = []
+    try:
+        while data:
+            frame = zstandard.ZstdDecompressor().decompressobj()
+            parts.append(frame.decompress(data))
+            if not frame.eof:
+                raise EOFError("compressed data ended before the end of its frame")
+            data = frame.unused_data
+    except zstandard.ZstdError as exc:
+        raise ValueError(str(exc)) from exc
+    return b"".join(parts)
+
+
+# Each imports its module when called: most corpora are not compressed.
+_DECOMPRESS: dict[str, Callable[[bytes], bytes]] = {"gzip": _gzip, "bzip2": _bzip2, "xz": _xz, "zstd": _zstd}
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str]:
@@ -133,8 +223,22 @@ def _json_line(number: int, line: str) -> Record:
     """One line of JSON Lines (with its line end) as a record: its value, or why it is not valid JSON."""
     try:
         return number, json.loads(line), None
+    except json.JSONDecodeError:
+        return number, None, _line_error(line)
+
+
+def _line_error(line: str) -> str:
+    """Why a line is not JSON; a line that ends before its value does says it is truncated.
+
+    The line end is left out first: inside a cut-off string it would be an "invalid control character".
+    """
+    body = line.rstrip("\r\n")
+    try:
+        json.loads(body)
     except json.JSONDecodeError as exc:
-        return number, None, f"invalid JSON: {exc.msg} (column {exc.colno})"
+        cut = exc.msg.startswith("Unterminated") or exc.pos >= len(body.rstrip(_JSON_SPACE))
+        return f"{'truncated or invalid' if cut else 'invalid'} JSON: {exc.msg} (column {exc.colno})"
+    return "invalid JSON"  # not reached: the line without its end parsed, so the end was the fault
 
 
 def _json_lines(text: str) -> Iterator[Record]:
@@ -218,6 +322,28 @@ def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
+
+
+def looks_like_csv(text: str, text_names: tuple[str, ...]) -> bool:
+    """Whether a text is CSV with a header row: its first non-blank line splits into two or more cells,
+    one of them a text column name (so a plain article is never taken for a table).
+
+    Args:
+        text: The decoded input.
+        text_names: Column names that hold a document's text.
+
+    Returns:
+        ``True`` when the first line reads as such a header.
+    """
+    start = 0
+    while start < len(text) and text[start] in "\r\n \t":
+        start += 1
+    end = min((i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0), default=len(text))
+    try:
+        header = next(csv.reader([text[start:end]]), [])
+    except csv.Error:
+        return False
+    return len(header) >= 2 and any(cell.strip().lower() in text_names for cell in header)
 
 
 def csv_records(text: str) -> Iterator[Record]:

@@ -48,6 +48,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
 _SPEECH = frozenset({"said", "says", "say", "told", "tells", "tell", "reported", "reports", "warned", "warns",
                      "claimed", "claims", "added", "adds", "estimated", "estimates", "stated", "announced",
                      "announces", "confirmed", "insisted", "explained", "wrote"})
+_CITING = frozenset({"citing", "quoting"})
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"})
 _SUBJECT_STOPS = frozenset({"which", "that", "who", "and", "but", "however", "while", "as", "because", "if",
                             "where", "when", "after", "before", "although"})
@@ -63,7 +64,22 @@ _PLACE_DESCRIPTORS = frozenset({
     "village", "province", "areas", "area", "parts", "districts", "district", "region", "of", "capital", "port",
     "war-torn", "opposition", "rebel", "suburb", "suburbs", "outskirts", "territory", "state", "county"})
 _DIRECTIONS = frozenset({"east", "eastern", "west", "western", "north", "northern", "south", "southern",
-                         "central"})
+                         "central", "northeast", "northeastern", "northwest", "northwestern", "southeast",
+                         "southeastern", "southwest", "southwestern"})
+#: Verbs whose object is the place a blow fell on ("jolted Yunnan", "hit Ludian county").
+_STRIKE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "jolted", "jolts", "rocked", "rocks", "rattled",
+                           "shook", "devastated", "battered", "pounded", "bombed", "shelled"})
+#: Words before a preposition that make its place the speaker's ("said at a press conference in Paris").
+_SPEAKER_CUES = frozenset({"said", "says", "told", "tells", "speaking", "spoke", "announced", "conference",
+                           "briefing", "reporters", "journalists", "lawmakers", "summit", "interview", "statement",
+                           "visit", "visiting", "meeting", "talks"})
+#: Words naming a body, not a place ("Office of Civil Defense", "Management Council").
+_ORG_WORDS = frozenset({"ministry", "minister", "office", "bureau", "department", "council", "agency", "center",
+                        "centre", "institute", "committee", "commission", "administration", "affairs", "defense",
+                        "defence", "protection", "service", "survey", "network", "management", "authority",
+                        "organization", "organisation", "corp", "corporation", "association", "secretary",
+                        "headquarters", "cluster", "division", "command", "force", "forces", "university"})
+_COUNTRY_ACRONYMS = frozenset({"usa", "uae", "drc", "car", "prc", "ussr"})
 NOT_PLACES = frozenset({"isis", "un", "u.n.", "eu", "nato", "congress", "parliament", "commons", "security",
                         "council", "house", "senate", "red", "cross", "the", "a", "an", "mr", "mrs", "ms", "dr",
                         "president", "reuters", "state", "department", "ministry", "government"})
@@ -212,7 +228,12 @@ def is_speech_dated(sentence: str, mention: ContextSpan) -> bool:
 
 
 def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
-    """Place names of a sentence: after a place preposition, or a possessive ("east Aleppo's").
+    """Place names of a sentence: after a place preposition or a verb of striking ("jolted Yunnan"), or a
+    possessive before a number or a name ("east Aleppo's 21 hospitals", "China's Yunnan province").
+
+    Not places: organisations ("the Ministry of Civil Affairs", "the Office of Civil Defense"), acronyms
+    ("MDM"), dates ("in Sunday's quake"), and where a speaker stood ("said at a press conference in
+    Paris", "told reporters in Manila"): the place of a count is where the counted thing happened.
 
     Args:
         tokens: The sentence's tokens.
@@ -223,15 +244,26 @@ def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
     """
     places: list[ContextSpan] = []
     for i, token in enumerate(tokens):
-        if token.lower in _PLACE_PREPS:
-            found = _place_after(tokens, i + 1, sentence)
-            if found is not None and all(p.start != found.start for p in places):
-                places.append(found)
+        found = None
+        if token.lower in _PLACE_PREPS or token.lower in _STRIKE_VERBS:
+            if not _speaker_place(tokens, i) and not (token.lower == "of" and _org_before(tokens, i)):
+                found = _place_after(tokens, i + 1, sentence)
         elif token.kind == "word" and token.lower.endswith("'s") and _capitalised(token.text) and i > 0:
             found = _possessive_place(tokens, i, sentence)
-            if found is not None and all(p.start != found.start for p in places):
-                places.append(found)
+        if found is not None and all(not p.start <= found.start < p.end for p in places):
+            places.append(found)
     return places
+
+
+def _speaker_place(tokens: list[Token], i: int) -> bool:
+    """The preposition at ``i`` places a speaker ("said at a press conference in Paris", "told reporters in")."""
+    window = [t.lower for t in tokens[max(0, i - 5):i]]
+    return bool(set(window) & _SPEAKER_CUES) and tokens[i].lower not in _STRIKE_VERBS
+
+
+def _org_before(tokens: list[Token], i: int) -> bool:
+    """ "the Ministry *of* Civil Affairs": "of" after an organisation word introduces its name, not a place."""
+    return i > 0 and tokens[i - 1].lower in _ORG_WORDS
 
 
 def _capitalised(text: str) -> bool:
@@ -244,16 +276,30 @@ def _place_after(tokens: list[Token], j: int, sentence: str) -> ContextSpan | No
         j += 1
         skipped += 1
     name = _name_run(tokens, j)
-    if name is None:
+    if name is None or _is_organisation(tokens, name[0]):
         return None
     first, last = name
     while last + 2 < len(tokens) and tokens[last + 1].lower == "of" and _name_run(tokens, last + 2):
-        first, last = _name_run(tokens, last + 2) or (first, last)
+        following = _name_run(tokens, last + 2) or (first, last)
+        descriptive = all(t.lower in _PLACE_DESCRIPTORS for t in tokens[first:last + 1])
+        first, last = (following[0] if descriptive else first), following[1]
     start = tokens[first].start
     if first > 0 and tokens[first - 1].lower in _DIRECTIONS and not _capitalised(tokens[first - 1].text):
         start = tokens[first - 1].start
     end = tokens[last].end - (2 if tokens[last].lower.endswith("'s") else 0)
+    if tokens[last].lower.endswith("'s") and (last + 1 >= len(tokens) or tokens[last + 1].kind != "num"):
+        return None  # "southern China's Yunnan province" (the possessive rule names Yunnan), "Indonesia's worst"
     return ContextSpan(sentence[start:end], start, end, "place")
+
+
+def _is_organisation(tokens: list[Token], j: int) -> bool:
+    """A capitalised run that names a body ("National Disaster Risk Reduction and Management Council")."""
+    k = j
+    while k < len(tokens) and k - j < 9 and (_capitalised(tokens[k].text) or tokens[k].lower in ("and", "of")):
+        if _bare(tokens[k].lower) in _ORG_WORDS:
+            return True
+        k += 1
+    return False
 
 
 def _bare(lower: str) -> str:
@@ -262,8 +308,9 @@ def _bare(lower: str) -> str:
 
 def _is_name(token: Token) -> bool:
     bare = _bare(token.lower)
+    acronym = len(token.text) >= 3 and token.text.isupper() and bare not in _COUNTRY_ACRONYMS
     return token.kind == "word" and _capitalised(token.text) and bare not in NOT_PLACES \
-        and bare not in CALENDAR_WORDS
+        and bare not in CALENDAR_WORDS and not acronym
 
 
 def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
@@ -278,7 +325,15 @@ def _name_run(tokens: list[Token], j: int) -> tuple[int, int] | None:
 
 
 def _possessive_place(tokens: list[Token], i: int, sentence: str) -> ContextSpan | None:
-    if tokens[i].lower[:-2] in NOT_PLACES or i + 1 >= len(tokens) or tokens[i + 1].kind not in ("num", "word"):
+    """ "east Aleppo's 21 hospitals" -> east Aleppo; "southern China's Yunnan province" -> Yunnan."""
+    bare = tokens[i].lower[:-2]
+    if bare in NOT_PLACES or bare in CALENDAR_WORDS or i + 1 >= len(tokens):
+        return None
+    inner = _name_run(tokens, i + 1)
+    if inner is not None and not _is_organisation(tokens, inner[0]):
+        start, end = tokens[inner[0]].start, tokens[inner[1]].end
+        return ContextSpan(sentence[start:end], start, end, "place")
+    if tokens[i + 1].kind != "num":
         return None
     start = tokens[i].start
     if tokens[i - 1].lower in _DIRECTIONS:
@@ -322,7 +377,9 @@ def _subject_before(tokens: list[Token], k: int, sentence: str) -> str | None:
     first = k
     while first > 0 and k - first < 10:
         prev = tokens[first - 1]
-        if prev.text in _BOUNDARY_PUNCT or prev.lower in _SUBJECT_STOPS or prev.kind == "num":
+        joined = prev.lower == "and" and first > 1 and _capitalised(tokens[first - 2].text) \
+            and _capitalised(tokens[first].text)  # "Xinhua and CCTV said"
+        if (prev.text in _BOUNDARY_PUNCT or prev.lower in _SUBJECT_STOPS or prev.kind == "num") and not joined:
             break
         first -= 1
     last = k - 1
@@ -356,11 +413,15 @@ def _noun_phrase_after(tokens: list[Token], j: int, sentence: str) -> str | None
 
 
 def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str:
-    """Append ", citing X" when the speech verb is followed by it."""
-    for j in range(k + 1, min(k + 3, len(tokens))):
-        if tokens[j].lower == "citing":
+    """The attribution chain: append ", citing X" when "citing"/"quoting X" follows the speech verb in its
+    sentence ("CCTV said that 398 people had been killed, citing rescuers") or opens it ("Quoting X, ...")."""
+    opening = tokens[0].lower in _CITING if tokens and k > 0 else False
+    for j in [0] * opening + list(range(k + 1, len(tokens))):
+        if j > k and tokens[j].lower in _SPEECH:
+            break
+        if tokens[j].lower in _CITING:
             cited = _noun_phrase_after(tokens, j + 1, sentence)
-            return f"{source}, citing {cited}" if cited else source
+            return f"{source}, citing {cited}" if cited and cited != source else source
     return source
 
 

@@ -30,6 +30,7 @@ from dedupe.errors import ConfigError
 from dedupe.figures import context as ctx
 from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
+from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
 from dedupe.figures.numbers import Number, NumberPhrase, Token, find_number_phrases, tokenize
 from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, TENS, UNITS
@@ -82,6 +83,8 @@ class SentenceFigure:
     period_range: tuple[dt.date, dt.date] | None
     attribution: str | None
     subset_of: int | None
+    scope: str | None = None
+    scope_cue: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,10 @@ class Figure:
         attribution: Who the sentence says the figure comes from, or ``None``.
         subset_of: Index (in the extracted tuple) of the figure this one is part of
             ("100,000 of them children", "including 56 children"), or ``None``.
+        scope: ``incident``, ``cumulative``, ``conflict-wide``, ``subset`` or ``current``
+            (:mod:`dedupe.figures.scope`), ``None`` when the sentence does not say.
+        scope_cue: The words that gave the scope ("convoy", "war", "in the past eight days"), or ``None``.
+        published: The document's date (the figure's time of report), ``None`` when unknown.
     """
 
     doc: str
@@ -127,6 +134,9 @@ class Figure:
     period_range: tuple[dt.date, dt.date] | None
     attribution: str | None
     subset_of: int | None
+    scope: str | None = None
+    scope_cue: str | None = None
+    published: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +180,7 @@ def extract_figures(documents: Sequence[SegmentedDocument], config: FigureConfig
 
 def _place_in_document(document: SegmentedDocument, offset: int, sentence: str, found: tuple[SentenceFigure, ...],
                        base: int, config: FigureConfig) -> list[Figure]:
+    published = document.doc.date if isinstance(document.doc.date, dt.date) else None
     kept = [i for i, f in enumerate(found) if config.include_other or f.measure != "other"]
     index = {old: base + new for new, old in enumerate(kept)}
     figures = []
@@ -179,7 +190,7 @@ def _place_in_document(document: SegmentedDocument, offset: int, sentence: str, 
         parent = index.get(f.subset_of) if f.subset_of is not None else None
         figures.append(Figure(document.doc.id, document.doc.outlet, start, offset + f.end, document.line_of(start),
                               f.text, sentence, f.low, f.high, f.qualifier, f.measure, f.what, f.place, f.period,
-                              f.period_range, f.attribution, parent))
+                              f.period_range, f.attribution, parent, f.scope, f.scope_cue, published))
     return figures
 
 
@@ -220,17 +231,48 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
     places = ctx.find_places(tokens, text)
     sources = ctx.find_attributions(tokens, text)
     figures = []
-    for draft, (start, end) in zip(drafts, spans):
+    for n, (draft, (start, end)) in enumerate(zip(drafts, spans)):
         clause = clauses[draft.phrase.first]
-        period = _nearest(_in_clause(periods, tokens, clauses, clause), start, end)
-        place = _nearest(_in_clause(places, tokens, clauses, clause), start, end)
+        period = (_nearest(_in_clause(periods, tokens, clauses, clause), start, end)
+                  or _shared_year(periods, tokens, clauses, clause))
+        own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
+        place = _nearest(own_places, start, end) or _shared_place(places, tokens, clauses, clause, start)
         source = _nearest(sources, start, end)
+        found = scope.find_scope(tokens, clauses, draft.phrase, draft.measure, draft.subset_of is not None,
+                                 period.kind if period else None)
         figures.append(SentenceFigure(
             start, end, text[start:end], draft.phrase.low, draft.phrase.high, draft.phrase.qualifier,
             draft.measure or "other", draft.what, place.text if place else None, period.text if period else None,
             ctx.resolve_period(period, published) if period else None, source.text if source else None,
-            draft.subset_of))
+            draft.subset_of, found.scope, found.cue))
     return figures
+
+
+def _shared_place(places: list[ctx.ContextSpan], tokens: list[Token], clauses: list[int], clause: int,
+                  start: int) -> ctx.ContextSpan | None:
+    """The place of the clause before, when "and"/"but" joined the two ("killing at least 175 people in
+    Yunnan and injuring more than 1,400"): a coordinated predicate shares its subject's place."""
+    if clause == 0 or tokens[clauses.index(clause)].text == ";":
+        return None
+    before = [p for p in _in_clause(places, tokens, clauses, clause - 1) if p.end <= start]
+    return before[-1] if before else None
+
+
+def _shared_year(periods: list[ctx.ContextSpan], tokens: list[Token], clauses: list[int],
+                 clause: int) -> ctx.ContextSpan | None:
+    """A year in the clause before, when "and" joined the two, dates the figure too ("one that struck the
+    area in 2012 and killed 81 people")."""
+    if clause == 0 or tokens[clauses.index(clause)].text == ";":
+        return None
+    return next((p for p in _in_clause(periods, tokens, clauses, clause - 1) if p.kind == "year"), None)
+
+
+def _beyond_part(place: ctx.ContextSpan, spans: list[tuple[int, int]], drafts: list[links.Draft], n: int) -> bool:
+    """True when a part of figure ``n`` stands between it and the place: the place is the part's
+    ("At least 65 were confirmed dead, including three ... who perished in San Remigio")."""
+    start, end = spans[n]
+    low, high = (end, place.start) if place.start >= end else (place.end, start)
+    return any(low <= s and e <= high and drafts[k].subset_of == n for k, (s, e) in enumerate(spans) if k != n)
 
 
 def _nearest(mentions: list[ctx.ContextSpan], start: int, end: int) -> ctx.ContextSpan | None:

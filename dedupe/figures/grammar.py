@@ -304,7 +304,7 @@ def _total(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: No
 
 def _link_length(words: list[str], k: int) -> int | None:
     """How many words before ``k`` link a total to its figure: "rose to", "tops", "totalled", "to"."""
-    if k >= 2 and words[k - 1] in ("to", "at") and words[k - 2] in m.LINK_VERBS:
+    if k >= 2 and words[k - 1] in ("to", "at", "from") and words[k - 2] in m.LINK_VERBS:
         return 2
     if k >= 1 and words[k - 1] in m.LINK_VERBS:
         return 1

@@ -209,6 +209,8 @@ def _phrase_at(tokens: list[Token], i: int, source: str) -> NumberPhrase | None:
     high: Decimal | None = core.high
     last = core.last
     ranged = _range_tail(tokens, core, qualifier == "between")
+    if ranged is not None and i > 0 and tokens[i - 1].lower == "from" and tokens[core.last + 1].lower == "to":
+        ranged = None  # "jumped from 410 to 589": two figures, the ends of a change
     if ranged is None and qualifier == "between":
         qualifier, first = "exact", i
     if ranged is not None:

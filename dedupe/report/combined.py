@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from dedupe.output import envelope
+from dedupe.output import envelope, md_cell, plural
 from dedupe.pipeline import ReportResult
 from dedupe.report.info import info_dict
 from dedupe.report.fields import shorten
@@ -66,11 +66,12 @@ def counts(report: dict[str, Any]) -> dict[str, int]:
     summary = (report.get("corpus") or {}).get("summary", {})
     return {"documents": int(summary.get("documents", 0)), "outlets": len(summary.get("outlets", {})),
             "stories": len((report.get("corpus") or {}).get("stories") or compare.get("stories", [])),
-            "repeat": kinds["repeat"], "reuse": kinds["reuse"],
+            "repeat": kinds["repeat"], "reuse": kinds["reuse"], "echo": kinds["echo"],
             "near_duplicate": kinds["near_duplicate"], "boilerplate": kinds["boilerplate"],
             "divergence": statuses["divergence"], "agreement": statuses["agreement"],
             "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
             "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
+            "update": groups["update"],
             "entities": len(compare.get("entities", []))}
 
 
@@ -86,15 +87,16 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
     """
     n = counts(report)
     dates = (report.get("corpus") or {}).get("summary", {}).get("dates")
-    lines = [f"{_n(n['documents'], 'document')} from {_n(n['outlets'], 'outlet')}, {_n(n['stories'], 'story')}"
+    lines = [f"{plural(n['documents'], 'document')} from {plural(n['outlets'], 'outlet')}, "
+             f"{plural(n['stories'], 'story')}"
              + (f", {dates[0]} to {dates[1]}" if dates else ""),
-             f"  passages: {n['repeat']} repeated, {n['reuse']} reused, "
-             f"{_n(n['near_duplicate'], 'near-duplicate group')}"
+             f"  passages: {n['repeat']} repeated, {plural(n['near_duplicate'], 'near-duplicate group')}, "
+             f"{n['reuse']} reused, {plural(n['echo'], 'echo', 'echoes')}"
              + (f", {n['boilerplate']} boilerplate" if n["boilerplate"] else ""),
-             f"  claims:   {_n(n['divergence'], 'divergence')}, {_n(n['agreement'], 'agreement')}, "
+             f"  claims:   {plural(n['divergence'], 'divergence')}, {plural(n['agreement'], 'agreement')}, "
              f"{n['unique']} unique",
-             f"  figures:  {_n(n['figures'], 'figure')}; {_n(n['conflict'], 'conflict')}, "
-             f"{n['consistent']} consistent, {n['uncertain']} uncertain",
+             f"  figures:  {plural(n['figures'], 'figure')}; {plural(n['conflict'], 'conflict')}, "
+             f"{plural(n['update'], 'update')}, {n['consistent']} consistent, {n['uncertain']} uncertain",
              f"  entities: {n['entities']} with spelling variants"]
     for stage, label in (("scan", "passages:"), ("compare", "claims:  "), ("figures", "figures: "),
                          ("compare", "entities:")):
@@ -104,6 +106,9 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
     top = _top_findings(report)
     if top:
         lines += ["", "Top findings:", *top]
+    skipped = _skipped(report)
+    if skipped:
+        lines += ["", f"Skipped inputs: {len(skipped)}", *(f"  {where}: {reason}" for where, reason in skipped)]
     lines.append("")
     lines.append(f"Full report: {html_path}" if html_path else
                  "Full report: rerun with -o report.html (a self-contained page: passages in context, claims "
@@ -114,7 +119,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
 def _top_findings(report: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     findings = (report.get("scan") or {}).get("findings", [])
-    for kind in ("repeat", "reuse", "near_duplicate"):
+    for kind in ("repeat", "near_duplicate", "reuse"):
         of_kind = [f for f in findings if f.get("kind") == kind and f.get("occurrences")]
         # The longest passages first: a doubled sentence matters more than a repeated phrase.
         for finding in sorted(of_kind, key=lambda f: -len(str(f["occurrences"][0].get("text", ""))))[:TOP_FINDINGS]:
@@ -164,11 +169,16 @@ def report_markdown(report: dict[str, Any]) -> str:
     """
     n = counts(report)
     lines = ["# News comparison report", "",
-             f"{n['documents']} documents, {n['outlets']} outlets, {n['stories']} stories. "
-             f"Passages: {n['repeat']} repeated, {n['reuse']} reused, {n['near_duplicate']} near-duplicate groups. "
-             f"Claims: {n['divergence']} divergences, {n['agreement']} agreements, {n['unique']} unique. "
-             f"Figures: {n['conflict']} conflicts, {n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
+             f"{plural(n['documents'], 'document')}, {plural(n['outlets'], 'outlet')}, "
+             f"{plural(n['stories'], 'story')}. "
+             f"Passages: {n['repeat']} repeated, {plural(n['near_duplicate'], 'near-duplicate group')}, "
+             f"{n['reuse']} reused, {plural(n['echo'], 'echo', 'echoes')}. "
+             f"Claims: {plural(n['divergence'], 'divergence')}, {plural(n['agreement'], 'agreement')}, "
+             f"{n['unique']} unique. "
+             f"Figures: {plural(n['conflict'], 'conflict')}, {plural(n['update'], 'update')}, "
+             f"{n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
     lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
+    lines += _md_skipped(report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -246,5 +256,18 @@ def _num(value: Any) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun[:-1] + 'ies' if noun.endswith('y') else noun + 's'}"
+def _skipped(report: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(where, reason)`` of each skipped input of the report (``path`` or ``path:line``)."""
+    found = []
+    for item in (report.get("corpus") or {}).get("skipped", []):
+        line = item.get("line")
+        found.append((f"{item.get('path')}" + (f":{line}" if line is not None else ""), str(item.get("reason"))))
+    return found
+
+
+def _md_skipped(report: dict[str, Any]) -> list[str]:
+    skipped = _skipped(report)
+    if not skipped:
+        return []
+    return ["", "## Skipped inputs", "", "| where | reason |", "|---|---|",
+            *(f"| {md_cell(where)} | {md_cell(reason)} |" for where, reason in skipped)]

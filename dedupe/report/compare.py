@@ -18,7 +18,7 @@ from collections import defaultdict
 from typing import Any
 
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
-from dedupe.output import envelope, md_cell, to_jsonl
+from dedupe.output import envelope, md_cell, plural, to_jsonl
 from dedupe.report.fields import shorten
 
 _SHOWN = 160
@@ -59,8 +59,9 @@ def compare_jsonl(result: CompareResult) -> str:
 def compare_text(result: CompareResult) -> str:
     """A terminal report: per story, divergences with reasons, agreements, then unique claims per outlet."""
     counts = _summary(result)
-    lines = [f"{len(result.stories)} stories, {counts['claims']} claims ({counts['furniture']} furniture sentences "
-             f"skipped): {counts['divergence']} divergences, {counts['agreement']} agreements, "
+    lines = [f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')} "
+             f"({plural(counts['furniture'], 'furniture sentence')} skipped): "
+             f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique"]
     for story in result.stories:
         groups = [g for g in result.groups if g.story == story.id]
@@ -79,8 +80,9 @@ def compare_markdown(result: CompareResult) -> str:
     """The same report as Markdown."""
     counts = _summary(result)
     lines = ["# Claims compared across outlets", "",
-             f"{len(result.stories)} stories, {counts['claims']} claims: {counts['divergence']} divergences, "
-             f"{counts['agreement']} agreements, {counts['unique']} unique."]
+             f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')}: "
+             f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
+             f"{counts['unique']} unique."]
     for story in result.stories:
         lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):

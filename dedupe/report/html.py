@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
+from dedupe.output import plural
 from dedupe.report.combined import counts
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_claims import claims_section, coverage_section, entities_section, spelling_variants
@@ -36,9 +37,12 @@ from dedupe.report.fields import int_field
 SHOWN_OCCURRENCES = 8
 #: The document list starts folded (a ``<details>`` to open) when it has more rows than this.
 TABLE_OPEN_ROWS = 50
-_KIND_TITLES = {"repeat": "Repeated inside one document", "reuse": "Reused across documents",
-                "near_duplicate": "Near-duplicate documents", "boilerplate": "Boilerplate"}
-_KIND_CLASS = {"repeat": "repeat", "reuse": "reuse"}
+# Most severe first (dedupe.scan.near_dup.KINDS): the order of the sections.
+_KIND_TITLES = {"repeat": "Printed twice inside one document (scraper faults)",
+                "near_duplicate": "Near-duplicate documents", "reuse": "Reused across documents",
+                "echo": "Echoes: a phrase used in two different sentences of one document",
+                "boilerplate": "Boilerplate"}
+_KIND_CLASS = {"repeat": "repeat", "reuse": "reuse", "echo": "repeat"}
 
 
 def render_html(report: dict[str, Any], documents: Sequence[SegmentedDocument]) -> str:
@@ -81,7 +85,8 @@ def _page(report: dict[str, Any], sections: list[tuple[str, str, str]], counts: 
                    f"{content}</section>" for key, title, content in sections)
     summary = (report.get("corpus") or {}).get("summary", {})
     dates = summary.get("dates")
-    subtitle = (f'{summary.get("documents", 0)} documents from {len(summary.get("outlets", {}))} outlets'
+    subtitle = (f'{plural(summary.get("documents", 0), "document")} from '
+                f'{plural(len(summary.get("outlets", {})), "outlet")}'
                 + (f" · {dates[0]} to {dates[1]}" if dates else ""))
     csp = (f"default-src 'none'; script-src '{_sha256(JS)}'; style-src '{_sha256(CSS)}'; "
            "img-src 'none'; base-uri 'none'; form-action 'none'")
@@ -138,14 +143,15 @@ def _overview(report: dict[str, Any], counts: dict[str, int], outlets: list[str]
     dates = summary.get("dates")
     cards = [("documents", counts["documents"], "documents"), ("documents", counts["outlets"], "outlets"),
              ("claims", counts["stories"], "stories"),
-             ("passages", counts["repeat"], "repeated passages"), ("passages", counts["reuse"], "reused passages"),
+             ("passages", counts["repeat"], "repeated units"),
              ("passages", counts["near_duplicate"], "near-duplicate groups"),
+             ("passages", counts["reuse"], "reused passages"), ("passages", counts["echo"], "echoes"),
              ("claims", counts["divergence"], "divergences"), ("claims", counts["agreement"], "agreements"),
              ("claims", counts["unique"], "unique claims"), ("figures", counts["conflict"], "figure conflicts"),
-             ("figures", counts["consistent"], "consistent figures"),
+             ("figures", counts["update"], "figure updates"), ("figures", counts["consistent"], "consistent figures"),
              ("figures", counts["uncertain"], "uncertain figures"), ("entities", counts["entities"], "entities")]
     if counts["boilerplate"]:
-        cards.insert(6, ("passages", counts["boilerplate"], "boilerplate passages"))
+        cards.insert(7, ("passages", counts["boilerplate"], "boilerplate passages"))
     html_cards = "".join(f'<a class="card" href="#{key}"><b>{value}</b><span>{esc(label)}</span></a>'
                          for key, value, label in cards)
     period = f"Dates: {esc(dates[0])} to {esc(dates[1])}. " if dates else ""

@@ -17,6 +17,11 @@ from dedupe.report.fields import int_field, shorten
 _WIDTH = 720
 _LABEL = 210
 _RIGHT = 70
+#: Generous advances (px) of the plot's 12px sans-serif font, to reserve room for the value labels on the
+#: right: digits and lower case ~7, capitals ~9, "M"/"W"/"m"/"w" ~12. The browser test checks that every
+#: label lies inside the svg as Chromium lays it out.
+_WIDE = frozenset("MWmw@%")
+_VALUE_CHARS = 40
 _ROW = 26
 _TOP = 8
 _AXIS = 28
@@ -36,10 +41,12 @@ def figures_section(payload: dict[str, Any] | None, index: DocumentIndex) -> str
         return '<p class="empty">The figures stage did not run.</p>'
     figures = payload.get("figures", [])
     groups = payload.get("discrepancies", [])
-    order = {"conflict": 0, "uncertain": 1, "consistent": 2}
-    parts = ['<p class="lead">Figures that count people or things, grouped across outlets when they measure the '
-             'same thing in the same story. <b>Conflict</b>: the intervals do not overlap; <b>consistent</b>: '
-             'they overlap; <b>uncertain</b>: periods or places differ.</p>']
+    order = {"conflict": 0, "uncertain": 1, "update": 2, "consistent": 3}
+    parts = ['<p class="lead">Figures that count people or things, grouped across outlets when they count the '
+             'same thing (same measure, scope, event and place) in the same story, in order of publication. '
+             '<b>Conflict</b>: the intervals do not overlap and time does not explain it; <b>update</b>: they '
+             'differ as a toll reported over time (a later or longer report gives more, or a stated revision); '
+             '<b>consistent</b>: they overlap; <b>uncertain</b>: a publication date is unknown.</p>']
     if not groups:
         parts.append('<p class="empty">No comparable figures across outlets.</p>')
     ranked = sorted(enumerate(groups), key=lambda ig: (order.get(ig[1].get("status", ""), 3), ig[0]))
@@ -50,19 +57,24 @@ def figures_section(payload: dict[str, Any] | None, index: DocumentIndex) -> str
 
 def _group(number: int, group: dict[str, Any], figures: list[dict[str, Any]], index: DocumentIndex) -> str:
     status = str(group.get("status", ""))
-    members = [figures[i] for i in group.get("figures", []) if isinstance(i, int) and 0 <= i < len(figures)]
-    title = " · ".join(esc(v) for v in (group.get("measure"), group.get("what"), group.get("place")) if v)
+    indexes = [i for i in group.get("figures", []) if isinstance(i, int) and 0 <= i < len(figures)]
+    members = [figures[i] for i in indexes]
+    title = " · ".join(esc(v) for v in (group.get("measure"), group.get("what"), group.get("place"),
+                                         group.get("scope")) if v)
     span = _number_range(group.get("low"), group.get("high"))
+    if _num(group.get("best")) is not None:
+        span += f", best {_number(group.get('best'))}"
+    published = {s.get("figure"): s for s in group.get("sources", []) if isinstance(s, dict)}
     notes = "".join(f"<li>{esc(_reason_text(r))}</li>" for r in _as_list(group.get("reasons", group.get("reason"))))
-    rows = "".join(_figure_row(f, index) for f in members)
+    rows = "".join(_figure_row(figures[i], index, published.get(i)) for i in indexes)
     return (f'<article class="finding {esc(status)}" id="discrepancy-{number}">'
             f'<h3><span class="badge {esc(status)}">{esc(status)}</span> {title or "figures"}'
             f'<span class="meta">story {esc(group.get("story", ""))} · range across sources {esc(span)}</span></h3>'
             + (f'<ul class="reasons">{notes}</ul>' if notes else "")
             + range_plot(members, status)
-            + '<div class="scroll"><table><thead><tr><th>outlet</th><th>figure</th><th class="num">low</th>'
-              '<th class="num">high</th><th>qualifier</th><th>period</th><th>place</th><th>attribution</th>'
-              f'</tr></thead><tbody>{rows}</tbody></table></div></article>')
+            + '<div class="scroll"><table><thead><tr><th>published</th><th>outlet</th><th>figure</th>'
+              '<th class="num">low</th><th class="num">high</th><th>qualifier</th><th>period</th><th>scope</th>'
+              f'<th>place</th><th>attribution</th></tr></thead><tbody>{rows}</tbody></table></div></article>')
 
 
 def _figure_link(figure: dict[str, Any], index: DocumentIndex, css: str) -> str:
@@ -70,16 +82,19 @@ def _figure_link(figure: dict[str, Any], index: DocumentIndex, css: str) -> str:
                       str(figure.get("text", "")), css=css)
 
 
-def _figure_row(figure: dict[str, Any], index: DocumentIndex) -> str:
+def _figure_row(figure: dict[str, Any], index: DocumentIndex, source: dict[str, Any] | None = None) -> str:
     link = index.link(str(figure.get("doc", "")), int_field(figure.get("start")), int_field(figure.get("end")),
                       f'{figure.get("doc")}, line {figure.get("line")}', css="figure")
     qualifier = figure.get("qualifier")
-    return (f'<tr><td><b>{esc(figure.get("outlet"))}</b></td>'
+    day = str((source or {}).get("published") or "undated") + ("?" if (source or {}).get("date_inferred") else "")
+    scope = " · ".join(str(v) for v in (figure.get("scope"), figure.get("scope_cue")) if v)
+    return (f'<tr><td>{esc(day)}</td><td><b>{esc(figure.get("outlet"))}</b></td>'
             f'<td>{_sentence_with_figure(figure, index)}<div class="meta">{link}</div></td>'
             f'<td class="num">{esc(_number(figure.get("low")))}</td>'
             f'<td class="num">{esc(_number(figure.get("high")))}</td>'
             f'<td>{esc(qualifier if qualifier and qualifier != "exact" else "")}</td>'
-            f'<td>{esc(figure.get("period") or "")}</td><td>{esc(figure.get("place") or "")}</td>'
+            f'<td>{esc(figure.get("period") or "")}</td><td>{esc(scope)}</td>'
+            f'<td>{esc(figure.get("place") or "")}</td>'
             f'<td>{esc(figure.get("attribution") or "")}</td></tr>')
 
 
@@ -131,7 +146,9 @@ def range_plot(figures: Sequence[dict[str, Any]], status: str = "") -> str:
     step = _nice_step(top)
     limit = step * math.ceil(top * 1.05 / step) if top > 0 else 1.0
     height = _TOP + _ROW * len(rows) + _AXIS
-    plot = _WIDTH - _LABEL - _RIGHT
+    widest = max(_text_width(_value_label(f)) for f in rows)
+    right = max(_RIGHT, math.ceil(6 + 9 + 6 + widest))  # gap, open-end arrow, gap, label
+    plot = _WIDTH - _LABEL - right
 
     def x(value: float) -> float:
         return _LABEL + plot * value / limit
@@ -161,7 +178,7 @@ def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
     low, high = _num(figure.get("low")), _num(figure.get("high"))
     label = shorten(str(figure.get("outlet", "")), 26)
     parts = [f'<text class="label" x="{_LABEL - 8}" y="{y + 16}" text-anchor="end">{esc(label)}</text>']
-    value_text = esc(shorten(str(figure.get("text", "")), 22))
+    value_text = esc(_value_label(figure))
     tip = esc(f'{figure.get("outlet")}: {figure.get("text")} ({figure.get("qualifier") or "exact"})')
     if low is not None and high is not None and high - low <= 0:
         cx = x(low)
@@ -179,6 +196,16 @@ def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
             end += 9
     parts.append(f'<text class="value" x="{end + 6:.1f}" y="{y + 15}">{value_text}</text>')
     return "".join(parts)
+
+
+def _value_label(figure: dict[str, Any]) -> str:
+    """The figure as written, whole up to :data:`_VALUE_CHARS` characters (the plot reserves room for it)."""
+    return shorten(str(figure.get("text", "")), _VALUE_CHARS)
+
+
+def _text_width(text: str) -> float:
+    """A generous estimate of the width of ``text`` in the plot's font, in px."""
+    return sum(12.5 if c in _WIDE else 9.5 if c.isupper() else 4.5 if c in " .,;:'-()" else 7.5 for c in text)
 
 
 def _nice_step(top: float) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedupe.output import envelope, md_cell
+from dedupe.output import envelope, md_cell, plural
 from dedupe.pipeline import CorpusSummary
 
 
@@ -27,8 +27,9 @@ def info_dict(summary: CorpusSummary) -> dict[str, Any]:
 
 def info_text(summary: CorpusSummary) -> str:
     """A terminal summary: totals, documents per outlet, each document, skipped inputs."""
-    lines = [f"{summary.documents} documents from {len(summary.outlets)} outlets: "
-             f"{summary.paragraphs} paragraphs, {summary.sentences} sentences, {summary.characters} characters"]
+    lines = [f"{plural(summary.documents, 'document')} from {plural(len(summary.outlets), 'outlet')}: "
+             f"{plural(summary.paragraphs, 'paragraph')}, {plural(summary.sentences, 'sentence')}, "
+             f"{plural(summary.characters, 'character')}"]
     if summary.dates:
         lines.append(f"dates: {summary.dates[0]} to {summary.dates[1]}")
     lines.append("")
@@ -48,8 +49,9 @@ def info_text(summary: CorpusSummary) -> str:
 def info_markdown(summary: CorpusSummary) -> str:
     """The same summary as Markdown tables."""
     lines = ["# Corpus summary", "",
-             f"{summary.documents} documents, {len(summary.outlets)} outlets, {summary.sentences} sentences, "
-             f"{summary.characters} characters, {len(summary.skipped)} skipped inputs.", "",
+             f"{plural(summary.documents, 'document')}, {plural(len(summary.outlets), 'outlet')}, "
+             f"{plural(summary.sentences, 'sentence')}, {plural(summary.characters, 'character')}, "
+             f"{plural(len(summary.skipped), 'skipped input')}.", "",
              "| id | outlet | date | sentences | title |", "|---|---|---|---:|---|"]
     for doc in summary.per_document:
         lines.append(f"| {md_cell(doc['id'])} | {md_cell(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "

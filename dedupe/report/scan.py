@@ -3,26 +3,29 @@
 The JSON document::
 
     {"schema_version": ..., "tool": "dedupe", "version": ..., "command": "scan",
-     "findings": [{"kind": "repeat" | "reuse" | "near_duplicate" | "boilerplate", "similarity": 0.0-1.0,
+     "findings": [{"kind": "repeat" | "near_duplicate" | "reuse" | "echo" | "boilerplate", "similarity": 0.0-1.0,
                    "words": INT,
                    "occurrences": [{"doc", "outlet", "start", "end", "line", "text"}, ...],
                    "pairs": [{"a", "b", "jaccard", "containment"}, ...]},      # near_duplicate only
                   ...],
-     "summary": {"documents", "tokens", "findings", "near_duplicate", "reuse", "repeat", "boilerplate",
+     "summary": {"documents", "tokens", "findings", "repeat", "near_duplicate", "reuse", "echo", "boilerplate",
                  "near_duplicate_pairs", "config": {...}, "lsh": {...}}}
 
-``text`` is always ``document.text[start:end]``; ``line`` is 1-based.
+Findings are listed most severe first, in the order of :data:`dedupe.scan.near_dup.KINDS` (then by first
+place), in every format. ``text`` is always ``document.text[start:end]``; ``line`` is 1-based.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dedupe.output import envelope, md_cell
+from dedupe.output import envelope, md_cell, plural
 from dedupe.scan.near_dup import KINDS, Finding, Occurrence, ScanResult
 
-_TITLES = {"near_duplicate": "Near-duplicate documents", "reuse": "Passages shared by documents",
-           "repeat": "Passages repeated inside a document", "boilerplate": "Boilerplate (in many documents)"}
+_TITLES = {"repeat": "Units printed twice inside a document (scraper faults)",
+           "near_duplicate": "Near-duplicate documents", "reuse": "Passages shared by documents",
+           "echo": "Phrases a document uses in two different units (echoes)",
+           "boilerplate": "Boilerplate (in many documents)"}
 _SHOWN = 5  # occurrences shown per finding in text and Markdown; JSON has them all
 _WIDTH = 160
 
@@ -101,9 +104,10 @@ def scan_markdown(result: ScanResult) -> str:
 
 def _headline(result: ScanResult) -> str:
     counts = {kind: len(result.of_kind(kind)) for kind in KINDS}
-    return (f"{result.stats.documents} documents, {result.stats.tokens} words: "
-            f"{counts['near_duplicate']} near-duplicate groups, {counts['reuse']} reused passages, "
-            f"{counts['repeat']} repeated passages, {counts['boilerplate']} boilerplate passages")
+    return (f"{plural(result.stats.documents, 'document')}, {plural(result.stats.tokens, 'word')}: "
+            f"{plural(counts['repeat'], 'repeated unit')}, {plural(counts['near_duplicate'], 'near-duplicate group')}, "
+            f"{plural(counts['reuse'], 'reused passage')}, {plural(counts['echo'], 'echo', 'echoes')}, "
+            f"{plural(counts['boilerplate'], 'boilerplate passage')}")
 
 
 def _describe(finding: Finding) -> str:

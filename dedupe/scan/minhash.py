@@ -9,7 +9,8 @@ but the cost is one hash per shingle instead of ``num_perm``, for the whole corp
 
 The rows feed datasketch: :func:`lean_minhash` wraps a row as a ``LeanMinHash`` and
 :func:`candidate_pairs` with ``backend="datasketch"`` inserts them into a ``MinHashLSH``. The band
-parameters always come from ``MinHashLSH``'s own optimal-parameter search. The default
+parameters are those of ``MinHashLSH``'s optimal-parameter search, computed here without importing
+datasketch (:func:`lsh_params`; ``tests/test_minhash.py`` checks they are the same). The default
 ``backend="numpy"`` bands the same rows with the same ``(bands, rows)`` in bulk, because inserting
 one document at a time into ``MinHashLSH`` costs about 160 microseconds per document here, more
 than everything else in the scan put together (see ``benchmarks/README.md``); both backends return
@@ -19,12 +20,15 @@ the same pairs.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHashLSH
 
-from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
+from dedupe.scan.shingle import I64, U64, Fingerprints, mix64, sorted_unique
+
+if TYPE_CHECKING:  # datasketch (which imports scipy, most of a second) is imported only where it is used
+    from datasketch import LeanMinHash
 
 U32 = npt.NDArray[np.uint32]
 
@@ -39,6 +43,11 @@ LSH_WEIGHTS = (0.05, 0.95)
 # A band bucket larger than this is linked as a chain instead of all its pairs (union-find still
 # joins the whole bucket), so a thousand identical documents do not cost half a million checks.
 MAX_BUCKET = 100
+# Values of the integrand computed at once by :func:`lsh_params` (8 MiB).
+_QUADRATURE_CELLS = 1 << 20
+#: Largest signature for which :func:`lsh_params` searches itself: 0.05 s at 128 (as datasketch), 0.6 s
+#: at 512 (datasketch 0.45 s after a 0.7-1.6 s import), 50 s at 4096 (datasketch a few seconds).
+OWN_SEARCH_MAX = 512
 
 
 def signatures(prints: Fingerprints, num_perm: int, seed: int) -> U32:
@@ -109,7 +118,13 @@ def _densify(flat: U32, width: int, has_shingles: npt.NDArray[np.bool_]) -> None
 
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """``(bands, rows)`` from datasketch's ``MinHashLSH`` parameter search, weighted towards recall.
+    """``(bands, rows)`` of datasketch's ``MinHashLSH`` parameter search, weighted towards recall.
+
+    The same search as datasketch's ``_optimal_param`` (every ``bands * rows <= num_perm``, the first
+    smallest weighted sum of the false positive and false negative areas), without importing it: its
+    integrals of polynomials of degree ``bands * rows`` are computed exactly by Gauss-Legendre quadrature
+    where datasketch calls ``scipy.integrate.quad``. Above :data:`OWN_SEARCH_MAX` permutations, where
+    that costs more than importing datasketch, datasketch's own search runs.
 
     Args:
         threshold: Jaccard threshold.
@@ -117,13 +132,80 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
     Returns:
         Bands and rows per band, ``bands * rows <= num_perm``.
+
+    Raises:
+        ValueError: The search gives fewer than two bands (as ``MinHashLSH`` raises).
     """
-    index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
-    return index.b, index.r
+    if num_perm > OWN_SEARCH_MAX:
+        from datasketch import MinHashLSH
+
+        index = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
+        return index.b, index.r
+    nodes, weights = gauss_legendre(num_perm // 2 + 1)  # exact to degree num_perm + 1
+    below, above = _interval(nodes, weights, 0.0, threshold), _interval(nodes, weights, threshold, 1.0)
+    bands = np.array([b for b in range(1, num_perm + 1) for _ in range(num_perm // b)], dtype=np.float64)
+    rows = np.array([r for b in range(1, num_perm + 1) for r in range(1, num_perm // b + 1)], dtype=np.float64)
+    false_positive = _area(below, bands, rows)
+    false_negative = (1.0 - threshold) - _area(above, bands, rows)
+    error = false_positive * LSH_WEIGHTS[0] + false_negative * LSH_WEIGHTS[1]
+    best = int(np.argmin(error))  # the first of equal errors, as datasketch's strict ``<`` keeps
+    if bands[best] < 2:
+        raise ValueError("The number of bands are too small (b < 2)")
+    return int(bands[best]), int(rows[best])
+
+
+def gauss_legendre(count: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Nodes and weights of ``count``-point Gauss-Legendre quadrature on ``[-1, 1]``.
+
+    Newton's method on the three-term recurrence of the Legendre polynomials (the nodes and weights of
+    ``numpy.polynomial.legendre.leggauss`` to rounding, without importing ``numpy.polynomial``, which
+    imports ``numpy.ma``: a tenth of a second at start-up).
+
+    Args:
+        count: Number of nodes (at least 1); exact for polynomials of degree ``2 * count - 1``.
+
+    Returns:
+        Nodes in decreasing order and their weights.
+    """
+    nodes = np.cos(np.pi * (np.arange(1, count + 1) - 0.25) / (count + 0.5))
+    for _ in range(100):
+        value, derivative = _legendre(count, nodes)
+        step = value / derivative
+        nodes = nodes - step
+        if np.max(np.abs(step)) < 1e-15:
+            break
+    _, derivative = _legendre(count, nodes)
+    return nodes, 2.0 / ((1.0 - nodes * nodes) * derivative * derivative)
+
+
+def _legendre(degree: int, points: npt.NDArray[np.float64]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The Legendre polynomial of ``degree`` and its derivative at ``points`` (none at +-1)."""
+    before, value = np.ones_like(points), points.copy()
+    for k in range(2, degree + 1):
+        before, value = value, ((2 * k - 1) * points * value - (k - 1) * before) / k
+    return value, degree * (points * value - before) / (points * points - 1.0)
+
+
+def _interval(nodes: npt.NDArray[np.float64], weights: npt.NDArray[np.float64], low: float,
+              high: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Gauss-Legendre nodes and weights moved from ``[-1, 1]`` to ``[low, high]``."""
+    half = (high - low) / 2
+    return low + half * (nodes + 1.0), weights * half
+
+
+def _area(quadrature: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]], bands: npt.NDArray[np.float64],
+          rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The integral of ``1 - (1 - s**rows)**bands`` over the quadrature's interval, for each pair."""
+    points, weights = quadrature
+    step = max(1, _QUADRATURE_CELLS // points.size)  # pairs at a time: the temporaries stay small
+    areas = [(1.0 - (1.0 - points[None, :] ** rows[i:i + step, None]) ** bands[i:i + step, None]) @ weights
+             for i in range(0, bands.size, step)]
+    return np.concatenate(areas)
 
 
 def lean_minhash(row: U32, seed: int) -> LeanMinHash:
     """A signature row as a datasketch ``LeanMinHash`` (to query a ``MinHashLSH`` or estimate Jaccard)."""
+    from datasketch import LeanMinHash
     return LeanMinHash(seed=seed, hashvalues=row, scheme="affine32")
 
 
@@ -150,7 +232,7 @@ def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows:
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     joined = np.concatenate(pairs)
-    codes = np.unique(joined[:, 0] * np.int64(table.shape[0]) + joined[:, 1])
+    codes = sorted_unique(joined[:, 0] * np.int64(table.shape[0]) + joined[:, 1])
     return np.stack([codes // table.shape[0], codes % table.shape[0]], axis=1)
 
 
@@ -199,6 +281,7 @@ def _band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
 
 def _datasketch_buckets(table: U32, members: I64, bands: int, rows: int, seed: int) -> list[I64]:
     """The same buckets read from a real ``MinHashLSH`` holding one ``LeanMinHash`` per document."""
+    from datasketch import MinHashLSH
     index = MinHashLSH(num_perm=table.shape[1], params=(bands, rows))
     with index.insertion_session() as session:
         for doc in members.tolist():

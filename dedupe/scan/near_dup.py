@@ -17,25 +17,24 @@ steps, each timed:
    threshold are near-duplicates. Candidates come from LSH (Jaccard) and from passage coverage
    (containment, so a trimmed copy is found). Precision is therefore exact.
 5. **group**: near-duplicate documents clustered with union-find; shared passages grouped by
-   overlap into ``repeat`` (one document), ``reuse`` (several documents) or boilerplate (in
-   ``boilerplate_docs`` documents or more, reported once). Passages shared only by documents that
+   overlap into ``repeat`` (a unit doubled inside one document), ``echo`` (a phrase one document uses in
+   two different units), ``reuse`` (several documents) or boilerplate (in ``boilerplate_docs`` documents or
+   more, reported once). Passages shared only by documents that
    are near-duplicates of each other are left to the ``near_duplicate`` finding.
 
 Example:
     >>> from dedupe.corpus.load import load_corpus
     >>> result = scan(load_corpus(["data/"]).documents)  # run from the repository root
-    >>> result.findings[0].kind
-    'reuse'
+    >>> result.findings[0].kind  # most severe first: the spliced paragraph of 000, a scraper fault
+    'repeat'
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -45,13 +44,17 @@ from dedupe.runtime import StageTimer, can_fork, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.scan.units import starts_unit
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
 
 T = TypeVar("T")
-#: Finding kinds, in the order findings are listed. ``boilerplate``: a passage in ``boilerplate_docs``
-#: documents or more, reported once (it never triggers ``--fail-on``).
-KINDS = ("near_duplicate", "reuse", "repeat", "boilerplate")
+#: Finding kinds, most severe first: the order findings are listed in. ``repeat``: a unit of text (line,
+#: sentence, caption, heading, paragraph) printed twice in one document, a scraper fault; ``near_duplicate``:
+#: a document copied; ``reuse``: a passage shared by documents; ``echo``: a phrase one document uses in two
+#: different units (:mod:`dedupe.scan.units`); ``boilerplate``: a passage in ``boilerplate_docs`` documents
+#: or more, reported once. Echoes and boilerplate never trigger ``--fail-on any``.
+KINDS = ("repeat", "near_duplicate", "reuse", "echo", "boilerplate")
 BACKENDS = ("numpy", "datasketch")
 # Batches hold about _BATCH_CHARS characters (the same batches whatever the number of workers); batches
 # this small keep numpy's temporaries in the processor's cache: fingerprinting is twice as fast as with 1 M.
@@ -148,9 +151,9 @@ class DocumentPair:
 
 @dataclass(frozen=True)
 class Finding:
-    """A repeated passage (``repeat``), a passage shared by documents (``reuse``), near-duplicate
-    documents (``near_duplicate``, whose occurrences span each whole document) or a passage found in
-    many documents (``boilerplate``).
+    """A unit doubled in a document (``repeat``), a phrase a document uses twice (``echo``), a passage
+    shared by documents (``reuse``), near-duplicate documents (``near_duplicate``, whose occurrences span
+    each whole document) or a passage found in many documents (``boilerplate``).
 
     Attributes:
         kind: One of :data:`KINDS`.
@@ -206,7 +209,7 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
         config: Options; defaults to :class:`ScanConfig()`.
 
     Returns:
-        Findings in a fixed order (near-duplicates, reuse, repeats, boilerplate; then by first place),
+        Findings most severe first (in the order of :data:`KINDS`; then by first place),
         the verified near-duplicate pairs and counts.
     """
     config = config or ScanConfig()
@@ -229,7 +232,8 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
     view = _CorpusView(documents, prints)
-    findings = timer.run("group", lambda: _findings(view, prints, runs, pairs, config))
+    findings = timer.run("group", lambda: assemble_findings(view, prints.token_counts, runs, pairs,
+                                                            _clusters(pairs, len(documents)), config))
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), workers, timer.seconds)
     named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
@@ -262,6 +266,9 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fi
     batches = _batches(texts, texts)
     capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
     if workers > 1 and len(batches) > 1:
+        import multiprocessing  # here: a pool runs only when workers ask for one
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -343,6 +350,10 @@ class _CorpusView:
             found.append(_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
         return found
 
+    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each ``(document, character offset)`` begins a unit (:func:`~dedupe.scan.units.starts_unit`)."""
+        return [starts_unit(self.documents[doc].text, offset) for doc, offset in places]
+
     def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
         """Lines of many offsets, counted once over each document in offset order."""
         lines = [0] * len(docs)
@@ -371,36 +382,72 @@ def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: st
 
 
 
-def _findings(view: _CorpusView, prints: Fingerprints, runs: RunTable, pairs: list[Pair],
-              config: ScanConfig) -> tuple[Finding, ...]:
-    clusters = _clusters(pairs, len(view.documents))
-    cluster_of = -1 - np.arange(len(view.documents), dtype=np.int64)  # alone: a cluster of its own
+class PassageView(Protocol):
+    """Where findings are located: token hashes (for chaining) and occurrences of token spans, by
+    document index. The local scan reads its documents in memory (``_CorpusView``); the Spark engine
+    (:mod:`dedupe.scan.spark`) locates them inside the partitions that hold the documents."""
+
+    def token_hashes(self, docs: Sequence[int]) -> Mapping[int, U64]:
+        """The token hashes of documents ``docs``."""
+
+    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
+        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
+
+    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each ``(document, character offset)`` begins a unit (:func:`~dedupe.scan.units.starts_unit`)."""
+
+
+def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pairs: list[Pair],
+                      clusters: list[tuple[int, ...]], config: ScanConfig) -> tuple[Finding, ...]:
+    """The findings of a scan from its shared runs, verified pairs and near-duplicate clusters.
+
+    Args:
+        view: Locates occurrences and gives token hashes.
+        token_counts: Tokens of every document.
+        runs: Shared runs, ordered by first place.
+        pairs: Verified pairs, ordered by ``(a, b)``.
+        clusters: Connected components of the pairs, each sorted, in corpus order.
+        config: The scan's options.
+
+    Returns:
+        Near-duplicates, then passages (reuse, repeat, boilerplate), each kind by first place.
+    """
+    cluster_of = -1 - np.arange(token_counts.size, dtype=np.int64)  # alone: a cluster of its own
     for index, members in enumerate(clusters):
         cluster_of[list(members)] = index
     # Passages shared only by near-duplicates of each other are part of the near_duplicate finding.
     runs = runs.take((runs.a == runs.b) | (cluster_of[runs.a] != cluster_of[runs.b]))
-    near = _near_findings(view, prints, clusters, cluster_of, pairs)
     chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
     groups = group_runs(chained)
-    located = view.occurrences([place for group in groups for place in group.places])
-    passages = []
-    taken = 0
+    whole = [(doc, 0, int(token_counts[doc])) for members in clusters for doc in members]
+    located = view.occurrences(whole + [place for group in groups for place in group.places])
+    near = _near_findings(located[:len(whole)], token_counts, clusters, cluster_of, pairs)
+    spans = []
+    taken = len(whole)
     for group in groups:
-        places = group.places
-        occurrences = tuple(located[taken:taken + len(places)])
-        taken += len(places)
-        words = max([end - start for _, start, end in places])
-        kind = _passage_kind(len(group.documents), config)
+        spans.append(tuple(located[taken:taken + len(group.places)]))
+        taken += len(group.places)
+    inside = [(group.documents[0], o.start) for group, occurrences in zip(groups, spans)
+              if len(group.documents) == 1 for o in occurrences]
+    starts = iter(view.unit_starts(inside))
+    passages = []
+    for group, occurrences in zip(groups, spans):
+        words = max([end - start for _, start, end in group.places])
+        kind = _passage_kind(group.documents, [next(starts) for _ in occurrences] if len(group.documents) == 1
+                             else [], config)
         passages.append(_finding(kind, group.similarity, words, occurrences))
-    passages.sort(key=lambda f: KINDS.index(f.kind))
-    return near + tuple(passages)
+    ordered = sorted(passages + list(near), key=lambda f: KINDS.index(f.kind))  # stable: first place within a kind
+    return tuple(ordered)
 
 
-def _passage_kind(documents: int, config: ScanConfig) -> str:
-    """The kind of a passage found in this many documents."""
-    if config.boilerplate_docs and documents >= config.boilerplate_docs:
+def _passage_kind(documents: tuple[int, ...], unit_starts: Sequence[bool], config: ScanConfig) -> str:
+    """The kind of a passage in ``documents``; ``unit_starts`` tells, for a passage inside one document,
+    which of its occurrences begin a unit (two that do make it a scraper fault, see :mod:`dedupe.scan.units`)."""
+    if config.boilerplate_docs and len(documents) >= config.boilerplate_docs:
         return "boilerplate"
-    return "repeat" if documents == 1 else "reuse"
+    if len(documents) > 1:
+        return "reuse"
+    return "repeat" if sum(unit_starts) >= 2 else "echo"
 
 
 def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurrence, ...]) -> Finding:
@@ -419,16 +466,18 @@ def _clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
     return sorted(tuple(group) for group in sets.groups(paired))
 
 
-def _near_findings(view: _CorpusView, prints: Fingerprints, clusters: list[tuple[int, ...]],
+def _near_findings(located: list[Occurrence], token_counts: I64, clusters: list[tuple[int, ...]],
                    cluster_of: I64, pairs: list[Pair]) -> tuple[Finding, ...]:
     edges: dict[int, list[Pair]] = {}
     for pair in pairs:
         edges.setdefault(int(cluster_of[pair[0]]), []).append(pair)
+    # ``located`` spans each member of each cluster, in order: it names the documents.
+    ids = {doc: place.doc for doc, place in zip((d for members in clusters for d in members), located)}
     findings = []
-    located = iter(view.occurrences([(doc, 0, int(prints.token_counts[doc])) for m in clusters for doc in m]))
+    places = iter(located)
     for index, members in enumerate(clusters):
-        occurrences = tuple(next(located) for _ in members)
-        named = tuple(DocumentPair(view.ids[a], view.ids[b], j, c) for a, b, j, c in edges[index])
-        words = int(prints.token_counts[list(members)].max())
+        occurrences = tuple(next(places) for _ in members)
+        named = tuple(DocumentPair(ids[a], ids[b], j, c) for a, b, j, c in edges[index])
+        words = int(token_counts[list(members)].max())
         findings.append(Finding("near_duplicate", min(p.similarity for p in named), words, occurrences, named))
     return tuple(findings)

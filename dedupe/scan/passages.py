@@ -23,10 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
-
-from dedupe.scan.shingle import I64, U64, Fingerprints
+from dedupe.scan.shingle import I64, U64, Fingerprints, sorted_unique
+from dedupe.unionfind import components
 
 F64 = npt.NDArray[np.float64]
 # Sentinels between documents: unique per position, so they never match anything.
@@ -212,7 +210,7 @@ def chain_runs(runs: RunTable, token_hashes: Callable[[list[int]], Mapping[int, 
     if not pairs.any():
         return table.ordered()
     candidates = table.take(pairs)
-    hashes = token_hashes(np.unique(np.concatenate([candidates.a, candidates.b])).tolist())
+    hashes = token_hashes(sorted_unique(np.concatenate([candidates.a, candidates.b])).tolist())
     joined: list[tuple[int, int, int, int, int, int, float]] = []
     for row in candidates.rows():
         last = joined[-1] if joined else None
@@ -280,11 +278,10 @@ def group_runs(runs: RunTable, min_overlap: float = 0.5) -> list[PassageGroup]:
     shared = np.minimum(e[1:], e[:-1]) - np.maximum(s[1:], s[:-1])
     shorter = np.minimum(e[1:] - s[1:], e[:-1] - s[:-1])
     link = (d[1:] == d[:-1]) & (shared > 0) & (shared >= min_overlap * shorter)
-    own = np.arange(count)
+    own = np.arange(count, dtype=np.int64)
     rows = np.concatenate([own, order[:-1][link]])
     cols = np.concatenate([own + count, order[1:][link]])
-    graph = coo_matrix((np.ones(rows.size, dtype=np.int8), (rows, cols)), shape=(2 * count, 2 * count))
-    _, labels = connected_components(graph, directed=False)
+    labels = components(2 * count, rows, cols)  # a label is its group's smallest place: unused labels left empty
     similarity = np.ones(int(labels.max()) + 1)
     np.minimum.at(similarity, labels[:count], runs.similarity)
     return _groups(labels, doc, start, end, similarity)

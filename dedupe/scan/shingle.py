@@ -101,6 +101,15 @@ class Fingerprints:
         return cached
 
 
+def sorted_unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The distinct values, sorted: ``np.unique(values)`` without its check for masked arrays, which
+    imports ``numpy.ma`` (a tenth of a second at start-up)."""
+    ordered = np.sort(values)
+    keep = np.ones(ordered.size, dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep]
+
+
 def mix64(values: U64) -> U64:
     """splitmix64's finaliser: a bijective mix of 64-bit values (new array)."""
     x = values ^ (values >> np.uint64(30))

@@ -1,0 +1,192 @@
+"""``dedupe scan`` on the local engine against ``--engine spark`` on ``local[2]``: Reuters x1 and x10, same run.
+
+    .venv/bin/python -m benchmarks.scan_spark --corpus /work/shared/corpora/reuters21578.jsonl
+    .venv/bin/python -m benchmarks.scan_spark --corpus /work/shared/corpora/reuters21578.jsonl --scales 1 10 --repeat 3
+
+Each run is a whole ``python -m dedupe scan CORPUS --format json -o OUT`` process (imports, the JVM's start,
+reading, writing the JSON), wall clock, runs of the two engines in turns, median kept. Peak memory is the
+largest sum of the resident memory of the process tree (the Python driver, the JVM, Spark's Python
+workers), sampled every 0.1 s. Shuffle bytes are the shuffle write metrics of every finished task, read from
+Spark's event log (``spark.eventLog.enabled`` through ``PYSPARK_SUBMIT_ARGS``). The two JSON outputs are
+compared byte for byte.
+
+The x10 corpus is ``benchmarks.scan_reuters``' (each article followed by nine seeded edited copies). The
+extrapolation to 40 M articles on 160 cores takes the Spark run's cost per article from the slope between
+x1 and x10 (so the fixed cost of starting Spark is counted once, not per article), as core-seconds
+(``local[2]``: two cores), divides by 160 cores and adds the fixed cost; it assumes the per-article work
+spreads evenly over the cores and leaves out the network, which carries the shuffle bytes reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scan_reuters import scaled_corpus
+
+TEXT_DEDUP = "text-dedup (Spark MinHash, published): 42 M documents in under 40 min on 160 cores"
+TARGET_RATIO = 3.0
+TARGET_DOCS, TARGET_CORES = 40_000_000, 160
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    sizes: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        sizes[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    family, changed = {root}, True
+    while changed:
+        grown = family | {pid for pid, parent in parents.items() if parent in family}
+        changed, family = grown != family, grown
+    return sum(sizes.get(pid, 0) for pid in family)
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak MB of the process tree of ``command``."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(0.1)
+
+    watcher = threading.Thread(target=sample, daemon=True)
+    watcher.start()
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - start
+    watcher.join()
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')[-3000:]}")
+    return seconds, peak[0] / 1e6
+
+
+def shuffle_bytes(folder: Path) -> int:
+    """Shuffle bytes written by every task of the event logs in ``folder``."""
+    total = 0
+    for log in (path for path in folder.rglob("*") if path.is_file()):
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                if '"SparkListenerTaskEnd"' not in line:
+                    continue
+                metrics = json.loads(line).get("Task Metrics") or {}
+                total += int((metrics.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0))
+    return total
+
+
+def one_run(engine: str, corpus: Path, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """One whole ``dedupe scan`` process of ``engine``; its time, memory, output and shuffle bytes."""
+    out = folder / f"{engine}.json"
+    command = [sys.executable, "-m", "dedupe", "scan", str(corpus), "--format", "json", "-o", str(out), "-q"]
+    env = dict(os.environ)
+    logs = folder / f"events-{time.monotonic_ns()}"
+    if engine == "spark":
+        logs.mkdir()
+        command += ["--engine", "spark", "--spark-master", args.master, "--partitions", str(args.partitions)]
+        settings = {"spark.eventLog.enabled": "true", "spark.eventLog.dir": logs.as_uri(),
+                    "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false",
+                    "spark.ui.showConsoleProgress": "false"}
+        env["PYSPARK_SUBMIT_ARGS"] = " ".join(f"--conf {k}={v}" for k, v in settings.items()) + " pyspark-shell"
+    seconds, peak = run(command, env)
+    text = out.read_text(encoding="utf-8")
+    return {"seconds": seconds, "peak_mb": peak, "output": text,
+            "pairs": json.loads(text)["summary"]["near_duplicate_pairs"],
+            "shuffle": shuffle_bytes(logs) if engine == "spark" else 0}
+
+
+def measure(corpus: Path, documents: int, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """Both engines ``args.repeat`` times in turns; medians, peaks, and whether the outputs agree."""
+    runs: dict[str, list[dict[str, Any]]] = {"local": [], "spark": []}
+    for _ in range(args.repeat):
+        for engine in runs:
+            runs[engine].append(one_run(engine, corpus, folder, args))
+            print(f"  {documents} {engine}: {runs[engine][-1]['seconds']:.1f} s", file=sys.stderr)
+    row: dict[str, Any] = {"documents": documents}
+    for engine, done in runs.items():
+        row[engine] = {"seconds": statistics.median(r["seconds"] for r in done),
+                       "rounds": [round(r["seconds"], 1) for r in done],
+                       "peak_mb": max(r["peak_mb"] for r in done), "pairs": done[-1]["pairs"],
+                       "shuffle": done[-1]["shuffle"]}
+    outputs = {r["output"] for done in runs.values() for r in done}
+    row["identical"] = len(outputs) == 1
+    return row
+
+
+def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
+    lines = [f"master {args.master}, {args.partitions} partitions; median of {args.repeat} whole processes", "",
+             "| articles | local s | spark s | spark/local | local peak MB | spark peak MB | pairs local / spark "
+             "| identical | shuffle bytes/article |",
+             "|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for row in rows:
+        local, spark = row["local"], row["spark"]
+        lines.append(f"| {row['documents']:,} | {local['seconds']:.1f} | {spark['seconds']:.1f} | "
+                     f"{spark['seconds'] / local['seconds']:.2f}x | {local['peak_mb']:.0f} | {spark['peak_mb']:.0f} | "
+                     f"{local['pairs']} / {spark['pairs']} | {'yes' if row['identical'] else 'NO'} | "
+                     f"{spark['shuffle'] / row['documents']:,.0f} |")
+    lines += [""] + extrapolate(rows)
+    return lines
+
+
+def extrapolate(rows: list[dict[str, Any]]) -> list[str]:
+    """Time per article (slope between the smallest and largest corpus) scaled to 40 M on 160 cores."""
+    if len(rows) < 2:
+        return []
+    small, large = rows[0], rows[-1]
+    lines = []
+    for engine, cores in (("spark", 2),):
+        slope = (large[engine]["seconds"] - small[engine]["seconds"]) / (large["documents"] - small["documents"])
+        fixed = max(0.0, small[engine]["seconds"] - slope * small["documents"])
+        minutes = (TARGET_DOCS * slope * cores / TARGET_CORES + fixed) / 60
+        growth = large[engine]["seconds"] / small[engine]["seconds"]
+        lines.append(f"{engine}: {slope * 1e6:.0f} us per article on {cores} cores ({slope * cores * 1e6:.0f} "
+                     f"core-us), fixed {fixed:.0f} s; x{large['documents'] / small['documents']:.0f} articles took "
+                     f"x{growth:.1f} the time; 40 M articles on 160 cores: about {minutes:.0f} min "
+                     f"(shuffle {large['spark']['shuffle'] / large['documents'] * TARGET_DOCS / 1e9:,.0f} GB)")
+    lines.append(TEXT_DEDUP)
+    ratio = large["spark"]["seconds"] / large["local"]["seconds"]
+    lines.append(f"target: spark on {rows[-1]['documents']:,} articles within {TARGET_RATIO:.0f}x of local: "
+                 f"{ratio:.2f}x, {'met' if ratio <= TARGET_RATIO else 'NOT met'}; identical findings: "
+                 f"{'yes' if all(r['identical'] for r in rows) else 'NO'}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", required=True, help="Reuters-21578 JSONL.")
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10], help="Corpus sizes, in copies.")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs of each engine, in turns (median time).")
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--partitions", type=int, default=4)
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for scale in args.scales:
+            corpus = folder / f"reuters-x{scale}.jsonl"
+            documents, _ = scaled_corpus(args.corpus, scale, corpus)
+            rows.append(measure(corpus, documents, folder, args))
+            corpus.unlink()
+    print("\n".join(report(rows, args)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

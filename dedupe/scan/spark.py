@@ -1,0 +1,465 @@
+"""``dedupe scan --engine spark``: the scan of :mod:`dedupe.scan.near_dup` on a Spark cluster, same findings.
+
+What runs where (each stage is the local engine's numpy code, applied per partition by
+:mod:`dedupe.scan.spark_stages`):
+
+- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`), duplicate ids,
+  shingles and MinHash signatures (``mapPartitions``), band keys grouped into buckets and candidate pairs
+  (a shuffle by band key), shingles grouped by hash into links and links grouped by document pair into
+  shared runs and coverage (two shuffles), exact verification of the candidates (Jaccard and containment,
+  two joins against the documents' shingle sets), connected components of the verified pairs (iterative
+  min-label propagation over RDDs, checkpointed), token hashes for chaining and the location of every
+  occurrence (offsets, line, text) inside the partitions that hold the documents.
+- **on the driver**, over collected results that are small next to the corpus (per-document token counts,
+  candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
+  (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
+  :func:`dedupe.scan.near_dup.assemble_findings`, so the findings are the local engine's, byte for byte,
+  whatever the number of partitions.
+
+Records exchanged between stages are blocks of numpy arrays addressed to a partition, so Spark moves a few
+pickled blocks per task, not a Python object per shingle.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dedupe.corpus.load import Document, LoadOptions, Skipped
+from dedupe.errors import InputError
+from dedupe.runtime import StageTimer
+from dedupe.scan import spark_stages as st
+from dedupe.scan.minhash import lsh_params
+from dedupe.scan.near_dup import (
+    DocumentPair,
+    Occurrence,
+    ScanConfig,
+    ScanResult,
+    ScanStats,
+    _CorpusView,
+    assemble_findings,
+    fingerprint_corpus,
+)
+from dedupe.scan.passages import RunTable, _concat
+from dedupe.scan.shingle import U64
+from dedupe.scan.units import starts_unit
+from dedupe.scan.spark_read import Item, list_inputs, read_items
+from dedupe.scan.verify import Pair
+
+if TYPE_CHECKING:
+    from pyspark import RDD, SparkContext
+    from pyspark.sql import SparkSession
+
+_CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
+_NO_LABEL = 2**62
+_LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
+
+
+def _keep() -> Any:
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
+
+
+@dataclass(frozen=True)
+class SparkScan:
+    """A Spark scan: the same result as the local engine's, and the inputs skipped while reading.
+
+    Attributes:
+        result: Findings, verified pairs and counts (``stats.workers`` is the number of partitions).
+        skipped: Unreadable files and records, in corpus order (``path:line: reason``).
+    """
+
+    result: ScanResult
+    skipped: tuple[Skipped, ...]
+
+
+def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkSession:
+    """The active Spark session, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+
+    Args:
+        master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``...).
+        app_name: Name of the application.
+        settings: Spark settings (``spark.executor.memory``...).
+
+    Returns:
+        The session; on a local master its Python workers run this interpreter and this copy of dedupe.
+    """
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.appName(app_name)
+    for key, value in (settings or {}).items():
+        builder = builder.config(key, value)
+    if master:
+        builder = builder.master(master)
+    elif SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        master = "local[*]"  # not under spark-submit, which sets the master itself
+        builder = builder.master(master)
+    if master and master.startswith("local"):
+        builder = builder.config("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
+        # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
+        here = str(Path(__file__).resolve().parents[2])
+        paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+        builder = builder.config("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
+    return builder.getOrCreate()
+
+
+def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | None = None,
+               options: LoadOptions | None = None, partitions: int | None = None) -> SparkScan:
+    """Read a corpus through Spark and scan it there.
+
+    Args:
+        spark: The session to run on.
+        paths: Files or folders Spark can reach (JSON Lines, Parquet, text, JSON, CSV).
+        config: Scan options; defaults to :class:`ScanConfig()`.
+        options: Field overrides, manifest and strictness, as for the local loader.
+        partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+
+    Returns:
+        The scan (findings byte-identical to :func:`dedupe.scan.near_dup.scan` on the same documents).
+
+    Raises:
+        InputError: A path does not exist, two documents share an id, no document was read, or
+            (``strict``) an input is bad.
+    """
+    config, options = config or ScanConfig(), options or LoadOptions()
+    if "-" in paths:
+        raise InputError("-: standard input is not available to --engine spark (give a path Spark can read)")
+    sc = spark.sparkContext
+    parts = partitions or sc.defaultParallelism
+    folder = tempfile.mkdtemp(prefix="dedupe-spark-")
+    sc.setCheckpointDir(folder)
+    persisted: list[Any] = []
+    try:
+        return _scan(spark, paths, config, options, parts, persisted)
+    finally:
+        for rdd in persisted:
+            rdd.unpersist()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
+          persisted: list[Any]) -> SparkScan:
+    timer = StageTimer()
+    sc = spark.sparkContext
+    keep = _keep()
+    listing = timer.run("list", lambda: list_inputs(spark, paths, options))
+    items = read_items(spark, listing, options, parts).persist(keep)
+    persisted.append(items)
+    found, sizes = timer.run("read", lambda: _survey(listing, items))
+    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist(keep)
+    persisted.append(docs)
+    blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist(keep)
+    persisted.append(blocks)
+    token_counts, shingle_counts, id_hashes = timer.run("fingerprint", lambda: _counts(blocks))
+    items.unpersist()
+    skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, docs, options))
+    if token_counts.size == 0:
+        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
+    layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
+    shared = sc.broadcast(layout)
+    bands, rows = lsh_params(config.threshold, config.num_perm)
+    candidates = timer.run("minhash", lambda: _candidates(blocks, config, bands, rows, parts, layout.base.size))
+    runs, extra = timer.run("passages", lambda: _shared_runs(blocks, shared, config, parts)) if config.passages \
+        else (RunTable.from_rows([]), np.zeros(0, dtype=np.uint64))
+    usable = (shingle_counts > 0) & (token_counts >= config.min_words)
+    pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
+    clusters = timer.run("components", lambda: components(sc, [(a, b) for a, b, _, _ in pairs], parts))
+    view = SparkView(docs, config.ngram)
+    findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
+    names = _names(findings, clusters)
+    stats = ScanStats(int(token_counts.size), int(token_counts.sum()), int(shingle_counts.sum()), bands, rows,
+                      int(candidates.size), len(pairs), len(runs), parts, timer.seconds)
+    named = tuple(DocumentPair(names[a], names[b], jac, con) for a, b, jac, con in pairs)
+    return SparkScan(ScanResult(config, findings, named, stats), skipped)
+
+
+def _survey(listing: Any, items: RDD[Item]) -> tuple[list[Item], list[int]]:
+    """The skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader),
+    and the number of documents of each partition (to number them in corpus order)."""
+    def summary(part: Iterable[Item]) -> Iterator[tuple[list[Item], set[int], int]]:
+        skips, ranks, documents = [], set(), 0
+        for item in part:
+            ranks.add(item[0])
+            if isinstance(item[3], Skipped):
+                skips.append(item)
+            else:
+                documents += 1
+        yield skips, ranks, documents
+
+    found: list[Item] = []
+    seen: set[int] = set()
+    sizes = []
+    for skips, ranks, documents in items.mapPartitions(summary).collect():
+        found.extend(skips)
+        seen |= ranks
+        sizes.append(documents)
+    for entry in listing.inputs:
+        if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
+            found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
+    return found, sizes
+
+
+def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]]:
+    """The documents of a partition with their corpus index, from ``start``."""
+    documents = (item[3] for item in part if isinstance(item[3], Document))
+    return enumerate(documents, start)
+
+
+def _check_input(listing: Any, found: list[Item], id_hashes: U64, docs: RDD[tuple[int, Document]],
+                 options: LoadOptions) -> tuple[Skipped, ...]:
+    """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
+    ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3]))
+    order = np.argsort(id_hashes, kind="stable")
+    same = id_hashes[order][1:] == id_hashes[order][:-1]
+    wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())
+    if wanted:  # ids whose hashes meet: their documents are looked at
+        named = docs.filter(lambda pair: pair[0] in wanted).map(lambda p: (p[0], p[1].id, str(p[1].origin)))
+        message = _duplicate(sorted(named.collect()))
+        if message:
+            raise InputError(message)
+    if options.strict and ordered:
+        raise InputError(str(ordered[0]))
+    return ordered
+
+
+def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
+    """The local loader's message for the first document whose id was seen before, if any."""
+    first: dict[str, str] = {}
+    for _, doc_id, origin in named:
+        if doc_id in first:
+            return f"duplicate document id {doc_id!r} at {origin} (first seen at {first[doc_id]})"
+        first[doc_id] = origin
+    return None
+
+
+def _fingerprint(rows: Iterable[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
+    """One block of fingerprints per partition (the local engine's batches)."""
+    indices, ids, texts = [], [], []
+    for index, document in rows:
+        indices.append(index)
+        ids.append(document.id)
+        texts.append(document.text)
+    if indices:
+        yield st.fingerprint_block(indices, ids, fingerprint_corpus(texts, ngram))
+
+
+def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray, U64]:
+    """Tokens, shingles and id hash of every document, by corpus index."""
+    collected = blocks.map(lambda b: (b.docs, b.prints.token_counts, np.diff(b.prints.offsets), b.id_hashes)).collect()
+    size = sum(int(docs.size) for docs, _, _, _ in collected)
+    tokens, shingles = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    hashes = np.zeros(size, dtype=np.uint64)
+    for docs, token_counts, shingle_counts, id_hashes in collected:
+        tokens[docs], shingles[docs], hashes[docs] = token_counts, shingle_counts, id_hashes
+    return tokens, shingles, hashes
+
+
+def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,
+                documents: int) -> U64:
+    """LSH candidate pair codes ``a * documents + b``, sorted, without repeats."""
+    routed = blocks.flatMap(lambda b: st.band_records(b, config.min_words, config.num_perm, config.seed, bands,
+                                                      rows, parts))
+    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.bucket_pairs(part, documents)]).collect()
+    return np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *found]))
+
+
+def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: int) -> tuple[RunTable, U64]:
+    """Every shared run of the corpus (ordered by first place) and the pair codes their coverage proposes."""
+    def runs_of(part: Iterable[st.Routed]) -> list[tuple[RunTable, U64]]:
+        return [st.pair_runs(part, layout.value, config.ngram, config.min_words, config.threshold)]
+
+    def links_of(part: Iterable[st.Routed]) -> Iterator[st.Routed]:
+        first, second = st.links(part, layout.value)
+        return st.link_records(first, second, layout.value, parts)
+
+    shingles = blocks.flatMap(lambda b: st.shingle_records(b, layout.value, parts)).partitionBy(parts)
+    found = shingles.mapPartitions(links_of).partitionBy(parts).mapPartitions(runs_of).collect()
+    table = RunTable.from_rows([])
+    for part, _ in found:
+        table = _concat(table, part)
+    extra = np.concatenate([np.zeros(0, dtype=np.uint64), *(codes for _, codes in found)])
+    return table.ordered(), extra
+
+
+def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64, usable: np.ndarray,
+            threshold: float, parts: int) -> list[Pair]:
+    """Exact Jaccard and containment of every candidate pair of usable documents: each block sends the
+    shingle sets of its documents to the partition of each of their pairs (one shuffle)."""
+    documents = np.uint64(usable.size)
+    codes = np.unique(np.concatenate([candidates, extra]))
+    a, b = (codes // documents).astype(np.int64), (codes % documents).astype(np.int64)
+    keep = usable[a] & usable[b]
+    a, b = a[keep], b[keep]
+    if a.size == 0:
+        return []
+    shared = sc.broadcast((a, b))
+    routed = blocks.flatMap(lambda block: st.set_records(block, *shared.value, parts))
+    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.pair_similarities(part)]).collect()
+    shared.unpersist()
+    pairs: list[Pair] = []
+    for index, jaccard, containment in found:
+        for i, jac, con in zip(index.tolist(), jaccard.tolist(), containment.tolist()):
+            if max(jac, con) >= threshold:
+                pairs.append((int(a[i]), int(b[i]), jac, con))
+    return sorted(pairs)
+
+
+def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> list[tuple[int, ...]]:
+    """Connected components of an undirected graph by min-label propagation over an RDD.
+
+    Each node holds its label and its neighbours; every round it offers its label to its neighbours and
+    takes the smallest label offered (one shuffle), until no label changes. The node table is cached and
+    checkpointed every few rounds (a long lineage, or components computed on uncached inputs, is what makes
+    GraphFrames' answers wrong).
+
+    Args:
+        sc: The Spark context (a checkpoint folder must be set).
+        edges: Node pairs.
+        parts: Most partitions to use (fewer for a small graph: a task costs more than its nodes).
+
+    Returns:
+        Each component's nodes sorted, components ordered by their first node (as the local union-find).
+    """
+    if not edges:
+        return []
+    parts = max(1, min(parts, len(edges) // 20_000 + 1))
+    nodes = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).groupByKey(parts) \
+        .map(lambda kv: (kv[0], (min(kv[0], *kv[1]), tuple(sorted(kv[1])), True))).cache()
+    rounds = 0
+    while nodes.filter(lambda kv: kv[1][2]).count():
+        rounds += 1
+        updated = nodes.flatMap(_offers).reduceByKey(_take_smallest, parts) \
+            .mapValues(lambda r: (r[0], r[1], r[0] < r[2])).cache()
+        if rounds % _CHECKPOINT_EVERY == 0:
+            updated.checkpoint()
+        nodes.unpersist()
+        nodes = updated
+    groups: dict[int, list[int]] = {}
+    for node, (label, _, _) in sorted(nodes.collect()):
+        groups.setdefault(label, []).append(node)
+    nodes.unpersist()
+    return sorted(tuple(members) for members in groups.values())
+
+
+_Offer = tuple[int, tuple[int, ...], int]
+
+
+def _offers(node: tuple[int, tuple[int, tuple[int, ...], bool]]) -> list[tuple[int, _Offer]]:
+    """A node's own record (label, neighbours, own label), and its label offered to each neighbour (as a
+    record without neighbours whose own label is unknown: larger than any)."""
+    key, (label, near, _) = node
+    return [(key, (label, near, label))] + [(other, (label, (), _NO_LABEL)) for other in near]
+
+
+def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
+    """Merge two records of a node: the smallest label offered, the neighbours, the node's own label."""
+    return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
+
+
+def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int, str]:
+    """Corpus index to document id for every clustered document (from the near-duplicate findings, whose
+    occurrences span each member of each cluster in order)."""
+    near = [o.doc for f in findings if f.kind == "near_duplicate" for o in f.occurrences]
+    return dict(zip((doc for members in clusters for doc in members), near))
+
+
+class SparkView:
+    """Token hashes and occurrences computed inside the partitions holding the documents (the local
+    engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
+
+    def __init__(self, docs: RDD[tuple[int, Document]], ngram: int) -> None:
+        self.docs = docs
+        self.ngram = ngram
+
+    def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
+        """The token hashes of documents ``docs``."""
+        wanted = self.docs.context.broadcast(set(docs))
+        ngram = self.ngram
+
+        def hashes(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
+            view, indices = _local_view(rows, wanted.value, ngram)
+            if indices:
+                yield from ((indices[i], h) for i, h in view.token_hashes(range(len(indices))).items())
+
+        return dict(self.docs.mapPartitions(hashes).collect())
+
+    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
+        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
+        by_doc: dict[int, list[tuple[int, int]]] = {}
+        for doc, first, last in places:
+            by_doc.setdefault(doc, []).append((first, last))
+        wanted = self.docs.context.broadcast(by_doc)
+        ngram = self.ngram
+
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], Occurrence]]:
+            view, indices = _local_view(rows, wanted.value, ngram)
+            local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
+            found = view.occurrences(local) if local else []
+            yield from (((indices[i], first, last), o) for (i, first, last), o in zip(local, found))
+
+        located = dict(self.docs.mapPartitions(locate).collect())
+        return [located[place] for place in places]
+
+    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
+        if not places:
+            return []
+        by_doc: dict[int, list[int]] = {}
+        for doc, offset in places:
+            by_doc.setdefault(doc, []).append(offset)
+        wanted = self.docs.context.broadcast(by_doc)
+
+        def decide(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int], bool]]:
+            for index, document in rows:
+                for offset in wanted.value.get(index, ()):
+                    yield (index, offset), starts_unit(document.text, offset)
+
+        decided = dict(self.docs.mapPartitions(decide).collect())
+        return [decided[place] for place in places]
+
+
+def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -> tuple[_CorpusView, list[int]]:
+    """The local engine's view over the wanted documents of a partition, and their corpus indices."""
+    chosen = [(index, document) for index, document in rows if index in wanted]
+    documents = [document for _, document in chosen]
+    return _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram)), [i for i, _ in chosen]
+
+
+def write_findings(spark: SparkSession, result: ScanResult, path: str, partitions: int | None = None) -> None:
+    """Write the findings as Parquet (a folder of part files, written by the executors), one row per finding
+    with its place in the JSON order (``number``) and the JSON fields (occurrences and pairs as lists of
+    structs).
+
+    Raises:
+        InputError: ``path`` exists already (nothing is overwritten).
+    """
+    from pyspark.sql.types import (ArrayType, DoubleType, LongType, StringType, StructField, StructType)
+
+    occurrence = StructType([StructField(name, StringType() if name in ("doc", "outlet", "text") else LongType())
+                             for name in ("doc", "outlet", "start", "end", "line", "text")])
+    pair = StructType([StructField("a", StringType()), StructField("b", StringType()),
+                       StructField("jaccard", DoubleType()), StructField("containment", DoubleType())])
+    schema = StructType([StructField("number", LongType()), StructField("kind", StringType()),
+                         StructField("similarity", DoubleType()), StructField("words", LongType()),
+                         StructField("occurrences", ArrayType(occurrence)), StructField("pairs", ArrayType(pair))])
+    rows = [(number, f.kind, float(f.similarity), f.words,
+             [(o.doc, o.outlet, o.start, o.end, o.line, o.text) for o in f.occurrences],
+             [(p.a, p.b, p.jaccard, p.containment) for p in f.pairs]) for number, f in enumerate(result.findings)]
+    sc = spark.sparkContext
+    jvm_path = sc._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[attr-defined, union-attr]
+    if jvm_path.getFileSystem(sc._jsc.hadoopConfiguration()).exists(jvm_path):  # type: ignore[attr-defined]
+        raise InputError(f"{path}: exists already (not overwritten)")
+    frame = spark.createDataFrame(sc.parallelize(rows, partitions or sc.defaultParallelism), schema)
+    frame.write.parquet(path)

@@ -1,0 +1,291 @@
+"""Read a corpus into Spark for :mod:`dedupe.scan.spark`, with the local loader's own record checks.
+
+Inputs are listed like :func:`dedupe.corpus.load.load_corpus` lists them (folders recursively, sorted,
+hidden names and manifests left out), through Hadoop's file system API, so any path Spark reaches
+(``file:``, ``hdfs://``, ``s3a://``...) works; a path without a scheme is labelled as the local loader
+labels it. How each file is read:
+
+- JSON Lines (``.jsonl``, ``.ndjson``): line by line with ``textFile`` (split across tasks), each line
+  parsed and checked as the local loader does (``path:line: reason``; the file is read as UTF-8).
+- Parquet (``.parquet``): the same field names as JSON; a row's ``line`` is its 1-based row index.
+- Text, JSON and CSV files (``.txt``, ``.md``, ``.json``, ``.csv``): whole, with ``binaryFiles``, through the
+  local loader's own decoding and readers, with the folder's manifest.
+
+The result is every document with its index in corpus order (files in listed order, records in file
+order), and the skipped inputs in that order.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from dedupe.corpus.load import (
+    CSV_SUFFIXES,
+    JSON_SUFFIXES,
+    MANIFEST_NAMES,
+    NOT_A_CORPUS_FILE,
+    TEXT_SUFFIXES,
+    Document,
+    LoadOptions,
+    Origin,
+    Skipped,
+    _add_record,
+    _decode,
+    _Loader,
+    _load_csv,
+    _load_json,
+    _load_text,
+    _read_manifest,
+)
+from dedupe.corpus.readers import _json_line, inner_name
+from dedupe.errors import InputError
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+    from pyspark.sql import SparkSession
+
+LINE_SUFFIXES = (".jsonl", ".ndjson")
+PARQUET_SUFFIXES = (".parquet",)
+#: A record read: ``(file rank, line, order in line, Document or Skipped)``.
+Item = tuple[int, int, int, Any]
+
+
+@dataclass(frozen=True)
+class Input:
+    """One corpus file: how it is labelled in messages, where Spark reads it, its rank in corpus order,
+    and the manifest entry of its name (text files)."""
+
+    label: str
+    uri: str
+    rank: int
+    manifest: dict[str, Any] | None = None
+
+    @property
+    def stem(self) -> str:
+        """The file name without its extension (fallback ids and outlets)."""
+        return PurePosixPath(self.label).stem
+
+    @property
+    def suffix(self) -> str:
+        """The format's suffix, under any compression suffix (``.jsonl`` for ``batch.jsonl.gz``)."""
+        return PurePosixPath(inner_name(self.label)).suffix.lower()
+
+    @property
+    def compressed(self) -> bool:
+        """Whether the name has a compression suffix: such a file is read whole, as the local loader does."""
+        return inner_name(self.label) != self.label
+
+
+class _Collector(_Loader):
+    """The local loader's record checks without its corpus-wide duplicate check (done over Spark)."""
+
+    def add(self, doc: Document) -> None:
+        self.documents.append(doc)
+
+
+@dataclass
+class _Lister(_Collector):
+    """Collects the files in order, and each input skipped while listing at its place among them."""
+
+    inputs: list[Input] = field(default_factory=list)
+    placed: list[Item] = field(default_factory=list)
+
+    def skip(self, path: str, line: int | None, reason: str) -> None:
+        # before the records of the next file: their lines are 0 or more
+        self.placed.append((len(self.inputs), -2, len(self.placed), Skipped(path, line, reason)))
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The files to read, and the inputs skipped while listing (not a corpus file, bad manifest row), as
+    items placed among the files' records."""
+
+    inputs: tuple[Input, ...]
+    skipped: tuple[Item, ...]
+
+
+def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions) -> Listing:
+    """List the corpus files under ``paths`` in the local loader's order.
+
+    Raises:
+        InputError: A path does not exist.
+    """
+    loader = _Lister(replace(options, strict=False))
+    if options.manifest:
+        loader.manifest.update(_manifest(spark, options.manifest, options.manifest, loader))
+    for raw in paths:
+        fs, root = _file_system(spark, raw)
+        if not fs.exists(root):
+            raise InputError(f"{raw}: no such file or directory")
+        _walk(spark, fs, root, raw, loader, loader.inputs)
+    return Listing(tuple(loader.inputs), tuple(loader.placed))
+
+
+def _file_system(spark: SparkSession, raw: str) -> tuple[Any, Any]:
+    jvm: Any = spark.sparkContext._jvm
+    path = jvm.org.apache.hadoop.fs.Path(raw)
+    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
+
+
+def _walk(spark: SparkSession, fs: Any, path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
+    """Files under ``path`` as ``os.walk`` with sorted names gives them: a folder's files, then its folders."""
+    if fs.getFileStatus(path).isFile():
+        _folder_manifest(spark, fs, path.getParent(), str(PurePosixPath(label).parent), loader)
+        _add_input(path, str(PurePosixPath(label)) if "://" not in label else label, loader, inputs)
+        return
+    _folder_manifest(spark, fs, path, label, loader)
+    entries = sorted(fs.listStatus(path), key=lambda s: s.getPath().getName())
+    for status in entries:
+        name = status.getPath().getName()
+        if status.isFile() and not name.startswith(".") and name not in MANIFEST_NAMES:
+            child = _child(label, name)
+            if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES):
+                _add_input(status.getPath(), child, loader, inputs)
+            else:
+                loader.skip(child, None, NOT_A_CORPUS_FILE)
+    for status in entries:
+        name = status.getPath().getName()
+        if status.isDirectory() and not name.startswith("."):
+            _walk(spark, fs, status.getPath(), _child(label, name), loader, inputs)
+
+
+def _child(label: str, name: str) -> str:
+    return f"{label.rstrip('/')}/{name}" if "://" in label else str(PurePosixPath(label) / name)
+
+
+def _add_input(path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
+    name = PurePosixPath(label)
+    entry = loader.manifest.get(name.name) or loader.manifest.get(name.stem)
+    inputs.append(Input(label, str(path.toUri()), len(inputs), entry))
+
+
+def _folder_manifest(spark: SparkSession, fs: Any, folder: Any, label: str, loader: _Collector) -> None:
+    """Read the manifest lying in ``folder`` once, unless an explicit manifest was given (as the loader)."""
+    if loader.options.manifest or label in loader.manifest_folders:
+        return
+    loader.manifest_folders.add(label)  # type: ignore[arg-type]  # labels stand for the folders here
+    for name in MANIFEST_NAMES:
+        candidate = folder.suffix("/" + name)
+        if fs.exists(candidate) and fs.getFileStatus(candidate).isFile():
+            loader.manifest.update(_manifest(spark, str(candidate.toUri()), _child(label, name), loader))
+
+
+def _manifest(spark: SparkSession, uri: str, label: str, loader: _Collector) -> dict[str, dict[str, Any]]:
+    """A manifest read by the local loader's reader (its bytes fetched through Spark)."""
+    if "://" not in label and Path(label).is_file():
+        return _read_manifest(Path(label), loader)
+    found = spark.sparkContext.binaryFiles(uri).collect()
+    if not found:
+        raise InputError(f"{label}: manifest not found")
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder, PurePosixPath(label).name)
+        copy.write_bytes(found[0][1])
+        return _read_manifest(copy, loader)
+
+
+def read_items(spark: SparkSession, listing: Listing, options: LoadOptions, partitions: int) -> RDD[Item]:
+    """Every record of the listed files as an :data:`Item`, in corpus order (partition by partition)."""
+    sc = spark.sparkContext
+    quiet = replace(options, strict=False)
+    parts: list[RDD[Item]] = []
+    whole: list[Input] = []
+    for item in listing.inputs:
+        if not item.compressed and item.suffix in LINE_SUFFIXES + PARQUET_SUFFIXES:
+            if whole:
+                parts.append(_whole_files(sc, whole, quiet, partitions))
+                whole = []
+            parts.append(_line_file(sc, item, quiet, partitions) if item.suffix in LINE_SUFFIXES
+                         else _parquet_file(spark, item, quiet, partitions))
+        else:
+            whole.append(item)
+    if whole:
+        parts.append(_whole_files(sc, whole, quiet, partitions))
+    return sc.union(parts) if parts else sc.emptyRDD()
+
+
+def _line_file(sc: Any, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
+    lines = sc.textFile(item.uri, minPartitions=partitions).zipWithIndex()
+    return lines.mapPartitions(lambda rows: _json_lines(rows, item, options))
+
+
+def _json_lines(rows: Iterator[tuple[str, int]], item: Input, options: LoadOptions) -> Iterator[Item]:
+    """Records of JSON Lines, checked as the local loader checks them."""
+    collector = _Collector(options)
+    for text, index in rows:
+        number = index + 1
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        if not text.strip():
+            continue
+        _, record, error = _json_line(number, text)
+        if error:
+            yield item.rank, number, 0, Skipped(item.label, number, error)
+        elif not isinstance(record, dict):
+            yield item.rank, number, 0, Skipped(item.label, number,
+                                                 f"expected a JSON object, got {type(record).__name__}")
+        else:
+            yield item.rank, number, 0, _record(collector, record, Origin(item.label, number), f"{item.stem}:{number}")
+
+
+def _record(collector: _Collector, record: dict[str, Any], origin: Origin, fallback_id: str) -> Any:
+    """The document of one record, or why it was skipped (the local loader's checks)."""
+    _add_record(collector, record, origin, fallback_id)
+    found = collector.documents or collector.skipped
+    value = found.pop()
+    return value
+
+
+def _parquet_file(spark: SparkSession, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
+    frame = spark.read.parquet(item.uri).select("*", "_metadata.row_index")
+
+    def rows(part: Iterable[Any]) -> Iterator[Item]:
+        collector = _Collector(options)
+        for row in part:
+            record = row.asDict()
+            number = int(record.pop("row_index")) + 1
+            yield item.rank, number, 0, _record(collector, record, Origin(item.label, number), f"{item.stem}:{number}")
+
+    return frame.rdd.mapPartitions(rows).sortBy(lambda found: found[1], numPartitions=partitions)
+
+
+def _whole_files(sc: Any, inputs: list[Input], options: LoadOptions, partitions: int) -> RDD[Item]:
+    """Text, JSON and CSV files read whole by the local loader's own functions, in listed order."""
+    by_uri = {item.uri: item for item in inputs}
+    files = sc.binaryFiles(",".join(item.uri for item in inputs))
+
+    def read(pair: tuple[str, bytes]) -> list[Item]:
+        item = by_uri[_normal(pair[0], by_uri)]
+        return _whole_file(item, pair[1], options)
+
+    return files.flatMap(read).sortBy(lambda found: found[:3], numPartitions=partitions)
+
+
+def _normal(uri: str, known: dict[str, Input]) -> str:
+    """``uri`` as listed (Hadoop may write ``file:/x`` for ``file:///x``)."""
+    if uri in known:
+        return uri
+    tail = uri.split(":", 1)[-1].lstrip("/")
+    return next(key for key in known if key.split(":", 1)[-1].lstrip("/") == tail)
+
+
+def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
+    """The local loader's reading of one file, as items (skipped inputs keep their place)."""
+    collector = _Collector(options)
+    path = Path(item.label)
+    if item.manifest is not None:
+        collector.manifest[path.name] = item.manifest
+    text = _decode(data, item.label, collector, path.name)
+    if text is not None:
+        if item.suffix in JSON_SUFFIXES:
+            _load_json(text, item.label, path.stem, collector)
+        elif item.suffix in CSV_SUFFIXES:
+            _load_csv(text, item.label, path.stem, collector)
+        else:
+            _load_text(text, item.label, path, collector)
+    found: list[Item] = [(item.rank, (d.origin.line or 0), i, d) for i, d in enumerate(collector.documents)]
+    skips = [(item.rank, (s.line or 0), -1, s) for s in collector.skipped]
+    return sorted(found + skips, key=lambda entry: entry[:3])

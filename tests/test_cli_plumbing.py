@@ -1,0 +1,276 @@
+"""The plumbing a CI job relies on, through the real CLI: inputs and outputs, signals, skipped inputs,
+exit statuses and one-line errors (issue 14)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import lzma
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import zstandard
+from click.testing import CliRunner
+
+from dedupe.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = str(ROOT / "data")
+ARTICLE = (ROOT / "data" / "002_70fb1de66b54f918.txt").read_text(encoding="utf-8")
+
+
+def invoke(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def dedupe_process(*args: str, as_nobody: bool = False, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """``python -m dedupe ARGS`` in a fresh process; ``as_nobody``: as user nobody when this runs as root
+    (root reads every folder), by util-linux's ``setpriv``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if as_nobody and os.geteuid() == 0 else []
+    return subprocess.run([*drop, sys.executable, "-m", "dedupe", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+
+
+def records(*texts: str) -> bytes:
+    return "".join(json.dumps({"id": f"r{i}", "source": "Wire", "text": t}) + "\n"
+                   for i, t in enumerate(texts)).encode()
+
+
+# --- 4. compressed inputs ------------------------------------------------------------------------------
+
+def test_compressed_corpora_are_read_by_suffix_and_magic_bytes_in_folders_too(tmp_path: Path) -> None:
+    batch = records(ARTICLE, "A short second article.")
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(batch))
+    (tmp_path / "more.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(records(ARTICLE[:2000])
+                                                                                 .replace(b'"r0"', b'"z0"')))
+    (tmp_path / "plain.txt.xz").write_bytes(lzma.compress(b"A text file, compressed."))
+    code, out, err = invoke("info", str(tmp_path), "--format", "json")
+    assert code == 0 and err == ""
+    document = json.loads(out)
+    assert [d["id"] for d in document["documents"]] == ["r0", "r1", "z0", "plain"]
+    # Line numbers are those of the decompressed text: the finding points into the file a user unpacks.
+    code, out, _ = invoke("scan", str(tmp_path / "batch.jsonl.gz"), str(tmp_path / "more.jsonl.zst"),
+                          "--format", "json")
+    found = json.loads(out)
+    assert code == 0 and found["findings"][0]["kind"] == "near_duplicate"
+
+
+def test_a_truncated_archive_and_a_cut_off_json_line_are_one_line_warnings(tmp_path: Path) -> None:
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(records(ARTICLE))[:40])
+    (tmp_path / "rows.jsonl").write_bytes(records(ARTICLE) + b'{"id": "x", "text": "cut off he\n')
+    code, _, err = invoke("info", str(tmp_path), "-q")
+    assert code == 0
+    assert err.splitlines() == [
+        f"warning: {tmp_path / 'cut.jsonl.gz'}: corrupt or truncated gzip data "
+        "(Compressed file ended before the end-of-stream marker was reached)",
+        f"warning: {tmp_path / 'rows.jsonl'}:2: truncated or invalid JSON: Unterminated string starting at "
+        "(column 21)"]
+
+
+# --- 3. unreadable subfolders --------------------------------------------------------------------------
+
+@pytest.fixture()
+def open_folder() -> Iterator[Path]:
+    """A folder under /tmp that user nobody can enter (pytest's tmp_path is root's alone)."""
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_an_unreadable_subfolder_warns_counts_and_fails_under_strict(open_folder: Path) -> None:
+    corpus = open_folder / "corpus"
+    (corpus / "locked").mkdir(parents=True)
+    (corpus / "locked" / "hidden.txt").write_text("never read", encoding="utf-8")
+    (corpus / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    corpus.chmod(0o755)
+    (corpus / "locked").chmod(0)
+    try:
+        loose = dedupe_process("info", str(corpus), "--format", "json", as_nobody=True)
+        strict = dedupe_process("info", str(corpus), "--strict", as_nobody=True)
+    finally:
+        (corpus / "locked").chmod(0o755)
+    assert loose.returncode == 0
+    assert loose.stderr == f"warning: {corpus / 'locked'}: cannot read folder: Permission denied\n"
+    summary = json.loads(loose.stdout)
+    assert summary["summary"]["skipped"] == 1 and summary["skipped"][0]["path"] == str(corpus / "locked")
+    assert strict.returncode == 2
+    assert strict.stderr == f"Error: {corpus / 'locked'}: cannot read folder: Permission denied\n"
+
+
+# --- 1. an output path that is one of the inputs ---------------------------------------------------------
+
+COMMANDS = ("info", "scan", "figures", "compare", "report")
+
+
+def test_every_command_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
+    corpus = tmp_path / "self.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    before = corpus.read_bytes()
+    link = tmp_path / "alias.jsonl"
+    link.symlink_to(corpus)
+    for command in COMMANDS:
+        for output in (str(corpus), str(link), f"{tmp_path}/../{tmp_path.name}/self.jsonl"):
+            code, out, err = invoke(command, str(corpus), "-o", output, "--format", "json")
+            assert (code, out) == (2, ""), command
+            assert err == f"Error: {output}: is the input {corpus}; write the output elsewhere\n"
+    assert corpus.read_bytes() == before
+
+
+def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for command in COMMANDS:
+        code, _, err = invoke(command, str(folder), "-o", str(folder / "sub" / "out.json"))
+        assert code == 2 and err == (f"Error: {folder / 'sub' / 'out.json'}: is inside the input folder {folder}; "
+                                     "write the output elsewhere\n"), command
+    assert sorted(p.name for p in folder.rglob("*")) == ["a.txt", "sub"]
+    code, _, _ = invoke("scan", str(folder), "-o", str(tmp_path / "beside.json"), "-q")  # beside it is fine
+    assert code == 0 and (tmp_path / "beside.json").is_file()
+
+
+# --- 2. signals ---------------------------------------------------------------------------------------------
+
+def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    big = tmp_path / "big.jsonl"  # large enough to be stopped halfway: 3000 articles
+    big.write_bytes(b"".join(records(f"{ARTICLE} {i}").replace(b'"r0"', f'"d{i}"'.encode()) for i in range(3000)))
+    output = tmp_path / "out.json"
+    output.write_text("previous\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for sig, status, word in ((signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")):
+        process = subprocess.Popen([sys.executable, "-m", "dedupe", "scan", str(big), "--format", "json", "-o",
+                                    str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        time.sleep(1.5)  # imports done, loading or scanning
+        assert process.poll() is None, "finished before the signal: the test corpus is too small"
+        process.send_signal(sig)
+        out, err = process.communicate(timeout=60)
+        assert (process.returncode, out, err) == (status, "", f"{word}\n")
+        assert output.read_text(encoding="utf-8") == "previous\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["big.jsonl", "out.json"]  # no scratch file left
+
+
+# --- 5. one output rule for every command --------------------------------------------------------------
+
+def test_a_missing_output_folder_is_created_for_every_command(tmp_path: Path) -> None:
+    for command in ("info", "scan", "figures", "report"):
+        target = tmp_path / command / "deeper" / "out.json"
+        extra = ["--skip", "compare"] if command == "report" else []
+        code, _, _ = invoke(command, DATA, "-o", str(target), "--format", "json", "-q", *extra)
+        assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["command"] == command
+
+
+def test_a_bad_output_path_fails_before_any_work_for_every_command(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    for command in COMMANDS:
+        # The corpus does not exist either: the output is checked first, before anything is loaded.
+        code, _, err = invoke(command, str(tmp_path / "no-such-corpus"), "-o", str(blocker / "out.json"))
+        assert (code, err) == (2, f"Error: {blocker / 'out.json'}: cannot write: Not a directory\n"), command
+
+
+# --- 6. one-line errors ----------------------------------------------------------------------------------
+
+def test_an_unreadable_file_on_the_command_line_is_one_line_not_a_usage_error(open_folder: Path) -> None:
+    locked = open_folder / "locked.txt"
+    locked.write_text(ARTICLE, encoding="utf-8")
+    locked.chmod(0)
+    found = dedupe_process("scan", str(locked), as_nobody=True)
+    assert found.returncode == 2 and "Usage:" not in found.stderr
+    assert found.stderr.splitlines() == [f"warning: {locked}: cannot read: Permission denied",
+                                         f"Error: no documents loaded from {locked} (1 input skipped)"]
+    missing = invoke("scan", str(open_folder / "nothing.txt"))
+    assert missing[0] == 2 and missing[2] == f"Error: {open_folder / 'nothing.txt'}: no such file or directory\n"
+
+
+# --- 7. skipped inputs in every format of every command ------------------------------------------------
+
+def _corpus_with_a_skip(tmp_path: Path) -> tuple[Path, str]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "b.jsonl").write_bytes(records("Fine row, a short article about the talks.") + b'{"id": "x", "te\n')
+    return folder, f"{folder / 'b.jsonl'}:2: truncated or invalid JSON"
+
+
+def test_skipped_inputs_are_in_every_format_of_every_command(tmp_path: Path) -> None:
+    folder, reason = _corpus_with_a_skip(tmp_path)
+    formats = {"info": ("text", "json", "markdown"), "scan": ("text", "json", "jsonl", "markdown"),
+               "figures": ("text", "json", "jsonl", "markdown"), "compare": ("text", "json", "jsonl", "markdown"),
+               "report": ("text", "json", "markdown", "html")}
+    for command, kinds in formats.items():
+        for fmt in kinds:
+            extra = ["--skip", "compare"] if command == "report" else []
+            code, out, _ = invoke(command, str(folder), "--format", fmt, "-q", *extra)
+            assert code == 0, (command, fmt)
+            if fmt == "jsonl":
+                last = json.loads(out.splitlines()[-1])
+                assert last[("type" if command == "figures" else "kind")] == "skipped", command
+                assert (last["path"], last["line"]) == (str(folder / "b.jsonl"), 2)
+            elif fmt == "json":
+                document = json.loads(out)
+                listed = document["corpus"]["skipped"] if command == "report" else document["skipped"]
+                assert [(s["path"], s["line"]) for s in listed] == [(str(folder / "b.jsonl"), 2)], command
+            else:
+                shown = out.replace("\\|", "|").replace("| 2 |", ":2").replace("&quot;", '"')
+                assert str(folder / "b.jsonl") in shown and "truncated or invalid JSON" in shown, (command, fmt)
+
+
+# --- 8. standard input ------------------------------------------------------------------------------------
+
+def test_a_csv_piped_to_stdin_is_a_table_not_one_text() -> None:
+    table = b"id,source,text\nr1,AP,First row about the talks.\nr2,BBC,Second row about the vote.\n"
+    code, out, _ = invoke("info", "-", "--format", "json", stdin=table)
+    assert code == 0 and [(d["id"], d["outlet"]) for d in json.loads(out)["documents"]] == [("r1", "AP"), ("r2", "BBC")]
+    code, out, _ = invoke("info", "-", "--format", "json", "--input-format", "text", stdin=table)
+    assert code == 0 and [d["id"] for d in json.loads(out)["documents"]] == ["stdin"]
+    lines = records("One.", "Two.")
+    code, out, _ = invoke("info", "-", "--format", "json", "--input-format", "jsonl", stdin=lines)
+    assert [d["id"] for d in json.loads(out)["documents"]] == ["r0", "r1"]
+    code, _, err = invoke("info", "-", "--input-format", "xml", stdin=lines)
+    assert code == 2 and "'xml' is not one of 'jsonl', 'csv', 'text'" in err
+
+
+# --- 9. small things ----------------------------------------------------------------------------------------
+
+def test_fail_on_names_what_tripped_and_echoes_are_their_own_condition(tmp_path: Path) -> None:
+    code, _, err = invoke("scan", DATA, "--fail-on", "repeat", "-q")
+    assert (code, err) == (1, "--fail-on repeat: 4 repeat findings\n")
+    code, _, err = invoke("scan", DATA, "--fail-on", "any", "-q")
+    assert (code, err) == (1, "--fail-on any: 4 repeat findings, 2 reuse findings\n")
+    code, _, err = invoke("scan", DATA, "--fail-on", "near_duplicate", "--fail-on", "near-duplicate", "-q")
+    assert (code, err) == (0, "")
+    # An article that only quotes itself: an echo, which trips --fail-on echo, never --fail-on repeat or any.
+    phrase = "a no fly zone or no bombing zone over the city"
+    echo = tmp_path / "echo.txt"
+    echo.write_text(f"Enforcing {phrase} was discussed.\nHe warned that {phrase} would be hard.\n", encoding="utf-8")
+    assert invoke("scan", str(echo), "--fail-on", "repeat", "--fail-on", "any", "-q")[0] == 0
+    assert invoke("scan", str(echo), "--fail-on", "echo", "-q")[:3:2] == (1, "--fail-on echo: 1 echo finding\n")
+    code, _, err = invoke("report", str(echo), "--skip", "compare", "--fail-on", "echo", "-q")
+    assert (code, err) == (1, "--fail-on echo: 1 echo finding\n")
+
+
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text(ARTICLE, encoding="utf-8")
+    assert invoke("info", str(one))[1].startswith("1 document from 1 outlet: ")
+    assert invoke("scan", str(one))[1].startswith("1 document, ")
+    figures = invoke("figures", DATA)[1]
+    assert "1 conflicts" not in figures and "1 figures" not in figures
+
+
+def test_a_story_window_needs_a_unit() -> None:
+    for command in ("figures", "compare", "report"):
+        code, _, err = invoke(command, DATA, "--story-window", "3")
+        assert (code, err) == (2, "Error: story window '3' needs a unit: 3d for days, 3h for hours, 3w for weeks\n")

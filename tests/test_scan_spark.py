@@ -1,0 +1,233 @@
+"""``dedupe.scan.spark``: the Spark engine (real Spark, ``local[2]``) gives the local engine's findings, byte for byte.
+
+One Spark session serves every test (starting one costs seconds); corpora are small so the whole file
+runs in a few minutes. The "Reuters-like" corpus is generated from the seed articles in ``data/``:
+sentences recombined and edited into a few thousand articles, with planted near-copies, trimmed copies,
+repeated paragraphs and a boilerplate line (the real Reuters corpus is not in CI).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dedupe.corpus.load import LoadOptions, load_corpus
+from dedupe.errors import InputError
+from dedupe.output import to_json
+from dedupe.report.scan import scan_dict
+from dedupe.scan.near_dup import ScanConfig, scan
+
+pytest.importorskip("pyspark")
+
+from dedupe.scan.spark import SparkScan, components, scan_spark, spark_session  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    session = spark_session("local[2]", "dedupe-tests", {"spark.ui.enabled": "false",
+                                                         "spark.ui.showConsoleProgress": "false"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def local_json(paths: list[str], config: ScanConfig | None = None) -> tuple[str, tuple[Any, ...]]:
+    loaded = load_corpus(paths)
+    return to_json(scan_dict(scan(loaded.documents, config))), loaded.skipped
+
+
+def spark_json(spark: Any, paths: list[str], partitions: int,
+               config: ScanConfig | None = None) -> tuple[str, SparkScan]:
+    found = scan_spark(spark, paths, config, partitions=partitions)
+    return to_json(scan_dict(found.result)), found
+
+
+def test_seed_corpus_findings_are_the_local_engines(spark: Any) -> None:
+    want, _ = local_json([str(DATA)])
+    got, found = spark_json(spark, [str(DATA)], 2)
+    assert json.loads(got)["findings"], "the seeds hold findings"
+    assert got == want
+    assert found.skipped == ()
+
+
+def planted_folder(folder: Path) -> Path:
+    """The seeds plus one article made of a repeated paragraph and a splice of two seed articles."""
+    target = folder / "seeds"
+    shutil.copytree(DATA, target)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
+    first, second = sorted(texts[0].split("\n"), key=len), sorted(texts[2].split("\n"), key=len)
+    paragraph = "A paragraph of our own that the planted article prints twice, word for word, on purpose."
+    spliced = "\n\n".join([first[-2], "Our own sentence joins the two halves here, nothing more.", second[-1]])
+    (target / "zz_planted.txt").write_text(f"{paragraph}\n\nBetween the two.\n\n{paragraph}\n\n{spliced}\n",
+                                           encoding="utf-8")
+    return target
+
+
+def test_planted_repeat_and_splice_are_found_as_locally(spark: Any, tmp_path: Path) -> None:
+    folder = planted_folder(tmp_path)
+    want, _ = local_json([str(folder)])
+    got, _ = spark_json(spark, [str(folder)], 3)
+    assert got == want
+    kinds = {f["kind"] for f in json.loads(got)["findings"] if any(o["doc"] == "zz_planted" for o in f["occurrences"])}
+    assert {"repeat", "reuse"} <= kinds
+
+
+def reuters_like(path: Path, articles: int = 1600, seed: int = 7) -> Path:
+    """JSON Lines of ``articles`` generated articles (see the module docstring); deterministic."""
+    rng = random.Random(seed)
+    sentences = [s for p in sorted(DATA.glob("*.txt"))
+                 for s in re.split(r"(?<=[.!?])\s+", p.read_text(encoding="utf-8")) if len(s.split()) >= 6]
+    vocabulary = sorted({w for s in sentences for w in s.split()})
+    records: list[dict[str, str]] = []
+    for number in range(articles):
+        if number % 40 == 39:  # a light edit of an earlier article: a near-duplicate
+            text = " ".join(rng.choice(vocabulary) if rng.random() < 0.02 else w
+                            for w in rng.choice(records)["text"].split(" "))
+        elif number % 40 == 19:  # a trimmed copy (containment)
+            text = rng.choice(records)["text"].split("\n\n", 1)[-1]
+        else:
+            chosen = [" ".join(rng.choice(vocabulary) if rng.random() < 0.4 else w for w in s.split())
+                      for s in rng.sample(sentences, 6)]
+            if number % 25 == 0:
+                chosen.append(chosen[1])  # a repeat inside the article
+            if number % 9 == 0:
+                chosen.append("Reporting by the newsroom; editing by the desk.")  # boilerplate
+            text = "\n\n".join(chosen)
+        records.append({"id": f"art{number}", "source": f"Outlet {number % 7}", "text": text})
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    path = reuters_like(tmp_path_factory.mktemp("reuters") / "articles.jsonl")
+    return path, local_json([str(path)])[0]
+
+
+def test_generated_articles_give_the_local_findings_on_1_2_and_7_partitions(spark: Any,
+                                                                          generated: tuple[Path, str]) -> None:
+    path, want = generated
+    summary = json.loads(want)["summary"]
+    assert summary["near_duplicate"] and summary["reuse"] and summary["repeat"] and summary["boilerplate"]
+    for partitions in (1, 2, 7):
+        got, found = spark_json(spark, [str(path)], partitions)
+        assert got == want, f"{partitions} partitions"
+        assert found.result.stats.workers == partitions
+
+
+def test_near_duplicates_only_match_too(spark: Any, generated: tuple[Path, str]) -> None:
+    path, _ = generated
+    config = ScanConfig(passages=False, threshold=0.7)
+    want, _ = local_json([str(path)], config)
+    got, _ = spark_json(spark, [str(path)], 3, config)
+    assert got == want
+
+
+def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, tmp_path: Path) -> None:
+    good = json.dumps({"id": "a", "text": "One two three four five six seven eight nine ten."})
+    lines = [good, "{not json", "[1, 2]", json.dumps({"id": "b", "body": " "}), "",
+             json.dumps({"text": "Eleven twelve thirteen fourteen fifteen sixteen seventeen."})]
+    (tmp_path / "bad.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    (tmp_path / "notes.bin").write_bytes(b"\x00\x01")
+    want, skipped = local_json([str(tmp_path)])
+    got, found = spark_json(spark, [str(tmp_path)], 2)
+    assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
+    assert any(":2: invalid JSON" in str(s) for s in found.skipped)
+    assert got == want
+
+
+def test_compressed_inputs_are_read_as_the_local_loader_reads_them(spark: Any, tmp_path: Path) -> None:
+    import gzip
+    import lzma
+
+    records = [json.dumps({"id": f"seed-{p.stem}", "outlet": p.stem[:3], "text": p.read_text(encoding="utf-8")})
+               for p in sorted(DATA.glob("*.txt"))]
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(("\n".join(records) + "\n{broken\n").encode()))
+    copy = json.loads(records[2]) | {"id": "copy"}
+    (tmp_path / "copy.jsonl.xz").write_bytes(lzma.compress(json.dumps(copy).encode()))
+    want, skipped = local_json([str(tmp_path)])
+    got, found = spark_json(spark, [str(tmp_path)], 2)
+    assert json.loads(got)["findings"], "the compressed seeds hold findings"
+    assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
+    assert any("batch.jsonl.gz:6: " in str(s) for s in skipped)
+    assert got == want
+
+
+def test_a_repeated_id_stops_the_scan_with_the_local_message(spark: Any, tmp_path: Path) -> None:
+    record = json.dumps({"id": "same", "text": "Some text of a few words here."})
+    path = tmp_path / "dup.jsonl"
+    path.write_text(f"{record}\n{record}\n", encoding="utf-8")
+    with pytest.raises(InputError) as local:
+        load_corpus([str(path)])
+    with pytest.raises(InputError) as remote:
+        scan_spark(spark, [str(path)], partitions=2)
+    assert str(remote.value) == str(local.value)
+
+
+def test_strict_stops_at_the_first_bad_record(spark: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Words enough here."}) + "\n{oops\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"bad.jsonl:2: invalid JSON"):
+        scan_spark(spark, [str(path)], options=LoadOptions(strict=True), partitions=2)
+
+
+def test_parquet_with_the_same_fields_reads_as_the_jsonl(spark: Any, generated: tuple[Path, str],
+                                                        tmp_path: Path) -> None:
+    path, want = generated
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()[:400]]
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    folder = tmp_path / "parquet"
+    spark.createDataFrame(rows).coalesce(1).write.parquet(str(folder))
+    target = next(folder.glob("*.parquet"))
+    single = tmp_path / "small.parquet"
+    shutil.copy(target, single)
+    want_small, _ = local_json([str(small)])
+    got, _ = spark_json(spark, [str(single)], 2)
+    assert got == want_small
+
+
+def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path) -> None:
+    spark.sparkContext.setCheckpointDir(str(tmp_path))
+    edges = [(i, i + 1) for i in range(0, 12)] + [(100, 90), (90, 95), (200, 201)]
+    found = components(spark.sparkContext, edges, 3)
+    assert found == [tuple(range(13)), (90, 95, 100), (200, 201)]
+
+
+def test_cli_engine_spark_writes_the_local_json_and_parquet(spark: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+
+    runner = CliRunner()
+    local = runner.invoke(cli, ["scan", str(DATA), "--format", "json"])
+    remote = runner.invoke(cli, ["scan", str(DATA), "--format", "json", "--engine", "spark", "--partitions", "3"])
+    assert remote.exit_code == 0, remote.output
+    assert remote.stdout == local.stdout
+    target = tmp_path / "findings.parquet"
+    written = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
+    assert written.exit_code == 0, written.output
+    rows = spark.read.parquet(str(target)).orderBy("number").collect()
+    assert [r["kind"] for r in rows] == [f["kind"] for f in json.loads(local.stdout)["findings"]]
+    assert rows[0]["occurrences"][0]["text"] == json.loads(local.stdout)["findings"][0]["occurrences"][0]["text"]
+    again = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
+    assert again.exit_code == 2 and "findings.parquet" in again.output  # never overwritten
+
+
+def test_cli_refuses_spark_options_without_the_spark_engine() -> None:
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+
+    result = CliRunner().invoke(cli, ["scan", str(DATA), "--partitions", "3"])
+    assert result.exit_code == 2 and "need --engine spark" in result.output
