@@ -296,7 +296,7 @@ def run_compare(paths: Sequence[str], options: LoadOptions | None = None, config
         config: What to compare and with which encoder (``None``: the defaults).
         encoder: A ready encoder; loaded from ``config.model`` when ``None``.
         stdin: Stream read for ``-``.
-        progress: Progress callable for the segmentation loop.
+        progress: Progress callable for the segmentation loop and the encoding of the claims.
         warn: Called with each skipped input.
         timer: Collects the time of each stage when given.
 
@@ -310,12 +310,13 @@ def run_compare(paths: Sequence[str], options: LoadOptions | None = None, config
     config = config or CompareRunConfig()
     timer = timer or StageTimer()
     prepared = prepare(paths, options, stdin, progress, timer, warn)
-    result = _compare(prepared.documents, config, None, encoder, timer)
+    result = _compare(prepared.documents, config, None, encoder, timer, progress)
     return CompareRun(prepared, result, dict(timer.seconds))
 
 
 def _compare(documents: tuple[SegmentedDocument, ...], config: CompareRunConfig | ReportConfig,
-             stories: tuple[Story, ...] | None, encoder: Encoder | None, timer: StageTimer) -> CompareResult:
+             stories: tuple[Story, ...] | None, encoder: Encoder | None, timer: StageTimer,
+             progress: Progress = no_progress) -> CompareResult:
     """Run the compare stage, loading the encoder and opening the cache as ``config`` says."""
     from dedupe.compare.groups import compare_corpus
     from dedupe.embed.encoder import EmbeddingCache, encoder_and_cache
@@ -326,7 +327,7 @@ def _compare(documents: tuple[SegmentedDocument, ...], config: CompareRunConfig 
     else:
         cache = EmbeddingCache(config.cache_dir)
     return timer.run("compare", lambda: compare_corpus(documents, encoder, config.compare, stories=stories,
-                                                       cache=cache))
+                                                       cache=cache, progress=progress))
 
 
 # --- dedupe figures -------------------------------------------------------------------------------
@@ -493,7 +494,7 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
         encoder: A ready :class:`dedupe.embed.encoder.Encoder`; loaded from ``config.model`` when ``None`` and
             compare runs.
         stdin: Stream read for ``-``.
-        progress: Progress callable, called with each stage's label.
+        progress: Progress callable, called with each stage's label, and for the segmentation and encoding loops.
         warn: Called with each skipped input.
         timer: Collects the time of each stage when given.
 
@@ -518,7 +519,7 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
         scan = timer.run("scan", lambda: scan_documents(raw, config.scan))
         _one_step(progress, "scan")
     if "compare" in config.stages:
-        compare = _compare(prepared.documents, config, stories, encoder, timer)
+        compare = _compare(prepared.documents, config, stories, encoder, timer, progress)
         _one_step(progress, "compare")
     if "figures" in config.stages:
         figures, discrepancies = timer.run("figures", lambda: _figures(prepared.documents, stories,

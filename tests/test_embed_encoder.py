@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import sqlite3
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -135,7 +136,7 @@ def test_fast_backend_agrees_with_plain_sentence_transformers(real_encoder) -> N
 
 def test_int8_backend_stays_close_to_float32(tmp_path: Path, real_encoder) -> None:  # type: ignore[no-untyped-def]
     quantised = load_encoder(None, backend="onnx-int8", export_dir=tmp_path)
-    assert quantised.fingerprint == f"{PACKAGED_SHA256}:onnx-int8-v{embed_onnx.EXPORT_VERSION}:l2"
+    assert quantised.fingerprint == f"{PACKAGED_SHA256}:onnx-int8-v{embed_onnx.EXPORT_VERSION}-single:l2"
     cosines = (quantised.encode(SENTENCES) * real_encoder.encode(SENTENCES)).sum(axis=1)
     assert np.all(cosines > 0.97)
     assert [p.name for p in tmp_path.iterdir()] == [quantised.onnx_path.name]
@@ -254,3 +255,32 @@ def test_two_processes_writing_one_cache_leave_it_valid(tmp_path: Path) -> None:
     cached = embed(encoder, stored_texts, EmbeddingCache(tmp_path))
     assert encoder.calls == []
     np.testing.assert_array_equal(cached, HashingEncoder(dim=32).encode(stored_texts))
+
+
+def test_encoding_moves_the_progress_bar_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                         hashing_encoder: HashingEncoder) -> None:
+    from dedupe.embed import encoder as encoder_module
+
+    monkeypatch.setattr(encoder_module, "ENCODE_CHUNK", 3)
+    steps: list[tuple[str, int]] = []
+
+    def progress(label: str, items: Any) -> Any:
+        for item in items:
+            steps.append((label, len(item)))
+            yield item
+
+    cache = EmbeddingCache(tmp_path)
+    embed(hashing_encoder, SENTENCES[:1], cache)
+    vectors = embed(hashing_encoder, SENTENCES + SENTENCES, cache, progress)
+    assert steps == [("encode", 3)] and hashing_encoder.calls == [SENTENCES[:1], SENTENCES[1:]]
+    np.testing.assert_array_equal(vectors, HashingEncoder().encode(SENTENCES + SENTENCES))
+
+
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_a_vector_never_depends_on_its_batch_neighbours(tmp_path: Path, backend: str) -> None:
+    encoder = load_encoder(None, backend=backend, export_dir=tmp_path)
+    texts = SENTENCES + ["A much longer sentence, so that the others in its batch are padded to its length."]
+    forward = encoder.encode(texts)
+    backward = encoder.encode(texts[::-1])[::-1]
+    alone = np.stack([encoder.encode([text])[0] for text in texts])
+    assert forward.tobytes() == backward.tobytes() == alone.tobytes()

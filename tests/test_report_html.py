@@ -365,3 +365,69 @@ def test_mark_phrases_marks_named_words_whole_and_merged() -> None:
         '<mark class="word">Activists say</mark> <mark class="word">500</mark> &lt;b&gt;were&lt;/b&gt; killed; '
         "5000 fled.")
     assert mark_phrases(text, []) == html.escape(text, quote=True)
+
+
+# --- at scale and on a narrow screen ----------------------------------------------------------------
+
+# Text nodes whose box ends past the viewport's right edge, outside a horizontally scrolling table.
+_OVERFLOWING_TEXT = """
+const limit = document.documentElement.clientWidth + 1, found = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const range = document.createRange(); range.selectNodeContents(node);
+  const box = range.getBoundingClientRect();
+  if (box.width && box.right > limit && !node.parentElement.closest('.scroll, .skip')) {
+    found.push(node.parentElement.tagName + '.' + node.parentElement.className + ': ' + node.textContent.slice(0, 50));
+  }
+}
+return found;
+"""
+
+
+def test_browser_page_fits_400px_without_horizontal_overflow(browser: Any, rendered: tuple[str, Path, Any]) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 400, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        _open(browser, rendered[1])
+        assert browser.execute_script("return window.innerWidth") == 400
+        wide = browser.execute_script(_OVERFLOWING_TEXT)
+        assert wide == []
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= browser.execute_script(
+            "return document.documentElement.clientWidth")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_findings_come_before_the_document_list_folded_past_50_rows() -> None:
+    from dedupe.report.html import TABLE_OPEN_ROWS
+
+    for n, folded in ((TABLE_OPEN_ROWS, False), (TABLE_OPEN_ROWS + 1, True)):
+        report, documents = _synthetic(n)
+        report["corpus"]["documents"] = [{"id": f"d{i}", "outlet": f"Outlet {i}"} for i in range(n)]
+        page = render_html(report, documents)
+        table = page.index('<table class="documents">')
+        assert page.index('id="passages"') < page.index('id="claims"') < page.index('id="figures"') < table
+        opening = page.rfind("<details", 0, table)
+        assert page[opening:page.index(">", opening)] == ("<details" if folded else "<details open")
+
+
+def test_coverage_matrix_has_a_column_for_every_outlet_of_the_story(rendered: tuple[str, Path, Any]) -> None:
+    page, _, seed = rendered
+    matrix = page.split('<table class="matrix">', 1)[1].split("</thead>", 1)[0]
+    story = next(s for s in seed.report["compare"]["stories"] if len(s["docs"]) > 1)
+    outlets = {d.doc.outlet for d in seed.documents if d.doc.id in story["docs"]}
+    assert "The Sun" in outlets
+    assert {html.unescape(t) for t in re.findall(r'<th class="outlet" scope="col" title="([^"]*)"', matrix)} >= outlets
+
+
+def test_entity_variants_leave_out_case_and_inflections(rendered: tuple[str, Path, Any]) -> None:
+    from dedupe.report.html_claims import spelling_variants
+
+    assert spelling_variants(["Syria", "Syrian", "Syrians"]) == ["Syria"]
+    assert spelling_variants(["PHOTO", "Photos"]) == ["PHOTO"]
+    assert spelling_variants(["Washington", "WASHINGTON"]) == ["Washington"]
+    assert spelling_variants(["Sergei Lavrov", "Sergey Lavrov", "Lavrov"]) == ["Sergei Lavrov", "Sergey Lavrov",
+                                                                               "Lavrov"]
+    entities = rendered[0].split('id="entities"', 1)[1].split("</section>", 1)[0]
+    assert "Syrians" not in entities and "WASHINGTON" not in entities and "PHOTO" not in entities
+    assert "Sergey Lavrov" in entities

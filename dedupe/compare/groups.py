@@ -38,6 +38,7 @@ from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_ent
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
+from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, story_index
 
@@ -124,7 +125,8 @@ class CompareResult:
 
 
 def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, config: CompareConfig | None = None,
-                   stories: tuple[Story, ...] | None = None, cache: EmbeddingCache | None = None) -> CompareResult:
+                   stories: tuple[Story, ...] | None = None, cache: EmbeddingCache | None = None,
+                   progress: Progress = no_progress) -> CompareResult:
     """Compare the claims of a corpus across outlets, story by story.
 
     Args:
@@ -133,6 +135,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
         config: Settings.
         stories: Stories already computed; grouped here when ``None``.
         cache: Embedding cache; ``None`` encodes everything.
+        progress: Progress callable for the encoding of the claims.
 
     Returns:
         The groups, stories and entity table.
@@ -150,7 +153,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     claim_set = extract_claims(documents, config.claims)
     table = build_entity_table([d.doc.text for d in documents], config.entities)
     claims = claim_set.claims
-    vectors = embed(encoder, [c.text for c in claims], cache) if claims else np.zeros((0, 1), np.float32)
+    vectors = embed(encoder, [c.text for c in claims], cache, progress) if claims else np.zeros((0, 1), np.float32)
     order = {d.doc.id: i for i, d in enumerate(documents)}
     story_of = story_index(stories)
     by_story: dict[str, list[int]] = {}

@@ -26,6 +26,10 @@ import numpy as np
 
 from dedupe.embed.backends import BACKENDS, load_encoder
 from dedupe.embed.cache import EmbeddingCache, default_cache_dir, onnx_export_dir
+from dedupe.runtime import Progress, no_progress
+
+#: Texts per ``encoder.encode`` call in :func:`embed` (one cache write and one progress step each).
+ENCODE_CHUNK = 512
 
 __all__ = ["BACKENDS", "Encoder", "EmbeddingCache", "default_cache_dir", "embed", "encoder_and_cache",
            "load_encoder"]
@@ -70,17 +74,21 @@ def encoder_and_cache(model: str | None, cache_folder: Path | None, *,
     return load_encoder(model, backend=backend, export_dir=onnx_export_dir(cache_folder)), EmbeddingCache(cache_folder)
 
 
-def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None) -> np.ndarray:
+def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None = None,
+          progress: Progress = no_progress) -> np.ndarray:
     """Embed texts, reading cached vectors and encoding (and caching) only the others.
 
-    Each distinct text is encoded at most once per call, in one ``encoder.encode`` call; when every
-    text is cached the encoder is not called at all.
+    Each distinct text is encoded at most once per call. The texts not cached are encoded
+    :data:`ENCODE_CHUNK` at a time (one ``encoder.encode`` call and one cache write each, so a long
+    run keeps what it has done and a progress bar moves); the rows are written straight into the
+    result, which is the only array of the corpus's size held.
 
     Args:
         encoder: The encoder.
         texts: The texts; duplicates are allowed.
         cache: Where to look vectors up and store new ones; ``None`` or a disabled cache
             encodes everything.
+        progress: Progress callable, given the chunks of texts to encode (label ``"encode"``).
 
     Returns:
         Array of shape ``(len(texts), dim)``, float32, rows in the order of ``texts``.
@@ -93,11 +101,25 @@ def embed(encoder: Encoder, texts: Sequence[str], cache: EmbeddingCache | None =
         return np.asarray(encoder.encode([]), dtype=np.float32)
     cache = cache if cache is not None else EmbeddingCache(None)
     found, missing = cache.get(encoder.fingerprint, distinct)
-    if missing:
-        new_texts = [distinct[i] for i in missing]
+    rows: np.ndarray | None = None
+    for index, vector in found.items():
+        rows = _row_store(rows, len(distinct), vector.shape[-1])
+        rows[index] = vector
+    found.clear()
+    chunks = [missing[begin:begin + ENCODE_CHUNK] for begin in range(0, len(missing), ENCODE_CHUNK)]
+    for chunk in progress("encode", chunks):
+        new_texts = [distinct[i] for i in chunk]
         new_vectors = np.asarray(encoder.encode(new_texts), dtype=np.float32)
         cache.put(encoder.fingerprint, new_texts, new_vectors)
-        found.update(zip(missing, new_vectors))
-    rows = np.stack([found[i] for i in range(len(distinct))]).astype(np.float32, copy=False)
+        rows = _row_store(rows, len(distinct), new_vectors.shape[1])
+        rows[chunk] = new_vectors
+    assert rows is not None
+    if len(distinct) == len(texts):
+        return rows
     position = {text: i for i, text in enumerate(distinct)}
     return rows[[position[text] for text in texts]]
+
+
+def _row_store(rows: np.ndarray | None, count: int, dim: int) -> np.ndarray:
+    """``rows``, or a new ``(count, dim)`` float32 array when there is none yet."""
+    return rows if rows is not None else np.zeros((count, dim), dtype=np.float32)

@@ -2,9 +2,8 @@
 
 ``onnx`` runs the exported float32 graph (the same vectors as PyTorch, to 1e-6); ``onnx-int8``
 additionally quantises the weights of every matrix product to int8, per output channel (dynamic
-quantisation: activations are quantised on the fly), which is several times faster than
-``SentenceTransformer.encode`` on CPUs with VNNI and keeps STS Spearman within 0.003 (see
-``benchmarks/README.md``).
+quantisation: activations are quantised on the fly, so it runs one text at a time to keep each
+vector independent of the others), and keeps STS Spearman within 0.003 (see ``benchmarks/README.md``).
 
 The ONNX file is made once per model and variant, into ``<cache folder>/onnx/``, written to a
 temporary name and renamed into place so that concurrent runs never see half a file. Only models
@@ -65,9 +64,12 @@ class OnnxEncoder:
         variant: ``"onnx"`` or ``"onnx-int8"``.
         export_dir: Where the exported ONNX file is kept.
         batch_size: Texts per forward pass (texts are sorted by length first); 16 measured
-            fastest for MiniLM on 2 cores (8 to 128 tried).
+            fastest for MiniLM on 2 cores (8 to 128 tried). Always 1 for ``onnx-int8`` (see
+            ``__post_init__``); float32 rows do not depend on their batch (padding is masked out:
+            checked byte for byte in the tests).
         threads: ONNX Runtime intra-op threads; 0 lets it use every physical core.
-        fingerprint: ``"<weights sha256>:<variant>-v<EXPORT_VERSION>:l2"``.
+        fingerprint: ``"<weights sha256>:<variant>-v<EXPORT_VERSION>:l2"`` (``-single`` after the
+            version for ``onnx-int8``, encoded one text per run).
     """
 
     folder: Path
@@ -83,7 +85,13 @@ class OnnxEncoder:
     def __post_init__(self) -> None:
         if self.variant not in ONNX_VARIANTS:
             raise ConfigError(f"ONNX variant must be one of {', '.join(ONNX_VARIANTS)}")
-        self.fingerprint = f"{self.weights_sha256}:{self.variant}-v{EXPORT_VERSION}:l2"
+        single = ""
+        if self.variant == "onnx-int8":
+            # Dynamic quantisation scales the activations by the range of the whole batch tensor, so
+            # a vector would depend on its batch neighbours (up to 0.04 per component, measured):
+            # one sentence per run keeps every vector a function of its own text.
+            self.batch_size, single = 1, "-single"
+        self.fingerprint = f"{self.weights_sha256}:{self.variant}-v{EXPORT_VERSION}{single}:l2"
 
     @property
     def onnx_path(self) -> Path:

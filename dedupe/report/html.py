@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 from dedupe.output import plural
 from dedupe.report.combined import counts
 from dedupe.report.html_assets import CSS, JS
-from dedupe.report.html_claims import claims_section, coverage_section, entities_section
+from dedupe.report.html_claims import claims_section, coverage_section, entities_section, spelling_variants
 from dedupe.report.html_figures import figures_section
 from dedupe.report.html_text import DocumentIndex, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
@@ -35,6 +35,8 @@ from dedupe.report.fields import int_field
 
 #: Occurrences of one passage shown before the rest are folded away.
 SHOWN_OCCURRENCES = 8
+#: The document list starts folded (a ``<details>`` to open) when it has more rows than this.
+TABLE_OPEN_ROWS = 50
 # Most severe first (dedupe.scan.near_dup.KINDS): the order of the sections.
 _KIND_TITLES = {"repeat": "Printed twice inside one document (scraper faults)",
                 "near_duplicate": "Near-duplicate documents", "reuse": "Reused across documents",
@@ -67,7 +69,8 @@ def render_html(report: dict[str, Any], documents: Sequence[SegmentedDocument]) 
     ]
     counts = _counts(report)
     overview = ("overview", "Overview", _overview(report, counts, outlets, index))
-    texts = ("documents", "Documents", _documents(documents, index, _story_of(report)))
+    texts = ("documents", "Documents",
+             _document_table(report, index) + _documents(documents, index, _story_of(report)))
     return _page(report, [overview, *sections, texts], counts)
 
 
@@ -130,6 +133,8 @@ def _counts(report: dict[str, Any]) -> dict[str, int]:
     found = counts(report)
     found["passages"] = len((report.get("scan") or {}).get("findings", []))
     found["claims"] = found["divergence"] + found["agreement"] + found["unique"]
+    found["entities"] = sum(len(spelling_variants([str(v) for v in e.get("variants", [])])) > 1
+                            for e in (report.get("compare") or {}).get("entities", []))
     return found
 
 
@@ -151,7 +156,7 @@ def _overview(report: dict[str, Any], counts: dict[str, int], outlets: list[str]
                          for key, value, label in cards)
     period = f"Dates: {esc(dates[0])} to {esc(dates[1])}. " if dates else ""
     lead = f'<p class="lead">{period}Outlets: {esc(", ".join(outlets)) or "none"}.</p>'
-    return f'{lead}<div class="cards">{html_cards}</div>{_document_table(report, index)}{_skipped(report)}'
+    return f'{lead}<div class="cards">{html_cards}</div>{_skipped(report)}'
 
 
 def _document_table(report: dict[str, Any], index: DocumentIndex) -> str:
@@ -168,7 +173,9 @@ def _document_table(report: dict[str, Any], index: DocumentIndex) -> str:
                     f'<td class="nowrap">{esc(story_of.get(doc_id, ""))}</td><td>{esc(doc.get("title") or "")}</td>'
                     f'<td class="num">{esc(doc.get("sentences", ""))}</td>'
                     f'<td class="num">{found.get(doc_id, 0)}</td></tr>')
-    return ('<details open><summary>Documents</summary><div class="scroll"><table><thead><tr><th>id</th><th>outlet</th>'
+    opened = " open" if len(rows) <= TABLE_OPEN_ROWS else ""
+    return (f'<details{opened}><summary>Document list <span class="count">{len(rows)}</span></summary>'
+            '<div class="scroll"><table class="documents"><thead><tr><th>id</th><th>outlet</th>'
             '<th>date</th><th>story</th><th>title</th><th class="num">sentences</th><th class="num">findings</th>'
             f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div></details>')
 

@@ -45,7 +45,10 @@ a.card:hover{border-color:var(--accent)}
 table{border-collapse:collapse;width:100%;font-size:.9rem;margin:.3rem 0 .8rem}
 th,td{text-align:left;vertical-align:top;padding:.35rem .55rem;border-bottom:1px solid var(--line)}
 td{overflow-wrap:break-word}
-td.id,td .meta{overflow-wrap:anywhere}
+td.id,td .meta{overflow-wrap:anywhere;word-break:break-word}
+main{overflow-wrap:break-word}
+summary,h3,.occ .where,.member,.doc .meta,header.top p,.lead,.legend{overflow-wrap:anywhere}
+table.documents td.nowrap{white-space:normal}
 td.nowrap{white-space:nowrap}
 th{background:var(--wash);font-weight:600;color:#3a4252}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
@@ -119,7 +122,7 @@ svg.range .band{fill:#eef3fb}
 .doc h3{margin:0 0 .2rem}
 .fulltext{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,"Times New Roman",serif;font-size:1rem;
 line-height:1.65;max-width:78ch;margin:.6rem 0}
-.fulltext .s:target{outline:2px solid var(--accent);outline-offset:2px;background:#eef3fb}
+.fulltext span[id]:target{outline:2px solid var(--accent);outline-offset:2px;background:#eef3fb}
 .fulltext mark{background:none;color:inherit}
 .fulltext mark.repeat{background:var(--repeat)}
 .fulltext mark.reuse{background:var(--reuse)}

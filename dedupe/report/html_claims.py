@@ -224,7 +224,7 @@ def coverage_section(payload: dict[str, Any] | None, outlets: list[str], index: 
     if payload is None:
         return '<p class="empty">The compare stage did not run.</p>'
     shared = [(n, c) for n, c in enumerate(payload.get("claims", [])) if c.get("status") != "unique"]
-    claims, outlets = _matrix_shape(shared, outlets)
+    claims, outlets = _matrix_shape(shared, outlets, _story_outlets(payload, index))
     unique_counts = Counter(str(m.get("outlet")) for c in payload.get("claims", []) if c.get("status") == "unique"
                             for m in c.get("members", [])[:1])
     head = "".join(f'<th class="outlet" scope="col" title="{esc(o)}">{esc(shorten(o, 24))}</th>' for o in outlets)
@@ -241,17 +241,25 @@ def coverage_section(payload: dict[str, Any] | None, outlets: list[str], index: 
             f'{uniques}</tr></tbody></table></div>')
 
 
-def _matrix_shape(claims: list[tuple[int, dict[str, Any]]],
-                  outlets: list[str]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
+def _story_outlets(payload: dict[str, Any], index: DocumentIndex) -> dict[str, set[str]]:
+    """The outlets of each story's documents, by story id."""
+    return {str(story.get("id")): {index.outlet(str(doc)) for doc in story.get("docs", [])} - {""}
+            for story in payload.get("stories", [])}
+
+
+def _matrix_shape(claims: list[tuple[int, dict[str, Any]]], outlets: list[str],
+                  story_outlets: dict[str, set[str]]) -> tuple[list[tuple[int, dict[str, Any]]], list[str]]:
     """Rows and columns of the matrix, kept under :data:`MATRIX_CELLS` cells so the page stays fast.
 
-    Columns are the outlets that report at least one shown claim (in corpus order); when rows times
-    columns would exceed the budget, the claims reported by the most outlets are kept, in report order.
+    Columns are every outlet of the stories of the shown claims (in corpus order), so an outlet that
+    reports none of them still has its column; when rows times columns would exceed the budget, the
+    claims reported by the most outlets are kept, in report order, with their outlets' columns.
     """
     def outlets_of(claim: dict[str, Any]) -> set[str]:
         return {str(m.get("outlet")) for m in claim.get("members", [])}
 
-    present: set[str] = set().union(*(outlets_of(c) for _, c in claims))
+    present: set[str] = set().union(*(outlets_of(c) | story_outlets.get(str(c.get("story")), set())
+                                      for _, c in claims))
     columns = [o for o in outlets if o in present] if claims else list(outlets)
     limit = max(MATRIX_MIN_ROWS, MATRIX_CELLS // max(len(columns), 1))
     if len(claims) > limit:
@@ -290,17 +298,43 @@ def entities_section(payload: dict[str, Any] | None) -> str:
     Returns:
         HTML of the panel's content.
     """
-    entities = (payload or {}).get("entities", [])
+    entities = [(e, shown) for e in (payload or {}).get("entities", [])
+                if len(shown := spelling_variants([str(v) for v in e.get("variants", [])])) > 1]
     if not entities:
         return '<p class="empty">No entity variants.</p>'
     rows = "".join(
-        f'<tr><td>{esc(e.get("name"))}</td><td>{esc(", ".join(str(v) for v in e.get("variants", [])))}</td>'
-        f'<td class="num">{len(e.get("variants", []))}</td></tr>'
-        for e in sorted(entities, key=lambda e: (-len(e.get("variants", [])), str(e.get("name")))))
+        f'<tr><td>{esc(e.get("name"))}</td><td>{esc(", ".join(shown))}</td><td class="num">{len(shown)}</td></tr>'
+        for e, shown in sorted(entities, key=lambda es: (-len(es[1]), str(es[0].get("name")))))
     return ('<p class="lead">Names spelled several ways across the corpus, merged into one entity so that a '
             'spelling is never taken for a different actor.</p><div class="scroll"><table><thead><tr>'
             '<th>entity</th><th>variants</th><th class="num">spellings</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></div>')
+
+
+def spelling_variants(variants: list[str]) -> list[str]:
+    """The variants of an entity worth showing as spellings of one name.
+
+    The entity table merges every form that names the same actor (so "Syrians" counts as Syria); the
+    report shows only real spelling differences: forms that differ only in letter case
+    ("WASHINGTON") and inflections of another form (a plural or demonym: "Syrian", "Syrians",
+    "Photos") are left out.
+
+    Args:
+        variants: The entity's forms, most frequent first.
+
+    Returns:
+        The first form of each group of forms that differ in more than case or inflection, in order.
+    """
+    folded = [v.casefold() for v in variants]
+    stems = set(folded)
+    shown: dict[str, str] = {}
+    for variant, key in zip(variants, folded):
+        stem = next((key[:-len(end)] for end in _INFLECTIONS if key.endswith(end) and key[:-len(end)] in stems), key)
+        shown.setdefault(stem, variant)
+    return list(shown.values())
+
+
+_INFLECTIONS = ("ians", "ian", "ans", "an", "ns", "n", "es", "s")
 
 
 def _reason_terms(reasons: Iterable[Any]) -> set[str]:

@@ -167,6 +167,8 @@ def _word_boundary_after(text: str, offset: int) -> int:
 def full_text(document: SegmentedDocument, position: int, highlights: Sequence[Highlight]) -> str:
     """A document's text as HTML: each sentence a ``<span id=...>``, each highlight a mark.
 
+    Compact, since the page carries every document: a sentence span has its id and nothing else.
+
     Sentences never overlap, highlights may; the text is cut at every sentence and highlight boundary
     and each piece carries the keys of the highlights covering it (``data-h``), so the cost is linear
     in the text plus the boundaries.
@@ -204,7 +206,7 @@ def full_text(document: SegmentedDocument, position: int, highlights: Sequence[H
             parts.append("</span>")
             sentence_end = -1
         if here in sentence_at and sentence_end == -1:
-            parts.append(f'<span class="s" id="{position_id}-{here}">')
+            parts.append(f'<span id="{position_id}-{here}">')
             sentence_end = sentence_at[here]
         parts.append(_piece(text[here:nxt], active))
     if sentence_end != -1:
