@@ -274,3 +274,19 @@ def test_a_story_window_needs_a_unit() -> None:
     for command in ("figures", "compare", "report"):
         code, _, err = invoke(command, DATA, "--story-window", "3")
         assert (code, err) == (2, "Error: story window '3' needs a unit: 3d for days, 3h for hours, 3w for weeks\n")
+
+
+def test_only_the_cli_package_imports_click() -> None:
+    import ast
+
+    import dedupe
+
+    root = Path(dedupe.__file__).parent
+    importers = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(name == "click" or name.startswith("click.") for name in names):
+                importers.add(path.relative_to(root).parts[0])
+    assert importers == {"cli"}

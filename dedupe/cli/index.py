@@ -1,0 +1,77 @@
+"""``dedupe index add / info / remove``: the index that ``scan --against`` checks a new batch against."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dedupe.cli.app import cli
+from dedupe.cli.common import warn
+from dedupe.cli.options import corpus_arguments, load_options
+from dedupe.output import to_json
+
+
+@cli.group("index")
+def index_group() -> None:
+    """Keep an index of everything ingested, to check each new batch with `scan --against`."""
+
+
+@index_group.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@corpus_arguments
+@click.option("--threshold", type=float, help="Near-duplicate threshold (sets the LSH bands)  [default: 0.8]")
+@click.option("--min-words", type=int, help="Shortest shared passage, in words  [default: 8]")
+@click.option("--ngram", type=int, help="Words per shingle  [default: 5]")
+@click.option("--num-perm", type=int, help="MinHash signature length  [default: 128]")
+@click.option("--seed", type=int, help="Seed of the MinHash hashing  [default: 1]")
+@click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Documents per transaction.")
+def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
+              manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
+              num_perm: int | None, seed: int | None, batch_size: int) -> None:
+    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
+    from dedupe.index import IndexParams, open_index
+    from dedupe.pipeline import load_checked
+    from dedupe.report.index import add_text
+    from dedupe.scan.near_dup import ScanConfig
+
+    given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
+                             "seed": seed}
+    wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
+    loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn)
+    exists = Path(index_path).exists()
+    params = wanted if not exists or any(v is not None for v in given.values()) else None
+    with open_index(index_path, params, create=True) as index:
+        click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
+
+
+@index_group.command("info")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+def index_info(index_path: str, fmt: str) -> None:
+    """Print what INDEX holds: documents, outlets, dates, parameters, size."""
+    from dedupe.index import open_index
+    from dedupe.report.index import info_dict, info_text
+
+    with open_index(index_path) as index:
+        found = index.info()
+    click.echo(to_json(info_dict(found)) if fmt == "json" else info_text(index_path, found), nl=False)
+
+
+@index_group.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
+@click.option("--doc", "docs", multiple=True, help="Id (or identity key: every version) to remove (repeatable).")
+@click.option("--before", help="Remove documents dated before this day (YYYY-MM-DD); undated ones stay.")
+def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> None:
+    """Remove documents from INDEX by id or by date (retention)."""
+    from dedupe.index import open_index
+
+    if not docs and before is None:
+        raise click.UsageError("give --doc ID or --before DATE")
+    with open_index(index_path) as index:
+        removed = index.remove(docs, before)
+    click.echo(f"{index_path}: removed {removed} documents\n", nl=False)
