@@ -58,3 +58,25 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
     "out off again further once all any both each few more most other some such only own same too very "
     "can will just should now has have had do does did say says said would could may might must shall "
     "also".split())
+
+#: Names that stand for one actor (a capital or seat for its government, an abbreviation for the country),
+#: lower case with dots removed -> the actor's key: "Washington" and "US" are not an actor conflict.
+ACTOR_ALIASES: dict[str, str] = {
+    "washington": "united states", "us": "united states", "usa": "united states", "america": "united states",
+    "united states": "united states", "the united states": "united states", "white house": "united states",
+    "moscow": "russia", "kremlin": "russia", "the kremlin": "russia", "russia": "russia",
+    "beijing": "china", "china": "china", "london": "britain", "uk": "britain", "britain": "britain",
+    "united kingdom": "britain", "paris": "france", "france": "france", "damascus": "syria", "syria": "syria",
+    "tokyo": "japan", "japan": "japan", "jakarta": "indonesia", "indonesia": "indonesia",
+    "manila": "philippines", "philippines": "philippines", "the philippines": "philippines"}
+
+
+def actor_key(name: str) -> str:
+    """The actor a name stands for, per :data:`ACTOR_ALIASES` (else the name itself), lower case.
+
+    Example:
+        >>> actor_key("Washington") == actor_key("U.S.")
+        True
+    """
+    plain = " ".join(name.replace(".", "").lower().split())
+    return ACTOR_ALIASES.get(plain, plain)

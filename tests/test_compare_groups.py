@@ -53,6 +53,14 @@ def test_entity_conflict_uses_the_entity_table() -> None:
                            "Kerry met Sergey Lavrov in Geneva on Monday.", table) is None
 
 
+def test_entity_conflict_reads_washington_as_the_us_government() -> None:
+    table = build_entity_table(["Washington warned Moscow.", "The U.S. warned Russia.", "Paris spoke."])
+    assert entity_conflict("On Monday Washington warned Moscow it would act.",
+                           "On Monday the U.S. warned Moscow it would act.", table) is None
+    assert entity_conflict("On Monday Washington warned Moscow it would act.",
+                           "On Monday Paris warned Moscow it would act.", table) == (("Washington",), ("Paris",))
+
+
 def test_quote_and_attribution_conflicts() -> None:
     table = build_entity_table(["Kerry spoke. Lavrov spoke. Kerry and Lavrov met."])
     assert quote_conflict('Kerry said: "we will not let Aleppo fall today"',

@@ -63,3 +63,9 @@ def test_days_per_unit_drive_story_windows_and_periods() -> None:
     assert parse_window("2w") == 2 * lexicon.DAYS_PER_UNIT["week"] == 14.0
     assert parse_window("36h") == 1.5
     assert lexicon.DAYS_PER_UNIT["month"] < lexicon.DAYS_PER_UNIT["year"]
+
+
+def test_actor_key_reads_a_seat_of_government_as_its_country() -> None:
+    assert lexicon.actor_key("Washington") == lexicon.actor_key("U.S.") == lexicon.actor_key("United States")
+    assert lexicon.actor_key("Moscow") == lexicon.actor_key("Russia") != lexicon.actor_key("U.S.")
+    assert lexicon.actor_key("Sergei  Lavrov") == "sergei lavrov"

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, words
 from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
-from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS
+from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS, actor_key
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<!\w)'([^']+)'(?!\w)|\u2018([^\u2019]+)\u2019(?!\w)")
 _HEDGE = re.compile(
@@ -187,7 +187,7 @@ def _entity_tokens(text: str, table: EntityTable) -> tuple[list[str], dict[str, 
     cursor = 0
     for mention, entity in table.mentions(text):
         tokens.extend(words(text[cursor:mention.start]))
-        token = f"\u0000{entity.name}"
+        token = f"\u0000{actor_key(entity.name)}"
         names.setdefault(token, mention.text)
         tokens.append(token)
         cursor = mention.end
