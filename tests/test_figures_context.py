@@ -21,6 +21,9 @@ DAY = dt.date(2016, 9, 29)  # a Thursday
     ("killed between Sept. 23 and 29", "between Sept. 23 and 29", (dt.date(2016, 9, 23), DAY)),
     ("since Monday", "since Monday", (dt.date(2016, 9, 26), DAY)),
     ("in 2013 when", "in 2013", (dt.date(2013, 1, 1), dt.date(2013, 12, 31))),
+    # a year that a "when" clause ties to an earlier event, and an event named by its year
+    ("the worst since 2009, when a storm hit", "since 2009", (dt.date(2009, 1, 1), dt.date(2009, 12, 31))),
+    ("the 2004 Indian Ocean tsunami killed", "the 2004", (dt.date(2004, 1, 1), dt.date(2004, 12, 31))),
     ("a few days earlier", "a few days earlier", None),
 ])
 def test_periods(sentence, text, resolved) -> None:  # type: ignore[no-untyped-def]
@@ -81,4 +84,18 @@ def test_pronoun_subjects_are_skipped() -> None:
     ("The 6.1-magnitude quake hit Ludian county at about 4.30pm", ["Ludian"]),
 ])
 def test_places_are_where_the_counted_thing_happened(sentence: str, places: list[str]) -> None:
+    assert [m.text for m in find_places(tokenize(sentence), sentence)] == places
+
+
+def test_since_a_year_alone_is_no_earlier_event_and_a_year_before_people_is_a_count() -> None:
+    assert find_periods("prices have doubled since 2009") == []
+    assert find_periods("the 1500 workers at the plant") == []
+
+
+@pytest.mark.parametrize("sentence, places", [
+    ("Leyte had the most deaths with 41, followed by Samar with 12 and Biliran with three.",
+     ["Leyte", "Samar", "Biliran"]),
+    ("The firm ended the year with 500 employees.", []),
+])
+def test_a_tally_by_place_names_the_place_before_with(sentence: str, places: list[str]) -> None:
     assert [m.text for m in find_places(tokenize(sentence), sentence)] == places

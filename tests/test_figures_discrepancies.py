@@ -261,3 +261,21 @@ def test_a_lower_toll_the_same_day_over_the_same_period_is_still_a_conflict(tmp_
     _, found = _issue_figures(tmp_path, (lower,))
     assert [(d.status, len(d.outlets)) for d in found] == [("conflict", 7)]
     assert "150 people (Outlet G" in found[0].reason
+
+
+def test_a_toll_tied_to_an_earlier_year_or_a_named_past_event_is_another_event(tmp_path: Path) -> None:
+    docs = [("p1", "Outlet P", "2025-10-01", "The quake killed at least 69 people in the province, officials said."),
+            ("p2", "Outlet Q", "2025-10-02", "The quake, which killed 72 people, is the deadliest since 2013 when "
+             "one hit the island, claiming at least 200 lives."),
+            ("p3", "Outlet R", "2025-10-02", "The 2013 earthquake killed 222 people on the island, and this quake "
+             "has killed 72 people.")]
+    path = tmp_path / "quake.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "source": s, "date": d, "text": t}) + "\n" for i, s, d, t in docs),
+                    encoding="utf-8")
+    corpus = load_corpus([str(path)])
+    figures = extract_figures([segment_document(doc) for doc in corpus.documents])
+    found = find_discrepancies(figures, group_stories(corpus.documents, StoryConfig(one_story=True)))
+    grouped = {figures[i].text for d in found for i in d.figures}
+    assert not grouped & {"at least 200", "222"}
+    assert [d.status for d in found] == ["consistent"]
+    assert next(f for f in figures if f.text == "at least 200").period == "since 2013"

@@ -203,6 +203,24 @@ def test_the_parser_never_raises_and_keeps_its_invariants(text: str) -> None:
     # members strike
     ("About 800 members of the United Food and Commercial Workers Union, UFCWU, struck the plant at midnight.",
      "About 800", "on strike"),
+    # a copula after a casualty noun names the phrase, and its conjunct ("nine adults and four children")
+    ("Among the dead were 14 soldiers and six policemen.", "14", "killed"),
+    ("Among the dead were 14 soldiers and six policemen.", "six", "killed"),
+    ("The injured included 40 pupils.", "40", "injured"),
+    # a reduced relative inside a prepositional phrase ("on the N people reported killed")
+    ("The new toll is double the 12 people confirmed dead on Monday.", "12", "killed"),
+    ("Officials said up to 90 villagers are reported to have died.", "up to 90", "killed"),
+    # ", with N X <predicate>" is a small clause: its predicate is the phrase's own
+    ("The port stayed open, with 45 crane operators on strike.", "45", "on strike"),
+    # a workforce cut to a level: both ends of the change are its size
+    ("The bank will trim its branch staff to about 400 from 650.", "about 400", "employed"),
+    ("The bank will trim its branch staff to about 400 from 650.", "650", "employed"),
+    # a long modifier between a total noun and its verb
+    ("The death toll from the floods that swept three provinces in the north of the country late on Friday "
+     "has climbed to 85.", "85", "killed"),
+    # a tally: "the most X with N; followed by Y with M" counts X throughout
+    ("Leyte had the most deaths with 41, followed by Samar with 12.", "41", "killed"),
+    ("Leyte had the most deaths with 41, followed by Samar with 12.", "12", "killed"),
 ])
 def test_general_rules_for_measures(sentence: str, phrase: str, measure: str) -> None:
     found = {f.text: f.measure for f in parse_sentence(sentence)}
@@ -219,3 +237,18 @@ def test_general_rules_for_measures(sentence: str, phrase: str, measure: str) ->
 def test_a_measure_in_another_clause_or_a_modifier_is_not_pinned_on_the_figure(sentence: str, phrase: str) -> None:
     found = {f.text: f.measure for f in parse_sentence(sentence)}
     assert found.get(phrase) == "other", found
+
+
+@pytest.mark.parametrize("sentence, phrase, what", [
+    ("Crews worked through heavy rain and landslides, with 212 recorded in the province.", "212", "landslides"),
+    ("The flood hit Tacloban, a port city of 250,000, on Sunday.", "250,000", "people"),
+])
+def test_a_bare_number_counts_the_noun_before_with_or_a_settlements_people(sentence: str, phrase: str,
+                                                                          what: str) -> None:
+    found = {f.text: (f.measure, f.what) for f in parse_sentence(sentence)}
+    assert found.get(phrase) == ("other", what), found
+
+
+@pytest.mark.parametrize("sentence", ["A 7.1 magnitude quake struck.", "Aftershocks ranged from magnitude 2.1 to 5.3."])
+def test_magnitudes_are_not_figures(sentence: str) -> None:
+    assert parse_sentence(sentence) == ()

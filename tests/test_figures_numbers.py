@@ -16,6 +16,7 @@ def _phrases(text: str) -> list[tuple[str, object, object, str]]:
     ("1.2 million", ("1.2 million", 1200000, 1200000, "exact")),
     ("2.66 mln", ("2.66 mln", 2660000, 2660000, "exact")),
     ("nine deaths", ("nine", 9, 9, "exact")),
+    ("as high as 80 people", ("as high as 80", None, 80, "up to")),
     ("twenty-one people", ("twenty-one", 21, 21, "exact")),
     ("two hundred and fifty men", ("two hundred and fifty", 250, 250, "exact")),
     ("a dozen people", ("a dozen", 12, 12, "exact")),

@@ -21,12 +21,16 @@ import re
 from dataclasses import dataclass
 
 from dedupe.figures.numbers import Token
+from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
 from dedupe.lexicon import CALENDAR_WORDS, DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(" + "|".join(WEEKDAYS) + r")"
 
 _UNIT = r"(hour|day|week|month|year)s?\b"
+_YEAR = r"(?:19|20)\d\d"
+#: "the 2013 Bohol earthquake": an event named by its year (capitalised names may stand between).
+_EVENT = r"(?:[A-Z][\w-]*\s+){0,3}(?:" + "|".join(sorted(INCIDENT_WORDS | WAR_WORDS, key=len, reverse=True)) + r")\b"
 _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in (  # noqa: E501
     ("last_n", rf"\b(?:(?:in|over|during|for|within)\s+)?(?:the\s+)?(?:past|last|previous)\s+{_NUM}\s+{_UNIT}"),
     ("last_one", r"\b(?:(?:in|over|during)\s+)?the\s+(?:past|last)\s+(day|week|month|year)\b"),
@@ -41,7 +45,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
     ("this_unit", r"\b(?:so\s+far\s+)?this\s+(week|month|year)\b"),
     ("last_unit", r"\blast\s+(week|month|year)\b"),
     ("weekday", rf"\b(?:on\s+|last\s+)?{_WEEKDAY}\b"),
-    ("year", r"\bin\s+((?:19|20)\d\d)\b"),
+    ("year", rf"\b(?:in\s+|since\s+(?={_YEAR},?\s+when\b)|the\s+(?={_YEAR}\s+{_EVENT}))({_YEAR})\b"),
     ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
     ("every", r"\bevery\s+(day|week)\b"),
 ))
@@ -70,6 +74,7 @@ _DIRECTIONS = frozenset({"east", "eastern", "west", "western", "north", "norther
 _STRIKE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "jolted", "jolts", "rocked", "rocks", "rattled",
                            "shook", "devastated", "battered", "pounded", "bombed", "shelled"})
 #: Words before a preposition that make its place the speaker's ("said at a press conference in Paris").
+_SUPERLATIVES = frozenset({"most", "highest", "largest", "biggest"})
 _SPEAKER_CUES = frozenset({"said", "says", "told", "tells", "speaking", "spoke", "announced", "conference",
                            "briefing", "reporters", "journalists", "lawmakers", "summit", "interview", "statement",
                            "visit", "visiting", "meeting", "talks"})
@@ -126,13 +131,13 @@ def resolve_period(mention: ContextSpan, published: dt.date | None) -> tuple[dt.
     Returns:
         ``(first day, last day)``, or ``None`` when the period cannot be placed ("a few days earlier").
     """
+    if mention.kind == "year":      # "in 2013", "since 2013 when ...", "the 2013 ..."
+        year = int(re.findall(_YEAR, mention.text)[0])
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
     match = dict(_PERIODS)[mention.kind].search(mention.text + (" of" if mention.kind == "n_of" else ""))
     if match is None:
         return None
     groups = [g for g in match.groups()]
-    if mention.kind == "year":
-        year = int(groups[0])
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if published is None:
         return None
     return _relative(mention.kind, groups, published)
@@ -250,9 +255,34 @@ def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
                 found = _place_after(tokens, i + 1, sentence)
         elif token.kind == "word" and token.lower.endswith("'s") and _capitalised(token.text) and i > 0:
             found = _possessive_place(tokens, i, sentence)
+        elif token.lower == "with" and i + 1 < len(tokens) and _starts_number(tokens[i + 1]):
+            found = _tally_place(tokens, i, sentence)
         if found is not None and all(not p.start <= found.start < p.end for p in places):
             places.append(found)
     return places
+
+
+def _starts_number(token: Token) -> bool:
+    return token.kind == "num" or token.lower in UNITS or token.lower in TENS
+
+
+def _tally_place(tokens: list[Token], i: int, sentence: str) -> ContextSpan | None:
+    """A tally by place: "followed by San Remigio *with* 22", "Bogo City had the most fatalities *with* 30":
+    the name before "with N", or the subject of "had the most ... with N", is where the N were counted."""
+    end = i - 1
+    if end >= 0 and not _is_name(tokens[end]):
+        words = [t.lower for t in tokens[max(0, i - 6):i]]
+        superlative = next((k for k, w in enumerate(words) if w in _SUPERLATIVES), None)
+        if superlative is None or superlative < 2 or words[superlative - 1] != "the":
+            return None
+        end = max(0, i - 6) + superlative - 3      # the name before "<verb> the most"
+    first = end
+    while first > 0 and _is_name(tokens[first - 1]) and end - first < 3:
+        first -= 1
+    if end < 0 or not _is_name(tokens[first]) or _is_organisation(tokens, first):
+        return None
+    start, stop = tokens[first].start, tokens[end].end
+    return ContextSpan(sentence[start:stop], start, stop, "place")
 
 
 def _speaker_place(tokens: list[Token], i: int) -> bool:

@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -49,14 +50,15 @@ UNIT_WORDS = frozenset({
     "weeks", "week", "months", "month", "years", "year", "decades", "decade", "centuries", "century", "nights",
     "night", "weekends", "a.m.", "p.m.", "am", "pm", "gmt", "o'clock", "time", "cubic", "square", "sq", "mln",
     "bln", "billion", "million", "%", "mths", "mth", "yrs", "wks", "thirds", "quarters", "halves", "fifths",
-    "point", "head", "forints", "forint", "ounce", "zlotys", "levs", "roubles", "rubles", "dinar"})
+    "point", "head", "forints", "forint", "ounce", "zlotys", "levs", "roubles", "rubles", "dinar", "magnitude",
+    "richter"})
 # A word after a number that makes it a measurement or a date, not a count of people or things.
 _NOT_A_COUNT_AFTER = UNIT_WORDS | MONTH_WORDS
 _LABELS = frozenset({"chapter", "article", "section", "resolution", "paragraph", "page", "flight", "route",
                      "highway", "room", "version", "phase", "level", "grade", "class", "category", "no", "number",
                      "local", "platform", "gate", "block", "row", "code", "model", "vol", "volume", "issue", "item",
                      "rule", "act", "decree", "law", "division", "aged", "age", "ages", "g", "apollo", "vs",
-                     "v", "score", "scored", "ratio", "channel"})
+                     "v", "score", "scored", "ratio", "channel", "magnitude"})
 _LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
 _RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
 _CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
@@ -233,8 +235,9 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
     figures = []
     for n, (draft, (start, end)) in enumerate(zip(drafts, spans)):
         clause = clauses[draft.phrase.first]
-        period = (_nearest(_in_clause(periods, tokens, clauses, clause), start, end)
-                  or _shared_year(periods, tokens, clauses, clause))
+        reach = [p for p in periods if _year_reaches(p, text, start, end)]
+        period = (_nearest(_in_clause(reach, tokens, clauses, clause), start, end)
+                  or _shared_year(reach, tokens, clauses, clause))
         own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
         place = _nearest(own_places, start, end) or _shared_place(places, tokens, clauses, clause, start)
         source = _nearest(sources, start, end)
@@ -246,6 +249,24 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
             ctx.resolve_period(period, published) if period else None, source.text if source else None,
             draft.subset_of, found.scope, found.cue))
     return figures
+
+
+def _year_reaches(period: ctx.ContextSpan, text: str, start: int, end: int) -> bool:
+    """Whether a year dates the figure at ``start:end``: "since 2013 when one hit Bohol, claiming at least
+    200 lives" dates only what follows it; the year's own blow may stand in between ("In 1970, a quake
+    killed 15,000"), a second one starts another event ("The 2013 earthquake killed 222 people, and this
+    quake has killed 70")."""
+    if period.kind != "year":
+        return True
+    lower = period.text.lower()
+    if lower.startswith("since") and period.start < start:
+        return True
+    if lower.startswith("since"):
+        return False
+    between = text[period.end:start] if period.end <= start else text[end:period.start]
+    words = re.findall(r"[\w-]+", between.lower())
+    blows = sum(word in scope.INCIDENT_WORDS or word in scope.WAR_WORDS for word in words)
+    return blows <= 1
 
 
 def _shared_place(places: list[ctx.ContextSpan], tokens: list[Token], clauses: list[int], clause: int,

@@ -157,12 +157,23 @@ def _predicate(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun
     j = noun.end
     if _comitative(words, phrase.first) and j < len(words) and words[j] == ",":
         return _predicate_from(tokens, words, j + 1, head, depth=1)
-    if is_embedded(tokens, phrase.first):
+    if is_embedded(tokens, phrase.first) and not _absolute_with(words, phrase.first):
         if j < len(words) and words[j] in _RELATIVES:
             return _window(tokens, words, j, head)
+        if j + 1 < len(words) and words[j] in m.REPORTING_PARTICIPLES:
+            j += 1      # a reduced relative: "on the 26 people *reported* killed earlier"
         trigger = m.match_at(words, j, m.PATIENT, head)
         return trigger.measure if trigger is not None and len(trigger.words) == 1 and _adjacent(words, j) else None
     return _predicate_from(tokens, words, j, head, depth=0)
+
+
+def _absolute_with(words: list[str], first: int) -> bool:
+    """ ", with 30 maintenance workers on strike": "with" after a comma opens a small clause whose subject is
+    the phrase, so the predicate after it is the phrase's own."""
+    k = first - 1
+    while k >= 0 and words[k] in DETERMINERS and first - k < 3:
+        k -= 1
+    return k > 0 and words[k] == "with" and words[k - 1] in (",", ";", "\u2014")
 
 
 def _comitative(words: list[str], first: int) -> bool:
@@ -247,6 +258,20 @@ def _window(tokens: list[Token], words: list[str], j: int, head: str | None) -> 
     return None
 
 
+def _among_copula(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
+                  head: str | None) -> str | None:
+    """ "Among the victims were nine adults", "the dead included 12 children": the phrase is named by a
+    casualty noun through a copula, so it takes that noun's measure."""
+    k = phrase.first - 1
+    if k < 2 or words[k] not in m.COPULAS:
+        return None
+    measure = m.COPULA_NOUNS.get(words[k - 1])
+    if measure is None or words[k - 2] != "the":
+        return None
+    inclusive = words[k] in ("included", "include", "includes")
+    return measure if inclusive or (k > 2 and words[k - 3] == "among") else None
+
+
 def _object_of_verb(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
                     head: str | None) -> str | None:
     trigger = m.match_ending_at(words, phrase.first, m.AGENT, head)
@@ -292,7 +317,7 @@ def _total(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: No
     link = _link_length(words, k)
     if link is None:
         return None
-    reach = 3 if " ".join(words[k - link:k]) in m.NEAR_LINKS else 12
+    reach = 3 if " ".join(words[k - link:k]) in m.NEAR_LINKS else 20
     for back in range(k - link - 1, max(-1, k - link - 1 - reach), -1):
         if tokens[back].text in ";.":
             break
@@ -335,6 +360,16 @@ def number_of(tokens: list[Token], phrase: NumberPhrase) -> int | None:
     return None
 
 
+def _workforce_level(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
+                     head: str | None) -> str | None:
+    """ "reduce its head office staff to about 100 from 550", "cutting staff to 125": a bare number after
+    "to"/"from" whose workforce noun stands just before states the workforce's size."""
+    if noun.head is not None or phrase.first < 2 or words[phrase.first - 1] not in ("to", "from"):
+        return None
+    window = words[max(0, phrase.first - 4):phrase.first - 1]
+    return "employed" if m.STAFF & set(window) else None
+
+
 def _total_of(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
               head: str | None) -> str | None:
     """ "a total of 360 jobs", "of a total 18,000 jobs": a workforce."""
@@ -357,5 +392,5 @@ def _cut_by(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: N
 #: that govern the phrase (a noun: "the rehiring of 20 workers who were idled"; a predicate after it; a verb
 #: before it), then modifiers inside the phrase ("More than 30 *striking* miners *killed*": the predicate says
 #: what happened to them), then totals.
-_RULES = (_head_noun, _possessive_staff, _complement, _nominal, _predicate, _object_of_verb, _premodifier,
-          _total, _cut_by, _total_of)
+_RULES = (_head_noun, _possessive_staff, _complement, _nominal, _predicate, _among_copula, _object_of_verb,
+          _premodifier, _total, _cut_by, _total_of, _workforce_level)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedupe.figures import grammar as grammar
-from dedupe.figures.measures import HUMAN_MEASURES, WORKERS
+from dedupe.figures.measures import HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
 from dedupe.figures.numbers import NumberPhrase, Token
 from dedupe.lexicon import PEOPLE_NOUNS
 
@@ -173,12 +173,35 @@ def _elliptic(tokens: list[Token], drafts: list[Draft], i: int) -> None:
     draft = drafts[i]
     counted = grammar.number_of(tokens, draft.phrase)
     previous = _nearest_named(drafts, i) if i > 0 else None
+    noun = _noun_before_with(tokens, draft.phrase.first) if previous is None else None
     if counted is not None:
         draft.what = tokens[counted].lower
+    elif noun is not None:
+        draft.what = "people" if noun in HEAD_NOUN_PEOPLE else noun
+        draft.measure = draft.measure or HEAD_NOUNS.get(noun)
+    elif _population(tokens, draft.phrase.first):
+        draft.what = "people"
     else:
         draft.what = drafts[previous].what if previous is not None else None
     if draft.measure is None and draft.what is not None:
         draft.measure = grammar.find_measure(tokens, draft.phrase, draft.noun, head=draft.what)
+    if draft.measure is None and previous is not None and counted is None:
+        draft.measure = drafts[previous].measure   # "... with 30; followed by San Remigio with 22"
+
+
+def _noun_before_with(tokens: list[Token], first: int) -> str | None:
+    """ "had the most fatalities with 30", "aftershocks, with 379 recorded": a bare number after "with"
+    counts the plural noun just before it."""
+    k = first - 1
+    if k < 1 or tokens[k].lower != "with":
+        return None
+    k -= 1 if tokens[k - 1].text != "," else 2
+    return tokens[k].lower if k >= 0 and grammar.is_plural(tokens[k]) else None
+
+
+def _population(tokens: list[Token], first: int) -> bool:
+    """ "a coastal city of 90,000": a bare number after "<settlement> of" counts its people."""
+    return first >= 2 and tokens[first - 1].lower == "of" and tokens[first - 2].lower in SETTLEMENTS
 
 
 def _kept(drafts: list[Draft]) -> list[Draft]:

@@ -259,6 +259,16 @@ TOTAL_OF_HEADS = JOBS | STAFF
 CUT_VERBS = frozenset({"cut", "cuts", "trim", "trimmed", "reduce", "reduced", "reducing", "slashed", "slash",
                        "cutting", "trimming"})
 
+#: Participles of a reduced relative that report a predicate ("the 26 people *reported* killed").
+REPORTING_PARTICIPLES = frozenset({"reported", "confirmed", "feared", "believed", "known"})
+#: Verbs that name a phrase by a noun before them ("Among the victims *were* nine adults").
+COPULAS = frozenset({"were", "was", "are", "is", "included", "include", "includes"})
+#: Nouns that name casualties through a copula: the head nouns, and "victims" ("Among the victims were").
+COPULA_NOUNS = {**HEAD_NOUNS, "victims": "killed"}
+#: Places that have a population ("a coastal city of 90,000": 90,000 people live there).
+SETTLEMENTS = frozenset({"city", "town", "village", "country", "nation", "province", "region", "island",
+                         "municipality", "community", "state", "district", "county", "capital", "metropolis"})
+
 #: Measures that describe a standing state, not an event: a relative clause that states them modifies
 #: the noun ("100 employees ... who currently work at three offices") rather than reporting a count.
 STATE_MEASURES = frozenset({"employed"})
@@ -271,6 +281,7 @@ AUXILIARIES = frozenset({
     "slightly", "critically", "badly", "fatally", "later", "subsequently", "eventually", "mostly", "mainly",
     "apparently", "believed", "feared", "thought", "said", "expected", "likely", "to", "confirmed", "either",
     "both", "each", "every", "day", "daily", "so", "far", "since", "then", "officially", "immediately",
+    "reported",
 })
 
 

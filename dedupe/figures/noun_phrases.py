@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from dedupe.figures import measures as m
 from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.lexicon import TENS, UNITS
 
 #: Words that end a noun phrase's run of content words: function words plus adverbs, speech verbs and
 #: time words ("said", "reportedly", "yesterday"). Broader than lexicon.FUNCTION_WORDS, which compare uses.
@@ -191,6 +192,11 @@ def is_content_word(token: Token) -> bool:
     return token.kind in ("word", "abbr") and token.lower not in NOT_IN_NOUN_PHRASE and not token.lower.endswith("'s")
 
 
+def is_number_word(token: Token) -> bool:
+    """Whether a word spells a number ("four", "twenty-one"): it starts a figure, not a noun."""
+    return token.lower.split("-")[0] in UNITS or token.lower.split("-")[0] in TENS
+
+
 def is_plural(token: Token) -> bool:
     """Whether a word looks like a plural noun ("doctors", "people", "crew")."""
     lower = token.lower
@@ -234,7 +240,8 @@ def _singular_head(tokens: list[Token], run: list[int]) -> int | None:
 
 def _coordination_end(tokens: list[Token], end: int) -> int:
     """Extend "drivers" over "and warehouse employees" (not over "and eight crew members")."""
-    if end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and is_content_word(tokens[end + 1]):
+    if (end + 1 < len(tokens) and tokens[end].lower in ("and", "or") and is_content_word(tokens[end + 1])
+            and not is_number_word(tokens[end + 1])):
         run = _noun_run(tokens, end + 1)
         plural = [i for i in run if is_plural(tokens[i])]
         if plural and not any(tokens[i].lower in TRIGGER_WORDS for i in run):

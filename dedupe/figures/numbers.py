@@ -17,7 +17,8 @@ at least       at least, no fewer/less than, or more          [N, None]
 more than      more than, over, upwards of, in excess of,     [N, None]
                above, -plus
 nearly         nearly, almost, close to, just under           [None, N]
-up to          up to, as many as, at most, no more than       [None, N]
+up to          up to, as many as, as high as, at most,        [None, N]
+               no more than
 fewer than     fewer than, less than, under, below            [None, N]
 as few as      as few as                                      [None, N]
 range          between X and Y, X-Y, X to Y, X or Y           [X, Y]
@@ -149,7 +150,8 @@ PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("in", "excess", "of"), "more than"), (("above",), "more than"), (("well", "over"), "more than"),
     (("just", "over"), "more than"), (("greater", "than"), "more than"),
     (("nearly",), "nearly"), (("almost",), "nearly"), (("close", "to"), "nearly"), (("just", "under"), "nearly"),
-    (("up", "to"), "up to"), (("as", "many", "as"), "up to"), (("at", "most"), "up to"),
+    (("up", "to"), "up to"), (("as", "many", "as"), "up to"), (("as", "high", "as"), "up to"),
+    (("at", "most"), "up to"),
     (("no", "more", "than"), "up to"), (("not", "more", "than"), "up to"), (("a", "maximum", "of"), "up to"),
     (("fewer", "than"), "fewer than"), (("less", "than"), "fewer than"), (("under",), "fewer than"),
     (("below",), "fewer than"), (("as", "few", "as"), "as few as"), (("as", "little", "as"), "as few as"),

@@ -45,6 +45,9 @@ _INCIDENTS = {
     "flood": "flood", "flooding": "flood", "eruption": "eruption", "stampede": "stampede", "collapse": "collapse",
     "accident": "accident", "disaster": "disaster", "shooting": "shooting",
 }
+#: Nouns that name one blow or a war: "the 2013 Bohol earthquake" names an event by its year.
+INCIDENT_WORDS = frozenset(_INCIDENTS)
+WAR_WORDS = _WARS
 _CUMULATIVE_PERIODS = frozenset({"last_n", "last_one", "n_of", "since_weekday", "since_date", "between",
                                  "this_unit"})
 _DEAD = frozenset({"dead", "deaths", "victims", "fatalities", "casualties", "injured", "wounded", "missing",
