@@ -4,12 +4,14 @@ All three are read from the figure's own sentence (a figure without them gets ``
 carried over from other sentences, so a value is always visible next to the number).
 
 - **Place**: a capitalised name after a place preposition ("in neighboring Idlib Province", "near
-  Aleppo", "in opposition areas of Aleppo" -> "Aleppo"), or a possessive just before the figure
-  ("east Aleppo's 21 hospitals" -> "east Aleppo"). The nearest one in the figure's clause wins.
+  Aleppo", "in opposition areas of Aleppo" -> "Aleppo"), a possessive just before the figure
+  ("east Aleppo's 21 hospitals" -> "east Aleppo"), or the name of a tally ("San Remigio with 22"). The nearest
+  one in the figure's clause wins.
 - **Period**: "in the past eight days", "six days of ...", "yesterday", "last week", "on 19 September",
   "since Monday", "in 2013"... The nearest one in the figure's clause wins, except expressions that date a
-  speech act ("officials have said *this week* that ..."). Each period is resolved to a date range
-  against the document's date where it can be (:func:`resolve_period`).
+  speech act ("officials have said *this week* that ..."). A year tied to an earlier event by "when"
+  ("since 2013 when one hit Bohol") or naming one ("the 2013 earthquake") is a year period too. Each
+  period is resolved to a date range against the document's date where it can be (:func:`resolve_period`).
 - **Attribution**: "activists say", ", the civil defence rescue service said", "according to X",
   "confirmed by X", "X: Title Case Headline"; a pronoun subject ("he said") is skipped for the next frame.
 """

@@ -11,6 +11,9 @@ measure from a neighbour in the same sentence:
 - **"among"**: "Three other police officers were among five people who were seriously injured";
 - **ellipsis**: "Pacific Northwest has more than 800 employees, and Wells Fargo has 2,400" (the bare
   number counts the previous noun, and its measure is read again with that noun);
+- **tallies**: "Bogo City had the most fatalities with 30; followed by San Remigio with 22" (a bare
+  number after "with" counts the plural noun before it; the next ones read that noun again and, failing
+  a measure of their own, keep its measure); "a coastal city of 90,000" counts its people;
 - **totals**: "the number of members in the body to 36" counts members;
 - **"to A from B"**: "reduce its workforce to 5,500 from a current 6,810" (both ends of a change count
   the same thing).
