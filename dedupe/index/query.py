@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dedupe.corpus.load import Document
-from dedupe.index.keys import IndexParams, document_keys, passage_keys
+from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.store import Index, StoredDocument
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
@@ -71,15 +71,14 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
     keys = document_keys(prints, params)
     ids = frozenset(d.id for d in batch)
     loaded: dict[int, StoredDocument] = {}
-    wanted = (keys.bands.tolist(), keys.passages.tolist())
-    asked: tuple[set[int], set[int]] = (set(), set())
+    wanted = (keys.bands, keys.passages)
+    asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     with index.snapshot():
         rounds, result = 0, None
         while rounds < max_rounds:
-            wanted = (list(set(wanted[0]) - asked[0]), list(set(wanted[1]) - asked[1]))  # each key asked once
-            asked[0].update(wanted[0])
-            asked[1].update(wanted[1])
+            wanted = (np.setdiff1d(wanted[0], asked[0]), np.setdiff1d(wanted[1], asked[1]))  # each key asked once
+            asked = (np.union1d(asked[0], wanted[0]), np.union1d(asked[1], wanted[1]))
             new = index.lookup(*wanted) - loaded.keys()
             rounds += 1
             if not new and result is not None:
@@ -87,7 +86,8 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
             loaded.update((s.seq, s) for s in index.fetch(new))
             history = [loaded[seq].document for seq in sorted(loaded)]
             result = _involving(scan(history + list(batch), config), ids)
-            wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
+            if rounds < max_rounds:
+                wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
@@ -112,7 +112,7 @@ def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:
 
 
 def _frontier(findings: Sequence[Finding], history: dict[str, Document], params: IndexParams,
-              seen: set[tuple[str, int, int, bool]]) -> tuple[list[int], list[int]]:
+              seen: set[tuple[str, int, int, bool]]) -> tuple[I64, I64]:
     """Band and passage keys whose documents may join the findings: every key of a stored near-duplicate,
     the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier round)
     are skipped, and the new ones added to it."""
@@ -120,13 +120,13 @@ def _frontier(findings: Sequence[Finding], history: dict[str, Document], params:
                      if o.doc in history} - seen)
     seen.update(places)
     if not places:
-        return [], []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     docs = sorted({doc for doc, *_ in places})
     column = {doc: i for i, doc in enumerate(docs)}
     prints = fingerprint_corpus([history[d].text for d in docs], params.ngram)
     near = sorted({doc for doc, _, _, whole in places if whole})
     bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram),
-                          params).bands.tolist() if near else []
+                          params).bands if near else np.zeros(0, dtype=np.int64)
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
     bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice
@@ -134,7 +134,7 @@ def _frontier(findings: Sequence[Finding], history: dict[str, Document], params:
     for doc, start, end, whole in places:
         first, last = bounds[column[doc]], bounds[column[doc] + 1]
         chosen[first:last] |= whole | ((reach[0][first:last] < end) & (reach[1][first:last] > start))
-    return bands, windows[chosen].view(np.int64).tolist()
+    return bands, stored_keys(windows[chosen])
 
 
 def _window_spans(prints: Fingerprints, owners: I64, params: IndexParams) -> tuple[I64, I64]:
