@@ -6,9 +6,22 @@ batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders
 involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
 
 Which stored documents: those sharing an LSH band key or a passage key with the batch; then, until
-nothing new turns up (at most ``max_rounds``), those sharing a key with the history documents already in
-a finding with the batch (all keys of a near-duplicate, the passage keys over a passage's place), since
-such neighbours join clusters and passage groups in the full rescan.
+nothing new turns up (at most :data:`MAX_ROUNDS` lookups), those sharing a key with the history documents
+already in a finding with the batch (all keys of a near-duplicate, the passage keys over a passage's
+place), since such neighbours join clusters and passage groups in the full rescan.
+
+**Equivalence with the full rescan, and where it stops.** Near-duplicate findings are the rescan's
+(verification is exact and the clusters are followed through history). Passages are the rescan's too,
+except where the rescan itself cut corners: its passage search links each shingle occurrence only to the
+``fanout`` (4) occurrences of the same shingle just before it in the *whole* corpus
+(:func:`dedupe.scan.passages.shared_runs`), so a stretch whose shingles are printed in more than five
+places is cut, or grouped, by which of those places happen to be neighbours in corpus order, and that
+depends on documents that share nothing else with the batch. Reading fewer documents, the check links
+places the rescan left unlinked: it may report one 40-word passage where the rescan reports two halves,
+or one more place in a group. Matching that exactly would mean reading every place of every frequent
+shingle, i.e. most of history. With the link limit out of reach the two are identical (tested on a
+Reuters-21578 split, ``tests/test_index.py``), and every finding that differs with the default limit
+overlaps a shingle found in more than five places (tested too).
 """
 
 from __future__ import annotations
@@ -22,9 +35,12 @@ from dedupe.corpus.load import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.store import Index, StoredDocument
+from dedupe.runtime import paused_gc
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
-from dedupe.scan.shingle import I64, Fingerprints
+from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
+#: Lookups at most: the batch's keys, then the neighbours of what they found, twice (see the module docstring).
+MAX_ROUNDS = 3
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
 RESCRAPE_SUFFIX = "~batch"
 
@@ -53,7 +69,8 @@ class AgainstResult:
     rounds: int
 
 
-def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int = 3) -> AgainstResult:
+def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
+                 max_rounds: int = MAX_ROUNDS) -> AgainstResult:
     """Scan ``batch`` against the documents of ``index`` (see the module docstring).
 
     Args:
@@ -65,6 +82,11 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
     Returns:
         The batch's findings, with the history documents they name and the passages' origins.
     """
+    with paused_gc():  # the stored documents and findings are many lasting objects without cycles
+        return _scan_against(index, batch, config, max_rounds)
+
+
+def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int) -> AgainstResult:
     params = index.params
     batch, renamed = _distinct_ids(index, batch)
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
@@ -77,8 +99,8 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
     with index.snapshot():
         rounds, result = 0, None
         while rounds < max_rounds:
-            wanted = (np.setdiff1d(wanted[0], asked[0]), np.setdiff1d(wanted[1], asked[1]))  # each key asked once
-            asked = (np.union1d(asked[0], wanted[0]), np.union1d(asked[1], wanted[1]))
+            wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
+            asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
             new = index.lookup(*wanted) - loaded.keys()
             rounds += 1
             if not new and result is not None:
@@ -94,6 +116,13 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, ma
     order = [d.id for d in history] + [d.id for d in batch]
     origins = passage_origins(result.findings, {d.id: d for d in (*history, *batch)}, order)
     return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds)
+
+
+def _new_keys(keys: I64, asked: I64) -> I64:
+    """The distinct ``keys`` not in ``asked`` (sorted), sorted."""
+    keys = sorted_unique(keys)
+    at = np.minimum(np.searchsorted(asked, keys), max(asked.size - 1, 0))
+    return keys[asked[at] != keys] if asked.size else keys
 
 
 def _distinct_ids(index: Index, batch: Sequence[Document]) -> tuple[list[Document], list[tuple[str, str]]]:

@@ -13,8 +13,8 @@ the tier. An index of ``n`` batches holds at most ``(MERGE_FANOUT - 1) * log(n)`
 each row is rewritten ``log(n)`` times in all. ``remove`` rewrites all segments without the removed
 documents' rows (:func:`compact`).
 
-A lookup binary-searches every segment of a kind for the wanted keys (``np.searchsorted``): it reads
-8 bytes per stored row, once.
+A lookup binary-searches every segment of a kind for the wanted keys (``np.searchsorted``), chunk by
+chunk: it reads 8 bytes per stored row, once.
 
 Table::
 
@@ -28,7 +28,7 @@ import sqlite3
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS
-from dedupe.scan.shingle import I64
+from dedupe.scan.shingle import I64, sorted_unique
 
 #: Kinds of keys.
 BANDS, PASSAGES = 0, 1
@@ -41,6 +41,9 @@ CREATE INDEX segments_kind ON segments(kind, level)
 """
 _DOC_MASK = np.int64((1 << DOC_BITS) - 1)
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
+# Rows read at once by a lookup (8 MiB): the buffer is reused from chunk to chunk instead of faulting in
+# the pages of a whole segment (140 MB at 190 k articles), and the peak memory stays flat.
+_CHUNK_ROWS = 1 << 20
 
 
 def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
@@ -86,17 +89,30 @@ def compact(db: sqlite3.Connection, kind: int) -> None:
 def lookup(db: sqlite3.Connection, kind: int, wanted: I64) -> I64:
     """``seq`` of the documents holding any of ``wanted`` stored keys (sorted, distinct)."""
     found = [np.zeros(0, dtype=np.int64)]
-    wanted = np.unique(wanted & ~_DOC_MASK)
+    wanted = sorted_unique(wanted & ~_DOC_MASK)
     if not wanted.size:
         return found[0]
     for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
                                           (kind,)).fetchall():
-        packed = _packed(db, segment, rows)
-        first = np.searchsorted(packed, wanted, side="left")
-        last = np.searchsorted(packed, wanted | _DOC_MASK, side="right")
-        hit = last > first
-        found.append((packed[_ranges(first[hit], last[hit])] & _DOC_MASK) + base)
-    return np.unique(np.concatenate(found))
+        if not rows:
+            continue
+        with db.blobopen("segments", "packed", segment, readonly=True) as blob:
+            for start in range(0, rows, _CHUNK_ROWS):
+                chunk = np.frombuffer(blob.read(8 * min(_CHUNK_ROWS, rows - start)), dtype=np.int64)
+                found.append(_matches(chunk, wanted) + base)
+    return sorted_unique(np.concatenate(found))
+
+
+def _matches(chunk: I64, wanted: I64) -> I64:
+    """The documents (offsets from the segment's base) of the rows of ``chunk`` whose key is in ``wanted``."""
+    lo, hi = np.searchsorted(wanted, [chunk[0] & ~_DOC_MASK, chunk[-1] & ~_DOC_MASK], side="left")
+    wanted = wanted[lo:hi + 1]  # the keys inside this chunk's range
+    first = np.searchsorted(chunk, wanted, side="left")
+    # Most wanted keys are in no segment: the end of a key's rows is searched only where it has some.
+    hit = np.flatnonzero(first < chunk.size)
+    hit = hit[(chunk[first[hit]] & ~_DOC_MASK) == wanted[hit]]
+    last = np.searchsorted(chunk, wanted[hit] | _DOC_MASK, side="right")
+    return chunk[_ranges(first[hit], last)] & _DOC_MASK
 
 
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:

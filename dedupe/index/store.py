@@ -167,11 +167,12 @@ class Index:
         return AddResult(added, unchanged, tuple(versions), skipped)
 
     def _add_batch(self, batch: Sequence[Document]) -> tuple[int, int, list[tuple[str, str]], int]:
-        digests = [_digest(d.text) for d in batch]
+        raw = [d.text.encode("utf-8") for d in batch]
+        digests = [_digest(data) for data in raw]
         prints = fingerprint_corpus([d.text for d in batch], self.params.ngram)
         keys = document_keys(prints, self.params)
         compress = zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress
-        texts = [compress(d.text.encode("utf-8")) for d in batch]
+        texts = [compress(data) for data in raw]
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -424,8 +425,9 @@ def _absolute(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def _digest(data: bytes) -> bytes:
+    """The identity of a text (UTF-8 bytes): same digest, same text."""
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def _check_iso(value: str) -> None:
