@@ -39,8 +39,11 @@ from dedupe.runtime import paused_gc
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
-#: Lookups at most: the batch's keys, then the neighbours of what they found, twice (see the module docstring).
-MAX_ROUNDS = 3
+#: Lookups at most: the batch's keys, then the neighbours of what they found (see the module docstring).
+#: Each round reads every stored key once and rescans what it found: on Reuters x10 (190 k articles, batch of
+#: 1,000) a third round took the check from 2.1 to 3.2 CPU s for 6 more findings identical to the rescan's
+#: (1,025 of 1,184 instead of 1,019); all near-duplicate pairs are found with two.
+MAX_ROUNDS = 2
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
 RESCRAPE_SUFFIX = "~batch"
 
