@@ -3,14 +3,14 @@
 Tables::
 
     meta(name PRIMARY KEY, value)            schema_version and the IndexParams
-    docs(seq INTEGER PRIMARY KEY, id UNIQUE, key, version, outlet, title, url, date, origin,
-         digest, text)                        text zstd-compressed; seq = order of ingestion
+    docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
+         origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
     segments(...)                             LSH band keys and passage keys (dedupe.index.keys) as sorted
                                               segments (dedupe.index.segments)
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
-Every batch of documents is written in one transaction together with its keys and its ``batches`` row,
-so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
+Every batch of documents is written in one transaction together with its keys, the segment merges it
+completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
 against the index while another process adds to it reads the state of one commit throughout.
 
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
