@@ -10,8 +10,9 @@ Tables::
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
 Every batch of documents is written in one transaction together with its keys, the segment merges it
-completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
-against the index while another process adds to it reads the state of one commit throughout.
+completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers
+see a snapshot (WAL): a scan against the index while another process adds to it reads the state of one
+commit throughout.
 
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
 absolute path and line (:func:`identity_key`).
@@ -22,7 +23,6 @@ id is ``KEY~vN``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -37,15 +37,12 @@ import zstandard
 from dedupe.corpus.load import Document, Origin, parse_date
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
-from dedupe.index.keys import DocumentKeys, IndexParams, document_keys
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.index.keys import IndexParams
+from dedupe.index.prepare import PreparedBatch, prepared_batches
 
 SCHEMA_VERSION = 2  # 2: keys in sorted segments (1: one B-tree row per key)
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
-# zstd level 3 with one compressor for all texts: Reuters to 55% in 0.21 CPU s; zlib's level 1 takes 1.9 s for
-# the same ratio (each call sets up and clears a 256 KB state, more than a short article costs to compress).
-_ZSTD_LEVEL = 3
 _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
@@ -159,26 +156,21 @@ class Index:
         """
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
-        for first in range(0, len(documents), batch_size):
-            batch = documents[first:first + batch_size]
-            counts = self._add_batch(batch)
-            added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
-            versions.extend(counts[2])
+        with prepared_batches(documents, batch_size, self.params) as batches:
+            for batch, prepared in batches:
+                counts = self._add_batch(batch, prepared)
+                added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
+                versions.extend(counts[2])
         return AddResult(added, unchanged, tuple(versions), skipped)
 
-    def _add_batch(self, batch: Sequence[Document]) -> tuple[int, int, list[tuple[str, str]], int]:
-        raw = [d.text.encode("utf-8") for d in batch]
-        digests = [_digest(data) for data in raw]
-        prints = fingerprint_corpus([d.text for d in batch], self.params.ngram)
-        keys = document_keys(prints, self.params)
-        compress = zstandard.ZstdCompressor(level=_ZSTD_LEVEL).compress
-        texts = [compress(data) for data in raw]
+    def _add_batch(self, batch: Sequence[Document],
+                   prepared: PreparedBatch) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows, status = self._new_rows(batch, digests, prints.token_counts)
+            rows, status = self._new_rows(batch, prepared.digests, prepared.token_counts)
             new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
-            self._write(batch, rows, texts, digests, keys, new)
+            self._write(batch, rows, prepared, new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -220,8 +212,8 @@ class Index:
                 found.setdefault(key, []).append((version, digest, ident))
         return found
 
-    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], texts: list[bytes],
-               digests: list[bytes], keys: DocumentKeys, new: list[int]) -> None:
+    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], prepared: PreparedBatch,
+               new: list[int]) -> None:
         """Insert the new documents of a batch (``new``: their places in ``batch``), their keys and the
         batch's row, in batch order (inside the batch's transaction, which holds the write lock)."""
         db = self.connection
@@ -234,7 +226,8 @@ class Index:
         seq_of[new] = np.arange(first, first + len(new))
         db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, batch[i].date_text,
-                         str(batch[i].origin), texts[i], digests[i]) for n, i in enumerate(new)))
+                         str(batch[i].origin), prepared.texts[i], prepared.digests[i]) for n, i in enumerate(new)))
+        keys = prepared.keys
         for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
                                       (segments.PASSAGES, keys.passages, keys.passage_docs)):
             seqs = seq_of[docs]
@@ -425,9 +418,7 @@ def _absolute(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def _digest(data: bytes) -> bytes:
-    """The identity of a text (UTF-8 bytes): same digest, same text."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+
 
 
 def _check_iso(value: str) -> None:
