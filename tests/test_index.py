@@ -223,6 +223,17 @@ def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
     assert result.exit_code == 2 and result.stderr.startswith(f"Error: {other}: not a dedupe index")
 
 
+def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    open_index(db, IndexParams.from_config(CONFIG), create=True).close()
+    with sqlite3.connect(db) as connection:  # as schema 1 (one B-tree row per key) recorded itself
+        connection.execute("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
+    result = run("index", "info", str(db))
+    assert result.exit_code == 2
+    assert result.stderr == (f"Error: {db}: index schema version 1, this dedupe reads 2; "
+                             "build a new index with `dedupe index add`\n")
+
+
 def test_remove_by_doc_and_before_date(split: tuple[Path, Path], tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     run("index", "add", db, str(split[0]))

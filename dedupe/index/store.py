@@ -383,7 +383,8 @@ def _read_params(connection: sqlite3.Connection, path: Path) -> IndexParams:
         raise InputError(f"{path}: not a dedupe index (no meta table)") from None
     version = int(meta.get("schema_version", -1))
     if version != SCHEMA_VERSION:
-        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}")
+        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}; "
+                          "build a new index with `dedupe index add`")
     return IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
 
 
