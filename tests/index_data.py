@@ -88,3 +88,37 @@ def small_records(count: int, seed: int = 9) -> list[dict[str, str]]:
     vocabulary = sorted(set(source))
     return [record(f"d{i}", "Reuters", f"2024-03-{1 + i % 28:02d}", article(rng, source, vocabulary, 40))
             for i in range(count)]
+
+
+def reuters_split(path: Path, history_size: int = 300, batch_size: int = 60,
+                  seed: int = 3) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """``(history, batch)`` records from Reuters-21578 as JSON Lines (``path``), planted as the benchmark plants.
+
+    History: the first ``history_size`` articles, and a light edit (one word in 50) of one in ten of them.
+    Batch, a quarter each: exact re-scrapes under new ids, light edits, 40 words lifted from a history
+    article into a rewrite of an article outside history (half its words replaced), and articles from
+    outside history (their own boilerplate, tables and phrases shared with history included).
+    """
+    rng = random.Random(seed)
+    with open(path, encoding="utf-8") as handle:
+        articles = [json.loads(line) for line, _ in zip(handle, range(history_size + 2 * batch_size))]
+    vocabulary = sorted({w for a in articles for w in a["text"].split()})
+    history = [record(a["id"], "Reuters", "", a["text"]) for a in articles[:history_size]]
+    history += [record(f"{h['id']}-edit", "Reuters", "", rewrite(h["text"].split(" "), rng, vocabulary, 0.02))
+                for h in history[::10]]
+    outside = articles[history_size:]
+    batch = []
+    for i in range(batch_size):
+        words, kind = rng.choice(history)["text"].split(" "), i % 4
+        if kind == 0:
+            text = " ".join(words)
+        elif kind == 1:
+            text = rewrite(words, rng, vocabulary, 0.02)
+        elif kind == 2:
+            start = rng.randrange(0, max(1, len(words) - 40))
+            fresh = rewrite(outside[i]["text"].split(" ")[:60], rng, vocabulary, 0.5)
+            text = f"{fresh} {' '.join(words[start:start + 40])}"
+        else:
+            text = outside[batch_size + i]["text"]
+        batch.append(record(f"batch-{i}", "Wire", "", text))
+    return history, batch

@@ -22,6 +22,7 @@ import pytest
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
+from dedupe.index.segments import BANDS, PASSAGES
 from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus
 from tests.index_data import small_records, write_jsonl
 
@@ -41,8 +42,8 @@ def _state(db: Path) -> tuple[list[tuple[int, str, bytes]], int, int]:
     """Documents (seq, id, digest) in order and the number of band and passage rows."""
     with sqlite3.connect(db) as connection:
         docs = connection.execute("SELECT seq, id, digest FROM docs ORDER BY seq").fetchall()
-        bands = connection.execute("SELECT count(*) FROM bands").fetchone()[0]
-        passages = connection.execute("SELECT count(*) FROM passages").fetchone()[0]
+    with open_index(db) as index:
+        bands, passages = (index.key_rows(kind)[0].size for kind in (BANDS, PASSAGES))
     return docs, bands, passages
 
 
@@ -65,8 +66,8 @@ def _check_whole(db: Path) -> int:
         seq_of = np.array([s.seq for s in stored])
         expected = {("bands", int(k), int(seq_of[d])) for k, d in zip(keys.bands, keys.band_docs)}
         expected |= {("passages", int(k), int(seq_of[d])) for k, d in zip(keys.passages, keys.passage_docs)}
-        found = {(table, k, d) for table in ("bands", "passages")
-                 for k, d in index.connection.execute(f"SELECT key, doc FROM {table}")}
+        found = {(table, int(k), int(d)) for table, kind in (("bands", BANDS), ("passages", PASSAGES))
+                 for k, d in zip(*index.key_rows(kind))}
     assert found == expected  # no partial document: all its keys, and no key of a missing one
     return len(seqs)
 
@@ -127,7 +128,7 @@ def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path:
                     before = index.connection.execute("SELECT count(*), max(seq) FROM docs").fetchone()
                     time.sleep(0.2)  # the writer commits several batches meanwhile
                     everything = index.fetch(range(1, before[1] + 50))
-                    after = index.connection.execute("SELECT count(*) FROM bands").fetchone()
+                    after = index.connection.execute("SELECT sum(rows) FROM segments").fetchone()
                     batches = index.connection.execute("SELECT sum(documents) FROM batches").fetchone()[0]
                 assert len(everything) == before[0] == batches
                 seen.append((before[0], after[0]))

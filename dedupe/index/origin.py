@@ -81,6 +81,7 @@ def passage_origins(findings: Sequence[Finding], documents: Mapping[str, Documen
         One :class:`PassageOrigin` per finding with several documents, in the order of the findings.
     """
     rank = {doc: i for i, doc in enumerate(order)}
+    credits: dict[tuple[str, str], Reuse] = {}  # a document reuses the same outlet in many findings
     origins = []
     for index, finding in enumerate(findings):
         docs = sorted({o.doc for o in finding.occurrences}, key=rank.__getitem__)
@@ -88,7 +89,7 @@ def passage_origins(findings: Sequence[Finding], documents: Mapping[str, Documen
             continue
         first = min(docs, key=lambda d: (_sort_date(documents[d]), rank[d]))
         source = documents[first]
-        reuses = tuple(_reuse(documents[d], source) for d in docs if d != first)
+        reuses = tuple(_cached_reuse(credits, documents[d], source) for d in docs if d != first)
         origins.append(PassageOrigin(index, first, source.outlet, _iso(source), reuses))
     return tuple(origins)
 
@@ -117,6 +118,13 @@ def _credit_pattern(outlet: str) -> re.Pattern[str]:
              rf"\b{name} (?:reported|said|wrote)\b", rf"\b(?:told|via|source:) (?:the )?{name}\b",
              rf"^\s*{name}\s*[-\u2013\u2014:]"]
     return re.compile("|".join(forms), re.MULTILINE)
+
+
+def _cached_reuse(cache: dict[tuple[str, str], Reuse], doc: Document, source: Document) -> Reuse:
+    key = (doc.id, source.outlet)
+    if key not in cache:
+        cache[key] = _reuse(doc, source)
+    return cache[key]
 
 
 def _reuse(doc: Document, source: Document) -> Reuse:

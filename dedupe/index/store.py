@@ -3,15 +3,16 @@
 Tables::
 
     meta(name PRIMARY KEY, value)            schema_version and the IndexParams
-    docs(seq INTEGER PRIMARY KEY, id UNIQUE, key, version, outlet, title, url, date, origin,
-         digest, text)                        text zlib-compressed; seq = order of ingestion
-    bands(key, doc) WITHOUT ROWID             LSH band keys (dedupe.index.keys)
-    passages(key, doc) WITHOUT ROWID          passage keys
+    docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
+         origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
+    segments(...)                             LSH band keys and passage keys (dedupe.index.keys) as sorted
+                                              segments (dedupe.index.segments)
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
-Every batch of documents is written in one transaction together with its keys and its ``batches`` row,
-so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
-against the index while another process adds to it reads the state of one commit throughout.
+Every batch of documents is written in one transaction together with its keys, the segment merges it
+completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers
+see a snapshot (WAL): a scan against the index while another process adds to it reads the state of one
+commit throughout.
 
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
 absolute path and line (:func:`identity_key`).
@@ -22,10 +23,8 @@ id is ``KEY~vN``.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,29 +32,26 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import zstandard
 
 from dedupe.corpus.load import Document, Origin, parse_date
 from dedupe.errors import ConfigError, InputError
-from dedupe.index.keys import DocumentKeys, IndexParams, document_keys
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.index import segments
+from dedupe.index.keys import IndexParams
+from dedupe.index.prepare import PreparedBatch, prepared_batches
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: keys in sorted segments (1: one B-tree row per key)
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
-_ROWS_PER_INSERT = 250
-_ADD_CACHE_MB = 1024  # SQLite page cache while adding; it only takes what the file needs
-_ZLIB_LEVEL = 3  # 6 (the default) compresses news text 5% better at twice the time
 _SCHEMA = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE docs(seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL, version INTEGER NOT NULL,
-                  outlet TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL, date TEXT NOT NULL,
-                  origin TEXT NOT NULL, digest BLOB NOT NULL, text BLOB NOT NULL);
+CREATE TABLE docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
+                  version INTEGER NOT NULL, outlet TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL,
+                  date TEXT NOT NULL, origin TEXT NOT NULL, digest BLOB NOT NULL, text BLOB NOT NULL);
 CREATE INDEX docs_key ON docs(key, version);
-CREATE TABLE bands(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
-CREATE TABLE passages(key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY(key, doc)) WITHOUT ROWID;
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
                      documents INTEGER NOT NULL);
-"""
+""" + segments.SCHEMA
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 
 
@@ -160,27 +156,21 @@ class Index:
         """
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
-        # Keys land all over the key tables: a page cache as large as the index keeps each insert in memory
-        # (with the default cache, adding to 190 k Reuters articles slowed down fourfold past 100 k).
-        self.connection.execute(f"PRAGMA cache_size=-{_ADD_CACHE_MB * 1024}")
-        for first in range(0, len(documents), batch_size):
-            batch = documents[first:first + batch_size]
-            counts = self._add_batch(batch)
-            added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
-            versions.extend(counts[2])
+        with prepared_batches(documents, batch_size, self.params) as batches:
+            for batch, prepared in batches:
+                counts = self._add_batch(batch, prepared)
+                added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
+                versions.extend(counts[2])
         return AddResult(added, unchanged, tuple(versions), skipped)
 
-    def _add_batch(self, batch: Sequence[Document]) -> tuple[int, int, list[tuple[str, str]], int]:
-        digests = [_digest(d.text) for d in batch]
-        prints = fingerprint_corpus([d.text for d in batch], self.params.ngram)
-        keys = document_keys(prints, self.params)
-        texts = [zlib.compress(d.text.encode("utf-8"), _ZLIB_LEVEL) for d in batch]
+    def _add_batch(self, batch: Sequence[Document],
+                   prepared: PreparedBatch) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows, status = self._new_rows(batch, digests, prints.token_counts)
+            rows, status = self._new_rows(batch, prepared.digests, prepared.token_counts)
             new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
-            self._write(batch, rows, texts, digests, keys, new)
+            self._write(batch, rows, prepared, new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -222,39 +212,41 @@ class Index:
                 found.setdefault(key, []).append((version, digest, ident))
         return found
 
-    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], texts: list[bytes],
-               digests: list[bytes], keys: DocumentKeys, new: list[int]) -> None:
+    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], prepared: PreparedBatch,
+               new: list[int]) -> None:
         """Insert the new documents of a batch (``new``: their places in ``batch``), their keys and the
         batch's row, in batch order (inside the batch's transaction, which holds the write lock)."""
         db = self.connection
         if not new:
             return
-        first = int(db.execute("SELECT coalesce(max(seq), 0) FROM docs").fetchone()[0]) + 1
+        # Sequence numbers are never reused (AUTOINCREMENT): a key of a removed document never names another.
+        last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+        first = (int(last[0]) if last else 0) + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
         db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, batch[i].date_text,
-                         str(batch[i].origin), texts[i], digests[i]) for n, i in enumerate(new)))
-        for table, key_array, docs in (("bands", keys.bands, keys.band_docs),
-                                       ("passages", keys.passages, keys.passage_docs)):
+                         str(batch[i].origin), prepared.texts[i], prepared.digests[i]) for n, i in enumerate(new)))
+        keys = prepared.keys
+        for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
+                                      (segments.PASSAGES, keys.passages, keys.passage_docs)):
             seqs = seq_of[docs]
             keep = seqs >= 0
-            _insert_rows(db, "INSERT", f"{table}(key, doc)", np.stack([key_array[keep], seqs[keep]], axis=1))
+            segments.write(db, kind, key_array[keep], seqs[keep])
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
-    def lookup(self, band_keys: Iterable[int], passage_keys: Iterable[int]) -> set[int]:
-        """The ``seq`` of every stored document holding one of the keys."""
-        db = self.connection
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(kind INTEGER, key INTEGER, PRIMARY KEY(kind, key))")
-        db.execute("DELETE FROM temp.wanted")
-        for kind, keys in enumerate((band_keys, passage_keys)):
-            column = np.fromiter(keys, dtype=np.int64)
-            _insert_rows(db, "INSERT OR IGNORE", "temp.wanted", np.stack([np.full_like(column, kind), column], 1))
-        found = db.execute("SELECT b.doc FROM temp.wanted w JOIN bands b ON b.key = w.key WHERE w.kind = 0 "
-                           "UNION SELECT p.doc FROM temp.wanted w JOIN passages p ON p.key = w.key "
-                           "WHERE w.kind = 1").fetchall()
-        return {row[0] for row in found}
+    def lookup(self, band_keys: np.ndarray, passage_keys: np.ndarray) -> set[int]:
+        """The ``seq`` of every stored document holding one of the keys (stored keys, int64 arrays)."""
+        found = set()
+        for kind, keys in ((segments.BANDS, band_keys), (segments.PASSAGES, passage_keys)):
+            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64)).tolist())
+        return found
+
+    def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
+        stored document, sorted: the logical content of the key segments, whatever their layout."""
+        return segments.rows(self.connection, kind)
 
     def fetch(self, seqs: Iterable[int]) -> list[StoredDocument]:
         """The stored documents ``seqs``, in ingestion order."""
@@ -310,24 +302,18 @@ class Index:
             seqs |= {row[0] for row in self.connection.execute(
                 "SELECT seq FROM docs WHERE date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND date < ?",
                 (before,))}
-        stored = self.fetch(seqs)
-        for first in range(0, len(stored), BATCH_DOCUMENTS):
-            self._remove_batch(stored[first:first + BATCH_DOCUMENTS])
-        return len(stored)
+        if seqs:
+            self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
+        return len(seqs)
 
-    def _remove_batch(self, stored: Sequence[StoredDocument]) -> None:
-        """Delete documents and their keys (recomputed from their text) in one transaction."""
-        prints = fingerprint_corpus([s.document.text for s in stored], self.params.ngram)
-        keys = document_keys(prints, self.params)
-        seqs = np.array([s.seq for s in stored], dtype=np.int64)
+    def _remove_batch(self, seqs: Sequence[int]) -> None:
+        """Delete documents and drop their keys from the segments, in one transaction."""
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            for table, key_array, docs in (("bands", keys.bands, keys.band_docs),
-                                           ("passages", keys.passages, keys.passage_docs)):
-                db.executemany(f"DELETE FROM {table} WHERE key = ? AND doc = ?",
-                               zip(key_array.tolist(), seqs[docs].tolist()))
-            db.executemany("DELETE FROM docs WHERE seq = ?", ((int(s),) for s in seqs))
+            db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))
+            for kind in (segments.BANDS, segments.PASSAGES):
+                segments.compact(db, kind)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -397,8 +383,12 @@ def _read_params(connection: sqlite3.Connection, path: Path) -> IndexParams:
         raise InputError(f"{path}: not a dedupe index (no meta table)") from None
     version = int(meta.get("schema_version", -1))
     if version != SCHEMA_VERSION:
-        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}")
+        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}; "
+                          "build a new index with `dedupe index add`")
     return IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
+
+
+_decompress = zstandard.ZstdDecompressor().decompress
 
 
 def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> StoredDocument:
@@ -407,27 +397,21 @@ def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> S
     where = Origin(path, int(line)) if path and line.isdigit() else Origin(origin)
     doc = object.__new__(Document)  # as the loader makes documents (the class is frozen)
     doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
-                        text=zlib.decompress(text).decode("utf-8"), origin=where, raw_date=date)
+                        text=_decompress(text).decode("utf-8"), origin=where, raw_date=date)
     return StoredDocument(seq, key, version, doc)
-
-
-def _insert_rows(db: sqlite3.Connection, verb: str, table: str, rows: np.ndarray) -> None:
-    """Insert the rows of an integer array into ``table(key, doc)`` or ``table(kind, key)`` (two columns),
-    :data:`_ROWS_PER_INSERT` rows per statement (twice as fast as one statement per row)."""
-    flat = np.ascontiguousarray(rows, dtype=np.int64).ravel()
-    per = 2 * _ROWS_PER_INSERT
-    whole = flat.size // per * per
-    db.executemany(f"{verb} INTO {table} VALUES {','.join(['(?,?)'] * _ROWS_PER_INSERT)}",
-                   flat[:whole].reshape(-1, per).tolist())
-    db.executemany(f"{verb} INTO {table} VALUES (?,?)", flat[whole:].reshape(-1, 2).tolist())
 
 
 def identity_key(doc: Document) -> str:
     """The identity of a document across runs: its given id or url (the loader makes either its id), else
     its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
     path, line = doc.origin.path, doc.origin.line
-    derived = line is not None and doc.id in (f"{Path(path).stem}:{line}", f"{path}:{line}")
+    derived = line is not None and doc.id in (f"{_stem(path)}:{line}", f"{path}:{line}")
     return f"{_absolute(path)}:{line}" if derived and path != "-" else doc.id
+
+
+@lru_cache(maxsize=1024)
+def _stem(path: str) -> str:
+    return Path(path).stem
 
 
 @lru_cache(maxsize=1024)
@@ -435,8 +419,7 @@ def _absolute(path: str) -> str:
     return str(Path(path).resolve())
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
 
 
 def _check_iso(value: str) -> None:

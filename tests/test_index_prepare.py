@@ -1,0 +1,56 @@
+"""dedupe.index.prepare: batches computed in a forked child are the batches computed here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dedupe.corpus.load import Document, Origin
+from dedupe.index.keys import IndexParams
+from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
+from dedupe.scan.near_dup import ScanConfig
+from tests.index_data import small_records
+
+PARAMS = IndexParams.from_config(ScanConfig())
+
+
+def _documents(count: int) -> list[Document]:
+    return [Document(id=r["id"], outlet=r["source"], title="", url=r["url"], date=None, text=r["text"],
+                     origin=Origin("docs.jsonl", i + 1)) for i, r in enumerate(small_records(count))]
+
+
+def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
+    keys = [getattr(one.keys, name) for name in ("bands", "band_docs", "passages", "passage_docs")]
+    others = [getattr(other.keys, name) for name in ("bands", "band_docs", "passages", "passage_docs")]
+    return (one.digests == other.digests and one.texts == other.texts
+            and np.array_equal(one.token_counts, other.token_counts)
+            and all(np.array_equal(a, b) for a, b in zip(keys, others)))
+
+
+def test_forked_batches_equal_the_batches_prepared_here() -> None:
+    documents = _documents(230)
+    with prepared_batches(documents, 50, PARAMS) as batches:
+        received = list(batches)
+    assert [len(batch) for batch, _ in received] == [50, 50, 50, 50, 30]
+    for first, (batch, prepared) in zip(range(0, 230, 50), received):
+        assert list(batch) == documents[first:first + 50]
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
+
+
+def test_leaving_early_stops_and_reaps_the_child() -> None:
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    before = _children()
+    with prepared_batches(_documents(300), 20, PARAMS) as batches:
+        next(iter(batches))  # the child is still preparing the rest when the block is left
+        assert len(_children() - before) == 1
+    assert _children() == before  # killed and reaped: not running, not a zombie
+
+
+def _children() -> set[int]:
+    """Pids of this process' children (Linux)."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}

@@ -1,0 +1,74 @@
+"""dedupe.index.segments: sorted key segments in a real SQLite file, against a brute-force dictionary."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dedupe.index import segments
+from dedupe.index.keys import DOC_BITS
+
+KEY_STEP = 1 << DOC_BITS  # stored keys have their low DOC_BITS bits clear
+
+
+@pytest.fixture()
+def db(tmp_path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    connection.execute("CREATE TABLE docs(seq INTEGER PRIMARY KEY)")
+    for statement in segments.SCHEMA.split(";"):
+        connection.execute(statement)
+    return connection
+
+
+def _batch(rng: np.random.Generator, first_seq: int, docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``docs`` documents from ``first_seq``: keys drawn from a small pool (so documents share keys,
+    some of them negative), sorted by (key, doc), without repeats."""
+    seqs = np.repeat(np.arange(first_seq, first_seq + docs), 30)
+    keys = rng.integers(-200, 200, seqs.size) * KEY_STEP
+    rows = np.unique(np.stack([keys, seqs], axis=1), axis=0)
+    return rows[:, 0].copy(), rows[:, 1].copy()
+
+
+def _write_batches(db: sqlite3.Connection, count: int) -> dict[int, set[int]]:
+    rng = np.random.default_rng(4)
+    truth: dict[int, set[int]] = {}
+    for batch in range(count):
+        keys, seqs = _batch(rng, 1 + 10 * batch, 10)
+        db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in np.unique(seqs)))
+        segments.write(db, segments.PASSAGES, keys, seqs)
+        for key, seq in zip(keys.tolist(), seqs.tolist()):
+            truth.setdefault(key, set()).add(seq)
+    return truth
+
+
+def test_lookup_finds_every_document_of_every_key_across_merged_tiers(db: sqlite3.Connection) -> None:
+    truth = _write_batches(db, 3 * segments.MERGE_FANOUT + 2)
+    levels = [row[0] for row in db.execute("SELECT level FROM segments ORDER BY level")]
+    assert levels == [0, 0, 1, 1, 1]  # 26 batches: 3 merged tiers of 8, and 2 batches waiting
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        wanted = rng.choice(np.arange(-260, 260) * KEY_STEP, 15)
+        expected = sorted(set().union(*(truth.get(k, set()) for k in wanted.tolist())))
+        assert segments.lookup(db, segments.PASSAGES, wanted).tolist() == expected
+    assert segments.lookup(db, segments.BANDS, wanted).tolist() == []  # another kind
+
+
+def test_rows_are_the_written_rows_whatever_the_layout(db: sqlite3.Connection) -> None:
+    truth = _write_batches(db, segments.MERGE_FANOUT + 3)
+    keys, seqs = segments.rows(db, segments.PASSAGES)
+    assert sorted(zip(keys.tolist(), seqs.tolist())) == sorted((k, s) for k, docs in truth.items() for s in docs)
+
+
+def test_compact_drops_the_rows_of_removed_documents(db: sqlite3.Connection) -> None:
+    truth = _write_batches(db, 5)
+    db.execute("DELETE FROM docs WHERE seq % 3 = 0")
+    segments.compact(db, segments.PASSAGES)
+    assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+    keys, seqs = segments.rows(db, segments.PASSAGES)
+    stored = np.frombuffer(db.execute("SELECT packed FROM segments").fetchone()[0], dtype=np.int64)
+    assert stored.size == keys.size  # the segment itself holds no removed document, not just the view
+    assert sorted(zip(keys.tolist(), seqs.tolist())) == sorted(
+        (k, s) for k, docs in truth.items() for s in docs if s % 3)
