@@ -93,6 +93,20 @@ def test_agreement_divergence_and_unique_with_a_bag_of_words_encoder(hashing_enc
     assert sorted(g.members[0].doc_id for g in statuses["unique"]) == ["a", "b"]
 
 
+def test_a_lead_with_two_tolls_sits_in_both_count_groups(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(
+        ("a", "Wire", "The earthquake in Yunnan killed 175 people and injured 1,400 people on Sunday."),
+        ("b", "Daily", "The earthquake in Yunnan killed 398 people on Sunday, officials said."),
+        ("c", "Post", "The earthquake in Yunnan injured 1,400 people on Sunday, officials said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    shared = {(g.status, tuple(m.doc_id for m in g.members)): g for g in result.groups if g.status != "unique"}
+    assert {("agreement", ("a", "c")), ("divergence", ("a", "b"))} <= set(shared)  # the injured; the killed
+    killed = shared[("divergence", ("a", "b"))]
+    assert [(w.doc_id, w.words) for w in killed.reasons[0].conflicting] == [("a", ("175 people",)),
+                                                                             ("b", ("398 people",))]
+    assert "number killed" in killed.reasons[0].detail
+
+
 def test_same_outlet_twice_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
     text = "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."
     docs = _docs(("a", "Wire", text), ("b", "Wire", text))
