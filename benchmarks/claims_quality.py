@@ -2,11 +2,13 @@
 
 Usage:
     .venv/bin/python -m benchmarks.claims_quality data /work/shared/corpora/multi-outlet/articles.jsonl \
-        [--gold benchmarks/data/claims_gold.json] [--no-cache] [--fit]
+        [--gold benchmarks/data/claims_gold.json] [--no-cache] [--fit] [--split tune]
 
 ``--fit`` fits the claim model of :mod:`dedupe.compare.align` on the TUNE split only (gold sentence pairs of
 different outlets with cosine >= the candidate cut), picks the grouping threshold with the best tune pair F1,
 prints the constants to paste into ``dedupe/compare/align.py``, then scores with them.
+``--split tune`` prints the tune split's rows only, so that design variants are compared without
+looking at the held-out split.
 
 The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
 annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
@@ -248,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=_GOLD)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--fit", action="store_true", help="fit the claim model on the tune split and print it")
+    parser.add_argument("--split", choices=("all", "tune"), default="all",
+                        help="'tune' prints the tune split's rows only (iterate without looking at held out)")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     encoder = load_encoder(None)
@@ -264,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"held out (never tuned on) = {' + '.join(held)}")
     print(f"{'':<34} {'prec':>6} {'rec':>6} {'F1':>6}   {'tp':>4} {'fp':>4} {'fn':>4}   divergences")
     splits = [("tune", tune), ("heldout", held)] + [(s, [s]) for s in tune + held]
+    if args.split == "tune":
+        splits = [("tune", tune)] + [(s, [s]) for s in tune]
     for name, sets in splits:
         print(f"-- {name}")
         print(score(pred, pred_div, true, true_div, gold, sets).row("dedupe compare"))

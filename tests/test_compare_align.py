@@ -148,7 +148,19 @@ def test_align_groups_identical_claims_across_documents() -> None:
     assert result.groups == ((0, 1),)
 
 
+def test_a_counted_claim_joins_a_wording_group_only_as_a_close_paraphrase() -> None:
+    claim = "The quake killed 175 people in Yunnan."
+    texts, emb, docs = [claim, claim], _unit([[1, 0], [1, 0]]), ["a", "b"]
+    assert align(texts, emb, docs, counted=[True, False]).groups == ((0, 1),)
+    strict = AlignConfig(counted_threshold=1.0)
+    assert align(texts, emb, docs, strict, counted=[True, False]).groups == ()
+    assert align(texts, emb, docs, strict, counted=[False, False]).groups == ((0, 1),)
+    assert len(align(texts, emb, docs, strict, counted=[True, True]).pairs) == 1  # scored, not linked
+
+
 def test_align_config_validation() -> None:
+    with pytest.raises(ConfigError, match="counted threshold"):
+        AlignConfig(counted_threshold=2.0)
     with pytest.raises(ConfigError, match="align threshold must be in"):
         AlignConfig(threshold=1.5)
     with pytest.raises(ConfigError, match="neighbours"):

@@ -93,6 +93,20 @@ def test_agreement_divergence_and_unique_with_a_bag_of_words_encoder(hashing_enc
     assert sorted(g.members[0].doc_id for g in statuses["unique"]) == ["a", "b"]
 
 
+def test_a_lead_with_two_tolls_sits_in_both_count_groups(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(
+        ("a", "Wire", "The earthquake in Yunnan killed 175 people and injured 1,400 people on Sunday."),
+        ("b", "Daily", "The earthquake in Yunnan killed 398 people on Sunday, officials said."),
+        ("c", "Post", "The earthquake in Yunnan injured 1,400 people on Sunday, officials said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    shared = {(g.status, tuple(m.doc_id for m in g.members)): g for g in result.groups if g.status != "unique"}
+    assert {("agreement", ("a", "c")), ("divergence", ("a", "b"))} <= set(shared)  # the injured; the killed
+    killed = shared[("divergence", ("a", "b"))]
+    assert [(w.doc_id, w.words) for w in killed.reasons[0].conflicting] == [("a", ("175 people",)),
+                                                                             ("b", ("398 people",))]
+    assert "number killed" in killed.reasons[0].detail
+
+
 def test_same_outlet_twice_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
     text = "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."
     docs = _docs(("a", "Wire", text), ("b", "Wire", text))
@@ -123,8 +137,9 @@ def _group_of(result: CompareResult, doc_prefix: str, start: int):  # type: igno
 def test_seed_grave_concern_is_one_agreement_across_three_outlets(seed_result) -> None:  # type: ignore[no-untyped-def]
     group = _group_of(seed_result, "003", 771)
     assert group.status == "agreement"
+    # 002 states it twice: in the clause "in which he voiced grave concern" of its lead, and in Kirby's statement.
     assert [(m.doc_id[:3], m.start, m.end, m.line) for m in group.members] == [
-        ("002", 630, 927, 11), ("003", 771, 1028, 13), ("004", 804, 909, 17)]
+        ("002", 481, 628, 9), ("002", 630, 927, 11), ("003", 771, 1028, 13), ("004", 804, 909, 17)]
     assert all("grave concern" in m.text for m in group.members)
 
 
@@ -143,6 +158,9 @@ def _with(result: CompareResult, doc_prefix: str, snippet: str):  # type: ignore
                                             ("004", "holds Russia responsible for the use of incendiary")]),
     ("French resolution", [("002", "UN Security Council resolution for a ceasefire"),
                            ("004", "France is preparing a resolution")]),
+    ("250,000 under siege", [("000", "save 250,000 people"),
+                             ("003", "250,000 people are currently living under siege")]),
+    ("400-500 killed", [("003", "after six days of intense"), ("004", "Between 400 and 500 people")]),
 ])
 def test_seed_shared_claims_are_grouped(seed_result, claim: str, versions: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     groups = {id(_with(seed_result, doc, snippet)) for doc, snippet in versions}

@@ -64,8 +64,10 @@ _SPEECH = frozenset("said says added told asked replied warned insisted explaine
                     "continued argued claimed".split())
 _PRONOUNS = frozenset("he she they we i it you this that there".split())
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
-# Where a long sentence joins two statements: a semicolon, or ", and said that ..." (a second report).
-_CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)")
+# Where a long sentence joins two statements: a semicolon, ", and said that ..." (a second report), or a
+# relative clause "in which ..." ("an urban area in which 250,000 people are living under siege").
+_CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)|"
+                         r",?\s+(?=in which\s)")
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ class ClaimConfig:
         min_content_words: Fewest content words (not function words) a claim has, at least 1.
         boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
         clause_min_words: Sentences of at least this many words are cut into clauses at semicolons and
-            at ", and said ..." when each part keeps ``min_content_words``; 0 never cuts.
+            at ", and said ..." and before "in which" when each part keeps ``min_content_words``; 0 never cuts.
     """
 
     min_content_words: int = 3

@@ -2,8 +2,10 @@
 
 The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedupe.stories`), pick
 the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims
-(:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`), then give every
-group a status with reasons (:mod:`dedupe.compare.divergence`, optionally an NLI cross-encoder):
+(:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`) and group the
+claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`; a claim may sit in a
+wording group and in one count group per thing it counts), then give every group a status with reasons
+(:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
 
 - ``agreement``: two or more outlets state the claim and no conflict was found;
 - ``divergence``: two or more outlets state it with conflicting details (each conflict a reason);
@@ -25,6 +27,7 @@ import numpy as np
 
 from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
 from dedupe.compare.claims import Claim, ClaimConfig, extract_claims
+from dedupe.compare.counts import CountGroup, StatedCount, count_conflict, count_groups, stated_counts
 from dedupe.compare.divergence import (
     MemberWords,
     Reason,
@@ -84,7 +87,8 @@ class ClaimGroup:
     Attributes:
         status: ``agreement``, ``divergence`` or ``unique``.
         story: Id of the story.
-        similarity: Mean paraphrase probability of the group's scored pairs; ``None`` for one member.
+        similarity: Mean paraphrase probability of the group's scored pairs (for a count group, the mean
+            embedding cosine of its members); ``None`` for one member.
         members: The claims, in corpus order.
         reasons: Conflicts found (divergence only).
         divergence_score: Highest SICK-fitted divergence score over member pairs; ``None`` for one member.
@@ -160,10 +164,13 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     for i, claim in enumerate(claims):  # in claim order, as the per-story lists must be
         if claim.doc_id in story_of:
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
+    dates = {d.doc.id: d.doc.date for d in documents}
+    counts = [stated_counts(c.text, dates[c.doc_id]) for c in claims]
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
-        groups.extend(_story_groups(story.id, [claims[i] for i in indices], vectors[indices], table, config))
+        groups.extend(_story_groups(story.id, [claims[i] for i in indices], vectors[indices], table, config,
+                                    [counts[i] for i in indices]))
     if config.nli_model:
         groups = _with_nli(groups, config)
     rank = {story.id: i for i, story in enumerate(stories)}
@@ -174,16 +181,22 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
 
 
 def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table: EntityTable,
-                  config: CompareConfig) -> list[ClaimGroup]:
+                  config: CompareConfig, counts: list[tuple[StatedCount, ...]]) -> list[ClaimGroup]:
     if not claims:
         return []
-    alignment = align([c.text for c in claims], vectors, [c.doc_id for c in claims], config.align,
-                      [f"{c.doc_id}\u0000{c.sentence}" for c in claims])
+    doc_keys = [c.doc_id for c in claims]
+    sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
+    alignment = align([c.text for c in claims], vectors, doc_keys, config.align, sentence_keys,
+                      [bool(found) for found in counts])
+    by_count = count_groups(counts, vectors, doc_keys, config.align.count_cosine, sentence_keys) \
+        if config.align.count_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
-    grouped = {i for g in alignment.groups for i in g}
+    text_groups = [g for g in alignment.groups if g not in {c.members for c in by_count}]
+    grouped = {i for g in (*text_groups, *(c.members for c in by_count)) for i in g}
     result = [_group(story_id, [claims[i] for i in g], [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
-              for g in alignment.groups]
+              for g in text_groups]
+    result.extend(_count_group(story_id, group, claims, counts, vectors) for group in by_count)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 
@@ -212,6 +225,30 @@ def _group(story_id: str, members: list[Claim], probabilities: list[float | None
     reasons = _distinct(reasons)
     return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, tuple(members),
                       tuple(reasons), float(divergence.max()))
+
+
+def _count_group(story_id: str, group: CountGroup, claims: list[Claim], counts: list[tuple[StatedCount, ...]],
+                 vectors: np.ndarray) -> ClaimGroup:
+    """A group of claims that count one thing: a divergence where two outlets' figures have no value in common."""
+    members = [claims[i] for i in group.members]
+    cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
+    reasons = []
+    for i, j in combinations(group.members, 2):
+        a, b = claims[i], claims[j]
+        conflict = count_conflict(counts[i], counts[j], group.key) if a.outlet != b.outlet else None
+        if conflict is not None:
+            reasons.append(Reason("number", f"different figures for the {_count_name(group)}: "
+                                            f"{_said(a, conflict[0])} vs {_said(b, conflict[1])}",
+                                  (MemberWords(a.doc_id, a.outlet, conflict[0]),
+                                   MemberWords(b.doc_id, b.outlet, conflict[1]))))
+    reasons = _distinct(reasons)
+    return ClaimGroup("divergence" if reasons else "agreement", story_id, float(np.mean(cosines)), tuple(members),
+                      tuple(reasons))
+
+
+def _count_name(group: CountGroup) -> str:
+    where = f" in {group.key.place}" if group.key.place else ""
+    return f"{'running total of ' if group.key.running else ''}number {group.key.measure}{where}"
 
 
 def _pair_reasons(a: Claim, b: Claim, score: float, close: bool, table: EntityTable,

@@ -1,0 +1,193 @@
+"""Claims that report the same count: one claim per toll, whatever the wording and the figure.
+
+Outlets report a disaster's tolls (the dead, the injured, the missing, the evacuated) in words that
+share little but the number, and the number differs from report to report as the toll rises. Those
+sentences state one claim each ("how many were killed"), and a lead that gives the dead, the injured
+and the missing states three. This module reads what a claim counts through the figures stage
+(:func:`dedupe.figures.extract.parse_sentence`, the one number parser) and groups, inside one story,
+the claims that count the same thing:
+
+- the *count key* of a figure is its measure (only the measures that count people:
+  :data:`dedupe.figures.measures.HUMAN_MEASURES`), the local place it names when that place is below
+  the story's level (a county, a town, a village, or a place named as part of the whole: "122 of the
+  dead were in Ludian"), and whether it is a running total ("in the past eight days") or the event's
+  toll;
+- a figure whose period ended well before the report ("in 1970 a quake killed 15,000") is history,
+  not the story's count, and is left out;
+- two claims of different documents that share a count key are linked when their embedding cosine is
+  at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
+  form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
+  so a group is tight around one count.
+
+A claim may sit in several count groups (one per thing it counts) besides its wording group.
+The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
+(intervals of :func:`dedupe.figures.numbers.interval`) are a divergence, shown as written.
+
+Example:
+    >>> sorted(k.measure for k in count_keys("At least 175 people were killed and 181 are missing."))
+    ['killed', 'missing']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+
+from dedupe.compare.align import ScoredPair, group_pairs
+from dedupe.figures.extract import SentenceFigure, parse_sentence
+from dedupe.figures.measures import HUMAN_MEASURES
+from dedupe.figures.numbers import interval, overlap
+
+# Place words below a story's level: a figure for such a place counts part of the whole.
+_LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
+                           "barangay", "island", "islands", "regency", "port", "harbour", "harbor", "camp"})
+_RUNNING_TOTALS = frozenset({"cumulative", "conflict-wide"})
+# A figure whose period ended this many days before the report is history.
+_HISTORY_DAYS = 60
+# How far after a number its counted noun may stand to be shown with it ("500 more people").
+_NOUN_REACH = 24
+# An exact figure this large, given by two outlets for one key, is one claim.
+_SAME_FIGURE = 100.0
+
+
+@dataclass(frozen=True)
+class CountKey:
+    """What a figure counts.
+
+    Attributes:
+        measure: One of :data:`dedupe.figures.measures.HUMAN_MEASURES`.
+        place: Lower-case local place ("ludian"), ``None`` for the story's own level.
+        running: True for a running total over a period, False for the event's toll.
+    """
+
+    measure: str
+    place: str | None
+    running: bool
+
+
+@dataclass(frozen=True)
+class StatedCount:
+    """One figure of a claim that counts a key: its interval and the phrase as written ("at least 175 people")."""
+
+    key: CountKey
+    interval: tuple[float, float]
+    text: str
+
+
+@dataclass(frozen=True)
+class CountGroup:
+    """Claims (indices into the story's claim list, ascending) that count the same key."""
+
+    key: CountKey
+    members: tuple[int, ...]
+
+
+def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCount, ...]:
+    """The counts of people a claim states, history left out.
+
+    Args:
+        text: The claim.
+        published: Its document's date, to tell history from the story's counts.
+
+    Returns:
+        The counts, in text order.
+    """
+    found = []
+    for figure in parse_sentence(text, published):
+        if figure.measure not in HUMAN_MEASURES or _history(figure, published):
+            continue
+        if figure.low is None and figure.high is None:
+            continue
+        key = CountKey(figure.measure, _local_place(figure), figure.scope in _RUNNING_TOTALS)
+        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(text, figure)))
+    return tuple(found)
+
+
+def _written(text: str, figure: SentenceFigure) -> str:
+    """The figure as written, through its counted noun when that follows closely ("500 people")."""
+    if figure.what:
+        at = text.lower().find(figure.what, figure.end, figure.end + _NOUN_REACH)
+        if at >= 0:
+            return text[figure.start:at + len(figure.what)]
+    return figure.text
+
+
+def count_keys(text: str, published: dt.date | None = None) -> frozenset[CountKey]:
+    """The keys a claim counts (see :func:`stated_counts`)."""
+    return frozenset(count.key for count in stated_counts(text, published))
+
+
+def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
+                 min_cosine: float, sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
+    """Groups of claims of two or more documents that count the same key.
+
+    Two claims that give the same exact figure of one key, :data:`_SAME_FIGURE` or more ("250,000
+    people under siege"), link whatever their cosine: a figure that precise is the claim.
+
+    Args:
+        counts: What each claim of a story counts (:func:`stated_counts`).
+        vectors: L2-normalised embeddings of the claims, one row each.
+        doc_keys: Document of each claim.
+        min_cosine: Smallest cosine for two claims to link, and smallest mean link for groups to merge.
+        sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
+
+    Returns:
+        The groups, ordered by key then first member.
+    """
+    by_key: dict[CountKey, list[int]] = {}
+    for i, found in enumerate(counts):
+        for key in dict.fromkeys(c.key for c in found):
+            by_key.setdefault(key, []).append(i)
+    groups = []
+    for key in sorted(by_key, key=lambda k: (k.measure, k.place or "", k.running)):
+        indices = by_key[key]
+        if len({doc_keys[i] for i in indices}) < 2:
+            continue
+        pairs = [ScoredPair(a, b, c, c) for a, b in combinations(range(len(indices)), 2)
+                 if doc_keys[indices[a]] != doc_keys[indices[b]]
+                 and (c := _link(counts[indices[a]], counts[indices[b]], key,
+                                 float(vectors[indices[a]] @ vectors[indices[b]]), min_cosine)) >= min_cosine]
+        local_sentences = [sentence_keys[i] for i in indices] if sentence_keys is not None else None
+        for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences):
+            groups.append(CountGroup(key, tuple(indices[i] for i in group)))
+    return tuple(groups)
+
+
+def _link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float, min_cosine: float
+          ) -> float:
+    """The link of two claims counting ``key``: their cosine, raised to ``min_cosine`` for one precise figure."""
+    exact = {c.interval for c in a if c.key == key and c.interval[0] == c.interval[1] >= _SAME_FIGURE}
+    if any(c.key == key and c.interval in exact for c in b):
+        return max(cosine, min_cosine)
+    return cosine
+
+
+def count_conflict(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey
+                   ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The figures of ``key`` in two claims when no value of one is possible in the other (as written)."""
+    first = [c for c in a if c.key == key]
+    second = [c for c in b if c.key == key]
+    if not first or not second or any(overlap(x.interval, y.interval) for x in first for y in second):
+        return None
+    return tuple(c.text for c in first), tuple(c.text for c in second)
+
+
+def _local_place(figure: SentenceFigure) -> str | None:
+    """The figure's place in lower case, local-level words dropped, when it is below the story's level."""
+    if figure.place is None:
+        return None
+    place_words = figure.place.lower().split()
+    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES:
+        return None
+    kept = [w for w in place_words if w not in _LOCAL_PLACES]
+    return " ".join(kept) or None
+
+
+def _history(figure: SentenceFigure, published: dt.date | None) -> bool:
+    if figure.period_range is None or published is None:
+        return False
+    return figure.period_range[1] < published - dt.timedelta(days=_HISTORY_DAYS)

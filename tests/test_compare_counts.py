@@ -1,0 +1,44 @@
+import datetime as dt
+
+import numpy as np
+
+from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, stated_counts
+
+KILLED = CountKey("killed", None, False)
+
+
+def test_tolls_of_one_sentence_are_separate_keys_with_their_words() -> None:
+    counts = stated_counts("Xinhua said at least 175 people were killed in the quake, with 181 missing.")
+    assert [(c.key.measure, c.text) for c in counts] == [("killed", "at least 175 people"), ("missing", "181")]
+    assert counts[0].interval == (175.0, float("inf"))
+
+
+def test_history_is_not_the_story_count() -> None:
+    text = "In 1970, a 7.7-magnitude earthquake killed at least 15,000 people in Yunnan."
+    assert count_keys(text, dt.date(2014, 8, 4)) == frozenset()
+    assert count_keys("The quake killed at least 398 people on Sunday.", dt.date(2014, 8, 4)) == {KILLED}
+
+
+def test_a_local_place_is_its_own_count() -> None:
+    (key,) = count_keys("As of 8:00 p.m., 122 residents had been killed in Ludian County.")
+    assert key == CountKey("killed", "ludian", False)
+    assert count_keys("Nobody counted anything here.") == frozenset()
+
+
+def test_groups_link_same_key_above_the_cosine_and_one_precise_figure_below_it() -> None:
+    texts = ["The quake killed 175 people.", "The toll rose to 398 dead.", "Officials said 250,000 people were "
+             "trapped.", "The mayor appealed to save 250,000 people trapped in the city.", "Nine people were injured."]
+    counts = [stated_counts(t) for t in texts]
+    vectors = np.eye(5, dtype=np.float32)
+    vectors[1] = vectors[0]  # the two tolls are near-identical, the two siege sentences far apart
+    groups = count_groups(counts, vectors, ["a", "b", "a", "b", "c"], min_cosine=0.4)
+    assert [(g.key.measure, g.members) for g in groups] == [("killed", (0, 1)), ("trapped", (2, 3))]
+    assert count_groups(counts, vectors, ["a", "a", "a", "a", "c"], min_cosine=0.4) == ()
+
+
+def test_conflict_is_figures_with_no_value_in_common() -> None:
+    a = stated_counts("At least 175 people were killed.")
+    assert count_conflict(a, stated_counts("The quake killed 398 people."), KILLED) is None  # at least 175
+    assert count_conflict(stated_counts("The quake killed 175 people."), stated_counts("It killed 398 people."),
+                          KILLED) == (("175 people",), ("398 people",))
+    assert count_conflict(a, stated_counts("Nine people were injured."), KILLED) is None
