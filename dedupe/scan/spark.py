@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ from dedupe.scan import spark_stages as st
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import (
     DocumentPair,
+    Finding,
     Occurrence,
     ScanConfig,
     ScanResult,
@@ -52,6 +54,7 @@ from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
 from dedupe.scan.units import starts_unit
 from dedupe.scan.spark_read import Item, list_inputs, read_items
+from dedupe.scan.spark_write import refuse_existing, write_findings
 from dedupe.scan.verify import Pair
 
 if TYPE_CHECKING:
@@ -74,12 +77,15 @@ class SparkScan:
     """A Spark scan: the same result as the local engine's, and the inputs skipped while reading.
 
     Attributes:
-        result: Findings, verified pairs and counts (``stats.workers`` is the number of partitions).
+        result: Findings, verified pairs and counts (``stats.workers`` is the number of partitions); no
+            findings when they were written as Parquet.
         skipped: Unreadable files and records, in corpus order (``path:line: reason``).
+        kinds: The count of each kind of finding (also of those written as Parquet).
     """
 
     result: ScanResult
     skipped: tuple[Skipped, ...]
+    kinds: Counter[str]
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
@@ -115,7 +121,8 @@ def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
 
 
 def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | None = None,
-               options: LoadOptions | None = None, partitions: int | None = None) -> SparkScan:
+               options: LoadOptions | None = None, partitions: int | None = None,
+               parquet: str | None = None) -> SparkScan:
     """Read a corpus through Spark and scan it there.
 
     Args:
@@ -124,24 +131,28 @@ def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | N
         config: Scan options; defaults to :class:`ScanConfig()`.
         options: Field overrides, manifest and strictness, as for the local loader.
         partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+        parquet: Write the findings to this Parquet folder from the executors (:mod:`dedupe.scan.spark_write`)
+            instead of collecting them.
 
     Returns:
         The scan (findings byte-identical to :func:`dedupe.scan.near_dup.scan` on the same documents).
 
     Raises:
-        InputError: A path does not exist, two documents share an id, no document was read, or
-            (``strict``) an input is bad.
+        InputError: A path does not exist, two documents share an id, no document was read, ``parquet``
+            exists, or (``strict``) an input is bad.
     """
     config, options = config or ScanConfig(), options or LoadOptions()
     if "-" in paths:
         raise InputError("-: standard input is not available to --engine spark (give a path Spark can read)")
+    if parquet:
+        refuse_existing(spark, parquet)
     sc = spark.sparkContext
     parts = partitions or sc.defaultParallelism
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
     sc.setCheckpointDir(folder)
     persisted: list[Any] = []
     try:
-        return _scan(spark, paths, config, options, parts, persisted)
+        return _scan(spark, paths, config, options, parts, persisted, parquet)
     finally:
         for rdd in persisted:
             rdd.unpersist()
@@ -149,7 +160,7 @@ def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | N
 
 
 def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
-          persisted: list[Any]) -> SparkScan:
+          persisted: list[Any], parquet: str | None) -> SparkScan:
     timer = StageTimer()
     sc = spark.sparkContext
     keep = _keep()
@@ -176,13 +187,20 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     usable = (shingle_counts > 0) & (token_counts >= config.min_words)
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
     clusters = timer.run("components", lambda: components(sc, [(a, b) for a, b, _, _ in pairs], parts))
-    view = SparkView(docs, config.ngram)
-    findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
-    names = _names(findings, clusters)
+    if parquet:
+        kinds = timer.run("write", lambda: write_findings(spark, docs, int(token_counts.size), runs, pairs, config,
+                                                          parquet, parts))
+        findings: tuple[Finding, ...] = ()
+        names = _ids(docs, {doc for members in clusters for doc in members})
+    else:
+        view = SparkView(docs, config.ngram)
+        findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
+        names = _names(findings, clusters)
+        kinds = Counter(f.kind for f in findings)
     stats = ScanStats(int(token_counts.size), int(token_counts.sum()), int(shingle_counts.sum()), bands, rows,
                       int(candidates.size), len(pairs), len(runs), parts, timer.seconds)
     named = tuple(DocumentPair(names[a], names[b], jac, con) for a, b, jac, con in pairs)
-    return SparkScan(ScanResult(config, findings, named, stats), skipped)
+    return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds)
 
 
 def _survey(listing: Any, items: RDD[Item]) -> tuple[list[Item], list[int]]:
@@ -368,6 +386,14 @@ def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
     return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
 
 
+def _ids(docs: RDD[tuple[int, Document]], wanted: set[int]) -> dict[int, str]:
+    """Corpus index to document id for the ``wanted`` documents (the paired ones: few next to the corpus)."""
+    shared = docs.context.broadcast(wanted)
+    found = dict(docs.filter(lambda row: row[0] in shared.value).map(lambda row: (row[0], row[1].id)).collect())
+    shared.unpersist()
+    return found
+
+
 def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int, str]:
     """Corpus index to document id for every clustered document (from the near-duplicate findings, whose
     occurrences span each member of each cluster in order)."""
@@ -435,31 +461,3 @@ def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -
     chosen = [(index, document) for index, document in rows if index in wanted]
     documents = [document for _, document in chosen]
     return _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram)), [i for i, _ in chosen]
-
-
-def write_findings(spark: SparkSession, result: ScanResult, path: str, partitions: int | None = None) -> None:
-    """Write the findings as Parquet (a folder of part files, written by the executors), one row per finding
-    with its place in the JSON order (``number``) and the JSON fields (occurrences and pairs as lists of
-    structs).
-
-    Raises:
-        InputError: ``path`` exists already (nothing is overwritten).
-    """
-    from pyspark.sql.types import (ArrayType, DoubleType, LongType, StringType, StructField, StructType)
-
-    occurrence = StructType([StructField(name, StringType() if name in ("doc", "outlet", "text") else LongType())
-                             for name in ("doc", "outlet", "start", "end", "line", "text")])
-    pair = StructType([StructField("a", StringType()), StructField("b", StringType()),
-                       StructField("jaccard", DoubleType()), StructField("containment", DoubleType())])
-    schema = StructType([StructField("number", LongType()), StructField("kind", StringType()),
-                         StructField("similarity", DoubleType()), StructField("words", LongType()),
-                         StructField("occurrences", ArrayType(occurrence)), StructField("pairs", ArrayType(pair))])
-    rows = [(number, f.kind, float(f.similarity), f.words,
-             [(o.doc, o.outlet, o.start, o.end, o.line, o.text) for o in f.occurrences],
-             [(p.a, p.b, p.jaccard, p.containment) for p in f.pairs]) for number, f in enumerate(result.findings)]
-    sc = spark.sparkContext
-    jvm_path = sc._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[attr-defined, union-attr]
-    if jvm_path.getFileSystem(sc._jsc.hadoopConfiguration()).exists(jvm_path):  # type: ignore[attr-defined]
-        raise InputError(f"{path}: exists already (not overwritten)")
-    frame = spark.createDataFrame(sc.parallelize(rows, partitions or sc.defaultParallelism), schema)
-    frame.write.parquet(path)
