@@ -241,11 +241,11 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         InputError: As :func:`dedupe.scan.spark.scan_spark`.
     """
     try:
-        from dedupe.scan.spark import scan_spark, spark_session
+        from dedupe.scan.spark import scan_spark, spark_context
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()
-    spark = timer.run("spark", lambda: spark_session(master))
+    spark = timer.run("spark", lambda: spark_context(master))
     found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
     for skipped in found.skipped:
         warn(skipped)

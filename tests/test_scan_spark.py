@@ -258,7 +258,8 @@ def test_the_parquet_path_never_brings_findings_to_the_driver() -> None:
     tree = ast.parse(inspect.getsource(spark_write))
     called = {node.func.attr for node in ast.walk(tree)
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
-    actions = {"collect", "collectAsMap", "takeOrdered",  # not "take": RunTable.take selects rows "top", "first", "toLocalIterator", "toPandas",
+    # not "take": RunTable.take selects rows of numpy arrays
+    actions = {"collect", "collectAsMap", "takeOrdered", "top", "first", "toLocalIterator", "toPandas",
                "reduce", "fold", "aggregate", "treeReduce", "foreach"}
     assert called & actions == set()
     assert {"parquet", "countByValue"} <= called  # the rows are written by the executors, only kinds counted

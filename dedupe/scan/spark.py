@@ -28,7 +28,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ from dedupe.scan.near_dup import (
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
 from dedupe.scan.units import starts_unit
-from dedupe.scan.spark_read import Item, list_inputs, read_items
+from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
 from dedupe.scan.verify import Pair
 
@@ -88,9 +88,12 @@ class SparkScan:
     kinds: Counter[str]
 
 
-def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
-                  settings: Mapping[str, str] | None = None) -> SparkSession:
-    """The active Spark session, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkContext:
+    """The active Spark context, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+
+    No SQL session is built: JSON Lines and text inputs never need one (building it costs seconds of class
+    loading); Parquet input and output make one on this context when they need it.
 
     Args:
         master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``...).
@@ -98,35 +101,39 @@ def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
         settings: Spark settings (``spark.executor.memory``...).
 
     Returns:
-        The session; on a local master its Python workers run this interpreter and this copy of dedupe.
+        The context; on a local master its Python workers run this interpreter and this copy of dedupe.
     """
-    from pyspark.sql import SparkSession
+    from pyspark import SparkConf, SparkContext
 
-    builder = SparkSession.builder.appName(app_name)
-    for key, value in (settings or {}).items():
-        builder = builder.config(key, value)
+    conf = SparkConf().setAppName(app_name).setAll(list((settings or {}).items()))
     if master:
-        builder = builder.master(master)
-    elif SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        conf.setMaster(master)
+    elif SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
         master = "local[*]"  # not under spark-submit, which sets the master itself
-        builder = builder.master(master)
+        conf.setMaster(master)
     if master and master.startswith("local"):
-        builder = builder.config("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
+        conf.set("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-        builder = builder.config("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
+        conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
-    return builder.getOrCreate()
+    return SparkContext.getOrCreate(conf)
 
 
-def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | None = None,
+def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkSession:
+    """A SQL session on :func:`spark_context` (same arguments)."""
+    return session_of(spark_context(master, app_name, settings))
+
+
+def scan_spark(spark: SparkSession | SparkContext, paths: Sequence[str], config: ScanConfig | None = None,
                options: LoadOptions | None = None, partitions: int | None = None,
                parquet: str | None = None) -> SparkScan:
     """Read a corpus through Spark and scan it there.
 
     Args:
-        spark: The session to run on.
+        spark: The context (or a session on it) to run on.
         paths: Files or folders Spark can reach (JSON Lines, Parquet, text, JSON, CSV).
         config: Scan options; defaults to :class:`ScanConfig()`.
         options: Field overrides, manifest and strictness, as for the local loader.
@@ -145,36 +152,33 @@ def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | N
     if "-" in paths:
         raise InputError("-: standard input is not available to --engine spark (give a path Spark can read)")
     if parquet:
-        refuse_existing(spark, parquet)
-    sc = spark.sparkContext
+        refuse_existing(context_of(spark), parquet)
+    sc = context_of(spark)
     parts = partitions or sc.defaultParallelism
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
     sc.setCheckpointDir(folder)
     persisted: list[Any] = []
     try:
-        return _scan(spark, paths, config, options, parts, persisted, parquet)
+        return _scan(sc, paths, config, options, parts, persisted, parquet)
     finally:
         for rdd in persisted:
             rdd.unpersist()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
+def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
           persisted: list[Any], parquet: str | None) -> SparkScan:
     timer = StageTimer()
-    sc = spark.sparkContext
     keep = _keep()
-    listing = timer.run("list", lambda: list_inputs(spark, paths, options))
-    items = read_items(spark, listing, options, parts).persist(keep)
+    listing = timer.run("list", lambda: list_inputs(sc, paths, options))
+    items = read_items(sc, listing, options, parts).persist(keep)  # the documents, read and checked once
     persisted.append(items)
-    found, sizes = timer.run("read", lambda: _survey(listing, items))
-    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist(keep)
-    persisted.append(docs)
-    blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist(keep)
-    persisted.append(blocks)
-    token_counts, shingle_counts, id_hashes = timer.run("fingerprint", lambda: _counts(blocks))
-    items.unpersist()
+    local = items.mapPartitions(lambda part: _fingerprint(part, config.ngram)).persist(keep)
+    persisted.append(local)
+    found, token_counts, shingle_counts, id_hashes, starts = timer.run("read", lambda: _survey(listing, local))
+    # numbered in corpus order from each partition's first document (narrow maps over the two caches)
+    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
+    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index]))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, docs, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
@@ -188,7 +192,7 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
     clusters = timer.run("components", lambda: components(sc, [(a, b) for a, b, _, _ in pairs], parts))
     if parquet:
-        kinds = timer.run("write", lambda: write_findings(spark, docs, int(token_counts.size), runs, pairs, config,
+        kinds = timer.run("write", lambda: write_findings(sc, docs, int(token_counts.size), runs, pairs, config,
                                                           parquet, parts))
         findings: tuple[Finding, ...] = ()
         names = _ids(docs, {doc for members in clusters for doc in members})
@@ -203,30 +207,55 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
     return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds)
 
 
-def _survey(listing: Any, items: RDD[Item]) -> tuple[list[Item], list[int]]:
+#: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition),
+#: the inputs skipped there and the files it read from.
+_Summary = tuple[st.Block | None, list[Item], set[int]]
+
+
+def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
+    """The :data:`_Summary` of a partition: one block of fingerprints (the local engine's batches)."""
+    ranks: set[int] = set()
+    skips, ids, texts = [], [], []
+    for item in part:
+        ranks.add(item[0])
+        if isinstance(item[3], Skipped):
+            skips.append(item)
+        else:
+            ids.append(item[3].id)
+            texts.append(item[3].text)
+    block = st.fingerprint_block(list(range(len(ids))), ids, fingerprint_corpus(texts, ngram)) if ids else None
+    yield block, skips, ranks
+
+
+def _survey(listing: Any, local: RDD[_Summary]) -> tuple[list[Item], np.ndarray, np.ndarray, U64, list[int]]:
     """The skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader),
-    and the number of documents of each partition (to number them in corpus order)."""
-    def summary(part: Iterable[Item]) -> Iterator[tuple[list[Item], set[int], int]]:
-        skips, ranks, documents = [], set(), 0
-        for item in part:
-            ranks.add(item[0])
-            if isinstance(item[3], Skipped):
-                skips.append(item)
-            else:
-                documents += 1
-        yield skips, ranks, documents
+    tokens, shingles and id hash of every document in corpus order, and each partition's first document."""
+    def brief(summary: _Summary) -> tuple[tuple[np.ndarray, ...], list[Item], set[int]]:
+        block, skips, ranks = summary
+        if block is None:
+            return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.uint64),), skips, ranks
+        return (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes), skips, ranks
 
     found: list[Item] = []
     seen: set[int] = set()
-    sizes = []
-    for skips, ranks, documents in items.mapPartitions(summary).collect():
+    columns: list[tuple[np.ndarray, ...]] = []
+    for arrays, skips, ranks in local.map(brief).collect():
         found.extend(skips)
         seen |= ranks
-        sizes.append(documents)
+        columns.append(arrays)
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    return found, sizes
+    tokens, shingles, hashes = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c]) for c in zip(*columns))
+    starts = np.concatenate([[0], np.cumsum([arrays[0].size for arrays in columns])]).astype(int).tolist()
+    return found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts
+
+
+def _numbered_blocks(part: Iterable[_Summary], start: int) -> Iterator[st.Block]:
+    """The block of a partition with its documents' corpus indices, from ``start``."""
+    for block, _, _ in part:
+        if block is not None:
+            yield replace(block, docs=block.docs + start)
 
 
 def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]]:
@@ -260,28 +289,6 @@ def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
             return f"duplicate document id {doc_id!r} at {origin} (first seen at {first[doc_id]})"
         first[doc_id] = origin
     return None
-
-
-def _fingerprint(rows: Iterable[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
-    """One block of fingerprints per partition (the local engine's batches)."""
-    indices, ids, texts = [], [], []
-    for index, document in rows:
-        indices.append(index)
-        ids.append(document.id)
-        texts.append(document.text)
-    if indices:
-        yield st.fingerprint_block(indices, ids, fingerprint_corpus(texts, ngram))
-
-
-def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray, U64]:
-    """Tokens, shingles and id hash of every document, by corpus index."""
-    collected = blocks.map(lambda b: (b.docs, b.prints.token_counts, np.diff(b.prints.offsets), b.id_hashes)).collect()
-    size = sum(int(docs.size) for docs, _, _, _ in collected)
-    tokens, shingles = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
-    hashes = np.zeros(size, dtype=np.uint64)
-    for docs, token_counts, shingle_counts, id_hashes in collected:
-        tokens[docs], shingles[docs], hashes[docs] = token_counts, shingle_counts, id_hashes
-    return tokens, shingles, hashes
 
 
 def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,

@@ -37,12 +37,12 @@ from dedupe.scan.near_dup import KINDS, Finding, ScanConfig, _clusters, _CorpusV
     fingerprint_corpus
 from dedupe.scan.passages import RunTable
 from dedupe.scan.shingle import I64
+from dedupe.scan.spark_read import session_of
 from dedupe.scan.verify import Pair
 from dedupe.unionfind import components as union_components
 
 if TYPE_CHECKING:
-    from pyspark import RDD
-    from pyspark.sql import SparkSession
+    from pyspark import RDD, SparkContext
     from pyspark.sql.types import StructType
 
 #: What one component's task receives: its documents, or its runs and pairs (from the driver).
@@ -66,13 +66,12 @@ def findings_schema() -> StructType:
                        StructField("occurrences", ArrayType(occurrence)), StructField("pairs", ArrayType(pair))])
 
 
-def refuse_existing(spark: SparkSession, path: str) -> None:
+def refuse_existing(sc: SparkContext, path: str) -> None:
     """Raise when ``path`` exists where Spark writes (nothing is overwritten).
 
     Raises:
         InputError: ``path`` exists already.
     """
-    sc = spark.sparkContext
     jvm_path = sc._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[attr-defined, union-attr]
     if jvm_path.getFileSystem(sc._jsc.hadoopConfiguration()).exists(jvm_path):  # type: ignore[attr-defined]
         raise InputError(f"{path}: exists already (not overwritten)")
@@ -89,12 +88,12 @@ def document_components(runs: RunTable, pairs: Sequence[Pair], documents: int) -
     return np.where(involved, labels, -1)
 
 
-def write_findings(spark: SparkSession, docs: RDD[tuple[int, Document]], documents: int, runs: RunTable,
+def write_findings(sc: SparkContext, docs: RDD[tuple[int, Document]], documents: int, runs: RunTable,
                    pairs: Sequence[Pair], config: ScanConfig, path: str, partitions: int) -> Counter[str]:
     """Assemble the findings component by component on the executors and write them as Parquet.
 
     Args:
-        spark: The session.
+        sc: The context.
         docs: Every document with its corpus index.
         documents: Number of documents.
         runs: Shared runs (ordered by first place).
@@ -106,20 +105,22 @@ def write_findings(spark: SparkSession, docs: RDD[tuple[int, Document]], documen
     Returns:
         The count of each kind of finding.
     """
+    from pyspark import StorageLevel
+
     label_of = document_components(runs, pairs, documents)
-    shared = spark.sparkContext.broadcast(label_of)
+    shared = sc.broadcast(label_of)
     by_label = _parts_by_label(runs, pairs, label_of)
     members = docs.flatMap(lambda row: _member(row, shared.value))
-    tasks = spark.sparkContext.parallelize(by_label, max(1, min(partitions, len(by_label) or 1)))
-    rows = members.union(tasks).groupByKey(partitions) \
-        .flatMap(lambda group: component_rows(group[1], config)) \
-        .sortBy(lambda row: row[0], numPartitions=partitions).zipWithIndex() \
-        .map(lambda numbered: (numbered[1], *numbered[0][1])).cache()
-    try:
-        spark.createDataFrame(rows, findings_schema()).write.parquet(path)
-        counts = rows.map(lambda row: row[1]).countByValue()
+    tasks = sc.parallelize(by_label, max(1, min(partitions, len(by_label) or 1)))
+    found = members.union(tasks).groupByKey(partitions) \
+        .flatMap(lambda group: component_rows(group[1], config)).persist(StorageLevel.MEMORY_AND_DISK)
+    try:  # assembled once: counted, sampled for the sort's ranges, sorted, numbered and written from the cache
+        counts = found.map(lambda row: row[1][0]).countByValue()
+        rows = found.sortBy(lambda row: row[0], numPartitions=partitions).zipWithIndex() \
+            .map(lambda numbered: (numbered[1], *numbered[0][1]))
+        session_of(sc).createDataFrame(rows, findings_schema(), verifySchema=False).write.parquet(path)
     finally:
-        rows.unpersist()
+        found.unpersist()
         shared.unpersist()
     return Counter({kind: int(counts.get(kind, 0)) for kind in KINDS})
 
