@@ -46,7 +46,9 @@ from dedupe.scan.near_dup import (
     ScanConfig,
     ScanResult,
     ScanStats,
+    _clusters as _local_clusters,
     _CorpusView,
+    _occurrence,
     assemble_findings,
     fingerprint_corpus,
 )
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
 
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
+_DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
 _LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
 
 
@@ -190,7 +193,7 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
         else (RunTable.from_rows([]), np.zeros(0, dtype=np.uint64))
     usable = (shingle_counts > 0) & (token_counts >= config.min_words)
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
-    clusters = timer.run("components", lambda: components(sc, [(a, b) for a, b, _, _ in pairs], parts))
+    clusters = timer.run("components", lambda: _clusters_of(sc, pairs, parts))
     if parquet:
         kinds = timer.run("write", lambda: write_findings(sc, docs, int(token_counts.size), runs, pairs, config,
                                                           parquet, parts))
@@ -341,6 +344,15 @@ def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64
     return sorted(pairs)
 
 
+def _clusters_of(sc: SparkContext, pairs: list[Pair], parts: int) -> list[tuple[int, ...]]:
+    """Connected components of the verified pairs: by min-label propagation on Spark for a large graph;
+    below :data:`_DRIVER_EDGES` pairs (which the driver holds already) by the local engine's union-find,
+    faster than one Spark job (the same components either way)."""
+    if len(pairs) < _DRIVER_EDGES:
+        return _local_clusters(pairs, 1 + max((b for _, b, _, _ in pairs), default=-1))
+    return components(sc, [(a, b) for a, b, _, _ in pairs], parts)
+
+
 def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> list[tuple[int, ...]]:
     """Connected components of an undirected graph by min-label propagation over an RDD.
 
@@ -436,14 +448,16 @@ class SparkView:
         wanted = self.docs.context.broadcast(by_doc)
         ngram = self.ngram
 
-        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], Occurrence]]:
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], tuple[Any, ...]]]:
             view, indices = _local_view(rows, wanted.value, ngram)
             local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
             found = view.occurrences(local) if local else []
-            yield from (((indices[i], first, last), o) for (i, first, last), o in zip(local, found))
+            # plain tuples: unpickling a frozen dataclass sets each field through object.__setattr__
+            yield from (((indices[i], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text))
+                        for (i, first, last), o in zip(local, found))
 
         located = dict(self.docs.mapPartitions(locate).collect())
-        return [located[place] for place in places]
+        return [_occurrence(*located[place]) for place in places]
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
