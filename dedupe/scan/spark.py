@@ -3,18 +3,22 @@
 What runs where (each stage is the local engine's numpy code, applied per partition by
 :mod:`dedupe.scan.spark_stages`):
 
-- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`), duplicate ids,
-  shingles and MinHash signatures (``mapPartitions``), band keys grouped into buckets and candidate pairs
-  (a shuffle by band key), shingles grouped by hash into links and links grouped by document pair into
-  shared runs and coverage (two shuffles), exact verification of the candidates (Jaccard and containment,
-  two joins against the documents' shingle sets), connected components of the verified pairs (iterative
-  min-label propagation over RDDs, checkpointed), token hashes for chaining and the location of every
-  occurrence (offsets, line, text) inside the partitions that hold the documents.
+- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`; JSON Lines numbered in
+  the JVM), shingles and MinHash signatures in the same pass (``mapPartitions``, cached once), duplicate
+  ids, band keys grouped into buckets and candidate pairs (a shuffle by band key), shingles grouped by hash
+  into links and links grouped by document pair into shared runs and coverage (two shuffles), exact
+  verification of the candidates (Jaccard and containment, two joins against the documents' shingle
+  sets), connected components of a large graph of verified pairs (iterative min-label propagation over
+  RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
+  union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
+  inside the partitions that hold the documents.
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
   :func:`dedupe.scan.near_dup.assemble_findings`, so the findings are the local engine's, byte for byte,
   whatever the number of partitions.
+- **with** ``parquet``: the findings are assembled component by component on the executors instead, sorted
+  and numbered there and written by them (:mod:`dedupe.scan.spark_write`); the driver gets their counts.
 
 Records exchanged between stages are blocks of numpy arrays addressed to a partition, so Spark moves a few
 pickled blocks per task, not a Python object per shingle.
@@ -420,6 +424,10 @@ def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int
     return dict(zip((doc for members in clusters for doc in members), near))
 
 
+#: A place ``(document, first, last)``, its occurrence's fields and whether it begins a unit.
+_Located = tuple[tuple[int, int, int], tuple[Any, ...], bool]
+
+
 class SparkView:
     """Token hashes and occurrences computed inside the partitions holding the documents (the local
     engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
@@ -427,6 +435,7 @@ class SparkView:
     def __init__(self, docs: RDD[tuple[int, Document]], ngram: int) -> None:
         self.docs = docs
         self.ngram = ngram
+        self._starts: dict[tuple[int, int], bool] = {}  # unit starts decided while locating occurrences
 
     def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
         """The token hashes of documents ``docs``."""
@@ -448,21 +457,25 @@ class SparkView:
         wanted = self.docs.context.broadcast(by_doc)
         ngram = self.ngram
 
-        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], tuple[Any, ...]]]:
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
             view, indices = _local_view(rows, wanted.value, ngram)
             local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
             found = view.occurrences(local) if local else []
-            # plain tuples: unpickling a frozen dataclass sets each field through object.__setattr__
-            yield from (((indices[i], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text))
-                        for (i, first, last), o in zip(local, found))
+            # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
+            # whether each begins a unit: asked for next, decided here rather than in another pass
+            yield from (((indices[i], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text),
+                         starts_unit(view.documents[i].text, o.start)) for (i, first, last), o in zip(local, found))
 
-        located = dict(self.docs.mapPartitions(locate).collect())
+        located = {}
+        for place, fields, starts in self.docs.mapPartitions(locate).collect():
+            located[place] = fields
+            self._starts[place[0], fields[2]] = starts
         return [_occurrence(*located[place]) for place in places]
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
-        if not places:
-            return []
+        if all(place in self._starts for place in places):
+            return [self._starts[place] for place in places]
         by_doc: dict[int, list[int]] = {}
         for doc, offset in places:
             by_doc.setdefault(doc, []).append(offset)
