@@ -71,6 +71,10 @@ _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the 
 _NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
 _LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
+# The JVM of a local master, unless set: the quick JIT only and one GC thread. A scan's JVM lives a few minutes,
+# where the optimising JIT and parallel GC threads cost more CPU than they save (Reuters x1 on local[2]:
+# 39 -> 28 CPU seconds for the whole process tree, same output; benchmarks/README.md, spark).
+_LOCAL_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _keep() -> Any:
@@ -120,6 +124,7 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         conf.setMaster(master)
     if master and master.startswith("local"):
         conf.set("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
+        conf.set("spark.driver.extraJavaOptions", (settings or {}).get("spark.driver.extraJavaOptions", _LOCAL_JVM))
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
