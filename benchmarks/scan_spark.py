@@ -38,10 +38,13 @@ TARGET_RATIO = 3.0
 TARGET_DOCS, TARGET_CORES = 40_000_000, 160
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (from /proc)."""
+def tree_sample(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of ``root`` and all its descendants, and the CPU seconds (user + system) each of them
+    has used so far (from /proc)."""
     parents: dict[int, int] = {}
     sizes: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -52,22 +55,30 @@ def tree_rss(root: int) -> int:
             continue
         parents[int(entry)] = int(fields[1])
         sizes[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
     family, changed = {root}, True
     while changed:
         grown = family | {pid for pid, parent in parents.items() if parent in family}
         changed, family = grown != family, grown
-    return sum(sizes.get(pid, 0) for pid in family)
+    return sum(sizes.get(pid, 0) for pid in family), {pid: times[pid] for pid in family if pid in times}
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak MB of the process tree of ``command``."""
+def run(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak MB and CPU seconds of the process tree of ``command``.
+
+    CPU seconds: the user + system time of every process of the tree (the driver, the JVM, Spark's Python
+    workers, a forked helper), each as last sampled (every 0.1 s) before it ended.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0]
+    used: dict[int, float] = {}
 
     def sample() -> None:
         while process.poll() is None:
-            peak[0] = max(peak[0], tree_rss(process.pid))
+            rss, times = tree_sample(process.pid)
+            peak[0] = max(peak[0], rss)
+            used.update(times)
             time.sleep(0.1)
 
     watcher = threading.Thread(target=sample, daemon=True)
@@ -77,7 +88,7 @@ def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     watcher.join()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{errors.decode(errors='replace')[-3000:]}")
-    return seconds, peak[0] / 1e6
+    return seconds, peak[0] / 1e6, sum(used.values())
 
 
 def shuffle_bytes(folder: Path) -> int:
@@ -106,9 +117,9 @@ def one_run(engine: str, corpus: Path, folder: Path, args: argparse.Namespace) -
                     "spark.eventLog.compress": "false", "spark.eventLog.rolling.enabled": "false",
                     "spark.ui.showConsoleProgress": "false"}
         env["PYSPARK_SUBMIT_ARGS"] = " ".join(f"--conf {k}={v}" for k, v in settings.items()) + " pyspark-shell"
-    seconds, peak = run(command, env)
+    seconds, peak, cpu = run(command, env)
     text = out.read_text(encoding="utf-8")
-    return {"seconds": seconds, "peak_mb": peak, "output": text,
+    return {"seconds": seconds, "peak_mb": peak, "cpu": cpu, "output": text,
             "pairs": json.loads(text)["summary"]["near_duplicate_pairs"],
             "shuffle": shuffle_bytes(logs) if engine == "spark" else 0}
 
@@ -119,10 +130,12 @@ def measure(corpus: Path, documents: int, folder: Path, args: argparse.Namespace
     for _ in range(args.repeat):
         for engine in runs:
             runs[engine].append(one_run(engine, corpus, folder, args))
-            print(f"  {documents} {engine}: {runs[engine][-1]['seconds']:.1f} s", file=sys.stderr)
+            print(f"  {documents} {engine}: {runs[engine][-1]['seconds']:.1f} s, {runs[engine][-1]['cpu']:.1f} CPU s, "
+                  f"load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     row: dict[str, Any] = {"documents": documents}
     for engine, done in runs.items():
         row[engine] = {"seconds": statistics.median(r["seconds"] for r in done),
+                       "cpu": statistics.median(r["cpu"] for r in done),
                        "rounds": [round(r["seconds"], 1) for r in done],
                        "peak_mb": max(r["peak_mb"] for r in done), "pairs": done[-1]["pairs"],
                        "shuffle": done[-1]["shuffle"]}
@@ -132,14 +145,16 @@ def measure(corpus: Path, documents: int, folder: Path, args: argparse.Namespace
 
 
 def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
-    lines = [f"master {args.master}, {args.partitions} partitions; median of {args.repeat} whole processes", "",
-             "| articles | local s | spark s | spark/local | local peak MB | spark peak MB | pairs local / spark "
-             "| identical | shuffle bytes/article |",
-             "|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
+    lines = [f"master {args.master}, {args.partitions} partitions; median of {args.repeat} whole processes; "
+             f"load average at the end {os.getloadavg()[0]:.1f}", "",
+             "| articles | local s | spark s | spark/local | local CPU s | spark CPU s | CPU spark/local "
+             "| local peak MB | spark peak MB | pairs local / spark | identical | shuffle bytes/article |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for row in rows:
         local, spark = row["local"], row["spark"]
         lines.append(f"| {row['documents']:,} | {local['seconds']:.1f} | {spark['seconds']:.1f} | "
-                     f"{spark['seconds'] / local['seconds']:.2f}x | {local['peak_mb']:.0f} | {spark['peak_mb']:.0f} | "
+                     f"{spark['seconds'] / local['seconds']:.2f}x | {local['cpu']:.1f} | {spark['cpu']:.1f} | "
+                     f"{spark['cpu'] / local['cpu']:.2f}x | {local['peak_mb']:.0f} | {spark['peak_mb']:.0f} | "
                      f"{local['pairs']} / {spark['pairs']} | {'yes' if row['identical'] else 'NO'} | "
                      f"{spark['shuffle'] / row['documents']:,.0f} |")
     lines += [""] + extrapolate(rows)

@@ -178,16 +178,18 @@ class ScanRun:
         corpus: The loaded corpus (scan works on raw text: no segmentation).
         result: The scan findings.
         seconds: Wall-clock seconds per stage, in the order they ran.
+        kinds: Count of each kind of finding when they are not in ``result`` (written as Parquet).
     """
 
     corpus: Corpus
     result: ScanResult
     seconds: dict[str, float]
+    kinds: Counter[str] | None = None
 
     @property
     def findings(self) -> Counter[str]:
         """Count of each kind of finding (:func:`count_findings`)."""
-        return count_findings(scan=self.result)
+        return count_findings(scan=self.result) if self.kinds is None else self.kinds
 
 
 def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
@@ -227,7 +229,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         config: Scan options (``None``: the defaults).
         master: Spark master URL (``None``: spark-submit's, else ``local[*]``).
         partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
-        parquet: Also write the findings as Parquet to this path (written by the executors).
+        parquet: Write the findings as Parquet to this path from the executors, instead of collecting them.
         warn: Called with each skipped input.
         timer: Collects the time of each stage when given.
 
@@ -239,17 +241,15 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         InputError: As :func:`dedupe.scan.spark.scan_spark`.
     """
     try:
-        from dedupe.scan.spark import scan_spark, spark_session, write_findings
+        from dedupe.scan.spark import scan_spark, spark_context
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()
-    spark = timer.run("spark", lambda: spark_session(master))
-    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions))
+    spark = timer.run("spark", lambda: spark_context(master))
+    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
     for skipped in found.skipped:
         warn(skipped)
-    if parquet:
-        timer.run("write", lambda: write_findings(spark, found.result, parquet, partitions))
-    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds))
+    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds), found.kinds if parquet else None)
 
 
 # --- dedupe compare -------------------------------------------------------------------------------

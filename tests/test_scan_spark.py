@@ -215,13 +215,54 @@ def test_cli_engine_spark_writes_the_local_json_and_parquet(spark: Any, tmp_path
     assert remote.exit_code == 0, remote.output
     assert remote.stdout == local.stdout
     target = tmp_path / "findings.parquet"
-    written = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
-    assert written.exit_code == 0, written.output
-    rows = spark.read.parquet(str(target)).orderBy("number").collect()
-    assert [r["kind"] for r in rows] == [f["kind"] for f in json.loads(local.stdout)["findings"]]
-    assert rows[0]["occurrences"][0]["text"] == json.loads(local.stdout)["findings"][0]["occurrences"][0]["text"]
+    written = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q",
+                                 "--fail-on", "repeat"])
+    assert written.exit_code == 1, written.output  # the seeds hold repeats, counted from the Parquet rows
+    assert parquet_findings(spark, target) == json.loads(local.stdout)["findings"]
     again = runner.invoke(cli, ["scan", str(DATA), "--engine", "spark", "-o", str(target), "-q"])
     assert again.exit_code == 2 and "findings.parquet" in again.output  # never overwritten
+
+
+def parquet_findings(spark: Any, folder: Path) -> list[dict[str, Any]]:
+    """The findings of a Parquet folder as JSON objects, in the order of their numbers."""
+    rows = [row.asDict(recursive=True) for row in spark.read.parquet(str(folder)).collect()]
+    assert sorted(row["number"] for row in rows) == list(range(len(rows)))
+    found = []
+    for row in sorted(rows, key=lambda r: r["number"]):
+        record = {key: row[key] for key in ("kind", "similarity", "words", "occurrences")}
+        if row["pairs"]:
+            record["pairs"] = row["pairs"]
+        found.append(record)
+    return found
+
+
+@pytest.mark.parametrize(("corpus", "partitions"), [("planted", 1), ("planted", 7), ("generated", 3)])
+def test_parquet_findings_written_by_the_executors_are_the_local_findings(
+        spark: Any, generated: tuple[Path, str], tmp_path: Path, corpus: str, partitions: int) -> None:
+    path = generated[0] if corpus == "generated" else planted_folder(tmp_path)  # data/: the CLI test
+    want = json.loads(local_json([str(path)])[0])["findings"]
+    target = tmp_path / "findings.parquet"
+    found = scan_spark(spark, [str(path)], partitions=partitions, parquet=str(target))
+    assert found.result.findings == ()  # nothing of a finding was collected
+    assert parquet_findings(spark, target) == want
+    assert sum(found.kinds.values()) == len(want) and found.kinds["repeat"] == sum(f["kind"] == "repeat" for f in want)
+    assert len(list(target.glob("part-*.parquet"))) > 1 or partitions == 1  # written by several tasks
+
+
+def test_the_parquet_path_never_brings_findings_to_the_driver() -> None:
+    import ast
+    import inspect
+
+    from dedupe.scan import spark_write
+
+    tree = ast.parse(inspect.getsource(spark_write))
+    called = {node.func.attr for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    # not "take": RunTable.take selects rows of numpy arrays
+    actions = {"collect", "collectAsMap", "takeOrdered", "top", "first", "toLocalIterator", "toPandas",
+               "reduce", "fold", "aggregate", "treeReduce", "foreach"}
+    assert called & actions == set()
+    assert {"parquet", "countByValue"} <= called  # the rows are written by the executors, only kinds counted
 
 
 def test_cli_refuses_spark_options_without_the_spark_engine() -> None:

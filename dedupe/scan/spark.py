@@ -3,18 +3,22 @@
 What runs where (each stage is the local engine's numpy code, applied per partition by
 :mod:`dedupe.scan.spark_stages`):
 
-- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`), duplicate ids,
-  shingles and MinHash signatures (``mapPartitions``), band keys grouped into buckets and candidate pairs
-  (a shuffle by band key), shingles grouped by hash into links and links grouped by document pair into
-  shared runs and coverage (two shuffles), exact verification of the candidates (Jaccard and containment,
-  two joins against the documents' shingle sets), connected components of the verified pairs (iterative
-  min-label propagation over RDDs, checkpointed), token hashes for chaining and the location of every
-  occurrence (offsets, line, text) inside the partitions that hold the documents.
+- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`; JSON Lines numbered in
+  the JVM), shingles and MinHash signatures in the same pass (``mapPartitions``, cached once), duplicate
+  ids, band keys grouped into buckets and candidate pairs (a shuffle by band key), shingles grouped by hash
+  into links and links grouped by document pair into shared runs and coverage (two shuffles), exact
+  verification of the candidates (Jaccard and containment, two joins against the documents' shingle
+  sets), connected components of a large graph of verified pairs (iterative min-label propagation over
+  RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
+  union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
+  inside the partitions that hold the documents.
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
   :func:`dedupe.scan.near_dup.assemble_findings`, so the findings are the local engine's, byte for byte,
   whatever the number of partitions.
+- **with** ``parquet``: the findings are assembled component by component on the executors instead, sorted
+  and numbered there and written by them (:mod:`dedupe.scan.spark_write`); the driver gets their counts.
 
 Records exchanged between stages are blocks of numpy arrays addressed to a partition, so Spark moves a few
 pickled blocks per task, not a Python object per shingle.
@@ -26,8 +30,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,18 +45,22 @@ from dedupe.scan import spark_stages as st
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import (
     DocumentPair,
+    Finding,
     Occurrence,
     ScanConfig,
     ScanResult,
     ScanStats,
+    _clusters as _local_clusters,
     _CorpusView,
+    _occurrence,
     assemble_findings,
     fingerprint_corpus,
 )
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
 from dedupe.scan.units import starts_unit
-from dedupe.scan.spark_read import Item, list_inputs, read_items
+from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
+from dedupe.scan.spark_write import refuse_existing, write_findings
 from dedupe.scan.verify import Pair
 
 if TYPE_CHECKING:
@@ -60,7 +69,12 @@ if TYPE_CHECKING:
 
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
+_DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
 _LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
+# The JVM of a local master, unless set: the quick JIT only and one GC thread. A scan's JVM lives a few minutes,
+# where the optimising JIT and parallel GC threads cost more CPU than they save (Reuters x1 on local[2]:
+# 39 -> 28 CPU seconds for the whole process tree, same output; benchmarks/README.md, spark).
+_LOCAL_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _keep() -> Any:
@@ -74,17 +88,23 @@ class SparkScan:
     """A Spark scan: the same result as the local engine's, and the inputs skipped while reading.
 
     Attributes:
-        result: Findings, verified pairs and counts (``stats.workers`` is the number of partitions).
+        result: Findings, verified pairs and counts (``stats.workers`` is the number of partitions); no
+            findings when they were written as Parquet.
         skipped: Unreadable files and records, in corpus order (``path:line: reason``).
+        kinds: The count of each kind of finding (also of those written as Parquet).
     """
 
     result: ScanResult
     skipped: tuple[Skipped, ...]
+    kinds: Counter[str]
 
 
-def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
-                  settings: Mapping[str, str] | None = None) -> SparkSession:
-    """The active Spark session, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkContext:
+    """The active Spark context, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
+
+    No SQL session is built: JSON Lines and text inputs never need one (building it costs seconds of class
+    loading); Parquet input and output make one on this context when they need it.
 
     Args:
         master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``...).
@@ -92,78 +112,85 @@ def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
         settings: Spark settings (``spark.executor.memory``...).
 
     Returns:
-        The session; on a local master its Python workers run this interpreter and this copy of dedupe.
+        The context; on a local master its Python workers run this interpreter and this copy of dedupe.
     """
-    from pyspark.sql import SparkSession
+    from pyspark import SparkConf, SparkContext
 
-    builder = SparkSession.builder.appName(app_name)
-    for key, value in (settings or {}).items():
-        builder = builder.config(key, value)
+    conf = SparkConf().setAppName(app_name).setAll(list((settings or {}).items()))
     if master:
-        builder = builder.master(master)
-    elif SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        conf.setMaster(master)
+    elif SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
         master = "local[*]"  # not under spark-submit, which sets the master itself
-        builder = builder.master(master)
+        conf.setMaster(master)
     if master and master.startswith("local"):
-        builder = builder.config("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
+        conf.set("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
+        conf.set("spark.driver.extraJavaOptions", (settings or {}).get("spark.driver.extraJavaOptions", _LOCAL_JVM))
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-        builder = builder.config("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
+        conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
-    return builder.getOrCreate()
+    return SparkContext.getOrCreate(conf)
 
 
-def scan_spark(spark: SparkSession, paths: Sequence[str], config: ScanConfig | None = None,
-               options: LoadOptions | None = None, partitions: int | None = None) -> SparkScan:
+def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
+                  settings: Mapping[str, str] | None = None) -> SparkSession:
+    """A SQL session on :func:`spark_context` (same arguments)."""
+    return session_of(spark_context(master, app_name, settings))
+
+
+def scan_spark(spark: SparkSession | SparkContext, paths: Sequence[str], config: ScanConfig | None = None,
+               options: LoadOptions | None = None, partitions: int | None = None,
+               parquet: str | None = None) -> SparkScan:
     """Read a corpus through Spark and scan it there.
 
     Args:
-        spark: The session to run on.
+        spark: The context (or a session on it) to run on.
         paths: Files or folders Spark can reach (JSON Lines, Parquet, text, JSON, CSV).
         config: Scan options; defaults to :class:`ScanConfig()`.
         options: Field overrides, manifest and strictness, as for the local loader.
         partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
+        parquet: Write the findings to this Parquet folder from the executors (:mod:`dedupe.scan.spark_write`)
+            instead of collecting them.
 
     Returns:
         The scan (findings byte-identical to :func:`dedupe.scan.near_dup.scan` on the same documents).
 
     Raises:
-        InputError: A path does not exist, two documents share an id, no document was read, or
-            (``strict``) an input is bad.
+        InputError: A path does not exist, two documents share an id, no document was read, ``parquet``
+            exists, or (``strict``) an input is bad.
     """
     config, options = config or ScanConfig(), options or LoadOptions()
     if "-" in paths:
         raise InputError("-: standard input is not available to --engine spark (give a path Spark can read)")
-    sc = spark.sparkContext
+    if parquet:
+        refuse_existing(context_of(spark), parquet)
+    sc = context_of(spark)
     parts = partitions or sc.defaultParallelism
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
     sc.setCheckpointDir(folder)
     persisted: list[Any] = []
     try:
-        return _scan(spark, paths, config, options, parts, persisted)
+        return _scan(sc, paths, config, options, parts, persisted, parquet)
     finally:
         for rdd in persisted:
             rdd.unpersist()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
-          persisted: list[Any]) -> SparkScan:
+def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
+          persisted: list[Any], parquet: str | None) -> SparkScan:
     timer = StageTimer()
-    sc = spark.sparkContext
     keep = _keep()
-    listing = timer.run("list", lambda: list_inputs(spark, paths, options))
-    items = read_items(spark, listing, options, parts).persist(keep)
+    listing = timer.run("list", lambda: list_inputs(sc, paths, options))
+    items = read_items(sc, listing, options, parts).persist(keep)  # the documents, read and checked once
     persisted.append(items)
-    found, sizes = timer.run("read", lambda: _survey(listing, items))
-    starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index])).persist(keep)
-    persisted.append(docs)
-    blocks = docs.mapPartitions(lambda rows: _fingerprint(rows, config.ngram)).persist(keep)
-    persisted.append(blocks)
-    token_counts, shingle_counts, id_hashes = timer.run("fingerprint", lambda: _counts(blocks))
-    items.unpersist()
+    local = items.mapPartitions(lambda part: _fingerprint(part, config.ngram)).persist(keep)
+    persisted.append(local)
+    found, token_counts, shingle_counts, id_hashes, starts = timer.run("read", lambda: _survey(listing, local))
+    # numbered in corpus order from each partition's first document (narrow maps over the two caches)
+    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
+    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index]))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, docs, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
@@ -175,40 +202,72 @@ def _scan(spark: SparkSession, paths: Sequence[str], config: ScanConfig, options
         else (RunTable.from_rows([]), np.zeros(0, dtype=np.uint64))
     usable = (shingle_counts > 0) & (token_counts >= config.min_words)
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
-    clusters = timer.run("components", lambda: components(sc, [(a, b) for a, b, _, _ in pairs], parts))
-    view = SparkView(docs, config.ngram)
-    findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
-    names = _names(findings, clusters)
+    clusters = timer.run("components", lambda: _clusters_of(sc, pairs, parts))
+    if parquet:
+        kinds = timer.run("write", lambda: write_findings(sc, docs, int(token_counts.size), runs, pairs, config,
+                                                          parquet, parts))
+        findings: tuple[Finding, ...] = ()
+        names = _ids(docs, {doc for members in clusters for doc in members})
+    else:
+        view = SparkView(docs, config.ngram)
+        findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
+        names = _names(findings, clusters)
+        kinds = Counter(f.kind for f in findings)
     stats = ScanStats(int(token_counts.size), int(token_counts.sum()), int(shingle_counts.sum()), bands, rows,
                       int(candidates.size), len(pairs), len(runs), parts, timer.seconds)
     named = tuple(DocumentPair(names[a], names[b], jac, con) for a, b, jac, con in pairs)
-    return SparkScan(ScanResult(config, findings, named, stats), skipped)
+    return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds)
 
 
-def _survey(listing: Any, items: RDD[Item]) -> tuple[list[Item], list[int]]:
+#: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition),
+#: the inputs skipped there and the files it read from.
+_Summary = tuple[st.Block | None, list[Item], set[int]]
+
+
+def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
+    """The :data:`_Summary` of a partition: one block of fingerprints (the local engine's batches)."""
+    ranks: set[int] = set()
+    skips, ids, texts = [], [], []
+    for item in part:
+        ranks.add(item[0])
+        if isinstance(item[3], Skipped):
+            skips.append(item)
+        else:
+            ids.append(item[3].id)
+            texts.append(item[3].text)
+    block = st.fingerprint_block(list(range(len(ids))), ids, fingerprint_corpus(texts, ngram)) if ids else None
+    yield block, skips, ranks
+
+
+def _survey(listing: Any, local: RDD[_Summary]) -> tuple[list[Item], np.ndarray, np.ndarray, U64, list[int]]:
     """The skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader),
-    and the number of documents of each partition (to number them in corpus order)."""
-    def summary(part: Iterable[Item]) -> Iterator[tuple[list[Item], set[int], int]]:
-        skips, ranks, documents = [], set(), 0
-        for item in part:
-            ranks.add(item[0])
-            if isinstance(item[3], Skipped):
-                skips.append(item)
-            else:
-                documents += 1
-        yield skips, ranks, documents
+    tokens, shingles and id hash of every document in corpus order, and each partition's first document."""
+    def brief(summary: _Summary) -> tuple[tuple[np.ndarray, ...], list[Item], set[int]]:
+        block, skips, ranks = summary
+        if block is None:
+            return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.uint64),), skips, ranks
+        return (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes), skips, ranks
 
     found: list[Item] = []
     seen: set[int] = set()
-    sizes = []
-    for skips, ranks, documents in items.mapPartitions(summary).collect():
+    columns: list[tuple[np.ndarray, ...]] = []
+    for arrays, skips, ranks in local.map(brief).collect():
         found.extend(skips)
         seen |= ranks
-        sizes.append(documents)
+        columns.append(arrays)
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    return found, sizes
+    tokens, shingles, hashes = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c]) for c in zip(*columns))
+    starts = np.concatenate([[0], np.cumsum([arrays[0].size for arrays in columns])]).astype(int).tolist()
+    return found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts
+
+
+def _numbered_blocks(part: Iterable[_Summary], start: int) -> Iterator[st.Block]:
+    """The block of a partition with its documents' corpus indices, from ``start``."""
+    for block, _, _ in part:
+        if block is not None:
+            yield replace(block, docs=block.docs + start)
 
 
 def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]]:
@@ -242,28 +301,6 @@ def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
             return f"duplicate document id {doc_id!r} at {origin} (first seen at {first[doc_id]})"
         first[doc_id] = origin
     return None
-
-
-def _fingerprint(rows: Iterable[tuple[int, Document]], ngram: int) -> Iterator[st.Block]:
-    """One block of fingerprints per partition (the local engine's batches)."""
-    indices, ids, texts = [], [], []
-    for index, document in rows:
-        indices.append(index)
-        ids.append(document.id)
-        texts.append(document.text)
-    if indices:
-        yield st.fingerprint_block(indices, ids, fingerprint_corpus(texts, ngram))
-
-
-def _counts(blocks: RDD[st.Block]) -> tuple[np.ndarray, np.ndarray, U64]:
-    """Tokens, shingles and id hash of every document, by corpus index."""
-    collected = blocks.map(lambda b: (b.docs, b.prints.token_counts, np.diff(b.prints.offsets), b.id_hashes)).collect()
-    size = sum(int(docs.size) for docs, _, _, _ in collected)
-    tokens, shingles = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
-    hashes = np.zeros(size, dtype=np.uint64)
-    for docs, token_counts, shingle_counts, id_hashes in collected:
-        tokens[docs], shingles[docs], hashes[docs] = token_counts, shingle_counts, id_hashes
-    return tokens, shingles, hashes
 
 
 def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,
@@ -314,6 +351,15 @@ def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64
             if max(jac, con) >= threshold:
                 pairs.append((int(a[i]), int(b[i]), jac, con))
     return sorted(pairs)
+
+
+def _clusters_of(sc: SparkContext, pairs: list[Pair], parts: int) -> list[tuple[int, ...]]:
+    """Connected components of the verified pairs: by min-label propagation on Spark for a large graph;
+    below :data:`_DRIVER_EDGES` pairs (which the driver holds already) by the local engine's union-find,
+    faster than one Spark job (the same components either way)."""
+    if len(pairs) < _DRIVER_EDGES:
+        return _local_clusters(pairs, 1 + max((b for _, b, _, _ in pairs), default=-1))
+    return components(sc, [(a, b) for a, b, _, _ in pairs], parts)
 
 
 def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> list[tuple[int, ...]]:
@@ -368,11 +414,23 @@ def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
     return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
 
 
+def _ids(docs: RDD[tuple[int, Document]], wanted: set[int]) -> dict[int, str]:
+    """Corpus index to document id for the ``wanted`` documents (the paired ones: few next to the corpus)."""
+    shared = docs.context.broadcast(wanted)
+    found = dict(docs.filter(lambda row: row[0] in shared.value).map(lambda row: (row[0], row[1].id)).collect())
+    shared.unpersist()
+    return found
+
+
 def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int, str]:
     """Corpus index to document id for every clustered document (from the near-duplicate findings, whose
     occurrences span each member of each cluster in order)."""
     near = [o.doc for f in findings if f.kind == "near_duplicate" for o in f.occurrences]
     return dict(zip((doc for members in clusters for doc in members), near))
+
+
+#: A place ``(document, first, last)``, its occurrence's fields and whether it begins a unit.
+_Located = tuple[tuple[int, int, int], tuple[Any, ...], bool]
 
 
 class SparkView:
@@ -382,6 +440,7 @@ class SparkView:
     def __init__(self, docs: RDD[tuple[int, Document]], ngram: int) -> None:
         self.docs = docs
         self.ngram = ngram
+        self._starts: dict[tuple[int, int], bool] = {}  # unit starts decided while locating occurrences
 
     def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
         """The token hashes of documents ``docs``."""
@@ -403,19 +462,25 @@ class SparkView:
         wanted = self.docs.context.broadcast(by_doc)
         ngram = self.ngram
 
-        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int, int], Occurrence]]:
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
             view, indices = _local_view(rows, wanted.value, ngram)
             local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
             found = view.occurrences(local) if local else []
-            yield from (((indices[i], first, last), o) for (i, first, last), o in zip(local, found))
+            # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
+            # whether each begins a unit: asked for next, decided here rather than in another pass
+            yield from (((indices[i], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text),
+                         starts_unit(view.documents[i].text, o.start)) for (i, first, last), o in zip(local, found))
 
-        located = dict(self.docs.mapPartitions(locate).collect())
-        return [located[place] for place in places]
+        located = {}
+        for place, fields, starts in self.docs.mapPartitions(locate).collect():
+            located[place] = fields
+            self._starts[place[0], fields[2]] = starts
+        return [_occurrence(*located[place]) for place in places]
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
-        if not places:
-            return []
+        if all(place in self._starts for place in places):
+            return [self._starts[place] for place in places]
         by_doc: dict[int, list[int]] = {}
         for doc, offset in places:
             by_doc.setdefault(doc, []).append(offset)
@@ -435,31 +500,3 @@ def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -
     chosen = [(index, document) for index, document in rows if index in wanted]
     documents = [document for _, document in chosen]
     return _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram)), [i for i, _ in chosen]
-
-
-def write_findings(spark: SparkSession, result: ScanResult, path: str, partitions: int | None = None) -> None:
-    """Write the findings as Parquet (a folder of part files, written by the executors), one row per finding
-    with its place in the JSON order (``number``) and the JSON fields (occurrences and pairs as lists of
-    structs).
-
-    Raises:
-        InputError: ``path`` exists already (nothing is overwritten).
-    """
-    from pyspark.sql.types import (ArrayType, DoubleType, LongType, StringType, StructField, StructType)
-
-    occurrence = StructType([StructField(name, StringType() if name in ("doc", "outlet", "text") else LongType())
-                             for name in ("doc", "outlet", "start", "end", "line", "text")])
-    pair = StructType([StructField("a", StringType()), StructField("b", StringType()),
-                       StructField("jaccard", DoubleType()), StructField("containment", DoubleType())])
-    schema = StructType([StructField("number", LongType()), StructField("kind", StringType()),
-                         StructField("similarity", DoubleType()), StructField("words", LongType()),
-                         StructField("occurrences", ArrayType(occurrence)), StructField("pairs", ArrayType(pair))])
-    rows = [(number, f.kind, float(f.similarity), f.words,
-             [(o.doc, o.outlet, o.start, o.end, o.line, o.text) for o in f.occurrences],
-             [(p.a, p.b, p.jaccard, p.containment) for p in f.pairs]) for number, f in enumerate(result.findings)]
-    sc = spark.sparkContext
-    jvm_path = sc._jvm.org.apache.hadoop.fs.Path(path)  # type: ignore[attr-defined, union-attr]
-    if jvm_path.getFileSystem(sc._jsc.hadoopConfiguration()).exists(jvm_path):  # type: ignore[attr-defined]
-        raise InputError(f"{path}: exists already (not overwritten)")
-    frame = spark.createDataFrame(sc.parallelize(rows, partitions or sc.defaultParallelism), schema)
-    frame.write.parquet(path)

@@ -45,7 +45,7 @@ from dedupe.corpus.readers import _json_line, inner_name
 from dedupe.errors import InputError
 
 if TYPE_CHECKING:
-    from pyspark import RDD
+    from pyspark import RDD, SparkContext
     from pyspark.sql import SparkSession
 
 LINE_SUFFIXES = (".jsonl", ".ndjson")
@@ -108,7 +108,22 @@ class Listing:
     skipped: tuple[Item, ...]
 
 
-def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions) -> Listing:
+def context_of(spark: SparkSession | SparkContext) -> SparkContext:
+    """The context of a session (a context is its own)."""
+    from pyspark import SparkContext
+
+    return spark if isinstance(spark, SparkContext) else spark.sparkContext
+
+
+def session_of(sc: SparkContext) -> SparkSession:
+    """The SQL session on ``sc``, built when first asked for (Parquet in or out): building it costs seconds
+    of class loading that JSON Lines never need."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession(sc) if SparkSession.getActiveSession() is None else SparkSession.builder.getOrCreate()
+
+
+def list_inputs(sc: SparkContext, paths: Sequence[str], options: LoadOptions) -> Listing:
     """List the corpus files under ``paths`` in the local loader's order.
 
     Raises:
@@ -116,28 +131,28 @@ def list_inputs(spark: SparkSession, paths: Sequence[str], options: LoadOptions)
     """
     loader = _Lister(replace(options, strict=False))
     if options.manifest:
-        loader.manifest.update(_manifest(spark, options.manifest, options.manifest, loader))
+        loader.manifest.update(_manifest(sc, options.manifest, options.manifest, loader))
     for raw in paths:
-        fs, root = _file_system(spark, raw)
+        fs, root = _file_system(sc, raw)
         if not fs.exists(root):
             raise InputError(f"{raw}: no such file or directory")
-        _walk(spark, fs, root, raw, loader, loader.inputs)
+        _walk(sc, fs, root, raw, loader, loader.inputs)
     return Listing(tuple(loader.inputs), tuple(loader.placed))
 
 
-def _file_system(spark: SparkSession, raw: str) -> tuple[Any, Any]:
-    jvm: Any = spark.sparkContext._jvm
+def _file_system(sc: SparkContext, raw: str) -> tuple[Any, Any]:
+    jvm: Any = sc._jvm
     path = jvm.org.apache.hadoop.fs.Path(raw)
-    return path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
+    return path.getFileSystem(sc._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
 
 
-def _walk(spark: SparkSession, fs: Any, path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
+def _walk(sc: SparkContext, fs: Any, path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
     """Files under ``path`` as ``os.walk`` with sorted names gives them: a folder's files, then its folders."""
     if fs.getFileStatus(path).isFile():
-        _folder_manifest(spark, fs, path.getParent(), str(PurePosixPath(label).parent), loader)
+        _folder_manifest(sc, fs, path.getParent(), str(PurePosixPath(label).parent), loader)
         _add_input(path, str(PurePosixPath(label)) if "://" not in label else label, loader, inputs)
         return
-    _folder_manifest(spark, fs, path, label, loader)
+    _folder_manifest(sc, fs, path, label, loader)
     entries = sorted(fs.listStatus(path), key=lambda s: s.getPath().getName())
     for status in entries:
         name = status.getPath().getName()
@@ -150,7 +165,7 @@ def _walk(spark: SparkSession, fs: Any, path: Any, label: str, loader: _Collecto
     for status in entries:
         name = status.getPath().getName()
         if status.isDirectory() and not name.startswith("."):
-            _walk(spark, fs, status.getPath(), _child(label, name), loader, inputs)
+            _walk(sc, fs, status.getPath(), _child(label, name), loader, inputs)
 
 
 def _child(label: str, name: str) -> str:
@@ -163,7 +178,7 @@ def _add_input(path: Any, label: str, loader: _Collector, inputs: list[Input]) -
     inputs.append(Input(label, str(path.toUri()), len(inputs), entry))
 
 
-def _folder_manifest(spark: SparkSession, fs: Any, folder: Any, label: str, loader: _Collector) -> None:
+def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader: _Collector) -> None:
     """Read the manifest lying in ``folder`` once, unless an explicit manifest was given (as the loader)."""
     if loader.options.manifest or label in loader.manifest_folders:
         return
@@ -171,14 +186,14 @@ def _folder_manifest(spark: SparkSession, fs: Any, folder: Any, label: str, load
     for name in MANIFEST_NAMES:
         candidate = folder.suffix("/" + name)
         if fs.exists(candidate) and fs.getFileStatus(candidate).isFile():
-            loader.manifest.update(_manifest(spark, str(candidate.toUri()), _child(label, name), loader))
+            loader.manifest.update(_manifest(sc, str(candidate.toUri()), _child(label, name), loader))
 
 
-def _manifest(spark: SparkSession, uri: str, label: str, loader: _Collector) -> dict[str, dict[str, Any]]:
+def _manifest(sc: SparkContext, uri: str, label: str, loader: _Collector) -> dict[str, dict[str, Any]]:
     """A manifest read by the local loader's reader (its bytes fetched through Spark)."""
     if "://" not in label and Path(label).is_file():
         return _read_manifest(Path(label), loader)
-    found = spark.sparkContext.binaryFiles(uri).collect()
+    found = sc.binaryFiles(uri).collect()
     if not found:
         raise InputError(f"{label}: manifest not found")
     with tempfile.TemporaryDirectory() as folder:
@@ -187,9 +202,8 @@ def _manifest(spark: SparkSession, uri: str, label: str, loader: _Collector) -> 
         return _read_manifest(copy, loader)
 
 
-def read_items(spark: SparkSession, listing: Listing, options: LoadOptions, partitions: int) -> RDD[Item]:
+def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partitions: int) -> RDD[Item]:
     """Every record of the listed files as an :data:`Item`, in corpus order (partition by partition)."""
-    sc = spark.sparkContext
     quiet = replace(options, strict=False)
     parts: list[RDD[Item]] = []
     whole: list[Input] = []
@@ -199,7 +213,7 @@ def read_items(spark: SparkSession, listing: Listing, options: LoadOptions, part
                 parts.append(_whole_files(sc, whole, quiet, partitions))
                 whole = []
             parts.append(_line_file(sc, item, quiet, partitions) if item.suffix in LINE_SUFFIXES
-                         else _parquet_file(spark, item, quiet, partitions))
+                         else _parquet_file(sc, item, quiet, partitions))
         else:
             whole.append(item)
     if whole:
@@ -208,11 +222,24 @@ def read_items(spark: SparkSession, listing: Listing, options: LoadOptions, part
 
 
 def _line_file(sc: Any, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
-    lines = sc.textFile(item.uri, minPartitions=partitions).zipWithIndex()
-    return lines.mapPartitions(lambda rows: _json_lines(rows, item, options))
+    return numbered_lines(sc, item.uri, partitions).mapPartitions(lambda rows: _json_lines(rows, item, options))
 
 
-def _json_lines(rows: Iterator[tuple[str, int]], item: Input, options: LoadOptions) -> Iterator[Item]:
+def numbered_lines(sc: SparkContext, uri: str, partitions: int) -> RDD[tuple[str, int]]:
+    """The lines of a text file with their 0-based number, numbered in the JVM.
+
+    PySpark's own ``zipWithIndex`` counts each partition's lines in Python first: every line crosses into
+    a Python worker once only to be counted. The JVM's counts its lines where they are read, and the pairs
+    are pickled for Python by Spark's own ``SerDeUtil`` (as ``sequenceFile`` pairs are).
+    """
+    from pyspark import RDD
+
+    jvm: Any = sc._jvm
+    zipped = sc.textFile(uri, minPartitions=partitions)._jrdd.rdd().zipWithIndex()
+    return RDD(jvm.org.apache.spark.api.python.SerDeUtil.pairRDDToPython(zipped, 1024).toJavaRDD(), sc)
+
+
+def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptions) -> Iterator[Item]:
     """Records of JSON Lines, checked as the local loader checks them."""
     collector = _Collector(options)
     for text, index in rows:
@@ -239,8 +266,8 @@ def _record(collector: _Collector, record: dict[str, Any], origin: Origin, fallb
     return value
 
 
-def _parquet_file(spark: SparkSession, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
-    frame = spark.read.parquet(item.uri).select("*", "_metadata.row_index")
+def _parquet_file(sc: SparkContext, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
+    frame = session_of(sc).read.parquet(item.uri).select("*", "_metadata.row_index")
 
     def rows(part: Iterable[Any]) -> Iterator[Item]:
         collector = _Collector(options)
