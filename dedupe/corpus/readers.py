@@ -211,6 +211,32 @@ def json_records(text: str) -> Iterator[Record]:
         yield from _json_lines(text)
 
 
+def json_lines_cut(text: str) -> int | None:
+    """Where :func:`json_records` can be cut in two: the start of the line nearest the middle, when it reads
+    ``text`` as JSON Lines ending with "\\n" (:func:`json_lines` then reads each part); ``None`` for a
+    JSON array, a single (pretty-printed) object, "\\r" line ends, or a text without a line to cut at."""
+    first = 0
+    while first < len(text) and text[first].isspace():
+        first += 1
+    if text.startswith("[", first) or "\r" in text:
+        return None
+    if text.startswith("{", first) and _spans_lines(text, first):
+        try:
+            json.loads(text)
+            return None  # one object
+        except json.JSONDecodeError:
+            pass
+    cut = text.find("\n", max(0, len(text) // 2 - 1)) + 1  # the first line start at or after the middle
+    return cut if 0 < cut < len(text) else None
+
+
+def json_lines(text: str, start: int, stop: int, line: int) -> Iterator[Record]:
+    """The records of JSON Lines in ``text[start:stop]`` (``start`` and ``stop`` at line starts or the end),
+    numbered after ``line`` lines: what :func:`json_records` yields for them when
+    :func:`json_lines_cut` gives a cut."""
+    return _json_lines(text, start, stop, line)
+
+
 def _spans_lines(text: str, first: int) -> bool:
     """Whether ``text[first:]`` holds a line end before its trailing whitespace (``"\\n" in text.strip()``)."""
     last = len(text)
@@ -241,17 +267,18 @@ def _line_error(line: str) -> str:
     return "invalid JSON"  # not reached: the line without its end parsed, so the end was the fault
 
 
-def _json_lines(text: str) -> Iterator[Record]:
-    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`_json_line` of each line.
+def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 0) -> Iterator[Record]:
+    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`_json_line` of each line
+    (of ``text[pos:size]``, numbered after ``number`` lines).
 
     A line that holds exactly one object or array is parsed in place by the C scanner, without
     copying it out of ``text`` or ``json.loads``' checks (a third less time per record); any other
     line goes through :func:`_json_line`, so its value or error message is ``json.loads``'.
     """
-    pos, number, size = 0, 0, len(text)
+    size = len(text) if size is None else size
     while pos < size:
         number += 1
-        stop = text.find("\n", pos)
+        stop = text.find("\n", pos, size)
         ending = "\n"
         if stop < 0:
             stop, ending = size, ""

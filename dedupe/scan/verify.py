@@ -96,7 +96,7 @@ def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
     def lsh() -> bytes:
         bands, rows = lsh_params(config.threshold, config.num_perm)
         candidates = lsh_candidates(prints, usable, bands, rows, config)
-        return _pack(candidates.astype(np.int64).reshape(-1, 2), np.array([bands, rows], dtype=np.int64))
+        return pack(candidates.astype(np.int64).reshape(-1, 2), np.array([bands, rows], dtype=np.int64))
 
     with ForkedCall(lsh) as child:
         runs = timer.run("passages", lambda: shared_runs(prints, config.min_words))
@@ -105,13 +105,13 @@ def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
         bands, rows = lsh_params(config.threshold, config.num_perm)
         candidates = timer.run("minhash", lambda: lsh_candidates(prints, usable, bands, rows, config))
     else:
-        candidates, params = _unpack(payload)
+        candidates, params = unpack(payload)
         bands, rows = params.tolist()
     pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
     return candidates, runs, pairs, (bands, rows)
 
 
-def _pack(*arrays: np.ndarray) -> bytes:
+def pack(*arrays: np.ndarray) -> bytes:
     """Arrays as bytes (``np.save`` one after another)."""
     buffer = io.BytesIO()
     for array in arrays:
@@ -119,8 +119,8 @@ def _pack(*arrays: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _unpack(data: bytes) -> list[np.ndarray]:
-    """The arrays of :func:`_pack`."""
+def unpack(data: bytes) -> list[np.ndarray]:
+    """The arrays of :func:`pack`."""
     buffer, arrays = io.BytesIO(data), []
     while buffer.tell() < len(data):
         arrays.append(np.load(buffer, allow_pickle=False))
