@@ -484,14 +484,13 @@ def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pair
     for group in groups:
         spans.append(tuple(located[taken:taken + len(group.places)]))
         taken += len(group.places)
-    inside = [(group.documents[0], o.start) for group, occurrences in zip(groups, spans)
-              if len(group.documents) == 1 for o in occurrences]
+    documents = [group.documents for group in groups]  # a property that sorts: computed once per group
+    inside = [(docs[0], o.start) for docs, occurrences in zip(documents, spans) if len(docs) == 1 for o in occurrences]
     starts = iter(view.unit_starts(inside))
     passages = []
-    for group, occurrences in zip(groups, spans):
+    for group, docs, occurrences in zip(groups, documents, spans):
         words = max([end - start for _, start, end in group.places])
-        kind = _passage_kind(group.documents, [next(starts) for _ in occurrences] if len(group.documents) == 1
-                             else [], config)
+        kind = _passage_kind(docs, [next(starts) for _ in occurrences] if len(docs) == 1 else [], config)
         passages.append(_finding(kind, group.similarity, words, occurrences))
     ordered = sorted(passages + list(near), key=lambda f: KINDS.index(f.kind))  # stable: first place within a kind
     return tuple(ordered)

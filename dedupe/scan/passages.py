@@ -110,7 +110,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
     positions = np.repeat(base - prints.offsets[:-1], counts)
     positions += np.arange(prints.shingles.size, dtype=np.int64)
-    padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64) ^ _SENTINEL
+    padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64)
+    padded ^= _SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
     padded[positions] = prints.shingles
     return padded, base, positions
 
