@@ -40,7 +40,7 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
-from dedupe.runtime import ForkedCall, StageTimer, can_fork, paused_gc
+from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
@@ -291,7 +291,7 @@ def _forked_parts(batches: list[list[str]], ngram: int) -> Iterator[Fingerprints
     half = len(batches) // 2
     texts, characters = sum(map(len, batches[half:])), sum(len(text) for batch in batches[half:] for text in batch)
     # Lengths bound the arrays: a document's tokens and shingles each start at one of its characters.
-    shared = _SharedArrays((np.int64, np.int64, np.uint64, np.int32, np.int32),
+    shared = SharedArrays((np.int64, np.int64, np.uint64, np.int32, np.int32),
                            (texts, texts + 1, characters, characters, characters))
 
     def later() -> bytes:
@@ -306,33 +306,6 @@ def _forked_parts(batches: list[list[str]], ngram: int) -> Iterator[Fingerprints
         yield from (fingerprint(batch, ngram) for batch in batches[half:])
     else:
         yield Fingerprints(ngram, *shared.get(lengths))
-
-
-class _SharedArrays:
-    """Room for arrays of given dtypes and largest lengths in anonymous memory that a forked child shares:
-    the child :meth:`put` s its arrays there, this process :meth:`get` s them back."""
-
-    def __init__(self, dtypes: Sequence[type[np.generic]], lengths: Sequence[int]) -> None:
-        import mmap
-
-        self.dtypes = [np.dtype(d) for d in dtypes]
-        sizes = [-(-length * d.itemsize // 8) * 8 for d, length in zip(self.dtypes, lengths)]  # 8-byte aligned
-        self.starts = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-        self.memory = mmap.mmap(-1, max(1, self.starts[-1]))  # MAP_SHARED: writes after a fork are seen
-
-    def put(self, arrays: Sequence[np.ndarray]) -> bytes:
-        """Copy ``arrays`` in; their lengths, as bytes for :meth:`get`."""
-        for view, array in zip(self._views([a.size for a in arrays]), arrays):
-            view[:] = array
-        return np.array([a.size for a in arrays], dtype=np.int64).tobytes()
-
-    def get(self, lengths: bytes) -> list[np.ndarray]:
-        """The arrays :meth:`put` copied in (views of the shared memory)."""
-        return self._views(np.frombuffer(lengths, dtype=np.int64).tolist())
-
-    def _views(self, lengths: Sequence[int]) -> list[np.ndarray]:
-        return [np.frombuffer(self.memory, dtype=d, count=n, offset=start)
-                for d, n, start in zip(self.dtypes, lengths, self.starts)]
 
 
 def _batches(texts: Sequence[str], items: Sequence[T]) -> list[list[T]]:
