@@ -86,6 +86,20 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
+def idle_core() -> bool:
+    """Whether a forked child would likely get a processor of its own: the platform can fork, there are
+    two processors or more, and fewer processes than processors were running over the last minute (load
+    average). On a machine whose cores are all busy a child only adds processor time: forking is left to
+    an explicit request there (``--workers``)."""
+    processors = os.cpu_count() or 1
+    if processors < 2 or not can_fork():
+        return False
+    try:
+        return os.getloadavg()[0] < processors
+    except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
+        return True
+
+
 class ForkedCall:
     """``function()`` run in a forked child; :meth:`result` waits for the bytes it returned.
 

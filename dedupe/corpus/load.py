@@ -43,7 +43,7 @@ from dedupe.corpus.readers import (
 )
 from dedupe.errors import ConfigError, InputError
 from dedupe.lexicon import MONTHS
-from dedupe.runtime import ForkedCall, can_fork, paused_gc
+from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -52,8 +52,8 @@ CSV_SUFFIXES = (".csv",)
 NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
                      f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
-#: A JSON Lines text this long (characters) is read by two processes when the platform can fork and has two
-#: processors (Reuters-21578, 19 MB: ~0.15 s less); the result is the same.
+#: A JSON Lines text this long (characters) is read by two processes when a processor is idle
+#: (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the result is the same.
 FORK_CHARS = 4_000_000
 #: Formats ``LoadOptions.input_format`` can name for standard input.
 INPUT_FORMATS = ("jsonl", "csv", "text")
@@ -335,7 +335,7 @@ def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
-    cut = json_lines_cut(text) if len(text) >= FORK_CHARS and can_fork() and (os.cpu_count() or 1) > 1 else None
+    cut = json_lines_cut(text) if len(text) >= FORK_CHARS and idle_core() else None
     if cut is None:
         seen = _load_records(json_records(text), label, stem, loader)
     else:

@@ -4,12 +4,14 @@ Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence seg
 steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in batches
-   (on several processes only when ``workers`` asks for it: shipping the texts out and the shingles
-   back costs more than the second core saves, and grows faster than the corpus).
+   (on a pool of processes only when ``workers`` asks for it: shipping the texts out and the shingles
+   back costs more than the second core saves, and grows faster than the corpus; a forked child, which
+   inherits the texts, takes half the batches of a large corpus, see step 2).
 2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.scan.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
-   On a large corpus (4 M characters or more), this stage and the verification of its candidates run
-   in a forked process while this one searches the passages (:mod:`dedupe.scan.verify`).
+   On a large corpus (4 M characters or more) with a processor idle, a forked process fingerprints half
+   the batches, and another runs this stage and measures its candidates while this one searches the
+   passages (:mod:`dedupe.scan.verify`).
 3. **passages**: every stretch of at least ``min_words`` tokens shared by two places, by
    seed-and-extend over exact shingle matches, chained across small edits (:mod:`dedupe.scan.passages`).
 4. **verify**: every candidate document pair checked exactly on the shingle sets; pairs whose Jaccard
@@ -31,7 +33,6 @@ Example:
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -40,7 +41,7 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
-from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, paused_gc
+from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
@@ -81,8 +82,9 @@ class ScanConfig:
         seed: Seed of the MinHash hashing (output is the same for the same seed).
         boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
             once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
-        workers: Processes for fingerprinting (``None``: one); with 1, the LSH stage never runs beside
-            the passage search in a forked process either (``None``: it does on large corpora).
+        workers: Processes for fingerprinting (``None``: one); with 1, nothing runs in a forked process
+            either (``None``: on large corpora, half the fingerprints and the LSH stage do when a
+            processor is idle, :func:`~dedupe.runtime.idle_core`).
         backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
         passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
             copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.
@@ -244,9 +246,11 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
 
 def _forks(characters: int, config: ScanConfig) -> bool:
     """Whether a forked process fingerprints half the corpus and runs the LSH stage beside the passage
-    search (large corpora, two processes allowed, a platform with ``os.fork``)."""
-    workers = config.workers if config.workers is not None else min(2, os.cpu_count() or 1)
-    return workers > 1 and characters >= _FORK_CHARS and can_fork()
+    search (large corpora, a platform with ``os.fork``, and two processes asked for or, by default, a
+    processor idle: :func:`~dedupe.runtime.idle_core`)."""
+    if characters < _FORK_CHARS or not can_fork():
+        return False
+    return config.workers > 1 if config.workers is not None else idle_core()
 
 
 def _workers(config: ScanConfig) -> int:
