@@ -290,6 +290,16 @@ def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 
         pos = stop + 1
 
 
+def _orjson_loads() -> Callable[[str], Any] | None:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is in install_requires
+        return None
+    return orjson.loads
+
+
+_ORJSON_LOADS = _orjson_loads()
+_FLAT = frozenset((str, int, bool, type(None)))  # what orjson and the standard library read alike
 _INVALID = object()
 _JSON_SPACE = " \t\n\r"  # what json.loads skips around a value
 # The decoder's C scanner (undeclared in typeshed): ``(value, end)`` of the JSON value at an offset.
@@ -297,9 +307,22 @@ _SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once
 
 
 def _json_at(text: str, start: int, stop: int) -> Any:
-    """The object or array that fills ``text[start:stop]`` (up to JSON whitespace), else :data:`_INVALID`."""
+    """The object or array that fills ``text[start:stop]`` (up to JSON whitespace), else :data:`_INVALID`.
+
+    orjson reads an object first (half the time); its value is kept only when it is the standard library's
+    for certain: a flat object of strings, integers, booleans and nulls (orjson reads an integer beyond
+    64 bits as a float; it refuses what else the standard library reads differently: NaN, lone
+    surrogates, 1e400). Anything else is read by the standard library's scanner.
+    """
     if start >= stop or text[start] not in "{[":
         return _INVALID
+    if _ORJSON_LOADS is not None and text[start] == "{":
+        try:
+            value = _ORJSON_LOADS(text[start:stop])
+        except ValueError:
+            value = None
+        if value.__class__ is dict and all(item.__class__ in _FLAT for item in value.values()):
+            return value
     try:
         value, end = _SCAN_ONCE(text, start)
     except (StopIteration, json.JSONDecodeError):
