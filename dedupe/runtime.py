@@ -1,4 +1,4 @@
-"""What every stage may use: a stage timer, the progress protocol, a GC pause, a forked call.
+"""What every stage may use: a stage timer, the progress protocol, a GC pause, a forked call and shared arrays.
 
 Nothing here imports a stage, so every stage (and :mod:`dedupe.pipeline`, which runs them) can import it.
 
@@ -25,7 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T")
 Progress = Callable[[str, Sequence[T]], Iterable[T]]
@@ -81,6 +84,20 @@ def paused_gc() -> Iterator[None]:
 def can_fork() -> bool:
     """Whether this platform has ``os.fork`` (not Windows)."""
     return hasattr(os, "fork")
+
+
+def idle_core() -> bool:
+    """Whether a forked child would likely get a processor of its own: the platform can fork, there are
+    two processors or more, and fewer processes than processors were running over the last minute (load
+    average). On a machine whose cores are all busy a child only adds processor time: forking is left to
+    an explicit request there (``--workers``)."""
+    processors = os.cpu_count() or 1
+    if processors < 2 or not can_fork():
+        return False
+    try:
+        return os.getloadavg()[0] < processors
+    except (AttributeError, OSError):  # pragma: no cover - no load average on this platform
+        return True
 
 
 class ForkedCall:
@@ -140,3 +157,47 @@ class ForkedCall:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.cancel()
+
+
+class SharedArrays:
+    """Room for arrays of given dtypes and largest lengths in anonymous memory that a forked child shares:
+    the child :meth:`put` s its arrays there, this process :meth:`get` s them back (views, no copy).
+
+    Example:
+        >>> import numpy as np
+        >>> shared = SharedArrays((np.int64,), (3,))
+        >>> with ForkedCall(lambda: shared.put([np.arange(3)])) as child:
+        ...     shared.get(child.result())[0].tolist()
+        [0, 1, 2]
+    """
+
+    def __init__(self, dtypes: Sequence[type[np.generic]], lengths: Sequence[int]) -> None:
+        """Map the room (memory pages are taken only as they are written).
+
+        Args:
+            dtypes: The arrays' element types, in order.
+            lengths: The most elements each array can hold.
+        """
+        import mmap
+
+        import numpy  # here: this module stays importable without numpy
+
+        self._numpy = numpy
+        self.dtypes = [numpy.dtype(d) for d in dtypes]
+        sizes = [-(-length * d.itemsize // 8) * 8 for d, length in zip(self.dtypes, lengths)]  # 8-byte aligned
+        self.starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        self.memory = mmap.mmap(-1, max(1, sum(sizes)))  # MAP_SHARED: what the child writes, this process sees
+
+    def put(self, arrays: Sequence[np.ndarray]) -> bytes:
+        """Copy ``arrays`` in (in the child); their lengths, as bytes for :meth:`get`."""
+        for view, array in zip(self._views([a.size for a in arrays]), arrays):
+            view[:] = array
+        return b"".join(int(a.size).to_bytes(8, "little") for a in arrays)
+
+    def get(self, lengths: bytes) -> list[np.ndarray]:
+        """The arrays :meth:`put` copied in, as views of the shared memory."""
+        return self._views([int.from_bytes(lengths[i:i + 8], "little") for i in range(0, len(lengths), 8)])
+
+    def _views(self, lengths: Sequence[int]) -> list[np.ndarray]:
+        return [self._numpy.frombuffer(self.memory, dtype=d, count=n, offset=start)
+                for d, n, start in zip(self.dtypes, lengths, self.starts)]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, load_corpus, parse_date
+from dedupe.corpus.readers import json_lines_cut
 from dedupe.errors import ConfigError, InputError
 
 DATA = Path(__file__).parent / "data" / "formats"
@@ -312,3 +313,38 @@ def test_stdin_format_is_sniffed_or_given() -> None:
     assert len(load_corpus(["-"], LoadOptions(input_format="jsonl"), stdin=io.BytesIO(lines)).documents) == 2
     with pytest.raises(ConfigError, match="input-format must be one of jsonl, csv, text"):
         LoadOptions(input_format="xml")
+
+
+def _mixed_jsonl(path: Path, records: int) -> None:
+    """JSON Lines with repeated ids across the file, a broken line and a record without text in each half."""
+    lines = []
+    for number in range(records):
+        if number in (3, records - 5):
+            lines.append('{"id": "cut", "text": "trunc')
+        elif number in (7, records - 9):
+            lines.append(json.dumps({"id": f"r{number}", "text": "  "}))
+        else:
+            lines.append(json.dumps({"id": f"r{number % (records // 2)}", "source": "Wire", "date": "26-FEB-1987",
+                                     "url": f"https://example.com/{number}", "text": f"story {number} " * 40}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_large_json_lines_file_read_in_two_processes_loads_as_in_one(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "big.jsonl"
+    _mixed_jsonl(source, 400)
+    assert json_lines_cut(source.read_text(encoding="utf-8")) is not None
+    monkeypatch.setattr("dedupe.corpus.load.FORK_CHARS", 10**12)
+    alone = load_corpus([str(source)])
+    assert len(alone.skipped) == 4 and len(alone.notes) > 100  # each half has its faults; ids repeat across them
+    monkeypatch.setattr("dedupe.corpus.load.FORK_CHARS", 1)
+    monkeypatch.setattr("dedupe.corpus.load.idle_core", lambda: True)  # as on an idle machine
+    assert load_corpus([str(source)]) == alone
+    with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
+        load_corpus([str(source)], LoadOptions(strict=True))
+
+
+def test_json_lines_are_cut_only_where_json_records_reads_lines() -> None:
+    assert json_lines_cut('{"a": 1}\n{"a": 2}\n') == 9
+    for text in ('[{"a": 1},\n{"a": 2}]\n', '{\n  "a": 1\n}\n', '{"a": 1}\r\n{"a": 2}\r\n', '{"a": 1}\n'):
+        assert json_lines_cut(text) is None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import json
 import lzma
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedupe.corpus.readers import csv_records, decode_bytes, decompress, inner_name, json_records, looks_like_csv
 
@@ -106,3 +109,19 @@ def test_looks_like_csv(text: str, expected: bool) -> None:
 def test_a_text_that_begins_like_bzip2_is_text() -> None:
     assert decompress(b"BZhang said the talks would go on.", "note.txt") == (b"BZhang said the talks would go on.", "")
     assert decompress(bz2.compress(b""), "empty") == (b"", "")
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2**70, max_value=2**70) | st.floats(allow_nan=True)
+    | st.text(st.characters(blacklist_categories=("Cs",)), max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=4), min_size=1, max_size=4))
+def test_json_lines_give_the_standard_librarys_values(records: list[dict[str, object]]) -> None:
+    lines = [json.dumps(record, ensure_ascii=bool(i % 2)) for i, record in enumerate(records)]
+    read = list(json_records("\n".join(lines) + "\n"))
+    assert [(line, repr(value), error) for line, value, error in read] == [
+        (i + 1, repr(json.loads(text)), None) for i, text in enumerate(lines)]

@@ -1,4 +1,4 @@
-"""dedupe.runtime.ForkedCall: bytes back from a forked child, None when it fails, a clean cancel."""
+"""dedupe.runtime.ForkedCall: bytes back from a forked child, None when it fails, a clean cancel; SharedArrays."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from dedupe.runtime import ForkedCall, can_fork
+from dedupe.runtime import ForkedCall, SharedArrays, can_fork, idle_core
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="no os.fork on this platform")
 
@@ -43,3 +43,25 @@ def test_leaving_the_block_without_the_result_kills_and_reaps_the_child() -> Non
         os.kill(pid, 0)
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)
+
+
+def test_shared_arrays_come_back_from_a_forked_child() -> None:
+    import numpy as np
+
+    shared = SharedArrays((np.int64, np.uint64, np.int32), (5, 1000, 3))
+    sent = [np.arange(5), np.arange(1000, dtype=np.uint64) * np.uint64(2**40), np.array([-1, 7], dtype=np.int32)]
+    with ForkedCall(lambda: shared.put(sent)) as child:
+        lengths = child.result()
+    assert lengths is not None
+    back = shared.get(lengths)
+    assert [a.dtype for a in back] == [np.int64, np.uint64, np.int32]
+    assert all(np.array_equal(a, b) for a, b in zip(back, sent))
+
+
+@pytest.mark.parametrize(("processors", "load", "idle"),
+                         [(2, 0.3, True), (2, 1.9, True), (2, 2.5, False), (1, 0.0, False)])
+def test_a_core_counts_as_idle_when_fewer_processes_ran_than_there_are_processors(
+        monkeypatch: pytest.MonkeyPatch, processors: int, load: float, idle: bool) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: processors)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert idle_core() is idle

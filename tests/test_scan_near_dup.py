@@ -223,8 +223,10 @@ def test_output_is_deterministic_and_independent_of_workers() -> None:
     documents = [doc(f"d{i}", article(i % 7, 1000) + f"\nextra {i}") for i in range(36)]
     texts = [d.text for d in documents]
     pooled, alone = fingerprint_corpus(texts, 5, 2), fingerprint_corpus(texts, 5, 1)
+    forked = fingerprint_corpus(texts, 5, 1, fork=True)  # the later half in a forked child
     for field in ("token_counts", "offsets", "shingles", "token_starts", "token_ends"):
         assert np.array_equal(getattr(pooled, field), getattr(alone, field)), field
+        assert np.array_equal(getattr(forked, field), getattr(alone, field)), field
     one = scan(documents, ScanConfig(workers=1))
     two = scan(documents, ScanConfig(workers=2))
     assert one.findings == two.findings and one.pairs == two.pairs
@@ -232,7 +234,7 @@ def test_output_is_deterministic_and_independent_of_workers() -> None:
     assert len(one.of_kind("near_duplicate")) == 7
 
 
-def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...]) -> None:
+def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...], monkeypatch: pytest.MonkeyPatch) -> None:
     # Near-duplicates (LSH and trimmed copies, which only the passages propose), reuse and repeats.
     documents = list(seeds) + [doc("copy", seeds[2].text), doc("trim", seeds[3].text[:2500])]
     # Over four million characters: the LSH stage forks beside the passage search.
@@ -251,6 +253,10 @@ def test_forked_stages_give_the_serial_result(seeds: tuple[Document, ...]) -> No
     assert forked.findings == serial.findings and forked.pairs == serial.pairs
     assert dataclasses.replace(forked.stats, workers=1) == serial.stats  # the counts (timings are not compared)
     assert scan(documents, ScanConfig(workers=3)).findings == serial.findings
+    monkeypatch.setattr("dedupe.scan.near_dup.idle_core", lambda: True)  # as on an idle machine
+    default = scan(documents)  # half the fingerprints and the LSH stage (with its similarities) forked
+    assert list(default.stats.seconds).index("minhash") > list(default.stats.seconds).index("passages")
+    assert default.findings == serial.findings and default.pairs == serial.pairs
     assert len(serial.of_kind("near_duplicate")) == 7 and serial.of_kind("reuse") and serial.of_kind("repeat")
 
 

@@ -73,7 +73,7 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     renderers: dict[str, Callable[[Any], str]] = {
         "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
     if parquet is None:
-        emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict), output, quiet)
+        emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict, clean=False), output, quiet)
     elif not quiet:
         click.echo(f"wrote {output}", err=True)
     exit_on_findings(run.findings, fail_on, _SCAN_FAIL_ON)

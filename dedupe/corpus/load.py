@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -35,12 +36,14 @@ from dedupe.corpus.readers import (
     decode_bytes,
     decompress,
     inner_name,
+    json_lines,
+    json_lines_cut,
     json_records,
     looks_like_csv,
 )
 from dedupe.errors import ConfigError, InputError
 from dedupe.lexicon import MONTHS
-from dedupe.runtime import paused_gc
+from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -49,6 +52,9 @@ CSV_SUFFIXES = (".csv",)
 NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
                      f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
+#: A JSON Lines text this long (characters) is read by two processes when a processor is idle
+#: (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the result is the same.
+FORK_CHARS = 4_000_000
 #: Formats ``LoadOptions.input_format`` can name for standard input.
 INPUT_FORMATS = ("jsonl", "csv", "text")
 
@@ -329,8 +335,19 @@ def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
+    cut = json_lines_cut(text) if len(text) >= FORK_CHARS and idle_core() else None
+    if cut is None:
+        seen = _load_records(json_records(text), label, stem, loader)
+    else:
+        seen = _load_halves(text, cut, label, stem, loader)
+    if not seen:
+        loader.skip(label, None, "no records (empty JSON array)")
+
+
+def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: _Loader) -> int:
+    """Add or skip each JSON record; how many there were."""
     seen = 0
-    for line, record, error in json_records(text):
+    for line, record, error in records:
         seen += 1
         if error:
             loader.skip(label, line, error)
@@ -338,8 +355,48 @@ def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
             loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
         else:
             _add_record(loader, record, _origin(label, line), f"{stem}:{line}")
-    if not seen:
-        loader.skip(label, None, "no records (empty JSON array)")
+    return seen
+
+
+def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) -> int:
+    """:func:`_load_records` of JSON Lines cut in two at ``cut``: a forked child reads the later half while
+    this process reads the first, then its documents and skips are added here in order, so ids, notes
+    and ``strict`` come out as from one process (the later half is read here if the child fails)."""
+    lines = text.count("\n", 0, cut)
+
+    def later() -> bytes:
+        recorder = _Recorder(replace(loader.options, strict=False))
+        _load_records(json_lines(text, cut, len(text), lines), label, stem, recorder)
+        return pickle.dumps(recorder.events, protocol=pickle.HIGHEST_PROTOCOL)
+
+    with ForkedCall(later) as child:
+        seen = _load_records(json_lines(text, 0, cut, 0), label, stem, loader)
+        payload = child.result()
+    if payload is None:
+        return seen + _load_records(json_lines(text, cut, len(text), lines), label, stem, loader)
+    events = pickle.loads(payload)
+    for event in events:
+        if len(event) == 3:
+            loader.skip(*event)
+        else:
+            doc_id, outlet, title, url, date, body, line, raw_date, derived = event
+            loader.add(_document(doc_id, outlet, title, url, date, body, _origin(label, line), raw_date), derived)
+    return seen + len(events)
+
+
+class _Recorder(_Loader):
+    """A loader in a forked child: what it would add or skip, recorded as tuples to send back."""
+
+    def __init__(self, options: LoadOptions) -> None:
+        super().__init__(options)
+        self.events: list[tuple[Any, ...]] = []
+
+    def skip(self, path: str, line: int | None, reason: str) -> None:
+        self.events.append((path, line, reason))
+
+    def add(self, doc: Document, derived: bool = False) -> None:
+        self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.date, doc.text, doc.origin.line,
+                            doc.raw_date, derived))
 
 
 def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:

@@ -211,6 +211,32 @@ def json_records(text: str) -> Iterator[Record]:
         yield from _json_lines(text)
 
 
+def json_lines_cut(text: str) -> int | None:
+    """Where :func:`json_records` can be cut in two: the start of the line nearest the middle, when it reads
+    ``text`` as JSON Lines ending with "\\n" (:func:`json_lines` then reads each part); ``None`` for a
+    JSON array, a single (pretty-printed) object, "\\r" line ends, or a text without a line to cut at."""
+    first = 0
+    while first < len(text) and text[first].isspace():
+        first += 1
+    if text.startswith("[", first) or "\r" in text:
+        return None
+    if text.startswith("{", first) and _spans_lines(text, first):
+        try:
+            json.loads(text)
+            return None  # one object
+        except json.JSONDecodeError:
+            pass
+    cut = text.find("\n", max(0, len(text) // 2 - 1)) + 1  # the first line start at or after the middle
+    return cut if 0 < cut < len(text) else None
+
+
+def json_lines(text: str, start: int, stop: int, line: int) -> Iterator[Record]:
+    """The records of JSON Lines in ``text[start:stop]`` (``start`` and ``stop`` at line starts or the end),
+    numbered after ``line`` lines: what :func:`json_records` yields for them when
+    :func:`json_lines_cut` gives a cut."""
+    return _json_lines(text, start, stop, line)
+
+
 def _spans_lines(text: str, first: int) -> bool:
     """Whether ``text[first:]`` holds a line end before its trailing whitespace (``"\\n" in text.strip()``)."""
     last = len(text)
@@ -241,17 +267,18 @@ def _line_error(line: str) -> str:
     return "invalid JSON"  # not reached: the line without its end parsed, so the end was the fault
 
 
-def _json_lines(text: str) -> Iterator[Record]:
-    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`_json_line` of each line.
+def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 0) -> Iterator[Record]:
+    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`_json_line` of each line
+    (of ``text[pos:size]``, numbered after ``number`` lines).
 
     A line that holds exactly one object or array is parsed in place by the C scanner, without
     copying it out of ``text`` or ``json.loads``' checks (a third less time per record); any other
     line goes through :func:`_json_line`, so its value or error message is ``json.loads``'.
     """
-    pos, number, size = 0, 0, len(text)
+    size = len(text) if size is None else size
     while pos < size:
         number += 1
-        stop = text.find("\n", pos)
+        stop = text.find("\n", pos, size)
         ending = "\n"
         if stop < 0:
             stop, ending = size, ""
@@ -263,6 +290,16 @@ def _json_lines(text: str) -> Iterator[Record]:
         pos = stop + 1
 
 
+def _orjson_loads() -> Callable[[str], Any] | None:
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is in install_requires
+        return None
+    return orjson.loads
+
+
+_ORJSON_LOADS = _orjson_loads()
+_FLAT = frozenset((str, int, bool, type(None)))  # what orjson and the standard library read alike
 _INVALID = object()
 _JSON_SPACE = " \t\n\r"  # what json.loads skips around a value
 # The decoder's C scanner (undeclared in typeshed): ``(value, end)`` of the JSON value at an offset.
@@ -270,9 +307,22 @@ _SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once
 
 
 def _json_at(text: str, start: int, stop: int) -> Any:
-    """The object or array that fills ``text[start:stop]`` (up to JSON whitespace), else :data:`_INVALID`."""
+    """The object or array that fills ``text[start:stop]`` (up to JSON whitespace), else :data:`_INVALID`.
+
+    orjson reads an object first (half the time); its value is kept only when it is the standard library's
+    for certain: a flat object of strings, integers, booleans and nulls (orjson reads an integer beyond
+    64 bits as a float; it refuses what else the standard library reads differently: NaN, lone
+    surrogates, 1e400). Anything else is read by the standard library's scanner.
+    """
     if start >= stop or text[start] not in "{[":
         return _INVALID
+    if _ORJSON_LOADS is not None and text[start] == "{":
+        try:
+            value = _ORJSON_LOADS(text[start:stop])
+        except ValueError:
+            value = None
+        if value.__class__ is dict and all(item.__class__ in _FLAT for item in value.values()):
+            return value
     try:
         value, end = _SCAN_ONCE(text, start)
     except (StopIteration, json.JSONDecodeError):

@@ -14,15 +14,16 @@ if TYPE_CHECKING:
 
 
 def render_result(fmt: str, result: Any, loaded: Corpus, renderers: dict[str, Callable[[Any], str]],
-                  as_dict: Callable[[Any], dict[str, Any]], tag: str = "kind") -> str:
+                  as_dict: Callable[[Any], dict[str, Any]], tag: str = "kind", clean: bool = True) -> str:
     """Render a command's result so that skipped inputs are counted in the output itself.
 
     JSON gains a ``skipped`` list (path, line, reason), as ``dedupe info`` has; text and Markdown end with
     a line per skipped input; JSON Lines ends with one ``{"kind": "skipped", "path", "line", "reason"}``
-    record per skipped input (``tag`` names the field that tells the command's records apart).
+    record per skipped input (``tag`` names the field that tells the command's records apart). ``clean=False``:
+    ``as_dict`` builds its document clean (see :func:`~dedupe.output.to_json`).
     """
     if fmt == "json":
-        return to_json({**as_dict(result), "skipped": skipped_records(loaded)})
+        return to_json({**as_dict(result), "skipped": skipped_records(loaded)}, clean=clean)
     text = renderers[fmt](result)
     if loaded.skipped and fmt in ("text", "markdown"):
         bullet = "- " if fmt == "markdown" else "  "

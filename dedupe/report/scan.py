@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedupe.output import envelope, md_cell, plural
+from dedupe.output import clean_float, envelope, md_cell, plural
 from dedupe.scan.near_dup import KINDS, Finding, Occurrence, ScanResult
 
 _TITLES = {"repeat": "Units printed twice inside a document (scraper faults)",
@@ -31,18 +31,19 @@ _WIDTH = 160
 
 
 def scan_dict(result: ScanResult) -> dict[str, Any]:
-    """The JSON document of ``dedupe scan`` (see the module docstring)."""
+    """The JSON document of ``dedupe scan`` (see the module docstring), built clean: every float rounded by
+    :func:`~dedupe.output.clean_float`, so ``to_json(..., clean=False)`` writes it without a second walk."""
     return envelope("scan", {"findings": [finding_dict(f) for f in result.findings],
                              "summary": _summary(result)})
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
     """One finding as a JSON object (also one line of ``--format jsonl``)."""
-    record: dict[str, Any] = {"kind": finding.kind, "similarity": finding.similarity, "words": finding.words,
-                              "occurrences": [_occurrence(o) for o in finding.occurrences]}
+    record: dict[str, Any] = {"kind": finding.kind, "similarity": clean_float(finding.similarity),
+                              "words": finding.words, "occurrences": [_occurrence(o) for o in finding.occurrences]}
     if finding.pairs:
-        record["pairs"] = [{"a": p.a, "b": p.b, "jaccard": p.jaccard, "containment": p.containment}
-                           for p in finding.pairs]
+        record["pairs"] = [{"a": p.a, "b": p.b, "jaccard": clean_float(p.jaccard),
+                            "containment": clean_float(p.containment)} for p in finding.pairs]
     return record
 
 
@@ -61,7 +62,7 @@ def _summary(result: ScanResult) -> dict[str, Any]:
     counts = {kind: len(result.of_kind(kind)) for kind in KINDS}
     return {"documents": stats.documents, "tokens": stats.tokens, "findings": len(result.findings), **counts,
             "near_duplicate_pairs": len(result.pairs),
-            "config": {"threshold": config.threshold, "min_words": config.min_words, "ngram": config.ngram,
+            "config": {"threshold": clean_float(config.threshold), "min_words": config.min_words, "ngram": config.ngram,
                        "num_perm": config.num_perm, "seed": config.seed,
                        "boilerplate_docs": config.boilerplate_docs},
             "lsh": {"bands": stats.bands, "rows": stats.rows, "candidate_pairs": stats.candidate_pairs,

@@ -4,12 +4,14 @@ Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence seg
 steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in batches
-   (on several processes only when ``workers`` asks for it: shipping the texts out and the shingles
-   back costs more than the second core saves, and grows faster than the corpus).
+   (on a pool of processes only when ``workers`` asks for it: shipping the texts out and the shingles
+   back costs more than the second core saves, and grows faster than the corpus; a forked child, which
+   inherits the texts, takes half the batches of a large corpus, see step 2).
 2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.scan.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
-   On a large corpus (4 M characters or more), this stage and the verification of its candidates run
-   in a forked process while this one searches the passages (:mod:`dedupe.scan.verify`).
+   On a large corpus (4 M characters or more) with a processor idle, a forked process fingerprints half
+   the batches, and another runs this stage and measures its candidates while this one searches the
+   passages (:mod:`dedupe.scan.verify`).
 3. **passages**: every stretch of at least ``min_words`` tokens shared by two places, by
    seed-and-extend over exact shingle matches, chained across small edits (:mod:`dedupe.scan.passages`).
 4. **verify**: every candidate document pair checked exactly on the shingle sets; pairs whose Jaccard
@@ -31,8 +33,7 @@ Example:
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
@@ -40,7 +41,7 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
-from dedupe.runtime import StageTimer, can_fork, paused_gc
+from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
@@ -81,8 +82,9 @@ class ScanConfig:
         seed: Seed of the MinHash hashing (output is the same for the same seed).
         boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
             once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
-        workers: Processes for fingerprinting (``None``: one); with 1, the LSH stage never runs beside
-            the passage search in a forked process either (``None``: it does on large corpora).
+        workers: Processes for fingerprinting (``None``: one); with 1, nothing runs in a forked process
+            either (``None``: on large corpora, half the fingerprints and the LSH stage do when a
+            processor is idle, :func:`~dedupe.runtime.idle_core`).
         backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
         passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
             copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.
@@ -221,9 +223,11 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
     workers = _workers(config)
-    prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers))
+    forks = _forks(characters, config)
+    prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers,
+                                                                 fork=forks))
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
-    if config.passages and _forks(characters, config):
+    if config.passages and forks:
         candidates, runs, pairs, (bands, rows) = overlapped(timer, prints, usable, config)
     else:
         bands, rows = lsh_params(config.threshold, config.num_perm)
@@ -241,10 +245,12 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
 
 
 def _forks(characters: int, config: ScanConfig) -> bool:
-    """Whether the LSH stage runs in a forked process beside the passage search (large corpora, two
-    processes allowed, a platform with ``os.fork``)."""
-    workers = config.workers if config.workers is not None else min(2, os.cpu_count() or 1)
-    return workers > 1 and characters >= _FORK_CHARS and can_fork()
+    """Whether a forked process fingerprints half the corpus and runs the LSH stage beside the passage
+    search (large corpora, a platform with ``os.fork``, and two processes asked for or, by default, a
+    processor idle: :func:`~dedupe.runtime.idle_core`)."""
+    if characters < _FORK_CHARS or not can_fork():
+        return False
+    return config.workers > 1 if config.workers is not None else idle_core()
 
 
 def _workers(config: ScanConfig) -> int:
@@ -252,19 +258,23 @@ def _workers(config: ScanConfig) -> int:
     return config.workers if config.workers is not None else 1
 
 
-def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fingerprints:
+def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork: bool = False) -> Fingerprints:
     """Fingerprint texts in batches of about :data:`_BATCH_CHARS` characters, on ``workers`` processes.
 
     Args:
         texts: Document texts.
         ngram: Tokens per shingle.
         workers: Processes; the batches and so the result are the same for any number.
+        fork: With one worker, a forked child fingerprints the later half of the batches meanwhile (the
+            result is the same; the child inherits the texts without copying and sends back arrays).
 
     Returns:
         The shingles of all texts, in order.
     """
     batches = _batches(texts, texts)
     capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
+    if fork and workers == 1 and len(batches) > 1 and can_fork():
+        return _concatenate(_forked_parts(batches, ngram), ngram, capacity)
     if workers > 1 and len(batches) > 1:
         import multiprocessing  # here: a pool runs only when workers ask for one
         from concurrent.futures import ProcessPoolExecutor
@@ -276,6 +286,30 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1) -> Fi
             return _concatenate(pool.map(fingerprint, batches, [ngram] * len(batches), chunksize=chunk), ngram,
                                 capacity)
     return _concatenate((fingerprint(batch, ngram) for batch in batches), ngram, capacity)
+
+
+def _forked_parts(batches: list[list[str]], ngram: int) -> Iterator[Fingerprints]:
+    """The fingerprints of the batches, the first half here, the later half from a forked child (done here
+    if the child fails). The child copies its arrays into anonymous shared memory mapped before the fork
+    and sends only their lengths: a fifth of the cost of sending 20 MB through the pipe."""
+    half = len(batches) // 2
+    texts, characters = sum(map(len, batches[half:])), sum(len(text) for batch in batches[half:] for text in batch)
+    # Lengths bound the arrays: a document's tokens and shingles each start at one of its characters.
+    shared = SharedArrays((np.int64, np.int64, np.uint64, np.int32, np.int32),
+                           (texts, texts + 1, characters, characters, characters))
+
+    def later() -> bytes:
+        prints = _concatenate((fingerprint(batch, ngram) for batch in batches[half:]), ngram, characters)
+        return shared.put((prints.token_counts, prints.offsets, prints.shingles, prints.token_starts,
+                           prints.token_ends))
+
+    with ForkedCall(later) as child:
+        yield from (fingerprint(batch, ngram) for batch in batches[:half])
+        lengths = child.result()
+    if lengths is None:
+        yield from (fingerprint(batch, ngram) for batch in batches[half:])
+    else:
+        yield Fingerprints(ngram, *shared.get(lengths))
 
 
 def _batches(texts: Sequence[str], items: Sequence[T]) -> list[list[T]]:
@@ -427,14 +461,13 @@ def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pair
     for group in groups:
         spans.append(tuple(located[taken:taken + len(group.places)]))
         taken += len(group.places)
-    inside = [(group.documents[0], o.start) for group, occurrences in zip(groups, spans)
-              if len(group.documents) == 1 for o in occurrences]
+    documents = [group.documents for group in groups]  # a property that sorts: computed once per group
+    inside = [(docs[0], o.start) for docs, occurrences in zip(documents, spans) if len(docs) == 1 for o in occurrences]
     starts = iter(view.unit_starts(inside))
     passages = []
-    for group, occurrences in zip(groups, spans):
+    for group, docs, occurrences in zip(groups, documents, spans):
         words = max([end - start for _, start, end in group.places])
-        kind = _passage_kind(group.documents, [next(starts) for _ in occurrences] if len(group.documents) == 1
-                             else [], config)
+        kind = _passage_kind(docs, [next(starts) for _ in occurrences] if len(docs) == 1 else [], config)
         passages.append(_finding(kind, group.similarity, words, occurrences))
     ordered = sorted(passages + list(near), key=lambda f: KINDS.index(f.kind))  # stable: first place within a kind
     return tuple(ordered)

@@ -110,7 +110,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
     positions = np.repeat(base - prints.offsets[:-1], counts)
     positions += np.arange(prints.shingles.size, dtype=np.int64)
-    padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64) ^ _SENTINEL
+    padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64)
+    padded ^= _SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
     padded[positions] = prints.shingles
     return padded, base, positions
 
@@ -122,12 +123,12 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) 
     keys <<= np.uint64(bits)
     keys |= positions.view(np.uint64)  # positions are not negative
     keys.sort()
-    same = (keys[1:] >> np.uint64(bits)) == (keys[:-1] >> np.uint64(bits))
+    hashes = keys >> np.uint64(bits)  # shifted once, for the comparison and the links below
+    same = hashes[1:] == hashes[:-1]
     shared = np.zeros(keys.size, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same
-    keys = keys[shared]
-    hashes = keys >> np.uint64(bits)
+    keys, hashes = keys[shared], hashes[shared]
     keys &= np.uint64((1 << bits) - 1)
     places = keys.view(np.int64)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]

@@ -237,8 +237,10 @@ def _token_hashes(values: U64, starts: npt.NDArray[np.intp], ends: npt.NDArray[n
     if starts.size == 0:
         return np.zeros(0, dtype=np.uint64)
     up, down = _powers(values.size)
-    prefix = np.zeros(values.size + 1, dtype=np.uint64)
-    np.cumsum(values * up, out=prefix[1:])
+    prefix = np.empty(values.size + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.multiply(values, up, out=prefix[1:])  # in place: no temporary the size of the text
+    np.cumsum(prefix[1:], out=prefix[1:])
     raw = (prefix[ends] - prefix[starts]) * down[starts]
     lengths = (ends - starts).astype(np.uint64)
     return mix64(raw ^ (lengths * _LENGTH_SALT))

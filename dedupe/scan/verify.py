@@ -33,7 +33,7 @@ def lsh_candidates(prints: Fingerprints, usable: np.ndarray, bands: int, rows: i
 
 
 def verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunTable,
-           threshold: float) -> list[Pair]:
+           threshold: float, known: dict[tuple[int, int], tuple[float, float]] | None = None) -> list[Pair]:
     """Exact Jaccard and containment of LSH candidates and of pairs whose shared runs cover a document.
 
     Args:
@@ -42,6 +42,7 @@ def verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunT
         candidates: LSH candidate pairs.
         runs: Shared runs (their coverage proposes trimmed copies).
         threshold: Least Jaccard similarity or containment.
+        known: Similarities already computed (:func:`similarities`), by pair.
 
     Returns:
         The verified pairs ``(a, b, jaccard, containment)``, ordered by ``(a, b)``.
@@ -49,15 +50,22 @@ def verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunT
     covered, share_a, share_b = coverage(runs, prints.token_counts)
     extra = covered[np.maximum(share_a, share_b) >= threshold - 0.1]
     pairs = {(a, b) for a, b in np.concatenate([candidates, extra]).tolist()}
-    sets: dict[int, np.ndarray] = {}
+    measured = dict(known or {})
+    measured.update(similarities(prints, usable, [pair for pair in pairs if pair not in measured]))
     verified = []
     for a, b in sorted(pairs):
-        if not (usable[a] and usable[b]):
-            continue
-        jaccard, containment = _similarity(_unique(sets, prints, a), _unique(sets, prints, b))
-        if max(jaccard, containment) >= threshold:
-            verified.append((a, b, jaccard, containment))
+        similarity = measured.get((a, b))
+        if similarity is not None and max(similarity) >= threshold:
+            verified.append((a, b, *similarity))
     return verified
+
+
+def similarities(prints: Fingerprints, usable: np.ndarray,
+                 pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[float, float]]:
+    """Jaccard similarity and containment of each pair of usable documents (others are left out)."""
+    sets: dict[int, np.ndarray] = {}
+    return {(a, b): _similarity(_unique(sets, prints, a), _unique(sets, prints, b)) for a, b in sorted(pairs)
+            if usable[a] and usable[b]}
 
 
 def _unique(cache: dict[int, np.ndarray], prints: Fingerprints, doc: int) -> np.ndarray:
@@ -77,10 +85,10 @@ def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
                config: ScanConfig) -> tuple[I64, RunTable, list[Pair], tuple[int, int]]:
     """The LSH candidates, the shared runs and the verified pairs, as the serial stages give them.
 
-    A forked child chooses the LSH bands (datasketch's parameter search: 17 ms) and finds the LSH
-    candidates while this process searches the passages; this process then verifies all the pairs
-    (verifying in the child as well measured slower: the child became the one waited for). If the
-    child fails, its work is done here.
+    A forked child chooses the LSH bands (datasketch's parameter search: 17 ms), finds the LSH
+    candidates and measures their similarities while this process searches the passages; this process
+    then measures the pairs the passages propose and verifies them all. If the child fails, its work is
+    done here.
 
     Args:
         timer: Times the stages ``passages``, ``minhash`` (waiting for the child) and ``verify``.
@@ -95,9 +103,13 @@ def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
 
     def lsh() -> bytes:
         bands, rows = lsh_params(config.threshold, config.num_perm)
-        candidates = lsh_candidates(prints, usable, bands, rows, config)
-        return _pack(candidates.astype(np.int64).reshape(-1, 2), np.array([bands, rows], dtype=np.int64))
+        candidates = lsh_candidates(prints, usable, bands, rows, config).astype(np.int64).reshape(-1, 2)
+        measured = similarities(prints, usable, [(a, b) for a, b in candidates.tolist()])
+        return pack(candidates, np.array([bands, rows], dtype=np.int64),
+                    np.array(list(measured), dtype=np.int64).reshape(-1, 2),
+                    np.array(list(measured.values()), dtype=np.float64).reshape(-1, 2))
 
+    known: dict[tuple[int, int], tuple[float, float]] = {}
     with ForkedCall(lsh) as child:
         runs = timer.run("passages", lambda: shared_runs(prints, config.min_words))
         payload = timer.run("minhash", child.result)
@@ -105,13 +117,15 @@ def overlapped(timer: StageTimer, prints: Fingerprints, usable: np.ndarray,
         bands, rows = lsh_params(config.threshold, config.num_perm)
         candidates = timer.run("minhash", lambda: lsh_candidates(prints, usable, bands, rows, config))
     else:
-        candidates, params = _unpack(payload)
+        candidates, params, measured, values = unpack(payload)
         bands, rows = params.tolist()
-    pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
+        known = {(a, b): (jaccard, containment)
+                 for (a, b), (jaccard, containment) in zip(measured.tolist(), values.tolist())}
+    pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold, known))
     return candidates, runs, pairs, (bands, rows)
 
 
-def _pack(*arrays: np.ndarray) -> bytes:
+def pack(*arrays: np.ndarray) -> bytes:
     """Arrays as bytes (``np.save`` one after another)."""
     buffer = io.BytesIO()
     for array in arrays:
@@ -119,8 +133,8 @@ def _pack(*arrays: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def _unpack(data: bytes) -> list[np.ndarray]:
-    """The arrays of :func:`_pack`."""
+def unpack(data: bytes) -> list[np.ndarray]:
+    """The arrays of :func:`pack`."""
     buffer, arrays = io.BytesIO(data), []
     while buffer.tell() < len(data):
         arrays.append(np.load(buffer, allow_pickle=False))
