@@ -23,6 +23,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -32,8 +33,8 @@ from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import Number, NumberPhrase, Token, find_number_phrases, tokenize
-from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, TENS, UNITS
+from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, SCALES, TENS, UNITS
 from dedupe.segment import SegmentedDocument
 
 UNIT_WORDS = frozenset({
@@ -61,6 +62,10 @@ _LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
 _RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
 _CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
 _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
+# Every number phrase starts at a digit or a number word (numbers._core_at: "nine", "a dozen", "hundreds",
+# "several thousand"): a sentence with neither states no figure, and skips the tokenizer.
+_NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
+_MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -204,10 +209,14 @@ def parse_sentence(text: str, published: dt.date | None = None) -> tuple[Sentenc
     Returns:
         The figures, in text order.
     """
+    if not _MAY_STATE_A_NUMBER.search(text):
+        return ()
     tokens = tokenize(text)
     phrases = [p for p in find_number_phrases(tokens, text) if not _not_a_figure(tokens, p, text)]
     by_first = {p.first: p for p in phrases}
     drafts = [d for d in (_draft(tokens, p, by_first) for p in phrases) if d is not None]
+    if not drafts:
+        return ()
     return tuple(_with_context(tokens, text, links.link(tokens, drafts), published))
 
 
