@@ -90,7 +90,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
         options: Load options.
         stdin: Stream read for ``-``.
-        progress: Progress callable for the segmentation loop.
+        progress: Progress callable over the documents as they are laid out in paragraphs (the sentence
+            search follows, on two cores for a large corpus).
         timer: Collects the time of each stage when given.
         warn: Called with each skipped input.
 
@@ -100,12 +101,11 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     Raises:
         InputError: As :func:`load_checked`.
     """
-    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+    from dedupe.segment import segment_documents  # here: scan, which does not segment, never imports it
 
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
-    documents = timer.run("segment", lambda: tuple(
-        segment_document(doc) for doc in progress("segment", corpus.documents)))
+    documents = timer.run("segment", lambda: tuple(segment_documents(list(progress("segment", corpus.documents)))))
     return PreparedCorpus(corpus, documents)
 
 
