@@ -90,8 +90,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
         options: Load options.
         stdin: Stream read for ``-``.
-        progress: Progress callable over the documents as they are laid out in paragraphs (the sentence
-            search follows, on two cores for a large corpus).
+        progress: Progress callable for the segmentation loop (over paragraphs: see
+            :func:`dedupe.segment.segment_documents`).
         timer: Collects the time of each stage when given.
         warn: Called with each skipped input.
 
@@ -105,7 +105,7 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
 
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
-    documents = timer.run("segment", lambda: tuple(segment_documents(list(progress("segment", corpus.documents)))))
+    documents = timer.run("segment", lambda: tuple(segment_documents(corpus.documents, progress)))
     return PreparedCorpus(corpus, documents)
 
 

@@ -22,13 +22,14 @@ Example:
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from dedupe.corpus.load import Document
-from dedupe.runtime import in_two
+from dedupe.runtime import Progress, in_two, no_progress
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
@@ -126,7 +127,7 @@ def segment_document(doc: Document) -> SegmentedDocument:
     return segment_documents([doc])[0]
 
 
-def segment_documents(docs: Sequence[Document]) -> list[SegmentedDocument]:
+def segment_documents(docs: Sequence[Document], progress: Progress = no_progress) -> list[SegmentedDocument]:
     """Split documents into paragraphs and sentences, the sentence search shared by two processes.
 
     The same as :func:`segment_document` on each; on a large corpus (or one large document) the
@@ -135,6 +136,8 @@ def segment_documents(docs: Sequence[Document]) -> list[SegmentedDocument]:
 
     Args:
         docs: The documents; their texts are not modified.
+        progress: Progress callable over the paragraphs this process segments (all of them, or the
+            first half while the child does the second; the child shows none).
 
     Returns:
         The segmented documents, in input order.
@@ -147,8 +150,11 @@ def segment_documents(docs: Sequence[Document]) -> list[SegmentedDocument]:
         layouts.append((starts, paragraphs))
         jobs.extend((number, p_start, p_end) for p_start, p_end in paragraphs)
 
+    parent = os.getpid()
+
     def spans_of(part: Sequence[tuple[int, int, int]]) -> list[list[tuple[int, int]]]:
-        return [sentence_spans(docs[number].text, p_start, p_end) for number, p_start, p_end in part]
+        shown = progress("segment", part) if os.getpid() == parent else part
+        return [sentence_spans(docs[number].text, p_start, p_end) for number, p_start, p_end in shown]
 
     found = iter(in_two(spans_of, jobs, weight=lambda job: job[2] - job[1]))
     return [_assemble(doc, starts, paragraphs, found) for doc, (starts, paragraphs) in zip(docs, layouts)]
