@@ -90,7 +90,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
         options: Load options.
         stdin: Stream read for ``-``.
-        progress: Progress callable for the segmentation loop.
+        progress: Progress callable for the segmentation loop (over paragraphs: see
+            :func:`dedupe.segment.segment_documents`).
         timer: Collects the time of each stage when given.
         warn: Called with each skipped input.
 
@@ -100,12 +101,11 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
     Raises:
         InputError: As :func:`load_checked`.
     """
-    from dedupe.segment import segment_document  # here: scan, which does not segment, never imports it
+    from dedupe.segment import segment_documents  # here: scan, which does not segment, never imports it
 
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
-    documents = timer.run("segment", lambda: tuple(
-        segment_document(doc) for doc in progress("segment", corpus.documents)))
+    documents = timer.run("segment", lambda: tuple(segment_documents(corpus.documents, progress)))
     return PreparedCorpus(corpus, documents)
 
 
@@ -414,6 +414,9 @@ def _figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...
 
 #: The analysis stages ``run_report`` can run, in order.
 REPORT_STAGES = ("scan", "compare", "figures")
+#: Why ``run_report`` leaves compare out of a corpus with one outlet: every story then has one outlet, so
+#: every claim would be "unique" and alignment (the cost of compare: every claim encoded) finds nothing.
+ONE_OUTLET_NOTE = "compare not run: every document is from one outlet, so there is nothing to compare across outlets"
 
 
 @dataclass(frozen=True)
@@ -485,7 +488,8 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
     """Load and segment a corpus once, then run scan, compare and figures on it.
 
     The stories are computed once and passed to compare and figures; the sentences are encoded once,
-    by compare, through the embedding cache. ``progress`` is called once per stage.
+    by compare, through the embedding cache. ``progress`` is called once per stage. Compare is left out
+    (``compare`` is ``None``, and ``warn`` gets :data:`ONE_OUTLET_NOTE`) when the corpus has one outlet.
 
     Args:
         paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
@@ -518,7 +522,9 @@ def run_report(paths: Sequence[str], options: LoadOptions | None = None, config:
     if "scan" in config.stages:
         scan = timer.run("scan", lambda: scan_documents(raw, config.scan))
         _one_step(progress, "scan")
-    if "compare" in config.stages:
+    if "compare" in config.stages and len({doc.outlet for doc in raw}) < 2:
+        warn(ONE_OUTLET_NOTE)
+    elif "compare" in config.stages:
         compare = _compare(prepared.documents, config, stories, encoder, timer, progress)
         _one_step(progress, "compare")
     if "figures" in config.stages:

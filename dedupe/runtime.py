@@ -6,7 +6,8 @@ Nothing here imports a stage, so every stage (and :mod:`dedupe.pipeline`, which 
 The scan uses it (:mod:`dedupe.scan.verify`) to run the LSH stage beside the passage search on large
 corpora: the child inherits everything (the corpus, the fingerprints) without copying, and sends back
 only its result, as bytes, through a pipe. A child that fails gives ``None``; callers then do the work themselves, so
-the outcome never depends on whether the child ran.
+the outcome never depends on whether the child ran. ``in_two`` builds on it: a map over many items whose second
+half a child computes (segmentation and figure extraction of a large corpus use both cores that way).
 
 Example:
     >>> with ForkedCall(lambda: b"done") as child:
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -201,3 +203,40 @@ class SharedArrays:
     def _views(self, lengths: Sequence[int]) -> list[np.ndarray]:
         return [self._numpy.frombuffer(self.memory, dtype=d, count=n, offset=start)
                 for d, n, start in zip(self.dtypes, lengths, self.starts)]
+
+
+R = TypeVar("R")
+
+
+def in_two(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], weight: Callable[[T], int] | None = None,
+           minimum: int = 200_000) -> list[R]:
+    """``function(items)`` with the second half of the items done in a forked child, on a second core.
+
+    ``function`` must map each item on its own, in order (one result per item), so that the halves
+    joined are what one call gives. The child's results come back pickled through the pipe; when the
+    work is smaller than ``minimum``, no core is idle (:func:`idle_core`), or the child
+    fails, this process does it all, so the outcome never depends on the child.
+
+    Args:
+        function: Maps a sequence of items to their results, in order.
+        items: The items.
+        weight: Cost of an item (default 1 each): the halves are cut at half the total weight.
+        minimum: Total weight below which no child is started (the fork and the pickling cost more).
+
+    Returns:
+        ``function(items)``.
+    """
+    weights = [weight(item) for item in items] if weight else [1] * len(items)
+    total = sum(weights)
+    if total < minimum or len(items) < 2 or not idle_core():
+        return function(items)
+    middle, running = 0, 0
+    while middle < len(items) - 1 and running + weights[middle] <= total // 2:
+        running += weights[middle]
+        middle += 1
+    middle = max(middle, 1)
+    second = items[middle:]
+    with ForkedCall(lambda: pickle.dumps(function(second), protocol=pickle.HIGHEST_PROTOCOL)) as child:
+        first = function(items[:middle])
+        data = child.result()
+    return first + (pickle.loads(data) if data is not None else function(second))

@@ -22,12 +22,14 @@ Example:
 from __future__ import annotations
 
 import bisect
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from dedupe.corpus.load import Document
+from dedupe.runtime import Progress, in_two, no_progress
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
@@ -122,13 +124,51 @@ def segment_document(doc: Document) -> SegmentedDocument:
     Returns:
         The document with its paragraphs and sentences, in text order.
     """
-    starts = line_starts(doc.text)
+    return segment_documents([doc])[0]
+
+
+def segment_documents(docs: Sequence[Document], progress: Progress = no_progress) -> list[SegmentedDocument]:
+    """Split documents into paragraphs and sentences, the sentence search shared by two processes.
+
+    The same as :func:`segment_document` on each; on a large corpus (or one large document) the
+    paragraphs of the second half of the text are segmented in a forked child on the second core
+    (:func:`dedupe.runtime.in_two`), which sends back only offsets.
+
+    Args:
+        docs: The documents; their texts are not modified.
+        progress: Progress callable over the paragraphs this process segments (all of them, or the
+            first half while the child does the second; the child shows none).
+
+    Returns:
+        The segmented documents, in input order.
+    """
+    layouts = []
+    jobs: list[tuple[int, int, int]] = []
+    for number, doc in enumerate(docs):
+        starts = line_starts(doc.text)
+        paragraphs = _paragraph_spans(doc.text, starts)
+        layouts.append((starts, paragraphs))
+        jobs.extend((number, p_start, p_end) for p_start, p_end in paragraphs)
+
+    parent = os.getpid()
+
+    def spans_of(part: Sequence[tuple[int, int, int]]) -> list[list[tuple[int, int]]]:
+        shown = progress("segment", part) if os.getpid() == parent else part
+        return [sentence_spans(docs[number].text, p_start, p_end) for number, p_start, p_end in shown]
+
+    found = iter(in_two(spans_of, jobs, weight=lambda job: job[2] - job[1]))
+    return [_assemble(doc, starts, paragraphs, found) for doc, (starts, paragraphs) in zip(docs, layouts)]
+
+
+def _assemble(doc: Document, starts: tuple[int, ...], spans: list[tuple[int, int]],
+              found: Iterator[list[tuple[int, int]]]) -> SegmentedDocument:
+    """The document's paragraphs and sentences, taking each paragraph's sentence spans from ``found``."""
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
-    for p_start, p_end in _paragraph_spans(doc.text, starts):
+    for p_start, p_end in spans:
         p_index = len(paragraphs)
         paragraphs.append(Paragraph(p_index, p_start, p_end, bisect.bisect_right(starts, p_start)))
-        for s_start, s_end in sentence_spans(doc.text, p_start, p_end):
+        for s_start, s_end in next(found):
             sentences.append(Sentence(doc.id, len(sentences), p_index, s_start, s_end,
                                       bisect.bisect_right(starts, s_start), doc.text[s_start:s_end]))
     return SegmentedDocument(doc, tuple(paragraphs), tuple(sentences), starts)

@@ -27,7 +27,11 @@ MOALLEM_SPAN = MOALLEM[:-2]
 
 
 class _Targets(HTMLParser):
-    """Maps each element id to the text inside it, and collects every fragment link with its context."""
+    """Maps each element id to the text inside it, and collects every fragment link with its context.
+
+    A document's sentence anchors (``doc-P-S``) are made by the page's script from the ``data-sentences``
+    of its ``.fulltext`` (plain text): their text is cut from that text here.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -35,11 +39,14 @@ class _Targets(HTMLParser):
         self.links: list[tuple[str, str]] = []       # (fragment, id of the enclosing article)
         self._open: list[tuple[str, str | None]] = []  # (tag, id)
         self._chunks: dict[str, list[str]] = {}
+        self._full: tuple[str, str, list[str]] | None = None   # (position, data-sentences, text chunks)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag in ("meta", "br", "hr", "img", "input", "link", "wbr"):   # void elements never close
             return
+        if values.get("class") == "fulltext":
+            self._full = (str(values["data-doc"]), str(values.get("data-sentences") or ""), [])
         element_id = values.get("id")
         self._open.append((tag, element_id))
         if element_id:
@@ -50,6 +57,14 @@ class _Targets(HTMLParser):
             self.links.append((href[1:], article))
 
     def handle_endtag(self, tag: str) -> None:
+        if self._full is not None:
+            position, sentences, chunks = self._full
+            text, end = "".join(chunks), 0
+            for item in sentences.split():
+                gap, length = map(int, item.split(","))
+                self.text_of[f"doc-{position}-{end + gap}"] = text[end + gap:end + gap + length]
+                end += gap + length
+            self._full = None
         while self._open:
             open_tag, element_id = self._open.pop()
             if element_id:
@@ -58,6 +73,8 @@ class _Targets(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self._full is not None:
+            self._full[2].append(data)
         for chunks in self._chunks.values():
             chunks.append(data)
 

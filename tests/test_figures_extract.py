@@ -98,6 +98,21 @@ def test_seed_non_figures_are_not_extracted(seed_documents, seed_figures, doc, n
     assert not any(s < at + len(needle) and at < e for s, e in spans)
 
 
+def test_a_sentence_without_a_digit_or_number_word_is_not_parsed(seed_documents) -> None:  # type: ignore[no-untyped-def]
+    """The cheap test before the tokenizer (extract._MAY_STATE_A_NUMBER) never skips a number phrase."""
+    from dedupe.figures.extract import _MAY_STATE_A_NUMBER
+    from dedupe.figures.numbers import find_number_phrases, tokenize
+
+    skipped = [s.text for d in seed_documents for s in d.sentences if not _MAY_STATE_A_NUMBER.search(s.text)]
+    assert len(skipped) > 50
+    assert all(find_number_phrases(tokenize(text), text) == [] for text in skipped)
+    for text in ("Someone phoned the tenant.", "The talks would resume; anyone could attend."):
+        assert not _MAY_STATE_A_NUMBER.search(text)
+    for text in ("Twenty-seven people were killed.", "Hundreds of people fled.", "A dozen workers were hurt.",
+                 "Several thousand protesters were arrested.", "Police arrested 7 men."):
+        assert _MAY_STATE_A_NUMBER.search(text) and parse_sentence(text), text
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("Afghan warplanes killed almost 150 people in bombing raids.", ("almost 150", None, 150, "nearly", "killed")),
     ("More than 60 people were injured in pitched battles.", ("More than 60", 60, None, "more than", "injured")),

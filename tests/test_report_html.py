@@ -68,6 +68,7 @@ class _Collect(HTMLParser):
             self._depth += 1
         elif values.get("class") == "fulltext":
             self._inside, self._depth = [], 1
+            self.ids.extend(f'doc-{values["data-doc"]}-{start}' for start, _ in sentence_spans(values))
 
     def handle_endtag(self, tag: str) -> None:
         if self._inside is not None:
@@ -79,6 +80,16 @@ class _Collect(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._inside is not None:
             self._inside.append(data)
+
+
+def sentence_spans(values: dict[str, str | None]) -> list[tuple[int, int]]:
+    """The sentence spans a ``.fulltext`` element's ``data-sentences`` gives (``gap,length`` pairs)."""
+    spans, end = [], 0
+    for item in (values.get("data-sentences") or "").split():
+        gap, length = map(int, item.split(","))
+        spans.append((end + gap, end + gap + length))
+        end += gap + length
+    return spans
 
 
 def _parse(page: str) -> _Collect:
@@ -111,6 +122,8 @@ def test_csp_names_the_hashes_of_the_inline_script_and_style(rendered: tuple[str
 
 
 def test_every_fragment_link_has_its_target(rendered: tuple[str, Path, Any]) -> None:
+    """Sentence anchors (``doc-P-S``) are made by the script from ``data-sentences``: counted as ids here,
+    and the browser tests check that the script makes them."""
     collect = _parse(rendered[0])
     assert len(collect.ids) == len(set(collect.ids))
     missing = sorted(set(collect.fragments) - set(collect.ids))
@@ -157,8 +170,21 @@ def test_script_json_cannot_end_its_element(text: str) -> None:
 def test_full_text_keeps_every_character_whatever_the_highlights(text: str, spans: list[tuple[int, int]]) -> None:
     document = segment_document(Document("d", "o", "", "", None, text, Origin("x")))
     marks = [Highlight("d", a, b, f"h{i}", "reuse" if i % 2 else "") for i, (a, b) in enumerate(spans)]
-    rendered = f'<div class="fulltext">{full_text(document, 0, marks)}</div>'
+    rendered = full_text(document, 0, marks)
     assert _parse(rendered).fulltexts == [text]
+    values = dict(re.findall(r'(data-[a-z]+)="([^"]*)"', rendered.split(">", 1)[0]))
+    assert sentence_spans(values) == [(s.start, s.end) for s in document.sentences]
+    kept = [(max(0, min(a, len(text))), max(0, min(b, len(text))), i) for i, (a, b) in enumerate(spans)]
+    assert [tuple(map(int, m.split(",")[:3])) for m in html.unescape(values["data-marks"]).split()] == [
+        m for m in kept if m[0] < m[1]]
+
+
+def test_full_text_costs_the_escaped_text_plus_a_few_characters_a_sentence() -> None:
+    text = "Officials said 12 people died. Rescuers searched the area. " * 2000
+    document = segment_document(Document("d", "o", "", "", None, text, Origin("x")))
+    marks = [Highlight("d", s.start, s.end, f"h{i}", "figure") for i, s in enumerate(document.sentences[::10])]
+    size = len(full_text(document, 0, marks))
+    assert size < len(text) + 8 * len(document.sentences) + 20 * len(marks) + 200
 
 
 def test_mark_words_marks_what_differs() -> None:
@@ -284,6 +310,61 @@ def test_browser_follows_a_finding_to_its_sentence(browser: Any, rendered: tuple
     assert "as few as 14" in "".join(current)
     assert "".join(current) in "The Red Cross said that there are now as few as 14 doctors left."
     assert browser.get_log("browser") == []
+
+
+# Every document built (as for printing): each sentence span's id and text, each highlight's text.
+_BUILT = """
+window.dispatchEvent(new Event('beforeprint'));
+return Array.from(document.querySelectorAll('.fulltext[data-doc]'), box => [
+  box.textContent,
+  Array.from(box.querySelectorAll('span[id]'), s => [s.id, s.textContent]),
+  box.dataset.marks.split(' ').filter(m => m).map(m => 'h' + m.split(',')[2]).map(key =>
+    [key, Array.from(box.querySelectorAll('[data-h~="' + key + '"]'), e => e.textContent).join('')])]);
+"""
+
+
+def _expected_views(page: str, documents: list[Any]) -> list[Any]:
+    """What each built document must show: its text, its sentences by id, each highlight's exact text."""
+    views = []
+    for position, document in enumerate(documents):
+        text = document.doc.text
+        data = page.split(f'class="fulltext" data-doc="{position}" ', 1)[1].split(">", 1)[0]
+        marks = [m.split(",") for m in html.unescape(re.search(r'data-marks="([^"]*)"', data).group(1)).split()]
+        views.append([text, [[f"doc-{position}-{s.start}", s.text] for s in document.sentences],
+                      [[f"h{m[2]}", text[int(m[0]):int(m[1])]] for m in marks]])
+    return views
+
+
+def test_browser_builds_every_sentence_and_highlight_exactly(browser: Any, rendered: tuple[str, Path, Any]) -> None:
+    page, path, seed = rendered
+    _open(browser, path)
+    assert browser.execute_script(_BUILT) == _expected_views(page, list(seed.documents))
+    assert browser.get_log("browser") == []
+
+
+def test_browser_offsets_hold_past_astral_characters_and_carriage_returns(browser: Any, tmp_path: Path) -> None:
+    """Offsets are code points, the DOM counts UTF-16 units; a raw CR would become LF in the page."""
+    from dedupe.output import envelope
+
+    text = "Caf\u00e9 \U0001F600 says 12 people died.\r\nThen \U0001D11E\U0001F600 3 more were hurt.\r\nEnd."
+    document = segment_document(Document("d0", "Outlet", "", "", None, text, Origin("x")))
+    start = text.index("3 more")
+    occurrence = {"doc": "d0", "outlet": "Outlet", "start": start, "end": start + 6, "line": 2, "text": "3 more"}
+    report = envelope("report", {"corpus": {"summary": {"documents": 1, "outlets": {"Outlet": 1}}},
+                                 "scan": {"findings": [{"kind": "repeat", "occurrences": [occurrence]}]},
+                                 "compare": None, "figures": None})
+    page = render_html(report, [document])
+    path = tmp_path / "astral.html"
+    path.write_text(page, encoding="utf-8")
+    _open(browser, path)
+    views = browser.execute_script(_BUILT)
+    assert views == _expected_views(page, [document])
+    assert views[0][2] == [["h0", "3 more"]]
+    link = browser.find_element("css selector", "#passages a.go")
+    link.click()
+    target = browser.find_element("id", browser.execute_script("return location.hash.slice(1)"))
+    assert target.get_attribute("textContent") == "Then \U0001D11E\U0001F600 3 more were hurt."
+    assert browser.execute_script("return document.querySelector('.current').textContent") == "3 more"
 
 
 def test_browser_filters_claims_and_keyboard_reaches_the_skip_link(browser: Any,

@@ -65,3 +65,33 @@ def test_a_core_counts_as_idle_when_fewer_processes_ran_than_there_are_processor
     monkeypatch.setattr(os, "cpu_count", lambda: processors)
     monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
     assert idle_core() is idle
+
+
+def test_in_two_maps_the_second_half_in_a_child_with_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.runtime import in_two
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # as on an idle machine
+
+    parent = os.getpid()
+    items = list(range(1, 41))
+    done = in_two(lambda part: [(item * item, os.getpid()) for item in part], items, weight=lambda item: item,
+                  minimum=0)
+    assert [value for value, _ in done] == [item * item for item in items]
+    pids = [pid for _, pid in done]
+    assert pids[0] == parent and pids[-1] != parent  # the last items were done in the child
+    cut = pids.index(pids[-1])
+    assert sum(items[:cut]) <= sum(items) // 2 < sum(items[:cut + 1])  # cut at half the weight
+
+
+def test_in_two_does_it_all_here_below_the_minimum_or_when_the_child_fails() -> None:
+    from dedupe.runtime import in_two
+
+    parent = os.getpid()
+    assert in_two(lambda part: [os.getpid() for _ in part], list(range(10)), minimum=11) == [parent] * 10
+
+    def fails_in_child(part: object) -> list[int]:
+        if os.getpid() != parent:
+            raise ValueError("boom")
+        return [os.getpid() for _ in part]  # type: ignore[attr-defined]
+
+    assert in_two(fails_in_child, list(range(10)), minimum=0) == [parent] * 10

@@ -33,9 +33,10 @@ from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import Number, NumberPhrase, Token, find_number_phrases, tokenize
-from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, TENS, UNITS
-from dedupe.segment import SegmentedDocument
+from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, SCALES, TENS, UNITS
+from dedupe.runtime import in_two
+from dedupe.segment import SegmentedDocument, Sentence
 
 UNIT_WORDS = frozenset({
     "dlrs", "dlr", "dollars", "dollar", "cents", "cts", "ct", "yen", "marks", "francs", "franc", "lire", "lira",
@@ -63,6 +64,10 @@ _LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
 _RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
 _CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
 _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
+# Every number phrase starts at a digit or a number word (numbers._core_at: "nine", "a dozen", "hundreds",
+# "several thousand"): a sentence with neither states no figure, and skips the tokenizer.
+_NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
+_MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -166,17 +171,19 @@ def extract_figures(documents: Sequence[SegmentedDocument], config: FigureConfig
         config: Options; defaults when ``None``.
 
     Returns:
-        Figures in document order, then text order; ``subset_of`` indexes this tuple.
+        Figures in document order, then text order; ``subset_of`` indexes this tuple. On a large corpus
+        the sentences of the second half are read in a forked child (:func:`dedupe.runtime.in_two`).
     """
     config = config or FigureConfig()
+    jobs = [(document, sentence) for document in documents for sentence in document.sentences
+            if len(sentence.text) <= config.max_sentence_chars]
+
+    def parse(part: Sequence[tuple[SegmentedDocument, Sentence]]) -> list[tuple[SentenceFigure, ...]]:
+        return [parse_sentence(sentence.text, document.doc.date) for document, sentence in part]
+
     figures: list[Figure] = []
-    for document in documents:
-        published = document.doc.date
-        for sentence in document.sentences:
-            if len(sentence.text) > config.max_sentence_chars:
-                continue
-            found = parse_sentence(sentence.text, published)
-            figures.extend(_place_in_document(document, sentence.start, sentence.text, found, len(figures), config))
+    for (document, sentence), found in zip(jobs, in_two(parse, jobs, weight=lambda job: len(job[1].text))):
+        figures.extend(_place_in_document(document, sentence.start, sentence.text, found, len(figures), config))
     return tuple(figures)
 
 
@@ -206,10 +213,14 @@ def parse_sentence(text: str, published: dt.date | None = None) -> tuple[Sentenc
     Returns:
         The figures, in text order.
     """
+    if not _MAY_STATE_A_NUMBER.search(text):
+        return ()
     tokens = tokenize(text)
     phrases = [p for p in find_number_phrases(tokens, text) if not _not_a_figure(tokens, p, text)]
     by_first = {p.first: p for p in phrases}
     drafts = [d for d in (_draft(tokens, p, by_first) for p in phrases) if d is not None]
+    if not drafts:
+        return ()
     return tuple(_with_context(tokens, text, links.link(tokens, drafts), published))
 
 

@@ -297,7 +297,9 @@ def match_at(words: list[str], i: int, triggers: tuple[Trigger, ...], head: str 
     Returns:
         The trigger, or ``None``.
     """
-    for trigger in triggers:
+    if i >= len(words):
+        return None
+    for trigger in _indexed(triggers)[0].get(words[i], ()):
         n = len(trigger.words)
         if tuple(words[i:i + n]) == trigger.words and (trigger.heads is None or head in trigger.heads):
             return trigger
@@ -306,9 +308,29 @@ def match_at(words: list[str], i: int, triggers: tuple[Trigger, ...], head: str 
 
 def match_ending_at(words: list[str], end: int, triggers: tuple[Trigger, ...], head: str | None) -> Trigger | None:
     """The longest trigger whose last word is ``words[end - 1]`` (for verbs before a phrase)."""
-    for trigger in triggers:
+    if not 0 < end <= len(words):
+        return None
+    for trigger in _indexed(triggers)[1].get(words[end - 1], ()):
         n = len(trigger.words)
         start = end - n
         if start >= 0 and tuple(words[start:end]) == trigger.words and (trigger.heads is None or head in trigger.heads):
             return trigger
     return None
+
+
+_Index = dict[str, list[Trigger]]
+_INDEXES: dict[int, tuple[tuple[Trigger, ...], _Index, _Index]] = {}
+
+
+def _indexed(triggers: tuple[Trigger, ...]) -> tuple[_Index, _Index]:
+    """A trigger table by first word and by last word, each list in table order (so the first match
+    found is the one a scan of the whole table finds); made once per table."""
+    entry = _INDEXES.get(id(triggers))
+    if entry is None or entry[0] is not triggers:
+        first: _Index = {}
+        last: _Index = {}
+        for trigger in triggers:
+            first.setdefault(trigger.words[0], []).append(trigger)
+            last.setdefault(trigger.words[-1], []).append(trigger)
+        entry = _INDEXES[id(triggers)] = (triggers, first, last)
+    return entry[1], entry[2]

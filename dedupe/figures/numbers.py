@@ -138,6 +138,8 @@ _ALONE_FOLLOWERS = frozenset({"dead", "missing", "hurt", "still", "were", "are",
                               "died", "die", "fled", "flee", "remain", "remained"})
 #: "a few hundred" and "several thousand": multiples of the unit.
 _FEW = {"few": (2, 9), "several": (3, 9)}
+#: The words a quantity can start with (_core_at), before any "-": every other word is skipped at once.
+_CORE_STARTS = frozenset({*UNITS, *TENS, *VAGUE, *_FEW, "tens", "a", "an"})
 
 #: Qualifiers before a number, longest first, with their canonical name.
 PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
@@ -156,6 +158,10 @@ PREFIXES: tuple[tuple[tuple[str, ...], str], ...] = tuple(sorted((
     (("fewer", "than"), "fewer than"), (("less", "than"), "fewer than"), (("under",), "fewer than"),
     (("below",), "fewer than"), (("as", "few", "as"), "as few as"), (("as", "little", "as"), "as few as"),
 ), key=lambda item: -len(item[0])))
+# PREFIXES by their last word, in PREFIXES order: only those can end just before the number.
+_PREFIXES_BY_LAST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _words, _name in PREFIXES:
+    _PREFIXES_BY_LAST.setdefault(_words[-1], []).append((_words, _name))
 #: Verbs that bound the number after them; the verb stays outside the phrase's text ("toll tops 8,000").
 VERB_QUALIFIERS = {verb: "more than" for verb in ("tops", "topped", "top", "topping", "exceeds", "exceeded",
                                                   "exceed", "exceeding", "surpassed", "surpasses", "surpass")}
@@ -192,6 +198,10 @@ def find_number_phrases(tokens: list[Token], text: str) -> list[NumberPhrase]:
     phrases: list[NumberPhrase] = []
     i = 0
     while i < len(tokens):
+        token = tokens[i]
+        if token.kind != "num" and (token.kind != "word" or token.lower.split("-")[0] not in _CORE_STARTS):
+            i += 1  # no quantity starts here (see _core_at)
+            continue
         phrase = _phrase_at(tokens, i, text)
         if phrase is None:
             i += 1
@@ -244,7 +254,7 @@ def _prefix(tokens: list[Token], i: int) -> tuple[str, int]:
         return "exact", i
     if i > 0 and tokens[i - 1].lower in VERB_QUALIFIERS:
         return VERB_QUALIFIERS[tokens[i - 1].lower], i
-    for words, name in PREFIXES:
+    for words, name in _PREFIXES_BY_LAST.get(tokens[i - 1].lower, ()) if i > 0 else ():
         start = i - len(words)
         if start >= 0 and tuple(t.lower for t in tokens[start:i]) == words:
             if words == ("some",) and tokens[i].kind == "word" and tokens[i].lower not in UNITS | TENS:

@@ -101,8 +101,8 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
     for stage, label in (("scan", "passages:"), ("compare", "claims:  "), ("figures", "figures: "),
                          ("compare", "entities:")):
         if report.get(stage) is None:
-            lines = [f"  {label} not run (--skip {stage})" if line.startswith(f"  {label}") else line
-                     for line in lines]
+            why = "one outlet" if stage == "compare" and n["outlets"] < 2 else f"--skip {stage}"
+            lines = [f"  {label} not run ({why})" if line.startswith(f"  {label}") else line for line in lines]
     top = _top_findings(report)
     if top:
         lines += ["", "Top findings:", *top]

@@ -60,12 +60,15 @@ def render_html(report: dict[str, Any], documents: Sequence[SegmentedDocument]) 
     corpus = report.get("corpus") or {}
     outlets = _outlets(corpus, documents)
     # Sections that link into the documents run first: they register the highlights of the full text.
+    compare = report.get("compare")
+    ran = compare is not None or len(outlets) > 1  # compare is left out of a one-outlet corpus
+    one_outlet = '<p class="empty">Compare did not run: every document is from one outlet.</p>'
     sections = [
         ("passages", "Repeated passages", _passages(report.get("scan"), index)),
-        ("claims", "Claims", claims_section(report.get("compare"), index)),
-        ("coverage", "Coverage", coverage_section(report.get("compare"), outlets, index)),
+        ("claims", "Claims", claims_section(compare, index) if ran else one_outlet),
+        ("coverage", "Coverage", coverage_section(compare, outlets, index) if ran else one_outlet),
         ("figures", "Figures", figures_section(report.get("figures"), index)),
-        ("entities", "Entities", entities_section(report.get("compare"))),
+        ("entities", "Entities", entities_section(compare) if ran else one_outlet),
     ]
     counts = _counts(report)
     overview = ("overview", "Overview", _overview(report, counts, outlets, index))
@@ -254,7 +257,7 @@ def _documents(documents: Sequence[SegmentedDocument], index: DocumentIndex, sto
             f'<div class="meta">{esc(" · ".join(f for f in facts if f))}'
             + (f' · <a href="{esc(url)}" rel="noopener noreferrer nofollow">{esc(url)}</a>' if url
                else (f" · {esc(doc.url)}" if doc.url else ""))
-            + f'</div><div class="fulltext">{full_text(document, position, index.highlights(doc.id))}</div>'
+            + f'</div>{full_text(document, position, index.highlights(doc.id))}'
             '<a class="top-link" href="#top">Back to top</a></article>')
     return "".join(parts)
 

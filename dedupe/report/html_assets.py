@@ -122,7 +122,7 @@ svg.range .band{fill:#eef3fb}
 .doc h3{margin:0 0 .2rem}
 .fulltext{white-space:pre-wrap;overflow-wrap:anywhere;font-family:Georgia,"Times New Roman",serif;font-size:1rem;
 line-height:1.65;max-width:78ch;margin:.6rem 0}
-.fulltext span[id]:target{outline:2px solid var(--accent);outline-offset:2px;background:#eef3fb}
+.fulltext span[id]:target,.fulltext span.target{outline:2px solid var(--accent);outline-offset:2px;background:#eef3fb}
 .fulltext mark{background:none;color:inherit}
 .fulltext mark.repeat{background:var(--repeat)}
 .fulltext mark.reuse{background:var(--reuse)}
@@ -151,6 +151,79 @@ JS = """
 (function () {
   'use strict';
   var current = null;
+  // Code point offsets (the report's) to UTF-16 indices (the DOM's); null when they are the same.
+  function units(text) {
+    if (!/[\\uD800-\\uDFFF]/.test(text)) { return null; }
+    var map = [0];
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c >= 0xD800 && c <= 0xDBFF && i + 1 < text.length) {
+        var d = text.charCodeAt(i + 1);
+        if (d >= 0xDC00 && d <= 0xDFFF) { i++; }
+      }
+      map.push(i + 1);
+    }
+    return map;
+  }
+  function pairs(value) {
+    return (value || '').split(' ').filter(function (item) { return item !== ''; })
+      .map(function (item) { return item.split(','); });
+  }
+  // Turn a document's text and data (dedupe.report.html_text.full_text) into sentence spans and marks.
+  function build(box) {
+    if (!box || box.hasAttribute('data-built')) { return; }
+    box.setAttribute('data-built', '');
+    var text = box.textContent, map = units(text), doc = box.getAttribute('data-doc');
+    var size = map ? map.length - 1 : text.length;
+    var at = function (n) { return map ? map[n] : n; };
+    var points = [0, size], sentenceAt = {}, starts = {}, ends = {}, pos = 0;
+    pairs(box.getAttribute('data-sentences')).forEach(function (item) {
+      var start = pos + Number(item[0]);
+      pos = start + Number(item[1]);
+      sentenceAt[start] = pos;
+      points.push(start, pos);
+    });
+    pairs(box.getAttribute('data-marks')).forEach(function (item) {
+      var start = Number(item[0]), end = Number(item[1]), mark = {key: 'h' + item[2], css: item[3] || ''};
+      (starts[start] = starts[start] || []).push(mark);
+      (ends[end] = ends[end] || []).push(mark);
+      points.push(start, end);
+    });
+    points.sort(function (a, b) { return a - b; });
+    var frag = document.createDocumentFragment(), active = [], sentence = null, sentenceEnd = -1;
+    for (var i = 0; i + 1 < points.length; i++) {
+      var here = points[i], next = points[i + 1];
+      if (here === next) { continue; }
+      (ends[here] || []).forEach(function (m) { active = active.filter(function (a) { return a.key !== m.key; }); });
+      (starts[here] || []).forEach(function (m) {
+        active = active.filter(function (a) { return a.key !== m.key; }); active.push(m);
+      });
+      if (here === sentenceEnd) { sentence = null; sentenceEnd = -1; }
+      if (sentenceAt.hasOwnProperty(here) && sentenceEnd === -1) {
+        sentence = document.createElement('span');
+        sentence.id = 'doc-' + doc + '-' + here;
+        frag.appendChild(sentence);
+        sentenceEnd = sentenceAt[here];
+      }
+      var node = document.createTextNode(text.slice(at(here), at(next)));
+      if (active.length) {
+        var css = active.map(function (a) { return a.css; }).filter(function (c, k, all) {
+          return c && all.indexOf(c) === k; }).sort();
+        var wrap = document.createElement(css.length ? 'mark' : 'span');
+        if (css.length) { wrap.className = css.join(' '); }
+        wrap.setAttribute('data-h', active.map(function (a) { return a.key; }).join(' '));
+        wrap.appendChild(node);
+        node = wrap;
+      }
+      (sentence || frag).appendChild(node);
+    }
+    box.textContent = '';
+    box.appendChild(frag);
+  }
+  function boxOf(id) {
+    var found = /^doc-(\\d+)(?:-\\d+)?$/.exec(id || '');
+    return found ? document.querySelector('.fulltext[data-doc="' + found[1] + '"]') : null;
+  }
   function mark(key) {
     var old = document.querySelectorAll('.current');
     for (var i = 0; i < old.length; i++) { old[i].classList.remove('current'); }
@@ -161,14 +234,23 @@ JS = """
   }
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
+    var box = boxOf(id), late = box && !box.hasAttribute('data-built');
+    build(box);
     var el = id ? document.getElementById(id) : null;
+    var old = document.querySelectorAll('.fulltext .target');
+    for (var i = 0; i < old.length; i++) { old[i].classList.remove('target'); }
     for (var p = el; p; p = p.parentElement) {
-      if (p.tagName === 'DETAILS') { p.open = true; }
+      if (p.tagName === 'DETAILS' && !p.open) { p.open = true; late = true; }
     }
+    if (el && box) { el.classList.add('target'); }
+    if (el && late) { el.scrollIntoView(); }
   }
   document.addEventListener('click', function (event) {
     var link = event.target.closest ? event.target.closest('a[data-h]') : null;
-    if (link) { mark(link.getAttribute('data-h')); }
+    if (link) {
+      build(boxOf(decodeURIComponent((link.getAttribute('href') || '').slice(1))));
+      mark(link.getAttribute('data-h'));
+    }
     var button = event.target.closest ? event.target.closest('button[data-filter]') : null;
     if (button) {
       var bar = button.parentElement;
@@ -180,10 +262,20 @@ JS = """
       }
     }
   });
+  var boxes = document.querySelectorAll('.fulltext[data-doc]');
+  if (window.IntersectionObserver) {
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { build(entry.target); seen.unobserve(entry.target); }
+      });
+    }, {rootMargin: '800px 0px'});
+    for (var b = 0; b < boxes.length; b++) { seen.observe(boxes[b]); }
+  }
   window.addEventListener('hashchange', openTarget);
   window.addEventListener('beforeprint', function () {
     var all = document.querySelectorAll('details');
     for (var i = 0; i < all.length; i++) { all[i].open = true; }
+    for (var j = 0; j < boxes.length; j++) { build(boxes[j]); }
   });
   openTarget();
   document.documentElement.classList.add('js');

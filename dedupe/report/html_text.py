@@ -165,60 +165,41 @@ def _word_boundary_after(text: str, offset: int) -> int:
 
 
 def full_text(document: SegmentedDocument, position: int, highlights: Sequence[Highlight]) -> str:
-    """A document's text as HTML: each sentence a ``<span id=...>``, each highlight a mark.
+    """A document's full-text view: its text stored once, escaped, with its sentences and marks as data.
 
-    Compact, since the page carries every document: a sentence span has its id and nothing else.
+    The page's script (:data:`dedupe.report.html_assets.JS`) turns the data into the marked-up text when
+    the document is first shown or linked to: each sentence a ``<span id="doc-<position>-<start>">``,
+    each highlight a ``mark`` (or a ``span`` when it has no class) carrying the keys of the highlights
+    covering it in ``data-h``. So the page costs the escaped text plus a few characters per sentence
+    and highlight, not a tag around every sentence of a corpus, and reads as plain text without script.
 
-    Sentences never overlap, highlights may; the text is cut at every sentence and highlight boundary
-    and each piece carries the keys of the highlights covering it (``data-h``), so the cost is linear
-    in the text plus the boundaries.
+    Data, all offsets in characters (code points) of the text:
+
+    - ``data-sentences``: per sentence, ``gap,length`` (``gap`` from the previous sentence's end, or
+      from 0), separated by spaces;
+    - ``data-marks``: per highlight, ``start,end,n,css`` (the key is ``h<n>``; ``css`` may be empty),
+      separated by spaces, clamped to the text; empty highlights are left out.
 
     Args:
         document: The segmented document.
         position: Its position in the report (the ``doc-<position>`` of its anchors).
-        highlights: Its registered highlights.
+        highlights: Its registered highlights (keys ``h<n>``).
 
     Returns:
-        HTML for a ``white-space: pre-wrap`` container; every character of the text appears once.
+        The ``<div class="fulltext">`` element; its text content is exactly the document's text.
     """
     text = document.doc.text
-    position_id = f"doc-{position}"
-    sentence_at = {s.start: s.end for s in document.sentences}
-    cuts = {0, len(text)} | {s.start for s in document.sentences} | {s.end for s in document.sentences}
-    starts: dict[int, list[Highlight]] = {}
-    ends: dict[int, list[Highlight]] = {}
+    sentences = []
+    previous = 0
+    for sentence in document.sentences:
+        sentences.append(f"{sentence.start - previous},{sentence.end - sentence.start}")
+        previous = sentence.end
+    marks = []
     for mark in highlights:
         start, end = max(0, min(mark.start, len(text))), max(0, min(mark.end, len(text)))
         if start < end:
-            starts.setdefault(start, []).append(mark)
-            ends.setdefault(end, []).append(mark)
-            cuts.update((start, end))
-    points = sorted(cuts)
-    active: dict[str, Highlight] = {}
-    parts: list[str] = []
-    sentence_end = -1
-    for here, nxt in zip(points, points[1:]):
-        for mark in ends.get(here, ()):
-            active.pop(mark.key, None)
-        for mark in starts.get(here, ()):
-            active[mark.key] = mark
-        if here == sentence_end:
-            parts.append("</span>")
-            sentence_end = -1
-        if here in sentence_at and sentence_end == -1:
-            parts.append(f'<span id="{position_id}-{here}">')
-            sentence_end = sentence_at[here]
-        parts.append(_piece(text[here:nxt], active))
-    if sentence_end != -1:
-        parts.append("</span>")
-    return "".join(parts)
-
-
-def _piece(text: str, active: dict[str, Highlight]) -> str:
-    if not active:
-        return esc(text)
-    keys = " ".join(active)
-    classes = " ".join(sorted({m.css for m in active.values() if m.css}))
-    tag = "mark" if classes else "span"
-    class_attr = f' class="{classes}"' if classes else ""
-    return f'<{tag}{class_attr} data-h="{keys}">{esc(text)}</{tag}>'
+            marks.append(f"{start},{end},{mark.key[1:]},{mark.css}")
+    # A carriage return as a reference: the HTML parser would turn a raw one into a line feed.
+    body = esc(text).replace("\r", "&#13;")
+    return (f'<div class="fulltext" data-doc="{position}" data-sentences="{" ".join(sentences)}" '
+            f'data-marks="{esc(" ".join(marks))}">{body}</div>')
