@@ -9,6 +9,10 @@ different outlets with cosine >= the candidate cut), picks the grouping threshol
 prints the constants to paste into ``dedupe/compare/align.py``, then scores with them.
 ``--split tune`` prints the tune split's rows only, so that design variants are compared without
 looking at the held-out split.
+``--loeo`` (leave one event out, tune split only) prints each tune event's pair F1 and the selection figure:
+the worse of the tune events (and their mean), not the pooled tune F1, so that a change is kept only when it
+holds on each event. With ``--fit`` it also fits the claim model and its threshold on one tune event and scores
+the other, both ways (only that event's documents are compared while fitting, to keep the threshold scan short).
 
 The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
 annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
@@ -48,6 +52,7 @@ from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 from dedupe.segment import segment_document
+from dedupe.stories import group_stories
 
 _GOLD = Path(__file__).parent / "data" / "claims_gold.json"
 Pair = tuple[tuple[str, int], tuple[str, int]]
@@ -176,9 +181,20 @@ def f1(pred: set[Pair], true: set[Pair]) -> float:
     return 2 * tp / (len(pred) + len(true)) if pred or true else 0.0
 
 
-def fit_claim_model(gold: Gold, true: set[Pair], vectors: dict[tuple[str, int], np.ndarray]) -> align.LogisticModel:
-    """Logistic claim model on the tune split's claim-sentence pairs of different outlets above the candidate cut."""
-    tune = set(gold.split["tune"])
+def fit_claim_model(gold: Gold, true: set[Pair], vectors: dict[tuple[str, int], np.ndarray],
+                    sets: Sequence[str] | None = None) -> align.LogisticModel:
+    """Logistic claim model on claim-sentence pairs of different outlets above the candidate cut.
+
+    Args:
+        gold: The annotation.
+        true: Gold pairs.
+        vectors: Embedding of every annotated sentence.
+        sets: Sets whose pairs are fitted on; ``None``: the tune split.
+
+    Returns:
+        The fitted model.
+    """
+    tune = set(gold.split["tune"] if sets is None else sets)
     keys = sorted(k for k in vectors if gold.set_of[k[0]] in tune and gold.sentences[k[0]][k[1]]["claim"])
     cut = align.AlignConfig().candidate_cosine
     rows = [(a, b, float(vectors[a] @ vectors[b])) for a, b in combinations(keys, 2)
@@ -193,18 +209,26 @@ def fit_claim_model(gold: Gold, true: set[Pair], vectors: dict[tuple[str, int], 
                                tuple(float(x) for x in model.coef_[0]), float(model.intercept_[0]))
 
 
-def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig
-                ) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
-    """Compare each corpus path as the tool does; predicted pairs, divergence pair sets, texts and timings."""
+def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig,
+                only: Sequence[str] | None = None) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
+    """Compare each corpus path as the tool does; predicted pairs, divergence pair sets, texts and timings.
+
+    ``only``: compare only the documents of these gold sets (``None``: every document); stories are always
+    grouped over every document, as the tool groups them.
+    """
     pred: set[Pair] = set()
     pred_div: list[set[Pair]] = []
     texts: dict[str, str] = {}
     seconds = []
     for path in paths:
-        documents = [segment_document(d) for d in load_corpus([path]).documents]
+        loaded = load_corpus([path]).documents
+        stories = group_stories(loaded, config.story)  # of every document, so that ``only`` keeps them
+        documents = [segment_document(d) for d in loaded if only is None or gold.set_of.get(d.id) in only]
+        if not documents:
+            continue
         texts.update({d.doc.id: d.doc.text for d in documents})
         begin = time.perf_counter()
-        result = compare_corpus(documents, encoder, config, cache=cache)  # type: ignore[arg-type]
+        result = compare_corpus(documents, encoder, config, stories=stories, cache=cache)  # type: ignore[arg-type]
         seconds.append(f"{path}: {len(documents)} documents, {len(result.stories)} stories, "
                        f"{time.perf_counter() - begin:.1f} s")
         found, found_div = predicted(result, gold)
@@ -227,17 +251,60 @@ def fit(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, 
         vectors: dict[tuple[str, int], np.ndarray]) -> CompareConfig:
     """Fit the claim model and the threshold on the tune split; print the constants."""
     align.CLAIM_MODEL = fit_claim_model(gold, true, vectors)
-    tune = gold.split["tune"]
+    threshold, tune_f1 = best_threshold(args, gold, true, encoder, cache, gold.split["tune"])
+    model = align.CLAIM_MODEL
+    print(f"CLAIM_MODEL = LogisticModel(mean={_fmt(model.mean)}, scale={_fmt(model.scale)},\n"
+          f"    coef={_fmt(model.coef)}, intercept={model.intercept:.6g})\nCLAIM_THRESHOLD = {threshold}"
+          f"  # tune pair F1 {tune_f1:.3f}")
+    return CompareConfig(align=align.AlignConfig(threshold=threshold))
+
+
+def best_threshold(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache,
+                   sets: Sequence[str]) -> tuple[float, float]:
+    """The grouping threshold with the best pair F1 on ``sets`` (comparing only their documents), and that F1."""
     best = (-1.0, 0.0)
     for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
         config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
-        pred = run_compare(args.corpus, gold, encoder, cache, config)[0]
-        best = max(best, (f1(in_sets(pred, gold, tune), in_sets(true, gold, tune)), float(threshold)))
-    model = align.CLAIM_MODEL
-    print(f"CLAIM_MODEL = LogisticModel(mean={_fmt(model.mean)}, scale={_fmt(model.scale)},\n"
-          f"    coef={_fmt(model.coef)}, intercept={model.intercept:.6g})\nCLAIM_THRESHOLD = {best[1]}"
-          f"  # tune pair F1 {best[0]:.3f}")
-    return CompareConfig(align=align.AlignConfig(threshold=best[1]))
+        pred = run_compare(args.corpus, gold, encoder, cache, config, only=sets)[0]
+        best = max(best, (f1(in_sets(pred, gold, sets), in_sets(true, gold, sets)), float(threshold)))
+    return best[1], best[0]
+
+
+def leave_one_event_out(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object,
+                        cache: EmbeddingCache, vectors: dict[tuple[str, int], np.ndarray]) -> None:
+    """Fit the claim model and threshold on each tune event, score the other; print the worse as the figure."""
+    events = gold.split["tune"]
+    shipped = align.CLAIM_MODEL
+    held_f1 = []
+    for train in events:
+        for test in (e for e in events if e != train):
+            align.CLAIM_MODEL = fit_claim_model(gold, true, vectors, [train])
+            threshold, train_f1 = best_threshold(args, gold, true, encoder, cache, [train])
+            config = CompareConfig(align=align.AlignConfig(threshold=threshold))
+            pred = run_compare(args.corpus, gold, encoder, cache, config, only=[test])[0]
+            held_f1.append(f1(in_sets(pred, gold, [test]), in_sets(true, gold, [test])))
+            print(f"fit on {train} (threshold {threshold}, F1 there {train_f1:.3f}) -> {test}: F1 {held_f1[-1]:.3f}")
+    align.CLAIM_MODEL = shipped
+    print(f"leave-one-event-out fitted figure: worst {min(held_f1):.3f}, mean {np.mean(held_f1):.3f}")
+
+
+def loeo_figure(pred: set[Pair], true: set[Pair], gold: Gold) -> str:
+    """Each tune event's pair F1 with the shipped model, and their worst and mean (the selection figure)."""
+    per = {e: f1(in_sets(pred, gold, [e]), in_sets(true, gold, [e])) for e in gold.split["tune"]}
+    listed = ", ".join(f"{e} {v:.3f}" for e, v in per.items())
+    worst, mean = min(per.values()), float(np.mean(list(per.values())))
+    return f"selection figure (per tune event: {listed}): worst {worst:.3f}, mean {mean:.3f}"
+
+
+def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tuple[str, int], np.ndarray]) -> None:
+    """Every missed tune pair: both sentences, their cosine and claim-model probability (for error analysis)."""
+    missed = sorted(in_sets(true - pred, gold, gold.split["tune"]))
+    text = {k: gold.sentences[k[0]][k[1]]["text"] for pair in missed for k in pair}
+    cosines = [float(vectors[a] @ vectors[b]) for a, b in missed]
+    probs = align.CLAIM_MODEL.probability(align.claim_features([text[a] for a, _ in missed],
+                                                                [text[b] for _, b in missed], cosines))
+    for (a, b), c, p in zip(missed, cosines, probs):
+        print(f"MISS cos {c:.2f} p {p:.2f} | {a[0]}:{a[1]} {text[a]!r}\n{'':<15}| {b[0]}:{b[1]} {text[b]!r}")
 
 
 def _fmt(values: tuple[float, ...]) -> str:
@@ -250,6 +317,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gold", type=Path, default=_GOLD)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--fit", action="store_true", help="fit the claim model on the tune split and print it")
+    parser.add_argument("--loeo", action="store_true",
+                        help="print the tune events' worst pair F1, the selection figure (with --fit: refit per event)")
+    parser.add_argument("--misses", action="store_true", help="print the missed tune pairs (error analysis)")
     parser.add_argument("--split", choices=("all", "tune"), default="all",
                         help="'tune' prints the tune split's rows only (iterate without looking at held out)")
     args = parser.parse_args(argv)
@@ -258,6 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     true, true_div = gold_pairs(gold)
     texts, vectors = sentence_vectors(gold, args.corpus, encoder, cache)
+    if args.fit and args.loeo:
+        leave_one_event_out(args, gold, true, encoder, cache, vectors)
     config = fit(args, gold, true, encoder, cache, vectors) if args.fit else CompareConfig()
     pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config)
     tune, held = gold.split["tune"], gold.split["heldout"]
@@ -279,6 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             t_best = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, sets), in_sets(true, gold, sets)), -t))
             print(score(by_t[t_best], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_best:.2f} (oracle)")
                   .rsplit("   ", 1)[0] + "   -")
+    if args.misses:
+        print_misses(pred, true, gold, vectors)
+    if args.loeo:
+        print(loeo_figure(pred, true, gold))
     print("compare time (models loaded, embeddings cached or not):", "; ".join(seconds))
     return 0
 

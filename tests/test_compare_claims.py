@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.compare.claims import ClaimConfig, extract_claims, furniture_reason, is_credit
+from dedupe.compare.claims import ClaimConfig, claim_content, extract_claims, furniture_reason, is_credit
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
@@ -113,3 +113,27 @@ def test_claim_config_validation() -> None:
         ClaimConfig(min_content_words=0)
     with pytest.raises(ConfigError, match="boilerplate"):
         ClaimConfig(boilerplate_min_docs=1)
+
+
+@pytest.mark.parametrize(("text", "content"), [
+    ("Kerry said on Monday that the US would suspend talks with Russia.", "the US would suspend talks with Russia."),
+    ("According to Xinhua, 589 people were killed in the quake.", "589 people were killed in the quake."),
+    ("At least 56 people are missing, according to the rescue agency.", "At least 56 people are missing"),
+    ("The quake struck Ludian county on Sunday, killing 367 people, the ministry said on Monday.",
+     "The quake struck Ludian county on Sunday, killing 367 people"),
+    ("Transportation, electricity and telecommunications were cut off in Ludian county, CCTV said.",
+     "Transportation, electricity and telecommunications were cut off in Ludian county"),
+    ('"We will not stop," he said.', '"We will not stop," he said.'),  # too little left: kept whole
+    ("The boat was five times over its capacity.", "The boat was five times over its capacity."),
+])
+def test_claim_content_strips_attribution(text: str, content: str) -> None:
+    assert claim_content(text) == content
+
+
+def test_adding_that_starts_a_clause() -> None:
+    text = ("Many of the homes that collapsed in Ludian, which has a population of about 429,000, were old and made "
+            "of brick, Xinhua said, adding that electricity and telecommunications were cut off in the county.")
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    claims = extract_claims([segmented]).claims
+    assert [c.text for c in claims][1] == "adding that electricity and telecommunications were cut off in the county."
+    assert all(text[c.start:c.end] == c.text for c in claims)

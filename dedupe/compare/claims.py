@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedupe.compare.features import words
-from dedupe.lexicon import FUNCTION_WORDS
+from dedupe.lexicon import FUNCTION_WORDS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -64,10 +64,23 @@ _SPEECH = frozenset("said says added told asked replied warned insisted explaine
                     "continued argued claimed".split())
 _PRONOUNS = frozenset("he she they we i it you this that there".split())
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
-# Where a long sentence joins two statements: a semicolon, ", and said that ..." (a second report), or a
-# relative clause "in which ..." ("an urban area in which 250,000 people are living under siege").
+# Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
+# said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are
+# living under siege").
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)|"
-                         r",?\s+(?=in which\s)")
+                         r",?\s+(?=in which\s)|,\s+(?=adding\s+that\s)|"
+                         r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)")
+
+# Attribution around a claim's content: "X said (on Monday) (that) ...", "According to X, ...", "..., X said.",
+# "..., according to X." The speaker is short (no comma, at most 60 characters).
+_SPEAKER = r"[^,;:]{1,60}"
+_SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
+_WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
+_LEAD_ATTRIBUTION = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z][^,;:.\"\u201c]{0,60}?\s+"
+                               + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+_TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
+                               + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
+                               re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,8 +90,9 @@ class ClaimConfig:
     Attributes:
         min_content_words: Fewest content words (not function words) a claim has, at least 1.
         boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
-        clause_min_words: Sentences of at least this many words are cut into clauses at semicolons and
-            at ", and said ..." and before "in which" when each part keeps ``min_content_words``; 0 never cuts.
+        clause_min_words: Sentences of at least this many words are cut into clauses at semicolons, at
+            ", and said ...", ", adding that ...", "and it said ..." and before "in which" when each part keeps
+            ``min_content_words``; 0 never cuts.
     """
 
     min_content_words: int = 3
@@ -193,6 +207,28 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
                 furniture.append(Furniture(sentence.doc_id, sentence.start, sentence.end, sentence.line,
                                            sentence.text, reason))
     return ClaimSet(tuple(claims), tuple(furniture))
+
+
+def claim_content(text: str, min_content_words: int = 3) -> str:
+    """The claim's content without its attribution, for comparing what two outlets state.
+
+    "Kerry said on Monday that the US would suspend talks" -> "the US would suspend talks"; "..., the agency
+    said." and "according to X" are dropped too. The text is kept whole when the rest would have fewer than
+    ``min_content_words`` content words. Findings keep pointing at the whole claim; only alignment reads this.
+
+    Args:
+        text: A claim's text.
+        min_content_words: Fewest content words the content keeps.
+
+    Returns:
+        The content.
+
+    Example:
+        >>> claim_content("Kerry said on Monday that the US would suspend talks with Russia.")
+        'the US would suspend talks with Russia.'
+    """
+    content = _LEAD_ATTRIBUTION.sub("", _TAIL_ATTRIBUTION.sub("", text), count=1)
+    return content if _content_words(content) >= min_content_words else text
 
 
 def is_credit(text: str) -> bool:

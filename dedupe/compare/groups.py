@@ -2,7 +2,9 @@
 
 The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedupe.stories`), pick
 the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims
-(:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`) and group the
+(:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`; on their
+contents, attribution such as "X said on Monday that" or "..., Xinhua reported" stripped by
+:func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim) and group the
 claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`; a claim may sit in a
 wording group and in one count group per thing it counts), then give every group a status with reasons
 (:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
@@ -26,7 +28,7 @@ from itertools import combinations
 import numpy as np
 
 from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
-from dedupe.compare.claims import Claim, ClaimConfig, extract_claims
+from dedupe.compare.claims import Claim, ClaimConfig, claim_content, extract_claims
 from dedupe.compare.counts import CountGroup, StatedCount, count_conflict, count_groups, stated_counts
 from dedupe.compare.divergence import (
     MemberWords,
@@ -158,6 +160,8 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     table = build_entity_table([d.doc.text for d in documents], config.entities)
     claims = claim_set.claims
     vectors = embed(encoder, [c.text for c in claims], cache, progress) if claims else np.zeros((0, 1), np.float32)
+    contents = [claim_content(c.text, config.claims.min_content_words) for c in claims]
+    content_vectors = _content_vectors(encoder, cache, claims, contents, vectors)
     order = {d.doc.id: i for i, d in enumerate(documents)}
     story_of = story_index(stories)
     by_story: dict[str, list[int]] = {}
@@ -169,7 +173,8 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
-        groups.extend(_story_groups(story.id, [claims[i] for i in indices], vectors[indices], table, config,
+        groups.extend(_story_groups(story.id, [claims[i] for i in indices], [contents[i] for i in indices],
+                                    (content_vectors[indices], vectors[indices]), table, config,
                                     [counts[i] for i in indices]))
     if config.nli_model:
         groups = _with_nli(groups, config)
@@ -180,15 +185,27 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     return CompareResult(tuple(stories), tuple(groups), entities, len(claims), len(claim_set.furniture))
 
 
-def _story_groups(story_id: str, claims: list[Claim], vectors: np.ndarray, table: EntityTable,
-                  config: CompareConfig, counts: list[tuple[StatedCount, ...]]) -> list[ClaimGroup]:
+def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Sequence[Claim], contents: list[str],
+                     vectors: np.ndarray) -> np.ndarray:
+    """Embeddings of the claims' contents (:func:`claim_content`): the text's own where nothing was stripped."""
+    changed = [i for i, (claim, content) in enumerate(zip(claims, contents)) if content != claim.text]
+    result = vectors.copy()
+    if changed:
+        result[changed] = embed(encoder, [contents[i] for i in changed], cache)
+    return result
+
+
+def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embedded: tuple[np.ndarray, np.ndarray],
+                  table: EntityTable, config: CompareConfig, counts: list[tuple[StatedCount, ...]]) -> list[ClaimGroup]:
+    """Wording groups (aligned on the claims' contents, attribution stripped) and count groups (on the whole
+    claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors)."""
     if not claims:
         return []
+    vectors, text_vectors = embedded
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
-    alignment = align([c.text for c in claims], vectors, doc_keys, config.align, sentence_keys,
-                      [bool(found) for found in counts])
-    by_count = count_groups(counts, vectors, doc_keys, config.align.count_cosine, sentence_keys) \
+    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts])
+    by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
     text_groups = [g for g in alignment.groups if g not in {c.members for c in by_count}]
