@@ -117,33 +117,42 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
 
 
 def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
-    """Pairs of padded positions holding the same shingle, kept only where a run could pass through."""
+    """Pairs of padded positions holding the same shingle, kept only where a run could pass through.
+
+    ``positions`` is used up: its memory becomes the sort keys (every fresh page costs a fault).
+    """
     bits = max(1, int(padded.size).bit_length())
-    keys = shingles >> np.uint64(bits)  # in place from here on: every fresh page costs a fault
-    keys <<= np.uint64(bits)
-    keys |= positions.view(np.uint64)  # positions are not negative
+    low = np.uint64((1 << bits) - 1)
+    keys = positions.view(np.uint64)  # positions are not negative
+    scratch = np.bitwise_and(shingles, ~low)  # the hash's high bits above the position
+    keys |= scratch
     keys.sort()
-    hashes = keys >> np.uint64(bits)  # shifted once, for the comparison and the links below
-    same = hashes[1:] == hashes[:-1]
+    apart = np.bitwise_xor(keys[1:], keys[:-1], out=scratch[:-1])  # under ``low``: the same hash
+    same = apart <= low
     shared = np.zeros(keys.size, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same
-    keys, hashes = keys[shared], hashes[shared]
-    keys &= np.uint64((1 << bits) - 1)
-    places = keys.view(np.int64)
+    keys = keys[shared]
+    keys &= low
+    return _linked(keys.view(np.int64), padded, reach, fanout)
+
+
+def _linked(places: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
+    """Each place linked to the ``fanout`` places before it (``places`` sorted by shingle) that hold the
+    same shingle and, where ``reach``, the same shingle ``reach`` ahead or behind: a run could pass through.
+
+    The shingles compared are read once per place, in the order of ``places``, not once per candidate link.
+    """
+    held = padded[places]
+    ahead, behind = (padded[places + reach], padded[places - reach]) if reach else (held, held)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for k in range(1, min(fanout, hashes.size - 1) + 1):
-        hit = hashes[k:] == hashes[:-k]
+    for k in range(1, min(fanout, places.size - 1) + 1):
+        hit = ahead[k:] == ahead[:-k]
+        hit |= behind[k:] == behind[:-k]
+        hit &= held[k:] == held[:-k]
         firsts.append(places[:-k][hit])
         seconds.append(places[k:][hit])
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
-    if reach:  # mostly decided by the shingles ``reach`` ahead: those behind are read only where they are not
-        near = padded[first + reach] == padded[second + reach]
-        behind = np.flatnonzero(~near)
-        near[behind] = padded[first[behind] - reach] == padded[second[behind] - reach]
-        first, second = first[near], second[near]
-    keep = padded[first] == padded[second]
-    return first[keep], second[keep]
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
