@@ -29,6 +29,9 @@ from dedupe.unionfind import components
 F64 = npt.NDArray[np.float64]
 # Sentinels between documents: unique per position, so they never match anything.
 _SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+# Elements per chunk of the passes over every shingle: the temporaries stay in the processor's cache
+# and are reused, where one array of the corpus' size would cost a page fault per 4 KiB.
+_CHUNK = 1 << 16
 _FIELDS = ("a", "a_start", "a_end", "b", "b_start", "b_end", "similarity")
 
 
@@ -109,7 +112,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     counts = np.diff(prints.offsets)
     base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
     positions = np.repeat(base - prints.offsets[:-1], counts)
-    positions += np.arange(prints.shingles.size, dtype=np.int64)
+    for at in range(0, positions.size, _CHUNK):  # not one arange of the corpus' size: see _CHUNK
+        positions[at:at + _CHUNK] += np.arange(at, min(at + _CHUNK, positions.size), dtype=np.int64)
     padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64)
     padded ^= _SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
     padded[positions] = prints.shingles
@@ -119,16 +123,18 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
 def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
     """Pairs of padded positions holding the same shingle, kept only where a run could pass through.
 
-    ``positions`` is used up: its memory becomes the sort keys (every fresh page costs a fault).
+    ``positions`` is used up: its memory becomes the sort keys.
     """
     bits = max(1, int(padded.size).bit_length())
     low = np.uint64((1 << bits) - 1)
     keys = positions.view(np.uint64)  # positions are not negative
-    scratch = np.bitwise_and(shingles, ~low)  # the hash's high bits above the position
-    keys |= scratch
+    same = np.empty(max(0, keys.size - 1), dtype=bool)
+    for at in range(0, keys.size, _CHUNK):  # the hash's high bits above the position
+        keys[at:at + _CHUNK] |= shingles[at:at + _CHUNK] & ~low
     keys.sort()
-    apart = np.bitwise_xor(keys[1:], keys[:-1], out=scratch[:-1])  # under ``low``: the same hash
-    same = apart <= low
+    for at in range(0, same.size, _CHUNK):  # neighbours apart only under ``low``: the same hash
+        stop = min(at + _CHUNK, same.size)
+        same[at:stop] = (keys[at + 1:stop + 1] ^ keys[at:stop]) <= low
     shared = np.zeros(keys.size, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same
