@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe.scan import passages
 from dedupe.scan.passages import RunTable, chain_runs, coverage, group_runs, shared_runs
 from dedupe.scan.shingle import fingerprint, tokenize
 
@@ -102,3 +104,15 @@ def test_every_run_is_an_exact_shared_stretch(docs: list[list[str]], ngram: int,
         assert docs[a][a_start:a_end] == docs[b][b_start:b_end]
         assert (a, a_start) < (b, b_start)
         assert a != b or a_end <= b_start
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcd"), min_size=0, max_size=40), min_size=1, max_size=4),
+       st.integers(min_value=1, max_value=9))
+def test_the_runs_do_not_depend_on_the_chunk_size(docs: list[list[str]], chunk: int) -> None:
+    # The passes over every shingle go chunk by chunk (65,536 a chunk): tiny chunks cross every boundary.
+    prints = fingerprint([" ".join(words) for words in docs], 3)
+    whole = shared_runs(prints, min_words=4).rows()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passages, "_CHUNK", chunk)
+        assert shared_runs(prints, min_words=4).rows() == whole

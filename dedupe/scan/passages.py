@@ -29,6 +29,9 @@ from dedupe.unionfind import components
 F64 = npt.NDArray[np.float64]
 # Sentinels between documents: unique per position, so they never match anything.
 _SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+# Elements per chunk of the passes over every shingle: the temporaries stay in the processor's cache
+# and are reused, where one array of the corpus' size would cost a page fault per 4 KiB.
+_CHUNK = 1 << 16
 _FIELDS = ("a", "a_start", "a_end", "b", "b_start", "b_end", "similarity")
 
 
@@ -109,7 +112,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     counts = np.diff(prints.offsets)
     base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
     positions = np.repeat(base - prints.offsets[:-1], counts)
-    positions += np.arange(prints.shingles.size, dtype=np.int64)
+    for at in range(0, positions.size, _CHUNK):  # not one arange of the corpus' size: see _CHUNK
+        positions[at:at + _CHUNK] += np.arange(at, min(at + _CHUNK, positions.size), dtype=np.int64)
     padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64)
     padded ^= _SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
     padded[positions] = prints.shingles
@@ -117,33 +121,44 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
 
 
 def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
-    """Pairs of padded positions holding the same shingle, kept only where a run could pass through."""
+    """Pairs of padded positions holding the same shingle, kept only where a run could pass through.
+
+    ``positions`` is used up: its memory becomes the sort keys.
+    """
     bits = max(1, int(padded.size).bit_length())
-    keys = shingles >> np.uint64(bits)  # in place from here on: every fresh page costs a fault
-    keys <<= np.uint64(bits)
-    keys |= positions.view(np.uint64)  # positions are not negative
+    low = np.uint64((1 << bits) - 1)
+    keys = positions.view(np.uint64)  # positions are not negative
+    same = np.empty(max(0, keys.size - 1), dtype=bool)
+    for at in range(0, keys.size, _CHUNK):  # the hash's high bits above the position
+        keys[at:at + _CHUNK] |= shingles[at:at + _CHUNK] & ~low
     keys.sort()
-    hashes = keys >> np.uint64(bits)  # shifted once, for the comparison and the links below
-    same = hashes[1:] == hashes[:-1]
+    for at in range(0, same.size, _CHUNK):  # neighbours apart only under ``low``: the same hash
+        stop = min(at + _CHUNK, same.size)
+        same[at:stop] = (keys[at + 1:stop + 1] ^ keys[at:stop]) <= low
     shared = np.zeros(keys.size, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same
-    keys, hashes = keys[shared], hashes[shared]
-    keys &= np.uint64((1 << bits) - 1)
-    places = keys.view(np.int64)
+    keys = keys[shared]
+    keys &= low
+    return _linked(keys.view(np.int64), padded, reach, fanout)
+
+
+def _linked(places: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
+    """Each place linked to the ``fanout`` places before it (``places`` sorted by shingle) that hold the
+    same shingle and, where ``reach``, the same shingle ``reach`` ahead or behind: a run could pass through.
+
+    The shingles compared are read once per place, in the order of ``places``, not once per candidate link.
+    """
+    held = padded[places]
+    ahead, behind = (padded[places + reach], padded[places - reach]) if reach else (held, held)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for k in range(1, min(fanout, hashes.size - 1) + 1):
-        hit = hashes[k:] == hashes[:-k]
+    for k in range(1, min(fanout, places.size - 1) + 1):
+        hit = ahead[k:] == ahead[:-k]
+        hit |= behind[k:] == behind[:-k]
+        hit &= held[k:] == held[:-k]
         firsts.append(places[:-k][hit])
         seconds.append(places[k:][hit])
-    first, second = np.concatenate(firsts), np.concatenate(seconds)
-    if reach:  # mostly decided by the shingles ``reach`` ahead: those behind are read only where they are not
-        near = padded[first + reach] == padded[second + reach]
-        behind = np.flatnonzero(~near)
-        near[behind] = padded[first[behind] - reach] == padded[second[behind] - reach]
-        first, second = first[near], second[near]
-    keep = padded[first] == padded[second]
-    return first[keep], second[keep]
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
