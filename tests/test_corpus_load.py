@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, load_corpus, parse_date
+from dedupe.corpus.dates import parse_date
+from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, load_corpus
 from dedupe.corpus.readers import json_lines_cut
 from dedupe.errors import ConfigError, InputError
 

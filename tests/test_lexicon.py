@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dedupe import lexicon
-from dedupe.corpus.load import parse_date
+from dedupe.corpus.dates import parse_date
 from dedupe.figures.discrepancies import family
 from dedupe.figures.numbers import find_number_phrases, tokenize
 from dedupe.stories import parse_window

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -41,8 +40,8 @@ from dedupe.corpus.readers import (
     json_records,
     looks_like_csv,
 )
+from dedupe.corpus.dates import parse_date
 from dedupe.errors import ConfigError, InputError
-from dedupe.lexicon import MONTHS
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -508,72 +507,6 @@ def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
 def _host(url: str) -> str:
     host = urlparse(url.strip()).hostname or ""
     return host.removeprefix("www.")
-
-
-def parse_date(value: str | None) -> dt.date | None:
-    """Parse a publication date; ``None`` when it is missing or not a recognisable date.
-
-    Examples:
-        >>> parse_date("2016-09-28 16:28:00")
-        datetime.date(2016, 9, 28)
-        >>> parse_date("26-FEB-1987 15:01:01.79")
-        datetime.date(1987, 2, 26)
-        >>> parse_date("last Thursday") is None
-        True
-    """
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    if text[:4].isdigit():  # every form date.fromisoformat reads starts with a four-digit year
-        try:
-            return dt.date.fromisoformat(text[:10])
-        except ValueError:
-            pass
-    return _fast_date(text) or _dateutil_date(text)
-
-
-_DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")
-_MONTH_DAY_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})(?![\d])")
-
-
-def _fast_date(text: str) -> dt.date | None:
-    """The common wire and web forms ("26-FEB-1987 15:01", "Wednesday 28 September 2016", "Sept 28, 2016")
-    without dateutil, which costs ~100 us a call and dominated loading large corpora."""
-    match = _DAY_MONTH_YEAR.match(text)
-    if match:
-        day, month, year = match.groups()
-    else:
-        match = _MONTH_DAY_YEAR.match(text)
-        if not match:
-            return None
-        month, day, year = match.groups()
-    return _calendar_date(year, month, day)
-
-
-@lru_cache(maxsize=4096)
-def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
-    """The date of a year, month name and day as written (cached: a corpus has few distinct days)."""
-    number = MONTHS.get(month.lower()) or MONTHS.get(month.lower()[:3])
-    if number is None:
-        return None
-    try:
-        return dt.date(int(year), number, int(day))
-    except ValueError:
-        return None
-
-
-@lru_cache(maxsize=4096)
-def _dateutil_date(text: str) -> dt.date | None:
-    from dateutil import parser
-
-    try:
-        # Parsed twice with different defaults: a text lacking its year, month or day ("Thursday",
-        # "September") fills them from the default, so the two readings differ and it stays text.
-        first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
-        second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
-    except (ValueError, OverflowError, parser.ParserError):
-        return None
-    return first if first == second else None
 
 
 def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:

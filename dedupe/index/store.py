@@ -34,7 +34,8 @@ from pathlib import Path
 import numpy as np
 import zstandard
 
-from dedupe.corpus.load import Document, Origin, parse_date
+from dedupe.corpus.dates import parse_date
+from dedupe.corpus.load import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams
