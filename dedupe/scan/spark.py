@@ -57,7 +57,7 @@ from dedupe.scan.near_dup import (
     fingerprint_corpus,
 )
 from dedupe.scan.passages import RunTable, _concat
-from dedupe.scan.shingle import U64
+from dedupe.scan.shingle import Fingerprints, U64
 from dedupe.scan.units import starts_unit
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
@@ -209,7 +209,7 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
         findings: tuple[Finding, ...] = ()
         names = _ids(docs, {doc for members in clusters for doc in members})
     else:
-        view = SparkView(docs, config.ngram)
+        view = SparkView(docs, config.ngram, token_counts)
         findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
         names = _names(findings, clusters)
         kinds = Counter(f.kind for f in findings)
@@ -321,13 +321,25 @@ def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: 
         first, second = st.links(part, layout.value)
         return st.link_records(first, second, layout.value, parts)
 
-    shingles = blocks.flatMap(lambda b: st.shingle_records(b, layout.value, parts)).partitionBy(parts)
+    table = _repeated_table(blocks, parts)
+    shingles = blocks.flatMap(lambda b: st.shingle_records(b, layout.value, parts, table.value)).partitionBy(parts)
     found = shingles.mapPartitions(links_of).partitionBy(parts).mapPartitions(runs_of).collect()
-    table = RunTable.from_rows([])
+    table.unpersist()
+    runs = RunTable.from_rows([])
     for part, _ in found:
-        table = _concat(table, part)
+        runs = _concat(runs, part)
     extra = np.concatenate([np.zeros(0, dtype=np.uint64), *(codes for _, codes in found)])
-    return table.ordered(), extra
+    return runs.ordered(), extra
+
+
+def _repeated_table(blocks: RDD[st.Block], parts: int) -> Any:
+    """A broadcast bitmap holding the key of every shingle found twice or more in the corpus (one shuffle of
+    4 bytes a shingle): most shingles occur once (80% of Reuters', x1 or x10) and never cross the passage
+    search's shuffle (32 bytes each). Its size grows with the repeated shingles (4 bytes each collected,
+    2 to 4 broadcast; at most 128 MB, past which more unrepeated shingles pass: the same links either way)."""
+    routed = blocks.flatMap(lambda block: st.key_records(block, parts))
+    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.repeated_keys(part)]).collect()
+    return blocks.context.broadcast(st.key_table(np.concatenate([np.zeros(0, dtype=np.uint32), *found])))
 
 
 def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64, usable: np.ndarray,
@@ -437,20 +449,26 @@ class SparkView:
     """Token hashes and occurrences computed inside the partitions holding the documents (the local
     engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
 
-    def __init__(self, docs: RDD[tuple[int, Document]], ngram: int) -> None:
+    def __init__(self, docs: RDD[tuple[int, Document]], ngram: int, token_counts: np.ndarray) -> None:
         self.docs = docs
         self.ngram = ngram
+        self.token_counts = token_counts
         self._starts: dict[tuple[int, int], bool] = {}  # unit starts decided while locating occurrences
 
     def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
-        """The token hashes of documents ``docs``."""
-        wanted = self.docs.context.broadcast(set(docs))
+        """The token hashes of documents ``docs`` (tokenised only: their counts come from the driver)."""
+        wanted = self.docs.context.broadcast({doc: int(self.token_counts[doc]) for doc in docs})
         ngram = self.ngram
 
         def hashes(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
-            view, indices = _local_view(rows, wanted.value, ngram)
-            if indices:
-                yield from ((indices[i], h) for i, h in view.token_hashes(range(len(indices))).items())
+            chosen = [(index, document) for index, document in rows if index in wanted.value]
+            if chosen:
+                counts = np.array([wanted.value[index] for index, _ in chosen], dtype=np.int64)
+                none = np.zeros(0, dtype=np.int32)
+                prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
+                                      none, none)
+                view = _CorpusView([document for _, document in chosen], prints)
+                yield from ((chosen[i][0], h) for i, h in view.token_hashes(range(len(chosen))).items())
 
         return dict(self.docs.mapPartitions(hashes).collect())
 

@@ -165,8 +165,40 @@ def code_records(codes: U64, parts: int) -> Iterator[Routed]:
     return scatter(route(codes, parts), parts, codes)
 
 
-def shingle_records(block: Block, layout: Layout, parts: int) -> Iterator[Routed]:
-    """``(shingle, position, ahead, behind)`` of every shingle, routed by the shingle's high bits.
+def key_records(block: Block, parts: int) -> Iterator[Routed]:
+    """The low 32 bits of every shingle of the block (its key), routed by key: 4 bytes a shingle, so that
+    the corpus' repeated shingles are found before the passage search moves 32 bytes of each."""
+    keys = block.prints.shingles.astype(np.uint32)
+    return scatter((keys % np.uint32(parts)).astype(np.int64), parts, keys)
+
+
+def repeated_keys(blocks: Iterable[Routed]) -> np.ndarray:
+    """The keys this partition received more than once, sorted (every key of a shingle found twice or more
+    in the corpus, and a few more whose keys meet)."""
+    (keys,) = gather(blocks, 1)
+    keys = np.sort(keys.astype(np.uint32))
+    same = keys[1:] == keys[:-1]
+    return np.unique(keys[1:][same])
+
+
+def key_table(repeated: np.ndarray) -> np.ndarray:
+    """A bitmap over the low bits of keys that holds every one of ``repeated``: at least 16 bits a key
+    (so about one key in 16 not repeated passes too), from 2**16 to 2**30 bits."""
+    size = 1 << min(30, max(16, (int(repeated.size) * 16).bit_length()))
+    marks = np.zeros(size, dtype=bool)
+    marks[repeated.astype(np.int64) & (size - 1)] = True
+    return np.packbits(marks, bitorder="little")
+
+
+def _in_table(table: np.ndarray, shingles: U64) -> np.ndarray:
+    """Whether each shingle's key is in the bitmap of :func:`key_table` (always, for a repeated shingle)."""
+    slot = shingles.astype(np.uint32).astype(np.int64) & (table.size * 8 - 1)
+    return ((table[slot >> 3] >> (slot & 7).astype(np.uint8)) & 1).astype(bool)
+
+
+def shingle_records(block: Block, layout: Layout, parts: int, table: np.ndarray | None = None) -> Iterator[Routed]:
+    """``(shingle, position, ahead, behind)`` of every shingle (with ``table``, only of those whose key is in
+    it: the others occur once in the corpus and link nothing), routed by the shingle's high bits.
 
     ``ahead`` and ``behind`` are what the local passage search reads at ``position +- reach`` of its padded
     layout: the shingle there, or the sentinel of that position outside the document.
@@ -174,19 +206,27 @@ def shingle_records(block: Block, layout: Layout, parts: int) -> Iterator[Routed
     prints = block.prints
     counts = np.diff(prints.offsets)
     shingles = prints.shingles
-    index = np.arange(shingles.size, dtype=np.int64) - np.repeat(prints.offsets[:-1], counts)
-    position = np.repeat(layout.base[block.docs], counts) + index
-    reach = layout.reach
+    chosen = np.arange(shingles.size, dtype=np.int64)
+    firsts = np.repeat(prints.offsets[:-1], counts)
     total = np.repeat(counts, counts)
-    ahead = _neighbour(shingles, position, index + reach < total, reach)
-    behind = _neighbour(shingles, position, index - reach >= 0, -reach)
-    target = ((shingles >> np.uint64(layout.bits)) % np.uint64(parts)).astype(np.int64)
-    return scatter(target, parts, shingles, position, ahead, behind)
+    base = np.repeat(layout.base[block.docs], counts)
+    if table is not None:
+        kept = np.flatnonzero(_in_table(table, shingles))
+        chosen, firsts, total, base = kept, firsts[kept], total[kept], base[kept]
+    index = chosen - firsts
+    position = base + index
+    reach = layout.reach
+    ahead = _neighbour(shingles, chosen, position, index + reach < total, reach)
+    behind = _neighbour(shingles, chosen, position, index - reach >= 0, -reach)
+    mine = shingles[chosen]
+    target = ((mine >> np.uint64(layout.bits)) % np.uint64(parts)).astype(np.int64)
+    return scatter(target, parts, mine, position, ahead, behind)
 
 
-def _neighbour(shingles: U64, position: I64, inside: np.ndarray, step: int) -> U64:
-    """The shingle ``step`` places on inside the document, else the padded layout's sentinel there."""
-    index = np.clip(np.arange(shingles.size, dtype=np.int64) + step, 0, max(0, shingles.size - 1))
+def _neighbour(shingles: U64, chosen: I64, position: I64, inside: np.ndarray, step: int) -> U64:
+    """The shingle ``step`` places on from each ``chosen`` one inside its document, else the padded layout's
+    sentinel there."""
+    index = np.clip(chosen + step, 0, max(0, shingles.size - 1))
     sentinel = (position + step).astype(np.uint64) ^ _SENTINEL
     return np.where(inside, shingles[index] if shingles.size else sentinel, sentinel)
 
@@ -198,6 +238,7 @@ def links(blocks: Iterable[Routed], layout: Layout, fanout: int = FANOUT) -> tup
         ``(first, second)`` padded positions, ``first < second``.
     """
     shingles, position, ahead, behind = gather(blocks, 4)
+    shingles = shingles.astype(np.uint64, copy=False)  # none received: empty int64 columns
     bits = np.uint64(layout.bits)
     keys = ((shingles >> bits) << bits) | position.astype(np.uint64)
     order = np.argsort(keys)
