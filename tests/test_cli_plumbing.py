@@ -144,8 +144,8 @@ def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_pat
     import signal
     import time
 
-    big = tmp_path / "big.jsonl"  # large enough to be stopped halfway: 3000 articles
-    big.write_bytes(b"".join(records(f"{ARTICLE} {i}").replace(b'"r0"', f'"d{i}"'.encode()) for i in range(3000)))
+    big = tmp_path / "big.jsonl"  # large enough to be stopped halfway on a fast, idle machine: 8000 articles (~5 s)
+    big.write_bytes(b"".join(records(f"{ARTICLE} {i}").replace(b'"r0"', f'"d{i}"'.encode()) for i in range(8000)))
     output = tmp_path / "out.json"
     output.write_text("previous\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
