@@ -30,6 +30,11 @@ def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
             and all(np.array_equal(a, b) for a, b in zip(keys, others)))
 
 
+@pytest.fixture(autouse=True)
+def _idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dedupe.index.prepare.idle_core", lambda: True)  # as on an idle machine: the child runs
+
+
 def test_forked_batches_equal_the_batches_prepared_here() -> None:
     documents = _documents(230)
     with prepared_batches(documents, 50, PARAMS) as batches:

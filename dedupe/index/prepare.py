@@ -2,7 +2,8 @@
 
 Computing a batch (:func:`prepare`: fingerprints, MinHash band keys, passage keys, zstd) costs about as
 much as writing it (identity checks, SQLite inserts, segment merges). With two batches or more and
-``os.fork`` available, :func:`prepared_batches` computes them in a forked child that streams each result
+a processor idle (:func:`dedupe.runtime.idle_core`, the rule every fork of the project follows),
+:func:`prepared_batches` computes them in a forked child that streams each result
 down a pipe while this process writes the previous one, so the two halves run on two cores. The child only
 reads the documents it inherited and never touches the index file; a parent killed at any moment leaves
 it writing into a closed pipe, and it exits.
@@ -24,7 +25,7 @@ import zstandard
 
 from dedupe.corpus.load import Document
 from dedupe.index.keys import DocumentKeys, IndexParams, document_keys
-from dedupe.runtime import can_fork
+from dedupe.runtime import idle_core
 from dedupe.scan.near_dup import fingerprint_corpus
 from dedupe.scan.shingle import I64
 
@@ -77,7 +78,7 @@ def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
 def prepared_batches(documents: Sequence[Document], batch_size: int,
                      params: IndexParams) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """``(batch, prepared)`` for each batch of ``batch_size`` documents, in order, computed one batch ahead
-    in a forked child when there are two batches or more (see the module docstring).
+    in a forked child when there are two batches or more and a processor is idle (see the module docstring).
 
     Args:
         documents: All documents to add.
@@ -91,7 +92,7 @@ def prepared_batches(documents: Sequence[Document], batch_size: int,
         RuntimeError: The child died before sending every batch.
     """
     batches = [documents[first:first + batch_size] for first in range(0, len(documents), batch_size)]
-    if len(batches) < 2 or not can_fork():
+    if len(batches) < 2 or not idle_core():
         yield ((batch, prepare(batch, params)) for batch in batches)
         return
     read_end, write_end = os.pipe()
