@@ -101,11 +101,14 @@ def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> st
     reasons = "".join(
         f'<li><span class="rtype">{esc(r.get("type", "") if isinstance(r, dict) else "")}</span>: '
         f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}</li>' for r in claim.get("reasons", []))
+    updates = "".join(
+        f'<li class="update"><span class="rtype">update</span>: {esc(r.get("detail", ""))}</li>'
+        for r in claim.get("updates", []) if isinstance(r, dict))
     outlets = sorted({str(m.get("outlet")) for m in members})
     return (f'<article class="finding {esc(status)}" id="claim-{number}">'
             f'<h3><span class="badge {esc(status)}">{esc(status)}</span> {len(outlets)} outlets'
             f'<span class="meta">similarity {_similarity(claim.get("similarity"))}</span></h3>'
-            + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
+            + (f'<ul class="reasons">{reasons}{updates}</ul>' if reasons or updates else "")
             + f'<div class="members">{cards}</div></article>')
 
 
