@@ -61,3 +61,9 @@ def test_missing_counts_move_both_ways_between_reports() -> None:
     early, late = stated_counts("181 people are missing."), stated_counts("Nine people are still missing.")
     assert count_update(early, late, missing, (dt.date(2014, 8, 3), dt.date(2014, 8, 6)))
     assert not count_update(early, late, missing, (dt.date(2014, 8, 3), dt.date(2014, 8, 3)))
+
+
+def test_a_rounded_toll_is_no_conflict() -> None:
+    injured = CountKey("injured", None, False)
+    assert count_conflict(stated_counts("1400 people were injured."), stated_counts("1,402 people were injured."),
+                          injured) is None

@@ -82,3 +82,8 @@ def test_attribution_conflict_is_a_flag_of_doubt_not_a_named_source() -> None:
     assert attribution_conflict("Strikes which activists say have killed 500 civilians.",
                                 "Strikes have killed 500 civilians.") is None
     assert attribution_conflict("According to Xinhua, 12,000 homes collapsed.", "12,000 homes collapsed.") is None
+
+
+def test_a_round_figure_and_one_within_two_percent_of_it_agree() -> None:
+    assert number_conflict("The army sent 1400 tents.", "The army sent 1,402 tents.") is None
+    assert number_conflict("The army sent 1450 tents.", "The army sent 1,462 tents.") is not None  # none is round

@@ -38,6 +38,7 @@ from itertools import combinations
 import numpy as np
 
 from dedupe.compare.align import ScoredPair, group_pairs
+from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HUMAN_MEASURES
@@ -186,10 +187,12 @@ def count_conflict(a: Sequence[StatedCount], b: Sequence[StatedCount], key: Coun
 
 def count_difference(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey
                      ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The figures of ``key`` in two claims when no value of one is possible in the other, conflict or not."""
+    """The figures of ``key`` in two claims when no value of one is possible in the other, conflict or not
+    (a round figure and one within 2% of it are the same value: "1400" / "1,402")."""
     first = [c for c in a if c.key == key]
     second = [c for c in b if c.key == key]
-    if not first or not second or any(overlap(x.interval, y.interval) for x in first for y in second):
+    if not first or not second or any(overlap(x.interval, y.interval) or rounds(x.interval, y.interval)
+                                      for x in first for y in second):
         return None
     return tuple(c.text for c in first), tuple(c.text for c in second)
 

@@ -122,9 +122,22 @@ def number_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] |
     """
     qa, qb = _quantities(a), _quantities(b)
     for noun in sorted(set(qa) & set(qb) - _DURATIONS - _COUNTED_PEOPLE):
-        if not any(overlap(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
+        if not any(overlap(x, y) or rounds(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
             return tuple(p for _, p in qa[noun]), tuple(p for _, p in qb[noun])
     return None
+
+
+def rounds(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two exact figures of which one rounds the other ("1400" / "1,402": within 2%, one ends in two zeros).
+
+    Example:
+        >>> rounds((1400, 1400), (1402, 1402)), rounds((1400, 1400), (1891, 1891))
+        (True, False)
+    """
+    if a[0] != a[1] or b[0] != b[1]:
+        return False
+    low, high = sorted((a[0], b[0]))
+    return high >= 100 and high - low <= 0.02 * high and (low % 100 == 0 or high % 100 == 0)
 
 
 def specific_counts(text: str) -> frozenset[str]:

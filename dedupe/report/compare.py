@@ -26,6 +26,7 @@ from typing import Any
 
 from dedupe.compare.divergence import Reason
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
+from dedupe.stories import Story
 from dedupe.output import envelope, md_cell, plural, to_jsonl
 from dedupe.report.fields import shorten
 
@@ -70,14 +71,14 @@ def compare_jsonl(result: CompareResult) -> str:
 
 
 def compare_text(result: CompareResult) -> str:
-    """A terminal report: per story, divergences with reasons, agreements (most outlets first), then unique
-    claims per outlet; a story covered by one outlet only is summarised in one line."""
+    """A terminal report: per story (:func:`stories_by_interest`), divergences with reasons, agreements (most
+    outlets first), then unique claims per outlet; a story covered by one outlet only is summarised in one line."""
     counts = _summary(result)
     lines = [f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')} "
              f"({plural(counts['furniture'], 'furniture sentence')} skipped): "
              f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique"]
-    for story in result.stories:
+    for story in stories_by_interest(result):
         groups = [g for g in result.groups if g.story == story.id]
         lines += ["", f"== {story.id}: {', '.join(story.doc_ids)}"]
         single = _single_outlet(groups)
@@ -101,7 +102,7 @@ def compare_markdown(result: CompareResult) -> str:
              f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')}: "
              f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique."]
-    for story in result.stories:
+    for story in stories_by_interest(result):
         lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
             lines += ["", f"### {group.status} (similarity {group.similarity or 0:.2f})", "",
@@ -124,6 +125,19 @@ def compare_markdown(result: CompareResult) -> str:
         lines += ["", "## Names written several ways", "", "| name | variants |", "|---|---|"]
         lines += [f"| {md_cell(e.name)} | {md_cell(' / '.join(e.variants))} |" for e in result.entities]
     return "\n".join(lines) + "\n"
+
+
+def stories_by_interest(result: CompareResult) -> list[Story]:
+    """Stories in order of interest: most divergences, then the claim the most outlets share, then the most
+    agreements, then corpus order (a story one outlet alone covers comes last)."""
+    def key(numbered: tuple[int, Story]) -> tuple[int, int, int, int]:
+        number, story = numbered
+        groups = [g for g in result.groups if g.story == story.id]
+        shared = [g for g in groups if g.status != "unique"]
+        return (-sum(g.status == "divergence" for g in groups), -max((len(g.outlets) for g in shared), default=0),
+                -len(shared), number)
+
+    return [story for _, story in sorted(enumerate(result.stories), key=key)]
 
 
 def _single_outlet(groups: list[ClaimGroup]) -> str | None:

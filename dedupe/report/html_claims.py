@@ -54,7 +54,7 @@ def claims_section(payload: dict[str, Any] | None, index: DocumentIndex) -> str:
     by_story: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for number, claim in enumerate(claims):
         by_story.setdefault(str(claim.get("story", "")), []).append((number, claim))
-    for story_id in sorted(by_story, key=_story_key):
+    for story_id in sorted(by_story, key=lambda sid: _interest(by_story[sid], sid)):
         parts.append(_story_block(story_id, stories.get(story_id), by_story[story_id], index))
     if not claims:
         parts.append('<p class="empty">No claims found.</p>')
@@ -367,6 +367,14 @@ def _words(text: str) -> set[str]:
 
 def _norm(word: str) -> str:
     return word.lower().replace(",", "").replace("’", "'")
+
+
+def _interest(claims: list[tuple[int, dict[str, Any]]], story_id: str) -> tuple[int, int, int, tuple[int, str]]:
+    """Stories by interest, as the text report orders them: most divergences, the claim the most outlets share,
+    the most agreements, then story number."""
+    shared = [c for _, c in claims if c.get("status") != "unique"]
+    return (-sum(c.get("status") == "divergence" for c in shared), -max(map(_outlet_count, shared), default=0),
+            -len(shared), _story_key(story_id))
 
 
 def _story_key(story_id: str) -> tuple[int, str]:
