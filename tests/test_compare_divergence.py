@@ -51,6 +51,8 @@ def test_clock_times_conflict_in_one_zone_only() -> None:
     assert time_conflict("It occurred at 4:30 yesterday afternoon local time.", "It struck at 4:30 p.m.") is None
     # "about" allows a quarter of an hour; a report time ("as of") is not when the event happened
     assert time_conflict("The ferry sank at around 5.30pm.", "The ferry sank at 5:40 pm.") is None
+    assert time_conflict("The quake struck at 10 p.m.", "The quake struck at 9:59 p.m.") is None  # the hour alone
+    assert time_conflict("The quake struck at 10 p.m.", "The quake struck at 9:30 p.m.") is not None
     assert time_conflict("As of 8:00 p.m., 122 were dead.", "The quake struck at 4:30 p.m.") is None
     assert time_conflict("Shares rose to 12.30 dlrs.", "Shares rose to 12.50 dlrs.") is None
 

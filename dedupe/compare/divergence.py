@@ -192,8 +192,8 @@ def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     """Clock times, or weekdays in the same frame, that differ between two versions (as written).
 
     Clock times conflict when both versions state event times in the same zone (or none) and no time of
-    one is within a minute of a time of the other (a quarter of an hour when one says "about"); a time
-    without a.m./p.m. matches either half of the day. Times of a report ("as of 8 p.m.") are left out.
+    one is within a minute of a time of the other (a quarter of an hour when one says "about" or gives the
+    hour alone, "10 p.m."); a time without a.m./p.m. matches either half of the day. Times of a report ("as of 8 p.m.") are left out.
     """
     times_a, times_b = _clock_times(a), _clock_times(b)
     comparable = [(x, y) for x in times_a for y in times_b if x[1] == y[1]]
@@ -313,7 +313,8 @@ def _clock_times(text: str) -> list[_Clock]:
             hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
         zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
         zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
-        tolerance = _ABOUT_MINUTES if _ABOUT.search(text[:match.start()]) else 1
+        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
+        tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
         written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
         found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm")), written, tolerance))
     return found

@@ -100,7 +100,8 @@ def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> st
     cards = "".join(_member_card(m, terms, member_words, i, index, named) for i, m in enumerate(members))
     reasons = "".join(
         f'<li><span class="rtype">{esc(r.get("type", "") if isinstance(r, dict) else "")}</span>: '
-        f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}</li>' for r in claim.get("reasons", []))
+        f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}{_sides(r, index)}</li>'
+        for r in claim.get("reasons", []))
     updates = "".join(
         f'<li class="update"><span class="rtype">update</span>: {esc(r.get("detail", ""))}</li>'
         for r in claim.get("updates", []) if isinstance(r, dict))
@@ -124,6 +125,25 @@ def _member_card(member: dict[str, Any], terms: set[str], member_words: list[set
                       f'{member.get("doc")}, line {member.get("line")}')
     return (f'<div class="member"><div><span class="outlet">{esc(member.get("outlet"))}</span> '
             f'<span class="meta">{link}</span></div><q>{quoted}</q></div>')
+
+
+def _sides(reason: Any, index: DocumentIndex) -> str:
+    """Both versions' words of a reason side by side, each linked to where it stands in its document."""
+    sides = []
+    for side in (reason.get("conflicting") or []) if isinstance(reason, dict) else []:
+        if not isinstance(side, dict):
+            continue
+        doc = str(side.get("doc", ""))
+        words = [str(w) for w in side.get("words", [])]
+        spans = [span for span in side.get("spans", []) if isinstance(span, list) and len(span) == 2]
+        if len(spans) == len(words):
+            located = [index.link(doc, int_field(start), int_field(end), f"{doc} @{start}-{end}")
+                       + f" <mark>{esc(w)}</mark>" for w, (start, end) in zip(words, spans)]
+        else:
+            located = [esc(doc)] + [f"<mark>{esc(w)}</mark>" for w in words]
+        outlet = f'<span class="outlet">{esc(side.get("outlet", ""))}</span> '
+        sides.append(outlet + " ".join(located or ["(not stated)"]))
+    return f'<div class="sides">{" | ".join(sides)}</div>' if sides else ""
 
 
 def _conflicting_words(reasons: Iterable[Any]) -> dict[str, list[str]]:
