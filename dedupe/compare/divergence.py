@@ -193,7 +193,8 @@ def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
 
     Clock times conflict when both versions state event times in the same zone (or none) and no time of
     one is within a minute of a time of the other (a quarter of an hour when one says "about" or gives the
-    hour alone, "10 p.m."); a time without a.m./p.m. matches either half of the day. Times of a report ("as of 8 p.m.") are left out.
+    hour alone, "10 p.m."); a time without a.m./p.m. matches either half of the day. Times of a report
+    ("as of 8 p.m.") are left out.
     """
     times_a, times_b = _clock_times(a), _clock_times(b)
     comparable = [(x, y) for x in times_a for y in times_b if x[1] == y[1]]
