@@ -2,7 +2,10 @@
 only where they can be about the same thing.
 
 Stories are tight clusters, not chains: documents merge by greedy average linkage over their content
-similarity (TF-IDF cosine over content words). The most similar pairs are considered first, and two
+similarity (TF-IDF cosine over content words), and two documents link only when they also share a name
+(a person, place or organisation: :func:`dedupe.compare.entities.find_mentions`, the one name finder).
+Words alone do not make an event: a thousand earnings tables ("Shr 34 cts vs 1.19 dlrs, Net ...") share
+their whole vocabulary but no name, and each stays its own story. The most similar pairs are considered first, and two
 stories merge only while the mean similarity over all their cross pairs (pairs under half of ``min_similarity``
 count as 0) stays at ``min_similarity`` or above, and the merged story's known dates span at most
 ``window_days``. So a topical neighbour of a neighbour (cocoa, then grain, then banks) does not pull
@@ -26,6 +29,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +41,8 @@ from dedupe.unionfind import UnionFind
 _WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([hdw])\s*$", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _WINDOW_UNITS = {"h": "hour", "d": "day", "w": "week"}
+# Characters after which a capitalised word opens a line or sentence (and may be no name).
+_OPENERS = frozenset("\n.!?:;\"\u201c\u201d'\u2018\u2019([{\u2014\u2013-|*\u2022")
 # Similarity is computed in row blocks so memory stays bounded on large corpora.
 _BLOCK = 2048
 
@@ -184,7 +190,7 @@ def _story(number: int, members: list[Document]) -> Story:
 
 
 def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) whose TF-IDF cosine is at least ``threshold``, with the cosine."""
+    """Index pairs (i < j) that share a name and whose TF-IDF cosine is at least ``threshold``, with the cosine."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
@@ -193,10 +199,37 @@ def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tupl
         matrix = vectorizer.fit_transform([doc.text for doc in documents])
     except ValueError:  # no content word anywhere (e.g. only numbers): nothing links
         return []
+    names = _name_matrix(documents)
     pairs: list[tuple[int, int, float]] = []
     for begin in range(0, matrix.shape[0], _BLOCK):
         block = (matrix[begin:begin + _BLOCK] @ matrix.T).toarray()
-        rows, cols = np.nonzero(block >= threshold)
+        shared = (names[begin:begin + _BLOCK] @ names.T).toarray() > 0
+        rows, cols = np.nonzero((block >= threshold) & shared)
         pairs.extend((begin + int(r), int(c), float(block[r, c])) for r, c in zip(rows, cols) if begin + r < c)
     return pairs
 
+
+
+def _name_matrix(documents: Sequence[Document]) -> Any:
+    """Sparse document x name matrix: 1 where the document names it (names normalised; a word that only ever
+    opens a line or sentence in the corpus is not a name)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from dedupe.compare.entities import find_mentions, lowercase_vocabulary, normalise
+
+    vocabulary = lowercase_vocabulary(doc.text for doc in documents)
+    mentions = [[(normalise(m.text), _inside(doc.text, m.start)) for m in find_mentions(doc.text, vocabulary)]
+                for doc in documents]
+    # a name somewhere inside a sentence is a name at a sentence start too; one that only ever opens a line
+    # ("Shr", "Qtly" of earnings tables) is not
+    inside = {name for found in mentions for name, within in found if within}
+    named = [sorted({name for name, _ in found} & inside - {""}) for found in mentions]
+    if not any(named):
+        return CountVectorizer().fit_transform(["none"] * len(documents)) * 0
+    return CountVectorizer(analyzer=lambda names: names, binary=True).fit_transform(named)
+
+
+def _inside(text: str, start: int) -> bool:
+    """A word inside a sentence: not opening the text, a line or a sentence ("Shr", "Net" of a table are not names)."""
+    before = text[:start].rstrip(" \t")
+    return bool(before) and before[-1] not in _OPENERS

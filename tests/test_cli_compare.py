@@ -62,6 +62,26 @@ def test_jsonl_is_the_json_claims_and_text_fails_on_nothing(cache_dir: str, seed
     assert "Only in EA WorldView" in text and "Sergei Lavrov / Sergey Lavrov" in text
 
 
+def test_each_reason_shows_both_versions_words_where_they_stand(cache_dir: str,
+                                                                seed_json: dict) -> None:  # type: ignore[type-arg]
+    texts = {p.name.split(".")[0]: p.read_text(encoding="utf-8") for p in DATA.glob("*.txt")}
+    doctors = seed_json["claims"][0]  # divergences come first
+    assert doctors["status"] == "divergence" and doctors["reasons"] and "updates" in doctors
+    for reason in doctors["reasons"]:
+        first, second = reason["conflicting"]
+        assert first["doc"] != second["doc"] and first["words"] and second["words"]
+        for side in (first, second):
+            assert [texts[side["doc"]][start:end] for start, end in side["spans"]] == side["words"]
+    code, text = _run("--cache-dir", cache_dir)
+    # side by side in the text report: doc:line @start-end 'words' | doc:line @start-end 'words'
+    start, end = doctors["reasons"][0]["conflicting"][0]["spans"][0]
+    assert code == 0 and f"003_c71ec08203a11230:17 @{start}-{end} '29 doctors'  |  004_7cde9b3c88a5415a:" in text
+    # one-outlet stories are summarised, not listed; statuses in order of interest within a story
+    assert "only Daily Mail covers this story: 83 claims, nothing to compare" in text
+    story = text.split("== story-1")[1].split("== story-2")[0]
+    assert story.index("DIVERGENCE") < story.index("AGREEMENT") < story.index("Only in")
+
+
 def _run_2016(*args: str) -> tuple[int, str]:
     """The three 2016 wire/news reports only (file names as outlets): a faster run."""
     files = [str(DATA / name) for name in ("002_70fb1de66b54f918.txt", "003_c71ec08203a11230.txt",

@@ -2,7 +2,7 @@ import datetime as dt
 
 import numpy as np
 
-from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, stated_counts
+from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, stated_counts
 
 KILLED = CountKey("killed", None, False)
 
@@ -42,3 +42,28 @@ def test_conflict_is_figures_with_no_value_in_common() -> None:
     assert count_conflict(stated_counts("The quake killed 175 people."), stated_counts("It killed 398 people."),
                           KILLED) == (("175 people",), ("398 people",))
     assert count_conflict(a, stated_counts("Nine people were injured."), KILLED) is None
+
+
+def test_a_toll_that_rises_between_dated_reports_is_an_update_not_a_conflict() -> None:
+    dead = CountKey("killed", None, False)
+    early, late = stated_counts("175 people were killed."), stated_counts("589 people were killed.")
+    sunday, thursday = dt.date(2014, 8, 3), dt.date(2014, 8, 7)
+    assert count_conflict(early, late, dead, (sunday, thursday)) is None
+    # the same figures on one day, or with a date unknown, conflict
+    assert count_conflict(early, late, dead, (sunday, sunday)) == (("175 people",), ("589 people",))
+    assert count_conflict(early, late, dead, (None, thursday)) is not None
+    # a toll that falls later with no revision stated is not explained by time
+    assert count_conflict(late, early, dead, (sunday, thursday)) is not None
+
+
+def test_missing_counts_move_both_ways_between_reports() -> None:
+    missing = CountKey("missing", None, False)
+    early, late = stated_counts("181 people are missing."), stated_counts("Nine people are still missing.")
+    assert count_update(early, late, missing, (dt.date(2014, 8, 3), dt.date(2014, 8, 6)))
+    assert not count_update(early, late, missing, (dt.date(2014, 8, 3), dt.date(2014, 8, 3)))
+
+
+def test_a_rounded_toll_is_no_conflict() -> None:
+    injured = CountKey("injured", None, False)
+    assert count_conflict(stated_counts("1400 people were injured."), stated_counts("1,402 people were injured."),
+                          injured) is None

@@ -512,3 +512,14 @@ def test_entity_variants_leave_out_case_and_inflections(rendered: tuple[str, Pat
     entities = rendered[0].split('id="entities"', 1)[1].split("</section>", 1)[0]
     assert "Syrians" not in entities and "WASHINGTON" not in entities and "PHOTO" not in entities
     assert "Sergey Lavrov" in entities
+
+
+def test_a_divergence_shows_both_versions_words_linked_to_their_offsets(rendered: tuple[str, Path, Any]) -> None:
+    page, _, report = rendered
+    claims = report.report["compare"]["claims"]
+    reason = next(r for c in claims for r in c.get("reasons", []) if r["conflicting"][0]["spans"])
+    sides = re.search(r'<div class="sides">(.*?)</div>', page)
+    assert sides is not None
+    for side in reason["conflicting"]:
+        (start, end), word = side["spans"][0], side["words"][0]
+        assert f'{side["doc"]} @{start}-{end}</a> <mark>{html.escape(word)}</mark>' in sides.group(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,28 @@ def test_an_unparsed_date_range_is_read_from_its_first_iso_date() -> None:
     doc = Document("a", "o", "", "", None, "text", Origin("a"), raw_date="2016-09-28/29")
     assert known_date(doc) == dt.date(2016, 9, 28)
     assert known_date(Document("b", "o", "", "", None, "text", Origin("b"), raw_date="spring")) is None
+
+
+def test_tables_that_share_only_their_template_words_are_separate_stories() -> None:
+    day = dt.date(1987, 3, 2)
+    tables = ["Shr 34 cts vs 1.19 dlrs\nNet 807,000 vs 2,858,000\nRevs 51.2 mln vs 47.9 mln\nYear shr 1.10 vs 2.20",
+              "Shr one dlr vs 73 cts\nNet 12.6 mln vs 15.8 mln\nRevs 337.3 mln vs 315.2 mln\nYear shr 3.10 vs 2.90",
+              "Shr 39 cts vs 50 cts\nNet 1,545,160 vs 2,188,933\nRevs 25.2 mln vs 19.5 mln\nYear shr 1.50 vs 1.70"]
+    assert len(group_stories([_doc(str(i), text, day) for i, text in enumerate(tables)])) == 3
+
+
+def test_a_name_that_opens_one_sentence_and_sits_inside_another_links_them() -> None:
+    docs = [_doc("a", "Quake damage in Ludian was severe, officials in Yunnan said on Monday."),
+            _doc("b", "Ludian quake damage was severe, Yunnan officials said on Monday.")]
+    assert [s.doc_ids for s in group_stories(docs)] == [("a", "b")]
+
+
+def test_the_first_two_thousand_reuters_articles_form_small_stories() -> None:
+    path = Path("/work/shared/corpora/reuters21578.jsonl")
+    if not path.exists():
+        pytest.skip("the Reuters corpus is not on this machine")
+    documents = load_corpus([str(path)]).documents[:2000]
+    stories = group_stories(documents)
+    assert max(len(s.doc_ids) for s in stories) <= 40  # was 1,731 with single links, then 353 earnings tables
+    coffee = [s for s in stories if "reuters-42" in s.doc_ids][0]  # the ICO coffee quota talks stay one story
+    assert {"reuters-75", "reuters-249", "reuters-290"} <= set(coffee.doc_ids)

@@ -4,10 +4,21 @@ Claims (:mod:`~dedupe.compare.claims`) -> entity table (:mod:`~dedupe.compare.en
 (:mod:`~dedupe.compare.features`) -> alignment (:mod:`~dedupe.compare.align`) -> divergence reasons
 (:mod:`~dedupe.compare.divergence`, optional NLI :mod:`~dedupe.compare.nli`) -> claim groups
 (:mod:`~dedupe.compare.groups`).
+
+The names below are loaded on first use, so that a light submodule (``dedupe.compare.entities``, which
+:mod:`dedupe.stories` reads names with) does not pull in the embedding stack.
 """
 
 from __future__ import annotations
 
-from dedupe.compare.groups import STATUSES, ClaimGroup, CompareConfig, CompareResult, compare_corpus
+from typing import Any
 
 __all__ = ["STATUSES", "ClaimGroup", "CompareConfig", "CompareResult", "compare_corpus"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from dedupe.compare import groups
+
+        return getattr(groups, name)
+    raise AttributeError(f"module 'dedupe.compare' has no attribute {name!r}")

@@ -38,6 +38,8 @@ from itertools import combinations
 import numpy as np
 
 from dedupe.compare.align import ScoredPair, group_pairs
+from dedupe.compare.divergence import rounds
+from dedupe.figures import timeline
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HUMAN_MEASURES
 from dedupe.figures.numbers import interval, overlap
@@ -166,14 +168,60 @@ def _link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cos
     return cosine
 
 
-def count_conflict(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey
+def count_conflict(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey,
+                   days: tuple[dt.date | None, dt.date | None] = (None, None)
                    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """The figures of ``key`` in two claims when no value of one is possible in the other (as written)."""
+    """The figures of ``key`` in two claims when no value of one is possible in the other (as written).
+
+    A difference that time explains is not a conflict (see :func:`count_update`).
+
+    Args:
+        a: What the first claim counts.
+        b: What the second claim counts.
+        key: The count compared.
+        days: The two claims' report dates (``None``: unknown).
+    """
+    differ = count_difference(a, b, key)
+    return None if differ is None or count_update(a, b, key, days) else differ
+
+
+def count_difference(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey
+                     ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The figures of ``key`` in two claims when no value of one is possible in the other, conflict or not
+    (a round figure and one within 2% of it are the same value: "1400" / "1,402")."""
     first = [c for c in a if c.key == key]
     second = [c for c in b if c.key == key]
-    if not first or not second or any(overlap(x.interval, y.interval) for x in first for y in second):
+    if not first or not second or any(overlap(x.interval, y.interval) or rounds(x.interval, y.interval)
+                                      for x in first for y in second):
         return None
     return tuple(c.text for c in first), tuple(c.text for c in second)
+
+
+def count_update(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey,
+                 days: tuple[dt.date | None, dt.date | None]) -> bool:
+    """Whether time explains two different figures of one toll: an update between reports, not a conflict.
+
+    Both report dates must be known and differ, and the measure must be a toll that is reported as it grows
+    (:data:`dedupe.figures.timeline.TOLLS`); the later report gives more, or the toll moves both ways
+    (:data:`dedupe.figures.timeline.TWO_WAY`: the missing are found). A state ("29 doctors remain") or a toll
+    that falls with no revision stated stays a conflict.
+
+    Example:
+        >>> dead = CountKey("killed", None, False)
+        >>> early, late = stated_counts("175 people were killed."), stated_counts("589 people were killed.")
+        >>> count_update(early, late, dead, (dt.date(2014, 8, 3), dt.date(2014, 8, 7)))
+        True
+        >>> count_update(late, early, dead, (dt.date(2014, 8, 3), dt.date(2014, 8, 7)))
+        False
+    """
+    day_a, day_b = days
+    if day_a is None or day_b is None or day_a == day_b or key.measure not in timeline.TOLLS:
+        return False
+    if key.measure in timeline.TWO_WAY:
+        return True
+    earlier, later = (a, b) if day_a < day_b else (b, a)
+    top = max(c.interval[1] for c in earlier if c.key == key)
+    return all(c.interval[0] > top for c in later if c.key == key)
 
 
 def _local_place(figure: SentenceFigure) -> str | None:

@@ -1,23 +1,35 @@
-"""Why two outlets' versions of one claim conflict: numbers, negation, actors, quotes, hedging.
+"""Why two outlets' versions of one claim conflict: numbers, negation, actor, place, time, quotes, hedging.
 
-Each check compares two claims of one group and returns a :class:`Reason` naming the type of
-conflict and the conflicting words of each member, so a reader can verify it in the text:
+Each check compares two claims of one group and returns the conflicting words of each member, so a
+reader can verify them in the text (:func:`dedupe.compare.groups.compare_corpus` turns them into a
+:class:`Reason` with each member's document, outlet and character offsets):
 
-- ``number``: the same thing counted differently ("killed 500 people" / "killed 400 people": number
+- ``number``: the same thing counted differently ("29 doctors" / "as few as 14 doctors": number
   phrases of :mod:`dedupe.figures.numbers` followed by the same noun whose intervals have no value in
-  common, so "nine" equals "9", "at least 400" admits 500, and "about 500" admits 480);
+  common, so "nine" equals "9", "at least 400" admits 500, and "about 500" admits 480). Counts of
+  people ("400 people were killed") are left to :mod:`dedupe.compare.counts`, which reads them through
+  the figures stage with their measure, place and date, so that a rising toll is an update, not a
+  conflict;
 - ``negation``: one version negates what the other asserts (negation cues differ, a content word next to
   the cue is in the other version, and the SICK-fitted divergence model scores the pair at least
   ``divergence_threshold``);
-- ``entity``: the same sentence frame with a different actor or place (token alignment replaces one
-  name by another, spelling variants being one name through the entity table);
+- ``actor`` and ``place``: the same sentence frame with a different name (token alignment replaces one
+  name by another; spelling variants are one name through the entity table, a seat of government is
+  its country through :func:`dedupe.lexicon.actor_key`, and a name that contains the other, "Ludian" /
+  "Ludian County", is the same one); a name after a place preposition ("in", "from", "near") is a place;
+- ``time``: a different clock time for the same statement ("9:50 pm" / "9:59 pm"; "about" allows a
+  quarter of an hour; times in different zones are not compared), or a weekday replaced by another
+  in the same frame ("struck on Sunday" / "struck on Monday");
 - ``quote``: the same quotation attributed to different people;
-- ``attribution``: one outlet attributes or hedges ("activists say", "reportedly") what another asserts.
+- ``attribution``: one outlet flags as unverified what another states as fact ("reportedly",
+  "allegedly", "it is thought"). Naming a source ("according to Xinhua", "activists say") while
+  another outlet leaves it out is not a conflict: the source does not change the claim.
 
 Example:
-    >>> reasons = number_conflict("The strikes killed 500 people.", "The strikes killed 400 people.")
-    >>> reasons
-    (('500 people',), ('400 people',))
+    >>> number_conflict("The raids left 29 doctors in the city.", "The raids left 14 doctors in the city.")
+    (('29 doctors',), ('14 doctors',))
+    >>> time_conflict("The quake struck at 9:50 pm.", "The quake struck at 9:59 p.m.")
+    (('9:50 pm',), ('9:59 p.m.',))
 """
 
 from __future__ import annotations
@@ -31,17 +43,35 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, words
 from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
-from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS, actor_key
+from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS, WEEKDAY_WORDS, actor_key
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<!\w)'([^']+)'(?!\w)|\u2018([^\u2019]+)\u2019(?!\w)")
+# Cues that flag a claim as unverified (a named source alone does not: "according to X", "activists say").
 _HEDGE = re.compile(
-    r"\b(?:(?:activists?|residents?|witnesses|sources?|monitors?|observers?|rebels?|campaigners?|medics|"
-    r"rescuers|state media|reports?)\s+(?:say|said|says|claim(?:ed|s)?|report(?:ed|s)?|allege[sd]?)|"
-    r"according to|reportedly|allegedly|alleged|purportedly|apparently|unconfirmed|unverified|"
-    r"(?:is|are|was|were) (?:believed|thought|said|reported) to|it is (?:believed|thought|understood))\b",
+    r"\b(?:reportedly|allegedly|alleged|purportedly|supposedly|unconfirmed|unverified|"
+    r"(?:is|are|was|were) (?:believed|thought|said|reported|understood|feared) to|"
+    r"it (?:is|was) (?:believed|thought|understood|feared)|(?:could|cannot|can't|could not) be (?:independently )?"
+    r"(?:verified|confirmed))\b",
     re.IGNORECASE)
+# A name after one of these words is where something happened or went: a place, not an actor.
+_PLACE_WORDS = frozenset({"in", "at", "from", "near", "to", "into", "off", "across", "toward", "towards", "outside",
+                          "inside", "around", "of"})
+# Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
+_CLOCK = re.compile(
+    r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
+    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b))"
+    r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
+    re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
+                    r"(?:before|after))\s*(?:at\s*)?$", re.IGNORECASE)
+# A time after these words is when a count or a report stood, not when the event happened.
+_REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", re.IGNORECASE)
+_ABOUT_MINUTES = 15
 _MIN_QUOTE_WORDS = 4
 _PEOPLE = frozenset(noun.rstrip("s") or noun for noun in PEOPLE_NOUNS) | {"passenger", "victim", "other"}
+# Counts of people, keyed as _quantities keys them (plural "s" stripped): compared by dedupe.compare.counts.
+_COUNTED_PEOPLE = _PEOPLE | {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "evacuated", "evacuee",
+                             "displaced", "trapped", "arrested", "detained", "homele", "survivor", "casualtie", "death"}
 # "six days" vs "eight days" are periods of a report, not counts that conflict.
 _DURATIONS = frozenset(unit.rstrip("s") for unit in DAYS_PER_UNIT) | {"minute", "second", "decade", "time"}
 # "unless" negates a condition ("unless Russia takes steps" = "if Russia did not take steps").
@@ -50,11 +80,22 @@ _CONDITIONAL_NEGATION = re.compile(r"\bunless\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class MemberWords:
-    """The words of one group member that take part in a conflict."""
+    """The words of one group member that take part in a conflict, where they stand in its document.
+
+    Attributes:
+        doc_id: Document id.
+        outlet: The document's outlet.
+        words: The conflicting words as written (empty: the member does not state the detail).
+        spans: Start and end character offsets of each word in the document (``text[start:end]`` is the
+            word), in the order of ``words``; empty when the words were not located.
+        line: 1-based line of the member's claim.
+    """
 
     doc_id: str
     outlet: str
     words: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...] = ()
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -62,7 +103,8 @@ class Reason:
     """One conflict inside a claim group.
 
     Attributes:
-        type: ``number``, ``negation``, ``entity``, ``quote``, ``attribution`` or ``contradiction`` (NLI).
+        type: ``number``, ``negation``, ``actor``, ``place``, ``time``, ``quote``, ``attribution`` or
+            ``contradiction`` (NLI).
         detail: One line a reader can check.
         conflicting: The conflicting words of each member involved.
     """
@@ -73,12 +115,29 @@ class Reason:
 
 
 def number_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """Quantities of the same noun with no value in common, as written in ``a`` and ``b``."""
+    """Quantities of the same noun with no value in common, as written in ``a`` and ``b``.
+
+    People in general ("400 people", "passengers", "victims") are not compared here: their counts have a
+    measure, a place and a date that :mod:`dedupe.compare.counts` reads through the figures stage.
+    """
     qa, qb = _quantities(a), _quantities(b)
-    for noun in sorted(set(qa) & set(qb) - _DURATIONS):
-        if not any(overlap(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
+    for noun in sorted(set(qa) & set(qb) - _DURATIONS - _COUNTED_PEOPLE):
+        if not any(overlap(x, y) or rounds(x, y) for x, _ in qa[noun] for y, _ in qb[noun]):
             return tuple(p for _, p in qa[noun]), tuple(p for _, p in qb[noun])
     return None
+
+
+def rounds(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two exact figures of which one rounds the other ("1400" / "1,402": within 2%, one ends in two zeros).
+
+    Example:
+        >>> rounds((1400, 1400), (1402, 1402)), rounds((1400, 1400), (1891, 1891))
+        (True, False)
+    """
+    if a[0] != a[1] or b[0] != b[1]:
+        return False
+    low, high = sorted((a[0], b[0]))
+    return high >= 100 and high - low <= 0.02 * high and (low % 100 == 0 or high % 100 == 0)
 
 
 def specific_counts(text: str) -> frozenset[str]:
@@ -111,9 +170,37 @@ def entity_conflict(a: str, b: str, table: EntityTable) -> tuple[tuple[str, ...]
         left = [t for t in tokens_a[a0:a1] if t in names_a]
         right = [t for t in tokens_b[b0:b1] if t in names_b]
         if len(left) == 1 and len(right) == 1 and left[0] not in names_b and right[0] not in names_a \
-                and _framed(tokens_a, tokens_b, a0, a1, b0, b1):
+                and _framed(tokens_a, tokens_b, a0, a1, b0, b1) \
+                and not _contains(names_a[left[0]], names_b[right[0]]):
             return (names_a[left[0]],), (names_b[right[0]],)
     return None
+
+
+def is_place(text: str, name: str) -> bool:
+    """Whether ``name`` (as written in ``text``) follows a place preposition ("in Aleppo", "from Samosir").
+
+    Example:
+        >>> is_place("The ferry sailed from Samosir.", "Samosir"), is_place("Kerry met Lavrov.", "Lavrov")
+        (True, False)
+    """
+    at = text.find(name)
+    before = re.findall(r"[A-Za-z]+", text[:max(at, 0)])
+    return at >= 0 and bool(before) and before[-1].lower() in _PLACE_WORDS
+
+
+def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """Clock times, or weekdays in the same frame, that differ between two versions (as written).
+
+    Clock times conflict when both versions state event times in the same zone (or none) and no time of
+    one is within a minute of a time of the other (a quarter of an hour when one says "about" or gives the
+    hour alone, "10 p.m."); a time without a.m./p.m. matches either half of the day. Times of a report
+    ("as of 8 p.m.") are left out.
+    """
+    times_a, times_b = _clock_times(a), _clock_times(b)
+    comparable = [(x, y) for x in times_a for y in times_b if x[1] == y[1]]
+    if comparable and not any(_same_time(x, y) for x, y in comparable):
+        return tuple(dict.fromkeys(x[3] for x, _ in comparable)), tuple(dict.fromkeys(y[3] for _, y in comparable))
+    return _weekday_conflict(a, b)
 
 
 def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
@@ -200,6 +287,61 @@ def _framed(tokens_a: list[str], tokens_b: list[str], a0: int, a1: int, b0: int,
     before = a0 >= 2 and b0 >= 2 and tokens_a[a0 - 2:a0] == tokens_b[b0 - 2:b0]
     after = tokens_a[a1:a1 + 2] == tokens_b[b1:b1 + 2] and len(tokens_a[a1:a1 + 2]) == 2
     return before or after
+
+
+def _contains(first: str, second: str) -> bool:
+    """One name's words include the other's ("Ludian" / "Ludian County", "Xinhua" / "Xinhua News Agency")."""
+    x, y = set(words(first)), set(words(second))
+    return bool(x and y) and (x <= y or y <= x)
+
+
+# (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes)
+_Clock = tuple[int, str, bool, str, int]
+
+
+def _clock_times(text: str) -> list[_Clock]:
+    """Event times a text states, as (minutes, zone, half given, as written, tolerance)."""
+    found = []
+    for match in _CLOCK.finditer(text):
+        if _REPORT_TIME.search(text[:match.start()]):
+            continue
+        hour = int(match.group("h") or match.group("h24") or (match.group("hhmm") or "0000")[:2])
+        minute = int(match.group("m") or match.group("m24") or (match.group("hhmm") or "0000")[2:] or 0)
+        half = match.group("half")
+        if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
+            continue
+        if half:
+            hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
+        zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
+        zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
+        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
+        tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
+        written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
+        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm")), written, tolerance))
+    return found
+
+
+def _same_time(x: _Clock, y: _Clock) -> bool:
+    """Within the larger tolerance of the two, either half of the day when one gave no a.m./p.m."""
+    tolerance = max(x[4], y[4])
+    shifts = (0,) if x[2] and y[2] else (0, 720, -720)
+    return any(abs((x[0] + s) % 1440 - y[0]) <= tolerance for s in shifts)
+
+
+def _weekday_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A weekday replaced by another in the same sentence frame ("struck on Sunday" / "struck on Monday")."""
+    tokens_a, tokens_b = words(a), words(b)
+    for op in Levenshtein.opcodes(tokens_a, tokens_b):
+        a0, a1, b0, b1 = op.src_start, op.src_end, op.dest_start, op.dest_end
+        if op.tag == "replace" and a1 - a0 == b1 - b0 == 1 and tokens_a[a0] in WEEKDAY_WORDS \
+                and tokens_b[b0] in WEEKDAY_WORDS and _framed(tokens_a, tokens_b, a0, a1, b0, b1):
+            return (_as_written(a, tokens_a[a0]),), (_as_written(b, tokens_b[b0]),)
+    return None
+
+
+def _as_written(text: str, word: str) -> str:
+    match = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    return match.group(0) if match else word
 
 
 def _quotes(text: str) -> list[str]:

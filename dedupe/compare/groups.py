@@ -21,6 +21,8 @@ Example:
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -29,15 +31,18 @@ import numpy as np
 
 from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
 from dedupe.compare.claims import Claim, ClaimConfig, claim_content, extract_claims
-from dedupe.compare.counts import CountGroup, StatedCount, count_conflict, count_groups, stated_counts
+from dedupe.compare.counts import CountGroup, CountKey, StatedCount, count_difference, count_groups, count_update, \
+    stated_counts
 from dedupe.compare.divergence import (
     MemberWords,
     Reason,
     attribution_conflict,
     entity_conflict,
+    is_place,
     negation_conflict,
     number_conflict,
     quote_conflict,
+    time_conflict,
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
 from dedupe.compare.features import pair_features
@@ -45,7 +50,7 @@ from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
 from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
-from dedupe.stories import Story, StoryConfig, group_stories, story_index
+from dedupe.stories import Story, StoryConfig, group_stories, known_date, story_index
 
 STATUSES = ("divergence", "agreement", "unique")
 # Claim-model probability from which two linked versions count as a close paraphrase (negation, actor and
@@ -95,6 +100,8 @@ class ClaimGroup:
         reasons: Conflicts found (divergence only).
         divergence_score: Highest SICK-fitted divergence score over member pairs; ``None`` for one member.
         nli_contradiction: Highest NLI contradiction probability, when an NLI model was given.
+        updates: Figures of a toll that differ between reports of different dates in the way a toll grows
+            (type ``update``): shown to the reader, but not a conflict.
     """
 
     status: str
@@ -104,6 +111,7 @@ class ClaimGroup:
     reasons: tuple[Reason, ...] = ()
     divergence_score: float | None = None
     nli_contradiction: float | None = None
+    updates: tuple[Reason, ...] = ()
 
     @property
     def outlets(self) -> tuple[str, ...]:
@@ -168,14 +176,14 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     for i, claim in enumerate(claims):  # in claim order, as the per-story lists must be
         if claim.doc_id in story_of:
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
-    dates = {d.doc.id: d.doc.date for d in documents}
+    dates = {d.doc.id: known_date(d.doc) for d in documents}
     counts = [stated_counts(c.text, dates[c.doc_id]) for c in claims]
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
         groups.extend(_story_groups(story.id, [claims[i] for i in indices], [contents[i] for i in indices],
                                     (content_vectors[indices], vectors[indices]), table, config,
-                                    [counts[i] for i in indices]))
+                                    ([counts[i] for i in indices], dates)))
     if config.nli_model:
         groups = _with_nli(groups, config)
     rank = {story.id: i for i, story in enumerate(stories)}
@@ -195,13 +203,18 @@ def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Seq
     return result
 
 
+_Counts = tuple[list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
+
+
 def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embedded: tuple[np.ndarray, np.ndarray],
-                  table: EntityTable, config: CompareConfig, counts: list[tuple[StatedCount, ...]]) -> list[ClaimGroup]:
+                  table: EntityTable, config: CompareConfig, counted: _Counts) -> list[ClaimGroup]:
     """Wording groups (aligned on the claims' contents, attribution stripped) and count groups (on the whole
-    claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors)."""
+    claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors);
+    ``counted``: what each claim counts, and each document's report date."""
     if not claims:
         return []
     vectors, text_vectors = embedded
+    counts, dates = counted
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts])
@@ -210,83 +223,137 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
     text_groups = [g for g in alignment.groups if g not in {c.members for c in by_count}]
     grouped = {i for g in (*text_groups, *(c.members for c in by_count)) for i in g}
-    result = [_group(story_id, [claims[i] for i in g], [scores.get(k) for k in combinations(g, 2)],
+    result = [_group(story_id, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id)) for i in g],
+                     [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
               for g in text_groups]
-    result.extend(_count_group(story_id, group, claims, counts, vectors) for group in by_count)
+    result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id))
+                                                 for i in group.members], vectors) for group in by_count)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 
 
-def _group(story_id: str, members: list[Claim], probabilities: list[float | None], cosines: list[float],
+@dataclass(frozen=True)
+class _Member:
+    """A claim of a group with what its divergence checks read: content, counts, report date."""
+
+    claim: Claim
+    content: str
+    counts: tuple[StatedCount, ...]
+    day: dt.date | None
+
+
+def _group(story_id: str, members: list[_Member], probabilities: list[float | None], cosines: list[float],
            table: EntityTable, config: CompareConfig) -> ClaimGroup:
     """A group's status and reasons; ``probabilities`` of its member pairs in combinations order (None: unscored).
 
     Conflicts are looked for between members the alignment linked directly (probability at the
     threshold or above), so two members that only share a group through others are not compared; a
-    negation, actor or attribution conflict further needs the pair to be a close paraphrase
+    negation, actor, place, time or attribution conflict further needs the pair to be a close paraphrase
     (:data:`_CLOSE`), since wording differences between loosely linked versions are not conflicts.
     """
     scored = [p for p in probabilities if p is not None]
     similarity = float(np.mean(scored)) if scored else None
-    if len({m.outlet for m in members}) < 2:
-        return ClaimGroup("unique", story_id, similarity, tuple(members))
+    claims = tuple(m.claim for m in members)
+    if len({c.outlet for c in claims}) < 2:
+        return ClaimGroup("unique", story_id, similarity, claims)
     pairs = list(combinations(range(len(members)), 2))
-    features = pair_features([members[i].text for i, _ in pairs], [members[j].text for _, j in pairs], cosines)
+    features = pair_features([claims[i].text for i, _ in pairs], [claims[j].text for _, j in pairs], cosines)
     divergence = divergence_score(features)
     reasons: list[Reason] = []
+    updates: list[Reason] = []
     for (i, j), score, probability in zip(pairs, divergence, probabilities):
-        if members[i].outlet != members[j].outlet and probability is not None \
+        if claims[i].outlet != claims[j].outlet and probability is not None \
                 and probability >= config.align.threshold:
             reasons.extend(_pair_reasons(members[i], members[j], float(score), probability >= _CLOSE, table, config))
-    reasons = _distinct(reasons)
-    return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, tuple(members),
-                      tuple(reasons), float(divergence.max()))
+            for key in sorted({c.key for c in members[i].counts} & {c.key for c in members[j].counts}, key=_key_order):
+                _count_reason(key, members[i], members[j], reasons, updates)
+    return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, claims,
+                      tuple(_distinct(reasons)), float(divergence.max()), updates=tuple(_distinct(updates)))
 
 
-def _count_group(story_id: str, group: CountGroup, claims: list[Claim], counts: list[tuple[StatedCount, ...]],
-                 vectors: np.ndarray) -> ClaimGroup:
-    """A group of claims that count one thing: a divergence where two outlets' figures have no value in common."""
-    members = [claims[i] for i in group.members]
+def _count_group(story_id: str, group: CountGroup, members: list[_Member], vectors: np.ndarray) -> ClaimGroup:
+    """A group of claims that count one thing: a divergence where two outlets' figures have no value in common
+    and time does not explain it (an update between reports of different dates is listed, not a conflict)."""
     cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
-    reasons = []
-    for i, j in combinations(group.members, 2):
-        a, b = claims[i], claims[j]
-        conflict = count_conflict(counts[i], counts[j], group.key) if a.outlet != b.outlet else None
-        if conflict is not None:
-            reasons.append(Reason("number", f"different figures for the {_count_name(group)}: "
-                                            f"{_said(a, conflict[0])} vs {_said(b, conflict[1])}",
-                                  (MemberWords(a.doc_id, a.outlet, conflict[0]),
-                                   MemberWords(b.doc_id, b.outlet, conflict[1]))))
-    reasons = _distinct(reasons)
-    return ClaimGroup("divergence" if reasons else "agreement", story_id, float(np.mean(cosines)), tuple(members),
-                      tuple(reasons))
+    reasons: list[Reason] = []
+    updates: list[Reason] = []
+    for a, b in combinations(members, 2):
+        if a.claim.outlet != b.claim.outlet:
+            _count_reason(group.key, a, b, reasons, updates)
+    return ClaimGroup("divergence" if reasons else "agreement", story_id, float(np.mean(cosines)),
+                      tuple(m.claim for m in members), tuple(_distinct(reasons)), updates=tuple(_distinct(updates)))
 
 
-def _count_name(group: CountGroup) -> str:
-    where = f" in {group.key.place}" if group.key.place else ""
-    return f"{'running total of ' if group.key.running else ''}number {group.key.measure}{where}"
+def _count_reason(key: CountKey, a: _Member, b: _Member, reasons: list[Reason], updates: list[Reason]) -> None:
+    """Add the conflict (to ``reasons``) or update (to ``updates``) between two members' figures of ``key``."""
+    differ = count_difference(a.counts, b.counts, key)
+    if differ is None:
+        return
+    if count_update(a.counts, b.counts, key, (a.day, b.day)):
+        first, second = (a, b) if a.day is not None and b.day is not None and a.day < b.day else (b, a)
+        words = differ if first is a else (differ[1], differ[0])
+        updates.append(_reason("update", f"the {_count_name(key)} changed between reports of "
+                                         f"{first.day} and {second.day} (not a conflict)", first.claim, second.claim,
+                               words))
+    else:
+        reasons.append(_reason("number", f"different figures for the {_count_name(key)}", a.claim, b.claim, differ))
 
 
-def _pair_reasons(a: Claim, b: Claim, score: float, close: bool, table: EntityTable,
+def _key_order(key: CountKey) -> tuple[str, str, bool]:
+    return key.measure, key.place or "", key.running
+
+
+def _count_name(key: CountKey) -> str:
+    where = f" in {key.place}" if key.place else ""
+    return f"{'running total of ' if key.running else ''}number {key.measure}{where}"
+
+
+def _pair_reasons(a: _Member, b: _Member, score: float, close: bool, table: EntityTable,
                   config: CompareConfig) -> list[Reason]:
-    found = []
+    """The conflicts between two linked members' versions (names compared on the contents, attribution
+    stripped: a different source of the same fact is not a different actor)."""
+    names = entity_conflict(a.content, b.content, table) if close else None
     checks = (
-        ("number", number_conflict(a.text, b.text), "different numbers for the same thing"),
-        ("negation", negation_conflict(a.text, b.text) if close and score >= config.divergence_threshold else None,
+        ("number", number_conflict(a.claim.text, b.claim.text), "different numbers for the same thing"),
+        ("negation", negation_conflict(a.claim.text, b.claim.text)
+         if close and score >= config.divergence_threshold else None,
          f"one version negates the other (divergence score {score:.2f})"),
-        ("entity", entity_conflict(a.text, b.text, table) if close else None,
-         "a different actor or place in the same statement"),
-        ("quote", quote_conflict(a.text, b.text, table), "the same quotation attributed to different people"),
-        ("attribution", attribution_conflict(a.text, b.text) if close else None,
-         "attributed or hedged by one outlet, asserted by the other"),
+        (_name_kind(a.content, names), names, f"a different {_name_kind(a.content, names)} in the same statement"),
+        ("time", time_conflict(a.content, b.content) if close else None, "a different time for the same event"),
+        ("quote", quote_conflict(a.claim.text, b.claim.text, table),
+         "the same quotation attributed to different people"),
+        ("attribution", attribution_conflict(a.claim.text, b.claim.text) if close else None,
+         "flagged as unverified by one outlet, stated as fact by the other"),
     )
-    for kind, conflict, detail in checks:
-        if conflict is not None:
-            words_a, words_b = conflict
-            found.append(Reason(kind, f"{detail}: {_said(a, words_a)} vs {_said(b, words_b)}",
-                                (MemberWords(a.doc_id, a.outlet, words_a), MemberWords(b.doc_id, b.outlet, words_b))))
-    return found
+    return [_reason(kind, detail, a.claim, b.claim, conflict) for kind, conflict, detail in checks
+            if conflict is not None]
+
+
+def _name_kind(text: str, names: tuple[tuple[str, ...], tuple[str, ...]] | None) -> str:
+    """``place`` when the first version's name follows a place preposition, else ``actor``."""
+    return "place" if names is not None and is_place(text, names[0][0]) else "actor"
+
+
+def _reason(kind: str, detail: str, a: Claim, b: Claim, conflict: tuple[tuple[str, ...], tuple[str, ...]]) -> Reason:
+    """A reason with both versions' words side by side, each located in its document."""
+    words_a, words_b = conflict
+    return Reason(kind, f"{detail}: {_said(a, words_a)} vs {_said(b, words_b)}",
+                  (_located(a, words_a), _located(b, words_b)))
+
+
+def _located(claim: Claim, words: tuple[str, ...]) -> MemberWords:
+    """The member's words with their document offsets (searched in order inside the claim, spacing free)."""
+    spans = []
+    cursor = 0
+    for word in words:
+        pattern = re.compile(r"\s+".join(map(re.escape, word.split())) or re.escape(word))
+        match = pattern.search(claim.text, cursor) or pattern.search(claim.text)
+        if match is None:
+            return MemberWords(claim.doc_id, claim.outlet, words, (), claim.line)
+        spans.append((claim.start + match.start(), claim.start + match.end()))
+        cursor = match.end()
+    return MemberWords(claim.doc_id, claim.outlet, words, tuple(spans), claim.line)
 
 
 def _said(claim: Claim, words: tuple[str, ...]) -> str:
@@ -329,4 +396,5 @@ def _nli_group(group: ClaimGroup, best: tuple[float, int, int], threshold: float
                                             f"and {b.outlet} ({b.doc_id})",
                            (MemberWords(a.doc_id, a.outlet, ()), MemberWords(b.doc_id, b.outlet, ()))),)
         status = "divergence"
-    return ClaimGroup(status, group.story, group.similarity, group.members, reasons, group.divergence_score, score)
+    return ClaimGroup(status, group.story, group.similarity, group.members, reasons, group.divergence_score, score,
+                      group.updates)

@@ -6,10 +6,14 @@ JSON contract (inside :func:`dedupe.output.envelope`)::
      "stories": [{"id", "docs", "start", "end"}],
      "claims": [{"status", "story", "similarity", "divergence_score", "outlets",
                  "members": [{"doc", "outlet", "start", "end", "line", "text"}],
-                 "reasons": [{"type", "detail", "conflicting": [{"doc", "outlet", "words"}]}]}],
+                 "reasons": [{"type", "detail", "conflicting": [{"doc", "outlet", "line", "words", "spans"}]}],
+                 "updates": [...same shape as reasons...]}],
      "entities": [{"name", "variants", "mentions"}]}
 
-``nli_contradiction`` is added to a claim when an NLI model was used. Fields are unchanged by the
+``nli_contradiction`` is added to a claim when an NLI model was used. Each side of a reason gives the
+conflicting words as written and their ``[start, end]`` character offsets in the document (``text[start:end]``
+is the word). ``updates`` lists figures of a toll that rose between reports of different dates: shown to the
+reader, not a conflict (a group whose only differences are updates is an ``agreement``). Fields are unchanged by the
 number-blind alignment; what changed in meaning: ``members`` may hold several sentences of one document
 (headline, lead, quote), ``similarity`` is the mean claim-model probability of the scored member pairs, and
 ``claims`` are ordered by story, then status (divergence, agreement, unique), then most outlets first.
@@ -20,7 +24,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from dedupe.compare.divergence import Reason
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
+from dedupe.stories import Story
 from dedupe.output import envelope, md_cell, plural, to_jsonl
 from dedupe.report.fields import shorten
 
@@ -45,13 +51,18 @@ def claim_record(group: ClaimGroup) -> dict[str, Any]:
         "divergence_score": group.divergence_score, "outlets": list(group.outlets),
         "members": [{"doc": m.doc_id, "outlet": m.outlet, "start": m.start, "end": m.end, "line": m.line,
                      "text": m.text} for m in group.members],
-        "reasons": [{"type": r.type, "detail": r.detail,
-                     "conflicting": [{"doc": w.doc_id, "outlet": w.outlet, "words": list(w.words)}
-                                     for w in r.conflicting]} for r in group.reasons],
+        "reasons": [_reason_record(r) for r in group.reasons],
+        "updates": [_reason_record(r) for r in group.updates],
     }
     if group.nli_contradiction is not None:
         record["nli_contradiction"] = group.nli_contradiction
     return record
+
+
+def _reason_record(reason: Reason) -> dict[str, Any]:
+    return {"type": reason.type, "detail": reason.detail,
+            "conflicting": [{"doc": w.doc_id, "outlet": w.outlet, "line": w.line, "words": list(w.words),
+                             "spans": [list(span) for span in w.spans]} for w in reason.conflicting]}
 
 
 def compare_jsonl(result: CompareResult) -> str:
@@ -60,14 +71,14 @@ def compare_jsonl(result: CompareResult) -> str:
 
 
 def compare_text(result: CompareResult) -> str:
-    """A terminal report: per story, divergences with reasons, agreements (most outlets first), then unique
-    claims per outlet; a story covered by one outlet only is summarised in one line."""
+    """A terminal report: per story (:func:`stories_by_interest`), divergences with reasons, agreements (most
+    outlets first), then unique claims per outlet; a story covered by one outlet only is summarised in one line."""
     counts = _summary(result)
     lines = [f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')} "
              f"({plural(counts['furniture'], 'furniture sentence')} skipped): "
              f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique"]
-    for story in result.stories:
+    for story in stories_by_interest(result):
         groups = [g for g in result.groups if g.story == story.id]
         lines += ["", f"== {story.id}: {', '.join(story.doc_ids)}"]
         single = _single_outlet(groups)
@@ -91,14 +102,16 @@ def compare_markdown(result: CompareResult) -> str:
              f"{plural(len(result.stories), 'story')}, {plural(counts['claims'], 'claim')}: "
              f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique."]
-    for story in result.stories:
+    for story in stories_by_interest(result):
         lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
             lines += ["", f"### {group.status} (similarity {group.similarity or 0:.2f})", "",
                       "| outlet | doc:line | text |", "|---|---|---|"]
             lines += [f"| {md_cell(m.outlet)} | {md_cell(m.doc_id)}:{m.line} | {md_cell(m.text)} |"
                       for m in group.members]
-            lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)}" for r in group.reasons] if group.reasons else []
+            lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
+                             for r in group.reasons] if group.reasons else []
+            lines += [""] + [f"- *{r.type}*: {md_cell(r.detail)}" for r in group.updates] if group.updates else []
         single = _single_outlet([g for g in result.groups if g.story == story.id])
         if single is not None:
             lines += ["", f"Only {md_cell(single)} covers this story: nothing to compare."]
@@ -112,6 +125,19 @@ def compare_markdown(result: CompareResult) -> str:
         lines += ["", "## Names written several ways", "", "| name | variants |", "|---|---|"]
         lines += [f"| {md_cell(e.name)} | {md_cell(' / '.join(e.variants))} |" for e in result.entities]
     return "\n".join(lines) + "\n"
+
+
+def stories_by_interest(result: CompareResult) -> list[Story]:
+    """Stories in order of interest: most divergences, then the claim the most outlets share, then the most
+    agreements, then corpus order (a story one outlet alone covers comes last)."""
+    def key(numbered: tuple[int, Story]) -> tuple[int, int, int, int]:
+        number, story = numbered
+        groups = [g for g in result.groups if g.story == story.id]
+        shared = [g for g in groups if g.status != "unique"]
+        return (-sum(g.status == "divergence" for g in groups), -max((len(g.outlets) for g in shared), default=0),
+                -len(shared), number)
+
+    return [story for _, story in sorted(enumerate(result.stories), key=key)]
 
 
 def _single_outlet(groups: list[ClaimGroup]) -> str | None:
@@ -128,8 +154,23 @@ def _summary(result: CompareResult) -> dict[str, int]:
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
     lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {shorten(m.text, _SHOWN)}" for m in group.members]
-    lines += [f"  ! {r.type}: {r.detail}" for r in group.reasons]
+    for reason in group.reasons:
+        lines += [f"  ! {reason.type}: {reason.detail}", f"      {side_by_side(reason)}"]
+    lines += [f"  ~ {r.type}: {r.detail}" for r in group.updates]
     return lines
+
+
+def side_by_side(reason: Reason) -> str:
+    """Both versions' words of a reason on one line, each with its document, line and character offsets.
+
+    Example: ``003_c71e:17 @1874-1884 '29 doctors'  |  004_7cde:53 @3015-3025 '14 Doctors'``.
+    """
+    sides = []
+    for side in reason.conflicting:
+        located = [f"@{start}-{end} '{word}'" for word, (start, end) in zip(side.words, side.spans)] \
+            if side.spans else [f"'{word}'" for word in side.words]
+        sides.append(f"{side.doc_id}:{side.line} {' '.join(located) or '(not stated)'}")
+    return "  |  ".join(sides)
 
 
 def _unique_lines(groups: list[ClaimGroup]) -> list[str]:

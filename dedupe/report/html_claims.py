@@ -54,7 +54,7 @@ def claims_section(payload: dict[str, Any] | None, index: DocumentIndex) -> str:
     by_story: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     for number, claim in enumerate(claims):
         by_story.setdefault(str(claim.get("story", "")), []).append((number, claim))
-    for story_id in sorted(by_story, key=_story_key):
+    for story_id in sorted(by_story, key=lambda sid: _interest(by_story[sid], sid)):
         parts.append(_story_block(story_id, stories.get(story_id), by_story[story_id], index))
     if not claims:
         parts.append('<p class="empty">No claims found.</p>')
@@ -100,12 +100,16 @@ def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> st
     cards = "".join(_member_card(m, terms, member_words, i, index, named) for i, m in enumerate(members))
     reasons = "".join(
         f'<li><span class="rtype">{esc(r.get("type", "") if isinstance(r, dict) else "")}</span>: '
-        f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}</li>' for r in claim.get("reasons", []))
+        f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}{_sides(r, index)}</li>'
+        for r in claim.get("reasons", []))
+    updates = "".join(
+        f'<li class="update"><span class="rtype">update</span>: {esc(r.get("detail", ""))}</li>'
+        for r in claim.get("updates", []) if isinstance(r, dict))
     outlets = sorted({str(m.get("outlet")) for m in members})
     return (f'<article class="finding {esc(status)}" id="claim-{number}">'
             f'<h3><span class="badge {esc(status)}">{esc(status)}</span> {len(outlets)} outlets'
             f'<span class="meta">similarity {_similarity(claim.get("similarity"))}</span></h3>'
-            + (f'<ul class="reasons">{reasons}</ul>' if reasons else "")
+            + (f'<ul class="reasons">{reasons}{updates}</ul>' if reasons or updates else "")
             + f'<div class="members">{cards}</div></article>')
 
 
@@ -121,6 +125,25 @@ def _member_card(member: dict[str, Any], terms: set[str], member_words: list[set
                       f'{member.get("doc")}, line {member.get("line")}')
     return (f'<div class="member"><div><span class="outlet">{esc(member.get("outlet"))}</span> '
             f'<span class="meta">{link}</span></div><q>{quoted}</q></div>')
+
+
+def _sides(reason: Any, index: DocumentIndex) -> str:
+    """Both versions' words of a reason side by side, each linked to where it stands in its document."""
+    sides = []
+    for side in (reason.get("conflicting") or []) if isinstance(reason, dict) else []:
+        if not isinstance(side, dict):
+            continue
+        doc = str(side.get("doc", ""))
+        words = [str(w) for w in side.get("words", [])]
+        spans = [span for span in side.get("spans", []) if isinstance(span, list) and len(span) == 2]
+        if len(spans) == len(words):
+            located = [index.link(doc, int_field(start), int_field(end), f"{doc} @{start}-{end}")
+                       + f" <mark>{esc(w)}</mark>" for w, (start, end) in zip(words, spans)]
+        else:
+            located = [esc(doc)] + [f"<mark>{esc(w)}</mark>" for w in words]
+        outlet = f'<span class="outlet">{esc(side.get("outlet", ""))}</span> '
+        sides.append(outlet + " ".join(located or ["(not stated)"]))
+    return f'<div class="sides">{" | ".join(sides)}</div>' if sides else ""
 
 
 def _conflicting_words(reasons: Iterable[Any]) -> dict[str, list[str]]:
@@ -364,6 +387,14 @@ def _words(text: str) -> set[str]:
 
 def _norm(word: str) -> str:
     return word.lower().replace(",", "").replace("’", "'")
+
+
+def _interest(claims: list[tuple[int, dict[str, Any]]], story_id: str) -> tuple[int, int, int, tuple[int, str]]:
+    """Stories by interest, as the text report orders them: most divergences, the claim the most outlets share,
+    the most agreements, then story number."""
+    shared = [c for _, c in claims if c.get("status") != "unique"]
+    return (-sum(c.get("status") == "divergence" for c in shared), -max(map(_outlet_count, shared), default=0),
+            -len(shared), _story_key(story_id))
 
 
 def _story_key(story_id: str) -> tuple[int, str]:
