@@ -101,7 +101,8 @@ class ClaimGroup:
         divergence_score: Highest SICK-fitted divergence score over member pairs; ``None`` for one member.
         nli_contradiction: Highest NLI contradiction probability, when an NLI model was given.
         updates: Figures of a toll that differ between reports of different dates in the way a toll grows
-            (type ``update``): shown to the reader, but not a conflict.
+            (type ``update``): listed apart from the conflicts; the outlets still give different figures, so
+            the group is a divergence (the gold's rule: "a toll that rose between reports" is one), explained.
     """
 
     status: str
@@ -268,20 +269,20 @@ def _group(story_id: str, members: list[_Member], probabilities: list[float | No
             reasons.extend(_pair_reasons(members[i], members[j], float(score), probability >= _CLOSE, table, config))
             for key in sorted({c.key for c in members[i].counts} & {c.key for c in members[j].counts}, key=_key_order):
                 _count_reason(key, members[i], members[j], reasons, updates)
-    return ClaimGroup("divergence" if reasons else "agreement", story_id, similarity, claims,
+    return ClaimGroup("divergence" if reasons or updates else "agreement", story_id, similarity, claims,
                       tuple(_distinct(reasons)), float(divergence.max()), updates=tuple(_distinct(updates)))
 
 
 def _count_group(story_id: str, group: CountGroup, members: list[_Member], vectors: np.ndarray) -> ClaimGroup:
     """A group of claims that count one thing: a divergence where two outlets' figures have no value in common
-    and time does not explain it (an update between reports of different dates is listed, not a conflict)."""
+    (where reports of different dates explain it as a rising toll, the difference is listed as an update)."""
     cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
     reasons: list[Reason] = []
     updates: list[Reason] = []
     for a, b in combinations(members, 2):
         if a.claim.outlet != b.claim.outlet:
             _count_reason(group.key, a, b, reasons, updates)
-    return ClaimGroup("divergence" if reasons else "agreement", story_id, float(np.mean(cosines)),
+    return ClaimGroup("divergence" if reasons or updates else "agreement", story_id, float(np.mean(cosines)),
                       tuple(m.claim for m in members), tuple(_distinct(reasons)), updates=tuple(_distinct(updates)))
 
 
@@ -294,7 +295,7 @@ def _count_reason(key: CountKey, a: _Member, b: _Member, reasons: list[Reason], 
         first, second = (a, b) if a.day is not None and b.day is not None and a.day < b.day else (b, a)
         words = differ if first is a else (differ[1], differ[0])
         updates.append(_reason("update", f"the {_count_name(key)} changed between reports of "
-                                         f"{first.day} and {second.day} (not a conflict)", first.claim, second.claim,
+                                         f"{first.day} and {second.day} (a later report)", first.claim, second.claim,
                                words))
     else:
         reasons.append(_reason("number", f"different figures for the {_count_name(key)}", a.claim, b.claim, differ))

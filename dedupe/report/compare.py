@@ -12,11 +12,12 @@ JSON contract (inside :func:`dedupe.output.envelope`)::
 
 ``nli_contradiction`` is added to a claim when an NLI model was used. Each side of a reason gives the
 conflicting words as written and their ``[start, end]`` character offsets in the document (``text[start:end]``
-is the word). ``updates`` lists figures of a toll that rose between reports of different dates: shown to the
-reader, not a conflict (a group whose only differences are updates is an ``agreement``). Fields are unchanged by the
-number-blind alignment; what changed in meaning: ``members`` may hold several sentences of one document
-(headline, lead, quote), ``similarity`` is the mean claim-model probability of the scored member pairs, and
-``claims`` are ordered by story, then status (divergence, agreement, unique), then most outlets first.
+is the word). ``updates`` lists figures of a toll that rose between reports of different dates, apart from
+the conflicts: the outlets still give different figures, so such a group is a ``divergence``, explained.
+Fields are unchanged by the number-blind alignment; what changed in meaning: ``members`` may hold several
+sentences of one document (headline, lead, quote), ``similarity`` is the mean claim-model probability of the
+scored member pairs, and ``claims`` are ordered by story, then status (divergence, agreement, unique), then
+most outlets first.
 """
 
 from __future__ import annotations
