@@ -44,7 +44,7 @@ from dedupe.errors import ConfigError
 from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
-from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, tokenize
 from dedupe.scan.units import starts_unit
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
@@ -269,8 +269,12 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork:
             result is the same; the child inherits the texts without copying and sends back arrays).
 
     Returns:
-        The shingles of all texts, in order.
+        The shingles of all texts, in order (by the compiled loop in one pass where it is built:
+        :func:`~dedupe.scan.shingle.fingerprint_native`; then ``workers`` and ``fork`` change nothing).
     """
+    prints = fingerprint_native(texts, ngram)
+    if prints is not None:
+        return prints
     batches = _batches(texts, texts)
     capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
     if fork and workers == 1 and len(batches) > 1 and can_fork():
