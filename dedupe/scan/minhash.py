@@ -142,6 +142,29 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     Raises:
         ValueError: The search gives fewer than two bands (as ``MinHashLSH`` raises).
     """
+    known = KNOWN_PARAMS.get((threshold, num_perm))
+    return known if known is not None else search_params(threshold, num_perm)
+
+
+#: :func:`search_params` of the scan's defaults, kept so that a run with them skips the search (its
+#: quadrature costs 10-20 ms at every start of ``dedupe scan`` and ``dedupe index``); a test checks
+#: that the search still gives them.
+KNOWN_PARAMS = {(0.8, 128): (16, 8)}
+
+
+def search_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """:func:`lsh_params` by the search itself (see there).
+
+    Args:
+        threshold: Jaccard threshold.
+        num_perm: Signature length.
+
+    Returns:
+        Bands and rows per band.
+
+    Raises:
+        ValueError: The search gives fewer than two bands.
+    """
     if num_perm > OWN_SEARCH_MAX:
         from datasketch import MinHashLSH
 
