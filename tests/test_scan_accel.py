@@ -15,7 +15,7 @@ from dedupe.cli import cli
 from dedupe.scan import minhash, verify
 from dedupe.scan.accel import native
 from dedupe.scan.near_dup import fingerprint_corpus
-from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native
+from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_native = pytest.mark.skipif(native() is None, reason="the compiled extension is not built")
@@ -47,9 +47,18 @@ def test_native_fingerprints_are_numpys(texts: list[str], ngram: int) -> None:
 
 
 @needs_native
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_native_token_hashes_are_numpys(texts: list[str]) -> None:
+    compiled = token_hashes_native(texts)
+    assert compiled is None or [h.tolist() for h in compiled] == [tokenize(t).hashes.tolist() for t in texts]
+
+
+@needs_native
 def test_astral_characters_fall_back_to_numpy() -> None:
     texts = ["plain words in a row", "an emoji \U0001F600 and \U00020000 words"]
     assert fingerprint_native(texts, 2) is None
+    assert token_hashes_native(texts) is None
     same(fingerprint_corpus(texts, 2), fingerprint(texts, 2))
 
 

@@ -167,6 +167,48 @@ done:
     return result;
 }
 
+/* The token hashes of each text (shingle.tokenize(text).hashes, one text after another) into `hashes`, the
+ * number of each text's tokens into `counts`; returns the total, or -1 on an astral character. */
+static PyObject *token_hashes(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer classes, folded, hashes, counts;
+    if (!PyArg_ParseTuple(args, "O!y*y*w*w*", &PyList_Type, &texts, &classes, &folded, &hashes, &counts)) return NULL;
+    PyObject *result = NULL;
+    int32_t *bounds = NULL;
+    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, total = 0;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
+        capacity += PyUnicode_GET_LENGTH(text);
+    }
+    if (check_buffer(&classes, 0x10000, 1, "classes") || check_buffer(&folded, 0x10000, 4, "folded")
+        || check_buffer(&hashes, capacity, 8, "hashes") || check_buffer(&counts, docs, 8, "counts"))
+        goto done;
+    bounds = PyMem_Malloc((size_t)(2 * capacity + 2) * sizeof(int32_t));
+    if (bounds == NULL) { PyErr_NoMemory(); goto done; }
+    Table table;
+    table.classes = classes.buf;
+    table.folded = folded.buf;
+    memcpy(table.small_classes, classes.buf, sizeof(table.small_classes));
+    memcpy(table.small_folded, folded.buf, sizeof(table.small_folded));
+    uint64_t *out = hashes.buf;
+    int64_t *per = counts.buf;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        Py_ssize_t count = text_tokens(PyList_GET_ITEM(texts, d), &table, bounds, bounds + capacity + 1, out + total);
+        if (count < 0) { total = -1; break; }
+        per[d] = count;
+        total += count;
+    }
+    result = PyLong_FromSsize_t(total);
+done:
+    PyMem_Free(bounds);
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&folded);
+    PyBuffer_Release(&hashes);
+    PyBuffer_Release(&counts);
+    return result;
+}
+
 /* The distinct code points below 0x10000 of the texts that `known` does not mark, as a bytes object of
  * 0/1 flags (65536 of them); None when a text holds an astral character. */
 static PyObject *unknown(PyObject *self, PyObject *args) {
@@ -333,6 +375,8 @@ static PyMethodDef methods[] = {
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
      "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
+    {"token_hashes", token_hashes, METH_VARARGS,
+     "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},

@@ -44,7 +44,7 @@ from dedupe.errors import ConfigError
 from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
-from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, tokenize
+from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 from dedupe.scan.units import starts_unit
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
@@ -366,6 +366,10 @@ class _CorpusView:
     def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
         """The token hashes of documents ``docs``, tokenised in batches."""
         todo = sorted({d for d in docs if d not in self._hashes})
+        compiled = token_hashes_native([self.documents[d].text for d in todo])
+        if compiled is not None:
+            self._hashes.update(zip(todo, compiled))
+            todo = []
         for batch in _batches([self.documents[d].text for d in todo], todo):
             hashes = tokenize("\n".join(self.documents[d].text for d in batch)).hashes
             counts = self.prints.token_counts[batch]

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -290,14 +291,10 @@ def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
         What ``fingerprint(texts, ngram)`` returns, or ``None``.
     """
     module = native()
-    if module is None:
-        return None
     texts = texts if isinstance(texts, list) else list(texts)
-    table = _table()
-    flags = module.unknown(texts, table.known)
-    if flags is None:
+    table = _native_table(module, texts)
+    if module is None or table is None:
         return None
-    table.learn(np.flatnonzero(np.frombuffer(flags, dtype=np.uint8)))
     capacity, docs = sum(map(len, texts)), len(texts)
     token_counts, shingle_counts = np.empty(docs, dtype=np.int64), np.empty(docs, dtype=np.int64)
     shingles = np.empty(capacity, dtype=np.uint64)
@@ -311,6 +308,40 @@ def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
     offsets = np.zeros(docs + 1, dtype=np.int64)
     np.cumsum(shingle_counts, out=offsets[1:])
     return Fingerprints(ngram, token_counts, offsets, shingles, starts, ends)
+
+
+def token_hashes_native(texts: Sequence[str]) -> list[U64] | None:
+    """``[tokenize(text).hashes for text in texts]`` by the compiled loop (:mod:`dedupe.scan.accel`); ``None``
+    where it cannot run (as :func:`fingerprint_native`).
+
+    Args:
+        texts: Document texts.
+
+    Returns:
+        The token hashes of each text, or ``None``.
+    """
+    module = native()
+    texts = texts if isinstance(texts, list) else list(texts)
+    table = _native_table(module, texts)
+    if module is None or table is None:
+        return None
+    hashes, counts = np.empty(sum(map(len, texts)), dtype=np.uint64), np.empty(len(texts), dtype=np.int64)
+    if module.token_hashes(texts, table.classes, table.folded, hashes, counts) < 0:
+        return None
+    return np.split(hashes, np.cumsum(counts)[:-1]) if texts else []
+
+
+def _native_table(module: ModuleType | None, texts: list[str]) -> _Table | None:
+    """The character table, taught every code point of ``texts``; ``None`` without the compiled module or
+    when a text holds a character beyond the Basic Multilingual Plane (the table covers the plane only)."""
+    if module is None:
+        return None
+    table = _table()
+    flags = module.unknown(texts, table.known)
+    if flags is None:
+        return None
+    table.learn(np.flatnonzero(np.frombuffer(flags, dtype=np.uint8)))
+    return table
 
 
 def _shingles(hashes: U64, doc_of_token: I64, token_counts: I64, ngram: int) -> tuple[U64, I64]:
