@@ -48,6 +48,14 @@ typedef struct {
     uint32_t small_folded[256];
 } Table;
 
+/* The table of the buffers `classes` (65536 bytes) and `folded` (65536 uint32), checked by the caller. */
+static void table_init(Table *table, const Py_buffer *classes, const Py_buffer *folded) {
+    table->classes = classes->buf;
+    table->folded = folded->buf;
+    memcpy(table->small_classes, classes->buf, sizeof(table->small_classes));
+    memcpy(table->small_folded, folded->buf, sizeof(table->small_folded));
+}
+
 /* Tokens of one text of code units CHAR (Py_UCS1, Py_UCS2 or Py_UCS4): starts, ends and hashes; -1 on an
  * astral character (not in the table). One function per width: the loop reads the units directly. */
 #define TEXT_TOKENS(NAME, CHAR)                                                                              \
@@ -142,10 +150,7 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
     uint64_t *scratch = PyMem_Malloc((size_t)(longest + 1) * sizeof(uint64_t));
     if (scratch == NULL) { PyErr_NoMemory(); goto done; }
     Table table;
-    table.classes = classes.buf;
-    table.folded = folded.buf;
-    memcpy(table.small_classes, classes.buf, sizeof(table.small_classes));
-    memcpy(table.small_folded, folded.buf, sizeof(table.small_folded));
+    table_init(&table, &classes, &folded);
     int64_t *tcounts = token_counts.buf, *scounts = shingle_counts.buf;
     int32_t *tstarts = token_starts.buf, *tends = token_ends.buf;
     uint64_t *out = shingles.buf;
@@ -187,10 +192,7 @@ static PyObject *token_hashes(PyObject *self, PyObject *args) {
     bounds = PyMem_Malloc((size_t)(2 * capacity + 2) * sizeof(int32_t));
     if (bounds == NULL) { PyErr_NoMemory(); goto done; }
     Table table;
-    table.classes = classes.buf;
-    table.folded = folded.buf;
-    memcpy(table.small_classes, classes.buf, sizeof(table.small_classes));
-    memcpy(table.small_folded, folded.buf, sizeof(table.small_folded));
+    table_init(&table, &classes, &folded);
     uint64_t *out = hashes.buf;
     int64_t *per = counts.buf;
     for (Py_ssize_t d = 0; d < docs; d++) {

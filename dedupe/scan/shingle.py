@@ -326,9 +326,10 @@ def token_hashes_native(texts: Sequence[str]) -> list[U64] | None:
     if module is None or table is None:
         return None
     hashes, counts = np.empty(sum(map(len, texts)), dtype=np.uint64), np.empty(len(texts), dtype=np.int64)
-    if module.token_hashes(texts, table.classes, table.folded, hashes, counts) < 0:
+    total = module.token_hashes(texts, table.classes, table.folded, hashes, counts)
+    if total < 0:
         return None
-    return np.split(hashes, np.cumsum(counts)[:-1]) if texts else []
+    return np.split(hashes[:total], np.cumsum(counts)[:-1]) if texts else []
 
 
 def _native_table(module: ModuleType | None, texts: list[str]) -> _Table | None:
