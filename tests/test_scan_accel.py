@@ -3,6 +3,7 @@ output is byte-identical with and without them."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.cli import cli
+from dedupe.corpus.load import load_corpus
 from dedupe.scan import minhash, verify
 from dedupe.scan.accel import native
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.near_dup import fingerprint_corpus, scan
 from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,3 +89,19 @@ def test_scan_output_is_byte_identical_without_the_extension(tmp_path: Path, mon
         assert result.exit_code == 0, result.output
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+@needs_native
+def test_line_numbers_are_the_same_with_every_line_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    passage = "the minister said the talks would resume on monday in geneva after a pause"
+    texts = [f"Intro line\r\n\r\nSecond\r{passage}\r\nmore\n{passage} end", f"A\rB\r\r\nC\n\n{passage}\r"]
+    corpus = tmp_path / "ends.jsonl"
+    corpus.write_text("".join(f'{{"id": "d{i}", "text": {json.dumps(t)}}}\n' for i, t in enumerate(texts)),
+                      encoding="utf-8")
+    found = []
+    for setting in ("1", "0"):
+        monkeypatch.setenv("DEDUPE_NATIVE", setting)
+        result = scan(load_corpus([str(corpus)]).documents)
+        found.append([(o.doc, o.start, o.line) for f in result.findings for o in f.occurrences])
+    assert found[0] == found[1]
+    assert {line for _, _, line in found[0]} == {4, 6}  # after a lone "\r", "\r\n" and "\n" alike

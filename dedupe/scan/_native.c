@@ -373,7 +373,59 @@ done:
     return result;
 }
 
+/* 1-based line numbers of offsets: out[i] is the line of character starts[i] of text texts[docs[i]]; `order`
+ * visits the places by document, then offset (so each text is counted through once). "\r\n", "\n" and a
+ * lone "\r" each end a line (see near_dup._CorpusView._lines; an offset never splits a "\r\n"). */
+static PyObject *line_numbers(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer docs, starts, order, out;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*w*", &PyList_Type, &texts, &docs, &starts, &order, &out)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = docs.len / 8, count = PyList_GET_SIZE(texts);
+    if (check_buffer(&docs, n, 8, "docs") || check_buffer(&starts, n, 8, "starts") || check_buffer(&order, n, 8, "order")
+        || check_buffer(&out, n, 8, "out"))
+        goto done;
+    const int64_t *doc_of = docs.buf, *start_of = starts.buf, *visit = order.buf;
+    int64_t *lines = out.buf, previous = -1, line = 1;
+    Py_ssize_t counted = 0, length = 0;
+    int kind = 0;
+    const void *data = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t index = visit[k];
+        if (index < 0 || index >= n || doc_of[index] < 0 || doc_of[index] >= count) {
+            PyErr_SetString(PyExc_IndexError, "place out of range");
+            goto done;
+        }
+        if (doc_of[index] != previous) {
+            PyObject *text = PyList_GET_ITEM(texts, doc_of[index]);
+            if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
+            previous = doc_of[index];
+            kind = PyUnicode_KIND(text);
+            data = PyUnicode_DATA(text);
+            length = PyUnicode_GET_LENGTH(text);
+            line = 1;
+            counted = 0;
+        }
+        Py_ssize_t stop = (Py_ssize_t)start_of[index];
+        if (stop > length) stop = length;
+        for (Py_ssize_t i = counted; i < stop; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= length || PyUnicode_READ(kind, data, i + 1) != '\n'))) line++;
+        }
+        if (stop > counted) counted = stop;
+        lines[index] = line;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&docs);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&order);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
      "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
@@ -387,4 +439,15 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled loops of dedupe.scan.", -1, methods};
 
-PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
+/* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
+ * (a stale build in a source tree), and the numpy code runs. */
+#define NATIVE_VERSION 1
+
+PyMODINIT_FUNC PyInit__native(void) {
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
+}

@@ -16,13 +16,18 @@ from types import ModuleType
 
 __all__ = ["native"]
 
+#: The ``VERSION`` of ``_native.c`` this code calls; a build of another version (a source tree updated
+#: without rebuilding) is not used.
+VERSION = 1
+
 
 def native() -> ModuleType | None:
-    """The compiled module, or ``None`` when it is missing or ``DEDUPE_NATIVE=0`` turns it off."""
+    """The compiled module, or ``None`` when it is missing, of another :data:`VERSION`, or ``DEDUPE_NATIVE=0``
+    turns it off."""
     if os.environ.get("DEDUPE_NATIVE", "1") == "0":
         return None
     try:
         from dedupe.scan import _native  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return _native
+    return _native if getattr(_native, "VERSION", None) == VERSION else None
