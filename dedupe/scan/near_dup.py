@@ -3,10 +3,11 @@
 Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
-1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in batches
-   (on a pool of processes only when ``workers`` asks for it: shipping the texts out and the shingles
-   back costs more than the second core saves, and grows faster than the corpus; a forked child, which
-   inherits the texts, takes half the batches of a large corpus, see step 2).
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
+   of the compiled loop where it is built (:mod:`dedupe.scan.accel`), else in numpy batches (on a pool of
+   processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
+   than the second core saves, and grows faster than the corpus; a forked child, which inherits the
+   texts, takes half the batches of a large corpus, see step 2).
 2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.scan.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
    On a large corpus (4 M characters or more) with a processor idle, a forked process fingerprints half
