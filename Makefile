@@ -10,7 +10,7 @@ setup: $(STAMP)
 
 # torch first, pinned to the CPU build that lies on this machine: otherwise sentence-transformers
 # pulls the registry's newest torch with several GB of CUDA packages.
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg pyproject.toml setup.py dedupe/scan/_native.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0

@@ -12,7 +12,8 @@ import pytest
 from datasketch import MinHashLSH
 from scipy.integrate import quad
 
-from dedupe.scan.minhash import LSH_WEIGHTS, candidate_pairs, gauss_legendre, lean_minhash, lsh_params, signatures
+from dedupe.scan.minhash import (KNOWN_PARAMS, LSH_WEIGHTS, candidate_pairs, gauss_legendre, lean_minhash, lsh_params,
+                                 search_params, signatures)
 from dedupe.scan.shingle import fingerprint
 
 
@@ -80,6 +81,11 @@ def _own_params(threshold: float, num_perm: int) -> tuple[int, int] | None:
 def test_lsh_params_are_datasketchs_at_every_threshold(num_perm: int) -> None:
     thresholds = [i / 100 for i in range(1, 101)]
     assert [_own_params(t, num_perm) for t in thresholds] == [_datasketch_params(t, num_perm) for t in thresholds]
+
+
+def test_known_params_are_what_the_search_gives() -> None:
+    for (threshold, num_perm), params in KNOWN_PARAMS.items():
+        assert search_params(threshold, num_perm) == params == _datasketch_params(threshold, num_perm)
 
 
 def test_lsh_params_are_datasketchs_for_long_signatures() -> None:

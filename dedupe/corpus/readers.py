@@ -321,7 +321,7 @@ def _json_at(text: str, start: int, stop: int) -> Any:
             value = _ORJSON_LOADS(text[start:stop])
         except ValueError:
             value = None
-        if value.__class__ is dict and all(item.__class__ in _FLAT for item in value.values()):
+        if value.__class__ is dict and _FLAT.issuperset(map(type, value.values())):
             return value
     try:
         value, end = _SCAN_ONCE(text, start)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from dedupe.scan.accel import native
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64, sorted_unique
 
 if TYPE_CHECKING:  # datasketch (which imports scipy, most of a second) is imported only where it is used
@@ -65,6 +66,11 @@ def signatures(prints: Fingerprints, num_perm: int, seed: int) -> U32:
     docs = prints.token_counts.size
     table = np.empty((docs, num_perm), dtype=np.uint32)
     key = _seed_key(seed)
+    module = native()
+    if module is not None:  # the same rows by the compiled loop (dedupe.scan.accel)
+        module.signatures(np.ascontiguousarray(prints.shingles), np.ascontiguousarray(prints.offsets, dtype=np.int64),
+                          num_perm, int(key), table)
+        return table
     # Blocks of documents keep every temporary array small: large ones cost a page fault per 4 KiB.
     for first, last in _blocks(prints.offsets, _BLOCK_SHINGLES):
         offsets = prints.offsets[first:last + 1]
@@ -135,6 +141,29 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
 
     Raises:
         ValueError: The search gives fewer than two bands (as ``MinHashLSH`` raises).
+    """
+    known = KNOWN_PARAMS.get((threshold, num_perm))
+    return known if known is not None else search_params(threshold, num_perm)
+
+
+#: :func:`search_params` of the scan's defaults, kept so that a run with them skips the search (its
+#: quadrature costs 10-20 ms at every start of ``dedupe scan`` and ``dedupe index``); a test checks
+#: that the search still gives them.
+KNOWN_PARAMS = {(0.8, 128): (16, 8)}
+
+
+def search_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """:func:`lsh_params` by the search itself (see there).
+
+    Args:
+        threshold: Jaccard threshold.
+        num_perm: Signature length.
+
+    Returns:
+        Bands and rows per band.
+
+    Raises:
+        ValueError: The search gives fewer than two bands.
     """
     if num_perm > OWN_SEARCH_MAX:
         from datasketch import MinHashLSH

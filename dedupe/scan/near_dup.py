@@ -3,10 +3,11 @@
 Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
-1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in batches
-   (on a pool of processes only when ``workers`` asks for it: shipping the texts out and the shingles
-   back costs more than the second core saves, and grows faster than the corpus; a forked child, which
-   inherits the texts, takes half the batches of a large corpus, see step 2).
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
+   of the compiled loop where it is built (:mod:`dedupe.scan.accel`), else in numpy batches (on a pool of
+   processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
+   than the second core saves, and grows faster than the corpus; a forked child, which inherits the
+   texts, takes half the batches of a large corpus, see step 2).
 2. **minhash**: one-permutation MinHash signatures and LSH candidate pairs (:mod:`dedupe.scan.minhash`,
    band parameters from datasketch's ``MinHashLSH``).
    On a large corpus (4 M characters or more) with a processor idle, a forked process fingerprints half
@@ -42,9 +43,10 @@ import numpy as np
 from dedupe.corpus.load import Document
 from dedupe.errors import ConfigError
 from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
+from dedupe.scan.accel import native
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
-from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, tokenize
+from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 from dedupe.scan.units import starts_unit
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
@@ -269,8 +271,12 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork:
             result is the same; the child inherits the texts without copying and sends back arrays).
 
     Returns:
-        The shingles of all texts, in order.
+        The shingles of all texts, in order (by the compiled loop in one pass where it is built:
+        :func:`~dedupe.scan.shingle.fingerprint_native`; then ``workers`` and ``fork`` change nothing).
     """
+    prints = fingerprint_native(texts, ngram)
+    if prints is not None:
+        return prints
     batches = _batches(texts, texts)
     capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
     if fork and workers == 1 and len(batches) > 1 and can_fork():
@@ -362,6 +368,10 @@ class _CorpusView:
     def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
         """The token hashes of documents ``docs``, tokenised in batches."""
         todo = sorted({d for d in docs if d not in self._hashes})
+        compiled = token_hashes_native([self.documents[d].text for d in todo])
+        if compiled is not None:
+            self._hashes.update(zip(todo, compiled))
+            todo = []
         for batch in _batches([self.documents[d].text for d in todo], todo):
             hashes = tokenize("\n".join(self.documents[d].text for d in batch)).hashes
             counts = self.prints.token_counts[batch]
@@ -390,10 +400,17 @@ class _CorpusView:
 
     def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
         """Lines of many offsets, counted once over each document in offset order."""
+        order = np.lexsort((starts, docs))
+        compiled = native()
+        if compiled is not None:  # the same numbers by the compiled loop (dedupe.scan.accel)
+            found = np.empty(len(docs), dtype=np.int64)
+            compiled.line_numbers([d.text for d in self.documents], np.array(docs, dtype=np.int64),
+                                  np.array(starts, dtype=np.int64), order.astype(np.int64), found)
+            return found.tolist()
         lines = [0] * len(docs)
         text, plain, line, counted = "", True, 1, 0
         previous = -1
-        for index in np.lexsort((starts, docs)).tolist():
+        for index in order.tolist():
             doc, start = docs[index], starts[index]
             if doc != previous:
                 previous, text, line, counted = doc, self.documents[doc].text, 1, 0

@@ -27,9 +27,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
+
+from dedupe.scan.accel import native
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -128,7 +131,7 @@ class _Table:
         self.classes = np.zeros(0x10000, dtype=np.uint8)
         self.folded = np.zeros(0x10000, dtype=np.uint32)  # values up to 0x110000: half the cache of 64 bits
         self.known = np.zeros(0x10000, dtype=bool)
-        self._learn(np.arange(128))
+        self.learn(np.arange(128))
         # ASCII folds to ASCII, so an ASCII text is classified and folded by two bytes.translate calls.
         self.ascii_classes = self.classes[:128].tobytes() + bytes(128)
         self.ascii_folded = self.folded[:128].astype(np.uint8).tobytes() + bytes(128)
@@ -143,10 +146,11 @@ class _Table:
         """Class and folded value of each code point (all below 0x10000)."""
         if not text.isascii():  # O(1): CPython records whether a string is ASCII
             seen = np.flatnonzero(np.bincount(points, minlength=0x10000))
-            self._learn(seen[~self.known[seen]])
+            self.learn(seen[~self.known[seen]])
         return self.classes[points], self.folded[points]
 
-    def _learn(self, codes: npt.NDArray[np.intp]) -> None:
+    def learn(self, codes: npt.NDArray[np.intp]) -> None:
+        """Classify and fold the code points ``codes`` (each below 0x10000)."""
         for code in codes.tolist():
             self.classes[code], self.folded[code] = _classify(code)
         self.known[codes] = True
@@ -272,6 +276,73 @@ def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
     base = char_starts[doc_of_token]
     return Fingerprints(ngram, token_counts, offsets, shingles, (tokens.starts - base).astype(np.int32),
                         (tokens.ends - base).astype(np.int32))
+
+
+def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
+    """:func:`fingerprint` by the compiled loop (:mod:`dedupe.scan.accel`), the same arrays, without the
+    joined text and numpy's temporaries; ``None`` where it cannot run (not built, or a text holds a
+    character beyond the Basic Multilingual Plane), and then :func:`fingerprint` does the work.
+
+    Args:
+        texts: Document texts.
+        ngram: Tokens per shingle (at least 1).
+
+    Returns:
+        What ``fingerprint(texts, ngram)`` returns, or ``None``.
+    """
+    module = native()
+    texts = texts if isinstance(texts, list) else list(texts)
+    table = _native_table(module, texts)
+    if module is None or table is None:
+        return None
+    capacity, docs = sum(map(len, texts)), len(texts)
+    token_counts, shingle_counts = np.empty(docs, dtype=np.int64), np.empty(docs, dtype=np.int64)
+    shingles = np.empty(capacity, dtype=np.uint64)
+    starts, ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
+    tokens, made = module.fingerprint(texts, ngram, table.classes, table.folded, token_counts, shingle_counts,
+                                      shingles, starts, ends)
+    if tokens < 0:
+        return None
+    for array, used in ((shingles, made), (starts, tokens), (ends, tokens)):
+        array.resize(used, refcheck=False)  # realloc: gives back the pages never touched, copies nothing
+    offsets = np.zeros(docs + 1, dtype=np.int64)
+    np.cumsum(shingle_counts, out=offsets[1:])
+    return Fingerprints(ngram, token_counts, offsets, shingles, starts, ends)
+
+
+def token_hashes_native(texts: Sequence[str]) -> list[U64] | None:
+    """``[tokenize(text).hashes for text in texts]`` by the compiled loop (:mod:`dedupe.scan.accel`); ``None``
+    where it cannot run (as :func:`fingerprint_native`).
+
+    Args:
+        texts: Document texts.
+
+    Returns:
+        The token hashes of each text, or ``None``.
+    """
+    module = native()
+    texts = texts if isinstance(texts, list) else list(texts)
+    table = _native_table(module, texts)
+    if module is None or table is None:
+        return None
+    hashes, counts = np.empty(sum(map(len, texts)), dtype=np.uint64), np.empty(len(texts), dtype=np.int64)
+    total = module.token_hashes(texts, table.classes, table.folded, hashes, counts)
+    if total < 0:
+        return None
+    return np.split(hashes[:total], np.cumsum(counts)[:-1]) if texts else []
+
+
+def _native_table(module: ModuleType | None, texts: list[str]) -> _Table | None:
+    """The character table, taught every code point of ``texts``; ``None`` without the compiled module or
+    when a text holds a character beyond the Basic Multilingual Plane (the table covers the plane only)."""
+    if module is None:
+        return None
+    table = _table()
+    flags = module.unknown(texts, table.known)
+    if flags is None:
+        return None
+    table.learn(np.flatnonzero(np.frombuffer(flags, dtype=np.uint8)))
+    return table
 
 
 def _shingles(hashes: U64, doc_of_token: I64, token_counts: I64, ngram: int) -> tuple[U64, I64]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe.runtime import ForkedCall, StageTimer
+from dedupe.scan.accel import native
 from dedupe.scan.minhash import candidate_pairs, lsh_params, signatures
 from dedupe.scan.passages import RunTable, coverage, shared_runs
 from dedupe.scan.shingle import I64, Fingerprints
@@ -63,6 +64,13 @@ def verify(prints: Fingerprints, usable: np.ndarray, candidates: I64, runs: RunT
 def similarities(prints: Fingerprints, usable: np.ndarray,
                  pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[float, float]]:
     """Jaccard similarity and containment of each pair of usable documents (others are left out)."""
+    module = native()
+    if module is not None:  # the same numbers by the compiled loop (dedupe.scan.accel)
+        ordered = [(a, b) for a, b in sorted(pairs) if usable[a] and usable[b]]
+        values = np.empty((len(ordered), 2), dtype=np.float64)
+        module.similarities(np.ascontiguousarray(prints.shingles), np.ascontiguousarray(prints.offsets, dtype=np.int64),
+                            np.array(ordered, dtype=np.int64).reshape(-1, 2), values)
+        return {pair: (jaccard, containment) for pair, (jaccard, containment) in zip(ordered, values.tolist())}
     sets: dict[int, np.ndarray] = {}
     return {(a, b): _similarity(_unique(sets, prints, a), _unique(sets, prints, b)) for a, b in sorted(pairs)
             if usable[a] and usable[b]}

@@ -1,0 +1,453 @@
+/* Optional compiled loops of the scan (dedupe.scan.accel): the same numbers as the numpy code they
+ * stand for, bit for bit (tests run both), without numpy's temporaries.
+ *
+ * - fingerprint:  tokens, token hashes and word shingles of a list of texts (dedupe.scan.shingle);
+ * - unknown:      code points of texts that the character table has not classified yet;
+ * - signatures:   one-permutation MinHash with rotation densification (dedupe.scan.minhash);
+ * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify).
+ *
+ * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
+ * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEPARATOR 0
+#define SINGLE 2
+static const uint64_t CHAR_MULT = 0x100000001B3ULL;
+static const uint64_t GRAM_MULT = 0x9E3779B97F4A7C15ULL;
+static const uint64_t LENGTH_SALT = 0xD6E8FEB86659FD93ULL;
+static const uint64_t MINHASH_ODD = 0xD1B54A32D192ED03ULL;
+static const uint32_t EMPTY = 0xFFFFFFFFu;
+
+static inline uint64_t mix64(uint64_t x) {
+    x ^= x >> 30;
+    x *= 0xBF58476D1CE4E5B9ULL;
+    x ^= x >> 27;
+    x *= 0x94D049BB133111EBULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/* A writable or readable buffer of at least `items` items of `size` bytes, else a Python error. */
+static int check_buffer(Py_buffer *view, Py_ssize_t items, Py_ssize_t size, const char *name) {
+    if (view->len < items * size || view->itemsize != size) {
+        PyErr_Format(PyExc_ValueError, "%s: buffer too small or of the wrong item size", name);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct {
+    const uint8_t *classes;   /* 65536 classes: separator, word, single */
+    const uint32_t *folded;   /* 65536 folded code points + 1 */
+    uint8_t small_classes[256];   /* the first 256 of each, for texts of one byte per character */
+    uint32_t small_folded[256];
+} Table;
+
+/* The table of the buffers `classes` (65536 bytes) and `folded` (65536 uint32), checked by the caller. */
+static void table_init(Table *table, const Py_buffer *classes, const Py_buffer *folded) {
+    table->classes = classes->buf;
+    table->folded = folded->buf;
+    memcpy(table->small_classes, classes->buf, sizeof(table->small_classes));
+    memcpy(table->small_folded, folded->buf, sizeof(table->small_folded));
+}
+
+/* Tokens of one text of code units CHAR (Py_UCS1, Py_UCS2 or Py_UCS4): starts, ends and hashes; -1 on an
+ * astral character (not in the table). One function per width: the loop reads the units directly. */
+#define TEXT_TOKENS(NAME, CHAR)                                                                              \
+    static Py_ssize_t NAME(const CHAR *data, Py_ssize_t length, const uint8_t *classes, const uint32_t *folded, \
+                           int32_t *starts, int32_t *ends, uint64_t *hashes) {                                 \
+        Py_ssize_t count = 0, i = 0;                                                                         \
+        while (i < length) {                                                                                 \
+            Py_UCS4 code = data[i];                                                                          \
+            if (code > 0xFFFF) return -1;                                                                    \
+            uint8_t cls = classes[code];                                                                     \
+            if (cls == SEPARATOR) { i++; continue; }                                                         \
+            Py_ssize_t start = i;                                                                            \
+            uint64_t hash = (uint64_t)folded[code], power = CHAR_MULT;                                       \
+            i++;                                                                                             \
+            if (cls != SINGLE) {                                                                             \
+                while (i < length) {                                                                         \
+                    Py_UCS4 next = data[i];                                                                  \
+                    if (next > 0xFFFF) return -1;                                                            \
+                    uint8_t next_cls = classes[next];                                                        \
+                    if (next_cls == SEPARATOR || next_cls == SINGLE) break;                                  \
+                    hash += (uint64_t)folded[next] * power;                                                  \
+                    power *= CHAR_MULT;                                                                      \
+                    i++;                                                                                     \
+                }                                                                                            \
+            }                                                                                                \
+            starts[count] = (int32_t)start;                                                                  \
+            ends[count] = (int32_t)i;                                                                        \
+            hashes[count] = mix64(hash ^ ((uint64_t)(i - start) * LENGTH_SALT));                             \
+            count++;                                                                                         \
+        }                                                                                                    \
+        return count;                                                                                        \
+    }
+
+TEXT_TOKENS(tokens_ucs1, Py_UCS1)
+TEXT_TOKENS(tokens_ucs2, Py_UCS2)
+TEXT_TOKENS(tokens_ucs4, Py_UCS4)
+
+static Py_ssize_t text_tokens(PyObject *text, const Table *table, int32_t *starts, int32_t *ends,
+                              uint64_t *hashes) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND:
+        return tokens_ucs1(PyUnicode_1BYTE_DATA(text), length, table->small_classes, table->small_folded, starts,
+                           ends, hashes);
+    case PyUnicode_2BYTE_KIND:
+        return tokens_ucs2(PyUnicode_2BYTE_DATA(text), length, table->classes, table->folded, starts, ends, hashes);
+    default:
+        return tokens_ucs4(PyUnicode_4BYTE_DATA(text), length, table->classes, table->folded, starts, ends, hashes);
+    }
+}
+
+/* The shingles of one text's tokens (see shingle._shingles and shingle._whole). */
+static Py_ssize_t text_shingles(const uint64_t *hashes, Py_ssize_t tokens, int ngram, uint64_t *out) {
+    if (tokens == 0) return 0;
+    if (tokens < ngram) {
+        uint64_t acc = 0;
+        for (Py_ssize_t k = 0; k < tokens; k++) acc = acc * GRAM_MULT + hashes[k];
+        out[0] = mix64(acc ^ ((uint64_t)tokens * LENGTH_SALT));
+        return 1;
+    }
+    Py_ssize_t span = tokens - ngram + 1;
+    for (Py_ssize_t i = 0; i < span; i++) {
+        uint64_t acc = hashes[i];
+        for (int k = 1; k < ngram; k++) acc = acc * GRAM_MULT + hashes[i + k];
+        out[i] = mix64(acc);
+    }
+    return span;
+}
+
+static PyObject *fingerprint(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    int ngram;
+    Py_buffer classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends;
+    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*", &PyList_Type, &texts, &ngram, &classes, &folded,
+                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends))
+        return NULL;
+    Py_buffer *views[] = {&classes, &folded, &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends};
+    PyObject *result = NULL;
+    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        capacity += n;
+        if (n > longest) longest = n;
+    }
+    if (check_buffer(&classes, 0x10000, 1, "classes") || check_buffer(&folded, 0x10000, 4, "folded")
+        || check_buffer(&token_counts, docs, 8, "token_counts") || check_buffer(&shingle_counts, docs, 8, "shingle_counts")
+        || check_buffer(&shingles, capacity, 8, "shingles") || check_buffer(&token_starts, capacity, 4, "token_starts")
+        || check_buffer(&token_ends, capacity, 4, "token_ends"))
+        goto done;
+    uint64_t *scratch = PyMem_Malloc((size_t)(longest + 1) * sizeof(uint64_t));
+    if (scratch == NULL) { PyErr_NoMemory(); goto done; }
+    Table table;
+    table_init(&table, &classes, &folded);
+    int64_t *tcounts = token_counts.buf, *scounts = shingle_counts.buf;
+    int32_t *tstarts = token_starts.buf, *tends = token_ends.buf;
+    uint64_t *out = shingles.buf;
+    Py_ssize_t tokens = 0, made = 0;
+    int astral = 0;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        Py_ssize_t count = text_tokens(PyList_GET_ITEM(texts, d), &table, tstarts + tokens, tends + tokens, scratch);
+        if (count < 0) { astral = 1; break; }
+        Py_ssize_t grams = text_shingles(scratch, count, ngram, out + made);
+        tcounts[d] = count;
+        scounts[d] = grams;
+        tokens += count;
+        made += grams;
+    }
+    PyMem_Free(scratch);
+    result = astral ? Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1) : Py_BuildValue("(nn)", tokens, made);
+done:
+    for (size_t v = 0; v < sizeof(views) / sizeof(views[0]); v++) PyBuffer_Release(views[v]);
+    return result;
+}
+
+/* The token hashes of each text (shingle.tokenize(text).hashes, one text after another) into `hashes`, the
+ * number of each text's tokens into `counts`; returns the total, or -1 on an astral character. */
+static PyObject *token_hashes(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer classes, folded, hashes, counts;
+    if (!PyArg_ParseTuple(args, "O!y*y*w*w*", &PyList_Type, &texts, &classes, &folded, &hashes, &counts)) return NULL;
+    PyObject *result = NULL;
+    int32_t *bounds = NULL;
+    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, total = 0;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
+        capacity += PyUnicode_GET_LENGTH(text);
+    }
+    if (check_buffer(&classes, 0x10000, 1, "classes") || check_buffer(&folded, 0x10000, 4, "folded")
+        || check_buffer(&hashes, capacity, 8, "hashes") || check_buffer(&counts, docs, 8, "counts"))
+        goto done;
+    bounds = PyMem_Malloc((size_t)(2 * capacity + 2) * sizeof(int32_t));
+    if (bounds == NULL) { PyErr_NoMemory(); goto done; }
+    Table table;
+    table_init(&table, &classes, &folded);
+    uint64_t *out = hashes.buf;
+    int64_t *per = counts.buf;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        Py_ssize_t count = text_tokens(PyList_GET_ITEM(texts, d), &table, bounds, bounds + capacity + 1, out + total);
+        if (count < 0) { total = -1; break; }
+        per[d] = count;
+        total += count;
+    }
+    result = PyLong_FromSsize_t(total);
+done:
+    PyMem_Free(bounds);
+    PyBuffer_Release(&classes);
+    PyBuffer_Release(&folded);
+    PyBuffer_Release(&hashes);
+    PyBuffer_Release(&counts);
+    return result;
+}
+
+/* The distinct code points below 0x10000 of the texts that `known` does not mark, as a bytes object of
+ * 0/1 flags (65536 of them); None when a text holds an astral character. */
+static PyObject *unknown(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer known;
+    if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &texts, &known)) return NULL;
+    if (check_buffer(&known, 0x10000, 1, "known")) { PyBuffer_Release(&known); return NULL; }
+    PyObject *flags = PyBytes_FromStringAndSize(NULL, 0x10000);
+    if (flags == NULL) { PyBuffer_Release(&known); return NULL; }
+    uint8_t *seen = (uint8_t *)PyBytes_AS_STRING(flags);
+    const uint8_t *marked = known.buf;
+    memset(seen, 0, 0x10000);
+    for (Py_ssize_t d = 0; d < PyList_GET_SIZE(texts); d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) {
+            Py_DECREF(flags); PyBuffer_Release(&known);
+            PyErr_SetString(PyExc_TypeError, "texts must be str");
+            return NULL;
+        }
+        if (PyUnicode_IS_ASCII(text)) continue;
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
+            Py_UCS4 code = PyUnicode_READ(kind, data, i);
+            if (code > 0xFFFF) { Py_DECREF(flags); PyBuffer_Release(&known); Py_RETURN_NONE; }
+            if (!marked[code]) seen[code] = 1;
+        }
+    }
+    PyBuffer_Release(&known);
+    return flags;
+}
+
+/* Rotation densification of one row (see minhash._densify): each empty slot takes the value of the
+ * nearest filled slot to its left, circularly, salted by the distance. */
+static void densify(uint32_t *row, uint32_t *original, int width) {
+    int last = -1;
+    for (int s = width - 1; s >= 0; s--) if (row[s] != EMPTY) { last = s; break; }
+    if (last < 0) return;
+    memcpy(original, row, (size_t)width * sizeof(uint32_t));
+    int source = last;
+    uint32_t wrap = 1;
+    for (int s = 0; s < width; s++) {
+        if (original[s] != EMPTY) { source = s; wrap = 0; continue; }
+        uint32_t distance = (uint32_t)(s - source + (wrap ? width : 0));
+        row[s] = (original[source] + distance * 0x9E3779B1u) >> 1;
+    }
+}
+
+static PyObject *signatures(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets, table;
+    int width;
+    unsigned long long key;
+    if (!PyArg_ParseTuple(args, "y*y*iKw*", &shingles, &offsets, &width, &key, &table)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t docs = offsets.len / 8 - 1;
+    uint32_t *original = NULL;
+    if (docs < 0 || width < 1 || check_buffer(&offsets, docs + 1, 8, "offsets")
+        || check_buffer(&table, docs * width, 4, "table") || check_buffer(&shingles, 0, 8, "shingles"))
+        goto done;
+    const int64_t *bounds = offsets.buf;
+    const uint64_t *hashes = shingles.buf;
+    if (bounds[docs] > shingles.len / 8) { PyErr_SetString(PyExc_ValueError, "offsets beyond shingles"); goto done; }
+    original = PyMem_Malloc((size_t)width * sizeof(uint32_t));
+    if (original == NULL) { PyErr_NoMemory(); goto done; }
+    uint32_t *rows = table.buf;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        uint32_t *row = rows + d * width;
+        for (int s = 0; s < width; s++) row[s] = EMPTY;
+        for (int64_t j = bounds[d]; j < bounds[d + 1]; j++) {
+            uint64_t mixed = (hashes[j] ^ (uint64_t)key) * MINHASH_ODD;
+            uint64_t slot = ((mixed >> 32) * (uint64_t)width) >> 32;
+            uint32_t value = (uint32_t)((mixed & 0xFFFFFFFFULL) >> 1);
+            if (value < row[slot]) row[slot] = value;
+        }
+        if (bounds[d + 1] > bounds[d]) densify(row, original, width);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(original);
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&table);
+    return result;
+}
+
+static int compare_u64(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted distinct shingles of document `doc`, made once (cache[doc] points into `store`). */
+static Py_ssize_t distinct(Py_ssize_t doc, const int64_t *bounds, const uint64_t *hashes, uint64_t **cache,
+                           Py_ssize_t *sizes, uint64_t *store, Py_ssize_t *used) {
+    if (cache[doc] != NULL) return sizes[doc];
+    Py_ssize_t n = (Py_ssize_t)(bounds[doc + 1] - bounds[doc]);
+    uint64_t *set = store + *used;
+    memcpy(set, hashes + bounds[doc], (size_t)n * sizeof(uint64_t));
+    qsort(set, (size_t)n, sizeof(uint64_t), compare_u64);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t i = 0; i < n; i++) if (kept == 0 || set[i] != set[kept - 1]) set[kept++] = set[i];
+    cache[doc] = set;
+    sizes[doc] = kept;
+    *used += n;
+    return kept;
+}
+
+static PyObject *similarities(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets, pairs, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*", &shingles, &offsets, &pairs, &out)) return NULL;
+    PyObject *result = NULL;
+    uint64_t **cache = NULL, *store = NULL;
+    Py_ssize_t *sizes = NULL;
+    Py_ssize_t docs = offsets.len / 8 - 1, count = pairs.len / 16;
+    if (docs < 0 || check_buffer(&offsets, docs + 1, 8, "offsets") || check_buffer(&pairs, count * 2, 8, "pairs")
+        || check_buffer(&out, count * 2, 8, "out") || check_buffer(&shingles, 0, 8, "shingles"))
+        goto done;
+    const int64_t *bounds = offsets.buf, *ab = pairs.buf;
+    if (bounds[docs] > shingles.len / 8) { PyErr_SetString(PyExc_ValueError, "offsets beyond shingles"); goto done; }
+    Py_ssize_t total = 0;
+    cache = PyMem_Calloc((size_t)docs + 1, sizeof(uint64_t *));
+    sizes = PyMem_Calloc((size_t)docs + 1, sizeof(Py_ssize_t));
+    for (Py_ssize_t p = 0; p < 2 * count; p++) {
+        if (ab[p] < 0 || ab[p] >= docs) { PyErr_SetString(PyExc_IndexError, "document out of range"); goto done; }
+    }
+    /* Room for each distinct document of the pairs once. */
+    uint8_t *marked = PyMem_Calloc((size_t)docs + 1, 1);
+    if (cache == NULL || sizes == NULL || marked == NULL) { PyMem_Free(marked); PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t p = 0; p < 2 * count; p++) {
+        if (!marked[ab[p]]) { marked[ab[p]] = 1; total += (Py_ssize_t)(bounds[ab[p] + 1] - bounds[ab[p]]); }
+    }
+    PyMem_Free(marked);
+    store = PyMem_Malloc((size_t)(total + 1) * sizeof(uint64_t));
+    if (store == NULL) { PyErr_NoMemory(); goto done; }
+    const uint64_t *hashes = shingles.buf;
+    double *values = out.buf;
+    Py_ssize_t used = 0;
+    for (Py_ssize_t p = 0; p < count; p++) {
+        Py_ssize_t a = (Py_ssize_t)ab[2 * p], b = (Py_ssize_t)ab[2 * p + 1];
+        Py_ssize_t na = distinct(a, bounds, hashes, cache, sizes, store, &used);
+        Py_ssize_t nb = distinct(b, bounds, hashes, cache, sizes, store, &used);
+        const uint64_t *x = cache[a], *y = cache[b];
+        Py_ssize_t i = 0, j = 0, shared = 0;
+        while (i < na && j < nb) {
+            if (x[i] < y[j]) i++;
+            else if (x[i] > y[j]) j++;
+            else { shared++; i++; j++; }
+        }
+        values[2 * p] = (double)shared / (double)(na + nb - shared);
+        values[2 * p + 1] = (double)shared / (double)(na < nb ? na : nb);
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(cache);
+    PyMem_Free(sizes);
+    PyMem_Free(store);
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&pairs);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+/* 1-based line numbers of offsets: out[i] is the line of character starts[i] of text texts[docs[i]]; `order`
+ * visits the places by document, then offset (so each text is counted through once). "\r\n", "\n" and a
+ * lone "\r" each end a line (see near_dup._CorpusView._lines; an offset never splits a "\r\n"). */
+static PyObject *line_numbers(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer docs, starts, order, out;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*w*", &PyList_Type, &texts, &docs, &starts, &order, &out)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = docs.len / 8, count = PyList_GET_SIZE(texts);
+    if (check_buffer(&docs, n, 8, "docs") || check_buffer(&starts, n, 8, "starts") || check_buffer(&order, n, 8, "order")
+        || check_buffer(&out, n, 8, "out"))
+        goto done;
+    const int64_t *doc_of = docs.buf, *start_of = starts.buf, *visit = order.buf;
+    int64_t *lines = out.buf, previous = -1, line = 1;
+    Py_ssize_t counted = 0, length = 0;
+    int kind = 0;
+    const void *data = NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        int64_t index = visit[k];
+        if (index < 0 || index >= n || doc_of[index] < 0 || doc_of[index] >= count) {
+            PyErr_SetString(PyExc_IndexError, "place out of range");
+            goto done;
+        }
+        if (doc_of[index] != previous) {
+            PyObject *text = PyList_GET_ITEM(texts, doc_of[index]);
+            if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
+            previous = doc_of[index];
+            kind = PyUnicode_KIND(text);
+            data = PyUnicode_DATA(text);
+            length = PyUnicode_GET_LENGTH(text);
+            line = 1;
+            counted = 0;
+        }
+        Py_ssize_t stop = (Py_ssize_t)start_of[index];
+        if (stop > length) stop = length;
+        for (Py_ssize_t i = counted; i < stop; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c == '\n' || (c == '\r' && (i + 1 >= length || PyUnicode_READ(kind, data, i + 1) != '\n'))) line++;
+        }
+        if (stop > counted) counted = stop;
+        lines[index] = line;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&docs);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&order);
+    PyBuffer_Release(&out);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
+    {"fingerprint", fingerprint, METH_VARARGS,
+     "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
+     "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
+    {"token_hashes", token_hashes, METH_VARARGS,
+     "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
+    {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
+    {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
+    {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled loops of dedupe.scan.", -1, methods};
+
+/* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
+ * (a stale build in a source tree), and the numpy code runs. */
+#define NATIVE_VERSION 1
+
+PyMODINIT_FUNC PyInit__native(void) {
+    PyObject *created = PyModule_Create(&module);
+    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
+}
