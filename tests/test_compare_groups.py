@@ -194,6 +194,19 @@ def test_seed_topical_but_different_sentences_are_not_grouped(seed_result) -> No
     assert _with(seed_result, "002", "in a written statement") is not _with(seed_result, "002", "in a call to")
 
 
+
+@pytest.mark.parametrize("doc_prefix, snippet", [("000", "is flying to London"), ("004", "We Will Continue Bombing"),
+                                                 ("004", "Federica Mogherini")])
+def test_seed_other_statements_stay_out_of_the_us_threat(seed_result, doc_prefix: str,  # type: ignore[no-untyped-def]
+                                                         snippet: str) -> None:
+    # Same actors and topic, another statement (a trip, Russia's answer, another speaker): never one claim with
+    # Kerry's threat or Johnson's appeal (the false groups of the gold-fitted model).
+    group = _with(seed_result, doc_prefix, snippet)
+    assert group.status == "unique"
+    others = ("threatened to cut off", "cut ties", "hoping desperately")
+    assert not any(s in m.text for m in group.members for s in others)
+
+
 def test_seed_entity_table_merges_variants(seed_result) -> None:  # type: ignore[no-untyped-def]
     variants = {e.name: set(e.variants) for e in seed_result.entities}
     assert {"Sergei Lavrov", "Sergey Lavrov"} <= variants["Sergei Lavrov"]

@@ -7,9 +7,10 @@ versions of a claim that give different figures still align, and divergence then
 Its features: embedding cosine, how much of the shorter claim's content the longer one contains (a claim
 stated inside a longer sentence or compressed into a headline), the content-word Jaccard, and the
 MRPC-fitted paraphrase model (:data:`PARAPHRASE_MODEL`) on the masked texts (whole, or the shorter text
-against the best-matching passage of the longer). It was fitted on the tune split of the claims gold
-only (``python -m benchmarks.claims_quality --fit``); the divergence model, fitted on SICK train, scores
-how likely two aligned claims contradict each other.
+against the best-matching passage of the longer). It was fitted on external news pairs only (MRPC train and
+STS headlines 2013-2015: ``python -m benchmarks.claim_model --fit``), never on the claims gold, whose tune
+split only picks the threshold; the divergence model, fitted on SICK train, scores how likely two aligned
+claims contradict each other.
 
 A claim that states a count of people (:mod:`dedupe.compare.counts` groups those by what they count) joins a
 wording group only through pairs at ``counted_threshold`` or above, so a toll sentence does not pull the
