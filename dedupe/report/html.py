@@ -38,6 +38,12 @@ from dedupe.report.fields import int_field
 
 #: Occurrences of one passage shown before the rest are folded away.
 SHOWN_OCCURRENCES = 8
+#: Characters of a passage, and of context on each side, shown for its second and later occurrences.
+LATER_SHOWN_CHARS = 160
+LATER_CONTEXT_CHARS = 40
+#: A document's text longer than this ends with a link back to the top of the page.
+TOP_LINK_CHARS = 2000
+_TOP_LINK = '<a class="top-link" href="#top">Back to top</a>'
 #: The document list starts folded (a ``<details>`` to open) when it has more rows than this.
 TABLE_OPEN_ROWS = 50
 # Most severe first (dedupe.scan.near_dup.KINDS): the order of the sections.
@@ -220,7 +226,7 @@ def _passage(number: int, finding: dict[str, Any], index: DocumentIndex) -> str:
     kind = str(finding.get("kind", ""))
     occurrences = finding.get("occurrences", [])
     docs = len({str(o.get("doc")) for o in occurrences})
-    shown = [_occurrence(o, kind, index) for o in occurrences]
+    shown = [_occurrence(o, kind, index, later=number > 0) for number, o in enumerate(occurrences)]
     rest = shown[SHOWN_OCCURRENCES:]
     folded = (f'<details><summary>{len(rest)} more occurrences</summary>{"".join(rest)}</details>' if rest else "")
     similarity = finding.get("similarity")
@@ -233,13 +239,22 @@ def _passage(number: int, finding: dict[str, Any], index: DocumentIndex) -> str:
             f'{"".join(shown[:SHOWN_OCCURRENCES])}{folded}</article>')
 
 
-def _occurrence(occurrence: dict[str, Any], kind: str, index: DocumentIndex) -> str:
+def _occurrence(occurrence: dict[str, Any], kind: str, index: DocumentIndex, later: bool) -> str:
+    """One occurrence: where it is, its link, and its text in context.
+
+    The occurrences of a finding repeat one passage: the first shows it whole (up to
+    :data:`~dedupe.report.html_text.MAX_SHOWN_CHARS`) in :data:`~dedupe.report.html_text.CONTEXT_CHARS`
+    of context; a ``later`` one shows :data:`LATER_SHOWN_CHARS` of it in :data:`LATER_CONTEXT_CHARS`, and
+    its link leads to the whole passage in its document.
+    """
     doc_id = str(occurrence.get("doc", ""))
     start, end = int_field(occurrence.get("start")), int_field(occurrence.get("end"))
     link = index.link(doc_id, start, end, f'line {occurrence.get("line")}', css=_KIND_CLASS.get(kind, ""))
     text = index.text(doc_id)
     if kind == "near_duplicate" and text is not None:
         context = snippet(text, start, min(end, start + 240), width=0) + ("…" if end > start + 240 else "")
+    elif text is not None and later:
+        context = snippet(text, start, end, width=LATER_CONTEXT_CHARS, longest=LATER_SHOWN_CHARS)
     elif text is not None:
         context = snippet(text, start, end)
     else:
@@ -256,13 +271,13 @@ def _documents(documents: Sequence[SegmentedDocument], index: DocumentIndex, sto
         facts = [doc.outlet, doc.date_text, story_of.get(doc.id, ""), str(doc.origin)]
         url = _safe_url(doc.url)
         parts.append(
-            f'<article class="doc" id="doc-{position}" aria-labelledby="doc-{position}-h">'
-            f'<h3 id="doc-{position}-h">{esc(doc.id)}{": " + esc(doc.title) if doc.title else ""}</h3>'
+            f'<article class="doc" id="doc-{position}">'
+            f'<h3>{esc(doc.id)}{": " + esc(doc.title) if doc.title else ""}</h3>'
             f'<div class="meta">{esc(" · ".join(f for f in facts if f))}'
             + (f' · <a href="{esc(url)}" rel="noopener noreferrer nofollow">{esc(url)}</a>' if url
                else (f" · {esc(doc.url)}" if doc.url else ""))
             + f'</div>{full_text(document, position, index.highlights(doc.id))}'
-            '<a class="top-link" href="#top">Back to top</a></article>')
+            + (_TOP_LINK if len(doc.text) > TOP_LINK_CHARS else "") + "</article>")
     return "".join(parts)
 
 
