@@ -531,3 +531,21 @@ def test_entity_variants_leave_out_case_and_inflections(rendered: tuple[str, Pat
     entities = rendered[0].split('id="entities"', 1)[1].split("</section>", 1)[0]
     assert "Syrians" not in entities and "WASHINGTON" not in entities and "PHOTO" not in entities
     assert "Sergey Lavrov" in entities
+
+
+def test_findings_past_the_limit_are_links_to_every_occurrence(seed_report: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import dedupe.report.html as page_module
+
+    monkeypatch.setattr(page_module, "PASSAGES_IN_FULL", 1)
+    page = render_html(seed_report.report, seed_report.documents)
+    findings = seed_report.report["scan"]["findings"]
+    brief = re.findall(r'<li id="passage-(\d+)">(.*?)</li>', page)
+    kinds = {f["kind"] for f in findings}
+    assert len(brief) == len(findings) - len(kinds) > 0
+    for number, row in brief:
+        occurrences = findings[int(number)]["occurrences"]
+        assert row.count('<a class="go"') == len(occurrences)
+        assert all(o["text"] not in row for o in occurrences if len(o["text"]) > 20)
+    collect = _parse(page)
+    assert sorted(set(collect.fragments) - set(collect.ids)) == []

@@ -41,6 +41,8 @@ SHOWN_OCCURRENCES = 8
 #: Characters of a passage, and of context on each side, shown for its second and later occurrences.
 LATER_SHOWN_CHARS = 160
 LATER_CONTEXT_CHARS = 40
+#: Findings of one kind shown with their text in context; the rest are listed as links to their lines.
+PASSAGES_IN_FULL = 300
 #: A document's text longer than this ends with a link back to the top of the page.
 TOP_LINK_CHARS = 2000
 _TOP_LINK = '<a class="top-link" href="#top">Back to top</a>'
@@ -216,7 +218,12 @@ def _passages(payload: dict[str, Any] | None, index: DocumentIndex) -> str:
     kinds = [k for k in _KIND_TITLES if k in by_kind] + sorted(k for k in by_kind if k not in _KIND_TITLES)
     for kind in kinds:
         parts.append(f'<h3>{esc(_KIND_TITLES.get(kind, kind))} <span class="count">{len(by_kind[kind])}</span></h3>')
-        parts.extend(_passage(number, finding, index) for number, finding in by_kind[kind])
+        parts.extend(_passage(number, finding, index) for number, finding in by_kind[kind][:PASSAGES_IN_FULL])
+        rest = by_kind[kind][PASSAGES_IN_FULL:]
+        if rest:
+            rows = "".join(_passage_brief(number, finding, index) for number, finding in rest)
+            parts.append(f'<details><summary>{len(rest)} more, as links to their lines</summary>'
+                         f'<ul class="brief">{rows}</ul></details>')
     if not findings:
         parts.append('<p class="empty">No repeated or reused passages.</p>')
     return "".join(parts)
@@ -237,6 +244,20 @@ def _passage(number: int, finding: dict[str, Any], index: DocumentIndex) -> str:
             f'{esc(kind.replace("_", " "))}</span><span class="meta">{len(occurrences)} occurrences in {docs} '
             f'document{"s" if docs != 1 else ""}{sim}</span></h3>'
             f'{"".join(shown[:SHOWN_OCCURRENCES])}{folded}</article>')
+
+
+def _passage_brief(number: int, finding: dict[str, Any], index: DocumentIndex) -> str:
+    """A finding past :data:`PASSAGES_IN_FULL` of its kind: one line, a link to each occurrence, no text."""
+    kind = str(finding.get("kind", ""))
+    links = []
+    for occurrence in finding.get("occurrences", []):
+        doc_id = str(occurrence.get("doc", ""))
+        start, end = int_field(occurrence.get("start")), int_field(occurrence.get("end"))
+        label = f'{doc_id} line {occurrence.get("line")}'
+        links.append(index.link(doc_id, start, end, label, css=_KIND_CLASS.get(kind, "")))
+    words = finding.get("words")
+    size = f" ({words} words)" if isinstance(words, int) else ""
+    return f'<li id="passage-{number}">{" · ".join(links)}{size}</li>'
 
 
 def _occurrence(occurrence: dict[str, Any], kind: str, index: DocumentIndex, later: bool) -> str:
