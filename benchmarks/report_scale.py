@@ -103,9 +103,18 @@ def run_ours(inputs: Path, folder: Path, skip: list[str]) -> dict[str, Any]:
     result["stages"] = stages.group(1) if stages else ""
     page = (folder / "page.html").read_bytes()
     result["page_mb"] = len(page) / 1e6
-    texts = page.find(b'<section class="panel" id="documents"')
-    result["texts_mb"] = (page.find(b"</section>", texts) - texts) / 1e6 if texts >= 0 else 0.0
+    result["parts"] = page_parts(page)
+    result["texts_mb"] = result["parts"].get("documents", 0.0)
     return result
+
+
+def page_parts(page: bytes) -> dict[str, float]:
+    """Megabytes of each section of the page (``documents`` holds the full texts) and of the embedded JSON."""
+    parts = {m.group(1).decode(): (page.find(b"</section>", m.start()) - m.start()) / 1e6
+             for m in re.finditer(rb'<section class="panel" id="(\w+)"', page)}
+    data = page.find(b'id="dedupe-data">')
+    parts["json"] = (page.find(b"</script>", data) - data) / 1e6 if data >= 0 else 0.0
+    return parts
 
 
 def run_peer(sentences: Path, folder: Path) -> dict[str, Any]:
@@ -140,7 +149,8 @@ def show(name: str, runs: list[dict[str, Any]], corpus_mb: float = 0.0) -> dict[
     for run in runs:
         ratio = (f" ({run['page_mb'] / corpus_mb:.2f}x the {corpus_mb:.1f} MB of text; the full texts "
                  f"{run['texts_mb']:.1f} MB, {run['texts_mb'] / corpus_mb:.2f}x)") if corpus_mb else ""
-        extra = f" page {run['page_mb']:.1f} MB{ratio}; {run['stages']}" if "stages" in run else ""
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in run.get("parts", {}).items())
+        extra = f" page {run['page_mb']:.1f} MB{ratio} [MB: {parts}]; {run['stages']}" if "stages" in run else ""
         print(f"  {name:5s} wall {run['wall']:7.1f} s  cpu {run['cpu']:7.1f} s  peak {run['peak_mb']:6.0f} MB  "
               f"(load {run['load']:.1f}){extra}")
     return {key: statistics.median(r[key] for r in runs) for key in ("wall", "cpu", "peak_mb")}

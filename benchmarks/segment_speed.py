@@ -9,7 +9,7 @@ sentence spans differ between the two modes (target: none). Speed is given per C
 process, one core), the fair figure on a shared machine; the speed-up is the ratio of those.
 
     .venv/bin/python -m benchmarks.segment_speed --corpus /work/shared/corpora/reuters21578.jsonl \\
-        --extra /work/shared/corpora/multi-outlet/articles.jsonl --extra data --docs 2000
+        --extra /work/shared/corpora/multi-outlet/articles.jsonl --extra data --docs 2000 [--only fast]
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,7 @@ def main() -> None:
     parser.add_argument("--extra", action="append", default=[])
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", choices=MODES, help="run this mode alone (speed only, no agreement)")
     parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     docs = documents(args.corpus, args.docs, args.extra)
@@ -69,7 +71,7 @@ def main() -> None:
         print(json.dumps(run_mode(args.mode, docs, args.rounds)))
         return
     results = {}
-    for mode in MODES:
+    for mode in [args.only] if args.only else MODES:
         began = time.perf_counter()
         out = subprocess.run([sys.executable, "-m", "benchmarks.segment_speed", *sys.argv[1:], "--mode", mode],
                              check=True, capture_output=True, text=True).stdout
@@ -78,6 +80,9 @@ def main() -> None:
               f"{results[mode]['chars_per_cpu_s'] / 1e3:8.1f} KB per CPU second segmenting "
               f"({results[mode]['chars']} chars, median of {args.rounds}); "
               f"process {time.perf_counter() - began:.1f} s")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    if args.only:
+        return
     ratio = results["fast"]["chars_per_cpu_s"] / results["pysbd"]["chars_per_cpu_s"]
     differ = sorted(d for d, h in results["fast"]["spans"].items() if results["pysbd"]["spans"].get(d) != h)
     print(f"speed-up {ratio:.2f}x (CPU time); documents whose sentences differ: {len(differ)} of {len(docs)} "

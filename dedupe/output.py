@@ -53,6 +53,18 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def cleaned(value: Any) -> Any:
+    """``value`` as :func:`to_json` writes it: floats rounded (:func:`clean_float`), tuples as lists.
+
+    Args:
+        value: Any JSON-serialisable value; it is not changed.
+
+    Returns:
+        A new value (dicts and lists copied).
+    """
+    return _clean(value)
+
+
 def clean_float(value: float) -> float | None:
     """A float as every JSON document holds it: rounded to 4 places; ``None`` for NaN and infinities."""
     if math.isnan(value) or math.isinf(value):

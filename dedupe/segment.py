@@ -49,12 +49,20 @@ _QUOTED = re.compile(r'"[^"]+"|\u201c[^\u201c\u201d]+\u201d|\u00ab[^\u00ab\u00bb
 _PLAIN_END = re.compile(r"(?<![^\s])([A-Z][a-z]+|[a-z]{2,}|\d{3,})([.!?])\s+(?=[\"\u201c]?[A-Z][a-z ])")
 # Anything pysbd could end a sentence at: an end mark, a period unless a letter or digit follows (it
 # never ends one at "5.5", "U.S" or "pct.The") or a digit after a letter ("No.1"), a closing quote
-# before a capital; except after a two-letter abbreviation ("U.S.", not "p.m.") followed by a word that
-# is not one of its sentence starters, in a piece without brackets.
-_POSSIBLE_END = re.compile(r"[!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]|\.(?![A-Za-z\d])|(?<=[A-Za-z])\.(?=\d)"
-                           r"|[\"\u201d]\s+(?=[A-Z])")
+# before a capital (not after a comma: pysbd's quotation boundary needs `[^,]"`), a closing
+# parenthesis before a capital (pysbd's "(...) Ltd" boundary); except after a two-letter abbreviation
+# ("U.S.", not "p.m.") followed by a word that is not one of its sentence starters, in a piece without
+# angle brackets (tickers such as "<NVA.A.T>"), and except a lone capital's period (_INITIAL). Ends
+# inside a double-quoted, bracketed or dashed span pysbd keeps whole do not count (see _is_hard).
+# (The leading look-ahead only makes the search skip other characters faster: 3x.)
+_POSSIBLE_END = re.compile(r"(?=[!?.\"\u201d)\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f])"
+                           r"(?:[!?\u2026\u203c\u2047-\u2049\u3002\uff01\uff1f]|\.(?![A-Za-z\d])|(?<=[A-Za-z])\.(?=\d)"
+                           r"|(?<!,)[\"\u201d]\s+(?=[A-Z])|\)\s+(?=[A-Z]))")
 _QUIET_ABBREVIATION = re.compile(r"(?<![\w.])(?![AaPp]\.[Mm]\.)[A-Za-z]\.[A-Za-z](?P<stop>\.) +(?P<next>\w+)")
-_BRACKETS = re.compile(r"[(\[<{>]")
+# pysbd's SingleUpperCaseLetterRule: the period of a lone capital (an initial, "Plan B.") before a space,
+# perhaps after a comma, is never a sentence end ("I" is: "I. However ..." can end one).
+_INITIAL = re.compile(r"(?<=\s)[A-HJ-Z]\.(?=,?\s)")
+_BRACKETS = re.compile(r"[<>]")
 # What ends a piece (closing marks, end marks, space): no sentence can start inside it.
 _TRAILER = re.compile(r"[\s\"'\u2019\u201d)\].!?\u2026]+$")
 # Spans pysbd keeps whole (its between-punctuation rules): quotes, brackets, parentheses, dashes.
@@ -189,22 +197,24 @@ def _paragraph_spans(text: str, starts: tuple[int, ...]) -> list[tuple[int, int]
     wrapped = _wrap_width(text, lines)
     spans: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
+    last_line = ""
     for start, end in lines:
         content = text[start:end]
         if not content.strip():
             _flush(spans, current)
             current = None
             continue
-        if current is not None and _starts_paragraph(text, current, content, wrapped):
+        if current is not None and _starts_paragraph(last_line, content, wrapped):
             _flush(spans, current)
             current = None
         current = (current[0], end) if current else (start, end)
+        last_line = content
     _flush(spans, current)
     return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
 
 
-def _starts_paragraph(text: str, current: tuple[int, int], line: str, wrapped: int) -> bool:
-    """Whether ``line`` opens a new paragraph after the paragraph ``current``.
+def _starts_paragraph(last_line: str, line: str, wrapped: int) -> bool:
+    """Whether ``line`` opens a new paragraph after a paragraph whose last line is ``last_line``.
 
     Unwrapped text (``wrapped`` is 0): every line does. Hard-wrapped text (``wrapped`` is the wrap
     width): an indented line does, and so does a line after a short line that ended a sentence (the
@@ -212,7 +222,6 @@ def _starts_paragraph(text: str, current: tuple[int, int], line: str, wrapped: i
     """
     if not wrapped or line[:1] in " \t":
         return True
-    last_line = _LINE_BREAK.split(text[current[0]:current[1]])[-1]
     return bool(_TERMINAL.search(last_line)) and len(last_line.strip()) < 0.7 * wrapped
 
 
@@ -355,15 +364,30 @@ def _fast_starts(chunk: str) -> list[int]:
 def _is_hard(piece: str) -> bool:
     """Whether pysbd might end a sentence inside ``piece`` (before its closing marks)."""
     core = _TRAILER.sub("", piece)
+    ends = [m.start() for m in _POSSIBLE_END.finditer(core)]
+    if not ends:
+        return False
+    starters = _sentence_starters()
     quiet = set() if _BRACKETS.search(core) else {
-        m.start("stop") for m in _QUIET_ABBREVIATION.finditer(core) if m.group("next") not in _sentence_starters()}
-    return any(m.start() not in quiet for m in _POSSIBLE_END.finditer(core))
+        m.start("stop") for m in _QUIET_ABBREVIATION.finditer(core) if m.group("next") not in starters}
+    ends = [at for at in ends if at not in quiet and not _INITIAL.match(core, at - 1)]
+    if not ends:
+        return False
+    starts, stops = _guarded_spans(core, _GUARDED[2:])  # not single quotes: pysbd does split inside those
+    return any(_unguarded(at, starts, stops) for at in ends)
+
+
+def _unguarded(at: int, starts: list[int], stops: list[int]) -> bool:
+    """Whether offset ``at`` lies outside the inside of every guarded span (its closing mark is outside)."""
+    i = bisect.bisect_right(starts, at) - 1
+    return i < 0 or at >= stops[i] - 1 or at == starts[i]
 
 
 def _plain_boundaries(chunk: str) -> list[int]:
     """Starts of sentences after a plain end (see ``_PLAIN_END``) whose word is no abbreviation,
     outside any quotation, parenthesis or dash pair (which pysbd never splits)."""
-    ends = [m for m in _PLAIN_END.finditer(chunk) if m.group(1).lower() not in _abbreviations()]
+    abbreviations = _abbreviations()
+    ends = [m for m in _PLAIN_END.finditer(chunk) if m.group(1).lower() not in abbreviations]
     if not ends:
         return [0]
     starts, stops = _guarded_spans(chunk)
@@ -371,11 +395,11 @@ def _plain_boundaries(chunk: str) -> list[int]:
     return [0] + [m.end() for m, i in zip(ends, inside) if i < 0 or m.start(2) >= stops[i]]
 
 
-def _guarded_spans(chunk: str) -> tuple[list[int], list[int]]:
-    """The union of the spans pysbd keeps whole, as disjoint open intervals: (starts, stops)."""
+def _guarded_spans(chunk: str, patterns: Sequence[re.Pattern[str]] = _GUARDED) -> tuple[list[int], list[int]]:
+    """The union of the spans pysbd keeps whole (``patterns``), as disjoint open intervals: (starts, stops)."""
     starts: list[int] = []
     stops: list[int] = []
-    for start, stop in sorted(m.span() for pattern in _GUARDED for m in pattern.finditer(chunk)):
+    for start, stop in sorted(m.span() for pattern in patterns for m in pattern.finditer(chunk)):
         if stops and start < stops[-1]:
             stops[-1] = max(stops[-1], stop)
         else:
@@ -425,7 +449,37 @@ def _segmenter():  # type: ignore[no-untyped-def]
 
 
 def _pysbd_split(chunk: str) -> list[str]:
+    """pysbd's sentences of ``chunk``: what ``Segmenter.segment`` returns, without its regexes.
+
+    ``segment`` locates each sentence in the text with a regular expression compiled from the
+    sentence itself (``escape(sentence) + "\\s*"``), which was half of pysbd's cost here;
+    :func:`_locate` finds the same matches with ``str.find``.
+    """
     try:
-        return [str(s) for s in _segmenter().segment(chunk)]
+        return _locate(chunk, _segmenter().processor(chunk).process())
     except Exception:  # pysbd has regex edge cases on odd Unicode; one sentence is then the safe answer
         return [chunk]
+
+
+def _locate(text: str, sentences: list[str]) -> list[str]:
+    """pysbd's ``sentences_with_char_spans``: each sentence with the space after it, as found in ``text``.
+
+    For each sentence the first non-overlapping occurrence (with its trailing space) ending past the
+    previous one is kept; a sentence not found is dropped, as pysbd drops it.
+    """
+    found: list[str] = []
+    prior_end = 0
+    for sentence in sentences:
+        if not sentence:
+            continue  # an empty pattern matches everywhere; pysbd's processor never yields one
+        at = text.find(sentence)
+        while at >= 0:
+            end = at + len(sentence)
+            while end < len(text) and text[end].isspace():
+                end += 1
+            if end > prior_end:
+                found.append(text[at:end])
+                prior_end = end
+                break
+            at = text.find(sentence, end)
+    return found

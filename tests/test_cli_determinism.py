@@ -26,6 +26,7 @@ import pytest
 
 from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.cache import default_cache_dir
+from dedupe.report.html_data import report_from_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = str(ROOT / "data")
@@ -105,22 +106,10 @@ def test_report_compare_section_is_the_compare_command(outputs: Path) -> None:
     assert _report(outputs)["compare"]["claims"] == compare["claims"]
 
 
-def _rounded(value: Any) -> Any:
-    """``value`` with every float rounded to the 4 places the JSON writer keeps."""
-    if isinstance(value, float):
-        return round(value, 4)
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_rounded(item) for item in value]
-    return value
-
-
 def test_html_embeds_the_json_report(outputs: Path) -> None:
     # The HTML run read its vectors from the cache the compare run wrote; the JSON run had no cache.
     page = (outputs / SEEDS[0] / "report.html").read_text(encoding="utf-8")
-    embedded = page.split('<script type="application/json" id="dedupe-data">', 1)[1].split("</script>", 1)[0]
-    assert _rounded(json.loads(embedded)) == _report(outputs)
+    assert report_from_page(page) == _report(outputs)
 
 
 def test_no_cache_writes_no_embeddings_and_cache_dir_keeps_them(outputs: Path) -> None:

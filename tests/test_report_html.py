@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
 from dedupe.corpus.load import Document, Origin
+from dedupe.output import to_json
 from dedupe.report.html import render_html, script_json
+from dedupe.report.html_data import report_from_page
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_claims import mark_words
 from dedupe.report.html_figures import range_plot
@@ -139,8 +141,25 @@ def test_full_text_view_holds_every_document_exactly(rendered: tuple[str, Path, 
 
 def test_embedded_json_is_the_report(rendered: tuple[str, Path, Any]) -> None:
     page, _, seed = rendered
-    data = page.split('<script type="application/json" id="dedupe-data">', 1)[1].split("</script>", 1)[0]
-    assert json.loads(data) == json.loads(json.dumps(seed.report))
+    assert report_from_page(page) == json.loads(to_json(seed.report))
+
+
+def test_embedded_json_holds_no_text_the_page_already_has(rendered: tuple[str, Path, Any]) -> None:
+    page, _, seed = rendered
+    data = json.loads(page.split('<script type="application/json" id="dedupe-data">', 1)[1].split("</script>", 1)[0])
+    assert data.pop("texts_in_page") is True
+    records = [o for f in data["scan"]["findings"] for o in f["occurrences"]] + data["figures"]["figures"]
+    records += [m for c in data["compare"]["claims"] for m in c["members"]]
+    assert len(records) > 100
+    assert not any({"text", "sentence", "outlet"} & set(r) for r in records)
+
+
+def test_embedded_json_is_whole_when_the_documents_are_not_the_reports(seed_report: Any) -> None:
+    documents = list(reversed(seed_report.documents))
+    page = render_html(seed_report.report, documents)
+    data = json.loads(page.split('id="dedupe-data">', 1)[1].split("</script>", 1)[0])
+    assert "texts_in_page" not in data and data == json.loads(to_json(seed_report.report))
+    assert report_from_page(page) == data
 
 
 def test_rendering_is_deterministic(rendered: tuple[str, Path, Any]) -> None:
@@ -523,3 +542,21 @@ def test_a_divergence_shows_both_versions_words_linked_to_their_offsets(rendered
     for side in reason["conflicting"]:
         (start, end), word = side["spans"][0], side["words"][0]
         assert f'{side["doc"]} @{start}-{end}</a> <mark>{html.escape(word)}</mark>' in sides.group(1)
+
+
+def test_findings_past_the_limit_are_links_to_every_occurrence(seed_report: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import dedupe.report.html as page_module
+
+    monkeypatch.setattr(page_module, "PASSAGES_IN_FULL", 1)
+    page = render_html(seed_report.report, seed_report.documents)
+    findings = seed_report.report["scan"]["findings"]
+    brief = re.findall(r'<li id="passage-(\d+)">(.*?)</li>', page)
+    kinds = {f["kind"] for f in findings}
+    assert len(brief) == len(findings) - len(kinds) > 0
+    for number, row in brief:
+        occurrences = findings[int(number)]["occurrences"]
+        assert row.count('<a class="go"') == len(occurrences)
+        assert all(o["text"] not in row for o in occurrences if len(o["text"]) > 20)
+    collect = _parse(page)
+    assert sorted(set(collect.fragments) - set(collect.ids)) == []

@@ -283,12 +283,19 @@ def _short_form_links(forms: list[str], sets: UnionFind, number: dict[str, int],
     totals: Counter[int] = Counter()
     for form in forms:
         totals[sets.find(number[form])] += counts[form]
-    longer = [f for f in forms if len(f.split()) >= 2 and totals[sets.find(number[f])] >= 2
-              and f.split()[0] not in vocabulary]
+    # Longer names by the initial of their last word, which a short form's last word must share
+    # (see _ends_with): each form is compared with those only, not with every longer name.
+    longer: dict[str, list[tuple[str, list[str]]]] = {}
+    for name in forms:
+        words = name.split()
+        if len(words) >= 2 and totals[sets.find(number[name])] >= 2 and words[0] not in vocabulary:
+            longer.setdefault(words[-1][:1], []).append((name, words))
     for form in sorted(forms, key=lambda f: (-len(f.split()), f)):
         words = form.split()
-        roots = {sets.find(number[other]) for other in longer
-                 if len(other.split()) > len(words) and _ends_with(other.split(), words, min_ratio)}
+        if any(len(w) < 3 for w in words):
+            continue  # never a short form (_ends_with)
+        roots = {sets.find(number[other]) for other, other_words in longer.get(words[-1][:1], [])
+                 if len(other_words) > len(words) and _ends_with(other_words, words, min_ratio)}
         if len(roots) == 1:
             yield form, roots.pop()
 

@@ -47,7 +47,7 @@ th,td{text-align:left;vertical-align:top;padding:.35rem .55rem;border-bottom:1px
 td{overflow-wrap:break-word}
 td.id,td .meta{overflow-wrap:anywhere;word-break:break-word}
 main{overflow-wrap:break-word}
-summary,h3,.occ .where,.member,.doc .meta,header.top p,.lead,.legend{overflow-wrap:anywhere}
+summary,h3,.occ .where,ul.brief,.member,.doc .meta,header.top p,.lead,.legend{overflow-wrap:anywhere}
 table.documents td.nowrap{white-space:normal}
 td.nowrap{white-space:nowrap}
 th{background:var(--wash);font-weight:600;color:#3a4252}

@@ -123,7 +123,7 @@ class DocumentIndex:
         return self._highlights.get(doc_id, [])
 
 
-def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS, longest: int = MAX_SHOWN_CHARS) -> str:
     """An occurrence in its context: escaped text with the occurrence in ``<mark>``.
 
     Args:
@@ -131,6 +131,7 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
         start: Start offset of the occurrence.
         end: End offset.
         width: Characters of context on each side, cut back to a word boundary.
+        longest: An occurrence longer than this is shown with its middle elided.
 
     Returns:
         HTML: ``before<mark>occurrence</mark>after``, with ellipses where the context was cut.
@@ -140,13 +141,13 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
     after_to = _word_boundary_after(text, min(len(text), end + width))
     before = ("…" if before_from > 0 else "") + text[before_from:start]
     after = text[end:after_to] + ("…" if after_to < len(text) else "")
-    return f'{esc(before)}<mark class="span">{esc(_elide(text[start:end]))}</mark>{esc(after)}'
+    return f'{esc(before)}<mark class="span">{esc(_elide(text[start:end], longest))}</mark>{esc(after)}'
 
 
-def _elide(span: str) -> str:
-    if len(span) <= MAX_SHOWN_CHARS:
+def _elide(span: str, longest: int) -> str:
+    if len(span) <= longest:
         return span
-    half = MAX_SHOWN_CHARS // 2
+    half = longest // 2
     return f"{span[:half]} … [{len(span) - 2 * half} characters] … {span[-half:]}"
 
 
