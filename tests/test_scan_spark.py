@@ -146,6 +146,28 @@ def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, t
     assert got == want
 
 
+def test_ranges_of_local_json_lines_give_the_local_records_lines_and_findings(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark_ranges
+
+    from tests.test_scan_spark_ranges import messy_lines
+
+    monkeypatch.setattr(spark_ranges, "MIN_RANGE", 1)  # a small file cut into one range a partition
+    (tmp_path / "a_messy.jsonl").write_bytes(messy_lines())
+    seeds = [json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted(DATA.glob("*.txt"))]
+    (tmp_path / "b_seeds.jsonl").write_text("\r\n".join(seeds + seeds[:2]) + "\r\n", encoding="utf-8")
+    (tmp_path / "c_array.jsonl").write_text(json.dumps([json.loads(seeds[1]) | {"id": "arr"}]), encoding="utf-8")
+    (tmp_path / "d_latin.jsonl").write_bytes(f"{seeds[3]}\n{{\"id\": \"l\u00e9\", \"text\": \"caf\u00e9 "
+                                             f"au lait et encore\"}}\n".encode("cp1252"))
+    want, skipped = local_json([str(tmp_path)])
+    assert json.loads(want)["findings"]
+    for partitions in (2, 7):
+        got, found = spark_json(spark, [str(tmp_path)], partitions)
+        assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
+        assert got == want, f"{partitions} partitions"
+    assert any("a_messy.jsonl:" in str(s) for s in skipped)
+
+
 def test_compressed_inputs_are_read_as_the_local_loader_reads_them(spark: Any, tmp_path: Path) -> None:
     import gzip
     import lzma

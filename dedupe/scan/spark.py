@@ -68,11 +68,20 @@ if TYPE_CHECKING:
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
-_LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
-# The JVM of a local master, unless set: the quick JIT only and one GC thread. A scan's JVM lives a few minutes,
-# where the optimising JIT and parallel GC threads cost more CPU than they save (Reuters x1 on local[2]:
-# 39 -> 28 CPU seconds for the whole process tree, same output; benchmarks/README.md, spark).
-_LOCAL_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# Settings of a local master, unless set: memory (the default 1g spills); the JVM with the quick JIT only
+# and one GC thread (a scan's JVM lives a few minutes, where the optimising JIT and parallel GC threads cost
+# more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
+# output; benchmarks/README.md, spark); shuffle files not compressed (they stay on this machine's disk,
+# compressing them only costs processor time); no web UI; and the Python daemon that imports the scan's
+# modules once before it forks the workers (dedupe.scan.spark_daemon).
+_LOCAL_SETTINGS = {
+    "spark.driver.memory": "4g",
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.shuffle.compress": "false",
+    "spark.shuffle.spill.compress": "false",
+    "spark.ui.enabled": "false",
+    "spark.python.daemon.module": "dedupe.scan.spark_daemon",
+}
 
 
 def _keep() -> Any:
@@ -121,8 +130,8 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         master = "local[*]"  # not under spark-submit, which sets the master itself
         conf.setMaster(master)
     if master and master.startswith("local"):
-        conf.set("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
-        conf.set("spark.driver.extraJavaOptions", (settings or {}).get("spark.driver.extraJavaOptions", _LOCAL_JVM))
+        for key, value in _LOCAL_SETTINGS.items():
+            conf.setIfMissing(key, value)
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]

@@ -72,10 +72,15 @@ class Range:
         return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def local_path(uri: str) -> str | None:
-    """The path of a ``file:`` URI, ``None`` for any other scheme."""
+def local_path(sc: SparkContext, uri: str) -> str | None:
+    """The path on the local file system of a ``file:`` URI, or of a path without a scheme when that is
+    the default file system; ``None`` for any other file system."""
     parsed = urlparse(uri)
-    return unquote(parsed.path) if parsed.scheme == "file" else None
+    if parsed.scheme:
+        return unquote(parsed.path) if parsed.scheme == "file" else None
+    jvm: Any = sc._jvm
+    system = jvm.org.apache.hadoop.fs.FileSystem.get(sc._jsc.hadoopConfiguration())  # type: ignore[attr-defined]
+    return uri if system.getUri().getScheme() == "file" else None
 
 
 def byte_ranges(sc: SparkContext, inputs: Sequence[Input], partitions: int) -> dict[int, list[Range]]:
@@ -83,31 +88,40 @@ def byte_ranges(sc: SparkContext, inputs: Sequence[Input], partitions: int) -> d
 
     Args:
         sc: The context.
-        inputs: The listed files; those that are not local JSON Lines in a plain layout are left out.
+        inputs: The listed files (only local JSON Lines files are looked at).
         partitions: Ranges wanted per file (fewer for a small file, more for a file past
             ``partitions * MAX_RANGE`` bytes).
 
     Returns:
-        Each chosen file's ranges in file order, each with the number of lines before it.
+        The ranges of each local JSON Lines file in file order, each with the number of lines before it; no
+        range for such a file that the local loader's whole-file reading must read (see the module).
     """
-    pieces = [piece for item in inputs for piece in _pieces(item, partitions)]
-    if not pieces:
-        return {}
-    counted = sc.parallelize(pieces, len(pieces)).map(_count).collect()
+    local = {item.rank: path for item in inputs
+             if not item.compressed and item.suffix in LINE_SUFFIXES and (path := local_path(sc, item.uri))}
+    pieces = [piece for item in inputs if item.rank in local
+              for piece in file_pieces(item, local[item.rank], partitions)]
+    found = numbered(pieces, sc.parallelize(pieces, len(pieces)).map(count).collect()) if pieces else {}
+    return {rank: found.get(rank, []) for rank in local}
+
+
+def numbered(pieces: Sequence[Range], counted: Sequence[tuple[int, bool]]) -> dict[int, list[Range]]:
+    """The pieces of files (:func:`file_pieces`) with the lines before each, from each one's :func:`count`, by
+    rank; none for a file with a piece that is not UTF-8 (the whole-file reader guesses its encoding)."""
     bad = {piece.item.rank for piece, (_, utf8) in zip(pieces, counted) if not utf8}
     found: dict[int, list[Range]] = {}
     before: dict[int, int] = {}  # line breaks of a file's earlier ranges
     for piece, (breaks, _) in zip(pieces, counted):
         rank = piece.item.rank
+        found.setdefault(rank, [])
         if rank not in bad:
-            found.setdefault(rank, []).append(replace(piece, line=before.get(rank, 0)))
+            found[rank].append(replace(piece, line=before.get(rank, 0)))
             before[rank] = before.get(rank, 0) + breaks
     return found
 
 
-def _pieces(item: Input, partitions: int) -> list[Range]:
-    """Ranges of ``item`` without their line counts, or none when it is read some other way."""
-    path = local_path(item.uri)
+def file_pieces(item: Input, path: str | None, partitions: int) -> list[Range]:
+    """Ranges of ``item`` (at ``path`` on every worker, if local) without their line counts, or none when it
+    is read some other way."""
     if path is None or item.compressed or item.suffix not in LINE_SUFFIXES or not _plain(path):
         return []
     size = os.path.getsize(path)
@@ -154,7 +168,7 @@ def _plain(path: str) -> bool:
     return True
 
 
-def _count(piece: Range) -> tuple[int, bool]:
+def count(piece: Range) -> tuple[int, bool]:
     """The line breaks of a range (``"\\r\\n"``, ``"\\r"`` or ``"\\n"``), and whether it is UTF-8."""
     with open(piece.path, "rb") as handle:
         handle.seek(piece.start)

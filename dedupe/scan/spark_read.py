@@ -211,8 +211,8 @@ def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partiti
         listing: The files.
         options: Field overrides and manifest (``strict`` is applied later, in corpus order).
         partitions: Partitions wanted per file.
-        ranged: The byte ranges of the files the workers read themselves
-            (:func:`dedupe.scan.spark_ranges.byte_ranges`), by rank.
+        ranged: The byte ranges of the local JSON Lines files the workers read themselves, by rank
+            (:func:`dedupe.scan.spark_ranges.byte_ranges`; none: the file is read whole).
 
     Returns:
         An RDD whose partitions hold either one such range or the :data:`Item` of records Spark read
@@ -235,8 +235,8 @@ def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partiti
 
 
 def _kind(item: Input, ranged: Mapping[int, Sequence[Any]]) -> str:
-    if item.rank in ranged:
-        return "ranges"
+    if item.rank in ranged:  # local JSON Lines: read range by range, or whole by the local loader
+        return "ranges" if ranged[item.rank] else "whole"
     if not item.compressed and item.suffix in LINE_SUFFIXES:
         return "lines"
     return "parquet" if not item.compressed and item.suffix in PARQUET_SUFFIXES else "whole"
