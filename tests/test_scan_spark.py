@@ -124,7 +124,16 @@ def test_generated_articles_give_the_local_findings_on_1_2_and_7_partitions(spar
         assert found.result.stats.workers == partitions
 
 
-def test_near_duplicates_only_match_too(spark: Any, generated: tuple[Path, str]) -> None:
+def through_text_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read JSON Lines as from a file system the workers cannot open (``hdfs://``...): through ``textFile``."""
+    from dedupe.scan import spark_ranges
+
+    monkeypatch.setattr(spark_ranges, "local_path", lambda sc, uri: None)
+
+
+def test_near_duplicates_only_match_too_through_text_file(spark: Any, generated: tuple[Path, str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    through_text_file(monkeypatch)
     path, _ = generated
     config = ScanConfig(passages=False, threshold=0.7)
     want, _ = local_json([str(path)], config)
@@ -132,7 +141,11 @@ def test_near_duplicates_only_match_too(spark: Any, generated: tuple[Path, str])
     assert got == want
 
 
-def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader", ["ranges", "textFile"])
+def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, tmp_path: Path, reader: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if reader == "textFile":
+        through_text_file(monkeypatch)
     good = json.dumps({"id": "a", "text": "One two three four five six seven eight nine ten."})
     lines = [good, "{not json", "[1, 2]", json.dumps({"id": "b", "body": " "}), "",
              json.dumps({"text": "Eleven twelve thirteen fourteen fifteen sixteen seventeen."})]

@@ -3,15 +3,17 @@
 What runs where (each stage is the local engine's numpy code, applied per partition by
 :mod:`dedupe.scan.spark_stages`):
 
-- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`; JSON Lines numbered in
-  the JVM), shingles and MinHash signatures in the same pass (``mapPartitions``, cached once), duplicate
+- **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
+  from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
+  shingles and MinHash signatures in the same pass (``mapPartitions``, only the fingerprints cached), duplicate
   ids, band keys grouped into buckets and candidate pairs (a shuffle by band key), shingles grouped by hash
   into links and links grouped by document pair into shared runs and coverage (two shuffles), exact
   verification of the candidates (Jaccard and containment, two joins against the documents' shingle
   sets), connected components of a large graph of verified pairs (iterative min-label propagation over
   RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
   union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
-  inside the partitions that hold the documents.
+  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: a range read again, only
+  the wanted lines parsed).
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with

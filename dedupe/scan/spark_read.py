@@ -5,8 +5,10 @@ hidden names and manifests left out), through Hadoop's file system API, so any p
 (``file:``, ``hdfs://``, ``s3a://``...) works; a path without a scheme is labelled as the local loader
 labels it. How each file is read:
 
-- JSON Lines (``.jsonl``, ``.ndjson``): line by line with ``textFile`` (split across tasks), each line
-  parsed and checked as the local loader does (``path:line: reason``; the file is read as UTF-8).
+- JSON Lines (``.jsonl``, ``.ndjson``) on a local or shared file system (``file:``): by the Python workers
+  from byte ranges (:mod:`dedupe.scan.spark_ranges`), or whole (below) where the local loader would not
+  read it line by line; elsewhere (``hdfs://``, ``s3a://``...) line by line with ``textFile`` (split across
+  tasks). Each line is parsed and checked as the local loader does (``path:line: reason``; UTF-8).
 - Parquet (``.parquet``): the same field names as JSON; a row's ``line`` is its 1-based row index.
 - Text, JSON and CSV files (``.txt``, ``.md``, ``.json``, ``.csv``): whole, with ``binaryFiles``, through the
   local loader's own decoding and readers, with the folder's manifest.
