@@ -124,7 +124,16 @@ def test_generated_articles_give_the_local_findings_on_1_2_and_7_partitions(spar
         assert found.result.stats.workers == partitions
 
 
-def test_near_duplicates_only_match_too(spark: Any, generated: tuple[Path, str]) -> None:
+def through_text_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read JSON Lines as from a file system the workers cannot open (``hdfs://``...): through ``textFile``."""
+    from dedupe.scan import spark_ranges
+
+    monkeypatch.setattr(spark_ranges, "local_path", lambda sc, uri: None)
+
+
+def test_near_duplicates_only_match_too_through_text_file(spark: Any, generated: tuple[Path, str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    through_text_file(monkeypatch)
     path, _ = generated
     config = ScanConfig(passages=False, threshold=0.7)
     want, _ = local_json([str(path)], config)
@@ -132,7 +141,11 @@ def test_near_duplicates_only_match_too(spark: Any, generated: tuple[Path, str])
     assert got == want
 
 
-def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize("reader", ["ranges", "textFile"])
+def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, tmp_path: Path, reader: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    if reader == "textFile":
+        through_text_file(monkeypatch)
     good = json.dumps({"id": "a", "text": "One two three four five six seven eight nine ten."})
     lines = [good, "{not json", "[1, 2]", json.dumps({"id": "b", "body": " "}), "",
              json.dumps({"text": "Eleven twelve thirteen fourteen fifteen sixteen seventeen."})]
@@ -144,6 +157,28 @@ def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, t
     assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
     assert any(":2: invalid JSON" in str(s) for s in found.skipped)
     assert got == want
+
+
+def test_ranges_of_local_json_lines_give_the_local_records_lines_and_findings(
+        spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark_ranges
+
+    from tests.test_scan_spark_ranges import messy_lines
+
+    monkeypatch.setattr(spark_ranges, "MIN_RANGE", 1)  # a small file cut into one range a partition
+    (tmp_path / "a_messy.jsonl").write_bytes(messy_lines())
+    seeds = [json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted(DATA.glob("*.txt"))]
+    (tmp_path / "b_seeds.jsonl").write_text("\r\n".join(seeds + seeds[:2]) + "\r\n", encoding="utf-8")
+    (tmp_path / "c_array.jsonl").write_text(json.dumps([json.loads(seeds[1]) | {"id": "arr"}]), encoding="utf-8")
+    (tmp_path / "d_latin.jsonl").write_bytes(f"{seeds[3]}\n{{\"id\": \"l\u00e9\", \"text\": \"caf\u00e9 "
+                                             f"au lait et encore\"}}\n".encode("cp1252"))
+    want, skipped = local_json([str(tmp_path)])
+    assert json.loads(want)["findings"]
+    for partitions in (2, 7):
+        got, found = spark_json(spark, [str(tmp_path)], partitions)
+        assert [str(s) for s in found.skipped] == [str(s) for s in skipped]
+        assert got == want, f"{partitions} partitions"
+    assert any("a_messy.jsonl:" in str(s) for s in skipped)
 
 
 def test_compressed_inputs_are_read_as_the_local_loader_reads_them(spark: Any, tmp_path: Path) -> None:

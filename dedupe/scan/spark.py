@@ -3,15 +3,17 @@
 What runs where (each stage is the local engine's numpy code, applied per partition by
 :mod:`dedupe.scan.spark_stages`):
 
-- **distributed**: reading and checking the records (:mod:`dedupe.scan.spark_read`; JSON Lines numbered in
-  the JVM), shingles and MinHash signatures in the same pass (``mapPartitions``, cached once), duplicate
+- **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
+  from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
+  shingles and MinHash signatures in the same pass (``mapPartitions``, only the fingerprints cached), duplicate
   ids, band keys grouped into buckets and candidate pairs (a shuffle by band key), shingles grouped by hash
   into links and links grouped by document pair into shared runs and coverage (two shuffles), exact
   verification of the candidates (Jaccard and containment, two joins against the documents' shingle
   sets), connected components of a large graph of verified pairs (iterative min-label propagation over
   RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
   union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
-  inside the partitions that hold the documents.
+  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: a range read again, only
+  the wanted lines parsed).
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.corpus.load import Document, LoadOptions, Skipped
+from dedupe.corpus.load import LoadOptions, Skipped
 from dedupe.errors import InputError
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_stages as st
@@ -46,19 +48,17 @@ from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import (
     DocumentPair,
     Finding,
-    Occurrence,
     ScanConfig,
     ScanResult,
     ScanStats,
     _clusters as _local_clusters,
-    _CorpusView,
-    _occurrence,
     assemble_findings,
     fingerprint_corpus,
 )
 from dedupe.scan.passages import RunTable, _concat
-from dedupe.scan.shingle import Fingerprints, U64
-from dedupe.scan.units import starts_unit
+from dedupe.scan.shingle import U64
+from dedupe.scan.spark_docs import Corpus, SparkView, document_ids
+from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
 from dedupe.scan.verify import Pair
@@ -70,11 +70,20 @@ if TYPE_CHECKING:
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
-_LOCAL_MEMORY = "4g"  # driver (and so executor) memory of a local master, unless set: the default 1g spills
-# The JVM of a local master, unless set: the quick JIT only and one GC thread. A scan's JVM lives a few minutes,
-# where the optimising JIT and parallel GC threads cost more CPU than they save (Reuters x1 on local[2]:
-# 39 -> 28 CPU seconds for the whole process tree, same output; benchmarks/README.md, spark).
-_LOCAL_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+# Settings of a local master, unless set: memory (the default 1g spills); the JVM with the quick JIT only
+# and one GC thread (a scan's JVM lives a few minutes, where the optimising JIT and parallel GC threads cost
+# more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
+# output; benchmarks/README.md, spark); shuffle files not compressed (they stay on this machine's disk,
+# compressing them only costs processor time); no web UI; and the Python daemon that imports the scan's
+# modules once before it forks the workers (dedupe.scan.spark_daemon).
+_LOCAL_SETTINGS = {
+    "spark.driver.memory": "4g",
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.shuffle.compress": "false",
+    "spark.shuffle.spill.compress": "false",
+    "spark.ui.enabled": "false",
+    "spark.python.daemon.module": "dedupe.scan.spark_daemon",
+}
 
 
 def _keep() -> Any:
@@ -123,8 +132,8 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         master = "local[*]"  # not under spark-submit, which sets the master itself
         conf.setMaster(master)
     if master and master.startswith("local"):
-        conf.set("spark.driver.memory", (settings or {}).get("spark.driver.memory", _LOCAL_MEMORY))
-        conf.set("spark.driver.extraJavaOptions", (settings or {}).get("spark.driver.extraJavaOptions", _LOCAL_JVM))
+        for key, value in _LOCAL_SETTINGS.items():
+            conf.setIfMissing(key, value)
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
         here = str(Path(__file__).resolve().parents[2])
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
@@ -183,15 +192,18 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     timer = StageTimer()
     keep = _keep()
     listing = timer.run("list", lambda: list_inputs(sc, paths, options))
-    items = read_items(sc, listing, options, parts).persist(keep)  # the documents, read and checked once
-    persisted.append(items)
-    local = items.mapPartitions(lambda part: _fingerprint(part, config.ngram)).persist(keep)
+    ranged = timer.run("cut", lambda: byte_ranges(sc, listing.inputs, parts))
+    base, read = read_items(sc, listing, options, parts, ranged)
+    for rdd in read:  # records Spark read are cached; ranges are read again when their documents are wanted
+        persisted.append(rdd.persist(keep))
+    quiet = replace(options, strict=False)
+    local = base.mapPartitions(lambda part: _fingerprint(items_of(part, quiet), config.ngram)).persist(keep)
     persisted.append(local)
-    found, token_counts, shingle_counts, id_hashes, starts = timer.run("read", lambda: _survey(listing, local))
-    # numbered in corpus order from each partition's first document (narrow maps over the two caches)
+    found, token_counts, shingle_counts, id_hashes, starts, lines = timer.run("read", lambda: _survey(listing, local))
+    corpus = Corpus(base, starts, lines, quiet)
+    # numbered in corpus order from each partition's first document (a narrow map over the cache)
     blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
-    docs = items.mapPartitionsWithIndex(lambda index, part: _numbered(part, starts[index]))
-    skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, docs, options))
+    skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
@@ -204,12 +216,13 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
     clusters = timer.run("components", lambda: _clusters_of(sc, pairs, parts))
     if parquet:
-        kinds = timer.run("write", lambda: write_findings(sc, docs, int(token_counts.size), runs, pairs, config,
+        involved = corpus.select(_involved(runs, pairs))
+        kinds = timer.run("write", lambda: write_findings(sc, involved, int(token_counts.size), runs, pairs, config,
                                                           parquet, parts))
         findings: tuple[Finding, ...] = ()
-        names = _ids(docs, {doc for members in clusters for doc in members})
+        names = document_ids(corpus, {doc for members in clusters for doc in members})
     else:
-        view = SparkView(docs, config.ngram, token_counts)
+        view = SparkView(corpus, config.ngram, token_counts)
         findings = timer.run("group", lambda: assemble_findings(view, token_counts, runs, pairs, clusters, config))
         names = _names(findings, clusters)
         kinds = Counter(f.kind for f in findings)
@@ -220,14 +233,14 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
 
 
 #: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition),
-#: the inputs skipped there and the files it read from.
-_Summary = tuple[st.Block | None, list[Item], set[int]]
+#: the inputs skipped there, the files it read from and the line of each document.
+_Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray]
 
 
 def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
     """The :data:`_Summary` of a partition: one block of fingerprints (the local engine's batches)."""
     ranks: set[int] = set()
-    skips, ids, texts = [], [], []
+    skips, ids, texts, lines = [], [], [], []
     for item in part:
         ranks.add(item[0])
         if isinstance(item[3], Skipped):
@@ -235,18 +248,23 @@ def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
         else:
             ids.append(item[3].id)
             texts.append(item[3].text)
+            lines.append(item[1])
     block = st.fingerprint_block(list(range(len(ids))), ids, fingerprint_corpus(texts, ngram)) if ids else None
-    yield block, skips, ranks
+    yield block, skips, ranks, np.array(lines, dtype=np.int64)
 
 
-def _survey(listing: Any, local: RDD[_Summary]) -> tuple[list[Item], np.ndarray, np.ndarray, U64, list[int]]:
+_Survey = tuple[list[Item], np.ndarray, np.ndarray, U64, list[int], list[np.ndarray]]
+
+
+def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
     """The skipped inputs as items (a JSON Lines file without any line is an empty file, as for the loader),
-    tokens, shingles and id hash of every document in corpus order, and each partition's first document."""
+    tokens, shingles and id hash of every document in corpus order, each partition's first document (and
+    the number of documents last) and the line of each of its documents."""
     def brief(summary: _Summary) -> tuple[tuple[np.ndarray, ...], list[Item], set[int]]:
-        block, skips, ranks = summary
+        block, skips, ranks, lines = summary
         if block is None:
-            return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.uint64),), skips, ranks
-        return (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes), skips, ranks
+            return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.uint64), lines), skips, ranks
+        return (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes, lines), skips, ranks
 
     found: list[Item] = []
     seen: set[int] = set()
@@ -258,25 +276,20 @@ def _survey(listing: Any, local: RDD[_Summary]) -> tuple[list[Item], np.ndarray,
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    tokens, shingles, hashes = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c]) for c in zip(*columns))
+    tokens, shingles, hashes = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c]) for c in list(zip(*columns))[:3])
     starts = np.concatenate([[0], np.cumsum([arrays[0].size for arrays in columns])]).astype(int).tolist()
-    return found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts
+    return (found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts,
+            [arrays[3] for arrays in columns])
 
 
 def _numbered_blocks(part: Iterable[_Summary], start: int) -> Iterator[st.Block]:
     """The block of a partition with its documents' corpus indices, from ``start``."""
-    for block, _, _ in part:
+    for block, _, _, _ in part:
         if block is not None:
             yield replace(block, docs=block.docs + start)
 
 
-def _numbered(part: Iterable[Item], start: int) -> Iterator[tuple[int, Document]]:
-    """The documents of a partition with their corpus index, from ``start``."""
-    documents = (item[3] for item in part if isinstance(item[3], Document))
-    return enumerate(documents, start)
-
-
-def _check_input(listing: Any, found: list[Item], id_hashes: U64, docs: RDD[tuple[int, Document]],
+def _check_input(listing: Any, found: list[Item], id_hashes: U64, corpus: Corpus,
                  options: LoadOptions) -> tuple[Skipped, ...]:
     """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
     ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3]))
@@ -284,7 +297,7 @@ def _check_input(listing: Any, found: list[Item], id_hashes: U64, docs: RDD[tupl
     same = id_hashes[order][1:] == id_hashes[order][:-1]
     wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())
     if wanted:  # ids whose hashes meet: their documents are looked at
-        named = docs.filter(lambda pair: pair[0] in wanted).map(lambda p: (p[0], p[1].id, str(p[1].origin)))
+        named = corpus.select(wanted).map(lambda pair: (pair[0], pair[1].id, str(pair[1].origin)))
         message = _duplicate(sorted(named.collect()))
         if message:
             raise InputError(message)
@@ -426,12 +439,10 @@ def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
     return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
 
 
-def _ids(docs: RDD[tuple[int, Document]], wanted: set[int]) -> dict[int, str]:
-    """Corpus index to document id for the ``wanted`` documents (the paired ones: few next to the corpus)."""
-    shared = docs.context.broadcast(wanted)
-    found = dict(docs.filter(lambda row: row[0] in shared.value).map(lambda row: (row[0], row[1].id)).collect())
-    shared.unpersist()
-    return found
+def _involved(runs: RunTable, pairs: list[Pair]) -> U64:
+    """The documents of any run or verified pair (the only ones a finding names)."""
+    paired = np.array([doc for a, b, _, _ in pairs for doc in (a, b)], dtype=np.int64)
+    return np.unique(np.concatenate([runs.a, runs.b, paired]))
 
 
 def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int, str]:
@@ -439,82 +450,3 @@ def _names(findings: Sequence[Any], clusters: list[tuple[int, ...]]) -> dict[int
     occurrences span each member of each cluster in order)."""
     near = [o.doc for f in findings if f.kind == "near_duplicate" for o in f.occurrences]
     return dict(zip((doc for members in clusters for doc in members), near))
-
-
-#: A place ``(document, first, last)``, its occurrence's fields and whether it begins a unit.
-_Located = tuple[tuple[int, int, int], tuple[Any, ...], bool]
-
-
-class SparkView:
-    """Token hashes and occurrences computed inside the partitions holding the documents (the local
-    engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
-
-    def __init__(self, docs: RDD[tuple[int, Document]], ngram: int, token_counts: np.ndarray) -> None:
-        self.docs = docs
-        self.ngram = ngram
-        self.token_counts = token_counts
-        self._starts: dict[tuple[int, int], bool] = {}  # unit starts decided while locating occurrences
-
-    def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
-        """The token hashes of documents ``docs`` (tokenised only: their counts come from the driver)."""
-        wanted = self.docs.context.broadcast({doc: int(self.token_counts[doc]) for doc in docs})
-        ngram = self.ngram
-
-        def hashes(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
-            chosen = [(index, document) for index, document in rows if index in wanted.value]
-            if chosen:
-                counts = np.array([wanted.value[index] for index, _ in chosen], dtype=np.int64)
-                none = np.zeros(0, dtype=np.int32)
-                prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
-                                      none, none)
-                view = _CorpusView([document for _, document in chosen], prints)
-                yield from ((chosen[i][0], h) for i, h in view.token_hashes(range(len(chosen))).items())
-
-        return dict(self.docs.mapPartitions(hashes).collect())
-
-    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
-        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
-        by_doc: dict[int, list[tuple[int, int]]] = {}
-        for doc, first, last in places:
-            by_doc.setdefault(doc, []).append((first, last))
-        wanted = self.docs.context.broadcast(by_doc)
-        ngram = self.ngram
-
-        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
-            view, indices = _local_view(rows, wanted.value, ngram)
-            local = [(i, first, last) for i, doc in enumerate(indices) for first, last in wanted.value[doc]]
-            found = view.occurrences(local) if local else []
-            # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
-            # whether each begins a unit: asked for next, decided here rather than in another pass
-            yield from (((indices[i], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text),
-                         starts_unit(view.documents[i].text, o.start)) for (i, first, last), o in zip(local, found))
-
-        located = {}
-        for place, fields, starts in self.docs.mapPartitions(locate).collect():
-            located[place] = fields
-            self._starts[place[0], fields[2]] = starts
-        return [_occurrence(*located[place]) for place in places]
-
-    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
-        """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
-        if all(place in self._starts for place in places):
-            return [self._starts[place] for place in places]
-        by_doc: dict[int, list[int]] = {}
-        for doc, offset in places:
-            by_doc.setdefault(doc, []).append(offset)
-        wanted = self.docs.context.broadcast(by_doc)
-
-        def decide(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int], bool]]:
-            for index, document in rows:
-                for offset in wanted.value.get(index, ()):
-                    yield (index, offset), starts_unit(document.text, offset)
-
-        decided = dict(self.docs.mapPartitions(decide).collect())
-        return [decided[place] for place in places]
-
-
-def _local_view(rows: Iterable[tuple[int, Document]], wanted: Any, ngram: int) -> tuple[_CorpusView, list[int]]:
-    """The local engine's view over the wanted documents of a partition, and their corpus indices."""
-    chosen = [(index, document) for index, document in rows if index in wanted]
-    documents = [document for _, document in chosen]
-    return _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram)), [i for i, _ in chosen]

@@ -5,8 +5,10 @@ hidden names and manifests left out), through Hadoop's file system API, so any p
 (``file:``, ``hdfs://``, ``s3a://``...) works; a path without a scheme is labelled as the local loader
 labels it. How each file is read:
 
-- JSON Lines (``.jsonl``, ``.ndjson``): line by line with ``textFile`` (split across tasks), each line
-  parsed and checked as the local loader does (``path:line: reason``; the file is read as UTF-8).
+- JSON Lines (``.jsonl``, ``.ndjson``) on a local or shared file system (``file:``): by the Python workers
+  from byte ranges (:mod:`dedupe.scan.spark_ranges`), or whole (below) where the local loader would not
+  read it line by line; elsewhere (``hdfs://``, ``s3a://``...) line by line with ``textFile`` (split across
+  tasks). Each line is parsed and checked as the local loader does (``path:line: reason``; UTF-8).
 - Parquet (``.parquet``): the same field names as JSON; a row's ``line`` is its 1-based row index.
 - Text, JSON and CSV files (``.txt``, ``.md``, ``.json``, ``.csv``): whole, with ``binaryFiles``, through the
   local loader's own decoding and readers, with the folder's manifest.
@@ -18,7 +20,7 @@ order), and the skipped inputs in that order.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -202,23 +204,60 @@ def _manifest(sc: SparkContext, uri: str, label: str, loader: _Collector) -> dic
         return _read_manifest(copy, loader)
 
 
-def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partitions: int) -> RDD[Item]:
-    """Every record of the listed files as an :data:`Item`, in corpus order (partition by partition)."""
+def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partitions: int,
+               ranged: Mapping[int, Sequence[Any]]) -> tuple[RDD[Any], list[RDD[Item]]]:
+    """The corpus in corpus order (partition by partition), and the parts of it that must be cached.
+
+    Args:
+        sc: The context.
+        listing: The files.
+        options: Field overrides and manifest (``strict`` is applied later, in corpus order).
+        partitions: Partitions wanted per file.
+        ranged: The byte ranges of the local JSON Lines files the workers read themselves, by rank
+            (:func:`dedupe.scan.spark_ranges.byte_ranges`; none: the file is read whole).
+
+    Returns:
+        An RDD whose partitions hold either one such range or the :data:`Item` of records Spark read
+        (``textFile``, Parquet, whole files), and the RDDs of the latter, to be persisted: a range is read
+        again when its documents are wanted again.
+    """
     quiet = replace(options, strict=False)
-    parts: list[RDD[Item]] = []
-    whole: list[Input] = []
+    parts: list[RDD[Any]] = []
+    read: list[RDD[Item]] = []
+    pending: list[Input] = []  # consecutive files of one kind, read together
     for item in listing.inputs:
-        if not item.compressed and item.suffix in LINE_SUFFIXES + PARQUET_SUFFIXES:
-            if whole:
-                parts.append(_whole_files(sc, whole, quiet, partitions))
-                whole = []
-            parts.append(_line_file(sc, item, quiet, partitions) if item.suffix in LINE_SUFFIXES
-                         else _parquet_file(sc, item, quiet, partitions))
-        else:
-            whole.append(item)
-    if whole:
-        parts.append(_whole_files(sc, whole, quiet, partitions))
-    return sc.union(parts) if parts else sc.emptyRDD()
+        kind = _kind(item, ranged)
+        if pending and (kind != _kind(pending[0], ranged) or kind in ("lines", "parquet")):
+            parts.append(_read(sc, pending, quiet, partitions, ranged, read))
+            pending = []
+        pending.append(item)
+    if pending:
+        parts.append(_read(sc, pending, quiet, partitions, ranged, read))
+    return (sc.union(parts) if parts else sc.emptyRDD()), read
+
+
+def _kind(item: Input, ranged: Mapping[int, Sequence[Any]]) -> str:
+    if item.rank in ranged:  # local JSON Lines: read range by range, or whole by the local loader
+        return "ranges" if ranged[item.rank] else "whole"
+    if not item.compressed and item.suffix in LINE_SUFFIXES:
+        return "lines"
+    return "parquet" if not item.compressed and item.suffix in PARQUET_SUFFIXES else "whole"
+
+
+def _read(sc: SparkContext, inputs: list[Input], options: LoadOptions, partitions: int,
+          ranged: Mapping[int, Sequence[Any]], read: list[RDD[Item]]) -> RDD[Any]:
+    """One part of the corpus: consecutive ranged files as their ranges (one a partition), or the items of
+    one file of records (or of consecutive whole files) read by Spark, added to ``read``."""
+    kind = _kind(inputs[0], ranged)
+    if kind == "ranges":
+        pieces = [piece for item in inputs for piece in ranged[item.rank]]
+        return sc.parallelize(pieces, len(pieces))
+    if kind == "whole":
+        found = _whole_files(sc, inputs, options, partitions)
+    else:
+        found = (_line_file if kind == "lines" else _parquet_file)(sc, inputs[0], options, partitions)
+    read.append(found)
+    return found
 
 
 def _line_file(sc: Any, item: Input, options: LoadOptions, partitions: int) -> RDD[Item]:
@@ -246,16 +285,17 @@ def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptio
         number = index + 1
         if number == 1:
             text = text.removeprefix("\ufeff")
-        if not text.strip():
-            continue
-        _, record, error = _json_line(number, text)
-        if error:
-            yield item.rank, number, 0, Skipped(item.label, number, error)
-        elif not isinstance(record, dict):
-            yield item.rank, number, 0, Skipped(item.label, number,
-                                                 f"expected a JSON object, got {type(record).__name__}")
-        else:
-            yield item.rank, number, 0, _record(collector, record, Origin(item.label, number), f"{item.stem}:{number}")
+        if text.strip():
+            yield record_item(item, collector, *_json_line(number, text))
+
+
+def record_item(item: Input, collector: _Collector, number: int, value: Any, error: str | None) -> Item:
+    """The item of a parsed JSON Lines record on line ``number``: its document, or why it was skipped."""
+    if error:
+        return item.rank, number, 0, Skipped(item.label, number, error)
+    if not isinstance(value, dict):
+        return item.rank, number, 0, Skipped(item.label, number, f"expected a JSON object, got {type(value).__name__}")
+    return item.rank, number, 0, _record(collector, value, Origin(item.label, number), f"{item.stem}:{number}")
 
 
 def _record(collector: _Collector, record: dict[str, Any], origin: Origin, fallback_id: str) -> Any:

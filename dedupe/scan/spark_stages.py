@@ -177,8 +177,8 @@ def repeated_keys(blocks: Iterable[Routed]) -> np.ndarray:
     in the corpus, and a few more whose keys meet)."""
     (keys,) = gather(blocks, 1)
     keys = np.sort(keys.astype(np.uint32))
-    same = keys[1:] == keys[:-1]
-    return np.unique(keys[1:][same])
+    repeated = keys[1:][keys[1:] == keys[:-1]]  # sorted already: its repeats are neighbours
+    return repeated[np.append(True, repeated[1:] != repeated[:-1])] if repeated.size else repeated
 
 
 def key_table(repeated: np.ndarray) -> np.ndarray:

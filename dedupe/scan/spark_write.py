@@ -94,7 +94,7 @@ def write_findings(sc: SparkContext, docs: RDD[tuple[int, Document]], documents:
 
     Args:
         sc: The context.
-        docs: Every document with its corpus index.
+        docs: The documents of the runs and pairs (at least), with their corpus index.
         documents: Number of documents.
         runs: Shared runs (ordered by first place).
         pairs: Verified pairs, ordered by ``(a, b)``.

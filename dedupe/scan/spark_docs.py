@@ -1,0 +1,159 @@
+"""The documents of a Spark scan after its first pass: found again by corpus index, where they lie.
+
+The first pass over the corpus (:mod:`dedupe.scan.spark`) reads every document, fingerprints it and keeps
+only the fingerprints. The few passes that need documents again (their ids when two id hashes meet, token
+hashes for chaining, the occurrences of the findings, Parquet output) ask :meth:`Corpus.select` for the
+documents they want: a byte range of a local JSON Lines file (:mod:`dedupe.scan.spark_ranges`) is read
+again and only the wanted lines are parsed; records read by Spark (``textFile``, Parquet, whole files) are
+taken from their cache. :class:`SparkView` is the local engine's view of the documents built on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from dedupe.corpus.load import Document, LoadOptions
+from dedupe.scan.near_dup import Occurrence, _CorpusView, _occurrence, fingerprint_corpus
+from dedupe.scan.shingle import I64, U64, Fingerprints
+from dedupe.scan.spark_ranges import Range, range_items
+from dedupe.scan.units import starts_unit
+
+if TYPE_CHECKING:
+    from pyspark import RDD
+
+#: The wanted documents of one partition: their corpus indices and their lines (both ascending).
+_Picked = tuple[I64, I64]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Where the documents of a scan lie.
+
+    Attributes:
+        base: The corpus by partition (:func:`dedupe.scan.spark_read.read_items`): a byte range to read,
+            or the cached items Spark read.
+        starts: Corpus index of each partition's first document, and the number of documents last.
+        lines: The line of each document of each partition (for re-reading a range).
+        options: The loader's options (not ``strict``).
+    """
+
+    base: RDD[Any]
+    starts: list[int]
+    lines: list[I64]
+    options: LoadOptions
+
+    def select(self, wanted: Iterable[int]) -> RDD[tuple[int, Document]]:
+        """The documents of corpus indices ``wanted``, with their index; partitions holding none are not read."""
+        chosen = np.unique(np.fromiter(wanted, dtype=np.int64))
+        cuts = np.searchsorted(chosen, self.starts).tolist()
+        picked: dict[int, _Picked] = {}
+        for part, (first, last) in enumerate(zip(cuts, cuts[1:])):
+            if last > first:
+                indices = chosen[first:last]
+                picked[part] = indices, self.lines[part][indices - self.starts[part]]
+        shared = self.base.context.broadcast(picked)
+        starts, options = self.starts, self.options
+        return self.base.mapPartitionsWithIndex(
+            lambda part, rows: _chosen(rows, shared.value.get(part), starts[part], options))
+
+
+def _chosen(rows: Iterable[Any], picked: _Picked | None, start: int,
+            options: LoadOptions) -> Iterator[tuple[int, Document]]:
+    """The picked documents of a partition (numbered from ``start``)."""
+    if picked is None:
+        return
+    indices, lines = picked
+    keep = set(indices.tolist())
+    number = start
+    for row in rows:
+        if isinstance(row, Range):  # the only row of its partition: only the wanted lines are parsed
+            documents = (item[3] for item in range_items(row, options, lines.tolist())
+                         if isinstance(item[3], Document))
+            yield from zip(indices.tolist(), documents)
+        elif isinstance(row[3], Document):
+            if number in keep:
+                yield number, row[3]
+            number += 1
+
+
+#: A place ``(document, first, last)``, its occurrence's fields and whether it begins a unit.
+_Located = tuple[tuple[int, int, int], tuple[Any, ...], bool]
+
+
+class SparkView:
+    """Token hashes and occurrences computed inside the partitions holding the documents (the local
+    engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
+
+    def __init__(self, corpus: Corpus, ngram: int, token_counts: np.ndarray) -> None:
+        self.corpus = corpus
+        self.ngram = ngram
+        self.token_counts = token_counts
+        self._starts: dict[tuple[int, int], bool] = {}  # unit starts decided while locating occurrences
+
+    def token_hashes(self, docs: Sequence[int]) -> dict[int, U64]:
+        """The token hashes of documents ``docs`` (tokenised only: their counts come from the driver)."""
+        wanted = {doc: int(self.token_counts[doc]) for doc in docs}
+        ngram = self.ngram
+
+        def hashes(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[int, U64]]:
+            chosen = list(rows)
+            if chosen:
+                counts = np.array([wanted[index] for index, _ in chosen], dtype=np.int64)
+                none = np.zeros(0, dtype=np.int32)
+                prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
+                                      none, none)
+                view = _CorpusView([document for _, document in chosen], prints)
+                yield from ((chosen[i][0], h) for i, h in view.token_hashes(range(len(chosen))).items())
+
+        return dict(self.corpus.select(wanted).mapPartitions(hashes).collect())
+
+    def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
+        """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
+        by_doc: dict[int, list[tuple[int, int]]] = {}
+        for doc, first, last in places:
+            by_doc.setdefault(doc, []).append((first, last))
+        wanted = self.corpus.base.context.broadcast(by_doc)
+        ngram = self.ngram
+
+        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
+            chosen = list(rows)
+            documents = [document for _, document in chosen]
+            view = _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram))
+            local = [(i, first, last) for i, (doc, _) in enumerate(chosen) for first, last in wanted.value[doc]]
+            found = view.occurrences(local) if local else []
+            # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
+            # whether each begins a unit: asked for next, decided here rather than in another pass
+            yield from (((chosen[i][0], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text),
+                         starts_unit(documents[i].text, o.start)) for (i, first, last), o in zip(local, found))
+
+        located = {}
+        for place, fields, starts in self.corpus.select(by_doc).mapPartitions(locate).collect():
+            located[place] = fields
+            self._starts[place[0], fields[2]] = starts
+        wanted.unpersist()
+        return [_occurrence(*located[place]) for place in places]
+
+    def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
+        """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""
+        if all(place in self._starts for place in places):
+            return [self._starts[place] for place in places]
+        by_doc: dict[int, list[int]] = {}
+        for doc, offset in places:
+            by_doc.setdefault(doc, []).append(offset)
+
+        def decide(rows: Iterable[tuple[int, Document]]) -> Iterator[tuple[tuple[int, int], bool]]:
+            for index, document in rows:
+                for offset in by_doc[index]:
+                    yield (index, offset), starts_unit(document.text, offset)
+
+        decided = dict(self.corpus.select(by_doc).mapPartitions(decide).collect())
+        return [decided[place] for place in places]
+
+
+def document_ids(corpus: Corpus, wanted: set[int]) -> dict[int, str]:
+    """Corpus index to document id for the ``wanted`` documents (the paired ones: few next to the corpus)."""
+    return dict(corpus.select(wanted).map(lambda row: (row[0], row[1].id)).collect())
