@@ -29,11 +29,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, roc_auc_score
-from sklearn.preprocessing import StandardScaler
 
-from benchmarks.align_quality import Pairs, read_mrpc
+from benchmarks.align_quality import Pairs, fit_model, read_mrpc
+from benchmarks.encode_speed import sts_pairs
 from dedupe.compare import align
 from dedupe.compare.claims import claim_content
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
@@ -44,18 +43,15 @@ FIT_YEARS, TEST_YEARS = (2013, 2014, 2015), (2016,)
 C = 0.01
 
 
-def read_sts(paths: Sequence[Path]) -> Pairs:
-    """STS headline TSVs (score, sentence 1, sentence 2): lines scored ``SAME`` or above (1), ``OTHER`` or below (0)."""
+def read_sts(folder: Path, years: Sequence[int]) -> Pairs:
+    """STS headline pairs of ``years`` (read by :func:`benchmarks.encode_speed.sts_pairs`): scored ``SAME`` or
+    above (1), ``OTHER`` or below (0); the pairs between are left out."""
     first, second, labels = [], [], []
-    for path in paths:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) < 3 or not parts[0].strip():
-                continue
-            score = float(parts[0])
+    for year in years:
+        for a, b, score in zip(*sts_pairs(folder, year)):
             if score >= SAME or score <= OTHER:
-                first.append(parts[1])
-                second.append(parts[2])
+                first.append(a)
+                second.append(b)
                 labels.append(int(score >= SAME))
     return Pairs(first, second, np.asarray(labels))
 
@@ -72,14 +68,6 @@ def features(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.n
     second = [claim_content(t) for t in pairs.second]
     cosines = (embed(encoder, first, cache) * embed(encoder, second, cache)).sum(axis=1)  # type: ignore[arg-type]
     return align.claim_features(first, second, [float(c) for c in cosines]), cosines
-
-
-def fit(features_: np.ndarray, labels: np.ndarray) -> align.LogisticModel:
-    """Standardised logistic regression (``C``), as the tool's constant type."""
-    scaler = StandardScaler().fit(features_)
-    model = LogisticRegression(C=C, max_iter=5000).fit(scaler.transform(features_), labels)
-    return align.LogisticModel(tuple(float(x) for x in scaler.mean_), tuple(float(x) for x in scaler.scale_),
-                               tuple(float(x) for x in model.coef_[0]), float(model.intercept_[0]))
 
 
 def row(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float) -> str:
@@ -101,12 +89,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sts = args.corpus / "sts-headlines"
     train = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                    read_sts([sts / f"headlines-{y}.tsv" for y in FIT_YEARS])])
+                    read_sts(sts, FIT_YEARS)])
     tests = {"MRPC test": read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_test.txt"),
-             "STS headlines 2016": read_sts([sts / f"headlines-{y}.tsv" for y in TEST_YEARS])}
+             "STS headlines 2016": read_sts(sts, TEST_YEARS)}
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
-    model = fit(features(train, encoder, cache)[0], train.labels)
+    model = fit_model(features(train, encoder, cache)[0], train.labels, C)
     print(f"fitted on {len(train.labels)} pairs (MRPC train + STS headlines {FIT_YEARS[0]}-{FIT_YEARS[-1]}, "
           f"{train.labels.mean():.2f} positive); features {', '.join(align.CLAIM_FEATURES)}")
     print(f"{'split / scorer':<40} {'ROC AUC':>8} {'F1@0.5':>6}")

@@ -208,3 +208,17 @@ def test_invariants_on_arbitrary_unicode(text: str) -> None:
 def test_invariants_on_the_seed_corpus(seeds: dict[str, SegmentedDocument]) -> None:
     for seg in seeds.values():
         _check_invariants(seg.doc.text)
+
+
+def test_pysbd_split_gives_what_pysbd_segment_gives() -> None:
+    # _pysbd_split calls pysbd's processor directly (an internal API, hence pysbd pinned in setup.cfg) and locates
+    # its sentences by str.find; a pysbd whose internals changed must fail here, not fall back silently
+    import pysbd
+
+    from dedupe.segment import _pysbd_split
+
+    segmenter = pysbd.Segmenter(language="en", clean=False)
+    paragraphs = [p for doc in load_corpus([str(SEEDS)]).documents for p in doc.text.split("\n") if p.strip()]
+    assert len(paragraphs) > 50
+    for paragraph in paragraphs:
+        assert _pysbd_split(paragraph) == [str(s) for s in segmenter.segment(paragraph)]
