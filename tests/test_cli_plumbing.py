@@ -290,3 +290,17 @@ def test_only_the_cli_package_imports_click() -> None:
             if any(name == "click" or name.startswith("click.") for name in names):
                 importers.add(path.relative_to(root).parts[0])
     assert importers == {"cli"}
+
+
+def test_a_whole_process_ends_with_its_output_complete_and_its_status(tmp_path: Path) -> None:
+    # main() leaves by os._exit when nothing needs the interpreter's teardown: the file, stdout, stderr
+    # and the status must be those of an ordinary exit (the CliRunner's).
+    expected = invoke("scan", DATA, "--format", "json", "-q")[1]
+    done = dedupe_process("scan", DATA, "--format", "json", "-o", str(tmp_path / "out.json"), "--fail-on", "repeat")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"wrote {tmp_path / 'out.json'}\n--fail-on repeat: 4 repeat findings\n"
+    assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected
+    piped = dedupe_process("scan", DATA, "--format", "json", "-q")
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, expected, "")
+    bad = dedupe_process("scan", str(tmp_path / "missing.jsonl"), "-q")
+    assert (bad.returncode, bad.stdout) == (2, "") and bad.stderr.count("\n") == 1

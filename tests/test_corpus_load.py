@@ -349,3 +349,25 @@ def test_json_lines_are_cut_only_where_json_records_reads_lines() -> None:
     assert json_lines_cut('{"a": 1}\n{"a": 2}\n') == 9
     for text in ('[{"a": 1},\n{"a": 2}]\n', '{\n  "a": 1\n}\n', '{"a": 1}\r\n{"a": 2}\r\n', '{"a": 1}\n'):
         assert json_lines_cut(text) is None
+
+
+def test_a_loaded_documents_date_is_parsed_on_first_use_and_behaves_as_a_field(tmp_path: Path) -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    path = tmp_path / "batch.jsonl"
+    path.write_text('{"id": "a", "text": "Some words here.", "date": " 26-FEB-1987 15:01:01.79 "}\n'
+                    '{"id": "b", "text": "Other words.", "date": "last Thursday"}\n', encoding="utf-8")
+    first, second = load_corpus([str(path)]).documents
+    assert "date" not in first.__dict__  # not parsed while loading
+    assert first.date == dt.date(1987, 2, 26) and first.raw_date == "26-FEB-1987 15:01:01.79"
+    assert second.date is None and second.date_text == "last Thursday"
+    made = Document(first.id, first.outlet, first.title, first.url, dt.date(1987, 2, 26), first.text, first.origin,
+                    first.raw_date)
+    fresh = load_corpus([str(path)]).documents[0]
+    assert fresh == made and hash(fresh) == hash(made)
+    assert pickle.loads(pickle.dumps(load_corpus([str(path)]).documents[0])) == made
+    assert copy.copy(fresh) == made and dataclasses.replace(fresh, id="c").date == made.date
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = fresh.nothing  # type: ignore[attr-defined]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import signal
-from typing import Any
+import sys
+import threading
+from typing import Any, NoReturn
 
 import click
 
@@ -89,6 +93,34 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point: SIGTERM stops a command as Ctrl-C does (status 143)."""
+    """Console-script entry point: SIGTERM stops a command as Ctrl-C does (status 143). The process then
+    leaves by :func:`_leave`."""
     signal.signal(signal.SIGTERM, _terminate)
-    cli(prog_name="dedupe")
+    try:
+        cli(prog_name="dedupe")
+    except SystemExit as exc:
+        _leave(exc)
+
+
+def _leave(done: SystemExit) -> NoReturn:
+    """Exit with ``done``'s status, without the interpreter's teardown when nothing needs it.
+
+    Teardown frees every object one by one (a scan of Reuters-21578 holds 19,043 documents and their
+    findings: ~0.1 s), and this process is ending. It is skipped, as mypy does, only when no ``atexit``
+    handler was registered (nothing of ours registers one; PySpark, torch and temporary folders do), no
+    other thread runs, the status is a number, and the standard streams flush: then nothing is lost, since
+    every output file was written and closed (:func:`~dedupe.output.write_atomic`) before this point.
+
+    Raises:
+        SystemExit: ``done`` itself, when teardown may be needed.
+    """
+    count = getattr(atexit, "_ncallbacks", None)  # CPython's; elsewhere exit as usual
+    status = 0 if done.code is None else done.code
+    if count is None or count() or threading.active_count() > 1 or not isinstance(status, int):
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed or broken stream: let the interpreter report it as usual
+        raise done from None
+    os._exit(status)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlparse
 
 from dedupe.corpus.readers import (
@@ -97,6 +97,16 @@ class Document:
     text: str
     origin: Origin
     raw_date: str = ""
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Document
+        def __getattr__(self, name: str) -> Any:
+            """The date of a document the loader made, parsed from ``raw_date`` on first use (the scan
+            never reads it: a sixth of the time of loading a large JSON Lines file); reached only for a
+            field its instance lacks, which only ``date`` can."""
+            if name != "date" or "raw_date" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            date = self.__dict__["date"] = parse_date(self.raw_date)
+            return date
 
     @property
     def date_text(self) -> str:
@@ -378,8 +388,8 @@ def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) ->
         if len(event) == 3:
             loader.skip(*event)
         else:
-            doc_id, outlet, title, url, date, body, line, raw_date, derived = event
-            loader.add(_document(doc_id, outlet, title, url, date, body, _origin(label, line), raw_date), derived)
+            doc_id, outlet, title, url, body, line, raw_date, derived = event
+            loader.add(_document(doc_id, outlet, title, url, body, _origin(label, line), raw_date), derived)
     return seen + len(events)
 
 
@@ -394,8 +404,8 @@ class _Recorder(_Loader):
         self.events.append((path, line, reason))
 
     def add(self, doc: Document, derived: bool = False) -> None:
-        self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.date, doc.text, doc.origin.line,
-                            doc.raw_date, derived))
+        self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,
+                            derived))
 
 
 def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
@@ -419,23 +429,30 @@ def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallbac
                 text_field: str | None = None) -> None:
     """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped."""
     opts = loader.options
-    keys = tuple(record)
-    if not _plain_keys(keys):
+    plain, text_names, names = _layout(tuple(record), text_field, opts.text_field, opts.source_field)
+    if not plain:
         record = _lower_keys(record)
-        keys = tuple(record)
-    text_names = (text_field,) if text_field else _prefer(opts.text_field, TEXT_FIELDS)
-    names = _field_names(keys, text_names, _prefer(opts.source_field, OUTLET_FIELDS))
-    text = _first(record, names[0])
-    if not text or not text.strip():
+    text, url, given, outlet, title, raw_date = _firsts(record, names)
+    if text is None:
         loader.skip(origin.path, origin.line, f"no text (looked for {', '.join(text_names)})")
         return
-    url = _first(record, names[1]) or ""
-    given = _first(record, names[2])
+    url = url or ""
     doc_id = given or url.strip() or fallback_id  # identity: given id, else url, else path and line
-    outlet = _first(record, names[3]) or _host(url) or fallback_id.split(":")[0]
-    raw_date = (_first(record, names[5]) or "").strip()
-    loader.add(_document(doc_id, outlet.strip(), (_first(record, names[4]) or "").strip(), url.strip(),
-                         parse_date(raw_date), text, origin, raw_date), derived=not given)
+    outlet = outlet or _host(url) or fallback_id.split(":")[0]
+    loader.add(_document(doc_id, outlet.strip(), (title or "").strip(), url.strip(), text, origin,
+                         (raw_date or "").strip()), derived=not given)
+
+
+@lru_cache(maxsize=256)
+def _layout(keys: tuple[Any, ...], text_field: str | None, text_override: str | None,
+            outlet_override: str | None) -> tuple[bool, tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """For records with these keys: whether the keys are plain (:func:`_plain_keys`), the text names
+    looked for, and the names giving each field (:func:`_field_names`); cached per layout of keys."""
+    plain = _plain_keys(keys)
+    if not plain:
+        keys = tuple(_lower_keys(dict.fromkeys(keys)))
+    text_names = (text_field,) if text_field else _prefer(text_override, TEXT_FIELDS)
+    return plain, text_names, _field_names(keys, text_names, _prefer(outlet_override, OUTLET_FIELDS))
 
 
 @lru_cache(maxsize=256)
@@ -448,13 +465,13 @@ def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
     return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
-def _document(doc_id: str, outlet: str, title: str, url: str, date: dt.date | None, text: str,
-              origin: Origin, raw_date: str) -> Document:
+def _document(doc_id: str, outlet: str, title: str, url: str, text: str, origin: Origin,
+              raw_date: str) -> Document:
     """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
-    the time of loading a large JSON Lines file); the instance is the same."""
+    the time of loading a large JSON Lines file), its date left to be parsed on first use
+    (``Document.__getattr__``); the instance is otherwise the same."""
     doc = object.__new__(Document)
-    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, date=date, text=text, origin=origin,
-                        raw_date=raw_date)
+    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, origin=origin, raw_date=raw_date)
     return doc
 
 
@@ -489,6 +506,7 @@ def _prefer(override: str | None, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
+    """The first of ``names`` whose value is text that is not blank (a number as its text), else ``None``."""
     for name in names:
         value = record.get(name)
         if value is None:
@@ -502,6 +520,19 @@ def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
     return None
+
+
+def _firsts(record: dict[str, Any], fields: tuple[tuple[str, ...], ...]) -> list[str | None]:
+    """:func:`_first` of each tuple of names, with the usual case (one name, a string that is not blank)
+    done here, in one call per record."""
+    found: list[str | None] = []
+    for names in fields:
+        if len(names) != 1:
+            found.append(_first(record, names) if names else None)
+            continue
+        value = record.get(names[0])
+        found.append(value if value.__class__ is str and value and not value.isspace() else _first(record, names))
+    return found
 
 
 def _host(url: str) -> str:
