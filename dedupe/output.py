@@ -7,6 +7,7 @@ input gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -84,7 +85,9 @@ def to_json(document: dict[str, Any], *, clean: bool = True) -> str:
         clean: Walk it first to round floats (:func:`clean_float`) and turn tuples into lists; ``False``
             for a document built clean (every float through :func:`clean_float`, only dicts with string
             keys, lists, tuples, strings, ints, bools and ``None``): the same bytes without the walk,
-            which took half the time of writing a 7 MB scan.
+            which took half the time of writing a 7 MB scan. Either way a dataclass instance whose
+            fields hold such values is written as the object of its fields in order, as a dict of them
+            would be (a scan's occurrences: no dict made for each).
     """
     cleaned = _clean(document) if clean else document
     try:
@@ -99,7 +102,14 @@ def to_json(document: dict[str, Any], *, clean: bool = True) -> str:
 
 def _stdlib_json(cleaned: Any) -> str:
     """The standard library's rendering of a cleaned document (the reference :func:`to_json` keeps)."""
-    return json.dumps(cleaned, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(cleaned, ensure_ascii=False, indent=2, default=_fields) + "\n"
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A dataclass instance as the standard library writes it here: its fields in order (as orjson does)."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
 
 
 def to_jsonl(records: Iterable[dict[str, Any]]) -> str:

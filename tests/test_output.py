@@ -62,3 +62,18 @@ def test_to_json_handles_what_orjson_refuses() -> None:
 def test_plural_agrees_with_the_count() -> None:
     assert [plural(1, "document"), plural(2, "outlet"), plural(0, "story"), plural(3, "day"),
             plural(2, "echo", "echoes")] == ["1 document", "2 outlets", "0 stories", "3 days", "2 echoes"]
+
+
+def test_a_scans_occurrences_are_written_as_their_fields_by_orjson_and_the_standard_library() -> None:
+    from dedupe.corpus.load import load_corpus
+    from dedupe.output import _stdlib_json
+    from dedupe.report.scan import scan_dict, scan_json
+    from dedupe.scan.near_dup import Occurrence, scan
+
+    result = scan(load_corpus(["data"]).documents)
+    expected = to_json(scan_dict(result))
+    assert to_json(scan_json(result), clean=False) == expected == _stdlib_json(scan_json(result))
+    assert to_json(scan_json(result)) == expected
+    odd = Occurrence("d\ud800", "o", 0, 1, 1, "x")  # a lone surrogate: orjson refuses it, the library writes it
+    assert to_json({"o": [odd]}) == json.dumps({"o": [{"doc": "d\ud800", "outlet": "o", "start": 0, "end": 1,
+                                                        "line": 1, "text": "x"}]}, ensure_ascii=False, indent=2) + "\n"

@@ -50,7 +50,7 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     """
     from dedupe.output import to_jsonl
     from dedupe.pipeline import run_scan, run_scan_spark
-    from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
+    from dedupe.report.scan import scan_json, scan_jsonl_records, scan_markdown, scan_text
 
     config = scan_config(dict(thresholds), min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages)
     options = load_options(text_field, source_field, manifest, strict)
@@ -73,7 +73,7 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     renderers: dict[str, Callable[[Any], str]] = {
         "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
     if parquet is None:
-        emit(render_result(fmt, run.result, run.corpus, renderers, scan_dict, clean=False), output, quiet)
+        emit(render_result(fmt, run.result, run.corpus, renderers, scan_json, clean=False), output, quiet)
     elif not quiet:
         click.echo(f"wrote {output}", err=True)
     exit_on_findings(run.findings, fail_on, _SCAN_FAIL_ON)
