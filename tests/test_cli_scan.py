@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -127,3 +129,18 @@ def test_findings_are_listed_most_severe_first_in_every_format() -> None:
     assert sorted(titles, key=markdown.index) == titles
     # The first finding of the text is a fault, not the "no fly zone" echo that comes first in the corpus.
     assert text.index("very important not to get hopes up") < text.index("a no fly zone or no bombing zone")
+
+
+def test_a_scan_from_the_command_line_imports_nothing_of_the_other_stages(tmp_path: Path) -> None:
+    # Start-up is a quarter of a CI job's scan of Reuters-21578: no model, no claims, figures, index or report pages.
+    code = ("import sys; from dedupe.cli import cli; "
+            f"cli.main(['scan', 'data', '--format', 'json', '-q', '-o', {str(tmp_path / 'out.json')!r}], "
+            "standalone_mode=False); "
+            "heavy = ('torch', 'sentence_transformers', 'transformers', 'onnxruntime', 'datasketch', 'scipy', "
+            "'pysbd', 'pyspark', 'sqlite3', 'zstandard', 'charset_normalizer', 'dateutil'); "
+            "ours = ('dedupe.compare', 'dedupe.figures', 'dedupe.embed', 'dedupe.index', 'dedupe.segment', "
+            "'dedupe.stories', 'dedupe.report.html', 'dedupe.report.combined'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(ours)))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parent.parent)
+    assert found.stdout.strip() == "[]" and json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["findings"]
