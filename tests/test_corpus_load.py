@@ -351,7 +351,7 @@ def test_json_lines_are_cut_only_where_json_records_reads_lines() -> None:
         assert json_lines_cut(text) is None
 
 
-def test_a_loaded_documents_date_is_parsed_on_first_use_and_behaves_as_a_field(tmp_path: Path) -> None:
+def test_a_loaded_documents_date_and_origin_are_made_on_first_use_and_behave_as_fields(tmp_path: Path) -> None:
     import copy
     import dataclasses
     import pickle
@@ -360,8 +360,9 @@ def test_a_loaded_documents_date_is_parsed_on_first_use_and_behaves_as_a_field(t
     path.write_text('{"id": "a", "text": "Some words here.", "date": " 26-FEB-1987 15:01:01.79 "}\n'
                     '{"id": "b", "text": "Other words.", "date": "last Thursday"}\n', encoding="utf-8")
     first, second = load_corpus([str(path)]).documents
-    assert "date" not in first.__dict__  # not parsed while loading
+    assert "date" not in first.__dict__ and "origin" not in first.__dict__  # made on first use
     assert first.date == dt.date(1987, 2, 26) and first.raw_date == "26-FEB-1987 15:01:01.79"
+    assert (first.origin, second.origin) == (Origin(str(path), 1), Origin(str(path), 2))
     assert second.date is None and second.date_text == "last Thursday"
     made = Document(first.id, first.outlet, first.title, first.url, dt.date(1987, 2, 26), first.text, first.origin,
                     first.raw_date)

@@ -100,13 +100,19 @@ class Document:
 
     if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Document
         def __getattr__(self, name: str) -> Any:
-            """The date of a document the loader made, parsed from ``raw_date`` on first use (the scan
-            never reads it: a sixth of the time of loading a large JSON Lines file); reached only for a
-            field its instance lacks, which only ``date`` can."""
-            if name != "date" or "raw_date" not in self.__dict__:
+            """The date and origin of a document the loader made, made on first use (the scan reads
+            neither; parsing the date took a sixth of the time of loading a large JSON Lines file):
+            ``date`` parsed from ``raw_date``, ``origin`` from the path and line kept in ``_at``.
+            Reached only for a field its instance lacks, which only these two can."""
+            fields = self.__dict__
+            if name == "date" and "raw_date" in fields:
+                value: Any = parse_date(fields["raw_date"])
+            elif name == "origin" and "_at" in fields:
+                value = _origin(*fields["_at"])
+            else:
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            date = self.__dict__["date"] = parse_date(self.raw_date)
-            return date
+            fields[name] = value
+            return value
 
     @property
     def date_text(self) -> str:
@@ -171,7 +177,7 @@ class _Loader:
     options: LoadOptions
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    seen: dict[str, Origin] = field(default_factory=dict)
+    seen: dict[str, Document] = field(default_factory=dict)
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
@@ -186,13 +192,13 @@ class _Loader:
         """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
         ``ID~2``, ``ID~3``...) with a note, or is an error under ``strict``."""
         if doc.id in self.seen:
-            first = self.seen[doc.id]
+            first = self.seen[doc.id].origin
             if self.options.strict:
                 raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
             new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
             self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
             doc = replace(doc, id=new_id)
-        self.seen[doc.id] = doc.origin
+        self.seen[doc.id] = doc
         self.documents.append(doc)
 
     def _next_id(self, doc_id: str) -> str:
@@ -363,7 +369,7 @@ def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, st
         elif not isinstance(record, dict):
             loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
         else:
-            _add_record(loader, record, _origin(label, line), f"{stem}:{line}")
+            _add_record(loader, record, (label, line), f"{stem}:{line}")
     return seen
 
 
@@ -389,7 +395,7 @@ def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) ->
             loader.skip(*event)
         else:
             doc_id, outlet, title, url, body, line, raw_date, derived = event
-            loader.add(_document(doc_id, outlet, title, url, body, _origin(label, line), raw_date), derived)
+            loader.add(_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
     return seen + len(events)
 
 
@@ -425,16 +431,18 @@ def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
         loader.skip(label, None, "no records (only a header row)")
 
 
-def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin, fallback_id: str,
+def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin | tuple[str, int], fallback_id: str,
                 text_field: str | None = None) -> None:
-    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped."""
+    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped (``origin``: an
+    :class:`Origin`, or its path and line, the document's origin then made on first use)."""
     opts = loader.options
     plain, text_names, names = _layout(tuple(record), text_field, opts.text_field, opts.source_field)
     if not plain:
         record = _lower_keys(record)
     text, url, given, outlet, title, raw_date = _firsts(record, names)
     if text is None:
-        loader.skip(origin.path, origin.line, f"no text (looked for {', '.join(text_names)})")
+        path, line = (origin.path, origin.line) if isinstance(origin, Origin) else origin
+        loader.skip(path, line, f"no text (looked for {', '.join(text_names)})")
         return
     url = url or ""
     doc_id = given or url.strip() or fallback_id  # identity: given id, else url, else path and line
@@ -465,13 +473,17 @@ def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
     return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
-def _document(doc_id: str, outlet: str, title: str, url: str, text: str, origin: Origin,
+def _document(doc_id: str, outlet: str, title: str, url: str, text: str, origin: Origin | tuple[str, int],
               raw_date: str) -> Document:
     """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
-    the time of loading a large JSON Lines file), its date left to be parsed on first use
-    (``Document.__getattr__``); the instance is otherwise the same."""
+    the time of loading a large JSON Lines file), its date (and, given as path and line, its origin)
+    made on first use (``Document.__getattr__``); the instance is otherwise the same."""
     doc = object.__new__(Document)
-    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, origin=origin, raw_date=raw_date)
+    if origin.__class__ is tuple:
+        doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=origin, raw_date=raw_date)
+    else:
+        doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, origin=origin,
+                            raw_date=raw_date)
     return doc
 
 
