@@ -69,7 +69,9 @@ _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
 _NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
 _MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-_ANY_NUMBER_WORD = re.compile("|".join(_NUMBER_WORDS))
+# The number words that contain no other one ("million" stands for "millions"): a text containing none
+# of them has no number word.
+_NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
 
 
 def may_state_a_number(text: str) -> bool:
@@ -83,7 +85,8 @@ def may_state_a_number(text: str) -> bool:
     """
     if _DIGIT.search(text):
         return True
-    return bool(_ANY_NUMBER_WORD.search(folded(text))) and bool(_MAY_STATE_A_NUMBER.search(text))
+    lowered = folded(text)
+    return any(word in lowered for word in _NUMBER_WORD_CORES) and bool(_MAY_STATE_A_NUMBER.search(text))
 
 
 @dataclass(frozen=True)

@@ -215,19 +215,23 @@ def find_number_phrases(tokens: list[Token], text: str) -> list[NumberPhrase]:
         is not returned.
     """
     phrases: list[NumberPhrase] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.kind != "num" and (token.kind != "word" or token.lower.split("-")[0] not in _CORE_STARTS):
-            i += 1  # no quantity starts here (see _core_at)
+    free = 0  # the first token not inside a phrase found already
+    for i in _possible_cores(tokens):
+        if i < free:
             continue
         phrase = _phrase_at(tokens, i, text)
-        if phrase is None:
-            i += 1
-            continue
-        phrases.append(phrase)
-        i = phrase.last + 1
+        if phrase is not None:
+            phrases.append(phrase)
+            free = phrase.last + 1
     return phrases
+
+
+def _possible_cores(tokens: list[Token]) -> list[int]:
+    """Indexes of the tokens a quantity can start at (see _core_at): numbers, and words in _CORE_STARTS
+    (before any hyphen: "twenty-seven")."""
+    return [i for i, token in enumerate(tokens) if token.kind == "num" or (
+        token.kind == "word" and (token.lower in _CORE_STARTS or (
+            "-" in token.lower and token.lower.split("-")[0] in _CORE_STARTS)))]
 
 
 def _phrase_at(tokens: list[Token], i: int, source: str) -> NumberPhrase | None:
