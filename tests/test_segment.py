@@ -249,3 +249,12 @@ def test_wider_forms_stay_hard(piece: str) -> None:
     assert _is_hard(piece)
     assert len(starts) > 1
     assert [s for s, _ in sentence_spans(piece, 0, len(piece))] == starts
+
+
+def test_an_abbreviation_outside_a_ticker_stays_quiet() -> None:
+    # the two-letter abbreviation rule is off only inside angle brackets, not for the whole piece
+    from dedupe.segment import _is_hard, _pysbd_starts
+
+    piece = "It sold one mln shares to <SEDI.MI> of Lugano through underwriters R.C. Stamm and Co."
+    assert not _is_hard(piece)
+    assert _pysbd_starts(piece) == [0]
