@@ -229,6 +229,7 @@ def test_pysbd_split_gives_what_pysbd_segment_gives() -> None:
     "It will buy more U.S.-made parts by Japanese car makers.",
     "We have made tremendous progress ... we will continue to pursue it.",
     "Farmers State Bank, Hart, Tex., were assumed by Hale County State Bank.",
+    "He is going to go into that with Mr. Gates and Sen. Jesse Helms next week.",
 ])
 def test_periods_pysbd_never_ends_at_leave_a_piece_easy(piece: str) -> None:
     # _QUIET_END: these pieces are not sent to pysbd, so pysbd must find one sentence in each
