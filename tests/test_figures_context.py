@@ -99,3 +99,28 @@ def test_since_a_year_alone_is_no_earlier_event_and_a_year_before_people_is_a_co
 ])
 def test_a_tally_by_place_names_the_place_before_with(sentence: str, places: list[str]) -> None:
     assert [m.text for m in find_places(tokenize(sentence), sentence)] == places
+
+
+def test_a_period_pattern_is_only_skipped_when_it_cannot_match() -> None:
+    # find_periods runs a pattern only when the folded sentence holds one word of each of its _NEEDS groups;
+    # every match of every pattern, on every seed sentence and these, must have them
+    from pathlib import Path
+
+    from dedupe.corpus.load import load_corpus
+    from dedupe.figures.context import _NEEDS, _PERIODS
+    from dedupe.figures.numbers import folded
+    from dedupe.segment import segment_document
+
+    seeds = Path(__file__).resolve().parent.parent / "data"
+    sentences = [s.text for d in load_corpus([str(seeds)]).documents for s in segment_document(d).sentences]
+    sentences += ["IN THE PAST EIGHT DAYS", "Six Days Of strikes", "SINCE LAST MONDAY", "since 2009, when",
+                  "three weeks ago", "every week", "TONIGHT", "this morning", "last night", "the 2004 Quake",
+                  "between Sept. 23 and Oct. 2", "on 19 SEPTEMBER", "since 4 March", "in the La\u017ft year"]
+    matched = 0
+    for sentence in sentences:
+        lowered = folded(sentence)
+        for kind, pattern in _PERIODS:
+            for _ in pattern.finditer(sentence):
+                matched += 1
+                assert all(any(word in lowered for word in group) for group in _NEEDS[kind]), (kind, sentence)
+    assert matched > 40

@@ -267,3 +267,12 @@ def test_a_bare_number_counts_the_noun_before_with_or_a_settlements_people(sente
 @pytest.mark.parametrize("sentence", ["A 7.1 magnitude quake struck.", "Aftershocks ranged from magnitude 2.1 to 5.3."])
 def test_magnitudes_are_not_figures(sentence: str) -> None:
     assert parse_sentence(sentence) == ()
+
+
+def test_may_state_a_number_answers_as_the_full_pattern(seed_documents) -> None:  # type: ignore[no-untyped-def]
+    from dedupe.figures.extract import _MAY_STATE_A_NUMBER, may_state_a_number
+
+    texts = [s.text for d in seed_documents for s in d.sentences]
+    texts += ["Someone phoned the tenant.", "TWENTY-SEVEN died", "Hundreds fled", "a dozen", "thirteenth",
+              "Millions watched", "Ni\u0130ne", "Seven\u017f", "often money", "1 man", "nothing at all"]
+    assert [may_state_a_number(t) for t in texts] == [bool(_MAY_STATE_A_NUMBER.search(t)) for t in texts]

@@ -222,3 +222,41 @@ def test_pysbd_split_gives_what_pysbd_segment_gives() -> None:
     assert len(paragraphs) > 50
     for paragraph in paragraphs:
         assert _pysbd_split(paragraph) == [str(s) for s in segmenter.segment(paragraph)]
+
+
+@pytest.mark.parametrize("piece", [
+    "Destinations were the U.S., Covertible currency areas and Japan.",
+    "It will buy more U.S.-made parts by Japanese car makers.",
+    "We have made tremendous progress ... we will continue to pursue it.",
+    "Farmers State Bank, Hart, Tex., were assumed by Hale County State Bank.",
+    "He is going to go into that with Mr. Gates and Sen. Jesse Helms next week.",
+])
+def test_periods_pysbd_never_ends_at_leave_a_piece_easy(piece: str) -> None:
+    # _QUIET_END: these pieces are not sent to pysbd, so pysbd must find one sentence in each
+    from dedupe.segment import _is_hard, _pysbd_starts
+
+    assert not _is_hard(piece)
+    assert _pysbd_starts(piece) == [0]
+
+
+@pytest.mark.parametrize("piece", [
+    "Dan Rostenkowski, D-Ill., predicted major trade legislation will be sent.",
+    "I have no intention of leaving....This is not a good time for me to leave.",
+])
+def test_wider_forms_stay_hard(piece: str) -> None:
+    # pysbd does split these (found on Reuters-21578), so they must still go to pysbd
+    from dedupe.segment import _is_hard, _pysbd_starts, sentence_spans
+
+    starts = _pysbd_starts(piece)
+    assert _is_hard(piece)
+    assert len(starts) > 1
+    assert [s for s, _ in sentence_spans(piece, 0, len(piece))] == starts
+
+
+def test_an_abbreviation_outside_a_ticker_stays_quiet() -> None:
+    # the two-letter abbreviation rule is off only inside angle brackets, not for the whole piece
+    from dedupe.segment import _is_hard, _pysbd_starts
+
+    piece = "It sold one mln shares to <SEDI.MI> of Lugano through underwriters R.C. Stamm and Co."
+    assert not _is_hard(piece)
+    assert _pysbd_starts(piece) == [0]

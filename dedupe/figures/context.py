@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dedupe.figures.numbers import Token
+from dedupe.figures.numbers import Token, folded
 from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
 from dedupe.lexicon import CALENDAR_WORDS, DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
@@ -51,6 +51,19 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
     ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
     ("every", r"\bevery\s+(day|week)\b"),
 ))
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Per period pattern, words it cannot match without: every group must have one of its words in the
+#: folded sentence (numbers.folded) before the pattern is run. Weekday names all end in "day".
+_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "last_n": (("past", "last", "previous"),), "last_one": (("past", "last"),),
+    "n_of": (("day", "week", "month"), ("of",)), "between": (("between",),), "since_weekday": (("since",),),
+    "since_date": (("since",), _MONTH_STEMS), "date": (_MONTH_STEMS,), "yesterday": (("yesterday",),),
+    "last_night": (("last",), ("night",)), "today": (("today", "this", "tonight"),), "this_unit": (("this",),),
+    "last_unit": (("last",),), "weekday": (("day",),), "year": (("in", "since", "the"), ("19", "20")),
+    "ago": (("day", "week", "month", "year"), ("ago", "earlier", "before")), "every": (("every",),),
+}
+_NEEDED_WORDS = tuple(sorted({word for groups in _NEEDS.values() for group in groups for word in group}))
+_NEEDED_SETS = {kind: tuple(frozenset(group) for group in groups) for kind, groups in _NEEDS.items()}
 _SPEECH = frozenset({"said", "says", "say", "told", "tells", "tell", "reported", "reports", "warned", "warns",
                      "claimed", "claims", "added", "adds", "estimated", "estimates", "stated", "announced",
                      "announces", "confirmed", "insisted", "explained", "wrote"})
@@ -112,7 +125,11 @@ def find_periods(sentence: str) -> list[ContextSpan]:
         Mentions whose ``kind`` names the pattern (used by :func:`resolve_period`).
     """
     found: list[ContextSpan] = []
+    lowered = folded(sentence)
+    present = {word for word in _NEEDED_WORDS if word in lowered}
     for kind, pattern in _PERIODS:
+        if any(present.isdisjoint(group) for group in _NEEDED_SETS[kind]):
+            continue
         for match in pattern.finditer(sentence):
             if not any(m.start < match.end() and match.start() < m.end for m in found):
                 text = match.group().strip()

@@ -33,7 +33,7 @@ from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, Token, find_number_phrases, tokenize
+from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, Token, find_number_phrases, folded, tokenize
 from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, SCALES, TENS, UNITS
 from dedupe.runtime import in_two
 from dedupe.segment import SegmentedDocument, Sentence
@@ -68,6 +68,25 @@ _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
 # "several thousand"): a sentence with neither states no figure, and skips the tokenizer.
 _NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
 _MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+# The number words that contain no other one ("million" stands for "millions"): a text containing none
+# of them has no number word.
+_NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
+
+
+def may_state_a_number(text: str) -> bool:
+    """Whether ``_MAY_STATE_A_NUMBER`` matches ``text``, ruling most sentences in or out by cheaper tests.
+
+    Args:
+        text: A sentence.
+
+    Returns:
+        The same answer as ``_MAY_STATE_A_NUMBER.search(text)``: a digit, or a number word standing alone.
+    """
+    if _DIGIT.search(text):
+        return True
+    lowered = folded(text)
+    return any(word in lowered for word in _NUMBER_WORD_CORES) and bool(_MAY_STATE_A_NUMBER.search(text))
 
 
 @dataclass(frozen=True)
@@ -213,7 +232,7 @@ def parse_sentence(text: str, published: dt.date | None = None) -> tuple[Sentenc
     Returns:
         The figures, in text order.
     """
-    if not _MAY_STATE_A_NUMBER.search(text):
+    if not may_state_a_number(text):
         return ()
     tokens = tokenize(text)
     phrases = [p for p in find_number_phrases(tokens, text) if not _not_a_figure(tokens, p, text)]

@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from dedupe.lexicon import SCALES, TENS, UNITS
 
@@ -60,9 +61,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word, number or punctuation mark of a sentence.
+class Token(NamedTuple):
+    """A word, number or punctuation mark of a sentence (immutable; a named tuple because a sentence makes
+    thousands of them and a tuple is built at half a frozen dataclass's cost).
 
     Attributes:
         text: The token as written.
@@ -70,6 +71,8 @@ class Token:
         end: Offset just past it.
         kind: ``num``, ``word``, ``abbr`` or ``punct``.
         glued_left: True when no whitespace separates it from the previous token.
+        lower: The lower-cased text, with typographic apostrophes made plain (read far more often than
+            it is made, so it is made once, by :func:`tokenize`).
     """
 
     text: str
@@ -77,11 +80,23 @@ class Token:
     end: int
     kind: str
     glued_left: bool
+    lower: str
 
-    @property
-    def lower(self) -> str:
-        """The lower-cased text, with typographic apostrophes made plain."""
-        return self.text.lower().replace("\u2019", "'")
+
+def folded(text: str) -> str:
+    """``text`` lower-cased so that every ASCII word an ``re.IGNORECASE`` pattern finds in ``text`` is a
+    substring of it: a cheap test that must pass before such a pattern is run.
+
+    ``str.lower`` alone misses the letters ``re`` also folds to ASCII: dotless i, long s, and the dotted
+    capital I (which lowers to ``i`` plus a combining dot). Only used to rule matches out, never to find them.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        The folded text (its offsets do not match ``text``'s).
+    """
+    return text.lower().replace("\u0307", "").replace("\u0131", "i").replace("\u017f", "s")
 
 
 @dataclass(frozen=True)
@@ -118,10 +133,14 @@ def tokenize(text: str) -> list[Token]:
     """
     tokens: list[Token] = []
     previous_end = -1
+    # An ASCII text lowers letter by letter, so each token's lower form is a slice of the lowered text.
+    lowered = text.lower() if text.isascii() else None
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        tokens.append(Token(match.group(), match.start(), match.end(), kind, match.start() == previous_end))
-        previous_end = match.end()
+        start, end = match.span()
+        word = match.group()
+        lower = lowered[start:end] if lowered is not None else word.lower().replace("\u2019", "'")
+        tokens.append(Token(word, start, end, match.lastgroup or "punct", start == previous_end, lower))
+        previous_end = end
     return tokens
 
 
@@ -196,19 +215,23 @@ def find_number_phrases(tokens: list[Token], text: str) -> list[NumberPhrase]:
         is not returned.
     """
     phrases: list[NumberPhrase] = []
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        if token.kind != "num" and (token.kind != "word" or token.lower.split("-")[0] not in _CORE_STARTS):
-            i += 1  # no quantity starts here (see _core_at)
+    free = 0  # the first token not inside a phrase found already
+    for i in _possible_cores(tokens):
+        if i < free:
             continue
         phrase = _phrase_at(tokens, i, text)
-        if phrase is None:
-            i += 1
-            continue
-        phrases.append(phrase)
-        i = phrase.last + 1
+        if phrase is not None:
+            phrases.append(phrase)
+            free = phrase.last + 1
     return phrases
+
+
+def _possible_cores(tokens: list[Token]) -> list[int]:
+    """Indexes of the tokens a quantity can start at (see _core_at): numbers, and words in _CORE_STARTS
+    (before any hyphen: "twenty-seven")."""
+    return [i for i, token in enumerate(tokens) if token.kind == "num" or (
+        token.kind == "word" and (token.lower in _CORE_STARTS or (
+            "-" in token.lower and token.lower.split("-")[0] in _CORE_STARTS)))]
 
 
 def _phrase_at(tokens: list[Token], i: int, source: str) -> NumberPhrase | None:
