@@ -27,8 +27,8 @@ def routed_links(blocks: list[st.Block], layout: st.Layout, parts: int,
             inbox[part].append((part, arrays))
     sent = sum(arrays[0].size for routed in inbox.values() for _, arrays in routed)
     found = [st.links(routed, layout) for routed in inbox.values()]
-    return sorted(zip(np.concatenate([f for f, _ in found]).tolist(),
-                      np.concatenate([s for _, s in found]).tolist())), sent
+    return sorted(zip(np.concatenate([f[0] for f in found]).tolist(),
+                      np.concatenate([f[1] for f in found]).tolist())), sent
 
 
 def test_repeated_shingles_alone_give_every_link() -> None:

@@ -331,8 +331,7 @@ def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: 
         return [st.pair_runs(part, layout.value, config.ngram, config.min_words, config.threshold)]
 
     def links_of(part: Iterable[st.Routed]) -> Iterator[st.Routed]:
-        first, second = st.links(part, layout.value)
-        return st.link_records(first, second, layout.value, parts)
+        return st.link_records(*st.links(part, layout.value), layout.value, parts)
 
     table = _repeated_table(blocks, parts)
     shingles = blocks.flatMap(lambda b: st.shingle_records(b, layout.value, parts, table.value)).partitionBy(parts)
