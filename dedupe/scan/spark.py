@@ -70,6 +70,7 @@ if TYPE_CHECKING:
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
+_EDGES_PER_PART = 20_000  # least edges a partition of the label propagation gets (a task costs more below)
 # Settings of a local master, unless set: memory (the default 1g spills); the JVM with the quick JIT only
 # and one GC thread (a scan's JVM lives a few minutes, where the optimising JIT and parallel GC threads cost
 # more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
@@ -404,7 +405,7 @@ def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> li
     """
     if not edges:
         return []
-    parts = max(1, min(parts, len(edges) // 20_000 + 1))
+    parts = max(1, min(parts, len(edges) // _EDGES_PER_PART + 1))
     nodes = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).groupByKey(parts) \
         .map(lambda kv: (kv[0], (min(kv[0], *kv[1]), tuple(sorted(kv[1])), True))).cache()
     rounds = 0

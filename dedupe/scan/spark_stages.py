@@ -159,7 +159,7 @@ def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
     band, key, doc = gather(blocks, 3)
     if doc.size == 0:
         return np.zeros(0, dtype=np.uint64)
-    order = np.lexsort((doc, key, band))
+    order = _by_band_key_doc(band, key, doc)
     band, key, doc = band[order], key[order], doc[order]
     new = np.ones(doc.size, dtype=bool)
     new[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
@@ -171,6 +171,15 @@ def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
         pairs.append(_bucket_pairs(doc[start:start + size]))
     joined = np.concatenate(pairs).astype(np.uint64)
     return np.unique(joined[:, 0] * np.uint64(documents) + joined[:, 1])
+
+
+def _by_band_key_doc(band: I64, key: U64, doc: I64) -> I64:
+    """``np.lexsort((doc, key, band))`` in three stable sorts, at half its cost: by document (a few sorted
+    runs, one per block received), then key, then band (small numbers: a radix sort)."""
+    order = np.argsort(doc, kind="stable")
+    order = order[np.argsort(key[order], kind="stable")]
+    bands = band[order]
+    return order[np.argsort(bands.astype(np.uint8) if int(bands.max()) < 256 else bands, kind="stable")]
 
 
 def code_records(codes: U64, parts: int) -> Iterator[Routed]:
