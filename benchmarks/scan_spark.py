@@ -157,8 +157,17 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
                      f"{spark['cpu'] / local['cpu']:.2f}x | {local['peak_mb']:.0f} | {spark['peak_mb']:.0f} | "
                      f"{local['pairs']} / {spark['pairs']} | {'yes' if row['identical'] else 'NO'} | "
                      f"{spark['shuffle'] / row['documents']:,.0f} |")
-    lines += [""] + extrapolate(rows)
+    lines += [""] + per_article(rows) + [""] + extrapolate(rows)
     return lines
+
+
+def per_article(rows: list[dict[str, Any]]) -> list[str]:
+    """Wall and CPU microseconds per article of each engine at each corpus size (linear: the same at every
+    size, less where a fixed cost is spread over more articles)."""
+    return [f"{row['documents']:,} articles: " + "; ".join(
+        f"{engine} {row[engine]['seconds'] / row['documents'] * 1e6:.0f} us wall, "
+        f"{row[engine]['cpu'] / row['documents'] * 1e6:.0f} us CPU per article" for engine in ("local", "spark"))
+        for row in rows]
 
 
 def extrapolate(rows: list[dict[str, Any]]) -> list[str]:

@@ -239,6 +239,36 @@ def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path)
     assert found == [tuple(range(13)), (90, 95, 100), (200, 201)]
 
 
+def test_components_on_several_partitions_match_union_find(spark: Any, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark as engine
+    from dedupe.scan.near_dup import _clusters
+
+    monkeypatch.setattr(engine, "_EDGES_PER_PART", 1)
+    spark.sparkContext.setCheckpointDir(str(tmp_path))
+    rng = random.Random(4)
+    edges = sorted({(min(pair), max(pair)) for pair in (rng.sample(range(100), 2) for _ in range(120))})
+    edges += [(i, i + 1) for i in range(200, 206)]  # a path: rounds past a checkpoint (each round is a job)
+    want = _clusters([(a, b, 1.0, 1.0) for a, b in edges], 207)
+    assert len(want) > 3, "several components"
+    assert components(spark.sparkContext, edges, 3) == want
+
+
+def test_scan_with_components_on_spark_gives_the_local_findings(spark: Any, generated: tuple[Path, str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark as engine
+
+    path, want = generated
+    monkeypatch.setattr(engine, "_DRIVER_EDGES", 0)  # every graph's components by label propagation
+    monkeypatch.setattr(engine, "_EDGES_PER_PART", 1)
+    called = []
+    monkeypatch.setattr(engine, "components", lambda *args: called.append(1) or components(*args))
+    for partitions in (2, 7):
+        got, _ = spark_json(spark, [str(path)], partitions)
+        assert got == want, f"{partitions} partitions"
+    assert len(called) == 2
+
+
 def test_cli_engine_spark_writes_the_local_json_and_parquet(spark: Any, tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -27,8 +27,8 @@ def routed_links(blocks: list[st.Block], layout: st.Layout, parts: int,
             inbox[part].append((part, arrays))
     sent = sum(arrays[0].size for routed in inbox.values() for _, arrays in routed)
     found = [st.links(routed, layout) for routed in inbox.values()]
-    return sorted(zip(np.concatenate([f for f, _ in found]).tolist(),
-                      np.concatenate([s for _, s in found]).tolist())), sent
+    return sorted(zip(np.concatenate([f[0] for f in found]).tolist(),
+                      np.concatenate([f[1] for f in found]).tolist())), sent
 
 
 def test_repeated_shingles_alone_give_every_link() -> None:
@@ -57,3 +57,22 @@ def test_key_table_holds_every_repeated_key_and_few_others() -> None:
     table = st.key_table(repeated)
     assert st._in_table(table, shingles[:5_000]).all()
     assert st._in_table(table, shingles[5_000:]).mean() < 0.1
+
+
+def test_bucket_order_is_lexsorts() -> None:
+    rng = np.random.default_rng(7)
+    band = rng.integers(0, 16, 20_000).astype(np.int64)
+    key = rng.integers(0, 50, 20_000).astype(np.uint64)  # keys meet often, across bands too
+    doc = rng.integers(0, 3_000, 20_000).astype(np.int64)
+    assert np.array_equal(st._by_band_key_doc(band, key, doc), np.lexsort((doc, key, band)))
+
+
+def test_scatter_keeps_row_order_within_each_partition() -> None:
+    rng = np.random.default_rng(3)
+    for parts in (1, 3, 8, 9, 300):
+        target = rng.integers(0, parts, 5_000).astype(np.int64)
+        rows = np.arange(target.size)
+        got = {part: arrays[0] for part, arrays in st.scatter(target, parts, rows)}
+        assert sorted(got) == sorted(set(target.tolist()))
+        for part, chosen in got.items():
+            assert np.array_equal(chosen, rows[target == part])

@@ -6,8 +6,9 @@ What runs where (each stage is the local engine's numpy code, applied per partit
 - **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
   from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
   shingles and MinHash signatures in the same pass (``mapPartitions``, only the fingerprints cached), duplicate
-  ids, band keys grouped into buckets and candidate pairs (a shuffle by band key), shingles grouped by hash
-  into links and links grouped by document pair into shared runs and coverage (two shuffles), exact
+  ids, band keys grouped into buckets and candidate pairs and, in the same shuffle, shingle keys counted
+  (the repeated ones broadcast as a bitmap), repeated shingles grouped by hash into links and links grouped
+  by document pair into shared runs and coverage (two shuffles), exact
   verification of the candidates (Jaccard and containment, two joins against the documents' shingle
   sets), connected components of a large graph of verified pairs (iterative min-label propagation over
   RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
@@ -70,6 +71,7 @@ if TYPE_CHECKING:
 _CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
 _NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
+_EDGES_PER_PART = 20_000  # least edges a partition of the label propagation gets (a task costs more below)
 # Settings of a local master, unless set: memory (the default 1g spills); the JVM with the quick JIT only
 # and one GC thread (a scan's JVM lives a few minutes, where the optimising JIT and parallel GC threads cost
 # more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
@@ -209,8 +211,10 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
     shared = sc.broadcast(layout)
     bands, rows = lsh_params(config.threshold, config.num_perm)
-    candidates = timer.run("minhash", lambda: _candidates(blocks, config, bands, rows, parts, layout.base.size))
-    runs, extra = timer.run("passages", lambda: _shared_runs(blocks, shared, config, parts)) if config.passages \
+    candidates, table = timer.run("minhash", lambda: _candidates(blocks, config, bands, rows, parts,
+                                                                 layout.base.size))
+    runs, extra = timer.run("passages", lambda: _shared_runs(blocks, shared, table, config, parts)) \
+        if table is not None \
         else (RunTable.from_rows([]), np.zeros(0, dtype=np.uint64))
     usable = (shingle_counts > 0) & (token_counts >= config.min_words)
     pairs = timer.run("verify", lambda: _verify(sc, blocks, candidates, extra, usable, config.threshold, parts))
@@ -317,24 +321,46 @@ def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
 
 
 def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,
-                documents: int) -> U64:
-    """LSH candidate pair codes ``a * documents + b``, sorted, without repeats."""
-    routed = blocks.flatMap(lambda b: st.band_records(b, config.min_words, config.num_perm, config.seed, bands,
-                                                      rows, parts))
-    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.bucket_pairs(part, documents)]).collect()
-    return np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *found]))
+                documents: int) -> tuple[U64, Any]:
+    """LSH candidate pair codes ``a * documents + b``, sorted, without repeats, and (with ``config.passages``)
+    the broadcast bitmap of repeated shingle keys.
+
+    Both come from one pass over the cached fingerprints and one shuffle: band records go to the first
+    ``parts`` partitions, shingle keys (4 bytes a shingle) to the next ``parts``. The bitmap holds the key of
+    every shingle found twice or more in the corpus: most shingles occur once (80% of Reuters', x1 or x10)
+    and never cross the passage search's shuffle (32 bytes each). Its size grows with the repeated shingles
+    (4 bytes each collected, 2 to 4 broadcast; at most 128 MB, past which more unrepeated shingles pass: the
+    same links either way).
+    """
+    keys = config.passages
+
+    def records(block: st.Block) -> Iterator[st.Routed]:
+        yield from st.band_records(block, config.min_words, config.num_perm, config.seed, bands, rows, parts)
+        if keys:
+            yield from ((parts + part, arrays) for part, arrays in st.key_records(block, parts))
+
+    def found(index: int, part: Iterable[st.Routed]) -> list[tuple[bool, np.ndarray]]:
+        return [(True, st.bucket_pairs(part, documents))] if index < parts else [(False, st.repeated_keys(part))]
+
+    routed = blocks.flatMap(records).partitionBy(2 * parts if keys else parts)
+    results = routed.mapPartitionsWithIndex(found).collect()
+    codes = np.unique(np.concatenate([np.zeros(0, dtype=np.uint64), *(c for band, c in results if band)]))
+    if not keys:
+        return codes, None
+    repeated = np.concatenate([np.zeros(0, dtype=np.uint32), *(k for band, k in results if not band)])
+    return codes, blocks.context.broadcast(st.key_table(repeated))
 
 
-def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: int) -> tuple[RunTable, U64]:
-    """Every shared run of the corpus (ordered by first place) and the pair codes their coverage proposes."""
+def _shared_runs(blocks: RDD[st.Block], layout: Any, table: Any, config: ScanConfig,
+                 parts: int) -> tuple[RunTable, U64]:
+    """Every shared run of the corpus (ordered by first place) and the pair codes their coverage proposes
+    (``table``: the broadcast bitmap of repeated shingle keys, :func:`_candidates`)."""
     def runs_of(part: Iterable[st.Routed]) -> list[tuple[RunTable, U64]]:
         return [st.pair_runs(part, layout.value, config.ngram, config.min_words, config.threshold)]
 
     def links_of(part: Iterable[st.Routed]) -> Iterator[st.Routed]:
-        first, second = st.links(part, layout.value)
-        return st.link_records(first, second, layout.value, parts)
+        return st.link_records(*st.links(part, layout.value), layout.value, parts)
 
-    table = _repeated_table(blocks, parts)
     shingles = blocks.flatMap(lambda b: st.shingle_records(b, layout.value, parts, table.value)).partitionBy(parts)
     found = shingles.mapPartitions(links_of).partitionBy(parts).mapPartitions(runs_of).collect()
     table.unpersist()
@@ -343,16 +369,6 @@ def _shared_runs(blocks: RDD[st.Block], layout: Any, config: ScanConfig, parts: 
         runs = _concat(runs, part)
     extra = np.concatenate([np.zeros(0, dtype=np.uint64), *(codes for _, codes in found)])
     return runs.ordered(), extra
-
-
-def _repeated_table(blocks: RDD[st.Block], parts: int) -> Any:
-    """A broadcast bitmap holding the key of every shingle found twice or more in the corpus (one shuffle of
-    4 bytes a shingle): most shingles occur once (80% of Reuters', x1 or x10) and never cross the passage
-    search's shuffle (32 bytes each). Its size grows with the repeated shingles (4 bytes each collected,
-    2 to 4 broadcast; at most 128 MB, past which more unrepeated shingles pass: the same links either way)."""
-    routed = blocks.flatMap(lambda block: st.key_records(block, parts))
-    found = routed.partitionBy(parts).mapPartitions(lambda part: [st.repeated_keys(part)]).collect()
-    return blocks.context.broadcast(st.key_table(np.concatenate([np.zeros(0, dtype=np.uint32), *found])))
 
 
 def _verify(sc: SparkContext, blocks: RDD[st.Block], candidates: U64, extra: U64, usable: np.ndarray,
@@ -405,7 +421,7 @@ def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> li
     """
     if not edges:
         return []
-    parts = max(1, min(parts, len(edges) // 20_000 + 1))
+    parts = max(1, min(parts, len(edges) // _EDGES_PER_PART + 1))
     nodes = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).groupByKey(parts) \
         .map(lambda kv: (kv[0], (min(kv[0], *kv[1]), tuple(sorted(kv[1])), True))).cache()
     rounds = 0

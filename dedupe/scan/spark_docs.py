@@ -80,8 +80,8 @@ def _chosen(rows: Iterable[Any], picked: _Picked | None, start: int,
             number += 1
 
 
-#: A place ``(document, first, last)``, its occurrence's fields and whether it begins a unit.
-_Located = tuple[tuple[int, int, int], tuple[Any, ...], bool]
+#: A place's row in the places asked for, its occurrence's fields and whether it begins a unit.
+_Located = tuple[int, tuple[Any, ...], bool]
 
 
 class SparkView:
@@ -113,29 +113,37 @@ class SparkView:
 
     def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
         """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
-        by_doc: dict[int, list[tuple[int, int]]] = {}
-        for doc, first, last in places:
-            by_doc.setdefault(doc, []).append((first, last))
-        wanted = self.corpus.base.context.broadcast(by_doc)
+        if not places:
+            return []
+        table = np.array(places, dtype=np.int64).reshape(-1, 3)
+        part_of = np.searchsorted(np.array(self.corpus.starts, dtype=np.int64), table[:, 0], side="right") - 1
+        # each partition's places as arrays (row in ``places``, document, first, last): a task unpickles
+        # four arrays per partition, not a dict of tuples
+        wanted = self.corpus.base.context.broadcast(
+            {part: (rows, table[rows]) for part in np.unique(part_of).tolist()
+             for rows in [np.flatnonzero(part_of == part)]})
         ngram = self.ngram
 
-        def locate(rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
+        def locate(part: int, rows: Iterable[tuple[int, Document]]) -> Iterator[_Located]:
             chosen = list(rows)
+            if not chosen:
+                return
+            numbers, spans = wanted.value[part]
             documents = [document for _, document in chosen]
+            local = {index: i for i, (index, _) in enumerate(chosen)}
+            asked = [(local[doc], first, last) for doc, first, last in spans.tolist()]
             view = _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram))
-            local = [(i, first, last) for i, (doc, _) in enumerate(chosen) for first, last in wanted.value[doc]]
-            found = view.occurrences(local) if local else []
             # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
             # whether each begins a unit: asked for next, decided here rather than in another pass
-            yield from (((chosen[i][0], first, last), (o.doc, o.outlet, o.start, o.end, o.line, o.text),
-                         starts_unit(documents[i].text, o.start)) for (i, first, last), o in zip(local, found))
+            for row, (i, _, _), o in zip(numbers.tolist(), asked, view.occurrences(asked)):
+                yield row, (o.doc, o.outlet, o.start, o.end, o.line, o.text), starts_unit(documents[i].text, o.start)
 
-        located = {}
-        for place, fields, starts in self.corpus.select(by_doc).mapPartitions(locate).collect():
-            located[place] = fields
-            self._starts[place[0], fields[2]] = starts
+        located: list[Any] = [None] * len(places)
+        for row, fields, starts in self.corpus.select(table[:, 0].tolist()).mapPartitionsWithIndex(locate).collect():
+            located[row] = fields
+            self._starts[places[row][0], fields[2]] = starts
         wanted.unpersist()
-        return [_occurrence(*located[place]) for place in places]
+        return [_occurrence(*fields) for fields in located]
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -66,9 +67,10 @@ class Input:
     rank: int
     manifest: dict[str, Any] | None = None
 
-    @property
+    @cached_property
     def stem(self) -> str:
-        """The file name without its extension (fallback ids and outlets)."""
+        """The file name without its extension (fallback ids and outlets; made once: a fallback id is made
+        for every record)."""
         return PurePosixPath(self.label).stem
 
     @property

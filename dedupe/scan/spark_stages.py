@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dedupe.scan.accel import native
 from dedupe.scan.minhash import MAX_BUCKET, _all_pairs, _band_keys, _bucket_pairs, signatures
 from dedupe.scan.passages import _SENTINEL, RunTable, _runs, coverage
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
@@ -28,6 +29,7 @@ from dedupe.scan.verify import _similarity
 Routed = tuple[int, tuple[np.ndarray, ...]]
 _BAND_SALT = np.uint64(0x9E3779B97F4A7C15)
 FANOUT = 4  # as dedupe.scan.passages.shared_runs
+_FEW_PARTS = 8  # partitions up to which scatter picks rows by a pass per partition
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,24 @@ def route(values: U64, parts: int) -> I64:
 
 
 def scatter(target: I64, parts: int, *arrays: np.ndarray) -> Iterator[Routed]:
-    """The rows of ``arrays`` grouped by their target partition, one block per non-empty partition."""
-    order = np.argsort(target, kind="stable")
-    cuts = np.searchsorted(target[order], np.arange(parts + 1))
-    for part in range(parts):
-        if cuts[part + 1] > cuts[part]:
-            chosen = order[cuts[part]:cuts[part + 1]]
+    """The rows of ``arrays`` grouped by their target partition, one block per non-empty partition (rows in
+    their order)."""
+    for part, chosen in _grouped(target, parts):
+        if chosen.size:
             yield part, tuple(array[chosen] for array in arrays)
+
+
+def _grouped(target: I64, parts: int) -> Iterator[tuple[int, I64]]:
+    """The rows of each partition, ascending: a pass over ``target`` per partition when there are few (a
+    stable sort of 8-byte numbers cost more than the rest of a shuffle's map side), else a stable sort of
+    the narrowest integers that hold them (radix sorted)."""
+    if parts <= _FEW_PARTS:
+        yield from ((part, np.flatnonzero(target == part)) for part in range(parts))
+        return
+    narrow = target.astype(np.uint8 if parts <= 256 else np.uint16 if parts <= 65536 else np.int64)
+    order = np.argsort(narrow, kind="stable")
+    cuts = np.searchsorted(narrow[order], np.arange(parts + 1)).tolist()
+    yield from ((part, order[cuts[part]:cuts[part + 1]]) for part in range(parts))
 
 
 def gather(blocks: Iterable[Routed], columns: int) -> list[np.ndarray]:
@@ -146,7 +159,7 @@ def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
     band, key, doc = gather(blocks, 3)
     if doc.size == 0:
         return np.zeros(0, dtype=np.uint64)
-    order = np.lexsort((doc, key, band))
+    order = _by_band_key_doc(band, key, doc)
     band, key, doc = band[order], key[order], doc[order]
     new = np.ones(doc.size, dtype=bool)
     new[1:] = (band[1:] != band[:-1]) | (key[1:] != key[:-1])
@@ -158,6 +171,15 @@ def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
         pairs.append(_bucket_pairs(doc[start:start + size]))
     joined = np.concatenate(pairs).astype(np.uint64)
     return np.unique(joined[:, 0] * np.uint64(documents) + joined[:, 1])
+
+
+def _by_band_key_doc(band: I64, key: U64, doc: I64) -> I64:
+    """``np.lexsort((doc, key, band))`` in three stable sorts, at half its cost: by document (a few sorted
+    runs, one per block received), then key, then band (small numbers: a radix sort)."""
+    order = np.argsort(doc, kind="stable")
+    order = order[np.argsort(key[order], kind="stable")]
+    bands = band[order]
+    return order[np.argsort(bands.astype(np.uint8) if int(bands.max()) < 256 else bands, kind="stable")]
 
 
 def code_records(codes: U64, parts: int) -> Iterator[Routed]:
@@ -197,8 +219,12 @@ def _in_table(table: np.ndarray, shingles: U64) -> np.ndarray:
 
 
 def shingle_records(block: Block, layout: Layout, parts: int, table: np.ndarray | None = None) -> Iterator[Routed]:
-    """``(shingle, position, ahead, behind)`` of every shingle (with ``table``, only of those whose key is in
-    it: the others occur once in the corpus and link nothing), routed by the shingle's high bits.
+    """``(shingle, document, index, ahead, behind)`` of every shingle (with ``table``, only of those whose key
+    is in it: the others occur once in the corpus and link nothing), routed by the shingle's high bits.
+
+    ``document`` (its corpus index) and ``index`` (the shingle's in it) are 4-byte numbers: the padded
+    position is ``layout.base[document] + index``, and the receiver knows each link's documents without
+    looking them up.
 
     ``ahead`` and ``behind`` are what the local passage search reads at ``position +- reach`` of its padded
     layout: the shingle there, or the sentinel of that position outside the document.
@@ -209,18 +235,18 @@ def shingle_records(block: Block, layout: Layout, parts: int, table: np.ndarray 
     chosen = np.arange(shingles.size, dtype=np.int64)
     firsts = np.repeat(prints.offsets[:-1], counts)
     total = np.repeat(counts, counts)
-    base = np.repeat(layout.base[block.docs], counts)
+    docs = np.repeat(block.docs, counts)
     if table is not None:
         kept = np.flatnonzero(_in_table(table, shingles))
-        chosen, firsts, total, base = kept, firsts[kept], total[kept], base[kept]
+        chosen, firsts, total, docs = kept, firsts[kept], total[kept], docs[kept]
     index = chosen - firsts
-    position = base + index
+    position = layout.base[docs] + index
     reach = layout.reach
     ahead = _neighbour(shingles, chosen, position, index + reach < total, reach)
     behind = _neighbour(shingles, chosen, position, index - reach >= 0, -reach)
     mine = shingles[chosen]
     target = ((mine >> np.uint64(layout.bits)) % np.uint64(parts)).astype(np.int64)
-    return scatter(target, parts, mine, position, ahead, behind)
+    return scatter(target, parts, mine, docs.astype(np.int32), index.astype(np.int32), ahead, behind)
 
 
 def _neighbour(shingles: U64, chosen: I64, position: I64, inside: np.ndarray, step: int) -> U64:
@@ -231,13 +257,15 @@ def _neighbour(shingles: U64, chosen: I64, position: I64, inside: np.ndarray, st
     return np.where(inside, shingles[index] if shingles.size else sentinel, sentinel)
 
 
-def links(blocks: Iterable[Routed], layout: Layout, fanout: int = FANOUT) -> tuple[I64, I64]:
+def links(blocks: Iterable[Routed], layout: Layout, fanout: int = FANOUT) -> tuple[I64, I64, I64, I64]:
     """Pairs of positions holding the same shingle where a run can pass (the local ``_links``).
 
     Returns:
-        ``(first, second)`` padded positions, ``first < second``.
+        ``(first, second, a, b)``: padded positions, ``first < second``, and their documents.
     """
-    shingles, position, ahead, behind = gather(blocks, 4)
+    shingles, doc, index, ahead, behind = gather(blocks, 5)
+    doc = doc.astype(np.int64)
+    position = layout.base[doc] + index
     shingles = shingles.astype(np.uint64, copy=False)  # none received: empty int64 columns
     bits = np.uint64(layout.bits)
     keys = ((shingles >> bits) << bits) | position.astype(np.uint64)
@@ -260,14 +288,14 @@ def links(blocks: Iterable[Routed], layout: Layout, fanout: int = FANOUT) -> tup
         near[later] = behind[first[later]] == behind[second[later]]
         first, second = first[near], second[near]
     keep = shingles[first] == shingles[second]
-    return position[first[keep]], position[second[keep]]
+    first, second = first[keep], second[keep]
+    return position[first], position[second], doc[first], doc[second]
 
 
-def link_records(first: I64, second: I64, layout: Layout, parts: int) -> Iterator[Routed]:
-    """Links routed by their pair of documents (so each pair's runs are found in one partition)."""
+def link_records(first: I64, second: I64, a: I64, b: I64, layout: Layout, parts: int) -> Iterator[Routed]:
+    """Links (positions ``first``, ``second`` in documents ``a``, ``b``) routed by their pair of documents (so
+    each pair's runs are found in one partition)."""
     documents = np.uint64(layout.base.size)
-    a = np.searchsorted(layout.base, first, side="right") - 1
-    b = np.searchsorted(layout.base, second, side="right") - 1
     return scatter(route(a.astype(np.uint64) * documents + b.astype(np.uint64), parts), parts, first, second)
 
 
@@ -296,13 +324,16 @@ def set_records(block: Block, a: I64, b: I64, parts: int) -> Iterator[Routed]:
         number of distinct shingles and all of them concatenated.
     """
     pairs, sides, sets = [], [], []
+    distinct: dict[int, U64] = {}  # a document's set, made once however many pairs it is in
     for side, docs in enumerate((a, b)):
         row = np.searchsorted(block.docs, docs)
         inside = np.flatnonzero((row < block.docs.size) & (block.docs[np.minimum(row, block.docs.size - 1)] == docs))
         for pair, local in zip(inside.tolist(), row[inside].tolist()):
             pairs.append(pair)
             sides.append(side)
-            sets.append(np.unique(block.prints.of(local)))
+            if local not in distinct:
+                distinct[local] = np.unique(block.prints.of(local))
+            sets.append(distinct[local])
     if not pairs:
         return iter(())
     pair_array = np.array(pairs, dtype=np.int64)
@@ -322,12 +353,16 @@ def pair_similarities(blocks: Iterable[Routed]) -> tuple[I64, np.ndarray, np.nda
         ``(pairs, jaccard, containment)``, pairs by index.
     """
     pair, side, lengths, flat = gather(blocks, 4)
-    starts = np.concatenate([[0], np.cumsum(lengths)]).tolist()
-    sets: dict[tuple[int, int], U64] = {}
-    for row, (p, s) in enumerate(zip(pair.tolist(), side.tolist())):
-        sets[p, s] = flat[starts[row]:starts[row + 1]].astype(np.uint64)
-    found = sorted({p for p, _ in sets})
-    scores = [_similarity(sets[p, 0], sets[p, 1]) for p in found]
-    jaccard = np.array([j for j, _ in scores], dtype=np.float64)
-    containment = np.array([c for _, c in scores], dtype=np.float64)
-    return np.array(found, dtype=np.int64), jaccard, containment
+    starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    rows: dict[tuple[int, int], int] = {(p, s): row for row, (p, s) in enumerate(zip(pair.tolist(), side.tolist()))}
+    found = sorted({p for p, _ in rows})
+    both = np.array([(rows[p, 0], rows[p, 1]) for p in found], dtype=np.int64).reshape(-1, 2)
+    flat = flat.astype(np.uint64)
+    module = native()
+    if module is not None and found:  # the local engine's compiled loop (dedupe.scan.verify.similarities): same numbers
+        scores = np.empty((len(found), 2), dtype=np.float64)
+        module.similarities(flat, starts, both, scores)
+    else:
+        scores = np.array([_similarity(flat[starts[a]:starts[a + 1]], flat[starts[b]:starts[b + 1]])
+                           for a, b in both.tolist()], dtype=np.float64).reshape(-1, 2)
+    return np.array(found, dtype=np.int64), scores[:, 0].copy(), scores[:, 1].copy()
