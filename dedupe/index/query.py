@@ -102,21 +102,24 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     with index.snapshot():
-        rounds, result = 0, None
-        while max_rounds is None or rounds < max_rounds:
+        rounds, result, ranked = 0, None, False
+        while True:
             wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
             asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
             new = index.lookup(*wanted) - loaded.keys()
             rounds += 1
-            if not new and result is not None:
-                break
+            if not new and ranked:
+                break  # the exact findings ask for no other document: they are the rescan's
             loaded.update((s.seq, s) for s in index.fetch(new))
+            last = max_rounds is not None and rounds >= max_rounds
+            ranked = not new or last  # ranks (exact links) only once the documents stop growing
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
-            ranks = link_ranks(index, np.array(seqs, dtype=np.int64), params)
+            ranks = link_ranks(index, np.array(seqs, dtype=np.int64), params) if ranked else None
             result = _involving(scan(history + list(batch), config, ranks), ids)
-            if max_rounds is None or rounds < max_rounds:
-                wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
+            if last:
+                break
+            wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]

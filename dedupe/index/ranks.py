@@ -59,31 +59,34 @@ def link_ranks(index: Index, seqs: I64, params: IndexParams) -> Callable[[Finger
 
 def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
     """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits."""
-    groups = (prints.shingles & ~np.uint64((1 << low) - 1)).view(np.int64)
-    docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
-    block = np.minimum(docs, seqs.size)  # each stored document, then the batch as one
-    order = np.lexsort((block, groups))  # stable: text order inside a block
-    g, b = groups[order], block[order]
-    ranks = np.zeros(groups.size, dtype=np.int64)
-    if not g.size:
+    count = prints.shingles.size
+    ranks = np.zeros(count, dtype=np.int64)
+    if not count:
         return ranks
-    new_group = np.ones(g.size, dtype=bool)
-    new_group[1:] = g[1:] != g[:-1]
+    mask = np.uint64((1 << low) - 1)
+    # The group in the high bits, the shingle's place in the corpus below (fewer than 2 ** low places): one
+    # sort orders the places by group, then document, then text.
+    packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
+    packed.sort()
+    order = (packed & mask).view(np.int64)
+    groups = (packed & ~mask).view(np.int64)
+    docs = np.searchsorted(prints.offsets, order, side="right") - 1
+    block = np.minimum(docs, seqs.size)  # each stored document, then the batch as one
+    new_group = np.ones(count, dtype=bool)
+    new_group[1:] = groups[1:] != groups[:-1]
     new_run = new_group.copy()
-    new_run[1:] |= b[1:] != b[:-1]
+    new_run[1:] |= block[1:] != block[:-1]
     heads = np.flatnonzero(new_run)
-    sizes = np.diff(np.append(np.flatnonzero(new_group), g.size))
+    sizes = np.diff(np.append(np.flatnonzero(new_group), count))
     shared = np.repeat(sizes > 1, sizes)[heads]  # a group seen once here links to nothing: no rank needed
     heads = heads[shared]
-    before = np.where(b[heads] < seqs.size, seqs[np.minimum(b[heads], max(seqs.size - 1, 0))], _AFTER_ALL)
-    keys = stored_keys(g[heads].view(np.uint64))
+    before = np.full(heads.size, _AFTER_ALL, dtype=np.int64)
+    stored_doc = block[heads] < seqs.size
+    before[stored_doc] = seqs[block[heads][stored_doc]]
+    keys = stored_keys(groups[heads].view(np.uint64))  # sorted, as the groups are
     width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
-    by_key = np.argsort(keys, kind="stable")
-    stored = np.empty(heads.size, dtype=np.int64)
-    stored[by_key] = index.count_before(keys[by_key], before[by_key], width)
-    run_start = np.maximum.accumulate(np.where(new_run, np.arange(g.size), 0))
-    run_of = np.cumsum(new_run) - 1
-    base = np.zeros(int(new_run.sum()), dtype=np.int64)
-    base[np.flatnonzero(shared)] = stored
-    ranks[order] = base[run_of] + np.arange(g.size) - run_start
+    base = np.zeros(heads.size + (~shared).sum(), dtype=np.int64)
+    base[np.flatnonzero(shared)] = index.count_before(keys, before, width)
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
+    ranks[order] = base[np.cumsum(new_run) - 1] + np.arange(count) - run_start
     return ranks
