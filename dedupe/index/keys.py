@@ -1,4 +1,4 @@
-"""What the index stores to find a document again: LSH band keys and passage keys, from the scan's own code.
+"""What the index stores to find a document again: band, passage and shingle keys, from the scan's own code.
 
 * **Band keys**: the scan's one-permutation MinHash signatures (:func:`dedupe.scan.minhash.signatures`)
   cut into the scan's LSH bands (:func:`dedupe.scan.minhash.band_keys`), each band's key salted by the
@@ -8,6 +8,8 @@
   scan's :func:`dedupe.scan.shingle.fingerprint`), i.e. of every stretch of ``min_words`` tokens. The
   scan's shortest shared passage is ``min_words`` tokens, so two documents that share a passage always
   share a passage key, and two that share none rarely do.
+* **Shingle rows**: every shingle occurrence (its hash's stored key, repeats kept), so that a check can
+  count the places of a shingle in documents it does not read (:mod:`dedupe.index.ranks`).
 
 Example:
     >>> params = IndexParams.from_config(ScanConfig())

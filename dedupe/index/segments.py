@@ -1,6 +1,7 @@
 """The index's keys as sorted segments: numpy arrays stored as SQLite blobs, merged in tiers.
 
-Each committed batch of ``add`` writes one **segment** per kind of key (band keys, passage keys): the
+Each committed batch of ``add`` writes one **segment** per kind of key (band keys, passage keys, shingle
+occurrences, the last with repeats, for :mod:`dedupe.index.ranks`): the
 batch's ``(key, document)`` rows packed into one 64-bit integer each (the key's top
 :data:`~dedupe.index.keys.KEY_BITS` bits, then the document's ``seq`` minus the segment's ``base``),
 sorted, as one blob. Writing a segment costs a sort and one blob write, whatever the size of the index,
@@ -14,7 +15,7 @@ each row is rewritten ``log(n)`` times in all. ``remove`` rewrites all segments 
 documents' rows (:func:`compact`).
 
 A lookup binary-searches every segment of a kind for the wanted keys (``np.searchsorted``), chunk by
-chunk: it reads 8 bytes per stored row, once.
+chunk: it reads 8 bytes per stored row, once; :func:`count_before` counts rows the same way.
 
 Table::
 

@@ -5,8 +5,8 @@ Tables::
     meta(name PRIMARY KEY, value)            schema_version and the IndexParams
     docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
          origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
-    segments(...)                             LSH band keys and passage keys (dedupe.index.keys) as sorted
-                                              segments (dedupe.index.segments)
+    segments(...)                             LSH band keys, passage keys and every shingle occurrence
+                                              (dedupe.index.keys) as sorted segments (dedupe.index.segments)
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
 Every batch of documents is written in one transaction together with its keys, the segment merges it
