@@ -38,7 +38,7 @@ import numpy as np
 from dedupe.corpus.load import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
-from dedupe.index.ranks import link_ranks
+from dedupe.index.ranks import History
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import paused_gc
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
@@ -120,11 +120,13 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
             ranked = not new or last  # ranks (exact links) only once the documents stop growing
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
-            ranks = link_ranks(index, np.array(seqs, dtype=np.int64), params) if ranked else None
-            result = _involving(scan(history + list(batch), config, ranks), ids)
+            whole = History(index, np.array(seqs, dtype=np.int64), params) if ranked else None
+            every = scan(history + list(batch), config, whole)
+            result = _involving(every, ids)
             if last:
                 break
-            wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
+            stored = {d.id: d for d in history}
+            wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
@@ -155,13 +157,34 @@ def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:
     return replace(result, findings=findings, pairs=pairs)
 
 
-def _frontier(findings: Sequence[Finding], history: dict[str, Document], params: IndexParams,
+def _clustered(every: ScanResult, involving: ScanResult, history: dict[str, Document]) -> set[str]:
+    """The stored documents named in a finding with the batch, and those in a near-duplicate cluster with one.
+
+    Whether the rescan keeps a passage between two such documents depends on their clusters (passages
+    inside a cluster belong to its ``near_duplicate`` finding), which may run through documents not read yet:
+    every key of these documents is looked up, so that their clusters are read whole.
+    """
+    named = {o.doc for f in involving.findings for o in f.occurrences if o.doc in history}
+    links: dict[str, set[str]] = {}
+    for pair in every.pairs:
+        links.setdefault(pair.a, set()).add(pair.b)
+        links.setdefault(pair.b, set()).add(pair.a)
+    todo, found = list(named), set(named)
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found and other in history:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, Document], params: IndexParams,
               seen: set[tuple[str, int, int, bool]]) -> tuple[I64, I64]:
-    """Band and passage keys whose documents may join the findings: every key of a stored near-duplicate,
-    the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier round)
-    are skipped, and the new ones added to it."""
-    places = sorted({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
-                     if o.doc in history} - seen)
+    """Band and passage keys whose documents may join the findings: every key of the stored documents
+    ``entire``, the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier
+    round) are skipped, and the new ones added to it."""
+    places = sorted(({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
+                      if o.doc in history} | {(doc, 0, len(history[doc].text), True) for doc in entire}) - seen)
     seen.update(places)
     if not places:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

@@ -21,40 +21,72 @@ pair falls in one corpus (about one pair of distinct shingles in 10 M agrees so)
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS, IndexParams, stored_keys
+from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
+from dedupe.index.segments import BANDS
 from dedupe.index.store import Index
+from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.passages import group_bits
-from dedupe.scan.shingle import I64, Fingerprints
+from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
 
 
-def link_ranks(index: Index, seqs: I64, params: IndexParams) -> Callable[[Fingerprints], I64]:
-    """The ranks of the shingles of ``history + batch`` (see the module docstring), as :func:`scan` asks.
+class History:
+    """``history + batch`` as a scan of the whole sees it (:class:`~dedupe.scan.near_dup.WholeCorpus`), for a
+    scan of some stored documents and the batch.
 
     Args:
         index: The open index, inside the snapshot the history was read from.
         seqs: ``seq`` of the stored documents at the head of the scanned corpus, in order; the documents
             after them are the batch.
         params: The index parameters.
-
-    Returns:
-        A function of the scanned corpus' fingerprints giving each shingle's rank.
     """
-    documents, shingles = index.shingle_count()
 
-    def ranks(prints: Fingerprints) -> I64:
-        batch_shingles = int(prints.offsets[-1] - prints.offsets[seqs.size])
-        batch_docs = prints.token_counts.size - seqs.size
-        low = group_bits(shingles + batch_shingles, documents + batch_docs, params.min_words, params.ngram)
-        return _ranks(index, prints, seqs, low)
+    def __init__(self, index: Index, seqs: I64, params: IndexParams) -> None:
+        self.index = index
+        self.seqs = seqs
+        self.params = params
+        self.documents, self.shingles = index.shingle_count()
 
-    return ranks
+    def ranks(self, prints: Fingerprints) -> I64:
+        """The rank of each shingle of the scanned corpus among the places of its group in the whole."""
+        batch_shingles = int(prints.offsets[-1] - prints.offsets[self.seqs.size])
+        batch_docs = prints.token_counts.size - self.seqs.size
+        low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
+                         self.params.ngram)
+        return _ranks(self.index, prints, self.seqs, low)
+
+    def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
+        """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
+        bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
+        bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
+        keys = document_keys(prints, self.params)  # the scan's buckets, as the index stores them
+        bucket, docs = keys.bands, keys.band_docs
+        heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
+        sizes = np.diff(np.append(heads, bucket.size))
+        stored_doc = docs < self.seqs.size
+        before = np.where(stored_doc, self.seqs[np.minimum(docs, max(self.seqs.size - 1, 0))], _AFTER_ALL)
+        stored = self.index.count_before(bucket[heads], np.full(heads.size, _AFTER_ALL), kind=BANDS)
+        whole = stored + sizes - np.add.reduceat(stored_doc, heads) if heads.size else stored
+        pairs = [np.zeros((0, 2), dtype=np.int64)]
+        for head, size in zip(heads[(sizes >= 2) & (whole <= MAX_BUCKET)].tolist(),
+                              sizes[(sizes >= 2) & (whole <= MAX_BUCKET)].tolist()):
+            first, second = np.triu_indices(size, k=1)
+            pairs.append(np.stack([docs[head + first], docs[head + second]], axis=1))
+        # Large buckets: neighbours here that are neighbours in the whole.
+        large = np.repeat((sizes >= 2) & (whole > MAX_BUCKET), sizes)
+        nxt = np.flatnonzero(large[:-1] & (np.diff(bucket) == 0))
+        between = (self.index.count_before(bucket[nxt + 1], before[nxt + 1], kind=BANDS)
+                   - self.index.count_before(bucket[nxt], np.where(stored_doc[nxt], before[nxt] + 1, _AFTER_ALL),
+                                             kind=BANDS))
+        pairs.append(np.stack([docs[nxt], docs[nxt + 1]], axis=1)[between == 0])
+        joined = np.concatenate(pairs)
+        width = np.int64(prints.token_counts.size)
+        codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
+        return np.stack([codes // width, codes % width], axis=1)
 
 
 def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
@@ -83,10 +115,13 @@ def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
     before = np.full(heads.size, _AFTER_ALL, dtype=np.int64)
     stored_doc = block[heads] < seqs.size
     before[stored_doc] = seqs[block[heads][stored_doc]]
-    keys = stored_keys(groups[heads].view(np.uint64))  # sorted, as the groups are
+    keys = stored_keys(groups[heads].view(np.uint64))
+    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
     width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
+    counts = np.empty(heads.size, dtype=np.int64)
+    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
     base = np.zeros(heads.size + (~shared).sum(), dtype=np.int64)
-    base[np.flatnonzero(shared)] = index.count_before(keys, before, width)
+    base[np.flatnonzero(shared)] = counts
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
     ranks[order] = base[np.cumsum(new_run) - 1] + np.arange(count) - run_start
     return ranks

@@ -252,11 +252,12 @@ class Index:
                                            (segments.SHINGLES,)).fetchone()[0]
         return int(documents), int(shingles)
 
-    def count_before(self, keys: np.ndarray, before: np.ndarray, width: int = 1) -> np.ndarray:
-        """For each stored shingle key (sorted), how many stored shingle occurrences with a key in
+    def count_before(self, keys: np.ndarray, before: np.ndarray, width: int = 1,
+                     kind: int = segments.SHINGLES) -> np.ndarray:
+        """For each stored key of ``kind`` (sorted), how many stored rows with a key in
         ``key .. key + width - 1`` lie in documents whose ``seq`` is below ``before``
-        (:func:`segments.count_before`)."""
-        return segments.count_before(self.connection, segments.SHINGLES, keys, before, width)
+        (:func:`segments.count_before`; shingle occurrences by default)."""
+        return segments.count_before(self.connection, kind, keys, before, width)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
