@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dedupe.cli import cli
-from dedupe.corpus.load import Corpus, Document, load_corpus
+from dedupe.corpus.load import Corpus, Document, Origin, load_corpus
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import IndexParams, open_index, scan_against
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
@@ -269,3 +269,20 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
 ])
 def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found
+
+
+def test_scan_against_pairs_a_large_bucket_as_the_rescan_does(tmp_path: Path) -> None:
+    # 130 stored copies of one wire story (edited one word each) and a batch copy: one LSH bucket of over
+    # MAX_BUCKET documents, where the rescan pairs neighbours only, and shingles in over fanout + 1 places.
+    words = " ".join(f"w{i}" for i in range(60))
+    history = [Document(f"h{i}", "Reuters", "", "", None, f"{words} tail{i}", Origin("h.jsonl", i + 1), "")
+               for i in range(130)]
+    batch = [Document("b", "AP", "", "", None, f"{words} tail", Origin("b.jsonl", 1), "")]
+    expected = [f for f in scan(history + batch, CONFIG).findings if any(o.doc == "b" for o in f.occurrences)]
+    with open_index(tmp_path / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
+        index.add(history[:60], batch_size=16)
+        index.add(history[60:], batch_size=16)
+        checked = scan_against(index, batch, CONFIG)
+    assert list(checked.result.findings) == expected
+    assert expected[0].kind == "near_duplicate" and len(expected[0].occurrences) == 131
+    assert len(expected[0].pairs) < 131 * 130 // 2  # not every pair: the bucket's neighbours and linked places

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe.corpus.load import Document, load_corpus
+from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.index import IndexParams, open_index
 from dedupe.index.ranks import History
 from dedupe.scan import passages
+from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus
+from dedupe.scan.verify import lsh_candidates
 from tests.index_data import corpora, write_jsonl
 
 CONFIG = ScanConfig()
@@ -60,3 +62,28 @@ def test_ranks_of_a_part_of_history_are_its_ranks_in_the_whole(tmp_path: Path) -
     assert ranks[shared].tolist() == whole[places][shared].tolist()
     own = _whole_ranks(part)  # the ranks inside the part alone: documents left out do count
     assert np.count_nonzero(own[shared] != whole[places][shared]) > 100
+
+
+def test_candidates_of_a_part_are_the_whole_corpus_candidates_among_its_documents(tmp_path: Path) -> None:
+    # 130 stored copies of one story: one LSH bucket of over MAX_BUCKET documents, where the whole corpus
+    # pairs neighbours only; a part holding a few of them must not pair them all.
+    words = " ".join(f"w{i}" for i in range(60))
+    history = [Document(f"h{i}", "Reuters", "", "", None, f"{words} tail{i}", Origin("h.jsonl", i + 1), "")
+               for i in range(130)]
+    batch = [Document("b", "AP", "", "", None, f"{words} tail", Origin("b.jsonl", 1), "")]
+    bands, rows = lsh_params(CONFIG.threshold, CONFIG.num_perm)
+    every = history + batch
+    prints = fingerprint_corpus([d.text for d in every], CONFIG.ngram)
+    usable = np.diff(prints.offsets) > 0
+    whole = {(every[a].id, every[b].id) for a, b in lsh_candidates(prints, usable, bands, rows, CONFIG).tolist()}
+    chosen = [0, 1, 5, 50, 51, 128, 129]
+    part = [history[i] for i in chosen] + batch
+    part_prints = fingerprint_corpus([d.text for d in part], CONFIG.ngram)
+    with open_index(tmp_path / "h.db", PARAMS, create=True) as index:
+        index.add(history, batch_size=16)
+        with index.snapshot():
+            found = History(index, np.array(chosen, dtype=np.int64) + 1, PARAMS).candidates(
+                part_prints, np.diff(part_prints.offsets) > 0)
+    ids = {d.id for d in part}
+    assert {(part[a].id, part[b].id) for a, b in found.tolist()} == {p for p in whole if set(p) <= ids}
+    assert ("h0", "h1") in whole and ("h0", "h5") not in whole  # neighbours only, in the whole
