@@ -27,6 +27,7 @@ from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
+from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import group_bits
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
@@ -71,11 +72,8 @@ class History:
         before = np.where(stored_doc, self.seqs[np.minimum(docs, max(self.seqs.size - 1, 0))], _AFTER_ALL)
         stored = self.index.count_before(bucket[heads], np.full(heads.size, _AFTER_ALL), kind=BANDS)
         whole = stored + sizes - np.add.reduceat(stored_doc, heads) if heads.size else stored
-        pairs = [np.zeros((0, 2), dtype=np.int64)]
-        for head, size in zip(heads[(sizes >= 2) & (whole <= MAX_BUCKET)].tolist(),
-                              sizes[(sizes >= 2) & (whole <= MAX_BUCKET)].tolist()):
-            first, second = np.triu_indices(size, k=1)
-            pairs.append(np.stack([docs[head + first], docs[head + second]], axis=1))
+        small = (sizes >= 2) & (whole <= MAX_BUCKET)
+        pairs = [np.zeros((0, 2), dtype=np.int64), all_pairs(docs, heads[small], sizes[small])]
         # Large buckets: neighbours here that are neighbours in the whole.
         large = np.repeat((sizes >= 2) & (whole > MAX_BUCKET), sizes)
         nxt = np.flatnonzero(large[:-1] & (np.diff(bucket) == 0))
