@@ -7,25 +7,27 @@ involve no batch document are dropped, so the result is the full rescan's findin
 
 Which stored documents: those sharing an LSH band key or a passage key with the batch; then, until
 nothing new turns up, those sharing a key with the history documents already in a finding with the batch
-(all keys of a near-duplicate, the passage keys over a passage's place), since such neighbours join
-clusters and passage groups in the full rescan.
+(the passage keys over a passage's place; every key of a stored document named in a finding, and of those
+in a near-duplicate cluster with one), since such neighbours join clusters and passage groups in the full
+rescan.
 
 **Equivalence with the full rescan.** The findings are exactly those of ``dedupe scan HISTORY BATCH`` that
-involve the batch (tested on a Reuters-21578 split; 1,137 of 1,137 on Reuters x1 in the benchmark):
+involve the batch (tested on a Reuters-21578 split; on Reuters x1 and x10 in the benchmark, 1,137 of 1,137
+and 1,184 of 1,184):
 
-* verification is exact, and clusters and passage groups are followed through history until no lookup
-  finds another document (every run of the rescan shares a passage key, every candidate pair a band or
-  passage key, so a group or cluster that involves the batch is read whole);
-* the rescan links each place of a shingle only to the ``fanout`` (4) places of its hash group just before
-  it in the *whole* corpus (:func:`dedupe.scan.passages.shared_runs`), so where a frequent passage is cut
-  or grouped depends on documents that share nothing else with the batch. The index stores every shingle
-  occurrence, and the last scan gives each place its rank in ``history + batch``
-  (:mod:`dedupe.index.ranks`): two places link exactly when the rescan links them. Rounds before it scan
-  without ranks (more links, so at least the same documents are asked for); the loop ends only when the
-  ranked findings ask for no new document.
+* verification is exact, and groups and clusters are followed through history until no lookup finds
+  another document: every run of the rescan shares a passage key, every candidate pair a band or passage
+  key, so a passage group that involves the batch is read whole, and so are the clusters of its stored
+  documents (a passage between two documents of one cluster belongs to the ``near_duplicate`` finding);
+* where the rescan's result on some documents depends on all the others, the last scan is told what the
+  whole gives (:class:`dedupe.index.ranks.History`): the rank of each shingle place in ``history + batch``
+  (the rescan links a place only to the ``fanout`` places of its hash just before it in the whole corpus,
+  :func:`dedupe.scan.passages.shared_runs`), read from the stored shingle occurrences; and the LSH
+  candidates (a bucket of over 100 documents of the whole pairs only neighbours). Rounds before it scan
+  without ranks; the loop ends only when the ranked findings ask for no new document.
 
-Exact up to one thing: the index keeps 40 bits of each shingle hash, which on corpora under about 16 M
-shingles is coarser than the rescan's grouping (see :mod:`dedupe.index.ranks`).
+Exact up to one thing: the index keeps 40 bits of each hash, so two shingles (or band buckets) that agree
+on those bits are counted together (see :mod:`dedupe.index.ranks`).
 """
 
 from __future__ import annotations
@@ -44,11 +46,10 @@ from dedupe.runtime import paused_gc
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
-#: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round reads every
-#: stored key once and rescans what it found; on Reuters x10 (190 k articles, batch of 1,000) the loop ends
-#: after 17 rounds. With a bound, the last round is the ranked scan, and findings whose documents were not
-#: all reached may differ from the rescan's (2 rounds: 1,019 of 1,184 identical; every near-duplicate pair
-#: found).
+#: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round reads
+#: every stored key once and rescans what it found; on Reuters x10 (190 k articles, batch of 1,000) the loop
+#: ends after 10 rounds (10 k documents read). With a bound, the last round is the ranked scan, and findings
+#: whose documents were not all reached may differ from the rescan's.
 MAX_ROUNDS: int | None = None
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
 RESCRAPE_SUFFIX = "~batch"

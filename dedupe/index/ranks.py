@@ -1,4 +1,4 @@
-"""Where each shingle of a checked corpus stands among the places of its hash in all of history.
+"""What a scan of all of history + batch gives, for a scan of part of it: shingle ranks and LSH candidates.
 
 The scan's passage search (:func:`dedupe.scan.passages.shared_runs`) links each place of a shingle only
 to the ``fanout`` (4) places of the same hash group just before it in the *whole* corpus. ``scan --against``
@@ -12,6 +12,10 @@ A rank is the stored shingle occurrences of the group in documents ingested befo
 group before it in its own document; for a batch document, every stored occurrence plus the places before
 it in the batch. The group is what the rescan sorts by: the hash without its low
 :func:`~dedupe.scan.passages.group_bits` bits, which depend on the size of ``history + batch``.
+
+The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
+of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
+from the stored band keys (:meth:`History.candidates`).
 
 **Limit**: the index keeps the top :data:`~dedupe.index.keys.KEY_BITS` bits of each hash. Below about
 16 M shingles (``group_bits`` under 24) the rescan's groups are finer than that, and two different
