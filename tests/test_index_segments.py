@@ -72,3 +72,20 @@ def test_compact_drops_the_rows_of_removed_documents(db: sqlite3.Connection) -> 
     assert stored.size == keys.size  # the segment itself holds no removed document, not just the view
     assert sorted(zip(keys.tolist(), seqs.tolist())) == sorted(
         (k, s) for k, docs in truth.items() for s in docs if s % 3)
+
+
+def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(db: sqlite3.Connection) -> None:
+    rng = np.random.default_rng(6)
+    every: list[tuple[int, int]] = []
+    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
+        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 20)
+        keys = rng.integers(-40, 40, seqs.size) * KEY_STEP
+        order = np.lexsort((seqs, keys))
+        segments.write(db, segments.SHINGLES, keys[order], seqs[order])  # repeats kept
+        every += list(zip(keys.tolist(), seqs.tolist()))
+    wanted = np.sort(rng.integers(-42, 42, 300)) * KEY_STEP
+    before = rng.integers(-5, 120, wanted.size)
+    for width in (1, 2, 4):
+        expected = [sum(k <= key < k + width * KEY_STEP and seq < b for key, seq in every)
+                    for k, b in zip(wanted.tolist(), before.tolist())]
+        assert segments.count_before(db, segments.SHINGLES, wanted, before, width).tolist() == expected

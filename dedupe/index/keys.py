@@ -1,4 +1,4 @@
-"""What the index stores to find a document again: LSH band keys and passage keys, from the scan's own code.
+"""What the index stores to find a document again: band, passage and shingle keys, from the scan's own code.
 
 * **Band keys**: the scan's one-permutation MinHash signatures (:func:`dedupe.scan.minhash.signatures`)
   cut into the scan's LSH bands (:func:`dedupe.scan.minhash.band_keys`), each band's key salted by the
@@ -8,6 +8,8 @@
   scan's :func:`dedupe.scan.shingle.fingerprint`), i.e. of every stretch of ``min_words`` tokens. The
   scan's shortest shared passage is ``min_words`` tokens, so two documents that share a passage always
   share a passage key, and two that share none rarely do.
+* **Shingle rows**: every shingle occurrence (its hash's stored key, repeats kept), so that a check can
+  count the places of a shingle in documents it does not read (:mod:`dedupe.index.ranks`).
 
 Example:
     >>> params = IndexParams.from_config(ScanConfig())
@@ -144,25 +146,41 @@ def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:
     return mix64(acc[inside]), doc_of[:span][inside]
 
 
+def shingle_rows(prints: Fingerprints) -> tuple[I64, I64]:
+    """Every shingle occurrence as a ``(stored key, document index)`` row, sorted, repeats kept: how many
+    places of each hash group come before a document (:mod:`dedupe.index.ranks`).
+
+    Args:
+        prints: The documents' shingles.
+
+    Returns:
+        ``(keys, docs)`` sorted by key, then document.
+    """
+    docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+    return _sorted(prints.shingles, docs, unique=False)
+
+
 def stored_keys(hashes: U64) -> I64:
     """Keys as the index stores and looks them up: the hashes' top :data:`KEY_BITS` bits, as signed integers
     (SQLite's and the segments' integers) whose low bits are zero."""
     return (hashes & _KEY_MASK).view(np.int64)
 
 
-def _sorted(keys: U64, docs: I64) -> tuple[I64, I64]:
-    """``(key, doc)`` rows as stored keys (:func:`stored_keys`), sorted, repeats dropped."""
+def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
+    """``(key, doc)`` rows as stored keys (:func:`stored_keys`), sorted, repeats dropped unless not ``unique``."""
     signed = stored_keys(keys)
     if docs.size and int(docs.max()) >= 1 << _DOC_BITS:  # batches this large: sort the pairs as pairs
         order = np.lexsort((docs, signed))
         signed, docs = signed[order], docs[order]
         keep = np.ones(signed.size, dtype=bool)
-        keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])
+        if unique:
+            keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])
         return signed[keep], docs[keep]
     # The document in the key's free low bits: one plain sort of integers orders the rows by (key, doc)
     # (4-6x faster than an argsort, which the pairs would need).
     packed = np.sort(signed | docs)
-    keep = np.ones(packed.size, dtype=bool)
-    keep[1:] = packed[1:] != packed[:-1]
-    packed = packed[keep]
+    if unique:
+        keep = np.ones(packed.size, dtype=bool)
+        keep[1:] = packed[1:] != packed[:-1]
+        packed = packed[keep]
     return packed & ~np.int64(_DOC_MASK), packed & np.int64(_DOC_MASK)

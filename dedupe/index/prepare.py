@@ -24,7 +24,7 @@ from typing import BinaryIO
 import zstandard
 
 from dedupe.corpus.load import Document
-from dedupe.index.keys import DocumentKeys, IndexParams, document_keys
+from dedupe.index.keys import DocumentKeys, IndexParams, document_keys, shingle_rows
 from dedupe.runtime import idle_core
 from dedupe.scan.near_dup import fingerprint_corpus
 from dedupe.scan.shingle import I64
@@ -44,12 +44,17 @@ class PreparedBatch:
         token_counts: Tokens of each text (0: nothing worth indexing).
         keys: Band and passage keys, by position in the batch.
         texts: Each text, UTF-8 and zstd-compressed.
+        shingles: Stored key of every shingle occurrence, sorted, repeats kept
+            (:func:`~dedupe.index.keys.shingle_rows`).
+        shingle_docs: Position in the batch of each of ``shingles``.
     """
 
     digests: list[bytes]
     token_counts: I64
     keys: DocumentKeys
     texts: list[bytes]
+    shingles: I64
+    shingle_docs: I64
 
 
 def digest(data: bytes) -> bytes:
@@ -71,7 +76,7 @@ def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     compress = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
     return PreparedBatch([digest(data) for data in raw], prints.token_counts, document_keys(prints, params),
-                         [compress(data) for data in raw])
+                         [compress(data) for data in raw], *shingle_rows(prints))
 
 
 @contextmanager

@@ -6,22 +6,28 @@ batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders
 involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
 
 Which stored documents: those sharing an LSH band key or a passage key with the batch; then, until
-nothing new turns up (at most :data:`MAX_ROUNDS` lookups), those sharing a key with the history documents
-already in a finding with the batch (all keys of a near-duplicate, the passage keys over a passage's
-place), since such neighbours join clusters and passage groups in the full rescan.
+nothing new turns up, those sharing a key with the history documents already in a finding with the batch
+(the passage keys over a passage's place; every key of a stored document named in a finding, and of those
+in a near-duplicate cluster with one), since such neighbours join clusters and passage groups in the full
+rescan.
 
-**Equivalence with the full rescan, and where it stops.** Near-duplicate findings are the rescan's
-(verification is exact and the clusters are followed through history). Passages are the rescan's too,
-except where the rescan itself cut corners: its passage search links each shingle occurrence only to the
-``fanout`` (4) occurrences of the same shingle just before it in the *whole* corpus
-(:func:`dedupe.scan.passages.shared_runs`), so a stretch whose shingles are printed in more than five
-places is cut, or grouped, by which of those places happen to be neighbours in corpus order, and that
-depends on documents that share nothing else with the batch. Reading fewer documents, the check links
-places the rescan left unlinked: it may report one 40-word passage where the rescan reports two halves,
-or one more place in a group. Matching that exactly would mean reading every place of every frequent
-shingle, i.e. most of history. With the link limit out of reach the two are identical (tested on a
-Reuters-21578 split, ``tests/test_index.py``), and every finding that differs with the default limit
-overlaps a shingle found in more than five places (tested too).
+**Equivalence with the full rescan.** The findings are exactly those of ``dedupe scan HISTORY BATCH`` that
+involve the batch (tested on a Reuters-21578 split; on Reuters x1 and x10 in the benchmark, 1,137 of 1,137
+and 1,184 of 1,184):
+
+* verification is exact, and groups and clusters are followed through history until no lookup finds
+  another document: every run of the rescan shares a passage key, every candidate pair a band or passage
+  key, so a passage group that involves the batch is read whole, and so are the clusters of its stored
+  documents (a passage between two documents of one cluster belongs to the ``near_duplicate`` finding);
+* where the rescan's result on some documents depends on all the others, the last scan is told what the
+  whole gives (:class:`dedupe.index.ranks.History`): the rank of each shingle place in ``history + batch``
+  (the rescan links a place only to the ``fanout`` places of its hash just before it in the whole corpus,
+  :func:`dedupe.scan.passages.shared_runs`), read from the stored shingle occurrences; and the LSH
+  candidates (a bucket of over 100 documents of the whole pairs only neighbours). Rounds before it scan
+  without ranks; the loop ends only when the ranked findings ask for no new document.
+
+Exact up to one thing: the index keeps 40 bits of each hash, so two shingles (or band buckets) that agree
+on those bits are counted together (see :mod:`dedupe.index.ranks`).
 """
 
 from __future__ import annotations
@@ -34,16 +40,17 @@ import numpy as np
 from dedupe.corpus.load import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
+from dedupe.index.ranks import History
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import paused_gc
 from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
-#: Lookups at most: the batch's keys, then the neighbours of what they found (see the module docstring).
-#: Each round reads every stored key once and rescans what it found: on Reuters x10 (190 k articles, batch of
-#: 1,000) a third round took the check from 2.1 to 3.2 CPU s for 6 more findings identical to the rescan's
-#: (1,025 of 1,184 instead of 1,019); all near-duplicate pairs are found with two.
-MAX_ROUNDS = 2
+#: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round reads
+#: every stored key once and rescans what it found; on Reuters x10 (190 k articles, batch of 1,000) the loop
+#: ends after 10 rounds (10 k documents read). With a bound, the last round is the ranked scan, and findings
+#: whose documents were not all reached may differ from the rescan's.
+MAX_ROUNDS: int | None = None
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
 RESCRAPE_SUFFIX = "~batch"
 
@@ -73,7 +80,7 @@ class AgainstResult:
 
 
 def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
-                 max_rounds: int = MAX_ROUNDS) -> AgainstResult:
+                 max_rounds: int | None = MAX_ROUNDS) -> AgainstResult:
     """Scan ``batch`` against the documents of ``index`` (see the module docstring).
 
     Args:
@@ -89,7 +96,8 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
         return _scan_against(index, batch, config, max_rounds)
 
 
-def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, max_rounds: int) -> AgainstResult:
+def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
+                  max_rounds: int | None) -> AgainstResult:
     params = index.params
     batch, renamed = _distinct_ids(index, batch)
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
@@ -100,19 +108,26 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig, m
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     with index.snapshot():
-        rounds, result = 0, None
-        while rounds < max_rounds:
+        rounds, result, ranked = 0, None, False
+        while True:
             wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
             asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
             new = index.lookup(*wanted) - loaded.keys()
             rounds += 1
-            if not new and result is not None:
-                break
+            if not new and ranked:
+                break  # the exact findings ask for no other document: they are the rescan's
             loaded.update((s.seq, s) for s in index.fetch(new))
-            history = [loaded[seq].document for seq in sorted(loaded)]
-            result = _involving(scan(history + list(batch), config), ids)
-            if rounds < max_rounds:
-                wanted = _frontier(result.findings, {d.id: d for d in history}, params, places)
+            last = max_rounds is not None and rounds >= max_rounds
+            ranked = not new or last  # ranks (exact links) only once the documents stop growing
+            seqs = sorted(loaded)
+            history = [loaded[seq].document for seq in seqs]
+            whole = History(index, np.array(seqs, dtype=np.int64), params) if ranked else None
+            every = scan(history + list(batch), config, whole)
+            result = _involving(every, ids)
+            if last:
+                break
+            stored = {d.id: d for d in history}
+            wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
@@ -143,13 +158,34 @@ def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:
     return replace(result, findings=findings, pairs=pairs)
 
 
-def _frontier(findings: Sequence[Finding], history: dict[str, Document], params: IndexParams,
+def _clustered(every: ScanResult, involving: ScanResult, history: dict[str, Document]) -> set[str]:
+    """The stored documents named in a finding with the batch, and those in a near-duplicate cluster with one.
+
+    Whether the rescan keeps a passage between two such documents depends on their clusters (passages
+    inside a cluster belong to its ``near_duplicate`` finding), which may run through documents not read yet:
+    every key of these documents is looked up, so that their clusters are read whole.
+    """
+    named = {o.doc for f in involving.findings for o in f.occurrences if o.doc in history}
+    links: dict[str, set[str]] = {}
+    for pair in every.pairs:
+        links.setdefault(pair.a, set()).add(pair.b)
+        links.setdefault(pair.b, set()).add(pair.a)
+    todo, found = list(named), set(named)
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found and other in history:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, Document], params: IndexParams,
               seen: set[tuple[str, int, int, bool]]) -> tuple[I64, I64]:
-    """Band and passage keys whose documents may join the findings: every key of a stored near-duplicate,
-    the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier round)
-    are skipped, and the new ones added to it."""
-    places = sorted({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
-                     if o.doc in history} - seen)
+    """Band and passage keys whose documents may join the findings: every key of the stored documents
+    ``entire``, the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier
+    round) are skipped, and the new ones added to it."""
+    places = sorted(({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
+                      if o.doc in history} | {(doc, 0, len(history[doc].text), True) for doc in entire}) - seen)
     seen.update(places)
     if not places:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)

@@ -1,6 +1,7 @@
 """The index's keys as sorted segments: numpy arrays stored as SQLite blobs, merged in tiers.
 
-Each committed batch of ``add`` writes one **segment** per kind of key (band keys, passage keys): the
+Each committed batch of ``add`` writes one **segment** per kind of key (band keys, passage keys, shingle
+occurrences, the last with repeats, for :mod:`dedupe.index.ranks`): the
 batch's ``(key, document)`` rows packed into one 64-bit integer each (the key's top
 :data:`~dedupe.index.keys.KEY_BITS` bits, then the document's ``seq`` minus the segment's ``base``),
 sorted, as one blob. Writing a segment costs a sort and one blob write, whatever the size of the index,
@@ -14,7 +15,7 @@ each row is rewritten ``log(n)`` times in all. ``remove`` rewrites all segments 
 documents' rows (:func:`compact`).
 
 A lookup binary-searches every segment of a kind for the wanted keys (``np.searchsorted``), chunk by
-chunk: it reads 8 bytes per stored row, once.
+chunk: it reads 8 bytes per stored row, once; :func:`count_before` counts rows the same way.
 
 Table::
 
@@ -30,8 +31,9 @@ import numpy as np
 from dedupe.index.keys import DOC_BITS
 from dedupe.scan.shingle import I64, sorted_unique
 
-#: Kinds of keys.
-BANDS, PASSAGES = 0, 1
+#: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
+BANDS, PASSAGES, SHINGLES = 0, 1, 2
+KINDS = (BANDS, PASSAGES, SHINGLES)
 #: Segments of one level merged into one segment of the next.
 MERGE_FANOUT = 8
 SCHEMA = """
@@ -113,6 +115,39 @@ def _matches(chunk: I64, wanted: I64) -> I64:
     hit = hit[(chunk[first[hit]] & ~_DOC_MASK) == wanted[hit]]
     last = np.searchsorted(chunk, wanted[hit] | _DOC_MASK, side="right")
     return chunk[_ranges(first[hit], last)] & _DOC_MASK
+
+
+def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1) -> I64:
+    """How many stored rows of ``kind`` have a key in ``keys[i] .. keys[i] + width - 1`` (in steps of one key)
+    and a document ``seq`` below ``before[i]``, for each ``i``.
+
+    Args:
+        db: The index connection.
+        kind: Kind of keys (:data:`SHINGLES`: repeats count).
+        keys: Stored keys (low :data:`~dedupe.index.keys.DOC_BITS` bits zero), sorted.
+        before: Exclusive bound on the documents counted, per key.
+        width: Consecutive keys counted together from each of ``keys``.
+
+    Returns:
+        The counts.
+    """
+    counts = np.zeros(keys.size, dtype=np.int64)
+    for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
+                                          (kind,)).fetchall():
+        limit = np.clip(before - base, 0, _SPAN)
+        last = keys | np.maximum(limit - 1, 0)
+        with db.blobopen("segments", "packed", segment, readonly=True) as blob:
+            for start in range(0, rows if keys.size else 0, _CHUNK_ROWS):
+                chunk = np.frombuffer(blob.read(8 * min(_CHUNK_ROWS, rows - start)), dtype=np.int64)
+                for step in range(width):
+                    shift = np.int64(step << DOC_BITS)
+                    first, end = keys + shift, last + shift
+                    lo = int(np.searchsorted(first, chunk[0] & ~_DOC_MASK, side="left"))
+                    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))  # keys in this chunk
+                    found = (np.searchsorted(chunk, end[lo:hi], side="right")
+                             - np.searchsorted(chunk, first[lo:hi], side="left"))
+                    counts[lo:hi] += np.where(limit[lo:hi] > 0, found, 0)
+    return counts
 
 
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:

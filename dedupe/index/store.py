@@ -5,8 +5,8 @@ Tables::
     meta(name PRIMARY KEY, value)            schema_version and the IndexParams
     docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
          origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
-    segments(...)                             LSH band keys and passage keys (dedupe.index.keys) as sorted
-                                              segments (dedupe.index.segments)
+    segments(...)                             LSH band keys, passage keys and every shingle occurrence
+                                              (dedupe.index.keys) as sorted segments (dedupe.index.segments)
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
 Every batch of documents is written in one transaction together with its keys, the segment merges it
@@ -41,7 +41,7 @@ from dedupe.index import segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 
-SCHEMA_VERSION = 2  # 2: keys in sorted segments (1: one B-tree row per key)
+SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
 _SCHEMA = """
@@ -230,7 +230,8 @@ class Index:
                          str(batch[i].origin), prepared.texts[i], prepared.digests[i]) for n, i in enumerate(new)))
         keys = prepared.keys
         for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
-                                      (segments.PASSAGES, keys.passages, keys.passage_docs)):
+                                      (segments.PASSAGES, keys.passages, keys.passage_docs),
+                                      (segments.SHINGLES, prepared.shingles, prepared.shingle_docs)):
             seqs = seq_of[docs]
             keep = seqs >= 0
             segments.write(db, kind, key_array[keep], seqs[keep])
@@ -243,6 +244,20 @@ class Index:
         for kind, keys in ((segments.BANDS, band_keys), (segments.PASSAGES, passage_keys)):
             found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64)).tolist())
         return found
+
+    def shingle_count(self) -> tuple[int, int]:
+        """``(documents, shingle occurrences)`` stored: the size of the corpus a full rescan would read."""
+        documents = self.connection.execute("SELECT count(*) FROM docs").fetchone()[0]
+        shingles = self.connection.execute("SELECT coalesce(sum(rows), 0) FROM segments WHERE kind = ?",
+                                           (segments.SHINGLES,)).fetchone()[0]
+        return int(documents), int(shingles)
+
+    def count_before(self, keys: np.ndarray, before: np.ndarray, width: int = 1,
+                     kind: int = segments.SHINGLES) -> np.ndarray:
+        """For each stored key of ``kind`` (sorted), how many stored rows with a key in
+        ``key .. key + width - 1`` lie in documents whose ``seq`` is below ``before``
+        (:func:`segments.count_before`; shingle occurrences by default)."""
+        return segments.count_before(self.connection, kind, keys, before, width)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
@@ -313,7 +328,7 @@ class Index:
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))
-            for kind in (segments.BANDS, segments.PASSAGES):
+            for kind in segments.KINDS:
                 segments.compact(db, kind)
             db.execute("COMMIT")
         except BaseException:

@@ -205,12 +205,28 @@ class ScanResult:
         return tuple(f for f in self.findings if f.kind == kind)
 
 
-def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> ScanResult:
+class WholeCorpus(Protocol):
+    """The larger corpus that scanned documents are part of (``scan --against``: history + batch): what a scan
+    of the whole does where its result on some documents depends on the others."""
+
+    def ranks(self, prints: Fingerprints) -> I64:
+        """The rank of each shingle among the places of its hash group in the whole
+        (:func:`~dedupe.scan.passages.shared_runs`)."""
+
+    def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
+        """The LSH candidate pairs of the scanned documents in the whole (a bucket over
+        :data:`~dedupe.scan.minhash.MAX_BUCKET` documents there pairs only neighbours)."""
+
+
+def scan(documents: Sequence[Document], config: ScanConfig | None = None,
+         whole: WholeCorpus | None = None) -> ScanResult:
     """Find repeats, reuse and near-duplicate documents in a corpus.
 
     Args:
         documents: The corpus; offsets in the result index each document's ``text``.
         config: Options; defaults to :class:`ScanConfig()`.
+        whole: For ``documents`` that are part of a larger corpus (``scan --against``): links passages and
+            pairs candidates as a scan of that corpus does.
 
     Returns:
         Findings most severe first (in the order of :data:`KINDS`; then by first place),
@@ -218,10 +234,10 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None) -> Sca
     """
     config = config or ScanConfig()
     with paused_gc():
-        return _scan(documents, config)
+        return _scan(documents, config, whole)
 
 
-def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
+def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus | None = None) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
     workers = _workers(config)
@@ -229,12 +245,14 @@ def _scan(documents: Sequence[Document], config: ScanConfig) -> ScanResult:
     prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers,
                                                                  fork=forks))
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
-    if config.passages and forks:
+    if config.passages and forks and whole is None:
         candidates, runs, pairs, (bands, rows) = overlapped(timer, prints, usable, config)
     else:
         bands, rows = lsh_params(config.threshold, config.num_perm)
-        candidates = timer.run("minhash", lambda: lsh_candidates(prints, usable, bands, rows, config))
-        runs = timer.run("passages", lambda: shared_runs(prints, config.min_words) if config.passages
+        candidates = timer.run("minhash", lambda: lsh_candidates(prints, usable, bands, rows, config)
+                               if whole is None else whole.candidates(prints, usable))
+        ranks = whole.ranks(prints) if whole is not None and config.passages else None
+        runs = timer.run("passages", lambda: shared_runs(prints, config.min_words, ranks=ranks) if config.passages
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
     view = _CorpusView(documents, prints)

@@ -88,13 +88,17 @@ class PassageGroup:
         return tuple(sorted({doc for doc, _, _ in self.places}))
 
 
-def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4) -> RunTable:
+def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4, ranks: I64 | None = None) -> RunTable:
     """Every maximal stretch of at least ``min_words`` tokens shared by two places of the corpus.
 
     Args:
         prints: The corpus' shingles.
         min_words: Shortest run worth keeping, in tokens.
         fanout: How many earlier occurrences of the same shingle each occurrence is linked to.
+        ranks: For a corpus that is part of a larger one (``scan --against``, :mod:`dedupe.index.ranks`): the
+            rank of each shingle (in ``prints.shingles`` order) among the places of its hash group in the
+            larger corpus; two places link only if their ranks are at most ``fanout`` apart, as they would
+            be linked in a scan of the larger corpus. ``None``: this corpus is the whole.
 
     Returns:
         The runs, ordered by first place. A stretch repeated back to back inside one document
@@ -103,8 +107,20 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4) -> RunTab
     span = max(1, min_words - prints.ngram + 1)  # shingles in the shortest useful run
     reach = span // 2  # a link inside such a run also matches ``reach`` shingles ahead or behind
     padded, base, positions = _padded(prints, reach + 1)
-    first, second = _links(prints.shingles, positions, padded, reach, fanout)
+    placed = None
+    if ranks is not None:  # by padded position, as the links see places
+        placed = np.zeros(padded.size, dtype=np.int64)
+        placed[positions] = ranks
+    first, second = _links(prints.shingles, positions, padded, reach, fanout, placed)
     return _runs(first, second, base, prints, min_words)
+
+
+def group_bits(shingles: int, documents: int, min_words: int, ngram: int) -> int:
+    """Low bits of a shingle hash that :func:`shared_runs` leaves out when it sorts places by hash (the bits of
+    the padded positions of a corpus of ``documents`` holding ``shingles`` shingles): places whose hashes agree
+    above them form one group, in which each place is linked to the ``fanout`` places before it."""
+    pad = max(1, min_words - ngram + 1) // 2 + 1  # as shared_runs pads documents
+    return max(1, (shingles + pad * (documents + 1)).bit_length())
 
 
 def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
@@ -120,7 +136,8 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     return padded, base, positions
 
 
-def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
+def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int,
+           ranks: I64 | None = None) -> tuple[I64, I64]:
     """Pairs of padded positions holding the same shingle, kept only where a run could pass through.
 
     ``positions`` is used up: its memory becomes the sort keys.
@@ -140,22 +157,26 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int) 
     shared[:-1] |= same
     keys = keys[shared]
     keys &= low
-    return _linked(keys.view(np.int64), padded, reach, fanout)
+    return _linked(keys.view(np.int64), padded, reach, fanout, ranks)
 
 
-def _linked(places: I64, padded: U64, reach: int, fanout: int) -> tuple[I64, I64]:
+def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None = None) -> tuple[I64, I64]:
     """Each place linked to the ``fanout`` places before it (``places`` sorted by shingle) that hold the
     same shingle and, where ``reach``, the same shingle ``reach`` ahead or behind: a run could pass through.
 
     The shingles compared are read once per place, in the order of ``places``, not once per candidate link.
+    With ``ranks`` (by padded position), a pair also needs ranks at most ``fanout`` apart.
     """
     held = padded[places]
+    rank = ranks[places] if ranks is not None else None
     ahead, behind = (padded[places + reach], padded[places - reach]) if reach else (held, held)
     firsts, seconds = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for k in range(1, min(fanout, places.size - 1) + 1):
         hit = ahead[k:] == ahead[:-k]
         hit |= behind[k:] == behind[:-k]
         hit &= held[k:] == held[:-k]
+        if rank is not None:
+            hit &= rank[k:] - rank[:-k] <= fanout
         firsts.append(places[:-k][hit])
         seconds.append(places[k:][hit])
     return np.concatenate(firsts), np.concatenate(seconds)

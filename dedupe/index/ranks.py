@@ -1,0 +1,129 @@
+"""What a scan of all of history + batch gives, for a scan of part of it: shingle ranks and LSH candidates.
+
+The scan's passage search (:func:`dedupe.scan.passages.shared_runs`) links each place of a shingle only
+to the ``fanout`` (4) places of the same hash group just before it in the *whole* corpus. ``scan --against``
+scans only part of history (the stored documents that share keys with the batch, and the batch), so it
+gives the scan each place's **rank** in ``history + batch``: the number of places of its hash group before
+it there. Two places then link only if their ranks are at most ``fanout`` apart, exactly the links the full
+rescan makes between them, whatever documents were left out.
+
+A rank is the stored shingle occurrences of the group in documents ingested before the place's document
+(:meth:`dedupe.index.store.Index.count_before`, over the ``SHINGLES`` segments), plus the places of the
+group before it in its own document; for a batch document, every stored occurrence plus the places before
+it in the batch. The group is what the rescan sorts by: the hash without its low
+:func:`~dedupe.scan.passages.group_bits` bits, which depend on the size of ``history + batch``.
+
+The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
+of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
+from the stored band keys (:meth:`History.candidates`).
+
+**Limit**: the index keeps the top :data:`~dedupe.index.keys.KEY_BITS` bits of each hash. Below about
+16 M shingles (``group_bits`` under 24) the rescan's groups are finer than that, and two different
+shingles that agree on those 40 bits are counted together: a rank can then be too high where such a
+pair falls in one corpus (about one pair of distinct shingles in 10 M agrees so).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
+from dedupe.index.segments import BANDS
+from dedupe.index.store import Index
+from dedupe.scan.minhash import MAX_BUCKET
+from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
+from dedupe.scan.passages import group_bits
+from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
+
+#: ``before`` bound of a batch document: after every stored document.
+_AFTER_ALL = np.iinfo(np.int64).max
+
+
+class History:
+    """``history + batch`` as a scan of the whole sees it (:class:`~dedupe.scan.near_dup.WholeCorpus`), for a
+    scan of some stored documents and the batch.
+
+    Args:
+        index: The open index, inside the snapshot the history was read from.
+        seqs: ``seq`` of the stored documents at the head of the scanned corpus, in order; the documents
+            after them are the batch.
+        params: The index parameters.
+    """
+
+    def __init__(self, index: Index, seqs: I64, params: IndexParams) -> None:
+        self.index = index
+        self.seqs = seqs
+        self.params = params
+        self.documents, self.shingles = index.shingle_count()
+
+    def ranks(self, prints: Fingerprints) -> I64:
+        """The rank of each shingle of the scanned corpus among the places of its group in the whole."""
+        batch_shingles = int(prints.offsets[-1] - prints.offsets[self.seqs.size])
+        batch_docs = prints.token_counts.size - self.seqs.size
+        low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
+                         self.params.ngram)
+        return _ranks(self.index, prints, self.seqs, low)
+
+    def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
+        """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
+        bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
+        bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
+        keys = document_keys(prints, self.params)  # the scan's buckets, as the index stores them
+        bucket, docs = keys.bands, keys.band_docs
+        heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
+        sizes = np.diff(np.append(heads, bucket.size))
+        stored_doc = docs < self.seqs.size
+        before = np.where(stored_doc, self.seqs[np.minimum(docs, max(self.seqs.size - 1, 0))], _AFTER_ALL)
+        stored = self.index.count_before(bucket[heads], np.full(heads.size, _AFTER_ALL), kind=BANDS)
+        whole = stored + sizes - np.add.reduceat(stored_doc, heads) if heads.size else stored
+        small = (sizes >= 2) & (whole <= MAX_BUCKET)
+        pairs = [np.zeros((0, 2), dtype=np.int64), all_pairs(docs, heads[small], sizes[small])]
+        # Large buckets: neighbours here that are neighbours in the whole.
+        large = np.repeat((sizes >= 2) & (whole > MAX_BUCKET), sizes)
+        nxt = np.flatnonzero(large[:-1] & (np.diff(bucket) == 0))
+        between = (self.index.count_before(bucket[nxt + 1], before[nxt + 1], kind=BANDS)
+                   - self.index.count_before(bucket[nxt], np.where(stored_doc[nxt], before[nxt] + 1, _AFTER_ALL),
+                                             kind=BANDS))
+        pairs.append(np.stack([docs[nxt], docs[nxt + 1]], axis=1)[between == 0])
+        joined = np.concatenate(pairs)
+        width = np.int64(prints.token_counts.size)
+        codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
+        return np.stack([codes // width, codes % width], axis=1)
+
+
+def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
+    """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits."""
+    count = prints.shingles.size
+    ranks = np.zeros(count, dtype=np.int64)
+    if not count:
+        return ranks
+    mask = np.uint64((1 << low) - 1)
+    # The group in the high bits, the shingle's place in the corpus below (fewer than 2 ** low places): one
+    # sort orders the places by group, then document, then text.
+    packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
+    packed.sort()
+    order = (packed & mask).view(np.int64)
+    groups = (packed & ~mask).view(np.int64)
+    docs = np.searchsorted(prints.offsets, order, side="right") - 1
+    block = np.minimum(docs, seqs.size)  # each stored document, then the batch as one
+    new_group = np.ones(count, dtype=bool)
+    new_group[1:] = groups[1:] != groups[:-1]
+    new_run = new_group.copy()
+    new_run[1:] |= block[1:] != block[:-1]
+    heads = np.flatnonzero(new_run)
+    sizes = np.diff(np.append(np.flatnonzero(new_group), count))
+    shared = np.repeat(sizes > 1, sizes)[heads]  # a group seen once here links to nothing: no rank needed
+    heads = heads[shared]
+    before = np.full(heads.size, _AFTER_ALL, dtype=np.int64)
+    stored_doc = block[heads] < seqs.size
+    before[stored_doc] = seqs[block[heads][stored_doc]]
+    keys = stored_keys(groups[heads].view(np.uint64))
+    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
+    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
+    counts = np.empty(heads.size, dtype=np.int64)
+    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
+    base = np.zeros(heads.size + (~shared).sum(), dtype=np.int64)
+    base[np.flatnonzero(shared)] = counts
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
+    ranks[order] = base[np.cumsum(new_run) - 1] + np.arange(count) - run_start
+    return ranks

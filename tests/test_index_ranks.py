@@ -1,0 +1,89 @@
+"""dedupe.index.ranks: each place's rank among the places of its hash group in history + batch, from a real
+index file, against the ranks read off the whole corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.index import IndexParams, open_index
+from dedupe.index.ranks import History
+from dedupe.scan import passages
+from dedupe.scan.minhash import lsh_params
+from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus
+from dedupe.scan.verify import lsh_candidates
+from tests.index_data import corpora, write_jsonl
+
+CONFIG = ScanConfig()
+PARAMS = IndexParams.from_config(CONFIG)
+
+
+def _whole_ranks(documents: list[Document]) -> np.ndarray:
+    """Rank of every shingle of ``documents`` among the places of its group, read off the whole corpus."""
+    prints = fingerprint_corpus([d.text for d in documents], CONFIG.ngram)
+    low = passages.group_bits(int(prints.shingles.size), len(documents), CONFIG.min_words, CONFIG.ngram)
+    groups = (prints.shingles >> np.uint64(low)).tolist()
+    seen: dict[int, int] = {}
+    ranks = []
+    for group in groups:
+        ranks.append(seen.get(group, 0))
+        seen[group] = ranks[-1] + 1
+    return np.array(ranks)
+
+
+def test_group_bits_are_the_bits_of_the_scan_layout() -> None:
+    prints = fingerprint_corpus(["one two three four five six seven eight nine", "ten eleven"], 5)
+    padded, _, _ = passages._padded(prints, max(1, CONFIG.min_words - CONFIG.ngram + 1) // 2 + 1)
+    assert passages.group_bits(int(prints.shingles.size), 2, CONFIG.min_words, CONFIG.ngram) == \
+        int(padded.size).bit_length()
+
+
+def test_ranks_of_a_part_of_history_are_its_ranks_in_the_whole(tmp_path: Path) -> None:
+    history_records, batch_records = corpora()
+    history = list(load_corpus([str(write_jsonl(tmp_path / "h.jsonl", history_records))]).documents)
+    batch = list(load_corpus([str(write_jsonl(tmp_path / "b.jsonl", batch_records))]).documents)
+    whole = _whole_ranks(history + batch)
+    prints = fingerprint_corpus([d.text for d in history + batch], CONFIG.ngram)
+    chosen = sorted(set(range(100, 112)) | set(range(0, 300, 7)))  # the boilerplate documents, and others
+    part = [history[i] for i in chosen] + batch
+    places = np.concatenate([np.arange(prints.offsets[i], prints.offsets[i + 1])
+                             for i in chosen + list(range(len(history), len(history) + len(batch)))])
+    with open_index(tmp_path / "h.db", PARAMS, create=True) as index:
+        index.add(history, batch_size=64)
+        with index.snapshot():
+            ranks = History(index, np.array(chosen, dtype=np.int64) + 1, PARAMS).ranks(
+                fingerprint_corpus([d.text for d in part], CONFIG.ngram))
+    part_prints = fingerprint_corpus([d.text for d in part], CONFIG.ngram)
+    values, counts = np.unique(part_prints.shingles, return_counts=True)
+    shared = counts[np.searchsorted(values, part_prints.shingles)] > 1  # ranks are given where a link can be
+    assert shared.sum() > 500
+    assert ranks[shared].tolist() == whole[places][shared].tolist()
+    own = _whole_ranks(part)  # the ranks inside the part alone: documents left out do count
+    assert np.count_nonzero(own[shared] != whole[places][shared]) > 100
+
+
+def test_candidates_of_a_part_are_the_whole_corpus_candidates_among_its_documents(tmp_path: Path) -> None:
+    # 130 stored copies of one story: one LSH bucket of over MAX_BUCKET documents, where the whole corpus
+    # pairs neighbours only; a part holding a few of them must not pair them all.
+    words = " ".join(f"w{i}" for i in range(60))
+    history = [Document(f"h{i}", "Reuters", "", "", None, f"{words} tail{i}", Origin("h.jsonl", i + 1), "")
+               for i in range(130)]
+    batch = [Document("b", "AP", "", "", None, f"{words} tail", Origin("b.jsonl", 1), "")]
+    bands, rows = lsh_params(CONFIG.threshold, CONFIG.num_perm)
+    every = history + batch
+    prints = fingerprint_corpus([d.text for d in every], CONFIG.ngram)
+    usable = np.diff(prints.offsets) > 0
+    whole = {(every[a].id, every[b].id) for a, b in lsh_candidates(prints, usable, bands, rows, CONFIG).tolist()}
+    chosen = [0, 1, 5, 50, 51, 128, 129]
+    part = [history[i] for i in chosen] + batch
+    part_prints = fingerprint_corpus([d.text for d in part], CONFIG.ngram)
+    with open_index(tmp_path / "h.db", PARAMS, create=True) as index:
+        index.add(history, batch_size=16)
+        with index.snapshot():
+            found = History(index, np.array(chosen, dtype=np.int64) + 1, PARAMS).candidates(
+                part_prints, np.diff(part_prints.offsets) > 0)
+    ids = {d.id for d in part}
+    assert {(part[a].id, part[b].id) for a, b in found.tolist()} == {p for p in whole if set(p) <= ids}
+    assert ("h0", "h1") in whole and ("h0", "h5") not in whole  # neighbours only, in the whole
