@@ -37,6 +37,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -45,6 +46,8 @@ from pathlib import Path
 import numpy as np
 
 from dedupe.compare import align
+from dedupe.compare.claims import Claim, claim_content
+from dedupe.compare.counts import stated_counts
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
@@ -179,11 +182,12 @@ def f1(pred: set[Pair], true: set[Pair]) -> float:
 
 
 def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig,
-                only: Sequence[str] | None = None) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
+                only: Sequence[str] | None = None, results: list[CompareResult] | None = None
+                ) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
     """Compare each corpus path as the tool does; predicted pairs, divergence pair sets, texts and timings.
 
     ``only``: compare only the documents of these gold sets (``None``: every document); stories are always
-    grouped over every document, as the tool groups them.
+    grouped over every document, as the tool groups them. ``results``: each path's result is appended there.
     """
     pred: set[Pair] = set()
     pred_div: list[set[Pair]] = []
@@ -200,6 +204,8 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
         result = compare_corpus(documents, encoder, config, stories=stories, cache=cache)  # type: ignore[arg-type]
         seconds.append(f"{path}: {len(documents)} documents, {len(result.stories)} stories, "
                        f"{time.perf_counter() - begin:.1f} s")
+        if results is not None:
+            results.append(result)
         found, found_div = predicted(result, gold)
         pred |= found
         pred_div += found_div
@@ -270,6 +276,56 @@ def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tup
         print(f"MISS cos {c:.2f} p {p:.2f} | {a[0]}:{a[1]} {text[a]!r}\n{'':<15}| {b[0]}:{b[1]} {text[b]!r}")
 
 
+def miss_causes(results: Sequence[CompareResult], missed: set[Pair], gold: Gold, encoder: object,
+                cache: EmbeddingCache, config: align.AlignConfig) -> Counter[str]:
+    """Why each missed gold pair was missed, read from its best claim pair (the cause latest in the pipeline).
+
+    Causes, earliest first: ``no claim`` (a sentence gave no claim), ``other story``, ``candidate cut``
+    (cosine under ``candidate_cosine``, or not among either claim's ``neighbours``), ``score under threshold``,
+    ``count rule`` (a claim that states a count, linked under ``counted_threshold``), ``grouping`` (scored
+    above the threshold, yet average linkage kept the claims apart).
+    """
+    causes: Counter[str] = Counter()
+    by_sentence: dict[tuple[str, int | None], list[tuple[int, int]]] = {}
+    pair_cause: dict[tuple[int, int, int], str] = {}
+    for r, result in enumerate(results):
+        for s, story in enumerate(result.stories):
+            claims = sorted({c for g in result.groups if g.story == story.id for c in g.members},
+                            key=lambda c: (story.doc_ids.index(c.doc_id), c.start))
+            for i, claim in enumerate(claims):
+                by_sentence.setdefault((claim.doc_id, sentence_of(gold, claim.doc_id, claim.start)), []).append(
+                    (r * 1000 + s, i))
+            pair_cause.update(_story_causes(r * 1000 + s, claims, encoder, cache, config))
+    order = ("no claim", "other story", "candidate cut", "score under threshold", "count rule", "grouping")
+    for a, b in missed:
+        found = [pair_cause.get((sa, min(i, j), max(i, j)), "grouping") if sa == sb else "other story"
+                 for sa, i in by_sentence.get(a, []) for sb, j in by_sentence.get(b, [])]
+        causes[max(found, key=order.index) if found else "no claim"] += 1
+    return causes
+
+
+def _story_causes(key: int, claims: Sequence[Claim], encoder: object, cache: EmbeddingCache,
+                  config: align.AlignConfig) -> dict[tuple[int, int, int], str]:
+    """The cause of every cross-document claim pair of one story left ungrouped (grouped pairs: absent)."""
+    contents = [claim_content(c.text) for c in claims]
+    vectors = embed(encoder, contents, cache)  # type: ignore[arg-type]
+    docs = [c.doc_id for c in claims]
+    result = align.align(contents, vectors, docs, config, [f"{c.doc_id}\0{c.sentence}" for c in claims],
+                         [bool(stated_counts(c.text)) for c in claims])
+    scored = {(p.first, p.second): p.probability for p in result.pairs}
+    together = {pair for g in result.groups for pair in combinations(g, 2)}
+    causes = {}
+    for i, j in combinations(range(len(claims)), 2):
+        if docs[i] == docs[j] or (i, j) in together:
+            continue
+        probability = scored.get((i, j))
+        counted = bool(stated_counts(claims[i].text) or stated_counts(claims[j].text))
+        causes[(key, i, j)] = ("candidate cut" if probability is None else "score under threshold"
+                               if probability < config.threshold else "count rule"
+                               if counted and probability < config.counted_threshold else "grouping")
+    return causes
+
+
 def _fmt(values: tuple[float, ...]) -> str:
     return "(" + ", ".join(f"{v:.6g}" for v in values) + ")"
 
@@ -283,6 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--loeo", action="store_true",
                         help="print the tune events' worst pair F1 (with --fit: threshold per event)")
     parser.add_argument("--misses", action="store_true", help="print the missed tune pairs (error analysis)")
+    parser.add_argument("--causes", action="store_true",
+                        help="count the missed tune pairs by cause (candidate cut, score, count rule, grouping...)")
     parser.add_argument("--split", choices=("all", "tune"), default="all",
                         help="'tune' prints the tune split's rows only (iterate without looking at held out)")
     args = parser.parse_args(argv)
@@ -294,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fit and args.loeo:
         leave_one_event_out(args, gold, true, encoder, cache)
     config = fit(args, gold, true, encoder, cache) if args.fit else CompareConfig()
-    pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config)
+    results: list[CompareResult] = []
+    pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config, results=results)
     tune, held = gold.split["tune"], gold.split["heldout"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}
@@ -316,6 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                   .rsplit("   ", 1)[0] + "   -")
     if args.misses:
         print_misses(pred, true, gold, vectors)
+    if args.causes:
+        missed = in_sets(true - pred, gold, tune)
+        for event in tune:
+            causes = miss_causes(results, in_sets(missed, gold, [event]), gold, encoder, cache, config.align)
+            print(f"missed {event} pairs by cause: " + ", ".join(f"{k} {v}" for k, v in causes.most_common()))
     if args.loeo:
         print(loeo_figure(pred, true, gold))
     print("compare time (models loaded, embeddings cached or not):", "; ".join(seconds))

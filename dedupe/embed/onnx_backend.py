@@ -104,6 +104,14 @@ class OnnxEncoder:
         runtime = self._load()
         return runtime.encode(list(texts), self.batch_size)
 
+    def tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Contextual token vectors of each text, ``[CLS]`` and ``[SEP]`` left out, each row of L2 norm 1.
+
+        Returns:
+            One ``(tokens, dim)`` float32 array per text (``(0, dim)`` for a text with no token).
+        """
+        return self._load().tokens(list(texts), self.batch_size)
+
     def _load(self) -> _Runtime:
         with self._lock:
             if self._runtime is None:
@@ -245,17 +253,38 @@ class _Runtime:
             vectors[rows] = pooled
         return vectors
 
+    def tokens(self, texts: list[str], batch_size: int) -> list[np.ndarray]:
+        token_ids = [encoding.ids for encoding in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(texts)), key=lambda i: (-len(token_ids[i]), i))
+        found: dict[int, np.ndarray] = {}
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin:begin + batch_size]
+            hidden = self._hidden([token_ids[i] for i in rows])[0]
+            for place, row in enumerate(rows):
+                found[row] = unit_rows(hidden[place, 1:len(token_ids[row]) - 1])
+        return [found[i] for i in range(len(texts))]
+
     def _forward(self, batch: list[list[int]]) -> np.ndarray:
+        hidden, mask = self._hidden(batch)
+        pooled = hidden[:, 0] if self.pooling == "cls" else _mean_pool(hidden, mask)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+    def _hidden(self, batch: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The last hidden state of a batch of token ids (padded, masked) and the mask."""
         ids = np.zeros((len(batch), max(len(ids) for ids in batch)), dtype=np.int64)
         mask = np.zeros_like(ids)
         for row, token_ids in enumerate(batch):
             ids[row, :len(token_ids)] = token_ids
             mask[row, :len(token_ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-        hidden = self.session.run(None, {name: feeds[name] for name in self.input_names})[0]
-        pooled = hidden[:, 0] if self.pooling == "cls" else _mean_pool(hidden, mask)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return self.session.run(None, {name: feeds[name] for name in self.input_names})[0], mask
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """``matrix`` (float32) with every row scaled to L2 norm 1 (zero rows stay zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.ascontiguousarray(matrix / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
 def _mean_pool(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
