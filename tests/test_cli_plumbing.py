@@ -125,6 +125,16 @@ def test_every_command_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
     assert corpus.read_bytes() == before
 
 
+def test_index_add_refuses_an_index_that_is_one_of_the_inputs(tmp_path: Path) -> None:
+    corpus = tmp_path / "self.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    before = corpus.read_bytes()
+    code, out, err = invoke("index", "add", str(corpus), str(corpus))
+    assert (code, out) == (2, "")
+    assert err == f"Error: {corpus}: is the input {corpus}; write the output elsewhere\n"
+    assert corpus.read_bytes() == before
+
+
 def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     (folder / "sub").mkdir(parents=True)

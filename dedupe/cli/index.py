@@ -11,7 +11,7 @@ import click
 from dedupe.cli.app import cli
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options
-from dedupe.output import to_json
+from dedupe.output import check_not_input, to_json
 
 
 @cli.group("index")
@@ -38,6 +38,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.report.index import add_text
     from dedupe.scan.near_dup import ScanConfig
 
+    check_not_input(index_path, [*corpus, *([manifest] if manifest else [])])
     given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
                              "seed": seed}
     wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
