@@ -317,7 +317,7 @@ def _load_stdin(data: bytes, loader: _Loader) -> None:
     elif kind == "csv":
         _load_csv(text, "-", "stdin", loader)
     else:
-        _add_record(loader, {"id": "stdin", "text": text}, Origin("-"), "stdin")
+        _add_record(loader, {"id": "stdin", "text": text}, ("-", None), "stdin")
 
 
 def _sniff(text: str, loader: _Loader) -> str:
@@ -346,7 +346,7 @@ def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
     meta.setdefault("id", path.stem)
     meta["text"] = text
     meta.pop("maintext", None)
-    _add_record(loader, meta, Origin(label), path.stem, text_field="text")
+    _add_record(loader, meta, (label, None), path.stem, text_field="text")
 
 
 def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
@@ -426,28 +426,27 @@ def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
             loader.skip(label, 1, f"no text column (looked for {', '.join(text_names)})")
             return
         rows += 1
-        _add_record(loader, record, Origin(label, line), f"{stem}:{line}")
+        _add_record(loader, record, (label, line), f"{stem}:{line}")
     if rows == 0:
         loader.skip(label, None, "no records (only a header row)")
 
 
-def _add_record(loader: _Loader, record: dict[str, Any], origin: Origin | tuple[str, int], fallback_id: str,
+def _add_record(loader: _Loader, record: dict[str, Any], where: tuple[str, int | None], fallback_id: str,
                 text_field: str | None = None) -> None:
-    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped (``origin``: an
-    :class:`Origin`, or its path and line, the document's origin then made on first use)."""
+    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped (``where``: the
+    record's path and line, the document's :class:`Origin` made from them on first use)."""
     opts = loader.options
     plain, text_names, names = _layout(tuple(record), text_field, opts.text_field, opts.source_field)
     if not plain:
         record = _lower_keys(record)
     text, url, given, outlet, title, raw_date = _firsts(record, names)
     if text is None:
-        path, line = (origin.path, origin.line) if isinstance(origin, Origin) else origin
-        loader.skip(path, line, f"no text (looked for {', '.join(text_names)})")
+        loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
         return
     url = url or ""
     doc_id = given or url.strip() or fallback_id  # identity: given id, else url, else path and line
     outlet = outlet or _host(url) or fallback_id.split(":")[0]
-    loader.add(_document(doc_id, outlet.strip(), (title or "").strip(), url.strip(), text, origin,
+    loader.add(_document(doc_id, outlet.strip(), (title or "").strip(), url.strip(), text, where,
                          (raw_date or "").strip()), derived=not given)
 
 
@@ -473,21 +472,17 @@ def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
     return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
-def _document(doc_id: str, outlet: str, title: str, url: str, text: str, origin: Origin | tuple[str, int],
+def _document(doc_id: str, outlet: str, title: str, url: str, text: str, where: tuple[str, int | None],
               raw_date: str) -> Document:
     """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
-    the time of loading a large JSON Lines file), its date (and, given as path and line, its origin)
-    made on first use (``Document.__getattr__``); the instance is otherwise the same."""
+    the time of loading a large JSON Lines file), its date and its origin (from ``where``, its path and
+    line) made on first use (``Document.__getattr__``); the instance is otherwise the same."""
     doc = object.__new__(Document)
-    if origin.__class__ is tuple:
-        doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=origin, raw_date=raw_date)
-    else:
-        doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, origin=origin,
-                            raw_date=raw_date)
+    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=where, raw_date=raw_date)
     return doc
 
 
-def _origin(path: str, line: int) -> Origin:
+def _origin(path: str, line: int | None) -> Origin:
     """``Origin(path, line)`` made as :func:`_document` makes a document."""
     origin = object.__new__(Origin)
     origin.__dict__.update(path=path, line=line)

@@ -34,7 +34,6 @@ from dedupe.corpus.load import (
     TEXT_SUFFIXES,
     Document,
     LoadOptions,
-    Origin,
     Skipped,
     _add_record,
     _decode,
@@ -297,12 +296,12 @@ def record_item(item: Input, collector: _Collector, number: int, value: Any, err
         return item.rank, number, 0, Skipped(item.label, number, error)
     if not isinstance(value, dict):
         return item.rank, number, 0, Skipped(item.label, number, f"expected a JSON object, got {type(value).__name__}")
-    return item.rank, number, 0, _record(collector, value, Origin(item.label, number), f"{item.stem}:{number}")
+    return item.rank, number, 0, _record(collector, value, (item.label, number), f"{item.stem}:{number}")
 
 
-def _record(collector: _Collector, record: dict[str, Any], origin: Origin, fallback_id: str) -> Any:
+def _record(collector: _Collector, record: dict[str, Any], where: tuple[str, int], fallback_id: str) -> Any:
     """The document of one record, or why it was skipped (the local loader's checks)."""
-    _add_record(collector, record, origin, fallback_id)
+    _add_record(collector, record, where, fallback_id)
     found = collector.documents or collector.skipped
     value = found.pop()
     return value
@@ -316,7 +315,7 @@ def _parquet_file(sc: SparkContext, item: Input, options: LoadOptions, partition
         for row in part:
             record = row.asDict()
             number = int(record.pop("row_index")) + 1
-            yield item.rank, number, 0, _record(collector, record, Origin(item.label, number), f"{item.stem}:{number}")
+            yield item.rank, number, 0, _record(collector, record, (item.label, number), f"{item.stem}:{number}")
 
     return frame.rdd.mapPartitions(rows).sortBy(lambda found: found[1], numPartitions=partitions)
 
