@@ -1,4 +1,5 @@
-"""The shared word lists: months, weekdays, number words, people nouns and function words.
+"""The shared word lists: months, weekdays, number words, people nouns, function words, speech verbs,
+place prepositions and subject pronouns.
 
 Below every stage (imports nothing from the package), so that corpus dates, figure periods, entity
 filtering, number parsing and claim comparison read one table each instead of their own drifting copies.
@@ -58,6 +59,22 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
     "out off again further once all any both each few more most other some such only own same too very "
     "can will just should now has have had do does did say says said would could may might must shall "
     "also".split())
+
+#: Verbs that attribute a statement to a speaker ("officials said", "he told reporters", "she warned"), in
+#: the forms both attribution readers use: figure context (:mod:`dedupe.figures.context`) and claim splitting
+#: (:mod:`dedupe.compare.claims`). Each adds the forms only it needs, with its reason, where it reads them.
+SPEECH_VERBS = frozenset({"said", "says", "told", "added", "warned", "claimed", "stated", "insisted", "explained",
+                          "wrote"})
+
+#: Prepositions after which a name is where something happened ("in Aleppo", "near the border",
+#: "throughout the province"). Figure context reads places after them; the noun-phrase and claim
+#: readers derive their own sets from this one, with the reason beside each.
+PLACE_PREPOSITIONS = frozenset({"in", "near", "across", "around", "outside", "inside", "from", "throughout", "on",
+                                "at", "of", "into"})
+
+#: Pronouns that stand as the subject of a statement ("he said", "they told"): a speaker that is one of
+#: them names nobody. Figure context and claim splitting each add the one or two words only they need.
+SUBJECT_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that"})
 
 #: Names that stand for one actor (a capital or seat for its government, an abbreviation for the country),
 #: lower case with dots removed -> the actor's key: "Washington" and "US" are not an actor conflict.

@@ -124,3 +124,12 @@ def test_a_period_pattern_is_only_skipped_when_it_cannot_match() -> None:
                 matched += 1
                 assert all(any(word in lowered for word in group) for group in _NEEDS[kind]), (kind, sentence)
     assert matched > 40
+
+
+def test_every_month_word_holds_a_month_stem() -> None:
+    """The period pre-filter needs a month stem in the sentence before a date pattern runs."""
+    from dedupe.figures.context import _MONTH_STEMS
+    from dedupe.lexicon import MONTHS
+
+    assert len(_MONTH_STEMS) == 12
+    assert all(any(stem in word for stem in _MONTH_STEMS) for word in MONTHS)

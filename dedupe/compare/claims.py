@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedupe.compare.features import words
-from dedupe.lexicon import FUNCTION_WORDS, WEEKDAY_WORDS
+from dedupe.lexicon import FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -60,9 +60,9 @@ _IMAGE_CAPTION = re.compile(r"^image caption\W*$", re.IGNORECASE)
 _DATELINE_WORDS = 10
 # A title-case line that names its source or a number before/after a colon states a claim.
 _CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+\S+(?:\s+\S+){2,}")
-_SPEECH = frozenset("said says added told asked replied warned insisted explained noted stated wrote "
-                    "continued argued claimed".split())
-_PRONOUNS = frozenset("he she they we i it you this that there".split())
+# A speaker label also ends in a verb of dialogue ("..., he replied"); "there" opens no label either.
+_SPEECH = SPEECH_VERBS | {"asked", "replied", "noted", "continued", "argued"}
+_PRONOUNS = SUBJECT_PRONOUNS | {"there"}
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 # Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
 # said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are

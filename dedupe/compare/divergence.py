@@ -43,7 +43,15 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, words
 from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
-from dedupe.lexicon import DAYS_PER_UNIT, FUNCTION_WORDS, MONTH_WORDS, PEOPLE_NOUNS, WEEKDAY_WORDS, actor_key
+from dedupe.lexicon import (
+    DAYS_PER_UNIT,
+    FUNCTION_WORDS,
+    MONTH_WORDS,
+    PEOPLE_NOUNS,
+    PLACE_PREPOSITIONS,
+    WEEKDAY_WORDS,
+    actor_key,
+)
 
 _QUOTE = re.compile(r"\"([^\"]+)\"|\u201c([^\u201d]+)\u201d|(?<!\w)'([^']+)'(?!\w)|\u2018([^\u2019]+)\u2019(?!\w)")
 # Cues that flag a claim as unverified (a named source alone does not: "according to X", "activists say").
@@ -53,9 +61,10 @@ _HEDGE = re.compile(
     r"it (?:is|was) (?:believed|thought|understood|feared)|(?:could|cannot|can't|could not) be (?:independently )?"
     r"(?:verified|confirmed))\b",
     re.IGNORECASE)
-# A name after one of these words is where something happened or went: a place, not an actor.
-_PLACE_WORDS = frozenset({"in", "at", "from", "near", "to", "into", "off", "across", "toward", "towards", "outside",
-                          "inside", "around", "of"})
+# A name after one of these words is where something happened or went: a place, not an actor. Where it went
+# counts too ("to", "towards"); "on" names no place often enough ("on Kerry's plan"), and "throughout" was
+# never in this rule as written and measured.
+_PLACE_WORDS = (PLACE_PREPOSITIONS - {"on", "throughout"}) | {"to", "off", "toward", "towards"}
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
 _CLOCK = re.compile(
     r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"

@@ -24,7 +24,17 @@ from dataclasses import dataclass
 
 from dedupe.figures.numbers import Token, folded
 from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
-from dedupe.lexicon import CALENDAR_WORDS, DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
+from dedupe.lexicon import (
+    CALENDAR_WORDS,
+    DAYS_PER_UNIT,
+    MONTHS,
+    PLACE_PREPOSITIONS,
+    SPEECH_VERBS,
+    SUBJECT_PRONOUNS,
+    TENS,
+    UNITS,
+    WEEKDAYS,
+)
 _NUM = r"(\d+|" + "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True)) + r"|a few|several|few)"
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WEEKDAY = r"(" + "|".join(WEEKDAYS) + r")"
@@ -51,7 +61,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
     ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
     ("every", r"\bevery\s+(day|week)\b"),
 ))
-_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_STEMS = tuple(dict.fromkeys(name[:3] for name in MONTHS))  # "jan" ... "dec": every month word has one
 #: Per period pattern, words it cannot match without: every group must have one of its words in the
 #: folded sentence (numbers.folded) before the pattern is run. Weekday names all end in "day".
 _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -64,27 +74,24 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 _NEEDED_WORDS = tuple(sorted({word for groups in _NEEDS.values() for group in groups for word in group}))
 _NEEDED_SETS = {kind: tuple(frozenset(group) for group in groups) for kind, groups in _NEEDS.items()}
-_SPEECH = frozenset({"said", "says", "say", "told", "tells", "tell", "reported", "reports", "warned", "warns",
-                     "claimed", "claims", "added", "adds", "estimated", "estimates", "stated", "announced",
-                     "announces", "confirmed", "insisted", "explained", "wrote"})
+# A figure's source also speaks in the present ("activists say") and reports counts ("estimates", "confirmed").
+_SPEECH = SPEECH_VERBS | {"say", "tells", "tell", "reported", "reports", "warns", "claims", "adds", "estimated",
+                          "estimates", "announced", "announces", "confirmed"}
 _CITING = frozenset({"citing", "quoting"})
-_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "this", "that", "which", "who"})
+# A relative pronoun ("..., which said") names nobody either.
+_PRONOUNS = SUBJECT_PRONOUNS | {"which", "who"}
 _SUBJECT_STOPS = frozenset({"which", "that", "who", "and", "but", "however", "while", "as", "because", "if",
                             "where", "when", "after", "before", "although"})
 _AUX_TAIL = frozenset({"have", "has", "had", "been", "also", "later", "earlier", "previously", "would",
                        "will", "could", "may", "might", "not", "did", "does", "do", "officially"})
 _BOUNDARY_PUNCT = frozenset(",;:()[]\u2014\u2013\"\u201c\u201d'\u2018\u2019")
-_PLACE_PREPS = frozenset({"in", "near", "across", "around", "outside", "inside", "from", "throughout", "on",
-                          "at", "of", "into"})
-_PLACE_DESCRIPTORS = frozenset({
-    "the", "east", "eastern", "west", "western", "north", "northern", "south", "southern", "central", "northeast",
-    "northeastern", "northwest", "northwestern", "southeast", "southeastern", "southwest", "southwestern",
-    "neighboring", "neighbouring", "rebel-held", "opposition-held", "government-held", "besieged", "city", "town",
-    "village", "province", "areas", "area", "parts", "districts", "district", "region", "of", "capital", "port",
-    "war-torn", "opposition", "rebel", "suburb", "suburbs", "outskirts", "territory", "state", "county"})
 _DIRECTIONS = frozenset({"east", "eastern", "west", "western", "north", "northern", "south", "southern",
                          "central", "northeast", "northeastern", "northwest", "northwestern", "southeast",
                          "southeastern", "southwest", "southwestern"})
+_PLACE_DESCRIPTORS = _DIRECTIONS | {
+    "the", "neighboring", "neighbouring", "rebel-held", "opposition-held", "government-held", "besieged", "city",
+    "town", "village", "province", "areas", "area", "parts", "districts", "district", "region", "of", "capital",
+    "port", "war-torn", "opposition", "rebel", "suburb", "suburbs", "outskirts", "territory", "state", "county"}
 #: Verbs whose object is the place a blow fell on ("jolted Yunnan", "hit Ludian county").
 _STRIKE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "jolted", "jolts", "rocked", "rocks", "rattled",
                            "shook", "devastated", "battered", "pounded", "bombed", "shelled"})
@@ -269,7 +276,7 @@ def find_places(tokens: list[Token], sentence: str) -> list[ContextSpan]:
     places: list[ContextSpan] = []
     for i, token in enumerate(tokens):
         found = None
-        if token.lower in _PLACE_PREPS or token.lower in _STRIKE_VERBS:
+        if token.lower in PLACE_PREPOSITIONS or token.lower in _STRIKE_VERBS:
             if not _speaker_place(tokens, i) and not (token.lower == "of" and _org_before(tokens, i)):
                 found = _place_after(tokens, i + 1, sentence)
         elif token.kind == "word" and token.lower.endswith("'s") and _capitalised(token.text) and i > 0:
@@ -387,7 +394,7 @@ def _possessive_place(tokens: list[Token], i: int, sentence: str) -> ContextSpan
     start = tokens[i].start
     if tokens[i - 1].lower in _DIRECTIONS:
         start = tokens[i - 1].start
-    elif tokens[i - 1].lower not in _PLACE_PREPS | {"the"}:
+    elif tokens[i - 1].lower not in PLACE_PREPOSITIONS | {"the"}:
         return None
     end = tokens[i].end - 2
     return ContextSpan(sentence[start:end], start, end, "place")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from dedupe.figures import measures as m
 from dedupe.figures.numbers import NumberPhrase, Token
-from dedupe.lexicon import TENS, UNITS
+from dedupe.lexicon import PLACE_PREPOSITIONS, TENS, UNITS
 
 #: Words that end a noun phrase's run of content words: function words plus adverbs, speech verbs and
 #: time words ("said", "reportedly", "yesterday"). Broader than lexicon.FUNCTION_WORDS, which compare uses.
@@ -45,9 +45,9 @@ _PLURAL_NOUNS = frozenset({"people", "men", "women", "children", "police", "staf
 #: Irregular plurals that are really adjectives when a plural noun follows ("unemployed miners").
 _ADJECTIVAL = frozenset({"dead", "injured", "wounded", "missing", "jobless", "unemployed", "police", "crew",
                          "staff"})
-PREPOSITIONS = frozenset({"in", "at", "of", "on", "from", "near", "across", "inside", "outside", "around",
-                          "throughout", "into", "with", "by", "for", "to", "among", "along", "within", "under",
-                          "behind", "beyond"})
+#: Prepositions that open a complement of a counted noun: any, not only a place ("50 with injuries").
+PREPOSITIONS = PLACE_PREPOSITIONS | {"with", "by", "for", "to", "among", "along", "within", "under", "behind",
+                                     "beyond"}
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "these", "those", "this",
                          "that", "another", "only", "just", "all", "some", "east", "west", "north", "south",
                          "eastern", "western", "northern", "southern"})
