@@ -3,8 +3,8 @@
 Each mode runs as its own process over the same documents (the first ``--docs`` Reuters articles,
 plus every article of the other corpora given), and prints the characters segmented per second of
 segmentation (median of ``--rounds``) and its whole-process wall clock. "pysbd" is the reference: the
-same module with every paragraph handed to pysbd (``segment._fast_starts`` replaced by
-``segment._pysbd_starts``), which is how dedupe segmented before. Agreement: the documents whose
+same modules with every paragraph handed to pysbd (``boundaries._fast_starts`` replaced by
+``boundaries._pysbd_starts``), which is how dedupe segmented before. Agreement: the documents whose
 sentence spans differ between the two modes (target: none). Speed is given per CPU second too (one
 process, one core), the fair figure on a shared machine; the speed-up is the ratio of those.
 
@@ -24,7 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from dedupe import segment
+from dedupe import boundaries, segment
 from dedupe.corpus.load import Document, load_corpus
 
 MODES = ("pysbd", "fast")
@@ -39,7 +39,7 @@ def documents(corpus: Path, docs: int, extra: list[str]) -> list[Document]:
 def run_mode(mode: str, docs: list[Document], rounds: int) -> dict[str, object]:
     """Segment ``docs`` ``rounds`` times in this process; spans digest per document and speed."""
     if mode == "pysbd":
-        segment._fast_starts = segment._pysbd_starts  # type: ignore[assignment]
+        boundaries._fast_starts = boundaries._pysbd_starts  # type: ignore[assignment]
     times, cpu_times = [], []
     spans: dict[str, str] = {}
     for _ in range(rounds):
