@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from dedupe.figures.context import find_attributions, find_periods, find_places, resolve_period
-from dedupe.figures.numbers import tokenize
+from dedupe.figures.tokens import tokenize
 
 DAY = dt.date(2016, 9, 29)  # a Thursday
 
@@ -108,7 +108,7 @@ def test_a_period_pattern_is_only_skipped_when_it_cannot_match() -> None:
 
     from dedupe.corpus.load import load_corpus
     from dedupe.figures.context import _NEEDS, _PERIODS
-    from dedupe.figures.numbers import folded
+    from dedupe.figures.tokens import folded
     from dedupe.segment import segment_document
 
     seeds = Path(__file__).resolve().parent.parent / "data"

@@ -101,7 +101,8 @@ def test_seed_non_figures_are_not_extracted(seed_documents, seed_figures, doc, n
 def test_a_sentence_without_a_digit_or_number_word_is_not_parsed(seed_documents) -> None:  # type: ignore[no-untyped-def]
     """The cheap test before the tokenizer (extract._MAY_STATE_A_NUMBER) never skips a number phrase."""
     from dedupe.figures.extract import _MAY_STATE_A_NUMBER
-    from dedupe.figures.numbers import find_number_phrases, tokenize
+    from dedupe.figures.numbers import find_number_phrases
+    from dedupe.figures.tokens import tokenize
 
     skipped = [s.text for d in seed_documents for s in d.sentences if not _MAY_STATE_A_NUMBER.search(s.text)]
     assert len(skipped) > 50

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.figures.numbers import find_number_phrases, parse_digits, tokenize
+from dedupe.figures.numbers import find_number_phrases, parse_digits
+from dedupe.figures.tokens import tokenize
 
 
 def _phrases(text: str) -> list[tuple[str, object, object, str]]:
@@ -91,23 +92,3 @@ def test_a_vague_plural_in_an_idiom_or_as_a_noun_is_not(text: str) -> None:
 def test_a_bounding_verb_qualifies_the_number_but_stays_outside_its_text(
         text: str, expected: tuple[str, object, object, str]) -> None:
     assert _phrases(text) == [expected]
-
-
-def test_folded_keeps_every_letter_an_ignorecase_pattern_reads_as_ascii() -> None:
-    # numbers.folded rules pattern runs out by substring tests: every character that re.IGNORECASE matches
-    # to an ASCII letter must fold to exactly that letter (dotless i, long s, Kelvin sign, dotted capital I)
-    import re
-    import string
-
-    from dedupe.figures.numbers import folded
-
-    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
-    for letter in string.ascii_lowercase:
-        matched = set(re.compile(letter, re.IGNORECASE).findall(every))
-        assert {folded(ch) for ch in matched} == {letter}, letter
-    assert {"\u0131", "\u017f", "\u212a", "\u0130"} <= {ch for ch in every if re.match("[isk]", ch, re.IGNORECASE)}
-
-
-def test_token_lower_is_the_lower_cased_text_with_plain_apostrophes() -> None:
-    for text in ("Twenty-SEVEN Workers' U.S. 1,200", "Ünïcode \u0130stanbul men\u2019s \u03a3\u039f\u03a3"):
-        assert [t.lower for t in tokenize(text)] == [t.text.lower().replace("\u2019", "'") for t in tokenize(text)]

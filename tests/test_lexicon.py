@@ -7,7 +7,8 @@ import datetime as dt
 from dedupe import lexicon
 from dedupe.corpus.dates import parse_date
 from dedupe.figures.discrepancies import family
-from dedupe.figures.numbers import find_number_phrases, tokenize
+from dedupe.figures.numbers import find_number_phrases
+from dedupe.figures.tokens import tokenize
 from dedupe.stories import parse_window
 
 

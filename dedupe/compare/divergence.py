@@ -42,7 +42,8 @@ from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, words
-from dedupe.figures.numbers import Token, find_number_phrases, interval, overlap, tokenize
+from dedupe.figures.numbers import find_number_phrases, interval, overlap
+from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import (
     DAYS_PER_UNIT,
     FUNCTION_WORDS,

@@ -20,7 +20,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 from rapidfuzz.utils import default_process
 
-from dedupe.figures.numbers import find_number_phrases, tokenize
+from dedupe.figures.numbers import find_number_phrases
+from dedupe.figures.tokens import tokenize
 from dedupe.lexicon import FUNCTION_WORDS
 
 FEATURE_NAMES: tuple[str, ...] = (

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from dedupe.figures.numbers import Token, folded
+from dedupe.figures.tokens import Token, folded
 from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
 from dedupe.lexicon import (
     CALENDAR_WORDS,
@@ -63,7 +63,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
 ))
 _MONTH_STEMS = tuple(dict.fromkeys(name[:3] for name in MONTHS))  # "jan" ... "dec": every month word has one
 #: Per period pattern, words it cannot match without: every group must have one of its words in the
-#: folded sentence (numbers.folded) before the pattern is run. Weekday names all end in "day".
+#: folded sentence (tokens.folded) before the pattern is run. Weekday names all end in "day".
 _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "last_n": (("past", "last", "previous"),), "last_one": (("past", "last"),),
     "n_of": (("day", "week", "month"), ("of",)), "between": (("between",),), "since_weekday": (("since",),),

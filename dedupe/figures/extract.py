@@ -33,7 +33,8 @@ from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, Token, find_number_phrases, folded, tokenize
+from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, find_number_phrases
+from dedupe.figures.tokens import Token, folded, tokenize
 from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, SCALES, TENS, UNITS
 from dedupe.runtime import in_two
 from dedupe.segment import SegmentedDocument, Sentence

@@ -41,7 +41,8 @@ from dedupe.figures.noun_phrases import (
     plain_noun_phrase,
     skip_prepositional,
 )
-from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.figures.numbers import NumberPhrase
+from dedupe.figures.tokens import Token
 
 __all__ = ["NounPhrase", "find_measure", "is_content_word", "is_embedded", "is_plural", "noun_phrase", "number_of"]
 

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 from dedupe.figures import grammar as grammar
 from dedupe.figures.measures import HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
-from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.figures.numbers import NumberPhrase
+from dedupe.figures.tokens import Token
 from dedupe.lexicon import PEOPLE_NOUNS
 
 _SUBSET_MARKERS = (("including",), ("among", "them"), ("among", "whom"), ("of", "whom"), ("among", "those"))

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedupe.figures import measures as m
-from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.figures.numbers import NumberPhrase
+from dedupe.figures.tokens import Token
 from dedupe.lexicon import PLACE_PREPOSITIONS, TENS, UNITS
 
 #: Words that end a noun phrase's run of content words: function words plus adverbs, speech verbs and

@@ -1,9 +1,10 @@
-"""Number phrases of news text: tokens, number words, qualifiers and the interval each phrase states.
+"""Number phrases of news text: number words, qualifiers and the interval each phrase states.
 
-This is the lowest layer of figure extraction (:mod:`dedupe.figures.extract`): it finds where a sentence states
-a quantity ("nearly 1,400", "between 400 and 500", "as few as 14", "scores", "2.66 mln", "Twenty-seven")
-and turns it into an interval ``[low, high]`` with a canonical qualifier. It does not decide whether the
-quantity is a count of people or things; that needs the words around it.
+This is the layer of figure extraction (:mod:`dedupe.figures.extract`) just above its tokens
+(:mod:`dedupe.figures.tokens`): it finds where a sentence states a quantity ("nearly 1,400", "between 400
+and 500", "as few as 14", "scores", "2.66 mln", "Twenty-seven") and turns it into an interval ``[low, high]``
+with a canonical qualifier. It does not decide whether the quantity is a count of people or things; that
+needs the words around it.
 
 Intervals (``None`` = no bound on that side):
 
@@ -37,6 +38,7 @@ outlets put at "nearly 1,400", so a ceiling of 999 would manufacture conflicts.
 "As few as" is read as an upper bound (the count has fallen to N), as the issue groups it.
 
 Example:
+    >>> from dedupe.figures.tokens import tokenize
     >>> text = "at least 426 children"
     >>> [(p.text, p.low, p.high, p.qualifier) for p in find_number_phrases(tokenize(text), text)]
     [('at least 426', 426, None, 'at least')]
@@ -47,56 +49,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
+from dedupe.figures.tokens import Token
 from dedupe.lexicon import SCALES, TENS, UNITS
 
 Number = int | float
-
-_TOKEN = re.compile(r"""
-    (?P<abbr>(?:[A-Za-z]\.){2,})                      # U.S., U.N., a.m.
-  | (?P<num>\d+(?:[.,:]\d+)*)
-  | (?P<word>[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*)
-  | (?P<punct>\S)
-""", re.VERBOSE)
-
-
-class Token(NamedTuple):
-    """A word, number or punctuation mark of a sentence (immutable; a named tuple because a sentence makes
-    thousands of them and a tuple is built at half a frozen dataclass's cost).
-
-    Attributes:
-        text: The token as written.
-        start: Offset in the tokenized text.
-        end: Offset just past it.
-        kind: ``num``, ``word``, ``abbr`` or ``punct``.
-        glued_left: True when no whitespace separates it from the previous token.
-        lower: The lower-cased text, with typographic apostrophes made plain (read far more often than
-            it is made, so it is made once, by :func:`tokenize`).
-    """
-
-    text: str
-    start: int
-    end: int
-    kind: str
-    glued_left: bool
-    lower: str
-
-
-def folded(text: str) -> str:
-    """``text`` lower-cased so that every ASCII word an ``re.IGNORECASE`` pattern finds in ``text`` is a
-    substring of it: a cheap test that must pass before such a pattern is run.
-
-    ``str.lower`` alone misses the letters ``re`` also folds to ASCII: dotless i, long s, and the dotted
-    capital I (which lowers to ``i`` plus a combining dot). Only used to rule matches out, never to find them.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        The folded text (its offsets do not match ``text``'s).
-    """
-    return text.lower().replace("\u0307", "").replace("\u0131", "i").replace("\u017f", "s")
 
 
 @dataclass(frozen=True)
@@ -120,28 +77,6 @@ class NumberPhrase:
     high: Number | None
     qualifier: str
     text: str
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split a sentence into tokens with offsets.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        The tokens, in order; whitespace is not a token.
-    """
-    tokens: list[Token] = []
-    previous_end = -1
-    # An ASCII text lowers letter by letter, so each token's lower form is a slice of the lowered text.
-    lowered = text.lower() if text.isascii() else None
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        lower = lowered[start:end] if lowered is not None else word.lower().replace("\u2019", "'")
-        tokens.append(Token(word, start, end, match.lastgroup or "punct", start == previous_end, lower))
-        previous_end = end
-    return tokens
 
 
 #: Default relative widening of "approximately N" when intervals are compared (10% on each side).
@@ -207,7 +142,7 @@ def find_number_phrases(tokens: list[Token], text: str) -> list[NumberPhrase]:
     """Every number phrase of a tokenized sentence, in order, without overlaps.
 
     Args:
-        tokens: The output of :func:`tokenize` on ``text``.
+        tokens: The output of :func:`dedupe.figures.tokens.tokenize` on ``text``.
         text: The sentence itself (phrase texts are cut from it).
 
     Returns:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedupe.figures.numbers import NumberPhrase, Token
+from dedupe.figures.numbers import NumberPhrase
+from dedupe.figures.tokens import Token
 
 SCOPES = ("incident", "cumulative", "conflict-wide", "subset", "current")
 #: Measures that describe a state at the time of the report, never a toll.
