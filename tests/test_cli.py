@@ -86,10 +86,10 @@ def test_output_file_and_quiet(tmp_path: Path) -> None:
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
-@pytest.mark.parametrize("command", ["info", "scan", "figures", "report"])
+@pytest.mark.parametrize("command", ["info", "scan", "figures", "compare", "report"])
 def test_a_missing_output_folder_is_created(tmp_path: Path, command: str) -> None:
     target = tmp_path / "out" / "deeper" / "result.json"
-    extra = ["--skip", "compare"] if command == "report" else []
+    extra = {"compare": ["--cache-dir", str(tmp_path / "cache")], "report": ["--skip", "compare"]}.get(command, [])
     result = run(command, "--format", "json", "-o", str(target), str(SEEDS), *extra)
     assert result.exit_code == 0, result.output
     assert json.loads(target.read_text(encoding="utf-8"))["command"] == command

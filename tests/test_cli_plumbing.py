@@ -174,9 +174,9 @@ def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_pat
 # --- 5. one output rule for every command --------------------------------------------------------------
 
 def test_a_missing_output_folder_is_created_for_every_command(tmp_path: Path) -> None:
-    for command in ("info", "scan", "figures", "report"):
+    for command in ("info", "scan", "figures", "compare", "report"):
         target = tmp_path / command / "deeper" / "out.json"
-        extra = ["--skip", "compare"] if command == "report" else []
+        extra = {"compare": ["--cache-dir", str(tmp_path / "cache")], "report": ["--skip", "compare"]}.get(command, [])
         code, _, _ = invoke(command, DATA, "-o", str(target), "--format", "json", "-q", *extra)
         assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["command"] == command
 
