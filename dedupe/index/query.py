@@ -122,7 +122,7 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
             whole = History(index, np.array(seqs, dtype=np.int64), params) if ranked else None
-            every = scan(history + list(batch), config, whole)
+            every = scan(history + list(batch), config, whole, involving=ids)
             result = _involving(every, ids)
             if last:
                 break

@@ -32,7 +32,7 @@ from dedupe.index.segments import BANDS
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
-from dedupe.scan.passages import group_bits
+from dedupe.scan.passages import FANOUT, group_bits
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
@@ -111,19 +111,42 @@ def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
     new_run = new_group.copy()
     new_run[1:] |= block[1:] != block[:-1]
     heads = np.flatnonzero(new_run)
-    sizes = np.diff(np.append(np.flatnonzero(new_group), count))
-    shared = np.repeat(sizes > 1, sizes)[heads]  # a group seen once here links to nothing: no rank needed
-    heads = heads[shared]
-    before = np.full(heads.size, _AFTER_ALL, dtype=np.int64)
-    stored_doc = block[heads] < seqs.size
-    before[stored_doc] = seqs[block[heads][stored_doc]]
-    keys = stored_keys(groups[heads].view(np.uint64))
-    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
-    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
-    counts = np.empty(heads.size, dtype=np.int64)
-    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
-    base = np.zeros(heads.size + (~shared).sum(), dtype=np.int64)
-    base[np.flatnonzero(shared)] = counts
+    group_heads = np.flatnonzero(new_group)
+    group_of = np.cumsum(new_group)[heads] - 1  # each run's group
+    local = heads - group_heads[group_of]  # places of the group before the run, here
+    counts = _counts_before(index, groups, block, seqs, low, heads, group_heads, group_of, local)
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
-    ranks[order] = base[np.cumsum(new_run) - 1] + np.arange(count) - run_start
+    ranks[order] = counts[np.cumsum(new_run) - 1] + np.arange(count) - run_start
     return ranks
+
+
+def _counts_before(index: Index, groups: I64, block: I64, seqs: I64, low: int, heads: I64, group_heads: I64,
+                   group_of: I64, local: I64) -> I64:
+    """For each run (places of one group in one stored document, or in the batch), the stored places of its
+    group in documents before it: ``local`` (those here) where every stored place of the group is here,
+    else counted in the index. A group seen once here links to nothing: no rank needed."""
+    sizes = np.diff(np.append(group_heads, groups.size))
+    stored_here = np.bincount(group_of, weights=np.diff(np.append(heads, groups.size)) * (block[heads] < seqs.size),
+                              minlength=group_heads.size).astype(np.int64)
+    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
+    shared = np.flatnonzero(sizes > 1)
+    total = _count(index, groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64), width)
+    counted = np.zeros(group_heads.size, dtype=bool)
+    whole = total + sizes[shared] - stored_here[shared]
+    counted[shared] = (total != stored_here[shared]) & (whole > FANOUT + 1)
+    runs = np.flatnonzero(counted[group_of])
+    before = np.full(runs.size, _AFTER_ALL, dtype=np.int64)
+    stored_doc = block[heads[runs]] < seqs.size
+    before[stored_doc] = seqs[block[heads[runs]][stored_doc]]
+    found = local.copy()
+    found[runs] = _count(index, groups[heads[runs]], before, width)
+    return found
+
+
+def _count(index: Index, groups: I64, before: I64, width: int) -> I64:
+    """:meth:`Index.count_before` of the stored keys of hash groups, in any order."""
+    keys = stored_keys(groups.view(np.uint64))
+    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
+    counts = np.empty(keys.size, dtype=np.int64)
+    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
+    return counts
