@@ -124,6 +124,7 @@ class Index:
         self.path = path
         self.connection = connection
         self.params = params
+        self._reads: segments.Reads | None = None  # kept by lookups inside a snapshot
 
     def __enter__(self) -> Index:
         return self
@@ -140,9 +141,12 @@ class Index:
         """A read transaction: every query inside sees the index as of one commit."""
         self.connection.execute("BEGIN")
         self.connection.execute("SELECT count(*) FROM batches").fetchone()  # the snapshot starts here
+        self._reads = segments.Reads(self.connection)
         try:
             yield
         finally:
+            self._reads.close()
+            self._reads = None
             self.connection.execute("COMMIT")
 
     def add(self, documents: Sequence[Document], batch_size: int = BATCH_DOCUMENTS) -> AddResult:
@@ -242,7 +246,8 @@ class Index:
         """The ``seq`` of every stored document holding one of the keys (stored keys, int64 arrays)."""
         found = set()
         for kind, keys in ((segments.BANDS, band_keys), (segments.PASSAGES, passage_keys)):
-            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64)).tolist())
+            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64),
+                                         self._reads).tolist())
         return found
 
     def shingle_count(self) -> tuple[int, int]:
