@@ -24,7 +24,8 @@ and 1,184 of 1,184):
   (the rescan links a place only to the ``fanout`` places of its hash just before it in the whole corpus,
   :func:`dedupe.scan.passages.shared_runs`), read from the stored shingle occurrences; and the LSH
   candidates (a bucket of over 100 documents of the whole pairs only neighbours). Rounds before it scan
-  without ranks; the loop ends only when the ranked findings ask for no new document.
+  without ranks, until a lookup finds no new document; every round after is ranked, and the loop ends only
+  when the ranked findings ask for no new document.
 
 Exact up to one thing: the index keeps 40 bits of each hash, so two shingles (or band buckets) that agree
 on those bits are counted together (see :mod:`dedupe.index.ranks`).
@@ -48,7 +49,7 @@ from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round reads
 #: every stored key once and rescans what it found; on Reuters x10 (190 k articles, batch of 1,000) the loop
-#: ends after 10 rounds (10 k documents read). With a bound, the last round is the ranked scan, and findings
+#: ends after 9 rounds (10 k documents read). With a bound, the last round is the ranked scan, and findings
 #: whose documents were not all reached may differ from the rescan's.
 MAX_ROUNDS: int | None = None
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
@@ -118,7 +119,9 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
                 break  # the exact findings ask for no other document: they are the rescan's
             loaded.update((s.seq, s) for s in index.fetch(new))
             last = max_rounds is not None and rounds >= max_rounds
-            ranked = not new or last  # ranks (exact links) only once the documents stop growing
+            # Ranks (exact links) once the documents stop growing, and from then on: the few documents a
+            # ranked round adds rarely change the findings, so the next round is most likely the last.
+            ranked = ranked or not new or last
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
             whole = History(index, np.array(seqs, dtype=np.int64), params) if ranked else None
