@@ -109,7 +109,7 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     with index.snapshot():
-        rounds, result, ranked = 0, None, False
+        rounds, result, ranked, whole = 0, None, False, None
         while True:
             wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
             asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
@@ -124,8 +124,10 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
             ranked = ranked or not new or last
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
-            whole = History(index, np.array(seqs, dtype=np.int64), params) if ranked else None
-            every = scan(history + list(batch), config, whole, involving=ids)
+            if ranked:  # one History for every ranked round: what it counted stays counted
+                whole = (whole or History(index, np.zeros(0, dtype=np.int64), params)).reading(
+                    np.array(seqs, dtype=np.int64))
+            every = scan(history + list(batch), config, whole if ranked else None, involving=ids)
             result = _involving(every, ids)
             if last:
                 break
@@ -196,8 +198,8 @@ def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, 
     column = {doc: i for i, doc in enumerate(docs)}
     prints = fingerprint_corpus([history[d].text for d in docs], params.ngram)
     near = sorted({doc for doc, _, _, whole in places if whole})
-    bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram),
-                          params).bands if near else np.zeros(0, dtype=np.int64)
+    bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram), params,
+                          passages=False).bands if near else np.zeros(0, dtype=np.int64)
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
     bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice

@@ -25,6 +25,9 @@ pair falls in one corpus (about one pair of distinct shingles in 10 M agrees so)
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
@@ -37,6 +40,9 @@ from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
+_SPAN = 1 << DOC_BITS
+#: Counts the stored places of hash groups before a document: ``count(groups, before, width)``.
+_Count = Callable[[I64, I64, int], I64]
 
 
 class History:
@@ -55,6 +61,15 @@ class History:
         self.seqs = seqs
         self.params = params
         self.documents, self.shingles = index.shingle_count()
+        # Stored places counted so far, by stored key | before (sorted codes, counts) for one width: a later
+        # round of the same snapshot scans nearly the same documents and asks for nearly the same counts.
+        self._width, self._codes, self._values = 0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+    def reading(self, seqs: I64) -> History:
+        """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was counted."""
+        other = copy.copy(self)
+        other.seqs = seqs
+        return other
 
     def ranks(self, prints: Fingerprints) -> I64:
         """The rank of each shingle of the scanned corpus among the places of its group in the whole."""
@@ -62,13 +77,32 @@ class History:
         batch_docs = prints.token_counts.size - self.seqs.size
         low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
                          self.params.ngram)
-        return _ranks(self.index, prints, self.seqs, low)
+        return _ranks(self._count, prints, self.seqs, low)
+
+    def _count(self, groups: I64, before: I64, width: int) -> I64:
+        """The stored places of each hash group in documents before ``before`` (any order); a ``(group,
+        before)`` counted in an earlier round of this snapshot is not counted again."""
+        keys = stored_keys(groups.view(np.uint64))
+        if width != self._width:
+            self._width, self._codes, self._values = width, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if (before[before != _AFTER_ALL] >= _SPAN - 1).any():  # a code needs seq below 2 ** DOC_BITS - 1
+            return _count(self.index, keys, before, width)
+        codes = keys | np.minimum(before, _SPAN - 1)  # a stored key's low DOC_BITS bits are zero
+        at = np.minimum(np.searchsorted(self._codes, codes), max(self._codes.size - 1, 0))
+        known = self._codes[at] == codes if self._codes.size else np.zeros(codes.size, dtype=bool)
+        counts = np.zeros(codes.size, dtype=np.int64)
+        counts[known] = self._values[at[known]]
+        todo = np.flatnonzero(~known)
+        counts[todo] = _count(self.index, keys[todo], before[todo], width)
+        self._codes, first = np.unique(np.concatenate([self._codes, codes[todo]]), return_index=True)
+        self._values = np.concatenate([self._values, counts[todo]])[first]
+        return counts
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
         bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
         bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
-        keys = document_keys(prints, self.params)  # the scan's buckets, as the index stores them
+        keys = document_keys(prints, self.params, passages=False)  # the scan's buckets, as the index stores them
         bucket, docs = keys.bands, keys.band_docs
         heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
         sizes = np.diff(np.append(heads, bucket.size))
@@ -91,7 +125,7 @@ class History:
         return np.stack([codes // width, codes % width], axis=1)
 
 
-def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
+def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int) -> I64:
     """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits."""
     count = prints.shingles.size
     ranks = np.zeros(count, dtype=np.int64)
@@ -114,13 +148,13 @@ def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
     group_heads = np.flatnonzero(new_group)
     group_of = np.cumsum(new_group)[heads] - 1  # each run's group
     local = heads - group_heads[group_of]  # places of the group before the run, here
-    counts = _counts_before(index, groups, block, seqs, low, heads, group_heads, group_of, local)
+    counts = _counts_before(counter, groups, block, seqs, low, heads, group_heads, group_of, local)
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
     ranks[order] = counts[np.cumsum(new_run) - 1] + np.arange(count) - run_start
     return ranks
 
 
-def _counts_before(index: Index, groups: I64, block: I64, seqs: I64, low: int, heads: I64, group_heads: I64,
+def _counts_before(count: _Count, groups: I64, block: I64, seqs: I64, low: int, heads: I64, group_heads: I64,
                    group_of: I64, local: I64) -> I64:
     """For each run (places of one group in one stored document, or in the batch), the stored places of its
     group in documents before it: ``local`` (those here) where every stored place of the group is here,
@@ -130,7 +164,7 @@ def _counts_before(index: Index, groups: I64, block: I64, seqs: I64, low: int, h
                               minlength=group_heads.size).astype(np.int64)
     width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
     shared = np.flatnonzero(sizes > 1)
-    total = _count(index, groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64), width)
+    total = count(groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64), width)
     counted = np.zeros(group_heads.size, dtype=bool)
     whole = total + sizes[shared] - stored_here[shared]
     counted[shared] = (total != stored_here[shared]) & (whole > FANOUT + 1)
@@ -139,13 +173,12 @@ def _counts_before(index: Index, groups: I64, block: I64, seqs: I64, low: int, h
     stored_doc = block[heads[runs]] < seqs.size
     before[stored_doc] = seqs[block[heads[runs]][stored_doc]]
     found = local.copy()
-    found[runs] = _count(index, groups[heads[runs]], before, width)
+    found[runs] = count(groups[heads[runs]], before, width)
     return found
 
 
-def _count(index: Index, groups: I64, before: I64, width: int) -> I64:
-    """:meth:`Index.count_before` of the stored keys of hash groups, in any order."""
-    keys = stored_keys(groups.view(np.uint64))
+def _count(index: Index, keys: I64, before: I64, width: int) -> I64:
+    """:meth:`Index.count_before` of stored keys in any order."""
     by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
     counts = np.empty(keys.size, dtype=np.int64)
     counts[by_key] = index.count_before(keys[by_key], before[by_key], width)

@@ -27,6 +27,7 @@ Table::
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -133,28 +134,28 @@ def lookup(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None =
     try:
         for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
                                               (kind,)).fetchall():
-            if rows:
-                found.append(_lookup_segment(reads, segment, rows, wanted) + base)
+            found.extend(_matches(chunk, wanted) + base for chunk in _chunks(reads, segment, rows, wanted))
     finally:
         if own:
             reads.close()
     return sorted_unique(np.concatenate(found))
 
 
-def _lookup_segment(reads: Reads, segment: int, rows: int, wanted: I64) -> I64:
-    """The documents (offsets from the segment's base) of the rows of one segment whose key is ``wanted``."""
+def _chunks(reads: Reads, segment: int, rows: int, wanted: I64) -> Iterator[I64]:
+    """The rows of a segment that can hold ``wanted`` keys (sorted, distinct), in sorted chunks: the blocks
+    that can hold them, or the whole segment chunk by chunk (whose fences ``reads`` then keeps)."""
     blob = reads.blob(segment)
     blocks = _blocks(reads.fences.get(segment), wanted)
     if blocks is not None:
-        return _matches(_read_blocks(blob, blocks, rows), wanted)
-    found, sample = [], []
+        yield _read_blocks(blob, blocks, rows)
+        return
+    sample = []
     blob.seek(0)
     for start in range(0, rows, _CHUNK_ROWS):
         chunk = np.frombuffer(blob.read(8 * min(_CHUNK_ROWS, rows - start)), dtype=np.int64)
-        found.append(_matches(chunk, wanted))
         sample.append(chunk[::_FENCE].copy())  # _CHUNK_ROWS is a multiple of _FENCE
+        yield chunk
     reads.fences[segment] = np.concatenate(sample)
-    return np.concatenate(found)
 
 
 def _blocks(fences: I64 | None, wanted: I64) -> I64 | None:
@@ -191,7 +192,8 @@ def _matches(chunk: I64, wanted: I64) -> I64:
     return chunk[_ranges(first[hit], last)] & _DOC_MASK
 
 
-def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1) -> I64:
+def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1,
+                 reads: Reads | None = None) -> I64:
     """How many stored rows of ``kind`` have a key in ``keys[i] .. keys[i] + width - 1`` (in steps of one key)
     and a document ``seq`` below ``before[i]``, for each ``i``.
 
@@ -201,27 +203,38 @@ def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, widt
         keys: Stored keys (low :data:`~dedupe.index.keys.DOC_BITS` bits zero), sorted.
         before: Exclusive bound on the documents counted, per key.
         width: Consecutive keys counted together from each of ``keys``.
+        reads: What earlier reads of the same read transaction kept (:class:`Reads`).
 
     Returns:
         The counts.
     """
     counts = np.zeros(keys.size, dtype=np.int64)
-    for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
-                                          (kind,)).fetchall():
-        limit = np.clip(before - base, 0, _SPAN)
-        last = keys | np.maximum(limit - 1, 0)
-        with db.blobopen("segments", "packed", segment, readonly=True) as blob:
-            for start in range(0, rows if keys.size else 0, _CHUNK_ROWS):
-                chunk = np.frombuffer(blob.read(8 * min(_CHUNK_ROWS, rows - start)), dtype=np.int64)
-                for step in range(width):
-                    shift = np.int64(step << DOC_BITS)
-                    first, end = keys + shift, last + shift
-                    lo = int(np.searchsorted(first, chunk[0] & ~_DOC_MASK, side="left"))
-                    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))  # keys in this chunk
-                    found = (np.searchsorted(chunk, end[lo:hi], side="right")
-                             - np.searchsorted(chunk, first[lo:hi], side="left"))
-                    counts[lo:hi] += np.where(limit[lo:hi] > 0, found, 0)
+    if not keys.size:
+        return counts
+    steps = [np.int64(step << DOC_BITS) for step in range(width)]
+    wanted = sorted_unique(np.concatenate([keys + shift for shift in steps]))
+    own = reads is None
+    reads = Reads(db) if reads is None else reads
+    try:
+        for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
+                                              (kind,)).fetchall():
+            limit = np.clip(before - base, 0, _SPAN)
+            last = keys | np.maximum(limit - 1, 0)
+            for chunk in _chunks(reads, segment, rows, wanted) if rows else ():
+                for shift in steps:
+                    _count_chunk(chunk, keys + shift, last + shift, limit, counts)
+    finally:
+        if own:
+            reads.close()
     return counts
+
+
+def _count_chunk(chunk: I64, first: I64, end: I64, limit: I64, counts: I64) -> None:
+    """Add to ``counts`` the rows of ``chunk`` in ``first[i] .. end[i]`` where ``limit[i] > 0``."""
+    lo = int(np.searchsorted(first, chunk[0] & ~_DOC_MASK, side="left"))
+    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))  # keys in this chunk
+    found = np.searchsorted(chunk, end[lo:hi], side="right") - np.searchsorted(chunk, first[lo:hi], side="left")
+    counts[lo:hi] += np.where(limit[lo:hi] > 0, found, 0)
 
 
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:

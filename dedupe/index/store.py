@@ -262,7 +262,7 @@ class Index:
         """For each stored key of ``kind`` (sorted), how many stored rows with a key in
         ``key .. key + width - 1`` lie in documents whose ``seq`` is below ``before``
         (:func:`segments.count_before`; shingle occurrences by default)."""
-        return segments.count_before(self.connection, kind, keys, before, width)
+        return segments.count_before(self.connection, kind, keys, before, width, self._reads)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
