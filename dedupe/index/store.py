@@ -53,6 +53,8 @@ CREATE INDEX docs_key ON docs(key, version);
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
                      documents INTEGER NOT NULL);
 """ + segments.SCHEMA
+_CACHE = -131072  # KiB of SQLite page cache (adds keep the pages they write and read back)
+_READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 
 
@@ -139,6 +141,9 @@ class Index:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every query inside sees the index as of one commit."""
+        # Reads go through segments once, in order: a page cache as large as add's would only hold pages
+        # never read again (and count in the peak memory of a scan).
+        self.connection.execute(f"PRAGMA cache_size={_READ_CACHE}")
         self.connection.execute("BEGIN")
         self.connection.execute("SELECT count(*) FROM batches").fetchone()  # the snapshot starts here
         self._reads = segments.Reads(self.connection)
@@ -148,6 +153,7 @@ class Index:
             self._reads.close()
             self._reads = None
             self.connection.execute("COMMIT")
+            self.connection.execute(f"PRAGMA cache_size={_CACHE}")
 
     def add(self, documents: Sequence[Document], batch_size: int = BATCH_DOCUMENTS) -> AddResult:
         """Store documents with their keys, one transaction per batch of ``batch_size``.
@@ -364,7 +370,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA cache_size=-131072")
+        connection.execute(f"PRAGMA cache_size={_CACHE}")
         empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if empty and not create:  # a file left by a process killed before the schema was committed
             raise InputError(f"{path}: empty index (no document was ever committed)")
