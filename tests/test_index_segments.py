@@ -74,7 +74,10 @@ def test_compact_drops_the_rows_of_removed_documents(db: sqlite3.Connection) -> 
         (k, s) for k, docs in truth.items() for s in docs if s % 3)
 
 
-def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(db: sqlite3.Connection) -> None:
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; ranges across chunk bounds
+def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(
+        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
     rng = np.random.default_rng(6)
     every: list[tuple[int, int]] = []
     for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
@@ -85,6 +88,7 @@ def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(db: s
         every += list(zip(keys.tolist(), seqs.tolist()))
     wanted = np.sort(rng.integers(-42, 42, 300)) * KEY_STEP
     before = rng.integers(-5, 120, wanted.size)
+    before[::4] = np.iinfo(np.int64).max  # every document (a batch's place): one range over the width
     for width in (1, 2, 4):
         expected = [sum(k <= key < k + width * KEY_STEP and seq < b for key, seq in every)
                     for k, b in zip(wanted.tolist(), before.tolist())]
@@ -111,7 +115,7 @@ def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: s
             db, segments.PASSAGES, every).tolist()
         fences = next(iter(reads.fences.values()))
         for _ in range(30):
-            wanted = rng.choice(np.arange(-50_010, 50_010) * KEY_STEP, 40)
+            wanted = rng.choice(np.arange(-50_010, 50_010) * KEY_STEP, 8)
             assert segments._blocks(fences, np.unique(wanted)) is not None  # read in part
             expected = sorted(set().union(*(truth.get(k, set()) for k in wanted.tolist())))
             assert segments.lookup(db, segments.PASSAGES, wanted, reads).tolist() == expected

@@ -51,6 +51,9 @@ _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay belo
 _CHUNK_ROWS = 1 << 20
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
 _FENCE = 128
+#: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
+#: costs about what reading 8,192 rows in order does).
+_RUNS_PER_FENCES = 64
 
 
 def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
@@ -160,13 +163,14 @@ def _chunks(reads: Reads, segment: int, rows: int, wanted: I64) -> Iterator[I64]
 
 def _blocks(fences: I64 | None, wanted: I64) -> I64 | None:
     """The blocks (of :data:`_FENCE` rows) that can hold rows of ``wanted`` keys, or ``None`` when reading the
-    whole segment is as cheap (no fences yet, or most blocks wanted)."""
-    if fences is None or wanted.size * 4 > fences.size:
+    whole segment is as cheap (no fences yet, or more runs of blocks than :data:`_RUNS_PER_FENCES`)."""
+    if fences is None or wanted.size * _RUNS_PER_FENCES > fences.size:
         return None
     first = np.maximum(np.searchsorted(fences, wanted, side="left") - 1, 0)
     last = np.searchsorted(fences, wanted | _DOC_MASK, side="right")  # exclusive
     blocks = sorted_unique(_ranges(first, last))
-    return blocks if blocks.size * 4 <= fences.size else None
+    runs = np.count_nonzero(np.diff(blocks, prepend=-2) != 1)
+    return blocks if runs * _RUNS_PER_FENCES <= fences.size else None
 
 
 def _read_blocks(blob: sqlite3.Blob, blocks: I64, rows: int) -> I64:
@@ -211,30 +215,48 @@ def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, widt
     counts = np.zeros(keys.size, dtype=np.int64)
     if not keys.size:
         return counts
-    steps = [np.int64(step << DOC_BITS) for step in range(width)]
-    wanted = sorted_unique(np.concatenate([keys + shift for shift in steps]))
+    reach = np.int64((width - 1) << DOC_BITS)  # from a key to the last key of its range
+    wanted = sorted_unique(np.concatenate([keys + np.int64(step << DOC_BITS) for step in range(width)]))
     own = reads is None
     reads = Reads(db) if reads is None else reads
     try:
         for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
                                               (kind,)).fetchall():
-            limit = np.clip(before - base, 0, _SPAN)
-            last = keys | np.maximum(limit - 1, 0)
+            ranges = _ranges_below(keys, np.clip(before - base, 0, _SPAN), width)
             for chunk in _chunks(reads, segment, rows, wanted) if rows else ():
-                for shift in steps:
-                    _count_chunk(chunk, keys + shift, last + shift, limit, counts)
+                for places, first, last in ranges:
+                    _count_chunk(chunk, places, first, last, reach, counts)
     finally:
         if own:
             reads.close()
     return counts
 
 
-def _count_chunk(chunk: I64, first: I64, end: I64, limit: I64, counts: I64) -> None:
-    """Add to ``counts`` the rows of ``chunk`` in ``first[i] .. end[i]`` where ``limit[i] > 0``."""
-    lo = int(np.searchsorted(first, chunk[0] & ~_DOC_MASK, side="left"))
-    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))  # keys in this chunk
-    found = np.searchsorted(chunk, end[lo:hi], side="right") - np.searchsorted(chunk, first[lo:hi], side="left")
-    counts[lo:hi] += np.where(limit[lo:hi] > 0, found, 0)
+def _ranges_below(keys: I64, limit: I64, width: int) -> list[tuple[I64, I64, I64]]:
+    """The key ranges to count in one segment, as ``(places in keys, first, last)``, ``first`` sorted: for a
+    key counted in every document of the segment (``limit`` at least its span), one range over its ``width``
+    keys; else one per key, below the document offset ``limit``; none where ``limit`` is 0."""
+    live = limit > 0
+    whole = live & (limit >= _SPAN)
+    part = np.flatnonzero(live & ~whole)
+    reach = np.int64((width - 1) << DOC_BITS)
+    spans = np.flatnonzero(live)
+    last = np.where(whole[spans], (keys[spans] + reach) | _DOC_MASK, keys[spans] | (limit[spans] - 1))
+    ranges = [(spans, keys[spans], last)]
+    bound = keys[part] | (limit[part] - 1)
+    for step in range(1, width):
+        shift = np.int64(step << DOC_BITS)
+        ranges.append((part, keys[part] + shift, bound + shift))
+    return ranges
+
+
+def _count_chunk(chunk: I64, places: I64, first: I64, last: I64, reach: np.int64, counts: I64) -> None:
+    """Add to ``counts[places]`` the rows of ``chunk`` in ``first[i] .. last[i]`` (``first`` sorted; a range
+    spans at most ``reach`` beyond its first key)."""
+    lo = int(np.searchsorted(first, (chunk[0] & ~_DOC_MASK) - reach, side="left"))  # ranges reaching it
+    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))
+    found = np.searchsorted(chunk, last[lo:hi], side="right") - np.searchsorted(chunk, first[lo:hi], side="left")
+    counts[places[lo:hi]] += found
 
 
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:
