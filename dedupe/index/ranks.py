@@ -13,6 +13,11 @@ group before it in its own document; for a batch document, every stored occurren
 it in the batch. The group is what the rescan sorts by: the hash without its low
 :func:`~dedupe.scan.passages.group_bits` bits, which depend on the size of ``history + batch``.
 
+Ranks are counted only where they can change a link: a group whose every stored place was read takes
+them from what was read, and in a group of at most ``FANOUT + 1`` places in the whole every pair links
+whatever the ranks (there each place gets its place among those read). :class:`History` keeps what it
+counted, so a later round of the same check counts only the groups it had not met.
+
 The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
 of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
 from the stored band keys (:meth:`History.candidates`).
