@@ -20,8 +20,9 @@ CONFIG = ScanConfig()
 PARAMS = IndexParams.from_config(CONFIG)
 
 
-def _whole_ranks(documents: list[Document]) -> np.ndarray:
-    """Rank of every shingle of ``documents`` among the places of its group, read off the whole corpus."""
+def _whole_ranks(documents: list[Document]) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of every shingle of ``documents`` among the places of its group, read off the whole corpus, and
+    the size of its group there."""
     prints = fingerprint_corpus([d.text for d in documents], CONFIG.ngram)
     low = passages.group_bits(int(prints.shingles.size), len(documents), CONFIG.min_words, CONFIG.ngram)
     groups = (prints.shingles >> np.uint64(low)).tolist()
@@ -30,7 +31,16 @@ def _whole_ranks(documents: list[Document]) -> np.ndarray:
     for group in groups:
         ranks.append(seen.get(group, 0))
         seen[group] = ranks[-1] + 1
-    return np.array(ranks)
+    return np.array(ranks), np.array([seen[group] for group in groups])
+
+
+def _links(hashes: np.ndarray, ranks: np.ndarray) -> set[tuple[int, int]]:
+    """Pairs of places ``i < j`` of the same shingle whose ranks are at most ``FANOUT`` apart."""
+    by_hash: dict[int, list[int]] = {}
+    for place, value in enumerate(hashes.tolist()):
+        by_hash.setdefault(value, []).append(place)
+    return {(i, j) for places in by_hash.values() for n, i in enumerate(places) for j in places[n + 1:]
+            if ranks[j] - ranks[i] <= passages.FANOUT}
 
 
 def test_group_bits_are_the_bits_of_the_scan_layout() -> None:
@@ -44,7 +54,7 @@ def test_ranks_of_a_part_of_history_are_its_ranks_in_the_whole(tmp_path: Path) -
     history_records, batch_records = corpora()
     history = list(load_corpus([str(write_jsonl(tmp_path / "h.jsonl", history_records))]).documents)
     batch = list(load_corpus([str(write_jsonl(tmp_path / "b.jsonl", batch_records))]).documents)
-    whole = _whole_ranks(history + batch)
+    whole, sizes = _whole_ranks(history + batch)
     prints = fingerprint_corpus([d.text for d in history + batch], CONFIG.ngram)
     chosen = sorted(set(range(100, 112)) | set(range(0, 300, 7)))  # the boilerplate documents, and others
     part = [history[i] for i in chosen] + batch
@@ -59,9 +69,15 @@ def test_ranks_of_a_part_of_history_are_its_ranks_in_the_whole(tmp_path: Path) -
     values, counts = np.unique(part_prints.shingles, return_counts=True)
     shared = counts[np.searchsorted(values, part_prints.shingles)] > 1  # ranks are given where a link can be
     assert shared.sum() > 500
-    assert ranks[shared].tolist() == whole[places][shared].tolist()
-    own = _whole_ranks(part)  # the ranks inside the part alone: documents left out do count
+    # Exact where the group is too large for every place to link to every other; elsewhere any ranks do
+    # that keep them within FANOUT: the links are the whole corpus' in both cases.
+    large = shared & (sizes[places] > passages.FANOUT + 1)
+    assert large.sum() > 300
+    assert ranks[large].tolist() == whole[places][large].tolist()
+    assert _links(part_prints.shingles, ranks) == _links(part_prints.shingles, whole[places])
+    own = _whole_ranks(part)[0]  # the ranks inside the part alone: documents left out do count
     assert np.count_nonzero(own[shared] != whole[places][shared]) > 100
+    assert _links(part_prints.shingles, own) != _links(part_prints.shingles, whole[places])
 
 
 def test_candidates_of_a_part_are_the_whole_corpus_candidates_among_its_documents(tmp_path: Path) -> None:

@@ -74,7 +74,10 @@ def test_compact_drops_the_rows_of_removed_documents(db: sqlite3.Connection) -> 
         (k, s) for k, docs in truth.items() for s in docs if s % 3)
 
 
-def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(db: sqlite3.Connection) -> None:
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; ranges across chunk bounds
+def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(
+        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
     rng = np.random.default_rng(6)
     every: list[tuple[int, int]] = []
     for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
@@ -85,7 +88,40 @@ def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(db: s
         every += list(zip(keys.tolist(), seqs.tolist()))
     wanted = np.sort(rng.integers(-42, 42, 300)) * KEY_STEP
     before = rng.integers(-5, 120, wanted.size)
+    before[::4] = np.iinfo(np.int64).max  # every document (a batch's place): one range over the width
     for width in (1, 2, 4):
         expected = [sum(k <= key < k + width * KEY_STEP and seq < b for key, seq in every)
                     for k, b in zip(wanted.tolist(), before.tolist())]
         assert segments.count_before(db, segments.SHINGLES, wanted, before, width).tolist() == expected
+
+
+def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: sqlite3.Connection) -> None:
+    rng = np.random.default_rng(6)
+    seqs = np.repeat(np.arange(1, 2001), 60)
+    keys = rng.integers(-50_000, 50_000, seqs.size) * KEY_STEP
+    rows = np.unique(np.stack([keys, seqs], axis=1), axis=0)
+    db.execute("BEGIN")  # one commit, not one per document
+    db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in range(1, 2001)))
+    segments.write(db, segments.PASSAGES, rows[:, 0].copy(), rows[:, 1].copy())
+    db.execute("COMMIT")
+    truth: dict[int, set[int]] = {}
+    for key, seq in rows.tolist():
+        truth.setdefault(key, set()).add(seq)
+    db.execute("BEGIN")
+    reads = segments.Reads(db)
+    try:
+        every = np.arange(-50_000, 50_000, 7) * KEY_STEP  # many keys: the segment is read whole
+        assert segments.lookup(db, segments.PASSAGES, every, reads).tolist() == segments.lookup(
+            db, segments.PASSAGES, every).tolist()
+        fences = next(iter(reads.fences.values()))
+        for _ in range(30):
+            wanted = rng.choice(np.arange(-50_010, 50_010) * KEY_STEP, 8)
+            assert segments._blocks(fences, np.unique(wanted)) is not None  # read in part
+            expected = sorted(set().union(*(truth.get(k, set()) for k in wanted.tolist())))
+            assert segments.lookup(db, segments.PASSAGES, wanted, reads).tolist() == expected
+        edges = np.array([rows[0, 0], rows[-1, 0], rows[segments._FENCE, 0], rows[-segments._FENCE, 0]])
+        assert segments.lookup(db, segments.PASSAGES, edges, reads).tolist() == sorted(
+            set().union(*(truth[k] for k in edges.tolist())))
+    finally:
+        reads.close()
+        db.execute("COMMIT")

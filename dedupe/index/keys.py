@@ -98,7 +98,7 @@ class DocumentKeys:
     passage_docs: I64
 
 
-def document_keys(prints: Fingerprints, params: IndexParams) -> DocumentKeys:
+def document_keys(prints: Fingerprints, params: IndexParams, passages: bool = True) -> DocumentKeys:
     """Band and passage keys of every document of ``prints``.
 
     Documents the scan never pairs (no shingles, or fewer than ``min_words`` tokens) get no band key;
@@ -107,6 +107,7 @@ def document_keys(prints: Fingerprints, params: IndexParams) -> DocumentKeys:
     Args:
         prints: The documents' shingles (``params.ngram`` tokens each).
         params: The index parameters.
+        passages: Whether to compute the passage keys too (else none are given).
 
     Returns:
         The keys, each kind sorted by (key, document).
@@ -117,9 +118,9 @@ def document_keys(prints: Fingerprints, params: IndexParams) -> DocumentKeys:
     salted = band_keys(table, members, params.bands, params.rows) ^ (
         np.arange(1, params.bands + 1, dtype=np.uint64) * _BAND_SALT)
     bands, band_docs = _sorted(mix64(salted.ravel()), np.repeat(members, params.bands))
-    keys, docs = passage_keys(prints, params.window)
-    passages, passage_docs = _sorted(keys, docs)
-    return DocumentKeys(bands, band_docs, passages, passage_docs)
+    if not passages:
+        return DocumentKeys(bands, band_docs, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return DocumentKeys(bands, band_docs, *_sorted(*passage_keys(prints, params.window)))
 
 
 def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:

@@ -13,6 +13,11 @@ group before it in its own document; for a batch document, every stored occurren
 it in the batch. The group is what the rescan sorts by: the hash without its low
 :func:`~dedupe.scan.passages.group_bits` bits, which depend on the size of ``history + batch``.
 
+Ranks are counted only where they can change a link: a group whose every stored place was read takes
+them from what was read, and in a group of at most ``FANOUT + 1`` places in the whole every pair links
+whatever the ranks (there each place gets its place among those read). :class:`History` keeps what it
+counted, so a later round of the same check counts only the groups it had not met.
+
 The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
 of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
 from the stored band keys (:meth:`History.candidates`).
@@ -25,6 +30,9 @@ pair falls in one corpus (about one pair of distinct shingles in 10 M agrees so)
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
@@ -32,11 +40,14 @@ from dedupe.index.segments import BANDS
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
-from dedupe.scan.passages import group_bits
+from dedupe.scan.passages import FANOUT, group_bits
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
+_SPAN = 1 << DOC_BITS
+#: Counts the stored places of hash groups before a document: ``count(groups, before, width)``.
+_Count = Callable[[I64, I64, int], I64]
 
 
 class History:
@@ -55,6 +66,15 @@ class History:
         self.seqs = seqs
         self.params = params
         self.documents, self.shingles = index.shingle_count()
+        # Stored places counted so far, by stored key | before (sorted codes, counts) for one width: a later
+        # round of the same snapshot scans nearly the same documents and asks for nearly the same counts.
+        self._width, self._codes, self._values = 0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+    def reading(self, seqs: I64) -> History:
+        """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was counted."""
+        other = copy.copy(self)
+        other.seqs = seqs
+        return other
 
     def ranks(self, prints: Fingerprints) -> I64:
         """The rank of each shingle of the scanned corpus among the places of its group in the whole."""
@@ -62,13 +82,32 @@ class History:
         batch_docs = prints.token_counts.size - self.seqs.size
         low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
                          self.params.ngram)
-        return _ranks(self.index, prints, self.seqs, low)
+        return _ranks(self._count, prints, self.seqs, low)
+
+    def _count(self, groups: I64, before: I64, width: int) -> I64:
+        """The stored places of each hash group in documents before ``before`` (any order); a ``(group,
+        before)`` counted in an earlier round of this snapshot is not counted again."""
+        keys = stored_keys(groups.view(np.uint64))
+        if width != self._width:
+            self._width, self._codes, self._values = width, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        if (before[before != _AFTER_ALL] >= _SPAN - 1).any():  # a code needs seq below 2 ** DOC_BITS - 1
+            return _count(self.index, keys, before, width)
+        codes = keys | np.minimum(before, _SPAN - 1)  # a stored key's low DOC_BITS bits are zero
+        at = np.minimum(np.searchsorted(self._codes, codes), max(self._codes.size - 1, 0))
+        known = self._codes[at] == codes if self._codes.size else np.zeros(codes.size, dtype=bool)
+        counts = np.zeros(codes.size, dtype=np.int64)
+        counts[known] = self._values[at[known]]
+        todo = np.flatnonzero(~known)
+        counts[todo] = _count(self.index, keys[todo], before[todo], width)
+        self._codes, first = np.unique(np.concatenate([self._codes, codes[todo]]), return_index=True)
+        self._values = np.concatenate([self._values, counts[todo]])[first]
+        return counts
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
         bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
         bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
-        keys = document_keys(prints, self.params)  # the scan's buckets, as the index stores them
+        keys = document_keys(prints, self.params, passages=False)  # the scan's buckets, as the index stores them
         bucket, docs = keys.bands, keys.band_docs
         heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
         sizes = np.diff(np.append(heads, bucket.size))
@@ -91,7 +130,7 @@ class History:
         return np.stack([codes // width, codes % width], axis=1)
 
 
-def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
+def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int) -> I64:
     """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits."""
     count = prints.shingles.size
     ranks = np.zeros(count, dtype=np.int64)
@@ -111,19 +150,41 @@ def _ranks(index: Index, prints: Fingerprints, seqs: I64, low: int) -> I64:
     new_run = new_group.copy()
     new_run[1:] |= block[1:] != block[:-1]
     heads = np.flatnonzero(new_run)
-    sizes = np.diff(np.append(np.flatnonzero(new_group), count))
-    shared = np.repeat(sizes > 1, sizes)[heads]  # a group seen once here links to nothing: no rank needed
-    heads = heads[shared]
-    before = np.full(heads.size, _AFTER_ALL, dtype=np.int64)
-    stored_doc = block[heads] < seqs.size
-    before[stored_doc] = seqs[block[heads][stored_doc]]
-    keys = stored_keys(groups[heads].view(np.uint64))
-    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
-    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
-    counts = np.empty(heads.size, dtype=np.int64)
-    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
-    base = np.zeros(heads.size + (~shared).sum(), dtype=np.int64)
-    base[np.flatnonzero(shared)] = counts
+    group_heads = np.flatnonzero(new_group)
+    group_of = np.cumsum(new_group)[heads] - 1  # each run's group
+    local = heads - group_heads[group_of]  # places of the group before the run, here
+    counts = _counts_before(counter, groups, block, seqs, low, heads, group_heads, group_of, local)
     run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
-    ranks[order] = base[np.cumsum(new_run) - 1] + np.arange(count) - run_start
+    ranks[order] = counts[np.cumsum(new_run) - 1] + np.arange(count) - run_start
     return ranks
+
+
+def _counts_before(count: _Count, groups: I64, block: I64, seqs: I64, low: int, heads: I64, group_heads: I64,
+                   group_of: I64, local: I64) -> I64:
+    """For each run (places of one group in one stored document, or in the batch), the stored places of its
+    group in documents before it: ``local`` (those here) where every stored place of the group is here,
+    else counted in the index. A group seen once here links to nothing: no rank needed."""
+    sizes = np.diff(np.append(group_heads, groups.size))
+    stored_here = np.bincount(group_of, weights=np.diff(np.append(heads, groups.size)) * (block[heads] < seqs.size),
+                              minlength=group_heads.size).astype(np.int64)
+    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
+    shared = np.flatnonzero(sizes > 1)
+    total = count(groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64), width)
+    counted = np.zeros(group_heads.size, dtype=bool)
+    whole = total + sizes[shared] - stored_here[shared]
+    counted[shared] = (total != stored_here[shared]) & (whole > FANOUT + 1)
+    runs = np.flatnonzero(counted[group_of])
+    before = np.full(runs.size, _AFTER_ALL, dtype=np.int64)
+    stored_doc = block[heads[runs]] < seqs.size
+    before[stored_doc] = seqs[block[heads[runs]][stored_doc]]
+    found = local.copy()
+    found[runs] = count(groups[heads[runs]], before, width)
+    return found
+
+
+def _count(index: Index, keys: I64, before: I64, width: int) -> I64:
+    """:meth:`Index.count_before` of stored keys in any order."""
+    by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
+    counts = np.empty(keys.size, dtype=np.int64)
+    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
+    return counts

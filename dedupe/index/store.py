@@ -53,6 +53,8 @@ CREATE INDEX docs_key ON docs(key, version);
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
                      documents INTEGER NOT NULL);
 """ + segments.SCHEMA
+_CACHE = -131072  # KiB of SQLite page cache (adds keep the pages they write and read back)
+_READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 
 
@@ -124,6 +126,7 @@ class Index:
         self.path = path
         self.connection = connection
         self.params = params
+        self._reads: segments.Reads | None = None  # kept by lookups inside a snapshot
 
     def __enter__(self) -> Index:
         return self
@@ -138,12 +141,19 @@ class Index:
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         """A read transaction: every query inside sees the index as of one commit."""
+        # Reads go through segments once, in order: a page cache as large as add's would only hold pages
+        # never read again (and count in the peak memory of a scan).
+        self.connection.execute(f"PRAGMA cache_size={_READ_CACHE}")
         self.connection.execute("BEGIN")
         self.connection.execute("SELECT count(*) FROM batches").fetchone()  # the snapshot starts here
+        self._reads = segments.Reads(self.connection)
         try:
             yield
         finally:
+            self._reads.close()
+            self._reads = None
             self.connection.execute("COMMIT")
+            self.connection.execute(f"PRAGMA cache_size={_CACHE}")
 
     def add(self, documents: Sequence[Document], batch_size: int = BATCH_DOCUMENTS) -> AddResult:
         """Store documents with their keys, one transaction per batch of ``batch_size``.
@@ -242,7 +252,8 @@ class Index:
         """The ``seq`` of every stored document holding one of the keys (stored keys, int64 arrays)."""
         found = set()
         for kind, keys in ((segments.BANDS, band_keys), (segments.PASSAGES, passage_keys)):
-            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64)).tolist())
+            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64),
+                                         self._reads).tolist())
         return found
 
     def shingle_count(self) -> tuple[int, int]:
@@ -257,7 +268,7 @@ class Index:
         """For each stored key of ``kind`` (sorted), how many stored rows with a key in
         ``key .. key + width - 1`` lie in documents whose ``seq`` is below ``before``
         (:func:`segments.count_before`; shingle occurrences by default)."""
-        return segments.count_before(self.connection, kind, keys, before, width)
+        return segments.count_before(self.connection, kind, keys, before, width, self._reads)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
@@ -359,7 +370,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA cache_size=-131072")
+        connection.execute(f"PRAGMA cache_size={_CACHE}")
         empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if empty and not create:  # a file left by a process killed before the schema was committed
             raise InputError(f"{path}: empty index (no document was ever committed)")

@@ -219,7 +219,7 @@ class WholeCorpus(Protocol):
 
 
 def scan(documents: Sequence[Document], config: ScanConfig | None = None,
-         whole: WholeCorpus | None = None) -> ScanResult:
+         whole: WholeCorpus | None = None, involving: frozenset[str] | None = None) -> ScanResult:
     """Find repeats, reuse and near-duplicate documents in a corpus.
 
     Args:
@@ -227,6 +227,9 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None,
         config: Options; defaults to :class:`ScanConfig()`.
         whole: For ``documents`` that are part of a larger corpus (``scan --against``): links passages and
             pairs candidates as a scan of that corpus does.
+        involving: Keep only the findings with an occurrence in one of these documents (ids): the others are
+            not located, which saves most of the grouping stage when they are many (``scan --against``).
+            The pairs are all kept.
 
     Returns:
         Findings most severe first (in the order of :data:`KINDS`; then by first place),
@@ -234,10 +237,11 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None,
     """
     config = config or ScanConfig()
     with paused_gc():
-        return _scan(documents, config, whole)
+        return _scan(documents, config, whole, involving)
 
 
-def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus | None = None) -> ScanResult:
+def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus | None = None,
+          involving: frozenset[str] | None = None) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
     workers = _workers(config)
@@ -256,8 +260,9 @@ def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus 
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
     view = _CorpusView(documents, prints)
+    keep = None if involving is None else np.array([d.id in involving for d in documents], dtype=bool)
     findings = timer.run("group", lambda: assemble_findings(view, prints.token_counts, runs, pairs,
-                                                            _clusters(pairs, len(documents)), config))
+                                                            _clusters(pairs, len(documents)), config, keep))
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), workers, timer.seconds)
     named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
@@ -467,7 +472,8 @@ class PassageView(Protocol):
 
 
 def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pairs: list[Pair],
-                      clusters: list[tuple[int, ...]], config: ScanConfig) -> tuple[Finding, ...]:
+                      clusters: list[tuple[int, ...]], config: ScanConfig,
+                      keep: np.ndarray | None = None) -> tuple[Finding, ...]:
     """The findings of a scan from its shared runs, verified pairs and near-duplicate clusters.
 
     Args:
@@ -477,17 +483,21 @@ def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pair
         pairs: Verified pairs, ordered by ``(a, b)``.
         clusters: Connected components of the pairs, each sorted, in corpus order.
         config: The scan's options.
+        keep: Per document, whether its findings are wanted (``None``: all are): a finding is kept, and
+            located, only when one of its documents is wanted.
 
     Returns:
         Near-duplicates, then passages (reuse, repeat, boilerplate), each kind by first place.
     """
-    cluster_of = -1 - np.arange(token_counts.size, dtype=np.int64)  # alone: a cluster of its own
-    for index, members in enumerate(clusters):
-        cluster_of[list(members)] = index
+    cluster_of = _cluster_index(clusters, token_counts.size)
     # Passages shared only by near-duplicates of each other are part of the near_duplicate finding.
     runs = runs.take((runs.a == runs.b) | (cluster_of[runs.a] != cluster_of[runs.b]))
     chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
     groups = group_runs(chained)
+    if keep is not None:  # the findings are independent once grouped: the others need not be located
+        groups = [group for group in groups if keep[list(group.documents)].any()]
+        clusters = [members for members in clusters if keep[list(members)].any()]
+        cluster_of = _cluster_index(clusters, token_counts.size)
     whole = [(doc, 0, int(token_counts[doc])) for members in clusters for doc in members]
     located = view.occurrences(whole + [place for group in groups for place in group.places])
     near = _near_findings(located[:len(whole)], token_counts, clusters, cluster_of, pairs)
@@ -506,6 +516,14 @@ def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pair
         passages.append(_finding(kind, group.similarity, words, occurrences))
     ordered = sorted(passages + list(near), key=lambda f: KINDS.index(f.kind))  # stable: first place within a kind
     return tuple(ordered)
+
+
+def _cluster_index(clusters: list[tuple[int, ...]], documents: int) -> I64:
+    """Each document's place in ``clusters``; a document in none is a cluster of its own (``-1 - doc``)."""
+    cluster_of = -1 - np.arange(documents, dtype=np.int64)
+    for index, members in enumerate(clusters):
+        cluster_of[list(members)] = index
+    return cluster_of
 
 
 def _passage_kind(documents: tuple[int, ...], unit_starts: Sequence[bool], config: ScanConfig) -> str:

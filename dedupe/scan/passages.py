@@ -32,6 +32,8 @@ _SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
 # Elements per chunk of the passes over every shingle: the temporaries stay in the processor's cache
 # and are reused, where one array of the corpus' size would cost a page fault per 4 KiB.
 _CHUNK = 1 << 16
+#: Earlier occurrences of the same shingle each occurrence is linked to (:func:`shared_runs`).
+FANOUT = 4
 _FIELDS = ("a", "a_start", "a_end", "b", "b_start", "b_end", "similarity")
 
 
@@ -88,7 +90,7 @@ class PassageGroup:
         return tuple(sorted({doc for doc, _, _ in self.places}))
 
 
-def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4, ranks: I64 | None = None) -> RunTable:
+def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, ranks: I64 | None = None) -> RunTable:
     """Every maximal stretch of at least ``min_words`` tokens shared by two places of the corpus.
 
     Args:
