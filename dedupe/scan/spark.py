@@ -58,7 +58,7 @@ from dedupe.scan.near_dup import (
 )
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
-from dedupe.scan.spark_docs import Corpus, SparkView, document_ids
+from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents
 from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
@@ -181,16 +181,24 @@ def scan_spark(spark: SparkSession | SparkContext, paths: Sequence[str], config:
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
     sc.setCheckpointDir(folder)
     persisted: list[Any] = []
+    kept = _kept_folder(sc, folder)
     try:
-        return _scan(sc, paths, config, options, parts, persisted, parquet)
+        return _scan(sc, paths, config, options, parts, persisted, parquet, kept)
     finally:
         for rdd in persisted:
             rdd.unpersist()
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _kept_folder(sc: SparkContext, folder: str) -> str | None:
+    """Where the first pass keeps each partition's documents for the later passes
+    (:func:`~dedupe.scan.spark_docs.keep_documents`): a folder in ``folder`` on a local master, whose
+    executors see the driver's files; ``None`` elsewhere (the documents are read again)."""
+    return os.path.join(folder, "documents") if (sc.master or "").startswith("local") else None
+
+
 def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
-          persisted: list[Any], parquet: str | None) -> SparkScan:
+          persisted: list[Any], parquet: str | None, kept: str | None) -> SparkScan:
     timer = StageTimer()
     keep = _keep()
     listing = timer.run("list", lambda: list_inputs(sc, paths, options))
@@ -199,10 +207,11 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     for rdd in read:  # records Spark read are cached; ranges are read again when their documents are wanted
         persisted.append(rdd.persist(keep))
     quiet = replace(options, strict=False)
-    local = base.mapPartitions(lambda part: _fingerprint(items_of(part, quiet), config.ngram)).persist(keep)
+    local = base.mapPartitionsWithIndex(
+        lambda index, part: _fingerprint(items_of(part, quiet), config.ngram, kept, index)).persist(keep)
     persisted.append(local)
     found, token_counts, shingle_counts, id_hashes, starts, lines = timer.run("read", lambda: _survey(listing, local))
-    corpus = Corpus(base, starts, lines, quiet)
+    corpus = Corpus(base, starts, lines, quiet, kept)
     # numbered in corpus order from each partition's first document (a narrow map over the cache)
     blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
@@ -241,19 +250,25 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
 _Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray]
 
 
-def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
-    """The :data:`_Summary` of a partition: one block of fingerprints (the local engine's batches)."""
+def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int) -> Iterator[_Summary]:
+    """The :data:`_Summary` of partition ``index``: one block of fingerprints (the local engine's batches);
+    with ``kept``, its documents and their token offsets are kept in that folder
+    (:func:`~dedupe.scan.spark_docs.keep_documents`)."""
     ranks: set[int] = set()
-    skips, ids, texts, lines = [], [], [], []
+    skips, documents, lines = [], [], []
     for item in part:
         ranks.add(item[0])
         if isinstance(item[3], Skipped):
             skips.append(item)
         else:
-            ids.append(item[3].id)
-            texts.append(item[3].text)
+            documents.append(item[3])
             lines.append(item[1])
-    block = st.fingerprint_block(list(range(len(ids))), ids, fingerprint_corpus(texts, ngram)) if ids else None
+    block = None
+    if documents:
+        prints = fingerprint_corpus([d.text for d in documents], ngram)
+        block = st.fingerprint_block(list(range(len(documents))), [d.id for d in documents], prints)
+        if kept:
+            keep_documents(kept, index, documents, prints)
     yield block, skips, ranks, np.array(lines, dtype=np.int64)
 
 
