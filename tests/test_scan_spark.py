@@ -134,7 +134,8 @@ def test_documents_kept_by_the_first_pass_or_read_again_give_the_same_findings(
     kept = tmp_path / "kept"
     monkeypatch.setattr(engine, "_kept_folder", lambda sc, scratch: str(kept))
     assert spark_json(spark, [str(path)], 3)[0] == want
-    assert sorted(p.name for p in kept.iterdir()) == [f"documents-{part}.pickle" for part in range(3)]
+    assert sorted(p.name for p in kept.iterdir()) == [f"{name}-{part}.pickle" for name in ("block", "documents")
+                                                      for part in range(3)]
     monkeypatch.setattr(engine, "_kept_folder", lambda sc, scratch: None)  # as on a cluster: read again
     assert spark_json(spark, [str(path)], 3)[0] == want
     assert spark_json(spark, [str(folder)], 2)[0] == planted  # whole files, their records cached by Spark

@@ -58,7 +58,7 @@ from dedupe.scan.near_dup import (
 )
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
-from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents
+from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
@@ -213,7 +213,7 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     found, token_counts, shingle_counts, id_hashes, starts, lines = timer.run("read", lambda: _survey(listing, local))
     corpus = Corpus(base, starts, lines, quiet, kept)
     # numbered in corpus order from each partition's first document (a narrow map over the cache)
-    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
+    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index], kept, index))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
@@ -245,15 +245,19 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds)
 
 
-#: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition),
-#: the inputs skipped there, the files it read from and the line of each document.
-_Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray]
+#: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition;
+#: ``None`` when kept in a file, or without documents), the inputs skipped there, the files it read from,
+#: the line of each document, and the tokens, shingles and id hash of each document.
+_Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int) -> Iterator[_Summary]:
-    """The :data:`_Summary` of partition ``index``: one block of fingerprints (the local engine's batches);
-    with ``kept``, its documents and their token offsets are kept in that folder
-    (:func:`~dedupe.scan.spark_docs.keep_documents`)."""
+    """The :data:`_Summary` of partition ``index``: one block of fingerprints (the local engine's batches).
+
+    With ``kept`` (a local master), the block and the documents with their token offsets are written to
+    that folder (:mod:`dedupe.scan.spark_docs`) instead of Spark's cache: three later passes read the
+    block, and a cached block crosses from the JVM to a Python worker at each.
+    """
     ranks: set[int] = set()
     skips, documents, lines = [], [], []
     for item in part:
@@ -264,12 +268,16 @@ def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int)
             documents.append(item[3])
             lines.append(item[1])
     block = None
+    counts = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
     if documents:
         prints = fingerprint_corpus([d.text for d in documents], ngram)
         block = st.fingerprint_block(list(range(len(documents))), [d.id for d in documents], prints)
+        counts = (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes)
         if kept:
             keep_documents(kept, index, documents, prints)
-    yield block, skips, ranks, np.array(lines, dtype=np.int64)
+            keep_part(kept, "block", index, block)
+            block = None
+    yield block, skips, ranks, np.array(lines, dtype=np.int64), counts
 
 
 _Survey = tuple[list[Item], np.ndarray, np.ndarray, U64, list[int], list[np.ndarray]]
@@ -280,10 +288,8 @@ def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
     tokens, shingles and id hash of every document in corpus order, each partition's first document (and
     the number of documents last) and the line of each of its documents."""
     def brief(summary: _Summary) -> tuple[tuple[np.ndarray, ...], list[Item], set[int]]:
-        block, skips, ranks, lines = summary
-        if block is None:
-            return (np.zeros(0, dtype=np.int64),) * 2 + (np.zeros(0, dtype=np.uint64), lines), skips, ranks
-        return (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes, lines), skips, ranks
+        _, skips, ranks, lines, counts = summary
+        return (*counts, lines), skips, ranks
 
     found: list[Item] = []
     seen: set[int] = set()
@@ -301,9 +307,12 @@ def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
             [arrays[3] for arrays in columns])
 
 
-def _numbered_blocks(part: Iterable[_Summary], start: int) -> Iterator[st.Block]:
-    """The block of a partition with its documents' corpus indices, from ``start``."""
-    for block, _, _, _ in part:
+def _numbered_blocks(part: Iterable[_Summary], start: int, kept: str | None, index: int) -> Iterator[st.Block]:
+    """The block of partition ``index`` (from the summary, else from the ``kept`` folder) with its documents'
+    corpus indices, from ``start``."""
+    for block, _, _, _, counts in part:
+        if block is None and counts[0].size:
+            block = kept_part(kept or "", "block", index)
         if block is not None:
             yield replace(block, docs=block.docs + start)
 

@@ -52,16 +52,10 @@ Chosen = tuple[list[int], list[int], list[Any], Fingerprints | None]
 
 
 def keep_documents(folder: str, part: int, documents: Sequence[Document], prints: Fingerprints) -> None:
-    """Write partition ``part``'s documents and their token offsets to ``folder`` (whole, or not at all: a
-    retried task replaces the file with the same bytes)."""
-    os.makedirs(folder, exist_ok=True)
-    fields = ([d.id for d in documents], [d.outlet for d in documents], [d.text for d in documents],
-              prints.token_counts, prints.token_starts, prints.token_ends)
-    path = _kept_path(folder, part)
-    partial = f"{path}.{os.getpid()}"
-    with open(partial, "wb") as handle:
-        pickle.dump(fields, handle, protocol=5)
-    os.replace(partial, path)
+    """Keep partition ``part``'s documents (id, outlet, text) and their token offsets in ``folder``."""
+    keep_part(folder, "documents", part, ([d.id for d in documents], [d.outlet for d in documents],
+                                          [d.text for d in documents], prints.token_counts, prints.token_starts,
+                                          prints.token_ends))
 
 
 def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[list[Text], Fingerprints] | None:
@@ -70,16 +64,36 @@ def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[list[Text
     if folder is None:
         return None
     try:
-        with open(_kept_path(folder, part), "rb") as handle:
-            ids, outlets, texts, counts, starts, ends = pickle.load(handle)
+        ids, outlets, texts, counts, starts, ends = kept_part(folder, "documents", part)
     except FileNotFoundError:
         return None
     return list(map(Text, ids, outlets, texts)), Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64),
                                                              np.zeros(0, dtype=np.uint64), starts, ends)
 
 
-def _kept_path(folder: str, part: int) -> str:
-    return os.path.join(folder, f"documents-{part}.pickle")
+def keep_part(folder: str, name: str, part: int, value: Any) -> None:
+    """Pickle ``value`` to the file ``name`` of partition ``part`` in ``folder``, whole or not at all (a
+    retried task replaces it with the same bytes)."""
+    os.makedirs(folder, exist_ok=True)
+    path = _kept_path(folder, name, part)
+    partial = f"{path}.{os.getpid()}"
+    with open(partial, "wb") as handle:
+        pickle.dump(value, handle, protocol=5)
+    os.replace(partial, path)
+
+
+def kept_part(folder: str, name: str, part: int) -> Any:
+    """What :func:`keep_part` wrote.
+
+    Raises:
+        FileNotFoundError: It wrote nothing there.
+    """
+    with open(_kept_path(folder, name, part), "rb") as handle:
+        return pickle.load(handle)
+
+
+def _kept_path(folder: str, name: str, part: int) -> str:
+    return os.path.join(folder, f"{name}-{part}.pickle")
 
 
 @dataclass(frozen=True)
