@@ -45,30 +45,56 @@ class Text(NamedTuple):
     text: str
 
 
+class KeptDocuments(Sequence[Text]):
+    """A partition's kept documents, each text decoded when first read (asking for the token hashes of a
+    few documents does not decode the partition's texts)."""
+
+    def __init__(self, ids: list[str], outlets: list[str], texts: bytes, ends: I64) -> None:
+        self._ids, self._outlets, self._texts = ids, outlets, texts
+        self._bounds = np.concatenate([[0], ends]).tolist()
+        self._made: dict[int, Text] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]  # IndexError past the end, as a list
+        made = self._made.get(index)
+        if made is None:
+            text = self._texts[self._bounds[index]:self._bounds[index + 1]].decode("utf-8", "surrogatepass")
+            made = self._made[index] = Text(self._ids[index], self._outlets[index], text)
+        return made
+
+
 #: The wanted documents of a partition (:meth:`Corpus.views`): their corpus indices, their rows in the
 #: documents that follow, the documents (with ``id``, ``outlet`` and ``text``) and their token offsets
 #: when kept by the first pass (``None`` when read again: not tokenised).
-Chosen = tuple[list[int], list[int], list[Any], Fingerprints | None]
+Chosen = tuple[list[int], list[int], Sequence[Any], Fingerprints | None]
 
 
 def keep_documents(folder: str, part: int, documents: Sequence[Document], prints: Fingerprints) -> None:
-    """Keep partition ``part``'s documents (id, outlet, text) and their token offsets in ``folder``."""
+    """Keep partition ``part``'s documents (id, outlet, text: one UTF-8 string) and their token offsets in
+    ``folder``."""
+    texts = [d.text.encode("utf-8", "surrogatepass") for d in documents]  # any str, lone surrogates too
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
     keep_part(folder, "documents", part, ([d.id for d in documents], [d.outlet for d in documents],
-                                          [d.text for d in documents], prints.token_counts, prints.token_starts,
+                                          b"".join(texts), ends, prints.token_counts, prints.token_starts,
                                           prints.token_ends))
 
 
-def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[list[Text], Fingerprints] | None:
+def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[KeptDocuments, Fingerprints] | None:
     """The documents of partition ``part`` that :func:`keep_documents` wrote and their token offsets (a
     :class:`Fingerprints` without shingles), or ``None`` when there is no such file."""
     if folder is None:
         return None
     try:
-        ids, outlets, texts, counts, starts, ends = kept_part(folder, "documents", part)
+        ids, outlets, texts, ends, counts, starts, token_ends = kept_part(folder, "documents", part)
     except FileNotFoundError:
         return None
-    return list(map(Text, ids, outlets, texts)), Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64),
-                                                             np.zeros(0, dtype=np.uint64), starts, ends)
+    return KeptDocuments(ids, outlets, texts, ends), Fingerprints(
+        ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), starts, token_ends)
 
 
 def keep_part(folder: str, name: str, part: int, value: Any) -> None:
