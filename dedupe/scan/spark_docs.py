@@ -77,11 +77,12 @@ Chosen = tuple[list[int], list[int], Sequence[Any], Fingerprints | None]
 def keep_documents(folder: str, part: int, documents: Sequence[Document], prints: Fingerprints) -> None:
     """Keep partition ``part``'s documents (id, outlet, text: one UTF-8 string) and their token offsets in
     ``folder``."""
-    texts = [d.text.encode("utf-8", "surrogatepass") for d in documents]  # any str, lone surrogates too
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    keep_part(folder, "documents", part, ([d.id for d in documents], [d.outlet for d in documents],
-                                          b"".join(texts), ends, prints.token_counts, prints.token_starts,
-                                          prints.token_ends))
+    texts = [d.text for d in documents]
+    sizes = [len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass")) for t in texts]
+    blob = "".join(texts).encode("utf-8", "surrogatepass")  # any str, lone surrogates too
+    keep_part(folder, "documents", part, ([d.id for d in documents], [d.outlet for d in documents], blob,
+                                          np.cumsum(np.array(sizes, dtype=np.int64)), prints.token_counts,
+                                          prints.token_starts, prints.token_ends))
 
 
 def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[KeptDocuments, Fingerprints] | None:
