@@ -5,7 +5,8 @@ What runs where (each stage is the local engine's numpy code, applied per partit
 
 - **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
   from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
-  shingles and MinHash signatures in the same pass (``mapPartitions``, only the fingerprints cached), duplicate
+  shingles and MinHash signatures in the same pass (``mapPartitions``; only the fingerprints cached, or on a
+  local master kept with the documents in files of the scan's folder, :mod:`dedupe.scan.spark_docs`), duplicate
   ids, band keys grouped into buckets and candidate pairs and, in the same shuffle, shingle keys counted
   (the repeated ones broadcast as a bitmap), repeated shingles grouped by hash into links and links grouped
   by document pair into shared runs and coverage (two shuffles), exact
@@ -13,8 +14,8 @@ What runs where (each stage is the local engine's numpy code, applied per partit
   sets), connected components of a large graph of verified pairs (iterative min-label propagation over
   RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
   union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
-  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: a range read again, only
-  the wanted lines parsed).
+  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: the kept documents and
+  token offsets on a local master, else a range read again, only the wanted lines parsed).
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
