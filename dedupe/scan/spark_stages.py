@@ -144,10 +144,17 @@ def band_records(block: Block, min_words: int, num_perm: int, seed: int, bands: 
         return iter(())
     table = signatures(block.prints, num_perm, seed)
     keys = _band_keys(table, members, bands, rows)
-    band = np.tile(np.arange(bands, dtype=np.int64), members.size)
+    band = np.tile(np.arange(bands, dtype=_narrow(bands)), members.size)
     docs = np.repeat(block.docs[members], bands)
     flat = keys.reshape(-1)
-    return scatter(route(flat ^ (band.astype(np.uint64) * _BAND_SALT), parts), parts, band, flat, docs)
+    target = route(flat ^ (band.astype(np.uint64) * _BAND_SALT), parts)
+    return scatter(target, parts, band, flat, docs.astype(_narrow(int(block.docs[-1]) + 1)))
+
+
+def _narrow(bound: int) -> type[np.integer]:
+    """The narrowest unsigned integer type that holds numbers below ``bound`` (fewer bytes to shuffle; the
+    receiver's sorts and pairs give the same order and values)."""
+    return next(kind for kind in (np.uint8, np.uint16, np.uint32, np.uint64) if bound <= np.iinfo(kind).max + 1)
 
 
 def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
@@ -296,7 +303,9 @@ def link_records(first: I64, second: I64, a: I64, b: I64, layout: Layout, parts:
     """Links (positions ``first``, ``second`` in documents ``a``, ``b``) routed by their pair of documents (so
     each pair's runs are found in one partition)."""
     documents = np.uint64(layout.base.size)
-    return scatter(route(a.astype(np.uint64) * documents + b.astype(np.uint64), parts), parts, first, second)
+    narrow = _narrow(1 << layout.bits)  # positions are below 2 ** bits
+    target = route(a.astype(np.uint64) * documents + b.astype(np.uint64), parts)
+    return scatter(target, parts, first.astype(narrow), second.astype(narrow))
 
 
 def pair_runs(blocks: Iterable[Routed], layout: Layout, ngram: int, min_words: int,
