@@ -4,7 +4,9 @@
  * - fingerprint:  tokens, token hashes and word shingles of a list of texts (dedupe.scan.shingle);
  * - unknown:      code points of texts that the character table has not classified yet;
  * - signatures:   one-permutation MinHash with rotation densification (dedupe.scan.minhash);
- * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify).
+ * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify);
+ * - shared_links: pairs of places holding the same shingle where a shared run can pass (dedupe.scan.passages);
+ * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
  * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
@@ -22,6 +24,7 @@ static const uint64_t GRAM_MULT = 0x9E3779B97F4A7C15ULL;
 static const uint64_t LENGTH_SALT = 0xD6E8FEB86659FD93ULL;
 static const uint64_t MINHASH_ODD = 0xD1B54A32D192ED03ULL;
 static const uint32_t EMPTY = 0xFFFFFFFFu;
+static const uint64_t SENTINEL = 0xA5A55A5AC3C33C3CULL;  /* passages._SENTINEL */
 
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 30;
@@ -373,6 +376,157 @@ done:
     return result;
 }
 
+/* Sorts a few keys by insertion (many, sharing their top bits, by qsort). */
+static void sort_small(uint64_t *part, Py_ssize_t size) {
+    if (size > 64) {
+        qsort(part, (size_t)size, sizeof(uint64_t), compare_u64);
+        return;
+    }
+    for (Py_ssize_t i = 1; i < size; i++) {
+        uint64_t key = part[i];
+        Py_ssize_t j = i;
+        while (j > 0 && part[j - 1] > key) { part[j] = part[j - 1]; j--; }
+        part[j] = key;
+    }
+}
+
+/* Scatters keys `from[0:n]` into `to[0:n]` by their bits [shift, shift + bits), stably; `ends[b]` becomes
+ * the end of bucket b. Few buckets: the writes stay in the processor's cache. */
+static void scatter(const uint64_t *from, uint64_t *to, Py_ssize_t n, int shift, int bits, Py_ssize_t *ends) {
+    size_t buckets = (size_t)1 << bits, mask = buckets - 1;
+    memset(ends, 0, (buckets + 1) * sizeof(Py_ssize_t));
+    for (Py_ssize_t i = 0; i < n; i++) ends[((from[i] >> shift) & mask) + 1]++;
+    for (size_t b = 0; b < buckets; b++) ends[b + 1] += ends[b];
+    for (Py_ssize_t i = 0; i < n; i++) to[ends[(from[i] >> shift) & mask]++] = from[i];
+}
+
+/* Sorts distinct 64-bit keys (so the order is np.sort's): by their top 11 bits, each bucket by the next
+ * bits, then each small bucket by insertion. */
+static int sort_keys(uint64_t *keys, Py_ssize_t n) {
+    enum { TOP = 11 };
+    Py_ssize_t top[(1 << TOP) + 1], sub[(1 << TOP) + 1];
+    uint64_t *scratch = PyMem_Malloc((size_t)(n + 1) * sizeof(uint64_t));
+    if (scratch == NULL) { PyErr_NoMemory(); return -1; }
+    scatter(keys, scratch, n, 64 - TOP, TOP, top);
+    Py_ssize_t begin = 0;
+    for (size_t b = 0; b < ((size_t)1 << TOP); b++) {
+        Py_ssize_t size = top[b] - begin;
+        if (size <= 16) {
+            memcpy(keys + begin, scratch + begin, (size_t)size * sizeof(uint64_t));
+            sort_small(keys + begin, size);
+        } else {
+            int bits = 1;
+            while (bits < TOP && ((Py_ssize_t)2 << bits) < size) bits++;
+            scatter(scratch + begin, keys + begin, size, 64 - TOP - bits, bits, sub);
+            Py_ssize_t from = 0;
+            for (size_t c = 0; c < ((size_t)1 << bits); c++) {
+                sort_small(keys + begin + from, sub[c] - from);
+                from = sub[c];
+            }
+        }
+        begin = top[b];
+    }
+    PyMem_Free(scratch);
+    return 0;
+}
+
+/* Appends a link to the growing arrays *firsts and *seconds; -1 when out of memory. */
+static int add_link(int64_t **firsts, int64_t **seconds, Py_ssize_t *count, Py_ssize_t *room, int64_t a, int64_t b) {
+    if (*count == *room) {
+        Py_ssize_t grown = *room * 2 + 1024;
+        int64_t *one = PyMem_Realloc(*firsts, (size_t)grown * sizeof(int64_t));
+        if (one == NULL) return -1;
+        *firsts = one;
+        int64_t *other = PyMem_Realloc(*seconds, (size_t)grown * sizeof(int64_t));
+        if (other == NULL) return -1;
+        *seconds = other;
+        *room = grown;
+    }
+    (*firsts)[*count] = a;
+    (*seconds)[*count] = b;
+    (*count)++;
+    return 0;
+}
+
+/* The links of passages.shared_runs without ranks (passages._padded, _links and _linked): each document's
+ * shingles at padded positions, `pad` unique sentinels around documents; places of a shingle hash sorted by
+ * (its bits above the positions' bits, position); each place linked to the places at most `fanout` after it
+ * in that order that hold the same shingle and, where `reach`, the same shingle `reach` ahead or behind.
+ * Returns (firsts, seconds): padded positions as bytearrays of int64, in no particular order. */
+static PyObject *shared_links(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets;
+    Py_ssize_t pad, reach, fanout;
+    if (!PyArg_ParseTuple(args, "y*y*nnn", &shingles, &offsets, &pad, &reach, &fanout)) return NULL;
+    PyObject *result = NULL;
+    uint64_t *padded = NULL, *keys = NULL;
+    int64_t *firsts = NULL, *seconds = NULL;
+    Py_ssize_t docs = offsets.len / 8 - 1;
+    if (docs < 0 || check_buffer(&offsets, docs + 1, 8, "offsets") || check_buffer(&shingles, 0, 8, "shingles"))
+        goto done;
+    if (pad < 1 || reach < 0 || reach >= pad || fanout < 1) {
+        PyErr_SetString(PyExc_ValueError, "need pad >= 1, 0 <= reach < pad and fanout >= 1");
+        goto done;
+    }
+    const int64_t *bounds = offsets.buf;
+    const uint64_t *hashes = shingles.buf;
+    Py_ssize_t total = (Py_ssize_t)bounds[docs];
+    if (bounds[0] != 0 || total > shingles.len / 8) { PyErr_SetString(PyExc_ValueError, "offsets beyond shingles"); goto done; }
+    Py_ssize_t size = total + pad * (docs + 1);
+    int bits = 1;
+    while (bits < 63 && ((Py_ssize_t)1 << bits) <= size) bits++;  /* int(size).bit_length(), at least 1 */
+    uint64_t low = ((uint64_t)1 << bits) - 1;
+    padded = PyMem_Malloc((size_t)size * sizeof(uint64_t));
+    keys = PyMem_Malloc((size_t)(total + 1) * sizeof(uint64_t));
+    if (padded == NULL || keys == NULL) { PyErr_NoMemory(); goto done; }
+    for (Py_ssize_t p = 0; p < size; p++) padded[p] = (uint64_t)p ^ SENTINEL;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        for (int64_t j = bounds[d]; j < bounds[d + 1]; j++) {
+            uint64_t position = (uint64_t)(j + pad * (d + 1));
+            padded[position] = hashes[j];
+            keys[j] = (hashes[j] & ~low) | position;
+        }
+    }
+    if (sort_keys(keys, total) < 0) goto done;
+    Py_ssize_t places = 0;  /* keys with a neighbour of the same high bits, as positions, in place */
+    uint64_t previous = 0;  /* keys[i - 1] as it was before being overwritten */
+    for (Py_ssize_t i = 0; i < total; i++) {
+        uint64_t key = keys[i];
+        int before = i > 0 && (key ^ previous) <= low, after = i + 1 < total && (keys[i + 1] ^ key) <= low;
+        if (before || after) keys[places++] = key & low;
+        previous = key;
+    }
+    Py_ssize_t count = 0, room = 0;
+    for (Py_ssize_t i = 0; i < places; i++) {
+        uint64_t held = padded[keys[i]];
+        Py_ssize_t last = i + fanout < places ? i + fanout : places - 1;
+        for (Py_ssize_t j = i + 1; j <= last; j++) {
+            uint64_t other = padded[keys[j]];
+            if ((other ^ held) & ~low) break;  /* past this hash's places (sorted by high bits) */
+            if (other != held) continue;
+            if (reach && padded[keys[j] + reach] != padded[keys[i] + reach]
+                && padded[keys[j] - reach] != padded[keys[i] - reach])
+                continue;
+            if (add_link(&firsts, &seconds, &count, &room, (int64_t)keys[i], (int64_t)keys[j]) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    PyObject *one = PyByteArray_FromStringAndSize((const char *)firsts, count * (Py_ssize_t)sizeof(int64_t));
+    PyObject *other = PyByteArray_FromStringAndSize((const char *)seconds, count * (Py_ssize_t)sizeof(int64_t));
+    if (one != NULL && other != NULL) result = PyTuple_Pack(2, one, other);
+    Py_XDECREF(one);
+    Py_XDECREF(other);
+done:
+    PyMem_Free(padded);
+    PyMem_Free(keys);
+    PyMem_Free(firsts);
+    PyMem_Free(seconds);
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    return result;
+}
+
 /* 1-based line numbers of offsets: out[i] is the line of character starts[i] of text texts[docs[i]]; `order`
  * visits the places by document, then offset (so each text is counted through once). "\r\n", "\n" and a
  * lone "\r" each end a line (see near_dup._CorpusView._lines; an offset never splits a "\r\n"). */
@@ -424,8 +578,73 @@ done:
     return result;
 }
 
+/* The field names of an occurrence, in near_dup._occurrence's order (interned once). */
+static const char *OCCURRENCE_FIELDS[] = {"doc", "outlet", "start", "end", "line", "text"};
+static PyObject *occurrence_names[6];
+
+/* One instance of `cls` made as object.__new__(cls) with its __dict__ filled from `values` (stolen). */
+static PyObject *filled(PyTypeObject *cls, PyObject *empty, PyObject **values) {
+    PyObject *made = PyBaseObject_Type.tp_new(cls, empty, NULL), *fields = NULL;
+    int failed = made == NULL;
+    if (!failed) failed = (fields = PyObject_GenericGetDict(made, NULL)) == NULL;
+    for (int f = 0; f < 6; f++) {
+        if (!failed) failed = values[f] == NULL || PyDict_SetItem(fields, occurrence_names[f], values[f]) < 0;
+        Py_XDECREF(values[f]);
+    }
+    Py_XDECREF(fields);
+    if (failed) Py_CLEAR(made);
+    return made;
+}
+
+/* Occurrences of places (near_dup._CorpusView.occurrences): for each i, an instance of `cls` (made as
+ * object.__new__ makes it, its __dict__ filled as near_dup._occurrence fills it) with doc ids[docs[i]],
+ * outlet outlets[docs[i]], start starts[i], end ends[i], line lines[i] and text texts[docs[i]][start:end]. */
+static PyObject *occurrences(PyObject *self, PyObject *args) {
+    PyTypeObject *cls;
+    PyObject *texts, *ids, *outlets;
+    Py_buffer docs, starts, ends, lines;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!y*y*y*y*", &PyType_Type, &cls, &PyList_Type, &texts, &PyList_Type, &ids,
+                          &PyList_Type, &outlets, &docs, &starts, &ends, &lines))
+        return NULL;
+    PyObject *result = NULL, *empty = PyTuple_New(0);
+    Py_ssize_t n = docs.len / 8, count = PyList_GET_SIZE(texts);
+    if (empty == NULL || check_buffer(&docs, n, 8, "docs") || check_buffer(&starts, n, 8, "starts")
+        || check_buffer(&ends, n, 8, "ends") || check_buffer(&lines, n, 8, "lines"))
+        goto done;
+    if (PyList_GET_SIZE(ids) != count || PyList_GET_SIZE(outlets) != count) {
+        PyErr_SetString(PyExc_ValueError, "texts, ids and outlets differ in length");
+        goto done;
+    }
+    const int64_t *doc_of = docs.buf, *start_of = starts.buf, *end_of = ends.buf, *line_of = lines.buf;
+    result = PyList_New(n);
+    for (Py_ssize_t i = 0; result != NULL && i < n; i++) {
+        int64_t d = doc_of[i], start = start_of[i], end = end_of[i];
+        PyObject *text = d >= 0 && d < count ? PyList_GET_ITEM(texts, d) : NULL;
+        if (text == NULL || !PyUnicode_Check(text) || start < 0 || end < start || end > PyUnicode_GET_LENGTH(text)) {
+            PyErr_SetString(PyExc_IndexError, "place out of range");
+            Py_CLEAR(result);
+            break;
+        }
+        PyObject *values[6] = {Py_NewRef(PyList_GET_ITEM(ids, d)), Py_NewRef(PyList_GET_ITEM(outlets, d)),
+                               PyLong_FromLongLong(start), PyLong_FromLongLong(end), PyLong_FromLongLong(line_of[i]),
+                               PyUnicode_Substring(text, (Py_ssize_t)start, (Py_ssize_t)end)};
+        PyObject *made = filled(cls, empty, values);
+        if (made == NULL) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, i, made);
+    }
+done:
+    Py_XDECREF(empty);
+    PyBuffer_Release(&docs);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&lines);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
+    {"occurrences", occurrences, METH_VARARGS,
+     "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
      "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
@@ -434,6 +653,8 @@ static PyMethodDef methods[] = {
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
+    {"shared_links", shared_links, METH_VARARGS,
+     "shared_links(shingles, offsets, pad, reach, fanout) -> (firsts, seconds) padded positions as int64 bytearrays"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -441,9 +662,13 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 1
+#define NATIVE_VERSION 2
 
 PyMODINIT_FUNC PyInit__native(void) {
+    for (int f = 0; f < 6; f++) {
+        if (occurrence_names[f] == NULL && (occurrence_names[f] = PyUnicode_InternFromString(OCCURRENCE_FIELDS[f])) == NULL)
+            return NULL;
+    }
     PyObject *created = PyModule_Create(&module);
     if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
         Py_DECREF(created);

@@ -403,11 +403,18 @@ class _CorpusView:
             return []
         docs, firsts, lasts = (np.array(column, dtype=np.int64) for column in zip(*places))
         base = self.prints.token_base[docs]
-        starts = self.prints.token_starts[base + firsts].tolist()
-        ends = self.prints.token_ends[base + lasts - 1].tolist()
-        lines = self._lines(docs.tolist(), starts)
+        starts = self.prints.token_starts[base + firsts].astype(np.int64)
+        ends = self.prints.token_ends[base + lasts - 1].astype(np.int64)
+        compiled = native()
+        if compiled is not None:  # the same occurrences by the compiled loop (dedupe.scan.accel)
+            texts = [d.text for d in self.documents]
+            lines = np.empty(docs.size, dtype=np.int64)
+            compiled.line_numbers(texts, docs, starts, np.lexsort((starts, docs)).astype(np.int64), lines)
+            return compiled.occurrences(Occurrence, texts, self.ids, [d.outlet for d in self.documents], docs, starts,
+                                        ends, lines)
+        columns = docs.tolist(), starts.tolist(), ends.tolist()
         found = []
-        for doc, start, end, line in zip(docs.tolist(), starts, ends, lines):
+        for doc, start, end, line in zip(*columns, self._lines(columns[0], columns[1])):
             document = self.documents[doc]
             found.append(_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
         return found
@@ -419,12 +426,6 @@ class _CorpusView:
     def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
         """Lines of many offsets, counted once over each document in offset order."""
         order = np.lexsort((starts, docs))
-        compiled = native()
-        if compiled is not None:  # the same numbers by the compiled loop (dedupe.scan.accel)
-            found = np.empty(len(docs), dtype=np.int64)
-            compiled.line_numbers([d.text for d in self.documents], np.array(docs, dtype=np.int64),
-                                  np.array(starts, dtype=np.int64), order.astype(np.int64), found)
-            return found.tolist()
         lines = [0] * len(docs)
         text, plain, line, counted = "", True, 1, 0
         previous = -1

@@ -11,8 +11,9 @@ passage when rapidfuzz's Indel similarity of the two token sequences stays at or
 Places that overlap by half or more are then **grouped** (connected components), so a paragraph
 printed in five documents is one group with five occurrences.
 
-Everything is numpy over the whole corpus, except the chaining of the few runs that have a neighbour
-to chain with. Positions here are tokens of each document; ``near_dup`` turns them into characters.
+Everything is numpy over the whole corpus (the links by the compiled loop where it is built,
+:mod:`dedupe.scan.accel`), except the chaining of the few runs that have a neighbour to chain with.
+Positions here are tokens of each document; ``near_dup`` turns them into characters.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
+from dedupe.scan.accel import native
 from dedupe.scan.shingle import I64, U64, Fingerprints, sorted_unique
 from dedupe.unionfind import components
 
@@ -106,6 +108,12 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = 4, ranks: I6
     """
     span = max(1, min_words - prints.ngram + 1)  # shingles in the shortest useful run
     reach = span // 2  # a link inside such a run also matches ``reach`` shingles ahead or behind
+    compiled = native() if ranks is None else None
+    if compiled is not None:  # the same links by the compiled loop (dedupe.scan.accel)
+        firsts, seconds = compiled.shared_links(prints.shingles, np.ascontiguousarray(prints.offsets, dtype=np.int64),
+                                                reach + 1, reach, fanout)
+        return _runs(np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64),
+                     _bases(prints, reach + 1), prints, min_words)
     padded, base, positions = _padded(prints, reach + 1)
     placed = None
     if ranks is not None:  # by padded position, as the links see places
@@ -123,10 +131,15 @@ def group_bits(shingles: int, documents: int, min_words: int, ngram: int) -> int
     return max(1, (shingles + pad * (documents + 1)).bit_length())
 
 
+def _bases(prints: Fingerprints, pad: int) -> I64:
+    """The padded position of each document's first shingle (``pad`` unique sentinels around documents)."""
+    return prints.offsets[:-1] + pad * (np.arange(prints.offsets.size - 1, dtype=np.int64) + 1)
+
+
 def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     """Shingles laid out with ``pad`` unique sentinels around documents; their bases and positions."""
     counts = np.diff(prints.offsets)
-    base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
+    base = _bases(prints, pad)
     positions = np.repeat(base - prints.offsets[:-1], counts)
     for at in range(0, positions.size, _CHUNK):  # not one arange of the corpus' size: see _CHUNK
         positions[at:at + _CHUNK] += np.arange(at, min(at + _CHUNK, positions.size), dtype=np.int64)
