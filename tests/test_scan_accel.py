@@ -46,9 +46,9 @@ def test_native_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @needs_native
 @settings(max_examples=300, deadline=None)
-@given(TEXTS, st.integers(1, 6))
-def test_native_fingerprints_are_numpys(texts: list[str], ngram: int) -> None:
-    same(fingerprint_native(texts, ngram) or fingerprint(texts, ngram), fingerprint(texts, ngram))
+@given(TEXTS, st.integers(1, 6), st.sampled_from([1, 2]))
+def test_native_fingerprints_are_numpys(texts: list[str], ngram: int, threads: int) -> None:
+    same(fingerprint_native(texts, ngram, threads) or fingerprint(texts, ngram), fingerprint(texts, ngram))
 
 
 @needs_native
@@ -63,6 +63,8 @@ def test_native_token_hashes_are_numpys(texts: list[str]) -> None:
 def test_astral_characters_fall_back_to_numpy() -> None:
     texts = ["plain words in a row", "an emoji \U0001F600 and \U00020000 words"]
     assert fingerprint_native(texts, 2) is None
+    assert fingerprint_native(texts, 2, threads=2) is None  # in the second thread's half
+    assert fingerprint_native(texts[::-1], 2, threads=2) is None  # in the first
     assert token_hashes_native(texts) is None
     same(fingerprint_corpus(texts, 2), fingerprint(texts, 2))
 

@@ -128,16 +128,53 @@ static Py_ssize_t text_shingles(const uint64_t *hashes, Py_ssize_t tokens, int n
     return span;
 }
 
+/* Fingerprints of texts [first, last), written from the start of each output (a part of the caller's arrays). */
+typedef struct {
+    PyObject **texts;
+    const Table *table;
+    Py_ssize_t first, last, longest, tokens, made;
+    int ngram, failed;  /* failed: 1 on an astral character, 2 out of memory */
+    int64_t *tcounts, *scounts;
+    int32_t *tstarts, *tends;
+    uint64_t *out;
+    PyThread_type_lock done;  /* released when the part ran in a thread of its own */
+} Part;
+
+static void fingerprint_part(Part *part) {
+    uint64_t *scratch = malloc((size_t)(part->longest + 1) * sizeof(uint64_t));
+    part->failed = scratch == NULL ? 2 : 0;
+    for (Py_ssize_t d = part->first; scratch != NULL && d < part->last; d++) {
+        Py_ssize_t count = text_tokens(part->texts[d], part->table, part->tstarts + part->tokens,
+                                       part->tends + part->tokens, scratch);
+        if (count < 0) { part->failed = 1; break; }
+        Py_ssize_t grams = text_shingles(scratch, count, part->ngram, part->out + part->made);
+        part->tcounts[d] = count;
+        part->scounts[d] = grams;
+        part->tokens += count;
+        part->made += grams;
+    }
+    free(scratch);
+}
+
+static void fingerprint_thread(void *arg) {
+    Part *part = arg;
+    fingerprint_part(part);
+    PyThread_release_lock(part->done);
+}
+
+/* fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends,
+ * threads): with threads == 2 the later half of the characters is done in a second thread (the interpreter
+ * lock released), written after the first half's room and moved down after; the arrays are the same. */
 static PyObject *fingerprint(PyObject *self, PyObject *args) {
     PyObject *texts;
-    int ngram;
+    int ngram, threads;
     Py_buffer classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends;
-    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*", &PyList_Type, &texts, &ngram, &classes, &folded,
-                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends))
+    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*i", &PyList_Type, &texts, &ngram, &classes, &folded,
+                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends, &threads))
         return NULL;
     Py_buffer *views[] = {&classes, &folded, &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends};
-    PyObject *result = NULL;
-    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0;
+    PyObject *result = NULL, **items = NULL;
+    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0, middle = 0, before = 0;
     for (Py_ssize_t d = 0; d < docs; d++) {
         PyObject *text = PyList_GET_ITEM(texts, d);
         if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
@@ -150,27 +187,46 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
         || check_buffer(&shingles, capacity, 8, "shingles") || check_buffer(&token_starts, capacity, 4, "token_starts")
         || check_buffer(&token_ends, capacity, 4, "token_ends"))
         goto done;
-    uint64_t *scratch = PyMem_Malloc((size_t)(longest + 1) * sizeof(uint64_t));
-    if (scratch == NULL) { PyErr_NoMemory(); goto done; }
+    items = PyMem_Malloc((size_t)(docs + 1) * sizeof(PyObject *));
+    if (items == NULL) { PyErr_NoMemory(); goto done; }
+    memcpy(items, PySequence_Fast_ITEMS(texts), (size_t)docs * sizeof(PyObject *));
+    /* The second part starts at the first text that ends past half the characters; its room (a text's tokens
+     * and shingles are at most its characters) starts after the first part's characters. */
+    middle = docs;
+    if (threads >= 2) {
+        for (middle = 0; middle < docs && 2 * before < capacity; middle++) before += PyUnicode_GET_LENGTH(items[middle]);
+    }
     Table table;
     table_init(&table, &classes, &folded);
-    int64_t *tcounts = token_counts.buf, *scounts = shingle_counts.buf;
-    int32_t *tstarts = token_starts.buf, *tends = token_ends.buf;
-    uint64_t *out = shingles.buf;
-    Py_ssize_t tokens = 0, made = 0;
-    int astral = 0;
-    for (Py_ssize_t d = 0; d < docs; d++) {
-        Py_ssize_t count = text_tokens(PyList_GET_ITEM(texts, d), &table, tstarts + tokens, tends + tokens, scratch);
-        if (count < 0) { astral = 1; break; }
-        Py_ssize_t grams = text_shingles(scratch, count, ngram, out + made);
-        tcounts[d] = count;
-        scounts[d] = grams;
-        tokens += count;
-        made += grams;
+    Part parts[2];
+    for (int k = 0; k < 2; k++) {
+        Py_ssize_t room = k == 0 ? 0 : before;
+        parts[k] = (Part){items, &table, k == 0 ? 0 : middle, k == 0 ? middle : docs, longest, 0, 0, ngram, 0,
+                          token_counts.buf, shingle_counts.buf, (int32_t *)token_starts.buf + room,
+                          (int32_t *)token_ends.buf + room, (uint64_t *)shingles.buf + room, NULL};
     }
-    PyMem_Free(scratch);
-    result = astral ? Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1) : Py_BuildValue("(nn)", tokens, made);
+    int threaded = 0;
+    if (middle < docs && (parts[1].done = PyThread_allocate_lock()) != NULL) {
+        PyThread_acquire_lock(parts[1].done, WAIT_LOCK);
+        threaded = PyThread_start_new_thread(fingerprint_thread, &parts[1]) != (unsigned long)-1;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    fingerprint_part(&parts[0]);
+    if (threaded) PyThread_acquire_lock(parts[1].done, WAIT_LOCK);
+    else fingerprint_part(&parts[1]);
+    Py_END_ALLOW_THREADS
+    if (parts[1].done != NULL) {  /* held here: taken back from the thread, or never given to one */
+        PyThread_release_lock(parts[1].done);
+        PyThread_free_lock(parts[1].done);
+    }
+    if (parts[0].failed == 2 || parts[1].failed == 2) { PyErr_NoMemory(); goto done; }
+    if (parts[0].failed || parts[1].failed) { result = Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1); goto done; }
+    memmove(parts[0].tstarts + parts[0].tokens, parts[1].tstarts, (size_t)parts[1].tokens * sizeof(int32_t));
+    memmove(parts[0].tends + parts[0].tokens, parts[1].tends, (size_t)parts[1].tokens * sizeof(int32_t));
+    memmove(parts[0].out + parts[0].made, parts[1].out, (size_t)parts[1].made * sizeof(uint64_t));
+    result = Py_BuildValue("(nn)", parts[0].tokens + parts[1].tokens, parts[0].made + parts[1].made);
 done:
+    PyMem_Free(items);
     for (size_t v = 0; v < sizeof(views) / sizeof(views[0]); v++) PyBuffer_Release(views[v]);
     return result;
 }
@@ -400,11 +456,11 @@ static void scatter(const uint64_t *from, uint64_t *to, Py_ssize_t n, int shift,
     for (Py_ssize_t i = 0; i < n; i++) to[ends[(from[i] >> shift) & mask]++] = from[i];
 }
 
-/* Sorts distinct 64-bit keys (so the order is np.sort's): by their top 11 bits, each bucket by the next
- * bits, then each small bucket by insertion. */
+/* Sorts distinct 64-bit keys (so the order is np.sort's): by their top 8 bits, each bucket by the next
+ * bits (up to 12), then each small bucket by insertion. */
 static int sort_keys(uint64_t *keys, Py_ssize_t n) {
-    enum { TOP = 11 };
-    Py_ssize_t top[(1 << TOP) + 1], sub[(1 << TOP) + 1];
+    enum { TOP = 8, SUB = 12 };  /* few streams of writes at first (TLB), then within a bucket in cache */
+    Py_ssize_t top[(1 << TOP) + 1], sub[(1 << SUB) + 1];
     uint64_t *scratch = PyMem_Malloc((size_t)(n + 1) * sizeof(uint64_t));
     if (scratch == NULL) { PyErr_NoMemory(); return -1; }
     scatter(keys, scratch, n, 64 - TOP, TOP, top);
@@ -416,7 +472,7 @@ static int sort_keys(uint64_t *keys, Py_ssize_t n) {
             sort_small(keys + begin, size);
         } else {
             int bits = 1;
-            while (bits < TOP && ((Py_ssize_t)2 << bits) < size) bits++;
+            while (bits < SUB && ((Py_ssize_t)2 << bits) < size) bits++;
             scatter(scratch + begin, keys + begin, size, 64 - TOP - bits, bits, sub);
             Py_ssize_t from = 0;
             for (size_t c = 0; c < ((size_t)1 << bits); c++) {
@@ -647,7 +703,7 @@ static PyMethodDef methods[] = {
      "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
-     "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
+     "token_ends, threads) -> (tokens, shingles), (-1, -1) on an astral character"},
     {"token_hashes", token_hashes, METH_VARARGS,
      "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},

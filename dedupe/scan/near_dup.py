@@ -289,10 +289,11 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork:
             result is the same; the child inherits the texts without copying and sends back arrays).
 
     Returns:
-        The shingles of all texts, in order (by the compiled loop in one pass where it is built:
-        :func:`~dedupe.scan.shingle.fingerprint_native`; then ``workers`` and ``fork`` change nothing).
+        The shingles of all texts, in order (by the compiled loop where it is built:
+        :func:`~dedupe.scan.shingle.fingerprint_native`, in two threads where ``fork`` or ``workers`` allow
+        a second processor).
     """
-    prints = fingerprint_native(texts, ngram)
+    prints = fingerprint_native(texts, ngram, threads=2 if fork or workers > 1 else 1)
     if prints is not None:
         return prints
     batches = _batches(texts, texts)
