@@ -5,7 +5,8 @@
  * - unknown:      code points of texts that the character table has not classified yet;
  * - signatures:   one-permutation MinHash with rotation densification (dedupe.scan.minhash);
  * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify);
- * - shared_links: pairs of places holding the same shingle where a shared run can pass (dedupe.scan.passages);
+ * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
+ *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
  * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
@@ -25,6 +26,12 @@ static const uint64_t LENGTH_SALT = 0xD6E8FEB86659FD93ULL;
 static const uint64_t MINHASH_ODD = 0xD1B54A32D192ED03ULL;
 static const uint32_t EMPTY = 0xFFFFFFFFu;
 static const uint64_t SENTINEL = 0xA5A55A5AC3C33C3CULL;  /* passages._SENTINEL */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)0)
+#endif
 
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 30;
@@ -432,60 +439,6 @@ done:
     return result;
 }
 
-/* Sorts a few keys by insertion (many, sharing their top bits, by qsort). */
-static void sort_small(uint64_t *part, Py_ssize_t size) {
-    if (size > 64) {
-        qsort(part, (size_t)size, sizeof(uint64_t), compare_u64);
-        return;
-    }
-    for (Py_ssize_t i = 1; i < size; i++) {
-        uint64_t key = part[i];
-        Py_ssize_t j = i;
-        while (j > 0 && part[j - 1] > key) { part[j] = part[j - 1]; j--; }
-        part[j] = key;
-    }
-}
-
-/* Scatters keys `from[0:n]` into `to[0:n]` by their bits [shift, shift + bits), stably; `ends[b]` becomes
- * the end of bucket b. Few buckets: the writes stay in the processor's cache. */
-static void scatter(const uint64_t *from, uint64_t *to, Py_ssize_t n, int shift, int bits, Py_ssize_t *ends) {
-    size_t buckets = (size_t)1 << bits, mask = buckets - 1;
-    memset(ends, 0, (buckets + 1) * sizeof(Py_ssize_t));
-    for (Py_ssize_t i = 0; i < n; i++) ends[((from[i] >> shift) & mask) + 1]++;
-    for (size_t b = 0; b < buckets; b++) ends[b + 1] += ends[b];
-    for (Py_ssize_t i = 0; i < n; i++) to[ends[(from[i] >> shift) & mask]++] = from[i];
-}
-
-/* Sorts distinct 64-bit keys (so the order is np.sort's): by their top 8 bits, each bucket by the next
- * bits (up to 12), then each small bucket by insertion. */
-static int sort_keys(uint64_t *keys, Py_ssize_t n) {
-    enum { TOP = 8, SUB = 12 };  /* few streams of writes at first (TLB), then within a bucket in cache */
-    Py_ssize_t top[(1 << TOP) + 1], sub[(1 << SUB) + 1];
-    uint64_t *scratch = PyMem_Malloc((size_t)(n + 1) * sizeof(uint64_t));
-    if (scratch == NULL) { PyErr_NoMemory(); return -1; }
-    scatter(keys, scratch, n, 64 - TOP, TOP, top);
-    Py_ssize_t begin = 0;
-    for (size_t b = 0; b < ((size_t)1 << TOP); b++) {
-        Py_ssize_t size = top[b] - begin;
-        if (size <= 16) {
-            memcpy(keys + begin, scratch + begin, (size_t)size * sizeof(uint64_t));
-            sort_small(keys + begin, size);
-        } else {
-            int bits = 1;
-            while (bits < SUB && ((Py_ssize_t)2 << bits) < size) bits++;
-            scatter(scratch + begin, keys + begin, size, 64 - TOP - bits, bits, sub);
-            Py_ssize_t from = 0;
-            for (size_t c = 0; c < ((size_t)1 << bits); c++) {
-                sort_small(keys + begin + from, sub[c] - from);
-                from = sub[c];
-            }
-        }
-        begin = top[b];
-    }
-    PyMem_Free(scratch);
-    return 0;
-}
-
 /* Appends a link to the growing arrays *firsts and *seconds; -1 when out of memory. */
 static int add_link(int64_t **firsts, int64_t **seconds, Py_ssize_t *count, Py_ssize_t *room, int64_t a, int64_t b) {
     if (*count == *room) {
@@ -504,63 +457,95 @@ static int add_link(int64_t **firsts, int64_t **seconds, Py_ssize_t *count, Py_s
     return 0;
 }
 
-/* The links of passages.shared_runs without ranks (passages._padded, _links and _linked): each document's
- * shingles at padded positions, `pad` unique sentinels around documents; places of a shingle hash sorted by
- * (its bits above the positions' bits, position); each place linked to the places at most `fanout` after it
- * in that order that hold the same shingle and, where `reach`, the same shingle `reach` ahead or behind.
- * Returns (firsts, seconds): padded positions as bytearrays of int64, in no particular order. */
-static PyObject *shared_links(PyObject *self, PyObject *args) {
-    Py_buffer shingles, offsets;
-    Py_ssize_t pad, reach, fanout;
-    if (!PyArg_ParseTuple(args, "y*y*nnn", &shingles, &offsets, &pad, &reach, &fanout)) return NULL;
+/* link_keys(shingles, offsets, pad, bits, padded, keys): the layout of passages._padded and the sort keys of
+ * passages._links. padded[p] is the shingle at padded position p (each document's shingles with `pad` unique
+ * sentinels around documents), keys[j] the bits of shingle j's hash above `bits` over its padded position. */
+static PyObject *link_keys(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets, padded, keys;
+    Py_ssize_t pad;
+    int bits;
+    if (!PyArg_ParseTuple(args, "y*y*niw*w*", &shingles, &offsets, &pad, &bits, &padded, &keys)) return NULL;
     PyObject *result = NULL;
-    uint64_t *padded = NULL, *keys = NULL;
-    int64_t *firsts = NULL, *seconds = NULL;
     Py_ssize_t docs = offsets.len / 8 - 1;
     if (docs < 0 || check_buffer(&offsets, docs + 1, 8, "offsets") || check_buffer(&shingles, 0, 8, "shingles"))
         goto done;
-    if (pad < 1 || reach < 0 || reach >= pad || fanout < 1) {
-        PyErr_SetString(PyExc_ValueError, "need pad >= 1, 0 <= reach < pad and fanout >= 1");
-        goto done;
-    }
     const int64_t *bounds = offsets.buf;
     const uint64_t *hashes = shingles.buf;
-    Py_ssize_t total = (Py_ssize_t)bounds[docs];
+    Py_ssize_t total = (Py_ssize_t)bounds[docs], size = total + pad * (docs + 1);
     if (bounds[0] != 0 || total > shingles.len / 8) { PyErr_SetString(PyExc_ValueError, "offsets beyond shingles"); goto done; }
-    Py_ssize_t size = total + pad * (docs + 1);
-    int bits = 1;
-    while (bits < 63 && ((Py_ssize_t)1 << bits) <= size) bits++;  /* int(size).bit_length(), at least 1 */
-    uint64_t low = ((uint64_t)1 << bits) - 1;
-    padded = PyMem_Malloc((size_t)size * sizeof(uint64_t));
-    keys = PyMem_Malloc((size_t)(total + 1) * sizeof(uint64_t));
-    if (padded == NULL || keys == NULL) { PyErr_NoMemory(); goto done; }
-    for (Py_ssize_t p = 0; p < size; p++) padded[p] = (uint64_t)p ^ SENTINEL;
+    if (pad < 1 || bits < 1 || bits > 63 || size > ((Py_ssize_t)1 << bits)) {
+        PyErr_SetString(PyExc_ValueError, "need pad >= 1 and positions below 2**bits");
+        goto done;
+    }
+    if (check_buffer(&padded, size, 8, "padded") || check_buffer(&keys, total, 8, "keys")) goto done;
+    uint64_t *layout = padded.buf, *out = keys.buf, low = ((uint64_t)1 << bits) - 1;
+    for (Py_ssize_t p = 0; p < size; p++) layout[p] = (uint64_t)p ^ SENTINEL;
     for (Py_ssize_t d = 0; d < docs; d++) {
         for (int64_t j = bounds[d]; j < bounds[d + 1]; j++) {
             uint64_t position = (uint64_t)(j + pad * (d + 1));
-            padded[position] = hashes[j];
-            keys[j] = (hashes[j] & ~low) | position;
+            layout[position] = hashes[j];
+            out[j] = (hashes[j] & ~low) | position;
         }
     }
-    if (sort_keys(keys, total) < 0) goto done;
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&padded);
+    PyBuffer_Release(&keys);
+    return result;
+}
+
+/* shared_links(keys, padded, bits, reach, fanout): passages._links and _linked (without ranks) over the keys
+ * of link_keys sorted (np.sort; used up): the places whose hash bits above `bits` another place shares, each
+ * linked to the places at most `fanout` after it in that order that hold the same shingle and, where `reach`,
+ * the same shingle `reach` ahead or behind. Returns (firsts, seconds): padded positions as bytearrays of
+ * int64, in no particular order. */
+static PyObject *shared_links(PyObject *self, PyObject *args) {
+    Py_buffer sorted, padded;
+    int bits;
+    Py_ssize_t reach, fanout;
+    if (!PyArg_ParseTuple(args, "w*y*inn", &sorted, &padded, &bits, &reach, &fanout)) return NULL;
+    PyObject *result = NULL;
+    int64_t *firsts = NULL, *seconds = NULL;
+    Py_ssize_t total = sorted.len / 8, size = padded.len / 8;
+    if (check_buffer(&sorted, total, 8, "keys") || check_buffer(&padded, size, 8, "padded")) goto done;
+    if (bits < 1 || bits > 63 || size > ((Py_ssize_t)1 << bits) || reach < 0 || fanout < 1) {
+        PyErr_SetString(PyExc_ValueError, "need positions below 2**bits, reach >= 0 and fanout >= 1");
+        goto done;
+    }
+    uint64_t *keys = sorted.buf, low = ((uint64_t)1 << bits) - 1;
+    const uint64_t *layout = padded.buf;
     Py_ssize_t places = 0;  /* keys with a neighbour of the same high bits, as positions, in place */
     uint64_t previous = 0;  /* keys[i - 1] as it was before being overwritten */
     for (Py_ssize_t i = 0; i < total; i++) {
         uint64_t key = keys[i];
         int before = i > 0 && (key ^ previous) <= low, after = i + 1 < total && (keys[i + 1] ^ key) <= low;
-        if (before || after) keys[places++] = key & low;
+        if (before || after) {
+            uint64_t position = key & low;
+            if ((Py_ssize_t)position < reach || (Py_ssize_t)position + reach >= size) {
+                PyErr_SetString(PyExc_ValueError, "a place within reach of the layout's ends");
+                goto done;
+            }
+            keys[places++] = position;
+        }
         previous = key;
     }
     Py_ssize_t count = 0, room = 0;
     for (Py_ssize_t i = 0; i < places; i++) {
-        uint64_t held = padded[keys[i]];
+        if (i + 16 < places) {  /* places are scattered over the layout: ask for them early */
+            PREFETCH(layout + keys[i + 16]);
+            PREFETCH(layout + keys[i + 16] + reach);
+            PREFETCH(layout + keys[i + 16] - reach);
+        }
+        uint64_t held = layout[keys[i]];
         Py_ssize_t last = i + fanout < places ? i + fanout : places - 1;
         for (Py_ssize_t j = i + 1; j <= last; j++) {
-            uint64_t other = padded[keys[j]];
+            uint64_t other = layout[keys[j]];
             if ((other ^ held) & ~low) break;  /* past this hash's places (sorted by high bits) */
             if (other != held) continue;
-            if (reach && padded[keys[j] + reach] != padded[keys[i] + reach]
-                && padded[keys[j] - reach] != padded[keys[i] - reach])
+            if (reach && layout[keys[j] + reach] != layout[keys[i] + reach]
+                && layout[keys[j] - reach] != layout[keys[i] - reach])
                 continue;
             if (add_link(&firsts, &seconds, &count, &room, (int64_t)keys[i], (int64_t)keys[j]) < 0) {
                 PyErr_NoMemory();
@@ -574,12 +559,10 @@ static PyObject *shared_links(PyObject *self, PyObject *args) {
     Py_XDECREF(one);
     Py_XDECREF(other);
 done:
-    PyMem_Free(padded);
-    PyMem_Free(keys);
     PyMem_Free(firsts);
     PyMem_Free(seconds);
-    PyBuffer_Release(&shingles);
-    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&sorted);
+    PyBuffer_Release(&padded);
     return result;
 }
 
@@ -709,8 +692,9 @@ static PyMethodDef methods[] = {
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
+    {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
     {"shared_links", shared_links, METH_VARARGS,
-     "shared_links(shingles, offsets, pad, reach, fanout) -> (firsts, seconds) padded positions as int64 bytearrays"},
+     "shared_links(sorted_keys, padded, bits, reach, fanout) -> (firsts, seconds) padded positions, int64 bytearrays"},
     {NULL, NULL, 0, NULL},
 };
 
