@@ -25,9 +25,10 @@ class ScanConfig:
         seed: Seed of the MinHash hashing (output is the same for the same seed).
         boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
             once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
-        workers: Processes for fingerprinting (``None``: one); with 1, nothing runs in a forked process
-            either (``None``: on large corpora, half the fingerprints and the LSH stage do when a
-            processor is idle, :func:`~dedupe.runtime.idle_core`).
+        workers: Processes for fingerprinting (``None``: one); with 1, nothing runs in a forked process or
+            a second thread either (``None``: on large corpora, half the fingerprints (a second thread of
+            the compiled loop, else a forked child) and the LSH stage do when a processor is idle,
+            :func:`~dedupe.runtime.idle_core`).
         backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
         passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
             copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.

@@ -4,7 +4,8 @@ Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence seg
 steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
-   of the compiled loop where it is built (:mod:`dedupe.scan.accel`), else in numpy batches (on a pool of
+   of the compiled loop where it is built (:mod:`dedupe.scan.accel`; two threads where a processor is idle,
+   as for the forks of step 2), else in numpy batches (on a pool of
    processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
    than the second core saves, and grows faster than the corpus; a forked child, which inherits the
    texts, takes half the batches of a large corpus, see step 2).
