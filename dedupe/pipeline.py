@@ -213,15 +213,14 @@ def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: S
     """
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn, meanwhile=_import_scan))
-    from dedupe.scan.near_dup import scan  # imported by now where a forked child read most of the corpus
+    from dedupe.scan.near_dup import scan  # imported by now where a forked child read part of the corpus
 
     result = timer.run("scan", lambda: scan(corpus.documents, config))
     return ScanRun(corpus, result, dict(timer.seconds))
 
 
 def _import_scan() -> None:
-    """Import the scan stage (numpy, rapidfuzz: about a third of the time of loading Reuters-21578), done
-    while a forked child reads the corpus."""
+    """Import the scan stage (numpy, rapidfuzz), done while a forked child reads part of the corpus."""
     import dedupe.scan.near_dup  # noqa: F401
 
 

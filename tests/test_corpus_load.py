@@ -341,7 +341,7 @@ def test_a_large_json_lines_file_read_in_two_processes_loads_as_in_one(tmp_path:
     monkeypatch.setattr("dedupe.corpus.load.FORK_CHARS", 1)
     monkeypatch.setattr("dedupe.corpus.load.idle_core", lambda: True)  # as on an idle machine
     assert load_corpus([str(source)]) == alone
-    done: list[bool] = []  # the caller's work, done while the child reads the larger part
+    done: list[bool] = []  # the caller's work, done while the child reads its part
     assert load_corpus([str(source)], meanwhile=lambda: done.append(True)) == alone
     assert done == [True]
     with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
