@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from dedupe.compare.groups import CompareConfig
     from dedupe.pipeline import FiguresConfig, ReportConfig
-    from dedupe.scan.near_dup import ScanConfig
+    from dedupe.scan.config import ScanConfig
     from dedupe.stories import StoryConfig
 
 
@@ -25,7 +25,7 @@ def scan_config(thresholds: dict[str, float], min_words: int | None, ngram: int 
                 seed: int | None, boilerplate_docs: int | None, workers: int | None,
                 no_passages: bool) -> ScanConfig:
     """The :class:`dedupe.scan.near_dup.ScanConfig` the scan options describe (its defaults where not given)."""
-    from dedupe.scan.near_dup import ScanConfig
+    from dedupe.scan.config import ScanConfig  # without numpy: the scan imports it while a child loads
 
     return ScanConfig(**_given(threshold=thresholds.get("scan"), min_words=min_words, ngram=ngram,
                                num_perm=num_perm, seed=seed, boilerplate_docs=boilerplate_docs),

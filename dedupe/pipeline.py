@@ -50,7 +50,7 @@ class PreparedCorpus:
 
 
 def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
-                 warn: Warn = _no_warning) -> Corpus:
+                 warn: Warn = _no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
     """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
 
     Args:
@@ -58,6 +58,7 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
         options: Load options.
         stdin: Stream read for ``-``.
         warn: Called with each skipped input, in load order.
+        meanwhile: Work done while a forked child reads (:func:`dedupe.corpus.load.load_corpus`).
 
     Returns:
         The loaded corpus (at least one document).
@@ -65,7 +66,7 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
     Raises:
         InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
     """
-    corpus = load_corpus(paths, options, stdin)
+    corpus = load_corpus(paths, options, stdin, meanwhile)
     for skipped in corpus.skipped:
         warn(skipped)
     for note in corpus.notes:
@@ -210,12 +211,17 @@ def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: S
     Raises:
         InputError: As :func:`load_checked`.
     """
-    from dedupe.scan.near_dup import scan
-
     timer = timer or StageTimer()
-    corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
+    corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn, meanwhile=_import_scan))
+    from dedupe.scan.near_dup import scan  # imported by now where a forked child read part of the corpus
+
     result = timer.run("scan", lambda: scan(corpus.documents, config))
     return ScanRun(corpus, result, dict(timer.seconds))
+
+
+def _import_scan() -> None:
+    """Import the scan stage (numpy, rapidfuzz), done while a forked child reads part of the corpus."""
+    import dedupe.scan.near_dup  # noqa: F401
 
 
 def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,

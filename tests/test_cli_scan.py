@@ -141,6 +141,28 @@ def test_a_scan_from_the_command_line_imports_nothing_of_the_other_stages(tmp_pa
             "ours = ('dedupe.compare', 'dedupe.figures', 'dedupe.embed', 'dedupe.index', 'dedupe.segment', "
             "'dedupe.stories', 'dedupe.report.html', 'dedupe.report.combined'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(ours)))")
+    assert _python(code) == "[]" and json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["findings"]
+
+
+def test_a_scan_checks_its_options_and_inputs_before_importing_the_scan_stage(tmp_path: Path) -> None:
+    # numpy and the scan stage are imported while a forked child reads a large corpus (pipeline.run_scan):
+    # the options (dedupe.scan.config) and the inputs are checked without them.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    code = ("import sys; from dedupe.cli import cli\n"
+            f"for args in (['scan', 'data', '--threshold', '2'], ['scan', {str(empty)!r}]):\n"
+            "    try:\n"
+            "        cli.main(args, standalone_mode=False)\n"
+            "    except Exception as exc:\n"
+            "        print(type(exc).__name__, exc)\n"
+            "print('numpy' in sys.modules, 'dedupe.scan.near_dup' in sys.modules)")
+    lines = _python(code).splitlines()
+    assert "threshold" in lines[0] and "no documents" in lines[1], lines
+    assert lines[-1] == "False False"
+
+
+def _python(code: str) -> str:
+    """What a fresh interpreter running ``code`` from the repository root prints (stripped)."""
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            cwd=Path(__file__).resolve().parent.parent)
-    assert found.stdout.strip() == "[]" and json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["findings"]
+    return found.stdout.strip()

@@ -341,12 +341,17 @@ def test_a_large_json_lines_file_read_in_two_processes_loads_as_in_one(tmp_path:
     monkeypatch.setattr("dedupe.corpus.load.FORK_CHARS", 1)
     monkeypatch.setattr("dedupe.corpus.load.idle_core", lambda: True)  # as on an idle machine
     assert load_corpus([str(source)]) == alone
+    done: list[bool] = []  # the caller's work, done while the child reads its part
+    assert load_corpus([str(source)], meanwhile=lambda: done.append(True)) == alone
+    assert done == [True]
     with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
         load_corpus([str(source)], LoadOptions(strict=True))
 
 
 def test_json_lines_are_cut_only_where_json_records_reads_lines() -> None:
     assert json_lines_cut('{"a": 1}\n{"a": 2}\n') == 9
+    assert json_lines_cut('{"a": 1}\n{"a": 2}\n{"a": 3}\n', share=0.3) == 9
+    assert json_lines_cut('{"a": 1}\n{"a": 2}\n{"a": 3}\n', share=0.4) == 18
     for text in ('[{"a": 1},\n{"a": 2}]\n', '{\n  "a": 1\n}\n', '{"a": 1}\r\n{"a": 2}\r\n', '{"a": 1}\n'):
         assert json_lines_cut(text) is None
 

@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.cli import cli
-from dedupe.corpus.load import load_corpus
-from dedupe.scan import minhash, verify
+from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.scan import minhash, passages, verify
 from dedupe.scan.accel import native
-from dedupe.scan.near_dup import fingerprint_corpus, scan
+from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus, scan
 from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,9 @@ needs_native = pytest.mark.skipif(native() is None, reason="the compiled extensi
 ALPHABET = st.sampled_from(list("ab cD\nE.,-'\u2019\u00e9\u00c9\u0301\ufb01\u00df\u03a3\u03c3\u0416\u0436"
                                 "\u0643\u064e\u0915\u093f\u5317\u4eac\u3042\u30a2\uff21\uff41 \t0123"))
 TEXTS = st.lists(st.text(ALPHABET, max_size=60), max_size=12)
+# Texts of a few words: shingles repeat within and across texts, so passages are found and linked.
+WORDY = st.lists(st.lists(st.sampled_from(["the", "Talks", "resume", "in", "Geneva", "\n"]), max_size=40)
+                 .map(" ".join), max_size=8)
 
 
 def same(one: Fingerprints, other: Fingerprints) -> None:
@@ -43,9 +46,9 @@ def test_native_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @needs_native
 @settings(max_examples=300, deadline=None)
-@given(TEXTS, st.integers(1, 6))
-def test_native_fingerprints_are_numpys(texts: list[str], ngram: int) -> None:
-    same(fingerprint_native(texts, ngram) or fingerprint(texts, ngram), fingerprint(texts, ngram))
+@given(TEXTS, st.integers(1, 6), st.sampled_from([1, 2]))
+def test_native_fingerprints_are_numpys(texts: list[str], ngram: int, threads: int) -> None:
+    same(fingerprint_native(texts, ngram, threads) or fingerprint(texts, ngram), fingerprint(texts, ngram))
 
 
 @needs_native
@@ -60,6 +63,8 @@ def test_native_token_hashes_are_numpys(texts: list[str]) -> None:
 def test_astral_characters_fall_back_to_numpy() -> None:
     texts = ["plain words in a row", "an emoji \U0001F600 and \U00020000 words"]
     assert fingerprint_native(texts, 2) is None
+    assert fingerprint_native(texts, 2, threads=2) is None  # in the second thread's half
+    assert fingerprint_native(texts[::-1], 2, threads=2) is None  # in the first
     assert token_hashes_native(texts) is None
     same(fingerprint_corpus(texts, 2), fingerprint(texts, 2))
 
@@ -105,3 +110,33 @@ def test_line_numbers_are_the_same_with_every_line_end(tmp_path: Path, monkeypat
         found.append([(o.doc, o.start, o.line) for f in result.findings for o in f.occurrences])
     assert found[0] == found[1]
     assert {line for _, _, line in found[0]} == {4, 6}  # after a lone "\r", "\r\n" and "\n" alike
+
+
+@needs_native
+@settings(max_examples=200, deadline=None)
+@given(WORDY, st.integers(1, 12), st.integers(1, 6), st.integers(1, 4))
+def test_native_shared_runs_are_numpys(texts: list[str], min_words: int, fanout: int, ngram: int) -> None:
+    prints = fingerprint(texts, ngram)
+    compiled = passages.shared_runs(prints, min_words, fanout).rows()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        assert compiled == passages.shared_runs(prints, min_words, fanout).rows()
+
+
+@needs_native
+@settings(max_examples=100, deadline=None)
+@given(WORDY)
+def test_native_findings_and_occurrences_are_pythons(texts: list[str]) -> None:
+    documents = [Document(f"d{i}", f"outlet{i % 2}", "", "", None, text, Origin("x.jsonl", i + 1))
+                 for i, text in enumerate(texts)]
+    config = ScanConfig(min_words=3, ngram=2, workers=1)
+    compiled = scan(documents, config).findings
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        plain = scan(documents, config).findings
+    assert compiled == plain
+    assert [list(vars(o).items()) for f in compiled for o in f.occurrences] == \
+        [list(vars(o).items()) for f in plain for o in f.occurrences]
+    for finding in compiled:
+        for o in finding.occurrences:
+            assert o.text == documents[int(o.doc[1:])].text[o.start:o.end]

@@ -50,7 +50,6 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     """
     from dedupe.output import to_jsonl
     from dedupe.pipeline import run_scan, run_scan_spark
-    from dedupe.report.scan import scan_json, scan_jsonl_records, scan_markdown, scan_text
 
     config = scan_config(dict(thresholds), min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages)
     options = load_options(text_field, source_field, manifest, strict)
@@ -70,6 +69,9 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
         raise click.UsageError("-o *.parquet, --spark-master and --partitions need --engine spark")
     else:
         run = run_scan(corpus, options, config, stdin=sys.stdin.buffer, warn=warn)
+    # Imported after the run: it imports the scan stage, which run_scan imports while a child loads.
+    from dedupe.report.scan import scan_json, scan_jsonl_records, scan_markdown, scan_text
+
     renderers: dict[str, Callable[[Any], str]] = {
         "text": scan_text, "markdown": scan_markdown, "jsonl": lambda r: to_jsonl(scan_jsonl_records(r))}
     if parquet is None:

@@ -211,10 +211,11 @@ def json_records(text: str) -> Iterator[Record]:
         yield from _json_lines(text)
 
 
-def json_lines_cut(text: str) -> int | None:
-    """Where :func:`json_records` can be cut in two: the start of the line nearest the middle, when it reads
-    ``text`` as JSON Lines ending with "\\n" (:func:`json_lines` then reads each part); ``None`` for a
-    JSON array, a single (pretty-printed) object, "\\r" line ends, or a text without a line to cut at."""
+def json_lines_cut(text: str, share: float = 0.5) -> int | None:
+    """Where :func:`json_records` can be cut in two: the first line start at or after ``share`` of the text
+    (the middle by default), when it reads ``text`` as JSON Lines ending with "\\n" (:func:`json_lines`
+    then reads each part); ``None`` for a JSON array, a single (pretty-printed) object, "\\r" line ends, or
+    a text without a line to cut at."""
     first = 0
     while first < len(text) and text[first].isspace():
         first += 1
@@ -226,7 +227,7 @@ def json_lines_cut(text: str) -> int | None:
             return None  # one object
         except json.JSONDecodeError:
             pass
-    cut = text.find("\n", max(0, len(text) // 2 - 1)) + 1  # the first line start at or after the middle
+    cut = text.find("\n", max(0, int(len(text) * share) - 1)) + 1  # the first line start at or after the share
     return cut if 0 < cut < len(text) else None
 
 

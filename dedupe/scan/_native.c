@@ -4,7 +4,10 @@
  * - fingerprint:  tokens, token hashes and word shingles of a list of texts (dedupe.scan.shingle);
  * - unknown:      code points of texts that the character table has not classified yet;
  * - signatures:   one-permutation MinHash with rotation densification (dedupe.scan.minhash);
- * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify).
+ * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify);
+ * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
+ *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
+ * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
  * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
@@ -22,6 +25,13 @@ static const uint64_t GRAM_MULT = 0x9E3779B97F4A7C15ULL;
 static const uint64_t LENGTH_SALT = 0xD6E8FEB86659FD93ULL;
 static const uint64_t MINHASH_ODD = 0xD1B54A32D192ED03ULL;
 static const uint32_t EMPTY = 0xFFFFFFFFu;
+static const uint64_t SENTINEL = 0xA5A55A5AC3C33C3CULL;  /* passages._SENTINEL */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)0)
+#endif
 
 static inline uint64_t mix64(uint64_t x) {
     x ^= x >> 30;
@@ -125,16 +135,53 @@ static Py_ssize_t text_shingles(const uint64_t *hashes, Py_ssize_t tokens, int n
     return span;
 }
 
+/* Fingerprints of texts [first, last), written from the start of each output (a part of the caller's arrays). */
+typedef struct {
+    PyObject **texts;
+    const Table *table;
+    Py_ssize_t first, last, longest, tokens, made;
+    int ngram, failed;  /* failed: 1 on an astral character, 2 out of memory */
+    int64_t *tcounts, *scounts;
+    int32_t *tstarts, *tends;
+    uint64_t *out;
+    PyThread_type_lock done;  /* released when the part ran in a thread of its own */
+} Part;
+
+static void fingerprint_part(Part *part) {
+    uint64_t *scratch = malloc((size_t)(part->longest + 1) * sizeof(uint64_t));
+    part->failed = scratch == NULL ? 2 : 0;
+    for (Py_ssize_t d = part->first; scratch != NULL && d < part->last; d++) {
+        Py_ssize_t count = text_tokens(part->texts[d], part->table, part->tstarts + part->tokens,
+                                       part->tends + part->tokens, scratch);
+        if (count < 0) { part->failed = 1; break; }
+        Py_ssize_t grams = text_shingles(scratch, count, part->ngram, part->out + part->made);
+        part->tcounts[d] = count;
+        part->scounts[d] = grams;
+        part->tokens += count;
+        part->made += grams;
+    }
+    free(scratch);
+}
+
+static void fingerprint_thread(void *arg) {
+    Part *part = arg;
+    fingerprint_part(part);
+    PyThread_release_lock(part->done);
+}
+
+/* fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends,
+ * threads): with threads == 2 the later half of the characters is done in a second thread (the interpreter
+ * lock released), written after the first half's room and moved down after; the arrays are the same. */
 static PyObject *fingerprint(PyObject *self, PyObject *args) {
     PyObject *texts;
-    int ngram;
+    int ngram, threads;
     Py_buffer classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends;
-    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*", &PyList_Type, &texts, &ngram, &classes, &folded,
-                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends))
+    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*i", &PyList_Type, &texts, &ngram, &classes, &folded,
+                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends, &threads))
         return NULL;
     Py_buffer *views[] = {&classes, &folded, &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends};
-    PyObject *result = NULL;
-    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0;
+    PyObject *result = NULL, **items = NULL;
+    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0, middle = 0, before = 0;
     for (Py_ssize_t d = 0; d < docs; d++) {
         PyObject *text = PyList_GET_ITEM(texts, d);
         if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
@@ -147,27 +194,46 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
         || check_buffer(&shingles, capacity, 8, "shingles") || check_buffer(&token_starts, capacity, 4, "token_starts")
         || check_buffer(&token_ends, capacity, 4, "token_ends"))
         goto done;
-    uint64_t *scratch = PyMem_Malloc((size_t)(longest + 1) * sizeof(uint64_t));
-    if (scratch == NULL) { PyErr_NoMemory(); goto done; }
+    items = PyMem_Malloc((size_t)(docs + 1) * sizeof(PyObject *));
+    if (items == NULL) { PyErr_NoMemory(); goto done; }
+    memcpy(items, PySequence_Fast_ITEMS(texts), (size_t)docs * sizeof(PyObject *));
+    /* The second part starts at the first text that ends past half the characters; its room (a text's tokens
+     * and shingles are at most its characters) starts after the first part's characters. */
+    middle = docs;
+    if (threads >= 2) {
+        for (middle = 0; middle < docs && 2 * before < capacity; middle++) before += PyUnicode_GET_LENGTH(items[middle]);
+    }
     Table table;
     table_init(&table, &classes, &folded);
-    int64_t *tcounts = token_counts.buf, *scounts = shingle_counts.buf;
-    int32_t *tstarts = token_starts.buf, *tends = token_ends.buf;
-    uint64_t *out = shingles.buf;
-    Py_ssize_t tokens = 0, made = 0;
-    int astral = 0;
-    for (Py_ssize_t d = 0; d < docs; d++) {
-        Py_ssize_t count = text_tokens(PyList_GET_ITEM(texts, d), &table, tstarts + tokens, tends + tokens, scratch);
-        if (count < 0) { astral = 1; break; }
-        Py_ssize_t grams = text_shingles(scratch, count, ngram, out + made);
-        tcounts[d] = count;
-        scounts[d] = grams;
-        tokens += count;
-        made += grams;
+    Part parts[2];
+    for (int k = 0; k < 2; k++) {
+        Py_ssize_t room = k == 0 ? 0 : before;
+        parts[k] = (Part){items, &table, k == 0 ? 0 : middle, k == 0 ? middle : docs, longest, 0, 0, ngram, 0,
+                          token_counts.buf, shingle_counts.buf, (int32_t *)token_starts.buf + room,
+                          (int32_t *)token_ends.buf + room, (uint64_t *)shingles.buf + room, NULL};
     }
-    PyMem_Free(scratch);
-    result = astral ? Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1) : Py_BuildValue("(nn)", tokens, made);
+    int threaded = 0;
+    if (middle < docs && (parts[1].done = PyThread_allocate_lock()) != NULL) {
+        PyThread_acquire_lock(parts[1].done, WAIT_LOCK);
+        threaded = PyThread_start_new_thread(fingerprint_thread, &parts[1]) != (unsigned long)-1;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    fingerprint_part(&parts[0]);
+    if (threaded) PyThread_acquire_lock(parts[1].done, WAIT_LOCK);
+    else fingerprint_part(&parts[1]);
+    Py_END_ALLOW_THREADS
+    if (parts[1].done != NULL) {  /* held here: taken back from the thread, or never given to one */
+        PyThread_release_lock(parts[1].done);
+        PyThread_free_lock(parts[1].done);
+    }
+    if (parts[0].failed == 2 || parts[1].failed == 2) { PyErr_NoMemory(); goto done; }
+    if (parts[0].failed || parts[1].failed) { result = Py_BuildValue("(nn)", (Py_ssize_t)-1, (Py_ssize_t)-1); goto done; }
+    memmove(parts[0].tstarts + parts[0].tokens, parts[1].tstarts, (size_t)parts[1].tokens * sizeof(int32_t));
+    memmove(parts[0].tends + parts[0].tokens, parts[1].tends, (size_t)parts[1].tokens * sizeof(int32_t));
+    memmove(parts[0].out + parts[0].made, parts[1].out, (size_t)parts[1].made * sizeof(uint64_t));
+    result = Py_BuildValue("(nn)", parts[0].tokens + parts[1].tokens, parts[0].made + parts[1].made);
 done:
+    PyMem_Free(items);
     for (size_t v = 0; v < sizeof(views) / sizeof(views[0]); v++) PyBuffer_Release(views[v]);
     return result;
 }
@@ -373,6 +439,133 @@ done:
     return result;
 }
 
+/* Appends a link to the growing arrays *firsts and *seconds; -1 when out of memory. */
+static int add_link(int64_t **firsts, int64_t **seconds, Py_ssize_t *count, Py_ssize_t *room, int64_t a, int64_t b) {
+    if (*count == *room) {
+        Py_ssize_t grown = *room * 2 + 1024;
+        int64_t *one = PyMem_Realloc(*firsts, (size_t)grown * sizeof(int64_t));
+        if (one == NULL) return -1;
+        *firsts = one;
+        int64_t *other = PyMem_Realloc(*seconds, (size_t)grown * sizeof(int64_t));
+        if (other == NULL) return -1;
+        *seconds = other;
+        *room = grown;
+    }
+    (*firsts)[*count] = a;
+    (*seconds)[*count] = b;
+    (*count)++;
+    return 0;
+}
+
+/* link_keys(shingles, offsets, pad, bits, padded, keys): the layout of passages._padded and the sort keys of
+ * passages._links. padded[p] is the shingle at padded position p (each document's shingles with `pad` unique
+ * sentinels around documents), keys[j] the bits of shingle j's hash above `bits` over its padded position. */
+static PyObject *link_keys(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets, padded, keys;
+    Py_ssize_t pad;
+    int bits;
+    if (!PyArg_ParseTuple(args, "y*y*niw*w*", &shingles, &offsets, &pad, &bits, &padded, &keys)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t docs = offsets.len / 8 - 1;
+    if (docs < 0 || check_buffer(&offsets, docs + 1, 8, "offsets") || check_buffer(&shingles, 0, 8, "shingles"))
+        goto done;
+    const int64_t *bounds = offsets.buf;
+    const uint64_t *hashes = shingles.buf;
+    Py_ssize_t total = (Py_ssize_t)bounds[docs], size = total + pad * (docs + 1);
+    if (bounds[0] != 0 || total > shingles.len / 8) { PyErr_SetString(PyExc_ValueError, "offsets beyond shingles"); goto done; }
+    if (pad < 1 || bits < 1 || bits > 63 || size > ((Py_ssize_t)1 << bits)) {
+        PyErr_SetString(PyExc_ValueError, "need pad >= 1 and positions below 2**bits");
+        goto done;
+    }
+    if (check_buffer(&padded, size, 8, "padded") || check_buffer(&keys, total, 8, "keys")) goto done;
+    uint64_t *layout = padded.buf, *out = keys.buf, low = ((uint64_t)1 << bits) - 1;
+    for (Py_ssize_t p = 0; p < size; p++) layout[p] = (uint64_t)p ^ SENTINEL;
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        for (int64_t j = bounds[d]; j < bounds[d + 1]; j++) {
+            uint64_t position = (uint64_t)(j + pad * (d + 1));
+            layout[position] = hashes[j];
+            out[j] = (hashes[j] & ~low) | position;
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&padded);
+    PyBuffer_Release(&keys);
+    return result;
+}
+
+/* shared_links(keys, padded, bits, reach, fanout): passages._links and _linked (without ranks) over the keys
+ * of link_keys sorted (np.sort; used up): the places whose hash bits above `bits` another place shares, each
+ * linked to the places at most `fanout` after it in that order that hold the same shingle and, where `reach`,
+ * the same shingle `reach` ahead or behind. Returns (firsts, seconds): padded positions as bytearrays of
+ * int64, in no particular order. */
+static PyObject *shared_links(PyObject *self, PyObject *args) {
+    Py_buffer sorted, padded;
+    int bits;
+    Py_ssize_t reach, fanout;
+    if (!PyArg_ParseTuple(args, "w*y*inn", &sorted, &padded, &bits, &reach, &fanout)) return NULL;
+    PyObject *result = NULL;
+    int64_t *firsts = NULL, *seconds = NULL;
+    Py_ssize_t total = sorted.len / 8, size = padded.len / 8;
+    if (check_buffer(&sorted, total, 8, "keys") || check_buffer(&padded, size, 8, "padded")) goto done;
+    if (bits < 1 || bits > 63 || size > ((Py_ssize_t)1 << bits) || reach < 0 || fanout < 1) {
+        PyErr_SetString(PyExc_ValueError, "need positions below 2**bits, reach >= 0 and fanout >= 1");
+        goto done;
+    }
+    uint64_t *keys = sorted.buf, low = ((uint64_t)1 << bits) - 1;
+    const uint64_t *layout = padded.buf;
+    Py_ssize_t places = 0;  /* keys with a neighbour of the same high bits, as positions, in place */
+    uint64_t previous = 0;  /* keys[i - 1] as it was before being overwritten */
+    for (Py_ssize_t i = 0; i < total; i++) {
+        uint64_t key = keys[i];
+        int before = i > 0 && (key ^ previous) <= low, after = i + 1 < total && (keys[i + 1] ^ key) <= low;
+        if (before || after) {
+            uint64_t position = key & low;
+            if ((Py_ssize_t)position < reach || (Py_ssize_t)position + reach >= size) {
+                PyErr_SetString(PyExc_ValueError, "a place within reach of the layout's ends");
+                goto done;
+            }
+            keys[places++] = position;
+        }
+        previous = key;
+    }
+    Py_ssize_t count = 0, room = 0;
+    for (Py_ssize_t i = 0; i < places; i++) {
+        if (i + 16 < places) {  /* places are scattered over the layout: ask for them early */
+            PREFETCH(layout + keys[i + 16]);
+            PREFETCH(layout + keys[i + 16] + reach);
+            PREFETCH(layout + keys[i + 16] - reach);
+        }
+        uint64_t held = layout[keys[i]];
+        Py_ssize_t last = i + fanout < places ? i + fanout : places - 1;
+        for (Py_ssize_t j = i + 1; j <= last; j++) {
+            uint64_t other = layout[keys[j]];
+            if ((other ^ held) & ~low) break;  /* past this hash's places (sorted by high bits) */
+            if (other != held) continue;
+            if (reach && layout[keys[j] + reach] != layout[keys[i] + reach]
+                && layout[keys[j] - reach] != layout[keys[i] - reach])
+                continue;
+            if (add_link(&firsts, &seconds, &count, &room, (int64_t)keys[i], (int64_t)keys[j]) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    PyObject *one = PyByteArray_FromStringAndSize((const char *)firsts, count * (Py_ssize_t)sizeof(int64_t));
+    PyObject *other = PyByteArray_FromStringAndSize((const char *)seconds, count * (Py_ssize_t)sizeof(int64_t));
+    if (one != NULL && other != NULL) result = PyTuple_Pack(2, one, other);
+    Py_XDECREF(one);
+    Py_XDECREF(other);
+done:
+    PyMem_Free(firsts);
+    PyMem_Free(seconds);
+    PyBuffer_Release(&sorted);
+    PyBuffer_Release(&padded);
+    return result;
+}
+
 /* 1-based line numbers of offsets: out[i] is the line of character starts[i] of text texts[docs[i]]; `order`
  * visits the places by document, then offset (so each text is counted through once). "\r\n", "\n" and a
  * lone "\r" each end a line (see near_dup._CorpusView._lines; an offset never splits a "\r\n"). */
@@ -424,16 +617,84 @@ done:
     return result;
 }
 
+/* The field names of an occurrence, in near_dup._occurrence's order (interned once). */
+static const char *OCCURRENCE_FIELDS[] = {"doc", "outlet", "start", "end", "line", "text"};
+static PyObject *occurrence_names[6];
+
+/* One instance of `cls` made as object.__new__(cls) with its __dict__ filled from `values` (stolen). */
+static PyObject *filled(PyTypeObject *cls, PyObject *empty, PyObject **values) {
+    PyObject *made = PyBaseObject_Type.tp_new(cls, empty, NULL), *fields = NULL;
+    int failed = made == NULL;
+    if (!failed) failed = (fields = PyObject_GenericGetDict(made, NULL)) == NULL;
+    for (int f = 0; f < 6; f++) {
+        if (!failed) failed = values[f] == NULL || PyDict_SetItem(fields, occurrence_names[f], values[f]) < 0;
+        Py_XDECREF(values[f]);
+    }
+    Py_XDECREF(fields);
+    if (failed) Py_CLEAR(made);
+    return made;
+}
+
+/* Occurrences of places (near_dup._CorpusView.occurrences): for each i, an instance of `cls` (made as
+ * object.__new__ makes it, its __dict__ filled as near_dup._occurrence fills it) with doc ids[docs[i]],
+ * outlet outlets[docs[i]], start starts[i], end ends[i], line lines[i] and text texts[docs[i]][start:end]. */
+static PyObject *occurrences(PyObject *self, PyObject *args) {
+    PyTypeObject *cls;
+    PyObject *texts, *ids, *outlets;
+    Py_buffer docs, starts, ends, lines;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!y*y*y*y*", &PyType_Type, &cls, &PyList_Type, &texts, &PyList_Type, &ids,
+                          &PyList_Type, &outlets, &docs, &starts, &ends, &lines))
+        return NULL;
+    PyObject *result = NULL, *empty = PyTuple_New(0);
+    Py_ssize_t n = docs.len / 8, count = PyList_GET_SIZE(texts);
+    if (empty == NULL || check_buffer(&docs, n, 8, "docs") || check_buffer(&starts, n, 8, "starts")
+        || check_buffer(&ends, n, 8, "ends") || check_buffer(&lines, n, 8, "lines"))
+        goto done;
+    if (PyList_GET_SIZE(ids) != count || PyList_GET_SIZE(outlets) != count) {
+        PyErr_SetString(PyExc_ValueError, "texts, ids and outlets differ in length");
+        goto done;
+    }
+    const int64_t *doc_of = docs.buf, *start_of = starts.buf, *end_of = ends.buf, *line_of = lines.buf;
+    result = PyList_New(n);
+    for (Py_ssize_t i = 0; result != NULL && i < n; i++) {
+        int64_t d = doc_of[i], start = start_of[i], end = end_of[i];
+        PyObject *text = d >= 0 && d < count ? PyList_GET_ITEM(texts, d) : NULL;
+        if (text == NULL || !PyUnicode_Check(text) || start < 0 || end < start || end > PyUnicode_GET_LENGTH(text)) {
+            PyErr_SetString(PyExc_IndexError, "place out of range");
+            Py_CLEAR(result);
+            break;
+        }
+        PyObject *values[6] = {Py_NewRef(PyList_GET_ITEM(ids, d)), Py_NewRef(PyList_GET_ITEM(outlets, d)),
+                               PyLong_FromLongLong(start), PyLong_FromLongLong(end), PyLong_FromLongLong(line_of[i]),
+                               PyUnicode_Substring(text, (Py_ssize_t)start, (Py_ssize_t)end)};
+        PyObject *made = filled(cls, empty, values);
+        if (made == NULL) { Py_CLEAR(result); break; }
+        PyList_SET_ITEM(result, i, made);
+    }
+done:
+    Py_XDECREF(empty);
+    PyBuffer_Release(&docs);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&lines);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
+    {"occurrences", occurrences, METH_VARARGS,
+     "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
-     "token_ends) -> (tokens, shingles), (-1, -1) on an astral character"},
+     "token_ends, threads) -> (tokens, shingles), (-1, -1) on an astral character"},
     {"token_hashes", token_hashes, METH_VARARGS,
      "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
+    {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
+    {"shared_links", shared_links, METH_VARARGS,
+     "shared_links(sorted_keys, padded, bits, reach, fanout) -> (firsts, seconds) padded positions, int64 bytearrays"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -441,9 +702,13 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 1
+#define NATIVE_VERSION 2
 
 PyMODINIT_FUNC PyInit__native(void) {
+    for (int f = 0; f < 6; f++) {
+        if (occurrence_names[f] == NULL && (occurrence_names[f] = PyUnicode_InternFromString(OCCURRENCE_FIELDS[f])) == NULL)
+            return NULL;
+    }
     PyObject *created = PyModule_Create(&module);
     if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
         Py_DECREF(created);

@@ -1,8 +1,9 @@
 """The scan's optional compiled loops (``dedupe/scan/_native.c``, built by ``pip install``).
 
 They compute the same numbers as the numpy code beside them, bit for bit (the tests run both), only
-faster: tokens, shingles, MinHash signatures and pair similarities. Where the extension was not built
-(no C compiler at install time) or ``DEDUPE_NATIVE=0`` is set, the numpy code runs.
+faster: tokens, shingles, MinHash signatures, pair similarities, the links of shared passages and the
+occurrences of findings. Where the extension was not built (no C compiler at install time) or
+``DEDUPE_NATIVE=0`` is set, the numpy code runs.
 
 Example:
     >>> native() is None or hasattr(native(), "fingerprint")
@@ -18,7 +19,7 @@ __all__ = ["native"]
 
 #: The ``VERSION`` of ``_native.c`` this code calls; a build of another version (a source tree updated
 #: without rebuilding) is not used.
-VERSION = 1
+VERSION = 2
 
 
 def native() -> ModuleType | None:

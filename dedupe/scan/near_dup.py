@@ -4,7 +4,8 @@ Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence seg
 steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
-   of the compiled loop where it is built (:mod:`dedupe.scan.accel`), else in numpy batches (on a pool of
+   of the compiled loop where it is built (:mod:`dedupe.scan.accel`; two threads where a processor is idle,
+   as for the forks of step 2), else in numpy batches (on a pool of
    processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
    than the second core saves, and grows faster than the corpus; a forked child, which inherits the
    texts, takes half the batches of a large corpus, see step 2).
@@ -41,9 +42,9 @@ from typing import Protocol, TypeVar
 import numpy as np
 
 from dedupe.corpus.load import Document
-from dedupe.errors import ConfigError
 from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.accel import native
+from dedupe.scan.config import ScanConfig
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
@@ -58,7 +59,6 @@ T = TypeVar("T")
 #: different units (:mod:`dedupe.scan.units`); ``boilerplate``: a passage in ``boilerplate_docs`` documents
 #: or more, reported once. Echoes and boilerplate never trigger ``--fail-on any``.
 KINDS = ("repeat", "near_duplicate", "reuse", "echo", "boilerplate")
-BACKENDS = ("numpy", "datasketch")
 # Batches hold about _BATCH_CHARS characters (the same batches whatever the number of workers); batches
 # this small keep numpy's temporaries in the processor's cache: fingerprinting is twice as fast as with 1 M.
 # Fingerprinting runs on one process unless ScanConfig.workers says otherwise: on the 10x Reuters corpus
@@ -69,54 +69,6 @@ _BATCH_CHARS = 100_000
 # Corpora of this many characters or more run the LSH stage in a forked process beside the passage
 # search (Reuters-21578: passages + minhash + verify 0.15-0.18 s instead of 0.18-0.26 s; a fork costs ~15 ms).
 _FORK_CHARS = 4_000_000
-
-
-@dataclass(frozen=True)
-class ScanConfig:
-    """Options of the scan stage.
-
-    Attributes:
-        threshold: Jaccard similarity or containment (on shingles) from which two documents are
-            near-duplicates; also the least rapidfuzz similarity of a passage chained across edits.
-        min_words: Shortest shared passage reported, in tokens (a CJK character counts as one).
-        ngram: Tokens per shingle.
-        num_perm: MinHash signature length.
-        seed: Seed of the MinHash hashing (output is the same for the same seed).
-        boilerplate_docs: A passage found in at least this many documents is boilerplate, reported
-            once as a finding of kind ``boilerplate``; 0 never treats a passage as boilerplate.
-        workers: Processes for fingerprinting (``None``: one); with 1, nothing runs in a forked process
-            either (``None``: on large corpora, half the fingerprints and the LSH stage do when a
-            processor is idle, :func:`~dedupe.runtime.idle_core`).
-        backend: ``"numpy"`` bands signatures in bulk; ``"datasketch"`` inserts them in a ``MinHashLSH``.
-        passages: Look for shared passages (repeat, reuse, boilerplate, and containment of a trimmed
-            copy); ``False`` finds near-duplicate documents by Jaccard similarity only, faster.
-    """
-
-    threshold: float = 0.8
-    min_words: int = 8
-    ngram: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    boilerplate_docs: int = 10
-    workers: int | None = None
-    backend: str = "numpy"
-    passages: bool = True
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.threshold <= 1.0:
-            raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
-        if self.min_words < 1:
-            raise ConfigError(f"min-words must be at least 1, got {self.min_words}")
-        if not 1 <= self.ngram <= 64:
-            raise ConfigError(f"ngram must be in [1, 64], got {self.ngram}")
-        if not 2 <= self.num_perm <= 4096:
-            raise ConfigError(f"num-perm must be in [2, 4096], got {self.num_perm}")
-        if self.boilerplate_docs < 0 or self.boilerplate_docs == 1:
-            raise ConfigError(f"boilerplate-docs must be 0 (off) or at least 2, got {self.boilerplate_docs}")
-        if self.workers is not None and self.workers < 1:
-            raise ConfigError(f"workers must be at least 1, got {self.workers}")
-        if self.backend not in BACKENDS:
-            raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
 
 
 @dataclass(frozen=True)
@@ -294,10 +246,11 @@ def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork:
             result is the same; the child inherits the texts without copying and sends back arrays).
 
     Returns:
-        The shingles of all texts, in order (by the compiled loop in one pass where it is built:
-        :func:`~dedupe.scan.shingle.fingerprint_native`; then ``workers`` and ``fork`` change nothing).
+        The shingles of all texts, in order (by the compiled loop where it is built:
+        :func:`~dedupe.scan.shingle.fingerprint_native`, in two threads where ``fork`` or ``workers`` allow
+        a second processor).
     """
-    prints = fingerprint_native(texts, ngram)
+    prints = fingerprint_native(texts, ngram, threads=2 if fork or workers > 1 else 1)
     if prints is not None:
         return prints
     batches = _batches(texts, texts)
@@ -408,11 +361,18 @@ class _CorpusView:
             return []
         docs, firsts, lasts = (np.array(column, dtype=np.int64) for column in zip(*places))
         base = self.prints.token_base[docs]
-        starts = self.prints.token_starts[base + firsts].tolist()
-        ends = self.prints.token_ends[base + lasts - 1].tolist()
-        lines = self._lines(docs.tolist(), starts)
+        starts = self.prints.token_starts[base + firsts].astype(np.int64)
+        ends = self.prints.token_ends[base + lasts - 1].astype(np.int64)
+        compiled = native()
+        if compiled is not None:  # the same occurrences by the compiled loop (dedupe.scan.accel)
+            texts = [d.text for d in self.documents]
+            lines = np.empty(docs.size, dtype=np.int64)
+            compiled.line_numbers(texts, docs, starts, np.lexsort((starts, docs)).astype(np.int64), lines)
+            return compiled.occurrences(Occurrence, texts, self.ids, [d.outlet for d in self.documents], docs, starts,
+                                        ends, lines)
+        columns = docs.tolist(), starts.tolist(), ends.tolist()
         found = []
-        for doc, start, end, line in zip(docs.tolist(), starts, ends, lines):
+        for doc, start, end, line in zip(*columns, self._lines(columns[0], columns[1])):
             document = self.documents[doc]
             found.append(_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
         return found
@@ -424,12 +384,6 @@ class _CorpusView:
     def _lines(self, docs: list[int], starts: list[int]) -> list[int]:
         """Lines of many offsets, counted once over each document in offset order."""
         order = np.lexsort((starts, docs))
-        compiled = native()
-        if compiled is not None:  # the same numbers by the compiled loop (dedupe.scan.accel)
-            found = np.empty(len(docs), dtype=np.int64)
-            compiled.line_numbers([d.text for d in self.documents], np.array(docs, dtype=np.int64),
-                                  np.array(starts, dtype=np.int64), order.astype(np.int64), found)
-            return found.tolist()
         lines = [0] * len(docs)
         text, plain, line, counted = "", True, 1, 0
         previous = -1

@@ -11,18 +11,21 @@ passage when rapidfuzz's Indel similarity of the two token sequences stays at or
 Places that overlap by half or more are then **grouped** (connected components), so a paragraph
 printed in five documents is one group with five occurrences.
 
-Everything is numpy over the whole corpus, except the chaining of the few runs that have a neighbour
-to chain with. Positions here are tokens of each document; ``near_dup`` turns them into characters.
+Everything is numpy over the whole corpus (the links by the compiled loop where it is built,
+:mod:`dedupe.scan.accel`), except the chaining of the few runs that have a neighbour to chain with.
+Positions here are tokens of each document; ``near_dup`` turns them into characters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
+from dedupe.scan.accel import native
 from dedupe.scan.shingle import I64, U64, Fingerprints, sorted_unique
 from dedupe.unionfind import components
 
@@ -108,6 +111,10 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
     """
     span = max(1, min_words - prints.ngram + 1)  # shingles in the shortest useful run
     reach = span // 2  # a link inside such a run also matches ``reach`` shingles ahead or behind
+    compiled = native() if ranks is None else None
+    if compiled is not None:  # the same links by the compiled loops (dedupe.scan.accel)
+        first, second = _compiled_links(compiled, prints, reach, fanout)
+        return _runs(first, second, _bases(prints, reach + 1), prints, min_words)
     padded, base, positions = _padded(prints, reach + 1)
     placed = None
     if ranks is not None:  # by padded position, as the links see places
@@ -115,6 +122,20 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
         placed[positions] = ranks
     first, second = _links(prints.shingles, positions, padded, reach, fanout, placed)
     return _runs(first, second, base, prints, min_words)
+
+
+def _compiled_links(compiled: ModuleType, prints: Fingerprints, reach: int, fanout: int) -> tuple[I64, I64]:
+    """:func:`_padded` and :func:`_links` by the compiled loops: the layout and keys made in one pass, sorted
+    by numpy (faster than a sort of the compiled module's own), then filtered and linked in one pass."""
+    pad = reach + 1
+    offsets = np.ascontiguousarray(prints.offsets, dtype=np.int64)
+    size = int(offsets[-1]) + pad * offsets.size
+    bits = max(1, size.bit_length())
+    padded, keys = np.empty(size, dtype=np.uint64), np.empty(int(offsets[-1]), dtype=np.uint64)
+    compiled.link_keys(prints.shingles, offsets, pad, bits, padded, keys)
+    keys.sort()
+    firsts, seconds = compiled.shared_links(keys, padded, bits, reach, fanout)
+    return np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
 
 
 def group_bits(shingles: int, documents: int, min_words: int, ngram: int) -> int:
@@ -125,10 +146,15 @@ def group_bits(shingles: int, documents: int, min_words: int, ngram: int) -> int
     return max(1, (shingles + pad * (documents + 1)).bit_length())
 
 
+def _bases(prints: Fingerprints, pad: int) -> I64:
+    """The padded position of each document's first shingle (``pad`` unique sentinels around documents)."""
+    return prints.offsets[:-1] + pad * (np.arange(prints.offsets.size - 1, dtype=np.int64) + 1)
+
+
 def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     """Shingles laid out with ``pad`` unique sentinels around documents; their bases and positions."""
     counts = np.diff(prints.offsets)
-    base = prints.offsets[:-1] + pad * (np.arange(counts.size, dtype=np.int64) + 1)
+    base = _bases(prints, pad)
     positions = np.repeat(base - prints.offsets[:-1], counts)
     for at in range(0, positions.size, _CHUNK):  # not one arange of the corpus' size: see _CHUNK
         positions[at:at + _CHUNK] += np.arange(at, min(at + _CHUNK, positions.size), dtype=np.int64)

@@ -278,7 +278,7 @@ def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
                         (tokens.ends - base).astype(np.int32))
 
 
-def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
+def fingerprint_native(texts: Sequence[str], ngram: int, threads: int = 1) -> Fingerprints | None:
     """:func:`fingerprint` by the compiled loop (:mod:`dedupe.scan.accel`), the same arrays, without the
     joined text and numpy's temporaries; ``None`` where it cannot run (not built, or a text holds a
     character beyond the Basic Multilingual Plane), and then :func:`fingerprint` does the work.
@@ -286,6 +286,8 @@ def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
     Args:
         texts: Document texts.
         ngram: Tokens per shingle (at least 1).
+        threads: 2: the later half of the characters is fingerprinted in a second thread meanwhile (the
+            compiled loop releases the interpreter lock); the arrays are the same.
 
     Returns:
         What ``fingerprint(texts, ngram)`` returns, or ``None``.
@@ -300,7 +302,7 @@ def fingerprint_native(texts: Sequence[str], ngram: int) -> Fingerprints | None:
     shingles = np.empty(capacity, dtype=np.uint64)
     starts, ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
     tokens, made = module.fingerprint(texts, ngram, table.classes, table.folded, token_counts, shingle_counts,
-                                      shingles, starts, ends)
+                                      shingles, starts, ends, threads)
     if tokens < 0:
         return None
     for array, used in ((shingles, made), (starts, tokens), (ends, tokens)):
