@@ -2,7 +2,7 @@
 
 Usage:
     nice -n 10 .venv/bin/python -m benchmarks.train_cross_encoder --corpus /work/shared/corpora \
-        --out /tmp/cross_encoder.safetensors [--epochs 1] [--steps N] [--limit N] [--sick] [--evaluate-only]
+        --out /tmp/cross_encoder.safetensors [--epochs 1] [--steps N] [--limit N] [--sick] [--evaluate-only] [--stack]
 
 Not shipped: on this 2-core machine one epoch over the top two layers gave a model that ranks MRPC test and STS
 headlines 2016 pairs worse than the MiniLM cosine alone (benchmarks/README.md, claims, seventh pass), so
@@ -188,6 +188,31 @@ def evaluate(weights: Path, tests: dict[str, Pairs]) -> None:
               f"(best on this split {f1_score(pairs.labels, scores >= best):.3f} at {best}; {rate:.0f} pairs/s)")
 
 
+def stacked(weights: Path, train: Pairs, tests: dict[str, Pairs]) -> None:
+    """ROC AUC of the claim model's four features refitted with the cross-encoder's probability as a fifth
+    (outside pairs, both texts' attribution stripped as alignment reads them), against the four alone."""
+    from benchmarks.align_quality import fit_model
+    from benchmarks.claim_model import C, features
+    from dedupe.compare.claims import claim_content
+    from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
+
+    encoder, cache = load_encoder(None), EmbeddingCache(default_cache_dir())
+
+    def rows(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
+        contents = [(claim_content(a), claim_content(b)) for a, b in zip(pairs.first, pairs.second)]
+        cross = probabilities(weights, contents)
+        four = features(pairs, encoder, cache)[0]
+        return four, np.hstack([four, cross[:, None]])
+
+    four, five = rows(train)
+    alone, both = fit_model(four, train.labels, C), fit_model(five, train.labels, C)
+    for name, pairs in tests.items():
+        test_four, test_five = rows(pairs)
+        with_cross = roc_auc_score(pairs.labels, both.probability(test_five))
+        print(f"{name}: claim model ROC AUC {roc_auc_score(pairs.labels, alone.probability(test_four)):.3f}, "
+              f"with the cross-encoder as a fifth feature {with_cross:.3f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, write the weights, print their SHA-256 and the unseen-split figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -198,6 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="evaluate on the first N pairs of each test split")
     parser.add_argument("--sick", action="store_true", help="also train on SICK train (see the docstring)")
     parser.add_argument("--evaluate-only", action="store_true", help="score the weights already at --out")
+    parser.add_argument("--stack", action="store_true",
+                        help="also refit the claim model with the cross-encoder's probability as a fifth feature")
     args = parser.parse_args(argv)
     import torch
 
@@ -215,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         tests = {k: Pairs(v.first[:args.limit], v.second[:args.limit], v.labels[:args.limit])
                  for k, v in tests.items()}
     evaluate(args.out, tests)
+    if args.stack:
+        stacked(args.out, pairs if not args.sick else joined(parts[:2]), tests)
     return 0
 
 
