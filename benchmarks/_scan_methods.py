@@ -138,7 +138,8 @@ def run_rensa_batch(path: str, threshold: float, ngram: int, num_perm: int) -> d
 
 
 def _our_pairs(documents: Any, threshold: float, ngram: int, num_perm: int, passages: bool = True) -> dict[str, Any]:
-    from dedupe.scan.near_dup import ScanConfig, scan
+    from dedupe.scan.config import ScanConfig
+    from dedupe.scan.near_dup import scan
 
     result = scan(documents, ScanConfig(threshold=threshold, ngram=ngram, num_perm=num_perm, passages=passages))
     position = {doc.id: i for i, doc in enumerate(documents)}

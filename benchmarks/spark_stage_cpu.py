@@ -22,7 +22,7 @@ from benchmarks.scan_reuters import scaled_corpus
 from benchmarks.scan_spark import tree_sample
 from dedupe import runtime
 from dedupe.scan import spark
-from dedupe.scan.near_dup import ScanConfig
+from dedupe.scan.config import ScanConfig
 
 
 class TreeCpu:

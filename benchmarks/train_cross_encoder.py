@@ -3,6 +3,7 @@
 Usage:
     nice -n 10 .venv/bin/python -m benchmarks.train_cross_encoder --corpus /work/shared/corpora \
         --out /tmp/cross_encoder.safetensors [--epochs 1] [--steps N] [--limit N] [--sick] [--evaluate-only] [--stack]
+        [--tune data /work/shared/corpora/multi-outlet/articles.jsonl]
 
 Not shipped: on this 2-core machine one epoch over the top two layers gave a model that ranks MRPC test and STS
 headlines 2016 pairs worse than the MiniLM cosine alone (benchmarks/README.md, claims, seventh pass), so
@@ -155,32 +156,40 @@ def save(layers: Any, head: Any, out: Path) -> str:
     return hashlib.sha256(out.read_bytes()).hexdigest()
 
 
-def probabilities(weights: Path, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
-    """Same-claim probability of each pair (numbers masked) by the model rebuilt from ``weights``."""
-    import torch
-    from safetensors.torch import load_file
+class CrossEncoder:
+    """The model rebuilt once from written ``weights``; scores memoised by masked pair."""
 
-    tokenizer, encoder = load_base()
-    layers, head = head_and_layers(encoder)
-    state = {name: tensor.float() for name, tensor in load_file(str(weights)).items()}
-    layers.load_state_dict({k[len("layers."):]: v for k, v in state.items() if k.startswith("layers.")})
-    head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
-    masked = [(mask_numbers(a), mask_numbers(b)) for a, b in pairs]
-    order = sorted(range(len(masked)), key=lambda i: (len(masked[i][0]) + len(masked[i][1]), i))
-    scores = np.zeros(len(masked), dtype=np.float32)
-    with torch.inference_mode():
-        for begin in range(0, len(order), batch_size):
-            chunk = order[begin:begin + batch_size]
-            logits = pair_logits(encoder.eval(), head.eval(), tokenized(tokenizer, [masked[i] for i in chunk]))
-            scores[chunk] = torch.sigmoid(logits).numpy()
-    return scores
+    def __init__(self, weights: Path) -> None:
+        from safetensors.torch import load_file
+
+        self.tokenizer, self.encoder = load_base()
+        self.layers, self.head = head_and_layers(self.encoder)
+        state = {name: tensor.float() for name, tensor in load_file(str(weights)).items()}
+        self.layers.load_state_dict({k[len("layers."):]: v for k, v in state.items() if k.startswith("layers.")})
+        self.head.load_state_dict({k[len("head."):]: v for k, v in state.items() if k.startswith("head.")})
+        self.encoder.eval()
+        self.head.eval()
+        self.memo: dict[tuple[str, str], float] = {}
+
+    def probabilities(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        """Same-claim probability of each pair (numbers masked)."""
+        import torch
+
+        masked = [(mask_numbers(a), mask_numbers(b)) for a, b in pairs]
+        todo = sorted({m for m in masked if m not in self.memo}, key=lambda m: (len(m[0]) + len(m[1]), m))
+        with torch.inference_mode():
+            for begin in range(0, len(todo), batch_size):
+                chunk = todo[begin:begin + batch_size]
+                logits = pair_logits(self.encoder, self.head, tokenized(self.tokenizer, chunk))
+                self.memo.update(zip(chunk, torch.sigmoid(logits).tolist()))
+        return np.array([self.memo[m] for m in masked], dtype=np.float32)
 
 
-def evaluate(weights: Path, tests: dict[str, Pairs]) -> None:
+def evaluate(model: CrossEncoder, tests: dict[str, Pairs]) -> None:
     """ROC AUC and F1 of the written model on each unseen split."""
     for name, pairs in tests.items():
         started = time.perf_counter()
-        scores = probabilities(weights, list(zip(pairs.first, pairs.second)))
+        scores = model.probabilities(list(zip(pairs.first, pairs.second)))
         rate = len(scores) / (time.perf_counter() - started)
         best = max(np.round(np.linspace(0.05, 0.95, 19), 2), key=lambda t: f1_score(pairs.labels, scores >= t))
         print(f"{name}: {len(scores)} pairs, {pairs.labels.mean():.2f} positive; cross-encoder ROC AUC "
@@ -188,7 +197,7 @@ def evaluate(weights: Path, tests: dict[str, Pairs]) -> None:
               f"(best on this split {f1_score(pairs.labels, scores >= best):.3f} at {best}; {rate:.0f} pairs/s)")
 
 
-def stacked(weights: Path, train: Pairs, tests: dict[str, Pairs]) -> None:
+def stacked(model: CrossEncoder, train: Pairs, tests: dict[str, Pairs]) -> None:
     """ROC AUC of the claim model's four features refitted with the cross-encoder's probability as a fifth
     (outside pairs, both texts' attribution stripped as alignment reads them), against the four alone."""
     from benchmarks.align_quality import fit_model
@@ -200,7 +209,7 @@ def stacked(weights: Path, train: Pairs, tests: dict[str, Pairs]) -> None:
 
     def rows(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
         contents = [(claim_content(a), claim_content(b)) for a, b in zip(pairs.first, pairs.second)]
-        cross = probabilities(weights, contents)
+        cross = model.probabilities(contents)
         four = features(pairs, encoder, cache)[0]
         return four, np.hstack([four, cross[:, None]])
 
@@ -223,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="evaluate on the first N pairs of each test split")
     parser.add_argument("--sick", action="store_true", help="also train on SICK train (see the docstring)")
     parser.add_argument("--evaluate-only", action="store_true", help="score the weights already at --out")
+    parser.add_argument("--tune", nargs="+", metavar="CORPUS",
+                        help="then run benchmarks.claims_quality on these corpora (data/ and the multi-outlet file), "
+                             "tune split only, with the cross-encoder deciding 'same claim'")
     parser.add_argument("--stack", action="store_true",
                         help="also refit the claim model with the cross-encoder's probability as a fifth feature")
     args = parser.parse_args(argv)
@@ -241,10 +253,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit:
         tests = {k: Pairs(v.first[:args.limit], v.second[:args.limit], v.labels[:args.limit])
                  for k, v in tests.items()}
-    evaluate(args.out, tests)
+    model = CrossEncoder(args.out)
+    evaluate(model, tests)
     if args.stack:
-        stacked(args.out, pairs if not args.sick else joined(parts[:2]), tests)
+        stacked(model, pairs if not args.sick else joined(parts[:2]), tests)
+    if args.tune:
+        return tune(model, args.tune)
     return 0
+
+
+def tune(model: CrossEncoder, corpora: Sequence[str]) -> int:
+    """``benchmarks.claims_quality`` on the tune split (``--loeo --fit``) with the cross-encoder deciding
+    "same claim" in place of the claim model (the count rule kept); the held-out split is not run."""
+    from benchmarks import claims_quality
+    from dedupe.compare import align
+
+    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[Any, ...]:
+        scores = model.probabilities([(texts[i], texts[j]) for i, j, _ in candidates]) if candidates else []
+        return align.with_count_rule(texts, candidates, scores)
+
+    align.score_pairs = score_pairs  # type: ignore[assignment]
+    return int(claims_quality.main([*corpora, "--split", "tune", "--loeo", "--fit"]) or 0)
 
 
 def train_and_save(pairs: Pairs, epochs: int, steps: int | None, out: Path) -> None:

@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
     from dedupe.embed.encoder import Encoder
     from dedupe.figures.discrepancies import Discrepancy, DiscrepancyConfig
     from dedupe.figures.extract import Figure, FigureConfig
-    from dedupe.scan.near_dup import ScanConfig, ScanResult
+    from dedupe.scan.config import ScanConfig
+    from dedupe.scan.near_dup import ScanResult
     from dedupe.stories import Story, StoryConfig
 
 #: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).

@@ -18,7 +18,8 @@ from dedupe.index import IndexParams, open_index, scan_against
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
 from dedupe.index.origin import credit
 from dedupe.scan import passages
-from dedupe.scan.near_dup import Finding, ScanConfig, fingerprint_corpus, scan
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import Finding, fingerprint_corpus, scan
 from tests.index_data import corpora, reuters_split, write_jsonl
 
 CONFIG = ScanConfig()

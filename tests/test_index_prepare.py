@@ -11,7 +11,7 @@ import pytest
 from dedupe.corpus.load import Document, Origin
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
-from dedupe.scan.near_dup import ScanConfig
+from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
 PARAMS = IndexParams.from_config(ScanConfig())

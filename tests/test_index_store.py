@@ -23,7 +23,8 @@ from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index.segments import BANDS, PASSAGES
-from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import fingerprint_corpus
 from tests.index_data import small_records, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent

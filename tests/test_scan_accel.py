@@ -16,7 +16,8 @@ from dedupe.cli import cli
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.scan import minhash, passages, verify
 from dedupe.scan.accel import native
-from dedupe.scan.near_dup import ScanConfig, fingerprint_corpus, scan
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import fingerprint_corpus, scan
 from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent

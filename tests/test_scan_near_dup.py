@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from dedupe.corpus.load import Document, Origin, load_corpus
 from dedupe.errors import ConfigError
-from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
 from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"

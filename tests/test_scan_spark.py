@@ -22,7 +22,8 @@ from dedupe.corpus.load import LoadOptions, load_corpus
 from dedupe.errors import InputError
 from dedupe.output import to_json
 from dedupe.report.scan import scan_dict
-from dedupe.scan.near_dup import ScanConfig, scan
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import scan
 
 pytest.importorskip("pyspark")
 

@@ -36,7 +36,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.index import IndexParams, open_index
     from dedupe.pipeline import load_checked
     from dedupe.report.index import add_text
-    from dedupe.scan.near_dup import ScanConfig
+    from dedupe.scan.config import ScanConfig
 
     check_not_input(index_path, [*corpus, *([manifest] if manifest else [])])
     given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,

@@ -35,7 +35,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -234,7 +234,13 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
         return ()
     features = claim_features([texts[i] for i, _, _ in candidates], [texts[j] for _, j, _ in candidates],
                               [c for _, _, c in candidates])
-    probabilities = CLAIM_MODEL.probability(features)
+    return with_count_rule(texts, candidates, CLAIM_MODEL.probability(features))
+
+
+def with_count_rule(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
+                    probabilities: Iterable[float]) -> tuple[ScoredPair, ...]:
+    """The candidates scored by ``probabilities`` (one per pair), each raised to at least ``_SAME_COUNT`` where
+    the cosine reaches ``_SAME_COUNT_COSINE`` and both texts state one specific count."""
     counted = {i: specific_counts(texts[i]) for pair in candidates for i in pair[:2]}
     return tuple(ScoredPair(i, j, c, max(float(p), _SAME_COUNT) if c >= _SAME_COUNT_COSINE and counted[i] & counted[j]
                             else float(p)) for (i, j, c), p in zip(candidates, probabilities))
@@ -376,4 +382,4 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
            "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "paraphrase_probability",
-           "score_pairs"]
+           "score_pairs", "with_count_rule"]

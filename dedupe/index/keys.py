@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from dedupe.scan.minhash import band_keys, lsh_params, signatures
-from dedupe.scan.near_dup import ScanConfig
+from dedupe.scan.config import ScanConfig
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
 
 _BAND_SALT = np.uint64(0x8CB92BA72F3D8DD7)

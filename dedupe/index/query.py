@@ -45,7 +45,8 @@ from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import paused_gc
-from dedupe.scan.near_dup import Finding, ScanConfig, ScanResult, fingerprint_corpus, scan
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round reads

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dedupe.scan.near_dup import DocumentPair, Finding, Occurrence, ScanConfig, ScanResult, ScanStats, scan
+    from dedupe.scan.config import ScanConfig
+    from dedupe.scan.near_dup import DocumentPair, Finding, Occurrence, ScanResult, ScanStats, scan
 
 __all__ = ["DocumentPair", "Finding", "Occurrence", "ScanConfig", "ScanResult", "ScanStats", "scan"]
 
@@ -19,6 +20,10 @@ __all__ = ["DocumentPair", "Finding", "Occurrence", "ScanConfig", "ScanResult", 
 def __getattr__(name: str) -> Any:
     """The names of :mod:`~dedupe.scan.near_dup`, imported on first use: a command imports
     :mod:`~dedupe.scan.config` to check its options before loading, without numpy."""
+    if name == "ScanConfig":
+        from dedupe.scan.config import ScanConfig
+
+        return ScanConfig
     if name in __all__:
         from dedupe.scan import near_dup
 

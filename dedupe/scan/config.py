@@ -1,5 +1,5 @@
 """The options of the scan stage (:class:`ScanConfig`), apart from the stage itself: a command checks them
-before it loads anything, without importing numpy (:mod:`dedupe.scan.near_dup` re-exports them)."""
+before it loads anything, without importing numpy."""
 
 from __future__ import annotations
 

@@ -109,8 +109,7 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
         The runs, ordered by first place. A stretch repeated back to back inside one document
         (``x x x``) gives one run per repetition, from the first period to each later one.
     """
-    span = max(1, min_words - prints.ngram + 1)  # shingles in the shortest useful run
-    reach = span // 2  # a link inside such a run also matches ``reach`` shingles ahead or behind
+    reach = _reach(min_words, prints.ngram)
     compiled = native() if ranks is None else None
     if compiled is not None:  # the same links by the compiled loops (dedupe.scan.accel)
         first, second = _compiled_links(compiled, prints, reach, fanout)
@@ -130,7 +129,7 @@ def _compiled_links(compiled: ModuleType, prints: Fingerprints, reach: int, fano
     pad = reach + 1
     offsets = np.ascontiguousarray(prints.offsets, dtype=np.int64)
     size = int(offsets[-1]) + pad * offsets.size
-    bits = max(1, size.bit_length())
+    bits = _position_bits(size)
     padded, keys = np.empty(size, dtype=np.uint64), np.empty(int(offsets[-1]), dtype=np.uint64)
     compiled.link_keys(prints.shingles, offsets, pad, bits, padded, keys)
     keys.sort()
@@ -142,8 +141,19 @@ def group_bits(shingles: int, documents: int, min_words: int, ngram: int) -> int
     """Low bits of a shingle hash that :func:`shared_runs` leaves out when it sorts places by hash (the bits of
     the padded positions of a corpus of ``documents`` holding ``shingles`` shingles): places whose hashes agree
     above them form one group, in which each place is linked to the ``fanout`` places before it."""
-    pad = max(1, min_words - ngram + 1) // 2 + 1  # as shared_runs pads documents
-    return max(1, (shingles + pad * (documents + 1)).bit_length())
+    pad = _reach(min_words, ngram) + 1  # as shared_runs pads documents
+    return _position_bits(shingles + pad * (documents + 1))
+
+
+def _reach(min_words: int, ngram: int) -> int:
+    """Shingles ahead or behind that a link inside the shortest useful run (``min_words`` tokens) also
+    matches: half the shingles of that run. Documents are padded with ``reach + 1`` sentinels."""
+    return max(1, min_words - ngram + 1) // 2
+
+
+def _position_bits(size: int) -> int:
+    """Low bits of a sort key that hold a padded position of a layout of ``size`` places."""
+    return max(1, size.bit_length())
 
 
 def _bases(prints: Fingerprints, pad: int) -> I64:
@@ -170,7 +180,7 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int,
 
     ``positions`` is used up: its memory becomes the sort keys.
     """
-    bits = max(1, int(padded.size).bit_length())
+    bits = _position_bits(int(padded.size))
     low = np.uint64((1 << bits) - 1)
     keys = positions.view(np.uint64)  # positions are not negative
     same = np.empty(max(0, keys.size - 1), dtype=bool)

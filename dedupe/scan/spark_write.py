@@ -33,8 +33,8 @@ from dedupe.corpus.load import Document
 from dedupe.errors import InputError
 from dedupe.output import _clean
 from dedupe.report.scan import finding_dict
-from dedupe.scan.near_dup import KINDS, Finding, ScanConfig, _clusters, _CorpusView, assemble_findings, \
-    fingerprint_corpus
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.near_dup import KINDS, Finding, _clusters, _CorpusView, assemble_findings, fingerprint_corpus
 from dedupe.scan.passages import RunTable
 from dedupe.scan.shingle import I64
 from dedupe.scan.spark_read import session_of

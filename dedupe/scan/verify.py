@@ -21,7 +21,7 @@ from dedupe.scan.passages import RunTable, coverage, shared_runs
 from dedupe.scan.shingle import I64, Fingerprints
 
 if TYPE_CHECKING:
-    from dedupe.scan.near_dup import ScanConfig
+    from dedupe.scan.config import ScanConfig
 
 #: A verified pair: document indices ``a < b``, Jaccard similarity, containment.
 Pair = tuple[int, int, float, float]
