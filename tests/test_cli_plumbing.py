@@ -150,6 +150,21 @@ def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) 
 
 # --- 2. signals ---------------------------------------------------------------------------------------------
 
+def _wait_until_catching(pid: int, signum: int, limit: float = 60.0) -> None:
+    """Wait until process ``pid`` catches ``signum`` (its bit in /proc's SigCgt mask), so that a signal sent
+    next reaches the command's handler however long a loaded machine takes to import it."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught >> (signum - 1) & 1:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"process {pid} never installed a handler for signal {signum}")
+
+
 def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_path: Path) -> None:
     import signal
     import time
@@ -162,7 +177,8 @@ def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_pat
     for sig, status, word in ((signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")):
         process = subprocess.Popen([sys.executable, "-m", "dedupe", "scan", str(big), "--format", "json", "-o",
                                     str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        time.sleep(1.5)  # imports done, loading or scanning
+        _wait_until_catching(process.pid, signal.SIGTERM)  # the command's own handler is in place
+        time.sleep(0.5)  # loading or scanning
         assert process.poll() is None, "finished before the signal: the test corpus is too small"
         process.send_signal(sig)
         out, err = process.communicate(timeout=60)
