@@ -270,6 +270,17 @@ class Index:
         (:func:`segments.count_before`; shingle occurrences by default)."""
         return segments.count_before(self.connection, kind, keys, before, width, self._reads)
 
+    def gather(self, keys: np.ndarray, width: int, limit: int,
+               kind: int = segments.SHINGLES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each stored key of ``kind`` (sorted, distinct), the rows with a key in ``key .. key + width - 1``:
+        their count, and the rows where at most ``limit`` (:func:`segments.gather`)."""
+        return segments.gather(self.connection, kind, keys, width, limit, self._reads)
+
+    def last_seq(self) -> int:
+        """The largest ``seq`` ever given (0 for an empty index)."""
+        last = self.connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+        return int(last[0]) if last else 0
+
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
         stored document, sorted: the logical content of the key segments, whatever their layout."""
