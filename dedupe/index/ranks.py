@@ -37,6 +37,7 @@ import numpy as np
 
 from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES
+from dedupe.index.segments import _ranges as ranges  # positions first .. last - 1 of each range
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
@@ -90,6 +91,11 @@ class History:
         if width != self._shingles.width:
             self._shingles = _Rows(self.index, SHINGLES, width)
         return _ranks(self._shingles.count, prints, self.seqs, low)
+
+    def band_documents(self, keys: I64) -> set[int]:
+        """The ``seq`` of every stored document with one of the band ``keys`` (stored keys), from the rows of
+        the buckets, which a later round's candidates then count without reading the index again."""
+        return self._bands.documents(keys)
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
@@ -154,6 +160,23 @@ class _Rows:
         rest = np.flatnonzero(~held)
         counts[rest] = self._counted(keys[rest], bound[rest])
         return counts
+
+    def documents(self, keys: I64) -> set[int]:
+        """The ``seq`` of every stored document with a row in one of the key ranges (stored keys)."""
+        if not self.coded:
+            return self._lookup(keys)
+        fresh = sorted_unique(keys)
+        fresh = fresh[~_member(fresh, self._held) & ~_member(fresh, self._large)]
+        if fresh.size:
+            self._read(fresh)
+        held = _member(keys, self._held)
+        first = np.searchsorted(self._rows, keys[held], side="left")
+        last = np.searchsorted(self._rows, keys[held] | (_SPAN - 1), side="left")
+        return set((self._rows[ranges(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
+
+    def _lookup(self, keys: I64) -> set[int]:
+        empty = np.zeros(0, dtype=np.int64)
+        return self.index.lookup(*((keys, empty) if self.kind == BANDS else (empty, keys)))
 
     def _read(self, fresh: I64) -> None:
         """Read the rows of ranges ``fresh`` (sorted, distinct, none read before) in one pass of the segments."""
