@@ -116,7 +116,8 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
         while True:
             wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
             asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
-            new = (whole.band_documents(wanted[0]) | index.lookup(np.zeros(0, dtype=np.int64), wanted[1])) - loaded.keys()
+            found = whole.band_documents(wanted[0]) | index.lookup(np.zeros(0, dtype=np.int64), wanted[1])
+            new = found - loaded.keys()
             rounds += 1
             if not new and result is not None:
                 break  # the exact findings ask for no other document: they are the rescan's
