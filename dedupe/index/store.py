@@ -55,6 +55,12 @@ CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last
 """ + segments.SCHEMA
 _CACHE = -131072  # KiB of SQLite page cache (adds keep the pages they write and read back)
 _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
+# Pages of WAL after which a commit copies them into the database (SQLite's default: 1,000, 4 MiB). ``add``
+# lets the WAL grow to 256 MiB: each copy ends with two fsyncs, and at 1,000 pages every transaction of 2,000
+# articles (~6 MiB) made one (Reuters x1: 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU).
+# synchronous=NORMAL as before: a killed process loses no commit; a power cut can lose the commits since the last
+# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file.
+_CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 
 
@@ -167,11 +173,15 @@ class Index:
         """
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
-        with prepared_batches(documents, batch_size, self.params) as batches:
-            for batch, prepared in batches:
-                counts = self._add_batch(batch, prepared)
-                added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
-                versions.extend(counts[2])
+        self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
+        try:
+            with prepared_batches(documents, batch_size, self.params) as batches:
+                for batch, prepared in batches:
+                    counts = self._add_batch(batch, prepared)
+                    added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
+                    versions.extend(counts[2])
+        finally:
+            self.connection.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT}")
         return AddResult(added, unchanged, tuple(versions), skipped)
 
     def _add_batch(self, batch: Sequence[Document],
