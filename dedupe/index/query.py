@@ -43,6 +43,7 @@ from dedupe.corpus.load import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History
+from dedupe.index.segments import _ranges as ranges  # positions first .. last - 1 of each range
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import paused_gc
 from dedupe.scan.config import ScanConfig
@@ -110,6 +111,7 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     wanted = (keys.bands, keys.passages)
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
+    read = _Prints(params.ngram)
     with index.snapshot():
         rounds, result = 0, None
         whole = History(index, np.zeros(0, dtype=np.int64), params)  # keeps what it counted, round to round
@@ -121,16 +123,19 @@ def _scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
             rounds += 1
             if not new and result is not None:
                 break  # the exact findings ask for no other document: they are the rescan's
-            loaded.update((s.seq, s) for s in index.fetch(new))
+            fetched = index.fetch(new)
+            loaded.update((s.seq, s) for s in fetched)
+            read.add([s.document for s in fetched])
             seqs = sorted(loaded)
             history = [loaded[seq].document for seq in seqs]
             whole = whole.reading(np.array(seqs, dtype=np.int64))
-            every = scan(history + list(batch), config, whole, involving=ids)
+            every = scan(history + list(batch), config, whole, involving=ids,
+                         prints=_joined([read.of([d.id for d in history]), prints]))
             result = _involving(every, ids)
             if max_rounds is not None and rounds >= max_rounds:
                 break
             stored = {d.id: d for d in history}
-            wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places)
+            wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places, read)
     assert result is not None
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
@@ -183,7 +188,7 @@ def _clustered(every: ScanResult, involving: ScanResult, history: dict[str, Docu
 
 
 def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, Document], params: IndexParams,
-              seen: set[tuple[str, int, int, bool]]) -> tuple[I64, I64]:
+              seen: set[tuple[str, int, int, bool]], read: _Prints) -> tuple[I64, I64]:
     """Band and passage keys whose documents may join the findings: every key of the stored documents
     ``entire``, the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier
     round) are skipped, and the new ones added to it."""
@@ -194,10 +199,9 @@ def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, 
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     docs = sorted({doc for doc, *_ in places})
     column = {doc: i for i, doc in enumerate(docs)}
-    prints = fingerprint_corpus([history[d].text for d in docs], params.ngram)
+    prints = read.of(docs)
     near = sorted({doc for doc, _, _, whole in places if whole})
-    bands = document_keys(fingerprint_corpus([history[d].text for d in near], params.ngram), params,
-                          passages=False).bands if near else np.zeros(0, dtype=np.int64)
+    bands = document_keys(read.of(near), params, passages=False).bands if near else np.zeros(0, dtype=np.int64)
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
     bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice
@@ -217,3 +221,37 @@ def _window_spans(prints: Fingerprints, owners: I64, params: IndexParams) -> tup
     last = np.minimum(base + params.window + params.ngram - 2,
                       prints.token_base[owners] + prints.token_counts[owners] - 1)
     return prints.token_starts[base].astype(np.int64), prints.token_ends[last].astype(np.int64)
+
+
+class _Prints:
+    """The fingerprints of the stored documents read so far: each document fingerprinted once per check."""
+
+    def __init__(self, ngram: int) -> None:
+        self.prints = fingerprint_corpus([], ngram)
+        self.place: dict[str, int] = {}
+
+    def add(self, documents: Sequence[Document]) -> None:
+        """Fingerprint newly read documents."""
+        first = len(self.place)
+        self.place.update((d.id, first + n) for n, d in enumerate(documents))
+        self.prints = _joined([self.prints, fingerprint_corpus([d.text for d in documents], self.prints.ngram)])
+
+    def of(self, ids: Sequence[str]) -> Fingerprints:
+        """The fingerprints of the documents ``ids``, in that order."""
+        docs = np.array([self.place[i] for i in ids], dtype=np.int64)
+        prints = self.prints
+        counts = np.diff(prints.offsets)[docs]
+        tokens = prints.token_base[docs]
+        at = ranges(tokens, tokens + prints.token_counts[docs])
+        return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
+                            prints.shingles[ranges(prints.offsets[docs], prints.offsets[docs] + counts)],
+                            prints.token_starts[at], prints.token_ends[at])
+
+
+def _joined(parts: Sequence[Fingerprints]) -> Fingerprints:
+    """The documents of ``parts``, one part after the other."""
+    shifts = np.cumsum([0] + [int(p.offsets[-1]) for p in parts[:-1]])
+    offsets = [parts[0].offsets[:1]] + [p.offsets[1:] + shift for p, shift in zip(parts, shifts)]
+    return Fingerprints(parts[0].ngram, np.concatenate([p.token_counts for p in parts]),
+                        np.concatenate(offsets).astype(np.int64), np.concatenate([p.shingles for p in parts]),
+                        np.concatenate([p.token_starts for p in parts]), np.concatenate([p.token_ends for p in parts]))
