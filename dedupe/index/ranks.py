@@ -15,12 +15,16 @@ it in the batch. The group is what the rescan sorts by: the hash without its low
 
 Ranks are counted only where they can change a link: a group whose every stored place was read takes
 them from what was read, and in a group of at most ``FANOUT + 1`` places in the whole every pair links
-whatever the ranks (there each place gets its place among those read). :class:`History` keeps what it
-counted, so a later round of the same check counts only the groups it had not met.
+whatever the ranks (there each place gets its place among those read). The rows of a group (the ``seq`` of
+each stored place) are read once per check, in one pass of the segments for all the groups a round meets
+(:func:`dedupe.index.segments.gather`), and kept: every count of the group, in this round (below each run's
+document) and in later ones, is then made from them without reading the index again. A group of over
+:data:`ROWS_KEPT` places is only counted, and read again for each new bound.
 
 The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
 of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
-from the stored band keys (:meth:`History.candidates`).
+from the stored band keys (:meth:`History.candidates`); the rows of each bucket are kept the same way, and
+answer the next round's lookup of those band keys (:meth:`History.band_documents`).
 
 **Limit**: the index keeps the top :data:`~dedupe.index.keys.KEY_BITS` bits of each hash. Below about
 16 M shingles (``group_bits`` under 24) the rescan's groups are finer than that, and two different
