@@ -52,8 +52,8 @@ from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up
 #: the keys it has not asked before and rescans what it read (each document fingerprinted once per check);
-#: on Reuters x10 (190 k articles, batch of 1,000) the loop ends after 5 rounds (8 k documents read). With a bound, findings whose documents were not all reached
-#: may differ from the rescan's.
+#: on Reuters x10 (190 k articles, batch of 1,000) the loop ends after 5 rounds (8 k documents read). With a
+#: bound, findings whose documents were not all reached may differ from the rescan's.
 MAX_ROUNDS: int | None = None
 #: Suffix given to a batch document whose id is already in the index (an exact re-scrape or a new version).
 RESCRAPE_SUFFIX = "~batch"
