@@ -309,6 +309,10 @@ class Index:
             found.extend(_stored(row) for row in self.connection.execute(query, chunk))
         return found
 
+    def fetch_all(self) -> list[StoredDocument]:
+        """Every stored document, in ingestion order."""
+        return [_stored(row) for row in self.connection.execute(f"SELECT {_COLUMNS} FROM docs ORDER BY seq")]
+
     def stored_ids(self, ids: Sequence[str]) -> set[str]:
         """Those of ``ids`` that are the id or the identity key of a stored document."""
         found: set[str] = set()
