@@ -1,9 +1,11 @@
 """``dedupe scan BATCH --against INDEX``: the findings of a batch, with history read from the index.
 
-The index is queried, never loaded: only the stored documents that can take part in a finding with the
+The index is queried, not loaded: only the stored documents that can take part in a finding with the
 batch are read, and the scan's own machinery (:func:`dedupe.scan.near_dup.scan`) runs on those plus the
 batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders them. Findings that
 involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
+A small index (at most :data:`READ_ALL` stored shingle occurrences) is read whole and scanned once with
+the batch instead: that is the rescan itself, and there it costs less than the lookups.
 
 Which stored documents: those sharing an LSH band key or a passage key with the batch; then, until
 nothing new turns up, those sharing a key with the history documents already in a finding with the batch
