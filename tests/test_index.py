@@ -72,11 +72,22 @@ def test_scan_against_equals_full_rescan_restricted_to_the_batch(split: tuple[Pa
     expected = [f for f in full.findings if any(o.doc in ids for o in f.occurrences)]
     with open_index(tmp_path / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
         index.add(history, batch_size=64)
-        checked = scan_against(index, batch, CONFIG)
+        checked = scan_against(index, batch, CONFIG, read_all=0)
     assert list(checked.result.findings) == expected
     kinds = {f.kind for f in expected}
     assert kinds == {"near_duplicate", "reuse", "boilerplate"}  # the planted relations are all there
     assert checked.loaded < len(history) // 5  # the index is queried, not loaded
+
+
+def test_a_small_index_read_whole_gives_the_same_findings(split: tuple[Path, Path], tmp_path: Path) -> None:
+    history, batch = _load(split[0]).documents, _load(split[1]).documents
+    with open_index(tmp_path / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
+        index.add(history, batch_size=64)
+        looked_up = scan_against(index, batch, CONFIG, read_all=0)
+        read = scan_against(index, batch, CONFIG)  # this index is under READ_ALL: read whole, scanned once
+    assert read.loaded == len(history) and read.rounds == 1 and looked_up.rounds > 1
+    assert read.result.findings == looked_up.result.findings and read.result.pairs == looked_up.result.pairs
+    assert read.history == looked_up.history and read.origins == looked_up.origins
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +108,7 @@ def _rescan_and_check(reuters: tuple[list[Document], list[Document], Path]) -> t
     ids = {d.id for d in batch}
     expected = [f for f in scan(history + batch, CONFIG).findings if any(o.doc in ids for o in f.occurrences)]
     with open_index(db) as index:
-        return expected, list(scan_against(index, batch, CONFIG).result.findings)
+        return expected, list(scan_against(index, batch, CONFIG, read_all=0).result.findings)
 
 
 def test_scan_against_equals_the_rescan_on_reuters_without_the_link_limit(
@@ -283,7 +294,7 @@ def test_scan_against_pairs_a_large_bucket_as_the_rescan_does(tmp_path: Path) ->
     with open_index(tmp_path / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
         index.add(history[:60], batch_size=16)
         index.add(history[60:], batch_size=16)
-        checked = scan_against(index, batch, CONFIG)
+        checked = scan_against(index, batch, CONFIG, read_all=0)
     assert list(checked.result.findings) == expected
     assert expected[0].kind == "near_duplicate" and len(expected[0].occurrences) == 131
     assert len(expected[0].pairs) < 131 * 130 // 2  # not every pair: the bucket's neighbours and linked places

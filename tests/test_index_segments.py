@@ -95,6 +95,28 @@ def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(
         assert segments.count_before(db, segments.SHINGLES, wanted, before, width).tolist() == expected
 
 
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; a key's rows across chunks
+def test_gather_counts_the_rows_of_each_key_range_and_keeps_those_of_small_ones(
+        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
+    rng = np.random.default_rng(8)
+    every: list[tuple[int, int]] = []
+    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
+        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 30)
+        keys = np.where(rng.random(seqs.size) < 0.3, 0, rng.integers(-60, 60, seqs.size)) * KEY_STEP  # key 0: many
+        order = np.lexsort((seqs, keys))
+        segments.write(db, segments.SHINGLES, keys[order], seqs[order])
+        every += list(zip(keys.tolist(), seqs.tolist()))
+    for width in (1, 2):
+        wanted = np.arange(-64, 64, width) * KEY_STEP
+        counts, owners, seqs = segments.gather(db, segments.SHINGLES, wanted, width, limit=40)
+        rows = [sorted(seq for key, seq in every if k <= key < k + width * KEY_STEP) for k in wanted.tolist()]
+        assert counts.tolist() == [len(r) for r in rows]
+        assert max(counts) > 40 and 0 < min(c for c in counts if c)  # some ranges over the limit, some under
+        kept = [(owner, seq) for owner, r in enumerate(rows) if len(r) <= 40 for seq in r]
+        assert list(zip(owners.tolist(), seqs.tolist())) == kept  # by owner, then seq; none of a large range
+
+
 def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: sqlite3.Connection) -> None:
     rng = np.random.default_rng(6)
     seqs = np.repeat(np.arange(1, 2001), 60)

@@ -15,12 +15,16 @@ it in the batch. The group is what the rescan sorts by: the hash without its low
 
 Ranks are counted only where they can change a link: a group whose every stored place was read takes
 them from what was read, and in a group of at most ``FANOUT + 1`` places in the whole every pair links
-whatever the ranks (there each place gets its place among those read). :class:`History` keeps what it
-counted, so a later round of the same check counts only the groups it had not met.
+whatever the ranks (there each place gets its place among those read). The rows of a group (the ``seq`` of
+each stored place) are read once per check, in one pass of the segments for all the groups a round meets
+(:func:`dedupe.index.segments.gather`), and kept: every count of the group, in this round (below each run's
+document) and in later ones, is then made from them without reading the index again. A group of over
+:data:`ROWS_KEPT` places is only counted, and read again for each new bound.
 
 The same holds for the LSH stage: a band bucket of over :data:`~dedupe.scan.minhash.MAX_BUCKET` documents
 of the whole pairs only neighbours, so the bucket's size and who lies between two of its documents are read
-from the stored band keys (:meth:`History.candidates`).
+from the stored band keys (:meth:`History.candidates`); the rows of each bucket are kept the same way, and
+answer the next round's lookup of those band keys (:meth:`History.band_documents`).
 
 **Limit**: the index keeps the top :data:`~dedupe.index.keys.KEY_BITS` bits of each hash. Below about
 16 M shingles (``group_bits`` under 24) the rescan's groups are finer than that, and two different
@@ -36,7 +40,8 @@ from collections.abc import Callable
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
-from dedupe.index.segments import BANDS
+from dedupe.index.segments import BANDS, SHINGLES
+from dedupe.index.segments import _ranges as ranges  # positions first .. last - 1 of each range
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
@@ -46,8 +51,11 @@ from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
 _SPAN = 1 << DOC_BITS
-#: Counts the stored places of hash groups before a document: ``count(groups, before, width)``.
-_Count = Callable[[I64, I64, int], I64]
+#: Counts the stored places of hash groups before a document: ``count(groups, before)``.
+_Count = Callable[[I64, I64], I64]
+#: Rows of one key range a check keeps (a range with more is counted in the index at each new bound). The
+#: groups of the scanned documents hold a few rows each (Reuters x10: ~10), common phrases thousands.
+ROWS_KEPT = 1024
 
 
 class History:
@@ -66,12 +74,13 @@ class History:
         self.seqs = seqs
         self.params = params
         self.documents, self.shingles = index.shingle_count()
-        # Stored places counted so far, by stored key | before (sorted codes, counts) for one width: a later
-        # round of the same snapshot scans nearly the same documents and asks for nearly the same counts.
-        self._width, self._codes, self._values = 0, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        # The stored rows read so far, kept for the later rounds of the same snapshot: they scan nearly the
+        # same documents and ask for nearly the same counts.
+        self._shingles = _Rows(index, SHINGLES, 1)
+        self._bands = _Rows(index, BANDS, 1)
 
     def reading(self, seqs: I64) -> History:
-        """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was counted."""
+        """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was read."""
         other = copy.copy(self)
         other.seqs = seqs
         return other
@@ -82,26 +91,15 @@ class History:
         batch_docs = prints.token_counts.size - self.seqs.size
         low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
                          self.params.ngram)
-        return _ranks(self._count, prints, self.seqs, low)
+        width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
+        if width != self._shingles.width:
+            self._shingles = _Rows(self.index, SHINGLES, width)
+        return _ranks(self._shingles.count, prints, self.seqs, low)
 
-    def _count(self, groups: I64, before: I64, width: int) -> I64:
-        """The stored places of each hash group in documents before ``before`` (any order); a ``(group,
-        before)`` counted in an earlier round of this snapshot is not counted again."""
-        keys = stored_keys(groups.view(np.uint64))
-        if width != self._width:
-            self._width, self._codes, self._values = width, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        if (before[before != _AFTER_ALL] >= _SPAN - 1).any():  # a code needs seq below 2 ** DOC_BITS - 1
-            return _count(self.index, keys, before, width)
-        codes = keys | np.minimum(before, _SPAN - 1)  # a stored key's low DOC_BITS bits are zero
-        at = np.minimum(np.searchsorted(self._codes, codes), max(self._codes.size - 1, 0))
-        known = self._codes[at] == codes if self._codes.size else np.zeros(codes.size, dtype=bool)
-        counts = np.zeros(codes.size, dtype=np.int64)
-        counts[known] = self._values[at[known]]
-        todo = np.flatnonzero(~known)
-        counts[todo] = _count(self.index, keys[todo], before[todo], width)
-        self._codes, first = np.unique(np.concatenate([self._codes, codes[todo]]), return_index=True)
-        self._values = np.concatenate([self._values, counts[todo]])[first]
-        return counts
+    def band_documents(self, keys: I64) -> set[int]:
+        """The ``seq`` of every stored document with one of the band ``keys`` (stored keys), from the rows of
+        the buckets, which a later round's candidates then count without reading the index again."""
+        return self._bands.documents(keys)
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
@@ -113,21 +111,101 @@ class History:
         sizes = np.diff(np.append(heads, bucket.size))
         stored_doc = docs < self.seqs.size
         before = np.where(stored_doc, self.seqs[np.minimum(docs, max(self.seqs.size - 1, 0))], _AFTER_ALL)
-        stored = self.index.count_before(bucket[heads], np.full(heads.size, _AFTER_ALL), kind=BANDS)
+        count = self._bands.count
+        stored = count(bucket[heads], np.full(heads.size, _AFTER_ALL))
         whole = stored + sizes - np.add.reduceat(stored_doc, heads) if heads.size else stored
         small = (sizes >= 2) & (whole <= MAX_BUCKET)
         pairs = [np.zeros((0, 2), dtype=np.int64), all_pairs(docs, heads[small], sizes[small])]
         # Large buckets: neighbours here that are neighbours in the whole.
         large = np.repeat((sizes >= 2) & (whole > MAX_BUCKET), sizes)
         nxt = np.flatnonzero(large[:-1] & (np.diff(bucket) == 0))
-        between = (self.index.count_before(bucket[nxt + 1], before[nxt + 1], kind=BANDS)
-                   - self.index.count_before(bucket[nxt], np.where(stored_doc[nxt], before[nxt] + 1, _AFTER_ALL),
-                                             kind=BANDS))
+        between = (count(bucket[nxt + 1], before[nxt + 1])
+                   - count(bucket[nxt], np.where(stored_doc[nxt], before[nxt] + 1, _AFTER_ALL)))
         pairs.append(np.stack([docs[nxt], docs[nxt + 1]], axis=1)[between == 0])
         joined = np.concatenate(pairs)
         width = np.int64(prints.token_counts.size)
         codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
         return np.stack([codes // width, codes % width], axis=1)
+
+
+class _Rows:
+    """Stored rows of one kind counted below a document, by key range (``width`` consecutive keys from a
+    stored key), for the rounds of one snapshot: the rows of a range are read once and kept, so that any
+    later count of the range is made here; a range of over :data:`ROWS_KEPT` rows is counted in the index,
+    and each count kept (by range and bound).
+
+    Args:
+        index: The open index, inside a snapshot.
+        kind: Kind of keys (:data:`~dedupe.index.segments.SHINGLES` or ``BANDS``).
+        width: Keys per range.
+    """
+
+    def __init__(self, index: Index, kind: int, width: int) -> None:
+        self.index, self.kind, self.width = index, kind, width
+        self.coded = index.last_seq() < _SPAN - 1  # a code (range | seq) needs seq below 2 ** DOC_BITS - 1
+        empty = np.zeros(0, dtype=np.int64)
+        self._held, self._large, self._rows = empty, empty, empty  # ranges kept, ranges too large, codes kept
+        self._codes, self._values = empty, empty  # counts of large ranges, by range | bound
+
+    def count(self, keys: I64, before: I64) -> I64:
+        """For each key range (stored keys, any order), its stored rows in documents below ``before``."""
+        keys = stored_keys(keys.view(np.uint64))
+        if not self.coded:
+            return _count(self.index, keys, before, self.width, self.kind)
+        fresh = sorted_unique(keys)
+        fresh = fresh[~_member(fresh, self._held) & ~_member(fresh, self._large)]
+        if fresh.size:
+            self._read(fresh)
+        bound = np.minimum(before, _SPAN - 1)
+        held = _member(keys, self._held)
+        counts = np.empty(keys.size, dtype=np.int64)
+        counts[held] = (np.searchsorted(self._rows, keys[held] | bound[held], side="left")
+                        - np.searchsorted(self._rows, keys[held], side="left"))
+        rest = np.flatnonzero(~held)
+        counts[rest] = self._counted(keys[rest], bound[rest])
+        return counts
+
+    def documents(self, keys: I64) -> set[int]:
+        """The ``seq`` of every stored document with a row in one of the key ranges (stored keys)."""
+        if not self.coded:
+            return self._lookup(keys)
+        fresh = sorted_unique(keys)
+        fresh = fresh[~_member(fresh, self._held) & ~_member(fresh, self._large)]
+        if fresh.size:
+            self._read(fresh)
+        held = _member(keys, self._held)
+        first = np.searchsorted(self._rows, keys[held], side="left")
+        last = np.searchsorted(self._rows, keys[held] | (_SPAN - 1), side="left")
+        return set((self._rows[ranges(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
+
+    def _lookup(self, keys: I64) -> set[int]:
+        empty = np.zeros(0, dtype=np.int64)
+        return self.index.lookup(*((keys, empty) if self.kind == BANDS else (empty, keys)))
+
+    def _read(self, fresh: I64) -> None:
+        """Read the rows of ranges ``fresh`` (sorted, distinct, none read before) in one pass of the segments."""
+        counts, owners, seqs = self.index.gather(fresh, self.width, ROWS_KEPT, self.kind)
+        small = counts <= ROWS_KEPT
+        self._held = np.sort(np.concatenate([self._held, fresh[small]]))
+        self._rows = np.sort(np.concatenate([self._rows, fresh[owners] | seqs]))
+        self._large = np.sort(np.concatenate([self._large, fresh[~small]]))
+        self._remember(fresh[~small] | (_SPAN - 1), counts[~small])
+
+    def _counted(self, keys: I64, bound: I64) -> I64:
+        """Counts of large ranges below ``bound``: those counted before, the others counted in the index."""
+        codes = keys | bound
+        at = np.minimum(np.searchsorted(self._codes, codes), max(self._codes.size - 1, 0))
+        known = self._codes[at] == codes if self._codes.size else np.zeros(codes.size, dtype=bool)
+        counts = np.zeros(codes.size, dtype=np.int64)
+        counts[known] = self._values[at[known]]
+        todo = np.flatnonzero(~known)
+        counts[todo] = _count(self.index, keys[todo], bound[todo], self.width, self.kind)
+        self._remember(codes[todo], counts[todo])
+        return counts
+
+    def _remember(self, codes: I64, counts: I64) -> None:
+        self._codes, first = np.unique(np.concatenate([self._codes, codes]), return_index=True)
+        self._values = np.concatenate([self._values, counts])[first]
 
 
 def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int) -> I64:
@@ -143,8 +221,8 @@ def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int) -> I64:
     packed.sort()
     order = (packed & mask).view(np.int64)
     groups = (packed & ~mask).view(np.int64)
-    docs = np.searchsorted(prints.offsets, order, side="right") - 1
-    block = np.minimum(docs, seqs.size)  # each stored document, then the batch as one
+    # Each stored document, then the batch as one: a gather from the block of every place, not a search.
+    block = np.repeat(np.minimum(np.arange(prints.token_counts.size), seqs.size), np.diff(prints.offsets))[order]
     new_group = np.ones(count, dtype=bool)
     new_group[1:] = groups[1:] != groups[:-1]
     new_run = new_group.copy()
@@ -167,9 +245,8 @@ def _counts_before(count: _Count, groups: I64, block: I64, seqs: I64, low: int, 
     sizes = np.diff(np.append(group_heads, groups.size))
     stored_here = np.bincount(group_of, weights=np.diff(np.append(heads, groups.size)) * (block[heads] < seqs.size),
                               minlength=group_heads.size).astype(np.int64)
-    width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
     shared = np.flatnonzero(sizes > 1)
-    total = count(groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64), width)
+    total = count(groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64))
     counted = np.zeros(group_heads.size, dtype=bool)
     whole = total + sizes[shared] - stored_here[shared]
     counted[shared] = (total != stored_here[shared]) & (whole > FANOUT + 1)
@@ -178,13 +255,21 @@ def _counts_before(count: _Count, groups: I64, block: I64, seqs: I64, low: int, 
     stored_doc = block[heads[runs]] < seqs.size
     before[stored_doc] = seqs[block[heads[runs]][stored_doc]]
     found = local.copy()
-    found[runs] = count(groups[heads[runs]], before, width)
+    found[runs] = count(groups[heads[runs]], before)
     return found
 
 
-def _count(index: Index, keys: I64, before: I64, width: int) -> I64:
+def _count(index: Index, keys: I64, before: I64, width: int, kind: int) -> I64:
     """:meth:`Index.count_before` of stored keys in any order."""
     by_key = np.argsort(keys, kind="stable")  # signed order: the groups were sorted unsigned
     counts = np.empty(keys.size, dtype=np.int64)
-    counts[by_key] = index.count_before(keys[by_key], before[by_key], width)
+    counts[by_key] = index.count_before(keys[by_key], before[by_key], width, kind)
     return counts
+
+
+def _member(keys: I64, sorted_keys: I64) -> np.ndarray:
+    """Whether each of ``keys`` is in ``sorted_keys``."""
+    if not sorted_keys.size:
+        return np.zeros(keys.size, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[at] == keys

@@ -53,7 +53,7 @@ _CHUNK_ROWS = 1 << 20
 _FENCE = 128
 #: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
 #: costs about what reading 8,192 rows in order does).
-_RUNS_PER_FENCES = 64
+_RUNS_PER_FENCES = 4
 
 
 def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
@@ -130,18 +130,24 @@ def lookup(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None =
     earlier lookups of the same read transaction kept (:class:`Reads`)."""
     found = [np.zeros(0, dtype=np.int64)]
     wanted = sorted_unique(wanted & ~_DOC_MASK)
-    if not wanted.size:
-        return found[0]
+    if wanted.size:
+        found.extend(_matches(chunk, wanted) + base for chunk, base in _read(db, kind, wanted, reads))
+    return sorted_unique(np.concatenate(found))
+
+
+def _read(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None) -> Iterator[tuple[I64, int]]:
+    """``(chunk, base)``: the rows of every segment of ``kind`` that can hold ``wanted`` keys (:func:`_chunks`),
+    with the segment's base; ``reads``: what earlier reads of the read transaction kept (``None``: a
+    :class:`Reads` for this call only)."""
     own = reads is None
     reads = Reads(db) if reads is None else reads
     try:
         for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
                                               (kind,)).fetchall():
-            found.extend(_matches(chunk, wanted) + base for chunk in _chunks(reads, segment, rows, wanted))
+            yield from ((chunk, base) for chunk in (_chunks(reads, segment, rows, wanted) if rows else ()))
     finally:
         if own:
             reads.close()
-    return sorted_unique(np.concatenate(found))
 
 
 def _chunks(reads: Reads, segment: int, rows: int, wanted: I64) -> Iterator[I64]:
@@ -216,20 +222,56 @@ def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, widt
     if not keys.size:
         return counts
     reach = np.int64((width - 1) << DOC_BITS)  # from a key to the last key of its range
-    wanted = sorted_unique(np.concatenate([keys + np.int64(step << DOC_BITS) for step in range(width)]))
-    own = reads is None
-    reads = Reads(db) if reads is None else reads
-    try:
-        for segment, rows, base in db.execute("SELECT segment, rows, base FROM segments WHERE kind = ?",
-                                              (kind,)).fetchall():
-            ranges = _ranges_below(keys, np.clip(before - base, 0, _SPAN), width)
-            for chunk in _chunks(reads, segment, rows, wanted) if rows else ():
-                for places, first, last in ranges:
-                    _count_chunk(chunk, places, first, last, reach, counts)
-    finally:
-        if own:
-            reads.close()
+    ranges: dict[int, list[tuple[I64, I64, I64]]] = {}
+    for chunk, base in _read(db, kind, _spread(keys, width), reads):
+        if base not in ranges:
+            ranges[base] = _ranges_below(keys, np.clip(before - base, 0, _SPAN), width)
+        for places, first, last in ranges[base]:
+            _count_chunk(chunk, places, first, last, reach, counts)
     return counts
+
+
+def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
+           reads: Reads | None = None) -> tuple[I64, I64, I64]:
+    """The stored rows of ``kind`` with a key in ``keys[i] .. keys[i] + width - 1`` (in steps of one key): how
+    many for each ``i``, and the rows themselves where they are at most ``limit``, in one read of the segments.
+
+    Args:
+        db: The index connection.
+        kind: Kind of keys.
+        keys: Stored keys, sorted, distinct, their ranges disjoint.
+        width: Consecutive keys taken together from each of ``keys``.
+        limit: Most rows kept for one of ``keys`` (the others are only counted).
+        reads: What earlier reads of the same read transaction kept (:class:`Reads`).
+
+    Returns:
+        ``(counts, owners, seqs)``: the rows of each of ``keys``; for each row kept, its place in ``keys`` and
+        its document's ``seq`` (sorted by owner, then ``seq``).
+    """
+    counts = np.zeros(keys.size, dtype=np.int64)
+    owners, seqs = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+    if not keys.size:
+        return counts, owners[0], seqs[0]
+    reach = np.int64((width - 1) << DOC_BITS)
+    last = (keys + reach) | _DOC_MASK
+    for chunk, base in _read(db, kind, _spread(keys, width), reads):
+        lo = int(np.searchsorted(keys, (chunk[0] & ~_DOC_MASK) - reach, side="left"))
+        hi = int(np.searchsorted(keys, chunk[-1] & ~_DOC_MASK, side="right"))
+        first = np.searchsorted(chunk, keys[lo:hi], side="left")
+        found = np.searchsorted(chunk, last[lo:hi], side="right") - first
+        counts[lo:hi] += found
+        kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
+        owners.append(np.repeat(lo + kept, found[kept]))
+        seqs.append((chunk[_ranges(first[kept], first[kept] + found[kept])] & _DOC_MASK) + base)
+    owner, seq = np.concatenate(owners), np.concatenate(seqs)
+    keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
+    order = np.lexsort((seq[keep], owner[keep]))
+    return counts, owner[keep][order], seq[keep][order]
+
+
+def _spread(keys: I64, width: int) -> I64:
+    """Every key of the ranges of ``width`` keys from each of ``keys``, sorted, distinct."""
+    return sorted_unique(np.concatenate([keys + np.int64(step << DOC_BITS) for step in range(width)]))
 
 
 def _ranges_below(keys: I64, limit: I64, width: int) -> list[tuple[I64, I64, I64]]:

@@ -171,7 +171,8 @@ class WholeCorpus(Protocol):
 
 
 def scan(documents: Sequence[Document], config: ScanConfig | None = None,
-         whole: WholeCorpus | None = None, involving: frozenset[str] | None = None) -> ScanResult:
+         whole: WholeCorpus | None = None, involving: frozenset[str] | None = None,
+         prints: Fingerprints | None = None) -> ScanResult:
     """Find repeats, reuse and near-duplicate documents in a corpus.
 
     Args:
@@ -182,6 +183,8 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None,
         involving: Keep only the findings with an occurrence in one of these documents (ids): the others are
             not located, which saves most of the grouping stage when they are many (``scan --against``).
             The pairs are all kept.
+        prints: The documents' fingerprints (:func:`fingerprint_corpus` of their texts with ``config.ngram``),
+            where the caller has them (``scan --against`` scans the documents it read again each round).
 
     Returns:
         Findings most severe first (in the order of :data:`KINDS`; then by first place),
@@ -189,17 +192,17 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None,
     """
     config = config or ScanConfig()
     with paused_gc():
-        return _scan(documents, config, whole, involving)
+        return _scan(documents, config, whole, involving, prints)
 
 
 def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus | None = None,
-          involving: frozenset[str] | None = None) -> ScanResult:
+          involving: frozenset[str] | None = None, given: Fingerprints | None = None) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
     workers = _workers(config)
     forks = _forks(characters, config)
-    prints = timer.run("fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers,
-                                                                 fork=forks))
+    prints = given if given is not None else timer.run(
+        "fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers, fork=forks))
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= config.min_words)
     if config.passages and forks and whole is None:
         candidates, runs, pairs, (bands, rows) = overlapped(timer, prints, usable, config)
