@@ -67,3 +67,18 @@ def test_a_rounded_toll_is_no_conflict() -> None:
     injured = CountKey("injured", None, False)
     assert count_conflict(stated_counts("1400 people were injured."), stated_counts("1,402 people were injured."),
                           injured) is None
+
+
+def test_remain_before_a_toll_state_counts_that_toll_not_a_remaining_count() -> None:
+    missing = CountKey("missing", None, False)
+    assert count_keys("164 people remain missing after the ferry sank.") == {missing}
+    assert count_keys("Some 150 people still remain unaccounted for.") == {missing}
+    assert count_keys("At least 20 people remain trapped under the rubble.") == {CountKey("trapped", None, False)}
+    # a state that is not the toll, and a count of those left, stay out of the count keys
+    assert count_keys("More than 20 people remain hospitalised.") == frozenset()
+    assert count_keys("Only 29 doctors remain in the eastern districts.") == frozenset()
+
+
+def test_a_counted_noun_that_is_a_measure_counts_it() -> None:
+    counts = stated_counts("The number of missing rose to 192 on Tuesday.")
+    assert [(c.key.measure, c.interval) for c in counts] == [("missing", (192.0, 192.0))]

@@ -41,7 +41,8 @@ from dedupe.compare.align import ScoredPair, group_pairs
 from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.figures.extract import SentenceFigure, parse_sentence
-from dedupe.figures.measures import HUMAN_MEASURES
+from dedupe.compare.features import words
+from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, match_at
 from dedupe.figures.numbers import interval, overlap
 
 # Place words below a story's level: a figure for such a place counts part of the whole.
@@ -54,6 +55,12 @@ _HISTORY_DAYS = 60
 _NOUN_REACH = 24
 # An exact figure this large, given by two outlets for one key, is one claim.
 _SAME_FIGURE = 100.0
+# "remain" before a state that is itself the toll states that toll ("164 people remain missing"), not a
+# remaining count; "20 remain in hospital" is a state, not the injured toll, so only these measures.
+_REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
+_REMAINING_TOLLS = frozenset({"missing", "trapped"})
+# How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
+_REMAIN_REACH = 6
 
 
 @dataclass(frozen=True)
@@ -100,13 +107,40 @@ def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCo
     """
     found = []
     for figure in parse_sentence(text, published):
-        if figure.measure not in HUMAN_MEASURES or _history(figure, published):
+        measure = counted_measure(figure, text)
+        if measure not in HUMAN_MEASURES or _history(figure, published):
             continue
         if figure.low is None and figure.high is None:
             continue
-        key = CountKey(figure.measure, _local_place(figure), figure.scope in _RUNNING_TOTALS)
+        key = CountKey(measure, _local_place(figure), figure.scope in _RUNNING_TOTALS)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(text, figure)))
     return tuple(found)
+
+
+def counted_measure(figure: SentenceFigure, text: str) -> str:
+    """The figure's measure, where the figures stage read it as a state or left it open, as a count key reads it.
+
+    Two readings are mended, both with the figures stage's own lexicon: "remain" followed by the word of a
+    toll that is a state (``PATIENT`` triggers of the missing or trapped, auxiliaries between) counts that
+    toll ("164 people remain missing", "20 remain trapped"), where the figures stage reads "remaining"; a
+    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it.
+
+    Example:
+        >>> [counted_measure(f, "164 people remain missing.") for f in parse_sentence("164 people remain missing.")]
+        ['missing']
+    """
+    if figure.measure == "remaining":
+        after = words(text[figure.end:])[:_REMAIN_REACH + 3]
+        at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
+        if at is not None:
+            rest = after[at + 1:]
+            start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
+            trigger = match_at(rest, start, PATIENT, figure.what)
+            if trigger is not None and trigger.measure in _REMAINING_TOLLS:
+                return trigger.measure
+    if figure.measure == "other" and figure.what in HEAD_NOUNS:
+        return HEAD_NOUNS[figure.what]
+    return figure.measure
 
 
 def _written(text: str, figure: SentenceFigure) -> str:

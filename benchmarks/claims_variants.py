@@ -1,0 +1,185 @@
+"""Alignment variants measured on the claims gold's tune split, none shipped: the commands behind the tables of
+the claims section's fifth pass (session 7) in ``benchmarks/README.md``.
+
+Usage:
+    .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET config count_cosine=0.35 [key=value ...]
+    .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET token-link --tau 0.6
+    .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET fit-with-tune --corpus /work/shared/corpora
+
+- ``config``: ``dedupe compare`` with some :class:`dedupe.compare.align.AlignConfig` defaults replaced.
+- ``token-link``: a candidate pair is also linked (its probability raised to the claim threshold) when the
+  number-masked shorter claim's content tokens find close tokens in the other: the mean, over the shorter
+  text's content word pieces, of the best cosine with the other's content pieces (MiniLM's own contextual token
+  vectors, ``encoder.tokens``; BERTScore-style soft containment) is at least ``--tau``.
+- ``fit-with-tune``: the claim model fitted on the outside pairs (MRPC train + STS headlines 2013-2015, as
+  ``benchmarks.claim_model``) plus one tune event's candidate pairs (labelled by the gold), repeated
+  ``--weight`` times; the threshold picked on that event, the other event scored (leave one event out).
+
+Each prints what ``benchmarks.claims_quality --split tune --loeo`` prints (tune rows only), the held-out split is
+never scored here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+from tokenizers import Tokenizer
+
+from benchmarks import claim_model
+from benchmarks import claims_quality as quality
+from benchmarks.align_quality import fit_model, read_mrpc
+from dedupe.compare import align, groups
+from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
+from dedupe.embed.backends import packaged_model_folder
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
+
+_Tokens = tuple[np.ndarray, np.ndarray]
+
+
+def with_defaults(overrides: Sequence[str]) -> None:
+    """Replace :class:`AlignConfig` defaults from ``key=value`` strings (numbers), for this process."""
+    values = dict(item.split("=", 1) for item in overrides)
+    new: dict[str, float] = {k: int(v) if k == "neighbours" else float(v) for k, v in values.items()}
+    align.AlignConfig.__init__.__defaults__ = tuple(new.get(f.name, f.default) for f in fields(align.AlignConfig))
+
+
+class SoftContainment:
+    """Content-token soft containment of claim pairs, token vectors computed once per text."""
+
+    def __init__(self, encoder: object) -> None:
+        self.encoder = encoder
+        self.tokenizer = Tokenizer.from_file(str(packaged_model_folder() / "tokenizer.json"))
+        self.tokenizer.no_padding()  # as the encoder reads texts (the file pads to 128 pieces)
+        self.known: dict[str, _Tokens] = {}
+
+    def vectors(self, texts: Sequence[str]) -> list[_Tokens]:
+        """Each text's unit token vectors and which of them belong to content words."""
+        new = [t for t in dict.fromkeys(texts) if t not in self.known]
+        if new:
+            pieces = [e.tokens[1:-1] for e in self.tokenizer.encode_batch(new)]
+            for text, names, rows in zip(new, pieces, self.encoder.tokens(new)):  # type: ignore[attr-defined]
+                self.known[text] = (rows, content_mask(names))
+        return [self.known[t] for t in texts]
+
+    def score(self, a: _Tokens, b: _Tokens) -> float:
+        """Mean best cosine of the shorter text's content pieces against the other's (0 when either has none)."""
+        (rows_a, mask_a), (rows_b, mask_b) = a, b
+        if not mask_a.any() or not mask_b.any():
+            return 0.0
+        short, long = sorted((rows_a[mask_a], rows_b[mask_b]), key=len)
+        return float((short @ long.T).max(axis=1).mean())
+
+
+def content_mask(pieces: Sequence[str]) -> np.ndarray:
+    """Word pieces of alphabetic words that are not function words (nor the mask word "several")."""
+    words: list[tuple[str, list[int]]] = []
+    for k, piece in enumerate(pieces):
+        if piece.startswith("##") and words:
+            words[-1] = (words[-1][0] + piece[2:], [*words[-1][1], k])
+        else:
+            words.append((piece, [k]))
+    mask = np.zeros(len(pieces), dtype=bool)
+    for word, places in words:
+        if word.isalpha() and word.lower() not in FUNCTION_WORDS | {"several"}:
+            mask[places] = True
+    return mask
+
+
+def token_link(encoder: object, tau: float) -> None:
+    """Raise every candidate pair with soft containment >= ``tau`` to the claim threshold, for this process."""
+    soft = SoftContainment(encoder)
+    plain = align.score_pairs
+
+    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[align.ScoredPair, ...]:
+        scored = plain(texts, candidates)
+        tokens = soft.vectors([mask_numbers(t) for t in texts]) if scored else []
+        return tuple(replace(p, probability=max(p.probability, align.CLAIM_THRESHOLD))
+                     if soft.score(tokens[p.first], tokens[p.second]) >= tau else p for p in scored)
+
+    align.score_pairs = score_pairs  # type: ignore[assignment]
+
+
+def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache
+               ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Claim features and gold labels (same cluster or not) of every candidate pair of each tune event."""
+    clusters: dict[tuple[str, int], set[int]] = {}
+    for k, cluster in enumerate(gold.clusters):
+        for member in cluster["members"]:
+            clusters.setdefault((member["doc"], member["i"]), set()).add(k)
+    rows: dict[str, list[tuple[np.ndarray, int]]] = {}
+    plain = groups.align
+
+    def spy(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str], config: align.AlignConfig,
+            sentence_keys: Sequence[str], counted: Sequence[bool]) -> align.Alignment:
+        found = align.cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
+        feats: np.ndarray | list[np.ndarray] = []
+        if found:
+            feats = align.claim_features([texts[i] for i, _, _ in found], [texts[j] for _, j, _ in found],
+                                         [c for _, _, c in found])
+        for (i, j, _), row in zip(found, feats):
+            (doc_a, sa), (doc_b, sb) = (sentence_keys[i].split("\0"), sentence_keys[j].split("\0"))
+            event = gold.set_of.get(doc_a)
+            if event is not None and gold.set_of.get(doc_b) == event and gold.outlet[doc_a] != gold.outlet[doc_b]:
+                same = clusters.get((doc_a, int(sa)), set()) & clusters.get((doc_b, int(sb)), set())
+                rows.setdefault(event, []).append((row, int(bool(same))))
+        return plain(texts, embeddings, doc_keys, config, sentence_keys, counted)
+
+    groups.align = spy  # type: ignore[assignment]
+    quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
+    groups.align = plain
+    return {e: (np.asarray([r for r, _ in v]), np.asarray([y for _, y in v])) for e, v in rows.items()}
+
+
+def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
+    """Leave one tune event out: model on outside + one event's pairs, threshold there, the other scored."""
+    true = quality.gold_pairs(gold)[0]
+    by_event = tune_pairs(args, gold, encoder, cache)
+    sts = args.corpus / "sts-headlines"
+    outside = claim_model.joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
+                                  claim_model.read_sts(sts, claim_model.FIT_YEARS)])
+    outside_x = claim_model.features(outside, encoder, cache)[0]
+    scored = []
+    for train in gold.split["tune"]:
+        test = next(e for e in gold.split["tune"] if e != train)
+        x, y = by_event[train]
+        align.CLAIM_MODEL = fit_model(np.vstack([outside_x, *[x] * args.weight]),
+                                      np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
+        threshold, there = quality.best_threshold(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache,
+                                                  [train])
+        config = groups.CompareConfig(align=align.AlignConfig(threshold=threshold))
+        pred = quality.run_compare(args.paths, gold, encoder, cache, config, only=[test])[0]
+        scored.append(quality.f1(quality.in_sets(pred, gold, [test]), quality.in_sets(true, gold, [test])))
+        print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "
+              f"{np.round(align.CLAIM_MODEL.coef, 3).tolist()}, threshold {threshold} (F1 there {there:.3f}) -> "
+              f"{test}: F1 {scored[-1]:.3f}")
+    print(f"leave-one-event-out figure: worst {min(scored):.3f}, mean {np.mean(scored):.3f}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs=2, help="the seeds folder and the multi-outlet articles")
+    sub = parser.add_subparsers(dest="variant", required=True)
+    sub.add_parser("config").add_argument("overrides", nargs="+", help="AlignConfig key=value")
+    sub.add_parser("token-link").add_argument("--tau", type=float, required=True)
+    fit = sub.add_parser("fit-with-tune")
+    fit.add_argument("--corpus", type=Path, required=True, help="folder holding mrpc/ and sts-headlines/")
+    fit.add_argument("--weight", type=int, default=1, help="times the tune event's pairs are repeated")
+    args = parser.parse_args(argv)
+    if args.variant == "fit-with-tune":
+        gold = quality.load_gold(quality._GOLD)
+        fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
+        return 0
+    if args.variant == "config":
+        with_defaults(args.overrides)
+    else:
+        token_link(load_encoder(None), args.tau)
+    return quality.main([*args.paths, "--split", "tune", "--loeo"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
