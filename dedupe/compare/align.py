@@ -146,9 +146,8 @@ class AlignConfig:
         candidate_cosine: Only pairs with at least this embedding cosine are scored, in [-1, 1].
         neighbours: Most candidates kept per claim (the highest cosines), at least 1.
         count_cosine: Smallest cosine for two claims that count the same thing to share a count group
-            (:mod:`dedupe.compare.counts`); above 1 turns count groups off. 0.35 is the middle of the tune
-            events' plateau (the same pairs found from 0.3 to 0.4, recall falling a fifth by 0.425), not
-            the edge of it where the tune F1 peaks (0.4): another event's tolls may sit a little apart.
+            (:mod:`dedupe.compare.counts`); above 1 turns count groups off. 0.4 is what the tune split's
+            selection rule picks (the worse event, then the mean); 0.3-0.4 find the same tune pairs.
         counted_threshold: Smallest claim-model probability for a claim that states a count to join a
             wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1].
     """
@@ -156,7 +155,7 @@ class AlignConfig:
     threshold: float = CLAIM_THRESHOLD
     candidate_cosine: float = 0.3
     neighbours: int = 30
-    count_cosine: float = 0.35
+    count_cosine: float = 0.4
     counted_threshold: float = 0.85
 
     def __post_init__(self) -> None:
