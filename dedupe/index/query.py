@@ -45,7 +45,7 @@ from dedupe.corpus.load import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History
-from dedupe.index.segments import _ranges as ranges  # positions first .. last - 1 of each range
+from dedupe.index.segments import positions
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import paused_gc
 from dedupe.scan.config import ScanConfig
@@ -259,9 +259,9 @@ class _Prints:
         prints = self.prints
         counts = np.diff(prints.offsets)[docs]
         tokens = prints.token_base[docs]
-        at = ranges(tokens, tokens + prints.token_counts[docs])
+        at = positions(tokens, tokens + prints.token_counts[docs])
         return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
-                            prints.shingles[ranges(prints.offsets[docs], prints.offsets[docs] + counts)],
+                            prints.shingles[positions(prints.offsets[docs], prints.offsets[docs] + counts)],
                             prints.token_starts[at], prints.token_ends[at])
 
 

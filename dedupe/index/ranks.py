@@ -40,8 +40,7 @@ from collections.abc import Callable
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
-from dedupe.index.segments import BANDS, SHINGLES
-from dedupe.index.segments import _ranges as ranges  # positions first .. last - 1 of each range
+from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
@@ -176,7 +175,7 @@ class _Rows:
         held = _member(keys, self._held)
         first = np.searchsorted(self._rows, keys[held], side="left")
         last = np.searchsorted(self._rows, keys[held] | (_SPAN - 1), side="left")
-        return set((self._rows[ranges(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
+        return set((self._rows[positions(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
 
     def _lookup(self, keys: I64) -> set[int]:
         empty = np.zeros(0, dtype=np.int64)

@@ -174,7 +174,7 @@ def _blocks(fences: I64 | None, wanted: I64) -> I64 | None:
         return None
     first = np.maximum(np.searchsorted(fences, wanted, side="left") - 1, 0)
     last = np.searchsorted(fences, wanted | _DOC_MASK, side="right")  # exclusive
-    blocks = sorted_unique(_ranges(first, last))
+    blocks = sorted_unique(positions(first, last))
     runs = np.count_nonzero(np.diff(blocks, prepend=-2) != 1)
     return blocks if runs * _RUNS_PER_FENCES <= fences.size else None
 
@@ -199,7 +199,7 @@ def _matches(chunk: I64, wanted: I64) -> I64:
     hit = np.flatnonzero(first < chunk.size)
     hit = hit[(chunk[first[hit]] & ~_DOC_MASK) == wanted[hit]]
     last = np.searchsorted(chunk, wanted[hit] | _DOC_MASK, side="right")
-    return chunk[_ranges(first[hit], last)] & _DOC_MASK
+    return chunk[positions(first[hit], last)] & _DOC_MASK
 
 
 def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1,
@@ -262,7 +262,7 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
         counts[lo:hi] += found
         kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
         owners.append(np.repeat(lo + kept, found[kept]))
-        seqs.append((chunk[_ranges(first[kept], first[kept] + found[kept])] & _DOC_MASK) + base)
+        seqs.append((chunk[positions(first[kept], first[kept] + found[kept])] & _DOC_MASK) + base)
     owner, seq = np.concatenate(owners), np.concatenate(seqs)
     keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
     order = np.lexsort((seq[keep], owner[keep]))
@@ -312,7 +312,7 @@ def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:
     return packed[keep] & ~_DOC_MASK, docs[keep]
 
 
-def _ranges(first: I64, last: I64) -> I64:
+def positions(first: I64, last: I64) -> I64:
     """The positions ``first[i] .. last[i] - 1`` of every range, concatenated."""
     sizes = last - first
     return np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
