@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.scan_reuters import _edited, scaled_corpus
+from benchmarks.scan_reuters import edited, scaled_corpus
 
 TARGET_ADD = 5000
 TARGET_ADD_RATIO = 20.0
@@ -77,7 +77,7 @@ def make_batch(source: str, history: Path, target: Path, seed: int = 23) -> dict
             text = " ".join(rng.choice(vocabulary) if rng.random() < 0.02 else w for w in words)
         else:
             start = rng.randrange(0, max(1, len(words) - 40))
-            fresh = _edited(rng.choice(originals)["text"], random.Random(rng.random()), vocabulary)
+            fresh = edited(rng.choice(originals)["text"], random.Random(rng.random()), vocabulary)
             text = f"{' '.join(fresh.split(' ')[:60])} {' '.join(words[start:start + 40])}"
         records.append({"id": f"batch-{i}", "source": "Wire", "text": text})
         if i < 500:

@@ -120,13 +120,13 @@ def scaled_corpus(source: str, scale: int, target: Path, seed: int = 11) -> tupl
     with open(target, "w", encoding="utf-8") as out:
         for record in records:
             for copy in range(scale):
-                text = record["text"] if copy == 0 else _edited(record["text"], rng, vocabulary)
+                text = record["text"] if copy == 0 else edited(record["text"], rng, vocabulary)
                 out.write(json.dumps({"id": f"{record['id']}~{copy}", "source": "Reuters", "text": text}) + "\n")
                 count, characters = count + 1, characters + len(text)
     return count, characters / 1e6
 
 
-def _edited(text: str, rng: random.Random, vocabulary: list[str]) -> str:
+def edited(text: str, rng: random.Random, vocabulary: list[str]) -> str:
     """A light edit (one word in 50 replaced, so still a near-duplicate) one time in ten, else a heavy one."""
     rate = 0.02 if rng.random() < 0.1 else 0.5
     words = text.split(" ")

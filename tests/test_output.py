@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import SCHEMA_VERSION, __version__
-from dedupe.output import _clean, envelope, plural, to_json, to_jsonl
+from dedupe.output import cleaned, envelope, plural, to_json, to_jsonl
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -51,7 +51,7 @@ _JSON_VALUES = st.recursive(
 @given(st.dictionaries(st.text(max_size=8), _JSON_VALUES, max_size=6))
 def test_to_json_gives_the_standard_librarys_bytes(document: dict[str, object]) -> None:
     # orjson writes when it can; lone surrogates and huge integers fall back: the bytes are the same.
-    assert to_json(document) == json.dumps(_clean(document), ensure_ascii=False, indent=2) + "\n"
+    assert to_json(document) == json.dumps(cleaned(document), ensure_ascii=False, indent=2) + "\n"
 
 
 def test_to_json_handles_what_orjson_refuses() -> None:

@@ -206,7 +206,7 @@ def json_records(text: str) -> Iterator[Record]:
             pass
     if "\r" in text:
         numbered = enumerate(io.StringIO(text, newline=None), start=1)
-        yield from (_json_line(number, line) for number, line in numbered if line.strip())
+        yield from (json_line(number, line) for number, line in numbered if line.strip())
     else:
         yield from _json_lines(text)
 
@@ -246,7 +246,7 @@ def _spans_lines(text: str, first: int) -> bool:
     return text.find("\n", first, last) >= 0
 
 
-def _json_line(number: int, line: str) -> Record:
+def json_line(number: int, line: str) -> Record:
     """One line of JSON Lines (with its line end) as a record: its value, or why it is not valid JSON."""
     try:
         return number, json.loads(line), None
@@ -269,12 +269,12 @@ def _line_error(line: str) -> str:
 
 
 def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 0) -> Iterator[Record]:
-    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`_json_line` of each line
+    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`json_line` of each line
     (of ``text[pos:size]``, numbered after ``number`` lines).
 
     A line that holds exactly one object or array is parsed in place by the C scanner, without
     copying it out of ``text`` or ``json.loads``' checks (a third less time per record); any other
-    line goes through :func:`_json_line`, so its value or error message is ``json.loads``'.
+    line goes through :func:`json_line`, so its value or error message is ``json.loads``'.
     """
     size = len(text) if size is None else size
     while pos < size:
@@ -287,7 +287,7 @@ def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 
         if value is not _INVALID:
             yield number, value, None
         elif text[pos:stop].strip():
-            yield _json_line(number, text[pos:stop] + ending)
+            yield json_line(number, text[pos:stop] + ending)
         pos = stop + 1
 
 

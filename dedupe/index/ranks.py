@@ -43,7 +43,7 @@ from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
-from dedupe.scan.minhash import _all_pairs as all_pairs  # the scan's own pairing of a bucket
+from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 

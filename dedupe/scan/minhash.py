@@ -255,7 +255,7 @@ def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows:
     """
     members = np.flatnonzero(usable)
     if backend == "datasketch":
-        pairs = [_bucket_pairs(bucket) for bucket in _datasketch_buckets(table, members, bands, rows, seed)]
+        pairs = [sorted_bucket_pairs(bucket) for bucket in _datasketch_buckets(table, members, bands, rows, seed)]
     else:
         pairs = _numpy_pairs(table, members, bands, rows)
     if not pairs:
@@ -266,9 +266,9 @@ def candidate_pairs(table: U32, usable: npt.NDArray[np.bool_], bands: int, rows:
 
 
 def _numpy_pairs(table: U32, members: I64, bands: int, rows: int) -> list[I64]:
-    """The pairs of every band bucket holding two or more documents (as :func:`_bucket_pairs` gives
+    """The pairs of every band bucket holding two or more documents (as :func:`sorted_bucket_pairs` gives
     them), one ``(k, 2)`` array per band, the buckets of a band found with one sort of its keys."""
-    keys = _band_keys(table, members, bands, rows)
+    keys = band_keys(table, members, bands, rows)
     pairs: list[I64] = []
     for band in range(bands):
         order = np.argsort(keys[:, band])  # the order inside a bucket does not matter: pairs are sorted
@@ -276,13 +276,13 @@ def _numpy_pairs(table: U32, members: I64, bands: int, rows: int) -> list[I64]:
         starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
         sizes = np.diff(np.append(starts, order.size))
         small = (sizes >= 2) & (sizes <= MAX_BUCKET)
-        pairs.append(_all_pairs(members[order], starts[small], sizes[small]))
+        pairs.append(all_pairs(members[order], starts[small], sizes[small]))
         for start, size in zip(starts[sizes > MAX_BUCKET].tolist(), sizes[sizes > MAX_BUCKET].tolist()):
-            pairs.append(_bucket_pairs(np.sort(members[order[start:start + size]])))
+            pairs.append(sorted_bucket_pairs(np.sort(members[order[start:start + size]])))
     return pairs
 
 
-def _all_pairs(ordered: I64, starts: I64, sizes: I64) -> I64:
+def all_pairs(ordered: I64, starts: I64, sizes: I64) -> I64:
     """Every pair ``(a, b)``, ``a < b``, inside each bucket ``ordered[start:start + size]``, vectorised."""
     rank = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     position = np.repeat(starts, sizes) + rank
@@ -296,14 +296,9 @@ def _all_pairs(ordered: I64, starts: I64, sizes: I64) -> I64:
 def band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
     """The LSH band keys of the signatures ``table[members]``: ``(members, bands)`` 64-bit keys; two
     documents share a bucket of band ``i`` exactly when their keys in column ``i`` are equal (also used by
-    :mod:`dedupe.index` to store and look up buckets)."""
-    return _band_keys(table, members, bands, rows)
-
-
-def _band_keys(table: U32, members: I64, bands: int, rows: int) -> U64:
-    """``(members, bands)`` 64-bit keys: each band's ``rows`` values ``v`` folded as
-    ``(((v0 * M + v1) * M + ...) + v_last) * M``, i.e. ``sum(v_i * M**(rows - i))`` modulo 2**64, then mixed;
-    computed for all bands at once over blocks of documents (row-wise, cache-friendly)."""
+    :mod:`dedupe.index` to store and look up buckets and by the Spark engine). Each band's ``rows`` values
+    ``v`` folded as ``(((v0 * M + v1) * M + ...) + v_last) * M``, i.e. ``sum(v_i * M**(rows - i))`` modulo
+    2**64, then mixed; computed for all bands at once over blocks of documents (row-wise, cache-friendly)."""
     powers = np.cumprod(np.full(rows, _ODD, dtype=np.uint64))[::-1].copy()  # M**rows ... M**1
     weights = np.tile(powers, bands)
     keys = np.empty((members.size, bands), dtype=np.uint64)
@@ -331,7 +326,7 @@ def _datasketch_buckets(table: U32, members: I64, bands: int, rows: int, seed: i
     return buckets
 
 
-def _bucket_pairs(bucket: I64) -> I64:
+def sorted_bucket_pairs(bucket: I64) -> I64:
     """All pairs of a bucket, or consecutive pairs only for a bucket over :data:`MAX_BUCKET`."""
     if bucket.size > MAX_BUCKET:
         return np.stack([bucket[:-1], bucket[1:]], axis=1)

@@ -43,7 +43,7 @@ from dedupe.corpus.load import (
     _load_text,
     _read_manifest,
 )
-from dedupe.corpus.readers import _json_line, inner_name
+from dedupe.corpus.readers import json_line, inner_name
 from dedupe.errors import InputError
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptio
         if number == 1:
             text = text.removeprefix("\ufeff")
         if text.strip():
-            yield record_item(item, collector, *_json_line(number, text))
+            yield record_item(item, collector, *json_line(number, text))
 
 
 def record_item(item: Input, collector: _Collector, number: int, value: Any, error: str | None) -> Item:

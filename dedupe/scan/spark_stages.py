@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.scan.accel import native
-from dedupe.scan.minhash import MAX_BUCKET, _all_pairs, _band_keys, _bucket_pairs, signatures
+from dedupe.scan.minhash import MAX_BUCKET, all_pairs, band_keys, signatures, sorted_bucket_pairs
 from dedupe.scan.passages import _SENTINEL, RunTable, _runs, coverage
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
-from dedupe.scan.verify import _similarity
+from dedupe.scan.verify import jaccard_containment
 
 #: A block of arrays addressed to one partition of the next stage.
 Routed = tuple[int, tuple[np.ndarray, ...]]
@@ -143,7 +143,7 @@ def band_records(block: Block, min_words: int, num_perm: int, seed: int, bands: 
     if members.size == 0:
         return iter(())
     table = signatures(block.prints, num_perm, seed)
-    keys = _band_keys(table, members, bands, rows)
+    keys = band_keys(table, members, bands, rows)
     band = np.tile(np.arange(bands, dtype=_narrow(bands)), members.size)
     docs = np.repeat(block.docs[members], bands)
     flat = keys.reshape(-1)
@@ -173,9 +173,9 @@ def bucket_pairs(blocks: Iterable[Routed], documents: int) -> U64:
     starts = np.flatnonzero(new)
     sizes = np.diff(np.append(starts, doc.size))
     small = (sizes >= 2) & (sizes <= MAX_BUCKET)
-    pairs = [_all_pairs(doc, starts[small], sizes[small])]
+    pairs = [all_pairs(doc, starts[small], sizes[small])]
     for start, size in zip(starts[sizes > MAX_BUCKET].tolist(), sizes[sizes > MAX_BUCKET].tolist()):
-        pairs.append(_bucket_pairs(doc[start:start + size]))
+        pairs.append(sorted_bucket_pairs(doc[start:start + size]))
     joined = np.concatenate(pairs).astype(np.uint64)
     return np.unique(joined[:, 0] * np.uint64(documents) + joined[:, 1])
 
@@ -372,6 +372,6 @@ def pair_similarities(blocks: Iterable[Routed]) -> tuple[I64, np.ndarray, np.nda
         scores = np.empty((len(found), 2), dtype=np.float64)
         module.similarities(flat, starts, both, scores)
     else:
-        scores = np.array([_similarity(flat[starts[a]:starts[a + 1]], flat[starts[b]:starts[b + 1]])
+        scores = np.array([jaccard_containment(flat[starts[a]:starts[a + 1]], flat[starts[b]:starts[b + 1]])
                            for a, b in both.tolist()], dtype=np.float64).reshape(-1, 2)
     return np.array(found, dtype=np.int64), scores[:, 0].copy(), scores[:, 1].copy()

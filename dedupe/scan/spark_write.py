@@ -31,7 +31,7 @@ import numpy as np
 
 from dedupe.corpus.load import Document
 from dedupe.errors import InputError
-from dedupe.output import _clean
+from dedupe.output import cleaned
 from dedupe.report.scan import finding_dict
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.near_dup import KINDS, Finding, _clusters, _CorpusView, assemble_findings, fingerprint_corpus
@@ -184,7 +184,7 @@ def _row(finding: Finding, corpus_index: dict[str, int]) -> Row:
     """A finding's order key and its Parquet fields (without its number): the values of its JSON object."""
     first = finding.occurrences[0]
     key = (KINDS.index(finding.kind), corpus_index[first.doc], first.start, first.end)
-    record = _clean(finding_dict(finding))  # the JSON contract's values (floats rounded as there)
+    record = cleaned(finding_dict(finding))  # the JSON contract's values (floats rounded as there)
     return key, (record["kind"], float(record["similarity"]), record["words"],
                  [tuple(o[name] for name in _OCCURRENCE) for o in record["occurrences"]],
                  [tuple(p[name] for name in _PAIR) for p in record.get("pairs", ())])

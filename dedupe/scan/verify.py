@@ -72,7 +72,7 @@ def similarities(prints: Fingerprints, usable: np.ndarray,
                             np.array(ordered, dtype=np.int64).reshape(-1, 2), values)
         return {pair: (jaccard, containment) for pair, (jaccard, containment) in zip(ordered, values.tolist())}
     sets: dict[int, np.ndarray] = {}
-    return {(a, b): _similarity(_unique(sets, prints, a), _unique(sets, prints, b)) for a, b in sorted(pairs)
+    return {(a, b): jaccard_containment(_unique(sets, prints, a), _unique(sets, prints, b)) for a, b in sorted(pairs)
             if usable[a] and usable[b]}
 
 
@@ -83,7 +83,7 @@ def _unique(cache: dict[int, np.ndarray], prints: Fingerprints, doc: int) -> np.
     return cache[doc]
 
 
-def _similarity(one: np.ndarray, other: np.ndarray) -> tuple[float, float]:
+def jaccard_containment(one: np.ndarray, other: np.ndarray) -> tuple[float, float]:
     """Jaccard similarity and containment of two sorted sets of shingle hashes."""
     shared = int(np.count_nonzero(other.take(np.searchsorted(other, one), mode="clip") == one)) if other.size else 0
     return shared / (one.size + other.size - shared), shared / min(one.size, other.size)
