@@ -253,7 +253,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()
     started = active_context() is None
-    spark = timer.run("spark", lambda: spark_context(master))
+    spark = timer.run("spark", lambda: spark_context(master, archive=started))
     try:
         found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
     finally:
