@@ -40,6 +40,10 @@ from benchmarks.scan_reuters import scaled_corpus
 TEXT_DEDUP = "text-dedup (Spark MinHash, published): 42 M documents in under 40 min on 160 cores"
 TARGET_RATIO = 3.0
 TARGET_DOCS, TARGET_CORES = 40_000_000, 160
+#: ``dedupe scan`` with the engine's kept-documents folder switched off, as on a master that is not ``local``:
+#: the later passes read and tokenise the documents again (``--reread``).
+REREAD = ("import sys; from dedupe.scan import spark; spark._kept_folder = lambda sc, folder: None; "
+          "from dedupe.cli import main; main()")
 
 
 def tree_sample(root: int) -> tuple[int, dict[int, float]]:
@@ -111,7 +115,8 @@ def shuffle_bytes(folder: Path) -> int:
 def one_run(engine: str, corpus: Path, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     """One whole ``dedupe scan`` process of ``engine``; its time, memory, output and shuffle bytes."""
     out = folder / f"{engine}.json"
-    command = [sys.executable, "-m", "dedupe", "scan", str(corpus), "--format", "json", "-o", str(out), "-q"]
+    entry = ["-c", REREAD] if engine == "spark-reread" else ["-m", "dedupe"]
+    command = [sys.executable, *entry, "scan", str(corpus), "--format", "json", "-o", str(out), "-q"]
     env = dict(os.environ)
     logs = folder / f"events-{time.monotonic_ns()}"
     if engine.startswith("spark"):
@@ -143,7 +148,7 @@ def first_run(corpus: Path, folder: Path, args: argparse.Namespace) -> list[str]
 
 def measure(corpus: Path, documents: int, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Both engines ``args.repeat`` times in turns; medians, peaks, and whether the outputs agree."""
-    runs: dict[str, list[dict[str, Any]]] = {"local": [], "spark": []}
+    runs: dict[str, list[dict[str, Any]]] = {"local": [], "spark": [], **({"spark-reread": []} if args.reread else {})}
     for _ in range(args.repeat):
         for engine in runs:
             runs[engine].append(one_run(engine, corpus, folder, args))
@@ -175,6 +180,13 @@ def report(rows: list[dict[str, Any]], args: argparse.Namespace) -> list[str]:
                      f"{local['pairs']} / {spark['pairs']} | {'yes' if row['identical'] else 'NO'} | "
                      f"{spark['shuffle'] / row['documents']:,.0f} |")
     lines += [""] + per_article(rows) + [""] + extrapolate(rows)
+    for row in rows:
+        if "spark-reread" in row:
+            reread = row["spark-reread"]
+            lines.append(f"{row['documents']:,} articles, documents read again as on a cluster: "
+                         f"{reread['seconds']:.1f} s, {reread['seconds'] / row['local']['seconds']:.2f}x local, "
+                         f"{reread['cpu']:.1f} CPU s, peak {reread['peak_mb']:.0f} MB, "
+                         f"shuffle {reread['shuffle'] / row['documents']:,.0f} bytes/article")
     return lines
 
 
@@ -217,6 +229,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=1, help="Runs of each engine, in turns (median time).")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--reread", action="store_true",
+                        help="Also time the path of a cluster master (documents read again, not kept in local "
+                             "files) on the same local master, in turns with the others.")
     args = parser.parse_args(argv)
     rows, first = [], []
     with tempfile.TemporaryDirectory() as name:

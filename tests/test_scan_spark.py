@@ -125,6 +125,23 @@ def test_generated_articles_give_the_local_findings_on_1_2_and_7_partitions(spar
         assert found.result.stats.workers == partitions
 
 
+def test_documents_kept_by_the_first_pass_or_read_again_give_the_same_findings(
+        spark: Any, generated: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark as engine
+
+    path, want = generated
+    folder = planted_folder(tmp_path)
+    planted, _ = local_json([str(folder)])
+    kept = tmp_path / "kept"
+    monkeypatch.setattr(engine, "_kept_folder", lambda sc, scratch: str(kept))
+    assert spark_json(spark, [str(path)], 3)[0] == want
+    assert sorted(p.name for p in kept.iterdir()) == [f"{name}-{part}.pickle" for name in ("block", "documents")
+                                                      for part in range(3)]
+    monkeypatch.setattr(engine, "_kept_folder", lambda sc, scratch: None)  # as on a cluster: read again
+    assert spark_json(spark, [str(path)], 3)[0] == want
+    assert spark_json(spark, [str(folder)], 2)[0] == planted  # whole files, their records cached by Spark
+
+
 def through_text_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read JSON Lines as from a file system the workers cannot open (``hdfs://``...): through ``textFile``."""
     from dedupe.scan import spark_ranges

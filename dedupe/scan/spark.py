@@ -5,7 +5,8 @@ What runs where (each stage is the local engine's numpy code, applied per partit
 
 - **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
   from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
-  shingles and MinHash signatures in the same pass (``mapPartitions``; only the fingerprints cached), duplicate
+  shingles and MinHash signatures in the same pass (``mapPartitions``; only the fingerprints cached, or on a
+  local master kept with the documents in files of the scan's folder, :mod:`dedupe.scan.spark_docs`), duplicate
   ids, band keys grouped into buckets and candidate pairs and, in the same shuffle, shingle keys counted
   (the repeated ones broadcast as a bitmap), repeated shingles grouped by hash into links and links grouped
   by document pair into shared runs and coverage (two shuffles), exact
@@ -13,8 +14,8 @@ What runs where (each stage is the local engine's numpy code, applied per partit
   sets), connected components of a large graph of verified pairs (iterative min-label propagation over
   RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
   union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
-  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: a range read again, only
-  the wanted lines parsed).
+  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: the kept documents and
+  token offsets on a local master, else a range read again, only the wanted lines parsed).
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
@@ -33,6 +34,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -58,7 +60,7 @@ from dedupe.scan.near_dup import (
 )
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
-from dedupe.scan.spark_docs import Corpus, SparkView, document_ids
+from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
@@ -125,8 +127,7 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         app_name: Name of the application.
         settings: Spark settings (``spark.executor.memory``...).
         archive: Whether a local master's new JVM may write that archive when there is none (the caller
-            then ends the context with :func:`~dedupe.scan.spark_jvm.stop_soon`, which waits for the JVM to
-            write it).
+            then ends the context with :func:`stop_soon`, which waits for the JVM to write it).
 
     Returns:
         The context; on a local master its Python workers run this interpreter and this copy of dedupe.
@@ -155,6 +156,34 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
     if partial is not None:
         setattr(sc, "_dedupe_archive", partial)  # noqa: B010  # written when stop_soon ends the JVM
     return sc
+
+
+def active_context() -> SparkContext | None:
+    """The Spark context of this process, if one is running."""
+    from pyspark import SparkContext
+
+    return SparkContext._active_spark_context
+
+
+def stop_soon(sc: SparkContext) -> threading.Thread:
+    """Stop ``sc`` in a thread of its own: the JVM winds down (its scheduler, block manager, shuffle files)
+    while this process writes the findings, instead of after it (about a second of a whole ``dedupe scan``
+    process on a local master). The interpreter waits for the thread before it exits. A JVM started to
+    write the class archive (:func:`spark_context`) is then ended and waited for (:func:`spark_jvm.finish`).
+
+    Returns:
+        The (started, not daemonic) thread.
+    """
+    partial = getattr(sc, "_dedupe_archive", None)
+
+    def stop() -> None:
+        sc.stop()
+        if partial is not None:
+            spark_jvm.finish(sc, partial)
+
+    stopping = threading.Thread(target=stop, name="spark-stop")
+    stopping.start()
+    return stopping
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
@@ -194,16 +223,24 @@ def scan_spark(spark: SparkSession | SparkContext, paths: Sequence[str], config:
     folder = tempfile.mkdtemp(prefix="dedupe-spark-")
     sc.setCheckpointDir(folder)
     persisted: list[Any] = []
+    kept = _kept_folder(sc, folder)
     try:
-        return _scan(sc, paths, config, options, parts, persisted, parquet)
+        return _scan(sc, paths, config, options, parts, persisted, parquet, kept)
     finally:
         for rdd in persisted:
             rdd.unpersist()
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _kept_folder(sc: SparkContext, folder: str) -> str | None:
+    """Where the first pass keeps each partition's documents for the later passes
+    (:func:`~dedupe.scan.spark_docs.keep_documents`): a folder in ``folder`` on a local master, whose
+    executors see the driver's files; ``None`` elsewhere (the documents are read again)."""
+    return os.path.join(folder, "documents") if (sc.master or "").startswith("local") else None
+
+
 def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: LoadOptions, parts: int,
-          persisted: list[Any], parquet: str | None) -> SparkScan:
+          persisted: list[Any], parquet: str | None, kept: str | None) -> SparkScan:
     timer = StageTimer()
     keep = _keep()
     listing = timer.run("list", lambda: list_inputs(sc, paths, options))
@@ -212,13 +249,13 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     for rdd in read:  # records Spark read are cached; ranges are read again when their documents are wanted
         persisted.append(rdd.persist(keep))
     quiet = replace(options, strict=False)
-    local = base.mapPartitions(
-        lambda part: _fingerprint(items_of(part, quiet), config.ngram)).persist(keep)
+    local = base.mapPartitionsWithIndex(
+        lambda index, part: _fingerprint(items_of(part, quiet), config.ngram, kept, index)).persist(keep)
     persisted.append(local)
     found, token_counts, shingle_counts, id_hashes, starts, lines = timer.run("read", lambda: _survey(listing, local))
-    corpus = Corpus(base, starts, lines, quiet)
+    corpus = Corpus(base, starts, lines, quiet, kept)
     # numbered in corpus order from each partition's first document (a narrow map over the cache)
-    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index]))
+    blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index], kept, index))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
     if token_counts.size == 0:
         raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
@@ -251,14 +288,18 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
 
 
 #: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition;
-#: ``None`` without documents), the inputs skipped there, the files it read from, the line of each document,
-#: and the tokens, shingles and id hash of each document.
+#: ``None`` when kept in a file, or without documents), the inputs skipped there, the files it read from,
+#: the line of each document, and the tokens, shingles and id hash of each document.
 _Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
-    """The :data:`_Summary` of a partition: one block of fingerprints (the local engine's batches), cached by
-    Spark for the later passes (the documents are not: those passes read the few they want again)."""
+def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int) -> Iterator[_Summary]:
+    """The :data:`_Summary` of partition ``index``: one block of fingerprints (the local engine's batches).
+
+    With ``kept`` (a local master), the block and the documents with their token offsets are written to
+    that folder (:mod:`dedupe.scan.spark_docs`) instead of Spark's cache: three later passes read the
+    block, and a cached block crosses from the JVM to a Python worker at each.
+    """
     ranks: set[int] = set()
     skips, documents, lines = [], [], []
     for item in part:
@@ -274,6 +315,10 @@ def _fingerprint(part: Iterable[Item], ngram: int) -> Iterator[_Summary]:
         prints = fingerprint_corpus([d.text for d in documents], ngram)
         block = st.fingerprint_block(list(range(len(documents))), [d.id for d in documents], prints)
         counts = (block.prints.token_counts, np.diff(block.prints.offsets), block.id_hashes)
+        if kept:
+            keep_documents(kept, index, documents, prints)
+            keep_part(kept, "block", index, block)
+            block = None
     yield block, skips, ranks, np.array(lines, dtype=np.int64), counts
 
 
@@ -304,9 +349,12 @@ def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
             [arrays[3] for arrays in columns])
 
 
-def _numbered_blocks(part: Iterable[_Summary], start: int) -> Iterator[st.Block]:
-    """The block of a partition with its documents' corpus indices, from ``start``."""
-    for block, _, _, _, _ in part:
+def _numbered_blocks(part: Iterable[_Summary], start: int, kept: str | None, index: int) -> Iterator[st.Block]:
+    """The block of partition ``index`` (from the summary, else from the ``kept`` folder) with its documents'
+    corpus indices, from ``start``."""
+    for block, _, _, _, counts in part:
+        if block is None and counts[0].size:
+            block = kept_part(kept or "", "block", index)
         if block is not None:
             yield replace(block, docs=block.docs + start)
 

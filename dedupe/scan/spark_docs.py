@@ -6,13 +6,21 @@ hashes for chaining, the occurrences of the findings, Parquet output) ask :meth:
 documents they want: a byte range of a local JSON Lines file (:mod:`dedupe.scan.spark_ranges`) is read
 again and only the wanted lines are parsed; records read by Spark (``textFile``, Parquet, whole files) are
 taken from their cache. :class:`SparkView` is the local engine's view of the documents built on it.
+
+On a local master the first pass also keeps each partition's documents (id, outlet, text) and token
+offsets in a file of the scan's temporary folder (:func:`keep_documents`), which the view reads back instead of
+parsing and tokenising its documents again: at Reuters x10 locating the occurrences read nearly every
+document a second time. On a cluster (where the driver's folder is not the executors'), or if a file is
+missing, the documents are read again as above; both give the same values.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -29,9 +37,87 @@ if TYPE_CHECKING:
 _Picked = tuple[I64, I64]
 
 
-#: The wanted documents of a partition (:meth:`Corpus.views`): their corpus indices and the documents, read
-#: again (their wanted lines only, for a range).
-Chosen = tuple[list[int], list[Document]]
+class Text(NamedTuple):
+    """What the view reads of a kept document (the fields of a :class:`Document` it uses)."""
+
+    id: str
+    outlet: str
+    text: str
+
+
+class KeptDocuments(Sequence[Text]):
+    """A partition's kept documents; the texts are decoded together when one is first read (one decoding of
+    the partition's UTF-8 costs a tenth of decoding each text apart), and never when none is."""
+
+    def __init__(self, ids: list[str], outlets: list[str], texts: bytes, ends: I64) -> None:
+        self._ids, self._outlets, self._texts = ids, outlets, texts
+        self._bounds = np.concatenate([[0], ends]).tolist()  # in characters
+        self._decoded: str | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        index = range(len(self))[index]  # IndexError past the end, as a list
+        if self._decoded is None:
+            self._decoded = self._texts.decode("utf-8", "surrogatepass")
+        return Text(self._ids[index], self._outlets[index], self._decoded[self._bounds[index]:self._bounds[index + 1]])
+
+
+#: The wanted documents of a partition (:meth:`Corpus.views`): their corpus indices, their rows in the
+#: documents that follow, the documents (with ``id``, ``outlet`` and ``text``) and their token offsets
+#: when kept by the first pass (``None`` when read again: not tokenised).
+Chosen = tuple[list[int], list[int], Sequence[Any], Fingerprints | None]
+
+
+def keep_documents(folder: str, part: int, documents: Sequence[Document], prints: Fingerprints) -> None:
+    """Keep partition ``part``'s documents (id, outlet, text: one UTF-8 string) and their token offsets in
+    ``folder``."""
+    texts = [d.text for d in documents]
+    blob = "".join(texts).encode("utf-8", "surrogatepass")  # any str, lone surrogates too, decoded as they were
+    keep_part(folder, "documents", part, ([d.id for d in documents], [d.outlet for d in documents], blob,
+                                          np.cumsum([len(t) for t in texts], dtype=np.int64), prints.token_counts,
+                                          prints.token_starts, prints.token_ends))
+
+
+def kept_documents(folder: str | None, part: int, ngram: int) -> tuple[KeptDocuments, Fingerprints] | None:
+    """The documents of partition ``part`` that :func:`keep_documents` wrote and their token offsets (a
+    :class:`Fingerprints` without shingles), or ``None`` when there is no such file."""
+    if folder is None:
+        return None
+    try:
+        ids, outlets, texts, ends, counts, starts, token_ends = kept_part(folder, "documents", part)
+    except FileNotFoundError:
+        return None
+    return KeptDocuments(ids, outlets, texts, ends), Fingerprints(
+        ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), starts, token_ends)
+
+
+def keep_part(folder: str, name: str, part: int, value: Any) -> None:
+    """Pickle ``value`` to the file ``name`` of partition ``part`` in ``folder``, whole or not at all (a
+    retried task replaces it with the same bytes)."""
+    os.makedirs(folder, exist_ok=True)
+    path = _kept_path(folder, name, part)
+    partial = f"{path}.{os.getpid()}"
+    with open(partial, "wb") as handle:
+        pickle.dump(value, handle, protocol=5)
+    os.replace(partial, path)
+
+
+def kept_part(folder: str, name: str, part: int) -> Any:
+    """What :func:`keep_part` wrote.
+
+    Raises:
+        FileNotFoundError: It wrote nothing there.
+    """
+    with open(_kept_path(folder, name, part), "rb") as handle:
+        return pickle.load(handle)
+
+
+def _kept_path(folder: str, name: str, part: int) -> str:
+    return os.path.join(folder, f"{name}-{part}.pickle")
 
 
 @dataclass(frozen=True)
@@ -44,12 +130,14 @@ class Corpus:
         starts: Corpus index of each partition's first document, and the number of documents last.
         lines: The line of each document of each partition (for re-reading a range).
         options: The loader's options (not ``strict``).
+        folder: Where the first pass kept each partition's documents (:func:`keep_documents`; a local master only).
     """
 
     base: RDD[Any]
     starts: list[int]
     lines: list[I64]
     options: LoadOptions
+    folder: str | None = None
 
     def select(self, wanted: Iterable[int]) -> RDD[tuple[int, Document]]:
         """The documents of corpus indices ``wanted``, with their index; partitions holding none are not read."""
@@ -58,16 +146,22 @@ class Corpus:
         return self.base.mapPartitionsWithIndex(
             lambda part, rows: _chosen(rows, shared.value.get(part), starts[part], options))
 
-    def views(self, wanted: Iterable[int]) -> RDD[Chosen]:
-        """The :data:`Chosen` documents of each partition holding some of ``wanted`` (partitions holding none
-        are not read)."""
+    def views(self, wanted: Iterable[int], ngram: int) -> RDD[Chosen]:
+        """The :data:`Chosen` documents of each partition holding some of ``wanted``: those the first pass
+        kept, else the wanted ones read again (partitions holding none are not read)."""
         shared = self._picked(wanted)
-        starts, options = self.starts, self.options
+        starts, options, folder = self.starts, self.options, self.folder
 
         def chosen(part: int, rows: Iterable[Any]) -> Iterator[Chosen]:
-            read = list(_chosen(rows, shared.value.get(part), starts[part], options))
-            if read:
-                yield [index for index, _ in read], [document for _, document in read]
+            picked = shared.value.get(part)
+            if picked is None:
+                return
+            found = kept_documents(folder, part, ngram)
+            if found is not None:
+                yield picked[0].tolist(), list(range(picked[0].size)), *_subset(*found, picked[0] - starts[part])
+                return
+            read = list(_chosen(rows, picked, starts[part], options))
+            yield [index for index, _ in read], list(range(len(read))), [document for _, document in read], None
 
         return self.base.mapPartitionsWithIndex(chosen)
 
@@ -81,6 +175,17 @@ class Corpus:
                 indices = chosen[first:last]
                 picked[part] = indices, self.lines[part][indices - self.starts[part]]
         return self.base.context.broadcast(picked)
+
+
+def _subset(documents: KeptDocuments, prints: Fingerprints, rows: I64) -> tuple[list[Text], Fingerprints]:
+    """The kept documents of ``rows`` and their token offsets, in that order: only their texts are decoded
+    (a view of the whole partition would decode every text for the ids alone)."""
+    counts = prints.token_counts[rows]
+    ends = np.cumsum(counts)
+    take = np.repeat(prints.token_base[rows] - ends + counts, counts) + np.arange(int(ends[-1]) if ends.size else 0)
+    return [documents[row] for row in rows.tolist()], Fingerprints(
+        prints.ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), prints.token_starts[take],
+        prints.token_ends[take])
 
 
 def _chosen(rows: Iterable[Any], picked: _Picked | None, start: int,
@@ -122,14 +227,16 @@ class SparkView:
         ngram = self.ngram
 
         def hashes(chosen: Chosen) -> Iterator[tuple[int, U64]]:
-            indices, documents = chosen
-            counts = np.array([wanted[index] for index in indices], dtype=np.int64)
-            none = np.zeros(0, dtype=np.int32)
-            prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64), none, none)
-            found = _CorpusView(documents, prints).token_hashes(range(len(indices)))
-            return ((index, found[row]) for row, index in enumerate(indices))
+            indices, rows, documents, prints = chosen
+            if prints is None:
+                counts = np.array([wanted[index] for index in indices], dtype=np.int64)
+                none = np.zeros(0, dtype=np.int32)
+                prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
+                                      none, none)
+            found = _CorpusView(documents, prints).token_hashes(rows)
+            return ((index, found[row]) for index, row in zip(indices, rows))
 
-        return dict(self.corpus.views(wanted).flatMap(hashes).collect())
+        return dict(self.corpus.views(wanted, ngram).flatMap(hashes).collect())
 
     def occurrences(self, places: Sequence[tuple[int, int, int]]) -> list[Occurrence]:
         """The occurrences spanning tokens ``[first, last)`` of each ``(document, first, last)``, in order."""
@@ -145,11 +252,11 @@ class SparkView:
         ngram = self.ngram
 
         def locate(part: int, chosen: Iterable[Chosen]) -> Iterator[_Located]:
-            for indices, documents in chosen:
+            for indices, rows, documents, prints in chosen:
                 numbers, spans = wanted.value[part]
-                local = {index: row for row, index in enumerate(indices)}
+                local = dict(zip(indices, rows))
                 asked = [(local[doc], first, last) for doc, first, last in spans.tolist()]
-                view = _CorpusView(documents, fingerprint_corpus([d.text for d in documents], ngram))
+                view = _CorpusView(documents, prints or fingerprint_corpus([d.text for d in documents], ngram))
                 # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
                 # whether each begins a unit: asked for next, decided here rather than in another pass
                 for row, (i, _, _), o in zip(numbers.tolist(), asked, view.occurrences(asked)):
@@ -157,7 +264,7 @@ class SparkView:
                                                                                               o.start)
 
         located: list[Any] = [None] * len(places)
-        found = self.corpus.views(table[:, 0].tolist()).mapPartitionsWithIndex(locate).collect()
+        found = self.corpus.views(table[:, 0].tolist(), ngram).mapPartitionsWithIndex(locate).collect()
         for row, fields, starts in found:
             located[row] = fields
             self._starts[places[row][0], fields[2]] = starts
@@ -173,11 +280,12 @@ class SparkView:
             by_doc.setdefault(doc, []).append(offset)
 
         def decide(chosen: Chosen) -> Iterator[tuple[tuple[int, int], bool]]:
-            for index, document in zip(*chosen):
+            indices, rows, documents, _ = chosen
+            for index, row in zip(indices, rows):
                 for offset in by_doc[index]:
-                    yield (index, offset), starts_unit(document.text, offset)
+                    yield (index, offset), starts_unit(documents[row].text, offset)
 
-        decided = dict(self.corpus.views(by_doc).flatMap(decide).collect())
+        decided = dict(self.corpus.views(by_doc, self.ngram).flatMap(decide).collect())
         return [decided[place] for place in places]
 
 
