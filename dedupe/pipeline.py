@@ -248,7 +248,8 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         InputError: As :func:`dedupe.scan.spark.scan_spark`.
     """
     try:
-        from dedupe.scan.spark import active_context, scan_spark, spark_context, stop_soon
+        from dedupe.scan.spark import scan_spark, spark_context
+        from dedupe.scan.spark_jvm import active_context, stop_soon
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()

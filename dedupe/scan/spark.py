@@ -34,7 +34,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -127,7 +126,8 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         app_name: Name of the application.
         settings: Spark settings (``spark.executor.memory``...).
         archive: Whether a local master's new JVM may write that archive when there is none (the caller
-            then ends the context with :func:`stop_soon`, which waits for the JVM to write it).
+            then ends the context with :func:`~dedupe.scan.spark_jvm.stop_soon`, which waits for the JVM to
+            write it).
 
     Returns:
         The context; on a local master its Python workers run this interpreter and this copy of dedupe.
@@ -156,34 +156,6 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
     if partial is not None:
         setattr(sc, "_dedupe_archive", partial)  # noqa: B010  # written when stop_soon ends the JVM
     return sc
-
-
-def active_context() -> SparkContext | None:
-    """The Spark context of this process, if one is running."""
-    from pyspark import SparkContext
-
-    return SparkContext._active_spark_context
-
-
-def stop_soon(sc: SparkContext) -> threading.Thread:
-    """Stop ``sc`` in a thread of its own: the JVM winds down (its scheduler, block manager, shuffle files)
-    while this process writes the findings, instead of after it (about a second of a whole ``dedupe scan``
-    process on a local master). The interpreter waits for the thread before it exits. A JVM started to
-    write the class archive (:func:`spark_context`) is then ended and waited for (:func:`spark_jvm.finish`).
-
-    Returns:
-        The (started, not daemonic) thread.
-    """
-    partial = getattr(sc, "_dedupe_archive", None)
-
-    def stop() -> None:
-        sc.stop()
-        if partial is not None:
-            spark_jvm.finish(sc, partial)
-
-    stopping = threading.Thread(target=stop, name="spark-stop")
-    stopping.start()
-    return stopping
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",

@@ -25,6 +25,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,3 +110,31 @@ def finish(sc: SparkContext, partial: Path) -> None:
         os.replace(partial, final)
     else:
         partial.unlink(missing_ok=True)
+
+
+def active_context() -> SparkContext | None:
+    """The Spark context of this process, if one is running."""
+    from pyspark import SparkContext
+
+    return SparkContext._active_spark_context
+
+
+def stop_soon(sc: SparkContext) -> threading.Thread:
+    """Stop ``sc`` in a thread of its own: the JVM winds down (its scheduler, block manager, shuffle files)
+    while this process writes the findings, instead of after it (about a second of a whole ``dedupe scan``
+    process on a local master). The interpreter waits for the thread before it exits. A JVM started to
+    write the class archive (:func:`spark_context`) is then ended and waited for (:func:`finish`).
+
+    Returns:
+        The (started, not daemonic) thread.
+    """
+    partial = getattr(sc, "_dedupe_archive", None)  # set by dedupe.scan.spark.spark_context
+
+    def stop() -> None:
+        sc.stop()
+        if partial is not None:
+            finish(sc, partial)
+
+    stopping = threading.Thread(target=stop, name="spark-stop")
+    stopping.start()
+    return stopping
