@@ -249,11 +249,17 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
     """
     try:
         from dedupe.scan.spark import scan_spark, spark_context
+        from dedupe.scan.spark_jvm import active_context, stop_soon
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()
-    spark = timer.run("spark", lambda: spark_context(master))
-    found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
+    started = active_context() is None
+    spark = timer.run("spark", lambda: spark_context(master, archive=started))
+    try:
+        found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
+    finally:
+        if started:  # a context started here ends with the scan, while the findings are written
+            stop_soon(spark)
     for skipped in found.skipped:
         warn(skipped)
     return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds), found.kinds if parquet else None)

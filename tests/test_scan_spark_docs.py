@@ -11,14 +11,16 @@ from dedupe.scan.spark_docs import keep_documents, kept_documents
 
 
 def test_kept_documents_read_back_as_written(tmp_path: Path) -> None:
-    texts = ["Plain words here and there.", "Lone \ud800 surrogate, é and 中文 in it.", ""]
+    # a high surrogate ending one text and a low one starting the next stay two texts' characters
+    texts = ["Plain words here and there.", "Lone \ud800 surrogate, é and 中文 in it.", "", "ends high \ud83d",
+             "\ude00 starts low"]
     documents = [Document(f"d{i}", f"o{i}", "", "", None, text, Origin(str(tmp_path), i + 1))
                  for i, text in enumerate(texts)]
     prints = fingerprint_corpus(texts, 2)
     keep_documents(str(tmp_path), 3, documents, prints)
     kept, offsets = kept_documents(str(tmp_path), 3, 2) or ((), None)
     assert [(d.id, d.outlet, d.text) for d in kept] == [(d.id, d.outlet, d.text) for d in documents]
-    assert kept[-1] == kept[2] and kept[1:] == [kept[1], kept[2]]
+    assert kept[-1] == kept[4] and kept[3:] == [kept[3], kept[4]]
     assert offsets is not None and offsets.token_starts.tolist() == prints.token_starts.tolist()
     assert offsets.token_ends.tolist() == prints.token_ends.tolist()
     assert offsets.token_counts.tolist() == prints.token_counts.tolist()

@@ -45,7 +45,7 @@ import numpy as np
 from dedupe.corpus.load import LoadOptions, Skipped
 from dedupe.errors import InputError
 from dedupe.runtime import StageTimer
-from dedupe.scan import spark_stages as st
+from dedupe.scan import spark_jvm, spark_stages as st
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import (
     DocumentPair,
@@ -78,10 +78,12 @@ _EDGES_PER_PART = 20_000  # least edges a partition of the label propagation get
 # more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
 # output; benchmarks/README.md, spark); shuffle files not compressed (they stay on this machine's disk,
 # compressing them only costs processor time); no web UI; and the Python daemon that imports the scan's
-# modules once before it forks the workers (dedupe.scan.spark_daemon).
+# modules once before it forks the workers (dedupe.scan.spark_daemon). The JVM options also read Spark's
+# classes from a class-data-sharing archive in the user's cache where one was written (dedupe.scan.spark_jvm).
+_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 _LOCAL_SETTINGS = {
     "spark.driver.memory": "4g",
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    _JAVA_OPTIONS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
     "spark.shuffle.compress": "false",
     "spark.shuffle.spill.compress": "false",
     "spark.ui.enabled": "false",
@@ -112,16 +114,20 @@ class SparkScan:
 
 
 def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
-                  settings: Mapping[str, str] | None = None) -> SparkContext:
+                  settings: Mapping[str, str] | None = None, archive: bool = False) -> SparkContext:
     """The active Spark context, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
 
     No SQL session is built: JSON Lines and text inputs never need one (building it costs seconds of class
-    loading); Parquet input and output make one on this context when they need it.
+    loading); Parquet input and output make one on this context when they need it. A local master's JVM
+    reads the class-data-sharing archive of Spark's classes if there is one (:mod:`dedupe.scan.spark_jvm`).
 
     Args:
         master: Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``...).
         app_name: Name of the application.
         settings: Spark settings (``spark.executor.memory``...).
+        archive: Whether a local master's new JVM may write that archive when there is none (the caller
+            then ends the context with :func:`~dedupe.scan.spark_jvm.stop_soon`, which waits for the JVM to
+            write it).
 
     Returns:
         The context; on a local master its Python workers run this interpreter and this copy of dedupe.
@@ -134,7 +140,11 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
     elif SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
         master = "local[*]"  # not under spark-submit, which sets the master itself
         conf.setMaster(master)
+    partial = None
     if master and master.startswith("local"):
+        if not conf.contains(_JAVA_OPTIONS) and SparkContext._gateway is None:  # the JVM starts here
+            extra, partial = spark_jvm.options(archive)
+            conf.set(_JAVA_OPTIONS, f"{_LOCAL_SETTINGS[_JAVA_OPTIONS]} {extra}".strip())
         for key, value in _LOCAL_SETTINGS.items():
             conf.setIfMissing(key, value)
         # Python workers import this very copy of dedupe (on a cluster, ship it with --py-files).
@@ -142,7 +152,10 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
-    return SparkContext.getOrCreate(conf)
+    sc = SparkContext.getOrCreate(conf)
+    if partial is not None:
+        setattr(sc, "_dedupe_archive", partial)  # noqa: B010  # written when stop_soon ends the JVM
+    return sc
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",

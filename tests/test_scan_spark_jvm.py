@@ -1,0 +1,57 @@
+"""``dedupe.scan.spark_jvm``: the class-data-sharing archive of Spark's classes, written by a first scan into
+the cache folder, read by the next, without a word on the terminal and without changing the findings.
+
+Whole ``dedupe scan --engine spark`` processes (a JVM of their own: the archive is written when a JVM
+exits), on the five seed articles; about half a minute, most of it the first run's writing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pyspark")
+
+from dedupe.scan import spark_jvm  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+#: Spark's own lines on stderr (its log4j profile, the host's address, its progress bar), not ours.
+SPARK_LINES = re.compile(r"^(\d\d/\d\d/\d\d \d\d:\d\d:\d\d WARN |Using Spark's|Setting default log level|To adjust "
+                         r"logging level|WARNING: Using incubator modules|\[Stage \d+:|\s*$)")
+
+
+def test_options_read_an_archive_write_one_only_when_allowed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path))
+    path = spark_jvm.archive_path()
+    assert path is not None and path.parent == tmp_path / "spark-classes" and path.suffix == ".jsa"
+    assert spark_jvm.options(write=False) == ("", None)
+    extra, partial = spark_jvm.options(write=True)
+    assert partial is not None and partial.parent == path.parent and partial != path
+    assert extra == f"-XX:ArchiveClassesAtExit={partial} {spark_jvm.QUIET}"
+    path.write_bytes(b"archive")
+    assert spark_jvm.options(write=True) == (f"-XX:SharedArchiveFile={path} {spark_jvm.QUIET}", None)
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", "/proc/no-such-folder")  # cannot be made: run without
+    assert spark_jvm.options(write=True) == ("", None)
+
+
+def test_first_scan_writes_the_archive_and_the_next_reads_it_with_the_same_findings(tmp_path: Path) -> None:
+    path = spark_jvm.archive_path()
+    assert path is not None  # Spark runs here, so there is a Java
+    env = dict(os.environ, DEDUPE_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "dedupe", "scan", str(ROOT / "data"), "--format", "json", "-q"]
+    local = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    spark = [*command, "--engine", "spark", "--spark-master", "local[2]", "--partitions", "2"]
+    for run in ("writes", "reads"):
+        done = subprocess.run(spark, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.stdout == local, run
+        ours = [line for line in done.stderr.splitlines() if line.strip() and not SPARK_LINES.match(line)]
+        assert ours == [], run  # nothing about the archive, no warning
+        archives = sorted(p.name for p in (tmp_path / "cache" / "spark-classes").iterdir())
+        assert archives == [path.name], run  # in place, no partial file left
