@@ -77,6 +77,7 @@ def test_rescued_and_aboard_are_measures(sentence: str, expected: list[tuple[str
     "1,000 soldiers boarded trucks.",
     "The airline carried 20 million passengers last year.",
     "2,000 firefighters were deployed.",
+    "The central bank rescued two large banks.",
 ])
 def test_rescuers_saved_jobs_and_passenger_traffic_are_not_rescued_or_aboard(sentence: str) -> None:
     assert all(measure not in ("rescued", "aboard") for _, measure in _measures(sentence))
@@ -88,3 +89,16 @@ def test_save_and_carrying_take_people_heads_only() -> None:
     saved = m.match_ending_at(["saved"], 1, m.AGENT, "children")
     assert saved is not None and saved.measure == "rescued"
     assert {"rescued", "aboard"} <= m.HUMAN_MEASURES and "rescued" in m.MEASURES and "aboard" in m.MEASURES
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The crash killed all 150 people on board.", [("150", "killed")]),
+    ("Fire killed 12 people on board the ferry.", [("12", "killed")]),
+    ("12 people on board the MV Sinar Bangun ferry were killed.", [("12", "killed")]),
+    ("All 150 people aboard died.", [("150", "killed")]),
+    ("239 people were on board.", [("239", "aboard")]),
+])
+def test_aboard_is_a_place_that_yields_to_what_happened_to_the_people(sentence: str,
+                                                                       expected: list[tuple[str, str]]) -> None:
+    assert "aboard" in m.PLACE_MEASURES
+    assert _measures(sentence) == expected

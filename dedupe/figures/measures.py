@@ -44,7 +44,8 @@ WORKERS = STAFF | JOBS | frozenset({"miners", "mineworkers", "drivers", "manager
 TRAVELLERS = PEOPLE_NOUNS | STAFF | frozenset({
     "passengers", "crew", "crewmen", "sailors", "fishermen", "children", "women", "students", "pupils", "tourists",
     "migrants", "refugees", "pilgrims", "soldiers", "troops", "miners", "climbers", "villagers", "survivors",
-    "seamen", "travellers", "travelers", "occupants", "adults", "boys", "girls", "workers", "infants", "babies"})
+    "seamen", "travellers", "travelers", "occupants", "adults", "boys", "girls", "workers", "infants", "babies",
+    "hikers", "divers", "swimmers", "hostages", "patients"})
 
 #: Nouns that "have" a workforce in "X with N employees".
 OWNERS = frozenset({"company", "companies", "firm", "firms", "operation", "operations", "business", "businesses",
@@ -155,7 +156,8 @@ _HIRE = ("hire", "rehire", "recruit", "reinstate")     # "hired" alone takes any
 _CREATE = ("create", "restore", "generate")
 _ADD = ("add",)
 _RECALL = ("recall",)
-#: "save" takes jobs and money as well ("would save 5,000 jobs"): people heads only.
+#: "rescue" and "save" take banks, jobs and money as well ("would save 5,000 jobs"): as verbs before the
+#: counted phrase, people heads only; after it ("172 were rescued") any ("save" still people only).
 _RESCUE = ("rescue",)
 _SAVE = ("save",)
 #: Heads that a verb of each class accepts (``None``: any).
@@ -192,8 +194,8 @@ PATIENT = _triggers({
                   "walking out", "struck"),
     "unemployed": ("unemployed", "jobless", "out of work"),
     "rescued": (*participles(*_RESCUE, *_SAVE), "pulled alive", "pulled out alive", "found alive",
-                "brought out alive", "dug out alive", "plucked from", "winched to safety", "survived"),
-    "aboard": ("aboard", "on board", "onboard"),
+                "brought out alive", "dug out alive", "survived"),
+    "aboard": ("aboard", "on board"),
 }, {**_heads(_SAVE, TRAVELLERS, participle_only=True), "survived": TRAVELLERS,
     "lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "axed": JOBS | STAFF, "shed": JOBS | STAFF,
     "slashed": JOBS | STAFF, "idled": WORKERS, "struck": WORKERS,
@@ -211,13 +213,13 @@ AGENT = _triggers({
     "arrested": verb_forms(*_ARREST),
     "fled": ("displaced", "displacing"),
     "rescued": verb_forms(*_RESCUE, *_SAVE),
-    "aboard": ("carrying", "was carrying", "were carrying"),
+    "aboard": ("carrying",),
     "employed": (*verb_forms(*_EMPLOY), "has", "have", "had", "having", "with"),
     "laid off": (*verb_forms("lay off", *_FIRE, *_CUT),),
     "hired": (*verb_forms(*_HIRE, *_RECALL, *_CREATE, *_ADD), "offer jobs to", "offered jobs to", "give jobs to",
               "find jobs for"),
-}, {**{w: STAFF for w in ("has", "have", "had", "having", "with")}, **_heads(_SAVE, TRAVELLERS),
-    **{w: TRAVELLERS for w in ("carrying", "was carrying", "were carrying")},
+}, {**{w: STAFF for w in ("has", "have", "had", "having", "with")}, **_heads(_RESCUE + _SAVE, TRAVELLERS),
+    "carrying": TRAVELLERS,
     **_heads(_FIRE, WORKERS), **_heads(_CUT, JOBS | STAFF), **_heads(_CREATE, JOBS),
     **_heads(_ADD, JOBS | STAFF), **_heads(_RECALL, WORKERS)})
 
@@ -292,6 +294,11 @@ COPULA_NOUNS = {**HEAD_NOUNS, "victims": "killed"}
 #: Places that have a population ("a coastal city of 90,000": 90,000 people live there).
 SETTLEMENTS = frozenset({"city", "town", "village", "country", "nation", "province", "region", "island",
                          "municipality", "community", "state", "district", "county", "capital", "metropolis"})
+
+#: Measures that say where the counted people are, not what happened to them: a phrase takes one only
+#: when no other measure reads it ("killing all 150 people on board" counts the dead, "12 people on board
+#: the ferry were killed" too; "193 people on board" counts those aboard).
+PLACE_MEASURES = frozenset({"aboard"})
 
 #: Measures that describe a standing state, not an event: a relative clause that states them modifies
 #: the noun ("100 employees ... who currently work at three offices") rather than reporting a count.
