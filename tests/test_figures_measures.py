@@ -64,6 +64,12 @@ def _measures(sentence: str) -> list[tuple[str, str]]:
     ("The plane had 239 people aboard.", [("239", "aboard")]),
     ("The ferry was carrying 476 passengers.", [("476", "aboard")]),
     ("Of the 476 aboard, 172 were rescued.", [("476", "aboard"), ("172", "rescued")]),
+    ("239 people were on board.", [("239", "aboard")]),
+    # aboard is a place: what happened to the people aboard wins
+    ("The crash killed all 150 people on board.", [("150", "killed")]),
+    ("Fire killed 12 people on board the ferry.", [("12", "killed")]),
+    ("12 people on board the MV Sinar Bangun ferry were killed.", [("12", "killed")]),
+    ("All 150 people aboard died.", [("150", "killed")]),
 ])
 def test_rescued_and_aboard_are_measures(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert _measures(sentence) == expected
@@ -89,16 +95,5 @@ def test_save_and_carrying_take_people_heads_only() -> None:
     saved = m.match_ending_at(["saved"], 1, m.AGENT, "children")
     assert saved is not None and saved.measure == "rescued"
     assert {"rescued", "aboard"} <= m.HUMAN_MEASURES and "rescued" in m.MEASURES and "aboard" in m.MEASURES
+    assert m.PLACE_MEASURES == {"aboard"}
 
-
-@pytest.mark.parametrize("sentence, expected", [
-    ("The crash killed all 150 people on board.", [("150", "killed")]),
-    ("Fire killed 12 people on board the ferry.", [("12", "killed")]),
-    ("12 people on board the MV Sinar Bangun ferry were killed.", [("12", "killed")]),
-    ("All 150 people aboard died.", [("150", "killed")]),
-    ("239 people were on board.", [("239", "aboard")]),
-])
-def test_aboard_is_a_place_that_yields_to_what_happened_to_the_people(sentence: str,
-                                                                       expected: list[tuple[str, str]]) -> None:
-    assert "aboard" in m.PLACE_MEASURES
-    assert _measures(sentence) == expected
