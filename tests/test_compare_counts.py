@@ -82,3 +82,13 @@ def test_remain_before_a_toll_state_counts_that_toll_not_a_remaining_count() -> 
 def test_a_counted_noun_that_is_a_measure_counts_it() -> None:
     counts = stated_counts("The number of missing rose to 192 on Tuesday.")
     assert [(c.key.measure, c.interval) for c in counts] == [("missing", (192.0, 192.0))]
+
+
+def test_rescued_and_aboard_are_distinct_count_keys_that_can_diverge() -> None:
+    text = "The ferry sank with 476 people aboard; 172 were rescued and 21 survivors were found."
+    assert sorted(k.measure for k in count_keys(text)) == ["aboard", "rescued"]
+    assert count_keys("More than 100 rescuers searched the site.") == frozenset()
+    aboard = CountKey("aboard", None, False)
+    a, b = stated_counts("There were 476 people on board."), stated_counts("The ferry was carrying 459 passengers.")
+    assert count_conflict(a, b, aboard) == (("476 people",), ("459 passengers",))
+    assert count_update(a, b, aboard, (dt.date(2014, 4, 16), dt.date(2014, 4, 18))) is False

@@ -11,7 +11,8 @@ the claims that count the same thing:
   :data:`dedupe.figures.measures.HUMAN_MEASURES`), the local place it names when that place is below
   the story's level (a county, a town, a village, or a place named as part of the whole: "122 of the
   dead were in Ludian"), and whether it is a running total ("in the past eight days") or the event's
-  toll;
+  toll; the rescued and those aboard are keys of their own (a vessel's complement is a total that
+  outlets should agree on, so two figures of it with nothing in common are a divergence, never an update);
 - a figure whose period ended well before the report ("in 1970 a quake killed 15,000") is history,
   not the story's count, and is left out;
 - two claims of different documents that share a count key are linked when their embedding cosine is

@@ -85,11 +85,13 @@ def find_measure(tokens: list[Token], phrase: NumberPhrase, noun: NounPhrase, he
     words = [t.lower for t in tokens]
     if head is None:
         head = words[noun.counted] if noun.counted is not None else None
+    place = None
     for rule in _RULES:
         found = rule(tokens, words, phrase, noun, head)
-        if found is not None:
+        if found is not None and found not in m.PLACE_MEASURES:
             return found
-    return None
+        place = place or found
+    return place
 
 
 def _head_noun(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun: NounPhrase,
@@ -191,10 +193,15 @@ def _adjacent(words: list[str], j: int) -> bool:
 
 def _predicate_from(tokens: list[Token], words: list[str], j: int, head: str | None, depth: int) -> str | None:
     """Look for a measure word after a subject ending at ``j``, skipping modifiers of the subject."""
+    place = None
     for _ in range(4):
         if j >= len(words):
-            return None
+            return place
         trigger = m.match_at(words, j, m.PATIENT, head)
+        if trigger is not None and trigger.measure in m.PLACE_MEASURES:
+            # "12 people on board the ferry were killed": the place reads as a prepositional phrase
+            place, j = trigger.measure, skip_prepositional(tokens, j + len(trigger.words) - 1)
+            continue
         if trigger is not None:
             return trigger.measure
         if words[j] in PREPOSITIONS:
@@ -209,7 +216,7 @@ def _predicate_from(tokens: list[Token], words: list[str], j: int, head: str | N
                 break
         else:
             break
-    return _window(tokens, words, j, head)
+    return _window(tokens, words, j, head) or place
 
 
 def _after_parenthetical(tokens: list[Token], words: list[str], j: int, head: str | None) -> str | None:

@@ -23,17 +23,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dedupe.lexicon import PEOPLE_NOUNS
+
 MEASURES = ("killed", "injured", "casualties", "missing", "trapped", "in need of care", "fled", "evacuated",
-            "arrested", "remaining", "employed", "laid off", "hired", "on strike", "unemployed", "other")
+            "arrested", "remaining", "employed", "laid off", "hired", "on strike", "unemployed", "rescued", "aboard",
+            "other")
 #: Measures that count people whatever noun is missing ("2,000 in need of care" counts people).
 HUMAN_MEASURES = frozenset({"killed", "injured", "casualties", "missing", "trapped", "in need of care", "fled",
-                            "evacuated", "arrested", "laid off", "on strike", "unemployed", "employed"})
+                            "evacuated", "arrested", "laid off", "on strike", "unemployed", "employed", "rescued",
+                            "aboard"})
 
 JOBS = frozenset({"jobs", "job", "positions", "posts", "places"})
 STAFF = frozenset({"employees", "employes", "workers", "staff", "personnel", "workforce", "staffers"})
 WORKERS = STAFF | JOBS | frozenset({"miners", "mineworkers", "drivers", "managers", "pilots", "attendants",
                                     "nurses", "teachers", "engineers", "clerks", "dockers", "crew", "hands",
                                     "labourers", "laborers", "people", "salesmen", "executives", "members"})
+
+#: People a vessel carries or a rescue saves: heads for the verbs that take things as well as people
+#: ("saved 30 jobs", "carrying 450 tonnes of fuel" count neither the rescued nor those aboard).
+TRAVELLERS = PEOPLE_NOUNS | STAFF | frozenset({
+    "passengers", "crew", "crewmen", "sailors", "fishermen", "children", "women", "students", "pupils", "tourists",
+    "migrants", "refugees", "pilgrims", "soldiers", "troops", "miners", "climbers", "villagers", "survivors",
+    "seamen", "travellers", "travelers", "occupants", "adults", "boys", "girls", "workers", "infants", "babies",
+    "hikers", "divers", "swimmers", "hostages", "patients"})
 
 #: Nouns that "have" a workforce in "X with N employees".
 OWNERS = frozenset({"company", "companies", "firm", "firms", "operation", "operations", "business", "businesses",
@@ -144,6 +156,10 @@ _HIRE = ("hire", "rehire", "recruit", "reinstate")     # "hired" alone takes any
 _CREATE = ("create", "restore", "generate")
 _ADD = ("add",)
 _RECALL = ("recall",)
+#: "rescue" and "save" take banks, jobs and money as well ("would save 5,000 jobs"): as verbs before the
+#: counted phrase, people heads only; after it ("172 were rescued") any ("save" still people only).
+_RESCUE = ("rescue",)
+_SAVE = ("save",)
 #: Heads that a verb of each class accepts (``None``: any).
 _HIRE_HEADS = STAFF | JOBS | WORKERS
 
@@ -177,7 +193,11 @@ PATIENT = _triggers({
                   "remained out", "stayed out", "sit-in", "stoppage", "walkout", "walk out", "walk off",
                   "walking out", "struck"),
     "unemployed": ("unemployed", "jobless", "out of work"),
-}, {"lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "axed": JOBS | STAFF, "shed": JOBS | STAFF,
+    "rescued": (*participles(*_RESCUE, *_SAVE), "pulled alive", "pulled out alive", "found alive",
+                "brought out alive", "dug out alive", "survived"),
+    "aboard": ("aboard", "on board"),
+}, {**_heads(_SAVE, TRAVELLERS, participle_only=True), "survived": TRAVELLERS,
+    "lost": JOBS, "cut": JOBS | STAFF, "eliminated": JOBS | STAFF, "axed": JOBS | STAFF, "shed": JOBS | STAFF,
     "slashed": JOBS | STAFF, "idled": WORKERS, "struck": WORKERS,
     **{f"{verb} {preposition}": WORKERS for verb in ("work", "works", "worked", "working")
        for preposition in ("for", "at", "in")},
@@ -192,17 +212,21 @@ AGENT = _triggers({
     "evacuated": verb_forms(*_EVACUATE),
     "arrested": verb_forms(*_ARREST),
     "fled": ("displaced", "displacing"),
+    "rescued": verb_forms(*_RESCUE, *_SAVE),
+    "aboard": ("carrying",),
     "employed": (*verb_forms(*_EMPLOY), "has", "have", "had", "having", "with"),
     "laid off": (*verb_forms("lay off", *_FIRE, *_CUT),),
     "hired": (*verb_forms(*_HIRE, *_RECALL, *_CREATE, *_ADD), "offer jobs to", "offered jobs to", "give jobs to",
               "find jobs for"),
-}, {**{w: STAFF for w in ("has", "have", "had", "having", "with")},
+}, {**{w: STAFF for w in ("has", "have", "had", "having", "with")}, **_heads(_RESCUE + _SAVE, TRAVELLERS),
+    "carrying": TRAVELLERS,
     **_heads(_FIRE, WORKERS), **_heads(_CUT, JOBS | STAFF), **_heads(_CREATE, JOBS),
     **_heads(_ADD, JOBS | STAFF), **_heads(_RECALL, WORKERS)})
 
 NOMINAL = _triggers({
     "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of"),
     "evacuated": ("evacuation of",),
+    "rescued": ("rescue of", "rescues of"),
     "arrested": ("arrest of", "arrests of", "detention of"),
     "laid off": ("layoff of", "layoffs of", "dismissal of", "loss of", "cut of", "cuts of", "elimination of"),
     "hired": ("creation of", "hiring of", "rehiring of", "recruitment of", "reinstatement of", "addition of",
@@ -218,17 +242,19 @@ COMPLEMENT = _triggers({
     "killed": ("dead",),
     "injured": ("injured", "wounded", "to hospital"),
     "in need of care": ("in need of", "in urgent need of"),
+    "rescued": ("alive",),
     "laid off": ("jobless", "out of work", "without jobs", "on layoff", "on temporary layoff",
                  "on indefinite layoff"),
 })
 COMPLEMENT_VERBS = frozenset({"leave", "leaves", "left", "leaving", "put", "puts", "putting", "throw", "throws",
-                              "threw", "throwing", "send", "sends", "sent", "sending", "take", "took", "taking"})
+                              "threw", "throwing", "send", "sends", "sent", "sending", "take", "took", "taking",
+                              *verb_forms("pull", "find")})
 
 HEAD_NOUNS = {"deaths": "killed", "dead": "killed", "fatalities": "killed", "lives": "killed", "bodies": "killed",
               "casualties": "casualties", "injuries": "injured", "injured": "injured", "wounded": "injured",
               "missing": "missing", "refugees": "fled", "evacuees": "evacuated", "layoffs": "laid off",
               "redundancies": "laid off", "strikers": "on strike", "detainees": "arrested", "arrests": "arrested",
-              "unemployed": "unemployed", "jobless": "unemployed"}
+              "unemployed": "unemployed", "jobless": "unemployed", "survivors": "rescued"}
 #: Head nouns that stand for people when the measure is their own ("nine deaths" counts people).
 HEAD_NOUN_PEOPLE = frozenset({"deaths", "dead", "fatalities", "lives", "bodies", "casualties", "injuries",
                               "injured", "wounded", "missing", "layoffs", "redundancies", "unemployed", "jobless"})
@@ -238,7 +264,7 @@ JOB_LOSS_HEADS = frozenset({"cuts", "losses"})
 PREMODIFIERS = {"unemployed": "unemployed", "jobless": "unemployed", "striking": "on strike",
                 "injured": "injured", "wounded": "injured", "dead": "killed", "displaced": "fled",
                 "missing": "missing", "trapped": "trapped", "besieged": "trapped", "laid-off": "laid off",
-                "new": "hired", "sacked": "laid off", "remaining": "remaining"}
+                "new": "hired", "sacked": "laid off", "remaining": "remaining", "rescued": "rescued"}
 PREMODIFIER_HEADS = {"new": JOBS | STAFF}
 
 TOTAL_NOUNS = {"unemployment": "unemployed", "jobless": "unemployed", "unemployed": "unemployed",
@@ -268,6 +294,11 @@ COPULA_NOUNS = {**HEAD_NOUNS, "victims": "killed"}
 #: Places that have a population ("a coastal city of 90,000": 90,000 people live there).
 SETTLEMENTS = frozenset({"city", "town", "village", "country", "nation", "province", "region", "island",
                          "municipality", "community", "state", "district", "county", "capital", "metropolis"})
+
+#: Measures that say where the counted people are, not what happened to them: a phrase takes one only
+#: when no other measure reads it ("killing all 150 people on board" counts the dead, "12 people on board
+#: the ferry were killed" too; "193 people on board" counts those aboard).
+PLACE_MEASURES = frozenset({"aboard"})
 
 #: Measures that describe a standing state, not an event: a relative clause that states them modifies
 #: the noun ("100 employees ... who currently work at three offices") rather than reporting a count.
