@@ -128,6 +128,12 @@ def test_a_later_higher_toll_is_an_update_a_later_lower_one_a_conflict_unless_re
     missing = [_figure("A", 192, 192, measure="missing", published=DAY),
                _figure("B", 184, 184, measure="missing", published=DAY + dt.timedelta(days=1))]
     assert _status(missing) == ["update"]
+    rescued = [_figure("A", 18, 18, measure="rescued", published=DAY),
+               _figure("B", 21, 21, measure="rescued", published=DAY + dt.timedelta(days=1))]
+    assert _status(rescued) == ["update"]  # rescue counts grow as the search goes on
+    aboard = [_figure("A", 193, 193, measure="aboard", published=DAY),
+              _figure("B", 239, 239, measure="aboard", published=DAY + dt.timedelta(days=1))]
+    assert _status(aboard) == ["conflict"]  # how many were on board does not change: a revision is flagged
 
 
 def test_undated_reports_are_uncertain_unless_the_text_orders_them() -> None:

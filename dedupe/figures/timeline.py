@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dedupe.figures.extract import Figure
 
 #: Measures that count what happened in an event and are reported as running totals.
-TOLLS = frozenset({"killed", "injured", "casualties", "missing", "evacuated", "fled", "arrested",
+TOLLS = frozenset({"killed", "injured", "casualties", "missing", "evacuated", "fled", "arrested", "rescued",
                    "in need of care"})
 #: Tolls that fall as well as rise between reports (the missing are found, alive or dead).
 TWO_WAY = frozenset({"missing"})
