@@ -164,7 +164,7 @@ def run_ours(path: str, threshold: float, ngram: int, num_perm: int) -> dict[str
 
 
 def _json_documents(path: str) -> list[Any]:
-    from dedupe.corpus.load import Document, Origin
+    from dedupe.corpus.documents import Document, Origin
 
     with open(path, encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle if line.strip()]

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from dedupe.corpus.load import Document, Origin
+from dedupe.corpus.documents import Document, Origin
 from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.encoder import EmbeddingCache, embed, load_encoder
 from dedupe.segment import segment_document

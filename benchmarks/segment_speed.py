@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from dedupe import boundaries, segment
-from dedupe.corpus.load import Document, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document
 
 MODES = ("pysbd", "fast")
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.load import Corpus, LoadOptions, Skipped, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
 from dedupe.errors import ConfigError, InputError
 from dedupe.output import plural
 from dedupe.runtime import Progress, StageTimer, no_progress

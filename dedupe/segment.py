@@ -13,7 +13,7 @@ is hard-wrapped (most lines of similar width, ending mid-sentence, as in wire ar
 into paragraphs at blank or indented lines instead.
 
 Example:
-    >>> from dedupe.corpus.load import Document, Origin
+    >>> from dedupe.corpus.documents import Document, Origin
     >>> doc = Document("d", "o", "", "", None, "Mr. Kerry spoke. He left.\\nNext line", Origin("x"))
     >>> [s.text for s in segment_document(doc).sentences]
     ['Mr. Kerry spoke.', 'He left.', 'Next line']
@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from dedupe.boundaries import sentence_starts
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.runtime import Progress, in_two, no_progress
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.errors import ConfigError
 from dedupe.lexicon import DAYS_PER_UNIT
 from dedupe.unionfind import UnionFind

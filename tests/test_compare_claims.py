@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.compare.claims import ClaimConfig, claim_content, extract_claims, furniture_reason, is_credit
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
 

@@ -16,7 +16,8 @@ from dedupe.compare.divergence import (
 )
 from dedupe.compare.entities import build_entity_table
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
 from dedupe.segment import segment_document
 from dedupe.stories import StoryConfig

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from dedupe.corpus.dates import parse_date
-from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Origin
 from dedupe.corpus.readers import json_lines_cut
 from dedupe.errors import ConfigError, InputError
 

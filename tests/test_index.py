@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from dedupe.cli import cli
-from dedupe.corpus.load import Corpus, Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Corpus, Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import IndexParams, open_index, scan_against
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe.corpus.load import Document, Origin
+from dedupe.corpus.documents import Document, Origin
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
 from dedupe.scan.config import ScanConfig

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.index import IndexParams, open_index
 from dedupe.index.ranks import History
 from dedupe.scan import passages

@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
-from dedupe.corpus.load import Document, Origin
+from dedupe.corpus.documents import Document, Origin
 from dedupe.output import to_json
 from dedupe.report.html import render_html, script_json
 from dedupe.report.html_data import report_from_page

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.cli import cli
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.scan import minhash, passages, verify
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan

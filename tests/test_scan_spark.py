@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from dedupe.corpus.load import LoadOptions, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import LoadOptions
 from dedupe.errors import InputError
 from dedupe.output import to_json
 from dedupe.report.scan import scan_dict

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus.load import Document, LoadOptions, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, LoadOptions
 from dedupe.scan import spark_ranges
 from dedupe.scan.spark_ranges import Range, count, cut, file_pieces, numbered, range_items
 from dedupe.scan.spark_read import Input

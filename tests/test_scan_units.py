@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.corpus.load import Document, Origin
+from dedupe.corpus.documents import Document, Origin
 from dedupe.scan.near_dup import scan
 from dedupe.scan.units import is_fault, starts_unit
 

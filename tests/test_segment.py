@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.segment import SegmentedDocument, Sentence, line_starts, segment_document
 
 SEEDS = Path(__file__).parent.parent / "data"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus.load import Document, Origin, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
 from dedupe.stories import StoryConfig, group_stories, known_date, parse_window, story_index
 

@@ -11,7 +11,7 @@ import click
 
 from dedupe.cli.app import EXIT_FINDINGS
 from dedupe.cli.options import FAIL_ON
-from dedupe.corpus.load import Skipped
+from dedupe.corpus.documents import Skipped
 from dedupe.output import plural, write_atomic
 
 

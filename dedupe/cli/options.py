@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from dedupe.cli.app import InputProblem
-from dedupe.corpus.load import INPUT_FORMATS, LoadOptions
+from dedupe.corpus.documents import INPUT_FORMATS, LoadOptions
 from dedupe.errors import ConfigError
 from dedupe.output import check_output
 

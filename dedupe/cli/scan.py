@@ -14,7 +14,7 @@ from dedupe.cli.common import emit, exit_on_findings, warn
 from dedupe.cli.options import (corpus_arguments, fail_on_option, load_options, output_options, scan_options,
                                 threshold_option)
 from dedupe.configs import scan_config
-from dedupe.corpus.load import LoadOptions
+from dedupe.corpus.documents import LoadOptions
 from dedupe.report.render import render_result
 
 

@@ -7,6 +7,7 @@ turns them into documents with provenance (path and line) and counts every skipp
 
 from __future__ import annotations
 
-from dedupe.corpus.load import Corpus, Document, LoadOptions, Origin, Skipped, load_corpus
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Origin, Skipped
 
 __all__ = ["Corpus", "Document", "LoadOptions", "Origin", "Skipped", "load_corpus"]

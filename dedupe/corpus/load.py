@@ -19,14 +19,13 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 from dedupe.corpus.readers import (
@@ -40,8 +39,8 @@ from dedupe.corpus.readers import (
     json_records,
     looks_like_csv,
 )
-from dedupe.corpus.dates import parse_date
-from dedupe.errors import ConfigError, InputError
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
+from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -59,121 +58,12 @@ FORK_CHARS = 4_000_000
 #: back, replaying it here). Reuters-21578, load average 1.3: loading 0.46 s with 0.3, 0.36 with 0.5, 0.31
 #: with 0.6, the scan stage's import included (medians of 5).
 MEANWHILE_SHARE = 0.6
-#: Formats ``LoadOptions.input_format`` can name for standard input.
-INPUT_FORMATS = ("jsonl", "csv", "text")
 
 #: Field names, in order of preference, as common scrapers (news-please, trafilatura, newspaper) write them.
 TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
 OUTLET_FIELDS = ("source", "outlet", "source_domain", "sitename", "publisher")
 DATE_FIELDS = ("date", "date_publish", "published", "pubdate")
 FILE_FIELDS = ("file", "filename", "path", "name")
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a document came from: a path (``-`` for stdin) and the 1-based line of its record."""
-
-    path: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line is not None else self.path
-
-
-@dataclass(frozen=True)
-class Document:
-    """One news document, its text exactly as read, and its provenance.
-
-    Attributes:
-        id: Unique id: the record's ``id``, a manifest's id, or the file name without extension.
-        outlet: Publisher; falls back to the url host, then the file name.
-        title: Headline, empty when unknown.
-        url: Source url, empty when unknown.
-        date: Publication date when the date text parses, else ``None``.
-        text: The text as decoded, line ends untouched, so offsets index into it.
-        origin: File and line of the record.
-        raw_date: The date text as given (surrounding space removed); empty when there was none.
-    """
-
-    id: str
-    outlet: str
-    title: str
-    url: str
-    date: dt.date | None
-    text: str
-    origin: Origin
-    raw_date: str = ""
-
-    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Document
-        def __getattr__(self, name: str) -> Any:
-            """The date and origin of a document the loader made, made on first use (the scan reads
-            neither; parsing the date took a sixth of the time of loading a large JSON Lines file):
-            ``date`` parsed from ``raw_date``, ``origin`` from the path and line kept in ``_at``.
-            Reached only for a field its instance lacks, which only these two can."""
-            fields = self.__dict__
-            if name == "date" and "raw_date" in fields:
-                value: Any = parse_date(fields["raw_date"])
-            elif name == "origin" and "_at" in fields:
-                value = _origin(*fields["_at"])
-            else:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            fields[name] = value
-            return value
-
-    @property
-    def date_text(self) -> str:
-        """The date as ISO text, or as given when it did not parse; empty when unknown."""
-        return self.date.isoformat() if self.date is not None else self.raw_date
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """An input that was not loaded, with the reason, for the warning and the load summary."""
-
-    path: str
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True)
-class Corpus:
-    """The loaded documents, in input order, and everything that was skipped."""
-
-    documents: tuple[Document, ...]
-    skipped: tuple[Skipped, ...] = ()
-    notes: tuple[str, ...] = ()  # repeated ids kept under new ids
-
-
-@dataclass(frozen=True)
-class LoadOptions:
-    """How to read inputs.
-
-    Attributes:
-        text_field: JSON/CSV field holding the text, tried before the usual names.
-        source_field: JSON/CSV field holding the outlet, tried before the usual names.
-        manifest: Explicit manifest (JSONL/CSV) giving metadata to text files by name.
-        strict: Raise on the first skipped input instead of warning.
-        input_format: Format of standard input (one of :data:`INPUT_FORMATS`; ``jsonl`` also reads a JSON
-            array or object); ``None`` sniffs it: JSON, else CSV whose header names a text column, else text.
-    """
-
-    text_field: str | None = None
-    source_field: str | None = None
-    manifest: str | None = None
-    strict: bool = False
-    input_format: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in ("text_field", "source_field"):
-            value = getattr(self, name)
-            if value is not None and not value.strip():
-                raise ConfigError(f"{name.replace('_', '-')} must not be empty")
-        if self.input_format is not None and self.input_format not in INPUT_FORMATS:
-            raise ConfigError(f"input-format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
-
 
 @dataclass
 class _Loader:
@@ -495,13 +385,6 @@ def _document(doc_id: str, outlet: str, title: str, url: str, text: str, where: 
     doc = object.__new__(Document)
     doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=where, raw_date=raw_date)
     return doc
-
-
-def _origin(path: str, line: int | None) -> Origin:
-    """``Origin(path, line)`` made as :func:`_document` makes a document."""
-    origin = object.__new__(Origin)
-    origin.__dict__.update(path=path, line=line)
-    return origin
 
 
 def _lower_keys(record: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.scan.near_dup import Finding
 
 #: Other names of the wires, by the lower-cased name an outlet may carry.

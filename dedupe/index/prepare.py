@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import zstandard
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.index.keys import DocumentKeys, IndexParams, document_keys, shingle_rows
 from dedupe.runtime import idle_core
 from dedupe.scan.near_dup import fingerprint_corpus

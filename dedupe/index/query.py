@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History

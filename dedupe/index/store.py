@@ -35,7 +35,7 @@ import numpy as np
 import zstandard
 
 from dedupe.corpus.dates import parse_date
-from dedupe.corpus.load import Document, Origin
+from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from dedupe.corpus.load import Corpus
+from dedupe.corpus.documents import Corpus
 from dedupe.output import plural, to_json, to_jsonl
 from dedupe.pipeline import skipped_records
 

@@ -1,6 +1,6 @@
 """Stage 3: repeated and reused passages and near-duplicate documents (``dedupe scan``).
 
-Works on :class:`~dedupe.corpus.load.Document` objects directly (no sentence segmentation needed) in five
+Works on :class:`~dedupe.corpus.documents.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
@@ -41,7 +41,7 @@ from typing import Protocol, TypeVar
 
 import numpy as np
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig

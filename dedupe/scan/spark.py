@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.corpus.load import LoadOptions, Skipped
+from dedupe.corpus.documents import LoadOptions, Skipped
 from dedupe.errors import InputError
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_jvm, spark_stages as st

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from dedupe.corpus.load import Document, LoadOptions
+from dedupe.corpus.documents import Document, LoadOptions
 from dedupe.scan.near_dup import Occurrence, _CorpusView, _occurrence, fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
 from dedupe.scan.spark_ranges import Range, range_items

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
-from dedupe.corpus.load import LoadOptions
+from dedupe.corpus.documents import LoadOptions
 from dedupe.corpus.readers import BINARY_SNIFF, Record, json_lines
 from dedupe.scan.spark_read import LINE_SUFFIXES, Input, Item, _Collector, record_item
 

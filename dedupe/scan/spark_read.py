@@ -26,15 +26,13 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from dedupe.corpus.documents import Document, LoadOptions, Skipped
 from dedupe.corpus.load import (
     CSV_SUFFIXES,
     JSON_SUFFIXES,
     MANIFEST_NAMES,
     NOT_A_CORPUS_FILE,
     TEXT_SUFFIXES,
-    Document,
-    LoadOptions,
-    Skipped,
     _add_record,
     _decode,
     _Loader,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.corpus.load import Document
+from dedupe.corpus.documents import Document
 from dedupe.errors import InputError
 from dedupe.output import cleaned
 from dedupe.report.scan import finding_dict

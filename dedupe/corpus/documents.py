@@ -1,0 +1,128 @@
+"""What the loader gives the other stages: documents with their provenance, what was skipped, and how inputs
+are read (:mod:`dedupe.corpus.load` reads them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from dedupe.corpus.dates import parse_date
+from dedupe.errors import ConfigError
+
+#: Formats ``LoadOptions.input_format`` can name for standard input.
+INPUT_FORMATS = ("jsonl", "csv", "text")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a document came from: a path (``-`` for stdin) and the 1-based line of its record."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else self.path
+
+
+@dataclass(frozen=True)
+class Document:
+    """One news document, its text exactly as read, and its provenance.
+
+    Attributes:
+        id: Unique id: the record's ``id``, a manifest's id, or the file name without extension.
+        outlet: Publisher; falls back to the url host, then the file name.
+        title: Headline, empty when unknown.
+        url: Source url, empty when unknown.
+        date: Publication date when the date text parses, else ``None``.
+        text: The text as decoded, line ends untouched, so offsets index into it.
+        origin: File and line of the record.
+        raw_date: The date text as given (surrounding space removed); empty when there was none.
+    """
+
+    id: str
+    outlet: str
+    title: str
+    url: str
+    date: dt.date | None
+    text: str
+    origin: Origin
+    raw_date: str = ""
+
+    if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any attribute of a Document
+        def __getattr__(self, name: str) -> Any:
+            """The date and origin of a document the loader made, made on first use (the scan reads
+            neither; parsing the date took a sixth of the time of loading a large JSON Lines file):
+            ``date`` parsed from ``raw_date``, ``origin`` from the path and line kept in ``_at``.
+            Reached only for a field its instance lacks, which only these two can."""
+            fields = self.__dict__
+            if name == "date" and "raw_date" in fields:
+                value: Any = parse_date(fields["raw_date"])
+            elif name == "origin" and "_at" in fields:
+                value = origin_at(*fields["_at"])
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            fields[name] = value
+            return value
+
+    @property
+    def date_text(self) -> str:
+        """The date as ISO text, or as given when it did not parse; empty when unknown."""
+        return self.date.isoformat() if self.date is not None else self.raw_date
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An input that was not loaded, with the reason, for the warning and the load summary."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The loaded documents, in input order, and everything that was skipped."""
+
+    documents: tuple[Document, ...]
+    skipped: tuple[Skipped, ...] = ()
+    notes: tuple[str, ...] = ()  # repeated ids kept under new ids
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read inputs.
+
+    Attributes:
+        text_field: JSON/CSV field holding the text, tried before the usual names.
+        source_field: JSON/CSV field holding the outlet, tried before the usual names.
+        manifest: Explicit manifest (JSONL/CSV) giving metadata to text files by name.
+        strict: Raise on the first skipped input instead of warning.
+        input_format: Format of standard input (one of :data:`INPUT_FORMATS`; ``jsonl`` also reads a JSON
+            array or object); ``None`` sniffs it: JSON, else CSV whose header names a text column, else text.
+    """
+
+    text_field: str | None = None
+    source_field: str | None = None
+    manifest: str | None = None
+    strict: bool = False
+    input_format: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("text_field", "source_field"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise ConfigError(f"{name.replace('_', '-')} must not be empty")
+        if self.input_format is not None and self.input_format not in INPUT_FORMATS:
+            raise ConfigError(f"input-format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
+
+
+def origin_at(path: str, line: int | None) -> Origin:
+    """``Origin(path, line)`` made as the loader makes a document's (without the dataclass' checks)."""
+    origin = object.__new__(Origin)
+    origin.__dict__.update(path=path, line=line)
+    return origin
