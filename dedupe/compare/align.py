@@ -363,8 +363,10 @@ def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sente
                score: dict[tuple[int, int], float], threshold: float) -> bool:
     if {sentences[i] for i in left} & {sentences[j] for j in right}:
         return False
-    total = sum(score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right)
-    return total / (len(left) * len(right)) >= threshold
+    # Same-document pairs are never scored: counting them as 0 would keep a document's headline, lead and quote
+    # of one claim from joining the same group, so the mean is over pairs of different documents only.
+    cross = [(min(i, j), max(i, j)) for i in left for j in right if doc_keys[i] != doc_keys[j]]
+    return bool(cross) and sum(score.get(pair, 0.0) for pair in cross) / len(cross) >= threshold
 
 
 def _top(row: np.ndarray, min_cosine: float, neighbours: int) -> list[int]:
