@@ -30,6 +30,13 @@ def test_function_words_between_number_and_noun_are_skipped() -> None:
         (("2,000 had been delivered",), ("5,000 had been delivered",))
 
 
+def test_the_whole_a_part_is_taken_of_is_not_a_count() -> None:
+    # "six of 21 hospitals" counts six hospitals of a whole of 21: 21 is not the number of hospitals hit
+    assert number_conflict("Only six of 21 hospitals are still working.", "Eight hospitals are still working.") is None
+    assert number_conflict("Six of 21 hospitals were hit.", "Six of 30 hospitals were hit.") is None
+    assert number_conflict("21 hospitals were hit.", "Eight hospitals were hit.") == (("21 hospitals",), ("Eight hospitals",))
+
+
 def test_counts_of_people_are_left_to_the_count_groups() -> None:
     # their measure, place and report date decide (dedupe.compare.counts): a rising toll is an update
     assert number_conflict("About 500 people were killed.", "400 people were killed.") is None

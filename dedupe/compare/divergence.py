@@ -239,9 +239,12 @@ def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:
     """Noun -> [(interval, phrase through the noun, as written)] for number phrases that count a noun."""
     tokens = tokenize(text)
     found: dict[str, list[tuple[tuple[float, float], str]]] = {}
+    previous_last = -2
     for phrase in find_number_phrases(tokens, text):
+        whole = phrase.first >= 2 and tokens[phrase.first - 1].lower == "of" and previous_last == phrase.first - 2
+        previous_last = phrase.last
         noun = _counted_noun(tokens, phrase.last)
-        if noun is None:
+        if noun is None or whole:  # "six of 21 hospitals": 21 is the whole a part is taken of, not the count
             continue
         word = tokens[noun].lower
         written = text[tokens[phrase.first].start:tokens[noun].end]
