@@ -23,6 +23,9 @@ def test_a_local_place_is_its_own_count() -> None:
     (key,) = count_keys("As of 8:00 p.m., 122 residents had been killed in Ludian County.")
     assert key == CountKey("killed", "ludian", False)
     assert count_keys("Nobody counted anything here.") == frozenset()
+    # the head of "Qiaojia County of Zhaotong" is the county before "of", not the city after it
+    (key,) = count_keys("At least 120 people were killed in Qiaojia County of Zhaotong.")
+    assert key == CountKey("killed", "qiaojia", False)
 
 
 def test_groups_link_same_key_above_the_cosine_and_one_precise_figure_below_it() -> None:

@@ -264,6 +264,8 @@ def _local_place(figure: SentenceFigure) -> str | None:
     if figure.place is None:
         return None
     place_words = figure.place.lower().split()
+    if "of" in place_words[1:]:  # "Qiaojia County of Zhaotong": the head is the place before "of"
+        place_words = place_words[:place_words.index("of", 1)]
     if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES:
         return None
     kept = [w for w in place_words if w not in _LOCAL_PLACES]
