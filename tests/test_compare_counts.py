@@ -26,6 +26,12 @@ def test_a_local_place_is_its_own_count() -> None:
     # the head of "Qiaojia County of Zhaotong" is the county before "of", not the city after it
     (key,) = count_keys("At least 120 people were killed in Qiaojia County of Zhaotong.")
     assert key == CountKey("killed", "qiaojia", False)
+    # a place after the event ("in Sunday's quake in ... Ludian County") is where it struck: the event's toll
+    (key,) = count_keys("More than 2,400 people were injured in Sunday's 6.1 magnitude quake in the farming region "
+                        "of Ludian County.")
+    assert key == CountKey("injured", None, False)
+    (key,) = count_keys("At least 122 of the dead were in Ludian after the quake.")
+    assert key == CountKey("killed", "ludian", False)
 
 
 def test_groups_link_same_key_above_the_cosine_and_one_precise_figure_below_it() -> None:
