@@ -6,12 +6,12 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``caption``: a label before a colon ("PHOTO: ...", "Pressure: Russian Foreign Minister ...") or a
   position marker ("left", "(right)", "pictured") as picture captions write them. A dateline lead
   ("Jakarta: At least 56 people are still missing ...", "WASHINGTON: ...") is a claim: after its label
-  comes a whole sentence of ``_DATELINE_WORDS`` words or more, closed by a full stop;
+  comes a whole sentence of ``_DATELINE_WORDS`` words or more, or one that counts people, closed by a full stop;
 - ``tags`` ("Tags: US | Russia"), ``byline`` ("By TOM GARDNER"), ``link`` ("See ...:",
   "RELATED STORIES:", "Read more"), ``call to action`` ("Join our new commenting forum", "No comments");
 - ``heading``: title-case text without a full stop ("Battlefield After Bombardment"); a sub-heading that
   states a claim with its source or a number ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",
-  "Russia: We Will Continue Bombing") is a claim;
+  "Russia: We Will Continue Bombing") is a claim, and so is a headline that counts people ("Quake Kills 69");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST");
@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dedupe.compare.counts import count_keys
 from dedupe.compare.features import words
 from dedupe.lexicon import FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
@@ -292,14 +293,21 @@ def _is_labelled_caption(text: str) -> bool:
         return False
     label_words = label.group(1).lower().split()
     rest = text[label.end() - 1:]
-    dateline = bool(_TERMINAL.search(rest)) and len(rest.split()) >= _DATELINE_WORDS
+    dateline = bool(_TERMINAL.search(rest)) and (len(rest.split()) >= _DATELINE_WORDS or _states_count(rest))
     claim_heading = _title_case(rest) and not _TERMINAL.search(rest)
     return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
 
 
 def _is_heading(text: str) -> bool:
-    """Title case and no closing punctuation: a section heading, not a sentence."""
-    return not _TERMINAL.search(text) and not _CLAIM_HEADING.match(text) and _title_case(text)
+    """Title case and no closing punctuation: a section heading, not a sentence; a headline that states a count
+    of people ("Death Toll Rises to 72 in Cebu Quake", "Over 160 Missing After Ferry Sinks") is a claim."""
+    return not _TERMINAL.search(text) and not _CLAIM_HEADING.match(text) and _title_case(text) \
+        and not _states_count(text)
+
+
+def _states_count(text: str) -> bool:
+    """Whether the text counts people (the figures stage's reading, case-blind: headlines capitalise verbs)."""
+    return bool(count_keys(text.lower()))
 
 
 def _title_case(text: str) -> bool:
