@@ -271,10 +271,18 @@ def _local_place(figure: SentenceFigure, text: str) -> str | None:
     place_words = figure.place.lower().split()
     if "of" in place_words[1:]:  # "Qiaojia County of Zhaotong": the head is the place before "of"
         place_words = place_words[:place_words.index("of", 1)]
-    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES:
+    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES and not _local_word_after(figure, text):
         return None
     kept = [w for w in place_words if w not in _LOCAL_PLACES]
     return " ".join(kept) or None
+
+
+def _local_word_after(figure: SentenceFigure, text: str) -> bool:
+    """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
+    figures stage reads the place as "Qiaojia")."""
+    at = text.find(str(figure.place), figure.end)
+    after = words(text[at + len(str(figure.place)):])[:1] if at >= 0 else []
+    return bool(after) and after[0] in _LOCAL_PLACES
 
 
 def _after_event(figure: SentenceFigure, text: str) -> bool:
