@@ -142,6 +142,14 @@ def test_score_pairs_finds_a_claim_inside_a_longer_sentence() -> None:
     assert scored.probability >= CLAIM_THRESHOLD and scored.probability > 2 * whole
 
 
+def test_the_same_quoted_words_link_two_claims() -> None:
+    texts = ["Kerry conveyed the message in a call in which he voiced \"grave concern\" over the assault on Aleppo.",
+             "His spokesman said in a statement that Kerry \u201cexpressed grave concern\u201d over bombings of hospitals.",
+             "Kerry conveyed the message in a call over the assault on Aleppo."]
+    quoted, plain = score_pairs(texts, [(0, 1, 0.5), (1, 2, 0.5)])
+    assert quoted.probability == 0.9 and plain.probability < CLAIM_THRESHOLD
+
+
 def test_claim_score_is_number_blind() -> None:
     texts = ["The rebel area now only has 29 doctors left.", "The rebel area now only has as few as 14 doctors left.",
              "The rebel area now only has 29 doctors left."]

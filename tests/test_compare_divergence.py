@@ -3,7 +3,14 @@ time, place, names that contain each other, and what counts as an attribution co
 
 from __future__ import annotations
 
-from dedupe.compare.divergence import attribution_conflict, entity_conflict, is_place, number_conflict, time_conflict
+from dedupe.compare.divergence import (
+    attribution_conflict,
+    entity_conflict,
+    is_place,
+    number_conflict,
+    shared_quote,
+    time_conflict,
+)
 from dedupe.compare.entities import build_entity_table
 
 
@@ -96,3 +103,12 @@ def test_attribution_conflict_is_a_flag_of_doubt_not_a_named_source() -> None:
 def test_a_round_figure_and_one_within_two_percent_of_it_agree() -> None:
     assert number_conflict("The army sent 1400 tents.", "The army sent 1,402 tents.") is None
     assert number_conflict("The army sent 1450 tents.", "The army sent 1,462 tents.") is not None  # none is round
+
+
+def test_shared_quote_needs_the_same_words_with_content() -> None:
+    assert shared_quote("He voiced \u201cgrave concern\u201d.", "Kerry expressed grave concern, a spokesman said.") == \
+        "grave concern"
+    assert shared_quote("Kerry expressed grave concern.", "He voiced 'grave concern'.") == "grave concern"
+    assert shared_quote("He voiced \"grave concern\".", "He voiced serious concern.") is None
+    assert shared_quote("He called it \"the end\".", "It was the end.") is None   # one content word
+    assert shared_quote("Russia's and Syria's jets bombed it.", "Russia's jets bombed it.") is None  # apostrophes

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from dedupe.compare.divergence import specific_counts
+from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
 from dedupe.errors import ConfigError
 
@@ -135,6 +135,10 @@ CLAIM_THRESHOLD = 0.25
 # probability at least _SAME_COUNT, whatever their wording: the numbers are then compared.
 _SAME_COUNT = 0.5
 _SAME_COUNT_COSINE = 0.45
+# Two claims that give the same quoted words ("grave concern", "immediate steps to end the assault on Aleppo")
+# report one statement: probability at least _SAME_QUOTE, above ``counted_threshold``, so a quote that also
+# states a count links too.
+_SAME_QUOTE = 0.9
 
 
 @dataclass(frozen=True)
@@ -241,10 +245,19 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
 def with_count_rule(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
                     probabilities: Iterable[float]) -> tuple[ScoredPair, ...]:
     """The candidates scored by ``probabilities`` (one per pair), each raised to at least ``_SAME_COUNT`` where
-    the cosine reaches ``_SAME_COUNT_COSINE`` and both texts state one specific count."""
+    the cosine reaches ``_SAME_COUNT_COSINE`` and both texts state one specific count, and to at least
+    ``_SAME_QUOTE`` where both give the same quoted words (:func:`dedupe.compare.divergence.shared_quote`)."""
     counted = {i: specific_counts(texts[i]) for pair in candidates for i in pair[:2]}
-    return tuple(ScoredPair(i, j, c, max(float(p), _SAME_COUNT) if c >= _SAME_COUNT_COSINE and counted[i] & counted[j]
-                            else float(p)) for (i, j, c), p in zip(candidates, probabilities))
+    return tuple(ScoredPair(i, j, c, _linked(texts[i], texts[j], c, float(p), bool(counted[i] & counted[j])))
+                 for (i, j, c), p in zip(candidates, probabilities))
+
+
+def _linked(a: str, b: str, cosine: float, probability: float, same_count: bool) -> float:
+    if same_count and cosine >= _SAME_COUNT_COSINE:
+        probability = max(probability, _SAME_COUNT)
+    if probability < _SAME_QUOTE and shared_quote(a, b) is not None:
+        probability = _SAME_QUOTE
+    return probability
 
 
 def claim_features(texts_a: Sequence[str], texts_b: Sequence[str], cosines: Sequence[float]) -> np.ndarray:

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
-from dedupe.compare.features import NEGATION, words
+from dedupe.compare.features import NEGATION, content_words, words
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
 from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import (
@@ -223,6 +223,23 @@ def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
             speakers_a, speakers_b = _speakers(a, table), _speakers(b, table)
             if speakers_a and speakers_b and not set(speakers_a) & set(speakers_b):
                 return tuple(speakers_a.values()), tuple(speakers_b.values())
+    return None
+
+
+def shared_quote(a: str, b: str, min_content_words: int = 2) -> str | None:
+    """A quotation of one text (``min_content_words`` content words or more) whose words the other text also
+    gives, quoted or not: two outlets quoting the same words report the same statement.
+
+    Example:
+        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed grave concern over it.')
+        'grave concern'
+    """
+    for quoting, other in ((a, b), (b, a)):
+        said = f" {' '.join(words(other))} "
+        for match in _QUOTE.finditer(quoting):
+            quote = " ".join(words(next(g for g in match.groups() if g is not None)))
+            if len(content_words(quote)) >= min_content_words and f" {quote} " in said:
+                return quote
     return None
 
 
