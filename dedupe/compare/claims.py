@@ -64,6 +64,8 @@ _CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+
 # A speaker label also ends in a verb of dialogue ("..., he replied"); "there" opens no label either.
 _SPEECH = SPEECH_VERBS | {"asked", "replied", "noted", "continued", "argued"}
 _PRONOUNS = SUBJECT_PRONOUNS | {"there"}
+_OPEN_QUOTES = "\"\u201c\u2018"
+_CLOSE_QUOTES = "\"\u201d\u2019"
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 # Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
 # said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are
@@ -171,7 +173,7 @@ def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
               ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
               ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
               ("caption", _is_labelled_caption(stripped)),
-              ("too short", _content_words(stripped) < min_content_words or len(stripped.split()) < 3))
+              ("too short", _too_short(stripped, min_content_words)))
     return next((reason for reason, hit in checks if hit), None)
 
 
@@ -296,6 +298,13 @@ def _is_labelled_caption(text: str) -> bool:
     dateline = bool(_TERMINAL.search(rest)) and (len(rest.split()) >= _DATELINE_WORDS or _states_count(rest))
     claim_heading = _title_case(rest) and not _TERMINAL.search(rest)
     return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
+
+
+def _too_short(text: str, min_content_words: int) -> bool:
+    """Fewer than ``min_content_words`` content words (one fewer for a quoted sentence: "What I can see are all
+    ruins."), or fewer than three words."""
+    quoted = text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES
+    return _content_words(text) < min_content_words - quoted or len(text.split()) < 3
 
 
 def _is_heading(text: str) -> bool:
