@@ -41,6 +41,11 @@ def test_the_whole_a_part_is_taken_of_is_not_a_count() -> None:
     # "six of 21 hospitals" counts six hospitals of a whole of 21: 21 is not the number of hospitals hit
     assert number_conflict("Only six of 21 hospitals are still working.", "Eight hospitals are still working.") is None
     assert number_conflict("Six of 21 hospitals were hit.", "Six of 30 hospitals were hit.") is None
+    # words may stand between "of" and the whole
+    assert number_conflict("Only six of east Aleppo\u2019s 21 hospitals now function.",
+                           "The city now has three hospitals.") is None
+    assert number_conflict("The 29 doctors of the 21 hospitals left.", "The 29 doctors of the 8 hospitals left.") == \
+        (("21 hospitals",), ("8 hospitals",))
     assert number_conflict("21 hospitals were hit.", "Eight hospitals were hit.") == (("21 hospitals",), ("Eight hospitals",))
 
 

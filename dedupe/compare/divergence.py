@@ -78,6 +78,8 @@ _ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost
 _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", re.IGNORECASE)
 _ABOUT_MINUTES = 15
 _MIN_QUOTE_WORDS = 4
+# Most words between "of" and the whole in "six of east Aleppo's 21 hospitals".
+_OF_REACH = 3
 _PEOPLE = frozenset(noun.rstrip("s") or noun for noun in PEOPLE_NOUNS) | {"passenger", "victim", "other"}
 # Counts of people, keyed as _quantities keys them (plural "s" stripped): compared by dedupe.compare.counts.
 _COUNTED_PEOPLE = _PEOPLE | {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "evacuated", "evacuee",
@@ -258,7 +260,7 @@ def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:
     found: dict[str, list[tuple[tuple[float, float], str]]] = {}
     previous_last = -2
     for phrase in find_number_phrases(tokens, text):
-        whole = phrase.first >= 2 and tokens[phrase.first - 1].lower == "of" and previous_last == phrase.first - 2
+        whole = _whole_of_part(tokens, previous_last, phrase.first)
         previous_last = phrase.last
         noun = _counted_noun(tokens, phrase.last)
         if noun is None or whole:  # "six of 21 hospitals": 21 is the whole a part is taken of, not the count
@@ -268,6 +270,17 @@ def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:
         found.setdefault(word.rstrip("s") or word, []).append(
             (interval(phrase.low, phrase.high, phrase.qualifier), written))
     return found
+
+
+def _whole_of_part(tokens: list[Token], part_last: int, first: int) -> bool:
+    """Whether the number phrase starting at ``first`` is the whole of a part just before it: "six of 21",
+    "six of east Aleppo's 21", "two of the 21" (up to ``_OF_REACH`` words between "of" and the number)."""
+    for k in range(first - 1, max(first - 2 - _OF_REACH, part_last), -1):
+        if tokens[k].lower == "of":
+            return k - 1 == part_last
+        if tokens[k].kind != "word":
+            return False
+    return False
 
 
 def _counted_noun(tokens: list[Token], last: int) -> int | None:
