@@ -144,7 +144,7 @@ def test_score_pairs_finds_a_claim_inside_a_longer_sentence() -> None:
 
 def test_the_same_quoted_words_link_two_claims() -> None:
     texts = ["Kerry conveyed the message in a call in which he voiced \"grave concern\" over the assault on Aleppo.",
-             "His spokesman said in a statement that Kerry \u201cexpressed grave concern\u201d over bombings of hospitals.",
+             "His spokesman said that Kerry \u201cexpressed grave concern\u201d over bombings of hospitals.",
              "Kerry conveyed the message in a call over the assault on Aleppo."]
     quoted, plain = score_pairs(texts, [(0, 1, 0.5), (1, 2, 0.5)])
     assert quoted.probability == 0.9 and plain.probability < CLAIM_THRESHOLD

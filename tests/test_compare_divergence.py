@@ -46,7 +46,8 @@ def test_the_whole_a_part_is_taken_of_is_not_a_count() -> None:
                            "The city now has three hospitals.") is None
     assert number_conflict("The 29 doctors of the 21 hospitals left.", "The 29 doctors of the 8 hospitals left.") == \
         (("21 hospitals",), ("8 hospitals",))
-    assert number_conflict("21 hospitals were hit.", "Eight hospitals were hit.") == (("21 hospitals",), ("Eight hospitals",))
+    assert number_conflict("21 hospitals were hit.", "Eight hospitals were hit.") == \
+        (("21 hospitals",), ("Eight hospitals",))
 
 
 def test_counts_of_people_are_left_to_the_count_groups() -> None:
