@@ -17,7 +17,8 @@ wording group only through pairs at ``counted_threshold`` or above, so a toll se
 dead, the injured and the missing into one group.
 
 Two claims that count the same specific thing ("29 doctors" / "as few as 14 doctors") with a cosine of
-0.45 or more are one claim (probability at least 0.5): outlets report a count in very different words.
+0.45 or more are one claim (probability at least 0.5): outlets report a count in very different words. Two
+claims that give the same quoted words ("grave concern") report one statement (probability at least 0.9).
 
 Candidates are pairs of claims of different documents with cosine at least ``candidate_cosine`` (kept
 low: paraphrases across outlets often sit at 0.3-0.45). Groups form by greedy average linkage: the

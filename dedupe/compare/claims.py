@@ -14,7 +14,8 @@ rules about how web pages are built, never by outlet-specific strings:
   "Russia: We Will Continue Bombing") is a claim, and so is a headline that counts people ("Quake Kills 69");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
-- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST");
+- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"; a quotation needs one
+  fewer: "What I can see are all ruins.");
 - ``repeated``: the same text again in one document (the first one is the claim);
 - ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
   how a site's recurring furniture shows itself in a corpus.
