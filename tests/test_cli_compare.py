@@ -49,7 +49,7 @@ def test_grave_concern_group_in_json(seed_json: dict) -> None:  # type: ignore[t
     group = next(c for c in seed_json["claims"] if any(m["doc"].startswith("003") and m["line"] == 13
                                                         for m in c["members"]))
     assert group["status"] == "agreement"
-    assert [(m["doc"][:3], m["line"]) for m in group["members"]] == [("002", 11), ("003", 13), ("004", 17)]
+    assert [(m["doc"][:3], m["line"]) for m in group["members"]] == [("002", 9), ("002", 11), ("003", 13), ("004", 17)]
 
 
 def test_jsonl_is_the_json_claims_and_text_fails_on_nothing(cache_dir: str, seed_json: dict) -> None:  # type: ignore[type-arg]

@@ -55,6 +55,17 @@ def test_group_pairs_hold_several_sentences_of_a_document_never_one_sentence_twi
     assert group_pairs(4, ["a", "c", "b", "b"], pairs, 0.5, ["a0", "c0", "b0", "b0"]) == ((0, 1, 2),)
 
 
+def test_group_pairs_mean_leaves_out_pairs_of_one_document() -> None:
+    # 3 links to 0 and 1 at 0.8; its pair with 2 (the same document b) is never scored. Counted as 0, it would
+    # drag the mean to (0.8 + 0.8 + 0) / 3 = 0.53 under 0.6; over different documents only it is 0.8.
+    pairs = [ScoredPair(0, 1, 0.9, 0.9), ScoredPair(0, 2, 0.9, 0.9), ScoredPair(1, 2, 0.9, 0.9),
+             ScoredPair(0, 3, 0.9, 0.8), ScoredPair(1, 3, 0.9, 0.8)]
+    assert group_pairs(4, ["a", "c", "b", "b"], pairs, 0.6) == ((0, 1, 2, 3),)
+    # An unscored pair of different documents still counts as 0: (0.8 + 0 + 0) / 3 under 0.6.
+    pairs = pairs[:3] + [ScoredPair(0, 3, 0.9, 0.8)]
+    assert group_pairs(4, ["a", "c", "b", "d"], pairs, 0.6) == ((0, 1, 2),)
+
+
 def test_group_pairs_average_linkage_stops_chains() -> None:
     # 0-1 and 1-2 are strong, 0-2 was never scored: the mean over the cross pairs (0.9 + 0) / 2 < 0.5.
     pairs = [ScoredPair(0, 1, 0.9, 0.95), ScoredPair(1, 2, 0.9, 0.9)]
@@ -129,6 +140,14 @@ def test_score_pairs_finds_a_claim_inside_a_longer_sentence() -> None:
     scored = score_pairs([short, long], [(0, 1, 0.6)])[0]
     whole = paraphrase_probability(pair_features([short], [long], [0.6]))[0]
     assert scored.probability >= CLAIM_THRESHOLD and scored.probability > 2 * whole
+
+
+def test_the_same_quoted_words_link_two_claims() -> None:
+    texts = ["Kerry conveyed the message in a call in which he voiced \"grave concern\" over the assault on Aleppo.",
+             "His spokesman said that Kerry \u201cexpressed grave concern\u201d over bombings of hospitals.",
+             "Kerry conveyed the message in a call over the assault on Aleppo."]
+    quoted, plain = score_pairs(texts, [(0, 1, 0.5), (1, 2, 0.5)])
+    assert quoted.probability == 0.9 and plain.probability < CLAIM_THRESHOLD
 
 
 def test_claim_score_is_number_blind() -> None:

@@ -35,7 +35,10 @@ def seeds():  # type: ignore[no-untyped-def]
     ("Battlefield After Bombardment", "heading"),
     ("Lazuardy Fahmi AP Photo", "credit"),
     ("WASHINGTON, September 28, 2016", "heading"),
+    ("Tuesday 23 July 2024", "heading"),   # a date is no count: still a heading
+    ("Pressure: Lavrov (left) met Kerry.", "caption"),
     ("busra-al-sham-protest-09-16", "too short"),
+    ("That\u2019s a fact.\u201d", "too short"),
 ])
 def test_furniture_rules(text: str, reason: str) -> None:
     assert ("credit" if is_credit(text) else furniture_reason(text)) == reason
@@ -51,6 +54,11 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "Russia: We Will Continue Bombing",
     "Jakarta: At least 56 people are still missing after a ferry accident in Lake Toba yesterday afternoon.",
     "WASHINGTON: Secretary of State John Kerry told Sergei Lavrov that Washington was preparing to end talks.",
+    "Jakarta: At least 56 people are still missing.",   # a short dateline lead that counts people
+    "Death Toll Rises to 72 in Cebu Quake",             # a title-case headline that counts people
+    "Over 160 Missing After Ferry Sinks",
+    "What I can see are all ruins.\u201d",   # a quotation states a claim with one content word fewer
+    "\u201cBut there is still hope.\u201d",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None

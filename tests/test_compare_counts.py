@@ -23,6 +23,19 @@ def test_a_local_place_is_its_own_count() -> None:
     (key,) = count_keys("As of 8:00 p.m., 122 residents had been killed in Ludian County.")
     assert key == CountKey("killed", "ludian", False)
     assert count_keys("Nobody counted anything here.") == frozenset()
+    # the head of "Qiaojia County of Zhaotong" is the county before "of", not the city after it
+    (key,) = count_keys("At least 120 people were killed in Qiaojia County of Zhaotong.")
+    assert key == CountKey("killed", "qiaojia", False)
+    # a place after the event ("in Sunday's quake in ... Ludian County") is where it struck: the event's toll
+    (key,) = count_keys("More than 2,400 people were injured in Sunday's 6.1 magnitude quake in the farming region "
+                        "of Ludian County.")
+    assert key == CountKey("injured", None, False)
+    # the figures stage reads "in Qiaojia county" as the place "Qiaojia": the word after it makes it local
+    assert count_keys("It said another 49 people died and 102 were injured in Qiaojia county.") == {
+        CountKey("killed", "qiaojia", False), CountKey("injured", "qiaojia", False)}
+    assert count_keys("102 were injured in Yunnan province.") == {CountKey("injured", None, False)}
+    (key,) = count_keys("At least 122 of the dead were in Ludian after the quake.")
+    assert key == CountKey("killed", "ludian", False)
 
 
 def test_groups_link_same_key_above_the_cosine_and_one_precise_figure_below_it() -> None:

@@ -3,7 +3,14 @@ time, place, names that contain each other, and what counts as an attribution co
 
 from __future__ import annotations
 
-from dedupe.compare.divergence import attribution_conflict, entity_conflict, is_place, number_conflict, time_conflict
+from dedupe.compare.divergence import (
+    attribution_conflict,
+    entity_conflict,
+    is_place,
+    number_conflict,
+    shared_quote,
+    time_conflict,
+)
 from dedupe.compare.entities import build_entity_table
 
 
@@ -28,6 +35,19 @@ def test_disjoint_intervals_conflict_with_qualifiers_as_written() -> None:
 def test_function_words_between_number_and_noun_are_skipped() -> None:
     assert number_conflict("2,000 had been delivered.", "5,000 had been delivered.") == \
         (("2,000 had been delivered",), ("5,000 had been delivered",))
+
+
+def test_the_whole_a_part_is_taken_of_is_not_a_count() -> None:
+    # "six of 21 hospitals" counts six hospitals of a whole of 21: 21 is not the number of hospitals hit
+    assert number_conflict("Only six of 21 hospitals are still working.", "Eight hospitals are still working.") is None
+    assert number_conflict("Six of 21 hospitals were hit.", "Six of 30 hospitals were hit.") is None
+    # words may stand between "of" and the whole
+    assert number_conflict("Only six of east Aleppo\u2019s 21 hospitals now function.",
+                           "The city now has three hospitals.") is None
+    assert number_conflict("The 29 doctors of the 21 hospitals left.", "The 29 doctors of the 8 hospitals left.") == \
+        (("21 hospitals",), ("8 hospitals",))
+    assert number_conflict("21 hospitals were hit.", "Eight hospitals were hit.") == \
+        (("21 hospitals",), ("Eight hospitals",))
 
 
 def test_counts_of_people_are_left_to_the_count_groups() -> None:
@@ -89,3 +109,12 @@ def test_attribution_conflict_is_a_flag_of_doubt_not_a_named_source() -> None:
 def test_a_round_figure_and_one_within_two_percent_of_it_agree() -> None:
     assert number_conflict("The army sent 1400 tents.", "The army sent 1,402 tents.") is None
     assert number_conflict("The army sent 1450 tents.", "The army sent 1,462 tents.") is not None  # none is round
+
+
+def test_shared_quote_needs_the_same_words_with_content() -> None:
+    assert shared_quote("He voiced \u201cgrave concern\u201d.", "Kerry expressed grave concern, a spokesman said.") == \
+        "grave concern"
+    assert shared_quote("Kerry expressed grave concern.", "He voiced 'grave concern'.") == "grave concern"
+    assert shared_quote("He voiced \"grave concern\".", "He voiced serious concern.") is None
+    assert shared_quote("He called it \"the end\".", "It was the end.") is None   # one content word
+    assert shared_quote("Russia's and Syria's jets bombed it.", "Russia's jets bombed it.") is None  # apostrophes

@@ -17,7 +17,8 @@ wording group only through pairs at ``counted_threshold`` or above, so a toll se
 dead, the injured and the missing into one group.
 
 Two claims that count the same specific thing ("29 doctors" / "as few as 14 doctors") with a cosine of
-0.45 or more are one claim (probability at least 0.5): outlets report a count in very different words.
+0.45 or more are one claim (probability at least 0.5): outlets report a count in very different words. Two
+claims that give the same quoted words ("grave concern") report one statement (probability at least 0.9).
 
 Candidates are pairs of claims of different documents with cosine at least ``candidate_cosine`` (kept
 low: paraphrases across outlets often sit at 0.3-0.45). Groups form by greedy average linkage: the
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from dedupe.compare.divergence import specific_counts
+from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
 from dedupe.errors import ConfigError
 
@@ -135,6 +136,10 @@ CLAIM_THRESHOLD = 0.25
 # probability at least _SAME_COUNT, whatever their wording: the numbers are then compared.
 _SAME_COUNT = 0.5
 _SAME_COUNT_COSINE = 0.45
+# Two claims that give the same quoted words ("grave concern", "immediate steps to end the assault on Aleppo")
+# report one statement: probability at least _SAME_QUOTE, above ``counted_threshold``, so a quote that also
+# states a count links too.
+_SAME_QUOTE = 0.9
 
 
 @dataclass(frozen=True)
@@ -241,10 +246,19 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
 def with_count_rule(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
                     probabilities: Iterable[float]) -> tuple[ScoredPair, ...]:
     """The candidates scored by ``probabilities`` (one per pair), each raised to at least ``_SAME_COUNT`` where
-    the cosine reaches ``_SAME_COUNT_COSINE`` and both texts state one specific count."""
+    the cosine reaches ``_SAME_COUNT_COSINE`` and both texts state one specific count, and to at least
+    ``_SAME_QUOTE`` where both give the same quoted words (:func:`dedupe.compare.divergence.shared_quote`)."""
     counted = {i: specific_counts(texts[i]) for pair in candidates for i in pair[:2]}
-    return tuple(ScoredPair(i, j, c, max(float(p), _SAME_COUNT) if c >= _SAME_COUNT_COSINE and counted[i] & counted[j]
-                            else float(p)) for (i, j, c), p in zip(candidates, probabilities))
+    return tuple(ScoredPair(i, j, c, _linked(texts[i], texts[j], c, float(p), bool(counted[i] & counted[j])))
+                 for (i, j, c), p in zip(candidates, probabilities))
+
+
+def _linked(a: str, b: str, cosine: float, probability: float, same_count: bool) -> float:
+    if same_count and cosine >= _SAME_COUNT_COSINE:
+        probability = max(probability, _SAME_COUNT)
+    if probability < _SAME_QUOTE and shared_quote(a, b) is not None:
+        probability = _SAME_QUOTE
+    return probability
 
 
 def claim_features(texts_a: Sequence[str], texts_b: Sequence[str], cosines: Sequence[float]) -> np.ndarray:
@@ -363,8 +377,10 @@ def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sente
                score: dict[tuple[int, int], float], threshold: float) -> bool:
     if {sentences[i] for i in left} & {sentences[j] for j in right}:
         return False
-    total = sum(score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right)
-    return total / (len(left) * len(right)) >= threshold
+    # Same-document pairs are never scored: counting them as 0 would keep a document's headline, lead and quote
+    # of one claim from joining the same group, so the mean is over pairs of different documents only.
+    cross = [(min(i, j), max(i, j)) for i in left for j in right if doc_keys[i] != doc_keys[j]]
+    return bool(cross) and sum(score.get(pair, 0.0) for pair in cross) / len(cross) >= threshold
 
 
 def _top(row: np.ndarray, min_cosine: float, neighbours: int) -> list[int]:

@@ -6,15 +6,16 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``caption``: a label before a colon ("PHOTO: ...", "Pressure: Russian Foreign Minister ...") or a
   position marker ("left", "(right)", "pictured") as picture captions write them. A dateline lead
   ("Jakarta: At least 56 people are still missing ...", "WASHINGTON: ...") is a claim: after its label
-  comes a whole sentence of ``_DATELINE_WORDS`` words or more, closed by a full stop;
+  comes a whole sentence of ``_DATELINE_WORDS`` words or more, or one that counts people, closed by a full stop;
 - ``tags`` ("Tags: US | Russia"), ``byline`` ("By TOM GARDNER"), ``link`` ("See ...:",
   "RELATED STORIES:", "Read more"), ``call to action`` ("Join our new commenting forum", "No comments");
 - ``heading``: title-case text without a full stop ("Battlefield After Bombardment"); a sub-heading that
   states a claim with its source or a number ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",
-  "Russia: We Will Continue Bombing") is a claim;
+  "Russia: We Will Continue Bombing") is a claim, and so is a headline that counts people ("Quake Kills 69");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
-- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST");
+- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"; a quotation needs one
+  fewer: "What I can see are all ruins.");
 - ``repeated``: the same text again in one document (the first one is the claim);
 - ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
   how a site's recurring furniture shows itself in a corpus.
@@ -31,6 +32,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dedupe.compare.counts import count_keys
 from dedupe.compare.features import words
 from dedupe.lexicon import FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
@@ -63,6 +65,8 @@ _CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+
 # A speaker label also ends in a verb of dialogue ("..., he replied"); "there" opens no label either.
 _SPEECH = SPEECH_VERBS | {"asked", "replied", "noted", "continued", "argued"}
 _PRONOUNS = SUBJECT_PRONOUNS | {"there"}
+_OPEN_QUOTES = "\"\u201c\u2018"
+_CLOSE_QUOTES = "\"\u201d\u2019"
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 # Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
 # said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are
@@ -170,7 +174,7 @@ def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
               ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
               ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
               ("caption", _is_labelled_caption(stripped)),
-              ("too short", _content_words(stripped) < min_content_words or len(stripped.split()) < 3))
+              ("too short", _too_short(stripped, min_content_words)))
     return next((reason for reason, hit in checks if hit), None)
 
 
@@ -292,14 +296,28 @@ def _is_labelled_caption(text: str) -> bool:
         return False
     label_words = label.group(1).lower().split()
     rest = text[label.end() - 1:]
-    dateline = bool(_TERMINAL.search(rest)) and len(rest.split()) >= _DATELINE_WORDS
+    dateline = bool(_TERMINAL.search(rest)) and (len(rest.split()) >= _DATELINE_WORDS or _states_count(rest))
     claim_heading = _title_case(rest) and not _TERMINAL.search(rest)
     return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
 
 
+def _too_short(text: str, min_content_words: int) -> bool:
+    """Fewer than ``min_content_words`` content words (one fewer for a quoted sentence: "What I can see are all
+    ruins."), or fewer than three words."""
+    quoted = text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES
+    return _content_words(text) < min_content_words - quoted or len(text.split()) < 3
+
+
 def _is_heading(text: str) -> bool:
-    """Title case and no closing punctuation: a section heading, not a sentence."""
-    return not _TERMINAL.search(text) and not _CLAIM_HEADING.match(text) and _title_case(text)
+    """Title case and no closing punctuation: a section heading, not a sentence; a headline that states a count
+    of people ("Death Toll Rises to 72 in Cebu Quake", "Over 160 Missing After Ferry Sinks") is a claim."""
+    return not _TERMINAL.search(text) and not _CLAIM_HEADING.match(text) and _title_case(text) \
+        and not _states_count(text)
+
+
+def _states_count(text: str) -> bool:
+    """Whether the text counts people (the figures stage's reading, case-blind: headlines capitalise verbs)."""
+    return bool(count_keys(text.lower()))
 
 
 def _title_case(text: str) -> bool:

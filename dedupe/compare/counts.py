@@ -45,6 +45,7 @@ from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.compare.features import words
 from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, match_at
 from dedupe.figures.numbers import interval, overlap
+from dedupe.figures.scope import INCIDENT_WORDS
 
 # Place words below a story's level: a figure for such a place counts part of the whole.
 _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
@@ -113,7 +114,7 @@ def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCo
             continue
         if figure.low is None and figure.high is None:
             continue
-        key = CountKey(measure, _local_place(figure), figure.scope in _RUNNING_TOTALS)
+        key = CountKey(measure, _local_place(figure, text), figure.scope in _RUNNING_TOTALS)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(text, figure)))
     return tuple(found)
 
@@ -259,15 +260,35 @@ def count_update(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountK
     return all(c.interval[0] > top for c in later if c.key == key)
 
 
-def _local_place(figure: SentenceFigure) -> str | None:
-    """The figure's place in lower case, local-level words dropped, when it is below the story's level."""
-    if figure.place is None:
+def _local_place(figure: SentenceFigure, text: str) -> str | None:
+    """The figure's place in lower case, local-level words dropped, when it is below the story's level.
+
+    A place named after the event between them ("2,400 people were injured in Sunday's quake in ... Ludian
+    County") is where the event struck, not a part of the toll: the count is the event's.
+    """
+    if figure.place is None or (figure.scope != "subset" and _after_event(figure, text)):
         return None
     place_words = figure.place.lower().split()
-    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES:
+    if "of" in place_words[1:]:  # "Qiaojia County of Zhaotong": the head is the place before "of"
+        place_words = place_words[:place_words.index("of", 1)]
+    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES and not _local_word_after(figure, text):
         return None
     kept = [w for w in place_words if w not in _LOCAL_PLACES]
     return " ".join(kept) or None
+
+
+def _local_word_after(figure: SentenceFigure, text: str) -> bool:
+    """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
+    figures stage reads the place as "Qiaojia")."""
+    at = text.find(str(figure.place), figure.end)
+    after = words(text[at + len(str(figure.place)):])[:1] if at >= 0 else []
+    return bool(after) and after[0] in _LOCAL_PLACES
+
+
+def _after_event(figure: SentenceFigure, text: str) -> bool:
+    """Whether an event noun (``INCIDENT_WORDS``: "quake", "ferry") stands between the figure and its place."""
+    at = text.find(str(figure.place), figure.end)
+    return at >= 0 and any(w in INCIDENT_WORDS for w in words(text[figure.end:at]))
 
 
 def _history(figure: SentenceFigure, published: dt.date | None) -> bool:

@@ -41,7 +41,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
-from dedupe.compare.features import NEGATION, words
+from dedupe.compare.features import NEGATION, content_words, words
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
 from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import (
@@ -78,6 +78,8 @@ _ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost
 _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", re.IGNORECASE)
 _ABOUT_MINUTES = 15
 _MIN_QUOTE_WORDS = 4
+# Most words between "of" and the whole in "six of east Aleppo's 21 hospitals".
+_OF_REACH = 3
 _PEOPLE = frozenset(noun.rstrip("s") or noun for noun in PEOPLE_NOUNS) | {"passenger", "victim", "other"}
 # Counts of people, keyed as _quantities keys them (plural "s" stripped): compared by dedupe.compare.counts.
 _COUNTED_PEOPLE = _PEOPLE | {"dead", "killed", "died", "injured", "wounded", "hurt", "missing", "evacuated", "evacuee",
@@ -226,6 +228,23 @@ def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
     return None
 
 
+def shared_quote(a: str, b: str, min_content_words: int = 2) -> str | None:
+    """A quotation of one text (``min_content_words`` content words or more) whose words the other text also
+    gives, quoted or not: two outlets quoting the same words report the same statement.
+
+    Example:
+        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed grave concern over it.')
+        'grave concern'
+    """
+    for quoting, other in ((a, b), (b, a)):
+        said = f" {' '.join(words(other))} "
+        for match in _QUOTE.finditer(quoting):
+            quote = " ".join(words(next(g for g in match.groups() if g is not None)))
+            if len(content_words(quote)) >= min_content_words and f" {quote} " in said:
+                return quote
+    return None
+
+
 def attribution_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """Hedging cues when exactly one of the texts attributes or hedges the claim."""
     hedges_a = tuple(m.group(0) for m in _HEDGE.finditer(a))
@@ -239,15 +258,29 @@ def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:
     """Noun -> [(interval, phrase through the noun, as written)] for number phrases that count a noun."""
     tokens = tokenize(text)
     found: dict[str, list[tuple[tuple[float, float], str]]] = {}
+    previous_last = -2
     for phrase in find_number_phrases(tokens, text):
+        whole = _whole_of_part(tokens, previous_last, phrase.first)
+        previous_last = phrase.last
         noun = _counted_noun(tokens, phrase.last)
-        if noun is None:
+        if noun is None or whole:  # "six of 21 hospitals": 21 is the whole a part is taken of, not the count
             continue
         word = tokens[noun].lower
         written = text[tokens[phrase.first].start:tokens[noun].end]
         found.setdefault(word.rstrip("s") or word, []).append(
             (interval(phrase.low, phrase.high, phrase.qualifier), written))
     return found
+
+
+def _whole_of_part(tokens: list[Token], part_last: int, first: int) -> bool:
+    """Whether the number phrase starting at ``first`` is the whole of a part just before it: "six of 21",
+    "six of east Aleppo's 21", "two of the 21" (up to ``_OF_REACH`` words between "of" and the number)."""
+    for k in range(first - 1, max(first - 2 - _OF_REACH, part_last), -1):
+        if tokens[k].lower == "of":
+            return k - 1 == part_last
+        if tokens[k].kind != "word":
+            return False
+    return False
 
 
 def _counted_noun(tokens: list[Token], last: int) -> int | None:
