@@ -47,7 +47,7 @@ from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History
 from dedupe.index.segments import positions
 from dedupe.index.store import Index, StoredDocument
-from dedupe.runtime import paused_gc
+from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
@@ -105,7 +105,9 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     Returns:
         The batch's findings, with the history documents they name and the passages' origins.
     """
-    with paused_gc():  # the stored documents and findings are many lasting objects without cycles
+    # The stored documents and findings are many lasting objects without cycles; the rounds make and free the
+    # same large arrays again and again.
+    with paused_gc(), kept_heap():
         batch, renamed = _distinct_ids(index, batch)
         ids = frozenset(d.id for d in batch)
         with index.snapshot():
