@@ -118,7 +118,7 @@ def test_scan_against_equals_the_rescan_on_reuters_without_the_link_limit(
         reuters: tuple[list[Document], list[Document], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # The scan links each shingle occurrence to the 4 occurrences of it before it in the whole corpus
     # (passages.shared_runs, fanout); with that limit out of reach, the findings are the rescan's exactly.
-    monkeypatch.setattr(passages.shared_runs, "__defaults__", (1_000_000, None))
+    monkeypatch.setattr(passages.shared_runs, "__defaults__", (1_000_000, None, None))
     expected, checked = _rescan_and_check(reuters)
     assert checked == expected
     assert {f.kind for f in expected} >= {"near_duplicate", "reuse"} and len(expected) > 40

@@ -49,6 +49,7 @@ from dedupe.index.segments import positions
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
+from dedupe.scan.incremental import scan_more
 from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
@@ -136,7 +137,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     read = _Prints(params.ngram)
-    rounds, result = 0, None
+    rounds, result, scanned = 0, None, None
     whole = History(index, np.zeros(0, dtype=np.int64), params)  # keeps what it read, round to round
     while True:
         wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
@@ -152,8 +153,8 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
         seqs = sorted(loaded)
         history = [loaded[seq].document for seq in seqs]
         whole = whole.reading(np.array(seqs, dtype=np.int64))
-        every = scan(history + list(batch), config, whole, involving=ids,
-                     prints=_joined([read.of([d.id for d in history]), prints]))
+        every, scanned = scan_more(scanned, history + list(batch), _joined([read.of([d.id for d in history]), prints]),
+                                   whole, config, involving=ids)
         result = _involving(every, ids)
         if max_rounds is not None and rounds >= max_rounds:
             break

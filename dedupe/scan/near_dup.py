@@ -161,9 +161,10 @@ class WholeCorpus(Protocol):
     """The larger corpus that scanned documents are part of (``scan --against``: history + batch): what a scan
     of the whole does where its result on some documents depends on the others."""
 
-    def ranks(self, prints: Fingerprints) -> I64:
+    def ranks(self, prints: Fingerprints, fresh: np.ndarray | None = None) -> I64:
         """The rank of each shingle among the places of its hash group in the whole
-        (:func:`~dedupe.scan.passages.shared_runs`)."""
+        (:func:`~dedupe.scan.passages.shared_runs`); with ``fresh`` documents, only at the places of the groups
+        they hold (:mod:`dedupe.scan.incremental`)."""
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents in the whole (a bucket over
@@ -199,7 +200,7 @@ def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus 
           involving: frozenset[str] | None = None, given: Fingerprints | None = None) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
-    workers = _workers(config)
+    workers = fingerprint_workers(config)
     forks = _forks(characters, config)
     prints = given if given is not None else timer.run(
         "fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers, fork=forks))
@@ -214,10 +215,10 @@ def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus 
         runs = timer.run("passages", lambda: shared_runs(prints, config.min_words, ranks=ranks) if config.passages
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
-    view = _CorpusView(documents, prints)
+    view = CorpusView(documents, prints)
     keep = None if involving is None else np.array([d.id in involving for d in documents], dtype=bool)
     findings = timer.run("group", lambda: assemble_findings(view, prints.token_counts, runs, pairs,
-                                                            _clusters(pairs, len(documents)), config, keep))
+                                                            pair_clusters(pairs, len(documents)), config, keep))
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), workers, timer.seconds)
     named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
@@ -233,7 +234,7 @@ def _forks(characters: int, config: ScanConfig) -> bool:
     return config.workers > 1 if config.workers is not None else idle_core()
 
 
-def _workers(config: ScanConfig) -> int:
+def fingerprint_workers(config: ScanConfig) -> int:
     """Processes for fingerprinting: ``config.workers``, else one (see :data:`_BATCH_CHARS`)."""
     return config.workers if config.workers is not None else 1
 
@@ -335,7 +336,7 @@ def _concatenate(parts: Iterable[Fingerprints], ngram: int, capacity: int) -> Fi
                         shingles, token_starts, token_ends)
 
 
-class _CorpusView:
+class CorpusView:
     """The documents with their fingerprints; token hashes (for chaining) computed only when asked."""
 
     def __init__(self, documents: Sequence[Document], prints: Fingerprints) -> None:
@@ -415,7 +416,7 @@ def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: st
 
 class PassageView(Protocol):
     """Where findings are located: token hashes (for chaining) and occurrences of token spans, by
-    document index. The local scan reads its documents in memory (``_CorpusView``); the Spark engine
+    document index. The local scan reads its documents in memory (``CorpusView``); the Spark engine
     (:mod:`dedupe.scan.spark`) locates them inside the partitions that hold the documents."""
 
     def token_hashes(self, docs: Sequence[int]) -> Mapping[int, U64]:
@@ -500,7 +501,7 @@ def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurr
     return finding
 
 
-def _clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
+def pair_clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
     """Connected components of the verified pairs (union-find), each sorted, in corpus order."""
     sets = UnionFind(documents)
     for a, b, _, _ in pairs:

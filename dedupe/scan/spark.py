@@ -53,7 +53,7 @@ from dedupe.scan.near_dup import (
     ScanConfig,
     ScanResult,
     ScanStats,
-    _clusters as _local_clusters,
+    pair_clusters as _local_clusters,
     assemble_findings,
     fingerprint_corpus,
 )
