@@ -22,7 +22,8 @@ from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
 from dedupe.index.origin import credit_pattern, credit
 from dedupe.scan import passages
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import Finding, fingerprint_corpus, scan
+from dedupe.scan.near_dup import Finding, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import corpora, reuters_split, write_jsonl
 
 CONFIG = ScanConfig()

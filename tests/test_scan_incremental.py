@@ -16,7 +16,8 @@ from dedupe.index.ranks import History
 from dedupe.scan import incremental
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import Scanned, scan_more
-from dedupe.scan.near_dup import ScanResult, fingerprint_corpus, scan
+from dedupe.scan.near_dup import ScanResult, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import corpora, write_jsonl
 
 CONFIG = ScanConfig()

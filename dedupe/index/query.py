@@ -50,7 +50,8 @@ from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more
-from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
+from dedupe.scan.near_dup import Finding, ScanResult, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up

@@ -32,6 +32,7 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.runtime import StageTimer, paused_gc
 from dedupe.scan.config import ScanConfig
+from dedupe.scan.fingerprints import fingerprint_workers
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.near_dup import (
     CorpusView,
@@ -40,7 +41,6 @@ from dedupe.scan.near_dup import (
     ScanStats,
     WholeCorpus,
     assemble_findings,
-    fingerprint_workers,
     pair_clusters,
 )
 from dedupe.scan.passages import RunTable, shared_runs
@@ -78,7 +78,7 @@ def scan_more(kept: Scanned | None, documents: Sequence[Document], prints: Finge
     Args:
         kept: What the scan of the earlier documents found (``None``: none were scanned).
         documents: Every document, earlier and fresh, in corpus order; the earlier ones in their earlier order.
-        prints: Their fingerprints (:func:`~dedupe.scan.near_dup.fingerprint_corpus` with ``config.ngram``).
+        prints: Their fingerprints (:func:`~dedupe.scan.fingerprints.fingerprint_corpus` with ``config.ngram``).
         whole: The larger corpus (:class:`~dedupe.scan.near_dup.WholeCorpus`).
         config: Options; defaults to :class:`ScanConfig()`.
         involving: Keep only the findings with an occurrence in one of these documents (ids).

@@ -53,10 +53,10 @@ from dedupe.scan.near_dup import (
     ScanConfig,
     ScanResult,
     ScanStats,
-    pair_clusters as _local_clusters,
     assemble_findings,
-    fingerprint_corpus,
+    pair_clusters as _local_clusters,
 )
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.passages import RunTable, _concat
 from dedupe.scan.shingle import U64
 from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions
-from dedupe.scan.near_dup import Occurrence, CorpusView, _occurrence, fingerprint_corpus
+from dedupe.scan.near_dup import Occurrence, CorpusView, _occurrence
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
 from dedupe.scan.spark_ranges import Range, range_items
 from dedupe.scan.units import starts_unit

@@ -34,7 +34,8 @@ from dedupe.errors import InputError
 from dedupe.output import cleaned
 from dedupe.report.scan import finding_dict
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import KINDS, Finding, pair_clusters, CorpusView, assemble_findings, fingerprint_corpus
+from dedupe.scan.near_dup import KINDS, Finding, pair_clusters, CorpusView, assemble_findings
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.passages import RunTable
 from dedupe.scan.shingle import I64
 from dedupe.scan.spark_read import session_of
