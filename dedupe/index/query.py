@@ -52,7 +52,7 @@ from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more
 from dedupe.scan.near_dup import Finding, ScanResult, scan
 from dedupe.scan.fingerprints import fingerprint_corpus
-from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, merge_sorted, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up
 #: the keys it has not asked before and rescans what it read (each document fingerprinted once per check);
@@ -142,7 +142,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
     whole = History(index, np.zeros(0, dtype=np.int64), params)  # keeps what it read, round to round
     while True:
         wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
-        asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
+        asked = (merge_sorted(asked[0], wanted[0]), merge_sorted(asked[1], wanted[1]))
         found = whole.band_documents(wanted[0]) | index.lookup(np.zeros(0, dtype=np.int64), wanted[1])
         new = found - loaded.keys()
         rounds += 1

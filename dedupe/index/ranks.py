@@ -45,7 +45,7 @@ from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
-from dedupe.scan.shingle import I64, Fingerprints, in_sorted, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
@@ -196,9 +196,10 @@ class _Rows:
         """Read the rows of ranges ``fresh`` (sorted, distinct, none read before) in one pass of the segments."""
         counts, owners, seqs = self.index.gather(fresh, self.width, ROWS_KEPT, self.kind)
         small = counts <= ROWS_KEPT
-        self._held = np.sort(np.concatenate([self._held, fresh[small]]))
-        self._rows = np.sort(np.concatenate([self._rows, fresh[owners] | seqs]))
-        self._large = np.sort(np.concatenate([self._large, fresh[~small]]))
+        # Each part is sorted (``fresh`` is, and the rows of each range by seq): merged, not sorted again.
+        self._held = merge_sorted(self._held, fresh[small])
+        self._rows = merge_sorted(self._rows, fresh[owners] | seqs)
+        self._large = merge_sorted(self._large, fresh[~small])
         self._remember(fresh[~small] | (_SPAN - 1), counts[~small])
 
     def _counted(self, keys: I64, bound: I64) -> I64:

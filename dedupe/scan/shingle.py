@@ -115,6 +115,19 @@ def sorted_unique(values: _Keys) -> _Keys:
     return ordered[keep]  # type: ignore[return-value]
 
 
+def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
+    """The values of two sorted arrays, sorted: ``np.sort(np.concatenate([one, other]))`` in one pass over
+    ``one`` (a search of each of ``other`` in it), where a sort of both would cost far more for a small
+    ``other``."""
+    at = np.searchsorted(one, other, side="right") + np.arange(other.size)
+    merged = np.empty(one.size + other.size, dtype=one.dtype)
+    taken = np.zeros(merged.size, dtype=bool)
+    taken[at] = True
+    merged[at] = other
+    merged[~taken] = one
+    return merged  # type: ignore[return-value]
+
+
 #: Bits of the filter :func:`in_sorted` checks first (a bit per value of the top bits: 512 KiB).
 _FILTER_BITS = 22
 
