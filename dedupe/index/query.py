@@ -1,8 +1,10 @@
 """``dedupe scan BATCH --against INDEX``: the findings of a batch, with history read from the index.
 
 The index is queried, not loaded: only the stored documents that can take part in a finding with the
-batch are read, and the scan's own machinery (:func:`dedupe.scan.near_dup.scan`) runs on those plus the
-batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders them. Findings that
+batch are read, and the scan's own machinery runs on those plus the batch, history first in ingestion
+order, as ``dedupe scan HISTORY BATCH`` orders them: round after round, each round scanning only the
+documents it adds against those scanned before (:func:`dedupe.scan.incremental.scan_more`, the same findings
+as :func:`dedupe.scan.near_dup.scan` of them all). Findings that
 involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
 A small index (at most :data:`READ_ALL` stored shingle occurrences) is read whole and scanned once with
 the batch instead: that is the rescan itself, and there it costs less than the lookups.
@@ -55,7 +57,8 @@ from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, Fingerprints, merge_sorted, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up
-#: the keys it has not asked before and rescans what it read (each document fingerprinted once per check);
+#: the keys it has not asked before and scans what it read against what it scanned before (each document
+#: fingerprinted once per check);
 #: on Reuters x10 (190 k articles, batch of 1,000) the loop ends after 5 rounds (8 k documents read). With a
 #: bound, findings whose documents were not all reached may differ from the rescan's.
 MAX_ROUNDS: int | None = None

@@ -43,7 +43,7 @@ from dedupe.scan.near_dup import (
     assemble_findings,
     pair_clusters,
 )
-from dedupe.scan.passages import RunTable, shared_runs
+from dedupe.scan.passages import RunTable, concat_runs, shared_runs
 from dedupe.scan.shingle import I64, Fingerprints
 from dedupe.scan.verify import Pair, verify
 
@@ -113,7 +113,7 @@ def _scan_more(kept: Scanned | None, documents: Sequence[Document], prints: Fing
     if config.passages and partly and kept is not None:
         ranks = timer.run("ranks", lambda: whole.ranks(prints, fresh))
         new_runs = timer.run("passages", lambda: shared_runs(prints, config.min_words, ranks=ranks, fresh=fresh))
-        runs = _joined_runs(_renamed_runs(kept.runs, earlier), new_runs)
+        runs = concat_runs(_renamed_runs(kept.runs, earlier), new_runs).ordered()  # stable: ties keep their order
     elif config.passages:
         ranks = timer.run("ranks", lambda: whole.ranks(prints))
         runs = timer.run("passages", lambda: shared_runs(prints, config.min_words, ranks=ranks))
@@ -150,10 +150,3 @@ def _renamed_runs(runs: RunTable, earlier: I64) -> RunTable:
     """``runs`` with their documents renumbered (in the same order: the rows stay ordered)."""
     return RunTable(earlier[runs.a], runs.a_start, runs.a_end, earlier[runs.b], runs.b_start, runs.b_end,
                     runs.similarity)
-
-
-def _joined_runs(one: RunTable, other: RunTable) -> RunTable:
-    """The rows of two tables, ordered by first place (a stable sort: ties keep ``one`` first)."""
-    columns = [np.concatenate([getattr(one, name), getattr(other, name)])
-               for name in ("a", "a_start", "a_end", "b", "b_start", "b_end", "similarity")]
-    return RunTable(*columns).ordered()

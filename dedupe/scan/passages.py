@@ -275,7 +275,7 @@ def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: i
     table = RunTable(a, a_start, a_end, b, b_start, b_end, np.ones(a.size))
     periodic = (a == b) & (b_start < a_end)  # a stretch repeated back to back
     plain = table.take(~periodic & (a_end - a_start >= min_words))
-    return _concat(plain, _periods(table.take(periodic), min_words)).ordered()
+    return concat_runs(plain, _periods(table.take(periodic), min_words)).ordered()
 
 
 def _periods(table: RunTable, min_words: int) -> RunTable:
@@ -330,7 +330,7 @@ def chain_runs(runs: RunTable, token_hashes: Callable[[list[int]], Mapping[int, 
             joined.append(row)
         else:
             joined[-1] = merged
-    return _concat(table.take(~pairs), RunTable.from_rows(joined)).ordered()
+    return concat_runs(table.take(~pairs), RunTable.from_rows(joined)).ordered()
 
 
 def _chainable(table: RunTable, max_gap: int) -> npt.NDArray[np.bool_]:
@@ -359,7 +359,8 @@ def _join(left: tuple[int, int, int, int, int, int, float], right: tuple[int, in
     return a, a_start, a_end, b, b_start, b_end, min(score, similarity, right[6])
 
 
-def _concat(one: RunTable, other: RunTable) -> RunTable:
+def concat_runs(one: RunTable, other: RunTable) -> RunTable:
+    """The rows of ``one``, then those of ``other``."""
     def both(name: str) -> np.ndarray:
         return np.concatenate([getattr(one, name), getattr(other, name)])
 
