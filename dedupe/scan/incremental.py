@@ -7,7 +7,8 @@ computes only what the new (**fresh**) documents can change. The result is that 
 :func:`~dedupe.scan.near_dup.scan` of all the documents at once (``whole`` given), byte for byte:
 
 * LSH candidates: a pair is a candidate by its buckets in the whole alone, so the candidates of the others
-  stay; only the pairs with a fresh document are verified;
+  stay candidates, verified as before; the candidates are found again over all the documents (0.06 s of a
+  late round's 0.2-0.35 s on Reuters x10), and only the pairs with a fresh document are verified;
 * ranks (:meth:`~dedupe.scan.near_dup.WholeCorpus.ranks`): a place's rank depends on the places of its
   hash group only; only the groups fresh documents hold are ranked (no other place can link to them);
 * shared runs: a link is a matter of its two places and their ranks, so the runs between two documents
@@ -59,13 +60,11 @@ class Scanned:
 
     Attributes:
         ids: The documents' ids, in corpus order.
-        candidates: LSH candidate pairs ``(k, 2)``, ``a < b``, by document index.
         runs: Shared runs, ordered by first place.
         pairs: Verified pairs, ordered by ``(a, b)``.
     """
 
     ids: tuple[str, ...]
-    candidates: I64
     runs: RunTable
     pairs: tuple[Pair, ...]
 
@@ -129,7 +128,7 @@ def _scan_more(kept: Scanned | None, documents: Sequence[Document], prints: Fing
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), fingerprint_workers(config), timer.seconds)
     named = tuple(DocumentPair(ids[a], ids[b], jac, con) for a, b, jac, con in pairs)
-    return ScanResult(config, findings, named, stats), Scanned(ids, candidates, runs, tuple(pairs))
+    return ScanResult(config, findings, named, stats), Scanned(ids, runs, tuple(pairs))
 
 
 def _renumbered(kept: Scanned | None, ids: tuple[str, ...]) -> I64:
