@@ -76,7 +76,8 @@ def scan_more(kept: Scanned | None, documents: Sequence[Document], prints: Finge
 
     Args:
         kept: What the scan of the earlier documents found (``None``: none were scanned).
-        documents: Every document, earlier and fresh, in corpus order; the earlier ones in their earlier order.
+        documents: Every document (ids distinct), earlier and fresh, in corpus order; the earlier ones in their
+            earlier order.
         prints: Their fingerprints (:func:`~dedupe.scan.fingerprints.fingerprint_corpus` with ``config.ngram``).
         whole: The larger corpus (:class:`~dedupe.scan.near_dup.WholeCorpus`).
         config: Options; defaults to :class:`ScanConfig()`.
