@@ -51,7 +51,7 @@ def shingles(text: str, ngram: int) -> list[str]:
 def run_exact(path: str, threshold: float, ngram: int, num_perm: int) -> dict[str, Any]:
     from scipy.sparse import csr_matrix
 
-    from dedupe.scan.near_dup import fingerprint_corpus
+    from dedupe.scan.fingerprints import fingerprint_corpus
 
     prints = fingerprint_corpus(read_texts(path), ngram, 1)
     sets = [np.unique(prints.of(i)) for i in range(prints.token_counts.size)]

@@ -1,4 +1,5 @@
-"""What every stage may use: a stage timer, the progress protocol, a GC pause, a forked call and shared arrays.
+"""What every stage may use: a stage timer, the progress protocol, a GC pause, a kept heap, a forked call and shared
+arrays.
 
 Nothing here imports a stage, so every stage (and :mod:`dedupe.pipeline`, which runs them) can import it.
 
@@ -80,6 +81,62 @@ def paused_gc() -> Iterator[None]:
             gc.unfreeze()
         if enabled:
             gc.enable()
+
+
+
+# glibc's mallopt parameters and their defaults (malloc.h); a value set by mallopt also turns off glibc's
+# dynamic mmap threshold, which leaving :func:`kept_heap` therefore cannot restore.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_DEFAULT_THRESHOLD = 128 * 1024
+#: Allocations up to this size come from the heap inside :func:`kept_heap` (glibc's largest mmap threshold on a
+#: 64-bit system: 32 MiB).
+KEPT_MMAP_THRESHOLD = 32 * 1024 * 1024
+#: Free memory at the top of the heap kept inside :func:`kept_heap` rather than given back to the system.
+KEPT_TRIM_THRESHOLD = 512 * 1024 * 1024
+
+
+@contextmanager
+def kept_heap() -> Iterator[bool]:
+    """Keep freed memory in the process for a block that allocates and frees many large arrays.
+
+    With glibc's defaults every allocation of 128 KiB or more (most numpy arrays of a scan) is mapped from
+    the system and unmapped when freed, and the top of the heap is trimmed as soon as 128 KiB are free there:
+    a block that makes such arrays again and again (``scan --against``, round after round) pays a page fault
+    for every 4 KiB of each of them, every time. Inside this block allocations up to
+    :data:`KEPT_MMAP_THRESHOLD` come from the heap, and up to :data:`KEPT_TRIM_THRESHOLD` of free heap is kept
+    for the next ones. glibc's default thresholds are set again on leaving, even on an error. Elsewhere (no
+    glibc: musl, macOS, Windows) this does nothing.
+
+    Yields:
+        Whether the thresholds were set (glibc found, and it took both values).
+    """
+    mallopt = _glibc_mallopt()
+    if mallopt is None:
+        yield False
+        return
+    done = bool(mallopt(_M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD)) & bool(mallopt(_M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD))
+    try:
+        yield done
+    finally:
+        mallopt(_M_MMAP_THRESHOLD, _DEFAULT_THRESHOLD)
+        mallopt(_M_TRIM_THRESHOLD, _DEFAULT_THRESHOLD)
+
+
+def _glibc_mallopt() -> Callable[[int, int], int] | None:
+    """glibc's ``mallopt``, or ``None`` where this process does not run on glibc."""
+    import ctypes
+
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc"):  # type: ignore[union-attr]
+            return None
+    except (AttributeError, ValueError, OSError):  # no confstr, or not this name: not glibc
+        return None
+    try:
+        function = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # pragma: no cover - a glibc without mallopt
+        return None
+    function.argtypes, function.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
+    return function  # type: ignore[no-any-return]
 
 
 

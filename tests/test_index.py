@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 
 from dedupe.cli import cli
@@ -17,10 +19,11 @@ from dedupe.corpus.documents import Corpus, Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import IndexParams, open_index, scan_against
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
-from dedupe.index.origin import credit
+from dedupe.index.origin import credit_pattern, credit
 from dedupe.scan import passages
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import Finding, fingerprint_corpus, scan
+from dedupe.scan.near_dup import Finding, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import corpora, reuters_split, write_jsonl
 
 CONFIG = ScanConfig()
@@ -116,7 +119,7 @@ def test_scan_against_equals_the_rescan_on_reuters_without_the_link_limit(
         reuters: tuple[list[Document], list[Document], Path], monkeypatch: pytest.MonkeyPatch) -> None:
     # The scan links each shingle occurrence to the 4 occurrences of it before it in the whole corpus
     # (passages.shared_runs, fanout); with that limit out of reach, the findings are the rescan's exactly.
-    monkeypatch.setattr(passages.shared_runs, "__defaults__", (1_000_000, None))
+    monkeypatch.setattr(passages.shared_runs, "__defaults__", (1_000_000, None, None))
     expected, checked = _rescan_and_check(reuters)
     assert checked == expected
     assert {f.kind for f in expected} >= {"near_duplicate", "reuse"} and len(expected) > 40
@@ -282,6 +285,18 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
 ])
 def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found
+
+
+_CREDIT_WORDS = ["Reuters", "Reuter", "reuters", "AP", "Associated Press", "AFP", "The Sun", "(", ")", "-", "\u2014",
+                 "according to", "the", "reported", "said", "told", "via", "source:", " ", "\n", "LONDON", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_WORDS), max_size=12).map("".join),
+       st.sampled_from(["Reuters", "AP", "Agence France-Presse", "The Sun", " reuters "]))
+def test_credit_pre_check_gives_what_the_pattern_alone_gives(text: str, outlet: str) -> None:
+    found = credit_pattern(outlet).search(text)
+    assert credit(text, outlet) == (found.group(0).strip() if found else "")
 
 
 def test_scan_against_pairs_a_large_bucket_as_the_rescan_does(tmp_path: Path) -> None:

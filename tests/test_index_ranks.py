@@ -14,7 +14,7 @@ from dedupe.index.ranks import History
 from dedupe.scan import passages
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.verify import lsh_candidates
 from tests.index_data import corpora, write_jsonl
 

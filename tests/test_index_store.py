@@ -24,7 +24,7 @@ from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index.segments import BANDS, PASSAGES
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent

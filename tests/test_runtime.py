@@ -95,3 +95,72 @@ def test_in_two_does_it_all_here_below_the_minimum_or_when_the_child_fails() -> 
         return [os.getpid() for _ in part]  # type: ignore[attr-defined]
 
     assert in_two(fails_in_child, list(range(10)), minimum=0) == [parent] * 10
+
+
+_MAPPED_BLOCKS = """
+import ctypes, sys
+from dedupe.runtime import kept_heap
+
+class Info(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in
+                "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost".split()]
+
+info = ctypes.CDLL(None).mallinfo2
+info.restype = Info
+before = info().hblks
+if sys.argv[1] == "inside":
+    with kept_heap():
+        buffer = bytearray(16 << 20)
+elif sys.argv[1] == "after":
+    with kept_heap():
+        pass
+    buffer = bytearray(16 << 20)
+else:
+    buffer = bytearray(16 << 20)
+print(info().hblks - before)
+"""
+
+
+def _glibc_with_mallinfo2() -> bool:
+    import ctypes
+
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc") and hasattr(ctypes.CDLL(None), "mallinfo2")
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _mapped_blocks(where: str) -> int:
+    """Blocks glibc mapped from the system for one 16 MiB allocation, in a fresh process."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _MAPPED_BLOCKS, where], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+@pytest.mark.skipif(not _glibc_with_mallinfo2(), reason="glibc 2.33 or later only")
+def test_kept_heap_serves_large_arrays_from_the_heap_and_restores_the_defaults() -> None:
+    assert _mapped_blocks("plain") == 1  # glibc's default: 128 KiB and more is mapped
+    assert _mapped_blocks("inside") == 0
+    assert _mapped_blocks("after") == 1
+
+
+def test_kept_heap_is_a_no_op_without_glibc(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe import runtime
+
+    monkeypatch.setattr(runtime, "_glibc_mallopt", lambda: None)
+    with runtime.kept_heap() as kept:
+        assert kept is False
+
+
+def test_kept_heap_sets_and_restores_even_on_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe import runtime
+
+    calls: list[tuple[int, int]] = []
+    monkeypatch.setattr(runtime, "_glibc_mallopt", lambda: lambda option, value: calls.append((option, value)) or 1)
+    with pytest.raises(ValueError), runtime.kept_heap() as kept:
+        assert kept is True
+        raise ValueError("boom")
+    assert calls == [(-3, runtime.KEPT_MMAP_THRESHOLD), (-1, runtime.KEPT_TRIM_THRESHOLD), (-3, 128 * 1024),
+                     (-1, 128 * 1024)]

@@ -18,7 +18,8 @@ from dedupe.corpus.documents import Document, Origin
 from dedupe.scan import minhash, passages, verify
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import fingerprint_corpus, scan
+from dedupe.scan.near_dup import scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,8 @@ from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
+from dedupe.scan.near_dup import Finding, ScanResult, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.segment import line_starts
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.scan.shingle import fingerprint, tokenize
+from dedupe.scan.shingle import fingerprint, in_sorted, merge_sorted, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -110,3 +110,24 @@ def test_ascii_texts_take_the_translate_path_with_the_same_tokens(text: str) -> 
     assert ascii_tokens.starts.tolist() == table_tokens.starts[:count].tolist()
     assert ascii_tokens.ends.tolist() == table_tokens.ends[:count].tolist()
     assert ascii_tokens.hashes.tolist() == table_tokens.hashes[:count].tolist()
+
+
+_SIGNED = st.integers(-(2 ** 63), 2 ** 63 - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SIGNED | st.integers(-3, 3), max_size=60), st.lists(_SIGNED | st.integers(-3, 3), max_size=60))
+def test_merge_sorted_is_the_sort_of_both(one: list[int], other: list[int]) -> None:
+    a, b = np.sort(np.array(one, dtype=np.int64)), np.sort(np.array(other, dtype=np.int64))
+    assert merge_sorted(a, b).tolist() == sorted(one + other)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=80),
+       st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=20))
+def test_in_sorted_is_membership(values: list[int], table: list[int]) -> None:
+    found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
+    assert found.tolist() == [v in set(table) for v in values]
+    signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
+    keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
+    assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == [v + 2 ** 63 in set(table) for v in signed]

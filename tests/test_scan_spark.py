@@ -261,14 +261,14 @@ def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path)
 def test_components_on_several_partitions_match_union_find(spark: Any, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from dedupe.scan import spark as engine
-    from dedupe.scan.near_dup import _clusters
+    from dedupe.scan.near_dup import pair_clusters
 
     monkeypatch.setattr(engine, "_EDGES_PER_PART", 1)
     spark.sparkContext.setCheckpointDir(str(tmp_path))
     rng = random.Random(4)
     edges = sorted({(min(pair), max(pair)) for pair in (rng.sample(range(100), 2) for _ in range(120))})
     edges += [(i, i + 1) for i in range(200, 206)]  # a path: rounds past a checkpoint (each round is a job)
-    want = _clusters([(a, b, 1.0, 1.0) for a, b in edges], 207)
+    want = pair_clusters([(a, b, 1.0, 1.0) for a, b in edges], 207)
     assert len(want) > 3, "several components"
     assert components(spark.sparkContext, edges, 3) == want
 

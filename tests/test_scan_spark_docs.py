@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dedupe.corpus.documents import Document, Origin
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.spark_docs import keep_documents, kept_documents
 
 

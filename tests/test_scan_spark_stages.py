@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from dedupe.scan import spark_stages as st
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.fingerprints import fingerprint_corpus
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

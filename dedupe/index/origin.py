@@ -106,13 +106,21 @@ def credit(text: str, outlet: str) -> str:
     """
     if not outlet.strip():
         return ""
-    found = _credit_pattern(outlet).search(text)
+    if not any(name in text for name in _credit_names(outlet)):
+        return ""  # every form of credit spells a name: most texts are ruled out without the pattern
+    found = credit_pattern(outlet).search(text)
     return found.group(0).strip() if found else ""
 
 
+def _credit_names(outlet: str) -> tuple[str, ...]:
+    """The names under which ``outlet`` is credited, as the pattern matches them (case kept)."""
+    return WIRE_NAMES.get(outlet.strip().lower(), (outlet.strip(),))
+
+
 @lru_cache(maxsize=256)
-def _credit_pattern(outlet: str) -> re.Pattern[str]:
-    names = WIRE_NAMES.get(outlet.strip().lower(), (outlet.strip(),))
+def credit_pattern(outlet: str) -> re.Pattern[str]:
+    """The pattern of every form of credit of ``outlet`` (:func:`credit` searches it where a name occurs)."""
+    names = _credit_names(outlet)
     name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
     forms = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\baccording to (?:the )?{name}\b",
              rf"\b{name} (?:reported|said|wrote)\b", rf"\b(?:told|via|source:) (?:the )?{name}\b",

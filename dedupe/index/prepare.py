@@ -26,7 +26,7 @@ import zstandard
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import DocumentKeys, IndexParams, document_keys, shingle_rows
 from dedupe.runtime import idle_core
-from dedupe.scan.near_dup import fingerprint_corpus
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
 
 # zstd level 1 with one compressor for all texts: Reuters to 55.7% in 0.25 CPU s (level 3: 55.4% in 0.29 s; level

@@ -1,8 +1,10 @@
 """``dedupe scan BATCH --against INDEX``: the findings of a batch, with history read from the index.
 
 The index is queried, not loaded: only the stored documents that can take part in a finding with the
-batch are read, and the scan's own machinery (:func:`dedupe.scan.near_dup.scan`) runs on those plus the
-batch, history first in ingestion order, as ``dedupe scan HISTORY BATCH`` orders them. Findings that
+batch are read, and the scan's own machinery runs on those plus the batch, history first in ingestion
+order, as ``dedupe scan HISTORY BATCH`` orders them: round after round, each round scanning only the
+documents it adds against those scanned before (:func:`dedupe.scan.incremental.scan_more`, the same findings
+as :func:`dedupe.scan.near_dup.scan` of them all). Findings that
 involve no batch document are dropped, so the result is the full rescan's findings that involve the batch.
 A small index (at most :data:`READ_ALL` stored shingle occurrences) is read whole and scanned once with
 the batch instead: that is the rescan itself, and there it costs less than the lookups.
@@ -47,13 +49,16 @@ from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History
 from dedupe.index.segments import positions
 from dedupe.index.store import Index, StoredDocument
-from dedupe.runtime import paused_gc
+from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import Finding, ScanResult, fingerprint_corpus, scan
-from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
+from dedupe.scan.incremental import scan_more
+from dedupe.scan.near_dup import Finding, ScanResult, scan
+from dedupe.scan.fingerprints import fingerprint_corpus
+from dedupe.scan.shingle import I64, Fingerprints, merge_sorted, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up
-#: the keys it has not asked before and rescans what it read (each document fingerprinted once per check);
+#: the keys it has not asked before and scans what it read against what it scanned before (each document
+#: fingerprinted once per check);
 #: on Reuters x10 (190 k articles, batch of 1,000) the loop ends after 5 rounds (8 k documents read). With a
 #: bound, findings whose documents were not all reached may differ from the rescan's.
 MAX_ROUNDS: int | None = None
@@ -105,7 +110,9 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     Returns:
         The batch's findings, with the history documents they name and the passages' origins.
     """
-    with paused_gc():  # the stored documents and findings are many lasting objects without cycles
+    # The stored documents and findings are many lasting objects without cycles; the rounds make and free the
+    # same large arrays again and again.
+    with paused_gc(), kept_heap():
         batch, renamed = _distinct_ids(index, batch)
         ids = frozenset(d.id for d in batch)
         with index.snapshot():
@@ -134,11 +141,11 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
     read = _Prints(params.ngram)
-    rounds, result = 0, None
+    rounds, result, scanned = 0, None, None
     whole = History(index, np.zeros(0, dtype=np.int64), params)  # keeps what it read, round to round
     while True:
         wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
-        asked = (np.sort(np.concatenate([asked[0], wanted[0]])), np.sort(np.concatenate([asked[1], wanted[1]])))
+        asked = (merge_sorted(asked[0], wanted[0]), merge_sorted(asked[1], wanted[1]))
         found = whole.band_documents(wanted[0]) | index.lookup(np.zeros(0, dtype=np.int64), wanted[1])
         new = found - loaded.keys()
         rounds += 1
@@ -150,8 +157,8 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
         seqs = sorted(loaded)
         history = [loaded[seq].document for seq in seqs]
         whole = whole.reading(np.array(seqs, dtype=np.int64))
-        every = scan(history + list(batch), config, whole, involving=ids,
-                     prints=_joined([read.of([d.id for d in history]), prints]))
+        every, scanned = scan_more(scanned, history + list(batch), _joined([read.of([d.id for d in history]), prints]),
+                                   whole, config, involving=ids)
         result = _involving(every, ids)
         if max_rounds is not None and rounds >= max_rounds:
             break

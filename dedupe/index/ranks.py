@@ -45,7 +45,7 @@ from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
-from dedupe.scan.shingle import I64, Fingerprints, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
@@ -84,8 +84,14 @@ class History:
         other.seqs = seqs
         return other
 
-    def ranks(self, prints: Fingerprints) -> I64:
-        """The rank of each shingle of the scanned corpus among the places of its group in the whole."""
+    def ranks(self, prints: Fingerprints, fresh: np.ndarray | None = None) -> I64:
+        """The rank of each shingle of the scanned corpus among the places of its group in the whole.
+
+        With ``fresh`` (whether each scanned document is new to an incremental scan), only the places of the
+        groups that fresh documents hold are ranked (0 elsewhere), as a scan of all the documents ranks them
+        (a rank depends on the places of its group alone): the only places a link with a fresh document can
+        involve.
+        """
         batch_shingles = int(prints.offsets[-1] - prints.offsets[self.seqs.size])
         batch_docs = prints.token_counts.size - self.seqs.size
         low = group_bits(self.shingles + batch_shingles, self.documents + batch_docs, self.params.min_words,
@@ -93,7 +99,12 @@ class History:
         width = 1 << max(0, low - DOC_BITS)  # groups coarser than a stored key span several keys
         if width != self._shingles.width:
             self._shingles = _Rows(self.index, SHINGLES, width)
-        return _ranks(self._shingles.count, prints, self.seqs, low)
+        if fresh is None:
+            return _ranks(self._shingles.count, prints, self.seqs, low)
+        mask = np.uint64((1 << low) - 1)
+        groups = prints.shingles & ~mask
+        chosen = np.flatnonzero(in_sorted(groups, sorted_unique(groups[np.repeat(fresh, np.diff(prints.offsets))])))
+        return _ranks(self._shingles.count, prints, self.seqs, low, chosen)
 
     def band_documents(self, keys: I64) -> set[int]:
         """The ``seq`` of every stored document with one of the band ``keys`` (stored keys), from the rows of
@@ -185,9 +196,10 @@ class _Rows:
         """Read the rows of ranges ``fresh`` (sorted, distinct, none read before) in one pass of the segments."""
         counts, owners, seqs = self.index.gather(fresh, self.width, ROWS_KEPT, self.kind)
         small = counts <= ROWS_KEPT
-        self._held = np.sort(np.concatenate([self._held, fresh[small]]))
-        self._rows = np.sort(np.concatenate([self._rows, fresh[owners] | seqs]))
-        self._large = np.sort(np.concatenate([self._large, fresh[~small]]))
+        # Each part is sorted (``fresh`` is, and the rows of each range by seq): merged, not sorted again.
+        self._held = merge_sorted(self._held, fresh[small])
+        self._rows = merge_sorted(self._rows, fresh[owners] | seqs)
+        self._large = merge_sorted(self._large, fresh[~small])
         self._remember(fresh[~small] | (_SPAN - 1), counts[~small])
 
     def _counted(self, keys: I64, bound: I64) -> I64:
@@ -207,16 +219,20 @@ class _Rows:
         self._values = np.concatenate([self._values, counts])[first]
 
 
-def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int) -> I64:
-    """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits."""
-    count = prints.shingles.size
-    ranks = np.zeros(count, dtype=np.int64)
+def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int, chosen: I64 | None = None) -> I64:
+    """Ranks of the shingles of ``prints`` in groups of hashes equal above their ``low`` bits; with ``chosen``
+    (sorted places holding every scanned place of their groups), of those places only (0 elsewhere)."""
+    ranks = np.zeros(prints.shingles.size, dtype=np.int64)
+    count = prints.shingles.size if chosen is None else chosen.size
     if not count:
         return ranks
     mask = np.uint64((1 << low) - 1)
     # The group in the high bits, the shingle's place in the corpus below (fewer than 2 ** low places): one
     # sort orders the places by group, then document, then text.
-    packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
+    if chosen is None:
+        packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
+    else:
+        packed = (prints.shingles[chosen] & ~mask) | chosen.astype(np.uint64)
     packed.sort()
     order = (packed & mask).view(np.int64)
     groups = (packed & ~mask).view(np.int64)

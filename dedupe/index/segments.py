@@ -46,9 +46,10 @@ CREATE INDEX segments_kind ON segments(kind, level)
 """
 _DOC_MASK = np.int64((1 << DOC_BITS) - 1)
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
-# Rows read at once by a lookup (8 MiB): the buffer is reused from chunk to chunk instead of faulting in
-# the pages of a whole segment (140 MB at 190 k articles), and the peak memory stays flat.
-_CHUNK_ROWS = 1 << 20
+# Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
+# and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
+# (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
+_CHUNK_ROWS = 1 << 17
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
 _FENCE = 128
 #: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
@@ -265,8 +266,15 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
         seqs.append((chunk[positions(first[kept], first[kept] + found[kept])] & _DOC_MASK) + base)
     owner, seq = np.concatenate(owners), np.concatenate(seqs)
     keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
-    order = np.lexsort((seq[keep], owner[keep]))
-    return counts, owner[keep][order], seq[keep][order]
+    owner, seq = owner[keep], seq[keep]
+    span = int(seq.max()) + 1 if seq.size else 1
+    if keys.size * span >= 1 << 62:  # (owner, seq) does not fit one integer
+        order = np.lexsort((seq, owner))
+        return counts, owner[order], seq[order]
+    # The segments' rows come sorted per segment: one sort of (owner, seq) as one integer orders them all,
+    # at a fraction of the cost of a lexsort of the two columns.
+    code = np.sort(owner * span + seq)
+    return counts, code // span, code % span
 
 
 def _spread(keys: I64, width: int) -> I64:

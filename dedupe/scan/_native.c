@@ -568,7 +568,7 @@ done:
 
 /* 1-based line numbers of offsets: out[i] is the line of character starts[i] of text texts[docs[i]]; `order`
  * visits the places by document, then offset (so each text is counted through once). "\r\n", "\n" and a
- * lone "\r" each end a line (see near_dup._CorpusView._lines; an offset never splits a "\r\n"). */
+ * lone "\r" each end a line (see near_dup.CorpusView._lines; an offset never splits a "\r\n"). */
 static PyObject *line_numbers(PyObject *self, PyObject *args) {
     PyObject *texts;
     Py_buffer docs, starts, order, out;
@@ -635,7 +635,7 @@ static PyObject *filled(PyTypeObject *cls, PyObject *empty, PyObject **values) {
     return made;
 }
 
-/* Occurrences of places (near_dup._CorpusView.occurrences): for each i, an instance of `cls` (made as
+/* Occurrences of places (near_dup.CorpusView.occurrences): for each i, an instance of `cls` (made as
  * object.__new__ makes it, its __dict__ filled as near_dup._occurrence fills it) with doc ids[docs[i]],
  * outlet outlets[docs[i]], start starts[i], end ends[i], line lines[i] and text texts[docs[i]][start:end]. */
 static PyObject *occurrences(PyObject *self, PyObject *args) {

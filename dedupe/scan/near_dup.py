@@ -3,7 +3,8 @@
 Works on :class:`~dedupe.corpus.documents.Document` objects directly (no sentence segmentation needed) in five
 steps, each timed:
 
-1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.shingle`), in one pass
+1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.fingerprints`,
+   :mod:`dedupe.scan.shingle`), in one pass
    of the compiled loop where it is built (:mod:`dedupe.scan.accel`; two threads where a processor is idle,
    as for the forks of step 2), else in numpy batches (on a pool of
    processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
@@ -35,37 +36,30 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 
 from dedupe.corpus.documents import Document
-from dedupe.runtime import ForkedCall, SharedArrays, StageTimer, can_fork, idle_core, paused_gc
+from dedupe.runtime import StageTimer, can_fork, idle_core, paused_gc
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
-from dedupe.scan.shingle import I64, U64, Fingerprints, fingerprint, fingerprint_native, token_hashes_native, tokenize
+from dedupe.scan.fingerprints import fingerprint_corpus, fingerprint_workers, text_batches
+from dedupe.scan.shingle import I64, U64, Fingerprints, token_hashes_native, tokenize
 from dedupe.scan.units import starts_unit
 from dedupe.scan.verify import Pair, lsh_candidates, overlapped, verify
 from dedupe.unionfind import UnionFind
 
-T = TypeVar("T")
 #: Finding kinds, most severe first: the order findings are listed in. ``repeat``: a unit of text (line,
 #: sentence, caption, heading, paragraph) printed twice in one document, a scraper fault; ``near_duplicate``:
 #: a document copied; ``reuse``: a passage shared by documents; ``echo``: a phrase one document uses in two
 #: different units (:mod:`dedupe.scan.units`); ``boilerplate``: a passage in ``boilerplate_docs`` documents
 #: or more, reported once. Echoes and boilerplate never trigger ``--fail-on any``.
 KINDS = ("repeat", "near_duplicate", "reuse", "echo", "boilerplate")
-# Batches hold about _BATCH_CHARS characters (the same batches whatever the number of workers); batches
-# this small keep numpy's temporaries in the processor's cache: fingerprinting is twice as fast as with 1 M.
-# Fingerprinting runs on one process unless ScanConfig.workers says otherwise: on the 10x Reuters corpus
-# (benchmarks/README.md, scan) a pool of two took 0.5 / 1.3 / 3.6 s at 47 k / 95 k / 190 k documents,
-# one process 0.4 / 0.5 / 1.1 s (pickling the texts out and the shingles back, in chunks that grow
-# with the corpus, costs more than the second core saves).
-_BATCH_CHARS = 100_000
 # Corpora of this many characters or more run the LSH stage in a forked process beside the passage
 # search (Reuters-21578: passages + minhash + verify 0.15-0.18 s instead of 0.18-0.26 s; a fork costs ~15 ms).
 _FORK_CHARS = 4_000_000
@@ -161,9 +155,10 @@ class WholeCorpus(Protocol):
     """The larger corpus that scanned documents are part of (``scan --against``: history + batch): what a scan
     of the whole does where its result on some documents depends on the others."""
 
-    def ranks(self, prints: Fingerprints) -> I64:
+    def ranks(self, prints: Fingerprints, fresh: np.ndarray | None = None) -> I64:
         """The rank of each shingle among the places of its hash group in the whole
-        (:func:`~dedupe.scan.passages.shared_runs`)."""
+        (:func:`~dedupe.scan.passages.shared_runs`); with ``fresh`` documents, only at the places of the groups
+        they hold (:mod:`dedupe.scan.incremental`)."""
 
     def candidates(self, prints: Fingerprints, usable: np.ndarray) -> I64:
         """The LSH candidate pairs of the scanned documents in the whole (a bucket over
@@ -183,8 +178,8 @@ def scan(documents: Sequence[Document], config: ScanConfig | None = None,
         involving: Keep only the findings with an occurrence in one of these documents (ids): the others are
             not located, which saves most of the grouping stage when they are many (``scan --against``).
             The pairs are all kept.
-        prints: The documents' fingerprints (:func:`fingerprint_corpus` of their texts with ``config.ngram``),
-            where the caller has them (``scan --against`` scans the documents it read again each round).
+        prints: The documents' fingerprints (:func:`~dedupe.scan.fingerprints.fingerprint_corpus` of their texts
+            with ``config.ngram``), where the caller has them.
 
     Returns:
         Findings most severe first (in the order of :data:`KINDS`; then by first place),
@@ -199,7 +194,7 @@ def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus 
           involving: frozenset[str] | None = None, given: Fingerprints | None = None) -> ScanResult:
     timer = StageTimer()
     characters = sum(len(d.text) for d in documents)
-    workers = _workers(config)
+    workers = fingerprint_workers(config)
     forks = _forks(characters, config)
     prints = given if given is not None else timer.run(
         "fingerprint", lambda: fingerprint_corpus([d.text for d in documents], config.ngram, workers, fork=forks))
@@ -214,10 +209,10 @@ def _scan(documents: Sequence[Document], config: ScanConfig, whole: WholeCorpus 
         runs = timer.run("passages", lambda: shared_runs(prints, config.min_words, ranks=ranks) if config.passages
                          else RunTable.from_rows([]))
         pairs = timer.run("verify", lambda: verify(prints, usable, candidates, runs, config.threshold))
-    view = _CorpusView(documents, prints)
+    view = CorpusView(documents, prints)
     keep = None if involving is None else np.array([d.id in involving for d in documents], dtype=bool)
     findings = timer.run("group", lambda: assemble_findings(view, prints.token_counts, runs, pairs,
-                                                            _clusters(pairs, len(documents)), config, keep))
+                                                            pair_clusters(pairs, len(documents)), config, keep))
     stats = ScanStats(len(documents), int(prints.token_counts.sum()), int(prints.shingles.size), bands, rows,
                       len(candidates), len(pairs), len(runs), workers, timer.seconds)
     named = tuple(DocumentPair(view.ids[a], view.ids[b], jac, con) for a, b, jac, con in pairs)
@@ -233,109 +228,7 @@ def _forks(characters: int, config: ScanConfig) -> bool:
     return config.workers > 1 if config.workers is not None else idle_core()
 
 
-def _workers(config: ScanConfig) -> int:
-    """Processes for fingerprinting: ``config.workers``, else one (see :data:`_BATCH_CHARS`)."""
-    return config.workers if config.workers is not None else 1
-
-
-def fingerprint_corpus(texts: Sequence[str], ngram: int, workers: int = 1, fork: bool = False) -> Fingerprints:
-    """Fingerprint texts in batches of about :data:`_BATCH_CHARS` characters, on ``workers`` processes.
-
-    Args:
-        texts: Document texts.
-        ngram: Tokens per shingle.
-        workers: Processes; the batches and so the result are the same for any number.
-        fork: With one worker, a forked child fingerprints the later half of the batches meanwhile (the
-            result is the same; the child inherits the texts without copying and sends back arrays).
-
-    Returns:
-        The shingles of all texts, in order (by the compiled loop where it is built:
-        :func:`~dedupe.scan.shingle.fingerprint_native`, in two threads where ``fork`` or ``workers`` allow
-        a second processor).
-    """
-    prints = fingerprint_native(texts, ngram, threads=2 if fork or workers > 1 else 1)
-    if prints is not None:
-        return prints
-    batches = _batches(texts, texts)
-    capacity = sum(map(len, texts))  # a token holds a character at least, a shingle starts at a token
-    if fork and workers == 1 and len(batches) > 1 and can_fork():
-        return _concatenate(_forked_parts(batches, ngram), ngram, capacity)
-    if workers > 1 and len(batches) > 1:
-        import multiprocessing  # here: a pool runs only when workers ask for one
-        from concurrent.futures import ProcessPoolExecutor
-
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else None)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunk = max(1, len(batches) // (4 * workers))
-            return _concatenate(pool.map(fingerprint, batches, [ngram] * len(batches), chunksize=chunk), ngram,
-                                capacity)
-    return _concatenate((fingerprint(batch, ngram) for batch in batches), ngram, capacity)
-
-
-def _forked_parts(batches: list[list[str]], ngram: int) -> Iterator[Fingerprints]:
-    """The fingerprints of the batches, the first half here, the later half from a forked child (done here
-    if the child fails). The child copies its arrays into anonymous shared memory mapped before the fork
-    and sends only their lengths: a fifth of the cost of sending 20 MB through the pipe."""
-    half = len(batches) // 2
-    texts, characters = sum(map(len, batches[half:])), sum(len(text) for batch in batches[half:] for text in batch)
-    # Lengths bound the arrays: a document's tokens and shingles each start at one of its characters.
-    shared = SharedArrays((np.int64, np.int64, np.uint64, np.int32, np.int32),
-                           (texts, texts + 1, characters, characters, characters))
-
-    def later() -> bytes:
-        prints = _concatenate((fingerprint(batch, ngram) for batch in batches[half:]), ngram, characters)
-        return shared.put((prints.token_counts, prints.offsets, prints.shingles, prints.token_starts,
-                           prints.token_ends))
-
-    with ForkedCall(later) as child:
-        yield from (fingerprint(batch, ngram) for batch in batches[:half])
-        lengths = child.result()
-    if lengths is None:
-        yield from (fingerprint(batch, ngram) for batch in batches[half:])
-    else:
-        yield Fingerprints(ngram, *shared.get(lengths))
-
-
-def _batches(texts: Sequence[str], items: Sequence[T]) -> list[list[T]]:
-    """``items`` cut into consecutive batches whose ``texts`` hold about :data:`_BATCH_CHARS` characters:
-    a batch ends with the item that brings it to :data:`_BATCH_CHARS` or more."""
-    ends = np.cumsum(np.array(list(map(len, texts)), dtype=np.int64))
-    cuts = [0]
-    while cuts[-1] < len(items):
-        before = int(ends[cuts[-1] - 1]) if cuts[-1] else 0
-        cuts.append(int(np.searchsorted(ends, before + _BATCH_CHARS, side="left")) + 1)
-    cuts[-1] = min(cuts[-1], len(items))
-    return [list(items[a:b]) for a, b in zip(cuts, cuts[1:])]
-
-
-def _concatenate(parts: Iterable[Fingerprints], ngram: int, capacity: int) -> Fingerprints:
-    """The parts one after another, copied as they come into arrays of ``capacity`` (at least the total
-    of tokens) trimmed at the end: each part is freed once copied, so its memory serves the next one
-    instead of fresh pages (each costs a page fault)."""
-    shingles = np.empty(capacity, dtype=np.uint64)
-    token_starts, token_ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
-    shingle_counts: list[I64] = []
-    token_counts: list[I64] = []
-    filled, tokens = 0, 0
-    for part in parts:
-        size, length = part.shingles.size, part.token_starts.size
-        shingles[filled:filled + size] = part.shingles
-        token_starts[tokens:tokens + length] = part.token_starts
-        token_ends[tokens:tokens + length] = part.token_ends
-        shingle_counts.append(np.diff(part.offsets))
-        token_counts.append(part.token_counts)
-        filled, tokens = filled + size, tokens + length
-    if not token_counts:
-        return fingerprint([], ngram)
-    for array, used in ((shingles, filled), (token_starts, tokens), (token_ends, tokens)):
-        array.resize(used, refcheck=False)  # realloc: gives back the pages never touched, copies nothing
-    counts = np.concatenate(shingle_counts)
-    return Fingerprints(ngram, np.concatenate(token_counts), np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
-                        shingles, token_starts, token_ends)
-
-
-class _CorpusView:
+class CorpusView:
     """The documents with their fingerprints; token hashes (for chaining) computed only when asked."""
 
     def __init__(self, documents: Sequence[Document], prints: Fingerprints) -> None:
@@ -351,7 +244,7 @@ class _CorpusView:
         if compiled is not None:
             self._hashes.update(zip(todo, compiled))
             todo = []
-        for batch in _batches([self.documents[d].text for d in todo], todo):
+        for batch in text_batches([self.documents[d].text for d in todo], todo):
             hashes = tokenize("\n".join(self.documents[d].text for d in batch)).hashes
             counts = self.prints.token_counts[batch]
             for doc, part in zip(batch, np.split(hashes, np.cumsum(counts)[:-1])):
@@ -415,7 +308,7 @@ def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: st
 
 class PassageView(Protocol):
     """Where findings are located: token hashes (for chaining) and occurrences of token spans, by
-    document index. The local scan reads its documents in memory (``_CorpusView``); the Spark engine
+    document index. The local scan reads its documents in memory (``CorpusView``); the Spark engine
     (:mod:`dedupe.scan.spark`) locates them inside the partitions that hold the documents."""
 
     def token_hashes(self, docs: Sequence[int]) -> Mapping[int, U64]:
@@ -500,7 +393,7 @@ def _finding(kind: str, similarity: float, words: int, occurrences: tuple[Occurr
     return finding
 
 
-def _clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
+def pair_clusters(pairs: list[Pair], documents: int) -> list[tuple[int, ...]]:
     """Connected components of the verified pairs (union-find), each sorted, in corpus order."""
     sets = UnionFind(documents)
     for a, b, _, _ in pairs:

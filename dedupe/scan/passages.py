@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 from dedupe.scan.accel import native
-from dedupe.scan.shingle import I64, U64, Fingerprints, sorted_unique
+from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, sorted_unique
 from dedupe.unionfind import components
 
 F64 = npt.NDArray[np.float64]
@@ -93,7 +93,8 @@ class PassageGroup:
         return tuple(sorted({doc for doc, _, _ in self.places}))
 
 
-def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, ranks: I64 | None = None) -> RunTable:
+def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, ranks: I64 | None = None,
+                fresh: npt.NDArray[np.bool_] | None = None) -> RunTable:
     """Every maximal stretch of at least ``min_words`` tokens shared by two places of the corpus.
 
     Args:
@@ -104,12 +105,22 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
             rank of each shingle (in ``prints.shingles`` order) among the places of its hash group in the
             larger corpus; two places link only if their ranks are at most ``fanout`` apart, as they would
             be linked in a scan of the larger corpus. ``None``: this corpus is the whole.
+        fresh: With ``ranks``, whether each document is new to an incremental scan
+            (:mod:`dedupe.scan.incremental`): only the runs that involve a fresh document are made, the
+            same as those rows of the runs of the whole corpus (a link is a matter of its two places alone).
 
     Returns:
         The runs, ordered by first place. A stretch repeated back to back inside one document
         (``x x x``) gives one run per repetition, from the first period to each later one.
+
+    Raises:
+        ValueError: ``fresh`` without ``ranks``.
     """
     reach = _reach(min_words, prints.ngram)
+    if fresh is not None:
+        if ranks is None:
+            raise ValueError("fresh documents need the ranks of the whole corpus")
+        return _fresh_runs(prints, min_words, fanout, ranks, fresh, reach)
     compiled = native() if ranks is None else None
     if compiled is not None:  # the same links by the compiled loops (dedupe.scan.accel)
         first, second = _compiled_links(compiled, prints, reach, fanout)
@@ -121,6 +132,31 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
         placed[positions] = ranks
     first, second = _links(prints.shingles, positions, padded, reach, fanout, placed)
     return _runs(first, second, base, prints, min_words)
+
+
+def _fresh_runs(prints: Fingerprints, min_words: int, fanout: int, ranks: I64, fresh: npt.NDArray[np.bool_],
+                reach: int) -> RunTable:
+    """The runs of :func:`shared_runs` that involve a ``fresh`` document, from the places of the hashes that
+    fresh documents hold.
+
+    With ranks, a link needs its two places to hold the same hash with ranks at most ``fanout`` apart, and
+    a rank counts every place of the hash's group before it in the whole (:mod:`dedupe.index.ranks`), so
+    fewer than ``fanout`` places of any hash lie between them in a sort by group: sorted as :func:`_links`
+    sorts them, the places of the fresh documents' hashes alone give the same links as all the places.
+    """
+    padded, base, positions = _padded(prints, reach + 1)
+    placed = np.zeros(padded.size, dtype=np.int64)
+    placed[positions] = ranks
+    owner = np.repeat(np.arange(prints.token_counts.size), np.diff(prints.offsets))
+    chosen = np.flatnonzero(in_sorted(prints.shingles, sorted_unique(prints.shingles[fresh[owner]])))
+    low = np.uint64((1 << _position_bits(int(padded.size))) - 1)
+    keys = positions[chosen].view(np.uint64) | (prints.shingles[chosen] & ~low)  # as _links sorts them
+    keys.sort()
+    keys &= low
+    first, second = _linked(keys.view(np.int64), padded, reach, fanout, placed)
+    involved = (fresh[np.searchsorted(base, first, side="right") - 1]
+                | fresh[np.searchsorted(base, second, side="right") - 1])
+    return _runs(first[involved], second[involved], base, prints, min_words)
 
 
 def _compiled_links(compiled: ModuleType, prints: Fingerprints, reach: int, fanout: int) -> tuple[I64, I64]:
@@ -239,7 +275,7 @@ def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: i
     table = RunTable(a, a_start, a_end, b, b_start, b_end, np.ones(a.size))
     periodic = (a == b) & (b_start < a_end)  # a stretch repeated back to back
     plain = table.take(~periodic & (a_end - a_start >= min_words))
-    return _concat(plain, _periods(table.take(periodic), min_words)).ordered()
+    return concat_runs(plain, _periods(table.take(periodic), min_words)).ordered()
 
 
 def _periods(table: RunTable, min_words: int) -> RunTable:
@@ -294,7 +330,7 @@ def chain_runs(runs: RunTable, token_hashes: Callable[[list[int]], Mapping[int, 
             joined.append(row)
         else:
             joined[-1] = merged
-    return _concat(table.take(~pairs), RunTable.from_rows(joined)).ordered()
+    return concat_runs(table.take(~pairs), RunTable.from_rows(joined)).ordered()
 
 
 def _chainable(table: RunTable, max_gap: int) -> npt.NDArray[np.bool_]:
@@ -323,7 +359,8 @@ def _join(left: tuple[int, int, int, int, int, int, float], right: tuple[int, in
     return a, a_start, a_end, b, b_start, b_end, min(score, similarity, right[6])
 
 
-def _concat(one: RunTable, other: RunTable) -> RunTable:
+def concat_runs(one: RunTable, other: RunTable) -> RunTable:
+    """The rows of ``one``, then those of ``other``."""
     def both(name: str) -> np.ndarray:
         return np.concatenate([getattr(one, name), getattr(other, name)])
 

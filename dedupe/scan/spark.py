@@ -53,11 +53,11 @@ from dedupe.scan.near_dup import (
     ScanConfig,
     ScanResult,
     ScanStats,
-    _clusters as _local_clusters,
     assemble_findings,
-    fingerprint_corpus,
+    pair_clusters as _local_clusters,
 )
-from dedupe.scan.passages import RunTable, _concat
+from dedupe.scan.fingerprints import fingerprint_corpus
+from dedupe.scan.passages import RunTable, concat_runs
 from dedupe.scan.shingle import U64
 from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
@@ -404,7 +404,7 @@ def _shared_runs(blocks: RDD[st.Block], layout: Any, table: Any, config: ScanCon
     table.unpersist()
     runs = RunTable.from_rows([])
     for part, _ in found:
-        runs = _concat(runs, part)
+        runs = concat_runs(runs, part)
     extra = np.concatenate([np.zeros(0, dtype=np.uint64), *(codes for _, codes in found)])
     return runs.ordered(), extra
 

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions
-from dedupe.scan.near_dup import Occurrence, _CorpusView, _occurrence, fingerprint_corpus
+from dedupe.scan.near_dup import Occurrence, CorpusView, _occurrence
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
 from dedupe.scan.spark_ranges import Range, range_items
 from dedupe.scan.units import starts_unit
@@ -213,7 +214,7 @@ _Located = tuple[int, tuple[Any, ...], bool]
 
 class SparkView:
     """Token hashes and occurrences computed inside the partitions holding the documents (the local
-    engine's :class:`~dedupe.scan.near_dup._CorpusView`, partition by partition)."""
+    engine's :class:`~dedupe.scan.near_dup.CorpusView`, partition by partition)."""
 
     def __init__(self, corpus: Corpus, ngram: int, token_counts: np.ndarray) -> None:
         self.corpus = corpus
@@ -233,7 +234,7 @@ class SparkView:
                 none = np.zeros(0, dtype=np.int32)
                 prints = Fingerprints(ngram, counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
                                       none, none)
-            found = _CorpusView(documents, prints).token_hashes(rows)
+            found = CorpusView(documents, prints).token_hashes(rows)
             return ((index, found[row]) for index, row in zip(indices, rows))
 
         return dict(self.corpus.views(wanted, ngram).flatMap(hashes).collect())
@@ -256,7 +257,7 @@ class SparkView:
                 numbers, spans = wanted.value[part]
                 local = dict(zip(indices, rows))
                 asked = [(local[doc], first, last) for doc, first, last in spans.tolist()]
-                view = _CorpusView(documents, prints or fingerprint_corpus([d.text for d in documents], ngram))
+                view = CorpusView(documents, prints or fingerprint_corpus([d.text for d in documents], ngram))
                 # plain tuples (unpickling a frozen dataclass sets each field through object.__setattr__), and
                 # whether each begins a unit: asked for next, decided here rather than in another pass
                 for row, (i, _, _), o in zip(numbers.tolist(), asked, view.occurrences(asked)):

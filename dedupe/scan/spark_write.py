@@ -34,7 +34,8 @@ from dedupe.errors import InputError
 from dedupe.output import cleaned
 from dedupe.report.scan import finding_dict
 from dedupe.scan.config import ScanConfig
-from dedupe.scan.near_dup import KINDS, Finding, _clusters, _CorpusView, assemble_findings, fingerprint_corpus
+from dedupe.scan.near_dup import KINDS, Finding, pair_clusters, CorpusView, assemble_findings
+from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.passages import RunTable
 from dedupe.scan.shingle import I64
 from dedupe.scan.spark_read import session_of
@@ -174,8 +175,8 @@ def component_rows(parts: Iterable[_Part], config: ScanConfig) -> Iterator[Row]:
     local_runs = RunTable(np.searchsorted(index, runs.a), runs.a_start, runs.a_end, np.searchsorted(index, runs.b),
                           runs.b_start, runs.b_end, runs.similarity)
     local_pairs = [(int(np.searchsorted(index, a)), int(np.searchsorted(index, b)), j, c) for a, b, j, c in pairs]
-    found = assemble_findings(_CorpusView(documents, prints), prints.token_counts, local_runs, local_pairs,
-                              _clusters(local_pairs, len(documents)), config)
+    found = assemble_findings(CorpusView(documents, prints), prints.token_counts, local_runs, local_pairs,
+                              pair_clusters(local_pairs, len(documents)), config)
     corpus_index = {d.id: int(i) for i, d in zip(index.tolist(), documents)}
     return (_row(finding, corpus_index) for finding in found)
 
