@@ -39,6 +39,7 @@ from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches
+from dedupe.index.wal import Checkpointer
 
 SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
@@ -58,7 +59,8 @@ _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # lets the WAL grow to 256 MiB: each copy ends with two fsyncs, and at 1,000 pages every transaction of 2,000
 # articles (~6 MiB) made one (Reuters x1: 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU).
 # synchronous=NORMAL as before: a killed process loses no commit; a power cut can lose the commits since the last
-# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file.
+# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file. Checkpoints of an add run in a
+# thread beside the writer after each commit (dedupe.index.wal), so the bound is rarely reached.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 # Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
 # take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
@@ -177,9 +179,11 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with prepared_batches(documents, batch_size, self.params) as batches:
+            # The child that prepares the batches is forked first, before the checkpoint thread starts.
+            with prepared_batches(documents, batch_size, self.params) as batches, Checkpointer(self.path) as wal:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared)
+                    wal.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
         finally:
