@@ -1,8 +1,13 @@
-"""dedupe.index.prepare: batches computed in a forked child are the batches computed here."""
+"""dedupe.index.prepare: batches computed in a forked child are the batches computed here; a dead child or
+parent stops the other."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -59,3 +64,55 @@ def _children() -> set[int]:
     """Pids of this process' children (Linux)."""
     tasks = Path(f"/proc/{os.getpid()}/task")
     return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_killed_child_stops_the_batches_with_an_error_after_whole_ones_only() -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    documents = _documents(300)
+    before = _children()
+    received = []
+    with pytest.raises(RuntimeError, match="stopped early"):
+        with prepared_batches(documents, 10, PARAMS) as batches:
+            for batch, prepared in batches:
+                if not received:
+                    (child,) = _children() - before
+                    os.kill(child, signal.SIGKILL)  # the slots ahead may hold whole batches, no more
+                received.append((batch, prepared))
+    assert 1 <= len(received) < 30
+    for first, (_, prepared) in zip(range(0, 300, 10), received):
+        assert _same(prepared, prepare(documents[first:first + 10], PARAMS))
+
+
+def test_the_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    script = (
+        "import os, sys, time\n"
+        "import dedupe.index.prepare as p\n"
+        "from tests.test_index_prepare import PARAMS, _children, _documents\n"
+        "p.idle_core = lambda: True\n"
+        "with p.prepared_batches(_documents(400), 10, PARAMS) as batches:\n"
+        "    next(iter(batches))\n"
+        "    print(*_children(), flush=True)\n"
+        "    time.sleep(60)\n")  # the child fills every slot, then waits for one to be freed
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).parent.parent)
+    assert parent.stdout is not None
+    (child,) = map(int, parent.stdout.readline().split())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _state(child) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gone = _state(child) == "Z"  # exited (gone, or awaiting its new parent's wait)
+    if not gone:
+        os.kill(child, signal.SIGKILL)  # leave no stray process behind a failed test
+    assert gone
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "Z"
