@@ -10,8 +10,9 @@ two halves run on two cores. The child pickles each batch (protocol 5, its array
 slot back with one ``preadv`` and hands the slot back over a second pipe. The child takes batches from the
 front; whenever the batch to write next is not ready, the writer prepares the last batch nobody took
 instead of waiting (the child's batches cost more than the writes: it made the writer wait 0.4-0.6 s of
-Reuters' 1.7-2.1 s), and a child that dies leaves the rest to the writer: the batches never depend on it. Streaming the ~10 MB of a batch down a
-pipe instead made each process wait for the other, 64 KiB at a time (0.24 s of the writer's time on Reuters).
+Reuters' 1.7-2.1 s), and a child that dies leaves the rest to the writer: the batches never depend on it.
+Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
+(0.24 s of the writer's time on Reuters).
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
