@@ -9,8 +9,9 @@ two halves run on two cores. The child pickles each batch (protocol 5, its array
 :data:`SLOTS` unlinked temporary files and sends its number, slot and size down a pipe; the parent reads the
 slot back with one ``preadv`` and hands the slot back over a second pipe. The child takes batches from the
 front; whenever the batch to write next is not ready, the writer prepares the last batch nobody took
-instead of waiting (the child's batches cost more than the writes: it made the writer wait 0.4-0.6 s of
-Reuters' 1.7-2.1 s), and a child that dies leaves the rest to the writer: the batches never depend on it.
+instead of waiting, holding :data:`SLOTS` such batches at most, each in memory until its turn (the child's
+batches cost more than the writes: it made the writer wait 0.4-0.6 s of Reuters' 1.7-2.1 s), and a child
+that dies leaves the rest to the writer: the batches never depend on it.
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
@@ -255,9 +256,10 @@ class _Slots:
         return self.own.pop(number)
 
     def _help(self, number: int) -> bool:
-        """Take the last batch nobody took, if it is later than ``number``; whether one was taken."""
+        """Take the last batch nobody took, if it is later than ``number`` and the writer holds fewer than
+        :data:`SLOTS` batches of its own (each waits for its turn in memory); whether one was taken."""
         last = self._get("back") - 1
-        if last <= number or last < self._get("front"):
+        if last <= number or last < self._get("front") or len(self.own) >= len(self.files):
             return False
         self._set("back", last)
         return True  # the child may have taken it meanwhile too: its copy is then dropped (next_batch)
