@@ -1,8 +1,14 @@
-"""dedupe.index.prepare: batches computed in a forked child are the batches computed here."""
+"""dedupe.index.prepare: batches computed in a forked child are the batches computed here; a dead child or
+parent stops the other."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +31,9 @@ def _documents(count: int) -> list[Document]:
 def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
     keys = [getattr(one.keys, name) for name in ("bands", "band_docs", "passages", "passage_docs")]
     others = [getattr(other.keys, name) for name in ("bands", "band_docs", "passages", "passage_docs")]
-    return (one.digests == other.digests and one.texts == other.texts
+    return (one.digests == other.digests and one.texts == other.texts and one.identities == other.identities
+            and one.fields == other.fields and np.array_equal(one.shingles, other.shingles)
+            and np.array_equal(one.shingle_docs, other.shingle_docs)
             and np.array_equal(one.token_counts, other.token_counts)
             and all(np.array_equal(a, b) for a, b in zip(keys, others)))
 
@@ -59,3 +67,78 @@ def _children() -> set[int]:
     """Pids of this process' children (Linux)."""
     tasks = Path(f"/proc/{os.getpid()}/task")
     return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+
+
+def test_a_killed_child_leaves_the_batches_to_the_writer_the_same() -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    documents = _documents(300)
+    before = _children()
+    received: list[tuple[Sequence[Document], PreparedBatch]] = []
+    with prepared_batches(documents, 10, PARAMS) as batches:
+        for batch, prepared in batches:
+            if not received:
+                (child,) = _children() - before
+                os.kill(child, signal.SIGKILL)  # the batches in the slots stay whole; the writer makes the rest
+            received.append((batch, prepared))
+    assert len(received) == 30
+    for first, (batch, prepared) in zip(range(0, 300, 10), received):
+        assert list(batch) == documents[first:first + 10]
+        assert _same(prepared, prepare(documents[first:first + 10], PARAMS))
+
+
+def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = _documents(240)
+    made_here: list[int] = []
+    real = prepare
+
+    def counted(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
+        if os.getpid() == parent:
+            made_here.append(documents.index(batch[0]) // 10)
+        else:
+            time.sleep(0.02)  # a slow child: the writer finds batches not ready
+        return real(batch, params)
+
+    parent = os.getpid()
+    monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
+    with prepared_batches(documents, 10, PARAMS) as batches:
+        received = list(batches)
+    assert made_here and made_here == sorted(made_here, reverse=True) and made_here[0] == 23  # from the back
+    assert [list(batch) for batch, _ in received] == [documents[i:i + 10] for i in range(0, 240, 10)]
+    for first, (_, prepared) in zip(range(0, 240, 10), received):
+        assert _same(prepared, real(documents[first:first + 10], PARAMS))
+
+
+def test_the_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    script = (
+        "import os, sys, time\n"
+        "import dedupe.index.prepare as p\n"
+        "from tests.test_index_prepare import PARAMS, _children, _documents\n"
+        "p.idle_core = lambda: True\n"
+        "with p.prepared_batches(_documents(400), 10, PARAMS) as batches:\n"
+        "    next(iter(batches))\n"
+        "    print(*_children(), flush=True)\n"
+        "    time.sleep(60)\n")  # the child fills every slot, then waits for one to be freed
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).parent.parent)
+    assert parent.stdout is not None
+    (child,) = map(int, parent.stdout.readline().split())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _state(child) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gone = _state(child) == "Z"  # exited (gone, or awaiting its new parent's wait)
+    if not gone:
+        os.kill(child, signal.SIGKILL)  # leave no stray process behind a failed test
+    assert gone
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "Z"

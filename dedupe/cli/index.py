@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,20 +34,31 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
               manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
               num_perm: int | None, seed: int | None, batch_size: int) -> None:
     """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
-    from dedupe.index import IndexParams, open_index
+    # add does no linear algebra: OpenBLAS's threads, started as numpy is imported, would only take CPU time
+    # from the two processes that fingerprint and write (set before numpy is first imported, below).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from dedupe.pipeline import load_checked
-    from dedupe.report.index import add_text
     from dedupe.scan.config import ScanConfig
 
     check_not_input(index_path, [*corpus, *([manifest] if manifest else [])])
     given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
                              "seed": seed}
-    wanted = IndexParams.from_config(ScanConfig(**{k: v for k, v in given.items() if v is not None}))
-    loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn)
+    config = ScanConfig(**{k: v for k, v in given.items() if v is not None})
+    loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn,
+                          meanwhile=_import_add)
+    from dedupe.index import IndexParams, open_index  # imported by now where a forked child read part of the corpus
+    from dedupe.report.index import add_text
+
     exists = Path(index_path).exists()
-    params = wanted if not exists or any(v is not None for v in given.values()) else None
+    params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
     with open_index(index_path, params, create=True) as index:
         click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
+
+
+def _import_add() -> None:
+    """Import what ``index add`` runs after the load (numpy, the index), done while a forked child reads."""
+    import dedupe.index.store  # noqa: F401
+    import dedupe.report.index  # noqa: F401
 
 
 @index_group.command("info")

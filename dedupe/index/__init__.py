@@ -8,8 +8,22 @@ segments, :mod:`~dedupe.index.segments`) -> :mod:`~dedupe.index.query` (``scan -
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from dedupe.index.keys import IndexParams
-from dedupe.index.query import AgainstResult, scan_against
 from dedupe.index.store import AddResult, Index, IndexInfo, open_index
 
+if TYPE_CHECKING:
+    from dedupe.index.query import AgainstResult, scan_against
+
 __all__ = ["AddResult", "AgainstResult", "Index", "IndexInfo", "IndexParams", "open_index", "scan_against"]
+
+
+def __getattr__(name: str) -> Any:
+    """``scan_against`` and ``AgainstResult``, imported on first use: ``index add`` never needs the scan's
+    passage stage (rapidfuzz) that :mod:`~dedupe.index.query` imports."""
+    if name in ("AgainstResult", "scan_against"):
+        from dedupe.index import query
+
+        return getattr(query, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

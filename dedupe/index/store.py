@@ -15,7 +15,7 @@ see a snapshot (WAL): a scan against the index while another process adds to it 
 commit throughout.
 
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
-absolute path and line (:func:`identity_key`).
+absolute path and line (:func:`~dedupe.index.prepare.identity_key`).
 The same key with the same text is ``unchanged``; with another text it is stored as a new version whose
 id is ``KEY~vN``.
 """
@@ -28,7 +28,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +39,7 @@ from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches
+from dedupe.index.wal import Checkpointer
 
 SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
@@ -59,7 +59,8 @@ _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # lets the WAL grow to 256 MiB: each copy ends with two fsyncs, and at 1,000 pages every transaction of 2,000
 # articles (~6 MiB) made one (Reuters x1: 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU).
 # synchronous=NORMAL as before: a killed process loses no commit; a power cut can lose the commits since the last
-# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file.
+# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file. Checkpoints of an add run in a
+# thread beside the writer after each commit (dedupe.index.wal), so the bound is rarely reached.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 # Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
 # take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
@@ -178,9 +179,11 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with prepared_batches(documents, batch_size, self.params) as batches:
+            # The child that prepares the batches is forked first, before the checkpoint thread starts.
+            with prepared_batches(documents, batch_size, self.params) as batches, Checkpointer(self.path) as wal:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared)
+                    wal.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
         finally:
@@ -192,9 +195,9 @@ class Index:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows, status = self._new_rows(batch, prepared.digests, prepared.token_counts)
+            rows, status = self._new_rows(batch, prepared)
             new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
-            self._write(batch, rows, prepared, new)
+            self._write(rows, prepared, new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -203,14 +206,14 @@ class Index:
                     if s.startswith("version")]
         return status.count("added"), status.count("unchanged"), versions, status.count("skipped")
 
-    def _new_rows(self, batch: Sequence[Document], digests: list[bytes],
-                  token_counts: np.ndarray) -> tuple[list[tuple[str, str, int]], list[str]]:
+    def _new_rows(self, batch: Sequence[Document],
+                  prepared: PreparedBatch) -> tuple[list[tuple[str, str, int]], list[str]]:
         """``(id, key, version)`` of each document and its status: ``added``, ``version of ID``, ``unchanged``
         or ``skipped``."""
-        keys = [identity_key(doc) for doc in batch]
-        stored = self._versions(keys)
+        stored = self._versions(prepared.identities)
         rows, status = [], []
-        for doc, key, digest, tokens in zip(batch, keys, digests, token_counts.tolist()):
+        for doc, key, digest, tokens in zip(batch, prepared.identities, prepared.digests,
+                                            prepared.token_counts.tolist()):
             versions = stored.get(key, [])
             same = any(digest == known for _, known, _ in versions)
             if tokens == 0 or same:
@@ -236,9 +239,8 @@ class Index:
                 found.setdefault(key, []).append((version, digest, ident))
         return found
 
-    def _write(self, batch: Sequence[Document], rows: list[tuple[str, str, int]], prepared: PreparedBatch,
-               new: list[int]) -> None:
-        """Insert the new documents of a batch (``new``: their places in ``batch``), their keys and the
+    def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int]) -> None:
+        """Insert the new documents of a batch (``new``: their places in the batch), their keys and the
         batch's row, in batch order (inside the batch's transaction, which holds the write lock)."""
         db = self.connection
         if not new:
@@ -249,8 +251,8 @@ class Index:
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
         db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       ((first + n, *rows[i], batch[i].outlet, batch[i].title, batch[i].url, batch[i].date_text,
-                         str(batch[i].origin), prepared.texts[i], prepared.digests[i]) for n, i in enumerate(new)))
+                       ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
+                        for n, i in enumerate(new)))
         keys = prepared.keys
         for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
                                       (segments.PASSAGES, keys.passages, keys.passage_docs),
@@ -455,27 +457,6 @@ def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> S
     doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
                         text=_decompress(text).decode("utf-8"), origin=where, raw_date=date)
     return StoredDocument(seq, key, version, doc)
-
-
-def identity_key(doc: Document) -> str:
-    """The identity of a document across runs: its given id or url (the loader makes either its id), else
-    its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
-    path, line = doc.origin.path, doc.origin.line
-    derived = line is not None and doc.id in (f"{_stem(path)}:{line}", f"{path}:{line}")
-    return f"{_absolute(path)}:{line}" if derived and path != "-" else doc.id
-
-
-@lru_cache(maxsize=1024)
-def _stem(path: str) -> str:
-    return Path(path).stem
-
-
-@lru_cache(maxsize=1024)
-def _absolute(path: str) -> str:
-    return str(Path(path).resolve())
-
-
-
 
 
 def _check_iso(value: str) -> None:

@@ -12,12 +12,15 @@ occurrences with their stored document's id, outlet and exact offsets) plus::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dedupe.index.query import AgainstResult
 from dedupe.index.store import AddResult, IndexInfo
 from dedupe.output import md_cell
-from dedupe.report.scan import scan_dict, scan_jsonl_records, scan_markdown, scan_text
+
+# The scan's findings and their rendering (:mod:`dedupe.report.scan`) are imported by the functions that
+# render them: ``index add`` and ``index info`` render none, and so do not import the scan stage.
+if TYPE_CHECKING:
+    from dedupe.index.query import AgainstResult
 
 
 def add_text(path: str, added: AddResult) -> str:
@@ -50,6 +53,7 @@ def info_text(path: str, info: IndexInfo) -> str:
 
 def against_dict(checked: AgainstResult) -> dict[str, Any]:
     """The JSON document of ``scan --against`` (see the module docstring)."""
+    from dedupe.report.scan import scan_dict
     document = scan_dict(checked.result)
     document["against"] = {"index_documents_read": checked.loaded, "rounds": checked.rounds,
                            "batch": sorted(checked.batch_ids),
@@ -63,6 +67,7 @@ def against_dict(checked: AgainstResult) -> dict[str, Any]:
 def against_jsonl(checked: AgainstResult) -> str:
     """One finding per line, each with its origin when it has one."""
     from dedupe.output import to_jsonl
+    from dedupe.report.scan import scan_jsonl_records
 
     origins = {o.finding: _origin(o) for o in checked.origins}
     records = scan_jsonl_records(checked.result)
@@ -74,11 +79,15 @@ def against_jsonl(checked: AgainstResult) -> str:
 
 def against_text(checked: AgainstResult) -> str:
     """The scan's text report of the batch's findings, then the origins of shared text."""
+    from dedupe.report.scan import scan_text
+
     return scan_text(checked.result) + "".join(_origin_lines(checked, ""))
 
 
 def against_markdown(checked: AgainstResult) -> str:
     """The scan's Markdown report of the batch's findings, then the origins of shared text."""
+    from dedupe.report.scan import scan_markdown
+
     return scan_markdown(checked.result) + "".join(_origin_lines(checked, "- "))
 
 
