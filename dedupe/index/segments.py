@@ -344,7 +344,7 @@ def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
             raise OverflowError(f"segments to merge span {_SPAN} documents or more")
         part += own - base  # the document's offset from the new base: a key's low bits, no carry into the key
         filled += count
-    packed.sort()  # by key, then document
+    packed.sort(kind="stable")  # by key, then document; timsort merges the sorted runs (values are distinct)
     return base, packed
 
 
