@@ -288,6 +288,27 @@ def test_two_processes_writing_one_cache_leave_it_valid(tmp_path: Path) -> None:
     np.testing.assert_array_equal(cached, HashingEncoder(dim=32).encode(stored_texts))
 
 
+def test_switching_to_wal_waits_out_another_connections_lock(tmp_path: Path) -> None:
+    import threading
+
+    from dedupe.embed import cache as embed_cache
+
+    path = tmp_path / "held.sqlite3"
+    holder = sqlite3.connect(path, check_same_thread=False)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # what another process holds while it opens or closes the WAL
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    waiting = sqlite3.connect(path, timeout=0)  # no busy handler: the pragma's "locked" comes at once
+    try:
+        embed_cache._wal(waiting)
+        assert waiting.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    finally:
+        release.join()
+        waiting.close()
+        holder.close()
+
+
 def test_encoding_moves_the_progress_bar_chunk_by_chunk(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
                                                          hashing_encoder: HashingEncoder) -> None:
     from dedupe.embed import encoder as encoder_module

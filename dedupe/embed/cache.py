@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -159,7 +160,7 @@ class EmbeddingCache:
         except (OSError, sqlite3.Error) as error:
             raise ConfigError(f"cannot use cache folder {self.folder}: {error}") from error
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
+            _wal(connection)
             connection.execute("PRAGMA synchronous=NORMAL")
             with connection:
                 yield connection
@@ -168,3 +169,21 @@ class EmbeddingCache:
                               "delete it or choose another cache folder") from error
         finally:
             connection.close()
+
+
+def _wal(connection: sqlite3.Connection) -> None:
+    """Put ``connection``'s database in WAL mode, waiting out another process's switch.
+
+    SQLite answers ``PRAGMA journal_mode=WAL`` with "database is locked" at once, without its busy handler,
+    while another connection opens or closes the WAL (two ``dedupe`` processes on one cache): retried every
+    50 ms, up to the busy timeout, before the error stands.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_S
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
