@@ -56,11 +56,12 @@ CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last
 _CACHE = -131072  # KiB of SQLite page cache (adds keep the pages they write and read back)
 _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # Pages of WAL after which a commit copies them into the database (SQLite's default: 1,000, 4 MiB). ``add``
-# lets the WAL grow to 256 MiB: each copy ends with two fsyncs, and at 1,000 pages every transaction of 2,000
-# articles (~6 MiB) made one (Reuters x1: 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU).
-# synchronous=NORMAL as before: a killed process loses no commit; a power cut can lose the commits since the last
-# copy (now up to 256 MiB of them, not 4 MiB) but never leaves a corrupt file. Checkpoints of an add run in a
-# thread beside the writer after each commit (dedupe.index.wal), so the bound is rarely reached.
+# lets it grow to 65,536 pages (4 GiB with the 64 KiB pages of new files, 256 MiB with 4 KiB pages): each copy
+# ends with two fsyncs, and at 1,000 pages every transaction of 2,000 articles (~6 MiB) made one (Reuters x1:
+# 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU). synchronous=NORMAL as before: a killed process
+# loses no commit; a power cut can lose the commits since the last copy but never leaves a corrupt file.
+# Checkpoints of an add run in a thread beside the writer after each commit (dedupe.index.wal), so the WAL stays
+# far below that bound.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 # Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
 # take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
