@@ -617,7 +617,7 @@ done:
     return result;
 }
 
-/* The field names of an occurrence, in near_dup._occurrence's order (interned once). */
+/* The field names of an occurrence, in near_dup.make_occurrence's order (interned once). */
 static const char *OCCURRENCE_FIELDS[] = {"doc", "outlet", "start", "end", "line", "text"};
 static PyObject *occurrence_names[6];
 
@@ -636,7 +636,7 @@ static PyObject *filled(PyTypeObject *cls, PyObject *empty, PyObject **values) {
 }
 
 /* Occurrences of places (near_dup.CorpusView.occurrences): for each i, an instance of `cls` (made as
- * object.__new__ makes it, its __dict__ filled as near_dup._occurrence fills it) with doc ids[docs[i]],
+ * object.__new__ makes it, its __dict__ filled as near_dup.make_occurrence fills it) with doc ids[docs[i]],
  * outlet outlets[docs[i]], start starts[i], end ends[i], line lines[i] and text texts[docs[i]][start:end]. */
 static PyObject *occurrences(PyObject *self, PyObject *args) {
     PyTypeObject *cls;

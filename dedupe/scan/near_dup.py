@@ -270,7 +270,7 @@ class CorpusView:
         found = []
         for doc, start, end, line in zip(*columns, self._lines(columns[0], columns[1])):
             document = self.documents[doc]
-            found.append(_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
+            found.append(make_occurrence(document.id, document.outlet, start, end, line, document.text[start:end]))
         return found
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
@@ -297,7 +297,7 @@ class CorpusView:
         return lines
 
 
-def _occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: str) -> Occurrence:
+def make_occurrence(doc: str, outlet: str, start: int, end: int, line: int, text: str) -> Occurrence:
     """``Occurrence(...)`` without the frozen dataclass' ``object.__setattr__`` per field: a third of the
     cost, for the tens of thousands of occurrences of a large corpus; the instance is the same."""
     occurrence = object.__new__(Occurrence)

@@ -31,7 +31,7 @@ from dedupe.unionfind import components
 
 F64 = npt.NDArray[np.float64]
 # Sentinels between documents: unique per position, so they never match anything.
-_SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+SENTINEL = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
 # Elements per chunk of the passes over every shingle: the temporaries stay in the processor's cache
 # and are reused, where one array of the corpus' size would cost a page fault per 4 KiB.
 _CHUNK = 1 << 16
@@ -124,14 +124,14 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
     compiled = native() if ranks is None else None
     if compiled is not None:  # the same links by the compiled loops (dedupe.scan.accel)
         first, second = _compiled_links(compiled, prints, reach, fanout)
-        return _runs(first, second, _bases(prints, reach + 1), prints, min_words)
+        return link_runs(first, second, _bases(prints, reach + 1), prints, min_words)
     padded, base, positions = _padded(prints, reach + 1)
     placed = None
     if ranks is not None:  # by padded position, as the links see places
         placed = np.zeros(padded.size, dtype=np.int64)
         placed[positions] = ranks
     first, second = _links(prints.shingles, positions, padded, reach, fanout, placed)
-    return _runs(first, second, base, prints, min_words)
+    return link_runs(first, second, base, prints, min_words)
 
 
 def _fresh_runs(prints: Fingerprints, min_words: int, fanout: int, ranks: I64, fresh: npt.NDArray[np.bool_],
@@ -156,7 +156,7 @@ def _fresh_runs(prints: Fingerprints, min_words: int, fanout: int, ranks: I64, f
     first, second = _linked(keys.view(np.int64), padded, reach, fanout, placed)
     involved = (fresh[np.searchsorted(base, first, side="right") - 1]
                 | fresh[np.searchsorted(base, second, side="right") - 1])
-    return _runs(first[involved], second[involved], base, prints, min_words)
+    return link_runs(first[involved], second[involved], base, prints, min_words)
 
 
 def _compiled_links(compiled: ModuleType, prints: Fingerprints, reach: int, fanout: int) -> tuple[I64, I64]:
@@ -205,7 +205,7 @@ def _padded(prints: Fingerprints, pad: int) -> tuple[U64, I64, I64]:
     for at in range(0, positions.size, _CHUNK):  # not one arange of the corpus' size: see _CHUNK
         positions[at:at + _CHUNK] += np.arange(at, min(at + _CHUNK, positions.size), dtype=np.int64)
     padded = np.arange(int(prints.offsets[-1]) + pad * (counts.size + 1), dtype=np.uint64)
-    padded ^= _SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
+    padded ^= SENTINEL  # in place: a second array of this size would cost a page fault per 4 KiB
     padded[positions] = prints.shingles
     return padded, base, positions
 
@@ -256,7 +256,7 @@ def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None
     return np.concatenate(firsts), np.concatenate(seconds)
 
 
-def _runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
+def link_runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
     """Links on one diagonal at consecutive positions become runs; runs under ``min_words`` are dropped."""
     keys = np.sort(((second - first) << 32) | first)
     heads = np.flatnonzero(np.diff(keys, prepend=-2) != 1)

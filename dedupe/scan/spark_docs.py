@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions
-from dedupe.scan.near_dup import Occurrence, CorpusView, _occurrence
+from dedupe.scan.near_dup import CorpusView, Occurrence, make_occurrence
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
 from dedupe.scan.spark_ranges import Range, range_items
@@ -270,7 +270,7 @@ class SparkView:
             located[row] = fields
             self._starts[places[row][0], fields[2]] = starts
         wanted.unpersist()
-        return [_occurrence(*fields) for fields in located]
+        return [make_occurrence(*fields) for fields in located]
 
     def unit_starts(self, places: Sequence[tuple[int, int]]) -> list[bool]:
         """Whether each ``(document, character offset)`` begins a unit, decided where the document lies."""

@@ -21,7 +21,7 @@ import numpy as np
 
 from dedupe.scan.accel import native
 from dedupe.scan.minhash import MAX_BUCKET, all_pairs, band_keys, signatures, sorted_bucket_pairs
-from dedupe.scan.passages import _SENTINEL, RunTable, _runs, coverage
+from dedupe.scan.passages import SENTINEL, RunTable, coverage, link_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
 from dedupe.scan.verify import jaccard_containment
 
@@ -260,7 +260,7 @@ def _neighbour(shingles: U64, chosen: I64, position: I64, inside: np.ndarray, st
     """The shingle ``step`` places on from each ``chosen`` one inside its document, else the padded layout's
     sentinel there."""
     index = np.clip(chosen + step, 0, max(0, shingles.size - 1))
-    sentinel = (position + step).astype(np.uint64) ^ _SENTINEL
+    sentinel = (position + step).astype(np.uint64) ^ SENTINEL
     return np.where(inside, shingles[index] if shingles.size else sentinel, sentinel)
 
 
@@ -319,7 +319,7 @@ def pair_runs(blocks: Iterable[Routed], layout: Layout, ngram: int, min_words: i
     first, second = gather(blocks, 2)
     shape = Fingerprints(ngram, layout.token_counts, np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64),
                          np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-    table = _runs(first.astype(np.int64), second.astype(np.int64), layout.base, shape, min_words)
+    table = link_runs(first.astype(np.int64), second.astype(np.int64), layout.base, shape, min_words)
     covered, share_a, share_b = coverage(table, layout.token_counts)
     extra = covered[np.maximum(share_a, share_b) >= threshold - 0.1].astype(np.uint64)
     return table, extra[:, 0] * np.uint64(layout.base.size) + extra[:, 1]
