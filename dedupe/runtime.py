@@ -195,7 +195,10 @@ class ForkedCall:
         """Wait for the child; its bytes, or ``None`` if it failed."""
         if self._pid is None:
             return None
-        with os.fdopen(self._read_end, "rb") as source:
+        # The file object owns the read end from here: a signal's exception during the read or the wait must
+        # not make cancel() close it a second time (EBADF, or another file that reused the number).
+        read_end, self._read_end = self._read_end, -1
+        with os.fdopen(read_end, "rb") as source:
             data = source.read()
         _, status = os.waitpid(self._pid, 0)
         self._pid = None
@@ -205,7 +208,9 @@ class ForkedCall:
         """Kill and reap the child if :meth:`result` was not called."""
         if self._pid is None:
             return
-        os.close(self._read_end)
+        if self._read_end >= 0:
+            os.close(self._read_end)
+            self._read_end = -1
         os.kill(self._pid, signal.SIGKILL)
         os.waitpid(self._pid, 0)
         self._pid = None

@@ -45,6 +45,35 @@ def test_leaving_the_block_without_the_result_kills_and_reaps_the_child() -> Non
         os.waitpid(pid, 0)
 
 
+def test_a_signal_while_waiting_for_the_result_leaves_the_block_with_its_own_exception() -> None:
+    """SIGTERM's handler raises while result() reads: the child is killed and reaped, and no second close of
+    the read end turns the command's 'terminated' into an internal EBADF error."""
+    import signal
+    import time
+
+    class Stopped(Exception):
+        pass
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    def slow() -> bytes:
+        time.sleep(30)
+        return b"late"
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        started = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        with pytest.raises(Stopped):
+            with ForkedCall(slow) as child:
+                child.result()
+        assert time.monotonic() - started < 10
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_shared_arrays_come_back_from_a_forked_child() -> None:
     import numpy as np
 
