@@ -280,15 +280,20 @@ def _local_place(figure: SentenceFigure, text: str) -> str | None:
 def _local_word_after(figure: SentenceFigure, text: str) -> bool:
     """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
     figures stage reads the place as "Qiaojia")."""
-    at = text.find(str(figure.place), figure.end)
+    at = _place_at(figure, text)
     after = words(text[at + len(str(figure.place)):])[:1] if at >= 0 else []
     return bool(after) and after[0] in _LOCAL_PLACES
 
 
 def _after_event(figure: SentenceFigure, text: str) -> bool:
     """Whether an event noun (``INCIDENT_WORDS``: "quake", "ferry") stands between the figure and its place."""
-    at = text.find(str(figure.place), figure.end)
+    at = _place_at(figure, text)
     return at >= 0 and any(w in INCIDENT_WORDS for w in words(text[figure.end:at]))
+
+
+def _place_at(figure: SentenceFigure, text: str) -> int:
+    """Where the figure's place is written after the figure (-1 where it is not, as written)."""
+    return text.find(str(figure.place), figure.end)
 
 
 def _history(figure: SentenceFigure, published: dt.date | None) -> bool:

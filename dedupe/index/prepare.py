@@ -40,7 +40,8 @@ import zstandard
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import DocumentKeys, IndexParams, document_keys, shingle_rows
 from dedupe.runtime import idle_core
-from dedupe.scan.shingle import I64, Fingerprints, fingerprint_native
+from dedupe.scan.fingerprints import fingerprint_corpus
+from dedupe.scan.shingle import I64
 
 # zstd level 1 with one compressor for all texts: Reuters to 55.7% in 0.25 CPU s (level 3: 55.4% in 0.29 s; level
 # -1: 77% in 0.15 s, the saving not worth the room and the bytes written); zlib's level 1 takes 1.9 s for
@@ -94,7 +95,7 @@ def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
         What the index stores for them.
     """
     raw = [d.text.encode("utf-8") for d in batch]
-    prints = _fingerprints([d.text for d in batch], params.ngram)
+    prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     compress = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
     return PreparedBatch([digest(data) for data in raw], prints.token_counts, document_keys(prints, params),
                          [compress(data) for data in raw], *shingle_rows(prints),
@@ -118,18 +119,6 @@ def _stem(path: str) -> str:
 @lru_cache(maxsize=1024)
 def _absolute(path: str) -> str:
     return str(Path(path).resolve())
-
-
-def _fingerprints(texts: list[str], ngram: int) -> Fingerprints:
-    """The scan's fingerprints of ``texts`` (:func:`~dedupe.scan.fingerprints.fingerprint_corpus` with one worker),
-    by the compiled loop where it runs: the scan stage it falls back to imports rapidfuzz, which ``add`` never
-    uses otherwise."""
-    prints = fingerprint_native(texts, ngram)
-    if prints is None:
-        from dedupe.scan.fingerprints import fingerprint_corpus
-
-        prints = fingerprint_corpus(texts, ngram)
-    return prints
 
 
 @contextmanager
