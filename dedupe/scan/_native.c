@@ -7,7 +7,9 @@
  * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify);
  * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
  *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
- * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup).
+ * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup);
+ * - sort_int64, merge_runs: a radix sort of int64 keys, and a merge of sorted runs of them (the index's
+ *   packed rows: dedupe.index.keys, dedupe.index.segments).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
  * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
@@ -680,7 +682,166 @@ done:
     return result;
 }
 
+/* Radix sort of signed 64-bit integers, ascending (the order of numpy's sort of int64): least significant
+ * digit first, RADIX_BITS bits a pass, skipping every digit that all values share (the index's packed rows
+ * leave most of a document's bits zero). One pass counts every digit; each other pass moves the values
+ * once, between `values` and `scratch` (n each). Returns the buffer that holds the result. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
+static const uint64_t SIGN = 0x8000000000000000ULL;
+
+static uint64_t *radix_sort(uint64_t *values, uint64_t *scratch, size_t n, uint32_t *counts) {
+    memset(counts, 0, sizeof(uint32_t) * RADIX_SIZE * RADIX_DIGITS);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = values[i] ^ SIGN;  /* signed order as unsigned */
+        for (int d = 0; d < RADIX_DIGITS; d++) counts[d * RADIX_SIZE + ((key >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+    }
+    uint64_t *from = values, *to = scratch;
+    for (int d = 0; d < RADIX_DIGITS; d++) {
+        uint32_t *count = counts + d * RADIX_SIZE;
+        int shift = d * RADIX_BITS;
+        if (count[((from[0] ^ SIGN) >> shift) & (RADIX_SIZE - 1)] == n) continue;  /* one digit for all */
+        uint32_t total = 0;
+        for (uint32_t b = 0; b < RADIX_SIZE; b++) {
+            uint32_t here = count[b];
+            count[b] = total;
+            total += here;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t value = from[i];
+            to[count[((value ^ SIGN) >> shift) & (RADIX_SIZE - 1)]++] = value;
+        }
+        uint64_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    return from;
+}
+
+/* sort_int64(values): sort a writable buffer of int64 in place, ascending (as numpy's np.sort, same values). */
+static PyObject *sort_int64(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    if (!PyArg_ParseTuple(args, "w*", &view)) return NULL;
+    PyObject *result = NULL;
+    size_t n = (size_t)(view.len / 8);
+    uint64_t *scratch = NULL;
+    uint32_t *counts = NULL;
+    if (view.itemsize != 8 || !PyBuffer_IsContiguous(&view, 'C')) {
+        PyErr_SetString(PyExc_ValueError, "sort_int64: a contiguous buffer of 8-byte items");
+        goto done;
+    }
+    if (n > UINT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "sort_int64: too many values");
+        goto done;
+    }
+    if (n > 1) {
+        scratch = PyMem_RawMalloc(n * sizeof(uint64_t));
+        counts = PyMem_RawMalloc(sizeof(uint32_t) * RADIX_SIZE * RADIX_DIGITS);
+        if (scratch == NULL || counts == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        uint64_t *values = view.buf, *sorted;
+        Py_BEGIN_ALLOW_THREADS
+        sorted = radix_sort(values, scratch, n, counts);
+        if (sorted != values) memcpy(values, sorted, n * sizeof(uint64_t));
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(scratch);
+    PyMem_RawFree(counts);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+/* Merge the sorted runs [bounds[r], bounds[r + 1]) of `from` into one sorted run in `to`, two at a time
+ * (runs pair up level by level, the buffers taking turns); returns the buffer that holds the result. */
+static int64_t *merge_pairs(int64_t *from, int64_t *to, int64_t *bounds, Py_ssize_t runs) {
+    while (runs > 1) {
+        Py_ssize_t merged = 0;
+        for (Py_ssize_t r = 0; r < runs; r += 2) {
+            int64_t start = bounds[r], middle = bounds[r + 1], end = r + 2 <= runs ? bounds[r + 2] : middle;
+            int64_t i = start, j = middle, k = start;
+            while (i < middle && j < end) {
+                int64_t a = from[i], b = from[j];
+                int take = b < a;
+                to[k++] = take ? b : a;
+                i += !take;
+                j += take;
+            }
+            memcpy(to + k, from + i, (size_t)(middle - i) * sizeof(int64_t));
+            k += middle - i;
+            memcpy(to + k, from + j, (size_t)(end - j) * sizeof(int64_t));
+            bounds[merged++] = start;
+        }
+        bounds[merged] = bounds[runs];
+        runs = merged;
+        int64_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    return from;
+}
+
+/* merge_runs(values, bounds): sort a writable int64 buffer made of sorted runs, in place; bounds (int64,
+ * runs + 1 ascending offsets from 0 to len(values)) says where each run starts (as numpy's sort, same values). */
+static PyObject *merge_runs(PyObject *self, PyObject *args) {
+    Py_buffer view, edges;
+    if (!PyArg_ParseTuple(args, "w*y*", &view, &edges)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = view.len / 8, runs = edges.len / 8 - 1;
+    int64_t *scratch = NULL, *bounds = NULL;
+    if (view.itemsize != 8 || !PyBuffer_IsContiguous(&view, 'C') || check_buffer(&edges, runs + 1, 8, "bounds")) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "merge_runs: a contiguous buffer of 8-byte items");
+        goto done;
+    }
+    if (runs < 0) {
+        PyErr_SetString(PyExc_ValueError, "merge_runs: bounds needs one offset at least");
+        goto done;
+    }
+    bounds = PyMem_Malloc((size_t)(runs + 1) * sizeof(int64_t));
+    if (bounds == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    memcpy(bounds, edges.buf, (size_t)(runs + 1) * sizeof(int64_t));
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        if (bounds[r] < 0 || bounds[r] > bounds[r + 1] || bounds[r + 1] > n) {
+            PyErr_SetString(PyExc_ValueError, "merge_runs: bounds out of order or out of range");
+            goto done;
+        }
+    }
+    if (runs > 1 && (bounds[0] != 0 || bounds[runs] != n)) {
+        PyErr_SetString(PyExc_ValueError, "merge_runs: bounds must run from 0 to len(values)");
+        goto done;
+    }
+    if (runs > 1) {
+        scratch = PyMem_RawMalloc((size_t)n * sizeof(int64_t));
+        if (scratch == NULL) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        int64_t *values = view.buf, *sorted;
+        Py_BEGIN_ALLOW_THREADS
+        sorted = merge_pairs(values, scratch, bounds, runs);
+        if (sorted != values) memcpy(values, sorted, (size_t)n * sizeof(int64_t));
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_RawFree(scratch);
+    PyMem_Free(bounds);
+    PyBuffer_Release(&view);
+    PyBuffer_Release(&edges);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"merge_runs", merge_runs, METH_VARARGS,
+     "merge_runs(values, bounds) -> None; an int64 buffer of sorted runs (starting at bounds) sorted in place"},
+    {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values) -> None; an int64 buffer sorted in place"},
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
     {"occurrences", occurrences, METH_VARARGS,
      "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
@@ -702,7 +863,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 2
+#define NATIVE_VERSION 3
 
 PyMODINIT_FUNC PyInit__native(void) {
     for (int f = 0; f < 6; f++) {
