@@ -261,12 +261,14 @@ class Index:
                        ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
                         for n, i in enumerate(new)))
         keys = prepared.keys
+        rows_of_kinds = []
         for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
                                       (segments.PASSAGES, keys.passages, keys.passage_docs),
                                       (segments.SHINGLES, prepared.shingles, prepared.shingle_docs)):
             seqs = seq_of[docs]
             keep = seqs >= 0
-            segments.write(db, kind, key_array[keep], seqs[keep])
+            rows_of_kinds.append((kind, key_array[keep], seqs[keep]))
+        segments.write_kinds(db, rows_of_kinds)
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
