@@ -113,15 +113,42 @@ def document_keys(prints: Fingerprints, params: IndexParams, passages: bool = Tr
     Returns:
         The keys, each kind sorted by (key, document).
     """
+    bands, band_docs = _sorted(*_band_rows(prints, params))
+    if not passages:
+        return DocumentKeys(bands, band_docs, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    return DocumentKeys(bands, band_docs, *_sorted(*passage_keys(prints, params.window)))
+
+
+def packed_keys(prints: Fingerprints, params: IndexParams) -> tuple[I64, I64, I64]:
+    """The band keys, passage keys and shingle rows of every document of ``prints`` (as :func:`document_keys`
+    and :func:`shingle_rows` give them), each row packed as ``stored key | document index`` (the layout of a
+    segment's rows, :mod:`dedupe.index.segments`), sorted: what ``index add`` stores, in a third less room.
+
+    Args:
+        prints: The documents' shingles (``params.ngram`` tokens each), fewer than ``2 ** DOC_BITS`` documents.
+        params: The index parameters.
+
+    Returns:
+        ``(bands, passages, shingles)``, the first two without repeats.
+
+    Raises:
+        OverflowError: ``prints`` holds ``2 ** DOC_BITS`` documents or more.
+    """
+    if prints.token_counts.size > _DOC_MASK:
+        raise OverflowError(f"a batch of {prints.token_counts.size} documents: at most {_DOC_MASK} fit a segment")
+    shingle_docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+    return (_packed(*_band_rows(prints, params)), _packed(*passage_keys(prints, params.window)),
+            _packed(prints.shingles, shingle_docs, unique=False))
+
+
+def _band_rows(prints: Fingerprints, params: IndexParams) -> tuple[U64, I64]:
+    """The band keys (hashes, not yet stored keys) of every document the scan can pair, and its index."""
     usable = (np.diff(prints.offsets) > 0) & (prints.token_counts >= params.min_words)
     members = np.flatnonzero(usable)
     table = signatures(prints, params.num_perm, params.seed)
     salted = band_keys(table, members, params.bands, params.rows) ^ (
         np.arange(1, params.bands + 1, dtype=np.uint64) * _BAND_SALT)
-    bands, band_docs = _sorted(mix64(salted.ravel()), np.repeat(members, params.bands))
-    if not passages:
-        return DocumentKeys(bands, band_docs, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    return DocumentKeys(bands, band_docs, *_sorted(*passage_keys(prints, params.window)))
+    return mix64(salted.ravel()), np.repeat(members, params.bands)
 
 
 def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:
@@ -202,11 +229,18 @@ def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
         if unique:
             keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])
         return signed[keep], docs[keep]
+    packed = _packed(keys, docs, unique)
+    return packed & ~np.int64(_DOC_MASK), packed & np.int64(_DOC_MASK)
+
+
+def _packed(keys: U64, docs: I64, unique: bool = True) -> I64:
+    """``(key, doc)`` rows (every doc below ``2 ** DOC_BITS``) as ``stored key | doc``, sorted, repeats dropped
+    unless not ``unique``."""
     # The document in the key's free low bits: one plain sort of integers orders the rows by (key, doc)
     # (4-6x faster than an argsort, which the pairs would need).
-    packed = sort_rows(signed | docs)
+    packed = sort_rows(stored_keys(keys) | docs)
     if unique:
         keep = np.ones(packed.size, dtype=bool)
         keep[1:] = packed[1:] != packed[:-1]
         packed = packed[keep]
-    return packed & ~np.int64(_DOC_MASK), packed & np.int64(_DOC_MASK)
+    return packed

@@ -38,7 +38,7 @@ import numpy as np
 import zstandard
 
 from dedupe.corpus.documents import Document
-from dedupe.index.keys import DocumentKeys, IndexParams, document_keys, shingle_rows
+from dedupe.index.keys import IndexParams, packed_keys
 from dedupe.runtime import idle_core
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
@@ -60,21 +60,21 @@ class PreparedBatch:
     Attributes:
         digests: Digest of each text (:func:`digest`).
         token_counts: Tokens of each text (0: nothing worth indexing).
-        keys: Band and passage keys, by position in the batch.
+        bands: Band keys, each row ``stored key | position in the batch``, sorted
+            (:func:`~dedupe.index.keys.packed_keys`).
+        passages: Passage keys, the same way.
+        shingles: Every shingle occurrence, the same way, repeats kept.
         texts: Each text, UTF-8 and zstd-compressed.
-        shingles: Stored key of every shingle occurrence, sorted, repeats kept
-            (:func:`~dedupe.index.keys.shingle_rows`).
-        shingle_docs: Position in the batch of each of ``shingles``.
         identities: Identity key of each document (:func:`identity_key`).
         fields: ``(outlet, title, url, date, origin)`` of each document, as the ``docs`` table stores them.
     """
 
     digests: list[bytes]
     token_counts: I64
-    keys: DocumentKeys
-    texts: list[bytes]
+    bands: I64
+    passages: I64
     shingles: I64
-    shingle_docs: I64
+    texts: list[bytes]
     identities: list[str]
     fields: list[tuple[str, str, str, str, str]]
 
@@ -97,8 +97,8 @@ def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
     raw = [d.text.encode("utf-8") for d in batch]
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     compress = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
-    return PreparedBatch([digest(data) for data in raw], prints.token_counts, document_keys(prints, params),
-                         [compress(data) for data in raw], *shingle_rows(prints),
+    return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
+                         [compress(data) for data in raw],
                          [identity_key(d) for d in batch],
                          [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in batch])
 

@@ -45,7 +45,8 @@ CREATE TABLE segments(segment INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level 
                       rows INTEGER NOT NULL, base INTEGER NOT NULL, packed BLOB NOT NULL);
 CREATE INDEX segments_kind ON segments(kind, level)
 """
-_DOC_MASK = np.int64((1 << DOC_BITS) - 1)
+#: The low bits of a packed row: its document (``seq`` minus the segment's base).
+DOC_MASK = np.int64((1 << DOC_BITS) - 1)
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
@@ -69,20 +70,20 @@ def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
         keys: Stored keys (:func:`~dedupe.index.keys.stored_keys`), sorted.
         docs: Document ``seq`` of each key, ascending among equal keys.
     """
-    write_kinds(db, [(kind, keys, docs)])
+    write_kinds(db, [(kind, new_segment(keys, docs))])
 
 
-def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, I64, I64]]) -> None:
-    """:func:`write` of each ``(kind, keys, docs)`` of ``batch``, in order, the same statements in the same
+def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] | None]]) -> None:
+    """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same
     order (so the same file), with the merges the new segments complete computed first, each kind's in a
     thread of its own (the merges release the interpreter lock: Reuters x1's 8th batch merges 2.2 M passage
     rows and 2.2 M shingle rows while no other work is left).
 
     Args:
         db: The index connection, inside the caller's write transaction.
-        batch: The rows of each kind (as :func:`write` takes them).
+        batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
     """
-    plans = [_plan(db, kind, _new_segment(keys, docs)) for kind, keys, docs in batch]
+    plans = [_plan(db, kind, segment) for kind, segment in batch]
     threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
     for thread in threads:
         thread.start()
@@ -92,8 +93,9 @@ def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, I64, I64]]) -> No
         plan.write(db)
 
 
-def _new_segment(keys: I64, docs: I64) -> tuple[int, I64] | None:
-    """``(base, packed)`` of a level-0 segment of these rows, ``None`` when there are none."""
+def new_segment(keys: I64, docs: I64) -> tuple[int, I64] | None:
+    """``(base, packed)`` of a level-0 segment of rows ``(stored key, seq)`` (sorted, as :func:`write` takes
+    them), ``None`` when there are none: ``base`` is the smallest ``seq``, and each row ``key | seq - base``."""
     if not keys.size:
         return None
     base = int(docs.min())
@@ -161,7 +163,7 @@ def compact(db: sqlite3.Connection, kind: int) -> None:
     level = int(db.execute("SELECT max(level) FROM segments WHERE kind = ?", (kind,)).fetchone()[0])
     base, packed = _merged(db, every)
     live = _live(db)
-    packed = packed[np.isin((packed & _DOC_MASK) + base, live)]
+    packed = packed[np.isin((packed & DOC_MASK) + base, live)]
     db.executemany("DELETE FROM segments WHERE segment = ?", ((s,) for s in every))
     if packed.size:
         _insert(db, kind, level, base, packed)
@@ -200,7 +202,7 @@ def lookup(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None =
     """``seq`` of the documents holding any of ``wanted`` stored keys (sorted, distinct); ``reads``: what
     earlier lookups of the same read transaction kept (:class:`Reads`)."""
     found = [np.zeros(0, dtype=np.int64)]
-    wanted = sorted_unique(wanted & ~_DOC_MASK)
+    wanted = sorted_unique(wanted & ~DOC_MASK)
     if wanted.size:
         found.extend(_matches(chunk, wanted) + base for chunk, base in _read(db, kind, wanted, reads))
     return sorted_unique(np.concatenate(found))
@@ -244,7 +246,7 @@ def _blocks(fences: I64 | None, wanted: I64) -> I64 | None:
     if fences is None or wanted.size * _RUNS_PER_FENCES > fences.size:
         return None
     first = np.maximum(np.searchsorted(fences, wanted, side="left") - 1, 0)
-    last = np.searchsorted(fences, wanted | _DOC_MASK, side="right")  # exclusive
+    last = np.searchsorted(fences, wanted | DOC_MASK, side="right")  # exclusive
     blocks = sorted_unique(positions(first, last))
     runs = np.count_nonzero(np.diff(blocks, prepend=-2) != 1)
     return blocks if runs * _RUNS_PER_FENCES <= fences.size else None
@@ -263,14 +265,14 @@ def _read_blocks(blob: sqlite3.Blob, blocks: I64, rows: int) -> I64:
 
 def _matches(chunk: I64, wanted: I64) -> I64:
     """The documents (offsets from the segment's base) of the rows of ``chunk`` whose key is in ``wanted``."""
-    lo, hi = np.searchsorted(wanted, [chunk[0] & ~_DOC_MASK, chunk[-1] & ~_DOC_MASK], side="left")
+    lo, hi = np.searchsorted(wanted, [chunk[0] & ~DOC_MASK, chunk[-1] & ~DOC_MASK], side="left")
     wanted = wanted[lo:hi + 1]  # the keys inside this chunk's range
     first = np.searchsorted(chunk, wanted, side="left")
     # Most wanted keys are in no segment: the end of a key's rows is searched only where it has some.
     hit = np.flatnonzero(first < chunk.size)
-    hit = hit[(chunk[first[hit]] & ~_DOC_MASK) == wanted[hit]]
-    last = np.searchsorted(chunk, wanted[hit] | _DOC_MASK, side="right")
-    return chunk[positions(first[hit], last)] & _DOC_MASK
+    hit = hit[(chunk[first[hit]] & ~DOC_MASK) == wanted[hit]]
+    last = np.searchsorted(chunk, wanted[hit] | DOC_MASK, side="right")
+    return chunk[positions(first[hit], last)] & DOC_MASK
 
 
 def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1,
@@ -324,16 +326,16 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
     if not keys.size:
         return counts, owners[0], seqs[0]
     reach = np.int64((width - 1) << DOC_BITS)
-    last = (keys + reach) | _DOC_MASK
+    last = (keys + reach) | DOC_MASK
     for chunk, base in _read(db, kind, _spread(keys, width), reads):
-        lo = int(np.searchsorted(keys, (chunk[0] & ~_DOC_MASK) - reach, side="left"))
-        hi = int(np.searchsorted(keys, chunk[-1] & ~_DOC_MASK, side="right"))
+        lo = int(np.searchsorted(keys, (chunk[0] & ~DOC_MASK) - reach, side="left"))
+        hi = int(np.searchsorted(keys, chunk[-1] & ~DOC_MASK, side="right"))
         first = np.searchsorted(chunk, keys[lo:hi], side="left")
         found = np.searchsorted(chunk, last[lo:hi], side="right") - first
         counts[lo:hi] += found
         kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
         owners.append(np.repeat(lo + kept, found[kept]))
-        seqs.append((chunk[positions(first[kept], first[kept] + found[kept])] & _DOC_MASK) + base)
+        seqs.append((chunk[positions(first[kept], first[kept] + found[kept])] & DOC_MASK) + base)
     owner, seq = np.concatenate(owners), np.concatenate(seqs)
     keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
     owner, seq = owner[keep], seq[keep]
@@ -361,7 +363,7 @@ def _ranges_below(keys: I64, limit: I64, width: int) -> list[tuple[I64, I64, I64
     part = np.flatnonzero(live & ~whole)
     reach = np.int64((width - 1) << DOC_BITS)
     spans = np.flatnonzero(live)
-    last = np.where(whole[spans], (keys[spans] + reach) | _DOC_MASK, keys[spans] | (limit[spans] - 1))
+    last = np.where(whole[spans], (keys[spans] + reach) | DOC_MASK, keys[spans] | (limit[spans] - 1))
     ranges = [(spans, keys[spans], last)]
     bound = keys[part] | (limit[part] - 1)
     for step in range(1, width):
@@ -373,8 +375,8 @@ def _ranges_below(keys: I64, limit: I64, width: int) -> list[tuple[I64, I64, I64
 def _count_chunk(chunk: I64, places: I64, first: I64, last: I64, reach: np.int64, counts: I64) -> None:
     """Add to ``counts[places]`` the rows of ``chunk`` in ``first[i] .. last[i]`` (``first`` sorted; a range
     spans at most ``reach`` beyond its first key)."""
-    lo = int(np.searchsorted(first, (chunk[0] & ~_DOC_MASK) - reach, side="left"))  # ranges reaching it
-    hi = int(np.searchsorted(first, chunk[-1] & ~_DOC_MASK, side="right"))
+    lo = int(np.searchsorted(first, (chunk[0] & ~DOC_MASK) - reach, side="left"))  # ranges reaching it
+    hi = int(np.searchsorted(first, chunk[-1] & ~DOC_MASK, side="right"))
     found = np.searchsorted(chunk, last[lo:hi], side="right") - np.searchsorted(chunk, first[lo:hi], side="left")
     counts[places[lo:hi]] += found
 
@@ -385,9 +387,9 @@ def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:
     if not every:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     base, packed = _merged(db, every)
-    docs = (packed & _DOC_MASK) + base
+    docs = (packed & DOC_MASK) + base
     keep = np.isin(docs, _live(db))
-    return packed[keep] & ~_DOC_MASK, docs[keep]
+    return packed[keep] & ~DOC_MASK, docs[keep]
 
 
 def positions(first: I64, last: I64) -> I64:
@@ -416,7 +418,7 @@ def _merge_parts(parts: list[tuple[int, I64]]) -> tuple[int, I64]:
     for own, rows in parts:
         part = packed[filled:filled + rows.size]
         part[:] = rows
-        if rows.size and own - base + int((part & _DOC_MASK).max()) >= _SPAN:
+        if rows.size and own - base + int((part & DOC_MASK).max()) >= _SPAN:
             raise OverflowError(f"segments to merge span {_SPAN} documents or more")
         part += own - base  # the document's offset from the new base: a key's low bits, no carry into the key
         filled += rows.size
@@ -425,7 +427,7 @@ def _merge_parts(parts: list[tuple[int, I64]]) -> tuple[int, I64]:
 
 def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> None:
     # SQLite copies the blob from the array itself (a copy into bytes first cost Reuters x1's merge 8 ms a kind)
-    if packed.size and int((packed & _DOC_MASK).max()) >= _SPAN - 1:
+    if packed.size and int((packed & DOC_MASK).max()) >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
     db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, ?)",
                (kind, level, int(packed.size), base, memoryview(np.ascontiguousarray(packed, dtype=np.int64)).cast("B")))

@@ -260,15 +260,10 @@ class Index:
         db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
                         for n, i in enumerate(new)))
-        keys = prepared.keys
-        rows_of_kinds = []
-        for kind, key_array, docs in ((segments.BANDS, keys.bands, keys.band_docs),
-                                      (segments.PASSAGES, keys.passages, keys.passage_docs),
-                                      (segments.SHINGLES, prepared.shingles, prepared.shingle_docs)):
-            seqs = seq_of[docs]
-            keep = seqs >= 0
-            rows_of_kinds.append((kind, key_array[keep], seqs[keep]))
-        segments.write_kinds(db, rows_of_kinds)
+        made = [(kind, _segment(packed, seq_of, len(new) == len(rows)))
+                for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
+                                     (segments.SHINGLES, prepared.shingles))]
+        segments.write_kinds(db, made)
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
@@ -384,6 +379,20 @@ class Index:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, np.ndarray] | None:
+    """The new segment (:func:`segments.new_segment`) of a batch's rows ``stored key | position in the batch``
+    (:class:`PreparedBatch`), given the ``seq`` of each position (-1: not stored); ``every``: every position is
+    stored, at consecutive ``seq`` (then the rows only move down by the first position they name)."""
+    if every:
+        if not packed.size:
+            return None
+        low = int((packed & segments.DOC_MASK).min())
+        return int(seq_of[low]), packed - low
+    seqs = seq_of[packed & segments.DOC_MASK]
+    keep = seqs >= 0
+    return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])
 
 
 def open_index(path: str | Path, params: IndexParams | None = None, create: bool = False) -> Index:
