@@ -207,16 +207,29 @@ def sort_rows(rows: I64) -> I64:
     return rows
 
 
-def merge_rows(rows: I64, starts: I64) -> I64:
-    """``rows`` (int64, C-contiguous), made of sorted runs that begin at ``starts`` (ascending, from 0, then
-    ``rows.size``), sorted in place and returned: merged two runs at a time by the compiled loop where it is
-    built (8 runs of 280 k: 20 ms, numpy's timsort 37 ms), else by numpy; the same values either way."""
+def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
+    """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array: by the compiled
+    loop where it is built (two parts at a time, the shifts added as the parts are read: Reuters x1's 8 tiers
+    of 275 k rows in 15 ms, where copying, shifting and numpy's timsort took 35 ms), else by numpy; the same
+    values either way.
+
+    Args:
+        parts: Sorted int64 arrays (C-contiguous).
+        shifts: What to add to each part's values (to the low :data:`DOC_BITS` bits of packed rows).
+
+    Returns:
+        The merged rows, and the largest low :data:`DOC_BITS` bits of a part's row plus its shift (-1 when
+        there is no row): a value of ``2 ** DOC_BITS`` or more means the shift carried into the keys.
+    """
     compiled = native()
     if compiled is None:
-        rows.sort(kind="stable")  # timsort merges the sorted runs
-    else:
-        compiled.merge_runs(rows, np.ascontiguousarray(starts, dtype=np.int64))
-    return rows
+        low = [int((part & _DOC_MASK).max()) + shift for part, shift in zip(parts, shifts) if part.size]
+        merged = np.concatenate([np.zeros(0, dtype=np.int64), *(part + shift for part, shift in zip(parts, shifts))])
+        merged.sort(kind="stable")  # timsort merges the sorted runs
+        return merged, max(low, default=-1)
+    merged = np.empty(sum(part.size for part in parts), dtype=np.int64)
+    largest = compiled.merge_parts(list(parts), np.array(shifts, dtype=np.int64), merged, _DOC_MASK)
+    return merged, int(largest)
 
 
 def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:

@@ -412,17 +412,11 @@ def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
 def _merge_parts(parts: list[tuple[int, I64]]) -> tuple[int, I64]:
     """``(base, packed)`` segments as one, packed against their smallest base, sorted."""
     base = min(b for b, _ in parts)
-    counts = [rows.size for _, rows in parts]
-    packed = np.empty(sum(counts), dtype=np.int64)
-    filled = 0
-    for own, rows in parts:
-        part = packed[filled:filled + rows.size]
-        part[:] = rows
-        if rows.size and own - base + int((part & DOC_MASK).max()) >= _SPAN:
-            raise OverflowError(f"segments to merge span {_SPAN} documents or more")
-        part += own - base  # the document's offset from the new base: a key's low bits, no carry into the key
-        filled += rows.size
-    return base, merge_rows(packed, np.cumsum([0, *counts], dtype=np.int64))  # by key, then document
+    # The document's offset from the new base goes into a row's low bits, without carry into the key.
+    packed, largest = merge_rows([rows for _, rows in parts], [own - base for own, _ in parts])
+    if largest >= _SPAN:
+        raise OverflowError(f"segments to merge span {_SPAN} documents or more")
+    return base, packed
 
 
 def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> None:

@@ -8,8 +8,8 @@
  * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
  *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
  * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup);
- * - sort_int64, merge_runs: a radix sort of int64 keys, and a merge of sorted runs of them (the index's
- *   packed rows: dedupe.index.keys, dedupe.index.segments).
+ * - sort_int64, merge_parts: a radix sort of int64 keys, and a merge of sorted parts of them (the index's
+ *   packed rows and segments: dedupe.index.keys).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
  * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
@@ -756,91 +756,118 @@ done:
     return result;
 }
 
-/* Merge the sorted runs [bounds[r], bounds[r + 1]) of `from` into one sorted run in `to`, two at a time
- * (runs pair up level by level, the buffers taking turns); returns the buffer that holds the result. */
-static int64_t *merge_pairs(int64_t *from, int64_t *to, int64_t *bounds, Py_ssize_t runs) {
-    while (runs > 1) {
-        Py_ssize_t merged = 0;
-        for (Py_ssize_t r = 0; r < runs; r += 2) {
-            int64_t start = bounds[r], middle = bounds[r + 1], end = r + 2 <= runs ? bounds[r + 2] : middle;
-            int64_t i = start, j = middle, k = start;
-            while (i < middle && j < end) {
-                int64_t a = from[i], b = from[j];
-                int take = b < a;
-                to[k++] = take ? b : a;
-                i += !take;
-                j += take;
-            }
-            memcpy(to + k, from + i, (size_t)(middle - i) * sizeof(int64_t));
-            k += middle - i;
-            memcpy(to + k, from + j, (size_t)(end - j) * sizeof(int64_t));
-            bounds[merged++] = start;
-        }
-        bounds[merged] = bounds[runs];
-        runs = merged;
-        int64_t *swap = from;
-        from = to;
-        to = swap;
+/* Merge two sorted runs a[0, na) and b[0, nb), adding shift_a and shift_b to their values, into out. */
+static void merge_two(const int64_t *a, Py_ssize_t na, int64_t shift_a, const int64_t *b, Py_ssize_t nb,
+                      int64_t shift_b, int64_t *out) {
+    Py_ssize_t i = 0, j = 0, k = 0;
+    while (i < na && j < nb) {
+        int64_t x = a[i] + shift_a, y = b[j] + shift_b;
+        int take = y < x;
+        out[k++] = take ? y : x;
+        i += !take;
+        j += take;
     }
-    return from;
+    for (; i < na; i++) out[k++] = a[i] + shift_a;
+    for (; j < nb; j++) out[k++] = b[j] + shift_b;
 }
 
-/* merge_runs(values, bounds): sort a writable int64 buffer made of sorted runs, in place; bounds (int64,
- * runs + 1 ascending offsets from 0 to len(values)) says where each run starts (as numpy's sort, same values). */
-static PyObject *merge_runs(PyObject *self, PyObject *args) {
-    Py_buffer view, edges;
-    if (!PyArg_ParseTuple(args, "w*y*", &view, &edges)) return NULL;
+/* Merge `runs` sorted runs (run r: values[r], sizes[r] values, plus shifts[r]) into out (their total), two
+ * at a time, level by level, out and scratch taking turns so that the last level writes out. `sizes` and
+ * `values` are overwritten. */
+static void merge_levels(const int64_t **values, Py_ssize_t *sizes, int64_t *shifts, Py_ssize_t runs, int64_t *out,
+                         int64_t *scratch) {
+    int levels = 0;
+    for (Py_ssize_t r = runs; r > 1; r = (r + 1) / 2) levels++;
+    int64_t *to = levels % 2 ? out : scratch, *other = levels % 2 ? scratch : out;
+    if (levels == 0) {
+        for (Py_ssize_t i = 0; i < (runs ? sizes[0] : 0); i++) out[i] = values[0][i] + shifts[0];
+        return;
+    }
+    while (runs > 1) {
+        Py_ssize_t merged = 0, at = 0;
+        for (Py_ssize_t r = 0; r < runs; r += 2) {
+            Py_ssize_t size = sizes[r] + (r + 1 < runs ? sizes[r + 1] : 0);
+            if (r + 1 < runs)
+                merge_two(values[r], sizes[r], shifts[r], values[r + 1], sizes[r + 1], shifts[r + 1], to + at);
+            else
+                merge_two(values[r], sizes[r], shifts[r], NULL, 0, 0, to + at);
+            values[merged] = to + at;
+            sizes[merged] = size;
+            shifts[merged] = 0;
+            merged++;
+            at += size;
+        }
+        runs = merged;
+        int64_t *swap = to;
+        to = other;
+        other = swap;
+    }
+}
+
+/* merge_parts(parts, shifts, out, mask) -> largest (value & mask) + shift: the sorted int64 buffers of
+ * `parts`, each value plus its part's shift (int64 buffer), merged into the writable int64 buffer out (their
+ * total length), as numpy's sort of them all would order them. */
+static PyObject *merge_parts(PyObject *self, PyObject *args) {
+    PyObject *parts;
+    Py_buffer shifts_view, out;
+    long long mask;
+    if (!PyArg_ParseTuple(args, "O!y*w*L", &PyList_Type, &parts, &shifts_view, &out, &mask)) return NULL;
+    Py_ssize_t runs = PyList_GET_SIZE(parts), total = 0, opened = 0;
     PyObject *result = NULL;
-    Py_ssize_t n = view.len / 8, runs = edges.len / 8 - 1;
-    int64_t *scratch = NULL, *bounds = NULL;
-    if (view.itemsize != 8 || !PyBuffer_IsContiguous(&view, 'C') || check_buffer(&edges, runs + 1, 8, "bounds")) {
-        if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "merge_runs: a contiguous buffer of 8-byte items");
-        goto done;
-    }
-    if (runs < 0) {
-        PyErr_SetString(PyExc_ValueError, "merge_runs: bounds needs one offset at least");
-        goto done;
-    }
-    bounds = PyMem_Malloc((size_t)(runs + 1) * sizeof(int64_t));
-    if (bounds == NULL) {
+    Py_buffer *views = PyMem_Calloc((size_t)runs + 1, sizeof(Py_buffer));
+    const int64_t **values = PyMem_Calloc((size_t)runs + 1, sizeof(int64_t *));
+    Py_ssize_t *sizes = PyMem_Calloc((size_t)runs + 1, sizeof(Py_ssize_t));
+    int64_t *shifts = PyMem_Calloc((size_t)runs + 1, sizeof(int64_t)), *scratch = NULL;
+    if (views == NULL || values == NULL || sizes == NULL || shifts == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    memcpy(bounds, edges.buf, (size_t)(runs + 1) * sizeof(int64_t));
-    for (Py_ssize_t r = 0; r < runs; r++) {
-        if (bounds[r] < 0 || bounds[r] > bounds[r + 1] || bounds[r + 1] > n) {
-            PyErr_SetString(PyExc_ValueError, "merge_runs: bounds out of order or out of range");
+    if (check_buffer(&shifts_view, runs, 8, "shifts")) goto done;
+    memcpy(shifts, shifts_view.buf, (size_t)runs * sizeof(int64_t));
+    for (; opened < runs; opened++) {
+        if (PyObject_GetBuffer(PyList_GET_ITEM(parts, opened), &views[opened], PyBUF_C_CONTIGUOUS) < 0) goto done;
+        if (views[opened].len % 8) {
+            opened++;
+            PyErr_SetString(PyExc_ValueError, "merge_parts: a part is not of int64");
             goto done;
         }
+        values[opened] = views[opened].buf;
+        sizes[opened] = views[opened].len / 8;
+        total += sizes[opened];
     }
-    if (runs > 1 && (bounds[0] != 0 || bounds[runs] != n)) {
-        PyErr_SetString(PyExc_ValueError, "merge_runs: bounds must run from 0 to len(values)");
+    if (check_buffer(&out, total, 8, "out")) goto done;
+    if (runs > 2 && (scratch = PyMem_RawMalloc((size_t)total * sizeof(int64_t))) == NULL) {
+        PyErr_NoMemory();
         goto done;
     }
-    if (runs > 1) {
-        scratch = PyMem_RawMalloc((size_t)n * sizeof(int64_t));
-        if (scratch == NULL) {
-            PyErr_NoMemory();
-            goto done;
+    int64_t largest = -1;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        int64_t low = -1;
+        for (Py_ssize_t i = 0; i < sizes[r]; i++) {
+            int64_t here = values[r][i] & mask;
+            if (here > low) low = here;
         }
-        int64_t *values = view.buf, *sorted;
-        Py_BEGIN_ALLOW_THREADS
-        sorted = merge_pairs(values, scratch, bounds, runs);
-        if (sorted != values) memcpy(values, sorted, (size_t)n * sizeof(int64_t));
-        Py_END_ALLOW_THREADS
+        if (sizes[r] && low + shifts[r] > largest) largest = low + shifts[r];
     }
-    result = Py_NewRef(Py_None);
+    merge_levels(values, sizes, shifts, runs, out.buf, scratch);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLongLong(largest);
 done:
+    for (Py_ssize_t r = 0; r < opened; r++) PyBuffer_Release(&views[r]);
+    PyMem_Free(views);
+    PyMem_Free(values);
+    PyMem_Free(sizes);
+    PyMem_Free(shifts);
     PyMem_RawFree(scratch);
-    PyMem_Free(bounds);
-    PyBuffer_Release(&view);
-    PyBuffer_Release(&edges);
+    PyBuffer_Release(&shifts_view);
+    PyBuffer_Release(&out);
     return result;
 }
 
 static PyMethodDef methods[] = {
-    {"merge_runs", merge_runs, METH_VARARGS,
-     "merge_runs(values, bounds) -> None; an int64 buffer of sorted runs (starting at bounds) sorted in place"},
+    {"merge_parts", merge_parts, METH_VARARGS,
+     "merge_parts(parts, shifts, out, mask) -> largest value & mask plus its shift; sorted parts merged into out"},
     {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values) -> None; an int64 buffer sorted in place"},
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
     {"occurrences", occurrences, METH_VARARGS,
