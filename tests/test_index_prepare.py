@@ -13,10 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import zstandard
 
 from dedupe.corpus.documents import Document, Origin
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
+from dedupe.index.prepare import ZSTD_LEVEL, PreparedBatch, compressed, prepare, prepared_batches
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -139,3 +140,11 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (FileNotFoundError, ProcessLookupError):
         return "Z"
+
+
+def test_compressed_texts_are_the_frames_of_one_compress_call_each() -> None:
+    texts = [d.text.encode("utf-8") for d in _documents(40)] + [b"", b"x", "\u00e9t\u00e9 ".encode("utf-8") * 5000]
+    one_by_one = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    frames = compressed(texts)
+    assert frames == [one_by_one.compress(text) for text in texts]
+    assert [zstandard.ZstdDecompressor().decompress(frame) for frame in frames] == texts

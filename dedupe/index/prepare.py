@@ -96,11 +96,20 @@ def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
     """
     raw = [d.text.encode("utf-8") for d in batch]
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
-    compress = zstandard.ZstdCompressor(level=ZSTD_LEVEL).compress
     return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
-                         [compress(data) for data in raw],
+                         compressed(raw),
                          [identity_key(d) for d in batch],
                          [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in batch])
+
+
+def compressed(texts: list[bytes]) -> list[bytes]:
+    """Each of ``texts`` zstd-compressed (level :data:`ZSTD_LEVEL`, one frame each), in one call where the
+    C backend offers it (Reuters: 0.17 -> 0.13 s, the same bytes as one ``compress`` call per text)."""
+    compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    try:
+        return [frame.tobytes() for frame in compressor.multi_compress_to_buffer(texts, threads=0)]
+    except NotImplementedError:  # pragma: no cover - the cffi backend has no multi_compress_to_buffer
+        return [compressor.compress(text) for text in texts]
 
 
 def identity_key(doc: Document) -> str:
