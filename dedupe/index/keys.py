@@ -39,6 +39,7 @@ DOC_BITS = 64 - KEY_BITS
 _DOC_BITS = DOC_BITS
 _DOC_MASK = (1 << _DOC_BITS) - 1
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ _DOC_MASK)
+_STORED = _KEY_MASK.astype(np.int64)  # the same bits as a signed integer
 
 
 @dataclass(frozen=True)
@@ -136,9 +137,20 @@ def packed_keys(prints: Fingerprints, params: IndexParams) -> tuple[I64, I64, I6
     """
     if prints.token_counts.size > _DOC_MASK:
         raise OverflowError(f"a batch of {prints.token_counts.size} documents: at most {_DOC_MASK} fit a segment")
-    shingle_docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
-    return (_packed(*_band_rows(prints, params)), _packed(*passage_keys(prints, params.window)),
-            _packed(prints.shingles, shingle_docs, unique=False))
+    bands = _packed(*_band_rows(prints, params))
+    compiled = native()
+    if compiled is None:
+        shingle_docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+        return bands, _packed(*passage_keys(prints, params.window)), _packed(prints.shingles, shingle_docs, False)
+    # The compiled loop makes the rows in one pass (numpy: the windows' hashes, the documents, the masks and
+    # the packing, each a pass and a temporary array); sorted as above.
+    rows = []
+    for window, mix in ((params.window, True), (1, False)):
+        out = np.empty(prints.shingles.size, dtype=np.int64)
+        out.resize(compiled.packed_rows(prints.shingles, prints.offsets, window, mix, int(_STORED), out),
+                   refcheck=False)
+        rows.append(sort_rows(out))
+    return bands, _distinct(rows[0]), rows[1]
 
 
 def _band_rows(prints: Fingerprints, params: IndexParams) -> tuple[U64, I64]:
@@ -252,8 +264,11 @@ def _packed(keys: U64, docs: I64, unique: bool = True) -> I64:
     # The document in the key's free low bits: one plain sort of integers orders the rows by (key, doc)
     # (4-6x faster than an argsort, which the pairs would need).
     packed = sort_rows(stored_keys(keys) | docs)
-    if unique:
-        keep = np.ones(packed.size, dtype=bool)
-        keep[1:] = packed[1:] != packed[:-1]
-        packed = packed[keep]
-    return packed
+    return _distinct(packed) if unique else packed
+
+
+def _distinct(rows: I64) -> I64:
+    """Sorted rows without repeats."""
+    keep = np.ones(rows.size, dtype=bool)
+    keep[1:] = rows[1:] != rows[:-1]
+    return rows[keep]

@@ -8,8 +8,8 @@
  * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
  *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
  * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup);
- * - sort_int64, merge_parts: a radix sort of int64 keys, and a merge of sorted parts of them (the index's
- *   packed rows and segments: dedupe.index.keys).
+ * - packed_rows, sort_int64, merge_parts: the index's rows (a key and its document in one int64), a radix
+ *   sort of them, and a merge of sorted parts of them (dedupe.index.keys).
  *
  * Arrays come in and go out through the buffer protocol (numpy arrays allocated by the caller), so
  * this file needs Python's headers only. All arithmetic on hashes is modulo 2**64, as numpy's uint64.
@@ -865,7 +865,53 @@ done:
     return result;
 }
 
+/* packed_rows(shingles, offsets, window, mix, mask, out) -> rows: for each document d (shingles
+ * offsets[d]..offsets[d + 1]) and each run of `window` consecutive shingles inside it, the run's hash (as
+ * keys.passage_keys: acc = acc * keys._WINDOW_MULT + next, the number GRAM_MULT is; mix64'd when `mix`)
+ * & mask | d, in document then text order, into out (int64, one per shingle at most); how many. */
+static PyObject *packed_rows(PyObject *self, PyObject *args) {
+    Py_buffer shingles, offsets, out;
+    Py_ssize_t window;
+    int mix;
+    long long mask;
+    if (!PyArg_ParseTuple(args, "y*y*npLw*", &shingles, &offsets, &window, &mix, &mask, &out)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t total = shingles.len / 8, docs = offsets.len / 8 - 1, count = 0;
+    if (check_buffer(&shingles, total, 8, "shingles") || check_buffer(&out, total, 8, "out")) goto done;
+    if (docs < 0 || window < 1) {
+        PyErr_SetString(PyExc_ValueError, "packed_rows: offsets needs one item at least, window 1 or more");
+        goto done;
+    }
+    const uint64_t *hash = shingles.buf;
+    const int64_t *offset = offsets.buf;
+    int64_t *row = out.buf;
+    for (Py_ssize_t d = 0; d <= docs; d++) {
+        if (offset[d] < 0 || offset[d] > total || (d && offset[d] < offset[d - 1])) {
+            PyErr_SetString(PyExc_ValueError, "packed_rows: offsets out of order or out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t d = 0; d < docs; d++) {
+        for (int64_t j = offset[d]; j + window <= offset[d + 1]; j++) {
+            uint64_t acc = hash[j];
+            for (Py_ssize_t k = 1; k < window; k++) acc = acc * GRAM_MULT + hash[j + k];
+            if (mix) acc = mix64(acc);
+            row[count++] = (int64_t)(acc & (uint64_t)mask) | (int64_t)d;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromSsize_t(count);
+done:
+    PyBuffer_Release(&shingles);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"packed_rows", packed_rows, METH_VARARGS,
+     "packed_rows(shingles, offsets, window, mix, mask, out) -> rows: window hashes & mask | document"},
     {"merge_parts", merge_parts, METH_VARARGS,
      "merge_parts(parts, shifts, out, mask) -> largest value & mask plus its shift; sorted parts merged into out"},
     {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values) -> None; an int64 buffer sorted in place"},

@@ -1,0 +1,84 @@
+"""dedupe.index.keys: the packed rows ``index add`` stores are the keys the check looks up, and the compiled
+row loops (packing, radix sort, merge of sorted parts) give numpy's results bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedupe.index.keys import (DOC_BITS, IndexParams, document_keys, merge_rows, packed_keys, shingle_rows,
+                               sort_rows)
+from dedupe.scan.accel import native
+from dedupe.scan.config import ScanConfig
+from dedupe.scan.fingerprints import fingerprint_corpus
+from tests.index_data import small_records
+
+needs_native = pytest.mark.skipif(native() is None, reason="the compiled extension is not built")
+DOC_MASK = (1 << DOC_BITS) - 1
+INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
+WORDS = st.lists(st.lists(st.sampled_from(["the", "talks", "resume", "in", "geneva", "on", "monday"]), max_size=30)
+                 .map(" ".join), min_size=1, max_size=8)
+
+
+def _packed(keys: np.ndarray, docs: np.ndarray) -> list[int]:
+    return (keys | docs).tolist()
+
+
+@pytest.mark.parametrize("min_words", [5, 8, 12])
+def test_packed_keys_are_the_document_keys_and_shingle_rows(min_words: int) -> None:
+    texts = [r["text"] for r in small_records(40)] + ["", "too short", "one two three four five six"]
+    params = IndexParams.from_config(ScanConfig(min_words=min_words))
+    prints = fingerprint_corpus(texts, params.ngram)
+    bands, passages, shingles = packed_keys(prints, params)
+    keys = document_keys(prints, params)
+    assert bands.tolist() == _packed(keys.bands, keys.band_docs)
+    assert passages.tolist() == _packed(keys.passages, keys.passage_docs)
+    assert shingles.tolist() == _packed(*shingle_rows(prints))
+    assert 0 < passages.size <= shingles.size  # a passage key per window of shingles, repeats dropped
+
+
+@needs_native
+@settings(max_examples=60, deadline=None)
+@given(WORDS, st.integers(min_value=5, max_value=12))
+def test_compiled_packed_keys_are_numpys(texts: list[str], min_words: int) -> None:
+    params = IndexParams.from_config(ScanConfig(min_words=min_words))
+    prints = fingerprint_corpus(texts, params.ngram)
+    compiled = packed_keys(prints, params)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        plain = packed_keys(prints, params)
+    assert [rows.tolist() for rows in compiled] == [rows.tolist() for rows in plain]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(INT64, max_size=300))
+def test_sort_rows_is_numpys_sort(values: list[int]) -> None:
+    rows = np.array(values, dtype=np.int64)
+    assert sort_rows(rows.copy()).tolist() == sorted(values)
+
+
+def test_sort_rows_sorts_packed_rows_of_a_batch() -> None:
+    rng = np.random.default_rng(3)
+    rows = (rng.integers(-2 ** 63, 2 ** 63 - 1, 50_000, dtype=np.int64) & ~np.int64(DOC_MASK)) | rng.integers(0, 2000,
+                                                                                                           50_000)
+    rows[:1000] = rows[1000:2000]  # repeats
+    assert np.array_equal(sort_rows(rows.copy()), np.sort(rows))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(min_value=-(2 ** 20), max_value=2 ** 20), max_size=40),
+                          st.integers(min_value=0, max_value=9), st.integers(min_value=0, max_value=50)),
+                max_size=11))
+def test_merge_rows_is_the_sort_of_the_shifted_parts(parts: list[tuple[list[int], int, int]]) -> None:
+    arrays = [np.sort(np.array(keys, dtype=np.int64) << DOC_BITS | doc) for keys, doc, _ in parts]
+    shifts = [shift for _, _, shift in parts]
+    merged, largest = merge_rows(arrays, shifts)
+    assert merged.tolist() == sorted(v + s for a, s in zip(arrays, shifts) for v in a.tolist())
+    assert largest == max((doc + shift for keys, doc, shift in parts if keys), default=-1)
+
+
+def test_merge_rows_reports_a_shift_that_carries_into_the_keys() -> None:
+    part = np.array([5 << DOC_BITS | DOC_MASK], dtype=np.int64)
+    assert merge_rows([part, part.copy()], [0, 1])[1] == DOC_MASK + 1
