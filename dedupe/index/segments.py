@@ -52,6 +52,10 @@ _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay belo
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
 # (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
 _CHUNK_ROWS = 1 << 17
+# Rows of the merges of one batch's write (all kinds) up to which they run in threads, one a kind (16 M rows:
+# 128 MB read, as much written; Reuters x1's merge of 8 tiers: 4.4 M). Larger merges run one kind after the
+# other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
+_THREADED_ROWS = 1 << 24
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
 _FENCE = 128
 #: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
@@ -75,15 +79,24 @@ def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
 
 def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] | None]]) -> None:
     """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same
-    order (so the same file), with the merges the new segments complete computed first, each kind's in a
-    thread of its own (the merges release the interpreter lock: Reuters x1's 8th batch merges 2.2 M passage
-    rows and 2.2 M shingle rows while no other work is left).
+    order (so the same file). When the merges the new segments complete are small (:data:`_THREADED_ROWS`),
+    they are computed first, each kind's in a thread of its own (the merges release the interpreter lock:
+    Reuters x1's 8th batch merges 2.2 M passage rows and 2.2 M shingle rows while no other work is left);
+    larger ones one kind after the other, so that one kind's rows at most are held at once.
 
     Args:
         db: The index connection, inside the caller's write transaction.
         batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
     """
     plans = [_plan(db, kind, segment) for kind, segment in batch]
+    if sum(plan.rows() for plan in plans) > _THREADED_ROWS:
+        for plan in plans:
+            plan.read(db)
+            plan.merge()
+            plan.write(db)
+        return
+    for plan in plans:
+        plan.read(db)
     threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
     for thread in threads:
         thread.start()
@@ -106,19 +119,28 @@ class _Plan:
     """What :func:`write_kinds` does for one kind: the new level-0 segment and the merges it completes
     (one per full level, in the order :func:`write` made them: each merged segment joins the next level)."""
 
-    def __init__(self, kind: int, new: tuple[int, I64] | None, levels: dict[int, list[tuple[int, int, I64]]]) -> None:
+    def __init__(self, kind: int, new: tuple[int, I64] | None) -> None:
         self.kind = kind
         self.new = new
-        self.levels = levels  # level -> (segment, base, rows) of each stored segment, in segment order
-        self.merges: list[tuple[list[int], list[tuple[int, I64]]]] = []  # (stored segments, their parts)
+        self.merges: list[list[tuple[int, int, int]]] = []  # (segment, base, rows) of the stored ones, by level
+        self.parts: list[list[tuple[int, I64]]] = []  # their (base, packed), once read
         self.merged: list[tuple[int, I64]] = []  # (base, packed) of each merge, once computed
+
+    def rows(self) -> int:
+        """Stored rows the merges read."""
+        return sum(rows for merge in self.merges for _, _, rows in merge)
+
+    def read(self, db: sqlite3.Connection) -> None:
+        """Read the stored segments the merges take."""
+        self.parts = [[(base, _packed(db, segment, rows)) for segment, base, rows in merge] for merge in self.merges]
 
     def merge(self) -> None:
         """Compute the merges (in a thread: reads nothing from the database)."""
         joining = self.new
-        for _, parts in self.merges:
+        for parts in self.parts:
             joining = _merge_parts([*parts, *([joining] if joining is not None else [])])
             self.merged.append(joining)
+        self.parts = []
 
     def write(self, db: sqlite3.Connection) -> None:
         """The statements of :func:`write`, the merged segments as computed."""
@@ -130,27 +152,28 @@ class _Plan:
                               (self.kind, level)).fetchall()
             if len(tier) < MERGE_FANOUT:
                 return
-            if level >= len(self.merged) or [row[0] for row in tier[:len(self.merges[level][0])]] != \
-                    self.merges[level][0]:
+            planned = [segment for segment, _, _ in self.merges[level]] if level < len(self.merges) else None
+            if planned != [row[0] for row in tier[:len(planned or [])]] or level >= len(self.merged):
                 raise RuntimeError("segments changed during a batch's write")  # a bug: one writer holds the lock
             db.executemany("DELETE FROM segments WHERE segment = ?", tier)
             _insert(db, self.kind, level + 1, *self.merged[level])
+            self.merged[level] = (0, np.zeros(0, dtype=np.int64))  # written: its memory can go
             level += 1
 
 
 def _plan(db: sqlite3.Connection, kind: int, new: tuple[int, I64] | None) -> _Plan:
-    """The merges that adding segment ``new`` to ``kind`` completes, with the stored rows each reads."""
-    levels: dict[int, list[tuple[int, int, I64]]] = {}
+    """The merges that adding segment ``new`` to ``kind`` completes, and the stored segments each takes."""
+    levels: dict[int, list[tuple[int, int, int]]] = {}
     for segment, level, base, count in db.execute(
             "SELECT segment, level, base, rows FROM segments WHERE kind = ? ORDER BY segment", (kind,)):
         levels.setdefault(level, []).append((segment, base, count))
-    plan = _Plan(kind, new, levels)
+    plan = _Plan(kind, new)
     joining = new is not None
     for level in range(len(levels) + 1):
         stored = levels.get(level, [])
         if len(stored) + joining < MERGE_FANOUT:
             break
-        plan.merges.append(([s for s, _, _ in stored], [(b, _packed(db, s, n)) for s, b, n in stored]))
+        plan.merges.append(stored)
         joining = True
     return plan
 
