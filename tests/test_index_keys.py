@@ -82,3 +82,12 @@ def test_merge_rows_is_the_sort_of_the_shifted_parts(parts: list[tuple[list[int]
 def test_merge_rows_reports_a_shift_that_carries_into_the_keys() -> None:
     part = np.array([5 << DOC_BITS | DOC_MASK], dtype=np.int64)
     assert merge_rows([part, part.copy()], [0, 1])[1] == DOC_MASK + 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=-(2 ** 39), max_value=2 ** 39 - 1), st.integers(0, 5000)),
+                max_size=300))
+def test_sort_rows_in_document_order_sorts_by_key_then_document(pairs: list[tuple[int, int]]) -> None:
+    pairs.sort(key=lambda pair: pair[1])  # rows made document after document
+    rows = np.array([key << DOC_BITS | doc for key, doc in pairs], dtype=np.int64)
+    assert sort_rows(rows.copy(), doc_order=True).tolist() == sorted(rows.tolist())

@@ -682,25 +682,27 @@ done:
     return result;
 }
 
-/* Radix sort of signed 64-bit integers, ascending (the order of numpy's sort of int64): least significant
- * digit first, RADIX_BITS bits a pass, skipping every digit that all values share (the index's packed rows
- * leave most of a document's bits zero). One pass counts every digit; each other pass moves the values
- * once, between `values` and `scratch` (n each). Returns the buffer that holds the result. */
+/* Radix sort of signed 64-bit integers by their bits low_bit..63 (the order of numpy's sort of int64 when
+ * low_bit is 0), stable: least significant digit first, RADIX_BITS bits a pass, skipping every digit that all
+ * values share (the index's packed rows leave most of a document's bits zero). One pass counts every digit;
+ * each other pass moves the values once, between `values` and `scratch` (n each). Returns the buffer that
+ * holds the result. */
 #define RADIX_BITS 11
 #define RADIX_SIZE (1u << RADIX_BITS)
 #define RADIX_DIGITS ((64 + RADIX_BITS - 1) / RADIX_BITS)
 static const uint64_t SIGN = 0x8000000000000000ULL;
 
-static uint64_t *radix_sort(uint64_t *values, uint64_t *scratch, size_t n, uint32_t *counts) {
+static uint64_t *radix_sort(uint64_t *values, uint64_t *scratch, size_t n, int low_bit, uint32_t *counts) {
+    int digits = (64 - low_bit + RADIX_BITS - 1) / RADIX_BITS;
     memset(counts, 0, sizeof(uint32_t) * RADIX_SIZE * RADIX_DIGITS);
     for (size_t i = 0; i < n; i++) {
-        uint64_t key = values[i] ^ SIGN;  /* signed order as unsigned */
-        for (int d = 0; d < RADIX_DIGITS; d++) counts[d * RADIX_SIZE + ((key >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
+        uint64_t key = (values[i] ^ SIGN) >> low_bit;  /* signed order as unsigned */
+        for (int d = 0; d < digits; d++) counts[d * RADIX_SIZE + ((key >> (d * RADIX_BITS)) & (RADIX_SIZE - 1))]++;
     }
     uint64_t *from = values, *to = scratch;
-    for (int d = 0; d < RADIX_DIGITS; d++) {
+    for (int d = 0; d < digits; d++) {
         uint32_t *count = counts + d * RADIX_SIZE;
-        int shift = d * RADIX_BITS;
+        int shift = low_bit + d * RADIX_BITS;
         if (count[((from[0] ^ SIGN) >> shift) & (RADIX_SIZE - 1)] == n) continue;  /* one digit for all */
         uint32_t total = 0;
         for (uint32_t b = 0; b < RADIX_SIZE; b++) {
@@ -719,10 +721,12 @@ static uint64_t *radix_sort(uint64_t *values, uint64_t *scratch, size_t n, uint3
     return from;
 }
 
-/* sort_int64(values): sort a writable buffer of int64 in place, ascending (as numpy's np.sort, same values). */
+/* sort_int64(values, low_bit=0): sort a writable buffer of int64 in place by its bits low_bit..63, keeping
+ * the order of values equal there (ascending, as numpy's np.sort, when low_bit is 0). */
 static PyObject *sort_int64(PyObject *self, PyObject *args) {
     Py_buffer view;
-    if (!PyArg_ParseTuple(args, "w*", &view)) return NULL;
+    int low_bit = 0;
+    if (!PyArg_ParseTuple(args, "w*|i", &view, &low_bit)) return NULL;
     PyObject *result = NULL;
     size_t n = (size_t)(view.len / 8);
     uint64_t *scratch = NULL;
@@ -731,8 +735,8 @@ static PyObject *sort_int64(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "sort_int64: a contiguous buffer of 8-byte items");
         goto done;
     }
-    if (n > UINT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "sort_int64: too many values");
+    if (n > UINT32_MAX || low_bit < 0 || low_bit > 63) {
+        PyErr_SetString(PyExc_ValueError, "sort_int64: too many values, or low_bit not in 0..63");
         goto done;
     }
     if (n > 1) {
@@ -744,7 +748,7 @@ static PyObject *sort_int64(PyObject *self, PyObject *args) {
         }
         uint64_t *values = view.buf, *sorted;
         Py_BEGIN_ALLOW_THREADS
-        sorted = radix_sort(values, scratch, n, counts);
+        sorted = radix_sort(values, scratch, n, low_bit, counts);
         if (sorted != values) memcpy(values, sorted, n * sizeof(uint64_t));
         Py_END_ALLOW_THREADS
     }
@@ -914,7 +918,7 @@ static PyMethodDef methods[] = {
      "packed_rows(shingles, offsets, window, mix, mask, out) -> rows: window hashes & mask | document"},
     {"merge_parts", merge_parts, METH_VARARGS,
      "merge_parts(parts, shifts, out, mask) -> largest value & mask plus its shift; sorted parts merged into out"},
-    {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values) -> None; an int64 buffer sorted in place"},
+    {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values, low_bit=0) -> None; an int64 buffer sorted in place by its bits low_bit..63, stably"},
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
     {"occurrences", occurrences, METH_VARARGS,
      "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
