@@ -107,9 +107,10 @@ def compressed(texts: list[bytes]) -> list[bytes]:
     C backend offers it (Reuters: 0.17 -> 0.13 s, the same bytes as one ``compress`` call per text)."""
     compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
     try:
-        return [frame.tobytes() for frame in compressor.multi_compress_to_buffer(texts, threads=0)]
+        frames = compressor.multi_compress_to_buffer(list[bytes | bytearray | memoryview](texts), threads=0)
     except NotImplementedError:  # pragma: no cover - the cffi backend has no multi_compress_to_buffer
         return [compressor.compress(text) for text in texts]
+    return [frames[i].tobytes() for i in range(len(frames))]
 
 
 def identity_key(doc: Document) -> str:

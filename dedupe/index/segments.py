@@ -447,7 +447,7 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     if packed.size and int((packed & DOC_MASK).max()) >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
     db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, ?)",
-               (kind, level, int(packed.size), base, memoryview(np.ascontiguousarray(packed, dtype=np.int64)).cast("B")))
+               (kind, level, int(packed.size), base, np.ascontiguousarray(packed, dtype=np.int64).data.cast("B")))
 
 
 def _live(db: sqlite3.Connection) -> I64:
