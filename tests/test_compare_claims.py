@@ -145,6 +145,7 @@ def test_claim_content_strips_attribution(text: str, content: str) -> None:
     ("Mr. Kerry told his counterpart the US was preparing to suspend talks.", {"mr", "kerry"}),
     ("According to the Ministry of Civil Affairs, the quake has also injured 1,400 people.",
      {"ministry", "civil", "affairs"}),
+    ("Xinhua reported that 12,000 homes collapsed.", {"xinhua"}),  # the verb is no speaker
     ("He said the talks would go on.", set()),  # a pronoun names nobody
     ("and said that the US holds Russia responsible.", set()),
     ("The quake struck. Then officials said that 12 died.", set()),  # never across a sentence's end

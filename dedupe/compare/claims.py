@@ -82,6 +82,8 @@ _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|repor
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
 _LEAD_ATTRIBUTION = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z][^,;:.\"\u201c]{0,60}?\s+"
                                + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+# Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
+_NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced"})
 # The leading attribution read for its speaker: as above, abbreviations allowed in the name ("A U.S. official said").
 _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 _LEAD_SPEAKER = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z](?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT
@@ -252,7 +254,7 @@ def lead_speaker(text: str) -> frozenset[str]:
     found = _LEAD_SPEAKER.match(text)
     if found is None:
         return frozenset()
-    return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w != "according")
+    return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w not in _NOT_SPEAKER)
 
 
 def is_credit(text: str) -> bool:
