@@ -80,14 +80,20 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insi
 _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
-_LEAD_ATTRIBUTION = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z][^,;:.\"\u201c]{0,60}?\s+"
-                               + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
 # Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
 _NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced"})
-# The leading attribution read for its speaker: as above, abbreviations allowed in the name ("A U.S. official said").
 _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
-_LEAD_SPEAKER = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z](?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT
-                           + r"){0,60}?\s+" + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+
+
+def _lead_pattern(name_character: str) -> re.Pattern[str]:
+    """"X said (on Monday) (that) " or "According to X, " at a claim's start; X made of ``name_character``."""
+    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z]" + name_character + r"{0,60}?\s+"
+                      + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+
+
+_LEAD_ATTRIBUTION = _lead_pattern(r"[^,;:.\"\u201c]")
+# The same read for its speaker: abbreviations allowed in the name ("A U.S. official said").
+_LEAD_SPEAKER = _lead_pattern(r"(?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT + ")")
 _TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
                                + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
                                re.IGNORECASE)
