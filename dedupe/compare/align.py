@@ -157,7 +157,8 @@ class AlignConfig:
             (:mod:`dedupe.compare.counts`); above 1 turns count groups off. 0.4 is what the tune split's
             selection rule picks (the worse event, then the mean); 0.3-0.4 find the same tune pairs.
         counted_threshold: Smallest claim-model probability for a claim that states a count to join a
-            wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1].
+            wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1];
+            also the close paraphrase that links two claims naming different speakers (see :func:`align`).
     """
 
     threshold: float = CLAIM_THRESHOLD
