@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from dedupe.compare import align
-from dedupe.compare.claims import Claim, claim_content
+from dedupe.compare.claims import Claim, claim_content, lead_speaker
 from dedupe.compare.counts import stated_counts
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
@@ -311,7 +311,7 @@ def _story_causes(key: int, claims: Sequence[Claim], encoder: object, cache: Emb
     vectors = embed(encoder, contents, cache)  # type: ignore[arg-type]
     docs = [c.doc_id for c in claims]
     result = align.align(contents, vectors, docs, config, [f"{c.doc_id}\0{c.sentence}" for c in claims],
-                         [bool(stated_counts(c.text)) for c in claims])
+                         [bool(stated_counts(c.text)) for c in claims], [lead_speaker(c.text) for c in claims])
     scored = {(p.first, p.second): p.probability for p in result.pairs}
     together = {pair for g in result.groups for pair in combinations(g, 2)}
     causes = {}

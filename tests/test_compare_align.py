@@ -177,6 +177,26 @@ def test_a_counted_claim_joins_a_wording_group_only_as_a_close_paraphrase() -> N
     assert len(align(texts, emb, docs, strict, counted=[True, True]).pairs) == 1  # scored, not linked
 
 
+def test_statements_of_different_speakers_are_two_claims() -> None:
+    # contents (attribution stripped) of "A U.S. official said that ..." and "The State Department said that ...":
+    # the claim model links them (p 0.59), but two speakers' statements are two claims (the gold's rule)
+    texts = ["the use of such weapons could open Russia up to war crimes charges.",
+             "Russia is responsible for the use of such weapons in the city."]
+    emb, docs = _unit([[1, 0], [1, 0]]), ["a", "b"]
+    official, department = frozenset({"u", "s", "official"}), frozenset({"state", "department"})
+    assert align(texts, emb, docs).groups == ((0, 1),)
+    assert align(texts, emb, docs, speakers=[official, department]).groups == ()
+    assert align(texts, emb, docs, speakers=[official, department]).pairs[0].probability == 0.0
+    assert align(texts, emb, docs, speakers=[official, official | department]).groups == ((0, 1),)  # one speaker
+    assert align(texts, emb, docs, speakers=[official, frozenset()]).groups == ((0, 1),)  # the other names nobody
+    # a count is a fact, whoever reports it (linked here through a permissive counted threshold)
+    assert align(texts, emb, docs, AlignConfig(counted_threshold=0.5), counted=[True, False],
+                 speakers=[official, department]).groups == ((0, 1),)
+    # close paraphrases (counted_threshold or above) stay linked
+    same = [texts[0], texts[0]]
+    assert align(same, emb, docs, speakers=[official, department]).groups == ((0, 1),)
+
+
 def test_align_config_validation() -> None:
     with pytest.raises(ConfigError, match="counted threshold"):
         AlignConfig(counted_threshold=2.0)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.compare.claims import ClaimConfig, claim_content, extract_claims, furniture_reason, is_credit
+from dedupe.compare.claims import ClaimConfig, claim_content, extract_claims, furniture_reason, is_credit, lead_speaker
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
@@ -137,6 +137,22 @@ def test_claim_config_validation() -> None:
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("A U.S. official said that the use of such weapons could open Russia up to charges.", {"u", "s", "official"}),
+    ("The State Department said that it told Moscow it holds Russia responsible.", {"state", "department"}),
+    ("Mr. Kerry told his counterpart the US was preparing to suspend talks.", {"mr", "kerry"}),
+    ("According to the Ministry of Civil Affairs, the quake has also injured 1,400 people.",
+     {"ministry", "civil", "affairs"}),
+    ("Xinhua reported that 12,000 homes collapsed.", {"xinhua"}),  # the verb is no speaker
+    ("He said the talks would go on.", set()),  # a pronoun names nobody
+    ("and said that the US holds Russia responsible.", set()),
+    ("The quake struck. Then officials said that 12 died.", set()),  # never across a sentence's end
+    ("The US holds Russia responsible for the bombing.", set()),
+])
+def test_lead_speaker(text: str, speaker: set[str]) -> None:
+    assert lead_speaker(text) == speaker
 
 
 def test_adding_that_starts_a_clause() -> None:

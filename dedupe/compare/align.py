@@ -19,6 +19,9 @@ dead, the injured and the missing into one group.
 Two claims that count the same specific thing ("29 doctors" / "as few as 14 doctors") with a cosine of
 0.45 or more are one claim (probability at least 0.5): outlets report a count in very different words. Two
 claims that give the same quoted words ("grave concern") report one statement (probability at least 0.9).
+Two claims that state no count and whose leading attributions name different speakers ("A U.S. official said
+that ..." / "The State Department said that ...") report two statements (probability 0) unless they are close
+paraphrases: a statement's speaker is part of the claim, while a count is a fact whoever reports it.
 
 Candidates are pairs of claims of different documents with cosine at least ``candidate_cosine`` (kept
 low: paraphrases across outlets often sit at 0.3-0.45). Groups form by greedy average linkage: the
@@ -154,7 +157,8 @@ class AlignConfig:
             (:mod:`dedupe.compare.counts`); above 1 turns count groups off. 0.4 is what the tune split's
             selection rule picks (the worse event, then the mean); 0.3-0.4 find the same tune pairs.
         counted_threshold: Smallest claim-model probability for a claim that states a count to join a
-            wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1].
+            wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1];
+            also the close paraphrase that links two claims naming different speakers (see :func:`align`).
     """
 
     threshold: float = CLAIM_THRESHOLD
@@ -312,7 +316,7 @@ def _short_and_passage(a: str, b: str) -> tuple[str, str]:
 
 def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
           config: AlignConfig | None = None, sentence_keys: Sequence[str] | None = None,
-          counted: Sequence[bool] | None = None) -> Alignment:
+          counted: Sequence[bool] | None = None, speakers: Sequence[frozenset[str]] | None = None) -> Alignment:
     """Group claims that state the same thing in different documents.
 
     Args:
@@ -324,6 +328,10 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
             every claim is its own sentence.
         counted: Whether each claim states a count (:mod:`dedupe.compare.counts` groups those); a pair
             with a counted claim links only at ``config.counted_threshold`` or above. ``None``: none does.
+        speakers: Who each claim's leading attribution names (:func:`dedupe.compare.claims.lead_speaker`;
+            empty: nobody). Two claims that name different speakers and state no count report two
+            statements: their probability is 0 unless they are close paraphrases (``counted_threshold``).
+            ``None``: no claim names one.
 
     Returns:
         The groups and the scored pairs.
@@ -336,9 +344,22 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
     pairs = score_pairs(texts, candidates)
+    if speakers is not None:
+        pairs = tuple(_heard(p, speakers, counted, config.counted_threshold) for p in pairs)
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
     return Alignment(group_pairs(len(texts), doc_keys, linked, config.threshold, sentence_keys), pairs)
+
+
+def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,
+           close: float) -> ScoredPair:
+    """The pair with probability 0 when its claims quote different speakers (the gold's rule: a statement's speaker
+    is part of the claim), unless one states a count (a fact, whoever reports it) or they are close paraphrases."""
+    a, b = speakers[pair.first], speakers[pair.second]
+    if not a or not b or a & b or pair.probability >= close \
+            or (counted is not None and (counted[pair.first] or counted[pair.second])):
+        return pair
+    return ScoredPair(pair.first, pair.second, pair.cosine, 0.0)
 
 
 def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair], threshold: float,

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedupe.compare.counts import count_keys
-from dedupe.compare.features import words
+from dedupe.compare.features import content_words, words
 from dedupe.lexicon import FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
@@ -80,8 +80,20 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insi
 _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
-_LEAD_ATTRIBUTION = re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z][^,;:.\"\u201c]{0,60}?\s+"
-                               + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+# Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
+_NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced"})
+_ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
+
+
+def _lead_pattern(name_character: str) -> re.Pattern[str]:
+    """"X said (on Monday) (that) " or "According to X, " at a claim's start; X made of ``name_character``."""
+    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z]" + name_character + r"{0,60}?\s+"
+                      + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+
+
+_LEAD_ATTRIBUTION = _lead_pattern(r"[^,;:.\"\u201c]")
+# The same read for its speaker: abbreviations allowed in the name ("A U.S. official said").
+_LEAD_SPEAKER = _lead_pattern(r"(?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT + ")")
 _TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
                                + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
                                re.IGNORECASE)
@@ -233,6 +245,22 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
     """
     content = _LEAD_ATTRIBUTION.sub("", _TAIL_ATTRIBUTION.sub("", text), count=1)
     return content if _content_words(content) >= min_content_words else text
+
+
+def lead_speaker(text: str) -> frozenset[str]:
+    """The words naming who a claim's leading attribution quotes, or an empty set when it names nobody.
+
+    "A U.S. official said that ..." -> {"u.s.", "official"}; "Kerry also told Lavrov ..." -> {"kerry", "lavrov"};
+    a pronoun ("He said ...", "and said that ...") or no leading attribution names nobody.
+
+    Example:
+        >>> sorted(lead_speaker("The State Department said that it told Moscow it holds Russia responsible."))
+        ['department', 'state']
+    """
+    found = _LEAD_SPEAKER.match(text)
+    if found is None:
+        return frozenset()
+    return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w not in _NOT_SPEAKER)
 
 
 def is_credit(text: str) -> bool:

@@ -30,7 +30,7 @@ from itertools import combinations
 import numpy as np
 
 from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
-from dedupe.compare.claims import Claim, ClaimConfig, claim_content, extract_claims
+from dedupe.compare.claims import Claim, ClaimConfig, claim_content, extract_claims, lead_speaker
 from dedupe.compare.counts import CountGroup, CountKey, StatedCount, count_difference, count_groups, count_update, \
     stated_counts
 from dedupe.compare.divergence import (
@@ -218,7 +218,8 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
     counts, dates = counted
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
-    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts])
+    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts],
+                      [lead_speaker(c.text) for c in claims])
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
