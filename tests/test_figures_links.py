@@ -40,3 +40,19 @@ def test_a_number_before_a_singular_noun_is_not_elliptic() -> None:
 def test_both_ends_of_a_change_count_the_same_thing(sentence: str,
                                                     expected: list[tuple[str, str, str | None]]) -> None:
     assert _read(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # the noun is given by the opening frame; the elided second clause ("and 72 in ...") is a second part
+    ("Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County.",
+     [("504", "killed", "people"), ("72", "killed", "people")]),
+    ("Of the dead, 30 were in the capital.", [("30", "killed", "people")]),
+    ("Among the injured, 40 were in serious condition.", [("40", "injured", "people")]),
+])
+def test_a_bare_number_after_an_opening_among_the_dead_counts_them(sentence: str,
+                                                                    expected: list[tuple[str, str, str]]) -> None:
+    assert _read(sentence) == expected
+
+
+def test_a_frame_noun_that_counts_no_people_names_no_figure() -> None:
+    assert _read("Among the proposals, 12 were rejected.") == []

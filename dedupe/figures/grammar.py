@@ -166,6 +166,8 @@ def _predicate(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun
         if j + 1 < len(words) and words[j] in m.REPORTING_PARTICIPLES:
             j += 1      # a reduced relative: "on the 26 people *reported* killed earlier"
         trigger = m.match_at(words, j, m.PATIENT, head)
+        if trigger is not None and trigger.measure in m.PLACE_MEASURES:
+            return trigger.measure  # "sank with more than 150 people on board": where the phrase's people are
         return trigger.measure if trigger is not None and len(trigger.words) == 1 and _adjacent(words, j) else None
     return _predicate_from(tokens, words, j, head, depth=0)
 
@@ -207,7 +209,7 @@ def _predicate_from(tokens: list[Token], words: list[str], j: int, head: str | N
         if words[j] in PREPOSITIONS:
             j = skip_prepositional(tokens, j)
         elif tokens[j].text in _PARENS and depth == 0:
-            return _after_parenthetical(tokens, words, j, head)
+            return _after_parenthetical(tokens, words, j, head) or place
         elif words[j].endswith(("ed", "ing")) and j + 1 < len(words) and words[j + 1] in PREPOSITIONS:
             after = skip_prepositional(tokens, j + 1)
             if after < len(words) and words[after] in m.AUXILIARIES:

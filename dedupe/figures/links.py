@@ -11,6 +11,8 @@ measure from a neighbour in the same sentence:
 - **"among"**: "Three other police officers were among five people who were seriously injured";
 - **ellipsis**: "Pacific Northwest has more than 800 employees, and Wells Fargo has 2,400" (the bare
   number counts the previous noun, and its measure is read again with that noun);
+- **a frame that names the noun**: "Among the reported deaths, 504 were in ... Ludian County and 72 in Qiaojia
+  County" (each bare number after the opening "Among/Of the <casualty noun>," counts that noun, a part of it);
 - **tallies**: "Bogo City had the most fatalities with 30; followed by San Remigio with 22" (a bare
   number after "with" counts the plural noun before it; the next ones read that noun again and, failing
   a measure of their own, keep its measure); "a coastal city of 90,000" counts its people;
@@ -24,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedupe.figures import grammar as grammar
-from dedupe.figures.measures import HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
+from dedupe.figures.measures import COPULA_NOUNS, HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
 from dedupe.figures.numbers import NumberPhrase
 from dedupe.figures.tokens import Token
 from dedupe.lexicon import PEOPLE_NOUNS
@@ -177,7 +179,8 @@ def _elliptic(tokens: list[Token], drafts: list[Draft], i: int) -> None:
     draft = drafts[i]
     counted = grammar.number_of(tokens, draft.phrase)
     previous = _nearest_named(drafts, i) if i > 0 else None
-    noun = _noun_before_with(tokens, draft.phrase.first) if previous is None else None
+    noun = (_noun_before_with(tokens, draft.phrase.first) or _framing_noun(tokens, draft.phrase.first)
+            if previous is None else None)
     if counted is not None:
         draft.what = tokens[counted].lower
     elif noun is not None:
@@ -201,6 +204,18 @@ def _noun_before_with(tokens: list[Token], first: int) -> str | None:
         return None
     k -= 1 if tokens[k - 1].text != "," else 2
     return tokens[k].lower if k >= 0 and grammar.is_plural(tokens[k]) else None
+
+
+def _framing_noun(tokens: list[Token], first: int) -> str | None:
+    """ "Among the reported deaths, 504 were in ...", "Of the dead, 30 were children": the casualty noun of a
+    sentence-opening "Among/Of the ... <noun>," that a bare number after the comma counts a part of."""
+    if not tokens or tokens[0].lower not in ("among", "of") or len(tokens) < 3 or tokens[1].lower != "the":
+        return None
+    comma = next((k for k in range(2, min(first, 8)) if tokens[k].text == ","), None)
+    if comma is None or any(t.kind == "num" for t in tokens[:comma]):
+        return None
+    noun = tokens[comma - 1].lower
+    return noun if noun in COPULA_NOUNS and COPULA_NOUNS[noun] in HUMAN_MEASURES else None
 
 
 def _population(tokens: list[Token], first: int) -> bool:
