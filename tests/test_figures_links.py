@@ -56,3 +56,17 @@ def test_a_bare_number_after_an_opening_among_the_dead_counts_them(sentence: str
 
 def test_a_frame_noun_that_counts_no_people_names_no_figure() -> None:
     assert _read("Among the proposals, 12 were rejected.") == []
+
+
+def test_the_frame_noun_gives_its_own_measure() -> None:
+    assert _read("Among the victims, 12 were foreigners.") == [("12", "killed", "people")]
+
+
+@pytest.mark.parametrize("sentence, parts", [
+    ("Of the 504 dead, 300 were in Ludian County.", [None, 0]),
+    ("Of the 1,400 injured, 300 were in Ludian and 200 in Qiaojia.", [None, 0, 0]),
+    # a count of another thing is no part of the frame's figure
+    ("Of the 476 aboard, 172 were rescued.", [None, None]),
+])
+def test_a_bare_number_after_a_framed_figure_is_a_part_of_it(sentence: str, parts: list[int | None]) -> None:
+    assert [f.subset_of for f in parse_sentence(sentence)] == parts
