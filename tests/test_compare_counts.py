@@ -117,6 +117,7 @@ def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
 
 
 def test_parts_of_the_dead_by_place_are_local_counts() -> None:
-    counts = stated_counts("Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County.")
+    sentence = "Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County."
+    counts = stated_counts(sentence)
     assert [(c.key, c.text) for c in counts] == [(CountKey("killed", "ludian", False), "504"),
                                                  (CountKey("killed", "qiaojia", False), "72")]

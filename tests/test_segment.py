@@ -131,7 +131,8 @@ def test_news_cases(text: str, expected: list[str]) -> None:
     ("The boat sank at about 5:30 p.m. Monday as it sailed to an island.",
      ["The boat sank at about 5:30 p.m. Monday as it sailed to an island."]),
     ("It struck at 4:30 a.m. EST on Friday.", ["It struck at 4:30 a.m. EST on Friday."]),
-    ("It struck at 4:30 p.m. Beijing time on Sunday. Next.", ["It struck at 4:30 p.m. Beijing time on Sunday.", "Next."]),
+    ("It struck at 4:30 p.m. Beijing time on Sunday. Next.",
+     ["It struck at 4:30 p.m. Beijing time on Sunday.", "Next."]),
     ("It hit at 4:30 p.m. Aug. 3 in Ludian.", ["It hit at 4:30 p.m. Aug. 3 in Ludian."]),
     # ... but it still ends one before a new sentence
     ("The meeting ended at 6 p.m. Officials then left.", ["The meeting ended at 6 p.m.", "Officials then left."]),
@@ -149,7 +150,8 @@ def test_a_clock_time_inside_a_sentence(text: str, expected: list[str]) -> None:
      ["due to the remoteness of many\nquake-hit villages in the region."]),
     ("The rains, \n\nwhich began on Sunday, stopped.", ["The rains, \n\nwhich began on Sunday, stopped."]),
     # headings and names stay apart
-    ("Quake hits southern China\n\nThe quake struck on Sunday.", ["Quake hits southern China", "The quake struck on Sunday."]),
+    ("Quake hits southern China\n\nThe quake struck on Sunday.",
+     ["Quake hits southern China", "The quake struck on Sunday."]),
     ("Buy the new\n\niPhone today.", ["Buy the new", "iPhone today."]),
     ("The first paragraph ends here.\n\nand the next opens in lower case.",
      ["The first paragraph ends here.", "and the next opens in lower case."]),
