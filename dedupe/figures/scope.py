@@ -124,7 +124,8 @@ def _subset_cue(tokens: list[Token], phrase: NumberPhrase) -> str | None:
     if recovered is not None:
         return recovered
     head = words[:phrase.first]
-    if head[:1] in (["among"], ["of"]) and "," in head or words[:3] in (["among", "the", "victims"], ["among", "the", "dead"]):
+    framed = head[:1] in (["among"], ["of"]) and "," in head
+    if framed or words[:3] in (["among", "the", "victims"], ["among", "the", "dead"]):
         # numbers before the frame's comma ("Among the 175 dead, ...") are the whole, not parts of it;
         # after it each is a part ("Among the reported deaths, 504 were in ... and 72 in ...")
         frame = head.index(",") if "," in head else phrase.first
