@@ -137,8 +137,8 @@ def _subset_cue(tokens: list[Token], phrase: NumberPhrase) -> str | None:
 def _recovery_cue(words: list[str], phrase: NumberPhrase) -> str | None:
     """ "recovered three bodies", "Three bodies were found", "pulled out two more bodies": the recovery verb
     within four words before the phrase, or after its body noun (across auxiliaries)."""
-    after = range(phrase.last + 1, min(phrase.last + 4, len(words)))
-    noun = next((k for k in after if words[k] in _BODY_NOUNS), None)
+    following = range(phrase.last + 1, min(phrase.last + 4, len(words)))
+    noun = next((k for k in following if words[k] in _BODY_NOUNS), None)
     if noun is None:
         return None
     before = [w for w in words[max(0, phrase.first - 4):phrase.first] if w in _RECOVERY_VERBS]
