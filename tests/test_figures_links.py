@@ -70,3 +70,8 @@ def test_the_frame_noun_gives_its_own_measure() -> None:
 ])
 def test_a_bare_number_after_a_framed_figure_is_a_part_of_it(sentence: str, parts: list[int | None]) -> None:
     assert [f.subset_of for f in parse_sentence(sentence)] == parts
+
+
+def test_a_capacity_is_no_count_of_those_aboard() -> None:
+    assert _read("The boat was carrying more than 150 passengers, far above its capacity of 43.") == [
+        ("more than 150", "aboard", "passengers"), ("43", "other", "passengers")]

@@ -101,3 +101,10 @@ def test_save_and_carrying_take_people_heads_only() -> None:
     assert {"rescued", "aboard"} <= m.HUMAN_MEASURES and "rescued" in m.MEASURES and "aboard" in m.MEASURES
     assert m.PLACE_MEASURES == {"aboard"}
 
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Rescuers recovered the bodies of three victims.", [("three", "killed")]),
+    ("The remains of 12 soldiers were returned home.", [("12", "killed")]),
+])
+def test_bodies_of_count_the_dead(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _measures(sentence) == expected

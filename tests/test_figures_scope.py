@@ -49,6 +49,8 @@ def test_the_war_owns_the_figure_after_it_not_the_attack_before() -> None:
     ("Rescuers recovered three bodies on Monday.", "three", ("subset", "recovered")),
     ("Three bodies were found near the pier.", "Three", ("subset", "found")),
     ("Divers pulled two bodies from the water.", "two", ("subset", "pulled")),
+    ("Rescuers recovered the bodies of three victims.", "three", ("subset", "recovered")),
+    ("The bodies of three passengers were retrieved on Tuesday.", "three", ("subset", "retrieved")),
 ])
 def test_parts_of_the_dead(sentence: str, phrase: str, scope: tuple[str | None, str | None]) -> None:
     assert _scope(sentence, phrase) == scope

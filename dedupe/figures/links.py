@@ -14,6 +14,8 @@ measure from a neighbour in the same sentence:
 - **a frame that names the noun**: "Among the reported deaths, 504 were in ... Ludian County and 72 in Qiaojia
   County" (each bare number after the opening "Among/Of the <casualty noun>," counts that noun, a part of it);
   "Of the 504 dead, 300 were in Ludian County" (a bare number after the frame is a part of the frame's figure);
+- **capacity**: "carrying more than 150 passengers, far above its capacity of 43" (the bare number counts the
+  previous noun but states no measure: how many may be carried, not how many were);
 - **tallies**: "Bogo City had the most fatalities with 30; followed by San Remigio with 22" (a bare
   number after "with" counts the plural noun before it; the next ones read that noun again and, failing
   a measure of their own, keep its measure); "a coastal city of 90,000" counts its people;
@@ -189,6 +191,9 @@ def _elliptic(tokens: list[Token], drafts: list[Draft], i: int) -> None:
     framing = _framing_noun(tokens, draft.phrase.first) if previous is None else None
     if counted is not None:
         draft.what = tokens[counted].lower
+    elif _capacity(tokens, draft.phrase.first):
+        draft.what = drafts[previous].what if previous is not None else None
+        return      # "carrying 150 passengers, far above its capacity of 43": how many it may hold, not a count
     elif framing is not None:
         draft.what = "people"
         draft.measure = draft.measure or COPULA_NOUNS[framing]
@@ -213,6 +218,11 @@ def _noun_before_with(tokens: list[Token], first: int) -> str | None:
         return None
     k -= 1 if tokens[k - 1].text != "," else 2
     return tokens[k].lower if k >= 0 and grammar.is_plural(tokens[k]) else None
+
+
+def _capacity(tokens: list[Token], first: int) -> bool:
+    """ "its capacity of 43", "a capacity for 40": a bare number after a capacity counts places, not people."""
+    return first >= 2 and tokens[first - 1].lower in ("of", "for") and tokens[first - 2].lower == "capacity"
 
 
 def _frame_comma(tokens: list[Token]) -> int | None:

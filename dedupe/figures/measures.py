@@ -224,7 +224,8 @@ AGENT = _triggers({
     **_heads(_ADD, JOBS | STAFF), **_heads(_RECALL, WORKERS)})
 
 NOMINAL = _triggers({
-    "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of"),
+    "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of", "bodies of",
+               "remains of"),
     "evacuated": ("evacuation of",),
     "rescued": ("rescue of", "rescues of"),
     "arrested": ("arrest of", "arrests of", "detention of"),

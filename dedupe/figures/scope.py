@@ -135,14 +135,18 @@ def _subset_cue(tokens: list[Token], phrase: NumberPhrase) -> str | None:
 
 
 def _recovery_cue(words: list[str], phrase: NumberPhrase) -> str | None:
-    """ "recovered three bodies", "Three bodies were found", "pulled out two more bodies": the recovery verb
-    within four words before the phrase, or after its body noun (across auxiliaries)."""
+    """ "recovered three bodies", "Three bodies were found", "recovered the bodies of three victims": the
+    recovery verb within four words before the phrase (or its "bodies of"), or after its counted noun."""
     following = range(phrase.last + 1, min(phrase.last + 4, len(words)))
     noun = next((k for k in following if words[k] in _BODY_NOUNS), None)
+    if noun is None and phrase.first >= 2 and words[phrase.first - 1] == "of" \
+            and words[phrase.first - 2] in _BODY_NOUNS:
+        noun = phrase.first - 2     # "the bodies of three victims"
     if noun is None:
         return None
-    before = [w for w in words[max(0, phrase.first - 4):phrase.first] if w in _RECOVERY_VERBS]
-    after = [w for w in words[noun + 1:noun + 5] if w in _RECOVERY_VERBS]
+    start, end = min(noun, phrase.first), max(noun, phrase.last + 1)
+    before = [w for w in words[max(0, start - 4):start] if w in _RECOVERY_VERBS]
+    after = [w for w in words[end + 1:end + 5] if w in _RECOVERY_VERBS]
     found = before[-1:] or after[:1]
     return found[0] if found else None
 
