@@ -203,11 +203,12 @@ def _paragraph_spans(text: str, starts: tuple[int, ...]) -> list[tuple[int, int]
 
 def _join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join a paragraph to the one before it when a line break cut a sentence in two: the one before ends in
-    a lower-case word or a comma (no sentence end) and this one opens with a lower-case word."""
+    a lower-case word or a comma (no sentence end) and this one opens with a lower-case word at the start of
+    its line (an indented line is a table row or a new paragraph: "Shr loss 6.52 dlrs" / "    net loss ...")."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined and _OPEN_END.search(text, joined[-1][1] - 1, joined[-1][1]) \
-                and _LOWER_OPENING.match(text, start, end):
+                and _LOWER_OPENING.match(text, start, end) and (start == 0 or text[start - 1] in "\r\n"):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))

@@ -245,3 +245,8 @@ def test_invariants_on_arbitrary_unicode(text: str) -> None:
 def test_invariants_on_the_seed_corpus(seeds: dict[str, SegmentedDocument]) -> None:
     for seg in seeds.values():
         _check_invariants(seg.doc.text)
+
+
+def test_an_indented_lower_case_line_is_a_row_of_its_own() -> None:
+    assert _sentences("Shr loss 6.52 dlrs vs profit 3.87 dlrs\n    net loss 111.2 mln vs profit 64.2 mln") == [
+        "Shr loss 6.52 dlrs vs profit 3.87 dlrs", "net loss 111.2 mln vs profit 64.2 mln"]
