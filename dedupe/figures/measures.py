@@ -270,8 +270,9 @@ PREMODIFIER_HEADS = {"new": JOBS | STAFF}
 
 TOTAL_NOUNS = {"unemployment": "unemployed", "jobless": "unemployed", "unemployed": "unemployed",
                "losses": "laid off", "layoff": "laid off", "layoffs": "laid off", "redundancies": "laid off",
-               "toll": "killed", "deaths": "killed", "dead": "killed", "casualties": "casualties",
-               "injured": "injured", "workforce": "employed", "payroll": "employed", "employment": "employed"}
+               "toll": "killed", "deaths": "killed", "dead": "killed", "fatalities": "killed",
+               "casualties": "casualties", "injured": "injured", "injuries": "injured", "workforce": "employed",
+               "payroll": "employed", "employment": "employed"}
 TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "totaled", "totals", "total",
                          "reached", "reaches", "rose to", "risen to", "climbed to", "stood at", "stands at",
                          "remains at", "remained at", "is", "was", "were", "are"})
