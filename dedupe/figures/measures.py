@@ -279,7 +279,8 @@ TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "
 #: Verbs that state a total or its change ("the death toll *rises to* 46", "deaths *topped* 8,000"),
 #: every inflection; "to"/"at" may follow.
 LINK_VERBS = frozenset(verb_forms("rise", "climb", "jump", "increase", "reach", "top", "total", "stand", "hit",
-                                  "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount")
+                                  "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount",
+                                  "revise", "fall", "drop", "decrease", "update")
                        ) | {"totalled", "totalling"}
 NEAR_LINKS = frozenset({"to", "of", "at"})
 #: Heads for which "a total (of) N" states a workforce ("a total of 360 jobs", "a total 18,000 jobs").
