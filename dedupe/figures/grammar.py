@@ -341,7 +341,10 @@ def _link_length(words: list[str], k: int) -> int | None:
     """How many words before ``k`` link a total to its figure: "rose to", "tops", "totalled", "to"."""
     if k >= 2 and words[k - 1] in ("to", "at", "from") and words[k - 2] in m.LINK_VERBS:
         return 2
-    if k >= 3 and words[k - 1] in ("to", "from") and words[k - 2] in ("down", "up") and words[k - 3] in m.LINK_VERBS:
+    if k >= 2 and words[k - 1] == "to" and words[k - 2] in m.REVISION_VERBS:
+        return 2
+    if k >= 3 and words[k - 1] == "to" and words[k - 2] in ("down", "up") \
+            and words[k - 3] in m.LINK_VERBS | m.REVISION_VERBS:
         return 3    # "the toll was revised down to 68"
     if k >= 1 and words[k - 1] in m.LINK_VERBS:
         return 1

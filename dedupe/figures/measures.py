@@ -279,10 +279,12 @@ TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "
 #: Verbs that state a total or its change ("the death toll *rises to* 46", "deaths *topped* 8,000"),
 #: every inflection; "to"/"at" may follow.
 LINK_VERBS = frozenset(verb_forms("rise", "climb", "jump", "increase", "reach", "top", "total", "stand", "hit",
-                                  "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount",
-                                  "revise", "fall", "drop", "decrease", "update")
+                                  "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount")
                        ) | {"totalled", "totalling"}
 NEAR_LINKS = frozenset({"to", "of", "at"})
+#: Verbs that link a total to its new level only through "to" ("the toll was revised down to 68", "fell to
+#: 68"): without it they state a change, not a level ("employment fell 430,000").
+REVISION_VERBS = frozenset(verb_forms("revise", "fall", "drop", "decrease", "update", "lower"))
 #: Heads for which "a total (of) N" states a workforce ("a total of 360 jobs", "a total 18,000 jobs").
 TOTAL_OF_HEADS = JOBS | STAFF
 CUT_VERBS = frozenset({"cut", "cuts", "trim", "trimmed", "reduce", "reduced", "reducing", "slashed", "slash",
