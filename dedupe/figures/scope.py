@@ -10,7 +10,8 @@ Scopes (:data:`SCOPES`), read from the figure's own clause (within 20 tokens), f
 - ``subset``: part of another count: a linked subset ("100,000 of them children", "including 56
   children"), a part of the dead ("122 of the dead were in Ludian", "Among the reported deaths, 504
   were in ..."), an increment ("another 179", "Forty more people died"), bodies recovered ("recovered
-  three bodies", "Three bodies were found": those found so far, not the death toll);
+  three bodies", "Three bodies were found": those found so far, not the death toll), a correction ("four
+  fatalities were subtracted", "two deaths were counted twice");
 - ``current``: a state at the time of the report, not a toll (measures ``remaining``, ``trapped``,
   ``employed``...: "29 doctors remain", "250,000 people trapped");
 - ``conflict-wide``: a war's toll ("the five-year war that has killed", "killed since the war began");
@@ -59,6 +60,9 @@ _WINDOW = 20
 #: Verbs of finding the dead: "recovered three bodies" counts the bodies found so far, a part of the toll.
 _RECOVERY_VERBS = frozenset(verb_forms("recover", "retrieve", "find", "pull", "exhume", "dig", "fish", "wash"))
 _BODY_NOUNS = frozenset({"bodies", "body", "corpses", "remains"})
+#: Words of a correction to a toll: "four fatalities were subtracted", "two deaths were counted twice".
+_CORRECTIONS = frozenset({"subtracted", "deducted", "double-counted", "miscounted", "duplicated"})
+_AUXILIARIES = frozenset({"were", "was", "had", "have", "has", "been", "be", "later", "also"})
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,8 @@ def _subset_cue(tokens: list[Token], phrase: NumberPhrase) -> str | None:
     recovered = _recovery_cue(words, phrase)
     if recovered is not None:
         return recovered
+    if _corrected(words, phrase.last + 2):
+        return "correction"     # a change to the toll, not a toll
     head = words[:phrase.first]
     framed = head[:1] in (["among"], ["of"]) and "," in head
     if framed or words[:3] in (["among", "the", "victims"], ["among", "the", "dead"]):
@@ -149,6 +155,14 @@ def _recovery_cue(words: list[str], phrase: NumberPhrase) -> str | None:
     after = [w for w in words[end + 1:end + 5] if w in _RECOVERY_VERBS]
     found = before[-1:] or after[:1]
     return found[0] if found else None
+
+
+def _corrected(words: list[str], j: int) -> bool:
+    """Whether the figure's predicate, from ``j`` (after its noun), corrects a toll: "four fatalities *were
+    subtracted*", "two deaths *had been counted twice*"."""
+    while j < len(words) and words[j] in _AUXILIARIES:
+        j += 1
+    return j < len(words) and (words[j] in _CORRECTIONS or words[j:j + 2] == ["counted", "twice"])
 
 
 def _war_cue(tokens: list[Token], window: list[int], phrase: NumberPhrase) -> str | None:
