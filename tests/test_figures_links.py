@@ -75,3 +75,8 @@ def test_a_bare_number_after_a_framed_figure_is_a_part_of_it(sentence: str, part
 def test_a_capacity_is_no_count_of_those_aboard() -> None:
     assert _read("The boat was carrying more than 150 passengers, far above its capacity of 43.") == [
         ("more than 150", "aboard", "passengers"), ("43", "other", "passengers")]
+
+
+def test_a_place_right_after_the_figure_is_its_own() -> None:
+    found = parse_sentence("Of the 589 dead, 504 were in Ludian County, 72 in Qiaojia County and 13 elsewhere.")
+    assert [(f.text, f.place) for f in found][1:3] == [("504", "Ludian County"), ("72", "Qiaojia County")]

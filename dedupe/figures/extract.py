@@ -70,6 +70,8 @@ _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
 _NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
 _MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# Between a figure and its own place: "N in X", "N people in the X" (one word at most, no clause mark).
+_RIGHT_AFTER = re.compile(r"\s+(?:[\w'\u2019-]+\s+)?(?:in|at|near|from)\s+(?:the\s+)?", re.IGNORECASE)
 # The number words that contain no other one ("million" stands for "millions"): a text containing none
 # of them has no number word.
 _NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
@@ -270,7 +272,8 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
         period = (_nearest(_in_clause(reach, tokens, clauses, clause), start, end)
                   or _shared_year(reach, tokens, clauses, clause))
         own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
-        place = _nearest(own_places, start, end) or _shared_place(places, tokens, clauses, clause, start)
+        place = (_place_right_after(own_places, text, end) or _nearest(own_places, start, end)
+                 or _shared_place(places, tokens, clauses, clause, start))
         source = _nearest(sources, start, end)
         found = scope.find_scope(tokens, clauses, draft.phrase, draft.measure, draft.subset_of is not None,
                                  period.kind if period else None)
@@ -325,6 +328,13 @@ def _beyond_part(place: ctx.ContextSpan, spans: list[tuple[int, int]], drafts: l
     start, end = spans[n]
     low, high = (end, place.start) if place.start >= end else (place.end, start)
     return any(low <= s and e <= high and drafts[k].subset_of == n for k, (s, e) in enumerate(spans) if k != n)
+
+
+def _place_right_after(places: list[ctx.ContextSpan], text: str, end: int) -> ctx.ContextSpan | None:
+    """The place that follows the figure through a place preposition, at most one word between ("72 in Qiaojia
+    County", "30 people in Bogo"): it is the figure's own, however close a place before it stands ("504 were
+    in Ludian County, 72 in Qiaojia County")."""
+    return next((p for p in places if p.start >= end and _RIGHT_AFTER.fullmatch(text, end, p.start)), None)
 
 
 def _nearest(mentions: list[ctx.ContextSpan], start: int, end: int) -> ctx.ContextSpan | None:
