@@ -51,6 +51,8 @@ def test_the_war_owns_the_figure_after_it_not_the_attack_before() -> None:
     ("Divers pulled two bodies from the water.", "two", ("subset", "pulled")),
     ("Rescuers recovered the bodies of three victims.", "three", ("subset", "recovered")),
     ("The bodies of three passengers were retrieved on Tuesday.", "three", ("subset", "retrieved")),
+    # the elided second clause of a part is a part too
+    ("Thirty of the dead were in Bogo City and 22 in San Remigio.", "22", ("subset", "of the dead")),
     # a correction to the toll is no toll
     ("The toll was revised to 68 after four fatalities were subtracted.", "four", ("subset", "correction")),
     ("Two deaths had been counted twice, officials said.", "Two", ("subset", "correction")),
@@ -63,6 +65,7 @@ def test_parts_of_the_dead(sentence: str, phrase: str, scope: tuple[str | None, 
     ("Among the 175 dead, 30 were children.", "175"),   # the whole before the frame's comma is no part
     ("Three bodies lay in the street.", "Three"),
     ("The quake killed 12 people twice in a decade.", "12"),
+    ("Another 179 people have been confirmed dead, bringing the overall toll to close to 600.", "close to 600"),
     ("The toll was revised to 68 after four fatalities were subtracted.", "68"),
 ])
 def test_not_parts(sentence: str, phrase: str) -> None:

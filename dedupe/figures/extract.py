@@ -265,7 +265,7 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
                and not any(s < p.end and p.start < e for s, e in spans)]
     places = ctx.find_places(tokens, text)
     sources = ctx.find_attributions(tokens, text)
-    figures = []
+    figures: list[SentenceFigure] = []
     for n, (draft, (start, end)) in enumerate(zip(drafts, spans)):
         clause = clauses[draft.phrase.first]
         reach = [p for p in periods if _year_reaches(p, text, start, end)]
@@ -277,12 +277,25 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
         source = _nearest(sources, start, end)
         found = scope.find_scope(tokens, clauses, draft.phrase, draft.measure, draft.subset_of is not None,
                                  period.kind if period else None)
+        if n and _elided_part(tokens, drafts, n, figures[-1]):
+            found = scope.Scope("subset", figures[-1].scope_cue)
         figures.append(SentenceFigure(
             start, end, text[start:end], draft.phrase.low, draft.phrase.high, draft.phrase.qualifier,
             draft.measure or "other", draft.what, place.text if place else None, period.text if period else None,
             ctx.resolve_period(period, published) if period else None, source.text if source else None,
             draft.subset_of, found.scope, found.cue))
     return figures
+
+
+def _elided_part(tokens: list[Token], drafts: list[links.Draft], n: int, previous: SentenceFigure) -> bool:
+    """ "Thirty of the dead were in Bogo City and 22 in San Remigio": a bare number joined by "and" or a comma
+    to a part of the same measure is a part too (its clause elides the verb and the partitive)."""
+    draft, before = drafts[n], drafts[n - 1]
+    if draft.noun.head is not None or previous.scope != "subset" or (draft.measure or "other") != previous.measure:
+        return False
+    between = {t.lower for t in tokens[before.noun.end:draft.phrase.first]}
+    joined = draft.phrase.first > 0 and tokens[draft.phrase.first - 1].lower in ("and", ",")
+    return joined and not between & {";", ".", "but", "while", "whereas"}
 
 
 def _year_reaches(period: ctx.ContextSpan, text: str, start: int, end: int) -> bool:
