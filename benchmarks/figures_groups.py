@@ -218,8 +218,8 @@ def _show(d: Any, figures: Sequence[Figure], group_of: dict[int, str]) -> str:
     return f"{d.measure} {d.what} {d.place}: " + ", ".join(parts)
 
 
-def grouping(gold: Gold, figures: Sequence[Figure], groups: Sequence[Any]) -> list[str]:
-    """For the key groups: outlets gathered by the best reported group, with its range and status."""
+def grouping(gold: Gold, figures: Sequence[Figure], groups: Sequence[Any], reasons: bool = True) -> list[str]:
+    """For the key groups: outlets gathered by the best reported group, with its range, status and reason."""
     matched = match(gold, figures)
     lines = ["| gold group | gold status | outlets | best group: outlets | status | low / best / high |",
              "|---|---|---:|---:|---|---|"]
@@ -237,7 +237,8 @@ def grouping(gold: Gold, figures: Sequence[Figure], groups: Sequence[Any]) -> li
         rng = f"{best.low} / {best_value if best_value is not None else '-'} / {best.high}"
         lines.append(f"| {group} | {gold.status[group]} | {len(all_outlets)} | {len(covered)} (of {len(outlets)} "
                      f"extracted) | {best.status} | {rng} |")
-        lines.append(f"|  | reason: {best.reason} |")
+        if reasons:
+            lines.append(f"|  | reason: {best.reason} |")
     return lines
 
 
@@ -277,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
                                  DATA / "figure_phrases_holdout6.jsonl"])
     parser.add_argument("--never-tuned", nargs="+", default=["figure_phrases_holdout7.jsonl"],
                         help="File names of the phrase sets never tuned on (the others print as tuned).")
-    parser.add_argument("--errors", choices=("all", "tuned"), default="all", help="Which errors to print.")
+    parser.add_argument("--errors", choices=("all", "tuned", "none"), default="all",
+                        help="Which errors to print; 'none' prints the scores only, no sentence and no reason "
+                             "(for sessions that must not read some events).")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
     figures, groups = run_system(args.corpus, args.seeds, gold)
@@ -287,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
                score(gold, figures, groups, held, "held out: " + ", ".join(sorted(held)))]
     print("\n".join(render([r[0] for r in results])))
     print()
-    print("\n".join(grouping(gold, figures, groups)))
+    print("\n".join(grouping(gold, figures, groups, reasons=args.errors != "none")))
     misses: list[str] = []
     for path in args.phrases:
         labels = load_labels(path)
@@ -299,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
               f"({phrase.exact}/{positives}); non-figures rejected {rejected}")
     statuses = Counter(d.status for d in groups)
     print(f"Groups reported: {len(groups)} ({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))})")
-    for result in results if args.errors == "all" else results[:1]:
+    for result in {"all": results, "tuned": results[:1], "none": []}[args.errors]:
         print(f"\nErrors, {result[0].name}:")
         print("\n".join(result[1]) or "  none")
     if args.errors == "all":

@@ -10,7 +10,14 @@ costs what it would in lines.
 
 Paragraphs: scraped news puts one paragraph per line, with or without blank lines between. Text that
 is hard-wrapped (most lines of similar width, ending mid-sentence, as in wire archives) is joined back
-into paragraphs at blank or indented lines instead.
+into paragraphs at blank or indented lines instead. A line break that a scraper put inside a sentence
+("... the strongest to strike the area in 14 years, occurred" / "at 4:30 p.m. Sunday ...") is no
+paragraph end: a line that ends in a lower-case word or a comma, followed by one that opens with a
+lower-case word, continues it.
+
+Two sentence ends that pysbd proposes are taken back: after "a.m."/"p.m." when what follows
+continues the time ("4:30 p.m. Sunday (Beijing Time)", "10 a.m. EST", "p.m. Beijing time", "p.m. (0830
+GMT)"), since a time stated mid-sentence is far more common in news than one that ends it.
 
 Example:
     >>> from dedupe.corpus.documents import Document, Origin
@@ -29,6 +36,7 @@ from dataclasses import dataclass
 
 from dedupe.boundaries import sentence_starts
 from dedupe.corpus.documents import Document
+from dedupe.lexicon import CALENDAR_WORDS
 from dedupe.runtime import Progress, in_two, no_progress
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -38,6 +46,17 @@ _TERMINAL = re.compile(r"[.!?:;\"'\u201d\u2019)\]]\s*$")
 # characters of a window's cut is decided again with the next window.
 _WINDOW = 2000
 _CONTEXT = 40
+# A paragraph broken inside a sentence: it ends in a lower-case word or a comma, and the next opens with a
+# lower-case word ("occurred" / "at 4:30 p.m. ..."; not "iPhone", which is a name).
+_OPEN_END = re.compile(r"[a-z,]$")
+_LOWER_OPENING = re.compile(r"[a-z][a-z'\-]*(?![\w])")
+# A sentence that pysbd ends at a clock time's "a.m."/"p.m." ...
+_CLOCK_END = re.compile(r"(?<![\w.])[AaPp]\.[Mm]\.$")
+# ... and the words that continue the time after it: a day or month, a time zone, "<Place> time", a bracket.
+_TIME_ZONES = frozenset({"gmt", "utc", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest",
+                         "eet", "eest", "ist", "jst", "kst", "hkt", "sgt", "wib", "wita", "wit", "pht", "aest", "aedt",
+                         "et", "pt", "ct", "mt"})
+_TIME_GOES_ON = re.compile(r"[(\[]|(?P<word>[A-Za-z]+)\.?(?:[\s,)]|$)(?:\s*(?P<next>[A-Za-z]+))?")
 
 
 @dataclass(frozen=True)
@@ -179,7 +198,21 @@ def _paragraph_spans(text: str, starts: tuple[int, ...]) -> list[tuple[int, int]
         current = (current[0], end) if current else (start, end)
         last_line = content
     _flush(spans, current)
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    return _join_broken(text, [_trim(text, s, e) for s, e in spans if text[s:e].strip()])
+
+
+def _join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join a paragraph to the one before it when a line break cut a sentence in two: the one before ends in
+    a lower-case word or a comma (no sentence end) and this one opens with a lower-case word at the start of
+    its line (an indented line is a table row or a new paragraph: "Shr loss 6.52 dlrs" / "    net loss ...")."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _OPEN_END.search(text, joined[-1][1] - 1, joined[-1][1]) \
+                and _LOWER_OPENING.match(text, start, end) and (start == 0 or text[start - 1] in "\r\n"):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _starts_paragraph(last_line: str, line: str, wrapped: int) -> bool:
@@ -238,7 +271,28 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         s, e = _trim(text, s, e)
         if s < e:
             spans.append((s, e))
-    return _merge_wordless(text, spans)
+    return _join_clock_times(text, _merge_wordless(text, spans))
+
+
+def _join_clock_times(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Take back a sentence end after "a.m."/"p.m." when the next words continue the time: "at 4:30 p.m.
+    Sunday (Beijing Time) with ...", "10 a.m. EST on Friday", "p.m. Beijing time", "p.m. (0830 GMT)"."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) and _continues_time(text[start:end]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _continues_time(sentence: str) -> bool:
+    match = _TIME_GOES_ON.match(sentence)
+    if match is None:
+        return False
+    word = (match.group("word") or "").lower()
+    following = (match.group("next") or "").lower()
+    return match.group("word") is None or word in CALENDAR_WORDS or word in _TIME_ZONES or following == "time"
 
 
 def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -105,3 +105,19 @@ def test_rescued_and_aboard_are_distinct_count_keys_that_can_diverge() -> None:
     a, b = stated_counts("There were 476 people on board."), stated_counts("The ferry was carrying 459 passengers.")
     assert count_conflict(a, b, aboard) == (("476 people",), ("459 passengers",))
     assert count_update(a, b, aboard, (dt.date(2014, 4, 16), dt.date(2014, 4, 18))) is False
+
+
+def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
+    # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
+    assert stated_counts("Rescuers recovered three bodies on Monday.") == ()
+    assert [c.text for c in stated_counts("Another 179 people have been confirmed dead, bringing the toll to 589.")] \
+        == ["589"]
+    toll = stated_counts("The ferry sinking killed 18 people.")
+    assert count_conflict(toll, stated_counts("Divers pulled three bodies from the lake."), KILLED) is None
+
+
+def test_parts_of_the_dead_by_place_are_local_counts() -> None:
+    sentence = "Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County."
+    counts = stated_counts(sentence)
+    assert [(c.key, c.text) for c in counts] == [(CountKey("killed", "ludian", False), "504"),
+                                                 (CountKey("killed", "qiaojia", False), "72")]

@@ -42,6 +42,8 @@ def test_relative_periods_need_a_date() -> None:
     ("Only six of east Aleppo’s 21 hospitals", "east Aleppo"),
     ("on the town of Khan Sheikhoun.", "Khan Sheikhoun"),
     ("14 Doctors Left in Opposition Areas of Aleppo", "Aleppo"),
+    ("504 were in the worst-hit Ludian County", "Ludian County"),
+    ("tents in quake-affected Qiaojia", "Qiaojia"),
 ])
 def test_places(sentence, place) -> None:  # type: ignore[no-untyped-def]
     assert [m.text for m in find_places(tokenize(sentence), sentence)] == [place]

@@ -192,6 +192,12 @@ def test_the_parser_never_raises_and_keeps_its_invariants(text: str) -> None:
     ("Death toll in Turkish bombings rises to 46", "46", "killed"),
     ("Deaths in Pakistan church bombing rise to 43", "43", "killed"),
     ("Death toll in Nepal earthquake tops 8,000", "8,000", "killed"),
+    ("Fatalities climbed to 72, the disaster agency said.", "72", "killed"),
+    ("Injuries rose to 300 overnight.", "300", "injured"),
+    # a revision is a verb of change too
+    ("The toll was later revised to 68 after some victims were counted twice.", "68", "killed"),
+    ("The death toll was revised down to 68.", "68", "killed"),
+    ("The toll dropped to 68 on Thursday.", "68", "killed"),
     # "a total (of) N jobs" states a workforce; a predicate still wins
     ("Plant will create 100 jobs to give a total of 360 jobs at the U.K.", "360", "employed"),
     ("Noranda said a total of 57 miners were trapped in a copper mine.", "57", "trapped"),

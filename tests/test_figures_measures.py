@@ -65,6 +65,10 @@ def _measures(sentence: str) -> list[tuple[str, str]]:
     ("The ferry was carrying 476 passengers.", [("476", "aboard")]),
     ("Of the 476 aboard, 172 were rescued.", [("476", "aboard"), ("172", "rescued")]),
     ("239 people were on board.", [("239", "aboard")]),
+    # inside a "with" phrase or a relative clause, "on board" still says where the people are
+    ("The boat sank with more than 150 people on board.", [("more than 150", "aboard")]),
+    ("A ferry with 80 passengers on board capsized.", [("80", "aboard")]),
+    ("The ferry, which had more than 150 people on board, capsized.", [("more than 150", "aboard")]),
     # aboard is a place: what happened to the people aboard wins
     ("The crash killed all 150 people on board.", [("150", "killed")]),
     ("Fire killed 12 people on board the ferry.", [("12", "killed")]),
@@ -97,3 +101,10 @@ def test_save_and_carrying_take_people_heads_only() -> None:
     assert {"rescued", "aboard"} <= m.HUMAN_MEASURES and "rescued" in m.MEASURES and "aboard" in m.MEASURES
     assert m.PLACE_MEASURES == {"aboard"}
 
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Rescuers recovered the bodies of three victims.", [("three", "killed")]),
+    ("The remains of 12 soldiers were returned home.", [("12", "killed")]),
+])
+def test_bodies_of_count_the_dead(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert _measures(sentence) == expected

@@ -37,3 +37,36 @@ def test_the_war_owns_the_figure_after_it_not_the_attack_before() -> None:
     sentence = "The attack killed 1,200 people, in a civil war that has killed at least 100,000 people."
     assert _scope(sentence, "1,200") == ("incident", "attack")
     assert _scope(sentence, "at least 100,000") == ("conflict-wide", "war")
+
+
+@pytest.mark.parametrize("sentence, phrase, scope", [
+    ("Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County.", "504",
+     ("subset", "among")),
+    ("Among the reported deaths, 504 were in the worst-hit Ludian County and 72 in Qiaojia County.", "72",
+     ("subset", "among")),
+    ("Of the dead, 30 were in the capital.", "30", ("subset", "among")),
+    # bodies recovered so far are a part of the toll, not the toll
+    ("Rescuers recovered three bodies on Monday.", "three", ("subset", "recovered")),
+    ("Three bodies were found near the pier.", "Three", ("subset", "found")),
+    ("Divers pulled two bodies from the water.", "two", ("subset", "pulled")),
+    ("Rescuers recovered the bodies of three victims.", "three", ("subset", "recovered")),
+    ("The bodies of three passengers were retrieved on Tuesday.", "three", ("subset", "retrieved")),
+    # the elided second clause of a part is a part too
+    ("Thirty of the dead were in Bogo City and 22 in San Remigio.", "22", ("subset", "of the dead")),
+    # a correction to the toll is no toll
+    ("The toll was revised to 68 after four fatalities were subtracted.", "four", ("subset", "correction")),
+    ("Two deaths had been counted twice, officials said.", "Two", ("subset", "correction")),
+])
+def test_parts_of_the_dead(sentence: str, phrase: str, scope: tuple[str | None, str | None]) -> None:
+    assert _scope(sentence, phrase) == scope
+
+
+@pytest.mark.parametrize("sentence, phrase", [
+    ("Among the 175 dead, 30 were children.", "175"),   # the whole before the frame's comma is no part
+    ("Three bodies lay in the street.", "Three"),
+    ("The quake killed 12 people twice in a decade.", "12"),
+    ("Another 179 people have been confirmed dead, bringing the overall toll to close to 600.", "close to 600"),
+    ("The toll was revised to 68 after four fatalities were subtracted.", "68"),
+])
+def test_not_parts(sentence: str, phrase: str) -> None:
+    assert _scope(sentence, phrase)[0] != "subset"

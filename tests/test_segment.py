@@ -124,6 +124,42 @@ def test_news_cases(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # a clock time's "p.m." before what continues the time is no sentence end
+    ("The strong quake hit at 4:30 p.m. Sunday (Beijing Time) with a depth of 12 km. It was felt in Kunming.",
+     ["The strong quake hit at 4:30 p.m. Sunday (Beijing Time) with a depth of 12 km.", "It was felt in Kunming."]),
+    ("The boat sank at about 5:30 p.m. Monday as it sailed to an island.",
+     ["The boat sank at about 5:30 p.m. Monday as it sailed to an island."]),
+    ("It struck at 4:30 a.m. EST on Friday.", ["It struck at 4:30 a.m. EST on Friday."]),
+    ("It struck at 4:30 p.m. Beijing time on Sunday. Next.",
+     ["It struck at 4:30 p.m. Beijing time on Sunday.", "Next."]),
+    ("It hit at 4:30 p.m. Aug. 3 in Ludian.", ["It hit at 4:30 p.m. Aug. 3 in Ludian."]),
+    # ... but it still ends one before a new sentence
+    ("The meeting ended at 6 p.m. Officials then left.", ["The meeting ended at 6 p.m.", "Officials then left."]),
+    ("He left at 5 p.m. He came back.", ["He left at 5 p.m.", "He came back."]),
+])
+def test_a_clock_time_inside_a_sentence(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a scraper's line break inside a sentence: lower-case word (or comma), then a lower-case word
+    ("The earthquake, the strongest in 14 years, occurred\n\nat 4:30 p.m. Sunday (Beijing Time) in Ludian.",
+     ["The earthquake, the strongest in 14 years, occurred\n\nat 4:30 p.m. Sunday (Beijing Time) in Ludian."]),
+    ("due to the remoteness of many\nquake-hit villages in the region.",
+     ["due to the remoteness of many\nquake-hit villages in the region."]),
+    ("The rains, \n\nwhich began on Sunday, stopped.", ["The rains, \n\nwhich began on Sunday, stopped."]),
+    # headings and names stay apart
+    ("Quake hits southern China\n\nThe quake struck on Sunday.",
+     ["Quake hits southern China", "The quake struck on Sunday."]),
+    ("Buy the new\n\niPhone today.", ["Buy the new", "iPhone today."]),
+    ("The first paragraph ends here.\n\nand the next opens in lower case.",
+     ["The first paragraph ends here.", "and the next opens in lower case."]),
+])
+def test_a_line_break_inside_a_sentence_is_no_paragraph_end(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
 def test_hard_wrapped_wire_copy_is_joined_into_paragraphs() -> None:
     text = ("Texas Commerce Bancshares Inc's Texas\nCommerce Bank-Houston said it filed an application with the\n"
             "Comptroller of the Currency in an effort to create the largest\nbanking network in Harris County.\n"
@@ -209,3 +245,8 @@ def test_invariants_on_arbitrary_unicode(text: str) -> None:
 def test_invariants_on_the_seed_corpus(seeds: dict[str, SegmentedDocument]) -> None:
     for seg in seeds.values():
         _check_invariants(seg.doc.text)
+
+
+def test_an_indented_lower_case_line_is_a_row_of_its_own() -> None:
+    assert _sentences("Shr loss 6.52 dlrs vs profit 3.87 dlrs\n    net loss 111.2 mln vs profit 64.2 mln") == [
+        "Shr loss 6.52 dlrs vs profit 3.87 dlrs", "net loss 111.2 mln vs profit 64.2 mln"]

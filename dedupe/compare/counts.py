@@ -114,7 +114,10 @@ def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCo
             continue
         if figure.low is None and figure.high is None:
             continue
-        key = CountKey(measure, _local_place(figure, text), figure.scope in _RUNNING_TOTALS)
+        place = _local_place(figure, text)
+        if figure.scope == "subset" and place is None:
+            continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
+        key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(text, figure)))
     return tuple(found)
 

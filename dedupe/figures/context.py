@@ -92,6 +92,7 @@ _PLACE_DESCRIPTORS = _DIRECTIONS | {
     "the", "neighboring", "neighbouring", "rebel-held", "opposition-held", "government-held", "besieged", "city",
     "town", "village", "province", "areas", "area", "parts", "districts", "district", "region", "of", "capital",
     "port", "war-torn", "opposition", "rebel", "suburb", "suburbs", "outskirts", "territory", "state", "county"}
+_DESCRIBING_SUFFIXES = ("-hit", "-affected", "-stricken", "-held", "-torn", "-ravaged")
 #: Verbs whose object is the place a blow fell on ("jolted Yunnan", "hit Ludian county").
 _STRIKE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "jolted", "jolts", "rocked", "rocks", "rattled",
                            "shook", "devastated", "battered", "pounded", "bombed", "shelled"})
@@ -328,7 +329,7 @@ def _capitalised(text: str) -> bool:
 
 def _place_after(tokens: list[Token], j: int, sentence: str) -> ContextSpan | None:
     skipped = 0
-    while j < len(tokens) and tokens[j].lower in _PLACE_DESCRIPTORS and skipped < 5 and not _is_name(tokens[j]):
+    while j < len(tokens) and _is_descriptor(tokens[j].lower) and skipped < 5 and not _is_name(tokens[j]):
         j += 1
         skipped += 1
     name = _name_run(tokens, j)
@@ -346,6 +347,12 @@ def _place_after(tokens: list[Token], j: int, sentence: str) -> ContextSpan | No
     if tokens[last].lower.endswith("'s") and (last + 1 >= len(tokens) or tokens[last + 1].kind != "num"):
         return None  # "southern China's Yunnan province" (the possessive rule names Yunnan), "Indonesia's worst"
     return ContextSpan(sentence[start:end], start, end, "place")
+
+
+def _is_descriptor(lower: str) -> bool:
+    """A word that describes the place after it: "the", "rebel-held", and any "-hit", "-affected", "-stricken"
+    compound ("the worst-hit Ludian County", "quake-stricken Qiaojia")."""
+    return lower in _PLACE_DESCRIPTORS or ("-" in lower and lower.endswith(_DESCRIBING_SUFFIXES))
 
 
 def _is_organisation(tokens: list[Token], j: int) -> bool:

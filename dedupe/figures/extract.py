@@ -70,6 +70,8 @@ _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
 _NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
 _MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# Between a figure and its own place: "N in X", "N people in the X" (one word at most, no clause mark).
+_RIGHT_AFTER = re.compile(r"\s+(?:[\w'\u2019-]+\s+)?(?:in|at|near|from)\s+(?:the\s+)?", re.IGNORECASE)
 # The number words that contain no other one ("million" stands for "millions"): a text containing none
 # of them has no number word.
 _NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
@@ -263,23 +265,37 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
                and not any(s < p.end and p.start < e for s, e in spans)]
     places = ctx.find_places(tokens, text)
     sources = ctx.find_attributions(tokens, text)
-    figures = []
+    figures: list[SentenceFigure] = []
     for n, (draft, (start, end)) in enumerate(zip(drafts, spans)):
         clause = clauses[draft.phrase.first]
         reach = [p for p in periods if _year_reaches(p, text, start, end)]
         period = (_nearest(_in_clause(reach, tokens, clauses, clause), start, end)
                   or _shared_year(reach, tokens, clauses, clause))
         own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
-        place = _nearest(own_places, start, end) or _shared_place(places, tokens, clauses, clause, start)
+        place = (_place_right_after(own_places, text, end) or _nearest(own_places, start, end)
+                 or _shared_place(places, tokens, clauses, clause, start))
         source = _nearest(sources, start, end)
         found = scope.find_scope(tokens, clauses, draft.phrase, draft.measure, draft.subset_of is not None,
                                  period.kind if period else None)
+        if n and _elided_part(tokens, drafts, n, figures[-1]):
+            found = scope.Scope("subset", figures[-1].scope_cue)
         figures.append(SentenceFigure(
             start, end, text[start:end], draft.phrase.low, draft.phrase.high, draft.phrase.qualifier,
             draft.measure or "other", draft.what, place.text if place else None, period.text if period else None,
             ctx.resolve_period(period, published) if period else None, source.text if source else None,
             draft.subset_of, found.scope, found.cue))
     return figures
+
+
+def _elided_part(tokens: list[Token], drafts: list[links.Draft], n: int, previous: SentenceFigure) -> bool:
+    """ "Thirty of the dead were in Bogo City and 22 in San Remigio": a bare number joined by "and" or a comma
+    to a part of the same measure is a part too (its clause elides the verb and the partitive)."""
+    draft, before = drafts[n], drafts[n - 1]
+    if draft.noun.head is not None or previous.scope != "subset" or (draft.measure or "other") != previous.measure:
+        return False
+    between = {t.lower for t in tokens[before.noun.end:draft.phrase.first]}
+    joined = draft.phrase.first > 0 and tokens[draft.phrase.first - 1].lower in ("and", ",")
+    return joined and not between & {";", ".", "but", "while", "whereas"}
 
 
 def _year_reaches(period: ctx.ContextSpan, text: str, start: int, end: int) -> bool:
@@ -325,6 +341,13 @@ def _beyond_part(place: ctx.ContextSpan, spans: list[tuple[int, int]], drafts: l
     start, end = spans[n]
     low, high = (end, place.start) if place.start >= end else (place.end, start)
     return any(low <= s and e <= high and drafts[k].subset_of == n for k, (s, e) in enumerate(spans) if k != n)
+
+
+def _place_right_after(places: list[ctx.ContextSpan], text: str, end: int) -> ctx.ContextSpan | None:
+    """The place that follows the figure through a place preposition, at most one word between ("72 in Qiaojia
+    County", "30 people in Bogo"): it is the figure's own, however close a place before it stands ("504 were
+    in Ludian County, 72 in Qiaojia County")."""
+    return next((p for p in places if p.start >= end and _RIGHT_AFTER.fullmatch(text, end, p.start)), None)
 
 
 def _nearest(mentions: list[ctx.ContextSpan], start: int, end: int) -> ctx.ContextSpan | None:

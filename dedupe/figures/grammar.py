@@ -166,6 +166,8 @@ def _predicate(tokens: list[Token], words: list[str], phrase: NumberPhrase, noun
         if j + 1 < len(words) and words[j] in m.REPORTING_PARTICIPLES:
             j += 1      # a reduced relative: "on the 26 people *reported* killed earlier"
         trigger = m.match_at(words, j, m.PATIENT, head)
+        if trigger is not None and trigger.measure in m.PLACE_MEASURES:
+            return trigger.measure  # "sank with more than 150 people on board": where the phrase's people are
         return trigger.measure if trigger is not None and len(trigger.words) == 1 and _adjacent(words, j) else None
     return _predicate_from(tokens, words, j, head, depth=0)
 
@@ -207,7 +209,7 @@ def _predicate_from(tokens: list[Token], words: list[str], j: int, head: str | N
         if words[j] in PREPOSITIONS:
             j = skip_prepositional(tokens, j)
         elif tokens[j].text in _PARENS and depth == 0:
-            return _after_parenthetical(tokens, words, j, head)
+            return _after_parenthetical(tokens, words, j, head) or place
         elif words[j].endswith(("ed", "ing")) and j + 1 < len(words) and words[j + 1] in PREPOSITIONS:
             after = skip_prepositional(tokens, j + 1)
             if after < len(words) and words[after] in m.AUXILIARIES:
@@ -339,6 +341,11 @@ def _link_length(words: list[str], k: int) -> int | None:
     """How many words before ``k`` link a total to its figure: "rose to", "tops", "totalled", "to"."""
     if k >= 2 and words[k - 1] in ("to", "at", "from") and words[k - 2] in m.LINK_VERBS:
         return 2
+    if k >= 2 and words[k - 1] == "to" and words[k - 2] in m.REVISION_VERBS:
+        return 2
+    if k >= 3 and words[k - 1] == "to" and words[k - 2] in ("down", "up") \
+            and words[k - 3] in m.LINK_VERBS | m.REVISION_VERBS:
+        return 3    # "the toll was revised down to 68"
     if k >= 1 and words[k - 1] in m.LINK_VERBS:
         return 1
     return next((n for n in (2, 1) if k - n >= 0 and " ".join(words[k - n:k]) in m.TOTAL_LINKS | m.NEAR_LINKS),

@@ -11,6 +11,11 @@ measure from a neighbour in the same sentence:
 - **"among"**: "Three other police officers were among five people who were seriously injured";
 - **ellipsis**: "Pacific Northwest has more than 800 employees, and Wells Fargo has 2,400" (the bare
   number counts the previous noun, and its measure is read again with that noun);
+- **a frame that names the noun**: "Among the reported deaths, 504 were in ... Ludian County and 72 in Qiaojia
+  County" (each bare number after the opening "Among/Of the <casualty noun>," counts that noun, a part of it);
+  "Of the 504 dead, 300 were in Ludian County" (a bare number after the frame is a part of the frame's figure);
+- **capacity**: "carrying more than 150 passengers, far above its capacity of 43" (the bare number counts the
+  previous noun but states no measure: how many may be carried, not how many were);
 - **tallies**: "Bogo City had the most fatalities with 30; followed by San Remigio with 22" (a bare
   number after "with" counts the plural noun before it; the next ones read that noun again and, failing
   a measure of their own, keep its measure); "a coastal city of 90,000" counts its people;
@@ -24,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dedupe.figures import grammar as grammar
-from dedupe.figures.measures import HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
+from dedupe.figures.measures import COPULA_NOUNS, HEAD_NOUN_PEOPLE, HEAD_NOUNS, HUMAN_MEASURES, SETTLEMENTS, WORKERS
 from dedupe.figures.numbers import NumberPhrase
 from dedupe.figures.tokens import Token
 from dedupe.lexicon import PEOPLE_NOUNS
@@ -83,6 +88,11 @@ def _link_subsets(tokens: list[Token], drafts: list[Draft]) -> None:
             draft.partitive_of = parent
         elif (draft.noun.pronoun_subset or _after_subset_marker(tokens, draft.phrase.first)) and i > 0:
             draft.subset_of = _nearest_named(drafts, i)
+        elif i > 0 and draft.noun.head is None and _in_frame(tokens, drafts[0].phrase.first) \
+                and not _in_frame(tokens, draft.phrase.first) and draft.measure in (None, drafts[0].measure):
+            # "Of the 504 dead, 300 were in Ludian County": a part of the frame's whole ("Of the 476 aboard,
+            # 172 were rescued" counts another thing: the rescued, not a part of a count of those aboard)
+            draft.subset_of = 0
 
 
 def _after_subset_marker(tokens: list[Token], first: int) -> bool:
@@ -178,8 +188,15 @@ def _elliptic(tokens: list[Token], drafts: list[Draft], i: int) -> None:
     counted = grammar.number_of(tokens, draft.phrase)
     previous = _nearest_named(drafts, i) if i > 0 else None
     noun = _noun_before_with(tokens, draft.phrase.first) if previous is None else None
+    framing = _framing_noun(tokens, draft.phrase.first) if previous is None else None
     if counted is not None:
         draft.what = tokens[counted].lower
+    elif _capacity(tokens, draft.phrase.first):
+        draft.what = drafts[previous].what if previous is not None else None
+        return      # "carrying 150 passengers, far above its capacity of 43": how many it may hold, not a count
+    elif framing is not None:
+        draft.what = "people"
+        draft.measure = draft.measure or COPULA_NOUNS[framing]
     elif noun is not None:
         draft.what = "people" if noun in HEAD_NOUN_PEOPLE else noun
         draft.measure = draft.measure or HEAD_NOUNS.get(noun)
@@ -201,6 +218,33 @@ def _noun_before_with(tokens: list[Token], first: int) -> str | None:
         return None
     k -= 1 if tokens[k - 1].text != "," else 2
     return tokens[k].lower if k >= 0 and grammar.is_plural(tokens[k]) else None
+
+
+def _capacity(tokens: list[Token], first: int) -> bool:
+    """ "its capacity of 43", "a capacity for 40": a bare number after a capacity counts places, not people."""
+    return first >= 2 and tokens[first - 1].lower in ("of", "for") and tokens[first - 2].lower == "capacity"
+
+
+def _frame_comma(tokens: list[Token]) -> int | None:
+    """The comma that closes a sentence-opening "Among/Of the ... <noun>," frame (within 8 tokens), if any."""
+    if len(tokens) < 3 or tokens[0].lower not in ("among", "of") or tokens[1].lower != "the":
+        return None
+    return next((k for k in range(2, min(len(tokens), 9)) if tokens[k].text == ","), None)
+
+
+def _in_frame(tokens: list[Token], first: int) -> bool:
+    comma = _frame_comma(tokens)
+    return comma is not None and first < comma
+
+
+def _framing_noun(tokens: list[Token], first: int) -> str | None:
+    """ "Among the reported deaths, 504 were in ...", "Of the dead, 30 were children": the casualty noun of a
+    sentence-opening "Among/Of the ... <noun>," that a bare number after the comma counts a part of."""
+    comma = _frame_comma(tokens)
+    if comma is None or comma >= first or any(t.kind == "num" for t in tokens[:comma]):
+        return None
+    noun = tokens[comma - 1].lower
+    return noun if noun in COPULA_NOUNS and COPULA_NOUNS[noun] in HUMAN_MEASURES else None
 
 
 def _population(tokens: list[Token], first: int) -> bool:

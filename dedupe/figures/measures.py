@@ -224,7 +224,8 @@ AGENT = _triggers({
     **_heads(_ADD, JOBS | STAFF), **_heads(_RECALL, WORKERS)})
 
 NOMINAL = _triggers({
-    "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of"),
+    "killed": ("killing of", "killings of", "deaths of", "death of", "murder of", "massacre of", "bodies of",
+               "remains of"),
     "evacuated": ("evacuation of",),
     "rescued": ("rescue of", "rescues of"),
     "arrested": ("arrest of", "arrests of", "detention of"),
@@ -269,8 +270,9 @@ PREMODIFIER_HEADS = {"new": JOBS | STAFF}
 
 TOTAL_NOUNS = {"unemployment": "unemployed", "jobless": "unemployed", "unemployed": "unemployed",
                "losses": "laid off", "layoff": "laid off", "layoffs": "laid off", "redundancies": "laid off",
-               "toll": "killed", "deaths": "killed", "dead": "killed", "casualties": "casualties",
-               "injured": "injured", "workforce": "employed", "payroll": "employed", "employment": "employed"}
+               "toll": "killed", "deaths": "killed", "dead": "killed", "fatalities": "killed",
+               "casualties": "casualties", "injured": "injured", "injuries": "injured", "workforce": "employed",
+               "payroll": "employed", "employment": "employed"}
 TOTAL_LINKS = frozenset({"amount to", "amounted to", "amounts to", "totalled", "totaled", "totals", "total",
                          "reached", "reaches", "rose to", "risen to", "climbed to", "stood at", "stands at",
                          "remains at", "remained at", "is", "was", "were", "are"})
@@ -280,6 +282,9 @@ LINK_VERBS = frozenset(verb_forms("rise", "climb", "jump", "increase", "reach", 
                                   "exceed", "surpass", "grow", "soar", "mount", "swell", "remain", "amount")
                        ) | {"totalled", "totalling"}
 NEAR_LINKS = frozenset({"to", "of", "at"})
+#: Verbs that link a total to its new level only through "to" ("the toll was revised down to 68", "fell to
+#: 68"): without it they state a change, not a level ("employment fell 430,000").
+REVISION_VERBS = frozenset(verb_forms("revise", "fall", "drop", "decrease", "update", "lower"))
 #: Heads for which "a total (of) N" states a workforce ("a total of 360 jobs", "a total 18,000 jobs").
 TOTAL_OF_HEADS = JOBS | STAFF
 CUT_VERBS = frozenset({"cut", "cuts", "trim", "trimmed", "reduce", "reduced", "reducing", "slashed", "slash",

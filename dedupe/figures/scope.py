@@ -9,7 +9,9 @@ Scopes (:data:`SCOPES`), read from the figure's own clause (within 20 tokens), f
 
 - ``subset``: part of another count: a linked subset ("100,000 of them children", "including 56
   children"), a part of the dead ("122 of the dead were in Ludian", "Among the reported deaths, 504
-  were in ..."), an increment ("another 179", "Forty more people died");
+  were in ..."), an increment ("another 179", "Forty more people died"), bodies recovered ("recovered
+  three bodies", "Three bodies were found": those found so far, not the death toll), a correction ("four
+  fatalities were subtracted", "two deaths were counted twice");
 - ``current``: a state at the time of the report, not a toll (measures ``remaining``, ``trapped``,
   ``employed``...: "29 doctors remain", "250,000 people trapped");
 - ``conflict-wide``: a war's toll ("the five-year war that has killed", "killed since the war began");
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dedupe.figures.measures import verb_forms
 from dedupe.figures.numbers import NumberPhrase
 from dedupe.figures.tokens import Token
 
@@ -54,6 +57,12 @@ _CUMULATIVE_PERIODS = frozenset({"last_n", "last_one", "n_of", "since_weekday", 
 _DEAD = frozenset({"dead", "deaths", "victims", "fatalities", "casualties", "injured", "wounded", "missing",
                    "killed", "bodies", "toll"})
 _WINDOW = 20
+#: Verbs of finding the dead: "recovered three bodies" counts the bodies found so far, a part of the toll.
+_RECOVERY_VERBS = frozenset(verb_forms("recover", "retrieve", "find", "pull", "exhume", "dig", "fish", "wash"))
+_BODY_NOUNS = frozenset({"bodies", "body", "corpses", "remains"})
+#: Words of a correction to a toll: "four fatalities were subtracted", "two deaths were counted twice".
+_CORRECTIONS = frozenset({"subtracted", "deducted", "double-counted", "miscounted", "duplicated"})
+_AUXILIARIES = frozenset({"were", "was", "had", "have", "has", "been", "be", "later", "also"})
 
 
 @dataclass(frozen=True)
@@ -115,11 +124,45 @@ def _subset_cue(tokens: list[Token], phrase: NumberPhrase) -> str | None:
     after = words[phrase.last + 1:phrase.last + 4]
     if after[:1] == ["of"] and (after[1:2] == ["them"] or (after[1:2] == ["the"] and after[2:3] and after[2] in _DEAD)):
         return " ".join(t.text for t in tokens[phrase.last + 1:phrase.last + 4])
+    recovered = _recovery_cue(words, phrase)
+    if recovered is not None:
+        return recovered
+    if _corrected(words, phrase.last + 2):
+        return "correction"     # a change to the toll, not a toll
     head = words[:phrase.first]
-    if head[:1] == ["among"] and "," in head or words[:3] in (["among", "the", "victims"], ["among", "the", "dead"]):
-        if not any(t.kind == "num" for t in tokens[:phrase.first]):
+    framed = head[:1] in (["among"], ["of"]) and "," in head
+    if framed or words[:3] in (["among", "the", "victims"], ["among", "the", "dead"]):
+        # numbers before the frame's comma ("Among the 175 dead, ...") are the whole, not parts of it;
+        # after it each is a part ("Among the reported deaths, 504 were in ... and 72 in ...")
+        frame = head.index(",") if "," in head else phrase.first
+        if not any(t.kind == "num" for t in tokens[:frame]):
             return "among"
     return None
+
+
+def _recovery_cue(words: list[str], phrase: NumberPhrase) -> str | None:
+    """ "recovered three bodies", "Three bodies were found", "recovered the bodies of three victims": the
+    recovery verb within four words before the phrase (or its "bodies of"), or after its counted noun."""
+    following = range(phrase.last + 1, min(phrase.last + 4, len(words)))
+    noun = next((k for k in following if words[k] in _BODY_NOUNS), None)
+    if noun is None and phrase.first >= 2 and words[phrase.first - 1] == "of" \
+            and words[phrase.first - 2] in _BODY_NOUNS:
+        noun = phrase.first - 2     # "the bodies of three victims"
+    if noun is None:
+        return None
+    start, end = min(noun, phrase.first), max(noun, phrase.last + 1)
+    before = [w for w in words[max(0, start - 4):start] if w in _RECOVERY_VERBS]
+    after = [w for w in words[end + 1:end + 5] if w in _RECOVERY_VERBS]
+    found = before[-1:] or after[:1]
+    return found[0] if found else None
+
+
+def _corrected(words: list[str], j: int) -> bool:
+    """Whether the figure's predicate, from ``j`` (after its noun), corrects a toll: "four fatalities *were
+    subtracted*", "two deaths *had been counted twice*"."""
+    while j < len(words) and words[j] in _AUXILIARIES:
+        j += 1
+    return j < len(words) and (words[j] in _CORRECTIONS or words[j:j + 2] == ["counted", "twice"])
 
 
 def _war_cue(tokens: list[Token], window: list[int], phrase: NumberPhrase) -> str | None:
