@@ -8,10 +8,13 @@ a processor idle (:func:`dedupe.runtime.idle_core`, the rule every fork of the p
 two halves run on two cores. The child pickles each batch (protocol 5, its arrays out of band) into one of
 :data:`SLOTS` unlinked temporary files and sends its number, slot and size down a pipe; the parent reads the
 slot back with one ``preadv`` and hands the slot back over a second pipe. The child takes batches from the
-front; whenever the batch to write next is not ready, the writer prepares the last batch nobody took
-instead of waiting, holding :data:`SLOTS` such batches at most, each in memory until its turn (the child's
-batches cost more than the writes: it made the writer wait 0.4-0.6 s of Reuters' 1.7-2.1 s), and a child
-that dies leaves the rest to the writer: the batches never depend on it.
+front; when the batch to write next is not ready, the writer prepares the last batch nobody took
+instead of waiting, :data:`WRITER_BATCHES` of them at most (in memory until their turn), and a child that
+dies leaves the rest to the writer: the batches never depend on it. The cap keeps the two processes even:
+since the compiled sorts, preparing a batch costs less than writing it (identity lookups, inserts, merges,
+checkpoints), and a writer that prepared whenever it would wait (4 of Reuters' 10 batches) was the process
+the add waited for (Reuters, CPU seconds: writer 0.93, child 0.42; with one batch, taken while the child
+makes its first, 0.80 and 0.56).
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
@@ -49,6 +52,8 @@ from dedupe.scan.shingle import I64
 ZSTD_LEVEL = 1
 #: Batches the child may prepare ahead of the writer (each held in a slot, an unlinked temporary file).
 SLOTS = 4
+#: Batches the writer prepares itself while the child runs (the last ones; see the module docstring).
+WRITER_BATCHES = 1
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
 
@@ -135,8 +140,9 @@ def _absolute(path: str) -> str:
 def prepared_batches(documents: Sequence[Document], batch_size: int,
                      params: IndexParams) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """``(batch, prepared)`` for each batch of ``batch_size`` documents, in order, computed up to
-    :data:`SLOTS` batches ahead in a forked child, and from the back here while the next is not ready, when
-    there are two batches or more and a processor is idle (see the module docstring).
+    :data:`SLOTS` batches ahead in a forked child, and up to :data:`WRITER_BATCHES` from the back here while
+    the next is not ready, when there are two batches or more and a processor is idle (see the module
+    docstring).
 
     Args:
         documents: All documents to add.
@@ -183,7 +189,8 @@ class _Slots:
         self.free_read, self.free_write = os.pipe()
         self.shared = mmap.mmap(-1, 2 * _SIZE.size)  # anonymous and shared: the child sees the writer's writes
         self._set("back", batches)
-        self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself
+        self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself, not yet written
+        self.helped = 0  # batches the writer took from the back while the child ran
         self.child_gone = False
 
     def __enter__(self) -> _Slots:
@@ -255,12 +262,13 @@ class _Slots:
         return self.own.pop(number)
 
     def _help(self, number: int) -> bool:
-        """Take the last batch nobody took, if it is later than ``number`` and the writer holds fewer than
-        :data:`SLOTS` batches of its own (each waits for its turn in memory); whether one was taken."""
+        """Take the last batch nobody took, if it is later than ``number`` and the writer took fewer than
+        :data:`WRITER_BATCHES` so far; whether one was taken."""
         last = self._get("back") - 1
-        if last <= number or last < self._get("front") or len(self.own) >= len(self.files):
+        if last <= number or last < self._get("front") or self.helped >= WRITER_BATCHES:
             return False
         self._set("back", last)
+        self.helped += 1
         return True  # the child may have taken it meanwhile too: its copy is then dropped (next_batch)
 
     def _receive(self) -> tuple[int, PreparedBatch] | None:
