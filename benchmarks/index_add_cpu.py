@@ -1,0 +1,93 @@
+"""Where ``dedupe index add``'s processor time goes: the writer's and its forked children's, per source tree.
+
+    .venv/bin/python -m benchmarks.index_add_cpu --corpus /work/shared/corpora/reuters21578.jsonl \\
+        --tree /work/main --tree . --runs 8 --parallel
+
+Each run is a whole process (``dedupe index add`` of ``--corpus`` into a fresh index), the trees taken in
+turn (A/B alternating, so every tree meets the same load), each with its own ``PYTHONPATH``. A run reports
+the CPU seconds (user + system) of the writer itself and of the children it reaped (the loader's and the
+batch preparer's forks), from ``os.times()`` at its end, and its wall seconds; this prints the medians per
+tree and the SHA-256 of each tree's index files (the same across runs, or it says so).
+
+On a machine others load, wall seconds swing 2x between identical runs; the split of CPU seconds does not,
+and says which process an add waits for (on an idle machine its wall time is about the busier process').
+``--parallel`` makes ``os.getloadavg`` report 0 in the runs, so that ``dedupe.runtime.idle_core`` lets the
+add fork whatever the load (it runs in one process from a load average of 2 on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+_DRIVER = """
+import os, sys
+if {parallel}:
+    os.getloadavg = lambda: (0.0, 0.0, 0.0)
+from dedupe.cli.app import cli
+try:
+    cli(prog_name="dedupe", args=["index", "add", {index!r}, *{corpus!r}])
+except SystemExit as done:
+    if done.code:
+        raise
+times = os.times()
+print(times.user + times.system, times.children_user + times.children_system, file=sys.stderr)
+"""
+
+
+def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool) -> tuple[float, float, float]:
+    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{index}{suffix}").unlink(missing_ok=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
+    env["PYTHONPATH"] = str(tree)
+    code = _DRIVER.format(parallel=parallel, index=str(index), corpus=corpus)
+    began = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)
+    wall = time.perf_counter() - began
+    writer, children = map(float, done.stderr.split()[-2:])
+    return writer, children, wall
+
+
+def index_digest(index: Path) -> str:
+    """SHA-256 of the index file (the add leaves no WAL behind)."""
+    return hashlib.sha256(index.read_bytes()).hexdigest()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", action="append", required=True, help="corpus path (repeatable)")
+    parser.add_argument("--tree", action="append", required=True, help="source tree to import dedupe from")
+    parser.add_argument("--runs", type=int, default=5, help="runs per tree, alternating")
+    parser.add_argument("--parallel", action="store_true", help="fork whatever the load (see above)")
+    args = parser.parse_args(argv)
+    trees = [Path(tree).resolve() for tree in args.tree]
+    corpus = [str(Path(path).resolve()) for path in args.corpus]
+    results: dict[Path, list[tuple[float, float, float]]] = {tree: [] for tree in trees}
+    digests: dict[Path, set[str]] = {tree: set() for tree in trees}
+    with tempfile.TemporaryDirectory() as folder:
+        for _ in range(args.runs):
+            for number, tree in enumerate(trees):
+                index = Path(folder) / f"tree{number}.db"
+                results[tree].append(run_once(tree, corpus, index, args.parallel))
+                digests[tree].add(index_digest(index))
+            print(f"round done, load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
+    print(f"{'tree':40s} {'writer CPU s':>13s} {'children CPU s':>15s} {'wall s':>7s}  index SHA-256")
+    for tree, runs in results.items():
+        writer, children, wall = (statistics.median(run[i] for run in runs) for i in range(3))
+        digest = ", ".join(sorted(d[:16] for d in digests[tree]))
+        print(f"{str(tree):40s} {writer:13.2f} {children:15.2f} {wall:7.2f}  {digest}")
+        print(f"{'':40s} writer {' '.join(f'{r[0]:.2f}' for r in runs)}; children "
+              f"{' '.join(f'{r[1]:.2f}' for r in runs)}")
+
+
+if __name__ == "__main__":
+    main()
