@@ -33,7 +33,7 @@ if {parallel}:
     os.getloadavg = lambda: (0.0, 0.0, 0.0)
 from dedupe.cli.app import cli
 try:
-    cli(prog_name="dedupe", args=["index", "add", {index!r}, *{corpus!r}])
+    cli(prog_name="dedupe", args=["index", "add", {index!r}, *{corpus!r}, "--batch-size", "{batch_size}"])
 except SystemExit as done:
     if done.code:
         raise
@@ -42,13 +42,14 @@ print(times.user + times.system, times.children_user + times.children_system, fi
 """
 
 
-def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool) -> tuple[float, float, float]:
+def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
+             batch_size: int = 2000) -> tuple[float, float, float]:
     """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
     env["PYTHONPATH"] = str(tree)
-    code = _DRIVER.format(parallel=parallel, index=str(index), corpus=corpus)
+    code = _DRIVER.format(parallel=parallel, index=str(index), corpus=corpus, batch_size=batch_size)
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tree", action="append", required=True, help="source tree to import dedupe from")
     parser.add_argument("--runs", type=int, default=5, help="runs per tree, alternating")
     parser.add_argument("--parallel", action="store_true", help="fork whatever the load (see above)")
+    parser.add_argument("--batch-size", type=int, default=2000, help="index add's --batch-size")
     args = parser.parse_args(argv)
     trees = [Path(tree).resolve() for tree in args.tree]
     corpus = [str(Path(path).resolve()) for path in args.corpus]
@@ -77,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.runs):
             for number, tree in enumerate(trees):
                 index = Path(folder) / f"tree{number}.db"
-                results[tree].append(run_once(tree, corpus, index, args.parallel))
+                results[tree].append(run_once(tree, corpus, index, args.parallel, args.batch_size))
                 digests[tree].add(index_digest(index))
             print(f"round done, load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(f"{'tree':40s} {'writer CPU s':>13s} {'children CPU s':>15s} {'wall s':>7s}  index SHA-256")
