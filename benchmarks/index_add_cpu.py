@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         digest = ", ".join(sorted(d[:16] for d in digests[tree]))
         print(f"{str(tree):40s} {writer:13.2f} {children:15.2f} {wall:7.2f}  {digest}")
         print(f"{'':40s} writer {' '.join(f'{r[0]:.2f}' for r in runs)}; children "
-              f"{' '.join(f'{r[1]:.2f}' for r in runs)}")
+              f"{' '.join(f'{r[1]:.2f}' for r in runs)}; wall {' '.join(f'{r[2]:.2f}' for r in runs)}")
 
 
 if __name__ == "__main__":
