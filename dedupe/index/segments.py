@@ -33,7 +33,6 @@ from collections.abc import Iterator
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, merge_rows
-from dedupe.index.tiers import KeptTiers
 from dedupe.scan.shingle import I64, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -78,8 +77,7 @@ def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
     write_kinds(db, [(kind, new_segment(keys, docs))])
 
 
-def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] | None]],
-                kept: KeptTiers | None = None) -> None:
+def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] | None]]) -> None:
     """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same
     order (so the same file). When the merges the new segments complete are small (:data:`_THREADED_ROWS`),
     they are computed first, each kind's in a thread of its own (the merges release the interpreter lock:
@@ -89,10 +87,8 @@ def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] |
     Args:
         db: The index connection, inside the caller's write transaction.
         batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
-        kept: The level-0 segments the caller wrote, for the merge of their tier (:mod:`dedupe.index.tiers`;
-            ``None``: read every tier back).
     """
-    plans = [_plan(db, kind, segment, kept) for kind, segment in batch]
+    plans = [_plan(db, kind, segment) for kind, segment in batch]
     if sum(plan.rows() for plan in plans) > _THREADED_ROWS:
         for plan in plans:
             plan.read(db)
@@ -123,11 +119,9 @@ class _Plan:
     """What :func:`write_kinds` does for one kind: the new level-0 segment and the merges it completes
     (one per full level, in the order :func:`write` made them: each merged segment joins the next level)."""
 
-    def __init__(self, kind: int, new: tuple[int, I64] | None, kept: KeptTiers | None = None) -> None:
+    def __init__(self, kind: int, new: tuple[int, I64] | None) -> None:
         self.kind = kind
         self.new = new
-        self.kept = kept
-        self.first: list[tuple[int, I64]] | None = None  # the first merge's stored segments, kept in memory
         self.merges: list[list[tuple[int, int, int]]] = []  # (segment, base, rows) of the stored ones, by level
         self.parts: list[list[tuple[int, I64]]] = []  # their (base, packed), once read
         self.merged: list[tuple[int, I64]] = []  # (base, packed) of each merge, once computed
@@ -138,9 +132,7 @@ class _Plan:
 
     def read(self, db: sqlite3.Connection) -> None:
         """Read the stored segments the merges take."""
-        self.parts = [self.first if level == 0 and self.first is not None else
-                      [(base, _packed(db, segment, rows)) for segment, base, rows in merge]
-                      for level, merge in enumerate(self.merges)]
+        self.parts = [[(base, _packed(db, segment, rows)) for segment, base, rows in merge] for merge in self.merges]
 
     def merge(self) -> None:
         """Compute the merges (in a thread: reads nothing from the database)."""
@@ -153,15 +145,11 @@ class _Plan:
     def write(self, db: sqlite3.Connection) -> None:
         """The statements of :func:`write`, the merged segments as computed."""
         if self.new is not None:
-            inserted = _insert(db, self.kind, 0, *self.new)
-            if self.kept is not None:
-                self.kept.keep(self.kind, inserted, self.new)
+            _insert(db, self.kind, 0, *self.new)
         level = 0
         while True:
             tier = db.execute("SELECT segment FROM segments WHERE kind = ? AND level = ? ORDER BY segment",
                               (self.kind, level)).fetchall()
-            if level == 0 and self.kept is not None:  # the level-0 tier as it stays
-                self.kept.tier(self.kind, [row[0] for row in tier] if len(tier) < MERGE_FANOUT else [])
             if len(tier) < MERGE_FANOUT:
                 return
             planned = [segment for segment, _, _ in self.merges[level]] if level < len(self.merges) else None
@@ -173,14 +161,13 @@ class _Plan:
             level += 1
 
 
-def _plan(db: sqlite3.Connection, kind: int, new: tuple[int, I64] | None, kept: KeptTiers | None = None) -> _Plan:
-    """The merges that adding segment ``new`` to ``kind`` completes, and the stored segments each takes (the
-    first merge's from memory where ``kept`` holds them)."""
+def _plan(db: sqlite3.Connection, kind: int, new: tuple[int, I64] | None) -> _Plan:
+    """The merges that adding segment ``new`` to ``kind`` completes, and the stored segments each takes."""
     levels: dict[int, list[tuple[int, int, int]]] = {}
     for segment, level, base, count in db.execute(
             "SELECT segment, level, base, rows FROM segments WHERE kind = ? ORDER BY segment", (kind,)):
         levels.setdefault(level, []).append((segment, base, count))
-    plan = _Plan(kind, new, kept)
+    plan = _Plan(kind, new)
     joining = new is not None
     for level in range(len(levels) + 1):
         stored = levels.get(level, [])
@@ -188,8 +175,6 @@ def _plan(db: sqlite3.Connection, kind: int, new: tuple[int, I64] | None, kept: 
             break
         plan.merges.append(stored)
         joining = True
-    if kept is not None and plan.merges:
-        plan.first = kept.take(kind, plan.merges[0])
     return plan
 
 
@@ -457,15 +442,12 @@ def _merge_parts(parts: list[tuple[int, I64]]) -> tuple[int, I64]:
     return base, packed
 
 
-def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> int:
-    """Insert a segment; its id."""
+def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> None:
     # SQLite copies the blob from the array itself (a copy into bytes first cost Reuters x1's merge 8 ms a kind)
     if packed.size and int((packed & DOC_MASK).max()) >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
-    cursor = db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, ?)",
-                        (kind, level, int(packed.size), base,
-                         np.ascontiguousarray(packed, dtype=np.int64).data.cast("B")))
-    return int(cursor.lastrowid or 0)
+    db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, ?)",
+               (kind, level, int(packed.size), base, np.ascontiguousarray(packed, dtype=np.int64).data.cast("B")))
 
 
 def _live(db: sqlite3.Connection) -> I64:

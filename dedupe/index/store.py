@@ -39,7 +39,6 @@ from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches
-from dedupe.index.tiers import KeptTiers
 from dedupe.index.wal import Checkpointer
 
 SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
@@ -180,38 +179,30 @@ class Index:
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
-        kept = KeptTiers()  # the level-0 segments this add writes, for their tier's merge (dedupe.index.tiers)
         try:
             # The child that prepares the batches is forked first, before the checkpoint thread starts.
             with prepared_batches(documents, batch_size, self.params) as batches, Checkpointer(self.path) as wal:
                 for batch, prepared in batches:
-                    counts = self._add_batch(batch, prepared, kept)
+                    counts = self._add_batch(batch, prepared)
                     wal.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
         finally:
-            kept.clear()
             self.connection.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT}")
         return AddResult(added, unchanged, tuple(versions), skipped)
 
-    def _add_batch(self, batch: Sequence[Document], prepared: PreparedBatch,
-                   kept: KeptTiers | None = None) -> tuple[int, int, list[tuple[str, str]], int]:
+    def _add_batch(self, batch: Sequence[Document],
+                   prepared: PreparedBatch) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            if kept is not None:
-                kept.check(db)
             rows, status = self._new_rows(batch, prepared)
             new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
-            self._write(rows, prepared, new, kept)
+            self._write(rows, prepared, new)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
-            if kept is not None:
-                kept.clear()  # the segments it kept may be gone with the transaction
             raise
-        if kept is not None:
-            kept.committed(db)
         versions = [(rows[i][0], s.removeprefix("version of ")) for i, s in enumerate(status)
                     if s.startswith("version")]
         return status.count("added"), status.count("unchanged"), versions, status.count("skipped")
@@ -255,8 +246,7 @@ class Index:
                 found.setdefault(key, []).append((version, digest, ident))
         return found
 
-    def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int],
-               kept: KeptTiers | None = None) -> None:
+    def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int]) -> None:
         """Insert the new documents of a batch (``new``: their places in the batch), their keys and the
         batch's row, in batch order (inside the batch's transaction, which holds the write lock)."""
         db = self.connection
@@ -273,7 +263,7 @@ class Index:
         made = [(kind, _segment(packed, seq_of, len(new) == len(rows)))
                 for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
                                      (segments.SHINGLES, prepared.shingles))]
-        segments.write_kinds(db, made, kept)
+        segments.write_kinds(db, made)
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
