@@ -17,7 +17,8 @@ import zstandard
 
 from dedupe.corpus.documents import Document, Origin
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, prepare, prepared_batches
+from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, prepare, prepared_batches,
+                                  with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -49,6 +50,15 @@ def test_forked_batches_equal_the_batches_prepared_here() -> None:
     for first, (batch, prepared) in zip(range(0, 230, 50), received):
         assert list(batch) == documents[first:first + 50]
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
+
+
+def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
+    documents = _documents(30)
+    bare = prepare(documents, PARAMS, texts=False)
+    assert bare.texts == [] and bare.digests == prepare(documents, PARAMS).digests
+    assert _same(with_texts(documents, bare), prepare(documents, PARAMS))
+    whole = prepare(documents, PARAMS)
+    assert with_texts(documents, whole) is whole  # already there: left as it is
 
 
 def test_leaving_early_stops_and_reaps_the_child() -> None:
