@@ -101,12 +101,12 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params)
+        return real(batch, params, texts)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
