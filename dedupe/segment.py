@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from dedupe.boundaries import sentence_starts
@@ -205,10 +205,17 @@ def _join_broken(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int
     """Join a paragraph to the one before it when a line break cut a sentence in two: the one before ends in
     a lower-case word or a comma (no sentence end) and this one opens with a lower-case word at the start of
     its line (an indented line is a table row or a new paragraph: "Shr loss 6.52 dlrs" / "    net loss ...")."""
+    return _joined(spans, lambda before, start, end: bool(
+        _OPEN_END.search(text, before[1] - 1, before[1]) and _LOWER_OPENING.match(text, start, end)
+        and (start == 0 or text[start - 1] in "\r\n")))
+
+
+def _joined(spans: list[tuple[int, int]],
+            continues: Callable[[tuple[int, int], int, int], bool]) -> list[tuple[int, int]]:
+    """``spans`` with each span joined to the one before it where ``continues(before, start, end)``."""
     joined: list[tuple[int, int]] = []
     for start, end in spans:
-        if joined and _OPEN_END.search(text, joined[-1][1] - 1, joined[-1][1]) \
-                and _LOWER_OPENING.match(text, start, end) and (start == 0 or text[start - 1] in "\r\n"):
+        if joined and continues(joined[-1], start, end):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
@@ -277,13 +284,8 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _join_clock_times(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Take back a sentence end after "a.m."/"p.m." when the next words continue the time: "at 4:30 p.m.
     Sunday (Beijing Time) with ...", "10 a.m. EST on Friday", "p.m. Beijing time", "p.m. (0830 GMT)"."""
-    joined: list[tuple[int, int]] = []
-    for start, end in spans:
-        if joined and _CLOCK_END.search(text, joined[-1][0], joined[-1][1]) and _continues_time(text[start:end]):
-            joined[-1] = (joined[-1][0], end)
-        else:
-            joined.append((start, end))
-    return joined
+    return _joined(spans, lambda before, start, end: bool(
+        _CLOCK_END.search(text, before[0], before[1]) and _continues_time(text[start:end])))
 
 
 def _continues_time(sentence: str) -> bool:

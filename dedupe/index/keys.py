@@ -36,9 +36,9 @@ _WINDOW_MULT = np.uint64(0x9E3779B97F4A7C15)
 #: more (findings are verified on the texts).
 KEY_BITS = 40
 DOC_BITS = 64 - KEY_BITS
-_DOC_BITS = DOC_BITS
-_DOC_MASK = (1 << _DOC_BITS) - 1
-_KEY_MASK = np.uint64(((1 << 64) - 1) ^ _DOC_MASK)
+#: The low bits of a packed row ``stored key | document``: its document.
+DOC_MASK = (1 << DOC_BITS) - 1
+_KEY_MASK = np.uint64(((1 << 64) - 1) ^ DOC_MASK)
 _STORED = _KEY_MASK.astype(np.int64)  # the same bits as a signed integer
 
 
@@ -135,12 +135,12 @@ def packed_keys(prints: Fingerprints, params: IndexParams) -> tuple[I64, I64, I6
     Raises:
         OverflowError: ``prints`` holds ``2 ** DOC_BITS`` documents or more.
     """
-    if prints.token_counts.size > _DOC_MASK:
-        raise OverflowError(f"a batch of {prints.token_counts.size} documents: at most {_DOC_MASK} fit a segment")
+    if prints.token_counts.size > DOC_MASK:
+        raise OverflowError(f"a batch of {prints.token_counts.size} documents: at most {DOC_MASK} fit a segment")
     bands = _packed(*_band_rows(prints, params), doc_order=True)
     compiled = native()
     if compiled is None:
-        shingle_docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+        shingle_docs = shingle_documents(prints)
         return bands, _packed(*passage_keys(prints, params.window)), _packed(prints.shingles, shingle_docs, False)
     # The compiled loop makes the rows in one pass (numpy: the windows' hashes, the documents, the masks and
     # the packing, each a pass and a temporary array); sorted as above.
@@ -178,7 +178,7 @@ def passage_keys(prints: Fingerprints, window: int) -> tuple[U64, I64]:
     span = shingles.size - window + 1
     if span <= 0:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
-    doc_of = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+    doc_of = shingle_documents(prints)
     acc = shingles[:span].copy()
     for k in range(1, window):
         acc *= _WINDOW_MULT
@@ -197,8 +197,13 @@ def shingle_rows(prints: Fingerprints) -> tuple[I64, I64]:
     Returns:
         ``(keys, docs)`` sorted by key, then document.
     """
-    docs = np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
+    docs = shingle_documents(prints)
     return _sorted(prints.shingles, docs, unique=False)
+
+
+def shingle_documents(prints: Fingerprints) -> I64:
+    """The document index of each of ``prints.shingles``."""
+    return np.repeat(np.arange(prints.token_counts.size, dtype=np.int64), np.diff(prints.offsets))
 
 
 def stored_keys(hashes: U64) -> I64:
@@ -236,19 +241,19 @@ def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
     """
     compiled = native()
     if compiled is None:
-        low = [int((part & _DOC_MASK).max()) + shift for part, shift in zip(parts, shifts) if part.size]
+        low = [int((part & DOC_MASK).max()) + shift for part, shift in zip(parts, shifts) if part.size]
         merged = np.concatenate([np.zeros(0, dtype=np.int64), *(part + shift for part, shift in zip(parts, shifts))])
         merged.sort(kind="stable")  # timsort merges the sorted runs
         return merged, max(low, default=-1)
     merged = np.empty(sum(part.size for part in parts), dtype=np.int64)
-    largest = compiled.merge_parts(list(parts), np.array(shifts, dtype=np.int64), merged, _DOC_MASK)
+    largest = compiled.merge_parts(list(parts), np.array(shifts, dtype=np.int64), merged, DOC_MASK)
     return merged, int(largest)
 
 
 def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
     """``(key, doc)`` rows as stored keys (:func:`stored_keys`), sorted, repeats dropped unless not ``unique``."""
     signed = stored_keys(keys)
-    if docs.size and int(docs.max()) >= 1 << _DOC_BITS:  # batches this large: sort the pairs as pairs
+    if docs.size and int(docs.max()) >= 1 << DOC_BITS:  # batches this large: sort the pairs as pairs
         order = np.lexsort((docs, signed))
         signed, docs = signed[order], docs[order]
         keep = np.ones(signed.size, dtype=bool)
@@ -256,7 +261,7 @@ def _sorted(keys: U64, docs: I64, unique: bool = True) -> tuple[I64, I64]:
             keep[1:] = (signed[1:] != signed[:-1]) | (docs[1:] != docs[:-1])
         return signed[keep], docs[keep]
     packed = _packed(keys, docs, unique)
-    return packed & ~np.int64(_DOC_MASK), packed & np.int64(_DOC_MASK)
+    return packed & ~np.int64(DOC_MASK), packed & np.int64(DOC_MASK)
 
 
 def _packed(keys: U64, docs: I64, unique: bool = True, doc_order: bool = False) -> I64:

@@ -32,7 +32,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS, merge_rows
+from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, merge_rows
 from dedupe.scan.shingle import I64, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -46,7 +46,7 @@ CREATE TABLE segments(segment INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level 
 CREATE INDEX segments_kind ON segments(kind, level)
 """
 #: The low bits of a packed row: its document (``seq`` minus the segment's base).
-DOC_MASK = np.int64((1 << DOC_BITS) - 1)
+DOC_MASK = np.int64(_DOC_BITMASK)
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages

@@ -215,13 +215,7 @@ class Index:
         rows, status = [], []
         for doc, key, digest, tokens in zip(batch, prepared.identities, prepared.digests,
                                             prepared.token_counts.tolist()):
-            versions = stored.get(key)
-            if versions is None and tokens and key == doc.id:  # a new key under its own id: most documents
-                rows.append((key, key, 1))
-                status.append("added")
-                stored[key] = [(1, digest, key)]
-                continue
-            versions = versions or []
+            versions = stored.get(key, [])
             same = any(digest == known for _, known, _ in versions)
             if tokens == 0 or same:
                 status.append("skipped" if tokens == 0 and not same else "unchanged")
