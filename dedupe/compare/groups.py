@@ -44,6 +44,7 @@ from dedupe.compare.divergence import (
     quote_conflict,
     time_conflict,
 )
+from dedupe.compare.facts import fact_groups, stated_facts
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
@@ -179,12 +180,13 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
     dates = {d.doc.id: known_date(d.doc) for d in documents}
     counts = [stated_counts(c.text, dates[c.doc_id]) for c in claims]
+    facts = [stated_facts(c.text, dates[c.doc_id]) for c in claims]
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
         groups.extend(_story_groups(story.id, [claims[i] for i in indices], [contents[i] for i in indices],
                                     (content_vectors[indices], vectors[indices]), table, config,
-                                    ([counts[i] for i in indices], dates)))
+                                    ([counts[i] for i in indices], [facts[i] for i in indices], dates)))
     if config.nli_model:
         groups = _with_nli(groups, config)
     rank = {story.id: i for i, story in enumerate(stories)}
@@ -204,33 +206,41 @@ def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Seq
     return result
 
 
-_Counts = tuple[list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
+_Counts = tuple[list[tuple[StatedCount, ...]], list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
 
 
 def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embedded: tuple[np.ndarray, np.ndarray],
                   table: EntityTable, config: CompareConfig, counted: _Counts) -> list[ClaimGroup]:
     """Wording groups (aligned on the claims' contents, attribution stripped) and count groups (on the whole
     claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors);
-    ``counted``: what each claim counts, and each document's report date."""
+    ``counted``: what each claim counts, the facts it states, and each document's report date. A claim sits in
+    its wording group, one count group per count and one fact group per fact; a wording group with the
+    members of a count or fact group is that group."""
     if not claims:
         return []
     vectors, text_vectors = embedded
-    counts, dates = counted
+    counts, facts, dates = counted
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts],
                       [lead_speaker(c.text) for c in claims])
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
+    counted_members = {c.members for c in by_count}
+    by_fact = tuple(g for g in fact_groups(facts, text_vectors, doc_keys, config.align.fact_cosine,
+                                           config.align.fact_same_cosine, sentence_keys)
+                    if g.members not in counted_members) if config.align.fact_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
-    text_groups = [g for g in alignment.groups if g not in {c.members for c in by_count}]
-    grouped = {i for g in (*text_groups, *(c.members for c in by_count)) for i in g}
+    text_groups = [g for g in alignment.groups if g not in counted_members | {f.members for f in by_fact}]
+    grouped = {i for g in (*text_groups, *(c.members for c in (*by_count, *by_fact))) for i in g}
     result = [_group(story_id, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id)) for i in g],
                      [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
               for g in text_groups]
     result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id))
                                                  for i in group.members], vectors) for group in by_count)
+    result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], facts[i], dates.get(claims[i].doc_id))
+                                                 for i in group.members], vectors) for group in by_fact)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 
@@ -307,6 +317,10 @@ def _key_order(key: CountKey) -> tuple[str, str, bool]:
 
 
 def _count_name(key: CountKey) -> str:
+    if key.kind == "parameter":
+        return key.measure
+    if key.kind == "things":
+        return f"number of {key.measure}s"
     where = f" in {key.place}" if key.place else ""
     return f"{'running total of ' if key.running else ''}number {key.measure}{where}"
 
