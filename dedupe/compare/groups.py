@@ -292,9 +292,19 @@ def _count_group(story_id: str, group: CountGroup, members: list[_Member], vecto
     updates: list[Reason] = []
     for a, b in combinations(members, 2):
         if a.claim.outlet != b.claim.outlet:
-            _count_reason(group.key, a, b, reasons, updates)
+            for key in (group.key, *_other_parameters(group.key, a, b)):
+                _count_reason(key, a, b, reasons, updates)
     return ClaimGroup("divergence" if reasons or updates else "agreement", story_id, float(np.mean(cosines)),
                       tuple(m.claim for m in members), tuple(_distinct(reasons)), updates=tuple(_distinct(updates)))
+
+
+def _other_parameters(key: CountKey, a: _Member, b: _Member) -> list[CountKey]:
+    """The event parameters besides ``key`` that two members of a parameter's group both give: they describe the
+    same event ("struck at 4:30 p.m. ... at a depth of 12 km" / "... at a depth of 10 kilometers")."""
+    if key.kind != "parameter":
+        return []
+    shared = {c.key for c in a.counts} & {c.key for c in b.counts}
+    return sorted((k for k in shared if k.kind == "parameter" and k != key), key=_key_order)
 
 
 def _count_reason(key: CountKey, a: _Member, b: _Member, reasons: list[Reason], updates: list[Reason]) -> None:

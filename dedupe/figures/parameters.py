@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from dedupe.figures.numbers import NumberPhrase, find_number_phrases
+from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
 from dedupe.figures.tokens import Token, tokenize
 
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
@@ -64,6 +64,9 @@ _BACKGROUND = frozenset({"in", "after", "by", "from", "following", "since", "bef
                          "which", "that", "whose", "like", "than", "to", "as", "of"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "strong", "powerful", "deadly", "major"})
 _RICHTER = ("on", "the", "richter")
+_PLACE_NOUNS = frozenset({"region", "county", "area", "city", "town", "township", "district", "province", "village",
+                          "country", "island", "state", "prefecture", "municipality"})
+_INHABITANTS = frozenset({"people", "inhabitants", "residents"})
 
 
 @dataclass(frozen=True)
@@ -102,10 +105,12 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
     for phrase in find_number_phrases(tokens, text):
         if phrase.first in converted or phrase.low is None or phrase.low != phrase.high:
             continue
-        parameter = _magnitude(tokens, phrase, text) or _length(tokens, phrase, text)
+        parameter = _magnitude(tokens, phrase, text) or _length(tokens, phrase, text) \
+            or _population(tokens, phrase, text)
         if parameter is not None:
             found.append(parameter)
             converted.update(_bracketed(tokens, phrase.last))
+            found.extend(_conversions(tokens, phrase, text, parameter.kind))
     found.extend(_clock_parameter(clock) for clock in clock_times(text))
     return tuple(sorted(found, key=lambda p: p.start))
 
@@ -205,11 +210,40 @@ def _length(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParame
         kind = f"distance {_DIRECTIONS[tokens[after].lower]}"
     else:
         return None
+    return _length_value(tokens, phrase, text, kind)
+
+
+def _conversions(tokens: list[Token], phrase: NumberPhrase, text: str, kind: str) -> list[EventParameter]:
+    """The value a bracket right after a length gives again in another unit ("10 kilometers (6 miles)"): the same
+    parameter as the outlet converted it, so either value may match another outlet's."""
+    inside = _bracketed(tokens, phrase.last)
+    if kind == "magnitude" or not inside:
+        return []
+    return [_length_value(tokens, other, text, kind) for other in find_number_phrases(tokens, text)
+            if other.first in inside and other.low is not None and other.low == other.high
+            and other.last + 1 < len(tokens) and tokens[other.last + 1].lower in _KM]
+
+
+def _length_value(tokens: list[Token], phrase: NumberPhrase, text: str, kind: str) -> EventParameter:
+    """The length at ``phrase`` (its unit the next token) as a parameter of ``kind``, in kilometres."""
     low, high = _precision(tokens[phrase.core].text, phrase)
-    scale = _KM[unit]
+    scale = _KM[tokens[phrase.last + 1].lower]
     start, end = tokens[phrase.first].start, tokens[phrase.last + 1].end
     value = round(float(phrase.low) * scale, 3)  # type: ignore[arg-type]
     return EventParameter(kind, value, (round(low * scale, 3), round(high * scale, 3)), text[start:end], start, end)
+
+
+def _population(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A place's population: "a population of about 429,000", "a region of 429,000 people"."""
+    before = [t.lower for t in tokens[max(0, phrase.first - 2):phrase.first]]
+    after = tokens[phrase.last + 1].lower if phrase.last + 1 < len(tokens) else ""
+    if before != ["population", "of"] and not (before[-1:] == ["of"] and len(before) == 2
+                                               and before[0] in _PLACE_NOUNS and after in _INHABITANTS):
+        return None
+    low, high = interval(phrase.low, phrase.high, phrase.qualifier)
+    end = tokens[phrase.last + (1 if after in _INHABITANTS else 0)].end
+    start = tokens[phrase.first].start
+    return EventParameter("population", float(phrase.low), (low, high), text[start:end], start, end)  # type: ignore
 
 
 def _precision(written: str, phrase: NumberPhrase) -> tuple[float, float]:
