@@ -75,11 +75,9 @@ def thing_noun(noun: str) -> str:
         ('home', 'ambulance', 'body')
     """
     word = noun.lower()
-    if len(word) > 3 and not word.endswith("ss"):
+    if len(word) > 3 and not word.endswith(("ss", "us")):
         suffix, replacement = next(((s, r) for s, r in _SINGULAR if word.endswith(s)), ("", ""))
         word = word[:len(word) - len(suffix)] + replacement if suffix else word
-        if suffix == "s" and word.endswith(("ous", "us")):
-            word = noun.lower()
     return _SAME_THING.get(word, word)
 
 
