@@ -193,9 +193,12 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
 
 
+# The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
+Link = Callable[[Sequence[StatedCount], Sequence[StatedCount], CountKey, float], float]
+
+
 def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
-               min_cosine: float, link: Callable[[Sequence[StatedCount], Sequence[StatedCount], CountKey, float], float],
-               sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
+               min_cosine: float, link: Link, sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
     """Groups of claims of two or more documents that state the same key, linked by ``link``.
 
     Args:

@@ -21,9 +21,9 @@ A value converted into another unit is compared at the precision it was written 
 6.5 miles, which holds "10 kilometers"); a value given again in brackets in another unit is read once.
 
 Example:
-    >>> [(p.kind, p.interval, p.text) for p in event_parameters(
-    ...     "The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers (6 miles).")]
-    [('magnitude', (6.1, 6.1), 'magnitude-6.1'), ('time', (989.0, 991.0), '4:30 p.m.'), ('depth', (9.5, 10.5), '10 kilometers')]
+    >>> [(p.kind, p.value, p.text) for p in event_parameters(
+    ...     "The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")]
+    [('magnitude', 6.1, 'magnitude-6.1'), ('time', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
 """
 
 from __future__ import annotations
@@ -163,8 +163,8 @@ def same_time(x: Clock, y: Clock) -> bool:
 def _clock_parameter(clock: Clock) -> EventParameter:
     minutes, zone, _, written, tolerance, start = clock
     kind = f"time {zone}" if zone else "time"
-    return EventParameter(kind, float(minutes), (float(minutes - tolerance), float(minutes + tolerance)), written, start,
-                          start + len(written))
+    span = (float(minutes - tolerance), float(minutes + tolerance))
+    return EventParameter(kind, float(minutes), span, written, start, start + len(written))
 
 
 def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
