@@ -71,3 +71,12 @@ def test_never_raises_and_offsets_hold(text: str) -> None:
     for parameter in event_parameters(text):
         assert text[parameter.start:parameter.end] == parameter.text
         assert parameter.interval[0] <= parameter.interval[1]
+
+
+def test_a_capacity_and_an_aftershock_magnitude() -> None:
+    assert _kinds("The boat carried more than 150 passengers, far above its capacity of 43.") == [
+        ("capacity", 43.0, "43")]
+    assert _kinds("The ferry was only licensed to carry 43 people.") == [("capacity", 43.0, "43")]
+    assert _kinds("It could carry up to 200 passengers.") == [("capacity", 200.0, "up to 200")]
+    assert _kinds("Trucks were sent to carry 300 tents.") == []
+    assert _kinds("A 5.2-magnitude aftershock hit the town.") == [("magnitude aftershock", 5.2, "5.2-magnitude")]

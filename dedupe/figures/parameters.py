@@ -9,11 +9,14 @@ leaves these numbers out of its figures on purpose (a magnitude or a distance is
 reads them apart, with the same number parser (:func:`dedupe.figures.numbers.find_number_phrases`).
 
 - ``magnitude``: "magnitude-6.1", "6.1-magnitude", "magnitude 6.1", "a magnitude of 6.1", "put the magnitude
-  at 6.5", "6.1 on the Richter scale". A magnitude that only names the event inside a phrase or clause about
+  at 6.5", "6.1 on the Richter scale"; ``magnitude aftershock`` for an aftershock's ("a 5.0-magnitude aftershock").
+  A magnitude that only names the event inside a phrase or clause about
   something else ("injured in Sunday's 6.1 magnitude quake", "where the 6.1-magnitude quake struck", "after a
   6.5-magnitude earthquake jolted ...") is background, not stated.
 - ``depth``: "at a depth of 10 km", "10 kilometers (6 miles) below ground", "6 miles deep", in kilometres.
 - ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
+- ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
+- ``capacity``: how many a vessel or a place may hold ("its capacity of 43", "licensed to carry 43").
 - ``time``: the clock time of an event (:func:`clock_times`; a time of a report, "as of 8 p.m.", is left out),
   ``time <zone>`` when a zone such as UTC is written.
 
@@ -32,6 +35,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dedupe.figures.links import is_capacity
 from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
 from dedupe.figures.tokens import Token, tokenize
 
@@ -66,6 +70,9 @@ _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "str
 _RICHTER = ("on", "the", "richter")
 _PLACE_NOUNS = frozenset({"region", "county", "area", "city", "town", "township", "district", "province", "village",
                           "country", "island", "state", "prefecture", "municipality"})
+_CAN = frozenset({"can", "could"})
+_ALLOWED_TO = [[word, "to"] for word in ("designed", "licensed", "allowed", "permitted", "able", "built", "meant",
+                                         "certified", "authorised", "authorized")]
 _INHABITANTS = frozenset({"people", "inhabitants", "residents"})
 
 
@@ -74,7 +81,8 @@ class EventParameter:
     """A parameter of an event that a sentence states.
 
     Attributes:
-        kind: ``magnitude``, ``depth``, ``distance <direction>``, ``time`` or ``time <zone>``.
+        kind: ``magnitude`` (``magnitude aftershock``), ``depth``, ``distance <direction>``, ``population``,
+            ``capacity``, ``time`` or ``time <zone>``.
         value: The value as stated, in the same unit.
         interval: The values it allows (kilometres, magnitude units, minutes after midnight).
         text: The value as written ("magnitude-6.1", "10 kilometers", "4:30 p.m.").
@@ -91,7 +99,7 @@ class EventParameter:
 
 
 def event_parameters(text: str) -> tuple[EventParameter, ...]:
-    """The magnitudes, depths, distances and event times a sentence states, in text order.
+    """The magnitudes, depths, distances, populations, capacities and event times a sentence states, in text order.
 
     Args:
         text: A sentence.
@@ -103,10 +111,11 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
     found: list[EventParameter] = []
     converted: set[int] = set()
     for phrase in find_number_phrases(tokens, text):
-        if phrase.first in converted or phrase.low is None or phrase.low != phrase.high:
+        if phrase.first in converted:
             continue
-        parameter = _magnitude(tokens, phrase, text) or _length(tokens, phrase, text) \
-            or _population(tokens, phrase, text)
+        exact = phrase.low is not None and phrase.low == phrase.high
+        parameter = (_magnitude(tokens, phrase, text) or _length(tokens, phrase, text)
+                     or _population(tokens, phrase, text) if exact else None) or _capacity(tokens, phrase, text)
         if parameter is not None:
             found.append(parameter)
             converted.update(_bracketed(tokens, phrase.last))
@@ -184,7 +193,9 @@ def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventPar
     if not predicate and _in_background(tokens, first - (2 if glued_before else 0)):
         return None
     value = float(phrase.low)  # type: ignore[arg-type]
-    return EventParameter("magnitude", value, (value, value), text[start:end], start, end)
+    following = [t.lower for t in tokens if t.start >= end][:1]
+    kind = "magnitude aftershock" if following and following[0].startswith("aftershock") else "magnitude"
+    return EventParameter(kind, value, (value, value), text[start:end], start, end)
 
 
 def _in_background(tokens: list[Token], at: int) -> bool:
@@ -244,6 +255,20 @@ def _population(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventPa
     end = tokens[phrase.last + (1 if after in _INHABITANTS else 0)].end
     start = tokens[phrase.first].start
     return EventParameter("population", float(phrase.low), (low, high), text[start:end], start, end)  # type: ignore
+
+
+def _capacity(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A vessel's or a place's capacity: "its capacity of 43", "licensed to carry 43", "could carry up to 43"."""
+    before = [t.lower for t in tokens[max(0, phrase.first - 3):phrase.first]]
+    carry = before[-1:] == ["carry"] and len(before) >= 2 and (before[-2] in _CAN or before[-3:-1] in _ALLOWED_TO)
+    if not (is_capacity(tokens, phrase.first) or carry):
+        return None
+    value = phrase.high if phrase.high is not None else phrase.low
+    if value is None:
+        return None
+    start, end = tokens[phrase.first].start, tokens[phrase.last].end
+    return EventParameter("capacity", float(value), interval(phrase.low, phrase.high, phrase.qualifier),
+                          text[start:end], start, end)
 
 
 def _precision(written: str, phrase: NumberPhrase) -> tuple[float, float]:
