@@ -7,8 +7,9 @@ how far from the capital. A *fact key* is what such a figure is about:
 
 - a count of things: the noun the figures stage links the number to
   (:func:`dedupe.figures.extract.parse_sentence`, measure ``other``), in its singular form, one word for words
-  that name the same thing in every story (homes, houses, dwellings: :data:`_SAME_THING`); counts of people
-  are :mod:`dedupe.compare.counts`' domain and left out here;
+  that name the same thing in every story (homes, houses, dwellings: :data:`_SAME_THING`), with what befell
+  them when the sentence says it (destroyed or damaged: two counts, as the killed and the injured are);
+  counts of people are :mod:`dedupe.compare.counts`' domain and left out here;
 - an event's parameter (:func:`dedupe.figures.parameters.event_parameters`): magnitude, depth, distance in one
   compass direction, the clock time it struck.
 
@@ -21,7 +22,7 @@ outlets is stronger evidence than a small or round one (2 hospitals, 10 km). Gro
 
 Example:
     >>> [(f.key.measure, f.point) for f in stated_facts("More than 12,000 houses had been toppled.")]
-    [('home', 12000.0)]
+    [('home destroyed', 12000.0)]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from dedupe.compare.features import words
 from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HEAD_NOUNS
@@ -40,6 +42,15 @@ from dedupe.lexicon import PEOPLE_NOUNS
 
 # Nouns that name the same thing whatever the story (the first word of each entry stands for the others).
 _SAME_THING = {"house": "home", "dwelling": "home", "residence": "home"}
+# What befell the things counted: destroyed and damaged are two counts ("12,000 houses toppled and 30,000
+# damaged"), as the killed and the injured are. A state word right before the figure ("destroyed 300 homes",
+# "the collapse of 12,000 homes") or among the few words after its noun ("homes collapsed", "30,000 damaged").
+_STATES = {**dict.fromkeys(("destroyed", "destroy", "destroying", "destruction", "collapsed", "collapse",
+                            "collapsing", "toppled", "topple", "toppling", "flattened", "flattening", "razed",
+                            "razing", "levelled", "leveled", "wrecked", "demolished", "crushed", "buried"),
+                           "destroyed"),
+           **dict.fromkeys(("damaged", "damage", "damaging", "cracked"), "damaged")}
+_STATE_REACH = 4
 # A count as written this large is specific enough to identify a fact ("12,000 homes", "277 miles").
 _SPECIFIC = 100.0
 # Parameters whose every stated value is specific (a magnitude to a tenth, a clock time to the minute).
@@ -115,10 +126,27 @@ def _thing(figure: SentenceFigure, text: str) -> StatedCount | None:
     if counted_measure(figure, text) != "other" or not figure.what or figure.what.lower() in PEOPLE_NOUNS \
             or figure.what.lower() in HEAD_NOUNS or (figure.low is None and figure.high is None):
         return None
-    key = CountKey(thing_noun(figure.what), None, False, "things")
+    state = _state(figure, text)
+    key = CountKey(f"{thing_noun(figure.what)} {state}" if state else thing_noun(figure.what), None, False, "things")
     stated = figure.low if figure.low is not None else figure.high
     point = float(stated) if figure.qualifier != "vague" and stated is not None and stated >= _SPECIFIC else None
     return StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(figure, text), point)
+
+
+def _state(figure: SentenceFigure, text: str) -> str | None:
+    """``destroyed`` or ``damaged`` when a state word stands right before the figure (through "of": "the collapse
+    of") or within a few words after it, before any other number; else ``None``."""
+    before = words(text[:figure.start])[-2:]
+    if before and before[-1] in _STATES:
+        return _STATES[before[-1]]
+    if before[-1:] == ["of"] and len(before) == 2 and before[0] in _STATES:
+        return _STATES[before[0]]
+    for word in words(text[figure.end:])[:_STATE_REACH + 1]:
+        if word in _STATES:
+            return _STATES[word]
+        if any(ch.isdigit() for ch in word):
+            return None
+    return None
 
 
 def _written(figure: SentenceFigure, text: str) -> str:

@@ -329,8 +329,9 @@ def _key_order(key: CountKey) -> tuple[str, str, bool]:
 def _count_name(key: CountKey) -> str:
     if key.kind == "parameter":
         return key.measure
-    if key.kind == "things":
-        return f"number of {key.measure}s"
+    if key.kind == "things":  # "home destroyed": the number of homes destroyed
+        noun, _, state = key.measure.partition(" ")
+        return f"number of {noun}s {state}".rstrip()
     where = f" in {key.place}" if key.place else ""
     return f"{'running total of ' if key.running else ''}number {key.measure}{where}"
 
