@@ -268,3 +268,11 @@ def test_a_parameter_group_reports_the_other_parameters_its_members_give_differe
     (reason,) = group.reasons
     assert "depth" in reason.detail
     assert [(w.doc_id, w.words) for w in reason.conflicting] == [("a", ("12 km",)), ("b", ("10 kilometers", "6 miles"))]
+
+
+def test_a_fact_stated_by_one_outlet_only_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "Meanwhile, more than 12,000 houses had been toppled and 30,000 damaged."),
+                 ("b", "Wire", "About 12,000 homes collapsed in Ludian, a densely populated county, Xinhua said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "unique"

@@ -286,8 +286,11 @@ def _group(story_id: str, members: list[_Member], probabilities: list[float | No
 
 def _count_group(story_id: str, group: CountGroup, members: list[_Member], vectors: np.ndarray) -> ClaimGroup:
     """A group of claims that count one thing: a divergence where two outlets' figures have no value in common
-    (where reports of different dates explain it as a rising toll, the difference is listed as an update)."""
+    (where reports of different dates explain it as a rising toll, the difference is listed as an update); one
+    outlet's documents alone are ``unique``, as a wording group of one outlet is."""
     cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
+    if len({m.claim.outlet for m in members}) < 2:
+        return ClaimGroup("unique", story_id, float(np.mean(cosines)), tuple(m.claim for m in members))
     reasons: list[Reason] = []
     updates: list[Reason] = []
     for a, b in combinations(members, 2):
