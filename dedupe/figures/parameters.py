@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dedupe.figures.extract import may_state_a_number
 from dedupe.figures.links import is_capacity
 from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
 from dedupe.figures.tokens import Token, tokenize
@@ -107,6 +108,8 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
     Returns:
         The parameters; background magnitudes and times of a report are left out.
     """
+    if not may_state_a_number(text):
+        return ()
     tokens = tokenize(text)
     found: list[EventParameter] = []
     converted: set[int] = set()
