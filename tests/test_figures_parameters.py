@@ -42,7 +42,9 @@ def test_depths_and_distances_in_kilometres_both_values_of_a_conversion() -> Non
     (twelve,) = event_parameters("The quake hit with a depth of 12 km.")
     assert twelve.interval[0] > six_miles.interval[1]
     assert round(distance.value, 1) == 445.8
-    assert _kinds("It lies six miles below ground.") == [("depth", 9.656, "six miles")]
+    (deep,) = _kinds("It lies six miles below ground.")
+    assert (deep[0], round(deep[1], 3), deep[2]) == ("depth", 9.656, "six miles")
+    assert _kinds("The lake is 450 metres deep there.") == [("depth", 0.45, "450 metres")]
     assert _kinds("The lake is 10 kilometers long.") == []  # a length of no event
 
 

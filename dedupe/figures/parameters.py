@@ -13,7 +13,7 @@ reads them apart, with the same number parser (:func:`dedupe.figures.numbers.fin
   A magnitude that only names the event inside a phrase or clause about
   something else ("injured in Sunday's 6.1 magnitude quake", "where the 6.1-magnitude quake struck", "after a
   6.5-magnitude earthquake jolted ...") is background, not stated.
-- ``depth``: "at a depth of 10 km", "10 kilometers (6 miles) below ground", "6 miles deep", in kilometres.
+- ``depth``: "at a depth of 10 km", "10 kilometers (6 miles) below ground", "450 metres deep", in kilometres.
 - ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
 - ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
 - ``capacity``: how many a vessel or a place may hold ("its capacity of 43", "licensed to carry 43").
@@ -57,7 +57,8 @@ _ABOUT_MINUTES = 15
 _LATE_REACH = 40
 
 _KM = {"km": 1.0, "kms": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
-       "miles": 1.609344, "mile": 1.609344, "mi": 1.609344}
+       "miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "metres": 0.001, "meters": 0.001, "metre": 0.001,
+       "meter": 0.001, "feet": 0.0003048, "foot": 0.0003048, "ft": 0.0003048}
 _DIRECTIONS = {"north": "north", "south": "south", "east": "east", "west": "west", "northeast": "northeast",
                "northwest": "northwest", "southeast": "southeast", "southwest": "southwest",
                "north-east": "northeast", "north-west": "northwest", "south-east": "southeast",
@@ -243,8 +244,8 @@ def _length_value(tokens: list[Token], phrase: NumberPhrase, text: str, kind: st
     low, high = _precision(tokens[phrase.core].text, phrase)
     scale = _KM[tokens[phrase.last + 1].lower]
     start, end = tokens[phrase.first].start, tokens[phrase.last + 1].end
-    value = round(float(phrase.low) * scale, 3)  # type: ignore[arg-type]
-    return EventParameter(kind, value, (round(low * scale, 3), round(high * scale, 3)), text[start:end], start, end)
+    value = round(float(phrase.low) * scale, 6)  # type: ignore[arg-type]
+    return EventParameter(kind, value, (round(low * scale, 6), round(high * scale, 6)), text[start:end], start, end)
 
 
 def _population(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
