@@ -82,3 +82,11 @@ def test_a_capacity_and_an_aftershock_magnitude() -> None:
     assert _kinds("It could carry up to 200 passengers.") == [("capacity", 200.0, "up to 200")]
     assert _kinds("Trucks were sent to carry 300 tents.") == []
     assert _kinds("A 5.2-magnitude aftershock hit the town.") == [("magnitude aftershock", 5.2, "5.2-magnitude")]
+
+
+def test_a_magnitude_after_measuring_or_measured() -> None:
+    assert _kinds("An earthquake measuring 6.9 struck Cebu.") == [("magnitude", 6.9, "6.9")]
+    assert _kinds("The quake measured 6.1, the USGS said.") == [("magnitude", 6.1, "6.1")]
+    assert _kinds("An aftershock measuring 5.2 followed.") == [("magnitude aftershock", 5.2, "5.2")]
+    assert _kinds("Ten people were hurt in an earthquake measuring 6.9.") == []  # background
+    assert _kinds("The tower measured 6.1 metres.") == []

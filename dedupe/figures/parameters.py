@@ -9,10 +9,10 @@ leaves these numbers out of its figures on purpose (a magnitude or a distance is
 reads them apart, with the same number parser (:func:`dedupe.figures.numbers.find_number_phrases`).
 
 - ``magnitude``: "magnitude-6.1", "6.1-magnitude", "magnitude 6.1", "a magnitude of 6.1", "put the magnitude
-  at 6.5", "6.1 on the Richter scale"; ``magnitude aftershock`` for an aftershock's ("a 5.0-magnitude aftershock").
-  A magnitude that only names the event inside a phrase or clause about
-  something else ("injured in Sunday's 6.1 magnitude quake", "where the 6.1-magnitude quake struck", "after a
-  6.5-magnitude earthquake jolted ...") is background, not stated.
+  at 6.5", "6.1 on the Richter scale", "an earthquake measuring 6.9", "the quake measured 6.1";
+  ``magnitude aftershock`` for an aftershock's ("a 5.0-magnitude aftershock"). A magnitude that only names
+  the event inside a phrase or clause about something else ("injured in Sunday's 6.1 magnitude quake", "where
+  the 6.1-magnitude quake struck", "after a 6.5-magnitude earthquake jolted ...") is background, not stated.
 - ``depth``: "at a depth of 10 km", "10 kilometers (6 miles) below ground", "450 metres deep", in kilometres.
 - ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
 - ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
@@ -70,6 +70,8 @@ _BACKGROUND = frozenset({"in", "after", "by", "from", "following", "since", "bef
                          "which", "that", "whose", "like", "than", "to", "as", "of"})
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "strong", "powerful", "deadly", "major"})
 _RICHTER = ("on", "the", "richter")
+# The events whose strength is a magnitude: "an earthquake measuring 6.9", "the quake measured 6.1".
+_QUAKES = frozenset({"quake", "earthquake", "tremor", "temblor", "aftershock", "shock", "quakes", "earthquakes"})
 _PLACE_NOUNS = frozenset({"region", "county", "area", "city", "town", "township", "district", "province", "village",
                           "country", "island", "state", "prefecture", "municipality"})
 _CAN = frozenset({"can", "could"})
@@ -189,7 +191,12 @@ def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventPar
     glued_after = after[:2] == ["-", "magnitude"] or after[:1] == ["magnitude"]
     glued_before = before[-2:] == ["magnitude", "-"] or before[-1:] == ["magnitude"]
     predicate = before[-2:] in (["magnitude", "of"], ["magnitude", "at"]) or tuple(after[:3]) == _RICHTER
-    if not (glued_after or glued_before or predicate):
+    measuring = before[-1:] == ["measuring"] and len(before) >= 2 and before[-2] in _QUAKES
+    predicate = predicate or (before[-1:] in (["measured"], ["registered"]) and len(before) >= 2
+                              and before[-2] in _QUAKES)
+    if not (glued_after or glued_before or predicate or measuring):
+        return None
+    if measuring and _in_background(tokens, first - 2):  # "injured in an earthquake measuring 6.9"
         return None
     start = tokens[first - (2 if before[-2:] == ["magnitude", "-"] else 1)].start if glued_before else \
         tokens[first].start
@@ -198,7 +205,8 @@ def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventPar
         return None
     value = float(phrase.low)  # type: ignore[arg-type]
     following = [t.lower for t in tokens if t.start >= end][:1]
-    kind = "magnitude aftershock" if following and following[0].startswith("aftershock") else "magnitude"
+    shock = (following or [""])[0] if glued_after or glued_before else (before[-2:-1] or [""])[0]
+    kind = "magnitude aftershock" if shock.startswith("aftershock") else "magnitude"
     return EventParameter(kind, value, (value, value), text[start:end], start, end)
 
 
