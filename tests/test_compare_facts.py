@@ -56,3 +56,14 @@ def test_same_specific_value_links_at_a_low_cosine_any_value_only_at_the_high_on
     vectors[4] = vectors[3]
     groups = fact_groups(facts, vectors, ["a", "b", "c", "a", "b"], min_cosine=0.8, same_cosine=0.75)
     assert [(g.key.measure, g.members) for g in groups] == [("depth", (3, 4))]
+
+
+def test_an_approximate_value_that_holds_another_is_the_same_value() -> None:
+    texts = ["Ludian has a population of about 400,000 people.", "a densely populated region of 429,000 people",
+             "More than 12,000 homes collapsed.", "More than 80,000 homes collapsed."]
+    facts = [stated_facts(t) for t in texts]
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = vectors[0] * 0.5 + vectors[1] * np.sqrt(0.75)  # cosine 0.5, under min_cosine
+    vectors[3] = vectors[2] * 0.5 + vectors[3] * np.sqrt(0.75)
+    groups = fact_groups(facts, vectors, ["a", "b", "a", "b"], min_cosine=0.7, same_cosine=0.2)
+    assert [(g.key.measure, g.members) for g in groups] == [("population", (0, 1))]

@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,7 +37,7 @@ from dedupe.compare.features import words
 from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HEAD_NOUNS
-from dedupe.figures.numbers import interval
+from dedupe.figures.numbers import interval, overlap
 from dedupe.figures.parameters import EventParameter, event_parameters
 from dedupe.lexicon import PEOPLE_NOUNS
 
@@ -117,8 +118,16 @@ def fact_groups(facts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc
 
 
 def _same_point(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
-    points = {f.point for f in a if f.key == key and f.point is not None}
-    return any(f.key == key and f.point in points for f in b)
+    """Whether two claims give one specific value of ``key``: the same point, or two bounded intervals that
+    overlap ("about 400,000" holds 429,000; "more than 12,000" and "more than 80,000" are no same value)."""
+    first = [f for f in a if f.key == key and f.point is not None]
+    second = [f for f in b if f.key == key and f.point is not None]
+    return any(x.point == y.point or (_bounded(x) and _bounded(y) and overlap(x.interval, y.interval))
+               for x in first for y in second)
+
+
+def _bounded(fact: StatedCount) -> bool:
+    return math.isfinite(fact.interval[0]) and math.isfinite(fact.interval[1])
 
 
 def _thing(figure: SentenceFigure, text: str) -> StatedCount | None:
