@@ -33,8 +33,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.features import words
 from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups
+from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HEAD_NOUNS
 from dedupe.figures.numbers import interval, overlap

@@ -5,9 +5,10 @@ the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.
 (:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`; on their
 contents, attribution such as "X said on Monday that" or "..., Xinhua reported" stripped by
 :func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim) and group the
-claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`; a claim may sit in a
-wording group and in one count group per thing it counts), then give every group a status with reasons
-(:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
+claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`) or state the same
+fact (12,000 homes collapsed, a magnitude of 6.1, 4:30 p.m.: :mod:`dedupe.compare.facts`; a claim may sit in a
+wording group and in one count or fact group per thing it counts or states), then give every group a status
+with reasons (:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
 
 - ``agreement``: two or more outlets state the claim and no conflict was found;
 - ``divergence``: two or more outlets state it with conflicting details (each conflict a reason);
@@ -44,8 +45,8 @@ from dedupe.compare.divergence import (
     quote_conflict,
     time_conflict,
 )
-from dedupe.compare.facts import fact_groups, stated_facts
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
+from dedupe.compare.facts import fact_groups, stated_facts
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
