@@ -276,6 +276,16 @@ def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tup
         print(f"MISS cos {c:.2f} p {p:.2f} | {a[0]}:{a[1]} {text[a]!r}\n{'':<15}| {b[0]}:{b[1]} {text[b]!r}")
 
 
+def print_false_pairs(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tuple[str, int], np.ndarray]
+                      ) -> None:
+    """Every false tune pair (grouped by compare, not a gold same-claim pair): both sentences and their cosine."""
+    false = sorted(in_sets(pred - true, gold, gold.split["tune"]))
+    for a, b in false:
+        first, second = gold.sentences[a[0]][a[1]]["text"], gold.sentences[b[0]][b[1]]["text"]
+        print(f"FALSE cos {float(vectors[a] @ vectors[b]):.2f} | {a[0]}:{a[1]} {first!r}\n{'':<16}| {b[0]}:{b[1]} "
+              f"{second!r}")
+
+
 def miss_causes(results: Sequence[CompareResult], missed: set[Pair], gold: Gold, encoder: object,
                 cache: EmbeddingCache, config: align.AlignConfig) -> Counter[str]:
     """Why each missed gold pair was missed, read from its best claim pair (the cause latest in the pipeline).
@@ -339,6 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--loeo", action="store_true",
                         help="print the tune events' worst pair F1 (with --fit: threshold per event)")
     parser.add_argument("--misses", action="store_true", help="print the missed tune pairs (error analysis)")
+    parser.add_argument("--false-pairs", action="store_true", help="print the false tune pairs (error analysis)")
     parser.add_argument("--causes", action="store_true",
                         help="count the missed tune pairs by cause (candidate cut, score, count rule, grouping...)")
     parser.add_argument("--split", choices=("all", "tune"), default="all",
@@ -375,6 +386,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   .rsplit("   ", 1)[0] + "   -")
     if args.misses:
         print_misses(pred, true, gold, vectors)
+    if args.false_pairs:
+        print_false_pairs(pred, true, gold, vectors)
     if args.causes:
         missed = in_sets(true - pred, gold, tune)
         for event in tune:

@@ -248,3 +248,31 @@ def test_an_update_between_dated_reports_is_listed_apart_from_the_conflicts(hash
     for reason in group.reasons + group.updates:
         for side in reason.conflicting:
             assert [texts[side.doc_id][s:e] for s, e in side.spans] == list(side.words)
+
+
+def test_claims_stating_one_specific_fact_in_other_words_are_one_claim(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "Meanwhile, more than 12,000 houses had been toppled and 30,000 damaged."),
+                 ("b", "Daily", "About 12,000 homes collapsed in Ludian, a densely populated county, Xinhua said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "agreement" and [m.doc_id for m in group.members] == ["a", "b"]
+
+
+def test_a_parameter_group_reports_the_other_parameters_its_members_give_differently(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "The magnitude-6.1 quake struck at 4:30 p.m. Sunday with a depth of 12 km."),
+                 ("b", "Daily", "Officials said the 6.1-magnitude earthquake occurred at a depth of 10 kilometers "
+                                "(6 miles)."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "divergence"
+    (reason,) = group.reasons
+    assert "depth" in reason.detail
+    assert [(w.doc_id, w.words) for w in reason.conflicting] == [("a", ("12 km",)), ("b", ("10 kilometers", "6 miles"))]
+
+
+def test_a_fact_stated_by_one_outlet_only_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "Meanwhile, more than 12,000 houses had been toppled and 30,000 damaged."),
+                 ("b", "Wire", "About 12,000 homes collapsed in Ludian, a densely populated county, Xinhua said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "unique"

@@ -3,7 +3,8 @@
 Claims (:mod:`~dedupe.compare.claims`) -> entity table (:mod:`~dedupe.compare.entities`) -> pair features
 (:mod:`~dedupe.compare.features`) -> alignment (:mod:`~dedupe.compare.align`) -> divergence reasons
 (:mod:`~dedupe.compare.divergence`, optional NLI :mod:`~dedupe.compare.nli`) -> claim groups
-(:mod:`~dedupe.compare.groups`).
+(:mod:`~dedupe.compare.groups`), with count groups (:mod:`~dedupe.compare.counts`) and fact groups
+(:mod:`~dedupe.compare.facts`) beside the wording groups.
 
 The names below are loaded on first use, so that a light submodule (``dedupe.compare.entities``, which
 :mod:`dedupe.stories` reads names with) does not pull in the embedding stack.

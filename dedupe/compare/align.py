@@ -143,6 +143,9 @@ _SAME_COUNT_COSINE = 0.45
 # report one statement: probability at least _SAME_QUOTE, above ``counted_threshold``, so a quote that also
 # states a count links too.
 _SAME_QUOTE = 0.9
+# Fact groups (dedupe.compare.facts): chosen on the tune split (see benchmarks/README.md, session 11).
+FACT_COSINE = 0.7
+FACT_SAME_COSINE = 0.2
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,11 @@ class AlignConfig:
         counted_threshold: Smallest claim-model probability for a claim that states a count to join a
             wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1];
             also the close paraphrase that links two claims naming different speakers (see :func:`align`).
+        fact_cosine: Smallest cosine for two claims that state the same fact (a count of things, an event's
+            parameter: :mod:`dedupe.compare.facts`) to share a fact group whatever their values; above 1
+            turns fact groups off.
+        fact_same_cosine: Smallest cosine for two claims that give the same specific value of a fact
+            ("12,000 homes", "magnitude 6.1") to share its group.
     """
 
     threshold: float = CLAIM_THRESHOLD
@@ -166,6 +174,8 @@ class AlignConfig:
     neighbours: int = 30
     count_cosine: float = 0.4
     counted_threshold: float = 0.85
+    fact_cosine: float = FACT_COSINE
+    fact_same_cosine: float = FACT_SAME_COSINE
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -176,6 +186,8 @@ class AlignConfig:
             raise ConfigError("neighbours must be at least 1")
         if not 0.0 <= self.counted_threshold <= 1.0:
             raise ConfigError("counted threshold must be in [0, 1]")
+        if not -1.0 <= self.fact_same_cosine <= 1.0:
+            raise ConfigError("fact same cosine must be in [-1, 1]")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -70,23 +70,31 @@ class CountKey:
     """What a figure counts.
 
     Attributes:
-        measure: One of :data:`dedupe.figures.measures.HUMAN_MEASURES`.
+        measure: One of :data:`dedupe.figures.measures.HUMAN_MEASURES`; for a fact that is no count of
+            people (:mod:`dedupe.compare.facts`), the thing counted ("homes") or the parameter ("magnitude").
         place: Lower-case local place ("ludian"), ``None`` for the story's own level.
         running: True for a running total over a period, False for the event's toll.
+        kind: ``people`` (a toll), ``things`` (a count of things) or ``parameter`` (an event's parameter).
     """
 
     measure: str
     place: str | None
     running: bool
+    kind: str = "people"
 
 
 @dataclass(frozen=True)
 class StatedCount:
-    """One figure of a claim that counts a key: its interval and the phrase as written ("at least 175 people")."""
+    """One figure of a claim that counts a key: its interval and the phrase as written ("at least 175 people").
+
+    ``point``: for a fact, the value as stated when it is specific enough to identify the fact ("12,000",
+    "6.1"; see :mod:`dedupe.compare.facts`), else ``None``.
+    """
 
     key: CountKey
     interval: tuple[float, float]
     text: str
+    point: float | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCo
     found = []
     for figure in parse_sentence(text, published):
         measure = counted_measure(figure, text)
-        if measure not in HUMAN_MEASURES or _history(figure, published):
+        if measure not in HUMAN_MEASURES or is_history(figure, published):
             continue
         if figure.low is None and figure.high is None:
             continue
@@ -179,9 +187,34 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
+    def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
+        return _link(a, b, key, cosine, min_cosine)
+
+    return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
+
+
+# The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
+Link = Callable[[Sequence[StatedCount], Sequence[StatedCount], CountKey, float], float]
+
+
+def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
+               min_cosine: float, link: Link, sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
+    """Groups of claims of two or more documents that state the same key, linked by ``link``.
+
+    Args:
+        found: What each claim of a story states (counts or facts).
+        vectors: L2-normalised embeddings of the claims, one row each.
+        doc_keys: Document of each claim.
+        min_cosine: Smallest link for two claims to link, and smallest mean link for groups to merge.
+        link: The link of two claims stating a key, from their figures and embedding cosine.
+        sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
+
+    Returns:
+        The groups, ordered by key then first member.
+    """
     by_key: dict[CountKey, list[int]] = {}
-    for i, found in enumerate(counts):
-        for key in dict.fromkeys(c.key for c in found):
+    for i, stated in enumerate(found):
+        for key in dict.fromkeys(c.key for c in stated):
             by_key.setdefault(key, []).append(i)
     groups = []
     for key in sorted(by_key, key=lambda k: (k.measure, k.place or "", k.running)):
@@ -190,8 +223,8 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
             continue
         pairs = [ScoredPair(a, b, c, c) for a, b in combinations(range(len(indices)), 2)
                  if doc_keys[indices[a]] != doc_keys[indices[b]]
-                 and (c := _link(counts[indices[a]], counts[indices[b]], key,
-                                 float(vectors[indices[a]] @ vectors[indices[b]]), min_cosine)) >= min_cosine]
+                 and (c := link(found[indices[a]], found[indices[b]], key,
+                                float(vectors[indices[a]] @ vectors[indices[b]]))) >= min_cosine]
         local_sentences = [sentence_keys[i] for i in indices] if sentence_keys is not None else None
         for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences):
             groups.append(CountGroup(key, tuple(indices[i] for i in group)))
@@ -299,7 +332,8 @@ def _place_at(figure: SentenceFigure, text: str) -> int:
     return text.find(str(figure.place), figure.end)
 
 
-def _history(figure: SentenceFigure, published: dt.date | None) -> bool:
+def is_history(figure: SentenceFigure, published: dt.date | None) -> bool:
+    """Whether a figure's period ended :data:`_HISTORY_DAYS` or more before its report ("in 1970 ...")."""
     if figure.period_range is None or published is None:
         return False
     return figure.period_range[1] < published - dt.timedelta(days=_HISTORY_DAYS)

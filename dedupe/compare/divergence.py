@@ -43,6 +43,7 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, content_words, words
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
+from dedupe.figures.parameters import clock_times, same_time
 from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import (
     DAYS_PER_UNIT,
@@ -66,17 +67,6 @@ _HEDGE = re.compile(
 # counts too ("to", "towards"); "on" names no place often enough ("on Kerry's plan"), and "throughout" was
 # never in this rule as written and measured.
 _PLACE_WORDS = (PLACE_PREPOSITIONS - {"on", "throughout"}) | {"to", "off", "toward", "towards"}
-# Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
-_CLOCK = re.compile(
-    r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
-    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b))"
-    r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
-    re.IGNORECASE)
-_ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
-                    r"(?:before|after))\s*(?:at\s*)?$", re.IGNORECASE)
-# A time after these words is when a count or a report stood, not when the event happened.
-_REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", re.IGNORECASE)
-_ABOUT_MINUTES = 15
 _MIN_QUOTE_WORDS = 4
 # Most words between "of" and the whole in "six of east Aleppo's 21 hospitals".
 _OF_REACH = 3
@@ -208,9 +198,9 @@ def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     hour alone, "10 p.m."); a time without a.m./p.m. matches either half of the day. Times of a report
     ("as of 8 p.m.") are left out.
     """
-    times_a, times_b = _clock_times(a), _clock_times(b)
+    times_a, times_b = clock_times(a), clock_times(b)
     comparable = [(x, y) for x in times_a for y in times_b if x[1] == y[1]]
-    if comparable and not any(_same_time(x, y) for x, y in comparable):
+    if comparable and not any(same_time(x, y) for x, y in comparable):
         return tuple(dict.fromkeys(x[3] for x, _ in comparable)), tuple(dict.fromkeys(y[3] for _, y in comparable))
     return _weekday_conflict(a, b)
 
@@ -336,39 +326,6 @@ def _contains(first: str, second: str) -> bool:
     """One name's words include the other's ("Ludian" / "Ludian County", "Xinhua" / "Xinhua News Agency")."""
     x, y = set(words(first)), set(words(second))
     return bool(x and y) and (x <= y or y <= x)
-
-
-# (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes)
-_Clock = tuple[int, str, bool, str, int]
-
-
-def _clock_times(text: str) -> list[_Clock]:
-    """Event times a text states, as (minutes, zone, half given, as written, tolerance)."""
-    found = []
-    for match in _CLOCK.finditer(text):
-        if _REPORT_TIME.search(text[:match.start()]):
-            continue
-        hour = int(match.group("h") or match.group("h24") or (match.group("hhmm") or "0000")[:2])
-        minute = int(match.group("m") or match.group("m24") or (match.group("hhmm") or "0000")[2:] or 0)
-        half = match.group("half")
-        if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
-            continue
-        if half:
-            hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
-        zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
-        zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
-        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
-        tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
-        written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
-        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm")), written, tolerance))
-    return found
-
-
-def _same_time(x: _Clock, y: _Clock) -> bool:
-    """Within the larger tolerance of the two, either half of the day when one gave no a.m./p.m."""
-    tolerance = max(x[4], y[4])
-    shifts = (0,) if x[2] and y[2] else (0, 720, -720)
-    return any(abs((x[0] + s) % 1440 - y[0]) <= tolerance for s in shifts)
 
 
 def _weekday_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:

@@ -5,9 +5,10 @@ the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.
 (:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`; on their
 contents, attribution such as "X said on Monday that" or "..., Xinhua reported" stripped by
 :func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim) and group the
-claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`; a claim may sit in a
-wording group and in one count group per thing it counts), then give every group a status with reasons
-(:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
+claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`) or state the same
+fact (12,000 homes collapsed, a magnitude of 6.1, 4:30 p.m.: :mod:`dedupe.compare.facts`; a claim may sit in a
+wording group and in one count or fact group per thing it counts or states), then give every group a status
+with reasons (:mod:`dedupe.compare.divergence`, the figures of a count group, optionally an NLI cross-encoder):
 
 - ``agreement``: two or more outlets state the claim and no conflict was found;
 - ``divergence``: two or more outlets state it with conflicting details (each conflict a reason);
@@ -45,6 +46,7 @@ from dedupe.compare.divergence import (
     time_conflict,
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
+from dedupe.compare.facts import fact_groups, stated_facts
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
@@ -179,12 +181,13 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
     dates = {d.doc.id: known_date(d.doc) for d in documents}
     counts = [stated_counts(c.text, dates[c.doc_id]) for c in claims]
+    facts = [stated_facts(c.text, dates[c.doc_id]) for c in claims]
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
         groups.extend(_story_groups(story.id, [claims[i] for i in indices], [contents[i] for i in indices],
                                     (content_vectors[indices], vectors[indices]), table, config,
-                                    ([counts[i] for i in indices], dates)))
+                                    ([counts[i] for i in indices], [facts[i] for i in indices], dates)))
     if config.nli_model:
         groups = _with_nli(groups, config)
     rank = {story.id: i for i, story in enumerate(stories)}
@@ -204,33 +207,41 @@ def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Seq
     return result
 
 
-_Counts = tuple[list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
+_Counts = tuple[list[tuple[StatedCount, ...]], list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
 
 
 def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embedded: tuple[np.ndarray, np.ndarray],
                   table: EntityTable, config: CompareConfig, counted: _Counts) -> list[ClaimGroup]:
     """Wording groups (aligned on the claims' contents, attribution stripped) and count groups (on the whole
     claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors);
-    ``counted``: what each claim counts, and each document's report date."""
+    ``counted``: what each claim counts, the facts it states, and each document's report date. A claim sits in
+    its wording group, one count group per count and one fact group per fact; a wording group with the
+    members of a count or fact group is that group."""
     if not claims:
         return []
     vectors, text_vectors = embedded
-    counts, dates = counted
+    counts, facts, dates = counted
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts],
                       [lead_speaker(c.text) for c in claims])
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
+    counted_members = {c.members for c in by_count}
+    by_fact = tuple(g for g in fact_groups(facts, text_vectors, doc_keys, config.align.fact_cosine,
+                                           config.align.fact_same_cosine, sentence_keys)
+                    if g.members not in counted_members) if config.align.fact_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
-    text_groups = [g for g in alignment.groups if g not in {c.members for c in by_count}]
-    grouped = {i for g in (*text_groups, *(c.members for c in by_count)) for i in g}
+    text_groups = [g for g in alignment.groups if g not in counted_members | {f.members for f in by_fact}]
+    grouped = {i for g in (*text_groups, *(c.members for c in (*by_count, *by_fact))) for i in g}
     result = [_group(story_id, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id)) for i in g],
                      [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
               for g in text_groups]
     result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id))
                                                  for i in group.members], vectors) for group in by_count)
+    result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], facts[i], dates.get(claims[i].doc_id))
+                                                 for i in group.members], vectors) for group in by_fact)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 
@@ -276,15 +287,28 @@ def _group(story_id: str, members: list[_Member], probabilities: list[float | No
 
 def _count_group(story_id: str, group: CountGroup, members: list[_Member], vectors: np.ndarray) -> ClaimGroup:
     """A group of claims that count one thing: a divergence where two outlets' figures have no value in common
-    (where reports of different dates explain it as a rising toll, the difference is listed as an update)."""
+    (where reports of different dates explain it as a rising toll, the difference is listed as an update); one
+    outlet's documents alone are ``unique``, as a wording group of one outlet is."""
     cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
+    if len({m.claim.outlet for m in members}) < 2:
+        return ClaimGroup("unique", story_id, float(np.mean(cosines)), tuple(m.claim for m in members))
     reasons: list[Reason] = []
     updates: list[Reason] = []
     for a, b in combinations(members, 2):
         if a.claim.outlet != b.claim.outlet:
-            _count_reason(group.key, a, b, reasons, updates)
+            for key in (group.key, *_other_parameters(group.key, a, b)):
+                _count_reason(key, a, b, reasons, updates)
     return ClaimGroup("divergence" if reasons or updates else "agreement", story_id, float(np.mean(cosines)),
                       tuple(m.claim for m in members), tuple(_distinct(reasons)), updates=tuple(_distinct(updates)))
+
+
+def _other_parameters(key: CountKey, a: _Member, b: _Member) -> list[CountKey]:
+    """The event parameters besides ``key`` that two members of a parameter's group both give: they describe the
+    same event ("struck at 4:30 p.m. ... at a depth of 12 km" / "... at a depth of 10 kilometers")."""
+    if key.kind != "parameter":
+        return []
+    shared = {c.key for c in a.counts} & {c.key for c in b.counts}
+    return sorted((k for k in shared if k.kind == "parameter" and k != key), key=_key_order)
 
 
 def _count_reason(key: CountKey, a: _Member, b: _Member, reasons: list[Reason], updates: list[Reason]) -> None:
@@ -307,6 +331,11 @@ def _key_order(key: CountKey) -> tuple[str, str, bool]:
 
 
 def _count_name(key: CountKey) -> str:
+    if key.kind == "parameter":
+        return key.measure
+    if key.kind == "things":  # "home destroyed": the number of homes destroyed
+        noun, _, state = key.measure.partition(" ")
+        return f"number of {noun}s {state}".rstrip()
     where = f" in {key.place}" if key.place else ""
     return f"{'running total of ' if key.running else ''}number {key.measure}{where}"
 

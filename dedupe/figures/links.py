@@ -191,7 +191,7 @@ def _elliptic(tokens: list[Token], drafts: list[Draft], i: int) -> None:
     framing = _framing_noun(tokens, draft.phrase.first) if previous is None else None
     if counted is not None:
         draft.what = tokens[counted].lower
-    elif _capacity(tokens, draft.phrase.first):
+    elif is_capacity(tokens, draft.phrase.first):
         draft.what = drafts[previous].what if previous is not None else None
         return      # "carrying 150 passengers, far above its capacity of 43": how many it may hold, not a count
     elif framing is not None:
@@ -220,7 +220,7 @@ def _noun_before_with(tokens: list[Token], first: int) -> str | None:
     return tokens[k].lower if k >= 0 and grammar.is_plural(tokens[k]) else None
 
 
-def _capacity(tokens: list[Token], first: int) -> bool:
+def is_capacity(tokens: list[Token], first: int) -> bool:
     """ "its capacity of 43", "a capacity for 40": a bare number after a capacity counts places, not people."""
     return first >= 2 and tokens[first - 1].lower in ("of", "for") and tokens[first - 2].lower == "capacity"
 

@@ -1,0 +1,171 @@
+"""Claims that state the same specific fact-figure: one claim, whatever the wording.
+
+:mod:`dedupe.compare.counts` groups the claims that count the same people (the dead, the injured...). Outlets
+share other figures just as often, worded apart: "About 12,000 homes collapsed" / "more than 12,000 houses had
+been toppled", the quake's magnitude ("magnitude-6.1" / "6.1-magnitude"), its depth, the clock time it struck,
+how far from the capital. A *fact key* is what such a figure is about:
+
+- a count of things: the noun the figures stage links the number to
+  (:func:`dedupe.figures.extract.parse_sentence`, measure ``other``), in its singular form, one word for words
+  that name the same thing in every story (homes, houses, dwellings: :data:`_SAME_THING`), with what befell
+  them when the sentence says it (destroyed or damaged: two counts, as the killed and the injured are);
+  counts of people are :mod:`dedupe.compare.counts`' domain and left out here;
+- an event's parameter (:func:`dedupe.figures.parameters.event_parameters`): magnitude, depth, distance in one
+  compass direction, the clock time it struck.
+
+Two claims of different documents that state the same key are linked when their embedding cosine is at least
+``fact_cosine`` (the values may then differ: 12 km vs 10 km deep is a divergence an editor wants to see), or,
+when they state the same *specific* value of it (a count of 100 or more as written, a magnitude, a clock time,
+a distance of 100 or more: 12,000; 6.1; 4:30 p.m.), at least ``same_cosine``: a specific value shared by two
+outlets is stronger evidence than a small or round one (2 hospitals, 10 km). Groups form by average linkage
+(:func:`dedupe.compare.counts.key_groups`), one per key, so a sentence joins one group per fact it states.
+
+Example:
+    >>> [(f.key.measure, f.point) for f in stated_facts("More than 12,000 houses had been toppled.")]
+    [('home destroyed', 12000.0)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups
+from dedupe.compare.features import words
+from dedupe.figures.extract import SentenceFigure, parse_sentence
+from dedupe.figures.measures import HEAD_NOUNS
+from dedupe.figures.numbers import interval, overlap
+from dedupe.figures.parameters import EventParameter, event_parameters
+from dedupe.lexicon import PEOPLE_NOUNS
+
+# Nouns that name the same thing whatever the story (the first word of each entry stands for the others).
+_SAME_THING = {"house": "home", "dwelling": "home", "residence": "home"}
+# What befell the things counted: destroyed and damaged are two counts ("12,000 houses toppled and 30,000
+# damaged"), as the killed and the injured are. A state word right before the figure ("destroyed 300 homes",
+# "the collapse of 12,000 homes") or among the few words after its noun ("homes collapsed", "30,000 damaged").
+_STATES = {**dict.fromkeys(("destroyed", "destroy", "destroying", "destruction", "collapsed", "collapse",
+                            "collapsing", "toppled", "topple", "toppling", "flattened", "flattening", "razed",
+                            "razing", "levelled", "leveled", "wrecked", "demolished", "crushed", "buried"),
+                           "destroyed"),
+           **dict.fromkeys(("damaged", "damage", "damaging", "cracked"), "damaged")}
+_STATE_REACH = 4
+# A count as written this large is specific enough to identify a fact ("12,000 homes", "277 miles").
+_SPECIFIC = 100.0
+# Parameters whose every stated value is specific (a magnitude to a tenth, a clock time to the minute).
+_ALWAYS_SPECIFIC = ("magnitude", "time")
+_SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
+
+
+def stated_facts(text: str, published: dt.date | None = None) -> tuple[StatedCount, ...]:
+    """The counts of things and the event parameters a claim states, in text order (history left out).
+
+    Args:
+        text: The claim.
+        published: Its document's date, to tell history from the story's facts.
+
+    Returns:
+        One :class:`~dedupe.compare.counts.StatedCount` per figure, its key of kind ``things`` or
+        ``parameter``, its ``point`` the value when specific.
+    """
+    found: list[tuple[int, StatedCount]] = []
+    for figure in parse_sentence(text, published):
+        thing = _thing(figure, text)
+        if thing is not None and not is_history(figure, published):
+            found.append((figure.start, thing))
+    found.extend((p.start, _parameter(p)) for p in event_parameters(text))
+    return tuple(fact for _, fact in sorted(found, key=lambda item: item[0]))
+
+
+def thing_noun(noun: str) -> str:
+    """The key of a counted noun: singular, lower case, one word for the same thing ("Houses" -> "home").
+
+    Example:
+        >>> thing_noun("Houses"), thing_noun("ambulances"), thing_noun("bodies")
+        ('home', 'ambulance', 'body')
+    """
+    word = noun.lower()
+    if len(word) > 3 and not word.endswith(("ss", "us")):
+        suffix, replacement = next(((s, r) for s, r in _SINGULAR if word.endswith(s)), ("", ""))
+        word = word[:len(word) - len(suffix)] + replacement if suffix else word
+    return _SAME_THING.get(word, word)
+
+
+def fact_groups(facts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
+                min_cosine: float, same_cosine: float, sentence_keys: Sequence[str] | None = None
+                ) -> tuple[CountGroup, ...]:
+    """Groups of claims of two or more documents that state the same fact key.
+
+    Args:
+        facts: What each claim of a story states (:func:`stated_facts`).
+        vectors: L2-normalised embeddings of the claims, one row each.
+        doc_keys: Document of each claim.
+        min_cosine: Smallest cosine for two claims stating one key to link, whatever their values.
+        same_cosine: Smallest cosine for two claims giving the same specific value of one key to link.
+        sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
+
+    Returns:
+        The groups, ordered by key then first member.
+    """
+    def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
+        if cosine >= same_cosine and _same_point(a, b, key):
+            return max(cosine, min_cosine)
+        return cosine
+
+    return key_groups(facts, vectors, doc_keys, min_cosine, link, sentence_keys)
+
+
+def _same_point(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
+    """Whether two claims give one specific value of ``key``: the same point, or two bounded intervals that
+    overlap ("about 400,000" holds 429,000; "more than 12,000" and "more than 80,000" are no same value)."""
+    first = [f for f in a if f.key == key and f.point is not None]
+    second = [f for f in b if f.key == key and f.point is not None]
+    return any(x.point == y.point or (_bounded(x) and _bounded(y) and overlap(x.interval, y.interval))
+               for x in first for y in second)
+
+
+def _bounded(fact: StatedCount) -> bool:
+    return math.isfinite(fact.interval[0]) and math.isfinite(fact.interval[1])
+
+
+def _thing(figure: SentenceFigure, text: str) -> StatedCount | None:
+    """A count of things (no people: the count keys' domain), its point when specific."""
+    if counted_measure(figure, text) != "other" or not figure.what or figure.what.lower() in PEOPLE_NOUNS \
+            or figure.what.lower() in HEAD_NOUNS or (figure.low is None and figure.high is None):
+        return None
+    state = _state(figure, text)
+    key = CountKey(f"{thing_noun(figure.what)} {state}" if state else thing_noun(figure.what), None, False, "things")
+    stated = figure.low if figure.low is not None else figure.high
+    point = float(stated) if figure.qualifier != "vague" and stated is not None and stated >= _SPECIFIC else None
+    return StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(figure, text), point)
+
+
+def _state(figure: SentenceFigure, text: str) -> str | None:
+    """``destroyed`` or ``damaged`` when a state word stands right before the figure (through "of": "the collapse
+    of") or within a few words after it, before any other number; else ``None``."""
+    before = words(text[:figure.start])[-2:]
+    if before and before[-1] in _STATES:
+        return _STATES[before[-1]]
+    if before[-1:] == ["of"] and len(before) == 2 and before[0] in _STATES:
+        return _STATES[before[0]]
+    for word in words(text[figure.end:])[:_STATE_REACH + 1]:
+        if word in _STATES:
+            return _STATES[word]
+        if any(ch.isdigit() for ch in word):
+            return None
+    return None
+
+
+def _written(figure: SentenceFigure, text: str) -> str:
+    """The figure through its noun when that follows closely ("12,000 homes")."""
+    at = text.lower().find(str(figure.what).lower(), figure.end, figure.end + 24)
+    return text[figure.start:at + len(str(figure.what))] if at >= 0 else figure.text
+
+
+def _parameter(parameter: EventParameter) -> StatedCount:
+    """An event parameter as a fact: its point is its value when specific."""
+    specific = parameter.kind.startswith(_ALWAYS_SPECIFIC) or parameter.value >= _SPECIFIC
+    return StatedCount(CountKey(parameter.kind, None, False, "parameter"), parameter.interval, parameter.text,
+                       parameter.value if specific else None)

@@ -1,0 +1,310 @@
+"""An event's parameters as a sentence states them: a quake's magnitude and depth, the clock time it struck,
+how far it struck from a place.
+
+Every disaster story gives these facts, and outlets word them apart ("The magnitude-6.1 quake struck at
+4:30 p.m. at a depth of 10 kilometers", "The 6.1-magnitude quake hit Ludian county at about 4.30pm",
+"measured ... at 6.1-magnitude, 10 kilometers (6 miles) below ground"), so two sentences that give the same
+parameter state one claim, and two that give it different values report it differently. The figures stage
+leaves these numbers out of its figures on purpose (a magnitude or a distance is no count); this module
+reads them apart, with the same number parser (:func:`dedupe.figures.numbers.find_number_phrases`).
+
+- ``magnitude``: "magnitude-6.1", "6.1-magnitude", "magnitude 6.1", "a magnitude of 6.1", "put the magnitude
+  at 6.5", "6.1 on the Richter scale", "an earthquake measuring 6.9", "the quake measured 6.1";
+  ``magnitude aftershock`` for an aftershock's ("a 5.0-magnitude aftershock"). A magnitude that only names
+  the event inside a phrase or clause about something else ("injured in Sunday's 6.1 magnitude quake", "where
+  the 6.1-magnitude quake struck", "after a 6.5-magnitude earthquake jolted ...") is background, not stated.
+- ``depth``: "at a depth of 10 km", "10 kilometers (6 miles) below ground", "450 metres deep", in kilometres.
+- ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
+- ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
+- ``capacity``: how many a vessel or a place may hold ("its capacity of 43", "licensed to carry 43").
+- ``time``: the clock time of an event (:func:`clock_times`; a time of a report, "as of 8 p.m.", is left out),
+  ``time <zone>`` when a zone such as UTC is written.
+
+A value converted into another unit is compared at the precision it was written with ("6 miles" is 5.5 to
+6.5 miles, which holds "10 kilometers"); a value given again in brackets in another unit is read once.
+
+Example:
+    >>> [(p.kind, p.value, p.text) for p in event_parameters(
+    ...     "The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")]
+    [('magnitude', 6.1, 'magnitude-6.1'), ('time', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dedupe.figures.extract import may_state_a_number
+from dedupe.figures.links import is_capacity
+from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
+from dedupe.figures.tokens import Token, tokenize
+
+# Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
+_CLOCK = re.compile(
+    r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
+    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b))"
+    r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
+    re.IGNORECASE)
+_ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
+                    r"(?:before|after))\s*(?:at\s*)?$", re.IGNORECASE)
+# A time after these words is when a count or a report stood, not when the event happened.
+_REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", re.IGNORECASE)
+# A time with no a.m./p.m. that these words follow closely is in the afternoon or evening ("at 4:30 yesterday
+# afternoon").
+_LATE_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}(?:afternoon|evening|tonight|night)\b", re.IGNORECASE)
+_ABOUT_MINUTES = 15
+_LATE_REACH = 40
+
+_KM = {"km": 1.0, "kms": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
+       "miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "metres": 0.001, "meters": 0.001, "metre": 0.001,
+       "meter": 0.001, "feet": 0.0003048, "foot": 0.0003048, "ft": 0.0003048}
+_DIRECTIONS = {"north": "north", "south": "south", "east": "east", "west": "west", "northeast": "northeast",
+               "northwest": "northwest", "southeast": "southeast", "southwest": "southwest",
+               "north-east": "northeast", "north-west": "northwest", "south-east": "southeast",
+               "south-west": "southwest"}
+_BELOW = frozenset({"deep", "below", "underground", "beneath"})
+# Words before an event noun phrase that make its magnitude background: a preposition or a subordinator
+# ("in Sunday's 6.1 magnitude quake", "where the 6.1-magnitude quake struck", "after a 6.5-magnitude earthquake").
+_BACKGROUND = frozenset({"in", "after", "by", "from", "following", "since", "before", "during", "when", "where",
+                         "which", "that", "whose", "like", "than", "to", "as", "of"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "its", "their", "strong", "powerful", "deadly", "major"})
+_RICHTER = ("on", "the", "richter")
+# The events whose strength is a magnitude: "an earthquake measuring 6.9", "the quake measured 6.1".
+_QUAKES = frozenset({"quake", "earthquake", "tremor", "temblor", "aftershock", "shock", "quakes", "earthquakes"})
+_PLACE_NOUNS = frozenset({"region", "county", "area", "city", "town", "township", "district", "province", "village",
+                          "country", "island", "state", "prefecture", "municipality"})
+_CAN = frozenset({"can", "could"})
+_ALLOWED_TO = [[word, "to"] for word in ("designed", "licensed", "allowed", "permitted", "able", "built", "meant",
+                                         "certified", "authorised", "authorized")]
+_INHABITANTS = frozenset({"people", "inhabitants", "residents"})
+
+
+@dataclass(frozen=True)
+class EventParameter:
+    """A parameter of an event that a sentence states.
+
+    Attributes:
+        kind: ``magnitude`` (``magnitude aftershock``), ``depth``, ``distance <direction>``, ``population``,
+            ``capacity``, ``time`` or ``time <zone>``.
+        value: The value as stated, in the same unit.
+        interval: The values it allows (kilometres, magnitude units, minutes after midnight).
+        text: The value as written ("magnitude-6.1", "10 kilometers", "4:30 p.m.").
+        start: Offset of ``text`` in the sentence.
+        end: Offset just past it.
+    """
+
+    kind: str
+    value: float
+    interval: tuple[float, float]
+    text: str
+    start: int
+    end: int
+
+
+def event_parameters(text: str) -> tuple[EventParameter, ...]:
+    """The magnitudes, depths, distances, populations, capacities and event times a sentence states, in text order.
+
+    Args:
+        text: A sentence.
+
+    Returns:
+        The parameters; background magnitudes and times of a report are left out.
+    """
+    if not may_state_a_number(text):
+        return ()
+    tokens = tokenize(text)
+    found: list[EventParameter] = []
+    converted: set[int] = set()
+    for phrase in find_number_phrases(tokens, text):
+        if phrase.first in converted:
+            continue
+        exact = phrase.low is not None and phrase.low == phrase.high
+        parameter = (_magnitude(tokens, phrase, text) or _length(tokens, phrase, text)
+                     or _population(tokens, phrase, text) if exact else None) or _capacity(tokens, phrase, text)
+        if parameter is not None:
+            found.append(parameter)
+            converted.update(_bracketed(tokens, phrase.last))
+            found.extend(_conversions(tokens, phrase, text, parameter.kind))
+    found.extend(_clock_parameter(clock) for clock in clock_times(text))
+    return tuple(sorted(found, key=lambda p: p.start))
+
+
+# (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes,
+# where it starts)
+Clock = tuple[int, str, bool, str, int, int]
+
+
+def clock_times(text: str) -> list[Clock]:
+    """Event times a text states, as (minutes, zone, half given, as written, tolerance, start).
+
+    A time without a.m./p.m. that "afternoon" or "evening" follows is read in the second half of the day.
+
+    Example:
+        >>> [c[:4] for c in clock_times("The quake struck at 4:30 yesterday afternoon, not as of 8 p.m.")]
+        [(990, '', True, '4:30')]
+    """
+    found = []
+    for match in _CLOCK.finditer(text):
+        if _REPORT_TIME.search(text[:match.start()]):
+            continue
+        hour = int(match.group("h") or match.group("h24") or (match.group("hhmm") or "0000")[:2])
+        minute = int(match.group("m") or match.group("m24") or (match.group("hhmm") or "0000")[2:] or 0)
+        half = match.group("half")
+        if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
+            continue
+        if half:
+            hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
+        late = not half and not match.group("hhmm") and 1 <= hour < 12 \
+            and bool(_LATE_DAY.search(text[match.end():match.end() + _LATE_REACH]))
+        hour += 12 if late else 0
+        zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
+        zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
+        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
+        tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
+        written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
+        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or late), written, tolerance,
+                      match.start()))
+    return found
+
+
+def same_time(x: Clock, y: Clock) -> bool:
+    """Within the larger tolerance of the two, either half of the day when one gave no a.m./p.m."""
+    tolerance = max(x[4], y[4])
+    shifts = (0,) if x[2] and y[2] else (0, 720, -720)
+    return any(abs((x[0] + s) % 1440 - y[0]) <= tolerance for s in shifts)
+
+
+def _clock_parameter(clock: Clock) -> EventParameter:
+    minutes, zone, _, written, tolerance, start = clock
+    kind = f"time {zone}" if zone else "time"
+    span = (float(minutes - tolerance), float(minutes + tolerance))
+    return EventParameter(kind, float(minutes), span, written, start, start + len(written))
+
+
+def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A stated magnitude at ``phrase``: "magnitude-6.1", "6.1-magnitude", "magnitude of/at 6.1", "6.1 on the
+    Richter scale"; ``None`` when the phrase is no magnitude or only names the event in the background."""
+    first, last = phrase.first, phrase.last
+    before = [t.lower for t in tokens[max(0, first - 3):first]]
+    after = [t.lower for t in tokens[last + 1:last + 4]]
+    glued_after = after[:2] == ["-", "magnitude"] or after[:1] == ["magnitude"]
+    glued_before = before[-2:] == ["magnitude", "-"] or before[-1:] == ["magnitude"]
+    predicate = before[-2:] in (["magnitude", "of"], ["magnitude", "at"]) or tuple(after[:3]) == _RICHTER
+    measuring = before[-1:] == ["measuring"] and len(before) >= 2 and before[-2] in _QUAKES
+    predicate = predicate or (before[-1:] in (["measured"], ["registered"]) and len(before) >= 2
+                              and before[-2] in _QUAKES)
+    if not (glued_after or glued_before or predicate or measuring):
+        return None
+    if measuring and _in_background(tokens, first - 2):  # "injured in an earthquake measuring 6.9"
+        return None
+    start = tokens[first - (2 if before[-2:] == ["magnitude", "-"] else 1)].start if glued_before else \
+        tokens[first].start
+    end = tokens[last + (2 if after[:2] == ["-", "magnitude"] else 1)].end if glued_after else tokens[last].end
+    if not predicate and _in_background(tokens, first - (2 if glued_before else 0)):
+        return None
+    value = float(phrase.low)  # type: ignore[arg-type]
+    following = [t.lower for t in tokens if t.start >= end][:1]
+    shock = (following or [""])[0] if glued_after or glued_before else (before[-2:-1] or [""])[0]
+    kind = "magnitude aftershock" if shock.startswith("aftershock") else "magnitude"
+    return EventParameter(kind, value, (value, value), text[start:end], start, end)
+
+
+def _in_background(tokens: list[Token], at: int) -> bool:
+    """Whether the noun phrase around token ``at`` follows a preposition or a subordinator."""
+    i = at - 1
+    while i >= 0 and (tokens[i].lower in _DETERMINERS or tokens[i].lower.endswith("'s")):
+        i -= 1
+    return i >= 0 and tokens[i].lower in _BACKGROUND
+
+
+def _length(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A depth ("a depth of 10 km", "10 km below ground", "6 miles deep") or a distance ("277 miles northeast of
+    Kunming") at ``phrase``, in kilometres."""
+    unit = tokens[phrase.last + 1].lower if phrase.last + 1 < len(tokens) else ""
+    if unit not in _KM:
+        return None
+    after = _after_brackets(tokens, phrase.last + 2)
+    before = [t.lower for t in tokens[max(0, phrase.first - 3):phrase.first]]
+    if before[-3:] in (["a", "depth", "of"], ["the", "depth", "of"]) or before[-2:] == ["depth", "of"] \
+            or (after < len(tokens) and tokens[after].lower in _BELOW):
+        kind = "depth"
+    elif after < len(tokens) and tokens[after].lower in _DIRECTIONS:
+        kind = f"distance {_DIRECTIONS[tokens[after].lower]}"
+    else:
+        return None
+    return _length_value(tokens, phrase, text, kind)
+
+
+def _conversions(tokens: list[Token], phrase: NumberPhrase, text: str, kind: str) -> list[EventParameter]:
+    """The value a bracket right after a length gives again in another unit ("10 kilometers (6 miles)"): the same
+    parameter as the outlet converted it, so either value may match another outlet's."""
+    inside = _bracketed(tokens, phrase.last)
+    if kind == "magnitude" or not inside:
+        return []
+    return [_length_value(tokens, other, text, kind) for other in find_number_phrases(tokens, text)
+            if other.first in inside and other.low is not None and other.low == other.high
+            and other.last + 1 < len(tokens) and tokens[other.last + 1].lower in _KM]
+
+
+def _length_value(tokens: list[Token], phrase: NumberPhrase, text: str, kind: str) -> EventParameter:
+    """The length at ``phrase`` (its unit the next token) as a parameter of ``kind``, in kilometres."""
+    low, high = _precision(tokens[phrase.core].text, phrase)
+    scale = _KM[tokens[phrase.last + 1].lower]
+    start, end = tokens[phrase.first].start, tokens[phrase.last + 1].end
+    value = round(float(phrase.low) * scale, 6)  # type: ignore[arg-type]
+    return EventParameter(kind, value, (round(low * scale, 6), round(high * scale, 6)), text[start:end], start, end)
+
+
+def _population(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A place's population: "a population of about 429,000", "a region of 429,000 people"."""
+    before = [t.lower for t in tokens[max(0, phrase.first - 2):phrase.first]]
+    after = tokens[phrase.last + 1].lower if phrase.last + 1 < len(tokens) else ""
+    if before != ["population", "of"] and not (before[-1:] == ["of"] and len(before) == 2
+                                               and before[0] in _PLACE_NOUNS and after in _INHABITANTS):
+        return None
+    low, high = interval(phrase.low, phrase.high, phrase.qualifier)
+    end = tokens[phrase.last + (1 if after in _INHABITANTS else 0)].end
+    start = tokens[phrase.first].start
+    return EventParameter("population", float(phrase.low), (low, high), text[start:end], start, end)  # type: ignore
+
+
+def _capacity(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
+    """A vessel's or a place's capacity: "its capacity of 43", "licensed to carry 43", "could carry up to 43"."""
+    before = [t.lower for t in tokens[max(0, phrase.first - 3):phrase.first]]
+    carry = before[-1:] == ["carry"] and len(before) >= 2 and (before[-2] in _CAN or before[-3:-1] in _ALLOWED_TO)
+    if not (is_capacity(tokens, phrase.first) or carry):
+        return None
+    value = phrase.high if phrase.high is not None else phrase.low
+    if value is None:
+        return None
+    start, end = tokens[phrase.first].start, tokens[phrase.last].end
+    return EventParameter("capacity", float(value), interval(phrase.low, phrase.high, phrase.qualifier),
+                          text[start:end], start, end)
+
+
+def _precision(written: str, phrase: NumberPhrase) -> tuple[float, float]:
+    """The values a measured number allows at the precision written: half its last digit's unit either way
+    ("10" -> 9.5-10.5, "2.5" -> 2.45-2.55); "about" widens it as the figures stage does."""
+    value = float(phrase.low)  # type: ignore[arg-type]
+    digits = written.replace(",", "")
+    half = float(Decimal(1).scaleb(-len(digits.split(".")[1]))) / 2 if "." in digits else 0.5
+    if phrase.qualifier == "approximately":
+        half = max(half, value * 0.1)
+    return value - half, value + half
+
+
+def _after_brackets(tokens: list[Token], i: int) -> int:
+    """The index of the first token after a bracketed aside that starts at ``i`` ("(6 miles)"), else ``i``."""
+    if i < len(tokens) and tokens[i].text == "(":
+        close = next((j for j in range(i, min(len(tokens), i + 6)) if tokens[j].text == ")"), None)
+        if close is not None:
+            return close + 1
+    return i
+
+
+def _bracketed(tokens: list[Token], last: int) -> range:
+    """Token indices of a bracketed conversion right after a value and its unit ("10 kilometers (6 miles)")."""
+    start = last + 2
+    end = _after_brackets(tokens, start)
+    return range(start, end)

@@ -1,0 +1,92 @@
+"""Tests of dedupe.figures.parameters: magnitudes, depths, distances, populations and event clock times."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedupe.figures.parameters import clock_times, event_parameters, same_time
+
+
+def _kinds(text: str) -> list[tuple[str, float, str]]:
+    return [(p.kind, p.value, p.text) for p in event_parameters(text)]
+
+
+def test_a_stated_magnitude_in_its_usual_wordings() -> None:
+    for text, written in (("The magnitude-6.1 quake struck on Sunday.", "magnitude-6.1"),
+                          ("The 6.1-magnitude quake hit Ludian county.", "6.1-magnitude"),
+                          ("It was measured by the USGS at 6.1-magnitude.", "6.1-magnitude"),
+                          ("China's agency put the magnitude at 6.1.", "6.1"),
+                          ("The quake had a magnitude of 6.1, officials said.", "6.1"),
+                          ("The tremor measured 6.1 on the Richter scale.", "6.1")):
+        assert _kinds(text) == [("magnitude", 6.1, written)], text
+
+
+def test_a_magnitude_that_only_names_the_event_is_background() -> None:
+    for text in ("More than 2,400 people were injured in Sunday's 6.1 magnitude quake.",
+                 "Rescue efforts in Yunnan, where the 6.1-magnitude quake struck Sunday, were hampered.",
+                 "At least 175 people died after a 6.5-magnitude earthquake jolted Yunnan.",
+                 "Yunnan, the province which was hit by the 6.5 magnitude tremor on Sunday."):
+        assert _kinds(text) == [], text
+
+
+def test_depths_and_distances_in_kilometres_both_values_of_a_conversion() -> None:
+    params = event_parameters("The quake struck at a depth of 10 kilometers (6 miles), 277 miles northeast of "
+                              "Kunming.")
+    assert [(p.kind, p.text) for p in params] == [("depth", "10 kilometers"), ("depth", "6 miles"),
+                                                  ("distance northeast", "277 miles")]
+    ten_km, six_miles, distance = params
+    assert ten_km.interval == (9.5, 10.5)
+    # "6 miles" at the precision written (5.5-6.5 miles) holds 10 km; 12 km does not
+    assert six_miles.interval[0] < 10 < six_miles.interval[1]
+    (twelve,) = event_parameters("The quake hit with a depth of 12 km.")
+    assert twelve.interval[0] > six_miles.interval[1]
+    assert round(distance.value, 1) == 445.8
+    (deep,) = _kinds("It lies six miles below ground.")
+    assert (deep[0], round(deep[1], 3), deep[2]) == ("depth", 9.656, "six miles")
+    assert _kinds("The lake is 450 metres deep there.") == [("depth", 0.45, "450 metres")]
+    assert _kinds("The lake is 10 kilometers long.") == []  # a length of no event
+
+
+def test_a_population() -> None:
+    assert _kinds("Ludian, which has a population of about 429,000, was hit.") == [
+        ("population", 429000.0, "about 429,000")]
+    assert _kinds("a densely populated region of 429,000 people") == [("population", 429000.0, "429,000 people")]
+    assert _kinds("A crowd of 429,000 people marched.") == []
+
+
+def test_event_times_and_not_report_times() -> None:
+    params = event_parameters("The quake struck at 4:30 p.m. Sunday; as of 8:00 p.m., 122 were dead.")
+    assert [(p.kind, p.value, p.text) for p in params] == [("time", 990.0, "4:30 p.m.")]
+    assert _kinds("The disaster struck Sunday at 0830 UTC.") == [("time utc", 510.0, "0830 UTC")]
+    # "afternoon" after a time with no a.m./p.m. puts it in the second half of the day
+    (late,) = clock_times("It occurred at 4:30 yesterday afternoon local time.")
+    assert late[0] == 990 and late[2]
+    (early,) = clock_times("It occurred at 4:30 local time.")
+    assert early[0] == 270 and not early[2]
+    assert same_time(late, clock_times("It struck at about 4.30pm.")[0])
+    assert not same_time(late, clock_times("It struck at 5:30 p.m.")[0])
+
+
+@given(st.text(max_size=200))
+def test_never_raises_and_offsets_hold(text: str) -> None:
+    for parameter in event_parameters(text):
+        assert text[parameter.start:parameter.end] == parameter.text
+        assert parameter.interval[0] <= parameter.interval[1]
+
+
+def test_a_capacity_and_an_aftershock_magnitude() -> None:
+    assert _kinds("The boat carried more than 150 passengers, far above its capacity of 43.") == [
+        ("capacity", 43.0, "43")]
+    assert _kinds("The ferry was only licensed to carry 43 people.") == [("capacity", 43.0, "43")]
+    assert _kinds("It could carry up to 200 passengers.") == [("capacity", 200.0, "up to 200")]
+    assert _kinds("Trucks were sent to carry 300 tents.") == []
+    assert _kinds("A 5.2-magnitude aftershock hit the town.") == [("magnitude aftershock", 5.2, "5.2-magnitude")]
+
+
+def test_a_magnitude_after_measuring_or_measured() -> None:
+    assert _kinds("An earthquake measuring 6.9 struck Cebu.") == [("magnitude", 6.9, "6.9")]
+    assert _kinds("The quake measured 6.1, the USGS said.") == [("magnitude", 6.1, "6.1")]
+    assert _kinds("An aftershock measuring 5.2 followed.") == [("magnitude aftershock", 5.2, "5.2")]
+    assert _kinds("Ten people were hurt in an earthquake measuring 6.9.") == []  # background
+    assert _kinds("The tower measured 6.1 metres.") == []
