@@ -44,7 +44,7 @@ from pathlib import Path
 import numpy as np
 import zstandard
 
-from dedupe.corpus.documents import Document
+from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
 from dedupe.runtime import idle_core
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -106,10 +106,22 @@ def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) 
     """
     raw = [d.text.encode("utf-8") for d in batch]
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
+    identities, fields = _described(batch)
     return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
-                         compressed(raw) if texts else [],
-                         [identity_key(d) for d in batch],
-                         [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in batch])
+                         compressed(raw) if texts else [], identities, fields)
+
+
+def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
+    """The identity key (:func:`identity_key`) and the ``docs`` fields of each document, in one pass: its
+    origin's text made once for both, neither its ``Origin`` nor its parsed date kept (Reuters, a warm process: 0.107 -> 0.075 s)."""
+    identities: list[str] = []
+    fields: list[tuple[str, str, str, str, str]] = []
+    for doc in batch:
+        path, line = origin_parts(doc)
+        where = path if line is None else f"{path}:{line}"
+        identities.append(_identity(doc.id, path, line, where))
+        fields.append((doc.outlet, doc.title, doc.url, date_text_of(doc), where))
+    return identities, fields
 
 
 def with_texts(batch: Sequence[Document], prepared: PreparedBatch) -> PreparedBatch:
@@ -133,9 +145,15 @@ def compressed(texts: list[bytes]) -> list[bytes]:
 def identity_key(doc: Document) -> str:
     """The identity of a document across runs: its given id or url (the loader makes either its id), else
     its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
-    path, line = doc.origin.path, doc.origin.line
-    derived = line is not None and doc.id in (f"{_stem(path)}:{line}", f"{path}:{line}")
-    return f"{_absolute(path)}:{line}" if derived and path != "-" else doc.id
+    path, line = origin_parts(doc)
+    return _identity(doc.id, path, line, path if line is None else f"{path}:{line}")
+
+
+def _identity(doc_id: str, path: str, line: int | None, where: str) -> str:
+    """:func:`identity_key` of a document with this id, origin path and line (``where``: the origin's text)."""
+    if line is None or path == "-" or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
+        return doc_id
+    return f"{_absolute(path)}:{line}"
 
 
 @lru_cache(maxsize=1024)
