@@ -18,9 +18,11 @@ makes its first, 0.80 and 0.56).
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
 On a machine with a processor to spare, though, the add waits for the child (Reuters: the writer waits for
-each of the first 8 batches 20-47 ms, the child takes ~50 ms a batch), so the child leaves the texts' zstd
-(~12 ms a batch) to the writer, which compresses them as it receives the batch (:func:`with_texts`; the same
-frames, and a sixth less to send).
+each of the first 8 batches 20-47 ms, the child takes ~50 ms a batch), so the child leaves the texts (their
+digests and zstd, ~15 ms a batch) to the writer, which makes them as it receives the batch (:func:`with_texts`;
+the same digests and frames, a sixth less to send, and one UTF-8 encoding of the texts instead of two),
+unless the writer has yet to read the batch the child sent before (:meth:`_Slots.writer_behind`): then the
+writer is the slower, and the child makes the texts while the batch would wait in its slot anyway.
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
@@ -99,16 +101,16 @@ def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) 
     Args:
         batch: The documents.
         params: The index parameters.
-        texts: Compress the texts (``False``: ``texts`` left empty, for :func:`with_texts` to fill).
+        texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
+            :func:`with_texts` to fill where there is time for them).
 
     Returns:
         What the index stores for them.
     """
-    raw = [d.text.encode("utf-8") for d in batch]
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
-    return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
-                         compressed(raw) if texts else [], identities, fields)
+    prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
+    return with_texts(batch, prepared) if texts else prepared
 
 
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
@@ -125,10 +127,12 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
 
 
 def with_texts(batch: Sequence[Document], prepared: PreparedBatch) -> PreparedBatch:
-    """``prepared`` with its texts compressed, where :func:`prepare` left them out."""
+    """``prepared`` with the digests and the compressed texts :func:`prepare` left out (``texts=False``), both
+    from one UTF-8 encoding of each text."""
     if prepared.texts or not batch:
         return prepared
-    return replace(prepared, texts=compressed([d.text.encode("utf-8") for d in batch]))
+    raw = [d.text.encode("utf-8") for d in batch]
+    return replace(prepared, digests=[digest(data) for data in raw], texts=compressed(raw))
 
 
 def compressed(texts: list[bytes]) -> list[bytes]:
@@ -257,6 +261,16 @@ class _Slots:
         self._set("front", number + 1)
         return number < self._get("back")
 
+    def writer_behind(self, free: list[int]) -> bool:
+        """In the child: whether the writer has yet to read a batch sent before (``free``, the slots known free,
+        brought up to date without waiting): it then writes that one first, and this one waits in its slot."""
+        while select.select([self.free_read], [], [], 0)[0]:
+            got = os.read(self.free_read, len(self.files))
+            if not got:
+                return False  # the writer is gone: :meth:`send` says so
+            free.extend(got)
+        return len(free) < len(self.files)
+
     def send(self, number: int, prepared: PreparedBatch, free: list[int]) -> None:
         """In the child: write batch ``number`` into a free slot (``free``: those known free; else wait for one)."""
         if not free:
@@ -337,7 +351,10 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            slots.send(number, prepare(batch, params, texts=False), free)  # the writer compresses them
+            prepared = prepare(batch, params, texts=False)  # the writer compresses them...
+            if slots.writer_behind(free):
+                prepared = with_texts(batch, prepared)  # ... unless it has a batch to write before this one
+            slots.send(number, prepared, free)
         status = 0
     finally:
         os._exit(status)
