@@ -280,10 +280,10 @@ def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) ->
     this process does ``loader.meanwhile`` and reads the first, then its documents and skips are added here
     in order, so ids, notes and ``strict`` come out as from one process (the later half is read here if the
     child fails)."""
-    lines = text.count("\n", 0, cut)
 
     def later() -> bytes:
         recorder = _Recorder(replace(loader.options, strict=False))
+        lines = text.count("\n", 0, cut)  # here: the child has time to spare, the writer has not
         _load_records(json_lines(text, cut, len(text), lines), label, stem, recorder)
         return pickle.dumps(recorder.events, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -294,7 +294,7 @@ def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) ->
         seen = _load_records(json_lines(text, 0, cut, 0), label, stem, loader)
         payload = child.result()
     if payload is None:
-        return seen + _load_records(json_lines(text, cut, len(text), lines), label, stem, loader)
+        return seen + _load_records(json_lines(text, cut, len(text), text.count("\n", 0, cut)), label, stem, loader)
     events = pickle.loads(payload)
     for event in events:
         if len(event) == 3:
