@@ -200,7 +200,7 @@ def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatc
     monkeypatch.setattr(module, "compressed", counted)
     received = []
     with prepared_batches(documents, 20, PARAMS) as batches:
-        for batch, prepared in batches:
+        for _batch, prepared in batches:
             time.sleep(0.05)  # a slow writer
             received.append(prepared)
     assert len(made_here) < 10 - 3  # the child made the texts of most batches

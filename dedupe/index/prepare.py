@@ -119,7 +119,8 @@ def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) 
 
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
     """The identity key (:func:`identity_key`) and the ``docs`` fields of each document, in one pass: its
-    origin's text made once for both, neither its ``Origin`` nor its parsed date kept (Reuters, a warm process: 0.107 -> 0.075 s)."""
+    origin's text made once for both, neither its ``Origin`` nor its parsed date kept (Reuters, a warm
+    process: 0.107 -> 0.075 s)."""
     identities: list[str] = []
     fields: list[tuple[str, str, str, str, str]] = []
     for doc in batch:
