@@ -206,3 +206,15 @@ def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatc
     assert len(made_here) < 10 - 3  # the child made the texts of most batches
     for first, prepared in zip(range(0, 200, 20), received):
         assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+
+
+def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(name: str, flags: int = 0) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    documents = _documents(60)
+    with prepared_batches(documents, 20, PARAMS) as batches:
+        received = list(batches)
+    for first, (_, prepared) in zip(range(0, 60, 20), received):
+        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))

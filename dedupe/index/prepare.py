@@ -362,7 +362,10 @@ def _slot_file() -> IO[bytes]:
     /tmp), else a temporary file (``tempfile`` imported only then: with ``shutil``, ``random``, ``bz2`` and
     ``lzma``, 4-7 ms of the writer's time before the child starts)."""
     if hasattr(os, "memfd_create"):
-        return open(os.memfd_create("dedupe-index-slot"), "r+b", buffering=0)
+        try:
+            return open(os.memfd_create("dedupe-index-slot"), "r+b", buffering=0)
+        except OSError:  # a kernel or sandbox that refuses it
+            pass
     import tempfile
 
     return tempfile.TemporaryFile()
