@@ -13,7 +13,9 @@ tree and the SHA-256 of each tree's index files (the same across runs, or it say
 On a machine others load, wall seconds swing 2x between identical runs; the split of CPU seconds does not,
 and says which process an add waits for (on an idle machine its wall time is about the busier process').
 ``--parallel`` makes ``os.getloadavg`` report 0 in the runs, so that ``dedupe.runtime.idle_core`` lets the
-add fork whatever the load (it runs in one process from a load average of 2 on 2 cores).
+add fork whatever the load (it runs in one process from a load average of 2 on 2 cores); ``--serial`` makes
+``os.cpu_count`` report 1, so that it runs in one process whatever the load (its CPU seconds are then all the
+writer's: what an add costs on a busy machine).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ _DRIVER = """
 import os, sys
 if {parallel}:
     os.getloadavg = lambda: (0.0, 0.0, 0.0)
+if {serial}:
+    os.cpu_count = lambda: 1
 exit_now, writer = os._exit, os.getpid()
 
 def report(status=0):
@@ -60,13 +64,14 @@ except SystemExit as done:  # the command would tear the interpreter down (an at
 
 
 def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
-             batch_size: int = 2000) -> tuple[float, float, float]:
-    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s."""
+             batch_size: int = 2000, serial: bool = False) -> tuple[float, float, float]:
+    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s
+    (``parallel``: forked whatever the load; ``serial``: in one process whatever the load)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
     env["PYTHONPATH"] = str(tree)
-    code = _DRIVER.format(parallel=parallel, index=str(index), corpus=corpus, batch_size=batch_size)
+    code = _DRIVER.format(parallel=parallel, serial=serial, index=str(index), corpus=corpus, batch_size=batch_size)
     began = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
@@ -85,7 +90,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", action="append", required=True, help="corpus path (repeatable)")
     parser.add_argument("--tree", action="append", required=True, help="source tree to import dedupe from")
     parser.add_argument("--runs", type=int, default=5, help="runs per tree, alternating")
-    parser.add_argument("--parallel", action="store_true", help="fork whatever the load (see above)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--parallel", action="store_true", help="fork whatever the load (see above)")
+    mode.add_argument("--serial", action="store_true",
+                      help="one process whatever the load (os.cpu_count reports 1), as at a load of 2 or more")
     parser.add_argument("--batch-size", type=int, default=2000, help="index add's --batch-size")
     args = parser.parse_args(argv)
     trees = [Path(tree).resolve() for tree in args.tree]
@@ -96,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.runs):
             for number, tree in enumerate(trees):
                 index = Path(folder) / f"tree{number}.db"
-                results[tree].append(run_once(tree, corpus, index, args.parallel, args.batch_size))
+                results[tree].append(run_once(tree, corpus, index, args.parallel, args.batch_size, args.serial))
                 digests[tree].add(index_digest(index))
             print(f"round done, load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(f"{'tree':40s} {'writer CPU s':>13s} {'children CPU s':>15s} {'wall s':>7s}  index SHA-256")

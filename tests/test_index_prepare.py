@@ -3,6 +3,7 @@ parent stops the other."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,9 +17,10 @@ import pytest
 import zstandard
 
 from dedupe.corpus.documents import Document, Origin
+from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, prepare, prepared_batches,
-                                  with_texts)
+from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
+                                  prepared_batches, with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -55,7 +57,7 @@ def test_forked_batches_equal_the_batches_prepared_here() -> None:
 def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
     documents = _documents(30)
     bare = prepare(documents, PARAMS, texts=False)
-    assert bare.texts == [] and bare.digests == prepare(documents, PARAMS).digests
+    assert bare.texts == [] and bare.digests == []
     assert _same(with_texts(documents, bare), prepare(documents, PARAMS))
     whole = prepare(documents, PARAMS)
     assert with_texts(documents, whole) is whole  # already there: left as it is
@@ -159,3 +161,60 @@ def test_compressed_texts_are_the_frames_of_one_compress_call_each() -> None:
     frames = compressed(texts)
     assert frames == [one_by_one.compress(text) for text in texts]
     assert [zstandard.ZstdDecompressor().decompress(frame) for frame in frames] == texts
+
+
+def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
+    """prepare's identity keys and ``docs`` fields, made in one pass from the loader's unmade origins and dates,
+    are :func:`identity_key` and the fields read from each document (given ids, url ids, derived ids of two
+    folders, dates that parse, that do not, and none)."""
+    lines = [{"id": "a1", "text": "One two three.", "date": "26-FEB-1987 15:01:01.79", "title": " T "},
+             {"url": "https://x.test/b", "text": "Four five six.", "date": "last Thursday"},
+             {"text": "Seven eight nine.", "source": "Wire", "date": "2016-09-28 16:28"},
+             {"text": "Ten eleven."}]
+    for folder in ("day1", "day2"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "batch.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    documents = list(load_corpus([str(tmp_path)]).documents) + _documents(3)
+    prepared = prepare(documents, PARAMS)
+    made = [Document(d.id, d.outlet, d.title, d.url, d.date, d.text, d.origin, d.raw_date) for d in documents]
+    assert prepared.identities == [identity_key(d) for d in made]
+    assert prepared.fields == [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in made]
+    assert prepared.identities[2] == f"{tmp_path / 'day1' / 'batch.jsonl'}:3"  # derived: the absolute path
+    assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
+
+
+def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer slower than the child finds the texts made (by the child, while the writer had an earlier batch
+    to read); the batches are the same either way."""
+    import dedupe.index.prepare as module
+
+    documents = _documents(200)
+    parent, made_here = os.getpid(), []
+    real = module.compressed
+
+    def counted(texts: list[bytes]) -> list[bytes]:
+        if os.getpid() == parent:
+            made_here.append(len(texts))
+        return real(texts)
+
+    monkeypatch.setattr(module, "compressed", counted)
+    received = []
+    with prepared_batches(documents, 20, PARAMS) as batches:
+        for _batch, prepared in batches:
+            time.sleep(0.05)  # a slow writer
+            received.append(prepared)
+    assert len(made_here) < 10 - 3  # the child made the texts of most batches
+    for first, prepared in zip(range(0, 200, 20), received):
+        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+
+
+def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(name: str, flags: int = 0) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    documents = _documents(60)
+    with prepared_batches(documents, 20, PARAMS) as batches:
+        received = list(batches)
+    for first, (_, prepared) in zip(range(0, 60, 20), received):
+        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))

@@ -29,9 +29,9 @@ def parse_date(value: str | None) -> dt.date | None:
         >>> parse_date("last Thursday") is None
         True
     """
-    if value is None or not value.strip():
+    text = value.strip() if value is not None else ""
+    if not text:
         return None
-    text = value.strip()
     if text[:4].isdigit():  # every form date.fromisoformat reads starts with a four-digit year
         try:
             return dt.date.fromisoformat(text[:10])

@@ -121,6 +121,30 @@ class LoadOptions:
             raise ConfigError(f"input-format must be one of {', '.join(INPUT_FORMATS)}, got {self.input_format!r}")
 
 
+def origin_parts(doc: Document) -> tuple[str, int | None]:
+    """``(doc.origin.path, doc.origin.line)``, without making the :class:`Origin` of a document the loader made
+    (it keeps the path and line apart until ``origin`` is read; ``index add`` needs only their text).
+
+    Example:
+        >>> origin_parts(Document("a", "o", "", "", None, "Text.", Origin("a.jsonl", 3)))
+        ('a.jsonl', 3)
+    """
+    at = doc.__dict__.get("_at")
+    if at is None:
+        return doc.origin.path, doc.origin.line
+    return at  # type: ignore[no-any-return]
+
+
+def date_text_of(doc: Document) -> str:
+    """``doc.date_text``, without keeping the parsed date on a document the loader made (a caller that only
+    stores the text, as ``index add`` does, skips ``Document.__getattr__``)."""
+    fields = doc.__dict__
+    if "date" in fields:
+        return doc.date_text
+    date = parse_date(fields["raw_date"])
+    return date.isoformat() if date is not None else fields["raw_date"]  # type: ignore[no-any-return]
+
+
 def origin_at(path: str, line: int | None) -> Origin:
     """``Origin(path, line)`` made as the loader makes a document's (without the dataclass' checks)."""
     origin = object.__new__(Origin)

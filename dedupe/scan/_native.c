@@ -942,15 +942,110 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
  * (a stale build in a source tree), and the numpy code runs. */
 #define NATIVE_VERSION 3
 
+static int add_corpus_functions(PyObject *module);  /* the block at the end of this file */
+
 PyMODINIT_FUNC PyInit__native(void) {
     for (int f = 0; f < 6; f++) {
         if (occurrence_names[f] == NULL && (occurrence_names[f] = PyUnicode_InternFromString(OCCURRENCE_FIELDS[f])) == NULL)
             return NULL;
     }
     PyObject *created = PyModule_Create(&module);
-    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
+    if (created != NULL && (PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0
+                            || add_corpus_functions(created) < 0)) {
         Py_DECREF(created);
         return NULL;
     }
     return created;
+}
+
+
+/* ---- The corpus loader's records (dedupe.corpus.load) ----
+ *
+ * - record_fields: the text, url, id, outlet, title and date of one JSON or CSV record, as the loader's
+ *   _firsts and its strips make them, for records whose fields are strings (or missing, or null).
+ */
+
+/* Whether every character of a str is whitespace as str.isspace() and str.strip() see it (true for ""). */
+static int all_space(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < length; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) return 0;
+    }
+    return 1;
+}
+
+/* text.strip() (a new reference): the same object when neither end is whitespace. */
+static PyObject *stripped(PyObject *text) {
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    if (length > 0 && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, 0))
+        && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, length - 1))) {
+        Py_INCREF(text);
+        return text;
+    }
+    return PyObject_CallMethod(text, "strip", NULL);
+}
+
+/* record_fields(record, names) -> [text, url, id, outlet, title, date] or None.
+ * names: one tuple of field names per item, in order of preference; an item is the value of the first name
+ * whose value is a str with a character that is not whitespace (else None); url, outlet, title and date are
+ * stripped. None (the whole result) when a value looked at is neither a str nor None: the caller reads
+ * such records itself (numbers are taken as their text there). */
+static PyObject *record_fields(PyObject *self, PyObject *args) {
+    PyObject *record, *names;
+    if (!PyArg_ParseTuple(args, "O!O!:record_fields", &PyDict_Type, &record, &PyTuple_Type, &names)) return NULL;
+    Py_ssize_t count = PyTuple_GET_SIZE(names);
+    if (count != 6) {
+        PyErr_SetString(PyExc_ValueError, "record_fields: six tuples of names expected");
+        return NULL;
+    }
+    PyObject *found = PyList_New(count);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t item = 0; item < count; item++) {
+        PyObject *group = PyTuple_GET_ITEM(names, item), *value = Py_None;
+        if (!PyTuple_Check(group)) {
+            PyErr_SetString(PyExc_TypeError, "record_fields: names must be tuples of str");
+            goto failed;
+        }
+        for (Py_ssize_t n = 0; n < PyTuple_GET_SIZE(group); n++) {
+            PyObject *candidate = PyDict_GetItemWithError(record, PyTuple_GET_ITEM(group, n));
+            if (candidate == NULL) {
+                if (PyErr_Occurred()) goto failed;
+                continue;
+            }
+            if (candidate == Py_None) continue;
+            if (!PyUnicode_CheckExact(candidate)) {  /* a number, a bool, a str subclass...: the caller's */
+                Py_DECREF(found);
+                Py_RETURN_NONE;
+            }
+            if (!all_space(candidate)) {
+                value = candidate;
+                break;
+            }
+        }
+        if (value == Py_None || item == 0 || item == 2) {  /* the text and the id are kept as given */
+            Py_INCREF(value);
+        } else if ((value = stripped(value)) == NULL) {
+            goto failed;
+        }
+        PyList_SET_ITEM(found, item, value);
+    }
+    return found;
+failed:
+    Py_DECREF(found);
+    return NULL;
+}
+
+static PyMethodDef corpus_methods[] = {
+    {"record_fields", record_fields, METH_VARARGS,
+     "record_fields(record, names) -> [text, url, id, outlet, title, date] (url, outlet, title and date "
+     "stripped), or None where a value looked at is neither a str nor None"},
+    {NULL, NULL, 0, NULL},
+};
+
+static int add_corpus_functions(PyObject *module) {
+    return PyModule_AddFunctions(module, corpus_methods);
 }
