@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.scan.shingle import fingerprint, in_sorted, merge_sorted, tokenize
+from dedupe.scan import shingle
+from dedupe.scan.shingle import fingerprint, in_sorted, merge_sorted, sorted_by, sorted_unique, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -131,3 +133,29 @@ def test_in_sorted_is_membership(values: list[int], table: list[int]) -> None:
     signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
     keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
     assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == [v + 2 ** 63 in set(table) for v in signed]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=80))
+def test_sorted_by_sorts_in_each_dtype(values: list[int]) -> None:
+    unsigned = np.array(values, dtype=np.uint64)
+    for array in (unsigned, unsigned.view(np.int64)):
+        expected = np.sort(array)
+        for radix_from in (0, 1 << 30):  # the compiled sort where it is built, and numpy's
+            shingle_radix, shingle._RADIX_FROM = shingle._RADIX_FROM, radix_from
+            try:
+                assert sorted_by(array.copy()).tolist() == expected.tolist()
+                assert sorted_unique(array).tolist() == sorted(set(array.tolist()))
+            finally:
+                shingle._RADIX_FROM = shingle_radix
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+@pytest.mark.parametrize("low_bit", [0, 20, 40])
+def test_sorted_by_high_bits_keeps_the_order_of_equal_ones(dtype: type, low_bit: int) -> None:
+    rng = np.random.default_rng(low_bit)
+    size = 3 * shingle._RADIX_FROM  # over the threshold: the compiled sort where it is built
+    high = rng.integers(0, 1 << min(20, 64 - low_bit), size, dtype=np.uint64) << np.uint64(64 - min(20, 64 - low_bit))
+    values = (high | (np.arange(size, dtype=np.uint64) if low_bit else np.uint64(0))).astype(np.uint64)
+    values = values.view(dtype) if dtype is np.int64 else values
+    assert sorted_by(values.copy(), low_bit).tolist() == np.sort(values).tolist()

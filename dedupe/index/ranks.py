@@ -45,7 +45,7 @@ from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
-from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_by, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
@@ -233,7 +233,7 @@ def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int, chosen: I
         packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
     else:
         packed = (prints.shingles[chosen] & ~mask) | chosen.astype(np.uint64)
-    packed.sort()
+    sorted_by(packed, low)  # the low bits ascend: sorting by group alone orders the whole values
     order = (packed & mask).view(np.int64)
     groups = (packed & ~mask).view(np.int64)
     # Each stored document, then the batch as one: a gather from the block of every place, not a search.

@@ -106,10 +106,37 @@ class Fingerprints:
         return cached
 
 
+#: Values from which :func:`sorted_by` sorts with the compiled radix sort (below, numpy's sort costs as little).
+_RADIX_FROM = 1 << 14
+_SIGN = np.int64(-1 << 63)
+
+
+def sorted_by(values: _Keys, low_bit: int = 0) -> _Keys:
+    """``values`` (int64 or uint64) sorted in place by their bits ``low_bit``..63, ascending in their own dtype,
+    stably, and returned: by the compiled radix sort where it is built (Reuters x10's check: 1.4 M places
+    sorted by hash group in 35 ms, numpy's sort of the whole values 95 ms), else by numpy.
+
+    With ``low_bit`` above 0, the caller guarantees that values equal in their bits ``low_bit``..63 come in
+    ascending order of the low bits (positions packed below a key): the stable sort by the high bits is then
+    the sort of the whole values, which numpy's sort gives where the compiled one is missing.
+    """
+    compiled = native()
+    if compiled is None or values.size < _RADIX_FROM or values.dtype not in (np.int64, np.uint64):
+        values.sort()
+        return values
+    signed = values.view(np.int64)
+    if values.dtype == np.uint64:
+        signed ^= _SIGN  # unsigned order as signed order, and back below
+    compiled.sort_int64(signed, low_bit)
+    if values.dtype == np.uint64:
+        signed ^= _SIGN
+    return values
+
+
 def sorted_unique(values: _Keys) -> _Keys:
     """The distinct values, sorted: ``np.unique(values)`` without its check for masked arrays, which
     imports ``numpy.ma`` (a tenth of a second at start-up)."""
-    ordered = np.sort(values)
+    ordered = sorted_by(np.array(values, order="C"))
     keep = np.ones(ordered.size, dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
     return ordered[keep]  # type: ignore[return-value]
