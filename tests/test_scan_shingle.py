@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.scan import shingle
-from dedupe.scan.shingle import fingerprint, in_sorted, merge_sorted, sorted_by, sorted_unique, tokenize
+from dedupe.scan.shingle import fingerprint, in_sorted, key_spans, merge_sorted, sorted_by, sorted_unique, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -159,3 +159,17 @@ def test_sorted_by_high_bits_keeps_the_order_of_equal_ones(dtype: type, low_bit:
     values = (high | (np.arange(size, dtype=np.uint64) if low_bit else np.uint64(0))).astype(np.uint64)
     values = values.view(dtype) if dtype is np.int64 else values
     assert sorted_by(values.copy(), low_bit).tolist() == np.sort(values).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SIGNED | st.integers(-5, 5), max_size=80), st.lists(_SIGNED | st.integers(-6, 6), max_size=30),
+       st.lists(st.integers(-3, 2 ** 40), max_size=30), st.booleans())
+def test_key_spans_are_numpys_searches(values: list[int], first: list[int], widths: list[int], ascending: bool) -> None:
+    table = np.sort(np.array(values, dtype=np.int64))
+    starts = np.array(sorted(first) if ascending else first, dtype=np.int64)
+    # Ends at, after and before their starts (the last only where no overflow: numpy would wrap as well).
+    ends = np.array([min(s + w, 2 ** 63 - 1) if s + w >= -(2 ** 63) else s
+                     for s, w in zip(starts.tolist(), widths + [0] * len(first))], dtype=np.int64)
+    begins, stops = key_spans(table, starts, ends)
+    assert begins.tolist() == np.searchsorted(table, starts, side="left").tolist()
+    assert stops.tolist() == np.searchsorted(table, ends, side="right").tolist()

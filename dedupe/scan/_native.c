@@ -913,6 +913,8 @@ done:
     return result;
 }
 
+static PyObject *key_spans(PyObject *self, PyObject *args);  /* the index reads' block, at the end */
+
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
      "packed_rows(shingles, offsets, window, mix, mask, out) -> rows: window hashes & mask | document"},
@@ -933,6 +935,9 @@ static PyMethodDef methods[] = {
     {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
     {"shared_links", shared_links, METH_VARARGS,
      "shared_links(sorted_keys, padded, bits, reach, fanout) -> (firsts, seconds) padded positions, int64 bytearrays"},
+    {"key_spans", key_spans, METH_VARARGS,
+     "key_spans(values, first, last, begins, ends) -> None; numpy's searchsorted(values, first, 'left') and "
+     "searchsorted(values, last, 'right'), galloping from the previous key"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -953,4 +958,69 @@ PyMODINIT_FUNC PyInit__native(void) {
         return NULL;
     }
     return created;
+}
+
+
+/* ---- The index's reads (dedupe.index.segments through dedupe.scan.shingle.key_spans) ----------------------
+ *
+ * A check against the index searches every chunk of a segment it reads for the sorted keys it wants: each
+ * search starts where the previous key's ended (galloping), so a chunk of 128 k rows holding a few hundred
+ * keys costs a few probes a key instead of a binary search of the whole chunk each. */
+
+/* The first position in values[lo, hi) whose value is not below key (above key when `upper`). */
+static inline Py_ssize_t bound(const int64_t *values, Py_ssize_t lo, Py_ssize_t hi, int64_t key, int upper) {
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (upper ? values[mid] <= key : values[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* bound(values, from, n, key, upper), found by galloping from `from`: steps of 1, 2, 4... then a binary search
+ * of the last step (about 2 log2 of the distance covered in probes). */
+static inline Py_ssize_t gallop(const int64_t *values, Py_ssize_t n, Py_ssize_t from, int64_t key, int upper) {
+    Py_ssize_t lo = from, step = 1;
+    while (lo < n && (upper ? values[lo] <= key : values[lo] < key)) {  /* values[lo] is before key */
+        Py_ssize_t next = lo + step;
+        if (next >= n || !(upper ? values[next] <= key : values[next] < key))
+            return bound(values, lo + 1, next < n ? next : n, key, upper);
+        lo = next;
+        step <<= 1;
+    }
+    return lo;
+}
+
+/* key_spans(values, first, last, begins, ends): for each i, begins[i] = the first position of the sorted
+ * int64 buffer `values` not below first[i] and ends[i] = the first above last[i] (numpy's searchsorted, 'left'
+ * and 'right'). Fastest where `first` ascends (each search gallops from the previous one); any order is
+ * exact. */
+static PyObject *key_spans(PyObject *self, PyObject *args) {
+    Py_buffer values, first, last, begins, ends;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*", &values, &first, &last, &begins, &ends)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = values.len / 8, m = first.len / 8;
+    if (check_buffer(&values, n, 8, "values") || check_buffer(&first, m, 8, "first")
+        || check_buffer(&last, m, 8, "last") || check_buffer(&begins, m, 8, "begins")
+        || check_buffer(&ends, m, 8, "ends"))
+        goto done;
+    const int64_t *v = values.buf, *f = first.buf, *l = last.buf;
+    int64_t *b = begins.buf, *e = ends.buf;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (i > 0 && f[i] < f[i - 1]) at = 0;  /* out of order: gallop from the start */
+        at = gallop(v, n, at, f[i], 0);
+        b[i] = at;
+        e[i] = l[i] >= f[i] ? gallop(v, n, at, l[i], 1) : bound(v, 0, at, l[i], 1);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&first);
+    PyBuffer_Release(&last);
+    PyBuffer_Release(&begins);
+    PyBuffer_Release(&ends);
+    return result;
 }

@@ -155,6 +155,20 @@ def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
     return merged  # type: ignore[return-value]
 
 
+def key_spans(values: I64, first: I64, last: I64) -> tuple[I64, I64]:
+    """Where the keys ``first[i] .. last[i]`` lie in the sorted ``values``: ``(np.searchsorted(values, first,
+    side="left"), np.searchsorted(values, last, side="right"))``, by the compiled loop where it is built (each
+    search gallops from the previous one where ``first`` ascends: a chunk of 128 k index rows searched for a
+    few hundred keys in a third of numpy's time), else by numpy; the same positions either way."""
+    compiled = native()
+    if compiled is None:
+        return np.searchsorted(values, first, side="left"), np.searchsorted(values, last, side="right")
+    begins, ends = np.empty(first.size, dtype=np.int64), np.empty(first.size, dtype=np.int64)
+    compiled.key_spans(np.ascontiguousarray(values, dtype=np.int64), np.ascontiguousarray(first, dtype=np.int64),
+                       np.ascontiguousarray(last, dtype=np.int64), begins, ends)
+    return begins, ends
+
+
 #: Bits of the filter :func:`in_sorted` checks first (a bit per value of the top bits: 512 KiB).
 _FILTER_BITS = 22
 
