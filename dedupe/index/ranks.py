@@ -45,7 +45,7 @@ from dedupe.index.store import Index
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
-from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_by, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, in_sorted, key_spans, merge_sorted, sorted_by, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
@@ -169,8 +169,9 @@ class _Rows:
         bound = np.minimum(before, _SPAN - 1)
         held = _member(keys, self._held)
         counts = np.empty(keys.size, dtype=np.int64)
-        counts[held] = (np.searchsorted(self._rows, keys[held] | bound[held], side="left")
-                        - np.searchsorted(self._rows, keys[held], side="left"))
+        # Rows of the range below the bound: from the key's first row to the last below ``key | bound``.
+        first, end = key_spans(self._rows, keys[held], (keys[held] | bound[held]) - 1)
+        counts[held] = np.where(bound[held] > 0, end - first, 0)
         rest = np.flatnonzero(~held)
         counts[rest] = self._counted(keys[rest], bound[rest])
         return counts
@@ -284,7 +285,5 @@ def _count(index: Index, keys: I64, before: I64, width: int, kind: int) -> I64:
 
 def _member(keys: I64, sorted_keys: I64) -> np.ndarray:
     """Whether each of ``keys`` is in ``sorted_keys``."""
-    if not sorted_keys.size:
-        return np.zeros(keys.size, dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    return sorted_keys[at] == keys
+    first, end = key_spans(sorted_keys, keys, keys)
+    return end > first
