@@ -914,6 +914,8 @@ done:
 }
 
 static PyObject *key_spans(PyObject *self, PyObject *args);  /* the index reads' block, at the end */
+static PyObject *shared_groups(PyObject *self, PyObject *args);
+static PyObject *spread_ranks(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
@@ -938,6 +940,11 @@ static PyMethodDef methods[] = {
     {"key_spans", key_spans, METH_VARARGS,
      "key_spans(values, first, last, begins, ends) -> None; numpy's searchsorted(values, first, 'left') and "
      "searchsorted(values, last, 'right'), galloping from the previous key"},
+    {"shared_groups", shared_groups, METH_VARARGS,
+     "shared_groups(packed, low, block, stored[, key, size, stored_here, head, end, group, run_block, local]) -> "
+     "(groups, runs) of more than one place; with the 8 int64 buffers, also fills them"},
+    {"spread_ranks", spread_ranks, METH_VARARGS,
+     "spread_ranks(packed, low, head, end, found, ranks) -> None; ranks[place] = found[run] + k - head[run]"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1022,5 +1029,136 @@ done:
     PyBuffer_Release(&last);
     PyBuffer_Release(&begins);
     PyBuffer_Release(&ends);
+    return result;
+}
+
+/* shared_groups(packed, low, block, stored[, key, size, stored_here, head, end, group, run_block, local]):
+ * over the sorted uint64 `packed` (hash bits above `low`, a place below), the groups (equal bits above `low`)
+ * of more than one place and their runs (consecutive places of one group in one block, block[place] being
+ * the place's block; `stored` and above: the batch). Returns (groups, runs); with the eight int64 buffers
+ * (at least that many items each), fills them as dedupe.index.ranks.SharedGroups describes (key, size, stored
+ * places, then per run its head, end, group, block and the group's places before it). */
+static PyObject *shared_groups(PyObject *self, PyObject *args) {
+    Py_buffer packed, block, out[8];
+    int low;
+    long long stored;
+    memset(out, 0, sizeof out);
+    if (!PyArg_ParseTuple(args, "y*iy*L|w*w*w*w*w*w*w*w*", &packed, &low, &block, &stored, &out[0], &out[1],
+                          &out[2], &out[3], &out[4], &out[5], &out[6], &out[7]))
+        return NULL;
+    PyObject *result = NULL;
+    int filled = out[0].buf != NULL;
+    Py_ssize_t n = packed.len / 8, places = block.len / 8, groups = 0, runs = 0, bad = 0;
+    if (check_buffer(&packed, n, 8, "packed") || check_buffer(&block, places, 8, "block")) goto done;
+    for (int b = 0; b < 8; b++) {
+        if ((out[b].buf != NULL) != filled) {
+            PyErr_SetString(PyExc_TypeError, "shared_groups: the eight output buffers, or none");
+            goto done;
+        }
+    }
+    if (low < 1 || low > 63) {
+        PyErr_SetString(PyExc_ValueError, "shared_groups: low not in 1..63");
+        goto done;
+    }
+    const uint64_t *v = packed.buf, mask = (1ULL << low) - 1;
+    const int64_t *of = block.buf;
+    for (Py_ssize_t k = 0; k < n; k++) bad |= (Py_ssize_t)(v[k] & mask) >= places;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "shared_groups: a place beyond the blocks");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0, next; k < n; k = next) {  /* count */
+        uint64_t group = v[k] & ~mask;
+        for (next = k + 1; next < n && (v[next] & ~mask) == group; next++) {}
+        if (next - k < 2) continue;
+        groups++;
+        runs++;
+        for (Py_ssize_t i = k + 1; i < next; i++) runs += of[v[i] & mask] != of[v[i - 1] & mask];
+    }
+    Py_END_ALLOW_THREADS
+    if (filled) {
+        for (int b = 0; b < 8; b++) {
+            if (check_buffer(&out[b], b < 3 ? groups : runs, 8, "output")) goto done;
+        }
+        int64_t *key = out[0].buf, *size = out[1].buf, *here = out[2].buf, *head = out[3].buf, *end = out[4].buf,
+                *group_of = out[5].buf, *run_block = out[6].buf, *local = out[7].buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t g = 0, r = 0;
+        for (Py_ssize_t k = 0, next; k < n; k = next) {
+            uint64_t group = v[k] & ~mask;
+            for (next = k + 1; next < n && (v[next] & ~mask) == group; next++) {}
+            if (next - k < 2) continue;
+            int64_t in_stored = 0;
+            for (Py_ssize_t i = k; i < next;) {
+                int64_t this_block = of[v[i] & mask];
+                Py_ssize_t j = i + 1;
+                while (j < next && of[v[j] & mask] == this_block) j++;
+                head[r] = i;
+                end[r] = j;
+                group_of[r] = g;
+                run_block[r] = this_block;
+                local[r] = i - k;
+                if (this_block < stored) in_stored += j - i;
+                r++;
+                i = j;
+            }
+            key[g] = (int64_t)group;
+            size[g] = next - k;
+            here[g] = in_stored;
+            g++;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_BuildValue("(nn)", groups, runs);
+done:
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&block);
+    for (int b = 0; b < 8; b++) {
+        if (out[b].buf != NULL) PyBuffer_Release(&out[b]);
+    }
+    return result;
+}
+
+/* spread_ranks(packed, low, head, end, found, ranks): for each run r and each position k of it (head[r] <= k
+ * < end[r] in the sorted uint64 `packed`), ranks[place] = found[r] + k - head[r], place being packed[k]'s bits
+ * below `low`. */
+static PyObject *spread_ranks(PyObject *self, PyObject *args) {
+    Py_buffer packed, head, end, found, ranks;
+    int low;
+    if (!PyArg_ParseTuple(args, "y*iy*y*y*w*", &packed, &low, &head, &end, &found, &ranks)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = packed.len / 8, runs = head.len / 8, places = ranks.len / 8, bad = 0;
+    if (check_buffer(&packed, n, 8, "packed") || check_buffer(&head, runs, 8, "head")
+        || check_buffer(&end, runs, 8, "end") || check_buffer(&found, runs, 8, "found")
+        || check_buffer(&ranks, places, 8, "ranks"))
+        goto done;
+    if (low < 1 || low > 63) {
+        PyErr_SetString(PyExc_ValueError, "spread_ranks: low not in 1..63");
+        goto done;
+    }
+    const uint64_t *v = packed.buf, mask = (1ULL << low) - 1;
+    const int64_t *first = head.buf, *last = end.buf, *base = found.buf;
+    int64_t *rank = ranks.buf;
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        bad |= first[r] < 0 || last[r] > n || first[r] > last[r];
+        for (int64_t k = first[r]; !bad && k < last[r]; k++) bad |= (Py_ssize_t)(v[k] & mask) >= places;
+    }
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "spread_ranks: a run or a place out of range");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        for (int64_t k = first[r]; k < last[r]; k++) rank[v[k] & mask] = base[r] + (k - first[r]);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&head);
+    PyBuffer_Release(&end);
+    PyBuffer_Release(&found);
+    PyBuffer_Release(&ranks);
     return result;
 }
