@@ -916,6 +916,7 @@ done:
 static PyObject *key_spans(PyObject *self, PyObject *args);  /* the index reads' block, at the end */
 static PyObject *shared_groups(PyObject *self, PyObject *args);
 static PyObject *spread_ranks(PyObject *self, PyObject *args);
+static PyObject *ranked_links(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
@@ -945,6 +946,8 @@ static PyMethodDef methods[] = {
      "(groups, runs) of more than one place; with the 8 int64 buffers, also fills them"},
     {"spread_ranks", spread_ranks, METH_VARARGS,
      "spread_ranks(packed, low, head, end, found, ranks) -> None; ranks[place] = found[run] + k - head[run]"},
+    {"ranked_links", ranked_links, METH_VARARGS,
+     "ranked_links(places, padded, reach, fanout, ranks) -> (firsts, seconds); passages._linked with ranks"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1159,6 +1162,80 @@ done:
     PyBuffer_Release(&head);
     PyBuffer_Release(&end);
     PyBuffer_Release(&found);
+    PyBuffer_Release(&ranks);
+    return result;
+}
+
+/* ranked_links(places, padded, reach, fanout, ranks): passages._linked with ranks, in its order. `places`
+ * (int64 padded positions, sorted by shingle), the layout `padded` (uint64) and `ranks` (int64, by padded
+ * position): for k = 1..fanout and each i, places i and i + k link where they hold the same shingle, the
+ * same one `reach` ahead or behind (where reach > 0), and ranks at most `fanout` apart. Returns (firsts,
+ * seconds): padded positions as bytearrays of int64, k after k, i ascending. */
+static PyObject *ranked_links(PyObject *self, PyObject *args) {
+    Py_buffer places_view, padded, ranks;
+    Py_ssize_t reach, fanout;
+    if (!PyArg_ParseTuple(args, "y*y*nny*", &places_view, &padded, &reach, &fanout, &ranks)) return NULL;
+    PyObject *result = NULL;
+    int64_t *firsts = NULL, *seconds = NULL;
+    uint64_t *held = NULL, *ahead = NULL, *behind = NULL;
+    int64_t *rank = NULL;
+    Py_ssize_t n = places_view.len / 8, size = padded.len / 8, ranked = ranks.len / 8;
+    if (check_buffer(&places_view, n, 8, "places") || check_buffer(&padded, size, 8, "padded")
+        || check_buffer(&ranks, ranked, 8, "ranks"))
+        goto done;
+    if (reach < 0 || fanout < 1) {
+        PyErr_SetString(PyExc_ValueError, "ranked_links: need reach >= 0 and fanout >= 1");
+        goto done;
+    }
+    const int64_t *places = places_view.buf, *by_position = ranks.buf;
+    const uint64_t *layout = padded.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (places[i] - reach < 0 || places[i] + reach >= size || places[i] >= ranked) {
+            PyErr_SetString(PyExc_ValueError, "ranked_links: a place within reach of the layout's ends");
+            goto done;
+        }
+    }
+    size_t bytes = (size_t)(n > 0 ? n : 1) * sizeof(uint64_t);
+    held = PyMem_Malloc(bytes);
+    ahead = PyMem_Malloc(bytes);
+    behind = PyMem_Malloc(bytes);
+    rank = PyMem_Malloc(bytes);
+    if (held == NULL || ahead == NULL || behind == NULL || rank == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {  /* read once per place, in the order of places */
+        held[i] = layout[places[i]];
+        ahead[i] = layout[places[i] + reach];
+        behind[i] = layout[places[i] - reach];
+        rank[i] = by_position[places[i]];
+    }
+    Py_ssize_t count = 0, room = 0;
+    for (Py_ssize_t k = 1; k <= fanout && k < n; k++) {
+        for (Py_ssize_t i = 0; i + k < n; i++) {
+            Py_ssize_t j = i + k;
+            if (held[j] != held[i] || rank[j] - rank[i] > fanout) continue;
+            if (reach && ahead[j] != ahead[i] && behind[j] != behind[i]) continue;
+            if (add_link(&firsts, &seconds, &count, &room, places[i], places[j]) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    PyObject *one = PyByteArray_FromStringAndSize((const char *)firsts, count * (Py_ssize_t)sizeof(int64_t));
+    PyObject *other = PyByteArray_FromStringAndSize((const char *)seconds, count * (Py_ssize_t)sizeof(int64_t));
+    if (one != NULL && other != NULL) result = PyTuple_Pack(2, one, other);
+    Py_XDECREF(one);
+    Py_XDECREF(other);
+done:
+    PyMem_Free(firsts);
+    PyMem_Free(seconds);
+    PyMem_Free(held);
+    PyMem_Free(ahead);
+    PyMem_Free(behind);
+    PyMem_Free(rank);
+    PyBuffer_Release(&places_view);
+    PyBuffer_Release(&padded);
     PyBuffer_Release(&ranks);
     return result;
 }

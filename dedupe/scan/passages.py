@@ -239,8 +239,13 @@ def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None
     same shingle and, where ``reach``, the same shingle ``reach`` ahead or behind: a run could pass through.
 
     The shingles compared are read once per place, in the order of ``places``, not once per candidate link.
-    With ``ranks`` (by padded position), a pair also needs ranks at most ``fanout`` apart.
+    With ``ranks`` (by padded position), a pair also needs ranks at most ``fanout`` apart: by the compiled loop
+    where it is built (one pass a ``k`` over the places read once), in the same order.
     """
+    compiled = native() if ranks is not None else None
+    if compiled is not None and hasattr(compiled, "ranked_links"):
+        firsts, seconds = compiled.ranked_links(np.ascontiguousarray(places), padded, reach, fanout, ranks)
+        return np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
     held = padded[places]
     rank = ranks[places] if ranks is not None else None
     ahead, behind = (padded[places + reach], padded[places - reach]) if reach else (held, held)
