@@ -11,6 +11,7 @@ import pytest
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.index import IndexParams, open_index
+from dedupe.index.keys import document_keys
 from dedupe.index import ranks as ranks_module
 from dedupe.index.ranks import History, shared_groups
 from dedupe.scan.accel import native
@@ -108,6 +109,24 @@ def test_candidates_of_a_part_are_the_whole_corpus_candidates_among_its_document
     ids = {d.id for d in part}
     assert {(part[a].id, part[b].id) for a, b in found.tolist()} == {p for p in whole if set(p) <= ids}
     assert ("h0", "h1") in whole and ("h0", "h5") not in whole  # neighbours only, in the whole
+
+
+def test_band_keys_kept_round_to_round_are_the_documents_keys(tmp_path: Path) -> None:
+    """The buckets of a later round, made of the band keys each document got in an earlier round (and of
+    the new documents'), are those of ``document_keys`` over the documents scanned then."""
+    history = [Document(f"h{i}", "Reuters", "", "", None, f"story {i % 7} " + " ".join(f"w{(i * j) % 97}" for j in
+                        range(40)), Origin("h.jsonl", i + 1), "") for i in range(60)]
+    batch = [Document("b", "AP", "", "", None, history[3].text + " more", Origin("b.jsonl", 1), "")]
+    with open_index(tmp_path / "h.db", PARAMS, create=True) as index:
+        index.add(history, batch_size=16)
+        with index.snapshot():
+            whole = History(index, np.zeros(0, dtype=np.int64), PARAMS)
+            for chosen in ([3, 10, 40], [1, 3, 7, 10, 33, 40, 59], list(range(60))):
+                part = [history[i] for i in chosen] + batch
+                prints = fingerprint_corpus([d.text for d in part], CONFIG.ngram)
+                keys = document_keys(prints, PARAMS, passages=False)
+                made = whole.reading(np.array(chosen, dtype=np.int64) + 1)._buckets(prints)
+                assert made[0].tolist() == keys.bands.tolist() and made[1].tolist() == keys.band_docs.tolist()
 
 
 

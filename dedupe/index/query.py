@@ -46,8 +46,7 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
-from dedupe.index.ranks import History
-from dedupe.index.segments import positions
+from dedupe.index.ranks import History, documents_of
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
@@ -278,14 +277,7 @@ class _Prints:
 
     def of(self, ids: Sequence[str]) -> Fingerprints:
         """The fingerprints of the documents ``ids``, in that order."""
-        docs = np.array([self.place[i] for i in ids], dtype=np.int64)
-        prints = self.prints
-        counts = np.diff(prints.offsets)[docs]
-        tokens = prints.token_base[docs]
-        at = positions(tokens, tokens + prints.token_counts[docs])
-        return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
-                            prints.shingles[positions(prints.offsets[docs], prints.offsets[docs] + counts)],
-                            prints.token_starts[at], prints.token_ends[at])
+        return documents_of(self.prints, np.array([self.place[i] for i in ids], dtype=np.int64))
 
 
 def _joined(parts: Sequence[Fingerprints]) -> Fingerprints:

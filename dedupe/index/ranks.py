@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
+from dedupe.index.keys import DOC_BITS, DOC_MASK, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
 from dedupe.scan.accel import native
@@ -79,6 +79,9 @@ class History:
         # same documents and ask for nearly the same counts.
         self._shingles = _Rows(index, SHINGLES, 1)
         self._bands = _Rows(index, BANDS, 1)
+        # Each scanned document's band keys (by seq; the batch's by -1 - place), made once per check: every
+        # round's candidates ask for those of every document scanned.
+        self._band_keys: dict[int, I64] = {}
 
     def reading(self, seqs: I64) -> History:
         """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was read."""
@@ -117,8 +120,7 @@ class History:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
         bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
         bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
-        keys = document_keys(prints, self.params, passages=False)  # the scan's buckets, as the index stores them
-        bucket, docs = keys.bands, keys.band_docs
+        bucket, docs = self._buckets(prints)  # the scan's buckets, as the index stores them
         heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
         sizes = np.diff(np.append(heads, bucket.size))
         stored_doc = docs < self.seqs.size
@@ -138,6 +140,38 @@ class History:
         width = np.int64(prints.token_counts.size)
         codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
         return np.stack([codes // width, codes % width], axis=1)
+
+
+    def _buckets(self, prints: Fingerprints) -> tuple[I64, I64]:
+        """``document_keys(prints, params, passages=False)``'s band keys and their documents, the keys of each
+        document computed once per check (the same rows: a document's keys are its own shingles' alone)."""
+        names = np.concatenate([self.seqs, -1 - np.arange(prints.token_counts.size - self.seqs.size)]).tolist()
+        todo = [place for place, name in enumerate(names) if name not in self._band_keys]
+        if todo:
+            made = document_keys(documents_of(prints, np.array(todo, dtype=np.int64)), self.params, passages=False)
+            by_doc = np.argsort(made.band_docs, kind="stable")
+            bounds = np.searchsorted(made.band_docs[by_doc], np.arange(len(todo) + 1))
+            keys = made.bands[by_doc]
+            for n, place in enumerate(todo):
+                self._band_keys[names[place]] = keys[bounds[n]:bounds[n + 1]]
+        parts = [self._band_keys[name] for name in names]
+        rows = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
+        docs = np.repeat(np.arange(len(names), dtype=np.int64), [part.size for part in parts])
+        if len(names) >= 1 << DOC_BITS:  # too many documents to pack beside a key: sort the pairs as pairs
+            order = np.lexsort((docs, rows))
+            return rows[order], docs[order]
+        packed = sorted_by(rows | docs)  # a stored key's low bits are zero: the document goes there
+        return packed & ~np.int64(DOC_MASK), packed & np.int64(DOC_MASK)
+
+
+def documents_of(prints: Fingerprints, docs: I64) -> Fingerprints:
+    """The fingerprints of documents ``docs`` (places in ``prints``), in that order."""
+    counts = np.diff(prints.offsets)[docs]
+    tokens = prints.token_base[docs]
+    at = positions(tokens, tokens + prints.token_counts[docs])
+    return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
+                        prints.shingles[positions(prints.offsets[docs], prints.offsets[docs] + counts)],
+                        prints.token_starts[at], prints.token_ends[at])
 
 
 class _Rows:
