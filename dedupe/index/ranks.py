@@ -141,7 +141,6 @@ class History:
         codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
         return np.stack([codes // width, codes % width], axis=1)
 
-
     def _buckets(self, prints: Fingerprints) -> tuple[I64, I64]:
         """``document_keys(prints, params, passages=False)``'s band keys and their documents, the keys of each
         document computed once per check (the same rows: a document's keys are its own shingles' alone)."""
