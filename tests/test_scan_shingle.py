@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -128,11 +130,20 @@ def test_merge_sorted_is_the_sort_of_both(one: list[int], other: list[int]) -> N
 @given(st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=80),
        st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=20))
 def test_in_sorted_is_membership(values: list[int], table: list[int]) -> None:
-    found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
-    assert found.tolist() == [v in set(table) for v in values]
-    signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
-    keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
-    assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == [v + 2 ** 63 in set(table) for v in signed]
+    for switch in ("1", "0"):  # the compiled hash set where it is built, then numpy's search
+        saved, os.environ["DEDUPE_NATIVE"] = os.environ.get("DEDUPE_NATIVE"), switch
+        try:
+            found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
+            assert found.tolist() == [v in set(table) for v in values]
+            signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
+            keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
+            expected = [v + 2 ** 63 in set(table) for v in signed]
+            assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == expected
+        finally:
+            if saved is None:
+                del os.environ["DEDUPE_NATIVE"]
+            else:
+                os.environ["DEDUPE_NATIVE"] = saved
 
 
 @settings(max_examples=200, deadline=None)

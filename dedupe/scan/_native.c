@@ -917,6 +917,7 @@ static PyObject *key_spans(PyObject *self, PyObject *args);  /* the index reads'
 static PyObject *shared_groups(PyObject *self, PyObject *args);
 static PyObject *spread_ranks(PyObject *self, PyObject *args);
 static PyObject *ranked_links(PyObject *self, PyObject *args);
+static PyObject *member_of(PyObject *self, PyObject *args);
 
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
@@ -948,6 +949,8 @@ static PyMethodDef methods[] = {
      "spread_ranks(packed, low, head, end, found, ranks) -> None; ranks[place] = found[run] + k - head[run]"},
     {"ranked_links", ranked_links, METH_VARARGS,
      "ranked_links(places, padded, reach, fanout, ranks) -> (firsts, seconds); passages._linked with ranks"},
+    {"member_of", member_of, METH_VARARGS,
+     "member_of(values, table, found) -> None; found[i] = values[i] is in table (8-byte items, a hash set)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1237,5 +1240,55 @@ done:
     PyBuffer_Release(&places_view);
     PyBuffer_Release(&padded);
     PyBuffer_Release(&ranks);
+    return result;
+}
+
+
+/* member_of(values, table, found): found[i] (one byte) = whether the 8-byte item values[i] equals an item of
+ * `table` (any order, repeats allowed), through an open-addressing hash set of the table (twice its size or
+ * more, a power of two): one probe or two per value, where a search of a sorted table costs a dozen. */
+static PyObject *member_of(PyObject *self, PyObject *args) {
+    Py_buffer values, table, found;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &values, &table, &found)) return NULL;
+    PyObject *result = NULL;
+    uint64_t *slots = NULL;
+    Py_ssize_t n = values.len / 8, m = table.len / 8;
+    if (check_buffer(&values, n, 8, "values") || check_buffer(&table, m, 8, "table") || check_buffer(&found, n, 1, "found"))
+        goto done;
+    size_t size = 16;
+    while (size < 2 * (size_t)m) size <<= 1;
+    slots = PyMem_Malloc(size * sizeof(uint64_t));
+    uint8_t *used = PyMem_Calloc(size, 1);
+    if (slots == NULL || used == NULL) {
+        PyMem_Free(used);
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint64_t *v = values.buf, *t = table.buf;
+    uint8_t *out = found.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < m; j++) {
+        size_t at = (size_t)mix64(t[j]) & (size - 1);
+        while (used[at] && slots[at] != t[j]) at = (at + 1) & (size - 1);
+        used[at] = 1;
+        slots[at] = t[j];
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        size_t at = (size_t)mix64(v[i]) & (size - 1);
+        uint8_t hit = 0;
+        while (used[at]) {
+            if (slots[at] == v[i]) { hit = 1; break; }
+            at = (at + 1) & (size - 1);
+        }
+        out[i] = hit;
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(used);
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(slots);
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&found);
     return result;
 }

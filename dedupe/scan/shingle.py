@@ -176,11 +176,17 @@ _FILTER_BITS = 22
 def in_sorted(values: npt.NDArray[np.integer[Any]], table: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
     """Whether each of ``values`` is in ``table`` (sorted, distinct, the same dtype).
 
-    A table of their top bits rules out most values at the cost of one gather each: only the rest are searched
-    (a search of a few million values in a table of tens of thousands costs ten times more).
+    By the compiled hash set of the table where it is built (one or two probes a value: the places of the
+    groups a check's fresh documents hold, 1.4 M values against ~100 k, in a fraction of the search below).
+    Else a table of their top bits rules out most values at the cost of one gather each: only the rest are
+    searched (a search of a few million values in a table of tens of thousands costs ten times more).
     """
     found = np.zeros(values.size, dtype=bool)
     if not table.size or not values.size:
+        return found
+    compiled = native()
+    if compiled is not None and hasattr(compiled, "member_of") and values.dtype.itemsize == 8 == table.dtype.itemsize:
+        compiled.member_of(np.ascontiguousarray(values), np.ascontiguousarray(table), found)  # a hash set
         return found
     shift = np.uint64(8 * values.dtype.itemsize - _FILTER_BITS)
     seen = np.zeros(1 << _FILTER_BITS, dtype=bool)
