@@ -58,9 +58,12 @@ _CHUNK_ROWS = 1 << 17
 _THREADED_ROWS = 1 << 24
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
 _FENCE = 128
-#: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
-#: costs about what reading 8,192 rows in order does).
-_RUNS_PER_FENCES = 4
+#: A segment is read in blocks only if it takes at most one read per this many fences: a read of a few blocks
+#: costs about what reading and searching 2,048 rows in order does (Reuters x10 check, the reads of its last
+#: rounds replayed 5 times each: 13 k passage keys 76 -> 64 ms read whole, 1.5 k keys 45 -> 38 ms with its small
+#: segments read whole, the shingle groups of 8.6 k keys 70 -> 65 ms; it was 4 when a whole read's searches cost
+#: twice what they do with :func:`~dedupe.scan.shingle.key_spans`).
+_RUNS_PER_FENCES = 16
 
 
 def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
