@@ -314,3 +314,26 @@ def test_scan_against_pairs_a_large_bucket_as_the_rescan_does(tmp_path: Path) ->
     assert list(checked.result.findings) == expected
     assert expected[0].kind == "near_duplicate" and len(expected[0].occurrences) == 131
     assert len(expected[0].pairs) < 131 * 130 // 2  # not every pair: the bucket's neighbours and linked places
+
+
+_SPANS = st.lists(st.tuples(st.integers(0, 4), st.integers(0, 60), st.integers(1, 30)), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SPANS, st.lists(st.tuples(st.integers(0, 4), st.integers(0, 60), st.integers(1, 30), st.booleans()),
+                        min_size=1, max_size=12))
+def test_frontier_keys_overlapping_places_are_a_scan_of_each_place(
+        keys: list[tuple[int, int, int]], places: list[tuple[int, int, int, bool]]) -> None:
+    """The keys ``_frontier`` looks up: those of a document taken whole, or over characters that overlap a
+    place of their document; the same as testing every place against every key."""
+    from dedupe.index.query import _overlapping
+
+    keys = sorted(keys)  # owners ascend, as passage_keys gives them
+    owners = np.array([k[0] for k in keys], dtype=np.int64)
+    reach = (np.array([k[1] for k in keys], dtype=np.int64), np.array([k[1] + k[2] for k in keys], dtype=np.int64))
+    owner, start, end, whole = (np.array(column) for column in zip(*[(d, s, s + w, h) for d, s, w, h in places]))
+    chosen = _overlapping(owners, reach, owner.astype(np.int64), start.astype(np.int64), end.astype(np.int64),
+                          whole.astype(bool))
+    expected = [any(d == k_doc and (h or (k_start < s + w and k_start + k_width > s)) for d, s, w, h in places)
+                for k_doc, k_start, k_width in keys]
+    assert chosen.tolist() == expected

@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.index import IndexParams, open_index
-from dedupe.index.ranks import History
+from dedupe.index.keys import document_keys
+from dedupe.index import ranks as ranks_module
+from dedupe.index.ranks import History, shared_groups
+from dedupe.scan.accel import native
 from dedupe.scan import passages
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.config import ScanConfig
@@ -105,3 +109,50 @@ def test_candidates_of_a_part_are_the_whole_corpus_candidates_among_its_document
     ids = {d.id for d in part}
     assert {(part[a].id, part[b].id) for a, b in found.tolist()} == {p for p in whole if set(p) <= ids}
     assert ("h0", "h1") in whole and ("h0", "h5") not in whole  # neighbours only, in the whole
+
+
+def test_band_keys_kept_round_to_round_are_the_documents_keys(tmp_path: Path) -> None:
+    """The buckets of a later round, made of the band keys each document got in an earlier round (and of
+    the new documents'), are those of ``document_keys`` over the documents scanned then."""
+    history = [Document(f"h{i}", "Reuters", "", "", None, f"story {i % 7} " + " ".join(f"w{(i * j) % 97}" for j in
+                        range(40)), Origin("h.jsonl", i + 1), "") for i in range(60)]
+    batch = [Document("b", "AP", "", "", None, history[3].text + " more", Origin("b.jsonl", 1), "")]
+    with open_index(tmp_path / "h.db", PARAMS, create=True) as index:
+        index.add(history, batch_size=16)
+        with index.snapshot():
+            whole = History(index, np.zeros(0, dtype=np.int64), PARAMS)
+            for chosen in ([3, 10, 40], [1, 3, 7, 10, 33, 40, 59], list(range(60))):
+                part = [history[i] for i in chosen] + batch
+                prints = fingerprint_corpus([d.text for d in part], CONFIG.ngram)
+                keys = document_keys(prints, PARAMS, passages=False)
+                made = whole.reading(np.array(chosen, dtype=np.int64) + 1)._buckets(prints)
+                assert made[0].tolist() == keys.bands.tolist() and made[1].tolist() == keys.band_docs.tolist()
+
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_shared_groups_and_spread_ranks_compiled_are_numpys(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled groups and runs of sorted places, and the ranks spread over them, are numpy's and the
+    definition's."""
+    if native() is None:
+        pytest.skip("the compiled extension is not built")
+    rng = np.random.default_rng(seed)
+    places, low = int(rng.integers(500, 3000)), 12  # places below 2 ** low
+    hashes = rng.integers(0, [4, 50, 5000][seed % 3], places, dtype=np.uint64)
+    chosen = np.flatnonzero(rng.random(places) < (1.0 if seed % 2 else 0.6))
+    packed = np.sort((hashes[chosen] << np.uint64(20)) | chosen.astype(np.uint64))
+    block = np.minimum(np.sort(rng.integers(0, 40, places)), 30)  # blocks 30 and above: the batch
+    compiled = shared_groups(packed, low, block, 30)
+    plain = ranks_module._shared_groups(packed, low, block, 30)
+    assert [a.tolist() for a in compiled.arrays()] == [a.tolist() for a in plain.arrays()]
+    assert compiled.key.size > 0
+    found = rng.integers(0, 100, compiled.head.size)
+    expected = np.zeros(places, dtype=np.int64)
+    for run, (head, end) in enumerate(zip(plain.head.tolist(), plain.end.tolist())):
+        for k in range(head, end):
+            expected[int(packed[k]) & ((1 << low) - 1)] = found[run] + k - head
+    for switch in ("1", "0"):  # compiled, then numpy
+        monkeypatch.setenv("DEDUPE_NATIVE", switch)
+        spread = np.zeros(places, dtype=np.int64)
+        ranks_module._spread(spread, packed, low, compiled, found)
+        assert spread.tolist() == expected.tolist()

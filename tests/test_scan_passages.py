@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,3 +117,23 @@ def test_the_runs_do_not_depend_on_the_chunk_size(docs: list[list[str]], chunk: 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(passages, "_CHUNK", chunk)
         assert shared_runs(prints, min_words=4).rows() == whole
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_compiled_ranked_links_are_numpys_in_order(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """passages._linked with ranks gives the same links, in the same order, compiled and by numpy."""
+    from dedupe.scan.accel import native
+
+    if native() is None:
+        pytest.skip("the compiled extension is not built")
+    rng = np.random.default_rng(seed)
+    size, reach, fanout = int(rng.integers(50, 4000)), int(rng.integers(0, 4)), 4
+    padded = rng.integers(0, [3, 20, 500, 3, 50][seed], size).astype(np.uint64)
+    places = np.sort(rng.choice(np.arange(reach, size - reach), int(rng.integers(0, size - 2 * reach)), replace=False))
+    places = places[np.argsort(padded[places], kind="stable")]  # by shingle, as _links sorts them
+    ranks = rng.integers(0, 12, size)
+    compiled = passages._linked(places, padded, reach, fanout, ranks)
+    monkeypatch.setenv("DEDUPE_NATIVE", "0")
+    plain = passages._linked(places, padded, reach, fanout, ranks)
+    assert [a.tolist() for a in compiled] == [a.tolist() for a in plain]
+    assert plain[0].size > 0 or seed == 2

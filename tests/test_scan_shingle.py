@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.scan.shingle import fingerprint, in_sorted, merge_sorted, tokenize
+from dedupe.scan import shingle
+from dedupe.scan.shingle import fingerprint, in_sorted, key_spans, merge_sorted, sorted_by, sorted_unique, tokenize
 
 
 def words(text: str) -> list[str]:
@@ -119,15 +123,69 @@ _SIGNED = st.integers(-(2 ** 63), 2 ** 63 - 1)
 @given(st.lists(_SIGNED | st.integers(-3, 3), max_size=60), st.lists(_SIGNED | st.integers(-3, 3), max_size=60))
 def test_merge_sorted_is_the_sort_of_both(one: list[int], other: list[int]) -> None:
     a, b = np.sort(np.array(one, dtype=np.int64)), np.sort(np.array(other, dtype=np.int64))
-    assert merge_sorted(a, b).tolist() == sorted(one + other)
+    for radix_from in (0, 1 << 30):  # the compiled merge where it is built, and numpy's
+        shingle_radix, shingle._RADIX_FROM = shingle._RADIX_FROM, radix_from
+        try:
+            assert merge_sorted(a, b).tolist() == sorted(one + other)
+        finally:
+            shingle._RADIX_FROM = shingle_radix
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=80),
        st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=20))
 def test_in_sorted_is_membership(values: list[int], table: list[int]) -> None:
-    found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
-    assert found.tolist() == [v in set(table) for v in values]
-    signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
-    keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
-    assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == [v + 2 ** 63 in set(table) for v in signed]
+    for switch in ("1", "0"):  # the compiled hash set where it is built, then numpy's search
+        saved, os.environ["DEDUPE_NATIVE"] = os.environ.get("DEDUPE_NATIVE"), switch
+        try:
+            found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
+            assert found.tolist() == [v in set(table) for v in values]
+            signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
+            keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
+            expected = [v + 2 ** 63 in set(table) for v in signed]
+            assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == expected
+        finally:
+            if saved is None:
+                del os.environ["DEDUPE_NATIVE"]
+            else:
+                os.environ["DEDUPE_NATIVE"] = saved
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=80))
+def test_sorted_by_sorts_in_each_dtype(values: list[int]) -> None:
+    unsigned = np.array(values, dtype=np.uint64)
+    for array in (unsigned, unsigned.view(np.int64)):
+        expected = np.sort(array)
+        for radix_from in (0, 1 << 30):  # the compiled sort where it is built, and numpy's
+            shingle_radix, shingle._RADIX_FROM = shingle._RADIX_FROM, radix_from
+            try:
+                assert sorted_by(array.copy()).tolist() == expected.tolist()
+                assert sorted_unique(array).tolist() == sorted(set(array.tolist()))
+            finally:
+                shingle._RADIX_FROM = shingle_radix
+
+
+@pytest.mark.parametrize("dtype", [np.uint64, np.int64])
+@pytest.mark.parametrize("low_bit", [0, 20, 40])
+def test_sorted_by_high_bits_keeps_the_order_of_equal_ones(dtype: type, low_bit: int) -> None:
+    rng = np.random.default_rng(low_bit)
+    size = 3 * shingle._RADIX_FROM  # over the threshold: the compiled sort where it is built
+    high = rng.integers(0, 1 << min(20, 64 - low_bit), size, dtype=np.uint64) << np.uint64(64 - min(20, 64 - low_bit))
+    values = (high | (np.arange(size, dtype=np.uint64) if low_bit else np.uint64(0))).astype(np.uint64)
+    values = values.view(dtype) if dtype is np.int64 else values
+    assert sorted_by(values.copy(), low_bit).tolist() == np.sort(values).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_SIGNED | st.integers(-5, 5), max_size=80), st.lists(_SIGNED | st.integers(-6, 6), max_size=30),
+       st.lists(st.integers(-3, 2 ** 40), max_size=30), st.booleans())
+def test_key_spans_are_numpys_searches(values: list[int], first: list[int], widths: list[int], ascending: bool) -> None:
+    table = np.sort(np.array(values, dtype=np.int64))
+    starts = np.array(sorted(first) if ascending else first, dtype=np.int64)
+    # Ends at, after and before their starts (the last only where no overflow: numpy would wrap as well).
+    ends = np.array([min(s + w, 2 ** 63 - 1) if s + w >= -(2 ** 63) else s
+                     for s, w in zip(starts.tolist(), widths + [0] * len(first))], dtype=np.int64)
+    begins, stops = key_spans(table, starts, ends)
+    assert begins.tolist() == np.searchsorted(table, starts, side="left").tolist()
+    assert stops.tolist() == np.searchsorted(table, ends, side="right").tolist()

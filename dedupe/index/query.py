@@ -46,15 +46,14 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
-from dedupe.index.ranks import History
-from dedupe.index.segments import positions
+from dedupe.index.ranks import History, documents_of
 from dedupe.index.store import Index, StoredDocument
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more
 from dedupe.scan.near_dup import Finding, ScanResult, scan
 from dedupe.scan.fingerprints import fingerprint_corpus
-from dedupe.scan.shingle import I64, Fingerprints, merge_sorted, sorted_unique
+from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_unique
 
 #: Lookups at most (``None``: until nothing new turns up, which the equivalence needs). Each round looks up
 #: the keys it has not asked before and scans what it read against what it scanned before (each document
@@ -228,12 +227,28 @@ def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, 
     bands = document_keys(read.of(near), params, passages=False).bands if near else np.zeros(0, dtype=np.int64)
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
-    bounds = np.searchsorted(owners, np.arange(len(docs) + 1))  # each document's keys: a slice
-    chosen = np.zeros(windows.size, dtype=bool)
-    for doc, start, end, whole in places:
-        first, last = bounds[column[doc]], bounds[column[doc] + 1]
-        chosen[first:last] |= whole | ((reach[0][first:last] < end) & (reach[1][first:last] > start))
-    return bands, stored_keys(windows[chosen])
+    owner = np.array([column[doc] for doc, *_ in places], dtype=np.int64)
+    start, end, whole = (np.array(values, dtype=np.int64) for values in list(zip(*places))[1:])
+    return bands, stored_keys(windows[_overlapping(owners, reach, owner, start, end, whole.astype(bool))])
+
+
+def _overlapping(owners: I64, reach: tuple[I64, I64], owner: I64, start: I64, end: I64,
+                 whole: np.ndarray) -> np.ndarray:
+    """Whether each key (of document ``owners``, over characters ``reach[0] .. reach[1]``) lies in a document
+    taken whole or overlaps a place ``start .. end`` of its document (places of documents ``owner``)."""
+    chosen = in_sorted(owners, sorted_unique(owner[whole]))
+    part = ~whole
+    if not part.any():
+        return chosen
+    # Places by (document, start) as one code; the largest end so far, as a code too, tells whether any place
+    # starting before a key's end reaches past its start (codes of earlier documents are all smaller).
+    span = np.int64(max(int(end.max()), int(reach[1].max(initial=0))) + 1)
+    order = np.argsort(owner[part] * span + start[part], kind="stable")
+    starts = (owner[part] * span + start[part])[order]
+    reached = np.maximum.accumulate((owner[part] * span + end[part])[order])
+    before = np.searchsorted(starts, owners * span + reach[1], side="left") - 1
+    hit = (before >= 0) & (reached[np.maximum(before, 0)] > owners * span + reach[0])
+    return chosen | hit
 
 
 def _window_spans(prints: Fingerprints, owners: I64, params: IndexParams) -> tuple[I64, I64]:
@@ -262,14 +277,7 @@ class _Prints:
 
     def of(self, ids: Sequence[str]) -> Fingerprints:
         """The fingerprints of the documents ``ids``, in that order."""
-        docs = np.array([self.place[i] for i in ids], dtype=np.int64)
-        prints = self.prints
-        counts = np.diff(prints.offsets)[docs]
-        tokens = prints.token_base[docs]
-        at = positions(tokens, tokens + prints.token_counts[docs])
-        return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
-                            prints.shingles[positions(prints.offsets[docs], prints.offsets[docs] + counts)],
-                            prints.token_starts[at], prints.token_ends[at])
+        return documents_of(self.prints, np.array([self.place[i] for i in ids], dtype=np.int64))
 
 
 def _joined(parts: Sequence[Fingerprints]) -> Fingerprints:

@@ -36,16 +36,18 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS, IndexParams, document_keys, stored_keys
+from dedupe.index.keys import DOC_BITS, DOC_MASK, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
+from dedupe.scan.accel import native
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits
-from dedupe.scan.shingle import I64, Fingerprints, in_sorted, merge_sorted, sorted_unique
+from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, key_spans, merge_sorted, sorted_by, sorted_unique
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
@@ -77,6 +79,9 @@ class History:
         # same documents and ask for nearly the same counts.
         self._shingles = _Rows(index, SHINGLES, 1)
         self._bands = _Rows(index, BANDS, 1)
+        # Each scanned document's band keys (by seq; the batch's by -1 - place), made once per check: every
+        # round's candidates ask for those of every document scanned.
+        self._band_keys: dict[int, I64] = {}
 
     def reading(self, seqs: I64) -> History:
         """This history for a scan of the stored documents ``seqs`` (and the batch), keeping what was read."""
@@ -115,8 +120,7 @@ class History:
         """The LSH candidate pairs of the scanned documents as the whole gives them: every pair of a band
         bucket of at most :data:`~dedupe.scan.minhash.MAX_BUCKET` documents of the whole, and in a larger
         bucket the pairs of neighbours in it (no stored document of the bucket between them)."""
-        keys = document_keys(prints, self.params, passages=False)  # the scan's buckets, as the index stores them
-        bucket, docs = keys.bands, keys.band_docs
+        bucket, docs = self._buckets(prints)  # the scan's buckets, as the index stores them
         heads = np.flatnonzero(np.diff(bucket, prepend=bucket[:1] - 1) != 0) if bucket.size else bucket
         sizes = np.diff(np.append(heads, bucket.size))
         stored_doc = docs < self.seqs.size
@@ -136,6 +140,37 @@ class History:
         width = np.int64(prints.token_counts.size)
         codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
         return np.stack([codes // width, codes % width], axis=1)
+
+    def _buckets(self, prints: Fingerprints) -> tuple[I64, I64]:
+        """``document_keys(prints, params, passages=False)``'s band keys and their documents, the keys of each
+        document computed once per check (the same rows: a document's keys are its own shingles' alone)."""
+        names = np.concatenate([self.seqs, -1 - np.arange(prints.token_counts.size - self.seqs.size)]).tolist()
+        todo = [place for place, name in enumerate(names) if name not in self._band_keys]
+        if todo:
+            made = document_keys(documents_of(prints, np.array(todo, dtype=np.int64)), self.params, passages=False)
+            by_doc = np.argsort(made.band_docs, kind="stable")
+            bounds = np.searchsorted(made.band_docs[by_doc], np.arange(len(todo) + 1))
+            keys = made.bands[by_doc]
+            for n, place in enumerate(todo):
+                self._band_keys[names[place]] = keys[bounds[n]:bounds[n + 1]]
+        parts = [self._band_keys[name] for name in names]
+        rows = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
+        docs = np.repeat(np.arange(len(names), dtype=np.int64), [part.size for part in parts])
+        if len(names) >= 1 << DOC_BITS:  # too many documents to pack beside a key: sort the pairs as pairs
+            order = np.lexsort((docs, rows))
+            return rows[order], docs[order]
+        packed = sorted_by(rows | docs)  # a stored key's low bits are zero: the document goes there
+        return packed & ~np.int64(DOC_MASK), packed & np.int64(DOC_MASK)
+
+
+def documents_of(prints: Fingerprints, docs: I64) -> Fingerprints:
+    """The fingerprints of documents ``docs`` (places in ``prints``), in that order."""
+    counts = np.diff(prints.offsets)[docs]
+    tokens = prints.token_base[docs]
+    at = positions(tokens, tokens + prints.token_counts[docs])
+    return Fingerprints(prints.ngram, prints.token_counts[docs], np.append(0, np.cumsum(counts)),
+                        prints.shingles[positions(prints.offsets[docs], prints.offsets[docs] + counts)],
+                        prints.token_starts[at], prints.token_ends[at])
 
 
 class _Rows:
@@ -169,8 +204,9 @@ class _Rows:
         bound = np.minimum(before, _SPAN - 1)
         held = _member(keys, self._held)
         counts = np.empty(keys.size, dtype=np.int64)
-        counts[held] = (np.searchsorted(self._rows, keys[held] | bound[held], side="left")
-                        - np.searchsorted(self._rows, keys[held], side="left"))
+        # Rows of the range below the bound: from the key's first row to the last below ``key | bound``.
+        first, end = key_spans(self._rows, keys[held], (keys[held] | bound[held]) - 1)
+        counts[held] = np.where(bound[held] > 0, end - first, 0)
         rest = np.flatnonzero(~held)
         counts[rest] = self._counted(keys[rest], bound[rest])
         return counts
@@ -233,11 +269,68 @@ def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int, chosen: I
         packed = (prints.shingles & ~mask) | np.arange(count, dtype=np.uint64)
     else:
         packed = (prints.shingles[chosen] & ~mask) | chosen.astype(np.uint64)
-    packed.sort()
-    order = (packed & mask).view(np.int64)
+    sorted_by(packed, low)  # the low bits ascend: sorting by group alone orders the whole values
+    # Each stored document, then the batch as one block.
+    block = np.repeat(np.minimum(np.arange(prints.token_counts.size), seqs.size), np.diff(prints.offsets))
+    shared = shared_groups(packed, low, block, seqs.size)
+    found = _counts_before(counter, shared, seqs)
+    # A place of a group seen once here links to nothing: its rank stays 0.
+    _spread(ranks, packed, low, shared, found)
+    return ranks
+
+
+@dataclass(frozen=True)
+class SharedGroups:
+    """The groups of more than one place among sorted places, and their runs (the places of one group in one
+    stored document, or in the batch): what :func:`_ranks` counts.
+
+    Attributes:
+        key: Each group's hash bits above ``low`` (int64 view), ascending as unsigned.
+        size: Places of the group here.
+        stored: Places of the group here in stored documents.
+        head: Each run's first position in the sorted places, ascending.
+        end: Each run's end (exclusive).
+        group: Each run's group (index in ``key``).
+        block: Each run's block: its stored document's place among the scanned ones, or the batch's.
+        local: Places of the run's group here before the run.
+    """
+
+    key: I64
+    size: I64
+    stored: I64
+    head: I64
+    end: I64
+    group: I64
+    block: I64
+    local: I64
+
+    def arrays(self) -> tuple[I64, ...]:
+        """The arrays, in field order (not copied, as ``dataclasses.astuple`` would)."""
+        return self.key, self.size, self.stored, self.head, self.end, self.group, self.block, self.local
+
+
+def shared_groups(packed: U64, low: int, block: I64, stored: int) -> SharedGroups:
+    """The groups and runs of ``packed`` (sorted; hash bits above ``low``, place below) whose group holds more
+    than one place, ``block[place]`` being each place's block (``stored`` and above: the batch): by the
+    compiled loop where it is built (one pass, where numpy takes fifteen over every place), else by numpy;
+    the same arrays either way."""
+    compiled = native()
+    if compiled is None or not hasattr(compiled, "shared_groups"):
+        return _shared_groups(packed, low, block, stored)
+    packed, block = np.ascontiguousarray(packed), np.ascontiguousarray(block, dtype=np.int64)
+    groups, runs = compiled.shared_groups(packed, low, block, stored)
+    made = SharedGroups(*(np.empty(groups, dtype=np.int64) for _ in range(3)),
+                        *(np.empty(runs, dtype=np.int64) for _ in range(5)))
+    compiled.shared_groups(packed, low, block, stored, *made.arrays())
+    return made
+
+
+def _shared_groups(packed: U64, low: int, block_of: I64, stored: int) -> SharedGroups:
+    """:func:`shared_groups` by numpy."""
+    mask = np.uint64((1 << low) - 1)
+    count = packed.size
     groups = (packed & ~mask).view(np.int64)
-    # Each stored document, then the batch as one: a gather from the block of every place, not a search.
-    block = np.repeat(np.minimum(np.arange(prints.token_counts.size), seqs.size), np.diff(prints.offsets))[order]
+    block = block_of[(packed & mask).view(np.int64)]
     new_group = np.ones(count, dtype=bool)
     new_group[1:] = groups[1:] != groups[:-1]
     new_run = new_group.copy()
@@ -245,33 +338,42 @@ def _ranks(counter: _Count, prints: Fingerprints, seqs: I64, low: int, chosen: I
     heads = np.flatnonzero(new_run)
     group_heads = np.flatnonzero(new_group)
     group_of = np.cumsum(new_group)[heads] - 1  # each run's group
-    local = heads - group_heads[group_of]  # places of the group before the run, here
-    counts = _counts_before(counter, groups, block, seqs, low, heads, group_heads, group_of, local)
-    run_start = np.maximum.accumulate(np.where(new_run, np.arange(count), 0))
-    ranks[order] = counts[np.cumsum(new_run) - 1] + np.arange(count) - run_start
-    return ranks
+    ends = np.append(heads[1:], count)
+    sizes = np.diff(np.append(group_heads, count))
+    here = np.bincount(group_of, weights=(ends - heads) * (block[heads] < stored),
+                       minlength=group_heads.size).astype(np.int64)
+    shared = sizes > 1
+    kept = shared[group_of]
+    renumbered = np.cumsum(shared) - 1
+    return SharedGroups(groups[group_heads[shared]], sizes[shared], here[shared], heads[kept], ends[kept],
+                        renumbered[group_of[kept]], block[heads[kept]], (heads - group_heads[group_of])[kept])
 
 
-def _counts_before(count: _Count, groups: I64, block: I64, seqs: I64, low: int, heads: I64, group_heads: I64,
-                   group_of: I64, local: I64) -> I64:
-    """For each run (places of one group in one stored document, or in the batch), the stored places of its
-    group in documents before it: ``local`` (those here) where every stored place of the group is here,
-    else counted in the index. A group seen once here links to nothing: no rank needed."""
-    sizes = np.diff(np.append(group_heads, groups.size))
-    stored_here = np.bincount(group_of, weights=np.diff(np.append(heads, groups.size)) * (block[heads] < seqs.size),
-                              minlength=group_heads.size).astype(np.int64)
-    shared = np.flatnonzero(sizes > 1)
-    total = count(groups[group_heads[shared]], np.full(shared.size, _AFTER_ALL, dtype=np.int64))
-    counted = np.zeros(group_heads.size, dtype=bool)
-    whole = total + sizes[shared] - stored_here[shared]
-    counted[shared] = (total != stored_here[shared]) & (whole > FANOUT + 1)
-    runs = np.flatnonzero(counted[group_of])
+def _counts_before(count: _Count, shared: SharedGroups, seqs: I64) -> I64:
+    """For each run of the shared groups, the stored places of its group in documents before it: ``local``
+    (those here) where every stored place of the group is here, else counted in the index."""
+    total = count(shared.key, np.full(shared.key.size, _AFTER_ALL, dtype=np.int64))
+    whole = total + shared.size - shared.stored
+    counted = (total != shared.stored) & (whole > FANOUT + 1)
+    runs = np.flatnonzero(counted[shared.group])
     before = np.full(runs.size, _AFTER_ALL, dtype=np.int64)
-    stored_doc = block[heads[runs]] < seqs.size
-    before[stored_doc] = seqs[block[heads[runs]][stored_doc]]
-    found = local.copy()
-    found[runs] = count(groups[heads[runs]], before)
+    stored_doc = shared.block[runs] < seqs.size
+    before[stored_doc] = seqs[shared.block[runs][stored_doc]]
+    found = shared.local.copy()
+    found[runs] = count(shared.key[shared.group[runs]], before)
     return found
+
+
+def _spread(ranks: I64, packed: U64, low: int, shared: SharedGroups, found: I64) -> None:
+    """``ranks[place] = found[run] + places of the run before it``, for every place of the runs ``shared``."""
+    compiled = native()
+    if compiled is not None and hasattr(compiled, "spread_ranks"):
+        compiled.spread_ranks(np.ascontiguousarray(packed), low, shared.head, shared.end, found, ranks)
+        return
+    lengths = shared.end - shared.head
+    at = positions(shared.head, shared.end)
+    place = (packed[at] & np.uint64((1 << low) - 1)).view(np.int64)
+    ranks[place] = np.repeat(found - shared.head, lengths) + at
 
 
 def _count(index: Index, keys: I64, before: I64, width: int, kind: int) -> I64:
@@ -284,7 +386,5 @@ def _count(index: Index, keys: I64, before: I64, width: int, kind: int) -> I64:
 
 def _member(keys: I64, sorted_keys: I64) -> np.ndarray:
     """Whether each of ``keys`` is in ``sorted_keys``."""
-    if not sorted_keys.size:
-        return np.zeros(keys.size, dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
-    return sorted_keys[at] == keys
+    first, end = key_spans(sorted_keys, keys, keys)
+    return end > first

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, merge_rows
-from dedupe.scan.shingle import I64, sorted_unique
+from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
 BANDS, PASSAGES, SHINGLES = 0, 1, 2
@@ -58,9 +58,12 @@ _CHUNK_ROWS = 1 << 17
 _THREADED_ROWS = 1 << 24
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
 _FENCE = 128
-#: A segment is read in blocks only if it takes at most one read per this many fences (a read of a few blocks
-#: costs about what reading 8,192 rows in order does).
-_RUNS_PER_FENCES = 4
+#: A segment is read in blocks only if it takes at most one read per this many fences: a read of a few blocks
+#: costs about what reading and searching 2,048 rows in order does (Reuters x10 check, the reads of its last
+#: rounds replayed 5 times each: 13 k passage keys 76 -> 64 ms read whole, 1.5 k keys 45 -> 38 ms with its small
+#: segments read whole, the shingle groups of 8.6 k keys 70 -> 65 ms; it was 4 when a whole read's searches cost
+#: twice what they do with :func:`~dedupe.scan.shingle.key_spans`).
+_RUNS_PER_FENCES = 16
 
 
 def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
@@ -290,12 +293,9 @@ def _matches(chunk: I64, wanted: I64) -> I64:
     """The documents (offsets from the segment's base) of the rows of ``chunk`` whose key is in ``wanted``."""
     lo, hi = np.searchsorted(wanted, [chunk[0] & ~DOC_MASK, chunk[-1] & ~DOC_MASK], side="left")
     wanted = wanted[lo:hi + 1]  # the keys inside this chunk's range
-    first = np.searchsorted(chunk, wanted, side="left")
-    # Most wanted keys are in no segment: the end of a key's rows is searched only where it has some.
-    hit = np.flatnonzero(first < chunk.size)
-    hit = hit[(chunk[first[hit]] & ~DOC_MASK) == wanted[hit]]
-    last = np.searchsorted(chunk, wanted[hit] | DOC_MASK, side="right")
-    return chunk[positions(first[hit], last)] & DOC_MASK
+    first, last = key_spans(chunk, wanted, wanted | DOC_MASK)
+    hit = np.flatnonzero(last > first)
+    return chunk[positions(first[hit], last[hit])] & DOC_MASK
 
 
 def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1,
@@ -353,8 +353,8 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
     for chunk, base in _read(db, kind, _spread(keys, width), reads):
         lo = int(np.searchsorted(keys, (chunk[0] & ~DOC_MASK) - reach, side="left"))
         hi = int(np.searchsorted(keys, chunk[-1] & ~DOC_MASK, side="right"))
-        first = np.searchsorted(chunk, keys[lo:hi], side="left")
-        found = np.searchsorted(chunk, last[lo:hi], side="right") - first
+        first, end = key_spans(chunk, keys[lo:hi], last[lo:hi])
+        found = end - first
         counts[lo:hi] += found
         kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
         owners.append(np.repeat(lo + kept, found[kept]))
@@ -368,7 +368,7 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
         return counts, owner[order], seq[order]
     # The segments' rows come sorted per segment: one sort of (owner, seq) as one integer orders them all,
     # at a fraction of the cost of a lexsort of the two columns.
-    code = np.sort(owner * span + seq)
+    code = sorted_by(owner * span + seq)
     return counts, code // span, code % span
 
 
@@ -400,8 +400,8 @@ def _count_chunk(chunk: I64, places: I64, first: I64, last: I64, reach: np.int64
     spans at most ``reach`` beyond its first key)."""
     lo = int(np.searchsorted(first, (chunk[0] & ~DOC_MASK) - reach, side="left"))  # ranges reaching it
     hi = int(np.searchsorted(first, chunk[-1] & ~DOC_MASK, side="right"))
-    found = np.searchsorted(chunk, last[lo:hi], side="right") - np.searchsorted(chunk, first[lo:hi], side="left")
-    counts[places[lo:hi]] += found
+    begins, ends = key_spans(chunk, first[lo:hi], last[lo:hi])
+    counts[places[lo:hi]] += ends - begins
 
 
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:

@@ -913,6 +913,12 @@ done:
     return result;
 }
 
+static PyObject *key_spans(PyObject *self, PyObject *args);  /* the index reads' block, at the end */
+static PyObject *shared_groups(PyObject *self, PyObject *args);
+static PyObject *spread_ranks(PyObject *self, PyObject *args);
+static PyObject *ranked_links(PyObject *self, PyObject *args);
+static PyObject *member_of(PyObject *self, PyObject *args);
+
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
      "packed_rows(shingles, offsets, window, mix, mask, out) -> rows: window hashes & mask | document"},
@@ -933,6 +939,18 @@ static PyMethodDef methods[] = {
     {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
     {"shared_links", shared_links, METH_VARARGS,
      "shared_links(sorted_keys, padded, bits, reach, fanout) -> (firsts, seconds) padded positions, int64 bytearrays"},
+    {"key_spans", key_spans, METH_VARARGS,
+     "key_spans(values, first, last, begins, ends) -> None; numpy's searchsorted(values, first, 'left') and "
+     "searchsorted(values, last, 'right'), galloping from the previous key"},
+    {"shared_groups", shared_groups, METH_VARARGS,
+     "shared_groups(packed, low, block, stored[, key, size, stored_here, head, end, group, run_block, local]) -> "
+     "(groups, runs) of more than one place; with the 8 int64 buffers, also fills them"},
+    {"spread_ranks", spread_ranks, METH_VARARGS,
+     "spread_ranks(packed, low, head, end, found, ranks) -> None; ranks[place] = found[run] + k - head[run]"},
+    {"ranked_links", ranked_links, METH_VARARGS,
+     "ranked_links(places, padded, reach, fanout, ranks) -> (firsts, seconds); passages._linked with ranks"},
+    {"member_of", member_of, METH_VARARGS,
+     "member_of(values, table, found) -> None; found[i] = values[i] is in table (8-byte items, a hash set)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -940,7 +958,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 3
+#define NATIVE_VERSION 4
 
 static int add_corpus_functions(PyObject *module);  /* the block at the end of this file */
 
@@ -1048,4 +1066,323 @@ static PyMethodDef corpus_methods[] = {
 
 static int add_corpus_functions(PyObject *module) {
     return PyModule_AddFunctions(module, corpus_methods);
+}
+
+/* ---- The index's reads (dedupe.index.segments through dedupe.scan.shingle.key_spans) ----------------------
+ *
+ * A check against the index searches every chunk of a segment it reads for the sorted keys it wants: each
+ * search starts where the previous key's ended (galloping), so a chunk of 128 k rows holding a few hundred
+ * keys costs a few probes a key instead of a binary search of the whole chunk each. */
+
+/* The first position in values[lo, hi) whose value is not below key (above key when `upper`). */
+static inline Py_ssize_t bound(const int64_t *values, Py_ssize_t lo, Py_ssize_t hi, int64_t key, int upper) {
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (upper ? values[mid] <= key : values[mid] < key) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* bound(values, from, n, key, upper), found by galloping from `from`: steps of 1, 2, 4... then a binary search
+ * of the last step (about 2 log2 of the distance covered in probes). */
+static inline Py_ssize_t gallop(const int64_t *values, Py_ssize_t n, Py_ssize_t from, int64_t key, int upper) {
+    Py_ssize_t lo = from, step = 1;
+    while (lo < n && (upper ? values[lo] <= key : values[lo] < key)) {  /* values[lo] is before key */
+        Py_ssize_t next = lo + step;
+        if (next >= n || !(upper ? values[next] <= key : values[next] < key))
+            return bound(values, lo + 1, next < n ? next : n, key, upper);
+        lo = next;
+        step <<= 1;
+    }
+    return lo;
+}
+
+/* key_spans(values, first, last, begins, ends): for each i, begins[i] = the first position of the sorted
+ * int64 buffer `values` not below first[i] and ends[i] = the first above last[i] (numpy's searchsorted, 'left'
+ * and 'right'). Fastest where `first` ascends (each search gallops from the previous one); any order is
+ * exact. */
+static PyObject *key_spans(PyObject *self, PyObject *args) {
+    Py_buffer values, first, last, begins, ends;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*w*", &values, &first, &last, &begins, &ends)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = values.len / 8, m = first.len / 8;
+    if (check_buffer(&values, n, 8, "values") || check_buffer(&first, m, 8, "first")
+        || check_buffer(&last, m, 8, "last") || check_buffer(&begins, m, 8, "begins")
+        || check_buffer(&ends, m, 8, "ends"))
+        goto done;
+    const int64_t *v = values.buf, *f = first.buf, *l = last.buf;
+    int64_t *b = begins.buf, *e = ends.buf;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        if (i > 0 && f[i] < f[i - 1]) at = 0;  /* out of order: gallop from the start */
+        at = gallop(v, n, at, f[i], 0);
+        b[i] = at;
+        e[i] = l[i] >= f[i] ? gallop(v, n, at, l[i], 1) : bound(v, 0, at, l[i], 1);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&first);
+    PyBuffer_Release(&last);
+    PyBuffer_Release(&begins);
+    PyBuffer_Release(&ends);
+    return result;
+}
+
+/* shared_groups(packed, low, block, stored[, key, size, stored_here, head, end, group, run_block, local]):
+ * over the sorted uint64 `packed` (hash bits above `low`, a place below), the groups (equal bits above `low`)
+ * of more than one place and their runs (consecutive places of one group in one block, block[place] being
+ * the place's block; `stored` and above: the batch). Returns (groups, runs); with the eight int64 buffers
+ * (at least that many items each), fills them as dedupe.index.ranks.SharedGroups describes (key, size, stored
+ * places, then per run its head, end, group, block and the group's places before it). */
+static PyObject *shared_groups(PyObject *self, PyObject *args) {
+    Py_buffer packed, block, out[8];
+    int low;
+    long long stored;
+    memset(out, 0, sizeof out);
+    if (!PyArg_ParseTuple(args, "y*iy*L|w*w*w*w*w*w*w*w*", &packed, &low, &block, &stored, &out[0], &out[1],
+                          &out[2], &out[3], &out[4], &out[5], &out[6], &out[7]))
+        return NULL;
+    PyObject *result = NULL;
+    int filled = out[0].buf != NULL;
+    Py_ssize_t n = packed.len / 8, places = block.len / 8, groups = 0, runs = 0, bad = 0;
+    if (check_buffer(&packed, n, 8, "packed") || check_buffer(&block, places, 8, "block")) goto done;
+    for (int b = 0; b < 8; b++) {
+        if ((out[b].buf != NULL) != filled) {
+            PyErr_SetString(PyExc_TypeError, "shared_groups: the eight output buffers, or none");
+            goto done;
+        }
+    }
+    if (low < 1 || low > 63) {
+        PyErr_SetString(PyExc_ValueError, "shared_groups: low not in 1..63");
+        goto done;
+    }
+    const uint64_t *v = packed.buf, mask = (1ULL << low) - 1;
+    const int64_t *of = block.buf;
+    for (Py_ssize_t k = 0; k < n; k++) bad |= (Py_ssize_t)(v[k] & mask) >= places;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "shared_groups: a place beyond the blocks");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0, next; k < n; k = next) {  /* count */
+        uint64_t group = v[k] & ~mask;
+        for (next = k + 1; next < n && (v[next] & ~mask) == group; next++) {}
+        if (next - k < 2) continue;
+        groups++;
+        runs++;
+        for (Py_ssize_t i = k + 1; i < next; i++) runs += of[v[i] & mask] != of[v[i - 1] & mask];
+    }
+    Py_END_ALLOW_THREADS
+    if (filled) {
+        for (int b = 0; b < 8; b++) {
+            if (check_buffer(&out[b], b < 3 ? groups : runs, 8, "output")) goto done;
+        }
+        int64_t *key = out[0].buf, *size = out[1].buf, *here = out[2].buf, *head = out[3].buf, *end = out[4].buf,
+                *group_of = out[5].buf, *run_block = out[6].buf, *local = out[7].buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t g = 0, r = 0;
+        for (Py_ssize_t k = 0, next; k < n; k = next) {
+            uint64_t group = v[k] & ~mask;
+            for (next = k + 1; next < n && (v[next] & ~mask) == group; next++) {}
+            if (next - k < 2) continue;
+            int64_t in_stored = 0;
+            for (Py_ssize_t i = k; i < next;) {
+                int64_t this_block = of[v[i] & mask];
+                Py_ssize_t j = i + 1;
+                while (j < next && of[v[j] & mask] == this_block) j++;
+                head[r] = i;
+                end[r] = j;
+                group_of[r] = g;
+                run_block[r] = this_block;
+                local[r] = i - k;
+                if (this_block < stored) in_stored += j - i;
+                r++;
+                i = j;
+            }
+            key[g] = (int64_t)group;
+            size[g] = next - k;
+            here[g] = in_stored;
+            g++;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_BuildValue("(nn)", groups, runs);
+done:
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&block);
+    for (int b = 0; b < 8; b++) {
+        if (out[b].buf != NULL) PyBuffer_Release(&out[b]);
+    }
+    return result;
+}
+
+/* spread_ranks(packed, low, head, end, found, ranks): for each run r and each position k of it (head[r] <= k
+ * < end[r] in the sorted uint64 `packed`), ranks[place] = found[r] + k - head[r], place being packed[k]'s bits
+ * below `low`. */
+static PyObject *spread_ranks(PyObject *self, PyObject *args) {
+    Py_buffer packed, head, end, found, ranks;
+    int low;
+    if (!PyArg_ParseTuple(args, "y*iy*y*y*w*", &packed, &low, &head, &end, &found, &ranks)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = packed.len / 8, runs = head.len / 8, places = ranks.len / 8, bad = 0;
+    if (check_buffer(&packed, n, 8, "packed") || check_buffer(&head, runs, 8, "head")
+        || check_buffer(&end, runs, 8, "end") || check_buffer(&found, runs, 8, "found")
+        || check_buffer(&ranks, places, 8, "ranks"))
+        goto done;
+    if (low < 1 || low > 63) {
+        PyErr_SetString(PyExc_ValueError, "spread_ranks: low not in 1..63");
+        goto done;
+    }
+    const uint64_t *v = packed.buf, mask = (1ULL << low) - 1;
+    const int64_t *first = head.buf, *last = end.buf, *base = found.buf;
+    int64_t *rank = ranks.buf;
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        bad |= first[r] < 0 || last[r] > n || first[r] > last[r];
+        for (int64_t k = first[r]; !bad && k < last[r]; k++) bad |= (Py_ssize_t)(v[k] & mask) >= places;
+    }
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "spread_ranks: a run or a place out of range");
+        goto done;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < runs; r++) {
+        for (int64_t k = first[r]; k < last[r]; k++) rank[v[k] & mask] = base[r] + (k - first[r]);
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&head);
+    PyBuffer_Release(&end);
+    PyBuffer_Release(&found);
+    PyBuffer_Release(&ranks);
+    return result;
+}
+
+/* ranked_links(places, padded, reach, fanout, ranks): passages._linked with ranks, in its order. `places`
+ * (int64 padded positions, sorted by shingle), the layout `padded` (uint64) and `ranks` (int64, by padded
+ * position): for k = 1..fanout and each i, places i and i + k link where they hold the same shingle, the
+ * same one `reach` ahead or behind (where reach > 0), and ranks at most `fanout` apart. Returns (firsts,
+ * seconds): padded positions as bytearrays of int64, k after k, i ascending. */
+static PyObject *ranked_links(PyObject *self, PyObject *args) {
+    Py_buffer places_view, padded, ranks;
+    Py_ssize_t reach, fanout;
+    if (!PyArg_ParseTuple(args, "y*y*nny*", &places_view, &padded, &reach, &fanout, &ranks)) return NULL;
+    PyObject *result = NULL;
+    int64_t *firsts = NULL, *seconds = NULL;
+    uint64_t *held = NULL, *ahead = NULL, *behind = NULL;
+    int64_t *rank = NULL;
+    Py_ssize_t n = places_view.len / 8, size = padded.len / 8, ranked = ranks.len / 8;
+    if (check_buffer(&places_view, n, 8, "places") || check_buffer(&padded, size, 8, "padded")
+        || check_buffer(&ranks, ranked, 8, "ranks"))
+        goto done;
+    if (reach < 0 || fanout < 1) {
+        PyErr_SetString(PyExc_ValueError, "ranked_links: need reach >= 0 and fanout >= 1");
+        goto done;
+    }
+    const int64_t *places = places_view.buf, *by_position = ranks.buf;
+    const uint64_t *layout = padded.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (places[i] - reach < 0 || places[i] + reach >= size || places[i] >= ranked) {
+            PyErr_SetString(PyExc_ValueError, "ranked_links: a place within reach of the layout's ends");
+            goto done;
+        }
+    }
+    size_t bytes = (size_t)(n > 0 ? n : 1) * sizeof(uint64_t);
+    held = PyMem_Malloc(bytes);
+    ahead = PyMem_Malloc(bytes);
+    behind = PyMem_Malloc(bytes);
+    rank = PyMem_Malloc(bytes);
+    if (held == NULL || ahead == NULL || behind == NULL || rank == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {  /* read once per place, in the order of places */
+        held[i] = layout[places[i]];
+        ahead[i] = layout[places[i] + reach];
+        behind[i] = layout[places[i] - reach];
+        rank[i] = by_position[places[i]];
+    }
+    Py_ssize_t count = 0, room = 0;
+    for (Py_ssize_t k = 1; k <= fanout && k < n; k++) {
+        for (Py_ssize_t i = 0; i + k < n; i++) {
+            Py_ssize_t j = i + k;
+            if (held[j] != held[i] || rank[j] - rank[i] > fanout) continue;
+            if (reach && ahead[j] != ahead[i] && behind[j] != behind[i]) continue;
+            if (add_link(&firsts, &seconds, &count, &room, places[i], places[j]) < 0) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+    }
+    PyObject *one = PyByteArray_FromStringAndSize((const char *)firsts, count * (Py_ssize_t)sizeof(int64_t));
+    PyObject *other = PyByteArray_FromStringAndSize((const char *)seconds, count * (Py_ssize_t)sizeof(int64_t));
+    if (one != NULL && other != NULL) result = PyTuple_Pack(2, one, other);
+    Py_XDECREF(one);
+    Py_XDECREF(other);
+done:
+    PyMem_Free(firsts);
+    PyMem_Free(seconds);
+    PyMem_Free(held);
+    PyMem_Free(ahead);
+    PyMem_Free(behind);
+    PyMem_Free(rank);
+    PyBuffer_Release(&places_view);
+    PyBuffer_Release(&padded);
+    PyBuffer_Release(&ranks);
+    return result;
+}
+
+
+/* member_of(values, table, found): found[i] (one byte) = whether the 8-byte item values[i] equals an item of
+ * `table` (any order, repeats allowed), through an open-addressing hash set of the table (twice its size or
+ * more, a power of two): one probe or two per value, where a search of a sorted table costs a dozen. */
+static PyObject *member_of(PyObject *self, PyObject *args) {
+    Py_buffer values, table, found;
+    if (!PyArg_ParseTuple(args, "y*y*w*", &values, &table, &found)) return NULL;
+    PyObject *result = NULL;
+    uint64_t *slots = NULL;
+    Py_ssize_t n = values.len / 8, m = table.len / 8;
+    if (check_buffer(&values, n, 8, "values") || check_buffer(&table, m, 8, "table") || check_buffer(&found, n, 1, "found"))
+        goto done;
+    size_t size = 16;
+    while (size < 2 * (size_t)m) size <<= 1;
+    slots = PyMem_Malloc(size * sizeof(uint64_t));
+    uint8_t *used = PyMem_Calloc(size, 1);
+    if (slots == NULL || used == NULL) {
+        PyMem_Free(used);
+        PyErr_NoMemory();
+        goto done;
+    }
+    const uint64_t *v = values.buf, *t = table.buf;
+    uint8_t *out = found.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < m; j++) {
+        size_t at = (size_t)mix64(t[j]) & (size - 1);
+        while (used[at] && slots[at] != t[j]) at = (at + 1) & (size - 1);
+        used[at] = 1;
+        slots[at] = t[j];
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        size_t at = (size_t)mix64(v[i]) & (size - 1);
+        uint8_t hit = 0;
+        while (used[at]) {
+            if (slots[at] == v[i]) { hit = 1; break; }
+            at = (at + 1) & (size - 1);
+        }
+        out[i] = hit;
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(used);
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(slots);
+    PyBuffer_Release(&values);
+    PyBuffer_Release(&table);
+    PyBuffer_Release(&found);
+    return result;
 }

@@ -19,7 +19,7 @@ __all__ = ["native"]
 
 #: The ``VERSION`` of ``_native.c`` this code calls; a build of another version (a source tree updated
 #: without rebuilding) is not used.
-VERSION = 3
+VERSION = 4
 
 
 def native() -> ModuleType | None:

@@ -345,8 +345,9 @@ def assemble_findings(view: PassageView, token_counts: I64, runs: RunTable, pair
     chained = chain_runs(runs, view.token_hashes, config.ngram, config.threshold)
     groups = group_runs(chained)
     if keep is not None:  # the findings are independent once grouped: the others need not be located
-        groups = [group for group in groups if keep[list(group.documents)].any()]
-        clusters = [members for members in clusters if keep[list(members)].any()]
+        wanted = set(np.flatnonzero(keep).tolist())
+        groups = [group for group in groups if any(doc in wanted for doc, _, _ in group.places)]
+        clusters = [members for members in clusters if not wanted.isdisjoint(members)]
         cluster_of = _cluster_index(clusters, token_counts.size)
     whole = [(doc, 0, int(token_counts[doc])) for members in clusters for doc in members]
     located = view.occurrences(whole + [place for group in groups for place in group.places])

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
 from dedupe.scan.accel import native
-from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, sorted_unique
+from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, sorted_by, sorted_unique
 from dedupe.unionfind import components
 
 F64 = npt.NDArray[np.float64]
@@ -151,7 +151,7 @@ def _fresh_runs(prints: Fingerprints, min_words: int, fanout: int, ranks: I64, f
     chosen = np.flatnonzero(in_sorted(prints.shingles, sorted_unique(prints.shingles[fresh[owner]])))
     low = np.uint64((1 << _position_bits(int(padded.size))) - 1)
     keys = positions[chosen].view(np.uint64) | (prints.shingles[chosen] & ~low)  # as _links sorts them
-    keys.sort()
+    sorted_by(keys, int(low).bit_length())
     keys &= low
     first, second = _linked(keys.view(np.int64), padded, reach, fanout, placed)
     involved = (fresh[np.searchsorted(base, first, side="right") - 1]
@@ -222,7 +222,7 @@ def _links(shingles: U64, positions: I64, padded: U64, reach: int, fanout: int,
     same = np.empty(max(0, keys.size - 1), dtype=bool)
     for at in range(0, keys.size, _CHUNK):  # the hash's high bits above the position
         keys[at:at + _CHUNK] |= shingles[at:at + _CHUNK] & ~low
-    keys.sort()
+    sorted_by(keys, bits)  # the positions below ascend: sorting by the hash alone orders the keys
     for at in range(0, same.size, _CHUNK):  # neighbours apart only under ``low``: the same hash
         stop = min(at + _CHUNK, same.size)
         same[at:stop] = (keys[at + 1:stop + 1] ^ keys[at:stop]) <= low
@@ -239,8 +239,13 @@ def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None
     same shingle and, where ``reach``, the same shingle ``reach`` ahead or behind: a run could pass through.
 
     The shingles compared are read once per place, in the order of ``places``, not once per candidate link.
-    With ``ranks`` (by padded position), a pair also needs ranks at most ``fanout`` apart.
+    With ``ranks`` (by padded position), a pair also needs ranks at most ``fanout`` apart: by the compiled loop
+    where it is built (one pass a ``k`` over the places read once), in the same order.
     """
+    compiled = native() if ranks is not None else None
+    if compiled is not None and hasattr(compiled, "ranked_links"):
+        firsts, seconds = compiled.ranked_links(np.ascontiguousarray(places), padded, reach, fanout, ranks)
+        return np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
     held = padded[places]
     rank = ranks[places] if ranks is not None else None
     ahead, behind = (padded[places + reach], padded[places - reach]) if reach else (held, held)
@@ -258,7 +263,7 @@ def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None
 
 def link_runs(first: I64, second: I64, base: I64, prints: Fingerprints, min_words: int) -> RunTable:
     """Links on one diagonal at consecutive positions become runs; runs under ``min_words`` are dropped."""
-    keys = np.sort(((second - first) << 32) | first)
+    keys = sorted_by(((second - first) << 32) | first)
     heads = np.flatnonzero(np.diff(keys, prepend=-2) != 1)
     counts = np.diff(np.append(heads, keys.size))
     # Most runs are too short to keep; a short run can only matter as the period of a repeat.

@@ -106,10 +106,37 @@ class Fingerprints:
         return cached
 
 
+#: Values from which :func:`sorted_by` sorts with the compiled radix sort (below, numpy's sort costs as little).
+_RADIX_FROM = 1 << 14
+_SIGN = np.int64(-1 << 63)
+
+
+def sorted_by(values: _Keys, low_bit: int = 0) -> _Keys:
+    """``values`` (int64 or uint64) sorted in place by their bits ``low_bit``..63, ascending in their own dtype,
+    stably, and returned: by the compiled radix sort where it is built (Reuters x10's check: 1.4 M places
+    sorted by hash group in 35 ms, numpy's sort of the whole values 95 ms), else by numpy.
+
+    With ``low_bit`` above 0, the caller guarantees that values equal in their bits ``low_bit``..63 come in
+    ascending order of the low bits (positions packed below a key): the stable sort by the high bits is then
+    the sort of the whole values, which numpy's sort gives where the compiled one is missing.
+    """
+    compiled = native()
+    if compiled is None or values.size < _RADIX_FROM or values.dtype not in (np.int64, np.uint64):
+        values.sort()
+        return values
+    signed = values.view(np.int64)
+    if values.dtype == np.uint64:
+        signed ^= _SIGN  # unsigned order as signed order, and back below
+    compiled.sort_int64(signed, low_bit)
+    if values.dtype == np.uint64:
+        signed ^= _SIGN
+    return values
+
+
 def sorted_unique(values: _Keys) -> _Keys:
     """The distinct values, sorted: ``np.unique(values)`` without its check for masked arrays, which
     imports ``numpy.ma`` (a tenth of a second at start-up)."""
-    ordered = np.sort(values)
+    ordered = sorted_by(np.array(values, order="C"))
     keep = np.ones(ordered.size, dtype=bool)
     keep[1:] = ordered[1:] != ordered[:-1]
     return ordered[keep]  # type: ignore[return-value]
@@ -118,7 +145,13 @@ def sorted_unique(values: _Keys) -> _Keys:
 def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
     """The values of two sorted arrays, sorted: ``np.sort(np.concatenate([one, other]))`` in one pass over
     ``one`` (a search of each of ``other`` in it), where a sort of both would cost far more for a small
-    ``other``."""
+    ``other``. By the compiled merge of int64 runs where it is built (one pass over both)."""
+    compiled = native()
+    if compiled is not None and one.dtype == np.int64 == other.dtype and one.size + other.size >= _RADIX_FROM:
+        merged = np.empty(one.size + other.size, dtype=np.int64)
+        compiled.merge_parts([np.ascontiguousarray(one), np.ascontiguousarray(other)], np.zeros(2, dtype=np.int64),
+                             merged, 0)
+        return merged  # type: ignore[return-value]
     at = np.searchsorted(one, other, side="right") + np.arange(other.size)
     merged = np.empty(one.size + other.size, dtype=one.dtype)
     taken = np.zeros(merged.size, dtype=bool)
@@ -128,6 +161,20 @@ def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
     return merged  # type: ignore[return-value]
 
 
+def key_spans(values: I64, first: I64, last: I64) -> tuple[I64, I64]:
+    """Where the keys ``first[i] .. last[i]`` lie in the sorted ``values``: ``(np.searchsorted(values, first,
+    side="left"), np.searchsorted(values, last, side="right"))``, by the compiled loop where it is built (each
+    search gallops from the previous one where ``first`` ascends: a chunk of 128 k index rows searched for a
+    few hundred keys in a third of numpy's time), else by numpy; the same positions either way."""
+    compiled = native()
+    if compiled is None or not hasattr(compiled, "key_spans"):  # not built, or built before key_spans
+        return np.searchsorted(values, first, side="left"), np.searchsorted(values, last, side="right")
+    begins, ends = np.empty(first.size, dtype=np.int64), np.empty(first.size, dtype=np.int64)
+    compiled.key_spans(np.ascontiguousarray(values, dtype=np.int64), np.ascontiguousarray(first, dtype=np.int64),
+                       np.ascontiguousarray(last, dtype=np.int64), begins, ends)
+    return begins, ends
+
+
 #: Bits of the filter :func:`in_sorted` checks first (a bit per value of the top bits: 512 KiB).
 _FILTER_BITS = 22
 
@@ -135,11 +182,17 @@ _FILTER_BITS = 22
 def in_sorted(values: npt.NDArray[np.integer[Any]], table: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
     """Whether each of ``values`` is in ``table`` (sorted, distinct, the same dtype).
 
-    A table of their top bits rules out most values at the cost of one gather each: only the rest are searched
-    (a search of a few million values in a table of tens of thousands costs ten times more).
+    By the compiled hash set of the table where it is built (one or two probes a value: the places of the
+    groups a check's fresh documents hold, 1.4 M values against ~100 k, in a fraction of the search below).
+    Else a table of their top bits rules out most values at the cost of one gather each: only the rest are
+    searched (a search of a few million values in a table of tens of thousands costs ten times more).
     """
     found = np.zeros(values.size, dtype=bool)
     if not table.size or not values.size:
+        return found
+    compiled = native()
+    if compiled is not None and hasattr(compiled, "member_of") and values.dtype.itemsize == 8 == table.dtype.itemsize:
+        compiled.member_of(np.ascontiguousarray(values), np.ascontiguousarray(table), found)  # a hash set
         return found
     shift = np.uint64(8 * values.dtype.itemsize - _FILTER_BITS)
     seen = np.zeros(1 << _FILTER_BITS, dtype=bool)
