@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dedupe.errors import InputError
 from dedupe.index import segments
 from dedupe.index.keys import DOC_BITS
 
@@ -147,3 +148,10 @@ def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: s
     finally:
         reads.close()
         db.execute("COMMIT")
+
+
+def test_a_segment_shorter_than_its_rows_is_a_damaged_file_not_garbage_rows(db: sqlite3.Connection) -> None:
+    _write_batches(db, 3)
+    db.execute("UPDATE segments SET rows = rows + 1 WHERE segment = (SELECT min(segment) FROM segments)")
+    with pytest.raises(InputError, match="a damaged file"):
+        segments.rows(db, segments.PASSAGES)

@@ -234,7 +234,7 @@ class Index:
         return rows, status
 
     def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
-        """What is stored of each of ``keys`` that is (:data:`_Versions`)."""
+        """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
