@@ -79,6 +79,23 @@ def test_merge_rows_is_the_sort_of_the_shifted_parts(parts: list[tuple[list[int]
     assert largest == max((doc + shift for keys, doc, shift in parts if keys), default=-1)
 
 
+@needs_native
+@pytest.mark.parametrize("parts, spread", [(8, 1 << 40), (8, 3), (5, 1 << 40), (2, 50), (3, 1)])
+def test_compiled_merge_rows_is_numpys_on_large_parts(parts: int, spread: int) -> None:
+    # Thousands of rows a part (each merge's two chains meet far from either end); a narrow spread of keys makes
+    # long runs of ties across parts, where the chains must split the equal rows between them.
+    rng = np.random.default_rng(parts * spread)
+    arrays = [np.sort(rng.integers(0, spread, int(rng.integers(1, 30_000)), dtype=np.int64) << DOC_BITS
+                      | rng.integers(0, 100)) for _ in range(parts)]
+    arrays[1] = arrays[1][:0]  # an empty part among them
+    shifts = rng.integers(0, 1000, parts).tolist()
+    compiled = merge_rows(arrays, shifts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        plain = merge_rows(arrays, shifts)
+    assert np.array_equal(compiled[0], plain[0]) and compiled[1] == plain[1]
+
+
 def test_merge_rows_reports_a_shift_that_carries_into_the_keys() -> None:
     part = np.array([5 << DOC_BITS | DOC_MASK], dtype=np.int64)
     assert merge_rows([part, part.copy()], [0, 1])[1] == DOC_MASK + 1

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from dedupe.errors import InputError
 from dedupe.index import segments
 from dedupe.index.keys import DOC_BITS
 
@@ -147,3 +148,24 @@ def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: s
     finally:
         reads.close()
         db.execute("COMMIT")
+
+
+def test_a_segment_shorter_than_its_rows_is_a_damaged_file_not_garbage_rows(db: sqlite3.Connection) -> None:
+    _write_batches(db, 3)
+    db.execute("UPDATE segments SET rows = rows + 1 WHERE segment = (SELECT min(segment) FROM segments)")
+    with pytest.raises(InputError, match="a damaged file"):
+        segments.rows(db, segments.PASSAGES)
+
+
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # the largest offset in the one chunk, or in a later one
+def test_a_segment_spanning_too_many_documents_is_refused_whichever_chunk_holds_its_last(
+        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
+    keys = np.arange(1000, dtype=np.int64) * KEY_STEP
+    docs = np.zeros(1000, dtype=np.int64)
+    docs[700] = (1 << DOC_BITS) - 1  # one row names a document as far from the base as a segment cannot
+    with pytest.raises(OverflowError, match="spans"):
+        segments.write(db, segments.PASSAGES, keys, docs + 1)
+    assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
+    segments.write(db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
+    assert db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]

@@ -170,3 +170,25 @@ def _wait_for_first_batch(db: Path, process: subprocess.Popen[bytes]) -> None:
         except sqlite3.OperationalError:
             pass  # not created yet
         time.sleep(0.02)
+
+
+def test_versions_follow_the_latest_and_any_stored_text_is_unchanged(tmp_path: Path) -> None:
+    db = tmp_path / "versions.db"
+    texts = [" ".join(f"{word}{i}" for i in range(30)) for word in ("alpha", "beta", "gamma")]
+
+    def add(name: str, rows: list[tuple[str, str]], batch_size: int = 50) -> tuple[int, int, tuple, int]:
+        corpus = write_jsonl(tmp_path / f"{name}.jsonl", [{"id": i, "text": t} for i, t in rows])
+        with open_index(db, IndexParams.from_config(ScanConfig()), create=True) as index:
+            done = index.add(load_corpus([str(corpus)]).documents, batch_size=batch_size)
+        return done.added, done.unchanged, done.new_versions, done.skipped
+
+    assert add("a", [("x", texts[0]), ("y", "...")]) == (1, 0, (), 1)
+    # a new text of x, then another in the next batch of the same add: each a version of the latest
+    assert add("b", [("x", texts[1]), ("z", texts[2]), ("x2", texts[0])], batch_size=2) == (
+        2, 0, (("x~v2", "x"),), 0)
+    assert add("c", [("x", texts[2])]) == (0, 0, (("x~v3", "x~v2"),), 0)
+    # the text of any stored version (here the first) is unchanged; no version 4
+    assert add("d", [("x", texts[0]), ("x2", texts[0]), ("z", texts[2])]) == (0, 3, (), 0)
+    with sqlite3.connect(db) as connection:
+        stored = connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
+    assert stored == [("x", "x", 1), ("x~v2", "x", 2), ("z", "z", 1), ("x2", "x2", 1), ("x~v3", "x", 3)]

@@ -315,7 +315,7 @@ def shared_groups(packed: U64, low: int, block: I64, stored: int) -> SharedGroup
     compiled loop where it is built (one pass, where numpy takes fifteen over every place), else by numpy;
     the same arrays either way."""
     compiled = native()
-    if compiled is None or not hasattr(compiled, "shared_groups"):
+    if compiled is None:
         return _shared_groups(packed, low, block, stored)
     packed, block = np.ascontiguousarray(packed), np.ascontiguousarray(block, dtype=np.int64)
     groups, runs = compiled.shared_groups(packed, low, block, stored)
@@ -367,7 +367,7 @@ def _counts_before(count: _Count, shared: SharedGroups, seqs: I64) -> I64:
 def _spread(ranks: I64, packed: U64, low: int, shared: SharedGroups, found: I64) -> None:
     """``ranks[place] = found[run] + places of the run before it``, for every place of the runs ``shared``."""
     compiled = native()
-    if compiled is not None and hasattr(compiled, "spread_ranks"):
+    if compiled is not None:
         compiled.spread_ranks(np.ascontiguousarray(packed), low, shared.head, shared.end, found, ranks)
         return
     lengths = shared.end - shared.head

@@ -67,6 +67,10 @@ _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 # take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
 _PAGE = 65536
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
+# What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
+# (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version).
+_Versions = tuple[int, str, frozenset[bytes]]
+_UNSTORED: _Versions = (0, "", frozenset())
 
 
 @dataclass(frozen=True)
@@ -215,30 +219,30 @@ class Index:
         rows, status = [], []
         for doc, key, digest, tokens in zip(batch, prepared.identities, prepared.digests,
                                             prepared.token_counts.tolist()):
-            versions = stored.get(key, [])
-            same = any(digest == known for _, known, _ in versions)
-            if tokens == 0 or same:
-                status.append("skipped" if tokens == 0 and not same else "unchanged")
+            latest, latest_id, digests = stored.get(key, _UNSTORED)
+            if tokens == 0 or digest in digests:
+                status.append("unchanged" if digest in digests else "skipped")
                 rows.append((doc.id, key, 0))
                 continue
-            version = 1 + max((v for v, _, _ in versions), default=0)
+            version = latest + 1
             ident = doc.id if version == 1 else f"{doc.id}~v{version}"
             if key != doc.id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
                 ident = key if version == 1 else f"{key}~v{version}"
             rows.append((ident, key, version))
-            status.append("added" if version == 1 else f"version of {max(versions)[2]}")
-            stored.setdefault(key, []).append((version, digest, ident))
+            status.append("added" if version == 1 else f"version of {latest_id}")
+            stored[key] = (version, ident, digests | {digest})
         return rows, status
 
-    def _versions(self, keys: Sequence[str]) -> dict[str, list[tuple[int, bytes, str]]]:
-        """``(version, digest, id)`` of every stored version of each of ``keys``."""
+    def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
+        """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
             query = f"SELECT key, version, digest, id FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
             for key, version, digest, ident in self.connection.execute(query, chunk):
                 found.setdefault(key, []).append((version, digest, ident))
-        return found
+        return {key: (max(versions)[0], max(versions)[2], frozenset(digest for _, digest, _ in versions))
+                for key, versions in found.items()}
 
     def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int]) -> None:
         """Insert the new documents of a batch (``new``: their places in the batch), their keys and the

@@ -760,19 +760,34 @@ done:
     return result;
 }
 
-/* Merge two sorted runs a[0, na) and b[0, nb), adding shift_a and shift_b to their values, into out. */
-static void merge_two(const int64_t *a, Py_ssize_t na, int64_t shift_a, const int64_t *b, Py_ssize_t nb,
-                      int64_t shift_b, int64_t *out) {
-    Py_ssize_t i = 0, j = 0, k = 0;
-    while (i < na && j < nb) {
-        int64_t x = a[i] + shift_a, y = b[j] + shift_b;
-        int take = y < x;
-        out[k++] = take ? y : x;
-        i += !take;
-        j += take;
+/* Merge the sorted runs a[0, na) + sa and b[0, nb) + sb into out, from both ends at once: a one-ended merge
+ * takes one row per step, each step waiting for the one before (which run moves on decides the next load),
+ * ~3 ns a row and level here; two independent chains, which the processor overlaps, take about half that.
+ * The front takes the smaller head (a's on a tie), the back the larger tail (b's on a tie), so that the front
+ * holds the first total / 2 rows of the stable merge and the back the rest, whatever the values. */
+static void merge_two(const int64_t *a, Py_ssize_t na, int64_t sa, const int64_t *b, Py_ssize_t nb,
+                      int64_t sb, int64_t *out) {
+    Py_ssize_t total = na + nb, half = total / 2;
+    Py_ssize_t i = 0, j = 0, k = 0;        /* front: next of a, of b, of out */
+    Py_ssize_t p = na, q = nb, r = total;  /* back: one past the last left of a, of b, of out */
+    while (k < half && i < na && j < nb && p > 0 && q > 0) {
+        int64_t x = a[i] + sa, y = b[j] + sb, u = a[p - 1] + sa, v = b[q - 1] + sb;
+        int front_b = y < x, back_a = u > v;
+        out[k++] = front_b ? y : x;
+        i += !front_b;
+        j += front_b;
+        out[--r] = back_a ? u : v;
+        p -= back_a;
+        q -= !back_a;
     }
-    for (; i < na; i++) out[k++] = a[i] + shift_a;
-    for (; j < nb; j++) out[k++] = b[j] + shift_b;
+    while (k < half) {
+        if (j >= nb || (i < na && a[i] + sa <= b[j] + sb)) out[k++] = a[i++] + sa;
+        else out[k++] = b[j++] + sb;
+    }
+    while (r > half) {
+        if (q <= 0 || (p > 0 && a[p - 1] + sa > b[q - 1] + sb)) out[--r] = a[--p] + sa;
+        else out[--r] = b[--q] + sb;
+    }
 }
 
 /* Merge `runs` sorted runs (run r: values[r], sizes[r] values, plus shifts[r]) into out (their total), two

@@ -243,7 +243,7 @@ def _linked(places: I64, padded: U64, reach: int, fanout: int, ranks: I64 | None
     where it is built (one pass a ``k`` over the places read once), in the same order.
     """
     compiled = native() if ranks is not None else None
-    if compiled is not None and hasattr(compiled, "ranked_links"):
+    if compiled is not None:
         firsts, seconds = compiled.ranked_links(np.ascontiguousarray(places), padded, reach, fanout, ranks)
         return np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
     held = padded[places]

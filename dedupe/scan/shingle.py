@@ -167,7 +167,7 @@ def key_spans(values: I64, first: I64, last: I64) -> tuple[I64, I64]:
     search gallops from the previous one where ``first`` ascends: a chunk of 128 k index rows searched for a
     few hundred keys in a third of numpy's time), else by numpy; the same positions either way."""
     compiled = native()
-    if compiled is None or not hasattr(compiled, "key_spans"):  # not built, or built before key_spans
+    if compiled is None:
         return np.searchsorted(values, first, side="left"), np.searchsorted(values, last, side="right")
     begins, ends = np.empty(first.size, dtype=np.int64), np.empty(first.size, dtype=np.int64)
     compiled.key_spans(np.ascontiguousarray(values, dtype=np.int64), np.ascontiguousarray(first, dtype=np.int64),
@@ -191,7 +191,7 @@ def in_sorted(values: npt.NDArray[np.integer[Any]], table: npt.NDArray[np.intege
     if not table.size or not values.size:
         return found
     compiled = native()
-    if compiled is not None and hasattr(compiled, "member_of") and values.dtype.itemsize == 8 == table.dtype.itemsize:
+    if compiled is not None and values.dtype.itemsize == 8 == table.dtype.itemsize:
         compiled.member_of(np.ascontiguousarray(values), np.ascontiguousarray(table), found)  # a hash set
         return found
     shift = np.uint64(8 * values.dtype.itemsize - _FILTER_BITS)
