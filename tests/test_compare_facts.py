@@ -25,7 +25,15 @@ def test_counts_of_things_key_their_noun_and_keep_a_specific_point() -> None:
 def test_event_parameters_are_facts() -> None:
     facts = stated_facts("The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")
     assert [(f.key.measure, f.key.kind, f.point) for f in facts] == [
-        ("magnitude", "parameter", 6.1), ("time", "parameter", 990.0), ("depth", "parameter", None)]
+        ("magnitude", "parameter", 6.1), ("time event", "parameter", 990.0), ("depth", "parameter", None)]
+
+
+def test_times_of_two_happenings_never_link() -> None:
+    texts = ["The ferry left the port at 5 p.m.", "The ferry sank at 5 p.m.", "It capsized at 5 p.m."]
+    facts = [stated_facts(t) for t in texts]
+    vectors = np.ones((3, 3), dtype=np.float32) / np.sqrt(3)  # identical wording: cosine 1
+    groups = fact_groups(facts, vectors, ["a", "b", "c"], min_cosine=0.7, same_cosine=0.2)
+    assert [(g.key.measure, g.members) for g in groups] == [("time event", (1, 2))]
 
 
 def test_destroyed_and_damaged_are_two_counts() -> None:

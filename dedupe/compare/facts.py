@@ -55,7 +55,7 @@ _STATE_REACH = 4
 # A count as written this large is specific enough to identify a fact ("12,000 homes", "277 miles").
 _SPECIFIC = 100.0
 # Parameters whose every stated value is specific (a magnitude to a tenth, a clock time to the minute).
-_ALWAYS_SPECIFIC = ("magnitude", "time")
+_ALWAYS_SPECIFIC = ("magnitude", "time")  # "time", "time event utc"
 _SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
 
 

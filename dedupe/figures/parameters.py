@@ -17,8 +17,11 @@ reads them apart, with the same number parser (:func:`dedupe.figures.numbers.fin
 - ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
 - ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
 - ``capacity``: how many a vessel or a place may hold ("its capacity of 43", "licensed to carry 43").
-- ``time``: the clock time of an event (:func:`clock_times`; a time of a report, "as of 8 p.m.", is left out),
-  ``time <zone>`` when a zone such as UTC is written.
+- ``time <happening> <zone>``: the clock time of an event (:func:`clock_times`; a time of a report, "as of
+  8 p.m.", is left out), with what happened then (:func:`happening`: ``event`` for the disaster striking,
+  ``departure``, ``rescue``...; none for a bare time stamp) and the zone when one such as UTC is written:
+  "the ferry left at 5 p.m." (``time departure``) and "the ferry sank at 5:30 p.m." (``time event``) are
+  two facts, never compared.
 
 A value converted into another unit is compared at the precision it was written with ("6 miles" is 5.5 to
 6.5 miles, which holds "10 kilometers"); a value given again in brackets in another unit is read once.
@@ -26,7 +29,7 @@ A value converted into another unit is compared at the precision it was written 
 Example:
     >>> [(p.kind, p.value, p.text) for p in event_parameters(
     ...     "The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")]
-    [('magnitude', 6.1, 'magnitude-6.1'), ('time', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
+    [('magnitude', 6.1, 'magnitude-6.1'), ('time event', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
 """
 
 from __future__ import annotations
@@ -55,6 +58,33 @@ _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", r
 _LATE_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}(?:afternoon|evening|tonight|night)\b", re.IGNORECASE)
 _ABOUT_MINUTES = 15
 _LATE_REACH = 40
+# What happened at a clock time: the event word the time attaches to, in a few general classes, so that only
+# times of one happening are compared ("the ferry left at 5 p.m." / "the ferry sank at 5:30 p.m." are two).
+_HAPPENINGS = {
+    **dict.fromkeys(("struck", "strike", "strikes", "striking", "hit", "hits", "hitting", "occurred", "occur",
+                     "occurs", "happened", "happen", "happens", "jolted", "jolt", "rocked", "shook", "shake",
+                     "sank", "sunk", "sink", "sinks", "sinking", "capsized", "capsize", "capsizing", "overturned",
+                     "collapsed", "erupted", "eruption", "exploded", "explosion", "blast", "crashed", "crash",
+                     "derailed", "flooded", "burst", "quake", "earthquake", "tremor", "temblor", "disaster",
+                     "accident", "incident", "attack", "attacked", "bombing", "fire", "landslide", "tsunami"),
+                    "event"),
+    **dict.fromkeys(("aftershock", "aftershocks"), "aftershock"),
+    **dict.fromkeys(("left", "leave", "leaves", "leaving", "departed", "depart", "departs", "departing",
+                     "departure", "sailed", "sail", "sailing", "embarked", "boarded"),
+                    "departure"),
+    **dict.fromkeys(("arrived", "arrive", "arrives", "arriving", "arrival", "docked", "landed", "reached"),
+                    "arrival"),
+    **dict.fromkeys(("rescue", "rescued", "rescuers", "rescuing", "search", "searched", "searching", "found",
+                     "recovered", "evacuated", "evacuation", "pulled", "saved"), "rescue"),
+    **dict.fromkeys(("said", "says", "announced", "announce", "announcement", "reported", "told", "statement",
+                     "briefing", "conference", "issued", "declared", "confirmed", "tweeted", "posted", "published",
+                     "updated"), "announcement"),
+}
+_HAPPENING_WORD = re.compile(r"[a-z]+")
+# How far a time's event word may stand: words back in the clause before it, then words after it.
+_HAPPENING_BEFORE = 8
+_HAPPENING_AFTER = 5
+_CLAUSE_END = re.compile(r"[;:!?]|\.\s|\s[-\u2013\u2014]\s")
 
 _KM = {"km": 1.0, "kms": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
        "miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "metres": 0.001, "meters": 0.001, "metre": 0.001,
@@ -86,7 +116,7 @@ class EventParameter:
 
     Attributes:
         kind: ``magnitude`` (``magnitude aftershock``), ``depth``, ``distance <direction>``, ``population``,
-            ``capacity``, ``time`` or ``time <zone>``.
+            ``capacity``, or ``time`` with the happening and the zone (``time event utc``).
         value: The value as stated, in the same unit.
         interval: The values it allows (kilometres, magnitude units, minutes after midnight).
         text: The value as written ("magnitude-6.1", "10 kilometers", "4:30 p.m.").
@@ -131,8 +161,8 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
 
 
 # (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes,
-# where it starts)
-Clock = tuple[int, str, bool, str, int, int]
+# where it starts, what happened then: ``happening``)
+Clock = tuple[int, str, bool, str, int, int, str]
 
 
 def clock_times(text: str) -> list[Clock]:
@@ -164,8 +194,33 @@ def clock_times(text: str) -> list[Clock]:
         tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
         written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
         found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or late), written, tolerance,
-                      match.start()))
+                      match.start(), happening(text, match.start(), match.start() + len(written))))
     return found
+
+
+def happening(text: str, start: int, end: int) -> str:
+    """What happened at the time written at ``text[start:end]``: the class of the nearest event word in its
+    clause, looking back first ("the quake struck at 4:30 p.m.", "the ferry left Tigaras at 5 p.m."), then
+    forward ("at 5 p.m., the ferry sank"): ``event`` (a disaster striking, occurring, a ship sinking),
+    ``aftershock`` (when one is named near), ``departure``, ``arrival``, ``rescue`` (a rescue, a search, a find),
+    ``announcement``;
+    ``""`` when no such word is near (a time stamp).
+
+    Example:
+        >>> happening("The ferry left at 5 p.m.", 17, 23), happening("At 5:30 p.m. the ferry sank.", 3, 12)
+        ('departure', 'event')
+    """
+    back = _HAPPENING_WORD.findall(_CLAUSE_END.split(text[:start])[-1].lower())[-_HAPPENING_BEFORE:]
+    forward = _HAPPENING_WORD.findall(_CLAUSE_END.split(text[end:])[0].lower())[:_HAPPENING_AFTER]
+    what = next((_HAPPENINGS[word] for word in (*reversed(back), *forward) if word in _HAPPENINGS), "")
+    # an aftershock striking is the aftershock's time, not the main event's ("an aftershock shook ... at 6 p.m.")
+    return "aftershock" if what == "event" and any(_HAPPENINGS.get(w) == "aftershock" for w in back + forward) \
+        else what
+
+
+def comparable_times(x: Clock, y: Clock) -> bool:
+    """Whether two clock times may be compared: the same zone (or none) and the same happening."""
+    return x[1] == y[1] and x[6] == y[6]
 
 
 def same_time(x: Clock, y: Clock) -> bool:
@@ -176,8 +231,8 @@ def same_time(x: Clock, y: Clock) -> bool:
 
 
 def _clock_parameter(clock: Clock) -> EventParameter:
-    minutes, zone, _, written, tolerance, start = clock
-    kind = f"time {zone}" if zone else "time"
+    minutes, zone, _, written, tolerance, start, what = clock
+    kind = " ".join(part for part in ("time", what, zone) if part)
     span = (float(minutes - tolerance), float(minutes + tolerance))
     return EventParameter(kind, float(minutes), span, written, start, start + len(written))
 
