@@ -146,6 +146,10 @@ _SAME_QUOTE = 0.9
 # Fact groups (dedupe.compare.facts): chosen on the tune split (see benchmarks/README.md, session 11).
 FACT_COSINE = 0.7
 FACT_SAME_COSINE = 0.2
+# Summary claims (dedupe.compare.summaries): chosen on the tune split (see benchmarks/README.md, session 11).
+SUMMARY_CLAIMS = 3
+SUMMARY_THRESHOLD = 0.075
+SUMMARY_CROSS = 0.1
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,12 @@ class AlignConfig:
             turns fact groups off.
         fact_same_cosine: Smallest cosine for two claims that give the same specific value of a fact
             ("12,000 homes", "magnitude 6.1") to share its group.
+        summary_claims: How many of a document's first claims (headline, standfirst, lead) are summary claims
+            that may join the group of the own document's claim they restate (:mod:`dedupe.compare.summaries`);
+            0 turns that off.
+        summary_threshold: Smallest claim-model probability of a summary claim with its own document's claim.
+        summary_cross: Smallest mean claim-model probability of a summary claim with the members of other
+            documents of the group it joins.
     """
 
     threshold: float = CLAIM_THRESHOLD
@@ -176,6 +186,9 @@ class AlignConfig:
     counted_threshold: float = 0.85
     fact_cosine: float = FACT_COSINE
     fact_same_cosine: float = FACT_SAME_COSINE
+    summary_claims: int = SUMMARY_CLAIMS
+    summary_threshold: float = SUMMARY_THRESHOLD
+    summary_cross: float = SUMMARY_CROSS
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -188,6 +201,10 @@ class AlignConfig:
             raise ConfigError("counted threshold must be in [0, 1]")
         if not -1.0 <= self.fact_same_cosine <= 1.0:
             raise ConfigError("fact same cosine must be in [-1, 1]")
+        if self.summary_claims < 0:
+            raise ConfigError("summary claims must not be negative")
+        if not (0.0 <= self.summary_threshold <= 1.0 and 0.0 <= self.summary_cross <= 1.0):
+            raise ConfigError("summary thresholds must be in [0, 1]")
 
 
 @dataclass(frozen=True)
@@ -357,13 +374,13 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
     pairs = score_pairs(texts, candidates)
     if speakers is not None:
-        pairs = tuple(_heard(p, speakers, counted, config.counted_threshold) for p in pairs)
+        pairs = tuple(heard(p, speakers, counted, config.counted_threshold) for p in pairs)
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
     return Alignment(group_pairs(len(texts), doc_keys, linked, config.threshold, sentence_keys), pairs)
 
 
-def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,
+def heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,
            close: float) -> ScoredPair:
     """The pair with probability 0 when its claims quote different speakers (the gold's rule: a statement's speaker
     is part of the claim), unless one states a count (a fact, whoever reports it) or they are close paraphrases."""
@@ -431,5 +448,5 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "paraphrase_probability",
+           "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard", "paraphrase_probability",
            "score_pairs", "with_count_rule"]

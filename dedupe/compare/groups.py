@@ -47,6 +47,7 @@ from dedupe.compare.divergence import (
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
 from dedupe.compare.facts import fact_groups, stated_facts
+from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
@@ -223,8 +224,13 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
     counts, facts, dates = counted
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
-    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, [bool(found) for found in counts],
-                      [lead_speaker(c.text) for c in claims])
+    is_counted, speakers = [bool(found) for found in counts], [lead_speaker(c.text) for c in claims]
+    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, is_counted, speakers)
+    if config.align.summary_claims:
+        alignment = expand_summaries(alignment, contents, vectors, doc_keys,
+                                     summary_flags(doc_keys, config.align.summary_claims), config.align,
+                                     sentence_keys, is_counted, speakers,
+                                     [frozenset(f.key for f in (*counts[i], *facts[i])) for i in range(len(claims))])
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
     counted_members = {c.members for c in by_count}
