@@ -4,7 +4,8 @@ The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedu
 the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims
 (:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`; on their
 contents, attribution such as "X said on Monday that" or "..., Xinhua reported" stripped by
-:func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim) and group the
+:func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim; a headline or lead then
+joins the group of its own document's claim it restates: :mod:`dedupe.compare.summaries`) and group the
 claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`) or state the same
 fact (12,000 homes collapsed, a magnitude of 6.1, 4:30 p.m.: :mod:`dedupe.compare.facts`; a claim may sit in a
 wording group and in one count or fact group per thing it counts or states), then give every group a status
