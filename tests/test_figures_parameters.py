@@ -76,6 +76,8 @@ def test_a_time_carries_what_happened_then() -> None:
     assert _kinds("The ship docked at 9 a.m.") == [("time arrival", 540.0, "9 a.m.")]
     assert _kinds("Rescuers pulled a girl from the rubble at 2 a.m.") == [("time rescue", 120.0, "2 a.m.")]
     assert _kinds("The governor announced the toll at 10 a.m.") == [("time announcement", 600.0, "10 a.m.")]
+    # after the time, a speech verb attributes what follows
+    assert _kinds("At 5 p.m. police said the ferry sank.") == [("time event", 1020.0, "5 p.m.")]
     assert _kinds("A strong aftershock shook the county at 6:10 p.m.")[0][0] == "time aftershock"
     # a time stamp names no happening; the clause ends at a semicolon
     assert _kinds("Published on: August 6, 2014 12:46 pm") == [("time", 766.0, "12:46 pm")]

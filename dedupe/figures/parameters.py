@@ -211,7 +211,9 @@ def happening(text: str, start: int, end: int) -> str:
         ('departure', 'event')
     """
     back = _HAPPENING_WORD.findall(_CLAUSE_END.split(text[:start])[-1].lower())[-_HAPPENING_BEFORE:]
-    forward = _HAPPENING_WORD.findall(_CLAUSE_END.split(text[end:])[0].lower())[:_HAPPENING_AFTER]
+    # after the time, a speech verb is the attribution of what follows ("At 5 p.m., police said the ferry sank")
+    forward = [word for word in _HAPPENING_WORD.findall(_CLAUSE_END.split(text[end:])[0].lower())[:_HAPPENING_AFTER]
+               if _HAPPENINGS.get(word) != "announcement"]
     what = next((_HAPPENINGS[word] for word in (*reversed(back), *forward) if word in _HAPPENINGS), "")
     # an aftershock striking is the aftershock's time, not the main event's ("an aftershock shook ... at 6 p.m.")
     return "aftershock" if what == "event" and any(_HAPPENINGS.get(w) == "aftershock" for w in back + forward) \
