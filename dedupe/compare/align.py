@@ -49,6 +49,8 @@ from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
 from dedupe.errors import ConfigError
 
+# Tolerance of the merge mean against its threshold (floating-point rounding of a sum of equal links).
+_ROUNDING = 1e-9
 # Rows of the cosine matrix are computed in blocks so memory stays bounded on large stories.
 _BLOCK = 2048
 # A text shorter than this share of its partner is also compared with the partner's best passage.
@@ -431,7 +433,8 @@ def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sente
     # Same-document pairs are never scored: counting them as 0 would keep a document's headline, lead and quote
     # of one claim from joining the same group, so the mean is over pairs of different documents only.
     cross = [(min(i, j), max(i, j)) for i in left for j in right if doc_keys[i] != doc_keys[j]]
-    return bool(cross) and sum(score.get(pair, 0.0) for pair in cross) / len(cross) >= threshold
+    # A mean of links all at the threshold (fact groups raise a link to it) must not fall under it by rounding.
+    return bool(cross) and sum(score.get(pair, 0.0) for pair in cross) / len(cross) >= threshold - _ROUNDING
 
 
 def _top(row: np.ndarray, min_cosine: float, neighbours: int) -> list[int]:
