@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe.figures.parameters import clock_times, comparable_times, event_parameters, same_time
+from dedupe.figures.parameters import clock_times, comparable_times, conversions, event_parameters, local_offset, \
+    same_time
 
 
 def _kinds(text: str) -> list[tuple[str, float, str]]:
@@ -110,3 +111,17 @@ def test_a_magnitude_after_measuring_or_measured() -> None:
     assert _kinds("An aftershock measuring 5.2 followed.") == [("magnitude aftershock", 5.2, "5.2")]
     assert _kinds("Ten people were hurt in an earthquake measuring 6.9.") == []  # background
     assert _kinds("The tower measured 6.1 metres.") == []
+
+
+def test_a_bracketed_conversion_gives_the_local_offset_and_is_read_once() -> None:
+    text = "The 6.1-magnitude quake hit Ludian county at about 4.30pm (09.30 BST) on Sunday."
+    assert [(a[0], b[0], b[1]) for a, b in conversions(text)] == [(990, 570, "bst")]
+    assert [(k, v) for k, v, _ in _kinds(text)] == [("magnitude", 6.1), ("time event", 990.0)]
+    assert local_offset([text, "The disaster struck Sunday at 0830 UTC."]) == 480
+    assert local_offset(["Flights left at 9 a.m. (1400 GMT)."]) == -300
+    # no conversion, or two that disagree: no offset
+    assert local_offset(["The disaster struck Sunday at 0830 UTC."]) is None
+    assert local_offset([text, "It hit at 4:30 p.m. (10.30 BST)."]) is None
+    # a decimal before a zone reads as a time only then ("12.30 dlrs" stays a price)
+    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs by 09.30 GMT.")] == []  # "by": a report time
+    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs, 09.30 GMT.")] == ["09.30 GMT"]

@@ -47,11 +47,12 @@ from dedupe.compare.divergence import (
     time_conflict,
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
-from dedupe.compare.facts import fact_groups, stated_facts
+from dedupe.compare.facts import fact_groups, local_times, stated_facts
 from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
+from dedupe.figures.parameters import local_offset
 from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, known_date, story_index
@@ -223,6 +224,7 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
         return []
     vectors, text_vectors = embedded
     counts, facts, dates = counted
+    facts = local_times(facts, local_offset([c.text for c in claims]))
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     is_counted, speakers = [bool(found) for found in counts], [lead_speaker(c.text) for c in claims]

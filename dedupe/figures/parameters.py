@@ -35,6 +35,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,7 +47,8 @@ from dedupe.figures.tokens import Token, tokenize
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
 _CLOCK = re.compile(
     r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
-    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b))"
+    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b)|"
+    r"(?P<hdot>[0-2]?\d)\.(?P<mdot>[0-5]\d)(?=\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|WIB|BJT)\b))"
     r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
     re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
@@ -57,6 +59,11 @@ _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", r
 # afternoon").
 _LATE_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}(?:afternoon|evening|tonight|night)\b", re.IGNORECASE)
 _ABOUT_MINUTES = 15
+# Minutes east of UTC of the zones a time may name.
+UTC_OFFSETS = {"utc": 0, "gmt": 0, "bst": 60, "cet": 60, "cest": 120, "est": -300, "edt": -240, "pst": -480,
+               "pdt": -420, "wib": 420, "bjt": 480, "beijing time": 480}
+# A time in another zone in brackets right after a local one is its conversion ("4.30pm (09.30 BST)").
+_CONVERSION = re.compile(r"^\s*\($")
 _LATE_REACH = 40
 # What happened at a clock time: the event word the time attaches to, in a few general classes, so that only
 # times of one happening are compared ("the ferry left at 5 p.m." / "the ferry sank at 5:30 p.m." are two).
@@ -156,7 +163,8 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
             found.append(parameter)
             converted.update(_bracketed(tokens, phrase.last))
             found.extend(_conversions(tokens, phrase, text, parameter.kind))
-    found.extend(_clock_parameter(clock) for clock in clock_times(text))
+    converted_times = {b[5] for _, b in conversions(text)}  # a bracketed conversion is read once
+    found.extend(_clock_parameter(clock) for clock in clock_times(text) if clock[5] not in converted_times)
     return tuple(sorted(found, key=lambda p: p.start))
 
 
@@ -178,22 +186,25 @@ def clock_times(text: str) -> list[Clock]:
     for match in _CLOCK.finditer(text):
         if _REPORT_TIME.search(text[:match.start()]):
             continue
-        hour = int(match.group("h") or match.group("h24") or (match.group("hhmm") or "0000")[:2])
-        minute = int(match.group("m") or match.group("m24") or (match.group("hhmm") or "0000")[2:] or 0)
+        hour = int(match.group("h") or match.group("h24") or match.group("hdot")
+                   or (match.group("hhmm") or "0000")[:2])
+        minute = int(match.group("m") or match.group("m24") or match.group("mdot")
+                     or (match.group("hhmm") or "0000")[2:] or 0)
         half = match.group("half")
         if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
             continue
         if half:
             hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
-        late = not half and not match.group("hhmm") and 1 <= hour < 12 \
+        late = not half and not match.group("hhmm") and not match.group("hdot") and 1 <= hour < 12 \
             and bool(_LATE_DAY.search(text[match.end():match.end() + _LATE_REACH]))
         hour += 12 if late else 0
         zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
         zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
-        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
+        on_the_hour = all(match.group(g) is None for g in ("m", "m24", "hhmm", "mdot"))
         tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
         written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
-        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or late), written, tolerance,
+        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or match.group("hdot") or late),
+                      written, tolerance,
                       match.start(), happening(text, match.start(), match.start() + len(written))))
     return found
 
@@ -218,6 +229,33 @@ def happening(text: str, start: int, end: int) -> str:
     # an aftershock striking is the aftershock's time, not the main event's ("an aftershock shook ... at 6 p.m.")
     return "aftershock" if what == "event" and any(_HAPPENINGS.get(w) == "aftershock" for w in back + forward) \
         else what
+
+
+def conversions(text: str) -> list[tuple[Clock, Clock]]:
+    """Local times given again in another zone in brackets right after them: (local, converted).
+
+    Example:
+        >>> [(a[3], b[3]) for a, b in conversions("The quake hit at about 4.30pm (09.30 BST) on Sunday.")]
+        [('4.30pm', '09.30 BST')]
+    """
+    clocks = clock_times(text)
+    return [(a, b) for a, b in zip(clocks, clocks[1:]) if not a[1] and b[1] in UTC_OFFSETS
+            and _CONVERSION.match(text[a[5] + len(a[3]):b[5]])]
+
+
+def local_offset(texts: Sequence[str]) -> int | None:
+    """Minutes east of UTC of a story's local time, from the conversions its texts give ("4.30pm (09.30 BST)":
+    480); ``None`` when none does, or when two disagree.
+
+    Example:
+        >>> local_offset(["It hit at 4.30pm (09.30 BST).", "No time here."])
+        480
+    """
+    found = {(a[0] - b[0] + UTC_OFFSETS[b[1]]) % 1440 for text in texts for a, b in conversions(text)}
+    if len(found) != 1:
+        return None
+    (offset,) = found
+    return offset - 1440 if offset > 720 else offset
 
 
 def comparable_times(x: Clock, y: Clock) -> bool:
