@@ -79,13 +79,16 @@ def expand_summaries(alignment: Alignment, texts: Sequence[str], embeddings: np.
     sentences = sentence_keys if sentence_keys is not None else [str(i) for i in range(len(texts))]
     group_of = {i: g for g, members in enumerate(alignment.groups) for i in members}
     known = {(p.first, p.second): p for p in alignment.pairs}
+    grouped_in: dict[str, list[int]] = {}
+    for i in sorted(group_of):
+        grouped_in.setdefault(doc_keys[i], []).append(i)
     joins: dict[int, list[int]] = {}
     for s in range(len(texts)):
         if not summary[s] or s in group_of or (counted is not None and counted[s]):
             continue
-        anchors = [b for b in group_of if doc_keys[b] == doc_keys[s] and sentences[b] != sentences[s]
+        anchors = [b for b in grouped_in.get(doc_keys[s], []) if sentences[b] != sentences[s]
                    and (figures is None or figures[b] <= figures[s])]
-        inside = _scored(sorted(anchors), s, texts, embeddings, known, speakers, counted, config)
+        inside = _scored(anchors, s, texts, embeddings, known, speakers, counted, config)
         best = max(inside, key=lambda p: (p.probability, -_other(p, s)), default=None)
         if best is None or best.probability < config.summary_threshold:
             continue
