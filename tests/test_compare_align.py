@@ -204,3 +204,9 @@ def test_align_config_validation() -> None:
         AlignConfig(threshold=1.5)
     with pytest.raises(ConfigError, match="neighbours"):
         AlignConfig(neighbours=0)
+
+
+def test_links_all_at_the_threshold_merge_despite_rounding() -> None:
+    # a mean of three links of exactly 0.7 is 0.6999999999999998 in floating point; fact groups raise links to it
+    pairs = [ScoredPair(i, j, 0.7, 0.7) for i, j in ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))]
+    assert group_pairs(4, ["a", "b", "c", "d"], pairs, 0.7) == ((0, 1, 2, 3),)

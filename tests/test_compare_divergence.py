@@ -75,6 +75,9 @@ def test_clock_times_conflict_in_one_zone_only() -> None:
     assert time_conflict("The quake struck at 10 p.m.", "The quake struck at 9:30 p.m.") is not None
     assert time_conflict("As of 8:00 p.m., 122 were dead.", "The quake struck at 4:30 p.m.") is None
     assert time_conflict("Shares rose to 12.30 dlrs.", "Shares rose to 12.50 dlrs.") is None
+    # times of two happenings: no conflict
+    assert time_conflict("The ferry left Simanindo at 5 p.m.", "The ferry sank at 5:30 p.m.") is None
+    assert time_conflict("The ferry left at 5 p.m.", "The ferry departed at 5:30 p.m.") is not None
 
 
 def test_weekdays_conflict_in_the_same_frame_only() -> None:

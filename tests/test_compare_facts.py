@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedupe.compare.counts import CountKey
-from dedupe.compare.facts import fact_groups, stated_facts, thing_noun
+from dedupe.compare.facts import fact_groups, local_times, stated_facts, thing_noun
 
 HOMES = CountKey("home destroyed", None, False, "things")
 DAMAGED = CountKey("home damaged", None, False, "things")
@@ -25,7 +25,15 @@ def test_counts_of_things_key_their_noun_and_keep_a_specific_point() -> None:
 def test_event_parameters_are_facts() -> None:
     facts = stated_facts("The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")
     assert [(f.key.measure, f.key.kind, f.point) for f in facts] == [
-        ("magnitude", "parameter", 6.1), ("time", "parameter", 990.0), ("depth", "parameter", None)]
+        ("magnitude", "parameter", 6.1), ("time event", "parameter", 990.0), ("depth", "parameter", None)]
+
+
+def test_times_of_two_happenings_never_link() -> None:
+    texts = ["The ferry left the port at 5 p.m.", "The ferry sank at 5 p.m.", "It capsized at 5 p.m."]
+    facts = [stated_facts(t) for t in texts]
+    vectors = np.ones((3, 3), dtype=np.float32) / np.sqrt(3)  # identical wording: cosine 1
+    groups = fact_groups(facts, vectors, ["a", "b", "c"], min_cosine=0.7, same_cosine=0.2)
+    assert [(g.key.measure, g.members) for g in groups] == [("time event", (1, 2))]
 
 
 def test_destroyed_and_damaged_are_two_counts() -> None:
@@ -67,3 +75,13 @@ def test_an_approximate_value_that_holds_another_is_the_same_value() -> None:
     vectors[3] = vectors[2] * 0.5 + vectors[3] * np.sqrt(0.75)
     groups = fact_groups(facts, vectors, ["a", "b", "a", "b"], min_cosine=0.7, same_cosine=0.2)
     assert [(g.key.measure, g.members) for g in groups] == [("population", (0, 1))]
+
+
+def test_a_time_in_a_known_zone_moves_to_the_local_time() -> None:
+    facts = [stated_facts("The disaster struck Sunday at 0830 UTC."), stated_facts("The quake struck at 4:30 p.m.")]
+    (moved,), (local,) = local_times(facts, 480)
+    assert moved.key == local.key and moved.key.measure == "time event" and moved.point == local.point == 990.0
+    assert moved.interval == (989.0, 991.0) and moved.text == "0830 UTC"
+    assert local_times(facts, None) == facts  # no offset known: the zone stays part of the key
+    (late,) = local_times([stated_facts("The disaster struck at 2000 GMT.")], 480)[0]
+    assert late.point == 240.0  # past midnight, local time

@@ -163,6 +163,10 @@ def _with(result: CompareResult, doc_prefix: str, snippet: str):  # type: ignore
     ("250,000 under siege", [("000", "save 250,000 people"),
                              ("003", "250,000 people are currently living under siege")]),
     ("400-500 killed", [("003", "after six days of intense"), ("004", "Between 400 and 500 people")]),
+    # a headline and a lead join the group of their own document's body claim they summarise
+    ("the threat, in 002's headline and lead", [("003", "unless Russia takes immediate steps to end the assault"),
+                                                ("002", "No joint work with Russia till Aleppo assault ends"),
+                                                ("002", "threatened on Wednesday to halt its diplomacy")]),
 ])
 def test_seed_shared_claims_are_grouped(seed_result, claim: str, versions: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     groups = {id(_with(seed_result, doc, snippet)) for doc, snippet in versions}
@@ -276,3 +280,15 @@ def test_a_fact_stated_by_one_outlet_only_is_unique(hashing_encoder) -> None:  #
     result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
     (group,) = [g for g in result.groups if len(g.members) == 2]
     assert group.status == "unique"
+
+
+def test_a_time_in_another_zone_joins_the_local_time_once_the_story_gives_the_offset(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    local = ("a", "Wire", "The strong quake hit the county at 4:30 p.m. (08.30 GMT) on Sunday, officials said.")
+    zoned = ("b", "Daily", "The disaster struck Sunday at 0830 UTC, according to seismologists in the region.")
+    result = compare_corpus(_docs(local, zoned), hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "agreement" and [m.doc_id for m in group.members] == ["a", "b"]
+    # without the conversion nobody gives the offset: 4:30 p.m. and 0830 UTC are not compared
+    plain = (local[0], local[1], local[2].replace(" (08.30 GMT)", ""))
+    result = compare_corpus(_docs(plain, zoned), hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    assert not [g for g in result.groups if len(g.members) == 2]

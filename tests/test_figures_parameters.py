@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedupe.figures.parameters import clock_times, event_parameters, same_time
+from dedupe.figures.parameters import clock_times, comparable_times, conversions, event_parameters, local_offset, \
+    same_time
 
 
 def _kinds(text: str) -> list[tuple[str, float, str]]:
@@ -57,8 +58,8 @@ def test_a_population() -> None:
 
 def test_event_times_and_not_report_times() -> None:
     params = event_parameters("The quake struck at 4:30 p.m. Sunday; as of 8:00 p.m., 122 were dead.")
-    assert [(p.kind, p.value, p.text) for p in params] == [("time", 990.0, "4:30 p.m.")]
-    assert _kinds("The disaster struck Sunday at 0830 UTC.") == [("time utc", 510.0, "0830 UTC")]
+    assert [(p.kind, p.value, p.text) for p in params] == [("time event", 990.0, "4:30 p.m.")]
+    assert _kinds("The disaster struck Sunday at 0830 UTC.") == [("time event utc", 510.0, "0830 UTC")]
     # "afternoon" after a time with no a.m./p.m. puts it in the second half of the day
     (late,) = clock_times("It occurred at 4:30 yesterday afternoon local time.")
     assert late[0] == 990 and late[2]
@@ -66,6 +67,26 @@ def test_event_times_and_not_report_times() -> None:
     assert early[0] == 270 and not early[2]
     assert same_time(late, clock_times("It struck at about 4.30pm.")[0])
     assert not same_time(late, clock_times("It struck at 5:30 p.m.")[0])
+
+
+def test_a_time_carries_what_happened_then() -> None:
+    assert _kinds("The ferry left the port at 5 p.m.") == [("time departure", 1020.0, "5 p.m.")]
+    assert _kinds("The ferry sank at 5:30 p.m.") == [("time event", 1050.0, "5:30 p.m.")]
+    assert _kinds("At 5:30 p.m., the overloaded ferry capsized.") == [("time event", 1050.0, "5:30 p.m.")]
+    assert _kinds("The earthquake, the strongest in 14 years, occurred at 4:30 p.m. Sunday.")[0][0] == "time event"
+    assert _kinds("The ship docked at 9 a.m.") == [("time arrival", 540.0, "9 a.m.")]
+    assert _kinds("Rescuers pulled a girl from the rubble at 2 a.m.") == [("time rescue", 120.0, "2 a.m.")]
+    assert _kinds("The governor announced the toll at 10 a.m.") == [("time announcement", 600.0, "10 a.m.")]
+    # after the time, a speech verb attributes what follows
+    assert _kinds("At 5 p.m. police said the ferry sank.") == [("time event", 1020.0, "5 p.m.")]
+    assert _kinds("A strong aftershock shook the county at 6:10 p.m.")[0][0] == "time aftershock"
+    # a time stamp names no happening; the clause ends at a semicolon
+    assert _kinds("Published on: August 6, 2014 12:46 pm") == [("time", 766.0, "12:46 pm")]
+    assert _kinds("The ferry left; at 5 p.m. it was dark.") == [("time", 1020.0, "5 p.m.")]
+    # times of two happenings are not compared, so they never conflict
+    left, sank = clock_times("The ferry left at 5 p.m."), clock_times("The ferry sank at 5:30 p.m.")
+    assert not comparable_times(left[0], sank[0])
+    assert comparable_times(sank[0], clock_times("It capsized at about 5 p.m.")[0])
 
 
 @given(st.text(max_size=200))
@@ -90,3 +111,17 @@ def test_a_magnitude_after_measuring_or_measured() -> None:
     assert _kinds("An aftershock measuring 5.2 followed.") == [("magnitude aftershock", 5.2, "5.2")]
     assert _kinds("Ten people were hurt in an earthquake measuring 6.9.") == []  # background
     assert _kinds("The tower measured 6.1 metres.") == []
+
+
+def test_a_bracketed_conversion_gives_the_local_offset_and_is_read_once() -> None:
+    text = "The 6.1-magnitude quake hit Ludian county at about 4.30pm (09.30 BST) on Sunday."
+    assert [(a[0], b[0], b[1]) for a, b in conversions(text)] == [(990, 570, "bst")]
+    assert [(k, v) for k, v, _ in _kinds(text)] == [("magnitude", 6.1), ("time event", 990.0)]
+    assert local_offset([text, "The disaster struck Sunday at 0830 UTC."]) == 480
+    assert local_offset(["Flights left at 9 a.m. (1400 GMT)."]) == -300
+    # no conversion, or two that disagree: no offset
+    assert local_offset(["The disaster struck Sunday at 0830 UTC."]) is None
+    assert local_offset([text, "It hit at 4:30 p.m. (10.30 BST)."]) is None
+    # a decimal before a zone reads as a time only then ("12.30 dlrs" stays a price)
+    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs by 09.30 GMT.")] == []  # "by": a report time
+    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs, 09.30 GMT.")] == ["09.30 GMT"]

@@ -43,7 +43,7 @@ from rapidfuzz.distance import Levenshtein
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, content_words, words
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
-from dedupe.figures.parameters import clock_times, same_time
+from dedupe.figures.parameters import clock_times, comparable_times, same_time
 from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import (
     DAYS_PER_UNIT,
@@ -199,7 +199,7 @@ def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     ("as of 8 p.m.") are left out.
     """
     times_a, times_b = clock_times(a), clock_times(b)
-    comparable = [(x, y) for x in times_a for y in times_b if x[1] == y[1]]
+    comparable = [(x, y) for x in times_a for y in times_b if comparable_times(x, y)]
     if comparable and not any(same_time(x, y) for x, y in comparable):
         return tuple(dict.fromkeys(x[3] for x, _ in comparable)), tuple(dict.fromkeys(y[3] for _, y in comparable))
     return _weekday_conflict(a, b)

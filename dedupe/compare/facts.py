@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,7 +39,7 @@ from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HEAD_NOUNS
 from dedupe.figures.numbers import interval, overlap
-from dedupe.figures.parameters import EventParameter, event_parameters
+from dedupe.figures.parameters import UTC_OFFSETS, EventParameter, event_parameters
 from dedupe.lexicon import PEOPLE_NOUNS
 
 # Nouns that name the same thing whatever the story (the first word of each entry stands for the others).
@@ -55,7 +56,7 @@ _STATE_REACH = 4
 # A count as written this large is specific enough to identify a fact ("12,000 homes", "277 miles").
 _SPECIFIC = 100.0
 # Parameters whose every stated value is specific (a magnitude to a tenth, a clock time to the minute).
-_ALWAYS_SPECIFIC = ("magnitude", "time")
+_ALWAYS_SPECIFIC = ("magnitude", "time")  # "time", "time event utc"
 _SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
 
 
@@ -77,6 +78,30 @@ def stated_facts(text: str, published: dt.date | None = None) -> tuple[StatedCou
             found.append((figure.start, thing))
     found.extend((p.start, _parameter(p)) for p in event_parameters(text))
     return tuple(fact for _, fact in sorted(found, key=lambda item: item[0]))
+
+
+def local_times(facts: Sequence[tuple[StatedCount, ...]], offset: int | None) -> list[tuple[StatedCount, ...]]:
+    """The facts with each clock time given in a known zone ("0830 UTC") moved to the story's local time, when its
+    offset east of UTC is known (:func:`dedupe.figures.parameters.local_offset`): one time, one key ("time event").
+
+    Example:
+        >>> [f.key.measure for f in local_times([stated_facts("The disaster struck at 0830 UTC.")], 480)[0]]
+        ['time event']
+    """
+    if offset is None:
+        return list(facts)
+    return [tuple(_localised(fact, offset) for fact in stated) for stated in facts]
+
+
+def _localised(fact: StatedCount, offset: int) -> StatedCount:
+    measure = fact.key.measure
+    zone = next((z for z in sorted(UTC_OFFSETS, key=len, reverse=True) if measure.endswith(f" {z}")), None)
+    if fact.key.kind != "parameter" or not measure.startswith("time") or zone is None or fact.point is None:
+        return fact
+    moved = (fact.point - UTC_OFFSETS[zone] + offset) % 1440
+    delta = moved - fact.point
+    return StatedCount(replace(fact.key, measure=measure[:-len(zone) - 1]),
+                       (fact.interval[0] + delta, fact.interval[1] + delta), fact.text, moved)
 
 
 def thing_noun(noun: str) -> str:

@@ -17,8 +17,11 @@ reads them apart, with the same number parser (:func:`dedupe.figures.numbers.fin
 - ``distance <direction>``: "277 miles northeast of Kunming", in kilometres, one key per compass direction.
 - ``population``: a place's ("a population of about 429,000", "a region of 429,000 people").
 - ``capacity``: how many a vessel or a place may hold ("its capacity of 43", "licensed to carry 43").
-- ``time``: the clock time of an event (:func:`clock_times`; a time of a report, "as of 8 p.m.", is left out),
-  ``time <zone>`` when a zone such as UTC is written.
+- ``time <happening> <zone>``: the clock time of an event (:func:`clock_times`; a time of a report, "as of
+  8 p.m.", is left out), with what happened then (:func:`happening`: ``event`` for the disaster striking,
+  ``departure``, ``rescue``...; none for a bare time stamp) and the zone when one such as UTC is written:
+  "the ferry left at 5 p.m." (``time departure``) and "the ferry sank at 5:30 p.m." (``time event``) are
+  two facts, never compared.
 
 A value converted into another unit is compared at the precision it was written with ("6 miles" is 5.5 to
 6.5 miles, which holds "10 kilometers"); a value given again in brackets in another unit is read once.
@@ -26,12 +29,13 @@ A value converted into another unit is compared at the precision it was written 
 Example:
     >>> [(p.kind, p.value, p.text) for p in event_parameters(
     ...     "The magnitude-6.1 quake struck at 4:30 p.m. at a depth of 10 kilometers.")]
-    [('magnitude', 6.1, 'magnitude-6.1'), ('time', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
+    [('magnitude', 6.1, 'magnitude-6.1'), ('time event', 990.0, '4:30 p.m.'), ('depth', 10.0, '10 kilometers')]
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,7 +47,8 @@ from dedupe.figures.tokens import Token, tokenize
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
 _CLOCK = re.compile(
     r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
-    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b))"
+    r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b)|"
+    r"(?P<hdot>[0-2]?\d)\.(?P<mdot>[0-5]\d)(?=\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|WIB|BJT)\b))"
     r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
     re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
@@ -54,7 +59,39 @@ _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", r
 # afternoon").
 _LATE_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}(?:afternoon|evening|tonight|night)\b", re.IGNORECASE)
 _ABOUT_MINUTES = 15
+# Minutes east of UTC of the zones a time may name.
+UTC_OFFSETS = {"utc": 0, "gmt": 0, "bst": 60, "cet": 60, "cest": 120, "est": -300, "edt": -240, "pst": -480,
+               "pdt": -420, "wib": 420, "bjt": 480, "beijing time": 480}
+# A time in another zone in brackets right after a local one is its conversion ("4.30pm (09.30 BST)").
+_CONVERSION = re.compile(r"^\s*\($")
 _LATE_REACH = 40
+# What happened at a clock time: the event word the time attaches to, in a few general classes, so that only
+# times of one happening are compared ("the ferry left at 5 p.m." / "the ferry sank at 5:30 p.m." are two).
+_HAPPENINGS = {
+    **dict.fromkeys(("struck", "strike", "strikes", "striking", "hit", "hits", "hitting", "occurred", "occur",
+                     "occurs", "happened", "happen", "happens", "jolted", "jolt", "rocked", "shook", "shake",
+                     "sank", "sunk", "sink", "sinks", "sinking", "capsized", "capsize", "capsizing", "overturned",
+                     "collapsed", "erupted", "eruption", "exploded", "explosion", "blast", "crashed", "crash",
+                     "derailed", "flooded", "burst", "quake", "earthquake", "tremor", "temblor", "disaster",
+                     "accident", "incident", "attack", "attacked", "bombing", "fire", "landslide", "tsunami"),
+                    "event"),
+    **dict.fromkeys(("aftershock", "aftershocks"), "aftershock"),
+    **dict.fromkeys(("left", "leave", "leaves", "leaving", "departed", "depart", "departs", "departing",
+                     "departure", "sailed", "sail", "sailing", "embarked", "boarded"),
+                    "departure"),
+    **dict.fromkeys(("arrived", "arrive", "arrives", "arriving", "arrival", "docked", "landed", "reached"),
+                    "arrival"),
+    **dict.fromkeys(("rescue", "rescued", "rescuers", "rescuing", "search", "searched", "searching", "found",
+                     "recovered", "evacuated", "evacuation", "pulled", "saved"), "rescue"),
+    **dict.fromkeys(("said", "says", "announced", "announce", "announcement", "reported", "told", "statement",
+                     "briefing", "conference", "issued", "declared", "confirmed", "tweeted", "posted", "published",
+                     "updated"), "announcement"),
+}
+_HAPPENING_WORD = re.compile(r"[a-z]+")
+# How far a time's event word may stand: words back in the clause before it, then words after it.
+_HAPPENING_BEFORE = 8
+_HAPPENING_AFTER = 5
+_CLAUSE_END = re.compile(r"[;:!?]|\.\s|\s[-\u2013\u2014]\s")
 
 _KM = {"km": 1.0, "kms": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
        "miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "metres": 0.001, "meters": 0.001, "metre": 0.001,
@@ -86,7 +123,7 @@ class EventParameter:
 
     Attributes:
         kind: ``magnitude`` (``magnitude aftershock``), ``depth``, ``distance <direction>``, ``population``,
-            ``capacity``, ``time`` or ``time <zone>``.
+            ``capacity``, or ``time`` with the happening and the zone (``time event utc``).
         value: The value as stated, in the same unit.
         interval: The values it allows (kilometres, magnitude units, minutes after midnight).
         text: The value as written ("magnitude-6.1", "10 kilometers", "4:30 p.m.").
@@ -126,13 +163,14 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
             found.append(parameter)
             converted.update(_bracketed(tokens, phrase.last))
             found.extend(_conversions(tokens, phrase, text, parameter.kind))
-    found.extend(_clock_parameter(clock) for clock in clock_times(text))
+    converted_times = {b[5] for _, b in conversions(text)}  # a bracketed conversion is read once
+    found.extend(_clock_parameter(clock) for clock in clock_times(text) if clock[5] not in converted_times)
     return tuple(sorted(found, key=lambda p: p.start))
 
 
 # (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes,
-# where it starts)
-Clock = tuple[int, str, bool, str, int, int]
+# where it starts, what happened then: ``happening``)
+Clock = tuple[int, str, bool, str, int, int, str]
 
 
 def clock_times(text: str) -> list[Clock]:
@@ -148,24 +186,81 @@ def clock_times(text: str) -> list[Clock]:
     for match in _CLOCK.finditer(text):
         if _REPORT_TIME.search(text[:match.start()]):
             continue
-        hour = int(match.group("h") or match.group("h24") or (match.group("hhmm") or "0000")[:2])
-        minute = int(match.group("m") or match.group("m24") or (match.group("hhmm") or "0000")[2:] or 0)
+        hour = int(match.group("h") or match.group("h24") or match.group("hdot")
+                   or (match.group("hhmm") or "0000")[:2])
+        minute = int(match.group("m") or match.group("m24") or match.group("mdot")
+                     or (match.group("hhmm") or "0000")[2:] or 0)
         half = match.group("half")
         if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
             continue
         if half:
             hour = hour % 12 + (12 if half.lower().startswith("p") else 0)
-        late = not half and not match.group("hhmm") and 1 <= hour < 12 \
+        late = not half and not match.group("hhmm") and not match.group("hdot") and 1 <= hour < 12 \
             and bool(_LATE_DAY.search(text[match.end():match.end() + _LATE_REACH]))
         hour += 12 if late else 0
         zone = " ".join((match.group("zone") or "").strip(" (").lower().split())
         zone = "" if zone.startswith("local") else zone  # "local time" is the time an unmarked one gives
-        on_the_hour = match.group("m") is None and match.group("m24") is None and match.group("hhmm") is None
+        on_the_hour = all(match.group(g) is None for g in ("m", "m24", "hhmm", "mdot"))
         tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
         written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
-        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or late), written, tolerance,
-                      match.start()))
+        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or match.group("hdot") or late),
+                      written, tolerance,
+                      match.start(), happening(text, match.start(), match.start() + len(written))))
     return found
+
+
+def happening(text: str, start: int, end: int) -> str:
+    """What happened at the time written at ``text[start:end]``: the class of the nearest event word in its
+    clause, looking back first ("the quake struck at 4:30 p.m.", "the ferry left Tigaras at 5 p.m."), then
+    forward ("at 5 p.m., the ferry sank"): ``event`` (a disaster striking, occurring, a ship sinking),
+    ``aftershock`` (when one is named near), ``departure``, ``arrival``, ``rescue`` (a rescue, a search, a find),
+    ``announcement``;
+    ``""`` when no such word is near (a time stamp).
+
+    Example:
+        >>> happening("The ferry left at 5 p.m.", 17, 23), happening("At 5:30 p.m. the ferry sank.", 3, 12)
+        ('departure', 'event')
+    """
+    back = _HAPPENING_WORD.findall(_CLAUSE_END.split(text[:start])[-1].lower())[-_HAPPENING_BEFORE:]
+    # after the time, a speech verb is the attribution of what follows ("At 5 p.m., police said the ferry sank")
+    forward = [word for word in _HAPPENING_WORD.findall(_CLAUSE_END.split(text[end:])[0].lower())[:_HAPPENING_AFTER]
+               if _HAPPENINGS.get(word) != "announcement"]
+    what = next((_HAPPENINGS[word] for word in (*reversed(back), *forward) if word in _HAPPENINGS), "")
+    # an aftershock striking is the aftershock's time, not the main event's ("an aftershock shook ... at 6 p.m.")
+    return "aftershock" if what == "event" and any(_HAPPENINGS.get(w) == "aftershock" for w in back + forward) \
+        else what
+
+
+def conversions(text: str) -> list[tuple[Clock, Clock]]:
+    """Local times given again in another zone in brackets right after them: (local, converted).
+
+    Example:
+        >>> [(a[3], b[3]) for a, b in conversions("The quake hit at about 4.30pm (09.30 BST) on Sunday.")]
+        [('4.30pm', '09.30 BST')]
+    """
+    clocks = clock_times(text)
+    return [(a, b) for a, b in zip(clocks, clocks[1:]) if not a[1] and b[1] in UTC_OFFSETS
+            and _CONVERSION.match(text[a[5] + len(a[3]):b[5]])]
+
+
+def local_offset(texts: Sequence[str]) -> int | None:
+    """Minutes east of UTC of a story's local time, from the conversions its texts give ("4.30pm (09.30 BST)":
+    480); ``None`` when none does, or when two disagree.
+
+    Example:
+        >>> local_offset(["It hit at 4.30pm (09.30 BST).", "No time here."])
+        480
+    """
+    found = {(a[0] - b[0] + UTC_OFFSETS[b[1]]) % 1440 for text in texts for a, b in conversions(text)}
+    if len(found) != 1:
+        return None
+    (offset,) = found
+    return offset - 1440 if offset > 720 else offset
+
+
+def comparable_times(x: Clock, y: Clock) -> bool:
+    """Whether two clock times may be compared: the same zone (or none) and the same happening."""
+    return x[1] == y[1] and x[6] == y[6]
 
 
 def same_time(x: Clock, y: Clock) -> bool:
@@ -176,8 +271,8 @@ def same_time(x: Clock, y: Clock) -> bool:
 
 
 def _clock_parameter(clock: Clock) -> EventParameter:
-    minutes, zone, _, written, tolerance, start = clock
-    kind = f"time {zone}" if zone else "time"
+    minutes, zone, _, written, tolerance, start, what = clock
+    kind = " ".join(part for part in ("time", what, zone) if part)
     span = (float(minutes - tolerance), float(minutes + tolerance))
     return EventParameter(kind, float(minutes), span, written, start, start + len(written))
 
