@@ -13,8 +13,8 @@ from dedupe.errors import ConfigError
 TEXTS = ["US threatens to cut ties with Russia over Aleppo",
          "Kerry told Lavrov the United States would suspend its engagement with Moscow on Syria unless the assault on "
          "Aleppo ends.",
-         "The US was preparing to suspend its engagement with Moscow on Syria unless Russia ends the assault on Aleppo, "
-         "Kerry told Lavrov.",
+         "The US was preparing to suspend its engagement with Moscow on Syria unless Russia ends the assault on "
+         "Aleppo, Kerry told Lavrov.",
          "Aid convoys reached eastern Ghouta on Tuesday."]
 DOCS = ["a", "a", "b", "b"]
 SUMMARY = [True, False, False, False]
@@ -27,8 +27,9 @@ def _vectors() -> np.ndarray:
     return vectors
 
 
-def _expanded(config: AlignConfig = AlignConfig(), summary: list[bool] = SUMMARY, **kwargs: object
+def _expanded(config: AlignConfig | None = None, summary: list[bool] = SUMMARY, **kwargs: object
               ) -> tuple[tuple[int, ...], ...]:
+    config = config or AlignConfig()
     alignment = align(TEXTS, _vectors(), DOCS, config, speakers=kwargs.get("speakers"))  # type: ignore[arg-type]
     assert alignment.groups == ((1, 2),)  # the headline alone scores under the threshold with either body claim
     return expand_summaries(alignment, TEXTS, _vectors(), DOCS, summary, config, **kwargs).groups  # type: ignore[arg-type]

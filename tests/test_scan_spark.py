@@ -28,7 +28,8 @@ from dedupe.scan.near_dup import scan
 
 pytest.importorskip("pyspark")
 
-from dedupe.scan.spark import SparkScan, components, scan_spark, spark_session  # noqa: E402
+from dedupe.scan.spark import SparkScan, scan_spark, spark_session  # noqa: E402
+from dedupe.scan.spark_components import components  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -260,10 +261,10 @@ def test_components_match_union_find_on_a_long_chain(spark: Any, tmp_path: Path)
 
 def test_components_on_several_partitions_match_union_find(spark: Any, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from dedupe.scan import spark as engine
+    from dedupe.scan import spark_components
     from dedupe.scan.near_dup import pair_clusters
 
-    monkeypatch.setattr(engine, "_EDGES_PER_PART", 1)
+    monkeypatch.setattr(spark_components, "_EDGES_PER_PART", 1)
     spark.sparkContext.setCheckpointDir(str(tmp_path))
     rng = random.Random(4)
     edges = sorted({(min(pair), max(pair)) for pair in (rng.sample(range(100), 2) for _ in range(120))})
@@ -276,10 +277,11 @@ def test_components_on_several_partitions_match_union_find(spark: Any, tmp_path:
 def test_scan_with_components_on_spark_gives_the_local_findings(spark: Any, generated: tuple[Path, str],
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     from dedupe.scan import spark as engine
+    from dedupe.scan import spark_components
 
     path, want = generated
     monkeypatch.setattr(engine, "_DRIVER_EDGES", 0)  # every graph's components by label propagation
-    monkeypatch.setattr(engine, "_EDGES_PER_PART", 1)
+    monkeypatch.setattr(spark_components, "_EDGES_PER_PART", 1)
     called = []
     monkeypatch.setattr(engine, "components", lambda *args: called.append(1) or components(*args))
     for partitions in (2, 7):

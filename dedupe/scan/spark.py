@@ -11,11 +11,11 @@ What runs where (each stage is the local engine's numpy code, applied per partit
   (the repeated ones broadcast as a bitmap), repeated shingles grouped by hash into links and links grouped
   by document pair into shared runs and coverage (two shuffles), exact
   verification of the candidates (Jaccard and containment, two joins against the documents' shingle
-  sets), connected components of a large graph of verified pairs (iterative min-label propagation over
-  RDDs, checkpointed; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway, the local
-  union-find), token hashes for chaining and the location of every occurrence (offsets, line, text)
-  inside the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: the kept documents and
-  token offsets on a local master, else a range read again, only the wanted lines parsed).
+  sets), connected components of a large graph of verified pairs (iterative min-label propagation over RDDs,
+  checkpointed: :mod:`dedupe.scan.spark_components`; below :data:`_DRIVER_EDGES` pairs, which the driver holds anyway,
+  the local union-find), token hashes for chaining and the location of every occurrence (offsets, line, text) inside
+  the partitions that hold the documents (:mod:`dedupe.scan.spark_docs`: the kept documents and token offsets on a
+  local master, else a range read again, only the wanted lines parsed).
 - **on the driver**, over collected results that are small next to the corpus (per-document token counts,
   candidate codes, runs, verified pairs, labels): chaining runs across edits, grouping places into passages
   (which counts boilerplate over the whole corpus), and sorting and numbering the findings with
@@ -59,6 +59,7 @@ from dedupe.scan.near_dup import (
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.passages import RunTable, concat_runs
 from dedupe.scan.shingle import U64
+from dedupe.scan.spark_components import components
 from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
@@ -69,10 +70,7 @@ if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
     from pyspark.sql import SparkSession
 
-_CHECKPOINT_EVERY = 3  # label-propagation rounds between checkpoints (cuts the lineage)
-_NO_LABEL = 2**62
 _DRIVER_EDGES = 1_000_000  # fewer verified pairs than this: their components are found on the driver
-_EDGES_PER_PART = 20_000  # least edges a partition of the label propagation gets (a task costs more below)
 # Settings of a local master, unless set: memory (the default 1g spills); the JVM with the quick JIT only
 # and one GC thread (a scan's JVM lives a few minutes, where the optimising JIT and parallel GC threads cost
 # more CPU than they save: Reuters x1 on local[2], 39 -> 28 CPU seconds for the whole process tree, same
@@ -439,58 +437,6 @@ def _clusters_of(sc: SparkContext, pairs: list[Pair], parts: int) -> list[tuple[
     if len(pairs) < _DRIVER_EDGES:
         return _local_clusters(pairs, 1 + max((b for _, b, _, _ in pairs), default=-1))
     return components(sc, [(a, b) for a, b, _, _ in pairs], parts)
-
-
-def components(sc: SparkContext, edges: list[tuple[int, int]], parts: int) -> list[tuple[int, ...]]:
-    """Connected components of an undirected graph by min-label propagation over an RDD.
-
-    Each node holds its label and its neighbours; every round it offers its label to its neighbours and
-    takes the smallest label offered (one shuffle), until no label changes. The node table is cached and
-    checkpointed every few rounds (a long lineage, or components computed on uncached inputs, is what makes
-    GraphFrames' answers wrong).
-
-    Args:
-        sc: The Spark context (a checkpoint folder must be set).
-        edges: Node pairs.
-        parts: Most partitions to use (fewer for a small graph: a task costs more than its nodes).
-
-    Returns:
-        Each component's nodes sorted, components ordered by their first node (as the local union-find).
-    """
-    if not edges:
-        return []
-    parts = max(1, min(parts, len(edges) // _EDGES_PER_PART + 1))
-    nodes = sc.parallelize(edges, parts).flatMap(lambda e: [(e[0], e[1]), (e[1], e[0])]).groupByKey(parts) \
-        .map(lambda kv: (kv[0], (min(kv[0], *kv[1]), tuple(sorted(kv[1])), True))).cache()
-    rounds = 0
-    while nodes.filter(lambda kv: kv[1][2]).count():
-        rounds += 1
-        updated = nodes.flatMap(_offers).reduceByKey(_take_smallest, parts) \
-            .mapValues(lambda r: (r[0], r[1], r[0] < r[2])).cache()
-        if rounds % _CHECKPOINT_EVERY == 0:
-            updated.checkpoint()
-        nodes.unpersist()
-        nodes = updated
-    groups: dict[int, list[int]] = {}
-    for node, (label, _, _) in sorted(nodes.collect()):
-        groups.setdefault(label, []).append(node)
-    nodes.unpersist()
-    return sorted(tuple(members) for members in groups.values())
-
-
-_Offer = tuple[int, tuple[int, ...], int]
-
-
-def _offers(node: tuple[int, tuple[int, tuple[int, ...], bool]]) -> list[tuple[int, _Offer]]:
-    """A node's own record (label, neighbours, own label), and its label offered to each neighbour (as a
-    record without neighbours whose own label is unknown: larger than any)."""
-    key, (label, near, _) = node
-    return [(key, (label, near, label))] + [(other, (label, (), _NO_LABEL)) for other in near]
-
-
-def _take_smallest(one: _Offer, other: _Offer) -> _Offer:
-    """Merge two records of a node: the smallest label offered, the neighbours, the node's own label."""
-    return min(one[0], other[0]), one[1] or other[1], min(one[2], other[2])
 
 
 def _involved(runs: RunTable, pairs: list[Pair]) -> U64:
