@@ -933,6 +933,7 @@ static PyObject *shared_groups(PyObject *self, PyObject *args);
 static PyObject *spread_ranks(PyObject *self, PyObject *args);
 static PyObject *ranked_links(PyObject *self, PyObject *args);
 static PyObject *member_of(PyObject *self, PyObject *args);
+static PyObject *record_fields(PyObject *self, PyObject *args);  /* the corpus loader's block, at the end */
 
 static PyMethodDef methods[] = {
     {"packed_rows", packed_rows, METH_VARARGS,
@@ -966,6 +967,9 @@ static PyMethodDef methods[] = {
      "ranked_links(places, padded, reach, fanout, ranks) -> (firsts, seconds); passages._linked with ranks"},
     {"member_of", member_of, METH_VARARGS,
      "member_of(values, table, found) -> None; found[i] = values[i] is in table (8-byte items, a hash set)"},
+    {"record_fields", record_fields, METH_VARARGS,
+     "record_fields(record, names) -> [text, url, id, outlet, title, date] (url, outlet, title and date "
+     "stripped), or None where a value looked at is neither a str nor None"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -975,16 +979,13 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
  * (a stale build in a source tree), and the numpy code runs. */
 #define NATIVE_VERSION 4
 
-static int add_corpus_functions(PyObject *module);  /* the block at the end of this file */
-
 PyMODINIT_FUNC PyInit__native(void) {
     for (int f = 0; f < 6; f++) {
         if (occurrence_names[f] == NULL && (occurrence_names[f] = PyUnicode_InternFromString(OCCURRENCE_FIELDS[f])) == NULL)
             return NULL;
     }
     PyObject *created = PyModule_Create(&module);
-    if (created != NULL && (PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0
-                            || add_corpus_functions(created) < 0)) {
+    if (created != NULL && PyModule_AddIntConstant(created, "VERSION", NATIVE_VERSION) < 0) {
         Py_DECREF(created);
         return NULL;
     }
@@ -1072,16 +1073,6 @@ failed:
     return NULL;
 }
 
-static PyMethodDef corpus_methods[] = {
-    {"record_fields", record_fields, METH_VARARGS,
-     "record_fields(record, names) -> [text, url, id, outlet, title, date] (url, outlet, title and date "
-     "stripped), or None where a value looked at is neither a str nor None"},
-    {NULL, NULL, 0, NULL},
-};
-
-static int add_corpus_functions(PyObject *module) {
-    return PyModule_AddFunctions(module, corpus_methods);
-}
 
 /* ---- The index's reads (dedupe.index.segments through dedupe.scan.shingle.key_spans) ----------------------
  *
