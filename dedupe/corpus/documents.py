@@ -68,7 +68,7 @@ class Document:
     @property
     def date_text(self) -> str:
         """The date as ISO text, or as given when it did not parse; empty when unknown."""
-        return self.date.isoformat() if self.date is not None else self.raw_date
+        return _date_text(self.date, self.raw_date)
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,12 @@ def date_text_of(doc: Document) -> str:
     fields = doc.__dict__
     if "date" in fields:
         return doc.date_text
-    date = parse_date(fields["raw_date"])
-    return date.isoformat() if date is not None else fields["raw_date"]  # type: ignore[no-any-return]
+    return _date_text(parse_date(fields["raw_date"]), fields["raw_date"])
+
+
+def _date_text(date: dt.date | None, raw: str) -> str:
+    """A date as ISO text, or ``raw`` (the text as given) when it did not parse."""
+    return date.isoformat() if date is not None else raw
 
 
 def origin_at(path: str, line: int | None) -> Origin:

@@ -198,11 +198,11 @@ class _Rows:
         if not self.coded:
             return _count(self.index, keys, before, self.width, self.kind)
         fresh = sorted_unique(keys)
-        fresh = fresh[~_member(fresh, self._held) & ~_member(fresh, self._large)]
+        fresh = fresh[~in_sorted(fresh, self._held) & ~in_sorted(fresh, self._large)]
         if fresh.size:
             self._read(fresh)
         bound = np.minimum(before, _SPAN - 1)
-        held = _member(keys, self._held)
+        held = in_sorted(keys, self._held)
         counts = np.empty(keys.size, dtype=np.int64)
         # Rows of the range below the bound: from the key's first row to the last below ``key | bound``.
         first, end = key_spans(self._rows, keys[held], (keys[held] | bound[held]) - 1)
@@ -216,10 +216,10 @@ class _Rows:
         if not self.coded:
             return self._lookup(keys)
         fresh = sorted_unique(keys)
-        fresh = fresh[~_member(fresh, self._held) & ~_member(fresh, self._large)]
+        fresh = fresh[~in_sorted(fresh, self._held) & ~in_sorted(fresh, self._large)]
         if fresh.size:
             self._read(fresh)
-        held = _member(keys, self._held)
+        held = in_sorted(keys, self._held)
         first = np.searchsorted(self._rows, keys[held], side="left")
         last = np.searchsorted(self._rows, keys[held] | (_SPAN - 1), side="left")
         return set((self._rows[positions(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
@@ -382,9 +382,3 @@ def _count(index: Index, keys: I64, before: I64, width: int, kind: int) -> I64:
     counts = np.empty(keys.size, dtype=np.int64)
     counts[by_key] = index.count_before(keys[by_key], before[by_key], width, kind)
     return counts
-
-
-def _member(keys: I64, sorted_keys: I64) -> np.ndarray:
-    """Whether each of ``keys`` is in ``sorted_keys``."""
-    first, end = key_spans(sorted_keys, keys, keys)
-    return end > first

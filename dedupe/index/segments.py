@@ -364,7 +364,7 @@ def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
         counts[lo:hi] += found
         kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
         owners.append(np.repeat(lo + kept, found[kept]))
-        seqs.append((chunk[positions(first[kept], first[kept] + found[kept])] & DOC_MASK) + base)
+        seqs.append((chunk[positions(first[kept], end[kept])] & DOC_MASK) + base)
     owner, seq = np.concatenate(owners), np.concatenate(seqs)
     keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
     owner, seq = owner[keep], seq[keep]

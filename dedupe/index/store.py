@@ -241,7 +241,8 @@ class Index:
             query = f"SELECT key, version, digest, id FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
             for key, version, digest, ident in self.connection.execute(query, chunk):
                 found.setdefault(key, []).append((version, digest, ident))
-        return {key: (max(versions)[0], max(versions)[2], frozenset(digest for _, digest, _ in versions))
+        latest = {key: max(versions) for key, versions in found.items()}
+        return {key: (latest[key][0], latest[key][2], frozenset(digest for _, digest, _ in versions))
                 for key, versions in found.items()}
 
     def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int]) -> None:

@@ -142,16 +142,28 @@ def sorted_unique(values: _Keys) -> _Keys:
     return ordered[keep]  # type: ignore[return-value]
 
 
+def merge_runs(parts: list[npt.NDArray[np.int64]], shifts: list[int],
+               mask: int) -> tuple[npt.NDArray[np.int64], int] | None:
+    """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array by the compiled
+    merge (two parts at a time, each filled from both ends at once), with the largest ``value & mask`` plus its
+    part's shift (-1 when there is no value); ``None`` where the compiled module is not built."""
+    compiled = native()
+    if compiled is None:
+        return None
+    merged = np.empty(sum(part.size for part in parts), dtype=np.int64)
+    largest = compiled.merge_parts([np.ascontiguousarray(part) for part in parts], np.array(shifts, dtype=np.int64),
+                                   merged, mask)
+    return merged, int(largest)
+
+
 def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
     """The values of two sorted arrays, sorted: ``np.sort(np.concatenate([one, other]))`` in one pass over
     ``one`` (a search of each of ``other`` in it), where a sort of both would cost far more for a small
     ``other``. By the compiled merge of int64 runs where it is built (one pass over both)."""
-    compiled = native()
-    if compiled is not None and one.dtype == np.int64 == other.dtype and one.size + other.size >= _RADIX_FROM:
-        merged = np.empty(one.size + other.size, dtype=np.int64)
-        compiled.merge_parts([np.ascontiguousarray(one), np.ascontiguousarray(other)], np.zeros(2, dtype=np.int64),
-                             merged, 0)
-        return merged  # type: ignore[return-value]
+    if one.dtype == np.int64 == other.dtype and one.size + other.size >= _RADIX_FROM:
+        compiled = merge_runs([one, other], [0, 0], 0)  # type: ignore[list-item]
+        if compiled is not None:
+            return compiled[0]  # type: ignore[return-value]
     at = np.searchsorted(one, other, side="right") + np.arange(other.size)
     merged = np.empty(one.size + other.size, dtype=one.dtype)
     taken = np.zeros(merged.size, dtype=bool)
