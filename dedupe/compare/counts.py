@@ -105,18 +105,20 @@ class CountGroup:
     members: tuple[int, ...]
 
 
-def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCount, ...]:
+def stated_counts(text: str, published: dt.date | None = None,
+                  figures: Sequence[SentenceFigure] | None = None) -> tuple[StatedCount, ...]:
     """The counts of people a claim states, history left out.
 
     Args:
         text: The claim.
         published: Its document's date, to tell history from the story's counts.
+        figures: ``parse_sentence(text, published)`` where the caller has it already.
 
     Returns:
         The counts, in text order.
     """
     found = []
-    for figure in parse_sentence(text, published):
+    for figure in parse_sentence(text, published) if figures is None else figures:
         measure = counted_measure(figure, text)
         if measure not in HUMAN_MEASURES or is_history(figure, published):
             continue
@@ -126,7 +128,7 @@ def stated_counts(text: str, published: dt.date | None = None) -> tuple[StatedCo
         if figure.scope == "subset" and place is None:
             continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
-        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(text, figure)))
+        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure)))
     return tuple(found)
 
 
@@ -156,7 +158,7 @@ def counted_measure(figure: SentenceFigure, text: str) -> str:
     return figure.measure
 
 
-def _written(text: str, figure: SentenceFigure) -> str:
+def written(text: str, figure: SentenceFigure) -> str:
     """The figure as written, through its counted noun when that follows closely ("500 people")."""
     if figure.what:
         at = text.lower().find(figure.what, figure.end, figure.end + _NOUN_REACH)

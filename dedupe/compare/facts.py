@@ -34,10 +34,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups
+from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups, written
 from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
-from dedupe.figures.measures import HEAD_NOUNS
 from dedupe.figures.numbers import interval, overlap
 from dedupe.figures.parameters import UTC_OFFSETS, EventParameter, event_parameters
 from dedupe.lexicon import PEOPLE_NOUNS
@@ -60,19 +59,21 @@ _ALWAYS_SPECIFIC = ("magnitude", "time")  # "time", "time event utc"
 _SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
 
 
-def stated_facts(text: str, published: dt.date | None = None) -> tuple[StatedCount, ...]:
+def stated_facts(text: str, published: dt.date | None = None,
+                 figures: Sequence[SentenceFigure] | None = None) -> tuple[StatedCount, ...]:
     """The counts of things and the event parameters a claim states, in text order (history left out).
 
     Args:
         text: The claim.
         published: Its document's date, to tell history from the story's facts.
+        figures: ``parse_sentence(text, published)`` where the caller has it already.
 
     Returns:
         One :class:`~dedupe.compare.counts.StatedCount` per figure, its key of kind ``things`` or
         ``parameter``, its ``point`` the value when specific.
     """
     found: list[tuple[int, StatedCount]] = []
-    for figure in parse_sentence(text, published):
+    for figure in parse_sentence(text, published) if figures is None else figures:
         thing = _thing(figure, text)
         if thing is not None and not is_history(figure, published):
             found.append((figure.start, thing))
@@ -157,14 +158,15 @@ def _bounded(fact: StatedCount) -> bool:
 
 def _thing(figure: SentenceFigure, text: str) -> StatedCount | None:
     """A count of things (no people: the count keys' domain), its point when specific."""
-    if counted_measure(figure, text) != "other" or not figure.what or figure.what.lower() in PEOPLE_NOUNS \
-            or figure.what.lower() in HEAD_NOUNS or (figure.low is None and figure.high is None):
+    # (a head noun such as "deaths" is never "other": counted_measure reads it as its measure)
+    if counted_measure(figure, text) != "other" or not figure.what or figure.what in PEOPLE_NOUNS \
+            or (figure.low is None and figure.high is None):
         return None
     state = _state(figure, text)
     key = CountKey(f"{thing_noun(figure.what)} {state}" if state else thing_noun(figure.what), None, False, "things")
     stated = figure.low if figure.low is not None else figure.high
     point = float(stated) if figure.qualifier != "vague" and stated is not None and stated >= _SPECIFIC else None
-    return StatedCount(key, interval(figure.low, figure.high, figure.qualifier), _written(figure, text), point)
+    return StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure), point)
 
 
 def _state(figure: SentenceFigure, text: str) -> str | None:
@@ -181,12 +183,6 @@ def _state(figure: SentenceFigure, text: str) -> str | None:
         if any(ch.isdigit() for ch in word):
             return None
     return None
-
-
-def _written(figure: SentenceFigure, text: str) -> str:
-    """The figure through its noun when that follows closely ("12,000 homes")."""
-    at = text.lower().find(str(figure.what).lower(), figure.end, figure.end + 24)
-    return text[figure.start:at + len(str(figure.what))] if at >= 0 else figure.text
 
 
 def _parameter(parameter: EventParameter) -> StatedCount:

@@ -52,6 +52,7 @@ from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
+from dedupe.figures.extract import parse_sentence
 from dedupe.figures.parameters import local_offset
 from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
@@ -183,8 +184,9 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
         if claim.doc_id in story_of:
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
     dates = {d.doc.id: known_date(d.doc) for d in documents}
-    counts = [stated_counts(c.text, dates[c.doc_id]) for c in claims]
-    facts = [stated_facts(c.text, dates[c.doc_id]) for c in claims]
+    figures = [parse_sentence(c.text, dates[c.doc_id]) for c in claims]  # once: counts and facts both read them
+    counts = [stated_counts(c.text, dates[c.doc_id], found) for c, found in zip(claims, figures)]
+    facts = [stated_facts(c.text, dates[c.doc_id], found) for c, found in zip(claims, figures)]
     groups: list[ClaimGroup] = []
     for story in stories:
         indices = by_story.get(story.id, [])
@@ -241,7 +243,8 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
                                            config.align.fact_same_cosine, sentence_keys)
                     if g.members not in counted_members) if config.align.fact_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
-    text_groups = [g for g in alignment.groups if g not in counted_members | {f.members for f in by_fact}]
+    figure_members = counted_members | {f.members for f in by_fact}
+    text_groups = [g for g in alignment.groups if g not in figure_members]
     grouped = {i for g in (*text_groups, *(c.members for c in (*by_count, *by_fact))) for i in g}
     result = [_group(story_id, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id)) for i in g],
                      [scores.get(k) for k in combinations(g, 2)],

@@ -163,8 +163,9 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
             found.append(parameter)
             converted.update(_bracketed(tokens, phrase.last))
             found.extend(_conversions(tokens, phrase, text, parameter.kind))
-    converted_times = {b[5] for _, b in conversions(text)}  # a bracketed conversion is read once
-    found.extend(_clock_parameter(clock) for clock in clock_times(text) if clock[5] not in converted_times)
+    clocks = clock_times(text)
+    converted_times = {b[5] for _, b in _converted(text, clocks)}  # a bracketed conversion is read once
+    found.extend(_clock_parameter(clock) for clock in clocks if clock[5] not in converted_times)
     return tuple(sorted(found, key=lambda p: p.start))
 
 
@@ -238,7 +239,11 @@ def conversions(text: str) -> list[tuple[Clock, Clock]]:
         >>> [(a[3], b[3]) for a, b in conversions("The quake hit at about 4.30pm (09.30 BST) on Sunday.")]
         [('4.30pm', '09.30 BST')]
     """
-    clocks = clock_times(text)
+    return _converted(text, clock_times(text))
+
+
+def _converted(text: str, clocks: list[Clock]) -> list[tuple[Clock, Clock]]:
+    """:func:`conversions` among the clock times ``clocks`` of ``text``."""
     return [(a, b) for a, b in zip(clocks, clocks[1:]) if not a[1] and b[1] in UTC_OFFSETS
             and _CONVERSION.match(text[a[5] + len(a[3]):b[5]])]
 
