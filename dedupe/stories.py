@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,9 @@ _OPENERS = frozenset("\n.!?:;\"\u201c\u201d'\u2018\u2019([{\u2014\u2013-|*\u2022
 # Similarity is computed in row blocks so memory stays bounded on large corpora: a dense block is
 # _BLOCK x corpus floats (512 rows: 78 MB on all of Reuters-21578, where 2048 rows peaked at 1.4 GB).
 _BLOCK = 512
+# Stories of at least this many documents take in a lone document by majority (`_attach_singles`): in a smaller
+# one, half its members is one or two links, which average linkage weighed already.
+_LARGE = 4
 
 
 @dataclass(frozen=True)
@@ -125,8 +129,42 @@ def group_stories(documents: Sequence[Document], config: StoryConfig | None = No
         if a != b and linkage.mergeable(a, b, config):
             sets.union(a, b)
             linkage.merge(a, b, sets.find(a))
+    _attach_singles(sets, pairs, linkage.span, config)
     groups = [[documents[i] for i in group] for group in sets.groups()]
     return tuple(_story(n, members) for n, members in enumerate(groups, start=1))
+
+
+def _attach_singles(sets: UnionFind, pairs: list[tuple[int, int, float]],
+                    spans: list[tuple[dt.date, dt.date] | None], config: StoryConfig) -> None:
+    """Let each document that average linkage left alone join the story most of whose members it links to.
+
+    A report with its own angle on an event (a later day's follow-up, a local paper's opening) can be close to
+    most of a large story's reports and far from a few, so its mean over all of them falls under
+    ``min_similarity`` and it would stay a story of one. It joins a story of two or more documents when its
+    TF-IDF cosine reaches ``min_similarity`` with at least half of that story's members (so one close neighbour
+    is not enough: no chain) and the joined dates stay within the window; of several such stories, the one with
+    the highest mean cosine. Every lone document is decided against the stories as linkage left them, so the
+    order of the documents does not matter and one joining document never draws in another.
+    """
+    roots = [sets.find(i) for i in range(len(spans))]
+    size = Counter(roots)
+    strong: dict[tuple[int, int], int] = Counter()
+    total: dict[tuple[int, int], float] = Counter()
+    for i, j, similarity in pairs:
+        for lone, other in ((i, j), (j, i)):
+            if size[roots[lone]] == 1 and size[roots[other]] >= _LARGE:
+                total[lone, roots[other]] += similarity
+                strong[lone, roots[other]] += similarity >= config.min_similarity
+    best: dict[int, tuple[float, int]] = {}
+    for (lone, root), count in sorted(strong.items()):
+        span = _union(spans[lone], spans[root])
+        if 2 * count < size[root] or (span is not None and (span[1] - span[0]).days > config.window_days):
+            continue
+        mean = total[lone, root] / size[root]
+        if lone not in best or mean > best[lone][0]:
+            best[lone] = (mean, root)
+    for lone, (_, root) in sorted(best.items()):
+        sets.union(lone, root)
 
 
 def known_date(doc: Document) -> dt.date | None:
