@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -148,8 +148,8 @@ def _attach_singles(sets: UnionFind, pairs: list[tuple[int, int, float]],
     """
     roots = [sets.find(i) for i in range(len(spans))]
     size = Counter(roots)
-    strong: dict[tuple[int, int], int] = Counter()
-    total: dict[tuple[int, int], float] = Counter()
+    strong: Counter[tuple[int, int]] = Counter()
+    total: defaultdict[tuple[int, int], float] = defaultdict(float)
     for i, j, similarity in pairs:
         for lone, other in ((i, j), (j, i)):
             if size[roots[lone]] == 1 and size[roots[other]] >= _LARGE:
