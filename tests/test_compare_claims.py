@@ -150,6 +150,8 @@ def test_claim_content_strips_attribution(text: str, content: str) -> None:
     ("and said that the US holds Russia responsible.", set()),
     ("The quake struck. Then officials said that 12 died.", set()),  # never across a sentence's end
     ("The US holds Russia responsible for the bombing.", set()),
+    ("Kerry said on Monday that the US would suspend talks.", {"kerry"}),  # when is not who
+    ("Officials late on Sunday said the toll had risen to 40.", {"officials"}),
 ])
 def test_lead_speaker(text: str, speaker: set[str]) -> None:
     assert lead_speaker(text) == speaker

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from dedupe.compare.counts import count_keys
 from dedupe.compare.features import content_words, words
-from dedupe.lexicon import FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
+from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -81,7 +81,11 @@ _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
 # Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
-_NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced"})
+# Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
+# "officials said late on Sunday"): two speakers are not one because both spoke on a Sunday.
+_NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced", "today", "yesterday", "tonight", "earlier",
+                          "later", "late", "early", "morning", "afternoon", "evening", "night", "week", "day"}
+                         | CALENDAR_WORDS)
 _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 
 
@@ -251,7 +255,8 @@ def lead_speaker(text: str) -> frozenset[str]:
     """The words naming who a claim's leading attribution quotes, or an empty set when it names nobody.
 
     "A U.S. official said that ..." -> {"u.s.", "official"}; "Kerry also told Lavrov ..." -> {"kerry", "lavrov"};
-    a pronoun ("He said ...", "and said that ...") or no leading attribution names nobody.
+    a pronoun ("He said ...", "and said that ...") or no leading attribution names nobody; when it was said
+    ("on Monday", "late on Sunday") is not who said it.
 
     Example:
         >>> sorted(lead_speaker("The State Department said that it told Moscow it holds Russia responsible."))
