@@ -128,16 +128,26 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     Args:
         count: How many.
         noun: The singular.
-        nouns: The plural when it is not ``noun`` + ``s`` (or ``-y`` -> ``-ies`` after a consonant).
+        nouns: The plural when it is not the regular one (:func:`plural_noun`).
 
     Returns:
         ``"<count> <noun>"``.
     """
     if count == 1:
         return f"{count} {noun}"
-    if nouns is None:
-        nouns = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
-    return f"{count} {nouns}"
+    return f"{count} {nouns if nouns is not None else plural_noun(noun)}"
+
+
+def plural_noun(noun: str) -> str:
+    """The regular plural of a singular noun: ``-y`` after a consonant -> ``-ies``, a sibilant + ``es``, else + ``s``.
+
+    Example:
+        >>> plural_noun("story"), plural_noun("church"), plural_noun("bus"), plural_noun("home")
+        ('stories', 'churches', 'buses', 'homes')
+    """
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
 def check_output(path: str) -> None:

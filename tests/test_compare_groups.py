@@ -108,6 +108,14 @@ def test_a_lead_with_two_tolls_sits_in_both_count_groups(hashing_encoder) -> Non
     assert "number killed" in killed.reasons[0].detail
 
 
+def test_a_count_of_things_is_named_by_its_plural(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "The storm in Leyte destroyed 120 churches on Sunday, officials said."),
+                 ("b", "Daily", "The storm in Leyte destroyed 80 churches on Sunday, officials said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    details = [r.detail for g in result.groups for r in g.reasons]
+    assert any(d.startswith("different figures for the number of churches destroyed:") for d in details), details
+
+
 def test_same_outlet_twice_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
     text = "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."
     docs = _docs(("a", "Wire", text), ("b", "Wire", text))

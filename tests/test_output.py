@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import SCHEMA_VERSION, __version__
-from dedupe.output import cleaned, envelope, plural, to_json, to_jsonl
+from dedupe.output import cleaned, envelope, plural, plural_noun, to_json, to_jsonl
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -62,6 +62,8 @@ def test_to_json_handles_what_orjson_refuses() -> None:
 def test_plural_agrees_with_the_count() -> None:
     assert [plural(1, "document"), plural(2, "outlet"), plural(0, "story"), plural(3, "day"),
             plural(2, "echo", "echoes")] == ["1 document", "2 outlets", "0 stories", "3 days", "2 echoes"]
+    assert [plural_noun(n) for n in ("body", "church", "bus", "box", "home", "bush")] == \
+        ["bodies", "churches", "buses", "boxes", "homes", "bushes"]
 
 
 def test_a_scans_occurrences_are_written_as_their_fields_by_orjson_and_the_standard_library() -> None:

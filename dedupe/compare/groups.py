@@ -54,6 +54,7 @@ from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import parse_sentence
 from dedupe.figures.parameters import local_offset
+from dedupe.output import plural_noun
 from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, known_date, story_index
@@ -347,7 +348,7 @@ def _count_name(key: CountKey) -> str:
         return key.measure
     if key.kind == "things":  # "home destroyed": the number of homes destroyed
         noun, _, state = key.measure.partition(" ")
-        return f"number of {noun}s {state}".rstrip()
+        return f"number of {plural_noun(noun)} {state}".rstrip()
     where = f" in {key.place}" if key.place else ""
     return f"{'running total of ' if key.running else ''}number {key.measure}{where}"
 
