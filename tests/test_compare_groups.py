@@ -116,6 +116,14 @@ def test_a_count_of_things_is_named_by_its_plural(hashing_encoder) -> None:  # t
     assert any(d.startswith("different figures for the number of churches destroyed:") for d in details), details
 
 
+def test_a_parameter_is_compared_once_when_two_parameter_groups_hold_the_same_claims(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs(("a", "Wire", "The magnitude 6.1 earthquake struck Ludian at a depth of 12 km, officials said."),
+                 ("b", "Daily", "The magnitude 6.1 earthquake struck Ludian at a depth of 10 km, officials said."))
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    depth = [r.detail for g in result.groups for r in g.reasons if "depth" in r.detail]
+    assert len(depth) == 1, depth
+
+
 def test_same_outlet_twice_is_unique(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
     text = "Russian jets bombed the main hospital in east Aleppo on Wednesday morning."
     docs = _docs(("a", "Wire", text), ("b", "Wire", text))

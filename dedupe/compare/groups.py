@@ -240,9 +240,9 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
     counted_members = {c.members for c in by_count}
-    by_fact = tuple(g for g in fact_groups(facts, text_vectors, doc_keys, config.align.fact_cosine,
-                                           config.align.fact_same_cosine, sentence_keys)
-                    if g.members not in counted_members) if config.align.fact_cosine <= 1 else ()
+    by_fact = _distinct_facts(fact_groups(facts, text_vectors, doc_keys, config.align.fact_cosine,
+                                          config.align.fact_same_cosine, sentence_keys), counted_members) \
+        if config.align.fact_cosine <= 1 else ()
     scores = {(p.first, p.second): p.probability for p in alignment.pairs}
     figure_members = counted_members | {f.members for f in by_fact}
     text_groups = [g for g in alignment.groups if g not in figure_members]
@@ -257,6 +257,21 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
                                                  for i in group.members], vectors) for group in by_fact)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
+
+
+def _distinct_facts(groups: Sequence[CountGroup], counted: set[tuple[int, ...]]) -> tuple[CountGroup, ...]:
+    """Fact groups whose members no count group holds; of two event-parameter groups with the same members (a
+    quake's magnitude and its depth, stated by the same claims), the first only: its divergence compares the
+    other parameters the members share (:func:`_other_parameters`), so the depth is not reported twice."""
+    kept: list[CountGroup] = []
+    parameters: set[tuple[int, ...]] = set()
+    for group in groups:
+        if group.members in counted or (group.key.kind == "parameter" and group.members in parameters):
+            continue
+        kept.append(group)
+        if group.key.kind == "parameter":
+            parameters.add(group.members)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
