@@ -29,6 +29,17 @@ WEEKDAY_WORDS = frozenset(WEEKDAYS)
 #: Month and weekday names: capitalised, but never an actor, a place or a counted thing.
 CALENDAR_WORDS = MONTH_WORDS | WEEKDAY_WORDS
 
+#: Time-zone abbreviations with one fixed offset, in minutes east of UTC (and "Beijing time").
+UTC_OFFSETS: dict[str, int] = {
+    "utc": 0, "gmt": 0, "bst": 60, "cet": 60, "cest": 120, "eet": 120, "eest": 180, "est": -300, "edt": -240,
+    "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "jst": 540, "kst": 540, "hkt": 480, "sgt": 480,
+    "wib": 420, "wita": 480, "wit": 540, "pht": 480, "aest": 600, "aedt": 660, "bjt": 480, "beijing time": 480}
+#: Zone names with no one offset: US zones named without the season ("ET"), and abbreviations that two zones share
+#: ("CST": US Central or China; "IST": India, Ireland or Israel).
+UNFIXED_ZONES = frozenset({"et", "pt", "ct", "mt", "cst", "ist"})
+#: The one-word time-zone names a clock time may be followed by.
+TIME_ZONES = frozenset(z for z in UTC_OFFSETS if " " not in z) | UNFIXED_ZONES
+
 #: Days in a unit of time, as periods count them ("the past two weeks"; a month is taken as 30 days).
 DAYS_PER_UNIT: dict[str, float] = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0}
 

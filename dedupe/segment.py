@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from dedupe.boundaries import sentence_starts
 from dedupe.corpus.documents import Document
-from dedupe.lexicon import CALENDAR_WORDS
+from dedupe.lexicon import CALENDAR_WORDS, TIME_ZONES
 from dedupe.runtime import Progress, in_two, no_progress
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -53,9 +53,6 @@ _LOWER_OPENING = re.compile(r"[a-z][a-z'\-]*(?![\w])")
 # A sentence that pysbd ends at a clock time's "a.m."/"p.m." ...
 _CLOCK_END = re.compile(r"(?<![\w.])[AaPp]\.[Mm]\.$")
 # ... and the words that continue the time after it: a day or month, a time zone, "<Place> time", a bracket.
-_TIME_ZONES = frozenset({"gmt", "utc", "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "bst", "cet", "cest",
-                         "eet", "eest", "ist", "jst", "kst", "hkt", "sgt", "wib", "wita", "wit", "pht", "aest", "aedt",
-                         "et", "pt", "ct", "mt"})
 _TIME_GOES_ON = re.compile(r"[(\[]|(?P<word>[A-Za-z]+)\.?(?:[\s,)]|$)(?:\s*(?P<next>[A-Za-z]+))?")
 
 
@@ -294,7 +291,7 @@ def _continues_time(sentence: str) -> bool:
         return False
     word = (match.group("word") or "").lower()
     following = (match.group("next") or "").lower()
-    return match.group("word") is None or word in CALENDAR_WORDS or word in _TIME_ZONES or following == "time"
+    return match.group("word") is None or word in CALENDAR_WORDS or word in TIME_ZONES or following == "time"
 
 
 def _merge_wordless(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

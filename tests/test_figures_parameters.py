@@ -119,6 +119,9 @@ def test_a_bracketed_conversion_gives_the_local_offset_and_is_read_once() -> Non
     assert [(k, v) for k, v, _ in _kinds(text)] == [("magnitude", 6.1), ("time event", 990.0)]
     assert local_offset([text, "The disaster struck Sunday at 0830 UTC."]) == 480
     assert local_offset(["Flights left at 9 a.m. (1400 GMT)."]) == -300
+    # every zone of the one table (dedupe.lexicon.UTC_OFFSETS) converts; one with no single offset does not
+    assert local_offset(["The quake hit at 4.30pm (16.30 JST) on Sunday."]) == 540
+    assert local_offset(["The quake hit at 4.30pm (5.30 IST) on Sunday."]) is None
     # no conversion, or two that disagree: no offset
     assert local_offset(["The disaster struck Sunday at 0830 UTC."]) is None
     assert local_offset([text, "It hit at 4:30 p.m. (10.30 BST)."]) is None

@@ -38,7 +38,8 @@ from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_mea
 from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.numbers import interval, overlap
-from dedupe.figures.parameters import UTC_OFFSETS, EventParameter, event_parameters
+from dedupe.figures.parameters import EventParameter, event_parameters
+from dedupe.lexicon import UTC_OFFSETS
 from dedupe.lexicon import PEOPLE_NOUNS
 
 # Nouns that name the same thing whatever the story (the first word of each entry stands for the others).

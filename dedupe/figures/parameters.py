@@ -43,13 +43,19 @@ from dedupe.figures.extract import may_state_a_number
 from dedupe.figures.links import is_capacity
 from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
 from dedupe.figures.tokens import Token, tokenize
+from dedupe.lexicon import TIME_ZONES, UTC_OFFSETS
 
+# Zone names as regular-expression alternatives, longest first ("cest" before "cet"): one with a fixed offset
+# (where "16.30" followed by it is a time), or any (the zone a time gives).
+_FIXED_ZONES = "|".join(re.escape(z).replace("\\ ", r"\s+") for z in sorted(UTC_OFFSETS, key=lambda z: (-len(z), z)))
+_ANY_ZONE = "|".join(re.escape(z).replace("\\ ", r"\s+")
+                     for z in sorted({*UTC_OFFSETS, *TIME_ZONES}, key=lambda z: (-len(z), z)))
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
 _CLOCK = re.compile(
     r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
     r"(?P<h24>\d{1,2}):(?P<m24>\d{2})(?![\d.:])|(?P<hhmm>[0-2]\d[0-5]\d)(?=\s*(?:GMT|UTC|hours|hrs)\b)|"
-    r"(?P<hdot>[0-2]?\d)\.(?P<mdot>[0-5]\d)(?=\s*(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|WIB|BJT)\b))"
-    r"(?P<zone>\s*\(?(?:GMT|UTC|BST|CET|CEST|EST|EDT|ET|PST|PDT|WIB|BJT|local(?: time)?|Beijing time)\b)?",
+    r"(?P<hdot>[0-2]?\d)\.(?P<mdot>[0-5]\d)(?=\s*(?:" + _FIXED_ZONES + r")\b))"
+    r"(?P<zone>\s*\(?(?:" + _ANY_ZONE + r"|local(?: time)?)\b)?",
     re.IGNORECASE)
 _ABOUT = re.compile(r"\b(?:about|around|approximately|roughly|some|nearly|almost|shortly (?:before|after)|just "
                     r"(?:before|after))\s*(?:at\s*)?$", re.IGNORECASE)
@@ -59,9 +65,6 @@ _REPORT_TIME = re.compile(r"\b(?:as of|by|until|till|since|before|after)\s*$", r
 # afternoon").
 _LATE_DAY = re.compile(r"^\W*(?:\w+\s+){0,2}(?:afternoon|evening|tonight|night)\b", re.IGNORECASE)
 _ABOUT_MINUTES = 15
-# Minutes east of UTC of the zones a time may name.
-UTC_OFFSETS = {"utc": 0, "gmt": 0, "bst": 60, "cet": 60, "cest": 120, "est": -300, "edt": -240, "pst": -480,
-               "pdt": -420, "wib": 420, "bjt": 480, "beijing time": 480}
 # A time in another zone in brackets right after a local one is its conversion ("4.30pm (09.30 BST)").
 _CONVERSION = re.compile(r"^\s*\($")
 _LATE_REACH = 40
