@@ -89,11 +89,21 @@ def test_a_time_carries_what_happened_then() -> None:
     assert comparable_times(sank[0], clock_times("It capsized at about 5 p.m.")[0])
 
 
-@given(st.text(max_size=200))
+# Pieces that state parameters, mixed with arbitrary text: random text alone almost never states one.
+_PIECES = ("A magnitude 6.1 quake struck", "at a depth of 12 km", "at about 4:30 p.m.", "(09.30 BST)", "at 0830 UTC",
+           "which has a population of 580,000", "licensed to carry 43 people", "23 km southwest of Ludian",
+           "A 5.2-magnitude aftershock", "on Sunday", "rescuers said", ",", ".", "(", "\n", "up to 200 passengers")
+
+
+@given(st.text(max_size=200) | st.lists(st.sampled_from(_PIECES) | st.text(max_size=12), max_size=14).map(" ".join))
 def test_never_raises_and_offsets_hold(text: str) -> None:
     for parameter in event_parameters(text):
         assert text[parameter.start:parameter.end] == parameter.text
         assert parameter.interval[0] <= parameter.interval[1]
+
+
+def test_the_pieces_state_parameters() -> None:  # what the property above exercises
+    assert len(event_parameters(" ".join(_PIECES))) >= 5
 
 
 def test_a_capacity_and_an_aftershock_magnitude() -> None:
