@@ -19,8 +19,8 @@ import zstandard
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
-                                  prepared_batches, with_texts)
+from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, digest, identity_key,
+                                  prepare, prepared_batches)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -54,13 +54,14 @@ def test_forked_batches_equal_the_batches_prepared_here() -> None:
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
 
 
-def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
+def test_texts_are_each_documents_digest_and_frame() -> None:
     documents = _documents(30)
-    bare = prepare(documents, PARAMS, texts=False)
-    assert bare.texts == [] and bare.digests == []
-    assert _same(with_texts(documents, bare), prepare(documents, PARAMS))
-    whole = prepare(documents, PARAMS)
-    assert with_texts(documents, whole) is whole  # already there: left as it is
+    prepared = prepare(documents, PARAMS)
+    raw = [d.text.encode("utf-8") for d in documents]
+    assert prepared.digests == [digest(text) for text in raw]
+    assert [zstandard.ZstdDecompressor().decompress(frame) for frame in prepared.texts] == raw
+    empty = prepare([], PARAMS)
+    assert empty.digests == empty.texts == empty.identities == [] and not empty.bands.size
 
 
 def test_leaving_early_stops_and_reaps_the_child() -> None:
@@ -103,12 +104,12 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params, texts)
+        return real(batch, params)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
@@ -183,9 +184,9 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
 
 
-def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer slower than the child finds the texts made (by the child, while the writer had an earlier batch
-    to read); the batches are the same either way."""
+def test_the_writer_compresses_only_the_batches_it_prepares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child sends its batches with their texts made: the writer, the process an add waits for, compresses
+    only the batches it takes from the back itself; the batches are the same either way."""
     import dedupe.index.prepare as module
 
     documents = _documents(200)
@@ -198,12 +199,9 @@ def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatc
         return real(texts)
 
     monkeypatch.setattr(module, "compressed", counted)
-    received = []
     with prepared_batches(documents, 20, PARAMS) as batches:
-        for _batch, prepared in batches:
-            time.sleep(0.05)  # a slow writer
-            received.append(prepared)
-    assert len(made_here) < 10 - 3  # the child made the texts of most batches
+        received = [prepared for _batch, prepared in batches]
+    assert len(made_here) <= WRITER_BATCHES
     for first, prepared in zip(range(0, 200, 20), received):
         assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
 

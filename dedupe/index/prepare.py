@@ -17,12 +17,10 @@ the add waited for (Reuters, CPU seconds: writer 0.93, child 0.42; with one batc
 makes its first, 0.80 and 0.56).
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
-On a machine with a processor to spare, though, the add waits for the child (Reuters: the writer waits for
-each of the first 8 batches 20-47 ms, the child takes ~50 ms a batch), so the child leaves the texts (their
-digests and zstd, ~15 ms a batch) to the writer, which makes them as it receives the batch (:func:`with_texts`;
-the same digests and frames, a sixth less to send, and one UTF-8 encoding of the texts instead of two),
-unless the writer has yet to read the batch the child sent before (:meth:`_Slots.writer_behind`): then the
-writer is the slower, and the child makes the texts while the batch would wait in its slot anyway.
+The child makes the texts too (their digests and zstd frames, ~15 ms a batch): on a machine with a processor
+to spare the writer is the process the add waits for (Reuters, CPU seconds of the add: writer 0.52, child
+0.39 when the writer compressed the batches it received while waiting, 0.40 / 0.40 with the child making them
+all; at load 0.3 the child was done 0.23 s before the writer).
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
@@ -37,7 +35,7 @@ import signal
 import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -99,22 +97,21 @@ def digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
     """Digests, keys and compressed texts of a batch.
 
     Args:
         batch: The documents.
         params: The index parameters.
-        texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
-            :func:`with_texts` to fill where there is time for them).
 
     Returns:
         What the index stores for them.
     """
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
-    prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
-    return with_texts(batch, prepared) if texts else prepared
+    raw = [d.text.encode("utf-8") for d in batch]  # one encoding for the digests and the frames
+    return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
+                         compressed(raw), identities, fields)
 
 
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
@@ -131,18 +128,11 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     return identities, fields
 
 
-def with_texts(batch: Sequence[Document], prepared: PreparedBatch) -> PreparedBatch:
-    """``prepared`` with the digests and the compressed texts :func:`prepare` left out (``texts=False``), both
-    from one UTF-8 encoding of each text."""
-    if prepared.texts or not batch:
-        return prepared
-    raw = [d.text.encode("utf-8") for d in batch]
-    return replace(prepared, digests=[digest(data) for data in raw], texts=compressed(raw))
-
-
 def compressed(texts: list[bytes]) -> list[bytes]:
     """Each of ``texts`` zstd-compressed (level :data:`ZSTD_LEVEL`, one frame each), in one call where the
     C backend offers it (Reuters: 0.17 -> 0.13 s, the same bytes as one ``compress`` call per text)."""
+    if not texts:
+        return []  # multi_compress_to_buffer refuses an empty list
     compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
     try:
         frames = compressor.multi_compress_to_buffer(list[bytes | bytearray | memoryview](texts), threads=0)
@@ -213,8 +203,7 @@ def _forked(batches: list[Sequence[Document]],
             _child(slots, batches, params)
         slots.parent_side()
         try:
-            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params)))
-                   for number, batch in enumerate(batches))
+            yield ((batch, slots.next_batch(number, batches, params)) for number, batch in enumerate(batches))
         finally:
             slots.close()
             os.kill(pid, signal.SIGKILL)  # done, or stopped early: either way the child has nothing left to do
@@ -277,16 +266,6 @@ class _Slots:
         """In the child: take batch ``number`` unless the writer took it (or a later one) already."""
         self._set("front", number + 1)
         return number < self._get("back")
-
-    def writer_behind(self, free: list[int]) -> bool:
-        """In the child: whether the writer has yet to read a batch sent before (``free``, the slots known free,
-        brought up to date without waiting): it then writes that one first, and this one waits in its slot."""
-        while select.select([self.free_read], [], [], 0)[0]:
-            got = os.read(self.free_read, len(self.files))
-            if not got:
-                return False  # the writer is gone: :meth:`send` says so
-            free.extend(got)
-        return len(free) < len(self.files)
 
     def send(self, number: int, prepared: PreparedBatch, free: list[int]) -> None:
         """In the child: write batch ``number`` into a free slot (``free``: those known free; else wait for one)."""
@@ -382,10 +361,7 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            prepared = prepare(batch, params, texts=False)  # the writer compresses them...
-            if slots.writer_behind(free):
-                prepared = with_texts(batch, prepared)  # ... unless it has a batch to write before this one
-            slots.send(number, prepared, free)
+            slots.send(number, prepare(batch, params), free)
         status = 0
     finally:
         os._exit(status)
