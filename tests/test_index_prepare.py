@@ -19,8 +19,8 @@ import zstandard
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, digest, identity_key,
-                                  prepare, prepared_batches)
+from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
+                                  prepared_batches, with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -54,14 +54,13 @@ def test_forked_batches_equal_the_batches_prepared_here() -> None:
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
 
 
-def test_texts_are_each_documents_digest_and_frame() -> None:
+def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
     documents = _documents(30)
-    prepared = prepare(documents, PARAMS)
-    raw = [d.text.encode("utf-8") for d in documents]
-    assert prepared.digests == [digest(text) for text in raw]
-    assert [zstandard.ZstdDecompressor().decompress(frame) for frame in prepared.texts] == raw
-    empty = prepare([], PARAMS)
-    assert empty.digests == empty.texts == empty.identities == [] and not empty.bands.size
+    bare = prepare(documents, PARAMS, texts=False)
+    assert bare.texts == [] and bare.digests == []
+    assert _same(with_texts(documents, bare), prepare(documents, PARAMS))
+    whole = prepare(documents, PARAMS)
+    assert with_texts(documents, whole) is whole  # already there: left as it is
 
 
 def test_leaving_early_stops_and_reaps_the_child() -> None:
@@ -104,12 +103,12 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params)
+        return real(batch, params, texts)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
@@ -184,26 +183,49 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
 
 
-def test_the_writer_compresses_only_the_batches_it_prepares(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The child sends its batches with their texts made: the writer, the process an add waits for, compresses
-    only the batches it takes from the back itself; the batches are the same either way."""
+def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, child_pause: float) -> list[int]:
+    """How many texts the writer compressed in each of its ``compressed`` calls while 10 batches went through
+    :func:`prepared_batches` (the writer pausing after each batch, the child before sending each), checking that
+    the batches are the same as :func:`prepare` makes them."""
     import dedupe.index.prepare as module
 
     documents = _documents(200)
     parent, made_here = os.getpid(), []
-    real = module.compressed
+    real_compressed, real_prepare = module.compressed, module.prepare
 
     def counted(texts: list[bytes]) -> list[bytes]:
         if os.getpid() == parent:
             made_here.append(len(texts))
-        return real(texts)
+        return real_compressed(texts)
+
+    def paused(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+        if os.getpid() != parent:
+            time.sleep(child_pause)
+        return real_prepare(batch, params, texts)
 
     monkeypatch.setattr(module, "compressed", counted)
+    monkeypatch.setattr(module, "prepare", paused)
+    received = []
     with prepared_batches(documents, 20, PARAMS) as batches:
-        received = [prepared for _batch, prepared in batches]
-    assert len(made_here) <= WRITER_BATCHES
+        for _batch, prepared in batches:
+            time.sleep(writer_pause)
+            received.append(prepared)
+    made_while_adding = list(made_here)
     for first, prepared in zip(range(0, 200, 20), received):
-        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+        assert _same(prepared, real_prepare(documents[first:first + 20], PARAMS))
+    return made_while_adding
+
+
+def test_the_child_makes_the_texts_while_the_writer_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer busy with earlier batches finds the texts made by the child: it compresses those of the batch it
+    takes from the back, and at most of the first, which it waits for."""
+    assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES + 1
+
+
+def test_a_writer_waiting_for_the_child_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child slower than the writer (other processes take its processor) leaves the texts to the writer, which
+    would only wait for the batch meanwhile."""
+    assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) >= 10 - 2
 
 
 def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

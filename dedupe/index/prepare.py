@@ -17,10 +17,12 @@ the add waited for (Reuters, CPU seconds: writer 0.93, child 0.42; with one batc
 makes its first, 0.80 and 0.56).
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
-The child makes the texts too (their digests and zstd frames, ~15 ms a batch): on a machine with a processor
-to spare the writer is the process the add waits for (Reuters, CPU seconds of the add: writer 0.52, child
-0.39 when the writer compressed the batches it received while waiting, 0.40 / 0.40 with the child making them
-all; at load 0.3 the child was done 0.23 s before the writer).
+The texts (their digests and zstd frames, ~15 ms a batch) go to whichever process has the time: the child
+leaves them to the writer, which makes them as it receives the batch (:func:`with_texts`; the same digests and
+frames), only when the writer is waiting for a batch at that moment (:meth:`_Slots.writer_waiting`: a child
+slowed by other processes), and makes them itself otherwise. (The rule before, texts left to a writer that had
+read every batch sent, also left them to a writer busy writing the last one: at load 0.3 the writer compressed
+batches 0 and 1 and was the process the add waited for, the child done 0.23 s before it.)
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
@@ -35,7 +37,7 @@ import signal
 import struct
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -64,6 +66,9 @@ SLOTS = 4
 WRITER_BATCHES = 1
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
+# The fields of the page the two processes share (:class:`_Slots`): one past the child's latest batch, the writer's
+# earliest batch, and whether the writer waits for a batch.
+_SHARED = ("front", "back", "waiting")
 
 
 @dataclass(frozen=True)
@@ -97,21 +102,22 @@ def digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-def prepare(batch: Sequence[Document], params: IndexParams) -> PreparedBatch:
+def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
     """Digests, keys and compressed texts of a batch.
 
     Args:
         batch: The documents.
         params: The index parameters.
+        texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
+            :func:`with_texts` to fill where there is time for them).
 
     Returns:
         What the index stores for them.
     """
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
-    raw = [d.text.encode("utf-8") for d in batch]  # one encoding for the digests and the frames
-    return PreparedBatch([digest(data) for data in raw], prints.token_counts, *packed_keys(prints, params),
-                         compressed(raw), identities, fields)
+    prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
+    return with_texts(batch, prepared) if texts else prepared
 
 
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
@@ -128,11 +134,18 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     return identities, fields
 
 
+def with_texts(batch: Sequence[Document], prepared: PreparedBatch) -> PreparedBatch:
+    """``prepared`` with the digests and the compressed texts :func:`prepare` left out (``texts=False``), both
+    from one UTF-8 encoding of each text."""
+    if prepared.texts or not batch:
+        return prepared
+    raw = [d.text.encode("utf-8") for d in batch]
+    return replace(prepared, digests=[digest(data) for data in raw], texts=compressed(raw))
+
+
 def compressed(texts: list[bytes]) -> list[bytes]:
     """Each of ``texts`` zstd-compressed (level :data:`ZSTD_LEVEL`, one frame each), in one call where the
     C backend offers it (Reuters: 0.17 -> 0.13 s, the same bytes as one ``compress`` call per text)."""
-    if not texts:
-        return []  # multi_compress_to_buffer refuses an empty list
     compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
     try:
         frames = compressor.multi_compress_to_buffer(list[bytes | bytearray | memoryview](texts), threads=0)
@@ -203,7 +216,8 @@ def _forked(batches: list[Sequence[Document]],
             _child(slots, batches, params)
         slots.parent_side()
         try:
-            yield ((batch, slots.next_batch(number, batches, params)) for number, batch in enumerate(batches))
+            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params)))
+                   for number, batch in enumerate(batches))
         finally:
             slots.close()
             os.kill(pid, signal.SIGKILL)  # done, or stopped early: either way the child has nothing left to do
@@ -228,7 +242,7 @@ class _Slots:
         self.batches = batches
         self.ready_read, self.ready_write = os.pipe()
         self.free_read, self.free_write = os.pipe()
-        self.shared = mmap.mmap(-1, 2 * _SIZE.size)  # anonymous and shared: the child sees the writer's writes
+        self.shared = mmap.mmap(-1, len(_SHARED) * _SIZE.size)  # anonymous, shared: the child sees the writer's writes
         self._set("back", batches)
         self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself, not yet written
         self.helped = 0  # batches the writer took from the back while the child ran
@@ -244,10 +258,10 @@ class _Slots:
         self.shared.close()
 
     def _get(self, name: str) -> int:
-        return int(_SIZE.unpack_from(self.shared, 0 if name == "front" else _SIZE.size)[0])
+        return int(_SIZE.unpack_from(self.shared, _SHARED.index(name) * _SIZE.size)[0])
 
     def _set(self, name: str, value: int) -> None:
-        _SIZE.pack_into(self.shared, 0 if name == "front" else _SIZE.size, value)
+        _SIZE.pack_into(self.shared, _SHARED.index(name) * _SIZE.size, value)
 
     def parent_side(self) -> None:
         """Close the ends of the pipes the parent does not use."""
@@ -266,6 +280,11 @@ class _Slots:
         """In the child: take batch ``number`` unless the writer took it (or a later one) already."""
         self._set("front", number + 1)
         return number < self._get("back")
+
+    def writer_waiting(self) -> bool:
+        """In the child: whether the writer is waiting for a batch right now (then it has the time to make the
+        texts of the batch sent next, and the child sends it without them, sooner)."""
+        return bool(self._get("waiting"))
 
     def send(self, number: int, prepared: PreparedBatch, free: list[int]) -> None:
         """In the child: write batch ``number`` into a free slot (``free``: those known free; else wait for one)."""
@@ -314,7 +333,14 @@ class _Slots:
 
     def _receive(self) -> tuple[int, PreparedBatch] | None:
         """The next batch the child wrote and its number; ``None`` when the child is gone."""
-        head = _read_all(self.ready_read, _MESSAGE.size)
+        waiting = not select.select([self.ready_read], [], [], 0)[0]
+        if waiting:
+            self._set("waiting", 1)  # the child leaves the texts of the batch it sends next to this process
+        try:
+            head = _read_all(self.ready_read, _MESSAGE.size)
+        finally:
+            if waiting:
+                self._set("waiting", 0)
         if len(head) != _MESSAGE.size:
             return None
         number, slot, size = _MESSAGE.unpack(head)
@@ -361,7 +387,10 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            slots.send(number, prepare(batch, params), free)
+            prepared = prepare(batch, params, texts=False)  # the writer compresses the texts if it waits...
+            if not slots.writer_waiting():
+                prepared = with_texts(batch, prepared)  # ... unless it has work of its own: then the child does
+            slots.send(number, prepared, free)
         status = 0
     finally:
         os._exit(status)
