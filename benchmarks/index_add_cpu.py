@@ -8,7 +8,8 @@ entry point), the trees taken in
 turn (A/B alternating, so every tree meets the same load), each with its own ``PYTHONPATH``. A run reports
 the CPU seconds (user + system) of the writer itself and of the children it reaped (the loader's and the
 batch preparer's forks), from ``os.times()`` at its end, and its wall seconds; this prints the medians per
-tree and the SHA-256 of each tree's index files (the same across runs, or it says so).
+tree (also of the user and the system seconds apart: the kernel's share, page faults and writes, is most of the
+system's) and the SHA-256 of each tree's index files (the same across runs, or it says so).
 
 On a machine others load, wall seconds swing 2x between identical runs; the split of CPU seconds does not,
 and says which process an add waits for (on an idle machine its wall time is about the busier process').
@@ -43,7 +44,7 @@ exit_now, writer = os._exit, os.getpid()
 
 def report(status=0):
     times = os.times()
-    print(times.user + times.system, times.children_user + times.children_system, file=sys.stderr)
+    print(times.user, times.system, times.children_user, times.children_system, file=sys.stderr)
     sys.stderr.flush()
     if status:
         exit_now(status)
@@ -64,9 +65,10 @@ except SystemExit as done:  # the command would tear the interpreter down (an at
 
 
 def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
-             batch_size: int = 2000, serial: bool = False) -> tuple[float, float, float]:
-    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s
-    (``parallel``: forked whatever the load; ``serial``: in one process whatever the load)."""
+             batch_size: int = 2000, serial: bool = False) -> tuple[float, ...]:
+    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s, then the
+    writer's user and system and the children's user and system CPU s (``parallel``: forked whatever the load;
+    ``serial``: in one process whatever the load)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
@@ -76,8 +78,8 @@ def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
     wall = time.perf_counter() - began
-    writer, children = map(float, done.stderr.split()[-2:])
-    return writer, children, wall
+    user, system, children_user, children_system = map(float, done.stderr.split()[-4:])
+    return user + system, children_user + children_system, wall, user, system, children_user, children_system
 
 
 def index_digest(index: Path) -> str:
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     trees = [Path(tree).resolve() for tree in args.tree]
     corpus = [str(Path(path).resolve()) for path in args.corpus]
-    results: dict[Path, list[tuple[float, float, float]]] = {tree: [] for tree in trees}
+    results: dict[Path, list[tuple[float, ...]]] = {tree: [] for tree in trees}
     digests: dict[Path, set[str]] = {tree: set() for tree in trees}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.runs):
@@ -114,6 +116,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{str(tree):40s} {writer:13.2f} {children:15.2f} {wall:7.2f}  {digest}")
         print(f"{'':40s} writer {' '.join(f'{r[0]:.2f}' for r in runs)}; children "
               f"{' '.join(f'{r[1]:.2f}' for r in runs)}; wall {' '.join(f'{r[2]:.2f}' for r in runs)}")
+        user, system, children_user, children_system = (statistics.median(run[i] for run in runs) for i in range(3, 7))
+        print(f"{'':40s} medians: writer user {user:.2f} system {system:.2f}; children user {children_user:.2f} "
+              f"system {children_system:.2f}")
 
 
 if __name__ == "__main__":

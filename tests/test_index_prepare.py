@@ -183,29 +183,49 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
 
 
-def test_the_child_makes_the_texts_of_batches_the_writer_is_behind_on(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer slower than the child finds the texts made (by the child, while the writer had an earlier batch
-    to read); the batches are the same either way."""
+def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, child_pause: float) -> list[int]:
+    """How many texts the writer compressed in each of its ``compressed`` calls while 10 batches went through
+    :func:`prepared_batches` (the writer pausing after each batch, the child before sending each), checking that
+    the batches are the same as :func:`prepare` makes them."""
     import dedupe.index.prepare as module
 
     documents = _documents(200)
     parent, made_here = os.getpid(), []
-    real = module.compressed
+    real_compressed, real_prepare = module.compressed, module.prepare
 
     def counted(texts: list[bytes]) -> list[bytes]:
         if os.getpid() == parent:
             made_here.append(len(texts))
-        return real(texts)
+        return real_compressed(texts)
+
+    def paused(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+        if os.getpid() != parent:
+            time.sleep(child_pause)
+        return real_prepare(batch, params, texts)
 
     monkeypatch.setattr(module, "compressed", counted)
+    monkeypatch.setattr(module, "prepare", paused)
     received = []
     with prepared_batches(documents, 20, PARAMS) as batches:
         for _batch, prepared in batches:
-            time.sleep(0.05)  # a slow writer
+            time.sleep(writer_pause)
             received.append(prepared)
-    assert len(made_here) < 10 - 3  # the child made the texts of most batches
+    made_while_adding = list(made_here)
     for first, prepared in zip(range(0, 200, 20), received):
-        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+        assert _same(prepared, real_prepare(documents[first:first + 20], PARAMS))
+    return made_while_adding
+
+
+def test_the_child_makes_the_texts_while_the_writer_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer busy with earlier batches finds the texts made by the child: it compresses those of the batch it
+    takes from the back, and at most of the first, which it waits for."""
+    assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES + 1
+
+
+def test_a_writer_waiting_for_the_child_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child slower than the writer (other processes take its processor) leaves the texts to the writer, which
+    would only wait for the batch meanwhile."""
+    assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) >= 10 - 2
 
 
 def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,12 +17,12 @@ the add waited for (Reuters, CPU seconds: writer 0.93, child 0.42; with one batc
 makes its first, 0.80 and 0.56).
 Streaming the ~10 MB of a batch down a pipe instead made each process wait for the other, 64 KiB at a time
 (0.24 s of the writer's time on Reuters).
-On a machine with a processor to spare, though, the add waits for the child (Reuters: the writer waits for
-each of the first 8 batches 20-47 ms, the child takes ~50 ms a batch), so the child leaves the texts (their
-digests and zstd, ~15 ms a batch) to the writer, which makes them as it receives the batch (:func:`with_texts`;
-the same digests and frames, a sixth less to send, and one UTF-8 encoding of the texts instead of two),
-unless the writer has yet to read the batch the child sent before (:meth:`_Slots.writer_behind`): then the
-writer is the slower, and the child makes the texts while the batch would wait in its slot anyway.
+The texts (their digests and zstd frames, ~15 ms a batch) go to whichever process has the time: the child
+leaves them to the writer, which makes them as it receives the batch (:func:`with_texts`; the same digests and
+frames), only when the writer is waiting for a batch at that moment (:meth:`_Slots.writer_waiting`: a child
+slowed by other processes), and makes them itself otherwise. (The rule before, texts left to a writer that had
+read every batch sent, also left them to a writer busy writing the last one: at load 0.3 the writer compressed
+batches 0 and 1 and was the process the add waited for, the child done 0.23 s before it.)
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
@@ -66,6 +66,9 @@ SLOTS = 4
 WRITER_BATCHES = 1
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
+# The fields of the page the two processes share (:class:`_Slots`): one past the child's latest batch, the writer's
+# earliest batch, and whether the writer waits for a batch.
+_SHARED = ("front", "back", "waiting")
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,7 @@ class _Slots:
         self.batches = batches
         self.ready_read, self.ready_write = os.pipe()
         self.free_read, self.free_write = os.pipe()
-        self.shared = mmap.mmap(-1, 2 * _SIZE.size)  # anonymous and shared: the child sees the writer's writes
+        self.shared = mmap.mmap(-1, len(_SHARED) * _SIZE.size)  # anonymous, shared: the child sees the writer's writes
         self._set("back", batches)
         self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself, not yet written
         self.helped = 0  # batches the writer took from the back while the child ran
@@ -255,10 +258,10 @@ class _Slots:
         self.shared.close()
 
     def _get(self, name: str) -> int:
-        return int(_SIZE.unpack_from(self.shared, 0 if name == "front" else _SIZE.size)[0])
+        return int(_SIZE.unpack_from(self.shared, _SHARED.index(name) * _SIZE.size)[0])
 
     def _set(self, name: str, value: int) -> None:
-        _SIZE.pack_into(self.shared, 0 if name == "front" else _SIZE.size, value)
+        _SIZE.pack_into(self.shared, _SHARED.index(name) * _SIZE.size, value)
 
     def parent_side(self) -> None:
         """Close the ends of the pipes the parent does not use."""
@@ -278,15 +281,10 @@ class _Slots:
         self._set("front", number + 1)
         return number < self._get("back")
 
-    def writer_behind(self, free: list[int]) -> bool:
-        """In the child: whether the writer has yet to read a batch sent before (``free``, the slots known free,
-        brought up to date without waiting): it then writes that one first, and this one waits in its slot."""
-        while select.select([self.free_read], [], [], 0)[0]:
-            got = os.read(self.free_read, len(self.files))
-            if not got:
-                return False  # the writer is gone: :meth:`send` says so
-            free.extend(got)
-        return len(free) < len(self.files)
+    def writer_waiting(self) -> bool:
+        """In the child: whether the writer is waiting for a batch right now (then it has the time to make the
+        texts of the batch sent next, and the child sends it without them, sooner)."""
+        return bool(self._get("waiting"))
 
     def send(self, number: int, prepared: PreparedBatch, free: list[int]) -> None:
         """In the child: write batch ``number`` into a free slot (``free``: those known free; else wait for one)."""
@@ -335,7 +333,14 @@ class _Slots:
 
     def _receive(self) -> tuple[int, PreparedBatch] | None:
         """The next batch the child wrote and its number; ``None`` when the child is gone."""
-        head = _read_all(self.ready_read, _MESSAGE.size)
+        waiting = not select.select([self.ready_read], [], [], 0)[0]
+        if waiting:
+            self._set("waiting", 1)  # the child leaves the texts of the batch it sends next to this process
+        try:
+            head = _read_all(self.ready_read, _MESSAGE.size)
+        finally:
+            if waiting:
+                self._set("waiting", 0)
         if len(head) != _MESSAGE.size:
             return None
         number, slot, size = _MESSAGE.unpack(head)
@@ -382,9 +387,9 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            prepared = prepare(batch, params, texts=False)  # the writer compresses them...
-            if slots.writer_behind(free):
-                prepared = with_texts(batch, prepared)  # ... unless it has a batch to write before this one
+            prepared = prepare(batch, params, texts=False)  # the writer compresses the texts if it waits...
+            if not slots.writer_waiting():
+                prepared = with_texts(batch, prepared)  # ... unless it has work of its own: then the child does
             slots.send(number, prepared, free)
         status = 0
     finally:

@@ -68,9 +68,28 @@ _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _PAGE = 65536
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 # What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
-# (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version).
-_Versions = tuple[int, str, frozenset[bytes]]
-_UNSTORED: _Versions = (0, "", frozenset())
+# (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
+_Versions = tuple[int, str, tuple[bytes, ...]]
+_UNSTORED: _Versions = (0, "", ())
+
+
+@dataclass
+class _NewRows:
+    """What a batch's documents become (``Index._new_rows``; mutable while it is filled, private).
+
+    Attributes:
+        rows: ``(id, key, version)`` of each document (version 0: not stored).
+        stored: Places in the batch of the documents stored (added, or a new version of a key), in order.
+        versions: ``(new id, earlier id)`` of the documents stored as a new version.
+        unchanged: Documents whose key and text were stored already.
+        skipped: Documents without text worth indexing (no token).
+    """
+
+    rows: list[tuple[str, str, int]]
+    stored: list[int]
+    versions: list[tuple[str, str]]
+    unchanged: int
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -200,38 +219,41 @@ class Index:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
         try:
-            rows, status = self._new_rows(batch, prepared)
-            new = [i for i, s in enumerate(status) if s not in ("unchanged", "skipped")]
-            self._write(rows, prepared, new)
+            new = self._new_rows(batch, prepared)
+            self._write(new.rows, prepared, new.stored)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        versions = [(rows[i][0], s.removeprefix("version of ")) for i, s in enumerate(status)
-                    if s.startswith("version")]
-        return status.count("added"), status.count("unchanged"), versions, status.count("skipped")
+        return len(new.stored) - len(new.versions), new.unchanged, new.versions, new.skipped
 
-    def _new_rows(self, batch: Sequence[Document],
-                  prepared: PreparedBatch) -> tuple[list[tuple[str, str, int]], list[str]]:
-        """``(id, key, version)`` of each document and its status: ``added``, ``version of ID``, ``unchanged``
-        or ``skipped``."""
+    def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> _NewRows:
+        """``(id, key, version)`` of each document of a batch, and which of them are stored (added or new
+        versions), unchanged or skipped (see :class:`_NewRows`)."""
         stored = self._versions(prepared.identities)
-        rows, status = [], []
-        for doc, key, digest, tokens in zip(batch, prepared.identities, prepared.digests,
-                                            prepared.token_counts.tolist()):
+        new = _NewRows([], [], [], 0, 0)
+        rows, places, versions = new.rows, new.stored, new.versions
+        for place, (doc_id, key, digest, tokens) in enumerate(zip(
+                [doc.id for doc in batch], prepared.identities, prepared.digests, prepared.token_counts.tolist())):
             latest, latest_id, digests = stored.get(key, _UNSTORED)
-            if tokens == 0 or digest in digests:
-                status.append("unchanged" if digest in digests else "skipped")
-                rows.append((doc.id, key, 0))
+            if digest in digests:
+                new.unchanged += 1
+                rows.append((doc_id, key, 0))
+                continue
+            if tokens == 0:
+                new.skipped += 1
+                rows.append((doc_id, key, 0))
                 continue
             version = latest + 1
-            ident = doc.id if version == 1 else f"{doc.id}~v{version}"
-            if key != doc.id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
+            ident = doc_id if version == 1 else f"{doc_id}~v{version}"
+            if key != doc_id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
                 ident = key if version == 1 else f"{key}~v{version}"
             rows.append((ident, key, version))
-            status.append("added" if version == 1 else f"version of {latest_id}")
-            stored[key] = (version, ident, digests | {digest})
-        return rows, status
+            places.append(place)
+            if version > 1:
+                versions.append((ident, latest_id))
+            stored[key] = (version, ident, (*digests, digest))
+        return new
 
     def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
         """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
@@ -242,7 +264,7 @@ class Index:
             for key, version, digest, ident in self.connection.execute(query, chunk):
                 found.setdefault(key, []).append((version, digest, ident))
         latest = {key: max(versions) for key, versions in found.items()}
-        return {key: (latest[key][0], latest[key][2], frozenset(digest for _, digest, _ in versions))
+        return {key: (latest[key][0], latest[key][2], tuple(digest for _, digest, _ in versions))
                 for key, versions in found.items()}
 
     def _write(self, rows: list[tuple[str, str, int]], prepared: PreparedBatch, new: list[int]) -> None:
