@@ -1,11 +1,8 @@
-"""Run every command's stages in order, each under a timer: load -> segment -> scan / compare / figures.
+"""Each command's run over one load: load -> segment -> scan / compare / figures, each stage under a timer.
 
-Each command has one entry point over one frozen config: :func:`run_scan` (:class:`ScanConfig`),
-:func:`run_compare` (:class:`CompareRunConfig`), :func:`run_figures` (:class:`FiguresConfig`) and
-:func:`run_report` (:class:`ReportConfig`); each returns a typed result whose :attr:`findings` counts
-what ``--fail-on`` asks about. The CLI calls these functions; they never print. A ``progress``
-callable lets the caller show a progress bar: it receives a stage label and a sequence and returns an
-iterable over the same items. A ``warn`` callable receives each skipped input before the run goes on.
+:func:`run_scan` (:class:`ScanConfig`), :func:`run_compare` (:class:`CompareRunConfig`) and :func:`run_figures`
+(:class:`FiguresConfig`), over :func:`load_checked` and :func:`prepare`; :func:`compare_stage` and
+:func:`figures_stage` are the stages themselves, which ``dedupe report`` (:mod:`dedupe.pipeline.report`) runs too.
 """
 
 from __future__ import annotations
@@ -30,6 +27,7 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
     from dedupe.figures.extract import Figure, FigureConfig
     from dedupe.scan.config import ScanConfig
     from dedupe.scan.near_dup import ScanResult
+    from dedupe.pipeline.report import ReportConfig
     from dedupe.stories import Story, StoryConfig
 
 #: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
@@ -39,7 +37,7 @@ Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a r
 FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
 
 
-def _no_warning(skipped: Skipped | str) -> None:
+def no_warning(skipped: Skipped | str) -> None:
     """The default :data:`Warn`: skipped inputs are only counted in the result."""
 
 
@@ -52,7 +50,7 @@ class PreparedCorpus:
 
 
 def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
-                 warn: Warn = _no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
+                 warn: Warn = no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
     """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
 
     Args:
@@ -86,7 +84,7 @@ def skipped_records(corpus: Corpus) -> list[dict[str, object]]:
 
 def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
             progress: Progress = no_progress, timer: StageTimer | None = None,
-            warn: Warn = _no_warning) -> PreparedCorpus:
+            warn: Warn = no_warning) -> PreparedCorpus:
     """Load and segment a corpus.
 
     Args:
@@ -165,7 +163,7 @@ def count_findings(scan: ScanResult | None = None, compare: CompareResult | None
     return Counter({kind: found[kind] for kind in FINDING_KINDS})
 
 
-def _one_step(progress: Progress, label: str) -> None:
+def one_step(progress: Progress, label: str) -> None:
     """Show a stage that has no per-item loop of its own as a one-step bar."""
     for _ in progress(label, (label,)):
         pass
@@ -196,7 +194,7 @@ class ScanRun:
 
 
 def run_scan(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
-             stdin: BinaryIO | None = None, warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+             stdin: BinaryIO | None = None, warn: Warn = no_warning, timer: StageTimer | None = None) -> ScanRun:
     """Load a corpus and find repeated and reused passages and near-duplicate documents.
 
     Args:
@@ -228,7 +226,7 @@ def _import_scan() -> None:
 
 def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
                    master: str | None = None, partitions: int | None = None, parquet: str | None = None,
-                   warn: Warn = _no_warning, timer: StageTimer | None = None) -> ScanRun:
+                   warn: Warn = no_warning, timer: StageTimer | None = None) -> ScanRun:
     """:func:`run_scan` on Spark (:mod:`dedupe.scan.spark`): the corpus is read and scanned where Spark runs.
 
     Args:
@@ -301,7 +299,7 @@ class CompareRun:
 
 def run_compare(paths: Sequence[str], options: LoadOptions | None = None, config: CompareRunConfig | None = None, *,
                 encoder: Encoder | None = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
-                warn: Warn = _no_warning, timer: StageTimer | None = None) -> CompareRun:
+                warn: Warn = no_warning, timer: StageTimer | None = None) -> CompareRun:
     """Load and segment a corpus, then align its claims across outlets within each story.
 
     Args:
@@ -324,11 +322,11 @@ def run_compare(paths: Sequence[str], options: LoadOptions | None = None, config
     config = config or CompareRunConfig()
     timer = timer or StageTimer()
     prepared = prepare(paths, options, stdin, progress, timer, warn)
-    result = _compare(prepared.documents, config, None, encoder, timer, progress)
+    result = compare_stage(prepared.documents, config, None, encoder, timer, progress)
     return CompareRun(prepared, result, dict(timer.seconds))
 
 
-def _compare(documents: tuple[SegmentedDocument, ...], config: CompareRunConfig | ReportConfig,
+def compare_stage(documents: tuple[SegmentedDocument, ...], config: CompareRunConfig | ReportConfig,
              stories: tuple[Story, ...] | None, encoder: Encoder | None, timer: StageTimer,
              progress: Progress = no_progress) -> CompareResult:
     """Run the compare stage, loading the encoder and opening the cache as ``config`` says."""
@@ -385,7 +383,7 @@ class FiguresRun:
 
 
 def run_figures(paths: Sequence[str], options: LoadOptions | None = None, config: FiguresConfig | None = None, *,
-                stdin: BinaryIO | None = None, progress: Progress = no_progress, warn: Warn = _no_warning,
+                stdin: BinaryIO | None = None, progress: Progress = no_progress, warn: Warn = no_warning,
                 timer: StageTimer | None = None) -> FiguresRun:
     """Load and segment a corpus, extract its figures and compare them across outlets within each story.
 
@@ -410,11 +408,11 @@ def run_figures(paths: Sequence[str], options: LoadOptions | None = None, config
     timer = timer or StageTimer()
     prepared = prepare(paths, options, stdin, progress, timer, warn)
     stories = timer.run("stories", lambda: group_stories(prepared.corpus.documents, config.stories))
-    found, discrepancies = timer.run("figures", lambda: _figures(prepared.documents, stories, config))
+    found, discrepancies = timer.run("figures", lambda: figures_stage(prepared.documents, stories, config))
     return FiguresRun(prepared, found, discrepancies, dict(timer.seconds))
 
 
-def _figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
+def figures_stage(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...],
              config: FiguresConfig) -> tuple[tuple[Figure, ...], tuple[Discrepancy, ...]]:
     """Extract the figures ``config`` keeps and find their discrepancies within ``stories``."""
     from dedupe.figures.discrepancies import find_discrepancies
@@ -422,128 +420,3 @@ def _figures(documents: tuple[SegmentedDocument, ...], stories: tuple[Story, ...
 
     found = keep_measures(extract_figures(documents, config.extract), config.measures)
     return found, find_discrepancies(found, stories, config.discrepancies)
-
-
-# --- dedupe report: every stage in one run --------------------------------------------------------
-
-#: The analysis stages ``run_report`` can run, in order.
-REPORT_STAGES = ("scan", "compare", "figures")
-#: Why ``run_report`` leaves compare out of a corpus with one outlet: every story then has one outlet, so
-#: every claim would be "unique" and alignment (the cost of compare: every claim encoded) finds nothing.
-ONE_OUTLET_NOTE = "compare not run: every document is from one outlet, so there is nothing to compare across outlets"
-
-
-@dataclass(frozen=True)
-class ReportConfig:
-    """What ``dedupe report`` runs, and each stage's own configuration.
-
-    Attributes:
-        stages: The analysis stages to run, a subset of :data:`REPORT_STAGES`.
-        scan: Configuration of the scan stage (``None``: its defaults).
-        compare: Configuration of the compare stage (``None``: its defaults; its stories are replaced by
-            the one grouping of :attr:`stories`).
-        figures: Configuration of the figures stage (``None``: its defaults; its stories likewise).
-        stories: How documents are grouped into stories, once for every stage (``None``: the defaults).
-        model: Sentence-transformers model folder or name; ``None`` for the packaged MiniLM.
-        backend: Encoder backend, as :func:`dedupe.embed.encoder.load_encoder` takes it.
-        cache_dir: Embedding cache folder; ``None`` disables the cache.
-    """
-
-    stages: tuple[str, ...] = REPORT_STAGES
-    scan: ScanConfig | None = None
-    compare: CompareConfig | None = None
-    figures: FiguresConfig | None = None
-    stories: StoryConfig | None = None
-    model: str | None = None
-    backend: str = "auto"
-    cache_dir: Path | None = None
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.stages) - set(REPORT_STAGES))
-        if unknown:
-            raise ConfigError(f"unknown stage {unknown[0]!r}: choose from {', '.join(REPORT_STAGES)}")
-        if not self.stages:
-            raise ConfigError("stages must name at least one of " + ", ".join(REPORT_STAGES))
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """Everything ``dedupe report`` found in one run.
-
-    Attributes:
-        prepared: The loaded and segmented corpus.
-        summary: Its load summary (as ``dedupe info``).
-        stories: The story grouping every stage shared.
-        scan: The scan result, ``None`` when the stage was not run.
-        compare: The compare result, ``None`` when not run.
-        figures: The extracted figures, ``None`` when not run.
-        discrepancies: The figure discrepancies, ``None`` when not run.
-        seconds: Wall-clock seconds per stage, in the order they ran.
-    """
-
-    prepared: PreparedCorpus
-    summary: CorpusSummary
-    stories: tuple[Story, ...]
-    scan: ScanResult | None
-    compare: CompareResult | None
-    figures: tuple[Figure, ...] | None
-    discrepancies: tuple[Discrepancy, ...] | None
-    seconds: dict[str, float]
-
-    @property
-    def findings(self) -> Counter[str]:
-        """Count of each kind of finding over the stages that ran (:func:`count_findings`)."""
-        return count_findings(self.scan, self.compare, self.discrepancies)
-
-
-def run_report(paths: Sequence[str], options: LoadOptions | None = None, config: ReportConfig | None = None, *,
-               encoder: Encoder | None = None, stdin: BinaryIO | None = None, progress: Progress = no_progress,
-               warn: Warn = _no_warning, timer: StageTimer | None = None) -> ReportResult:
-    """Load and segment a corpus once, then run scan, compare and figures on it.
-
-    The stories are computed once and passed to compare and figures; the sentences are encoded once,
-    by compare, through the embedding cache. ``progress`` is called once per stage. Compare is left out
-    (``compare`` is ``None``, and ``warn`` gets :data:`ONE_OUTLET_NOTE`) when the corpus has one outlet.
-
-    Args:
-        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
-        options: Load options.
-        config: What to run and how (defaults: every stage with its defaults).
-        encoder: A ready :class:`dedupe.embed.encoder.Encoder`; loaded from ``config.model`` when ``None`` and
-            compare runs.
-        stdin: Stream read for ``-``.
-        progress: Progress callable, called with each stage's label, and for the segmentation and encoding loops.
-        warn: Called with each skipped input.
-        timer: Collects the time of each stage when given.
-
-    Returns:
-        The :class:`ReportResult`.
-
-    Raises:
-        InputError: As :func:`load_checked`.
-        ConfigError: A stage's configuration is invalid.
-    """
-    from dedupe.scan.near_dup import scan as scan_documents
-    from dedupe.stories import group_stories
-
-    config = config or ReportConfig()
-    timer = timer or StageTimer()
-    prepared = prepare(paths, options, stdin, progress, timer, warn)
-    raw = prepared.corpus.documents
-    stories = timer.run("stories", lambda: group_stories(raw, config.stories))
-    _one_step(progress, "stories")
-    scan = compare = figures = discrepancies = None
-    if "scan" in config.stages:
-        scan = timer.run("scan", lambda: scan_documents(raw, config.scan))
-        _one_step(progress, "scan")
-    if "compare" in config.stages and len({doc.outlet for doc in raw}) < 2:
-        warn(ONE_OUTLET_NOTE)
-    elif "compare" in config.stages:
-        compare = _compare(prepared.documents, config, stories, encoder, timer, progress)
-        _one_step(progress, "compare")
-    if "figures" in config.stages:
-        figures, discrepancies = timer.run("figures", lambda: _figures(prepared.documents, stories,
-                                                                       config.figures or FiguresConfig()))
-        _one_step(progress, "figures")
-    return ReportResult(prepared, summarize(prepared), stories, scan, compare, figures, discrepancies,
-                        dict(timer.seconds))
