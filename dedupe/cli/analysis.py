@@ -16,7 +16,7 @@ from dedupe.cli.options import (THRESHOLDS, compare_options, corpus_arguments, f
                                 story_options, threshold_option)
 from dedupe.configs import cache_folder, compare_config, figures_config, report_config
 from dedupe.output import to_json
-from dedupe.pipeline import StageTimer, prepare, summarize
+from dedupe.runtime import StageTimer
 from dedupe.report.render import render_report, render_result
 
 
@@ -26,6 +26,7 @@ from dedupe.report.render import render_report, render_result
 def info(corpus: tuple[str, ...], text_field: str | None, source_field: str | None, manifest: str | None,
          strict: bool, fmt: str, output: str, quiet: bool) -> None:
     """Print the load summary: documents per outlet, sentences, characters, skipped inputs."""
+    from dedupe.pipeline import prepare, summarize
     from dedupe.report.info import info_dict, info_markdown, info_text
 
     prepared = prepare(corpus, load_options(text_field, source_field, manifest, strict), stdin=sys.stdin.buffer,

@@ -6,32 +6,38 @@ Each command has one entry point over one frozen config: :func:`run_scan` (:clas
 what ``--fail-on`` asks about. The CLI calls these functions; they never print. A ``progress``
 callable lets the caller show a progress bar: it receives a stage label and a sequence and returns an
 iterable over the same items. A ``warn`` callable receives each skipped input before the run goes on.
+
+:mod:`~dedupe.pipeline.stages` holds each command's run, :mod:`~dedupe.pipeline.report` ``dedupe report``'s.
 """
 
-from dedupe.pipeline.report import ONE_OUTLET_NOTE, REPORT_STAGES, ReportConfig, ReportResult, run_report
-from dedupe.pipeline.stages import (
-    FINDING_KINDS,
-    CompareRun,
-    CompareRunConfig,
-    CorpusSummary,
-    FiguresConfig,
-    FiguresRun,
-    PreparedCorpus,
-    ScanRun,
-    Warn,
-    count_findings,
-    load_checked,
-    prepare,
-    run_compare,
-    run_figures,
-    run_scan,
-    run_scan_spark,
-    skipped_records,
-    summarize,
-)
-from dedupe.runtime import StageTimer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __all__ = ["FINDING_KINDS", "ONE_OUTLET_NOTE", "REPORT_STAGES", "CompareRun", "CompareRunConfig", "CorpusSummary",
            "FiguresConfig", "FiguresRun", "PreparedCorpus", "ReportConfig", "ReportResult", "ScanRun", "StageTimer",
            "Warn", "count_findings", "load_checked", "prepare", "run_compare", "run_figures", "run_report", "run_scan",
            "run_scan_spark", "skipped_records", "summarize"]
+
+
+if TYPE_CHECKING:
+    from dedupe.pipeline.load import Warn, load_checked, skipped_records
+    from dedupe.pipeline.report import ONE_OUTLET_NOTE, REPORT_STAGES, ReportConfig, ReportResult, run_report
+    from dedupe.pipeline.stages import (FINDING_KINDS, CompareRun, CompareRunConfig, CorpusSummary, FiguresConfig,
+                                        FiguresRun, PreparedCorpus, ScanRun, count_findings, prepare, run_compare,
+                                        run_figures, run_scan, run_scan_spark, summarize)
+    from dedupe.runtime import StageTimer
+
+#: The module of each name (the light ones first: ``dedupe index add`` reads only ``load_checked``).
+_MODULES = {**dict.fromkeys(("Warn", "load_checked", "skipped_records"), "dedupe.pipeline.load"),
+            **dict.fromkeys(("ONE_OUTLET_NOTE", "REPORT_STAGES", "ReportConfig", "ReportResult", "run_report"),
+                            "dedupe.pipeline.report"),
+            "StageTimer": "dedupe.runtime"}
+
+
+def __getattr__(name: str) -> Any:
+    """Each name loaded on first use, with its own module only: a command does not load the others' configs."""
+    if name in __all__:
+        return getattr(importlib.import_module(_MODULES.get(name, "dedupe.pipeline.stages")), name)
+    raise AttributeError(f"module 'dedupe.pipeline' has no attribute {name!r}")

@@ -8,15 +8,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.load import load_corpus
-from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
-from dedupe.errors import ConfigError, InputError
-from dedupe.output import plural
+from dedupe.corpus.documents import Corpus, LoadOptions
+from dedupe.errors import ConfigError
+from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records
 from dedupe.runtime import Progress, StageTimer, no_progress
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
@@ -30,15 +29,8 @@ if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loa
     from dedupe.pipeline.report import ReportConfig
     from dedupe.stories import Story, StoryConfig
 
-#: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
-Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a repeated id kept under a new one
-
 #: The kinds of finding ``--fail-on`` can name, as :func:`count_findings` counts them.
 FINDING_KINDS = ("repeat", "reuse", "near_duplicate", "echo", "boilerplate", "divergence", "conflict", "uncertain")
-
-
-def no_warning(skipped: Skipped | str) -> None:
-    """The default :data:`Warn`: skipped inputs are only counted in the result."""
 
 
 @dataclass(frozen=True)
@@ -47,39 +39,6 @@ class PreparedCorpus:
 
     corpus: Corpus
     documents: tuple[SegmentedDocument, ...]
-
-
-def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
-                 warn: Warn = no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
-    """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
-
-    Args:
-        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
-        options: Load options.
-        stdin: Stream read for ``-``.
-        warn: Called with each skipped input, in load order.
-        meanwhile: Work done while a forked child reads (:func:`dedupe.corpus.load.load_corpus`).
-
-    Returns:
-        The loaded corpus (at least one document).
-
-    Raises:
-        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
-    """
-    corpus = load_corpus(paths, options, stdin, meanwhile)
-    for skipped in corpus.skipped:
-        warn(skipped)
-    for note in corpus.notes:
-        warn(note)
-    if not corpus.documents:
-        raise InputError(f"no documents loaded from {', '.join(paths)} "
-                         f"({plural(len(corpus.skipped), 'input')} skipped)")
-    return corpus
-
-
-def skipped_records(corpus: Corpus) -> list[dict[str, object]]:
-    """The skipped inputs as the JSON output lists them: path, line, reason."""
-    return [{"path": s.path, "line": s.line, "reason": s.reason} for s in corpus.skipped]
 
 
 def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,

@@ -1,0 +1,55 @@
+"""Stage 1 as every command runs it: load a corpus, tell each skipped input, refuse a corpus without documents.
+
+Light on purpose: ``dedupe index add`` and ``dedupe scan`` read their corpus through :func:`load_checked` without
+loading the other commands' configs and results (:mod:`dedupe.pipeline.stages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import BinaryIO
+
+from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
+from dedupe.corpus.load import load_corpus
+from dedupe.errors import InputError
+from dedupe.output import plural
+
+#: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
+Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a repeated id kept under a new one
+
+
+def no_warning(skipped: Skipped | str) -> None:
+    """The default :data:`Warn`: skipped inputs are only counted in the result."""
+
+
+def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
+                 warn: Warn = no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
+    """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
+
+    Args:
+        paths: Inputs as for :func:`dedupe.corpus.load.load_corpus`.
+        options: Load options.
+        stdin: Stream read for ``-``.
+        warn: Called with each skipped input, in load order.
+        meanwhile: Work done while a forked child reads (:func:`dedupe.corpus.load.load_corpus`).
+
+    Returns:
+        The loaded corpus (at least one document).
+
+    Raises:
+        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
+    """
+    corpus = load_corpus(paths, options, stdin, meanwhile)
+    for skipped in corpus.skipped:
+        warn(skipped)
+    for note in corpus.notes:
+        warn(note)
+    if not corpus.documents:
+        raise InputError(f"no documents loaded from {', '.join(paths)} "
+                         f"({plural(len(corpus.skipped), 'input')} skipped)")
+    return corpus
+
+
+def skipped_records(corpus: Corpus) -> list[dict[str, object]]:
+    """The skipped inputs as the JSON output lists them: path, line, reason."""
+    return [{"path": s.path, "line": s.line, "reason": s.reason} for s in corpus.skipped]
