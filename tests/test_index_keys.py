@@ -96,6 +96,36 @@ def test_compiled_merge_rows_is_numpys_on_large_parts(parts: int, spread: int) -
     assert np.array_equal(compiled[0], plain[0]) and compiled[1] == plain[1]
 
 
+@needs_native
+@pytest.mark.parametrize("parts", [1, 2, 3, 4, 5, 8, 9])  # 0 to 4 levels: the even ones end with a copy
+def test_compiled_merge_rows_with_the_parts_in_its_scratch_is_numpys(parts: int) -> None:
+    # The parts lie back to back in the scratch array the merge may overwrite (the segments' tier merges): the
+    # merge must read each part before a level writes over it, and leave the result in the array it returns.
+    rng = np.random.default_rng(parts)
+    sizes = rng.integers(0, 20_000, parts)
+    scratch = np.concatenate([np.sort(rng.integers(0, 1 << 12, int(size), dtype=np.int64) << DOC_BITS
+                                      | rng.integers(0, 100)) for size in sizes]).astype(np.int64)
+    ends = np.cumsum(sizes).tolist()
+    arrays = [scratch[first:end] for first, end in zip([0, *ends], ends)]
+    copies = [array.copy() for array in arrays]
+    shifts = rng.integers(0, 1000, parts).tolist()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        plain = merge_rows(copies, shifts)
+    compiled = merge_rows(arrays, shifts, scratch)
+    assert np.array_equal(compiled[0], plain[0]) and compiled[1] == plain[1]
+    assert not np.shares_memory(compiled[0], scratch)
+
+
+def test_merge_rows_refuses_a_scratch_too_short() -> None:
+    parts = [np.arange(5, dtype=np.int64) << DOC_BITS, np.arange(3, dtype=np.int64) << DOC_BITS,
+             np.arange(4, dtype=np.int64) << DOC_BITS]
+    if native() is None:
+        pytest.skip("the compiled extension is not built (the numpy merge takes no scratch)")
+    with pytest.raises(ValueError, match="scratch"):
+        merge_rows(parts, [0, 0, 0], np.zeros(11, dtype=np.int64))
+
+
 def test_merge_rows_reports_a_shift_that_carries_into_the_keys() -> None:
     part = np.array([5 << DOC_BITS | DOC_MASK], dtype=np.int64)
     assert merge_rows([part, part.copy()], [0, 1])[1] == DOC_MASK + 1

@@ -220,7 +220,7 @@ def sort_rows(rows: I64, doc_order: bool = False) -> I64:
     return sorted_by(rows, DOC_BITS if doc_order else 0)
 
 
-def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
+def merge_rows(parts: list[I64], shifts: list[int], scratch: I64 | None = None) -> tuple[I64, int]:
     """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array: by the compiled
     loop where it is built (two parts at a time, each from both ends at once, the shifts added as the parts are
     read), else by numpy (copy, shift, timsort: 2-3x slower); the same values either way.
@@ -228,12 +228,14 @@ def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
     Args:
         parts: Sorted int64 arrays (C-contiguous).
         shifts: What to add to each part's values (to the low :data:`DOC_BITS` bits of packed rows).
+        scratch: An int64 array as long as the parts together, given up by the caller, which may hold the parts
+            (:func:`~dedupe.scan.shingle.merge_runs`; the numpy merge leaves it alone).
 
     Returns:
         The merged rows, and the largest low :data:`DOC_BITS` bits of a part's row plus its shift (-1 when
         there is no row): a value of ``2 ** DOC_BITS`` or more means the shift carried into the keys.
     """
-    compiled = merge_runs(parts, shifts, DOC_MASK)  # Reuters x1's merge of 8 tiers of 275 k rows: 13 ms warm
+    compiled = merge_runs(parts, shifts, DOC_MASK, scratch)  # Reuters x1's merge of 8 tiers of 275 k rows: 13 ms warm
     if compiled is not None:
         return compiled
     low = [int((part & DOC_MASK).max()) + shift for part, shift in zip(parts, shifts) if part.size]

@@ -142,17 +142,21 @@ def sorted_unique(values: _Keys) -> _Keys:
     return ordered[keep]  # type: ignore[return-value]
 
 
-def merge_runs(parts: list[npt.NDArray[np.int64]], shifts: list[int],
-               mask: int) -> tuple[npt.NDArray[np.int64], int] | None:
+def merge_runs(parts: list[npt.NDArray[np.int64]], shifts: list[int], mask: int,
+               scratch: npt.NDArray[np.int64] | None = None) -> tuple[npt.NDArray[np.int64], int] | None:
     """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array by the compiled
     merge (two parts at a time, each filled from both ends at once), with the largest ``value & mask`` plus its
-    part's shift (-1 when there is no value); ``None`` where the compiled module is not built."""
+    part's shift (-1 when there is no value); ``None`` where the compiled module is not built.
+
+    ``scratch``: an int64 array as long as the parts together, which the caller gives up (its values are
+    overwritten) and which may hold the parts themselves: the merge's levels take turns between it and the
+    result, where they would take fresh memory otherwise (first touched: a page fault every 4 KiB)."""
     compiled = native()
     if compiled is None:
         return None
     merged = np.empty(sum(part.size for part in parts), dtype=np.int64)
     largest = compiled.merge_parts([np.ascontiguousarray(part) for part in parts], np.array(shifts, dtype=np.int64),
-                                   merged, mask)
+                                   merged, mask, scratch)
     return merged, int(largest)
 
 
