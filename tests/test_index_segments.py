@@ -169,3 +169,14 @@ def test_a_segment_spanning_too_many_documents_is_refused_whichever_chunk_holds_
     assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
     segments.write(db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
     assert db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]
+
+
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128, 1])
+def test_document_bounds_are_the_smallest_and_largest_low_bits_across_chunks(
+        monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
+    rng = np.random.default_rng(chunk_rows)
+    docs = rng.integers(5, 900, 1000)
+    packed = np.sort(np.arange(1000, dtype=np.int64) * KEY_STEP | docs)
+    assert segments.document_bounds(packed) == (int(docs.min()), int(docs.max()))
+    assert segments.document_bounds(packed[:0]) == (-1, -1)

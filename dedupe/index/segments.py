@@ -479,7 +479,7 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     # The row is inserted with a zeroblob, then the rows are written into its pages from the array: a blob bound
     # as a parameter is copied twice before it reaches the pages (the bound value, then the record), each copy in
     # memory first touched (Reuters x1's merged segments: 17 MB a kind). The same pages, the same file.
-    if _largest_document(packed) >= _SPAN - 1:
+    if document_bounds(packed)[1] >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
     rows = np.ascontiguousarray(packed, dtype=np.int64)
     segment = db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, zeroblob(?))",
@@ -491,12 +491,16 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
             blob.write(rows.data.cast("B"))
 
 
-def _largest_document(packed: I64) -> int:
-    """The largest document offset (low bits) of ``packed`` rows, -1 for none, a chunk of :data:`_CHUNK_ROWS` at a
-    time: masking a merged segment whole made a 17 MB temporary, first touched (Reuters x1's 8th batch: two of them,
-    13 ms; by chunks 3 ms)."""
-    chunks = (packed[start:start + _CHUNK_ROWS] for start in range(0, packed.size, _CHUNK_ROWS))
-    return max((int((chunk & DOC_MASK).max()) for chunk in chunks), default=-1)
+def document_bounds(packed: I64) -> tuple[int, int]:
+    """The smallest and the largest document (low bits) of ``packed`` rows, ``(-1, -1)`` for none, a chunk of
+    :data:`_CHUNK_ROWS` at a time: masking a merged segment whole made a 17 MB temporary, first touched (Reuters
+    x1's 8th batch: two of them, 13 ms; by chunks 3 ms)."""
+    smallest, largest = -1, -1
+    for start in range(0, packed.size, _CHUNK_ROWS):
+        docs = packed[start:start + _CHUNK_ROWS] & DOC_MASK
+        low, high = int(docs.min()), int(docs.max())
+        smallest, largest = low if smallest < 0 else min(smallest, low), max(largest, high)
+    return smallest, largest
 
 
 def _live(db: sqlite3.Connection) -> I64:
