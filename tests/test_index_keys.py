@@ -59,6 +59,19 @@ def test_sort_rows_is_numpys_sort(values: list[int]) -> None:
     assert sort_rows(rows.copy()).tolist() == sorted(values)
 
 
+@needs_native
+@pytest.mark.parametrize("doc_order", [False, True])
+def test_sort_rows_with_a_scratch_is_numpys_sort(doc_order: bool) -> None:
+    rng = np.random.default_rng(5)
+    rows = (rng.integers(-2 ** 63, 2 ** 63 - 1, 40_000, dtype=np.int64) & ~np.int64(DOC_MASK)) | np.repeat(
+        np.arange(400), 100)  # made document after document
+    rows[:500] = rows[500:1000]  # repeats
+    scratch = np.full(rows.size + 7, 3, dtype=np.int64)  # longer than needed: its head only is used
+    assert np.array_equal(sort_rows(rows.copy(), doc_order, scratch), np.sort(rows))
+    with pytest.raises(ValueError, match="scratch"):
+        sort_rows(rows.copy(), doc_order, scratch[:rows.size - 1])
+
+
 def test_sort_rows_sorts_packed_rows_of_a_batch() -> None:
     rng = np.random.default_rng(3)
     rows = (rng.integers(-2 ** 63, 2 ** 63 - 1, 50_000, dtype=np.int64) & ~np.int64(DOC_MASK)) | rng.integers(0, 2000,

@@ -143,14 +143,15 @@ def packed_keys(prints: Fingerprints, params: IndexParams) -> tuple[I64, I64, I6
         shingle_docs = shingle_documents(prints)
         return bands, _packed(*passage_keys(prints, params.window)), _packed(prints.shingles, shingle_docs, False)
     # The compiled loop makes the rows in one pass (numpy: the windows' hashes, the documents, the masks and
-    # the packing, each a pass and a temporary array); sorted as above.
-    rows = []
-    for window, mix in ((params.window, True), (1, False)):
-        out = np.empty(prints.shingles.size, dtype=np.int64)
-        out.resize(compiled.packed_rows(prints.shingles, prints.offsets, window, mix, int(_STORED), out),
-                   refcheck=False)
-        rows.append(sort_rows(out, doc_order=True))  # made document after document
-    return bands, _distinct(rows[0]), rows[1]
+    # the packing, each a pass and a temporary array); sorted as above (made document after document). Two
+    # arrays of one row a shingle take turns as rows and as the sort's scratch: the passage rows are copied
+    # out without repeats before the shingle rows are sorted in the other (a batch's ~2 MB arrays: no third).
+    size = prints.shingles.size
+    windows, shingles = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    made = compiled.packed_rows(prints.shingles, prints.offsets, params.window, True, int(_STORED), windows)
+    passages = _distinct(sort_rows(windows[:made], doc_order=True, scratch=shingles))
+    made = compiled.packed_rows(prints.shingles, prints.offsets, 1, False, int(_STORED), shingles)  # all of them
+    return bands, passages, sort_rows(shingles[:made], doc_order=True, scratch=windows)
 
 
 def _band_rows(prints: Fingerprints, params: IndexParams) -> tuple[U64, I64]:
@@ -212,12 +213,13 @@ def stored_keys(hashes: U64) -> I64:
     return (hashes & _KEY_MASK).view(np.int64)
 
 
-def sort_rows(rows: I64, doc_order: bool = False) -> I64:
+def sort_rows(rows: I64, doc_order: bool = False, scratch: I64 | None = None) -> I64:
     """``rows`` (int64, C-contiguous) sorted in place, ascending, and returned: by the compiled radix sort where
     it is built (Reuters' 270 k shingle rows of a batch: 2 ms, numpy's sort 12 ms), else by numpy; the same
     values either way. ``doc_order``: the packed rows come in ascending order of their documents (the low
-    :data:`DOC_BITS` bits), so a stable sort of the keys alone orders them (a pass of the radix sort less)."""
-    return sorted_by(rows, DOC_BITS if doc_order else 0)
+    :data:`DOC_BITS` bits), so a stable sort of the keys alone orders them (a pass of the radix sort less).
+    ``scratch``: an int64 array as long at least, overwritten (:func:`~dedupe.scan.shingle.sorted_by`)."""
+    return sorted_by(rows, DOC_BITS if doc_order else 0, scratch)
 
 
 def merge_rows(parts: list[I64], shifts: list[int], scratch: I64 | None = None) -> tuple[I64, int]:

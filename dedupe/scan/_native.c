@@ -721,15 +721,18 @@ static uint64_t *radix_sort(uint64_t *values, uint64_t *scratch, size_t n, int l
     return from;
 }
 
-/* sort_int64(values, low_bit=0): sort a writable buffer of int64 in place by its bits low_bit..63, keeping
- * the order of values equal there (ascending, as numpy's np.sort, when low_bit is 0). */
+/* sort_int64(values, low_bit=0, scratch=None): sort a writable buffer of int64 in place by its bits
+ * low_bit..63, keeping the order of values equal there (ascending, as numpy's np.sort, when low_bit is 0).
+ * `scratch`: a writable buffer of as many int64 at least, overwritten, for the sort's passes (else the sort
+ * allocates one: memory first touched, a page fault every 4 KiB). */
 static PyObject *sort_int64(PyObject *self, PyObject *args) {
-    Py_buffer view;
+    Py_buffer view, scratch_view = {0};
     int low_bit = 0;
-    if (!PyArg_ParseTuple(args, "w*|i", &view, &low_bit)) return NULL;
+    PyObject *given = Py_None;
+    if (!PyArg_ParseTuple(args, "w*|iO", &view, &low_bit, &given)) return NULL;
     PyObject *result = NULL;
     size_t n = (size_t)(view.len / 8);
-    uint64_t *scratch = NULL;
+    uint64_t *scratch = NULL, *passes = NULL;
     uint32_t *counts = NULL;
     if (view.itemsize != 8 || !PyBuffer_IsContiguous(&view, 'C')) {
         PyErr_SetString(PyExc_ValueError, "sort_int64: a contiguous buffer of 8-byte items");
@@ -739,16 +742,21 @@ static PyObject *sort_int64(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "sort_int64: too many values, or low_bit not in 0..63");
         goto done;
     }
+    if (given != Py_None) {
+        if (PyObject_GetBuffer(given, &scratch_view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0) goto done;
+        if (check_buffer(&scratch_view, (Py_ssize_t)n, 8, "scratch")) goto done;
+        passes = scratch_view.buf;
+    }
     if (n > 1) {
-        scratch = PyMem_RawMalloc(n * sizeof(uint64_t));
+        if (passes == NULL) passes = scratch = PyMem_RawMalloc(n * sizeof(uint64_t));
         counts = PyMem_RawMalloc(sizeof(uint32_t) * RADIX_SIZE * RADIX_DIGITS);
-        if (scratch == NULL || counts == NULL) {
+        if (passes == NULL || counts == NULL) {
             PyErr_NoMemory();
             goto done;
         }
         uint64_t *values = view.buf, *sorted;
         Py_BEGIN_ALLOW_THREADS
-        sorted = radix_sort(values, scratch, n, low_bit, counts);
+        sorted = radix_sort(values, passes, n, low_bit, counts);
         if (sorted != values) memcpy(values, sorted, n * sizeof(uint64_t));
         Py_END_ALLOW_THREADS
     }
@@ -756,6 +764,7 @@ static PyObject *sort_int64(PyObject *self, PyObject *args) {
 done:
     PyMem_RawFree(scratch);
     PyMem_RawFree(counts);
+    if (scratch_view.obj != NULL) PyBuffer_Release(&scratch_view);
     PyBuffer_Release(&view);
     return result;
 }
@@ -952,7 +961,9 @@ static PyMethodDef methods[] = {
     {"merge_parts", merge_parts, METH_VARARGS,
      "merge_parts(parts, shifts, out, mask, scratch=None) -> largest value & mask plus its shift; sorted parts "
      "merged into out (scratch: a buffer as long, given up, which may hold the parts)"},
-    {"sort_int64", sort_int64, METH_VARARGS, "sort_int64(values, low_bit=0) -> None; an int64 buffer sorted in place by its bits low_bit..63, stably"},
+    {"sort_int64", sort_int64, METH_VARARGS,
+     "sort_int64(values, low_bit=0, scratch=None) -> None; an int64 buffer sorted in place by its bits low_bit..63, "
+     "stably (scratch: a buffer as long at least, overwritten)"},
     {"line_numbers", line_numbers, METH_VARARGS, "line_numbers(texts, docs, starts, order, out) -> None"},
     {"occurrences", occurrences, METH_VARARGS,
      "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
