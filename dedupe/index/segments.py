@@ -57,6 +57,8 @@ _CHUNK_ROWS = 1 << 17
 # 128 MB read, as much written; Reuters x1's merge of 8 tiers: 4.4 M). Larger merges run one kind after the
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
 _THREADED_ROWS = 1 << 24
+# Rows masked at once by :func:`document_bounds` (256 KiB, reused chunk after chunk, in the processor's cache).
+_MASK_ROWS = 1 << 15
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
 _READ_BYTES = 1 << 16
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
@@ -493,11 +495,14 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
 
 def document_bounds(packed: I64) -> tuple[int, int]:
     """The smallest and the largest document (low bits) of ``packed`` rows, ``(-1, -1)`` for none, a chunk of
-    :data:`_CHUNK_ROWS` at a time: masking a merged segment whole made a 17 MB temporary, first touched (Reuters
-    x1's 8th batch: two of them, 13 ms; by chunks 3 ms)."""
+    :data:`_MASK_ROWS` at a time into one small array: masking a merged segment whole made a 17 MB temporary,
+    first touched (Reuters x1's 8th batch: two of them, 13 ms; by chunks 3 ms), and a temporary a chunk of 1 MiB
+    was still fresh memory in a call of its own (~500 page faults)."""
     smallest, largest = -1, -1
-    for start in range(0, packed.size, _CHUNK_ROWS):
-        docs = packed[start:start + _CHUNK_ROWS] & DOC_MASK
+    masked = np.empty(min(_MASK_ROWS, packed.size), dtype=np.int64)
+    for start in range(0, packed.size, _MASK_ROWS):
+        chunk = packed[start:start + _MASK_ROWS]
+        docs = np.bitwise_and(chunk, DOC_MASK, out=masked[:chunk.size])
         low, high = int(docs.min()), int(docs.max())
         smallest, largest = low if smallest < 0 else min(smallest, low), max(largest, high)
     return smallest, largest
