@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.index.keys import (DOC_BITS, IndexParams, document_keys, merge_rows, packed_keys, shingle_rows,
-                               sort_rows)
+from dedupe.index import keys
+from dedupe.index.keys import (DOC_BITS, IndexParams, document_bounds, document_keys, merge_rows, packed_keys,
+                               shingle_rows, sort_rows)
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -151,3 +152,14 @@ def test_sort_rows_in_document_order_sorts_by_key_then_document(pairs: list[tupl
     pairs.sort(key=lambda pair: pair[1])  # rows made document after document
     rows = np.array([key << DOC_BITS | doc for key, doc in pairs], dtype=np.int64)
     assert sort_rows(rows.copy(), doc_order=True).tolist() == sorted(rows.tolist())
+
+
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128, 1])
+def test_document_bounds_are_the_smallest_and_largest_low_bits_across_chunks(
+        monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(keys, "BOUND_ROWS", chunk_rows)
+    rng = np.random.default_rng(chunk_rows)
+    docs = rng.integers(5, 900, 1000)
+    packed = np.sort(np.arange(1000, dtype=np.int64) * (1 << DOC_BITS) | docs)
+    assert document_bounds(packed) == (int(docs.min()), int(docs.max()))
+    assert document_bounds(packed[:0]) == (-1, -1)

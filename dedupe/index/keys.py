@@ -40,6 +40,9 @@ DOC_BITS = 64 - KEY_BITS
 DOC_MASK = (1 << DOC_BITS) - 1
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ DOC_MASK)
 _STORED = _KEY_MASK.astype(np.int64)  # the same bits as a signed integer
+_DOCS = np.int64(DOC_MASK)
+#: Rows masked at once by :func:`document_bounds` (256 KiB, reused chunk after chunk, in the processor's cache).
+BOUND_ROWS = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -220,6 +223,19 @@ def sort_rows(rows: I64, doc_order: bool = False, scratch: I64 | None = None) ->
     :data:`DOC_BITS` bits), so a stable sort of the keys alone orders them (a pass of the radix sort less).
     ``scratch``: an int64 array as long at least, overwritten (:func:`~dedupe.scan.shingle.sorted_by`)."""
     return sorted_by(rows, DOC_BITS if doc_order else 0, scratch)
+
+
+def document_bounds(packed: I64) -> tuple[int, int]:
+    """The smallest and the largest document (low :data:`DOC_BITS` bits) of ``packed`` rows, ``(-1, -1)`` for
+    none, masked a chunk of :data:`BOUND_ROWS` at a time into one small array (masked whole, a merged segment
+    made a 17 MB temporary, first touched: 13 ms for Reuters x1's 8th batch; a 1 MiB temporary a chunk, ~500
+    page faults a call)."""
+    bounds, masked = [], np.empty(min(BOUND_ROWS, packed.size), dtype=np.int64)
+    for start in range(0, packed.size, BOUND_ROWS):
+        chunk = packed[start:start + BOUND_ROWS]
+        docs = np.bitwise_and(chunk, _DOCS, out=masked[:chunk.size])
+        bounds += [int(docs.min()), int(docs.max())]
+    return (min(bounds), max(bounds)) if bounds else (-1, -1)
 
 
 def merge_rows(parts: list[I64], shifts: list[int], scratch: I64 | None = None) -> tuple[I64, int]:

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dedupe.errors import InputError
-from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, merge_rows
+from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, document_bounds, merge_rows
 from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -57,8 +57,6 @@ _CHUNK_ROWS = 1 << 17
 # 128 MB read, as much written; Reuters x1's merge of 8 tiers: 4.4 M). Larger merges run one kind after the
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
 _THREADED_ROWS = 1 << 24
-# Rows masked at once by :func:`document_bounds` (256 KiB, reused chunk after chunk, in the processor's cache).
-_MASK_ROWS = 1 << 15
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
 _READ_BYTES = 1 << 16
 #: Rows per block of a segment read in part (1 KiB) by a lookup of few keys.
@@ -131,8 +129,7 @@ class _Plan:
         self.kind = kind
         self.new = new
         self.merges: list[list[tuple[int, int, int]]] = []  # (segment, base, rows) of the stored ones, by level
-        # Once read, each merge's stored (base, packed) and the one array that holds them, with room at its end
-        # for the segment that joins them (the new one, or the merge of the level below): the merge's scratch.
+        # Once read: each merge's stored (base, packed), and the array holding them (and the joining segment)
         self.parts: list[tuple[list[tuple[int, I64]], I64]] = []
         self.merged: list[tuple[int, I64]] = []  # (base, packed) of each merge, once computed
 
@@ -154,9 +151,8 @@ class _Plan:
         joining = self.new
         for parts, rows in self.parts:
             if joining is not None:  # copied to the end of the stored rows: the array is the merge's scratch
-                tail = rows[rows.size - joining[1].size:]
-                tail[:] = joining[1]
-                parts = [*parts, (joining[0], tail)]
+                rows[rows.size - joining[1].size:] = joining[1]
+                parts = [*parts, (joining[0], rows[rows.size - joining[1].size:])]
             joining = _merge_parts(parts, rows)
             self.merged.append(joining)
         self.parts = []
@@ -440,10 +436,8 @@ def positions(first: I64, last: I64) -> I64:
 def _stored_rows(db: sqlite3.Connection, stored: list[tuple[int, int]], room: int = 0) -> tuple[I64, list[I64]]:
     """The rows of each stored ``(segment, rows)``, read into one array, :data:`_READ_BYTES` at a time: numpy
     takes a large array in huge pages, where a bytes object a segment was first touched 4 KiB at a time (~2 us
-    a page on this machine; Reuters x1's 7 level-0 segments of a kind: 9-12 -> 4-6 ms).
-
-    Returns:
-        The array (with ``room`` rows more at its end, left as they are) and each segment's rows in it."""
+    a page on this machine; Reuters x1's 7 level-0 segments of a kind: 9-12 -> 4-6 ms); returns the array (with
+    ``room`` rows more at its end, left as they are: a merge's scratch) and each segment's rows in it."""
     rows = np.empty(sum(count for _, count in stored) + room, dtype=np.int64)
     into = rows.data.cast("B")
     parts, at = [], 0
@@ -491,21 +485,6 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     if rows.size:
         with db.blobopen("segments", "packed", segment) as blob:
             blob.write(rows.data.cast("B"))
-
-
-def document_bounds(packed: I64) -> tuple[int, int]:
-    """The smallest and the largest document (low bits) of ``packed`` rows, ``(-1, -1)`` for none, a chunk of
-    :data:`_MASK_ROWS` at a time into one small array: masking a merged segment whole made a 17 MB temporary,
-    first touched (Reuters x1's 8th batch: two of them, 13 ms; by chunks 3 ms), and a temporary a chunk of 1 MiB
-    was still fresh memory in a call of its own (~500 page faults)."""
-    smallest, largest = -1, -1
-    masked = np.empty(min(_MASK_ROWS, packed.size), dtype=np.int64)
-    for start in range(0, packed.size, _MASK_ROWS):
-        chunk = packed[start:start + _MASK_ROWS]
-        docs = np.bitwise_and(chunk, DOC_MASK, out=masked[:chunk.size])
-        low, high = int(docs.min()), int(docs.max())
-        smallest, largest = low if smallest < 0 else min(smallest, low), max(largest, high)
-    return smallest, largest
 
 
 def _live(db: sqlite3.Connection) -> I64:

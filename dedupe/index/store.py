@@ -37,7 +37,7 @@ from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
-from dedupe.index.keys import IndexParams
+from dedupe.index.keys import IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
 
@@ -388,7 +388,7 @@ def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, 
     if every:
         if not packed.size:
             return None
-        low = segments.document_bounds(packed)[0]
+        low = document_bounds(packed)[0]
         return int(seq_of[low]), packed - low if low else packed
     seqs = seq_of[packed & segments.DOC_MASK]
     keep = seqs >= 0
