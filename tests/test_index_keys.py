@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.index.keys import (DOC_BITS, IndexParams, document_keys, merge_rows, packed_keys, shingle_rows,
-                               sort_rows)
+from dedupe.index import keys
+from dedupe.index.keys import (DOC_BITS, IndexParams, document_bounds, document_keys, merge_rows, packed_keys,
+                               shingle_rows, sort_rows)
 from dedupe.scan.accel import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -59,6 +60,19 @@ def test_sort_rows_is_numpys_sort(values: list[int]) -> None:
     assert sort_rows(rows.copy()).tolist() == sorted(values)
 
 
+@needs_native
+@pytest.mark.parametrize("doc_order", [False, True])
+def test_sort_rows_with_a_scratch_is_numpys_sort(doc_order: bool) -> None:
+    rng = np.random.default_rng(5)
+    rows = (rng.integers(-2 ** 63, 2 ** 63 - 1, 40_000, dtype=np.int64) & ~np.int64(DOC_MASK)) | np.repeat(
+        np.arange(400), 100)  # made document after document
+    rows[:500] = rows[500:1000]  # repeats
+    scratch = np.full(rows.size + 7, 3, dtype=np.int64)  # longer than needed: its head only is used
+    assert np.array_equal(sort_rows(rows.copy(), doc_order, scratch), np.sort(rows))
+    with pytest.raises(ValueError, match="scratch"):
+        sort_rows(rows.copy(), doc_order, scratch[:rows.size - 1])
+
+
 def test_sort_rows_sorts_packed_rows_of_a_batch() -> None:
     rng = np.random.default_rng(3)
     rows = (rng.integers(-2 ** 63, 2 ** 63 - 1, 50_000, dtype=np.int64) & ~np.int64(DOC_MASK)) | rng.integers(0, 2000,
@@ -96,6 +110,36 @@ def test_compiled_merge_rows_is_numpys_on_large_parts(parts: int, spread: int) -
     assert np.array_equal(compiled[0], plain[0]) and compiled[1] == plain[1]
 
 
+@needs_native
+@pytest.mark.parametrize("parts", [1, 2, 3, 4, 5, 8, 9])  # 0 to 4 levels: the even ones end with a copy
+def test_compiled_merge_rows_with_the_parts_in_its_scratch_is_numpys(parts: int) -> None:
+    # The parts lie back to back in the scratch array the merge may overwrite (the segments' tier merges): the
+    # merge must read each part before a level writes over it, and leave the result in the array it returns.
+    rng = np.random.default_rng(parts)
+    sizes = rng.integers(0, 20_000, parts)
+    scratch = np.concatenate([np.sort(rng.integers(0, 1 << 12, int(size), dtype=np.int64) << DOC_BITS
+                                      | rng.integers(0, 100)) for size in sizes]).astype(np.int64)
+    ends = np.cumsum(sizes).tolist()
+    arrays = [scratch[first:end] for first, end in zip([0, *ends], ends)]
+    copies = [array.copy() for array in arrays]
+    shifts = rng.integers(0, 1000, parts).tolist()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DEDUPE_NATIVE", "0")
+        plain = merge_rows(copies, shifts)
+    compiled = merge_rows(arrays, shifts, scratch)
+    assert np.array_equal(compiled[0], plain[0]) and compiled[1] == plain[1]
+    assert not np.shares_memory(compiled[0], scratch)
+
+
+def test_merge_rows_refuses_a_scratch_too_short() -> None:
+    parts = [np.arange(5, dtype=np.int64) << DOC_BITS, np.arange(3, dtype=np.int64) << DOC_BITS,
+             np.arange(4, dtype=np.int64) << DOC_BITS]
+    if native() is None:
+        pytest.skip("the compiled extension is not built (the numpy merge takes no scratch)")
+    with pytest.raises(ValueError, match="scratch"):
+        merge_rows(parts, [0, 0, 0], np.zeros(11, dtype=np.int64))
+
+
 def test_merge_rows_reports_a_shift_that_carries_into_the_keys() -> None:
     part = np.array([5 << DOC_BITS | DOC_MASK], dtype=np.int64)
     assert merge_rows([part, part.copy()], [0, 1])[1] == DOC_MASK + 1
@@ -108,3 +152,14 @@ def test_sort_rows_in_document_order_sorts_by_key_then_document(pairs: list[tupl
     pairs.sort(key=lambda pair: pair[1])  # rows made document after document
     rows = np.array([key << DOC_BITS | doc for key, doc in pairs], dtype=np.int64)
     assert sort_rows(rows.copy(), doc_order=True).tolist() == sorted(rows.tolist())
+
+
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 128, 1])
+def test_document_bounds_are_the_smallest_and_largest_low_bits_across_chunks(
+        monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
+    monkeypatch.setattr(keys, "BOUND_ROWS", chunk_rows)
+    rng = np.random.default_rng(chunk_rows)
+    docs = rng.integers(5, 900, 1000)
+    packed = np.sort(np.arange(1000, dtype=np.int64) * (1 << DOC_BITS) | docs)
+    assert document_bounds(packed) == (int(docs.min()), int(docs.max()))
+    assert document_bounds(packed[:0]) == (-1, -1)

@@ -85,10 +85,10 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[l
     return _state(db)
 
 
-def _add_here(db: Path, corpus: Path) -> None:
+def _add_here(db: Path, corpus: Path, batch_size: int = 50) -> None:
     """The same add as the command, in this process (the rerun after a kill)."""
     with open_index(db, IndexParams.from_config(ScanConfig()), create=True) as index:
-        index.add(load_corpus([str(corpus)]).documents, batch_size=50)
+        index.add(load_corpus([str(corpus)]).documents, batch_size=batch_size)
 
 
 def _add_span(corpus: Path, db: Path) -> float:
@@ -192,3 +192,17 @@ def test_versions_follow_the_latest_and_any_stored_text_is_unchanged(tmp_path: P
     with sqlite3.connect(db) as connection:
         stored = connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
     assert stored == [("x", "x", 1), ("x~v2", "x", 2), ("z", "z", 1), ("x2", "x2", 1), ("x~v3", "x", 3)]
+
+
+def test_batches_whose_first_document_has_no_band_or_passage_key_store_every_key(tmp_path: Path) -> None:
+    # A short text (tokens, but fewer than a passage) first in every batch: its batch's band and passage rows
+    # start at the second document, and move down by one into the new segment (the rows of the others are the
+    # batch's own arrays, not copies); every document keeps exactly its keys, across the tier merges too.
+    records = small_records(400)
+    for first in range(0, len(records), 20):
+        records[first]["text"] = "Talks resume in Geneva."
+    db = tmp_path / "short-first.db"
+    _add_here(db, write_jsonl(tmp_path / "docs.jsonl", records), batch_size=20)
+    assert _check_whole(db) == 400
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT max(level) FROM segments").fetchone()[0] == 1  # 20 batches: merged

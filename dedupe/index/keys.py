@@ -40,6 +40,9 @@ DOC_BITS = 64 - KEY_BITS
 DOC_MASK = (1 << DOC_BITS) - 1
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ DOC_MASK)
 _STORED = _KEY_MASK.astype(np.int64)  # the same bits as a signed integer
+_DOCS = np.int64(DOC_MASK)
+#: Rows masked at once by :func:`document_bounds` (256 KiB, reused chunk after chunk, in the processor's cache).
+BOUND_ROWS = 1 << 15
 
 
 @dataclass(frozen=True)
@@ -143,14 +146,15 @@ def packed_keys(prints: Fingerprints, params: IndexParams) -> tuple[I64, I64, I6
         shingle_docs = shingle_documents(prints)
         return bands, _packed(*passage_keys(prints, params.window)), _packed(prints.shingles, shingle_docs, False)
     # The compiled loop makes the rows in one pass (numpy: the windows' hashes, the documents, the masks and
-    # the packing, each a pass and a temporary array); sorted as above.
-    rows = []
-    for window, mix in ((params.window, True), (1, False)):
-        out = np.empty(prints.shingles.size, dtype=np.int64)
-        out.resize(compiled.packed_rows(prints.shingles, prints.offsets, window, mix, int(_STORED), out),
-                   refcheck=False)
-        rows.append(sort_rows(out, doc_order=True))  # made document after document
-    return bands, _distinct(rows[0]), rows[1]
+    # the packing, each a pass and a temporary array); sorted as above (made document after document). Two
+    # arrays of one row a shingle take turns as rows and as the sort's scratch: the passage rows are copied
+    # out without repeats before the shingle rows are sorted in the other (a batch's ~2 MB arrays: no third).
+    size = prints.shingles.size
+    windows, shingles = np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64)
+    made = compiled.packed_rows(prints.shingles, prints.offsets, params.window, True, int(_STORED), windows)
+    passages = _distinct(sort_rows(windows[:made], doc_order=True, scratch=shingles))
+    made = compiled.packed_rows(prints.shingles, prints.offsets, 1, False, int(_STORED), shingles)  # all of them
+    return bands, passages, sort_rows(shingles[:made], doc_order=True, scratch=windows)
 
 
 def _band_rows(prints: Fingerprints, params: IndexParams) -> tuple[U64, I64]:
@@ -212,15 +216,29 @@ def stored_keys(hashes: U64) -> I64:
     return (hashes & _KEY_MASK).view(np.int64)
 
 
-def sort_rows(rows: I64, doc_order: bool = False) -> I64:
+def sort_rows(rows: I64, doc_order: bool = False, scratch: I64 | None = None) -> I64:
     """``rows`` (int64, C-contiguous) sorted in place, ascending, and returned: by the compiled radix sort where
     it is built (Reuters' 270 k shingle rows of a batch: 2 ms, numpy's sort 12 ms), else by numpy; the same
     values either way. ``doc_order``: the packed rows come in ascending order of their documents (the low
-    :data:`DOC_BITS` bits), so a stable sort of the keys alone orders them (a pass of the radix sort less)."""
-    return sorted_by(rows, DOC_BITS if doc_order else 0)
+    :data:`DOC_BITS` bits), so a stable sort of the keys alone orders them (a pass of the radix sort less).
+    ``scratch``: an int64 array as long at least, overwritten (:func:`~dedupe.scan.shingle.sorted_by`)."""
+    return sorted_by(rows, DOC_BITS if doc_order else 0, scratch)
 
 
-def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
+def document_bounds(packed: I64) -> tuple[int, int]:
+    """The smallest and the largest document (low :data:`DOC_BITS` bits) of ``packed`` rows, ``(-1, -1)`` for
+    none, masked a chunk of :data:`BOUND_ROWS` at a time into one small array (masked whole, a merged segment
+    made a 17 MB temporary, first touched: 13 ms for Reuters x1's 8th batch; a 1 MiB temporary a chunk, ~500
+    page faults a call)."""
+    bounds, masked = [], np.empty(min(BOUND_ROWS, packed.size), dtype=np.int64)
+    for start in range(0, packed.size, BOUND_ROWS):
+        chunk = packed[start:start + BOUND_ROWS]
+        docs = np.bitwise_and(chunk, _DOCS, out=masked[:chunk.size])
+        bounds += [int(docs.min()), int(docs.max())]
+    return (min(bounds), max(bounds)) if bounds else (-1, -1)
+
+
+def merge_rows(parts: list[I64], shifts: list[int], scratch: I64 | None = None) -> tuple[I64, int]:
     """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array: by the compiled
     loop where it is built (two parts at a time, each from both ends at once, the shifts added as the parts are
     read), else by numpy (copy, shift, timsort: 2-3x slower); the same values either way.
@@ -228,12 +246,14 @@ def merge_rows(parts: list[I64], shifts: list[int]) -> tuple[I64, int]:
     Args:
         parts: Sorted int64 arrays (C-contiguous).
         shifts: What to add to each part's values (to the low :data:`DOC_BITS` bits of packed rows).
+        scratch: An int64 array as long as the parts together, given up by the caller, which may hold the parts
+            (:func:`~dedupe.scan.shingle.merge_runs`; the numpy merge leaves it alone).
 
     Returns:
         The merged rows, and the largest low :data:`DOC_BITS` bits of a part's row plus its shift (-1 when
         there is no row): a value of ``2 ** DOC_BITS`` or more means the shift carried into the keys.
     """
-    compiled = merge_runs(parts, shifts, DOC_MASK)  # Reuters x1's merge of 8 tiers of 275 k rows: 13 ms warm
+    compiled = merge_runs(parts, shifts, DOC_MASK, scratch)  # Reuters x1's merge of 8 tiers of 275 k rows: 13 ms warm
     if compiled is not None:
         return compiled
     low = [int((part & DOC_MASK).max()) + shift for part, shift in zip(parts, shifts) if part.size]

@@ -33,7 +33,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from dedupe.errors import InputError
-from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, merge_rows
+from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, document_bounds, merge_rows
 from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -129,7 +129,8 @@ class _Plan:
         self.kind = kind
         self.new = new
         self.merges: list[list[tuple[int, int, int]]] = []  # (segment, base, rows) of the stored ones, by level
-        self.parts: list[list[tuple[int, I64]]] = []  # their (base, packed), once read
+        # Once read: each merge's stored (base, packed), and the array holding them (and the joining segment)
+        self.parts: list[tuple[list[tuple[int, I64]], I64]] = []
         self.merged: list[tuple[int, I64]] = []  # (base, packed) of each merge, once computed
 
     def rows(self) -> int:
@@ -139,15 +140,20 @@ class _Plan:
     def read(self, db: sqlite3.Connection) -> None:
         """Read the stored segments the merges take."""
         self.parts = []
+        joining = 0 if self.new is None else self.new[1].size  # rows of the segment that joins a merge
         for merge in self.merges:
-            stored = _stored_rows(db, [(segment, rows) for segment, _, rows in merge])
-            self.parts.append([(base, part) for (_, base, _), part in zip(merge, stored)])
+            rows, stored = _stored_rows(db, [(segment, rows) for segment, _, rows in merge], joining)
+            self.parts.append(([(base, part) for (_, base, _), part in zip(merge, stored)], rows))
+            joining = rows.size
 
     def merge(self) -> None:
         """Compute the merges (in a thread: reads nothing from the database)."""
         joining = self.new
-        for parts in self.parts:
-            joining = _merge_parts([*parts, *([joining] if joining is not None else [])])
+        for parts, rows in self.parts:
+            if joining is not None:  # copied to the end of the stored rows: the array is the merge's scratch
+                rows[rows.size - joining[1].size:] = joining[1]
+                parts = [*parts, (joining[0], rows[rows.size - joining[1].size:])]
+            joining = _merge_parts(parts, rows)
             self.merged.append(joining)
         self.parts = []
 
@@ -427,11 +433,12 @@ def positions(first: I64, last: I64) -> I64:
     return np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
 
 
-def _stored_rows(db: sqlite3.Connection, stored: list[tuple[int, int]]) -> list[I64]:
+def _stored_rows(db: sqlite3.Connection, stored: list[tuple[int, int]], room: int = 0) -> tuple[I64, list[I64]]:
     """The rows of each stored ``(segment, rows)``, read into one array, :data:`_READ_BYTES` at a time: numpy
     takes a large array in huge pages, where a bytes object a segment was first touched 4 KiB at a time (~2 us
-    a page on this machine; Reuters x1's 7 level-0 segments of a kind: 9-12 -> 4-6 ms)."""
-    rows = np.empty(sum(count for _, count in stored), dtype=np.int64)
+    a page on this machine; Reuters x1's 7 level-0 segments of a kind: 9-12 -> 4-6 ms); returns the array (with
+    ``room`` rows more at its end, left as they are: a merge's scratch) and each segment's rows in it."""
+    rows = np.empty(sum(count for _, count in stored) + room, dtype=np.int64)
     into = rows.data.cast("B")
     parts, at = [], 0
     for segment, count in stored:
@@ -443,21 +450,22 @@ def _stored_rows(db: sqlite3.Connection, stored: list[tuple[int, int]]) -> list[
                 into[start:start + len(piece)] = piece
         parts.append(rows[at:at + count])
         at += count
-    return parts
+    return rows, parts
 
 
 def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
     """The rows of ``segments`` packed against their smallest base, sorted: ``(base, packed)``."""
     stored = [db.execute("SELECT base, rows FROM segments WHERE segment = ?", (s,)).fetchone() for s in segments]
-    parts = _stored_rows(db, [(segment, count) for segment, (_, count) in zip(segments, stored)])
-    return _merge_parts([(base, part) for (base, _), part in zip(stored, parts)])
+    rows, parts = _stored_rows(db, [(segment, count) for segment, (_, count) in zip(segments, stored)])
+    return _merge_parts([(base, part) for (base, _), part in zip(stored, parts)], rows)
 
 
-def _merge_parts(parts: list[tuple[int, I64]]) -> tuple[int, I64]:
-    """``(base, packed)`` segments as one, packed against their smallest base, sorted."""
+def _merge_parts(parts: list[tuple[int, I64]], scratch: I64 | None = None) -> tuple[int, I64]:
+    """``(base, packed)`` segments as one, packed against their smallest base, sorted; ``scratch``: an array as
+    long as the parts together, given up by the caller, which may hold them (:func:`merge_rows`)."""
     base = min(b for b, _ in parts)
     # The document's offset from the new base goes into a row's low bits, without carry into the key.
-    packed, largest = merge_rows([rows for _, rows in parts], [own - base for own, _ in parts])
+    packed, largest = merge_rows([rows for _, rows in parts], [own - base for own, _ in parts], scratch)
     if largest >= _SPAN:
         raise OverflowError(f"segments to merge span {_SPAN} documents or more")
     return base, packed
@@ -467,7 +475,7 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     # The row is inserted with a zeroblob, then the rows are written into its pages from the array: a blob bound
     # as a parameter is copied twice before it reaches the pages (the bound value, then the record), each copy in
     # memory first touched (Reuters x1's merged segments: 17 MB a kind). The same pages, the same file.
-    if _largest_document(packed) >= _SPAN - 1:
+    if document_bounds(packed)[1] >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
     rows = np.ascontiguousarray(packed, dtype=np.int64)
     segment = db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, zeroblob(?))",
@@ -477,14 +485,6 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     if rows.size:
         with db.blobopen("segments", "packed", segment) as blob:
             blob.write(rows.data.cast("B"))
-
-
-def _largest_document(packed: I64) -> int:
-    """The largest document offset (low bits) of ``packed`` rows, -1 for none, a chunk of :data:`_CHUNK_ROWS` at a
-    time: masking a merged segment whole made a 17 MB temporary, first touched (Reuters x1's 8th batch: two of them,
-    13 ms; by chunks 3 ms)."""
-    chunks = (packed[start:start + _CHUNK_ROWS] for start in range(0, packed.size, _CHUNK_ROWS))
-    return max((int((chunk & DOC_MASK).max()) for chunk in chunks), default=-1)
 
 
 def _live(db: sqlite3.Connection) -> I64:

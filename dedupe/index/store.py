@@ -37,7 +37,7 @@ from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
-from dedupe.index.keys import IndexParams
+from dedupe.index.keys import IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
 
@@ -405,12 +405,13 @@ class Index:
 def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, np.ndarray] | None:
     """The new segment (:func:`segments.new_segment`) of a batch's rows ``stored key | position in the batch``
     (:class:`PreparedBatch`), given the ``seq`` of each position (-1: not stored); ``every``: every position is
-    stored, at consecutive ``seq`` (then the rows only move down by the first position they name)."""
+    stored, at consecutive ``seq`` (then the rows only move down by the first position they name, and are the
+    batch's own array, not a copy, when that is 0: the first document of a batch has rows, as a rule)."""
     if every:
         if not packed.size:
             return None
-        low = int((packed & segments.DOC_MASK).min())
-        return int(seq_of[low]), packed - low
+        low = document_bounds(packed)[0]
+        return int(seq_of[low]), packed - low if low else packed
     seqs = seq_of[packed & segments.DOC_MASK]
     keep = seqs >= 0
     return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])

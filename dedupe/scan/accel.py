@@ -19,7 +19,7 @@ __all__ = ["native"]
 
 #: The ``VERSION`` of ``_native.c`` this code calls; a build of another version (a source tree updated
 #: without rebuilding) is not used.
-VERSION = 4
+VERSION = 5
 
 
 def native() -> ModuleType | None:
