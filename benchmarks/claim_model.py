@@ -41,6 +41,7 @@ from benchmarks.encode_speed import sts_pairs
 from dedupe.compare import align
 from dedupe.compare.claims import claim_content
 from dedupe.compare.features import mask_numbers
+from dedupe.embed.claim_space import claim_space, load_claim_map
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 
 # STS headline scores: at least SAME is the same claim, at most OTHER is not; the pairs between are left out.
@@ -68,12 +69,18 @@ def joined(splits: Sequence[Pairs]) -> Pairs:
                  np.concatenate([s.labels for s in splits]))
 
 
-def features(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
-    """Claim features of each pair (contents, number-blind) and the contents' cosines."""
+def features(pairs: Pairs, encoder: object, cache: EmbeddingCache, claim_cosines: np.ndarray | None = None
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Claim features of each pair (contents, number-blind; the cosine column in the claim space, as alignment
+    reads it: the shipped map's, or ``claim_cosines`` when given) and the contents' plain cosines."""
     first = [claim_content(t) for t in pairs.first]
     second = [claim_content(t) for t in pairs.second]
-    cosines = (embed(encoder, first, cache) * embed(encoder, second, cache)).sum(axis=1)  # type: ignore[arg-type]
-    return align.claim_features(first, second, [float(c) for c in cosines]), cosines
+    vectors_a, vectors_b = embed(encoder, first, cache), embed(encoder, second, cache)  # type: ignore[arg-type]
+    cosines = (vectors_a * vectors_b).sum(axis=1)
+    if claim_cosines is None:
+        matrix = load_claim_map()
+        claim_cosines = (claim_space(vectors_a, matrix) * claim_space(vectors_b, matrix)).sum(axis=1)
+    return align.claim_features(first, second, [float(c) for c in cosines], [float(c) for c in claim_cosines]), cosines
 
 
 def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float, float]:
@@ -125,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--fit", action="store_true", help="print the fitted constants for dedupe/compare/align.py")
     parser.add_argument("--token-features", action="store_true",
                         help="also fit and score the model with token-alignment features (recall, precision, F)")
+    parser.add_argument("--in-fold", action="store_true",
+                        help="fit on the shipped map's cosines of the training pairs (which it was fitted on) instead "
+                             "of out-of-fold ones")
     args = parser.parse_args(argv)
     sts = args.corpus / "sts-headlines"
     train = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
@@ -133,7 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
              "STS headlines 2016": read_sts(sts, TEST_YEARS)}
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
-    train_features = features(train, encoder, cache)[0]
+    if args.in_fold:
+        train_features = features(train, encoder, cache)[0]
+    else:  # the map was fitted on these pairs: the model reads each pair's cosine from a map that never saw it
+        from benchmarks.train_claim_adapter import out_of_fold_cosines
+
+        train_features = features(train, encoder, cache, out_of_fold_cosines(train, encoder, cache))[0]
     model = fit_model(train_features, train.labels, C)
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \
         if args.token_features else None
