@@ -1,7 +1,7 @@
 """Fit the claim model of ``dedupe compare`` on external news pairs, and score it on splits it never saw.
 
 Usage:
-    .venv/bin/python -m benchmarks.claim_model --corpus /work/shared/corpora [--fit] [--no-cache]
+    .venv/bin/python -m benchmarks.claim_model --corpus /work/shared/corpora [--fit] [--no-cache] [--in-fold]
 
 The claim model (:data:`dedupe.compare.align.CLAIM_MODEL`) decides whether two claims of one story state
 the same claim. It is fitted here on large external data of the same kind, never on the claims gold:
@@ -11,10 +11,13 @@ the same claim. It is fitted here on large external data of the same kind, never
   not, the pairs in between are left out as neither.
 
 Every sentence goes through what alignment reads: :func:`dedupe.compare.claims.claim_content` (attribution
-stripped), the all-MiniLM-L6-v2 cosine of the contents, and the number-blind
-:func:`dedupe.compare.align.claim_features`. The logistic regression is strongly regularised (C=0.01) over
-the four claim features; the claims gold's tune split only picks the grouping threshold
-(``python -m benchmarks.claims_quality ... --fit``).
+stripped), the all-MiniLM-L6-v2 cosine of the contents (the MRPC paraphrase feature reads it) and their cosine in the
+claim space (:mod:`dedupe.embed.claim_space`, the ``cosine`` column), and the number-blind
+:func:`dedupe.compare.align.claim_features`. The claim map was fitted on these same training pairs
+(``benchmarks.train_claim_adapter``), so the model is fitted on out-of-fold claim cosines: each pair's from a map
+fitted as the shipped one on the other four fifths (``--in-fold`` reads the shipped map's instead, for comparison).
+The logistic regression is strongly regularised (C=0.01) over the four claim features; the claims gold's tune split
+only picks the grouping threshold (``python -m benchmarks.claims_quality ... --fit``).
 
 Printed: ROC AUC and F1 (probability >= 0.5) of the model fitted now and of the shipped one on MRPC test and
 on STS headlines 2016 (same score cuts), two splits nothing was fitted on; the cosine alone for reference.

@@ -212,8 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                             (first[held], second[held], train.labels[held]))
         best = int(np.argmax(scores))
         steps = 25 * (best + 1)
-        print(f"validation ({len(held)} pairs): plain cosine AUC {auc(train.labels[held], mapped_cosine(first[held], second[held], None))}; "
-              f"mapped every 25 steps {scores}; best at step {steps} ({time.perf_counter() - began:.1f} s)")
+        plain = auc(train.labels[held], mapped_cosine(first[held], second[held], None))
+        print(f"validation ({len(held)} pairs): plain cosine AUC {plain}; mapped every 25 steps {scores}; "
+              f"best at step {steps} ({time.perf_counter() - began:.1f} s)")
     began = time.perf_counter()
     matrix, _ = fit_map(first, second, train.labels, Settings(steps, settings.learning_rate, settings.decay,
                                                               settings.negatives, settings.seed))

@@ -4,8 +4,9 @@ Two claims state the same claim when the claim model (:data:`CLAIM_MODEL`) gives
 least ``AlignConfig.threshold``. The claim model is number-blind: its features (:func:`claim_features`)
 are read on the texts with their numbers masked (:func:`dedupe.compare.features.mask_numbers`), so two
 versions of a claim that give different figures still align, and divergence then compares the figures.
-Its features: embedding cosine, how much of the shorter claim's content the longer one contains (a claim
-stated inside a longer sentence or compressed into a headline), the content-word Jaccard, and the
+Its features: the cosine in the claim space (:mod:`dedupe.embed.claim_space`: a linear map on the MiniLM
+embeddings trained on outside same-claim pairs), how much of the shorter claim's content the longer one
+contains (a claim stated inside a longer sentence or compressed into a headline), the content-word Jaccard, and the
 MRPC-fitted paraphrase model (:data:`PARAPHRASE_MODEL`) on the masked texts (whole, or the shorter text
 against the best-matching passage of the longer). It was fitted on external news pairs only (MRPC train and
 STS headlines 2013-2015: ``python -m benchmarks.claim_model --fit``), never on the claims gold, whose tune
@@ -489,5 +490,5 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "claim_cosines", "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard", "paraphrase_probability",
-           "score_pairs", "with_count_rule"]
+           "claim_cosines", "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard",
+           "paraphrase_probability", "score_pairs", "with_count_rule"]
