@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe.compare.align import CLAIM_FEATURES, claim_cosines, claim_features, score_pairs
+from dedupe.compare.align import CLAIM_FEATURES, claim_features, claim_space_cosines, score_pairs
 from dedupe.embed.claim_space import CLAIM_MAP_FILE, CLAIM_MAP_SHA256, claim_space, load_claim_map
 from dedupe.errors import InputError
 
@@ -50,20 +50,20 @@ def test_an_altered_map_is_refused(tmp_path: Path) -> None:
     assert load_claim_map(altered, hashlib.sha256(bytes(data)).hexdigest()).shape == (384, 384)
 
 
-def test_claim_cosines_are_the_mapped_cosines_of_model_sized_rows() -> None:
+def test_claim_space_cosines_are_the_mapped_cosines_of_model_sized_rows() -> None:
     rows = _unit_rows(5, 384, seed=1)
     candidates = [(0, 1, float(rows[0] @ rows[1])), (2, 4, float(rows[2] @ rows[4]))]
     mapped = claim_space(rows, load_claim_map())
     expected = [float(mapped[0] @ mapped[1]), float(mapped[2] @ mapped[4])]
-    assert claim_cosines(rows, candidates) == pytest.approx(expected, abs=1e-6)
-    assert claim_cosines(rows, candidates) != pytest.approx([c for _, _, c in candidates], abs=1e-3)
+    assert claim_space_cosines(rows, candidates) == pytest.approx(expected, abs=1e-6)
+    assert claim_space_cosines(rows, candidates) != pytest.approx([c for _, _, c in candidates], abs=1e-3)
 
 
 def test_rows_of_another_width_are_compared_plainly() -> None:
     rows = _unit_rows(3, 8, seed=2)
     candidates = [(0, 2, float(rows[0] @ rows[2]))]
-    assert claim_cosines(rows, candidates) == [candidates[0][2]]
-    assert claim_cosines(rows, []) == []
+    assert claim_space_cosines(rows, candidates) == [candidates[0][2]]
+    assert claim_space_cosines(rows, []) == []
 
 
 def test_the_claim_model_reads_the_claim_cosine_and_the_paraphrase_model_the_plain_one() -> None:

@@ -281,7 +281,7 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
     Args:
         texts: Claim texts.
         candidates: ``(i, j, cosine)`` pairs, the plain embedding cosine.
-        claim_cosines: Each pair's cosine in the claim space (:func:`claim_cosines`), the claim model's cosine
+        claim_cosines: Each pair's cosine in the claim space (:func:`claim_space_cosines`), the claim model's cosine
             feature; ``None``: the plain cosine (for texts whose embeddings are not at hand).
     """
     if not candidates:
@@ -291,7 +291,7 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
     return with_count_rule(texts, candidates, CLAIM_MODEL.probability(features))
 
 
-def claim_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]]) -> list[float]:
+def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]]) -> list[float]:
     """Each candidate pair's cosine in the claim space (:mod:`dedupe.embed.claim_space`, the shipped map).
 
     The map was fitted on the packaged all-MiniLM-L6-v2's vectors; embeddings of another width (another model, a
@@ -413,7 +413,7 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     if not len(texts) == len(embeddings) == len(doc_keys):
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-    pairs = score_pairs(texts, candidates, claim_cosines(embeddings, candidates))
+    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates))
     if speakers is not None:
         pairs = tuple(heard(p, speakers, counted, config.counted_threshold) for p in pairs)
     linked = pairs if counted is None else tuple(
@@ -490,5 +490,5 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "claim_cosines", "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard",
+           "claim_features", "claim_space_cosines", "cosine_candidates", "divergence_score", "group_pairs", "heard",
            "paraphrase_probability", "score_pairs", "with_count_rule"]
