@@ -95,8 +95,9 @@ def token_link(encoder: object, tau: float) -> None:
     soft = SoftContainment(encoder)
     plain = align.score_pairs
 
-    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[align.ScoredPair, ...]:
-        scored = plain(texts, candidates)
+    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
+                    claim_cosines: Sequence[float] | None = None) -> tuple[align.ScoredPair, ...]:
+        scored = plain(texts, candidates, claim_cosines)
         tokens = soft.vectors([mask_numbers(t) for t in texts]) if scored else []
         return tuple(replace(p, probability=max(p.probability, align.CLAIM_THRESHOLD))
                      if soft.score(tokens[p.first], tokens[p.second]) >= tau else p for p in scored)

@@ -268,7 +268,8 @@ def tune(model: CrossEncoder, corpora: Sequence[str]) -> int:
     from benchmarks import claims_quality
     from dedupe.compare import align
 
-    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]]) -> tuple[Any, ...]:
+    def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
+                    claim_cosines: Sequence[float] | None = None) -> tuple[Any, ...]:
         scores = model.probabilities([(texts[i], texts[j]) for i, j, _ in candidates]) if candidates else []
         return align.with_count_rule(texts, candidates, scores)
 

@@ -35,7 +35,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, heard, score_pairs
+from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, claim_space_cosines, heard, score_pairs
 from dedupe.compare.counts import CountKey
 
 
@@ -118,7 +118,7 @@ def _scored(partners: Sequence[int], claim: int, texts: Sequence[str], embedding
     """The pairs of ``claim`` with each partner: known scores kept, the others scored (speaker rule applied)."""
     keys = [(min(claim, j), max(claim, j)) for j in partners]
     fresh = [(i, j, float(embeddings[i] @ embeddings[j])) for i, j in keys if (i, j) not in known]
-    scored = {(p.first, p.second): p for p in score_pairs(texts, fresh)}
+    scored = {(p.first, p.second): p for p in score_pairs(texts, fresh, claim_space_cosines(embeddings, fresh))}
     if speakers is not None:
         scored = {k: heard(p, speakers, counted, config.counted_threshold) for k, p in scored.items()}
     return [known.get(k) or scored[k] for k in keys]

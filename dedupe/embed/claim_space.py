@@ -1,0 +1,68 @@
+"""The claim space: a linear map on the MiniLM embeddings in which cosine measures "same claim".
+
+The map (a ``384 x 384`` float32 matrix, shipped as ``claim_map.npy`` beside this module) was trained by
+``python -m benchmarks.train_claim_adapter`` on outside news pairs only (MRPC train, STS headlines 2013-2015),
+started at the identity; its SHA-256 is checked when it is loaded. The maths (:func:`claim_space`) works on arrays
+alone; :func:`load_claim_map` is the one place that reads the file.
+
+Example:
+    >>> import numpy as np
+    >>> claim_space(np.array([[3.0, 4.0]], dtype=np.float32), np.eye(2, dtype=np.float32)).tolist()
+    [[0.6000000238418579, 0.800000011920929]]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from dedupe.errors import InputError
+
+CLAIM_MAP_FILE = Path(__file__).with_name("claim_map.npy")
+CLAIM_MAP_SHA256 = "6709d98aba670af4963250beccedf69af0f8f6cf88df620a048c9b825337b481"
+
+
+def claim_space(vectors: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Rows mapped by ``matrix`` and L2-normalised again (a zero row stays zero).
+
+    Args:
+        vectors: ``(n, d)`` embeddings.
+        matrix: ``(d, d)`` map.
+
+    Returns:
+        ``(n, d)`` float32 unit rows.
+    """
+    mapped = np.asarray(vectors, dtype=np.float32) @ np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(mapped, axis=1, keepdims=True)
+    return (mapped / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+@lru_cache(maxsize=4)
+def load_claim_map(path: Path = CLAIM_MAP_FILE, sha256: str = CLAIM_MAP_SHA256) -> np.ndarray:
+    """The shipped claim-space matrix, its SHA-256 checked.
+
+    Args:
+        path: The ``.npy`` file.
+        sha256: Its expected SHA-256.
+
+    Returns:
+        The ``(d, d)`` float32 matrix (read-only).
+
+    Raises:
+        InputError: If the file is missing, altered, or not a square float32 matrix.
+    """
+    if not path.is_file():
+        raise InputError(f"claim map missing: {path} (reinstall dedupe)")
+    data = path.read_bytes()
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != sha256:
+        raise InputError(f"claim map {path} is corrupt or altered: sha256 {actual[:12]}... expected {sha256[:12]}... "
+                         "(reinstall dedupe)")
+    matrix = np.load(path, allow_pickle=False)
+    if matrix.dtype != np.float32 or matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise InputError(f"claim map {path} is not a square float32 matrix")
+    matrix.setflags(write=False)
+    return matrix
