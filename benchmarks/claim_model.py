@@ -114,10 +114,12 @@ def token_features(pairs: Pairs, encoder: object) -> np.ndarray:
 
 
 # --- Reuters headline-lead pairs (session 12, branch claims15) ---
-def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingCache) -> tuple[Pairs, Pairs]:
-    """Reuters headline-lead pairs (:func:`benchmarks.claim_pairs.claim_pairs`) of ``2 * articles`` sampled
-    articles: the first ``articles`` sampled articles' pairs to train on, the others' to test on."""
-    pairs = claim_pairs.claim_pairs(claim_pairs.read_articles(path)[0], encoder, cache, 2 * articles)  # type: ignore[arg-type]
+def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingCache,
+                   seed: int = claim_pairs.SEED) -> tuple[Pairs, Pairs]:
+    """Reuters headline-lead pairs (:func:`benchmarks.claim_pairs.claim_pairs`) of ``2 * articles`` articles
+    sampled with ``seed``: the first ``articles`` sampled articles' pairs to train on, the others' to test on."""
+    usable = claim_pairs.read_articles(path)[0]
+    pairs = claim_pairs.claim_pairs(usable, encoder, cache, 2 * articles, seed)  # type: ignore[arg-type]
     order = list(dict.fromkeys(p.article for p in pairs))
     train = set(order[:articles])
     return (claim_pairs.as_pairs(p for p in pairs if p.article in train),
@@ -145,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also fit and score the model with token-alignment features (recall, precision, F)")
     parser.add_argument("--reuters", type=Path, help="reuters21578.jsonl: add its headline-lead pairs to training")
     parser.add_argument("--reuters-articles", type=int, default=1000, help="Reuters articles sampled for training")
+    parser.add_argument("--reuters-seed", type=int, default=claim_pairs.SEED, help="seed of the Reuters sampling")
     args = parser.parse_args(argv)
     sts = args.corpus / "sts-headlines"
     train = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
@@ -155,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     if args.reuters is not None:
         reuters_train, tests["Reuters headline-lead"] = reuters_splits(args.reuters, args.reuters_articles,
-                                                                       encoder, cache)
+                                                                       encoder, cache, args.reuters_seed)
         train = joined([train, reuters_train])
     train_features = features(train, encoder, cache)[0]
     model = fit_model(train_features, train.labels, C)
