@@ -151,8 +151,8 @@ FACT_COSINE = 0.7
 FACT_SAME_COSINE = 0.2
 # Summary claims (dedupe.compare.summaries): chosen on the tune split (see benchmarks/README.md, session 11).
 SUMMARY_CLAIMS = 3
-SUMMARY_THRESHOLD = 0.075
-SUMMARY_CROSS = 0.1
+SUMMARY_THRESHOLD = 0.125
+SUMMARY_CROSS = 0.175
 
 
 @dataclass(frozen=True)
