@@ -9,9 +9,8 @@ stated inside a longer sentence or compressed into a headline), the content-word
 MRPC-fitted paraphrase model (:data:`PARAPHRASE_MODEL`) on the masked texts (whole, or the shorter text
 against the best-matching passage of the longer). It was fitted on external news pairs only (MRPC train, STS
 headlines 2013-2015 and Reuters-21578 headline-lead pairs: ``python -m benchmarks.claim_model --reuters ...
---fit``), never on the claims gold, whose tune
-split only picks the threshold; the divergence model, fitted on SICK train, scores how likely two aligned
-claims contradict each other.
+--fit``), never on the claims gold, whose tune split only picks the threshold; the divergence model, fitted on
+SICK train, scores how likely two aligned claims contradict each other.
 
 A claim that states a count of people (:mod:`dedupe.compare.counts` groups those by what they count) joins a
 wording group only through pairs at ``counted_threshold`` or above, so a toll sentence does not pull the
