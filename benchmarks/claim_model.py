@@ -165,7 +165,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \
         if args.token_features else None
     print(f"fitted on {len(train.labels)} pairs (MRPC train + STS headlines {FIT_YEARS[0]}-{FIT_YEARS[-1]}"
-          f"{' + Reuters headline-lead' if args.reuters else ''}, {train.labels.mean():.2f} positive); features {', '.join(align.CLAIM_FEATURES)}")
+          f"{' + Reuters headline-lead' if args.reuters else ''}, {train.labels.mean():.2f} positive); "
+          f"features {', '.join(align.CLAIM_FEATURES)}")
     print(f"{'split / scorer':<40} {'ROC AUC':>8} {'F1@0.5':>6}")
     for name, pairs in tests.items():
         feats, cosines = features(pairs, encoder, cache)

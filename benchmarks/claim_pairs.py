@@ -201,7 +201,7 @@ def read_articles(path: Path) -> tuple[list[Article], Counter[str]]:
 
 
 def hard_negative(index: int, articles: Sequence[Article], headlines: np.ndarray, leads: np.ndarray,
-                  days: Sequence[int]) -> int | None:
+                  days: Sequence[int] | np.ndarray) -> int | None:
     """The article (index into ``articles``, sorted by day) whose lead is closest to ``articles[index]``'s
     headline among those at most ``DAYS`` apart, leaving out the article itself and repeats of its story (lead
     cosine ``REPEAT_COSINE`` or more, or the same headline); ``None`` when there is none."""
@@ -209,7 +209,7 @@ def hard_negative(index: int, articles: Sequence[Article], headlines: np.ndarray
     high = int(np.searchsorted(days, days[index] + DAYS, side="right"))
     window = np.arange(low, high)
     repeat = (leads[window] @ leads[index] >= REPEAT_COSINE) | (window == index)
-    repeat |= np.asarray([articles[j].headline.lower() == articles[index].headline.lower() for j in window])
+    repeat |= np.asarray([articles[j].headline.lower() == articles[index].headline.lower() for j in range(low, high)])
     scores = np.where(repeat, -np.inf, leads[window] @ headlines[index])
     if not np.isfinite(scores).any():
         return None
