@@ -63,7 +63,7 @@ def test_counts_figures_and_speakers_keep_a_summary_out() -> None:
 
 def test_a_summary_never_anchors_another() -> None:
     # a's lead (0) restates a's body claim (2), grouped with b's (3): the lead joins. a's headline (1) restates the
-    # lead (p 0.70, and 0.19 with b's claim) but not the body claim (0.04): it stays out, as the lead joined in this
+    # lead (p 0.70, and 0.34 with b's claim) but not the body claim (0.10): it stays out, as the lead joined in this
     # pass; were the lead grouped already, the headline would join through it.
     texts = ["Rescuers in Yunnan dug through rubble on Monday as the toll rose.",
              "Quake toll rises in Yunnan as rescuers dig through rubble",
