@@ -308,3 +308,19 @@ def test_a_time_in_another_zone_joins_the_local_time_once_the_story_gives_the_of
     plain = (local[0], local[1], local[2].replace(" (08.30 GMT)", ""))
     result = compare_corpus(_docs(plain, zoned), hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
     assert not [g for g in result.groups if len(g.members) == 2]
+
+
+def test_the_claim_map_is_read_for_the_packaged_model_only(real_encoder, seed_result) -> None:  # type: ignore[no-untyped-def]
+    from dedupe.compare.align import AlignConfig
+
+    class AnotherModel:  # another model of the same width (here: the same vectors under another name)
+        fingerprint = "another-model:onnx-v1:l2"
+
+        def encode(self, texts):  # type: ignore[no-untyped-def]
+            return real_encoder.encode(texts)
+
+    documents = [segment_document(d) for d in load_corpus([str(DATA)]).documents]
+    other = compare_corpus(documents, AnotherModel())
+    plain = compare_corpus(documents, real_encoder, CompareConfig(align=AlignConfig(claim_space=False)))
+    similarities = [[g.similarity for g in r.groups] for r in (seed_result, other, plain)]
+    assert similarities[1] == similarities[2] != similarities[0]

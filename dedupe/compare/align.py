@@ -184,6 +184,9 @@ class AlignConfig:
         summary_threshold: Smallest claim-model probability of a summary claim with its own document's claim.
         summary_cross: Smallest mean claim-model probability of a summary claim with the members of other
             documents of the group it joins.
+        claim_space: Whether the embeddings are the packaged all-MiniLM-L6-v2's, the model the claim map
+            (:mod:`dedupe.embed.claim_space`) was fitted on; with another model the claim model reads the plain
+            cosine (:func:`dedupe.compare.groups.compare_corpus` sets it from the encoder's fingerprint).
     """
 
     threshold: float = CLAIM_THRESHOLD
@@ -196,6 +199,7 @@ class AlignConfig:
     summary_claims: int = SUMMARY_CLAIMS
     summary_threshold: float = SUMMARY_THRESHOLD
     summary_cross: float = SUMMARY_CROSS
+    claim_space: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -291,27 +295,31 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
     return with_count_rule(texts, candidates, CLAIM_MODEL.probability(features))
 
 
-def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]]) -> list[float]:
+def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
+                        mapped: bool = True) -> list[float]:
     """Each candidate pair's cosine in the claim space (:mod:`dedupe.embed.claim_space`, the shipped map).
 
-    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; embeddings of another width (another model, a
-    test's small encoder) have no claim space, and their plain cosine is returned.
+    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false, or another
+    width: a test's small encoder) have no claim space, and their plain cosine is returned.
 
     Args:
         embeddings: ``(n, dim)`` L2-normalised plain embeddings the candidates index.
         candidates: ``(i, j, cosine)`` pairs.
+        mapped: Whether the embeddings are the packaged model's (:attr:`AlignConfig.claim_space`).
 
     Returns:
         One cosine per candidate.
     """
     if not candidates:
         return []
+    if not mapped:
+        return [float(c) for _, _, c in candidates]
     matrix = load_claim_map()
     if embeddings.shape[1] != len(matrix):
         return [float(c) for _, _, c in candidates]
     rows = sorted({k for i, j, _ in candidates for k in (i, j)})
-    mapped = dict(zip(rows, claim_space(embeddings[rows], matrix)))
-    return [float(mapped[i] @ mapped[j]) for i, j, _ in candidates]
+    vectors = dict(zip(rows, claim_space(embeddings[rows], matrix)))
+    return [float(vectors[i] @ vectors[j]) for i, j, _ in candidates]
 
 
 def with_count_rule(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
@@ -413,7 +421,7 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     if not len(texts) == len(embeddings) == len(doc_keys):
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates))
+    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates, config.claim_space))
     if speakers is not None:
         pairs = tuple(heard(p, speakers, counted, config.counted_threshold) for p in pairs)
     linked = pairs if counted is None else tuple(

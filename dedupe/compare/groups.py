@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 import numpy as np
@@ -50,6 +50,7 @@ from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_ent
 from dedupe.compare.facts import fact_groups, local_times, stated_facts
 from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
+from dedupe.embed.backends import PACKAGED_SHA256
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import parse_sentence
@@ -166,6 +167,8 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
         ConfigError: If the NLI model cannot be loaded.
     """
     config = config or CompareConfig()
+    if encoder.fingerprint.split(":")[0] != PACKAGED_SHA256:  # the claim map belongs to the packaged model
+        config = replace(config, align=replace(config.align, claim_space=False))
     if config.nli_model:
         from dedupe.compare.nli import check_model
 

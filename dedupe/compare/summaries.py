@@ -118,7 +118,8 @@ def _scored(partners: Sequence[int], claim: int, texts: Sequence[str], embedding
     """The pairs of ``claim`` with each partner: known scores kept, the others scored (speaker rule applied)."""
     keys = [(min(claim, j), max(claim, j)) for j in partners]
     fresh = [(i, j, float(embeddings[i] @ embeddings[j])) for i, j in keys if (i, j) not in known]
-    scored = {(p.first, p.second): p for p in score_pairs(texts, fresh, claim_space_cosines(embeddings, fresh))}
+    cosines = claim_space_cosines(embeddings, fresh, config.claim_space)
+    scored = {(p.first, p.second): p for p in score_pairs(texts, fresh, cosines)}
     if speakers is not None:
         scored = {k: heard(p, speakers, counted, config.counted_threshold) for k, p in scored.items()}
     return [known.get(k) or scored[k] for k in keys]
