@@ -160,15 +160,17 @@ def _fresh_runs(prints: Fingerprints, min_words: int, fanout: int, ranks: I64, f
 
 
 def _compiled_links(compiled: ModuleType, prints: Fingerprints, reach: int, fanout: int) -> tuple[I64, I64]:
-    """:func:`_padded` and :func:`_links` by the compiled loops: the layout and keys made in one pass, sorted
-    by numpy (faster than a sort of the compiled module's own), then filtered and linked in one pass."""
+    """:func:`_padded` and :func:`_links` by the compiled loops: the layout and keys made in one pass, sorted by
+    their hash bits alone with the compiled radix sort (:func:`dedupe.scan.shingle.sorted_by`: the keys come in
+    ascending order of the positions below, so that is the sort of the whole keys; Reuters x1, 2.6 M keys: 45-55 ms
+    against numpy's 145 ms), then filtered and linked in one pass."""
     pad = reach + 1
     offsets = np.ascontiguousarray(prints.offsets, dtype=np.int64)
     size = int(offsets[-1]) + pad * offsets.size
     bits = _position_bits(size)
     padded, keys = np.empty(size, dtype=np.uint64), np.empty(int(offsets[-1]), dtype=np.uint64)
     compiled.link_keys(prints.shingles, offsets, pad, bits, padded, keys)
-    keys.sort()
+    sorted_by(keys, bits)
     firsts, seconds = compiled.shared_links(keys, padded, bits, reach, fanout)
     return np.frombuffer(firsts, dtype=np.int64), np.frombuffer(seconds, dtype=np.int64)
 
