@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedupe.compare.align import CLAIM_FEATURES, claim_features, claim_space_cosines, score_pairs
-from dedupe.embed.claim_space import CLAIM_MAP_FILE, CLAIM_MAP_SHA256, claim_space, load_claim_map
+from dedupe.compare.align import CLAIM_FEATURES, claim_features, score_pairs
+from dedupe.embed.claim_space import CLAIM_MAP_FILE, CLAIM_MAP_SHA256, claim_space, claim_space_cosines, load_claim_map
 from dedupe.errors import InputError
 
 

@@ -48,7 +48,7 @@ from rapidfuzz import fuzz
 
 from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
-from dedupe.embed.claim_space import claim_space, load_claim_map
+from dedupe.embed.claim_space import claim_space_cosines
 from dedupe.errors import ConfigError
 
 # Tolerance of the merge mean against its threshold (floating-point rounding of a sum of equal links).
@@ -295,33 +295,6 @@ def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float
     return with_count_rule(texts, candidates, CLAIM_MODEL.probability(features))
 
 
-def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
-                        mapped: bool = True) -> list[float]:
-    """Each candidate pair's cosine in the claim space (:mod:`dedupe.embed.claim_space`, the shipped map).
-
-    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false, or another
-    width: a test's small encoder) have no claim space, and their plain cosine is returned.
-
-    Args:
-        embeddings: ``(n, dim)`` L2-normalised plain embeddings the candidates index.
-        candidates: ``(i, j, cosine)`` pairs.
-        mapped: Whether the embeddings are the packaged model's (:attr:`AlignConfig.claim_space`).
-
-    Returns:
-        One cosine per candidate.
-    """
-    if not candidates:
-        return []
-    if not mapped:
-        return [float(c) for _, _, c in candidates]
-    matrix = load_claim_map()
-    if embeddings.shape[1] != len(matrix):
-        return [float(c) for _, _, c in candidates]
-    rows = sorted({k for i, j, _ in candidates for k in (i, j)})
-    vectors = dict(zip(rows, claim_space(embeddings[rows], matrix)))
-    return [float(vectors[i] @ vectors[j]) for i, j, _ in candidates]
-
-
 def with_count_rule(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
                     probabilities: Iterable[float]) -> tuple[ScoredPair, ...]:
     """The candidates scored by ``probabilities`` (one per pair), each raised to at least ``_SAME_COUNT`` where
@@ -498,5 +471,5 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "claim_features", "claim_space_cosines", "cosine_candidates", "divergence_score", "group_pairs", "heard",
+           "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard",
            "paraphrase_probability", "score_pairs", "with_count_rule"]

@@ -35,7 +35,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, claim_space_cosines, heard, score_pairs
+from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, heard, score_pairs
+from dedupe.embed.claim_space import claim_space_cosines
 from dedupe.compare.counts import CountKey
 
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -66,3 +67,30 @@ def load_claim_map(path: Path = CLAIM_MAP_FILE, sha256: str = CLAIM_MAP_SHA256) 
         raise InputError(f"claim map {path} is not a square float32 matrix")
     matrix.setflags(write=False)
     return matrix
+
+
+def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
+                        mapped: bool = True) -> list[float]:
+    """Each candidate pair's cosine in the claim space (the shipped map).
+
+    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false, or another
+    width: a test's small encoder) have no claim space, and their plain cosine is returned.
+
+    Args:
+        embeddings: ``(n, dim)`` L2-normalised plain embeddings the candidates index.
+        candidates: ``(i, j, cosine)`` pairs.
+        mapped: Whether the embeddings are the packaged model's (:attr:`dedupe.compare.align.AlignConfig.claim_space`).
+
+    Returns:
+        One cosine per candidate.
+    """
+    if not candidates:
+        return []
+    if not mapped:
+        return [float(c) for _, _, c in candidates]
+    matrix = load_claim_map()
+    if embeddings.shape[1] != len(matrix):
+        return [float(c) for _, _, c in candidates]
+    rows = sorted({k for i, j, _ in candidates for k in (i, j)})
+    vectors = dict(zip(rows, claim_space(embeddings[rows], matrix)))
+    return [float(vectors[i] @ vectors[j]) for i, j, _ in candidates]
