@@ -123,7 +123,6 @@ def token_features(pairs: Pairs, encoder: object) -> np.ndarray:
     return np.asarray(rows).reshape(len(pairs.labels), 3)
 
 
-# --- Reuters headline-lead pairs (session 12, branch claims15) ---
 def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingCache,
                    seed: int = claim_pairs.SEED) -> tuple[Pairs, Pairs]:
     """Reuters headline-lead pairs (:func:`benchmarks.claim_pairs.claim_pairs`) of ``2 * articles`` articles
@@ -134,7 +133,6 @@ def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingC
     train = set(order[:articles])
     return (claim_pairs.as_pairs(p for p in pairs if p.article in train),
             claim_pairs.as_pairs(p for p in pairs if p.article not in train))
-# --- end of the Reuters block ---
 
 
 def row(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float) -> str:

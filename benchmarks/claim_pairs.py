@@ -257,12 +257,6 @@ def as_pairs(pairs: Iterable[ClaimPair]) -> Pairs:
     return Pairs([p.headline for p in pairs], [p.sentence for p in pairs], np.asarray([p.label for p in pairs]))
 
 
-def reuters_pairs(path: Path, encoder: Encoder, cache: EmbeddingCache | None, count: int,
-                  seed: int = SEED) -> Pairs:
-    """:func:`claim_pairs` of the usable articles of ``path``, as :class:`Pairs`."""
-    return as_pairs(claim_pairs(read_articles(path)[0], encoder, cache, count, seed))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the pairs and print how many of each kind (and a sample of one kind to read)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

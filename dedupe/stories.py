@@ -140,7 +140,7 @@ def _attach_singles(sets: UnionFind, pairs: list[tuple[int, int, float]],
 
     A report with its own angle on an event (a later day's follow-up, a local paper's opening) can be close to
     most of a large story's reports and far from a few, so its mean over all of them falls under
-    ``min_similarity`` and it would stay a story of one. It joins a story of two or more documents when its
+    ``min_similarity`` and it would stay a story of one. It joins a story of ``_LARGE`` (4) or more documents when its
     TF-IDF cosine reaches ``min_similarity`` with at least half of that story's members (so one close neighbour
     is not enough: no chain) and the joined dates stay within the window; of several such stories, the one with
     the highest mean cosine. Every lone document is decided against the stories as linkage left them, so the

@@ -394,15 +394,24 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     if not len(texts) == len(embeddings) == len(doc_keys):
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates, config.claim_space))
-    if speakers is not None:
-        pairs = tuple(heard(p, speakers, counted, config.counted_threshold) for p in pairs)
+    pairs = scored_candidates(texts, embeddings, candidates, config, speakers, counted)
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
     return Alignment(group_pairs(len(texts), doc_keys, linked, config.threshold, sentence_keys), pairs)
 
 
-def heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,
+def scored_candidates(texts: Sequence[str], embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
+                      config: AlignConfig, speakers: Sequence[frozenset[str]] | None = None,
+                      counted: Sequence[bool] | None = None) -> tuple[ScoredPair, ...]:
+    """The candidates scored as :func:`align` scores them: the claim model on their claim-space cosines
+    (:func:`dedupe.embed.claim_space.claim_space_cosines`), then the speaker rule where ``speakers`` are given."""
+    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates, config.claim_space))
+    if speakers is None:
+        return pairs
+    return tuple(_heard(p, speakers, counted, config.counted_threshold) for p in pairs)
+
+
+def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,
            close: float) -> ScoredPair:
     """The pair with probability 0 when its claims quote different speakers (the gold's rule: a statement's speaker
     is part of the claim), unless one states a count (a fact, whoever reports it) or they are close paraphrases."""
@@ -471,5 +480,5 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
-           "claim_features", "cosine_candidates", "divergence_score", "group_pairs", "heard",
-           "paraphrase_probability", "score_pairs", "with_count_rule"]
+           "claim_features", "cosine_candidates", "divergence_score", "group_pairs",
+           "paraphrase_probability", "score_pairs", "scored_candidates", "with_count_rule"]

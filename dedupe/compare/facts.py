@@ -57,6 +57,8 @@ _STATE_REACH = 4
 _SPECIFIC = 100.0
 # Parameters whose every stated value is specific (a magnitude to a tenth, a clock time to the minute).
 _ALWAYS_SPECIFIC = ("magnitude", "time")  # "time", "time event utc"
+# The zones a time key may end with, longest first ("wita" is tried before "wit").
+_ZONES_LONGEST_FIRST = tuple(sorted(UTC_OFFSETS, key=len, reverse=True))
 _SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
 
 
@@ -97,8 +99,10 @@ def local_times(facts: Sequence[tuple[StatedCount, ...]], offset: int | None) ->
 
 def _localised(fact: StatedCount, offset: int) -> StatedCount:
     measure = fact.key.measure
-    zone = next((z for z in sorted(UTC_OFFSETS, key=len, reverse=True) if measure.endswith(f" {z}")), None)
-    if fact.key.kind != "parameter" or not measure.startswith("time") or zone is None or fact.point is None:
+    if fact.key.kind != "parameter" or not measure.startswith("time") or fact.point is None:
+        return fact
+    zone = next((z for z in _ZONES_LONGEST_FIRST if measure.endswith(f" {z}")), None)
+    if zone is None:
         return fact
     moved = (fact.point - UTC_OFFSETS[zone] + offset) % 1440
     delta = moved - fact.point

@@ -50,7 +50,7 @@ from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_ent
 from dedupe.compare.facts import fact_groups, local_times, stated_facts
 from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
-from dedupe.embed.backends import PACKAGED_SHA256
+from dedupe.embed.claim_space import fits_claim_map
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import parse_sentence
@@ -167,7 +167,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
         ConfigError: If the NLI model cannot be loaded.
     """
     config = config or CompareConfig()
-    if encoder.fingerprint.split(":")[0] != PACKAGED_SHA256:  # the claim map belongs to the packaged model
+    if not fits_claim_map(encoder.fingerprint):  # the claim map belongs to the packaged model
         config = replace(config, align=replace(config.align, claim_space=False))
     if config.nli_model:
         from dedupe.compare.nli import check_model
@@ -254,10 +254,10 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
                      [scores.get(k) for k in combinations(g, 2)],
                      [float(vectors[i] @ vectors[j]) for i, j in combinations(g, 2)], table, config)
               for g in text_groups]
-    result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], counts[i], dates.get(claims[i].doc_id))
-                                                 for i in group.members], vectors) for group in by_count)
-    result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], facts[i], dates.get(claims[i].doc_id))
-                                                 for i in group.members], vectors) for group in by_fact)
+    for figure_groups, stated in ((by_count, counts), (by_fact, facts)):
+        result.extend(_count_group(story_id, group, [_Member(claims[i], contents[i], stated[i],
+                                                             dates.get(claims[i].doc_id)) for i in group.members],
+                                   vectors) for group in figure_groups)
     result.extend(ClaimGroup("unique", story_id, None, (c,)) for i, c in enumerate(claims) if i not in grouped)
     return result
 

@@ -20,13 +20,6 @@ no group joins the wording group of its own document's best-matching grouped cla
 A claim that states a count of people is left to its count groups (:mod:`dedupe.compare.counts`), as in the
 wording alignment; two claims whose leading attributions name different speakers score 0, as there. Only
 groups of the alignment take summaries in (a summary never anchors another), so nothing chains.
-
-Example:
-    >>> import numpy as np
-    >>> alignment = Alignment(((0, 2),), ())
-    >>> expand_summaries(alignment, ["a b c", "x y z", "a b c"], np.eye(3, dtype=np.float32), ["d", "d", "e"],
-    ...                  [False, True, False], AlignConfig(summary_claims=0)).groups
-    ((0, 2),)
 """
 
 from __future__ import annotations
@@ -35,8 +28,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, heard, score_pairs
-from dedupe.embed.claim_space import claim_space_cosines
+from dedupe.compare.align import AlignConfig, Alignment, ScoredPair, scored_candidates
 from dedupe.compare.counts import CountKey
 
 
@@ -119,10 +111,7 @@ def _scored(partners: Sequence[int], claim: int, texts: Sequence[str], embedding
     """The pairs of ``claim`` with each partner: known scores kept, the others scored (speaker rule applied)."""
     keys = [(min(claim, j), max(claim, j)) for j in partners]
     fresh = [(i, j, float(embeddings[i] @ embeddings[j])) for i, j in keys if (i, j) not in known]
-    cosines = claim_space_cosines(embeddings, fresh, config.claim_space)
-    scored = {(p.first, p.second): p for p in score_pairs(texts, fresh, cosines)}
-    if speakers is not None:
-        scored = {k: heard(p, speakers, counted, config.counted_threshold) for k, p in scored.items()}
+    scored = {(p.first, p.second): p for p in scored_candidates(texts, embeddings, fresh, config, speakers, counted)}
     return [known.get(k) or scored[k] for k in keys]
 
 

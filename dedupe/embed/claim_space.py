@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dedupe.embed.backends import PACKAGED_SHA256
 from dedupe.errors import InputError
 
 CLAIM_MAP_FILE = Path(__file__).with_name("claim_map.npy")
@@ -69,12 +70,19 @@ def load_claim_map(path: Path = CLAIM_MAP_FILE, sha256: str = CLAIM_MAP_SHA256) 
     return matrix
 
 
+def fits_claim_map(fingerprint: str) -> bool:
+    """Whether an encoder (by its ``fingerprint``, ``"<weights sha256>:<backend>:l2"``) is the packaged
+    all-MiniLM-L6-v2, whose vectors the claim map was fitted on."""
+    return fingerprint.split(":")[0] == PACKAGED_SHA256
+
+
 def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
                         mapped: bool = True) -> list[float]:
     """Each candidate pair's cosine in the claim space (the shipped map).
 
-    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false, or another
-    width: a test's small encoder) have no claim space, and their plain cosine is returned.
+    The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false:
+    :func:`fits_claim_map`) have no claim space, and their plain cosine is returned, as are vectors of another width
+    than the map's (a fallback for a test's small encoder).
 
     Args:
         embeddings: ``(n, dim)`` L2-normalised plain embeddings the candidates index.

@@ -35,21 +35,25 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from dedupe.figures.extract import may_state_a_number
 from dedupe.figures.links import is_capacity
-from dedupe.figures.numbers import NumberPhrase, find_number_phrases, interval
+from dedupe.figures.numbers import APPROX_TOLERANCE, NumberPhrase, find_number_phrases, interval
 from dedupe.figures.tokens import Token, tokenize
-from dedupe.lexicon import TIME_ZONES, UTC_OFFSETS
+from dedupe.lexicon import UNFIXED_ZONES, UTC_OFFSETS
 
 # Zone names as regular-expression alternatives, longest first ("cest" before "cet"): one with a fixed offset
 # (where "16.30" followed by it is a time), or any (the zone a time gives).
-_FIXED_ZONES = "|".join(re.escape(z).replace("\\ ", r"\s+") for z in sorted(UTC_OFFSETS, key=lambda z: (-len(z), z)))
-_ANY_ZONE = "|".join(re.escape(z).replace("\\ ", r"\s+")
-                     for z in sorted({*UTC_OFFSETS, *TIME_ZONES}, key=lambda z: (-len(z), z)))
+def _alternatives(zones: Iterable[str]) -> str:
+    """Zone names as regular-expression alternatives, longest first, a space as any run of spaces."""
+    return "|".join(re.escape(z).replace("\\ ", r"\s+") for z in sorted(zones, key=lambda z: (-len(z), z)))
+
+
+_FIXED_ZONES = _alternatives(UTC_OFFSETS)
+_ANY_ZONE = _alternatives(UTC_OFFSETS.keys() | UNFIXED_ZONES)
 # Clock times: "4:30 p.m.", "4.30pm", "9 am", "0830 UTC", "16:30"; the zone or "local time" that follows.
 _CLOCK = re.compile(
     r"(?<![\w.:])(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>[ap](?:\.\s?m\.|\.?\s?m\b))|"
@@ -393,7 +397,7 @@ def _precision(written: str, phrase: NumberPhrase) -> tuple[float, float]:
     digits = written.replace(",", "")
     half = float(Decimal(1).scaleb(-len(digits.split(".")[1]))) / 2 if "." in digits else 0.5
     if phrase.qualifier == "approximately":
-        half = max(half, value * 0.1)
+        half = max(half, value * APPROX_TOLERANCE)
     return value - half, value + half
 
 
