@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 
 import numpy as np
 import pytest
@@ -125,11 +124,9 @@ _SIGNED = st.integers(-(2 ** 63), 2 ** 63 - 1)
 def test_merge_sorted_is_the_sort_of_both(one: list[int], other: list[int]) -> None:
     a, b = np.sort(np.array(one, dtype=np.int64)), np.sort(np.array(other, dtype=np.int64))
     for radix_from in (0, 1 << 30):  # the compiled merge where it is built, and numpy's
-        shingle_radix, shingle._RADIX_FROM = shingle._RADIX_FROM, radix_from
-        try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(shingle, "_RADIX_FROM", radix_from)
             assert merge_sorted(a, b).tolist() == sorted(one + other)
-        finally:
-            shingle._RADIX_FROM = shingle_radix
 
 
 @settings(max_examples=200, deadline=None)
@@ -137,19 +134,14 @@ def test_merge_sorted_is_the_sort_of_both(one: list[int], other: list[int]) -> N
        st.lists(st.integers(0, 2 ** 64 - 1) | st.integers(0, 5), max_size=20))
 def test_in_sorted_is_membership(values: list[int], table: list[int]) -> None:
     for switch in ("1", "0"):  # the compiled hash set where it is built, then numpy's search
-        saved, os.environ["DEDUPE_NATIVE"] = os.environ.get("DEDUPE_NATIVE"), switch
-        try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DEDUPE_NATIVE", switch)
             found = in_sorted(np.array(values, dtype=np.uint64), np.array(sorted(set(table)), dtype=np.uint64))
             assert found.tolist() == [v in set(table) for v in values]
             signed = [v - 2 ** 63 for v in values]  # the same on signed keys (their top bits are not the order's)
             keys = np.array(sorted({v - 2 ** 63 for v in table}), dtype=np.int64)
             expected = [v + 2 ** 63 in set(table) for v in signed]
             assert in_sorted(np.array(signed, dtype=np.int64), keys).tolist() == expected
-        finally:
-            if saved is None:
-                del os.environ["DEDUPE_NATIVE"]
-            else:
-                os.environ["DEDUPE_NATIVE"] = saved
 
 
 @settings(max_examples=200, deadline=None)

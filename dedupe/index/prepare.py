@@ -47,7 +47,7 @@ import zstandard
 
 from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
-from dedupe.runtime import idle_core, paused_gc
+from dedupe.runtime import idle_core
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
 
@@ -195,15 +195,11 @@ def prepared_batches(documents: Sequence[Document], batch_size: int,
         An iterator over the batches; leaving the block stops the child.
     """
     batches = [documents[first:first + batch_size] for first in range(0, len(documents), batch_size)]
-    # A batch's fields, keys and pickles are young objects without cycles, freed by reference counting: the
-    # collector's young collections during an add (~50 for Reuters, 5-15 ms of the writer's) walked them for
-    # nothing. Paused for the whole block, in the writer and (forked inside) in the child.
-    with paused_gc():
-        if len(batches) < 2 or not idle_core():
-            yield ((batch, prepare(batch, params)) for batch in batches)
-            return
-        with _forked(batches, params) as prepared:
-            yield prepared
+    if len(batches) < 2 or not idle_core():
+        yield ((batch, prepare(batch, params)) for batch in batches)
+        return
+    with _forked(batches, params) as prepared:
+        yield prepared
 
 
 @contextmanager

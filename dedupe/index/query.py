@@ -170,8 +170,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
 def _new_keys(keys: I64, asked: I64) -> I64:
     """The distinct ``keys`` not in ``asked`` (sorted), sorted."""
     keys = sorted_unique(keys)
-    at = np.minimum(np.searchsorted(asked, keys), max(asked.size - 1, 0))
-    return keys[asked[at] != keys] if asked.size else keys
+    return keys[~in_sorted(keys, asked)]
 
 
 def _distinct_ids(index: Index, batch: Sequence[Document]) -> tuple[list[Document], list[tuple[str, str]]]:

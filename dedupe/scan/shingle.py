@@ -146,17 +146,22 @@ def sorted_unique(values: _Keys) -> _Keys:
 
 
 def merge_runs(parts: list[npt.NDArray[np.int64]], shifts: list[int], mask: int,
-               scratch: npt.NDArray[np.int64] | None = None) -> tuple[npt.NDArray[np.int64], int] | None:
+               scratch: npt.NDArray[np.int64] | None = None) -> tuple[npt.NDArray[np.int64], int]:
     """Sorted int64 ``parts``, each value plus its part's shift, merged into one sorted array by the compiled
     merge (two parts at a time, each filled from both ends at once), with the largest ``value & mask`` plus its
-    part's shift (-1 when there is no value); ``None`` where the compiled module is not built.
+    part's shift (-1 when there is no value); by numpy's timsort of the shifted parts where the compiled module
+    is not built (the same array).
 
     ``scratch``: an int64 array as long as the parts together, which the caller gives up (its values are
-    overwritten) and which may hold the parts themselves: the merge's levels take turns between it and the
-    result, where they would take fresh memory otherwise (first touched: a page fault every 4 KiB)."""
+    overwritten) and which may hold the parts themselves: the compiled merge's levels take turns between it and
+    the result, where they would take fresh memory otherwise (first touched: a page fault every 4 KiB); the
+    numpy merge leaves it alone."""
     compiled = native()
     if compiled is None:
-        return None
+        low = [int((part & mask).max()) + shift for part, shift in zip(parts, shifts) if part.size]
+        shifted = np.concatenate([np.zeros(0, dtype=np.int64), *(part + shift for part, shift in zip(parts, shifts))])
+        shifted.sort(kind="stable")  # timsort merges the sorted runs
+        return shifted, max(low, default=-1)
     merged = np.empty(sum(part.size for part in parts), dtype=np.int64)
     largest = compiled.merge_parts([np.ascontiguousarray(part) for part in parts], np.array(shifts, dtype=np.int64),
                                    merged, mask, scratch)
@@ -167,10 +172,8 @@ def merge_sorted(one: _Keys, other: _Keys) -> _Keys:
     """The values of two sorted arrays, sorted: ``np.sort(np.concatenate([one, other]))`` in one pass over
     ``one`` (a search of each of ``other`` in it), where a sort of both would cost far more for a small
     ``other``. By the compiled merge of int64 runs where it is built (one pass over both)."""
-    if one.dtype == np.int64 == other.dtype and one.size + other.size >= _RADIX_FROM:
-        compiled = merge_runs([one, other], [0, 0], 0)  # type: ignore[list-item]
-        if compiled is not None:
-            return compiled[0]  # type: ignore[return-value]
+    if one.dtype == np.int64 == other.dtype and one.size + other.size >= _RADIX_FROM and native() is not None:
+        return merge_runs([one, other], [0, 0], 0)[0]  # type: ignore[list-item, return-value]
     at = np.searchsorted(one, other, side="right") + np.arange(other.size)
     merged = np.empty(one.size + other.size, dtype=one.dtype)
     taken = np.zeros(merged.size, dtype=bool)
