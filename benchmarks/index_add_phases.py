@@ -26,7 +26,8 @@ PHASES = ("imports", "load", "open", "add", "close")
 _DRIVER = """
 import json, os, sys, time
 began = time.perf_counter()
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the command sets it before numpy is imported
+from dedupe.runtime import one_blas_thread
+one_blas_thread()  # as the command does, before numpy is imported
 import click
 from dedupe.cli.index import _import_add
 from dedupe.cli.options import load_options

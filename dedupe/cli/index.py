@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from dedupe.cli.app import cli
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options
 from dedupe.output import check_not_input, to_json
+from dedupe.runtime import one_blas_thread
 
 
 @cli.group("index")
@@ -34,9 +34,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
               manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
               num_perm: int | None, seed: int | None, batch_size: int) -> None:
     """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
-    # add does no linear algebra: OpenBLAS's threads, started as numpy is imported, would only take CPU time
-    # from the two processes that fingerprint and write (set before numpy is first imported, below).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    one_blas_thread()  # before numpy is first imported, below
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,6 +16,7 @@ from dedupe.cli.options import (corpus_arguments, fail_on_option, load_options, 
 from dedupe.configs import scan_config
 from dedupe.corpus.documents import LoadOptions
 from dedupe.report.render import render_result
+from dedupe.runtime import one_blas_thread
 
 
 # --- dedupe scan -------------------------------------------------------------------------------------
@@ -49,9 +49,7 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
     With ``--engine spark``, ``-o PATH.parquet`` writes the findings as Parquet instead of ``--format``.
     With ``--against INDEX``, CORPUS is a new batch checked against everything in the index.
     """
-    # The scan's one matrix product is tiny (minhash's LSH parameters): OpenBLAS's threads, started as numpy is
-    # imported, would spin on the second core that the forked loader and workers use (set before numpy's import).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    one_blas_thread()  # before numpy is first imported, below
     from dedupe.output import to_jsonl
     from dedupe.pipeline import run_scan, run_scan_spark
 

@@ -29,15 +29,12 @@ if TYPE_CHECKING:
                                         run_figures, run_scan, run_scan_spark, summarize)
     from dedupe.runtime import StageTimer
 
-#: The module of each name (the light ones first: ``dedupe index add`` reads only ``load_checked``).
-_MODULES = {**dict.fromkeys(("Warn", "load_checked", "skipped_records"), "dedupe.pipeline.load"),
-            **dict.fromkeys(("ONE_OUTLET_NOTE", "REPORT_STAGES", "ReportConfig", "ReportResult", "run_report"),
-                            "dedupe.pipeline.report"),
-            "StageTimer": "dedupe.runtime"}
-
-
 def __getattr__(name: str) -> Any:
-    """Each name loaded on first use, with its own module only: a command does not load the others' configs."""
+    """Each name loaded on first use from the first module that has it, light to heavy (``dedupe index add`` reads
+    only ``load_checked``: the other commands' configs and results are not loaded; report imports stages anyway)."""
     if name in __all__:
-        return getattr(importlib.import_module(_MODULES.get(name, "dedupe.pipeline.stages")), name)
+        for module in ("dedupe.runtime", "dedupe.pipeline.load", "dedupe.pipeline.stages", "dedupe.pipeline.report"):
+            found = importlib.import_module(module)
+            if hasattr(found, name):
+                return getattr(found, name)
     raise AttributeError(f"module 'dedupe.pipeline' has no attribute {name!r}")

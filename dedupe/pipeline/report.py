@@ -10,15 +10,14 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from dedupe.corpus.documents import LoadOptions
 from dedupe.errors import ConfigError
+from dedupe.pipeline.load import Warn, no_warning
 from dedupe.pipeline.stages import (
     CorpusSummary,
     FiguresConfig,
     PreparedCorpus,
-    Warn,
     compare_stage,
     count_findings,
     figures_stage,
-    no_warning,
     one_step,
     prepare,
     summarize,
