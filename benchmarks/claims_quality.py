@@ -11,8 +11,8 @@ on external news pairs (MRPC train, STS headlines 2013-2015) by ``python -m benc
 looking at the held-out split.
 ``--loeo`` (leave one event out, tune split only) prints each tune event's pair F1 and the selection figure:
 the worse of the tune events (and their mean), not the pooled tune F1, so that a change is kept only when it
-holds on each event. With ``--fit`` it also picks the threshold on one tune event and scores the other, both
-ways (only that event's documents are compared while scanning, to keep the scan short).
+holds on each event. With ``--fit`` it also leaves each tune event out in turn: the threshold picked on the
+others, the one left out scored (only those documents are compared while scanning, to keep the scan short).
 
 The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
 annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
@@ -245,16 +245,18 @@ def best_threshold(args: argparse.Namespace, gold: Gold, true: set[Pair], encode
 
 def leave_one_event_out(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object,
                         cache: EmbeddingCache) -> None:
-    """Pick the grouping threshold on each tune event, score the other; print the worse as the figure."""
+    """Leave each tune event out in turn: pick the grouping threshold on the others, score the one left out;
+    print the worst as the figure."""
     events = gold.split["tune"]
     held_f1 = []
-    for train in events:
-        for test in (e for e in events if e != train):
-            threshold, train_f1 = best_threshold(args, gold, true, encoder, cache, [train])
-            config = CompareConfig(align=align.AlignConfig(threshold=threshold))
-            pred = run_compare(args.corpus, gold, encoder, cache, config, only=[test])[0]
-            held_f1.append(f1(in_sets(pred, gold, [test]), in_sets(true, gold, [test])))
-            print(f"threshold on {train} ({threshold}, F1 there {train_f1:.3f}) -> {test}: F1 {held_f1[-1]:.3f}")
+    for test in events:
+        train = [e for e in events if e != test]
+        threshold, train_f1 = best_threshold(args, gold, true, encoder, cache, train)
+        config = CompareConfig(align=align.AlignConfig(threshold=threshold))
+        pred = run_compare(args.corpus, gold, encoder, cache, config, only=[test])[0]
+        held_f1.append(f1(in_sets(pred, gold, [test]), in_sets(true, gold, [test])))
+        print(f"threshold on {' + '.join(train)} ({threshold}, worst F1 there {train_f1:.3f}) -> {test}: "
+              f"F1 {held_f1[-1]:.3f}")
     print(f"leave-one-event-out figure: worst {min(held_f1):.3f}, mean {np.mean(held_f1):.3f}")
 
 

@@ -137,7 +137,7 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
 
 
 def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
-    """Leave one tune event out: model on outside + one event's pairs, threshold there, the other scored."""
+    """Leave one tune event out: model on outside + the other events' pairs, threshold there, the one out scored."""
     true = quality.gold_pairs(gold)[0]
     by_event = tune_pairs(args, gold, encoder, cache)
     sts = args.corpus / "sts-headlines"
@@ -145,13 +145,14 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
                                   claim_model.read_sts(sts, claim_model.FIT_YEARS)])
     outside_x = claim_model.features(outside, encoder, cache)[0]
     scored = []
-    for train in gold.split["tune"]:
-        test = next(e for e in gold.split["tune"] if e != train)
-        x, y = by_event[train]
+    for test in gold.split["tune"]:
+        train = [e for e in gold.split["tune"] if e != test]
+        x = np.vstack([by_event[e][0] for e in train])
+        y = np.concatenate([by_event[e][1] for e in train])
         align.CLAIM_MODEL = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                                       np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
         threshold, there = quality.best_threshold(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache,
-                                                  [train])
+                                                  train)
         config = groups.CompareConfig(align=align.AlignConfig(threshold=threshold))
         pred = quality.run_compare(args.paths, gold, encoder, cache, config, only=[test])[0]
         scored.append(quality.f1(quality.in_sets(pred, gold, [test]), quality.in_sets(true, gold, [test])))
