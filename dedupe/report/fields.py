@@ -1,8 +1,9 @@
-"""Small helpers every renderer shares: shortened display text, integer fields of a JSON payload, and the list of
-skipped inputs (``dedupe info`` and ``dedupe report`` print it alike)."""
+"""Small helpers every renderer shares: shortened display text, integer and number fields of a JSON payload, and the
+list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -23,6 +24,27 @@ def shorten(text: str, limit: int) -> str:
 def int_field(value: Any) -> int:
     """A JSON value as an int: itself when it is one (booleans excluded), else 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def number_field(value: Any) -> float | None:
+    """A JSON value as a finite float; ``None`` for anything else (missing, a boolean, a string, NaN, infinite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def number_text(value: Any) -> str:
+    """A number as the reports print it: thousands separated, a whole number without decimals, another with two;
+    ``"–"`` where :func:`number_field` gives none.
+
+    Example:
+        >>> number_text(1400), number_text(2.5), number_text(None)
+        ('1,400', '2.50', '–')
+    """
+    number = number_field(value)
+    if number is None:
+        return "\u2013"
+    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
 
 
 def skipped_where(skipped: Mapping[str, Any]) -> str:
