@@ -59,6 +59,17 @@ def test_claim_space_cosines_are_the_mapped_cosines_of_model_sized_rows() -> Non
     assert claim_space_cosines(rows, candidates) != pytest.approx([c for _, _, c in candidates], abs=1e-3)
 
 
+def test_claim_space_cosines_in_another_map() -> None:  # the maps benchmarks.train_claim_adapter fits
+    rows = _unit_rows(4, 384, seed=3)
+    candidates = [(0, 1, float(rows[0] @ rows[1])), (3, 2, float(rows[3] @ rows[2]))]
+    doubled = 2 * np.eye(384, dtype=np.float32)  # a scaled identity maps unit rows onto themselves
+    assert claim_space_cosines(rows, candidates, matrix=doubled) == pytest.approx([c for _, _, c in candidates],
+                                                                                   abs=1e-6)
+    shipped = claim_space_cosines(rows, candidates)
+    assert claim_space_cosines(rows, candidates, matrix=load_claim_map()) == shipped
+    assert shipped != pytest.approx([c for _, _, c in candidates], abs=1e-3)
+
+
 def test_rows_of_another_width_are_compared_plainly() -> None:
     rows = _unit_rows(3, 8, seed=2)
     candidates = [(0, 2, float(rows[0] @ rows[2]))]

@@ -62,9 +62,9 @@ def test_event_times_and_not_report_times() -> None:
     assert _kinds("The disaster struck Sunday at 0830 UTC.") == [("time event utc", 510.0, "0830 UTC")]
     # "afternoon" after a time with no a.m./p.m. puts it in the second half of the day
     (late,) = clock_times("It occurred at 4:30 yesterday afternoon local time.")
-    assert late[0] == 990 and late[2]
+    assert late.minutes == 990 and late.half_known
     (early,) = clock_times("It occurred at 4:30 local time.")
-    assert early[0] == 270 and not early[2]
+    assert early.minutes == 270 and not early.half_known
     assert same_time(late, clock_times("It struck at about 4.30pm.")[0])
     assert not same_time(late, clock_times("It struck at 5:30 p.m.")[0])
 
@@ -125,7 +125,7 @@ def test_a_magnitude_after_measuring_or_measured() -> None:
 
 def test_a_bracketed_conversion_gives_the_local_offset_and_is_read_once() -> None:
     text = "The 6.1-magnitude quake hit Ludian county at about 4.30pm (09.30 BST) on Sunday."
-    assert [(a[0], b[0], b[1]) for a, b in conversions(text)] == [(990, 570, "bst")]
+    assert [(a.minutes, b.minutes, b.zone) for a, b in conversions(text)] == [(990, 570, "bst")]
     assert [(k, v) for k, v, _ in _kinds(text)] == [("magnitude", 6.1), ("time event", 990.0)]
     assert local_offset([text, "The disaster struck Sunday at 0830 UTC."]) == 480
     assert local_offset(["Flights left at 9 a.m. (1400 GMT)."]) == -300
@@ -136,5 +136,5 @@ def test_a_bracketed_conversion_gives_the_local_offset_and_is_read_once() -> Non
     assert local_offset(["The disaster struck Sunday at 0830 UTC."]) is None
     assert local_offset([text, "It hit at 4:30 p.m. (10.30 BST)."]) is None
     # a decimal before a zone reads as a time only then ("12.30 dlrs" stays a price)
-    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs by 09.30 GMT.")] == []  # "by": a report time
-    assert [c[3] for c in clock_times("Shares rose to 12.30 dlrs, 09.30 GMT.")] == ["09.30 GMT"]
+    assert [c.written for c in clock_times("Shares rose to 12.30 dlrs by 09.30 GMT.")] == []  # "by": a report time
+    assert [c.written for c in clock_times("Shares rose to 12.30 dlrs, 09.30 GMT.")] == ["09.30 GMT"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dedupe.index import keys
 from dedupe.index.keys import (DOC_BITS, IndexParams, document_bounds, document_keys, merge_rows, packed_keys,
                                shingle_rows, sort_rows)
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records

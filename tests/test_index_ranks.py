@@ -14,7 +14,7 @@ from dedupe.index import IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index import ranks as ranks_module
 from dedupe.index.ranks import History, shared_groups
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan import passages
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.config import ScanConfig

@@ -122,7 +122,7 @@ def test_the_runs_do_not_depend_on_the_chunk_size(docs: list[list[str]], chunk: 
 @pytest.mark.parametrize("seed", range(5))
 def test_compiled_ranked_links_are_numpys_in_order(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """passages._linked with ranks gives the same links, in the same order, compiled and by numpy."""
-    from dedupe.scan.accel import native
+    from dedupe.native import native
 
     if native() is None:
         pytest.skip("the compiled extension is not built")

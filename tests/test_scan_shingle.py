@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.scan import shingle
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.shingle import fingerprint, in_sorted, key_spans, merge_sorted, sorted_by, sorted_unique, tokenize
 
 

@@ -42,7 +42,7 @@ from dedupe.corpus.readers import (
 from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
-from dedupe.scan.accel import native
+from dedupe.native import native
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")

@@ -77,7 +77,7 @@ def fits_claim_map(fingerprint: str) -> bool:
 
 
 def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
-                        mapped: bool = True) -> list[float]:
+                        mapped: bool = True, matrix: np.ndarray | None = None) -> list[float]:
     """Each candidate pair's cosine in the claim space (the shipped map).
 
     The map was fitted on the packaged all-MiniLM-L6-v2's vectors; another model's (``mapped`` false:
@@ -88,6 +88,7 @@ def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, 
         embeddings: ``(n, dim)`` L2-normalised plain embeddings the candidates index.
         candidates: ``(i, j, cosine)`` pairs.
         mapped: Whether the embeddings are the packaged model's (:attr:`dedupe.compare.align.AlignConfig.claim_space`).
+        matrix: Another map than the shipped one (``benchmarks.train_claim_adapter`` scores the maps it fits).
 
     Returns:
         One cosine per candidate.
@@ -96,7 +97,7 @@ def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, 
         return []
     if not mapped:
         return [float(c) for _, _, c in candidates]
-    matrix = load_claim_map()
+    matrix = load_claim_map() if matrix is None else matrix
     if embeddings.shape[1] != len(matrix):
         return [float(c) for _, _, c in candidates]
     rows = sorted({k for i, j, _ in candidates for k in (i, j)})

@@ -38,6 +38,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from dedupe.figures.extract import may_state_a_number
 from dedupe.figures.links import is_capacity
@@ -99,6 +101,9 @@ _HAPPENING_WORD = re.compile(r"[a-z]+")
 _HAPPENING_BEFORE = 8
 _HAPPENING_AFTER = 5
 _CLAUSE_END = re.compile(r"[;:!?]|\.\s|\s[-\u2013\u2014]\s")
+# How many texts' clock times are kept: compare reads a claim's times for its facts, then again for its story's
+# local offset (:func:`local_offset`) and for each pair of versions it checks (``time_conflict``).
+_PARSED_TEXTS = 1 << 14
 
 _KM = {"km": 1.0, "kms": 1.0, "kilometres": 1.0, "kilometers": 1.0, "kilometre": 1.0, "kilometer": 1.0,
        "miles": 1.609344, "mile": 1.609344, "mi": 1.609344, "metres": 0.001, "meters": 0.001, "metre": 0.001,
@@ -158,9 +163,10 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
     if not may_state_a_number(text):
         return ()
     tokens = tokenize(text)
+    phrases = find_number_phrases(tokens, text)
     found: list[EventParameter] = []
     converted: set[int] = set()
-    for phrase in find_number_phrases(tokens, text):
+    for phrase in phrases:
         if phrase.first in converted:
             continue
         exact = phrase.low is not None and phrase.low == phrase.high
@@ -168,28 +174,57 @@ def event_parameters(text: str) -> tuple[EventParameter, ...]:
                      or _population(tokens, phrase, text) if exact else None) or _capacity(tokens, phrase, text)
         if parameter is not None:
             found.append(parameter)
-            converted.update(_bracketed(tokens, phrase.last))
-            found.extend(_conversions(tokens, phrase, text, parameter.kind))
+            inside = _bracketed(tokens, phrase.last)
+            converted.update(inside)
+            found.extend(_conversions(tokens, phrases, inside, text, parameter.kind))
     clocks = clock_times(text)
-    converted_times = {b[5] for _, b in _converted(text, clocks)}  # a bracketed conversion is read once
-    found.extend(_clock_parameter(clock) for clock in clocks if clock[5] not in converted_times)
+    converted_times = {b.start for _, b in _converted(text, clocks)}  # a bracketed conversion is read once
+    found.extend(_clock_parameter(clock) for clock in clocks if clock.start not in converted_times)
     return tuple(sorted(found, key=lambda p: p.start))
 
 
-# (minutes after midnight, zone, whether a.m./p.m. was given, the time as written, "about" tolerance in minutes,
-# where it starts, what happened then: ``happening``)
-Clock = tuple[int, str, bool, str, int, int, str]
+class Clock(NamedTuple):
+    """A clock time a text states (:func:`clock_times`).
+
+    Attributes:
+        minutes: Minutes after midnight (a.m./p.m. applied, "4:30 p.m." -> 990).
+        zone: The zone written after it, lower case ("utc", "bst"); ``""`` for none or "local time".
+        half_known: Whether the half of the day is known: a.m./p.m. written, four digits before GMT, UTC or
+            hours ("0830 UTC"), a dotted time before a zone ("16.30 JST"), or "afternoon"/"evening" after it.
+        written: The time as written, its zone included ("4.30pm", "09.30 BST").
+        tolerance: The minutes either way it allows: 15 when "about" precedes it or it gives the hour alone
+            ("10 p.m."), else 1.
+        start: Offset of ``written`` in the text.
+        happening: What happened then (:func:`happening`); ``""`` for a bare time stamp.
+    """
+
+    minutes: int
+    zone: str
+    half_known: bool
+    written: str
+    tolerance: int
+    start: int
+    happening: str
 
 
-def clock_times(text: str) -> list[Clock]:
-    """Event times a text states, as (minutes, zone, half given, as written, tolerance, start).
+def clock_times(text: str) -> tuple[Clock, ...]:
+    """Event times a text states, in text order.
 
-    A time without a.m./p.m. that "afternoon" or "evening" follows is read in the second half of the day.
+    A time without a.m./p.m. that "afternoon" or "evening" follows is read in the second half of the day. A text's
+    times are read once and kept (for the last 16,384 texts asked): the same claim is asked again for its
+    story's local offset and for each version it is compared with.
 
     Example:
-        >>> [c[:4] for c in clock_times("The quake struck at 4:30 yesterday afternoon, not as of 8 p.m.")]
+        >>> [(c.minutes, c.zone, c.half_known, c.written)
+        ...  for c in clock_times("The quake struck at 4:30 yesterday afternoon, not as of 8 p.m.")]
         [(990, '', True, '4:30')]
     """
+    return _clock_times(text)
+
+
+@lru_cache(maxsize=_PARSED_TEXTS)
+def _clock_times(text: str) -> tuple[Clock, ...]:
+    """:func:`clock_times`, read from the text (the cached call)."""
     found = []
     for match in _CLOCK.finditer(text):
         if _REPORT_TIME.search(text[:match.start()]):
@@ -211,10 +246,10 @@ def clock_times(text: str) -> list[Clock]:
         on_the_hour = all(match.group(g) is None for g in ("m", "m24", "hhmm", "mdot"))
         tolerance = _ABOUT_MINUTES if on_the_hour or _ABOUT.search(text[:match.start()]) else 1
         written = text[match.start():match.end("zone") if match.group("zone") else match.end()].strip()
-        found.append((hour * 60 + minute, zone, bool(half or match.group("hhmm") or match.group("hdot") or late),
-                      written, tolerance,
-                      match.start(), happening(text, match.start(), match.start() + len(written))))
-    return found
+        half_known = bool(half or match.group("hhmm") or match.group("hdot") or late)
+        found.append(Clock(hour * 60 + minute, zone, half_known, written, tolerance, match.start(),
+                           happening(text, match.start(), match.start() + len(written))))
+    return tuple(found)
 
 
 def happening(text: str, start: int, end: int) -> str:
@@ -243,16 +278,16 @@ def conversions(text: str) -> list[tuple[Clock, Clock]]:
     """Local times given again in another zone in brackets right after them: (local, converted).
 
     Example:
-        >>> [(a[3], b[3]) for a, b in conversions("The quake hit at about 4.30pm (09.30 BST) on Sunday.")]
+        >>> [(a.written, b.written) for a, b in conversions("The quake hit at about 4.30pm (09.30 BST) on Sunday.")]
         [('4.30pm', '09.30 BST')]
     """
     return _converted(text, clock_times(text))
 
 
-def _converted(text: str, clocks: list[Clock]) -> list[tuple[Clock, Clock]]:
+def _converted(text: str, clocks: Sequence[Clock]) -> list[tuple[Clock, Clock]]:
     """:func:`conversions` among the clock times ``clocks`` of ``text``."""
-    return [(a, b) for a, b in zip(clocks, clocks[1:]) if not a[1] and b[1] in UTC_OFFSETS
-            and _CONVERSION.match(text[a[5] + len(a[3]):b[5]])]
+    return [(a, b) for a, b in zip(clocks, clocks[1:]) if not a.zone and b.zone in UTC_OFFSETS
+            and _CONVERSION.match(text[a.start + len(a.written):b.start])]
 
 
 def local_offset(texts: Sequence[str]) -> int | None:
@@ -263,7 +298,7 @@ def local_offset(texts: Sequence[str]) -> int | None:
         >>> local_offset(["It hit at 4.30pm (09.30 BST).", "No time here."])
         480
     """
-    found = {(a[0] - b[0] + UTC_OFFSETS[b[1]]) % 1440 for text in texts for a, b in conversions(text)}
+    found = {(a.minutes - b.minutes + UTC_OFFSETS[b.zone]) % 1440 for text in texts for a, b in conversions(text)}
     if len(found) != 1:
         return None
     (offset,) = found
@@ -272,21 +307,22 @@ def local_offset(texts: Sequence[str]) -> int | None:
 
 def comparable_times(x: Clock, y: Clock) -> bool:
     """Whether two clock times may be compared: the same zone (or none) and the same happening."""
-    return x[1] == y[1] and x[6] == y[6]
+    return x.zone == y.zone and x.happening == y.happening
 
 
 def same_time(x: Clock, y: Clock) -> bool:
     """Within the larger tolerance of the two, either half of the day when one gave no a.m./p.m."""
-    tolerance = max(x[4], y[4])
-    shifts = (0,) if x[2] and y[2] else (0, 720, -720)
-    return any(abs((x[0] + s) % 1440 - y[0]) <= tolerance for s in shifts)
+    tolerance = max(x.tolerance, y.tolerance)
+    shifts = (0,) if x.half_known and y.half_known else (0, 720, -720)
+    return any(abs((x.minutes + s) % 1440 - y.minutes) <= tolerance for s in shifts)
 
 
 def _clock_parameter(clock: Clock) -> EventParameter:
-    minutes, zone, _, written, tolerance, start, what = clock
-    kind = " ".join(part for part in ("time", what, zone) if part)
-    span = (float(minutes - tolerance), float(minutes + tolerance))
-    return EventParameter(kind, float(minutes), span, written, start, start + len(written))
+    """A clock time as a parameter: ``time <happening> <zone>``, in minutes after midnight."""
+    kind = " ".join(part for part in ("time", clock.happening, clock.zone) if part)
+    span = (float(clock.minutes - clock.tolerance), float(clock.minutes + clock.tolerance))
+    return EventParameter(kind, float(clock.minutes), span, clock.written, clock.start,
+                          clock.start + len(clock.written))
 
 
 def _magnitude(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
@@ -343,13 +379,21 @@ def _length(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParame
     return _length_value(tokens, phrase, text, kind)
 
 
-def _conversions(tokens: list[Token], phrase: NumberPhrase, text: str, kind: str) -> list[EventParameter]:
+def _conversions(tokens: list[Token], phrases: Sequence[NumberPhrase], inside: range, text: str,
+                 kind: str) -> list[EventParameter]:
     """The value a bracket right after a length gives again in another unit ("10 kilometers (6 miles)"): the same
-    parameter as the outlet converted it, so either value may match another outlet's."""
-    inside = _bracketed(tokens, phrase.last)
+    parameter as the outlet converted it, so either value may match another outlet's.
+
+    Args:
+        tokens: The sentence's tokens.
+        phrases: Its number phrases (:func:`~dedupe.figures.numbers.find_number_phrases`).
+        inside: The token indices of the bracket after the parameter's value and unit (:func:`_bracketed`).
+        text: The sentence.
+        kind: The parameter's kind.
+    """
     if kind == "magnitude" or not inside:
         return []
-    return [_length_value(tokens, other, text, kind) for other in find_number_phrases(tokens, text)
+    return [_length_value(tokens, other, text, kind) for other in phrases
             if other.first in inside and other.low is not None and other.low == other.high
             and other.last + 1 < len(tokens) and tokens[other.last + 1].lower in _KM]
 

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.minhash import band_keys, lsh_params, signatures
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.shingle import I64, U64, Fingerprints, merge_runs, mix64, sorted_by

@@ -43,7 +43,7 @@ import numpy as np
 from dedupe.index.keys import DOC_BITS, DOC_MASK, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.minhash import MAX_BUCKET
 from dedupe.scan.minhash import all_pairs  # the scan's own pairing of a bucket
 from dedupe.scan.passages import FANOUT, group_bits

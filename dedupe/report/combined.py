@@ -11,10 +11,10 @@ import re
 from collections import Counter
 from typing import Any
 
-from dedupe.output import envelope, md_cell, plural
+from dedupe.output import envelope, plural
 from dedupe.pipeline import ReportResult
 from dedupe.report.info import info_dict
-from dedupe.report.fields import shorten
+from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown
 
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
@@ -108,7 +108,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
         lines += ["", "Top findings:", *top]
     skipped = _skipped(report)
     if skipped:
-        lines += ["", f"Skipped inputs: {len(skipped)}", *(f"  {where}: {reason}" for where, reason in skipped)]
+        lines += ["", f"Skipped inputs: {len(skipped)}", *skipped_lines(skipped)]
     lines.append("")
     lines.append(f"Full report: {html_path}" if html_path else
                  "Full report: rerun with -o report.html (a self-contained page: passages in context, claims "
@@ -178,7 +178,7 @@ def report_markdown(report: dict[str, Any]) -> str:
              f"Figures: {plural(n['conflict'], 'conflict')}, {plural(n['update'], 'update')}, "
              f"{n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
     lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
-    lines += _md_skipped(report)
+    lines += skipped_markdown(_skipped(report))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -188,7 +188,7 @@ def _md_passages(report: dict[str, Any]) -> list[str]:
         return []
     lines = ["## Repeated and reused passages", ""]
     for finding in findings:
-        lines.append(f"- **{finding.get('kind')}** (similarity {_num(finding.get('similarity'))})")
+        lines.append(f"- **{finding.get('kind')}** (similarity {number_text(finding.get('similarity'))})")
         for o in finding.get("occurrences", []):
             lines.append(f"  - {_md(o.get('outlet'))}, {_md(o.get('doc'))} line {o.get('line')} "
                          f"[{o.get('start')}:{o.get('end')}]: {_md(shorten(str(o.get('text', '')), 300))}")
@@ -219,16 +219,16 @@ def _md_figures(report: dict[str, Any]) -> list[str]:
     lines = ["## Figures across outlets", ""]
     for group in groups:
         lines += [f"### {group.get('status')}: {_md(group.get('measure'))} {_md(group.get('what'))}"
-                  f" ({_md(group.get('place') or 'place unknown')}; range {_num(group.get('low'))} to "
-                  f"{_num(group.get('high'))})", "",
+                  f" ({_md(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
+                  f"{number_text(group.get('high'))})", "",
                   "| outlet | figure | low | high | qualifier | period | attribution |",
                   "|---|---|---:|---:|---|---|---|"]
         for i in group.get("figures", []):
             if isinstance(i, int) and 0 <= i < len(figures):
                 f = figures[i]
-                lines.append(f"| {_md(f.get('outlet'))} | {_md(f.get('text'))} | {_num(f.get('low'))} | "
-                             f"{_num(f.get('high'))} | {_md(f.get('qualifier') or '')} | {_md(f.get('period') or '')} "
-                             f"| {_md(f.get('attribution') or '')} |")
+                lines.append(f"| {_md(f.get('outlet'))} | {_md(f.get('text'))} | {number_text(f.get('low'))} | "
+                             f"{number_text(f.get('high'))} | {_md(f.get('qualifier') or '')} | "
+                             f"{_md(f.get('period') or '')} | {_md(f.get('attribution') or '')} |")
         lines.append("")
     return lines
 
@@ -250,24 +250,6 @@ def _md(value: object) -> str:
     return _LINE_BREAKS.sub(" ", text)
 
 
-def _num(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return "–"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def _skipped(report: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(where, reason)`` of each skipped input of the report (``path`` or ``path:line``)."""
-    found = []
-    for item in (report.get("corpus") or {}).get("skipped", []):
-        line = item.get("line")
-        found.append((f"{item.get('path')}" + (f":{line}" if line is not None else ""), str(item.get("reason"))))
-    return found
-
-
-def _md_skipped(report: dict[str, Any]) -> list[str]:
-    skipped = _skipped(report)
-    if not skipped:
-        return []
-    return ["", "## Skipped inputs", "", "| where | reason |", "|---|---|",
-            *(f"| {md_cell(where)} | {md_cell(reason)} |" for where, reason in skipped)]
+def _skipped(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The skipped inputs of the report's corpus."""
+    return list((report.get("corpus") or {}).get("skipped", []))

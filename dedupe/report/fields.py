@@ -1,8 +1,13 @@
-"""Small helpers every renderer shares: shortened display text and integer fields of a JSON payload."""
+"""Small helpers every renderer shares: shortened display text, integer and number fields of a JSON payload, and the
+list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike)."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+from dedupe.output import md_cell
 
 
 def shorten(text: str, limit: int) -> str:
@@ -19,3 +24,48 @@ def shorten(text: str, limit: int) -> str:
 def int_field(value: Any) -> int:
     """A JSON value as an int: itself when it is one (booleans excluded), else 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def number_field(value: Any) -> float | None:
+    """A JSON value as a finite float; ``None`` for anything else (missing, a boolean, a string, NaN, infinite)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def number_text(value: Any) -> str:
+    """A number as the reports print it: thousands separated, a whole number without decimals, another with two;
+    ``"–"`` where :func:`number_field` gives none.
+
+    Example:
+        >>> number_text(1400), number_text(2.5), number_text(None)
+        ('1,400', '2.50', '–')
+    """
+    number = number_field(value)
+    if number is None:
+        return "\u2013"
+    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
+
+
+def skipped_where(skipped: Mapping[str, Any]) -> str:
+    """Where a skipped input is (an item of a payload's ``skipped`` list): its path, with ``:line`` for a record.
+
+    Example:
+        >>> skipped_where({"path": "rows.jsonl", "line": 2}), skipped_where({"path": "empty.txt", "line": None})
+        ('rows.jsonl:2', 'empty.txt')
+    """
+    line = skipped.get("line")
+    return f"{skipped.get('path')}" + (f":{line}" if line is not None else "")
+
+
+def skipped_lines(skipped: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The terminal lines of the skipped inputs: ``  where: reason`` each."""
+    return [f"  {skipped_where(item)}: {item.get('reason')}" for item in skipped]
+
+
+def skipped_markdown(skipped: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The Markdown section of the skipped inputs (a table of where and why); no lines when none was skipped."""
+    if not skipped:
+        return []
+    return ["", "## Skipped inputs", "", "| where | reason |", "|---|---|",
+            *(f"| {md_cell(skipped_where(item))} | {md_cell(str(item.get('reason')))} |" for item in skipped)]

@@ -34,7 +34,7 @@ from dedupe.report.html_claims import claims_section, coverage_section, entities
 from dedupe.report.html_figures import figures_section
 from dedupe.report.html_text import DocumentIndex, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
-from dedupe.report.fields import int_field
+from dedupe.report.fields import int_field, skipped_where
 
 #: Occurrences of one passage shown before the rest are folded away.
 SHOWN_OCCURRENCES = 8
@@ -199,8 +199,7 @@ def _skipped(report: dict[str, Any]) -> str:
     skipped = (report.get("corpus") or {}).get("skipped", [])
     if not skipped:
         return ""
-    items = "".join(f'<li>{esc(s.get("path"))}{":" + esc(s.get("line")) if s.get("line") is not None else ""}: '
-                    f'{esc(s.get("reason"))}</li>' for s in skipped)
+    items = "".join(f'<li>{esc(skipped_where(s))}: {esc(s.get("reason"))}</li>' for s in skipped)
     return (f'<details><summary>Skipped inputs <span class="count">{len(skipped)}</span></summary>'
             f'<ul>{items}</ul></details>')
 

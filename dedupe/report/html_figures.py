@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from dedupe.report.html_text import DocumentIndex, esc
-from dedupe.report.fields import int_field, shorten
+from dedupe.report.fields import int_field, number_field, number_text, shorten
 
 _WIDTH = 720
 _LABEL = 210
@@ -62,8 +62,8 @@ def _group(number: int, group: dict[str, Any], figures: list[dict[str, Any]], in
     title = " · ".join(esc(v) for v in (group.get("measure"), group.get("what"), group.get("place"),
                                          group.get("scope")) if v)
     span = _number_range(group.get("low"), group.get("high"))
-    if _num(group.get("best")) is not None:
-        span += f", best {_number(group.get('best'))}"
+    if number_field(group.get("best")) is not None:
+        span += f", best {number_text(group.get('best'))}"
     published = {s.get("figure"): s for s in group.get("sources", []) if isinstance(s, dict)}
     notes = "".join(f"<li>{esc(_reason_text(r))}</li>" for r in _as_list(group.get("reasons", group.get("reason"))))
     rows = "".join(_figure_row(figures[i], index, published.get(i)) for i in indexes)
@@ -90,8 +90,8 @@ def _figure_row(figure: dict[str, Any], index: DocumentIndex, source: dict[str, 
     scope = " · ".join(str(v) for v in (figure.get("scope"), figure.get("scope_cue")) if v)
     return (f'<tr><td>{esc(day)}</td><td><b>{esc(figure.get("outlet"))}</b></td>'
             f'<td>{_sentence_with_figure(figure, index)}<div class="meta">{link}</div></td>'
-            f'<td class="num">{esc(_number(figure.get("low")))}</td>'
-            f'<td class="num">{esc(_number(figure.get("high")))}</td>'
+            f'<td class="num">{esc(number_text(figure.get("low")))}</td>'
+            f'<td class="num">{esc(number_text(figure.get("high")))}</td>'
             f'<td>{esc(qualifier if qualifier and qualifier != "exact" else "")}</td>'
             f'<td>{esc(figure.get("period") or "")}</td><td>{esc(scope)}</td>'
             f'<td>{esc(figure.get("place") or "")}</td>'
@@ -120,7 +120,7 @@ def _all_figures(figures: list[dict[str, Any]], index: DocumentIndex) -> str:
         return '<p class="empty">No figures found.</p>'
     rows = "".join(
         f'<tr><td>{esc(f.get("outlet"))}</td><td>{_figure_link(f, index, "")}</td>'
-        f'<td class="num">{esc(_number(f.get("low")))}</td><td class="num">{esc(_number(f.get("high")))}</td>'
+        f'<td class="num">{esc(number_text(f.get("low")))}</td><td class="num">{esc(number_text(f.get("high")))}</td>'
         f'<td>{esc(f.get("measure") or "")}</td><td>{esc(f.get("what") or "")}</td>'
         f'<td>{esc(f.get("place") or "")}</td><td>{esc(f.get("period") or "")}</td></tr>'
         for f in figures)
@@ -139,10 +139,10 @@ def range_plot(figures: Sequence[dict[str, Any]], status: str = "") -> str:
     Returns:
         An ``<svg>`` element with a text alternative, or an empty string when no figure has a bound.
     """
-    rows = [f for f in figures if _num(f.get("low")) is not None or _num(f.get("high")) is not None]
+    rows = [f for f in figures if number_field(f.get("low")) is not None or number_field(f.get("high")) is not None]
     if not rows:
         return ""
-    top = max(max(_num(f.get(k)) or 0.0 for k in ("low", "high")) for f in rows)
+    top = max(max(number_field(f.get(k)) or 0.0 for k in ("low", "high")) for f in rows)
     step = _nice_step(top)
     limit = step * math.ceil(top * 1.05 / step) if top > 0 else 1.0
     height = _TOP + _ROW * len(rows) + _AXIS
@@ -169,13 +169,13 @@ def _axis(limit: float, step: float, x: Any, height: int) -> str:
     while value <= limit + step / 2:
         ticks.append(f'<line class="grid" x1="{x(value):.1f}" y1="{_TOP - 4}" x2="{x(value):.1f}" y2="{base}"/>'
                      f'<text class="tick" x="{x(value):.1f}" y="{base + 16}" text-anchor="middle">'
-                     f'{esc(_number(value))}</text>')
+                     f'{esc(number_text(value))}</text>')
         value += step
     return "".join(ticks) + f'<line class="axis" x1="{_LABEL}" y1="{base}" x2="{x(limit):.1f}" y2="{base}"/>'
 
 
 def _bar(figure: dict[str, Any], y: int, x: Any, right_edge: float) -> str:
-    low, high = _num(figure.get("low")), _num(figure.get("high"))
+    low, high = number_field(figure.get("low")), number_field(figure.get("high"))
     label = shorten(str(figure.get("outlet", "")), 26)
     parts = [f'<text class="label" x="{_LABEL - 8}" y="{y + 16}" text-anchor="end">{esc(label)}</text>']
     value_text = esc(_value_label(figure))
@@ -219,27 +219,14 @@ def _nice_step(top: float) -> float:
     return 10 * power
 
 
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _number(value: Any) -> str:
-    number = _num(value)
-    if number is None:
-        return "–"
-    return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
-
-
 def _number_range(low: Any, high: Any) -> str:
-    if _num(low) is None and _num(high) is None:
+    if number_field(low) is None and number_field(high) is None:
         return "unknown"
-    if _num(high) is None:
-        return f"{_number(low)} or more"
-    if _num(low) is None:
-        return f"up to {_number(high)}"
-    return _number(low) if low == high else f"{_number(low)}–{_number(high)}"
+    if number_field(high) is None:
+        return f"{number_text(low)} or more"
+    if number_field(low) is None:
+        return f"up to {number_text(high)}"
+    return number_text(low) if low == high else f"{number_text(low)}–{number_text(high)}"
 
 
 def _reason_text(reason: Any) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from dedupe.output import envelope, md_cell, plural
 from dedupe.pipeline import CorpusSummary
+from dedupe.report.fields import skipped_lines, skipped_markdown
 
 
 def info_dict(summary: CorpusSummary) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def info_text(summary: CorpusSummary) -> str:
                      f"{doc['sentences']} sentences  {doc['title'] or ''}".rstrip())
     lines.append("")
     lines.append(f"Skipped inputs: {len(summary.skipped)}")
-    lines.extend(f"  {_where(s)}: {s['reason']}" for s in summary.skipped)
+    lines.extend(skipped_lines(summary.skipped))
     return "\n".join(lines) + "\n"
 
 
@@ -56,12 +57,6 @@ def info_markdown(summary: CorpusSummary) -> str:
     for doc in summary.per_document:
         lines.append(f"| {md_cell(doc['id'])} | {md_cell(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "
                      f"| {md_cell(doc['title'])} |")
-    if summary.skipped:
-        lines += ["", "## Skipped inputs", "", "| where | reason |", "|---|---|"]
-        lines.extend(f"| {md_cell(_where(s))} | {md_cell(str(s['reason']))} |" for s in summary.skipped)
+    lines += skipped_markdown(summary.skipped)
     return "\n".join(lines) + "\n"
-
-
-def _where(skipped: dict[str, Any]) -> str:
-    return f"{skipped['path']}:{skipped['line']}" if skipped["line"] is not None else str(skipped["path"])
 

@@ -1,4 +1,4 @@
-/* Optional compiled loops of the scan (dedupe.scan.accel): the same numbers as the numpy code they
+/* Optional compiled loops of the scan (loaded by dedupe.native): the same numbers as the numpy code they
  * stand for, bit for bit (tests run both), without numpy's temporaries.
  *
  * - fingerprint:  tokens, token hashes and word shingles of a list of texts (dedupe.scan.shingle);
@@ -998,7 +998,7 @@ static PyMethodDef methods[] = {
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled loops of dedupe.scan.", -1, methods};
 
-/* Raised whenever a function is added or changed: dedupe.scan.accel ignores a build of another version
+/* Raised whenever a function is added or changed: dedupe.native ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
 #define NATIVE_VERSION 5
 

@@ -1,6 +1,6 @@
 """Step 1 of the scan: the fingerprints (tokens and word shingles) of a whole corpus, in batches.
 
-The compiled loop (:mod:`dedupe.scan.accel`) fingerprints the texts in one pass where it is built (in two
+The compiled loop (:mod:`dedupe.native`) fingerprints the texts in one pass where it is built (in two
 threads where a second processor is free); otherwise numpy fingerprints batches of about
 :data:`_BATCH_CHARS` characters (:func:`~dedupe.scan.shingle.fingerprint`), on a pool of processes only when
 ``workers`` asks for one, and a forked child takes the later half of the batches of a large corpus where

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64, sorted_unique
 
 if TYPE_CHECKING:  # datasketch (which imports scipy, most of a second) is imported only where it is used
@@ -67,7 +67,7 @@ def signatures(prints: Fingerprints, num_perm: int, seed: int) -> U32:
     table = np.empty((docs, num_perm), dtype=np.uint32)
     key = _seed_key(seed)
     module = native()
-    if module is not None:  # the same rows by the compiled loop (dedupe.scan.accel)
+    if module is not None:  # the same rows by the compiled loop (dedupe.native)
         module.signatures(np.ascontiguousarray(prints.shingles), np.ascontiguousarray(prints.offsets, dtype=np.int64),
                           num_perm, int(key), table)
         return table

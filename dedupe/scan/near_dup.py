@@ -5,7 +5,7 @@ steps, each timed:
 
 1. **fingerprint**: tokens and word shingles of every document (:mod:`dedupe.scan.fingerprints`,
    :mod:`dedupe.scan.shingle`), in one pass
-   of the compiled loop where it is built (:mod:`dedupe.scan.accel`; two threads where a processor is idle,
+   of the compiled loop where it is built (:mod:`dedupe.native`; two threads where a processor is idle,
    as for the forks of step 2), else in numpy batches (on a pool of
    processes only when ``workers`` asks for it: shipping the texts out and the shingles back costs more
    than the second core saves, and grows faster than the corpus; a forked child, which inherits the
@@ -44,7 +44,7 @@ import numpy as np
 
 from dedupe.corpus.documents import Document
 from dedupe.runtime import StageTimer, can_fork, idle_core, paused_gc
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.passages import RunTable, chain_runs, group_runs, shared_runs
@@ -260,7 +260,7 @@ class CorpusView:
         starts = self.prints.token_starts[base + firsts].astype(np.int64)
         ends = self.prints.token_ends[base + lasts - 1].astype(np.int64)
         compiled = native()
-        if compiled is not None:  # the same occurrences by the compiled loop (dedupe.scan.accel)
+        if compiled is not None:  # the same occurrences by the compiled loop (dedupe.native)
             texts = [d.text for d in self.documents]
             lines = np.empty(docs.size, dtype=np.int64)
             compiled.line_numbers(texts, docs, starts, np.lexsort((starts, docs)).astype(np.int64), lines)

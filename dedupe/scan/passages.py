@@ -12,7 +12,7 @@ Places that overlap by half or more are then **grouped** (connected components),
 printed in five documents is one group with five occurrences.
 
 Everything is numpy over the whole corpus (the links by the compiled loop where it is built,
-:mod:`dedupe.scan.accel`), except the chaining of the few runs that have a neighbour to chain with.
+:mod:`dedupe.native`), except the chaining of the few runs that have a neighbour to chain with.
 Positions here are tokens of each document; ``near_dup`` turns them into characters.
 """
 
@@ -25,7 +25,7 @@ from types import ModuleType
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, sorted_by, sorted_unique
 from dedupe.unionfind import components
 
@@ -122,7 +122,7 @@ def shared_runs(prints: Fingerprints, min_words: int, fanout: int = FANOUT, rank
             raise ValueError("fresh documents need the ranks of the whole corpus")
         return _fresh_runs(prints, min_words, fanout, ranks, fresh, reach)
     compiled = native() if ranks is None else None
-    if compiled is not None:  # the same links by the compiled loops (dedupe.scan.accel)
+    if compiled is not None:  # the same links by the compiled loops (dedupe.native)
         first, second = _compiled_links(compiled, prints, reach, fanout)
         return link_runs(first, second, _bases(prints, reach + 1), prints, min_words)
     padded, base, positions = _padded(prints, reach + 1)

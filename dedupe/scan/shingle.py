@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from dedupe.scan.accel import native
+from dedupe.native import native
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -391,7 +391,7 @@ def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
 
 
 def fingerprint_native(texts: Sequence[str], ngram: int, threads: int = 1) -> Fingerprints | None:
-    """:func:`fingerprint` by the compiled loop (:mod:`dedupe.scan.accel`), the same arrays, without the
+    """:func:`fingerprint` by the compiled loop (:mod:`dedupe.native`), the same arrays, without the
     joined text and numpy's temporaries; ``None`` where it cannot run (not built, or a text holds a
     character beyond the Basic Multilingual Plane), and then :func:`fingerprint` does the work.
 
@@ -425,7 +425,7 @@ def fingerprint_native(texts: Sequence[str], ngram: int, threads: int = 1) -> Fi
 
 
 def token_hashes_native(texts: Sequence[str]) -> list[U64] | None:
-    """``[tokenize(text).hashes for text in texts]`` by the compiled loop (:mod:`dedupe.scan.accel`); ``None``
+    """``[tokenize(text).hashes for text in texts]`` by the compiled loop (:mod:`dedupe.native`); ``None``
     where it cannot run (as :func:`fingerprint_native`).
 
     Args:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.minhash import MAX_BUCKET, all_pairs, band_keys, signatures, sorted_bucket_pairs
 from dedupe.scan.passages import SENTINEL, RunTable, coverage, link_runs
 from dedupe.scan.shingle import I64, U64, Fingerprints, mix64

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from dedupe.runtime import ForkedCall, StageTimer
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.minhash import candidate_pairs, lsh_params, signatures
 from dedupe.scan.passages import RunTable, coverage, shared_runs
 from dedupe.scan.shingle import I64, Fingerprints
@@ -65,7 +65,7 @@ def similarities(prints: Fingerprints, usable: np.ndarray,
                  pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[float, float]]:
     """Jaccard similarity and containment of each pair of usable documents (others are left out)."""
     module = native()
-    if module is not None:  # the same numbers by the compiled loop (dedupe.scan.accel)
+    if module is not None:  # the same numbers by the compiled loop (dedupe.native)
         ordered = [(a, b) for a, b in sorted(pairs) if usable[a] and usable[b]]
         values = np.empty((len(ordered), 2), dtype=np.float64)
         module.similarities(np.ascontiguousarray(prints.shingles), np.ascontiguousarray(prints.offsets, dtype=np.int64),

@@ -16,7 +16,7 @@ from dedupe.cli import cli
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.scan import minhash, passages, verify
-from dedupe.scan.accel import native
+from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.near_dup import scan
 from dedupe.scan.fingerprints import fingerprint_corpus
