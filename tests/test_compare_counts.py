@@ -107,6 +107,27 @@ def test_rescued_and_aboard_are_distinct_count_keys_that_can_diverge() -> None:
     assert count_update(a, b, aboard, (dt.date(2014, 4, 16), dt.date(2014, 4, 18))) is False
 
 
+def test_travellers_a_vessel_carried_or_was_filled_with_are_those_aboard() -> None:
+    # toba-ferry-2018 (tune): Metro TV News and the South China Morning Post on the ferry's passengers
+    aboard = CountKey("aboard", None, False)
+    a = stated_counts("The traditional boat reportedly carried some 80 passengers and 55 motorcycles.")
+    b = stated_counts("Budiawan, the head of the search and rescue agency in the nearby city of Medan, said the "
+                      "overcrowded boat was filled with an estimated 150 people and 55 motorbikes.")
+    assert count_conflict(a, b, aboard) == (("some 80 passengers",), ("an estimated 150 people",))
+    # things carried, and a filled post, are no travellers
+    assert count_keys("The truck carried 40 tonnes of rice.") == frozenset()
+    assert count_keys("The trucks were loaded with 300 tents.") == frozenset()
+
+
+def test_the_word_a_place_phrase_names_its_place_with_is_no_local_place() -> None:
+    # toba-ferry-2018 (tune), The Island Packet: "Indonesian" qualifies the island of Sumatra, no local place
+    text = ("A night-time search and rescue effort is underway after a ferry carrying about 80 passengers sank "
+            "Monday in a popular lake on the Indonesian island of Sumatra.")
+    assert count_keys(text) == {CountKey("aboard", None, False)}
+    assert count_keys("At least 89 people were killed in Qiaojia county of Zhaotong.") == {
+        CountKey("killed", "qiaojia", False)}
+
+
 def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
     # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
     assert stated_counts("Rescuers recovered three bodies on Monday.") == ()

@@ -43,7 +43,7 @@ from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.compare.features import words
-from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, match_at
+from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, TRAVELLERS, match_at
 from dedupe.figures.numbers import interval, overlap
 from dedupe.figures.scope import INCIDENT_WORDS
 
@@ -63,6 +63,10 @@ _REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
 _REMAINING_TOLLS = frozenset({"missing", "trapped"})
 # How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
 _REMAIN_REACH = 6
+# Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
+# alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
+_CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "crammed", "overloaded", "overcrowded",
+                                                         "loaded")))
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,10 @@ def counted_measure(figure: SentenceFigure, text: str) -> str:
     Two readings are mended, both with the figures stage's own lexicon: "remain" followed by the word of a
     toll that is a state (``PATIENT`` triggers of the missing or trapped, auxiliaries between) counts that
     toll ("164 people remain missing", "20 remain trapped"), where the figures stage reads "remaining"; a
-    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it.
+    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it;
+    travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80 passengers",
+    "was filled with an estimated 150 people", where the figures stage reads no measure) count those aboard, as
+    "carrying 80 passengers" does there.
 
     Example:
         >>> [counted_measure(f, "164 people remain missing.") for f in parse_sentence("164 people remain missing.")]
@@ -155,7 +162,16 @@ def counted_measure(figure: SentenceFigure, text: str) -> str:
                 return trigger.measure
     if figure.measure == "other" and figure.what in HEAD_NOUNS:
         return HEAD_NOUNS[figure.what]
+    if figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start]):
+        return "aboard"
     return figure.measure
+
+
+def _carried(before: str) -> bool:
+    """Whether the words before a count say a vessel carried it ("carried some 80 passengers", "was filled with an
+    estimated 150 people"): :data:`_CARRIED` right before the figure."""
+    last = tuple(words(before)[-2:])
+    return any(last[len(last) - len(phrase):] == phrase for phrase in _CARRIED)
 
 
 def written(text: str, figure: SentenceFigure) -> str:
@@ -317,10 +333,13 @@ def _local_place(figure: SentenceFigure, text: str) -> str | None:
 
 def _local_word_after(figure: SentenceFigure, text: str) -> bool:
     """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
-    figures stage reads the place as "Qiaojia")."""
+    figures stage reads the place as "Qiaojia"). Not in "the <word> <place word> of": "the Indonesian island of
+    Sumatra" names its place after "of", and the word read as the place only qualifies it ("Qiaojia county of
+    Zhaotong" is a county)."""
     at = _place_at(figure, text)
-    after = words(text[at + len(str(figure.place)):])[:1] if at >= 0 else []
-    return bool(after) and after[0] in _LOCAL_PLACES
+    after = words(text[at + len(str(figure.place)):])[:2] if at >= 0 else []
+    qualifier = after[1:] == ["of"] and words(text[:at])[-1:] == ["the"]
+    return bool(after) and after[0] in _LOCAL_PLACES and not qualifier
 
 
 def _after_event(figure: SentenceFigure, text: str) -> bool:
