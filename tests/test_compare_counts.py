@@ -128,6 +128,23 @@ def test_the_word_a_place_phrase_names_its_place_with_is_no_local_place() -> Non
         CountKey("killed", "qiaojia", False)}
 
 
+def test_an_earlier_value_a_sentence_revises_is_not_its_count() -> None:
+    # toba-ferry-2018 (tune): tanyakan.news and the Macau Daily Times revise a toll in one sentence
+    revised = stated_counts("Four passengers were previously confirmed dead, but the search-and-rescue agency on "
+                            "Thursday revised that figure down to three.")
+    assert [(c.key, c.text) for c in revised] == [(KILLED, "three")]
+    four = stated_counts("Only 18 people, including the captain, have been rescued and four confirmed dead.")
+    assert count_conflict(four, revised, KILLED) == (("four",), ("three",))
+    missing = stated_counts("Muhammad Syaugi said 184 people are missing, revised down from Wednesday\u2019s figure "
+                            "of 192 after further checks showed some victims were counted twice.")
+    assert [c.text for c in missing] == ["184 people"]
+    assert [c.text for c in stated_counts("The death toll rose from 49 to 94.")] == ["94"]
+    # a range's "from 70 to 130" is no revision, and an earlier value alone is still the sentence's count
+    assert [c.text for c in stated_counts("Some 80 people were on board, and the number may range from 70 to 130.")] \
+        == ["Some 80 people", "70", "130"]
+    assert [c.text for c in stated_counts("The agency originally said 80 people were on board.")] == ["80 people"]
+
+
 def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
     # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
     assert stated_counts("Rescuers recovered three bodies on Monday.") == ()

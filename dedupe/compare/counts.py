@@ -14,7 +14,9 @@ the claims that count the same thing:
   toll; the rescued and those aboard are keys of their own (a vessel's complement is a total that
   outlets should agree on, so two figures of it with nothing in common are a divergence, never an update);
 - a figure whose period ended well before the report ("in 1970 a quake killed 15,000") is history,
-  not the story's count, and is left out;
+  not the story's count, and is left out; so is the earlier value of a count that the sentence revises
+  ("184 are missing, revised down from Wednesday's figure of 192", "previously confirmed dead ... revised that
+  figure down to three": :func:`is_superseded`);
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
@@ -32,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -63,6 +66,16 @@ _REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
 _REMAINING_TOLLS = frozenset({"missing", "trapped"})
 # How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
 _REMAIN_REACH = 6
+# A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
+# from Wednesday's figure of 192"): the words that say so, how far from the figure they may stand, and the words
+# that may stand between "from" and the figure.
+_EARLIER = frozenset({"previously", "initially", "originally", "earlier"})
+_EARLIER_REACH = 3
+_FROM_REACH = 5
+_FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
+                        "estimate", "estimates", "toll", "total", "count", "tally"})
+_RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
+_WORD = re.compile(r"[\w'\u2019]+")
 # Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
 # alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
 _CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "crammed", "overloaded", "overcrowded",
@@ -122,6 +135,7 @@ def stated_counts(text: str, published: dt.date | None = None,
         The counts, in text order.
     """
     found = []
+    superseded = []
     for figure in parse_sentence(text, published) if figures is None else figures:
         measure = counted_measure(figure, text)
         if measure not in HUMAN_MEASURES or is_history(figure, published):
@@ -133,7 +147,34 @@ def stated_counts(text: str, published: dt.date | None = None,
             continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure)))
-    return tuple(found)
+        superseded.append(is_superseded(figure, text))
+    current = {count.key for count, old in zip(found, superseded) if not old}
+    return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
+
+
+def is_superseded(figure: SentenceFigure, text: str) -> bool:
+    """Whether the sentence gives the figure as an earlier value of a count it revises: "revised down from
+    Wednesday's figure of 192", "up from 130", "rose from 49 to 94" (``from`` before it, a range's "from 70 to
+    130" aside), "Four passengers were previously confirmed dead" (:data:`_EARLIER` within a few words).
+
+    :func:`stated_counts` leaves such a figure out where the sentence gives the count's current value too.
+
+    Example:
+        >>> text = "Officials said 184 people are missing, revised down from Wednesday's figure of 192."
+        >>> [is_superseded(f, text) for f in parse_sentence(text)]
+        [False, True]
+    """
+    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
+    after = [w.lower() for w in _WORD.findall(text[figure.end:])]
+    if _EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}:
+        return True
+    for at in range(len(before) - 1, max(len(before) - 1 - _FROM_REACH, -1), -1):
+        word = before[at]
+        if word == "from":
+            return not (at and before[at - 1] in _RANGES)
+        if word not in _FROM_SKIP and not word.endswith(("'s", "\u2019s")):
+            return False
+    return False
 
 
 def counted_measure(figure: SentenceFigure, text: str) -> str:
