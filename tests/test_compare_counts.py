@@ -145,6 +145,13 @@ def test_an_earlier_value_a_sentence_revises_is_not_its_count() -> None:
     assert [c.text for c in stated_counts("The agency originally said 80 people were on board.")] == ["80 people"]
 
 
+def test_a_number_before_the_singular_of_a_toll_noun_counts_that_toll() -> None:
+    # toba-ferry-2018 (tune), The Island Packet and TRT World: the figures stage reads "one" as rescued
+    counts = stated_counts("Local police chief Marudut Liberty Panjaitan said 18 people have been rescued and one "
+                           "death confirmed.")
+    assert [(c.key.measure, c.text) for c in counts] == [("rescued", "18 people"), ("killed", "one death")]
+
+
 def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
     # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
     assert stated_counts("Rescuers recovered three bodies on Monday.") == ()

@@ -66,6 +66,8 @@ _REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
 _REMAINING_TOLLS = frozenset({"missing", "trapped"})
 # How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
 _REMAIN_REACH = 6
+# Singular head nouns of a toll, by their plural in HEAD_NOUNS ("one death", "a single fatality").
+_SINGULAR_TOLLS = {"death": "deaths", "fatality": "fatalities", "casualty": "casualties", "injury": "injuries"}
 # A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
 # from Wednesday's figure of 192"): the words that say so, how far from the figure they may stand, and the words
 # that may stand between "from" and the figure.
@@ -183,7 +185,9 @@ def counted_measure(figure: SentenceFigure, text: str) -> str:
     Two readings are mended, both with the figures stage's own lexicon: "remain" followed by the word of a
     toll that is a state (``PATIENT`` triggers of the missing or trapped, auxiliaries between) counts that
     toll ("164 people remain missing", "20 remain trapped"), where the figures stage reads "remaining"; a
-    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it;
+    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it,
+    and so does a number right before the singular of one ("18 people have been rescued and one death confirmed",
+    where the figures stage gives "one" the measure of the clause before);
     travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80 passengers",
     "was filled with an estimated 150 people", where the figures stage reads no measure) count those aboard, as
     "carrying 80 passengers" does there.
@@ -203,6 +207,9 @@ def counted_measure(figure: SentenceFigure, text: str) -> str:
                 return trigger.measure
     if figure.measure == "other" and figure.what in HEAD_NOUNS:
         return HEAD_NOUNS[figure.what]
+    noun = words(text[figure.end:])[:1]
+    if noun and noun[0] in _SINGULAR_TOLLS:  # "and one death confirmed", read with the verb of "18 people rescued"
+        return HEAD_NOUNS[_SINGULAR_TOLLS[noun[0]]]
     if figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start]):
         return "aboard"
     return figure.measure
@@ -216,7 +223,10 @@ def _carried(before: str) -> bool:
 
 
 def written(text: str, figure: SentenceFigure) -> str:
-    """The figure as written, through its counted noun when that follows closely ("500 people")."""
+    """The figure as written, through its counted noun when that follows closely ("500 people", "one death")."""
+    toll = re.match(r"\s+(\w+)", text[figure.end:])
+    if toll and toll.group(1).lower() in _SINGULAR_TOLLS:
+        return text[figure.start:figure.end + toll.end()]
     if figure.what:
         at = text.lower().find(figure.what, figure.end, figure.end + _NOUN_REACH)
         if at >= 0:
