@@ -152,6 +152,17 @@ def test_a_number_before_the_singular_of_a_toll_noun_counts_that_toll() -> None:
     assert [(c.key.measure, c.text) for c in counts] == [("rescued", "18 people"), ("killed", "one death")]
 
 
+def test_people_presumed_drowned_are_missing_and_a_toll_after_as_is_that_toll() -> None:
+    # toba-ferry-2018 (tune): the Macau Daily Times, the Los Angeles Times and the South China Morning Post
+    missing = CountKey("missing", None, False)
+    assert count_keys("Equipment will be deployed, offering a glimmer of hope that the bodies of more than 180 people "
+                      "presumed drowned will be recovered.") == {missing}
+    assert count_keys("They pleaded for a bigger search effort for more than 190 people presumed drowned.") == {missing}
+    assert count_keys("It released the names of 94 people confirmed as missing but said the figure is expected to "
+                      "change.") == {missing}
+    assert count_keys("The names of 40 people were read as a tribute.") == frozenset()
+
+
 def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
     # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
     assert stated_counts("Rescuers recovered three bodies on Monday.") == ()

@@ -66,6 +66,11 @@ _REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
 _REMAINING_TOLLS = frozenset({"missing", "trapped"})
 # How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
 _REMAIN_REACH = 6
+# "more than 190 people presumed drowned": the missing (no body found), within a few words of the figure.
+_PRESUMED_REACH = 3
+_DEAD_WORDS = frozenset({"dead", "drowned", "killed", "lost"})
+# "94 people confirmed as missing", "listed as dead": a toll after "as".
+_LISTED = frozenset({"confirmed", "reported", "listed", "registered", "declared", "counted", "classified"})
 # Singular head nouns of a toll, by their plural in HEAD_NOUNS ("one death", "a single fatality").
 _SINGULAR_TOLLS = {"death": "deaths", "fatality": "fatalities", "casualty": "casualties", "injury": "injuries"}
 # A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
@@ -182,37 +187,74 @@ def is_superseded(figure: SentenceFigure, text: str) -> bool:
 def counted_measure(figure: SentenceFigure, text: str) -> str:
     """The figure's measure, where the figures stage read it as a state or left it open, as a count key reads it.
 
-    Two readings are mended, both with the figures stage's own lexicon: "remain" followed by the word of a
-    toll that is a state (``PATIENT`` triggers of the missing or trapped, auxiliaries between) counts that
-    toll ("164 people remain missing", "20 remain trapped"), where the figures stage reads "remaining"; a
-    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it,
-    and so does a number right before the singular of one ("18 people have been rescued and one death confirmed",
-    where the figures stage gives "one" the measure of the clause before);
-    travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80 passengers",
-    "was filled with an estimated 150 people", where the figures stage reads no measure) count those aboard, as
-    "carrying 80 passengers" does there.
+    These readings are mended, with the figures stage's own lexicon where it has the words:
+
+    - "remain" followed by the word of a toll that is a state (``PATIENT`` triggers of the missing or trapped,
+      auxiliaries between) counts that toll ("164 people remain missing", "20 remain trapped"), where the
+      figures stage reads "remaining";
+    - a figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192")
+      counts it, and so does a number right before the singular of one ("18 people have been rescued and one
+      death confirmed", where the figures stage gives "one" the measure of the clause before);
+    - people "presumed drowned" or "presumed dead" are missing: no body has been found;
+    - people "confirmed as missing", "listed as dead" count that toll (``PATIENT`` after "as");
+    - travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80
+      passengers", "was filled with an estimated 150 people", where the figures stage reads no measure) count
+      those aboard, as "carrying 80 passengers" does there.
 
     Example:
         >>> [counted_measure(f, "164 people remain missing.") for f in parse_sentence("164 people remain missing.")]
         ['missing']
     """
-    if figure.measure == "remaining":
-        after = words(text[figure.end:])[:_REMAIN_REACH + 3]
-        at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
-        if at is not None:
-            rest = after[at + 1:]
-            start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
-            trigger = match_at(rest, start, PATIENT, figure.what)
-            if trigger is not None and trigger.measure in _REMAINING_TOLLS:
-                return trigger.measure
+    for mend in (_remaining_toll, _head_noun, _presumed_dead, _listed_as, _carried_aboard):
+        measure = mend(figure, text)
+        if measure is not None:
+            return measure
+    return figure.measure
+
+
+def _remaining_toll(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure != "remaining":
+        return None
+    after = words(text[figure.end:])[:_REMAIN_REACH + 3]
+    at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
+    if at is None:
+        return None
+    rest = after[at + 1:]
+    start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
+    trigger = match_at(rest, start, PATIENT, figure.what)
+    return trigger.measure if trigger is not None and trigger.measure in _REMAINING_TOLLS else None
+
+
+def _head_noun(figure: SentenceFigure, text: str) -> str | None:
     if figure.measure == "other" and figure.what in HEAD_NOUNS:
         return HEAD_NOUNS[figure.what]
     noun = words(text[figure.end:])[:1]
     if noun and noun[0] in _SINGULAR_TOLLS:  # "and one death confirmed", read with the verb of "18 people rescued"
         return HEAD_NOUNS[_SINGULAR_TOLLS[noun[0]]]
-    if figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start]):
-        return "aboard"
-    return figure.measure
+    return None
+
+
+def _presumed_dead(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure not in ("other", "killed"):
+        return None
+    after = words(text[figure.end:])[:_PRESUMED_REACH + 1]
+    return "missing" if any(w == "presumed" and n in _DEAD_WORDS for w, n in zip(after, after[1:])) else None
+
+
+def _listed_as(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure != "other":
+        return None
+    after = words(text[figure.end:])[:_PRESUMED_REACH + 3]
+    for i, (word, following) in enumerate(zip(after[:_PRESUMED_REACH], after[1:])):
+        if word in _LISTED and following == "as":
+            trigger = match_at(after, i + 2, PATIENT, figure.what)
+            return trigger.measure if trigger is not None else None
+    return None
+
+
+def _carried_aboard(figure: SentenceFigure, text: str) -> str | None:
+    carried = figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start])
+    return "aboard" if carried else None
 
 
 def _carried(before: str) -> bool:
