@@ -138,7 +138,8 @@ def test_a_journey_whose_ends_are_swapped_is_a_place_conflict() -> None:
     assert route_conflict(_FROM_THE_ISLAND, _FROM_THE_MAINLAND) == (
         ("from the lake\u2019s Samosir Island",), ("from the mainland", "to an island"))
     assert route_conflict("Flights from London to Paris were cancelled.",
-                          "Flights from Paris to London were cancelled.") == (("from London",), ("from Paris", "to London"))
+                          "Flights from Paris to London were cancelled.") == (
+        ("from London",), ("from Paris", "to London"))
     # the same ends in another order, a distance ("a mile from the port"), numbers and words that name no place
     assert route_conflict("Flights from London to Paris stopped.", "Flights to Paris from London stopped.") is None
     assert route_conflict("It sank a mile from the port.", "It sailed to the port.") is None
