@@ -107,6 +107,62 @@ def test_rescued_and_aboard_are_distinct_count_keys_that_can_diverge() -> None:
     assert count_update(a, b, aboard, (dt.date(2014, 4, 16), dt.date(2014, 4, 18))) is False
 
 
+def test_travellers_a_vessel_carried_or_was_filled_with_are_those_aboard() -> None:
+    # toba-ferry-2018 (tune): Metro TV News and the South China Morning Post on the ferry's passengers
+    aboard = CountKey("aboard", None, False)
+    a = stated_counts("The traditional boat reportedly carried some 80 passengers and 55 motorcycles.")
+    b = stated_counts("Budiawan, the head of the search and rescue agency in the nearby city of Medan, said the "
+                      "overcrowded boat was filled with an estimated 150 people and 55 motorbikes.")
+    assert count_conflict(a, b, aboard) == (("some 80 passengers",), ("an estimated 150 people",))
+    # things carried, and a filled post, are no travellers
+    assert count_keys("The truck carried 40 tonnes of rice.") == frozenset()
+    assert count_keys("The trucks were loaded with 300 tents.") == frozenset()
+
+
+def test_the_word_a_place_phrase_names_its_place_with_is_no_local_place() -> None:
+    # toba-ferry-2018 (tune), The Island Packet: "Indonesian" qualifies the island of Sumatra, no local place
+    text = ("A night-time search and rescue effort is underway after a ferry carrying about 80 passengers sank "
+            "Monday in a popular lake on the Indonesian island of Sumatra.")
+    assert count_keys(text) == {CountKey("aboard", None, False)}
+    assert count_keys("At least 89 people were killed in Qiaojia county of Zhaotong.") == {
+        CountKey("killed", "qiaojia", False)}
+
+
+def test_an_earlier_value_a_sentence_revises_is_not_its_count() -> None:
+    # toba-ferry-2018 (tune): tanyakan.news and the Macau Daily Times revise a toll in one sentence
+    revised = stated_counts("Four passengers were previously confirmed dead, but the search-and-rescue agency on "
+                            "Thursday revised that figure down to three.")
+    assert [(c.key, c.text) for c in revised] == [(KILLED, "three")]
+    four = stated_counts("Only 18 people, including the captain, have been rescued and four confirmed dead.")
+    assert count_conflict(four, revised, KILLED) == (("four",), ("three",))
+    missing = stated_counts("Muhammad Syaugi said 184 people are missing, revised down from Wednesday\u2019s figure "
+                            "of 192 after further checks showed some victims were counted twice.")
+    assert [c.text for c in missing] == ["184 people"]
+    assert [c.text for c in stated_counts("The death toll rose from 49 to 94.")] == ["94"]
+    # a range's "from 70 to 130" is no revision, and an earlier value alone is still the sentence's count
+    assert [c.text for c in stated_counts("Some 80 people were on board, and the number may range from 70 to 130.")] \
+        == ["Some 80 people", "70", "130"]
+    assert [c.text for c in stated_counts("The agency originally said 80 people were on board.")] == ["80 people"]
+
+
+def test_a_number_before_the_singular_of_a_toll_noun_counts_that_toll() -> None:
+    # toba-ferry-2018 (tune), The Island Packet and TRT World: the figures stage reads "one" as rescued
+    counts = stated_counts("Local police chief Marudut Liberty Panjaitan said 18 people have been rescued and one "
+                           "death confirmed.")
+    assert [(c.key.measure, c.text) for c in counts] == [("rescued", "18 people"), ("killed", "one death")]
+
+
+def test_people_presumed_drowned_are_missing_and_a_toll_after_as_is_that_toll() -> None:
+    # toba-ferry-2018 (tune): the Macau Daily Times, the Los Angeles Times and the South China Morning Post
+    missing = CountKey("missing", None, False)
+    assert count_keys("Equipment will be deployed, offering a glimmer of hope that the bodies of more than 180 people "
+                      "presumed drowned will be recovered.") == {missing}
+    assert count_keys("They pleaded for a bigger search effort for more than 190 people presumed drowned.") == {missing}
+    assert count_keys("It released the names of 94 people confirmed as missing but said the figure is expected to "
+                      "change.") == {missing}
+    assert count_keys("The names of 40 people were read as a tribute.") == frozenset()
+
+
 def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
     # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
     assert stated_counts("Rescuers recovered three bodies on Monday.") == ()

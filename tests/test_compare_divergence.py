@@ -8,10 +8,21 @@ from dedupe.compare.divergence import (
     entity_conflict,
     is_place,
     number_conflict,
+    route_conflict,
     shared_quote,
     time_conflict,
 )
 from dedupe.compare.entities import build_entity_table
+from dedupe.compare.groups import CompareConfig, compare_corpus
+from dedupe.corpus.documents import Document, Origin
+from dedupe.segment import segment_document
+from dedupe.stories import StoryConfig
+
+# toba-ferry-2018 (tune): the South China Morning Post's lead and WCNC's account of one sinking
+_FROM_THE_ISLAND = ("The Sinar Bangun ferry sank in rough weather at around 5.30pm on Monday, about a mile from the "
+                    "port of Tigaras, while carrying passengers from the lake\u2019s Samosir Island")
+_FROM_THE_MAINLAND = ("Disaster agency spokesman Sutopo Purwo Nugroho said the boat sank at about 5:30 p.m. Monday as "
+                      "it sailed from the mainland to an island.")
 
 
 def test_number_words_equal_their_digits() -> None:
@@ -121,3 +132,27 @@ def test_shared_quote_needs_the_same_words_with_content() -> None:
     assert shared_quote("He voiced \"grave concern\".", "He voiced serious concern.") is None
     assert shared_quote("He called it \"the end\".", "It was the end.") is None   # one content word
     assert shared_quote("Russia's and Syria's jets bombed it.", "Russia's jets bombed it.") is None  # apostrophes
+
+
+def test_a_journey_whose_ends_are_swapped_is_a_place_conflict() -> None:
+    assert route_conflict(_FROM_THE_ISLAND, _FROM_THE_MAINLAND) == (
+        ("from the lake\u2019s Samosir Island",), ("from the mainland", "to an island"))
+    assert route_conflict("Flights from London to Paris were cancelled.",
+                          "Flights from Paris to London were cancelled.") == (
+        ("from London",), ("from Paris", "to London"))
+    # the same ends in another order, a distance ("a mile from the port"), numbers and words that name no place
+    assert route_conflict("Flights from London to Paris stopped.", "Flights to Paris from London stopped.") is None
+    assert route_conflict("It sank a mile from the port.", "It sailed to the port.") is None
+    assert route_conflict("The toll rose from 49 to 94.", "The toll rose from 94 to 128.") is None
+    assert route_conflict("The alert went from yellow to orange.", "The alert went from orange to red.") is None
+
+
+def test_a_parameter_group_reports_a_journey_whose_ends_are_swapped(hashing_encoder) -> None:  # type: ignore[no-untyped-def]
+    # the two state one event time (5:30 p.m.): one fact group, whose members' journeys are compared too
+    docs = [segment_document(Document(i, outlet, "", "", None, text, Origin(i)))
+            for i, outlet, text in (("a", "SCMP", _FROM_THE_ISLAND + "."), ("b", "WCNC", _FROM_THE_MAINLAND))]
+    result = compare_corpus(docs, hashing_encoder, CompareConfig(story=StoryConfig(one_story=True)))
+    (group,) = [g for g in result.groups if len(g.members) == 2]
+    assert group.status == "divergence"
+    assert [(r.type, [w.words for w in r.conflicting]) for r in group.reasons] == [
+        ("place", [("from the lake\u2019s Samosir Island",), ("from the mainland", "to an island")])]

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedupe.compare.divergence import entity_conflict
 from dedupe.compare.entities import EntityConfig, build_entity_table, find_mentions, normalise
 from dedupe.corpus.load import load_corpus
 from dedupe.errors import ConfigError
@@ -60,6 +61,17 @@ def test_juxtaposed_names_are_split() -> None:
 def test_normalise() -> None:
     assert normalise("Walid al-Mouallem") == "walid mouallem"
     assert normalise("U.S.") == normalise("US")
+    assert normalise("O\u2019Brien") == normalise("O'Brien") == "o'brien"
+
+
+def test_a_typographic_apostrophe_is_no_other_name() -> None:
+    # toba-ferry-2018 (tune), WCNC and TRT World quote one relative, one with a curly apostrophe: same words,
+    # not "a different actor".
+    curly, straight = "I\u2019m afraid my family is dead,\u201d she said, weeping.", \
+        "I'm afraid my family is dead,\" she said, weeping."
+    table = build_entity_table([curly, straight])
+    assert table.resolve("I\u2019m") is table.resolve("I'm")
+    assert entity_conflict(curly, straight, table) is None
 
 
 @settings(max_examples=80, deadline=None)

@@ -66,6 +66,21 @@ def test_same_specific_value_links_at_a_low_cosine_any_value_only_at_the_high_on
     assert [(g.key.measure, g.members) for g in groups] == [("depth", (3, 4))]
 
 
+def test_two_capacities_link_at_the_low_cosine_whatever_their_values() -> None:
+    # toba-ferry-2018 (tune): TRT World, Business Standard, Los Angeles Times; cosines 0.51-0.62 (MiniLM)
+    texts = ["The wooden ferry had a capacity of 60 passengers but was overlo",
+             "It had a 43-passenger capacity, according to the transport ministry.",
+             "The quake struck at a depth of 12 km.", "It hit at a depth of 10 kilometers."]
+    facts = [stated_facts(t) for t in texts]
+    assert [[(f.key.measure, f.interval) for f in stated] for stated in facts[:2]] == [
+        [("passenger", (60.0, 60.0)), ("capacity", (60.0, 60.0))], [("capacity", (43.0, 43.0))]]
+    vectors = np.eye(4, dtype=np.float32)
+    vectors[1] = vectors[0] * 0.6 + vectors[1] * 0.8  # cosine 0.6
+    vectors[3] = vectors[2] * 0.6 + vectors[3] * 0.8
+    groups = fact_groups(facts, vectors, ["a", "b", "a", "b"], min_cosine=0.7, same_cosine=0.2)
+    assert [(g.key.measure, g.members) for g in groups] == [("capacity", (0, 1))]  # two depths apart do not
+
+
 def test_an_approximate_value_that_holds_another_is_the_same_value() -> None:
     texts = ["Ludian has a population of about 400,000 people.", "a densely populated region of 429,000 people",
              "More than 12,000 homes collapsed.", "More than 80,000 homes collapsed."]

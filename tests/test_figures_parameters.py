@@ -112,6 +112,10 @@ def test_a_capacity_and_an_aftershock_magnitude() -> None:
     assert _kinds("The ferry was only licensed to carry 43 people.") == [("capacity", 43.0, "43")]
     assert _kinds("It could carry up to 200 passengers.") == [("capacity", 200.0, "up to 200")]
     assert _kinds("Trucks were sent to carry 300 tents.") == []
+    # toba-ferry-2018 (tune), Business Standard: the capacity as a compound adjective
+    assert _kinds("It had a 43-passenger capacity, according to the transport ministry.") == [
+        ("capacity", 43.0, "43-passenger")]
+    assert _kinds("A 43-passenger ferry sank.") == []
     assert _kinds("A 5.2-magnitude aftershock hit the town.") == [("magnitude aftershock", 5.2, "5.2-magnitude")]
 
 

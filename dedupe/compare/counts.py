@@ -14,7 +14,9 @@ the claims that count the same thing:
   toll; the rescued and those aboard are keys of their own (a vessel's complement is a total that
   outlets should agree on, so two figures of it with nothing in common are a divergence, never an update);
 - a figure whose period ended well before the report ("in 1970 a quake killed 15,000") is history,
-  not the story's count, and is left out;
+  not the story's count, and is left out; so is the earlier value of a count that the sentence revises
+  ("184 are missing, revised down from Wednesday's figure of 192", "previously confirmed dead ... revised that
+  figure down to three": :func:`is_superseded`);
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
@@ -32,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -43,7 +46,7 @@ from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.compare.features import words
-from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, match_at
+from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, TRAVELLERS, match_at
 from dedupe.figures.numbers import interval, overlap
 from dedupe.figures.scope import INCIDENT_WORDS
 
@@ -63,6 +66,27 @@ _REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
 _REMAINING_TOLLS = frozenset({"missing", "trapped"})
 # How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
 _REMAIN_REACH = 6
+# "more than 190 people presumed drowned": the missing (no body found), within a few words of the figure.
+_PRESUMED_REACH = 3
+_DEAD_WORDS = frozenset({"dead", "drowned", "killed", "lost"})
+# "94 people confirmed as missing", "listed as dead": a toll after "as".
+_LISTED = frozenset({"confirmed", "reported", "listed", "registered", "declared", "counted", "classified"})
+# Singular head nouns of a toll, by their plural in HEAD_NOUNS ("one death", "a single fatality").
+_SINGULAR_TOLLS = {"death": "deaths", "fatality": "fatalities", "casualty": "casualties", "injury": "injuries"}
+# A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
+# from Wednesday's figure of 192"): the words that say so, how far from the figure they may stand, and the words
+# that may stand between "from" and the figure.
+_EARLIER = frozenset({"previously", "initially", "originally", "earlier"})
+_EARLIER_REACH = 3
+_FROM_REACH = 5
+_FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
+                        "estimate", "estimates", "toll", "total", "count", "tally"})
+_RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
+_WORD = re.compile(r"[\w'\u2019]+")
+# Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
+# alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
+_CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "crammed", "overloaded", "overcrowded",
+                                                         "loaded")))
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,7 @@ def stated_counts(text: str, published: dt.date | None = None,
         The counts, in text order.
     """
     found = []
+    superseded = []
     for figure in parse_sentence(text, published) if figures is None else figures:
         measure = counted_measure(figure, text)
         if measure not in HUMAN_MEASURES or is_history(figure, published):
@@ -129,37 +154,121 @@ def stated_counts(text: str, published: dt.date | None = None,
             continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure)))
-    return tuple(found)
+        superseded.append(is_superseded(figure, text))
+    current = {count.key for count, old in zip(found, superseded) if not old}
+    return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
+
+
+def is_superseded(figure: SentenceFigure, text: str) -> bool:
+    """Whether the sentence gives the figure as an earlier value of a count it revises: "revised down from
+    Wednesday's figure of 192", "up from 130", "rose from 49 to 94" (``from`` before it, a range's "from 70 to
+    130" aside), "Four passengers were previously confirmed dead" (:data:`_EARLIER` within a few words).
+
+    :func:`stated_counts` leaves such a figure out where the sentence gives the count's current value too.
+
+    Example:
+        >>> text = "Officials said 184 people are missing, revised down from Wednesday's figure of 192."
+        >>> [is_superseded(f, text) for f in parse_sentence(text)]
+        [False, True]
+    """
+    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
+    after = [w.lower() for w in _WORD.findall(text[figure.end:])]
+    if _EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}:
+        return True
+    for at in range(len(before) - 1, max(len(before) - 1 - _FROM_REACH, -1), -1):
+        word = before[at]
+        if word == "from":
+            return not (at and before[at - 1] in _RANGES)
+        if word not in _FROM_SKIP and not word.endswith(("'s", "\u2019s")):
+            return False
+    return False
 
 
 def counted_measure(figure: SentenceFigure, text: str) -> str:
     """The figure's measure, where the figures stage read it as a state or left it open, as a count key reads it.
 
-    Two readings are mended, both with the figures stage's own lexicon: "remain" followed by the word of a
-    toll that is a state (``PATIENT`` triggers of the missing or trapped, auxiliaries between) counts that
-    toll ("164 people remain missing", "20 remain trapped"), where the figures stage reads "remaining"; a
-    figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192") counts it.
+    These readings are mended, with the figures stage's own lexicon where it has the words:
+
+    - "remain" followed by the word of a toll that is a state (``PATIENT`` triggers of the missing or trapped,
+      auxiliaries between) counts that toll ("164 people remain missing", "20 remain trapped"), where the
+      figures stage reads "remaining";
+    - a figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192")
+      counts it, and so does a number right before the singular of one ("18 people have been rescued and one
+      death confirmed", where the figures stage gives "one" the measure of the clause before);
+    - people "presumed drowned" or "presumed dead" are missing: no body has been found;
+    - people "confirmed as missing", "listed as dead" count that toll (``PATIENT`` after "as");
+    - travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80
+      passengers", "was filled with an estimated 150 people", where the figures stage reads no measure) count
+      those aboard, as "carrying 80 passengers" does there.
 
     Example:
         >>> [counted_measure(f, "164 people remain missing.") for f in parse_sentence("164 people remain missing.")]
         ['missing']
     """
-    if figure.measure == "remaining":
-        after = words(text[figure.end:])[:_REMAIN_REACH + 3]
-        at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
-        if at is not None:
-            rest = after[at + 1:]
-            start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
-            trigger = match_at(rest, start, PATIENT, figure.what)
-            if trigger is not None and trigger.measure in _REMAINING_TOLLS:
-                return trigger.measure
-    if figure.measure == "other" and figure.what in HEAD_NOUNS:
-        return HEAD_NOUNS[figure.what]
+    for mend in (_remaining_toll, _head_noun, _presumed_dead, _listed_as, _carried_aboard):
+        measure = mend(figure, text)
+        if measure is not None:
+            return measure
     return figure.measure
 
 
+def _remaining_toll(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure != "remaining":
+        return None
+    after = words(text[figure.end:])[:_REMAIN_REACH + 3]
+    at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
+    if at is None:
+        return None
+    rest = after[at + 1:]
+    start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
+    trigger = match_at(rest, start, PATIENT, figure.what)
+    return trigger.measure if trigger is not None and trigger.measure in _REMAINING_TOLLS else None
+
+
+def _head_noun(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure == "other" and figure.what in HEAD_NOUNS:
+        return HEAD_NOUNS[figure.what]
+    noun = words(text[figure.end:])[:1]
+    if noun and noun[0] in _SINGULAR_TOLLS:  # "and one death confirmed", read with the verb of "18 people rescued"
+        return HEAD_NOUNS[_SINGULAR_TOLLS[noun[0]]]
+    return None
+
+
+def _presumed_dead(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure not in ("other", "killed"):
+        return None
+    after = words(text[figure.end:])[:_PRESUMED_REACH + 1]
+    return "missing" if any(w == "presumed" and n in _DEAD_WORDS for w, n in zip(after, after[1:])) else None
+
+
+def _listed_as(figure: SentenceFigure, text: str) -> str | None:
+    if figure.measure != "other":
+        return None
+    after = words(text[figure.end:])[:_PRESUMED_REACH + 3]
+    for i, (word, following) in enumerate(zip(after[:_PRESUMED_REACH], after[1:])):
+        if word in _LISTED and following == "as":
+            trigger = match_at(after, i + 2, PATIENT, figure.what)
+            return trigger.measure if trigger is not None else None
+    return None
+
+
+def _carried_aboard(figure: SentenceFigure, text: str) -> str | None:
+    carried = figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start])
+    return "aboard" if carried else None
+
+
+def _carried(before: str) -> bool:
+    """Whether the words before a count say a vessel carried it ("carried some 80 passengers", "was filled with an
+    estimated 150 people"): :data:`_CARRIED` right before the figure."""
+    last = tuple(words(before)[-2:])
+    return any(last[len(last) - len(phrase):] == phrase for phrase in _CARRIED)
+
+
 def written(text: str, figure: SentenceFigure) -> str:
-    """The figure as written, through its counted noun when that follows closely ("500 people")."""
+    """The figure as written, through its counted noun when that follows closely ("500 people", "one death")."""
+    toll = re.match(r"\s+(\w+)", text[figure.end:])
+    if toll and toll.group(1).lower() in _SINGULAR_TOLLS:
+        return text[figure.start:figure.end + toll.end()]
     if figure.what:
         at = text.lower().find(figure.what, figure.end, figure.end + _NOUN_REACH)
         if at >= 0:
@@ -317,10 +426,13 @@ def _local_place(figure: SentenceFigure, text: str) -> str | None:
 
 def _local_word_after(figure: SentenceFigure, text: str) -> bool:
     """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
-    figures stage reads the place as "Qiaojia")."""
+    figures stage reads the place as "Qiaojia"). Not in "the <word> <place word> of": "the Indonesian island of
+    Sumatra" names its place after "of", and the word read as the place only qualifies it ("Qiaojia county of
+    Zhaotong" is a county)."""
     at = _place_at(figure, text)
-    after = words(text[at + len(str(figure.place)):])[:1] if at >= 0 else []
-    return bool(after) and after[0] in _LOCAL_PLACES
+    after = words(text[at + len(str(figure.place)):])[:2] if at >= 0 else []
+    qualifier = after[1:] == ["of"] and words(text[:at])[-1:] == ["the"]
+    return bool(after) and after[0] in _LOCAL_PLACES and not qualifier
 
 
 def _after_event(figure: SentenceFigure, text: str) -> bool:

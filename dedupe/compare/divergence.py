@@ -17,6 +17,8 @@ reader can verify them in the text (:func:`dedupe.compare.groups.compare_corpus`
   name by another; spelling variants are one name through the entity table, a seat of government is
   its country through :func:`dedupe.lexicon.actor_key`, and a name that contains the other, "Ludian" /
   "Ludian County", is the same one); a name after a place preposition ("in", "from", "near") is a place;
+  a journey whose ends are swapped is a ``place`` conflict too ("carrying passengers from Samosir Island" /
+  "sailed from the mainland to an island": :func:`route_conflict`);
 - ``time``: a different clock time for the same statement ("9:50 pm" / "9:59 pm"; "about" allows a
   quarter of an hour; times in different zones are not compared), or a weekday replaced by another
   in the same frame ("struck on Sunday" / "struck on Monday");
@@ -42,6 +44,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, content_words, words
+from dedupe.figures.measures import SETTLEMENTS
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
 from dedupe.figures.parameters import clock_times, comparable_times, same_time
 from dedupe.figures.tokens import Token, tokenize
@@ -68,6 +71,15 @@ _HEDGE = re.compile(
 # never in this rule as written and measured.
 _PLACE_WORDS = (PLACE_PREPOSITIONS - {"on", "throughout"}) | {"to", "off", "toward", "towards"}
 _MIN_QUOTE_WORDS = 4
+# The ends of a journey: "from" or "to" and the words after them up to punctuation.
+_ROUTE_END = re.compile(r"\b(from|to)\s+(?=([\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,5}))", re.IGNORECASE)
+_ARTICLES = frozenset({"the", "a", "an"})
+# Nouns that name where a journey starts or ends without a name ("from the mainland to an island").
+_PLACE_NOUNS = SETTLEMENTS | {"mainland", "port", "harbour", "harbor", "pier", "jetty", "coast", "shore", "airport",
+                              "station", "capital", "border"}
+# A word before "from" that measures how far ("a mile from the port", "10 km from").
+_DISTANCE_WORDS = frozenset({"mile", "miles", "km", "kilometre", "kilometres", "kilometer", "kilometers", "metre",
+                             "metres", "meter", "meters", "away", "far", "yards", "feet"})
 # Most words between "of" and the whole in "six of east Aleppo's 21 hospitals".
 _OF_REACH = 3
 _PEOPLE = frozenset(noun.rstrip("s") or noun for noun in PEOPLE_NOUNS) | {"passenger", "victim", "other"}
@@ -205,6 +217,32 @@ def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | N
     return _weekday_conflict(a, b)
 
 
+def route_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A journey's ends swapped: where one version comes from is where the other goes to ("carrying passengers
+    from the lake's Samosir Island" / "sailed from the mainland to an island"), as written.
+
+    The ends are the phrases after "from" and "to" (up to the next function word or punctuation) that end in a
+    name or a place noun (:data:`_PLACE_NOUNS`: "island", "mainland", "port"...); "a mile from the port" measures
+    a distance and names no end. An end conflicts when one version has it at one end and the other at the
+    other end only.
+
+    Example:
+        >>> route_conflict("The boat sailed from Samosir Island.", "It sailed from the mainland to an island.")
+        (('from Samosir Island',), ('from the mainland', 'to an island'))
+        >>> route_conflict("It sailed from Samosir to the mainland.", "It sailed to the mainland.") is None
+        True
+    """
+    ends_a, ends_b = _route_ends(a), _route_ends(b)
+    for head in sorted({h for _, h, _ in ends_a}):
+        sides_a = {side for side, h, _ in ends_a if h == head}
+        sides_b = {side for side, h, _ in ends_b if h == head}
+        if len(sides_a) == len(sides_b) == 1 and sides_a != sides_b:
+            side = next(iter(sides_a))
+            return (tuple(p for s, h, p in ends_a if h == head and s == side),
+                    tuple(p for _, _, p in ends_b))
+    return None
+
+
 def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
                    ) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
     """The same quotation with speakers (names outside the quotes) that have nothing in common."""
@@ -242,6 +280,25 @@ def attribution_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ..
     if bool(hedges_a) == bool(hedges_b):
         return None
     return hedges_a, hedges_b
+
+
+def _route_ends(text: str) -> list[tuple[str, str, str]]:
+    """(``from`` or ``to``, the end's head noun in lower case, the phrase as written) for each end of a journey."""
+    ends = []
+    for match in _ROUTE_END.finditer(text):
+        before = re.findall(r"[\w']+", text[:match.start()])[-1:]
+        if before and before[0].lower() in _DISTANCE_WORDS:
+            continue  # "a mile from the port": how far, not where from
+        phrase = []
+        for word in match.group(2).split():
+            if word.lower() in FUNCTION_WORDS and word.lower() not in _ARTICLES:
+                break
+            phrase.append(word)
+        head = phrase[-1] if phrase else ""
+        if head and (head[0].isupper() or head.lower() in _PLACE_NOUNS) and head.lower() not in _ARTICLES:
+            written = text[match.start():match.start(2)] + " ".join(phrase)
+            ends.append((match.group(1).lower(), head.lower(), written))
+    return ends
 
 
 def _quantities(text: str) -> dict[str, list[tuple[tuple[float, float], str]]]:

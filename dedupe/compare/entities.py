@@ -121,8 +121,10 @@ class EntityTable:
 
 def normalise(name: str) -> str:
     """Lower case, accents and particles ("al-", "bin") removed, single spaces."""
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().replace(".", "")
-    words = [w for w in re.split(r"[\s-]+", plain.replace("\u2019", "'")) if w]
+    # The typographic apostrophe becomes a plain one before the ASCII fold, which would drop it ("O\u2019Brien"
+    # and "O'Brien", "I\u2019m" and "I'm" are one form).
+    plain = unicodedata.normalize("NFKD", name.replace("\u2019", "'")).encode("ascii", "ignore").decode()
+    words = [w for w in re.split(r"[\s-]+", plain.lower().replace(".", "")) if w]
     return " ".join(w for w in words if w not in _PARTICLES)
 
 

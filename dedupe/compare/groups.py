@@ -44,6 +44,7 @@ from dedupe.compare.divergence import (
     negation_conflict,
     number_conflict,
     quote_conflict,
+    route_conflict,
     time_conflict,
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
@@ -64,6 +65,7 @@ STATUSES = ("divergence", "agreement", "unique")
 # Claim-model probability from which two linked versions count as a close paraphrase (negation, actor and
 # attribution conflicts are only looked for between close versions).
 _CLOSE = 0.6
+_ROUTE_DETAIL = "where one version's journey starts, the other's ends"
 
 
 @dataclass(frozen=True)
@@ -318,8 +320,9 @@ def _group(story_id: str, members: list[_Member], probabilities: list[float | No
 
 def _count_group(story_id: str, group: CountGroup, members: list[_Member], vectors: np.ndarray) -> ClaimGroup:
     """A group of claims that count one thing: a divergence where two outlets' figures have no value in common
-    (where reports of different dates explain it as a rising toll, the difference is listed as an update); one
-    outlet's documents alone are ``unique``, as a wording group of one outlet is."""
+    (where reports of different dates explain it as a rising toll, the difference is listed as an update), or,
+    for an event's parameter, where one's journey starts where the other's ends; one outlet's documents alone
+    are ``unique``, as a wording group of one outlet is."""
     cosines = [float(vectors[i] @ vectors[j]) for i, j in combinations(group.members, 2)]
     if len({m.claim.outlet for m in members}) < 2:
         return ClaimGroup("unique", story_id, float(np.mean(cosines)), tuple(m.claim for m in members))
@@ -329,6 +332,9 @@ def _count_group(story_id: str, group: CountGroup, members: list[_Member], vecto
         if a.claim.outlet != b.claim.outlet:
             for key in (group.key, *_other_parameters(group.key, a, b)):
                 _count_reason(key, a, b, reasons, updates)
+            route = route_conflict(a.content, b.content) if group.key.kind == "parameter" else None
+            if route is not None:  # one event's parameters: its journey too
+                reasons.append(_reason("place", _ROUTE_DETAIL, a.claim, b.claim, route))
     return ClaimGroup("divergence" if reasons or updates else "agreement", story_id, float(np.mean(cosines)),
                       tuple(m.claim for m in members), tuple(_distinct(reasons)), updates=tuple(_distinct(updates)))
 
@@ -383,6 +389,7 @@ def _pair_reasons(a: _Member, b: _Member, score: float, close: bool, table: Enti
          f"one version negates the other (divergence score {score:.2f})"),
         (_name_kind(a.content, names), names, f"a different {_name_kind(a.content, names)} in the same statement"),
         ("time", time_conflict(a.content, b.content) if close else None, "a different time for the same event"),
+        ("place", route_conflict(a.content, b.content) if close else None, _ROUTE_DETAIL),
         ("quote", quote_conflict(a.claim.text, b.claim.text, table),
          "the same quotation attributed to different people"),
         ("attribution", attribution_conflict(a.claim.text, b.claim.text) if close else None,

@@ -421,17 +421,29 @@ def _population(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventPa
 
 
 def _capacity(tokens: list[Token], phrase: NumberPhrase, text: str) -> EventParameter | None:
-    """A vessel's or a place's capacity: "its capacity of 43", "licensed to carry 43", "could carry up to 43"."""
+    """A vessel's or a place's capacity: "its capacity of 43", "licensed to carry 43", "could carry up to 43",
+    "a 43-passenger capacity"."""
     before = [t.lower for t in tokens[max(0, phrase.first - 3):phrase.first]]
     carry = before[-1:] == ["carry"] and len(before) >= 2 and (before[-2] in _CAN or before[-3:-1] in _ALLOWED_TO)
-    if not (is_capacity(tokens, phrase.first) or carry):
+    compound = _compound_capacity(tokens, phrase.last)
+    if not (is_capacity(tokens, phrase.first) or carry or compound is not None):
         return None
     value = phrase.high if phrase.high is not None else phrase.low
     if value is None:
         return None
-    start, end = tokens[phrase.first].start, tokens[phrase.last].end
+    start, end = tokens[phrase.first].start, tokens[phrase.last if compound is None else compound].end
     return EventParameter("capacity", float(value), interval(phrase.low, phrase.high, phrase.qualifier),
                           text[start:end], start, end)
+
+
+def _compound_capacity(tokens: list[Token], last: int) -> int | None:
+    """The noun of "a 43-passenger capacity" (a number glued by a hyphen to a noun right before "capacity"), or
+    ``None``."""
+    k = last
+    if k + 3 < len(tokens) and tokens[k + 1].text == "-" and tokens[k + 1].glued_left and tokens[k + 2].glued_left \
+            and tokens[k + 2].kind == "word" and tokens[k + 3].lower == "capacity":
+        return k + 2
+    return None
 
 
 def _precision(written: str, phrase: NumberPhrase) -> tuple[float, float]:
