@@ -19,7 +19,7 @@ import zstandard
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
+from dedupe.index.prepare import (HELD, WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
                                   prepared_batches, with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
@@ -243,3 +243,21 @@ def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.Mon
         received = list(batches)
     for first, (_, prepared) in zip(range(0, 60, 20), received):
         assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+
+
+def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.index.prepare import _Slots
+
+    copied: list[int] = []
+    read_out = _Slots._copied
+    monkeypatch.setattr(_Slots, "_copied", lambda self, slot, size: copied.append(slot) or read_out(self, slot, size))
+    documents = _documents(600)  # 12 batches through 4 slots: the child writes every slot again
+    with prepared_batches(documents, 50, PARAMS) as batches:
+        for batch, prepared in batches:  # each batch dropped once the next is asked for: every one mapped
+            assert _same(prepared, prepare(batch, PARAMS))
+    assert copied == []
+    with prepared_batches(documents, 50, PARAMS) as batches:
+        kept = list(batches)  # every batch still viewed: the child must not write over a mapped one
+    assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
+    for first, (batch, prepared) in zip(range(0, 600, 50), kept):
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
