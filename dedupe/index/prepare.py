@@ -45,14 +45,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import zstandard
 
 from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
-from dedupe.runtime import idle_core
+from dedupe.runtime import idle_core, shared_file
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
 
@@ -242,7 +241,7 @@ class _Slots:
     """
 
     def __init__(self, count: int, batches: int) -> None:
-        self.files = [_slot_file() for _ in range(count)]
+        self.files = [shared_file("dedupe-index-slot") for _ in range(count)]
         self.batches = batches
         self.ready_read, self.ready_write = os.pipe()
         self.free_read, self.free_write = os.pipe()
@@ -384,20 +383,6 @@ class _Slots:
             _write_all(self.free_write, bytes([slot]))  # the child may write the slot again
         except BrokenPipeError:  # the child is done
             pass
-
-
-def _slot_file() -> IO[bytes]:
-    """An unlinked file for a slot: anonymous memory (``memfd_create``, Linux; as fast as a temporary file in
-    /tmp), else a temporary file (``tempfile`` imported only then: with ``shutil``, ``random``, ``bz2`` and
-    ``lzma``, 4-7 ms of the writer's time before the child starts)."""
-    if hasattr(os, "memfd_create"):
-        try:
-            return open(os.memfd_create("dedupe-index-slot"), "r+b", buffering=0)
-        except OSError:  # a kernel or sandbox that refuses it
-            pass
-    import tempfile
-
-    return tempfile.TemporaryFile()
 
 
 def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams) -> None:
