@@ -6,9 +6,9 @@ Nothing here imports a stage, so every stage (and :mod:`dedupe.pipeline`, which 
 ``ForkedCall`` runs one function in a forked child process while the parent goes on with other work.
 The scan uses it (:mod:`dedupe.scan.verify`) to run the LSH stage beside the passage search on large
 corpora: the child inherits everything (the corpus, the fingerprints) without copying, and sends back
-only its result, as bytes, through shared memory. A child that fails gives ``None``; callers then do the work themselves, so
-the outcome never depends on whether the child ran. ``in_two`` builds on it: a map over many items whose second
-half a child computes (segmentation and figure extraction of a large corpus use both cores that way).
+only its result, as bytes, through shared memory. A child that fails gives ``None``; callers then do the work
+themselves, so the outcome never depends on whether the child ran. ``in_two`` builds on it: a map over many items
+whose second half a child computes (segmentation and figure extraction of a large corpus use both cores that way).
 
 Example:
     >>> with ForkedCall(lambda: b"done") as child:
@@ -286,7 +286,7 @@ class SharedArrays:
             view[:] = array
         return b"".join(int(a.size).to_bytes(8, "little") for a in arrays)
 
-    def get(self, lengths: bytes) -> list[np.ndarray]:
+    def get(self, lengths: bytes | memoryview) -> list[np.ndarray]:
         """The arrays :meth:`put` copied in, as views of the shared memory."""
         return self._views([int.from_bytes(lengths[i:i + 8], "little") for i in range(0, len(lengths), 8)])
 

@@ -259,5 +259,5 @@ def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypa
     with prepared_batches(documents, 50, PARAMS) as batches:
         kept = list(batches)  # every batch still viewed: the child must not write over a mapped one
     assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
-    for first, (batch, prepared) in zip(range(0, 600, 50), kept):
+    for first, (_batch, prepared) in zip(range(0, 600, 50), kept):
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
