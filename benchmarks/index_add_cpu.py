@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 # The run leaves as the ``dedupe`` command does (``dedupe.cli.app.main``: ``os._exit`` without the interpreter's
@@ -64,11 +65,39 @@ except SystemExit as done:  # the command would tear the interpreter down (an at
 """
 
 
+@dataclass(frozen=True)
+class AddRun:
+    """The seconds of one ``index add`` (:func:`run_once`).
+
+    Attributes:
+        user: The writer's user CPU seconds (all its threads).
+        system: The writer's system CPU seconds.
+        children_user: User CPU seconds of the children it reaped (the loader's and the batch preparer's forks).
+        children_system: Their system CPU seconds.
+        wall: Wall seconds of the whole process, from its start to its exit.
+    """
+
+    user: float
+    system: float
+    children_user: float
+    children_system: float
+    wall: float
+
+    @property
+    def writer(self) -> float:
+        """The writer's CPU seconds."""
+        return self.user + self.system
+
+    @property
+    def children(self) -> float:
+        """The children's CPU seconds."""
+        return self.children_user + self.children_system
+
+
 def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
-             batch_size: int = 2000, serial: bool = False) -> tuple[float, ...]:
-    """One fresh ``index add`` with ``tree`` first on the path: writer CPU s, children's CPU s, wall s, then the
-    writer's user and system and the children's user and system CPU s (``parallel``: forked whatever the load;
-    ``serial``: in one process whatever the load)."""
+             batch_size: int = 2000, serial: bool = False) -> AddRun:
+    """One fresh ``index add`` with ``tree`` first on the path (``parallel``: forked whatever the load; ``serial``: in
+    one process whatever the load)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
@@ -79,7 +108,10 @@ def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
                           stderr=subprocess.PIPE, text=True, check=True)
     wall = time.perf_counter() - began
     user, system, children_user, children_system = map(float, done.stderr.split()[-4:])
-    return user + system, children_user + children_system, wall, user, system, children_user, children_system
+    return AddRun(user, system, children_user, children_system, wall)
+
+
+_FIGURES = ("writer", "children", "wall", "user", "system", "children_user", "children_system")
 
 
 def index_digest(index: Path) -> str:
@@ -100,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     trees = [Path(tree).resolve() for tree in args.tree]
     corpus = [str(Path(path).resolve()) for path in args.corpus]
-    results: dict[Path, list[tuple[float, ...]]] = {tree: [] for tree in trees}
+    results: dict[Path, list[AddRun]] = {tree: [] for tree in trees}
     digests: dict[Path, set[str]] = {tree: set() for tree in trees}
     with tempfile.TemporaryDirectory() as folder:
         for _ in range(args.runs):
@@ -111,14 +143,13 @@ def main(argv: list[str] | None = None) -> None:
             print(f"round done, load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(f"{'tree':40s} {'writer CPU s':>13s} {'children CPU s':>15s} {'wall s':>7s}  index SHA-256")
     for tree, runs in results.items():
-        writer, children, wall = (statistics.median(run[i] for run in runs) for i in range(3))
+        median = {name: statistics.median(getattr(run, name) for run in runs) for name in _FIGURES}
         digest = ", ".join(sorted(d[:16] for d in digests[tree]))
-        print(f"{str(tree):40s} {writer:13.2f} {children:15.2f} {wall:7.2f}  {digest}")
-        print(f"{'':40s} writer {' '.join(f'{r[0]:.2f}' for r in runs)}; children "
-              f"{' '.join(f'{r[1]:.2f}' for r in runs)}; wall {' '.join(f'{r[2]:.2f}' for r in runs)}")
-        user, system, children_user, children_system = (statistics.median(run[i] for run in runs) for i in range(3, 7))
-        print(f"{'':40s} medians: writer user {user:.2f} system {system:.2f}; children user {children_user:.2f} "
-              f"system {children_system:.2f}")
+        print(f"{str(tree):40s} {median['writer']:13.2f} {median['children']:15.2f} {median['wall']:7.2f}  {digest}")
+        print(f"{'':40s} writer {' '.join(f'{r.writer:.2f}' for r in runs)}; children "
+              f"{' '.join(f'{r.children:.2f}' for r in runs)}; wall {' '.join(f'{r.wall:.2f}' for r in runs)}")
+        print(f"{'':40s} medians: writer user {median['user']:.2f} system {median['system']:.2f}; children user "
+              f"{median['children_user']:.2f} system {median['children_system']:.2f}")
 
 
 if __name__ == "__main__":
