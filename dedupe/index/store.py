@@ -407,7 +407,7 @@ class Index:
             raise
 
 
-def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, np.ndarray] | None:
+def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> segments.Segment | None:
     """The new segment (:func:`segments.new_segment`) of a batch's rows ``stored key | position in the batch``
     (:class:`PreparedBatch`), given the ``seq`` of each position (-1: not stored); ``every``: every position is
     stored, at consecutive ``seq`` (then the rows only move down by the first position they name, and are the
@@ -415,8 +415,8 @@ def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, 
     if every:
         if not packed.size:
             return None
-        low = document_bounds(packed)[0]
-        return int(seq_of[low]), packed - low if low else packed
+        low, high = document_bounds(packed)
+        return int(seq_of[low]), packed - low if low else packed, high - low
     seqs = seq_of[packed & segments.DOC_MASK]
     keep = seqs >= 0
     return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])
