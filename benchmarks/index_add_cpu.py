@@ -7,9 +7,10 @@ Each run is a whole process (``dedupe index add`` of ``--corpus`` into a fresh i
 entry point), the trees taken in
 turn (A/B alternating, so every tree meets the same load), each with its own ``PYTHONPATH``. A run reports
 the CPU seconds (user + system) of the writer itself and of the children it reaped (the loader's and the
-batch preparer's forks), from ``os.times()`` at its end, and its wall seconds; this prints the medians per
-tree (also of the user and the system seconds apart: the kernel's share, page faults and writes, is most of the
-system's) and the SHA-256 of each tree's index files (the same across runs, or it says so).
+batch preparer's forks), from ``os.times()`` at its end, and its wall seconds, with the page faults of both
+(``getrusage``) and the bytes the writer wrote (``/proc/self/io``); this prints the medians per tree (also of the
+user and the system seconds apart: the kernel's share, page faults and writes, is most of the system's) and the
+SHA-256 of each tree's index files (the same across runs, or it says so).
 
 On a machine others load, wall seconds swing 2x between identical runs; the split of CPU seconds does not,
 and says which process an add waits for (on an idle machine its wall time is about the busier process').
@@ -44,8 +45,15 @@ if {serial}:
 exit_now, writer = os._exit, os.getpid()
 
 def report(status=0):
+    import resource
     times = os.times()
-    print(times.user, times.system, times.children_user, times.children_system, file=sys.stderr)
+    faults = [resource.getrusage(who).ru_minflt for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    try:
+        with open("/proc/self/io") as io:
+            written = int(dict(line.split(": ") for line in io.read().splitlines())["write_bytes"])
+    except OSError:  # not Linux
+        written = -1
+    print(times.user, times.system, times.children_user, times.children_system, *faults, written, file=sys.stderr)
     sys.stderr.flush()
     if status:
         exit_now(status)
@@ -75,6 +83,10 @@ class AddRun:
         children_user: User CPU seconds of the children it reaped (the loader's and the batch preparer's forks).
         children_system: Their system CPU seconds.
         wall: Wall seconds of the whole process, from its start to its exit.
+        faults: The writer's page faults (minor: first touches of memory, copies on write).
+        children_faults: The children's page faults.
+        written: Bytes the writer (all its threads: the WAL's writes, the checkpoints') sent to the file system
+            (``write_bytes`` of ``/proc/self/io``; -1 where there is none).
     """
 
     user: float
@@ -82,6 +94,9 @@ class AddRun:
     children_user: float
     children_system: float
     wall: float
+    faults: int = 0
+    children_faults: int = 0
+    written: int = -1
 
     @property
     def writer(self) -> float:
@@ -107,11 +122,14 @@ def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tree, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, text=True, check=True)
     wall = time.perf_counter() - began
-    user, system, children_user, children_system = map(float, done.stderr.split()[-4:])
-    return AddRun(user, system, children_user, children_system, wall)
+    fields = done.stderr.split()[-7:]
+    user, system, children_user, children_system = map(float, fields[:4])
+    faults, children_faults, written = map(int, fields[4:])
+    return AddRun(user, system, children_user, children_system, wall, faults, children_faults, written)
 
 
-_FIGURES = ("writer", "children", "wall", "user", "system", "children_user", "children_system")
+_FIGURES = ("writer", "children", "wall", "user", "system", "children_user", "children_system", "faults",
+            "children_faults", "written")
 
 
 def index_digest(index: Path) -> str:
@@ -150,6 +168,8 @@ def main(argv: list[str] | None = None) -> None:
               f"{' '.join(f'{r.children:.2f}' for r in runs)}; wall {' '.join(f'{r.wall:.2f}' for r in runs)}")
         print(f"{'':40s} medians: writer user {median['user']:.2f} system {median['system']:.2f}; children user "
               f"{median['children_user']:.2f} system {median['children_system']:.2f}")
+        print(f"{'':40s} medians: page faults writer {median['faults'] / 1e3:.1f} k, children "
+              f"{median['children_faults'] / 1e3:.1f} k; writer wrote {median['written'] / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":
