@@ -29,6 +29,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -83,35 +84,40 @@ def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
         keys: Stored keys (:func:`~dedupe.index.keys.stored_keys`), sorted.
         docs: Document ``seq`` of each key, ascending among equal keys.
     """
-    write_kinds(db, [(kind, new_segment(keys, docs))])
+    with writing_kinds(db, [(kind, new_segment(keys, docs))]):
+        pass
 
 
-def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]]) -> None:
-    """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same
-    order (so the same file). When the merges the new segments complete are small (:data:`_THREADED_ROWS`),
-    they are computed first, each kind's in a thread of its own (the merges release the interpreter lock:
-    Reuters x1's 8th batch merges 2.2 M passage rows and 2.2 M shingle rows while no other work is left);
-    larger ones one kind after the other, so that one kind's rows at most are held at once.
+@contextmanager
+def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]]) -> Iterator[None]:
+    """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same order
+    (so the same file), once the caller's block is done without an error. When the merges the new segments
+    complete are small (:data:`_THREADED_ROWS`), the stored rows are read first and each kind's merge is computed
+    in a thread of its own while the block runs (the merges release the interpreter lock: Reuters x1's 8th batch
+    merges 2.2 M passage rows and 2.2 M shingle rows while the writer inserts the batch's documents); larger ones
+    after the block, one kind after the other, so that one kind's rows at most are held at once.
 
     Args:
-        db: The index connection, inside the caller's write transaction.
+        db: The index connection, inside the caller's write transaction (the block may write other tables).
         batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
     """
     plans = [_plan(db, kind, segment) for kind, segment in batch]
-    if sum(plan.rows() for plan in plans) > _THREADED_ROWS:
+    threads = []
+    if sum(plan.rows() for plan in plans) <= _THREADED_ROWS:
         for plan in plans:
             plan.read(db)
+        threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
+        for thread in threads:
+            thread.start()
+    try:
+        yield
+    finally:
+        for thread in threads:
+            thread.join()
+    for plan in plans:
+        if plan.merges and not threads:
+            plan.read(db)
             plan.merge()
-            plan.write(db)
-        return
-    for plan in plans:
-        plan.read(db)
-    threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for plan in plans:
         plan.write(db)
 
 
@@ -125,7 +131,7 @@ def new_segment(keys: I64, docs: I64) -> Segment | None:
 
 
 class _Plan:
-    """What :func:`write_kinds` does for one kind: the new level-0 segment and the merges it completes
+    """What :func:`writing_kinds` does for one kind: the new level-0 segment and the merges it completes
     (one per full level, in the order :func:`write` made them: each merged segment joins the next level)."""
 
     def __init__(self, kind: int, new: Segment | None) -> None:

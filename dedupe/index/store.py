@@ -263,13 +263,13 @@ class Index:
         first = (int(last[0]) if last else 0) + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
-        db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
-                        for n, i in enumerate(new)))
         made = [(kind, _segment(packed, seq_of, len(new) == len(rows)))
                 for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
                                      (segments.SHINGLES, prepared.shingles))]
-        segments.write_kinds(db, made)
+        with segments.writing_kinds(db, made):  # the merges the segments complete, computed meanwhile
+            db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
+                            for n, i in enumerate(new)))
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
