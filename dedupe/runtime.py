@@ -204,10 +204,14 @@ class ForkedCall:
             function: Work to do in the child; must return bytes.
 
         Raises:
-            OSError: The pipe or the fork could not be made.
+            OSError: The file or the fork could not be made.
         """
         self._file: IO[bytes] | None = shared_file("dedupe-forked-call")
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            self._file.close()
+            raise
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
             status = 1
             try:

@@ -74,7 +74,7 @@ HELD = 2
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
 # The fields of the page the two processes share (:class:`_Slots`): one past the child's latest batch, the writer's
-# earliest batch, and whether the writer waits for a batch.
+# earliest batch, and how many batches the writer received from the child.
 _SHARED = ("front", "back", "received")
 
 
