@@ -19,7 +19,7 @@ import zstandard
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
+from dedupe.index.prepare import (HELD, WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
                                   prepared_batches, with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
@@ -216,20 +216,20 @@ def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, c
     return made_while_adding
 
 
-def test_the_child_makes_the_texts_while_the_writer_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer busy with earlier batches finds the texts made by the child: it compresses those of the batches it
-    takes from the back, and at most of the first, which it waits for. Whether the writer waits at a given moment
-    is the scheduler's call: the flag is held down here (a busy writer's), so that a loaded machine cannot make the
-    writer wait and the test fail; the test below has the writer wait for real."""
+def test_the_child_makes_the_texts_while_the_writer_is_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer with batches sent and not yet received finds the texts made by the child: it compresses only those
+    of the batches it takes from the back. Whether the writer is behind at a given moment is the scheduler's
+    call: it is held behind here, so that a loaded machine cannot slow the child and the test fail; the test
+    below has the child slow for real."""
     from dedupe.index.prepare import _Slots
 
-    monkeypatch.setattr(_Slots, "writer_waiting", lambda self: False)
-    assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES + 1
+    monkeypatch.setattr(_Slots, "writer_behind", lambda self, sent: True)
+    assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES
 
 
-def test_a_writer_waiting_for_the_child_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A child slower than the writer (other processes take its processor) leaves the texts to the writer, which
-    would only wait for the batch meanwhile."""
+def test_a_writer_that_receives_each_batch_as_it_is_sent_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer never behind (it writes each batch before the child sends the next: here a child slower than the
+    writer, as on an idle machine one whose batches carry their texts) makes every batch's texts itself."""
     assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) >= 10 - 2
 
 
@@ -243,3 +243,21 @@ def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.Mon
         received = list(batches)
     for first, (_, prepared) in zip(range(0, 60, 20), received):
         assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+
+
+def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.index.prepare import _Slots
+
+    copied: list[int] = []
+    read_out = _Slots._copied
+    monkeypatch.setattr(_Slots, "_copied", lambda self, slot, size: copied.append(slot) or read_out(self, slot, size))
+    documents = _documents(600)  # 12 batches through 4 slots: the child writes every slot again
+    with prepared_batches(documents, 50, PARAMS) as batches:
+        for batch, prepared in batches:  # each batch dropped once the next is asked for: every one mapped
+            assert _same(prepared, prepare(batch, PARAMS))
+    assert copied == []
+    with prepared_batches(documents, 50, PARAMS) as batches:
+        kept = list(batches)  # every batch still viewed: the child must not write over a mapped one
+    assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
+    for first, (_batch, prepared) in zip(range(0, 600, 50), kept):
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS))

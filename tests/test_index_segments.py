@@ -170,3 +170,12 @@ def test_a_segment_spanning_too_many_documents_is_refused_whichever_chunk_holds_
     segments.write(db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
     assert db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]
 
+
+
+def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(db: sqlite3.Connection) -> None:
+    span = 1 << DOC_BITS  # documents a segment can name; the last offset (every low bit set) is reserved
+    keys = np.array([0, KEY_STEP], dtype=np.int64)
+    segments.write(db, segments.PASSAGES, keys, np.array([1, span - 1], dtype=np.int64))  # offsets 0, span - 2
+    with pytest.raises(OverflowError):
+        segments.write(db, segments.PASSAGES, keys, np.array([1, span], dtype=np.int64))  # offset span - 1
+    assert segments.new_segment(keys, np.array([5, 9], dtype=np.int64))[2] == 4  # the largest offset, as written

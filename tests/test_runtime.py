@@ -1,4 +1,5 @@
-"""dedupe.runtime.ForkedCall: bytes back from a forked child, None when it fails, a clean cancel; SharedArrays."""
+"""dedupe.runtime.ForkedCall: bytes back from a forked child (through memory, or a temporary file), None when it
+fails, a clean cancel; SharedArrays."""
 
 from __future__ import annotations
 
@@ -17,6 +18,17 @@ def test_the_child_sees_the_parents_data_and_sends_bytes_back() -> None:
         parent = os.getpid()
         assert child.result() == str(sum(data)).encode() * 20_000
     assert os.getpid() == parent and child.result() is None  # collected once
+
+
+def test_bytes_come_back_through_a_temporary_file_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(name: str, flags: int = 0) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused, raising=False)
+    with ForkedCall(lambda: b"x" * 100_000 + b"end") as child:
+        assert child.result() == b"x" * 100_000 + b"end"
+    with ForkedCall(lambda: b"") as child:
+        assert child.result() == b""
 
 
 def test_a_failing_child_gives_none() -> None:

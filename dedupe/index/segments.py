@@ -29,6 +29,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -49,6 +50,9 @@ CREATE INDEX segments_kind ON segments(kind, level)
 #: The low bits of a packed row: its document (``seq`` minus the segment's base).
 DOC_MASK = np.int64(_DOC_BITMASK)
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
+#: A segment's rows as written: ``(base, packed, last)``, each row ``stored key | seq - base``, sorted; ``last``
+#: the largest ``seq - base`` among them (-1 for none).
+Segment = tuple[int, I64, int]
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
 # (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
@@ -80,58 +84,63 @@ def write(db: sqlite3.Connection, kind: int, keys: I64, docs: I64) -> None:
         keys: Stored keys (:func:`~dedupe.index.keys.stored_keys`), sorted.
         docs: Document ``seq`` of each key, ascending among equal keys.
     """
-    write_kinds(db, [(kind, new_segment(keys, docs))])
+    with writing_kinds(db, [(kind, new_segment(keys, docs))]):
+        pass
 
 
-def write_kinds(db: sqlite3.Connection, batch: list[tuple[int, tuple[int, I64] | None]]) -> None:
-    """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same
-    order (so the same file). When the merges the new segments complete are small (:data:`_THREADED_ROWS`),
-    they are computed first, each kind's in a thread of its own (the merges release the interpreter lock:
-    Reuters x1's 8th batch merges 2.2 M passage rows and 2.2 M shingle rows while no other work is left);
-    larger ones one kind after the other, so that one kind's rows at most are held at once.
+@contextmanager
+def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]]) -> Iterator[None]:
+    """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same order
+    (so the same file), once the caller's block is done without an error. When the merges the new segments
+    complete are small (:data:`_THREADED_ROWS`), the stored rows are read first and each kind's merge is computed
+    in a thread of its own while the block runs (the merges release the interpreter lock: Reuters x1's 8th batch
+    merges 2.2 M passage rows and 2.2 M shingle rows while the writer inserts the batch's documents); larger ones
+    after the block, one kind after the other, so that one kind's rows at most are held at once.
 
     Args:
-        db: The index connection, inside the caller's write transaction.
+        db: The index connection, inside the caller's write transaction (the block may write other tables).
         batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
     """
     plans = [_plan(db, kind, segment) for kind, segment in batch]
-    if sum(plan.rows() for plan in plans) > _THREADED_ROWS:
+    threads = []
+    if sum(plan.rows() for plan in plans) <= _THREADED_ROWS:
         for plan in plans:
             plan.read(db)
+        threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
+        for thread in threads:
+            thread.start()
+    try:
+        yield
+    finally:
+        for thread in threads:
+            thread.join()
+    for plan in plans:
+        if plan.merges and not threads:
+            plan.read(db)
             plan.merge()
-            plan.write(db)
-        return
-    for plan in plans:
-        plan.read(db)
-    threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for plan in plans:
         plan.write(db)
 
 
-def new_segment(keys: I64, docs: I64) -> tuple[int, I64] | None:
-    """``(base, packed)`` of a level-0 segment of rows ``(stored key, seq)`` (sorted, as :func:`write` takes
-    them), ``None`` when there are none: ``base`` is the smallest ``seq``, and each row ``key | seq - base``."""
+def new_segment(keys: I64, docs: I64) -> Segment | None:
+    """The level-0 :data:`Segment` of rows ``(stored key, seq)`` (sorted, as :func:`write` takes them), ``None``
+    when there are none: ``base`` is the smallest ``seq``, and each row ``key | seq - base``."""
     if not keys.size:
         return None
     base = int(docs.min())
-    return base, keys | (docs - base)
+    return base, keys | (docs - base), int(docs.max()) - base
 
 
 class _Plan:
-    """What :func:`write_kinds` does for one kind: the new level-0 segment and the merges it completes
+    """What :func:`writing_kinds` does for one kind: the new level-0 segment and the merges it completes
     (one per full level, in the order :func:`write` made them: each merged segment joins the next level)."""
 
-    def __init__(self, kind: int, new: tuple[int, I64] | None) -> None:
+    def __init__(self, kind: int, new: Segment | None) -> None:
         self.kind = kind
         self.new = new
         self.merges: list[list[tuple[int, int, int]]] = []  # (segment, base, rows) of the stored ones, by level
         # Once read: each merge's stored (base, packed), and the array holding them (and the joining segment)
         self.parts: list[tuple[list[tuple[int, I64]], I64]] = []
-        self.merged: list[tuple[int, I64]] = []  # (base, packed) of each merge, once computed
+        self.merged: list[Segment] = []  # each merge's, once computed
 
     def rows(self) -> int:
         """Stored rows the merges read."""
@@ -172,11 +181,11 @@ class _Plan:
                 raise RuntimeError("segments changed during a batch's write")  # a bug: one writer holds the lock
             db.executemany("DELETE FROM segments WHERE segment = ?", tier)
             _insert(db, self.kind, level + 1, *self.merged[level])
-            self.merged[level] = (0, np.zeros(0, dtype=np.int64))  # written: its memory can go
+            self.merged[level] = (0, np.zeros(0, dtype=np.int64), -1)  # written: its memory can go
             level += 1
 
 
-def _plan(db: sqlite3.Connection, kind: int, new: tuple[int, I64] | None) -> _Plan:
+def _plan(db: sqlite3.Connection, kind: int, new: Segment | None) -> _Plan:
     """The merges that adding segment ``new`` to ``kind`` completes, and the stored segments each takes."""
     levels: dict[int, list[tuple[int, int, int]]] = {}
     for segment, level, base, count in db.execute(
@@ -199,7 +208,7 @@ def compact(db: sqlite3.Connection, kind: int) -> None:
     if not every:
         return
     level = int(db.execute("SELECT max(level) FROM segments WHERE kind = ?", (kind,)).fetchone()[0])
-    base, packed = _merged(db, every)
+    base, packed, _ = _merged(db, every)
     live = _live(db)
     packed = packed[np.isin((packed & DOC_MASK) + base, live)]
     db.executemany("DELETE FROM segments WHERE segment = ?", ((s,) for s in every))
@@ -421,7 +430,7 @@ def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:
     every = [row[0] for row in db.execute("SELECT segment FROM segments WHERE kind = ?", (kind,))]
     if not every:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    base, packed = _merged(db, every)
+    base, packed, _ = _merged(db, every)
     docs = (packed & DOC_MASK) + base
     keep = np.isin(docs, _live(db))
     return packed[keep] & ~DOC_MASK, docs[keep]
@@ -453,14 +462,14 @@ def _stored_rows(db: sqlite3.Connection, stored: list[tuple[int, int]], room: in
     return rows, parts
 
 
-def _merged(db: sqlite3.Connection, segments: list[int]) -> tuple[int, I64]:
-    """The rows of ``segments`` packed against their smallest base, sorted: ``(base, packed)``."""
+def _merged(db: sqlite3.Connection, segments: list[int]) -> Segment:
+    """The rows of ``segments`` packed against their smallest base, sorted."""
     stored = [db.execute("SELECT base, rows FROM segments WHERE segment = ?", (s,)).fetchone() for s in segments]
     rows, parts = _stored_rows(db, [(segment, count) for segment, (_, count) in zip(segments, stored)])
     return _merge_parts([(base, part) for (base, _), part in zip(stored, parts)], rows)
 
 
-def _merge_parts(parts: list[tuple[int, I64]], scratch: I64 | None = None) -> tuple[int, I64]:
+def _merge_parts(parts: list[tuple[int, I64]], scratch: I64 | None = None) -> Segment:
     """``(base, packed)`` segments as one, packed against their smallest base, sorted; ``scratch``: an array as
     long as the parts together, given up by the caller, which may hold them (:func:`merge_rows`)."""
     base = min(b for b, _ in parts)
@@ -468,14 +477,15 @@ def _merge_parts(parts: list[tuple[int, I64]], scratch: I64 | None = None) -> tu
     packed, largest = merge_rows([rows for _, rows in parts], [own - base for own, _ in parts], scratch)
     if largest >= _SPAN:
         raise OverflowError(f"segments to merge span {_SPAN} documents or more")
-    return base, packed
+    return base, packed, largest
 
 
-def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64) -> None:
+def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I64, last: int | None = None) -> None:
     # The row is inserted with a zeroblob, then the rows are written into its pages from the array: a blob bound
     # as a parameter is copied twice before it reaches the pages (the bound value, then the record), each copy in
     # memory first touched (Reuters x1's merged segments: 17 MB a kind). The same pages, the same file.
-    if document_bounds(packed)[1] >= _SPAN - 1:
+    # ``last``: the largest document offset of the rows, where the caller knows it (else a pass over them).
+    if (document_bounds(packed)[1] if last is None else last) >= _SPAN - 1:
         raise OverflowError(f"a segment spans {_SPAN} documents or more")
     rows = np.ascontiguousarray(packed, dtype=np.int64)
     segment = db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, zeroblob(?))",

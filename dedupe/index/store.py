@@ -1,13 +1,6 @@
 """The index file: one SQLite database (stdlib ``sqlite3``, WAL) of documents and their keys.
 
-Tables::
-
-    meta(name PRIMARY KEY, value)            schema_version and the IndexParams
-    docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
-         origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
-    segments(...)                             LSH band keys, passage keys and every shingle occurrence
-                                              (dedupe.index.keys) as sorted segments (dedupe.index.segments)
-    batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
+Its tables, schema version and parameters: :mod:`~dedupe.index.schema`.
 
 Every batch of documents is written in one transaction together with its keys, the segment merges it
 completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers
@@ -36,24 +29,14 @@ import zstandard
 from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
-from dedupe.index import segments
+from dedupe.index import schema, segments
 from dedupe.index.keys import IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
 from dedupe.runtime import paused_gc
 
-SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
-_SCHEMA = """
-CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
-                  version INTEGER NOT NULL, outlet TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL,
-                  date TEXT NOT NULL, origin TEXT NOT NULL, digest BLOB NOT NULL, text BLOB NOT NULL);
-CREATE INDEX docs_key ON docs(key, version);
-CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
-                     documents INTEGER NOT NULL);
-""" + segments.SCHEMA
 _CACHE = -131072  # KiB of SQLite page cache (adds keep the pages they write and read back)
 _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # Pages of WAL after which a commit copies them into the database (SQLite's default: 1,000, 4 MiB). ``add``
@@ -64,9 +47,6 @@ _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # Checkpoints of an add run in a thread beside the writer after each commit (dedupe.index.wal), so the WAL stays
 # far below that bound.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
-# Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
-# take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
-_PAGE = 65536
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 # What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
 # (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
@@ -283,13 +263,13 @@ class Index:
         first = (int(last[0]) if last else 0) + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
-        db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
-                        for n, i in enumerate(new)))
         made = [(kind, _segment(packed, seq_of, len(new) == len(rows)))
                 for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
                                      (segments.SHINGLES, prepared.shingles))]
-        segments.write_kinds(db, made)
+        with segments.writing_kinds(db, made):  # the merges the segments complete, computed meanwhile
+            db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
+                            for n, i in enumerate(new)))
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
                    (first, first + len(new) - 1, len(new)))
 
@@ -367,7 +347,7 @@ class Index:
         batches = db.execute("SELECT count(*) FROM batches").fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         return IndexInfo(documents, tuple((o, n) for o, n in outlets), first or "", last or "", documents - count,
-                         self.params, SCHEMA_VERSION, size, batches)
+                         self.params, schema.SCHEMA_VERSION, size, batches)
 
     def remove(self, ids: Sequence[str] = (), before: str | None = None) -> int:
         """Remove documents by id (or identity key: all its versions) and/or dated before an ISO date.
@@ -407,7 +387,7 @@ class Index:
             raise
 
 
-def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, np.ndarray] | None:
+def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> segments.Segment | None:
     """The new segment (:func:`segments.new_segment`) of a batch's rows ``stored key | position in the batch``
     (:class:`PreparedBatch`), given the ``seq`` of each position (-1: not stored); ``every``: every position is
     stored, at consecutive ``seq`` (then the rows only move down by the first position they name, and are the
@@ -415,8 +395,8 @@ def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> tuple[int, 
     if every:
         if not packed.size:
             return None
-        low = document_bounds(packed)[0]
-        return int(seq_of[low]), packed - low if low else packed
+        low, high = document_bounds(packed)
+        return int(seq_of[low]), packed - low if low else packed, high - low
     seqs = seq_of[packed & segments.DOC_MASK]
     keep = seqs >= 0
     return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])
@@ -443,14 +423,14 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         raise InputError(f"{path}: no such index (create it with `dedupe index add {path} CORPUS...`)")
     connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
     try:
-        connection.execute(f"PRAGMA page_size={_PAGE}")  # a new file only: before anything is written
+        connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"PRAGMA cache_size={_CACHE}")
         empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if empty and not create:  # a file left by a process killed before the schema was committed
             raise InputError(f"{path}: empty index (no document was ever committed)")
-        stored = _create(connection, params, path) if empty else _read_params(connection, path)
+        stored = schema.create(connection, params, path) if empty else schema.read_params(connection, path)
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
@@ -461,34 +441,6 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         raise ConfigError(f"{path}: built with other parameters ({'; '.join(stored.differences(params))}); "
                           "use the index's parameters or build a new index")
     return Index(path, connection, stored)
-
-
-def _create(connection: sqlite3.Connection, params: IndexParams | None, path: Path) -> IndexParams:
-    if params is None:
-        raise ConfigError("a new index needs its parameters")
-    connection.execute("BEGIN IMMEDIATE")
-    if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
-        connection.execute("COMMIT")  # another process created it meanwhile
-        return _read_params(connection, path)
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            connection.execute(statement)
-    values = {"schema_version": SCHEMA_VERSION, **params.as_dict()}
-    connection.executemany("INSERT INTO meta VALUES (?, ?)", ((k, str(v)) for k, v in values.items()))
-    connection.execute("COMMIT")
-    return params
-
-
-def _read_params(connection: sqlite3.Connection, path: Path) -> IndexParams:
-    try:
-        meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
-    except sqlite3.OperationalError:
-        raise InputError(f"{path}: not a dedupe index (no meta table)") from None
-    version = int(meta.get("schema_version", -1))
-    if version != SCHEMA_VERSION:
-        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}; "
-                          "build a new index with `dedupe index add`")
-    return IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
 
 
 _decompress = zstandard.ZstdDecompressor().decompress

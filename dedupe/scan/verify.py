@@ -141,7 +141,7 @@ def pack(*arrays: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-def unpack(data: bytes) -> list[np.ndarray]:
+def unpack(data: bytes | memoryview) -> list[np.ndarray]:
     """The arrays of :func:`pack`."""
     buffer, arrays = io.BytesIO(data), []
     while buffer.tell() < len(data):
