@@ -79,6 +79,9 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insi
 # "..., according to X." The speaker is short (no comma, at most 60 characters).
 _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
+# Who the speaker is, between commas after the name ("Budiawan, who uses one name, said ...", "Ma Liya, a resident of
+# Zhaotong, told Xinhua that ...").
+_APPOSITION = r"(?:,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
 # Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
@@ -90,14 +93,29 @@ _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 
 
 def _lead_pattern(name_character: str) -> re.Pattern[str]:
-    """"X said (on Monday) (that) " or "According to X, " at a claim's start; X made of ``name_character``."""
-    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z]" + name_character + r"{0,60}?\s+"
-                      + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+    """"X said (on Monday) (that) ", "X, <who X is>, said ..." or "According to X, " at a claim's start; X made of
+    ``name_character``."""
+    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|(?P<name>[A-Z]" + name_character + r"{0,60}?)"
+                      + _APPOSITION + r"\s+" + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
 
 
 _LEAD_ATTRIBUTION = _lead_pattern(r"[^,;:.\"\u201c]")
 # The same read for its speaker: abbreviations allowed in the name ("A U.S. official said").
 _LEAD_SPEAKER = _lead_pattern(r"(?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT + ")")
+# Words that open or carry a clause: words holding one state what was said, not who said it ("Budiawan, who uses one
+# name, said the vessel did not have a passenger manifest": "the vessel did not have ..." is the claim).
+_CLAUSE_WORDS = frozenset({"that", "who", "which", "whose", "whom", "is", "are", "was", "were", "be", "been", "being",
+                           "have", "has", "had", "did", "does", "do", "not", "would", "will", "could", "can", "should",
+                           "may", "might", "must", "but", "if", "because", "while"})
+# Auxiliaries and adverbs that stand right before an attribution's verb ("Authorities had previously said").
+_BEFORE_VERB = frozenset({"have", "has", "had", "also", "previously", "originally", "earlier", "later", "again",
+                          "repeatedly", "first", "initially"})
+# What may stand between a speech verb and its "that" ("said on Twitter that", "said yesterday that", "told the
+# committee that"): a few words of no clause, opened by one of _GAP_OPENERS unless the verb is "told" (whose object
+# stands there), the "that" followed by what was said (not "that was", a relative clause).
+_GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "after", "before", "from", "over", "yesterday",
+                          "today", "tonight", "earlier", "later", "late", "last", "this"})
+_VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))", re.IGNORECASE)
 _TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
                                + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
                                re.IGNORECASE)
@@ -247,8 +265,47 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
         >>> claim_content("Kerry said on Monday that the US would suspend talks with Russia.")
         'the US would suspend talks with Russia.'
     """
-    content = _LEAD_ATTRIBUTION.sub("", _TAIL_ATTRIBUTION.sub("", text), count=1)
+    tail = _TAIL_ATTRIBUTION.search(text)
+    if tail is not None and not _names_speaker(tail.group(0)):
+        tail = None
+    body = text if tail is None else text[:tail.start()]
+    content = body[_lead_end(body):]
     return content if _content_words(content) >= min_content_words else text
+
+
+def _names_speaker(words_of: str) -> bool:
+    """Whether an attribution's words can name who spoke: no clause in them ("said the official", not "said the
+    vessel did not have a manifest")."""
+    return not _CLAUSE_WORDS.intersection(words(words_of))
+
+
+def _lead_end(text: str) -> int:
+    """Where the claim's content starts after its leading attribution (0: none), through "said ... that" when a
+    few words stand between the verb and its "that" ("said on Twitter that", "told the committee that")."""
+    found = _valid_lead(_LEAD_ATTRIBUTION, text)
+    if found is None:
+        return 0
+    end = found.end()
+    if found.group(0).rstrip().lower().endswith(" that"):
+        return end
+    gap = _VERB_TO_THAT.match(text[end:])
+    if gap is None or not _names_speaker(gap.group("gap")) or gap.group("next").lower() in _CLAUSE_WORDS:
+        return end
+    opener = words(gap.group("gap"))[:1]
+    return end + gap.end() if "told" in words(found.group(0)) or set(opener) & _GAP_OPENERS else end
+
+
+def _valid_lead(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The leading attribution ``pattern`` finds, unless the words before its verb hold a clause ("It released the
+    names of 94 people but said ...", "Authorities have been relying on families who have reported ...");
+    auxiliaries right before the verb belong to the attribution ("Both Russia and Syria have said")."""
+    found = pattern.match(text)
+    if found is None or found.group("name") is None:
+        return found
+    name = words(found.group("name"))
+    while name and name[-1] in _BEFORE_VERB:
+        name.pop()
+    return found if _names_speaker(" ".join(name)) else None
 
 
 def lead_speaker(text: str) -> frozenset[str]:
@@ -262,7 +319,7 @@ def lead_speaker(text: str) -> frozenset[str]:
         >>> sorted(lead_speaker("The State Department said that it told Moscow it holds Russia responsible."))
         ['department', 'state']
     """
-    found = _LEAD_SPEAKER.match(text)
+    found = _valid_lead(_LEAD_SPEAKER, text)
     if found is None:
         return frozenset()
     return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w not in _NOT_SPEAKER)
