@@ -81,7 +81,7 @@ _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 # Who the speaker is, between commas after the name ("Budiawan, who uses one name, said ...", "Ma Liya, a resident of
 # Zhaotong, told Xinhua that ...").
-_APPOSITION = r"(?:,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
+_APPOSITION = r"(?P<apposition>,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
 # Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
@@ -191,12 +191,14 @@ class ClaimSet:
     furniture: tuple[Furniture, ...]
 
 
-def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
+def furniture_reason(text: str, min_content_words: int = 3, in_quotation: bool = False) -> str | None:
     """Why a sentence is page furniture, or ``None`` when it is a claim (rules of the module docstring).
 
     Args:
         text: The sentence.
         min_content_words: Fewest content words of a claim.
+        in_quotation: Whether the sentence continues a quotation an earlier sentence of its paragraph opened
+            ("“I was desperate. I was scared to death."): it is quoted speech, as a sentence in quotes is.
 
     Returns:
         ``"tags"``, ``"byline"``, ``"call to action"``, ``"link"``, ``"caption"``, ``"heading"``,
@@ -208,7 +210,7 @@ def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
               ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
               ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
               ("caption", _is_labelled_caption(stripped)),
-              ("too short", _too_short(stripped, min_content_words)))
+              ("too short", _too_short(stripped, min_content_words, in_quotation)))
     return next((reason for reason, hit in checks if hit), None)
 
 
@@ -229,9 +231,13 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
     for segmented in documents:
         seen: set[str] = set()
         credits = [is_credit(s.text) for s in segmented.sentences]
+        quoting, paragraph = False, -1
         for n, sentence in enumerate(segmented.sentences):
             key = _normal(sentence.text)
-            reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words)
+            quoting = quoting and sentence.paragraph == paragraph  # a quotation never runs past its paragraph
+            paragraph = sentence.paragraph
+            reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words, quoting)
+            quoting = quotation_open(sentence.text, quoting)
             if reason is None and _next_to_credit(segmented.sentences, credits, n):
                 reason = "caption"
             if reason is None and key in boilerplate:
@@ -322,7 +328,10 @@ def lead_speaker(text: str) -> frozenset[str]:
     found = _valid_lead(_LEAD_SPEAKER, text)
     if found is None:
         return frozenset()
-    return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w not in _NOT_SPEAKER)
+    said = found.group(0)
+    if found.group("apposition"):  # who the speaker is ("the head of the rescue agency") is not their name
+        said = said[:found.start("apposition")] + " " + said[found.end("apposition"):]
+    return frozenset(w for w in content_words(said) if w not in _SPEECH and w not in _NOT_SPEAKER)
 
 
 def is_credit(text: str) -> bool:
@@ -391,11 +400,27 @@ def _is_labelled_caption(text: str) -> bool:
     return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
 
 
-def _too_short(text: str, min_content_words: int) -> bool:
-    """Fewer than ``min_content_words`` content words (one fewer for a quoted sentence: "What I can see are all
-    ruins."), or fewer than three words."""
-    quoted = text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES
-    return _content_words(text) < min_content_words - quoted or len(text.split()) < 3
+def _too_short(text: str, min_content_words: int, in_quotation: bool = False) -> bool:
+    """Fewer than ``min_content_words`` content words, or fewer than three words. A quoted statement (in quotes, or
+    inside a quotation: "“I was desperate.", "I was scared to death.") needs one content word: it is what someone
+    said, never page furniture; a quoted question ("And what’s happening?") states nothing."""
+    quoted = (in_quotation or text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES) \
+        and not text.rstrip(_CLOSE_QUOTES + " ").endswith("?")
+    return _content_words(text) < (1 if quoted else min_content_words) or len(text.split()) < 3
+
+
+def quotation_open(text: str, was_open: bool = False) -> bool:
+    """Whether a quotation is still open after ``text``, given whether one was open before it (double quotes only:
+    a single one is as often an apostrophe).
+
+    Example:
+        >>> quotation_open("“I was desperate."), quotation_open('I was scared," she said.', True)
+        (True, False)
+    """
+    for character in text:
+        if character in "\u201c\u201d\"":
+            was_open = character == "\u201c" or (character == '"' and not was_open)
+    return was_open
 
 
 def _is_heading(text: str) -> bool:
