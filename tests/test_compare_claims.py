@@ -47,6 +47,10 @@ def seeds():  # type: ignore[no-untyped-def]
     ("Pressure: Lavrov (left) met Kerry.", "caption"),
     ("busra-al-sham-protest-09-16", "too short"),
     ("And what\u2019s happening?\u201d", "too short"),  # a quoted question states nothing
+    # a wire photo caption ends with its picture's date (toba-02, tune)
+    ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, North "
+     "Sumatera, Indonesia, Tuesday, June 19, 2018.", "caption"),
+    ("Members of a search and rescue team look for victims on Lake Toba, Indonesia, June 19, 2018.", "caption"),
 ])
 def test_furniture_rules(text: str, reason: str) -> None:
     assert ("credit" if is_credit(text) else furniture_reason(text)) == reason
@@ -69,6 +73,8 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "\u201cBut there is still hope.\u201d",
     "That\u2019s a fact.\u201d",        # a quoted statement needs one content word (seed 003's gold claim)
     "\u201cI was desperate.",           # toba-03 (tune): what a survivor said
+    "The ferry sank on Monday, June 18, 2018, the police said.",   # a date inside a sentence
+    "Rescuers resumed the search for the missing passengers on Wednesday, June 20, 2018",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None

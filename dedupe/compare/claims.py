@@ -12,6 +12,8 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``heading``: title-case text without a full stop ("Battlefield After Bombardment"); a sub-heading that
   states a claim with its source or a number ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",
   "Russia: We Will Continue Bombing") is a claim, and so is a headline that counts people ("Quake Kills 69");
+- ``caption`` also for a sentence of eight words or more that ends with its picture's date after a comma, as
+  wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"; a quotation needs one
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 
 from dedupe.compare.counts import count_keys
 from dedupe.compare.features import content_words, words
-from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
+from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, MONTH_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -59,6 +61,12 @@ _CREDIT_WORDS = frozenset({"by", "via", "source", "caption", "photo", "image", "
 # Credits that come before their picture's caption, not after it.
 _LEADING_CREDIT = re.compile(r"^image (?:caption|source)\b", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^image caption\W*$", re.IGNORECASE)
+# A wire photo's caption ends with the day the picture was taken ("... in Toba lake, North Sumatera, Indonesia,
+# Tuesday, June 19, 2018."); a sentence of the story names its date inside it, not as its last words after a comma.
+_PICTURE_DATE = re.compile(r",\s+(?:(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"),\s+)?(?:"
+                           + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?\s+\d{1,2},\s+\d{4}\.\s*$",
+                           re.IGNORECASE)
+_CAPTION_WORDS = 8
 _DATELINE_WORDS = 10
 # A title-case line that names its source or a number before/after a colon states a claim.
 _CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+\S+(?:\s+\S+){2,}")
@@ -209,6 +217,7 @@ def furniture_reason(text: str, min_content_words: int = 3, in_quotation: bool =
               ("call to action", _CALL.search(stripped) and len(stripped.split()) <= 15),
               ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
               ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
+              ("caption", _PICTURE_DATE.search(stripped) and len(stripped.split()) >= _CAPTION_WORDS),
               ("caption", _is_labelled_caption(stripped)),
               ("too short", _too_short(stripped, min_content_words, in_quotation)))
     return next((reason for reason, hit in checks if hit), None)
