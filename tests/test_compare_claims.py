@@ -81,8 +81,9 @@ def test_claims_are_not_furniture(text: str) -> None:
 
 
 def test_a_sentence_inside_a_quotation_is_quoted_speech() -> None:
+    # toba-03 (tune); the last sentence alone in its paragraph
     text = ("A survivor said the vessel was rocked by high waves before suddenly sinking.\n"
-            "\u201cI was desperate. I was scared to death.\n\nI was scared to death.")   # toba-03 (tune), the last alone
+            "\u201cI was desperate. I was scared to death.\n\nI was scared to death.")
     segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
     result = extract_claims([segmented])
     assert [c.text for c in result.claims][1:] == ["\u201cI was desperate.", "I was scared to death."]

@@ -16,8 +16,10 @@ rules about how web pages are built, never by outlet-specific strings:
   wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
-- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"; a quotation needs one
-  fewer: "What I can see are all ruins.");
+- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"); a quoted statement
+  needs one ("That’s a fact.”", "“I was desperate."), and so does a sentence inside a quotation an
+  earlier sentence of its paragraph opened ("I was scared to death."): what someone said is never page
+  furniture (a quoted question is);
 - ``repeated``: the same text again in one document (the first one is the claim);
 - ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
   how a site's recurring furniture shows itself in a corpus.
@@ -121,9 +123,10 @@ _BEFORE_VERB = frozenset({"have", "has", "had", "also", "previously", "originall
 # What may stand between a speech verb and its "that" ("said on Twitter that", "said yesterday that", "told the
 # committee that"): a few words of no clause, opened by one of _GAP_OPENERS unless the verb is "told" (whose object
 # stands there), the "that" followed by what was said (not "that was", a relative clause).
-_GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "after", "before", "from", "over", "yesterday",
-                          "today", "tonight", "earlier", "later", "late", "last", "this"})
-_VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))", re.IGNORECASE)
+_GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "after", "before", "from", "over",
+                          "yesterday", "today", "tonight", "earlier", "later", "late", "last", "this"})
+_VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))",
+                           re.IGNORECASE)
 _TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
                                + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
                                re.IGNORECASE)
