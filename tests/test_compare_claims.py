@@ -189,6 +189,18 @@ def test_claim_config_validation() -> None:
     ("It\u2019s possible many victims were inside the sunken ferry, said police chief Paulus Waterpauw.",
      "It\u2019s possible many victims were inside the sunken ferry"),
     ("Officials said the number that was reported had risen.", "the number that was reported had risen."),
+    # MRPC train sentences: a relative clause describes the speaker; an opening conjunction is no part of the name;
+    # a claim between commas is no apposition
+    ('"It was a brazen attempt at intimidation," said a Republican legislator who attended the meeting.',
+     '"It was a brazen attempt at intimidation'),
+    ("A rebel who was captured said more than 2,000 insurgents were involved in the attack.",
+     "more than 2,000 insurgents were involved in the attack."),
+    ("But it said that the Danish ban had been effective in reducing the spread among food animals.",
+     "the Danish ban had been effective in reducing the spread among food animals."),
+    ("Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman.",
+     "Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman."),
+    ("Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall.",
+     "Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall."),
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content

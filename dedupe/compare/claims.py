@@ -114,9 +114,13 @@ _LEAD_ATTRIBUTION = _lead_pattern(r"[^,;:.\"\u201c]")
 _LEAD_SPEAKER = _lead_pattern(r"(?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT + ")")
 # Words that open or carry a clause: words holding one state what was said, not who said it ("Budiawan, who uses one
 # name, said the vessel did not have a passenger manifest": "the vessel did not have ..." is the claim).
-_CLAUSE_WORDS = frozenset({"that", "who", "which", "whose", "whom", "is", "are", "was", "were", "be", "been", "being",
-                           "have", "has", "had", "did", "does", "do", "not", "would", "will", "could", "can", "should",
-                           "may", "might", "must", "but", "if", "because", "while"})
+_CLAUSE_WORDS = frozenset({"that", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "did",
+                           "does", "do", "not", "would", "will", "could", "can", "should", "may", "might", "must",
+                           "but", "if", "because", "while"})
+_OPENING_CONJUNCTIONS = frozenset({"and", "but", "yet"})
+# A relative clause describes the speaker ("a Republican legislator who attended the meeting", "A rebel who was
+# captured"): only the words before it must hold no clause.
+_RELATIVES = frozenset({"who", "whom", "whose", "which"})
 # Auxiliaries and adverbs that stand right before an attribution's verb ("Authorities had previously said").
 _BEFORE_VERB = frozenset({"have", "has", "had", "also", "previously", "originally", "earlier", "later", "again",
                           "repeatedly", "first", "initially"})
@@ -292,9 +296,11 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
 
 
 def _names_speaker(words_of: str) -> bool:
-    """Whether an attribution's words can name who spoke: no clause in them ("said the official", not "said the
-    vessel did not have a manifest")."""
-    return not _CLAUSE_WORDS.intersection(words(words_of))
+    """Whether an attribution's words can name who spoke: no clause in them before any relative clause ("said the
+    official", "said a legislator who attended", not "said the vessel did not have a manifest")."""
+    named = words(words_of)
+    cut = next((i for i, word in enumerate(named) if word in _RELATIVES), len(named))
+    return not _CLAUSE_WORDS.intersection(named[:cut])
 
 
 def _lead_end(text: str) -> int:
@@ -323,7 +329,11 @@ def _valid_lead(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     name = words(found.group("name"))
     while name and name[-1] in _BEFORE_VERB:
         name.pop()
-    return found if _names_speaker(" ".join(name)) else None
+    while name and name[0] in _OPENING_CONJUNCTIONS:  # "But it said that ...", "And Advani said ..."
+        name.pop(0)
+    apposition = found.group("apposition") or ""  # "Budiawan, who uses one name, said", not "Before yesterday, 19
+    # firefighters had died on duty this year, said ..."
+    return found if _names_speaker(" ".join(name)) and _names_speaker(apposition) else None
 
 
 def lead_speaker(text: str) -> frozenset[str]:
