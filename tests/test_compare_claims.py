@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe.compare.claims import ClaimConfig, claim_content, extract_claims, furniture_reason, is_credit, lead_speaker
+from dedupe.compare.claims import (
+    ClaimConfig,
+    claim_content,
+    extract_claims,
+    furniture_reason,
+    is_credit,
+    lead_speaker,
+    quotation_open,
+)
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError
@@ -38,7 +46,11 @@ def seeds():  # type: ignore[no-untyped-def]
     ("Tuesday 23 July 2024", "heading"),   # a date is no count: still a heading
     ("Pressure: Lavrov (left) met Kerry.", "caption"),
     ("busra-al-sham-protest-09-16", "too short"),
-    ("That\u2019s a fact.\u201d", "too short"),
+    ("And what\u2019s happening?\u201d", "too short"),  # a quoted question states nothing
+    # a wire photo caption ends with its picture's date (toba-02, tune)
+    ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, North "
+     "Sumatera, Indonesia, Tuesday, June 19, 2018.", "caption"),
+    ("Members of a search and rescue team look for victims on Lake Toba, Indonesia, June 19, 2018.", "caption"),
 ])
 def test_furniture_rules(text: str, reason: str) -> None:
     assert ("credit" if is_credit(text) else furniture_reason(text)) == reason
@@ -59,9 +71,36 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "Over 160 Missing After Ferry Sinks",
     "What I can see are all ruins.\u201d",   # a quotation states a claim with one content word fewer
     "\u201cBut there is still hope.\u201d",
+    "That\u2019s a fact.\u201d",        # a quoted statement needs one content word (seed 003's gold claim)
+    "\u201cI was desperate.",           # toba-03 (tune): what a survivor said
+    "The ferry sank on Monday, June 18, 2018, the police said.",   # a date inside a sentence
+    "Rescuers resumed the search for the missing passengers on Wednesday, June 20, 2018",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None
+
+
+def test_a_sentence_inside_a_quotation_is_quoted_speech() -> None:
+    # toba-03 (tune); the last sentence alone in its paragraph
+    text = ("A survivor said the vessel was rocked by high waves before suddenly sinking.\n"
+            "\u201cI was desperate. I was scared to death.\n\nI was scared to death.")
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    result = extract_claims([segmented])
+    assert [c.text for c in result.claims][1:] == ["\u201cI was desperate.", "I was scared to death."]
+    assert [(f.reason, f.text) for f in result.furniture] == [("too short", "I was scared to death.")]
+    assert furniture_reason("I was scared to death.") == "too short"
+    assert furniture_reason("I was scared to death.", in_quotation=True) is None
+
+
+@pytest.mark.parametrize(("text", "before", "after"), [
+    ("\u201cI was desperate.", False, True),
+    ("I was scared to death,\u201d she said.", True, False),
+    ('"We will not stop," he said.', False, False),
+    ('He said: "We will not stop.', False, True),
+    ("It\u2019s the survivors\u2019 word.", True, True),  # single quotes are apostrophes
+])
+def test_quotation_open(text: str, before: bool, after: bool) -> None:
+    assert quotation_open(text, before) is after
 
 
 def test_seed_furniture_golden(seeds) -> None:  # type: ignore[no-untyped-def]
@@ -134,6 +173,34 @@ def test_claim_config_validation() -> None:
      "Transportation, electricity and telecommunications were cut off in Ludian county"),
     ('"We will not stop," he said.', '"We will not stop," he said.'),  # too little left: kept whole
     ("The boat was five times over its capacity.", "The boat was five times over its capacity."),
+    # toba (tune): what follows the verb is the claim, not a speaker; the speaker's apposition is the attribution's
+    ("Budiawan, who uses one name, said the vessel did not have a passenger manifest.",
+     "the vessel did not have a passenger manifest."),
+    ("It released the names of 94 people confirmed as missing but said the figure is expected to rise.",
+     "It released the names of 94 people confirmed as missing but said the figure is expected to rise."),
+    ("Authorities have been relying on families who have reported that missing relatives may have been aboard.",
+     "Authorities have been relying on families who have reported that missing relatives may have been aboard."),
+    ("Authorities had previously said at least 80 people were thought to be on board.",
+     "at least 80 people were thought to be on board."),
+    ("Police said in a statement that 18 people were rescued and one body was recovered.",
+     "18 people were rescued and one body was recovered."),
+    ("Ma Liya, a resident of Zhaotong, told Xinhua that the streets there were like a battlefield.",  # ludian (tune)
+     "the streets there were like a battlefield."),
+    ("It\u2019s possible many victims were inside the sunken ferry, said police chief Paulus Waterpauw.",
+     "It\u2019s possible many victims were inside the sunken ferry"),
+    ("Officials said the number that was reported had risen.", "the number that was reported had risen."),
+    # MRPC train sentences: a relative clause describes the speaker; an opening conjunction is no part of the name;
+    # a claim between commas is no apposition
+    ('"It was a brazen attempt at intimidation," said a Republican legislator who attended the meeting.',
+     '"It was a brazen attempt at intimidation'),
+    ("A rebel who was captured said more than 2,000 insurgents were involved in the attack.",
+     "more than 2,000 insurgents were involved in the attack."),
+    ("But it said that the Danish ban had been effective in reducing the spread among food animals.",
+     "the Danish ban had been effective in reducing the spread among food animals."),
+    ("Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman.",
+     "Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman."),
+    ("Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall.",
+     "Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall."),
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content
@@ -152,6 +219,8 @@ def test_claim_content_strips_attribution(text: str, content: str) -> None:
     ("The US holds Russia responsible for the bombing.", set()),
     ("Kerry said on Monday that the US would suspend talks.", {"kerry"}),  # when is not who
     ("Officials late on Sunday said the toll had risen to 40.", {"officials"}),
+    ("It released the names of 94 people but said the figure would rise.", set()),  # a clause, no speaker
+    ("Budiawan, who uses one name, said the vessel did not have a manifest.", {"budiawan"}),
 ])
 def test_lead_speaker(text: str, speaker: set[str]) -> None:
     assert lead_speaker(text) == speaker

@@ -12,10 +12,14 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``heading``: title-case text without a full stop ("Battlefield After Bombardment"); a sub-heading that
   states a claim with its source or a number ("Red Cross: 14 Doctors Left in Opposition Areas of Aleppo",
   "Russia: We Will Continue Bombing") is a claim, and so is a headline that counts people ("Quake Kills 69");
+- ``caption`` also for a sentence of eight words or more that ends with its picture's date after a comma, as
+  wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
   "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
-- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"; a quotation needs one
-  fewer: "What I can see are all ruins.");
+- ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"); a quoted statement
+  needs one ("That’s a fact.”", "“I was desperate."), and so does a sentence inside a quotation an
+  earlier sentence of its paragraph opened ("I was scared to death."): what someone said is never page
+  furniture (a quoted question is);
 - ``repeated``: the same text again in one document (the first one is the claim);
 - ``boilerplate``: the same text in ``boilerplate_min_docs`` or more documents of one outlet, which is
   how a site's recurring furniture shows itself in a corpus.
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 
 from dedupe.compare.counts import count_keys
 from dedupe.compare.features import content_words, words
-from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
+from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, MONTH_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -59,6 +63,12 @@ _CREDIT_WORDS = frozenset({"by", "via", "source", "caption", "photo", "image", "
 # Credits that come before their picture's caption, not after it.
 _LEADING_CREDIT = re.compile(r"^image (?:caption|source)\b", re.IGNORECASE)
 _IMAGE_CAPTION = re.compile(r"^image caption\W*$", re.IGNORECASE)
+# A wire photo's caption ends with the day the picture was taken ("... in Toba lake, North Sumatera, Indonesia,
+# Tuesday, June 19, 2018."); a sentence of the story names its date inside it, not as its last words after a comma.
+_PICTURE_DATE = re.compile(r",\s+(?:(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"),\s+)?(?:"
+                           + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?\s+\d{1,2},\s+\d{4}\.\s*$",
+                           re.IGNORECASE)
+_CAPTION_WORDS = 8
 _DATELINE_WORDS = 10
 # A title-case line that names its source or a number before/after a colon states a claim.
 _CLAIM_HEADING = re.compile(r"^[A-Z][\w.'\u2019-]*(?:\s+[\w.'\u2019-]+){0,3}:\s+\S+(?:\s+\S+){2,}")
@@ -79,6 +89,9 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insi
 # "..., according to X." The speaker is short (no comma, at most 60 characters).
 _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
+# Who the speaker is, between commas after the name ("Budiawan, who uses one name, said ...", "Ma Liya, a resident of
+# Zhaotong, told Xinhua that ...").
+_APPOSITION = r"(?P<apposition>,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
 # Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
@@ -90,14 +103,34 @@ _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 
 
 def _lead_pattern(name_character: str) -> re.Pattern[str]:
-    """"X said (on Monday) (that) " or "According to X, " at a claim's start; X made of ``name_character``."""
-    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|[A-Z]" + name_character + r"{0,60}?\s+"
-                      + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
+    """"X said (on Monday) (that) ", "X, <who X is>, said ..." or "According to X, " at a claim's start; X made of
+    ``name_character``."""
+    return re.compile(r"^(?:according to " + _SPEAKER + r",\s*|(?P<name>[A-Z]" + name_character + r"{0,60}?)"
+                      + _APPOSITION + r"\s+" + _SPEECH_VERB + _WHEN + r"(?:\s+that)?\s+)", re.IGNORECASE)
 
 
 _LEAD_ATTRIBUTION = _lead_pattern(r"[^,;:.\"\u201c]")
 # The same read for its speaker: abbreviations allowed in the name ("A U.S. official said").
 _LEAD_SPEAKER = _lead_pattern(r"(?:[^,;:.\"\u201c]|" + _ABBREVIATION_DOT + ")")
+# Words that open or carry a clause: words holding one state what was said, not who said it ("Budiawan, who uses one
+# name, said the vessel did not have a passenger manifest": "the vessel did not have ..." is the claim).
+_CLAUSE_WORDS = frozenset({"that", "is", "are", "was", "were", "be", "been", "being", "have", "has", "had", "did",
+                           "does", "do", "not", "would", "will", "could", "can", "should", "may", "might", "must",
+                           "but", "if", "because", "while"})
+_OPENING_CONJUNCTIONS = frozenset({"and", "but", "yet"})
+# A relative clause describes the speaker ("a Republican legislator who attended the meeting", "A rebel who was
+# captured"): only the words before it must hold no clause.
+_RELATIVES = frozenset({"who", "whom", "whose", "which"})
+# Auxiliaries and adverbs that stand right before an attribution's verb ("Authorities had previously said").
+_BEFORE_VERB = frozenset({"have", "has", "had", "also", "previously", "originally", "earlier", "later", "again",
+                          "repeatedly", "first", "initially"})
+# What may stand between a speech verb and its "that" ("said on Twitter that", "said yesterday that", "told the
+# committee that"): a few words of no clause, opened by one of _GAP_OPENERS unless the verb is "told" (whose object
+# stands there), the "that" followed by what was said (not "that was", a relative clause).
+_GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "after", "before", "from", "over",
+                          "yesterday", "today", "tonight", "earlier", "later", "late", "last", "this"})
+_VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))",
+                           re.IGNORECASE)
 _TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
                                + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
                                re.IGNORECASE)
@@ -173,12 +206,14 @@ class ClaimSet:
     furniture: tuple[Furniture, ...]
 
 
-def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
+def furniture_reason(text: str, min_content_words: int = 3, in_quotation: bool = False) -> str | None:
     """Why a sentence is page furniture, or ``None`` when it is a claim (rules of the module docstring).
 
     Args:
         text: The sentence.
         min_content_words: Fewest content words of a claim.
+        in_quotation: Whether the sentence continues a quotation an earlier sentence of its paragraph opened
+            ("“I was desperate. I was scared to death."): it is quoted speech, as a sentence in quotes is.
 
     Returns:
         ``"tags"``, ``"byline"``, ``"call to action"``, ``"link"``, ``"caption"``, ``"heading"``,
@@ -189,8 +224,9 @@ def furniture_reason(text: str, min_content_words: int = 3) -> str | None:
               ("call to action", _CALL.search(stripped) and len(stripped.split()) <= 15),
               ("link", _LINK.search(stripped)), ("caption", _MEDIA_LABEL.search(stripped)),
               ("caption", _POSITION.search(stripped)), ("heading", _is_heading(stripped)),
+              ("caption", _PICTURE_DATE.search(stripped) and len(stripped.split()) >= _CAPTION_WORDS),
               ("caption", _is_labelled_caption(stripped)),
-              ("too short", _too_short(stripped, min_content_words)))
+              ("too short", _too_short(stripped, min_content_words, in_quotation)))
     return next((reason for reason, hit in checks if hit), None)
 
 
@@ -211,9 +247,13 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
     for segmented in documents:
         seen: set[str] = set()
         credits = [is_credit(s.text) for s in segmented.sentences]
+        quoting, paragraph = False, -1
         for n, sentence in enumerate(segmented.sentences):
             key = _normal(sentence.text)
-            reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words)
+            quoting = quoting and sentence.paragraph == paragraph  # a quotation never runs past its paragraph
+            paragraph = sentence.paragraph
+            reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words, quoting)
+            quoting = quotation_open(sentence.text, quoting)
             if reason is None and _next_to_credit(segmented.sentences, credits, n):
                 reason = "caption"
             if reason is None and key in boilerplate:
@@ -247,8 +287,53 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
         >>> claim_content("Kerry said on Monday that the US would suspend talks with Russia.")
         'the US would suspend talks with Russia.'
     """
-    content = _LEAD_ATTRIBUTION.sub("", _TAIL_ATTRIBUTION.sub("", text), count=1)
+    tail = _TAIL_ATTRIBUTION.search(text)
+    if tail is not None and not _names_speaker(tail.group(0)):
+        tail = None
+    body = text if tail is None else text[:tail.start()]
+    content = body[_lead_end(body):]
     return content if _content_words(content) >= min_content_words else text
+
+
+def _names_speaker(words_of: str) -> bool:
+    """Whether an attribution's words can name who spoke: no clause in them before any relative clause ("said the
+    official", "said a legislator who attended", not "said the vessel did not have a manifest")."""
+    named = words(words_of)
+    cut = next((i for i, word in enumerate(named) if word in _RELATIVES), len(named))
+    return not _CLAUSE_WORDS.intersection(named[:cut])
+
+
+def _lead_end(text: str) -> int:
+    """Where the claim's content starts after its leading attribution (0: none), through "said ... that" when a
+    few words stand between the verb and its "that" ("said on Twitter that", "told the committee that")."""
+    found = _valid_lead(_LEAD_ATTRIBUTION, text)
+    if found is None:
+        return 0
+    end = found.end()
+    if found.group(0).rstrip().lower().endswith(" that"):
+        return end
+    gap = _VERB_TO_THAT.match(text[end:])
+    if gap is None or not _names_speaker(gap.group("gap")) or gap.group("next").lower() in _CLAUSE_WORDS:
+        return end
+    opener = words(gap.group("gap"))[:1]
+    return end + gap.end() if "told" in words(found.group(0)) or set(opener) & _GAP_OPENERS else end
+
+
+def _valid_lead(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The leading attribution ``pattern`` finds, unless the words before its verb hold a clause ("It released the
+    names of 94 people but said ...", "Authorities have been relying on families who have reported ...");
+    auxiliaries right before the verb belong to the attribution ("Both Russia and Syria have said")."""
+    found = pattern.match(text)
+    if found is None or found.group("name") is None:
+        return found
+    name = words(found.group("name"))
+    while name and name[-1] in _BEFORE_VERB:
+        name.pop()
+    while name and name[0] in _OPENING_CONJUNCTIONS:  # "But it said that ...", "And Advani said ..."
+        name.pop(0)
+    apposition = found.group("apposition") or ""  # "Budiawan, who uses one name, said", not "Before yesterday, 19
+    # firefighters had died on duty this year, said ..."
+    return found if _names_speaker(" ".join(name)) and _names_speaker(apposition) else None
 
 
 def lead_speaker(text: str) -> frozenset[str]:
@@ -262,10 +347,13 @@ def lead_speaker(text: str) -> frozenset[str]:
         >>> sorted(lead_speaker("The State Department said that it told Moscow it holds Russia responsible."))
         ['department', 'state']
     """
-    found = _LEAD_SPEAKER.match(text)
+    found = _valid_lead(_LEAD_SPEAKER, text)
     if found is None:
         return frozenset()
-    return frozenset(w for w in content_words(found.group(0)) if w not in _SPEECH and w not in _NOT_SPEAKER)
+    said = found.group(0)
+    if found.group("apposition"):  # who the speaker is ("the head of the rescue agency") is not their name
+        said = said[:found.start("apposition")] + " " + said[found.end("apposition"):]
+    return frozenset(w for w in content_words(said) if w not in _SPEECH and w not in _NOT_SPEAKER)
 
 
 def is_credit(text: str) -> bool:
@@ -334,11 +422,27 @@ def _is_labelled_caption(text: str) -> bool:
     return label_words[0] not in _PRONOUNS and label_words[-1] not in _SPEECH and not dateline and not claim_heading
 
 
-def _too_short(text: str, min_content_words: int) -> bool:
-    """Fewer than ``min_content_words`` content words (one fewer for a quoted sentence: "What I can see are all
-    ruins."), or fewer than three words."""
-    quoted = text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES
-    return _content_words(text) < min_content_words - quoted or len(text.split()) < 3
+def _too_short(text: str, min_content_words: int, in_quotation: bool = False) -> bool:
+    """Fewer than ``min_content_words`` content words, or fewer than three words. A quoted statement (in quotes, or
+    inside a quotation: "“I was desperate.", "I was scared to death.") needs one content word: it is what someone
+    said, never page furniture; a quoted question ("And what’s happening?") states nothing."""
+    quoted = (in_quotation or text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES) \
+        and not text.rstrip(_CLOSE_QUOTES + " ").endswith("?")
+    return _content_words(text) < (1 if quoted else min_content_words) or len(text.split()) < 3
+
+
+def quotation_open(text: str, was_open: bool = False) -> bool:
+    """Whether a quotation is still open after ``text``, given whether one was open before it (double quotes only:
+    a single one is as often an apostrophe).
+
+    Example:
+        >>> quotation_open("“I was desperate."), quotation_open('I was scared," she said.', True)
+        (True, False)
+    """
+    for character in text:
+        if character in "\u201c\u201d\"":
+            was_open = character == "\u201c" or (character == '"' and not was_open)
+    return was_open
 
 
 def _is_heading(text: str) -> bool:

@@ -24,7 +24,7 @@ from dedupe.embed.backends import PACKAGED_SHA256
 from dedupe.errors import InputError
 
 CLAIM_MAP_FILE = Path(__file__).with_name("claim_map.npy")
-CLAIM_MAP_SHA256 = "6709d98aba670af4963250beccedf69af0f8f6cf88df620a048c9b825337b481"
+CLAIM_MAP_SHA256 = "3020d3378dd6da61a7bb0623e03459ec1c38ac0ad52b15cab53ca70b232fb9f8"
 
 
 def claim_space(vectors: np.ndarray, matrix: np.ndarray) -> np.ndarray:
