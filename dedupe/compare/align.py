@@ -57,11 +57,9 @@ _ROUNDING = 1e-9
 _BLOCK = 2048
 # A text shorter than this share of its partner is also compared with the partner's best passage.
 _PASSAGE_RATIO = 0.75
-# Majority linkage (``group_pairs(majority=True)``): a count group takes a claim that is linked to most of it
-# (chosen on the tune split, session 13: 0.5-0.75 of the threshold find the same pairs, 0.9 none of them).
-_MAJORITY_LINKS = 2
-_MAJORITY_SHARE = 0.5
-_MAJORITY_FLOOR = 0.75
+# Majority linkage (``group_pairs(majority=True)``): a count group takes a claim linked to most of it (links, their
+# share, the mean's floor as a share of the threshold; tune split, session 13: floors 0.5-0.75 find the same pairs).
+_MAJORITY_LINKS, _MAJORITY_SHARE, _MAJORITY_FLOOR = 2, 0.5, 0.75
 
 
 @dataclass(frozen=True)
@@ -437,10 +435,8 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
         pairs: Scored pairs.
         threshold: Smallest pair probability, and smallest mean cross-pair probability, to merge.
         sentence_keys: Sentence of each claim; groups holding parts of one sentence never merge.
-        majority: Two groups also merge when most of their links hold (:func:`majority_links`): at least
-            ``_MAJORITY_LINKS`` cross pairs at the threshold, half of the cross pairs or more, and a mean of at
-            least ``_MAJORITY_FLOOR`` times the threshold (a claim that matches two members of a group but
-            not a third). :mod:`dedupe.compare.counts` groups this way; wording groups do not.
+        majority: Two groups also merge when most of their cross links hold (:func:`majority_links`: a claim close
+            to two members of a group but not a third); :mod:`dedupe.compare.counts` groups so, wording groups not.
 
     Returns:
         Groups of two or more claims, each sorted, ordered by first index.
@@ -469,22 +465,18 @@ def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sente
         return False
     # Same-document pairs are never scored: counting them as 0 would keep a document's headline, lead and quote
     # of one claim from joining the same group, so the mean is over pairs of different documents only.
-    cross = [(min(i, j), max(i, j)) for i in left for j in right if doc_keys[i] != doc_keys[j]]
-    if not cross:
-        return False
-    links = [score.get(pair, 0.0) for pair in cross]
+    links = [score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right if doc_keys[i] != doc_keys[j]]
     # A mean of links all at the threshold (fact groups raise a link to it) must not fall under it by rounding.
-    return sum(links) / len(links) >= threshold - _ROUNDING or (majority and majority_links(links, threshold))
+    return bool(links) and (sum(links) / len(links) >= threshold - _ROUNDING
+                            or (majority and majority_links(links, threshold)))
 
 
 def majority_links(links: Sequence[float], threshold: float) -> bool:
-    """Whether most of two groups' cross links hold though their mean is under ``threshold``: at least
-    ``_MAJORITY_LINKS`` links reach it, they are at least ``_MAJORITY_SHARE`` of the links, and the mean is at least
-    ``_MAJORITY_FLOOR`` times it.
+    """Whether most of two groups' cross links hold: ``_MAJORITY_LINKS`` or more reach ``threshold``, at least
+    ``_MAJORITY_SHARE`` of the links, and their mean reaches ``_MAJORITY_FLOOR`` times ``threshold``.
 
-    Example:
-        >>> majority_links([0.5, 0.45, 0.3, 0.3], 0.4), majority_links([0.5, 0.1, 0.1, 0.1], 0.4)
-        (True, False)
+    >>> majority_links([0.5, 0.45, 0.3, 0.3], 0.4), majority_links([0.5, 0.1, 0.1, 0.1], 0.4)
+    (True, False)
     """
     held = sum(link >= threshold - _ROUNDING for link in links)
     return (held >= _MAJORITY_LINKS and held >= _MAJORITY_SHARE * len(links)
