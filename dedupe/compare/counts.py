@@ -20,7 +20,8 @@ the claims that count the same thing:
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
-  so a group is tight around one count.
+  so a group is tight around one count, and also take a claim linked to most of a group (its majority
+  rule: "more than 190 people presumed drowned" in a long sentence, close to two of three reports of the toll).
 
 A claim may sit in several count groups (one per thing it counts) besides its wording group.
 The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
@@ -337,7 +338,8 @@ def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_
                  and (c := link(found[indices[a]], found[indices[b]], key,
                                 float(vectors[indices[a]] @ vectors[indices[b]]))) >= min_cosine]
         local_sentences = [sentence_keys[i] for i in indices] if sentence_keys is not None else None
-        for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences):
+        for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences,
+                                 majority=True):
             groups.append(CountGroup(key, tuple(indices[i] for i in group)))
     return tuple(groups)
 
