@@ -121,19 +121,6 @@ def test_the_sentence_before_a_picture_credit_is_a_caption() -> None:
     assert [c.text[:7] for c in result.claims] == ["The boa"]
 
 
-def test_the_lead_a_photo_block_repeats_after_its_dated_caption_is_a_claim() -> None:
-    # toba-02, The Island Packet (tune): the AP photo block holds the caption, then the story's lead, then the credit
-    text = ("Indonesian search and rescue team on the boat search for a ferry carrying about 80 passengers which "
-            "sank on Monday, in Toba lake, North Sumatera, Indonesia, Tuesday, June 19, 2018. A night-time search "
-            "and rescue effort is underway after a ferry carrying about 80 passengers sank Monday in a popular lake "
-            "on the Indonesian island of Sumatra. Lazuardy Fahmi AP Photo\n\nThe Associated Press")
-    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
-    result = extract_claims([segmented])
-    assert [c.text[:11] for c in result.claims] == ["A night-tim"]
-    assert [(f.reason, f.text[:9]) for f in result.furniture][:2] == [("caption", "Indonesia"),
-                                                                      ("credit", "Lazuardy ")]
-
-
 def test_long_sentence_is_cut_into_clauses_with_exact_offsets(seeds) -> None:  # type: ignore[no-untyped-def]
     claims = [c for c in extract_claims(seeds).claims if c.doc_id.startswith("004") and c.sentence == 8]
     assert [(c.start, c.end, c.line, c.clause) for c in claims] == [(804, 909, 17, 0), (911, 1024, 17, 1)]

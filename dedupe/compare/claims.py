@@ -15,9 +15,7 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``caption`` also for a sentence of eight words or more that ends with its picture's date after a comma, as
   wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
-  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption",
-  unless a picture-dated caption precedes it in its paragraph (a photo block that repeats the story's lead
-  between the caption and the credit: the lead is a claim);
+  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"); a quoted statement
   needs one ("That’s a fact.”", "“I was desperate."), and so does a sentence inside a quotation an
   earlier sentence of its paragraph opened ("I was scared to death."): what someone said is never page
@@ -366,14 +364,9 @@ def is_credit(text: str) -> bool:
 
 
 def _next_to_credit(sentences: Sequence[Sentence], credits: list[bool], n: int) -> bool:
-    """A caption: the sentence before a credit line, or the one after an "Image caption" line; not a sentence
-    that follows its paragraph's picture-dated caption (the story's lead that a photo block repeats between the
-    caption and the credit: "..., Indonesia, Tuesday, June 19, 2018. A night-time search ... Lazuardy Fahmi AP
-    Photo")."""
+    """A caption: the sentence before a credit line, or the one after an "Image caption" line."""
     after = (n + 1 < len(credits) and credits[n + 1]
-             and not _LEADING_CREDIT.match(sentences[n + 1].text.strip())
-             and not (n > 0 and sentences[n - 1].paragraph == sentences[n].paragraph
-                      and _PICTURE_DATE.search(sentences[n - 1].text.strip())))
+             and not _LEADING_CREDIT.match(sentences[n + 1].text.strip()))
     before = n > 0 and bool(_IMAGE_CAPTION.match(sentences[n - 1].text.strip()))
     return after or before
 
