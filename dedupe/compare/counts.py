@@ -20,7 +20,12 @@ the claims that count the same thing:
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
-  so a group is tight around one count.
+  so a group is tight around one count;
+- two claims that each give the story's toll of one key (:func:`same_toll`: the event's, no place, no running
+  total, as the report states it now, of the story's incident, figures within :data:`_TOLL_SPAN` of each
+  other) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a bigger
+  search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet both
+  state how many are missing.
 
 A claim may sit in several count groups (one per thing it counts) besides its wording group.
 The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
@@ -54,6 +59,9 @@ from dedupe.figures.scope import INCIDENT_WORDS
 _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
                            "barangay", "island", "islands", "regency", "port", "harbour", "harbor", "camp"})
 _RUNNING_TOTALS = frozenset({"cumulative", "conflict-wide"})
+# Two figures of one toll this many times apart or more are not taken for reports of one count without their
+# wording ("approximately 500 people killed" over six days, "only nine deaths confirmed" yesterday).
+_TOLL_SPAN = 10.0
 # A figure whose period ended this many days before the report is history.
 _HISTORY_DAYS = 60
 # How far after a number its counted noun may stand to be shown with it ("500 more people").
@@ -113,12 +121,19 @@ class StatedCount:
 
     ``point``: for a fact, the value as stated when it is specific enough to identify the fact ("12,000",
     "6.1"; see :mod:`dedupe.compare.facts`), else ``None``.
+    ``toll``: whether the figure gives the count as its report states it now: not an earlier value the
+    sentence revises (:func:`is_superseded`), not people that someone acted on, whose measure is an
+    adjective before their noun ("helped pull at least 40 injured people from collapsed buildings").
+    ``incident``: the incident the figures stage tied the figure to (its scope cue: "sinking", "convoy"),
+    ``None`` where it names none.
     """
 
     key: CountKey
     interval: tuple[float, float]
     text: str
     point: float | None = None
+    toll: bool = False
+    incident: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,10 +168,21 @@ def stated_counts(text: str, published: dt.date | None = None,
         if figure.scope == "subset" and place is None:
             continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
-        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure)))
-        superseded.append(is_superseded(figure, text))
+        old = is_superseded(figure, text)
+        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure),
+                                 toll=not old and not _adjective_toll(figure, text),
+                                 incident=figure.scope_cue if figure.scope == "incident" else None))
+        superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}
     return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
+
+
+def _adjective_toll(figure: SentenceFigure, text: str) -> bool:
+    """Whether the figure's measure is an adjective between it and its noun ("40 injured people", "three missing
+    children"): people someone speaks of, not the toll ("at least 40 people were injured")."""
+    after = words(text[figure.end:])[:2]
+    return len(after) == 2 and figure.what is not None and after[1] == figure.what \
+        and match_at(after, 0, PATIENT, figure.what) is not None
 
 
 def is_superseded(figure: SentenceFigure, text: str) -> bool:
@@ -286,7 +312,8 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     """Groups of claims of two or more documents that count the same key.
 
     Two claims that give the same exact figure of one key, :data:`_SAME_FIGURE` or more ("250,000
-    people under siege"), link whatever their cosine: a figure that precise is the claim.
+    people under siege"), link whatever their cosine: a figure that precise is the claim; so do two claims
+    that each give the story's toll of the key (:func:`same_toll`).
 
     Args:
         counts: What each claim of a story counts (:func:`stated_counts`).
@@ -298,10 +325,60 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
+    incidents = story_incidents(counts, doc_keys)
+
     def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
+        if same_toll(a, b, key, incidents):
+            return max(cosine, min_cosine)
         return _link(a, b, key, cosine, min_cosine)
 
     return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
+
+
+def story_incidents(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]
+                    ) -> frozenset[tuple[CountKey, str]]:
+    """The incidents (:attr:`StatedCount.incident`) that figures of one key in two or more documents are tied
+    to: the story's own ("sinking" in every ferry report); an incident that one document alone ties a count to
+    ("an aid convoy ..., killing 20 people") is another one."""
+    documents: dict[tuple[CountKey, str], set[str]] = {}
+    for stated, doc in zip(counts, doc_keys):
+        for count in stated:
+            if count.incident is not None:
+                documents.setdefault((count.key, count.incident), set()).add(doc)
+    return frozenset(k for k, docs in documents.items() if len(docs) > 1)
+
+
+def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey,
+              incidents: frozenset[tuple[CountKey, str]]) -> bool:
+    """Whether two claims each give the story's toll of ``key``, so that they state one claim ("how many are
+    missing") whatever their wording.
+
+    The key counts people at the story's level (no local place, no running total); each claim gives a figure
+    of it that is its current value (:attr:`StatedCount.toll`) and is tied to no incident but the story's
+    (``incidents``: :func:`story_incidents`); and two of those figures, one of each, overlap or lie within
+    :data:`_TOLL_SPAN` times of each other (a toll rises between reports; a day's count against a campaign's
+    is another count).
+
+    Example:
+        >>> key = CountKey("missing", None, False)
+        >>> early = stated_counts("At least 56 people are still missing.")
+        >>> late = stated_counts("Relatives pleaded for a bigger search for more than 190 people presumed drowned.")
+        >>> same_toll(early, late, key, frozenset())
+        True
+    """
+    if key.kind != "people" or key.place is not None or key.running:
+        return False
+    first, second = ([c.interval for c in stated if c.key == key and c.toll
+                      and (c.incident is None or (key, c.incident) in incidents)] for stated in (a, b))
+    return any(_within_span(x, y) for x in first for y in second)
+
+
+def _within_span(x: tuple[float, float], y: tuple[float, float]) -> bool:
+    """Whether two intervals overlap or the higher starts within :data:`_TOLL_SPAN` times the lower's end."""
+    if overlap(x, y):
+        return True
+    low, high = (x, y) if x[1] < y[0] else (y, x)
+    return high[0] <= _TOLL_SPAN * low[1]
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
