@@ -22,8 +22,8 @@ the claims that count the same thing:
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
   so a group is tight around one count;
 - two claims that each give the story's toll of one key (:func:`same_toll`: the event's, no place, no running
-  total, as the report states it now, of the story's incident, figures within :data:`_TOLL_SPAN` of each
-  other) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a bigger
+  total, in a story whose figures of the key tie it to one incident only, as the report states it now, figures
+  within :data:`_TOLL_SPAN` of each other) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a bigger
   search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet both
   state how many are missing.
 
@@ -325,51 +325,55 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
-    incidents = story_incidents(counts, doc_keys)
+    tolls = story_tolls(counts, doc_keys)
 
     def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
-        if same_toll(a, b, key, incidents):
+        if key in tolls and same_toll(a, b, key):
             return max(cosine, min_cosine)
         return _link(a, b, key, cosine, min_cosine)
 
     return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
 
 
-def story_incidents(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]
-                    ) -> frozenset[tuple[CountKey, str]]:
-    """The incidents (:attr:`StatedCount.incident`) that figures of one key in two or more documents are tied
-    to: the story's own ("sinking" in every ferry report); an incident that one document alone ties a count to
-    ("an aid convoy ..., killing 20 people") is another one."""
+def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]) -> frozenset[CountKey]:
+    """The keys a story counts as one toll: people at the story's level (no local place, no running total),
+    whose figures the story ties to one incident at most.
+
+    A figure's incident (:attr:`StatedCount.incident`) that two or more documents tie figures of the key to is
+    the story's own ("sinking" in the ferry reports, "earthquake"); one that a single document ties a figure to
+    ("bombed an aid convoy ..., killing 20 people", "bombing a Syrian army base ... which left 63 soldiers
+    dead") is another incident, and a story of several incidents (a war's strikes) gives several tolls of the
+    key, which only their wording tells apart.
+    """
     documents: dict[tuple[CountKey, str], set[str]] = {}
+    keys = set()
     for stated, doc in zip(counts, doc_keys):
         for count in stated:
+            keys.add(count.key)
             if count.incident is not None:
                 documents.setdefault((count.key, count.incident), set()).add(doc)
-    return frozenset(k for k, docs in documents.items() if len(docs) > 1)
+    several = {key for (key, _), docs in documents.items() if len(docs) == 1}
+    return frozenset(key for key in keys if key.kind == "people" and key.place is None and not key.running
+                     and key not in several)
 
 
-def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey,
-              incidents: frozenset[tuple[CountKey, str]]) -> bool:
-    """Whether two claims each give the story's toll of ``key``, so that they state one claim ("how many are
-    missing") whatever their wording.
+def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
+    """Whether two claims give figures of one toll that can be reports of one count: a current value
+    (:attr:`StatedCount.toll`) in each, two of which overlap or lie within :data:`_TOLL_SPAN` times of each
+    other (a toll rises between reports; "only nine deaths confirmed" yesterday against "approximately 500
+    people" killed over six days is another count).
 
-    The key counts people at the story's level (no local place, no running total); each claim gives a figure
-    of it that is its current value (:attr:`StatedCount.toll`) and is tied to no incident but the story's
-    (``incidents``: :func:`story_incidents`); and two of those figures, one of each, overlap or lie within
-    :data:`_TOLL_SPAN` times of each other (a toll rises between reports; a day's count against a campaign's
-    is another count).
+    :func:`count_groups` links two such claims whatever their cosine where ``key`` is one of the story's tolls
+    (:func:`story_tolls`).
 
     Example:
         >>> key = CountKey("missing", None, False)
         >>> early = stated_counts("At least 56 people are still missing.")
         >>> late = stated_counts("Relatives pleaded for a bigger search for more than 190 people presumed drowned.")
-        >>> same_toll(early, late, key, frozenset())
-        True
+        >>> same_toll(early, late, key), same_toll(early, stated_counts("Only 2 people are missing."), key)
+        (True, False)
     """
-    if key.kind != "people" or key.place is not None or key.running:
-        return False
-    first, second = ([c.interval for c in stated if c.key == key and c.toll
-                      and (c.incident is None or (key, c.incident) in incidents)] for stated in (a, b))
+    first, second = ([c.interval for c in stated if c.key == key and c.toll] for stated in (a, b))
     return any(_within_span(x, y) for x in first for y in second)
 
 
