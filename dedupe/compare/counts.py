@@ -21,11 +21,11 @@ the claims that count the same thing:
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
   so a group is tight around one count;
-- two claims that each give the story's toll of one key (:func:`same_toll`: the event's, no place, no running
-  total, in a story whose figures of the key tie it to one incident only, as the report states it now, figures
-  within :data:`_TOLL_SPAN` of each other) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a bigger
-  search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet both
-  state how many are missing.
+- two claims that each give the story's toll of one key (:func:`story_tolls`, :func:`same_toll`: the event's,
+  no place, no running total, in a story whose figures of the key tie it to one incident only, as the report
+  states it now) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a
+  bigger search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet
+  both state how many are missing.
 
 A claim may sit in several count groups (one per thing it counts) besides its wording group.
 The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
@@ -59,9 +59,6 @@ from dedupe.figures.scope import INCIDENT_WORDS
 _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
                            "barangay", "island", "islands", "regency", "port", "harbour", "harbor", "camp"})
 _RUNNING_TOTALS = frozenset({"cumulative", "conflict-wide"})
-# Two figures of one toll this many times apart or more are not taken for reports of one count without their
-# wording ("approximately 500 people killed" over six days, "only nine deaths confirmed" yesterday).
-_TOLL_SPAN = 10.0
 # A figure whose period ended this many days before the report is history.
 _HISTORY_DAYS = 60
 # How far after a number its counted noun may stand to be shown with it ("500 more people").
@@ -358,31 +355,18 @@ def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]
 
 
 def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
-    """Whether two claims give figures of one toll that can be reports of one count: a current value
-    (:attr:`StatedCount.toll`) in each, two of which overlap or lie within :data:`_TOLL_SPAN` times of each
-    other (a toll rises between reports; "only nine deaths confirmed" yesterday against "approximately 500
-    people" killed over six days is another count).
-
-    :func:`count_groups` links two such claims whatever their cosine where ``key`` is one of the story's tolls
-    (:func:`story_tolls`).
+    """Whether two claims each give a current value of ``key`` (:attr:`StatedCount.toll`): where ``key`` is one of
+    the story's tolls (:func:`story_tolls`), :func:`count_groups` links them whatever their cosine. The figures
+    may differ (a toll rises between reports); the group's divergence check compares them.
 
     Example:
         >>> key = CountKey("missing", None, False)
         >>> early = stated_counts("At least 56 people are still missing.")
         >>> late = stated_counts("Relatives pleaded for a bigger search for more than 190 people presumed drowned.")
-        >>> same_toll(early, late, key), same_toll(early, stated_counts("Only 2 people are missing."), key)
+        >>> same_toll(early, late, key), same_toll(early, stated_counts("He pulled out 40 missing people."), key)
         (True, False)
     """
-    first, second = ([c.interval for c in stated if c.key == key and c.toll] for stated in (a, b))
-    return any(_within_span(x, y) for x in first for y in second)
-
-
-def _within_span(x: tuple[float, float], y: tuple[float, float]) -> bool:
-    """Whether two intervals overlap or the higher starts within :data:`_TOLL_SPAN` times the lower's end."""
-    if overlap(x, y):
-        return True
-    low, high = (x, y) if x[1] < y[0] else (y, x)
-    return high[0] <= _TOLL_SPAN * low[1]
+    return all(any(c.key == key and c.toll for c in stated) for stated in (a, b))
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
