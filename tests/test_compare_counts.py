@@ -2,7 +2,8 @@ import datetime as dt
 
 import numpy as np
 
-from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, stated_counts
+from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, same_toll, \
+    stated_counts, story_tolls
 
 KILLED = CountKey("killed", None, False)
 
@@ -177,3 +178,59 @@ def test_parts_of_the_dead_by_place_are_local_counts() -> None:
     counts = stated_counts(sentence)
     assert [(c.key, c.text) for c in counts] == [(CountKey("killed", "ludian", False), "504"),
                                                  (CountKey("killed", "qiaojia", False), "72")]
+
+
+# toba-ferry-2018 (tune): Metro TV's lead and the Los Angeles Times' second paragraph state how many are missing;
+# the second gives the toll in passing, and the two embed far apart.
+_TOBA_MISSING = ("Jakarta: At least 56 people are still missing after a ferry accident in Lake Toba, North Sumatra "
+                 "yesterday afternoon.",
+                 "Distraught relatives denounced Indonesia's government for not enforcing basic safety measures on "
+                 "passenger boats and pleaded Wednesday for a bigger search effort for more than 190 people presumed "
+                 "drowned after a ferry sank on a picturesque Sumatran lake this week.")
+MISSING = CountKey("missing", None, False)
+
+
+def test_two_claims_giving_the_story_toll_link_whatever_their_cosine() -> None:
+    counts = [stated_counts(t) for t in _TOBA_MISSING]
+    assert [c.key for c in counts[0]] == [c.key for c in counts[1]] == [MISSING]
+    assert story_tolls(counts, ["toba-01", "toba-07"]) == {MISSING}
+    vectors = np.eye(2, dtype=np.float32)  # cosine 0: only the toll links them
+    (group,) = count_groups(counts, vectors, ["toba-01", "toba-07"], min_cosine=0.4)
+    assert (group.key, group.members) == (MISSING, (0, 1))
+    assert count_conflict(counts[0], counts[1], MISSING) is None  # "at least 56" allows "more than 190"
+
+
+def test_a_story_of_several_incidents_has_no_single_toll() -> None:
+    # seeds 003 and 004 (tune): the dead of an aid convoy's bombing (an incident 003 alone ties a toll to) and of
+    # six days of strikes; the key counts several tolls, which only their wording tells apart
+    texts = ["It has included the use of ground-penetrating bombs which blow up underground shelters, incendiary "
+             "devices and cluster munitions which have killed approximately 500 people and left 2,000 in need of "
+             "urgent medical care, the civil defence rescue service said.",
+             "The US and Russian brokered Eid-al-Adha ceasefire broke down after suspected Russian or Syrian jets "
+             "bombed an aid convoy near Aleppo on 19 September, killing 20 people.",
+             "US officials have said this week that they are considering \u201ctougher options\u201d, given the "
+             "killing of hundreds of civilians by Moscow and the Assad regime."]
+    counts = [stated_counts(t) for t in texts]
+    assert all(KILLED in {c.key for c in stated} for stated in counts)
+    assert counts[1][0].incident == "convoy" and counts[0][0].incident is None
+    docs = ["003", "003", "004"]
+    assert KILLED not in story_tolls(counts, docs)
+    assert count_groups(counts, np.eye(3, dtype=np.float32), docs, min_cosine=0.4) == ()
+    # the toba reports tie the missing to one incident ("sinking") in two documents: the story's own
+    toba = [stated_counts(t) for t in _TOBA_MISSING]
+    assert {c.incident for stated in toba for c in stated} == {"sinking"}
+
+
+def test_an_earlier_value_or_people_acted_on_is_not_the_toll() -> None:
+    # ludian-quake-2014 (tune): a superseded toll alone, and a volunteer's "40 injured people"
+    (old,) = stated_counts("No explanation was given for the sudden increase from a toll of 410 given on Tuesday, "
+                           "though rescuers have steadily been pulling corpses from the wreckage.")
+    assert (old.key, old.toll) == (KILLED, False)
+    (pulled,) = stated_counts("he had helped pull at least 40 injured people from collapsed buildings.")
+    assert (pulled.key.measure, pulled.toll) == ("injured", False)
+    (stated,) = stated_counts("The Yunnan provincial government said more than 2,400 people were injured in "
+                              "Sunday's 6.1 magnitude quake.")
+    assert stated.toll
+    lead = stated_counts("Xinhua said at least 357 people had been killed in the quake, with 181 missing and 1,402 "
+                         "injured.")
+    assert not same_toll(lead, [old], KILLED) and same_toll(lead, lead, KILLED)
