@@ -2,8 +2,8 @@ import datetime as dt
 
 import numpy as np
 
-from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, same_toll, \
-    stated_counts, story_tolls
+from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, referred_counts, \
+    same_toll, stated_counts, story_tolls
 
 KILLED = CountKey("killed", None, False)
 
@@ -234,3 +234,20 @@ def test_an_earlier_value_or_people_acted_on_is_not_the_toll() -> None:
     lead = stated_counts("Xinhua said at least 357 people had been killed in the quake, with 181 missing and 1,402 "
                          "injured.")
     assert not same_toll(lead, [old], KILLED) and same_toll(lead, lead, KILLED)
+
+
+def test_a_sentence_referring_to_the_count_before_it_states_that_count() -> None:
+    # toba-ferry-2018 (tune), BBC's third and fourth sentences: "The number" is the missing
+    texts = ["More than 190 people are now thought to be missing after Monday's ferry disaster on Lake Toba, on the "
+             "Indonesian island of Sumatra.",
+             "The number, revised up from 130, is three times the number of passengers the ferry was licensed to "
+             "carry."]
+    counts = [stated_counts(t) for t in texts]
+    assert counts[1] == ()  # 130 is the earlier value, of no measure read
+    referred = referred_counts(texts, counts, [None, 0])
+    assert [(c.key, c.text) for c in referred[1]] == [(MISSING, "More than 190 people")]
+    assert referred[0] == counts[0]
+    assert referred_counts(texts, counts, [None, None])[1] == ()  # no sentence before it in its document
+    # a sentence that opens otherwise, or gives its own count, keeps what it counts
+    own = ["More than 190 people are missing.", "The number of dead rose to four."]
+    assert referred_counts(own, [stated_counts(t) for t in own], [None, 0])[1] == stated_counts(own[1])

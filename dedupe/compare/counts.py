@@ -87,6 +87,10 @@ _FROM_REACH = 5
 _FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
                         "estimate", "estimates", "toll", "total", "count", "tally"})
 _RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
+# A sentence that opens with one of these refers to the count of the sentence before it ("The number, revised up
+# from 130, is three times ...", "That figure is expected to rise").
+_REFERRING = frozenset({("the", "number"), ("the", "figure"), ("the", "toll"), ("the", "tally"), ("that", "number"),
+                        ("that", "figure"), ("this", "number"), ("this", "figure")})
 _WORD = re.compile(r"[\w'\u2019]+")
 # Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
 # alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
@@ -180,6 +184,33 @@ def _adjective_toll(figure: SentenceFigure, text: str) -> bool:
     after = words(text[figure.end:])[:2]
     return len(after) == 2 and figure.what is not None and after[1] == figure.what \
         and match_at(after, 0, PATIENT, figure.what) is not None
+
+
+def referred_counts(texts: Sequence[str], counts: Sequence[tuple[StatedCount, ...]], previous: Sequence[int | None]
+                    ) -> list[tuple[StatedCount, ...]]:
+    """What each claim counts, a claim that refers to the count of the sentence before it included.
+
+    A claim that opens with a referring noun phrase (:data:`_REFERRING`: "The number, revised up from 130, is
+    three times the number of passengers the ferry was licensed to carry") and gives no current count itself
+    states the current counts of people of the claim before it (as written there: "More than 190 people").
+
+    Args:
+        texts: The claims, in document order.
+        counts: What each claim counts (:func:`stated_counts`).
+        previous: Index of the claim of the sentence right before each claim's in its document, ``None`` where
+            there is none.
+
+    Example:
+        >>> texts = ["More than 190 people are now thought to be missing.", "The number, revised up from 130, is high."]
+        >>> [(c.key.measure, c.text) for c in referred_counts(texts, [stated_counts(t) for t in texts], [None, 0])[1]]
+        [('missing', 'More than 190 people')]
+    """
+    result = list(counts)
+    for i, (text, before) in enumerate(zip(texts, previous)):
+        if before is None or any(c.toll for c in counts[i]) or tuple(words(text)[:2]) not in _REFERRING:
+            continue
+        result[i] = (*counts[i], *(c for c in counts[before] if c.toll and c.key.kind == "people"))
+    return result
 
 
 def is_superseded(figure: SentenceFigure, text: str) -> bool:
