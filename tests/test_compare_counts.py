@@ -251,3 +251,11 @@ def test_a_sentence_referring_to_the_count_before_it_states_that_count() -> None
     # a sentence that opens otherwise, or gives its own count, keeps what it counts
     own = ["More than 190 people are missing.", "The number of dead rose to four."]
     assert referred_counts(own, [stated_counts(t) for t in own], [None, 0])[1] == stated_counts(own[1])
+
+
+def test_bodies_recovered_are_the_dead_counted_so_far() -> None:
+    # toba-ferry-2018 (tune): BBC's and Business Standard's counts of the dead; a partitive stays a part
+    assert count_keys("Three bodies have been recovered.") == {KILLED}
+    assert count_keys("So far, four bodies have been found and another 18 people rescued, according to the local "
+                      "disaster agency.") == {KILLED}  # "another 18" is an increment: no toll
+    assert count_keys("One of them was found dead.") == frozenset()

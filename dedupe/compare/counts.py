@@ -53,7 +53,7 @@ from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.compare.features import words
 from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, TRAVELLERS, match_at
 from dedupe.figures.numbers import interval, overlap
-from dedupe.figures.scope import INCIDENT_WORDS
+from dedupe.figures.scope import INCIDENT_WORDS, RECOVERY_VERBS
 
 # Place words below a story's level: a figure for such a place counts part of the whole.
 _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
@@ -166,8 +166,8 @@ def stated_counts(text: str, published: dt.date | None = None,
         if figure.low is None and figure.high is None:
             continue
         place = _local_place(figure, text)
-        if figure.scope == "subset" and place is None:
-            continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
+        if figure.scope == "subset" and place is None and not _recovered(figure):
+            continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         old = is_superseded(figure, text)
         found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure),
@@ -176,6 +176,13 @@ def stated_counts(text: str, published: dt.date | None = None,
         superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}
     return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
+
+
+def _recovered(figure: SentenceFigure) -> bool:
+    """Whether a subset figure is the bodies found so far ("Three bodies have been recovered", "four bodies have
+    been found"; the figures stage's recovery cue): with no place named, the dead counted so far, as "four
+    confirmed dead" is."""
+    return figure.scope_cue is not None and figure.scope_cue.lower() in RECOVERY_VERBS
 
 
 def _adjective_toll(figure: SentenceFigure, text: str) -> bool:
