@@ -164,9 +164,11 @@ def test_people_presumed_drowned_are_missing_and_a_toll_after_as_is_that_toll() 
     assert count_keys("The names of 40 people were read as a tribute.") == frozenset()
 
 
-def test_a_part_of_the_toll_that_names_no_place_is_no_toll() -> None:
-    # bodies recovered so far, an increment, a part of the dead: not the death toll, never in conflict with it
-    assert stated_counts("Rescuers recovered three bodies on Monday.") == ()
+def test_a_part_of_the_toll_that_names_no_place_is_no_toll_and_bodies_a_lower_bound() -> None:
+    # an increment, a part of the dead: not the death toll; bodies recovered so far are at least that many dead,
+    # never in conflict with a larger toll
+    (bodies,) = stated_counts("Rescuers recovered three bodies on Monday.")
+    assert (bodies.key, bodies.interval) == (KILLED, (3.0, float("inf")))
     assert [c.text for c in stated_counts("Another 179 people have been confirmed dead, bringing the toll to 589.")] \
         == ["589"]
     toll = stated_counts("The ferry sinking killed 18 people.")

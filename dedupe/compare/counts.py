@@ -170,7 +170,10 @@ def stated_counts(text: str, published: dt.date | None = None,
             continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         old = is_superseded(figure, text)
-        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure),
+        bounds = interval(figure.low, figure.high, figure.qualifier)
+        if figure.scope == "subset" and place is None:  # bodies recovered so far: at least that many dead
+            bounds = (bounds[0], float("inf"))
+        found.append(StatedCount(key, bounds, written(text, figure),
                                  toll=not old and not _adjective_toll(figure, text),
                                  incident=figure.scope_cue if figure.scope == "incident" else None))
         superseded.append(old)
@@ -180,8 +183,9 @@ def stated_counts(text: str, published: dt.date | None = None,
 
 def _recovered(figure: SentenceFigure) -> bool:
     """Whether a subset figure is the bodies found so far ("Three bodies have been recovered", "four bodies have
-    been found"; the figures stage's recovery cue): with no place named, the dead counted so far, as "four
-    confirmed dead" is."""
+    been found"; the figures stage's recovery cue): with no place named, a count of the dead, as "four confirmed
+    dead" is, that :func:`stated_counts` reads as a lower bound (at least three dead: never in conflict with a
+    larger toll)."""
     return figure.scope_cue is not None and figure.scope_cue.lower() in RECOVERY_VERBS
 
 
