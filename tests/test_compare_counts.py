@@ -261,3 +261,18 @@ def test_bodies_recovered_are_the_dead_counted_so_far() -> None:
     assert count_keys("So far, four bodies have been found and another 18 people rescued, according to the local "
                       "disaster agency.") == {KILLED}  # "another 18" is an increment: no toll
     assert count_keys("One of them was found dead.") == frozenset()
+
+
+def test_a_generic_incident_noun_is_the_story_own_and_an_earlier_report_still_reports() -> None:
+    # toba-ferry-2018 (tune), TRT World: "disaster agency spokesman" ties 70 and 130 to "disaster", which names no
+    # other incident; "had previously said at least 80" is an earlier report of those aboard, still a report
+    texts = ["Authorities had previously said at least 80 people were thought to be on board the ferry that sank in "
+             "rough weather.",
+             "Initial estimates were that 80 people were on board but there was no passenger manifest and the number "
+             "may range from 70 to 130, disaster agency spokesman Sutopo Purwo Nugroho said on Twitter.",
+             "The traditional boat reportedly carried some 80 passengers and 55 motorcycles."]
+    counts = [stated_counts(t) for t in texts]
+    aboard = CountKey("aboard", None, False)
+    assert [c.incident for c in counts[1]] == [None, "disaster", "disaster"]
+    assert counts[0][0].toll
+    assert story_tolls(counts, ["toba-05", "toba-05", "toba-01"]) == {aboard}

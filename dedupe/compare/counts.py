@@ -86,6 +86,9 @@ _EARLIER_REACH = 3
 _FROM_REACH = 5
 _FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
                         "estimate", "estimates", "toll", "total", "count", "tally"})
+# Incident nouns that name no particular incident: "the disaster", "the accident" (and "disaster agency") are
+# the story's own.
+_GENERIC_INCIDENTS = frozenset({"disaster", "accident"})
 _RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
 # A sentence that opens with one of these refers to the count of the sentence before it ("The number, revised up
 # from 130, is three times ...", "That figure is expected to rise").
@@ -122,8 +125,8 @@ class StatedCount:
 
     ``point``: for a fact, the value as stated when it is specific enough to identify the fact ("12,000",
     "6.1"; see :mod:`dedupe.compare.facts`), else ``None``.
-    ``toll``: whether the figure gives the count as its report states it now: not an earlier value the
-    sentence revises (:func:`is_superseded`), not people that someone acted on, whose measure is an
+    ``toll``: whether the figure reports the count: not the value a count was revised from
+    (:func:`revised_from`), not people that someone acted on, whose measure is an
     adjective before their noun ("helped pull at least 40 injured people from collapsed buildings").
     ``incident``: the incident the figures stage tied the figure to (its scope cue: "sinking", "convoy"),
     ``None`` where it names none.
@@ -169,12 +172,12 @@ def stated_counts(text: str, published: dt.date | None = None,
         if figure.scope == "subset" and place is None and not _recovered(figure):
             continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
-        old = is_superseded(figure, text)
+        old = is_superseded(figure, text)  # an earlier value: kept where the sentence gives no current one
         bounds = interval(figure.low, figure.high, figure.qualifier)
         if figure.scope == "subset" and place is None:  # bodies recovered so far: at least that many dead
             bounds = (bounds[0], float("inf"))
         found.append(StatedCount(key, bounds, written(text, figure),
-                                 toll=not old and not _adjective_toll(figure, text),
+                                 toll=not revised_from(figure, text) and not _adjective_toll(figure, text),
                                  incident=figure.scope_cue if figure.scope == "incident" else None))
         superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}
@@ -238,8 +241,14 @@ def is_superseded(figure: SentenceFigure, text: str) -> bool:
     """
     before = [w.lower() for w in _WORD.findall(text[:figure.start])]
     after = [w.lower() for w in _WORD.findall(text[figure.end:])]
-    if _EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}:
-        return True
+    return bool(_EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}) or revised_from(figure, text)
+
+
+def revised_from(figure: SentenceFigure, text: str) -> bool:
+    """Whether the figure is the value a count was revised from ("the sudden increase from a toll of 410", "up
+    from 130"; a range's "from 70 to 130" aside): the sentence is about the change, and the figure is no report
+    of the count, as "had previously said at least 80 people" is."""
+    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
     for at in range(len(before) - 1, max(len(before) - 1 - _FROM_REACH, -1), -1):
         word = before[at]
         if word == "from":
@@ -391,7 +400,8 @@ def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]
             keys.add(count.key)
             if count.incident is not None:
                 documents.setdefault((count.key, count.incident), set()).add(doc)
-    several = {key for (key, _), docs in documents.items() if len(docs) == 1}
+    several = {key for (key, incident), docs in documents.items()
+               if len(docs) == 1 and incident not in _GENERIC_INCIDENTS}
     return frozenset(key for key in keys if key.kind == "people" and key.place is None and not key.running
                      and key not in several)
 
