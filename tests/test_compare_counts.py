@@ -258,8 +258,11 @@ def test_a_sentence_referring_to_the_count_before_it_states_that_count() -> None
 def test_bodies_recovered_are_the_dead_counted_so_far() -> None:
     # toba-ferry-2018 (tune): BBC's and Business Standard's counts of the dead; a partitive stays a part
     assert count_keys("Three bodies have been recovered.") == {KILLED}
+    # "and another 18 people rescued" after the dead: 18 others, rescued (no increment of the rescued)
     assert count_keys("So far, four bodies have been found and another 18 people rescued, according to the local "
-                      "disaster agency.") == {KILLED}  # "another 18" is an increment: no toll
+                      "disaster agency.") == {KILLED, CountKey("rescued", None, False)}
+    assert count_keys("Another 179 people have been confirmed dead, bringing the overall toll to close to 600.") \
+        == {KILLED}
     assert count_keys("One of them was found dead.") == frozenset()
 
 

@@ -1,4 +1,5 @@
-from dedupe.compare.readings import acted_on, bodies_recovered, counted_measure, is_superseded, revised_from
+from dedupe.compare.readings import acted_on, another_measure, bodies_recovered, counted_measure, is_superseded, \
+    revised_from
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 
 
@@ -23,3 +24,13 @@ def test_people_acted_on_and_bodies_recovered() -> None:
     assert not acted_on(_first(text), text)
     assert bodies_recovered(_first("Three bodies have been recovered."))
     assert not bodies_recovered(_first("Another 179 people have been confirmed dead."))
+
+
+def test_and_another_after_another_measure_counts_other_people() -> None:
+    # toba-ferry-2018 (tune), Business Standard; ludian-quake-2014 (tune), CGTN's increment
+    text = "So far, four bodies have been found and another 18 people rescued, according to the local disaster agency."
+    dead, rescued = parse_sentence(text)
+    assert another_measure(rescued, text, [counted_measure(dead, text)])
+    assert not another_measure(rescued, text, [counted_measure(rescued, text)])  # the same measure: an increment
+    text = "Another 179 people have been confirmed dead almost three days after a powerful earthquake."
+    assert not another_measure(_first(text), text, [])

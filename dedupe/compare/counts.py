@@ -49,8 +49,8 @@ from dedupe.compare.align import ScoredPair, group_pairs
 from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.compare.features import words
-from dedupe.compare.readings import acted_on, bodies_recovered, counted_measure, is_history, is_superseded, \
-    local_place, revised_from, written
+from dedupe.compare.readings import acted_on, another_measure, bodies_recovered, counted_measure, is_history, \
+    is_superseded, local_place, revised_from, written
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HUMAN_MEASURES
 from dedupe.figures.numbers import interval, overlap
@@ -126,19 +126,22 @@ def stated_counts(text: str, published: dt.date | None = None,
     """
     found = []
     superseded = []
+    measures: list[str] = []
     for figure in parse_sentence(text, published) if figures is None else figures:
         measure = counted_measure(figure, text)
+        others = another_measure(figure, text, measures)
+        measures.append(measure)
         if measure not in HUMAN_MEASURES or is_history(figure, published):
             continue
         if figure.low is None and figure.high is None:
             continue
         place = local_place(figure, text)
-        if figure.scope == "subset" and place is None and not bodies_recovered(figure):
+        if figure.scope == "subset" and place is None and not bodies_recovered(figure) and not others:
             continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
         old = is_superseded(figure, text)  # an earlier value: kept where the sentence gives no current one
         bounds = interval(figure.low, figure.high, figure.qualifier)
-        if figure.scope == "subset" and place is None:  # bodies recovered so far: at least that many dead
+        if figure.scope == "subset" and place is None and not others:  # bodies recovered: at least that many dead
             bounds = (bounds[0], float("inf"))
         found.append(StatedCount(key, bounds, written(text, figure),
                                  toll=not revised_from(figure, text) and not acted_on(figure, text),

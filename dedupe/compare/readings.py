@@ -70,6 +70,23 @@ def bodies_recovered(figure: SentenceFigure) -> bool:
     return figure.scope_cue is not None and figure.scope_cue.lower() in RECOVERY_VERBS
 
 
+def another_measure(figure: SentenceFigure, text: str, before: list[str]) -> bool:
+    """Whether "and another N" counts other people after a figure of another measure ("four bodies have been found
+    and another 18 people rescued": 18 rescued), not an increment of its own count ("another 179 people have been
+    confirmed dead"); ``before``: the measures of the sentence's figures before it.
+
+    Example:
+        >>> from dedupe.figures.extract import parse_sentence
+        >>> text = "So far, four bodies have been found and another 18 people rescued."
+        >>> dead, rescued = parse_sentence(text)
+        >>> another_measure(rescued, text, [counted_measure(dead, text)])
+        True
+    """
+    measure = counted_measure(figure, text)
+    return figure.scope_cue == "increment" and words(text[:figure.start])[-2:] == ["and", "another"] \
+        and any(m != measure for m in before)
+
+
 def acted_on(figure: SentenceFigure, text: str) -> bool:
     """Whether the figure's measure is an adjective between it and its noun ("40 injured people", "three missing
     children"): people someone speaks of, not the toll ("at least 40 people were injured")."""
