@@ -213,23 +213,23 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
 
 def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]) -> frozenset[CountKey]:
     """The keys a story counts as one toll: people at the story's level (no local place, no running total),
-    whose figures the story ties to one incident at most.
+    whose figures the story ties to its own incident only.
 
-    A figure's incident (:attr:`StatedCount.incident`) that two or more documents tie figures of the key to is
-    the story's own ("sinking" in the ferry reports, "earthquake"); one that a single document ties a figure to
-    ("bombed an aid convoy ..., killing 20 people", "bombing a Syrian army base ... which left 63 soldiers
-    dead") is another incident, and a story of several incidents (a war's strikes) gives several tolls of the
-    key, which only their wording tells apart.
+    An incident (:attr:`StatedCount.incident`) that figures of two or more documents are tied to is the story's
+    own ("sinking" in the ferry reports, "earthquake"); one that a single document ties a figure to ("bombed an
+    aid convoy ..., killing 20 people", "bombing a Syrian army base ... which left 63 soldiers dead") is another
+    incident, and a key counted for several incidents (a war's strikes) gives several tolls, which only their
+    wording tells apart. "disaster" and "accident" name no particular incident.
     """
-    documents: dict[tuple[CountKey, str], set[str]] = {}
+    documents: dict[str, set[str]] = {}
     keys = set()
     for stated, doc in zip(counts, doc_keys):
         for count in stated:
             keys.add(count.key)
             if count.incident is not None:
-                documents.setdefault((count.key, count.incident), set()).add(doc)
-    several = {key for (key, incident), docs in documents.items()
-               if len(docs) == 1 and incident not in _GENERIC_INCIDENTS}
+                documents.setdefault(count.incident, set()).add(doc)
+    own = {incident for incident, docs in documents.items() if len(docs) > 1} | _GENERIC_INCIDENTS
+    several = {c.key for stated in counts for c in stated if c.incident is not None and c.incident not in own}
     return frozenset(key for key in keys if key.kind == "people" and key.place is None and not key.running
                      and key not in several)
 
