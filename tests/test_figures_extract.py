@@ -283,3 +283,11 @@ def test_may_state_a_number_answers_as_the_full_pattern(seed_documents) -> None:
     texts += ["Someone phoned the tenant.", "TWENTY-SEVEN died", "Hundreds fled", "a dozen", "thirteenth",
               "Millions watched", "Ni\u0130ne", "Seven\u017f", "often money", "1 man", "nothing at all"]
     assert [may_state_a_number(t) for t in texts] == [bool(_MAY_STATE_A_NUMBER.search(t)) for t in texts]
+
+
+def test_a_count_of_one_body_is_a_count_of_the_dead() -> None:
+    # toba-ferry-2018 (tune), SCMP: the singular head noun of a count of one
+    text = "Police said in a statement that 18 people were rescued and one body was recovered."
+    assert [(f.text, f.measure, f.scope) for f in parse_sentence(text)] == [
+        ("18", "rescued", None), ("one", "killed", "subset")]
+    assert [(f.measure, f.scope_cue) for f in parse_sentence("Rescuers found one body.")] == [("killed", "found")]

@@ -16,12 +16,17 @@ the claims that count the same thing:
 - a figure whose period ended well before the report ("in 1970 a quake killed 15,000") is history,
   not the story's count, and is left out; so is the earlier value of a count that the sentence revises
   ("184 are missing, revised down from Wednesday's figure of 192", "previously confirmed dead ... revised that
-  figure down to three": :func:`is_superseded`);
+  figure down to three": :func:`dedupe.compare.readings.is_superseded`);
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
   so a group is tight around one count, and also take a claim linked to most of a group (its majority
-  rule: "more than 190 people presumed drowned" in a long sentence, close to two of three reports of the toll).
+  rule: "more than 190 people presumed drowned" in a long sentence, close to two of three reports of the toll);
+- two claims that each give the story's toll of one key (:func:`story_tolls`, :func:`same_toll`: the event's,
+  no place, no running total, in a story whose figures of the key tie it to one incident only, as the report
+  states it now) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a
+  bigger search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet
+  both state how many are missing.
 
 A claim may sit in several count groups (one per thing it counts) besides its wording group.
 The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
@@ -35,7 +40,6 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -45,51 +49,23 @@ import numpy as np
 from dedupe.compare.align import ScoredPair, group_pairs
 from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
-from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.compare.features import words
-from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, HUMAN_MEASURES, PATIENT, TRAVELLERS, match_at
+from dedupe.compare.readings import acted_on, another_measure, bodies_recovered, counted_measure, is_history, \
+    is_superseded, local_place, revised_from, written
+from dedupe.figures.extract import SentenceFigure, parse_sentence
+from dedupe.figures.measures import HUMAN_MEASURES
 from dedupe.figures.numbers import interval, overlap
-from dedupe.figures.scope import INCIDENT_WORDS
 
-# Place words below a story's level: a figure for such a place counts part of the whole.
-_LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
-                           "barangay", "island", "islands", "regency", "port", "harbour", "harbor", "camp"})
 _RUNNING_TOTALS = frozenset({"cumulative", "conflict-wide"})
-# A figure whose period ended this many days before the report is history.
-_HISTORY_DAYS = 60
-# How far after a number its counted noun may stand to be shown with it ("500 more people").
-_NOUN_REACH = 24
 # An exact figure this large, given by two outlets for one key, is one claim.
 _SAME_FIGURE = 100.0
-# "remain" before a state that is itself the toll states that toll ("164 people remain missing"), not a
-# remaining count; "20 remain in hospital" is a state, not the injured toll, so only these measures.
-_REMAIN = frozenset({"remain", "remains", "remained", "remaining"})
-_REMAINING_TOLLS = frozenset({"missing", "trapped"})
-# How many words after a figure "remain" may stand ("164 of the passengers still remain missing").
-_REMAIN_REACH = 6
-# "more than 190 people presumed drowned": the missing (no body found), within a few words of the figure.
-_PRESUMED_REACH = 3
-_DEAD_WORDS = frozenset({"dead", "drowned", "killed", "lost"})
-# "94 people confirmed as missing", "listed as dead": a toll after "as".
-_LISTED = frozenset({"confirmed", "reported", "listed", "registered", "declared", "counted", "classified"})
-# Singular head nouns of a toll, by their plural in HEAD_NOUNS ("one death", "a single fatality").
-_SINGULAR_TOLLS = {"death": "deaths", "fatality": "fatalities", "casualty": "casualties", "injury": "injuries"}
-# A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
-# from Wednesday's figure of 192"): the words that say so, how far from the figure they may stand, and the words
-# that may stand between "from" and the figure.
-_EARLIER = frozenset({"previously", "initially", "originally", "earlier"})
-_EARLIER_REACH = 3
-_FROM_REACH = 5
-_FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
-                        "estimate", "estimates", "toll", "total", "count", "tally"})
-_RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
-_WORD = re.compile(r"[\w'\u2019]+")
-# Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
-# alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
-_CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "crammed", "overloaded", "overcrowded",
-                                                         "loaded")))
-
-
+# Incident nouns that name no particular incident: "the disaster", "the accident" (and "disaster agency") are
+# the story's own.
+_GENERIC_INCIDENTS = frozenset({"disaster", "accident"})
+# A sentence that opens with one of these refers to the count of the sentence before it ("The number, revised up
+# from 130, is three times ...", "That figure is expected to rise").
+_REFERRING = frozenset({("the", "number"), ("the", "figure"), ("the", "toll"), ("the", "tally"), ("that", "number"),
+                        ("that", "figure"), ("this", "number"), ("this", "figure")})
 @dataclass(frozen=True)
 class CountKey:
     """What a figure counts.
@@ -114,12 +90,19 @@ class StatedCount:
 
     ``point``: for a fact, the value as stated when it is specific enough to identify the fact ("12,000",
     "6.1"; see :mod:`dedupe.compare.facts`), else ``None``.
+    ``toll``: whether the figure reports the count: not the value a count was revised from
+    (:func:`dedupe.compare.readings.revised_from`), not people that someone acted on, whose measure is an
+    adjective before their noun ("helped pull at least 40 injured people from collapsed buildings").
+    ``incident``: the incident the figures stage tied the figure to (its scope cue: "sinking", "convoy"),
+    ``None`` where it names none.
     """
 
     key: CountKey
     interval: tuple[float, float]
     text: str
     point: float | None = None
+    toll: bool = False
+    incident: str | None = None
 
 
 @dataclass(frozen=True)
@@ -144,137 +127,56 @@ def stated_counts(text: str, published: dt.date | None = None,
     """
     found = []
     superseded = []
+    measures: list[str] = []
     for figure in parse_sentence(text, published) if figures is None else figures:
         measure = counted_measure(figure, text)
+        others = another_measure(figure, text, measures)
+        measures.append(measure)
         if measure not in HUMAN_MEASURES or is_history(figure, published):
             continue
         if figure.low is None and figure.high is None:
             continue
-        place = _local_place(figure, text)
-        if figure.scope == "subset" and place is None:
-            continue  # a part of a toll it does not place ("recovered three bodies", "another 179"): no toll
+        place = local_place(figure, text)
+        if figure.scope == "subset" and place is None and not bodies_recovered(figure) and not others:
+            continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
-        found.append(StatedCount(key, interval(figure.low, figure.high, figure.qualifier), written(text, figure)))
-        superseded.append(is_superseded(figure, text))
+        old = is_superseded(figure, text)  # an earlier value: kept where the sentence gives no current one
+        bounds = interval(figure.low, figure.high, figure.qualifier)
+        if figure.scope == "subset" and place is None and not others:  # bodies recovered: at least that many dead
+            bounds = (bounds[0], float("inf"))
+        found.append(StatedCount(key, bounds, written(text, figure),
+                                 toll=not revised_from(figure, text) and not acted_on(figure, text),
+                                 incident=figure.scope_cue if figure.scope == "incident" else None))
+        superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}
     return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
 
 
-def is_superseded(figure: SentenceFigure, text: str) -> bool:
-    """Whether the sentence gives the figure as an earlier value of a count it revises: "revised down from
-    Wednesday's figure of 192", "up from 130", "rose from 49 to 94" (``from`` before it, a range's "from 70 to
-    130" aside), "Four passengers were previously confirmed dead" (:data:`_EARLIER` within a few words).
+def referred_counts(texts: Sequence[str], counts: Sequence[tuple[StatedCount, ...]], previous: Sequence[int | None]
+                    ) -> list[tuple[StatedCount, ...]]:
+    """What each claim counts, a claim that refers to the count of the sentence before it included.
 
-    :func:`stated_counts` leaves such a figure out where the sentence gives the count's current value too.
+    A claim that opens with a referring noun phrase (:data:`_REFERRING`: "The number, revised up from 130, is
+    three times the number of passengers the ferry was licensed to carry") and gives no current count itself
+    states the current counts of people of the claim before it (as written there: "More than 190 people").
 
-    Example:
-        >>> text = "Officials said 184 people are missing, revised down from Wednesday's figure of 192."
-        >>> [is_superseded(f, text) for f in parse_sentence(text)]
-        [False, True]
-    """
-    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
-    after = [w.lower() for w in _WORD.findall(text[figure.end:])]
-    if _EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}:
-        return True
-    for at in range(len(before) - 1, max(len(before) - 1 - _FROM_REACH, -1), -1):
-        word = before[at]
-        if word == "from":
-            return not (at and before[at - 1] in _RANGES)
-        if word not in _FROM_SKIP and not word.endswith(("'s", "\u2019s")):
-            return False
-    return False
-
-
-def counted_measure(figure: SentenceFigure, text: str) -> str:
-    """The figure's measure, where the figures stage read it as a state or left it open, as a count key reads it.
-
-    These readings are mended, with the figures stage's own lexicon where it has the words:
-
-    - "remain" followed by the word of a toll that is a state (``PATIENT`` triggers of the missing or trapped,
-      auxiliaries between) counts that toll ("164 people remain missing", "20 remain trapped"), where the
-      figures stage reads "remaining";
-    - a figure whose counted noun is itself a measure (``HEAD_NOUNS``: "the number of missing rose to 192")
-      counts it, and so does a number right before the singular of one ("18 people have been rescued and one
-      death confirmed", where the figures stage gives "one" the measure of the clause before);
-    - people "presumed drowned" or "presumed dead" are missing: no body has been found;
-    - people "confirmed as missing", "listed as dead" count that toll (``PATIENT`` after "as");
-    - travellers (``TRAVELLERS``) that a vessel carried or was filled with ("the boat carried some 80
-      passengers", "was filled with an estimated 150 people", where the figures stage reads no measure) count
-      those aboard, as "carrying 80 passengers" does there.
+    Args:
+        texts: The claims, in document order.
+        counts: What each claim counts (:func:`stated_counts`).
+        previous: Index of the claim of the sentence right before each claim's in its document, ``None`` where
+            there is none.
 
     Example:
-        >>> [counted_measure(f, "164 people remain missing.") for f in parse_sentence("164 people remain missing.")]
-        ['missing']
+        >>> texts = ["More than 190 people are now thought to be missing.", "The number, revised up from 130, is high."]
+        >>> [(c.key.measure, c.text) for c in referred_counts(texts, [stated_counts(t) for t in texts], [None, 0])[1]]
+        [('missing', 'More than 190 people')]
     """
-    for mend in (_remaining_toll, _head_noun, _presumed_dead, _listed_as, _carried_aboard):
-        measure = mend(figure, text)
-        if measure is not None:
-            return measure
-    return figure.measure
-
-
-def _remaining_toll(figure: SentenceFigure, text: str) -> str | None:
-    if figure.measure != "remaining":
-        return None
-    after = words(text[figure.end:])[:_REMAIN_REACH + 3]
-    at = next((i for i, w in enumerate(after[:_REMAIN_REACH]) if w in _REMAIN), None)
-    if at is None:
-        return None
-    rest = after[at + 1:]
-    start = next((i for i, w in enumerate(rest) if w not in AUXILIARIES), len(rest))
-    trigger = match_at(rest, start, PATIENT, figure.what)
-    return trigger.measure if trigger is not None and trigger.measure in _REMAINING_TOLLS else None
-
-
-def _head_noun(figure: SentenceFigure, text: str) -> str | None:
-    if figure.measure == "other" and figure.what in HEAD_NOUNS:
-        return HEAD_NOUNS[figure.what]
-    noun = words(text[figure.end:])[:1]
-    if noun and noun[0] in _SINGULAR_TOLLS:  # "and one death confirmed", read with the verb of "18 people rescued"
-        return HEAD_NOUNS[_SINGULAR_TOLLS[noun[0]]]
-    return None
-
-
-def _presumed_dead(figure: SentenceFigure, text: str) -> str | None:
-    if figure.measure not in ("other", "killed"):
-        return None
-    after = words(text[figure.end:])[:_PRESUMED_REACH + 1]
-    return "missing" if any(w == "presumed" and n in _DEAD_WORDS for w, n in zip(after, after[1:])) else None
-
-
-def _listed_as(figure: SentenceFigure, text: str) -> str | None:
-    if figure.measure != "other":
-        return None
-    after = words(text[figure.end:])[:_PRESUMED_REACH + 3]
-    for i, (word, following) in enumerate(zip(after[:_PRESUMED_REACH], after[1:])):
-        if word in _LISTED and following == "as":
-            trigger = match_at(after, i + 2, PATIENT, figure.what)
-            return trigger.measure if trigger is not None else None
-    return None
-
-
-def _carried_aboard(figure: SentenceFigure, text: str) -> str | None:
-    carried = figure.measure == "other" and figure.what in TRAVELLERS and _carried(text[:figure.start])
-    return "aboard" if carried else None
-
-
-def _carried(before: str) -> bool:
-    """Whether the words before a count say a vessel carried it ("carried some 80 passengers", "was filled with an
-    estimated 150 people"): :data:`_CARRIED` right before the figure."""
-    last = tuple(words(before)[-2:])
-    return any(last[len(last) - len(phrase):] == phrase for phrase in _CARRIED)
-
-
-def written(text: str, figure: SentenceFigure) -> str:
-    """The figure as written, through its counted noun when that follows closely ("500 people", "one death")."""
-    toll = re.match(r"\s+(\w+)", text[figure.end:])
-    if toll and toll.group(1).lower() in _SINGULAR_TOLLS:
-        return text[figure.start:figure.end + toll.end()]
-    if figure.what:
-        at = text.lower().find(figure.what, figure.end, figure.end + _NOUN_REACH)
-        if at >= 0:
-            return text[figure.start:at + len(figure.what)]
-    return figure.text
+    result = list(counts)
+    for i, (text, before) in enumerate(zip(texts, previous)):
+        if before is None or any(c.toll for c in counts[i]) or tuple(words(text)[:2]) not in _REFERRING:
+            continue
+        result[i] = (*counts[i], *(c for c in counts[before] if c.toll and c.key.kind == "people"))
+    return result
 
 
 def count_keys(text: str, published: dt.date | None = None) -> frozenset[CountKey]:
@@ -287,7 +189,8 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     """Groups of claims of two or more documents that count the same key.
 
     Two claims that give the same exact figure of one key, :data:`_SAME_FIGURE` or more ("250,000
-    people under siege"), link whatever their cosine: a figure that precise is the claim.
+    people under siege"), link whatever their cosine: a figure that precise is the claim; so do two claims
+    that each give the story's toll of the key (:func:`same_toll`).
 
     Args:
         counts: What each claim of a story counts (:func:`stated_counts`).
@@ -299,10 +202,52 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
+    tolls = story_tolls(counts, doc_keys)
+
     def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
+        if key in tolls and same_toll(a, b, key):
+            return max(cosine, min_cosine)
         return _link(a, b, key, cosine, min_cosine)
 
     return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
+
+
+def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]) -> frozenset[CountKey]:
+    """The keys a story counts as one toll: people at the story's level (no local place, no running total),
+    whose figures the story ties to its own incident only.
+
+    An incident (:attr:`StatedCount.incident`) that figures of two or more documents are tied to is the story's
+    own ("sinking" in the ferry reports, "earthquake"); one that a single document ties a figure to ("bombed an
+    aid convoy ..., killing 20 people", "bombing a Syrian army base ... which left 63 soldiers dead") is another
+    incident, and a key counted for several incidents (a war's strikes) gives several tolls, which only their
+    wording tells apart. "disaster" and "accident" name no particular incident.
+    """
+    documents: dict[str, set[str]] = {}
+    keys = set()
+    for stated, doc in zip(counts, doc_keys):
+        for count in stated:
+            keys.add(count.key)
+            if count.incident is not None:
+                documents.setdefault(count.incident, set()).add(doc)
+    own = {incident for incident, docs in documents.items() if len(docs) > 1} | _GENERIC_INCIDENTS
+    several = {c.key for stated in counts for c in stated if c.incident is not None and c.incident not in own}
+    return frozenset(key for key in keys if key.kind == "people" and key.place is None and not key.running
+                     and key not in several)
+
+
+def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
+    """Whether two claims each give a current value of ``key`` (:attr:`StatedCount.toll`): where ``key`` is one of
+    the story's tolls (:func:`story_tolls`), :func:`count_groups` links them whatever their cosine. The figures
+    may differ (a toll rises between reports); the group's divergence check compares them.
+
+    Example:
+        >>> key = CountKey("missing", None, False)
+        >>> early = stated_counts("At least 56 people are still missing.")
+        >>> late = stated_counts("Relatives pleaded for a bigger search for more than 190 people presumed drowned.")
+        >>> same_toll(early, late, key), same_toll(early, stated_counts("He pulled out 40 missing people."), key)
+        (True, False)
+    """
+    return all(any(c.key == key and c.toll for c in stated) for stated in (a, b))
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
@@ -407,49 +352,3 @@ def count_update(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountK
     earlier, later = (a, b) if day_a < day_b else (b, a)
     top = max(c.interval[1] for c in earlier if c.key == key)
     return all(c.interval[0] > top for c in later if c.key == key)
-
-
-def _local_place(figure: SentenceFigure, text: str) -> str | None:
-    """The figure's place in lower case, local-level words dropped, when it is below the story's level.
-
-    A place named after the event between them ("2,400 people were injured in Sunday's quake in ... Ludian
-    County") is where the event struck, not a part of the toll: the count is the event's.
-    """
-    if figure.place is None or (figure.scope != "subset" and _after_event(figure, text)):
-        return None
-    place_words = figure.place.lower().split()
-    if "of" in place_words[1:]:  # "Qiaojia County of Zhaotong": the head is the place before "of"
-        place_words = place_words[:place_words.index("of", 1)]
-    if figure.scope != "subset" and place_words[-1] not in _LOCAL_PLACES and not _local_word_after(figure, text):
-        return None
-    kept = [w for w in place_words if w not in _LOCAL_PLACES]
-    return " ".join(kept) or None
-
-
-def _local_word_after(figure: SentenceFigure, text: str) -> bool:
-    """Whether the word after the place as written is a local place word ("in Qiaojia county", where the
-    figures stage reads the place as "Qiaojia"). Not in "the <word> <place word> of": "the Indonesian island of
-    Sumatra" names its place after "of", and the word read as the place only qualifies it ("Qiaojia county of
-    Zhaotong" is a county)."""
-    at = _place_at(figure, text)
-    after = words(text[at + len(str(figure.place)):])[:2] if at >= 0 else []
-    qualifier = after[1:] == ["of"] and words(text[:at])[-1:] == ["the"]
-    return bool(after) and after[0] in _LOCAL_PLACES and not qualifier
-
-
-def _after_event(figure: SentenceFigure, text: str) -> bool:
-    """Whether an event noun (``INCIDENT_WORDS``: "quake", "ferry") stands between the figure and its place."""
-    at = _place_at(figure, text)
-    return at >= 0 and any(w in INCIDENT_WORDS for w in words(text[figure.end:at]))
-
-
-def _place_at(figure: SentenceFigure, text: str) -> int:
-    """Where the figure's place is written after the figure (-1 where it is not, as written)."""
-    return text.find(str(figure.place), figure.end)
-
-
-def is_history(figure: SentenceFigure, published: dt.date | None) -> bool:
-    """Whether a figure's period ended :data:`_HISTORY_DAYS` or more before its report ("in 1970 ...")."""
-    if figure.period_range is None or published is None:
-        return False
-    return figure.period_range[1] < published - dt.timedelta(days=_HISTORY_DAYS)

@@ -36,7 +36,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from dedupe.compare.counts import CountGroup, CountKey, StatedCount, counted_measure, is_history, key_groups, written
+from dedupe.compare.counts import CountGroup, CountKey, StatedCount, key_groups
+from dedupe.compare.readings import counted_measure, is_history, written
 from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.numbers import interval, overlap

@@ -34,7 +34,7 @@ import numpy as np
 from dedupe.compare.align import DIVERGENCE_THRESHOLD, AlignConfig, align, divergence_score
 from dedupe.compare.claims import Claim, ClaimConfig, claim_content, extract_claims, lead_speaker
 from dedupe.compare.counts import CountGroup, CountKey, StatedCount, count_difference, count_groups, count_update, \
-    stated_counts
+    referred_counts, stated_counts
 from dedupe.compare.divergence import (
     MemberWords,
     Reason,
@@ -191,7 +191,8 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
             by_story.setdefault(story_of[claim.doc_id], []).append(i)
     dates = {d.doc.id: known_date(d.doc) for d in documents}
     figures = [parse_sentence(c.text, dates[c.doc_id]) for c in claims]  # once: counts and facts both read them
-    counts = [stated_counts(c.text, dates[c.doc_id], found) for c, found in zip(claims, figures)]
+    counts = referred_counts([c.text for c in claims], [stated_counts(c.text, dates[c.doc_id], found)
+                                                        for c, found in zip(claims, figures)], _previous(claims))
     facts = [stated_facts(c.text, dates[c.doc_id], found) for c, found in zip(claims, figures)]
     groups: list[ClaimGroup] = []
     for story in stories:
@@ -206,6 +207,14 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
                                order[g.members[0].doc_id], g.members[0].start))
     entities = tuple(e for e in table.entities if len(e.variants) > 1)
     return CompareResult(tuple(stories), tuple(groups), entities, len(claims), len(claim_set.furniture))
+
+
+def _previous(claims: Sequence[Claim]) -> list[int | None]:
+    """For each claim, the index of the last claim of the sentence right before its sentence in its document."""
+    last: dict[tuple[str, int], int] = {}
+    for i, claim in enumerate(claims):
+        last[(claim.doc_id, claim.sentence)] = i
+    return [last.get((c.doc_id, c.sentence - 1)) for c in claims]
 
 
 def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Sequence[Claim], contents: list[str],

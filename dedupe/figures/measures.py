@@ -252,12 +252,13 @@ COMPLEMENT_VERBS = frozenset({"leave", "leaves", "left", "leaving", "put", "puts
                               *verb_forms("pull", "find")})
 
 HEAD_NOUNS = {"deaths": "killed", "dead": "killed", "fatalities": "killed", "lives": "killed", "bodies": "killed",
+              "body": "killed",  # "one body was recovered"
               "casualties": "casualties", "injuries": "injured", "injured": "injured", "wounded": "injured",
               "missing": "missing", "refugees": "fled", "evacuees": "evacuated", "layoffs": "laid off",
               "redundancies": "laid off", "strikers": "on strike", "detainees": "arrested", "arrests": "arrested",
               "unemployed": "unemployed", "jobless": "unemployed", "survivors": "rescued"}
 #: Head nouns that stand for people when the measure is their own ("nine deaths" counts people).
-HEAD_NOUN_PEOPLE = frozenset({"deaths", "dead", "fatalities", "lives", "bodies", "casualties", "injuries",
+HEAD_NOUN_PEOPLE = frozenset({"deaths", "dead", "fatalities", "lives", "bodies", "body", "casualties", "injuries",
                               "injured", "wounded", "missing", "layoffs", "redundancies", "unemployed", "jobless"})
 #: "job cuts", "job losses".
 JOB_LOSS_HEADS = frozenset({"cuts", "losses"})

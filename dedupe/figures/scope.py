@@ -58,7 +58,7 @@ _DEAD = frozenset({"dead", "deaths", "victims", "fatalities", "casualties", "inj
                    "killed", "bodies", "toll"})
 _WINDOW = 20
 #: Verbs of finding the dead: "recovered three bodies" counts the bodies found so far, a part of the toll.
-_RECOVERY_VERBS = frozenset(verb_forms("recover", "retrieve", "find", "pull", "exhume", "dig", "fish", "wash"))
+RECOVERY_VERBS = frozenset(verb_forms("recover", "retrieve", "find", "pull", "exhume", "dig", "fish", "wash"))
 _BODY_NOUNS = frozenset({"bodies", "body", "corpses", "remains"})
 #: Words of a correction to a toll: "four fatalities were subtracted", "two deaths were counted twice".
 _CORRECTIONS = frozenset({"subtracted", "deducted", "double-counted", "miscounted", "duplicated"})
@@ -151,8 +151,8 @@ def _recovery_cue(words: list[str], phrase: NumberPhrase) -> str | None:
     if noun is None:
         return None
     start, end = min(noun, phrase.first), max(noun, phrase.last + 1)
-    before = [w for w in words[max(0, start - 4):start] if w in _RECOVERY_VERBS]
-    after = [w for w in words[end + 1:end + 5] if w in _RECOVERY_VERBS]
+    before = [w for w in words[max(0, start - 4):start] if w in RECOVERY_VERBS]
+    after = [w for w in words[end + 1:end + 5] if w in RECOVERY_VERBS]
     found = before[-1:] or after[:1]
     return found[0] if found else None
 
