@@ -20,7 +20,6 @@ from dedupe.compare.align import (
     cosine_candidates,
     divergence_score,
     group_pairs,
-    majority_links,
     paraphrase_probability,
     score_pairs,
 )
@@ -73,24 +72,6 @@ def test_group_pairs_average_linkage_stops_chains() -> None:
     assert group_pairs(3, ["a", "b", "c"], pairs, 0.5) == ((0, 1),)
     pairs.append(ScoredPair(0, 2, 0.9, 0.6))
     assert group_pairs(3, ["a", "b", "c"], pairs, 0.5) == ((0, 1, 2),)
-
-
-def test_group_pairs_majority_takes_a_claim_linked_to_most_of_a_group() -> None:
-    # claim 3 links to two of the group's three members at the threshold, not to the third: mean 0.3 < 0.4
-    pairs = [ScoredPair(0, 1, 0.9, 0.9), ScoredPair(0, 2, 0.9, 0.9), ScoredPair(1, 2, 0.9, 0.9),
-             ScoredPair(0, 3, 0.5, 0.45), ScoredPair(1, 3, 0.5, 0.45)]
-    docs = ["a", "b", "c", "d"]
-    assert group_pairs(4, docs, pairs, 0.4) == ((0, 1, 2),)
-    assert group_pairs(4, docs, pairs, 0.4, majority=True) == ((0, 1, 2, 3),)
-    # one link of three is no majority
-    assert group_pairs(4, docs, pairs[:4], 0.4, majority=True) == ((0, 1, 2),)
-
-
-def test_majority_links_needs_two_links_half_of_them_and_a_mean_near_the_threshold() -> None:
-    assert majority_links([0.45, 0.45, 0.1, 0.3], 0.4)
-    assert not majority_links([0.45, 0.45, 0.0, 0.0], 0.4)  # mean 0.225 < 0.75 * 0.4
-    assert not majority_links([0.9, 0.1], 0.4)  # one link
-    assert not majority_links([0.45, 0.45, 0.35, 0.35, 0.35], 0.4)  # two of five
 
 
 def test_group_pairs_below_threshold_never_merge() -> None:

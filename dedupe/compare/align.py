@@ -57,9 +57,6 @@ _ROUNDING = 1e-9
 _BLOCK = 2048
 # A text shorter than this share of its partner is also compared with the partner's best passage.
 _PASSAGE_RATIO = 0.75
-# Majority linkage (``group_pairs(majority=True)``): a count group takes a claim linked to most of it (links, their
-# share, the mean's floor as a share of the threshold; tune split, session 13: floors 0.5-0.75 find the same pairs).
-_MAJORITY_LINKS, _MAJORITY_SHARE, _MAJORITY_FLOOR = 2, 0.5, 0.75
 
 
 @dataclass(frozen=True)
@@ -426,7 +423,7 @@ def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequen
 
 
 def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair], threshold: float,
-                sentence_keys: Sequence[str] | None = None, majority: bool = False) -> tuple[tuple[int, ...], ...]:
+                sentence_keys: Sequence[str] | None = None) -> tuple[tuple[int, ...], ...]:
     """Greedy average-linkage groups across documents.
 
     Args:
@@ -435,8 +432,6 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
         pairs: Scored pairs.
         threshold: Smallest pair probability, and smallest mean cross-pair probability, to merge.
         sentence_keys: Sentence of each claim; groups holding parts of one sentence never merge.
-        majority: Two groups also merge when most of their cross links hold (:func:`majority_links`: a claim close
-            to two members of a group but not a third); :mod:`dedupe.compare.counts` groups so, wording groups not.
 
     Returns:
         Groups of two or more claims, each sorted, ordered by first index.
@@ -449,7 +444,7 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
         if pair.probability < threshold:
             break
         a, b = owner[pair.first], owner[pair.second]
-        if a == b or not _can_merge(members[a], members[b], doc_keys, sentences, score, threshold, majority):
+        if a == b or not _can_merge(members[a], members[b], doc_keys, sentences, score, threshold):
             continue
         keep, gone = min(a, b), max(a, b)
         for i in members[gone]:
@@ -460,27 +455,14 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
 
 
 def _can_merge(left: list[int], right: list[int], doc_keys: Sequence[str], sentences: Sequence[str],
-               score: dict[tuple[int, int], float], threshold: float, majority: bool = False) -> bool:
+               score: dict[tuple[int, int], float], threshold: float) -> bool:
     if {sentences[i] for i in left} & {sentences[j] for j in right}:
         return False
     # Same-document pairs are never scored: counting them as 0 would keep a document's headline, lead and quote
     # of one claim from joining the same group, so the mean is over pairs of different documents only.
-    links = [score.get((min(i, j), max(i, j)), 0.0) for i in left for j in right if doc_keys[i] != doc_keys[j]]
+    cross = [(min(i, j), max(i, j)) for i in left for j in right if doc_keys[i] != doc_keys[j]]
     # A mean of links all at the threshold (fact groups raise a link to it) must not fall under it by rounding.
-    return bool(links) and (sum(links) / len(links) >= threshold - _ROUNDING
-                            or (majority and majority_links(links, threshold)))
-
-
-def majority_links(links: Sequence[float], threshold: float) -> bool:
-    """Whether most of two groups' cross links hold: ``_MAJORITY_LINKS`` or more reach ``threshold``, at least
-    ``_MAJORITY_SHARE`` of the links, and their mean reaches ``_MAJORITY_FLOOR`` times ``threshold``.
-
-    >>> majority_links([0.5, 0.45, 0.3, 0.3], 0.4), majority_links([0.5, 0.1, 0.1, 0.1], 0.4)
-    (True, False)
-    """
-    held = sum(link >= threshold - _ROUNDING for link in links)
-    return (held >= _MAJORITY_LINKS and held >= _MAJORITY_SHARE * len(links)
-            and sum(links) / max(len(links), 1) >= _MAJORITY_FLOOR * threshold - _ROUNDING)
+    return bool(cross) and sum(score.get(pair, 0.0) for pair in cross) / len(cross) >= threshold - _ROUNDING
 
 
 def _top(row: np.ndarray, min_cosine: float, neighbours: int) -> list[int]:
@@ -499,4 +481,4 @@ def _key_ids(doc_keys: Sequence[str]) -> list[int]:
 
 __all__ = ["CLAIM_FEATURES", "FEATURE_NAMES", "AlignConfig", "Alignment", "LogisticModel", "ScoredPair", "align",
            "claim_features", "cosine_candidates", "divergence_score", "group_pairs",
-           "majority_links", "paraphrase_probability", "score_pairs", "scored_candidates", "with_count_rule"]
+           "paraphrase_probability", "score_pairs", "scored_candidates", "with_count_rule"]

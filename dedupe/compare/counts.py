@@ -20,8 +20,7 @@ the claims that count the same thing:
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
-  so a group is tight around one count, and also take a claim linked to most of a group (its majority
-  rule: "more than 190 people presumed drowned" in a long sentence, close to two of three reports of the toll);
+  so a group is tight around one count;
 - two claims that each give the story's toll of one key (:func:`story_tolls`, :func:`same_toll`: the event's,
   no place, no running total, in a story whose figures of the key tie it to one incident only, as the report
   states it now) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a
@@ -283,8 +282,7 @@ def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_
                  and (c := link(found[indices[a]], found[indices[b]], key,
                                 float(vectors[indices[a]] @ vectors[indices[b]]))) >= min_cosine]
         local_sentences = [sentence_keys[i] for i in indices] if sentence_keys is not None else None
-        for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences,
-                                 majority=True):
+        for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences):
             groups.append(CountGroup(key, tuple(indices[i] for i in group)))
     return tuple(groups)
 
