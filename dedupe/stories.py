@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -129,38 +129,35 @@ def group_stories(documents: Sequence[Document], config: StoryConfig | None = No
         if a != b and linkage.mergeable(a, b, config):
             sets.union(a, b)
             linkage.merge(a, b, sets.find(a))
-    _attach_singles(sets, pairs, linkage.span, config)
+    _attach_singles(sets, pairs, linkage, config)
     groups = [[documents[i] for i in group] for group in sets.groups()]
     return tuple(_story(n, members) for n, members in enumerate(groups, start=1))
 
 
-def _attach_singles(sets: UnionFind, pairs: list[tuple[int, int, float]],
-                    spans: list[tuple[dt.date, dt.date] | None], config: StoryConfig) -> None:
+def _attach_singles(sets: UnionFind, pairs: list[tuple[int, int, float]], linkage: _Linkage,
+                    config: StoryConfig) -> None:
     """Let each document that average linkage left alone join the story most of whose members it links to.
 
     A report with its own angle on an event (a later day's follow-up, a local paper's opening) can be close to
     most of a large story's reports and far from a few, so its mean over all of them falls under
-    ``min_similarity`` and it would stay a story of one. It joins a story of ``_LARGE`` (4) or more documents when its
+    ``min_similarity`` and it would stay a story of one. It joins a story of ``_LARGE`` or more documents when its
     TF-IDF cosine reaches ``min_similarity`` with at least half of that story's members (so one close neighbour
     is not enough: no chain) and the joined dates stay within the window; of several such stories, the one with
-    the highest mean cosine. Every lone document is decided against the stories as linkage left them, so the
-    order of the documents does not matter and one joining document never draws in another.
+    the highest mean cosine (``linkage``'s sums). Every lone document is decided against the stories as linkage
+    left them, so the order of the documents does not matter and one joining document never draws in another.
     """
-    roots = [sets.find(i) for i in range(len(spans))]
-    size = Counter(roots)
+    roots = [sets.find(i) for i in range(len(linkage.size))]
+    size = linkage.size
     strong: Counter[tuple[int, int]] = Counter()
-    total: defaultdict[tuple[int, int], float] = defaultdict(float)
     for i, j, similarity in pairs:
         for lone, other in ((i, j), (j, i)):
             if size[roots[lone]] == 1 and size[roots[other]] >= _LARGE:
-                total[lone, roots[other]] += similarity
                 strong[lone, roots[other]] += similarity >= config.min_similarity
     best: dict[int, tuple[float, int]] = {}
     for (lone, root), count in sorted(strong.items()):
-        span = _union(spans[lone], spans[root])
-        if 2 * count < size[root] or (span is not None and (span[1] - span[0]).days > config.window_days):
+        if 2 * count < size[root] or not _within_window(_union(linkage.span[lone], linkage.span[root]), config):
             continue
-        mean = total[lone, root] / size[root]
+        mean = linkage.links[lone][root] / size[root]
         if lone not in best or mean > best[lone][0]:
             best[lone] = (mean, root)
     for lone, (_, root) in sorted(best.items()):
@@ -194,8 +191,7 @@ class _Linkage:
     def mergeable(self, a: int, b: int, config: StoryConfig) -> bool:
         """Mean cross similarity at least the threshold and the merged dates within the window."""
         mean = self.links.get(a, {}).get(b, 0.0) / (self.size[a] * self.size[b])
-        span = _union(self.span[a], self.span[b])
-        return mean >= config.min_similarity and (span is None or (span[1] - span[0]).days <= config.window_days)
+        return mean >= config.min_similarity and _within_window(_union(self.span[a], self.span[b]), config)
 
     def merge(self, a: int, b: int, root: int) -> None:
         """Fold stories ``a`` and ``b`` into ``root`` (one of them)."""
@@ -209,6 +205,11 @@ class _Linkage:
         kept.pop(gone, None)
         self.size[root] += self.size[gone]
         self.span[root] = _union(self.span[a], self.span[b])
+
+
+def _within_window(span: tuple[dt.date, dt.date] | None, config: StoryConfig) -> bool:
+    """Whether a story's dates (``None``: none known) stay within ``config.window_days``."""
+    return span is None or (span[1] - span[0]).days <= config.window_days
 
 
 def _union(x: tuple[dt.date, dt.date] | None, y: tuple[dt.date, dt.date] | None) -> tuple[dt.date, dt.date] | None:

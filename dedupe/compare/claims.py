@@ -93,7 +93,6 @@ _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|repor
 # Zhaotong, told Xinhua that ...").
 _APPOSITION = r"(?P<apposition>,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
 _WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
-# Words of a leading attribution that name no speaker (the speech verbs outside SPEECH_VERBS).
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
 # "officials said late on Sunday"): two speakers are not one because both spoke on a Sunday.
 _NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced", "today", "yesterday", "tonight", "earlier",

@@ -50,7 +50,7 @@ from dedupe.compare.divergence import rounds
 from dedupe.figures import timeline
 from dedupe.compare.features import words
 from dedupe.compare.readings import acted_on, another_measure, bodies_recovered, counted_measure, is_history, \
-    is_superseded, local_place, revised_from, written
+    local_place, revised_from, said_earlier, written
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.measures import HUMAN_MEASURES
 from dedupe.figures.numbers import interval, overlap
@@ -65,6 +65,8 @@ _GENERIC_INCIDENTS = frozenset({"disaster", "accident"})
 # from 130, is three times ...", "That figure is expected to rise").
 _REFERRING = frozenset({("the", "number"), ("the", "figure"), ("the", "toll"), ("the", "tally"), ("that", "number"),
                         ("that", "figure"), ("this", "number"), ("this", "figure")})
+
+
 @dataclass(frozen=True)
 class CountKey:
     """What a figure counts.
@@ -136,15 +138,17 @@ def stated_counts(text: str, published: dt.date | None = None,
         if figure.low is None and figure.high is None:
             continue
         place = local_place(figure, text)
-        if figure.scope == "subset" and place is None and not bodies_recovered(figure) and not others:
-            continue  # a part of a toll it does not place ("another 179", "one of them"): no toll
+        part = figure.scope == "subset" and place is None and not others  # of a toll it does not place
+        if part and not bodies_recovered(figure):
+            continue  # "another 179", "one of them": no toll
         key = CountKey(measure, place, figure.scope in _RUNNING_TOTALS)
-        old = is_superseded(figure, text)  # an earlier value: kept where the sentence gives no current one
+        revised = revised_from(figure, text)
+        old = revised or said_earlier(figure, text)  # an earlier value: kept where the sentence gives no current one
         bounds = interval(figure.low, figure.high, figure.qualifier)
-        if figure.scope == "subset" and place is None and not others:  # bodies recovered: at least that many dead
+        if part:  # bodies recovered: at least that many dead
             bounds = (bounds[0], float("inf"))
         found.append(StatedCount(key, bounds, written(text, figure),
-                                 toll=not revised_from(figure, text) and not acted_on(figure, text),
+                                 toll=not revised and not acted_on(figure, text),
                                  incident=figure.scope_cue if figure.scope == "incident" else None))
         superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}

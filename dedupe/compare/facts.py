@@ -42,8 +42,7 @@ from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure, parse_sentence
 from dedupe.figures.numbers import interval, overlap
 from dedupe.figures.parameters import EventParameter, event_parameters
-from dedupe.lexicon import UTC_OFFSETS
-from dedupe.lexicon import PEOPLE_NOUNS
+from dedupe.lexicon import PEOPLE_NOUNS, UTC_OFFSETS
 
 # Nouns that name the same thing whatever the story (the first word of each entry stands for the others).
 _SAME_THING = {"house": "home", "dwelling": "home", "residence": "home"}

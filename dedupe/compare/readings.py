@@ -60,8 +60,6 @@ _CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "cra
                                                          "loaded")))
 
 
-
-
 def bodies_recovered(figure: SentenceFigure) -> bool:
     """Whether a subset figure is the bodies found so far ("Three bodies have been recovered", "four bodies have
     been found"; the figures stage's recovery cue): with no place named, a count of the dead, as "four confirmed
@@ -82,9 +80,10 @@ def another_measure(figure: SentenceFigure, text: str, before: list[str]) -> boo
         >>> another_measure(rescued, text, [counted_measure(dead, text)])
         True
     """
-    measure = counted_measure(figure, text)
-    return figure.scope_cue == "increment" and words(text[:figure.start])[-2:] == ["and", "another"] \
-        and any(m != measure for m in before)
+    if figure.scope_cue != "increment" or words(text[:figure.start])[-2:] != ["and", "another"]:
+        return False
+    measure = counted_measure(figure, text)  # read only for an "and another" figure
+    return any(m != measure for m in before)
 
 
 def acted_on(figure: SentenceFigure, text: str) -> bool:
@@ -109,9 +108,14 @@ def is_superseded(figure: SentenceFigure, text: str) -> bool:
         >>> [is_superseded(f, text) for f in parse_sentence(text)]
         [False, True]
     """
+    return said_earlier(figure, text) or revised_from(figure, text)
+
+
+def said_earlier(figure: SentenceFigure, text: str) -> bool:
+    """Whether a word of :data:`_EARLIER` ("previously", "initially") stands within a few words of the figure."""
     before = [w.lower() for w in _WORD.findall(text[:figure.start])]
     after = [w.lower() for w in _WORD.findall(text[figure.end:])]
-    return bool(_EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]}) or revised_from(figure, text)
+    return bool(_EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]})
 
 
 def revised_from(figure: SentenceFigure, text: str) -> bool:
