@@ -50,7 +50,7 @@ from benchmarks.encode_speed import sts_pairs
 from dedupe.compare import align
 from dedupe.compare.claims import claim_content
 from dedupe.compare.features import mask_numbers
-from dedupe.embed.claim_space import claim_space_cosines
+from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 
 # STS headline scores: at least SAME is the same claim, at most OTHER is not; the pairs between are left out.
@@ -89,14 +89,6 @@ def features(pairs: Pairs, encoder: object, cache: EmbeddingCache, claim_cosines
     if claim_cosines is None:
         claim_cosines = paired_claim_cosines(vectors_a, vectors_b)
     return align.claim_features(first, second, [float(c) for c in cosines], [float(c) for c in claim_cosines]), cosines
-
-
-def paired_claim_cosines(first: np.ndarray, second: np.ndarray, matrix: np.ndarray | None = None) -> np.ndarray:
-    """The claim-space cosine of each pair of unit rows (``first[k]``, ``second[k]``) as alignment reads it
-    (:func:`dedupe.embed.claim_space.claim_space_cosines`), in the shipped map or in ``matrix``."""
-    count, plain = len(first), (first * second).sum(axis=1)
-    candidates = [(k, count + k, float(plain[k])) for k in range(count)]
-    return np.array(claim_space_cosines(np.vstack([first, second]), candidates, matrix=matrix))
 
 
 def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float, float]:

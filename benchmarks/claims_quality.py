@@ -50,7 +50,7 @@ from dedupe.compare.claims import Claim, claim_content, lead_speaker
 from dedupe.compare.counts import stated_counts
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
 from dedupe.corpus.load import load_corpus
-from dedupe.embed.claim_space import claim_space_cosines
+from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 from dedupe.segment import segment_document
 from dedupe.stories import group_stories
@@ -273,10 +273,8 @@ def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tup
     missed = sorted(in_sets(true - pred, gold, gold.split["tune"]))
     text = {k: gold.sentences[k[0]][k[1]]["text"] for pair in missed for k in pair}
     cosines = [float(vectors[a] @ vectors[b]) for a, b in missed]
-    keys = sorted({k for pair in missed for k in pair})
-    row = {k: n for n, k in enumerate(keys)}
-    mapped = claim_space_cosines(np.array([vectors[k] for k in keys]),  # as alignment reads it
-                                 [(row[a], row[b], c) for (a, b), c in zip(missed, cosines)])
+    mapped = paired_claim_cosines(np.array([vectors[a] for a, _ in missed]),  # as alignment reads it
+                                  np.array([vectors[b] for _, b in missed]))
     probs = align.CLAIM_MODEL.probability(align.claim_features([text[a] for a, _ in missed],
                                                                 [text[b] for _, b in missed], cosines, mapped))
     for (a, b), c, p in zip(missed, cosines, probs):

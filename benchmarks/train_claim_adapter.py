@@ -30,15 +30,16 @@ import hashlib
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from benchmarks.align_quality import Pairs, read_mrpc
-from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, paired_claim_cosines, read_sts
+from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
 from dedupe.compare.claims import claim_content
+from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
 
 THREADS = 2
@@ -208,8 +209,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"validation ({len(held)} pairs): plain cosine AUC {plain}; mapped every 25 steps {scores}; "
               f"best at step {steps} ({time.perf_counter() - began:.1f} s)")
     began = time.perf_counter()
-    matrix, _ = fit_map(first, second, train.labels, Settings(steps, settings.learning_rate, settings.decay,
-                                                              settings.negatives, settings.seed))
+    matrix, _ = fit_map(first, second, train.labels, replace(settings, steps=steps))
     print(f"fitted on every training pair, {steps} steps, {time.perf_counter() - began:.1f} s; "
           f"|W - I| = {np.linalg.norm(matrix - np.eye(len(matrix))):.3f}")
     print(f"{'unseen split':<24} {'pairs':>6} {'plain AUC':>10} {'mapped AUC':>11}")

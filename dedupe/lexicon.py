@@ -108,3 +108,15 @@ def actor_key(name: str) -> str:
     """
     plain = " ".join(name.replace(".", "").lower().split())
     return ACTOR_ALIASES.get(plain, plain)
+
+
+def plural_noun(noun: str) -> str:
+    """The regular plural of a singular noun: ``-y`` after a consonant -> ``-ies``, a sibilant + ``es``, else + ``s``.
+
+    Example:
+        >>> plural_noun("story"), plural_noun("church"), plural_noun("bus"), plural_noun("home")
+        ('stories', 'churches', 'buses', 'homes')
+    """
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")

@@ -17,6 +17,7 @@ from typing import Any
 
 from dedupe import SCHEMA_VERSION, __version__
 from dedupe.errors import ConfigError
+from dedupe.lexicon import plural_noun
 
 
 def envelope(command: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -136,18 +137,6 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     if count == 1:
         return f"{count} {noun}"
     return f"{count} {nouns if nouns is not None else plural_noun(noun)}"
-
-
-def plural_noun(noun: str) -> str:
-    """The regular plural of a singular noun: ``-y`` after a consonant -> ``-ies``, a sibilant + ``es``, else + ``s``.
-
-    Example:
-        >>> plural_noun("story"), plural_noun("church"), plural_noun("bus"), plural_noun("home")
-        ('stories', 'churches', 'buses', 'homes')
-    """
-    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
-        return noun[:-1] + "ies"
-    return noun + ("es" if noun.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
 def check_output(path: str) -> None:

@@ -56,7 +56,7 @@ from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
 from dedupe.figures.extract import parse_sentence
 from dedupe.figures.parameters import local_offset
-from dedupe.output import plural_noun
+from dedupe.lexicon import plural_noun
 from dedupe.runtime import Progress, no_progress
 from dedupe.segment import SegmentedDocument
 from dedupe.stories import Story, StoryConfig, group_stories, known_date, story_index

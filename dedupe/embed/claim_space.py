@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -63,7 +64,7 @@ def load_claim_map(path: Path = CLAIM_MAP_FILE, sha256: str = CLAIM_MAP_SHA256) 
     if actual != sha256:
         raise InputError(f"claim map {path} is corrupt or altered: sha256 {actual[:12]}... expected {sha256[:12]}... "
                          "(reinstall dedupe)")
-    matrix = np.load(path, allow_pickle=False)
+    matrix = np.load(io.BytesIO(data), allow_pickle=False)  # the bytes checked, not a second read
     if matrix.dtype != np.float32 or matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise InputError(f"claim map {path} is not a square float32 matrix")
     matrix.setflags(write=False)
@@ -103,3 +104,11 @@ def claim_space_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, 
     rows = sorted({k for i, j, _ in candidates for k in (i, j)})
     vectors = dict(zip(rows, claim_space(embeddings[rows], matrix)))
     return [float(vectors[i] @ vectors[j]) for i, j, _ in candidates]
+
+
+def paired_claim_cosines(first: np.ndarray, second: np.ndarray, matrix: np.ndarray | None = None) -> np.ndarray:
+    """The claim-space cosine of each pair of unit rows (``first[k]``, ``second[k]``) as alignment reads it
+    (:func:`claim_space_cosines`; the benchmarks score pairs so), in the shipped map or in ``matrix``."""
+    count, plain = len(first), (first * second).sum(axis=1)
+    candidates = [(k, count + k, float(plain[k])) for k in range(count)]
+    return np.array(claim_space_cosines(np.vstack([first, second]), candidates, matrix=matrix))

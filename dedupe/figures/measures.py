@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dedupe.lexicon import PEOPLE_NOUNS
+from dedupe.lexicon import PEOPLE_NOUNS, plural_noun
 
 MEASURES = ("killed", "injured", "casualties", "missing", "trapped", "in need of care", "fled", "evacuated",
             "arrested", "remaining", "employed", "laid off", "hired", "on strike", "unemployed", "rescued", "aboard",
@@ -103,11 +103,11 @@ def inflect(verb: str) -> tuple[str, ...]:
 
 
 def _regular(verb: str) -> tuple[str, str, str]:
+    third = plural_noun(verb)  # the third person takes the plural's endings ("carries", "reaches", "saves")
     if verb.endswith("e"):
-        return verb + "s", verb + "d", verb[:-1] + "ing"
+        return third, verb + "d", verb[:-1] + "ing"
     if verb.endswith("y") and verb[-2:-1] not in _VOWELS:
-        return verb[:-1] + "ies", verb[:-1] + "ied", verb + "ing"
-    third = verb + "es" if verb.endswith(("s", "sh", "ch", "x", "z")) else verb + "s"
+        return third, verb[:-1] + "ied", verb + "ing"
     stem = verb + verb[-1] if _doubles(verb) else verb
     return third, stem + "ed", stem + "ing"
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dedupe.output import envelope, plural
-from dedupe.pipeline import ReportResult
 from dedupe.report.info import info_dict
-from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown
+from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown, skipped_of
+
+if TYPE_CHECKING:
+    from dedupe.pipeline import ReportResult
 
 _LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
@@ -106,7 +108,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
     top = _top_findings(report)
     if top:
         lines += ["", "Top findings:", *top]
-    skipped = _skipped(report)
+    skipped = skipped_of(report)
     if skipped:
         lines += ["", f"Skipped inputs: {len(skipped)}", *skipped_lines(skipped)]
     lines.append("")
@@ -178,7 +180,7 @@ def report_markdown(report: dict[str, Any]) -> str:
              f"Figures: {plural(n['conflict'], 'conflict')}, {plural(n['update'], 'update')}, "
              f"{n['consistent']} consistent, {n['uncertain']} uncertain.", ""]
     lines += _md_passages(report) + _md_claims(report) + _md_figures(report) + _md_entities(report)
-    lines += skipped_markdown(_skipped(report))
+    lines += skipped_markdown(skipped_of(report))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -248,8 +250,3 @@ def _md(value: object) -> str:
     for char in "\\`*_[]<>|#!":
         text = text.replace(char, "\\" + char)
     return _LINE_BREAKS.sub(" ", text)
-
-
-def _skipped(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """The skipped inputs of the report's corpus."""
-    return list((report.get("corpus") or {}).get("skipped", []))

@@ -47,6 +47,11 @@ def number_text(value: Any) -> str:
     return f"{number:,.0f}" if number == int(number) else f"{number:,.2f}"
 
 
+def skipped_of(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The skipped inputs of a report payload's corpus (none when it has no corpus)."""
+    return list((report.get("corpus") or {}).get("skipped", []))
+
+
 def skipped_where(skipped: Mapping[str, Any]) -> str:
     """Where a skipped input is (an item of a payload's ``skipped`` list): its path, with ``:line`` for a record.
 

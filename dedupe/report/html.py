@@ -34,7 +34,7 @@ from dedupe.report.html_claims import claims_section, coverage_section, entities
 from dedupe.report.html_figures import figures_section
 from dedupe.report.html_text import DocumentIndex, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
-from dedupe.report.fields import int_field, skipped_where
+from dedupe.report.fields import int_field, skipped_of, skipped_where
 
 #: Occurrences of one passage shown before the rest are folded away.
 SHOWN_OCCURRENCES = 8
@@ -196,7 +196,7 @@ def _document_table(report: dict[str, Any], index: DocumentIndex) -> str:
 
 
 def _skipped(report: dict[str, Any]) -> str:
-    skipped = (report.get("corpus") or {}).get("skipped", [])
+    skipped = skipped_of(report)
     if not skipped:
         return ""
     items = "".join(f'<li>{esc(skipped_where(s))}: {esc(s.get("reason"))}</li>' for s in skipped)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dedupe.output import envelope, md_cell, plural
-from dedupe.pipeline import CorpusSummary
 from dedupe.report.fields import skipped_lines, skipped_markdown
+
+if TYPE_CHECKING:
+    from dedupe.pipeline import CorpusSummary
 
 
 def info_dict(summary: CorpusSummary) -> dict[str, Any]:
@@ -59,4 +61,3 @@ def info_markdown(summary: CorpusSummary) -> str:
                      f"| {md_cell(doc['title'])} |")
     lines += skipped_markdown(summary.skipped)
     return "\n".join(lines) + "\n"
-
