@@ -140,7 +140,6 @@ def _glibc_mallopt() -> Callable[[int, int], int] | None:
     return function  # type: ignore[no-any-return]
 
 
-
 def one_blas_thread() -> None:
     """Run OpenBLAS on one thread, unless the user set it: called before numpy is first imported.
 
@@ -307,8 +306,8 @@ def in_two(function: Callable[[Sequence[T]], list[R]], items: Sequence[T], weigh
     """``function(items)`` with the second half of the items done in a forked child, on a second core.
 
     ``function`` must map each item on its own, in order (one result per item), so that the halves
-    joined are what one call gives. The child's results come back pickled through the pipe; when the
-    work is smaller than ``minimum``, no core is idle (:func:`idle_core`), or the child
+    joined are what one call gives. The child's results come back pickled through :class:`ForkedCall`'s shared
+    file; when the work is smaller than ``minimum``, no core is idle (:func:`idle_core`), or the child
     fails, this process does it all, so the outcome never depends on the child.
 
     Args:

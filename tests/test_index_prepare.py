@@ -19,8 +19,8 @@ import zstandard
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (HELD, WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key, prepare,
-                                  prepared_batches, with_texts)
+from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key,
+                                  prepare, prepared_batches, with_texts)
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -225,6 +225,16 @@ def test_the_child_makes_the_texts_while_the_writer_is_behind(monkeypatch: pytes
 
     monkeypatch.setattr(_Slots, "writer_behind", lambda self, sent: True)
     assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES
+
+
+def test_the_writer_is_behind_while_a_batch_sent_is_not_received() -> None:
+    """The child's side of the texts rule: the shared count of batches the writer received against those sent."""
+    from dedupe.index.prepare import _Slots
+
+    with _Slots(SLOTS, 5) as slots:
+        assert not slots.writer_behind(0)
+        slots._set("received", 1)
+        assert slots.writer_behind(2) and not slots.writer_behind(1)
 
 
 def test_a_writer_that_receives_each_batch_as_it_is_sent_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from dedupe.errors import InputError
-from dedupe.index import keys as index_keys, segments
+from dedupe.index import segments
 from dedupe.index.keys import DOC_BITS
 
 KEY_STEP = 1 << DOC_BITS  # stored keys have their low DOC_BITS bits clear
@@ -157,10 +157,8 @@ def test_a_segment_shorter_than_its_rows_is_a_damaged_file_not_garbage_rows(db: 
         segments.rows(db, segments.PASSAGES)
 
 
-@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # the largest offset in the one chunk, or in a later one
-def test_a_segment_spanning_too_many_documents_is_refused_whichever_chunk_holds_its_last(
-        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
-    monkeypatch.setattr(index_keys, "BOUND_ROWS", chunk_rows)
+def test_a_segment_spanning_too_many_documents_is_refused(db: sqlite3.Connection) -> None:
+    # (a new segment knows its largest document; document_bounds' chunks are tested in tests/test_index_keys.py)
     keys = np.arange(1000, dtype=np.int64) * KEY_STEP
     docs = np.zeros(1000, dtype=np.int64)
     docs[700] = (1 << DOC_BITS) - 1  # one row names a document as far from the base as a segment cannot
@@ -169,7 +167,6 @@ def test_a_segment_spanning_too_many_documents_is_refused_whichever_chunk_holds_
     assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
     segments.write(db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
     assert db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]
-
 
 
 def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(db: sqlite3.Connection) -> None:

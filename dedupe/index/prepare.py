@@ -353,7 +353,6 @@ class _Slots:
             raise RuntimeError("a prepared batch was not one")
         return number, prepared
 
-
     def _mapped(self, slot: int, size: int) -> mmap.mmap:
         """The slot's first ``size`` bytes mapped (copy on write: the batch's arrays view the child's pages, and a
         write to them stays in this process); the slot goes back to the child once nothing views the mapping."""

@@ -34,7 +34,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from dedupe.errors import InputError
-from dedupe.index.keys import DOC_BITS, DOC_MASK as _DOC_BITMASK, document_bounds, merge_rows
+from dedupe.index.keys import DOC_BITS, DOC_MASK64, document_bounds, merge_rows
 from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -52,7 +52,7 @@ CREATE TABLE segments(segment INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level 
 CREATE INDEX segments_kind ON segments(kind, level)
 """
 #: The low bits of a packed row: its document (``seq`` minus the segment's base).
-DOC_MASK = np.int64(_DOC_BITMASK)
+DOC_MASK = DOC_MASK64
 _SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
 #: A segment's rows as written: ``(base, packed, last)``, each row ``stored key | seq - base``, sorted; ``last``
 #: the largest ``seq - base`` among them (-1 for none).
@@ -62,7 +62,7 @@ Segment = tuple[int, I64, int]
 # (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
 _CHUNK_ROWS = 1 << 17
 # Rows of the merges of one batch's write (all kinds) up to which they run in threads, one a kind (16 M rows:
-# 128 MB read, as much written; Reuters x1's merge of 8 tiers: 4.4 M). Larger merges run one kind after the
+# 128 MB read, as much written; Reuters x1's merge of 8 tiers at fanout 8: 4.4 M). Larger merges run one kind after the
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
 _THREADED_ROWS = 1 << 24
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
@@ -97,9 +97,10 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
     """:func:`write` of a new segment of each kind of ``batch``, in order, the same statements in the same order
     (so the same file), once the caller's block is done without an error. When the merges the new segments
     complete are small (:data:`_THREADED_ROWS`), the stored rows are read first and each kind's merge is computed
-    in a thread of its own while the block runs (the merges release the interpreter lock: Reuters x1's 8th batch
-    merges 2.2 M passage rows and 2.2 M shingle rows while the writer inserts the batch's documents); larger ones
-    after the block, one kind after the other, so that one kind's rows at most are held at once.
+    in a thread of its own while the block runs (the merges release the interpreter lock: at fanout 8, Reuters
+    x1's 8th batch merged 2.2 M passage rows and 2.2 M shingle rows while the writer inserted the batch's
+    documents); larger ones after the block, one kind after the other, so that one kind's rows at most are held
+    at once.
 
     Args:
         db: The index connection, inside the caller's write transaction (the block may write other tables).
