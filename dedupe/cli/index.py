@@ -8,17 +8,11 @@ from typing import Any
 
 import click
 
-from dedupe.cli.app import cli
+from dedupe.cli.app import cli, keep_until_exit
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options
 from dedupe.output import check_not_input, to_json
 from dedupe.runtime import one_blas_thread
-
-# The corpus an add loaded outlives the command: the process ends right after it (``dedupe.cli.app._leave`` skips
-# the interpreter's teardown when it can), and freeing Reuters' 19,043 documents one by one as the command returned
-# took 11 ms of every add (load 5.6). Only the last add's is kept: a process that runs the command again (the
-# tests) holds one corpus at most.
-_LAST_CORPUS: list[object] = []
 
 
 @cli.group("index")
@@ -57,7 +51,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
     with open_index(index_path, params, create=True) as index:
         click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
-    _LAST_CORPUS[:] = [loaded]
+    keep_until_exit(loaded)  # freed with the process, not document by document
 
 
 def _import_add() -> None:
