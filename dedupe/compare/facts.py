@@ -64,7 +64,8 @@ _ZONES_LONGEST_FIRST = tuple(sorted(UTC_OFFSETS, key=len, reverse=True))
 # Parameters that a claim states for their own sake, of the one thing the story is about (a vessel's capacity):
 # two claims that state one are about the same fact whatever their wording and values, which a reader should
 # see side by side. Not a magnitude or a depth: stories name those in passing in claims about other things
-# (tune split: magnitude and depth here put ludian-quake's pair F1 0.948 -> 0.919).
+# (with magnitude and depth here, ludian-quake's pair F1 fell 0.948 -> 0.919: `python -m benchmarks.claims_quality
+# data <multi-outlet articles> --split tune --loeo`, benchmarks/README.md, session 13, claims18).
 _ONE_VALUE = frozenset({"capacity"})
 _SINGULAR = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("s", ""))
 
