@@ -19,8 +19,9 @@ annotated documents (document id, ``dedupe.segment`` offsets, text) and every cr
 with its status. Each corpus path is compared as the tool compares it (stories included), with the default
 settings, each annotated document under the gold's outlet for it. A gold whose ``"compare"`` is ``"annotated
 documents"`` (``benchmarks/data/claims_gold_reuters.json``: two events of a 19,043-article wire, each report its
-own outlet) has only its documents taken from the corpus, stories included; the result is scored per set of the gold (the seeds and one set per event), then per split:
-``tune`` (the sets tuning was allowed to look at) and ``heldout`` (never tuned on).
+own outlet) has only its documents taken from the corpus, stories included. The result is scored per set of
+the gold (the seeds and one set per event), then per split: ``tune`` (the sets tuning was allowed to look at) and
+``heldout`` (never tuned on).
 
 Pair measures count unordered pairs of sentences of two different outlets: a gold pair is two sentences of
 one gold cluster; a predicted pair is two sentences whose claims share a group of two or more outlets. Pairs
@@ -114,9 +115,7 @@ def load_documents(path: str, gold: Gold) -> list[Document]:
     """The documents of one corpus path as the benchmark compares them: each annotated document under the gold's
     outlet for it (a wire's separate reports are separate outlets there), and only the annotated documents when
     the gold says so (``Gold.annotated_only``)."""
-    documents = load_corpus([path]).documents
-    if gold.annotated_only:
-        documents = [d for d in documents if d.id in gold.outlet]
+    documents = [d for d in load_corpus([path]).documents if not gold.annotated_only or d.id in gold.outlet]
     return [replace(d, outlet=gold.outlet[d.id]) if gold.outlet.get(d.id, d.outlet) != d.outlet else d
             for d in documents]
 
@@ -421,7 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune, held = gold.split["tune"], gold.split["heldout"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}
-    t_tune = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t)) if tune else None
+    t_tune = (max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t))
+              if tune else None)
     print(f"gold: {args.gold} ({len(gold.clusters)} clusters); tune = {' + '.join(tune)}; "
           f"held out (never tuned on) = {' + '.join(held)}")
     print(f"{'':<34} {'prec':>6} {'rec':>6} {'F1':>6}   {'tp':>4} {'fp':>4} {'fn':>4}   divergences")
