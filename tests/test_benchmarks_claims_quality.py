@@ -38,6 +38,13 @@ def _gold(path: Path, annotated_only: bool) -> Gold:
                 annotated_only)
 
 
+def _write_gold(gold: Gold, path: Path) -> None:
+    raw = {"compare": "annotated documents", "split": gold.split, "clusters": gold.clusters,
+           "documents": {d: {"outlet": gold.outlet[d], "set": gold.set_of[d], "sentences": s}
+                         for d, s in gold.sentences.items()}}
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
 def test_each_annotated_document_is_compared_under_the_gold_outlet(tmp_path: Path) -> None:
     path = _corpus(tmp_path)
     only = load_documents(str(path), _gold(path, annotated_only=True))
@@ -85,11 +92,7 @@ def test_check_segments_names_a_sentence_off_its_offsets(tmp_path: Path) -> None
 def test_check_prints_the_documents_checked_and_computes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                                  ) -> None:
     path = _corpus(tmp_path)
-    gold = _gold(path, annotated_only=True)
-    raw = {"compare": "annotated documents", "split": gold.split, "clusters": gold.clusters,
-           "documents": {d: {"outlet": gold.outlet[d], "set": gold.set_of[d], "sentences": s}
-                         for d, s in gold.sentences.items()}}
-    (tmp_path / "gold.json").write_text(json.dumps(raw), encoding="utf-8")
+    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
     assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--check"]) == 0
     assert capsys.readouterr().out.endswith(": 2 documents, 3 sentences, as dedupe.segment splits them\n")
 
@@ -113,3 +116,17 @@ def test_the_reuters_gold_is_annotated_as_dedupe_segment_splits_the_real_reports
         assert all(claim[m] for m in members) and len({gold.outlet[d] for d, _ in members}) >= 2
         assert all(gold.set_of[d] == cluster["set"] for d, _ in members)
         assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
+
+
+def test_a_gold_without_a_tune_split_prints_its_held_out_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    # the held-out command's path on a two-report fixture (real model): no tune rows, no cosine threshold fitted
+    path = _corpus(tmp_path)
+    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("--")] == ["-- heldout", "-- offensive"]
+    assert "(tune)" not in out and "(oracle)" in out
+    assert "wire.jsonl: 2 documents" in out  # reuters-3, not annotated, is not compared
+    with pytest.raises(SystemExit):
+        main([str(path), "--gold", str(tmp_path / "gold.json"), "--loeo"])
