@@ -17,8 +17,11 @@ others, the one left out scored (only those documents are compared while scannin
 The gold (``benchmarks/data/claims_gold.json``, annotation rules at its top) lists every sentence of the
 annotated documents (document id, ``dedupe.segment`` offsets, text) and every cross-outlet same-claim cluster
 with its status. Each corpus path is compared as the tool compares it (stories included), with the default
-settings; the result is scored per set of the gold (the seeds and one set per event), then per split:
-``tune`` (the sets tuning was allowed to look at) and ``heldout`` (never tuned on).
+settings, each annotated document under the gold's outlet for it. A gold whose ``"compare"`` is ``"annotated
+documents"`` (``benchmarks/data/claims_gold_reuters.json``: two events of a 19,043-article wire, each report its
+own outlet) has only its documents taken from the corpus, stories included. The result is scored per set of
+the gold (the seeds and one set per event), then per split: ``tune`` (the sets tuning was allowed to look at) and
+``heldout`` (never tuned on).
 
 Pair measures count unordered pairs of sentences of two different outlets: a gold pair is two sentences of
 one gold cluster; a predicted pair is two sentences whose claims share a group of two or more outlets. Pairs
@@ -28,7 +31,13 @@ outlets from it; a reported divergence is *real* when two of its sentences of di
 gold divergence cluster.
 Baseline: all-MiniLM-L6-v2 cosine between every two sentences of different outlets of one set, no model and
 no grouping, at the threshold with the best pair F1 on the tune split (and, for reference, the best threshold
-on each split itself, an oracle figure).
+on each split itself, an oracle figure); a gold without a tune split has the oracle row only.
+``--check`` loads the gold and its documents and checks that every annotated sentence is the document's
+``dedupe.segment`` sentence of that index and offsets; it computes no figure.
+
+Held-out gold of Reuters reports:
+    .venv/bin/python -m benchmarks.claims_quality /work/shared/corpora/reuters21578.jsonl \
+        --gold benchmarks/data/claims_gold_reuters.json
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 
@@ -49,6 +58,7 @@ from dedupe.compare import align
 from dedupe.compare.claims import Claim, claim_content, lead_speaker
 from dedupe.compare.counts import stated_counts
 from dedupe.compare.groups import CompareConfig, CompareResult, compare_corpus
+from dedupe.corpus.documents import Document
 from dedupe.corpus.load import load_corpus
 from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
@@ -68,6 +78,7 @@ class Gold:
     set_of: dict[str, str]
     clusters: list[dict]  # type: ignore[type-arg]
     split: dict[str, list[str]]
+    annotated_only: bool = False  # compare only the annotated documents of each corpus path (not every document)
 
 
 @dataclass(frozen=True)
@@ -96,7 +107,35 @@ def load_gold(path: Path) -> Gold:
     raw = json.loads(path.read_text(encoding="utf-8"))
     docs = raw["documents"]
     return Gold({d: v["sentences"] for d, v in docs.items()}, {d: v["outlet"] for d, v in docs.items()},
-                {d: v["set"] for d, v in docs.items()}, raw["clusters"], raw["split"])
+                {d: v["set"] for d, v in docs.items()}, raw["clusters"], raw["split"],
+                raw.get("compare", "all documents") == "annotated documents")
+
+
+def load_documents(path: str, gold: Gold) -> list[Document]:
+    """The documents of one corpus path as the benchmark compares them: each annotated document under the gold's
+    outlet for it (a wire's separate reports are separate outlets there), and only the annotated documents when
+    the gold says so (``Gold.annotated_only``)."""
+    documents = [d for d in load_corpus([path]).documents if not gold.annotated_only or d.id in gold.outlet]
+    return [replace(d, outlet=gold.outlet[d.id]) if gold.outlet.get(d.id, d.outlet) != d.outlet else d
+            for d in documents]
+
+
+def check_segments(gold: Gold, paths: Sequence[str]) -> tuple[int, int]:
+    """Every annotated sentence is ``dedupe.segment``'s sentence of that index, offsets and text, in a document of
+    ``paths``, and every sentence of an annotated document is annotated; the documents and sentences checked.
+
+    Raises:
+        SystemExit: naming the first document or sentence that does not match.
+    """
+    found = {d.id: d for path in paths for d in load_documents(path, gold) if d.id in gold.sentences}
+    for doc, sentences in gold.sentences.items():
+        if doc not in found:
+            raise SystemExit(f"gold document {doc} is not in {', '.join(paths)}")
+        spans = [(s.start, s.end, s.text) for s in segment_document(found[doc]).sentences]
+        if [(s["start"], s["end"], s["text"]) for s in sentences] != spans or \
+                [s["i"] for s in sentences] != list(range(len(spans))):
+            raise SystemExit(f"gold document {doc} is not annotated sentence by sentence as dedupe.segment splits it")
+    return len(found), sum(len(s) for s in gold.sentences.values())
 
 
 def check_offsets(gold: Gold, texts: dict[str, str]) -> None:
@@ -195,7 +234,7 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
     texts: dict[str, str] = {}
     seconds = []
     for path in paths:
-        loaded = load_corpus([path]).documents
+        loaded = load_documents(path, gold)
         stories = group_stories(loaded, config.story)  # of every document, so that ``only`` keeps them
         documents = [segment_document(d) for d in loaded if only is None or gold.set_of.get(d.id) in only]
         if not documents:
@@ -216,7 +255,7 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
 def sentence_vectors(gold: Gold, paths: Sequence[str], encoder: object, cache: EmbeddingCache
                      ) -> tuple[dict[str, str], dict[tuple[str, int], np.ndarray]]:
     """Document texts of the corpus paths and the embedding of every annotated sentence found in them."""
-    texts = {d.id: d.text for path in paths for d in load_corpus([path]).documents}
+    texts = {d.id: d.text for path in paths for d in load_documents(path, gold)}
     check_offsets(gold, texts)
     keys = [(d, s["i"]) for d, ss in gold.sentences.items() if d in texts for s in ss]
     matrix = embed(encoder, [gold.sentences[d][i]["text"] for d, i in keys], cache)  # type: ignore[arg-type]
@@ -359,8 +398,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="count the missed tune pairs by cause (candidate cut, score, count rule, grouping...)")
     parser.add_argument("--split", choices=("all", "tune"), default="all",
                         help="'tune' prints the tune split's rows only (iterate without looking at held out)")
+    parser.add_argument("--check", action="store_true",
+                        help="only check that the gold's sentences are dedupe.segment's (no figure computed)")
     args = parser.parse_args(argv)
     gold = load_gold(args.gold)
+    if args.check:
+        documents, sentences = check_segments(gold, args.corpus)
+        print(f"gold: {args.gold}: {documents} documents, {sentences} sentences, as dedupe.segment splits them")
+        return 0
+    if not gold.split["tune"] and (args.fit or args.loeo or args.misses or args.false_pairs or args.causes):
+        parser.error("--fit, --loeo, --misses, --false-pairs and --causes need a gold with a tune split")
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     true, true_div = gold_pairs(gold)
@@ -373,7 +420,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune, held = gold.split["tune"], gold.split["heldout"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}
-    t_tune = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t))
+    t_tune = (max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t))
+              if tune else None)
     print(f"gold: {args.gold} ({len(gold.clusters)} clusters); tune = {' + '.join(tune)}; "
           f"held out (never tuned on) = {' + '.join(held)}")
     print(f"{'':<34} {'prec':>6} {'rec':>6} {'F1':>6}   {'tp':>4} {'fp':>4} {'fn':>4}   divergences")
@@ -381,10 +429,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.split == "tune":
         splits = [("tune", tune)] + [(s, [s]) for s in tune]
     for name, sets in splits:
+        if not sets:
+            continue
         print(f"-- {name}")
         print(score(pred, pred_div, true, true_div, gold, sets).row("dedupe compare"))
-        print(score(by_t[t_tune], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_tune:.2f} (tune)")
-              .rsplit("   ", 1)[0] + "   -")
+        if t_tune is not None:
+            print(score(by_t[t_tune], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_tune:.2f} (tune)")
+                  .rsplit("   ", 1)[0] + "   -")
         if name == "heldout":
             t_best = max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, sets), in_sets(true, gold, sets)), -t))
             print(score(by_t[t_best], [], true, [], gold, sets).row(f"MiniLM cosine >= {t_best:.2f} (oracle)")

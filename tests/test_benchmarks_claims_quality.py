@@ -1,0 +1,132 @@
+"""Tests of benchmarks.claims_quality: the gold's documents as compared (outlets, scope) and the Reuters gold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.claims_quality import Gold, check_segments, gold_pairs, load_documents, load_gold, main
+from dedupe.corpus.load import load_corpus
+from dedupe.segment import segment_document
+
+REUTERS = Path("/work/shared/corpora/reuters21578.jsonl")
+REUTERS_GOLD = Path(__file__).parent.parent / "benchmarks" / "data" / "claims_gold_reuters.json"
+TEXTS = {"reuters-1": "Iraq said its forces repelled the attack. Iran said it gained ground.\n",
+         "reuters-2": "Iraq said it had repelled the Iranian attack near Basra.\n",
+         "reuters-3": "Wheat prices rose two cents on the Chicago Board of Trade.\n"}
+
+
+def _corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps({"id": d, "source": "Reuters", "date": "7-APR-1987 07:19:19.10",
+                                        "title": "", "text": t}) + "\n" for d, t in TEXTS.items()), encoding="utf-8")
+    return path
+
+
+def _gold(path: Path, annotated_only: bool) -> Gold:
+    """Reports 1 and 2 annotated as the segmenter splits them, each its own outlet; report 3 left out."""
+    docs = {d.id: d for d in load_corpus([str(path)]).documents}
+    sentences = {d: [{"i": i, "start": s.start, "end": s.end, "claim": True, "text": s.text}
+                     for i, s in enumerate(segment_document(docs[d]).sentences)] for d in ("reuters-1", "reuters-2")}
+    cluster = {"id": "X1", "set": "offensive", "claim": "Iraq repelled the attack", "status": "agreement",
+               "conflicts": [], "members": [{"doc": "reuters-1", "i": 0}, {"doc": "reuters-2", "i": 0}]}
+    return Gold(sentences, {"reuters-1": "Reuters 1", "reuters-2": "Reuters 2"},
+                {"reuters-1": "offensive", "reuters-2": "offensive"}, [cluster], {"tune": [], "heldout": ["offensive"]},
+                annotated_only)
+
+
+def _write_gold(gold: Gold, path: Path) -> None:
+    raw = {"compare": "annotated documents", "split": gold.split, "clusters": gold.clusters,
+           "documents": {d: {"outlet": gold.outlet[d], "set": gold.set_of[d], "sentences": s}
+                         for d, s in gold.sentences.items()}}
+    path.write_text(json.dumps(raw), encoding="utf-8")
+
+
+def test_each_annotated_document_is_compared_under_the_gold_outlet(tmp_path: Path) -> None:
+    path = _corpus(tmp_path)
+    only = load_documents(str(path), _gold(path, annotated_only=True))
+    assert [(d.id, d.outlet) for d in only] == [("reuters-1", "Reuters 1"), ("reuters-2", "Reuters 2")]
+    assert [d.text for d in only] == [TEXTS["reuters-1"], TEXTS["reuters-2"]]
+    assert only[0].date == dt.date(1987, 4, 7)
+    every = load_documents(str(path), _gold(path, annotated_only=False))  # the scope of the first gold: all
+    assert [(d.id, d.outlet) for d in every] == [("reuters-1", "Reuters 1"), ("reuters-2", "Reuters 2"),
+                                                 ("reuters-3", "Reuters")]
+
+
+def test_a_gold_outlet_equal_to_the_corpus_outlet_leaves_the_document_as_loaded(tmp_path: Path) -> None:
+    path = _corpus(tmp_path)
+    gold = _gold(path, annotated_only=False)
+    same = Gold(gold.sentences, {d: "Reuters" for d in gold.outlet}, gold.set_of, gold.clusters, gold.split)
+    loaded = load_corpus([str(path)]).documents
+    assert [(d.id, d.outlet) for d in load_documents(str(path), same)] == [(d.id, d.outlet) for d in loaded]
+    # one outlet for both reports: their pair is no cross-outlet pair; two outlets make it one
+    assert gold_pairs(same)[0] == set()
+    assert gold_pairs(gold)[0] == {(("reuters-1", 0), ("reuters-2", 0))}
+
+
+def test_the_scope_is_read_from_the_gold_file(tmp_path: Path) -> None:
+    raw = {"split": {"tune": [], "heldout": ["offensive"]}, "clusters": [], "documents": {
+        "reuters-2": {"outlet": "Reuters 2", "set": "offensive", "sentences": []}}}
+    (tmp_path / "all.json").write_text(json.dumps(raw), encoding="utf-8")
+    (tmp_path / "annotated.json").write_text(json.dumps({**raw, "compare": "annotated documents"}), encoding="utf-8")
+    assert not load_gold(tmp_path / "all.json").annotated_only
+    assert load_gold(tmp_path / "annotated.json").annotated_only
+
+
+def test_check_segments_names_a_sentence_off_its_offsets(tmp_path: Path) -> None:
+    path = _corpus(tmp_path)
+    gold = _gold(path, annotated_only=True)
+    assert check_segments(gold, [str(path)]) == (2, 3)
+    second = gold.sentences["reuters-1"][1]
+    gold.sentences["reuters-1"][1] = {**second, "start": second["start"] + 1}
+    with pytest.raises(SystemExit, match="reuters-1"):
+        check_segments(gold, [str(path)])
+    del gold.sentences["reuters-1"][1]  # a sentence left unannotated is no match either
+    with pytest.raises(SystemExit, match="reuters-1"):
+        check_segments(gold, [str(path)])
+
+
+def test_check_prints_the_documents_checked_and_computes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                                 ) -> None:
+    path = _corpus(tmp_path)
+    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--check"]) == 0
+    assert capsys.readouterr().out.endswith(": 2 documents, 3 sentences, as dedupe.segment splits them\n")
+
+
+def test_the_reuters_gold_is_annotated_as_dedupe_segment_splits_the_real_reports() -> None:
+    if not REUTERS.exists():
+        pytest.skip("the Reuters corpus is not on this machine")
+    gold = load_gold(REUTERS_GOLD)
+    assert gold.annotated_only and gold.split["tune"] == []
+    assert set(gold.set_of.values()) == set(gold.split["heldout"])
+    assert check_segments(gold, [str(REUTERS)]) == (14, 103)
+    documents = load_documents(str(REUTERS), gold)
+    assert len(documents) == 14  # not the 19,043 articles of the corpus
+    assert all(d.outlet == "Reuters " + d.id.removeprefix("reuters-") for d in documents)
+    assert min(d.date for d in documents if d.date) >= dt.date(1987, 4, 1)
+    for event in gold.split["heldout"]:
+        assert 4 <= sum(1 for s in gold.set_of.values() if s == event) <= 8
+    claim = {(d, s["i"]): s["claim"] for d, ss in gold.sentences.items() for s in ss}
+    for cluster in gold.clusters:
+        members = [(m["doc"], m["i"]) for m in cluster["members"]]
+        assert all(claim[m] for m in members) and len({gold.outlet[d] for d, _ in members}) >= 2
+        assert all(gold.set_of[d] == cluster["set"] for d, _ in members)
+        assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
+
+
+def test_a_gold_without_a_tune_split_prints_its_held_out_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    # the held-out command's path on a two-report fixture (real model): no tune rows, no cosine threshold fitted
+    path = _corpus(tmp_path)
+    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("--")] == ["-- heldout", "-- offensive"]
+    assert "(tune)" not in out and "(oracle)" in out
+    assert "wire.jsonl: 2 documents" in out  # reuters-3, not annotated, is not compared
+    with pytest.raises(SystemExit):
+        main([str(path), "--gold", str(tmp_path / "gold.json"), "--loeo"])
