@@ -25,7 +25,6 @@ Printed: ROC AUC of the plain and of the mapped cosine on the held-out training 
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import sys
 import time
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from benchmarks.align_quality import Pairs, read_mrpc
+from benchmarks.align_quality import Pairs, labelled_sick, read_mrpc, read_sick_pairs
 from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
 from dedupe.compare.claims import claim_content
 from dedupe.embed.claim_space import paired_claim_cosines
@@ -72,13 +71,7 @@ SHIPPED = Settings(steps=100)
 
 def read_sick_same(path: Path) -> Pairs:
     """SICK train pairs: ENTAILMENT (1) against CONTRADICTION and NEUTRAL (0)."""
-    first, second, labels = [], [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            first.append(row["sentence_A"])
-            second.append(row["sentence_B"])
-            labels.append(int(row["entailment_judgment"] == "ENTAILMENT"))
-    return Pairs(first, second, np.asarray(labels))
+    return labelled_sick(read_sick_pairs(path), lambda row: int(row.judgment == "ENTAILMENT"))
 
 
 def pair_vectors(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
