@@ -16,7 +16,7 @@ import argparse
 import csv
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,17 +56,50 @@ def read_mrpc(path: Path) -> Pairs:
     return Pairs(first, second, np.asarray(labels))
 
 
+@dataclass(frozen=True)
+class SickPair:
+    """One SICK sentence pair with its gold annotations.
+
+    Attributes:
+        first: ``sentence_A``.
+        second: ``sentence_B``.
+        relatedness: ``relatedness_score``, 1 to 5.
+        judgment: ``entailment_judgment``: ENTAILMENT, NEUTRAL or CONTRADICTION.
+    """
+
+    first: str
+    second: str
+    relatedness: float
+    judgment: str
+
+
+def read_sick_pairs(path: Path) -> list[SickPair]:
+    """Every pair of a SICK TSV (``SICK_train.txt`` or ``SICK_test_annotated.txt``), in file order.
+
+    The one reader of SICK: each benchmark labels these rows its own way through :func:`labelled_sick`.
+    """
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [SickPair(row["sentence_A"], row["sentence_B"], float(row["relatedness_score"]),
+                         row["entailment_judgment"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def labelled_sick(rows: Iterable[SickPair], label: Callable[[SickPair], int | None]) -> Pairs:
+    """The rows ``label`` gives a label (``None`` leaves a row out), in order, as :class:`Pairs`."""
+    first, second, labels = [], [], []
+    for row in rows:
+        value = label(row)
+        if value is not None:
+            first.append(row.first)
+            second.append(row.second)
+            labels.append(value)
+    return Pairs(first, second, np.asarray(labels))
+
+
 def read_sick(path: Path) -> Pairs:
     """SICK TSV, ENTAILMENT and CONTRADICTION pairs only (label 1 = contradiction)."""
-    first, second, labels = [], [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            judgment = row["entailment_judgment"]
-            if judgment in ("ENTAILMENT", "CONTRADICTION"):
-                first.append(row["sentence_A"])
-                second.append(row["sentence_B"])
-                labels.append(int(judgment == "CONTRADICTION"))
-    return Pairs(first, second, np.asarray(labels))
+    def contradiction(row: SickPair) -> int | None:
+        return int(row.judgment == "CONTRADICTION") if row.judgment in ("ENTAILMENT", "CONTRADICTION") else None
+    return labelled_sick(read_sick_pairs(path), contradiction)
 
 
 def cosines(pairs: Pairs, vectors: dict[str, np.ndarray]) -> np.ndarray:

@@ -78,17 +78,36 @@ def joined(splits: Sequence[Pairs]) -> Pairs:
                  np.concatenate([s.labels for s in splits]))
 
 
-def features(pairs: Pairs, encoder: object, cache: EmbeddingCache, claim_cosines: np.ndarray | None = None
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Claim features of each pair (contents, number-blind; the cosine column in the claim space, as alignment
-    reads it: the shipped map's, or ``claim_cosines`` when given) and the contents' plain cosines."""
+def pair_vectors(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
+    """Unit MiniLM embeddings of each pair's two contents (:func:`claim_content`), as alignment embeds them."""
+    first = embed(encoder, [claim_content(t) for t in pairs.first], cache)  # type: ignore[arg-type]
+    second = embed(encoder, [claim_content(t) for t in pairs.second], cache)  # type: ignore[arg-type]
+    return first, second
+
+
+def features_of_vectors(pairs: Pairs, vectors: tuple[np.ndarray, np.ndarray],
+                        claim_cosines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Claim features of each pair from its contents' vectors (:func:`pair_vectors`), and their plain cosines.
+
+    Args:
+        pairs: The pairs.
+        vectors: The unit vectors of the first and of the second texts' contents.
+        claim_cosines: The cosine column in the claim space; ``None`` reads the shipped map's, as alignment does.
+
+    Returns:
+        The ``(n, len(CLAIM_FEATURES))`` features (contents, number-blind) and the ``(n,)`` plain cosines.
+    """
     first = [claim_content(t) for t in pairs.first]
     second = [claim_content(t) for t in pairs.second]
-    vectors_a, vectors_b = embed(encoder, first, cache), embed(encoder, second, cache)  # type: ignore[arg-type]
-    cosines = (vectors_a * vectors_b).sum(axis=1)
+    cosines = (vectors[0] * vectors[1]).sum(axis=1)
     if claim_cosines is None:
-        claim_cosines = paired_claim_cosines(vectors_a, vectors_b)
+        claim_cosines = paired_claim_cosines(*vectors)
     return align.claim_features(first, second, [float(c) for c in cosines], [float(c) for c in claim_cosines]), cosines
+
+
+def features(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`features_of_vectors` of the pairs embedded now, with the shipped map's claim cosines."""
+    return features_of_vectors(pairs, pair_vectors(pairs, encoder, cache))
 
 
 def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float, float]:
@@ -166,12 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
              "STS headlines 2016": read_sts(sts, TEST_YEARS)}
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
+    vectors = pair_vectors(train, encoder, cache)
     if args.in_fold:
-        train_features = features(train, encoder, cache)[0]
+        train_features = features_of_vectors(train, vectors)[0]
     else:  # the map was fitted on these pairs: the model reads each pair's cosine from a map that never saw it
         from benchmarks.train_claim_adapter import out_of_fold_cosines
 
-        train_features = features(train, encoder, cache, out_of_fold_cosines(train, encoder, cache))[0]
+        train_features = features_of_vectors(train, vectors, out_of_fold_cosines(*vectors, train.labels))[0]
     if args.reuters is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
         reuters_train, tests["Reuters headline-lead"] = reuters_splits(args.reuters, args.reuters_articles,
                                                                        encoder, cache, args.reuters_seed)

@@ -262,38 +262,43 @@ def sentence_vectors(gold: Gold, paths: Sequence[str], encoder: object, cache: E
     return texts, dict(zip(keys, matrix))
 
 
-def fit(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache) -> CompareConfig:
+def tune_f1s(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache
+             ) -> dict[float, dict[str, float]]:
+    """Each grid threshold's pair F1 on each tune event, from one compare of the tune events' documents per
+    threshold: the fit and every leave-one-event-out fold read their thresholds from it."""
+    table, events = {}, gold.split["tune"]
+    for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
+        config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
+        pred = run_compare(args.corpus, gold, encoder, cache, config, only=events)[0]
+        table[float(threshold)] = {e: f1(in_sets(pred, gold, [e]), in_sets(true, gold, [e])) for e in events}
+    return table
+
+
+def fit(f1s: dict[float, dict[str, float]], gold: Gold) -> CompareConfig:
     """Pick the grouping threshold on the tune split (the claim model is external: ``benchmarks.claim_model``)."""
-    threshold, tune_f1 = best_threshold(args, gold, true, encoder, cache, gold.split["tune"])
+    threshold, tune_f1 = best_threshold(f1s, gold.split["tune"])
     print(f"CLAIM_THRESHOLD = {threshold}  # worst tune event's pair F1 {tune_f1:.3f}")
     return CompareConfig(align=align.AlignConfig(threshold=threshold))
 
 
-def best_threshold(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache,
-                   sets: Sequence[str]) -> tuple[float, float]:
-    """The grouping threshold with the best worst-set pair F1 on ``sets`` (then the best mean; comparing only
-    their documents), and that worst F1: a threshold is picked for every event, not for the largest."""
+def best_threshold(f1s: dict[float, dict[str, float]], sets: Sequence[str]) -> tuple[float, float]:
+    """The grouping threshold of :func:`tune_f1s` with the best worst-set pair F1 on ``sets`` (then the best mean),
+    and that worst F1: a threshold is picked for every event, not for the largest."""
     best = ((-1.0, 0.0), 0.0)
-    for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
-        config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
-        pred = run_compare(args.corpus, gold, encoder, cache, config, only=sets)[0]
-        per = [f1(in_sets(pred, gold, [s]), in_sets(true, gold, [s])) for s in sets]
-        best = max(best, ((min(per), float(np.mean(per))), float(threshold)))
+    for threshold, per_set in f1s.items():
+        per = [per_set[s] for s in sets]
+        best = max(best, ((min(per), float(np.mean(per))), threshold))
     return best[1], best[0][0]
 
 
-def leave_one_event_out(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object,
-                        cache: EmbeddingCache) -> None:
+def leave_one_event_out(f1s: dict[float, dict[str, float]], events: Sequence[str]) -> None:
     """Leave each tune event out in turn: pick the grouping threshold on the others, score the one left out;
     print the worst as the figure."""
-    events = gold.split["tune"]
     held_f1 = []
     for test in events:
         train = [e for e in events if e != test]
-        threshold, train_f1 = best_threshold(args, gold, true, encoder, cache, train)
-        config = CompareConfig(align=align.AlignConfig(threshold=threshold))
-        pred = run_compare(args.corpus, gold, encoder, cache, config, only=[test])[0]
-        held_f1.append(f1(in_sets(pred, gold, [test]), in_sets(true, gold, [test])))
+        threshold, train_f1 = best_threshold(f1s, train)
+        held_f1.append(f1s[threshold][test])
         print(f"threshold on {' + '.join(train)} ({threshold}, worst F1 there {train_f1:.3f}) -> {test}: "
               f"F1 {held_f1[-1]:.3f}")
     print(f"leave-one-event-out figure: worst {min(held_f1):.3f}, mean {np.mean(held_f1):.3f}")
@@ -412,9 +417,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     true, true_div = gold_pairs(gold)
     texts, vectors = sentence_vectors(gold, args.corpus, encoder, cache)
+    f1s = tune_f1s(args, gold, true, encoder, cache) if args.fit else {}
     if args.fit and args.loeo:
-        leave_one_event_out(args, gold, true, encoder, cache)
-    config = fit(args, gold, true, encoder, cache) if args.fit else CompareConfig()
+        leave_one_event_out(f1s, gold.split["tune"])
+    config = fit(f1s, gold) if args.fit else CompareConfig()
     results: list[CompareResult] = []
     pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config, results=results)
     tune, held = gold.split["tune"], gold.split["heldout"]

@@ -25,7 +25,6 @@ Printed: ROC AUC of the plain and of the mapped cosine on the held-out training 
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import sys
 import time
@@ -36,11 +35,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from benchmarks.align_quality import Pairs, read_mrpc
-from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
-from dedupe.compare.claims import claim_content
+from benchmarks.align_quality import Pairs, labelled_sick, read_mrpc, read_sick_pairs
+from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, pair_vectors, read_sts
 from dedupe.embed.claim_space import paired_claim_cosines
-from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
+from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
 THREADS = 2
 #: Folds of :func:`out_of_fold_cosines`.
@@ -72,20 +70,7 @@ SHIPPED = Settings(steps=100)
 
 def read_sick_same(path: Path) -> Pairs:
     """SICK train pairs: ENTAILMENT (1) against CONTRADICTION and NEUTRAL (0)."""
-    first, second, labels = [], [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            first.append(row["sentence_A"])
-            second.append(row["sentence_B"])
-            labels.append(int(row["entailment_judgment"] == "ENTAILMENT"))
-    return Pairs(first, second, np.asarray(labels))
-
-
-def pair_vectors(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
-    """Unit MiniLM embeddings of each pair's two contents (:func:`claim_content`), as alignment embeds them."""
-    first = embed(encoder, [claim_content(t) for t in pairs.first], cache)  # type: ignore[arg-type]
-    second = embed(encoder, [claim_content(t) for t in pairs.second], cache)  # type: ignore[arg-type]
-    return first, second
+    return labelled_sick(read_sick_pairs(path), lambda row: int(row.judgment == "ENTAILMENT"))
 
 
 def fit_map(first: np.ndarray, second: np.ndarray, labels: np.ndarray, settings: Settings,
@@ -148,27 +133,27 @@ def split(count: int, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[cut:]), np.sort(order[:cut])
 
 
-def out_of_fold_cosines(pairs: Pairs, encoder: object, cache: EmbeddingCache, folds: int = FOLDS,
+def out_of_fold_cosines(first: np.ndarray, second: np.ndarray, labels: np.ndarray, folds: int = FOLDS,
                         settings: Settings = SHIPPED) -> np.ndarray:
     """Each training pair's claim-space cosine from a map fitted on the other folds (seeded), for stacking: the
     claim model is fitted on cosines of pairs its map never saw, as it will read unseen pairs.
 
     Args:
-        pairs: The training pairs.
-        encoder: The packaged encoder.
-        cache: The embedding cache.
+        first: ``(n, d)`` the training pairs' first contents' unit vectors
+            (:func:`benchmarks.claim_model.pair_vectors`).
+        second: ``(n, d)`` their second contents' unit vectors.
+        labels: 1 for the same claim, 0 for not.
         folds: How many folds.
         settings: As the shipped map was fitted.
 
     Returns:
         One cosine per pair.
     """
-    first, second = pair_vectors(pairs, encoder, cache)
-    fold = np.random.default_rng(settings.seed).permutation(len(pairs.labels)) % folds
-    cosines = np.zeros(len(pairs.labels))
+    fold = np.random.default_rng(settings.seed).permutation(len(labels)) % folds
+    cosines = np.zeros(len(labels))
     for k in range(folds):
         fit, held = fold != k, fold == k
-        matrix, _ = fit_map(first[fit], second[fit], pairs.labels[fit], settings)
+        matrix, _ = fit_map(first[fit], second[fit], labels[fit], settings)
         cosines[held] = paired_claim_cosines(first[held], second[held], matrix)
     return cosines
 

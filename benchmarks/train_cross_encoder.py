@@ -29,7 +29,6 @@ claim model and the cosine on the same splits).
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import os
 import random
@@ -42,7 +41,7 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import f1_score, roc_auc_score
 
-from benchmarks.align_quality import Pairs, read_mrpc
+from benchmarks.align_quality import Pairs, SickPair, labelled_sick, read_mrpc, read_sick_pairs
 from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
 from dedupe.compare.features import mask_numbers
 from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights
@@ -58,15 +57,11 @@ MAX_TOKENS = 128
 
 def read_sick_same(path: Path) -> Pairs:
     """SICK train as same-claim pairs: ENTAILMENT with relatedness >= 4 (1), NEUTRAL below 3 (0)."""
-    first, second, labels = [], [], []
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            score, judgment = float(row["relatedness_score"]), row["entailment_judgment"]
-            if judgment == "ENTAILMENT" and score >= 4 or judgment == "NEUTRAL" and score < 3:
-                first.append(row["sentence_A"])
-                second.append(row["sentence_B"])
-                labels.append(int(judgment == "ENTAILMENT"))
-    return Pairs(first, second, np.asarray(labels))
+    def same_claim(row: SickPair) -> int | None:
+        if row.judgment == "ENTAILMENT" and row.relatedness >= 4:
+            return 1
+        return 0 if row.judgment == "NEUTRAL" and row.relatedness < 3 else None
+    return labelled_sick(read_sick_pairs(path), same_claim)
 
 
 def load_base() -> tuple[Any, Any]:

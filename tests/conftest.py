@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,23 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> 
     return SeedReport(result, report_dict(result), result.prepared.documents)
 
 # --- end of fixtures of dedupe.report ------------------------------------------------------------------------
+
+
+# --- fixtures of the real corpora (owner: tests) -----------------------------------------------------------
+
+#: The folder of the real corpora (its README lists them); ``DEDUPE_CORPORA`` names another.
+CORPORA = Path(os.environ.get("DEDUPE_CORPORA", "/work/shared/corpora"))
+
+
+@pytest.fixture
+def shared_corpus() -> Callable[[str], Path]:
+    """The path of a file under :data:`CORPORA` (``"multi-outlet/articles.jsonl"``); the test is skipped, with
+    the path it looked for, when the file is not on this machine."""
+    def find(relative: str) -> Path:
+        path = CORPORA / relative
+        if not path.exists():
+            pytest.skip(f"{path} is not on this machine (DEDUPE_CORPORA names the folder of the real corpora)")
+        return path
+    return find
+
+# --- end of fixtures of the real corpora ---------------------------------------------------------------------

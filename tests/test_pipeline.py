@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import dedupe.pipeline as pipeline
 
 
 def test_every_listed_name_resolves() -> None:
     assert all(getattr(pipeline, name) is not None for name in pipeline.__all__)
+
+
+def _type_checking_imports() -> dict[str, str]:
+    """Name -> module of the package's TYPE_CHECKING imports (what mypy reads)."""
+    tree = ast.parse(Path(pipeline.__file__).read_text(encoding="utf-8"))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
+    return {alias.name: str(node.module) for node in guarded.body if isinstance(node, ast.ImportFrom)
+            for alias in node.names}
+
+
+def test_each_name_is_what_type_checkers_read() -> None:
+    imported = _type_checking_imports()
+    assert sorted(imported) == pipeline.__all__ and "load_checked" in imported
+    for name, module in imported.items():
+        assert getattr(pipeline, name) is getattr(importlib.import_module(module), name), name
+    try:
+        pipeline.run_nothing  # noqa: B018
+    except AttributeError as error:
+        assert "run_nothing" in str(error)
+    else:
+        raise AssertionError("an unlisted name resolved")
 
 
 def test_loading_a_corpus_does_not_load_the_other_commands_runs() -> None:

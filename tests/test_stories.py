@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,10 +108,8 @@ def test_a_name_that_opens_one_sentence_and_sits_inside_another_links_them() -> 
     assert [s.doc_ids for s in group_stories(docs)] == [("a", "b")]
 
 
-def test_the_first_two_thousand_reuters_articles_form_small_stories() -> None:
-    path = Path("/work/shared/corpora/reuters21578.jsonl")
-    if not path.exists():
-        pytest.skip("the Reuters corpus is not on this machine")
+def test_the_first_two_thousand_reuters_articles_form_small_stories(shared_corpus: Callable[[str], Path]) -> None:
+    path = shared_corpus("reuters21578.jsonl")
     documents = load_corpus([str(path)]).documents[:2000]
     stories = group_stories(documents)
     assert max(len(s.doc_ids) for s in stories) <= 40  # was 1,731 with single links, then 353 earnings tables
@@ -118,12 +117,10 @@ def test_the_first_two_thousand_reuters_articles_form_small_stories() -> None:
     assert {"reuters-75", "reuters-249", "reuters-290"} <= set(coffee.doc_ids)
 
 
-def test_a_report_close_to_most_of_a_large_story_joins_it() -> None:
+def test_a_report_close_to_most_of_a_large_story_joins_it(shared_corpus: Callable[[str], Path]) -> None:
     # Compared on their own, the 11 Ludian quake reports: Peninsula's (rescue efforts hampered, the toll's jump)
     # has a mean TF-IDF cosine of 0.117 with the ten others, under 0.12, but reaches 0.12 with half of them.
-    path = Path("/work/shared/corpora/multi-outlet/articles.jsonl")
-    if not path.exists():
-        pytest.skip("the multi-outlet corpus is not on this machine")
+    path = shared_corpus("multi-outlet/articles.jsonl")
     documents = [d for d in load_corpus([str(path)]).documents if d.id.startswith("ludian-")]
     assert [len(s.doc_ids) for s in group_stories(documents)] == [11]
 

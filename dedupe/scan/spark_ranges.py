@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlparse
 
 from dedupe.corpus.documents import LoadOptions
 from dedupe.corpus.readers import BINARY_SNIFF, Record, json_lines
-from dedupe.scan.spark_read import LINE_SUFFIXES, Input, Item, _Collector, record_item
+from dedupe.scan.spark_read import LINE_SUFFIXES, Collector, Input, Item, record_item
 
 if TYPE_CHECKING:
     from pyspark import SparkContext
@@ -191,7 +191,7 @@ def range_items(part: Range, options: LoadOptions, lines: Collection[int] | None
     as the local loader checks them; only those on ``lines`` when given."""
     text = part.text()
     records = json_lines(text, 0, len(text), part.line) if lines is None else _lines(text, part.line, sorted(lines))
-    collector = _Collector(options)
+    collector = Collector(options)
     for number, value, error in records:
         yield record_item(part.item, collector, number, value, error)
 

@@ -81,7 +81,7 @@ class Input:
         return inner_name(self.label) != self.label
 
 
-class _Collector(_Loader):
+class Collector(_Loader):
     """The local loader's record checks without its corpus-wide duplicate check (done over Spark)."""
 
     def add(self, doc: Document, derived: bool = False) -> None:
@@ -89,7 +89,7 @@ class _Collector(_Loader):
 
 
 @dataclass
-class _Lister(_Collector):
+class _Lister(Collector):
     """Collects the files in order, and each input skipped while listing at its place among them."""
 
     inputs: list[Input] = field(default_factory=list)
@@ -147,7 +147,7 @@ def _file_system(sc: SparkContext, raw: str) -> tuple[Any, Any]:
     return path.getFileSystem(sc._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
 
 
-def _walk(sc: SparkContext, fs: Any, path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
+def _walk(sc: SparkContext, fs: Any, path: Any, label: str, loader: Collector, inputs: list[Input]) -> None:
     """Files under ``path`` as ``os.walk`` with sorted names gives them: a folder's files, then its folders."""
     if fs.getFileStatus(path).isFile():
         _folder_manifest(sc, fs, path.getParent(), str(PurePosixPath(label).parent), loader)
@@ -173,13 +173,13 @@ def _child(label: str, name: str) -> str:
     return f"{label.rstrip('/')}/{name}" if "://" in label else str(PurePosixPath(label) / name)
 
 
-def _add_input(path: Any, label: str, loader: _Collector, inputs: list[Input]) -> None:
+def _add_input(path: Any, label: str, loader: Collector, inputs: list[Input]) -> None:
     name = PurePosixPath(label)
     entry = loader.manifest.get(name.name) or loader.manifest.get(name.stem)
     inputs.append(Input(label, str(path.toUri()), len(inputs), entry))
 
 
-def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader: _Collector) -> None:
+def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader: Collector) -> None:
     """Read the manifest lying in ``folder`` once, unless an explicit manifest was given (as the loader)."""
     if loader.options.manifest or label in loader.manifest_folders:
         return
@@ -190,7 +190,7 @@ def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader:
             loader.manifest.update(_manifest(sc, str(candidate.toUri()), _child(label, name), loader))
 
 
-def _manifest(sc: SparkContext, uri: str, label: str, loader: _Collector) -> dict[str, dict[str, Any]]:
+def _manifest(sc: SparkContext, uri: str, label: str, loader: Collector) -> dict[str, dict[str, Any]]:
     """A manifest read by the local loader's reader (its bytes fetched through Spark)."""
     if "://" not in label and Path(label).is_file():
         return _read_manifest(Path(label), loader)
@@ -279,7 +279,7 @@ def numbered_lines(sc: SparkContext, uri: str, partitions: int) -> RDD[tuple[str
 
 def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptions) -> Iterator[Item]:
     """Records of JSON Lines, checked as the local loader checks them."""
-    collector = _Collector(options)
+    collector = Collector(options)
     for text, index in rows:
         number = index + 1
         if number == 1:
@@ -288,7 +288,7 @@ def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptio
             yield record_item(item, collector, *json_line(number, text))
 
 
-def record_item(item: Input, collector: _Collector, number: int, value: Any, error: str | None) -> Item:
+def record_item(item: Input, collector: Collector, number: int, value: Any, error: str | None) -> Item:
     """The item of a parsed JSON Lines record on line ``number``: its document, or why it was skipped."""
     if error:
         return item.rank, number, 0, Skipped(item.label, number, error)
@@ -297,7 +297,7 @@ def record_item(item: Input, collector: _Collector, number: int, value: Any, err
     return item.rank, number, 0, _record(collector, value, (item.label, number), f"{item.stem}:{number}")
 
 
-def _record(collector: _Collector, record: dict[str, Any], where: tuple[str, int], fallback_id: str) -> Any:
+def _record(collector: Collector, record: dict[str, Any], where: tuple[str, int], fallback_id: str) -> Any:
     """The document of one record, or why it was skipped (the local loader's checks)."""
     _add_record(collector, record, where, fallback_id)
     found = collector.documents or collector.skipped
@@ -309,7 +309,7 @@ def _parquet_file(sc: SparkContext, item: Input, options: LoadOptions, partition
     frame = session_of(sc).read.parquet(item.uri).select("*", "_metadata.row_index")
 
     def rows(part: Iterable[Any]) -> Iterator[Item]:
-        collector = _Collector(options)
+        collector = Collector(options)
         for row in part:
             record = row.asDict()
             number = int(record.pop("row_index")) + 1
@@ -340,7 +340,7 @@ def _normal(uri: str, known: dict[str, Input]) -> str:
 
 def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
     """The local loader's reading of one file, as items (skipped inputs keep their place)."""
-    collector = _Collector(options)
+    collector = Collector(options)
     path = Path(item.label)
     if item.manifest is not None:
         collector.manifest[path.name] = item.manifest
