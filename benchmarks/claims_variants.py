@@ -44,8 +44,20 @@ _Tokens = tuple[np.ndarray, np.ndarray]
 def with_defaults(overrides: Sequence[str]) -> None:
     """Replace :class:`AlignConfig` defaults from ``key=value`` strings (numbers), for this process."""
     values = dict(item.split("=", 1) for item in overrides)
-    new: dict[str, float] = {k: int(v) if k == "neighbours" else float(v) for k, v in values.items()}
+    kinds = {f.name: f.type for f in fields(align.AlignConfig)}
+    unknown = sorted(set(values) - set(kinds))
+    if unknown:
+        raise SystemExit(f"no AlignConfig field {', '.join(unknown)}")
+    new: dict[str, object] = {k: _typed(kinds[k], v) for k, v in values.items()}
     align.AlignConfig.__init__.__defaults__ = tuple(new.get(f.name, f.default) for f in fields(align.AlignConfig))
+
+
+def _typed(kind: object, value: str) -> object:
+    """``value`` read as the field type ``kind`` names (annotations are strings here)."""
+    name = kind if isinstance(kind, str) else getattr(kind, "__name__", "")
+    if name == "bool":
+        return value.lower() in ("1", "true", "yes")
+    return {"int": int, "str": str}.get(name, float)(value)
 
 
 class SoftContainment:
@@ -162,12 +174,55 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     print(f"leave-one-event-out figure: worst {min(scored):.3f}, mean {np.mean(scored):.3f}")
 
 
+def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
+    """Each tune event's pair precision / recall / F1 at every value of one :class:`AlignConfig` field (the others
+    as ``--set`` gives them), each event's best value, and leave one event out: the value with the best worst F1 of
+    the other events (then the best mean, then the larger value) scored on the one left out, against its own best."""
+    true = quality.gold_pairs(gold)[0]
+    events = gold.split["tune"]
+    table: dict[str, dict[str, tuple[float, float, float]]] = {}
+    print(f"{args.field:>10}  " + "  ".join(f"{e[:18]:>18}" for e in events) + "   (P / R / F1)")
+    for value in args.values:
+        with_defaults([*args.set, f"{args.field}={value}"])
+        pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
+        table[value] = {e: _prf(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
+        print(f"{value:>10}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
+    for event in events:
+        best = max(args.values, key=lambda v: (table[v][event][2], float(v)))
+        f1s = [table[v][event][2] for v in args.values]
+        print(f"{event}: best {args.field} {best} (F1 {table[best][event][2]:.3f}); F1 over the range "
+              f"{min(f1s):.3f}-{max(f1s):.3f}")
+    held = []
+    for test in events:
+        train = [e for e in events if e != test]
+        pick = max(args.values, key=lambda v: (min(table[v][e][2] for e in train),
+                                               float(np.mean([table[v][e][2] for e in train])), float(v)))
+        own = max(table[v][test][2] for v in args.values)
+        held.append(table[pick][test])
+        print(f"{args.field} on {' + '.join(train)}: {pick} -> {test}: P {held[-1][0]:.3f} R {held[-1][1]:.3f} "
+              f"F1 {held[-1][2]:.3f} (its own best {own:.3f})")
+    worst = min(held, key=lambda h: h[2])
+    print(f"leave-one-event-out figure: worst F1 {worst[2]:.3f} (P {worst[0]:.3f}), "
+          f"mean F1 {np.mean([h[2] for h in held]):.3f}")
+
+
+def _prf(pred: set[quality.Pair], true: set[quality.Pair]) -> tuple[float, float, float]:
+    tp = len(pred & true)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(true) if true else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs=2, help="the seeds folder and the multi-outlet articles")
     sub = parser.add_subparsers(dest="variant", required=True)
     sub.add_parser("config").add_argument("overrides", nargs="+", help="AlignConfig key=value")
     sub.add_parser("token-link").add_argument("--tau", type=float, required=True)
+    swept = sub.add_parser("sweep")
+    swept.add_argument("field", help="the AlignConfig field swept")
+    swept.add_argument("values", nargs="+", help="its values")
+    swept.add_argument("--set", nargs="*", default=[], help="other AlignConfig key=value")
     fit = sub.add_parser("fit-with-tune")
     fit.add_argument("--corpus", type=Path, required=True, help="folder holding mrpc/ and sts-headlines/")
     fit.add_argument("--weight", type=int, default=1, help="times the tune event's pairs are repeated")
@@ -175,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.variant == "fit-with-tune":
         gold = quality.load_gold(quality._GOLD)
         fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
+        return 0
+    if args.variant == "sweep":
+        sweep(args, quality.load_gold(quality._GOLD), load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
     if args.variant == "config":
         with_defaults(args.overrides)
