@@ -48,7 +48,7 @@ from rapidfuzz import fuzz
 
 from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
-from dedupe.compare.margins import relative_kept, relative_scores
+from dedupe.compare.margins import best_match_ratios, relative_kept, relative_scores
 from dedupe.embed.claim_space import claim_space, claim_space_cosines, load_claim_map
 from dedupe.errors import ConfigError
 
@@ -205,6 +205,7 @@ class AlignConfig:
     relative_min: float = 1.0
     relative_k: int = 4
     relative_plain: bool = False
+    relative_exempt: float = 0.85
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -409,9 +410,14 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
     threshold = config.threshold
-    if config.relative not in ("none", "margin-candidates") and linked:
+    links = None
+    if config.relative == "near-best-seed" and linked:
+        ratio = best_match_ratios([(p.first, p.second) for p in linked], [p.probability for p in linked], doc_keys)
+        links = {(p.first, p.second) for p, r in zip(linked, ratio)
+                 if r >= config.relative_min or p.probability >= config.counted_threshold}
+    elif config.relative not in ("none", "margin-candidates") and linked:
         linked, threshold = _relative(linked, space, doc_keys, config)
-    return Alignment(group_pairs(len(texts), doc_keys, linked, threshold, sentence_keys), pairs)
+    return Alignment(group_pairs(len(texts), doc_keys, linked, threshold, sentence_keys, links), pairs)
 
 
 def _relative_space(embeddings: np.ndarray, config: AlignConfig) -> np.ndarray:
@@ -439,6 +445,11 @@ def _relative(pairs: Sequence[ScoredPair], space: np.ndarray, doc_keys: Sequence
         score = relative_scores(ij, cosines, space, doc_keys, "margin", config.relative_k)
         return tuple(ScoredPair(p.first, p.second, p.cosine, float(s)) for p, s in zip(pairs, score)), \
             config.relative_min
+    if config.relative == "near-best-product":
+        ratio = best_match_ratios(ij, list(probabilities), doc_keys)
+        return tuple(p if p.probability >= config.counted_threshold else
+                     ScoredPair(p.first, p.second, p.cosine, p.probability * float(r) ** config.relative_min)
+                     for p, r in zip(pairs, ratio)), config.threshold
     if config.relative == "probability-margin":
         best: dict[int, list[float]] = {}
         for p in pairs:
@@ -450,7 +461,7 @@ def _relative(pairs: Sequence[ScoredPair], space: np.ndarray, doc_keys: Sequence
                                 if p.probability >= config.threshold else 0.0) for p in pairs), config.relative_min
     kept = relative_kept(ij, cosines, probabilities, space, doc_keys, config.relative, config.relative_k,
                          config.relative_min)
-    return tuple(p if keep or p.probability >= config.counted_threshold else ScoredPair(p.first, p.second, p.cosine, 0.0)
+    return tuple(p if keep or p.probability >= config.relative_exempt else ScoredPair(p.first, p.second, p.cosine, 0.0)
                  for p, keep in zip(pairs, kept)), config.threshold
 
 
@@ -477,7 +488,8 @@ def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequen
 
 
 def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair], threshold: float,
-                sentence_keys: Sequence[str] | None = None) -> tuple[tuple[int, ...], ...]:
+                sentence_keys: Sequence[str] | None = None, links: set[tuple[int, int]] | None = None
+                ) -> tuple[tuple[int, ...], ...]:
     """Greedy average-linkage groups across documents.
 
     Args:
@@ -497,6 +509,8 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
     for pair in sorted(pairs, key=lambda p: (-p.probability, p.first, p.second)):
         if pair.probability < threshold:
             break
+        if links is not None and (pair.first, pair.second) not in links:
+            continue
         a, b = owner[pair.first], owner[pair.second]
         if a == b or not _can_merge(members[a], members[b], doc_keys, sentences, score, threshold):
             continue

@@ -120,7 +120,25 @@ __all__ = ["csls", "mutual_best", "neighbourhoods", "ratio_margin"]
 
 
 RELATIVE_MODES: tuple[str, ...] = ("none", "margin", "csls", "mutual", "mutual-probability", "margin-candidates",
-                                   "margin-score", "probability-margin")
+                                   "margin-score", "probability-margin", "near-best")
+
+
+def best_match_ratios(pairs: Sequence[tuple[int, int]], scores: Sequence[float], doc_keys: Sequence[str]
+                      ) -> np.ndarray:
+    """Each pair's score over the better of its two claims' best scores in the other's document: 1 for a mutual
+    best match, under 1 where either claim has a better partner in the other document.
+
+    Example:
+        >>> best_match_ratios([(0, 2), (1, 2), (0, 3)], [0.8, 0.4, 0.2], ["a", "a", "b", "b"]).tolist()
+        [1.0, 0.5, 0.25]
+    """
+    best: dict[tuple[int, str], float] = {}
+    for (i, j), score in zip(pairs, scores):
+        for claim, partner in ((i, j), (j, i)):
+            slot = (claim, doc_keys[partner])
+            best[slot] = max(best.get(slot, float("-inf")), float(score))
+    return np.array([float(s) / max(best[(i, doc_keys[j])], best[(j, doc_keys[i])], 1e-12)
+                     for (i, j), s in zip(pairs, scores)])
 
 
 def relative_kept(pairs: Sequence[tuple[int, int]], cosines: np.ndarray, probabilities: np.ndarray,
@@ -141,6 +159,8 @@ def relative_kept(pairs: Sequence[tuple[int, int]], cosines: np.ndarray, probabi
     Returns:
         A boolean mask over ``pairs``.
     """
+    if mode == "near-best":
+        return best_match_ratios(pairs, list(probabilities), doc_keys) >= minimum
     if mode in ("mutual", "mutual-probability"):
         scores = cosines if mode == "mutual" else probabilities
         kept = mutual_best(pairs, list(scores), doc_keys)
