@@ -48,8 +48,7 @@ from rapidfuzz import fuzz
 
 from dedupe.compare.divergence import shared_quote, specific_counts
 from dedupe.compare.features import FEATURE_NAMES, content_words, mask_numbers, pair_features
-from dedupe.compare.margins import best_match_ratios, relative_kept, relative_scores
-from dedupe.embed.claim_space import claim_space, claim_space_cosines, load_claim_map
+from dedupe.embed.claim_space import claim_space_cosines
 from dedupe.errors import ConfigError
 
 # Tolerance of the merge mean against its threshold (floating-point rounding of a sum of equal links).
@@ -201,11 +200,6 @@ class AlignConfig:
     summary_threshold: float = SUMMARY_THRESHOLD
     summary_cross: float = SUMMARY_CROSS
     claim_space: bool = True
-    relative: str = "none"
-    relative_min: float = 1.0
-    relative_k: int = 4
-    relative_plain: bool = False
-    relative_exempt: float = 0.85
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -399,70 +393,11 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     config = config or AlignConfig()
     if not len(texts) == len(embeddings) == len(doc_keys):
         raise ValueError("texts, embeddings and doc_keys must have the same length")
-    space = _relative_space(embeddings, config)
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-    if config.relative == "margin-candidates":
-        wide = cosine_candidates(embeddings, doc_keys, -1.0, config.neighbours)
-        ij = [(i, j) for i, j, _ in wide]
-        margin = relative_scores(ij, _space_cosines(space, ij), space, doc_keys, "margin", config.relative_k)
-        candidates = [c for c, m in zip(wide, margin) if m >= config.relative_min]
     pairs = scored_candidates(texts, embeddings, candidates, config, speakers, counted)
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
-    threshold = config.threshold
-    links = None
-    if config.relative == "near-best-seed" and linked:
-        ratio = best_match_ratios([(p.first, p.second) for p in linked], [p.probability for p in linked], doc_keys)
-        links = {(p.first, p.second) for p, r in zip(linked, ratio)
-                 if r >= config.relative_min or p.probability >= config.counted_threshold}
-    elif config.relative not in ("none", "margin-candidates") and linked:
-        linked, threshold = _relative(linked, space, doc_keys, config)
-    return Alignment(group_pairs(len(texts), doc_keys, linked, threshold, sentence_keys, links), pairs)
-
-
-def _relative_space(embeddings: np.ndarray, config: AlignConfig) -> np.ndarray:
-    if config.relative == "none" or config.relative_plain or not config.claim_space:
-        return np.asarray(embeddings, dtype=np.float32)
-    matrix = load_claim_map()
-    if embeddings.shape[1] != len(matrix):
-        return np.asarray(embeddings, dtype=np.float32)
-    return claim_space(embeddings, matrix)
-
-
-def _space_cosines(space: np.ndarray, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
-    if not pairs:
-        return np.zeros(0)
-    first, second = space[[i for i, _ in pairs]], space[[j for _, j in pairs]]
-    return (first.astype(np.float64) * second).sum(axis=1)
-
-
-def _relative(pairs: Sequence[ScoredPair], space: np.ndarray, doc_keys: Sequence[str], config: AlignConfig
-              ) -> tuple[tuple[ScoredPair, ...], float]:
-    ij = [(p.first, p.second) for p in pairs]
-    cosines = _space_cosines(space, ij)
-    probabilities = np.array([p.probability for p in pairs])
-    if config.relative == "margin-score":
-        score = relative_scores(ij, cosines, space, doc_keys, "margin", config.relative_k)
-        return tuple(ScoredPair(p.first, p.second, p.cosine, float(s)) for p, s in zip(pairs, score)), \
-            config.relative_min
-    if config.relative == "near-best-product":
-        ratio = best_match_ratios(ij, list(probabilities), doc_keys)
-        return tuple(p if p.probability >= config.counted_threshold else
-                     ScoredPair(p.first, p.second, p.cosine, p.probability * float(r) ** config.relative_min)
-                     for p, r in zip(pairs, ratio)), config.threshold
-    if config.relative == "probability-margin":
-        best: dict[int, list[float]] = {}
-        for p in pairs:
-            best.setdefault(p.first, []).append(p.probability)
-            best.setdefault(p.second, []).append(p.probability)
-        near = {i: float(np.mean(sorted(v, reverse=True)[:config.relative_k])) for i, v in best.items()}
-        return tuple(ScoredPair(p.first, p.second, p.cosine,
-                                p.probability / max((near[p.first] + near[p.second]) / 2, 1e-6)
-                                if p.probability >= config.threshold else 0.0) for p in pairs), config.relative_min
-    kept = relative_kept(ij, cosines, probabilities, space, doc_keys, config.relative, config.relative_k,
-                         config.relative_min)
-    return tuple(p if keep or p.probability >= config.relative_exempt else ScoredPair(p.first, p.second, p.cosine, 0.0)
-                 for p, keep in zip(pairs, kept)), config.threshold
+    return Alignment(group_pairs(len(texts), doc_keys, linked, config.threshold, sentence_keys), pairs)
 
 
 def scored_candidates(texts: Sequence[str], embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
@@ -488,8 +423,7 @@ def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequen
 
 
 def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair], threshold: float,
-                sentence_keys: Sequence[str] | None = None, links: set[tuple[int, int]] | None = None
-                ) -> tuple[tuple[int, ...], ...]:
+                sentence_keys: Sequence[str] | None = None) -> tuple[tuple[int, ...], ...]:
     """Greedy average-linkage groups across documents.
 
     Args:
@@ -509,8 +443,6 @@ def group_pairs(count: int, doc_keys: Sequence[str], pairs: Sequence[ScoredPair]
     for pair in sorted(pairs, key=lambda p: (-p.probability, p.first, p.second)):
         if pair.probability < threshold:
             break
-        if links is not None and (pair.first, pair.second) not in links:
-            continue
         a, b = owner[pair.first], owner[pair.second]
         if a == b or not _can_merge(members[a], members[b], doc_keys, sentences, score, threshold):
             continue
