@@ -63,8 +63,8 @@ def with_defaults(overrides: Sequence[str]) -> None:
     typed = {k: _typed(kinds[k], v) for k, v in values.items()}
     align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default) for f in fields(align.AlignConfig))
     relative: dict[str, Any] = {k: v for k, v in typed.items() if k in relative_links.FIELDS}
-    groups.align = relative_links.relative_align(relative_links.RelativeLinks(**relative)) if relative \
-        else _TOOL_ALIGN  # type: ignore[assignment]
+    variant = relative_links.relative_align(relative_links.RelativeLinks(**relative))  # also sets the claim cosines
+    groups.align = variant if relative else _TOOL_ALIGN  # type: ignore[assignment]
 
 
 def _typed(kind: object, value: str) -> object:

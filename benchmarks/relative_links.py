@@ -34,10 +34,10 @@ import numpy as np
 
 from dedupe.compare import align
 from dedupe.compare.align import AlignConfig, Alignment, ScoredPair
-from dedupe.embed.claim_space import claim_space, load_claim_map
+from dedupe.embed.claim_space import claim_space, claim_space_cosines, load_claim_map
 
-MODES: tuple[str, ...] = ("none", "margin", "csls", "mutual", "mutual-probability", "near-best", "near-best-product",
-                          "margin-candidates", "margin-score", "probability-margin")
+MODES: tuple[str, ...] = ("none", "margin", "csls", "mutual", "mutual-probability", "mutual-margin", "near-best",
+                          "near-best-product", "margin-candidates", "margin-score", "probability-margin", "centred")
 
 
 def neighbourhoods(vectors: np.ndarray, doc_keys: Sequence[str], k: int) -> np.ndarray:
@@ -124,7 +124,8 @@ class RelativeLinks:
     Attributes:
         relative: One of :data:`MODES`. ``margin`` / ``csls``: a gate, the pair's ratio margin / CSLS is at least
             ``relative_min``; ``mutual`` / ``mutual-probability``: a gate, the pair is a mutual best match of its
-            documents by cosine / by probability; ``near-best``: a gate, its best-match ratio (by probability) is at
+            documents by cosine / by probability; ``mutual-margin``: both gates, mutual best by probability and ratio
+            margin at least ``relative_min``; ``near-best``: a gate, its best-match ratio (by probability) is at
             least ``relative_min``; ``near-best-product``: a feature, the probability times the best-match ratio to
             the power ``relative_min``; ``margin-candidates``: the candidates are the pairs with ratio margin at least
             ``relative_min`` (any cosine, ``neighbours`` per claim) instead of those above ``candidate_cosine``;
@@ -151,8 +152,29 @@ class RelativeLinks:
 FIELDS: frozenset[str] = frozenset(f.name for f in fields(RelativeLinks))
 
 
+def centred_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]], mapped: bool = True,
+                    matrix: np.ndarray | None = None) -> list[float]:
+    """:func:`dedupe.embed.claim_space.claim_space_cosines` with the story's mean claim vector taken off each claim
+    (centring, which lowers hubness: Suzuki et al. 2013): what every claim of a story shares (the quake, the toll,
+    the province) no longer counts as similarity. ``embeddings`` are the story's claims, all of them."""
+    if not candidates:
+        return []
+    rows = np.asarray(embeddings, dtype=np.float64)
+    if mapped:
+        matrix = load_claim_map() if matrix is None else matrix
+        if rows.shape[1] == len(matrix):
+            rows = claim_space(rows.astype(np.float32), matrix).astype(np.float64)
+    if len(rows) > 2:
+        rows = rows - rows.mean(axis=0, keepdims=True)
+        rows /= np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
+    return [float(rows[i] @ rows[j]) for i, j, _ in candidates]
+
+
 def relative_align(variant: RelativeLinks) -> Callable[..., Alignment]:
-    """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping."""
+    """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping (for ``centred``: with
+    the claim model reading :func:`centred_cosines`, in summaries too, while the variant is installed)."""
+    align.claim_space_cosines = centred_cosines if variant.relative == "centred" \
+        else claim_space_cosines  # type: ignore[assignment]
 
     def aligned(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
                 config: AlignConfig | None = None, sentence_keys: Sequence[str] | None = None,
@@ -170,7 +192,7 @@ def relative_align(variant: RelativeLinks) -> Callable[..., Alignment]:
             p for p in pairs
             if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
         threshold = config.threshold
-        if variant.relative not in ("none", "margin-candidates") and linked:
+        if variant.relative not in ("none", "margin-candidates", "centred") and linked:
             linked, threshold = _relative(linked, space, doc_keys, config, variant)
         return Alignment(align.group_pairs(len(texts), doc_keys, linked, threshold, sentence_keys), pairs)
 
@@ -224,6 +246,9 @@ def _relative(pairs: Sequence[ScoredPair], space: np.ndarray, doc_keys: Sequence
     if mode in ("mutual", "mutual-probability", "near-best"):
         scores = list(_cosines(space, ij)) if mode == "mutual" else probabilities
         kept = best_match_ratios(ij, scores, doc_keys) >= (variant.relative_min if mode == "near-best" else 1.0)
+    elif mode == "mutual-margin":
+        kept = (best_match_ratios(ij, probabilities, doc_keys) >= 1.0) \
+            & (_relative_scores(ij, space, doc_keys, "margin", variant.relative_k) >= variant.relative_min)
     else:
         kept = _relative_scores(ij, space, doc_keys, mode, variant.relative_k) >= variant.relative_min
     return tuple(p if keep or p.probability >= variant.relative_exempt else _with(p, 0.0)
