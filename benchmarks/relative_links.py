@@ -131,7 +131,8 @@ class RelativeLinks:
             ``relative_min`` (any cosine, ``neighbours`` per claim) instead of those above ``candidate_cosine``;
             ``margin-score`` / ``probability-margin``: the grouping score and its threshold (``relative_min``)
             replace the probability's, the ratio margin of the cosine / the probability over the mean of the two
-            claims' ``relative_k`` best probabilities (pairs under the claim threshold score 0).
+            claims' ``relative_k`` best probabilities (pairs under the claim threshold score 0); ``centred``: the
+            claim model reads :func:`centred_cosines` (no gate).
         relative_k: Neighbourhood size.
         relative_min: The cut on the relative score (see ``relative``).
         relative_exempt: A gated pair whose probability is at least this is kept (a confident link).

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from benchmarks.claims_variants import left_out, measures
-from benchmarks.relative_links import (RelativeLinks, best_match_ratios, csls, neighbourhoods, ratio_margin,
-                                       relative_align)
+from benchmarks.relative_links import (RelativeLinks, best_match_ratios, centred_cosines, csls, neighbourhoods,
+                                       ratio_margin, relative_align)
 from dedupe.compare.align import AlignConfig, align
 from dedupe.embed.encoder import embed
 
@@ -54,6 +54,18 @@ def test_best_match_ratios_are_one_for_mutual_best_matches() -> None:
     ratios = best_match_ratios([(0, 2), (1, 2), (0, 3), (1, 3)], [0.8, 0.4, 0.2, 0.1], ["a", "a", "b", "b"])
     # (1, 3) is 3's best in a but not 1's best in b (2 is, at 0.4).
     assert ratios.tolist() == [1.0, 0.5, 0.25, 0.25]
+
+
+def test_centring_takes_off_what_every_claim_of_the_story_shares() -> None:
+    shared = np.array([1.0, 0, 0, 0])
+    vectors = np.array([shared + [0, 0.5, 0, 0], shared + [0, 0.5, 0.1, 0], shared + [0, 0, 0, 0.5]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    candidates = [(0, 1, 0.0), (0, 2, 0.0)]
+    plain = [float(vectors[i] @ vectors[j]) for i, j, _ in candidates]
+    centred = centred_cosines(vectors, candidates, mapped=False)
+    assert plain[1] > 0.7 and centred[1] < 0  # the shared topic made them close
+    assert centred[0] > 0.5  # the claims that share more than the topic stay close
+    assert centred_cosines(vectors[:2], [(0, 1, 0.0)], mapped=False) == pytest.approx([plain[0]])  # two: kept as is
 
 
 def test_copies_of_one_wire_story_are_mutual_best_matches(real_encoder) -> None:  # type: ignore[no-untyped-def]
