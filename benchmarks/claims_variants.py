@@ -1,12 +1,19 @@
 """Alignment variants measured on the claims gold's tune split, none shipped: the commands behind the tables of
-the claims section's fifth pass (session 7) in ``benchmarks/README.md``.
+the claims section's fifth pass (session 7) and of session 14's "scores that carry over" in ``benchmarks/README.md``.
 
 Usage:
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET config count_cosine=0.35 [key=value ...]
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET token-link --tau 0.6
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET fit-with-tune --corpus /work/shared/corpora
+    .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET sweep threshold 0.1 0.2 0.3 \
+        [--set relative=mutual-probability relative_exempt=0.5 ...]
 
-- ``config``: ``dedupe compare`` with some :class:`dedupe.compare.align.AlignConfig` defaults replaced.
+- ``config``: ``dedupe compare`` with some :class:`dedupe.compare.align.AlignConfig` defaults replaced, or with a
+  story-relative link decision (:class:`benchmarks.relative_links.RelativeLinks` keys: margin, CSLS, mutual best).
+- ``sweep``: the same, one field taking each of the values given: each tune event's pair precision / recall / F1 at
+  each value, each event's best value and its F1 range over the values (how flat), and leave one event out (the
+  value picked on the other events as ``claims_quality --fit`` picks the threshold, scored on the one left out):
+  whether the best threshold is the same on every event, i.e. whether a score carries over to a new one.
 - ``token-link``: a candidate pair is also linked (its probability raised to the claim threshold) when the
   number-masked shorter claim's content tokens find close tokens in the other: the mean, over the shorter
   text's content word pieces, of the best cosine with the other's content pieces (MiniLM's own contextual token
@@ -15,8 +22,8 @@ Usage:
   ``benchmarks.claim_model``) plus one tune event's candidate pairs (labelled by the gold), repeated
   ``--weight`` times; the threshold picked on that event, the other event scored (leave one event out).
 
-Each prints what ``benchmarks.claims_quality --split tune --loeo`` prints (tune rows only), the held-out split is
-never scored here.
+``config``, ``token-link`` and ``fit-with-tune`` print what ``benchmarks.claims_quality --split tune --loeo`` prints
+(tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here.
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from tokenizers import Tokenizer
 
 from benchmarks import claim_model
 from benchmarks import claims_quality as quality
+from benchmarks import relative_links
 from benchmarks.align_quality import fit_model, read_mrpc
 from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
@@ -39,13 +48,31 @@ from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
 _Tokens = tuple[np.ndarray, np.ndarray]
+_TOOL_ALIGN = groups.align
 
 
 def with_defaults(overrides: Sequence[str]) -> None:
-    """Replace :class:`AlignConfig` defaults from ``key=value`` strings (numbers), for this process."""
+    """Replace :class:`AlignConfig` defaults from ``key=value`` strings, for this process; keys of
+    :class:`benchmarks.relative_links.RelativeLinks` install that story-relative variant of the alignment instead of
+    the tool's (every call starts again from the tool's: keys not given keep the defaults)."""
     values = dict(item.split("=", 1) for item in overrides)
-    new: dict[str, float] = {k: int(v) if k == "neighbours" else float(v) for k, v in values.items()}
-    align.AlignConfig.__init__.__defaults__ = tuple(new.get(f.name, f.default) for f in fields(align.AlignConfig))
+    kinds = {f.name: f.type for f in (*fields(align.AlignConfig), *fields(relative_links.RelativeLinks))}
+    unknown = sorted(set(values) - set(kinds))
+    if unknown:
+        raise SystemExit(f"no AlignConfig or RelativeLinks field {', '.join(unknown)}")
+    typed = {k: _typed(kinds[k], v) for k, v in values.items()}
+    align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default) for f in fields(align.AlignConfig))
+    relative: dict[str, Any] = {k: v for k, v in typed.items() if k in relative_links.FIELDS}
+    variant = relative_links.relative_align(relative_links.RelativeLinks(**relative))  # also sets the claim cosines
+    groups.align = variant if relative else _TOOL_ALIGN  # type: ignore[assignment]
+
+
+def _typed(kind: object, value: str) -> object:
+    """``value`` read as the field type ``kind`` names (annotations are strings here)."""
+    name = kind if isinstance(kind, str) else getattr(kind, "__name__", "")
+    if name == "bool":
+        return value.lower() in ("1", "true", "yes")
+    return {"int": int, "str": str}.get(name, float)(value)
 
 
 class SoftContainment:
@@ -162,12 +189,80 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     print(f"leave-one-event-out figure: worst {min(scored):.3f}, mean {np.mean(scored):.3f}")
 
 
+def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
+    """Each tune event's pair precision / recall / F1 at every value of one field (the others as ``--set`` gives
+    them), each event's best value and F1 range, and leave one event out (:func:`left_out`)."""
+    true = quality.gold_pairs(gold)[0]
+    events = gold.split["tune"]
+    table: dict[str, dict[str, Measures]] = {}
+    print(f"{args.field:>16}  " + "  ".join(f"{e[:18]:>18}" for e in events) + "   (P / R / F1)")
+    for value in args.values:
+        with_defaults([*args.set, f"{args.field}={value}"])
+        pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
+        table[value] = {e: measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
+        print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
+    for event in events:
+        f1s = [table[v][event][2] for v in args.values]
+        best = max(args.values, key=lambda v: (table[v][event][2], float(v)))
+        print(f"{event}: best {args.field} {best} (F1 {table[best][event][2]:.3f}); F1 over the values "
+              f"{min(f1s):.3f}-{max(f1s):.3f}")
+    held = []
+    for test, pick in left_out(table, events):
+        train = [e for e in events if e != test]
+        held.append(table[pick][test])
+        own = max(table[v][test][2] for v in table)
+        print(f"{args.field} on {' + '.join(train)}: {pick} -> {test}: P {held[-1][0]:.3f} R {held[-1][1]:.3f} "
+              f"F1 {held[-1][2]:.3f} (its own best {own:.3f})")
+    worst = min(held, key=lambda h: h[2])
+    print(f"leave-one-event-out figure: worst F1 {worst[2]:.3f} (P {worst[0]:.3f}), "
+          f"mean F1 {np.mean([h[2] for h in held]):.3f}")
+
+
+Measures = tuple[float, float, float]
+
+
+def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> list[tuple[str, str]]:
+    """For each event left out, the value picked on the others as ``claims_quality --fit`` picks the threshold: the
+    best worst F1 of those events, then the best mean, then the larger value.
+
+    Args:
+        table: Precision, recall and F1 of each event at each value (values as written, numbers).
+        events: The events.
+
+    Returns:
+        ``(event left out, value picked)`` per event.
+
+    Example:
+        >>> t = {"0.2": {"a": (1, 1, 0.9), "b": (1, 1, 0.5)}, "0.3": {"a": (1, 1, 0.6), "b": (1, 1, 0.8)}}
+        >>> left_out(t, ["a", "b"])
+        [('a', '0.3'), ('b', '0.2')]
+    """
+    picks = []
+    for test in events:
+        train = [e for e in events if e != test]
+        picks.append((test, max(table, key=lambda v: (min(table[v][e][2] for e in train),
+                                                      float(np.mean([table[v][e][2] for e in train])), float(v)))))
+    return picks
+
+
+def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
+    """Pair precision, recall and F1."""
+    tp = len(pred & true)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(true) if true else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs=2, help="the seeds folder and the multi-outlet articles")
     sub = parser.add_subparsers(dest="variant", required=True)
     sub.add_parser("config").add_argument("overrides", nargs="+", help="AlignConfig key=value")
     sub.add_parser("token-link").add_argument("--tau", type=float, required=True)
+    swept = sub.add_parser("sweep")
+    swept.add_argument("field", help="the AlignConfig or RelativeLinks field swept")
+    swept.add_argument("values", nargs="+", help="its values")
+    swept.add_argument("--set", nargs="*", default=[], help="other AlignConfig or RelativeLinks key=value")
     fit = sub.add_parser("fit-with-tune")
     fit.add_argument("--corpus", type=Path, required=True, help="folder holding mrpc/ and sts-headlines/")
     fit.add_argument("--weight", type=int, default=1, help="times the tune event's pairs are repeated")
@@ -175,6 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.variant == "fit-with-tune":
         gold = quality.load_gold(quality._GOLD)
         fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
+        return 0
+    if args.variant == "sweep":
+        sweep(args, quality.load_gold(quality._GOLD), load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
     if args.variant == "config":
         with_defaults(args.overrides)
