@@ -7,8 +7,9 @@ Usage:
 ``--fit`` picks the grouping threshold with the best pair F1 of the worse tune event (then the best mean), prints it for
 ``dedupe/compare/align.py``, then scores with it. The claim model itself is not fitted on this gold: it is fitted
 on external news pairs (MRPC train, STS headlines 2013-2015) by ``python -m benchmarks.claim_model``.
-``--split tune`` prints the tune split's rows only, so that design variants are compared without
-looking at the held-out split.
+``--split tune`` computes and prints the tune split only, so that design variants are compared without
+looking at the held-out split: the held-out sets' documents are left out of the corpus (``tune_only``), never
+compared, embedded or grouped into stories; ``--misses`` and ``--false-pairs`` list tune pairs only either way.
 ``--loeo`` (leave one event out, tune split only) prints each tune event's pair F1 and the selection figure:
 the worse of the tune events (and their mean), not the pooled tune F1, so that a change is kept only when it
 holds on each event. With ``--fit`` it also leaves each tune event out in turn: the threshold picked on the
@@ -79,6 +80,7 @@ class Gold:
     clusters: list[dict]  # type: ignore[type-arg]
     split: dict[str, list[str]]
     annotated_only: bool = False  # compare only the annotated documents of each corpus path (not every document)
+    hidden: frozenset[str] = frozenset()  # documents left out of the corpus (the held-out ones under --split tune)
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,20 @@ def load_documents(path: str, gold: Gold) -> list[Document]:
     """The documents of one corpus path as the benchmark compares them: each annotated document under the gold's
     outlet for it (a wire's separate reports are separate outlets there), and only the annotated documents when
     the gold says so (``Gold.annotated_only``)."""
-    documents = [d for d in load_corpus([path]).documents if not gold.annotated_only or d.id in gold.outlet]
+    documents = [d for d in load_corpus([path]).documents
+                 if d.id not in gold.hidden and (not gold.annotated_only or d.id in gold.outlet)]
     return [replace(d, outlet=gold.outlet[d.id]) if gold.outlet.get(d.id, d.outlet) != d.outlet else d
             for d in documents]
+
+
+def tune_only(gold: Gold) -> Gold:
+    """The gold without its held-out sets: their documents are left out of the corpus (never compared, embedded
+    or grouped into stories) and their annotation is dropped, so that ``--split tune`` computes nothing on them."""
+    held = set(gold.split["heldout"])
+    keep = {d for d, s in gold.set_of.items() if s not in held}
+    return Gold({d: v for d, v in gold.sentences.items() if d in keep}, {d: gold.outlet[d] for d in keep},
+                {d: gold.set_of[d] for d in keep}, [c for c in gold.clusters if c["set"] not in held],
+                {**gold.split, "heldout": []}, gold.annotated_only, frozenset(gold.set_of) - keep)
 
 
 def check_segments(gold: Gold, paths: Sequence[str]) -> tuple[int, int]:
@@ -402,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--causes", action="store_true",
                         help="count the missed tune pairs by cause (candidate cut, score, count rule, grouping...)")
     parser.add_argument("--split", choices=("all", "tune"), default="all",
-                        help="'tune' prints the tune split's rows only (iterate without looking at held out)")
+                        help="'tune' computes and prints the tune split only (held-out documents not even loaded)")
     parser.add_argument("--check", action="store_true",
                         help="only check that the gold's sentences are dedupe.segment's (no figure computed)")
     args = parser.parse_args(argv)
@@ -411,6 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         documents, sentences = check_segments(gold, args.corpus)
         print(f"gold: {args.gold}: {documents} documents, {sentences} sentences, as dedupe.segment splits them")
         return 0
+    held, clusters = gold.split["heldout"], len(gold.clusters)  # of the file, for the header
+    if args.split == "tune":
+        gold = tune_only(gold)
     if not gold.split["tune"] and (args.fit or args.loeo or args.misses or args.false_pairs or args.causes):
         parser.error("--fit, --loeo, --misses, --false-pairs and --causes need a gold with a tune split")
     encoder = load_encoder(None)
@@ -423,17 +439,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = fit(f1s, gold) if args.fit else CompareConfig()
     results: list[CompareResult] = []
     pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config, results=results)
-    tune, held = gold.split["tune"], gold.split["heldout"]
+    tune = gold.split["tune"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}
     t_tune = (max(by_t, key=lambda t: (f1(in_sets(by_t[t], gold, tune), in_sets(true, gold, tune)), -t))
               if tune else None)
-    print(f"gold: {args.gold} ({len(gold.clusters)} clusters); tune = {' + '.join(tune)}; "
+    print(f"gold: {args.gold} ({clusters} clusters); tune = {' + '.join(tune)}; "
           f"held out (never tuned on) = {' + '.join(held)}")
     print(f"{'':<34} {'prec':>6} {'rec':>6} {'F1':>6}   {'tp':>4} {'fp':>4} {'fn':>4}   divergences")
-    splits = [("tune", tune), ("heldout", held)] + [(s, [s]) for s in tune + held]
-    if args.split == "tune":
-        splits = [("tune", tune)] + [(s, [s]) for s in tune]
+    splits = [("tune", tune), ("heldout", gold.split["heldout"])] + [(s, [s]) for s in tune + gold.split["heldout"]]
     for name, sets in splits:
         if not sets:
             continue

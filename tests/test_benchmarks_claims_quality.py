@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.claims_quality import Gold, check_segments, gold_pairs, load_documents, load_gold, main
+from benchmarks.claims_quality import (Gold, check_segments, gold_pairs, load_documents, load_gold, main,
+                                      tune_only)
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
 
@@ -101,14 +102,17 @@ def test_the_reuters_gold_is_annotated_as_dedupe_segment_splits_the_real_reports
     if not REUTERS.exists():
         pytest.skip("the Reuters corpus is not on this machine")
     gold = load_gold(REUTERS_GOLD)
-    assert gold.annotated_only and gold.split["tune"] == []
-    assert set(gold.set_of.values()) == set(gold.split["heldout"])
-    assert check_segments(gold, [str(REUTERS)]) == (14, 103)
+    assert gold.annotated_only
+    assert gold.split["tune"] == ["zeebrugge-ferry-1987", "brazil-bank-strike-1987", "karbala7-kurdistan-1987"]
+    assert gold.split["heldout"] == ["karbala8-basra-1987", "gulf-platforms-1987"]
+    assert set(gold.set_of.values()) == set(gold.split["tune"]) | set(gold.split["heldout"])
+    assert check_segments(gold, [str(REUTERS)]) == (31, 218)
     documents = load_documents(str(REUTERS), gold)
-    assert len(documents) == 14  # not the 19,043 articles of the corpus
+    assert len(documents) == 31  # not the 19,043 articles of the corpus
     assert all(d.outlet == "Reuters " + d.id.removeprefix("reuters-") for d in documents)
-    assert min(d.date for d in documents if d.date) >= dt.date(1987, 4, 1)
-    for event in gold.split["heldout"]:
+    april = dt.date(1987, 4, 1)  # the tune events were chosen before it, the held-out ones from it on
+    assert all(d.date and (d.date < april) == (gold.set_of[d.id] in gold.split["tune"]) for d in documents)
+    for event in gold.split["tune"] + gold.split["heldout"]:
         assert 4 <= sum(1 for s in gold.set_of.values() if s == event) <= 8
     claim = {(d, s["i"]): s["claim"] for d, ss in gold.sentences.items() for s in ss}
     for cluster in gold.clusters:
@@ -116,6 +120,60 @@ def test_the_reuters_gold_is_annotated_as_dedupe_segment_splits_the_real_reports
         assert all(claim[m] for m in members) and len({gold.outlet[d] for d, _ in members}) >= 2
         assert all(gold.set_of[d] == cluster["set"] for d, _ in members)
         assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
+    tune = tune_only(gold)  # what --split tune reads: the 17 tune reports, nothing of the held-out ones
+    assert {d.id for d in load_documents(str(REUTERS), tune)} == {d for d, s in gold.set_of.items()
+                                                                 if s in gold.split["tune"]}
+    assert len(tune.sentences) == 17 and {c["set"] for c in tune.clusters} == set(gold.split["tune"])
+
+
+def _two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
+    """The fixture's reports 1 and 2 a tune event, two wheat reports a held-out one (each report its own outlet)."""
+    path = _corpus(tmp_path)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "reuters-4", "source": "Reuters", "date": "7-APR-1987 09:00:00.00", "title": "",
+                              "text": "Wheat prices rose two cents in Chicago.\n"}) + "\n")
+    docs = {d.id: d for d in load_corpus([str(path)]).documents}
+    sentences = {d: [{"i": i, "start": s.start, "end": s.end, "claim": True, "text": s.text}
+                     for i, s in enumerate(segment_document(docs[d]).sentences)] for d in docs}
+    sets = {"reuters-1": "offensive", "reuters-2": "offensive", "reuters-3": "wheat", "reuters-4": "wheat"}
+    clusters = [{"id": "X1", "set": "offensive", "claim": "Iraq repelled the attack", "status": "agreement",
+                 "conflicts": [], "members": [{"doc": "reuters-1", "i": 0}, {"doc": "reuters-2", "i": 0}]},
+                {"id": "W1", "set": "wheat", "claim": "Wheat rose two cents", "status": "agreement", "conflicts": [],
+                 "members": [{"doc": "reuters-3", "i": 0}, {"doc": "reuters-4", "i": 0}]}]
+    outlets = {d: "Reuters " + d.removeprefix("reuters-") for d in docs}
+    return path, Gold(sentences, outlets, sets, clusters, {"tune": ["offensive"], "heldout": ["wheat"]},
+                      annotated_only)
+
+
+@pytest.mark.parametrize("annotated_only", [True, False])
+def test_tune_only_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Path, annotated_only: bool) -> None:
+    path, gold = _two_events(tmp_path, annotated_only)
+    assert [d.id for d in load_documents(str(path), gold)] == ["reuters-1", "reuters-2", "reuters-3", "reuters-4"]
+    tune = tune_only(gold)
+    assert [d.id for d in load_documents(str(path), tune)] == ["reuters-1", "reuters-2"]
+    assert set(tune.sentences) == {"reuters-1", "reuters-2"} and [c["id"] for c in tune.clusters] == ["X1"]
+    assert tune.split["tune"] == ["offensive"] and tune.split["heldout"] == []
+    assert gold_pairs(tune)[0] == {(("reuters-1", 0), ("reuters-2", 0))}
+
+
+def test_split_tune_compares_and_prints_the_tune_events_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    # the tune command's path on a two-event fixture (real model): the held-out reports are not even compared
+    path, gold = _two_events(tmp_path, annotated_only=True)
+    _write_gold(gold, tmp_path / "gold.json")
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("--")] == ["-- tune", "-- heldout", "-- offensive",
+                                                                            "-- wheat"]
+    assert "wire.jsonl: 4 documents" in out
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache", "--split", "tune", "--loeo",
+                 "--misses", "--false-pairs"]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if line.startswith("--")] == ["-- tune", "-- offensive"]
+    assert "wire.jsonl: 2 documents" in out and "(oracle)" not in out
+    assert "(2 clusters)" in out and "held out (never tuned on) = wheat" in out  # the header names the file's split
+    assert "reuters-3" not in out and "reuters-4" not in out and "Wheat" not in out
+    assert "per tune event: offensive " in out
 
 
 def test_a_gold_without_a_tune_split_prints_its_held_out_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]
