@@ -44,6 +44,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, content_words, words
+from dedupe.figures.extract import UNIT_WORDS
 from dedupe.figures.measures import SETTLEMENTS
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
 from dedupe.figures.parameters import clock_times, comparable_times, same_time
@@ -88,6 +89,9 @@ _COUNTED_PEOPLE = _PEOPLE | {"dead", "killed", "died", "injured", "wounded", "hu
                              "displaced", "trapped", "arrested", "detained", "homele", "survivor", "casualtie", "death"}
 # "six days" vs "eight days" are periods of a report, not counts that conflict.
 _DURATIONS = frozenset(unit.rstrip("s") for unit in DAYS_PER_UNIT) | {"minute", "second", "decade", "time"}
+# Units of measurement (money, percentages, barrels a day, miles, a Richter reading: the figures stage's
+# UNIT_WORDS), keyed as _quantities keys nouns: an amount measured in them counts no thing.
+_MEASUREMENTS = frozenset(unit.rstrip("s") or unit for unit in UNIT_WORDS)
 # "unless" negates a condition ("unless Russia takes steps" = "if Russia did not take steps").
 _CONDITIONAL_NEGATION = re.compile(r"\bunless\b", re.IGNORECASE)
 
@@ -155,8 +159,14 @@ def rounds(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def specific_counts(text: str) -> frozenset[str]:
-    """The specific things a text counts ("29 doctors" -> "doctor"): not periods, not people in general."""
-    return frozenset(_quantities(text)) - _DURATIONS - _PEOPLE
+    """The specific things a text counts ("29 doctors" -> "doctor"): not periods, not people in general, not
+    amounts in a unit of measurement ("68 billion dlrs", "15.8 mln bpd", "6.9 on the Richter scale").
+
+    Example:
+        >>> sorted(specific_counts("As few as 14 doctors remain, with 68 billion dlrs owed and 1.2 mln bpd pumped."))
+        ['doctor']
+    """
+    return frozenset(_quantities(text)) - _DURATIONS - _PEOPLE - _MEASUREMENTS
 
 
 def negation_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
