@@ -267,20 +267,28 @@ def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
 
 
 def shared_quote(a: str, b: str, min_content_words: int = 2) -> str | None:
-    """A quotation of one text (``min_content_words`` content words or more) whose words the other text also
-    gives, quoted or not: two outlets quoting the same words report the same statement.
+    """A quotation of one text (``min_content_words`` content words or more) whose words the other text quotes too:
+    two outlets quoting the same words report the same statement. The same words unquoted in the other text are
+    no evidence: a short quote is often a common phrase ("well below", "grave concern") that a sentence about
+    something else uses in its own voice.
 
     Example:
-        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed grave concern over it.')
+        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed “grave concern”.')
         'grave concern'
+        >>> shared_quote('OPEC output in February was "well below"', 'Stocks fell well below last year.') is None
+        True
     """
     for quoting, other in ((a, b), (b, a)):
-        said = f" {' '.join(words(other))} "
-        for match in _QUOTE.finditer(quoting):
-            quote = " ".join(words(next(g for g in match.groups() if g is not None)))
-            if len(content_words(quote)) >= min_content_words and f" {quote} " in said:
+        said = [f" {quote} " for quote in _quotations(other)]
+        for quote in _quotations(quoting):
+            if len(content_words(quote)) >= min_content_words and any(f" {quote} " in s for s in said):
                 return quote
     return None
+
+
+def _quotations(text: str) -> list[str]:
+    """The words of each quotation of a text, lower case, space-separated."""
+    return [" ".join(words(next(g for g in match.groups() if g is not None))) for match in _QUOTE.finditer(text)]
 
 
 def attribution_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
