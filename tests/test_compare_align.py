@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from dedupe.compare.align import (
     CLAIM_FEATURES,
+    CLAIM_MODEL,
     CLAIM_THRESHOLD,
     PARAPHRASE_THRESHOLD,
     AlignConfig,
@@ -23,6 +24,7 @@ from dedupe.compare.align import (
     paraphrase_probability,
     score_pairs,
 )
+from dedupe.compare.divergence import specific_counts
 from dedupe.compare.features import FEATURE_NAMES, pair_features
 from dedupe.errors import ConfigError
 
@@ -148,6 +150,22 @@ def test_the_same_quoted_words_link_two_claims() -> None:
              "Kerry conveyed the message in a call over the assault on Aleppo."]
     quoted, plain = score_pairs(texts, [(0, 1, 0.5), (1, 2, 0.5)])
     assert quoted.probability == 0.9 and plain.probability < CLAIM_THRESHOLD
+
+
+def test_two_claims_counting_one_specific_thing_link_from_cosine_0_45() -> None:
+    # the seeds' doctors (003, 004): one claim, whatever the wording; the figures are then compared
+    doctors = ["The rebel area now only has 29 doctors working in three hospitals with functioning emergency "
+               "response facilities.", "The Red Cross said that there are now as few as 14 doctors left."]
+    linked, apart = score_pairs(doctors, [(0, 1, 0.45)]), score_pairs(doctors, [(0, 1, 0.44)])
+    assert linked[0].probability >= 0.5 > apart[0].probability
+    # an amount in a unit of measurement counts no thing (ludian's distances: the fact groups' domain)
+    distances = ["Its epicenter was in Longtoushan township, 23 kilometers (14 miles) southwest of the city of "
+                 "Zhaotong, the Ludian county seat.", "Its epicentre was in Longtoushan township, 14 miles south-west "
+                 "of the city of Zhaotong."]
+    model = CLAIM_MODEL.probability(claim_features(distances[:1], distances[1:], [0.45]))[0]
+    assert score_pairs(distances, [(0, 1, 0.45)])[0].probability == pytest.approx(model)
+    assert model < 0.5
+    assert specific_counts(distances[0]) == specific_counts(distances[1]) == frozenset()
 
 
 def test_claim_score_is_number_blind() -> None:

@@ -126,9 +126,17 @@ def test_a_round_figure_and_one_within_two_percent_of_it_agree() -> None:
 
 
 def test_shared_quote_needs_the_same_words_with_content() -> None:
-    assert shared_quote("He voiced \u201cgrave concern\u201d.", "Kerry expressed grave concern, a spokesman said.") == \
-        "grave concern"
-    assert shared_quote("Kerry expressed grave concern.", "He voiced 'grave concern'.") == "grave concern"
+    # the seeds: Reuters' lead and The Independent's report of one statement, each quoting its words
+    reuters = ("Secretary of State John Kerry conveyed the message in a call to Russian Foreign Minister Sergei Lavrov "
+               "in which he voiced \"grave concern\" over the Russian-backed Syrian government's air and land assault.")
+    independent = ("Mr Kerry\u2019s spokesperson John Kirby said in a statement that Kerry \u201cexpressed grave "
+                   "concern\u201d over Russian backed Syrian government bombings on hospitals.")
+    assert shared_quote(reuters, independent) == shared_quote(independent, reuters) == "grave concern"
+    assert shared_quote("He voiced 'grave concern'.", "\"Kerry expressed grave concern over Aleppo,\" Kirby said.") == \
+        "grave concern"  # inside a longer quotation
+    # the same words unquoted in the other text are no evidence: a common phrase used in its own voice
+    assert shared_quote("He voiced \u201cgrave concern\u201d.", "Kerry expressed grave concern, a spokesman said.") is None
+    assert shared_quote("OPEC output in February was \"well below\"", "Stocks fell well below last year's.") is None
     assert shared_quote("He voiced \"grave concern\".", "He voiced serious concern.") is None
     assert shared_quote("He called it \"the end\".", "It was the end.") is None   # one content word
     assert shared_quote("Russia's and Syria's jets bombed it.", "Russia's jets bombed it.") is None  # apostrophes

@@ -20,12 +20,7 @@ the claims that count the same thing:
 - two claims of different documents that share a count key are linked when their embedding cosine is
   at least ``min_cosine`` (the same story's tolls sit well above it, an unrelated count below); groups
   form by the same greedy average linkage as the alignment (:func:`dedupe.compare.align.group_pairs`),
-  so a group is tight around one count;
-- two claims that each give the story's toll of one key (:func:`story_tolls`, :func:`same_toll`: the event's,
-  no place, no running total, in a story whose figures of the key tie it to one incident only, as the report
-  states it now) link whatever their cosine: a long sentence that gives the toll in passing ("pleaded for a
-  bigger search effort for more than 190 people presumed drowned") embeds far from a lead that states it, yet
-  both state how many are missing.
+  so a group is tight around one count.
 
 A claim may sit in several count groups (one per thing it counts) besides its wording group.
 The figures of a group are then compared by :func:`count_conflict`: values with nothing in common
@@ -58,9 +53,6 @@ from dedupe.figures.numbers import interval, overlap
 _RUNNING_TOTALS = frozenset({"cumulative", "conflict-wide"})
 # An exact figure this large, given by two outlets for one key, is one claim.
 _SAME_FIGURE = 100.0
-# Incident nouns that name no particular incident: "the disaster", "the accident" (and "disaster agency") are
-# the story's own.
-_GENERIC_INCIDENTS = frozenset({"disaster", "accident"})
 # A sentence that opens with one of these refers to the count of the sentence before it ("The number, revised up
 # from 130, is three times ...", "That figure is expected to rise").
 _REFERRING = frozenset({("the", "number"), ("the", "figure"), ("the", "toll"), ("the", "tally"), ("that", "number"),
@@ -94,8 +86,6 @@ class StatedCount:
     ``toll``: whether the figure reports the count: not the value a count was revised from
     (:func:`dedupe.compare.readings.revised_from`), not people that someone acted on, whose measure is an
     adjective before their noun ("helped pull at least 40 injured people from collapsed buildings").
-    ``incident``: the incident the figures stage tied the figure to (its scope cue: "sinking", "convoy"),
-    ``None`` where it names none.
     """
 
     key: CountKey
@@ -103,7 +93,6 @@ class StatedCount:
     text: str
     point: float | None = None
     toll: bool = False
-    incident: str | None = None
 
 
 @dataclass(frozen=True)
@@ -148,8 +137,7 @@ def stated_counts(text: str, published: dt.date | None = None,
         if part:  # bodies recovered: at least that many dead
             bounds = (bounds[0], float("inf"))
         found.append(StatedCount(key, bounds, written(text, figure),
-                                 toll=not revised and not acted_on(figure, text),
-                                 incident=figure.scope_cue if figure.scope == "incident" else None))
+                                 toll=not revised and not acted_on(figure, text)))
         superseded.append(old)
     current = {count.key for count, old in zip(found, superseded) if not old}
     return tuple(count for count, old in zip(found, superseded) if not old or count.key not in current)
@@ -192,8 +180,7 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     """Groups of claims of two or more documents that count the same key.
 
     Two claims that give the same exact figure of one key, :data:`_SAME_FIGURE` or more ("250,000
-    people under siege"), link whatever their cosine: a figure that precise is the claim; so do two claims
-    that each give the story's toll of the key (:func:`same_toll`).
+    people under siege"), link whatever their cosine: a figure that precise is the claim.
 
     Args:
         counts: What each claim of a story counts (:func:`stated_counts`).
@@ -205,52 +192,10 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
-    tolls = story_tolls(counts, doc_keys)
-
     def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
-        if key in tolls and same_toll(a, b, key):
-            return max(cosine, min_cosine)
         return _link(a, b, key, cosine, min_cosine)
 
     return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
-
-
-def story_tolls(counts: Sequence[Sequence[StatedCount]], doc_keys: Sequence[str]) -> frozenset[CountKey]:
-    """The keys a story counts as one toll: people at the story's level (no local place, no running total),
-    whose figures the story ties to its own incident only.
-
-    An incident (:attr:`StatedCount.incident`) that figures of two or more documents are tied to is the story's
-    own ("sinking" in the ferry reports, "earthquake"); one that a single document ties a figure to ("bombed an
-    aid convoy ..., killing 20 people", "bombing a Syrian army base ... which left 63 soldiers dead") is another
-    incident, and a key counted for several incidents (a war's strikes) gives several tolls, which only their
-    wording tells apart. "disaster" and "accident" name no particular incident.
-    """
-    documents: dict[str, set[str]] = {}
-    keys = set()
-    for stated, doc in zip(counts, doc_keys):
-        for count in stated:
-            keys.add(count.key)
-            if count.incident is not None:
-                documents.setdefault(count.incident, set()).add(doc)
-    own = {incident for incident, docs in documents.items() if len(docs) > 1} | _GENERIC_INCIDENTS
-    several = {c.key for stated in counts for c in stated if c.incident is not None and c.incident not in own}
-    return frozenset(key for key in keys if key.kind == "people" and key.place is None and not key.running
-                     and key not in several)
-
-
-def same_toll(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey) -> bool:
-    """Whether two claims each give a current value of ``key`` (:attr:`StatedCount.toll`): where ``key`` is one of
-    the story's tolls (:func:`story_tolls`), :func:`count_groups` links them whatever their cosine. The figures
-    may differ (a toll rises between reports); the group's divergence check compares them.
-
-    Example:
-        >>> key = CountKey("missing", None, False)
-        >>> early = stated_counts("At least 56 people are still missing.")
-        >>> late = stated_counts("Relatives pleaded for a bigger search for more than 190 people presumed drowned.")
-        >>> same_toll(early, late, key), same_toll(early, stated_counts("He pulled out 40 missing people."), key)
-        (True, False)
-    """
-    return all(any(c.key == key and c.toll for c in stated) for stated in (a, b))
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.

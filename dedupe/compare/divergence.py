@@ -44,6 +44,7 @@ from rapidfuzz.distance import Levenshtein
 
 from dedupe.compare.entities import EntityTable
 from dedupe.compare.features import NEGATION, content_words, words
+from dedupe.figures.extract import UNIT_WORDS
 from dedupe.figures.measures import SETTLEMENTS
 from dedupe.figures.numbers import find_number_phrases, interval, overlap
 from dedupe.figures.parameters import clock_times, comparable_times, same_time
@@ -88,6 +89,9 @@ _COUNTED_PEOPLE = _PEOPLE | {"dead", "killed", "died", "injured", "wounded", "hu
                              "displaced", "trapped", "arrested", "detained", "homele", "survivor", "casualtie", "death"}
 # "six days" vs "eight days" are periods of a report, not counts that conflict.
 _DURATIONS = frozenset(unit.rstrip("s") for unit in DAYS_PER_UNIT) | {"minute", "second", "decade", "time"}
+# Units of measurement (money, percentages, barrels a day, miles, a Richter reading: the figures stage's
+# UNIT_WORDS), keyed as _quantities keys nouns: an amount measured in them counts no thing.
+_MEASUREMENTS = frozenset(unit.rstrip("s") or unit for unit in UNIT_WORDS)
 # "unless" negates a condition ("unless Russia takes steps" = "if Russia did not take steps").
 _CONDITIONAL_NEGATION = re.compile(r"\bunless\b", re.IGNORECASE)
 
@@ -155,8 +159,14 @@ def rounds(a: tuple[float, float], b: tuple[float, float]) -> bool:
 
 
 def specific_counts(text: str) -> frozenset[str]:
-    """The specific things a text counts ("29 doctors" -> "doctor"): not periods, not people in general."""
-    return frozenset(_quantities(text)) - _DURATIONS - _PEOPLE
+    """The specific things a text counts ("29 doctors" -> "doctor"): not periods, not people in general, not
+    amounts in a unit of measurement ("68 billion dlrs", "15.8 mln bpd", "6.9 on the Richter scale").
+
+    Example:
+        >>> sorted(specific_counts("As few as 14 doctors remain, with 68 billion dlrs owed and 1.2 mln bpd pumped."))
+        ['doctor']
+    """
+    return frozenset(_quantities(text)) - _DURATIONS - _PEOPLE - _MEASUREMENTS
 
 
 def negation_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -257,20 +267,28 @@ def quote_conflict(a: str, b: str, table: EntityTable, min_ratio: float = 85.0
 
 
 def shared_quote(a: str, b: str, min_content_words: int = 2) -> str | None:
-    """A quotation of one text (``min_content_words`` content words or more) whose words the other text also
-    gives, quoted or not: two outlets quoting the same words report the same statement.
+    """A quotation of one text (``min_content_words`` content words or more) whose words the other text quotes too:
+    two outlets quoting the same words report the same statement. The same words unquoted in the other text are
+    no evidence: a short quote is often a common phrase ("well below", "grave concern") that a sentence about
+    something else uses in its own voice.
 
     Example:
-        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed grave concern over it.')
+        >>> shared_quote('Kerry voiced "grave concern" over the assault.', 'He expressed “grave concern”.')
         'grave concern'
+        >>> shared_quote('OPEC output in February was "well below"', 'Stocks fell well below last year.') is None
+        True
     """
     for quoting, other in ((a, b), (b, a)):
-        said = f" {' '.join(words(other))} "
-        for match in _QUOTE.finditer(quoting):
-            quote = " ".join(words(next(g for g in match.groups() if g is not None)))
-            if len(content_words(quote)) >= min_content_words and f" {quote} " in said:
+        said = [f" {quote} " for quote in _quotations(other)]
+        for quote in _quotations(quoting):
+            if len(content_words(quote)) >= min_content_words and any(f" {quote} " in s for s in said):
                 return quote
     return None
+
+
+def _quotations(text: str) -> list[str]:
+    """The words of each quotation of a text, lower case, space-separated."""
+    return [" ".join(words(next(g for g in match.groups() if g is not None))) for match in _QUOTE.finditer(text)]
 
 
 def attribution_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
