@@ -179,6 +179,10 @@ def _with(result: CompareResult, doc_prefix: str, snippet: str):  # type: ignore
     ("250,000 under siege", [("000", "save 250,000 people"),
                              ("003", "250,000 people are currently living under siege")]),
     ("400-500 killed", [("003", "after six days of intense"), ("004", "Between 400 and 500 people")]),
+    # a headline and a lead join the group of their own document's body claim they summarise
+    ("the threat, in 002's headline and lead", [("003", "unless Russia takes immediate steps to end the assault"),
+                                                ("002", "No joint work with Russia till Aleppo assault ends"),
+                                                ("002", "threatened on Wednesday to halt its diplomacy")]),
 ])
 def test_seed_shared_claims_are_grouped(seed_result, claim: str, versions: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
     groups = {id(_with(seed_result, doc, snippet)) for doc, snippet in versions}

@@ -1,7 +1,8 @@
 """Stage 5: claims compared across outlets: agreement, divergence (with reasons), unique.
 
 Claims (:mod:`~dedupe.compare.claims`) -> entity table (:mod:`~dedupe.compare.entities`) -> pair features
-(:mod:`~dedupe.compare.features`) -> alignment (:mod:`~dedupe.compare.align`) -> divergence reasons
+(:mod:`~dedupe.compare.features`) -> alignment (:mod:`~dedupe.compare.align`; headlines and leads join the group of
+their own document's claim they restate: :mod:`~dedupe.compare.summaries`) -> divergence reasons
 (:mod:`~dedupe.compare.divergence`, optional NLI :mod:`~dedupe.compare.nli`) -> claim groups
 (:mod:`~dedupe.compare.groups`), with count groups (:mod:`~dedupe.compare.counts`) and fact groups
 (:mod:`~dedupe.compare.facts`) beside the wording groups.

@@ -153,6 +153,10 @@ _SAME_QUOTE = 0.9
 # Fact groups (dedupe.compare.facts): chosen on the tune split (see benchmarks/README.md, session 11).
 FACT_COSINE = 0.7
 FACT_SAME_COSINE = 0.2
+# Summary claims (dedupe.compare.summaries): chosen on the tune split (see benchmarks/README.md, session 11).
+SUMMARY_CLAIMS = 3
+SUMMARY_THRESHOLD = 0.075
+SUMMARY_CROSS = 0.1
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,12 @@ class AlignConfig:
             turns fact groups off.
         fact_same_cosine: Smallest cosine for two claims that give the same specific value of a fact
             ("12,000 homes", "magnitude 6.1") to share its group.
+        summary_claims: How many of a document's first claims (headline, standfirst, lead) are summary claims
+            that may join the group of the own document's claim they restate (:mod:`dedupe.compare.summaries`);
+            0 turns that off.
+        summary_threshold: Smallest claim-model probability of a summary claim with its own document's claim.
+        summary_cross: Smallest mean claim-model probability of a summary claim with the members of other
+            documents of the group it joins.
         claim_space: Whether the embeddings are the packaged all-MiniLM-L6-v2's, the model the claim map
             (:mod:`dedupe.embed.claim_space`) was fitted on; with another model the claim model reads the plain
             cosine (:func:`dedupe.compare.groups.compare_corpus` sets it from the encoder's fingerprint).
@@ -186,6 +196,9 @@ class AlignConfig:
     counted_threshold: float = 0.85
     fact_cosine: float = FACT_COSINE
     fact_same_cosine: float = FACT_SAME_COSINE
+    summary_claims: int = SUMMARY_CLAIMS
+    summary_threshold: float = SUMMARY_THRESHOLD
+    summary_cross: float = SUMMARY_CROSS
     claim_space: bool = True
 
     def __post_init__(self) -> None:
@@ -199,6 +212,10 @@ class AlignConfig:
             raise ConfigError("counted threshold must be in [0, 1]")
         if not -1.0 <= self.fact_same_cosine <= 1.0:
             raise ConfigError("fact same cosine must be in [-1, 1]")
+        if self.summary_claims < 0:
+            raise ConfigError("summary claims must not be negative")
+        if not (0.0 <= self.summary_threshold <= 1.0 and 0.0 <= self.summary_cross <= 1.0):
+            raise ConfigError("summary thresholds must be in [0, 1]")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The pipeline of :func:`compare_corpus`: group documents into stories (:mod:`dedu
 the claims (:mod:`dedupe.compare.claims`), build the entity table (:mod:`dedupe.compare.entities`), embed the claims
 (:mod:`dedupe.embed.encoder`, cached), align them inside each story (:mod:`dedupe.compare.align`; on their
 contents, attribution such as "X said on Monday that" or "..., Xinhua reported" stripped by
-:func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim) and group the
+:func:`dedupe.compare.claims.claim_content`, while findings point at the whole claim; a headline or lead then
+joins the group of its own document's claim it restates: :mod:`dedupe.compare.summaries`) and group the
 claims that count the same thing (the dead, the injured...: :mod:`dedupe.compare.counts`) or state the same
 fact (12,000 homes collapsed, a magnitude of 6.1, 4:30 p.m.: :mod:`dedupe.compare.facts`; a claim may sit in a
 wording group and in one count or fact group per thing it counts or states), then give every group a status
@@ -48,6 +49,7 @@ from dedupe.compare.divergence import (
 )
 from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_entity_table
 from dedupe.compare.facts import fact_groups, local_times, stated_facts
+from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
 from dedupe.embed.claim_space import fits_claim_map
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
@@ -244,6 +246,11 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     is_counted, speakers = [bool(found) for found in counts], [lead_speaker(c.text) for c in claims]
     alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, is_counted, speakers)
+    if config.align.summary_claims:
+        alignment = expand_summaries(alignment, contents, vectors, doc_keys,
+                                     summary_flags(doc_keys, config.align.summary_claims), config.align,
+                                     sentence_keys, is_counted, speakers,
+                                     [frozenset(f.key for f in (*counts[i], *facts[i])) for i in range(len(claims))])
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
         if config.align.count_cosine <= 1 else ()
     counted_members = {c.members for c in by_count}
