@@ -152,10 +152,11 @@ def check_segments(gold: Gold, paths: Sequence[str]) -> tuple[int, int]:
 
 
 def check_offsets(gold: Gold, texts: dict[str, str]) -> None:
-    """Every annotated sentence is ``text[start:end]`` of its document as loaded (the labels point at the text)."""
+    """Every annotated document is loaded and every annotated sentence is ``text[start:end]`` of it (the labels
+    point at the text); a document in none of the corpus paths is an error, not a zero score."""
     for doc, sentences in gold.sentences.items():
         if doc not in texts:
-            continue
+            raise SystemExit(f"gold document {doc} is in none of the corpus paths given: give the corpus that holds it")
         for s in sentences:
             if texts[doc][s["start"]:s["end"]] != s["text"]:
                 raise SystemExit(f"gold sentence {doc}:{s['i']} does not match the document text")
