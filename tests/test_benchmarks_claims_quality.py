@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.claims_quality import (Gold, check_segments, gold_pairs, load_documents, load_gold, main,
+from benchmarks.claims_quality import (Gold, check_offsets, check_segments, gold_pairs, load_documents, load_gold, main,
                                       tune_only)
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
@@ -88,6 +88,16 @@ def test_check_segments_names_a_sentence_off_its_offsets(tmp_path: Path) -> None
     del gold.sentences["reuters-1"][1]  # a sentence left unannotated is no match either
     with pytest.raises(SystemExit, match="reuters-1"):
         check_segments(gold, [str(path)])
+
+
+def test_a_gold_document_missing_from_the_corpora_is_an_error_not_a_zero_score(tmp_path: Path) -> None:
+    path = _corpus(tmp_path)
+    gold = _gold(path, annotated_only=True)
+    texts = {d.id: d.text for d in load_documents(str(path), gold)}
+    check_offsets(gold, texts)
+    del texts["reuters-2"]
+    with pytest.raises(SystemExit, match="reuters-2 is in none of the corpus paths"):
+        check_offsets(gold, texts)
 
 
 def test_check_prints_the_documents_checked_and_computes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
