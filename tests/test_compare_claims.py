@@ -47,6 +47,8 @@ def seeds():  # type: ignore[no-untyped-def]
     ("Pressure: Lavrov (left) met Kerry.", "caption"),
     ("busra-al-sham-protest-09-16", "too short"),
     ("And what\u2019s happening?\u201d", "too short"),  # a quoted question states nothing
+    ("All but one were British.", "too short"),   # two content words and no count of people
+    ("Two people", "too short"),                   # a count without a verb or a full stop
     # a wire photo caption ends with its picture's date (toba-02, tune)
     ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, North "
      "Sumatera, Indonesia, Tuesday, June 19, 2018.", "caption"),
@@ -75,6 +77,8 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "\u201cI was desperate.",           # toba-03 (tune): what a survivor said
     "The ferry sank on Monday, June 18, 2018, the police said.",   # a date inside a sentence
     "Rescuers resumed the search for the missing passengers on Wednesday, June 20, 2018",
+    "A further 856 people were rescued.",   # Reuters 2958 (tune): a short sentence that counts people
+    "32 people died.",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None
