@@ -205,6 +205,13 @@ def test_claim_config_validation() -> None:
      "Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman."),
     ("Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall.",
      "Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall."),
+    # Reuters (tune): when it was said after the verb, a number in the apposition, an apposition in the tail
+    ("The ferry was sinking off the Belgian coast with 463 people on board, the Dutch newsagency ANP reported today.",
+     "The ferry was sinking off the Belgian coast with 463 people on board"),
+    ("Townsend Thorensen, owners of the 7,951 tonne Herald of Free Enterprise, said the ferry was carrying 543 people.",
+     "the ferry was carrying 543 people."),
+    ("He said Iraq lost at least 3,000 men killed or wounded, IRNA, monitored by the British Broadcasting Corp, said.",
+     "Iraq lost at least 3,000 men killed or wounded"),
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content
@@ -225,6 +232,7 @@ def test_claim_content_strips_attribution(text: str, content: str) -> None:
     ("Officials late on Sunday said the toll had risen to 40.", {"officials"}),
     ("It released the names of 94 people but said the figure would rise.", set()),  # a clause, no speaker
     ("Budiawan, who uses one name, said the vessel did not have a manifest.", {"budiawan"}),
+    ("Tehran radio said last night Iranian forces were in control of four mountain areas.", {"tehran", "radio"}),
 ])
 def test_lead_speaker(text: str, speaker: set[str]) -> None:
     assert lead_speaker(text) == speaker
@@ -236,4 +244,29 @@ def test_adding_that_starts_a_clause() -> None:
     segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
     claims = extract_claims([segmented]).claims
     assert [c.text for c in claims][1] == "adding that electricity and telecommunications were cut off in the county."
+    assert all(text[c.start:c.end] == c.text for c in claims)
+
+
+@pytest.mark.parametrize(("text", "clauses"), [
+    # Reuters 2955 and 3280 (tune gold, reuters21578): a "but" after a dash, a place's "where" after a comma
+    ("About 200 people are feared dead after a British cross-channel ferry rolled on its side off the Belgian coast "
+     "last night -- but almost 350 passengers were plucked to safety from the ice-cold sea.",
+     ["About 200 people are feared dead after a British cross-channel ferry rolled on its side off the Belgian "
+      "coast last night", "but almost 350 passengers were plucked to safety from the ice-cold sea."]),
+    ("The head of the defence ministry political department, Abdul Jabbar Muhsen told Reuters in a telephone "
+     "interview that fighting continues in the Kurdistan mountain region, where Iran launched its northern offensive "
+     "last Tuesday night.",
+     ["The head of the defence ministry political department, Abdul Jabbar Muhsen told Reuters in a telephone "
+      "interview that fighting continues in the Kurdistan mountain region",
+      "where Iran launched its northern offensive last Tuesday night."]),
+    # a short sentence, or a part with too little content, is not cut
+    ("The ferry sank, but nobody knows why.", ["The ferry sank, but nobody knows why."]),
+    ("Rescue workers searched the collapsed houses of the mountain villages all through the night and the next day, "
+     "but in vain.", ["Rescue workers searched the collapsed houses of the mountain villages all through the night "
+                      "and the next day, but in vain."]),
+])
+def test_but_and_where_start_a_clause(text: str, clauses: list[str]) -> None:
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    claims = extract_claims([segmented]).claims
+    assert [c.text for c in claims] == clauses
     assert all(text[c.start:c.end] == c.text for c in claims)

@@ -80,10 +80,13 @@ _CLOSE_QUOTES = "\"\u201d\u2019"
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 # Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
 # said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are
-# living under siege").
+# living under siege"), a "but" that opens a second statement (", but a military spokesman threatened ...", "... last
+# night -- but almost 350 passengers were plucked to safety") or a place's relative clause that states an event
+# ("in the Kurdistan mountain region, where Iran launched its northern offensive").
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)|"
                          r",?\s+(?=in which\s)|,\s+(?=adding\s+that\s)|"
-                         r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)")
+                         r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)|"
+                         r"(?:,|\s+(?:--|\u2014|\u2013))\s+(?=(?:but|where)\s)")
 
 # Attribution around a claim's content: "X said (on Monday) (that) ...", "According to X, ...", "..., X said.",
 # "..., according to X." The speaker is short (no comma, at most 60 characters).
@@ -91,12 +94,16 @@ _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 # Who the speaker is, between commas after the name ("Budiawan, who uses one name, said ...", "Ma Liya, a resident of
 # Zhaotong, told Xinhua that ...").
-_APPOSITION = r"(?P<apposition>,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
-_WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
+# A number's thousands separator is no comma of the sentence ("owners of the 7,951 tonne ferry").
+_APPOSITION_WORDS = r"(?:[^,;:\"\u201c\u2018]|(?<=\d),(?=\d{3}))"
+_APPOSITION = r"(?P<apposition>,\s+" + _APPOSITION_WORDS + r"{1,80}?,)?"
+# When it was said: a weekday, or the day relative to the report ("the agency reported today").
+_WHEN = (r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r")|\s+(?:today|yesterday|tonight|"
+         r"last\s+night|earlier|later))?")
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
 # "officials said late on Sunday"): two speakers are not one because both spoke on a Sunday.
 _NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced", "today", "yesterday", "tonight", "earlier",
-                          "later", "late", "early", "morning", "afternoon", "evening", "night", "week", "day"}
+                          "later", "late", "last", "early", "morning", "afternoon", "evening", "night", "week", "day"}
                          | CALENDAR_WORDS)
 _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 
@@ -130,9 +137,10 @@ _GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "a
                           "yesterday", "today", "tonight", "earlier", "later", "late", "last", "this"})
 _VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))",
                            re.IGNORECASE)
-_TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
-                               + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
-                               re.IGNORECASE)
+# "..., IRNA, monitored by the BBC, said.": the tail's speaker may have an apposition too.
+_TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER
+                               + r"?(?:,\s+" + _APPOSITION_WORDS + r"{1,80}?,)?\s+" + _SPEECH_VERB + _WHEN + "|"
+                               + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,8 @@ class ClaimConfig:
         min_content_words: Fewest content words (not function words) a claim has, at least 1.
         boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
         clause_min_words: Sentences of at least this many words are cut into clauses at semicolons, at
-            ", and said ...", ", adding that ...", "and it said ..." and before "in which" when each part keeps
+            ", and said ...", ", adding that ...", "and it said ...", before "in which", and before a "but" or a
+            "where" after a comma or a dash, when each part keeps
             ``min_content_words``; 0 never cuts.
     """
 
