@@ -212,6 +212,9 @@ def test_claim_config_validation() -> None:
      "the ferry was carrying 543 people."),
     ("He said Iraq lost at least 3,000 men killed or wounded, IRNA, monitored by the British Broadcasting Corp, said.",
      "Iraq lost at least 3,000 men killed or wounded"),
+    # Reuters 1938 (tune): ", said the troops ..." is the lead's verb, not a tail "said <speaker>"
+    ('The Iranian news agency IRNA, received in London, said the troops "continued their successful advance',
+     'the troops "continued their successful advance'),
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content

@@ -296,8 +296,8 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
         'the US would suspend talks with Russia.'
     """
     tail = _TAIL_ATTRIBUTION.search(text)
-    if tail is not None and not _names_speaker(tail.group(0)):
-        tail = None
+    if tail is not None and (not _names_speaker(tail.group(0)) or tail.start() < _lead_end(text)):
+        tail = None  # a tail inside the leading attribution ("IRNA, received in London, said the troops ...")
     body = text if tail is None else text[:tail.start()]
     content = body[_lead_end(body):]
     return content if _content_words(content) >= min_content_words else text
