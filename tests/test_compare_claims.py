@@ -262,13 +262,19 @@ def test_adding_that_starts_a_clause() -> None:
      ["The head of the defence ministry political department, Abdul Jabbar Muhsen told Reuters in a telephone "
       "interview that fighting continues in the Kurdistan mountain region",
       "where Iran launched its northern offensive last Tuesday night."]),
+    # Reuters 10220 (tune): a sentence that opens with a contrasting clause is cut at that clause's comma
+    ("While bankworkers are demanding a 100 per cent pay rise, the private bankers would rather wait until next "
+     "Monday, when a labour court is due to judge the legality of the stoppage, the spokesman said.",
+     ["While bankworkers are demanding a 100 per cent pay rise",
+      "the private bankers would rather wait until next Monday, when a labour court is due to judge the legality of "
+      "the stoppage, the spokesman said."]),
     # a short sentence, or a part with too little content, is not cut
     ("The ferry sank, but nobody knows why.", ["The ferry sank, but nobody knows why."]),
     ("Rescue workers searched the collapsed houses of the mountain villages all through the night and the next day, "
      "but in vain.", ["Rescue workers searched the collapsed houses of the mountain villages all through the night "
                       "and the next day, but in vain."]),
 ])
-def test_but_and_where_start_a_clause(text: str, clauses: list[str]) -> None:
+def test_but_where_and_a_leading_contrast_start_a_clause(text: str, clauses: list[str]) -> None:
     segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
     claims = extract_claims([segmented]).claims
     assert [c.text for c in claims] == clauses

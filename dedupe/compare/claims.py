@@ -88,6 +88,10 @@ _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insi
                          r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)|"
                          r"(?:,|\s+(?:--|\u2014|\u2013))\s+(?=(?:but|where)\s)")
 
+# A sentence that opens with a contrasting clause ("While bankworkers are demanding a 100 per cent pay rise, the
+# private bankers would rather wait ...") states two things: the cut is that clause's comma.
+_LEADING_CLAUSE = re.compile(r"^(?:while|although|though|whereas)\s[^,;]{10,150}?(?P<cut>,\s+)", re.IGNORECASE)
+
 # Attribution around a claim's content: "X said (on Monday) (that) ...", "According to X, ...", "..., X said.",
 # "..., according to X." The speaker is short (no comma, at most 60 characters).
 _SPEAKER = r"[^,;:]{1,60}"
@@ -151,8 +155,8 @@ class ClaimConfig:
         min_content_words: Fewest content words (not function words) a claim has, at least 1.
         boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
         clause_min_words: Sentences of at least this many words are cut into clauses at semicolons, at
-            ", and said ...", ", adding that ...", "and it said ...", before "in which", and before a "but" or a
-            "where" after a comma or a dash, when each part keeps
+            ", and said ...", ", adding that ...", "and it said ...", before "in which", before a "but" or a
+            "where" after a comma or a dash, and after an opening "While ...," clause, when each part keeps
             ``min_content_words``; 0 never cuts.
     """
 
@@ -385,9 +389,11 @@ def _clauses(segmented: SegmentedDocument, sentence: Sentence, config: ClaimConf
     spans = [(0, len(text))]
     if config.clause_min_words and len(text.split()) >= config.clause_min_words:
         pieces, begin = [], 0
-        for cut in _CLAUSE_CUT.finditer(text):
-            pieces.append((begin, cut.start()))
-            begin = cut.end()
+        leading = _LEADING_CLAUSE.match(text)
+        cuts = [m.span() for m in _CLAUSE_CUT.finditer(text)] + ([leading.span("cut")] if leading else [])
+        for cut_start, cut_end in sorted(cuts):
+            pieces.append((begin, cut_start))
+            begin = cut_end
         pieces.append((begin, len(text)))
         if len(pieces) > 1 and all(_content_words(text[a:b]) >= config.min_content_words for a, b in pieces):
             spans = pieces
