@@ -47,6 +47,8 @@ def seeds():  # type: ignore[no-untyped-def]
     ("Pressure: Lavrov (left) met Kerry.", "caption"),
     ("busra-al-sham-protest-09-16", "too short"),
     ("And what\u2019s happening?\u201d", "too short"),  # a quoted question states nothing
+    ("All but one were British.", "too short"),   # two content words and no count of people
+    ("Two people", "too short"),                   # a count without a verb or a full stop
     # a wire photo caption ends with its picture's date (toba-02, tune)
     ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, North "
      "Sumatera, Indonesia, Tuesday, June 19, 2018.", "caption"),
@@ -75,6 +77,8 @@ def test_furniture_rules(text: str, reason: str) -> None:
     "\u201cI was desperate.",           # toba-03 (tune): what a survivor said
     "The ferry sank on Monday, June 18, 2018, the police said.",   # a date inside a sentence
     "Rescuers resumed the search for the missing passengers on Wednesday, June 20, 2018",
+    "A further 856 people were rescued.",   # Reuters 2958 (tune): a short sentence that counts people
+    "32 people died.",
 ])
 def test_claims_are_not_furniture(text: str) -> None:
     assert furniture_reason(text) is None
@@ -119,6 +123,17 @@ def test_the_sentence_before_a_picture_credit_is_a_caption() -> None:
     result = extract_claims([segmented])
     assert [(f.reason, f.text[:9]) for f in result.furniture] == [("caption", "Relatives"), ("credit", "(Binsar B")]
     assert [c.text[:7] for c in result.claims] == ["The boa"]
+
+
+def test_a_credit_has_one_caption() -> None:
+    # toba-02 (tune): a wire photo's dated caption, the story's lead, then the picture's credit
+    text = ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, "
+            "North Sumatera, Indonesia, Tuesday, June 19, 2018. A night-time search and rescue effort is underway "
+            "after a ferry carrying about 80 passengers sank Monday in a popular lake.\nLazuardy Fahmi AP Photo\n")
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    result = extract_claims([segmented])
+    assert [f.reason for f in result.furniture] == ["caption", "credit"]
+    assert [c.text[:11] for c in result.claims] == ["A night-tim"]
 
 
 def test_long_sentence_is_cut_into_clauses_with_exact_offsets(seeds) -> None:  # type: ignore[no-untyped-def]
@@ -201,6 +216,16 @@ def test_claim_config_validation() -> None:
      "Before yesterday, 19 firefighters had died on duty this year, said Tracey Powers, a spokeswoman."),
     ("Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall.",
      "Tony winners will be announced June 8 in televised ceremonies from Radio City Music Hall."),
+    # Reuters (tune): when it was said after the verb, a number in the apposition, an apposition in the tail
+    ("The ferry was sinking off the Belgian coast with 463 people on board, the Dutch newsagency ANP reported today.",
+     "The ferry was sinking off the Belgian coast with 463 people on board"),
+    ("Townsend Thorensen, owners of the 7,951 tonne Herald of Free Enterprise, said the ferry was carrying 543 people.",
+     "the ferry was carrying 543 people."),
+    ("He said Iraq lost at least 3,000 men killed or wounded, IRNA, monitored by the British Broadcasting Corp, said.",
+     "Iraq lost at least 3,000 men killed or wounded"),
+    # Reuters 1938 (tune): ", said the troops ..." is the lead's verb, not a tail "said <speaker>"
+    ('The Iranian news agency IRNA, received in London, said the troops "continued their successful advance',
+     'the troops "continued their successful advance'),
 ])
 def test_claim_content_strips_attribution(text: str, content: str) -> None:
     assert claim_content(text) == content
@@ -221,6 +246,7 @@ def test_claim_content_strips_attribution(text: str, content: str) -> None:
     ("Officials late on Sunday said the toll had risen to 40.", {"officials"}),
     ("It released the names of 94 people but said the figure would rise.", set()),  # a clause, no speaker
     ("Budiawan, who uses one name, said the vessel did not have a manifest.", {"budiawan"}),
+    ("Tehran radio said last night Iranian forces were in control of four mountain areas.", {"tehran", "radio"}),
 ])
 def test_lead_speaker(text: str, speaker: set[str]) -> None:
     assert lead_speaker(text) == speaker
@@ -232,4 +258,35 @@ def test_adding_that_starts_a_clause() -> None:
     segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
     claims = extract_claims([segmented]).claims
     assert [c.text for c in claims][1] == "adding that electricity and telecommunications were cut off in the county."
+    assert all(text[c.start:c.end] == c.text for c in claims)
+
+
+@pytest.mark.parametrize(("text", "clauses"), [
+    # Reuters 2955 and 3280 (tune gold, reuters21578): a "but" after a dash, a place's "where" after a comma
+    ("About 200 people are feared dead after a British cross-channel ferry rolled on its side off the Belgian coast "
+     "last night -- but almost 350 passengers were plucked to safety from the ice-cold sea.",
+     ["About 200 people are feared dead after a British cross-channel ferry rolled on its side off the Belgian "
+      "coast last night", "but almost 350 passengers were plucked to safety from the ice-cold sea."]),
+    ("The head of the defence ministry political department, Abdul Jabbar Muhsen told Reuters in a telephone "
+     "interview that fighting continues in the Kurdistan mountain region, where Iran launched its northern offensive "
+     "last Tuesday night.",
+     ["The head of the defence ministry political department, Abdul Jabbar Muhsen told Reuters in a telephone "
+      "interview that fighting continues in the Kurdistan mountain region",
+      "where Iran launched its northern offensive last Tuesday night."]),
+    # Reuters 10220 (tune): a sentence that opens with a contrasting clause is cut at that clause's comma
+    ("While bankworkers are demanding a 100 per cent pay rise, the private bankers would rather wait until next "
+     "Monday, when a labour court is due to judge the legality of the stoppage, the spokesman said.",
+     ["While bankworkers are demanding a 100 per cent pay rise",
+      "the private bankers would rather wait until next Monday, when a labour court is due to judge the legality of "
+      "the stoppage, the spokesman said."]),
+    # a short sentence, or a part with too little content, is not cut
+    ("The ferry sank, but nobody knows why.", ["The ferry sank, but nobody knows why."]),
+    ("Rescue workers searched the collapsed houses of the mountain villages all through the night and the next day, "
+     "but in vain.", ["Rescue workers searched the collapsed houses of the mountain villages all through the night "
+                      "and the next day, but in vain."]),
+])
+def test_but_where_and_a_leading_contrast_start_a_clause(text: str, clauses: list[str]) -> None:
+    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
+    claims = extract_claims([segmented]).claims
+    assert [c.text for c in claims] == clauses
     assert all(text[c.start:c.end] == c.text for c in claims)

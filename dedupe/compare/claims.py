@@ -15,7 +15,9 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``caption`` also for a sentence of eight words or more that ends with its picture's date after a comma, as
   wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
-  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
+  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption"; a
+  credit has one caption: when the sentence before is a caption already (a wire photo's dated caption, then the
+  story's lead, then the credit), the lead stays a claim;
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"); a quoted statement
   needs one ("That’s a fact.”", "“I was desperate."), and so does a sentence inside a quotation an
   earlier sentence of its paragraph opened ("I was scared to death."): what someone said is never page
@@ -80,10 +82,17 @@ _CLOSE_QUOTES = "\"\u201d\u2019"
 _TERMINAL = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 # Where a long sentence joins two statements: a semicolon, ", and said that ...", ", adding that ...", "and it
 # said ..." (a second report), or a relative clause "in which ..." ("an urban area in which 250,000 people are
-# living under siege").
+# living under siege"), a "but" that opens a second statement (", but a military spokesman threatened ...", "... last
+# night -- but almost 350 passengers were plucked to safety") or a place's relative clause that states an event
+# ("in the Kurdistan mountain region, where Iran launched its northern offensive").
 _CLAUSE_CUT = re.compile(r";\s+|,\s+(?=and\s+(?:said|says|added|warned|told|insisted|stressed|noted|stated)\b)|"
                          r",?\s+(?=in which\s)|,\s+(?=adding\s+that\s)|"
-                         r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)")
+                         r",?\s+(?=and\s+(?:it|he|she|they)\s+(?:said|says|added)\b)|"
+                         r"(?:,|\s+(?:--|\u2014|\u2013))\s+(?=(?:but|where)\s)")
+
+# A sentence that opens with a contrasting clause ("While bankworkers are demanding a 100 per cent pay rise, the
+# private bankers would rather wait ...") states two things: the cut is that clause's comma.
+_LEADING_CLAUSE = re.compile(r"^(?:while|although|though|whereas)\s[^,;]{10,150}?(?P<cut>,\s+)", re.IGNORECASE)
 
 # Attribution around a claim's content: "X said (on Monday) (that) ...", "According to X, ...", "..., X said.",
 # "..., according to X." The speaker is short (no comma, at most 60 characters).
@@ -91,12 +100,16 @@ _SPEAKER = r"[^,;:]{1,60}"
 _SPEECH_VERB = r"(?:said|says|told\s+[^,.;:]{1,30}?|added|stated|announced|reported)"
 # Who the speaker is, between commas after the name ("Budiawan, who uses one name, said ...", "Ma Liya, a resident of
 # Zhaotong, told Xinhua that ...").
-_APPOSITION = r"(?P<apposition>,\s+[^,;:\"\u201c\u2018]{1,80}?,)?"
-_WHEN = r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r"))?"
+# A number's thousands separator is no comma of the sentence ("owners of the 7,951 tonne ferry").
+_APPOSITION_WORDS = r"(?:[^,;:\"\u201c\u2018]|(?<=\d),(?=\d{3}))"
+_APPOSITION = r"(?P<apposition>,\s+" + _APPOSITION_WORDS + r"{1,80}?,)?"
+# When it was said: a weekday, or the day relative to the report ("the agency reported today").
+_WHEN = (r"(?:\s+(?:on\s+)?(?:" + "|".join(sorted(WEEKDAY_WORDS)) + r")|\s+(?:today|yesterday|tonight|"
+         r"last\s+night|earlier|later))?")
 # Words of an attribution that name no speaker: its verbs, and when it was said ("Kerry said on Monday",
 # "officials said late on Sunday"): two speakers are not one because both spoke on a Sunday.
 _NOT_SPEAKER = frozenset({"according", "reported", "stated", "announced", "today", "yesterday", "tonight", "earlier",
-                          "later", "late", "early", "morning", "afternoon", "evening", "night", "week", "day"}
+                          "later", "late", "last", "early", "morning", "afternoon", "evening", "night", "week", "day"}
                          | CALENDAR_WORDS)
 _ABBREVIATION_DOT = r"(?<=\b\w)\.|(?<=\bMr)\.|(?<=\bMs)\.|(?<=\bDr)\."
 
@@ -130,9 +143,10 @@ _GAP_OPENERS = frozenset({"on", "in", "at", "by", "via", "through", "during", "a
                           "yesterday", "today", "tonight", "earlier", "later", "late", "last", "this"})
 _VERB_TO_THAT = re.compile(r"^(?P<gap>[^,.;:\"\u201c\u2018]{1,40}?)\s+that\s+(?=(?P<next>[\w'\u2019-]+))",
                            re.IGNORECASE)
-_TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER + r"?\s+"
-                               + _SPEECH_VERB + _WHEN + "|" + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$",
-                               re.IGNORECASE)
+# "..., IRNA, monitored by the BBC, said.": the tail's speaker may have an apposition too.
+_TAIL_ATTRIBUTION = re.compile(r",[\"'\u201d\u2019]?\s+(?:according to " + _SPEAKER + "|" + _SPEAKER
+                               + r"?(?:,\s+" + _APPOSITION_WORDS + r"{1,80}?,)?\s+" + _SPEECH_VERB + _WHEN + "|"
+                               + _SPEECH_VERB + r"\s+" + _SPEAKER + r")\s*[.!]?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -143,7 +157,8 @@ class ClaimConfig:
         min_content_words: Fewest content words (not function words) a claim has, at least 1.
         boilerplate_min_docs: A text found in this many documents of one outlet is furniture, at least 2.
         clause_min_words: Sentences of at least this many words are cut into clauses at semicolons, at
-            ", and said ...", ", adding that ...", "and it said ..." and before "in which" when each part keeps
+            ", and said ...", ", adding that ...", "and it said ...", before "in which", before a "but" or a
+            "where" after a comma or a dash, and after an opening "While ...," clause, when each part keeps
             ``min_content_words``; 0 never cuts.
     """
 
@@ -247,14 +262,17 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
         seen: set[str] = set()
         credits = [is_credit(s.text) for s in segmented.sentences]
         quoting, paragraph = False, -1
+        previous: str | None = None
         for n, sentence in enumerate(segmented.sentences):
             key = _normal(sentence.text)
             quoting = quoting and sentence.paragraph == paragraph  # a quotation never runs past its paragraph
             paragraph = sentence.paragraph
             reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words, quoting)
             quoting = quotation_open(sentence.text, quoting)
-            if reason is None and _next_to_credit(segmented.sentences, credits, n):
+            # one caption per credit: after a caption, the sentence before the credit is the story's (a lead)
+            if reason is None and _next_to_credit(segmented.sentences, credits, n) and previous != "caption":
                 reason = "caption"
+            previous = reason
             if reason is None and key in boilerplate:
                 reason = "boilerplate"
             if reason is None and key in seen:
@@ -287,8 +305,8 @@ def claim_content(text: str, min_content_words: int = 3) -> str:
         'the US would suspend talks with Russia.'
     """
     tail = _TAIL_ATTRIBUTION.search(text)
-    if tail is not None and not _names_speaker(tail.group(0)):
-        tail = None
+    if tail is not None and (not _names_speaker(tail.group(0)) or tail.start() < _lead_end(text)):
+        tail = None  # a tail inside the leading attribution ("IRNA, received in London, said the troops ...")
     body = text if tail is None else text[:tail.start()]
     content = body[_lead_end(body):]
     return content if _content_words(content) >= min_content_words else text
@@ -376,9 +394,11 @@ def _clauses(segmented: SegmentedDocument, sentence: Sentence, config: ClaimConf
     spans = [(0, len(text))]
     if config.clause_min_words and len(text.split()) >= config.clause_min_words:
         pieces, begin = [], 0
-        for cut in _CLAUSE_CUT.finditer(text):
-            pieces.append((begin, cut.start()))
-            begin = cut.end()
+        leading = _LEADING_CLAUSE.match(text)
+        cuts = [m.span() for m in _CLAUSE_CUT.finditer(text)] + ([leading.span("cut")] if leading else [])
+        for cut_start, cut_end in sorted(cuts):
+            pieces.append((begin, cut_start))
+            begin = cut_end
         pieces.append((begin, len(text)))
         if len(pieces) > 1 and all(_content_words(text[a:b]) >= config.min_content_words for a, b in pieces):
             spans = pieces
@@ -424,10 +444,12 @@ def _is_labelled_caption(text: str) -> bool:
 def _too_short(text: str, min_content_words: int, in_quotation: bool = False) -> bool:
     """Fewer than ``min_content_words`` content words, or fewer than three words. A quoted statement (in quotes, or
     inside a quotation: "“I was desperate.", "I was scared to death.") needs one content word: it is what someone
-    said, never page furniture; a quoted question ("And what’s happening?") states nothing."""
+    said, never page furniture; a quoted question ("And what’s happening?") states nothing. So does a sentence that
+    counts people ("A further 856 people were rescued."): a toll or a count is the claim most reports share."""
     quoted = (in_quotation or text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES) \
         and not text.rstrip(_CLOSE_QUOTES + " ").endswith("?")
-    return _content_words(text) < (1 if quoted else min_content_words) or len(text.split()) < 3
+    counted = _TERMINAL.search(text) is not None and _states_count(text)  # "A further 856 people were rescued."
+    return _content_words(text) < (1 if quoted or counted else min_content_words) or len(text.split()) < 3
 
 
 def quotation_open(text: str, was_open: bool = False) -> bool:
