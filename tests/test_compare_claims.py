@@ -125,17 +125,6 @@ def test_the_sentence_before_a_picture_credit_is_a_caption() -> None:
     assert [c.text[:7] for c in result.claims] == ["The boa"]
 
 
-def test_a_credit_has_one_caption() -> None:
-    # toba-02 (tune): a wire photo's dated caption, the story's lead, then the picture's credit
-    text = ("Indonesian search and rescue team on the boat search for a ferry which sank on Monday, in Toba lake, "
-            "North Sumatera, Indonesia, Tuesday, June 19, 2018. A night-time search and rescue effort is underway "
-            "after a ferry carrying about 80 passengers sank Monday in a popular lake.\nLazuardy Fahmi AP Photo\n")
-    segmented = segment_document(Document("d", "o", "", "", None, text, Origin("d")))
-    result = extract_claims([segmented])
-    assert [f.reason for f in result.furniture] == ["caption", "credit"]
-    assert [c.text[:11] for c in result.claims] == ["A night-tim"]
-
-
 def test_long_sentence_is_cut_into_clauses_with_exact_offsets(seeds) -> None:  # type: ignore[no-untyped-def]
     claims = [c for c in extract_claims(seeds).claims if c.doc_id.startswith("004") and c.sentence == 8]
     assert [(c.start, c.end, c.line, c.clause) for c in claims] == [(804, 909, 17, 0), (911, 1024, 17, 1)]

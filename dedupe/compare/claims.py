@@ -15,9 +15,7 @@ rules about how web pages are built, never by outlet-specific strings:
 - ``caption`` also for a sentence of eight words or more that ends with its picture's date after a comma, as
   wire photo captions do ("... North Sumatera, Indonesia, Tuesday, June 19, 2018.");
 - ``credit``: a picture credit ("Lazuardy Fahmi AP Photo", "(Binsar Bakkara / Associated Press)",
-  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption"; a
-  credit has one caption: when the sentence before is a caption already (a wire photo's dated caption, then the
-  story's lead, then the credit), the lead stays a claim;
+  "Image caption,"), and ``caption`` for the sentence right before a credit or right after "Image caption";
 - ``too short``: fewer than ``min_content_words`` content words (datelines, "LATEST"); a quoted statement
   needs one ("That’s a fact.”", "“I was desperate."), and so does a sentence inside a quotation an
   earlier sentence of its paragraph opened ("I was scared to death."): what someone said is never page
@@ -262,17 +260,14 @@ def extract_claims(documents: Sequence[SegmentedDocument], config: ClaimConfig |
         seen: set[str] = set()
         credits = [is_credit(s.text) for s in segmented.sentences]
         quoting, paragraph = False, -1
-        previous: str | None = None
         for n, sentence in enumerate(segmented.sentences):
             key = _normal(sentence.text)
             quoting = quoting and sentence.paragraph == paragraph  # a quotation never runs past its paragraph
             paragraph = sentence.paragraph
             reason = "credit" if credits[n] else furniture_reason(sentence.text, config.min_content_words, quoting)
             quoting = quotation_open(sentence.text, quoting)
-            # one caption per credit: after a caption, the sentence before the credit is the story's (a lead)
-            if reason is None and _next_to_credit(segmented.sentences, credits, n) and previous != "caption":
+            if reason is None and _next_to_credit(segmented.sentences, credits, n):
                 reason = "caption"
-            previous = reason
             if reason is None and key in boilerplate:
                 reason = "boilerplate"
             if reason is None and key in seen:
