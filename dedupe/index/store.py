@@ -180,16 +180,21 @@ class Index:
         Returns:
             Counts of added, unchanged, new-version and skipped documents.
         """
+        # A batch's fields, keys and pickles are young objects without cycles, freed by reference counting: the
+        # collector's young collections during an add (~50 for Reuters, 5-15 ms of the writer's) walked them for
+        # nothing, so it is paused, in the writer and (forked inside) in the child that prepares the batches, which
+        # is forked first, before the checkpoint thread starts.
+        with paused_gc(), prepared_batches(documents, batch_size, self.params) as batches:
+            return self._add_prepared(batches)
+
+    def _add_prepared(self, batches: Iterable[tuple[Sequence[Document], PreparedBatch]]) -> AddResult:
+        """:meth:`add` of batches prepared by :func:`~dedupe.index.prepare.prepared_batches` with this index's
+        parameters (the caller pauses the garbage collector around both)."""
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            # A batch's fields, keys and pickles are young objects without cycles, freed by reference counting: the
-            # collector's young collections during an add (~50 for Reuters, 5-15 ms of the writer's) walked them
-            # for nothing, so it is paused, in the writer and (forked inside) in the child that prepares the
-            # batches, which is forked first, before the checkpoint thread starts.
-            with paused_gc(), prepared_batches(documents, batch_size, self.params) as batches, \
-                    Checkpointer(self.path) as wal:
+            with Checkpointer(self.path) as wal:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared)
                     wal.committed()
@@ -446,6 +451,34 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         raise ConfigError(f"{path}: built with other parameters ({'; '.join(stored.differences(params))}); "
                           "use the index's parameters or build a new index")
     return Index(path, connection, stored)
+
+
+def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams | None,
+           batch_size: int = BATCH_DOCUMENTS) -> AddResult:
+    """Open the index at ``path`` (created when missing) and :meth:`Index.add` ``documents`` to it.
+
+    With ``params`` given, a forked child (:func:`~dedupe.index.prepare.prepared_batches`) makes the first batch
+    while this process opens, or creates, the file, which waits on the disk.
+
+    Args:
+        path: The SQLite file.
+        documents: Documents in ingestion order, their ids distinct.
+        params: Parameters the caller uses (they must equal the file's); ``None``: take the file's, which
+            must exist.
+        batch_size: Documents per transaction.
+
+    Returns:
+        Counts of added, unchanged, new-version and skipped documents.
+
+    Raises:
+        As :func:`open_index`.
+    """
+    if params is None:
+        with open_index(path, None, create=True) as index:
+            return index.add(documents, batch_size)
+    with paused_gc(), prepared_batches(documents, batch_size, params) as batches, \
+            open_index(path, params, create=True) as index:
+        return index._add_prepared(batches)
 
 
 _decompress = zstandard.ZstdDecompressor().decompress
