@@ -401,7 +401,7 @@ def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> segments.Se
         if not packed.size:
             return None
         low, high = document_bounds(packed)
-        return int(seq_of[low]), packed - low if low else packed, high - low
+        return segments.Segment(int(seq_of[low]), packed - low if low else packed, high - low)
     seqs = seq_of[packed & segments.DOC_MASK]
     keep = seqs >= 0
     return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])
