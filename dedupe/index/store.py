@@ -430,9 +430,8 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     try:
         connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
         if not exists:
-            # A new file's switch to WAL writes its first page through a rollback journal, synced with its folder, the
-            # file and the journal again (Reuters' add, fresh file: open 26 -> 8 ms, load 4): the journal protects
-            # nothing in an empty file, so the switch is written unsynced; the first checkpoint syncs the file.
+            # The switch to WAL writes the first page through a rollback journal synced with its folder (create: 26 ->
+            # 8 ms, load 4); it protects nothing in an empty file: unsynced, the first checkpoint syncs the file.
             connection.execute("PRAGMA synchronous=OFF")
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
