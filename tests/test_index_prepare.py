@@ -243,6 +243,24 @@ def test_a_writer_that_receives_each_batch_as_it_is_sent_makes_the_texts(monkeyp
     assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) >= 10 - 2
 
 
+def test_the_child_makes_the_texts_of_the_last_batch_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer never behind makes the texts of every batch but the child's last (the child is idle after it):
+    nine of ten batches' compressions, whichever batch the writer took from the back."""
+    from dedupe.index.prepare import _Slots
+
+    monkeypatch.setattr(_Slots, "writer_behind", lambda self, sent: False)
+    assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) == 10 - 1
+
+
+def test_the_last_batch_the_child_takes_is_the_one_before_the_writers() -> None:
+    from dedupe.index.prepare import _Slots
+
+    with _Slots(SLOTS, 5) as slots:
+        assert slots.last_taken(4) and not slots.last_taken(3)
+        slots._set("back", 3)  # the writer took batches 3 and 4
+        assert slots.last_taken(2) and not slots.last_taken(1)
+
+
 def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     def refused(name: str, flags: int = 0) -> int:
         raise OSError(38, "Function not implemented")

@@ -19,6 +19,7 @@ from dedupe.scan import passages
 from dedupe.scan.minhash import lsh_params
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
+from dedupe.scan.shingle import Fingerprints
 from dedupe.scan.verify import lsh_candidates
 from tests.index_data import corpora, write_jsonl
 
@@ -127,6 +128,20 @@ def test_band_keys_kept_round_to_round_are_the_documents_keys(tmp_path: Path) ->
                 keys = document_keys(prints, PARAMS, passages=False)
                 made = whole.reading(np.array(chosen, dtype=np.int64) + 1)._buckets(prints)
                 assert made[0].tolist() == keys.bands.tolist() and made[1].tolist() == keys.band_docs.tolist()
+            # The round's frontier asks for the stored documents' keys again: those kept, none made again ...
+            def unread(seqs: list[int]) -> Fingerprints:
+                raise AssertionError(f"band keys of {seqs} made again")
+
+            asked = [60, 4, 11]  # seq of history[59], history[3], history[10]
+            got = whole.band_keys(asked, unread)
+            own = document_keys(fingerprint_corpus([history[s - 1].text for s in asked], CONFIG.ngram), PARAMS,
+                                passages=False)
+            assert sorted(got.tolist()) == sorted(own.bands.tolist()) and got.size > 0
+            # ... and a document no round scanned gets its keys made from its fingerprints, then kept
+            fresh = History(index, np.zeros(0, dtype=np.int64), PARAMS)
+            prints_of = lambda seqs: fingerprint_corpus([history[s - 1].text for s in seqs], CONFIG.ngram)  # noqa: E731
+            assert sorted(fresh.band_keys(asked, prints_of).tolist()) == sorted(own.bands.tolist())
+            assert fresh.band_keys(asked, unread).tolist() == fresh.band_keys(asked, prints_of).tolist()
 
 
 

@@ -175,4 +175,4 @@ def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(db: sqlit
     segments.write(db, segments.PASSAGES, keys, np.array([1, span - 1], dtype=np.int64))  # offsets 0, span - 2
     with pytest.raises(OverflowError):
         segments.write(db, segments.PASSAGES, keys, np.array([1, span], dtype=np.int64))  # offset span - 1
-    assert segments.new_segment(keys, np.array([5, 9], dtype=np.int64))[2] == 4  # the largest offset, as written
+    assert segments.new_segment(keys, np.array([5, 9], dtype=np.int64)).last == 4  # the largest offset, as written

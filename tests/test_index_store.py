@@ -206,3 +206,19 @@ def test_batches_whose_first_document_has_no_band_or_passage_key_store_every_key
     assert _check_whole(db) == 400
     with sqlite3.connect(db) as connection:
         assert connection.execute("SELECT max(level) FROM segments").fetchone()[0] == 1  # 20 batches: merged
+
+
+def test_a_new_file_is_switched_to_wal_unsynced_and_then_written_with_normal_syncs(tmp_path: Path) -> None:
+    params = IndexParams.from_config(ScanConfig())
+    for path in (tmp_path / "new.db", tmp_path / "empty.db"):
+        if path.name == "empty.db":
+            path.touch()  # a file left empty (a process killed before its first write) is new too
+        with open_index(path, params, create=True) as index:
+            # the unsynced switch lasts only for the switch: every later commit syncs as SQLite's NORMAL does
+            assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
+            assert index.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert path.read_bytes()[18:20] == b"\x02\x02"  # the file's header says WAL to every later reader
+        assert not Path(f"{path}-journal").exists()
+        with open_index(path) as index:
+            assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
+            assert index.params == params

@@ -44,13 +44,12 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     config = ScanConfig(**{k: v for k, v in given.items() if v is not None})
     loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn,
                           meanwhile=_import_add)
-    from dedupe.index import IndexParams, open_index  # imported by now where a forked child read part of the corpus
+    from dedupe.index import IndexParams, add_to  # imported by now where a forked child read part of the corpus
     from dedupe.report.index import add_text
 
     exists = Path(index_path).exists()
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
-    with open_index(index_path, params, create=True) as index:
-        click.echo(add_text(index_path, index.add(loaded.documents, batch_size)), nl=False)
+    click.echo(add_text(index_path, add_to(index_path, loaded.documents, params, batch_size)), nl=False)
     keep_until_exit(loaded)  # freed with the process, not document by document
 
 

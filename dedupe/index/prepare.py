@@ -22,11 +22,12 @@ Streaming the ~10 MB of a batch down a pipe instead made each process wait for t
 (0.24 s of the writer's time on Reuters).
 The texts (their digests and zstd frames, ~15 ms a batch) go to whichever process has the time: the child
 makes them only while the writer has yet to receive a batch sent before (:meth:`_Slots.writer_behind`: the
-batch would wait in its slot anyway), and leaves them to the writer otherwise, which makes them as it receives
-the batch (:func:`with_texts`; the same digests and frames). A child that made them unless the writer was
-waiting at that moment (session 12) was, on an idle machine, the process the writer then waited for: each batch
-reached a writer that had just finished the last one (Reuters, whole process, own autogroup at nice -20:
-wall median 0.92 -> 0.85 s, writer CPU 0.69 -> 0.70, children 0.40 -> 0.36).
+batch would wait in its slot anyway) and for the last batch it takes (:meth:`_Slots.last_taken`: it is idle
+after it, while the writer still writes it and its own), and leaves them to the writer otherwise, which makes
+them as it receives the batch (:func:`with_texts`; the same digests and frames). A child that made them unless
+the writer was waiting at that moment (session 12) was, on an idle machine, the process the writer then waited
+for: each batch reached a writer that had just finished the last one (Reuters, whole process, own autogroup at
+nice -20: wall median 0.92 -> 0.85 s, writer CPU 0.69 -> 0.70, children 0.40 -> 0.36).
 The child only reads the documents it inherited and never touches the index file; a parent killed at any
 moment leaves it reading an empty pipe or writing into a closed one, and it exits.
 """
@@ -290,6 +291,11 @@ class _Slots:
         sent): it then writes that one first, and the batch sent next waits in its slot anyway."""
         return self._get("received") < sent
 
+    def last_taken(self, number: int) -> bool:
+        """In the child: whether batch ``number`` is the last it takes (the writer took the next, or there is none):
+        its texts then cost no batch of the child's, and the writer has its own batches left to write."""
+        return number + 1 >= min(self._get("back"), self.batches)
+
     def send(self, number: int, prepared: PreparedBatch, free: list[int]) -> None:
         """In the child: write batch ``number`` into a free slot (``free``: those known free; else wait for one)."""
         if not free:
@@ -396,8 +402,9 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
             if not slots.take(number):
                 break
             prepared = prepare(batch, params, texts=False)  # the writer makes the texts as it receives it...
-            if slots.writer_behind(number):
-                prepared = with_texts(batch, prepared)  # ... unless a batch sent before waits for it: then here
+            if slots.writer_behind(number) or slots.last_taken(number):
+                prepared = with_texts(batch, prepared)  # ... unless a batch sent before waits for it, or the child
+                # has nothing left to do after this batch: then here
             slots.send(number, prepared, free)
         status = 0
     finally:

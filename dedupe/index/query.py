@@ -38,8 +38,9 @@ on those bits are counted together (see :mod:`dedupe.index.ranks`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -142,6 +143,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
     read = _Prints(params.ngram)
     rounds, result, scanned = 0, None, None
     whole = History(index, np.zeros(0, dtype=np.int64), params)  # keeps what it read, round to round
+    whole.keep_band_keys([-1 - place for place in range(len(batch))], keys)  # not made again by its candidates
     while True:
         wanted = (_new_keys(wanted[0], asked[0]), _new_keys(wanted[1], asked[1]))  # each key asked once
         asked = (merge_sorted(asked[0], wanted[0]), merge_sorted(asked[1], wanted[1]))
@@ -162,9 +164,17 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
         if max_rounds is not None and rounds >= max_rounds:
             break
         stored = {d.id: d for d in history}
-        wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places, read)
+        wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places, read,
+                           partial(_stored_bands, whole, loaded, read))
     assert result is not None
     return loaded, result, rounds
+
+
+def _stored_bands(whole: History, loaded: dict[int, StoredDocument], read: _Prints, ids: list[str]) -> I64:
+    """The band keys of the stored documents ``ids``, as the round's candidates made them (``History._buckets``:
+    every document scanned), else made here."""
+    seq_of = {stored.document.id: seq for seq, stored in loaded.items()}
+    return whole.band_keys([seq_of[i] for i in ids], lambda seqs: read.of([loaded[s].document.id for s in seqs]))
 
 
 def _new_keys(keys: I64, asked: I64) -> I64:
@@ -210,10 +220,11 @@ def _clustered(every: ScanResult, involving: ScanResult, history: dict[str, Docu
 
 
 def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, Document], params: IndexParams,
-              seen: set[tuple[str, int, int, bool]], read: _Prints) -> tuple[I64, I64]:
+              seen: set[tuple[str, int, int, bool]], read: _Prints,
+              bands_of: Callable[[list[str]], I64]) -> tuple[I64, I64]:
     """Band and passage keys whose documents may join the findings: every key of the stored documents
     ``entire``, the passage keys over each stored place of a passage; places in ``seen`` (done in an earlier
-    round) are skipped, and the new ones added to it."""
+    round) are skipped, and the new ones added to it. ``bands_of``: the band keys of stored documents (ids)."""
     places = sorted(({(o.doc, o.start, o.end, f.kind == "near_duplicate") for f in findings for o in f.occurrences
                       if o.doc in history} | {(doc, 0, len(history[doc].text), True) for doc in entire}) - seen)
     seen.update(places)
@@ -223,7 +234,7 @@ def _frontier(findings: Sequence[Finding], entire: set[str], history: dict[str, 
     column = {doc: i for i, doc in enumerate(docs)}
     prints = read.of(docs)
     near = sorted({doc for doc, _, _, whole in places if whole})
-    bands = document_keys(read.of(near), params, passages=False).bands if near else np.zeros(0, dtype=np.int64)
+    bands = bands_of(near) if near else np.zeros(0, dtype=np.int64)
     windows, owners = passage_keys(prints, params.window)
     reach = _window_spans(prints, owners, params)
     owner = np.array([column[doc] for doc, *_ in places], dtype=np.int64)

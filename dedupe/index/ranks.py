@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS, DOC_MASK, IndexParams, document_keys, stored_keys
+from dedupe.index.keys import DOC_BITS, DOC_MASK, DocumentKeys, IndexParams, document_keys, stored_keys
 from dedupe.index.segments import BANDS, SHINGLES, positions
 from dedupe.index.store import Index
 from dedupe.native import native
@@ -141,6 +141,23 @@ class History:
         codes = sorted_unique(joined[:, 0] * width + joined[:, 1])
         return np.stack([codes // width, codes % width], axis=1)
 
+    def keep_band_keys(self, names: list[int], keys: DocumentKeys) -> None:
+        """Keep the band keys of documents ``names`` (``seq``; the batch's ``-1 - place``) from ``keys``
+        (:func:`~dedupe.index.keys.document_keys` of their fingerprints, in that order), made by the caller."""
+        by_doc = np.argsort(keys.band_docs, kind="stable")
+        bounds = np.searchsorted(keys.band_docs[by_doc], np.arange(len(names) + 1))
+        rows = keys.bands[by_doc]
+        for n, name in enumerate(names):
+            self._band_keys[name] = rows[bounds[n]:bounds[n + 1]]
+
+    def band_keys(self, seqs: list[int], prints: Callable[[list[int]], Fingerprints]) -> I64:
+        """The band keys of the stored documents ``seqs``, concatenated: those kept, else made from ``prints`` of
+        the others (their fingerprints, in that order) and kept."""
+        todo = [seq for seq in seqs if seq not in self._band_keys]
+        if todo:
+            self.keep_band_keys(todo, document_keys(prints(todo), self.params, passages=False))
+        return np.concatenate([np.zeros(0, dtype=np.int64), *(self._band_keys[seq] for seq in seqs)])
+
     def _buckets(self, prints: Fingerprints) -> tuple[I64, I64]:
         """``document_keys(prints, params, passages=False)``'s band keys and their documents, the keys of each
         document computed once per check (the same rows: a document's keys are its own shingles' alone)."""
@@ -148,11 +165,7 @@ class History:
         todo = [place for place, name in enumerate(names) if name not in self._band_keys]
         if todo:
             made = document_keys(documents_of(prints, np.array(todo, dtype=np.int64)), self.params, passages=False)
-            by_doc = np.argsort(made.band_docs, kind="stable")
-            bounds = np.searchsorted(made.band_docs[by_doc], np.arange(len(todo) + 1))
-            keys = made.bands[by_doc]
-            for n, place in enumerate(todo):
-                self._band_keys[names[place]] = keys[bounds[n]:bounds[n + 1]]
+            self.keep_band_keys([names[place] for place in todo], made)
         parts = [self._band_keys[name] for name in names]
         rows = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
         docs = np.repeat(np.arange(len(names), dtype=np.int64), [part.size for part in parts])
