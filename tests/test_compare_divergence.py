@@ -135,7 +135,8 @@ def test_shared_quote_needs_the_same_words_with_content() -> None:
     assert shared_quote("He voiced 'grave concern'.", "\"Kerry expressed grave concern over Aleppo,\" Kirby said.") == \
         "grave concern"  # inside a longer quotation
     # the same words unquoted in the other text are no evidence: a common phrase used in its own voice
-    assert shared_quote("He voiced \u201cgrave concern\u201d.", "Kerry expressed grave concern, a spokesman said.") is None
+    assert shared_quote("He voiced \u201cgrave concern\u201d.",
+                        "Kerry expressed grave concern, a spokesman said.") is None
     assert shared_quote("OPEC output in February was \"well below\"", "Stocks fell well below last year's.") is None
     assert shared_quote("He voiced \"grave concern\".", "He voiced serious concern.") is None
     assert shared_quote("He called it \"the end\".", "It was the end.") is None   # one content word
