@@ -185,8 +185,8 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         y = np.concatenate([by_event[e][1] for e in train])
         align.CLAIM_MODEL = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                                       np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
-        threshold, there = quality.best_threshold(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache,
-                                                  train)
+        f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
+        threshold, there = quality.best_threshold(f1s, train)
         config = groups.CompareConfig(align=align.AlignConfig(threshold=threshold))
         pred = quality.run_compare(args.paths, gold, encoder, cache, config, only=[test])[0]
         scored.append(quality.f1(quality.in_sets(pred, gold, [test]), quality.in_sets(true, gold, [test])))
