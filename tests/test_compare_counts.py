@@ -255,3 +255,15 @@ def test_mutual_best_needs_both_claims_to_prefer_each_other() -> None:
     # 2 prefers 1 (0.38); 0 prefers 2 (0.35) but is not 2's best, so (0, 2) fails; 3 prefers 0 and 0 prefers 2
     assert mutual_best(pairs, docs, 0.3) == {(1, 2)}
     assert mutual_best(pairs, docs, 0.4) == set()
+
+
+def test_a_count_in_a_sentence_naming_only_past_years_is_history() -> None:
+    # Reuters 2958 (7 March 1987, zeebrugge tune): the figures stage gives "in January 30, 1945" no period, so the
+    # sentence's years decide; the Gustloff's dead then stay out of the ferry's death toll group
+    gustloff = ("The world's worst maritime disaster was in wartime that\ntook 7,700 lives when the German liner "
+                "Wilhelm Gustloff was\ntorpedoed by a Soviet submarine in the Baltic in January 30, 1945.")
+    assert [c.text for c in stated_counts(gustloff)] == ["7,700"]  # no report date: nothing to tell history by
+    assert stated_counts(gustloff, dt.date(1987, 3, 7)) == ()
+    # a year after "since" measures the present against it: the count is the story's
+    assert [c.text for c in stated_counts("The quake killed 300 people, the worst since 1970.", dt.date(2014, 8, 4))] \
+        == ["300 people"]

@@ -122,7 +122,7 @@ def stated_counts(text: str, published: dt.date | None = None,
         measure = counted_measure(figure, text)
         others = another_measure(figure, text, measures)
         measures.append(measure)
-        if measure not in HUMAN_MEASURES or is_history(figure, published):
+        if measure not in HUMAN_MEASURES or is_history(figure, published, text):
             continue
         if figure.low is None and figure.high is None:
             continue
