@@ -6,7 +6,10 @@ Usage:
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET token-link --tau 0.6
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET fit-with-tune --corpus /work/shared/corpora
     .venv/bin/python -m benchmarks.claims_variants DATA MULTI_OUTLET sweep threshold 0.1 0.2 0.3 \
-        [--set relative=mutual-probability relative_exempt=0.5 ...]
+        [--set relative=mutual-probability relative_exempt=0.5 ...] [--table main.json]
+    .venv/bin/python -m benchmarks.claims_variants REUTERS sweep threshold 0.1 0.2 0.3 \
+        --gold benchmarks/data/claims_gold_reuters.json [--table reuters.json]
+    .venv/bin/python -m benchmarks.claims_variants - pooled main.json reuters.json
 
 - ``config``: ``dedupe compare`` with some :class:`dedupe.compare.align.AlignConfig` defaults replaced, or with a
   story-relative link decision (:class:`benchmarks.relative_links.RelativeLinks` keys: margin, CSLS, mutual best).
@@ -14,6 +17,9 @@ Usage:
   each value, each event's best value and its F1 range over the values (how flat), and leave one event out (the
   value picked on the other events as ``claims_quality --fit`` picks the threshold, scored on the one left out):
   whether the best threshold is the same on every event, i.e. whether a score carries over to a new one.
+  ``--gold`` names the gold file (its tune split is swept); ``--table`` writes the table as JSON.
+- ``pooled``: the events of several sweeps' tables (one per gold file, the same values) read as one tune set: the
+  leave-one-event-out figure over all of them (the value picked on the other events, of both gold files).
 - ``token-link``: a candidate pair is also linked (its probability raised to the claim threshold) when the
   number-masked shorter claim's content tokens find close tokens in the other: the mean, over the shorter
   text's content word pieces, of the best cosine with the other's content pieces (MiniLM's own contextual token
@@ -29,6 +35,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -178,8 +185,8 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         y = np.concatenate([by_event[e][1] for e in train])
         align.CLAIM_MODEL = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                                       np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
-        threshold, there = quality.best_threshold(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache,
-                                                  train)
+        f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
+        threshold, there = quality.best_threshold(f1s, train)
         config = groups.CompareConfig(align=align.AlignConfig(threshold=threshold))
         pred = quality.run_compare(args.paths, gold, encoder, cache, config, only=[test])[0]
         scored.append(quality.f1(quality.in_sets(pred, gold, [test]), quality.in_sets(true, gold, [test])))
@@ -191,7 +198,8 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
 
 def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
     """Each tune event's pair precision / recall / F1 at every value of one field (the others as ``--set`` gives
-    them), each event's best value and F1 range, and leave one event out (:func:`left_out`)."""
+    them), each event's best value and F1 range, and leave one event out (:func:`left_out`); the table is written
+    as JSON to ``args.table`` where given."""
     true = quality.gold_pairs(gold)[0]
     events = gold.split["tune"]
     table: dict[str, dict[str, Measures]] = {}
@@ -201,17 +209,37 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
         pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
         table[value] = {e: measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
+    if args.table is not None:
+        args.table.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    report(table, events, args.field)
+
+
+def pooled(paths: Sequence[Path]) -> None:
+    """Leave one event out over the events of several sweep tables (the values they share), as one tune set."""
+    tables = [json.loads(path.read_text()) for path in paths]
+    values = [v for v in tables[0] if all(v in t for t in tables[1:])]
+    table = {v: {e: tuple(m) for t in tables for e, m in t[v].items()} for v in values}
+    events = [e for t in tables for e in t[values[0]]]
+    print(f"{len(events)} events: " + ", ".join(events))
+    for value in values:
+        print(f"{value:>16}  " + "  ".join(f"{table[value][e][2]:.3f}" for e in events))
+    report(table, events, "value")
+
+
+def report(table: dict[str, dict[str, Measures]], events: Sequence[str], field: str) -> None:
+    """Each event's best value and F1 range over the table's values, then leave one event out (:func:`left_out`)."""
+    values = list(table)
     for event in events:
-        f1s = [table[v][event][2] for v in args.values]
-        best = max(args.values, key=lambda v: (table[v][event][2], float(v)))
-        print(f"{event}: best {args.field} {best} (F1 {table[best][event][2]:.3f}); F1 over the values "
+        f1s = [table[v][event][2] for v in values]
+        best = max(values, key=lambda v: (table[v][event][2], float(v)))
+        print(f"{event}: best {field} {best} (F1 {table[best][event][2]:.3f}); F1 over the values "
               f"{min(f1s):.3f}-{max(f1s):.3f}")
     held = []
     for test, pick in left_out(table, events):
         train = [e for e in events if e != test]
         held.append(table[pick][test])
         own = max(table[v][test][2] for v in table)
-        print(f"{args.field} on {' + '.join(train)}: {pick} -> {test}: P {held[-1][0]:.3f} R {held[-1][1]:.3f} "
+        print(f"{field} on {' + '.join(train)}: {pick} -> {test}: P {held[-1][0]:.3f} R {held[-1][1]:.3f} "
               f"F1 {held[-1][2]:.3f} (its own best {own:.3f})")
     worst = min(held, key=lambda h: h[2])
     print(f"leave-one-event-out figure: worst F1 {worst[2]:.3f} (P {worst[0]:.3f}), "
@@ -253,9 +281,12 @@ def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+_VARIANTS = ("config", "token-link", "sweep", "pooled", "fit-with-tune")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paths", nargs=2, help="the seeds folder and the multi-outlet articles")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     usage="%(prog)s PATH [PATH ...] {" + ",".join(_VARIANTS) + "} ...")
     sub = parser.add_subparsers(dest="variant", required=True)
     sub.add_parser("config").add_argument("overrides", nargs="+", help="AlignConfig key=value")
     sub.add_parser("token-link").add_argument("--tau", type=float, required=True)
@@ -263,16 +294,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     swept.add_argument("field", help="the AlignConfig or RelativeLinks field swept")
     swept.add_argument("values", nargs="+", help="its values")
     swept.add_argument("--set", nargs="*", default=[], help="other AlignConfig or RelativeLinks key=value")
+    swept.add_argument("--gold", type=Path, default=quality._GOLD, help="the gold file whose tune split is swept")
+    swept.add_argument("--table", type=Path, help="write the table (value -> event -> P, R, F1) as JSON here")
+    sub.add_parser("pooled").add_argument("tables", nargs="+", type=Path, help="sweep tables (--table) to pool")
     fit = sub.add_parser("fit-with-tune")
     fit.add_argument("--corpus", type=Path, required=True, help="folder holding mrpc/ and sts-headlines/")
     fit.add_argument("--weight", type=int, default=1, help="times the tune event's pairs are repeated")
-    args = parser.parse_args(argv)
+    # The corpus paths come first, as many as the gold needs; argparse cannot take a variable number of
+    # positionals before a subcommand, so they are split off at the subcommand's name.
+    argv = list(sys.argv[1:] if argv is None else argv)
+    split = next((k for k, item in enumerate(argv) if item in _VARIANTS), len(argv))
+    args = parser.parse_args(argv[split:])
+    args.paths = argv[:split]
+    if not args.paths:
+        parser.error("name the corpus paths before the variant (for pooled: -)")
     if args.variant == "fit-with-tune":
         gold = quality.load_gold(quality._GOLD)
         fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
     if args.variant == "sweep":
-        sweep(args, quality.load_gold(quality._GOLD), load_encoder(None), EmbeddingCache(default_cache_dir()))
+        sweep(args, quality.load_gold(args.gold), load_encoder(None), EmbeddingCache(default_cache_dir()))
+        return 0
+    if args.variant == "pooled":
+        pooled(args.tables)
         return 0
     if args.variant == "config":
         with_defaults(args.overrides)

@@ -215,9 +215,26 @@ def test_statements_of_different_speakers_are_two_claims() -> None:
     assert align(same, emb, docs, speakers=[official, department]).groups == ((0, 1),)
 
 
+def test_the_count_rule_and_the_speaker_rule_have_their_own_thresholds() -> None:
+    # a counted claim joins a wording group from counted_threshold, while two speakers' statements need
+    # speaker_threshold: lowering the first (0.85 -> 0.6, session 14) does not relax the speaker rule
+    texts = ["the use of such weapons could open Russia up to war crimes charges.",
+             "Russia is responsible for the use of such weapons in the city."]
+    emb, docs = _unit([[1, 0], [1, 0]]), ["a", "b"]
+    official, department = frozenset({"u", "s", "official"}), frozenset({"state", "department"})
+    (pair,) = align(texts, emb, docs).pairs
+    assert AlignConfig().counted_threshold < pair.probability < AlignConfig().speaker_threshold
+    assert align(texts, emb, docs, counted=[True, False]).groups == ((0, 1),)
+    assert align(texts, emb, docs, AlignConfig(counted_threshold=0.0), speakers=[official, department]).groups == ()
+    assert align(texts, emb, docs, AlignConfig(speaker_threshold=0.5), speakers=[official, department]).groups \
+        == ((0, 1),)
+
+
 def test_align_config_validation() -> None:
     with pytest.raises(ConfigError, match="counted threshold"):
         AlignConfig(counted_threshold=2.0)
+    with pytest.raises(ConfigError, match="speaker threshold"):
+        AlignConfig(speaker_threshold=-0.1)
     with pytest.raises(ConfigError, match="align threshold must be in"):
         AlignConfig(threshold=1.5)
     with pytest.raises(ConfigError, match="neighbours"):

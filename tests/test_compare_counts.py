@@ -2,8 +2,8 @@ import datetime as dt
 
 import numpy as np
 
-from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, referred_counts, \
-    stated_counts
+from dedupe.compare.counts import CountKey, count_conflict, count_groups, count_keys, count_update, mutual_best, \
+    referred_counts, stated_counts
 
 KILLED = CountKey("killed", None, False)
 
@@ -225,3 +225,45 @@ def test_bodies_recovered_are_the_dead_counted_so_far() -> None:
     assert count_keys("One of them was found dead.") == frozenset()
 
 
+
+
+def test_mutual_best_count_claims_link_under_the_cosine_and_a_second_best_does_not() -> None:
+    # ludian (tune): DW's toll and two claims of the CS Monitor that count the dead; a report's count packed with the
+    # rest of its lead can sit under the 0.4 cut, and only each claim's closest in the other report links
+    texts = ["August 3, 2014Chinese officials announced overnight that the death toll for Sunday's earthquake had "
+             "risen to 381 people.",
+             "The toll in Yunnan province is at least 175 dead and 1400 injured, though those numbers may rise.",
+             "Xinhua said at least 175 people were killed in the quake, with 181 missing and 1,402 injured."]
+    counts = [stated_counts(t) for t in texts]
+    vectors = np.zeros((3, 3), dtype=np.float32)
+    vectors[:, 0] = [1.0, 0.36, 0.33]
+    vectors[1:, 1:] = [[0.9, 0.3], [0.2, 0.9]]
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    docs = ["ludian-05_dw", "ludian-02_csmonitor", "ludian-02_csmonitor"]
+    closest = float(vectors[0] @ vectors[1])
+    assert 0.3 <= float(vectors[0] @ vectors[2]) < closest < 0.4
+    assert count_groups(counts, vectors, docs, min_cosine=0.4) == ()
+    groups = count_groups(counts, vectors, docs, min_cosine=0.4, mutual_cosine=0.3)
+    assert [(g.key.measure, g.members) for g in groups] == [("killed", (0, 1))]  # 2 is not 0's closest
+    # under the mutual cosine, even a mutual best match does not link
+    assert count_groups(counts, vectors, docs, min_cosine=0.4, mutual_cosine=closest + 0.01) == ()
+
+
+def test_mutual_best_needs_both_claims_to_prefer_each_other() -> None:
+    pairs = [(0, 2, 0.35), (1, 2, 0.38), (0, 3, 0.32), (1, 3, 0.2)]
+    docs = ["a", "a", "b", "b"]
+    # 2 prefers 1 (0.38); 0 prefers 2 (0.35) but is not 2's best, so (0, 2) fails; 3 prefers 0 and 0 prefers 2
+    assert mutual_best(pairs, docs, 0.3) == {(1, 2)}
+    assert mutual_best(pairs, docs, 0.4) == set()
+
+
+def test_a_count_in_a_sentence_naming_only_past_years_is_history() -> None:
+    # Reuters 2958 (7 March 1987, zeebrugge tune): the figures stage gives "in January 30, 1945" no period, so the
+    # sentence's years decide; the Gustloff's dead then stay out of the ferry's death toll group
+    gustloff = ("The world's worst maritime disaster was in wartime that\ntook 7,700 lives when the German liner "
+                "Wilhelm Gustloff was\ntorpedoed by a Soviet submarine in the Baltic in January 30, 1945.")
+    assert [c.text for c in stated_counts(gustloff)] == ["7,700"]  # no report date: nothing to tell history by
+    assert stated_counts(gustloff, dt.date(1987, 3, 7)) == ()
+    # a year after "since" measures the present against it: the count is the story's
+    assert [c.text for c in stated_counts("The quake killed 300 people, the worst since 1970.", dt.date(2014, 8, 4))] \
+        == ["300 people"]

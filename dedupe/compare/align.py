@@ -170,9 +170,17 @@ class AlignConfig:
         count_cosine: Smallest cosine for two claims that count the same thing to share a count group
             (:mod:`dedupe.compare.counts`); above 1 turns count groups off. 0.4 is what the tune split's
             selection rule picks (the worse event, then the mean); 0.3-0.4 find the same tune pairs.
+        count_mutual_cosine: Smallest cosine for two claims that count the same thing and are each other's
+            closest such claim in the other's document to share a count group (:func:`dedupe.compare.counts.
+            count_groups`); above 1 turns that link off. 0.3 (session 14, claims24): the one value that raises
+            the six tune events' worst F1 and lowers none (0.25 adds a false seeds pair; 0.35 loses a Reuters one).
         counted_threshold: Smallest claim-model probability for a claim that states a count to join a
-            wording group: its counts group it, so it joins by wording only as a close paraphrase, in [0, 1];
-            also the close paraphrase that links two claims naming different speakers (see :func:`align`).
+            wording group: its counts group it, so it joins by wording only through a link stronger than the
+            same-count rule's floor (0.5: two claims counting one specific thing), in [0, 1]. 0.6 (session 14,
+            claims24): the six tune events' F1 is the same from 0.6 to 1.0 but for two Reuters pairs of one toll in
+            other words (p 0.6-0.75, gold and rule-audit same claim); at 0.5 the same-count floor links join.
+        speaker_threshold: Smallest claim-model probability of a close paraphrase, which links two claims naming
+            different speakers (see :func:`align`), in [0, 1].
         fact_cosine: Smallest cosine for two claims that state the same fact (a count of things, an event's
             parameter: :mod:`dedupe.compare.facts`) to share a fact group whatever their values; above 1
             turns fact groups off.
@@ -193,7 +201,9 @@ class AlignConfig:
     candidate_cosine: float = 0.3
     neighbours: int = 30
     count_cosine: float = 0.4
-    counted_threshold: float = 0.85
+    count_mutual_cosine: float = 0.3
+    counted_threshold: float = 0.6
+    speaker_threshold: float = 0.85
     fact_cosine: float = FACT_COSINE
     fact_same_cosine: float = FACT_SAME_COSINE
     summary_claims: int = SUMMARY_CLAIMS
@@ -210,6 +220,8 @@ class AlignConfig:
             raise ConfigError("neighbours must be at least 1")
         if not 0.0 <= self.counted_threshold <= 1.0:
             raise ConfigError("counted threshold must be in [0, 1]")
+        if not 0.0 <= self.speaker_threshold <= 1.0:
+            raise ConfigError("speaker threshold must be in [0, 1]")
         if not -1.0 <= self.fact_same_cosine <= 1.0:
             raise ConfigError("fact same cosine must be in [-1, 1]")
         if self.summary_claims < 0:
@@ -381,7 +393,7 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
             with a counted claim links only at ``config.counted_threshold`` or above. ``None``: none does.
         speakers: Who each claim's leading attribution names (:func:`dedupe.compare.claims.lead_speaker`;
             empty: nobody). Two claims that name different speakers and state no count report two
-            statements: their probability is 0 unless they are close paraphrases (``counted_threshold``).
+            statements: their probability is 0 unless they are close paraphrases (``speaker_threshold``).
             ``None``: no claim names one.
 
     Returns:
@@ -408,7 +420,7 @@ def scored_candidates(texts: Sequence[str], embeddings: np.ndarray, candidates: 
     pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates, config.claim_space))
     if speakers is None:
         return pairs
-    return tuple(_heard(p, speakers, counted, config.counted_threshold) for p in pairs)
+    return tuple(_heard(p, speakers, counted, config.speaker_threshold) for p in pairs)
 
 
 def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,

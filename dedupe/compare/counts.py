@@ -122,7 +122,7 @@ def stated_counts(text: str, published: dt.date | None = None,
         measure = counted_measure(figure, text)
         others = another_measure(figure, text, measures)
         measures.append(measure)
-        if measure not in HUMAN_MEASURES or is_history(figure, published):
+        if measure not in HUMAN_MEASURES or is_history(figure, published, text):
             continue
         if figure.low is None and figure.high is None:
             continue
@@ -176,11 +176,18 @@ def count_keys(text: str, published: dt.date | None = None) -> frozenset[CountKe
 
 
 def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
-                 min_cosine: float, sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
+                 min_cosine: float, sentence_keys: Sequence[str] | None = None,
+                 mutual_cosine: float | None = None) -> tuple[CountGroup, ...]:
     """Groups of claims of two or more documents that count the same key.
 
     Two claims that give the same exact figure of one key, :data:`_SAME_FIGURE` or more ("250,000
     people under siege"), link whatever their cosine: a figure that precise is the claim.
+
+    Two claims of two documents that are each other's closest claim of the key in the other's document (a
+    mutual best match by cosine) link from ``mutual_cosine`` on: a report states its count of a thing once or
+    twice, in wording that wire copy packs with the rest of its lead (the ship, the place, the source), so two
+    reports' counts can sit under ``min_cosine``, while a claim that only mentions the key (a quote about the
+    bodies, an earlier toll) is nobody's closest match and links to many at low cosine without the test.
 
     Args:
         counts: What each claim of a story counts (:func:`stated_counts`).
@@ -188,6 +195,8 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
         doc_keys: Document of each claim.
         min_cosine: Smallest cosine for two claims to link, and smallest mean link for groups to merge.
         sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
+        mutual_cosine: Smallest cosine for a mutual best match to link (its link raised to ``min_cosine``);
+            ``None``: no mutual-best link.
 
     Returns:
         The groups, ordered by key then first member.
@@ -195,7 +204,7 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
         return _link(a, b, key, cosine, min_cosine)
 
-    return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys)
+    return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys, mutual_cosine)
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
@@ -203,7 +212,8 @@ Link = Callable[[Sequence[StatedCount], Sequence[StatedCount], CountKey, float],
 
 
 def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_keys: Sequence[str],
-               min_cosine: float, link: Link, sentence_keys: Sequence[str] | None = None) -> tuple[CountGroup, ...]:
+               min_cosine: float, link: Link, sentence_keys: Sequence[str] | None = None,
+               mutual_cosine: float | None = None) -> tuple[CountGroup, ...]:
     """Groups of claims of two or more documents that state the same key, linked by ``link``.
 
     Args:
@@ -213,6 +223,8 @@ def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_
         min_cosine: Smallest link for two claims to link, and smallest mean link for groups to merge.
         link: The link of two claims stating a key, from their figures and embedding cosine.
         sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
+        mutual_cosine: Smallest cosine for two claims that are each other's closest claim of the key in the other's
+            document to link (raised to ``min_cosine``); ``None``: no such link (see :func:`count_groups`).
 
     Returns:
         The groups, ordered by key then first member.
@@ -226,14 +238,41 @@ def key_groups(found: Sequence[Sequence[StatedCount]], vectors: np.ndarray, doc_
         indices = by_key[key]
         if len({doc_keys[i] for i in indices}) < 2:
             continue
-        pairs = [ScoredPair(a, b, c, c) for a, b in combinations(range(len(indices)), 2)
-                 if doc_keys[indices[a]] != doc_keys[indices[b]]
-                 and (c := link(found[indices[a]], found[indices[b]], key,
-                                float(vectors[indices[a]] @ vectors[indices[b]]))) >= min_cosine]
+        cross = [(a, b, float(vectors[indices[a]] @ vectors[indices[b]]))
+                 for a, b in combinations(range(len(indices)), 2) if doc_keys[indices[a]] != doc_keys[indices[b]]]
+        mutual = set() if mutual_cosine is None else mutual_best(cross, [doc_keys[i] for i in indices], mutual_cosine)
+        links = [(a, b, max(link(found[indices[a]], found[indices[b]], key, cosine),
+                            min_cosine if (a, b) in mutual else -1.0)) for a, b, cosine in cross]
+        pairs = [ScoredPair(a, b, c, c) for a, b, c in links if c >= min_cosine]
         local_sentences = [sentence_keys[i] for i in indices] if sentence_keys is not None else None
         for group in group_pairs(len(indices), [doc_keys[i] for i in indices], pairs, min_cosine, local_sentences):
             groups.append(CountGroup(key, tuple(indices[i] for i in group)))
     return tuple(groups)
+
+
+def mutual_best(pairs: Sequence[tuple[int, int, float]], doc_keys: Sequence[str], min_cosine: float
+                ) -> set[tuple[int, int]]:
+    """The pairs, at ``min_cosine`` or above, whose two claims are each other's closest in the other's document.
+
+    Args:
+        pairs: ``(i, j, cosine)`` of claims of different documents, each pair once.
+        doc_keys: Document of each claim.
+        min_cosine: Smallest cosine of a pair kept.
+
+    Returns:
+        ``(i, j)`` of the mutual best matches (ties: every pair at the best cosine).
+
+    Example:
+        >>> sorted(mutual_best([(0, 2, 0.3), (1, 2, 0.25), (0, 3, 0.1)], ["a", "a", "b", "b"], 0.2))
+        [(0, 2)]
+    """
+    best: dict[tuple[int, str], float] = {}
+    for i, j, cosine in pairs:
+        for claim, partner in ((i, j), (j, i)):
+            slot = (claim, doc_keys[partner])
+            best[slot] = max(best.get(slot, -1.0), cosine)
+    return {(i, j) for i, j, cosine in pairs
+            if cosine >= min_cosine and cosine >= best[(i, doc_keys[j])] and cosine >= best[(j, doc_keys[i])]}
 
 
 def _link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float, min_cosine: float

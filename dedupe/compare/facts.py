@@ -86,7 +86,7 @@ def stated_facts(text: str, published: dt.date | None = None,
     found: list[tuple[int, StatedCount]] = []
     for figure in parse_sentence(text, published) if figures is None else figures:
         thing = _thing(figure, text)
-        if thing is not None and not is_history(figure, published):
+        if thing is not None and not is_history(figure, published, text):
             found.append((figure.start, thing))
     found.extend((p.start, _parameter(p)) for p in event_parameters(text))
     return tuple(fact for _, fact in sorted(found, key=lambda item: item[0]))

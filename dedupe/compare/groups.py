@@ -251,7 +251,8 @@ def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embed
                                      summary_flags(doc_keys, config.align.summary_claims), config.align,
                                      sentence_keys, is_counted, speakers,
                                      [frozenset(f.key for f in (*counts[i], *facts[i])) for i in range(len(claims))])
-    by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys) \
+    mutual = config.align.count_mutual_cosine if config.align.count_mutual_cosine <= 1 else None
+    by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys, mutual) \
         if config.align.count_cosine <= 1 else ()
     counted_members = {c.members for c in by_count}
     by_fact = _distinct_facts(fact_groups(facts, text_vectors, doc_keys, config.align.fact_cosine,

@@ -29,6 +29,8 @@ _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", 
                            "barangay", "island", "islands", "regency", "port", "harbour", "harbor", "camp"})
 # A figure whose period ended this many days before the report is history.
 _HISTORY_DAYS = 60
+# A year as written (1800-2099), with the word "since" before it where there is one.
+_YEAR = re.compile(r"(?:since\s+)?\b(1[89]\d\d|20\d\d)\b(?![,.]?\d)", re.IGNORECASE)
 # How far after a number its counted noun may stand to be shown with it ("500 more people").
 _NOUN_REACH = 24
 # "remain" before a state that is itself the toll states that toll ("164 people remain missing"), not a
@@ -264,8 +266,26 @@ def _place_at(figure: SentenceFigure, text: str) -> int:
     return text.find(str(figure.place), figure.end)
 
 
-def is_history(figure: SentenceFigure, published: dt.date | None) -> bool:
-    """Whether a figure's period ended :data:`_HISTORY_DAYS` or more before its report ("in 1970 ...")."""
-    if figure.period_range is None or published is None:
+def is_history(figure: SentenceFigure, published: dt.date | None, text: str | None = None) -> bool:
+    """Whether a figure's period ended :data:`_HISTORY_DAYS` or more before its report ("in 1970 ...").
+
+    Where the figures stage gives the figure no period, its sentence's years decide (``text`` given): a sentence
+    that names years, all of them ended that long before the report, tells history ("took 7,700 lives when the
+    liner ... was torpedoed ... in January 30, 1945"); a year after "since" ("the worst since 1970") only
+    measures the present against it.
+
+    Example:
+        >>> from dedupe.figures.extract import parse_sentence
+        >>> text = "The worst disaster took 7,700 lives when the liner was torpedoed in January 30, 1945."
+        >>> [is_history(f, dt.date(1987, 3, 7), text) for f in parse_sentence(text)]
+        [True]
+    """
+    if published is None:
         return False
-    return figure.period_range[1] < published - dt.timedelta(days=_HISTORY_DAYS)
+    before = published - dt.timedelta(days=_HISTORY_DAYS)
+    if figure.period_range is not None:
+        return figure.period_range[1] < before
+    if text is None:
+        return False
+    years = [int(m.group(1)) for m in _YEAR.finditer(text) if m.group(0)[:1].lower() != "s"]
+    return bool(years) and all(dt.date(year, 12, 31) < before for year in years)

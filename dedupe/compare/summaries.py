@@ -59,7 +59,7 @@ def expand_summaries(alignment: Alignment, texts: Sequence[str], embeddings: np.
         embeddings: Their L2-normalised embeddings.
         doc_keys: Document of each claim.
         summary: Whether each claim is a summary claim (:func:`summary_flags`).
-        config: ``summary_threshold``, ``summary_cross``, ``counted_threshold``.
+        config: ``summary_threshold``, ``summary_cross``, ``speaker_threshold``.
         sentence_keys: Sentence of each claim; two parts of one sentence never share a group.
         counted: Whether each claim states a count of people (those are left out).
         speakers: Who each claim's leading attribution names.
