@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,3 +111,19 @@ def shared_corpus() -> Callable[[str], Path]:
     return find
 
 # --- end of fixtures of the real corpora ---------------------------------------------------------------------
+
+
+# --- fixtures of dedupe.index.segments (owner: index) ------------------------------------------------------
+
+@pytest.fixture()
+def segments_db(tmp_path: Path) -> sqlite3.Connection:
+    """A SQLite file holding only the segments table and a ``docs(seq)`` table (autocommit)."""
+    from dedupe.index import segments
+
+    connection = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    connection.execute("CREATE TABLE docs(seq INTEGER PRIMARY KEY)")
+    for statement in segments.SCHEMA.split(";"):
+        connection.execute(statement)
+    return connection
+
+# --- end of fixtures of dedupe.index.segments --------------------------------------------------------------
