@@ -99,10 +99,10 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> 
 CORPORA = Path(os.environ.get("DEDUPE_CORPORA", "/work/shared/corpora"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_corpus() -> Callable[[str], Path]:
     """The path of a file under :data:`CORPORA` (``"multi-outlet/articles.jsonl"``); the test is skipped, with
-    the path it looked for, when the file is not on this machine."""
+    the path it looked for, when the file is not on this machine (session-scoped: module fixtures use it)."""
     def find(relative: str) -> Path:
         path = CORPORA / relative
         if not path.exists():
