@@ -34,6 +34,7 @@ import numpy as np
 
 from dedupe.compare import align
 from dedupe.compare.align import AlignConfig, Alignment, ScoredPair
+from dedupe.compare.counts import best_in_documents
 from dedupe.embed.claim_space import claim_space, claim_space_cosines, load_claim_map
 
 MODES: tuple[str, ...] = ("none", "margin", "csls", "mutual", "mutual-probability", "mutual-margin", "near-best",
@@ -96,8 +97,9 @@ def csls(cosines: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarr
 
 def best_match_ratios(pairs: Sequence[tuple[int, int]], scores: Sequence[float], doc_keys: Sequence[str]
                       ) -> np.ndarray:
-    """Each pair's score over the better of its two claims' best scores in the other's document: 1 for a mutual
-    best match of the two documents, under 1 where either claim has a better partner there.
+    """Each pair's score over the better of its two claims' best scores in the other's document
+    (:func:`dedupe.compare.counts.best_in_documents`, as :func:`~dedupe.compare.counts.mutual_best` compares): 1 for
+    a mutual best match of the two documents, under 1 where either claim has a better partner there.
 
     Args:
         pairs: ``(i, j)`` claim pairs of different documents, each once.
@@ -108,11 +110,7 @@ def best_match_ratios(pairs: Sequence[tuple[int, int]], scores: Sequence[float],
         >>> best_match_ratios([(0, 2), (1, 2), (0, 3)], [0.8, 0.4, 0.2], ["a", "a", "b", "b"]).tolist()
         [1.0, 0.5, 0.25]
     """
-    best: dict[tuple[int, str], float] = {}
-    for (i, j), score in zip(pairs, scores):
-        for claim, partner in ((i, j), (j, i)):
-            slot = (claim, doc_keys[partner])
-            best[slot] = max(best.get(slot, float("-inf")), float(score))
+    best = best_in_documents([(i, j, float(score)) for (i, j), score in zip(pairs, scores)], doc_keys)
     return np.array([float(s) / max(best[(i, doc_keys[j])], best[(j, doc_keys[i])], 1e-12)
                      for (i, j), s in zip(pairs, scores)])
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,10 +99,10 @@ def seed_report(tmp_path_factory: pytest.TempPathFactory, real_encoder: Any) -> 
 CORPORA = Path(os.environ.get("DEDUPE_CORPORA", "/work/shared/corpora"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_corpus() -> Callable[[str], Path]:
     """The path of a file under :data:`CORPORA` (``"multi-outlet/articles.jsonl"``); the test is skipped, with
-    the path it looked for, when the file is not on this machine."""
+    the path it looked for, when the file is not on this machine (session-scoped: module fixtures use it)."""
     def find(relative: str) -> Path:
         path = CORPORA / relative
         if not path.exists():
@@ -110,3 +111,19 @@ def shared_corpus() -> Callable[[str], Path]:
     return find
 
 # --- end of fixtures of the real corpora ---------------------------------------------------------------------
+
+
+# --- fixtures of dedupe.index.segments (owner: index) ------------------------------------------------------
+
+@pytest.fixture()
+def segments_db(tmp_path: Path) -> sqlite3.Connection:
+    """A SQLite file holding only the segments table and a ``docs(seq)`` table (autocommit)."""
+    from dedupe.index import segments
+
+    connection = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    connection.execute("CREATE TABLE docs(seq INTEGER PRIMARY KEY)")
+    for statement in segments.SCHEMA.split(";"):
+        connection.execute(statement)
+    return connection
+
+# --- end of fixtures of dedupe.index.segments --------------------------------------------------------------

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,6 @@ from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import corpora, reuters_split, write_jsonl
 
 CONFIG = ScanConfig()
-REUTERS = Path(os.environ.get("DEDUPE_REUTERS", "/work/shared/corpora/reuters21578.jsonl"))
 
 
 def run(*args: str) -> Result:
@@ -95,13 +94,13 @@ def test_a_small_index_read_whole_gives_the_same_findings(split: tuple[Path, Pat
 
 
 @pytest.fixture(scope="module")
-def reuters(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Document], list[Document], Path]:
+def reuters(tmp_path_factory: pytest.TempPathFactory,
+            shared_corpus: Callable[[str], Path]) -> tuple[list[Document], list[Document], Path]:
     """A Reuters-21578 split (330 history articles, 60 batch articles), its history in an index."""
-    if not REUTERS.exists():
-        pytest.skip(f"{REUTERS} not here (set DEDUPE_REUTERS to Reuters-21578 as JSON Lines)")
+    path = shared_corpus("reuters21578.jsonl")
     folder = tmp_path_factory.mktemp("reuters")
     history, batch = (_load(write_jsonl(folder / name, records))
-                      for name, records in zip(("h.jsonl", "b.jsonl"), reuters_split(REUTERS)))
+                      for name, records in zip(("h.jsonl", "b.jsonl"), reuters_split(path)))
     with open_index(folder / "h.db", IndexParams.from_config(CONFIG), create=True) as index:
         index.add(history.documents, batch_size=64)
     return list(history.documents), list(batch.documents), folder / "h.db"

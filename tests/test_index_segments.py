@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,15 +14,6 @@ from dedupe.index.keys import DOC_BITS
 KEY_STEP = 1 << DOC_BITS  # stored keys have their low DOC_BITS bits clear
 
 
-@pytest.fixture()
-def db(tmp_path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
-    connection.execute("CREATE TABLE docs(seq INTEGER PRIMARY KEY)")
-    for statement in segments.SCHEMA.split(";"):
-        connection.execute(statement)
-    return connection
-
-
 def _batch(rng: np.random.Generator, first_seq: int, docs: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``docs`` documents from ``first_seq``: keys drawn from a small pool (so documents share keys,
     some of them negative), sorted by (key, doc), without repeats."""
@@ -33,146 +23,103 @@ def _batch(rng: np.random.Generator, first_seq: int, docs: int) -> tuple[np.ndar
     return rows[:, 0].copy(), rows[:, 1].copy()
 
 
-def _write_batches(db: sqlite3.Connection, count: int) -> dict[int, set[int]]:
+def _write_batches(segments_db: sqlite3.Connection, count: int) -> dict[int, set[int]]:
     rng = np.random.default_rng(4)
     truth: dict[int, set[int]] = {}
     for batch in range(count):
         keys, seqs = _batch(rng, 1 + 10 * batch, 10)
-        db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in np.unique(seqs)))
-        segments.write(db, segments.PASSAGES, keys, seqs)
+        segments_db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in np.unique(seqs)))
+        segments.write(segments_db, segments.PASSAGES, keys, seqs)
         for key, seq in zip(keys.tolist(), seqs.tolist()):
             truth.setdefault(key, set()).add(seq)
     return truth
 
 
-def test_lookup_finds_every_document_of_every_key_across_merged_tiers(db: sqlite3.Connection) -> None:
-    truth = _write_batches(db, 3 * segments.MERGE_FANOUT + 2)
-    levels = [row[0] for row in db.execute("SELECT level FROM segments ORDER BY level")]
+def test_lookup_finds_every_document_of_every_key_across_merged_tiers(segments_db: sqlite3.Connection) -> None:
+    truth = _write_batches(segments_db, 3 * segments.MERGE_FANOUT + 2)
+    levels = [row[0] for row in segments_db.execute("SELECT level FROM segments ORDER BY level")]
     assert levels == [0, 0, 1, 1, 1]  # 26 batches: 3 merged tiers of 8, and 2 batches waiting
     rng = np.random.default_rng(5)
     for _ in range(20):
         wanted = rng.choice(np.arange(-260, 260) * KEY_STEP, 15)
         expected = sorted(set().union(*(truth.get(k, set()) for k in wanted.tolist())))
-        assert segments.lookup(db, segments.PASSAGES, wanted).tolist() == expected
-    assert segments.lookup(db, segments.BANDS, wanted).tolist() == []  # another kind
+        assert segments.lookup(segments_db, segments.PASSAGES, wanted).tolist() == expected
+    assert segments.lookup(segments_db, segments.BANDS, wanted).tolist() == []  # another kind
 
 
-def test_rows_are_the_written_rows_whatever_the_layout(db: sqlite3.Connection) -> None:
-    truth = _write_batches(db, segments.MERGE_FANOUT + 3)
-    keys, seqs = segments.rows(db, segments.PASSAGES)
+def test_rows_are_the_written_rows_whatever_the_layout(segments_db: sqlite3.Connection) -> None:
+    truth = _write_batches(segments_db, segments.MERGE_FANOUT + 3)
+    keys, seqs = segments.rows(segments_db, segments.PASSAGES)
     assert sorted(zip(keys.tolist(), seqs.tolist())) == sorted((k, s) for k, docs in truth.items() for s in docs)
 
 
-def test_compact_drops_the_rows_of_removed_documents(db: sqlite3.Connection) -> None:
-    truth = _write_batches(db, 5)
-    db.execute("DELETE FROM docs WHERE seq % 3 = 0")
-    segments.compact(db, segments.PASSAGES)
-    assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
-    keys, seqs = segments.rows(db, segments.PASSAGES)
-    stored = np.frombuffer(db.execute("SELECT packed FROM segments").fetchone()[0], dtype=np.int64)
+def test_compact_drops_the_rows_of_removed_documents(segments_db: sqlite3.Connection) -> None:
+    truth = _write_batches(segments_db, 5)
+    segments_db.execute("DELETE FROM docs WHERE seq % 3 = 0")
+    segments.compact(segments_db, segments.PASSAGES)
+    assert segments_db.execute("SELECT count(*) FROM segments").fetchone()[0] == 1
+    keys, seqs = segments.rows(segments_db, segments.PASSAGES)
+    stored = np.frombuffer(segments_db.execute("SELECT packed FROM segments").fetchone()[0], dtype=np.int64)
     assert stored.size == keys.size  # the segment itself holds no removed document, not just the view
     assert sorted(zip(keys.tolist(), seqs.tolist())) == sorted(
         (k, s) for k, docs in truth.items() for s in docs if s % 3)
 
 
-@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; ranges across chunk bounds
-def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(
-        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
-    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
-    rng = np.random.default_rng(6)
-    every: list[tuple[int, int]] = []
-    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
-        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 20)
-        keys = rng.integers(-40, 40, seqs.size) * KEY_STEP
-        order = np.lexsort((seqs, keys))
-        segments.write(db, segments.SHINGLES, keys[order], seqs[order])  # repeats kept
-        every += list(zip(keys.tolist(), seqs.tolist()))
-    wanted = np.sort(rng.integers(-42, 42, 300)) * KEY_STEP
-    before = rng.integers(-5, 120, wanted.size)
-    before[::4] = np.iinfo(np.int64).max  # every document (a batch's place): one range over the width
-    for width in (1, 2, 4):
-        expected = [sum(k <= key < k + width * KEY_STEP and seq < b for key, seq in every)
-                    for k, b in zip(wanted.tolist(), before.tolist())]
-        assert segments.count_before(db, segments.SHINGLES, wanted, before, width).tolist() == expected
-
-
-@pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; a key's rows across chunks
-def test_gather_counts_the_rows_of_each_key_range_and_keeps_those_of_small_ones(
-        db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
-    monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
-    rng = np.random.default_rng(8)
-    every: list[tuple[int, int]] = []
-    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
-        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 30)
-        keys = np.where(rng.random(seqs.size) < 0.3, 0, rng.integers(-60, 60, seqs.size)) * KEY_STEP  # key 0: many
-        order = np.lexsort((seqs, keys))
-        segments.write(db, segments.SHINGLES, keys[order], seqs[order])
-        every += list(zip(keys.tolist(), seqs.tolist()))
-    for width in (1, 2):
-        wanted = np.arange(-64, 64, width) * KEY_STEP
-        counts, owners, seqs = segments.gather(db, segments.SHINGLES, wanted, width, limit=40)
-        rows = [sorted(seq for key, seq in every if k <= key < k + width * KEY_STEP) for k in wanted.tolist()]
-        assert counts.tolist() == [len(r) for r in rows]
-        assert max(counts) > 40 and 0 < min(c for c in counts if c)  # some ranges over the limit, some under
-        kept = [(owner, seq) for owner, r in enumerate(rows) if len(r) <= 40 for seq in r]
-        assert list(zip(owners.tolist(), seqs.tolist())) == kept  # by owner, then seq; none of a large range
-
-
-def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(db: sqlite3.Connection) -> None:
+def test_lookups_in_one_read_transaction_read_few_blocks_and_find_the_same(segments_db: sqlite3.Connection) -> None:
     rng = np.random.default_rng(6)
     seqs = np.repeat(np.arange(1, 2001), 60)
     keys = rng.integers(-50_000, 50_000, seqs.size) * KEY_STEP
     rows = np.unique(np.stack([keys, seqs], axis=1), axis=0)
-    db.execute("BEGIN")  # one commit, not one per document
-    db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in range(1, 2001)))
-    segments.write(db, segments.PASSAGES, rows[:, 0].copy(), rows[:, 1].copy())
-    db.execute("COMMIT")
+    segments_db.execute("BEGIN")  # one commit, not one per document
+    segments_db.executemany("INSERT INTO docs VALUES (?)", ((int(s),) for s in range(1, 2001)))
+    segments.write(segments_db, segments.PASSAGES, rows[:, 0].copy(), rows[:, 1].copy())
+    segments_db.execute("COMMIT")
     truth: dict[int, set[int]] = {}
     for key, seq in rows.tolist():
         truth.setdefault(key, set()).add(seq)
-    db.execute("BEGIN")
-    reads = segments.Reads(db)
+    segments_db.execute("BEGIN")
+    reads = segments.Reads(segments_db)
     try:
         every = np.arange(-50_000, 50_000, 7) * KEY_STEP  # many keys: the segment is read whole
-        assert segments.lookup(db, segments.PASSAGES, every, reads).tolist() == segments.lookup(
-            db, segments.PASSAGES, every).tolist()
+        assert segments.lookup(segments_db, segments.PASSAGES, every, reads).tolist() == segments.lookup(
+            segments_db, segments.PASSAGES, every).tolist()
         fences = next(iter(reads.fences.values()))
         for _ in range(30):
             wanted = rng.choice(np.arange(-50_010, 50_010) * KEY_STEP, 8)
             assert segments._blocks(fences, np.unique(wanted)) is not None  # read in part
             expected = sorted(set().union(*(truth.get(k, set()) for k in wanted.tolist())))
-            assert segments.lookup(db, segments.PASSAGES, wanted, reads).tolist() == expected
+            assert segments.lookup(segments_db, segments.PASSAGES, wanted, reads).tolist() == expected
         edges = np.array([rows[0, 0], rows[-1, 0], rows[segments._FENCE, 0], rows[-segments._FENCE, 0]])
-        assert segments.lookup(db, segments.PASSAGES, edges, reads).tolist() == sorted(
+        assert segments.lookup(segments_db, segments.PASSAGES, edges, reads).tolist() == sorted(
             set().union(*(truth[k] for k in edges.tolist())))
     finally:
         reads.close()
-        db.execute("COMMIT")
+        segments_db.execute("COMMIT")
 
 
-def test_a_segment_shorter_than_its_rows_is_a_damaged_file_not_garbage_rows(db: sqlite3.Connection) -> None:
-    _write_batches(db, 3)
-    db.execute("UPDATE segments SET rows = rows + 1 WHERE segment = (SELECT min(segment) FROM segments)")
+def test_a_segment_shorter_than_its_rows_is_a_damaged_file_not_garbage_rows(segments_db: sqlite3.Connection) -> None:
+    _write_batches(segments_db, 3)
+    segments_db.execute("UPDATE segments SET rows = rows + 1 WHERE segment = (SELECT min(segment) FROM segments)")
     with pytest.raises(InputError, match="a damaged file"):
-        segments.rows(db, segments.PASSAGES)
+        segments.rows(segments_db, segments.PASSAGES)
 
 
-def test_a_segment_spanning_too_many_documents_is_refused(db: sqlite3.Connection) -> None:
+def test_a_segment_spanning_too_many_documents_is_refused(segments_db: sqlite3.Connection) -> None:
     # (a new segment knows its largest document; document_bounds' chunks are tested in tests/test_index_keys.py)
     keys = np.arange(1000, dtype=np.int64) * KEY_STEP
     docs = np.zeros(1000, dtype=np.int64)
     docs[700] = (1 << DOC_BITS) - 1  # one row names a document as far from the base as a segment cannot
     with pytest.raises(OverflowError, match="spans"):
-        segments.write(db, segments.PASSAGES, keys, docs + 1)
-    assert db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
-    segments.write(db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
-    assert db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]
+        segments.write(segments_db, segments.PASSAGES, keys, docs + 1)
+    assert segments_db.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
+    segments.write(segments_db, segments.PASSAGES, keys, np.minimum(docs, (1 << DOC_BITS) - 2) + 1)  # one less fits
+    assert segments_db.execute("SELECT rows FROM segments").fetchall() == [(1000,)]
 
 
-def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(db: sqlite3.Connection) -> None:
+def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(segments_db: sqlite3.Connection) -> None:
     span = 1 << DOC_BITS  # documents a segment can name; the last offset (every low bit set) is reserved
     keys = np.array([0, KEY_STEP], dtype=np.int64)
-    segments.write(db, segments.PASSAGES, keys, np.array([1, span - 1], dtype=np.int64))  # offsets 0, span - 2
+    segments.write(segments_db, segments.PASSAGES, keys, np.array([1, span - 1], dtype=np.int64))  # offsets 0, span - 2
     with pytest.raises(OverflowError):
-        segments.write(db, segments.PASSAGES, keys, np.array([1, span], dtype=np.int64))  # offset span - 1
+        segments.write(segments_db, segments.PASSAGES, keys, np.array([1, span], dtype=np.int64))  # offset span - 1
     assert segments.new_segment(keys, np.array([5, 9], dtype=np.int64)).last == 4  # the largest offset, as written

@@ -266,13 +266,32 @@ def mutual_best(pairs: Sequence[tuple[int, int, float]], doc_keys: Sequence[str]
         >>> sorted(mutual_best([(0, 2, 0.3), (1, 2, 0.25), (0, 3, 0.1)], ["a", "a", "b", "b"], 0.2))
         [(0, 2)]
     """
-    best: dict[tuple[int, str], float] = {}
-    for i, j, cosine in pairs:
-        for claim, partner in ((i, j), (j, i)):
-            slot = (claim, doc_keys[partner])
-            best[slot] = max(best.get(slot, -1.0), cosine)
+    best = best_in_documents(pairs, doc_keys)
     return {(i, j) for i, j, cosine in pairs
             if cosine >= min_cosine and cosine >= best[(i, doc_keys[j])] and cosine >= best[(j, doc_keys[i])]}
+
+
+def best_in_documents(pairs: Sequence[tuple[int, int, float]], doc_keys: Sequence[str]
+                      ) -> dict[tuple[int, str], float]:
+    """Each claim's best score in each other document: what :func:`mutual_best` compares a pair with.
+
+    Args:
+        pairs: ``(i, j, score)`` of claims of different documents, each pair once (higher is closer).
+        doc_keys: Document of each claim.
+
+    Returns:
+        ``(claim, document) -> score`` of the claim's best pair with a claim of that document.
+
+    Example:
+        >>> best_in_documents([(0, 2, 0.3), (1, 2, 0.25), (0, 3, 0.1)], ["a", "a", "b", "b"])[(2, "a")]
+        0.3
+    """
+    best: dict[tuple[int, str], float] = {}
+    for i, j, score in pairs:
+        for claim, partner in ((i, j), (j, i)):
+            slot = (claim, doc_keys[partner])
+            best[slot] = max(best.get(slot, float("-inf")), score)
+    return best
 
 
 def _link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float, min_cosine: float

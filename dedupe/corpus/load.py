@@ -67,8 +67,8 @@ DATE_FIELDS = ("date", "date_publish", "published", "pubdate")
 FILE_FIELDS = ("file", "filename", "path", "name")
 
 @dataclass
-class _Loader:
-    """Accumulates documents and skips while walking the inputs (mutable, private)."""
+class Loader:
+    """Accumulates documents and skips while walking the inputs (mutable; the Spark loader's base)."""
 
     options: LoadOptions
     documents: list[Document] = field(default_factory=list)
@@ -124,9 +124,9 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         InputError: A path does not exist, or (``strict``) any input is bad or two documents share an id
             (otherwise the later one is kept under a new id, see ``Corpus.notes``).
     """
-    loader = _Loader(options or LoadOptions(), meanwhile=meanwhile)
+    loader = Loader(options or LoadOptions(), meanwhile=meanwhile)
     if loader.options.manifest:
-        loader.manifest.update(_read_manifest(Path(loader.options.manifest), loader))
+        loader.manifest.update(read_manifest(Path(loader.options.manifest), loader))
     with paused_gc():
         for raw in paths:
             _load_path(raw, loader, stdin)
@@ -134,7 +134,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
 
 
 
-def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
+def _load_path(raw: str, loader: Loader, stdin: BinaryIO | None) -> None:
     if raw == "-":
         if stdin is None:
             raise InputError("-: standard input is not available")
@@ -151,7 +151,7 @@ def _load_path(raw: str, loader: _Loader, stdin: BinaryIO | None) -> None:
         _load_file(file, loader)
 
 
-def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
+def _walk(path: Path, loader: Loader) -> Iterator[Path]:
     """Yield the corpus files under ``path`` in sorted order, reading each folder's manifest first.
 
     Hidden files and folders are ignored; other files of an unknown type, and folders that cannot be
@@ -178,38 +178,46 @@ def _walk(path: Path, loader: _Loader) -> Iterator[Path]:
                 loader.skip(str(here / name), None, NOT_A_CORPUS_FILE)
 
 
-def _auto_manifest(folder: Path, loader: _Loader) -> None:
+def _auto_manifest(folder: Path, loader: Loader) -> None:
     """Read the manifest lying in ``folder`` once, unless an explicit manifest was given."""
     if loader.options.manifest or folder in loader.manifest_folders:
         return
     loader.manifest_folders.add(folder)
     for name in MANIFEST_NAMES:
         if (folder / name).is_file():
-            loader.manifest.update(_read_manifest(folder / name, loader))
+            loader.manifest.update(read_manifest(folder / name, loader))
 
 
-def _load_file(path: Path, loader: _Loader) -> None:
+def _load_file(path: Path, loader: Loader) -> None:
     label = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         loader.skip(label, None, f"cannot read: {exc.strerror or exc}")
         return
-    text = _decode(data, label, loader, path.name)
+    text = decode_input(data, label, loader, path.name)
     if text is None:
         return
     inner = path.with_name(inner_name(path.name))  # batch.jsonl.gz is read as batch.jsonl
-    suffix = inner.suffix.lower()
+    load_content(text, label, inner, inner.suffix.lower(), loader)
+
+
+def load_content(text: str, label: str, path: Path, suffix: str, loader: Loader) -> None:
+    """Add the documents of one corpus file's decoded ``text`` (or its skips) to ``loader``.
+
+    Args: ``label``: the file in origins and messages; ``path``: its name (stem: fallback ids; name or stem:
+    its manifest entry); ``suffix``: its format's suffix, lower case (JSON, CSV, else plain text).
+    """
     if suffix in JSON_SUFFIXES:
-        _load_json(text, label, inner.stem, loader)
+        _load_json(text, label, path.stem, loader)
     elif suffix in CSV_SUFFIXES:
-        _load_csv(text, label, inner.stem, loader)
+        _load_csv(text, label, path.stem, loader)
     else:
-        _load_text(text, label, inner, loader)
+        _load_text(text, label, path, loader)
 
 
-def _load_stdin(data: bytes, loader: _Loader) -> None:
-    text = _decode(data, "-", loader, "-")
+def _load_stdin(data: bytes, loader: Loader) -> None:
+    text = decode_input(data, "-", loader, "-")
     if text is None:
         return
     kind = loader.options.input_format or _sniff(text, loader)
@@ -218,10 +226,10 @@ def _load_stdin(data: bytes, loader: _Loader) -> None:
     elif kind == "csv":
         _load_csv(text, "-", "stdin", loader)
     else:
-        _add_record(loader, {"id": "stdin", "text": text}, ("-", None), "stdin")
+        add_record(loader, {"id": "stdin", "text": text}, ("-", None), "stdin")
 
 
-def _sniff(text: str, loader: _Loader) -> str:
+def _sniff(text: str, loader: Loader) -> str:
     """The format of standard input: ``jsonl`` when it starts with a bracket and a record parses, ``csv``
     when its first line is a header naming a text column, else ``text`` (also "[Photo] ...")."""
     if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
@@ -229,9 +237,13 @@ def _sniff(text: str, loader: _Loader) -> str:
     return "csv" if looks_like_csv(text, _prefer(loader.options.text_field, TEXT_FIELDS)) else "text"
 
 
-def _decode(data: bytes, label: str, loader: _Loader, name: str) -> str | None:
+def decode_input(data: bytes, label: str, loader: Loader, name: str) -> str | None:
     """Decompress (see :func:`~dedupe.corpus.readers.decompress`), then decode: a BOM's encoding, else
-    UTF-8, else charset-normalizer's guess; ``None`` if skipped."""
+    UTF-8, else charset-normalizer's guess.
+
+    Args: ``data``: a file's bytes; ``label``: the file in a skip's message; ``name``: its file name.
+    Returns: the text, or ``None`` if skipped (the skip recorded in ``loader``).
+    """
     content, reason = decompress(data, name)
     if content is None:
         loader.skip(label, None, reason)
@@ -242,15 +254,15 @@ def _decode(data: bytes, label: str, loader: _Loader, name: str) -> str | None:
     return text
 
 
-def _load_text(text: str, label: str, path: Path, loader: _Loader) -> None:
+def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
     meta = _lower_keys(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
     meta.setdefault("id", path.stem)
     meta["text"] = text
     meta.pop("maintext", None)
-    _add_record(loader, meta, (label, None), path.stem, text_field="text")
+    add_record(loader, meta, (label, None), path.stem, text_field="text")
 
 
-def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
+def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
     share = MEANWHILE_SHARE if loader.meanwhile is not None else 0.5
     cut = json_lines_cut(text, share) if len(text) >= FORK_CHARS and idle_core() else None
     if cut is None:
@@ -261,7 +273,7 @@ def _load_json(text: str, label: str, stem: str, loader: _Loader) -> None:
         loader.skip(label, None, "no records (empty JSON array)")
 
 
-def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: _Loader) -> int:
+def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
     """Add or skip each JSON record; how many there were."""
     seen = 0
     for line, record, error in records:
@@ -271,11 +283,11 @@ def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, st
         elif not isinstance(record, dict):
             loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
         else:
-            _add_record(loader, record, (label, line), f"{stem}:{line}")
+            add_record(loader, record, (label, line), f"{stem}:{line}")
     return seen
 
 
-def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) -> int:
+def _load_halves(text: str, cut: int, label: str, stem: str, loader: Loader) -> int:
     """:func:`_load_records` of JSON Lines cut in two at ``cut``: a forked child reads the later half while
     this process does ``loader.meanwhile`` and reads the first, then its documents and skips are added here
     in order, so ids, notes and ``strict`` come out as from one process (the later half is read here if the
@@ -305,7 +317,7 @@ def _load_halves(text: str, cut: int, label: str, stem: str, loader: _Loader) ->
     return seen + len(events)
 
 
-class _Recorder(_Loader):
+class _Recorder(Loader):
     """A loader in a forked child: what it would add or skip, recorded as tuples to send back."""
 
     def __init__(self, options: LoadOptions) -> None:
@@ -320,7 +332,7 @@ class _Recorder(_Loader):
                             derived))
 
 
-def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
+def _load_csv(text: str, label: str, stem: str, loader: Loader) -> None:
     """Load a CSV file with a header row; each record's line is the first line of its (maybe multi-line) row."""
     text_names = _prefer(loader.options.text_field, TEXT_FIELDS)
     rows = 0
@@ -332,15 +344,18 @@ def _load_csv(text: str, label: str, stem: str, loader: _Loader) -> None:
             loader.skip(label, 1, f"no text column (looked for {', '.join(text_names)})")
             return
         rows += 1
-        _add_record(loader, record, (label, line), f"{stem}:{line}")
+        add_record(loader, record, (label, line), f"{stem}:{line}")
     if rows == 0:
         loader.skip(label, None, "no records (only a header row)")
 
 
-def _add_record(loader: _Loader, record: dict[str, Any], where: tuple[str, int | None], fallback_id: str,
+def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | None], fallback_id: str,
                 text_field: str | None = None) -> None:
-    """Turn one JSON/CSV/manifest record into a Document, or record why it was skipped (``where``: the
-    record's path and line, the document's :class:`Origin` made from them on first use)."""
+    """Turn one JSON/CSV/manifest record into a Document added to ``loader``, or record why it was skipped.
+
+    Args: ``where``: the record's path and line (the document's :class:`Origin`, made on first use);
+    ``fallback_id``: the id when the record gives no id or url; ``text_field``: the one text field, if given.
+    """
     opts = loader.options
     plain, text_names, names = _layout(tuple(record), text_field, opts.text_field, opts.source_field)
     if not plain:
@@ -364,7 +379,7 @@ def _fields(record: dict[str, Any], names: tuple[tuple[str, ...], ...]) -> list[
             raw_date and raw_date.strip()]
 
 
-# The compiled _fields (dedupe/scan/_native.c), where built: a third of the time of _add_record.
+# The compiled _fields (dedupe/scan/_native.c), where built: a third of the time of add_record.
 _RECORD_FIELDS = getattr(native(), "record_fields", None)
 
 
@@ -458,11 +473,16 @@ def _host(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def _read_manifest(path: Path, loader: _Loader) -> dict[str, dict[str, Any]]:
-    """Read a manifest: one record per text file, keyed by its file name (with or without extension)."""
+def read_manifest(path: Path, loader: Loader) -> dict[str, dict[str, Any]]:
+    """Read a manifest: one record per text file, keyed by its file name (with or without extension); bad
+    rows are skipped in ``loader``.
+
+    Raises:
+        InputError: ``path`` is not a file.
+    """
     if not path.is_file():
         raise InputError(f"{path}: manifest not found")
-    text = _decode(path.read_bytes(), str(path), loader, path.name) or ""
+    text = decode_input(path.read_bytes(), str(path), loader, path.name) or ""
     rows: list[tuple[int, Any]] = []
     if path.suffix.lower() == ".csv":
         records = csv_records(text)

@@ -2,7 +2,8 @@
 
 :mod:`~dedupe.index.keys` (band and passage keys from the scan's own code) -> :mod:`~dedupe.index.prepare`
 (what ``add`` computes, one batch ahead) -> :mod:`~dedupe.index.store` (the SQLite file, laid out as
-:mod:`~dedupe.index.schema` says; its keys in sorted segments, :mod:`~dedupe.index.segments`) ->
+:mod:`~dedupe.index.schema` says; its keys in sorted segments, :mod:`~dedupe.index.segments`, counted by
+key range in :mod:`~dedupe.index.range_counts`) ->
 :mod:`~dedupe.index.query` (``scan --against``) and :mod:`~dedupe.index.origin` (probable origin of reused text,
 credits).
 """

@@ -17,7 +17,7 @@ Ranks are counted only where they can change a link: a group whose every stored 
 them from what was read, and in a group of at most ``FANOUT + 1`` places in the whole every pair links
 whatever the ranks (there each place gets its place among those read). The rows of a group (the ``seq`` of
 each stored place) are read once per check, in one pass of the segments for all the groups a round meets
-(:func:`dedupe.index.segments.gather`), and kept: every count of the group, in this round (below each run's
+(:func:`dedupe.index.range_counts.gather`), and kept: every count of the group, in this round (below each run's
 document) and in later ones, is then made from them without reading the index again. A group of over
 :data:`ROWS_KEPT` places is only counted, and read again for each new bound.
 

@@ -15,9 +15,10 @@ each row is rewritten ``log(n)`` times in all. ``remove`` rewrites all segments 
 documents' rows (:func:`compact`).
 
 A lookup binary-searches every segment of a kind for the wanted keys (``np.searchsorted``), chunk by
-chunk: it reads 8 bytes per stored row, once; :func:`count_before` counts rows the same way. Inside one read
-transaction (``scan --against`` looks up keys round after round) a :class:`Reads` keeps the blob handles and
-a sample of each segment read whole, and a lookup of few keys reads only the 1 KiB blocks that can hold them.
+chunk: it reads 8 bytes per stored row, once; :mod:`dedupe.index.range_counts` counts rows the same way
+(:func:`read_chunks`). Inside one read transaction (``scan --against`` looks up keys round after round) a
+:class:`Reads` keeps the blob handles and a sample of each segment read whole, and a lookup of few keys reads
+only the 1 KiB blocks that can hold them.
 
 Table::
 
@@ -36,7 +37,7 @@ import numpy as np
 
 from dedupe.errors import InputError
 from dedupe.index.keys import DOC_BITS, DOC_MASK64, document_bounds, merge_rows
-from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
+from dedupe.scan.shingle import I64, key_spans, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
 BANDS, PASSAGES, SHINGLES = 0, 1, 2
@@ -54,7 +55,8 @@ CREATE INDEX segments_kind ON segments(kind, level)
 """
 #: The low bits of a packed row: its document (``seq`` minus the segment's base).
 DOC_MASK = DOC_MASK64
-_SPAN = 1 << DOC_BITS  # documents a segment can name: seq - base must stay below this
+#: Documents a segment can name: ``seq`` minus its base stays below this.
+SPAN = 1 << DOC_BITS
 
 
 class Segment(NamedTuple):
@@ -264,14 +266,23 @@ def lookup(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None =
     found = [np.zeros(0, dtype=np.int64)]
     wanted = sorted_unique(wanted & ~DOC_MASK)
     if wanted.size:
-        found.extend(_matches(chunk, wanted) + base for chunk, base in _read(db, kind, wanted, reads))
+        found.extend(_matches(chunk, wanted) + base for chunk, base in read_chunks(db, kind, wanted, reads))
     return sorted_unique(np.concatenate(found))
 
 
-def _read(db: sqlite3.Connection, kind: int, wanted: I64, reads: Reads | None) -> Iterator[tuple[I64, int]]:
-    """``(chunk, base)``: the rows of every segment of ``kind`` that can hold ``wanted`` keys (:func:`_chunks`),
-    with the segment's base; ``reads``: what earlier reads of the read transaction kept (``None``: a
-    :class:`Reads` for this call only)."""
+def read_chunks(db: sqlite3.Connection, kind: int, wanted: I64,
+                reads: Reads | None) -> Iterator[tuple[I64, int]]:
+    """The rows of every segment of ``kind`` that can hold ``wanted`` keys, in sorted chunks (:func:`_chunks`).
+
+    Args:
+        db: The index connection.
+        kind: Kind of keys.
+        wanted: Stored keys (low :data:`~dedupe.index.keys.DOC_BITS` bits zero), sorted, distinct.
+        reads: What earlier reads of the same read transaction kept (``None``: a :class:`Reads` for this call).
+
+    Returns:
+        ``(chunk, base)`` pairs: packed rows, and the base of the segment they come from.
+    """
     own = reads is None
     reads = Reads(db) if reads is None else reads
     try:
@@ -332,112 +343,6 @@ def _matches(chunk: I64, wanted: I64) -> I64:
     return chunk[positions(first[hit], last[hit])] & DOC_MASK
 
 
-def count_before(db: sqlite3.Connection, kind: int, keys: I64, before: I64, width: int = 1,
-                 reads: Reads | None = None) -> I64:
-    """How many stored rows of ``kind`` have a key in ``keys[i] .. keys[i] + width - 1`` (in steps of one key)
-    and a document ``seq`` below ``before[i]``, for each ``i``.
-
-    Args:
-        db: The index connection.
-        kind: Kind of keys (:data:`SHINGLES`: repeats count).
-        keys: Stored keys (low :data:`~dedupe.index.keys.DOC_BITS` bits zero), sorted.
-        before: Exclusive bound on the documents counted, per key.
-        width: Consecutive keys counted together from each of ``keys``.
-        reads: What earlier reads of the same read transaction kept (:class:`Reads`).
-
-    Returns:
-        The counts.
-    """
-    counts = np.zeros(keys.size, dtype=np.int64)
-    if not keys.size:
-        return counts
-    reach = np.int64((width - 1) << DOC_BITS)  # from a key to the last key of its range
-    ranges: dict[int, list[tuple[I64, I64, I64]]] = {}
-    for chunk, base in _read(db, kind, _spread(keys, width), reads):
-        if base not in ranges:
-            ranges[base] = _ranges_below(keys, np.clip(before - base, 0, _SPAN), width)
-        for places, first, last in ranges[base]:
-            _count_chunk(chunk, places, first, last, reach, counts)
-    return counts
-
-
-def gather(db: sqlite3.Connection, kind: int, keys: I64, width: int, limit: int,
-           reads: Reads | None = None) -> tuple[I64, I64, I64]:
-    """The stored rows of ``kind`` with a key in ``keys[i] .. keys[i] + width - 1`` (in steps of one key): how
-    many for each ``i``, and the rows themselves where they are at most ``limit``, in one read of the segments.
-
-    Args:
-        db: The index connection.
-        kind: Kind of keys.
-        keys: Stored keys, sorted, distinct, their ranges disjoint.
-        width: Consecutive keys taken together from each of ``keys``.
-        limit: Most rows kept for one of ``keys`` (the others are only counted).
-        reads: What earlier reads of the same read transaction kept (:class:`Reads`).
-
-    Returns:
-        ``(counts, owners, seqs)``: the rows of each of ``keys``; for each row kept, its place in ``keys`` and
-        its document's ``seq`` (sorted by owner, then ``seq``).
-    """
-    counts = np.zeros(keys.size, dtype=np.int64)
-    owners, seqs = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    if not keys.size:
-        return counts, owners[0], seqs[0]
-    reach = np.int64((width - 1) << DOC_BITS)
-    last = (keys + reach) | DOC_MASK
-    for chunk, base in _read(db, kind, _spread(keys, width), reads):
-        lo = int(np.searchsorted(keys, (chunk[0] & ~DOC_MASK) - reach, side="left"))
-        hi = int(np.searchsorted(keys, chunk[-1] & ~DOC_MASK, side="right"))
-        first, end = key_spans(chunk, keys[lo:hi], last[lo:hi])
-        found = end - first
-        counts[lo:hi] += found
-        kept = np.flatnonzero((found > 0) & (counts[lo:hi] <= limit))
-        owners.append(np.repeat(lo + kept, found[kept]))
-        seqs.append((chunk[positions(first[kept], end[kept])] & DOC_MASK) + base)
-    owner, seq = np.concatenate(owners), np.concatenate(seqs)
-    keep = counts[owner] <= limit  # a key's rows past the limit in a later chunk: none of its rows are kept
-    owner, seq = owner[keep], seq[keep]
-    span = int(seq.max()) + 1 if seq.size else 1
-    if keys.size * span >= 1 << 62:  # (owner, seq) does not fit one integer
-        order = np.lexsort((seq, owner))
-        return counts, owner[order], seq[order]
-    # The segments' rows come sorted per segment: one sort of (owner, seq) as one integer orders them all,
-    # at a fraction of the cost of a lexsort of the two columns.
-    code = sorted_by(owner * span + seq)
-    return counts, code // span, code % span
-
-
-def _spread(keys: I64, width: int) -> I64:
-    """Every key of the ranges of ``width`` keys from each of ``keys``, sorted, distinct."""
-    return sorted_unique(np.concatenate([keys + np.int64(step << DOC_BITS) for step in range(width)]))
-
-
-def _ranges_below(keys: I64, limit: I64, width: int) -> list[tuple[I64, I64, I64]]:
-    """The key ranges to count in one segment, as ``(places in keys, first, last)``, ``first`` sorted: for a
-    key counted in every document of the segment (``limit`` at least its span), one range over its ``width``
-    keys; else one per key, below the document offset ``limit``; none where ``limit`` is 0."""
-    live = limit > 0
-    whole = live & (limit >= _SPAN)
-    part = np.flatnonzero(live & ~whole)
-    reach = np.int64((width - 1) << DOC_BITS)
-    spans = np.flatnonzero(live)
-    last = np.where(whole[spans], (keys[spans] + reach) | DOC_MASK, keys[spans] | (limit[spans] - 1))
-    ranges = [(spans, keys[spans], last)]
-    bound = keys[part] | (limit[part] - 1)
-    for step in range(1, width):
-        shift = np.int64(step << DOC_BITS)
-        ranges.append((part, keys[part] + shift, bound + shift))
-    return ranges
-
-
-def _count_chunk(chunk: I64, places: I64, first: I64, last: I64, reach: np.int64, counts: I64) -> None:
-    """Add to ``counts[places]`` the rows of ``chunk`` in ``first[i] .. last[i]`` (``first`` sorted; a range
-    spans at most ``reach`` beyond its first key)."""
-    lo = int(np.searchsorted(first, (chunk[0] & ~DOC_MASK) - reach, side="left"))  # ranges reaching it
-    hi = int(np.searchsorted(first, chunk[-1] & ~DOC_MASK, side="right"))
-    begins, ends = key_spans(chunk, first[lo:hi], last[lo:hi])
-    counts[places[lo:hi]] += ends - begins
-
-
 def rows(db: sqlite3.Connection, kind: int) -> tuple[I64, I64]:
     """Every stored ``(key, document)`` row of ``kind`` of a stored document, sorted (for tests and checks)."""
     every = [row[0] for row in db.execute("SELECT segment FROM segments WHERE kind = ?", (kind,))]
@@ -488,8 +393,8 @@ def _merge_parts(parts: list[tuple[int, I64]], scratch: I64 | None = None) -> Se
     base = min(b for b, _ in parts)
     # The document's offset from the new base goes into a row's low bits, without carry into the key.
     packed, largest = merge_rows([rows for _, rows in parts], [own - base for own, _ in parts], scratch)
-    if largest >= _SPAN:
-        raise OverflowError(f"segments to merge span {_SPAN} documents or more")
+    if largest >= SPAN:
+        raise OverflowError(f"segments to merge span {SPAN} documents or more")
     return Segment(base, packed, largest)
 
 
@@ -498,8 +403,8 @@ def _insert(db: sqlite3.Connection, kind: int, level: int, base: int, packed: I6
     # as a parameter is copied twice before it reaches the pages (the bound value, then the record), each copy in
     # memory first touched (Reuters x1's merged segments: 17 MB a kind). The same pages, the same file.
     # ``last``: the largest document offset of the rows, where the caller knows it (else a pass over them).
-    if (document_bounds(packed)[1] if last is None else last) >= _SPAN - 1:
-        raise OverflowError(f"a segment spans {_SPAN} documents or more")
+    if (document_bounds(packed)[1] if last is None else last) >= SPAN - 1:
+        raise OverflowError(f"a segment spans {SPAN} documents or more")
     rows = np.ascontiguousarray(packed, dtype=np.int64)
     segment = db.execute("INSERT INTO segments(kind, level, rows, base, packed) VALUES (?, ?, ?, ?, zeroblob(?))",
                          (kind, level, int(rows.size), base, rows.nbytes)).lastrowid

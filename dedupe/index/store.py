@@ -29,7 +29,7 @@ import zstandard
 from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
-from dedupe.index import schema, segments
+from dedupe.index import range_counts, schema, segments
 from dedupe.index.keys import IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
@@ -297,14 +297,14 @@ class Index:
                      kind: int = segments.SHINGLES) -> np.ndarray:
         """For each stored key of ``kind`` (sorted), how many stored rows with a key in
         ``key .. key + width - 1`` lie in documents whose ``seq`` is below ``before``
-        (:func:`segments.count_before`; shingle occurrences by default)."""
-        return segments.count_before(self.connection, kind, keys, before, width, self._reads)
+        (:func:`range_counts.count_before`; shingle occurrences by default)."""
+        return range_counts.count_before(self.connection, kind, keys, before, width, self._reads)
 
     def gather(self, keys: np.ndarray, width: int, limit: int,
                kind: int = segments.SHINGLES) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For each stored key of ``kind`` (sorted, distinct), the rows with a key in ``key .. key + width - 1``:
-        their count, and the rows where at most ``limit`` (:func:`segments.gather`)."""
-        return segments.gather(self.connection, kind, keys, width, limit, self._reads)
+        their count, and the rows where at most ``limit`` (:func:`range_counts.gather`)."""
+        return range_counts.gather(self.connection, kind, keys, width, limit, self._reads)
 
     def last_seq(self) -> int:
         """The largest ``seq`` ever given (0 for an empty index)."""

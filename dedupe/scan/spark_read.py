@@ -33,13 +33,11 @@ from dedupe.corpus.load import (
     MANIFEST_NAMES,
     NOT_A_CORPUS_FILE,
     TEXT_SUFFIXES,
-    _add_record,
-    _decode,
-    _Loader,
-    _load_csv,
-    _load_json,
-    _load_text,
-    _read_manifest,
+    Loader,
+    add_record,
+    decode_input,
+    load_content,
+    read_manifest,
 )
 from dedupe.corpus.readers import json_line, inner_name
 from dedupe.errors import InputError
@@ -81,7 +79,7 @@ class Input:
         return inner_name(self.label) != self.label
 
 
-class Collector(_Loader):
+class Collector(Loader):
     """The local loader's record checks without its corpus-wide duplicate check (done over Spark)."""
 
     def add(self, doc: Document, derived: bool = False) -> None:
@@ -193,14 +191,14 @@ def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader:
 def _manifest(sc: SparkContext, uri: str, label: str, loader: Collector) -> dict[str, dict[str, Any]]:
     """A manifest read by the local loader's reader (its bytes fetched through Spark)."""
     if "://" not in label and Path(label).is_file():
-        return _read_manifest(Path(label), loader)
+        return read_manifest(Path(label), loader)
     found = sc.binaryFiles(uri).collect()
     if not found:
         raise InputError(f"{label}: manifest not found")
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder, PurePosixPath(label).name)
         copy.write_bytes(found[0][1])
-        return _read_manifest(copy, loader)
+        return read_manifest(copy, loader)
 
 
 def read_items(sc: SparkContext, listing: Listing, options: LoadOptions, partitions: int,
@@ -299,7 +297,7 @@ def record_item(item: Input, collector: Collector, number: int, value: Any, erro
 
 def _record(collector: Collector, record: dict[str, Any], where: tuple[str, int], fallback_id: str) -> Any:
     """The document of one record, or why it was skipped (the local loader's checks)."""
-    _add_record(collector, record, where, fallback_id)
+    add_record(collector, record, where, fallback_id)
     found = collector.documents or collector.skipped
     value = found.pop()
     return value
@@ -344,14 +342,9 @@ def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
     path = Path(item.label)
     if item.manifest is not None:
         collector.manifest[path.name] = item.manifest
-    text = _decode(data, item.label, collector, path.name)
+    text = decode_input(data, item.label, collector, path.name)
     if text is not None:
-        if item.suffix in JSON_SUFFIXES:
-            _load_json(text, item.label, path.stem, collector)
-        elif item.suffix in CSV_SUFFIXES:
-            _load_csv(text, item.label, path.stem, collector)
-        else:
-            _load_text(text, item.label, path, collector)
+        load_content(text, item.label, path, item.suffix, collector)
     found: list[Item] = [(item.rank, (d.origin.line or 0), i, d) for i, d in enumerate(collector.documents)]
     skips = [(item.rank, (s.line or 0), -1, s) for s in collector.skipped]
     return sorted(found + skips, key=lambda entry: entry[:3])
