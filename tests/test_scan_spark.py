@@ -218,6 +218,20 @@ def test_compressed_inputs_are_read_as_the_local_loader_reads_them(spark: Any, t
     assert got == want
 
 
+def test_compressed_inputs_without_ids_take_the_local_fallback_ids(spark: Any, tmp_path: Path) -> None:
+    import gzip
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
+    lines = "".join(json.dumps({"text": t}) + "\n" for t in texts[:3])  # no id: the file's stem and line
+    (tmp_path / "batch.jsonl.gz").write_bytes(gzip.compress(lines.encode()))
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress(texts[2].encode()))  # a text file: its stem
+    want, _ = local_json([str(tmp_path)])
+    ids = {o["doc"] for f in json.loads(want)["findings"] for o in f["occurrences"]}
+    assert {"batch:3", "story"} <= ids, ids
+    got, _ = spark_json(spark, [str(tmp_path)], 2)
+    assert got == want
+
+
 def test_a_repeated_id_stops_the_scan_with_the_local_message(spark: Any, tmp_path: Path) -> None:
     record = json.dumps({"id": "same", "text": "Some text of a few words here."})
     path = tmp_path / "dup.jsonl"

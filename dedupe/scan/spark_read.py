@@ -64,9 +64,10 @@ class Input:
 
     @cached_property
     def stem(self) -> str:
-        """The file name without its extension (fallback ids and outlets; made once: a fallback id is made
-        for every record)."""
-        return PurePosixPath(self.label).stem
+        """The file name without its extension, under any compression suffix (``batch`` for ``batch.jsonl.gz``,
+        as the local loader names it: fallback ids and outlets; made once: a fallback id is made for every
+        record)."""
+        return PurePosixPath(inner_name(self.label)).stem
 
     @property
     def suffix(self) -> str:
@@ -172,7 +173,7 @@ def _child(label: str, name: str) -> str:
 
 
 def _add_input(path: Any, label: str, loader: Collector, inputs: list[Input]) -> None:
-    name = PurePosixPath(label)
+    name = PurePosixPath(inner_name(label))  # the local loader's manifest key: batch.jsonl for batch.jsonl.gz
     entry = loader.manifest.get(name.name) or loader.manifest.get(name.stem)
     inputs.append(Input(label, str(path.toUri()), len(inputs), entry))
 
@@ -340,11 +341,12 @@ def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
     """The local loader's reading of one file, as items (skipped inputs keep their place)."""
     collector = Collector(options)
     path = Path(item.label)
+    inner = path.with_name(inner_name(path.name))  # batch.jsonl.gz is read as batch.jsonl, as locally
     if item.manifest is not None:
-        collector.manifest[path.name] = item.manifest
+        collector.manifest[inner.name] = item.manifest
     text = decode_input(data, item.label, collector, path.name)
     if text is not None:
-        load_content(text, item.label, path, item.suffix, collector)
+        load_content(text, item.label, inner, item.suffix, collector)
     found: list[Item] = [(item.rank, (d.origin.line or 0), i, d) for i, d in enumerate(collector.documents)]
     skips = [(item.rank, (s.line or 0), -1, s) for s in collector.skipped]
     return sorted(found + skips, key=lambda entry: entry[:3])
