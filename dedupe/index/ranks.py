@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedupe.index.keys import DOC_BITS, DOC_MASK, DocumentKeys, IndexParams, document_keys, stored_keys
-from dedupe.index.segments import BANDS, SHINGLES, positions
+from dedupe.index.segments import BANDS, SHINGLES, SPAN, positions
 from dedupe.index.store import Index
 from dedupe.native import native
 from dedupe.scan.minhash import MAX_BUCKET
@@ -51,7 +51,6 @@ from dedupe.scan.shingle import I64, U64, Fingerprints, in_sorted, key_spans, me
 
 #: ``before`` bound of a batch document: after every stored document.
 _AFTER_ALL = np.iinfo(np.int64).max
-_SPAN = 1 << DOC_BITS
 #: Counts the stored places of hash groups before a document: ``count(groups, before)``.
 _Count = Callable[[I64, I64], I64]
 #: Rows of one key range a check keeps (a range with more is counted in the index at each new bound). The
@@ -200,7 +199,7 @@ class _Rows:
 
     def __init__(self, index: Index, kind: int, width: int) -> None:
         self.index, self.kind, self.width = index, kind, width
-        self.coded = index.last_seq() < _SPAN - 1  # a code (range | seq) needs seq below 2 ** DOC_BITS - 1
+        self.coded = index.last_seq() < SPAN - 1  # a code (range | seq) needs seq below 2 ** DOC_BITS - 1
         empty = np.zeros(0, dtype=np.int64)
         self._held, self._large, self._rows = empty, empty, empty  # ranges kept, ranges too large, codes kept
         self._codes, self._values = empty, empty  # counts of large ranges, by range | bound
@@ -214,7 +213,7 @@ class _Rows:
         fresh = fresh[~in_sorted(fresh, self._held) & ~in_sorted(fresh, self._large)]
         if fresh.size:
             self._read(fresh)
-        bound = np.minimum(before, _SPAN - 1)
+        bound = np.minimum(before, SPAN - 1)
         held = in_sorted(keys, self._held)
         counts = np.empty(keys.size, dtype=np.int64)
         # Rows of the range below the bound: from the key's first row to the last below ``key | bound``.
@@ -234,8 +233,8 @@ class _Rows:
             self._read(fresh)
         held = in_sorted(keys, self._held)
         first = np.searchsorted(self._rows, keys[held], side="left")
-        last = np.searchsorted(self._rows, keys[held] | (_SPAN - 1), side="left")
-        return set((self._rows[positions(first, last)] & (_SPAN - 1)).tolist()) | self._lookup(keys[~held])
+        last = np.searchsorted(self._rows, keys[held] | (SPAN - 1), side="left")
+        return set((self._rows[positions(first, last)] & (SPAN - 1)).tolist()) | self._lookup(keys[~held])
 
     def _lookup(self, keys: I64) -> set[int]:
         empty = np.zeros(0, dtype=np.int64)
@@ -249,7 +248,7 @@ class _Rows:
         self._held = merge_sorted(self._held, fresh[small])
         self._rows = merge_sorted(self._rows, fresh[owners] | seqs)
         self._large = merge_sorted(self._large, fresh[~small])
-        self._remember(fresh[~small] | (_SPAN - 1), counts[~small])
+        self._remember(fresh[~small] | (SPAN - 1), counts[~small])
 
     def _counted(self, keys: I64, bound: I64) -> I64:
         """Counts of large ranges below ``bound``: those counted before, the others counted in the index."""
