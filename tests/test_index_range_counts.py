@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -13,18 +14,25 @@ from dedupe.index.keys import DOC_BITS
 KEY_STEP = 1 << DOC_BITS  # stored keys have their low DOC_BITS bits clear
 
 
+def _written(db: sqlite3.Connection, repeats: int, steps: Callable[[int], np.ndarray]) -> list[tuple[int, int]]:
+    """Shingle rows of ten documents a batch, ``repeats`` rows each, keys ``steps(size) * KEY_STEP``, written as
+    MERGE_FANOUT + 2 batches (merged tiers and level-0 segments both); every (key, seq) written."""
+    every: list[tuple[int, int]] = []
+    for batch in range(segments.MERGE_FANOUT + 2):
+        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), repeats)
+        keys = steps(seqs.size) * KEY_STEP
+        order = np.lexsort((seqs, keys))
+        segments.write(db, segments.SHINGLES, keys[order], seqs[order])
+        every += list(zip(keys.tolist(), seqs.tolist()))
+    return every
+
+
 @pytest.mark.parametrize("chunk_rows", [1 << 20, 128])  # one chunk a segment; ranges across chunk bounds
 def test_count_before_counts_repeated_rows_of_a_key_range_below_a_document(
         segments_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
     monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
     rng = np.random.default_rng(6)
-    every: list[tuple[int, int]] = []
-    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
-        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 20)
-        keys = rng.integers(-40, 40, seqs.size) * KEY_STEP
-        order = np.lexsort((seqs, keys))
-        segments.write(segments_db, segments.SHINGLES, keys[order], seqs[order])  # repeats kept
-        every += list(zip(keys.tolist(), seqs.tolist()))
+    every = _written(segments_db, 20, lambda size: rng.integers(-40, 40, size))  # repeats kept
     wanted = np.sort(rng.integers(-42, 42, 300)) * KEY_STEP
     before = rng.integers(-5, 120, wanted.size)
     before[::4] = np.iinfo(np.int64).max  # every document (a batch's place): one range over the width
@@ -39,13 +47,8 @@ def test_gather_counts_the_rows_of_each_key_range_and_keeps_those_of_small_ones(
         segments_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch, chunk_rows: int) -> None:
     monkeypatch.setattr(segments, "_CHUNK_ROWS", chunk_rows)
     rng = np.random.default_rng(8)
-    every: list[tuple[int, int]] = []
-    for batch in range(segments.MERGE_FANOUT + 2):  # merged tiers and level-0 segments both
-        seqs = np.repeat(np.arange(1 + 10 * batch, 11 + 10 * batch), 30)
-        keys = np.where(rng.random(seqs.size) < 0.3, 0, rng.integers(-60, 60, seqs.size)) * KEY_STEP  # key 0: many
-        order = np.lexsort((seqs, keys))
-        segments.write(segments_db, segments.SHINGLES, keys[order], seqs[order])
-        every += list(zip(keys.tolist(), seqs.tolist()))
+    every = _written(segments_db, 30, lambda size: np.where(rng.random(size) < 0.3, 0,  # key 0: many rows
+                                                            rng.integers(-60, 60, size)))
     for width in (1, 2):
         wanted = np.arange(-64, 64, width) * KEY_STEP
         counts, owners, seqs = range_counts.gather(segments_db, segments.SHINGLES, wanted, width, limit=40)
