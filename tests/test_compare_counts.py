@@ -225,8 +225,6 @@ def test_bodies_recovered_are_the_dead_counted_so_far() -> None:
     assert count_keys("One of them was found dead.") == frozenset()
 
 
-
-
 def test_mutual_best_count_claims_link_under_the_cosine_and_a_second_best_does_not() -> None:
     # ludian (tune): DW's toll and two claims of the CS Monitor that count the dead; a report's count packed with the
     # rest of its lead can sit under the 0.4 cut, and only each claim's closest in the other report links

@@ -441,10 +441,15 @@ def _too_short(text: str, min_content_words: int, in_quotation: bool = False) ->
     inside a quotation: "“I was desperate.", "I was scared to death.") needs one content word: it is what someone
     said, never page furniture; a quoted question ("And what’s happening?") states nothing. So does a sentence that
     counts people ("A further 856 people were rescued."): a toll or a count is the claim most reports share."""
+    if len(text.split()) < 3:
+        return True
+    content = _content_words(text)
+    if content >= max(min_content_words, 1):  # long enough whatever it is: its counts need no parse
+        return False
     quoted = (in_quotation or text[:1] in _OPEN_QUOTES or text.rstrip()[-1:] in _CLOSE_QUOTES) \
         and not text.rstrip(_CLOSE_QUOTES + " ").endswith("?")
     counted = _TERMINAL.search(text) is not None and _states_count(text)  # "A further 856 people were rescued."
-    return _content_words(text) < (1 if quoted or counted else min_content_words) or len(text.split()) < 3
+    return content < (1 if quoted or counted else min_content_words)
 
 
 def quotation_open(text: str, was_open: bool = False) -> bool:

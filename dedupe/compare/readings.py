@@ -23,6 +23,7 @@ from dedupe.compare.features import words
 from dedupe.figures.extract import SentenceFigure
 from dedupe.figures.measures import AUXILIARIES, HEAD_NOUNS, PATIENT, TRAVELLERS, match_at
 from dedupe.figures.scope import INCIDENT_WORDS, RECOVERY_VERBS
+from dedupe.lexicon import plural_noun
 
 # Place words below a story's level: a figure for such a place counts part of the whole.
 _LOCAL_PLACES = frozenset({"county", "town", "township", "village", "villages", "district", "city", "municipality",
@@ -44,8 +45,8 @@ _PRESUMED_REACH = 3
 _DEAD_WORDS = frozenset({"dead", "drowned", "killed", "lost"})
 # "94 people confirmed as missing", "listed as dead": a toll after "as".
 _LISTED = frozenset({"confirmed", "reported", "listed", "registered", "declared", "counted", "classified"})
-# Singular head nouns of a toll, by their plural in HEAD_NOUNS ("one death", "a single fatality").
-_SINGULAR_TOLLS = {"death": "deaths", "fatality": "fatalities", "casualty": "casualties", "injury": "injuries"}
+# Singular head nouns of a toll, whose plurals (plural_noun) are in HEAD_NOUNS ("one death", "a single fatality").
+_SINGULAR_TOLLS = frozenset({"death", "fatality", "casualty", "injury"})
 # A figure given as an earlier value of the count a sentence revises ("previously confirmed dead", "revised down
 # from Wednesday's figure of 192"): the words that say so, how far from the figure they may stand, and the words
 # that may stand between "from" and the figure.
@@ -181,7 +182,7 @@ def _head_noun(figure: SentenceFigure, text: str) -> str | None:
         return HEAD_NOUNS[figure.what]
     noun = words(text[figure.end:])[:1]
     if noun and noun[0] in _SINGULAR_TOLLS:  # "and one death confirmed", read with the verb of "18 people rescued"
-        return HEAD_NOUNS[_SINGULAR_TOLLS[noun[0]]]
+        return HEAD_NOUNS[plural_noun(noun[0])]
     return None
 
 
