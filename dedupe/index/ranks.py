@@ -150,8 +150,8 @@ class History:
             self._band_keys[name] = rows[bounds[n]:bounds[n + 1]]
 
     def band_keys(self, seqs: list[int], prints: Callable[[list[int]], Fingerprints]) -> I64:
-        """The band keys of the stored documents ``seqs``, concatenated: those kept, else made from ``prints`` of
-        the others (their fingerprints, in that order) and kept."""
+        """The band keys of documents ``seqs`` (stored; the batch's ``-1 - place``), concatenated: those kept, else
+        made from ``prints`` of the others (their fingerprints, in that order) and kept."""
         todo = [seq for seq in seqs if seq not in self._band_keys]
         if todo:
             self.keep_band_keys(todo, document_keys(prints(todo), self.params, passages=False))
@@ -161,13 +161,10 @@ class History:
         """``document_keys(prints, params, passages=False)``'s band keys and their documents, the keys of each
         document computed once per check (the same rows: a document's keys are its own shingles' alone)."""
         names = np.concatenate([self.seqs, -1 - np.arange(prints.token_counts.size - self.seqs.size)]).tolist()
-        todo = [place for place, name in enumerate(names) if name not in self._band_keys]
-        if todo:
-            made = document_keys(documents_of(prints, np.array(todo, dtype=np.int64)), self.params, passages=False)
-            self.keep_band_keys([names[place] for place in todo], made)
-        parts = [self._band_keys[name] for name in names]
-        rows = np.concatenate([np.zeros(0, dtype=np.int64), *parts])
-        docs = np.repeat(np.arange(len(names), dtype=np.int64), [part.size for part in parts])
+        place = {name: at for at, name in enumerate(names)}
+        rows = self.band_keys(names, lambda todo: documents_of(prints, np.array([place[n] for n in todo],
+                                                                                dtype=np.int64)))
+        docs = np.repeat(np.arange(len(names), dtype=np.int64), [self._band_keys[name].size for name in names])
         if len(names) >= 1 << DOC_BITS:  # too many documents to pack beside a key: sort the pairs as pairs
             order = np.lexsort((docs, rows))
             return rows[order], docs[order]

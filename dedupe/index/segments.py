@@ -117,8 +117,9 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
         batch: ``(kind, segment)``: the segment (:func:`new_segment`) of each kind, ``None`` for no rows.
     """
     plans = [_plan(db, kind, segment) for kind, segment in batch]
+    threaded = sum(plan.rows() for plan in plans) <= _THREADED_ROWS
     threads = []
-    if sum(plan.rows() for plan in plans) <= _THREADED_ROWS:
+    if threaded:
         for plan in plans:
             plan.read(db)
         threads = [threading.Thread(target=plan.merge) for plan in plans if plan.merges]
@@ -130,7 +131,7 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
         for thread in threads:
             thread.join()
     for plan in plans:
-        if plan.merges and not threads:
+        if not threaded:
             plan.read(db)
             plan.merge()
         plan.write(db)

@@ -63,16 +63,21 @@ class Input:
     manifest: dict[str, Any] | None = None
 
     @cached_property
+    def inner(self) -> PurePosixPath:
+        """The label under any compression suffix (``batch.jsonl`` for ``batch.jsonl.gz``), as the local loader
+        reads the file: its name is the manifest key, its stem the fallback ids and outlet."""
+        return PurePosixPath(inner_name(self.label))
+
+    @cached_property
     def stem(self) -> str:
-        """The file name without its extension, under any compression suffix (``batch`` for ``batch.jsonl.gz``,
-        as the local loader names it: fallback ids and outlets; made once: a fallback id is made for every
-        record)."""
-        return PurePosixPath(inner_name(self.label)).stem
+        """The file name without its extension, under any compression suffix (``batch`` for ``batch.jsonl.gz``:
+        fallback ids and outlets; made once: a fallback id is made for every record)."""
+        return self.inner.stem
 
     @property
     def suffix(self) -> str:
         """The format's suffix, under any compression suffix (``.jsonl`` for ``batch.jsonl.gz``)."""
-        return PurePosixPath(inner_name(self.label)).suffix.lower()
+        return self.inner.suffix.lower()
 
     @property
     def compressed(self) -> bool:
@@ -340,13 +345,11 @@ def _normal(uri: str, known: dict[str, Input]) -> str:
 def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
     """The local loader's reading of one file, as items (skipped inputs keep their place)."""
     collector = Collector(options)
-    path = Path(item.label)
-    inner = path.with_name(inner_name(path.name))  # batch.jsonl.gz is read as batch.jsonl, as locally
     if item.manifest is not None:
-        collector.manifest[inner.name] = item.manifest
-    text = decode_input(data, item.label, collector, path.name)
+        collector.manifest[item.inner.name] = item.manifest
+    text = decode_input(data, item.label, collector, PurePosixPath(item.label).name)
     if text is not None:
-        load_content(text, item.label, inner, item.suffix, collector)
+        load_content(text, item.label, Path(item.inner), item.suffix, collector)  # batch.jsonl.gz as batch.jsonl
     found: list[Item] = [(item.rank, (d.origin.line or 0), i, d) for i, d in enumerate(collector.documents)]
     skips = [(item.rank, (s.line or 0), -1, s) for s in collector.skipped]
     return sorted(found + skips, key=lambda entry: entry[:3])
