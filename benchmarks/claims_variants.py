@@ -250,8 +250,9 @@ Measures = tuple[float, float, float]
 
 
 def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> list[tuple[str, str]]:
-    """For each event left out, the value picked on the others as ``claims_quality --fit`` picks the threshold: the
-    best worst F1 of those events, then the best mean, then the larger value.
+    """For each event left out, the value picked on the others as ``claims_quality --fit`` picks the threshold
+    (:func:`benchmarks.claims_quality.best_threshold`): the best worst F1 of those events, then the best mean, then the
+    larger value.
 
     Args:
         table: Precision, recall and F1 of each event at each value (values as written, numbers).
@@ -265,12 +266,9 @@ def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> li
         >>> left_out(t, ["a", "b"])
         [('a', '0.3'), ('b', '0.2')]
     """
-    picks = []
-    for test in events:
-        train = [e for e in events if e != test]
-        picks.append((test, max(table, key=lambda v: (min(table[v][e][2] for e in train),
-                                                      float(np.mean([table[v][e][2] for e in train])), float(v)))))
-    return picks
+    f1s = {float(v): {e: m[2] for e, m in row.items()} for v, row in table.items()}
+    written = {float(v): v for v in table}
+    return [(test, written[quality.best_threshold(f1s, [e for e in events if e != test])[0]]) for test in events]
 
 
 def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
