@@ -96,12 +96,17 @@ class Scores:
     div_reported: int
 
     def row(self, name: str) -> str:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = pair_measures(self.tp, self.fp, self.fn)
         div = (f"{self.div_found}/{self.div_gold} found, {self.div_real}/{self.div_reported} real"
                if self.div_gold >= 0 else "-")
         return f"{name:<34} {p:6.3f} {r:6.3f} {f:6.3f}   {self.tp:4d} {self.fp:4d} {self.fn:4d}   {div}"
+
+
+def pair_measures(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Pair precision, recall and F1 of ``tp`` true, ``fp`` false and ``fn`` missed pairs (0 where undefined)."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 def load_gold(path: Path) -> Gold:

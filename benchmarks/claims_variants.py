@@ -272,11 +272,9 @@ def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> li
 
 
 def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
-    """Pair precision, recall and F1."""
+    """Pair precision, recall and F1 (:func:`benchmarks.claims_quality.pair_measures`)."""
     tp = len(pred & true)
-    p = tp / len(pred) if pred else 0.0
-    r = tp / len(true) if true else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return quality.pair_measures(tp, len(pred) - tp, len(true) - tp)
 
 
 _VARIANTS = ("config", "token-link", "sweep", "pooled", "fit-with-tune")
