@@ -336,8 +336,8 @@ def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tup
     missed = sorted(in_sets(true - pred, gold, gold.split["tune"]))
     text = {k: gold.sentences[k[0]][k[1]]["text"] for pair in missed for k in pair}
     cosines = [float(vectors[a] @ vectors[b]) for a, b in missed]
-    mapped = paired_claim_cosines(np.array([vectors[a] for a, _ in missed]),  # as alignment reads it
-                                  np.array([vectors[b] for _, b in missed]))
+    mapped = [float(c) for c in paired_claim_cosines(np.array([vectors[a] for a, _ in missed]),  # as alignment reads it
+                                                     np.array([vectors[b] for _, b in missed]))]
     probs = align.CLAIM_MODEL.probability(align.claim_features([text[a] for a, _ in missed],
                                                                 [text[b] for _, b in missed], cosines, mapped))
     for (a, b), c, p in zip(missed, cosines, probs):
