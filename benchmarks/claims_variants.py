@@ -150,7 +150,8 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
     plain = groups.align
 
     def spy(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str], config: align.AlignConfig,
-            sentence_keys: Sequence[str], counted: Sequence[bool]) -> align.Alignment:
+            sentence_keys: Sequence[str], counted: Sequence[bool],
+            speakers: Sequence[frozenset[str]] | None = None) -> align.Alignment:
         found = align.cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
         feats: np.ndarray | list[np.ndarray] = []
         if found:
@@ -162,7 +163,7 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
             if event is not None and gold.set_of.get(doc_b) == event and gold.outlet[doc_a] != gold.outlet[doc_b]:
                 same = clusters.get((doc_a, int(sa)), set()) & clusters.get((doc_b, int(sb)), set())
                 rows.setdefault(event, []).append((row, int(bool(same))))
-        return plain(texts, embeddings, doc_keys, config, sentence_keys, counted)
+        return plain(texts, embeddings, doc_keys, config, sentence_keys, counted, speakers)
 
     groups.align = spy  # type: ignore[assignment]
     quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
