@@ -96,12 +96,17 @@ class Scores:
     div_reported: int
 
     def row(self, name: str) -> str:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f = pair_measures(self.tp, self.fp, self.fn)
         div = (f"{self.div_found}/{self.div_gold} found, {self.div_real}/{self.div_reported} real"
                if self.div_gold >= 0 else "-")
         return f"{name:<34} {p:6.3f} {r:6.3f} {f:6.3f}   {self.tp:4d} {self.fp:4d} {self.fn:4d}   {div}"
+
+
+def pair_measures(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    """Pair precision, recall and F1 of ``tp`` true, ``fp`` false and ``fn`` missed pairs (0 where undefined)."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
 def load_gold(path: Path) -> Gold:
@@ -331,8 +336,8 @@ def print_misses(pred: set[Pair], true: set[Pair], gold: Gold, vectors: dict[tup
     missed = sorted(in_sets(true - pred, gold, gold.split["tune"]))
     text = {k: gold.sentences[k[0]][k[1]]["text"] for pair in missed for k in pair}
     cosines = [float(vectors[a] @ vectors[b]) for a, b in missed]
-    mapped = paired_claim_cosines(np.array([vectors[a] for a, _ in missed]),  # as alignment reads it
-                                  np.array([vectors[b] for _, b in missed]))
+    mapped = [float(c) for c in paired_claim_cosines(np.array([vectors[a] for a, _ in missed]),  # as alignment reads it
+                                                     np.array([vectors[b] for _, b in missed]))]
     probs = align.CLAIM_MODEL.probability(align.claim_features([text[a] for a, _ in missed],
                                                                 [text[b] for _, b in missed], cosines, mapped))
     for (a, b), c, p in zip(missed, cosines, probs):

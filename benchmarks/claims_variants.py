@@ -150,7 +150,8 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
     plain = groups.align
 
     def spy(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str], config: align.AlignConfig,
-            sentence_keys: Sequence[str], counted: Sequence[bool]) -> align.Alignment:
+            sentence_keys: Sequence[str], counted: Sequence[bool],
+            speakers: Sequence[frozenset[str]] | None = None) -> align.Alignment:
         found = align.cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
         feats: np.ndarray | list[np.ndarray] = []
         if found:
@@ -162,7 +163,7 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
             if event is not None and gold.set_of.get(doc_b) == event and gold.outlet[doc_a] != gold.outlet[doc_b]:
                 same = clusters.get((doc_a, int(sa)), set()) & clusters.get((doc_b, int(sb)), set())
                 rows.setdefault(event, []).append((row, int(bool(same))))
-        return plain(texts, embeddings, doc_keys, config, sentence_keys, counted)
+        return plain(texts, embeddings, doc_keys, config, sentence_keys, counted, speakers)
 
     groups.align = spy  # type: ignore[assignment]
     quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
@@ -187,9 +188,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
                                       np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
         f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
         threshold, there = quality.best_threshold(f1s, train)
-        config = groups.CompareConfig(align=align.AlignConfig(threshold=threshold))
-        pred = quality.run_compare(args.paths, gold, encoder, cache, config, only=[test])[0]
-        scored.append(quality.f1(quality.in_sets(pred, gold, [test]), quality.in_sets(true, gold, [test])))
+        scored.append(f1s[threshold][test])  # the table holds it, as claims_quality's leave_one_event_out reads it
         print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "
               f"{np.round(align.CLAIM_MODEL.coef, 3).tolist()}, threshold {threshold} (F1 there {there:.3f}) -> "
               f"{test}: F1 {scored[-1]:.3f}")
@@ -250,8 +249,9 @@ Measures = tuple[float, float, float]
 
 
 def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> list[tuple[str, str]]:
-    """For each event left out, the value picked on the others as ``claims_quality --fit`` picks the threshold: the
-    best worst F1 of those events, then the best mean, then the larger value.
+    """For each event left out, the value picked on the others as ``claims_quality --fit`` picks the threshold
+    (:func:`benchmarks.claims_quality.best_threshold`): the best worst F1 of those events, then the best mean, then the
+    larger value.
 
     Args:
         table: Precision, recall and F1 of each event at each value (values as written, numbers).
@@ -265,20 +265,15 @@ def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> li
         >>> left_out(t, ["a", "b"])
         [('a', '0.3'), ('b', '0.2')]
     """
-    picks = []
-    for test in events:
-        train = [e for e in events if e != test]
-        picks.append((test, max(table, key=lambda v: (min(table[v][e][2] for e in train),
-                                                      float(np.mean([table[v][e][2] for e in train])), float(v)))))
-    return picks
+    f1s = {float(v): {e: m[2] for e, m in row.items()} for v, row in table.items()}
+    written = {float(v): v for v in table}
+    return [(test, written[quality.best_threshold(f1s, [e for e in events if e != test])[0]]) for test in events]
 
 
 def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
-    """Pair precision, recall and F1."""
+    """Pair precision, recall and F1 (:func:`benchmarks.claims_quality.pair_measures`)."""
     tp = len(pred & true)
-    p = tp / len(pred) if pred else 0.0
-    r = tp / len(true) if true else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return quality.pair_measures(tp, len(pred) - tp, len(true) - tp)
 
 
 _VARIANTS = ("config", "token-link", "sweep", "pooled", "fit-with-tune")

@@ -19,12 +19,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks.claims_quality import _GOLD, Gold, cross_pairs, gold_pairs, in_sets, load_gold, sentence_of
-from dedupe.compare.groups import CompareConfig, ClaimGroup, CompareResult, compare_corpus
-from dedupe.corpus.load import load_corpus
+from benchmarks.claims_quality import (_GOLD, Gold, cross_pairs, gold_pairs, in_sets, load_gold, run_compare,
+                                      sentence_of)
+from dedupe.compare.groups import CompareConfig, ClaimGroup, CompareResult
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
-from dedupe.segment import segment_document
-from dedupe.stories import group_stories
 
 
 def _show(group: ClaimGroup, marked: frozenset[tuple[str, int | None]] = frozenset(), gold: Gold | None = None
@@ -65,15 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, true_div = gold_pairs(gold)
     true_div = [d for d in (in_sets(x, gold, sets) for x in true_div) if d]
     touched = [False] * len(true_div)
-    results = []
-    for path in args.corpus:
-        loaded = load_corpus([path]).documents
-        stories = group_stories(loaded)
-        documents = [segment_document(d) for d in loaded if gold.set_of.get(d.id) in sets]
-        if not documents:
-            continue
-        result = compare_corpus(documents, encoder, CompareConfig(), stories=stories, cache=cache)  # type: ignore[arg-type]
-        results.append(result)
+    results: list[CompareResult] = []
+    run_compare(args.corpus, gold, encoder, cache, CompareConfig(), only=sets, results=results)
+    for result in results:
         for group in (g for g in result.groups if g.status == "divergence"):
             members = [(m.doc_id, sentence_of(gold, m.doc_id, m.start)) for m in group.members]
             pairs = in_sets(cross_pairs(((d, i) for d, i in members if i is not None), gold), gold, sets)
