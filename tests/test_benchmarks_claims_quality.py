@@ -1,4 +1,5 @@
-"""Tests of benchmarks.claims_quality: the gold's documents as compared (outlets, scope) and the Reuters gold."""
+"""Tests of benchmarks.claims_quality: the gold's documents as compared (outlets, scope), the Reuters gold and the
+fresh held-out Reuters gold."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
 
 REUTERS = Path("/work/shared/corpora/reuters21578.jsonl")
-REUTERS_GOLD = Path(__file__).parent.parent / "benchmarks" / "data" / "claims_gold_reuters.json"
+DATA = Path(__file__).parent.parent / "benchmarks" / "data"
+REUTERS_GOLD = DATA / "claims_gold_reuters.json"
+FRESH_GOLD = DATA / "claims_gold_fresh.json"  # session 15's: both events held out, never run before
+FRESH_EVENTS = {"chrysler-amc-1987": (dt.date(1987, 3, 9), dt.date(1987, 3, 9)),
+                "noranda-mine-fire-1987": (dt.date(1987, 4, 2), dt.date(1987, 4, 3))}
 TEXTS = {"reuters-1": "Iraq said its forces repelled the attack. Iran said it gained ground.\n",
          "reuters-2": "Iraq said it had repelled the Iranian attack near Basra.\n",
          "reuters-3": "Wheat prices rose two cents on the Chicago Board of Trade.\n"}
@@ -124,16 +129,71 @@ def test_the_reuters_gold_is_annotated_as_dedupe_segment_splits_the_real_reports
     assert all(d.date and (d.date < april) == (gold.set_of[d.id] in gold.split["tune"]) for d in documents)
     for event in gold.split["tune"] + gold.split["heldout"]:
         assert 4 <= sum(1 for s in gold.set_of.values() if s == event) <= 8
-    claim = {(d, s["i"]): s["claim"] for d, ss in gold.sentences.items() for s in ss}
-    for cluster in gold.clusters:
-        members = [(m["doc"], m["i"]) for m in cluster["members"]]
-        assert all(claim[m] for m in members) and len({gold.outlet[d] for d, _ in members}) >= 2
-        assert all(gold.set_of[d] == cluster["set"] for d, _ in members)
-        assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
+    _check_clusters(gold)
     tune = tune_only(gold)  # what --split tune reads: the 17 tune reports, nothing of the held-out ones
     assert {d.id for d in load_documents(str(REUTERS), tune)} == {d for d, s in gold.set_of.items()
                                                                  if s in gold.split["tune"]}
     assert len(tune.sentences) == 17 and {c["set"] for c in tune.clusters} == set(gold.split["tune"])
+
+
+def test_the_fresh_gold_holds_out_both_events_and_is_annotated_by_the_rules() -> None:
+    gold = load_gold(FRESH_GOLD)
+    assert gold.annotated_only
+    assert gold.split["tune"] == [] and gold.split["heldout"] == list(FRESH_EVENTS)
+    assert set(gold.set_of.values()) == set(FRESH_EVENTS)
+    assert all(gold.outlet[d] == "Reuters " + d.removeprefix("reuters-") for d in gold.outlet)
+    for event in FRESH_EVENTS:
+        assert 4 <= sum(1 for s in gold.set_of.values() if s == event) <= 8
+    _check_clusters(gold)
+    pairs, divergences = gold_pairs(gold)
+    claims = sum(s["claim"] for ss in gold.sentences.values() for s in ss)
+    assert (len(gold.sentences), sum(map(len, gold.sentences.values())), claims, len(gold.clusters), len(pairs),
+            len(divergences)) == (11, 60, 58, 21, 65, 4)
+
+
+def test_the_fresh_gold_copies_the_rules_verbatim_and_shares_no_report_with_the_reuters_gold() -> None:
+    fresh = json.loads(FRESH_GOLD.read_text(encoding="utf-8"))
+    rules = json.loads((DATA / "claims_gold.json").read_text(encoding="utf-8"))["rules"]
+    split_paragraph = next(i for i, line in enumerate(rules) if line.startswith("Split"))
+    assert fresh["rules"][:split_paragraph] == rules[:split_paragraph]
+    assert len(fresh["rules"]) == split_paragraph + 1 and fresh["rules"][-1].startswith("Split")
+    used = load_gold(REUTERS_GOLD)
+    assert not set(fresh["documents"]) & set(used.sentences)
+    assert not set(fresh["split"]["heldout"]) & set(used.split["tune"] + used.split["heldout"])
+
+
+def test_split_tune_computes_nothing_on_the_fresh_gold() -> None:
+    gold = load_gold(FRESH_GOLD)
+    tune = tune_only(gold)
+    assert tune.sentences == {} and tune.clusters == [] and tune.hidden == frozenset(gold.set_of)
+    if REUTERS.exists():
+        assert load_documents(str(REUTERS), tune) == []
+
+
+def test_the_fresh_gold_is_annotated_as_dedupe_segment_splits_the_real_reports() -> None:
+    if not REUTERS.exists():
+        pytest.skip("the Reuters corpus is not on this machine")
+    gold = load_gold(FRESH_GOLD)
+    assert check_segments(gold, [str(REUTERS)]) == (11, 60)
+    documents = load_documents(str(REUTERS), gold)
+    assert sorted(d.id for d in documents) == sorted(gold.sentences)  # not the 19,043 articles of the corpus
+    assert all(d.outlet == gold.outlet[d.id] for d in documents)
+    for d in documents:
+        first, last = FRESH_EVENTS[gold.set_of[d.id]]
+        assert d.date is not None and first <= d.date <= last
+
+
+def _check_clusters(gold: Gold) -> None:
+    """Every cluster joins claim sentences of one event from two outlets or more (offsets as annotated), and is a
+    divergence exactly when it lists conflicts."""
+    by_index = {(d, s["i"]): s for d, ss in gold.sentences.items() for s in ss}
+    for cluster in gold.clusters:
+        members = [(m["doc"], m["i"]) for m in cluster["members"]]
+        assert all(by_index[m]["claim"] for m in members) and len({gold.outlet[d] for d, _ in members}) >= 2
+        assert all(gold.set_of[d] == cluster["set"] for d, _ in members)
+        assert all((by_index[(m["doc"], m["i"])]["start"], by_index[(m["doc"], m["i"])]["end"]) ==
+                   (m["start"], m["end"]) for m in cluster["members"])
+        assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
 
 
 def _two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
