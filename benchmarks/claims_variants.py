@@ -206,7 +206,7 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
     for value in args.values:
         with_defaults([*args.set, f"{args.field}={value}"])
         pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
-        table[value] = {e: measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
+        table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
     if args.table is not None:
         args.table.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
@@ -268,12 +268,6 @@ def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> li
     f1s = {float(v): {e: m[2] for e, m in row.items()} for v, row in table.items()}
     written = {float(v): v for v in table}
     return [(test, written[quality.best_threshold(f1s, [e for e in events if e != test])[0]]) for test in events]
-
-
-def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
-    """Pair precision, recall and F1 (:func:`benchmarks.claims_quality.pair_measures`)."""
-    tp = len(pred & true)
-    return quality.pair_measures(tp, len(pred) - tp, len(true) - tp)
 
 
 _VARIANTS = ("config", "token-link", "sweep", "pooled", "fit-with-tune")

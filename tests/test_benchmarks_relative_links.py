@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.claims_variants import left_out, measures
+from benchmarks.claims_quality import measures
+from benchmarks.claims_variants import left_out
 from benchmarks.relative_links import (RelativeLinks, best_match_ratios, centred_cosines, csls, neighbourhoods,
                                        ratio_margin, relative_align)
 from dedupe.compare.align import AlignConfig, align
@@ -106,4 +107,5 @@ def test_left_out_picks_on_the_other_events_and_measures_pairs() -> None:
     assert left_out(table, ["a", "b", "c"]) == [("a", "0.3"), ("b", "0.2"), ("c", "0.3")]
     pair_a, pair_b, pair_c = (("d", 0), ("e", 0)), (("d", 1), ("e", 1)), (("d", 2), ("e", 2))
     assert measures({pair_a, pair_b}, {pair_a, pair_c}) == (0.5, 0.5, 0.5)
+    assert measures({pair_a}, {pair_a, pair_b, pair_c}) == (1.0, 1 / 3, 0.5)  # F1 2 tp / (2 tp + fp + fn)
     assert measures(set(), {pair_a}) == (0.0, 0.0, 0.0)
