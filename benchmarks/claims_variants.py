@@ -29,7 +29,9 @@ Usage:
   ``--weight`` times; the threshold picked on that event, the other event scored (leave one event out).
 
 ``config``, ``token-link`` and ``fit-with-tune`` print what ``benchmarks.claims_quality --split tune --loeo`` prints
-(tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here.
+(tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here, and every
+variant leaves its documents out of the corpus as ``claims_quality --split tune`` does
+(:func:`benchmarks.claims_quality.tune_only`): they are not even grouped into stories with the tune documents.
 """
 
 from __future__ import annotations
@@ -206,7 +208,8 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
     for value in args.values:
         with_defaults([*args.set, f"{args.field}={value}"])
         pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
-        table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
+        table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e]))
+                        for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
     if args.table is not None:
         args.table.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
@@ -297,12 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.paths = argv[:split]
     if not args.paths:
         parser.error("name the corpus paths before the variant (for pooled: -)")
-    if args.variant == "fit-with-tune":
-        gold = quality.load_gold(quality._GOLD)
-        fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
-        return 0
-    if args.variant == "sweep":
-        sweep(args, quality.load_gold(args.gold), load_encoder(None), EmbeddingCache(default_cache_dir()))
+    if args.variant in ("fit-with-tune", "sweep"):
+        # the held-out documents are left out of the corpus, as claims_quality --split tune leaves them
+        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality._GOLD))
+        run = fit_with_tune if args.variant == "fit-with-tune" else sweep
+        run(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
     if args.variant == "pooled":
         pooled(args.tables)
