@@ -39,7 +39,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -57,23 +58,31 @@ from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
 _Tokens = tuple[np.ndarray, np.ndarray]
-_TOOL_ALIGN = groups.align
 
 
-def with_defaults(overrides: Sequence[str]) -> None:
-    """Replace :class:`AlignConfig` defaults from ``key=value`` strings, for this process; keys of
+@contextmanager
+def with_defaults(overrides: Sequence[str]) -> Iterator[None]:
+    """:class:`AlignConfig` defaults replaced from ``key=value`` strings for the ``with`` block; keys of
     :class:`benchmarks.relative_links.RelativeLinks` install that story-relative variant of the alignment instead of
-    the tool's (every call starts again from the tool's: keys not given keep the defaults)."""
+    the tool's (keys not given keep the tool's defaults). The tool's defaults and alignment are back after the
+    block."""
     values = dict(item.split("=", 1) for item in overrides)
     kinds = {f.name: f.type for f in (*fields(align.AlignConfig), *fields(relative_links.RelativeLinks))}
     unknown = sorted(set(values) - set(kinds))
     if unknown:
         raise SystemExit(f"no AlignConfig or RelativeLinks field {', '.join(unknown)}")
     typed = {k: _typed(kinds[k], v) for k, v in values.items()}
-    align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default) for f in fields(align.AlignConfig))
     relative: dict[str, Any] = {k: v for k, v in typed.items() if k in relative_links.FIELDS}
-    variant = relative_links.relative_align(relative_links.RelativeLinks(**relative))  # also sets the claim cosines
-    groups.align = variant if relative else _TOOL_ALIGN  # type: ignore[assignment]
+    defaults, tool = align.AlignConfig.__init__.__defaults__, groups.align
+    with relative_links.relative_align(relative_links.RelativeLinks(**relative)) as variant:  # claim cosines too
+        align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default)
+                                                        for f in fields(align.AlignConfig))
+        groups.align = variant if relative else tool  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            align.AlignConfig.__init__.__defaults__ = defaults
+            groups.align = tool
 
 
 def _typed(kind: object, value: str) -> object:
@@ -206,8 +215,8 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
     table: dict[str, dict[str, Measures]] = {}
     print(f"{args.field:>16}  " + "  ".join(f"{e[:18]:>18}" for e in events) + "   (P / R / F1)")
     for value in args.values:
-        with_defaults([*args.set, f"{args.field}={value}"])
-        pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
+        with with_defaults([*args.set, f"{args.field}={value}"]):
+            pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
         table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e]))
                         for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
@@ -310,9 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pooled(args.tables)
         return 0
     if args.variant == "config":
-        with_defaults(args.overrides)
-    else:
-        token_link(load_encoder(None), args.tau)
+        with with_defaults(args.overrides):
+            return quality.main([*args.paths, "--split", "tune", "--loeo"])
+    token_link(load_encoder(None), args.tau)
     return quality.main([*args.paths, "--split", "tune", "--loeo"])
 
 

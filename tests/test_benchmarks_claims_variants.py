@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import claims_quality, claims_variants
+from benchmarks import claims_quality, claims_variants, relative_links
+from dedupe.compare import align, groups
 from dedupe.corpus.documents import Document
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
@@ -71,3 +72,15 @@ def test_sweep_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Path, m
     assert set(loaded) == {"reuters-1", "reuters-2", "reuters-3", "reuters-4"}
     assert list(json.loads((tmp_path / "table.json").read_text())["0.3"]) == ["offensive", "wheat"]
     assert "leave-one-event-out figure" in capsys.readouterr().out
+
+
+def test_with_defaults_holds_for_its_block_only() -> None:
+    # the defaults, the alignment and the claim cosines it installs are the tool's again after the block,
+    # also when the block raises (a variant's run must not leak into what the process runs next)
+    tool = (align.AlignConfig(), groups.align, align.claim_space_cosines)
+    with pytest.raises(RuntimeError):
+        with claims_variants.with_defaults(["threshold=0.11", "relative=centred"]):
+            assert align.AlignConfig().threshold == 0.11 and groups.CompareConfig().align.threshold == 0.11
+            assert groups.align is not tool[1] and align.claim_space_cosines is relative_links.centred_cosines
+            raise RuntimeError
+    assert (align.AlignConfig(), groups.align, align.claim_space_cosines) == tool

@@ -80,19 +80,20 @@ def test_the_variant_without_a_relative_step_is_the_tools_alignment(real_encoder
     vectors = embed(real_encoder, TEXTS)
     for threshold in (0.1, 0.25):
         config = AlignConfig(threshold=threshold)
-        assert relative_align(RelativeLinks())(TEXTS, vectors, DOCS, config) == align(TEXTS, vectors, DOCS, config)
+        with relative_align(RelativeLinks()) as aligned:
+            assert aligned(TEXTS, vectors, DOCS, config) == align(TEXTS, vectors, DOCS, config)
 
 
 def test_a_mutual_best_gate_keeps_weak_links_from_chaining(real_encoder) -> None:  # type: ignore[no-untyped-def]
     vectors = embed(real_encoder, TEXTS)
-    gated = relative_align(RelativeLinks("mutual-probability", relative_exempt=0.5))
-    # At the shipped threshold both decide alike; at a low one (scores inflated, as in a dense story) the tool
-    # chains the search and the relatives at the docks into one group through weak links, the gate does not.
-    assert gated(TEXTS, vectors, DOCS, AlignConfig()).groups == align(TEXTS, vectors, DOCS).groups
-    low = AlignConfig(threshold=0.1)
-    assert any({1, 2} <= set(g) for g in align(TEXTS, vectors, DOCS, low).groups)
-    assert not any({1, 2} <= set(g) for g in gated(TEXTS, vectors, DOCS, low).groups)
-    assert (2, 4) in gated(TEXTS, vectors, DOCS, low).groups
+    with relative_align(RelativeLinks("mutual-probability", relative_exempt=0.5)) as gated:
+        # At the shipped threshold both decide alike; at a low one (scores inflated, as in a dense story) the tool
+        # chains the search and the relatives at the docks into one group through weak links, the gate does not.
+        assert gated(TEXTS, vectors, DOCS, AlignConfig()).groups == align(TEXTS, vectors, DOCS).groups
+        low = AlignConfig(threshold=0.1)
+        assert any({1, 2} <= set(g) for g in align(TEXTS, vectors, DOCS, low).groups)
+        assert not any({1, 2} <= set(g) for g in gated(TEXTS, vectors, DOCS, low).groups)
+        assert (2, 4) in gated(TEXTS, vectors, DOCS, low).groups
 
 
 def test_unknown_modes_are_refused() -> None:
