@@ -71,7 +71,7 @@ def check(method: str, path: str, state: str, port: int, num_perm: int) -> dict[
             index = pickle.load(handle)  # noqa: S301 - our own file, written by ``add``
     else:
         index = _index(method, port, num_perm)
-    pairs = []
+    pairs: list[list[str]] = []
     for record in _records(path):
         sketch = _sketch(record["text"], num_perm)
         if sketch is not None:

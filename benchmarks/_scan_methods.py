@@ -60,7 +60,7 @@ def run_exact(path: str, threshold: float, ngram: int, num_perm: int) -> dict[st
     rows = np.repeat(np.arange(len(sets)), sizes)
     matrix = csr_matrix((np.ones(rows.size, dtype=np.int32), (rows, columns)), shape=(len(sets), vocabulary.size))
     transposed = matrix.T.tocsr()
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for start in range(0, len(sets), 2000):
         block = (matrix[start:start + 2000] @ transposed).tocoo()
         a, b, shared = block.row + start, block.col, block.data

@@ -103,10 +103,14 @@ class Scores:
 
 
 def pair_measures(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    """Pair precision, recall and F1 of ``tp`` true, ``fp`` false and ``fn`` missed pairs (0 where undefined)."""
+    """Pair precision, recall and F1 of ``tp`` true, ``fp`` false and ``fn`` missed pairs (0 where undefined).
+
+    F1 is ``2 tp / (2 tp + fp + fn)`` (the harmonic mean of precision and recall), one division of two counts:
+    two equal ratios give the same float, so that the threshold searches' ties (:func:`best_threshold`) are ties.
+    """
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def load_gold(path: Path) -> Gold:
@@ -235,9 +239,15 @@ def cosine_pairs(gold: Gold, texts: dict[str, str], vectors: dict[tuple[str, int
     return found
 
 
-def f1(pred: set[Pair], true: set[Pair]) -> float:
+def measures(pred: set[Pair], true: set[Pair]) -> tuple[float, float, float]:
+    """Pair precision, recall and F1 of predicted pairs against true ones (:func:`pair_measures`)."""
     tp = len(pred & true)
-    return 2 * tp / (len(pred) + len(true)) if pred or true else 0.0
+    return pair_measures(tp, len(pred) - tp, len(true) - tp)
+
+
+def f1(pred: set[Pair], true: set[Pair]) -> float:
+    """Pair F1 of predicted pairs against true ones (:func:`measures`)."""
+    return measures(pred, true)[2]
 
 
 def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig,

@@ -29,7 +29,9 @@ Usage:
   ``--weight`` times; the threshold picked on that event, the other event scored (leave one event out).
 
 ``config``, ``token-link`` and ``fit-with-tune`` print what ``benchmarks.claims_quality --split tune --loeo`` prints
-(tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here.
+(tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here, and every
+variant leaves its documents out of the corpus as ``claims_quality --split tune`` does
+(:func:`benchmarks.claims_quality.tune_only`): they are not even grouped into stories with the tune documents.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -55,23 +58,31 @@ from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
 _Tokens = tuple[np.ndarray, np.ndarray]
-_TOOL_ALIGN = groups.align
 
 
-def with_defaults(overrides: Sequence[str]) -> None:
-    """Replace :class:`AlignConfig` defaults from ``key=value`` strings, for this process; keys of
+@contextmanager
+def with_defaults(overrides: Sequence[str]) -> Iterator[None]:
+    """:class:`AlignConfig` defaults replaced from ``key=value`` strings for the ``with`` block; keys of
     :class:`benchmarks.relative_links.RelativeLinks` install that story-relative variant of the alignment instead of
-    the tool's (every call starts again from the tool's: keys not given keep the defaults)."""
+    the tool's (keys not given keep the tool's defaults). The tool's defaults and alignment are back after the
+    block."""
     values = dict(item.split("=", 1) for item in overrides)
     kinds = {f.name: f.type for f in (*fields(align.AlignConfig), *fields(relative_links.RelativeLinks))}
     unknown = sorted(set(values) - set(kinds))
     if unknown:
         raise SystemExit(f"no AlignConfig or RelativeLinks field {', '.join(unknown)}")
     typed = {k: _typed(kinds[k], v) for k, v in values.items()}
-    align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default) for f in fields(align.AlignConfig))
     relative: dict[str, Any] = {k: v for k, v in typed.items() if k in relative_links.FIELDS}
-    variant = relative_links.relative_align(relative_links.RelativeLinks(**relative))  # also sets the claim cosines
-    groups.align = variant if relative else _TOOL_ALIGN  # type: ignore[assignment]
+    defaults, tool = align.AlignConfig.__init__.__defaults__, groups.align
+    with relative_links.relative_align(relative_links.RelativeLinks(**relative)) as variant:  # claim cosines too
+        align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default)
+                                                        for f in fields(align.AlignConfig))
+        groups.align = variant if relative else tool  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            align.AlignConfig.__init__.__defaults__ = defaults
+            groups.align = tool
 
 
 def _typed(kind: object, value: str) -> object:
@@ -204,9 +215,10 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
     table: dict[str, dict[str, Measures]] = {}
     print(f"{args.field:>16}  " + "  ".join(f"{e[:18]:>18}" for e in events) + "   (P / R / F1)")
     for value in args.values:
-        with_defaults([*args.set, f"{args.field}={value}"])
-        pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
-        table[value] = {e: measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e])) for e in events}
+        with with_defaults([*args.set, f"{args.field}={value}"]):
+            pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
+        table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e]))
+                        for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))
     if args.table is not None:
         args.table.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
@@ -270,12 +282,6 @@ def left_out(table: dict[str, dict[str, Measures]], events: Sequence[str]) -> li
     return [(test, written[quality.best_threshold(f1s, [e for e in events if e != test])[0]]) for test in events]
 
 
-def measures(pred: set[quality.Pair], true: set[quality.Pair]) -> Measures:
-    """Pair precision, recall and F1 (:func:`benchmarks.claims_quality.pair_measures`)."""
-    tp = len(pred & true)
-    return quality.pair_measures(tp, len(pred) - tp, len(true) - tp)
-
-
 _VARIANTS = ("config", "token-link", "sweep", "pooled", "fit-with-tune")
 
 
@@ -303,20 +309,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.paths = argv[:split]
     if not args.paths:
         parser.error("name the corpus paths before the variant (for pooled: -)")
-    if args.variant == "fit-with-tune":
-        gold = quality.load_gold(quality._GOLD)
-        fit_with_tune(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
-        return 0
-    if args.variant == "sweep":
-        sweep(args, quality.load_gold(args.gold), load_encoder(None), EmbeddingCache(default_cache_dir()))
+    if args.variant in ("fit-with-tune", "sweep"):
+        # the held-out documents are left out of the corpus, as claims_quality --split tune leaves them
+        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality._GOLD))
+        run = fit_with_tune if args.variant == "fit-with-tune" else sweep
+        run(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
     if args.variant == "pooled":
         pooled(args.tables)
         return 0
     if args.variant == "config":
-        with_defaults(args.overrides)
-    else:
-        token_link(load_encoder(None), args.tau)
+        with with_defaults(args.overrides):
+            return quality.main([*args.paths, "--split", "tune", "--loeo"])
+    token_link(load_encoder(None), args.tau)
     return quality.main([*args.paths, "--split", "tune", "--loeo"])
 
 

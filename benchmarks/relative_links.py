@@ -27,7 +27,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -35,7 +36,7 @@ import numpy as np
 from dedupe.compare import align
 from dedupe.compare.align import AlignConfig, Alignment, ScoredPair
 from dedupe.compare.counts import best_in_documents
-from dedupe.embed.claim_space import claim_space, claim_space_cosines, load_claim_map
+from dedupe.embed.claim_space import claim_space, load_claim_map
 
 MODES: tuple[str, ...] = ("none", "margin", "csls", "mutual", "mutual-probability", "mutual-margin", "near-best",
                           "near-best-product", "margin-candidates", "margin-score", "probability-margin", "centred")
@@ -169,11 +170,31 @@ def centred_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int,
     return [float(rows[i] @ rows[j]) for i, j, _ in candidates]
 
 
-def relative_align(variant: RelativeLinks) -> Callable[..., Alignment]:
-    """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping (for ``centred``: with
-    the claim model reading :func:`centred_cosines`, in summaries too, while the variant is installed)."""
-    align.claim_space_cosines = centred_cosines if variant.relative == "centred" \
-        else claim_space_cosines  # type: ignore[assignment]
+@contextmanager
+def relative_align(variant: RelativeLinks) -> Iterator[Callable[..., Alignment]]:
+    """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping, for the ``with``
+    block; for ``centred`` the claim model reads :func:`centred_cosines` within the block, in summaries too
+    (``dedupe.compare.align.claim_space_cosines`` replaced), and the tool's cosines again after it.
+
+    Example:
+        >>> tool = align.claim_space_cosines
+        >>> with relative_align(RelativeLinks("centred")) as aligned:
+        ...     align.claim_space_cosines is centred_cosines
+        True
+        >>> align.claim_space_cosines is tool
+        True
+    """
+    plain = align.claim_space_cosines
+    if variant.relative == "centred":
+        align.claim_space_cosines = centred_cosines  # type: ignore[assignment]
+    try:
+        yield _aligned(variant)
+    finally:
+        align.claim_space_cosines = plain  # type: ignore[assignment]
+
+
+def _aligned(variant: RelativeLinks) -> Callable[..., Alignment]:
+    """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping."""
 
     def aligned(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
                 config: AlignConfig | None = None, sentence_keys: Sequence[str] | None = None,

@@ -233,7 +233,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="Also time the path of a cluster master (documents read again, not kept in local "
                              "files) on the same local master, in turns with the others.")
     args = parser.parse_args(argv)
-    rows, first = [], []
+    rows: list[dict[str, Any]] = []
+    first: list[str] = []
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         for scale in args.scales:

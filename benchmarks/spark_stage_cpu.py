@@ -16,13 +16,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from benchmarks.scan_reuters import scaled_corpus
 from benchmarks.scan_spark import tree_sample
 from dedupe import runtime
 from dedupe.scan import spark
 from dedupe.scan.config import ScanConfig
+
+_T = TypeVar("_T")
 
 
 class TreeCpu:
@@ -43,10 +45,10 @@ def stage_cpu(cpu: TreeCpu) -> dict[str, float]:
     spent: dict[str, float] = {}
     timed = runtime.StageTimer.run
 
-    def run(self: runtime.StageTimer, stage: str, function: Callable[[], Any]) -> Any:
+    def run(self: runtime.StageTimer, stage: str, func: Callable[[], _T]) -> _T:
         before = cpu()
         try:
-            return timed(self, stage, function)
+            return timed(self, stage, func)
         finally:
             spent[stage] = spent.get(stage, 0.0) + cpu() - before
 

@@ -265,7 +265,8 @@ def tune(model: CrossEncoder, corpora: Sequence[str]) -> int:
 
     def score_pairs(texts: Sequence[str], candidates: Sequence[tuple[int, int, float]],
                     claim_cosines: Sequence[float] | None = None) -> tuple[Any, ...]:
-        scores = model.probabilities([(texts[i], texts[j]) for i, j, _ in candidates]) if candidates else []
+        scores: np.ndarray | list[float] = (model.probabilities([(texts[i], texts[j]) for i, j, _ in candidates])
+                                             if candidates else [])
         return align.with_count_rule(texts, candidates, scores)
 
     align.score_pairs = score_pairs  # type: ignore[assignment]

@@ -44,7 +44,8 @@ def _gold(path: Path, annotated_only: bool) -> Gold:
                 annotated_only)
 
 
-def _write_gold(gold: Gold, path: Path) -> None:
+def write_gold(gold: Gold, path: Path) -> None:
+    """``gold`` as a gold file (the format :func:`load_gold` reads)."""
     raw = {"compare": "annotated documents", "split": gold.split, "clusters": gold.clusters,
            "documents": {d: {"outlet": gold.outlet[d], "set": gold.set_of[d], "sentences": s}
                          for d, s in gold.sentences.items()}}
@@ -108,7 +109,7 @@ def test_a_gold_document_missing_from_the_corpora_is_an_error_not_a_zero_score(t
 def test_check_prints_the_documents_checked_and_computes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                                  ) -> None:
     path = _corpus(tmp_path)
-    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
+    write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
     assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--check"]) == 0
     assert capsys.readouterr().out.endswith(": 2 documents, 3 sentences, as dedupe.segment splits them\n")
 
@@ -196,7 +197,7 @@ def _check_clusters(gold: Gold) -> None:
         assert (cluster["status"] == "divergence") == bool(cluster["conflicts"])
 
 
-def _two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
+def two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
     """The fixture's reports 1 and 2 a tune event, two wheat reports a held-out one (each report its own outlet)."""
     path = _corpus(tmp_path)
     with path.open("a", encoding="utf-8") as out:
@@ -217,7 +218,7 @@ def _two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
 
 @pytest.mark.parametrize("annotated_only", [True, False])
 def test_tune_only_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Path, annotated_only: bool) -> None:
-    path, gold = _two_events(tmp_path, annotated_only)
+    path, gold = two_events(tmp_path, annotated_only)
     assert [d.id for d in load_documents(str(path), gold)] == ["reuters-1", "reuters-2", "reuters-3", "reuters-4"]
     tune = tune_only(gold)
     assert [d.id for d in load_documents(str(path), tune)] == ["reuters-1", "reuters-2"]
@@ -229,8 +230,8 @@ def test_tune_only_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Pat
 def test_split_tune_compares_and_prints_the_tune_events_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                              ) -> None:
     # the tune command's path on a two-event fixture (real model): the held-out reports are not even compared
-    path, gold = _two_events(tmp_path, annotated_only=True)
-    _write_gold(gold, tmp_path / "gold.json")
+    path, gold = two_events(tmp_path, annotated_only=True)
+    write_gold(gold, tmp_path / "gold.json")
     assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert [line for line in out.splitlines() if line.startswith("--")] == ["-- tune", "-- heldout", "-- offensive",
@@ -250,7 +251,7 @@ def test_a_gold_without_a_tune_split_prints_its_held_out_rows(tmp_path: Path, ca
                                                               ) -> None:
     # the held-out command's path on a two-report fixture (real model): no tune rows, no cosine threshold fitted
     path = _corpus(tmp_path)
-    _write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
+    write_gold(_gold(path, annotated_only=True), tmp_path / "gold.json")
     assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache"]) == 0
     out = capsys.readouterr().out
     assert [line for line in out.splitlines() if line.startswith("--")] == ["-- heldout", "-- offensive"]

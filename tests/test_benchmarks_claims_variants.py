@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import claims_variants
+from benchmarks import claims_quality, claims_variants, relative_links
+from dedupe.compare import align, groups
+from dedupe.corpus.documents import Document
+from dedupe.corpus.load import load_corpus
+from dedupe.segment import segment_document
+from tests.test_benchmarks_claims_quality import two_events, write_gold
 
 
 def _table(path: Path, rows: dict[str, dict[str, list[float]]]) -> Path:
@@ -30,3 +35,52 @@ def test_pooled_leaves_each_event_of_both_golds_out(tmp_path: Path, capsys: pyte
 def test_the_corpus_paths_come_before_the_variant() -> None:
     with pytest.raises(SystemExit):
         claims_variants.main(["pooled", "x.json"])  # no corpus path named
+
+
+def _three_events(tmp_path: Path) -> Path:
+    """claims_quality's two-event fixture with the wheat reports a second tune event (a leave-one-event-out needs
+    two) and a fifth report the held-out event; the gold file's path."""
+    path, gold = two_events(tmp_path, annotated_only=False)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(json.dumps({"id": "reuters-5", "source": "Reuters", "date": "8-APR-1987 10:00:00.00", "title": "",
+                              "text": "Iraqi jets raided an Iranian oil terminal in the Gulf.\n"}) + "\n")
+    fifth = next(d for d in load_corpus([str(path)]).documents if d.id == "reuters-5")
+    sentences = {**gold.sentences, "reuters-5": [{"i": i, "start": s.start, "end": s.end, "claim": True, "text": s.text}
+                                                 for i, s in enumerate(segment_document(fifth).sentences)]}
+    write_gold(claims_quality.Gold(sentences, {**gold.outlet, "reuters-5": "Reuters 5"},
+                                   {**gold.set_of, "reuters-5": "raid"}, gold.clusters,
+                                   {"tune": ["offensive", "wheat"], "heldout": ["raid"]}), tmp_path / "gold.json")
+    return tmp_path / "gold.json"
+
+
+def test_sweep_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    # real model: the held-out report is not even loaded (so not grouped into stories with the tune reports)
+    gold = _three_events(tmp_path)
+    monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "cache"))
+    loaded: list[str] = []
+    real = claims_quality.load_documents
+
+    def recorded(corpus: str, scope: claims_quality.Gold) -> list[Document]:
+        documents = real(corpus, scope)
+        loaded.extend(d.id for d in documents)
+        return documents
+
+    monkeypatch.setattr(claims_quality, "load_documents", recorded)
+    assert claims_variants.main([str(tmp_path / "wire.jsonl"), "sweep", "threshold", "0.3", "--gold", str(gold),
+                                 "--table", str(tmp_path / "table.json")]) == 0
+    assert set(loaded) == {"reuters-1", "reuters-2", "reuters-3", "reuters-4"}
+    assert list(json.loads((tmp_path / "table.json").read_text())["0.3"]) == ["offensive", "wheat"]
+    assert "leave-one-event-out figure" in capsys.readouterr().out
+
+
+def test_with_defaults_holds_for_its_block_only() -> None:
+    # the defaults, the alignment and the claim cosines it installs are the tool's again after the block,
+    # also when the block raises (a variant's run must not leak into what the process runs next)
+    tool = (align.AlignConfig(), groups.align, align.claim_space_cosines)
+    with pytest.raises(RuntimeError):
+        with claims_variants.with_defaults(["threshold=0.11", "relative=centred"]):
+            assert align.AlignConfig().threshold == 0.11 and groups.CompareConfig().align.threshold == 0.11
+            assert groups.align is not tool[1] and align.claim_space_cosines is relative_links.centred_cosines
+            raise RuntimeError
+    assert (align.AlignConfig(), groups.align, align.claim_space_cosines) == tool

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.claims_variants import left_out, measures
+from benchmarks.claims_quality import measures
+from benchmarks.claims_variants import left_out
 from benchmarks.relative_links import (RelativeLinks, best_match_ratios, centred_cosines, csls, neighbourhoods,
                                        ratio_margin, relative_align)
 from dedupe.compare.align import AlignConfig, align
@@ -79,19 +80,20 @@ def test_the_variant_without_a_relative_step_is_the_tools_alignment(real_encoder
     vectors = embed(real_encoder, TEXTS)
     for threshold in (0.1, 0.25):
         config = AlignConfig(threshold=threshold)
-        assert relative_align(RelativeLinks())(TEXTS, vectors, DOCS, config) == align(TEXTS, vectors, DOCS, config)
+        with relative_align(RelativeLinks()) as aligned:
+            assert aligned(TEXTS, vectors, DOCS, config) == align(TEXTS, vectors, DOCS, config)
 
 
 def test_a_mutual_best_gate_keeps_weak_links_from_chaining(real_encoder) -> None:  # type: ignore[no-untyped-def]
     vectors = embed(real_encoder, TEXTS)
-    gated = relative_align(RelativeLinks("mutual-probability", relative_exempt=0.5))
-    # At the shipped threshold both decide alike; at a low one (scores inflated, as in a dense story) the tool
-    # chains the search and the relatives at the docks into one group through weak links, the gate does not.
-    assert gated(TEXTS, vectors, DOCS, AlignConfig()).groups == align(TEXTS, vectors, DOCS).groups
-    low = AlignConfig(threshold=0.1)
-    assert any({1, 2} <= set(g) for g in align(TEXTS, vectors, DOCS, low).groups)
-    assert not any({1, 2} <= set(g) for g in gated(TEXTS, vectors, DOCS, low).groups)
-    assert (2, 4) in gated(TEXTS, vectors, DOCS, low).groups
+    with relative_align(RelativeLinks("mutual-probability", relative_exempt=0.5)) as gated:
+        # At the shipped threshold both decide alike; at a low one (scores inflated, as in a dense story) the tool
+        # chains the search and the relatives at the docks into one group through weak links, the gate does not.
+        assert gated(TEXTS, vectors, DOCS, AlignConfig()).groups == align(TEXTS, vectors, DOCS).groups
+        low = AlignConfig(threshold=0.1)
+        assert any({1, 2} <= set(g) for g in align(TEXTS, vectors, DOCS, low).groups)
+        assert not any({1, 2} <= set(g) for g in gated(TEXTS, vectors, DOCS, low).groups)
+        assert (2, 4) in gated(TEXTS, vectors, DOCS, low).groups
 
 
 def test_unknown_modes_are_refused() -> None:
@@ -106,4 +108,5 @@ def test_left_out_picks_on_the_other_events_and_measures_pairs() -> None:
     assert left_out(table, ["a", "b", "c"]) == [("a", "0.3"), ("b", "0.2"), ("c", "0.3")]
     pair_a, pair_b, pair_c = (("d", 0), ("e", 0)), (("d", 1), ("e", 1)), (("d", 2), ("e", 2))
     assert measures({pair_a, pair_b}, {pair_a, pair_c}) == (0.5, 0.5, 0.5)
+    assert measures({pair_a}, {pair_a, pair_b, pair_c}) == (1.0, 1 / 3, 0.5)  # F1 2 tp / (2 tp + fp + fn)
     assert measures(set(), {pair_a}) == (0.0, 0.0, 0.0)

@@ -9,15 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe.index import keys
-from dedupe.index.keys import (DOC_BITS, IndexParams, document_bounds, document_keys, merge_rows, packed_keys,
-                               shingle_rows, sort_rows)
+from dedupe.index.keys import (DOC_BITS, DOC_MASK, IndexParams, document_bounds, document_keys, merge_rows,
+                               packed_keys, shingle_rows, sort_rows)
 from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records
 
 needs_native = pytest.mark.skipif(native() is None, reason="the compiled extension is not built")
-DOC_MASK = (1 << DOC_BITS) - 1
 INT64 = st.integers(min_value=-(2 ** 63), max_value=2 ** 63 - 1)
 WORDS = st.lists(st.lists(st.sampled_from(["the", "talks", "resume", "in", "geneva", "on", "monday"]), max_size=30)
                  .map(" ".join), min_size=1, max_size=8)

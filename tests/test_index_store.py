@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -208,17 +209,38 @@ def test_batches_whose_first_document_has_no_band_or_passage_key_store_every_key
         assert connection.execute("SELECT max(level) FROM segments").fetchone()[0] == 1  # 20 batches: merged
 
 
-def test_a_new_file_is_switched_to_wal_unsynced_and_then_written_with_normal_syncs(tmp_path: Path) -> None:
+def _pragmas(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The settings statements (``PRAGMA name=value``) every SQLite connection opened from now on runs, in order,
+    as SQLite traces them (the real connection: only a trace callback is added)."""
+    statements: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return statements
+
+
+def test_a_new_file_is_switched_to_wal_unsynced_and_then_written_with_normal_syncs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     params = IndexParams.from_config(ScanConfig())
+    pragmas = _pragmas(monkeypatch)
+    switch = ["PRAGMA synchronous=OFF", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"]
     for path in (tmp_path / "new.db", tmp_path / "empty.db"):
         if path.name == "empty.db":
             path.touch()  # a file left empty (a process killed before its first write) is new too
+        pragmas.clear()
         with open_index(path, params, create=True) as index:
-            # the unsynced switch lasts only for the switch: every later commit syncs as SQLite's NORMAL does
+            # the switch runs unsynced, and that lasts only for the switch: every later commit syncs as NORMAL does
+            assert [p for p in pragmas if p in switch] == switch
             assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
             assert index.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert path.read_bytes()[18:20] == b"\x02\x02"  # the file's header says WAL to every later reader
-        assert not Path(f"{path}-journal").exists()
-        with open_index(path) as index:
+        pragmas.clear()
+        with open_index(path) as index:  # a file with content is never written unsynced
+            assert [p for p in pragmas if p in switch] == switch[1:]
             assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
             assert index.params == params

@@ -56,7 +56,6 @@ _FROM_REACH = 5
 _FROM_SKIP = frozenset({"a", "an", "the", "its", "their", "figure", "figures", "of", "earlier", "initial", "previous",
                         "estimate", "estimates", "toll", "total", "count", "tally"})
 _RANGES = frozenset({"range", "ranges", "ranged", "ranging", "vary", "varies", "varied", "varying"})
-_WORD = re.compile(r"[\w'\u2019]+")
 # Words right before a count of travellers that say a vessel held them (the figures stage's trigger is "carrying"
 # alone): "the boat carried some 80 passengers", "filled with an estimated 150 people", "packed with 60 pilgrims".
 _CARRIED = (("carried",), *((verb, "with") for verb in ("filled", "packed", "crammed", "overloaded", "overcrowded",
@@ -116,8 +115,7 @@ def is_superseded(figure: SentenceFigure, text: str) -> bool:
 
 def said_earlier(figure: SentenceFigure, text: str) -> bool:
     """Whether a word of :data:`_EARLIER` ("previously", "initially") stands within a few words of the figure."""
-    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
-    after = [w.lower() for w in _WORD.findall(text[figure.end:])]
+    before, after = words(text[:figure.start]), words(text[figure.end:])
     return bool(_EARLIER & {*before[-_EARLIER_REACH:], *after[:_EARLIER_REACH]})
 
 
@@ -125,7 +123,7 @@ def revised_from(figure: SentenceFigure, text: str) -> bool:
     """Whether the figure is the value a count was revised from ("the sudden increase from a toll of 410", "up
     from 130"; a range's "from 70 to 130" aside): the sentence is about the change, and the figure is no report
     of the count, as "had previously said at least 80 people" is."""
-    before = [w.lower() for w in _WORD.findall(text[:figure.start])]
+    before = words(text[:figure.start])
     for at in range(len(before) - 1, max(len(before) - 1 - _FROM_REACH, -1), -1):
         word = before[at]
         if word == "from":

@@ -40,8 +40,6 @@ DOC_BITS = 64 - KEY_BITS
 DOC_MASK = (1 << DOC_BITS) - 1
 _KEY_MASK = np.uint64(((1 << 64) - 1) ^ DOC_MASK)
 _STORED = _KEY_MASK.astype(np.int64)  # the same bits as a signed integer
-#: :data:`DOC_MASK` as numpy's int64, for masking packed rows.
-DOC_MASK64 = np.int64(DOC_MASK)
 #: Rows masked at once by :func:`document_bounds` (256 KiB, reused chunk after chunk, in the processor's cache).
 BOUND_ROWS = 1 << 15
 
@@ -234,7 +232,7 @@ def document_bounds(packed: I64) -> tuple[int, int]:
     bounds, masked = [], np.empty(min(BOUND_ROWS, packed.size), dtype=np.int64)
     for start in range(0, packed.size, BOUND_ROWS):
         chunk = packed[start:start + BOUND_ROWS]
-        docs = np.bitwise_and(chunk, DOC_MASK64, out=masked[:chunk.size])
+        docs = np.bitwise_and(chunk, DOC_MASK, out=masked[:chunk.size])
         bounds += [int(docs.min()), int(docs.max())]
     return (min(bounds), max(bounds)) if bounds else (-1, -1)
 

@@ -12,8 +12,8 @@ import sqlite3
 
 import numpy as np
 
-from dedupe.index.keys import DOC_BITS
-from dedupe.index.segments import DOC_MASK, SPAN, Reads, positions, read_chunks
+from dedupe.index.keys import DOC_BITS, DOC_MASK
+from dedupe.index.segments import SPAN, Reads, positions, read_chunks
 from dedupe.scan.shingle import I64, key_spans, sorted_by, sorted_unique
 
 

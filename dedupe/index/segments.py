@@ -36,7 +36,7 @@ from typing import NamedTuple
 import numpy as np
 
 from dedupe.errors import InputError
-from dedupe.index.keys import DOC_BITS, DOC_MASK64, document_bounds, merge_rows
+from dedupe.index.keys import DOC_BITS, DOC_MASK, document_bounds, merge_rows
 from dedupe.scan.shingle import I64, key_spans, sorted_unique
 
 #: Kinds of keys: LSH band keys, passage keys (distinct per document), every shingle occurrence (repeats kept).
@@ -53,8 +53,6 @@ CREATE TABLE segments(segment INTEGER PRIMARY KEY, kind INTEGER NOT NULL, level 
                       rows INTEGER NOT NULL, base INTEGER NOT NULL, packed BLOB NOT NULL);
 CREATE INDEX segments_kind ON segments(kind, level)
 """
-#: The low bits of a packed row: its document (``seq`` minus the segment's base).
-DOC_MASK = DOC_MASK64
 #: Documents a segment can name: ``seq`` minus its base stays below this.
 SPAN = 1 << DOC_BITS
 

@@ -6,7 +6,7 @@
  * - signatures:   one-permutation MinHash with rotation densification (dedupe.scan.minhash);
  * - similarities: Jaccard similarity and containment of document pairs (dedupe.scan.verify);
  * - link_keys, shared_links: pairs of places holding the same shingle where a shared run can pass
- *   (dedupe.scan.passages; the keys are sorted by numpy between the two);
+ *   (dedupe.scan.passages; the keys are sorted between the two by sort_int64, through shingle.sorted_by);
  * - line_numbers, occurrences: the located places of findings (dedupe.scan.near_dup);
  * - packed_rows, sort_int64, merge_parts: the index's rows (a key and its document in one int64), a radix
  *   sort of them, and a merge of sorted parts of them (dedupe.index.keys).
@@ -27,7 +27,7 @@ static const uint64_t GRAM_MULT = 0x9E3779B97F4A7C15ULL;
 static const uint64_t LENGTH_SALT = 0xD6E8FEB86659FD93ULL;
 static const uint64_t MINHASH_ODD = 0xD1B54A32D192ED03ULL;
 static const uint32_t EMPTY = 0xFFFFFFFFu;
-static const uint64_t SENTINEL = 0xA5A55A5AC3C33C3CULL;  /* passages._SENTINEL */
+static const uint64_t SENTINEL = 0xA5A55A5AC3C33C3CULL;  /* passages.SENTINEL */
 
 #if defined(__GNUC__) || defined(__clang__)
 #define PREFETCH(address) __builtin_prefetch(address)
@@ -499,10 +499,10 @@ done:
 }
 
 /* shared_links(keys, padded, bits, reach, fanout): passages._links and _linked (without ranks) over the keys
- * of link_keys sorted (np.sort; used up): the places whose hash bits above `bits` another place shares, each
- * linked to the places at most `fanout` after it in that order that hold the same shingle and, where `reach`,
- * the same shingle `reach` ahead or behind. Returns (firsts, seconds): padded positions as bytearrays of
- * int64, in no particular order. */
+ * of link_keys sorted (by shingle.sorted_by, from bit `bits` up; used up): the places whose hash bits above
+ * `bits` another place shares, each linked to the places at most `fanout` after it in that order that hold the
+ * same shingle and, where `reach`, the same shingle `reach` ahead or behind. Returns (firsts, seconds): padded
+ * positions as bytearrays of int64, in no particular order. */
 static PyObject *shared_links(PyObject *self, PyObject *args) {
     Py_buffer sorted, padded;
     int bits;
