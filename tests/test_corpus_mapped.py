@@ -87,8 +87,8 @@ def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_befor
     assert MappedHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
 
 
-@pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "bom", "array", "one object",
-                                  "nul", "gzip by magic", "blank first part"])
+@pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "cr later", "bom", "array",
+                                  "one object", "nul", "gzip by magic", "blank first part"])
 def test_a_file_the_parts_could_read_otherwise_is_read_whole(kind: str, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     lines = _records(600)
@@ -100,6 +100,8 @@ def test_a_file_the_parts_could_read_otherwise_is_read_whole(kind: str, tmp_path
         path.write_bytes(data)
     elif kind == "crlf":
         _write(path, lines, "\r\n")
+    elif kind == "cr later":  # read whole, a lone "\r" ends a line too: the record splits in two
+        _write(path, lines[:-2] + ['{"id": "cr", "text": "one", "title": "a"}\r{"text": "two"}'])
     elif kind == "bom":
         path.write_bytes(codecs.BOM_UTF8 + "".join(line + "\n" for line in lines).encode("utf-8"))
     elif kind == "array":
@@ -110,7 +112,8 @@ def test_a_file_the_parts_could_read_otherwise_is_read_whole(kind: str, tmp_path
     elif kind == "nul":
         path.write_text('{"id": "a", "text": "x\\u0000"}\n\x00\n' + "".join(line + "\n" for line in lines))
     elif kind == "gzip by magic":
-        path.write_bytes(gzip.compress("".join(line + "\n" for line in lines).encode("utf-8")) + b"\n" * 8 * BINARY_SNIFF)
+        body = "".join(line + "\n" for line in lines).encode("utf-8")
+        path.write_bytes(gzip.compress(body) + b"\n" * 8 * BINARY_SNIFF)
     else:
         _write(path, [" " * 200] * 1000 + lines[:5])
     taken = _opened(monkeypatch)

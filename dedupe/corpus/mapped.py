@@ -8,7 +8,7 @@ character, so the parts are those of the decoded text cut at that line start, an
 are the same (the loader reads the same records whatever the cut).
 
 It is taken only where decoding the whole file gives what the parts give: a file compressed by neither its
-name nor its bytes, without a byte-order mark or a ``"\\r"``, whose parts are both UTF-8, and whose first part
+name nor its bytes, without a byte-order mark, whose parts are both UTF-8 without a ``"\\r"``, and whose first part
 passes the checks the whole file would (:func:`~dedupe.corpus.readers.decode_bytes`: no NUL among its first
 characters; :func:`~dedupe.corpus.readers.json_lines_cut`: JSON Lines, not a JSON array or one object over
 several lines). Otherwise :meth:`MappedHalves.first` says so before a record is read, and the caller reads the
@@ -69,7 +69,7 @@ class MappedHalves:
         cut = data.find(b"\n", max(0, int(len(data) * share) - 1)) + 1
         head = data[:_HEAD]
         # The first part holds the BINARY_SNIFF characters decode_bytes looks at (four bytes a character at most).
-        if (not 4 * BINARY_SNIFF <= cut < len(data) or data.find(b"\r") >= 0 or head.startswith(_BOMS)
+        if (not 4 * BINARY_SNIFF <= cut < len(data) or head.startswith(_BOMS)
                 or decompress(head, path.name)[0] is not head):  # a compressed head is not given back as it is
             data.close()
             return None
@@ -92,8 +92,8 @@ class MappedHalves:
             UnicodeDecodeError: The part is not UTF-8 (in the child: it exits without its word, see :meth:`first`).
         """
         text = str(memoryview(self.data)[self.cut:], "utf-8")
-        if os.getpid() != self._owner and self._say >= 0:  # the forked child: its part is UTF-8
-            os.write(self._say, b"1")
+        if os.getpid() != self._owner and self._say >= 0 and "\r" not in text:  # the forked child: its part is
+            os.write(self._say, b"1")  # UTF-8 and has no "\r" (read whole, a "\r" ends lines too)
         lines = sum(self.data[start:min(start + _CHUNK, self.cut)].count(b"\n") for start in range(0, self.cut, _CHUNK))
         return text, 0, len(text), lines
 
@@ -106,7 +106,8 @@ class MappedHalves:
             text = str(memoryview(self.data)[:self.cut], "utf-8")
         except UnicodeDecodeError:
             return None
-        if os.read(self._said, 1) != b"1" or "\x00" in text[:BINARY_SNIFF] or not _starts_json_lines(text):
+        if (os.read(self._said, 1) != b"1" or "\r" in text or "\x00" in text[:BINARY_SNIFF]
+                or not _starts_json_lines(text)):
             return None
         return text, 0, len(text), 0
 
