@@ -49,7 +49,7 @@ from dedupe.corpus.fields import (
     lower_keys,
     prefer,
 )
-from dedupe.corpus.mapped import MappedHalves, Part
+from dedupe.corpus.halves import FileHalves, Part
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
@@ -60,7 +60,7 @@ CSV_SUFFIXES = (".csv",)
 NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
                      f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
-#: A JSON Lines text this long (characters; a plain file: bytes, :mod:`~dedupe.corpus.mapped`) is read by two
+#: A JSON Lines text this long (characters; a plain file: bytes, :mod:`~dedupe.corpus.halves`) is read by two
 #: processes when a processor is idle (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the
 #: result is the same.
 FORK_CHARS = 4_000_000
@@ -283,12 +283,15 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
 
 def _load_mapped(path: Path, label: str, loader: Loader) -> bool:
     """Load a large plain JSON Lines file in two processes, each decoding its own part
-    (:class:`~dedupe.corpus.mapped.MappedHalves`); whether it was (else nothing was read from it)."""
-    halves = MappedHalves.open(path, FORK_CHARS, _share(loader))
+    (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
+    halves = FileHalves.open(path, FORK_CHARS, _share(loader))
     if halves is None:
         return False
     with halves:
-        seen = _load_halves(halves.first, halves.later, label, path.stem, loader)
+        try:
+            seen = _load_halves(halves.first, halves.later, label, path.stem, loader)
+        except OSError as exc:  # the file cut short since its first part was read (and the child failed)
+            raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
     if seen == 0:
         loader.skip(label, None, "no records (empty JSON array)")
     return seen is not None

@@ -1,4 +1,4 @@
-"""A large JSON Lines file read by two processes from its bytes (dedupe.corpus.mapped): the same corpus as one
+"""A large JSON Lines file read by two processes from its bytes (dedupe.corpus.halves): the same corpus as one
 process reads, and the whole-file reading wherever the parts could differ from it."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 from dedupe.corpus import load
 from dedupe.corpus.documents import Corpus, LoadOptions
 from dedupe.corpus.load import load_corpus
-from dedupe.corpus.mapped import MappedHalves
+from dedupe.corpus.halves import FileHalves
 from dedupe.corpus.readers import BINARY_SNIFF
 from dedupe.errors import InputError
 
@@ -49,16 +49,16 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, options: LoadOptions | No
 
 
 def _opened(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Record whether each MappedHalves.first gave a part (the file read in two from its bytes)."""
+    """Record whether each FileHalves.first gave a part (the file read in two from its bytes)."""
     taken: list[bool] = []
-    first = MappedHalves.first
+    first = FileHalves.first
 
-    def recorded(self: MappedHalves) -> object:
+    def recorded(self: FileHalves) -> object:
         part = first(self)
         taken.append(part is not None)
         return part
 
-    monkeypatch.setattr(MappedHalves, "first", recorded)
+    monkeypatch.setattr(FileHalves, "first", recorded)
     return taken
 
 
@@ -77,14 +77,20 @@ def test_a_plain_json_lines_file_read_in_two_from_its_bytes_loads_as_in_one(tmp_
 def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_before_it(tmp_path: Path) -> None:
     lines = _records(600)
     path = _write(tmp_path / "big.jsonl", lines)
-    halves = MappedHalves.open(path, 1, 0.45)
-    assert halves is not None
-    with halves:
-        data = path.read_bytes()
-        assert data[halves.cut - 1:halves.cut] == b"\n" and halves.cut - 1 < len(data) * 0.45 + len(max(lines)) + 1
-        text, start, stop, before = halves.later()
-        assert text[start:stop] == data[halves.cut:].decode("utf-8") and before == data[:halves.cut].count(b"\n")
-    assert MappedHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
+    data = path.read_bytes()
+    for share in (0.3, 0.45, 0.5):
+        halves = FileHalves.open(path, 1, share)
+        assert halves is not None
+        with halves:
+            first_line = data.find(b"\n", int(len(data) * share) - 1) + 1
+            assert halves.cut == first_line and data[halves.cut - 1:halves.cut] == b"\n"
+            text, start, stop, before = halves.later()
+            assert text[start:stop] == data[halves.cut:].decode("utf-8") and before == data[:halves.cut].count(b"\n")
+            path.write_bytes(data[:-10])  # cut short by another process: a part read short is an error, not a record
+            with pytest.raises(OSError, match="cut short"):
+                halves.later()
+            path.write_bytes(data)
+    assert FileHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
 
 
 @pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "cr later", "bom", "array",
