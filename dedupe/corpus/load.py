@@ -195,7 +195,7 @@ def _auto_manifest(folder: Path, loader: Loader) -> None:
 
 def _load_file(path: Path, loader: Loader) -> None:
     label = str(path)
-    if path.suffix.lower() in JSON_SUFFIXES and idle_core() and _load_mapped(path, label, loader):
+    if path.suffix.lower() in JSON_SUFFIXES and idle_core() and _load_file_halves(path, label, loader):
         return
     try:
         data = path.read_bytes()
@@ -281,8 +281,8 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
         loader.skip(label, None, "no records (empty JSON array)")
 
 
-def _load_mapped(path: Path, label: str, loader: Loader) -> bool:
-    """Load a large plain JSON Lines file in two processes, each decoding its own part
+def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
+    """Load a large plain JSON Lines file in two processes, each reading and decoding its own part
     (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
     halves = FileHalves.open(path, FORK_CHARS, _share(loader))
     if halves is None:
