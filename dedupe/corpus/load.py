@@ -65,11 +65,17 @@ MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
 #: result is the same.
 FORK_CHARS = 4_000_000
 #: The share of such a text this process reads when it has other work to do meanwhile (``load_corpus``'s
-#: ``meanwhile``). With the whole text decoded before the fork, more than half (0.6: Reuters-21578, load average
-#: 1.3, loading 0.46 s with 0.3, 0.36 with 0.5, 0.31 with 0.6, the scan stage's import included); with each part
-#: decoded by its reader (a plain file), less: ``index add``'s load of Reuters (its imports meanwhile, SCHED_FIFO,
-#: medians of 4) 129 ms with 0.6, 127 with 0.55, 125 with 0.5, 124 with 0.45, 136 with 0.4.
-MEANWHILE_SHARE = 0.45
+#: ``meanwhile``): more than half all the same, since the child's part costs more than its reading (sending it
+#: back, replaying it here). Reuters-21578, load average 1.3: loading 0.46 s with 0.3, 0.36 with 0.5, 0.31
+#: with 0.6, the scan stage's import included (medians of 5). Without such work: half.
+MEANWHILE_SHARE = 0.6
+_TEXT_SHARES = (MEANWHILE_SHARE, 0.5)
+#: The shares of a plain file's bytes this process reads when each process reads and decodes its own part
+#: (:mod:`~dedupe.corpus.halves`), with the caller's ``meanwhile`` work and without it. Reuters-21578, SCHED_FIFO,
+#: medians of 4: ``index add``'s load (its imports meanwhile) 129 ms with 0.6, 127 with 0.55, 125 with 0.5, 124
+#: with 0.45, 136 with 0.4; a load alone (``scan``) 130 ms with 0.5, 117 with 0.55, 105 with 0.6, 95 with 0.65,
+#: 94 with 0.7, 97 with 0.75, 100 with 0.8 (the text decoded whole first, 0.5: 145 ms).
+PART_SHARES = (0.45, 0.7)
 
 @dataclass
 class Loader:
@@ -119,7 +125,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         options: Field overrides, manifest and strictness.
         stdin: Byte stream read for ``-`` (the CLI passes ``sys.stdin.buffer``).
         meanwhile: The caller's own work (importing its next stage), done here once while a forked child
-            reads part of a large JSON Lines file (:data:`MEANWHILE_SHARE`); not done when no child is
+            reads part of a large JSON Lines file (:data:`PART_SHARES`); not done when no child is
             forked. The corpus is the same.
 
     Returns:
@@ -270,7 +276,7 @@ def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
-    cut = json_lines_cut(text, _share(loader)) if len(text) >= FORK_CHARS and idle_core() else None
+    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and idle_core() else None
     seen: int | None
     if cut is None:
         seen = _load_records(json_records(text), label, stem, loader)
@@ -284,7 +290,7 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
 def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
     """Load a large plain JSON Lines file in two processes, each reading and decoding its own part
     (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
-    halves = FileHalves.open(path, FORK_CHARS, _share(loader))
+    halves = FileHalves.open(path, FORK_CHARS, _share(loader, PART_SHARES))
     if halves is None:
         return False
     with halves:
@@ -297,9 +303,9 @@ def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
     return seen is not None
 
 
-def _share(loader: Loader) -> float:
-    """The share of a large JSON Lines file this process reads (:data:`MEANWHILE_SHARE`)."""
-    return MEANWHILE_SHARE if loader.meanwhile is not None else 0.5
+def _share(loader: Loader, shares: tuple[float, float]) -> float:
+    """The share of a large JSON Lines file this process reads: ``shares`` with ``loader.meanwhile`` work, without."""
+    return shares[0] if loader.meanwhile is not None else shares[1]
 
 
 def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
