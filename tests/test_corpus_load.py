@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from dedupe.corpus import load
 from dedupe.corpus.dates import parse_date
@@ -383,31 +381,6 @@ def test_a_loaded_documents_date_and_origin_are_made_on_first_use_and_behave_as_
         _ = fresh.nothing  # type: ignore[attr-defined]
 
 
-# --- the compiled record fields -----------------------------------------------------------------------
-
-_FIELD_NAMES = ("text", "maintext", "url", "id", "source", "outlet", "title", "date", "published")
-_VALUES = st.one_of(st.none(), st.text(alphabet=" \t\n\r\x0b\x1c\x85\xa0\u2003\u3000aZ\u00fc\U0001f600", max_size=6),
-                    st.integers(), st.booleans(), st.floats(allow_nan=False))
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.dictionaries(st.sampled_from(_FIELD_NAMES), _VALUES))
-def test_compiled_record_fields_are_the_loaders_own(record: dict[str, object]) -> None:
-    """``_native.record_fields`` gives what the loader's own reading gives (first non-blank string of each
-    field's names, url / outlet / title / date stripped, Unicode whitespace included), or leaves the record to
-    it (``None``) when a value it looks at is not a string."""
-    compiled = load._RECORD_FIELDS
-    if compiled is None:
-        pytest.skip("the compiled module is not built")
-    names = load._layout(tuple(record), None, None, None)[2]
-    found = compiled(record, names)
-    if found is None:
-        assert any(record.get(name) is not None and type(record.get(name)) is not str
-                   for group in names for name in group)
-    else:
-        assert found == load._fields(record, names)
-
-
 def test_documents_are_the_same_with_and_without_the_compiled_fields(monkeypatch: pytest.MonkeyPatch,
                                                                      tmp_path: Path) -> None:
     lines = [{"id": "a", "text": "Body one.", "source": " Wire ", "title": "\u2003T\u2003", "date": " 2016-09-28 "},
@@ -418,7 +391,7 @@ def test_documents_are_the_same_with_and_without_the_compiled_fields(monkeypatch
     path = tmp_path / "mixed.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     compiled = load_corpus([str(path)])
-    monkeypatch.setattr(load, "_RECORD_FIELDS", None)
+    monkeypatch.setattr(load, "RECORD_FIELDS", None)
     plain = load_corpus([str(path)])
     assert compiled.skipped == plain.skipped and len(compiled.skipped) == 2
     assert [vars(d) for d in compiled.documents] == [vars(d) for d in plain.documents]

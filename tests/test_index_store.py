@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
@@ -193,6 +194,20 @@ def test_versions_follow_the_latest_and_any_stored_text_is_unchanged(tmp_path: P
     with sqlite3.connect(db) as connection:
         stored = connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
     assert stored == [("x", "x", 1), ("x~v2", "x", 2), ("z", "z", 1), ("x2", "x2", 1), ("x~v3", "x", 3)]
+
+
+def test_a_key_twice_in_one_batch_of_a_new_index_is_a_version_or_unchanged(tmp_path: Path) -> None:
+    # Index.add takes documents whose ids are distinct as the loader makes them; another caller's repeat of a key
+    # inside one batch is read as across batches (a batch of new keys only is stored without the per-document loop).
+    texts = [" ".join(f"{word}{i}" for i in range(30)) for word in ("alpha", "beta")]
+    docs = [Document("x", "o", "", "", None, texts[0], Origin("a.jsonl", 1)),
+            Document("x", "o", "", "", None, texts[1], Origin("a.jsonl", 2)),
+            Document("x", "o", "", "", None, texts[0], Origin("a.jsonl", 3))]
+    with open_index(tmp_path / "twice.db", IndexParams.from_config(ScanConfig()), create=True) as index:
+        done = index.add(docs)
+        stored = index.connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
+    assert (done.added, done.unchanged, done.new_versions, done.skipped) == (1, 1, (("x~v2", "x"),), 0)
+    assert stored == [("x", "x", 1), ("x~v2", "x", 2)]
 
 
 def test_batches_whose_first_document_has_no_band_or_passage_key_store_every_key(tmp_path: Path) -> None:

@@ -23,10 +23,8 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlparse
 
 from dedupe.corpus.readers import (
     COMPRESSED_SUFFIXES,
@@ -40,9 +38,20 @@ from dedupe.corpus.readers import (
     looks_like_csv,
 )
 from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
+from dedupe.corpus.fields import (
+    FILE_FIELDS,
+    RECORD_FIELDS,
+    TEXT_FIELDS,
+    fields_of,
+    first_text,
+    host,
+    layout,
+    lower_keys,
+    prefer,
+)
+from dedupe.corpus.halves import FileHalves, Part
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
-from dedupe.native import native
 
 TEXT_SUFFIXES = (".txt", ".md")
 JSON_SUFFIXES = (".jsonl", ".json", ".ndjson")
@@ -51,20 +60,22 @@ CSV_SUFFIXES = (".csv",)
 NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
                      f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
-#: A JSON Lines text this long (characters) is read by two processes when a processor is idle
-#: (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the result is the same.
+#: A JSON Lines text this long (characters; a plain file: bytes, :mod:`~dedupe.corpus.halves`) is read by two
+#: processes when a processor is idle (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the
+#: result is the same.
 FORK_CHARS = 4_000_000
 #: The share of such a text this process reads when it has other work to do meanwhile (``load_corpus``'s
 #: ``meanwhile``): more than half all the same, since the child's part costs more than its reading (sending it
 #: back, replaying it here). Reuters-21578, load average 1.3: loading 0.46 s with 0.3, 0.36 with 0.5, 0.31
-#: with 0.6, the scan stage's import included (medians of 5).
+#: with 0.6, the scan stage's import included (medians of 5). Without such work: half.
 MEANWHILE_SHARE = 0.6
-
-#: Field names, in order of preference, as common scrapers (news-please, trafilatura, newspaper) write them.
-TEXT_FIELDS = ("text", "maintext", "raw_text", "content", "body")
-OUTLET_FIELDS = ("source", "outlet", "source_domain", "sitename", "publisher")
-DATE_FIELDS = ("date", "date_publish", "published", "pubdate")
-FILE_FIELDS = ("file", "filename", "path", "name")
+_TEXT_SHARES = (MEANWHILE_SHARE, 0.5)
+#: The shares of a plain file's bytes this process reads when each process reads and decodes its own part
+#: (:mod:`~dedupe.corpus.halves`), with the caller's ``meanwhile`` work and without it. Reuters-21578, SCHED_FIFO,
+#: medians of 4: ``index add``'s load (its imports meanwhile) 129 ms with 0.6, 127 with 0.55, 125 with 0.5, 124
+#: with 0.45, 136 with 0.4; a load alone (``scan``) 130 ms with 0.5, 117 with 0.55, 105 with 0.6, 95 with 0.65,
+#: 94 with 0.7, 97 with 0.75, 100 with 0.8 (the text decoded whole first, 0.5: 145 ms).
+PART_SHARES = (0.45, 0.7)
 
 @dataclass
 class Loader:
@@ -114,7 +125,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         options: Field overrides, manifest and strictness.
         stdin: Byte stream read for ``-`` (the CLI passes ``sys.stdin.buffer``).
         meanwhile: The caller's own work (importing its next stage), done here once while a forked child
-            reads part of a large JSON Lines file (:data:`MEANWHILE_SHARE`); not done when no child is
+            reads part of a large JSON Lines file (:data:`PART_SHARES`); not done when no child is
             forked. The corpus is the same.
 
     Returns:
@@ -190,6 +201,8 @@ def _auto_manifest(folder: Path, loader: Loader) -> None:
 
 def _load_file(path: Path, loader: Loader) -> None:
     label = str(path)
+    if path.suffix.lower() in JSON_SUFFIXES and idle_core() and _load_file_halves(path, label, loader):
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -234,7 +247,7 @@ def _sniff(text: str, loader: Loader) -> str:
     when its first line is a header naming a text column, else ``text`` (also "[Photo] ...")."""
     if text.lstrip()[:1] in ("{", "[") and any(error is None for _, _, error in json_records(text)):
         return "jsonl"
-    return "csv" if looks_like_csv(text, _prefer(loader.options.text_field, TEXT_FIELDS)) else "text"
+    return "csv" if looks_like_csv(text, prefer(loader.options.text_field, TEXT_FIELDS)) else "text"
 
 
 def decode_input(data: bytes, label: str, loader: Loader, name: str) -> str | None:
@@ -255,7 +268,7 @@ def decode_input(data: bytes, label: str, loader: Loader, name: str) -> str | No
 
 
 def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
-    meta = _lower_keys(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
+    meta = lower_keys(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
     meta.setdefault("id", path.stem)
     meta["text"] = text
     meta.pop("maintext", None)
@@ -263,14 +276,36 @@ def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
-    share = MEANWHILE_SHARE if loader.meanwhile is not None else 0.5
-    cut = json_lines_cut(text, share) if len(text) >= FORK_CHARS and idle_core() else None
+    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and idle_core() else None
+    seen: int | None
     if cut is None:
         seen = _load_records(json_records(text), label, stem, loader)
-    else:
-        seen = _load_halves(text, cut, label, stem, loader)
+    else:  # the child counts the lines before its part: it has time to spare, the writer has not
+        seen = _load_halves(lambda: (text, 0, cut, 0), lambda: (text, cut, len(text), text.count("\n", 0, cut)),
+                            label, stem, loader)
     if not seen:
         loader.skip(label, None, "no records (empty JSON array)")
+
+
+def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
+    """Load a large plain JSON Lines file in two processes, each reading and decoding its own part
+    (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
+    halves = FileHalves.open(path, FORK_CHARS, _share(loader, PART_SHARES))
+    if halves is None:
+        return False
+    with halves:
+        try:
+            seen = _load_halves(halves.first, halves.later, label, path.stem, loader)
+        except OSError as exc:  # the file cut short since its first part was read (and the child failed)
+            raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    if seen == 0:
+        loader.skip(label, None, "no records (empty JSON array)")
+    return seen is not None
+
+
+def _share(loader: Loader, shares: tuple[float, float]) -> float:
+    """The share of a large JSON Lines file this process reads: ``shares`` with ``loader.meanwhile`` work, without."""
+    return shares[0] if loader.meanwhile is not None else shares[1]
 
 
 def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
@@ -287,26 +322,31 @@ def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, st
     return seen
 
 
-def _load_halves(text: str, cut: int, label: str, stem: str, loader: Loader) -> int:
-    """:func:`_load_records` of JSON Lines cut in two at ``cut``: a forked child reads the later half while
-    this process does ``loader.meanwhile`` and reads the first, then its documents and skips are added here
-    in order, so ids, notes and ``strict`` come out as from one process (the later half is read here if the
-    child fails)."""
+def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], label: str, stem: str,
+                 loader: Loader) -> int | None:
+    """:func:`_load_records` of JSON Lines in two parts (``(text, start, stop, lines before)``, as
+    :func:`~dedupe.corpus.readers.json_lines` reads them): a forked child reads the ``later`` part while this
+    process does ``loader.meanwhile`` and reads the ``first``, then the child's documents and skips are added here
+    in order, so ids, notes and ``strict`` come out as from one process (the later part is read here if the child
+    fails). How many records there were; ``None`` when ``first`` gives ``None`` (nothing was read)."""
 
-    def later() -> bytes:
+    def in_child() -> bytes:
+        part = later()
         recorder = _Recorder(replace(loader.options, strict=False))
-        lines = text.count("\n", 0, cut)  # here: the child has time to spare, the writer has not
-        _load_records(json_lines(text, cut, len(text), lines), label, stem, recorder)
+        _load_records(json_lines(*part), label, stem, recorder)
         return pickle.dumps(recorder.events, protocol=pickle.HIGHEST_PROTOCOL)
 
-    with ForkedCall(later) as child:
+    with ForkedCall(in_child) as child:
         if loader.meanwhile is not None:
             loader.meanwhile()
             loader.meanwhile = None
-        seen = _load_records(json_lines(text, 0, cut, 0), label, stem, loader)
+        part = first()
+        if part is None:
+            return None
+        seen = _load_records(json_lines(*part), label, stem, loader)
         payload = child.result()
     if payload is None:
-        return seen + _load_records(json_lines(text, cut, len(text), text.count("\n", 0, cut)), label, stem, loader)
+        return seen + _load_records(json_lines(*later()), label, stem, loader)
     events = pickle.loads(payload)
     for event in events:
         if len(event) == 3:
@@ -334,7 +374,7 @@ class _Recorder(Loader):
 
 def _load_csv(text: str, label: str, stem: str, loader: Loader) -> None:
     """Load a CSV file with a header row; each record's line is the first line of its (maybe multi-line) row."""
-    text_names = _prefer(loader.options.text_field, TEXT_FIELDS)
+    text_names = prefer(loader.options.text_field, TEXT_FIELDS)
     rows = 0
     for line, record, error in csv_records(text):
         if error:
@@ -357,52 +397,18 @@ def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | N
     ``fallback_id``: the id when the record gives no id or url; ``text_field``: the one text field, if given.
     """
     opts = loader.options
-    plain, text_names, names = _layout(tuple(record), text_field, opts.text_field, opts.source_field)
+    plain, text_names, names = layout(tuple(record), text_field, opts.text_field, opts.source_field)
     if not plain:
-        record = _lower_keys(record)
-    found = _RECORD_FIELDS(record, names) if _RECORD_FIELDS is not None else None
-    text, url, given, outlet, title, raw_date = found or _fields(record, names)
+        record = lower_keys(record)
+    found = RECORD_FIELDS(record, names) if RECORD_FIELDS is not None else None
+    text, url, given, outlet, title, raw_date = found or fields_of(record, names)
     if text is None:
         loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
         return
     url = url or ""
     doc_id = given or url or fallback_id  # identity: given id, else url, else path and line
-    outlet = outlet or (_host(url) or fallback_id.split(":")[0]).strip()
+    outlet = outlet or (host(url) or fallback_id.split(":")[0]).strip()
     loader.add(_document(doc_id, outlet, title or "", url, text, where, raw_date or ""), derived=not given)
-
-
-def _fields(record: dict[str, Any], names: tuple[tuple[str, ...], ...]) -> list[str | None]:
-    """The text, url, id, outlet, title and date of a record (:func:`_firsts` of each tuple of ``names``), the
-    url, outlet, title and date stripped: what the compiled ``record_fields`` gives where it reads the record."""
-    text, url, given, outlet, title, raw_date = _firsts(record, names)
-    return [text, url and url.strip(), given, outlet and outlet.strip(), title and title.strip(),
-            raw_date and raw_date.strip()]
-
-
-# The compiled _fields (dedupe/scan/_native.c), where built: a third of the time of add_record.
-_RECORD_FIELDS = getattr(native(), "record_fields", None)
-
-
-@lru_cache(maxsize=256)
-def _layout(keys: tuple[Any, ...], text_field: str | None, text_override: str | None,
-            outlet_override: str | None) -> tuple[bool, tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """For records with these keys: whether the keys are plain (:func:`_plain_keys`), the text names
-    looked for, and the names giving each field (:func:`_field_names`); cached per layout of keys."""
-    plain = _plain_keys(keys)
-    if not plain:
-        keys = tuple(_lower_keys(dict.fromkeys(keys)))
-    text_names = (text_field,) if text_field else _prefer(text_override, TEXT_FIELDS)
-    return plain, text_names, _field_names(keys, text_names, _prefer(outlet_override, OUTLET_FIELDS))
-
-
-@lru_cache(maxsize=256)
-def _field_names(keys: tuple[str, ...], text_names: tuple[str, ...],
-                 outlet_names: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """The names among ``keys`` that can give the text, url, id, outlet, title and date, in order of
-    preference (names a record lacks are left out; cached per layout of keys)."""
-    present = set(keys)
-    wanted = (text_names, ("url",), ("id",), outlet_names, ("title",), DATE_FIELDS)
-    return tuple(tuple(name for name in names if name in present) for names in wanted)
 
 
 def _document(doc_id: str, outlet: str, title: str, url: str, text: str, where: tuple[str, int | None],
@@ -413,64 +419,6 @@ def _document(doc_id: str, outlet: str, title: str, url: str, text: str, where: 
     doc = object.__new__(Document)
     doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=where, raw_date=raw_date)
     return doc
-
-
-def _lower_keys(record: dict[str, Any]) -> dict[str, Any]:
-    """Field names compared without case or surrounding space (the first spelling wins)."""
-    lowered: dict[str, Any] = {}
-    for key, value in record.items():
-        lowered.setdefault(str(key).strip().lower(), value)
-    return lowered
-
-
-@lru_cache(maxsize=256)
-def _plain_keys(keys: tuple[Any, ...]) -> bool:
-    """Whether record keys are already as :func:`_lower_keys` makes them (then the record is used as it
-    is, not copied: nearly every file; cached per layout of keys)."""
-    return all(type(key) is str and key == key.strip().lower() for key in keys)
-
-
-@lru_cache(maxsize=64)
-def _prefer(override: str | None, names: tuple[str, ...]) -> tuple[str, ...]:
-    if not override:
-        return names
-    override = override.strip().lower()
-    return (override,) + tuple(n for n in names if n != override)
-
-
-def _first(record: dict[str, Any], names: Iterable[str]) -> str | None:
-    """The first of ``names`` whose value is text that is not blank (a number as its text), else ``None``."""
-    for name in names:
-        value = record.get(name)
-        if value is None:
-            continue
-        if value.__class__ is str:  # the common case first; ``not value.isspace()`` is ``value.strip() != ""``
-            if value and not value.isspace():
-                return value
-            continue
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
-
-
-def _firsts(record: dict[str, Any], fields: tuple[tuple[str, ...], ...]) -> list[str | None]:
-    """:func:`_first` of each tuple of names, with the usual case (one name, a string that is not blank)
-    done here, in one call per record."""
-    found: list[str | None] = []
-    for names in fields:
-        if len(names) != 1:
-            found.append(_first(record, names) if names else None)
-            continue
-        value = record.get(names[0])
-        found.append(value if value.__class__ is str and value and not value.isspace() else _first(record, names))
-    return found
-
-
-def _host(url: str) -> str:
-    host = urlparse(url.strip()).hostname or ""
-    return host.removeprefix("www.")
 
 
 def read_manifest(path: Path, loader: Loader) -> dict[str, dict[str, Any]]:
@@ -495,7 +443,7 @@ def read_manifest(path: Path, loader: Loader) -> dict[str, dict[str, Any]]:
             rows.append((line, record))
     entries: dict[str, dict[str, Any]] = {}
     for line, row in rows:
-        name = _first(_lower_keys(row), FILE_FIELDS) if isinstance(row, dict) else None
+        name = first_text(lower_keys(row), FILE_FIELDS) if isinstance(row, dict) else None
         if name is None:
             loader.skip(str(path), line, f"manifest row names no file (looked for {', '.join(FILE_FIELDS)})")
             continue

@@ -30,7 +30,7 @@ from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import range_counts, schema, segments
-from dedupe.index.keys import IndexParams, document_bounds
+from dedupe.index.keys import DOC_MASK, IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
 from dedupe.runtime import paused_gc
@@ -48,6 +48,7 @@ _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # far below that bound.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
+_DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
 # What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
 # (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
 _Versions = tuple[int, str, tuple[bytes, ...]]
@@ -220,11 +221,13 @@ class Index:
     def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> _NewRows:
         """``(id, key, version)`` of each document of a batch, and which of them are stored (added or new
         versions), unchanged or skipped (see :class:`_NewRows`)."""
-        stored = self._versions(prepared.identities)
+        stored, ids = self._versions(prepared.identities), [doc.id for doc in batch]
+        if not stored and ids == prepared.identities and len(set(ids)) == len(ids) and prepared.token_counts.all():
+            return _NewRows([(i, i, 1) for i in ids], list(range(len(ids))), [], 0, 0)  # each new, as the loop makes it
         new = _NewRows([], [], [], 0, 0)
         rows, places, versions = new.rows, new.stored, new.versions
         for place, (doc_id, key, digest, tokens) in enumerate(zip(
-                [doc.id for doc in batch], prepared.identities, prepared.digests, prepared.token_counts.tolist())):
+                ids, prepared.identities, prepared.digests, prepared.token_counts.tolist())):
             latest, latest_id, digests = stored.get(key, _UNSTORED)
             if digest in digests:
                 new.unchanged += 1
@@ -282,8 +285,7 @@ class Index:
         """The ``seq`` of every stored document holding one of the keys (stored keys, int64 arrays)."""
         found = set()
         for kind, keys in ((segments.BANDS, band_keys), (segments.PASSAGES, passage_keys)):
-            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64),
-                                         self._reads).tolist())
+            found.update(segments.lookup(self.connection, kind, np.asarray(keys, dtype=np.int64), self._reads).tolist())
         return found
 
     def shingle_count(self) -> tuple[int, int]:
@@ -347,8 +349,7 @@ class Index:
         documents = db.execute("SELECT count(*) FROM docs").fetchone()[0]
         outlets = db.execute("SELECT outlet, count(*) AS n FROM docs GROUP BY outlet "
                              "ORDER BY n DESC, outlet").fetchall()
-        dated = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
-        first, last, count = db.execute(f"SELECT min(date), max(date), count(*) FROM docs WHERE {dated}").fetchone()
+        first, last, count = db.execute(f"SELECT min(date), max(date), count(*) FROM docs WHERE {_DATED}").fetchone()
         batches = db.execute("SELECT count(*) FROM batches").fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         return IndexInfo(documents, tuple((o, n) for o, n in outlets), first or "", last or "", documents - count,
@@ -371,9 +372,8 @@ class Index:
             "SELECT seq FROM docs WHERE id = ? OR key = ?", (i, i))}
         if before is not None:
             _check_iso(before)
-            seqs |= {row[0] for row in self.connection.execute(
-                "SELECT seq FROM docs WHERE date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND date < ?",
-                (before,))}
+            dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
+            seqs |= {row[0] for row in dated}
         if seqs:
             self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
         return len(seqs)
@@ -402,9 +402,9 @@ def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> segments.Se
             return None
         low, high = document_bounds(packed)
         return segments.Segment(int(seq_of[low]), packed - low if low else packed, high - low)
-    seqs = seq_of[packed & segments.DOC_MASK]
+    seqs = seq_of[packed & DOC_MASK]
     keep = seqs >= 0
-    return segments.new_segment(packed[keep] & ~segments.DOC_MASK, seqs[keep])
+    return segments.new_segment(packed[keep] & ~DOC_MASK, seqs[keep])
 
 
 def open_index(path: str | Path, params: IndexParams | None = None, create: bool = False) -> Index:

@@ -1,0 +1,142 @@
+"""A large JSON Lines file read by two processes from its bytes (dedupe.corpus.halves): the same corpus as one
+process reads, and the whole-file reading wherever the parts could differ from it."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from dedupe.corpus import load
+from dedupe.corpus.documents import Corpus, LoadOptions
+from dedupe.corpus.load import load_corpus
+from dedupe.corpus.halves import FileHalves
+from dedupe.corpus.readers import BINARY_SNIFF
+from dedupe.errors import InputError
+
+
+def _records(count: int, start: int = 0) -> list[str]:
+    """JSON Lines records with repeated ids, derived ids, a broken line and a record without text."""
+    lines = []
+    for number in range(start, start + count):
+        if number % 97 == 3:
+            lines.append('{"id": "cut", "text": "trunc')
+        elif number % 89 == 7:
+            lines.append(json.dumps({"id": f"r{number}", "text": "  "}))
+        elif number % 5 == 0:
+            lines.append(json.dumps({"text": f"no id {number} caf\u00e9 " * 30, "date": "26-FEB-1987"}))
+        else:
+            lines.append(json.dumps({"id": f"r{number % 150}", "source": "Wire", "url": f"https://example.com/{number}",
+                                     "text": f"story {number} " * 40}, ensure_ascii=number % 2 == 0))
+    return lines
+
+
+def _write(path: Path, lines: list[str], end: str = "\n") -> Path:
+    path.write_text("".join(line + end for line in lines), encoding="utf-8")
+    return path
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch, options: LoadOptions | None = None) -> tuple[Corpus, Corpus]:
+    """The corpus loaded by one process, then by two (forced, as on an idle machine)."""
+    monkeypatch.setattr(load, "FORK_CHARS", 10**12)
+    alone = load_corpus([str(path)], options)
+    monkeypatch.setattr(load, "FORK_CHARS", 1)
+    monkeypatch.setattr(load, "idle_core", lambda: True)
+    return alone, load_corpus([str(path)], options, meanwhile=lambda: None)
+
+
+def _opened(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record whether each FileHalves.first gave a part (the file read in two from its bytes)."""
+    taken: list[bool] = []
+    first = FileHalves.first
+
+    def recorded(self: FileHalves) -> object:
+        part = first(self)
+        taken.append(part is not None)
+        return part
+
+    monkeypatch.setattr(FileHalves, "first", recorded)
+    return taken
+
+
+def test_a_plain_json_lines_file_read_in_two_from_its_bytes_loads_as_in_one(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "big.jsonl", _records(600))
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True]
+    assert split == alone and len(alone.skipped) > 4 and len(alone.notes) > 100
+    assert [d.origin for d in split.documents] == [d.origin for d in alone.documents]
+    with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
+        load_corpus([str(path)], LoadOptions(strict=True))
+
+
+def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_before_it(tmp_path: Path) -> None:
+    lines = _records(600)
+    path = _write(tmp_path / "big.jsonl", lines)
+    data = path.read_bytes()
+    for share in (0.3, 0.45, 0.5):
+        halves = FileHalves.open(path, 1, share)
+        assert halves is not None
+        with halves:
+            first_line = data.find(b"\n", int(len(data) * share) - 1) + 1
+            assert halves.cut == first_line and data[halves.cut - 1:halves.cut] == b"\n"
+            text, start, stop, before = halves.later()
+            assert text[start:stop] == data[halves.cut:].decode("utf-8") and before == data[:halves.cut].count(b"\n")
+            path.write_bytes(data[:-10])  # cut short by another process: a part read short is an error, not a record
+            with pytest.raises(OSError, match="cut short"):
+                halves.later()
+            path.write_bytes(data)
+    assert FileHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
+
+
+@pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "cr later", "bom", "array",
+                                  "one object", "nul", "gzip by magic", "blank first part"])
+def test_a_file_the_parts_could_read_otherwise_is_read_whole(kind: str, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _records(600)
+    path = tmp_path / "big.jsonl"
+    if kind.startswith("not utf-8"):  # charset detection reads the whole file as cp1252
+        where = len(lines) - 3 if kind.endswith("later") else 2
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        data = data.replace(lines[where].encode("utf-8"), lines[where].encode("utf-8").replace(b"story", b"st\xe9ry"))
+        path.write_bytes(data)
+    elif kind == "crlf":
+        _write(path, lines, "\r\n")
+    elif kind == "cr later":  # read whole, a lone "\r" ends a line too: the record splits in two
+        _write(path, lines[:-2] + ['{"id": "cr", "text": "one", "title": "a"}\r{"text": "two"}'])
+    elif kind == "bom":
+        path.write_bytes(codecs.BOM_UTF8 + "".join(line + "\n" for line in lines).encode("utf-8"))
+    elif kind == "array":
+        path.write_text("[\n" + ",\n".join(lines[1:3]) + "\n" + " " * 8 * BINARY_SNIFF + "\n]\n", encoding="utf-8")
+    elif kind == "one object":
+        body = ",\n".join(f'"k{n}": {json.dumps(line)}' for n, line in enumerate(lines))
+        path.write_text("{\n" + body + "\n}\n", encoding="utf-8")
+    elif kind == "nul":
+        path.write_text('{"id": "a", "text": "x\\u0000"}\n\x00\n' + "".join(line + "\n" for line in lines))
+    elif kind == "gzip by magic":
+        body = "".join(line + "\n" for line in lines).encode("utf-8")
+        path.write_bytes(gzip.compress(body) + b"\n" * 8 * BINARY_SNIFF)
+    else:
+        _write(path, [" " * 200] * 1000 + lines[:5])
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert split == alone and (alone.documents or alone.skipped)
+    assert True not in taken  # refused before a record was read (open gave None, or first did)
+
+
+def test_a_child_that_fails_leaves_its_part_to_this_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "big.jsonl", _records(600))
+    taken = _opened(monkeypatch)
+    alone, _ = _both(path, monkeypatch)
+
+    class Failing(load.Loader):  # the child's recorder: it decodes its part, says so, then fails
+        def __init__(self, options: LoadOptions) -> None:
+            raise RuntimeError("the child fails")
+
+    monkeypatch.setattr(load, "_Recorder", Failing)
+    assert load_corpus([str(path)], meanwhile=lambda: None) == alone
+    assert taken == [True, True]
