@@ -295,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     swept.add_argument("field", help="the AlignConfig or RelativeLinks field swept")
     swept.add_argument("values", nargs="+", help="its values")
     swept.add_argument("--set", nargs="*", default=[], help="other AlignConfig or RelativeLinks key=value")
-    swept.add_argument("--gold", type=Path, default=quality._GOLD, help="the gold file whose tune split is swept")
+    swept.add_argument("--gold", type=Path, default=quality.DEFAULT_GOLD,
+                       help="the gold file whose tune split is swept")
     swept.add_argument("--table", type=Path, help="write the table (value -> event -> P, R, F1) as JSON here")
     sub.add_parser("pooled").add_argument("tables", nargs="+", type=Path, help="sweep tables (--table) to pool")
     fit = sub.add_parser("fit-with-tune")
@@ -311,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("name the corpus paths before the variant (for pooled: -)")
     if args.variant in ("fit-with-tune", "sweep"):
         # the held-out documents are left out of the corpus, as claims_quality --split tune leaves them
-        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality._GOLD))
+        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality.DEFAULT_GOLD))
         run = fit_with_tune if args.variant == "fit-with-tune" else sweep
         run(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
