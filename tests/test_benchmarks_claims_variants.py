@@ -84,3 +84,13 @@ def test_with_defaults_holds_for_its_block_only() -> None:
             assert groups.align is not tool[1] and align.claim_space_cosines is relative_links.centred_cosines
             raise RuntimeError
     assert (align.AlignConfig(), groups.align, align.claim_space_cosines) == tool
+
+
+def test_token_link_holds_for_its_block_only() -> None:
+    # the linked scoring is the tool's again after the block, also when the block raises
+    tool = align.score_pairs
+    with pytest.raises(RuntimeError):
+        with claims_variants.token_link(None, 0.6):
+            assert align.score_pairs is not tool
+            raise RuntimeError
+    assert align.score_pairs is tool
