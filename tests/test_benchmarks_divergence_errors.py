@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import claims_quality, divergence_errors
-from dedupe.corpus.documents import Document
-from tests.test_benchmarks_claims_quality import two_events, write_gold
+from benchmarks import divergence_errors
+from tests.test_benchmarks_claims_quality import record_loads, two_events, write_gold
 
 
 def test_the_held_out_documents_are_left_out_of_the_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -18,15 +17,7 @@ def test_the_held_out_documents_are_left_out_of_the_corpus(tmp_path: Path, monke
     write_gold(gold, tmp_path / "gold.json")
     monkeypatch.setattr(divergence_errors, "DEFAULT_GOLD", tmp_path / "gold.json")
     monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "cache"))
-    loaded: list[str] = []
-    real = claims_quality.load_documents
-
-    def recorded(corpus: str, scope: claims_quality.Gold) -> list[Document]:
-        documents = real(corpus, scope)
-        loaded.extend(d.id for d in documents)
-        return documents
-
-    monkeypatch.setattr(claims_quality, "load_documents", recorded)
+    loaded = record_loads(monkeypatch)
     assert divergence_errors.main([str(path), "--clusters"]) == 0
     assert loaded == ["reuters-1", "reuters-2"]
     assert "Wheat" not in capsys.readouterr().out
