@@ -66,7 +66,7 @@ from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_
 from dedupe.segment import segment_document
 from dedupe.stories import group_stories
 
-_GOLD = Path(__file__).parent / "data" / "claims_gold.json"
+DEFAULT_GOLD = Path(__file__).parent / "data" / "claims_gold.json"  # the multi-outlet gold
 Pair = tuple[tuple[str, int], tuple[str, int]]
 
 
@@ -421,7 +421,7 @@ def _fmt(values: tuple[float, ...]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="+", help="corpus paths holding the annotated documents")
-    parser.add_argument("--gold", type=Path, default=_GOLD)
+    parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
     parser.add_argument("--no-cache", action="store_true")
     parser.add_argument("--fit", action="store_true", help="pick the grouping threshold on the tune split and print it")
     parser.add_argument("--loeo", action="store_true",

@@ -73,16 +73,31 @@ def with_defaults(overrides: Sequence[str]) -> Iterator[None]:
         raise SystemExit(f"no AlignConfig or RelativeLinks field {', '.join(unknown)}")
     typed = {k: _typed(kinds[k], v) for k, v in values.items()}
     relative: dict[str, Any] = {k: v for k, v in typed.items() if k in relative_links.FIELDS}
-    defaults, tool = align.AlignConfig.__init__.__defaults__, groups.align
-    with relative_links.relative_align(relative_links.RelativeLinks(**relative)) as variant:  # claim cosines too
-        align.AlignConfig.__init__.__defaults__ = tuple(typed.get(f.name, f.default)
-                                                        for f in fields(align.AlignConfig))
-        groups.align = variant if relative else tool  # type: ignore[assignment]
-        try:
-            yield
-        finally:
-            align.AlignConfig.__init__.__defaults__ = defaults
-            groups.align = tool
+    defaults = tuple(typed.get(f.name, f.default) for f in fields(align.AlignConfig))
+    with relative_links.relative_align(relative_links.RelativeLinks(**relative)) as variant, \
+            replaced(align.AlignConfig.__init__, "__defaults__", defaults), \
+            replaced(groups, "align", variant if relative else groups.align):  # claim cosines too
+        yield
+
+
+@contextmanager
+def replaced(owner: object, name: str, value: object) -> Iterator[None]:
+    """``owner.name`` set to ``value`` for the ``with`` block, and what it was put back after it (an exception
+    too): a variant holds for its own run only, never for what the process runs next.
+
+    Example:
+        >>> with replaced(align, "CLAIM_THRESHOLD", 0.5):
+        ...     align.CLAIM_THRESHOLD
+        0.5
+        >>> align.CLAIM_THRESHOLD != 0.5
+        True
+    """
+    before = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, before)
 
 
 def _typed(kind: object, value: str) -> object:
@@ -135,8 +150,9 @@ def content_mask(pieces: Sequence[str]) -> np.ndarray:
     return mask
 
 
-def token_link(encoder: object, tau: float) -> None:
-    """Raise every candidate pair with soft containment >= ``tau`` to the claim threshold, for this process."""
+@contextmanager
+def token_link(encoder: object, tau: float) -> Iterator[None]:
+    """Raise every candidate pair with soft containment >= ``tau`` to the claim threshold, for the ``with`` block."""
     soft = SoftContainment(encoder)
     plain = align.score_pairs
 
@@ -147,7 +163,8 @@ def token_link(encoder: object, tau: float) -> None:
         return tuple(replace(p, probability=max(p.probability, align.CLAIM_THRESHOLD))
                      if soft.score(tokens[p.first], tokens[p.second]) >= tau else p for p in scored)
 
-    align.score_pairs = score_pairs  # type: ignore[assignment]
+    with replaced(align, "score_pairs", score_pairs):
+        yield
 
 
 def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache
@@ -176,9 +193,8 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
                 rows.setdefault(event, []).append((row, int(bool(same))))
         return plain(texts, embeddings, doc_keys, config, sentence_keys, counted, speakers)
 
-    groups.align = spy  # type: ignore[assignment]
-    quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
-    groups.align = plain
+    with replaced(groups, "align", spy):
+        quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
     return {e: (np.asarray([r for r, _ in v]), np.asarray([y for _, y in v])) for e, v in rows.items()}
 
 
@@ -195,13 +211,14 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         train = [e for e in gold.split["tune"] if e != test]
         x = np.vstack([by_event[e][0] for e in train])
         y = np.concatenate([by_event[e][1] for e in train])
-        align.CLAIM_MODEL = fit_model(np.vstack([outside_x, *[x] * args.weight]),
-                                      np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
-        f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
+        model = fit_model(np.vstack([outside_x, *[x] * args.weight]),
+                          np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
+        with replaced(align, "CLAIM_MODEL", model):
+            f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
         threshold, there = quality.best_threshold(f1s, train)
         scored.append(f1s[threshold][test])  # the table holds it, as claims_quality's leave_one_event_out reads it
         print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "
-              f"{np.round(align.CLAIM_MODEL.coef, 3).tolist()}, threshold {threshold} (F1 there {there:.3f}) -> "
+              f"{np.round(model.coef, 3).tolist()}, threshold {threshold} (F1 there {there:.3f}) -> "
               f"{test}: F1 {scored[-1]:.3f}")
     print(f"leave-one-event-out figure: worst {min(scored):.3f}, mean {np.mean(scored):.3f}")
 
@@ -295,7 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     swept.add_argument("field", help="the AlignConfig or RelativeLinks field swept")
     swept.add_argument("values", nargs="+", help="its values")
     swept.add_argument("--set", nargs="*", default=[], help="other AlignConfig or RelativeLinks key=value")
-    swept.add_argument("--gold", type=Path, default=quality._GOLD, help="the gold file whose tune split is swept")
+    swept.add_argument("--gold", type=Path, default=quality.DEFAULT_GOLD,
+                       help="the gold file whose tune split is swept")
     swept.add_argument("--table", type=Path, help="write the table (value -> event -> P, R, F1) as JSON here")
     sub.add_parser("pooled").add_argument("tables", nargs="+", type=Path, help="sweep tables (--table) to pool")
     fit = sub.add_parser("fit-with-tune")
@@ -311,7 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("name the corpus paths before the variant (for pooled: -)")
     if args.variant in ("fit-with-tune", "sweep"):
         # the held-out documents are left out of the corpus, as claims_quality --split tune leaves them
-        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality._GOLD))
+        gold = quality.tune_only(quality.load_gold(args.gold if args.variant == "sweep" else quality.DEFAULT_GOLD))
         run = fit_with_tune if args.variant == "fit-with-tune" else sweep
         run(args, gold, load_encoder(None), EmbeddingCache(default_cache_dir()))
         return 0
@@ -321,8 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.variant == "config":
         with with_defaults(args.overrides):
             return quality.main([*args.paths, "--split", "tune", "--loeo"])
-    token_link(load_encoder(None), args.tau)
-    return quality.main([*args.paths, "--split", "tune", "--loeo"])
+    with token_link(load_encoder(None), args.tau):
+        return quality.main([*args.paths, "--split", "tune", "--loeo"])
 
 
 if __name__ == "__main__":

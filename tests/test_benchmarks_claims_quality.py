@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import claims_quality
 from benchmarks.claims_quality import (Gold, check_offsets, check_segments, gold_pairs, load_documents, load_gold, main,
                                       tune_only)
+from dedupe.corpus.documents import Document
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
 
@@ -214,6 +216,20 @@ def two_events(tmp_path: Path, annotated_only: bool) -> tuple[Path, Gold]:
     outlets = {d: "Reuters " + d.removeprefix("reuters-") for d in docs}
     return path, Gold(sentences, outlets, sets, clusters, {"tune": ["offensive"], "heldout": ["wheat"]},
                       annotated_only)
+
+
+def record_loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the documents that :func:`load_documents` returns from now on, in order (the real loader runs)."""
+    loaded: list[str] = []
+    real = claims_quality.load_documents
+
+    def recorded(corpus: str, scope: Gold) -> list[Document]:
+        documents = real(corpus, scope)
+        loaded.extend(d.id for d in documents)
+        return documents
+
+    monkeypatch.setattr(claims_quality, "load_documents", recorded)
+    return loaded
 
 
 @pytest.mark.parametrize("annotated_only", [True, False])

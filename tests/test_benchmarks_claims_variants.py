@@ -5,10 +5,9 @@ import pytest
 
 from benchmarks import claims_quality, claims_variants, relative_links
 from dedupe.compare import align, groups
-from dedupe.corpus.documents import Document
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
-from tests.test_benchmarks_claims_quality import two_events, write_gold
+from tests.test_benchmarks_claims_quality import record_loads, two_events, write_gold
 
 
 def _table(path: Path, rows: dict[str, dict[str, list[float]]]) -> Path:
@@ -58,15 +57,7 @@ def test_sweep_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Path, m
     # real model: the held-out report is not even loaded (so not grouped into stories with the tune reports)
     gold = _three_events(tmp_path)
     monkeypatch.setenv("DEDUPE_CACHE_DIR", str(tmp_path / "cache"))
-    loaded: list[str] = []
-    real = claims_quality.load_documents
-
-    def recorded(corpus: str, scope: claims_quality.Gold) -> list[Document]:
-        documents = real(corpus, scope)
-        loaded.extend(d.id for d in documents)
-        return documents
-
-    monkeypatch.setattr(claims_quality, "load_documents", recorded)
+    loaded = record_loads(monkeypatch)
     assert claims_variants.main([str(tmp_path / "wire.jsonl"), "sweep", "threshold", "0.3", "--gold", str(gold),
                                  "--table", str(tmp_path / "table.json")]) == 0
     assert set(loaded) == {"reuters-1", "reuters-2", "reuters-3", "reuters-4"}
@@ -84,3 +75,13 @@ def test_with_defaults_holds_for_its_block_only() -> None:
             assert groups.align is not tool[1] and align.claim_space_cosines is relative_links.centred_cosines
             raise RuntimeError
     assert (align.AlignConfig(), groups.align, align.claim_space_cosines) == tool
+
+
+def test_token_link_holds_for_its_block_only() -> None:
+    # the linked scoring is the tool's again after the block, also when the block raises
+    tool = align.score_pairs
+    with pytest.raises(RuntimeError):
+        with claims_variants.token_link(None, 0.6):
+            assert align.score_pairs is not tool
+            raise RuntimeError
+    assert align.score_pairs is tool

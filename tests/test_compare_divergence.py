@@ -106,6 +106,7 @@ def test_place_and_names_that_contain_each_other() -> None:
     assert conflict == (("Samosir",), ("Tigaras",))
     assert is_place("The ferry sailed from Samosir with 80 people.", "Samosir")
     assert not is_place("Kerry met Lavrov on Monday.", "Lavrov")
+    assert not is_place("The quake struck at 0830 UTC.", "UTC")  # the word before the name is "0830", not "at"
     assert entity_conflict("Homes collapsed in Ludian on Sunday, Xinhua said.",
                            "Homes collapsed in Ludian County on Sunday, Xinhua News Agency said.", table) is None
 

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dedupe.compare.counts import count_keys
-from dedupe.compare.features import content_words, words
+from dedupe.compare.features import TOKEN, content_words, words
 from dedupe.lexicon import CALENDAR_WORDS, FUNCTION_WORDS, MONTH_WORDS, SPEECH_VERBS, SUBJECT_PRONOUNS, WEEKDAY_WORDS
 from dedupe.errors import ConfigError
 from dedupe.segment import SegmentedDocument, Sentence
@@ -371,7 +371,7 @@ def lead_speaker(text: str) -> frozenset[str]:
 def is_credit(text: str) -> bool:
     """A picture credit line: a short line naming a picture agency or "Photo" ("Lazuardy Fahmi AP Photo")."""
     stripped = text.strip()
-    lower = sum(1 for w in re.findall(r"[^\W\d_]+", stripped) if w.islower() and w not in _CREDIT_WORDS)
+    lower = sum(1 for w in TOKEN.findall(stripped) if w.islower() and w not in _CREDIT_WORDS)
     return len(stripped.split()) <= 8 and lower <= 1 and bool(_CREDIT.match(stripped) or _IMAGE_CAPTION.match(stripped))
 
 
@@ -480,6 +480,7 @@ def _states_count(text: str) -> bool:
 
 def _title_case(text: str) -> bool:
     """At least two words of four letters or more, three in four of them capitalised."""
+    # words as written, a hyphenated compound one word ("Cease-Fire"): features.TOKEN would split it in two
     long_words = [w for w in re.findall(r"[^\W\d_][\w'\u2019-]*", text) if len(w) > 3]
     return len(long_words) >= 2 and sum(w[0].isupper() for w in long_words) >= 0.75 * len(long_words)
 

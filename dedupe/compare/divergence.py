@@ -208,8 +208,8 @@ def is_place(text: str, name: str) -> bool:
         (True, False)
     """
     at = text.find(name)
-    before = re.findall(r"[A-Za-z]+", text[:max(at, 0)])
-    return at >= 0 and bool(before) and before[-1].lower() in _PLACE_WORDS
+    before = words(text[:max(at, 0)])[-1:]
+    return at >= 0 and bool(before) and before[0] in _PLACE_WORDS
 
 
 def time_conflict(a: str, b: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -304,8 +304,8 @@ def _route_ends(text: str) -> list[tuple[str, str, str]]:
     """(``from`` or ``to``, the end's head noun in lower case, the phrase as written) for each end of a journey."""
     ends = []
     for match in _ROUTE_END.finditer(text):
-        before = re.findall(r"[\w']+", text[:match.start()])[-1:]
-        if before and before[0].lower() in _DISTANCE_WORDS:
+        before = words(text[:match.start()])[-1:]
+        if before and before[0] in _DISTANCE_WORDS:
             continue  # "a mile from the port": how far, not where from
         phrase = []
         for word in match.group(2).split():

@@ -124,12 +124,14 @@ def normalise(name: str) -> str:
     # The typographic apostrophe becomes a plain one before the ASCII fold, which would drop it ("O\u2019Brien"
     # and "O'Brien", "I\u2019m" and "I'm" are one form).
     plain = unicodedata.normalize("NFKD", name.replace("\u2019", "'")).encode("ascii", "ignore").decode()
+    # split at hyphens too, so that a joined particle ("al-Assad") is a word of its own and dropped
     words = [w for w in re.split(r"[\s-]+", plain.lower().replace(".", "")) if w]
     return " ".join(w for w in words if w not in _PARTICLES)
 
 
 def lowercase_vocabulary(texts: Iterable[str]) -> frozenset[str]:
     """Words that occur in lower case somewhere: capitalised, they are sentence starts, not names."""
+    # case kept, hyphens and apostrophes inside, as _NAME_WORD reads a name's words (features.words lowers all)
     return frozenset(w for text in texts for w in re.findall(r"\b[a-z][a-z'-]*\b", text))
 
 

@@ -254,6 +254,7 @@ def _count(text: str) -> int | None:
 
 def is_speech_dated(sentence: str, mention: ContextSpan) -> bool:
     """True when a period dates a speech act ("have said this week that"), not the figure."""
+    # [\w']+, not tokenize: "300,000" is two words here, so "an estimated 300,000 in 1986" dates no speech
     before = re.findall(r"[\w']+", sentence[max(0, mention.start - 30):mention.start].lower())[-2:]
     after = re.findall(r"[\w']+", sentence[mention.end:mention.end + 12].lower())[:1]
     return bool(_SPEECH & set(before)) or after == ["that"]

@@ -172,8 +172,9 @@ static void fingerprint_thread(void *arg) {
 }
 
 /* fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends,
- * threads): with threads == 2 the later half of the characters is done in a second thread (the interpreter
- * lock released), written after the first half's room and moved down after; the arrays are the same. */
+ * threads): with threads >= 2 (two parts at most, whatever the count above one) the later half of the characters
+ * is done in a second thread (the interpreter lock released), written after the first half's room and moved down
+ * after; the arrays are the same. */
 static PyObject *fingerprint(PyObject *self, PyObject *args) {
     PyObject *texts;
     int ngram, threads;
