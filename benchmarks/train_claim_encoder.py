@@ -3,7 +3,7 @@
 Usage:
     .venv/bin/python -m benchmarks.train_claim_encoder --corpus /work/shared/corpora [--frozen 4] [--out FILE]
 
-Starts from the packaged all-MiniLM-L6-v2 as :mod:`dedupe.embed.claim_encoder` loads it (offline, hash checked).
+Starts from the packaged all-MiniLM-L6-v2 (offline, its hash checked, as :mod:`dedupe.embed.backends` checks it).
 The embeddings and the lower ``--frozen`` layers stay frozen: their token states are computed once per training text
 and kept; only the upper layers are trained, read through mean pooling into unit rows, as the sentence-transformers
 model reads them. Outside pairs only, read as :mod:`benchmarks.train_claim_adapter` reads them: MRPC train and STS
@@ -17,9 +17,11 @@ holds a seeded share of the training pairs out; the validation ROC AUC is read e
 picked; the layers are then trained again from MiniLM on every training pair for that many half epochs.
 
 Printed: ROC AUC of MiniLM's plain cosine and of the trained encoder's cosine on the validation share, MRPC test and
-STS headlines 2016 (two splits nothing was fitted on), and with ``--out`` the SHA-256 to paste into
-:data:`dedupe.embed.claim_encoder.CLAIM_ENCODER_SHA256`. Only the trained layers are written (safetensors, float32,
-or float16 where float32 would pass 15 MB; metadata ``frozen``).
+STS headlines 2016 (two splits nothing was fitted on), and with ``--out`` the file's SHA-256. Only the trained layers
+are written (safetensors, float32, or float16 where float32 would pass 15 MB; metadata ``frozen``): loaded over the
+packaged model's (:func:`read_layers`), they give the encoder whose vectors are :func:`hidden_states` of all six
+layers, :func:`mean_pooled`. Not shipped (session 15, ``benchmarks/README.md``): the encoder ranks the outside
+splits better, but in ``dedupe compare``'s claim model it did not win on the tune events.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import copy
 import hashlib
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -40,12 +43,79 @@ from benchmarks.align_quality import Pairs, read_mrpc
 from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
 from benchmarks.train_claim_adapter import THREADS, auc, split
 from dedupe.compare.claims import claim_content
-from dedupe.embed.claim_encoder import hidden_states, load_base, mean_pooled, run_layers, tokenized
+from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights
 
+#: Tokens read per text (the sentence-transformers model's ``max_seq_length``).
+MAX_TOKENS = 256
 #: float32 layers over this many bytes are written as float16.
 FLOAT32_LIMIT = 15_000_000
 #: Temperature of the in-batch ranking loss.
 TEMPERATURE = 0.05
+
+
+def load_base() -> tuple[Any, Any]:
+    """The packaged all-MiniLM-L6-v2 (weights hash checked) as a transformers tokenizer and ``BertModel``, offline,
+    in eval mode."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    folder = verify_weights(packaged_model_folder(), PACKAGED_SHA256).folder
+    tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    model = AutoModel.from_pretrained(str(folder), local_files_only=True, attn_implementation="eager")
+    return tokenizer, model.eval()
+
+
+def tokenized(tokenizer: Any, texts: Sequence[str]) -> dict[str, Any]:
+    """``texts`` as one padded batch of token ids (``input_ids``, ``attention_mask``), at most :data:`MAX_TOKENS`."""
+    return tokenizer(list(texts), padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt",
+                     return_token_type_ids=False)
+
+
+def hidden_states(model: Any, batch: dict[str, Any], layers: int) -> Any:
+    """The token states of a tokenized batch after the embeddings and the first ``layers`` transformer layers."""
+    import torch
+
+    ids = batch["input_ids"]
+    states = model.embeddings(input_ids=ids, token_type_ids=torch.zeros_like(ids))
+    return run_layers(model.encoder.layer[:layers], states, batch["attention_mask"])
+
+
+def run_layers(layers: Sequence[Any], states: Any, mask: Any) -> Any:
+    """Token states ``(batch, tokens, dim)`` through ``layers``, padding (``mask`` 0) never attended to."""
+    import torch
+
+    additive = (1.0 - mask[:, None, None, :].to(states.dtype)) * torch.finfo(states.dtype).min
+    for layer in layers:
+        output = layer(states, attention_mask=additive)
+        states = output[0] if isinstance(output, tuple) else output
+    return states
+
+
+def mean_pooled(states: Any, mask: Any) -> Any:
+    """Each text's mean token state over its real tokens, L2-normalised (sentence-transformers' pooling).
+
+    Example:
+        >>> import torch
+        >>> mean_pooled(torch.tensor([[[3.0, 4.0], [100.0, 0.0]]]), torch.tensor([[1, 0]])).tolist()
+        [[0.6000000238418579, 0.800000011920929]]
+    """
+    import torch
+
+    weights = mask[:, :, None].to(states.dtype)
+    summed = (states * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(summed, dim=1)
+
+
+def read_layers(path: Path) -> tuple[int, dict[str, Any]]:
+    """Layers written by :func:`write_layers`: how many lower layers were frozen, and the tensors (float32) under
+    the ``BertModel``'s names, to load with ``model.load_state_dict(tensors, strict=False)``."""
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as handle:
+        frozen = int((handle.metadata() or {})["frozen"])
+        return frozen, {name: handle.get_tensor(name).float() for name in handle.keys()}
 
 
 @dataclass(frozen=True)
@@ -60,6 +130,7 @@ class Settings:
         logistic: Weight of the logistic loss on all labelled pairs.
         ranking: Weight of the in-batch ranking loss of the same pairs.
         seed: Seeds the validation split, the shuffles and dropout.
+        keep_best: With validation pairs, return the layers of the half epoch with the best validation AUC.
     """
 
     frozen: int = 4
@@ -69,6 +140,7 @@ class Settings:
     logistic: float = 1.0
     ranking: float = 0.0
     seed: int = 0
+    keep_best: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,7 +224,8 @@ def train(base: Any, texts: Texts, labels: np.ndarray, settings: Settings,
         watch: Validation pairs and labels: their ROC AUC is read every half epoch.
 
     Returns:
-        The trained layers (a ``ModuleList``), the mean training loss of each half epoch, and the validation AUCs.
+        The trained layers (a ``ModuleList``; with ``watch`` and ``settings.keep_best``, as they were at the best
+        validation AUC), the mean training loss of each half epoch, and the validation AUCs.
     """
     import torch
 
@@ -160,15 +233,16 @@ def train(base: Any, texts: Texts, labels: np.ndarray, settings: Settings,
     upper = copy.deepcopy(base.encoder.layer[settings.frozen:])
     scale = torch.tensor(10.0, requires_grad=True)
     bias = torch.tensor(0.6, requires_grad=True)
-    optimiser = torch.optim.AdamW([{"params": list(upper.parameters())},
-                                   {"params": [scale, bias], "lr": 100 * settings.learning_rate,
-                                    "weight_decay": 0.0}], lr=settings.learning_rate)
+    groups: list[dict[str, Any]] = [{"params": list(upper.parameters())},
+                                    {"params": [scale, bias], "lr": 100 * settings.learning_rate, "weight_decay": 0.0}]
+    optimiser = torch.optim.AdamW(groups, lr=settings.learning_rate)
     shuffles = torch.Generator().manual_seed(settings.seed)
     y = torch.from_numpy(labels.astype(np.float32))
     half = (len(labels) + 1) // 2
     losses: list[float] = []
     scores: list[float] = []
     order = torch.empty(0, dtype=torch.long)
+    best: dict[str, Any] = {}
     for step_half in range(settings.halves):
         if step_half % 2 == 0:
             order = torch.randperm(len(labels), generator=shuffles)
@@ -185,6 +259,10 @@ def train(base: Any, texts: Texts, labels: np.ndarray, settings: Settings,
         losses.append(total / len(chunk))
         if watch is not None:
             scores.append(auc(watch[1], cosines(upper, watch[0])))
+            if settings.keep_best and scores[-1] >= max(scores):
+                best = copy.deepcopy(upper.state_dict())
+    if watch is not None and settings.keep_best:
+        upper.load_state_dict(best)
     return upper, losses, scores
 
 
@@ -234,9 +312,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.add_argument(f"--{name.replace('_', '-')}", type=float, default=getattr(defaults, name))
     parser.add_argument("--validate", type=float, default=0.2, help="share of training pairs held out to pick halves")
     parser.add_argument("--limit", type=int, default=0, help="train on the first N training pairs only (tests)")
+    parser.add_argument("--no-refit", action="store_true",
+                        help="keep (and score, and write) the layers trained on the validation run's share, as they "
+                             "were at its best half epoch, without training again on every pair (CPU time)")
     args = parser.parse_args(argv)
+    if args.no_refit and args.validate <= 0:
+        parser.error("--no-refit needs a validation share")
     settings = Settings(args.frozen, args.halves, args.batch, args.learning_rate, args.logistic, args.ranking,
-                        args.seed)
+                        args.seed, keep_best=args.no_refit)
     torch.set_num_threads(THREADS)
     torch.use_deterministic_algorithms(True)
     sts = args.corpus / "sts-headlines"
@@ -257,16 +340,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         fit, held = split(len(train_pairs.labels), args.validate, settings.seed)
         fit_texts, held_texts = (Texts(texts.states, texts.first[k], texts.second[k]) for k in (fit, held))
         began = time.perf_counter()
-        _, losses, scores = train(model, fit_texts, train_pairs.labels[fit], settings,
-                                  (held_texts, train_pairs.labels[held]))
+        upper, losses, scores = train(model, fit_texts, train_pairs.labels[fit], settings,
+                                      (held_texts, train_pairs.labels[held]))
         halves = int(np.argmax(scores)) + 1
-        print(f"validation ({len(held)} pairs): plain cosine AUC {auc(train_pairs.labels[held], cosines(plain, held_texts))}; "
+        plain_auc = auc(train_pairs.labels[held], cosines(plain, held_texts))
+        print(f"validation ({len(held)} pairs): plain cosine AUC {plain_auc}; "
               f"every half epoch {scores} (training loss {[round(v, 4) for v in losses]}); best after {halves} "
               f"half epochs ({time.perf_counter() - began:.1f} s)", flush=True)
-    began = time.perf_counter()
-    upper, losses, _ = train(model, texts, train_pairs.labels, replace(settings, halves=halves))
-    print(f"trained on every training pair, {halves} half epochs, {time.perf_counter() - began:.1f} s; "
-          f"training loss {[round(v, 4) for v in losses]}", flush=True)
+    if not args.no_refit:
+        began = time.perf_counter()
+        upper, losses, _ = train(model, texts, train_pairs.labels, replace(settings, halves=halves))
+        print(f"trained on every training pair, {halves} half epochs, {time.perf_counter() - began:.1f} s; "
+              f"training loss {[round(v, 4) for v in losses]}", flush=True)
     print(f"{'unseen split':<24} {'pairs':>6} {'plain AUC':>10} {'encoder AUC':>12}")
     for name, pairs in tests.items():
         test_texts = pair_texts(pairs, model, tokenizer, settings.frozen)

@@ -1,5 +1,5 @@
-"""Tests of benchmarks.train_claim_encoder: a tiny training run on the real MiniLM is deterministic, lowers its own
-training loss, and writes layers that the shipped encoder's reader takes back."""
+"""Tests of benchmarks.train_claim_encoder: its forward pass is the packaged MiniLM's, a tiny training run on the real
+MiniLM is deterministic and lowers its own training loss, and the written layers read back under the model's names."""
 
 from __future__ import annotations
 
@@ -11,8 +11,20 @@ import numpy as np
 import pytest
 
 from benchmarks.align_quality import Pairs
-from benchmarks.train_claim_encoder import Settings, Texts, cosines, layer_tensors, pair_texts, train, write_layers
-from dedupe.embed.claim_encoder import hidden_states, mean_pooled, read_claim_layers, tokenized
+from benchmarks.train_claim_encoder import (
+    Settings,
+    Texts,
+    cosines,
+    hidden_states,
+    layer_tensors,
+    load_base,
+    mean_pooled,
+    pair_texts,
+    read_layers,
+    tokenized,
+    train,
+    write_layers,
+)
 
 torch = pytest.importorskip("torch")
 
@@ -31,8 +43,6 @@ TINY = Settings(frozen=5, halves=4, batch=4, learning_rate=2e-4)
 
 @pytest.fixture(scope="module")
 def base() -> tuple[Any, Any]:
-    from dedupe.embed.claim_encoder import load_base
-
     torch.set_num_threads(2)
     return load_base()
 
@@ -66,6 +76,15 @@ def test_the_frozen_states_are_minilm_s_own(base: tuple[Any, Any], texts: Texts)
     assert plain[0] == pytest.approx(float(whole[0] @ whole[1]), abs=1e-5)
 
 
+def test_the_forward_pass_is_the_packaged_model_s(base: tuple[Any, Any], real_encoder: Any) -> None:
+    tokenizer, model = base
+    texts = [PAIRS.first[0], PAIRS.second[1], "Quake."]  # padded rows too
+    with torch.no_grad():
+        batch = tokenized(tokenizer, texts)
+        ours = mean_pooled(hidden_states(model, batch, 6), batch["attention_mask"]).numpy()
+    assert np.abs(ours - real_encoder.encode(texts)).max() < 1e-4
+
+
 def test_written_layers_read_back_under_the_model_s_names(base: tuple[Any, Any], texts: Texts,
                                                            tmp_path: Path) -> None:
     model = base[1]
@@ -73,7 +92,7 @@ def test_written_layers_read_back_under_the_model_s_names(base: tuple[Any, Any],
     path = tmp_path / "layers.safetensors"
     digest = write_layers(upper, 5, path)
     assert digest == hashlib.sha256(path.read_bytes()).hexdigest()
-    frozen, tensors = read_claim_layers(path, digest)
+    frozen, tensors = read_layers(path)
     assert frozen == 5
     assert set(tensors) == {k for k in model.state_dict() if k.startswith("encoder.layer.5.")}
     assert all(torch.equal(tensors[k], v) for k, v in layer_tensors(upper, 5).items())

@@ -195,8 +195,6 @@ class AlignConfig:
         claim_space: Whether the embeddings are the packaged all-MiniLM-L6-v2's, the model the claim map
             (:mod:`dedupe.embed.claim_space`) was fitted on; with another model the claim model reads the plain
             cosine (:func:`dedupe.compare.groups.compare_corpus` sets it from the encoder's fingerprint).
-        claim_encoder: With ``claim_space``, whether the claim model's cosine column is the claim encoder's cosine
-            (:mod:`dedupe.embed.claim_encoder`, the contents embedded a second time) rather than the claim map's.
     """
 
     threshold: float = CLAIM_THRESHOLD
@@ -212,7 +210,6 @@ class AlignConfig:
     summary_threshold: float = SUMMARY_THRESHOLD
     summary_cross: float = SUMMARY_CROSS
     claim_space: bool = True
-    claim_encoder: bool = False
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -382,8 +379,7 @@ def _short_and_passage(a: str, b: str) -> tuple[str, str]:
 
 def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
           config: AlignConfig | None = None, sentence_keys: Sequence[str] | None = None,
-          counted: Sequence[bool] | None = None, speakers: Sequence[frozenset[str]] | None = None,
-          claim_vectors: np.ndarray | None = None) -> Alignment:
+          counted: Sequence[bool] | None = None, speakers: Sequence[frozenset[str]] | None = None) -> Alignment:
     """Group claims that state the same thing in different documents.
 
     Args:
@@ -399,9 +395,6 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
             empty: nobody). Two claims that name different speakers and state no count report two
             statements: their probability is 0 unless they are close paraphrases (``speaker_threshold``).
             ``None``: no claim names one.
-        claim_vectors: ``(len(texts), dim)`` unit rows of the texts in the claim encoder
-            (:mod:`dedupe.embed.claim_encoder`), whose cosine is the claim model's ``cosine`` column; ``None``: the
-            claim-space cosine of ``embeddings`` (:func:`claim_cosines`).
 
     Returns:
         The groups and the scored pairs.
@@ -413,7 +406,7 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
     if not len(texts) == len(embeddings) == len(doc_keys):
         raise ValueError("texts, embeddings and doc_keys must have the same length")
     candidates = cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-    pairs = scored_candidates(texts, embeddings, candidates, config, speakers, counted, claim_vectors)
+    pairs = scored_candidates(texts, embeddings, candidates, config, speakers, counted)
     linked = pairs if counted is None else tuple(
         p for p in pairs if p.probability >= config.counted_threshold or not (counted[p.first] or counted[p.second]))
     return Alignment(group_pairs(len(texts), doc_keys, linked, config.threshold, sentence_keys), pairs)
@@ -421,24 +414,13 @@ def align(texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
 
 def scored_candidates(texts: Sequence[str], embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
                       config: AlignConfig, speakers: Sequence[frozenset[str]] | None = None,
-                      counted: Sequence[bool] | None = None,
-                      claim_vectors: np.ndarray | None = None) -> tuple[ScoredPair, ...]:
-    """The candidates scored as :func:`align` scores them: the claim model on their claim cosines
-    (:func:`claim_cosines`), then the speaker rule where ``speakers`` are given."""
-    pairs = score_pairs(texts, candidates, claim_cosines(embeddings, candidates, config, claim_vectors))
+                      counted: Sequence[bool] | None = None) -> tuple[ScoredPair, ...]:
+    """The candidates scored as :func:`align` scores them: the claim model on their claim-space cosines
+    (:func:`dedupe.embed.claim_space.claim_space_cosines`), then the speaker rule where ``speakers`` are given."""
+    pairs = score_pairs(texts, candidates, claim_space_cosines(embeddings, candidates, config.claim_space))
     if speakers is None:
         return pairs
     return tuple(_heard(p, speakers, counted, config.speaker_threshold) for p in pairs)
-
-
-def claim_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]], config: AlignConfig,
-                  claim_vectors: np.ndarray | None = None) -> list[float]:
-    """The claim model's ``cosine`` column of each candidate: the cosine of its rows of ``claim_vectors`` (the
-    claim encoder's) when given, else their claim-space cosine (:func:`dedupe.embed.claim_space.claim_space_cosines`,
-    the plain cosine where ``config.claim_space`` is false)."""
-    if claim_vectors is None:
-        return claim_space_cosines(embeddings, candidates, config.claim_space)
-    return [float(claim_vectors[i] @ claim_vectors[j]) for i, j, _ in candidates]
 
 
 def _heard(pair: ScoredPair, speakers: Sequence[frozenset[str]], counted: Sequence[bool] | None,

@@ -51,7 +51,6 @@ from dedupe.compare.entities import Entity, EntityConfig, EntityTable, build_ent
 from dedupe.compare.facts import fact_groups, local_times, stated_facts
 from dedupe.compare.summaries import expand_summaries, summary_flags
 from dedupe.compare.features import pair_features
-from dedupe.embed.claim_encoder import load_claim_encoder
 from dedupe.embed.claim_space import fits_claim_map
 from dedupe.embed.encoder import EmbeddingCache, Encoder, embed
 from dedupe.errors import ConfigError
@@ -184,8 +183,6 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     vectors = embed(encoder, [c.text for c in claims], cache, progress) if claims else np.zeros((0, 1), np.float32)
     contents = [claim_content(c.text, config.claims.min_content_words) for c in claims]
     content_vectors = _content_vectors(encoder, cache, claims, contents, vectors)
-    claim_vectors = embed(load_claim_encoder(), contents, cache) \
-        if claims and config.align.claim_space and config.align.claim_encoder else None
     order = {d.doc.id: i for i, d in enumerate(documents)}
     story_of = story_index(stories)
     by_story: dict[str, list[int]] = {}
@@ -201,8 +198,7 @@ def compare_corpus(documents: Sequence[SegmentedDocument], encoder: Encoder, con
     for story in stories:
         indices = by_story.get(story.id, [])
         groups.extend(_story_groups(story.id, [claims[i] for i in indices], [contents[i] for i in indices],
-                                    (content_vectors[indices], vectors[indices],
-                                     None if claim_vectors is None else claim_vectors[indices]), table, config,
+                                    (content_vectors[indices], vectors[indices]), table, config,
                                     ([counts[i] for i in indices], [facts[i] for i in indices], dates)))
     if config.nli_model:
         groups = _with_nli(groups, config)
@@ -234,30 +230,27 @@ def _content_vectors(encoder: Encoder, cache: EmbeddingCache | None, claims: Seq
 _Counts = tuple[list[tuple[StatedCount, ...]], list[tuple[StatedCount, ...]], dict[str, dt.date | None]]
 
 
-def _story_groups(story_id: str, claims: list[Claim], contents: list[str],
-                  embedded: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+def _story_groups(story_id: str, claims: list[Claim], contents: list[str], embedded: tuple[np.ndarray, np.ndarray],
                   table: EntityTable, config: CompareConfig, counted: _Counts) -> list[ClaimGroup]:
     """Wording groups (aligned on the claims' contents, attribution stripped) and count groups (on the whole
-    claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors, the
-    contents' claim-encoder vectors or ``None``);
+    claims' embeddings) of one story, and its unique claims; ``embedded``: (content vectors, text vectors);
     ``counted``: what each claim counts, the facts it states, and each document's report date. A claim sits in
     its wording group, one count group per count and one fact group per fact; a wording group with the
     members of a count or fact group is that group."""
     if not claims:
         return []
-    vectors, text_vectors, claim_vectors = embedded
+    vectors, text_vectors = embedded
     counts, facts, dates = counted
     facts = local_times(facts, local_offset([c.text for c in claims]))
     doc_keys = [c.doc_id for c in claims]
     sentence_keys = [f"{c.doc_id}\u0000{c.sentence}" for c in claims]
     is_counted, speakers = [bool(found) for found in counts], [lead_speaker(c.text) for c in claims]
-    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, is_counted, speakers, claim_vectors)
+    alignment = align(contents, vectors, doc_keys, config.align, sentence_keys, is_counted, speakers)
     if config.align.summary_claims:
         alignment = expand_summaries(alignment, contents, vectors, doc_keys,
                                      summary_flags(doc_keys, config.align.summary_claims), config.align,
                                      sentence_keys, is_counted, speakers,
-                                     [frozenset(f.key for f in (*counts[i], *facts[i])) for i in range(len(claims))],
-                                     claim_vectors)
+                                     [frozenset(f.key for f in (*counts[i], *facts[i])) for i in range(len(claims))])
     mutual = config.align.count_mutual_cosine if config.align.count_mutual_cosine <= 1 else None
     by_count = count_groups(counts, text_vectors, doc_keys, config.align.count_cosine, sentence_keys, mutual) \
         if config.align.count_cosine <= 1 else ()

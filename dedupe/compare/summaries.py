@@ -50,8 +50,7 @@ def summary_flags(doc_keys: Sequence[str], count: int) -> list[bool]:
 def expand_summaries(alignment: Alignment, texts: Sequence[str], embeddings: np.ndarray, doc_keys: Sequence[str],
                      summary: Sequence[bool], config: AlignConfig, sentence_keys: Sequence[str] | None = None,
                      counted: Sequence[bool] | None = None, speakers: Sequence[frozenset[str]] | None = None,
-                     figures: Sequence[frozenset[CountKey]] | None = None,
-                     claim_vectors: np.ndarray | None = None) -> Alignment:
+                     figures: Sequence[frozenset[CountKey]] | None = None) -> Alignment:
     """The alignment with each ungrouped summary claim added to the group of its own document's claim it restates.
 
     Args:
@@ -66,7 +65,6 @@ def expand_summaries(alignment: Alignment, texts: Sequence[str], embeddings: np.
         speakers: Who each claim's leading attribution names.
         figures: What each claim's figures are about (count and fact keys); a claim that states a figure the
             summary does not is no claim the summary restates (its figure is its claim).
-        claim_vectors: The texts' claim-encoder rows, as :func:`dedupe.compare.align.align` reads them.
 
     Returns:
         The alignment, its groups grown, the pairs scored here added to its pairs.
@@ -83,15 +81,15 @@ def expand_summaries(alignment: Alignment, texts: Sequence[str], embeddings: np.
             continue
         anchors = [b for b in grouped_in.get(doc_keys[s], []) if sentences[b] != sentences[s]
                    and (figures is None or figures[b] <= figures[s])]
-        inside = _scored(anchors, s, texts, (embeddings, claim_vectors), known, speakers, counted, config)
+        inside = _scored(anchors, s, texts, embeddings, known, speakers, counted, config)
         best = max(inside, key=lambda p: (p.probability, -_other(p, s)), default=None)
         if best is None or best.probability < config.summary_threshold:
             continue
         members = alignment.groups[group_of[_other(best, s)]]
         if any(sentences[m] == sentences[s] for m in members):
             continue
-        outside = _scored([m for m in members if doc_keys[m] != doc_keys[s]], s, texts, (embeddings, claim_vectors),
-                          known, speakers, counted, config)
+        outside = _scored([m for m in members if doc_keys[m] != doc_keys[s]], s, texts, embeddings, known, speakers,
+                          counted, config)
         if outside and float(np.mean([p.probability for p in outside])) >= config.summary_cross:
             joins.setdefault(group_of[_other(best, s)], []).append(s)
             for pair in (*inside, *outside):
@@ -107,17 +105,13 @@ def _other(pair: ScoredPair, claim: int) -> int:
     return pair.second if pair.first == claim else pair.first
 
 
-def _scored(partners: Sequence[int], claim: int, texts: Sequence[str],
-            embedded: tuple[np.ndarray, np.ndarray | None], known: dict[tuple[int, int], ScoredPair],
-            speakers: Sequence[frozenset[str]] | None, counted: Sequence[bool] | None,
-            config: AlignConfig) -> list[ScoredPair]:
-    """The pairs of ``claim`` with each partner: known scores kept, the others scored (speaker rule applied);
-    ``embedded``: the plain and the claim-encoder rows."""
-    embeddings, claim_vectors = embedded
+def _scored(partners: Sequence[int], claim: int, texts: Sequence[str], embeddings: np.ndarray,
+            known: dict[tuple[int, int], ScoredPair], speakers: Sequence[frozenset[str]] | None,
+            counted: Sequence[bool] | None, config: AlignConfig) -> list[ScoredPair]:
+    """The pairs of ``claim`` with each partner: known scores kept, the others scored (speaker rule applied)."""
     keys = [(min(claim, j), max(claim, j)) for j in partners]
     fresh = [(i, j, float(embeddings[i] @ embeddings[j])) for i, j in keys if (i, j) not in known]
-    scored = {(p.first, p.second): p
-              for p in scored_candidates(texts, embeddings, fresh, config, speakers, counted, claim_vectors)}
+    scored = {(p.first, p.second): p for p in scored_candidates(texts, embeddings, fresh, config, speakers, counted)}
     return [known.get(k) or scored[k] for k in keys]
 
 
