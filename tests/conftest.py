@@ -127,3 +127,43 @@ def segments_db(tmp_path: Path) -> sqlite3.Connection:
     return connection
 
 # --- end of fixtures of dedupe.index.segments --------------------------------------------------------------
+
+
+# The claim encoder's tiny training runs (tests/test_benchmarks_train_claim_encoder.py, ..._claim_encoder_folds.py):
+# eight outside-style pairs, half of them the same claim, and the frozen lower layers' states of their texts.
+ENCODER_FROZEN = 5  # the tiny runs train MiniLM's last layer only
+
+
+@pytest.fixture(scope="module")
+def encoder_pairs() -> Any:
+    from benchmarks.align_quality import Pairs
+
+    return Pairs(
+        ["The quake killed at least 400 people in Yunnan.", "Kerry threatened to cut off all contact with Moscow.",
+         "The ferry sank with 200 passengers aboard.", "Bank workers went on strike across Brazil.",
+         "Officials said the death toll rose to 410.", "The minister resigned on Tuesday.",
+         "Rescuers pulled survivors from the rubble.", "Oil prices fell sharply on Monday."],
+        ["At least 400 people died when the earthquake struck Yunnan.", "The ferry sank with 200 passengers aboard.",
+         "A boat carrying 200 people went down.", "The central bank raised interest rates.",
+         "The death toll climbed to 410, officials said.", "Iran launched a new offensive near Basra.",
+         "Survivors were pulled out of the rubble by rescue teams.", "The football team won the cup."],
+        np.array([1, 0, 1, 0, 1, 0, 1, 0]))
+
+
+@pytest.fixture(scope="module")
+def base() -> tuple[Any, Any]:
+    """The packaged MiniLM's tokenizer and model, as benchmarks.train_claim_encoder loads them."""
+    torch = pytest.importorskip("torch")
+    from benchmarks.train_claim_encoder import load_base
+
+    torch.set_num_threads(2)
+    return load_base()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def texts(base: tuple[Any, Any], encoder_pairs: Any) -> Any:
+    """The pairs' texts through the frozen lower layers (:data:`ENCODER_FROZEN`)."""
+    from benchmarks.train_claim_encoder import pair_texts
+
+    tokenizer, model = base
+    return pair_texts(encoder_pairs, model, tokenizer, ENCODER_FROZEN)
