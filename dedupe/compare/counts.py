@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import combinations
 
 import numpy as np
@@ -201,10 +202,8 @@ def count_groups(counts: Sequence[Sequence[StatedCount]], vectors: np.ndarray, d
     Returns:
         The groups, ordered by key then first member.
     """
-    def link(a: Sequence[StatedCount], b: Sequence[StatedCount], key: CountKey, cosine: float) -> float:
-        return _link(a, b, key, cosine, min_cosine)
-
-    return key_groups(counts, vectors, doc_keys, min_cosine, link, sentence_keys, mutual_cosine)
+    return key_groups(counts, vectors, doc_keys, min_cosine, partial(_link, min_cosine=min_cosine), sentence_keys,
+                      mutual_cosine)
 
 
 # The link of two claims that state a key: (first's figures, second's figures, key, cosine) -> link.
