@@ -283,8 +283,7 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
     else:  # the child counts the lines before its part: it has time to spare, the writer has not
         seen = _load_halves(lambda: (text, 0, cut, 0), lambda: (text, cut, len(text), text.count("\n", 0, cut)),
                             label, stem, loader)
-    if not seen:
-        loader.skip(label, None, "no records (empty JSON array)")
+    _skip_if_empty(seen, label, loader)
 
 
 def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
@@ -298,9 +297,14 @@ def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
             seen = _load_halves(halves.first, halves.later, label, path.stem, loader)
         except OSError as exc:  # the file cut short since its first part was read (and the child failed)
             raise InputError(f"{label}: cannot read: {exc.strerror or exc}") from None
+    _skip_if_empty(seen, label, loader)
+    return seen is not None
+
+
+def _skip_if_empty(seen: int | None, label: str, loader: Loader) -> None:
+    """Skip a JSON file that held no records (``seen`` 0; ``None``: it was not read here)."""
     if seen == 0:
         loader.skip(label, None, "no records (empty JSON array)")
-    return seen is not None
 
 
 def _share(loader: Loader, shares: tuple[float, float]) -> float:
