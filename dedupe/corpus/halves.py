@@ -19,15 +19,14 @@ file whole, as before.
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 from pathlib import Path
 
-from dedupe.corpus.readers import BINARY_SNIFF, decompress, inner_name
+from dedupe.corpus.readers import BINARY_SNIFF, BOMS, decompress, inner_name
 
-# Byte-order marks (the UTF-32 little-endian one starts with the UTF-16 one): such a file is decoded whole.
-_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
+# A file that opens with a byte-order mark (readers.BOMS) is decoded whole.
+_BOMS = tuple(bom for bom, _ in BOMS)
 _HEAD = 16  # bytes enough to know a compressed file by its magic bytes (decompress looks at ten)
 _CHUNK = 65536  # bytes read at a time to find the cut and to count the lines before it (one buffer, reused)
 #: A part, as :func:`~dedupe.corpus.readers.json_lines` reads it: ``(text, start, stop, lines before it)``.

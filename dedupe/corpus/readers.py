@@ -15,8 +15,8 @@ from typing import Any
 
 #: A file with a NUL among its first bytes (and no UTF-16/32 byte-order mark) is treated as binary.
 BINARY_SNIFF = 8192
-# Longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+#: Byte-order marks and their codecs, longest first: the UTF-32 little-endian mark starts with the UTF-16 one.
+BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
          (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 Record = tuple[int, Any, str | None]
@@ -139,7 +139,7 @@ def decode_bytes(data: bytes) -> tuple[str | None, str]:
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
-    for bom, codec in _BOMS:
+    for bom, codec in BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom):].decode(codec), ""
