@@ -133,6 +133,17 @@ def split(count: int, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[cut:]), np.sort(order[:cut])
 
 
+def folds_of(count: int, folds: int = FOLDS, seed: int = SHIPPED.seed) -> np.ndarray:
+    """Each pair's fold (seeded permutation modulo ``folds``): the folds of :func:`out_of_fold_cosines`, and of
+    :func:`benchmarks.claim_encoder_folds.out_of_fold_encoder_cosines`.
+
+    Example:
+        >>> sorted(np.bincount(folds_of(10, 5)).tolist())
+        [2, 2, 2, 2, 2]
+    """
+    return np.random.default_rng(seed).permutation(count) % folds
+
+
 def out_of_fold_cosines(first: np.ndarray, second: np.ndarray, labels: np.ndarray, folds: int = FOLDS,
                         settings: Settings = SHIPPED) -> np.ndarray:
     """Each training pair's claim-space cosine from a map fitted on the other folds (seeded), for stacking: the
@@ -149,7 +160,7 @@ def out_of_fold_cosines(first: np.ndarray, second: np.ndarray, labels: np.ndarra
     Returns:
         One cosine per pair.
     """
-    fold = np.random.default_rng(settings.seed).permutation(len(labels)) % folds
+    fold = folds_of(len(labels), folds, settings.seed)
     cosines = np.zeros(len(labels))
     for k in range(folds):
         fit, held = fold != k, fold == k
