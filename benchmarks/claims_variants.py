@@ -52,6 +52,7 @@ from benchmarks import claim_model
 from benchmarks import claims_quality as quality
 from benchmarks import relative_links
 from benchmarks.align_quality import fit_model, read_mrpc
+from benchmarks.relative_links import replaced
 from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
 from dedupe.embed.backends import packaged_model_folder
@@ -78,26 +79,6 @@ def with_defaults(overrides: Sequence[str]) -> Iterator[None]:
             replaced(align.AlignConfig.__init__, "__defaults__", defaults), \
             replaced(groups, "align", variant if relative else groups.align):  # claim cosines too
         yield
-
-
-@contextmanager
-def replaced(owner: object, name: str, value: object) -> Iterator[None]:
-    """``owner.name`` set to ``value`` for the ``with`` block, and what it was put back after it (an exception
-    too): a variant holds for its own run only, never for what the process runs next.
-
-    Example:
-        >>> with replaced(align, "CLAIM_THRESHOLD", 0.5):
-        ...     align.CLAIM_THRESHOLD
-        0.5
-        >>> align.CLAIM_THRESHOLD != 0.5
-        True
-    """
-    before = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, before)
 
 
 def _typed(kind: object, value: str) -> object:
