@@ -29,8 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.align_quality import Pairs, read_mrpc
-from benchmarks.claim_model import FIT_YEARS, joined, read_sts
+from benchmarks.claim_model import training_pairs
 from benchmarks.train_claim_adapter import FOLDS, SHIPPED, THREADS, auc, folds_of
 from benchmarks.train_claim_encoder import Settings, Texts, cosines, load_base, pair_texts, train
 
@@ -85,10 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(args.frozen, args.halves, args.batch, args.learning_rate, seed=args.seed)
     torch.set_num_threads(THREADS)
     torch.use_deterministic_algorithms(True)
-    pairs = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                    read_sts(args.corpus / "sts-headlines", FIT_YEARS)])
-    if args.limit:
-        pairs = Pairs(pairs.first[:args.limit], pairs.second[:args.limit], pairs.labels[:args.limit])
+    pairs = training_pairs(args.corpus, args.limit)
     began = time.perf_counter()
     tokenizer, model = load_base()
     texts = pair_texts(pairs, model, tokenizer, settings.frozen)

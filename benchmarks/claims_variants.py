@@ -51,7 +51,7 @@ from tokenizers import Tokenizer
 from benchmarks import claim_model
 from benchmarks import claims_quality as quality
 from benchmarks import relative_links
-from benchmarks.align_quality import fit_model, read_mrpc
+from benchmarks.align_quality import fit_model
 from benchmarks.relative_links import replaced
 from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
@@ -183,9 +183,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     """Leave one tune event out: model on outside + the other events' pairs, threshold there, the one out scored."""
     true = quality.gold_pairs(gold)[0]
     by_event = tune_pairs(args, gold, encoder, cache)
-    sts = args.corpus / "sts-headlines"
-    outside = claim_model.joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                                  claim_model.read_sts(sts, claim_model.FIT_YEARS)])
+    outside = claim_model.training_pairs(args.corpus)
     outside_x = claim_model.features(outside, encoder, cache)[0]
     scored = []
     for test in gold.split["tune"]:

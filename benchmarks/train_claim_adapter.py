@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from benchmarks.align_quality import Pairs, labelled_sick, read_mrpc, read_sick_pairs
-from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, pair_vectors, read_sts
+from benchmarks.align_quality import Pairs, labelled_sick, read_sick_pairs
+from benchmarks.claim_model import joined, pair_vectors, training_pairs, unseen_splits
 from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
@@ -183,13 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sick", action="store_true", help="add SICK train to the training pairs")
     args = parser.parse_args(argv)
     settings = Settings(args.steps, args.learning_rate, args.decay, args.negatives, args.seed)
-    sts = args.corpus / "sts-headlines"
-    parts = [read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"), read_sts(sts, FIT_YEARS)]
+    train = training_pairs(args.corpus)
     if args.sick:
-        parts.append(read_sick_same(args.corpus / "sick2014" / "SICK_train.txt"))
-    train = joined(parts)
-    tests = {"MRPC test": read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_test.txt"),
-             f"STS headlines {TEST_YEARS[0]}": read_sts(sts, TEST_YEARS)}
+        train = joined([train, read_sick_same(args.corpus / "sick2014" / "SICK_train.txt")])
+    tests = unseen_splits(args.corpus)
     encoder, cache = load_encoder(None), EmbeddingCache(default_cache_dir())
     first, second = pair_vectors(train, encoder, cache)
     print(f"training pairs: {len(train.labels)} ({train.labels.mean():.2f} same); {settings}")
