@@ -193,7 +193,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         model = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                           np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
         with replaced(align, "CLAIM_MODEL", model):
-            f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
+            f1s = quality.tune_f1s(args.paths, gold, true, encoder, cache)
         threshold, there = quality.best_threshold(f1s, train)
         scored.append(f1s[threshold][test])  # the table holds it, as claims_quality's leave_one_event_out reads it
         print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "
