@@ -29,20 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.align_quality import Pairs, read_mrpc
-from benchmarks.claim_model import FIT_YEARS, joined, read_sts
-from benchmarks.train_claim_adapter import FOLDS, SHIPPED, THREADS, auc
+from benchmarks.claim_model import training_pairs
+from benchmarks.train_claim_adapter import FOLDS, SHIPPED, THREADS, auc, folds_of
 from benchmarks.train_claim_encoder import Settings, Texts, cosines, load_base, pair_texts, train
-
-
-def folds_of(count: int, folds: int = FOLDS, seed: int = SHIPPED.seed) -> np.ndarray:
-    """Each pair's fold, as :func:`benchmarks.train_claim_adapter.out_of_fold_cosines` assigns them.
-
-    Example:
-        >>> sorted(np.bincount(folds_of(10, 5)).tolist())
-        [2, 2, 2, 2, 2]
-    """
-    return np.random.default_rng(seed).permutation(count) % folds
 
 
 def out_of_fold_encoder_cosines(model: Any, texts: Texts, labels: np.ndarray, settings: Settings,
@@ -56,7 +45,7 @@ def out_of_fold_encoder_cosines(model: Any, texts: Texts, labels: np.ndarray, se
         labels: 1 for the same claim, 0 for not.
         settings: How each fold's encoder is trained (its ``frozen`` must be the one ``texts`` was computed with).
         folds: How many folds.
-        seed: Seeds the fold assignment (:func:`folds_of`).
+        seed: Seeds the fold assignment (:func:`benchmarks.train_claim_adapter.folds_of`).
         report: Called with ``(fold, seconds, held_auc_plain, held_auc_trained, losses)`` after each fold.
 
     Returns:
@@ -95,10 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(args.frozen, args.halves, args.batch, args.learning_rate, seed=args.seed)
     torch.set_num_threads(THREADS)
     torch.use_deterministic_algorithms(True)
-    pairs = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                    read_sts(args.corpus / "sts-headlines", FIT_YEARS)])
-    if args.limit:
-        pairs = Pairs(pairs.first[:args.limit], pairs.second[:args.limit], pairs.labels[:args.limit])
+    pairs = training_pairs(args.corpus, args.limit)
     began = time.perf_counter()
     tokenizer, model = load_base()
     texts = pair_texts(pairs, model, tokenizer, settings.frozen)
@@ -112,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     found = out_of_fold_encoder_cosines(model, texts, pairs.labels, settings, args.folds, report=report)
     print(f"out-of-fold AUC {auc(pairs.labels, found)} over {len(found)} pairs")
     np.save(args.out, found)
-    print(f"wrote {args.out}: sha256 {hashlib.sha256(Path(args.out).read_bytes()).hexdigest()}")
+    print(f"wrote {args.out}: sha256 {hashlib.sha256(args.out.read_bytes()).hexdigest()}")
     return 0
 
 

@@ -78,6 +78,20 @@ def joined(splits: Sequence[Pairs]) -> Pairs:
                  np.concatenate([s.labels for s in splits]))
 
 
+def training_pairs(corpus: Path, limit: int = 0) -> Pairs:
+    """The outside training pairs (MRPC train, STS headlines of :data:`FIT_YEARS`) of the folder holding mrpc/ and
+    sts-headlines/; the first ``limit`` only where it is given (tests)."""
+    pairs = joined([read_mrpc(corpus / "mrpc" / "msr_paraphrase_train.txt"),
+                    read_sts(corpus / "sts-headlines", FIT_YEARS)])
+    return Pairs(pairs.first[:limit], pairs.second[:limit], pairs.labels[:limit]) if limit else pairs
+
+
+def unseen_splits(corpus: Path) -> dict[str, Pairs]:
+    """The outside splits nothing is fitted on, by name: MRPC test and STS headlines of :data:`TEST_YEARS`."""
+    return {"MRPC test": read_mrpc(corpus / "mrpc" / "msr_paraphrase_test.txt"),
+            f"STS headlines {TEST_YEARS[0]}": read_sts(corpus / "sts-headlines", TEST_YEARS)}
+
+
 def pair_vectors(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
     """Unit MiniLM embeddings of each pair's two contents (:func:`claim_content`), as alignment embeds them."""
     first = embed(encoder, [claim_content(t) for t in pairs.first], cache)  # type: ignore[arg-type]
@@ -178,11 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reuters-articles", type=int, default=1000, help="Reuters articles sampled for training")
     parser.add_argument("--reuters-seed", type=int, default=claim_pairs.SEED, help="seed of the Reuters sampling")
     args = parser.parse_args(argv)
-    sts = args.corpus / "sts-headlines"
-    train = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                    read_sts(sts, FIT_YEARS)])
-    tests = {"MRPC test": read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_test.txt"),
-             "STS headlines 2016": read_sts(sts, TEST_YEARS)}
+    train, tests = training_pairs(args.corpus), unseen_splits(args.corpus)
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     vectors = pair_vectors(train, encoder, cache)

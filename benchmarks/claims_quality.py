@@ -291,14 +291,14 @@ def sentence_vectors(gold: Gold, paths: Sequence[str], encoder: object, cache: E
     return texts, dict(zip(keys, matrix))
 
 
-def tune_f1s(args: argparse.Namespace, gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache
+def tune_f1s(paths: Sequence[str], gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache
              ) -> dict[float, dict[str, float]]:
-    """Each grid threshold's pair F1 on each tune event, from one compare of the tune events' documents per
-    threshold: the fit and every leave-one-event-out fold read their thresholds from it."""
+    """Each grid threshold's pair F1 on each tune event, from one compare of the tune events' documents of the
+    corpus ``paths`` per threshold: the fit and every leave-one-event-out fold read their thresholds from it."""
     table, events = {}, gold.split["tune"]
     for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
         config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
-        pred = run_compare(args.corpus, gold, encoder, cache, config, only=events)[0]
+        pred = run_compare(paths, gold, encoder, cache, config, only=events)[0]
         table[float(threshold)] = {e: f1(in_sets(pred, gold, [e]), in_sets(true, gold, [e])) for e in events}
     return table
 
@@ -449,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     true, true_div = gold_pairs(gold)
     texts, vectors = sentence_vectors(gold, args.corpus, encoder, cache)
-    f1s = tune_f1s(args, gold, true, encoder, cache) if args.fit else {}
+    f1s = tune_f1s(args.corpus, gold, true, encoder, cache) if args.fit else {}
     if args.fit and args.loeo:
         leave_one_event_out(f1s, gold.split["tune"])
     config = fit(f1s, gold) if args.fit else CompareConfig()

@@ -51,7 +51,8 @@ from tokenizers import Tokenizer
 from benchmarks import claim_model
 from benchmarks import claims_quality as quality
 from benchmarks import relative_links
-from benchmarks.align_quality import fit_model, read_mrpc
+from benchmarks.align_quality import fit_model
+from benchmarks.relative_links import replaced
 from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
 from dedupe.embed.backends import packaged_model_folder
@@ -78,26 +79,6 @@ def with_defaults(overrides: Sequence[str]) -> Iterator[None]:
             replaced(align.AlignConfig.__init__, "__defaults__", defaults), \
             replaced(groups, "align", variant if relative else groups.align):  # claim cosines too
         yield
-
-
-@contextmanager
-def replaced(owner: object, name: str, value: object) -> Iterator[None]:
-    """``owner.name`` set to ``value`` for the ``with`` block, and what it was put back after it (an exception
-    too): a variant holds for its own run only, never for what the process runs next.
-
-    Example:
-        >>> with replaced(align, "CLAIM_THRESHOLD", 0.5):
-        ...     align.CLAIM_THRESHOLD
-        0.5
-        >>> align.CLAIM_THRESHOLD != 0.5
-        True
-    """
-    before = getattr(owner, name)
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        setattr(owner, name, before)
 
 
 def _typed(kind: object, value: str) -> object:
@@ -202,9 +183,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     """Leave one tune event out: model on outside + the other events' pairs, threshold there, the one out scored."""
     true = quality.gold_pairs(gold)[0]
     by_event = tune_pairs(args, gold, encoder, cache)
-    sts = args.corpus / "sts-headlines"
-    outside = claim_model.joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"),
-                                  claim_model.read_sts(sts, claim_model.FIT_YEARS)])
+    outside = claim_model.training_pairs(args.corpus)
     outside_x = claim_model.features(outside, encoder, cache)[0]
     scored = []
     for test in gold.split["tune"]:
@@ -214,7 +193,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         model = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                           np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
         with replaced(align, "CLAIM_MODEL", model):
-            f1s = quality.tune_f1s(argparse.Namespace(corpus=args.paths), gold, true, encoder, cache)
+            f1s = quality.tune_f1s(args.paths, gold, true, encoder, cache)
         threshold, there = quality.best_threshold(f1s, train)
         scored.append(f1s[threshold][test])  # the table holds it, as claims_quality's leave_one_event_out reads it
         print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "

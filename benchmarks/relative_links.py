@@ -171,6 +171,26 @@ def centred_cosines(embeddings: np.ndarray, candidates: Sequence[tuple[int, int,
 
 
 @contextmanager
+def replaced(owner: object, name: str, value: object) -> Iterator[None]:
+    """``owner.name`` set to ``value`` for the ``with`` block, and what it was put back after it (an exception
+    too): a variant holds for its own run only, never for what the process runs next.
+
+    Example:
+        >>> with replaced(align, "CLAIM_THRESHOLD", 0.5):
+        ...     align.CLAIM_THRESHOLD
+        0.5
+        >>> align.CLAIM_THRESHOLD != 0.5
+        True
+    """
+    before = getattr(owner, name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        setattr(owner, name, before)
+
+
+@contextmanager
 def relative_align(variant: RelativeLinks) -> Iterator[Callable[..., Alignment]]:
     """:func:`dedupe.compare.align.align` with ``variant``'s step between scoring and grouping, for the ``with``
     block; for ``centred`` the claim model reads :func:`centred_cosines` within the block, in summaries too
@@ -184,13 +204,9 @@ def relative_align(variant: RelativeLinks) -> Iterator[Callable[..., Alignment]]
         >>> align.claim_space_cosines is tool
         True
     """
-    plain = align.claim_space_cosines
-    if variant.relative == "centred":
-        align.claim_space_cosines = centred_cosines  # type: ignore[assignment]
-    try:
+    cosines = centred_cosines if variant.relative == "centred" else align.claim_space_cosines
+    with replaced(align, "claim_space_cosines", cosines):
         yield _aligned(variant)
-    finally:
-        align.claim_space_cosines = plain  # type: ignore[assignment]
 
 
 def _aligned(variant: RelativeLinks) -> Callable[..., Alignment]:

@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from benchmarks.align_quality import Pairs, labelled_sick, read_mrpc, read_sick_pairs
-from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, pair_vectors, read_sts
+from benchmarks.align_quality import Pairs, labelled_sick, read_sick_pairs
+from benchmarks.claim_model import joined, pair_vectors, training_pairs, unseen_splits
 from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
@@ -133,6 +133,17 @@ def split(count: int, share: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(order[cut:]), np.sort(order[:cut])
 
 
+def folds_of(count: int, folds: int = FOLDS, seed: int = SHIPPED.seed) -> np.ndarray:
+    """Each pair's fold (seeded permutation modulo ``folds``): the folds of :func:`out_of_fold_cosines`, and of
+    :func:`benchmarks.claim_encoder_folds.out_of_fold_encoder_cosines`.
+
+    Example:
+        >>> sorted(np.bincount(folds_of(10, 5)).tolist())
+        [2, 2, 2, 2, 2]
+    """
+    return np.random.default_rng(seed).permutation(count) % folds
+
+
 def out_of_fold_cosines(first: np.ndarray, second: np.ndarray, labels: np.ndarray, folds: int = FOLDS,
                         settings: Settings = SHIPPED) -> np.ndarray:
     """Each training pair's claim-space cosine from a map fitted on the other folds (seeded), for stacking: the
@@ -149,7 +160,7 @@ def out_of_fold_cosines(first: np.ndarray, second: np.ndarray, labels: np.ndarra
     Returns:
         One cosine per pair.
     """
-    fold = np.random.default_rng(settings.seed).permutation(len(labels)) % folds
+    fold = folds_of(len(labels), folds, settings.seed)
     cosines = np.zeros(len(labels))
     for k in range(folds):
         fit, held = fold != k, fold == k
@@ -172,13 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sick", action="store_true", help="add SICK train to the training pairs")
     args = parser.parse_args(argv)
     settings = Settings(args.steps, args.learning_rate, args.decay, args.negatives, args.seed)
-    sts = args.corpus / "sts-headlines"
-    parts = [read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"), read_sts(sts, FIT_YEARS)]
+    train = training_pairs(args.corpus)
     if args.sick:
-        parts.append(read_sick_same(args.corpus / "sick2014" / "SICK_train.txt"))
-    train = joined(parts)
-    tests = {"MRPC test": read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_test.txt"),
-             f"STS headlines {TEST_YEARS[0]}": read_sts(sts, TEST_YEARS)}
+        train = joined([train, read_sick_same(args.corpus / "sick2014" / "SICK_train.txt")])
+    tests = unseen_splits(args.corpus)
     encoder, cache = load_encoder(None), EmbeddingCache(default_cache_dir())
     first, second = pair_vectors(train, encoder, cache)
     print(f"training pairs: {len(train.labels)} ({train.labels.mean():.2f} same); {settings}")

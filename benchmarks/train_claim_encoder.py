@@ -39,8 +39,8 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.align_quality import Pairs, read_mrpc
-from benchmarks.claim_model import FIT_YEARS, TEST_YEARS, joined, read_sts
+from benchmarks.align_quality import Pairs
+from benchmarks.claim_model import training_pairs, unseen_splits
 from benchmarks.train_claim_adapter import THREADS, auc, split
 from dedupe.compare.claims import claim_content
 from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights
@@ -322,13 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         args.seed, keep_best=args.no_refit)
     torch.set_num_threads(THREADS)
     torch.use_deterministic_algorithms(True)
-    sts = args.corpus / "sts-headlines"
-    train_pairs = joined([read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_train.txt"), read_sts(sts, FIT_YEARS)])
-    if args.limit:
-        train_pairs = Pairs(train_pairs.first[:args.limit], train_pairs.second[:args.limit],
-                            train_pairs.labels[:args.limit])
-    tests = {"MRPC test": read_mrpc(args.corpus / "mrpc" / "msr_paraphrase_test.txt"),
-             f"STS headlines {TEST_YEARS[0]}": read_sts(sts, TEST_YEARS)}
+    train_pairs, tests = training_pairs(args.corpus, args.limit), unseen_splits(args.corpus)
     began = time.perf_counter()
     tokenizer, model = load_base()
     texts = pair_texts(train_pairs, model, tokenizer, settings.frozen)
