@@ -137,6 +137,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     keys = document_keys(prints, params)
     loaded: dict[int, StoredDocument] = {}
+    seq_of: dict[str, int] = {}  # the loaded documents' seqs by id, grown as they are fetched
     wanted = (keys.bands, keys.passages)
     asked = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     places: set[tuple[str, int, int, bool]] = set()
@@ -154,6 +155,7 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
             break  # the exact findings ask for no other document: they are the rescan's
         fetched = index.fetch(new)
         loaded.update((s.seq, s) for s in fetched)
+        seq_of.update((s.document.id, s.seq) for s in fetched)
         read.add([s.document for s in fetched])
         seqs = sorted(loaded)
         history = [loaded[seq].document for seq in seqs]
@@ -165,16 +167,17 @@ def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: fr
             break
         stored = {d.id: d for d in history}
         wanted = _frontier(result.findings, _clustered(every, result, stored), stored, params, places, read,
-                           partial(_stored_bands, whole, loaded, read))
+                           partial(_stored_bands, whole, seq_of, read))
     assert result is not None
     return loaded, result, rounds
 
 
-def _stored_bands(whole: History, loaded: dict[int, StoredDocument], read: _Prints, ids: list[str]) -> I64:
-    """The band keys of the stored documents ``ids``, as the round's candidates made them (``History._buckets``:
-    every document scanned), else made here."""
-    seq_of = {stored.document.id: seq for seq, stored in loaded.items()}
-    return whole.band_keys([seq_of[i] for i in ids], lambda seqs: read.of([loaded[s].document.id for s in seqs]))
+def _stored_bands(whole: History, seq_of: dict[str, int], read: _Prints, ids: list[str]) -> I64:
+    """The band keys of the stored documents ``ids`` (``seq_of``: the seqs of the documents read, by id), as the
+    round's candidates made them (``History._buckets``: every document scanned), else made here."""
+    seqs = [seq_of[i] for i in ids]
+    id_of = dict(zip(seqs, ids))
+    return whole.band_keys(seqs, lambda todo: read.of([id_of[seq] for seq in todo]))
 
 
 def _new_keys(keys: I64, asked: I64) -> I64:
