@@ -12,18 +12,17 @@ sends the file to the whole-file reading.
 It is taken only where decoding the whole file gives what the parts give: a file compressed by neither its
 name nor its bytes, without a byte-order mark, whose parts are both UTF-8 without a ``"\\r"``, and whose first
 part passes the checks the whole file would (:func:`~dedupe.corpus.readers.decode_bytes`: no NUL among its first
-characters; :func:`~dedupe.corpus.readers.json_lines_cut`: JSON Lines, not a JSON array or one object over
+characters; :func:`~dedupe.corpus.readers.opens_json_lines`: JSON Lines, not a JSON array or one object over
 several lines). Otherwise :meth:`FileHalves.first` says so before a record is read, and the caller reads the
 file whole, as before.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-from dedupe.corpus.readers import BINARY_SNIFF, BOMS, decompress, inner_name
+from dedupe.corpus.readers import BINARY_SNIFF, BOMS, decompress, inner_name, opens_json_lines
 
 # A file that opens with a byte-order mark (readers.BOMS) is decoded whole.
 _BOMS = tuple(bom for bom, _ in BOMS)
@@ -111,8 +110,7 @@ class FileHalves:
             text = self._read(0, self.cut).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        if (os.read(self._said, 1) != b"1" or "\r" in text or "\x00" in text[:BINARY_SNIFF]
-                or not _starts_json_lines(text)):
+        if os.read(self._said, 1) != b"1" or "\x00" in text[:BINARY_SNIFF] or not opens_json_lines(text, part=True):
             return None
         return text, 0, len(text), 0
 
@@ -137,21 +135,3 @@ def _line_start(fd: int, offset: int, size: int) -> int:
         position += len(chunk)
     return 0
 
-
-def _starts_json_lines(text: str) -> bool:
-    """Whether a file starting with ``text`` (a part ending at a line end) is read as JSON Lines: its first
-    character that is not whitespace is not ``[`` (a JSON array), and, if ``{``, the line holding it holds a whole
-    value (then the file is one object over several lines only when the rest is whitespace, and that object is
-    the one record JSON Lines reads, on the same line)."""
-    first = 0
-    while first < len(text) and text[first].isspace():
-        first += 1
-    if first == len(text) or text[first] == "[":
-        return False
-    if text[first] != "{":
-        return True
-    try:
-        json.loads(text[first:text.find("\n", first)])
-    except ValueError:
-        return False
-    return True

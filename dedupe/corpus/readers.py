@@ -191,9 +191,7 @@ def json_records(text: str) -> Iterator[Record]:
     Returns:
         An iterator; ``error`` is ``None`` when the value parsed, else the reason (and ``value`` is ``None``).
     """
-    first = 0  # where text.lstrip() starts, without copying the text
-    while first < len(text) and text[first].isspace():
-        first += 1
+    first = _first_value(text)
     if text.startswith("[", first):
         yield from _json_array(text)
         return
@@ -216,17 +214,8 @@ def json_lines_cut(text: str, share: float = 0.5) -> int | None:
     (the middle by default), when it reads ``text`` as JSON Lines ending with "\\n" (:func:`json_lines`
     then reads each part); ``None`` for a JSON array, a single (pretty-printed) object, "\\r" line ends, or
     a text without a line to cut at."""
-    first = 0
-    while first < len(text) and text[first].isspace():
-        first += 1
-    if text.startswith("[", first) or "\r" in text:
+    if not opens_json_lines(text):
         return None
-    if text.startswith("{", first) and _spans_lines(text, first):
-        try:
-            json.loads(text)
-            return None  # one object
-        except json.JSONDecodeError:
-            pass
     cut = text.find("\n", max(0, int(len(text) * share) - 1)) + 1  # the first line start at or after the share
     return cut if 0 < cut < len(text) else None
 
@@ -236,6 +225,47 @@ def json_lines(text: str, start: int, stop: int, line: int) -> Iterator[Record]:
     numbered after ``line`` lines: what :func:`json_records` yields for them when
     :func:`json_lines_cut` gives a cut."""
     return _json_lines(text, start, stop, line)
+
+
+def opens_json_lines(text: str, part: bool = False) -> bool:
+    """Whether :func:`json_records` reads a file of ``text`` as JSON Lines with "\\n" line ends, the records of
+    :func:`json_lines` (the checks before a file is read in parts).
+
+    Args:
+        text: The decoded file, or with ``part`` its first part (ending at a line end).
+        part: Whether ``text`` is only the file's first part: then a first ``{`` must close on its own line (the file
+            is one object over several lines only when the rest is whitespace, and that object is the one record
+            JSON Lines reads, on the same line).
+
+    Returns:
+        ``False`` for a JSON array, a single object over several lines, a ``"\\r"``, or whitespace alone.
+    """
+    first = _first_value(text)
+    if first == len(text) or text[first] == "[" or "\r" in text:
+        return False
+    if text[first] != "{":
+        return True
+    if part:
+        try:
+            json.loads(text[first:text.find("\n", first)])
+        except ValueError:
+            return False
+        return True
+    if not _spans_lines(text, first):
+        return True
+    try:
+        json.loads(text)
+    except json.JSONDecodeError:
+        return True
+    return False  # one object
+
+
+def _first_value(text: str) -> int:
+    """Where ``text.lstrip()`` starts (``len(text)``: whitespace alone), without copying the text."""
+    first = 0
+    while first < len(text) and text[first].isspace():
+        first += 1
+    return first
 
 
 def _spans_lines(text: str, first: int) -> bool:
