@@ -140,3 +140,16 @@ def test_a_child_that_fails_leaves_its_part_to_this_process(tmp_path: Path, monk
     monkeypatch.setattr(load, "_Recorder", Failing)
     assert load_corpus([str(path)], meanwhile=lambda: None) == alone
     assert taken == [True, True]
+
+
+def test_a_load_asks_once_whether_a_processor_is_idle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the "\r" file's parts are refused and it is read whole, where the text's cut would ask again
+    _write(tmp_path / "a.jsonl", _records(300), end="\r\n")
+    _write(tmp_path / "b.jsonl", _records(300, start=300))
+    asked: list[bool] = []
+    monkeypatch.setattr(load, "FORK_CHARS", 1)
+    monkeypatch.setattr(load, "idle_core", lambda: asked.append(True) or True)
+    taken = _opened(monkeypatch)
+    corpus = load_corpus([str(tmp_path)])
+    assert asked == [True] and taken == [False, True]
+    assert corpus.documents and corpus.documents[0].origin.path.endswith("a.jsonl")

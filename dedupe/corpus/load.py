@@ -23,6 +23,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -89,6 +90,12 @@ class Loader:
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
+
+    @cached_property
+    def idle(self) -> bool:
+        """Whether a forked child would get a processor of its own (:func:`~dedupe.runtime.idle_core`), asked once a
+        load: a large JSON file is not asked about again when it is read whole after its parts were refused."""
+        return idle_core()
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
         item = Skipped(path, line, reason)
@@ -201,7 +208,7 @@ def _auto_manifest(folder: Path, loader: Loader) -> None:
 
 def _load_file(path: Path, loader: Loader) -> None:
     label = str(path)
-    if path.suffix.lower() in JSON_SUFFIXES and idle_core() and _load_file_halves(path, label, loader):
+    if path.suffix.lower() in JSON_SUFFIXES and loader.idle and _load_file_halves(path, label, loader):
         return
     try:
         data = path.read_bytes()
@@ -276,7 +283,7 @@ def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
-    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and idle_core() else None
+    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and loader.idle else None
     seen: int | None
     if cut is None:
         seen = _load_records(json_records(text), label, stem, loader)
