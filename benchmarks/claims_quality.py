@@ -132,6 +132,11 @@ def load_documents(path: str, gold: Gold) -> list[Document]:
             for d in documents]
 
 
+def load_corpora(paths: Sequence[str], gold: Gold) -> dict[str, list[Document]]:
+    """:func:`load_documents` of each corpus path, by path: loaded once, compared as often as a caller needs."""
+    return {path: load_documents(path, gold) for path in paths}
+
+
 def tune_only(gold: Gold) -> Gold:
     """The gold without its held-out sets: their documents are left out of the corpus (never compared, embedded
     or grouped into stories) and their annotation is dropped, so that ``--split tune`` computes nothing on them."""
@@ -250,10 +255,11 @@ def f1(pred: set[Pair], true: set[Pair]) -> float:
     return measures(pred, true)[2]
 
 
-def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: EmbeddingCache, config: CompareConfig,
-                only: Sequence[str] | None = None, results: list[CompareResult] | None = None
+def run_compare(corpora: dict[str, list[Document]], gold: Gold, encoder: object, cache: EmbeddingCache,
+                config: CompareConfig, only: Sequence[str] | None = None, results: list[CompareResult] | None = None
                 ) -> tuple[set[Pair], list[set[Pair]], dict[str, str], list[str]]:
-    """Compare each corpus path as the tool does; predicted pairs, divergence pair sets, texts and timings.
+    """Compare each corpus path's documents (:func:`load_corpora`) as the tool does; predicted pairs, divergence
+    pair sets, texts and timings.
 
     ``only``: compare only the documents of these gold sets (``None``: every document); stories are always
     grouped over every document, as the tool groups them. ``results``: each path's result is appended there.
@@ -262,8 +268,7 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
     pred_div: list[set[Pair]] = []
     texts: dict[str, str] = {}
     seconds = []
-    for path in paths:
-        loaded = load_documents(path, gold)
+    for path, loaded in corpora.items():
         stories = group_stories(loaded, config.story)  # of every document, so that ``only`` keeps them
         documents = [segment_document(d) for d in loaded if only is None or gold.set_of.get(d.id) in only]
         if not documents:
@@ -281,24 +286,26 @@ def run_compare(paths: Sequence[str], gold: Gold, encoder: object, cache: Embedd
     return pred, pred_div, texts, seconds
 
 
-def sentence_vectors(gold: Gold, paths: Sequence[str], encoder: object, cache: EmbeddingCache
+def sentence_vectors(gold: Gold, corpora: dict[str, list[Document]], encoder: object, cache: EmbeddingCache
                      ) -> tuple[dict[str, str], dict[tuple[str, int], np.ndarray]]:
-    """Document texts of the corpus paths and the embedding of every annotated sentence found in them."""
-    texts = {d.id: d.text for path in paths for d in load_documents(path, gold)}
+    """Document texts of the corpora (:func:`load_corpora`) and the embedding of every annotated sentence found in
+    them."""
+    texts = {d.id: d.text for documents in corpora.values() for d in documents}
     check_offsets(gold, texts)
     keys = [(d, s["i"]) for d, ss in gold.sentences.items() if d in texts for s in ss]
     matrix = embed(encoder, [gold.sentences[d][i]["text"] for d, i in keys], cache)  # type: ignore[arg-type]
     return texts, dict(zip(keys, matrix))
 
 
-def tune_f1s(paths: Sequence[str], gold: Gold, true: set[Pair], encoder: object, cache: EmbeddingCache
-             ) -> dict[float, dict[str, float]]:
+def tune_f1s(corpora: dict[str, list[Document]], gold: Gold, true: set[Pair], encoder: object,
+             cache: EmbeddingCache) -> dict[float, dict[str, float]]:
     """Each grid threshold's pair F1 on each tune event, from one compare of the tune events' documents of the
-    corpus ``paths`` per threshold: the fit and every leave-one-event-out fold read their thresholds from it."""
+    ``corpora`` (:func:`load_corpora`) per threshold: the fit and every leave-one-event-out fold read their
+    thresholds from it."""
     table, events = {}, gold.split["tune"]
     for threshold in np.round(np.arange(0.05, 0.61, 0.05), 2):
         config = CompareConfig(align=align.AlignConfig(threshold=float(threshold)))
-        pred = run_compare(paths, gold, encoder, cache, config, only=events)[0]
+        pred = run_compare(corpora, gold, encoder, cache, config, only=events)[0]
         table[float(threshold)] = {e: f1(in_sets(pred, gold, [e]), in_sets(true, gold, [e])) for e in events}
     return table
 
@@ -448,13 +455,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     true, true_div = gold_pairs(gold)
-    texts, vectors = sentence_vectors(gold, args.corpus, encoder, cache)
-    f1s = tune_f1s(args.corpus, gold, true, encoder, cache) if args.fit else {}
+    corpora = load_corpora(args.corpus, gold)
+    texts, vectors = sentence_vectors(gold, corpora, encoder, cache)
+    f1s = tune_f1s(corpora, gold, true, encoder, cache) if args.fit else {}
     if args.fit and args.loeo:
         leave_one_event_out(f1s, gold.split["tune"])
     config = fit(f1s, gold) if args.fit else CompareConfig()
     results: list[CompareResult] = []
-    pred, pred_div, _, seconds = run_compare(args.corpus, gold, encoder, cache, config, results=results)
+    pred, pred_div, _, seconds = run_compare(corpora, gold, encoder, cache, config, results=results)
     tune = gold.split["tune"]
     grid = np.round(np.arange(0.30, 0.951, 0.01), 2)
     by_t = {float(t): cosine_pairs(gold, texts, vectors, float(t)) for t in grid}

@@ -175,7 +175,8 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
         return plain(texts, embeddings, doc_keys, config, sentence_keys, counted, speakers)
 
     with replaced(groups, "align", spy):
-        quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
+        quality.run_compare(quality.load_corpora(args.paths, gold), gold, encoder, cache, groups.CompareConfig(),
+                            only=gold.split["tune"])
     return {e: (np.asarray([r for r, _ in v]), np.asarray([y for _, y in v])) for e, v in rows.items()}
 
 
@@ -185,6 +186,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     by_event = tune_pairs(args, gold, encoder, cache)
     outside = claim_model.training_pairs(args.corpus)
     outside_x = claim_model.features(outside, encoder, cache)[0]
+    corpora = quality.load_corpora(args.paths, gold)
     scored = []
     for test in gold.split["tune"]:
         train = [e for e in gold.split["tune"] if e != test]
@@ -193,7 +195,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
         model = fit_model(np.vstack([outside_x, *[x] * args.weight]),
                           np.concatenate([outside.labels, *[y] * args.weight]), claim_model.C)
         with replaced(align, "CLAIM_MODEL", model):
-            f1s = quality.tune_f1s(args.paths, gold, true, encoder, cache)
+            f1s = quality.tune_f1s(corpora, gold, true, encoder, cache)
         threshold, there = quality.best_threshold(f1s, train)
         scored.append(f1s[threshold][test])  # the table holds it, as claims_quality's leave_one_event_out reads it
         print(f"outside + {train} ({int(y.sum())} of {len(y)} pairs same claim, weight {args.weight}): coef "
@@ -209,10 +211,11 @@ def sweep(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: 
     true = quality.gold_pairs(gold)[0]
     events = gold.split["tune"]
     table: dict[str, dict[str, Measures]] = {}
+    corpora = quality.load_corpora(args.paths, gold)
     print(f"{args.field:>16}  " + "  ".join(f"{e[:18]:>18}" for e in events) + "   (P / R / F1)")
     for value in args.values:
         with with_defaults([*args.set, f"{args.field}={value}"]):
-            pred = quality.run_compare(args.paths, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
+            pred = quality.run_compare(corpora, gold, encoder, cache, groups.CompareConfig(), only=events)[0]
         table[value] = {e: quality.measures(quality.in_sets(pred, gold, [e]), quality.in_sets(true, gold, [e]))
                         for e in events}
         print(f"{value:>16}  " + "  ".join("{:.3f}/{:.3f}/{:.3f}".format(*table[value][e]) for e in events))

@@ -20,8 +20,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from benchmarks.claims_quality import (DEFAULT_GOLD, Gold, cross_pairs, gold_pairs, in_sets, load_gold,
-                                      run_compare, sentence_of, tune_only)
+from benchmarks.claims_quality import (DEFAULT_GOLD, Gold, cross_pairs, gold_pairs, in_sets, load_corpora,
+                                      load_gold, run_compare, sentence_of, tune_only)
 from dedupe.compare.groups import CompareConfig, ClaimGroup, CompareResult
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     true_div = [d for d in (in_sets(x, gold, sets) for x in true_div) if d]
     touched = [False] * len(true_div)
     results: list[CompareResult] = []
-    run_compare(args.corpus, gold, encoder, cache, CompareConfig(), only=sets, results=results)
+    run_compare(load_corpora(args.corpus, gold), gold, encoder, cache, CompareConfig(), only=sets, results=results)
     for result in results:
         for group in (g for g in result.groups if g.status == "divergence"):
             members = [(m.doc_id, sentence_of(gold, m.doc_id, m.start)) for m in group.members]

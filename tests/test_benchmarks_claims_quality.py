@@ -243,6 +243,17 @@ def test_tune_only_leaves_the_held_out_documents_out_of_the_corpus(tmp_path: Pat
     assert gold_pairs(tune)[0] == {(("reuters-1", 0), ("reuters-2", 0))}
 
 
+def test_fit_loads_each_corpus_path_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    # real model: the sentence vectors, the twelve grid thresholds' compares and the last one read one loading
+    path, gold = two_events(tmp_path, annotated_only=True)
+    write_gold(gold, tmp_path / "gold.json")
+    loaded = record_loads(monkeypatch)
+    assert main([str(path), "--gold", str(tmp_path / "gold.json"), "--no-cache", "--split", "tune", "--fit"]) == 0
+    assert loaded == ["reuters-1", "reuters-2"]
+    assert "CLAIM_THRESHOLD = " in capsys.readouterr().out
+
+
 def test_split_tune_compares_and_prints_the_tune_events_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                              ) -> None:
     # the tune command's path on a two-event fixture (real model): the held-out reports are not even compared
