@@ -4,6 +4,7 @@ MiniLM is deterministic and lowers its own training loss, and the written layers
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import pytest
 from benchmarks.train_claim_encoder import (
     Settings,
     Texts,
+    best_halves,
     cosines,
     hidden_states,
     layer_tensors,
@@ -41,6 +43,16 @@ def test_a_tiny_run_is_deterministic_and_lowers_its_training_loss(encoder_pairs:
     assert not np.allclose(trained, plain, atol=1e-3)
     # the same pairs move apart: same pairs up, other pairs down, relative to the plain cosine
     assert (trained - plain)[encoder_pairs.labels == 1].mean() > (trained - plain)[encoder_pairs.labels == 0].mean()
+
+
+def test_on_a_tie_the_kept_layers_are_those_of_the_fewest_half_epochs(encoder_pairs: Any, base: tuple[Any, Any],
+                                                                      texts: Texts) -> None:
+    # a text with itself (cosine 1) against a text with another: AUC 1 at every half epoch, a tie throughout
+    watch = (Texts(texts.states, np.array([0, 0]), np.array([0, 1])), np.array([1, 0]))
+    kept, _, scores = train(base[1], texts, encoder_pairs.labels, replace(TINY, keep_best=True), watch)
+    assert scores == [1.0] * TINY.halves and best_halves(scores) == 1
+    refit, _, _ = train(base[1], texts, encoder_pairs.labels, replace(TINY, halves=best_halves(scores)))
+    assert all(torch.equal(a, b) for a, b in zip(kept.state_dict().values(), refit.state_dict().values()))
 
 
 def test_the_frozen_states_are_minilm_s_own(base: tuple[Any, Any], texts: Texts) -> None:
