@@ -92,36 +92,42 @@ def unseen_splits(corpus: Path) -> dict[str, Pairs]:
             f"STS headlines {TEST_YEARS[0]}": read_sts(corpus / "sts-headlines", TEST_YEARS)}
 
 
-def pair_vectors(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
-    """Unit MiniLM embeddings of each pair's two contents (:func:`claim_content`), as alignment embeds them."""
-    first = embed(encoder, [claim_content(t) for t in pairs.first], cache)  # type: ignore[arg-type]
-    second = embed(encoder, [claim_content(t) for t in pairs.second], cache)  # type: ignore[arg-type]
+def pair_contents(pairs: Pairs) -> Pairs:
+    """Each pair's two texts as alignment reads them (:func:`claim_content`: attribution stripped), labels kept:
+    what :func:`pair_vectors`, :func:`features_of_vectors`, :func:`features` and :func:`token_features` take."""
+    return Pairs([claim_content(t) for t in pairs.first], [claim_content(t) for t in pairs.second], pairs.labels)
+
+
+def pair_vectors(contents: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
+    """Unit MiniLM embeddings of each pair's two contents (:func:`pair_contents`), as alignment embeds them."""
+    first = embed(encoder, contents.first, cache)  # type: ignore[arg-type]
+    second = embed(encoder, contents.second, cache)  # type: ignore[arg-type]
     return first, second
 
 
-def features_of_vectors(pairs: Pairs, vectors: tuple[np.ndarray, np.ndarray],
+def features_of_vectors(contents: Pairs, vectors: tuple[np.ndarray, np.ndarray],
                         claim_cosines: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Claim features of each pair from its contents' vectors (:func:`pair_vectors`), and their plain cosines.
+    """Claim features of each pair from its contents and their vectors (:func:`pair_vectors`), and the plain cosines.
 
     Args:
-        pairs: The pairs.
-        vectors: The unit vectors of the first and of the second texts' contents.
+        contents: The pairs' contents (:func:`pair_contents`).
+        vectors: The unit vectors of the first and of the second contents.
         claim_cosines: The cosine column in the claim space; ``None`` reads the shipped map's, as alignment does.
 
     Returns:
         The ``(n, len(CLAIM_FEATURES))`` features (contents, number-blind) and the ``(n,)`` plain cosines.
     """
-    first = [claim_content(t) for t in pairs.first]
-    second = [claim_content(t) for t in pairs.second]
     cosines = (vectors[0] * vectors[1]).sum(axis=1)
     if claim_cosines is None:
         claim_cosines = paired_claim_cosines(*vectors)
-    return align.claim_features(first, second, [float(c) for c in cosines], [float(c) for c in claim_cosines]), cosines
+    return align.claim_features(contents.first, contents.second, [float(c) for c in cosines],
+                                [float(c) for c in claim_cosines]), cosines
 
 
-def features(pairs: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`features_of_vectors` of the pairs embedded now, with the shipped map's claim cosines."""
-    return features_of_vectors(pairs, pair_vectors(pairs, encoder, cache))
+def features(contents: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`features_of_vectors` of the contents (:func:`pair_contents`) embedded now, with the shipped map's claim
+    cosines."""
+    return features_of_vectors(contents, pair_vectors(contents, encoder, cache))
 
 
 def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float, float]:
@@ -142,17 +148,16 @@ def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float
     return recall, precision, 2 * recall * precision / max(recall + precision, 1e-9)
 
 
-def token_features(pairs: Pairs, encoder: object) -> np.ndarray:
-    """:func:`token_alignment` of each pair's number-masked contents, ``(n, 3)``."""
-    texts = sorted({mask_numbers(claim_content(t)) for t in pairs.first + pairs.second})
+def token_features(contents: Pairs, encoder: object) -> np.ndarray:
+    """:func:`token_alignment` of each pair's number-masked contents (:func:`pair_contents`), ``(n, 3)``."""
+    texts = sorted({mask_numbers(t) for t in contents.first + contents.second})
     vectors: dict[str, np.ndarray] = {}
     for begin in range(0, len(texts), 512):  # kept as float16: the token vectors of MRPC take ~0.4 GB as float32
         chunk = texts[begin:begin + 512]
         vectors.update((t, v.astype(np.float16)) for t, v in zip(chunk, encoder.tokens(chunk)))  # type: ignore[attr-defined]
-    rows = [token_alignment(vectors[mask_numbers(claim_content(a))].astype(np.float32),
-                            vectors[mask_numbers(claim_content(b))].astype(np.float32))
-            for a, b in zip(pairs.first, pairs.second)]
-    return np.asarray(rows).reshape(len(pairs.labels), 3)
+    rows = [token_alignment(vectors[mask_numbers(a)].astype(np.float32), vectors[mask_numbers(b)].astype(np.float32))
+            for a, b in zip(contents.first, contents.second)]
+    return np.asarray(rows).reshape(len(contents.labels), 3)
 
 
 def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingCache,
@@ -195,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     train, tests = training_pairs(args.corpus), unseen_splits(args.corpus)
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
+    train = pair_contents(train)
     vectors = pair_vectors(train, encoder, cache)
     if args.in_fold:
         train_features = features_of_vectors(train, vectors)[0]
@@ -205,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.reuters is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
         reuters_train, tests["Reuters headline-lead"] = reuters_splits(args.reuters, args.reuters_articles,
                                                                        encoder, cache, args.reuters_seed)
+        reuters_train = pair_contents(reuters_train)
         train_features = np.vstack([train_features, features(reuters_train, encoder, cache)[0]])
         train = joined([train, reuters_train])
     model = fit_model(train_features, train.labels, C)
@@ -215,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"features {', '.join(align.CLAIM_FEATURES)}")
     print(f"{'split / scorer':<40} {'ROC AUC':>8} {'F1@0.5':>6}")
     for name, pairs in tests.items():
+        pairs = pair_contents(pairs)
         feats, cosines = features(pairs, encoder, cache)
         print(f"-- {name}: {len(pairs.labels)} pairs, {pairs.labels.mean():.2f} positive")
         print(row("claim model, fitted now", pairs.labels, model.probability(feats), 0.5))

@@ -185,7 +185,7 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     true = quality.gold_pairs(gold)[0]
     by_event = tune_pairs(args, gold, encoder, cache)
     outside = claim_model.training_pairs(args.corpus)
-    outside_x = claim_model.features(outside, encoder, cache)[0]
+    outside_x = claim_model.features(claim_model.pair_contents(outside), encoder, cache)[0]
     corpora = quality.load_corpora(args.paths, gold)
     scored = []
     for test in gold.split["tune"]:

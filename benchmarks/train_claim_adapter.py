@@ -36,7 +36,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from benchmarks.align_quality import Pairs, labelled_sick, read_sick_pairs
-from benchmarks.claim_model import joined, pair_vectors, training_pairs, unseen_splits
+from benchmarks.claim_model import joined, pair_contents, pair_vectors, training_pairs, unseen_splits
 from dedupe.embed.claim_space import paired_claim_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
@@ -188,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = joined([train, read_sick_same(args.corpus / "sick2014" / "SICK_train.txt")])
     tests = unseen_splits(args.corpus)
     encoder, cache = load_encoder(None), EmbeddingCache(default_cache_dir())
-    first, second = pair_vectors(train, encoder, cache)
+    first, second = pair_vectors(pair_contents(train), encoder, cache)
     print(f"training pairs: {len(train.labels)} ({train.labels.mean():.2f} same); {settings}")
     steps = settings.steps
     if args.validate > 0:
@@ -207,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"|W - I| = {np.linalg.norm(matrix - np.eye(len(matrix))):.3f}")
     print(f"{'unseen split':<24} {'pairs':>6} {'plain AUC':>10} {'mapped AUC':>11}")
     for name, pairs in tests.items():
-        a, b = pair_vectors(pairs, encoder, cache)
+        a, b = pair_vectors(pair_contents(pairs), encoder, cache)
         print(f"{name:<24} {len(pairs.labels):>6} {auc(pairs.labels, (a * b).sum(axis=1)):>10} "
               f"{auc(pairs.labels, paired_claim_cosines(a, b, matrix)):>11}")
     if args.out:

@@ -40,9 +40,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks.align_quality import Pairs
-from benchmarks.claim_model import training_pairs, unseen_splits
+from benchmarks.claim_model import pair_contents, training_pairs, unseen_splits
 from benchmarks.train_claim_adapter import THREADS, auc, split
-from dedupe.compare.claims import claim_content
 from dedupe.embed.backends import PACKAGED_SHA256, packaged_model_folder, verify_weights
 
 #: Tokens read per text (the sentence-transformers model's ``max_seq_length``).
@@ -170,9 +169,10 @@ def frozen_states(model: Any, tokenizer: Any, texts: Sequence[str], frozen: int,
 
 
 def pair_texts(pairs: Pairs, model: Any, tokenizer: Any, frozen: int) -> Texts:
-    """The pairs' contents (:func:`claim_content`), each distinct one's frozen states computed once."""
-    first = [claim_content(t) for t in pairs.first]
-    second = [claim_content(t) for t in pairs.second]
+    """The pairs' contents (:func:`~benchmarks.claim_model.pair_contents`), each distinct one's frozen states computed
+    once."""
+    contents = pair_contents(pairs)
+    first, second = contents.first, contents.second
     distinct = list(dict.fromkeys(first + second))
     position = {t: i for i, t in enumerate(distinct)}
     return Texts(frozen_states(model, tokenizer, distinct, frozen),

@@ -196,16 +196,15 @@ def stacked(model: CrossEncoder, train: Pairs, tests: dict[str, Pairs]) -> None:
     """ROC AUC of the claim model's four features refitted with the cross-encoder's probability as a fifth
     (outside pairs, both texts' attribution stripped as alignment reads them), against the four alone."""
     from benchmarks.align_quality import fit_model
-    from benchmarks.claim_model import C, features
-    from dedupe.compare.claims import claim_content
+    from benchmarks.claim_model import C, features, pair_contents
     from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
     encoder, cache = load_encoder(None), EmbeddingCache(default_cache_dir())
 
     def rows(pairs: Pairs) -> tuple[np.ndarray, np.ndarray]:
-        contents = [(claim_content(a), claim_content(b)) for a, b in zip(pairs.first, pairs.second)]
-        cross = model.probabilities(contents)
-        four = features(pairs, encoder, cache)[0]
+        contents = pair_contents(pairs)
+        cross = model.probabilities(list(zip(contents.first, contents.second)))
+        four = features(contents, encoder, cache)[0]
         return four, np.hstack([four, cross[:, None]])
 
     four, five = rows(train)
