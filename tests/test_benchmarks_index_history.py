@@ -9,8 +9,9 @@ import pytest
 
 from benchmarks.index_history import _adds, _removed, repeated_adds
 
-# A stand-in for an add that fails (exit 2) unless its store is fresh, then creates it (and its WAL).
-_ADD_ONCE = ("import sys, pathlib; p = pathlib.Path(sys.argv[1]); "
+# A stand-in for an add that fails (exit 2) unless its store is fresh, then creates it (and its WAL), holding 64 MB
+# written (so resident) meanwhile.
+_ADD_ONCE = ("import sys, pathlib; p = pathlib.Path(sys.argv[1]); held = b'x' * (64 << 20); "
              "sys.exit(2) if p.exists() else (p.write_text('x'), pathlib.Path(sys.argv[1] + '-wal').write_text('w'))")
 
 
@@ -18,7 +19,8 @@ def test_every_add_runs_into_a_fresh_store(tmp_path: Path) -> None:
     store = tmp_path / "history.db"
     wal = tmp_path / "history.db-wal"
     runs = repeated_adds([sys.executable, "-c", _ADD_ONCE, str(store)], _removed(store, wal), 3)
-    assert len(runs) == 3 and all(seconds > 0 for seconds, _, _ in runs)
+    assert len(runs) == 3
+    assert all(64 < peak < 64 + 200 for _, peak, _ in runs)  # the peak resident memory in MB: the 64 MB held
     assert store.read_text() == "x" and wal.exists()  # the last add's store is left for the check
 
 
