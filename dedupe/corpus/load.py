@@ -24,7 +24,7 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
 from dedupe.corpus.readers import (
@@ -96,6 +96,10 @@ class Loader:
         """Whether a forked child would get a processor of its own (:func:`~dedupe.runtime.idle_core`), asked once a
         load: a large JSON file is not asked about again when it is read whole after its parts were refused."""
         return idle_core()
+
+    def manifest_entry(self, name: PurePath) -> dict[str, Any] | None:
+        """The manifest entry of a file ``name`` (under any compression suffix): keyed by its name, else its stem."""
+        return self.manifest.get(name.name) or self.manifest.get(name.stem)
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
         item = Skipped(path, line, reason)
@@ -275,7 +279,7 @@ def decode_input(data: bytes, label: str, loader: Loader, name: str) -> str | No
 
 
 def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
-    meta = lower_keys(loader.manifest.get(path.name) or loader.manifest.get(path.stem) or {})
+    meta = lower_keys(loader.manifest_entry(path) or {})
     meta.setdefault("id", path.stem)
     meta["text"] = text
     meta.pop("maintext", None)

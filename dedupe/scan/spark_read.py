@@ -178,9 +178,8 @@ def _child(label: str, name: str) -> str:
 
 
 def _add_input(path: Any, label: str, loader: Collector, inputs: list[Input]) -> None:
-    name = PurePosixPath(inner_name(label))  # the local loader's manifest key: batch.jsonl for batch.jsonl.gz
-    entry = loader.manifest.get(name.name) or loader.manifest.get(name.stem)
-    inputs.append(Input(label, str(path.toUri()), len(inputs), entry))
+    found = Input(label, str(path.toUri()), len(inputs))
+    inputs.append(replace(found, manifest=loader.manifest_entry(found.inner)))  # batch.jsonl's for batch.jsonl.gz
 
 
 def _folder_manifest(sc: SparkContext, fs: Any, folder: Any, label: str, loader: Collector) -> None:
