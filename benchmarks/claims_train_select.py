@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stories = qualifying(documents, near | gold)
     order = np.random.default_rng(SEED).permutation(len(stories))
     print(f"qualifying stories: {len(stories)}")
-    for position, index in enumerate(order[:80]):
+    for position, index in enumerate(order[:160]):
         print(position, " ".join(d.id for d in stories[index]))
     if args.write:
         train = json.loads(args.train.read_text(encoding="utf-8"))
