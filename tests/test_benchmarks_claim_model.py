@@ -94,7 +94,7 @@ def test_the_training_file_is_annotated_by_the_gold_rules_and_shares_nothing_wit
     assert raw["selection"][0].startswith("Selection procedure")
     gold = load_gold(TRAIN)
     assert not set(gold.sentences) & gold_ids()
-    assert set(gold.set_of.values()) == set(raw["split"]["train"]) and len(raw["split"]["train"]) == 6
+    assert set(gold.set_of.values()) == set(raw["split"]["train"]) and len(raw["split"]["train"]) == 9
     assert all(isinstance(s["claim"], bool) for ss in gold.sentences.values() for s in ss)
     assert all(gold.outlet[d] == "Reuters " + d.removeprefix("reuters-") for d in gold.outlet)
     for cluster in gold.clusters:
@@ -104,15 +104,15 @@ def test_the_training_file_is_annotated_by_the_gold_rules_and_shares_nothing_wit
             assert gold.set_of[m["doc"]] == cluster["set"]
     pairs, divergences = gold_pairs(gold)
     assert (len(gold.sentences), sum(map(len, gold.sentences.values())), len(gold.clusters), len(pairs),
-            len(divergences)) == (18, 106, 20, 31, 6)
+            len(divergences)) == (29, 199, 31, 55, 9)
 
 
 def test_the_training_file_is_annotated_as_dedupe_segment_splits_the_real_reports(shared_corpus: Any) -> None:
     reuters = shared_corpus("reuters21578.jsonl")
-    assert check_segments(load_gold(TRAIN), [str(reuters)]) == (18, 106)
+    assert check_segments(load_gold(TRAIN), [str(reuters)]) == (29, 199)
 
 
 def test_the_training_pairs_of_the_file_are_read_with_the_real_model(real_encoder: Any) -> None:
     pairs, events = gold_training_pairs(TRAIN, real_encoder, EmbeddingCache(None))
-    assert int(pairs.labels.sum()) == 31  # every same-claim pair, whatever its cosine
-    assert len(pairs.labels) == 293 and len(set(events.tolist())) == 6  # 262 negatives at cosine >= 0.3
+    assert int(pairs.labels.sum()) == 55  # every same-claim pair, whatever its cosine
+    assert len(pairs.labels) == 794 and len(set(events.tolist())) == 9  # 739 negatives at cosine >= 0.3
