@@ -12,7 +12,8 @@ import numpy as np
 from benchmarks.align_quality import fit_model
 from benchmarks.claim_model import fit_with_gold, gold_training_pairs, out_of_event_scores
 from benchmarks.claims_quality import check_segments, gold_pairs, load_gold
-from benchmarks.claims_train_select import gold_ids
+from benchmarks.claims_train_select import gold_ids, near_gold, qualifying
+from dedupe.corpus.load import load_corpus
 from dedupe.embed.encoder import EmbeddingCache
 
 DATA = Path(__file__).parent.parent / "benchmarks" / "data"
@@ -116,3 +117,32 @@ def test_the_training_pairs_of_the_file_are_read_with_the_real_model(real_encode
     pairs, events = gold_training_pairs(TRAIN, real_encoder, EmbeddingCache(None))
     assert int(pairs.labels.sum()) == 55  # every same-claim pair, whatever its cosine
     assert len(pairs.labels) == 794 and len(set(events.tolist())) == 9  # 739 negatives at cosine >= 0.3
+
+
+REPORTS = {
+    "reuters-1": "Zeta Corp said it bought Omega Inc for 40 mln dlrs. The deal closed on Monday. Omega makes valves "
+                 "in Ohio. Zeta said the purchase adds to earnings.\n",
+    "reuters-2": "Zeta Corp completed its purchase of Omega Inc, the Ohio valve maker. Zeta paid 40 mln dlrs. "
+                 "Omega had sales of ten mln dlrs. The purchase closed Monday.\n",
+    "reuters-3": "Omega Inc was bought by Zeta Corp for 40 mln dlrs, Zeta said. Omega's valves are made in Ohio. "
+                 "The deal was closed on Monday.\n",
+    "reuters-4": "Zeta Corp said it bought Omega Inc for 40 mln dlrs. The deal closed on Monday. Omega makes valves "
+                 "in Ohio. Zeta said the purchase adds to earnings.\n",  # an exact repeat of reuters-1
+    "reuters-5": "Wheat futures rose two cents in Chicago. Traders cited dry weather in Kansas. Corn was steady.\n",
+}
+
+
+def _documents(tmp_path: Path) -> list[Any]:
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps({"id": d, "source": "Reuters", "date": "7-APR-1987 07:19:19.10", "title": "",
+                                        "text": t}) + "\n" for d, t in REPORTS.items()), encoding="utf-8")
+    return list(load_corpus([str(path)]).documents)
+
+
+def test_a_story_qualifies_with_its_distinct_reports_and_not_with_an_excluded_one(tmp_path: Path) -> None:
+    documents = _documents(tmp_path)
+    stories = qualifying(documents, set())
+    assert [[d.id for d in s] for s in stories] == [["reuters-1", "reuters-2", "reuters-3"]]  # the repeat dropped
+    assert qualifying(documents, {"reuters-2"}) == []
+    assert near_gold(documents, {"reuters-3"}) >= {"reuters-1", "reuters-3"}
+    assert "reuters-5" not in near_gold(documents, {"reuters-3"})
