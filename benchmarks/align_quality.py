@@ -117,11 +117,17 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray, metric: str) -> float
     return float(max(_THRESHOLDS, key=value))
 
 
-def fit_model(features: np.ndarray, labels: np.ndarray, c: float = 1.0) -> align.LogisticModel:
-    """Standardised logistic regression (inverse regularisation ``c``), returned as the tool's constant type."""
-    scaler = StandardScaler().fit(features)
+def fit_model(features: np.ndarray, labels: np.ndarray, c: float = 1.0,
+              weights: np.ndarray | None = None) -> align.LogisticModel:
+    """Standardised logistic regression (inverse regularisation ``c``), returned as the tool's constant type.
+
+    ``weights``: one per row (``None``: all 1); the standardisation and the loss both weigh the rows by them, so that
+    a row of weight 0 changes nothing.
+    """
+    scaler = StandardScaler().fit(features, sample_weight=weights)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=c, max_iter=5000).fit((features - scaler.mean_) / scale, labels)
+    model = LogisticRegression(C=c, max_iter=5000).fit((features - scaler.mean_) / scale, labels,
+                                                       sample_weight=weights)
     return align.LogisticModel(tuple(float(x) for x in scaler.mean_), tuple(float(x) for x in scale),
                                tuple(float(x) for x in model.coef_[0]), float(model.intercept_[0]))
 

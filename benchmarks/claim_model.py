@@ -32,6 +32,12 @@ of the number-masked contents, ``encoder.tokens``): the share of the shorter tex
 lead, with the closest lead of another article of the same days, and with a later sentence of its own article)
 to the training pairs, ``--reuters-articles`` articles' worth; as many other sampled articles' pairs are a third
 unseen split ("Reuters headline-lead").
+
+``--train-gold PATH`` adds the cross-report sentence pairs of a hand-annotated TRAINING set of wire reports
+(``benchmarks/data/claims_train_reuters.json``, annotated by the claims gold's rules; never a gold, which stays
+evaluation-only): :func:`gold_training_pairs`, each pair weighted ``W``. ``W`` and ``C`` are picked among ``--weight``
+and ``--c`` by leaving one training event out (:func:`out_of_event_scores`): the pooled out-of-event pair F1 at the
+shipped grouping threshold, then the ROC AUC; the model then fitted with every training event is the one printed.
 """
 
 from __future__ import annotations
@@ -42,10 +48,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import f1_score, roc_auc_score
+from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 from benchmarks import claim_pairs
 from benchmarks.align_quality import Pairs, fit_model, read_mrpc
+from benchmarks.claims_quality import gold_pairs, load_gold
 from benchmarks.encode_speed import sts_pairs
 from dedupe.compare import align
 from dedupe.compare.claims import claim_content
@@ -172,6 +179,83 @@ def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingC
             claim_pairs.as_pairs(p for p in pairs if p.article not in train))
 
 
+def gold_training_pairs(path: Path, encoder: object, cache: EmbeddingCache,
+                        candidate_cosine: float = align.AlignConfig().candidate_cosine) -> tuple[Pairs, np.ndarray]:
+    """The cross-report sentence pairs of a hand-annotated training set (the claims gold's layout and rules).
+
+    Args:
+        path: The training file (``benchmarks/data/claims_train_reuters.json``): sentences with their claim flag,
+            same-claim clusters, every report its own outlet.
+        encoder: The MiniLM encoder (the contents' cosine decides which negative pairs compare would score).
+        cache: The embedding cache.
+        candidate_cosine: Compare's candidate cut.
+
+    Returns:
+        The pairs' contents (:func:`pair_contents`), ordered by sentence keys: 1 for two claim sentences of two
+        reports in one cluster (whatever their cosine), 0 for every other pair of claim sentences of two reports of
+        one event whose contents have a MiniLM cosine of at least ``candidate_cosine`` (the pairs compare scores);
+        and each pair's event.
+    """
+    gold = load_gold(path)
+    same = gold_pairs(gold)[0]
+    texts = {(doc, s["i"]): s["text"] for doc, sentences in gold.sentences.items() for s in sentences if s["claim"]}
+    keys = sorted(texts)
+    cross = [(a, b) for n, a in enumerate(keys) for b in keys[n + 1:]
+             if gold.set_of[a[0]] == gold.set_of[b[0]] and gold.outlet[a[0]] != gold.outlet[b[0]]]
+    every = pair_contents(Pairs([texts[a] for a, _ in cross], [texts[b] for _, b in cross],
+                                np.asarray([int(pair in same) for pair in cross])))
+    first, second = pair_vectors(every, encoder, cache)
+    keep = (every.labels == 1) | ((first * second).sum(axis=1) >= candidate_cosine)
+    pairs = Pairs([t for t, k in zip(every.first, keep) if k], [t for t, k in zip(every.second, keep) if k],
+                  every.labels[keep])
+    return pairs, np.asarray([gold.set_of[a[0]] for (a, _), k in zip(cross, keep) if k])
+
+
+def fit_with_gold(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, np.ndarray], weight: float,
+                  c: float) -> align.LogisticModel:
+    """The claim model fitted on the outside pairs (weight 1) and training-gold pairs (weight ``weight``), each
+    given as ``(features, labels)``."""
+    weights = np.concatenate([np.ones(len(outside[1])), np.full(len(gold[1]), float(weight))])
+    return fit_model(np.vstack([outside[0], gold[0]]), np.concatenate([outside[1], gold[1]]), c, weights)
+
+
+def out_of_event_scores(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, np.ndarray],
+                        events: np.ndarray, weight: float, c: float) -> np.ndarray:
+    """Each training-gold pair's probability from the model fitted (:func:`fit_with_gold`) on the outside pairs and
+    the other events' pairs only: leave one training event out."""
+    scores = np.zeros(len(gold[1]))
+    for event in sorted(set(events)):
+        held = events == event
+        model = fit_with_gold(outside, (gold[0][~held], gold[1][~held]), weight, c)
+        scores[held] = model.probability(gold[0][held])
+    return scores
+
+
+def pick_weight(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, np.ndarray], events: np.ndarray,
+                weights: Sequence[float], cs: Sequence[float], threshold: float) -> tuple[float, float]:
+    """Print each ``(W, C)``'s pooled out-of-event figures on the training gold and return the pair with the best
+    F1 at ``threshold`` (the grouping threshold), then the best ROC AUC, then the smaller ``W``."""
+    print(f"leave one training event out ({len(set(events))} events, {int(gold[1].sum())} of {len(gold[1])} pairs "
+          f"same claim), pooled; P / R / F1 at probability {threshold}")
+    print(f"{'W':>6} {'C':>6} {'ROC AUC':>8} {'AP':>6} {'P':>6} {'R':>6} {'F1':>6}")
+    best: tuple[tuple[float, float, float], tuple[float, float]] | None = None
+    for weight in weights:
+        for c in cs:
+            scores = out_of_event_scores(outside, gold, events, weight, c)
+            hit = scores >= threshold
+            tp = int((hit & (gold[1] == 1)).sum())
+            p, r = tp / max(int(hit.sum()), 1), tp / max(int(gold[1].sum()), 1)
+            f1, auc = 2 * tp / max(int(hit.sum()) + int(gold[1].sum()), 1), roc_auc_score(gold[1], scores)
+            print(f"{weight:6g} {c:6g} {auc:8.3f} {average_precision_score(gold[1], scores):6.3f} "
+                  f"{p:6.3f} {r:6.3f} {f1:6.3f}")
+            key = (f1, auc, -weight)
+            if best is None or key > best[0]:
+                best = (key, (weight, c))
+    assert best is not None
+    print(f"picked: W {best[1][0]:g}, C {best[1][1]:g}")
+    return best[1]
+
+
 def row(name: str, labels: np.ndarray, scores: np.ndarray, threshold: float) -> str:
     """ROC AUC and F1 at ``threshold`` of one scorer on one split."""
     f1 = f1_score(labels, scores >= threshold)
@@ -196,6 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--reuters", type=Path, help="reuters21578.jsonl: add its headline-lead pairs to training")
     parser.add_argument("--reuters-articles", type=int, default=1000, help="Reuters articles sampled for training")
     parser.add_argument("--reuters-seed", type=int, default=claim_pairs.SEED, help="seed of the Reuters sampling")
+    parser.add_argument("--train-gold", type=Path,
+                        help="a hand-annotated training set (benchmarks/data/claims_train_reuters.json): add its "
+                             "cross-report pairs, weighted by the --weight picked leaving one of its events out")
+    parser.add_argument("--weight", type=float, nargs="+", default=[0.0, 1.0, 3.0, 10.0, 30.0, 100.0],
+                        help="weights W of the training set's pairs to pick from (0: outside pairs alone)")
+    parser.add_argument("--c", type=float, nargs="+", default=[C], help="inverse regularisations to pick from")
     args = parser.parse_args(argv)
     train, tests = training_pairs(args.corpus), unseen_splits(args.corpus)
     encoder = load_encoder(None)
@@ -215,10 +305,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         train_features = np.vstack([train_features, features(reuters_train, encoder, cache)[0]])
         train = joined([train, reuters_train])
     model = fit_model(train_features, train.labels, C)
+    if args.train_gold is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
+        gold, events = gold_training_pairs(args.train_gold, encoder, cache)
+        outside, annotated = (train_features, train.labels), (features(gold, encoder, cache)[0], gold.labels)
+        weight, c = pick_weight(outside, annotated, events, args.weight, args.c, align.CLAIM_THRESHOLD)
+        model = fit_with_gold(outside, annotated, weight, c)
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \
         if args.token_features else None
     print(f"fitted on {len(train.labels)} pairs (MRPC train + STS headlines {FIT_YEARS[0]}-{FIT_YEARS[-1]}"
-          f"{' + Reuters headline-lead' if args.reuters else ''}, {train.labels.mean():.2f} positive); "
+          f"{' + Reuters headline-lead' if args.reuters else ''}, {train.labels.mean():.2f} positive)"
+          f"{f' + {args.train_gold.name}' if args.train_gold else ''}; "
           f"features {', '.join(align.CLAIM_FEATURES)}")
     print(f"{'split / scorer':<40} {'ROC AUC':>8} {'F1@0.5':>6}")
     for name, pairs in tests.items():
