@@ -148,6 +148,21 @@ def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) 
     assert code == 0 and (tmp_path / "beside.json").is_file()
 
 
+def test_a_refused_or_failed_run_creates_no_output_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for command in COMMANDS:  # refused: the missing folders would have been made inside the input folder
+        output = folder / "new" / "deeper" / "out.json"
+        code, _, err = invoke(command, str(folder), "-o", str(output))
+        assert code == 2 and err.startswith(f"Error: {output}: is inside the input folder"), command
+    assert sorted(p.name for p in folder.rglob("*")) == ["a.txt"]
+    # Failed after the options were checked (no such corpus, a bad value): no empty folder is left either.
+    for args in ([str(tmp_path / "no-such-corpus")], [str(folder), "--story-window", "3x"]):
+        code, _, _ = invoke("figures", *args, "-o", str(tmp_path / "out" / "figures.json"))
+        assert code == 2 and not (tmp_path / "out").exists(), args
+
+
 # --- 2. signals ---------------------------------------------------------------------------------------------
 
 def _wait_until_catching(pid: int, signum: int, limit: float = 60.0) -> None:
