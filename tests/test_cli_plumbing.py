@@ -135,6 +135,19 @@ def test_index_add_refuses_an_index_that_is_one_of_the_inputs(tmp_path: Path) ->
     assert corpus.read_bytes() == before
 
 
+def test_index_add_checks_the_index_path_as_an_output(tmp_path: Path) -> None:
+    corpus = tmp_path / "batch.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    code, out, err = invoke("index", "add", str(blocker / "h.db"), str(corpus))
+    assert (code, out, err) == (2, "", f"Error: {blocker / 'h.db'}: cannot write: Not a directory\n")
+    index = tmp_path / "new" / "deeper" / "h.db"  # a missing folder is made, as for -o
+    code, out, _ = invoke("index", "add", str(index), str(corpus))
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n")
+    assert index.is_file()
+
+
 def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     (folder / "sub").mkdir(parents=True)

@@ -11,7 +11,7 @@ import click
 from dedupe.cli.app import cli, keep_until_exit
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options
-from dedupe.output import check_not_input, to_json
+from dedupe.output import check_not_input, check_output, make_folder, to_json
 from dedupe.runtime import one_blas_thread
 
 
@@ -39,6 +39,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.scan.config import ScanConfig
 
     check_not_input(index_path, [*corpus, *([manifest] if manifest else [])])
+    check_output(index_path)  # as -o: a folder that cannot be written is one line (status 2) before the load
     given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
                              "seed": seed}
     config = ScanConfig(**{k: v for k, v in given.items() if v is not None})
@@ -48,6 +49,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.report.index import add_text
 
     exists = Path(index_path).exists()
+    make_folder(index_path)
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
     click.echo(add_text(index_path, add_to(index_path, loaded.documents, params, batch_size)), nl=False)
     keep_until_exit(loaded)  # freed with the process, not document by document
