@@ -13,11 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 
+from dedupe import SCHEMA_VERSION
 from dedupe.cli import cli
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Corpus, Document, Origin
 from dedupe.errors import ConfigError, InputError
-from dedupe.index import IndexParams, open_index, scan_against
+from dedupe.index import IndexParams, open_index, scan_against, schema
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
 from dedupe.index.origin import credit_pattern, credit
 from dedupe.scan import passages
@@ -191,6 +192,9 @@ def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
                              "  new version y~v2 of y\n")
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 3 and info["batches"] == 2
+    # The envelope of every command's JSON (README), the index file's own schema beside it.
+    assert list(info)[:4] == ["schema_version", "tool", "version", "command"] and info["command"] == "index info"
+    assert info["schema_version"] == SCHEMA_VERSION and info["index_schema_version"] == schema.SCHEMA_VERSION
     assert info["parameters"] == {"ngram": 5, "num_perm": 128, "seed": 1, "bands": 16, "rows": 8, "min_words": 8}
 
 

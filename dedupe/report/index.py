@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dedupe.index.store import AddResult, IndexInfo
-from dedupe.output import md_cell
+from dedupe.output import envelope, md_cell
 
 # The scan's findings and their rendering (:mod:`dedupe.report.scan`) are imported by the functions that
 # render them: ``index add`` and ``index info`` render none, and so do not import the scan stage.
@@ -32,10 +32,21 @@ def add_text(path: str, added: AddResult) -> str:
 
 
 def info_dict(info: IndexInfo) -> dict[str, Any]:
-    """``index info`` as a JSON object."""
-    return {"documents": info.documents, "outlets": dict(info.outlets), "first_date": info.first_date,
-            "last_date": info.last_date, "undated": info.undated, "parameters": info.params.as_dict(),
-            "schema_version": info.schema_version, "bytes": info.bytes, "batches": info.batches}
+    """``index info`` as a JSON document: the envelope every command's JSON starts with
+    (:func:`~dedupe.output.envelope`: ``schema_version`` of the JSON, tool and version), then what the index
+    holds; ``index_schema_version`` is the SQLite file's own schema, which ``scan --against`` checks.
+
+    Args:
+        info: What :meth:`Index.info` found.
+
+    Returns:
+        ``{schema_version, tool, version, command: "index info", documents, outlets, first_date, last_date,
+        undated, parameters, index_schema_version, bytes, batches}``.
+    """
+    return envelope("index info", {
+        "documents": info.documents, "outlets": dict(info.outlets), "first_date": info.first_date,
+        "last_date": info.last_date, "undated": info.undated, "parameters": info.params.as_dict(),
+        "index_schema_version": info.schema_version, "bytes": info.bytes, "batches": info.batches})
 
 
 def info_text(path: str, info: IndexInfo) -> str:
