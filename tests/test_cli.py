@@ -47,6 +47,15 @@ def test_info_text_lists_the_five_seed_documents_with_their_outlets() -> None:
     assert result.stderr == ""
 
 
+def test_info_text_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "source": "Wire", "text": "One sentence only."}\n'
+                      '{"id": "b", "source": "Wire", "text": "A first sentence. And a second one."}\n',
+                      encoding="utf-8")
+    lines = run("info", str(corpus)).stdout.splitlines()
+    assert "  a  Wire  -  1 sentence" in lines and "  b  Wire  -  2 sentences" in lines
+
+
 def test_info_json_contract_and_determinism() -> None:
     first = run("info", "--format", "json", str(SEEDS))
     second = run("info", "--format", "json", str(SEEDS))

@@ -234,6 +234,17 @@ def test_parameter_mismatch_is_one_line_and_status_2(split: tuple[Path, Path], t
         open_index(tmp_path / "absent.db")
 
 
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    seeds = Path(__file__).resolve().parent.parent / "data"
+    run("index", "add", db, str(seeds / "002_70fb1de66b54f918.txt"))  # Reuters
+    assert run("index", "info", db).stdout.startswith(f"{db}: 1 document in 1 batch, ")
+    # EA WorldView reuses one Reuters passage without credit: its probable origin has one reuse.
+    checked = run("scan", str(seeds / "004_7cde9b3c88a5415a.txt"), "--against", db).stdout
+    assert "finding 2: first in 002_70fb1de66b54f918 (Reuters, 2016-09-28); 1 reuse, 1 uncredited: " \
+           "004_7cde9b3c88a5415a\n" in checked
+
+
 def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.commit()
@@ -255,7 +266,7 @@ def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
 def test_remove_by_doc_and_before_date(split: tuple[Path, Path], tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     run("index", "add", db, str(split[0]))
-    assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 documents\n"
+    assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 document\n"
     assert run("index", "remove", db, "--before", "2024-01-03").stdout == f"{db}: removed 22 documents\n"
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 300 - 23 and info["first_date"] == "2024-01-03"

@@ -11,7 +11,7 @@ import click
 from dedupe.cli.app import cli, keep_until_exit
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options
-from dedupe.output import check_not_input, check_output, make_folder, to_json
+from dedupe.output import check_not_input, check_output, make_folder, plural, to_json
 from dedupe.runtime import one_blas_thread
 
 
@@ -87,4 +87,4 @@ def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> 
         raise click.UsageError("give --doc ID or --before DATE")
     with open_index(index_path) as index:
         removed = index.remove(docs, before)
-    click.echo(f"{index_path}: removed {removed} documents\n", nl=False)
+    click.echo(f"{index_path}: removed {plural(removed, 'document')}\n", nl=False)
