@@ -106,6 +106,23 @@ def test_an_unreadable_subfolder_warns_counts_and_fails_under_strict(open_folder
     assert strict.stderr == f"Error: {corpus / 'locked'}: cannot read folder: Permission denied\n"
 
 
+def test_a_named_pipe_in_a_folder_is_skipped_and_one_on_the_command_line_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "b.txt")  # nothing ever writes to it: reading it would wait for good
+    found = dedupe_process("info", "--format", "json", str(folder), timeout=60)
+    assert found.returncode == 0
+    assert found.stderr == f"warning: {folder / 'b.txt'}: not a regular file (a named pipe, socket or device)\n"
+    assert [d["id"] for d in json.loads(found.stdout)["documents"]] == ["a"]
+    # Named by the user, a pipe is read as cat reads it: bash's <(...) passes one as /dev/fd/N.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f'"{sys.executable}" -m dedupe info --format json <(cat "{folder / "a.txt"}")'
+    piped = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    assert json.loads(piped.stdout)["summary"]["characters"] == len(ARTICLE)
+
+
 # --- 1. an output path that is one of the inputs ---------------------------------------------------------
 
 COMMANDS = ("info", "scan", "figures", "compare", "report")
