@@ -290,6 +290,14 @@ def test_version_and_help() -> None:
         assert option in info_help.stdout
 
 
+def test_a_group_without_its_command_shows_its_help_as_dedupe_alone_does() -> None:
+    bare, index = run(), run("index")
+    assert bare.exit_code == index.exit_code  # 2 on click >= 8.2 (its help on stderr), 0 before
+    assert "Error" not in bare.output + index.output
+    assert index.output.splitlines()[0].endswith(" index [OPTIONS] COMMAND [ARGS]...")
+    assert "  add     Add documents to INDEX" in index.output
+
+
 def test_python_dash_m_dedupe() -> None:
     result = subprocess.run([sys.executable, "-m", "dedupe", "--version"], capture_output=True, text=True,
                             cwd=ROOT, check=False)
