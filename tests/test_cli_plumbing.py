@@ -152,6 +152,18 @@ def test_index_add_refuses_an_index_that_is_one_of_the_inputs(tmp_path: Path) ->
     assert corpus.read_bytes() == before
 
 
+def test_scan_against_refuses_an_output_that_is_its_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "batch.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    index = tmp_path / "history.db"
+    assert invoke("index", "add", str(index), str(corpus))[0] == 0
+    before = index.read_bytes()
+    for extra in ((), ("--add",)):  # the findings written over it would have replaced the whole history
+        code, out, err = invoke("scan", str(corpus), "--against", str(index), *extra, "-o", str(index))
+        assert (code, out, err) == (2, "", f"Error: {index}: is the input {index}; write the output elsewhere\n")
+    assert index.read_bytes() == before
+
+
 def test_index_add_checks_the_index_path_as_an_output(tmp_path: Path) -> None:
     corpus = tmp_path / "batch.jsonl"
     corpus.write_bytes(records(ARTICLE, "Another article."))

@@ -36,10 +36,12 @@ class InputProblem(click.ClickException):
 
 
 class _Command(click.Command):
-    """A command that refuses, before any work, an ``-o`` path that is one of its inputs."""
+    """A command that refuses, before any work, an ``-o`` path that is one of its inputs (the corpus, the
+    manifest, or the index ``scan --against`` reads: its history would be replaced by the findings)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        inputs = [*ctx.params.get("corpus", ()), *([ctx.params["manifest"]] if ctx.params.get("manifest") else [])]
+        inputs = [*ctx.params.get("corpus", ()),
+                  *(ctx.params[name] for name in ("manifest", "against") if ctx.params.get(name))]
         try:
             check_not_input(str(ctx.params.get("output", "-")), inputs)
         except ConfigError as exc:
