@@ -234,6 +234,15 @@ def test_parameter_mismatch_is_one_line_and_status_2(split: tuple[Path, Path], t
         open_index(tmp_path / "absent.db")
 
 
+def test_index_add_takes_the_threshold_as_scan_does(split: tuple[Path, Path], tmp_path: Path) -> None:
+    for spelled in ("0.7", "scan=0.7"):  # scan --against is given it either way; index add took the bare number only
+        db = str(tmp_path / f"{spelled}.db")
+        assert run("index", "add", db, str(split[0]), "--threshold", spelled).exit_code == 0
+        info = json.loads(run("index", "info", db, "--format", "json").stdout)
+        assert (info["parameters"]["bands"], info["parameters"]["rows"]) == (21, 6)
+        assert run("scan", str(split[1]), "--against", db, "--threshold", "scan=0.7").exit_code == 0
+
+
 def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     seeds = Path(__file__).resolve().parent.parent / "data"
