@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from dedupe.errors import ConfigError
+
 if TYPE_CHECKING:
     from dedupe.compare.groups import CompareConfig
     from dedupe.pipeline import FiguresConfig, ReportConfig
@@ -81,12 +83,19 @@ def report_config(skip: tuple[str, ...], thresholds: tuple[tuple[str, float], ..
                   workers: int | None, no_passages: bool, story_window: str, one_story: bool, model: str | None,
                   cache_dir: str | None, no_cache: bool, nli_model: str | None, measures: tuple[str, ...],
                   no_other: bool, approx_tolerance: float | None, period_tolerance: float | None) -> ReportConfig:
-    """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given)."""
+    """The :class:`dedupe.pipeline.ReportConfig` the options describe (stage defaults where not given).
+
+    Raises:
+        ConfigError: ``skip`` names every stage, or a value is out of range.
+    """
     from dedupe.pipeline import REPORT_STAGES, ReportConfig
 
     given = dict(thresholds)
+    stages = tuple(s for s in REPORT_STAGES if s not in skip)
+    if not stages:  # said in the option's words: ReportConfig's own message names its field, ``stages``
+        raise ConfigError(f"--skip leaves nothing to run: skip at most two of {', '.join(REPORT_STAGES)}")
     return ReportConfig(
-        stages=tuple(s for s in REPORT_STAGES if s not in skip),
+        stages=stages,
         scan=scan_config(given, min_words, ngram, num_perm, seed, boilerplate_docs, workers, no_passages),
         compare=compare_config(story_window, one_story, nli_model, given),
         figures=figures_config(story_window, one_story, measures, no_other, approx_tolerance, period_tolerance),

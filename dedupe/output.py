@@ -142,28 +142,44 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def check_output(path: str) -> None:
     """Make sure a result can be written to ``path`` before any work starts (``-`` is standard output).
 
-    A missing parent folder is created, so ``-o out/report.html`` works on a fresh clone.
+    Nothing is created here: a missing folder of the path is made when the result is written
+    (:func:`make_folder`), so that a refused or failed run (an output inside an input folder, a bad option,
+    a missing corpus) leaves no empty folder behind, inside an input folder least of all.
 
     Args:
         path: The ``-o/--output`` value.
 
     Raises:
-        ConfigError: ``path`` is a folder, or its folder cannot be created or written to.
+        ConfigError: ``path`` is a folder, a file stands where a folder of the path should be, or the
+            nearest existing folder cannot be written to.
     """
     if path == "-":
         return
     target = Path(path)
     if target.is_dir():
         raise ConfigError(f"{path}: cannot write: is a directory")
+    existing = target.parent
+    while not existing.exists() and existing != existing.parent:  # the folder the missing ones go into
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{path}: cannot write: Not a directory")
+    writable = os.access(target, os.W_OK) if target.exists() else os.access(existing, os.W_OK | os.X_OK)
+    if not writable:
+        raise ConfigError(f"{path}: cannot write: Permission denied")
+
+
+def make_folder(path: str) -> None:
+    """Create the missing folders of an output ``path`` (checked by :func:`check_output`), just before writing.
+
+    Raises:
+        ConfigError: A folder cannot be created.
+    """
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file where a folder of the path should be
         raise ConfigError(f"{path}: cannot write: Not a directory") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    writable = os.access(target, os.W_OK) if target.exists() else os.access(target.parent, os.W_OK | os.X_OK)
-    if not writable:
-        raise ConfigError(f"{path}: cannot write: Permission denied")
 
 
 def check_not_input(path: str, inputs: Sequence[str]) -> None:
@@ -192,7 +208,7 @@ def check_not_input(path: str, inputs: Sequence[str]) -> None:
 
 
 def write_atomic(path: str, text: str) -> None:
-    """Write UTF-8 text to ``path`` through a temporary file renamed over it.
+    """Write UTF-8 text to ``path`` through a temporary file renamed over it (missing folders created).
 
     A failure leaves any previous file intact; the new file gets the previous file's permissions, or
     those the umask gives a new file.
@@ -205,6 +221,7 @@ def write_atomic(path: str, text: str) -> None:
         ConfigError: The file cannot be written.
     """
     target = Path(path)
+    make_folder(path)
     handle, scratch = _scratch_file(path, target)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

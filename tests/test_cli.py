@@ -47,6 +47,15 @@ def test_info_text_lists_the_five_seed_documents_with_their_outlets() -> None:
     assert result.stderr == ""
 
 
+def test_info_text_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text('{"id": "a", "source": "Wire", "text": "One sentence only."}\n'
+                      '{"id": "b", "source": "Wire", "text": "A first sentence. And a second one."}\n',
+                      encoding="utf-8")
+    lines = run("info", str(corpus)).stdout.splitlines()
+    assert "  a  Wire  -  1 sentence" in lines and "  b  Wire  -  2 sentences" in lines
+
+
 def test_info_json_contract_and_determinism() -> None:
     first = run("info", "--format", "json", str(SEEDS))
     second = run("info", "--format", "json", str(SEEDS))
@@ -279,6 +288,14 @@ def test_version_and_help() -> None:
     info_help = run("info", "--help")
     for option in ("--format", "--output", "--quiet", "--text-field", "--source-field", "--manifest", "--strict"):
         assert option in info_help.stdout
+
+
+def test_a_group_without_its_command_shows_its_help_as_dedupe_alone_does() -> None:
+    bare, index = run(), run("index")
+    assert bare.exit_code == index.exit_code  # 2 on click >= 8.2 (its help on stderr), 0 before
+    assert "Error" not in bare.output + index.output
+    assert index.output.splitlines()[0].endswith(" index [OPTIONS] COMMAND [ARGS]...")
+    assert "  add     Add documents to INDEX" in index.output
 
 
 def test_python_dash_m_dedupe() -> None:

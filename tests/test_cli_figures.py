@@ -77,4 +77,7 @@ def test_story_options_and_bad_values() -> None:
     bad = _run("--story-window", "soon")
     assert bad.exit_code == 2 and "Error" in bad.output
     assert _run("--measure", "eaten").exit_code == 2
-    assert _run("--approx-tolerance", "2").exit_code == 2
+    # The error names the option the user typed, not the config field behind it.
+    wide = _run("--approx-tolerance", "2")
+    assert (wide.exit_code, wide.stderr) == (2, "Error: approx-tolerance must be in [0, 1), got 2.0\n")
+    assert _run("--period-tolerance", "-1").stderr == "Error: period-tolerance must not be negative, got -1.0\n"

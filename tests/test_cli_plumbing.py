@@ -106,6 +106,23 @@ def test_an_unreadable_subfolder_warns_counts_and_fails_under_strict(open_folder
     assert strict.stderr == f"Error: {corpus / 'locked'}: cannot read folder: Permission denied\n"
 
 
+def test_a_named_pipe_in_a_folder_is_skipped_and_one_on_the_command_line_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    os.mkfifo(folder / "b.txt")  # nothing ever writes to it: reading it would wait for good
+    found = dedupe_process("info", "--format", "json", str(folder), timeout=60)
+    assert found.returncode == 0
+    assert found.stderr == f"warning: {folder / 'b.txt'}: not a regular file (a named pipe, socket or device)\n"
+    assert [d["id"] for d in json.loads(found.stdout)["documents"]] == ["a"]
+    # Named by the user, a pipe is read as cat reads it: bash's <(...) passes one as /dev/fd/N.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = f'"{sys.executable}" -m dedupe info --format json <(cat "{folder / "a.txt"}")'
+    piped = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    assert (piped.returncode, piped.stderr) == (0, "")
+    assert json.loads(piped.stdout)["summary"]["characters"] == len(ARTICLE)
+
+
 # --- 1. an output path that is one of the inputs ---------------------------------------------------------
 
 COMMANDS = ("info", "scan", "figures", "compare", "report")
@@ -135,6 +152,31 @@ def test_index_add_refuses_an_index_that_is_one_of_the_inputs(tmp_path: Path) ->
     assert corpus.read_bytes() == before
 
 
+def test_scan_against_refuses_an_output_that_is_its_index(tmp_path: Path) -> None:
+    corpus = tmp_path / "batch.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    index = tmp_path / "history.db"
+    assert invoke("index", "add", str(index), str(corpus))[0] == 0
+    before = index.read_bytes()
+    for extra in ((), ("--add",)):  # the findings written over it would have replaced the whole history
+        code, out, err = invoke("scan", str(corpus), "--against", str(index), *extra, "-o", str(index))
+        assert (code, out, err) == (2, "", f"Error: {index}: is the input {index}; write the output elsewhere\n")
+    assert index.read_bytes() == before
+
+
+def test_index_add_checks_the_index_path_as_an_output(tmp_path: Path) -> None:
+    corpus = tmp_path / "batch.jsonl"
+    corpus.write_bytes(records(ARTICLE, "Another article."))
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    code, out, err = invoke("index", "add", str(blocker / "h.db"), str(corpus))
+    assert (code, out, err) == (2, "", f"Error: {blocker / 'h.db'}: cannot write: Not a directory\n")
+    index = tmp_path / "new" / "deeper" / "h.db"  # a missing folder is made, as for -o
+    code, out, _ = invoke("index", "add", str(index), str(corpus))
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n")
+    assert index.is_file()
+
+
 def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     (folder / "sub").mkdir(parents=True)
@@ -146,6 +188,21 @@ def test_every_command_refuses_an_output_inside_an_input_folder(tmp_path: Path) 
     assert sorted(p.name for p in folder.rglob("*")) == ["a.txt", "sub"]
     code, _, _ = invoke("scan", str(folder), "-o", str(tmp_path / "beside.json"), "-q")  # beside it is fine
     assert code == 0 and (tmp_path / "beside.json").is_file()
+
+
+def test_a_refused_or_failed_run_creates_no_output_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    for command in COMMANDS:  # refused: the missing folders would have been made inside the input folder
+        output = folder / "new" / "deeper" / "out.json"
+        code, _, err = invoke(command, str(folder), "-o", str(output))
+        assert code == 2 and err.startswith(f"Error: {output}: is inside the input folder"), command
+    assert sorted(p.name for p in folder.rglob("*")) == ["a.txt"]
+    # Failed after the options were checked (no such corpus, a bad value): no empty folder is left either.
+    for args in ([str(tmp_path / "no-such-corpus")], [str(folder), "--story-window", "3x"]):
+        code, _, _ = invoke("figures", *args, "-o", str(tmp_path / "out" / "figures.json"))
+        assert code == 2 and not (tmp_path / "out").exists(), args
 
 
 # --- 2. signals ---------------------------------------------------------------------------------------------

@@ -211,7 +211,8 @@ def test_a_single_outlet_is_not_a_discrepancy_unless_asked() -> None:
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"approx_tolerance": 1.0}, "approx_tolerance must be in"), ({"period_tolerance_days": -1}, "must not be negative"),
+    ({"approx_tolerance": 1.0}, r"approx-tolerance must be in \[0, 1\), got 1.0"),
+    ({"period_tolerance_days": -1}, "period-tolerance must not be negative, got -1"),
     ({"min_outlets": 0}, "min_outlets must be at least 1"), ({"past_days": -1}, "must not be negative"),
     ({"report_window_days": -1}, "report_window_days must not be negative"),
 ])

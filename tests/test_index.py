@@ -13,11 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 
+from dedupe import SCHEMA_VERSION
 from dedupe.cli import cli
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Corpus, Document, Origin
 from dedupe.errors import ConfigError, InputError
-from dedupe.index import IndexParams, open_index, scan_against
+from dedupe.index import IndexParams, open_index, scan_against, schema
 from dedupe.index.keys import DOC_BITS, document_keys, passage_keys
 from dedupe.index.origin import credit_pattern, credit
 from dedupe.scan import passages
@@ -191,6 +192,9 @@ def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
                              "  new version y~v2 of y\n")
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 3 and info["batches"] == 2
+    # The envelope of every command's JSON (README), the index file's own schema beside it.
+    assert list(info)[:4] == ["schema_version", "tool", "version", "command"] and info["command"] == "index info"
+    assert info["schema_version"] == SCHEMA_VERSION and info["index_schema_version"] == schema.SCHEMA_VERSION
     assert info["parameters"] == {"ngram": 5, "num_perm": 128, "seed": 1, "bands": 16, "rows": 8, "min_words": 8}
 
 
@@ -230,6 +234,26 @@ def test_parameter_mismatch_is_one_line_and_status_2(split: tuple[Path, Path], t
         open_index(tmp_path / "absent.db")
 
 
+def test_index_add_takes_the_threshold_as_scan_does(split: tuple[Path, Path], tmp_path: Path) -> None:
+    for spelled in ("0.7", "scan=0.7"):  # scan --against is given it either way; index add took the bare number only
+        db = str(tmp_path / f"{spelled}.db")
+        assert run("index", "add", db, str(split[0]), "--threshold", spelled).exit_code == 0
+        info = json.loads(run("index", "info", db, "--format", "json").stdout)
+        assert (info["parameters"]["bands"], info["parameters"]["rows"]) == (21, 6)
+        assert run("scan", str(split[1]), "--against", db, "--threshold", "scan=0.7").exit_code == 0
+
+
+def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    seeds = Path(__file__).resolve().parent.parent / "data"
+    run("index", "add", db, str(seeds / "002_70fb1de66b54f918.txt"))  # Reuters
+    assert run("index", "info", db).stdout.startswith(f"{db}: 1 document in 1 batch, ")
+    # EA WorldView reuses one Reuters passage without credit: its probable origin has one reuse.
+    checked = run("scan", str(seeds / "004_7cde9b3c88a5415a.txt"), "--against", db).stdout
+    assert "finding 2: first in 002_70fb1de66b54f918 (Reuters, 2016-09-28); 1 reuse, 1 uncredited: " \
+           "004_7cde9b3c88a5415a\n" in checked
+
+
 def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.commit()
@@ -251,7 +275,7 @@ def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
 def test_remove_by_doc_and_before_date(split: tuple[Path, Path], tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     run("index", "add", db, str(split[0]))
-    assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 documents\n"
+    assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 document\n"
     assert run("index", "remove", db, "--before", "2024-01-03").stdout == f"{db}: removed 22 documents\n"
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 300 - 23 and info["first_date"] == "2024-01-03"

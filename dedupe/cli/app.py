@@ -19,6 +19,10 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 128 + signal.SIGINT  # 130, as a shell reports a process Ctrl-C stopped
 EXIT_TERMINATED = 128 + signal.SIGTERM  # 143
+# A group run without a command (``dedupe index``) shows its help as ``dedupe`` alone does: click >= 8.2 raises
+# this usage error for it, whose message is the whole help, not a one-line error.
+_HELP_WITHOUT_COMMAND: tuple[type[Exception], ...] = tuple(
+    getattr(click.exceptions, name) for name in ("NoArgsIsHelpError",) if hasattr(click.exceptions, name))
 
 
 class Terminated(KeyboardInterrupt):
@@ -32,10 +36,12 @@ class InputProblem(click.ClickException):
 
 
 class _Command(click.Command):
-    """A command that refuses, before any work, an ``-o`` path that is one of its inputs."""
+    """A command that refuses, before any work, an ``-o`` path that is one of its inputs (the corpus, the
+    manifest, or the index ``scan --against`` reads: its history would be replaced by the findings)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        inputs = [*ctx.params.get("corpus", ()), *([ctx.params["manifest"]] if ctx.params.get("manifest") else [])]
+        inputs = [*ctx.params.get("corpus", ()),
+                  *(ctx.params[name] for name in ("manifest", "against") if ctx.params.get(name))]
         try:
             check_not_input(str(ctx.params.get("output", "-")), inputs)
         except ConfigError as exc:
@@ -64,6 +70,8 @@ class _Group(click.Group):
             if _debug(ctx):
                 raise
             raise click.ClickException(str(exc)) from None
+        except _HELP_WITHOUT_COMMAND:
+            raise
         except click.UsageError as exc:  # one line, like every other error
             where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
             raise InputProblem(exc.format_message() + where) from None

@@ -10,8 +10,8 @@ import click
 
 from dedupe.cli.app import cli, keep_until_exit
 from dedupe.cli.common import warn
-from dedupe.cli.options import corpus_arguments, load_options
-from dedupe.output import check_not_input, to_json
+from dedupe.cli.options import corpus_arguments, load_options, threshold_option
+from dedupe.output import check_not_input, check_output, make_folder, plural, to_json
 from dedupe.runtime import one_blas_thread
 
 
@@ -23,7 +23,7 @@ def index_group() -> None:
 @index_group.command("add")
 @click.argument("index_path", metavar="INDEX", type=click.Path(dir_okay=False))
 @corpus_arguments
-@click.option("--threshold", type=float, help="Near-duplicate threshold (sets the LSH bands)  [default: 0.8]")
+@threshold_option(("scan",))  # scan's own option: 0.7 or scan=0.7, as `scan --against` is given it
 @click.option("--min-words", type=int, help="Shortest shared passage, in words  [default: 8]")
 @click.option("--ngram", type=int, help="Words per shingle  [default: 5]")
 @click.option("--num-perm", type=int, help="MinHash signature length  [default: 128]")
@@ -31,16 +31,17 @@ def index_group() -> None:
 @click.option("--batch-size", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Documents per transaction.")
 def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
-              manifest: str | None, strict: bool, threshold: float | None, min_words: int | None, ngram: int | None,
-              num_perm: int | None, seed: int | None, batch_size: int) -> None:
+              manifest: str | None, strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None,
+              ngram: int | None, num_perm: int | None, seed: int | None, batch_size: int) -> None:
     """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
     one_blas_thread()  # before numpy is first imported, below
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig
 
     check_not_input(index_path, [*corpus, *([manifest] if manifest else [])])
-    given: dict[str, Any] = {"threshold": threshold, "min_words": min_words, "ngram": ngram, "num_perm": num_perm,
-                             "seed": seed}
+    check_output(index_path)  # as -o: a folder that cannot be written is one line (status 2) before the load
+    given: dict[str, Any] = {"threshold": dict(thresholds).get("scan"), "min_words": min_words, "ngram": ngram,
+                             "num_perm": num_perm, "seed": seed}
     config = ScanConfig(**{k: v for k, v in given.items() if v is not None})
     loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn,
                           meanwhile=_import_add)
@@ -48,6 +49,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     from dedupe.report.index import add_text
 
     exists = Path(index_path).exists()
+    make_folder(index_path)
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
     click.echo(add_text(index_path, add_to(index_path, loaded.documents, params, batch_size)), nl=False)
     keep_until_exit(loaded)  # freed with the process, not document by document
@@ -85,4 +87,4 @@ def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> 
         raise click.UsageError("give --doc ID or --before DATE")
     with open_index(index_path) as index:
         removed = index.remove(docs, before)
-    click.echo(f"{index_path}: removed {removed} documents\n", nl=False)
+    click.echo(f"{index_path}: removed {plural(removed, 'document')}\n", nl=False)

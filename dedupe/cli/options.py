@@ -49,7 +49,7 @@ def load_options(text_field: str | None, source_field: str | None, manifest: str
 
 
 def _checked_output(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Check ``-o`` while the options are parsed, before any work (a missing folder is created)."""
+    """Check ``-o`` while the options are parsed, before any work (a missing folder is made only on writing)."""
     try:
         check_output(value)
     except ConfigError as exc:

@@ -60,6 +60,8 @@ CSV_SUFFIXES = (".csv",)
 #: Why a file inside a folder is skipped (the local and the Spark loader say it alike).
 NOT_A_CORPUS_FILE = ("not a corpus file (expected .txt, .md, .jsonl, .json or .csv, "
                      f"maybe compressed: {', '.join(COMPRESSED_SUFFIXES)})")
+#: Why a FIFO, socket or device is skipped: reading one may never end (a named pipe waits for a writer).
+NOT_A_REGULAR_FILE = "not a regular file (a named pipe, socket or device)"
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.json", "manifest.csv")
 #: A JSON Lines text this long (characters; a plain file: bytes, :mod:`~dedupe.corpus.halves`) is read by two
 #: processes when a processor is idle (:func:`~dedupe.runtime.idle_core`; Reuters-21578, 19 MB: ~0.15 s less); the
@@ -176,28 +178,60 @@ def _load_path(raw: str, loader: Loader, stdin: BinaryIO | None) -> None:
 def _walk(path: Path, loader: Loader) -> Iterator[Path]:
     """Yield the corpus files under ``path`` in sorted order, reading each folder's manifest first.
 
-    Hidden files and folders are ignored; other files of an unknown type, and folders that cannot be
-    listed, are reported as skipped.
+    Hidden files and folders are ignored; other files of an unknown type, FIFOs, sockets and devices (which
+    could block the run for good), and folders that cannot be listed, are reported as skipped.
     """
-    if path.is_file():
+    if not path.is_dir():  # a file, or a pipe the user named (``<(zcat batch.gz)``): read as ``cat`` would
         _auto_manifest(path.parent, loader)
         yield path
         return
+    yield from _walk_folder(path, loader)
 
-    def unreadable(error: OSError) -> None:
-        loader.skip(str(error.filename or path), None, f"cannot read folder: {error.strerror or error}")
 
-    for root, dirs, files in os.walk(path, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        here = Path(root)
-        _auto_manifest(here, loader)
-        for name in sorted(files):
-            if name.startswith(".") or name in MANIFEST_NAMES:
-                continue
-            if inner_name(name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
-                yield here / name
-            else:
-                loader.skip(str(here / name), None, NOT_A_CORPUS_FILE)
+def _walk_folder(folder: Path, loader: Loader) -> Iterator[Path]:
+    """A folder's files in sorted order, then its subfolders' (the order of :func:`os.walk` with sorted names,
+    which the Spark loader keeps too; a linked folder is not entered). The listing gives each entry's type,
+    so telling a FIFO from a file costs no ``stat`` (one per file: +3% on ``info`` over 5,000 files)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        loader.skip(str(error.filename or folder), None, f"cannot read folder: {error.strerror or error}")
+        return
+    _auto_manifest(folder, loader)
+    subfolders = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if _is_folder(entry):
+            if not entry.is_symlink():
+                subfolders.append(Path(entry.path))
+        elif entry.name in MANIFEST_NAMES:
+            continue
+        elif not inner_name(entry.name).lower().endswith(TEXT_SUFFIXES + JSON_SUFFIXES + CSV_SUFFIXES):
+            loader.skip(entry.path, None, NOT_A_CORPUS_FILE)
+        elif _special(entry):
+            loader.skip(entry.path, None, NOT_A_REGULAR_FILE)
+        else:
+            yield Path(entry.path)
+    for subfolder in subfolders:
+        yield from _walk_folder(subfolder, loader)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # as os.walk: an entry that cannot be examined is listed as a file
+        return False
+
+
+def _special(entry: os.DirEntry[str]) -> bool:
+    """Whether ``entry`` is a FIFO, socket or device, or a link to one; a link to nothing is not: reading it
+    reports it as usual."""
+    try:
+        return not entry.is_file() and os.path.exists(entry.path)
+    except OSError:
+        return False
 
 
 def _auto_manifest(folder: Path, loader: Loader) -> None:

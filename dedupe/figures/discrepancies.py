@@ -70,10 +70,11 @@ class DiscrepancyConfig:
     report_window_days: float = 30.0
 
     def __post_init__(self) -> None:
+        # Named as the options that set them (--approx-tolerance, --period-tolerance), as the scan's are.
         if not 0.0 <= self.approx_tolerance < 1.0:
-            raise ConfigError("approx_tolerance must be in [0, 1)")
+            raise ConfigError(f"approx-tolerance must be in [0, 1), got {self.approx_tolerance}")
         if self.period_tolerance_days < 0:
-            raise ConfigError("period_tolerance_days must not be negative")
+            raise ConfigError(f"period-tolerance must not be negative, got {self.period_tolerance_days}")
         if self.min_outlets < 1:
             raise ConfigError("min_outlets must be at least 1")
         if self.past_days < 0 or self.report_window_days < 0:

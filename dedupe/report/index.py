@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dedupe.index.store import AddResult, IndexInfo
-from dedupe.output import md_cell
+from dedupe.output import envelope, md_cell, plural
 
 # The scan's findings and their rendering (:mod:`dedupe.report.scan`) are imported by the functions that
 # render them: ``index add`` and ``index info`` render none, and so do not import the scan stage.
@@ -32,10 +32,21 @@ def add_text(path: str, added: AddResult) -> str:
 
 
 def info_dict(info: IndexInfo) -> dict[str, Any]:
-    """``index info`` as a JSON object."""
-    return {"documents": info.documents, "outlets": dict(info.outlets), "first_date": info.first_date,
-            "last_date": info.last_date, "undated": info.undated, "parameters": info.params.as_dict(),
-            "schema_version": info.schema_version, "bytes": info.bytes, "batches": info.batches}
+    """``index info`` as a JSON document: the envelope every command's JSON starts with
+    (:func:`~dedupe.output.envelope`: ``schema_version`` of the JSON, tool and version), then what the index
+    holds; ``index_schema_version`` is the SQLite file's own schema, which ``scan --against`` checks.
+
+    Args:
+        info: What :meth:`Index.info` found.
+
+    Returns:
+        ``{schema_version, tool, version, command: "index info", documents, outlets, first_date, last_date,
+        undated, parameters, index_schema_version, bytes, batches}``.
+    """
+    return envelope("index info", {
+        "documents": info.documents, "outlets": dict(info.outlets), "first_date": info.first_date,
+        "last_date": info.last_date, "undated": info.undated, "parameters": info.params.as_dict(),
+        "index_schema_version": info.schema_version, "bytes": info.bytes, "batches": info.batches})
 
 
 def info_text(path: str, info: IndexInfo) -> str:
@@ -44,7 +55,8 @@ def info_text(path: str, info: IndexInfo) -> str:
     more = f" and {len(info.outlets) - 10} more" if len(info.outlets) > 10 else ""
     params = ", ".join(f"{k} {v}" for k, v in info.params.as_dict().items())
     dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none"
-    return (f"{path}: {info.documents} documents in {info.batches} batches, {info.bytes / 1e6:.1f} MB "
+    return (f"{path}: {plural(info.documents, 'document')} in {plural(info.batches, 'batch')}, "
+            f"{info.bytes / 1e6:.1f} MB "
             f"({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
             f"outlets ({len(info.outlets)}): {outlets}{more}\n"
             f"dates: {dates} ({info.undated} undated)\n"
@@ -105,6 +117,6 @@ def _origin_lines(checked: AgainstResult, bullet: str) -> list[str]:
         uncredited = [r for r in origin.reuses if not r.credited]
         names = ", ".join(md_cell(r.doc) if bullet else r.doc for r in uncredited[:5])
         lines.append(f"{bullet or '  '}finding {origin.finding + 1}: first in {origin.doc} ({origin.outlet}, "
-                     f"{origin.date or 'undated'}); {len(origin.reuses)} reuses, {len(uncredited)} uncredited"
+                     f"{origin.date or 'undated'}); {plural(len(origin.reuses), 'reuse')}, {len(uncredited)} uncredited"
                      + (f": {names}" if names else "") + "\n")
     return lines

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from dedupe.output import envelope, md_cell, plural
 from dedupe.report.fields import skipped_lines, skipped_markdown
@@ -42,7 +42,7 @@ def info_text(summary: CorpusSummary) -> str:
     lines.append("Documents:")
     for doc in summary.per_document:
         lines.append(f"  {doc['id']}  {doc['outlet']}  {doc['date'] or '-'}  "
-                     f"{doc['sentences']} sentences  {doc['title'] or ''}".rstrip())
+                     f"{plural(cast(int, doc['sentences']), 'sentence')}  {doc['title'] or ''}".rstrip())
     lines.append("")
     lines.append(f"Skipped inputs: {len(summary.skipped)}")
     lines.extend(skipped_lines(summary.skipped))
