@@ -257,8 +257,13 @@ def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
 def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.commit()
-    result = run("index", "info", str(other))
-    assert result.exit_code == 2 and result.stderr.startswith(f"Error: {other}: not a dedupe index")
+    seed = str(Path(__file__).resolve().parent.parent / "data" / "002_70fb1de66b54f918.txt")
+    before = other.read_bytes()
+    for command in (("index", "info", str(other)), ("index", "add", str(other), seed),
+                    ("scan", seed, "--against", str(other))):
+        result = run(*command)
+        assert result.exit_code == 2 and result.stderr.startswith(f"Error: {other}: not a dedupe index")
+        assert other.read_bytes() == before  # another program's database is left as it was (not switched to WAL)
 
 
 def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:

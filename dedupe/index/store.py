@@ -430,6 +430,11 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         raise InputError(f"{path}: no such index (create it with `dedupe index add {path} CORPUS...`)")
     connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
     try:
+        # Read before anything is written: another program's database is refused unchanged (WAL rewrites the header).
+        empty = not exists or not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if empty and not create:  # a file left by a process killed before the schema was committed
+            raise InputError(f"{path}: empty index (no document was ever committed)")
+        stored = None if empty else schema.read_params(connection, path)
         connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
         if not exists:
             # The switch to WAL writes the first page through a rollback journal synced with its folder (create: 26 ->
@@ -438,10 +443,8 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"PRAGMA cache_size={_CACHE}")
-        empty = not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if empty and not create:  # a file left by a process killed before the schema was committed
-            raise InputError(f"{path}: empty index (no document was ever committed)")
-        stored = schema.create(connection, params, path) if empty else schema.read_params(connection, path)
+        if stored is None:
+            stored = schema.create(connection, params, path)
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
