@@ -3,6 +3,7 @@ parent stops the other."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -52,6 +53,15 @@ def test_forked_batches_equal_the_batches_prepared_here() -> None:
     for first, (batch, prepared) in zip(range(0, 230, 50), received):
         assert list(batch) == documents[first:first + 50]
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
+
+
+@pytest.mark.parametrize("count", [230, 30])  # forked child, and one batch prepared here
+def test_the_collector_is_paused_inside_the_block_and_restored_after(count: int) -> None:
+    assert gc.isenabled()
+    with prepared_batches(_documents(count), 50, PARAMS) as batches:
+        assert not gc.isenabled()  # Index.add and add_to rely on it: neither pauses it itself
+        assert len(list(batches)) == -(-count // 50)
+    assert gc.isenabled()
 
 
 def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:

@@ -33,7 +33,6 @@ from dedupe.index import range_counts, schema, segments
 from dedupe.index.keys import DOC_MASK, IndexParams, document_bounds
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
-from dedupe.runtime import paused_gc
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
@@ -183,16 +182,12 @@ class Index:
         Returns:
             Counts of added, unchanged, new-version and skipped documents.
         """
-        # A batch's fields, keys and pickles are young objects without cycles, freed by reference counting: the
-        # collector's young collections during an add (~50 for Reuters, 5-15 ms of the writer's) walked them for
-        # nothing, so it is paused, in the writer and (forked inside) in the child that prepares the batches, which
-        # is forked first, before the checkpoint thread starts.
-        with paused_gc(), prepared_batches(documents, batch_size, self.params) as batches:
+        with prepared_batches(documents, batch_size, self.params) as batches:
             return self._add_prepared(batches)
 
     def _add_prepared(self, batches: Iterable[tuple[Sequence[Document], PreparedBatch]]) -> AddResult:
         """:meth:`add` of batches prepared by :func:`~dedupe.index.prepare.prepared_batches` with this index's
-        parameters (the caller pauses the garbage collector around both)."""
+        parameters (its child is forked before the checkpoint thread starts; its block pauses the collector)."""
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
@@ -480,8 +475,7 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
     if params is None:
         with open_index(path, None, create=True) as index:
             return index.add(documents, batch_size)
-    with paused_gc(), prepared_batches(documents, batch_size, params) as batches, \
-            open_index(path, params, create=True) as index:
+    with prepared_batches(documents, batch_size, params) as batches, open_index(path, params, create=True) as index:
         return index._add_prepared(batches)
 
 
