@@ -144,6 +144,30 @@ def new_segment(keys: I64, docs: I64) -> Segment | None:
     return Segment(base, keys | (docs - base), int(docs.max()) - base)
 
 
+def batch_segment(packed: I64, seq_of: I64, every: bool) -> Segment | None:
+    """The new segment (:func:`new_segment`) of a batch's rows (the writer's, ``dedupe.index.store``).
+
+    Args:
+        packed: The batch's rows, ``stored key | position in the batch``
+            (:class:`~dedupe.index.prepare.PreparedBatch`), sorted.
+        seq_of: The ``seq`` of each position (-1: not stored).
+        every: Every position is stored, at consecutive ``seq``: then the rows only move down by the first
+            position they name, and are the batch's own array, not a copy, when that is 0 (the first document
+            of a batch has rows, as a rule).
+
+    Returns:
+        The segment, ``None`` when no stored document has a row.
+    """
+    if every:
+        if not packed.size:
+            return None
+        low, high = document_bounds(packed)
+        return Segment(int(seq_of[low]), packed - low if low else packed, high - low)
+    seqs = seq_of[packed & DOC_MASK]
+    keep = seqs >= 0
+    return new_segment(packed[keep] & ~DOC_MASK, seqs[keep])
+
+
 class _Plan:
     """What :func:`writing_kinds` does for one kind: the new level-0 segment and the merges it completes
     (one per full level, in the order :func:`write` made them: each merged segment joins the next level)."""

@@ -30,7 +30,7 @@ from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import range_counts, schema, segments
-from dedupe.index.keys import DOC_MASK, IndexParams, document_bounds
+from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches
 from dedupe.index.wal import Checkpointer
 
@@ -268,7 +268,7 @@ class Index:
         first = (int(last[0]) if last else 0) + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
-        made = [(kind, _segment(packed, seq_of, len(new) == len(rows)))
+        made = [(kind, segments.batch_segment(packed, seq_of, len(new) == len(rows)))
                 for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
                                      (segments.SHINGLES, prepared.shingles))]
         with segments.writing_kinds(db, made):  # the merges the segments complete, computed meanwhile
@@ -387,21 +387,6 @@ class Index:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-
-
-def _segment(packed: np.ndarray, seq_of: np.ndarray, every: bool) -> segments.Segment | None:
-    """The new segment (:func:`segments.new_segment`) of a batch's rows ``stored key | position in the batch``
-    (:class:`PreparedBatch`), given the ``seq`` of each position (-1: not stored); ``every``: every position is
-    stored, at consecutive ``seq`` (then the rows only move down by the first position they name, and are the
-    batch's own array, not a copy, when that is 0: the first document of a batch has rows, as a rule)."""
-    if every:
-        if not packed.size:
-            return None
-        low, high = document_bounds(packed)
-        return segments.Segment(int(seq_of[low]), packed - low if low else packed, high - low)
-    seqs = seq_of[packed & DOC_MASK]
-    keep = seqs >= 0
-    return segments.new_segment(packed[keep] & ~DOC_MASK, seqs[keep])
 
 
 def open_index(path: str | Path, params: IndexParams | None = None, create: bool = False) -> Index:
