@@ -24,7 +24,9 @@ from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
+from dedupe.index.prepare import prepare
 from dedupe.index.segments import BANDS, PASSAGES
+from dedupe.index.store import _all_new
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records, write_jsonl
@@ -208,6 +210,34 @@ def test_a_key_twice_in_one_batch_of_a_new_index_is_a_version_or_unchanged(tmp_p
         stored = index.connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
     assert (done.added, done.unchanged, done.new_versions, done.skipped) == (1, 1, (("x~v2", "x"),), 0)
     assert stored == [("x", "x", 1), ("x~v2", "x", 2)]
+
+
+def test_the_fast_path_of_new_rows_returns_what_the_per_document_loop_returns(tmp_path: Path) -> None:
+    # Index._new_rows stores a batch of new keys under their own ids without its loop (_all_new says when): on every
+    # batch, fast path or not, it must return what the loop returns; the near misses (a stored key, a key twice, a
+    # text without a token, a derived id) each break one of the fast path's conditions, so a loosened condition
+    # sends one of them down the fast path and fails here.
+    records = small_records(120)
+    docs = [Document(r["id"], r["source"], "", r["url"], None, r["text"], Origin("d.jsonl", n + 1))
+            for n, r in enumerate(records)]
+    empty = Document("blank", "o", "", "", None, "...", Origin("d.jsonl", 200))
+    derived = Document("batch:3", "o", "", "", None, docs[50].text + " more", Origin(str(tmp_path / "batch.jsonl"), 3))
+    with open_index(tmp_path / "fast.db", IndexParams.from_config(ScanConfig()), create=True) as index:
+        assert _same_rows(index, docs[:40]) is True  # a new index's first batch
+        index.add(docs[:40])
+        assert _same_rows(index, docs[40:80]) is True  # new keys beside stored ones
+        near_misses = [docs[38:60], docs[60:70] + [docs[65]], docs[70:80] + [empty], docs[80:90] + [derived]]
+        assert [_same_rows(index, batch) for batch in near_misses] == [False] * 4
+
+
+def _same_rows(index: Index, batch: list[Document]) -> bool:
+    """Whether the fast path applies to ``batch``, after checking that ``_new_rows`` returns what the loop does."""
+    prepared = prepare(batch, index.params)
+    ids = [doc.id for doc in batch]
+    stored = index._versions(prepared.identities)
+    fast = _all_new(stored, ids, prepared)
+    assert index._new_rows(batch, prepared) == index._rows_one_by_one(ids, prepared, stored)  # (it updates stored)
+    return fast
 
 
 def test_batches_whose_first_document_has_no_band_or_passage_key_store_every_key(tmp_path: Path) -> None:

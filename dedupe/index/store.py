@@ -219,8 +219,13 @@ class Index:
         """``(id, key, version)`` of each document of a batch, and which of them are stored (added or new
         versions), unchanged or skipped (see :class:`_NewRows`)."""
         stored, ids = self._versions(prepared.identities), [doc.id for doc in batch]
-        if not stored and ids == prepared.identities and len(set(ids)) == len(ids) and prepared.token_counts.all():
-            return _NewRows([(i, i, 1) for i in ids], list(range(len(ids))), [], 0, 0)  # each new, as the loop makes it
+        if _all_new(stored, ids, prepared):  # each new under its own id: what the loop makes of it, without the loop
+            return _NewRows([(i, i, 1) for i in ids], list(range(len(ids))), [], 0, 0)
+        return self._rows_one_by_one(ids, prepared, stored)
+
+    def _rows_one_by_one(self, ids: list[str], prepared: PreparedBatch, stored: dict[str, _Versions]) -> _NewRows:
+        """:meth:`_new_rows` a document at a time (``stored``: :meth:`_versions` of the batch's keys, which it
+        updates as the batch's documents are stored)."""
         new = _NewRows([], [], [], 0, 0)
         rows, places, versions = new.rows, new.stored, new.versions
         for place, (doc_id, key, digest, tokens) in enumerate(zip(
@@ -387,6 +392,13 @@ class Index:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+
+def _all_new(stored: dict[str, _Versions], ids: list[str], prepared: PreparedBatch) -> bool:
+    """Whether every document of a batch is a new key under its own id: no key stored, each document's id its
+    key, no key twice, and each with a token (then ``Index._rows_one_by_one`` stores each as version 1)."""
+    keys = prepared.identities
+    return not stored and ids == keys and len(set(ids)) == len(ids) and bool(prepared.token_counts.all())
 
 
 def open_index(path: str | Path, params: IndexParams | None = None, create: bool = False) -> Index:
