@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks import process_time
 from benchmarks.scan_reuters import edited, scaled_corpus
 
 TARGET_ADD = 5000
@@ -52,27 +53,10 @@ TARGET_PEAK_MB = 500
 
 
 def timed(command: list[str]) -> tuple[float, float, float]:
-    """Run a command to its end; its wall-clock seconds, peak resident memory in MB and CPU seconds (user +
-    system, the children it waited for included)."""
-    # Bytecode is written and reused, as after ``pip install`` (which compiles it), for every contestant: a
-    # shell that sets PYTHONDONTWRITEBYTECODE would otherwise have each run compile our package anew (the
-    # peers' packages in site-packages were compiled when installed), as benchmarks.scan_cli_speed does.
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONWARNINGS": "ignore"}
-    with tempfile.TemporaryDirectory() as folder:
-        # The peak is read by /usr/bin/time (~1 ms a run): Linux counts the forking process' own peak into a
-        # child's at exec, so wait4 on a child of this script (334 MB after building the scale-10 history) gave
-        # at least that whatever the command used.
-        peak = Path(folder, "peak")
-        began = time.perf_counter()
-        process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(peak), *command], env=env,
-                                   stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode not in (0, 1):
-            raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
-        peak_kb = int(peak.read_text().split()[-1])  # after "Command exited with non-zero status 1" where it did
-    return seconds, peak_kb / 1024, usage.ru_utime + usage.ru_stime
+    """:func:`benchmarks.process_time.timed` ``command`` (exit 0 or 1: a scan that found something): its
+    wall-clock seconds, peak resident memory in MB and CPU seconds."""
+    run = process_time.timed(command, ok=(0, 1))
+    return run.wall, run.peak_mb, run.cpu
 
 
 def repeated_adds(command: list[str], fresh: Callable[[], None], runs: int) -> list[tuple[float, float, float]]:

@@ -10,7 +10,7 @@ a new folder each run, so the ONNX export is made again too), timed from process
 process: load sentence-transformers' all-MiniLM-L6-v2 (the packaged copy) and ``encode`` every
 sentence of the same articles (batch 32, normalised). The peer gets the sentences ready-made (split
 by :mod:`dedupe.segment` before the clock starts), so its time is loading and encoding only. Both run
-under ``/usr/bin/time``, which gives wall clock, CPU seconds and peak resident memory; in turns,
+under :func:`benchmarks.process_time.timed`: wall clock, CPU seconds and peak resident memory; in turns,
 ``--rounds`` times, median kept. ``--big-mb N`` instead builds one document of N MB by joining the
 articles with blank lines and reports it alone.
 
@@ -24,16 +24,16 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
+from benchmarks import process_time
+
 TARGET_RATIO = 0.5
 TARGET_PEAK_MB = 2048
 TARGET_BIG_S = 60.0
-_TIME_FORMAT = "%e %U %S %M"
 
 
 def write_subset(corpus: Path, docs: int, target: Path) -> int:
@@ -80,17 +80,12 @@ def write_sentences(subset: Path, target: Path) -> int:
     return count
 
 
-def timed(command: list[str], folder: Path) -> dict[str, Any]:
-    """Run a command under ``/usr/bin/time``: wall, user and system seconds, peak MB, its stderr."""
-    stats = folder / "time.txt"
+def timed(command: list[str]) -> dict[str, Any]:
+    """:func:`benchmarks.process_time.timed` ``command`` (it must succeed) as a dict, with the load average
+    before it."""
     load = os.getloadavg()[0]
-    done = subprocess.run(["/usr/bin/time", "-f", _TIME_FORMAT, "-o", str(stats), *command],
-                          capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
-    wall, user, system, peak_kb = stats.read_text().split()[-4:]
-    return {"wall": float(wall), "cpu": float(user) + float(system), "peak_mb": int(peak_kb) / 1024,
-            "load": load, "stderr": done.stderr}
+    run = process_time.timed(command)
+    return {"wall": run.wall, "cpu": run.cpu, "peak_mb": run.peak_mb, "load": load, "stderr": run.stderr}
 
 
 def run_ours(inputs: Path, folder: Path, skip: list[str]) -> dict[str, Any]:
@@ -98,7 +93,7 @@ def run_ours(inputs: Path, folder: Path, skip: list[str]) -> dict[str, Any]:
     cache = Path(tempfile.mkdtemp(dir=folder, prefix="cache-"))
     command = [sys.executable, "-m", "dedupe", "report", str(inputs), "-o", str(folder / "page.html"),
                "--cache-dir", str(cache)] + [arg for stage in skip for arg in ("--skip", stage)]
-    result = timed(command, folder)
+    result = timed(command)
     stages = re.search(r"time: (.*)", result["stderr"])
     result["stages"] = stages.group(1) if stages else ""
     page = (folder / "page.html").read_bytes()
@@ -117,9 +112,9 @@ def page_parts(page: bytes) -> dict[str, float]:
     return parts
 
 
-def run_peer(sentences: Path, folder: Path) -> dict[str, Any]:
+def run_peer(sentences: Path) -> dict[str, Any]:
     """The peer in its own process."""
-    return timed([sys.executable, "-m", "benchmarks.report_scale", "--peer", str(sentences)], folder)
+    return timed([sys.executable, "-m", "benchmarks.report_scale", "--peer", str(sentences)])
 
 
 def peer(sentences: Path) -> None:
@@ -188,7 +183,7 @@ def main() -> None:
         for _ in range(args.rounds):
             ours.append(run_ours(inputs, folder, args.skip))
             if not args.no_peer:
-                peers.append(run_peer(sentences, folder))
+                peers.append(run_peer(sentences))
         mine = show("ours", ours, text_megabytes(inputs))
         verdict = f"peak {mine['peak_mb']:.0f} MB (target <= {TARGET_PEAK_MB})"
         if args.big_mb:
