@@ -33,7 +33,8 @@ def index_group() -> None:
 def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
               manifest: str | None, strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None,
               ngram: int | None, num_perm: int | None, seed: int | None, batch_size: int) -> None:
-    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped."""
+    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped (and the
+    skipped inputs, when the loader skipped some)."""
     one_blas_thread()  # before numpy is first imported, below
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig
@@ -51,7 +52,8 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     exists = Path(index_path).exists()
     make_folder(index_path)
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
-    click.echo(add_text(index_path, add_to(index_path, loaded.documents, params, batch_size)), nl=False)
+    added = add_to(index_path, loaded.documents, params, batch_size)
+    click.echo(add_text(index_path, added, len(loaded.skipped)), nl=False)
     keep_until_exit(loaded)  # freed with the process, not document by document
 
 

@@ -23,10 +23,20 @@ if TYPE_CHECKING:
     from dedupe.index.query import AgainstResult
 
 
-def add_text(path: str, added: AddResult) -> str:
-    """One line of counts, then one line per new version."""
+def add_text(path: str, added: AddResult, skipped_inputs: int = 0) -> str:
+    """One line of counts, then one line per new version.
+
+    Args:
+        path: The index file.
+        added: What the add did; its ``skipped`` are documents loaded without a word to index.
+        skipped_inputs: Inputs the loader skipped (each warned on stderr): the counts line ends with
+            ``; N skipped inputs`` when there are some, and is as before otherwise (CI jobs parse it).
+
+    Returns:
+        The lines, each ending with a newline.
+    """
     lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
-             f"{added.skipped} skipped"]
+             f"{added.skipped} skipped" + (f"; {plural(skipped_inputs, 'skipped input')}" if skipped_inputs else "")]
     lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
     return "\n".join(lines) + "\n"
 
