@@ -55,6 +55,7 @@ from benchmarks.align_quality import fit_model
 from benchmarks.relative_links import replaced
 from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
+from dedupe.corpus.documents import Document
 from dedupe.embed.backends import packaged_model_folder
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
@@ -148,9 +149,10 @@ def token_link(encoder: object, tau: float) -> Iterator[None]:
         yield
 
 
-def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache
+def tune_pairs(corpora: dict[str, list[Document]], gold: quality.Gold, encoder: object, cache: EmbeddingCache
                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Claim features and gold labels (same cluster or not) of every candidate pair of each tune event."""
+    """Claim features and gold labels (same cluster or not) of every candidate pair of each tune event
+    (``corpora``: :func:`benchmarks.claims_quality.load_corpora` of the gold's paths)."""
     clusters: dict[tuple[str, int], set[int]] = {}
     for k, cluster in enumerate(gold.clusters):
         for member in cluster["members"]:
@@ -175,18 +177,17 @@ def tune_pairs(args: argparse.Namespace, gold: quality.Gold, encoder: object, ca
         return plain(texts, embeddings, doc_keys, config, sentence_keys, counted, speakers)
 
     with replaced(groups, "align", spy):
-        quality.run_compare(quality.load_corpora(args.paths, gold), gold, encoder, cache, groups.CompareConfig(),
-                            only=gold.split["tune"])
+        quality.run_compare(corpora, gold, encoder, cache, groups.CompareConfig(), only=gold.split["tune"])
     return {e: (np.asarray([r for r, _ in v]), np.asarray([y for _, y in v])) for e, v in rows.items()}
 
 
 def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object, cache: EmbeddingCache) -> None:
     """Leave one tune event out: model on outside + the other events' pairs, threshold there, the one out scored."""
     true = quality.gold_pairs(gold)[0]
-    by_event = tune_pairs(args, gold, encoder, cache)
+    corpora = quality.load_corpora(args.paths, gold)
+    by_event = tune_pairs(corpora, gold, encoder, cache)
     outside = claim_model.training_pairs(args.corpus)
     outside_x = claim_model.features(claim_model.pair_contents(outside), encoder, cache)[0]
-    corpora = quality.load_corpora(args.paths, gold)
     scored = []
     for test in gold.split["tune"]:
         train = [e for e in gold.split["tune"] if e != test]
