@@ -26,7 +26,7 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.corpus.load import load_corpus
 from dedupe.segment import segment_document
-from dedupe.stories import StoryConfig, group_stories
+from dedupe.stories import StoryConfig, group_stories, tfidf_vectorizer
 
 DATA = Path(__file__).parent / "data"
 GOLDS = ("claims_gold.json", "claims_gold_reuters.json", "claims_gold_fresh.json")
@@ -42,11 +42,8 @@ def gold_ids() -> set[str]:
 
 def near_gold(documents: Sequence[Document], gold: set[str]) -> set[str]:
     """Ids of the documents whose TF-IDF cosine with some gold document reaches the stories' ``min_similarity``
-    (the vectorizer settings of :mod:`dedupe.stories`)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
-    matrix = vectorizer.fit_transform([d.text for d in documents])
+    (:func:`dedupe.stories.tfidf_vectorizer`)."""
+    matrix = tfidf_vectorizer().fit_transform([d.text for d in documents])
     rows = [i for i, d in enumerate(documents) if d.id in gold]
     similar = (matrix @ matrix[rows].T).toarray().max(axis=1) >= StoryConfig().min_similarity
     return {d.id for d, near in zip(documents, similar) if near}
@@ -55,10 +52,12 @@ def near_gold(documents: Sequence[Document], gold: set[str]) -> set[str]:
 def qualifying(documents: Sequence[Document], excluded: set[str]) -> list[list[Document]]:
     """Stories with no excluded document and 3-6 distinct reports of 3-20 sentences, ordered by first id."""
     stories = []
+    place = {d.id: i for i, d in enumerate(documents)}
     for story in group_stories(documents):
-        if excluded & set(story.doc_ids):
+        ids = set(story.doc_ids)
+        if len(ids) < REPORTS[0] or excluded & ids:  # fewer documents than reports needed: no need to read them
             continue
-        members = [d for d in documents if d.id in set(story.doc_ids)]
+        members = [documents[i] for i in sorted(place[d] for d in ids)]
         seen: set[str] = set()
         reports = [d for d in members if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
         sizes = [len(segment_document(d).sentences) for d in reports]

@@ -229,14 +229,18 @@ def _story(number: int, members: list[Document]) -> Story:
                  dates[0] if dates else None, dates[-1] if dates else None)
 
 
-def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tuple[int, int, float]]:
-    """Index pairs (i < j) that share a name and whose TF-IDF cosine is at least ``threshold``, with the cosine."""
+def tfidf_vectorizer() -> Any:
+    """The TF-IDF vectorizer stories compare documents with (scikit-learn's ``TfidfVectorizer``, unfitted): English
+    stop words out, sublinear term frequencies, words of three letters or more."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1,
-                                 token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b[^\W\d_]{3,}\b")
+
+
+def _similar_pairs(documents: Sequence[Document], threshold: float) -> list[tuple[int, int, float]]:
+    """Index pairs (i < j) that share a name and whose TF-IDF cosine is at least ``threshold``, with the cosine."""
     try:
-        matrix = vectorizer.fit_transform([doc.text for doc in documents])
+        matrix = tfidf_vectorizer().fit_transform([doc.text for doc in documents])
     except ValueError:  # no content word anywhere (e.g. only numbers): nothing links
         return []
     names = _name_matrix(documents)
