@@ -52,7 +52,7 @@ from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 from benchmarks import claim_pairs
 from benchmarks.align_quality import Pairs, fit_model, read_mrpc
-from benchmarks.claims_quality import gold_pairs, load_gold
+from benchmarks.claims_quality import gold_pairs, load_gold, pair_measures
 from benchmarks.encode_speed import sts_pairs
 from dedupe.compare import align
 from dedupe.compare.claims import claim_content
@@ -180,7 +180,8 @@ def reuters_splits(path: Path, articles: int, encoder: object, cache: EmbeddingC
 
 
 def gold_training_pairs(path: Path, encoder: object, cache: EmbeddingCache,
-                        candidate_cosine: float = align.AlignConfig().candidate_cosine) -> tuple[Pairs, np.ndarray]:
+                        candidate_cosine: float = align.AlignConfig().candidate_cosine
+                        ) -> tuple[Pairs, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """The cross-report sentence pairs of a hand-annotated training set (the claims gold's layout and rules).
 
     Args:
@@ -194,7 +195,7 @@ def gold_training_pairs(path: Path, encoder: object, cache: EmbeddingCache,
         The pairs' contents (:func:`pair_contents`), ordered by sentence keys: 1 for two claim sentences of two
         reports in one cluster (whatever their cosine), 0 for every other pair of claim sentences of two reports of
         one event whose contents have a MiniLM cosine of at least ``candidate_cosine`` (the pairs compare scores);
-        and each pair's event.
+        each pair's event; and the pairs' vectors (:func:`pair_vectors`, embedded once here for the cut).
     """
     gold = load_gold(path)
     same = gold_pairs(gold)[0]
@@ -208,7 +209,7 @@ def gold_training_pairs(path: Path, encoder: object, cache: EmbeddingCache,
     keep = (every.labels == 1) | ((first * second).sum(axis=1) >= candidate_cosine)
     pairs = Pairs([t for t, k in zip(every.first, keep) if k], [t for t, k in zip(every.second, keep) if k],
                   every.labels[keep])
-    return pairs, np.asarray([gold.set_of[a[0]] for (a, _), k in zip(cross, keep) if k])
+    return pairs, np.asarray([gold.set_of[a[0]] for (a, _), k in zip(cross, keep) if k]), (first[keep], second[keep])
 
 
 def fit_with_gold(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, np.ndarray], weight: float,
@@ -244,8 +245,8 @@ def pick_weight(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, 
             scores = out_of_event_scores(outside, gold, events, weight, c)
             hit = scores >= threshold
             tp = int((hit & (gold[1] == 1)).sum())
-            p, r = tp / max(int(hit.sum()), 1), tp / max(int(gold[1].sum()), 1)
-            f1, auc = 2 * tp / max(int(hit.sum()) + int(gold[1].sum()), 1), roc_auc_score(gold[1], scores)
+            p, r, f1 = pair_measures(tp, int(hit.sum()) - tp, int(gold[1].sum()) - tp)
+            auc = roc_auc_score(gold[1], scores)
             print(f"{weight:6g} {c:6g} {auc:8.3f} {average_precision_score(gold[1], scores):6.3f} "
                   f"{p:6.3f} {r:6.3f} {f1:6.3f}")
             key = (f1, auc, -weight)
@@ -306,8 +307,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = joined([train, reuters_train])
     model = fit_model(train_features, train.labels, C)
     if args.train_gold is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
-        gold, events = gold_training_pairs(args.train_gold, encoder, cache)
-        outside, annotated = (train_features, train.labels), (features(gold, encoder, cache)[0], gold.labels)
+        gold, events, gold_vectors = gold_training_pairs(args.train_gold, encoder, cache)
+        outside, annotated = (train_features, train.labels), (features_of_vectors(gold, gold_vectors)[0], gold.labels)
         weight, c = pick_weight(outside, annotated, events, args.weight, args.c, align.CLAIM_THRESHOLD)
         model = fit_with_gold(outside, annotated, weight, c)
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \

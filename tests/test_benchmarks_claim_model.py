@@ -47,7 +47,7 @@ def _write_gold(path: Path) -> Path:
 def test_positives_are_every_cluster_pair_and_negatives_the_candidates_compare_would_score(
         tmp_path: Path, hashing_encoder: Any) -> None:
     path = _write_gold(tmp_path / "train.json")
-    everything, events = gold_training_pairs(path, hashing_encoder, EmbeddingCache(None), candidate_cosine=-1.0)
+    everything, events, _ = gold_training_pairs(path, hashing_encoder, EmbeddingCache(None), candidate_cosine=-1.0)
     # every cross-report pair of claim sentences of one event: 2 x 3 raid pairs (the REUTER line is no claim),
     # 2 x 2 bond pairs; never a pair of one report or of two events
     assert len(everything.labels) == 10 and sorted(events.tolist()) == ["bond"] * 4 + ["raid"] * 6
@@ -55,7 +55,7 @@ def test_positives_are_every_cluster_pair_and_negatives_the_candidates_compare_w
     assert same == {("Planes killed 22 people in the village.", "Warplanes killed 23 people in the village on Monday."),
                     ("Each unit holds five shares.", "Each unit holds five shares and warrants.")}
     assert "REUTER" not in everything.first + everything.second
-    cut, cut_events = gold_training_pairs(path, hashing_encoder, EmbeddingCache(None), candidate_cosine=0.99)
+    cut, cut_events, _ = gold_training_pairs(path, hashing_encoder, EmbeddingCache(None), candidate_cosine=0.99)
     # at a cut no pair of different texts reaches, only the identical negative and the positives remain
     assert cut.labels.tolist().count(1) == 2 and cut.labels.tolist().count(0) == 1
     assert ("The army said nothing about it.", "The army said nothing about it.") in zip(cut.first, cut.second)
@@ -114,7 +114,7 @@ def test_the_training_file_is_annotated_as_dedupe_segment_splits_the_real_report
 
 
 def test_the_training_pairs_of_the_file_are_read_with_the_real_model(real_encoder: Any) -> None:
-    pairs, events = gold_training_pairs(TRAIN, real_encoder, EmbeddingCache(None))
+    pairs, events, _ = gold_training_pairs(TRAIN, real_encoder, EmbeddingCache(None))
     assert int(pairs.labels.sum()) == 55  # every same-claim pair, whatever its cosine
     assert len(pairs.labels) == 794 and len(set(events.tolist())) == 9  # 739 negatives at cosine >= 0.3
 
