@@ -130,11 +130,12 @@ def segments_db(tmp_path: Path) -> sqlite3.Connection:
 
 
 # The claim encoder's tiny training runs (tests/test_benchmarks_train_claim_encoder.py, ..._claim_encoder_folds.py):
-# eight outside-style pairs, half of them the same claim, and the frozen lower layers' states of their texts.
+# eight outside-style pairs, half of them the same claim, and the frozen lower layers' states of their texts, made
+# once a run (the runs copy the layers they train: the model is never changed).
 ENCODER_FROZEN = 5  # the tiny runs train MiniLM's last layer only
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def encoder_pairs() -> Any:
     from benchmarks.align_quality import Pairs
 
@@ -150,7 +151,7 @@ def encoder_pairs() -> Any:
         np.array([1, 0, 1, 0, 1, 0, 1, 0]))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def base() -> tuple[Any, Any]:
     """The packaged MiniLM's tokenizer and model, as benchmarks.train_claim_encoder loads them."""
     torch = pytest.importorskip("torch")
@@ -160,7 +161,7 @@ def base() -> tuple[Any, Any]:
     return load_base()  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def texts(base: tuple[Any, Any], encoder_pairs: Any) -> Any:
     """The pairs' texts through the frozen lower layers (:data:`ENCODER_FROZEN`)."""
     from benchmarks.train_claim_encoder import pair_texts
