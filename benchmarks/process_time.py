@@ -1,7 +1,7 @@
 """One command run as a whole process under ``/usr/bin/time``: wall clock, CPU seconds, peak memory, stderr.
 
 The one way the benchmarks that compare whole processes with their peak memory time a run
-(:mod:`benchmarks.index_history`, :mod:`benchmarks.report_scale`).
+(:mod:`benchmarks.index_history`, :mod:`benchmarks.report_scale`, :mod:`benchmarks.scan_cli_speed`).
 """
 
 from __future__ import annotations
@@ -33,12 +33,13 @@ class Timed:
     stderr: str
 
 
-def timed(command: list[str], ok: Collection[int] = (0,)) -> Timed:
+def timed(command: list[str], ok: Collection[int] = (0,), cwd: Path | None = None) -> Timed:
     """Run ``command`` to its end under ``/usr/bin/time``.
 
     Args:
         command: The command line.
         ok: Exit statuses that are a successful run (``dedupe scan`` exits 1 when it finds something).
+        cwd: The folder to run it in (``None``: this process's).
 
     Returns:
         The run's times, peak memory and stderr.
@@ -48,7 +49,7 @@ def timed(command: list[str], ok: Collection[int] = (0,)) -> Timed:
     """
     # Bytecode is written and reused, as after ``pip install`` (which compiles it), for every contestant: a
     # shell that sets PYTHONDONTWRITEBYTECODE would otherwise have each run compile our package anew (the
-    # peers' packages in site-packages were compiled when installed), as benchmarks.scan_cli_speed does.
+    # peers' packages in site-packages were compiled when installed).
     env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONWARNINGS": "ignore"}
     with tempfile.TemporaryDirectory() as folder:
         # The peak is read by /usr/bin/time (~1 ms a run): Linux counts the forking process' own peak into a
@@ -59,7 +60,7 @@ def timed(command: list[str], ok: Collection[int] = (0,)) -> Timed:
         with errors.open("wb") as sink:
             began = time.perf_counter()
             process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", str(peak), *command], env=env,
-                                       stdout=subprocess.DEVNULL, stderr=sink)
+                                       cwd=cwd, stdout=subprocess.DEVNULL, stderr=sink)
             _, wait_status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - began
         process.returncode = os.waitstatus_to_exitcode(wait_status)

@@ -20,14 +20,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
+
+from benchmarks.process_time import timed
 
 TARGET_SPEEDUP = 2.0
 _ROOT = Path(__file__).resolve().parent.parent
@@ -38,21 +38,6 @@ def commands(corpus: str, folder: Path) -> dict[str, list[str]]:
     return {"ours": [sys.executable, "-m", "dedupe", "scan", corpus, "--format", "json", "-o",
                      str(folder / "ours.json"), "-q"],
             "rensa": [sys.executable, "-m", "benchmarks._rensa_plain", corpus, str(folder / "rensa.json")]}
-
-
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall-clock seconds of one run of ``command`` (it must succeed), and the processor seconds (user +
-    system) it and its children used: on a shared machine the second varies less."""
-    # Bytecode is written and reused, as after ``pip install`` (which compiles it): a shell that sets
-    # PYTHONDONTWRITEBYTECODE would otherwise have every run compile the package anew (~0.15 s).
-    env = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}, "PYTHONPATH": str(_ROOT),
-           "PYTHONWARNINGS": "ignore"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    began = time.perf_counter()
-    subprocess.run(command, check=True, env=env, cwd=_ROOT, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - began
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def exact_pairs(corpus: str, threshold: float, folder: Path) -> set[tuple[str, str]]:
@@ -84,12 +69,13 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(name)
         runs = commands(args.corpus, folder)
         for command in runs.values():
-            timed(command)  # warm-up: files in the page cache, bytecode compiled and written
+            timed(command, cwd=_ROOT)  # warm-up: files in the page cache, bytecode compiled and written
         times: dict[str, list[float]] = {contestant: [] for contestant in runs}
         cpu: dict[str, list[float]] = {contestant: [] for contestant in runs}
         for _ in range(args.runs):
             for contestant, command in runs.items():
-                wall, used = timed(command)
+                run = timed(command, cwd=_ROOT)
+                wall, used = run.wall, run.cpu
                 times[contestant].append(wall)
                 cpu[contestant].append(used)
         truth = exact_pairs(args.corpus, threshold, folder)
