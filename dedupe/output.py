@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,24 @@ def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
 
 
 def md_cell(value: object) -> str:
-    """Escape a value for a Markdown table cell: backslashes and pipes escaped, line breaks flattened."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """Escape a value from the corpus for Markdown text or a table cell: it shows as written, as text.
+
+    Every character that CommonMark or GitHub's tables give a meaning inside a line is backslash-escaped
+    (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
+    breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
+    link, an image or markup. ``None`` is the empty string.
+
+    Example:
+        >>> md_cell("[x](http://e/) | <b>*1*</b>")
+        '\\\\[x\\\\](http://e/) \\\\| \\\\<b\\\\>\\\\*1\\\\*\\\\</b\\\\>'
+    """
+    text = "" if value is None else str(value)
+    return _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES))
+
+
+#: The characters :func:`md_cell` escapes: ASCII punctuation with a meaning inside a Markdown line.
+_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#!&~"})
+_MD_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

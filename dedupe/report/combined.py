@@ -7,18 +7,16 @@ run). The text and Markdown renderers read that dict, so they work as well on a 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from dedupe.output import envelope, plural
+from dedupe.output import envelope, md_cell, plural
 from dedupe.report.info import info_dict
 from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown, skipped_of
 
 if TYPE_CHECKING:
     from dedupe.pipeline import ReportResult
 
-_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
 #: Findings listed per kind in the terminal summary.
 TOP_FINDINGS = 3
@@ -192,8 +190,8 @@ def _md_passages(report: dict[str, Any]) -> list[str]:
     for finding in findings:
         lines.append(f"- **{finding.get('kind')}** (similarity {number_text(finding.get('similarity'))})")
         for o in finding.get("occurrences", []):
-            lines.append(f"  - {_md(o.get('outlet'))}, {_md(o.get('doc'))} line {o.get('line')} "
-                         f"[{o.get('start')}:{o.get('end')}]: {_md(shorten(str(o.get('text', '')), 300))}")
+            lines.append(f"  - {md_cell(o.get('outlet'))}, {md_cell(o.get('doc'))} line {o.get('line')} "
+                         f"[{o.get('start')}:{o.get('end')}]: {md_cell(shorten(str(o.get('text', '')), 300))}")
     return lines + [""]
 
 
@@ -205,10 +203,11 @@ def _md_claims(report: dict[str, Any]) -> list[str]:
     for claim in sorted(claims, key=lambda c: c.get("status") != "divergence"):
         reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
                             if isinstance(r, dict))
-        lines += [f"### {claim.get('status')} ({claim.get('story')})" + (f": {_md(reasons)}" if reasons else ""), "",
+        lines += [f"### {claim.get('status')} ({claim.get('story')})" + (f": {md_cell(reasons)}" if reasons else ""),
+                  "",
                   "| outlet | document | line | text |", "|---|---|---:|---|"]
-        lines += [f"| {_md(m.get('outlet'))} | {_md(m.get('doc'))} | {m.get('line')} | {_md(m.get('text'))} |"
-                  for m in claim.get("members", [])]
+        lines += [f"| {md_cell(m.get('outlet'))} | {md_cell(m.get('doc'))} | {m.get('line')} "
+                  f"| {md_cell(m.get('text'))} |" for m in claim.get("members", [])]
         lines.append("")
     return lines
 
@@ -220,17 +219,17 @@ def _md_figures(report: dict[str, Any]) -> list[str]:
         return []
     lines = ["## Figures across outlets", ""]
     for group in groups:
-        lines += [f"### {group.get('status')}: {_md(group.get('measure'))} {_md(group.get('what'))}"
-                  f" ({_md(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
+        lines += [f"### {group.get('status')}: {md_cell(group.get('measure'))} {md_cell(group.get('what'))}"
+                  f" ({md_cell(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
                   f"{number_text(group.get('high'))})", "",
                   "| outlet | figure | low | high | qualifier | period | attribution |",
                   "|---|---|---:|---:|---|---|---|"]
         for i in group.get("figures", []):
             if isinstance(i, int) and 0 <= i < len(figures):
                 f = figures[i]
-                lines.append(f"| {_md(f.get('outlet'))} | {_md(f.get('text'))} | {number_text(f.get('low'))} | "
-                             f"{number_text(f.get('high'))} | {_md(f.get('qualifier') or '')} | "
-                             f"{_md(f.get('period') or '')} | {_md(f.get('attribution') or '')} |")
+                lines.append(f"| {md_cell(f.get('outlet'))} | {md_cell(f.get('text'))} | {number_text(f.get('low'))} | "
+                             f"{number_text(f.get('high'))} | {md_cell(f.get('qualifier') or '')} | "
+                             f"{md_cell(f.get('period') or '')} | {md_cell(f.get('attribution') or '')} |")
         lines.append("")
     return lines
 
@@ -240,13 +239,6 @@ def _md_entities(report: dict[str, Any]) -> list[str]:
     if not entities:
         return []
     return ["## Entity variants", "", "| entity | variants |", "|---|---|",
-            *(f"| {_md(e.get('name'))} | {_md(', '.join(str(v) for v in e.get('variants', [])))} |"
+            *(f"| {md_cell(e.get('name'))} | {md_cell(', '.join(str(v) for v in e.get('variants', [])))} |"
               for e in entities), ""]
 
-
-def _md(value: object) -> str:
-    """Escape a value for Markdown text or a table cell: no markup, links or HTML from the corpus."""
-    text = "" if value is None else str(value)
-    for char in "\\`*_[]<>|#!":
-        text = text.replace(char, "\\" + char)
-    return _LINE_BREAKS.sub(" ", text)
