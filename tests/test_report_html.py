@@ -521,7 +521,7 @@ def test_coverage_matrix_has_a_column_for_every_outlet_of_the_story(rendered: tu
 
 
 def test_entity_variants_leave_out_case_and_inflections(rendered: tuple[str, Path, Any]) -> None:
-    from dedupe.report.html_claims import spelling_variants
+    from dedupe.report.fields import spelling_variants
 
     assert spelling_variants(["Syria", "Syrian", "Syrians"]) == ["Syria"]
     assert spelling_variants(["PHOTO", "Photos"]) == ["PHOTO"]

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from dedupe.output import envelope, md_cell, plural
 from dedupe.report.info import info_dict
-from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown, skipped_of
+from dedupe.report.fields import (entities_with_variants, number_text, shorten, skipped_lines, skipped_markdown,
+                                  skipped_of)
 
 if TYPE_CHECKING:
     from dedupe.pipeline import ReportResult
@@ -72,7 +73,7 @@ def counts(report: dict[str, Any]) -> dict[str, int]:
             "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
             "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
             "update": groups["update"],
-            "entities": len(compare.get("entities", []))}
+            "entities": len(entities_with_variants(compare))}
 
 
 def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
@@ -235,10 +236,9 @@ def _md_figures(report: dict[str, Any]) -> list[str]:
 
 
 def _md_entities(report: dict[str, Any]) -> list[str]:
-    entities = (report.get("compare") or {}).get("entities", [])
+    entities = entities_with_variants(report.get("compare"))
     if not entities:
         return []
     return ["## Entity variants", "", "| entity | variants |", "|---|---|",
-            *(f"| {md_cell(e.get('name'))} | {md_cell(', '.join(str(v) for v in e.get('variants', [])))} |"
-              for e in entities), ""]
+            *(f"| {md_cell(e.get('name'))} | {md_cell(', '.join(shown))} |" for e, shown in entities), ""]
 

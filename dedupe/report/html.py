@@ -31,7 +31,7 @@ from dedupe.output import plural
 from dedupe.report.combined import counts
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_data import page_data
-from dedupe.report.html_claims import claims_section, coverage_section, entities_section, spelling_variants
+from dedupe.report.html_claims import claims_section, coverage_section, entities_section
 from dedupe.report.html_figures import figures_section
 from dedupe.report.html_text import DocumentIndex, bidi_safe, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
@@ -149,8 +149,6 @@ def _counts(report: dict[str, Any]) -> dict[str, int]:
     found = counts(report)
     found["passages"] = len((report.get("scan") or {}).get("findings", []))
     found["claims"] = found["divergence"] + found["agreement"] + found["unique"]
-    found["entities"] = sum(len(spelling_variants([str(v) for v in e.get("variants", [])])) > 1
-                            for e in (report.get("compare") or {}).get("entities", []))
     return found
 
 
