@@ -99,3 +99,18 @@ def test_text_markdown_and_html_count_and_list_the_same_entities(report: dict[st
     assert f"entities: {shown} with spelling variants" in report_text(report)
     assert markdown.count("\n| ") - 1 == entities.count("<tr><td>") == shown
     assert f'Entities<span class="count">{shown}</span>' in page and "| Syria |" not in markdown
+
+
+def test_a_divergence_explained_by_updates_alone_says_why_in_text_and_markdown() -> None:
+    """A toll that rose between reports makes a divergence with ``updates`` and no ``reasons`` (as in
+    multi-outlet's Ludian quake group of ten outlets): the summary line and the Markdown give the update."""
+    detail = "the number killed changed between reports of 2014-08-03 and 2014-08-04 (a later report): DW '381 people'"
+    members = [{"doc": f"d{i}", "outlet": f"Outlet {i}", "start": 0, "end": 9, "line": 1, "text": "381 people"}
+               for i in range(5)]
+    claim = {"status": "divergence", "story": "story-1", "members": members, "reasons": [],
+             "updates": [{"type": "update", "detail": detail, "conflicting": []}]}
+    report = {"corpus": {"summary": {"documents": 5, "outlets": {f"Outlet {i}": 1 for i in range(5)}}},
+              "scan": None, "compare": {"claims": [claim], "entities": [], "stories": []}, "figures": None}
+    line = next(x for x in report_text(report).splitlines() if x.startswith("  divergence"))
+    assert line.startswith("  divergence     Outlet 0 vs Outlet 1 vs Outlet 2 (+2 outlets): update: the number killed")
+    assert f"- **update**: {detail}" in report_markdown(report)

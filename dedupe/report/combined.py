@@ -134,9 +134,9 @@ def _top_findings(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {kind:<14} {where}{more}  \"{text}\"")
     claims = (report.get("compare") or {}).get("claims", [])
     for claim in [c for c in claims if c.get("status") == "divergence"][:TOP_FINDINGS]:
-        outlets = " vs ".join(sorted({str(m.get("outlet")) for m in claim.get("members", [])}))
-        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
-                            if isinstance(r, dict))
+        named = sorted({str(m.get("outlet")) for m in claim.get("members", [])})
+        outlets = " vs ".join(named[:3]) + (f" (+{len(named) - 3} outlets)" if len(named) > 3 else "")
+        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in _explanations(claim))
         lines.append(f"  {'divergence':<14} {outlets}: {shorten(reasons, 80)}")
     for claim in sorted((c for c in claims if c.get("status") == "agreement"),
                         key=lambda c: -len({m.get("outlet") for m in c.get("members", [])}))[:TOP_FINDINGS]:
@@ -202,15 +202,19 @@ def _md_claims(report: dict[str, Any]) -> list[str]:
         return []
     lines = ["## Claims across outlets", ""]
     for claim in sorted(claims, key=lambda c: c.get("status") != "divergence"):
-        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
-                            if isinstance(r, dict))
-        lines += [f"### {claim.get('status')} ({claim.get('story')})" + (f": {md_cell(reasons)}" if reasons else ""),
-                  "",
+        explained = [f"- **{md_cell(r.get('type'))}**: {md_cell(r.get('detail'))}" for r in _explanations(claim)]
+        lines += [f"### {claim.get('status')} ({claim.get('story')})", "", *explained, *([""] if explained else []),
                   "| outlet | document | line | text |", "|---|---|---:|---|"]
         lines += [f"| {md_cell(m.get('outlet'))} | {md_cell(m.get('doc'))} | {m.get('line')} "
                   f"| {md_cell(m.get('text'))} |" for m in claim.get("members", [])]
         lines.append("")
     return lines
+
+
+def _explanations(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """What explains a claim group: its reasons, then its updates (a divergence may have only updates: a toll
+    that rose between reports)."""
+    return [r for r in [*claim.get("reasons", []), *claim.get("updates", [])] if isinstance(r, dict)]
 
 
 def _md_figures(report: dict[str, Any]) -> list[str]:
