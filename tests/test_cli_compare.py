@@ -160,3 +160,5 @@ def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path) 
                                       "--cache-dir", cache_dir])
     assert result.exit_code == 0, result.output
     assert "### divergence" in result.stdout and markdown_is_only_text(result.stdout) == []
+    row = "| md\\_2:1 | 0-71 | Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people. |"
+    assert row in result.stdout  # the characters column

@@ -591,3 +591,13 @@ def test_a_directional_override_in_the_corpus_reverses_none_of_the_reports_words
         return [node.data, left(0) < left(node.length - 1)];""") == ["line 1", True]
     assert [bidi_safe(t) for t in ("\u202ba\u2067b\u202c", "\u2067a\u202bb\u2069c", "\u202ba\u202c\u2069")] == [
         "\u202ba\u2067b\u202c\u2069\u202c", "\u2067a\u202bb\u2069c", "\u202ba\u202c\u2069"]
+
+
+def test_every_claim_shows_its_line_and_character_offsets(rendered: tuple[str, Path, Any]) -> None:
+    page, _, seed = rendered
+    claims = seed.report["compare"]["claims"]
+    compared = {c["story"] for c in claims if len({m["outlet"] for m in c["members"]}) > 1}
+    for claim in (c for c in claims if c["story"] in compared):  # a one-outlet story is summarised, not listed
+        for m in claim["members"][:1] if claim["status"] == "unique" else claim["members"]:
+            joint = ", " if claim["status"] == "unique" else " · "
+            assert f'line {m["line"]}</a>{joint}characters {m["start"]}–{m["end"]}' in page, m

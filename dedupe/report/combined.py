@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from dedupe.output import envelope, md_cell, plural
 from dedupe.report.info import info_dict
-from dedupe.report.fields import (entities_with_variants, number_text, shorten, skipped_lines, skipped_markdown,
-                                  skipped_of)
+from dedupe.report.fields import (entities_with_variants, int_field, number_text, shorten, skipped_lines,
+                                  skipped_markdown, skipped_of)
 
 if TYPE_CHECKING:
     from dedupe.pipeline import ReportResult
@@ -198,17 +198,48 @@ def _md_passages(report: dict[str, Any]) -> list[str]:
 
 def _md_claims(report: dict[str, Any]) -> list[str]:
     claims = [c for c in (report.get("compare") or {}).get("claims", []) if c.get("status") != "unique"]
+    alone = _md_single_outlet(report)
     if not claims:
-        return []
+        return ["## Claims across outlets", "", *alone] if alone else []
     lines = ["## Claims across outlets", ""]
     for claim in sorted(claims, key=lambda c: c.get("status") != "divergence"):
         explained = [f"- **{md_cell(r.get('type'))}**: {md_cell(r.get('detail'))}" for r in _explanations(claim)]
         lines += [f"### {claim.get('status')} ({claim.get('story')})", "", *explained, *([""] if explained else []),
-                  "| outlet | document | line | text |", "|---|---|---:|---|"]
+                  "| outlet | document | line | characters | text |", "|---|---|---:|---|---|"]
         lines += [f"| {md_cell(m.get('outlet'))} | {md_cell(m.get('doc'))} | {m.get('line')} "
-                  f"| {md_cell(m.get('text'))} |" for m in claim.get("members", [])]
+                  f"| {m.get('start')}-{m.get('end')} | {_md_marked(m, claim)} |" for m in claim.get("members", [])]
         lines.append("")
-    return lines
+    return lines + alone
+
+
+def _md_single_outlet(report: dict[str, Any]) -> list[str]:
+    """One line per story that one outlet alone covers (nothing to compare), as the HTML and compare's text say."""
+    outlets: dict[str, set[str]] = {}
+    shared: set[str] = set()
+    totals: Counter[str] = Counter()
+    for claim in (report.get("compare") or {}).get("claims", []):
+        story = str(claim.get("story"))
+        totals[story] += 1
+        outlets.setdefault(story, set()).update(str(m.get("outlet")) for m in claim.get("members", []))
+        if claim.get("status") != "unique":
+            shared.add(story)
+    return [f"Only {md_cell(next(iter(named)))} covers {md_cell(story)}: {plural(totals[story], 'claim')}, nothing "
+            "to compare.\n" for story, named in outlets.items() if len(named) == 1 and story not in shared]
+
+
+def _md_marked(member: dict[str, Any], claim: dict[str, Any]) -> str:
+    """A member's text escaped, with the conflicting words its group's reasons and updates locate in it in bold."""
+    text, start = str(member.get("text", "")), int_field(member.get("start"))
+    spans = sorted({(int_field(s[0]) - start, int_field(s[1]) - start)
+                    for r in _explanations(claim) for side in r.get("conflicting") or []
+                    if isinstance(side, dict) and side.get("doc") == member.get("doc")
+                    for s in side.get("spans", []) if isinstance(s, list) and len(s) == 2})
+    pieces, at = [], 0
+    for low, high in spans:
+        if 0 <= at <= low < high <= len(text):  # inside the sentence, after the previous mark
+            pieces += [md_cell(text[at:low]), f"**{md_cell(text[low:high])}**"]
+            at = high
+    return "".join(pieces) + md_cell(text[at:])
 
 
 def _explanations(claim: dict[str, Any]) -> list[dict[str, Any]]:

@@ -121,10 +121,10 @@ def _member_card(member: dict[str, Any], terms: set[str], member_words: list[set
     else:
         others = [w for i, w in enumerate(member_words) if i != position]
         quoted = mark_words(text, {t for t in terms if t in member_words[position] and any(t not in w for w in others)})
-    link = index.link(str(member.get("doc", "")), int_field(member.get("start")), int_field(member.get("end")),
-                      f'{member.get("doc")}, line {member.get("line")}')
+    start, end = int_field(member.get("start")), int_field(member.get("end"))
+    link = index.link(str(member.get("doc", "")), start, end, f'{member.get("doc")}, line {member.get("line")}')
     return (f'<div class="member"><div><span class="outlet">{esc(member.get("outlet"))}</span> '
-            f'<span class="meta">{link}</span></div><q>{quoted}</q></div>')
+            f'<span class="meta">{link} · characters {start}–{end}</span></div><q>{quoted}</q></div>')
 
 
 def _sides(reason: Any, index: DocumentIndex) -> str:
@@ -228,9 +228,10 @@ def _unique_item(claim: dict[str, Any], index: DocumentIndex) -> str:
     if not members:
         return ""
     m = members[0]
-    link = index.link(str(m.get("doc", "")), int_field(m.get("start")), int_field(m.get("end")),
-                      f'line {m.get("line")}')
-    return f'<li>{esc(m.get("text"))} <span class="meta">({esc(m.get("doc"))}, {link})</span></li>'
+    start, end = int_field(m.get("start")), int_field(m.get("end"))
+    link = index.link(str(m.get("doc", "")), start, end, f'line {m.get("line")}')
+    return (f'<li>{esc(m.get("text"))} <span class="meta">({esc(m.get("doc"))}, {link}, '
+            f'characters {start}–{end})</span></li>')
 
 
 def coverage_section(payload: dict[str, Any] | None, outlets: list[str], index: DocumentIndex) -> str:
