@@ -228,7 +228,8 @@ def write_atomic(path: str, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file renamed over it (missing folders created).
 
     A failure leaves any previous file intact; the new file gets the previous file's permissions, or
-    those the umask gives a new file.
+    those the umask gives a new file. A symbolic link is followed: its target is replaced (beside itself,
+    so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it.
 
     Args:
         path: The file to (re)place.
@@ -237,8 +238,8 @@ def write_atomic(path: str, text: str) -> None:
     Raises:
         ConfigError: The file cannot be written.
     """
-    target = Path(path)
-    make_folder(path)
+    target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
+    make_folder(str(target))
     handle, scratch = _scratch_file(path, target)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -417,3 +417,15 @@ def test_markdown_shows_corpus_markdown_as_text(command: tuple[str, ...], tmp_pa
     code, out, err = invoke(command[0], str(corpus), *command[1:], "--format", "markdown", "-q")
     assert code == 0, err
     assert "[Evil]" not in out and markdown_is_only_text(out) == []
+
+
+def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "today.json").write_text("old\n", encoding="utf-8")
+    (tmp_path / "latest.json").symlink_to(Path("runs") / "today.json")
+    (tmp_path / "dangling.json").symlink_to(Path("new") / "first.json")
+    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "new/first.json")):
+        code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(tmp_path / link))
+        assert code == 0, err
+        assert (tmp_path / link).is_symlink() and json.loads((tmp_path / target).read_text())["command"] == "info"
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
