@@ -229,7 +229,8 @@ def write_atomic(path: str, text: str) -> None:
 
     A failure leaves any previous file intact; the new file gets the previous file's permissions, or
     those the umask gives a new file. A symbolic link is followed: its target is replaced (beside itself,
-    so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it.
+    so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it. A
+    device or a named pipe (``-o /dev/null``, ``-o >(gzip > out.gz)``) is written in place, not replaced.
 
     Args:
         path: The file to (re)place.
@@ -239,6 +240,9 @@ def write_atomic(path: str, text: str) -> None:
         ConfigError: The file cannot be written.
     """
     target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
+    if target.exists() and not target.is_file():  # /dev/null, a named pipe, /dev/fd/N: written, never replaced
+        _write_through(path, target, text)
+        return
     make_folder(str(target))
     handle, scratch = _scratch_file(path, target)
     try:
@@ -251,6 +255,20 @@ def write_atomic(path: str, text: str) -> None:
         if isinstance(exc, OSError):
             raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def _write_through(path: str, target: Path, text: str) -> None:
+    """Write to a file that is not a regular one (a device or a pipe) in place: renaming a file over it would
+    replace ``/dev/null`` itself (as root) or fail (creating the scratch file in ``/dev``).
+
+    Raises:
+        ConfigError: It cannot be written.
+    """
+    try:
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _scratch_file(path: str, target: Path) -> tuple[int, str]:

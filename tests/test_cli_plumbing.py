@@ -429,3 +429,22 @@ def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_pa
         assert code == 0, err
         assert (tmp_path / link).is_symlink() and json.loads((tmp_path / target).read_text())["command"] == "info"
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
+
+
+def test_output_onto_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """As ``-o /dev/null`` or ``-o >(gzip > x.gz)``: renaming a file over it replaced /dev/null itself as root."""
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with open(tmp_path / "read.json", "wb") as sink:
+        reader = subprocess.Popen(["cat", str(pipe)], stdout=sink)
+        try:
+            code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(pipe))
+            reader.wait(timeout=20)
+        finally:
+            reader.kill()
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert json.loads((tmp_path / "read.json").read_text())["command"] == "info"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "read.json"]  # no scratch file left
