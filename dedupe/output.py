@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,24 @@ def to_jsonl(records: Iterable[dict[str, Any]]) -> str:
 
 
 def md_cell(value: object) -> str:
-    """Escape a value for a Markdown table cell: backslashes and pipes escaped, line breaks flattened."""
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    """Escape a value from the corpus for Markdown text or a table cell: it shows as written, as text.
+
+    Every character that CommonMark or GitHub's tables give a meaning inside a line is backslash-escaped
+    (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
+    breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
+    link, an image or markup. ``None`` is the empty string.
+
+    Example:
+        >>> md_cell("[x](http://e/) | <b>*1*</b>")
+        '\\\\[x\\\\](http://e/) \\\\| \\\\<b\\\\>\\\\*1\\\\*\\\\</b\\\\>'
+    """
+    text = "" if value is None else str(value)
+    return _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES))
+
+
+#: The characters :func:`md_cell` escapes: ASCII punctuation with a meaning inside a Markdown line.
+_MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#!&~"})
+_MD_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -211,7 +228,9 @@ def write_atomic(path: str, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file renamed over it (missing folders created).
 
     A failure leaves any previous file intact; the new file gets the previous file's permissions, or
-    those the umask gives a new file.
+    those the umask gives a new file. A symbolic link is followed: its target is replaced (beside itself,
+    so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it. A
+    device or a named pipe (``-o /dev/null``, ``-o >(gzip > out.gz)``) is written in place, not replaced.
 
     Args:
         path: The file to (re)place.
@@ -220,8 +239,11 @@ def write_atomic(path: str, text: str) -> None:
     Raises:
         ConfigError: The file cannot be written.
     """
-    target = Path(path)
-    make_folder(path)
+    target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
+    if target.exists() and not target.is_file():  # /dev/null, a named pipe, /dev/fd/N: written, never replaced
+        _write_through(path, target, text)
+        return
+    make_folder(str(target))
     handle, scratch = _scratch_file(path, target)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
@@ -233,6 +255,20 @@ def write_atomic(path: str, text: str) -> None:
         if isinstance(exc, OSError):
             raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise
+
+
+def _write_through(path: str, target: Path, text: str) -> None:
+    """Write to a file that is not a regular one (a device or a pipe) in place: renaming a file over it would
+    replace ``/dev/null`` itself (as root) or fail (creating the scratch file in ``/dev``).
+
+    Raises:
+        ConfigError: It cannot be written.
+    """
+    try:
+        with open(target, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
 def _scratch_file(path: str, target: Path) -> tuple[int, str]:

@@ -27,3 +27,36 @@ HOSTILE_RECORD = {
     "date": "2016-09-28",
     "text": HOSTILE_TEXT,
 }
+
+#: Two short reports of one event whose text and metadata carry Markdown: each must show as text in every
+#: Markdown output (no link, image, emphasis, code span or raw HTML, and every table row keeps its cells).
+_MARKDOWN_LINE = ("Officials said 29 doctors remain in eastern Aleppo, see [the list](http://evil.example/) and "
+                  "![map](http://evil.example/m.png), *all* of _them_ `named` ~~here~~ | <b>bold</b> &amp; more.")
+MARKDOWN_RECORDS = (
+    {"id": "md`1`|*a*", "source": "[Evil](http://evil.example/) *Outlet* | `x` <i>y</i>", "date": "2016-09-29",
+     "title": "# [t](http://e/)", "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 40 people.\n"
+     + _MARKDOWN_LINE + "\n" + _MARKDOWN_LINE + "\n"},
+    {"id": "md_2", "source": "Good ~~Outlet~~ & Co", "date": "2016-09-30",
+     "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people.\n"
+     + _MARKDOWN_LINE.replace("29", "14") + "\n"},
+)
+
+
+def markdown_html(markdown: str) -> str:
+    """What a CommonMark renderer with GitHub's tables and strike-through makes of a Markdown document."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+
+
+def markdown_is_only_text(markdown: str) -> list[str]:
+    """The problems of a Markdown report of :data:`MARKDOWN_RECORDS`: corpus markup that became markup (a link,
+    an image, emphasis, a code span, strike-through or raw HTML), or a table row whose cells are not its header's."""
+    import re
+
+    page = markdown_html(markdown)
+    problems = [tag for tag in ("<a ", "<img", "<em>", "<code>", "<s>", "<b>", "<i>") if tag in page]
+    for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
+        rows = [len(re.findall(r"<t[hd][ >]", row)) for row in table.split("</tr>")[:-1]]
+        problems += [f"a row of {cells} cells under {rows[0]} headers" for cells in rows[1:] if cells != rows[0]]
+    return problems

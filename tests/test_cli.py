@@ -81,7 +81,7 @@ def test_info_markdown() -> None:
     result = run("info", "--format", "markdown", str(SEEDS))
     assert result.exit_code == 0
     assert result.stdout.startswith("# Corpus summary\n\n5 documents, 5 outlets, 250 sentences, 33856 characters")
-    assert "| 004_7cde9b3c88a5415a | EA WorldView | 2016-09-29 | 41 | Syria Daily: Kerry repeats" in result.stdout
+    assert "| 004\\_7cde9b3c88a5415a | EA WorldView | 2016-09-29 | 41 | Syria Daily: Kerry repeats" in result.stdout
 
 
 def test_output_file_and_quiet(tmp_path: Path) -> None:

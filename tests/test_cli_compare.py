@@ -149,3 +149,16 @@ def test_nli_model_adds_contradiction_scores(cache_dir: str, tiny_nli: str) -> N
 def test_missing_nli_model_is_a_usage_error(cache_dir: str, tmp_path: Path) -> None:
     code, output = _run("--nli-model", str(tmp_path / "nope"), "--cache-dir", cache_dir)
     assert code == 2 and "NLI model folder not found" in output
+
+
+def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path) -> None:
+    from hostile import MARKDOWN_RECORDS, markdown_is_only_text
+
+    corpus = tmp_path / "md.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in MARKDOWN_RECORDS), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["compare", str(corpus), "--one-story", "--format", "markdown", "-q",
+                                      "--cache-dir", cache_dir])
+    assert result.exit_code == 0, result.output
+    assert "### divergence" in result.stdout and markdown_is_only_text(result.stdout) == []
+    row = "| md\\_2:1 | 0-71 | Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people. |"
+    assert row in result.stdout  # the characters column

@@ -7,6 +7,7 @@ import gzip
 import json
 import lzma
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -306,7 +307,7 @@ def test_skipped_inputs_are_in_every_format_of_every_command(tmp_path: Path) -> 
                 listed = document["corpus"]["skipped"] if command == "report" else document["skipped"]
                 assert [(s["path"], s["line"]) for s in listed] == [(str(folder / "b.jsonl"), 2)], command
             else:
-                shown = out.replace("\\|", "|").replace("| 2 |", ":2").replace("&quot;", '"')
+                shown = re.sub(r"\\(.)", r"\1", out).replace("| 2 |", ":2").replace("&quot;", '"')
                 assert str(folder / "b.jsonl") in shown and "truncated or invalid JSON" in shown, (command, fmt)
 
 
@@ -404,3 +405,46 @@ def test_a_whole_process_ends_with_its_output_complete_and_its_status(tmp_path: 
     assert (piped.returncode, piped.stdout, piped.stderr) == (0, expected, "")
     bad = dedupe_process("scan", str(tmp_path / "missing.jsonl"), "-q")
     assert (bad.returncode, bad.stdout) == (2, "") and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [("info",), ("scan",), ("figures", "--one-story"),
+                                     ("report", "--skip", "compare", "--one-story")])
+def test_markdown_shows_corpus_markdown_as_text(command: tuple[str, ...], tmp_path: Path) -> None:
+    from hostile import MARKDOWN_RECORDS, markdown_is_only_text
+
+    corpus = tmp_path / "md.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in MARKDOWN_RECORDS), encoding="utf-8")
+    code, out, err = invoke(command[0], str(corpus), *command[1:], "--format", "markdown", "-q")
+    assert code == 0, err
+    assert "[Evil]" not in out and markdown_is_only_text(out) == []
+
+
+def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "today.json").write_text("old\n", encoding="utf-8")
+    (tmp_path / "latest.json").symlink_to(Path("runs") / "today.json")
+    (tmp_path / "dangling.json").symlink_to(Path("new") / "first.json")
+    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "new/first.json")):
+        code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(tmp_path / link))
+        assert code == 0, err
+        assert (tmp_path / link).is_symlink() and json.loads((tmp_path / target).read_text())["command"] == "info"
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
+
+
+def test_output_onto_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """As ``-o /dev/null`` or ``-o >(gzip > x.gz)``: renaming a file over it replaced /dev/null itself as root."""
+    import stat
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with open(tmp_path / "read.json", "wb") as sink:
+        reader = subprocess.Popen(["cat", str(pipe)], stdout=sink)
+        try:
+            code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(pipe))
+            reader.wait(timeout=20)
+        finally:
+            reader.kill()
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert json.loads((tmp_path / "read.json").read_text())["command"] == "info"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "read.json"]  # no scratch file left

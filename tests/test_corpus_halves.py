@@ -74,6 +74,17 @@ def test_a_plain_json_lines_file_read_in_two_from_its_bytes_loads_as_in_one(tmp_
         load_corpus([str(path)], LoadOptions(strict=True))
 
 
+def test_text_field_fallbacks_read_in_two_are_noted_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [json.dumps({"id": f"r{n}", ("story" if n % 3 else "text"): f"story {n} " * 40}) for n in range(600)]
+    path = _write(tmp_path / "big.jsonl", records)
+    options = LoadOptions(text_field="story")
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch, options)
+    assert taken == [True] and split == alone
+    assert alone.notes == (f"{path}:1: no text in --text-field 'story'; used 'text' instead (199 more records of this "
+                           "file too)",)
+
+
 def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_before_it(tmp_path: Path) -> None:
     lines = _records(600)
     path = _write(tmp_path / "big.jsonl", lines)

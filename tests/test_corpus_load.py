@@ -121,6 +121,20 @@ def test_text_and_source_field_overrides_win_over_the_usual_names(tmp_path: Path
     assert (custom.text, custom.outlet) == ("The full article.", "The Times")
 
 
+def test_a_text_field_override_that_gives_no_text_is_noted_once_a_file_with_what_was_used(tmp_path: Path) -> None:
+    rows = [{"id": "1", "body": "Body one."}, {"id": "2", "story": "Story two."},
+            {"id": "3", "story": " ", "text": "T."}]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    csv = tmp_path / "b.csv"
+    csv.write_text("id,Story,body\nc1,Story one.,\nc2,,Body two.\n", encoding="utf-8")
+    corpus = _load(jsonl, csv, text_field="Story")
+    assert [d.text for d in corpus.documents] == ["Body one.", "Story two.", "T.", "Story one.", "Body two."]
+    assert corpus.notes == (f"{jsonl}:1: no text in --text-field 'Story'; used 'body' instead (1 more record of "
+                            "this file too)", f"{csv}:3: no text in --text-field 'Story'; used 'body' instead")
+    assert _load(jsonl).notes == ()  # without the override the usual names are no fallback
+
+
 def test_stdin_json_and_plain_text() -> None:
     json_input = io.BytesIO(b'{"id": "s1", "text": "From a pipe.", "outlet": "AP"}\n')
     corpus = load_corpus(["-"], stdin=json_input)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import SCHEMA_VERSION, __version__
-from dedupe.output import cleaned, envelope, plural, plural_noun, to_json, to_jsonl
+from dedupe.output import cleaned, envelope, md_cell, plural, plural_noun, to_json, to_jsonl
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -79,3 +81,24 @@ def test_a_scans_occurrences_are_written_as_their_fields_by_orjson_and_the_stand
     odd = Occurrence("d\ud800", "o", 0, 1, 1, "x")  # a lone surrogate: orjson refuses it, the library writes it
     assert to_json({"o": [odd]}) == json.dumps({"o": [{"doc": "d\ud800", "outlet": "o", "start": 0, "end": 1,
                                                         "line": 1, "text": "x"}]}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _inline_markdown(text: str) -> str:
+    """What a CommonMark renderer with GitHub's tables and strike-through makes of ``text`` in a line."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).renderInline(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
+def test_md_cell_shows_any_text_as_written_and_nothing_else(text: str) -> None:
+    rendered = _inline_markdown(md_cell(text))
+    assert html.unescape(rendered) == re.sub("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]", " ", text)
+
+
+def test_md_cell_keeps_links_markup_and_cells_as_text() -> None:
+    value = "[click](http://evil.example/) ![i](x.png) <b>*bold*</b> _u_ `code` ~~s~~ &amp; a | b"
+    rendered = _inline_markdown(md_cell(value))
+    assert "<a " not in rendered and "<img" not in rendered and "<b>" not in rendered and "<em>" not in rendered
+    assert html.unescape(rendered) == value and md_cell(None) == ""

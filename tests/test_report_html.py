@@ -31,7 +31,7 @@ from dedupe.report.html_data import report_from_page
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_claims import mark_words
 from dedupe.report.html_figures import range_plot
-from dedupe.report.html_text import Highlight, full_text
+from dedupe.report.html_text import Highlight, bidi_safe, full_text
 from dedupe.segment import segment_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -521,7 +521,7 @@ def test_coverage_matrix_has_a_column_for_every_outlet_of_the_story(rendered: tu
 
 
 def test_entity_variants_leave_out_case_and_inflections(rendered: tuple[str, Path, Any]) -> None:
-    from dedupe.report.html_claims import spelling_variants
+    from dedupe.report.fields import spelling_variants
 
     assert spelling_variants(["Syria", "Syrian", "Syrians"]) == ["Syria"]
     assert spelling_variants(["PHOTO", "Photos"]) == ["PHOTO"]
@@ -560,3 +560,44 @@ def test_findings_past_the_limit_are_links_to_every_occurrence(seed_report: Any,
         assert all(o["text"] not in row for o in occurrences if len(o["text"]) > 20)
     collect = _parse(page)
     assert sorted(set(collect.fragments) - set(collect.ids)) == []
+
+
+def test_a_directional_override_in_the_corpus_reverses_none_of_the_reports_words(browser: Any,
+                                                                                  tmp_path: Path) -> None:
+    """An outlet ending in an open RIGHT-TO-LEFT OVERRIDE would reverse what follows it on the line ("line 1"
+    read as "1 enil"): it is shown as ``[U+202E]``; an open embedding is closed; the full text stays exact."""
+    from dedupe.output import envelope
+
+    text = "Jets bombed the city.\nJets bombed the city.\n"
+    url = "https://e.com/\u202efdp.exe"
+    document = segment_document(Document("d0", "\u202eRTL outlet", "\u202bTitle", url, None, text, Origin("x")))
+    occurrences = [{"doc": "d0", "outlet": "\u202eRTL outlet", "start": start, "end": start + 20, "line": line,
+                    "text": text[start:start + 20]} for line, start in ((1, 0), (2, 22))]
+    report = envelope("report", {"corpus": {"summary": {"documents": 1, "outlets": {"\u202eRTL outlet": 1}}},
+                                 "scan": {"findings": [{"kind": "repeat", "occurrences": occurrences}]},
+                                 "compare": None, "figures": None})
+    page = render_html(report, [document])
+    shown = re.sub(r'<script type="application/json".*?</script>', "", page, flags=re.S)  # data, kept as read
+    assert "\u202e" not in shown and "[U+202E]RTL outlet" in shown and "\u202bTitle\u202c<" in shown
+    assert "https://e.com/[U+202E]fdp.exe" in shown and 'href="https' not in shown
+    assert _parse(page).fulltexts == [text]
+    path = tmp_path / "bidi.html"
+    path.write_text(page, encoding="utf-8")
+    _open(browser, path)
+    assert browser.execute_script("""
+        const node = document.querySelector('#passages a.go').firstChild, range = document.createRange();
+        const left = (at) => { range.setStart(node, at); range.setEnd(node, at + 1);
+                               return range.getBoundingClientRect().left; };
+        return [node.data, left(0) < left(node.length - 1)];""") == ["line 1", True]
+    assert [bidi_safe(t) for t in ("\u202ba\u2067b\u202c", "\u2067a\u202bb\u2069c", "\u202ba\u202c\u2069")] == [
+        "\u202ba\u2067b\u202c\u2069\u202c", "\u2067a\u202bb\u2069c", "\u202ba\u202c\u2069"]
+
+
+def test_every_claim_shows_its_line_and_character_offsets(rendered: tuple[str, Path, Any]) -> None:
+    page, _, seed = rendered
+    claims = seed.report["compare"]["claims"]
+    compared = {c["story"] for c in claims if len({m["outlet"] for m in c["members"]}) > 1}
+    for claim in (c for c in claims if c["story"] in compared):  # a one-outlet story is summarised, not listed
+        for m in claim["members"][:1] if claim["status"] == "unique" else claim["members"]:
+            joint = ", " if claim["status"] == "unique" else " · "
+            assert f'line {m["line"]}</a>{joint}characters {m["start"]}–{m["end"]}' in page, m

@@ -97,6 +97,27 @@ def first_text(record: dict[str, Any], names: Iterable[str]) -> str | None:
     return None
 
 
+def text_fallback(record: dict[str, Any], text_names: tuple[str, ...]) -> str | None:
+    """The name that gave a record's text when the first of ``text_names`` (``--text-field``) gave none, else
+    ``None``: the loader notes it, since the user asked for another field (``record``'s keys as
+    :func:`lower_keys` makes them)."""
+    if first_text(record, text_names[:1]) is not None:
+        return None
+    return next((name for name in text_names[1:] if first_text(record, (name,)) is not None), None)
+
+
+def fallback_note(where: str, field: str, used: str, records: int) -> str:
+    """The warning of records of one file whose text came from ``used`` instead of ``--text-field``.
+
+    Example:
+        >>> fallback_note("a.jsonl:3", "story", "body", 2)
+        "a.jsonl:3: no text in --text-field 'story'; used 'body' instead (1 more record of this file too)"
+    """
+    more = records - 1
+    return (f"{where}: no text in --text-field {field!r}; used {used!r} instead"
+            + (f" ({more} more record{'s' if more != 1 else ''} of this file too)" if more else ""))
+
+
 def _firsts(record: dict[str, Any], fields: tuple[tuple[str, ...], ...]) -> list[str | None]:
     """:func:`first_text` of each tuple of names, with the usual case (one name, a string that is not blank)
     done here, in one call per record."""

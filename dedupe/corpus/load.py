@@ -43,12 +43,14 @@ from dedupe.corpus.fields import (
     FILE_FIELDS,
     RECORD_FIELDS,
     TEXT_FIELDS,
+    fallback_note,
     fields_of,
     first_text,
     host,
     layout,
     lower_keys,
     prefer,
+    text_fallback,
 )
 from dedupe.corpus.halves import FileHalves, Part
 from dedupe.errors import InputError
@@ -91,6 +93,7 @@ class Loader:
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
     meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
 
     @cached_property
@@ -108,6 +111,10 @@ class Loader:
         if self.options.strict:
             raise InputError(str(item))
         self.skipped.append(item)
+
+    def fell_back(self, path: str, line: int | None, used: str) -> None:
+        """Count a record of ``path`` whose text came from ``used``, not ``--text-field`` (one note a file)."""
+        self.fallbacks.setdefault(path, [line, used, 0])[2] += 1
 
     def add(self, doc: Document, derived: bool = False) -> None:
         """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
@@ -154,7 +161,9 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
     with paused_gc():
         for raw in paths:
             _load_path(raw, loader, stdin)
-    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes))
+    notes = [fallback_note(f"{path}:{line}" if line is not None else path, str(loader.options.text_field), used, n)
+             for path, (line, used, n) in loader.fallbacks.items()]
+    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes + notes))
 
 
 
@@ -400,6 +409,8 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
     for event in events:
         if len(event) == 3:
             loader.skip(*event)
+        elif len(event) == 4:
+            loader.fell_back(*event[:3])
         else:
             doc_id, outlet, title, url, body, line, raw_date, derived = event
             loader.add(_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
@@ -415,6 +426,9 @@ class _Recorder(Loader):
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
         self.events.append((path, line, reason))
+
+    def fell_back(self, path: str, line: int | None, used: str) -> None:
+        self.events.append((path, line, used, "fell back"))
 
     def add(self, doc: Document, derived: bool = False) -> None:
         self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,
@@ -454,6 +468,8 @@ def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | N
     if text is None:
         loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
         return
+    if opts.text_field and text_field is None and (used := text_fallback(record, text_names)) is not None:
+        loader.fell_back(*where, used)
     url = url or ""
     doc_id = given or url or fallback_id  # identity: given id, else url, else path and line
     outlet = outlet or (host(url) or fallback_id.split(":")[0]).strip()

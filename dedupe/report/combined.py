@@ -7,18 +7,17 @@ run). The text and Markdown renderers read that dict, so they work as well on a 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from dedupe.output import envelope, plural
+from dedupe.output import envelope, md_cell, plural
 from dedupe.report.info import info_dict
-from dedupe.report.fields import number_text, shorten, skipped_lines, skipped_markdown, skipped_of
+from dedupe.report.fields import (entities_with_variants, int_field, number_text, shorten, skipped_lines,
+                                  skipped_markdown, skipped_of)
 
 if TYPE_CHECKING:
     from dedupe.pipeline import ReportResult
 
-_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _ENVELOPE_KEYS = ("schema_version", "tool", "version", "command")
 #: Findings listed per kind in the terminal summary.
 TOP_FINDINGS = 3
@@ -74,7 +73,7 @@ def counts(report: dict[str, Any]) -> dict[str, int]:
             "unique": statuses["unique"], "figures": len(figures.get("figures", [])),
             "conflict": groups["conflict"], "consistent": groups["consistent"], "uncertain": groups["uncertain"],
             "update": groups["update"],
-            "entities": len(compare.get("entities", []))}
+            "entities": len(entities_with_variants(compare))}
 
 
 def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
@@ -135,9 +134,9 @@ def _top_findings(report: dict[str, Any]) -> list[str]:
             lines.append(f"  {kind:<14} {where}{more}  \"{text}\"")
     claims = (report.get("compare") or {}).get("claims", [])
     for claim in [c for c in claims if c.get("status") == "divergence"][:TOP_FINDINGS]:
-        outlets = " vs ".join(sorted({str(m.get("outlet")) for m in claim.get("members", [])}))
-        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
-                            if isinstance(r, dict))
+        named = sorted({str(m.get("outlet")) for m in claim.get("members", [])})
+        outlets = " vs ".join(named[:3]) + (f" (+{len(named) - 3} outlets)" if len(named) > 3 else "")
+        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in _explanations(claim))
         lines.append(f"  {'divergence':<14} {outlets}: {shorten(reasons, 80)}")
     for claim in sorted((c for c in claims if c.get("status") == "agreement"),
                         key=lambda c: -len({m.get("outlet") for m in c.get("members", [])}))[:TOP_FINDINGS]:
@@ -192,25 +191,61 @@ def _md_passages(report: dict[str, Any]) -> list[str]:
     for finding in findings:
         lines.append(f"- **{finding.get('kind')}** (similarity {number_text(finding.get('similarity'))})")
         for o in finding.get("occurrences", []):
-            lines.append(f"  - {_md(o.get('outlet'))}, {_md(o.get('doc'))} line {o.get('line')} "
-                         f"[{o.get('start')}:{o.get('end')}]: {_md(shorten(str(o.get('text', '')), 300))}")
+            lines.append(f"  - {md_cell(o.get('outlet'))}, {md_cell(o.get('doc'))} line {o.get('line')} "
+                         f"[{o.get('start')}:{o.get('end')}]: {md_cell(shorten(str(o.get('text', '')), 300))}")
     return lines + [""]
 
 
 def _md_claims(report: dict[str, Any]) -> list[str]:
     claims = [c for c in (report.get("compare") or {}).get("claims", []) if c.get("status") != "unique"]
+    alone = _md_single_outlet(report)
     if not claims:
-        return []
+        return ["## Claims across outlets", "", *alone] if alone else []
     lines = ["## Claims across outlets", ""]
     for claim in sorted(claims, key=lambda c: c.get("status") != "divergence"):
-        reasons = "; ".join(f"{r.get('type')}: {r.get('detail')}" for r in claim.get("reasons", [])
-                            if isinstance(r, dict))
-        lines += [f"### {claim.get('status')} ({claim.get('story')})" + (f": {_md(reasons)}" if reasons else ""), "",
-                  "| outlet | document | line | text |", "|---|---|---:|---|"]
-        lines += [f"| {_md(m.get('outlet'))} | {_md(m.get('doc'))} | {m.get('line')} | {_md(m.get('text'))} |"
-                  for m in claim.get("members", [])]
+        explained = [f"- **{md_cell(r.get('type'))}**: {md_cell(r.get('detail'))}" for r in _explanations(claim)]
+        lines += [f"### {claim.get('status')} ({claim.get('story')})", "", *explained, *([""] if explained else []),
+                  "| outlet | document | line | characters | text |", "|---|---|---:|---|---|"]
+        lines += [f"| {md_cell(m.get('outlet'))} | {md_cell(m.get('doc'))} | {m.get('line')} "
+                  f"| {m.get('start')}-{m.get('end')} | {_md_marked(m, claim)} |" for m in claim.get("members", [])]
         lines.append("")
-    return lines
+    return lines + alone
+
+
+def _md_single_outlet(report: dict[str, Any]) -> list[str]:
+    """One line per story that one outlet alone covers (nothing to compare), as the HTML and compare's text say."""
+    outlets: dict[str, set[str]] = {}
+    shared: set[str] = set()
+    totals: Counter[str] = Counter()
+    for claim in (report.get("compare") or {}).get("claims", []):
+        story = str(claim.get("story"))
+        totals[story] += 1
+        outlets.setdefault(story, set()).update(str(m.get("outlet")) for m in claim.get("members", []))
+        if claim.get("status") != "unique":
+            shared.add(story)
+    return [f"Only {md_cell(next(iter(named)))} covers {md_cell(story)}: {plural(totals[story], 'claim')}, nothing "
+            "to compare.\n" for story, named in outlets.items() if len(named) == 1 and story not in shared]
+
+
+def _md_marked(member: dict[str, Any], claim: dict[str, Any]) -> str:
+    """A member's text escaped, with the conflicting words its group's reasons and updates locate in it in bold."""
+    text, start = str(member.get("text", "")), int_field(member.get("start"))
+    spans = sorted({(int_field(s[0]) - start, int_field(s[1]) - start)
+                    for r in _explanations(claim) for side in r.get("conflicting") or []
+                    if isinstance(side, dict) and side.get("doc") == member.get("doc")
+                    for s in side.get("spans", []) if isinstance(s, list) and len(s) == 2})
+    pieces, at = [], 0
+    for low, high in spans:
+        if 0 <= at <= low < high <= len(text):  # inside the sentence, after the previous mark
+            pieces += [md_cell(text[at:low]), f"**{md_cell(text[low:high])}**"]
+            at = high
+    return "".join(pieces) + md_cell(text[at:])
+
+
+def _explanations(claim: dict[str, Any]) -> list[dict[str, Any]]:
+    """What explains a claim group: its reasons, then its updates (a divergence may have only updates: a toll
+    that rose between reports)."""
+    return [r for r in [*claim.get("reasons", []), *claim.get("updates", [])] if isinstance(r, dict)]
 
 
 def _md_figures(report: dict[str, Any]) -> list[str]:
@@ -220,33 +255,25 @@ def _md_figures(report: dict[str, Any]) -> list[str]:
         return []
     lines = ["## Figures across outlets", ""]
     for group in groups:
-        lines += [f"### {group.get('status')}: {_md(group.get('measure'))} {_md(group.get('what'))}"
-                  f" ({_md(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
+        lines += [f"### {group.get('status')}: {md_cell(group.get('measure'))} {md_cell(group.get('what'))}"
+                  f" ({md_cell(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
                   f"{number_text(group.get('high'))})", "",
                   "| outlet | figure | low | high | qualifier | period | attribution |",
                   "|---|---|---:|---:|---|---|---|"]
         for i in group.get("figures", []):
             if isinstance(i, int) and 0 <= i < len(figures):
                 f = figures[i]
-                lines.append(f"| {_md(f.get('outlet'))} | {_md(f.get('text'))} | {number_text(f.get('low'))} | "
-                             f"{number_text(f.get('high'))} | {_md(f.get('qualifier') or '')} | "
-                             f"{_md(f.get('period') or '')} | {_md(f.get('attribution') or '')} |")
+                lines.append(f"| {md_cell(f.get('outlet'))} | {md_cell(f.get('text'))} | {number_text(f.get('low'))} | "
+                             f"{number_text(f.get('high'))} | {md_cell(f.get('qualifier') or '')} | "
+                             f"{md_cell(f.get('period') or '')} | {md_cell(f.get('attribution') or '')} |")
         lines.append("")
     return lines
 
 
 def _md_entities(report: dict[str, Any]) -> list[str]:
-    entities = (report.get("compare") or {}).get("entities", [])
+    entities = entities_with_variants(report.get("compare"))
     if not entities:
         return []
     return ["## Entity variants", "", "| entity | variants |", "|---|---|",
-            *(f"| {_md(e.get('name'))} | {_md(', '.join(str(v) for v in e.get('variants', [])))} |"
-              for e in entities), ""]
+            *(f"| {md_cell(e.get('name'))} | {md_cell(', '.join(shown))} |" for e, shown in entities), ""]
 
-
-def _md(value: object) -> str:
-    """Escape a value for Markdown text or a table cell: no markup, links or HTML from the corpus."""
-    text = "" if value is None else str(value)
-    for char in "\\`*_[]<>|#!":
-        text = text.replace(char, "\\" + char)
-    return _LINE_BREAKS.sub(" ", text)

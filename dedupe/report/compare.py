@@ -104,11 +104,11 @@ def compare_markdown(result: CompareResult) -> str:
              f"{plural(counts['divergence'], 'divergence')}, {plural(counts['agreement'], 'agreement')}, "
              f"{counts['unique']} unique."]
     for story in stories_by_interest(result):
-        lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(f"`{d}`" for d in story.doc_ids)]
+        lines += ["", f"## {story.id}", "", "Documents: " + ", ".join(md_cell(d) for d in story.doc_ids)]
         for group in (g for g in result.groups if g.story == story.id and g.status != "unique"):
             lines += ["", f"### {group.status} (similarity {group.similarity or 0:.2f})", "",
-                      "| outlet | doc:line | text |", "|---|---|---|"]
-            lines += [f"| {md_cell(m.outlet)} | {md_cell(m.doc_id)}:{m.line} | {md_cell(m.text)} |"
+                      "| outlet | doc:line | characters | text |", "|---|---|---|---|"]
+            lines += [f"| {md_cell(m.outlet)} | {md_cell(m.doc_id)}:{m.line} | {m.start}-{m.end} | {md_cell(m.text)} |"
                       for m in group.members]
             lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
                              for r in group.reasons] if group.reasons else []

@@ -1,5 +1,6 @@
-"""Small helpers every renderer shares: shortened display text, integer and number fields of a JSON payload, and the
-list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike)."""
+"""Small helpers every renderer shares: shortened display text, integer and number fields of a JSON payload, the
+list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike), and the entities spelled several ways
+(the report's text, Markdown and HTML count and list the same ones)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,43 @@ def skipped_markdown(skipped: Sequence[Mapping[str, Any]]) -> list[str]:
         return []
     return ["", "## Skipped inputs", "", "| where | reason |", "|---|---|",
             *(f"| {md_cell(skipped_where(item))} | {md_cell(str(item.get('reason')))} |" for item in skipped)]
+
+
+def entities_with_variants(compare: Mapping[str, Any] | None) -> list[tuple[dict[str, Any], list[str]]]:
+    """The entities of a ``compare`` payload spelled more than one way, each with its :func:`spelling_variants`.
+
+    Args:
+        compare: The ``compare`` payload (``None`` when the stage did not run: no entities).
+
+    Returns:
+        ``(entity, spellings)`` pairs in the payload's order, only those with two spellings or more.
+    """
+    pairs = [(entity, spelling_variants([str(v) for v in entity.get("variants", [])]))
+             for entity in (compare or {}).get("entities", [])]
+    return [(entity, shown) for entity, shown in pairs if len(shown) > 1]
+
+
+def spelling_variants(variants: list[str]) -> list[str]:
+    """The variants of an entity worth showing as spellings of one name.
+
+    The entity table merges every form that names the same actor (so "Syrians" counts as Syria); the
+    report shows only real spelling differences: forms that differ only in letter case
+    ("WASHINGTON") and inflections of another form (a plural or demonym: "Syrian", "Syrians",
+    "Photos") are left out.
+
+    Args:
+        variants: The entity's forms, most frequent first.
+
+    Returns:
+        The first form of each group of forms that differ in more than case or inflection, in order.
+    """
+    folded = [v.casefold() for v in variants]
+    stems = set(folded)
+    shown: dict[str, str] = {}
+    for variant, key in zip(variants, folded):
+        stem = next((key[:-len(end)] for end in _INFLECTIONS if key.endswith(end) and key[:-len(end)] in stems), key)
+        shown.setdefault(stem, variant)
+    return list(shown.values())
+
+
+_INFLECTIONS = ("ians", "ian", "ans", "an", "ns", "n", "es", "s")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dedupe.report.html_text import DocumentIndex, esc
-from dedupe.report.fields import int_field, shorten
+from dedupe.report.fields import entities_with_variants, int_field, shorten
 
 _WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’-]*", re.UNICODE)
 #: Most cells of the coverage matrix (rows x outlets); beyond it the widest-reported claims are kept.
@@ -121,10 +121,10 @@ def _member_card(member: dict[str, Any], terms: set[str], member_words: list[set
     else:
         others = [w for i, w in enumerate(member_words) if i != position]
         quoted = mark_words(text, {t for t in terms if t in member_words[position] and any(t not in w for w in others)})
-    link = index.link(str(member.get("doc", "")), int_field(member.get("start")), int_field(member.get("end")),
-                      f'{member.get("doc")}, line {member.get("line")}')
+    start, end = int_field(member.get("start")), int_field(member.get("end"))
+    link = index.link(str(member.get("doc", "")), start, end, f'{member.get("doc")}, line {member.get("line")}')
     return (f'<div class="member"><div><span class="outlet">{esc(member.get("outlet"))}</span> '
-            f'<span class="meta">{link}</span></div><q>{quoted}</q></div>')
+            f'<span class="meta">{link} · characters {start}–{end}</span></div><q>{quoted}</q></div>')
 
 
 def _sides(reason: Any, index: DocumentIndex) -> str:
@@ -228,9 +228,10 @@ def _unique_item(claim: dict[str, Any], index: DocumentIndex) -> str:
     if not members:
         return ""
     m = members[0]
-    link = index.link(str(m.get("doc", "")), int_field(m.get("start")), int_field(m.get("end")),
-                      f'line {m.get("line")}')
-    return f'<li>{esc(m.get("text"))} <span class="meta">({esc(m.get("doc"))}, {link})</span></li>'
+    start, end = int_field(m.get("start")), int_field(m.get("end"))
+    link = index.link(str(m.get("doc", "")), start, end, f'line {m.get("line")}')
+    return (f'<li>{esc(m.get("text"))} <span class="meta">({esc(m.get("doc"))}, {link}, '
+            f'characters {start}–{end})</span></li>')
 
 
 def coverage_section(payload: dict[str, Any] | None, outlets: list[str], index: DocumentIndex) -> str:
@@ -321,8 +322,7 @@ def entities_section(payload: dict[str, Any] | None) -> str:
     Returns:
         HTML of the panel's content.
     """
-    entities = [(e, shown) for e in (payload or {}).get("entities", [])
-                if len(shown := spelling_variants([str(v) for v in e.get("variants", [])])) > 1]
+    entities = entities_with_variants(payload)
     if not entities:
         return '<p class="empty">No entity variants.</p>'
     rows = "".join(
@@ -332,32 +332,6 @@ def entities_section(payload: dict[str, Any] | None) -> str:
             'spelling is never taken for a different actor.</p><div class="scroll"><table><thead><tr>'
             '<th>entity</th><th>variants</th><th class="num">spellings</th></tr></thead>'
             f'<tbody>{rows}</tbody></table></div>')
-
-
-def spelling_variants(variants: list[str]) -> list[str]:
-    """The variants of an entity worth showing as spellings of one name.
-
-    The entity table merges every form that names the same actor (so "Syrians" counts as Syria); the
-    report shows only real spelling differences: forms that differ only in letter case
-    ("WASHINGTON") and inflections of another form (a plural or demonym: "Syrian", "Syrians",
-    "Photos") are left out.
-
-    Args:
-        variants: The entity's forms, most frequent first.
-
-    Returns:
-        The first form of each group of forms that differ in more than case or inflection, in order.
-    """
-    folded = [v.casefold() for v in variants]
-    stems = set(folded)
-    shown: dict[str, str] = {}
-    for variant, key in zip(variants, folded):
-        stem = next((key[:-len(end)] for end in _INFLECTIONS if key.endswith(end) and key[:-len(end)] in stems), key)
-        shown.setdefault(stem, variant)
-    return list(shown.values())
-
-
-_INFLECTIONS = ("ians", "ian", "ans", "an", "ns", "n", "es", "s")
 
 
 def _reason_terms(reasons: Iterable[Any]) -> set[str]:
