@@ -21,7 +21,10 @@ only picks the grouping threshold (``python -m benchmarks.claims_quality ... --f
 
 Printed: ROC AUC and F1 (probability >= 0.5) of the model fitted now and of the shipped one on MRPC test and
 on STS headlines 2016 (same score cuts), two splits nothing was fitted on; the cosine alone for reference.
-``--fit`` prints the constants to paste into ``dedupe/compare/align.py``.
+``--fit`` prints the constants to paste into ``dedupe/compare/align.py``, and the digest of the training pairs'
+text side (:func:`input_digest`) to paste as :data:`FITTED_ON_SHA256`, with whether it is the shipped model's: when
+``claim_content``, the number masking or the paraphrase features change what the fit reads, the shipped constants are
+stale (tests/test_benchmarks_claim_model.py fails) until this command is run again and both are pasted.
 
 ``--token-features`` also fits and scores the claim model with three token-alignment features added
 (BERTScore-style, :func:`token_alignment`: greedy max-cosine matching of MiniLM's own contextual token vectors
@@ -43,6 +46,7 @@ shipped grouping threshold, then the ROC AUC; the model then fitted with every t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,6 +68,10 @@ from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_
 SAME, OTHER = 4.0, 2.0
 FIT_YEARS, TEST_YEARS = (2013, 2014, 2015), (2016,)
 C = 0.01
+#: SHA-256 (:func:`input_digest`) of the training pairs' text side that :data:`dedupe.compare.align.CLAIM_MODEL` was
+#: fitted on. ``--fit`` prints today's digest beside the constants: paste both, so a change upstream of the features
+#: (``claim_content``, number masking, the paraphrase features) that moves the fit fails a test until it is refitted.
+FITTED_ON_SHA256 = "21f8b776950712c99051f6a5dc8aa95ca3b2cd83a963f4a55fdb64d054b69793"
 
 
 def read_sts(folder: Path, years: Sequence[int]) -> Pairs:
@@ -135,6 +143,48 @@ def features(contents: Pairs, encoder: object, cache: EmbeddingCache) -> tuple[n
     """:func:`features_of_vectors` of the contents (:func:`pair_contents`) embedded now, with the shipped map's claim
     cosines."""
     return features_of_vectors(contents, pair_vectors(contents, encoder, cache))
+
+
+def training_features(contents: Pairs, vectors: tuple[np.ndarray, np.ndarray], in_fold: bool = False) -> np.ndarray:
+    """The claim features the claim model is fitted on (``--fit``), of the training pairs' contents and vectors.
+
+    The claim map was fitted on these very pairs, so each pair's claim cosine comes from a map fitted as the shipped
+    one on the other four fifths (:func:`benchmarks.train_claim_adapter.out_of_fold_cosines`); ``in_fold`` reads
+    the shipped map's instead (``--in-fold``, for comparison).
+
+    Args:
+        contents: The training pairs' contents (:func:`pair_contents`), labels kept.
+        vectors: Their unit vectors (:func:`pair_vectors`).
+        in_fold: Whether to read the shipped map's claim cosines.
+
+    Returns:
+        The ``(n, len(CLAIM_FEATURES))`` features.
+    """
+    if in_fold:
+        return features_of_vectors(contents, vectors)[0]
+    from benchmarks.train_claim_adapter import out_of_fold_cosines  # it imports this module
+
+    return features_of_vectors(contents, vectors, out_of_fold_cosines(*vectors, contents.labels))[0]
+
+
+def input_digest(contents: Pairs) -> str:
+    """SHA-256 of what the claim model's fit reads of the training texts, the embeddings aside: each pair's label,
+    contents (:func:`pair_contents`), number-masked contents, and claim features with every cosine set to 0.5 (the
+    containment, the content Jaccard and the masked paraphrase probability), rounded to 6 decimals.
+
+    Args:
+        contents: The training pairs' contents.
+
+    Returns:
+        The hex digest (:data:`FITTED_ON_SHA256` is the shipped model's).
+    """
+    halves = np.full(len(contents.labels), 0.5).tolist()
+    rows = align.claim_features(contents.first, contents.second, halves)
+    digest = hashlib.sha256()
+    for a, b, label, row in zip(contents.first, contents.second, contents.labels, rows):
+        fields = (str(int(label)), a, b, mask_numbers(a), mask_numbers(b), *(f"{v:.6f}" for v in row))
+        digest.update("\0".join(fields).encode() + b"\n")
+    return digest.hexdigest()
 
 
 def token_alignment(first: np.ndarray, second: np.ndarray) -> tuple[float, float, float]:
@@ -300,13 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder = load_encoder(None)
     cache = EmbeddingCache(None if args.no_cache else default_cache_dir())
     train = pair_contents(train)
-    vectors = pair_vectors(train, encoder, cache)
-    if args.in_fold:
-        train_features = features_of_vectors(train, vectors)[0]
-    else:  # the map was fitted on these pairs: the model reads each pair's cosine from a map that never saw it
-        from benchmarks.train_claim_adapter import out_of_fold_cosines
-
-        train_features = features_of_vectors(train, vectors, out_of_fold_cosines(*vectors, train.labels))[0]
+    digest = input_digest(train)
+    train_features = training_features(train, pair_vectors(train, encoder, cache), args.in_fold)
     if args.reuters is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
         reuters_train, tests["Reuters headline-lead"] = reuters_splits(args.reuters, args.reuters_articles,
                                                                        encoder, cache, args.reuters_seed)
@@ -343,6 +388,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.fit:
         print(f"CLAIM_MODEL = LogisticModel(mean={_fmt(model.mean)}, scale={_fmt(model.scale)},\n"
               f"    coef={_fmt(model.coef)}, intercept={model.intercept:.6g})")
+        print(f'FITTED_ON_SHA256 = "{digest}"  (MRPC / STS training pairs; the shipped model\'s: '
+              f'{"the same" if digest == FITTED_ON_SHA256 else FITTED_ON_SHA256 + ", not these pairs: refit"})')
     return 0
 
 

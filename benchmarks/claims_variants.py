@@ -24,9 +24,10 @@ Usage:
   number-masked shorter claim's content tokens find close tokens in the other: the mean, over the shorter
   text's content word pieces, of the best cosine with the other's content pieces (MiniLM's own contextual token
   vectors, ``encoder.tokens``; BERTScore-style soft containment) is at least ``--tau``.
-- ``fit-with-tune``: the claim model fitted on the outside pairs (MRPC train + STS headlines 2013-2015, as
-  ``benchmarks.claim_model``) plus one tune event's candidate pairs (labelled by the gold), repeated
-  ``--weight`` times; the threshold picked on that event, the other event scored (leave one event out).
+- ``fit-with-tune``: the claim model fitted on the outside pairs (MRPC train + STS headlines 2013-2015, with their
+  out-of-fold claim cosines, as ``benchmarks.claim_model --fit`` fits the shipped one) plus the other tune events'
+  candidate pairs (labelled by the gold; their features as compare reads them, :func:`candidate_features`),
+  repeated ``--weight`` times; the threshold picked on those events, the one left out scored.
 
 ``config``, ``token-link`` and ``fit-with-tune`` print what ``benchmarks.claims_quality --split tune --loeo`` prints
 (tune rows only); ``sweep`` compares the tune documents only. The held-out split is never scored here, and every
@@ -57,6 +58,7 @@ from dedupe.compare import align, groups
 from dedupe.compare.features import FUNCTION_WORDS, mask_numbers
 from dedupe.corpus.documents import Document
 from dedupe.embed.backends import packaged_model_folder
+from dedupe.embed.claim_space import claim_space_cosines
 from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, load_encoder
 
 _Tokens = tuple[np.ndarray, np.ndarray]
@@ -149,6 +151,25 @@ def token_link(encoder: object, tau: float) -> Iterator[None]:
         yield
 
 
+def candidate_features(texts: Sequence[str], embeddings: np.ndarray, candidates: Sequence[tuple[int, int, float]],
+                       config: align.AlignConfig) -> np.ndarray:
+    """The claim features compare's claim model reads for each candidate pair (:func:`align.scored_candidates`): the
+    cosine column in the claim space (:func:`claim_space_cosines`), as ``config.claim_space`` says.
+
+    Args:
+        texts: The claims' contents.
+        embeddings: Their unit vectors.
+        candidates: ``(i, j, plain cosine)`` pairs.
+        config: The alignment settings.
+
+    Returns:
+        The ``(len(candidates), len(CLAIM_FEATURES))`` features.
+    """
+    return align.claim_features([texts[i] for i, _, _ in candidates], [texts[j] for _, j, _ in candidates],
+                                [c for _, _, c in candidates],
+                                claim_space_cosines(embeddings, candidates, config.claim_space))
+
+
 def tune_pairs(corpora: dict[str, list[Document]], gold: quality.Gold, encoder: object, cache: EmbeddingCache
                ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Claim features and gold labels (same cluster or not) of every candidate pair of each tune event
@@ -164,11 +185,7 @@ def tune_pairs(corpora: dict[str, list[Document]], gold: quality.Gold, encoder: 
             sentence_keys: Sequence[str], counted: Sequence[bool],
             speakers: Sequence[frozenset[str]] | None = None) -> align.Alignment:
         found = align.cosine_candidates(embeddings, doc_keys, config.candidate_cosine, config.neighbours)
-        feats: np.ndarray | list[np.ndarray] = []
-        if found:
-            feats = align.claim_features([texts[i] for i, _, _ in found], [texts[j] for _, j, _ in found],
-                                         [c for _, _, c in found])
-        for (i, j, _), row in zip(found, feats):
+        for (i, j, _), row in zip(found, candidate_features(texts, embeddings, found, config)):
             (doc_a, sa), (doc_b, sb) = (sentence_keys[i].split("\0"), sentence_keys[j].split("\0"))
             event = gold.set_of.get(doc_a)
             if event is not None and gold.set_of.get(doc_b) == event and gold.outlet[doc_a] != gold.outlet[doc_b]:
@@ -186,8 +203,9 @@ def fit_with_tune(args: argparse.Namespace, gold: quality.Gold, encoder: object,
     true = quality.gold_pairs(gold)[0]
     corpora = quality.load_corpora(args.paths, gold)
     by_event = tune_pairs(corpora, gold, encoder, cache)
-    outside = claim_model.training_pairs(args.corpus)
-    outside_x = claim_model.features(claim_model.pair_contents(outside), encoder, cache)[0]
+    outside = claim_model.pair_contents(claim_model.training_pairs(args.corpus))
+    # as the shipped claim model was fitted: the training pairs' claim cosines out of fold
+    outside_x = claim_model.training_features(outside, claim_model.pair_vectors(outside, encoder, cache))
     scored = []
     for test in gold.split["tune"]:
         train = [e for e in gold.split["tune"] if e != test]

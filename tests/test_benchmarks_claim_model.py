@@ -1,5 +1,6 @@
-"""Tests of benchmarks.claim_model's in-domain training set: its pairs, the weighted fit, leaving one training event
-out, and the annotated training file itself (benchmarks/data/claims_train_reuters.json)."""
+"""Tests of benchmarks.claim_model: its fit reads pairs as compare scores them and the shipped model was fitted on
+today's training pairs; its in-domain training set: its pairs, the weighted fit, leaving one training event out, and
+the annotated training file itself (benchmarks/data/claims_train_reuters.json)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ from typing import Any
 import numpy as np
 
 from benchmarks.align_quality import fit_model
-from benchmarks.claim_model import fit_with_gold, gold_training_pairs, out_of_event_scores
+from benchmarks.claim_model import (FITTED_ON_SHA256, features, fit_with_gold, gold_training_pairs, input_digest,
+                                    out_of_event_scores, pair_contents, training_pairs)
 from benchmarks.claims_quality import check_segments, gold_pairs, load_gold
 from benchmarks.claims_train_select import gold_ids, near_gold, qualifying
+from dedupe.compare import align
+from dedupe.compare.claims import ClaimConfig, claim_content
 from dedupe.corpus.load import load_corpus
-from dedupe.embed.encoder import EmbeddingCache
+from dedupe.embed.encoder import EmbeddingCache, embed
 
 DATA = Path(__file__).parent.parent / "benchmarks" / "data"
 TRAIN = DATA / "claims_train_reuters.json"
@@ -42,6 +46,28 @@ def _write_gold(path: Path) -> Path:
     path.write_text(json.dumps({"compare": "annotated documents", "split": {"train": ["raid", "bond"]},
                                 "clusters": clusters, "documents": documents}), encoding="utf-8")
     return path
+
+
+def test_the_fit_reads_each_training_pair_as_compare_scores_it(shared_corpus: Any, real_encoder: Any) -> None:
+    pairs = training_pairs(shared_corpus("mrpc").parent, limit=40)  # MRPC train's first 40 pairs
+    contents = pair_contents(pairs)
+    assert sum(a != t for a, t in zip(contents.first, pairs.first)) >= 3  # some lose their attribution
+    fitted_on = features(contents, real_encoder, EmbeddingCache(None))[0]  # the path of --fit's rows
+    # compare's path: each claim's content as compare_corpus takes it, embedded, scored as align scores a candidate
+    texts = [claim_content(t, ClaimConfig().min_content_words) for t in pairs.first + pairs.second]
+    vectors = embed(real_encoder, texts, EmbeddingCache(None))
+    n = len(pairs.labels)
+    candidates = [(k, n + k, float(vectors[k] @ vectors[n + k])) for k in range(n)]
+    compared = [p.probability for p in align.scored_candidates(texts, vectors, candidates, align.AlignConfig())]
+    read = align.with_count_rule(texts, candidates, align.CLAIM_MODEL.probability(fitted_on))
+    np.testing.assert_allclose(compared, [p.probability for p in read], rtol=0, atol=1e-6)
+
+
+def test_the_shipped_claim_model_was_fitted_on_todays_training_pairs(shared_corpus: Any) -> None:
+    contents = pair_contents(training_pairs(shared_corpus("mrpc").parent))
+    # a change to claim_content, the number masking or the paraphrase features moves the fit: run
+    # `python -m benchmarks.claim_model --corpus /work/shared/corpora --fit`, measure, paste both digest and constants
+    assert input_digest(contents) == FITTED_ON_SHA256, "the shipped CLAIM_MODEL was fitted on other pairs: refit it"
 
 
 def test_positives_are_every_cluster_pair_and_negatives_the_candidates_compare_would_score(

@@ -1,11 +1,13 @@
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from benchmarks import claims_quality, claims_variants, relative_links
 from dedupe.compare import align, groups
 from dedupe.corpus.load import load_corpus
+from dedupe.embed.encoder import EmbeddingCache, embed
 from dedupe.segment import segment_document
 from tests.test_benchmarks_claims_quality import record_loads, two_events, write_gold
 
@@ -85,3 +87,19 @@ def test_token_link_holds_for_its_block_only() -> None:
             assert align.score_pairs is not tool
             raise RuntimeError
     assert align.score_pairs is tool
+
+
+def test_fit_with_tune_reads_candidate_pairs_as_compare_scores_them(real_encoder: Any) -> None:
+    texts = ["Kerry threatened to suspend talks with Russia on Syria.",
+             "The US warned Moscow it would halt its diplomacy over Syria.",
+             "Rescuers found 14 more bodies in the rubble on Tuesday.",
+             "Fourteen more bodies were pulled from the rubble, rescuers said."]
+    vectors = embed(real_encoder, texts, EmbeddingCache(None))
+    config = align.AlignConfig()
+    found = align.cosine_candidates(vectors, ["a", "b", "a", "b"], -1.0)
+    rows = claims_variants.candidate_features(texts, vectors, found, config)
+    read = align.with_count_rule(texts, found, align.CLAIM_MODEL.probability(rows))
+    # the claim model's cosine column is the claim-space cosine, as align reads it (not the plain cosine)
+    assert [p.probability for p in read] == [p.probability for p in align.scored_candidates(texts, vectors, found,
+                                                                                           config)]
+    assert rows[:, 0].tolist() != [c for _, _, c in found]
