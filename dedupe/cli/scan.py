@@ -66,7 +66,7 @@ def scan_command(corpus: tuple[str, ...], text_field: str | None, source_field: 
         return
     if engine == "spark":
         run = run_scan_spark(corpus, options, config, master=spark_master, partitions=partitions, parquet=parquet,
-                             warn=warn)
+                             warn=warn, quiet=quiet)
     elif parquet or spark_master or partitions:
         raise click.UsageError("-o *.parquet, --spark-master and --partitions need --engine spark")
     else:

@@ -185,7 +185,7 @@ def _import_scan() -> None:
 
 def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, config: ScanConfig | None = None, *,
                    master: str | None = None, partitions: int | None = None, parquet: str | None = None,
-                   warn: Warn = no_warning, timer: StageTimer | None = None) -> ScanRun:
+                   warn: Warn = no_warning, timer: StageTimer | None = None, quiet: bool = False) -> ScanRun:
     """:func:`run_scan` on Spark (:mod:`dedupe.scan.spark`): the corpus is read and scanned where Spark runs.
 
     Args:
@@ -197,6 +197,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         parquet: Write the findings as Parquet to this path from the executors, instead of collecting them.
         warn: Called with each skipped input.
         timer: Collects the time of each stage when given.
+        quiet: Nothing from Spark on stderr (:func:`dedupe.scan.spark.spark_context`).
 
     Returns:
         The :class:`ScanRun` (its corpus holds the skipped inputs only: the documents stay in Spark).
@@ -212,7 +213,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
     timer = timer or StageTimer()
     started = active_context() is None
-    spark = timer.run("spark", lambda: spark_context(master, archive=started))
+    spark = timer.run("spark", lambda: spark_context(master, archive=started, quiet=quiet))
     try:
         found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
     finally:

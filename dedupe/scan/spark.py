@@ -36,6 +36,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,7 +113,8 @@ class SparkScan:
 
 
 def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
-                  settings: Mapping[str, str] | None = None, archive: bool = False) -> SparkContext:
+                  settings: Mapping[str, str] | None = None, archive: bool = False,
+                  quiet: bool = False) -> SparkContext:
     """The active Spark context, or a new one on ``master`` (``None``: ``spark-submit``'s, else ``local[*]``).
 
     No SQL session is built: JSON Lines and text inputs never need one (building it costs seconds of class
@@ -126,6 +128,9 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         archive: Whether a local master's new JVM may write that archive when there is none (the caller
             then ends the context with :func:`~dedupe.scan.spark_jvm.stop_soon`, which waits for the JVM to
             write it).
+        quiet: Nothing from Spark on stderr (``dedupe scan -q``): a JVM started here gets ``/dev/null`` as its
+            stderr (its log4j lines and warnings; an error still reaches the caller as an exception). Without
+            it, as with dedupe's own progress bars, Spark's progress bar is drawn on a terminal only.
 
     Returns:
         The context; on a local master its Python workers run this interpreter and this copy of dedupe.
@@ -133,6 +138,8 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
     from pyspark import SparkConf, SparkContext
 
     conf = SparkConf().setAppName(app_name).setAll(list((settings or {}).items()))
+    if quiet or not sys.stderr.isatty():
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false")
     if master:
         conf.setMaster(master)
     elif SparkContext._active_spark_context is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
@@ -150,10 +157,28 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
-    sc = SparkContext.getOrCreate(conf)
+    with _stderr_to_null(quiet and SparkContext._gateway is None):  # the JVM keeps the stderr it starts with
+        sc = SparkContext.getOrCreate(conf)
     if partial is not None:
         setattr(sc, "_dedupe_archive", partial)  # noqa: B010  # written when stop_soon ends the JVM
     return sc
+
+
+@contextmanager
+def _stderr_to_null(on: bool) -> Iterator[None]:
+    """While the block runs, file descriptor 2 is ``/dev/null`` (``on``), for a process started meanwhile."""
+    if not on:
+        yield
+        return
+    sys.stderr.flush()
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",
