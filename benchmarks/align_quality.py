@@ -8,6 +8,11 @@ logistic model of :mod:`dedupe.compare.align` over :mod:`dedupe.compare.features
 threshold maximising train accuracy) and the constants the tool ships. SICK: how well a divergence
 score separates CONTRADICTION from ENTAILMENT on test (ROC AUC); baseline ``1 - cosine``.
 Nothing is fitted on a test split. ``--fit`` prints the fitted constants to paste into dedupe/compare/align.py.
+
+The sentences are embedded by the encoder ``dedupe compare`` embeds claims with by default (:func:`fit_encoder`), and
+each pair's features are read as compare reads a claim pair's (:func:`split_rows`): the shipped constants were once
+fitted on other vectors (ONNX int8 in batches of 64, session 17's mend21 in benchmarks/README.md) and this command
+did not print them again; tests/test_benchmarks_align_quality.py now fails when it would not.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from sklearn.preprocessing import StandardScaler
 
 from dedupe.compare import align
 from dedupe.compare.features import FEATURE_NAMES, pair_features
-from dedupe.embed.encoder import EmbeddingCache, default_cache_dir, embed, load_encoder
+from dedupe.embed.encoder import EmbeddingCache, Encoder, default_cache_dir, embed, encoder_and_cache
+from dedupe.pipeline.stages import CompareRunConfig
 
 TARGETS = {"mrpc_accuracy": 0.75, "mrpc_f1": 0.84, "sick_auc": 0.85}
 _THRESHOLDS = np.round(np.linspace(0.0, 1.0, 201), 3)
@@ -117,6 +123,34 @@ def best_threshold(labels: np.ndarray, scores: np.ndarray, metric: str) -> float
     return float(max(_THRESHOLDS, key=value))
 
 
+def split_rows(pairs: Pairs, vectors: dict[str, np.ndarray]) -> np.ndarray:
+    """The pair features ``--fit`` fits on and the table scores: each pair's :func:`pair_features` with the cosine of
+    its two unit vectors, as compare reads a pair of claims (:mod:`dedupe.compare.groups`).
+
+    Args:
+        pairs: The pairs.
+        vectors: The unit vector of every text of ``pairs`` (:func:`encode_all`).
+
+    Returns:
+        The ``(len(pairs.labels), len(FEATURE_NAMES))`` features.
+    """
+    return pair_features(pairs.first, pairs.second, cosines(pairs, vectors))
+
+
+def fit_with_threshold(rows: np.ndarray, labels: np.ndarray) -> tuple[align.LogisticModel, float]:
+    """What ``--fit`` prints for one model: :func:`fit_model` at C=1 and the threshold maximising train accuracy.
+
+    Args:
+        rows: The training split's features (:func:`split_rows`).
+        labels: Its labels.
+
+    Returns:
+        The model and its threshold.
+    """
+    model = fit_model(rows, labels)
+    return model, best_threshold(labels, model.probability(rows), "accuracy")
+
+
 def fit_model(features: np.ndarray, labels: np.ndarray, c: float = 1.0,
               weights: np.ndarray | None = None) -> align.LogisticModel:
     """Standardised logistic regression (inverse regularisation ``c``), returned as the tool's constant type.
@@ -139,11 +173,23 @@ def classification(labels: np.ndarray, scores: np.ndarray, threshold: float) -> 
             float(roc_auc_score(labels, scores)))
 
 
-def encode_all(splits: Sequence[Pairs], model: str | None,
+def fit_encoder(model: str | None, cache_folder: Path | None) -> tuple[Encoder, EmbeddingCache]:
+    """The encoder ``dedupe compare`` embeds claims with (its default backend), and the embedding cache.
+
+    Args:
+        model: Model folder or hub name; ``None`` for the packaged all-MiniLM-L6-v2.
+        cache_folder: The embedding cache folder; ``None`` disables the cache.
+
+    Returns:
+        The encoder and the cache, as ``dedupe compare`` opens them (:func:`encoder_and_cache`).
+    """
+    return encoder_and_cache(model, cache_folder, backend=CompareRunConfig().backend)
+
+
+def encode_all(splits: Iterable[Pairs], encoder: Encoder,
                cache: EmbeddingCache) -> tuple[dict[str, np.ndarray], float, int]:
     """Unit vectors of every distinct sentence, the encoding seconds and the sentence count."""
     texts = sorted({t for s in splits for t in s.first + s.second})
-    encoder = load_encoder(model)
     began = time.perf_counter()
     matrix = embed(encoder, texts, cache)
     return dict(zip(texts, matrix)), time.perf_counter() - began, len(texts)
@@ -175,20 +221,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     sick_train = read_sick(args.corpus / "sick2014" / "SICK_train.txt")
     sick_test = read_sick(args.corpus / "sick2014" / "SICK_test_annotated.txt")
     splits = (mrpc_train, mrpc_test, sick_train, sick_test)
-    cache = EmbeddingCache(None if args.no_cache else (args.cache_dir or default_cache_dir()))
-    vectors, encode_s, sentences = encode_all(splits, args.model, cache)
+    encoder, cache = fit_encoder(args.model, None if args.no_cache else (args.cache_dir or default_cache_dir()))
+    vectors, encode_s, sentences = encode_all(splits, encoder, cache)
 
     began = time.perf_counter()
     cos = [cosines(s, vectors) for s in splits]
-    feats = [pair_features(s.first, s.second, c) for s, c in zip(splits, cos)]
+    feats = [split_rows(s, vectors) for s in splits]
     feature_s = time.perf_counter() - began
     pairs = sum(len(s.labels) for s in splits)
 
     rows: list[tuple[str, str, float, float, float, float]] = []
     base_t = best_threshold(mrpc_train.labels, cos[0], "f1")
     rows.append(("MRPC", "cosine (baseline)", base_t, *classification(mrpc_test.labels, cos[1], base_t)))
-    para = fit_model(feats[0], mrpc_train.labels)
-    para_t = best_threshold(mrpc_train.labels, para.probability(feats[0]), "accuracy")
+    para, para_t = fit_with_threshold(feats[0], mrpc_train.labels)
     rows.append(("MRPC", "ours, fitted now", para_t,
                  *classification(mrpc_test.labels, para.probability(feats[1]), para_t)))
     rows.append(("MRPC", "ours, shipped", align.PARAPHRASE_THRESHOLD,
@@ -196,8 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     base_d = best_threshold(sick_train.labels, 1 - cos[2], "accuracy")
     rows.append(("SICK", "1 - cosine (baseline)", base_d, *classification(sick_test.labels, 1 - cos[3], base_d)))
-    div = fit_model(feats[2], sick_train.labels)
-    div_t = best_threshold(sick_train.labels, div.probability(feats[2]), "accuracy")
+    div, div_t = fit_with_threshold(feats[2], sick_train.labels)
     rows.append(("SICK", "ours, fitted now", div_t,
                  *classification(sick_test.labels, div.probability(feats[3]), div_t)))
     rows.append(("SICK", "ours, shipped", align.DIVERGENCE_THRESHOLD,
