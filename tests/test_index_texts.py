@@ -122,7 +122,8 @@ def test_an_index_built_twice_from_the_same_input_is_the_same_file(tmp_path: Pat
     assert len(_meta(tmp_path / "i0.db")[schema._DICTIONARY]) == 16 + 16384  # type: ignore[arg-type]
 
 
-def test_a_new_index_stores_its_dictionary_with_the_first_batch_and_keeps_it(tmp_path: Path) -> None:
+def test_a_new_index_stores_its_dictionary_with_the_first_batch_and_keeps_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     history, batch = corpora()
     db = tmp_path / "h.db"
     assert run("index", "add", str(db), str(write_jsonl(tmp_path / "h.jsonl", history))).exit_code == 0
@@ -130,6 +131,7 @@ def test_a_new_index_stores_its_dictionary_with_the_first_batch_and_keeps_it(tmp
     assert _meta(db)["schema_version"] == "4" and json.loads(
         run("index", "info", str(db), "--format", "json").stdout)["index_schema_version"] == 4
     assert stored[16:] == trained(load_corpus([str(tmp_path / "h.jsonl")]).documents).dictionary  # type: ignore[index]
+    monkeypatch.setattr(store_module, "trained", lambda documents: pytest.fail("a later add trained a dictionary"))
     assert run("index", "add", str(db), str(write_jsonl(tmp_path / "b.jsonl", batch))).exit_code == 0
     assert _meta(db)[schema._DICTIONARY] == stored  # a later add uses it, and trains none
     with open_index(db) as index:

@@ -411,8 +411,9 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         The open index.
 
     Raises:
-        InputError: The file is missing (and not ``create``) or is not a dedupe index.
-        ConfigError: ``params`` differ from the file's, or the schema version is not this one.
+        InputError: The file is missing (and not ``create``), is not a dedupe index, or its texts' dictionary is
+            damaged or missing.
+        ConfigError: ``params`` differ from the file's, or its schema version is not one this dedupe reads.
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
