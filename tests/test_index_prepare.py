@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import zstandard
 
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, ZSTD_LEVEL, PreparedBatch, compressed, identity_key,
-                                  prepare, prepared_batches, with_texts)
+from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, identity_key, prepare, prepared_batches,
+                                  with_texts)
+from dedupe.index.texts import TextCodec, trained
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -31,6 +31,9 @@ PARAMS = IndexParams.from_config(ScanConfig())
 def _documents(count: int) -> list[Document]:
     return [Document(id=r["id"], outlet=r["source"], title="", url=r["url"], date=None, text=r["text"],
                      origin=Origin("docs.jsonl", i + 1)) for i, r in enumerate(small_records(count))]
+
+
+CODEC = trained(_documents(200))  # a dictionary, as a new index's first add trains it (the child inherits it)
 
 
 def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
@@ -47,18 +50,18 @@ def _idle(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_forked_batches_equal_the_batches_prepared_here() -> None:
     documents = _documents(230)
-    with prepared_batches(documents, 50, PARAMS) as batches:
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
         received = list(batches)
     assert [len(batch) for batch, _ in received] == [50, 50, 50, 50, 30]
     for first, (batch, prepared) in zip(range(0, 230, 50), received):
         assert list(batch) == documents[first:first + 50]
-        assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS, CODEC))
 
 
 @pytest.mark.parametrize("count", [230, 30])  # forked child, and one batch prepared here
 def test_the_collector_is_paused_inside_the_block_and_restored_after(count: int) -> None:
     assert gc.isenabled()
-    with prepared_batches(_documents(count), 50, PARAMS) as batches:
+    with prepared_batches(_documents(count), 50, PARAMS, CODEC) as batches:
         assert not gc.isenabled()  # Index.add and add_to rely on it: neither pauses it itself
         assert len(list(batches)) == -(-count // 50)
     assert gc.isenabled()
@@ -66,18 +69,18 @@ def test_the_collector_is_paused_inside_the_block_and_restored_after(count: int)
 
 def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
     documents = _documents(30)
-    bare = prepare(documents, PARAMS, texts=False)
+    bare = prepare(documents, PARAMS, CODEC, texts=False)
     assert bare.texts == [] and bare.digests == []
-    assert _same(with_texts(documents, bare), prepare(documents, PARAMS))
-    whole = prepare(documents, PARAMS)
-    assert with_texts(documents, whole) is whole  # already there: left as it is
+    assert _same(with_texts(documents, bare, CODEC), prepare(documents, PARAMS, CODEC))
+    whole = prepare(documents, PARAMS, CODEC)
+    assert with_texts(documents, whole, CODEC) is whole  # already there: left as it is
 
 
 def test_leaving_early_stops_and_reaps_the_child() -> None:
     if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
         pytest.skip("needs Linux /proc to list a process' children")
     before = _children()
-    with prepared_batches(_documents(300), 20, PARAMS) as batches:
+    with prepared_batches(_documents(300), 20, PARAMS, CODEC) as batches:
         next(iter(batches))  # the child is still preparing the rest when the block is left
         assert len(_children() - before) == 1
     assert _children() == before  # killed and reaped: not running, not a zombie
@@ -95,7 +98,7 @@ def test_a_killed_child_leaves_the_batches_to_the_writer_the_same() -> None:
     documents = _documents(300)
     before = _children()
     received: list[tuple[Sequence[Document], PreparedBatch]] = []
-    with prepared_batches(documents, 10, PARAMS) as batches:
+    with prepared_batches(documents, 10, PARAMS, CODEC) as batches:
         for batch, prepared in batches:
             if not received:
                 (child,) = _children() - before
@@ -104,7 +107,7 @@ def test_a_killed_child_leaves_the_batches_to_the_writer_the_same() -> None:
     assert len(received) == 30
     for first, (batch, prepared) in zip(range(0, 300, 10), received):
         assert list(batch) == documents[first:first + 10]
-        assert _same(prepared, prepare(documents[first:first + 10], PARAMS))
+        assert _same(prepared, prepare(documents[first:first + 10], PARAMS, CODEC))
 
 
 def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
@@ -113,22 +116,22 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params, texts)
+        return real(batch, params, codec, texts)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
-    with prepared_batches(documents, 10, PARAMS) as batches:
+    with prepared_batches(documents, 10, PARAMS, CODEC) as batches:
         received = list(batches)
     # from the back, and no more than WRITER_BATCHES while the child runs (it is only slow)
     assert made_here == list(range(23, 23 - WRITER_BATCHES, -1))
     assert [list(batch) for batch, _ in received] == [documents[i:i + 10] for i in range(0, 240, 10)]
     for first, (_, prepared) in zip(range(0, 240, 10), received):
-        assert _same(prepared, real(documents[first:first + 10], PARAMS))
+        assert _same(prepared, real(documents[first:first + 10], PARAMS, CODEC))
 
 
 def test_the_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
@@ -137,9 +140,9 @@ def test_the_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
     script = (
         "import os, sys, time\n"
         "import dedupe.index.prepare as p\n"
-        "from tests.test_index_prepare import PARAMS, _children, _documents\n"
+        "from tests.test_index_prepare import CODEC, PARAMS, _children, _documents\n"
         "p.idle_core = lambda: True\n"
-        "with p.prepared_batches(_documents(400), 10, PARAMS) as batches:\n"
+        "with p.prepared_batches(_documents(400), 10, PARAMS, CODEC) as batches:\n"
         "    next(iter(batches))\n"
         "    print(*_children(), flush=True)\n"
         "    time.sleep(60)\n")  # the child fills every slot, then waits for one to be freed
@@ -165,14 +168,6 @@ def _state(pid: int) -> str:
         return "Z"
 
 
-def test_compressed_texts_are_the_frames_of_one_compress_call_each() -> None:
-    texts = [d.text.encode("utf-8") for d in _documents(40)] + [b"", b"x", "\u00e9t\u00e9 ".encode("utf-8") * 5000]
-    one_by_one = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-    frames = compressed(texts)
-    assert frames == [one_by_one.compress(text) for text in texts]
-    assert [zstandard.ZstdDecompressor().decompress(frame) for frame in frames] == texts
-
-
 def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     """prepare's identity keys and ``docs`` fields, made in one pass from the loader's unmade origins and dates,
     are :func:`identity_key` and the fields read from each document (given ids, url ids, derived ids of two
@@ -185,7 +180,7 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "batch.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
     documents = list(load_corpus([str(tmp_path)]).documents) + _documents(3)
-    prepared = prepare(documents, PARAMS)
+    prepared = prepare(documents, PARAMS, CODEC)
     made = [Document(d.id, d.outlet, d.title, d.url, d.date, d.text, d.origin, d.raw_date) for d in documents]
     assert prepared.identities == [identity_key(d) for d in made]
     assert prepared.fields == [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in made]
@@ -194,35 +189,35 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
 
 
 def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, child_pause: float) -> list[int]:
-    """How many texts the writer compressed in each of its ``compressed`` calls while 10 batches went through
+    """How many texts the writer compressed in each of its ``CODEC.compress`` calls while 10 batches went through
     :func:`prepared_batches` (the writer pausing after each batch, the child before sending each), checking that
     the batches are the same as :func:`prepare` makes them."""
     import dedupe.index.prepare as module
 
     documents = _documents(200)
     parent, made_here = os.getpid(), []
-    real_compressed, real_prepare = module.compressed, module.prepare
+    real_compress, real_prepare = CODEC.compress, module.prepare
 
     def counted(texts: list[bytes]) -> list[bytes]:
         if os.getpid() == parent:
             made_here.append(len(texts))
-        return real_compressed(texts)
+        return real_compress(texts)
 
-    def paused(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
         if os.getpid() != parent:
             time.sleep(child_pause)
-        return real_prepare(batch, params, texts)
+        return real_prepare(batch, params, codec, texts)
 
-    monkeypatch.setattr(module, "compressed", counted)
+    monkeypatch.setattr(CODEC, "compress", counted)
     monkeypatch.setattr(module, "prepare", paused)
     received = []
-    with prepared_batches(documents, 20, PARAMS) as batches:
+    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
         for _batch, prepared in batches:
             time.sleep(writer_pause)
             received.append(prepared)
     made_while_adding = list(made_here)
     for first, prepared in zip(range(0, 200, 20), received):
-        assert _same(prepared, real_prepare(documents[first:first + 20], PARAMS))
+        assert _same(prepared, real_prepare(documents[first:first + 20], PARAMS, CODEC))
     return made_while_adding
 
 
@@ -277,10 +272,10 @@ def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(os, "memfd_create", refused)
     documents = _documents(60)
-    with prepared_batches(documents, 20, PARAMS) as batches:
+    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
         received = list(batches)
     for first, (_, prepared) in zip(range(0, 60, 20), received):
-        assert _same(prepared, prepare(documents[first:first + 20], PARAMS))
+        assert _same(prepared, prepare(documents[first:first + 20], PARAMS, CODEC))
 
 
 def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -290,12 +285,12 @@ def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypa
     read_out = _Slots._copied
     monkeypatch.setattr(_Slots, "_copied", lambda self, slot, size: copied.append(slot) or read_out(self, slot, size))
     documents = _documents(600)  # 12 batches through 4 slots: the child writes every slot again
-    with prepared_batches(documents, 50, PARAMS) as batches:
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
         for batch, prepared in batches:  # each batch dropped once the next is asked for: every one mapped
-            assert _same(prepared, prepare(batch, PARAMS))
+            assert _same(prepared, prepare(batch, PARAMS, CODEC))
     assert copied == []
-    with prepared_batches(documents, 50, PARAMS) as batches:
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
         kept = list(batches)  # every batch still viewed: the child must not write over a mapped one
     assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
     for first, (_batch, prepared) in zip(range(0, 600, 50), kept):
-        assert _same(prepared, prepare(documents[first:first + 50], PARAMS))
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS, CODEC))

@@ -26,6 +26,7 @@ from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index.prepare import prepare
 from dedupe.index.segments import BANDS, PASSAGES
+from dedupe.index.texts import PLAIN
 from dedupe.index.store import _all_new
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -232,7 +233,7 @@ def test_the_fast_path_of_new_rows_returns_what_the_per_document_loop_returns(tm
 
 def _same_rows(index: Index, batch: list[Document]) -> bool:
     """Whether the fast path applies to ``batch``, after checking that ``_new_rows`` returns what the loop does."""
-    prepared = prepare(batch, index.params)
+    prepared = prepare(batch, index.params, PLAIN)  # the keys and identities are what the rows depend on
     ids = [doc.id for doc in batch]
     stored = index._versions(prepared.identities)
     fast = _all_new(stored, ids, prepared)

@@ -1,9 +1,10 @@
 """Stage ``index``: an embedded SQLite index of everything already ingested, to check each new batch against.
 
 :mod:`~dedupe.index.keys` (band and passage keys from the scan's own code) -> :mod:`~dedupe.index.prepare`
-(what ``add`` computes, one batch ahead) -> :mod:`~dedupe.index.store` (the SQLite file, laid out as
-:mod:`~dedupe.index.schema` says; its keys in sorted segments, :mod:`~dedupe.index.segments`, counted by
-key range in :mod:`~dedupe.index.range_counts`) ->
+(what ``add`` computes, one batch ahead; texts compressed as :mod:`~dedupe.index.texts` says) ->
+:mod:`~dedupe.index.store` (the SQLite file, laid out as :mod:`~dedupe.index.schema` says; its keys in sorted
+segments, :mod:`~dedupe.index.segments`, counted by key range in :mod:`~dedupe.index.range_counts`; documents
+read back by :mod:`~dedupe.index.stored`) ->
 :mod:`~dedupe.index.query` (``scan --against``) and :mod:`~dedupe.index.origin` (probable origin of reused text,
 credits).
 """

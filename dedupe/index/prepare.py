@@ -48,23 +48,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import zstandard
 
 from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
+from dedupe.index.texts import TextCodec, digest
 from dedupe.runtime import idle_core, paused_gc, shared_file
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
 
-try:  # hashlib's blake2b, without hashlib's import of OpenSSL's hashes (3-6 ms of the add's start)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - an interpreter without CPython's module
-    from hashlib import blake2b
-
-# zstd level 1 with one compressor for all texts: Reuters to 55.7% in 0.25 CPU s (level 3: 55.4% in 0.29 s; level
-# -1: 77% in 0.15 s, the saving not worth the room and the bytes written); zlib's level 1 takes 1.9 s for
-# the same ratio (each call sets up and clears a 256 KB state, more than a short article costs to compress).
-ZSTD_LEVEL = 1
 #: Batches the child may prepare ahead of the writer (each held in a slot, an unlinked temporary file).
 SLOTS = 4
 #: Batches the writer prepares itself while the child runs (the last ones; see the module docstring).
@@ -84,13 +75,13 @@ class PreparedBatch:
     """A batch of documents ready to store.
 
     Attributes:
-        digests: Digest of each text (:func:`digest`).
+        digests: Digest of each text (:func:`~dedupe.index.texts.digest`).
         token_counts: Tokens of each text (0: nothing worth indexing).
         bands: Band keys, each row ``stored key | position in the batch``, sorted
             (:func:`~dedupe.index.keys.packed_keys`).
         passages: Passage keys, the same way.
         shingles: Every shingle occurrence, the same way, repeats kept.
-        texts: Each text, UTF-8 and zstd-compressed.
+        texts: Each text, UTF-8 and compressed (:meth:`~dedupe.index.texts.TextCodec.compress`).
         identities: Identity key of each document (:func:`identity_key`).
         fields: ``(outlet, title, url, date, origin)`` of each document, as the ``docs`` table stores them.
     """
@@ -105,17 +96,13 @@ class PreparedBatch:
     fields: list[tuple[str, str, str, str, str]]
 
 
-def digest(data: bytes) -> bytes:
-    """The identity of a text (UTF-8 bytes): same digest, same text."""
-    return blake2b(data, digest_size=16).digest()
-
-
-def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) -> PreparedBatch:
+def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
     """Digests, keys and compressed texts of a batch.
 
     Args:
         batch: The documents.
         params: The index parameters.
+        codec: How the index compresses its texts.
         texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
             :func:`with_texts` to fill where there is time for them).
 
@@ -125,7 +112,7 @@ def prepare(batch: Sequence[Document], params: IndexParams, texts: bool = True) 
     prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
     prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
-    return with_texts(batch, prepared) if texts else prepared
+    return with_texts(batch, prepared, codec) if texts else prepared
 
 
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
@@ -142,24 +129,13 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     return identities, fields
 
 
-def with_texts(batch: Sequence[Document], prepared: PreparedBatch) -> PreparedBatch:
-    """``prepared`` with the digests and the compressed texts :func:`prepare` left out (``texts=False``), both
-    from one UTF-8 encoding of each text."""
+def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec) -> PreparedBatch:
+    """``prepared`` with the digests and the texts compressed by ``codec`` that :func:`prepare` left out
+    (``texts=False``), both from one UTF-8 encoding of each text."""
     if prepared.texts or not batch:
         return prepared
     raw = [d.text.encode("utf-8") for d in batch]
-    return replace(prepared, digests=[digest(data) for data in raw], texts=compressed(raw))
-
-
-def compressed(texts: list[bytes]) -> list[bytes]:
-    """Each of ``texts`` zstd-compressed (level :data:`ZSTD_LEVEL`, one frame each), in one call where the
-    C backend offers it (Reuters: 0.17 -> 0.13 s, the same bytes as one ``compress`` call per text)."""
-    compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
-    try:
-        frames = compressor.multi_compress_to_buffer(list[bytes | bytearray | memoryview](texts), threads=0)
-    except NotImplementedError:  # pragma: no cover - the cffi backend has no multi_compress_to_buffer
-        return [compressor.compress(text) for text in texts]
-    return [frames[i].tobytes() for i in range(len(frames))]
+    return replace(prepared, digests=[digest(data) for data in raw], texts=codec.compress(raw))
 
 
 def identity_key(doc: Document) -> str:
@@ -187,8 +163,8 @@ def _absolute(path: str) -> str:
 
 
 @contextmanager
-def prepared_batches(documents: Sequence[Document], batch_size: int,
-                     params: IndexParams) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
+def prepared_batches(documents: Sequence[Document], batch_size: int, params: IndexParams,
+                     codec: TextCodec) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """``(batch, prepared)`` for each batch of ``batch_size`` documents, in order, computed up to
     :data:`SLOTS` batches ahead in a forked child, and up to :data:`WRITER_BATCHES` from the back here while
     the next is not ready, when there are two batches or more and a processor is idle (see the module
@@ -198,6 +174,7 @@ def prepared_batches(documents: Sequence[Document], batch_size: int,
         documents: All documents to add.
         batch_size: Documents per batch.
         params: The index parameters.
+        codec: How the index compresses its texts (the child uses the one it inherits).
 
     Yields:
         An iterator over the batches; leaving the block stops the child.
@@ -208,23 +185,23 @@ def prepared_batches(documents: Sequence[Document], batch_size: int,
     # nothing, so it is paused for the whole block, here and (paused before the fork) in the child.
     with paused_gc():
         if len(batches) < 2 or not idle_core():
-            yield ((batch, prepare(batch, params)) for batch in batches)
+            yield ((batch, prepare(batch, params, codec)) for batch in batches)
             return
-        with _forked(batches, params) as prepared:
+        with _forked(batches, params, codec) as prepared:
             yield prepared
 
 
 @contextmanager
-def _forked(batches: list[Sequence[Document]],
-            params: IndexParams) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
+def _forked(batches: list[Sequence[Document]], params: IndexParams,
+            codec: TextCodec) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """:func:`prepared_batches` by a forked child and the writer (see the module docstring)."""
     with _Slots(min(SLOTS, len(batches)), len(batches)) as slots:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            _child(slots, batches, params)
+            _child(slots, batches, params, codec)
         slots.parent_side()
         try:
-            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params)))
+            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params, codec), codec))
                    for number, batch in enumerate(batches))
         finally:
             slots.close()
@@ -319,7 +296,8 @@ class _Slots:
             raise OSError("short write of a prepared batch")
         _write_all(self.ready_write, _MESSAGE.pack(number, slot, written))
 
-    def next_batch(self, number: int, batches: list[Sequence[Document]], params: IndexParams) -> PreparedBatch:
+    def next_batch(self, number: int, batches: list[Sequence[Document]], params: IndexParams,
+                   codec: TextCodec) -> PreparedBatch:
         """In the parent: batch ``number``, from the child or prepared here (while it is not ready, or
         when the child stopped: the batches never depend on the child)."""
         while number not in self.own:
@@ -327,12 +305,12 @@ class _Slots:
                 message = self._receive()
                 if message is None:
                     self.child_gone = True
-                    self.own[number] = prepare(batches[number], params)
+                    self.own[number] = prepare(batches[number], params, codec)
                 elif message[0] == number:
                     return message[1]
                 continue
             last = self._get("back")
-            self.own[last] = prepare(batches[last], params)
+            self.own[last] = prepare(batches[last], params, codec)
         return self.own.pop(number)
 
     def _help(self, number: int) -> bool:
@@ -394,7 +372,7 @@ class _Slots:
             pass
 
 
-def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams) -> None:
+def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams, codec: TextCodec) -> None:
     """Prepare the batches from the front, in order, until one the writer took, and put each into a slot;
     leave with ``os._exit`` (when done, or when the parent is gone: its ends of the pipes closed)."""
     status = 1
@@ -405,10 +383,10 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            prepared = prepare(batch, params, texts=False)  # the writer makes the texts as it receives it...
+            prepared = prepare(batch, params, codec, texts=False)  # the writer makes the texts as it receives it...
             if slots.writer_behind(number) or slots.last_taken(number):
-                prepared = with_texts(batch, prepared)  # ... unless a batch sent before waits for it, or the child
-                # has nothing left to do after this batch: then here
+                prepared = with_texts(batch, prepared, codec)  # ... unless a batch sent before waits for it, or the
+                # child has nothing left to do after this batch: then here
             slots.send(number, prepared, free)
         status = 0
     finally:

@@ -48,7 +48,8 @@ from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
 from dedupe.index.ranks import History, documents_of
-from dedupe.index.store import Index, StoredDocument
+from dedupe.index.store import Index
+from dedupe.index.stored import StoredDocument
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more

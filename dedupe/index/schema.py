@@ -1,31 +1,48 @@
-"""The index file's layout: its tables, its schema version and the parameters it was built with.
+"""The index file's layout: its tables, its schema version, the parameters it was built with and its texts'
+dictionary.
 
 Tables::
 
-    meta(name PRIMARY KEY, value)            schema_version and the IndexParams
+    meta(name PRIMARY KEY, value)            schema_version, the IndexParams and (version 4) text_dictionary
     docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
          origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
     segments(...)                             LSH band keys, passage keys and every shingle occurrence
                                               (dedupe.index.keys) as sorted segments (dedupe.index.segments)
     batches(batch INTEGER PRIMARY KEY, first_seq, last_seq, documents)
 
+Version 4 adds one ``meta`` row, ``text_dictionary``: the zstd dictionary every text of the file is compressed
+with (:mod:`~dedupe.index.texts`), after its 16-byte digest; an empty dictionary means none. It is written with the
+file's first batch (:func:`settle_dictionary`), so a version-4 file that ever held a document has it. A version-3
+file (no dictionary: every text compressed alone) is read and added to as it is, and stays version 3.
+
 A file of another schema version, or built with other parameters than a scan's, is refused with a one-line
-error (:func:`read_params`, :func:`~dedupe.index.store.open_index`), never read as this version.
+error (:func:`read`, :func:`~dedupe.index.store.open_index`), never read as this version; so is a version-4 file
+whose dictionary row is damaged or missing.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+
+import zstandard
 
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import segments
 from dedupe.index.keys import IndexParams
+from dedupe.index.texts import PLAIN, TextCodec, digest
 
-SCHEMA_VERSION = 3  # 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
+# 4: the texts' zstd dictionary; 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree
+# row per key
+SCHEMA_VERSION = 4
+#: Versions this dedupe reads and adds to (each kept at its own version).
+READABLE = (3, 4)
 #: Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
 #: take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
 PAGE = 65536
+_DICTIONARY = "text_dictionary"
+_DIGEST = 16  # bytes of the dictionary's digest before it
 _TABLES = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
@@ -37,9 +54,26 @@ CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last
 """ + segments.SCHEMA
 
 
-def create(connection: sqlite3.Connection, params: IndexParams | None, path: Path) -> IndexParams:
+@dataclass(frozen=True)
+class Layout:
+    """What a file's ``meta`` table says.
+
+    Attributes:
+        version: Its schema version (one of :data:`READABLE`).
+        params: The parameters it was built with.
+        texts: How its texts are compressed; ``None``: not settled yet (a version-4 file that never held a
+            document: its first add trains the dictionary).
+    """
+
+    version: int
+    params: IndexParams
+    texts: TextCodec | None
+
+
+def create(connection: sqlite3.Connection, params: IndexParams | None, path: Path) -> Layout:
     """Create the tables of an empty file and record the schema version and ``params``, in one transaction; the
-    file's parameters (another process's, if it created the file meanwhile).
+    file's layout (another process's, if it created the file meanwhile). Its dictionary is settled by its first
+    batch (:func:`settle_dictionary`).
 
     Raises:
         ConfigError: ``params`` is ``None`` (a new index needs them).
@@ -49,29 +83,61 @@ def create(connection: sqlite3.Connection, params: IndexParams | None, path: Pat
     connection.execute("BEGIN IMMEDIATE")
     if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
         connection.execute("COMMIT")  # another process created it meanwhile
-        return read_params(connection, path)
+        return read(connection, path)
     for statement in _TABLES.split(";"):
         if statement.strip():
             connection.execute(statement)
     values = {"schema_version": SCHEMA_VERSION, **params.as_dict()}
     connection.executemany("INSERT INTO meta VALUES (?, ?)", ((k, str(v)) for k, v in values.items()))
     connection.execute("COMMIT")
-    return params
+    return Layout(SCHEMA_VERSION, params, None)
 
 
-def read_params(connection: sqlite3.Connection, path: Path) -> IndexParams:
-    """The parameters a file was built with.
+def read(connection: sqlite3.Connection, path: Path) -> Layout:
+    """The schema version, parameters and texts' dictionary of a file.
 
     Raises:
-        InputError: The file has no ``meta`` table (not a dedupe index).
-        ConfigError: Its schema version is not :data:`SCHEMA_VERSION`.
+        InputError: The file has no ``meta`` table (not a dedupe index), or its dictionary row is damaged or
+            missing (version 4).
+        ConfigError: Its schema version is not one of :data:`READABLE`.
     """
     try:
         meta = dict(connection.execute("SELECT name, value FROM meta").fetchall())
     except sqlite3.OperationalError:
         raise InputError(f"{path}: not a dedupe index (no meta table)") from None
     version = int(meta.get("schema_version", -1))
-    if version != SCHEMA_VERSION:
-        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {SCHEMA_VERSION}; "
-                          "build a new index with `dedupe index add`")
-    return IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
+    if version not in READABLE:
+        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads "
+                          f"{' and '.join(map(str, READABLE))}; build a new index with `dedupe index add`")
+    params = IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
+    if version == 3:
+        return Layout(version, params, PLAIN)
+    if _DICTIONARY in meta:
+        return Layout(version, params, _codec(meta[_DICTIONARY], path))
+    if connection.execute("SELECT count(*) FROM sqlite_sequence WHERE name = 'docs'").fetchone()[0]:
+        raise InputError(f"{path}: damaged index: its texts' dictionary is missing")
+    return Layout(version, params, None)
+
+
+def settle_dictionary(connection: sqlite3.Connection, codec: TextCodec, path: Path) -> TextCodec:
+    """Inside the transaction of a version-4 file's first batch: the dictionary stored (another process's first
+    add may have stored one meanwhile), else ``codec``'s, stored now."""
+    row = connection.execute("SELECT value FROM meta WHERE name = ?", (_DICTIONARY,)).fetchone()
+    if row is not None:
+        return _codec(row[0], path)
+    connection.execute("INSERT INTO meta VALUES (?, ?)", (_DICTIONARY, digest(codec.dictionary) + codec.dictionary))
+    return codec
+
+
+def _codec(value: object, path: Path) -> TextCodec:
+    """The codec of a stored dictionary row (digest, then dictionary).
+
+    Raises:
+        InputError: The row is not a dictionary with its digest.
+    """
+    if isinstance(value, bytes) and len(value) >= _DIGEST and digest(value[_DIGEST:]) == value[:_DIGEST]:
+        try:
+            return TextCodec(value[_DIGEST:])
+        except zstandard.ZstdError:
+            pass
+    raise InputError(f"{path}: damaged index: its texts' dictionary does not match its digest")

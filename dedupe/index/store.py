@@ -20,18 +20,18 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-import zstandard
 
-from dedupe.corpus.dates import parse_date
-from dedupe.corpus.documents import Document, Origin
+from dedupe.corpus.documents import Document
 from dedupe.errors import ConfigError, InputError
 from dedupe.index import range_counts, schema, segments
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import PreparedBatch, prepared_batches
+from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
+from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
+from dedupe.index.texts import PLAIN, TextCodec, trained
 from dedupe.index.wal import Checkpointer
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
@@ -48,7 +48,6 @@ _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
 # Checkpoints of an add run in a thread beside the writer after each commit (dedupe.index.wal), so the WAL stays
 # far below that bound.
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
-_COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
 _DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
 # What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
 # (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
@@ -73,23 +72,6 @@ class _NewRows:
     versions: list[tuple[str, str]]
     unchanged: int
     skipped: int
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """A document read back from the index.
-
-    Attributes:
-        seq: Order of ingestion (1-based).
-        key: Identity key (given id, url, or path and line).
-        version: 1 for the first text stored under ``key``, then 2, 3...
-        document: The document; ``document.id`` is ``key`` for version 1, ``KEY~vN`` after.
-    """
-
-    seq: int
-    key: str
-    version: int
-    document: Document
 
 
 @dataclass(frozen=True)
@@ -139,10 +121,12 @@ class IndexInfo:
 class Index:
     """An open index file. Use :func:`open_index`; close with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, params: IndexParams) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection, layout: schema.Layout) -> None:
         self.path = path
         self.connection = connection
-        self.params = params
+        self.params = layout.params
+        self.schema_version = layout.version
+        self.texts = layout.texts  # None until the first batch of a new file settles its dictionary
         self._reads: segments.Reads | None = None  # kept by lookups inside a snapshot
 
     def __enter__(self) -> Index:
@@ -182,19 +166,22 @@ class Index:
         Returns:
             Counts of added, unchanged, new-version and skipped documents.
         """
-        with prepared_batches(documents, batch_size, self.params) as batches:
-            return self._add_prepared(batches)
+        codec = self.texts or trained(documents)  # a new file's first add trains its dictionary
+        with prepared_batches(documents, batch_size, self.params, codec) as batches:
+            return self._add_prepared(batches, codec)
 
-    def _add_prepared(self, batches: Iterable[tuple[Sequence[Document], PreparedBatch]]) -> AddResult:
+    def _add_prepared(self, batches: Iterable[tuple[Sequence[Document], PreparedBatch]],
+                      codec: TextCodec) -> AddResult:
         """:meth:`add` of batches prepared by :func:`~dedupe.index.prepare.prepared_batches` with this index's
-        parameters (its child is forked before the checkpoint thread starts; its block pauses the collector)."""
+        parameters and ``codec`` (its child is forked before the checkpoint thread starts; its block pauses the
+        collector)."""
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
             with Checkpointer(self.path) as wal:
                 for batch, prepared in batches:
-                    counts = self._add_batch(batch, prepared)
+                    counts = self._add_batch(batch, prepared, codec)
                     wal.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
@@ -202,16 +189,21 @@ class Index:
             self.connection.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT}")
         return AddResult(added, unchanged, tuple(versions), skipped)
 
-    def _add_batch(self, batch: Sequence[Document],
-                   prepared: PreparedBatch) -> tuple[int, int, list[tuple[str, str]], int]:
+    def _add_batch(self, batch: Sequence[Document], prepared: PreparedBatch,
+                   codec: TextCodec) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
         db.execute("BEGIN IMMEDIATE")
+        settled = self.texts
         try:
+            self.texts = settled or schema.settle_dictionary(db, codec, self.path)
+            if self.texts.dictionary != codec.dictionary:  # another process's first add stored its own meanwhile
+                prepared = with_texts(batch, replace(prepared, digests=[], texts=[]), self.texts)
             new = self._new_rows(batch, prepared)
             self._write(new.rows, prepared, new.stored)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            self.texts = settled
             raise
         return len(new.stored) - len(new.versions), new.unchanged, new.versions, new.skipped
 
@@ -277,7 +269,7 @@ class Index:
                 for kind, packed in ((segments.BANDS, prepared.bands), (segments.PASSAGES, prepared.passages),
                                      (segments.SHINGLES, prepared.shingles))]
         with segments.writing_kinds(db, made):  # the merges the segments complete, computed meanwhile
-            db.executemany(f"INSERT INTO docs({_COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            db.executemany(f"INSERT INTO docs({COLUMNS}, digest) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                            ((first + n, *rows[i], *prepared.fields[i], prepared.texts[i], prepared.digests[i])
                             for n, i in enumerate(new)))
         db.execute("INSERT INTO batches(first_seq, last_seq, documents) VALUES (?, ?, ?)",
@@ -326,13 +318,19 @@ class Index:
         found: list[StoredDocument] = []
         for first in range(0, len(wanted), 500):
             chunk = wanted[first:first + 500]
-            query = f"SELECT {_COLUMNS} FROM docs WHERE seq IN ({','.join('?' * len(chunk))}) ORDER BY seq"
-            found.extend(_stored(row) for row in self.connection.execute(query, chunk))
+            query = f"SELECT {COLUMNS} FROM docs WHERE seq IN ({','.join('?' * len(chunk))}) ORDER BY seq"
+            found.extend(self._read(self.connection.execute(query, chunk)))
         return found
 
     def fetch_all(self) -> list[StoredDocument]:
         """Every stored document, in ingestion order."""
-        return [_stored(row) for row in self.connection.execute(f"SELECT {_COLUMNS} FROM docs ORDER BY seq")]
+        return self._read(self.connection.execute(f"SELECT {COLUMNS} FROM docs ORDER BY seq"))
+
+    def _read(self, rows: Iterable[Row]) -> list[StoredDocument]:
+        """:func:`~dedupe.index.stored.stored_documents` of ``docs`` rows, with this file's codec."""
+        if self.texts is None:  # settled since this file was opened (another process's first add), or still not
+            self.texts = schema.read(self.connection, self.path).texts
+        return stored_documents(rows, self.texts or PLAIN, self.path)
 
     def stored_ids(self, ids: Sequence[str]) -> set[str]:
         """Those of ``ids`` that are the id or the identity key of a stored document."""
@@ -355,7 +353,7 @@ class Index:
         batches = db.execute("SELECT count(*) FROM batches").fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
         return IndexInfo(documents, tuple((o, n) for o, n in outlets), first or "", last or "", documents - count,
-                         self.params, schema.SCHEMA_VERSION, size, batches)
+                         self.params, self.schema_version, size, batches)
 
     def remove(self, ids: Sequence[str] = (), before: str | None = None) -> int:
         """Remove documents by id (or identity key: all its versions) and/or dated before an ISO date.
@@ -413,8 +411,9 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         The open index.
 
     Raises:
-        InputError: The file is missing (and not ``create``) or is not a dedupe index.
-        ConfigError: ``params`` differ from the file's, or the schema version is not this one.
+        InputError: The file is missing (and not ``create``), is not a dedupe index, or its texts' dictionary is
+            damaged or missing.
+        ConfigError: ``params`` differ from the file's, or its schema version is not one this dedupe reads.
     """
     path = Path(path)
     exists = path.exists() and path.stat().st_size > 0
@@ -426,7 +425,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         empty = not exists or not connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if empty and not create:  # a file left by a process killed before the schema was committed
             raise InputError(f"{path}: empty index (no document was ever committed)")
-        stored = None if empty else schema.read_params(connection, path)
+        stored = None if empty else schema.read(connection, path)
         connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
         if not exists:
             # The switch to WAL writes the first page through a rollback journal synced with its folder (create: 26 ->
@@ -442,9 +441,9 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         if isinstance(exc, sqlite3.DatabaseError):
             raise InputError(f"{path}: not a dedupe index ({exc})") from None
         raise
-    if params is not None and params != stored:
+    if params is not None and params != stored.params:
         connection.close()
-        raise ConfigError(f"{path}: built with other parameters ({'; '.join(stored.differences(params))}); "
+        raise ConfigError(f"{path}: built with other parameters ({'; '.join(stored.params.differences(params))}); "
                           "use the index's parameters or build a new index")
     return Index(path, connection, stored)
 
@@ -453,8 +452,9 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
            batch_size: int = BATCH_DOCUMENTS) -> AddResult:
     """Open the index at ``path`` (created when missing) and :meth:`Index.add` ``documents`` to it.
 
-    With ``params`` given, a forked child (:func:`~dedupe.index.prepare.prepared_batches`) makes the first batch
-    while this process opens, or creates, the file, which waits on the disk.
+    With ``params`` given and no file yet, the texts' dictionary is trained (:func:`~dedupe.index.texts.trained`)
+    and a forked child (:func:`~dedupe.index.prepare.prepared_batches`) makes the first batch while this process
+    creates the file, which waits on the disk.
 
     Args:
         path: The SQLite file.
@@ -469,24 +469,14 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
     Raises:
         As :func:`open_index`.
     """
-    if params is None:
-        with open_index(path, None, create=True) as index:
+    path = Path(path)
+    if params is None or (path.exists() and path.stat().st_size > 0):  # its dictionary, if any, is in the file
+        with open_index(path, params, create=True) as index:
             return index.add(documents, batch_size)
-    with prepared_batches(documents, batch_size, params) as batches, open_index(path, params, create=True) as index:
-        return index._add_prepared(batches)
-
-
-_decompress = zstandard.ZstdDecompressor().decompress
-
-
-def _stored(row: tuple[int, str, str, int, str, str, str, str, str, bytes]) -> StoredDocument:
-    seq, ident, key, version, outlet, title, url, date, origin, text = row
-    path, _, line = origin.rpartition(":")
-    where = Origin(path, int(line)) if path and line.isdigit() else Origin(origin)
-    doc = object.__new__(Document)  # as the loader makes documents (the class is frozen)
-    doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
-                        text=_decompress(text).decode("utf-8"), origin=where, raw_date=date)
-    return StoredDocument(seq, key, version, doc)
+    codec = trained(documents)
+    with (prepared_batches(documents, batch_size, params, codec) as batches,
+          open_index(path, params, create=True) as index):
+        return index._add_prepared(batches, codec)
 
 
 def _check_iso(value: str) -> None:

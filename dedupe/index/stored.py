@@ -1,0 +1,59 @@
+"""Documents read back from the index: each ``docs`` row made a :class:`~dedupe.corpus.documents.Document` again,
+its text decompressed with the file's codec (:mod:`~dedupe.index.texts`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import zstandard
+
+from dedupe.corpus.dates import parse_date
+from dedupe.corpus.documents import Document, Origin
+from dedupe.errors import InputError
+from dedupe.index.texts import TextCodec
+
+#: The ``docs`` columns a document is read from (and, with its digest, written to), in :data:`Row`'s order.
+COLUMNS = "seq, id, key, version, outlet, title, url, date, origin, text"
+Row = tuple[int, str, str, int, str, str, str, str, str, bytes]
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document read back from the index.
+
+    Attributes:
+        seq: Order of ingestion (1-based).
+        key: Identity key (given id, url, or path and line).
+        version: 1 for the first text stored under ``key``, then 2, 3...
+        document: The document; ``document.id`` is ``key`` for version 1, ``KEY~vN`` after.
+    """
+
+    seq: int
+    key: str
+    version: int
+    document: Document
+
+
+def stored_documents(rows: Iterable[Row], codec: TextCodec, path: Path) -> list[StoredDocument]:
+    """The documents of ``docs`` rows (:data:`COLUMNS`) of the index file at ``path``, whose texts ``codec``
+    compressed.
+
+    Raises:
+        InputError: A stored text cannot be read back (damaged, or not compressed with the file's dictionary).
+    """
+    try:
+        return [_stored(row, codec.decompress) for row in rows]
+    except (zstandard.ZstdError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: damaged index: a stored text cannot be read ({exc})") from None
+
+
+def _stored(row: Row, decompress: Callable[[bytes], bytes]) -> StoredDocument:
+    seq, ident, key, version, outlet, title, url, date, origin, text = row
+    path, _, line = origin.rpartition(":")
+    where = Origin(path, int(line)) if path and line.isdigit() else Origin(origin)
+    doc = object.__new__(Document)  # as the loader makes documents (the class is frozen)
+    doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
+                        text=decompress(text).decode("utf-8"), origin=where, raw_date=date)
+    return StoredDocument(seq, key, version, doc)
