@@ -9,7 +9,11 @@
 # Each run adds the whole corpus into a fresh store, made by hyperfine's --prepare (untimed): our index files
 # removed; Redis emptied with FLUSHALL. The Redis server is started on a free localhost port and stopped here.
 # Needs `hyperfine` and `redis-server` (Debian) and the project's .venv (`make setup`).
+# Bytecode is written and reused, as after `pip install` (which compiles it), for both contestants: a shell that
+# sets PYTHONDONTWRITEBYTECODE would have every run of ours compile the modules changed since their last .pyc
+# (the peer's packages in site-packages were compiled when installed), as benchmarks.process_time says.
 set -euo pipefail
+unset PYTHONDONTWRITEBYTECODE
 corpus=${1:?usage: index_hyperfine.sh CORPUS.jsonl [RUNS] [SCALE]}
 runs=${2:-10}
 scale=${3:-1}
