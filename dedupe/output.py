@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -230,7 +231,8 @@ def write_atomic(path: str, text: str) -> None:
     A failure leaves any previous file intact; the new file gets the previous file's permissions, or
     those the umask gives a new file. A symbolic link is followed: its target is replaced (beside itself,
     so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it. A
-    device or a named pipe (``-o /dev/null``, ``-o >(gzip > out.gz)``) is written in place, not replaced.
+    device or a named pipe (``-o /dev/null``) and a file the shell opened (``-o /dev/stdout >> log``,
+    ``-o >(gzip > out.gz)``: :func:`_names_descriptor`) are written in place, not replaced.
 
     Args:
         path: The file to (re)place.
@@ -239,10 +241,10 @@ def write_atomic(path: str, text: str) -> None:
     Raises:
         ConfigError: The file cannot be written.
     """
-    target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
-    if target.exists() and not target.is_file():  # /dev/null, a named pipe, /dev/fd/N: written, never replaced
-        _write_through(path, target, text)
+    if _written_in_place(path):
+        _write_through(path, text)
         return
+    target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
     make_folder(str(target))
     handle, scratch = _scratch_file(path, target)
     try:
@@ -257,15 +259,44 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
-def _write_through(path: str, target: Path, text: str) -> None:
-    """Write to a file that is not a regular one (a device or a pipe) in place: renaming a file over it would
-    replace ``/dev/null`` itself (as root) or fail (creating the scratch file in ``/dev``).
+def _written_in_place(path: str) -> bool:
+    """Whether ``path`` is written in place rather than replaced: it is, or links to, a file that is not a regular
+    one (a device, a named pipe), or it names one of this process's open descriptors (:func:`_names_descriptor`)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:  # missing (or a link to nothing): a new file
+        return False
+    return not stat.S_ISREG(mode) or _names_descriptor(path)
+
+
+def _names_descriptor(path: str) -> bool:
+    """Whether ``path`` reaches its file through ``/proc/PID/fd`` (``/dev/stdout``, ``/dev/fd/N``): a file the shell
+    opened, maybe to append (``>>``), maybe a pipe, whose resolved name is no file to rename over or beside."""
+    name = os.path.abspath(path)
+    for _ in range(40):  # the links the kernel follows at most
+        folder = os.path.realpath(os.path.dirname(name))
+        if _DESCRIPTORS.fullmatch(folder):
+            return True
+        name = os.path.join(folder, os.path.basename(name))
+        if not os.path.islink(name):
+            return False
+        name = os.path.join(folder, os.readlink(name))
+    return False
+
+
+_DESCRIPTORS = re.compile(r"/proc/(?:self|thread-self|\d+)(?:/task/\d+)?/fd")
+
+
+def _write_through(path: str, text: str) -> None:
+    """Write to a file in place (:func:`_written_in_place`), appending: renaming a file over a device would replace
+    ``/dev/null`` itself (as root), and a descriptor's file is as the shell opened it (emptied by ``>``, kept by
+    ``>>``).
 
     Raises:
         ConfigError: It cannot be written.
     """
     try:
-        with open(target, "w", encoding="utf-8") as stream:
+        with open(path, "a", encoding="utf-8") as stream:
             stream.write(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -448,3 +448,20 @@ def test_output_onto_a_named_pipe_is_written_through_not_replaced(tmp_path: Path
     assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
     assert json.loads((tmp_path / "read.json").read_text())["command"] == "info"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "read.json"]  # no scratch file left
+
+
+def test_output_onto_a_descriptor_writes_the_file_the_shell_opened(tmp_path: Path) -> None:
+    """``-o /dev/stdout >> log`` appends to the log (it replaced the log with this run's output alone), and
+    ``-o /dev/stdout | cat`` (as ``-o >(gzip > x.gz)``: /dev/fd/N) writes into the pipe (it failed: a pipe has no
+    folder to write a scratch file in)."""
+    expected = dedupe_process("info", DATA, "--format", "json", "-q").stdout
+    command = [sys.executable, "-m", "dedupe", "info", DATA, "--format", "json", "-q", "-o", "/dev/stdout"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    log = tmp_path / "log.txt"
+    log.write_text("an earlier run\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as sink:
+        appended = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    assert (appended.returncode, appended.stderr) == (0, "")
+    assert log.read_text(encoding="utf-8") == "an earlier run\n" + expected
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, expected, "")
