@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
 from dedupe.corpus.documents import Document, Origin
-from dedupe.output import to_json
+from dedupe.output import envelope, to_json
 from dedupe.report.html import render_html, script_json
 from dedupe.report.html_data import report_from_page
 from dedupe.report.html_assets import CSS, JS
@@ -601,3 +601,19 @@ def test_every_claim_shows_its_line_and_character_offsets(rendered: tuple[str, P
         for m in claim["members"][:1] if claim["status"] == "unique" else claim["members"]:
             joint = ", " if claim["status"] == "unique" else " · "
             assert f'line {m["line"]}</a>{joint}characters {m["start"]}–{m["end"]}' in page, m
+
+
+def test_a_url_holding_any_directional_control_is_shown_as_text_not_linked() -> None:
+    """A closed embedding (U+202B ... U+202C) passes :func:`bidi_safe` unchanged, yet with one right-to-left letter
+    it shows ``https://evil.example/א/google.com`` as ``https://google.com/א/evil.example``: never a link."""
+    text = "Jets bombed the city.\n"
+    for url in ("https://\u202bevil.example/\u05d0/google.com\u202c", "https://e.com/\u2067\u05d0/x\u2069",
+                "https://e.com/\u202ex\u202c"):
+        document = segment_document(Document("d0", "Wire", "", url, None, text, Origin("x")))
+        report = envelope("report", {"corpus": {"summary": {"documents": 1, "outlets": {"Wire": 1}}},
+                                     "scan": None, "compare": None, "figures": None})
+        assert "href=\"https" not in render_html(report, [document]), url
+    plain = segment_document(Document("d0", "Wire", "", "https://e.com/\u05d0/x", None, text, Origin("x")))
+    assert 'href="https://e.com/\u05d0/x"' in render_html(envelope("report", {
+        "corpus": {"summary": {"documents": 1, "outlets": {"Wire": 1}}}, "scan": None, "compare": None,
+        "figures": None}), [plain])

@@ -59,6 +59,12 @@ def bidi_safe(text: str) -> str:
     return text + "".join(reversed(open_))
 
 
+def directional(text: str) -> bool:
+    """Whether ``text`` holds a directional formatting character (an embedding, override or isolate, or the end of
+    one): even closed, one reorders what it holds, so a url with one reads otherwise than it links."""
+    return _BIDI.search(text) is not None
+
+
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _OVERRIDE = re.compile("[\u202d\u202e]")
 
