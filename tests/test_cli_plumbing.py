@@ -419,6 +419,18 @@ def test_markdown_shows_corpus_markdown_as_text(command: tuple[str, ...], tmp_pa
     assert "[Evil]" not in out and markdown_is_only_text(out) == []
 
 
+def test_info_markdown_shows_a_date_that_did_not_parse_as_text(tmp_path: Path) -> None:
+    """A date is shown as given when it does not parse: it was the one cell info's Markdown wrote raw."""
+    from hostile import markdown_is_only_text
+
+    corpus = tmp_path / "md.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "source": "Wire", "date": "x | [d](http://evil.example/) <b>y</b>",
+                                  "text": "Jets bombed a hospital in eastern Aleppo."}) + "\n", encoding="utf-8")
+    code, out, err = invoke("info", str(corpus), "--format", "markdown", "-q")
+    assert code == 0, err
+    assert "x \\| \\[d\\]" in out and markdown_is_only_text(out) == []
+
+
 def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_path: Path) -> None:
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "today.json").write_text("old\n", encoding="utf-8")

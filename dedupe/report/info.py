@@ -57,7 +57,7 @@ def info_markdown(summary: CorpusSummary) -> str:
              f"{plural(len(summary.skipped), 'skipped input')}.", "",
              "| id | outlet | date | sentences | title |", "|---|---|---|---:|---|"]
     for doc in summary.per_document:
-        lines.append(f"| {md_cell(doc['id'])} | {md_cell(doc['outlet'])} | {doc['date'] or ''} | {doc['sentences']} "
+        lines.append(f"| {md_cell(doc['id'])} | {md_cell(doc['outlet'])} | {md_cell(doc['date'])} | {doc['sentences']} "
                      f"| {md_cell(doc['title'])} |")
     lines += skipped_markdown(summary.skipped)
     return "\n".join(lines) + "\n"
