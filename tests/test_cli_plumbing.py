@@ -477,3 +477,19 @@ def test_output_onto_a_descriptor_writes_the_file_the_shell_opened(tmp_path: Pat
     assert log.read_text(encoding="utf-8") == "an earlier run\n" + expected
     piped = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
     assert (piped.returncode, piped.stdout, piped.stderr) == (0, expected, "")
+
+
+def test_scan_against_markdown_shows_the_indexed_documents_markdown_as_text(tmp_path: Path) -> None:
+    """The probable origin's id and outlet come from the index: its line wrote them raw."""
+    from hostile import MARKDOWN_RECORDS, markdown_is_only_text
+
+    history = MARKDOWN_RECORDS[0]
+    (tmp_path / "h.jsonl").write_text(json.dumps(history) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b1", "source": "Other", "date": "2016-10-02",
+                                                  "text": history["text"]}) + "\n", encoding="utf-8")
+    db = str(tmp_path / "h.db")
+    assert invoke("index", "add", db, str(tmp_path / "h.jsonl"))[0] == 0
+    code, out, err = invoke("scan", str(tmp_path / "b.jsonl"), "--against", db, "--format", "markdown", "-q")
+    assert code == 0, err
+    origins = out[out.index("Probable origins"):]
+    assert "- finding 2: first in md\\`1\\`" in origins and markdown_is_only_text(origins) == []

@@ -123,10 +123,12 @@ def _origin_lines(checked: AgainstResult, bullet: str) -> list[str]:
     if not checked.origins:
         return []
     lines = [f"\nProbable origins ({len(checked.origins)}; finding numbers count from 1)\n"]
+    shown = md_cell if bullet else str  # Markdown: the index's ids, outlets and dates as text
     for origin in checked.origins:
         uncredited = [r for r in origin.reuses if not r.credited]
-        names = ", ".join(md_cell(r.doc) if bullet else r.doc for r in uncredited[:5])
-        lines.append(f"{bullet or '  '}finding {origin.finding + 1}: first in {origin.doc} ({origin.outlet}, "
-                     f"{origin.date or 'undated'}); {plural(len(origin.reuses), 'reuse')}, {len(uncredited)} uncredited"
+        names = ", ".join(shown(r.doc) for r in uncredited[:5])
+        lines.append(f"{bullet or '  '}finding {origin.finding + 1}: first in {shown(origin.doc)} "
+                     f"({shown(origin.outlet)}, {shown(origin.date or 'undated')}); "
+                     f"{plural(len(origin.reuses), 'reuse')}, {len(uncredited)} uncredited"
                      + (f": {names}" if names else "") + "\n")
     return lines
