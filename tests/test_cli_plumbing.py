@@ -493,3 +493,15 @@ def test_scan_against_markdown_shows_the_indexed_documents_markdown_as_text(tmp_
     assert code == 0, err
     origins = out[out.index("Probable origins"):]
     assert "- finding 2: first in md\\`1\\`" in origins and markdown_is_only_text(origins) == []
+
+
+def test_scan_markdown_names_a_near_duplicate_pair_as_text(tmp_path: Path) -> None:
+    """The line above a near-duplicate group's table names its closest pairs by document id: it wrote them raw."""
+    from hostile import MARKDOWN_RECORDS, markdown_is_only_text
+
+    copy = {**MARKDOWN_RECORDS[0], "id": "<i>copy</i>", "source": "Other"}
+    corpus = tmp_path / "md.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in (MARKDOWN_RECORDS[0], copy)), encoding="utf-8")
+    code, out, err = invoke("scan", str(corpus), "--format", "markdown", "-q")
+    assert code == 0, err
+    assert "(md\\`1\\`\\|\\*a\\*~\\<i\\>copy\\</i\\> jaccard" in out and markdown_is_only_text(out) == []

@@ -17,6 +17,7 @@ place), in every format. ``text`` is always ``document.text[start:end]``; ``line
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dedupe.output import clean_float, envelope, md_cell, plural
@@ -104,8 +105,8 @@ def scan_markdown(result: ScanResult) -> str:
             continue
         lines += ["", f"## {_TITLES[kind]} ({len(found)})"]
         for number, finding in enumerate(found, start=1):
-            lines += ["", f"**{number}.** {_describe(finding)}", "", "| document | outlet | line | characters | text |",
-                      "|---|---|---:|---|---|"]
+            lines += ["", f"**{number}.** {_describe(finding, md_cell)}", "",
+                      "| document | outlet | line | characters | text |", "|---|---|---:|---|---|"]
             lines.extend(f"| {md_cell(o.doc)} | {md_cell(o.outlet)} | {o.line} | {o.start}-{o.end} "
                          f"| {md_cell(_quote(o.text))} |" for o in finding.occurrences[:_SHOWN])
             if len(finding.occurrences) > _SHOWN:
@@ -121,10 +122,11 @@ def _headline(result: ScanResult) -> str:
             f"{plural(counts['boilerplate'], 'boilerplate passage')}")
 
 
-def _describe(finding: Finding) -> str:
+def _describe(finding: Finding, shown: Callable[[str], str] = str) -> str:
+    """What a finding is, its closest pairs' document ids written by ``shown`` (Markdown: :func:`md_cell`)."""
     documents = len({o.doc for o in finding.occurrences})
     if finding.kind == "near_duplicate":
-        best = ", ".join(f"{p.a}~{p.b} jaccard {p.jaccard:.2f} containment {p.containment:.2f}"
+        best = ", ".join(f"{shown(p.a)}~{shown(p.b)} jaccard {p.jaccard:.2f} containment {p.containment:.2f}"
                          for p in finding.pairs[:3])
         return f"{documents} documents, similarity {finding.similarity:.2f} ({best})"
     where = f"in {documents} documents" if documents > 1 else f"{len(finding.occurrences)} times"
