@@ -126,19 +126,22 @@ def md_cell(value: object) -> str:
     Every character that CommonMark or GitHub's tables give a meaning inside a line is backslash-escaped
     (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
     breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
-    link, an image or markup. ``None`` is the empty string.
+    link, an image or markup; a list marker that starts it (``- ``, ``+ ``, ``1. ``, ``2) ``) is escaped too, since
+    some lines start with a value (``- d1:3 ...``). ``None`` is the empty string.
 
     Example:
         >>> md_cell("[x](http://e/) | <b>*1*</b>")
         '\\\\[x\\\\](http://e/) \\\\| \\\\<b\\\\>\\\\*1\\\\*\\\\</b\\\\>'
     """
     text = "" if value is None else str(value)
-    return _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES))
+    return _MD_LIST_MARKER.sub(r"\1\\\2", _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES)), count=1)
 
 
 #: The characters :func:`md_cell` escapes: ASCII punctuation with a meaning inside a Markdown line.
 _MD_ESCAPES = str.maketrans({char: "\\" + char for char in "\\`*_[]<>|#!&~"})
 _MD_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: A list marker at the start of a value: ``-`` or ``+``, or 1 to 9 digits and ``.`` or ``)``, then a blank or the end.
+_MD_LIST_MARKER = re.compile(r"\A(\d{1,9}(?=[.)])|(?=[-+]))(.)(?=[ \t]|\Z)")
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
