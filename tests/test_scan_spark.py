@@ -179,6 +179,34 @@ def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, t
     assert got == want
 
 
+@pytest.mark.parametrize("reader", ["ranges", "textFile"])
+def test_text_field_fallbacks_are_warned_as_the_local_loader_warns(spark: Any, tmp_path: Path, reader: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+    from dedupe.scan import spark_ranges
+
+    if reader == "textFile":
+        through_text_file(monkeypatch)
+    monkeypatch.setattr(spark_ranges, "MIN_RANGE", 1)  # a.jsonl cut in two: each task counts its own records
+    words = "one two three four five six seven eight nine ten"
+    rows = [{"body": f"A {words}."}, {"story": f"B {words}."}, {"story": " ", "text": f"C {words}."},
+            {"story": f"D {words}."}, {"body": f"E {words}."}, {"body": f"F {words}."}]
+    (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "b.csv").write_text(f"Story,body\nG {words},\n,H {words}\n", encoding="utf-8")  # read whole
+    args = ["scan", str(tmp_path), "--text-field", "Story", "--format", "json"]
+    local = CliRunner().invoke(cli, args)
+    remote = CliRunner().invoke(cli, [*args, "--engine", "spark", "--partitions", "2"])
+    assert (local.exit_code, remote.exit_code) == (0, 0), remote.output
+    warned = [line for line in remote.stderr.splitlines() if line.startswith("warning:")]
+    assert warned == [f"warning: {tmp_path / 'a.jsonl'}:1: no text in --text-field 'Story'; used 'body' instead "
+                      "(3 more records of this file too)",
+                      f"warning: {tmp_path / 'b.csv'}:3: no text in --text-field 'Story'; used 'body' instead"]
+    assert warned == [line for line in local.stderr.splitlines() if line.startswith("warning:")]
+    assert remote.stdout == local.stdout
+
+
 def test_ranges_of_local_json_lines_give_the_local_records_lines_and_findings(
         spark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dedupe.scan import spark_ranges

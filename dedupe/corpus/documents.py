@@ -90,7 +90,7 @@ class Corpus:
 
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
-    notes: tuple[str, ...] = ()  # repeated ids kept under new ids
+    notes: tuple[str, ...] = ()  # repeated ids kept under new ids, records not read from --text-field
 
 
 @dataclass(frozen=True)

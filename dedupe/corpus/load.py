@@ -112,9 +112,16 @@ class Loader:
             raise InputError(str(item))
         self.skipped.append(item)
 
-    def fell_back(self, path: str, line: int | None, used: str) -> None:
-        """Count a record of ``path`` whose text came from ``used``, not ``--text-field`` (one note a file)."""
-        self.fallbacks.setdefault(path, [line, used, 0])[2] += 1
+    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
+        """Count ``records`` records of ``path`` whose text came from ``used``, not ``--text-field`` (one note a
+        file: the first line counted and its field; the Spark loader counts a file's records part by part)."""
+        self.fallbacks.setdefault(path, [line, used, 0])[2] += records
+
+    def fallback_notes(self) -> list[str]:
+        """The note of each file with records counted by :meth:`fell_back`, in the order first counted."""
+        field = str(self.options.text_field)
+        return [fallback_note(f"{path}:{line}" if line is not None else path, field, used, records)
+                for path, (line, used, records) in self.fallbacks.items()]
 
     def add(self, doc: Document, derived: bool = False) -> None:
         """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
@@ -161,9 +168,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
     with paused_gc():
         for raw in paths:
             _load_path(raw, loader, stdin)
-    notes = [fallback_note(f"{path}:{line}" if line is not None else path, str(loader.options.text_field), used, n)
-             for path, (line, used, n) in loader.fallbacks.items()]
-    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes + notes))
+    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes + loader.fallback_notes()))
 
 
 
@@ -410,7 +415,7 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
         if len(event) == 3:
             loader.skip(*event)
         elif len(event) == 4:
-            loader.fell_back(*event[:3])
+            loader.fell_back(*event)
         else:
             doc_id, outlet, title, url, body, line, raw_date, derived = event
             loader.add(_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
@@ -427,8 +432,8 @@ class _Recorder(Loader):
     def skip(self, path: str, line: int | None, reason: str) -> None:
         self.events.append((path, line, reason))
 
-    def fell_back(self, path: str, line: int | None, used: str) -> None:
-        self.events.append((path, line, used, "fell back"))
+    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
+        self.events.append((path, line, used, records))
 
     def add(self, doc: Document, derived: bool = False) -> None:
         self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,

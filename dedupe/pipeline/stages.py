@@ -195,7 +195,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         master: Spark master URL (``None``: spark-submit's, else ``local[*]``).
         partitions: Partitions of the input and of every shuffle (``None``: Spark's default parallelism).
         parquet: Write the findings as Parquet to this path from the executors, instead of collecting them.
-        warn: Called with each skipped input.
+        warn: Called with each skipped input, then each load note (``--text-field`` fallbacks).
         timer: Collects the time of each stage when given.
         quiet: Nothing from Spark on stderr (:func:`dedupe.scan.spark.spark_context`).
 
@@ -221,7 +221,10 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
             stop_soon(spark)
     for skipped in found.skipped:
         warn(skipped)
-    return ScanRun(Corpus((), found.skipped), found.result, dict(timer.seconds), found.kinds if parquet else None)
+    for note in found.notes:  # after the skipped inputs, as load_checked
+        warn(note)
+    return ScanRun(Corpus((), found.skipped, found.notes), found.result, dict(timer.seconds),
+                   found.kinds if parquet else None)
 
 
 # --- dedupe compare -------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from dedupe.corpus.documents import LoadOptions, Skipped
+from dedupe.corpus.documents import Document, LoadOptions, Skipped
 from dedupe.errors import InputError
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_jvm, spark_stages as st
@@ -63,7 +63,7 @@ from dedupe.scan.shingle import U64
 from dedupe.scan.spark_components import components
 from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
-from dedupe.scan.spark_read import Item, context_of, list_inputs, read_items, session_of
+from dedupe.scan.spark_read import Item, context_of, fallback_notes, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
 from dedupe.scan.verify import Pair
 
@@ -105,11 +105,13 @@ class SparkScan:
             findings when they were written as Parquet.
         skipped: Unreadable files and records, in corpus order (``path:line: reason``).
         kinds: The count of each kind of finding (also of those written as Parquet).
+        notes: The local loader's notes: one a file whose records' text was not in ``--text-field``.
     """
 
     result: ScanResult
     skipped: tuple[Skipped, ...]
     kinds: Counter[str]
+    notes: tuple[str, ...] = ()
 
 
 def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
@@ -279,11 +281,13 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     stats = ScanStats(int(token_counts.size), int(token_counts.sum()), int(shingle_counts.sum()), bands, rows,
                       int(candidates.size), len(pairs), len(runs), parts, timer.seconds)
     named = tuple(DocumentPair(names[a], names[b], jac, con) for a, b, jac, con in pairs)
-    return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds)
+    notes = tuple(fallback_notes(found, options))  # counted in the first pass, as the skips
+    return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds, notes)
 
 
 #: What a partition's documents give in one pass: their fingerprints (numbered from 0 in the partition;
-#: ``None`` when kept in a file, or without documents), the inputs skipped there, the files it read from,
+#: ``None`` when kept in a file, or without documents), the inputs skipped there (and its records whose text was
+#: not in ``--text-field``, :class:`~dedupe.scan.spark_read.FellBack`), the files it read from,
 #: the line of each document, and the tokens, shingles and id hash of each document.
 _Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
 
@@ -299,11 +303,11 @@ def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int)
     skips, documents, lines = [], [], []
     for item in part:
         ranks.add(item[0])
-        if isinstance(item[3], Skipped):
-            skips.append(item)
-        else:
+        if isinstance(item[3], Document):
             documents.append(item[3])
             lines.append(item[1])
+        else:
+            skips.append(item)
     block = None
     counts = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
     if documents:
@@ -357,7 +361,8 @@ def _numbered_blocks(part: Iterable[_Summary], start: int, kept: str | None, ind
 def _check_input(listing: Any, found: list[Item], id_hashes: U64, corpus: Corpus,
                  options: LoadOptions) -> tuple[Skipped, ...]:
     """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
-    ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3]))
+    ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3])
+                    if isinstance(item[3], Skipped))
     order = np.argsort(id_hashes, kind="stable")
     same = id_hashes[order][1:] == id_hashes[order][:-1]
     wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())

@@ -187,13 +187,15 @@ def count(piece: Range) -> tuple[int, bool]:
 
 
 def range_items(part: Range, options: LoadOptions, lines: Collection[int] | None = None) -> Iterator[Item]:
-    """The records of a range as :data:`~dedupe.scan.spark_read.Item` (documents and skipped lines), checked
-    as the local loader checks them; only those on ``lines`` when given."""
+    """The records of a range as :data:`~dedupe.scan.spark_read.Item` (documents and skipped lines, then its
+    records whose text was not in ``--text-field``), checked as the local loader checks them; only those on
+    ``lines`` when given."""
     text = part.text()
     records = json_lines(text, 0, len(text), part.line) if lines is None else _lines(text, part.line, sorted(lines))
     collector = Collector(options)
     for number, value, error in records:
         yield record_item(part.item, collector, number, value, error)
+    yield from collector.fallback_items(part.item.rank)
 
 
 def _lines(text: str, before: int, wanted: list[int]) -> Iterator[Record]:

@@ -48,8 +48,20 @@ if TYPE_CHECKING:
 
 LINE_SUFFIXES = (".jsonl", ".ndjson")
 PARQUET_SUFFIXES = (".parquet",)
-#: A record read: ``(file rank, line, order in line, Document or Skipped)``.
+#: A record read: ``(file rank, line, order in line, Document, Skipped or FellBack)``.
 Item = tuple[int, int, int, Any]
+
+
+@dataclass(frozen=True)
+class FellBack:
+    """Records of one file read by one task whose text came from ``used``, not ``--text-field``: gathered on
+    the driver with the skipped inputs into the local loader's one note a file
+    (:meth:`~dedupe.corpus.load.Loader.fell_back`)."""
+
+    path: str
+    line: int | None
+    used: str
+    records: int
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,21 @@ class Collector(Loader):
 
     def add(self, doc: Document, derived: bool = False) -> None:
         self.documents.append(doc)
+
+    def fallback_items(self, rank: int) -> list[Item]:
+        """The records counted by :meth:`fell_back` so far, as one item a file (file ``rank``), placed at
+        the first such record's line."""
+        return [(rank, line or 0, 1, FellBack(path, line, used, records))
+                for path, (line, used, records) in self.fallbacks.items()]
+
+
+def fallback_notes(found: Iterable[Item], options: LoadOptions) -> list[str]:
+    """The local loader's ``--text-field`` notes (one a file, in corpus order) from the :class:`FellBack` items
+    among ``found``."""
+    collector = Collector(options)
+    for _, _, _, fell in sorted((item for item in found if isinstance(item[3], FellBack)), key=lambda item: item[:3]):
+        collector.fell_back(fell.path, fell.line, fell.used, fell.records)
+    return collector.fallback_notes()
 
 
 @dataclass
@@ -289,6 +316,7 @@ def _json_lines(rows: Iterable[tuple[str, int]], item: Input, options: LoadOptio
             text = text.removeprefix("\ufeff")
         if text.strip():
             yield record_item(item, collector, *json_line(number, text))
+    yield from collector.fallback_items(item.rank)
 
 
 def record_item(item: Input, collector: Collector, number: int, value: Any, error: str | None) -> Item:
@@ -317,6 +345,7 @@ def _parquet_file(sc: SparkContext, item: Input, options: LoadOptions, partition
             record = row.asDict()
             number = int(record.pop("row_index")) + 1
             yield item.rank, number, 0, _record(collector, record, (item.label, number), f"{item.stem}:{number}")
+        yield from collector.fallback_items(item.rank)
 
     return frame.rdd.mapPartitions(rows).sortBy(lambda found: found[1], numPartitions=partitions)
 
@@ -351,4 +380,4 @@ def _whole_file(item: Input, data: bytes, options: LoadOptions) -> list[Item]:
         load_content(text, item.label, Path(item.inner), item.suffix, collector)  # batch.jsonl.gz as batch.jsonl
     found: list[Item] = [(item.rank, (d.origin.line or 0), i, d) for i, d in enumerate(collector.documents)]
     skips = [(item.rank, (s.line or 0), -1, s) for s in collector.skipped]
-    return sorted(found + skips, key=lambda entry: entry[:3])
+    return sorted(found + skips + collector.fallback_items(item.rank), key=lambda entry: entry[:3])
