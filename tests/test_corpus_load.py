@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import load
+from dedupe.corpus import records
 from dedupe.corpus.dates import parse_date
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.documents import Corpus, Document, LoadOptions, Origin
@@ -405,7 +405,7 @@ def test_documents_are_the_same_with_and_without_the_compiled_fields(monkeypatch
     path = tmp_path / "mixed.jsonl"
     path.write_text("".join(json.dumps(line) + "\n" for line in lines))
     compiled = load_corpus([str(path)])
-    monkeypatch.setattr(load, "RECORD_FIELDS", None)
+    monkeypatch.setattr(records, "RECORD_FIELDS", None)
     plain = load_corpus([str(path)])
     assert compiled.skipped == plain.skipped and len(compiled.skipped) == 2
     assert [vars(d) for d in compiled.documents] == [vars(d) for d in plain.documents]

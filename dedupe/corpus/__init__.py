@@ -1,8 +1,8 @@
 """Stage 1: load a corpus (files, folders, JSONL/JSON/CSV, stdin, manifests) into :class:`Document` records.
 
 :mod:`dedupe.corpus.readers` decodes bytes and yields records from each format; :mod:`dedupe.corpus.load`
-turns them into documents with provenance (path and line) and counts every skipped input;
-:mod:`dedupe.corpus.dates` reads their publication dates.
+finds and reads the files and :mod:`dedupe.corpus.records` turns their records into documents with provenance
+(path and line), counting every skipped input; :mod:`dedupe.corpus.dates` reads their publication dates.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Which field of a JSON or CSV record gives a document's text, url, id, outlet, title and date (the loader's
-:func:`~dedupe.corpus.load.add_record` and the manifests read them alike).
+:func:`~dedupe.corpus.records.add_record` and the manifests read them alike).
 
 Field names are compared without case or surrounding space; each field is the first of its names, in order of
 preference, whose value is text that is not blank (a number as its text). The compiled ``record_fields``

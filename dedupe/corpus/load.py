@@ -22,9 +22,8 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import cached_property
-from pathlib import Path, PurePath
+from dataclasses import replace
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from dedupe.corpus.readers import (
@@ -38,21 +37,10 @@ from dedupe.corpus.readers import (
     json_records,
     looks_like_csv,
 )
-from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
-from dedupe.corpus.fields import (
-    FILE_FIELDS,
-    RECORD_FIELDS,
-    TEXT_FIELDS,
-    fallback_note,
-    fields_of,
-    first_text,
-    host,
-    layout,
-    lower_keys,
-    prefer,
-    text_fallback,
-)
+from dedupe.corpus.documents import Corpus, Document, LoadOptions
+from dedupe.corpus.fields import FILE_FIELDS, TEXT_FIELDS, first_text, lower_keys, prefer
 from dedupe.corpus.halves import FileHalves, Part
+from dedupe.corpus.records import Loader, add_record, load_records, make_document
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
@@ -82,66 +70,6 @@ _TEXT_SHARES = (MEANWHILE_SHARE, 0.5)
 #: 94 with 0.7, 97 with 0.75, 100 with 0.8 (the text decoded whole first, 0.5: 145 ms).
 PART_SHARES = (0.45, 0.7)
 
-@dataclass
-class Loader:
-    """Accumulates documents and skips while walking the inputs (mutable; the Spark loader's base)."""
-
-    options: LoadOptions
-    documents: list[Document] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    seen: dict[str, Document] = field(default_factory=dict)
-    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
-    manifest_folders: set[Path] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-    fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
-    meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
-
-    @cached_property
-    def idle(self) -> bool:
-        """Whether a forked child would get a processor of its own (:func:`~dedupe.runtime.idle_core`), asked once a
-        load: a large JSON file is not asked about again when it is read whole after its parts were refused."""
-        return idle_core()
-
-    def manifest_entry(self, name: PurePath) -> dict[str, Any] | None:
-        """The manifest entry of a file ``name`` (under any compression suffix): keyed by its name, else its stem."""
-        return self.manifest.get(name.name) or self.manifest.get(name.stem)
-
-    def skip(self, path: str, line: int | None, reason: str) -> None:
-        item = Skipped(path, line, reason)
-        if self.options.strict:
-            raise InputError(str(item))
-        self.skipped.append(item)
-
-    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
-        """Count ``records`` records of ``path`` whose text came from ``used``, not ``--text-field`` (one note a
-        file: the first line counted and its field; the Spark loader counts a file's records part by part)."""
-        self.fallbacks.setdefault(path, [line, used, 0])[2] += records
-
-    def fallback_notes(self) -> list[str]:
-        """The note of each file with records counted by :meth:`fell_back`, in the order first counted."""
-        field = str(self.options.text_field)
-        return [fallback_note(f"{path}:{line}" if line is not None else path, field, used, records)
-                for path, (line, used, records) in self.fallbacks.items()]
-
-    def add(self, doc: Document, derived: bool = False) -> None:
-        """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
-        ``ID~2``, ``ID~3``...) with a note, or is an error under ``strict``."""
-        if doc.id in self.seen:
-            first = self.seen[doc.id].origin
-            if self.options.strict:
-                raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
-            new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
-            self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
-            doc = replace(doc, id=new_id)
-        self.seen[doc.id] = doc
-        self.documents.append(doc)
-
-    def _next_id(self, doc_id: str) -> str:
-        copy = 2
-        while f"{doc_id}~{copy}" in self.seen:
-            copy += 1
-        return f"{doc_id}~{copy}"
-
 
 def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
                 meanwhile: Callable[[], None] | None = None) -> Corpus:
@@ -169,7 +97,6 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         for raw in paths:
             _load_path(raw, loader, stdin)
     return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes + loader.fallback_notes()))
-
 
 
 def _load_path(raw: str, loader: Loader, stdin: BinaryIO | None) -> None:
@@ -260,7 +187,7 @@ def _auto_manifest(folder: Path, loader: Loader) -> None:
 
 def _load_file(path: Path, loader: Loader) -> None:
     label = str(path)
-    if path.suffix.lower() in JSON_SUFFIXES and loader.idle and _load_file_halves(path, label, loader):
+    if path.suffix.lower() in JSON_SUFFIXES and _idle(loader) and _load_file_halves(path, label, loader):
         return
     try:
         data = path.read_bytes()
@@ -335,10 +262,10 @@ def _load_text(text: str, label: str, path: Path, loader: Loader) -> None:
 
 
 def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
-    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and loader.idle else None
+    cut = json_lines_cut(text, _share(loader, _TEXT_SHARES)) if len(text) >= FORK_CHARS and _idle(loader) else None
     seen: int | None
     if cut is None:
-        seen = _load_records(json_records(text), label, stem, loader)
+        seen = load_records(json_records(text), label, stem, loader)
     else:  # the child counts the lines before its part: it has time to spare, the writer has not
         seen = _load_halves(lambda: (text, 0, cut, 0), lambda: (text, cut, len(text), text.count("\n", 0, cut)),
                             label, stem, loader)
@@ -366,28 +293,22 @@ def _skip_if_empty(seen: int | None, label: str, loader: Loader) -> None:
         loader.skip(label, None, "no records (empty JSON array)")
 
 
+def _idle(loader: Loader) -> bool:
+    """Whether a forked child would get a processor of its own (:func:`~dedupe.runtime.idle_core`), asked once a
+    load: a large JSON file is not asked about again when it is read whole after its parts were refused."""
+    if loader.idle is None:
+        loader.idle = idle_core()
+    return loader.idle
+
+
 def _share(loader: Loader, shares: tuple[float, float]) -> float:
     """The share of a large JSON Lines file this process reads: ``shares`` with ``loader.meanwhile`` work, without."""
     return shares[0] if loader.meanwhile is not None else shares[1]
 
 
-def _load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
-    """Add or skip each JSON record; how many there were."""
-    seen = 0
-    for line, record, error in records:
-        seen += 1
-        if error:
-            loader.skip(label, line, error)
-        elif not isinstance(record, dict):
-            loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
-        else:
-            add_record(loader, record, (label, line), f"{stem}:{line}")
-    return seen
-
-
 def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], label: str, stem: str,
                  loader: Loader) -> int | None:
-    """:func:`_load_records` of JSON Lines in two parts (``(text, start, stop, lines before)``, as
+    """:func:`~dedupe.corpus.records.load_records` of JSON Lines in two parts (``(text, start, stop, lines before)``, as
     :func:`~dedupe.corpus.readers.json_lines` reads them): a forked child reads the ``later`` part while this
     process does ``loader.meanwhile`` and reads the ``first``, then the child's documents and skips are added here
     in order, so ids, notes and ``strict`` come out as from one process (the later part is read here if the child
@@ -396,7 +317,7 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
     def in_child() -> bytes:
         part = later()
         recorder = _Recorder(replace(loader.options, strict=False))
-        _load_records(json_lines(*part), label, stem, recorder)
+        load_records(json_lines(*part), label, stem, recorder)
         return pickle.dumps(recorder.events, protocol=pickle.HIGHEST_PROTOCOL)
 
     with ForkedCall(in_child) as child:
@@ -406,10 +327,10 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
         part = first()
         if part is None:
             return None
-        seen = _load_records(json_lines(*part), label, stem, loader)
+        seen = load_records(json_lines(*part), label, stem, loader)
         payload = child.result()
     if payload is None:
-        return seen + _load_records(json_lines(*later()), label, stem, loader)
+        return seen + load_records(json_lines(*later()), label, stem, loader)
     events = pickle.loads(payload)
     for event in events:
         if len(event) == 3:
@@ -418,7 +339,7 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
             loader.fell_back(*event)
         else:
             doc_id, outlet, title, url, body, line, raw_date, derived = event
-            loader.add(_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
+            loader.add(make_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
     return seen + len(events)
 
 
@@ -455,40 +376,6 @@ def _load_csv(text: str, label: str, stem: str, loader: Loader) -> None:
         add_record(loader, record, (label, line), f"{stem}:{line}")
     if rows == 0:
         loader.skip(label, None, "no records (only a header row)")
-
-
-def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | None], fallback_id: str,
-                text_field: str | None = None) -> None:
-    """Turn one JSON/CSV/manifest record into a Document added to ``loader``, or record why it was skipped.
-
-    Args: ``where``: the record's path and line (the document's :class:`Origin`, made on first use);
-    ``fallback_id``: the id when the record gives no id or url; ``text_field``: the one text field, if given.
-    """
-    opts = loader.options
-    plain, text_names, names = layout(tuple(record), text_field, opts.text_field, opts.source_field)
-    if not plain:
-        record = lower_keys(record)
-    found = RECORD_FIELDS(record, names) if RECORD_FIELDS is not None else None
-    text, url, given, outlet, title, raw_date = found or fields_of(record, names)
-    if text is None:
-        loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
-        return
-    if opts.text_field and text_field is None and (used := text_fallback(record, text_names)) is not None:
-        loader.fell_back(*where, used)
-    url = url or ""
-    doc_id = given or url or fallback_id  # identity: given id, else url, else path and line
-    outlet = outlet or (host(url) or fallback_id.split(":")[0]).strip()
-    loader.add(_document(doc_id, outlet, title or "", url, text, where, raw_date or ""), derived=not given)
-
-
-def _document(doc_id: str, outlet: str, title: str, url: str, text: str, where: tuple[str, int | None],
-              raw_date: str) -> Document:
-    """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
-    the time of loading a large JSON Lines file), its date and its origin (from ``where``, its path and
-    line) made on first use (``Document.__getattr__``); the instance is otherwise the same."""
-    doc = object.__new__(Document)
-    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=where, raw_date=raw_date)
-    return doc
 
 
 def read_manifest(path: Path, loader: Loader) -> dict[str, dict[str, Any]]:

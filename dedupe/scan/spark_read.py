@@ -33,12 +33,11 @@ from dedupe.corpus.load import (
     MANIFEST_NAMES,
     NOT_A_CORPUS_FILE,
     TEXT_SUFFIXES,
-    Loader,
-    add_record,
     decode_input,
     load_content,
     read_manifest,
 )
+from dedupe.corpus.records import Loader, add_record
 from dedupe.corpus.readers import json_line, inner_name
 from dedupe.errors import InputError
 
@@ -56,7 +55,7 @@ Item = tuple[int, int, int, Any]
 class FellBack:
     """Records of one file read by one task whose text came from ``used``, not ``--text-field``: gathered on
     the driver with the skipped inputs into the local loader's one note a file
-    (:meth:`~dedupe.corpus.load.Loader.fell_back`)."""
+    (:meth:`~dedupe.corpus.records.Loader.fell_back`)."""
 
     path: str
     line: int | None

@@ -1,0 +1,121 @@
+"""Records to documents, the part of loading the local and the Spark loader share: :class:`Loader` gathers the
+documents, skipped inputs and notes of a load, and :func:`add_record` turns one JSON, CSV or manifest record into a
+document (or a skip) with the local loader's checks. How files are found and read is :mod:`dedupe.corpus.load`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePath
+from typing import Any
+
+from dedupe.corpus.documents import Document, LoadOptions, Skipped
+from dedupe.corpus.fields import RECORD_FIELDS, fallback_note, fields_of, host, layout, lower_keys, text_fallback
+from dedupe.errors import InputError
+
+
+@dataclass
+class Loader:
+    """Accumulates documents and skips while walking the inputs (mutable; the Spark loader's base)."""
+
+    options: LoadOptions
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    seen: dict[str, Document] = field(default_factory=dict)
+    manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest_folders: set[Path] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
+    meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
+    idle: bool | None = None  # whether a forked child gets a processor of its own (asked once a load, when needed)
+
+    def manifest_entry(self, name: PurePath) -> dict[str, Any] | None:
+        """The manifest entry of a file ``name`` (under any compression suffix): keyed by its name, else its stem."""
+        return self.manifest.get(name.name) or self.manifest.get(name.stem)
+
+    def skip(self, path: str, line: int | None, reason: str) -> None:
+        """Record why ``path`` (at ``line``) was not loaded; under ``strict``, raise :class:`InputError` instead."""
+        item = Skipped(path, line, reason)
+        if self.options.strict:
+            raise InputError(str(item))
+        self.skipped.append(item)
+
+    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
+        """Count ``records`` records of ``path`` whose text came from ``used``, not ``--text-field`` (one note a
+        file: the first line counted and its field; the Spark loader counts a file's records part by part)."""
+        self.fallbacks.setdefault(path, [line, used, 0])[2] += records
+
+    def fallback_notes(self) -> list[str]:
+        """The note of each file with records counted by :meth:`fell_back`, in the order first counted."""
+        field = str(self.options.text_field)
+        return [fallback_note(f"{path}:{line}" if line is not None else path, field, used, records)
+                for path, (line, used, records) in self.fallbacks.items()]
+
+    def add(self, doc: Document, derived: bool = False) -> None:
+        """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
+        ``ID~2``, ``ID~3``...) with a note, or is an error under ``strict``."""
+        if doc.id in self.seen:
+            first = self.seen[doc.id].origin
+            if self.options.strict:
+                raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
+            new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
+            self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
+            doc = replace(doc, id=new_id)
+        self.seen[doc.id] = doc
+        self.documents.append(doc)
+
+    def _next_id(self, doc_id: str) -> str:
+        copy = 2
+        while f"{doc_id}~{copy}" in self.seen:
+            copy += 1
+        return f"{doc_id}~{copy}"
+
+
+def load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
+    """Add or skip each JSON record (``(line, value, error)``, as :func:`~dedupe.corpus.readers.json_records`
+    yields them) of the file ``label`` (``stem``: its fallback ids); how many there were."""
+    seen = 0
+    for line, record, error in records:
+        seen += 1
+        if error:
+            loader.skip(label, line, error)
+        elif not isinstance(record, dict):
+            loader.skip(label, line, f"expected a JSON object, got {type(record).__name__}")
+        else:
+            add_record(loader, record, (label, line), f"{stem}:{line}")
+    return seen
+
+
+def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | None], fallback_id: str,
+                text_field: str | None = None) -> None:
+    """Turn one JSON/CSV/manifest record into a Document added to ``loader``, or record why it was skipped.
+
+    Args: ``where``: the record's path and line (the document's :class:`Origin`, made on first use);
+    ``fallback_id``: the id when the record gives no id or url; ``text_field``: the one text field, if given.
+    """
+    opts = loader.options
+    plain, text_names, names = layout(tuple(record), text_field, opts.text_field, opts.source_field)
+    if not plain:
+        record = lower_keys(record)
+    found = RECORD_FIELDS(record, names) if RECORD_FIELDS is not None else None
+    text, url, given, outlet, title, raw_date = found or fields_of(record, names)
+    if text is None:
+        loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
+        return
+    if opts.text_field and text_field is None and (used := text_fallback(record, text_names)) is not None:
+        loader.fell_back(*where, used)
+    url = url or ""
+    doc_id = given or url or fallback_id  # identity: given id, else url, else path and line
+    outlet = outlet or (host(url) or fallback_id.split(":")[0]).strip()
+    loader.add(make_document(doc_id, outlet, title or "", url, text, where, raw_date or ""), derived=not given)
+
+
+def make_document(doc_id: str, outlet: str, title: str, url: str, text: str, where: tuple[str, int | None],
+                  raw_date: str) -> Document:
+    """``Document(...)`` without the frozen dataclass' eight ``object.__setattr__`` calls (a fifth of
+    the time of loading a large JSON Lines file), its date and its origin (from ``where``, its path and
+    line) made on first use (``Document.__getattr__``); the instance is otherwise the same."""
+    doc = object.__new__(Document)
+    doc.__dict__.update(id=doc_id, outlet=outlet, title=title, url=url, text=text, _at=where, raw_date=raw_date)
+    return doc
