@@ -144,6 +144,67 @@ _MD_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _MD_LIST_MARKER = re.compile(r"\A(\d{1,9}(?=[.)])|(?=[-+]))(.)(?=[ \t]|\Z)")
 
 
+def bidi_safe(text: str) -> str:
+    """``text`` as the report shows it beside its own words: a directional override shown as its code point
+    (``[U+202E]``), an embedding or isolate left open closed at the end.
+
+    An override (U+202D, U+202E) reverses every character after it up to its end or the end of the line, so
+    one left open in an outlet or a quoted sentence would reverse the report's own words that follow it
+    ("line 1" read as "1 enil", "40" as "04"); news text has no use for one. Embeddings and isolates
+    (U+202A, U+202B, U+2066-U+2068) are how right-to-left text is written, so they are kept, closed within
+    the value. The full-text view keeps the document exactly as read (its offsets index it).
+
+    Example:
+        >>> bidi_safe("\u202eRTL outlet"), bidi_safe("\u2067abc") == "\u2067abc\u2069"
+        ('[U+202E]RTL outlet', True)
+    """
+    if _BIDI.search(text) is None:
+        return text
+    text = _OVERRIDE.sub(_code_point, text)
+    open_: list[str] = []  # the closers owed, innermost last (UAX #9's stack of embeddings and isolates)
+    for char in _BIDI.findall(text):
+        if char in "\u202a\u202b":
+            open_.append("\u202c")
+        elif char == "\u202c":
+            if open_ and open_[-1] == "\u202c":  # a PDF inside an isolate closes nothing outside it
+                open_.pop()
+        elif char != "\u2069":
+            open_.append("\u2069")
+        elif "\u2069" in open_:  # a PDI closes its isolate and every embedding opened in it
+            del open_[len(open_) - 1 - open_[::-1].index("\u2069"):]
+    return text + "".join(reversed(open_))
+
+
+def directional(text: str) -> bool:
+    """Whether ``text`` holds a directional formatting character (an embedding, override or isolate, or the end of
+    one): even closed, one reorders what it holds, so a url with one reads otherwise than it links."""
+    return _BIDI.search(text) is not None
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` as the text outputs (a terminal) show it: every directional formatting character (U+202A-U+202E,
+    U+2066-U+2069) shown as its code point, as :func:`bidi_safe` shows an override.
+
+    A line of terminal text gives no value's end at which to close an embedding or isolate left open (the HTML
+    closes each per value), and one left open would still reorder the report's own words after it on that line;
+    a terminal that draws right-to-left text needs none of them to do so.
+
+    Example:
+        >>> terminal_safe("\u202bline 1\u2067 \u202e40")
+        '[U+202B]line 1[U+2067] [U+202E]40'
+    """
+    return _BIDI.sub(_code_point, text)
+
+
+def _code_point(found: re.Match[str]) -> str:
+    return f"[U+{ord(found.group()):04X}]"
+
+
+#: The directional formatting characters: embeddings, overrides and their end, isolates and their end.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_OVERRIDE = re.compile("[\u202d\u202e]")
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """``count`` and the noun agreeing with it: ``1 document``, ``2 documents``, ``3 stories``.
 

@@ -404,6 +404,38 @@ def test_no_library_module_grows_past_the_house_limit() -> None:
     assert len(sizes) > 100 and {name: lines for name, lines in sizes.items() if lines > 510} == {}
 
 
+#: The directional formatting characters: embeddings, overrides and their end (U+202A-U+202E), isolates (U+2066-U+2069).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def test_text_outputs_show_directional_controls_as_code_points(tmp_path: Path) -> None:
+    # An override left open in a corpus value reverses the report's own words after it on a terminal ("line 1"
+    # drawn "1 enil"), as it did in the HTML (review20); the text outputs show every control as its code point.
+    manifest = [json.loads(line) for line in (ROOT / "data" / "manifest.jsonl").read_text(encoding="utf-8").split("\n")
+                if line]
+    rows = [{"id": f"\u202ed{i}", "outlet": f"\u202b{entry['outlet']}\u2067", "title": f"\u2066{entry['title']}",
+             "date": entry["date"], "text": (ROOT / "data" / entry["file"]).read_text(encoding="utf-8")}
+            for i, entry in enumerate(manifest)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "corpus.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    (corpus / "notes\u202e.bin").write_bytes(b"\x00")  # skipped: its name in the warning and the text output
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    for command in (["info"], ["scan"], ["figures"], ["compare", *cache], ["report", *cache]):
+        code, out, err = invoke(*command, str(corpus), "--format", "text")
+        assert code == 0, err
+        assert "[U+202E]d0" in out and "notes[U+202E].bin" in out + err, command
+        assert BIDI_CONTROLS.search(out + err) is None, (command, BIDI_CONTROLS.findall(out + err))
+    index = str(tmp_path / "index.db")
+    assert invoke("index", "add", index, str(corpus / "corpus.jsonl"))[0] == 0
+    code, out, err = invoke("index", "info", index)
+    assert code == 0 and "[U+202B]Reuters[U+2067] 1" in out and BIDI_CONTROLS.search(out + err) is None
+    code, _, err = invoke("info", str(corpus), "--strict")  # the skipped file is the error
+    assert code == 2 and "notes[U+202E].bin: not a corpus file" in err and BIDI_CONTROLS.search(err) is None
+    code, out, _ = invoke("scan", str(corpus), "--format", "json")  # data: the values as read
+    assert code == 0 and "\u202ed0" in out and "\u202b" in out and "notes\u202e.bin" in out
+
+
 def test_a_whole_process_ends_with_its_output_complete_and_its_status(tmp_path: Path) -> None:
     # main() leaves by os._exit when nothing needs the interpreter's teardown: the file, stdout, stderr
     # and the status must be those of an ordinary exit (the CliRunner's).

@@ -13,7 +13,7 @@ import click
 
 from dedupe import __version__
 from dedupe.errors import ConfigError, DedupeError, InputError
-from dedupe.output import check_not_input
+from dedupe.output import check_not_input, terminal_safe
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -65,11 +65,11 @@ class _Group(click.Group):
         except (InputError, ConfigError) as exc:
             if _debug(ctx):
                 raise
-            raise InputProblem(str(exc)) from None
+            raise InputProblem(terminal_safe(str(exc))) from None  # it may name a corpus file (--strict)
         except DedupeError as exc:
             if _debug(ctx):
                 raise
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(terminal_safe(str(exc))) from None
         except _HELP_WITHOUT_COMMAND:
             raise
         except click.UsageError as exc:  # one line, like every other error

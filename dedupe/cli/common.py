@@ -12,7 +12,7 @@ import click
 from dedupe.cli.app import EXIT_FINDINGS
 from dedupe.cli.options import FAIL_ON
 from dedupe.corpus.documents import Skipped
-from dedupe.output import plural, write_atomic
+from dedupe.output import plural, terminal_safe, write_atomic
 
 
 T = TypeVar("T")
@@ -30,7 +30,7 @@ def exit_on_findings(found: Counter[str], fail_on: Sequence[str], choices: Seque
 
 def warn(skipped: Skipped | str) -> None:
     """Print one warning line for a skipped input (or a load note) on stderr."""
-    click.echo(f"warning: {skipped}", err=True)
+    click.echo(terminal_safe(f"warning: {skipped}"), err=True)
 
 
 def progress_for(quiet: bool) -> Callable[[str, Sequence[T]], Iterable[T]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from dedupe.output import envelope, md_cell, plural
+from dedupe.output import envelope, md_cell, plural, terminal_safe
 from dedupe.report.info import info_dict
 from dedupe.report.fields import (entities_with_variants, int_field, number_text, shorten, skipped_lines,
                                   skipped_markdown, skipped_of)
@@ -114,7 +114,7 @@ def report_text(report: dict[str, Any], html_path: str | None = None) -> str:
     lines.append(f"Full report: {html_path}" if html_path else
                  "Full report: rerun with -o report.html (a self-contained page: passages in context, claims "
                  "side by side, figure charts)")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def _top_findings(report: dict[str, Any]) -> list[str]:

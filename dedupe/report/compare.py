@@ -28,7 +28,7 @@ from typing import Any
 from dedupe.compare.divergence import Reason
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
 from dedupe.stories import Story
-from dedupe.output import envelope, md_cell, plural, to_jsonl
+from dedupe.output import envelope, md_cell, plural, terminal_safe, to_jsonl
 from dedupe.report.fields import shorten
 
 _SHOWN = 160
@@ -93,7 +93,7 @@ def compare_text(result: CompareResult) -> str:
     if result.entities:
         lines += ["", "Names written several ways:"]
         lines += [f"  {e.name}: {' / '.join(e.variants)}" for e in result.entities]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def compare_markdown(result: CompareResult) -> str:

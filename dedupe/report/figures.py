@@ -7,7 +7,7 @@ from typing import Any
 
 from dedupe.figures.discrepancies import STATUSES, Discrepancy, Source
 from dedupe.figures.extract import Figure
-from dedupe.output import envelope, md_cell, plural, to_jsonl
+from dedupe.output import envelope, md_cell, plural, terminal_safe, to_jsonl
 
 
 def figure_record(figure: Figure) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
         context = _context(f)
         lines.append(f"  #{i} {f.doc}:{f.line} [{f.measure}] \"{f.text}\" = {_value(f)} {f.what or ''}{subset}"
                      f"{'; ' + context if context else ''}")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:

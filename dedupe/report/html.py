@@ -7,8 +7,8 @@ network, readable opened from disk and printed.
 Security: corpus text is untrusted. Every value from the report or the documents is escaped with
 ``html.escape(quote=True)``; no corpus value becomes an attribute other than a quoted, escaped one; the
 source url becomes a link only for ``http``/``https`` (and none holding a directional control, closed or not:
-:func:`~dedupe.report.html_text.directional`); text shows a directional override as its code point
-(:func:`~dedupe.report.html_text.bidi_safe`); the embedded JSON (the
+:func:`~dedupe.output.directional`); text shows a directional override as its code point
+(:func:`~dedupe.output.bidi_safe`); the embedded JSON (the
 report less the texts the page already holds: :mod:`dedupe.report.html_data`, whose ``report_from_page`` reads
 it back) escapes ``<``, ``>``, ``&`` and U+2028/U+2029 so that it cannot close its ``<script>`` element; and a
 Content-Security-Policy allows only the report's own inline script and stylesheet, by their SHA-256
@@ -28,13 +28,13 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
 
-from dedupe.output import plural
+from dedupe.output import directional, plural
 from dedupe.report.combined import counts
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_data import page_data
 from dedupe.report.html_claims import claims_section, coverage_section, entities_section
 from dedupe.report.html_figures import figures_section
-from dedupe.report.html_text import DocumentIndex, directional, esc, full_text, snippet
+from dedupe.report.html_text import DocumentIndex, esc, full_text, snippet
 from dedupe.segment import SegmentedDocument
 from dedupe.report.fields import int_field, skipped_of, skipped_where
 

@@ -1,20 +1,20 @@
 """Text pieces of the HTML report: escaping, sentence anchors, highlights and the full-text view.
 
 Everything taken from the corpus goes through :func:`esc` (``html.escape`` with ``quote=True``), in text
-and in attribute values alike, with its directional formatting characters made harmless (:func:`bidi_safe`);
-only the full-text view holds each document exactly as read. Anchor ids never contain corpus text: a document is
-``doc-<position>`` and a sentence ``doc-<position>-<start offset>``, so a link such as ``#doc-3-1207`` names the
-sentence of the fourth document that starts at character 1207.
+and in attribute values alike, with its directional formatting characters made harmless
+(:func:`~dedupe.output.bidi_safe`); only the full-text view holds each document exactly as read. Anchor ids never
+contain corpus text: a document is ``doc-<position>`` and a sentence ``doc-<position>-<start offset>``, so a link
+such as ``#doc-3-1207`` names the sentence of the fourth document that starts at character 1207.
 """
 
 from __future__ import annotations
 
 import bisect
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from dedupe.output import bidi_safe
 from dedupe.segment import SegmentedDocument
 
 #: Characters of context shown on each side of a passage.
@@ -28,45 +28,6 @@ def esc(value: object) -> str:
     return html.escape(bidi_safe("" if value is None else str(value)), quote=True)
 
 
-def bidi_safe(text: str) -> str:
-    """``text`` as the report shows it beside its own words: a directional override shown as its code point
-    (``[U+202E]``), an embedding or isolate left open closed at the end.
-
-    An override (U+202D, U+202E) reverses every character after it up to its end or the end of the line, so
-    one left open in an outlet or a quoted sentence would reverse the report's own words that follow it
-    ("line 1" read as "1 enil", "40" as "04"); news text has no use for one. Embeddings and isolates
-    (U+202A, U+202B, U+2066-U+2068) are how right-to-left text is written, so they are kept, closed within
-    the value. The full-text view keeps the document exactly as read (its offsets index it).
-
-    Example:
-        >>> bidi_safe("\u202eRTL outlet"), bidi_safe("\u2067abc") == "\u2067abc\u2069"
-        ('[U+202E]RTL outlet', True)
-    """
-    if _BIDI.search(text) is None:
-        return text
-    text = _OVERRIDE.sub(lambda found: f"[U+{ord(found.group()):04X}]", text)
-    open_: list[str] = []  # the closers owed, innermost last (UAX #9's stack of embeddings and isolates)
-    for char in _BIDI.findall(text):
-        if char in "\u202a\u202b":
-            open_.append("\u202c")
-        elif char == "\u202c":
-            if open_ and open_[-1] == "\u202c":  # a PDF inside an isolate closes nothing outside it
-                open_.pop()
-        elif char != "\u2069":
-            open_.append("\u2069")
-        elif "\u2069" in open_:  # a PDI closes its isolate and every embedding opened in it
-            del open_[len(open_) - 1 - open_[::-1].index("\u2069"):]
-    return text + "".join(reversed(open_))
-
-
-def directional(text: str) -> bool:
-    """Whether ``text`` holds a directional formatting character (an embedding, override or isolate, or the end of
-    one): even closed, one reorders what it holds, so a url with one reads otherwise than it links."""
-    return _BIDI.search(text) is not None
-
-
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_OVERRIDE = re.compile("[\u202d\u202e]")
 
 
 @dataclass(frozen=True)

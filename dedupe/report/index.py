@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dedupe.index.store import AddResult, IndexInfo
-from dedupe.output import envelope, md_cell, plural
+from dedupe.output import envelope, md_cell, plural, terminal_safe
 
 # The scan's findings and their rendering (:mod:`dedupe.report.scan`) are imported by the functions that
 # render them: ``index add`` and ``index info`` render none, and so do not import the scan stage.
@@ -38,7 +38,7 @@ def add_text(path: str, added: AddResult, skipped_inputs: int = 0) -> str:
     lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
              f"{added.skipped} skipped" + (f"; {plural(skipped_inputs, 'skipped input')}" if skipped_inputs else "")]
     lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def info_dict(info: IndexInfo) -> dict[str, Any]:
@@ -65,7 +65,7 @@ def info_text(path: str, info: IndexInfo) -> str:
     more = f" and {len(info.outlets) - 10} more" if len(info.outlets) > 10 else ""
     params = ", ".join(f"{k} {v}" for k, v in info.params.as_dict().items())
     dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none"
-    return (f"{path}: {plural(info.documents, 'document')} in {plural(info.batches, 'batch')}, "
+    return terminal_safe(f"{path}: {plural(info.documents, 'document')} in {plural(info.batches, 'batch')}, "
             f"{info.bytes / 1e6:.1f} MB "
             f"({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
             f"outlets ({len(info.outlets)}): {outlets}{more}\n"
@@ -103,7 +103,7 @@ def against_text(checked: AgainstResult) -> str:
     """The scan's text report of the batch's findings, then the origins of shared text."""
     from dedupe.report.scan import scan_text
 
-    return scan_text(checked.result) + "".join(_origin_lines(checked, ""))
+    return scan_text(checked.result) + terminal_safe("".join(_origin_lines(checked, "")))
 
 
 def against_markdown(checked: AgainstResult) -> str:

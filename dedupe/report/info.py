@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from dedupe.output import envelope, md_cell, plural
+from dedupe.output import envelope, md_cell, plural, terminal_safe
 from dedupe.report.fields import skipped_lines, skipped_markdown
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def info_text(summary: CorpusSummary) -> str:
     lines.append("")
     lines.append(f"Skipped inputs: {len(summary.skipped)}")
     lines.extend(skipped_lines(summary.skipped))
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def info_markdown(summary: CorpusSummary) -> str:

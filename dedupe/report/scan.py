@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from dedupe.output import clean_float, envelope, md_cell, plural
+from dedupe.output import clean_float, envelope, md_cell, plural, terminal_safe
 from dedupe.scan.near_dup import KINDS, Finding, Occurrence, ScanResult
 
 _TITLES = {"repeat": "Units printed twice inside a document (scraper faults)",
@@ -93,7 +93,7 @@ def scan_text(result: ScanResult) -> str:
             lines.extend(f"    {_where(o)}: {_quote(o.text)}" for o in finding.occurrences[:_SHOWN])
             if len(finding.occurrences) > _SHOWN:
                 lines.append(f"    ... and {len(finding.occurrences) - _SHOWN} more")
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def scan_markdown(result: ScanResult) -> str:
