@@ -6,6 +6,9 @@ The HTML and Markdown reports are rendered on the real report of the seeds plus 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 #: Markup a hostile page could carry; each line must show as text and run nothing.
 HOSTILE_LINES = (
     '<script>window.__pwned = 1; document.title = "pwned"; alert("pwned")</script>',
@@ -40,6 +43,22 @@ MARKDOWN_RECORDS = (
      "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people.\n"
      + _MARKDOWN_LINE.replace("29", "14") + "\n"},
 )
+
+
+#: A file that is no corpus file, named with Markdown (a name holds no ``/``): every Markdown output lists it among
+#: the skipped inputs, and its line starts with it (``+ ``, a list marker) when it is named relative to the folder.
+MARKDOWN_SKIPPED = "+ [x](http:evil.example) <b>*a* | `c` ~~s~~ 1.bin"
+
+
+def write_markdown_corpus(folder: Path) -> list[str]:
+    """Write :data:`MARKDOWN_RECORDS` (``md.jsonl``) and the :data:`MARKDOWN_SKIPPED` file into ``folder``.
+
+    Returns:
+        The inputs to name, relative to ``folder`` (run from it).
+    """
+    (folder / "md.jsonl").write_text("".join(json.dumps(r) + "\n" for r in MARKDOWN_RECORDS), encoding="utf-8")
+    (folder / MARKDOWN_SKIPPED).write_bytes(b"\x00")
+    return ["md.jsonl", MARKDOWN_SKIPPED]
 
 
 def markdown_html(markdown: str) -> str:

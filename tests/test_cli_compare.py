@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -151,14 +152,15 @@ def test_missing_nli_model_is_a_usage_error(cache_dir: str, tmp_path: Path) -> N
     assert code == 2 and "NLI model folder not found" in output
 
 
-def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path) -> None:
-    from hostile import MARKDOWN_RECORDS, markdown_is_only_text
+def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from hostile import MARKDOWN_SKIPPED, markdown_html, markdown_is_only_text, write_markdown_corpus
 
-    corpus = tmp_path / "md.jsonl"
-    corpus.write_text("".join(json.dumps(r) + "\n" for r in MARKDOWN_RECORDS), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["compare", str(corpus), "--one-story", "--format", "markdown", "-q",
-                                      "--cache-dir", cache_dir])
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["compare", *write_markdown_corpus(tmp_path), "--one-story", "--format",
+                                      "markdown", "-q", "--cache-dir", cache_dir])
     assert result.exit_code == 0, result.output
     assert "### divergence" in result.stdout and markdown_is_only_text(result.stdout) == []
+    assert html.escape(MARKDOWN_SKIPPED, quote=False) in markdown_html(result.stdout)  # the skipped input, as text
     row = "| md\\_2:1 | 0-71 | Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people. |"
     assert row in result.stdout  # the characters column

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus.documents import Corpus
-from dedupe.output import plural, terminal_safe, to_json, to_jsonl
+from dedupe.output import md_cell, plural, terminal_safe, to_json, to_jsonl
 from dedupe.pipeline import skipped_records
 
 if TYPE_CHECKING:
@@ -18,7 +18,8 @@ def render_result(fmt: str, result: Any, loaded: Corpus, renderers: dict[str, Ca
     """Render a command's result so that skipped inputs are counted in the output itself.
 
     JSON gains a ``skipped`` list (path, line, reason), as ``dedupe info`` has; text and Markdown end with
-    a line per skipped input (text: its directional controls shown, :func:`~dedupe.output.terminal_safe`); JSON
+    a line per skipped input (text: its directional controls shown, :func:`~dedupe.output.terminal_safe`;
+    Markdown: escaped, :func:`~dedupe.output.md_cell`, as a file name may hold ``[x](y)`` or ``<b>``); JSON
     Lines ends with one ``{"kind": "skipped", "path", "line", "reason"}`` record per skipped input (``tag`` names
     the field that tells the command's records apart). ``clean=False``: ``as_dict`` builds its document clean
     (see :func:`~dedupe.output.to_json`).
@@ -27,10 +28,9 @@ def render_result(fmt: str, result: Any, loaded: Corpus, renderers: dict[str, Ca
         return to_json({**as_dict(result), "skipped": skipped_records(loaded)}, clean=clean)
     text = renderers[fmt](result)
     if loaded.skipped and fmt in ("text", "markdown"):
-        bullet = "- " if fmt == "markdown" else "  "
-        listed = f"\n{plural(len(loaded.skipped), 'input')} skipped:\n" + "".join(
-            f"{bullet}{s}\n" for s in loaded.skipped)
-        text += terminal_safe(listed) if fmt == "text" else listed
+        shown, bullet = (terminal_safe, "  ") if fmt == "text" else (md_cell, "- ")
+        text += f"\n{plural(len(loaded.skipped), 'input')} skipped:\n" + "".join(
+            f"{bullet}{shown(str(s))}\n" for s in loaded.skipped)
     if fmt == "jsonl":
         text += to_jsonl({tag: "skipped", **record} for record in skipped_records(loaded))
     return text
