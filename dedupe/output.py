@@ -127,13 +127,18 @@ def md_cell(value: object) -> str:
     (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
     breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
     link, an image or markup; a list marker that starts it (``- ``, ``+ ``, ``1. ``, ``2) ``) is escaped too, since
-    some lines start with a value (``- d1:3 ...``). ``None`` is the empty string.
+    some lines start with a value (``- d1:3 ...``). A directional formatting character is shown as its code
+    point, as the text outputs show it (:func:`terminal_safe`): Markdown is read rendered, and an override or
+    embedding left open in an outlet would reverse or reorder the report's own words after it ("line 1" drawn
+    "1 enil"). ``None`` is the empty string.
 
     Example:
         >>> md_cell("[x](http://e/) | <b>*1*</b>")
         '\\\\[x\\\\](http://e/) \\\\| \\\\<b\\\\>\\\\*1\\\\*\\\\</b\\\\>'
+        >>> md_cell("\\u202eline 1")
+        '\\\\[U+202E\\\\]line 1'
     """
-    text = "" if value is None else str(value)
+    text = terminal_safe("" if value is None else str(value))  # before escaping: its brackets are escaped too
     return _MD_LIST_MARKER.sub(r"\1\\\2", _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES)), count=1)
 
 

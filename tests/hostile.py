@@ -32,14 +32,16 @@ HOSTILE_RECORD = {
 }
 
 #: Two short reports of one event whose text and metadata carry Markdown: each must show as text in every
-#: Markdown output (no link, image, emphasis, code span or raw HTML, and every table row keeps its cells).
+#: Markdown output (no link, image, emphasis, code span or raw HTML, and every table row keeps its cells). Their
+#: outlets hold an override and an embedding left open: a rendered report would reverse or reorder its own words after
+#: them ("line 1" drawn "1 enil"), so each is shown as its code point (``[U+202E]``).
 _MARKDOWN_LINE = ("Officials said 29 doctors remain in eastern Aleppo, see [the list](http://evil.example/) and "
                   "![map](http://evil.example/m.png), *all* of _them_ `named` ~~here~~ | <b>bold</b> &amp; more.")
 MARKDOWN_RECORDS = (
-    {"id": "md`1`|*a*", "source": "[Evil](http://evil.example/) *Outlet* | `x` <i>y</i>", "date": "2016-09-29",
+    {"id": "md`1`|*a*", "source": "[Evil](http://evil.example/) *Outlet* | `x` <i>y</i> \u202e", "date": "2016-09-29",
      "title": "# [t](http://e/)", "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 40 people.\n"
      + _MARKDOWN_LINE + "\n" + _MARKDOWN_LINE + "\n"},
-    {"id": "md_2", "source": "Good ~~Outlet~~ & Co", "date": "2016-09-30",
+    {"id": "md_2", "source": "\u202bGood ~~Outlet~~ & Co", "date": "2016-09-30",
      "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people.\n"
      + _MARKDOWN_LINE.replace("29", "14") + "\n"},
 )
@@ -47,7 +49,7 @@ MARKDOWN_RECORDS = (
 
 #: A file that is no corpus file, named with Markdown (a name holds no ``/``): every Markdown output lists it among
 #: the skipped inputs, and its line starts with it (``+ ``, a list marker) when it is named relative to the folder.
-MARKDOWN_SKIPPED = "+ [x](http:evil.example) <b>*a* | `c` ~~s~~ 1.bin"
+MARKDOWN_SKIPPED = "+ [x](http:evil.example) <b>*a* | `c` ~~s~~ \u2067 1.bin"
 
 
 def write_markdown_corpus(folder: Path) -> list[str]:
@@ -70,11 +72,13 @@ def markdown_html(markdown: str) -> str:
 
 def markdown_is_only_text(markdown: str) -> list[str]:
     """The problems of a Markdown report of :data:`MARKDOWN_RECORDS`: corpus markup that became markup (a link,
-    an image, emphasis, a code span, strike-through or raw HTML), or a table row whose cells are not its header's."""
+    an image, emphasis, a code span, strike-through or raw HTML), a table row whose cells are not its header's, or
+    a directional formatting character (U+202A-U+202E, U+2066-U+2069) left in the text."""
     import re
 
     page = markdown_html(markdown)
     problems = [tag for tag in ("<a ", "<img", "<em>", "<code>", "<s>", "<b>", "<i>") if tag in page]
+    problems += [f"U+{ord(char):04X} kept" for char in re.findall("[\u202a-\u202e\u2066-\u2069]", markdown)]
     for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
         rows = [len(re.findall(r"<t[hd][ >]", row)) for row in table.split("</tr>")[:-1]]
         problems += [f"a row of {cells} cells under {rows[0]} headers" for cells in rows[1:] if cells != rows[0]]
