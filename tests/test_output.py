@@ -95,8 +95,8 @@ _DIRECTIONAL = st.sampled_from("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.one_of(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                                  _DIRECTIONAL, st.sampled_from("[]()-+ "))))
+@given(st.lists(st.one_of(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), _DIRECTIONAL,
+                          st.sampled_from("[]()-+ "))).map("".join))  # text(alphabet=one_of(...)) drew no control
 def test_md_cell_shows_any_text_as_written_and_nothing_else(text: str) -> None:
     # As written, but for line breaks (a space) and directional controls (their code point, as the text outputs
     # show them): one left open would reverse or reorder the report's own words after it once rendered.
