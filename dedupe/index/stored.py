@@ -9,8 +9,8 @@ from pathlib import Path
 
 import zstandard
 
-from dedupe.corpus.dates import parse_date
-from dedupe.corpus.documents import Document, Origin
+from dedupe.corpus.documents import Document
+from dedupe.corpus.records import make_document
 from dedupe.errors import InputError
 from dedupe.index.texts import TextCodec
 
@@ -52,8 +52,7 @@ def stored_documents(rows: Iterable[Row], codec: TextCodec, path: Path) -> list[
 def _stored(row: Row, decompress: Callable[[bytes], bytes]) -> StoredDocument:
     seq, ident, key, version, outlet, title, url, date, origin, text = row
     path, _, line = origin.rpartition(":")
-    where = Origin(path, int(line)) if path and line.isdigit() else Origin(origin)
-    doc = object.__new__(Document)  # as the loader makes documents (the class is frozen)
-    doc.__dict__.update(id=ident, outlet=outlet, title=title, url=url, date=parse_date(date) if date else None,
-                        text=decompress(text).decode("utf-8"), origin=where, raw_date=date)
+    where = (path, int(line)) if path and line.isdigit() else (origin, None)
+    # as the loader makes documents: the date and origin made on first use
+    doc = make_document(ident, outlet, title, url, decompress(text).decode("utf-8"), where, date)
     return StoredDocument(seq, key, version, doc)
