@@ -113,9 +113,11 @@ def fallback_note(where: str, field: str, used: str, records: int) -> str:
         >>> fallback_note("a.jsonl:3", "story", "body", 2)
         "a.jsonl:3: no text in --text-field 'story'; used 'body' instead (1 more record of this file too)"
     """
+    from dedupe.output import plural  # the project's one plural; imported only when a note is written
+
     more = records - 1
     return (f"{where}: no text in --text-field {field!r}; used {used!r} instead"
-            + (f" ({more} more record{'s' if more != 1 else ''} of this file too)" if more else ""))
+            + (f" ({plural(more, 'more record')} of this file too)" if more else ""))
 
 
 def _firsts(record: dict[str, Any], fields: tuple[tuple[str, ...], ...]) -> list[str | None]:
