@@ -416,7 +416,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         ConfigError: ``params`` differ from the file's, or its schema version is not one this dedupe reads.
     """
     path = Path(path)
-    exists = path.exists() and path.stat().st_size > 0
+    exists = _has_bytes(path)
     if not exists and not create:
         raise InputError(f"{path}: no such index (create it with `dedupe index add {path} CORPUS...`)")
     connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
@@ -470,13 +470,18 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
         As :func:`open_index`.
     """
     path = Path(path)
-    if params is None or (path.exists() and path.stat().st_size > 0):  # its dictionary, if any, is in the file
+    if params is None or _has_bytes(path):  # its dictionary, if any, is in the file
         with open_index(path, params, create=True) as index:
             return index.add(documents, batch_size)
     codec = trained(documents)
     with (prepared_batches(documents, batch_size, params, codec) as batches,
           open_index(path, params, create=True) as index):
         return index._add_prepared(batches, codec)
+
+
+def _has_bytes(path: Path) -> bool:
+    """Whether an index file is there with something in it (an empty one is a new file to :func:`open_index`)."""
+    return path.exists() and path.stat().st_size > 0
 
 
 def _check_iso(value: str) -> None:
