@@ -4,7 +4,8 @@ A news article is short (Reuters: ~900 bytes of UTF-8), and a frame compressed a
 and writes its own entropy tables. A zstd dictionary (:data:`DICTIONARY_BYTES`) trained from the first documents
 of an index's first add gives every frame of the index the wording and tables that articles share: Reuters x1
 (19,043 articles, level 1, in process) 8.78 -> 7.12 MB of frames, compressed in 90 -> 61 ms and read back in 38 ->
-29 ms. Training takes ~2 ms (:data:`SAMPLE_DOCUMENTS`).
+29 ms (the sizes and compression times: the command in benchmarks/README.md, session 17, indexadd24). Training
+takes ~2 ms (:data:`SAMPLE_DOCUMENTS`).
 
 The training is deterministic (fixed parameters, one thread, no optimisation search): the same documents give the
 same dictionary in every process, so the writer and the forked child of an add (:mod:`~dedupe.index.prepare`)
