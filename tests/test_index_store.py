@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
@@ -197,6 +198,23 @@ def test_versions_follow_the_latest_and_any_stored_text_is_unchanged(tmp_path: P
     with sqlite3.connect(db) as connection:
         stored = connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
     assert stored == [("x", "x", 1), ("x~v2", "x", 2), ("z", "z", 1), ("x2", "x2", 1), ("x~v3", "x", 3)]
+
+
+def test_a_document_read_back_is_the_document_added(tmp_path: Path) -> None:
+    # Every field comes back, the origin made again from its stored text: a path and line, a path alone, and a path
+    # whose last colon is not a line's (``index.stored`` splits at the last colon only before a number).
+    texts = [" ".join(f"{word}{i}" for i in range(30)) for word in ("alpha", "beta", "gamma")]
+    made = [Document("a", "Reuters", "A title", "https://r.example/a", parse_date("2024-01-02"), texts[0],
+                     Origin("in/a.jsonl", 3), "2024-01-02"),
+            Document("b", "AP", "", "", None, texts[1], Origin("in/b.txt")),
+            Document("c", "c:d", "", "", None, texts[2], Origin("in/c:d.txt"), "early spring")]
+    with open_index(tmp_path / "h.db", IndexParams.from_config(ScanConfig()), create=True) as index:
+        index.add(made)
+        read = [stored.document for stored in index.fetch_all()]
+    expected = [Document(d.id, d.outlet, d.title, d.url, d.date, d.text, d.origin, d.date_text) for d in made]
+    assert read == expected
+    assert [(d.origin.path, d.origin.line, d.date) for d in read] == [
+        ("in/a.jsonl", 3, parse_date("2024-01-02")), ("in/b.txt", None, None), ("in/c:d.txt", None, None)]
 
 
 def test_a_key_twice_in_one_batch_of_a_new_index_is_a_version_or_unchanged(tmp_path: Path) -> None:
