@@ -7,7 +7,9 @@ The HTML and Markdown reports are rendered on the real report of the seeds plus 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 #: Markup a hostile page could carry; each line must show as text and run nothing.
 HOSTILE_LINES = (
@@ -63,22 +65,29 @@ def write_markdown_corpus(folder: Path) -> list[str]:
     return ["md.jsonl", MARKDOWN_SKIPPED]
 
 
-def markdown_html(markdown: str) -> str:
-    """What a CommonMark renderer with GitHub's tables and strike-through makes of a Markdown document."""
+#: The directional formatting characters: embeddings, overrides and their end (U+202A-U+202E), isolates (U+2066-U+2069).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def markdown_renderer() -> Any:
+    """A CommonMark renderer with GitHub's tables and strike-through (markdown-it-py's ``MarkdownIt``)."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def markdown_html(markdown: str) -> str:
+    """What :func:`markdown_renderer` makes of a Markdown document."""
+    return str(markdown_renderer().render(markdown))
 
 
 def markdown_is_only_text(markdown: str) -> list[str]:
     """The problems of a Markdown report of :data:`MARKDOWN_RECORDS`: corpus markup that became markup (a link,
     an image, emphasis, a code span, strike-through or raw HTML), a table row whose cells are not its header's, or
     a directional formatting character (U+202A-U+202E, U+2066-U+2069) left in the text."""
-    import re
-
     page = markdown_html(markdown)
     problems = [tag for tag in ("<a ", "<img", "<em>", "<code>", "<s>", "<b>", "<i>") if tag in page]
-    problems += [f"U+{ord(char):04X} kept" for char in re.findall("[\u202a-\u202e\u2066-\u2069]", markdown)]
+    problems += [f"U+{ord(char):04X} kept" for char in BIDI_CONTROLS.findall(markdown)]
     for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
         rows = [len(re.findall(r"<t[hd][ >]", row)) for row in table.split("</tr>")[:-1]]
         problems += [f"a row of {cells} cells under {rows[0]} headers" for cells in rows[1:] if cells != rows[0]]

@@ -406,11 +406,9 @@ def test_no_library_module_grows_past_the_house_limit() -> None:
     assert len(sizes) > 100 and {name: lines for name, lines in sizes.items() if lines > 510} == {}
 
 
-#: The directional formatting characters: embeddings, overrides and their end (U+202A-U+202E), isolates (U+2066-U+2069).
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-
 def test_text_outputs_show_directional_controls_as_code_points(tmp_path: Path) -> None:
+    from hostile import BIDI_CONTROLS
+
     # An override left open in a corpus value reverses the report's own words after it on a terminal ("line 1"
     # drawn "1 enil"), as it did in the HTML (review20); the text outputs show every control as its code point.
     manifest = [json.loads(line) for line in (ROOT / "data" / "manifest.jsonl").read_text(encoding="utf-8").split("\n")

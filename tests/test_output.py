@@ -85,9 +85,9 @@ def test_a_scans_occurrences_are_written_as_their_fields_by_orjson_and_the_stand
 
 def _inline_markdown(text: str) -> str:
     """What a CommonMark renderer with GitHub's tables and strike-through makes of ``text`` in a line."""
-    from markdown_it import MarkdownIt
+    from hostile import markdown_renderer
 
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).renderInline(text)
+    return str(markdown_renderer().renderInline(text))
 
 
 #: The directional formatting characters, drawn often: the text outputs' code-point form (``[U+202E]``) is Markdown too.

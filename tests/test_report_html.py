@@ -25,13 +25,13 @@ from hypothesis import strategies as st
 from hostile import HOSTILE_LINES, HOSTILE_RECORD
 
 from dedupe.corpus.documents import Document, Origin
-from dedupe.output import envelope, to_json
+from dedupe.output import bidi_safe, envelope, to_json
 from dedupe.report.html import render_html, script_json
 from dedupe.report.html_data import report_from_page
 from dedupe.report.html_assets import CSS, JS
 from dedupe.report.html_claims import mark_words
 from dedupe.report.html_figures import range_plot
-from dedupe.report.html_text import Highlight, bidi_safe, full_text
+from dedupe.report.html_text import Highlight, full_text
 from dedupe.segment import segment_document
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

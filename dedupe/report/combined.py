@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dedupe.output import envelope, md_cell, plural, terminal_safe
 from dedupe.report.info import info_dict
 from dedupe.report.fields import (entities_with_variants, int_field, number_text, shorten, skipped_lines,
-                                  skipped_markdown, skipped_of)
+                                  skipped_markdown, skipped_of, sole_outlet)
 
 if TYPE_CHECKING:
     from dedupe.pipeline import ReportResult
@@ -214,17 +214,11 @@ def _md_claims(report: dict[str, Any]) -> list[str]:
 
 def _md_single_outlet(report: dict[str, Any]) -> list[str]:
     """One line per story that one outlet alone covers (nothing to compare), as the HTML and compare's text say."""
-    outlets: dict[str, set[str]] = {}
-    shared: set[str] = set()
-    totals: Counter[str] = Counter()
+    stories: dict[str, list[dict[str, Any]]] = {}
     for claim in (report.get("compare") or {}).get("claims", []):
-        story = str(claim.get("story"))
-        totals[story] += 1
-        outlets.setdefault(story, set()).update(str(m.get("outlet")) for m in claim.get("members", []))
-        if claim.get("status") != "unique":
-            shared.add(story)
-    return [f"Only {md_cell(next(iter(named)))} covers {md_cell(story)}: {plural(totals[story], 'claim')}, nothing "
-            "to compare.\n" for story, named in outlets.items() if len(named) == 1 and story not in shared]
+        stories.setdefault(str(claim.get("story")), []).append(claim)
+    return [f"Only {md_cell(outlet)} covers {md_cell(story)}: {plural(len(claims), 'claim')}, nothing to compare.\n"
+            for story, claims in stories.items() if (outlet := sole_outlet(claims)) is not None]
 
 
 def _md_marked(member: dict[str, Any], claim: dict[str, Any]) -> str:

@@ -1,11 +1,12 @@
 """Small helpers every renderer shares: shortened display text, integer and number fields of a JSON payload, the
-list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike), and the entities spelled several ways
-(the report's text, Markdown and HTML count and list the same ones)."""
+list of skipped inputs (``dedupe info`` and ``dedupe report`` print it alike), the entities spelled several ways
+(the report's text, Markdown and HTML count and list the same ones), and the outlet a story has alone (the report's
+Markdown and HTML summarise the same stories)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dedupe.output import md_cell
@@ -75,6 +76,24 @@ def skipped_markdown(skipped: Sequence[Mapping[str, Any]]) -> list[str]:
         return []
     return ["", "## Skipped inputs", "", "| where | reason |", "|---|---|",
             *(f"| {md_cell(skipped_where(item))} | {md_cell(str(item.get('reason')))} |" for item in skipped)]
+
+
+def sole_outlet(claims: Iterable[Mapping[str, Any]]) -> str | None:
+    """The one outlet that covers a story alone, from the story's claims (of a ``compare`` payload).
+
+    Args:
+        claims: The story's claim groups.
+
+    Returns:
+        The outlet when every claim is ``unique`` and all their members are of that one outlet; else ``None``
+        (a claim shared by several outlets, several outlets, or no claim).
+    """
+    outlets: set[str] = set()
+    for claim in claims:
+        if claim.get("status") != "unique":
+            return None
+        outlets.update(str(m.get("outlet")) for m in claim.get("members", []))
+    return next(iter(outlets)) if len(outlets) == 1 else None
 
 
 def entities_with_variants(compare: Mapping[str, Any] | None) -> list[tuple[dict[str, Any], list[str]]]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from dedupe.report.html_text import DocumentIndex, esc
-from dedupe.report.fields import entities_with_variants, int_field, shorten
+from dedupe.report.fields import entities_with_variants, int_field, shorten, sole_outlet
 
 _WORD = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_][\w'’-]*", re.UNICODE)
 #: Most cells of the coverage matrix (rows x outlets); beyond it the widest-reported claims are kept.
@@ -74,21 +74,16 @@ def _story_block(story_id: str, story: dict[str, Any] | None, claims: list[tuple
             f'<span class="meta">{len(docs)} document{"s" if len(docs) != 1 else ""}{esc(dates)}: '
             f'{esc(outlets)}</span></h3>')
     body = "".join(_claim_group(number, claim, index) for number, claim in shared)
-    single = {_outlet_of(c) for _, c in uniques}
-    if not shared and len(single) == 1:  # one outlet only: summarised by its first claim, nothing to compare
+    single = sole_outlet(c for _, c in claims)
+    if single is not None:  # one outlet only: summarised by its first claim, nothing to compare
         first = uniques[0][1].get("members", [{}])[0]
-        return (f'<div class="story">{head}<p class="meta">Only {esc(single.pop())} covers this story: '
+        return (f'<div class="story">{head}<p class="meta">Only {esc(single)} covers this story: '
                 f'{len(uniques)} claims, nothing to compare. It opens: {esc(str(first.get("text", "")))}</p></div>')
     return f'<div class="story">{head}{body}{_unique_block(uniques, index)}</div>'
 
 
 def _outlet_count(claim: dict[str, Any]) -> int:
     return len({str(m.get("outlet")) for m in claim.get("members", [])})
-
-
-def _outlet_of(claim: dict[str, Any]) -> str:
-    members = claim.get("members", [])
-    return str(members[0].get("outlet")) if members else ""
 
 
 def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> str:

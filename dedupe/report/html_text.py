@@ -28,8 +28,6 @@ def esc(value: object) -> str:
     return html.escape(bidi_safe("" if value is None else str(value)), quote=True)
 
 
-
-
 @dataclass(frozen=True)
 class Highlight:
     """A span of a document marked in the full-text view.

@@ -66,11 +66,10 @@ def info_text(path: str, info: IndexInfo) -> str:
     params = ", ".join(f"{k} {v}" for k, v in info.params.as_dict().items())
     dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none"
     return terminal_safe(f"{path}: {plural(info.documents, 'document')} in {plural(info.batches, 'batch')}, "
-            f"{info.bytes / 1e6:.1f} MB "
-            f"({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
-            f"outlets ({len(info.outlets)}): {outlets}{more}\n"
-            f"dates: {dates} ({info.undated} undated)\n"
-            f"parameters: {params} (schema {info.schema_version})\n")
+                         f"{info.bytes / 1e6:.1f} MB ({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
+                         f"outlets ({len(info.outlets)}): {outlets}{more}\n"
+                         f"dates: {dates} ({info.undated} undated)\n"
+                         f"parameters: {params} (schema {info.schema_version})\n")
 
 
 def against_dict(checked: AgainstResult) -> dict[str, Any]:
