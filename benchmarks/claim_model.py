@@ -370,7 +370,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         reuters_train = pair_contents(reuters_train)
         train_features = np.vstack([train_features, features(reuters_train, encoder, cache)[0]])
         train = joined([train, reuters_train])
-    model = fit_model(train_features, train.labels, C)
     if args.train_gold is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
         gold, events, gold_vectors = gold_training_pairs(args.train_gold, encoder, cache)
         gold_features, gold_cosines = features_of_vectors(gold, gold_vectors)
@@ -378,6 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         outside, annotated = (train_features, train.labels), (gold_features, gold.labels)
         weight, c = pick_weight(outside, annotated, events, args.weight, args.c, align.CLAIM_THRESHOLD)
         model = fit_with_gold(outside, annotated, weight, c)
+    else:
+        model = fit_model(train_features, train.labels, C)
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \
         if args.token_features else None
     print(f"fitted on {len(train.labels)} pairs (MRPC train + STS headlines {FIT_YEARS[0]}-{FIT_YEARS[-1]}"

@@ -39,7 +39,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -157,7 +157,7 @@ def tune_changes(corpora: list[str], gold_path: Path, containment: float, encode
     events = gold.split["tune"]
     found = {}
     for name in ("without", "with"):
-        with lexical_link(containment if name == "with" else 2.0):
+        with lexical_link(containment) if name == "with" else nullcontext():
             pred, pred_div = run_compare(loaded, gold, encoder, cache, CompareConfig(), only=events)[:2]
         found[name] = in_sets(pred, gold, events)
         for event in events:
