@@ -262,6 +262,20 @@ def gold_training_pairs(path: Path, encoder: object, cache: EmbeddingCache,
     return pairs, np.asarray([gold.set_of[a[0]] for (a, _), k in zip(cross, keep) if k]), (first[keep], second[keep])
 
 
+def hit_measures(hit: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
+    """Pooled pair P / R / F1 (:func:`benchmarks.claims_quality.pair_measures`) of a prediction per pair.
+
+    Args:
+        hit: One bool per pair: predicted same claim.
+        labels: One label per pair (1 same claim).
+
+    Returns:
+        Precision, recall and F1.
+    """
+    tp = int((hit & (labels == 1)).sum())
+    return pair_measures(tp, int(hit.sum()) - tp, int(labels.sum()) - tp)
+
+
 def fit_with_gold(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, np.ndarray], weight: float,
                   c: float) -> align.LogisticModel:
     """The claim model fitted on the outside pairs (weight 1) and training-gold pairs (weight ``weight``), each
@@ -293,9 +307,7 @@ def pick_weight(outside: tuple[np.ndarray, np.ndarray], gold: tuple[np.ndarray, 
     for weight in weights:
         for c in cs:
             scores = out_of_event_scores(outside, gold, events, weight, c)
-            hit = scores >= threshold
-            tp = int((hit & (gold[1] == 1)).sum())
-            p, r, f1 = pair_measures(tp, int(hit.sum()) - tp, int(gold[1].sum()) - tp)
+            p, r, f1 = hit_measures(scores >= threshold, gold[1])
             auc = roc_auc_score(gold[1], scores)
             print(f"{weight:6g} {c:6g} {auc:8.3f} {average_precision_score(gold[1], scores):6.3f} "
                   f"{p:6.3f} {r:6.3f} {f1:6.3f}")
@@ -358,7 +370,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         reuters_train = pair_contents(reuters_train)
         train_features = np.vstack([train_features, features(reuters_train, encoder, cache)[0]])
         train = joined([train, reuters_train])
-    model = fit_model(train_features, train.labels, C)
     if args.train_gold is not None:  # the map never saw these pairs: the shipped map's cosines are out of fold
         gold, events, gold_vectors = gold_training_pairs(args.train_gold, encoder, cache)
         gold_features, gold_cosines = features_of_vectors(gold, gold_vectors)
@@ -366,6 +377,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         outside, annotated = (train_features, train.labels), (gold_features, gold.labels)
         weight, c = pick_weight(outside, annotated, events, args.weight, args.c, align.CLAIM_THRESHOLD)
         model = fit_with_gold(outside, annotated, weight, c)
+    else:
+        model = fit_model(train_features, train.labels, C)
     tokens = fit_model(np.hstack([train_features, token_features(train, encoder)]), train.labels, C) \
         if args.token_features else None
     print(f"fitted on {len(train.labels)} pairs (MRPC train + STS headlines {FIT_YEARS[0]}-{FIT_YEARS[-1]}"

@@ -58,8 +58,10 @@ def qualifying(documents: Sequence[Document], excluded: set[str]) -> list[list[D
         if len(ids) < REPORTS[0] or excluded & ids:  # fewer documents than reports needed: no need to read them
             continue
         members = [documents[i] for i in sorted(place[d] for d in ids)]
-        seen: set[str] = set()
-        reports = [d for d in members if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
+        first: dict[str, Document] = {}  # an exact repeat of a text is not another report: the first one kept
+        for d in members:
+            first.setdefault(d.text, d)
+        reports = list(first.values())
         sizes = [len(segment_document(d).sentences) for d in reports]
         if REPORTS[0] <= len(reports) <= REPORTS[1] and all(SENTENCES[0] <= n <= SENTENCES[1] for n in sizes):
             stories.append(reports)

@@ -39,14 +39,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.claim_model import features_of_vectors, gold_training_pairs
-from benchmarks.claims_quality import (DEFAULT_GOLD, Gold, gold_pairs, in_sets, load_corpora, load_gold, pair_measures,
+from benchmarks.claim_model import features_of_vectors, gold_training_pairs, hit_measures
+from benchmarks.claims_quality import (DEFAULT_GOLD, Gold, gold_pairs, in_sets, load_corpora, load_gold,
                                        run_compare, score, tune_only)
 from benchmarks.relative_links import replaced
 from dedupe.compare import align
@@ -68,9 +68,7 @@ MEASURES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 def route_scores(linked: np.ndarray, labels: np.ndarray, measure: np.ndarray, threshold: float
                  ) -> tuple[float, float, float]:
     """Pooled P / R / F1 of ``linked | (measure >= threshold)`` against ``labels`` (1 same claim)."""
-    hit = linked | (measure >= threshold)
-    tp = int((hit & (labels == 1)).sum())
-    return pair_measures(tp, int(hit.sum()) - tp, int(labels.sum()) - tp)
+    return hit_measures(linked | (measure >= threshold), labels)
 
 
 def pick_threshold(linked: np.ndarray, labels: np.ndarray, measure: np.ndarray,
@@ -99,15 +97,14 @@ def select(linked: np.ndarray, labels: np.ndarray, feats: np.ndarray, events: np
            grid: Sequence[float] = GRID) -> tuple[str, float] | None:
     """The module's selection rule: print every measure's out-of-event figures, return the route ``(measure, T)``,
     or ``None`` when no measure's out-of-event F1 is above the model alone's."""
-    base = route_scores(linked, labels, np.zeros(len(labels)), 1.0)
+    base = hit_measures(linked, labels)
     print(f"{len(labels)} pairs, {int(labels.sum())} same claim, {len(set(events.tolist()))} events; model alone at "
           f"{align.CLAIM_THRESHOLD}: P {base[0]:.3f} R {base[1]:.3f} F1 {base[2]:.3f}")
     best: tuple[float, str] | None = None
     for name, read in MEASURES.items():
         measure = read(feats)
         hit, picked = out_of_event(linked, labels, measure, events, grid)
-        tp = int((hit & (labels == 1)).sum())
-        p, r, f1 = pair_measures(tp, int(hit.sum()) - tp, int(labels.sum()) - tp)
+        p, r, f1 = hit_measures(hit, labels)
         print(f"{name}: out of event P {p:.3f} R {r:.3f} F1 {f1:.3f}; T per left-out event "
               + ", ".join(f"{e} {t:.2f}" for e, t in picked.items()))
         if f1 > base[2] and (best is None or f1 > best[0]):
@@ -160,7 +157,7 @@ def tune_changes(corpora: list[str], gold_path: Path, containment: float, encode
     events = gold.split["tune"]
     found = {}
     for name in ("without", "with"):
-        with lexical_link(containment if name == "with" else 2.0):
+        with lexical_link(containment) if name == "with" else nullcontext():
             pred, pred_div = run_compare(loaded, gold, encoder, cache, CompareConfig(), only=events)[:2]
         found[name] = in_sets(pred, gold, events)
         for event in events:

@@ -75,9 +75,8 @@ def main(argv: list[str] | None = None) -> None:
         for _ in range(args.runs):
             for contestant, command in runs.items():
                 run = timed(command, cwd=_ROOT)
-                wall, used = run.wall, run.cpu
-                times[contestant].append(wall)
-                cpu[contestant].append(used)
+                times[contestant].append(run.wall)
+                cpu[contestant].append(run.cpu)
         truth = exact_pairs(args.corpus, threshold, folder)
         print(f"corpus: {args.corpus}; {len(truth)} exact pairs with Jaccard >= {threshold}; "
               f"median of {args.runs} rounds after a warm-up\n")
