@@ -266,6 +266,22 @@ def test_not_an_index_is_an_input_error(tmp_path: Path) -> None:
         assert other.read_bytes() == before  # another program's database is left as it was (not switched to WAL)
 
 
+def test_an_empty_file_is_no_index_yet_to_every_command(tmp_path: Path) -> None:
+    empty = tmp_path / "e.db"
+    empty.touch()
+    seed = str(Path(__file__).resolve().parent.parent / "data" / "002_70fb1de66b54f918.txt")
+    for command in (("index", "info", str(empty)), ("index", "remove", str(empty), "--doc", "x"),
+                    ("scan", seed, "--against", str(empty))):
+        result = run(*command)
+        assert result.exit_code == 2
+        assert result.stderr == (f"Error: {empty}: empty file, no index yet "
+                                 f"(create it with `dedupe index add {empty} CORPUS...`)\n")
+        assert empty.stat().st_size == 0
+    # index add creates the index in it, with the default parameters, as for a missing file (not "needs parameters")
+    assert run("index", "add", str(empty), seed).stdout == f"{empty}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    assert run("index", "info", str(empty)).stdout.startswith(f"{empty}: 1 document in 1 batch, ")
+
+
 def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     open_index(db, IndexParams.from_config(CONFIG), create=True).close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -46,10 +45,10 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     config = ScanConfig(**{k: v for k, v in given.items() if v is not None})
     loaded = load_checked(corpus, load_options(text_field, source_field, manifest, strict), sys.stdin.buffer, warn,
                           meanwhile=_import_add)
-    from dedupe.index import IndexParams, add_to  # imported by now where a forked child read part of the corpus
+    from dedupe.index import IndexParams, add_to, index_exists  # imported by now where a forked child read
     from dedupe.report.index import add_text
 
-    exists = Path(index_path).exists()
+    exists = index_exists(index_path)
     make_folder(index_path)
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
     added = add_to(index_path, loaded.documents, params, batch_size)

@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dedupe.index.keys import IndexParams
-from dedupe.index.store import AddResult, Index, IndexInfo, add_to, open_index
+from dedupe.index.store import AddResult, Index, IndexInfo, add_to, index_exists, open_index
 
 if TYPE_CHECKING:
     from dedupe.index.query import AgainstResult, scan_against
 
-__all__ = ["AddResult", "AgainstResult", "Index", "IndexInfo", "IndexParams", "add_to", "open_index", "scan_against"]
+__all__ = ["AddResult", "AgainstResult", "Index", "IndexInfo", "IndexParams", "add_to", "index_exists", "open_index",
+           "scan_against"]
 
 
 def __getattr__(name: str) -> Any:

@@ -416,9 +416,10 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         ConfigError: ``params`` differ from the file's, or its schema version is not one this dedupe reads.
     """
     path = Path(path)
-    exists = _has_bytes(path)
+    exists = index_exists(path)
     if not exists and not create:
-        raise InputError(f"{path}: no such index (create it with `dedupe index add {path} CORPUS...`)")
+        what = "empty file, no index yet" if path.exists() else "no such index"
+        raise InputError(f"{path}: {what} (create it with `dedupe index add {path} CORPUS...`)")
     connection = sqlite3.connect(path, isolation_level=None, timeout=60.0)
     try:
         # Read before anything is written: another program's database is refused unchanged (WAL rewrites the header).
@@ -470,7 +471,7 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
         As :func:`open_index`.
     """
     path = Path(path)
-    if params is None or _has_bytes(path):  # its dictionary, if any, is in the file
+    if params is None or index_exists(path):  # its dictionary, if any, is in the file
         with open_index(path, params, create=True) as index:
             return index.add(documents, batch_size)
     codec = trained(documents)
@@ -479,8 +480,16 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
         return index._add_prepared(batches, codec)
 
 
-def _has_bytes(path: Path) -> bool:
-    """Whether an index file is there with something in it (an empty one is a new file to :func:`open_index`)."""
+def index_exists(path: str | Path) -> bool:
+    """Whether an index is there: the one rule (here and in the CLI) that an empty file is no index yet.
+
+    Args:
+        path: The SQLite file.
+
+    Returns:
+        ``True`` when the file exists and is not empty.
+    """
+    path = Path(path)
     return path.exists() and path.stat().st_size > 0
 
 
