@@ -13,7 +13,9 @@ import math
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -297,10 +299,13 @@ def check_not_input(path: str, inputs: Sequence[str]) -> None:
 def write_atomic(path: str, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file renamed over it (missing folders created).
 
-    A failure leaves any previous file intact; the new file gets the previous file's permissions, or
-    those the umask gives a new file. A symbolic link is followed: its target is replaced (beside itself,
-    so the rename stays on its file system) and the link kept, as a shell's ``>`` would write through it. A
-    device or a named pipe (``-o /dev/null``) and a file the shell opened (``-o /dev/stdout >> log``,
+    A failure leaves any previous file intact. The file keeps what a shell's ``>`` keeps: its permissions
+    (a new file gets those of the umask), its owner and group (:func:`_keeps_identity`), its hard links. A
+    file the rename would part from those (another hard link would keep the old text; another user's file
+    this process may write but not give away) is written in place from the whole scratch file
+    (:func:`_copy_back`), Ctrl-C and SIGTERM held off until it is whole. A symbolic link is followed: its
+    target is replaced (beside itself, so the rename stays on its file system) and the link kept. A device or
+    a named pipe (``-o /dev/null``) and a file the shell opened (``-o /dev/stdout >> log``,
     ``-o >(gzip > out.gz)``: :func:`_names_descriptor`) are written in place, not replaced.
 
     Args:
@@ -316,11 +321,15 @@ def write_atomic(path: str, text: str) -> None:
     target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
     make_folder(str(target))
     handle, scratch = _scratch_file(path, target)
+    data = text.encode("utf-8")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(scratch, _mode_for(target))
-        os.replace(scratch, target)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)  # whole before the target is touched: a full disk fails here
+        if _keeps_identity(scratch, target):
+            os.replace(scratch, target)
+        else:
+            os.unlink(scratch)  # its blocks freed for the target's growth
+            _copy_back(target, data)
     except BaseException as exc:  # also Ctrl-C or SIGTERM halfway: no scratch file left behind
         Path(scratch).unlink(missing_ok=True)
         if isinstance(exc, OSError):
@@ -389,10 +398,64 @@ def _scratch_file(path: str, target: Path) -> tuple[int, str]:
     raise ConfigError(f"{path}: cannot write: no free name for a scratch file")  # pragma: no cover
 
 
-def _mode_for(target: Path) -> int:
-    """The permissions a rewritten ``target`` keeps, or those of a new file under the current umask."""
-    if target.exists():
-        return target.stat().st_mode & 0o7777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def _keeps_identity(scratch: str, target: Path) -> bool:
+    """Give ``scratch`` what ``target`` has that ``>`` would keep (mode, owner, group), or say it cannot.
+
+    Returns:
+        ``False`` when ``target`` must be written in place instead: it has other hard links, or its owner or
+        group is not this process's to give (only root gives a file away); ``True`` once ``scratch`` has its mode,
+        owner and group (a new file: the mode of the umask).
+    """
+    try:
+        old = target.stat()
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(scratch, 0o666 & ~umask)
+        return True
+    if old.st_nlink > 1:
+        return False
+    new = os.stat(scratch)
+    if (new.st_uid, new.st_gid) != (old.st_uid, old.st_gid):
+        try:
+            os.chown(scratch, old.st_uid, old.st_gid)
+        except PermissionError:
+            return False
+    os.chmod(scratch, old.st_mode & 0o7777)  # after chown, which clears set-user-ID and set-group-ID bits
+    return True
+
+
+def _copy_back(target: Path, data: bytes) -> None:
+    """Write ``data`` over ``target`` in place (its inode, links and owner kept), then cut it to length.
+
+    Not atomic as a rename is, but the text was written whole to a scratch file first (a full disk stops the
+    run before the target is touched), and Ctrl-C or SIGTERM wait until the copy is whole (:func:`_signals_held`);
+    only SIGKILL or a crash midway leaves a mix of the old and new text.
+    """
+    with _signals_held(), open(target, "r+b") as stream:
+        stream.write(data)
+        stream.truncate()
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM held: each that arrives is raised again as the block ends.
+
+    Python runs signal handlers in the main thread only; elsewhere the block runs as it is (nothing there is
+    interrupted by them).
+    """
+    import signal
+
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = [signal.signal(number, lambda number, _frame: caught.append(number)) for number in held]
+    try:
+        yield
+    finally:
+        for number, handler in zip(held, before):
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for arrived in caught:
+            signal.raise_signal(arrived)

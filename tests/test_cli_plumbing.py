@@ -488,6 +488,44 @@ def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_pa
     assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
 
 
+def test_output_onto_a_hard_linked_file_rewrites_it_for_every_link(tmp_path: Path) -> None:
+    """As ``> out.json``: the rename gave out.json a new inode and left its other link with the old text."""
+    target, other = tmp_path / "out.json", tmp_path / "kept.json"
+    target.write_text("old\n" * 100_000, encoding="utf-8")  # longer than the new text: cut to length
+    os.link(target, other)
+    inode = target.stat().st_ino
+    code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(target))
+    assert code == 0, err
+    assert target.stat().st_ino == inode and other.read_bytes() == target.read_bytes()
+    assert json.loads(other.read_text(encoding="utf-8"))["command"] == "info"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "out.json"]  # no scratch file left
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user, and being another user, need root")
+def test_output_over_another_users_file_keeps_its_owner_group_and_mode(open_folder: Path) -> None:
+    """As ``> out.json``: the rename gave the file to whoever ran the command (root: nobody's file became root's;
+    nobody writing root's world-writable file made it nobody's)."""
+    open_folder.chmod(0o777)  # nobody may make a scratch file beside the target, and so rename over it
+    target = open_folder / "out.json"
+    target.write_text("old\n", encoding="utf-8")
+    os.chown(target, 65534, 65534)
+    target.chmod(0o664)
+    inode = target.stat().st_ino
+    code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(target))
+    assert code == 0, err
+    found = target.stat()
+    assert (found.st_uid, found.st_gid, found.st_mode & 0o777) == (65534, 65534, 0o664)
+    assert found.st_ino != inode  # root gives the scratch file away: still a rename, atomic
+    os.chown(target, 0, 0)
+    target.chmod(0o666)
+    written = dedupe_process("info", DATA, "--format", "json", "-q", "-o", str(target), as_nobody=True)
+    assert (written.returncode, written.stderr) == (0, "")
+    found = target.stat()
+    assert (found.st_uid, found.st_gid, found.st_mode & 0o777) == (0, 0, 0o666)
+    assert json.loads(target.read_text(encoding="utf-8"))["command"] == "info"
+    assert sorted(p.name for p in open_folder.iterdir()) == ["out.json"]
+
+
 def test_output_onto_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
     """As ``-o /dev/null`` or ``-o >(gzip > x.gz)``: renaming a file over it replaced /dev/null itself as root."""
     import stat

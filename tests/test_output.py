@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import signal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import SCHEMA_VERSION, __version__
-from dedupe.output import cleaned, envelope, md_cell, plural, plural_noun, terminal_safe, to_json, to_jsonl
+from dedupe.output import (_signals_held, cleaned, envelope, md_cell, plural, plural_noun, terminal_safe, to_json,
+                           to_jsonl)
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -124,3 +128,13 @@ def test_md_cell_at_the_start_of_a_list_item_is_no_list_marker() -> None:
         assert page == f"<ul>\n<li>{html.escape(value)}, line 3</li>\n</ul>\n", value
     assert [md_cell(v) for v in ("-5 people", "+972 Magazine", "1.5 m", "2016. More")] == [
         "-5 people", "+972 Magazine", "1.5 m", "2016\\. More"]
+
+
+def test_ctrl_c_waits_until_the_in_place_copy_of_an_output_is_whole() -> None:
+    reached = []
+    with pytest.raises(KeyboardInterrupt):
+        with _signals_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached.append("after the signal")  # the copy would go on here, not stop halfway
+    assert reached == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is back
