@@ -50,3 +50,34 @@ def test_first_scan_writes_the_archive_and_the_next_reads_it_with_the_same_findi
         assert done.stderr == "", run  # -q: nothing about the archive, no warning, nothing of Spark's
         archives = sorted(p.name for p in (tmp_path / "cache" / "spark-classes").iterdir())
         assert archives == [path.name], run  # in place, no partial file left
+
+
+def test_a_jvm_that_cannot_start_under_q_says_why_in_one_line(tmp_path: Path) -> None:
+    """``-q`` gave the JVM /dev/null as stderr: a failed start ended with an internal error and no reason."""
+    found = spark_jvm._java()
+    assert found is not None  # Spark runs here, so there is a Java
+    tools = tmp_path / "bin"  # the path's tools (bash, dirname... for Spark's launcher script) but no java
+    tools.mkdir()
+    for folder in dict.fromkeys(os.path.realpath(p) for p in os.environ["PATH"].split(os.pathsep) if os.path.isdir(p)):
+        for tool in os.scandir(folder):
+            if tool.name != "java" and not (tools / tool.name).exists():
+                (tools / tool.name).symlink_to(tool.path)
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env.update(PATH=str(tools), PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    command = [sys.executable, "-m", "dedupe", "scan", str(ROOT / "data"), "--engine", "spark", "-q"]
+    for home, reason in ((None, "JAVA_HOME is not set"),
+                         ("/nonexistent", "/nonexistent/bin/java: No such file or directory")):
+        done = subprocess.run(command, env=env if home is None else {**env, "JAVA_HOME": home},
+                              capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr[-2000:]
+        assert done.stderr == f"Error: --engine spark: Java did not start: {reason}\n"
+
+
+def test_the_reason_of_a_failed_start_is_its_last_line_that_is_no_follow_on() -> None:
+    closing = ("Error: Could not create the Java Virtual Machine.\n"
+               "Error: A fatal exception has occurred. Program will exit.\n")
+    assert spark_jvm.start_failure("Picked up JAVA_TOOL_OPTIONS: -XX:+Nope\nUnrecognized VM option 'Nope'\n"
+                                   + closing) == "Unrecognized VM option 'Nope'"
+    trace = 'Exception in thread "main" java.net.BindException: Address in use\n\tat a.b.C.d(C.java:1)\n\t... 3 more\n'
+    assert spark_jvm.start_failure(trace) == 'Exception in thread "main" java.net.BindException: Address in use'
+    assert spark_jvm.start_failure("\n  \n") == ""

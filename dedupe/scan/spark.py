@@ -36,7 +36,6 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions, Skipped
-from dedupe.errors import InputError
+from dedupe.errors import ConfigError, InputError
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_jvm, spark_stages as st
 from dedupe.scan.minhash import lsh_params
@@ -130,14 +129,20 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         archive: Whether a local master's new JVM may write that archive when there is none (the caller
             then ends the context with :func:`~dedupe.scan.spark_jvm.stop_soon`, which waits for the JVM to
             write it).
-        quiet: Nothing from Spark on stderr (``dedupe scan -q``): a JVM started here gets ``/dev/null`` as its
-            stderr (its log4j lines and warnings; an error still reaches the caller as an exception). Without
-            it, as with dedupe's own progress bars, Spark's progress bar is drawn on a terminal only.
+        quiet: Nothing from Spark on stderr (``dedupe scan -q``): a JVM started here gets a scratch file as its
+            stderr (:func:`~dedupe.scan.spark_jvm.stderr_kept`: its log4j lines and warnings, and the reason of
+            a failed start). Without it, as with dedupe's own progress bars, Spark's progress bar is drawn on a
+            terminal only.
 
     Returns:
         The context; on a local master its Python workers run this interpreter and this copy of dedupe.
+
+    Raises:
+        ConfigError: The JVM started here did not start (no Java, ``JAVA_HOME`` naming none...): one line with
+            the reason, under ``quiet`` the last meaningful line of its stderr.
     """
     from pyspark import SparkConf, SparkContext
+    from pyspark.errors import PySparkRuntimeError
 
     conf = SparkConf().setAppName(app_name).setAll(list((settings or {}).items()))
     if quiet or not sys.stderr.isatty():
@@ -159,28 +164,19 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         paths = [here, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
-    with _stderr_to_null(quiet and SparkContext._gateway is None):  # the JVM keeps the stderr it starts with
-        sc = SparkContext.getOrCreate(conf)
+    starting = SparkContext._gateway is None
+    with spark_jvm.stderr_kept(quiet and starting) as reason:  # the JVM keeps the stderr it starts with
+        try:
+            sc = SparkContext.getOrCreate(conf)
+        except PySparkRuntimeError:
+            if not starting or SparkContext._gateway is not None:
+                raise
+            said = reason()  # -q: its stderr was kept; otherwise the user saw it
+            raise ConfigError(f"--engine spark: Java did not start: {said}" if said else
+                              "--engine spark: Java did not start (its messages are above)") from None
     if partial is not None:
         setattr(sc, "_dedupe_archive", partial)  # noqa: B010  # written when stop_soon ends the JVM
     return sc
-
-
-@contextmanager
-def _stderr_to_null(on: bool) -> Iterator[None]:
-    """While the block runs, file descriptor 2 is ``/dev/null`` (``on``), for a process started meanwhile."""
-    if not on:
-        yield
-        return
-    sys.stderr.flush()
-    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
 
 
 def spark_session(master: str | None = None, app_name: str = "dedupe-scan",

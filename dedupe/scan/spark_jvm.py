@@ -17,15 +17,23 @@ archive instead. Java 17 writes such an archive of what a JVM loaded when that J
   user sees nothing of it.
 - Setting ``spark.driver.extraJavaOptions`` yourself leaves all of this out (as the other JVM options of a
   local master, :data:`dedupe.scan.spark._LOCAL_SETTINGS`).
+
+The stderr a JVM started under ``scan -q`` keeps is an unnamed scratch file (:func:`stderr_kept`), not the
+terminal, so that a failed start still says why (:func:`start_failure`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
+import sys
+import tempfile
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +43,12 @@ if TYPE_CHECKING:
 #: The JVM's logging of the archive, off: writing one lists every class it leaves out.
 QUIET = "-Xlog:cds=off -Xlog:cds+dynamic=off"
 _WAIT = 120  # seconds a stopping JVM gets to write the archive and exit
+# What a failed start writes after its reason: the launcher script's own follow-on error (spark-class: "CMD: bad
+# array subscript"), Java's closing words, a stack trace's frames.
+_FOLLOW_ON = re.compile(r".*: CMD: bad array subscript|Error: Could not create the Java Virtual Machine\.|"
+                        r"Error: A fatal exception has occurred\. Program will exit\.|at \S+\(.*\)|\.\.\. \d+ more")
+_SCRIPT = re.compile(r"\S+: line \d+: ")  # bash's prefix of a launcher script's error ("/.../spark-class: line 71: ")
+_TAIL = 65536  # bytes of the scratch stderr read for the reason
 
 
 def _java() -> Path | None:
@@ -138,3 +152,59 @@ def stop_soon(sc: SparkContext) -> threading.Thread:
     stopping = threading.Thread(target=stop, name="spark-stop")
     stopping.start()
     return stopping
+
+
+def start_failure(text: str) -> str:
+    """Why a JVM did not start, from what it and Spark's launcher wrote on stderr: the last line that is not a
+    follow-on of an earlier one (:data:`_FOLLOW_ON`), without bash's script-and-line prefix.
+
+    Args:
+        text: The stderr of the failed start.
+
+    Returns:
+        The reason, on one line; empty when nothing was written.
+
+    Example:
+        >>> start_failure("spark-class: line 71: /x/bin/java: No such file or directory\\n"
+        ...               "spark-class: line 97: CMD: bad array subscript\\n")
+        '/x/bin/java: No such file or directory'
+    """
+    for line in reversed(text.splitlines()):
+        line = line.strip()
+        if line and not _FOLLOW_ON.fullmatch(line):
+            return _SCRIPT.sub("", line, count=1)
+    return ""
+
+
+@contextmanager
+def stderr_kept(on: bool) -> Iterator[Callable[[], str]]:
+    """While the block runs, file descriptor 2 is an unnamed scratch file (``on``), for a JVM started meanwhile.
+
+    The JVM keeps it as its stderr until it ends (its log4j warnings and those of its Python workers go there,
+    out of sight as under ``/dev/null``; the file's space is freed with the JVM).
+
+    Args:
+        on: Whether to switch; otherwise the block runs as it is.
+
+    Returns:
+        A context whose value gives the reason of a failed start (:func:`start_failure` of what was written;
+        empty when not ``on``).
+    """
+    if not on:
+        yield lambda: ""
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as scratch:
+        try:
+            os.dup2(scratch.fileno(), 2)
+            yield lambda: start_failure(_tail(scratch.fileno()))
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _tail(descriptor: int) -> str:
+    """The last :data:`_TAIL` bytes of a file, as text."""
+    size = os.fstat(descriptor).st_size
+    return os.pread(descriptor, _TAIL, max(0, size - _TAIL)).decode("utf-8", "replace")
