@@ -8,9 +8,11 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hostile import HOSTILE_LINES, HOSTILE_RECORD
+from hostile import HOSTILE_LINES, HOSTILE_RECORD, markdown_html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedupe.report.combined import counts, payload, report_markdown, report_text
+from dedupe.report.combined import _md_marked, counts, payload, report_markdown, report_text
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +130,34 @@ def test_markdown_claims_give_offsets_mark_conflicting_words_and_summarise_one_o
     alone = [s for s in stories if len({m["outlet"] for c in claims if c["story"] == s for m in c["members"]}) == 1]
     assert alone and all(re.search(rf"\nOnly [^\n]+ covers {s}: \d+ claims, nothing to compare\.\n", markdown)
                          for s in alone)
+
+
+def _marked_cell(text: str, low: int, high: int) -> str:
+    """The HTML of a claims table cell whose text has ``text[low:high]`` marked conflicting."""
+    member = {"doc": "d", "start": 0, "text": text}
+    claim = {"reasons": [{"conflicting": [{"doc": "d", "spans": [[low, high]]}]}]}
+    page = markdown_html(f"| text |\n|---|\n| {_md_marked(member, claim)} |\n")
+    return page.split("<td>")[1].split("</td>")[0]
+
+
+def test_marked_words_with_literal_stars_or_brackets_beside_letters_stay_bold() -> None:
+    """Marked whole, ``**40**`` right after a letter rendered with no bold: its opening ``**`` (before an escaped
+    star, after a letter) opened nothing and was shown as two more stars."""
+    assert _marked_cell("a**40**b", 1, 7) == "a*<strong>*40*</strong>*b"
+    assert _marked_cell("He said **40** died", 8, 14) == "He said <strong>**40**</strong> died"
+    assert _marked_cell("toll(40)now", 4, 8) == "toll(<strong>40</strong>)now"
+    assert _marked_cell("a( )b", 1, 4) == "a( )b"  # nothing in it can be bold: shown as text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a4é *_()\\-.%~`[", min_size=1, max_size=12), st.data())
+def test_a_marked_span_renders_as_its_text_with_its_words_in_bold(text: str, data: st.DataObject) -> None:
+    low = data.draw(st.integers(0, len(text) - 1))
+    high = data.draw(st.integers(low + 1, len(text)))
+    cell = _marked_cell(text, low, high)
+    shown = cell.replace("<strong>", "").replace("</strong>", "")
+    assert shown == text.strip()  # every character as written, none taken as markup
+    words = [i for i in range(low, high) if text[i] not in " *_()\\-.%~`["]
+    if words:  # the bold holds the span's words, and nothing outside the span
+        bold = cell.split("<strong>")[1].split("</strong>")[0]
+        assert cell.count("<strong>") == 1 and bold in text[low:high] and text[words[0]:words[-1] + 1] in bold

@@ -7,6 +7,7 @@ run). The text and Markdown renderers read that dict, so they work as well on a 
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -231,9 +232,42 @@ def _md_marked(member: dict[str, Any], claim: dict[str, Any]) -> str:
     pieces, at = [], 0
     for low, high in spans:
         if 0 <= at <= low < high <= len(text):  # inside the sentence, after the previous mark
-            pieces += [md_cell(text[at:low]), f"**{md_cell(text[low:high])}**"]
-            at = high
+            low, high = _md_strong(text, low, high)
+            if low < high:
+                pieces += [md_cell(text[at:low]), f"**{md_cell(text[low:high])}**"]
+                at = high
     return "".join(pieces) + md_cell(text[at:])
+
+
+def _md_strong(text: str, low: int, high: int) -> tuple[int, int]:
+    """The part of ``text[low:high]`` that ``**`` around it makes bold in CommonMark, its other edges shown as text.
+
+    A ``**`` opens only before a character that is no space, and before punctuation only after a space or
+    punctuation; it closes in mirror image. So ``a**40**b`` marked whole (its escaped ``\\*`` are punctuation
+    after the letter ``a``) showed its stars and no bold: the stars stay outside the bold, ``40`` is bold.
+    """
+    while low < high and not _md_flanks(text, low, low - 1):
+        low += 1
+    while high > low and not _md_flanks(text, high - 1, high):
+        high -= 1
+    return low, high
+
+
+def _md_flanks(text: str, inner: int, outer: int) -> bool:
+    """Whether a ``**`` between ``text[outer]`` (outside the bold; a space past either end) and ``text[inner]``
+    (its first or last character) delimits bold, each character classed as :func:`md_cell` writes it."""
+    written = md_cell(text[inner]) or " "
+    near = md_cell(text[outer]) if 0 <= outer < len(text) else " "
+    inside = _md_class(written[0] if inner < outer else written[-1])
+    outside = _md_class((near or " ")[-1] if outer < inner else (near or " ")[0])
+    return inside == "other" or (inside == "punctuation" and outside != "other")
+
+
+def _md_class(char: str) -> str:
+    """CommonMark's class of a character beside a delimiter: space, punctuation (Unicode P and S), or other."""
+    if char.isspace():
+        return "space"
+    return "punctuation" if unicodedata.category(char)[0] in "PS" else "other"
 
 
 def _explanations(claim: dict[str, Any]) -> list[dict[str, Any]]:
