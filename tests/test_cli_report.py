@@ -7,6 +7,7 @@ full-text view (the link's target exists and holds the sentence).
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from html.parser import HTMLParser
@@ -288,3 +289,24 @@ def test_findings_of_the_typed_result_match_the_report_counts(seed_run: tuple[An
     written = counts(document)
     assert result.findings == {kind: written[kind] for kind in result.findings}
     assert result.findings["repeat"] > 0 and result.findings["conflict"] == 1
+
+
+def test_cli_html_summarises_a_story_one_outlet_covers_instead_of_listing_its_claims(tmp_path: Path) -> None:
+    """The Daily Mail article is a story of its own: its 85 unique claims are one line (how many, and the first),
+    not a list of every claim under "Reported by one outlet only" as another story's unique claims are."""
+    page_path, json_path = tmp_path / "report.html", tmp_path / "report.json"
+    for out in (page_path, json_path):
+        result = CliRunner().invoke(cli, ["report", DATA, "-q", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+    claims = [c for c in json.loads(json_path.read_text(encoding="utf-8"))["compare"]["claims"]
+              if {m["outlet"] for m in c["members"]} == {"Daily Mail"}]
+    assert len(claims) == 85 and {c["story"] for c in claims} == {"story-2"}
+    page = page_path.read_text(encoding="utf-8")
+    story = page.split('<div class="story"><h3 id="story-story-2">')[1].split("</div>")[0]  # to its first close
+    first = html.escape(claims[0]["members"][0]["text"], quote=False)
+    assert f"Only Daily Mail covers this story: 85 claims, nothing to compare. It opens: {first}</p>" in story
+    assert "Reported by one outlet only" not in story and "<li>" not in story
+    section = page.split('<section class="panel" id="claims"')[1].split("</section>")[0]
+    listed = [c for c in claims[1:] if html.escape(c["members"][0]["text"], quote=False) in section]
+    assert listed == []  # no other claim of the story in the claims section (the full texts hold them all)
+    assert "Reported by one outlet only" in section  # the four-outlet story still lists its unique claims
