@@ -320,8 +320,8 @@ def write_atomic(path: str, text: str) -> None:
         return
     target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
     make_folder(str(target))
+    data = text.encode("utf-8")  # before the scratch file: an unencodable text leaves none behind
     handle, scratch = _scratch_file(path, target)
-    data = text.encode("utf-8")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)  # whole before the target is touched: a full disk fails here
