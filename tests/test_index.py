@@ -303,6 +303,42 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
     assert run("index", "add", db, str(tmp_path / "d2")).stdout.startswith(f"{db}: 1 added")
 
 
+def _stored(db: str) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
+
+
+def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_path: Path) -> None:
+    # A backfill (`index add H archive/`) meets the re-scrapes that daily adds meet one day at a time; the loader's
+    # renaming of a repeated id or url (x~2, a path and line) made them other documents.
+    text = " ".join(f"word{i}" for i in range(40))
+    days = [[{"id": "x", "text": text}, {"id": "y", "text": "y " + text}, {"url": "https://u.example/1", "text": text}],
+            [{"id": "x", "text": text}, {"id": "y", "text": "y " + text + " corrected"},
+             {"url": "https://u.example/1", "text": text + " edited"}]]
+    folders = []
+    for n, records in enumerate(days):
+        (tmp_path / f"d{n}").mkdir()
+        folders.append(str(write_jsonl(tmp_path / f"d{n}" / "batch.jsonl", records).parent))
+    once, daily = str(tmp_path / "once.db"), str(tmp_path / "daily.db")
+    assert run("index", "add", once, *folders).stdout == (
+        f"{once}: 3 added, 1 unchanged, 2 new versions, 0 skipped\n  new version y~v2 of y\n"
+        "  new version https://u.example/1~v2 of https://u.example/1\n")
+    for folder in folders:
+        run("index", "add", daily, folder)
+    assert _stored(once) == _stored(daily) == [
+        ("x", "x", 1), ("y", "y", 1), ("https://u.example/1",) * 2 + (1,), ("y~v2", "y", 2),
+        ("https://u.example/1~v2", "https://u.example/1", 2)]
+    # scan --against --add: a re-scrape inside the batch is a finding of the check, and one document in the index.
+    fresh = str(tmp_path / "fresh.db")
+    run("index", "add", fresh, folders[0])
+    other = " ".join(f"other{i}" for i in range(40))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "z", "text": other}, {"id": "z", "text": other}])
+    result = run("scan", str(batch), "--against", fresh, "--add", "--format", "json")
+    assert any({o["doc"] for o in f["occurrences"]} == {"z", "z~2"} for f in json.loads(result.stdout)["findings"])
+    assert f"{fresh}: 1 added, 1 unchanged, 0 new versions, 0 skipped\n" in result.stderr
+    assert [row for row in _stored(fresh) if row[0].startswith("z")] == [("z", "z", 1)]
+
+
 @pytest.mark.parametrize(("text", "outlet", "found"), [
     ("WASHINGTON (AP) — The senate voted.", "AP", "(AP)"),
     ("Prices rose, according to Reuters data.", "Reuters", "according to Reuters"),

@@ -160,7 +160,7 @@ class Index:
         """Store documents with their keys, one transaction per batch of ``batch_size``.
 
         Args:
-            documents: Documents in ingestion order; their ids are distinct (the loader sees to it).
+            documents: Documents in ingestion order; an id may repeat (a re-scrape: unchanged, or a new version).
             batch_size: Documents per transaction.
 
         Returns:
@@ -458,7 +458,7 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
 
     Args:
         path: The SQLite file.
-        documents: Documents in ingestion order, their ids distinct.
+        documents: Documents in ingestion order; an id may repeat, as in :meth:`Index.add`.
         params: Parameters the caller uses (they must equal the file's); ``None``: take the file's, which
             must exist.
         batch_size: Documents per transaction.
