@@ -303,6 +303,24 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
     assert run("index", "add", db, str(tmp_path / "d2")).stdout.startswith(f"{db}: 1 added")
 
 
+def test_a_derived_id_taken_in_the_index_is_named_in_the_check_as_the_index_stores_it(tmp_path: Path) -> None:
+    # Day 2's batch.jsonl line 1 is not day 1's (another file): named `batch:1~batch` it read as a re-scrape, and
+    # `index remove --doc batch:1` with the name from the report removed day 1's document.
+    db = str(tmp_path / "i.db")
+    for day in ("d1", "d2"):
+        (tmp_path / day).mkdir()
+        write_jsonl(tmp_path / day / "batch.jsonl", [{"text": f"story of day {day} with enough words in it"}])
+    run("index", "add", db, str(tmp_path / "d1"))
+    result = run("scan", str(tmp_path / "d2"), "--against", db, "--add", "--format", "json")
+    where = str((tmp_path / "d2" / "batch.jsonl").resolve()) + ":1"
+    assert json.loads(result.stdout)["against"]["renamed"] == [{"id": "batch:1", "as": where}]
+    assert [row[0] for row in _stored(db)] == ["batch:1", where]
+    # A rerun of the same folder is a re-scrape of what the index stores under that name.
+    again = json.loads(run("scan", str(tmp_path / "d2"), "--against", db, "--format", "json").stdout)
+    assert again["against"]["renamed"] == [{"id": "batch:1", "as": where + "~batch"}]
+    assert {o["doc"] for o in again["findings"][0]["occurrences"]} == {where, where + "~batch"}
+
+
 def _stored(db: str) -> list[tuple[str, str, int]]:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
