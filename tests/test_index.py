@@ -369,6 +369,28 @@ def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found
 
 
+def test_a_credit_inside_the_copied_words_is_the_origin_speaking_not_a_credit(tmp_path: Path) -> None:
+    # Reuters writes "told Reuters" of its own reporting (726 of Reuters-21578's 19,043 articles): a copy of such a
+    # paragraph carries it without crediting anyone, and was reported as credited.
+    quote = ("Jon Rosenbaum, assistant U.S. trade representative and head of Washington's delegation to the talks, "
+             "told Reuters on his return from London that the United States is willing to resume the coffee "
+             "negotiations as early as April if necessary.")
+    db = str(tmp_path / "h.db")
+    history = [{"id": "r1", "source": "Reuters", "date": "1987-03-04",
+                "text": "Coffee talks in London broke down after producers failed to agree on export quotas. " + quote}]
+    run("index", "add", db, str(write_jsonl(tmp_path / "h.jsonl", history)))
+    batch = [{"id": "copied", "source": "Daily Ledger", "date": "1987-03-12",
+              "text": "Traders were cautious on Friday.\n" + quote + "\nLocal dealers expect calm."},
+             {"id": "dateline", "source": "The Sun", "date": "1987-03-12", "text": "LONDON (Reuters) - " + quote},
+             {"id": "quoted", "source": "The Post", "date": "1987-03-12",
+              "text": quote + " Prices held steady, a broker in New York told Reuters"}]  # its own, last
+    checked = json.loads(run("scan", str(write_jsonl(tmp_path / "b.jsonl", batch)), "--against", db,
+                             "--format", "json").stdout)
+    assert [(r["doc"], r["credited"], r["credit"]) for o in checked["origins"] if o["doc"] == "r1"
+            for r in o["reuses"]] == [("copied", False, ""), ("dateline", True, "(Reuters)"),
+                                      ("quoted", True, "told Reuters")]
+
+
 _CREDIT_WORDS = ["Reuters", "Reuter", "reuters", "AP", "Associated Press", "AFP", "The Sun", "(", ")", "-", "\u2014",
                  "according to", "the", "reported", "said", "told", "via", "source:", " ", "\n", "LONDON", "x"]
 
