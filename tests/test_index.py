@@ -326,9 +326,12 @@ def _stored(db: str) -> list[tuple[str, str, int]]:
         return connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
 
 
-def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_path: Path) -> None:
+def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # A backfill (`index add H archive/`) meets the re-scrapes that daily adds meet one day at a time; the loader's
-    # renaming of a repeated id or url (x~2, a path and line) made them other documents.
+    # renaming of a repeated id or url (x~2, a path and line) made them other documents, and a derived id of another
+    # folder's file (batch:4) was stored under the path as given (relative), not its full path as daily adds do.
+    monkeypatch.chdir(tmp_path)
     text = " ".join(f"word{i}" for i in range(40))
     days = [[{"id": "x", "text": text}, {"id": "y", "text": "y " + text}, {"url": "https://u.example/1", "text": text}],
             [{"id": "x", "text": text}, {"id": "y", "text": "y " + text + " corrected"},
@@ -336,18 +339,21 @@ def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_pat
     folders = []
     for n, records in enumerate(days):
         (tmp_path / f"d{n}").mkdir()
-        folders.append(str(write_jsonl(tmp_path / f"d{n}" / "batch.jsonl", records).parent))
-    once, daily = str(tmp_path / "once.db"), str(tmp_path / "daily.db")
+        write_jsonl(tmp_path / f"d{n}" / "batch.jsonl", records + [{"text": f"feed notice {n} of the day, in words"}])
+        folders.append(f"d{n}")
+    once, daily = "once.db", "daily.db"
     assert run("index", "add", once, *folders).stdout == (
-        f"{once}: 3 added, 1 unchanged, 2 new versions, 0 skipped\n  new version y~v2 of y\n"
+        f"{once}: 5 added, 1 unchanged, 2 new versions, 0 skipped\n  new version y~v2 of y\n"
         "  new version https://u.example/1~v2 of https://u.example/1\n")
     for folder in folders:
         run("index", "add", daily, folder)
+    second = f"{tmp_path.resolve() / 'd1' / 'batch.jsonl'}:4"
     assert _stored(once) == _stored(daily) == [
-        ("x", "x", 1), ("y", "y", 1), ("https://u.example/1",) * 2 + (1,), ("y~v2", "y", 2),
-        ("https://u.example/1~v2", "https://u.example/1", 2)]
+        ("x", "x", 1), ("y", "y", 1), ("https://u.example/1",) * 2 + (1,),
+        ("batch:4", f"{tmp_path.resolve() / 'd0' / 'batch.jsonl'}:4", 1), ("y~v2", "y", 2),
+        ("https://u.example/1~v2", "https://u.example/1", 2), (second, second, 1)]
     # scan --against --add: a re-scrape inside the batch is a finding of the check, and one document in the index.
-    fresh = str(tmp_path / "fresh.db")
+    fresh = "fresh.db"
     run("index", "add", fresh, folders[0])
     other = " ".join(f"other{i}" for i in range(40))
     batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "z", "text": other}, {"id": "z", "text": other}])

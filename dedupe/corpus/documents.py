@@ -91,17 +91,18 @@ class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()  # repeated ids kept under new ids, records not read from --text-field
-    renamed: tuple[tuple[str, str], ...] = ()  # (id kept, the given id or url it repeats) of each renamed document
+    renamed: tuple[tuple[str, str], ...] = ()  # (id kept, the id it repeats) of each document kept under a new id
 
     def as_given(self) -> list[Document]:
         """The documents under the ids their records give, repeats included: what an index stores.
 
-        The loader keeps a repeated given id or url under a new id (``x~2``; a url its path and line) so that a scan
-        names both copies; an index keys a document by its given id or url, and a repeat is ``unchanged`` or a new
-        version of it, so one add of several scrapes stores what adding them one by one does.
+        The loader keeps a repeated id under a new one (``x~2``; a url or a derived ``batch:4`` its path and line) so
+        that a scan names both copies; an index keys a document by its given id or url (else its file's full path
+        and line), and a repeat is ``unchanged`` or a new version of it, so one add of several scrapes stores what
+        adding them one by one does.
 
         Returns:
-            The documents in load order, each renamed one under the id or url it repeats.
+            The documents in load order, each renamed one under the id it repeats.
         """
         if not self.renamed:
             return list(self.documents)

@@ -26,7 +26,7 @@ class Loader:
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (id kept, given id or url it repeats)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (id kept, the id it repeats)
     fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
     meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
     idle: bool | None = None  # whether a forked child gets a processor of its own (asked once a load, when needed)
@@ -67,8 +67,7 @@ class Loader:
                 raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
             new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
             self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
-            if not derived or doc.id == doc.url:  # the record's own identity, which an index keys it by
-                self.renamed.append((new_id, doc.id))
+            self.renamed.append((new_id, doc.id))
             doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc
         self.documents.append(doc)

@@ -220,6 +220,7 @@ class Index:
         updates as the batch's documents are stored)."""
         new = _NewRows([], [], [], 0, 0)
         rows, places, versions = new.rows, new.stored, new.versions
+        taken: set[str] = set()  # ids given in this batch, not written yet
         for place, (doc_id, key, digest, tokens) in enumerate(zip(
                 ids, prepared.identities, prepared.digests, prepared.token_counts.tolist())):
             latest, latest_id, digests = stored.get(key, _UNSTORED)
@@ -233,8 +234,9 @@ class Index:
                 continue
             version = latest + 1
             ident = doc_id if version == 1 else f"{doc_id}~v{version}"
-            if key != doc_id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
+            if key != doc_id and (ident in taken or self.stored_ids([ident])):  # another folder's ``batch:1``
                 ident = key if version == 1 else f"{key}~v{version}"
+            taken.add(ident)
             rows.append((ident, key, version))
             places.append(place)
             if version > 1:
