@@ -319,6 +319,66 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
     assert run("index", "add", db, str(tmp_path / "d2")).stdout.startswith(f"{db}: 1 added")
 
 
+def test_a_derived_id_taken_in_the_index_is_named_in_the_check_as_the_index_stores_it(tmp_path: Path) -> None:
+    # Day 2's batch.jsonl line 1 is not day 1's (another file): named `batch:1~batch` it read as a re-scrape, and
+    # `index remove --doc batch:1` with the name from the report removed day 1's document.
+    db = str(tmp_path / "i.db")
+    for day in ("d1", "d2"):
+        (tmp_path / day).mkdir()
+        write_jsonl(tmp_path / day / "batch.jsonl", [{"text": f"story of day {day} with enough words in it"}])
+    run("index", "add", db, str(tmp_path / "d1"))
+    result = run("scan", str(tmp_path / "d2"), "--against", db, "--add", "--format", "json")
+    where = str((tmp_path / "d2" / "batch.jsonl").resolve()) + ":1"
+    assert json.loads(result.stdout)["against"]["renamed"] == [{"id": "batch:1", "as": where}]
+    assert [row[0] for row in _stored(db)] == ["batch:1", where]
+    # A rerun of the same folder is a re-scrape of what the index stores under that name.
+    again = json.loads(run("scan", str(tmp_path / "d2"), "--against", db, "--format", "json").stdout)
+    assert again["against"]["renamed"] == [{"id": "batch:1", "as": where + "~batch"}]
+    assert {o["doc"] for o in again["findings"][0]["occurrences"]} == {where, where + "~batch"}
+
+
+def _stored(db: str) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()
+
+
+def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # A backfill (`index add H archive/`) meets the re-scrapes that daily adds meet one day at a time; the loader's
+    # renaming of a repeated id or url (x~2, a path and line) made them other documents, and a derived id of another
+    # folder's file (batch:4) was stored under the path as given (relative), not its full path as daily adds do.
+    monkeypatch.chdir(tmp_path)
+    text = " ".join(f"word{i}" for i in range(40))
+    days = [[{"id": "x", "text": text}, {"id": "y", "text": "y " + text}, {"url": "https://u.example/1", "text": text}],
+            [{"id": "x", "text": text}, {"id": "y", "text": "y " + text + " corrected"},
+             {"url": "https://u.example/1", "text": text + " edited"}]]
+    folders = []
+    for n, records in enumerate(days):
+        (tmp_path / f"d{n}").mkdir()
+        write_jsonl(tmp_path / f"d{n}" / "batch.jsonl", records + [{"text": f"feed notice {n} of the day, in words"}])
+        folders.append(f"d{n}")
+    once, daily = "once.db", "daily.db"
+    assert run("index", "add", once, *folders).stdout == (
+        f"{once}: 5 added, 1 unchanged, 2 new versions, 0 skipped\n  new version y~v2 of y\n"
+        "  new version https://u.example/1~v2 of https://u.example/1\n")
+    for folder in folders:
+        run("index", "add", daily, folder)
+    second = f"{tmp_path.resolve() / 'd1' / 'batch.jsonl'}:4"
+    assert _stored(once) == _stored(daily) == [
+        ("x", "x", 1), ("y", "y", 1), ("https://u.example/1",) * 2 + (1,),
+        ("batch:4", f"{tmp_path.resolve() / 'd0' / 'batch.jsonl'}:4", 1), ("y~v2", "y", 2),
+        ("https://u.example/1~v2", "https://u.example/1", 2), (second, second, 1)]
+    # scan --against --add: a re-scrape inside the batch is a finding of the check, and one document in the index.
+    fresh = "fresh.db"
+    run("index", "add", fresh, folders[0])
+    other = " ".join(f"other{i}" for i in range(40))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "z", "text": other}, {"id": "z", "text": other}])
+    result = run("scan", str(batch), "--against", fresh, "--add", "--format", "json")
+    assert any({o["doc"] for o in f["occurrences"]} == {"z", "z~2"} for f in json.loads(result.stdout)["findings"])
+    assert f"{fresh}: 1 added, 1 unchanged, 0 new versions, 0 skipped\n" in result.stderr
+    assert [row for row in _stored(fresh) if row[0].startswith("z")] == [("z", "z", 1)]
+
+
 @pytest.mark.parametrize(("text", "outlet", "found"), [
     ("WASHINGTON (AP) — The senate voted.", "AP", "(AP)"),
     ("Prices rose, according to Reuters data.", "Reuters", "according to Reuters"),
@@ -329,6 +389,28 @@ def test_derived_ids_of_daily_folders_stay_distinct_in_the_index(tmp_path: Path)
 ])
 def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found
+
+
+def test_a_credit_inside_the_copied_words_is_the_origin_speaking_not_a_credit(tmp_path: Path) -> None:
+    # Reuters writes "told Reuters" of its own reporting (726 of Reuters-21578's 19,043 articles): a copy of such a
+    # paragraph carries it without crediting anyone, and was reported as credited.
+    quote = ("Jon Rosenbaum, assistant U.S. trade representative and head of Washington's delegation to the talks, "
+             "told Reuters on his return from London that the United States is willing to resume the coffee "
+             "negotiations as early as April if necessary.")
+    db = str(tmp_path / "h.db")
+    history = [{"id": "r1", "source": "Reuters", "date": "1987-03-04",
+                "text": "Coffee talks in London broke down after producers failed to agree on export quotas. " + quote}]
+    run("index", "add", db, str(write_jsonl(tmp_path / "h.jsonl", history)))
+    batch = [{"id": "copied", "source": "Daily Ledger", "date": "1987-03-12",
+              "text": "Traders were cautious on Friday.\n" + quote + "\nLocal dealers expect calm."},
+             {"id": "dateline", "source": "The Sun", "date": "1987-03-12", "text": "LONDON (Reuters) - " + quote},
+             {"id": "quoted", "source": "The Post", "date": "1987-03-12",
+              "text": quote + " Prices held steady, a broker in New York told Reuters"}]  # its own, last
+    checked = json.loads(run("scan", str(write_jsonl(tmp_path / "b.jsonl", batch)), "--against", db,
+                             "--format", "json").stdout)
+    assert [(r["doc"], r["credited"], r["credit"]) for o in checked["origins"] if o["doc"] == "r1"
+            for r in o["reuses"]] == [("copied", False, ""), ("dateline", True, "(Reuters)"),
+                                      ("quoted", True, "told Reuters")]
 
 
 _CREDIT_WORDS = ["Reuters", "Reuter", "reuters", "AP", "Associated Press", "AFP", "The Sun", "(", ")", "-", "\u2014",

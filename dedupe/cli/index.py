@@ -51,7 +51,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     exists = index_exists(index_path)
     make_folder(index_path)
     params = IndexParams.from_config(config) if not exists or any(v is not None for v in given.values()) else None
-    added = add_to(index_path, loaded.documents, params, batch_size)
+    added = add_to(index_path, loaded.as_given(), params, batch_size)
     click.echo(add_text(index_path, added, len(loaded.skipped)), nl=False)
     keep_until_exit(loaded)  # freed with the process, not document by document
 

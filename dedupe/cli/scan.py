@@ -97,5 +97,5 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
         emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)
         if add_after:
-            click.echo(add_text(path, index.add(loaded.documents), len(loaded.skipped)), err=True, nl=False)
+            click.echo(add_text(path, index.add(loaded.as_given()), len(loaded.skipped)), err=True, nl=False)
     return count_findings(scan=checked.result)

@@ -4,7 +4,7 @@ are read (:mod:`dedupe.corpus.load` reads them)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus.dates import parse_date
@@ -91,6 +91,23 @@ class Corpus:
     documents: tuple[Document, ...]
     skipped: tuple[Skipped, ...] = ()
     notes: tuple[str, ...] = ()  # repeated ids kept under new ids, records not read from --text-field
+    renamed: tuple[tuple[str, str], ...] = ()  # (id kept, the id it repeats) of each document kept under a new id
+
+    def as_given(self) -> list[Document]:
+        """The documents under the ids their records give, repeats included: what an index stores.
+
+        The loader keeps a repeated id under a new one (``x~2``; a url or a derived ``batch:4`` its path and line) so
+        that a scan names both copies; an index keys a document by its given id or url (else its file's full path
+        and line), and a repeat is ``unchanged`` or a new version of it, so one add of several scrapes stores what
+        adding them one by one does.
+
+        Returns:
+            The documents in load order, each renamed one under the id it repeats.
+        """
+        if not self.renamed:
+            return list(self.documents)
+        given = dict(self.renamed)
+        return [replace(doc, id=given[doc.id]) if doc.id in given else doc for doc in self.documents]
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
     with paused_gc():
         for raw in paths:
             _load_path(raw, loader, stdin)
-    return Corpus(tuple(loader.documents), tuple(loader.skipped), tuple(loader.notes + loader.fallback_notes()))
+    return loader.corpus()
 
 
 def _load_path(raw: str, loader: Loader, stdin: BinaryIO | None) -> None:

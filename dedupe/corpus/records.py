@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from dedupe.corpus.documents import Document, LoadOptions, Skipped
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
 from dedupe.corpus.fields import RECORD_FIELDS, fallback_note, fields_of, host, layout, lower_keys, text_fallback
 from dedupe.errors import InputError
 
@@ -26,9 +26,15 @@ class Loader:
     manifest: dict[str, dict[str, Any]] = field(default_factory=dict)
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (id kept, the id it repeats)
     fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
     meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
     idle: bool | None = None  # whether a forked child gets a processor of its own (asked once a load, when needed)
+
+    def corpus(self) -> Corpus:
+        """What the load gave: documents, skipped inputs, notes (repeated ids, `--text-field` fallbacks), renamings."""
+        return Corpus(tuple(self.documents), tuple(self.skipped), tuple(self.notes + self.fallback_notes()),
+                      tuple(self.renamed))
 
     def manifest_entry(self, name: PurePath) -> dict[str, Any] | None:
         """The manifest entry of a file ``name`` (under any compression suffix): keyed by its name, else its stem."""
@@ -61,6 +67,7 @@ class Loader:
                 raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
             new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
             self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
+            self.renamed.append((new_id, doc.id))
             doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc
         self.documents.append(doc)

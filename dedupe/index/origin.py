@@ -6,12 +6,18 @@ the earlier document in corpus order). Every other document of another outlet **
 when its text names the origin's outlet the way wire copy is credited: ``(AP)``, ``-Reuters``,
 ``AFP``-style datelines, ``according to Reuters``, ``Reuters reported``. Known wires are matched under
 their usual names (``AP`` / ``Associated Press``, ``AFP`` / ``Agence France-Presse``, ``Reuters`` /
-``Reuter``). Uncredited reuse of another outlet's text is what an editor wants to see first.
+``Reuter``). A credit that speaks (``told Reuters``, ``Reuters said``, ``according to Reuters``) counts only
+in the reuser's own words: found in words the origin printed too, it is the origin speaking of itself (Reuters
+writes "told Reuters" of its own reporting) and was copied with them. A dateline or sign-off credits wherever it
+stands, a wire copy printed whole included. Uncredited reuse of another outlet's text is what an editor wants to
+see first.
 
 Example:
     >>> credit("LONDON (Reuters) - Shares fell.", "Reuters")
     '(Reuters)'
     >>> credit("Shares fell, the paper said.", "Reuters")
+    ''
+    >>> credit("Output rose, a trader told Reuters.", "Reuters", origin="Output rose, a trader told Reuters.")
     ''
 """
 
@@ -81,7 +87,7 @@ def passage_origins(findings: Sequence[Finding], documents: Mapping[str, Documen
         One :class:`PassageOrigin` per finding with several documents, in the order of the findings.
     """
     rank = {doc: i for i, doc in enumerate(order)}
-    credits: dict[tuple[str, str], Reuse] = {}  # a document reuses the same outlet in many findings
+    credits: dict[tuple[str, str], Reuse] = {}  # a document reuses the same origin in many findings
     origins = []
     for index, finding in enumerate(findings):
         docs = sorted({o.doc for o in finding.occurrences}, key=rank.__getitem__)
@@ -94,12 +100,14 @@ def passage_origins(findings: Sequence[Finding], documents: Mapping[str, Documen
     return tuple(origins)
 
 
-def credit(text: str, outlet: str) -> str:
+def credit(text: str, outlet: str, origin: str = "") -> str:
     """The first credit of ``outlet`` in ``text`` as written, or ``""``.
 
     Args:
         text: The reusing document's text.
         outlet: The origin's outlet.
+        origin: The origin's text: a credit that speaks (``told Reuters``) counts only where the words around it
+            are not the origin's too (:func:`_copied`); empty: every credit counts.
 
     Returns:
         The matched credit, e.g. ``"(AP)"``, ``"- Reuters"``, ``"according to Reuters"``.
@@ -108,8 +116,23 @@ def credit(text: str, outlet: str) -> str:
         return ""
     if not any(name in text for name in _credit_names(outlet)):
         return ""  # every form of credit spells a name: most texts are ruled out without the pattern
-    found = credit_pattern(outlet).search(text)
-    return found.group(0).strip() if found else ""
+    printed = ""  # the origin's words, single-spaced: made for the first credit that speaks
+    for found in credit_pattern(outlet).finditer(text):
+        if origin and found.group("speaks"):
+            printed = printed or " ".join(origin.split())
+            if _copied(text, found, printed):
+                continue
+        return found.group(0).strip()
+    return ""
+
+
+def _copied(text: str, found: re.Match[str], printed: str) -> bool:
+    """Whether the credit ``found`` in ``text`` stands among words the origin printed too (``printed``: the
+    origin's words, single-spaced): the credit with the four words before it, or with the four after it."""
+    said = found.group(0).split()
+    start, end = found.span()
+    before, after = text[max(0, start - 200):start].split()[-4:], text[end:end + 200].split()[:4]
+    return any(" ".join(side) in printed for side in (before + said, said + after) if len(side) > len(said))
 
 
 def _credit_names(outlet: str) -> tuple[str, ...]:
@@ -122,14 +145,15 @@ def credit_pattern(outlet: str) -> re.Pattern[str]:
     """The pattern of every form of credit of ``outlet`` (:func:`credit` searches it where a name occurs)."""
     names = _credit_names(outlet)
     name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
-    forms = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\baccording to (?:the )?{name}\b",
-             rf"\b{name} (?:reported|said|wrote)\b", rf"\b(?:told|via|source:) (?:the )?{name}\b",
-             rf"^\s*{name}\s*[-\u2013\u2014:]"]
-    return re.compile("|".join(forms), re.MULTILINE)
+    marks = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\b(?:via|source:) (?:the )?{name}\b",
+             rf"^\s*{name}\s*[-\u2013\u2014:]"]  # datelines, sign-offs: a credit wherever they stand
+    speaks = [rf"\baccording to (?:the )?{name}\b", rf"\b{name} (?:reported|said|wrote)\b",
+              rf"\btold (?:the )?{name}\b"]  # the reuser's own words only (see credit)
+    return re.compile("|".join(marks) + f"|(?P<speaks>{'|'.join(speaks)})", re.MULTILINE)
 
 
 def _cached_reuse(cache: dict[tuple[str, str], Reuse], doc: Document, source: Document) -> Reuse:
-    key = (doc.id, source.outlet)
+    key = (doc.id, source.id)
     if key not in cache:
         cache[key] = _reuse(doc, source)
     return cache[key]
@@ -138,7 +162,7 @@ def _cached_reuse(cache: dict[tuple[str, str], Reuse], doc: Document, source: Do
 def _reuse(doc: Document, source: Document) -> Reuse:
     if doc.outlet.strip().lower() == source.outlet.strip().lower():
         return Reuse(doc.id, doc.outlet, True, "same outlet")
-    found = credit(doc.text, source.outlet)
+    found = credit(doc.text, source.outlet, source.text)
     return Reuse(doc.id, doc.outlet, bool(found), found)
 
 

@@ -47,6 +47,7 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
+from dedupe.index.prepare import identity_key
 from dedupe.index.ranks import History, documents_of
 from dedupe.index.store import Index
 from dedupe.index.stored import StoredDocument
@@ -188,11 +189,23 @@ def _new_keys(keys: I64, asked: I64) -> I64:
 
 
 def _distinct_ids(index: Index, batch: Sequence[Document]) -> tuple[list[Document], list[tuple[str, str]]]:
-    """The batch with ids already in the index renamed ``ID~batch``, and the renamings."""
-    stored = set(index.stored_ids([d.id for d in batch]))
-    renamed = [(d.id, d.id + RESCRAPE_SUFFIX) for d in batch if d.id in stored]
+    """The batch with ids already in the index renamed, and the renamings: ``ID~batch`` (a re-scrape or a new
+    version), but a derived id (``batch:1``) of a file the index does not hold takes its identity key (the file's
+    full path and line), the id ``add`` stores it under, and ``KEY~batch`` when the index holds that file's line."""
+    stored = index.stored_ids([d.id for d in batch])
+    keys = {d.id: identity_key(d) for d in batch if d.id in stored}
+    held = index.stored_ids([key for doc_id, key in keys.items() if key != doc_id])  # derived ids' own lines
+    renamed = [(doc_id, _batch_name(doc_id, key, held)) for doc_id, key in keys.items()]
     new_ids = dict(renamed)
     return [replace(d, id=new_ids[d.id]) if d.id in new_ids else d for d in batch], renamed
+
+
+def _batch_name(doc_id: str, key: str, held: set[str]) -> str:
+    """The name in a check of a batch document whose id ``doc_id`` the index holds (``key``: its identity;
+    ``held``: the identity keys of derived ids that the index holds)."""
+    if key == doc_id:
+        return doc_id + RESCRAPE_SUFFIX  # its given id or url: a re-scrape or a new version
+    return key + RESCRAPE_SUFFIX if key in held else key
 
 
 def _involving(result: ScanResult, ids: frozenset[str]) -> ScanResult:

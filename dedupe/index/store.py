@@ -160,7 +160,7 @@ class Index:
         """Store documents with their keys, one transaction per batch of ``batch_size``.
 
         Args:
-            documents: Documents in ingestion order; their ids are distinct (the loader sees to it).
+            documents: Documents in ingestion order; an id may repeat (a re-scrape: unchanged, or a new version).
             batch_size: Documents per transaction.
 
         Returns:
@@ -220,6 +220,7 @@ class Index:
         updates as the batch's documents are stored)."""
         new = _NewRows([], [], [], 0, 0)
         rows, places, versions = new.rows, new.stored, new.versions
+        taken: set[str] = set()  # ids given in this batch, not written yet
         for place, (doc_id, key, digest, tokens) in enumerate(zip(
                 ids, prepared.identities, prepared.digests, prepared.token_counts.tolist())):
             latest, latest_id, digests = stored.get(key, _UNSTORED)
@@ -233,8 +234,9 @@ class Index:
                 continue
             version = latest + 1
             ident = doc_id if version == 1 else f"{doc_id}~v{version}"
-            if key != doc_id and self.stored_ids([ident]):  # a derived id (``batch:1``) of another folder's file
+            if key != doc_id and (ident in taken or self.stored_ids([ident])):  # another folder's ``batch:1``
                 ident = key if version == 1 else f"{key}~v{version}"
+            taken.add(ident)
             rows.append((ident, key, version))
             places.append(place)
             if version > 1:
@@ -459,7 +461,7 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
 
     Args:
         path: The SQLite file.
-        documents: Documents in ingestion order, their ids distinct.
+        documents: Documents in ingestion order; an id may repeat, as in :meth:`Index.add`.
         params: Parameters the caller uses (they must equal the file's); ``None``: take the file's, which
             must exist.
         batch_size: Documents per transaction.
