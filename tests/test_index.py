@@ -282,6 +282,26 @@ def test_an_empty_file_is_no_index_yet_to_every_command(tmp_path: Path) -> None:
     assert run("index", "info", str(empty)).stdout.startswith(f"{empty}: 1 document in 1 batch, ")
 
 
+def test_scan_add_on_a_missing_index_starts_it_and_a_plain_scan_against_does_not(tmp_path: Path) -> None:
+    db = tmp_path / "sub" / "h.db"
+    text = "the ferry sank on the lake on monday evening with more than one hundred people aboard the vessel"
+    write_jsonl(tmp_path / "day1.jsonl", [{"id": "a", "text": text}])
+    write_jsonl(tmp_path / "day2.jsonl", [{"id": "b", "text": text}])
+    missing = run("scan", str(tmp_path / "day1.jsonl"), "--against", str(db))
+    assert missing.exit_code == 2 and "no such index" in missing.stderr and not db.exists()
+    # the same command every day: the first day checks against an empty history, then starts the index
+    day1 = run("scan", str(tmp_path / "day1.jsonl"), "--against", str(db), "--add", "--fail-on", "near-duplicate",
+               "--format", "json")
+    assert day1.exit_code == 0, day1.stderr
+    assert json.loads(day1.stdout)["findings"] == []
+    assert day1.stderr == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    day2 = run("scan", str(tmp_path / "day2.jsonl"), "--against", str(db), "--add", "--fail-on", "near-duplicate",
+               "--format", "json")
+    assert day2.exit_code == 1
+    found = json.loads(day2.stdout)["findings"]
+    assert [(f["kind"], [o["doc"] for o in f["occurrences"]]) for f in found] == [("near_duplicate", ["a", "b"])]
+
+
 def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     open_index(db, IndexParams.from_config(CONFIG), create=True).close()

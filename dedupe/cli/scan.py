@@ -87,11 +87,18 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
                   output: str, quiet: bool) -> Counter[str]:
     """``scan --against``: check the batch against the index, render, optionally add it; the findings counted."""
     from dedupe.index import IndexParams, open_index, scan_against
+    from dedupe.output import check_not_input, check_output, make_folder
     from dedupe.pipeline import count_findings, load_checked
     from dedupe.report.index import add_text, against_dict, against_jsonl, against_markdown, against_text
 
+    if add_after:  # checked as index add checks its file, before the load
+        check_not_input(path, corpus)
+        check_output(path)
     loaded = load_checked(corpus, options, sys.stdin.buffer, warn)
-    with open_index(path, IndexParams.from_config(config)) as index:
+    if add_after:
+        make_folder(path)
+    # --add on a missing index starts it (an empty history): a daily CI job runs the same command on its first day
+    with open_index(path, IndexParams.from_config(config), create=add_after) as index:
         checked = scan_against(index, loaded.documents, config)
         renderers: dict[str, Callable[[Any], str]] = {
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
