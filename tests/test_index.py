@@ -317,9 +317,12 @@ def test_remove_by_doc_and_before_date(split: tuple[Path, Path], tmp_path: Path)
     db = str(tmp_path / "h.db")
     run("index", "add", db, str(split[0]))
     assert run("index", "remove", db, "--doc", "h5").stdout == f"{db}: removed 1 document\n"
+    again = run("index", "remove", db, "--doc", "h5", "--doc", "h6", "--doc", "h5")  # h5 gone: said once, h6 removed
+    assert (again.exit_code, again.stdout) == (0, f"{db}: removed 1 document\n")
+    assert again.stderr == f"warning: {db}: no document 'h5' (neither an id nor an identity key it holds)\n"
     assert run("index", "remove", db, "--before", "2024-01-03").stdout == f"{db}: removed 22 documents\n"
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
-    assert info["documents"] == 300 - 23 and info["first_date"] == "2024-01-03"
+    assert info["documents"] == 300 - 24 and info["first_date"] == "2024-01-03"
     with open_index(db) as index:  # no key is left pointing at a removed document
         live = {row[0] for row in index.connection.execute("SELECT seq FROM docs")}
         for base, blob in index.connection.execute("SELECT base, packed FROM segments"):

@@ -87,5 +87,8 @@ def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> 
     if not docs and before is None:
         raise click.UsageError("give --doc ID or --before DATE")
     with open_index(index_path) as index:
+        stored = index.stored_ids(docs)
+        for unknown in dict.fromkeys(d for d in docs if d not in stored):  # a typo must not pass for a removal
+            warn(f"{index_path}: no document {unknown!r} (neither an id nor an identity key it holds)")
         removed = index.remove(docs, before)
     click.echo(f"{index_path}: removed {plural(removed, 'document')}\n", nl=False)
