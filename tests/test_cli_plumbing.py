@@ -587,4 +587,4 @@ def test_scan_markdown_names_a_near_duplicate_pair_as_text(tmp_path: Path) -> No
     corpus.write_text("".join(json.dumps(r) + "\n" for r in (MARKDOWN_RECORDS[0], copy)), encoding="utf-8")
     code, out, err = invoke("scan", str(corpus), "--format", "markdown", "-q")
     assert code == 0, err
-    assert "(md\\`1\\`\\|\\*a\\*~\\<i\\>copy\\</i\\> jaccard" in out and markdown_is_only_text(out) == []
+    assert "(md\\`1\\`\\|\\*a\\* vs \\<i\\>copy\\</i\\>: jaccard" in out and markdown_is_only_text(out) == []

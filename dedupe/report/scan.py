@@ -126,7 +126,7 @@ def _describe(finding: Finding, shown: Callable[[str], str] = str) -> str:
     """What a finding is, its closest pairs' document ids written by ``shown`` (Markdown: :func:`md_cell`)."""
     documents = len({o.doc for o in finding.occurrences})
     if finding.kind == "near_duplicate":
-        best = ", ".join(f"{shown(p.a)}~{shown(p.b)} jaccard {p.jaccard:.2f} containment {p.containment:.2f}"
+        best = "; ".join(f"{shown(p.a)} vs {shown(p.b)}: jaccard {p.jaccard:.2f}, containment {p.containment:.2f}"
                          for p in finding.pairs[:3])
         return f"{documents} documents, similarity {finding.similarity:.2f} ({best})"
     where = f"in {documents} documents" if documents > 1 else f"{len(finding.occurrences)} times"
