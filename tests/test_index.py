@@ -302,6 +302,19 @@ def test_scan_add_on_a_missing_index_starts_it_and_a_plain_scan_against_does_not
     assert [(f["kind"], [o["doc"] for o in f["occurrences"]]) for f in found] == [("near_duplicate", ["a", "b"])]
 
 
+def test_scan_against_text_tells_batch_from_history_and_names_renamed_ids(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    text = "the ferry sank on the lake on monday evening with more than one hundred people aboard the vessel"
+    write_jsonl(tmp_path / "day1.jsonl", [{"id": "a*b", "text": text}, {"id": "c", "text": "an unrelated note " * 3}])
+    write_jsonl(tmp_path / "day2.jsonl", [{"id": "a*b", "text": text}, {"id": "d", "text": text + ", officials said"}])
+    assert run("index", "add", db, str(tmp_path / "day1.jsonl")).exit_code == 0
+    out = run("scan", str(tmp_path / "day2.jsonl"), "--against", db).stdout
+    assert "\nAgainst the index: 2 batch documents, 2 stored documents read, 1 of them in the findings\n" \
+           "  id a*b is in the index already: this batch's document is a*b~batch\n" in out
+    markdown = run("scan", str(tmp_path / "day2.jsonl"), "--against", db, "--format", "markdown").stdout
+    assert "- id a\\*b is in the index already: this batch's document is a\\*b\\~batch\n" in markdown
+
+
 def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     open_index(db, IndexParams.from_config(CONFIG), create=True).close()

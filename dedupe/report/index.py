@@ -102,20 +102,35 @@ def against_text(checked: AgainstResult) -> str:
     """The scan's text report of the batch's findings, then the origins of shared text."""
     from dedupe.report.scan import scan_text
 
-    return scan_text(checked.result) + terminal_safe("".join(_origin_lines(checked, "")))
+    return scan_text(checked.result) + terminal_safe("".join(_against_lines(checked, "") + _origin_lines(checked, "")))
 
 
 def against_markdown(checked: AgainstResult) -> str:
     """The scan's Markdown report of the batch's findings, then the origins of shared text."""
     from dedupe.report.scan import scan_markdown
 
-    return scan_markdown(checked.result) + "".join(_origin_lines(checked, "- "))
+    return scan_markdown(checked.result) + "".join(_against_lines(checked, "- ") + _origin_lines(checked, "- "))
 
 
 def _origin(origin: Any) -> dict[str, Any]:
     return {"finding": origin.finding, "doc": origin.doc, "outlet": origin.outlet, "date": origin.date,
             "reuses": [{"doc": r.doc, "outlet": r.outlet, "credited": r.credited, "credit": r.credit}
                        for r in origin.reuses]}
+
+
+def _against_lines(checked: AgainstResult, bullet: str) -> list[str]:
+    """Which documents are the batch's and which the index's, and the batch ids renamed because the index holds
+    them (the scan's headline counts both kinds of documents)."""
+    shown = md_cell if bullet else str
+    history = len({o.doc for f in checked.result.findings for o in f.occurrences} - checked.batch_ids)
+    lines = [f"\nAgainst the index: {plural(len(checked.batch_ids), 'batch document')}, "
+             f"{plural(checked.loaded, 'stored document')} read, {history} of them in the findings\n"]
+    bullet = bullet or "  "
+    for old, new in checked.renamed[:5]:
+        lines.append(f"{bullet}id {shown(old)} is in the index already: this batch's document is {shown(new)}\n")
+    if len(checked.renamed) > 5:
+        lines.append(f"{bullet}and {len(checked.renamed) - 5} more renamed (the JSON lists them)\n")
+    return lines
 
 
 def _origin_lines(checked: AgainstResult, bullet: str) -> list[str]:
