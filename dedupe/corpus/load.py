@@ -332,32 +332,37 @@ def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], la
     if payload is None:
         return seen + load_records(json_lines(*later()), label, stem, loader)
     events = pickle.loads(payload)
-    for event in events:
-        if len(event) == 3:
-            loader.skip(*event)
-        elif len(event) == 4:
-            loader.fell_back(*event)
+    for kind, *fields in events:
+        if kind == _SKIP:
+            loader.skip(*fields)
+        elif kind == _FELL_BACK:
+            loader.fell_back(*fields)
         else:
-            doc_id, outlet, title, url, body, line, raw_date, derived = event
+            doc_id, outlet, title, url, body, line, raw_date, derived = fields
             loader.add(make_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
     return seen + len(events)
 
 
+# What a :class:`_Recorder` event is: its first item.
+_SKIP, _FELL_BACK, _ADD = range(3)
+
+
 class _Recorder(Loader):
-    """A loader in a forked child: what it would add or skip, recorded as tuples to send back."""
+    """A loader in a forked child: what it would add or skip, recorded as tuples to send back, each tagged by its
+    kind (``_SKIP``, ``_FELL_BACK``, ``_ADD``)."""
 
     def __init__(self, options: LoadOptions) -> None:
         super().__init__(options)
         self.events: list[tuple[Any, ...]] = []
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
-        self.events.append((path, line, reason))
+        self.events.append((_SKIP, path, line, reason))
 
     def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
-        self.events.append((path, line, used, records))
+        self.events.append((_FELL_BACK, path, line, used, records))
 
     def add(self, doc: Document, derived: bool = False) -> None:
-        self.events.append((doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,
+        self.events.append((_ADD, doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,
                             derived))
 
 
