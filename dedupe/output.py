@@ -303,7 +303,8 @@ def write_atomic(path: str, text: str) -> None:
     (a new file gets those of the umask), its owner and group (:func:`_keeps_identity`), its hard links. A
     file the rename would part from those (another hard link would keep the old text; another user's file
     this process may write but not give away) is written in place from the whole scratch file
-    (:func:`_copy_back`), Ctrl-C and SIGTERM held off until it is whole. A symbolic link is followed: its
+    (:func:`_copy_back`), Ctrl-C and SIGTERM held off until it is whole; so is a file this process may write in a
+    folder it may not (no scratch file beside it), its growth reserved first. A symbolic link is followed: its
     target is replaced (beside itself, so the rename stays on its file system) and the link kept. A device or
     a named pipe (``-o /dev/null``) and a file the shell opened (``-o /dev/stdout >> log``,
     ``-o >(gzip > out.gz)``: :func:`_names_descriptor`) are written in place, not replaced.
@@ -321,7 +322,14 @@ def write_atomic(path: str, text: str) -> None:
     target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
     make_folder(str(target))
     data = text.encode("utf-8")  # before the scratch file: an unencodable text leaves none behind
-    handle, scratch = _scratch_file(path, target)
+    made = _scratch_file(path, target)
+    if made is None:  # a file this process may write in a folder it may not (as ``>`` writes it): in place
+        try:
+            _copy_back(target, data)
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return
+    handle, scratch = made
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)  # whole before the target is touched: a full disk fails here
@@ -380,12 +388,16 @@ def _write_through(path: str, text: str) -> None:
         raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
 
 
-def _scratch_file(path: str, target: Path) -> tuple[int, str]:
+def _scratch_file(path: str, target: Path) -> tuple[int, str] | None:
     """A new, empty, private file beside ``target`` (as ``tempfile.mkstemp`` makes one, without importing
     tempfile, which imports shutil, bz2, lzma and random: a sixtieth of a second at every start).
 
+    Returns:
+        Its descriptor and name; ``None`` when the folder refuses a new file but ``target`` is a file this process
+        may write (it is then written in place, as ``>`` writes it: :func:`_copy_back`).
+
     Raises:
-        ConfigError: The folder cannot be written.
+        ConfigError: The folder cannot be written, and ``target`` is no file this process may write.
     """
     for _ in range(100):
         scratch = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
@@ -393,6 +405,10 @@ def _scratch_file(path: str, target: Path) -> tuple[int, str]:
             return os.open(scratch, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), scratch
         except FileExistsError:
             continue
+        except PermissionError as exc:
+            if target.is_file() and os.access(target, os.W_OK):
+                return None
+            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
         except OSError as exc:
             raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
     raise ConfigError(f"{path}: cannot write: no free name for a scratch file")  # pragma: no cover
@@ -428,13 +444,34 @@ def _keeps_identity(scratch: str, target: Path) -> bool:
 def _copy_back(target: Path, data: bytes) -> None:
     """Write ``data`` over ``target`` in place (its inode, links and owner kept), then cut it to length.
 
-    Not atomic as a rename is, but the text was written whole to a scratch file first (a full disk stops the
-    run before the target is touched), and Ctrl-C or SIGTERM wait until the copy is whole (:func:`_signals_held`);
-    only SIGKILL or a crash midway leaves a mix of the old and new text.
+    Not atomic as a rename is, but the space the file grows by is reserved before its first byte is written
+    (:func:`_reserve`: a full disk or ``ulimit -f`` stops the run with the file as it was), and Ctrl-C or SIGTERM
+    wait until the copy is whole (:func:`_signals_held`); only SIGKILL or a crash midway leaves a mix of the old
+    and new text.
+
+    Raises:
+        OSError: The file cannot be opened or grown.
     """
     with _signals_held(), open(target, "r+b") as stream:
+        _reserve(stream.fileno(), len(data))
         stream.write(data)
         stream.truncate()
+
+
+def _reserve(descriptor: int, length: int) -> None:
+    """Allocate a file's blocks up to ``length`` bytes, or leave it as it was (its old length) and raise.
+
+    Raises:
+        OSError: No space (``ENOSPC``, a quota, a file size limit).
+    """
+    size = os.fstat(descriptor).st_size
+    if length <= size or not hasattr(os, "posix_fallocate"):  # not on macOS: the write itself is the check
+        return
+    try:
+        os.posix_fallocate(descriptor, size, length - size)
+    except OSError:
+        os.ftruncate(descriptor, size)  # a part it allocated before it failed
+        raise
 
 
 @contextmanager

@@ -526,6 +526,29 @@ def test_output_over_another_users_file_keeps_its_owner_group_and_mode(open_fold
     assert sorted(p.name for p in open_folder.iterdir()) == ["out.json"]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="a folder closed to this process needs another user than root")
+def test_output_over_a_writable_file_in_a_closed_folder_is_written_in_place_and_whole(open_folder: Path) -> None:
+    """As ``> out.json``: a file user nobody may write, in a folder it may not, failed after all the work
+    ("cannot write: Permission denied": no scratch file beside it); written in place, it must not be cut short
+    by a limit reached midway (``ulimit -f``, as a full disk: the file kept whole, one line, status 2)."""
+    import resource
+
+    target = open_folder / "out.json"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o666)
+    inode = target.stat().st_ino
+    written = dedupe_process("info", DATA, "--format", "json", "-q", "-o", str(target), as_nobody=True)
+    assert (written.returncode, written.stderr) == (0, "")
+    assert target.stat().st_ino == inode and json.loads(target.read_text(encoding="utf-8"))["command"] == "info"
+    target.write_text("old\n" * 100, encoding="utf-8")  # shorter than the output: the write grows the file
+    limit = target.stat().st_size + 100
+    cut = dedupe_process("info", DATA, "--format", "json", "-q", "-o", str(target), as_nobody=True,
+                         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)))
+    assert (cut.returncode, cut.stderr) == (2, f"Error: {target}: cannot write: File too large\n")
+    assert target.read_text(encoding="utf-8") == "old\n" * 100
+    assert sorted(p.name for p in open_folder.iterdir()) == ["out.json"]
+
+
 def test_output_onto_a_named_pipe_is_written_through_not_replaced(tmp_path: Path) -> None:
     """As ``-o /dev/null`` or ``-o >(gzip > x.gz)``: renaming a file over it replaced /dev/null itself as root."""
     import stat
