@@ -422,6 +422,10 @@ def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_pat
     ("PARIS, March 3 (AFP) - talks", "Agence France-Presse", "(AFP)"),
     ("The Associated Press reported the fire.", "AP", "Associated Press reported"),
     ("Reutersville mayor spoke.", "Reuters", ""),
+    ("According to Reuters, prices rose.", "Reuters", "According to Reuters"),  # a sentence's first words
+    ("According to The Associated Press, the bill passed.", "AP", "According to The Associated Press"),
+    ("Prices rose on Monday.\nSource: Reuters", "Reuters", "Source: Reuters"),
+    ("Via AFP: talks resumed.", "AFP", "Via AFP"),
 ])
 def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found

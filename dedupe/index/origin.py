@@ -145,10 +145,11 @@ def credit_pattern(outlet: str) -> re.Pattern[str]:
     """The pattern of every form of credit of ``outlet`` (:func:`credit` searches it where a name occurs)."""
     names = _credit_names(outlet)
     name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
-    marks = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\b(?:via|source:) (?:the )?{name}\b",
+    # The words before a name in either case: a sentence or a line may start with them ("According to Reuters,").
+    marks = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\b(?i:via|source:) (?i:the )?{name}\b",
              rf"^\s*{name}\s*[-\u2013\u2014:]"]  # datelines, sign-offs: a credit wherever they stand
-    speaks = [rf"\baccording to (?:the )?{name}\b", rf"\b{name} (?:reported|said|wrote)\b",
-              rf"\btold (?:the )?{name}\b"]  # the reuser's own words only (see credit)
+    speaks = [rf"\b(?i:according to )(?i:the )?{name}\b", rf"\b{name} (?:reported|said|wrote)\b",
+              rf"\b(?i:told )(?i:the )?{name}\b"]  # the reuser's own words only (see credit)
     return re.compile("|".join(marks) + f"|(?P<speaks>{'|'.join(speaks)})", re.MULTILINE)
 
 
