@@ -453,6 +453,27 @@ def test_a_credit_inside_the_copied_words_is_the_origin_speaking_not_a_credit(tm
                                       ("quoted", True, "told Reuters")]
 
 
+_DEAL = ("The company is in talks to buy its rival for about 2 billion dollars, people familiar with the matter told "
+         "Reuters on Tuesday. Dealers, people familiar with the matter told Reuters. Shares of both companies rose "
+         "sharply in early trade after the news broke.")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # The reuser's own sentence in Reuters' formula: the words before the credit are the origin's, those after not.
+    ("Shares rose. Dealers, people familiar with the matter told Reuters the deal could come within weeks.",
+     "told Reuters"),
+    ("The deal could come within weeks, people familiar with the matter told Reuters.", "told Reuters"),
+    # Copied: the origin's words on both sides; before a credit that ends the reuser's sentence, eight of them.
+    ("Traders were calm. " + _DEAL, ""),
+    ("Traders were calm. The company is in talks to buy its rival for about 2 billion dollars, people familiar "
+     "with the matter told Reuters on Tuesday.", ""),
+    ("Traders were calm. " + _DEAL.replace(" on Tuesday", "") + " Local dealers expect calm.", ""),
+    ("Traders were calm. Dealers, people familiar with the matter told Reuters.", ""),  # a short sentence copied
+])
+def test_a_credit_in_the_origins_formula_but_the_reusers_own_sentence_counts(text: str, found: str) -> None:
+    assert credit(text, "Reuters", _DEAL) == found
+
+
 _CREDIT_WORDS = ["Reuters", "Reuter", "reuters", "AP", "Associated Press", "AFP", "The Sun", "(", ")", "-", "\u2014",
                  "according to", "the", "reported", "said", "told", "via", "source:", " ", "\n", "LONDON", "x"]
 

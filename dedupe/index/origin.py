@@ -128,11 +128,27 @@ def credit(text: str, outlet: str, origin: str = "") -> str:
 
 def _copied(text: str, found: re.Match[str], printed: str) -> bool:
     """Whether the credit ``found`` in ``text`` stands among words the origin printed too (``printed``: the
-    origin's words, single-spaced): the credit with the four words before it, or with the four after it."""
-    said = found.group(0).split()
+    origin's words, single-spaced): on each side that has words, the credit with the words of its sentence before
+    it (eight at most), and with the four after it unless it ends its sentence.
+
+    Both sides, not either: a reuser writing its own sentence in the origin's formula ("people familiar with the
+    matter told Reuters the deal...") shares the words on one side only. Eight words before, not four: a formula
+    of five words ending the reuser's sentence would pass for the origin's; not before its sentence: a short
+    sentence copied after the reuser's own would not.
+    """
     start, end = found.span()
-    before, after = text[max(0, start - 200):start].split()[-4:], text[end:end + 200].split()[:4]
-    return any(" ".join(side) in printed for side in (before + said, said + after) if len(side) > len(said))
+    words = len(found.group(0).split())
+    head = text[max(0, start - 400):start]
+    opens = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+    before = " ".join((head[opens:] + found.group(0)).split()[-(words + 8):])
+    rest = text[end:end + 200]
+    after = "" if _SENTENCE_END.match(rest) or not rest.strip() else " ".join(text[start:end + 200].split()[:words + 4])
+    sides = [side for side in (before, after) if len(side.split()) > words]
+    return bool(sides) and all(side in printed for side in sides)
+
+
+#: The end of the sentence a credit closes: a full stop, question or exclamation mark, and any closing quote.
+_SENTENCE_END = re.compile(r"[.!?][\"'\u2019\u201d)]*(?:\s|$)")
 
 
 def _credit_names(outlet: str) -> tuple[str, ...]:
