@@ -426,6 +426,8 @@ def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_pat
     ("According to The Associated Press, the bill passed.", "AP", "According to The Associated Press"),
     ("Prices rose on Monday.\nSource: Reuters", "Reuters", "Source: Reuters"),
     ("Via AFP: talks resumed.", "AFP", "Via AFP"),
+    ("Data from Thomson-Reuters and an Ipsos-Reuters poll showed it.", "Reuters", ""),  # a name's compound, no sign-off
+    ("Shares fell 2 pct.\u2014Reuters", "Reuters", "\u2014Reuters"),
 ])
 def test_credit(text: str, outlet: str, found: str) -> None:
     assert credit(text, outlet) == found

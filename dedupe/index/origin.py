@@ -162,7 +162,8 @@ def credit_pattern(outlet: str) -> re.Pattern[str]:
     names = _credit_names(outlet)
     name = "(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + ")"
     # The words before a name in either case: a sentence or a line may start with them ("According to Reuters,").
-    marks = [rf"\(\s*{name}\s*\)", rf"[-\u2013\u2014]\s*{name}\b", rf"\b(?i:via|source:) (?i:the )?{name}\b",
+    # A sign-off's dash stands after no letter: "Thomson-Reuters" is a name, "Ipsos-Reuters poll" a poll's.
+    marks = [rf"\(\s*{name}\s*\)", rf"(?<!\w)[-\u2013\u2014]\s*{name}\b", rf"\b(?i:via|source:) (?i:the )?{name}\b",
              rf"^\s*{name}\s*[-\u2013\u2014:]"]  # datelines, sign-offs: a credit wherever they stand
     speaks = [rf"\b(?i:according to )(?i:the )?{name}\b", rf"\b{name} (?:reported|said|wrote)\b",
               rf"\b(?i:told )(?i:the )?{name}\b"]  # the reuser's own words only (see credit)
