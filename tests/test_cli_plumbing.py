@@ -78,6 +78,21 @@ def test_a_truncated_archive_and_a_cut_off_json_line_are_one_line_warnings(tmp_p
         "(column 21)"]
 
 
+def test_a_lone_surrogate_escape_is_a_one_line_warning_not_an_internal_error(tmp_path: Path) -> None:
+    """JSON may escape half a character ("\\ud800"): scan, its -o file and index add each failed at their output
+    ("internal error: UnicodeEncodeError"; index add left its new file behind)."""
+    corpus = tmp_path / "rows.jsonl"
+    corpus.write_bytes(records(ARTICLE) + b'{"id": "half\\ud800", "source": "Wire", "text": "Prices rose."}\n')
+    warning = f"warning: {corpus}:2: invalid JSON: \\ud800 escapes half a character (a lone surrogate)\n"
+    for command in (["scan", str(corpus), "-q"], ["scan", str(corpus), "-q", "--format", "json", "-o",
+                                                  str(tmp_path / "out.json")]):
+        code, _, err = invoke(*command)
+        assert (code, err) == (0, warning), command
+    assert [s["line"] for s in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["skipped"]] == [2]
+    code, out, err = invoke("index", "add", str(tmp_path / "h.db"), str(corpus))
+    assert (code, err) == (0, warning) and out.startswith(f"{tmp_path / 'h.db'}: 1 added")
+
+
 # --- 3. unreadable subfolders --------------------------------------------------------------------------
 
 @pytest.fixture()

@@ -96,6 +96,19 @@ def test_a_truncated_json_line_says_so() -> None:
         (4, None, "truncated or invalid JSON: Unterminated string starting at (column 13)")]
 
 
+def test_a_lone_surrogate_escape_is_a_bad_record_in_every_json_layout() -> None:
+    def half(code: str) -> str:
+        return f"invalid JSON: \\u{code} escapes half a character (a lone surrogate)"
+
+    pair, bad = '{"id": "p", "text": "\\ud83d\\ude00 ok"}', '{"id": "a\\ud800", "text": "x"}'
+    assert list(json_records(f'{pair}\n{bad}\n{{"\\udfff": 1, "text": "y"}}\n{{"text": ["\\udc00"]}}\n')) == [
+        (1, {"id": "p", "text": "\U0001f600 ok"}, None), (2, None, half("d800")), (3, None, half("dfff")),
+        (4, None, half("dc00"))]
+    assert list(json_records(f"[{pair},\n{bad}]")) == [(1, {"id": "p", "text": "\U0001f600 ok"}, None),
+                                                        (2, None, half("d800"))]
+    assert list(json_records('{\n "id": "a",\n "text": "\\udfff"\n}')) == [(1, None, half("dfff"))]
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("id,text,source\n1,hello,AP\n", True),
     ("\n\nID; Text\n", False),            # one cell: not comma-separated

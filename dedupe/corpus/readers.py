@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -198,7 +199,7 @@ def json_records(text: str) -> Iterator[Record]:
     if text.startswith("{", first) and _spans_lines(text, first):
         # A pretty-printed single object spans lines; JSON Lines fails here at its second record.
         try:
-            yield _LineCounter(text).line_of(_skip_space(text, 0)), json.loads(text), None
+            yield _checked(_LineCounter(text).line_of(_skip_space(text, 0)), json.loads(text))
             return
         except json.JSONDecodeError:
             pass
@@ -279,9 +280,34 @@ def _spans_lines(text: str, first: int) -> bool:
 def json_line(number: int, line: str) -> Record:
     """One line of JSON Lines (with its line end) as a record: its value, or why it is not valid JSON."""
     try:
-        return number, json.loads(line), None
+        return _checked(number, json.loads(line))
     except json.JSONDecodeError:
         return number, None, _line_error(line)
+
+
+def _checked(number: int, value: Any) -> Record:
+    """The record of a value the standard library read: its error when a string holds a lone surrogate.
+
+    JSON may escape half of a UTF-16 pair (``"\\ud800"``); Python reads it as a lone surrogate, which no UTF-8
+    output can encode (every command failed at its output with an internal error). orjson refuses such a text,
+    so only what the standard library reads is checked.
+    """
+    lone = _lone_surrogate(value)
+    if lone is None:
+        return number, value, None
+    return number, None, f"invalid JSON: \\u{ord(lone):04x} escapes half a character (a lone surrogate)"
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """The first lone surrogate in the strings of a JSON value (keys included), else ``None``."""
+    if isinstance(value, str):
+        found = _SURROGATE.search(value)
+        return found.group() if found else None
+    items = [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((lone for lone in map(_lone_surrogate, items) if lone is not None), None)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _line_error(line: str) -> str:
@@ -360,7 +386,7 @@ def _json_at(text: str, start: int, stop: int) -> Any:
         return _INVALID
     if end > stop or (end < stop and text[end:stop].strip(_JSON_SPACE)):
         return _INVALID
-    return value
+    return value if _lone_surrogate(value) is None else _INVALID  # json_line says why
 
 
 class _LineCounter:
@@ -393,7 +419,7 @@ def _json_array(text: str) -> Iterator[Record]:
         except json.JSONDecodeError as exc:
             yield exc.lineno, None, f"invalid JSON: {exc.msg} (column {exc.colno}); rest of the array skipped"
             return
-        yield line, value, None
+        yield _checked(line, value)
         pos = _skip_space(text, pos)
         if pos < len(text) and text[pos] == ",":
             pos += 1
