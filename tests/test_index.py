@@ -315,6 +315,24 @@ def test_scan_against_text_tells_batch_from_history_and_names_renamed_ids(tmp_pa
     assert "- id a\\*b is in the index already: this batch's document is a\\*b\\~batch\n" in markdown
 
 
+def test_stdin_records_without_id_or_url_are_known_by_their_text_across_adds(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    story = "the ferry sank on the lake on monday evening with more than one hundred people aboard the vessel"
+    other = "the central bank left its key interest rate unchanged on thursday as inflation slowed in november"
+    day1 = json.dumps({"text": story}) + "\n"
+    day2 = json.dumps({"text": other}) + "\n" + json.dumps({"text": story}) + "\n"
+    assert CliRunner().invoke(cli, ["index", "add", db, "-"], input=day1).stdout == \
+        f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    # day 2's stdin:1 is another story (not a new version of day 1's stdin:1); its stdin:2 is day 1's story again
+    assert CliRunner().invoke(cli, ["index", "add", db, "-"], input=day2).stdout == \
+        f"{db}: 1 added, 1 unchanged, 0 new versions, 0 skipped\n"
+    plain = CliRunner().invoke(cli, ["index", "add", db, "-"], input=other + " again, officials said")
+    assert plain.stdout == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    with open_index(db) as index:
+        keys = sorted(row[0] for row in index.connection.execute("SELECT key FROM docs"))
+    assert len(keys) == 3 and all(k.startswith("stdin#") and len(k) == 38 for k in keys)
+
+
 def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
     db = tmp_path / "old.db"
     open_index(db, IndexParams.from_config(CONFIG), create=True).close()

@@ -124,7 +124,7 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     for doc in batch:
         path, line = origin_parts(doc)
         where = path if line is None else f"{path}:{line}"
-        identities.append(_identity(doc.id, path, line, where))
+        identities.append(_identity(doc.id, path, line, where, doc.text))
         fields.append((doc.outlet, doc.title, doc.url, date_text_of(doc), where))
     return identities, fields
 
@@ -140,14 +140,21 @@ def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCo
 
 def identity_key(doc: Document) -> str:
     """The identity of a document across runs: its given id or url (the loader makes either its id), else
-    its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents."""
+    its file's absolute path and line, so ``batch.jsonl`` line 1 of two daily folders are two documents; read
+    from standard input without either, its text's digest (``stdin#`` and :func:`~dedupe.index.texts.digest`
+    in hex): a line of stdin is no place that lasts from one run to the next, so two days' ``stdin:1`` are not
+    versions of one document."""
     path, line = origin_parts(doc)
-    return _identity(doc.id, path, line, path if line is None else f"{path}:{line}")
+    return _identity(doc.id, path, line, path if line is None else f"{path}:{line}", doc.text)
 
 
-def _identity(doc_id: str, path: str, line: int | None, where: str) -> str:
+def _identity(doc_id: str, path: str, line: int | None, where: str, text: str) -> str:
     """:func:`identity_key` of a document with this id, origin path and line (``where``: the origin's text)."""
-    if line is None or path == "-" or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
+    if path == "-":
+        if doc_id == "stdin" or doc_id == f"stdin:{line}":  # the loader's names for a record of stdin
+            return "stdin#" + digest(text.encode("utf-8")).hex()
+        return doc_id
+    if line is None or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
         return doc_id
     return f"{_absolute(path)}:{line}"
 
