@@ -345,6 +345,8 @@ static PyObject *signatures(PyObject *self, PyObject *args) {
     original = PyMem_Malloc((size_t)width * sizeof(uint32_t));
     if (original == NULL) { PyErr_NoMemory(); goto done; }
     uint32_t *rows = table.buf;
+    /* The loop reads and writes the three buffers only (held by their views until released below). */
+    Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t d = 0; d < docs; d++) {
         uint32_t *row = rows + d * width;
         for (int s = 0; s < width; s++) row[s] = EMPTY;
@@ -356,6 +358,7 @@ static PyObject *signatures(PyObject *self, PyObject *args) {
         }
         if (bounds[d + 1] > bounds[d]) densify(row, original, width);
     }
+    Py_END_ALLOW_THREADS
     result = Py_NewRef(Py_None);
 done:
     PyMem_Free(original);
