@@ -3,11 +3,11 @@
     .venv/bin/python -m benchmarks.index_add_cpu --corpus /work/shared/corpora/reuters21578.jsonl \\
         --tree /work/main --tree . --runs 8 --parallel
 
-Each run is a whole process (``dedupe index add`` of ``--corpus`` into a fresh index, through the command's entry
-point), the trees taken in turn (A/B alternating, so every tree meets the same load), each with its own
-``PYTHONPATH``. A run reports the CPU seconds (user + system) of the writer itself (all its threads: the batches'
-worker thread too) and of the children it reaped (the loader's fork; in trees before session 18's indexadd26, the
-batch preparer's too), from ``os.times()`` at its end, and its wall seconds, with the page faults of both
+Each run is a whole process (``dedupe index add`` of ``--corpus`` into a fresh index, through the command's
+entry point), the trees taken in
+turn (A/B alternating, so every tree meets the same load), each with its own ``PYTHONPATH``. A run reports
+the CPU seconds (user + system) of the writer itself and of the children it reaped (the loader's and the
+batch preparer's forks), from ``os.times()`` at its end, and its wall seconds, with the page faults of both
 (``getrusage``) and the bytes the writer wrote (``/proc/self/io``); this prints the medians per tree (also of the
 user and the system seconds apart: the kernel's share, page faults and writes, is most of the system's) and the
 SHA-256 of each tree's index files (the same across runs, or it says so).
@@ -80,8 +80,7 @@ class AddRun:
     Attributes:
         user: The writer's user CPU seconds (all its threads).
         system: The writer's system CPU seconds.
-        children_user: User CPU seconds of the children it reaped (the loader's fork, and a batch preparer's where
-            the tree forks one).
+        children_user: User CPU seconds of the children it reaped (the loader's and the batch preparer's forks).
         children_system: Their system CPU seconds.
         wall: Wall seconds of the whole process, from its start to its exit.
         faults: The writer's page faults (minor: first touches of memory, copies on write).

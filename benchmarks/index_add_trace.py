@@ -1,18 +1,17 @@
-"""Where the wall time of one ``dedupe index add`` goes: time stamps of its phases in every process and thread.
+"""Where the wall time of one ``dedupe index add`` goes: time stamps of its phases in every process it forks.
 
     .venv/bin/python -m benchmarks.index_add_trace --corpus /work/shared/corpora/reuters21578.jsonl --tree .
 
 Runs ``dedupe index add`` of ``--corpus`` into a fresh index in one new process (``--tree`` first on its
-``PYTHONPATH``; in parallel as on an idle machine: ``os.getloadavg`` reads 0, or in one thread with ``--serial``),
+``PYTHONPATH``; forked as an idle machine would: ``os.getloadavg`` reads 0, or in one process with ``--serial``),
 with wrappers around the functions that mark its phases (the load's two parts and the merge of the child's records,
-the dictionary's training, each fork, each batch prepared, taken by the writer and written, the close), each
-module's wrapped as the command first imports it (an import hook), so that the command imports what it does when it
-does. Every process writes each mark to one shared file, appended: milliseconds since this script launched the
-process, the process (writer, load child) and thread (``writer/prepare``: the add's worker thread), the mark, and
-that process' page faults and CPU milliseconds so far (``getrusage``: all its threads). The library is not changed;
-the wrappers cost ~1 microsecond a mark, the wrapped functions run ~200 times. Time stamps of one run on a machine
-others load move by tens of milliseconds: read them for the order of the phases, which thread waits for which, and
-the faults and CPU between marks, not for a total.
+the dictionary's training, each fork, each batch prepared, received and written, the close), each module's wrapped
+as the command first imports it (an import hook), so that the command imports what it does when it does. Every
+process writes each mark to one shared file, appended: milliseconds since this script launched the process, the
+process (writer, load child, batch child), the mark, and that process' page faults and CPU milliseconds so far
+(``getrusage``). The library is not changed; the wrappers cost ~1 microsecond a mark, the wrapped functions run ~200
+times. Time stamps of one run on a machine others load move by tens of milliseconds: read them for the order of the
+phases, which process waits for which, and the faults and CPU between marks, not for a total.
 """
 
 from __future__ import annotations
@@ -29,12 +28,12 @@ from pathlib import Path
 MARKED = (
     "dedupe.corpus.load:_load_halves", "dedupe.corpus.load:load_records", "dedupe.runtime:ForkedCall.result",
     "os:fork", "dedupe.index.store:trained", "dedupe.index.store:open_index", "dedupe.index.prepare:prepare",
-    "dedupe.index.prepare:with_texts", "dedupe.index.prepare:_Worker.next_batch", "dedupe.index.store:Index._add_batch",
+    "dedupe.index.prepare:with_texts", "dedupe.index.prepare:_Slots._receive", "dedupe.index.store:Index._add_batch",
     "dedupe.index.store:Index.close",
 )
 
 _DRIVER = """
-import functools, importlib.machinery, os, resource, sys, threading, time
+import functools, importlib.machinery, os, resource, sys, time
 start, log = float(sys.argv[1]), os.open(sys.argv[2], os.O_WRONLY | os.O_APPEND)
 if sys.argv[3] == "serial":
     os.cpu_count = lambda: 1
@@ -45,8 +44,7 @@ def mark(what):
     use = resource.getrusage(resource.RUSAGE_SELF)
     cpu = 1000 * (use.ru_utime + use.ru_stime)
     ms = 1000 * (time.time() - start)
-    thread = threading.current_thread().name
-    os.write(log, f"{ms:.1f}\\t{os.getpid()}\\t{thread}\\t{what}\\t{use.ru_minflt}\\t{cpu:.0f}\\n".encode())
+    os.write(log, f"{ms:.1f}\\t{os.getpid()}\\t{what}\\t{use.ru_minflt}\\t{cpu:.0f}\\n".encode())
 
 def marked(function, name):
     @functools.wraps(function)
@@ -105,12 +103,11 @@ def trace(corpus: Path, tree: Path, serial: bool) -> list[tuple[float, str, str,
     Args:
         corpus: The corpus file or folder.
         tree: The source tree imported first.
-        serial: Run in one thread (else in parallel as on an idle machine: a forked load, a prepare thread).
+        serial: Run in one process (else forked as on an idle machine).
 
     Returns:
-        ``(ms since launch, process, mark, page faults, CPU ms)`` in time order, the processes named ``writer`` and
-        ``load child`` (in the order they first mark; other children ``child N``), a mark of another thread than
-        the process' main one named after the last word of the thread's name (``writer/prepare``).
+        ``(ms since launch, process, mark, page faults, CPU ms)`` in time order, the processes named ``writer``,
+        ``load child``, ``batch child`` (in the order they first mark; other children ``child N``).
 
     Raises:
         subprocess.CalledProcessError: The add failed.
@@ -127,9 +124,9 @@ def trace(corpus: Path, tree: Path, serial: bool) -> list[tuple[float, str, str,
         rows = [line.split("\t") for line in log.read_text().splitlines()]
     names: dict[str, str] = {}
     for _, pid, *_ in rows:
-        names.setdefault(pid, ("writer", "load child")[len(names)] if len(names) < 2 else f"child {len(names)}")
-    marks = [(float(ms), names[pid] if thread == "MainThread" else f"{names[pid]}/{thread.rsplit('-', 1)[-1]}", what,
-              int(faults), int(cpu)) for ms, pid, thread, what, faults, cpu in rows]
+        names.setdefault(pid, ("writer", "load child", "batch child")[len(names)] if len(names) < 3
+                         else f"child {len(names)}")
+    marks = [(float(ms), names[pid], what, int(faults), int(cpu)) for ms, pid, what, faults, cpu in rows]
     return sorted(marks, key=lambda row: row[0])
 
 
@@ -137,13 +134,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, required=True, help="corpus path")
     parser.add_argument("--tree", type=Path, default=Path("."), help="source tree to import dedupe from")
-    parser.add_argument("--serial", action="store_true", help="in one thread (else in parallel, whatever the load)")
+    parser.add_argument("--serial", action="store_true", help="in one process (else forked, whatever the load)")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0]
     print(f"1-minute load average before: {load:.2f}")
-    print(f"{'ms':>7}  {'process':<14} {'mark':<26} {'faults':>7} {'CPU ms':>6}")
+    print(f"{'ms':>7}  {'process':<12} {'mark':<26} {'faults':>7} {'CPU ms':>6}")
     for ms, process, what, faults, cpu in trace(args.corpus, args.tree, args.serial):
-        print(f"{ms:7.1f}  {process:<14} {what:<26} {faults:7d} {cpu:6d}")
+        print(f"{ms:7.1f}  {process:<12} {what:<26} {faults:7d} {cpu:6d}")
 
 
 if __name__ == "__main__":

@@ -145,8 +145,7 @@ def one_blas_thread() -> None:
 
     ``dedupe scan`` and ``index add`` do no linear algebra worth a thread (the scan's one matrix product, minhash's
     LSH parameters, is tiny): OpenBLAS's threads, started as numpy is imported, would spin on the second core that
-    the forked loader, workers and the add's prepare thread use (5.5% of a Reuters scan's samples, a one-off
-    ``perf`` profile).
+    the forked loader, workers and prepare child use (5.5% of a Reuters scan's samples, a one-off ``perf`` profile).
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 

@@ -1,12 +1,14 @@
-"""dedupe.index.prepare: batches computed in the worker thread are the batches computed here; the writer prepares
-from the back while the next is not ready, the rest when the worker fails; the worker stays AHEAD batches ahead
-at most, leaves the texts to the writer and stops with the block."""
+"""dedupe.index.prepare: batches computed in a forked child are the batches computed here; a dead child or
+parent stops the other."""
 
 from __future__ import annotations
 
 import gc
 import json
-import threading
+import os
+import signal
+import subprocess
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,14 +19,13 @@ import pytest
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (AHEAD, WRITER_BATCHES, PreparedBatch, _Worker, identity_key, prepare,
-                                  prepared_batches, with_texts)
+from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, identity_key, prepare, prepared_batches,
+                                  with_texts)
 from dedupe.index.texts import TextCodec, trained
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
 PARAMS = IndexParams.from_config(ScanConfig())
-WORKER = "dedupe-index-prepare"  # the worker thread's name
 
 
 def _documents(count: int) -> list[Document]:
@@ -32,7 +33,7 @@ def _documents(count: int) -> list[Document]:
                      origin=Origin("docs.jsonl", i + 1)) for i, r in enumerate(small_records(count))]
 
 
-CODEC = trained(_documents(200))  # a dictionary, as a new index's first add trains it
+CODEC = trained(_documents(200))  # a dictionary, as a new index's first add trains it (the child inherits it)
 
 
 def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
@@ -42,40 +43,22 @@ def _same(one: PreparedBatch, other: PreparedBatch) -> bool:
             and all(np.array_equal(getattr(one, name), getattr(other, name)) for name in rows))
 
 
-def _in_worker() -> bool:
-    return threading.current_thread().name == WORKER
-
-
 @pytest.fixture(autouse=True)
 def _idle(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dedupe.index.prepare.idle_core", lambda: True)  # as on an idle machine: the worker runs
+    monkeypatch.setattr("dedupe.index.prepare.idle_core", lambda: True)  # as on an idle machine: the child runs
 
 
-def _all_the_same(received: list[tuple[Sequence[Document], PreparedBatch]], documents: list[Document],
-                  size: int) -> None:
-    assert [list(batch) for batch, _ in received] == [documents[i:i + size] for i in range(0, len(documents), size)]
-    for batch, prepared in received:
-        assert _same(prepared, prepare(batch, PARAMS, CODEC))
-
-
-def test_batches_of_the_worker_equal_the_batches_prepared_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents, by_worker = _documents(230), []
-    real = prepare
-
-    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
-        by_worker.append(_in_worker())
-        return real(batch, params, codec, texts)
-
-    monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
+def test_forked_batches_equal_the_batches_prepared_here() -> None:
+    documents = _documents(230)
     with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
         received = list(batches)
-    monkeypatch.undo()
     assert [len(batch) for batch, _ in received] == [50, 50, 50, 50, 30]
-    assert any(by_worker)  # the worker made some of them
-    _all_the_same(received, documents, 50)
+    for first, (batch, prepared) in zip(range(0, 230, 50), received):
+        assert list(batch) == documents[first:first + 50]
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS, CODEC))
 
 
-@pytest.mark.parametrize("count", [230, 30])  # worker thread, and one batch prepared here
+@pytest.mark.parametrize("count", [230, 30])  # forked child, and one batch prepared here
 def test_the_collector_is_paused_inside_the_block_and_restored_after(count: int) -> None:
     assert gc.isenabled()
     with prepared_batches(_documents(count), 50, PARAMS, CODEC) as batches:
@@ -93,106 +76,96 @@ def test_texts_left_to_the_writer_are_the_texts_prepare_compresses() -> None:
     assert with_texts(documents, whole, CODEC) is whole  # already there: left as it is
 
 
-def test_the_worker_leaves_the_texts_to_the_writer(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents, compressed_by_worker = _documents(200), []
-    real = CODEC.compress
-
-    def counted(texts: list[bytes]) -> list[bytes]:
-        compressed_by_worker.append(_in_worker())
-        return real(texts)
-
-    monkeypatch.setattr(CODEC, "compress", counted)
-    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
-        received = list(batches)
-    monkeypatch.undo()
-    assert compressed_by_worker == [False] * 10  # each batch's texts, once, by the writer
-    _all_the_same(received, documents, 20)
-
-
-def test_leaving_early_stops_and_joins_the_worker() -> None:
+def test_leaving_early_stops_and_reaps_the_child() -> None:
+    if not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    before = _children()
     with prepared_batches(_documents(300), 20, PARAMS, CODEC) as batches:
-        next(iter(batches))  # the worker is still preparing the rest when the block is left
-        assert WORKER in {thread.name for thread in threading.enumerate()}
-    assert WORKER not in {thread.name for thread in threading.enumerate()}
+        next(iter(batches))  # the child is still preparing the rest when the block is left
+        assert len(_children() - before) == 1
+    assert _children() == before  # killed and reaped: not running, not a zombie
 
 
-def test_a_failing_worker_leaves_the_batches_to_the_writer_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents, made, uncaught = _documents(300), [], []
-    real = prepare
+def _children() -> set[int]:
+    """Pids of this process' children (Linux)."""
+    tasks = Path(f"/proc/{os.getpid()}/task")
+    return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
 
-    def failing(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
-        made.append(_in_worker())
-        if _in_worker() and made.count(True) == 2:
-            raise MemoryError("the worker's second batch")  # the writer makes this one and the rest itself
-        return real(batch, params, codec, texts)
 
-    def add() -> None:
-        with prepared_batches(documents, 10, PARAMS, CODEC) as batches:
-            received.extend(batches)
-
-    monkeypatch.setattr("dedupe.index.prepare.prepare", failing)
-    monkeypatch.setattr(threading, "excepthook", uncaught.append)  # what Python would print of a thread's error
+def test_a_killed_child_leaves_the_batches_to_the_writer_the_same() -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    documents = _documents(300)
+    before = _children()
     received: list[tuple[Sequence[Document], PreparedBatch]] = []
-    writer = threading.Thread(target=add)  # a writer left waiting for the failed batch would hang the test
-    writer.start()
-    writer.join(60)
-    monkeypatch.undo()
-    assert not writer.is_alive() and uncaught == []
-    assert made.count(True) == 2 and made.count(False) >= 30 - 1  # the worker's first batch at most is its
-    _all_the_same(received, documents, 10)
+    with prepared_batches(documents, 10, PARAMS, CODEC) as batches:
+        for batch, prepared in batches:
+            if not received:
+                (child,) = _children() - before
+                os.kill(child, signal.SIGKILL)  # the batches in the slots stay whole; the writer makes the rest
+            received.append((batch, prepared))
+    assert len(received) == 30
+    for first, (batch, prepared) in zip(range(0, 300, 10), received):
+        assert list(batch) == documents[first:first + 10]
+        assert _same(prepared, prepare(documents[first:first + 10], PARAMS, CODEC))
 
 
-def test_the_writer_prepares_one_batch_from_the_back_while_the_worker_is_not_ready(
+def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
         monkeypatch: pytest.MonkeyPatch) -> None:
     documents = _documents(240)
     made_here: list[int] = []
     real = prepare
 
     def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
-        if _in_worker():
-            time.sleep(0.02)  # a slow worker: the writer finds batches not ready
-        else:
+        if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
+        else:
+            time.sleep(0.02)  # a slow child: the writer finds batches not ready
         return real(batch, params, codec, texts)
 
+    parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
     with prepared_batches(documents, 10, PARAMS, CODEC) as batches:
         received = list(batches)
-    monkeypatch.undo()
-    # From the back, and no more than WRITER_BATCHES while the worker runs (it is only slow); the writer may also
-    # make a batch at the front that the worker has not taken yet (its first, as the thread starts).
-    assert [number for number in made_here if number >= 24 - 2 * WRITER_BATCHES] == [23][:WRITER_BATCHES]
-    _all_the_same(received, documents, 10)
+    # from the back, and no more than WRITER_BATCHES while the child runs (it is only slow)
+    assert made_here == list(range(23, 23 - WRITER_BATCHES, -1))
+    assert [list(batch) for batch, _ in received] == [documents[i:i + 10] for i in range(0, 240, 10)]
+    for first, (_, prepared) in zip(range(0, 240, 10), received):
+        assert _same(prepared, real(documents[first:first + 10], PARAMS, CODEC))
 
 
-def test_what_the_writer_claims_when_the_next_batch_is_not_ready() -> None:
-    worker = _Worker([[]] * 6, PARAMS, CODEC)  # not started: the shared state only
-    assert worker._claim(0) == 0 and worker.front == 1  # the worker has not taken it: the writer makes it
-    worker.front = 3  # the worker took batches 1 and 2
-    assert worker._claim(1) == 5 and worker.back == 5  # the last batch nobody took
-    assert worker._claim(1) is None  # WRITER_BATCHES taken from the back: it waits
-    worker.back = 4
-    assert worker._claim(3) == 3  # the batch after the worker's latest: nobody took it
-    worker.gone = True
-    assert worker._claim(2) == 2  # the worker stopped: the writer makes what it had taken
+def test_the_child_exits_when_its_parent_is_killed(tmp_path: Path) -> None:
+    if not Path(f"/proc/{os.getpid()}/task").exists():
+        pytest.skip("needs Linux /proc to list a process' children")
+    script = (
+        "import os, sys, time\n"
+        "import dedupe.index.prepare as p\n"
+        "from tests.test_index_prepare import CODEC, PARAMS, _children, _documents\n"
+        "p.idle_core = lambda: True\n"
+        "with p.prepared_batches(_documents(400), 10, PARAMS, CODEC) as batches:\n"
+        "    next(iter(batches))\n"
+        "    print(*_children(), flush=True)\n"
+        "    time.sleep(60)\n")  # the child fills every slot, then waits for one to be freed
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                              cwd=Path(__file__).parent.parent)
+    assert parent.stdout is not None
+    (child,) = map(int, parent.stdout.readline().split())
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while _state(child) != "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    gone = _state(child) == "Z"  # exited (gone, or awaiting its new parent's wait)
+    if not gone:
+        os.kill(child, signal.SIGKILL)  # leave no stray process behind a failed test
+    assert gone
 
 
-def test_the_worker_prepares_at_most_AHEAD_batches_past_the_writer(monkeypatch: pytest.MonkeyPatch) -> None:
-    documents, started = _documents(240), []
-    real = prepare
-
-    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
-        if _in_worker():
-            started.append(documents.index(batch[0]) // 20)
-        return real(batch, params, codec, texts)
-
-    monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
-    ahead = []
-    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
-        for number, _ in enumerate(batches):
-            time.sleep(0.02)  # a slow writer: the worker would run to the end
-            ahead.append(max(started, default=number) - number)
-    assert max(ahead) <= AHEAD
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return "Z"
 
 
 def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
@@ -213,3 +186,111 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     assert prepared.fields == [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in made]
     assert prepared.identities[2] == f"{tmp_path / 'day1' / 'batch.jsonl'}:3"  # derived: the absolute path
     assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
+
+
+def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, child_pause: float) -> list[int]:
+    """How many texts the writer compressed in each of its ``CODEC.compress`` calls while 10 batches went through
+    :func:`prepared_batches` (the writer pausing after each batch, the child before sending each), checking that
+    the batches are the same as :func:`prepare` makes them."""
+    import dedupe.index.prepare as module
+
+    documents = _documents(200)
+    parent, made_here = os.getpid(), []
+    real_compress, real_prepare = CODEC.compress, module.prepare
+
+    def counted(texts: list[bytes]) -> list[bytes]:
+        if os.getpid() == parent:
+            made_here.append(len(texts))
+        return real_compress(texts)
+
+    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
+        if os.getpid() != parent:
+            time.sleep(child_pause)
+        return real_prepare(batch, params, codec, texts)
+
+    monkeypatch.setattr(CODEC, "compress", counted)
+    monkeypatch.setattr(module, "prepare", paused)
+    received = []
+    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
+        for _batch, prepared in batches:
+            time.sleep(writer_pause)
+            received.append(prepared)
+    made_while_adding = list(made_here)
+    for first, prepared in zip(range(0, 200, 20), received):
+        assert _same(prepared, real_prepare(documents[first:first + 20], PARAMS, CODEC))
+    return made_while_adding
+
+
+def test_the_child_makes_the_texts_while_the_writer_is_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer with batches sent and not yet received finds the texts made by the child: it compresses only those
+    of the batches it takes from the back. Whether the writer is behind at a given moment is the scheduler's
+    call: it is held behind here, so that a loaded machine cannot slow the child and the test fail; the test
+    below has the child slow for real."""
+    from dedupe.index.prepare import _Slots
+
+    monkeypatch.setattr(_Slots, "writer_behind", lambda self, sent: True)
+    assert len(_writer_compressions(monkeypatch, writer_pause=0.05, child_pause=0)) <= WRITER_BATCHES
+
+
+def test_the_writer_is_behind_while_a_batch_sent_is_not_received() -> None:
+    """The child's side of the texts rule: the shared count of batches the writer received against those sent."""
+    from dedupe.index.prepare import _Slots
+
+    with _Slots(SLOTS, 5) as slots:
+        assert not slots.writer_behind(0)
+        slots._set("received", 1)
+        assert slots.writer_behind(2) and not slots.writer_behind(1)
+
+
+def test_a_writer_that_receives_each_batch_as_it_is_sent_makes_the_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer never behind (it writes each batch before the child sends the next: here a child slower than the
+    writer, as on an idle machine one whose batches carry their texts) makes every batch's texts itself."""
+    assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) >= 10 - 2
+
+
+def test_the_child_makes_the_texts_of_the_last_batch_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer never behind makes the texts of every batch but the child's last (the child is idle after it):
+    nine of ten batches' compressions, whichever batch the writer took from the back."""
+    from dedupe.index.prepare import _Slots
+
+    monkeypatch.setattr(_Slots, "writer_behind", lambda self, sent: False)
+    assert len(_writer_compressions(monkeypatch, writer_pause=0, child_pause=0.05)) == 10 - 1
+
+
+def test_the_last_batch_the_child_takes_is_the_one_before_the_writers() -> None:
+    from dedupe.index.prepare import _Slots
+
+    with _Slots(SLOTS, 5) as slots:
+        assert slots.last_taken(4) and not slots.last_taken(3)
+        slots._set("back", 3)  # the writer took batches 3 and 4
+        assert slots.last_taken(2) and not slots.last_taken(1)
+
+
+def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(name: str, flags: int = 0) -> int:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    documents = _documents(60)
+    with prepared_batches(documents, 20, PARAMS, CODEC) as batches:
+        received = list(batches)
+    for first, (_, prepared) in zip(range(0, 60, 20), received):
+        assert _same(prepared, prepare(documents[first:first + 20], PARAMS, CODEC))
+
+
+def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.index.prepare import _Slots
+
+    copied: list[int] = []
+    read_out = _Slots._copied
+    monkeypatch.setattr(_Slots, "_copied", lambda self, slot, size: copied.append(slot) or read_out(self, slot, size))
+    documents = _documents(600)  # 12 batches through 4 slots: the child writes every slot again
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
+        for batch, prepared in batches:  # each batch dropped once the next is asked for: every one mapped
+            assert _same(prepared, prepare(batch, PARAMS, CODEC))
+    assert copied == []
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
+        kept = list(batches)  # every batch still viewed: the child must not write over a mapped one
+    assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
+    for first, (_batch, prepared) in zip(range(0, 600, 50), kept):
+        assert _same(prepared, prepare(documents[first:first + 50], PARAMS, CODEC))

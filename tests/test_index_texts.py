@@ -101,7 +101,7 @@ def test_the_dictionary_is_the_same_in_another_process() -> None:
 
 
 def _add_in_process(db: Path, corpus: Path, child: bool) -> None:
-    """``dedupe index add DB CORPUS --batch-size 50`` in a new process, its batches made by a worker thread or not."""
+    """``dedupe index add DB CORPUS --batch-size 50`` in a new process, its batches made by a forked child or not."""
     script = ("import sys\n"
               "import dedupe.index.prepare as prepare\n"
               f"prepare.idle_core = lambda: {child}\n"

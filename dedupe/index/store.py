@@ -173,7 +173,8 @@ class Index:
     def _add_prepared(self, batches: Iterable[tuple[Sequence[Document], PreparedBatch]],
                       codec: TextCodec) -> AddResult:
         """:meth:`add` of batches prepared by :func:`~dedupe.index.prepare.prepared_batches` with this index's
-        parameters and ``codec`` (its block pauses the collector)."""
+        parameters and ``codec`` (its child is forked before the checkpoint thread starts; its block pauses the
+        collector)."""
         added = unchanged = skipped = 0
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
@@ -455,7 +456,7 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
     """Open the index at ``path`` (created when missing) and :meth:`Index.add` ``documents`` to it.
 
     With ``params`` given and no file yet, the texts' dictionary is trained (:func:`~dedupe.index.texts.trained`)
-    and the worker thread of :func:`~dedupe.index.prepare.prepared_batches` makes the first batch while this thread
+    and a forked child (:func:`~dedupe.index.prepare.prepared_batches`) makes the first batch while this process
     creates the file, which waits on the disk.
 
     Args:

@@ -8,9 +8,9 @@ of an index's first add gives every frame of the index the wording and tables th
 takes ~2 ms (:data:`SAMPLE_DOCUMENTS`).
 
 The training is deterministic (fixed parameters, one thread, no optimisation search): the same documents give the
-same dictionary in every process, so an index built twice from the same input is the same file. The dictionary is
-stored in the index (schema 4, :mod:`~dedupe.index.schema`) with the first batch, and every later add and every read
-uses it.
+same dictionary in every process, so the writer and the forked child of an add (:mod:`~dedupe.index.prepare`)
+compress alike, and an index built twice from the same input is the same file. The dictionary is stored in the
+index (schema 4, :mod:`~dedupe.index.schema`) with the first batch, and every later add and every read uses it.
 The frames carry no dictionary id (a few bytes each): a frame is read with the dictionary of its file only.
 An index whose first add has fewer than :data:`MIN_SAMPLES` texts gets none (:data:`PLAIN`), as do version-3
 files, whose texts were all compressed without one.
