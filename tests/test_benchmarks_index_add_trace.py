@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.index_add_trace import trace
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -20,3 +22,12 @@ def test_an_add_of_the_seed_corpus_marks_its_phases_in_order() -> None:
     assert {process for _, process, _, _, _ in marks} == {"writer"}  # the seed corpus is too small to fork for
     cpu = [ms for _, _, _, _, ms in marks]
     assert cpu == sorted(cpu) and [row[0] for row in marks] == sorted(row[0] for row in marks)
+
+
+def test_the_add_imports_the_tree_asked_for_from_any_working_directory(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dedupe").mkdir()
+    (tmp_path / "dedupe" / "__init__.py").write_text("raise ImportError('the working directory was imported')\n")
+    monkeypatch.chdir(tmp_path)  # a checkout whose dedupe is not the tree's
+    names = [what for _, _, what, _, _ in trace(_ROOT / "data", _ROOT, serial=True)]
+    assert names[-1] == "exit"
