@@ -250,8 +250,11 @@ def test_sigint_and_sigterm_exit_130_and_143_leaving_the_previous_output(tmp_pat
     output.write_text("previous\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for sig, status, word in ((signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")):
+        # SIGINT as a terminal gives it, whatever this test run inherited (a job started in the background with `&`
+        # ignores SIGINT, and so would the command)
         process = subprocess.Popen([sys.executable, "-m", "dedupe", "scan", str(big), "--format", "json", "-o",
-                                    str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                                    str(output)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         _wait_until_catching(process.pid, signal.SIGTERM)  # the command's own handler is in place
         time.sleep(0.2)  # loading or scanning (short: a fast machine must not finish first)
         assert process.poll() is None, "finished before the signal: the test corpus is too small"
