@@ -9,6 +9,7 @@ repeated paragraphs and a boilerplate line (the real Reuters corpus is not in CI
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -400,3 +401,22 @@ def test_cli_refuses_spark_options_without_the_spark_engine() -> None:
 
     result = CliRunner().invoke(cli, ["scan", str(DATA), "--partitions", "3"])
     assert result.exit_code == 2 and "need --engine spark" in result.output
+
+
+def cli_both(args: list[str]) -> tuple[Any, Any]:
+    """``dedupe scan ARGS`` run locally and on Spark (the session's context) through the CLI."""
+    from click.testing import CliRunner
+
+    from dedupe.cli import cli
+
+    return CliRunner().invoke(cli, ["scan", *args]), CliRunner().invoke(cli, ["scan", *args, "--engine", "spark"])
+
+
+def test_a_file_named_by_a_relative_path_is_read_as_locally(spark: Any, tmp_path: Path) -> None:
+    text = (DATA / "000_db7ab4d81ef41db1.txt").read_text(encoding="utf-8")
+    (tmp_path / "news.csv").write_text(f"id,text\na,\"{text}\"\nb,\"{text}\"\n", encoding="utf-8")
+    # relative to the working directory the JVM started in (binaryFiles names it file:/tmp/..., the listing ../..)
+    relative = os.path.relpath(tmp_path / "news.csv")
+    local, remote = cli_both([relative, "--format", "json"])
+    assert json.loads(local.stdout)["findings"], "the copy is a finding"
+    assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)

@@ -167,7 +167,8 @@ def list_inputs(sc: SparkContext, paths: Sequence[str], options: LoadOptions) ->
         fs, root = _file_system(sc, raw)
         if not fs.exists(root):
             raise InputError(f"{raw}: no such file or directory")
-        _walk(sc, fs, root, raw, loader, loader.inputs)
+        # qualified: a relative file's URI would be unlike the one binaryFiles gives its bytes ('file:/cwd/a.csv')
+        _walk(sc, fs, fs.makeQualified(root), raw, loader, loader.inputs)
     return Listing(tuple(loader.inputs), tuple(loader.placed))
 
 
