@@ -420,3 +420,13 @@ def test_a_file_named_by_a_relative_path_is_read_as_locally(spark: Any, tmp_path
     local, remote = cli_both([relative, "--format", "json"])
     assert json.loads(local.stdout)["findings"], "the copy is a finding"
     assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)
+
+
+def test_nothing_loaded_warns_and_fails_as_locally(spark: Any, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()  # no file: no partition
+    (tmp_path / "some").mkdir()
+    (tmp_path / "some" / "news.csv").write_text("id,story\na,Words of a story here.\n", encoding="utf-8")
+    for folder in ("empty", "some"):
+        local, remote = cli_both([str(tmp_path / folder), "--format", "json"])
+        assert local.exit_code == 2 and "no documents loaded" in local.stderr
+        assert (remote.exit_code, remote.stdout, remote.stderr) == (2, "", local.stderr), folder

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.documents import Corpus, LoadOptions
+from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
 from dedupe.errors import ConfigError
 from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records
 from dedupe.runtime import Progress, StageTimer, no_progress
@@ -207,7 +207,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         InputError: As :func:`dedupe.scan.spark.scan_spark`.
     """
     try:
-        from dedupe.scan.spark import scan_spark, spark_context
+        from dedupe.scan.spark import NothingLoaded, scan_spark, spark_context
         from dedupe.scan.spark_jvm import active_context, stop_soon
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None
@@ -216,15 +216,22 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
     spark = timer.run("spark", lambda: spark_context(master, archive=started, quiet=quiet))
     try:
         found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
+    except NothingLoaded as nothing:  # its skipped inputs are warned of before the error, as load_checked
+        _warn_all(nothing.skipped, nothing.notes, warn)
+        raise
     finally:
         if started:  # a context started here ends with the scan, while the findings are written
             stop_soon(spark)
-    for skipped in found.skipped:
-        warn(skipped)
-    for note in found.notes:  # after the skipped inputs, as load_checked
-        warn(note)
+    _warn_all(found.skipped, found.notes, warn)
     return ScanRun(Corpus((), found.skipped, found.notes), found.result, dict(timer.seconds),
                    found.kinds if parquet else None)
+
+
+def _warn_all(skipped: Sequence[Skipped], notes: Sequence[str], warn: Warn) -> None:
+    for each in skipped:
+        warn(each)
+    for note in notes:  # after the skipped inputs, as load_checked
+        warn(note)
 
 
 # --- dedupe compare -------------------------------------------------------------------------------

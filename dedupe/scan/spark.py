@@ -44,6 +44,7 @@ import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions, Skipped
 from dedupe.errors import ConfigError, InputError
+from dedupe.output import plural
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_jvm, spark_stages as st
 from dedupe.scan.minhash import lsh_params
@@ -93,6 +94,21 @@ def _keep() -> Any:
     from pyspark import StorageLevel
 
     return StorageLevel.MEMORY_AND_DISK
+
+
+class NothingLoaded(InputError):
+    """No document was read: raised with the skipped inputs and notes, which the caller warns of first, as
+    the local loader does (:func:`dedupe.pipeline.load.load_checked`).
+
+    Attributes:
+        skipped: Unreadable files and records, in corpus order.
+        notes: The local loader's ``--text-field`` notes.
+    """
+
+    def __init__(self, message: str, skipped: tuple[Skipped, ...], notes: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.skipped = skipped
+        self.notes = notes
 
 
 @dataclass(frozen=True)
@@ -251,7 +267,8 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index], kept, index))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
     if token_counts.size == 0:
-        raise InputError(f"no documents loaded from {', '.join(paths)} ({len(skipped)} inputs skipped)")
+        raise NothingLoaded(f"no documents loaded from {', '.join(paths)} ({plural(len(skipped), 'input')} skipped)",
+                            skipped, tuple(fallback_notes(found, options)))
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
     shared = sc.broadcast(layout)
     bands, rows = lsh_params(config.threshold, config.num_perm)
@@ -338,7 +355,10 @@ def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    tokens, shingles, hashes = (np.concatenate([np.zeros(0, dtype=c[0].dtype), *c]) for c in list(zip(*columns))[:3])
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+    # an empty folder gives no partition, so no columns: the empty arrays' types start every concatenation
+    tokens, shingles, hashes = (np.concatenate([none, *(arrays[k] for arrays in columns)])
+                                for k, none in enumerate(empty))
     starts = np.concatenate([[0], np.cumsum([arrays[0].size for arrays in columns])]).astype(int).tolist()
     return (found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts,
             [arrays[3] for arrays in columns])
