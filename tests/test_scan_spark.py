@@ -430,3 +430,19 @@ def test_nothing_loaded_warns_and_fails_as_locally(spark: Any, tmp_path: Path) -
         local, remote = cli_both([str(tmp_path / folder), "--format", "json"])
         assert local.exit_code == 2 and "no documents loaded" in local.stderr
         assert (remote.exit_code, remote.stdout, remote.stderr) == (2, "", local.stderr), folder
+
+
+def test_a_folder_is_listed_as_the_local_loader_lists_it(spark: Any, tmp_path: Path) -> None:
+    text = (DATA / "001_d3aebe4b90fe0be1.txt").read_text(encoding="utf-8")
+    folder, aside = tmp_path / "corpus", tmp_path / "aside"
+    folder.mkdir()
+    aside.mkdir()
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (aside / "b.txt").write_text(text, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # skipped locally; Spark's reading of it waited for a writer
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # skipped locally; left out by Hadoop's listing
+    (folder / "linked").symlink_to(aside, target_is_directory=True)  # not entered locally; entered by Hadoop's
+    (folder / "same.txt").symlink_to(aside / "b.txt")  # a linked file is read
+    local, remote = cli_both([str(folder), "--format", "json"])
+    assert local.exit_code == 0 and "pipe.txt" in local.stderr and "gone.txt" in local.stderr
+    assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)

@@ -1,9 +1,9 @@
 """Read a corpus into Spark for :mod:`dedupe.scan.spark`, with the local loader's own record checks.
 
 Inputs are listed like :func:`dedupe.corpus.load.load_corpus` lists them (folders recursively, sorted,
-hidden names and manifests left out), through Hadoop's file system API, so any path Spark reaches
-(``file:``, ``hdfs://``, ``s3a://``...) works; a path without a scheme is labelled as the local loader
-labels it. How each file is read:
+hidden names and manifests left out): a path without a scheme on the local file system by the local loader's
+own listing (FIFOs, links to nothing and linked folders as it treats them), any other path Spark reaches
+(``file:``, ``hdfs://``, ``s3a://``...) through Hadoop's file system API. How each file is read:
 
 - JSON Lines (``.jsonl``, ``.ndjson``) on a local or shared file system (``file:``): by the Python workers
   from byte ranges (:mod:`dedupe.scan.spark_ranges`), or whole (below) where the local loader would not
@@ -19,6 +19,7 @@ order), and the skipped inputs in that order.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus.documents import Document, LoadOptions, Skipped
 from dedupe.corpus.load import (
+    CORPUS_SUFFIXES,
     CSV_SUFFIXES,
     JSON_SUFFIXES,
     MANIFEST_NAMES,
@@ -36,6 +38,7 @@ from dedupe.corpus.load import (
     decode_input,
     load_content,
     read_manifest,
+    walk_corpus,
 )
 from dedupe.corpus.records import Loader, add_record
 from dedupe.corpus.readers import json_line, inner_name
@@ -167,8 +170,10 @@ def list_inputs(sc: SparkContext, paths: Sequence[str], options: LoadOptions) ->
         fs, root = _file_system(sc, raw)
         if not fs.exists(root):
             raise InputError(f"{raw}: no such file or directory")
-        # qualified: a relative file's URI would be unlike the one binaryFiles gives its bytes ('file:/cwd/a.csv')
-        _walk(sc, fs, fs.makeQualified(root), raw, loader, loader.inputs)
+        if root.toUri().getScheme() is None and fs.getUri().getScheme() == "file":  # as the local loader names it
+            _list_local(sc, Path(raw), loader)
+        else:  # qualified: a relative file's URI would be unlike binaryFiles' name of it ('file:/cwd/a.csv')
+            _walk(sc, fs, fs.makeQualified(root), raw, loader, loader.inputs)
     return Listing(tuple(loader.inputs), tuple(loader.placed))
 
 
@@ -176,6 +181,23 @@ def _file_system(sc: SparkContext, raw: str) -> tuple[Any, Any]:
     jvm: Any = sc._jvm
     path = jvm.org.apache.hadoop.fs.Path(raw)
     return path.getFileSystem(sc._jsc.hadoopConfiguration()), path  # type: ignore[attr-defined]
+
+
+def _list_local(sc: SparkContext, root: Path, loader: _Lister) -> None:
+    """Files of the local file system listed by the local loader's own :func:`~dedupe.corpus.load.walk_corpus`:
+    a FIFO, socket or device in a folder is skipped (Hadoop lists it as a file, and reading it waited for
+    good), a linked folder is not entered, and a file that cannot be opened (a link to nothing, no permission:
+    Hadoop's listing left it out, silently) is skipped with the local loader's reason."""
+    jvm: Any = sc._jvm
+    for file in walk_corpus(root, loader, CORPUS_SUFFIXES + PARQUET_SUFFIXES):
+        try:  # not blocking: a FIFO named on the command line opens at once
+            os.close(os.open(file, os.O_RDONLY | os.O_NONBLOCK))
+        except OSError as exc:
+            loader.skip(str(file), None, f"cannot read: {exc.strerror or exc}")
+            continue
+        # through java.io.File: a name holding ':' or '%' is quoted as the Hadoop listing quotes it
+        _add_input(jvm.org.apache.hadoop.fs.Path(jvm.java.io.File(os.path.abspath(file)).toURI()), str(file),
+                   loader, loader.inputs)
 
 
 def _walk(sc: SparkContext, fs: Any, path: Any, label: str, loader: Collector, inputs: list[Input]) -> None:
