@@ -446,3 +446,38 @@ def test_a_folder_is_listed_as_the_local_loader_lists_it(spark: Any, tmp_path: P
     local, remote = cli_both([str(folder), "--format", "json"])
     assert local.exit_code == 0 and "pipe.txt" in local.stderr and "gone.txt" in local.stderr
     assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)
+
+
+def test_ctrl_c_while_spark_works_ends_with_one_line_and_the_previous_output(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pipe = tmp_path / "pipe.txt"  # named on the command line: Spark reads it as cat would, waiting for a writer
+    os.mkfifo(pipe)
+    output = tmp_path / "out.json"
+    output.write_text("previous\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = ["scan", str(pipe), "--engine", "spark", "--spark-master", "local[1]", "-q", "--format", "json", "-o",
+               str(output)]
+    process = subprocess.Popen([sys.executable, "-m", "dedupe", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's
+    try:
+        deadline = time.monotonic() + 120
+        while True:  # a writer can open the pipe once Spark reads it: the driver then waits in a call to the JVM
+            try:
+                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr
+                time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group, the JVM too
+        out, err = process.communicate(timeout=120)
+        os.close(writer)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, out, err) == (130, "", "interrupted\n")  # py4j logged its traceback before
+    assert output.read_text(encoding="utf-8") == "previous\n"

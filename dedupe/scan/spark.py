@@ -181,6 +181,7 @@ def spark_context(master: str | None = None, app_name: str = "dedupe-scan",
         conf.set("spark.executorEnv.PYTHONPATH", os.pathsep.join(paths))
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # read when the context starts
     starting = SparkContext._gateway is None
+    spark_jvm.drop_py4j_root_records()
     with spark_jvm.stderr_kept(quiet and starting) as reason:  # the JVM keeps the stderr it starts with
         try:
             sc = SparkContext.getOrCreate(conf)

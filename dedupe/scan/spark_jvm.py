@@ -25,6 +25,7 @@ terminal, so that a failed start still says why (:func:`start_failure`).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -49,6 +50,29 @@ _FOLLOW_ON = re.compile(r".*: CMD: bad array subscript|Error: Could not create t
                         r"Error: A fatal exception has occurred\. Program will exit\.|at \S+\(.*\)|\.\.\. \d+ more")
 _SCRIPT = re.compile(r"\S+: line \d+: ")  # bash's prefix of a launcher script's error ("/.../spark-class: line 71: ")
 _TAIL = 65536  # bytes of the scratch stderr read for the reason
+
+
+class _Py4JRootRecords(logging.Filter):
+    """Drops what py4j logs on the root logger (``logging.exception``): on Ctrl-C or SIGTERM while the driver
+    waits on the JVM, two tracebacks on stderr (the signal handler's reentrant cancelAllJobs, then the
+    KeyboardInterrupt) before the command's own line, ``-q`` or not. What went wrong still reaches the caller as
+    an exception; py4j's own logger (``py4j``) is left as it is."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.pathname.startswith(self.folder)
+
+
+def drop_py4j_root_records() -> None:
+    """Install :class:`_Py4JRootRecords` on the root logger, once."""
+    import py4j
+
+    root = logging.getLogger()
+    if not any(isinstance(found, _Py4JRootRecords) for found in root.filters):
+        root.addFilter(_Py4JRootRecords(os.path.dirname(os.path.abspath(py4j.__file__)) + os.sep))
 
 
 def _java() -> Path | None:
