@@ -40,14 +40,19 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
         InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
     """
     corpus = load_corpus(paths, options, stdin, meanwhile)
-    for skipped in corpus.skipped:
-        warn(skipped)
-    for note in corpus.notes:
-        warn(note)
+    warn_all(corpus.skipped, corpus.notes, warn)
     if not corpus.documents:
         raise InputError(f"no documents loaded from {', '.join(paths)} "
                          f"({plural(len(corpus.skipped), 'input')} skipped)")
     return corpus
+
+
+def warn_all(skipped: Sequence[Skipped], notes: Sequence[str], warn: Warn) -> None:
+    """Report each skipped input, then each load note (repeated ids, ``--text-field`` fallbacks), to ``warn``."""
+    for each in skipped:
+        warn(each)
+    for note in notes:
+        warn(note)
 
 
 def skipped_records(corpus: Corpus) -> list[dict[str, object]]:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
+from dedupe.corpus.documents import Corpus, LoadOptions
 from dedupe.errors import ConfigError
-from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records
+from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records, warn_all
 from dedupe.runtime import Progress, StageTimer, no_progress
 
 if TYPE_CHECKING:  # the stages import heavy libraries (torch, onnxruntime): loaded only when run
@@ -217,21 +217,14 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
     try:
         found = timer.run("scan", lambda: scan_spark(spark, paths, config, options, partitions, parquet))
     except NothingLoaded as nothing:  # its skipped inputs are warned of before the error, as load_checked
-        _warn_all(nothing.skipped, nothing.notes, warn)
+        warn_all(nothing.skipped, nothing.notes, warn)
         raise
     finally:
         if started:  # a context started here ends with the scan, while the findings are written
             stop_soon(spark)
-    _warn_all(found.skipped, found.notes, warn)
+    warn_all(found.skipped, found.notes, warn)
     return ScanRun(Corpus((), found.skipped, found.notes), found.result, dict(timer.seconds),
                    found.kinds if parquet else None)
-
-
-def _warn_all(skipped: Sequence[Skipped], notes: Sequence[str], warn: Warn) -> None:
-    for each in skipped:
-        warn(each)
-    for note in notes:  # after the skipped inputs, as load_checked
-        warn(note)
 
 
 # --- dedupe compare -------------------------------------------------------------------------------
