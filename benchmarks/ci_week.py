@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedupe.corpus.dates import parse_date
+
 DAYS = 7
 FAIL_ON = ["--fail-on", "repeat", "--fail-on", "near-duplicate", "--fail-on", "reuse"]
 LEDGER = "Daily Ledger"
@@ -67,7 +69,15 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _day(record: Record) -> str:
-    return dt.datetime.strptime(record["date"].split()[0], "%d-%b-%Y").date().isoformat()
+    """The ISO date of a record, read by the tool's own date parser (as ``dedupe index`` reads it).
+
+    Raises:
+        ValueError: The record's date is not one.
+    """
+    day = parse_date(record["date"])
+    if day is None:
+        raise ValueError(f"not a date: {record['date']!r}")
+    return day.isoformat()
 
 
 def build(corpus: Path, per_day: int) -> Week:

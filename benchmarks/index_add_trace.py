@@ -117,9 +117,8 @@ def trace(corpus: Path, tree: Path, serial: bool) -> list[tuple[float, str, str,
         log.touch()
         env = {**os.environ, "PYTHONPATH": str(tree.resolve())}
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # as after `pip install`: bytecode written once, then reused
-        command = [sys.executable, "-c", _DRIVER, "", str(log), "serial" if serial else "parallel",
+        command = [sys.executable, "-c", _DRIVER, repr(time.time()), str(log), "serial" if serial else "parallel",
                    str(Path(work, "index.db")), str(corpus.resolve()), ",".join(MARKED)]
-        command[3] = repr(time.time())
         # Run in the tree: ``-c`` puts the working directory first on the path, before PYTHONPATH, so a run from
         # another checkout imported that checkout's dedupe instead of ``tree``'s.
         subprocess.run(command, env=env, cwd=tree, check=True, stdout=subprocess.DEVNULL)
