@@ -417,6 +417,14 @@ def _scratch_file(path: str, target: Path) -> tuple[int, str] | None:
     raise ConfigError(f"{path}: cannot write: no free name for a scratch file")  # pragma: no cover
 
 
+def new_file_mode() -> int:
+    """The permissions ``open`` gives a new file under the current umask (a scratch file made private gets them
+    back before it is renamed into place)."""
+    umask = os.umask(0)  # the only way to read it, so it is set back at once
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _keeps_identity(scratch: str, target: Path) -> bool:
     """Give ``scratch`` what ``target`` has that ``>`` would keep (mode, owner, group), or say it cannot.
 
@@ -428,9 +436,7 @@ def _keeps_identity(scratch: str, target: Path) -> bool:
     try:
         old = target.stat()
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(scratch, 0o666 & ~umask)
+        os.chmod(scratch, new_file_mode())
         return True
     if old.st_nlink > 1:
         return False
