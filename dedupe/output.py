@@ -268,7 +268,7 @@ def make_folder(path: str) -> None:
     except FileExistsError:  # a file where a folder of the path should be
         raise ConfigError(f"{path}: cannot write: Not a directory") from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc) from None
 
 
 def check_not_input(path: str, inputs: Sequence[str]) -> None:
@@ -327,7 +327,7 @@ def write_atomic(path: str, text: str) -> None:
         try:
             _copy_back(target, data)
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise _cannot_write(path, exc) from None
         return
     handle, scratch = made
     try:
@@ -341,8 +341,13 @@ def write_atomic(path: str, text: str) -> None:
     except BaseException as exc:  # also Ctrl-C or SIGTERM halfway: no scratch file left behind
         Path(scratch).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            raise _cannot_write(path, exc) from None
         raise
+
+
+def _cannot_write(path: str, exc: OSError) -> ConfigError:
+    """The error for an output ``path`` that ``exc`` stopped being written (raised ``from None`` by the caller)."""
+    return ConfigError(f"{path}: cannot write: {exc.strerror or exc}")
 
 
 def _written_in_place(path: str) -> bool:
@@ -385,7 +390,7 @@ def _write_through(path: str, text: str) -> None:
         with open(path, "a", encoding="utf-8") as stream:
             stream.write(text)
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        raise _cannot_write(path, exc) from None
 
 
 def _scratch_file(path: str, target: Path) -> tuple[int, str] | None:
@@ -405,13 +410,19 @@ def _scratch_file(path: str, target: Path) -> tuple[int, str] | None:
             return os.open(scratch, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600), scratch
         except FileExistsError:
             continue
-        except PermissionError as exc:
-            if target.is_file() and os.access(target, os.W_OK):
-                return None
-            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot write: {exc.strerror or exc}") from None
+            if isinstance(exc, PermissionError) and target.is_file() and os.access(target, os.W_OK):
+                return None
+            raise _cannot_write(path, exc) from None
     raise ConfigError(f"{path}: cannot write: no free name for a scratch file")  # pragma: no cover
+
+
+def new_file_mode() -> int:
+    """The permissions ``open`` gives a new file under the current umask (a scratch file made private gets them
+    back before it is renamed into place)."""
+    umask = os.umask(0)  # the only way to read it, so it is set back at once
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _keeps_identity(scratch: str, target: Path) -> bool:
@@ -425,9 +436,7 @@ def _keeps_identity(scratch: str, target: Path) -> bool:
     try:
         old = target.stat()
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(scratch, 0o666 & ~umask)
+        os.chmod(scratch, new_file_mode())
         return True
     if old.st_nlink > 1:
         return False

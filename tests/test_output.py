@@ -121,10 +121,10 @@ def test_md_cell_keeps_links_markup_and_cells_as_text() -> None:
 def test_md_cell_at_the_start_of_a_list_item_is_no_list_marker() -> None:
     """A document id or an outlet opens some bullet lines (compare's one-outlet claims, the report's passages):
     one starting with a list marker and a space made a nested list, its marker gone from the text."""
-    from markdown_it import MarkdownIt
+    from hostile import markdown_html
 
     for value in ("+ Evil", "- Evil", "1. Evil", "12) Evil", "-", "7."):
-        page = MarkdownIt("commonmark").render(f"- {md_cell(value)}, line 3\n")
+        page = markdown_html(f"- {md_cell(value)}, line 3\n")
         assert page == f"<ul>\n<li>{html.escape(value)}, line 3</li>\n</ul>\n", value
     assert [md_cell(v) for v in ("-5 people", "+972 Magazine", "1.5 m", "2016. More")] == [
         "-5 people", "+972 Magazine", "1.5 m", "2016\\. More"]

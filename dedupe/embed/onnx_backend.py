@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from dedupe.errors import ConfigError
+from dedupe.output import new_file_mode
 
 ONNX_VARIANTS = ("onnx", "onnx-int8")
 # Bump when the export or quantisation recipe changes: it is part of the file name and fingerprint.
@@ -159,9 +160,7 @@ def export_onnx(folder: Path, target: Path, *, quantize: bool) -> Path:
 
 def _make_shareable(path: Path) -> None:
     # mkstemp creates 0600 files; the export is a cache entry other users of the folder may read.
-    umask = os.umask(0)
-    os.umask(umask)
-    path.chmod(0o666 & ~umask)
+    path.chmod(new_file_mode())
 
 
 def _export_float(folder: Path, target: Path) -> None:

@@ -267,9 +267,10 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     # numbered in corpus order from each partition's first document (a narrow map over the cache)
     blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index], kept, index))
     skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
+    notes = tuple(fallback_notes(found, options))  # counted in the first pass, as the skips
     if token_counts.size == 0:
         raise NothingLoaded(f"no documents loaded from {', '.join(paths)} ({plural(len(skipped), 'input')} skipped)",
-                            skipped, tuple(fallback_notes(found, options)))
+                            skipped, notes)
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
     shared = sc.broadcast(layout)
     bands, rows = lsh_params(config.threshold, config.num_perm)
@@ -295,7 +296,6 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     stats = ScanStats(int(token_counts.size), int(token_counts.sum()), int(shingle_counts.sum()), bands, rows,
                       int(candidates.size), len(pairs), len(runs), parts, timer.seconds)
     named = tuple(DocumentPair(names[a], names[b], jac, con) for a, b, jac, con in pairs)
-    notes = tuple(fallback_notes(found, options))  # counted in the first pass, as the skips
     return SparkScan(ScanResult(config, findings, named, stats), skipped, kinds, notes)
 
 
@@ -304,6 +304,8 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
 #: not in ``--text-field``, :class:`~dedupe.scan.spark_read.FellBack`), the files it read from,
 #: the line of each document, and the tokens, shingles and id hash of each document.
 _Summary = tuple[st.Block | None, list[Item], set[int], np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]
+#: The tokens, shingles and id hashes of no document (a partition without any), in their types.
+_NO_COUNTS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
 
 
 def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int) -> Iterator[_Summary]:
@@ -323,7 +325,7 @@ def _fingerprint(part: Iterable[Item], ngram: int, kept: str | None, index: int)
         else:
             skips.append(item)
     block = None
-    counts = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+    counts = _NO_COUNTS
     if documents:
         prints = fingerprint_corpus([d.text for d in documents], ngram)
         block = st.fingerprint_block(list(range(len(documents))), [d.id for d in documents], prints)
@@ -356,10 +358,9 @@ def _survey(listing: Any, local: RDD[_Summary]) -> _Survey:
     for entry in listing.inputs:
         if entry.rank not in seen and entry.suffix in (".jsonl", ".ndjson"):
             found.append((entry.rank, 0, -1, Skipped(entry.label, None, "empty file")))
-    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64))
     # an empty folder gives no partition, so no columns: the empty arrays' types start every concatenation
     tokens, shingles, hashes = (np.concatenate([none, *(arrays[k] for arrays in columns)])
-                                for k, none in enumerate(empty))
+                                for k, none in enumerate(_NO_COUNTS))
     starts = np.concatenate([[0], np.cumsum([arrays[0].size for arrays in columns])]).astype(int).tolist()
     return (found, tokens.astype(np.int64), shingles.astype(np.int64), hashes.astype(np.uint64), starts,
             [arrays[3] for arrays in columns])
