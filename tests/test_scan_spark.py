@@ -261,14 +261,14 @@ def test_compressed_inputs_without_ids_take_the_local_fallback_ids(spark: Any, t
     assert got == want
 
 
-def test_a_repeated_id_stops_the_scan_with_the_local_message(spark: Any, tmp_path: Path) -> None:
+def test_strict_stops_at_a_repeated_id_with_the_local_message(spark: Any, tmp_path: Path) -> None:
     record = json.dumps({"id": "same", "text": "Some text of a few words here."})
     path = tmp_path / "dup.jsonl"
     path.write_text(f"{record}\n{record}\n", encoding="utf-8")
-    with pytest.raises(InputError) as local:  # the local loader stops only under --strict (else: renamed)
+    with pytest.raises(InputError) as local:  # without --strict: renamed (test_repeated_ids_are_renamed_...)
         load_corpus([str(path)], LoadOptions(strict=True))
     with pytest.raises(InputError) as remote:
-        scan_spark(spark, [str(path)], partitions=2)
+        scan_spark(spark, [str(path)], options=LoadOptions(strict=True), partitions=2)
     assert str(remote.value) == str(local.value)
 
 
@@ -403,13 +403,14 @@ def test_cli_refuses_spark_options_without_the_spark_engine() -> None:
     assert result.exit_code == 2 and "need --engine spark" in result.output
 
 
-def cli_both(args: list[str]) -> tuple[Any, Any]:
-    """``dedupe scan ARGS`` run locally and on Spark (the session's context) through the CLI."""
+def cli_both(args: list[str], *spark_args: str) -> tuple[Any, Any]:
+    """``dedupe scan ARGS`` run locally and on Spark (the session's context; ``spark_args`` added) through the CLI."""
     from click.testing import CliRunner
 
     from dedupe.cli import cli
 
-    return CliRunner().invoke(cli, ["scan", *args]), CliRunner().invoke(cli, ["scan", *args, "--engine", "spark"])
+    return CliRunner().invoke(cli, ["scan", *args]), CliRunner().invoke(cli, ["scan", *args, "--engine", "spark",
+                                                                               *spark_args])
 
 
 def test_a_file_named_by_a_relative_path_is_read_as_locally(spark: Any, tmp_path: Path) -> None:
@@ -481,3 +482,52 @@ def test_ctrl_c_while_spark_works_ends_with_one_line_and_the_previous_output(tmp
             os.killpg(process.pid, signal.SIGKILL)
     assert (process.returncode, out, err) == (130, "", "interrupted\n")  # py4j logged its traceback before
     assert output.read_text(encoding="utf-8") == "previous\n"
+
+
+def repeated_id_corpus(folder: Path, case: str) -> tuple[Path, set[str]]:
+    """A corpus whose documents repeat an id (``case``: ``given``, ``derived`` or ``url``), and the new ids the
+    local loader gives them (each named by a finding)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.glob("*.txt"))]
+    edited = texts[1].replace("the", "a", 3)  # a new version under the same id: a near-duplicate, not the same text
+    if case == "given":  # x~2 and y~2 are taken further on and earlier: x~2~2 and y~3, as locally
+        rows = [("y~2", texts[3]), ("x", texts[0]), ("x", texts[0]), ("y", texts[1]), ("y", edited),
+                ("x~2", texts[2]), ("z", texts[2])]
+        path = folder / "scrapes.jsonl"
+        path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+        return path, {"x~2", "y~3", "x~2~2"}
+    if case == "url":  # a url used as id: the repeat takes its path and line
+        path = folder / "scrapes.jsonl"
+        urls = ["https://example.org/a", "https://example.org/b", "https://example.org/a", "https://example.org/b"]
+        path.write_text("".join(json.dumps({"url": u, "text": t}) + "\n"
+                                for u, t in zip(urls, [texts[0], texts[1], texts[0], edited])), encoding="utf-8")
+        return path, {f"{path}:3", f"{path}:4"}
+    for name, batch in (("a", [texts[0], texts[1]]), ("b", [texts[0], edited])):  # batch:1, batch:2 in each
+        (folder / name).mkdir()
+        (folder / name / "batch.jsonl").write_text("".join(json.dumps({"text": t}) + "\n" for t in batch),
+                                                   encoding="utf-8")
+    return folder, {f"{folder / 'b' / 'batch.jsonl'}:1", f"{folder / 'b' / 'batch.jsonl'}:2"}
+
+
+@pytest.mark.parametrize("case", ["given", "derived", "url"])
+def test_repeated_ids_are_renamed_as_the_local_loader_renames_them(spark: Any, tmp_path: Path, case: str) -> None:
+    """A repeated id inside one scan is a finding (an exact re-scrape, or a new version), not an error: the
+    Spark engine gives the local JSON and warnings, byte for byte."""
+    path, renamed = repeated_id_corpus(tmp_path, case)
+    local, remote = cli_both([str(path), "--format", "json"], "--spark-master", "local[2]", "--partitions", "2")
+    named = {o["doc"] for f in json.loads(local.stdout)["findings"] for o in f["occurrences"]}
+    assert renamed <= named and local.stderr.count("already used at") == len(renamed), (named, local.stderr)
+    assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)
+
+
+def test_repeated_ids_are_renamed_in_documents_read_again_and_in_parquet(spark: Any, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from dedupe.scan import spark as engine
+
+    path, _ = repeated_id_corpus(tmp_path, "url")
+    want, _ = local_json([str(path)])
+    monkeypatch.setattr(engine, "_kept_folder", lambda sc, scratch: None)  # as on a cluster: ranges read again
+    assert spark_json(spark, [str(path)], 2)[0] == want
+    through_text_file(monkeypatch)  # records cached by Spark: whether an id was derived travels with them
+    target = tmp_path / "findings.parquet"
+    scan_spark(spark, [str(path)], partitions=2, parquet=str(target))
+    assert parquet_findings(spark, target) == json.loads(want)["findings"]

@@ -5,7 +5,7 @@ document (or a skip) with the local loader's checks. How files are found and rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
@@ -59,24 +59,48 @@ class Loader:
                 for path, (line, used, records) in self.fallbacks.items()]
 
     def add(self, doc: Document, derived: bool = False) -> None:
-        """Keep ``doc``; a repeated id is renamed (a derived id to its full path and line, a given id to
-        ``ID~2``, ``ID~3``...) with a note, or is an error under ``strict``."""
+        """Keep ``doc``; a repeated id is renamed by :func:`repeated_id` with a note, or is an error under
+        ``strict``."""
         if doc.id in self.seen:
-            first = self.seen[doc.id].origin
-            if self.options.strict:
-                raise InputError(f"duplicate document id {doc.id!r} at {doc.origin} (first seen at {first})")
-            new_id = str(doc.origin) if derived and str(doc.origin) not in self.seen else self._next_id(doc.id)
-            self.notes.append(f"{doc.origin}: document id {doc.id!r} already used at {first}; kept as {new_id!r}")
+            first = str(self.seen[doc.id].origin)
+            new_id, note = repeated_id(doc.id, str(doc.origin), first, derived, self.seen, self.options.strict)
+            self.notes.append(note)
             self.renamed.append((new_id, doc.id))
             doc = replace(doc, id=new_id)
         self.seen[doc.id] = doc
         self.documents.append(doc)
 
-    def _next_id(self, doc_id: str) -> str:
+
+def repeated_id(doc_id: str, origin: str, first: str, derived: bool, seen: Container[str],
+                strict: bool = False) -> tuple[str, str]:
+    """The id a document whose id is already used is kept under, and the note saying so: a derived id (the
+    record gave no id: its url, or its file's stem and line) becomes the document's full path and line, unless
+    that is used too; otherwise the id takes the first free ``ID~2``, ``ID~3``... The one renaming rule of the
+    local loader (:meth:`Loader.add`) and of the Spark scan's driver (:func:`dedupe.scan.spark_docs.kept_ids`).
+
+    Args:
+        doc_id: The repeated id.
+        origin: Where the document is (``path:line``).
+        first: Where the document that used ``doc_id`` first is.
+        derived: Whether ``doc_id`` was derived rather than given.
+        seen: Every id used so far (renamed ones under their new ids).
+        strict: Raise instead of renaming.
+
+    Returns:
+        The new id, and the note naming both places.
+
+    Raises:
+        InputError: ``strict``: the repeated id, naming both places.
+    """
+    if strict:
+        raise InputError(f"duplicate document id {doc_id!r} at {origin} (first seen at {first})")
+    new_id = origin
+    if not derived or origin in seen:
         copy = 2
-        while f"{doc_id}~{copy}" in self.seen:
+        while f"{doc_id}~{copy}" in seen:
             copy += 1
-        return f"{doc_id}~{copy}"
+        new_id = f"{doc_id}~{copy}"
+    return new_id, f"{origin}: document id {doc_id!r} already used at {first}; kept as {new_id!r}"
 
 
 def load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:

@@ -6,8 +6,9 @@ What runs where (each stage is the local engine's numpy code, applied per partit
 - **distributed**: reading and checking the records (a local JSON Lines file read by the Python workers
   from byte ranges, :mod:`dedupe.scan.spark_ranges`; anything else through Spark, :mod:`dedupe.scan.spark_read`),
   shingles and MinHash signatures in the same pass (``mapPartitions``; only the fingerprints cached, or on a
-  local master kept with the documents in files of the scan's folder, :mod:`dedupe.scan.spark_docs`), duplicate
-  ids, band keys grouped into buckets and candidate pairs and, in the same shuffle, shingle keys counted
+  local master kept with the documents in files of the scan's folder, :mod:`dedupe.scan.spark_docs`), hashes of the
+  ids (documents whose hashes meet are renamed on the driver as the local loader renames them), band keys
+  grouped into buckets and candidate pairs and, in the same shuffle, shingle keys counted
   (the repeated ones broadcast as a bitmap), repeated shingles grouped by hash into links and links grouped
   by document pair into shared runs and coverage (two shuffles), exact
   verification of the candidates (Jaccard and containment, two joins against the documents' shingle
@@ -61,7 +62,7 @@ from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.passages import RunTable, concat_runs
 from dedupe.scan.shingle import U64
 from dedupe.scan.spark_components import components
-from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_part
+from dedupe.scan.spark_docs import Corpus, SparkView, document_ids, keep_documents, keep_part, kept_ids, kept_part
 from dedupe.scan.spark_ranges import byte_ranges, items_of
 from dedupe.scan.spark_read import Item, context_of, fallback_notes, list_inputs, read_items, session_of
 from dedupe.scan.spark_write import refuse_existing, write_findings
@@ -120,7 +121,8 @@ class SparkScan:
             findings when they were written as Parquet.
         skipped: Unreadable files and records, in corpus order (``path:line: reason``).
         kinds: The count of each kind of finding (also of those written as Parquet).
-        notes: The local loader's notes: one a file whose records' text was not in ``--text-field``.
+        notes: The local loader's notes: each repeated id kept under a new one, then one a file whose records'
+            text was not in ``--text-field``.
     """
 
     result: ScanResult
@@ -220,8 +222,8 @@ def scan_spark(spark: SparkSession | SparkContext, paths: Sequence[str], config:
         The scan (findings byte-identical to :func:`dedupe.scan.near_dup.scan` on the same documents).
 
     Raises:
-        InputError: A path does not exist, two documents share an id, no document was read, ``parquet``
-            exists, or (``strict``) an input is bad.
+        InputError: A path does not exist, no document was read, ``parquet`` exists, or (``strict``) an input
+            is bad or two documents share an id.
     """
     config, options = config or ScanConfig(), options or LoadOptions()
     if "-" in paths:
@@ -266,8 +268,9 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     corpus = Corpus(base, starts, lines, quiet, kept)
     # numbered in corpus order from each partition's first document (a narrow map over the cache)
     blocks = local.mapPartitionsWithIndex(lambda index, part: _numbered_blocks(part, starts[index], kept, index))
-    skipped = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
-    notes = tuple(fallback_notes(found, options))  # counted in the first pass, as the skips
+    skipped, renamed, renaming = timer.run("check", lambda: _check_input(listing, found, id_hashes, corpus, options))
+    corpus = replace(corpus, renamed=renamed)  # every later pass gives the documents under the ids kept
+    notes = (*renaming, *fallback_notes(found, options))  # counted in the first pass, as the skips
     if token_counts.size == 0:
         raise NothingLoaded(f"no documents loaded from {', '.join(paths)} ({plural(len(skipped), 'input')} skipped)",
                             skipped, notes)
@@ -377,31 +380,15 @@ def _numbered_blocks(part: Iterable[_Summary], start: int, kept: str | None, ind
 
 
 def _check_input(listing: Any, found: list[Item], id_hashes: U64, corpus: Corpus,
-                 options: LoadOptions) -> tuple[Skipped, ...]:
-    """Skipped inputs in corpus order; raises on a repeated id and, when ``strict``, on the first skip."""
+                 options: LoadOptions) -> tuple[tuple[Skipped, ...], dict[int, str], list[str]]:
+    """Skipped inputs in corpus order, and the ids documents with repeated ids are kept under, with their notes
+    (:func:`~dedupe.scan.spark_docs.kept_ids`); when ``strict``, raises on a repeated id, then on the first skip."""
     ordered = tuple(item[3] for item in sorted([*listing.skipped, *found], key=lambda item: item[:3])
                     if isinstance(item[3], Skipped))
-    order = np.argsort(id_hashes, kind="stable")
-    same = id_hashes[order][1:] == id_hashes[order][:-1]
-    wanted = set(order[1:][same].tolist()) | set(order[:-1][same].tolist())
-    if wanted:  # ids whose hashes meet: their documents are looked at
-        named = corpus.select(wanted).map(lambda pair: (pair[0], pair[1].id, str(pair[1].origin)))
-        message = _duplicate(sorted(named.collect()))
-        if message:
-            raise InputError(message)
+    renamed, notes = kept_ids(corpus, id_hashes, options.strict)
     if options.strict and ordered:
         raise InputError(str(ordered[0]))
-    return ordered
-
-
-def _duplicate(named: list[tuple[int, str, str]]) -> str | None:
-    """The local loader's message for the first document whose id was seen before, if any."""
-    first: dict[str, str] = {}
-    for _, doc_id, origin in named:
-        if doc_id in first:
-            return f"duplicate document id {doc_id!r} at {origin} (first seen at {first[doc_id]})"
-        first[doc_id] = origin
-    return None
+    return ordered, renamed, notes
 
 
 def _candidates(blocks: RDD[st.Block], config: ScanConfig, bands: int, rows: int, parts: int,

@@ -19,16 +19,19 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions
+from dedupe.corpus.records import repeated_id
 from dedupe.scan.near_dup import CorpusView, Occurrence, make_occurrence
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
 from dedupe.scan.spark_ranges import Range, range_items
+from dedupe.scan.spark_read import id_derived
+from dedupe.scan.spark_stages import id_hashes as id_hashes_of
 from dedupe.scan.units import starts_unit
 
 if TYPE_CHECKING:
@@ -132,6 +135,8 @@ class Corpus:
         lines: The line of each document of each partition (for re-reading a range).
         options: The loader's options (not ``strict``).
         folder: Where the first pass kept each partition's documents (:func:`keep_documents`; a local master only).
+        renamed: The id each document with a repeated id is kept under, by corpus index (:func:`kept_ids`): the
+            documents are given under these ids.
     """
 
     base: RDD[Any]
@@ -139,19 +144,20 @@ class Corpus:
     lines: list[I64]
     options: LoadOptions
     folder: str | None = None
+    renamed: dict[int, str] = field(default_factory=dict)
 
     def select(self, wanted: Iterable[int]) -> RDD[tuple[int, Document]]:
         """The documents of corpus indices ``wanted``, with their index; partitions holding none are not read."""
         shared = self._picked(wanted)
-        starts, options = self.starts, self.options
+        starts, options, renamed = self.starts, self.options, self.renamed
         return self.base.mapPartitionsWithIndex(
-            lambda part, rows: _chosen(rows, shared.value.get(part), starts[part], options))
+            lambda part, rows: _chosen(rows, shared.value.get(part), starts[part], options, renamed))
 
     def views(self, wanted: Iterable[int], ngram: int) -> RDD[Chosen]:
         """The :data:`Chosen` documents of each partition holding some of ``wanted``: those the first pass
         kept, else the wanted ones read again (partitions holding none are not read)."""
         shared = self._picked(wanted)
-        starts, options, folder = self.starts, self.options, self.folder
+        starts, options, folder, renamed = self.starts, self.options, self.folder, self.renamed
 
         def chosen(part: int, rows: Iterable[Any]) -> Iterator[Chosen]:
             picked = shared.value.get(part)
@@ -159,9 +165,12 @@ class Corpus:
                 return
             found = kept_documents(folder, part, ngram)
             if found is not None:
-                yield picked[0].tolist(), list(range(picked[0].size)), *_subset(*found, picked[0] - starts[part])
+                texts, prints = _subset(*found, picked[0] - starts[part])
+                indices = picked[0].tolist()
+                texts = [t._replace(id=renamed[i]) if i in renamed else t for i, t in zip(indices, texts)]
+                yield indices, list(range(picked[0].size)), texts, prints
                 return
-            read = list(_chosen(rows, picked, starts[part], options))
+            read = list(_chosen(rows, picked, starts[part], options, renamed))
             yield [index for index, _ in read], list(range(len(read))), [document for _, document in read], None
 
         return self.base.mapPartitionsWithIndex(chosen)
@@ -189,9 +198,16 @@ def _subset(documents: KeptDocuments, prints: Fingerprints, rows: I64) -> tuple[
         prints.token_ends[take])
 
 
-def _chosen(rows: Iterable[Any], picked: _Picked | None, start: int,
-            options: LoadOptions) -> Iterator[tuple[int, Document]]:
-    """The picked documents of a partition (numbered from ``start``)."""
+def _chosen(rows: Iterable[Any], picked: _Picked | None, start: int, options: LoadOptions,
+            renamed: dict[int, str]) -> Iterator[tuple[int, Document]]:
+    """The picked documents of a partition (numbered from ``start``), those of ``renamed`` under their new ids."""
+    for index, document in _picked_documents(rows, picked, start, options):
+        yield index, replace(document, id=renamed[index]) if index in renamed else document
+
+
+def _picked_documents(rows: Iterable[Any], picked: _Picked | None, start: int,
+                      options: LoadOptions) -> Iterator[tuple[int, Document]]:
+    """The picked documents of a partition (numbered from ``start``) under the ids their records give."""
     if picked is None:
         return
     indices, lines = picked
@@ -293,3 +309,54 @@ class SparkView:
 def document_ids(corpus: Corpus, wanted: set[int]) -> dict[int, str]:
     """Corpus index to document id for the ``wanted`` documents (the paired ones: few next to the corpus)."""
     return dict(corpus.select(wanted).map(lambda row: (row[0], row[1].id)).collect())
+
+
+def kept_ids(corpus: Corpus, id_hashes: U64, strict: bool) -> tuple[dict[int, str], list[str]]:
+    """The id each document with a repeated id is kept under, by corpus index, and the notes saying so, as the
+    local loader gives them (:func:`~dedupe.corpus.records.repeated_id`, in corpus order).
+
+    Only documents whose id hash meets another's are read (repeats are rare): their ids are renamed on the
+    driver; a new id that another document of the corpus holds (``x~2`` given further on, a derived id's path
+    and line) brings that document in too, and the renaming is done again, until no new id is held elsewhere.
+
+    Args:
+        corpus: The scan's documents (under the ids their records give).
+        id_hashes: The hash of each document's id (:func:`~dedupe.scan.spark_stages.id_hashes`), in corpus order.
+        strict: Raise on the first repeated id instead.
+
+    Returns:
+        The new ids by corpus index, and the local loader's note for each.
+
+    Raises:
+        InputError: ``strict`` and an id is repeated (the local loader's message).
+    """
+    order = np.argsort(id_hashes, kind="stable")
+    ordered = id_hashes[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    wanted = set(order[same].tolist()) | set(order[same + 1].tolist())
+    named: dict[int, tuple[str, str, bool]] = {}
+    renamed: dict[int, str] = {}
+    notes: list[str] = []
+    while wanted:
+        named.update(corpus.select(wanted).map(
+            lambda pair: (pair[0], (pair[1].id, str(pair[1].origin), id_derived(pair[1])))).collect())
+        renamed, notes = _renamings(named, strict)
+        hashes = id_hashes_of(renamed.values())
+        cuts = np.searchsorted(ordered, hashes), np.searchsorted(ordered, hashes, side="right")
+        wanted = {int(order[i]) for first, last in zip(*cuts) for i in range(first, last)} - named.keys()
+    return renamed, notes
+
+
+def _renamings(named: dict[int, tuple[str, str, bool]], strict: bool) -> tuple[dict[int, str], list[str]]:
+    """The new ids (by corpus index) and notes of the local loader over the ``named`` documents (their id, place
+    and whether the id was derived) alone."""
+    seen: dict[str, str] = {}  # id kept: where its document is
+    renamed: dict[int, str] = {}
+    notes: list[str] = []
+    for index, (doc_id, origin, derived) in sorted(named.items()):
+        if doc_id in seen:
+            doc_id, note = repeated_id(doc_id, origin, seen[doc_id], derived, seen, strict)
+            renamed[index] = doc_id
+            notes.append(note)
+        seen[doc_id] = origin
+    return renamed, notes

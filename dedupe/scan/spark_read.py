@@ -52,6 +52,7 @@ LINE_SUFFIXES = (".jsonl", ".ndjson")
 PARQUET_SUFFIXES = (".parquet",)
 #: A record read: ``(file rank, line, order in line, Document, Skipped or FellBack)``.
 Item = tuple[int, int, int, Any]
+_DERIVED = "_derived"  # the key a Collector sets in a document's __dict__ when its id was derived
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ class Collector(Loader):
     """The local loader's record checks without its corpus-wide duplicate check (done over Spark)."""
 
     def add(self, doc: Document, derived: bool = False) -> None:
+        if derived:  # kept on the document: a repeat of a derived id is renamed otherwise (see id_derived)
+            doc.__dict__[_DERIVED] = True
         self.documents.append(doc)
 
     def fallback_items(self, rank: int) -> list[Item]:
@@ -110,6 +113,12 @@ class Collector(Loader):
         the first such record's line."""
         return [(rank, line or 0, 1, FellBack(path, line, used, records))
                 for path, (line, used, records) in self.fallbacks.items()]
+
+
+def id_derived(doc: Document) -> bool:
+    """Whether a document a :class:`Collector` gathered took a derived id (its record gave no id: its url, or its
+    file's stem and line), which :func:`~dedupe.corpus.records.repeated_id` renames otherwise when repeated."""
+    return bool(doc.__dict__.get(_DERIVED, False))
 
 
 def fallback_notes(found: Iterable[Item], options: LoadOptions) -> list[str]:

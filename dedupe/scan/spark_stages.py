@@ -117,10 +117,15 @@ def gather(blocks: Iterable[Routed], columns: int) -> list[np.ndarray]:
 def fingerprint_block(docs: list[int], ids: list[str], prints: Fingerprints) -> Block:
     """A block from a partition's document indices, ids and fingerprints (token offsets dropped)."""
     none = np.zeros(0, dtype=np.int32)
-    hashes = np.array([int.from_bytes(hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
-                                      "little") for i in ids], dtype=np.uint64)
     return Block(np.array(docs, dtype=np.int64),
-                 Fingerprints(prints.ngram, prints.token_counts, prints.offsets, prints.shingles, none, none), hashes)
+                 Fingerprints(prints.ngram, prints.token_counts, prints.offsets, prints.shingles, none, none),
+                 id_hashes(ids))
+
+
+def id_hashes(ids: Iterable[str]) -> U64:
+    """A 64-bit hash of each document id (``Block.id_hashes``; the driver hashes the ids it gives repeats alike)."""
+    return np.array([int.from_bytes(hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+                                    "little") for i in ids], dtype=np.uint64)
 
 
 def band_records(block: Block, min_words: int, num_perm: int, seed: int, bands: int, rows: int,
