@@ -304,7 +304,7 @@ def check_input(folder: Path, runs: dict[str, subprocess.CompletedProcess[str]])
     for where in ("day6/batch.jsonl:7: no text", "day6/batch.jsonl:9: truncated or invalid JSON"):
         if f"warning: {where}" not in stderr:
             wrong.append(f"no warning {where}")
-    if len(_json(folder, "day6.json")["skipped"]) != 2 or "; 2 skipped inputs" not in stderr:
+    if len(_json(folder, "day6.json")["skipped"]) != 2 or "; 2 inputs not loaded" not in stderr:
         wrong.append("skipped inputs not counted")
     renamed = _json(folder, "day7.json")["against"]["renamed"]
     if renamed != [{"id": "batch:4", "as": f"{(folder / 'day7' / 'batch.jsonl').resolve()}:4"}]:

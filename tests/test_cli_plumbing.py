@@ -191,7 +191,7 @@ def test_index_add_checks_the_index_path_as_an_output(tmp_path: Path) -> None:
     assert (code, out, err) == (2, "", f"Error: {blocker / 'h.db'}: cannot write: Not a directory\n")
     index = tmp_path / "new" / "deeper" / "h.db"  # a missing folder is made, as for -o
     code, out, _ = invoke("index", "add", str(index), str(corpus))
-    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n")
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped documents\n")
     assert index.is_file()
 
 
@@ -332,20 +332,22 @@ def test_skipped_inputs_are_in_every_format_of_every_command(tmp_path: Path) -> 
 
 
 def test_index_add_counts_the_skipped_inputs_at_the_end_of_its_line_only_when_there_are_some(tmp_path: Path) -> None:
-    # "skipped" stays the documents without a word to index (the empty text); the loader's skips, warned on stderr,
-    # end the line, so a CI job that parsed the line before still parses it, and one that checks them can.
+    # Each kind of skip named once: "skipped documents" are those loaded without a word to index (the empty text);
+    # the inputs the loader skipped, each warned on stderr with its file and line, end the line as "not loaded".
     folder, reason = _corpus_with_a_skip(tmp_path)
     (folder / "c.jsonl").write_text('{"id": "blank", "text": "..."}\nnot json\n', encoding="utf-8")
     index = tmp_path / "h.db"
     code, out, err = invoke("index", "add", str(index), str(folder))
-    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 1 skipped; 2 skipped inputs\n")
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 1 skipped document; "
+                              "2 inputs not loaded (see the warnings)\n")
     assert reason in err and f"{folder / 'c.jsonl'}:2: " in err
     (folder / "c.jsonl").unlink()
     code, out, err = invoke("scan", str(folder), "--against", str(index), "--add", "-q")
-    assert code == 0 and err.endswith(f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped; 1 skipped input\n")
+    assert code == 0 and err.endswith(f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped documents; "
+                                      "1 input not loaded (see the warnings)\n")
     (folder / "b.jsonl").write_bytes(records("Fine row, a short article about the talks."))
     code, out, _ = invoke("index", "add", str(index), str(folder))
-    assert (code, out) == (0, f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped\n")
+    assert (code, out) == (0, f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped documents\n")
 
 
 # --- 8. standard input ------------------------------------------------------------------------------------

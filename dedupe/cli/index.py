@@ -32,8 +32,8 @@ def index_group() -> None:
 def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
               manifest: str | None, strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None,
               ngram: int | None, num_perm: int | None, seed: int | None, batch_size: int) -> None:
-    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped (and the
-    skipped inputs, when the loader skipped some)."""
+    """Add documents to INDEX (created when missing); prints added / unchanged / new versions / skipped documents
+    (and the inputs not loaded, when the loader skipped some)."""
     one_blas_thread()  # before numpy is first imported, below
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig

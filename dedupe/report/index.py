@@ -29,14 +29,16 @@ def add_text(path: str, added: AddResult, skipped_inputs: int = 0) -> str:
     Args:
         path: The index file.
         added: What the add did; its ``skipped`` are documents loaded without a word to index.
-        skipped_inputs: Inputs the loader skipped (each warned on stderr): the counts line ends with
-            ``; N skipped inputs`` when there are some, and is as before otherwise (CI jobs parse it).
+        skipped_inputs: Inputs the loader skipped (lines or files, each warned on stderr with its file and line):
+            the counts line ends with ``; N inputs not loaded (see the warnings)`` when there are some.
 
     Returns:
         The lines, each ending with a newline.
     """
+    # Two kinds of skip, each named once: documents loaded without a word to index, and inputs never loaded.
+    not_loaded = f"; {plural(skipped_inputs, 'input')} not loaded (see the warnings)" if skipped_inputs else ""
     lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
-             f"{added.skipped} skipped" + (f"; {plural(skipped_inputs, 'skipped input')}" if skipped_inputs else "")]
+             f"{plural(added.skipped, 'skipped document')}{not_loaded}"]
     lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
     return terminal_safe("\n".join(lines) + "\n")
 
