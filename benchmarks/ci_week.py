@@ -2,8 +2,9 @@
 
 Seven daily folders ``day1/batch.jsonl`` ... ``day7/batch.jsonl`` are built from a Reuters-style JSON Lines corpus
 (``id, source, date, title, text``; the first seven days with ``--per-day`` articles), with what a scraper does
-planted in them: an exact re-scrape under its id (day 2), the same id and the same url (an outlet whose scraper
-writes no id) with an edited text (day 3), a paragraph doubled in one article (day 4), articles of another outlet
+planted in them: a paragraph doubled in one article (day 1, so that its ``--fail-on`` must trip), an exact
+re-scrape under its id (day 2), the same id and the same url (an outlet whose scraper writes no id) with an edited
+text (day 3), a paragraph doubled in one article (day 4), articles of another outlet
 copying two paragraphs of an earlier day's article with a wire credit three ways and without one, and one whose
 copied paragraph says "told Reuters" (day 5), a broken JSON line, an empty text and records with neither id nor url
 at the same line of two folders (days 6 and 7), non-ASCII text with a doubled paragraph (day 7). Then the job runs as
@@ -118,10 +119,17 @@ def _plant_identities(week: Week) -> None:
     corrected = dict(days[1][5], text=days[1][5]["text"] + "\n    CORRECTION: the company later revised the figure.")
     days[2].insert(4, corrected)
     plants["versions"] = [corrected["id"], ledger["url"]]
-    doubled = next(r for r in days[3] if len(paragraphs(r["text"])) >= 4)
+    # Day 1's doubled article is not the one day 2 re-scrapes (a re-scrape of it would repeat the paragraph too).
+    plants["doubled"] = [_double(r for r in days[0] if r is not days[0][1]), _double(iter(days[3]))]
+
+
+def _double(records: Iterator[Record]) -> list[str]:
+    """Double the third paragraph of the first of ``records`` with an id and four paragraphs or more; return its id
+    and that paragraph."""
+    doubled = next(r for r in records if "id" in r and len(paragraphs(r["text"])) >= 4)
     parts = paragraphs(doubled["text"])
     doubled["text"] = "\n    ".join(parts[:3] + [parts[2]] + parts[3:])
-    plants["doubled"] = [doubled["id"], parts[2]]
+    return [doubled["id"], parts[2]]
 
 
 def _plant_copies(week: Week, dates: list[str]) -> None:
@@ -212,12 +220,13 @@ def _docs(finding: dict[str, Any]) -> set[str]:
     return {o["doc"] for o in finding["occurrences"]}
 
 
-def check_exits(folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
-    """--fail-on trips (status 1) exactly when a finding of its kinds involves the batch; text and JSON agree."""
-    wrong = []
+def check_exits(week: Week, folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
+    """--fail-on trips (status 1) exactly when a finding of its kinds involves the batch (day 1's doubled paragraph:
+    it must); text and JSON agree; day 1's ``index add`` succeeds."""
+    wrong = [] if runs["add1"].returncode == 0 else [f"day1 index add: exit {runs['add1'].returncode}"]
     for n in range(1, DAYS + 1):
         found = _json(folder, f"day{n}.json")
-        batch = set(found["against"]["batch"]) if n > 1 else {o for f in found["findings"] for o in _docs(f)}
+        batch = set(found["against"]["batch"]) if n > 1 else {r.get("id") or r["url"] for r in week.days[0]}
         if any(not _docs(f) & batch for f in found["findings"]):
             wrong.append(f"day{n}: a finding without a batch document")
         expected = int(any(f["kind"] in ("repeat", "near_duplicate", "reuse") for f in found["findings"]))
@@ -277,13 +286,14 @@ def check_identity(week: Week, folder: Path, runs: dict[str, subprocess.Complete
 
 
 def check_repeats(week: Week, folder: Path) -> Check:
-    """The doubled paragraphs (day 4; day 7, non-ASCII) are repeat findings."""
+    """The doubled paragraphs (days 1 and 4; day 7, non-ASCII) are repeat findings."""
     wrong = []
-    for day, doc, paragraph in ((4, *week.plants["doubled"]), (7, week.plants["unicode"], UNICODE[2])):
+    first, fourth = week.plants["doubled"]
+    for day, doc, paragraph in ((1, *first), (4, *fourth), (7, week.plants["unicode"], UNICODE[2])):
         if not any(f["kind"] == "repeat" and _docs(f) == {doc} and all(o["text"] in paragraph for o in f["occurrences"])
                    for f in _json(folder, f"day{day}.json")["findings"]):
             wrong.append(f"day {day}: no repeat in {doc}")
-    return "doubled paragraphs", not wrong, "; ".join(wrong) or "day 4 and day 7 (non-ASCII)"
+    return "doubled paragraphs", not wrong, "; ".join(wrong) or "days 1 and 4, day 7 (non-ASCII)"
 
 
 def check_credits(week: Week, folder: Path) -> Check:
@@ -361,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     write(week, args.work)
     runs = run_week(args.work)
-    checks = [check_exits(args.work, runs), check_offsets(week, args.work), check_identity(week, args.work, runs),
+    checks = [check_exits(week, args.work, runs), check_offsets(week, args.work), check_identity(week, args.work, runs),
               check_repeats(week, args.work), check_credits(week, args.work), check_input(args.work, runs),
               check_retention(args.work, runs), check_backfill(args.work)]
     if args.replay:
