@@ -500,12 +500,26 @@ def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_pa
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "today.json").write_text("old\n", encoding="utf-8")
     (tmp_path / "latest.json").symlink_to(Path("runs") / "today.json")
-    (tmp_path / "dangling.json").symlink_to(Path("new") / "first.json")
-    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "new/first.json")):
+    (tmp_path / "dangling.json").symlink_to(Path("runs") / "first.json")  # a file not written yet, its folder there
+    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "runs/first.json")):
         code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(tmp_path / link))
         assert code == 0, err
         assert (tmp_path / link).is_symlink() and json.loads((tmp_path / target).read_text())["command"] == "info"
-    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["first.json", "today.json"]  # no scratch file
+
+
+def test_output_onto_a_link_into_a_missing_folder_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    # The link's own missing folders are made (as for any -o path); its target's are not: a link dangling into a
+    # folder that is gone (a moved or unmounted disk) must not grow a new tree there.
+    (tmp_path / "dangling.json").symlink_to(Path("gone") / "deeper" / "first.json")
+    target = (tmp_path / "gone" / "deeper" / "first.json").resolve()
+    link = str(tmp_path / "dangling.json")
+    for args in (["info", DATA, "--format", "json", "-q", "-o", link], ["index", "add", link, DATA]):
+        code, out, err = invoke(*args)
+        assert (code, out) == (2, "")
+        assert err == f"Error: {tmp_path / 'dangling.json'}: cannot write: it links to {target}, whose folder does " \
+                      "not exist\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json"]
 
 
 def test_output_onto_a_hard_linked_file_rewrites_it_for_every_link(tmp_path: Path) -> None:
