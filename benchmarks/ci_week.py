@@ -269,7 +269,8 @@ def check_offsets(week: Week, folder: Path) -> Check:
 
 
 def check_identity(week: Week, folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
-    """Re-scrape unchanged and a finding; two new versions, each a near-duplicate of the earlier one."""
+    """Re-scrape unchanged and a finding; two new versions, each a near-duplicate of the earlier one, named in the
+    ``--add`` report by the id they are stored under (``ID~v2``)."""
     wrong = []
     rescrape, versions = week.plants["rescrape"], week.plants["versions"]
     if ", 1 unchanged, 0 new versions" not in runs["json2"].stderr:
@@ -279,7 +280,7 @@ def check_identity(week: Week, folder: Path, runs: dict[str, subprocess.Complete
     for name in versions:
         if f"new version {name}~v2 of {name}" not in runs["json3"].stderr:
             wrong.append(f"no new version of {name}")
-        if not any(f["kind"] == "near_duplicate" and _docs(f) == {name, name + "~batch"}
+        if not any(f["kind"] == "near_duplicate" and _docs(f) == {name, name + "~v2"}
                    for f in _json(folder, "day3.json")["findings"]):
             wrong.append(f"no near-duplicate of {name}")
     return "identity: unchanged, new versions", not wrong, "; ".join(wrong) or "day 2: 1 unchanged; day 3: 2 versions"

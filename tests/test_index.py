@@ -204,11 +204,37 @@ def test_new_version_in_a_scan_is_a_near_duplicate_of_the_earlier_one(tmp_path: 
     text = " ".join(f"word{i}" for i in range(60))
     run("index", "add", db, str(write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": text}])))
     batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text + " and one more"}])
+    checked = json.loads(run("scan", str(batch), "--against", db, "--format", "json").stdout)
+    assert checked["against"]["renamed"] == [{"id": "x", "as": "x~batch"}]  # without --add: stored as nothing
+    assert {o["doc"] for o in checked["findings"][0]["occurrences"]} == {"x", "x~batch"}
     result = json.loads(run("scan", str(batch), "--against", db, "--format", "json", "--add").stdout)
-    assert result["against"]["renamed"] == [{"id": "x", "as": "x~batch"}]
+    assert result["against"]["renamed"] == [{"id": "x", "as": "x~v2"}]  # with --add: the id it is stored under
     assert [f["kind"] for f in result["findings"]][:1] == ["near_duplicate"]
-    assert {o["doc"] for o in result["findings"][0]["occurrences"]} == {"x", "x~batch"}
+    assert {o["doc"] for o in result["findings"][0]["occurrences"]} == {"x", "x~v2"}
     assert json.loads(run("index", "info", db, "--format", "json").stdout)["documents"] == 2  # --add stored it
+
+
+def test_scan_add_names_each_document_it_stores_by_the_id_index_remove_takes(tmp_path: Path) -> None:
+    # An id repeated inside the batch was reported as the loader's x~2 and stored as x~v2 (and x~batch, a new
+    # version of a stored id, as x~v2 too): the report named documents `index remove --doc` did not know.
+    db = str(tmp_path / "i.db")
+    text = " ".join(f"word{i}" for i in range(60))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text + " and one more"},
+                                               {"id": "x", "text": text}])
+    result = run("scan", str(batch), "--against", db, "--add", "--format", "json")
+    found = json.loads(result.stdout)
+    assert found["against"]["renamed"] == [{"id": "x", "as": "x~v2"}]
+    assert found["against"]["batch"] == ["x", "x~3", "x~v2"]  # x~3: a copy of x, unchanged, not stored
+    assert {o["doc"] for o in found["findings"][0]["occurrences"]} == {"x", "x~3", "x~v2"}
+    assert "\n  new version x~v2 of x\n" in result.stderr
+    assert _stored(db) == [("x", "x", 1), ("x~v2", "x", 2)]
+    # Another day: the stored x again (unchanged: x~batch, not stored) and an edit of it, the index's version 3.
+    again = write_jsonl(tmp_path / "c.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text + " then two"}])
+    found = json.loads(run("scan", str(again), "--against", db, "--add", "--format", "json").stdout)
+    assert found["against"]["renamed"] == [{"id": "x", "as": "x~batch"}, {"id": "x", "as": "x~v3"}]
+    assert _stored(db)[-1] == ("x~v3", "x", 3)
+    removed = run("index", "remove", db, "--doc", "x~v3", "--doc", "x~v2")
+    assert (removed.stdout, removed.stderr) == (f"{db}: removed 2 documents\n", "")
 
 
 def test_repeated_id_inside_one_scan_is_a_finding_not_an_error(tmp_path: Path) -> None:
@@ -312,9 +338,10 @@ def test_scan_against_text_tells_batch_from_history_and_names_renamed_ids(tmp_pa
     assert run("index", "add", db, str(tmp_path / "day1.jsonl")).exit_code == 0
     out = run("scan", str(tmp_path / "day2.jsonl"), "--against", db).stdout
     assert "\nAgainst the index: 2 batch documents, 2 stored documents read, 1 of them in the findings\n" \
-           "  id a*b is in the index already: this batch's document is a*b~batch\n" in out
+           "  id a*b is taken (in the index, or earlier in this batch): this batch's document is a*b~batch\n" in out
     markdown = run("scan", str(tmp_path / "day2.jsonl"), "--against", db, "--format", "markdown").stdout
-    assert "- id a\\*b is in the index already: this batch's document is a\\*b\\~batch\n" in markdown
+    assert ("- id a\\*b is taken (in the index, or earlier in this batch): this batch's document is a\\*b\\~batch\n"
+            in markdown)
 
 
 def test_stdin_records_without_id_or_url_are_known_by_their_text_across_adds(tmp_path: Path) -> None:

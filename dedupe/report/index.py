@@ -122,14 +122,15 @@ def _origin(origin: Any) -> dict[str, Any]:
 
 def _against_lines(checked: AgainstResult, bullet: str) -> list[str]:
     """Which documents are the batch's and which the index's, and the batch ids renamed because the index holds
-    them (the scan's headline counts both kinds of documents)."""
+    them, or (``--add``) an earlier document of the batch (the scan's headline counts both kinds of documents)."""
     shown = md_cell if bullet else str
     history = len({o.doc for f in checked.result.findings for o in f.occurrences} - checked.batch_ids)
     lines = [f"\nAgainst the index: {plural(len(checked.batch_ids), 'batch document')}, "
              f"{plural(checked.loaded, 'stored document')} read, {history} of them in the findings\n"]
     bullet = bullet or "  "
     for old, new in checked.renamed[:5]:
-        lines.append(f"{bullet}id {shown(old)} is in the index already: this batch's document is {shown(new)}\n")
+        lines.append(f"{bullet}id {shown(old)} is taken (in the index, or earlier in this batch): this batch's "
+                     f"document is {shown(new)}\n")
     if len(checked.renamed) > 5:
         lines.append(f"{bullet}and {len(checked.renamed) - 5} more renamed (the JSON lists them)\n")
     return lines
