@@ -2,8 +2,9 @@
 
 Seven daily folders ``day1/batch.jsonl`` ... ``day7/batch.jsonl`` are built from a Reuters-style JSON Lines corpus
 (``id, source, date, title, text``; the first seven days with ``--per-day`` articles), with what a scraper does
-planted in them: an exact re-scrape under its id (day 2), the same id and the same url (an outlet whose scraper
-writes no id) with an edited text (day 3), a paragraph doubled in one article (day 4), articles of another outlet
+planted in them: a paragraph doubled in one article (day 1, so that its ``--fail-on`` must trip), an exact
+re-scrape under its id (day 2), the same id and the same url (an outlet whose scraper writes no id) with an edited
+text (day 3), a paragraph doubled in one article (day 4), articles of another outlet
 copying two paragraphs of an earlier day's article with a wire credit three ways and without one, and one whose
 copied paragraph says "told Reuters" (day 5), a broken JSON line, an empty text and records with neither id nor url
 at the same line of two folders (days 6 and 7), non-ASCII text with a doubled paragraph (day 7). Then the job runs as
@@ -118,10 +119,17 @@ def _plant_identities(week: Week) -> None:
     corrected = dict(days[1][5], text=days[1][5]["text"] + "\n    CORRECTION: the company later revised the figure.")
     days[2].insert(4, corrected)
     plants["versions"] = [corrected["id"], ledger["url"]]
-    doubled = next(r for r in days[3] if len(paragraphs(r["text"])) >= 4)
+    # Day 1's doubled article is not the one day 2 re-scrapes (a re-scrape of it would repeat the paragraph too).
+    plants["doubled"] = [_double(r for r in days[0] if r is not days[0][1]), _double(iter(days[3]))]
+
+
+def _double(records: Iterator[Record]) -> list[str]:
+    """Double the third paragraph of the first of ``records`` with an id and four paragraphs or more; return its id
+    and that paragraph."""
+    doubled = next(r for r in records if "id" in r and len(paragraphs(r["text"])) >= 4)
     parts = paragraphs(doubled["text"])
     doubled["text"] = "\n    ".join(parts[:3] + [parts[2]] + parts[3:])
-    plants["doubled"] = [doubled["id"], parts[2]]
+    return [doubled["id"], parts[2]]
 
 
 def _plant_copies(week: Week, dates: list[str]) -> None:
@@ -212,12 +220,13 @@ def _docs(finding: dict[str, Any]) -> set[str]:
     return {o["doc"] for o in finding["occurrences"]}
 
 
-def check_exits(folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
-    """--fail-on trips (status 1) exactly when a finding of its kinds involves the batch; text and JSON agree."""
-    wrong = []
+def check_exits(week: Week, folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
+    """--fail-on trips (status 1) exactly when a finding of its kinds involves the batch (day 1's doubled paragraph:
+    it must); text and JSON agree; day 1's ``index add`` succeeds."""
+    wrong = [] if runs["add1"].returncode == 0 else [f"day1 index add: exit {runs['add1'].returncode}"]
     for n in range(1, DAYS + 1):
         found = _json(folder, f"day{n}.json")
-        batch = set(found["against"]["batch"]) if n > 1 else {o for f in found["findings"] for o in _docs(f)}
+        batch = set(found["against"]["batch"]) if n > 1 else {r.get("id") or r["url"] for r in week.days[0]}
         if any(not _docs(f) & batch for f in found["findings"]):
             wrong.append(f"day{n}: a finding without a batch document")
         expected = int(any(f["kind"] in ("repeat", "near_duplicate", "reuse") for f in found["findings"]))
@@ -260,7 +269,8 @@ def check_offsets(week: Week, folder: Path) -> Check:
 
 
 def check_identity(week: Week, folder: Path, runs: dict[str, subprocess.CompletedProcess[str]]) -> Check:
-    """Re-scrape unchanged and a finding; two new versions, each a near-duplicate of the earlier one."""
+    """Re-scrape unchanged and a finding; two new versions, each a near-duplicate of the earlier one, named in the
+    ``--add`` report by the id they are stored under (``ID~v2``)."""
     wrong = []
     rescrape, versions = week.plants["rescrape"], week.plants["versions"]
     if ", 1 unchanged, 0 new versions" not in runs["json2"].stderr:
@@ -270,20 +280,21 @@ def check_identity(week: Week, folder: Path, runs: dict[str, subprocess.Complete
     for name in versions:
         if f"new version {name}~v2 of {name}" not in runs["json3"].stderr:
             wrong.append(f"no new version of {name}")
-        if not any(f["kind"] == "near_duplicate" and _docs(f) == {name, name + "~batch"}
+        if not any(f["kind"] == "near_duplicate" and _docs(f) == {name, name + "~v2"}
                    for f in _json(folder, "day3.json")["findings"]):
             wrong.append(f"no near-duplicate of {name}")
     return "identity: unchanged, new versions", not wrong, "; ".join(wrong) or "day 2: 1 unchanged; day 3: 2 versions"
 
 
 def check_repeats(week: Week, folder: Path) -> Check:
-    """The doubled paragraphs (day 4; day 7, non-ASCII) are repeat findings."""
+    """The doubled paragraphs (days 1 and 4; day 7, non-ASCII) are repeat findings."""
     wrong = []
-    for day, doc, paragraph in ((4, *week.plants["doubled"]), (7, week.plants["unicode"], UNICODE[2])):
+    first, fourth = week.plants["doubled"]
+    for day, doc, paragraph in ((1, *first), (4, *fourth), (7, week.plants["unicode"], UNICODE[2])):
         if not any(f["kind"] == "repeat" and _docs(f) == {doc} and all(o["text"] in paragraph for o in f["occurrences"])
                    for f in _json(folder, f"day{day}.json")["findings"]):
             wrong.append(f"day {day}: no repeat in {doc}")
-    return "doubled paragraphs", not wrong, "; ".join(wrong) or "day 4 and day 7 (non-ASCII)"
+    return "doubled paragraphs", not wrong, "; ".join(wrong) or "days 1 and 4, day 7 (non-ASCII)"
 
 
 def check_credits(week: Week, folder: Path) -> Check:
@@ -304,7 +315,7 @@ def check_input(folder: Path, runs: dict[str, subprocess.CompletedProcess[str]])
     for where in ("day6/batch.jsonl:7: no text", "day6/batch.jsonl:9: truncated or invalid JSON"):
         if f"warning: {where}" not in stderr:
             wrong.append(f"no warning {where}")
-    if len(_json(folder, "day6.json")["skipped"]) != 2 or "; 2 skipped inputs" not in stderr:
+    if len(_json(folder, "day6.json")["skipped"]) != 2 or "; 2 inputs not loaded" not in stderr:
         wrong.append("skipped inputs not counted")
     renamed = _json(folder, "day7.json")["against"]["renamed"]
     if renamed != [{"id": "batch:4", "as": f"{(folder / 'day7' / 'batch.jsonl').resolve()}:4"}]:
@@ -361,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     write(week, args.work)
     runs = run_week(args.work)
-    checks = [check_exits(args.work, runs), check_offsets(week, args.work), check_identity(week, args.work, runs),
+    checks = [check_exits(week, args.work, runs), check_offsets(week, args.work), check_identity(week, args.work, runs),
               check_repeats(week, args.work), check_credits(week, args.work), check_input(args.work, runs),
               check_retention(args.work, runs), check_backfill(args.work)]
     if args.replay:

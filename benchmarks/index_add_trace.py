@@ -122,7 +122,22 @@ def trace(corpus: Path, tree: Path, serial: bool) -> list[tuple[float, str, str,
         # Run in the tree: ``-c`` puts the working directory first on the path, before PYTHONPATH, so a run from
         # another checkout imported that checkout's dedupe instead of ``tree``'s.
         subprocess.run(command, env=env, cwd=tree, check=True, stdout=subprocess.DEVNULL)
-        rows = [line.split("\t") for line in log.read_text().splitlines()]
+        return read_marks(log.read_text().splitlines())
+
+
+def read_marks(lines: list[str]) -> list[tuple[float, str, str, int, int]]:
+    """The marks of the shared log, in time order.
+
+    Args:
+        lines: The log's lines as appended (``ms, pid, mark, faults, CPU ms``, tab separated): each process's in its
+            own order, but a mark stamped before another process's may be appended after it.
+
+    Returns:
+        ``(ms since launch, process, mark, page faults, CPU ms)`` sorted by time (a tie keeps the log's order), the
+        processes named ``writer``, ``load child``, ``batch child`` in the order they first appear in the log (other
+        children ``child N``).
+    """
+    rows = [line.split("\t") for line in lines]
     names: dict[str, str] = {}
     for _, pid, *_ in rows:
         names.setdefault(pid, ("writer", "load child", "batch child")[len(names)] if len(names) < 3

@@ -239,14 +239,16 @@ def check_output(path: str) -> None:
         path: The ``-o/--output`` value.
 
     Raises:
-        ConfigError: ``path`` is a folder, a file stands where a folder of the path should be, or the
-            nearest existing folder cannot be written to.
+        ConfigError: ``path`` is a folder, a file stands where a folder of the path should be, the nearest
+            existing folder cannot be written to, or ``path`` is a symbolic link into a missing folder.
     """
     if path == "-":
         return
     target = Path(path)
     if target.is_dir():
         raise ConfigError(f"{path}: cannot write: is a directory")
+    if target.is_symlink() and not Path(os.path.realpath(path)).parent.is_dir():  # a link's folders are not made
+        raise ConfigError(f"{path}: cannot write: it links to {os.path.realpath(path)}, whose folder does not exist")
     existing = target.parent
     while not existing.exists() and existing != existing.parent:  # the folder the missing ones go into
         existing = existing.parent
@@ -305,7 +307,8 @@ def write_atomic(path: str, text: str) -> None:
     this process may write but not give away) is written in place from the whole scratch file
     (:func:`_copy_back`), Ctrl-C and SIGTERM held off until it is whole; so is a file this process may write in a
     folder it may not (no scratch file beside it), its growth reserved first. A symbolic link is followed: its
-    target is replaced (beside itself, so the rename stays on its file system) and the link kept. A device or
+    target is replaced (beside itself, so the rename stays on its file system), the link kept, and a link into a
+    missing folder is refused (:func:`check_output` says so before the work; here: "No such file"). A device or
     a named pipe (``-o /dev/null``) and a file the shell opened (``-o /dev/stdout >> log``,
     ``-o >(gzip > out.gz)``: :func:`_names_descriptor`) are written in place, not replaced.
 
@@ -319,8 +322,8 @@ def write_atomic(path: str, text: str) -> None:
     if _written_in_place(path):
         _write_through(path, text)
         return
+    make_folder(path)  # the path's own folders; a link's target's never (a folder gone must not grow again)
     target = Path(os.path.realpath(path))  # renaming over a link would replace the link with a file
-    make_folder(str(target))
     data = text.encode("utf-8")  # before the scratch file: an unencodable text leaves none behind
     made = _scratch_file(path, target)
     if made is None:  # a file this process may write in a folder it may not (as ``>`` writes it): in place

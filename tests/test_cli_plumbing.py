@@ -191,7 +191,7 @@ def test_index_add_checks_the_index_path_as_an_output(tmp_path: Path) -> None:
     assert (code, out, err) == (2, "", f"Error: {blocker / 'h.db'}: cannot write: Not a directory\n")
     index = tmp_path / "new" / "deeper" / "h.db"  # a missing folder is made, as for -o
     code, out, _ = invoke("index", "add", str(index), str(corpus))
-    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n")
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 0 skipped documents\n")
     assert index.is_file()
 
 
@@ -332,20 +332,22 @@ def test_skipped_inputs_are_in_every_format_of_every_command(tmp_path: Path) -> 
 
 
 def test_index_add_counts_the_skipped_inputs_at_the_end_of_its_line_only_when_there_are_some(tmp_path: Path) -> None:
-    # "skipped" stays the documents without a word to index (the empty text); the loader's skips, warned on stderr,
-    # end the line, so a CI job that parsed the line before still parses it, and one that checks them can.
+    # Each kind of skip named once: "skipped documents" are those loaded without a word to index (the empty text);
+    # the inputs the loader skipped, each warned on stderr with its file and line, end the line as "not loaded".
     folder, reason = _corpus_with_a_skip(tmp_path)
     (folder / "c.jsonl").write_text('{"id": "blank", "text": "..."}\nnot json\n', encoding="utf-8")
     index = tmp_path / "h.db"
     code, out, err = invoke("index", "add", str(index), str(folder))
-    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 1 skipped; 2 skipped inputs\n")
+    assert (code, out) == (0, f"{index}: 2 added, 0 unchanged, 0 new versions, 1 skipped document; "
+                              "2 inputs not loaded (see the warnings)\n")
     assert reason in err and f"{folder / 'c.jsonl'}:2: " in err
     (folder / "c.jsonl").unlink()
     code, out, err = invoke("scan", str(folder), "--against", str(index), "--add", "-q")
-    assert code == 0 and err.endswith(f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped; 1 skipped input\n")
+    assert code == 0 and err.endswith(f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped documents; "
+                                      "1 input not loaded (see the warnings)\n")
     (folder / "b.jsonl").write_bytes(records("Fine row, a short article about the talks."))
     code, out, _ = invoke("index", "add", str(index), str(folder))
-    assert (code, out) == (0, f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped\n")
+    assert (code, out) == (0, f"{index}: 0 added, 2 unchanged, 0 new versions, 0 skipped documents\n")
 
 
 # --- 8. standard input ------------------------------------------------------------------------------------
@@ -498,12 +500,26 @@ def test_output_onto_a_symbolic_link_writes_its_target_and_keeps_the_link(tmp_pa
     (tmp_path / "runs").mkdir()
     (tmp_path / "runs" / "today.json").write_text("old\n", encoding="utf-8")
     (tmp_path / "latest.json").symlink_to(Path("runs") / "today.json")
-    (tmp_path / "dangling.json").symlink_to(Path("new") / "first.json")
-    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "new/first.json")):
+    (tmp_path / "dangling.json").symlink_to(Path("runs") / "first.json")  # a file not written yet, its folder there
+    for link, target in (("latest.json", "runs/today.json"), ("dangling.json", "runs/first.json")):
         code, _, err = invoke("info", DATA, "--format", "json", "-q", "-o", str(tmp_path / link))
         assert code == 0, err
         assert (tmp_path / link).is_symlink() and json.loads((tmp_path / target).read_text())["command"] == "info"
-    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["today.json"]  # no scratch file left
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["first.json", "today.json"]  # no scratch file
+
+
+def test_output_onto_a_link_into_a_missing_folder_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    # The link's own missing folders are made (as for any -o path); its target's are not: a link dangling into a
+    # folder that is gone (a moved or unmounted disk) must not grow a new tree there.
+    (tmp_path / "dangling.json").symlink_to(Path("gone") / "deeper" / "first.json")
+    target = (tmp_path / "gone" / "deeper" / "first.json").resolve()
+    link = str(tmp_path / "dangling.json")
+    for args in (["info", DATA, "--format", "json", "-q", "-o", link], ["index", "add", link, DATA]):
+        code, out, err = invoke(*args)
+        assert (code, out) == (2, "")
+        assert err == f"Error: {tmp_path / 'dangling.json'}: cannot write: it links to {target}, whose folder does " \
+                      "not exist\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json"]
 
 
 def test_output_onto_a_hard_linked_file_rewrites_it_for_every_link(tmp_path: Path) -> None:

@@ -183,12 +183,13 @@ def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
     db = str(tmp_path / "i.db")
     first = write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": "the first text of x here"},
                                                {"id": "y", "text": "another story entirely"}])
-    assert run("index", "add", db, str(first)).stdout == f"{db}: 2 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    added = run("index", "add", db, str(first)).stdout
+    assert added == f"{db}: 2 added, 0 unchanged, 0 new versions, 0 skipped documents\n"
     again = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": "the first text of x here"},
                                                {"id": "y", "text": "another story entirely, updated"},
                                                {"id": "z", "text": "!!! ..."}])
     result = run("index", "add", db, str(again))
-    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new versions, 1 skipped\n"
+    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new versions, 1 skipped document\n"
                              "  new version y~v2 of y\n")
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 3 and info["batches"] == 2
@@ -203,11 +204,37 @@ def test_new_version_in_a_scan_is_a_near_duplicate_of_the_earlier_one(tmp_path: 
     text = " ".join(f"word{i}" for i in range(60))
     run("index", "add", db, str(write_jsonl(tmp_path / "a.jsonl", [{"id": "x", "text": text}])))
     batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text + " and one more"}])
+    checked = json.loads(run("scan", str(batch), "--against", db, "--format", "json").stdout)
+    assert checked["against"]["renamed"] == [{"id": "x", "as": "x~batch"}]  # without --add: stored as nothing
+    assert {o["doc"] for o in checked["findings"][0]["occurrences"]} == {"x", "x~batch"}
     result = json.loads(run("scan", str(batch), "--against", db, "--format", "json", "--add").stdout)
-    assert result["against"]["renamed"] == [{"id": "x", "as": "x~batch"}]
+    assert result["against"]["renamed"] == [{"id": "x", "as": "x~v2"}]  # with --add: the id it is stored under
     assert [f["kind"] for f in result["findings"]][:1] == ["near_duplicate"]
-    assert {o["doc"] for o in result["findings"][0]["occurrences"]} == {"x", "x~batch"}
+    assert {o["doc"] for o in result["findings"][0]["occurrences"]} == {"x", "x~v2"}
     assert json.loads(run("index", "info", db, "--format", "json").stdout)["documents"] == 2  # --add stored it
+
+
+def test_scan_add_names_each_document_it_stores_by_the_id_index_remove_takes(tmp_path: Path) -> None:
+    # An id repeated inside the batch was reported as the loader's x~2 and stored as x~v2 (and x~batch, a new
+    # version of a stored id, as x~v2 too): the report named documents `index remove --doc` did not know.
+    db = str(tmp_path / "i.db")
+    text = " ".join(f"word{i}" for i in range(60))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text + " and one more"},
+                                               {"id": "x", "text": text}])
+    result = run("scan", str(batch), "--against", db, "--add", "--format", "json")
+    found = json.loads(result.stdout)
+    assert found["against"]["renamed"] == [{"id": "x", "as": "x~v2"}]
+    assert found["against"]["batch"] == ["x", "x~3", "x~v2"]  # x~3: a copy of x, unchanged, not stored
+    assert {o["doc"] for o in found["findings"][0]["occurrences"]} == {"x", "x~3", "x~v2"}
+    assert "\n  new version x~v2 of x\n" in result.stderr
+    assert _stored(db) == [("x", "x", 1), ("x~v2", "x", 2)]
+    # Another day: the stored x again (unchanged: x~batch, not stored) and an edit of it, the index's version 3.
+    again = write_jsonl(tmp_path / "c.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text + " then two"}])
+    found = json.loads(run("scan", str(again), "--against", db, "--add", "--format", "json").stdout)
+    assert found["against"]["renamed"] == [{"id": "x", "as": "x~batch"}, {"id": "x", "as": "x~v3"}]
+    assert _stored(db)[-1] == ("x~v3", "x", 3)
+    removed = run("index", "remove", db, "--doc", "x~v3", "--doc", "x~v2")
+    assert (removed.stdout, removed.stderr) == (f"{db}: removed 2 documents\n", "")
 
 
 def test_repeated_id_inside_one_scan_is_a_finding_not_an_error(tmp_path: Path) -> None:
@@ -278,7 +305,8 @@ def test_an_empty_file_is_no_index_yet_to_every_command(tmp_path: Path) -> None:
                                  f"(create it with `dedupe index add {empty} CORPUS...`)\n")
         assert empty.stat().st_size == 0
     # index add creates the index in it, with the default parameters, as for a missing file (not "needs parameters")
-    assert run("index", "add", str(empty), seed).stdout == f"{empty}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    added = run("index", "add", str(empty), seed).stdout
+    assert added == f"{empty}: 1 added, 0 unchanged, 0 new versions, 0 skipped documents\n"
     assert run("index", "info", str(empty)).stdout.startswith(f"{empty}: 1 document in 1 batch, ")
 
 
@@ -294,7 +322,7 @@ def test_scan_add_on_a_missing_index_starts_it_and_a_plain_scan_against_does_not
                "--format", "json")
     assert day1.exit_code == 0, day1.stderr
     assert json.loads(day1.stdout)["findings"] == []
-    assert day1.stderr == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    assert day1.stderr == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped documents\n"
     day2 = run("scan", str(tmp_path / "day2.jsonl"), "--against", str(db), "--add", "--fail-on", "near-duplicate",
                "--format", "json")
     assert day2.exit_code == 1
@@ -310,9 +338,10 @@ def test_scan_against_text_tells_batch_from_history_and_names_renamed_ids(tmp_pa
     assert run("index", "add", db, str(tmp_path / "day1.jsonl")).exit_code == 0
     out = run("scan", str(tmp_path / "day2.jsonl"), "--against", db).stdout
     assert "\nAgainst the index: 2 batch documents, 2 stored documents read, 1 of them in the findings\n" \
-           "  id a*b is in the index already: this batch's document is a*b~batch\n" in out
+           "  id a*b is taken (in the index, or earlier in this batch): this batch's document is a*b~batch\n" in out
     markdown = run("scan", str(tmp_path / "day2.jsonl"), "--against", db, "--format", "markdown").stdout
-    assert "- id a\\*b is in the index already: this batch's document is a\\*b\\~batch\n" in markdown
+    assert ("- id a\\*b is taken (in the index, or earlier in this batch): this batch's document is a\\*b\\~batch\n"
+            in markdown)
 
 
 def test_stdin_records_without_id_or_url_are_known_by_their_text_across_adds(tmp_path: Path) -> None:
@@ -322,12 +351,12 @@ def test_stdin_records_without_id_or_url_are_known_by_their_text_across_adds(tmp
     day1 = json.dumps({"text": story}) + "\n"
     day2 = json.dumps({"text": other}) + "\n" + json.dumps({"text": story}) + "\n"
     assert CliRunner().invoke(cli, ["index", "add", db, "-"], input=day1).stdout == \
-        f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+        f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped documents\n"
     # day 2's stdin:1 is another story (not a new version of day 1's stdin:1); its stdin:2 is day 1's story again
     assert CliRunner().invoke(cli, ["index", "add", db, "-"], input=day2).stdout == \
-        f"{db}: 1 added, 1 unchanged, 0 new versions, 0 skipped\n"
+        f"{db}: 1 added, 1 unchanged, 0 new versions, 0 skipped documents\n"
     plain = CliRunner().invoke(cli, ["index", "add", db, "-"], input=other + " again, officials said")
-    assert plain.stdout == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped\n"
+    assert plain.stdout == f"{db}: 1 added, 0 unchanged, 0 new versions, 0 skipped documents\n"
     with open_index(db) as index:
         keys = sorted(row[0] for row in index.connection.execute("SELECT key FROM docs"))
     assert len(keys) == 3 and all(k.startswith("stdin#") and len(k) == 38 for k in keys)
@@ -413,7 +442,7 @@ def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_pat
         folders.append(f"d{n}")
     once, daily = "once.db", "daily.db"
     assert run("index", "add", once, *folders).stdout == (
-        f"{once}: 5 added, 1 unchanged, 2 new versions, 0 skipped\n  new version y~v2 of y\n"
+        f"{once}: 5 added, 1 unchanged, 2 new versions, 0 skipped documents\n  new version y~v2 of y\n"
         "  new version https://u.example/1~v2 of https://u.example/1\n")
     for folder in folders:
         run("index", "add", daily, folder)
@@ -429,7 +458,7 @@ def test_one_add_of_several_scrapes_keeps_each_identity_as_daily_adds_do(tmp_pat
     batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "z", "text": other}, {"id": "z", "text": other}])
     result = run("scan", str(batch), "--against", fresh, "--add", "--format", "json")
     assert any({o["doc"] for o in f["occurrences"]} == {"z", "z~2"} for f in json.loads(result.stdout)["findings"])
-    assert f"{fresh}: 1 added, 1 unchanged, 0 new versions, 0 skipped\n" in result.stderr
+    assert f"{fresh}: 1 added, 1 unchanged, 0 new versions, 0 skipped documents\n" in result.stderr
     assert [row for row in _stored(fresh) if row[0].startswith("z")] == [("z", "z", 1)]
 
 

@@ -4,6 +4,7 @@ parent stops the other."""
 from __future__ import annotations
 
 import gc
+import io
 import json
 import os
 import signal
@@ -21,7 +22,7 @@ from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, identity_key, prepare, prepared_batches,
                                   with_texts)
-from dedupe.index.texts import TextCodec, trained
+from dedupe.index.texts import TextCodec, digest, trained
 from dedupe.scan.config import ScanConfig
 from tests.index_data import small_records
 
@@ -186,6 +187,17 @@ def test_identities_and_fields_are_each_documents_own(tmp_path: Path) -> None:
     assert prepared.fields == [(d.outlet, d.title, d.url, d.date_text, str(d.origin)) for d in made]
     assert prepared.identities[2] == f"{tmp_path / 'day1' / 'batch.jsonl'}:3"  # derived: the absolute path
     assert prepared.fields[0][3] == "1987-02-26" and prepared.fields[1][3] == "last Thursday"
+
+
+def test_a_stdin_record_known_by_its_digest_stores_that_digest() -> None:
+    """The digest of a stdin record keyed by its text (``stdin#<hex>``) is read back from its key: the same bytes
+    as the text's digest; a given id that merely looks like such a key is not read back."""
+    texts = ["The ferry sank on the lake.", "Rates were left unchanged.", "A given id like a digest key."]
+    loaded = load_corpus(["-"], stdin=io.BytesIO("".join(json.dumps({"text": t}) + "\n" for t in texts[:2]).encode()))
+    given = Document("stdin#00", "", "", "", None, texts[2], Origin("-", 3))
+    prepared = prepare([*loaded.documents, given], PARAMS, CODEC)
+    assert prepared.digests == [digest(t.encode("utf-8")) for t in texts]
+    assert prepared.identities == ["stdin#" + digest(t.encode("utf-8")).hex() for t in texts[:2]] + ["stdin#00"]
 
 
 def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, child_pause: float) -> list[int]:

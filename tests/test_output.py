@@ -7,14 +7,16 @@ import json
 import os
 import re
 import signal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedupe import SCHEMA_VERSION, __version__
+from dedupe.errors import ConfigError
 from dedupe.output import (_signals_held, cleaned, envelope, md_cell, plural, plural_noun, terminal_safe, to_json,
-                           to_jsonl)
+                           to_jsonl, write_atomic)
 
 
 def test_envelope_puts_versions_first_and_keeps_payload_order() -> None:
@@ -144,3 +146,15 @@ def test_ctrl_c_waits_until_the_in_place_copy_of_an_output_is_whole() -> None:
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is back
     finally:
         signal.signal(signal.SIGINT, inherited)
+
+
+def test_write_atomic_makes_the_paths_folders_but_not_a_links_targets(tmp_path: Path) -> None:
+    # A link made dangling after the up-front check (the run's work in between) is refused at the write too.
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "gone" / "first.json")
+    with pytest.raises(ConfigError, match=f"^{re.escape(str(tmp_path / 'dangling.json'))}: cannot write: No such "):
+        write_atomic(str(tmp_path / "dangling.json"), "text\n")
+    write_atomic(str(tmp_path / "new" / "out.json"), "text\n")  # the path's own missing folder: made
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.json", "new"]
+    (tmp_path / "gone").mkdir()
+    write_atomic(str(tmp_path / "dangling.json"), "text\n")
+    assert (tmp_path / "gone" / "first.json").read_text() == "text\n" and (tmp_path / "dangling.json").is_symlink()

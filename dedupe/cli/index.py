@@ -32,8 +32,8 @@ def index_group() -> None:
 def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, source_field: str | None,
               manifest: str | None, strict: bool, thresholds: tuple[tuple[str, float], ...], min_words: int | None,
               ngram: int | None, num_perm: int | None, seed: int | None, batch_size: int) -> None:
-    """Add documents to INDEX (created when missing); prints added / unchanged / new-version / skipped (and the
-    skipped inputs, when the loader skipped some)."""
+    """Add documents to INDEX (created when missing); prints added / unchanged / new versions / skipped documents
+    (and the inputs not loaded, when the loader skipped some)."""
     one_blas_thread()  # before numpy is first imported, below
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig
@@ -81,7 +81,13 @@ def index_info(index_path: str, fmt: str) -> None:
 @click.option("--doc", "docs", multiple=True, help="Id (or identity key: every version) to remove (repeatable).")
 @click.option("--before", help="Remove documents dated before this day (YYYY-MM-DD); undated ones stay.")
 def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> None:
-    """Remove documents from INDEX by id or by date (retention)."""
+    """Remove documents from INDEX by id or by date (retention).
+
+    Their space is reused by later adds, so the file does not shrink after a small removal. When over half of
+    it is free afterwards, the file is rewritten to the size it uses (SQLite VACUUM, a transaction after the
+    removal's: a kill -9 leaves the removal whole, before or after); a scan reading INDEX meanwhile keeps its
+    snapshot, and the file shrinks once no process reads it.
+    """
     from dedupe.index import open_index
 
     if not docs and before is None:

@@ -99,7 +99,7 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
         make_folder(path)
     # --add on a missing index starts it (an empty history): a daily CI job runs the same command on its first day
     with open_index(path, IndexParams.from_config(config), create=add_after) as index:
-        checked = scan_against(index, loaded.documents, config)
+        checked = scan_against(index, loaded.documents, config, added=loaded.as_given() if add_after else None)
         renderers: dict[str, Callable[[Any], str]] = {
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
         emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)

@@ -58,6 +58,8 @@ from dedupe.scan.shingle import I64
 
 #: Batches the child may prepare ahead of the writer (each held in a slot, an unlinked temporary file).
 SLOTS = 4
+#: Start of the identity key of a record of stdin without id or url, its text's digest in hex following.
+STDIN_KEY = "stdin#"
 #: Batches the writer prepares itself while the child runs (the last ones; see the module docstring).
 WRITER_BATCHES = 1
 #: Slots the writer may hold mapped at once (the batch it writes and the next); a batch received while it holds
@@ -135,7 +137,16 @@ def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCo
     if prepared.texts or not batch:
         return prepared
     raw = [d.text.encode("utf-8") for d in batch]
-    return replace(prepared, digests=[digest(data) for data in raw], texts=codec.compress(raw))
+    return replace(prepared, digests=_digests(batch, prepared.identities, raw), texts=codec.compress(raw))
+
+
+def _digests(batch: Sequence[Document], identities: Sequence[str], raw: Sequence[bytes]) -> list[bytes]:
+    """The digest of each text (``raw``: the texts in UTF-8); a record of stdin whose identity is its digest
+    (:func:`identity_key`) has it read back from the key, not computed a second time."""
+    # A key made of the digest is the only one that starts with STDIN_KEY and differs from the id: the others are
+    # the id itself or an absolute path and line.
+    return [bytes.fromhex(key[len(STDIN_KEY):]) if key.startswith(STDIN_KEY) and key != doc.id else digest(data)
+            for doc, key, data in zip(batch, identities, raw)]
 
 
 def identity_key(doc: Document) -> str:
@@ -152,7 +163,7 @@ def _identity(doc_id: str, path: str, line: int | None, where: str, text: str) -
     """:func:`identity_key` of a document with this id, origin path and line (``where``: the origin's text)."""
     if path == "-":
         if doc_id == "stdin" or doc_id == f"stdin:{line}":  # the loader's names for a record of stdin
-            return "stdin#" + digest(text.encode("utf-8")).hex()
+            return STDIN_KEY + digest(text.encode("utf-8")).hex()
         return doc_id
     if line is None or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
         return doc_id

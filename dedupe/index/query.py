@@ -47,10 +47,11 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
-from dedupe.index.prepare import identity_key
+from dedupe.index.prepare import identity_key, prepare
 from dedupe.index.ranks import History, documents_of
 from dedupe.index.store import Index
 from dedupe.index.stored import StoredDocument
+from dedupe.index.texts import PLAIN, digest
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more
@@ -83,7 +84,8 @@ class AgainstResult:
         batch_ids: Ids of the batch documents as they appear in the findings.
         history: The stored documents named in a finding (id, outlet, date, url available on each).
         origins: For each passage or near-duplicate shared by documents, its probable origin and credits.
-        renamed: ``(original id, id in the findings)`` of batch documents whose id was in the index.
+        renamed: ``(original id, id in the findings)`` of batch documents whose id was in the index, or (``scan
+            --add``) that the add stores under another id than their record's.
         loaded: Stored documents read from the index.
         rounds: Lookups made until no new document turned up.
     """
@@ -98,7 +100,8 @@ class AgainstResult:
 
 
 def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
-                 max_rounds: int | None = MAX_ROUNDS, read_all: int = READ_ALL) -> AgainstResult:
+                 max_rounds: int | None = MAX_ROUNDS, read_all: int = READ_ALL,
+                 added: Sequence[Document] | None = None) -> AgainstResult:
     """Scan ``batch`` against the documents of ``index`` (see the module docstring).
 
     Args:
@@ -108,6 +111,10 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
         max_rounds: Most lookups of neighbours.
         read_all: Most stored shingle occurrences for which every stored document is read and scanned with
             the batch once, instead of the lookups (:data:`READ_ALL`; 0: always look up).
+        added: With ``scan --add``: the batch as the add after the check takes it (the same documents in the same
+            order, under their records' ids: :meth:`~dedupe.corpus.documents.Corpus.as_given`); each document it
+            will store is named by the id it stores it under (:func:`_stored_names`), the id ``index remove``
+            takes.
 
     Returns:
         The batch's findings, with the history documents they name and the passages' origins.
@@ -115,7 +122,7 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     # The stored documents and findings are many lasting objects without cycles; the rounds make and free the
     # same large arrays again and again.
     with paused_gc(), kept_heap():
-        batch, renamed = _distinct_ids(index, batch)
+        batch, renamed = _distinct_ids(index, batch, added)
         ids = frozenset(d.id for d in batch)
         with index.snapshot():
             if index.shingle_count()[1] <= read_all:  # a small index: the full rescan itself, restricted
@@ -188,16 +195,36 @@ def _new_keys(keys: I64, asked: I64) -> I64:
     return keys[~in_sorted(keys, asked)]
 
 
-def _distinct_ids(index: Index, batch: Sequence[Document]) -> tuple[list[Document], list[tuple[str, str]]]:
-    """The batch with ids already in the index renamed, and the renamings: ``ID~batch`` (a re-scrape or a new
-    version), but a derived id (``batch:1``) of a file the index does not hold takes its identity key (the file's
-    full path and line), the id ``add`` stores it under, and ``KEY~batch`` when the index holds that file's line."""
+def _distinct_ids(index: Index, batch: Sequence[Document],
+                  added: Sequence[Document] | None) -> tuple[list[Document], list[tuple[str, str]]]:
+    """The batch with ids already in the index renamed, and the renamings (original id, new id), in batch order.
+
+    With ``added`` (``scan --add``, see :func:`scan_against`), each document the add will store is first named by
+    its stored id. Then a document whose id the index holds (a re-scrape the add leaves unchanged; without
+    ``--add``, a new version too) is ``ID~batch``, but a derived id (``batch:1``) of a file the index does not hold
+    takes its identity key (the file's full path and line), the id ``add`` stores it under, and ``KEY~batch``
+    when the index holds that file's line."""
+    names = _stored_names(index, batch, added) if added is not None else {}
+    batch = [replace(d, id=names[d.id][1]) if d.id in names else d for d in batch]
     stored = index.stored_ids([d.id for d in batch])
     keys = {d.id: identity_key(d) for d in batch if d.id in stored}
     held = index.stored_ids([key for doc_id, key in keys.items() if key != doc_id])  # derived ids' own lines
-    renamed = [(doc_id, _batch_name(doc_id, key, held)) for doc_id, key in keys.items()]
-    new_ids = dict(renamed)
+    new_ids = {doc_id: _batch_name(doc_id, key, held) for doc_id, key in keys.items()}
+    first = {new: old for old, new in names.values()}  # the record's id of a document named by its stored id
+    renamed = [(first.get(d.id, d.id), new_ids.get(d.id, d.id)) for d in batch if d.id in first or d.id in new_ids]
     return [replace(d, id=new_ids[d.id]) if d.id in new_ids else d for d in batch], renamed
+
+
+def _stored_names(index: Index, batch: Sequence[Document], added: Sequence[Document]) -> dict[str, tuple[str, str]]:
+    """``{batch id: (its record's id, the id the add stores it under)}`` of the batch documents that the add after
+    the check will store under another id than the batch's: a new version (``KEY~vN``, a repeat within the batch
+    too, which the loader named ``ID~2``), a derived id that another folder's file took (its full path and line).
+    ``added``: the batch as the add takes it (see :func:`scan_against`)."""
+    prepared = prepare(added, index.params, PLAIN, texts=False)  # the keys of the texts: which have a word to index
+    prepared = replace(prepared, digests=[digest(d.text.encode("utf-8")) for d in added])
+    rows = index._new_rows(added, prepared).rows  # the add's own naming, as the index stands: it reads, never writes
+    return {doc.id: (given.id, stored_id) for doc, given, (stored_id, _, version) in zip(batch, added, rows)
+            if version and stored_id != doc.id}
 
 
 def _batch_name(doc_id: str, key: str, held: set[str]) -> str:

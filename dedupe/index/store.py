@@ -358,7 +358,7 @@ class Index:
                          self.params, self.schema_version, size, batches)
 
     def remove(self, ids: Sequence[str] = (), before: str | None = None) -> int:
-        """Remove documents by id (or identity key: all its versions) and/or dated before an ISO date.
+        """Remove documents by id (or identity key: all its versions) and/or dated before an ISO date (:meth:`_shrink`).
 
         Args:
             ids: Document ids or keys.
@@ -378,7 +378,15 @@ class Index:
             seqs |= {row[0] for row in dated}
         if seqs:
             self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
+            self._shrink()
         return len(seqs)
+
+    def _shrink(self) -> None:
+        """VACUUM (a transaction after the removal's; in WAL a reader keeps its snapshot) when over half the pages
+        are free: later adds reuse free pages, so only a large removal is worth rewriting the file for."""
+        db = self.connection
+        if 2 * db.execute("PRAGMA freelist_count").fetchone()[0] > db.execute("PRAGMA page_count").fetchone()[0]:
+            db.execute("VACUUM")
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
         """Delete documents and drop their keys from the segments, in one transaction."""

@@ -29,14 +29,16 @@ def add_text(path: str, added: AddResult, skipped_inputs: int = 0) -> str:
     Args:
         path: The index file.
         added: What the add did; its ``skipped`` are documents loaded without a word to index.
-        skipped_inputs: Inputs the loader skipped (each warned on stderr): the counts line ends with
-            ``; N skipped inputs`` when there are some, and is as before otherwise (CI jobs parse it).
+        skipped_inputs: Inputs the loader skipped (lines or files, each warned on stderr with its file and line):
+            the counts line ends with ``; N inputs not loaded (see the warnings)`` when there are some.
 
     Returns:
         The lines, each ending with a newline.
     """
+    # Two kinds of skip, each named once: documents loaded without a word to index, and inputs never loaded.
+    not_loaded = f"; {plural(skipped_inputs, 'input')} not loaded (see the warnings)" if skipped_inputs else ""
     lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
-             f"{added.skipped} skipped" + (f"; {plural(skipped_inputs, 'skipped input')}" if skipped_inputs else "")]
+             f"{plural(added.skipped, 'skipped document')}{not_loaded}"]
     lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
     return terminal_safe("\n".join(lines) + "\n")
 
@@ -120,14 +122,15 @@ def _origin(origin: Any) -> dict[str, Any]:
 
 def _against_lines(checked: AgainstResult, bullet: str) -> list[str]:
     """Which documents are the batch's and which the index's, and the batch ids renamed because the index holds
-    them (the scan's headline counts both kinds of documents)."""
+    them, or (``--add``) an earlier document of the batch (the scan's headline counts both kinds of documents)."""
     shown = md_cell if bullet else str
     history = len({o.doc for f in checked.result.findings for o in f.occurrences} - checked.batch_ids)
     lines = [f"\nAgainst the index: {plural(len(checked.batch_ids), 'batch document')}, "
              f"{plural(checked.loaded, 'stored document')} read, {history} of them in the findings\n"]
     bullet = bullet or "  "
     for old, new in checked.renamed[:5]:
-        lines.append(f"{bullet}id {shown(old)} is in the index already: this batch's document is {shown(new)}\n")
+        lines.append(f"{bullet}id {shown(old)} is taken (in the index, or earlier in this batch): this batch's "
+                     f"document is {shown(new)}\n")
     if len(checked.renamed) > 5:
         lines.append(f"{bullet}and {len(checked.renamed) - 5} more renamed (the JSON lists them)\n")
     return lines
