@@ -7,6 +7,18 @@ completes, and its ``batches`` row, so a process killed at any moment leaves who
 see a snapshot (WAL): a scan against the index while another process adds to it reads the state of one
 commit throughout.
 
+**A new file's first add** is written through SQLite's rollback journal, not the WAL (:func:`open_index`), and
+switched to WAL when it closes: the journal holds only the few pages a batch changes (the pages it appends past the
+file's end need none), where the WAL holds every page and a checkpoint then copies each into the file a second time
+(Reuters x1: 55 MB written once, not twice; the add -24 to -34 ms, benchmarks/README.md, session 19). Its commits are
+not synced one by one: :class:`~dedupe.index.wal.Syncer` flushes them in a thread and syncs the file before the add
+returns. So a process killed at any moment still leaves whole batches (the journal reaches the operating system before
+the pages it protects; the next open rolls back a batch cut short), but a power cut or system crash *during* a new
+file's first add can leave that file unreadable; it held nothing before, and the same add into a new file makes it
+again. Every later add is in WAL mode with ``synchronous=NORMAL``: a power cut loses at most the last commits, never
+the file. A reader that opens the file during its first add waits for the batch being written, then switches the file
+to WAL (the writer carries on in WAL mode).
+
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
 absolute path and line (:func:`~dedupe.index.prepare.identity_key`).
 The same key with the same text is ``unchanged``; with another text it is stored as a new version whose
@@ -32,7 +44,7 @@ from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
 from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
 from dedupe.index.texts import PLAIN, TextCodec, trained
-from dedupe.index.wal import Checkpointer
+from dedupe.index.wal import Checkpointer, Syncer
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
@@ -136,8 +148,21 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite when the last one closes)."""
-        self.connection.close()
+        """Close the connection (the WAL is checkpointed by SQLite when the last one closes); a file still in
+        rollback-journal mode (a new file's first add) is switched to WAL first, if no reader holds it (else the
+        next :func:`open_index` switches it)."""
+        try:
+            if not self.in_wal():
+                self.connection.execute("PRAGMA synchronous=NORMAL")  # the switch's own commit is synced
+                self.connection.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            pass  # busy: a reader holds the file; it stays consistent in rollback mode until the next open
+        finally:
+            self.connection.close()
+
+    def in_wal(self) -> bool:
+        """Whether the file is in WAL mode (every file but a new one during its first add)."""
+        return bool(self.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -179,10 +204,10 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with Checkpointer(self.path) as wal:
+            with Checkpointer(self.path) if self.in_wal() else Syncer(self.path) as after:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared, codec)
-                    wal.committed()
+                    after.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
         finally:
@@ -430,12 +455,12 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
             raise InputError(f"{path}: empty index (no document was ever committed)")
         stored = None if empty else schema.read(connection, path)
         connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
-        if not exists:
-            # The switch to WAL writes the first page through a rollback journal synced with its folder (create: 26 ->
-            # 8 ms, load 4); it protects nothing in an empty file: unsynced, the first checkpoint syncs the file.
+        if exists:
+            _switch_to_wal(connection)
+            connection.execute("PRAGMA synchronous=NORMAL")
+        else:  # its first add: rollback journal, commits unsynced, the file synced before the add returns (module doc)
+            connection.execute("PRAGMA journal_mode=TRUNCATE")
             connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"PRAGMA cache_size={_CACHE}")
         if stored is None:
             stored = schema.create(connection, params, path)
@@ -449,6 +474,17 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
         raise ConfigError(f"{path}: built with other parameters ({'; '.join(stored.params.differences(params))}); "
                           "use the index's parameters or build a new index")
     return Index(path, connection, stored)
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """Put an existing file in WAL mode (a no-op for one in WAL already); a new file whose first add is being
+    written is left in rollback mode while that add holds it (the switch would wait for the writer, which waits
+    for this reader: SQLite answers busy at once), and read as it is."""
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
 
 
 def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams | None,
