@@ -128,18 +128,25 @@ def test_kill_9_during_add_leaves_whole_batches_and_rerun_reaches_the_same_state
     assert partial >= TRIALS // 4  # many kills landed in the middle of the add, not before or after it
 
 
-def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("first_add", [False, True], ids=["later add", "first add of a new file"])
+def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path: Path, first_add: bool) -> None:
+    # A new file's first add is written without WAL (rollback journal): the reader's open switches the file to WAL
+    # between two of its batches, or waits for each, and sees whole batches either way.
     db = tmp_path / "live.db"
     records = [json.loads(line) for line in corpus.read_text().splitlines()]
     first = write_jsonl(tmp_path / "first.jsonl", records[:200])
     subprocess.run(_add_command(db, first), check=True, env=_env(), capture_output=True)
+    if first_add:
+        db.unlink()
     writer = subprocess.Popen(_add_command(db, corpus, batch_size=20), env=_env(), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         seen = []
+        if first_add:
+            _wait_for_first_batch(db, writer)
         with open_index(db, IndexParams.from_config(ScanConfig())) as index:
             deadline = time.monotonic() + 60
-            while _count(index) == 200 and writer.poll() is None and time.monotonic() < deadline:
+            while _count(index) <= 200 * (not first_add) and writer.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.05)  # until the writer has started committing
             for _ in range(5):
                 with index.snapshot():
@@ -157,7 +164,7 @@ def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path:
     finally:
         writer.wait(timeout=120)
     assert writer.returncode == 0
-    assert seen[0][0] > 200  # the snapshots were taken while the writer was committing
+    assert 200 * (not first_add) < seen[0][0] < len(records)  # the snapshots were taken while the writer committed
     assert _check_whole(db) == len(records)
 
 
@@ -288,23 +295,40 @@ def _pragmas(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return statements
 
 
-def test_a_new_file_is_switched_to_wal_unsynced_and_then_written_with_normal_syncs(
+def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     params = IndexParams.from_config(ScanConfig())
     pragmas = _pragmas(monkeypatch)
-    switch = ["PRAGMA synchronous=OFF", "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"]
+    synced: list[str] = []
+    fsync = os.fsync
+
+    def traced_fsync(fd: int) -> None:  # the real sync, with the file it synced noted
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", traced_fsync)
+    documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(120)))]).documents
     for path in (tmp_path / "new.db", tmp_path / "empty.db"):
         if path.name == "empty.db":
             path.touch()  # a file left empty (a process killed before its first write) is new too
         pragmas.clear()
+        synced.clear()
         with open_index(path, params, create=True) as index:
-            # the switch runs unsynced, and that lasts only for the switch: every later commit syncs as NORMAL does
-            assert [p for p in pragmas if p in switch] == switch
+            assert [p for p in pragmas if "journal_mode=" in p or "synchronous=" in p] == [
+                "PRAGMA journal_mode=TRUNCATE", "PRAGMA synchronous=OFF"]
+            index.add(documents, batch_size=40)
+            assert not Path(f"{path}-wal").exists()  # every page written once, into the file itself
+            assert index.connection.execute("PRAGMA journal_mode").fetchone() == ("truncate",)
+            assert synced == [str(path)]  # synced before the add returned
+        assert path.read_bytes()[18:20] == b"\x02\x02"  # closed: the header says WAL to every later reader
+        pragmas.clear()
+        with open_index(path) as index:  # a file with content: WAL, every commit synced as NORMAL does
+            assert [p for p in pragmas if "journal_mode=" in p or "synchronous=" in p] == [
+                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"]
             assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
             assert index.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert path.read_bytes()[18:20] == b"\x02\x02"  # the file's header says WAL to every later reader
-        pragmas.clear()
-        with open_index(path) as index:  # a file with content is never written unsynced
-            assert [p for p in pragmas if p in switch] == switch[1:]
-            assert index.connection.execute("PRAGMA synchronous").fetchone() == (1,)
             assert index.params == params
+            synced.clear()
+            index.add(documents[:10])  # a later add: checkpoints, not the first add's syncs
+            assert synced == []
+        assert _check_whole(path) == 120

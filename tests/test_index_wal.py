@@ -1,4 +1,5 @@
-"""dedupe.index.wal: checkpoints in a thread copy committed pages into the database, the same pages."""
+"""dedupe.index.wal: checkpoints in a thread copy committed pages into the database, the same pages; syncs of a new
+file run after commits and once more on leaving."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.index.wal import Checkpointer
+from dedupe.index.wal import Checkpointer, Syncer
 
 
 def _database(path: Path) -> sqlite3.Connection:
@@ -70,3 +71,32 @@ def test_an_error_of_the_thread_is_raised_on_leaving(tmp_path: Path) -> None:
             while wal.error is None and time.monotonic() < deadline:
                 time.sleep(0.01)
     assert wal.checkpoints == 0
+
+
+def test_a_syncer_syncs_after_commits_and_leaves_every_committed_page_in_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=TRUNCATE")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("CREATE TABLE t(n INTEGER PRIMARY KEY, blob BLOB)")
+    with Syncer(path) as syncer:
+        _fill(db, syncer)
+    assert syncer.syncs >= 1  # the thread synced while the writer wrote
+    assert not Path(f"{path}-wal").exists()
+    reader = sqlite3.connect(path)
+    assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 2000
+    reader.close()
+    db.close()
+
+
+def test_a_failed_sync_is_raised_on_leaving_unless_an_error_is_on_its_way() -> None:
+    with pytest.raises(OSError):  # /dev/null cannot be synced (EINVAL): in the thread, then on leaving
+        with Syncer("/dev/null") as syncer:
+            syncer.committed()
+            deadline = time.monotonic() + 10
+            while syncer.error is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+    assert isinstance(syncer.error, OSError)
+    with pytest.raises(KeyError):  # the error on its way wins; the failed sync is not raised over it
+        with Syncer("/dev/null"):
+            raise KeyError("the add's own error")

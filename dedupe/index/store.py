@@ -5,7 +5,9 @@ Its tables, schema version and parameters: :mod:`~dedupe.index.schema`.
 Every batch of documents is written in one transaction together with its keys, the segment merges it
 completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers
 see a snapshot (WAL): a scan against the index while another process adds to it reads the state of one
-commit throughout.
+commit throughout. A new file's first add is written through SQLite's rollback journal, each page once, and leaves
+the file in WAL mode (:mod:`~dedupe.index.wal`): a killed process still leaves whole batches; a power cut *during*
+that first add can leave the new file unreadable (it held nothing before).
 
 **Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
 absolute path and line (:func:`~dedupe.index.prepare.identity_key`).
@@ -32,7 +34,7 @@ from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
 from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
 from dedupe.index.texts import PLAIN, TextCodec, trained
-from dedupe.index.wal import Checkpointer
+from dedupe.index.wal import after_commits, close_in_wal, switch_to_wal
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
@@ -40,13 +42,9 @@ BATCH_DOCUMENTS = 2000
 # (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k); pages it drops are read from the WAL.
 _CACHE = -8192
 _READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
-# Pages of WAL after which a commit copies them into the database (SQLite's default: 1,000, 4 MiB). ``add``
-# lets it grow to 65,536 pages (4 GiB with the 64 KiB pages of new files, 256 MiB with 4 KiB pages): each copy
-# ends with two fsyncs, and at 1,000 pages every transaction of 2,000 articles (~6 MiB) made one (Reuters x1:
-# 3.4-4.1 s wall at 1,000 pages, 2.1-3.3 s at 16,384; same CPU). synchronous=NORMAL as before: a killed process
-# loses no commit; a power cut can lose the commits since the last copy but never leaves a corrupt file.
-# Checkpoints of an add run in a thread beside the writer after each commit (dedupe.index.wal), so the WAL stays
-# far below that bound.
+# Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); ``add`` lets it
+# grow to 65,536, its checkpoints running in a thread after each commit (dedupe.index.wal): each copy ends with two
+# fsyncs, and at 1,000 every batch made one (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
 # What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
@@ -136,8 +134,9 @@ class Index:
         self.close()
 
     def close(self) -> None:
-        """Close the connection (the WAL is checkpointed by SQLite when the last one closes)."""
-        self.connection.close()
+        """Close the connection (the WAL is checkpointed by SQLite when the last one closes); a new file after its
+        first add is switched to WAL first (:func:`~dedupe.index.wal.close_in_wal`)."""
+        close_in_wal(self.connection)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -179,10 +178,10 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with Checkpointer(self.path) as wal:
+            with after_commits(self.path, self.connection) as after:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared, codec)
-                    wal.committed()
+                    after.committed()
                     added, unchanged, skipped = added + counts[0], unchanged + counts[1], skipped + counts[3]
                     versions.extend(counts[2])
         finally:
@@ -438,12 +437,12 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
             raise InputError(f"{path}: empty index (no document was ever committed)")
         stored = None if empty else schema.read(connection, path)
         connection.execute(f"PRAGMA page_size={schema.PAGE}")  # a new file only: before anything is written
-        if not exists:
-            # The switch to WAL writes the first page through a rollback journal synced with its folder (create: 26 ->
-            # 8 ms, load 4); it protects nothing in an empty file: unsynced, the first checkpoint syncs the file.
+        if exists:
+            switch_to_wal(connection)
+            connection.execute("PRAGMA synchronous=NORMAL")
+        else:  # its first add: rollback journal, commits unsynced, the file synced before the add returns (wal.py)
+            connection.execute("PRAGMA journal_mode=TRUNCATE")
             connection.execute("PRAGMA synchronous=OFF")
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute(f"PRAGMA cache_size={_CACHE}")
         if stored is None:
             stored = schema.create(connection, params, path)

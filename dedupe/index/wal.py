@@ -1,4 +1,4 @@
-"""WAL checkpoints of an index file in a thread beside the writer (``index add``).
+"""Work after each commit of an add, in a thread beside the writer: WAL checkpoints, or syncs of a new file.
 
 In WAL mode every commit appends its pages to the ``-wal`` file, and a checkpoint copies them into the
 database. Run by the writer (SQLite's automatic checkpoint, inside a commit, or the last one when the
@@ -11,6 +11,20 @@ A passive checkpoint never blocks the writer and copies only committed pages; th
 page for page whoever copies them, when. A process killed during a checkpoint leaves a WAL that the next
 connection copies again (SQLite's recovery): the index keeps whole batches only.
 
+**A new file's first add** (:func:`~dedupe.index.store.open_index`) is written through SQLite's rollback journal,
+not the WAL, and switched to WAL when it closes (:func:`close_in_wal`): the journal holds only the few pages a batch
+changes (the pages it appends past the file's end need none), where the WAL holds every page and a checkpoint then
+copies each into the file a second time (Reuters x1: 55 MB written once, not twice; benchmarks/README.md, session
+19). Its commits are not synced one by one: :class:`Syncer` flushes the file in the thread after each commit
+(``os.fdatasync``, without the interpreter lock), so that the sync on leaving, which the add waits for, finds only
+the last batch left (a flush of Reuters x1's 55 MB takes ~22 ms here, of ~5 MB ~2.4 ms). So a process killed at any
+moment still leaves whole batches (the journal reaches the operating system before the pages it protects; the next
+open rolls back a batch cut short), but a power cut or system crash *during* a new file's first add can leave that
+file unreadable; it held nothing before, and the same add into a new file makes it again. Every later add is in WAL
+mode with ``synchronous=NORMAL``: a power cut loses at most the last commits, never the file. A reader that opens
+the file during its first add waits for the batch being written, then switches the file to WAL (the writer carries
+on in WAL mode), or, when the writer holds it, reads it as it is (:func:`switch_to_wal`).
+
 Example:
     >>> with Checkpointer(path) as wal:   # doctest: +SKIP
     ...     for batch in batches:
@@ -20,28 +34,26 @@ Example:
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Self
 
 
-class Checkpointer:
-    """A thread that runs ``PRAGMA wal_checkpoint(PASSIVE)`` on its own connection whenever
-    :meth:`committed` was called since its last checkpoint; stopped (and joined) on leaving the ``with`` block.
+class _AfterCommits:
+    """A thread that runs :meth:`_work` whenever :meth:`committed` was called since its last run; stopped (and
+    joined) on leaving the ``with`` block, where an error that stopped it is raised (unless one is on its way)."""
 
-    Args:
-        path: The index file (in WAL mode already).
-    """
+    _name = "dedupe-after-commits"
 
-    def __init__(self, path: str | Path) -> None:
-        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+    def __init__(self) -> None:
         self._wanted = threading.Event()
         self._stopping = False
-        self.error: sqlite3.Error | None = None  # the error that stopped the thread, raised on leaving
-        self.checkpoints = 0  # checkpoints run
-        self._thread = threading.Thread(target=self._run, name="dedupe-wal-checkpoint", daemon=True)
+        self.error: OSError | sqlite3.Error | None = None  # the error that stopped the thread, raised on leaving
+        self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
 
-    def __enter__(self) -> Checkpointer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -49,12 +61,12 @@ class Checkpointer:
         self._stopping = True
         self._wanted.set()
         self._thread.join()
-        self._connection.close()
+        self._close(exc[0] is None and self.error is None)
         if self.error is not None and exc[0] is None:
             raise self.error
 
     def committed(self) -> None:
-        """Note a commit: the thread checkpoints once it is done with the checkpoint it runs, if any."""
+        """Note a commit: the thread runs once more when it is done with the run it is in, if any."""
         self._wanted.set()
 
     def _run(self) -> None:
@@ -64,12 +76,101 @@ class Checkpointer:
             if self._stopping:
                 return
             try:
-                self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                self.checkpoints += 1
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):  # busy: the next commit's checkpoint
-                    self.error = exc
-                    return
-            except sqlite3.Error as exc:
+                self._work()
+            except (OSError, sqlite3.Error) as exc:
                 self.error = exc
                 return
+
+    def _work(self) -> None:
+        raise NotImplementedError
+
+    def _close(self, finished: bool) -> None:
+        """Release what the thread used, once it has stopped (``finished``: the block ended without error)."""
+
+
+class Checkpointer(_AfterCommits):
+    """``PRAGMA wal_checkpoint(PASSIVE)`` on its own connection after commits (a busy database: skipped, the next
+    commit's checkpoint copies the pages).
+
+    Args:
+        path: The index file (in WAL mode already).
+    """
+
+    _name = "dedupe-wal-checkpoint"
+
+    def __init__(self, path: str | Path) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=60.0)
+        self.checkpoints = 0  # checkpoints run
+        super().__init__()
+
+    def _work(self) -> None:
+        try:
+            self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.checkpoints += 1
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):  # busy: the next commit's checkpoint
+                raise
+
+    def _close(self, finished: bool) -> None:
+        self._connection.close()
+
+
+class Syncer(_AfterCommits):
+    """``os.fdatasync`` of a database file after commits, and ``os.fsync`` on leaving the block: once the block is
+    left, every committed page is on the disk (a failed sync is raised unless an error is on its way).
+
+    Args:
+        path: The database file.
+    """
+
+    _name = "dedupe-sync"
+
+    def __init__(self, path: str | Path) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        self.syncs = 0  # syncs run in the thread
+        super().__init__()
+
+    def _work(self) -> None:
+        os.fdatasync(self._fd)
+        self.syncs += 1
+
+    def _close(self, finished: bool) -> None:
+        try:
+            os.fsync(self._fd)  # the batches committed before an error are kept: synced too
+        except OSError:
+            if finished:
+                raise
+        finally:
+            os.close(self._fd)
+
+
+def in_wal(connection: sqlite3.Connection) -> bool:
+    """Whether a connection's file is in WAL mode (every index file but a new one during its first add)."""
+    return bool(connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal")
+
+
+def after_commits(path: str | Path, connection: sqlite3.Connection) -> Checkpointer | Syncer:
+    """What runs after each commit of an add on ``connection`` to ``path``: checkpoints in WAL mode, else syncs."""
+    return Checkpointer(path) if in_wal(connection) else Syncer(path)
+
+
+def switch_to_wal(connection: sqlite3.Connection) -> None:
+    """Put a file in WAL mode (a no-op for one in WAL already); a new file whose first add is being written is left
+    in rollback mode while that add holds it (the switch would wait for the writer, which waits for this reader:
+    SQLite answers busy at once), and read as it is."""
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+
+
+def close_in_wal(connection: sqlite3.Connection) -> None:
+    """Close a connection, its file switched to WAL first if it is not (a new file after its first add: the switch's
+    own commit synced); a reader that holds the file leaves it in rollback mode, for the next open to switch."""
+    try:
+        if not in_wal(connection):
+            connection.execute("PRAGMA synchronous=NORMAL")
+            switch_to_wal(connection)
+    finally:
+        connection.close()
