@@ -227,6 +227,29 @@ def test_bad_inputs_warn_on_stderr_and_are_counted(tmp_path: Path) -> None:
                                   "reason": "no text (looked for text, maintext, raw_text, content, body)"}
 
 
+def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path: Path) -> None:
+    # It was dropped silently (review25): the document was taken as undated, which moves it between stories and
+    # turns a figure's update into a conflict or an uncertain one, and nothing said so.
+    text = "Jets bombed a hospital in eastern Aleppo on Tuesday, killing {} people."
+    rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
+            {"id": "b", "source": "Post", "date": "sometime last week", "text": text.format(12)},
+            {"id": "c", "source": "Post", "date": "31/02/2016", "text": text.format(14)}]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_text(f'id,source,date,text\nd,Wire,2016-09-29,"{text.format(9)}"\ne,Wire,Tuesday,"{text.format(8)}"\n',
+                        encoding="utf-8")
+    expected = [f"warning: {jsonl}:2: date 'sometime last week' not understood; taken as undated "
+                "(1 more document of this file too)",
+                f"warning: {csv_file}:3: date 'Tuesday' not understood; taken as undated"]
+    for command in (["info"], ["figures"], ["report", "--skip", "compare"]):
+        result = run(*command, str(jsonl), str(csv_file), "--format", "json", "-q")
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == expected, command
+    assert [d["date"] for d in _info_json(str(jsonl))["documents"]] == ["2016-09-28", "sometime last week",
+                                                                         "31/02/2016"]
+
+
 def test_strict_stops_at_the_first_problem_with_status_2(tmp_path: Path) -> None:
     folder = _bad_folder(tmp_path)
     result = run("info", "--strict", str(folder))
