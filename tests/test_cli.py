@@ -250,6 +250,24 @@ def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path:
                                                                          "31/02/2016"]
 
 
+def test_a_csv_row_with_more_cells_than_its_header_is_a_skipped_input_not_a_cut_text(tmp_path: Path) -> None:
+    # A comma left unquoted put the rest of the text in a cell without a name, dropped silently (review25): row 2
+    # was loaded as "Jets bombed a hospital". A trailing empty cell (a comma ending every row) is no problem.
+    corpus = tmp_path / "rows.csv"
+    corpus.write_text("id,source,text\n"
+                      "a,Wire,Jets bombed a hospital, killing 40 people in eastern Aleppo.\n"
+                      'b,Post,"Jets bombed a hospital, killing 12 people in eastern Aleppo.",\n'
+                      'c,Post,"Rescuers said 14 people were killed.",,\n', encoding="utf-8")
+    reason = "4 cells where the header has 3 (a comma outside quotes?)"
+    for command in ("info", "figures"):
+        result = run(command, str(corpus), "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines()[0] == f"warning: {corpus}:2: {reason}", command
+        assert json.loads(result.stdout)["skipped"] == [{"path": str(corpus), "line": 2, "reason": reason}]
+    assert [d["id"] for d in _info_json(str(corpus))["documents"]] == ["b", "c"]
+    assert run("info", str(corpus), "--strict").stderr == f"Error: {corpus}:2: {reason}\n"
+
+
 def test_strict_stops_at_the_first_problem_with_status_2(tmp_path: Path) -> None:
     folder = _bad_folder(tmp_path)
     result = run("info", "--strict", str(folder))
