@@ -233,21 +233,22 @@ def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path:
     text = "Jets bombed a hospital in eastern Aleppo on Tuesday, killing {} people."
     rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
             {"id": "b", "source": "Post", "date": "sometime last week", "text": text.format(12)},
-            {"id": "c", "source": "Post", "date": "31/02/2016", "text": text.format(14)}]
+            {"id": "c", "source": "Post", "date": "31/02/2016", "text": text.format(14)},
+            {"id": "u", "source": "Post", "date": 1407110400, "text": text.format(15)}]  # a Unix time, not 1407-11-04
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     csv_file = tmp_path / "b.csv"
     csv_file.write_text(f'id,source,date,text\nd,Wire,2016-09-29,"{text.format(9)}"\ne,Wire,Tuesday,"{text.format(8)}"\n',
                         encoding="utf-8")
     expected = [f"warning: {jsonl}:2: date 'sometime last week' not understood; taken as undated "
-                "(1 more document of this file too)",
+                "(2 more documents of this file too)",
                 f"warning: {csv_file}:3: date 'Tuesday' not understood; taken as undated"]
     for command in (["info"], ["figures"], ["report", "--skip", "compare"]):
         result = run(*command, str(jsonl), str(csv_file), "--format", "json", "-q")
         assert result.exit_code == 0, result.output
         assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == expected, command
     assert [d["date"] for d in _info_json(str(jsonl))["documents"]] == ["2016-09-28", "sometime last week",
-                                                                         "31/02/2016"]
+                                                                         "31/02/2016", "1407110400"]
 
 
 def test_a_csv_row_with_more_cells_than_its_header_is_a_skipped_input_not_a_cut_text(tmp_path: Path) -> None:
