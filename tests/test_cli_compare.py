@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,34 @@ def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path,
     assert skipped in markdown_html(result.stdout)  # the skipped input, as text
     row = "| md\\_2:1 | 0-71 | Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people. |"
     assert row in result.stdout  # the characters column
+
+
+def _examples(command: str) -> list[list[str]]:
+    """The example command lines of ``dedupe COMMAND --help``, split as a shell splits them."""
+    import shlex
+
+    helped = CliRunner().invoke(cli, [command, "--help"]).output
+    return [shlex.split(line)[1:] for line in helped.splitlines() if line.startswith("    dedupe ")]
+
+
+@pytest.mark.parametrize("command", ["compare", "figures", "report"])
+def test_help_examples_run_and_every_threshold_states_its_default(command: str, cache_dir: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # review25: none of the three showed an example, and --threshold gave no default for compare's names.
+    examples = _examples(command)
+    assert len(examples) == 3 and all(example[0] == command for example in examples)
+    monkeypatch.chdir(tmp_path)  # the examples name data/ and write their -o files where they run
+    (tmp_path / "data").symlink_to(DATA)
+    for example in examples:
+        extra = ["--cache-dir", cache_dir] if command != "figures" else []
+        result = CliRunner().invoke(cli, [*example, *extra])
+        assert result.exit_code == 0 or (result.exit_code == 1 and "--fail-on" in result.stderr), (example,
+                                                                                                     result.output)
+    written = [example[example.index("-o") + 1] for example in examples if "-o" in example]
+    assert written and all((tmp_path / name).stat().st_size > 0 for name in written)
+    helped = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    names = ("align", "candidate", "divergence", "nli", "entity") if command != "figures" else ()
+    for name in names:
+        assert re.search(rf"{name}: [^;]*, default [0-9.]+", helped), name
+    assert "tried before text, maintext" in helped
+    assert ("default: all): killed, injured" in helped) is (command != "compare")  # --measure lists every measure
