@@ -78,6 +78,9 @@ def test_each_reason_shows_both_versions_words_where_they_stand(cache_dir: str,
     # side by side in the text report: doc:line @start-end 'words' | doc:line @start-end 'words'
     start, end = doctors["reasons"][0]["conflicting"][0]["spans"][0]
     assert code == 0 and f"003_c71ec08203a11230:17 @{start}-{end} '29 doctors'  |  004_7cde9b3c88a5415a:" in text
+    # every member of a divergence or agreement by outlet, document, line and characters (review25: no characters)
+    for member in (m for claim in seed_json["claims"] if claim["status"] != "unique" for m in claim["members"]):
+        assert f"  {member['outlet']} {member['doc']}:{member['line']} @{member['start']}-{member['end']}  " in text
     # one-outlet stories are summarised, not listed; statuses in order of interest within a story
     assert "only Daily Mail covers this story: 85 claims, nothing to compare" in text
     story = text.split("== story-1")[1].split("== story-2")[0]

@@ -154,7 +154,7 @@ def _summary(result: CompareResult) -> dict[str, int]:
 
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
-    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {shorten(m.text, _SHOWN)}" for m in group.members]
+    lines += [f"  {m.outlet} {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}" for m in group.members]
     for reason in group.reasons:
         lines += [f"  ! {reason.type}: {reason.detail}", f"      {side_by_side(reason)}"]
     lines += [f"  ~ {r.type}: {r.detail}" for r in group.updates]
