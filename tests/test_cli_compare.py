@@ -79,8 +79,13 @@ def test_each_reason_shows_both_versions_words_where_they_stand(cache_dir: str,
     start, end = doctors["reasons"][0]["conflicting"][0]["spans"][0]
     assert code == 0 and f"003_c71ec08203a11230:17 @{start}-{end} '29 doctors'  |  004_7cde9b3c88a5415a:" in text
     # every member of a divergence or agreement by outlet, document, line and characters (review25: no characters)
-    for member in (m for claim in seed_json["claims"] if claim["status"] != "unique" for m in claim["members"]):
-        assert f"  {member['outlet']} {member['doc']}:{member['line']} @{member['start']}-{member['end']}  " in text
+    outlets: dict[str, set[str]] = {}
+    for claim in seed_json["claims"]:
+        outlets.setdefault(claim["story"], set()).update(claim["outlets"])
+    for claim in (c for c in seed_json["claims"] if len(outlets[c["story"]]) > 1):  # else summarised in one line
+        for member in claim["members"]:
+            where = f"{member['doc']}:{member['line']} @{member['start']}-{member['end']}  "
+            assert (f"  {member['outlet']} {where}" if claim["status"] != "unique" else f"\n  {where}") in text
     # one-outlet stories are summarised, not listed; statuses in order of interest within a story
     assert "only Daily Mail covers this story: 85 claims, nothing to compare" in text
     story = text.split("== story-1")[1].split("== story-2")[0]

@@ -178,7 +178,8 @@ def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
     lines: list[str] = []
     for outlet, members in _by_outlet(groups).items():
         lines += ["", f"Only in {outlet} ({len(members)}):"]
-        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {shorten(g.members[0].text, _SHOWN)}" for g in members]
+        lines += [f"  {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}"
+                  for m in (g.members[0] for g in members)]
     return lines
 
 
