@@ -234,7 +234,8 @@ def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path:
     rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
             {"id": "b", "source": "Post", "date": "sometime last week", "text": text.format(12)},
             {"id": "c", "source": "Post", "date": "31/02/2016", "text": text.format(14)},
-            {"id": "u", "source": "Post", "date": 1407110400, "text": text.format(15)}]  # a Unix time, not 1407-11-04
+            {"id": "u", "source": "Post", "date": 1407110400, "text": text.format(15)},  # a Unix time, not 1407-11-04
+            {"id": "dotted", "source": "Wire", "date": "04.08.2014", "text": text.format(16)}]  # day first: not 8 April
     jsonl = tmp_path / "a.jsonl"
     jsonl.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
     csv_file = tmp_path / "b.csv"
@@ -248,7 +249,7 @@ def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path:
         assert result.exit_code == 0, result.output
         assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == expected, command
     assert [d["date"] for d in _info_json(str(jsonl))["documents"]] == ["2016-09-28", "sometime last week",
-                                                                         "31/02/2016", "1407110400"]
+                                                                         "31/02/2016", "1407110400", "2014-08-04"]
 
 
 def test_a_csv_row_with_more_cells_than_its_header_is_a_skipped_input_not_a_cut_text(tmp_path: Path) -> None:

@@ -173,6 +173,11 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("1407110400", None),
     ("1407110400123", None),
     ("1407110400.5", None),
+    # Dotted dates are day first: dateutil read them month first, 4 August as 8 April (review25).
+    ("04.08.2014", dt.date(2014, 8, 4)),
+    ("4.8.2014 10:30", dt.date(2014, 8, 4)),
+    ("31.12.2014", dt.date(2014, 12, 31)),
+    ("12.31.2014", None),
     ("  ", None),
     (None, None),
 ])

@@ -30,6 +30,8 @@ def parse_date(value: str | None) -> dt.date | None:
         True
         >>> parse_date("20160928"), parse_date("1407110400")  # YYYYMMDD; a Unix time, not 1407-11-04
         (datetime.date(2016, 9, 28), None)
+        >>> parse_date("04.08.2014 10:30")  # day first
+        datetime.date(2014, 8, 4)
     """
     text = value.strip() if value is not None else ""
     if not text:
@@ -42,10 +44,21 @@ def parse_date(value: str | None) -> dt.date | None:
         found = _iso_date(text[:10])
         if found is not None:
             return found
+    dotted = _DOTTED.match(text)
+    if dotted:  # day first, as wherever dates are written with dots (dateutil read "04.08.2014" as 8 April)
+        return _numeric_date(*dotted.groups())
     return _fast_date(text) or _dateutil_date(text)
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+
+
+def _numeric_date(day: str, month: str, year: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def _iso_date(text: str) -> dt.date | None:
