@@ -206,3 +206,27 @@ def test_help_examples_run_and_every_threshold_states_its_default(command: str, 
         assert re.search(rf"{name}: [^;]*, default [0-9.]+", helped), name
     assert "tried before text, maintext" in helped
     assert ("default: all): killed, injured" in helped) is (command != "compare")  # --measure lists every measure
+
+
+def test_an_update_is_located_as_a_reason_is(cache_dir: str, tmp_path: Path) -> None:
+    # review25: a toll that rose between reports was given by outlet, document and words only, in the text, the
+    # Markdown and the HTML, while a conflict gives each side's line and characters (a document may hold the words
+    # in several sentences).
+    text = "Jets bombed a hospital in eastern Aleppo on Tuesday, killing {} people, officials said.\n"
+    rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
+            {"id": "b", "source": "Post", "date": "2016-09-30", "text": text.format(52)}]
+    corpus = tmp_path / "u.jsonl"
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    def run(command: str, fmt: str) -> str:
+        result = CliRunner().invoke(cli, [command, str(corpus), "-q", "--format", fmt, "--cache-dir", cache_dir])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    update = json.loads(run("compare", "json"))["claims"][0]["updates"][0]
+    assert [(side["doc"], side["spans"]) for side in update["conflicting"]] == [("a", [[61, 70]]), ("b", [[61, 70]])]
+    assert "      a:1 @61-70 '40 people'  |  b:1 @61-70 '52 people'\n" in run("compare", "text")
+    assert "(a:1 @61-70 '40 people'  \\|  b:1 @61-70 '52 people')" in run("compare", "markdown")
+    page = run("report", "html")
+    listed = page[page.index('<li class="update">'):]
+    assert listed.index("a @61-70</a> <mark>40 people</mark>") < listed.index("</li>")

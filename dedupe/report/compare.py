@@ -112,7 +112,8 @@ def compare_markdown(result: CompareResult) -> str:
                       for m in group.members]
             lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
                              for r in group.reasons] if group.reasons else []
-            lines += [""] + [f"- *{r.type}*: {md_cell(r.detail)}" for r in group.updates] if group.updates else []
+            lines += [""] + [f"- *{r.type}*: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
+                             for r in group.updates] if group.updates else []
         single = _single_outlet([g for g in result.groups if g.story == story.id])
         if single is not None:
             lines += ["", f"Only {md_cell(single)} covers this story: nothing to compare."]
@@ -157,7 +158,8 @@ def _group_lines(group: ClaimGroup) -> list[str]:
     lines += [f"  {m.outlet} {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}" for m in group.members]
     for reason in group.reasons:
         lines += [f"  ! {reason.type}: {reason.detail}", f"      {side_by_side(reason)}"]
-    lines += [f"  ~ {r.type}: {r.detail}" for r in group.updates]
+    for update in group.updates:
+        lines += [f"  ~ {update.type}: {update.detail}", f"      {side_by_side(update)}"]
     return lines
 
 
