@@ -129,10 +129,9 @@ def md_cell(value: object) -> str:
     (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
     breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
     link, an image or markup; a list marker that starts it (``- ``, ``+ ``, ``1. ``, ``2) ``) is escaped too, since
-    some lines start with a value (``- d1:3 ...``). A directional formatting character is shown as its code
-    point, as the text outputs show it (:func:`terminal_safe`): Markdown is read rendered, and an override or
-    embedding left open in an outlet would reverse or reorder the report's own words after it ("line 1" drawn
-    "1 enil"). ``None`` is the empty string.
+    some lines start with a value (``- d1:3 ...``). A directional formatting character or a control character is
+    shown as its code point, as the text outputs show it (:func:`terminal_safe`): an override or embedding left open
+    would reverse or reorder the report's own words after it ("line 1" drawn "1 enil"). ``None`` is the empty string.
 
     Example:
         >>> md_cell("[x](http://e/) | <b>*1*</b>")
@@ -140,8 +139,9 @@ def md_cell(value: object) -> str:
         >>> md_cell("\\u202eline 1")
         '\\\\[U+202E\\\\]line 1'
     """
-    text = terminal_safe("" if value is None else str(value))  # before escaping: its brackets are escaped too
-    return _MD_LIST_MARKER.sub(r"\1\\\2", _MD_LINE_BREAKS.sub(" ", text.translate(_MD_ESCAPES)), count=1)
+    # Line breaks before terminal_safe (it shows "\r" as a code point), code points before escaping (their brackets)
+    text = terminal_safe(_MD_LINE_BREAKS.sub(" ", "" if value is None else str(value)))
+    return _MD_LIST_MARKER.sub(r"\1\\\2", text.translate(_MD_ESCAPES), count=1)
 
 
 #: The characters :func:`md_cell` escapes: ASCII punctuation with a meaning inside a Markdown line.
@@ -190,17 +190,18 @@ def directional(text: str) -> bool:
 
 def terminal_safe(text: str) -> str:
     """``text`` as the text outputs (a terminal) show it: every directional formatting character (U+202A-U+202E,
-    U+2066-U+2069) shown as its code point, as :func:`bidi_safe` shows an override.
+    U+2066-U+2069) and control character but tab and line feed shown as its code point (as :func:`bidi_safe`).
 
     A line of terminal text gives no value's end at which to close an embedding or isolate left open (the HTML
     closes each per value), and one left open would still reorder the report's own words after it on that line;
-    a terminal that draws right-to-left text needs none of them to do so.
+    a terminal that draws right-to-left text needs none of them to do so. A control character is an instruction
+    to the terminal (a carriage return draws what follows over the report's words; an escape sequence recolours).
 
     Example:
-        >>> terminal_safe("\u202bline 1\u2067 \u202e40")
-        '[U+202B]line 1[U+2067] [U+202E]40'
+        >>> terminal_safe("\u202bline 1\u2067 \u202e40 \\x1b[2J\\rX")
+        '[U+202B]line 1[U+2067] [U+202E]40 [U+001B][2J[U+000D]X'
     """
-    return _BIDI.sub(_code_point, text)
+    return _SHOWN.sub(_code_point, text)
 
 
 def _code_point(found: re.Match[str]) -> str:
@@ -209,6 +210,8 @@ def _code_point(found: re.Match[str]) -> str:
 
 #: The directional formatting characters: embeddings, overrides and their end, isolates and their end.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What :func:`terminal_safe` shows as a code point: those and the controls but tab and line feed (C0, DEL, C1).
+_SHOWN = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _OVERRIDE = re.compile("[\u202d\u202e]")
 
 

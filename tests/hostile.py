@@ -36,14 +36,15 @@ HOSTILE_RECORD = {
 #: Two short reports of one event whose text and metadata carry Markdown: each must show as text in every
 #: Markdown output (no link, image, emphasis, code span or raw HTML, and every table row keeps its cells). Their
 #: outlets hold an override and an embedding left open: a rendered report would reverse or reorder its own words after
-#: them ("line 1" drawn "1 enil"), so each is shown as its code point (``[U+202E]``).
+#: them ("line 1" drawn "1 enil"), so each is shown as its code point (``[U+202E]``); one holds a terminal escape
+#: sequence (it would retitle the window of a terminal that shows the Markdown) and a carriage return, shown so too.
 _MARKDOWN_LINE = ("Officials said 29 doctors remain in eastern Aleppo, see [the list](http://evil.example/) and "
                   "![map](http://evil.example/m.png), *all* of _them_ `named` ~~here~~ | <b>bold</b> &amp; more.")
 MARKDOWN_RECORDS = (
     {"id": "md`1`|*a*", "source": "[Evil](http://evil.example/) *Outlet* | `x` <i>y</i> \u202e", "date": "2016-09-29",
      "title": "# [t](http://e/)", "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 40 people.\n"
      + _MARKDOWN_LINE + "\n" + _MARKDOWN_LINE + "\n"},
-    {"id": "md_2", "source": "\u202bGood ~~Outlet~~ & Co", "date": "2016-09-30",
+    {"id": "md_2", "source": "\u202bGood ~~Outlet~~ & Co\x1b]0;pwned\x07\r", "date": "2016-09-30",
      "text": "Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people.\n"
      + _MARKDOWN_LINE.replace("29", "14") + "\n"},
 )
@@ -67,6 +68,9 @@ def write_markdown_corpus(folder: Path) -> list[str]:
 
 #: The directional formatting characters: embeddings, overrides and their end (U+202A-U+202E), isolates (U+2066-U+2069).
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+#: What a text or Markdown output must not hold raw: those and the control characters but tab and line feed (an
+#: escape sequence recolours, clears or retitles a terminal; a carriage return or backspace overwrites the words).
+TERMINAL_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def markdown_renderer() -> Any:
@@ -84,10 +88,10 @@ def markdown_html(markdown: str) -> str:
 def markdown_is_only_text(markdown: str) -> list[str]:
     """The problems of a Markdown report of :data:`MARKDOWN_RECORDS`: corpus markup that became markup (a link,
     an image, emphasis, a code span, strike-through or raw HTML), a table row whose cells are not its header's, or
-    a directional formatting character (U+202A-U+202E, U+2066-U+2069) left in the text."""
+    a directional formatting or control character (:data:`TERMINAL_CONTROLS`) left in the text."""
     page = markdown_html(markdown)
     problems = [tag for tag in ("<a ", "<img", "<em>", "<code>", "<s>", "<b>", "<i>") if tag in page]
-    problems += [f"U+{ord(char):04X} kept" for char in BIDI_CONTROLS.findall(markdown)]
+    problems += [f"U+{ord(char):04X} kept" for char in TERMINAL_CONTROLS.findall(markdown)]
     for table in re.findall(r"<table>.*?</table>", page, flags=re.S):
         rows = [len(re.findall(r"<t[hd][ >]", row)) for row in table.split("</tr>")[:-1]]
         problems += [f"a row of {cells} cells under {rows[0]} headers" for cells in rows[1:] if cells != rows[0]]

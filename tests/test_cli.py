@@ -227,6 +227,49 @@ def test_bad_inputs_warn_on_stderr_and_are_counted(tmp_path: Path) -> None:
                                   "reason": "no text (looked for text, maintext, raw_text, content, body)"}
 
 
+def test_a_date_nobody_can_parse_is_a_warning_naming_its_file_and_line(tmp_path: Path) -> None:
+    # It was dropped silently (review25): the document was taken as undated, which moves it between stories and
+    # turns a figure's update into a conflict or an uncertain one, and nothing said so.
+    text = "Jets bombed a hospital in eastern Aleppo on Tuesday, killing {} people."
+    rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
+            {"id": "b", "source": "Post", "date": "sometime last week", "text": text.format(12)},
+            {"id": "c", "source": "Post", "date": "31/02/2016", "text": text.format(14)},
+            {"id": "u", "source": "Post", "date": 1407110400, "text": text.format(15)},  # a Unix time, not 1407-11-04
+            {"id": "dotted", "source": "Wire", "date": "04.08.2014", "text": text.format(16)}]  # day first: not 8 April
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_text(f'id,source,date,text\nd,Wire,2016-09-29,"{text.format(9)}"\ne,Wire,Tuesday,"{text.format(8)}"\n',
+                        encoding="utf-8")
+    expected = [f"warning: {jsonl}:2: date 'sometime last week' not understood; taken as undated "
+                "(2 more documents of this file too)",
+                f"warning: {csv_file}:3: date 'Tuesday' not understood; taken as undated"]
+    for command in (["info"], ["figures"], ["report", "--skip", "compare"]):
+        result = run(*command, str(jsonl), str(csv_file), "--format", "json", "-q")
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == expected, command
+    assert [d["date"] for d in _info_json(str(jsonl))["documents"]] == ["2016-09-28", "sometime last week",
+                                                                         "31/02/2016", "1407110400", "2014-08-04"]
+
+
+def test_a_csv_row_with_more_cells_than_its_header_is_a_skipped_input_not_a_cut_text(tmp_path: Path) -> None:
+    # A comma left unquoted put the rest of the text in a cell without a name, dropped silently (review25): row 2
+    # was loaded as "Jets bombed a hospital". A trailing empty cell (a comma ending every row) is no problem.
+    corpus = tmp_path / "rows.csv"
+    corpus.write_text("id,source,text\n"
+                      "a,Wire,Jets bombed a hospital, killing 40 people in eastern Aleppo.\n"
+                      'b,Post,"Jets bombed a hospital, killing 12 people in eastern Aleppo.",\n'
+                      'c,Post,"Rescuers said 14 people were killed.",,\n', encoding="utf-8")
+    reason = "4 cells where the header has 3 (a comma outside quotes?)"
+    for command in ("info", "figures"):
+        result = run(command, str(corpus), "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines()[0] == f"warning: {corpus}:2: {reason}", command
+        assert json.loads(result.stdout)["skipped"] == [{"path": str(corpus), "line": 2, "reason": reason}]
+    assert [d["id"] for d in _info_json(str(corpus))["documents"]] == ["b", "c"]
+    assert run("info", str(corpus), "--strict").stderr == f"Error: {corpus}:2: {reason}\n"
+
+
 def test_strict_stops_at_the_first_problem_with_status_2(tmp_path: Path) -> None:
     folder = _bad_folder(tmp_path)
     result = run("info", "--strict", str(folder))

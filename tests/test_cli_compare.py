@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +78,14 @@ def test_each_reason_shows_both_versions_words_where_they_stand(cache_dir: str,
     # side by side in the text report: doc:line @start-end 'words' | doc:line @start-end 'words'
     start, end = doctors["reasons"][0]["conflicting"][0]["spans"][0]
     assert code == 0 and f"003_c71ec08203a11230:17 @{start}-{end} '29 doctors'  |  004_7cde9b3c88a5415a:" in text
+    # every member of a divergence or agreement by outlet, document, line and characters (review25: no characters)
+    outlets: dict[str, set[str]] = {}
+    for claim in seed_json["claims"]:
+        outlets.setdefault(claim["story"], set()).update(claim["outlets"])
+    for claim in (c for c in seed_json["claims"] if len(outlets[c["story"]]) > 1):  # else summarised in one line
+        for member in claim["members"]:
+            where = f"{member['doc']}:{member['line']} @{member['start']}-{member['end']}  "
+            assert (f"  {member['outlet']} {where}" if claim["status"] != "unique" else f"\n  {where}") in text
     # one-outlet stories are summarised, not listed; statuses in order of interest within a story
     assert "only Daily Mail covers this story: 85 claims, nothing to compare" in text
     story = text.split("== story-1")[1].split("== story-2")[0]
@@ -166,3 +175,58 @@ def test_markdown_shows_corpus_markdown_as_text(cache_dir: str, tmp_path: Path,
     assert skipped in markdown_html(result.stdout)  # the skipped input, as text
     row = "| md\\_2:1 | 0-71 | Jets bombed a hospital in eastern Aleppo on Tuesday, killing 12 people. |"
     assert row in result.stdout  # the characters column
+
+
+def _examples(command: str) -> list[list[str]]:
+    """The example command lines of ``dedupe COMMAND --help``, split as a shell splits them."""
+    import shlex
+
+    helped = CliRunner().invoke(cli, [command, "--help"]).output
+    return [shlex.split(line)[1:] for line in helped.splitlines() if line.startswith("    dedupe ")]
+
+
+@pytest.mark.parametrize("command", ["compare", "figures", "report"])
+def test_help_examples_run_and_every_threshold_states_its_default(command: str, cache_dir: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # review25: none of the three showed an example, and --threshold gave no default for compare's names.
+    examples = _examples(command)
+    assert len(examples) == 3 and all(example[0] == command for example in examples)
+    monkeypatch.chdir(tmp_path)  # the examples name data/ and write their -o files where they run
+    (tmp_path / "data").symlink_to(DATA)
+    for example in examples:
+        extra = ["--cache-dir", cache_dir] if command != "figures" else []
+        result = CliRunner().invoke(cli, [*example, *extra])
+        assert result.exit_code == 0 or (result.exit_code == 1 and "--fail-on" in result.stderr), (example,
+                                                                                                     result.output)
+    written = [example[example.index("-o") + 1] for example in examples if "-o" in example]
+    assert written and all((tmp_path / name).stat().st_size > 0 for name in written)
+    helped = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+    names = ("align", "candidate", "divergence", "nli", "entity") if command != "figures" else ()
+    for name in names:
+        assert re.search(rf"{name}: [^;]*, default [0-9.]+", helped), name
+    assert "tried before text, maintext" in helped
+    assert ("default: all): killed, injured" in helped) is (command != "compare")  # --measure lists every measure
+
+
+def test_an_update_is_located_as_a_reason_is(cache_dir: str, tmp_path: Path) -> None:
+    # review25: a toll that rose between reports was given by outlet, document and words only, in the text, the
+    # Markdown and the HTML, while a conflict gives each side's line and characters (a document may hold the words
+    # in several sentences).
+    text = "Jets bombed a hospital in eastern Aleppo on Tuesday, killing {} people, officials said.\n"
+    rows = [{"id": "a", "source": "Wire", "date": "2016-09-28", "text": text.format(40)},
+            {"id": "b", "source": "Post", "date": "2016-09-30", "text": text.format(52)}]
+    corpus = tmp_path / "u.jsonl"
+    corpus.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+
+    def run(command: str, fmt: str) -> str:
+        result = CliRunner().invoke(cli, [command, str(corpus), "-q", "--format", fmt, "--cache-dir", cache_dir])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    update = json.loads(run("compare", "json"))["claims"][0]["updates"][0]
+    assert [(side["doc"], side["spans"]) for side in update["conflicting"]] == [("a", [[61, 70]]), ("b", [[61, 70]])]
+    assert "      a:1 @61-70 '40 people'  |  b:1 @61-70 '52 people'\n" in run("compare", "text")
+    assert "(a:1 @61-70 '40 people'  \\|  b:1 @61-70 '52 people')" in run("compare", "markdown")
+    page = run("report", "html")
+    listed = page[page.index('<li class="update">'):]
+    assert listed.index("a @61-70</a> <mark>40 people</mark>") < listed.index("</li>")

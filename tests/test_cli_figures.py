@@ -49,8 +49,8 @@ def test_text_output_shows_every_outlets_figure() -> None:
     result = _run("--no-other")
     assert result.exit_code == 0
     assert "[CONFLICT] story-1: doctors remaining in Aleppo (current) - low 14, best 14, high 29" in result.output
-    assert ('- 2016-09-29  EA WorldView (004_7cde9b3c88a5415a:57): "as few as 14" = <= 14 (as few as) doctors; '
-            'current, per The Red Cross') in result.output
+    assert ('- 2016-09-29  EA WorldView (004_7cde9b3c88a5415a:57 @4140-4152): "as few as 14" = <= 14 (as few as) '
+            'doctors; current, per The Red Cross') in result.output
     assert "[other]" not in result.output
 
 
@@ -81,3 +81,27 @@ def test_story_options_and_bad_values() -> None:
     wide = _run("--approx-tolerance", "2")
     assert (wide.exit_code, wide.stderr) == (2, "Error: approx-tolerance must be in [0, 1), got 2.0\n")
     assert _run("--period-tolerance", "-1").stderr == "Error: period-tolerance must not be negative, got -1.0\n"
+
+
+def test_every_format_points_each_figure_at_its_document_line_and_characters() -> None:
+    # review25: the text and Markdown figures gave a document and line but no offsets (Markdown's "All figures" no
+    # outlet), report's Markdown figure tables gave the outlet alone, the HTML figure rows no characters.
+    from dedupe.output import md_cell
+
+    document = json.loads(_run("--format", "json").output)
+    text, markdown = _run().output, _run("--format", "markdown").output
+    report_md = CliRunner().invoke(cli, ["report", DATA, "--skip", "compare", "-q", "--format", "markdown"]).output
+    report_html = CliRunner().invoke(cli, ["report", DATA, "--skip", "compare", "-q", "--format", "html"]).output
+    for f in document["figures"]:
+        where = f"{f['doc']}:{f['line']} @{f['start']}-{f['end']}"
+        assert f"{f['outlet']} {where} [{f['measure']}] \"{f['text']}\"" in text, where
+        assert (f"| {md_cell(f['outlet'])} | {md_cell(f['doc'])} | {f['line']} | {f['start']}-{f['end']} "
+                f"| {md_cell(f['text'])} |") in markdown, where
+    for group in document["discrepancies"]:
+        for i in group["figures"]:
+            f = document["figures"][i]
+            assert f"({f['doc']}:{f['line']} @{f['start']}-{f['end']}): \"{f['text']}\"" in text
+            assert f"({md_cell(f['doc'])}:{f['line']} @{f['start']}-{f['end']}): \"{md_cell(f['text'])}\"" in markdown
+            assert (f"| {md_cell(f['outlet'])} | {md_cell(f['doc'])} | {f['line']} | {f['start']}-{f['end']} "
+                    f"| {md_cell(f['text'])} |") in report_md
+            assert f"{f['doc']}, line {f['line']}</a> · characters {f['start']}–{f['end']}" in report_html

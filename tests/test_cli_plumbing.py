@@ -427,13 +427,16 @@ def test_no_library_module_grows_past_the_house_limit() -> None:
 
 
 def test_text_outputs_show_directional_controls_as_code_points(tmp_path: Path) -> None:
-    from hostile import BIDI_CONTROLS
+    from hostile import TERMINAL_CONTROLS
 
     # An override left open in a corpus value reverses the report's own words after it on a terminal ("line 1"
     # drawn "1 enil"), as it did in the HTML (review20); the text outputs show every control as its code point.
+    # So are the control characters (review25): an escape sequence in an outlet recoloured the terminal and retitled
+    # its window, and a carriage return or backspace drew the words after it over the report's own.
     manifest = [json.loads(line) for line in (ROOT / "data" / "manifest.jsonl").read_text(encoding="utf-8").split("\n")
                 if line]
-    rows = [{"id": f"\u202ed{i}", "outlet": f"\u202b{entry['outlet']}\u2067", "title": f"\u2066{entry['title']}",
+    rows = [{"id": f"\u202ed{i}", "outlet": f"\u202b{entry['outlet']}\u2067\x1b[31m\x1b]0;pwned\x07\r\x08\x9b",
+             "title": f"\u2066{entry['title']}",
              "date": entry["date"], "text": (ROOT / "data" / entry["file"]).read_text(encoding="utf-8")}
             for i, entry in enumerate(manifest)]
     corpus = tmp_path / "corpus"
@@ -445,13 +448,14 @@ def test_text_outputs_show_directional_controls_as_code_points(tmp_path: Path) -
         code, out, err = invoke(*command, str(corpus), "--format", "text")
         assert code == 0, err
         assert "[U+202E]d0" in out and "notes[U+202E].bin" in out + err, command
-        assert BIDI_CONTROLS.search(out + err) is None, (command, BIDI_CONTROLS.findall(out + err))
+        assert "[U+001B][31m[U+001B]]0;pwned[U+0007][U+000D][U+0008][U+009B]" in out, command
+        assert TERMINAL_CONTROLS.search(out + err) is None, (command, TERMINAL_CONTROLS.findall(out + err))
     index = str(tmp_path / "index.db")
     assert invoke("index", "add", index, str(corpus / "corpus.jsonl"))[0] == 0
     code, out, err = invoke("index", "info", index)
-    assert code == 0 and "[U+202B]Reuters[U+2067] 1" in out and BIDI_CONTROLS.search(out + err) is None
+    assert code == 0 and "[U+202B]Reuters[U+2067][U+001B][31m" in out and TERMINAL_CONTROLS.search(out + err) is None
     code, _, err = invoke("info", str(corpus), "--strict")  # the skipped file is the error
-    assert code == 2 and "notes[U+202E].bin: not a corpus file" in err and BIDI_CONTROLS.search(err) is None
+    assert code == 2 and "notes[U+202E].bin: not a corpus file" in err and TERMINAL_CONTROLS.search(err) is None
     code, out, _ = invoke("scan", str(corpus), "--format", "json")  # data: the values as read
     assert code == 0 and "\u202ed0" in out and "\u202b" in out and "notes\u202e.bin" in out
 

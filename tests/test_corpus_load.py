@@ -167,6 +167,17 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("Thursday", None),
     ("September 2016", None),
     ("2016-13-45", None),
+    ("20160928", dt.date(2016, 9, 28)),
+    ("20160928162800", dt.date(2016, 9, 28)),
+    # A Unix time (seconds or milliseconds) was read as YYYYMMDD from its first 8 digits: 1407-11-04 (review25).
+    ("1407110400", None),
+    ("1407110400123", None),
+    ("1407110400.5", None),
+    # Dotted dates are day first: dateutil read them month first, 4 August as 8 April (review25).
+    ("04.08.2014", dt.date(2014, 8, 4)),
+    ("4.8.2014 10:30", dt.date(2014, 8, 4)),
+    ("31.12.2014", dt.date(2014, 12, 31)),
+    ("12.31.2014", dt.date(2014, 12, 31)),  # no 12th day of a 31st month: month first, as dateutil reads it
     ("  ", None),
     (None, None),
 ])

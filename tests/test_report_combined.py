@@ -69,7 +69,8 @@ def test_markdown_escapes_corpus_markup(report: dict[str, Any]) -> None:
     assert markdown.startswith("# News comparison report\n")
     assert re.search(r"(?<!\\)[<>]", markdown) is None
     assert "\\<b onmouseover=" in markdown and "window.\\_\\_pwned = 1" in markdown
-    assert re.search(r"\n\| The Independent \| 29( doctors)? \| 29 \| 29 \|", markdown)
+    assert re.search(r"\n\| The Independent \| 003\\_c71ec08203a11230 \| 17 \| \d+-\d+ \| 29( doctors)? \| 29 \| 29 \|",
+                     markdown)  # where the figure stands (review25: its outlet alone)
     assert HOSTILE_LINES[0] not in markdown and HOSTILE_RECORD["source"] not in markdown
 
 
@@ -77,7 +78,7 @@ def test_markdown_table_rows_keep_their_columns(report: dict[str, Any]) -> None:
     for line in report_markdown(report).splitlines():
         if line.startswith("| ") and not line.startswith("|---"):
             unescaped_bars = line.replace("\\|", "").count("|")
-            assert unescaped_bars in (3, 6, 8), line
+            assert unescaped_bars in (3, 6, 11), line
 
 
 def test_every_finding_holds_exact_offsets(seed_report: Any) -> None:

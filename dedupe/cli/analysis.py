@@ -65,6 +65,12 @@ def report(corpus: tuple[str, ...], text_field: str | None, source_field: str | 
     With -o report.html it writes a self-contained HTML page (passages in context, claims side by side,
     figure charts, full texts) and prints a summary on stderr. Every option of scan, compare and figures
     applies to its stage here.
+
+    \b
+    Examples:
+      dedupe report data/ -o report.html
+      dedupe report data/ --skip compare --format markdown -o report.md
+      dedupe report data/ --threshold align=0.3 --threshold 0.7 --fail-on conflict
     """
     from dedupe.pipeline import run_report
 
@@ -101,7 +107,14 @@ def figures(corpus: tuple[str, ...], text_field: str | None, source_field: str |
             strict: bool, fmt: str, output: str, quiet: bool, story_window: str, one_story: bool,
             measures: tuple[str, ...], no_other: bool, approx_tolerance: float | None, period_tolerance: float | None,
             fail_on: tuple[str, ...]) -> None:
-    """Extract casualty and other figures and compare them across outlets within each story."""
+    """Extract casualty and other figures and compare them across outlets within each story.
+
+    \b
+    Examples:
+      dedupe figures data/
+      dedupe figures data/ --measure killed --measure injured --format json -o figures.json
+      dedupe figures data/ --one-story --no-other --fail-on conflict
+    """
     from dedupe.pipeline import run_figures
     from dedupe.report.figures import figures_dict, figures_jsonl, figures_markdown, figures_text
 
@@ -130,7 +143,14 @@ def compare_command(corpus: tuple[str, ...], text_field: str | None, source_fiel
                     manifest: str | None, strict: bool, fmt: str, output: str, quiet: bool, story_window: str,
                     one_story: bool, model: str | None, cache_dir: str | None, no_cache: bool,
                     nli_model: str | None, thresholds: tuple[tuple[str, float], ...], fail_on: tuple[str, ...]) -> None:
-    """Align claims across outlets within each story: agreement, divergence (with reasons), unique."""
+    """Align claims across outlets within each story: agreement, divergence (with reasons), unique.
+
+    \b
+    Examples:
+      dedupe compare data/
+      dedupe compare data/ --format markdown -o compare.md
+      dedupe compare data/ --story-window 7d --threshold align=0.3 --fail-on divergence
+    """
     from dedupe.pipeline import CompareRunConfig, run_compare
     from dedupe.report.compare import compare_dict, compare_jsonl, compare_markdown, compare_text
 

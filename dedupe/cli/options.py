@@ -24,8 +24,10 @@ def corpus_arguments(func: F) -> F:
         # Not checked by Click (a three-line usage error): the loader says what is wrong, on one line.
         click.argument("corpus", nargs=-1, required=True, metavar="CORPUS...",
                        type=click.Path(allow_dash=True, readable=False)),
-        click.option("--text-field", help="JSON/CSV field holding the text (tried first)."),
-        click.option("--source-field", help="JSON/CSV field holding the outlet (tried first)."),
+        click.option("--text-field", cls=_HelpFrom, help="JSON/CSV field holding the text, tried before",
+                     more=lambda: _fields_help("TEXT_FIELDS", "")),
+        click.option("--source-field", cls=_HelpFrom, help="JSON/CSV field holding the outlet, tried before",
+                     more=lambda: _fields_help("OUTLET_FIELDS", " (then the url's host, then the file name)")),
         click.option("--manifest", type=click.Path(readable=False),
                      help="JSONL/CSV manifest giving id, outlet, date, title, url to text files by name."),
         click.option("--strict", is_flag=True, help="Stop with status 2 at the first bad input."),
@@ -33,6 +35,11 @@ def corpus_arguments(func: F) -> F:
                      callback=_remember_input_format,
                      help="Format of standard input (-)  [default: sniffed: JSON, CSV with a text column, else text]"),
     ])
+
+
+def _fields_help(names: str, then: str) -> str:
+    """The end of ``--text-field``'s or ``--source-field``'s help: the field names read by default."""
+    return " " + ", ".join(_imported("dedupe.corpus.fields." + names)) + then + "."
 
 
 def _remember_input_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -81,22 +88,40 @@ def _stacked(func: F, decorators: Sequence[Callable[[F], F]]) -> F:
     return func
 
 
-class _DefaultFrom(click.Option):
+def _imported(path: str) -> Any:
+    """The object ``module.name`` names, imported (only for ``--help``: a command imports its stages when it runs)."""
+    module, name = path.rsplit(".", 1)
+    return getattr(importlib.import_module(module), name)
+
+
+def _field_default(path: str) -> Any:
+    """The default of the config dataclass field ``module.Config.field``."""
+    config, name = path.rsplit(".", 1)
+    return next(f.default for f in dataclasses.fields(_imported(config)) if f.name == name)
+
+
+class _HelpFrom(click.Option):
+    """An option whose help ends with text made when ``--help`` is shown (``more``): a default or a list read from
+    a module the command imports only when it runs."""
+
+    def __init__(self, *args: Any, more: Callable[[], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.more = more
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        return None if record is None else (record[0], record[1] + self.more())
+
+
+class _DefaultFrom(_HelpFrom):
     """An option whose default is a field of a config dataclass: ``None`` unless given, so the command
     passes on only what the user set; ``--help`` shows the field's default (imported only then)."""
 
     def __init__(self, *args: Any, field: str, **kwargs: Any) -> None:
-        super().__init__(*args, default=None, **kwargs)
-        self.field = field
-
-    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        record = super().get_help_record(ctx)
-        if record is None:
-            return None
-        module, config, name = self.field.rsplit(".", 2)
-        fields = dataclasses.fields(getattr(importlib.import_module(module), config))
-        default = next(f.default for f in fields if f.name == name)
-        return record[0], f"{record[1]}  [default: {default if default is not None else 'none'}]"
+        def shown() -> str:
+            default = _field_default(field)
+            return f"  [default: {default if default is not None else 'none'}]"
+        super().__init__(*args, default=None, more=shown, **kwargs)
 
 
 def story_options(func: F) -> F:
@@ -147,6 +172,14 @@ THRESHOLDS = {
     "nli": "NLI contradiction probability reported as a conflict [0, 1]",
     "entity": "rapidfuzz ratio from which two spellings are one name [0, 100]",
 }
+#: The config field each threshold sets: ``--help`` gives its default.
+_THRESHOLD_FIELDS = {
+    "scan": _SCAN + "threshold", "align": "dedupe.compare.align.AlignConfig.threshold",
+    "candidate": "dedupe.compare.align.AlignConfig.candidate_cosine",
+    "divergence": "dedupe.compare.groups.CompareConfig.divergence_threshold",
+    "nli": "dedupe.compare.groups.CompareConfig.nli_threshold",
+    "entity": "dedupe.compare.entities.EntityConfig.min_ratio",
+}
 
 
 class _Threshold(click.ParamType):
@@ -171,14 +204,19 @@ class _Threshold(click.ParamType):
 
 
 def threshold_option(names: Sequence[str]) -> Callable[[F], F]:
-    """``--threshold`` for the stages a command runs (``scan``: a bare number; compare's: ``NAME=VALUE``)."""
-    scan_only = tuple(names) == ("scan",)  # then the help shows ScanConfig's default
-    extra: dict[str, Any] = {"cls": _DefaultFrom, "field": _SCAN + "threshold"} if scan_only else {}
+    """``--threshold`` for the stages a command runs (``scan``: a bare number; compare's: ``NAME=VALUE``); its help
+    gives each one's default."""
+    scan_only = tuple(names) == ("scan",)
+    if scan_only:  # the help shows ScanConfig's default as every other option does
+        extra: dict[str, Any] = {"cls": _DefaultFrom, "field": _SCAN + "threshold"}
+    else:
+        extra = {"cls": _HelpFrom, "more": lambda: "; ".join(
+            f"{name}: {THRESHOLDS[name]}, default {_field_default(_THRESHOLD_FIELDS[name])}" for name in names)}
     return click.option(
         "--threshold", "thresholds", type=_Threshold(names), multiple=True,
         metavar="VALUE" if scan_only else "NAME=VALUE",
-        help="Override a threshold (repeatable; the last wins): " + "; ".join(
-            f"{name}: {THRESHOLDS[name]}" for name in names), **extra)
+        help="Override a threshold (repeatable; the last wins): " + ("; ".join(
+            f"{name}: {THRESHOLDS[name]}" for name in names) if scan_only else ""), **extra)
 
 
 def compare_options(func: F) -> F:
@@ -189,13 +227,14 @@ def compare_options(func: F) -> F:
 
 
 _FIGURES = "dedupe.figures.discrepancies.DiscrepancyConfig."
+_MEASURES = "dedupe.figures.measures.MEASURES"
 
 
 def figure_options(func: F) -> F:
     """Add the figures stage's options (``figures`` and ``report``)."""
     return _stacked(func, [
-        click.option("--measure", "measures", multiple=True,
-                     help="Only figures with this measure (repeatable): killed, injured, trapped, remaining..."),
+        click.option("--measure", "measures", multiple=True, cls=_HelpFrom, help="Only figures with this measure "
+                     "(repeatable; default: all):", more=lambda: " " + ", ".join(_imported(_MEASURES)) + "."),
         click.option("--no-other", is_flag=True, help="Leave out figures whose measure is 'other'."),
         click.option("--approx-tolerance", type=float, cls=_DefaultFrom, field=_FIGURES + "approx_tolerance",
                      help="Widening of 'approximately N' on each side when comparing, in [0, 1)."),

@@ -28,16 +28,47 @@ def parse_date(value: str | None) -> dt.date | None:
         datetime.date(1987, 2, 26)
         >>> parse_date("last Thursday") is None
         True
+        >>> parse_date("20160928"), parse_date("1407110400")  # YYYYMMDD; a Unix time, not 1407-11-04
+        (datetime.date(2016, 9, 28), None)
+        >>> parse_date("04.08.2014 10:30")  # day first
+        datetime.date(2014, 8, 4)
     """
     text = value.strip() if value is not None else ""
     if not text:
         return None
     if text[:4].isdigit():  # every form date.fromisoformat reads starts with a four-digit year
+        if text[4:5] != "-" and _NUMBER.fullmatch(text):
+            # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS; another (a Unix time, 1407110400,
+            # read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
+            return _iso_date(text[:8]) if text.isdigit() and len(text) in (8, 12, 14) else None
         try:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
             pass
-    return _fast_date(text) or _dateutil_date(text)
+    return _fast_date(text) or _dotted_date(text) or _dateutil_date(text)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d*)?")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+
+
+def _dotted_date(text: str) -> dt.date | None:
+    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April)."""
+    dotted = _DOTTED.match(text)
+    if dotted is None:
+        return None
+    day, month, year = dotted.groups()
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 _DAY_MONTH_YEAR = re.compile(r"^(?:[A-Za-z]+,?\s+)?(\d{1,2})[-/ ]([A-Za-z]{3,9})\.?[-/ ,]+(\d{4})(?![\d])")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus.dates import parse_date
@@ -159,6 +160,36 @@ def date_text_of(doc: Document) -> str:
     if "date" in fields:
         return doc.date_text
     return _date_text(parse_date(fields["raw_date"]), fields["raw_date"])
+
+
+def date_notes(documents: Iterable[Document]) -> list[str]:
+    """The warning of each file holding documents whose date was given but does not parse, in load order.
+
+    Such a document is taken as undated (stories are then formed without its date, and a figure's publication date
+    is inferred or unknown), so the user is told which and why: the file's first one, its date as given, and how
+    many more of that file there are.
+
+    Args:
+        documents: Loaded documents.
+
+    Returns:
+        One note a file, e.g. ``a.jsonl:2: date 'last week' not understood; taken as undated``.
+
+    Example:
+        >>> docs = [Document(i, "o", "", "", parse_date(raw), "Text.", Origin("a.jsonl", n), raw) for i, n, raw in
+        ...         (("x", 1, "2016-09-28"), ("y", 2, "last week"), ("z", 3, "31/02/2016"))]
+        >>> date_notes(docs)[0]
+        "a.jsonl:2: date 'last week' not understood; taken as undated (1 more document of this file too)"
+    """
+    from dedupe.output import plural  # the project's one plural; imported only when a note is written
+
+    firsts: dict[str, tuple[Document, list[int]]] = {}
+    for doc in documents:
+        if doc.date is None and doc.raw_date:
+            firsts.setdefault(origin_parts(doc)[0], (doc, [0]))[1][0] += 1
+    return [f"{doc.origin}: date {doc.raw_date!r} not understood; taken as undated"
+            + (f" ({plural(count - 1, 'more document')} of this file too)" if count > 1 else "")
+            for doc, (count,) in firsts.values()]
 
 
 def _date_text(date: dt.date | None, raw: str) -> str:

@@ -378,17 +378,18 @@ class _Recorder(Loader):
 def _load_csv(text: str, label: str, stem: str, loader: Loader) -> None:
     """Load a CSV file with a header row; each record's line is the first line of its (maybe multi-line) row."""
     text_names = prefer(loader.options.text_field, TEXT_FIELDS)
-    rows = 0
+    rows = errors = 0
     for line, record, error in csv_records(text):
-        if error:
+        if error:  # a row with too many cells; or a malformed file, whose error is the last item
             loader.skip(label, line, error)
-            return
+            errors += 1
+            continue
         if rows == 0 and not any(name in record for name in text_names):
             loader.skip(label, 1, f"no text column (looked for {', '.join(text_names)})")
             return
         rows += 1
         add_record(loader, record, (label, line), f"{stem}:{line}")
-    if rows == 0:
+    if rows == errors == 0:
         loader.skip(label, None, "no records (only a header row)")
 
 

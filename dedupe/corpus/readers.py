@@ -458,13 +458,16 @@ def csv_records(text: str) -> Iterator[Record]:
 
     Keys come from the header, stripped and lower-cased; a quoted field may span lines, and the line
     reported is the row's first. Blank rows are ignored. Quoting is strict: a malformed row ends the
-    file with one error naming the row's first line.
+    file with one error naming the row's first line. A row with more cells than the header (blank ones
+    aside) is an error of that row alone: the cells past the header's have no name, and keeping the row
+    without them would cut its text at a comma left unquoted, silently.
 
     Args:
         text: The decoded file.
 
     Returns:
-        An iterator of records (dicts of strings); a malformed file ends with one error.
+        An iterator of records (dicts of strings), ``None`` with the error for a row that has too many cells;
+        a malformed file ends with one error.
     """
     csv.field_size_limit(2**31 - 1)
     # strict: an unterminated quote is an error, not a field that silently swallows the rest of the file.
@@ -481,6 +484,9 @@ def csv_records(text: str) -> Iterator[Record]:
                 continue
             if header is None:
                 header = [cell.strip().lower() for cell in row]
+                continue
+            if any(cell.strip() for cell in row[len(header):]):
+                yield line, None, f"{len(row)} cells where the header has {len(header)} (a comma outside quotes?)"
                 continue
             yield line, {name: value for name, value in zip(header, row) if name}, None
     except csv.Error as exc:

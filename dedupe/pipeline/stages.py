@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from dedupe.corpus.documents import Corpus, LoadOptions
+from dedupe.corpus.documents import Corpus, LoadOptions, date_notes
 from dedupe.errors import ConfigError
 from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records, warn_all
 from dedupe.runtime import Progress, StageTimer, no_progress
@@ -53,7 +53,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
         progress: Progress callable for the segmentation loop (over paragraphs: see
             :func:`dedupe.segment.segment_documents`).
         timer: Collects the time of each stage when given.
-        warn: Called with each skipped input.
+        warn: Called with each skipped input, then each load note, then each file's documents whose date does not
+            parse (:func:`~dedupe.corpus.documents.date_notes`).
 
     Returns:
         The corpus and its segmented documents, in load order.
@@ -65,6 +66,8 @@ def prepare(paths: Sequence[str], options: LoadOptions | None = None, stdin: Bin
 
     timer = timer or StageTimer()
     corpus = timer.run("load", lambda: load_checked(paths, options, stdin, warn))
+    for note in date_notes(corpus.documents):  # these commands read the dates (scan does not)
+        warn(note)
     documents = timer.run("segment", lambda: tuple(segment_documents(corpus.documents, progress)))
     return PreparedCorpus(corpus, documents)
 

@@ -286,12 +286,14 @@ def _md_figures(report: dict[str, Any]) -> list[str]:
         lines += [f"### {group.get('status')}: {md_cell(group.get('measure'))} {md_cell(group.get('what'))}"
                   f" ({md_cell(group.get('place') or 'place unknown')}; range {number_text(group.get('low'))} to "
                   f"{number_text(group.get('high'))})", "",
-                  "| outlet | figure | low | high | qualifier | period | attribution |",
-                  "|---|---|---:|---:|---|---|---|"]
+                  "| outlet | document | line | characters | figure | low | high | qualifier | period | attribution |",
+                  "|---|---|---:|---|---|---:|---:|---|---|---|"]
         for i in group.get("figures", []):
             if isinstance(i, int) and 0 <= i < len(figures):
                 f = figures[i]
-                lines.append(f"| {md_cell(f.get('outlet'))} | {md_cell(f.get('text'))} | {number_text(f.get('low'))} | "
+                lines.append(f"| {md_cell(f.get('outlet'))} | {md_cell(f.get('doc'))} | {md_cell(f.get('line'))} | "
+                             f"{md_cell(f.get('start'))}-{md_cell(f.get('end'))} | "
+                             f"{md_cell(f.get('text'))} | {number_text(f.get('low'))} | "
                              f"{number_text(f.get('high'))} | {md_cell(f.get('qualifier') or '')} | "
                              f"{md_cell(f.get('period') or '')} | {md_cell(f.get('attribution') or '')} |")
         lines.append("")

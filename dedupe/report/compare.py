@@ -112,7 +112,8 @@ def compare_markdown(result: CompareResult) -> str:
                       for m in group.members]
             lines += [""] + [f"- **{r.type}**: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
                              for r in group.reasons] if group.reasons else []
-            lines += [""] + [f"- *{r.type}*: {md_cell(r.detail)}" for r in group.updates] if group.updates else []
+            lines += [""] + [f"- *{r.type}*: {md_cell(r.detail)} ({md_cell(side_by_side(r))})"
+                             for r in group.updates] if group.updates else []
         single = _single_outlet([g for g in result.groups if g.story == story.id])
         if single is not None:
             lines += ["", f"Only {md_cell(single)} covers this story: nothing to compare."]
@@ -154,10 +155,11 @@ def _summary(result: CompareResult) -> dict[str, int]:
 
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
-    lines += [f"  {m.outlet} {m.doc_id}:{m.line}  {shorten(m.text, _SHOWN)}" for m in group.members]
+    lines += [f"  {m.outlet} {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}" for m in group.members]
     for reason in group.reasons:
         lines += [f"  ! {reason.type}: {reason.detail}", f"      {side_by_side(reason)}"]
-    lines += [f"  ~ {r.type}: {r.detail}" for r in group.updates]
+    for update in group.updates:
+        lines += [f"  ~ {update.type}: {update.detail}", f"      {side_by_side(update)}"]
     return lines
 
 
@@ -178,7 +180,8 @@ def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
     lines: list[str] = []
     for outlet, members in _by_outlet(groups).items():
         lines += ["", f"Only in {outlet} ({len(members)}):"]
-        lines += [f"  {g.members[0].doc_id}:{g.members[0].line}  {shorten(g.members[0].text, _SHOWN)}" for g in members]
+        lines += [f"  {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}"
+                  for m in (g.members[0] for g in members)]
     return lines
 
 

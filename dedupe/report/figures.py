@@ -110,16 +110,21 @@ def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
         lines.append(f"  {d.reason}")
         for source in d.sources:
             f = figures[source.figure]
-            lines.append(f"  - {_published(source)} {f.outlet} ({f.doc}:{f.line}): \"{f.text}\" = {_value(f)} "
+            lines.append(f"  - {_published(source)} {f.outlet} ({_located(f)}): \"{f.text}\" = {_value(f)} "
                          f"{f.what or ''}{'; ' + _context(f) if _context(f) else ''}")
         lines.append("")
     lines.append("Figures:")
     for i, f in enumerate(figures):
         subset = f" (part of #{f.subset_of})" if f.subset_of is not None else ""
         context = _context(f)
-        lines.append(f"  #{i} {f.doc}:{f.line} [{f.measure}] \"{f.text}\" = {_value(f)} {f.what or ''}{subset}"
+        lines.append(f"  #{i} {f.outlet} {_located(f)} [{f.measure}] \"{f.text}\" = {_value(f)} {f.what or ''}{subset}"
                      f"{'; ' + context if context else ''}")
     return terminal_safe("\n".join(lines) + "\n")
+
+
+def _located(figure: Figure) -> str:
+    """Where a figure stands, as the text outputs give it: ``003_c71e:17 @1874-1876``."""
+    return f"{figure.doc}:{figure.line} @{figure.start}-{figure.end}"
 
 
 def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
@@ -134,11 +139,12 @@ def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepa
             lines.append(f"| {d.status} | {d.story} | {d.measure} | {md_cell(d.what)} | {md_cell(d.place or '')} "
                          f"| {d.scope or ''} | {d.low} / {d.best} / {d.high} | {cited} | {md_cell(d.reason)} |")
         lines.append("")
-    lines += ["## All figures", "", "| # | doc | line | text | low | high | qualifier | measure | what | place "
-              "| period | scope | attribution | part of |",
-              "|---:|---|---:|---|---:|---:|---|---|---|---|---|---|---|---:|"]
+    lines += ["## All figures", "", "| # | outlet | doc | line | characters | text | low | high | qualifier | measure "
+              "| what | place | period | scope | attribution | part of |",
+              "|---:|---|---|---:|---|---|---:|---:|---|---|---|---|---|---|---|---:|"]
     for i, f in enumerate(figures):
-        lines.append(f"| {i} | {md_cell(f.doc)} | {f.line} | {md_cell(f.text)} | {_blank(f.low)} | {_blank(f.high)} "
+        lines.append(f"| {i} | {md_cell(f.outlet)} | {md_cell(f.doc)} | {f.line} | {f.start}-{f.end} "
+                     f"| {md_cell(f.text)} | {_blank(f.low)} | {_blank(f.high)} "
                      f"| {f.qualifier} | {f.measure} | {md_cell(f.what or '')} | {md_cell(f.place or '')} "
                      f"| {md_cell(f.period or '')} | {_blank(f.scope)} | {md_cell(f.attribution or '')} "
                      f"| {_blank(f.subset_of)} |")
@@ -148,7 +154,8 @@ def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepa
 def _cited_md(figures: Sequence[Figure], source: Source) -> str:
     figure = figures[source.figure]
     extra = ", ".join(p for p in (source.period, f"per {source.attribution}" if source.attribution else "") if p)
-    return (f"{_published(source).strip()} {md_cell(source.outlet)}: \"{md_cell(figure.text)}\""
+    return (f"{_published(source).strip()} {md_cell(source.outlet)} ({md_cell(_located(figure))}): "
+            f"\"{md_cell(figure.text)}\""
             + (f" ({md_cell(extra)})" if extra else ""))
 
 

@@ -98,7 +98,7 @@ def _claim_group(number: int, claim: dict[str, Any], index: DocumentIndex) -> st
         f'{esc(r.get("detail", "") if isinstance(r, dict) else r)}{_sides(r, index)}</li>'
         for r in claim.get("reasons", []))
     updates = "".join(
-        f'<li class="update"><span class="rtype">update</span>: {esc(r.get("detail", ""))}</li>'
+        f'<li class="update"><span class="rtype">update</span>: {esc(r.get("detail", ""))}{_sides(r, index)}</li>'
         for r in claim.get("updates", []) if isinstance(r, dict))
     outlets = sorted({str(m.get("outlet")) for m in members})
     return (f'<article class="finding {esc(status)}" id="claim-{number}">'

@@ -83,8 +83,9 @@ def _figure_link(figure: dict[str, Any], index: DocumentIndex, css: str) -> str:
 
 
 def _figure_row(figure: dict[str, Any], index: DocumentIndex, source: dict[str, Any] | None = None) -> str:
-    link = index.link(str(figure.get("doc", "")), int_field(figure.get("start")), int_field(figure.get("end")),
-                      f'{figure.get("doc")}, line {figure.get("line")}', css="figure")
+    start, end = int_field(figure.get("start")), int_field(figure.get("end"))
+    link = index.link(str(figure.get("doc", "")), start, end, f'{figure.get("doc")}, line {figure.get("line")}',
+                      css="figure") + f" · characters {start}–{end}"  # as the claim cards give them
     qualifier = figure.get("qualifier")
     day = str((source or {}).get("published") or "undated") + ("?" if (source or {}).get("date_inferred") else "")
     scope = " · ".join(str(v) for v in (figure.get("scope"), figure.get("scope_cue")) if v)
