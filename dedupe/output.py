@@ -129,9 +129,8 @@ def md_cell(value: object) -> str:
     (emphasis, code spans, links and images, raw HTML and entities, table cells, strike-through), and line
     breaks become spaces, so an outlet, a title or a quoted sentence neither breaks a table nor injects a
     link, an image or markup; a list marker that starts it (``- ``, ``+ ``, ``1. ``, ``2) ``) is escaped too, since
-    some lines start with a value (``- d1:3 ...``). A directional formatting character or a control character is
-    shown as its code point, as the text outputs show it (:func:`terminal_safe`): an override or embedding left open
-    would reverse or reorder the report's own words after it ("line 1" drawn "1 enil"). ``None`` is the empty string.
+    some lines start with a value (``- d1:3 ...``). A directional formatting or control character is shown as its
+    code point (:func:`terminal_safe`). ``None`` is the empty string.
 
     Example:
         >>> md_cell("[x](http://e/) | <b>*1*</b>")
@@ -157,9 +156,8 @@ def bidi_safe(text: str) -> str:
 
     An override (U+202D, U+202E) reverses every character after it up to its end or the end of the line, so
     one left open in an outlet or a quoted sentence would reverse the report's own words that follow it
-    ("line 1" read as "1 enil", "40" as "04"); news text has no use for one. Embeddings and isolates
-    (U+202A, U+202B, U+2066-U+2068) are how right-to-left text is written, so they are kept, closed within
-    the value. The full-text view keeps the document exactly as read (its offsets index it).
+    ("line 1" read as "1 enil", "40" as "04"); news text has no use for one. Embeddings and isolates (U+202A, U+202B,
+    U+2066-U+2068) write right-to-left text: kept, closed within the value (the full-text view keeps them as read).
 
     Example:
         >>> bidi_safe("\u202eRTL outlet"), bidi_safe("\u2067abc") == "\u2067abc\u2069"
@@ -192,10 +190,9 @@ def terminal_safe(text: str) -> str:
     """``text`` as the text outputs (a terminal) show it: every directional formatting character (U+202A-U+202E,
     U+2066-U+2069) and control character but tab and line feed shown as its code point (as :func:`bidi_safe`).
 
-    A line of terminal text gives no value's end at which to close an embedding or isolate left open (the HTML
-    closes each per value), and one left open would still reorder the report's own words after it on that line;
-    a terminal that draws right-to-left text needs none of them to do so. A control character is an instruction
-    to the terminal (a carriage return draws what follows over the report's words; an escape sequence recolours).
+    A terminal line has no value's end at which to close an embedding or isolate left open (the HTML closes each
+    per value), and a terminal drawing right-to-left text needs none; a control character instructs the terminal
+    (a carriage return draws what follows over the report's words; an escape sequence recolours).
 
     Example:
         >>> terminal_safe("\u202bline 1\u2067 \u202e40 \\x1b[2J\\rX")
