@@ -11,7 +11,7 @@ from dedupe.cli.app import cli, keep_until_exit
 from dedupe.cli.common import warn
 from dedupe.cli.options import corpus_arguments, load_options, threshold_option
 from dedupe.output import check_not_input, check_output, make_folder, plural, to_json
-from dedupe.runtime import one_blas_thread
+from dedupe.runtime import keep_freed_memory, one_blas_thread
 
 
 @cli.group("index")
@@ -35,6 +35,7 @@ def index_add(index_path: str, corpus: tuple[str, ...], text_field: str | None, 
     """Add documents to INDEX (created when missing); prints added / unchanged / new versions / skipped documents
     (and the inputs not loaded, when the loader skipped some)."""
     one_blas_thread()  # before numpy is first imported, below
+    keep_freed_memory()  # before the load's allocations
     from dedupe.pipeline import load_checked
     from dedupe.scan.config import ScanConfig
 
