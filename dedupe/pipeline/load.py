@@ -48,7 +48,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
 
 
 def warn_all(skipped: Sequence[Skipped], notes: Sequence[str], warn: Warn) -> None:
-    """Report each skipped input, then each load note (repeated ids, ``--text-field`` fallbacks), to ``warn``."""
+    """Report each skipped input, then each load note (repeated ids, ``--text-field`` fallbacks, fields not read),
+    to ``warn``."""
     for each in skipped:
         warn(each)
     for note in notes:
