@@ -189,7 +189,7 @@ def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
                                                {"id": "y", "text": "another story entirely, updated"},
                                                {"id": "z", "text": "!!! ..."}])
     result = run("index", "add", db, str(again))
-    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new versions, 1 skipped document\n"
+    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new version, 1 skipped document\n"
                              "  new version y~v2 of y\n")
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 3 and info["batches"] == 2
