@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped, rename_note
 from dedupe.corpus.fields import (
     RECORD_FIELDS,
     fallback_note,
@@ -119,7 +119,7 @@ def repeated_id(doc_id: str, origin: str, first: str, derived: bool, seen: Conta
         while f"{doc_id}~{copy}" in seen:
             copy += 1
         new_id = f"{doc_id}~{copy}"
-    return new_id, f"{origin}: document id {doc_id!r} already used at {first}; kept as {new_id!r}"
+    return new_id, rename_note(origin, doc_id, first, new_id)
 
 
 def load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:

@@ -86,6 +86,8 @@ class AgainstResult:
         origins: For each passage or near-duplicate shared by documents, its probable origin and credits.
         renamed: ``(original id, id in the findings)`` of batch documents whose id was in the index, or (``scan
             --add``) that the add stores under another id than their record's.
+        aliases: ``(id in the batch given, id in the findings)`` of the batch documents named otherwise (the
+            loader's notes name them so: :meth:`~dedupe.corpus.documents.Corpus.notes_naming`).
         loaded: Stored documents read from the index.
         rounds: Lookups made until no new document turned up.
     """
@@ -97,6 +99,7 @@ class AgainstResult:
     renamed: tuple[tuple[str, str], ...]
     loaded: int
     rounds: int
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
@@ -122,7 +125,7 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     # The stored documents and findings are many lasting objects without cycles; the rounds make and free the
     # same large arrays again and again.
     with paused_gc(), kept_heap():
-        batch, renamed = _distinct_ids(index, batch, added)
+        given, (batch, renamed) = batch, _distinct_ids(index, batch, added)
         ids = frozenset(d.id for d in batch)
         with index.snapshot():
             if index.shingle_count()[1] <= read_all:  # a small index: the full rescan itself, restricted
@@ -135,7 +138,8 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
     order = [d.id for d in history] + [d.id for d in batch]
     origins = passage_origins(result.findings, {d.id: d for d in (*history, *batch)}, order)
-    return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds)
+    aliases = tuple((old.id, new.id) for old, new in zip(given, batch) if old.id != new.id)
+    return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds, aliases)
 
 
 def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: frozenset[str],
