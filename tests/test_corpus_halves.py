@@ -85,6 +85,17 @@ def test_text_field_fallbacks_read_in_two_are_noted_as_in_one(tmp_path: Path, mo
                            "file too)",)
 
 
+def test_fields_not_read_in_two_are_noted_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = [json.dumps({"id": f"r{n}", "text": f"story {n} " * 40, "source": {"name": "AP"} if n % 3 else "AP"})
+               for n in range(600)]
+    path = _write(tmp_path / "big.jsonl", records)
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True] and split == alone
+    assert alone.notes == (f"{path}:2: field 'source' is a JSON object, not text; not read (399 more records of this "
+                           "file too)",)
+
+
 def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_before_it(tmp_path: Path) -> None:
     lines = _records(600)
     path = _write(tmp_path / "big.jsonl", lines)

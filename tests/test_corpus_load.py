@@ -135,6 +135,26 @@ def test_a_text_field_override_that_gives_no_text_is_noted_once_a_file_with_what
     assert _load(jsonl).notes == ()  # without the override the usual names are no fallback
 
 
+def test_an_outlet_or_title_given_as_a_json_object_or_array_is_warned_once_a_file_and_the_record_kept(
+        tmp_path: Path) -> None:
+    rows = [{"id": "1", "text": "One.", "source": "AP", "title": "Plain"},
+            {"id": "2", "text": "Two.", "source": {"id": "bbc-news", "name": "BBC News"}, "title": "T"},
+            {"id": "3", "text": "Three.", "source": "AP", "title": ["One", "Two"]},
+            {"id": "4", "text": "Four.", "outlet": ["x"], "url": "https://www.reuters.com/x"},
+            {"id": "5", "text": "Five.", "source": {"name": "Ignored"}, "outlet": "Le Monde"}]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    corpus = _load(path)
+    assert [(d.id, d.outlet, d.title) for d in corpus.documents] == [
+        ("1", "AP", "Plain"), ("2", "a", "T"), ("3", "AP", ""), ("4", "reuters.com", ""), ("5", "Le Monde", "")]
+    assert corpus.notes == (f"{path}:2: field 'source' is a JSON object, not text; not read (3 more records of this "
+                            "file too)",)
+    # --source-field outlet: record 5's outlet comes first, so its object under "source" was not passed over
+    assert _load(path, source_field="outlet").notes[0].endswith("not read (2 more records of this file too)")
+    path.write_text(json.dumps(rows[2]) + "\n", encoding="utf-8")
+    assert _load(path).notes == (f"{path}:1: field 'title' is a JSON array, not text; not read",)
+
+
 def test_stdin_json_and_plain_text() -> None:
     json_input = io.BytesIO(b'{"id": "s1", "text": "From a pipe.", "outlet": "AP"}\n')
     corpus = load_corpus(["-"], stdin=json_input)

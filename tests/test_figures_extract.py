@@ -139,6 +139,18 @@ def test_structure_links_number_noun_and_measure(sentence, expected) -> None:  #
     assert (first.text, first.low, first.high, first.qualifier, first.measure) == expected
 
 
+@pytest.mark.parametrize(("sentence", "sources"), [
+    # "one death" is what was confirmed, not who confirmed it: the figure's own words are never its source
+    ("Rescue teams said 18 people have been rescued and one death confirmed in the town on Monday.",
+     {"18": "Rescue teams", "one": "Rescue teams"}),
+    ("Four passengers were confirmed dead.", {"Four": None}),
+    # a figure's words may still be another figure's source
+    ("Two officials said 30 people died.", {"Two": None, "30": "Two officials"}),
+])
+def test_a_figures_own_words_are_never_its_attribution(sentence: str, sources: dict[str, str | None]) -> None:
+    assert {f.text: f.attribution for f in parse_sentence(sentence)} == sources
+
+
 def test_the_inner_figure_of_a_partitive_keeps_its_own_measure() -> None:
     found = parse_sentence("Another 500 workers of the 5,100 employed at GM's Lordstown, Ohio, plant will be laid off.")
     assert [(f.text, f.measure, f.subset_of) for f in found] == [("500", "laid off", 1), ("5,100", "employed", None)]

@@ -189,7 +189,7 @@ def test_add_counts_unchanged_new_version_and_skipped(tmp_path: Path) -> None:
                                                {"id": "y", "text": "another story entirely, updated"},
                                                {"id": "z", "text": "!!! ..."}])
     result = run("index", "add", db, str(again))
-    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new versions, 1 skipped document\n"
+    assert result.stdout == (f"{db}: 0 added, 1 unchanged, 1 new version, 1 skipped document\n"
                              "  new version y~v2 of y\n")
     info = json.loads(run("index", "info", db, "--format", "json").stdout)
     assert info["documents"] == 3 and info["batches"] == 2
@@ -227,6 +227,10 @@ def test_scan_add_names_each_document_it_stores_by_the_id_index_remove_takes(tmp
     assert found["against"]["batch"] == ["x", "x~3", "x~v2"]  # x~3: a copy of x, unchanged, not stored
     assert {o["doc"] for o in found["findings"][0]["occurrences"]} == {"x", "x~3", "x~v2"}
     assert "\n  new version x~v2 of x\n" in result.stderr
+    # the loader's notes name each repeat as the report does (they said "kept as 'x~2'")
+    assert [line for line in result.stderr.splitlines() if "already used" in line] == [
+        f"warning: {batch}:{n}: document id 'x' already used at {batch}:1; kept as {name!r}"
+        for n, name in ((2, "x~v2"), (3, "x~3"))]
     assert _stored(db) == [("x", "x", 1), ("x~v2", "x", 2)]
     # Another day: the stored x again (unchanged: x~batch, not stored) and an edit of it, the index's version 3.
     again = write_jsonl(tmp_path / "c.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": text + " then two"}])

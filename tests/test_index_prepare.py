@@ -20,10 +20,11 @@ import pytest
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index.keys import IndexParams
-from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, identity_key, prepare, prepared_batches,
-                                  with_texts)
+from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, described, identity_key, prepare,
+                                  prepared_batches, with_texts)
 from dedupe.index.texts import TextCodec, digest, trained
 from dedupe.scan.config import ScanConfig
+from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records
 
 PARAMS = IndexParams.from_config(ScanConfig())
@@ -306,3 +307,16 @@ def test_mapped_slots_go_back_to_the_child_only_once_nothing_views_them(monkeypa
     assert len(copied) >= len(kept) - HELD - WRITER_BATCHES
     for first, (_batch, prepared) in zip(range(0, 600, 50), kept):
         assert _same(prepared, prepare(documents[first:first + 50], PARAMS, CODEC))
+
+
+def test_a_batch_described_for_naming_is_what_the_add_names_it_by() -> None:
+    """``scan --against --add`` names its batch from the check's fingerprints (:func:`described`): the identities,
+    fields, digests and token counts the add's own :func:`prepare` gives, a stdin digest and a text without a word
+    among them."""
+    docs = [*_documents(30), Document("stdin#00", "", "", "", None, "!!! ...", Origin("-", 3))]
+    docs += load_corpus(["-"], stdin=io.BytesIO(b'{"text": "From standard input, keyed by its digest."}')).documents
+    full = prepare(docs, PARAMS, CODEC)
+    named = described(docs, fingerprint_corpus([d.text for d in docs], PARAMS.ngram).token_counts)
+    assert (named.identities, named.fields, named.digests) == (full.identities, full.fields, full.digests)
+    assert np.array_equal(named.token_counts, full.token_counts) and 0 in named.token_counts.tolist()
+    assert named.texts == [] and named.bands.size == named.passages.size == named.shingles.size == 0

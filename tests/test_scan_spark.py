@@ -181,8 +181,8 @@ def test_bad_records_are_reported_as_the_local_loader_reports_them(spark: Any, t
 
 
 @pytest.mark.parametrize("reader", ["ranges", "textFile"])
-def test_text_field_fallbacks_are_warned_as_the_local_loader_warns(spark: Any, tmp_path: Path, reader: str,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_field_fallbacks_and_fields_not_read_are_warned_as_the_local_loader_warns(
+        spark: Any, tmp_path: Path, reader: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
     from dedupe.cli import cli
@@ -193,7 +193,7 @@ def test_text_field_fallbacks_are_warned_as_the_local_loader_warns(spark: Any, t
     monkeypatch.setattr(spark_ranges, "MIN_RANGE", 1)  # a.jsonl cut in two: each task counts its own records
     words = "one two three four five six seven eight nine ten"
     rows = [{"body": f"A {words}."}, {"story": f"B {words}."}, {"story": " ", "text": f"C {words}."},
-            {"story": f"D {words}."}, {"body": f"E {words}."}, {"body": f"F {words}."}]
+            {"story": f"D {words}."}, {"body": f"E {words}."}, {"body": f"F {words}.", "title": ["F"]}]
     (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     (tmp_path / "b.csv").write_text(f"Story,body\nG {words},\n,H {words}\n", encoding="utf-8")  # read whole
     args = ["scan", str(tmp_path), "--text-field", "Story", "--format", "json"]
@@ -203,6 +203,7 @@ def test_text_field_fallbacks_are_warned_as_the_local_loader_warns(spark: Any, t
     warned = [line for line in remote.stderr.splitlines() if line.startswith("warning:")]
     assert warned == [f"warning: {tmp_path / 'a.jsonl'}:1: no text in --text-field 'Story'; used 'body' instead "
                       "(3 more records of this file too)",
+                      f"warning: {tmp_path / 'a.jsonl'}:6: field 'title' is a JSON array, not text; not read",
                       f"warning: {tmp_path / 'b.csv'}:3: no text in --text-field 'Story'; used 'body' instead"]
     assert warned == [line for line in local.stderr.splitlines() if line.startswith("warning:")]
     assert remote.stdout == local.stdout

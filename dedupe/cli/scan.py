@@ -94,12 +94,14 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
     if add_after:  # checked as index add checks its file, before the load
         check_not_input(path, corpus)
         check_output(path)
-    loaded = load_checked(corpus, options, sys.stdin.buffer, warn)
+    loaded = load_checked(corpus, options, sys.stdin.buffer, warn, notes=False)  # warned once the check names them
     if add_after:
         make_folder(path)
     # --add on a missing index starts it (an empty history): a daily CI job runs the same command on its first day
     with open_index(path, IndexParams.from_config(config), create=add_after) as index:
         checked = scan_against(index, loaded.documents, config, added=loaded.as_given() if add_after else None)
+        for note in loaded.notes_naming(dict(checked.aliases)):
+            warn(note)
         renderers: dict[str, Callable[[Any], str]] = {
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
         emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from dedupe.corpus.dates import parse_date
@@ -110,6 +110,25 @@ class Corpus:
         given = dict(self.renamed)
         return [replace(doc, id=given[doc.id]) if doc.id in given else doc for doc in self.documents]
 
+    def notes_naming(self, names: Mapping[str, str]) -> tuple[str, ...]:
+        """The notes, each document kept under a new id named as ``names`` names it (``scan --against --add``:
+        the id its report and the index give it, ``x~v2`` for the loader's ``x~2``), so that the notes and the
+        report name a document alike.
+
+        Args:
+            names: ``{id the loader kept: its name}`` of documents named otherwise.
+
+        Returns:
+            :attr:`notes`, the ones of :attr:`renamed` documents in ``names`` made again (:func:`rename_note`).
+        """
+        by_id = {doc.id: doc for doc in self.documents} if names else {}
+        swapped: dict[str, str] = {}
+        for kept, repeats in self.renamed:
+            if kept in names:
+                origin, first = str(by_id[kept].origin), str(by_id[repeats].origin)
+                swapped[rename_note(origin, repeats, first, kept)] = rename_note(origin, repeats, first, names[kept])
+        return tuple(swapped.get(note, note) for note in self.notes)
+
 
 @dataclass(frozen=True)
 class LoadOptions:
@@ -160,6 +179,16 @@ def date_text_of(doc: Document) -> str:
     if "date" in fields:
         return doc.date_text
     return _date_text(parse_date(fields["raw_date"]), fields["raw_date"])
+
+
+def rename_note(origin: str, doc_id: str, first: str, kept_as: str) -> str:
+    """The load note of a document at ``origin`` whose id ``doc_id`` the one at ``first`` took: kept as ``kept_as``.
+
+    Example:
+        >>> rename_note("b.jsonl:2", "x", "a.jsonl:1", "x~2")
+        "b.jsonl:2: document id 'x' already used at a.jsonl:1; kept as 'x~2'"
+    """
+    return f"{origin}: document id {doc_id!r} already used at {first}; kept as {kept_as!r}"
 
 
 def date_notes(documents: Iterable[Document]) -> list[str]:

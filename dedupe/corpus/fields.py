@@ -120,6 +120,47 @@ def fallback_note(where: str, field: str, used: str, records: int) -> str:
             + (f" ({plural(more, 'more record')} of this file too)" if more else ""))
 
 
+def unread_field(record: dict[str, Any], names: tuple[tuple[str, ...], ...]) -> str | None:
+    """What the first value of a record's url, id, outlet, title or date that is a JSON object or array, passed over
+    for a later name or for the fallback (file name, blank), was: the loader warns of it, since the user gave it.
+
+    Args:
+        record: The record, its keys as :func:`lower_keys` makes them.
+        names: The names giving each field, as :func:`layout` finds them (the text's first: a record without text
+            is skipped with its reason).
+
+    Returns:
+        E.g. ``"'source' is a JSON object"``, or ``None`` when no such value was passed over.
+
+    Example:
+        >>> unread_field({"source": {"name": "BBC"}, "outlet": "BBC"}, ((), (), (), ("outlet", "source"), (), ()))
+        >>> unread_field({"title": ["A", "B"]}, ((), (), (), (), ("title",), ()))
+        "'title' is a JSON array"
+    """
+    for group in names[1:]:
+        for name in group:
+            value = record.get(name)
+            if isinstance(value, (dict, list)):
+                return f"{name!r} is a JSON {'object' if isinstance(value, dict) else 'array'}"
+            if first_text(record, (name,)) is not None:
+                break
+    return None
+
+
+def unread_note(where: str, unread: str, records: int) -> str:
+    """The warning of records of one file with a field :func:`unread_field` found (the first one's), one a file.
+
+    Example:
+        >>> unread_note("a.jsonl:3", "'source' is a JSON object", 2)
+        "a.jsonl:3: field 'source' is a JSON object, not text; not read (1 more record of this file too)"
+    """
+    from dedupe.output import plural  # the project's one plural; imported only when a note is written
+
+    more = records - 1
+    return (f"{where}: field {unread}, not text; not read"
+            + (f" ({plural(more, 'more record')} of this file too)" if more else ""))
+
+
 def _firsts(record: dict[str, Any], fields: tuple[tuple[str, ...], ...]) -> list[str | None]:
     """:func:`first_text` of each tuple of names, with the usual case (one name, a string that is not blank)
     done here, in one call per record."""

@@ -40,7 +40,7 @@ from dedupe.corpus.readers import (
 from dedupe.corpus.documents import Corpus, Document, LoadOptions
 from dedupe.corpus.fields import FILE_FIELDS, TEXT_FIELDS, first_text, lower_keys, prefer
 from dedupe.corpus.halves import FileHalves, Part
-from dedupe.corpus.records import Loader, add_record, load_records, make_document
+from dedupe.corpus.records import TEXT_FALLBACK, Loader, add_record, load_records, make_document
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
@@ -367,8 +367,8 @@ class _Recorder(Loader):
     def skip(self, path: str, line: int | None, reason: str) -> None:
         self.events.append((_SKIP, path, line, reason))
 
-    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
-        self.events.append((_FELL_BACK, path, line, used, records))
+    def fell_back(self, path: str, line: int | None, used: str, records: int = 1, kind: str = TEXT_FALLBACK) -> None:
+        self.events.append((_FELL_BACK, path, line, used, records, kind))
 
     def add(self, doc: Document, derived: bool = False) -> None:
         self.events.append((_ADD, doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,

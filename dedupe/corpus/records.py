@@ -10,9 +10,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped
-from dedupe.corpus.fields import RECORD_FIELDS, fallback_note, fields_of, host, layout, lower_keys, text_fallback
+from dedupe.corpus.documents import Corpus, Document, LoadOptions, Skipped, rename_note
+from dedupe.corpus.fields import (
+    RECORD_FIELDS,
+    fallback_note,
+    fields_of,
+    host,
+    layout,
+    lower_keys,
+    text_fallback,
+    unread_field,
+    unread_note,
+)
 from dedupe.errors import InputError
+
+
+#: The kinds of note :meth:`Loader.fell_back` counts: text not from ``--text-field``; a field's value not read.
+TEXT_FALLBACK, UNREAD = "text", "unread"
 
 
 @dataclass
@@ -27,12 +41,13 @@ class Loader:
     manifest_folders: set[Path] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (id kept, the id it repeats)
-    fallbacks: dict[str, list[Any]] = field(default_factory=dict)  # path: [first line, name used, records]
+    fallbacks: dict[tuple[str, str], list[Any]] = field(default_factory=dict)  # (path, kind): [line, what, records]
     meanwhile: Callable[[], None] | None = None  # done once while a forked child reads
     idle: bool | None = None  # whether a forked child gets a processor of its own (asked once a load, when needed)
 
     def corpus(self) -> Corpus:
-        """What the load gave: documents, skipped inputs, notes (repeated ids, `--text-field` fallbacks), renamings."""
+        """What the load gave: documents, skipped inputs, notes (repeated ids, `--text-field` fallbacks, fields not
+        read), renamings."""
         return Corpus(tuple(self.documents), tuple(self.skipped), tuple(self.notes + self.fallback_notes()),
                       tuple(self.renamed))
 
@@ -47,16 +62,20 @@ class Loader:
             raise InputError(str(item))
         self.skipped.append(item)
 
-    def fell_back(self, path: str, line: int | None, used: str, records: int = 1) -> None:
-        """Count ``records`` records of ``path`` whose text came from ``used``, not ``--text-field`` (one note a
-        file: the first line counted and its field; the Spark loader counts a file's records part by part)."""
-        self.fallbacks.setdefault(path, [line, used, 0])[2] += records
+    def fell_back(self, path: str, line: int | None, used: str, records: int = 1, kind: str = TEXT_FALLBACK) -> None:
+        """Count ``records`` records of ``path`` whose text came from ``used``, not ``--text-field`` (``kind``
+        :data:`TEXT_FALLBACK`), or with a field not read (:data:`UNREAD`, ``used`` as :func:`unread_field` says it):
+        one note a file and kind, of the first line counted and its field; the Spark loader counts a file's
+        records part by part."""
+        self.fallbacks.setdefault((path, kind), [line, used, 0])[2] += records
 
     def fallback_notes(self) -> list[str]:
-        """The note of each file with records counted by :meth:`fell_back`, in the order first counted."""
+        """The note of each file and kind counted by :meth:`fell_back`, in the order first counted."""
         field = str(self.options.text_field)
-        return [fallback_note(f"{path}:{line}" if line is not None else path, field, used, records)
-                for path, (line, used, records) in self.fallbacks.items()]
+        return [fallback_note(where, field, used, records) if kind == TEXT_FALLBACK
+                else unread_note(where, used, records)
+                for (path, kind), (line, used, records) in self.fallbacks.items()
+                for where in (f"{path}:{line}" if line is not None else path,)]
 
     def add(self, doc: Document, derived: bool = False) -> None:
         """Keep ``doc``; a repeated id is renamed by :func:`repeated_id` with a note, or is an error under
@@ -100,7 +119,7 @@ def repeated_id(doc_id: str, origin: str, first: str, derived: bool, seen: Conta
         while f"{doc_id}~{copy}" in seen:
             copy += 1
         new_id = f"{doc_id}~{copy}"
-    return new_id, f"{origin}: document id {doc_id!r} already used at {first}; kept as {new_id!r}"
+    return new_id, rename_note(origin, doc_id, first, new_id)
 
 
 def load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:
@@ -134,6 +153,9 @@ def add_record(loader: Loader, record: dict[str, Any], where: tuple[str, int | N
     if text is None:
         loader.skip(*where, f"no text (looked for {', '.join(text_names)})")
         return
+    # The compiled reader gives None only where a value is not a str: then one may be an object or array.
+    if found is None and (unread := unread_field(record, names)) is not None:
+        loader.fell_back(*where, unread, kind=UNREAD)
     if opts.text_field and text_field is None and (used := text_fallback(record, text_names)) is not None:
         loader.fell_back(*where, used)
     url = url or ""

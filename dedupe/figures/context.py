@@ -115,12 +115,13 @@ NOT_PLACES = frozenset({"isis", "un", "u.n.", "eu", "nato", "congress", "parliam
 
 @dataclass(frozen=True)
 class ContextSpan:
-    """A place, period or attribution found in a sentence: its text and character span in the sentence."""
+    """A place, period or attribution (spanning its speech verb; ``words``: its source's span) in a sentence."""
 
     text: str
     start: int
     end: int
     kind: str = ""
+    words: tuple[int, int] | None = None
 
 
 def find_periods(sentence: str) -> list[ContextSpan]:
@@ -416,28 +417,29 @@ def find_attributions(tokens: list[Token], sentence: str) -> list[ContextSpan]:
         sentence: The sentence text.
 
     Returns:
-        Attribution mentions, each spanning its speech verb (for distance) with the source as text.
+        Attribution mentions, each spanning its speech verb (for distance) with the source as text, and the source's
+        own span as ``words`` (a figure's own words are never its source: the extractor leaves them out).
     """
     found: list[ContextSpan] = []
     words = [t.lower for t in tokens]
     for k, word in enumerate(words):
-        source: str | None = None
+        source: tuple[int, int] | None = None
         if word == "according" and k + 1 < len(words) and words[k + 1] == "to":
-            source = _noun_phrase_after(tokens, k + 2, sentence)
+            source = _noun_phrase_after(tokens, k + 2)
         elif word in ("confirmed", "reported", "cited") and k + 1 < len(words) and words[k + 1] == "by":
-            source = _noun_phrase_after(tokens, k + 2, sentence)
+            source = _noun_phrase_after(tokens, k + 2)
         elif word in _SPEECH:
-            source = _subject_before(tokens, k, sentence) or _inverted_subject(tokens, k, sentence)
+            source = _subject_before(tokens, k) or _inverted_subject(tokens, k)
         if source:
-            text = _with_citing(tokens, k, sentence, source)
-            found.append(ContextSpan(text, tokens[k].start, tokens[k].end, "attribution"))
+            text = _with_citing(tokens, k, sentence, sentence[source[0]:source[1]])
+            found.append(ContextSpan(text, tokens[k].start, tokens[k].end, "attribution", source))
     headline = _headline_source(tokens, sentence)
     if headline is not None:
         found.append(headline)
     return found
 
 
-def _subject_before(tokens: list[Token], k: int, sentence: str) -> str | None:
+def _subject_before(tokens: list[Token], k: int) -> tuple[int, int] | None:  # spans of sources from here on
     first = k
     while first > 0 and k - first < 10:
         prev = tokens[first - 1]
@@ -453,17 +455,17 @@ def _subject_before(tokens: list[Token], k: int, sentence: str) -> str | None:
         return None
     if last == first and tokens[first].lower in _PRONOUNS:
         return None
-    return sentence[tokens[first].start:tokens[last].end]
+    return tokens[first].start, tokens[last].end
 
 
-def _inverted_subject(tokens: list[Token], k: int, sentence: str) -> str | None:
+def _inverted_subject(tokens: list[Token], k: int) -> tuple[int, int] | None:
     """ "..., said the official." """
     if k == 0 or tokens[k - 1].text not in ",\"\u201d'" or tokens[k].lower not in ("said", "says"):
         return None
-    return _noun_phrase_after(tokens, k + 1, sentence)
+    return _noun_phrase_after(tokens, k + 1)
 
 
-def _noun_phrase_after(tokens: list[Token], j: int, sentence: str) -> str | None:
+def _noun_phrase_after(tokens: list[Token], j: int) -> tuple[int, int] | None:
     last = j - 1
     while last + 1 < len(tokens) and last + 1 - j < 10:
         nxt = tokens[last + 1]
@@ -473,7 +475,7 @@ def _noun_phrase_after(tokens: list[Token], j: int, sentence: str) -> str | None
         last += 1
     if last < j or (last == j and tokens[j].lower in _PRONOUNS):
         return None
-    return sentence[tokens[j].start:tokens[last].end]
+    return tokens[j].start, tokens[last].end
 
 
 def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str:
@@ -484,7 +486,8 @@ def _with_citing(tokens: list[Token], k: int, sentence: str, source: str) -> str
         if j > k and tokens[j].lower in _SPEECH:
             break
         if tokens[j].lower in _CITING:
-            cited = _noun_phrase_after(tokens, j + 1, sentence)
+            span = _noun_phrase_after(tokens, j + 1)
+            cited = sentence[span[0]:span[1]] if span else None
             return f"{source}, citing {cited}" if cited and cited != source else source
     return source
 
@@ -497,5 +500,5 @@ def _headline_source(tokens: list[Token], sentence: str) -> ContextSpan | None:
     rest = [t for t in tokens[colon + 1:] if t.kind == "word" and len(t.text) > 3]
     if not rest or sum(_capitalised(t.text) for t in rest) < 0.7 * len(rest):
         return None
-    start = tokens[0].start
-    return ContextSpan(sentence[start:tokens[colon - 1].end], start, tokens[colon].end, "attribution")
+    start, end = tokens[0].start, tokens[colon - 1].end
+    return ContextSpan(sentence[start:end], start, tokens[colon].end, "attribution", (start, end))

@@ -256,7 +256,6 @@ def _draft(tokens: list[Token], phrase: NumberPhrase, phrases: dict[int, NumberP
     return links.Draft(phrase, noun, measure, what)
 
 
-
 def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
                   published: dt.date | None) -> list[SentenceFigure]:
     clauses = _clause_of_tokens(tokens)
@@ -274,7 +273,7 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
         own_places = [p for p in _in_clause(places, tokens, clauses, clause) if not _beyond_part(p, spans, drafts, n)]
         place = (_place_right_after(own_places, text, end) or _nearest(own_places, start, end)
                  or _shared_place(places, tokens, clauses, clause, start))
-        source = _nearest(sources, start, end)
+        source = _nearest(_not_own_words(sources, tokens, draft), start, end)
         found = scope.find_scope(tokens, clauses, draft.phrase, draft.measure, draft.subset_of is not None,
                                  period.kind if period else None)
         if n and _elided_part(tokens, drafts, n, figures[-1]):
@@ -285,6 +284,13 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
             ctx.resolve_period(period, published) if period else None, source.text if source else None,
             draft.subset_of, found.scope, found.cue))
     return figures
+
+
+def _not_own_words(sources: list[ctx.ContextSpan], tokens: list[Token], draft: links.Draft) -> list[ctx.ContextSpan]:
+    """The attributions whose source is not in the figure's own words, its number and noun phrase ("one death"
+    of "and one death confirmed" is what was confirmed, not who confirmed it)."""
+    own = tokens[draft.phrase.first].start, tokens[max(draft.phrase.last, draft.noun.end - 1)].end
+    return [s for s in sources if s.words is None or s.words[1] <= own[0] or own[1] <= s.words[0]]
 
 
 def _elided_part(tokens: list[Token], drafts: list[links.Draft], n: int, previous: SentenceFigure) -> bool:

@@ -117,6 +117,24 @@ def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, te
     return with_texts(batch, prepared, codec) if texts else prepared
 
 
+def described(batch: Sequence[Document], token_counts: I64) -> PreparedBatch:
+    """What :meth:`~dedupe.index.store.Index._new_rows` reads of a batch to name its documents, without its keys:
+    the identities, fields and digests, and ``token_counts`` (the batch's, from fingerprints made elsewhere:
+    ``scan --against --add`` names the batch from the check's own).
+
+    Args:
+        batch: The documents.
+        token_counts: Tokens of each text, as :func:`~dedupe.scan.fingerprints.fingerprint_corpus` counts them.
+
+    Returns:
+        A batch with no keys and no texts: to name, never to store.
+    """
+    identities, fields = _described(batch)
+    none = np.zeros(0, dtype=np.int64)
+    digests = _digests(batch, identities, [d.text.encode("utf-8") for d in batch])
+    return PreparedBatch(digests, token_counts, none, none, none, [], identities, fields)
+
+
 def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, str, str, str, str]]]:
     """The identity key (:func:`identity_key`) and the ``docs`` fields of each document, in one pass: its
     origin's text made once for both, neither its ``Origin`` nor its parsed date kept (Reuters, a warm

@@ -47,11 +47,10 @@ import numpy as np
 from dedupe.corpus.documents import Document
 from dedupe.index.keys import IndexParams, document_keys, passage_keys, stored_keys
 from dedupe.index.origin import PassageOrigin, passage_origins
-from dedupe.index.prepare import identity_key, prepare
+from dedupe.index.prepare import described, identity_key
 from dedupe.index.ranks import History, documents_of
 from dedupe.index.store import Index
 from dedupe.index.stored import StoredDocument
-from dedupe.index.texts import PLAIN, digest
 from dedupe.runtime import kept_heap, paused_gc
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.incremental import scan_more
@@ -86,6 +85,8 @@ class AgainstResult:
         origins: For each passage or near-duplicate shared by documents, its probable origin and credits.
         renamed: ``(original id, id in the findings)`` of batch documents whose id was in the index, or (``scan
             --add``) that the add stores under another id than their record's.
+        aliases: ``(id in the batch given, id in the findings)`` of the batch documents named otherwise (the
+            loader's notes name them so: :meth:`~dedupe.corpus.documents.Corpus.notes_naming`).
         loaded: Stored documents read from the index.
         rounds: Lookups made until no new document turned up.
     """
@@ -97,6 +98,7 @@ class AgainstResult:
     renamed: tuple[tuple[str, str], ...]
     loaded: int
     rounds: int
+    aliases: tuple[tuple[str, str], ...] = ()
 
 
 def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
@@ -122,7 +124,9 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
     # The stored documents and findings are many lasting objects without cycles; the rounds make and free the
     # same large arrays again and again.
     with paused_gc(), kept_heap():
-        batch, renamed = _distinct_ids(index, batch, added)
+        # the batch fingerprinted once: --add names it by the token counts, the lookups key it
+        prints = fingerprint_corpus([d.text for d in batch], index.params.ngram) if added is not None else None
+        given, (batch, renamed) = batch, _distinct_ids(index, batch, added, prints)
         ids = frozenset(d.id for d in batch)
         with index.snapshot():
             if index.shingle_count()[1] <= read_all:  # a small index: the full rescan itself, restricted
@@ -130,20 +134,23 @@ def scan_against(index: Index, batch: Sequence[Document], config: ScanConfig,
                 every = scan([loaded[seq].document for seq in sorted(loaded)] + list(batch), config, involving=ids)
                 result, rounds = _involving(every, ids), 1
             else:
-                loaded, result, rounds = _rounds(index, batch, config, ids, max_rounds)
+                loaded, result, rounds = _rounds(index, batch, config, ids, max_rounds, prints)
     named = {o.doc for f in result.findings for o in f.occurrences}
     history = [loaded[seq].document for seq in sorted(loaded) if loaded[seq].document.id in named]
     order = [d.id for d in history] + [d.id for d in batch]
     origins = passage_origins(result.findings, {d.id: d for d in (*history, *batch)}, order)
-    return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds)
+    aliases = tuple((old.id, new.id) for old, new in zip(given, batch) if old.id != new.id)
+    return AgainstResult(result, ids, tuple(history), origins, tuple(renamed), len(loaded), rounds, aliases)
 
 
 def _rounds(index: Index, batch: Sequence[Document], config: ScanConfig, ids: frozenset[str],
-            max_rounds: int | None) -> tuple[dict[int, StoredDocument], ScanResult, int]:
+            max_rounds: int | None, prints: Fingerprints | None) -> tuple[dict[int, StoredDocument], ScanResult, int]:
     """The lookups and scans of a check, until no new document turns up (inside the caller's snapshot): the
-    stored documents read, the findings that involve the batch, and the rounds made."""
+    stored documents read, the findings that involve the batch, and the rounds made (``prints``: the batch's
+    fingerprints, if made already)."""
     params = index.params
-    prints = fingerprint_corpus([d.text for d in batch], params.ngram)
+    if prints is None:
+        prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     keys = document_keys(prints, params)
     loaded: dict[int, StoredDocument] = {}
     seq_of: dict[str, int] = {}  # the loaded documents' seqs by id, grown as they are fetched
@@ -195,16 +202,16 @@ def _new_keys(keys: I64, asked: I64) -> I64:
     return keys[~in_sorted(keys, asked)]
 
 
-def _distinct_ids(index: Index, batch: Sequence[Document],
-                  added: Sequence[Document] | None) -> tuple[list[Document], list[tuple[str, str]]]:
+def _distinct_ids(index: Index, batch: Sequence[Document], added: Sequence[Document] | None,
+                  prints: Fingerprints | None) -> tuple[list[Document], list[tuple[str, str]]]:
     """The batch with ids already in the index renamed, and the renamings (original id, new id), in batch order.
 
     With ``added`` (``scan --add``, see :func:`scan_against`), each document the add will store is first named by
     its stored id. Then a document whose id the index holds (a re-scrape the add leaves unchanged; without
     ``--add``, a new version too) is ``ID~batch``, but a derived id (``batch:1``) of a file the index does not hold
     takes its identity key (the file's full path and line), the id ``add`` stores it under, and ``KEY~batch``
-    when the index holds that file's line."""
-    names = _stored_names(index, batch, added) if added is not None else {}
+    when the index holds that file's line (``prints``: the batch's fingerprints, with ``added``)."""
+    names = _stored_names(index, batch, added, prints) if added is not None and prints is not None else {}
     batch = [replace(d, id=names[d.id][1]) if d.id in names else d for d in batch]
     stored = index.stored_ids([d.id for d in batch])
     keys = {d.id: identity_key(d) for d in batch if d.id in stored}
@@ -215,14 +222,15 @@ def _distinct_ids(index: Index, batch: Sequence[Document],
     return [replace(d, id=new_ids[d.id]) if d.id in new_ids else d for d in batch], renamed
 
 
-def _stored_names(index: Index, batch: Sequence[Document], added: Sequence[Document]) -> dict[str, tuple[str, str]]:
+def _stored_names(index: Index, batch: Sequence[Document], added: Sequence[Document],
+                  prints: Fingerprints) -> dict[str, tuple[str, str]]:
     """``{batch id: (its record's id, the id the add stores it under)}`` of the batch documents that the add after
     the check will store under another id than the batch's: a new version (``KEY~vN``, a repeat within the batch
     too, which the loader named ``ID~2``), a derived id that another folder's file took (its full path and line).
-    ``added``: the batch as the add takes it (see :func:`scan_against`)."""
-    prepared = prepare(added, index.params, PLAIN, texts=False)  # the keys of the texts: which have a word to index
-    prepared = replace(prepared, digests=[digest(d.text.encode("utf-8")) for d in added])
-    rows = index._new_rows(added, prepared).rows  # the add's own naming, as the index stands: it reads, never writes
+    ``added``: the batch as the add takes it (see :func:`scan_against`); ``prints``: its fingerprints (the token
+    counts: which have a word to index)."""
+    # the add's own naming, as the index stands: it reads, never writes
+    rows = index._new_rows(added, described(added, prints.token_counts)).rows
     return {doc.id: (given.id, stored_id) for doc, given, (stored_id, _, version) in zip(batch, added, rows)
             if version and stored_id != doc.id}
 

@@ -23,7 +23,7 @@ def no_warning(skipped: Skipped | str) -> None:
 
 
 def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
-                 warn: Warn = no_warning, meanwhile: Callable[[], None] | None = None) -> Corpus:
+                 warn: Warn = no_warning, meanwhile: Callable[[], None] | None = None, notes: bool = True) -> Corpus:
     """Load a corpus, report each skipped input to ``warn``, and refuse a corpus without documents.
 
     Args:
@@ -32,6 +32,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
         stdin: Stream read for ``-``.
         warn: Called with each skipped input, in load order.
         meanwhile: Work done while a forked child reads (:func:`dedupe.corpus.load.load_corpus`).
+        notes: Whether the corpus' notes go to ``warn`` too (``False``: the caller warns them once it has named the
+            documents, as ``scan --against`` does: :meth:`~dedupe.corpus.documents.Corpus.notes_naming`).
 
     Returns:
         The loaded corpus (at least one document).
@@ -40,7 +42,7 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
         InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
     """
     corpus = load_corpus(paths, options, stdin, meanwhile)
-    warn_all(corpus.skipped, corpus.notes, warn)
+    warn_all(corpus.skipped, corpus.notes if notes else (), warn)
     if not corpus.documents:
         raise InputError(f"no documents loaded from {', '.join(paths)} "
                          f"({plural(len(corpus.skipped), 'input')} skipped)")
@@ -48,7 +50,8 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
 
 
 def warn_all(skipped: Sequence[Skipped], notes: Sequence[str], warn: Warn) -> None:
-    """Report each skipped input, then each load note (repeated ids, ``--text-field`` fallbacks), to ``warn``."""
+    """Report each skipped input, then each load note (repeated ids, ``--text-field`` fallbacks, fields not read),
+    to ``warn``."""
     for each in skipped:
         warn(each)
     for note in notes:

@@ -37,7 +37,8 @@ def add_text(path: str, added: AddResult, skipped_inputs: int = 0) -> str:
     """
     # Two kinds of skip, each named once: documents loaded without a word to index, and inputs never loaded.
     not_loaded = f"; {plural(skipped_inputs, 'input')} not loaded (see the warnings)" if skipped_inputs else ""
-    lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {len(added.new_versions)} new versions, "
+    versions = plural(len(added.new_versions), "new version")
+    lines = [f"{path}: {added.added} added, {added.unchanged} unchanged, {versions}, "
              f"{plural(added.skipped, 'skipped document')}{not_loaded}"]
     lines += [f"  new version {new} of {earlier}" for new, earlier in added.new_versions]
     return terminal_safe("\n".join(lines) + "\n")

@@ -40,7 +40,7 @@ from dedupe.corpus.load import (
     read_manifest,
     walk_corpus,
 )
-from dedupe.corpus.records import Loader, add_record
+from dedupe.corpus.records import TEXT_FALLBACK, Loader, add_record
 from dedupe.corpus.readers import json_line, inner_name
 from dedupe.errors import InputError
 
@@ -57,14 +57,15 @@ _DERIVED = "_derived"  # the key a Collector sets in a document's __dict__ when 
 
 @dataclass(frozen=True)
 class FellBack:
-    """Records of one file read by one task whose text came from ``used``, not ``--text-field``: gathered on
-    the driver with the skipped inputs into the local loader's one note a file
-    (:meth:`~dedupe.corpus.records.Loader.fell_back`)."""
+    """Records of one file read by one task whose text came from ``used``, not ``--text-field``, or with a field
+    not read (``kind``): gathered on the driver with the skipped inputs into the local loader's one note a file and
+    kind (:meth:`~dedupe.corpus.records.Loader.fell_back`)."""
 
     path: str
     line: int | None
     used: str
     records: int
+    kind: str = TEXT_FALLBACK
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ class Collector(Loader):
     def fallback_items(self, rank: int) -> list[Item]:
         """The records counted by :meth:`fell_back` so far, as one item a file (file ``rank``), placed at
         the first such record's line."""
-        return [(rank, line or 0, 1, FellBack(path, line, used, records))
-                for path, (line, used, records) in self.fallbacks.items()]
+        return [(rank, line or 0, 1, FellBack(path, line, used, records, kind))
+                for (path, kind), (line, used, records) in self.fallbacks.items()]
 
 
 def id_derived(doc: Document) -> bool:
@@ -122,11 +123,11 @@ def id_derived(doc: Document) -> bool:
 
 
 def fallback_notes(found: Iterable[Item], options: LoadOptions) -> list[str]:
-    """The local loader's ``--text-field`` notes (one a file, in corpus order) from the :class:`FellBack` items
-    among ``found``."""
+    """The local loader's ``--text-field`` and unread field notes (one a file and kind, in corpus order) from the
+    :class:`FellBack` items among ``found``."""
     collector = Collector(options)
     for _, _, _, fell in sorted((item for item in found if isinstance(item[3], FellBack)), key=lambda item: item[:3]):
-        collector.fell_back(fell.path, fell.line, fell.used, fell.records)
+        collector.fell_back(fell.path, fell.line, fell.used, fell.records, fell.kind)
     return collector.fallback_notes()
 
 
