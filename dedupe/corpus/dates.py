@@ -38,9 +38,11 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
     if text[:4].isdigit():  # every form date.fromisoformat reads starts with a four-digit year
         if text[4:5] != "-" and _NUMBER.fullmatch(text):
-            # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS; another (a Unix time, 1407110400,
-            # read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
-            return _iso_date(text[:8]) if text.isdigit() and len(text) in (8, 12, 14) else None
+            # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS, maybe written as a float
+            # (20140804.0: a CSV column of dates with a blank cell, as pandas writes it); another (a Unix time,
+            # 1407110400, read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
+            whole, _, fraction = text.partition(".")
+            return _iso_date(whole[:8]) if len(whole) in (8, 12, 14) and not fraction.strip("0") else None
         try:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
