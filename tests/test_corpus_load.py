@@ -182,6 +182,11 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("4.8.2014 10:30", dt.date(2014, 8, 4)),
     ("31.12.2014", dt.date(2014, 12, 31)),
     ("12.31.2014", dt.date(2014, 12, 31)),  # no 12th day of a 31st month: month first, as dateutil reads it
+    # So are dotted dates with a two-digit year: 04.08.14 was 8 April while 04.08.2014 was 4 August (review26).
+    ("04.08.14", dt.date(2014, 8, 4)),
+    ("4.8.14 10:30", dt.date(2014, 8, 4)),
+    ("08.13.14", dt.date(2014, 8, 13)),
+    ("31.12.99", dt.date(1999, 12, 31)),
     ("  ", None),
     (None, None),
 ])

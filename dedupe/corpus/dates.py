@@ -51,15 +51,18 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 
 
 def _dotted_date(text: str) -> dt.date | None:
-    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April)."""
+    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April); so is
+    "04.08.14", whose century dateutil chooses as it did (day first unless that is no date, as for four digits)."""
     dotted = _DOTTED.match(text)
     if dotted is None:
         return None
     day, month, year = dotted.groups()
+    if len(year) == 2:
+        return _dateutil_date(text, dayfirst=True)
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
@@ -104,14 +107,14 @@ def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=4096)
-def _dateutil_date(text: str) -> dt.date | None:
+def _dateutil_date(text: str, dayfirst: bool = False) -> dt.date | None:
     from dateutil import parser
 
     try:
         # Parsed twice with different defaults: a text lacking its year, month or day ("Thursday",
         # "September") fills them from the default, so the two readings differ and it stays text.
-        first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
-        second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
+        first = parser.parse(text, default=dt.datetime(2000, 1, 1), dayfirst=dayfirst).date()
+        second = parser.parse(text, default=dt.datetime(2001, 2, 2), dayfirst=dayfirst).date()
     except (ValueError, OverflowError, parser.ParserError):
         return None
     return first if first == second else None
