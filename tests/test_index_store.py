@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,9 @@ from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
-from dedupe.index.prepare import prepare
+from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
 from dedupe.index.segments import BANDS, PASSAGES
-from dedupe.index.texts import PLAIN
+from dedupe.index.texts import PLAIN, trained
 from dedupe.index.store import _all_new
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -295,18 +296,24 @@ def _pragmas(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return statements
 
 
-def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    params = IndexParams.from_config(ScanConfig())
-    pragmas = _pragmas(monkeypatch)
+def _syncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files ``os.fsync`` syncs from now on, in order (the real sync, with the file it synced noted)."""
     synced: list[str] = []
     fsync = os.fsync
 
-    def traced_fsync(fd: int) -> None:  # the real sync, with the file it synced noted
+    def traced_fsync(fd: int) -> None:
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         fsync(fd)
 
     monkeypatch.setattr(os, "fsync", traced_fsync)
+    return synced
+
+
+def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    params = IndexParams.from_config(ScanConfig())
+    pragmas = _pragmas(monkeypatch)
+    synced = _syncs(monkeypatch)
     documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(120)))]).documents
     for path in (tmp_path / "new.db", tmp_path / "empty.db"):
         if path.name == "empty.db":
@@ -332,3 +339,32 @@ def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal
             index.add(documents[:10])  # a later add: checkpoints, not the first add's syncs
             assert synced == []
         assert _check_whole(path) == 120
+
+
+def test_a_first_add_that_a_reader_switched_to_wal_is_synced_before_it_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader opening a new file between two batches of its first add switches it to WAL: the add's later commits go
+    # to the WAL, unsynced (synchronous=OFF). The add syncs that WAL on leaving, and closes at NORMAL, so that the
+    # closing checkpoint syncs the file before it drops the WAL (review26: neither was synced).
+    params = IndexParams.from_config(ScanConfig())
+    pragmas, synced = _pragmas(monkeypatch), _syncs(monkeypatch)
+    documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(120)))]).documents
+    path = tmp_path / "new.db"
+
+    def batches_read_meanwhile(batches: Iterable[tuple[Sequence[Document], PreparedBatch]]) -> Iterator[
+            tuple[Sequence[Document], PreparedBatch]]:
+        for number, batch in enumerate(batches):
+            if number == 1:  # the writer holds no lock between its batches: the reader's open switches the file
+                with open_index(path) as reader:
+                    assert reader.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            yield batch
+
+    with open_index(path, params, create=True) as writer:
+        codec = trained(documents)
+        with prepared_batches(documents, 40, params, codec) as batches:
+            writer._add_prepared(batches_read_meanwhile(batches), codec)
+        assert Path(f"{path}-wal").exists() and synced[-2:] == [str(path), f"{path}-wal"]
+        pragmas.clear()
+    assert [p for p in pragmas if "synchronous=" in p] == ["PRAGMA synchronous=NORMAL"]  # the writer's close: its checkpoint syncs the file
+    assert not Path(f"{path}-wal").exists() and path.read_bytes()[18:20] == b"\x02\x02"
+    assert _check_whole(path) == 120

@@ -116,8 +116,9 @@ class Checkpointer(_AfterCommits):
 
 
 class Syncer(_AfterCommits):
-    """``os.fdatasync`` of a database file after commits, and ``os.fsync`` on leaving the block: once the block is
-    left, every committed page is on the disk (a failed sync is raised unless an error is on its way).
+    """``os.fdatasync`` of a database file after commits, and ``os.fsync`` on leaving the block (of its ``-wal`` too,
+    where a reader switched the file to WAL meanwhile): once the block is left, every committed page is on the disk
+    (a failed sync is raised unless an error is on its way).
 
     Args:
         path: The database file.
@@ -127,6 +128,7 @@ class Syncer(_AfterCommits):
 
     def __init__(self, path: str | Path) -> None:
         self._fd = os.open(path, os.O_RDONLY)
+        self._path = path
         self.syncs = 0  # syncs run in the thread
         super().__init__()
 
@@ -137,11 +139,25 @@ class Syncer(_AfterCommits):
     def _close(self, finished: bool) -> None:
         try:
             os.fsync(self._fd)  # the batches committed before an error are kept: synced too
+            _fsync_wal(self._path)
         except OSError:
             if finished:
                 raise
         finally:
             os.close(self._fd)
+
+
+def _fsync_wal(path: str | Path) -> None:
+    """Sync a database's ``-wal`` file, if it has one: a reader that opened a new file during its first add switched
+    it to WAL, and the add's later commits (unsynced, ``synchronous=OFF``) went there instead of into the file."""
+    try:
+        wal = os.open(f"{path}-wal", os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(wal)
+    finally:
+        os.close(wal)
 
 
 def in_wal(connection: sqlite3.Connection) -> bool:
@@ -167,10 +183,12 @@ def switch_to_wal(connection: sqlite3.Connection) -> None:
 
 def close_in_wal(connection: sqlite3.Connection) -> None:
     """Close a connection, its file switched to WAL first if it is not (a new file after its first add: the switch's
-    own commit synced); a reader that holds the file leaves it in rollback mode, for the next open to switch."""
+    own commit synced); a reader that holds the file leaves it in rollback mode, for the next open to switch. Closed
+    at ``synchronous=NORMAL``: the checkpoint of the last connection to close syncs the file before it drops the WAL
+    (a first add's WAL, where a reader switched the file meanwhile, would be copied and dropped unsynced at OFF)."""
     try:
+        connection.execute("PRAGMA synchronous=NORMAL")
         if not in_wal(connection):
-            connection.execute("PRAGMA synchronous=NORMAL")
             switch_to_wal(connection)
     finally:
         connection.close()
