@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -368,3 +369,29 @@ def test_a_first_add_that_a_reader_switched_to_wal_is_synced_before_it_returns(
     assert [p for p in pragmas if "synchronous=" in p] == ["PRAGMA synchronous=NORMAL"]  # the writer's close: its checkpoint syncs the file
     assert not Path(f"{path}-wal").exists() and path.read_bytes()[18:20] == b"\x02\x02"
     assert _check_whole(path) == 120
+
+
+def test_a_reader_that_opens_during_a_batch_of_a_first_add_switches_the_file_to_wal(tmp_path: Path) -> None:
+    # A reader that found the file held by a first add's batch read it in rollback mode: its snapshot then stopped
+    # the writer's next commit until the snapshot ended, and failed the add after 60 s ("database is locked"; review26:
+    # a scan --against of over a minute). The open waits for the batch and switches the file between two batches.
+    path = tmp_path / "new.db"
+    _add_here(path, write_jsonl(tmp_path / "docs.jsonl", small_records(40)))
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0.5)
+    writer.execute("PRAGMA journal_mode=TRUNCATE")  # as during its first add
+    writer.execute("BEGIN IMMEDIATE")  # a batch being written
+    writer.execute("DELETE FROM docs WHERE seq = 1")
+    committed = threading.Timer(0.3, writer.execute, ("COMMIT",))
+    committed.start()
+    try:
+        with open_index(path) as reader:
+            assert reader.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            with reader.snapshot():
+                assert reader.connection.execute("SELECT count(*) FROM docs").fetchone() == (39,)
+                writer.execute("BEGIN IMMEDIATE")  # the next batch commits while the reader reads
+                writer.execute("DELETE FROM docs WHERE seq = 2")
+                writer.execute("COMMIT")
+                assert reader.connection.execute("SELECT count(*) FROM docs").fetchone() == (39,)
+    finally:
+        committed.join()
+        writer.close()

@@ -170,15 +170,41 @@ def after_commits(path: str | Path, connection: sqlite3.Connection) -> Checkpoin
     return Checkpointer(path) if in_wal(connection) else Syncer(path)
 
 
-def switch_to_wal(connection: sqlite3.Connection) -> None:
-    """Put a file in WAL mode (a no-op for one in WAL already); a new file whose first add is being written is left
-    in rollback mode while that add holds it (the switch would wait for the writer, which waits for this reader:
-    SQLite answers busy at once), and read as it is."""
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+def switch_to_wal(connection: sqlite3.Connection, wait: bool = True) -> None:
+    """Put a file in WAL mode (a no-op for one in WAL already), a new file whose first add is being written between
+    two of its batches.
+
+    The switch cannot wait for the writer (it would wait for this reader, which waits for it: SQLite answers busy at
+    once), but ``BEGIN IMMEDIATE`` can: it waits for the batch being written, and the switch follows at once, before
+    the writer takes the file for its next batch (else again). Read in rollback mode instead, a reader's snapshot
+    would stop the writer's next commit until it ends, and fail it after the busy timeout (a scan of over 60 s).
+
+    Args:
+        connection: An open connection (autocommit), not in a transaction.
+        wait: Wait for the writer (else a file held by one is left in rollback mode, to be switched by the next open).
+
+    Raises:
+        sqlite3.OperationalError: The switch failed for another reason than a writer holding the file (a read-only
+            file).
+    """
+    for _ in range(_SWITCH_TRIES if wait else 1):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if wait:
+            try:
+                connection.execute("BEGIN IMMEDIATE")  # waits for the writer's commit (its commit waits for no one)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return  # a batch longer than the busy timeout: read as it is
+            connection.execute("COMMIT")
+
+
+_SWITCH_TRIES = 100  # each after a batch of the writer: a writer that always takes the file back first is read as is
 
 
 def close_in_wal(connection: sqlite3.Connection) -> None:
@@ -189,6 +215,6 @@ def close_in_wal(connection: sqlite3.Connection) -> None:
     try:
         connection.execute("PRAGMA synchronous=NORMAL")
         if not in_wal(connection):
-            switch_to_wal(connection)
+            switch_to_wal(connection, wait=False)
     finally:
         connection.close()
