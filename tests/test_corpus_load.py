@@ -173,7 +173,7 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("1407110400", None),
     ("1407110400123", None),
     ("1407110400.5", None),
-    # A YYYYMMDD column written as floats (pandas, for a column with a blank cell) is a date, as it was before (review26).
+    # A YYYYMMDD column written as floats (pandas: a column with a blank cell) is a date, as before (review26).
     ("20140804.0", dt.date(2014, 8, 4)),
     ("201408041000.0", dt.date(2014, 8, 4)),
     ("20140804.5", None),

@@ -366,7 +366,8 @@ def test_a_first_add_that_a_reader_switched_to_wal_is_synced_before_it_returns(
             writer._add_prepared(batches_read_meanwhile(batches), codec)
         assert Path(f"{path}-wal").exists() and synced[-2:] == [str(path), f"{path}-wal"]
         pragmas.clear()
-    assert [p for p in pragmas if "synchronous=" in p] == ["PRAGMA synchronous=NORMAL"]  # the writer's close: its checkpoint syncs the file
+    # The writer's close: its checkpoint syncs the file.
+    assert [p for p in pragmas if "synchronous=" in p] == ["PRAGMA synchronous=NORMAL"]
     assert not Path(f"{path}-wal").exists() and path.read_bytes()[18:20] == b"\x02\x02"
     assert _check_whole(path) == 120
 
