@@ -22,8 +22,9 @@ moment still leaves whole batches (the journal reaches the operating system befo
 open rolls back a batch cut short), but a power cut or system crash *during* a new file's first add can leave that
 file unreadable; it held nothing before, and the same add into a new file makes it again. Every later add is in WAL
 mode with ``synchronous=NORMAL``: a power cut loses at most the last commits, never the file. A reader that opens
-the file during its first add waits for the batch being written, then switches the file to WAL (the writer carries
-on in WAL mode), or, when the writer holds it, reads it as it is (:func:`switch_to_wal`).
+the file during its first add waits for the batch being written, then switches the file to WAL (:func:`switch_to_wal`):
+the writer carries on in WAL mode, so that the reader's snapshot never stops its commits, and syncs that WAL too
+before it returns (:class:`Syncer`, :func:`close_in_wal`).
 
 Example:
     >>> with Checkpointer(path) as wal:   # doctest: +SKIP
