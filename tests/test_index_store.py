@@ -396,3 +396,19 @@ def test_a_reader_that_opens_during_a_batch_of_a_first_add_switches_the_file_to_
     finally:
         committed.join()
         writer.close()
+
+
+def test_a_full_disk_is_the_error_an_add_raises_and_the_index_keeps_its_batches(tmp_path: Path) -> None:
+    # SQLite rolls back a transaction that found the disk full itself: the add's ROLLBACK then raised "cannot rollback
+    # - no transaction is active" in place of "database or disk is full" (review26; index remove did the same on a
+    # nearly full disk). max_page_count is a full disk as SQLite sees it.
+    records = small_records(400)
+    db = tmp_path / "full.db"
+    _add_here(db, write_jsonl(tmp_path / "first.jsonl", records[:200]))
+    more = load_corpus([str(write_jsonl(tmp_path / "more.jsonl", records[200:]))]).documents
+    with open_index(db) as index:
+        pages = index.connection.execute("PRAGMA page_count").fetchone()[0]
+        index.connection.execute(f"PRAGMA max_page_count={pages}")
+        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+            index.add(more, batch_size=200)
+    assert _check_whole(db) == 200

@@ -1,4 +1,5 @@
-"""Work after each commit of an add, in a thread beside the writer: WAL checkpoints, or syncs of a new file.
+"""Work after each commit of an add, in a thread beside the writer: WAL checkpoints, or syncs of a new file; the
+journal mode of a file (:func:`switch_to_wal`, :func:`close_in_wal`); the rollback of a failed transaction.
 
 In WAL mode every commit appends its pages to the ``-wal`` file, and a checkpoint copies them into the
 database. Run by the writer (SQLite's automatic checkpoint, inside a commit, or the last one when the
@@ -219,3 +220,10 @@ def close_in_wal(connection: sqlite3.Connection) -> None:
             switch_to_wal(connection, wait=False)
     finally:
         connection.close()
+
+
+def rollback(connection: sqlite3.Connection) -> None:
+    """Roll back the transaction an error stopped, unless SQLite has rolled it back itself (a full disk, an I/O
+    error): then ``ROLLBACK`` would raise "no transaction is active" in place of the error that stopped it."""
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
