@@ -382,7 +382,11 @@ class Index:
         are free: later adds reuse free pages, so only a large removal is worth rewriting the file for."""
         db = self.connection
         if 2 * db.execute("PRAGMA freelist_count").fetchone()[0] > db.execute("PRAGMA page_count").fetchone()[0]:
-            db.execute("VACUUM")
+            try:
+                db.execute("VACUUM")
+            except sqlite3.OperationalError as exc:  # no room for the copy: the removal stands, the file its size
+                if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                    raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
         """Delete documents and drop their keys from the segments, in one transaction."""
