@@ -161,7 +161,7 @@ def test_a_removal_without_room_for_its_vacuum_stands_and_succeeds(full: Path, t
     disk = tmp_path / "disk"
     disk.mkdir()
     room = full.stat().st_size + removal + 2 * 32768 + vacuum // 2  # the file, its removal WAL and -shm, half a copy
-    check = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM docs').fetchone()[0])"
+    check = "import sqlite3, sys; print(*sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM docs').fetchone())"
     script = (f"mount -t tmpfs -o size={room} tmpfs {disk} || exit 99; cp {full} {disk}/x.db; "
               f"{sys.executable} -m dedupe index remove {disk}/x.db --before {CUT}; echo status $?; "
               f"{sys.executable} -c \"{check}\" {disk}/x.db")
