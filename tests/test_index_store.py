@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -412,3 +413,22 @@ def test_a_full_disk_is_the_error_an_add_raises_and_the_index_keeps_its_batches(
         with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
             index.add(more, batch_size=200)
     assert _check_whole(db) == 200
+
+
+def test_an_index_in_a_read_only_folder_is_said_to_be_read_only_not_no_index(tmp_path: Path) -> None:
+    # SQLite writes beside an index it reads (WAL's -shm; the journal of a first add cut short is rolled back): in a
+    # read-only folder every command said "not a dedupe index (unable to open database file)" (review26). The folder:
+    # a read-only bind mount in a mount namespace of its own (root only: skipped where unshare may not mount).
+    db = tmp_path / "shelf" / "x.db"
+    db.parent.mkdir()
+    _add_here(db, write_jsonl(tmp_path / "docs.jsonl", small_records(40)))
+    script = (f"mount --bind {db.parent} {db.parent} && mount -o remount,bind,ro {db.parent} || exit 99; "
+              f"{sys.executable} -m dedupe index info {db}; echo status $?")
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], env=_env(), capture_output=True, text=True,
+                          timeout=120) if shutil.which("unshare") else None
+    if done is None or done.returncode != 0:
+        pytest.skip("no mount namespace with a read-only bind mount here (unshare --mount needs root)")
+    assert done.stdout == "status 2\n"
+    assert done.stderr == (f"Error: {db}: cannot read the index where it is (unable to open database file): SQLite "
+                           "writes beside an index it reads (WAL), and this file or its folder is read-only here; "
+                           "copy it to a folder you can write to\n")

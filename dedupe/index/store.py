@@ -450,7 +450,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
-            raise InputError(f"{path}: not a dedupe index ({exc})") from None
+            raise schema.unreadable(path, exc) from None
         raise
     if params is not None and params != stored.params:
         connection.close()
