@@ -87,7 +87,7 @@ def paused_gc() -> Iterator[None]:
 
 # glibc's mallopt parameters and their defaults (malloc.h); a value set by mallopt also turns off glibc's
 # dynamic mmap threshold, which leaving :func:`kept_heap` therefore cannot restore.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
 _DEFAULT_THRESHOLD = 128 * 1024
 #: Allocations up to this size come from the heap inside :func:`kept_heap` (glibc's largest mmap threshold on a
 #: 64-bit system: 32 MiB).
@@ -157,21 +157,11 @@ def keep_freed_memory() -> None:
     64 MiB. A page freed and allocated again is then not zeroed and faulted in anew (Reuters x1's add, whole process
     tree: 54.6 k -> 49.1 k page faults, wall -8 ms; benchmarks/README.md, session 19). The forked children inherit
     it. A no-op where the C library is not glibc."""
-    try:
-        glibc = bool(os.confstr("CS_GNU_LIBC_VERSION"))
-    except (AttributeError, ValueError, OSError):  # pragma: no cover - no confstr, or no such name here
-        glibc = False
-    if not glibc:
+    mallopt = _glibc_mallopt()
+    if mallopt is None:
         return
-    import ctypes  # numpy imports it anyway
-
-    mallopt = ctypes.CDLL(None).mallopt
     for option, value in ((_M_MMAP_THRESHOLD, 256 << 20), (_M_TRIM_THRESHOLD, 1 << 30), (_M_TOP_PAD, 64 << 20)):
         mallopt(option, value)
-
-
-# glibc's <malloc.h> names of mallopt's options.
-_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
 
 
 def can_fork() -> bool:

@@ -193,11 +193,20 @@ def test_missing_explicit_manifest_is_an_error(tmp_path: Path) -> None:
     ("1407110400", None),
     ("1407110400123", None),
     ("1407110400.5", None),
+    # A YYYYMMDD column written as floats (pandas: a column with a blank cell) is a date, as before (review26).
+    ("20140804.0", dt.date(2014, 8, 4)),
+    ("201408041000.0", dt.date(2014, 8, 4)),
+    ("20140804.5", None),
     # Dotted dates are day first: dateutil read them month first, 4 August as 8 April (review25).
     ("04.08.2014", dt.date(2014, 8, 4)),
     ("4.8.2014 10:30", dt.date(2014, 8, 4)),
     ("31.12.2014", dt.date(2014, 12, 31)),
     ("12.31.2014", dt.date(2014, 12, 31)),  # no 12th day of a 31st month: month first, as dateutil reads it
+    # So are dotted dates with a two-digit year: 04.08.14 was 8 April while 04.08.2014 was 4 August (review26).
+    ("04.08.14", dt.date(2014, 8, 4)),
+    ("4.8.14 10:30", dt.date(2014, 8, 4)),
+    ("08.13.14", dt.date(2014, 8, 13)),
+    ("31.12.99", dt.date(1999, 12, 31)),
     ("  ", None),
     (None, None),
 ])

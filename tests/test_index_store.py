@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +28,9 @@ from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
-from dedupe.index.prepare import prepare
+from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
 from dedupe.index.segments import BANDS, PASSAGES
-from dedupe.index.texts import PLAIN
+from dedupe.index.texts import PLAIN, trained
 from dedupe.index.store import _all_new
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
@@ -130,16 +133,17 @@ def test_kill_9_during_add_leaves_whole_batches_and_rerun_reaches_the_same_state
 
 @pytest.mark.parametrize("first_add", [False, True], ids=["later add", "first add of a new file"])
 def test_scan_against_sees_one_snapshot_while_add_writes(corpus: Path, tmp_path: Path, first_add: bool) -> None:
-    # A new file's first add is written without WAL (rollback journal): the reader's open switches the file to WAL
-    # between two of its batches, or waits for each, and sees whole batches either way.
+    # A new file's first add is written without WAL (rollback journal): the reader's open waits for the batch being
+    # written and switches the file to WAL, and sees whole batches. Not held up by the reader since (review26), the
+    # first add's 100 batches of 20 could all be committed before the reader's first snapshot: batches of 1.
     db = tmp_path / "live.db"
     records = [json.loads(line) for line in corpus.read_text().splitlines()]
     first = write_jsonl(tmp_path / "first.jsonl", records[:200])
     subprocess.run(_add_command(db, first), check=True, env=_env(), capture_output=True)
     if first_add:
         db.unlink()
-    writer = subprocess.Popen(_add_command(db, corpus, batch_size=20), env=_env(), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    writer = subprocess.Popen(_add_command(db, corpus, batch_size=1 if first_add else 20), env=_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         seen = []
         if first_add:
@@ -295,18 +299,24 @@ def _pragmas(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return statements
 
 
-def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    params = IndexParams.from_config(ScanConfig())
-    pragmas = _pragmas(monkeypatch)
+def _syncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files ``os.fsync`` syncs from now on, in order (the real sync, with the file it synced noted)."""
     synced: list[str] = []
     fsync = os.fsync
 
-    def traced_fsync(fd: int) -> None:  # the real sync, with the file it synced noted
+    def traced_fsync(fd: int) -> None:
         synced.append(os.readlink(f"/proc/self/fd/{fd}"))
         fsync(fd)
 
     monkeypatch.setattr(os, "fsync", traced_fsync)
+    return synced
+
+
+def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    params = IndexParams.from_config(ScanConfig())
+    pragmas = _pragmas(monkeypatch)
+    synced = _syncs(monkeypatch)
     documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(120)))]).documents
     for path in (tmp_path / "new.db", tmp_path / "empty.db"):
         if path.name == "empty.db":
@@ -332,3 +342,94 @@ def test_a_new_files_first_add_writes_no_wal_syncs_the_file_and_leaves_it_in_wal
             index.add(documents[:10])  # a later add: checkpoints, not the first add's syncs
             assert synced == []
         assert _check_whole(path) == 120
+
+
+def test_a_first_add_that_a_reader_switched_to_wal_is_synced_before_it_returns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader opening a new file between two batches of its first add switches it to WAL: the add's later commits go
+    # to the WAL, unsynced (synchronous=OFF). The add syncs that WAL on leaving, and closes at NORMAL, so that the
+    # closing checkpoint syncs the file before it drops the WAL (review26: neither was synced).
+    params = IndexParams.from_config(ScanConfig())
+    pragmas, synced = _pragmas(monkeypatch), _syncs(monkeypatch)
+    documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(120)))]).documents
+    path = tmp_path / "new.db"
+
+    def batches_read_meanwhile(batches: Iterable[tuple[Sequence[Document], PreparedBatch]]) -> Iterator[
+            tuple[Sequence[Document], PreparedBatch]]:
+        for number, batch in enumerate(batches):
+            if number == 1:  # the writer holds no lock between its batches: the reader's open switches the file
+                with open_index(path) as reader:
+                    assert reader.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            yield batch
+
+    with open_index(path, params, create=True) as writer:
+        codec = trained(documents)
+        with prepared_batches(documents, 40, params, codec) as batches:
+            writer._add_prepared(batches_read_meanwhile(batches), codec)
+        assert Path(f"{path}-wal").exists() and synced[-2:] == [str(path), f"{path}-wal"]
+        pragmas.clear()
+    # The writer's close: its checkpoint syncs the file.
+    assert [p for p in pragmas if "synchronous=" in p] == ["PRAGMA synchronous=NORMAL"]
+    assert not Path(f"{path}-wal").exists() and path.read_bytes()[18:20] == b"\x02\x02"
+    assert _check_whole(path) == 120
+
+
+def test_a_reader_that_opens_during_a_batch_of_a_first_add_switches_the_file_to_wal(tmp_path: Path) -> None:
+    # A reader that found the file held by a first add's batch read it in rollback mode: its snapshot then stopped
+    # the writer's next commit until the snapshot ended, and failed the add after 60 s ("database is locked"; review26:
+    # a scan --against of over a minute). The open waits for the batch and switches the file between two batches.
+    path = tmp_path / "new.db"
+    _add_here(path, write_jsonl(tmp_path / "docs.jsonl", small_records(40)))
+    writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=0.5)
+    writer.execute("PRAGMA journal_mode=TRUNCATE")  # as during its first add
+    writer.execute("BEGIN IMMEDIATE")  # a batch being written
+    writer.execute("DELETE FROM docs WHERE seq = 1")
+    committed = threading.Timer(0.3, writer.execute, ("COMMIT",))
+    committed.start()
+    try:
+        with open_index(path) as reader:
+            assert reader.connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            with reader.snapshot():
+                assert reader.connection.execute("SELECT count(*) FROM docs").fetchone() == (39,)
+                writer.execute("BEGIN IMMEDIATE")  # the next batch commits while the reader reads
+                writer.execute("DELETE FROM docs WHERE seq = 2")
+                writer.execute("COMMIT")
+                assert reader.connection.execute("SELECT count(*) FROM docs").fetchone() == (39,)
+    finally:
+        committed.join()
+        writer.close()
+
+
+def test_a_full_disk_is_the_error_an_add_raises_and_the_index_keeps_its_batches(tmp_path: Path) -> None:
+    # SQLite rolls back a transaction that found the disk full itself: the add's ROLLBACK then raised "cannot rollback
+    # - no transaction is active" in place of "database or disk is full" (review26; index remove did the same on a
+    # nearly full disk). max_page_count is a full disk as SQLite sees it.
+    records = small_records(400)
+    db = tmp_path / "full.db"
+    _add_here(db, write_jsonl(tmp_path / "first.jsonl", records[:200]))
+    more = load_corpus([str(write_jsonl(tmp_path / "more.jsonl", records[200:]))]).documents
+    with open_index(db) as index:
+        pages = index.connection.execute("PRAGMA page_count").fetchone()[0]
+        index.connection.execute(f"PRAGMA max_page_count={pages}")
+        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+            index.add(more, batch_size=200)
+    assert _check_whole(db) == 200
+
+
+def test_an_index_in_a_read_only_folder_is_said_to_be_read_only_not_no_index(tmp_path: Path) -> None:
+    # SQLite writes beside an index it reads (WAL's -shm; the journal of a first add cut short is rolled back): in a
+    # read-only folder every command said "not a dedupe index (unable to open database file)" (review26). The folder:
+    # a read-only bind mount in a mount namespace of its own (root only: skipped where unshare may not mount).
+    db = tmp_path / "shelf" / "x.db"
+    db.parent.mkdir()
+    _add_here(db, write_jsonl(tmp_path / "docs.jsonl", small_records(40)))
+    script = (f"mount --bind {db.parent} {db.parent} && mount -o remount,bind,ro {db.parent} || exit 99; "
+              f"{sys.executable} -m dedupe index info {db}; echo status $?")
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", script], env=_env(), capture_output=True, text=True,
+                          timeout=120) if shutil.which("unshare") else None
+    if done is None or done.returncode != 0:
+        pytest.skip("no mount namespace with a read-only bind mount here (unshare --mount needs root)")
+    assert done.stdout == "status 2\n"
+    assert done.stderr == (f"Error: {db}: cannot read the index where it is (unable to open database file): SQLite "
+                           "writes beside an index it reads (WAL), and this file or its folder is read-only here; "
+                           "copy it to a folder you can write to\n")

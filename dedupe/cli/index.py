@@ -86,8 +86,9 @@ def index_remove(index_path: str, docs: tuple[str, ...], before: str | None) -> 
 
     Their space is reused by later adds, so the file does not shrink after a small removal. When over half of
     it is free afterwards, the file is rewritten to the size it uses (SQLite VACUUM, a transaction after the
-    removal's: a kill -9 leaves the removal whole, before or after); a scan reading INDEX meanwhile keeps its
-    snapshot, and the file shrinks once no process reads it.
+    removal's: a kill -9 leaves the removal whole, before or after; without room on the disk for the copy, the
+    removal stands and the file keeps its size); a scan reading INDEX meanwhile keeps its snapshot, and the file
+    shrinks once no process reads it.
     """
     from dedupe.index import open_index
 

@@ -38,9 +38,11 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
     if text[:4].isdigit():  # every form date.fromisoformat reads starts with a four-digit year
         if text[4:5] != "-" and _NUMBER.fullmatch(text):
-            # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS; another (a Unix time, 1407110400,
-            # read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
-            return _iso_date(text[:8]) if text.isdigit() and len(text) in (8, 12, 14) else None
+            # A bare number is a date only as YYYYMMDD, maybe with HHMM or HHMMSS, maybe written as a float
+            # (20140804.0: a CSV column of dates with a blank cell, as pandas writes it); another (a Unix time,
+            # 1407110400, read "1407-11-04" from its first 8 digits) is not understood, and the loader says so.
+            whole, _, fraction = text.partition(".")
+            return _iso_date(whole[:8]) if len(whole) in (8, 12, 14) and not fraction.strip("0") else None
         try:
             return dt.date.fromisoformat(text[:10])
         except ValueError:
@@ -49,15 +51,18 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d*)?")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})(?!\d)")
 
 
 def _dotted_date(text: str) -> dt.date | None:
-    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April)."""
+    """ "04.08.2014": day first, as wherever dates are written with dots (dateutil read it as 8 April); so is
+    "04.08.14", whose century dateutil chooses as it did (day first unless that is no date, as for four digits)."""
     dotted = _DOTTED.match(text)
     if dotted is None:
         return None
     day, month, year = dotted.groups()
+    if len(year) == 2:
+        return _dateutil_date(text, dayfirst=True)
     try:
         return dt.date(int(year), int(month), int(day))
     except ValueError:
@@ -102,14 +107,14 @@ def _calendar_date(year: str, month: str, day: str) -> dt.date | None:
 
 
 @lru_cache(maxsize=4096)
-def _dateutil_date(text: str) -> dt.date | None:
+def _dateutil_date(text: str, dayfirst: bool = False) -> dt.date | None:
     from dateutil import parser
 
     try:
         # Parsed twice with different defaults: a text lacking its year, month or day ("Thursday",
         # "September") fills them from the default, so the two readings differ and it stays text.
-        first = parser.parse(text, default=dt.datetime(2000, 1, 1)).date()
-        second = parser.parse(text, default=dt.datetime(2001, 2, 2)).date()
+        first = parser.parse(text, default=dt.datetime(2000, 1, 1), dayfirst=dayfirst).date()
+        second = parser.parse(text, default=dt.datetime(2001, 2, 2), dayfirst=dayfirst).date()
     except (ValueError, OverflowError, parser.ParserError):
         return None
     return first if first == second else None

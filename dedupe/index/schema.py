@@ -22,6 +22,7 @@ whose dictionary row is damaged or missing.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,28 @@ def read(connection: sqlite3.Connection, path: Path) -> Layout:
     if connection.execute("SELECT count(*) FROM sqlite_sequence WHERE name = 'docs'").fetchone()[0]:
         raise InputError(f"{path}: damaged index: its texts' dictionary is missing")
     return Layout(version, params, None)
+
+
+def unreadable(path: Path, exc: sqlite3.DatabaseError) -> InputError:
+    """The error for a file SQLite could not open or read as an index (:func:`~dedupe.index.store.open_index`).
+
+    An index is read in WAL mode, which writes beside the file (its ``-shm``; the journal of a first add cut short is
+    rolled back): in a read-only folder, or a file this user may not write, it cannot be read where it is. That is
+    said as such, not "not a dedupe index" (it was both for a read-only index until review26).
+
+    Args:
+        path: The index file.
+        exc: What SQLite raised.
+
+    Returns:
+        The error to raise.
+    """
+    code = exc.sqlite_errorcode & 0xFF if isinstance(exc, sqlite3.OperationalError) else None
+    if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and not all(
+            os.access(where, os.W_OK) for where in (path, path.parent)):
+        return InputError(f"{path}: cannot read the index where it is ({exc}): SQLite writes beside an index it reads "
+                          "(WAL), and this file or its folder is read-only here; copy it to a folder you can write to")
+    return InputError(f"{path}: not a dedupe index ({exc})")
 
 
 def settle_dictionary(connection: sqlite3.Connection, codec: TextCodec, path: Path) -> TextCodec:

@@ -2,17 +2,16 @@
 
 Its tables, schema version and parameters: :mod:`~dedupe.index.schema`.
 
-Every batch of documents is written in one transaction together with its keys, the segment merges it
-completes, and its ``batches`` row, so a process killed at any moment leaves whole batches only. Readers
-see a snapshot (WAL): a scan against the index while another process adds to it reads the state of one
-commit throughout. A new file's first add is written through SQLite's rollback journal, each page once, and leaves
-the file in WAL mode (:mod:`~dedupe.index.wal`): a killed process still leaves whole batches; a power cut *during*
-that first add can leave the new file unreadable (it held nothing before).
+Every batch of documents is written in one transaction together with its keys, the segment merges it completes, and its
+``batches`` row, so a process killed at any moment leaves whole batches only. Readers see a snapshot (WAL): a scan
+against the index while another process adds to it reads the state of one commit throughout. A new file's first add is
+written through SQLite's rollback journal, each page once, and leaves the file in WAL mode (:mod:`~dedupe.index.wal`): a
+killed process still leaves whole batches; a power cut *during* that first add can leave the new file unreadable (it
+held nothing before).
 
-**Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's
-absolute path and line (:func:`~dedupe.index.prepare.identity_key`).
-The same key with the same text is ``unchanged``; with another text it is stored as a new version whose
-id is ``KEY~vN``.
+**Identity**: a document's key is its id as loaded (the given ``id``, else the url), else its file's absolute path and
+line (:func:`~dedupe.index.prepare.identity_key`). The same key with the same text is ``unchanged``; with another text
+it is stored as a new version whose id is ``KEY~vN``.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
 from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
 from dedupe.index.texts import PLAIN, TextCodec, trained
-from dedupe.index.wal import after_commits, close_in_wal, switch_to_wal
+from dedupe.index.wal import after_commits, close_in_wal, rollback, switch_to_wal
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
@@ -201,7 +200,7 @@ class Index:
             self._write(new.rows, prepared, new.stored)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             self.texts = settled
             raise
         return len(new.stored) - len(new.versions), new.unchanged, new.versions, new.skipped
@@ -262,8 +261,7 @@ class Index:
         if not new:
             return
         # Sequence numbers are never reused (AUTOINCREMENT): a key of a removed document never names another.
-        last = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
-        first = (int(last[0]) if last else 0) + 1
+        first = self.last_seq() + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
         made = [(kind, segments.batch_segment(packed, seq_of, len(new) == len(rows)))
@@ -348,8 +346,7 @@ class Index:
         """What the index holds (see :class:`IndexInfo`)."""
         db = self.connection
         documents = db.execute("SELECT count(*) FROM docs").fetchone()[0]
-        outlets = db.execute("SELECT outlet, count(*) AS n FROM docs GROUP BY outlet "
-                             "ORDER BY n DESC, outlet").fetchall()
+        outlets = db.execute("SELECT outlet, count(*) n FROM docs GROUP BY outlet ORDER BY n DESC, outlet").fetchall()
         first, last, count = db.execute(f"SELECT min(date), max(date), count(*) FROM docs WHERE {_DATED}").fetchone()
         batches = db.execute("SELECT count(*) FROM batches").fetchone()[0]
         size = sum(os.path.getsize(p) for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
@@ -385,7 +382,11 @@ class Index:
         are free: later adds reuse free pages, so only a large removal is worth rewriting the file for."""
         db = self.connection
         if 2 * db.execute("PRAGMA freelist_count").fetchone()[0] > db.execute("PRAGMA page_count").fetchone()[0]:
-            db.execute("VACUUM")
+            try:
+                db.execute("VACUUM")
+            except sqlite3.OperationalError as exc:  # no room for the copy: the removal stands, the file its size
+                if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                    raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
         """Delete documents and drop their keys from the segments, in one transaction."""
@@ -397,7 +398,7 @@ class Index:
                 segments.compact(db, kind)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            rollback(db)
             raise
 
 
@@ -449,7 +450,7 @@ def open_index(path: str | Path, params: IndexParams | None = None, create: bool
     except (sqlite3.DatabaseError, ConfigError, InputError) as exc:
         connection.close()
         if isinstance(exc, sqlite3.DatabaseError):
-            raise InputError(f"{path}: not a dedupe index ({exc})") from None
+            raise schema.unreadable(path, exc) from None
         raise
     if params is not None and params != stored.params:
         connection.close()

@@ -1,4 +1,5 @@
-"""Work after each commit of an add, in a thread beside the writer: WAL checkpoints, or syncs of a new file.
+"""Work after each commit of an add, in a thread beside the writer: WAL checkpoints, or syncs of a new file; the
+journal mode of a file (:func:`switch_to_wal`, :func:`close_in_wal`); the rollback of a failed transaction.
 
 In WAL mode every commit appends its pages to the ``-wal`` file, and a checkpoint copies them into the
 database. Run by the writer (SQLite's automatic checkpoint, inside a commit, or the last one when the
@@ -22,8 +23,9 @@ moment still leaves whole batches (the journal reaches the operating system befo
 open rolls back a batch cut short), but a power cut or system crash *during* a new file's first add can leave that
 file unreadable; it held nothing before, and the same add into a new file makes it again. Every later add is in WAL
 mode with ``synchronous=NORMAL``: a power cut loses at most the last commits, never the file. A reader that opens
-the file during its first add waits for the batch being written, then switches the file to WAL (the writer carries
-on in WAL mode), or, when the writer holds it, reads it as it is (:func:`switch_to_wal`).
+the file during its first add waits for the batch being written, then switches the file to WAL (:func:`switch_to_wal`):
+the writer carries on in WAL mode, so that the reader's snapshot never stops its commits, and syncs that WAL too
+before it returns (:class:`Syncer`, :func:`close_in_wal`).
 
 Example:
     >>> with Checkpointer(path) as wal:   # doctest: +SKIP
@@ -116,8 +118,9 @@ class Checkpointer(_AfterCommits):
 
 
 class Syncer(_AfterCommits):
-    """``os.fdatasync`` of a database file after commits, and ``os.fsync`` on leaving the block: once the block is
-    left, every committed page is on the disk (a failed sync is raised unless an error is on its way).
+    """``os.fdatasync`` of a database file after commits, and ``os.fsync`` on leaving the block (of its ``-wal`` too,
+    where a reader switched the file to WAL meanwhile): once the block is left, every committed page is on the disk
+    (a failed sync is raised unless an error is on its way).
 
     Args:
         path: The database file.
@@ -127,6 +130,7 @@ class Syncer(_AfterCommits):
 
     def __init__(self, path: str | Path) -> None:
         self._fd = os.open(path, os.O_RDONLY)
+        self._path = path
         self.syncs = 0  # syncs run in the thread
         super().__init__()
 
@@ -137,11 +141,25 @@ class Syncer(_AfterCommits):
     def _close(self, finished: bool) -> None:
         try:
             os.fsync(self._fd)  # the batches committed before an error are kept: synced too
+            _fsync_wal(self._path)
         except OSError:
             if finished:
                 raise
         finally:
             os.close(self._fd)
+
+
+def _fsync_wal(path: str | Path) -> None:
+    """Sync a database's ``-wal`` file, if it has one: a reader that opened a new file during its first add switched
+    it to WAL, and the add's later commits (unsynced, ``synchronous=OFF``) went there instead of into the file."""
+    try:
+        wal = os.open(f"{path}-wal", os.O_RDONLY)
+    except FileNotFoundError:
+        return
+    try:
+        os.fsync(wal)
+    finally:
+        os.close(wal)
 
 
 def in_wal(connection: sqlite3.Connection) -> bool:
@@ -154,23 +172,58 @@ def after_commits(path: str | Path, connection: sqlite3.Connection) -> Checkpoin
     return Checkpointer(path) if in_wal(connection) else Syncer(path)
 
 
-def switch_to_wal(connection: sqlite3.Connection) -> None:
-    """Put a file in WAL mode (a no-op for one in WAL already); a new file whose first add is being written is left
-    in rollback mode while that add holds it (the switch would wait for the writer, which waits for this reader:
-    SQLite answers busy at once), and read as it is."""
-    try:
-        connection.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+def switch_to_wal(connection: sqlite3.Connection, wait: bool = True) -> None:
+    """Put a file in WAL mode (a no-op for one in WAL already), a new file whose first add is being written between
+    two of its batches.
+
+    The switch cannot wait for the writer (it would wait for this reader, which waits for it: SQLite answers busy at
+    once), but ``BEGIN IMMEDIATE`` can: it waits for the batch being written, and the switch follows at once, before
+    the writer takes the file for its next batch (else again). Read in rollback mode instead, a reader's snapshot
+    would stop the writer's next commit until it ends, and fail it after the busy timeout (a scan of over 60 s).
+
+    Args:
+        connection: An open connection (autocommit), not in a transaction.
+        wait: Wait for the writer (else a file held by one is left in rollback mode, to be switched by the next open).
+
+    Raises:
+        sqlite3.OperationalError: The switch failed for another reason than a writer holding the file (a read-only
+            file).
+    """
+    for _ in range(_SWITCH_TRIES if wait else 1):
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        if wait:
+            try:
+                connection.execute("BEGIN IMMEDIATE")  # waits for the writer's commit (its commit waits for no one)
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return  # a batch longer than the busy timeout: read as it is
+            connection.execute("COMMIT")
+
+
+_SWITCH_TRIES = 100  # each after a batch of the writer: a writer that always takes the file back first is read as is
 
 
 def close_in_wal(connection: sqlite3.Connection) -> None:
     """Close a connection, its file switched to WAL first if it is not (a new file after its first add: the switch's
-    own commit synced); a reader that holds the file leaves it in rollback mode, for the next open to switch."""
+    own commit synced); a reader that holds the file leaves it in rollback mode, for the next open to switch. Closed
+    at ``synchronous=NORMAL``: the checkpoint of the last connection to close syncs the file before it drops the WAL
+    (a first add's WAL, where a reader switched the file meanwhile, would be copied and dropped unsynced at OFF)."""
     try:
+        connection.execute("PRAGMA synchronous=NORMAL")
         if not in_wal(connection):
-            connection.execute("PRAGMA synchronous=NORMAL")
-            switch_to_wal(connection)
+            switch_to_wal(connection, wait=False)
     finally:
         connection.close()
+
+
+def rollback(connection: sqlite3.Connection) -> None:
+    """Roll back the transaction an error stopped, unless SQLite has rolled it back itself (a full disk, an I/O
+    error): then ``ROLLBACK`` would raise "no transaction is active" in place of the error that stopped it."""
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
