@@ -8,7 +8,8 @@ class DedupeError(Exception):
 
 
 class InputError(DedupeError):
-    """Unreadable or invalid input (missing file, duplicate ids, ``--strict`` problems); exit status 2."""
+    """Unreadable or invalid input (missing file, duplicate ids, ``--strict`` problems, an index on a full disk);
+    exit status 2."""
 
 
 class ConfigError(DedupeError):

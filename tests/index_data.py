@@ -10,9 +10,15 @@ relations inside the batch and inside the history only.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -122,3 +128,27 @@ def reuters_split(path: Path, history_size: int = 300, batch_size: int = 60,
             text = outside[batch_size + i]["text"]
         batch.append(record(f"batch-{i}", "Wire", "", text))
     return history, batch
+
+
+def on_small_disk(disk: Path, size: int, script: str) -> str:
+    """Run the shell ``script`` with a tmpfs of ``size`` bytes mounted at ``disk`` (an empty folder), in a mount
+    namespace of its own: a full disk that nothing else shares. ``python`` in the script is this interpreter, with
+    this tree first on its path. Skips the test where the namespace or the mount is refused (root only).
+
+    Returns:
+        What the script printed on stdout and stderr, in order.
+    """
+    mounted = f"mount -t tmpfs -o size={size} tmpfs {disk} || exit 99; python() {{ {sys.executable} \"$@\"; }}; "
+    env = {**os.environ, "PYTHONPATH": str(DATA.parent)}
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", mounted + script], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=120) if shutil.which("unshare") else None
+    if done is None or done.returncode != 0:  # every script ends with an echo: this is the mount's failure
+        pytest.skip("no mount namespace with a tmpfs here (unshare --mount needs root)")
+    return done.stdout
+
+
+def full_disk_said(index: Path, exc: str) -> str:
+    """The error line of a command that found the disk of ``index`` full (``exc``: SQLite's words)."""
+    return (f"Error: {index}: the disk is full ({exc}): free some space there, or move the index to a disk with room, "
+            "and run the command again (the index keeps every commit made before; a transaction this stopped was "
+            "rolled back)")

@@ -26,6 +26,7 @@ import pytest
 from dedupe.corpus.dates import parse_date
 from dedupe.corpus.documents import Document, Origin
 from dedupe.corpus.load import load_corpus
+from dedupe.errors import InputError
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
@@ -34,7 +35,7 @@ from dedupe.index.texts import PLAIN, trained
 from dedupe.index.store import _all_new
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
-from tests.index_data import small_records, write_jsonl
+from tests.index_data import full_disk_said, on_small_disk, small_records, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIALS = 20
@@ -411,9 +412,40 @@ def test_a_full_disk_is_the_error_an_add_raises_and_the_index_keeps_its_batches(
     with open_index(db) as index:
         pages = index.connection.execute("PRAGMA page_count").fetchone()[0]
         index.connection.execute(f"PRAGMA max_page_count={pages}")
-        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+        with pytest.raises(InputError, match=r"the disk is full \(database or disk is full\): free some space"):
             index.add(more, batch_size=200)
     assert _check_whole(db) == 200
+
+
+def test_a_full_disk_is_one_line_that_says_what_to_do_and_the_rerun_adds_the_rest(tmp_path: Path) -> None:
+    # index add on a full disk said "internal error: OperationalError: database or disk is full (rerun with --debug)"
+    # and exited 1, as an internal error: an ordinary condition now says so, names the file, and exits 2; the batches
+    # committed before stay and the rerun adds the rest. A real full disk: a tmpfs with room for 1 MiB more.
+    records = small_records(600)
+    db, disk = tmp_path / "h.db", tmp_path / "disk"
+    _add_here(db, write_jsonl(tmp_path / "first.jsonl", records[:200]))
+    more = write_jsonl(tmp_path / "more.jsonl", records[200:])
+    disk.mkdir()
+    add = f"python -m dedupe index add {disk}/h.db {more} --batch-size 50"
+    said = on_small_disk(disk, db.stat().st_size + 2**20, f"cp {db} {disk}; {add}; echo status $?; "
+                         f"mkdir {tmp_path}/kept; cp {disk}/h.db* {tmp_path}/kept; mount -o remount,size=64m {disk}; "
+                         f"{add}; echo $?")
+    kept = _check_whole(tmp_path / "kept" / "h.db")  # with its WAL: a checkpoint the full disk stopped is redone
+    assert 200 < kept < 600 and kept % 50 == 0  # some batches committed before the disk was full, none cut short
+    assert said.splitlines() == [full_disk_said(disk / "h.db", "database or disk is full"), "status 2",
+                                 f"{disk}/h.db: {600 - kept} added, {kept - 200} unchanged, 0 new versions, 0 skipped "
+                                 "documents", "0"]
+
+
+def test_an_index_on_a_disk_without_room_for_its_shm_is_said_full_not_no_index(tmp_path: Path) -> None:
+    # Reading an index in WAL makes its 32 KiB -shm beside it: on a full disk every command said "not a dedupe index
+    # (disk I/O error)".
+    db, disk = tmp_path / "h.db", tmp_path / "disk"
+    _add_here(db, write_jsonl(tmp_path / "docs.jsonl", small_records(40)))
+    disk.mkdir()
+    said = on_small_disk(disk, db.stat().st_size + 8192, f"cp {db} {disk}; python -m dedupe index info {disk}/h.db; "
+                         "echo status $?")
+    assert said.splitlines() == [full_disk_said(disk / "h.db", "disk I/O error"), "status 2"]
 
 
 def test_an_index_in_a_read_only_folder_is_said_to_be_read_only_not_no_index(tmp_path: Path) -> None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dedupe.index.keys import IndexParams
-from dedupe.index.store import AddResult, Index, IndexInfo, add_to, index_exists, open_index
+from dedupe.index.schema import index_exists
+from dedupe.index.store import AddResult, Index, IndexInfo, add_to, open_index
 
 if TYPE_CHECKING:
     from dedupe.index.query import AgainstResult, scan_against

@@ -1,5 +1,6 @@
 """The index file's layout: its tables, its schema version, the parameters it was built with and its texts'
-dictionary.
+dictionary; what says that a file cannot be read as an index (:func:`unreadable`) or written for a full disk
+(:func:`written`).
 
 Tables::
 
@@ -22,8 +23,11 @@ whose dictionary row is damaged or missing.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +124,20 @@ def read(connection: sqlite3.Connection, path: Path) -> Layout:
     return Layout(version, params, None)
 
 
+def index_exists(path: str | Path) -> bool:
+    """Whether an index is there: the one rule (in :mod:`~dedupe.index.store` and the CLI) that an empty file is no
+    index yet.
+
+    Args:
+        path: The SQLite file.
+
+    Returns:
+        ``True`` when the file exists and is not empty.
+    """
+    path = Path(path)
+    return path.exists() and path.stat().st_size > 0
+
+
 def unreadable(path: Path, exc: sqlite3.DatabaseError) -> InputError:
     """The error for a file SQLite could not open or read as an index (:func:`~dedupe.index.store.open_index`).
 
@@ -134,12 +152,49 @@ def unreadable(path: Path, exc: sqlite3.DatabaseError) -> InputError:
     Returns:
         The error to raise.
     """
+    if no_room(exc):  # the -shm of a file in WAL could not be made
+        return _full(path, exc)
     code = exc.sqlite_errorcode & 0xFF if isinstance(exc, sqlite3.OperationalError) else None
     if code in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY) and not all(
             os.access(where, os.W_OK) for where in (path, path.parent)):
         return InputError(f"{path}: cannot read the index where it is ({exc}): SQLite writes beside an index it reads "
                           "(WAL), and this file or its folder is read-only here; copy it to a folder you can write to")
     return InputError(f"{path}: not a dedupe index ({exc})")
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether ``exc`` says that the index's disk is full: SQLite's ``SQLITE_FULL``, its ``SQLITE_IOERR_SHMSIZE`` (the
+    ``-shm`` beside a file in WAL could not be grown: opening it needs room for 32 KiB), or the system's ``ENOSPC``
+    or ``EDQUOT`` (a sync of the file, :mod:`~dedupe.index.wal`)."""
+    if isinstance(exc, sqlite3.Error):
+        return exc.sqlite_errorcode in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_SHMSIZE)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+@contextmanager
+def written(path: Path) -> Iterator[None]:
+    """Run a block that writes to the index at ``path``: a full disk (:func:`no_room`) is raised as a one-line
+    :class:`~dedupe.errors.InputError` that names the file and says what to do, not as SQLite's error.
+
+    A transaction that a full disk stops is rolled back (SQLite's own, or :func:`~dedupe.index.wal.rollback`), so
+    the index keeps every commit made before it: an add's earlier batches, none of a removal.
+
+    Raises:
+        InputError: The disk is full.
+    """
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        if not no_room(exc):
+            raise
+        raise _full(path, exc) from None
+
+
+def _full(path: Path, exc: BaseException) -> InputError:
+    """The error for the index at ``path`` whose disk is full (``exc``: what said so)."""
+    return InputError(f"{path}: the disk is full ({exc}): free some space there, or move the index to a disk with "
+                      "room, and run the command again (the index keeps every commit made before; a transaction this "
+                      "stopped was rolled back)")
 
 
 def settle_dictionary(connection: sqlite3.Connection, codec: TextCodec, path: Path) -> TextCodec:

@@ -31,6 +31,7 @@ from dedupe.errors import ConfigError, InputError
 from dedupe.index import range_counts, schema, segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
+from dedupe.index.schema import index_exists
 from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
 from dedupe.index.texts import PLAIN, TextCodec, trained
 from dedupe.index.wal import after_commits, close_in_wal, rollback, switch_to_wal
@@ -134,8 +135,13 @@ class Index:
 
     def close(self) -> None:
         """Close the connection (the WAL is checkpointed by SQLite when the last one closes); a new file after its
-        first add is switched to WAL first (:func:`~dedupe.index.wal.close_in_wal`)."""
-        close_in_wal(self.connection)
+        first add is switched to WAL first (:func:`~dedupe.index.wal.close_in_wal`).
+
+        Raises:
+            InputError: The disk is full (:func:`~dedupe.index.schema.written`): the switch makes the ``-shm``.
+        """
+        with schema.written(self.path):
+            close_in_wal(self.connection)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -177,7 +183,7 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with after_commits(self.path, self.connection) as after:
+            with schema.written(self.path), after_commits(self.path, self.connection) as after:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared, codec)
                     after.committed()
@@ -373,7 +379,8 @@ class Index:
             dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
             seqs |= {row[0] for row in dated}
         if seqs:
-            self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
+            with schema.written(self.path):
+                self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
             self._shrink()
         return len(seqs)
 
@@ -385,7 +392,7 @@ class Index:
             try:
                 db.execute("VACUUM")
             except sqlite3.OperationalError as exc:  # no room for the copy: the removal stands, the file its size
-                if exc.sqlite_errorcode != sqlite3.SQLITE_FULL:
+                if not schema.no_room(exc):
                     raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
@@ -488,19 +495,6 @@ def add_to(path: str | Path, documents: Sequence[Document], params: IndexParams 
     with (prepared_batches(documents, batch_size, params, codec) as batches,
           open_index(path, params, create=True) as index):
         return index._add_prepared(batches, codec)
-
-
-def index_exists(path: str | Path) -> bool:
-    """Whether an index is there: the one rule (here and in the CLI) that an empty file is no index yet.
-
-    Args:
-        path: The SQLite file.
-
-    Returns:
-        ``True`` when the file exists and is not empty.
-    """
-    path = Path(path)
-    return path.exists() and path.stat().st_size > 0
 
 
 def _check_iso(value: str) -> None:
