@@ -265,6 +265,22 @@ def test_parameter_mismatch_is_one_line_and_status_2(split: tuple[Path, Path], t
         open_index(tmp_path / "absent.db")
 
 
+def test_a_check_that_fails_still_warns_the_load_notes_before_its_error(tmp_path: Path) -> None:
+    # scan --against holds the loader's notes back to name each document as its report does (mend27): a check that
+    # failed (an index with other parameters, or none) ended without them, and the user lost the warnings.
+    db = str(tmp_path / "h.db")
+    text = " ".join(f"word{i}" for i in range(60))
+    run("index", "add", db, str(write_jsonl(tmp_path / "a.jsonl", [{"id": "a", "text": text}])))
+    batch = write_jsonl(tmp_path / "b.jsonl", [{"id": "x", "text": text}, {"id": "x", "text": f"{text} more"}])
+    note = f"warning: {batch}:2: document id 'x' already used at {batch}:1; kept as 'x~2'\n"
+    other = run("scan", str(batch), "--against", db, "--ngram", "4", "--add")
+    assert (other.exit_code, other.stdout) == (2, "")
+    assert other.stderr == note + (f"Error: {db}: built with other parameters (ngram index=5 scan=4); use the index's "
+                                   "parameters or build a new index\n")
+    missing = run("scan", str(batch), "--against", str(tmp_path / "none.db"))
+    assert missing.exit_code == 2 and missing.stderr.startswith(note + f"Error: {tmp_path / 'none.db'}: no such index")
+
+
 def test_index_add_takes_the_threshold_as_scan_does(split: tuple[Path, Path], tmp_path: Path) -> None:
     for spelled in ("0.7", "scan=0.7"):  # scan --against is given it either way; index add took the bare number only
         db = str(tmp_path / f"{spelled}.db")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -95,16 +96,26 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
         check_not_input(path, corpus)
         check_output(path)
     loaded = load_checked(corpus, options, sys.stdin.buffer, warn, notes=False)  # warned once the check names them
-    if add_after:
-        make_folder(path)
     # --add on a missing index starts it (an empty history): a daily CI job runs the same command on its first day
-    with open_index(path, IndexParams.from_config(config), create=add_after) as index:
-        checked = scan_against(index, loaded.documents, config, added=loaded.as_given() if add_after else None)
-        for note in loaded.notes_naming(dict(checked.aliases)):
-            warn(note)
+    with ExitStack() as held:
+        try:
+            if add_after:
+                make_folder(path)
+            index = held.enter_context(open_index(path, IndexParams.from_config(config), create=add_after))
+            checked = scan_against(index, loaded.documents, config, added=loaded.as_given() if add_after else None)
+        except BaseException:  # no check named the documents: the loader's notes as they are, before its error
+            _warn_notes(loaded.notes)
+            raise
+        _warn_notes(loaded.notes_naming(dict(checked.aliases)))
         renderers: dict[str, Callable[[Any], str]] = {
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
         emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)
         if add_after:
             click.echo(add_text(path, index.add(loaded.as_given()), len(loaded.skipped)), err=True, nl=False)
     return count_findings(scan=checked.result)
+
+
+def _warn_notes(notes: Sequence[str]) -> None:
+    """Warn the load's notes that ``scan --against`` held back to name its documents as its report does."""
+    for note in notes:
+        warn(note)
