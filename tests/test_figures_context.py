@@ -69,6 +69,27 @@ def test_attributions(sentence, source) -> None:  # type: ignore[no-untyped-def]
     assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == [source]
 
 
+@pytest.mark.parametrize("sentence, sources", [
+    # a speech word after an article, a possessive or a preposition is a noun or an adjective: no subject before it
+    ("He said 49 people were confirmed missing, based on reports from relatives.", ["people were"]),
+    ("Among the reported deaths, 504 were in Ludian County.", []),
+    ("The boat carried an estimated 150 people, their estimates show.", []),
+    ("Officials estimated 150 people were aboard, and media reports said 30 died.", ["Officials", "media",
+                                                                                     "media reports"]),
+    # ", said" after an appositive or a relative clause: the subject before it, not the reported clause after it
+    ("Budiawan, the head of the rescue agency in Medan, said the boat was filled with 150 people.", ["Budiawan"]),
+    ("Ma Hao, a student who volunteered, told Xinhua that he pulled out 40 bodies.", ["Ma Hao"]),
+    ("The Red Cross, which runs the camp, said 30 people died.", ["The Red Cross"]),
+    ("The agency, which runs the port, said 30 people died.", []),  # a name only: not a clause's last words
+    # ... unless the words after the verb end the clause: they are its subject
+    ("Thirty people died in the blast, the deadliest this year, said police.", ["police"]),
+    ("Thirty people died, said the official in Jakarta.", ["the official"]),
+    ("Thirty people died in the blast, the deadliest this year, said the official in Jakarta.", ["the official"]),
+])
+def test_speech_words_that_are_not_verbs_and_appositives(sentence, sources) -> None:  # type: ignore[no-untyped-def]
+    assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == sources
+
+
 def test_pronoun_subjects_are_skipped() -> None:
     sentence = "The State Department said that it told Moscow"
     assert [m.text for m in find_attributions(tokenize(sentence), sentence)] == ["The State Department"]

@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from dedupe.figures.noun_phrases import PREPOSITIONS
 from dedupe.figures.tokens import Token, folded
 from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
 from dedupe.lexicon import (
@@ -78,6 +79,11 @@ _NEEDED_SETS = {kind: tuple(frozenset(group) for group in groups) for kind, grou
 _SPEECH = SPEECH_VERBS | {"say", "tells", "tell", "reported", "reports", "warns", "claims", "adds", "estimated",
                           "estimates", "announced", "announces", "confirmed"}
 _CITING = frozenset({"citing", "quoting"})
+# After an article, a possessive or a preposition a speech word is a noun or an adjective ("based on reports from
+# relatives", "an estimated 150"), and the words before it are not its subject.
+_NOT_BEFORE_A_VERB = PREPOSITIONS | {"a", "an", "the", "these", "those", "its", "his", "her", "their", "our"}
+#: First words of an appositive or a relative clause between a subject and its verb ("X, the head of Y, said").
+_APPOSITIVE_OPENERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "who", "which"})
 # A relative pronoun ("..., which said") names nobody either.
 _PRONOUNS = SUBJECT_PRONOUNS | {"which", "who"}
 _SUBJECT_STOPS = frozenset({"which", "that", "who", "and", "but", "however", "while", "as", "because", "if",
@@ -428,8 +434,8 @@ def find_attributions(tokens: list[Token], sentence: str) -> list[ContextSpan]:
             source = _noun_phrase_after(tokens, k + 2)
         elif word in ("confirmed", "reported", "cited") and k + 1 < len(words) and words[k + 1] == "by":
             source = _noun_phrase_after(tokens, k + 2)
-        elif word in _SPEECH:
-            source = _subject_before(tokens, k) or _inverted_subject(tokens, k)
+        elif word in _SPEECH and (k == 0 or words[k - 1] not in _NOT_BEFORE_A_VERB):
+            source = _subject_before(tokens, k) or _after_comma(tokens, k)
         if source:
             text = _with_citing(tokens, k, sentence, sentence[source[0]:source[1]])
             found.append(ContextSpan(text, tokens[k].start, tokens[k].end, "attribution", source))
@@ -456,6 +462,34 @@ def _subject_before(tokens: list[Token], k: int) -> tuple[int, int] | None:  # s
     if last == first and tokens[first].lower in _PRONOUNS:
         return None
     return tokens[first].start, tokens[last].end
+
+
+def _after_comma(tokens: list[Token], k: int) -> tuple[int, int] | None:
+    """Who speaks where a comma (or a quote) stands before the verb: the subject after it where that ends the clause
+    ("..., said the official."), else the subject before an appositive ("Budiawan, the head of the agency, said the
+    boat was filled": not "the boat was filled"), else the words after it ("..., said the official in Jakarta")."""
+    inverted = _inverted_subject(tokens, k)
+    if inverted is not None and _ends_clause(tokens, inverted[1]):
+        return inverted
+    return _appositive_subject(tokens, k) or inverted
+
+
+def _ends_clause(tokens: list[Token], end: int) -> bool:
+    after = next((t.text for t in tokens if t.start >= end), ".")
+    return after in _BOUNDARY_PUNCT or after in ".!?"
+
+
+def _appositive_subject(tokens: list[Token], k: int) -> tuple[int, int] | None:
+    """ "Budiawan, the head of the agency, said" -> "Budiawan"; "The Red Cross, which runs it, said" -> "The Red
+    Cross" ("Thirty people died in the blast, the deadliest this year, said" has no name before its appositive)."""
+    if k < 4 or tokens[k - 1].text != ",":
+        return None
+    opening = next((c for c in range(k - 2, max(k - 20, 0), -1) if tokens[c].text in _BOUNDARY_PUNCT), None)
+    if opening is None or tokens[opening].text != "," or tokens[opening + 1].lower not in _APPOSITIVE_OPENERS:
+        return None
+    subject = _subject_before(tokens, opening)  # a name ("Budiawan", "The Red Cross"), never a clause's words
+    named = subject is not None and all(_capitalised(t.text) for t in tokens if subject[0] <= t.start < subject[1])
+    return subject if named else None
 
 
 def _inverted_subject(tokens: list[Token], k: int) -> tuple[int, int] | None:
