@@ -99,8 +99,8 @@ def test_seed_non_figures_are_not_extracted(seed_documents, seed_figures, doc, n
 
 
 def test_a_sentence_without_a_digit_or_number_word_is_not_parsed(seed_documents) -> None:  # type: ignore[no-untyped-def]
-    """The cheap test before the tokenizer (extract._MAY_STATE_A_NUMBER) never skips a number phrase."""
-    from dedupe.figures.extract import _MAY_STATE_A_NUMBER
+    """The cheap test before the tokenizer (numbers._MAY_STATE_A_NUMBER) never skips a number phrase."""
+    from dedupe.figures.numbers import _MAY_STATE_A_NUMBER
     from dedupe.figures.numbers import find_number_phrases
     from dedupe.figures.tokens import tokenize
 
@@ -289,7 +289,7 @@ def test_magnitudes_are_not_figures(sentence: str) -> None:
 
 
 def test_may_state_a_number_answers_as_the_full_pattern(seed_documents) -> None:  # type: ignore[no-untyped-def]
-    from dedupe.figures.extract import _MAY_STATE_A_NUMBER, may_state_a_number
+    from dedupe.figures.numbers import _MAY_STATE_A_NUMBER, may_state_a_number
 
     texts = [s.text for d in seed_documents for s in d.sentences]
     texts += ["Someone phoned the tenant.", "TWENTY-SEVEN died", "Hundreds fled", "a dozen", "thirteenth",

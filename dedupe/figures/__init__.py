@@ -2,9 +2,9 @@
 
 Number phrases (:mod:`~dedupe.figures.numbers`) -> what they count (:mod:`~dedupe.figures.measures`,
 :mod:`~dedupe.figures.noun_phrases`, :mod:`~dedupe.figures.grammar`, :mod:`~dedupe.figures.links`) -> place,
-period and attribution (:mod:`~dedupe.figures.context`) and scope (:mod:`~dedupe.figures.scope`) -> figures
-(:mod:`~dedupe.figures.extract`) -> discrepancies per story, like with like, judged against the time of
-report (:mod:`~dedupe.figures.discrepancies`, :mod:`~dedupe.figures.timeline`).
+period and attribution (:mod:`~dedupe.figures.context`, :mod:`~dedupe.figures.periods`) and scope
+(:mod:`~dedupe.figures.scope`) -> figures (:mod:`~dedupe.figures.extract`) -> discrepancies per story, like with
+like, judged against the time of report (:mod:`~dedupe.figures.discrepancies`, :mod:`~dedupe.figures.timeline`).
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Every number phrase of every sentence is read as an interval with a qualifier (:mod:`dedupe.figures.numbers`),
 linked to the noun it counts and its measure through the sentence's structure
 (:mod:`dedupe.figures.grammar`), and placed in space, time and on someone's word
-(:mod:`dedupe.figures.context`). A :class:`Figure` carries its document, outlet, offsets and line, so
-every value can be shown in its sentence.
+(:mod:`dedupe.figures.context`, :mod:`dedupe.figures.periods`). A :class:`Figure` carries its document, outlet,
+offsets and line, so every value can be shown in its sentence.
 
 Not figures: dates ("19 September", "Sept 29"), years ("in 2013"), times ("16:28", "1200 hrs"),
 ages ("Mustafa Bekir, 23,", "38-year old"), ordinals ("21st", "11th hour"), names with numbers ("G20",
@@ -33,9 +33,10 @@ from dedupe.figures import grammar as grammar
 from dedupe.figures import links as links
 from dedupe.figures import scope as scope
 from dedupe.figures.measures import AGENT, HEAD_NOUN_PEOPLE, MEASURES, WORKERS
-from dedupe.figures.numbers import VAGUE, Number, NumberPhrase, find_number_phrases
-from dedupe.figures.tokens import Token, folded, tokenize
-from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, SCALES, TENS, UNITS
+from dedupe.figures.numbers import Number, NumberPhrase, find_number_phrases, may_state_a_number
+from dedupe.figures.periods import find_periods, resolve_period
+from dedupe.figures.tokens import Token, tokenize
+from dedupe.lexicon import CALENDAR_WORDS, MONTH_WORDS, PEOPLE_NOUNS, TENS, UNITS
 from dedupe.runtime import in_two
 from dedupe.segment import SegmentedDocument, Sentence
 
@@ -65,31 +66,8 @@ _LEFT_OK = frozenset("(\"'\u201c\u2018[\u2014\u2013")
 _RIGHT_OK = frozenset(",.;:!?)\"'\u201d\u2019]\u2014\u2013")
 _CLAUSE_ADVERBS = frozenset({"again", "also", "then", "later", "subsequently", "now"})
 _AGENT_WORDS = frozenset(t.words[0] for t in AGENT if len(t.words) == 1)
-# Every number phrase starts at a digit or a number word (numbers._core_at: "nine", "a dozen", "hundreds",
-# "several thousand"): a sentence with neither states no figure, and skips the tokenizer.
-_NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
-_MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
-_DIGIT = re.compile(r"\d")
 # Between a figure and its own place: "N in X", "N people in the X" (one word at most, no clause mark).
 _RIGHT_AFTER = re.compile(r"\s+(?:[\w'\u2019-]+\s+)?(?:in|at|near|from)\s+(?:the\s+)?", re.IGNORECASE)
-# The number words that contain no other one ("million" stands for "millions"): a text containing none
-# of them has no number word.
-_NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
-
-
-def may_state_a_number(text: str) -> bool:
-    """Whether ``_MAY_STATE_A_NUMBER`` matches ``text``, ruling most sentences in or out by cheaper tests.
-
-    Args:
-        text: A sentence.
-
-    Returns:
-        The same answer as ``_MAY_STATE_A_NUMBER.search(text)``: a digit, or a number word standing alone.
-    """
-    if _DIGIT.search(text):
-        return True
-    lowered = folded(text)
-    return any(word in lowered for word in _NUMBER_WORD_CORES) and bool(_MAY_STATE_A_NUMBER.search(text))
 
 
 @dataclass(frozen=True)
@@ -260,7 +238,7 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
                   published: dt.date | None) -> list[SentenceFigure]:
     clauses = _clause_of_tokens(tokens)
     spans = [(tokens[d.phrase.first].start, tokens[d.phrase.last].end) for d in drafts]
-    periods = [p for p in ctx.find_periods(text) if not ctx.is_speech_dated(text, p)
+    periods = [p for p in find_periods(text) if not ctx.is_speech_dated(text, p)
                and not any(s < p.end and p.start < e for s, e in spans)]
     places = ctx.find_places(tokens, text)
     sources = ctx.find_attributions(tokens, text)
@@ -281,7 +259,7 @@ def _with_context(tokens: list[Token], text: str, drafts: list[links.Draft],
         figures.append(SentenceFigure(
             start, end, text[start:end], draft.phrase.low, draft.phrase.high, draft.phrase.qualifier,
             draft.measure or "other", draft.what, place.text if place else None, period.text if period else None,
-            ctx.resolve_period(period, published) if period else None, source.text if source else None,
+            resolve_period(period, published) if period else None, source.text if source else None,
             draft.subset_of, found.scope, found.cue))
     return figures
 

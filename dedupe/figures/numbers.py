@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from dedupe.figures.tokens import Token
+from dedupe.figures.tokens import Token, folded
 from dedupe.lexicon import SCALES, TENS, UNITS
 
 Number = int | float
@@ -124,6 +124,14 @@ UPPER_BOUNDED = {"nearly", "up to", "fewer than", "as few as"}
 _SUFFIXES = {("or", "more"): "at least", ("or", "so"): "approximately", ("or", "fewer"): "up to",
              ("or", "less"): "up to"}
 _GLUED_SUFFIXES = {"plus": "more than", "odd": "approximately", "strong": "exact", "member": "exact"}
+# Every number phrase starts at a digit or a number word (_core_at: "nine", "a dozen", "hundreds",
+# "several thousand"): a sentence with neither states no figure, and skips the tokenizer.
+_NUMBER_WORDS = sorted({*UNITS, *TENS, *VAGUE, *SCALES, "tens", "dozen"}, key=len, reverse=True)
+_MAY_STATE_A_NUMBER = re.compile(r"\d|(?<![^\W\d_])(?:" + "|".join(_NUMBER_WORDS) + r")(?![^\W\d_])", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+# The number words that contain no other one ("million" stands for "millions"): a text containing none
+# of them has no number word.
+_NUMBER_WORD_CORES = tuple(w for w in _NUMBER_WORDS if not any(o != w and o in w for o in _NUMBER_WORDS))
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,21 @@ class _Core:
     high: Decimal | None
     vague: bool = False
     scale: int = 1
+
+
+def may_state_a_number(text: str) -> bool:
+    """Whether ``_MAY_STATE_A_NUMBER`` matches ``text``, ruling most sentences in or out by cheaper tests.
+
+    Args:
+        text: A sentence.
+
+    Returns:
+        The same answer as ``_MAY_STATE_A_NUMBER.search(text)``: a digit, or a number word standing alone.
+    """
+    if _DIGIT.search(text):
+        return True
+    lowered = folded(text)
+    return any(word in lowered for word in _NUMBER_WORD_CORES) and bool(_MAY_STATE_A_NUMBER.search(text))
 
 
 def find_number_phrases(tokens: list[Token], text: str) -> list[NumberPhrase]:

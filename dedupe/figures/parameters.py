@@ -41,9 +41,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from dedupe.figures.extract import may_state_a_number
 from dedupe.figures.links import is_capacity
-from dedupe.figures.numbers import APPROX_TOLERANCE, NumberPhrase, find_number_phrases, interval
+from dedupe.figures.numbers import APPROX_TOLERANCE, NumberPhrase, find_number_phrases, interval, may_state_a_number
 from dedupe.figures.tokens import Token, tokenize
 from dedupe.lexicon import UNFIXED_ZONES, UTC_OFFSETS
 

@@ -88,7 +88,7 @@ def find_scope(tokens: list[Token], clauses: list[int], phrase: NumberPhrase, me
         phrase: The figure's number phrase.
         measure: Its measure, ``None`` when none.
         linked_subset: True when the figure is a linked subset of another ("of them", "including").
-        period_kind: Kind of the figure's period (:func:`dedupe.figures.context.find_periods`), if any.
+        period_kind: Kind of the figure's period (:func:`dedupe.figures.periods.find_periods`), if any.
 
     Returns:
         The scope and its cue.
