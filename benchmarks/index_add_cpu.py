@@ -113,7 +113,7 @@ def run_once(tree: Path, corpus: list[str], index: Path, parallel: bool,
              batch_size: int = 2000, serial: bool = False) -> AddRun:
     """One fresh ``index add`` with ``tree`` first on the path (``parallel``: forked whatever the load; ``serial``: in
     one process whatever the load)."""
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", "-journal"):  # -journal: a new file's first add (dedupe.index.wal)
         Path(f"{index}{suffix}").unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as after pip install
     env["PYTHONPATH"] = str(tree)

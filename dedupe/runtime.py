@@ -151,17 +151,20 @@ def one_blas_thread() -> None:
 
 
 def keep_freed_memory() -> None:
-    """Have glibc's malloc keep the memory this process frees for its next allocations, for a command that
-    allocates and frees the same large arrays batch after batch (``index add``): arrays up to 256 MiB come from
-    the heap, not from a mapping of their own, and the heap is neither trimmed below 1 GiB nor grown by less than
-    64 MiB. A page freed and allocated again is then not zeroed and faulted in anew (Reuters x1's add, whole process
-    tree: 54.6 k -> 49.1 k page faults, wall -8 ms; benchmarks/README.md, session 19). The forked children inherit
-    it. A no-op where the C library is not glibc."""
+    """:func:`kept_heap` for the rest of the process, with room for larger arrays, for a command that allocates and
+    frees the same large arrays batch after batch until it exits (``index add``): arrays up to 256 MiB come from the
+    heap, not from a mapping of their own, and the heap is neither trimmed below 1 GiB nor grown by less than 64 MiB.
+    A page freed and allocated again is then not zeroed and faulted in anew (Reuters x1's add: fewer page faults,
+    ``benchmarks.index_add_cpu``; benchmarks/README.md, session 19). The forked children inherit it. A no-op where the
+    C library is not glibc."""
     mallopt = _glibc_mallopt()
-    if mallopt is None:
-        return
-    for option, value in ((_M_MMAP_THRESHOLD, 256 << 20), (_M_TRIM_THRESHOLD, 1 << 30), (_M_TOP_PAD, 64 << 20)):
-        mallopt(option, value)
+    if mallopt is not None:
+        for option, value in _KEPT_FOR_GOOD:
+            mallopt(option, value)
+
+
+#: What :func:`keep_freed_memory` sets: ``(mallopt option, value)``.
+_KEPT_FOR_GOOD = ((_M_MMAP_THRESHOLD, 256 << 20), (_M_TRIM_THRESHOLD, 1 << 30), (_M_TOP_PAD, 64 << 20))
 
 
 def can_fork() -> bool:

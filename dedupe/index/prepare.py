@@ -118,7 +118,7 @@ def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, te
 
 
 def described(batch: Sequence[Document], token_counts: I64) -> PreparedBatch:
-    """What :meth:`~dedupe.index.store.Index._new_rows` reads of a batch to name its documents, without its keys:
+    """What :meth:`~dedupe.index.store.Index.names` reads of a batch to name its documents, without its keys:
     the identities, fields and digests, and ``token_counts`` (the batch's, from fingerprints made elsewhere:
     ``scan --against --add`` names the batch from the check's own).
 

@@ -230,7 +230,7 @@ def _stored_names(index: Index, batch: Sequence[Document], added: Sequence[Docum
     ``added``: the batch as the add takes it (see :func:`scan_against`); ``prints``: its fingerprints (the token
     counts: which have a word to index)."""
     # the add's own naming, as the index stands: it reads, never writes
-    rows = index._new_rows(added, described(added, prints.token_counts)).rows
+    rows = index.names(added, described(added, prints.token_counts))
     return {doc.id: (given.id, stored_id) for doc, given, (stored_id, _, version) in zip(batch, added, rows)
             if version and stored_id != doc.id}
 

@@ -211,6 +211,11 @@ class Index:
             raise
         return len(new.stored) - len(new.versions), new.unchanged, new.versions, new.skipped
 
+    def names(self, batch: Sequence[Document], prepared: PreparedBatch) -> list[tuple[str, str, int]]:
+        """``(id, key, version)`` that an add of ``batch`` now would give each document (version 0: not stored);
+        reads the index, writes nothing (``scan --against --add`` names the batch so)."""
+        return self._new_rows(batch, prepared).rows
+
     def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> _NewRows:
         """``(id, key, version)`` of each document of a batch, and which of them are stored (added or new
         versions), unchanged or skipped (see :class:`_NewRows`)."""

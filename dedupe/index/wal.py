@@ -110,7 +110,7 @@ class Checkpointer(_AfterCommits):
             self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             self.checkpoints += 1
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):  # busy: the next commit's checkpoint
+            if not _busy(exc):  # busy: the next commit's checkpoint
                 raise
 
     def _close(self, finished: bool) -> None:
@@ -194,16 +194,21 @@ def switch_to_wal(connection: sqlite3.Connection, wait: bool = True) -> None:
             connection.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
+            if not _busy(exc):
                 raise
         if wait:
             try:
                 connection.execute("BEGIN IMMEDIATE")  # waits for the writer's commit (its commit waits for no one)
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc):
+                if not _busy(exc):
                     raise
                 return  # a batch longer than the busy timeout: read as it is
             connection.execute("COMMIT")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite's error says that another connection holds the file ("database is locked", "... busy")."""
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 _SWITCH_TRIES = 100  # each after a batch of the writer: a writer that always takes the file back first is read as is
