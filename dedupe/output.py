@@ -208,7 +208,7 @@ def _code_point(found: re.Match[str]) -> str:
 #: The directional formatting characters: embeddings, overrides and their end, isolates and their end.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: What :func:`terminal_safe` shows as a code point: those and the controls but tab and line feed (C0, DEL, C1).
-_SHOWN = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SHOWN = re.compile(f"{_BIDI.pattern}|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _OVERRIDE = re.compile("[\u202d\u202e]")
 
 

@@ -90,6 +90,7 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
     from dedupe.index import IndexParams, open_index, scan_against
     from dedupe.output import check_not_input, check_output, make_folder
     from dedupe.pipeline import count_findings, load_checked
+    from dedupe.pipeline.load import warn_all
     from dedupe.report.index import add_text, against_dict, against_jsonl, against_markdown, against_text
 
     if add_after:  # checked as index add checks its file, before the load
@@ -104,9 +105,9 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
             index = held.enter_context(open_index(path, IndexParams.from_config(config), create=add_after))
             checked = scan_against(index, loaded.documents, config, added=loaded.as_given() if add_after else None)
         except BaseException:  # no check named the documents: the loader's notes as they are, before its error
-            _warn_notes(loaded.notes)
+            warn_all((), loaded.notes, warn)
             raise
-        _warn_notes(loaded.notes_naming(dict(checked.aliases)))
+        warn_all((), loaded.notes_naming(dict(checked.aliases)), warn)
         renderers: dict[str, Callable[[Any], str]] = {
             "text": against_text, "markdown": against_markdown, "jsonl": against_jsonl}
         emit(render_result(fmt, checked, loaded, renderers, against_dict), output, quiet)
@@ -114,8 +115,3 @@ def _scan_against(path: str, corpus: Sequence[str], options: LoadOptions, config
             click.echo(add_text(path, index.add(loaded.as_given()), len(loaded.skipped)), err=True, nl=False)
     return count_findings(scan=checked.result)
 
-
-def _warn_notes(notes: Sequence[str]) -> None:
-    """Warn the load's notes that ``scan --against`` held back to name its documents as its report does."""
-    for note in notes:
-        warn(note)

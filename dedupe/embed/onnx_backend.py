@@ -142,7 +142,7 @@ def export_onnx(folder: Path, target: Path, *, quantize: bool) -> Path:
     except OSError as error:
         raise ConfigError(f"cannot write the ONNX export into {target.parent}: {error}") from error
     os.close(handle)
-    _make_shareable(Path(scratch))
+    os.chmod(scratch, new_file_mode())  # mkstemp makes 0600 files; the export is a cache entry others may read
     float_path = Path(scratch + ".fp32") if quantize else Path(scratch)
     try:
         _export_float(folder, float_path)
@@ -156,11 +156,6 @@ def export_onnx(folder: Path, target: Path, *, quantize: bool) -> Path:
         for leftover in {Path(scratch), float_path}:
             leftover.unlink(missing_ok=True)
     return target
-
-
-def _make_shareable(path: Path) -> None:
-    # mkstemp creates 0600 files; the export is a cache entry other users of the folder may read.
-    path.chmod(new_file_mode())
 
 
 def _export_float(folder: Path, target: Path) -> None:

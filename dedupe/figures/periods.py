@@ -44,6 +44,7 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
     ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
     ("every", r"\bevery\s+(day|week)\b"),
 ))
+_PATTERN_OF = dict(_PERIODS)
 _MONTH_STEMS = tuple(dict.fromkeys(name[:3] for name in MONTHS))  # "jan" ... "dec": every month word has one
 #: Per period pattern, words it cannot match without: every group must have one of its words in the
 #: folded sentence (tokens.folded) before the pattern is run. Weekday names all end in "day".
@@ -97,13 +98,10 @@ def resolve_period(mention: ContextSpan, published: dt.date | None) -> tuple[dt.
     if mention.kind == "year":      # "in 2013", "since 2013 when ...", "the 2013 ..."
         year = int(re.findall(_YEAR, mention.text)[0])
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    match = dict(_PERIODS)[mention.kind].search(mention.text + (" of" if mention.kind == "n_of" else ""))
-    if match is None:
-        return None
-    groups = [g for g in match.groups()]
     if published is None:
         return None
-    return _relative(mention.kind, groups, published)
+    match = _PATTERN_OF[mention.kind].search(mention.text + (" of" if mention.kind == "n_of" else ""))
+    return None if match is None else _relative(mention.kind, list(match.groups()), published)
 
 
 def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:

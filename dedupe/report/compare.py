@@ -29,7 +29,7 @@ from dedupe.compare.divergence import Reason
 from dedupe.compare.groups import STATUSES, ClaimGroup, CompareResult
 from dedupe.stories import Story
 from dedupe.output import envelope, md_cell, plural, terminal_safe, to_jsonl
-from dedupe.report.fields import shorten
+from dedupe.report.fields import located, shorten
 
 _SHOWN = 160
 
@@ -155,7 +155,8 @@ def _summary(result: CompareResult) -> dict[str, int]:
 
 def _group_lines(group: ClaimGroup) -> list[str]:
     lines = ["", f"{group.status.upper()}  similarity {group.similarity or 0:.2f}  ({', '.join(group.outlets)})"]
-    lines += [f"  {m.outlet} {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}" for m in group.members]
+    lines += [f"  {m.outlet} {located(m.doc_id, m.line, m.start, m.end)}  {shorten(m.text, _SHOWN)}"
+              for m in group.members]
     for reason in group.reasons:
         lines += [f"  ! {reason.type}: {reason.detail}", f"      {side_by_side(reason)}"]
     for update in group.updates:
@@ -180,7 +181,7 @@ def _unique_lines(groups: list[ClaimGroup]) -> list[str]:
     lines: list[str] = []
     for outlet, members in _by_outlet(groups).items():
         lines += ["", f"Only in {outlet} ({len(members)}):"]
-        lines += [f"  {m.doc_id}:{m.line} @{m.start}-{m.end}  {shorten(m.text, _SHOWN)}"
+        lines += [f"  {located(m.doc_id, m.line, m.start, m.end)}  {shorten(m.text, _SHOWN)}"
                   for m in (g.members[0] for g in members)]
     return lines
 

@@ -23,6 +23,25 @@ def shorten(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[:limit - 1] + "\u2026"
 
 
+def located(doc: str, line: int, start: int, end: int) -> str:
+    """Where a text stands in its document, as the text outputs give it.
+
+    Args:
+        doc: The document id.
+        line: The line the text starts on.
+        start: Its first character's offset in the document.
+        end: The offset just past its last character.
+
+    Returns:
+        ``doc:line @start-end``.
+
+    Example:
+        >>> located("003_c71e", 17, 1874, 1876)
+        '003_c71e:17 @1874-1876'
+    """
+    return f"{doc}:{line} @{start}-{end}"
+
+
 def int_field(value: Any) -> int:
     """A JSON value as an int: itself when it is one (booleans excluded), else 0."""
     return value if isinstance(value, int) and not isinstance(value, bool) else 0

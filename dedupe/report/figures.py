@@ -8,6 +8,7 @@ from typing import Any
 from dedupe.figures.discrepancies import STATUSES, Discrepancy, Source
 from dedupe.figures.extract import Figure
 from dedupe.output import envelope, md_cell, plural, terminal_safe, to_jsonl
+from dedupe.report.fields import located
 
 
 def figure_record(figure: Figure) -> dict[str, Any]:
@@ -124,7 +125,7 @@ def figures_text(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]
 
 def _located(figure: Figure) -> str:
     """Where a figure stands, as the text outputs give it: ``003_c71e:17 @1874-1876``."""
-    return f"{figure.doc}:{figure.line} @{figure.start}-{figure.end}"
+    return located(figure.doc, figure.line, figure.start, figure.end)
 
 
 def figures_markdown(figures: Sequence[Figure], discrepancies: Sequence[Discrepancy]) -> str:
