@@ -291,6 +291,17 @@ def test_csv_without_a_text_column_is_one_skip(tmp_path: Path) -> None:
         (1, "no text column (looked for text, maintext, raw_text, content, body)")]
 
 
+def test_a_csv_whose_rows_are_all_bad_is_skipped_row_by_row_not_as_a_header_alone(tmp_path: Path) -> None:
+    # Each bad row is its own skip; "no records (only a header row)" would be false beside them.
+    wide, unclosed = tmp_path / "wide.csv", tmp_path / "unclosed.csv"
+    wide.write_text("id,text\na,one, two\nb,three, four\n", encoding="utf-8")
+    unclosed.write_text('id,text\na,"never closed\n', encoding="utf-8")
+    assert [(s.path, s.line, s.reason) for s in _load(wide, unclosed).skipped] == [
+        (str(wide), 2, "3 cells where the header has 2 (a comma outside quotes?)"),
+        (str(wide), 3, "3 cells where the header has 2 (a comma outside quotes?)"),
+        (str(unclosed), 2, "invalid CSV: unexpected end of data (rest of the file skipped)")]
+
+
 def test_json_array_with_a_broken_element_keeps_the_elements_before_it(tmp_path: Path) -> None:
     path = tmp_path / "arr.json"
     path.write_text('[{"id": "x", "text": "fine"},\n {"id": "y", "text": oops}]', encoding="utf-8")

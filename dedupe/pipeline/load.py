@@ -11,8 +11,7 @@ from typing import BinaryIO
 
 from dedupe.corpus.documents import Corpus, LoadOptions, Skipped
 from dedupe.corpus.load import load_corpus
-from dedupe.errors import InputError
-from dedupe.output import plural
+from dedupe.errors import NothingLoaded
 
 #: Called with each skipped input once the corpus is loaded (the CLI prints a warning line).
 Warn = Callable[[Skipped | str], None]  # a skipped input, or a note such as a repeated id kept under a new one
@@ -39,13 +38,13 @@ def load_checked(paths: Sequence[str], options: LoadOptions | None = None, stdin
         The loaded corpus (at least one document).
 
     Raises:
-        InputError: As :func:`dedupe.corpus.load.load_corpus`, or no document could be loaded.
+        InputError: As :func:`dedupe.corpus.load.load_corpus`; :class:`~dedupe.errors.NothingLoaded`, no document
+            could be loaded.
     """
     corpus = load_corpus(paths, options, stdin, meanwhile)
     warn_all(corpus.skipped, corpus.notes if notes else (), warn)
     if not corpus.documents:
-        raise InputError(f"no documents loaded from {', '.join(paths)} "
-                         f"({plural(len(corpus.skipped), 'input')} skipped)")
+        raise NothingLoaded(paths, corpus.skipped)
     return corpus
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from dedupe.corpus.documents import Corpus, LoadOptions, date_notes
-from dedupe.errors import ConfigError
+from dedupe.errors import ConfigError, NothingLoaded
 from dedupe.pipeline.load import Warn, load_checked, no_warning, skipped_records, warn_all
 from dedupe.runtime import Progress, StageTimer, no_progress
 
@@ -210,7 +210,7 @@ def run_scan_spark(paths: Sequence[str], options: LoadOptions | None = None, con
         InputError: As :func:`dedupe.scan.spark.scan_spark`.
     """
     try:
-        from dedupe.scan.spark import NothingLoaded, scan_spark, spark_context
+        from dedupe.scan.spark import scan_spark, spark_context
         from dedupe.scan.spark_jvm import active_context, stop_soon
     except ImportError as exc:
         raise ConfigError(f"--engine spark needs PySpark: pip install 'dedupe-news[spark]' ({exc})") from None

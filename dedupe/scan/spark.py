@@ -44,8 +44,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions, Skipped
-from dedupe.errors import ConfigError, InputError
-from dedupe.output import plural
+from dedupe.errors import ConfigError, InputError, NothingLoaded
 from dedupe.runtime import StageTimer
 from dedupe.scan import spark_jvm, spark_stages as st
 from dedupe.scan.minhash import lsh_params
@@ -95,21 +94,6 @@ def _keep() -> Any:
     from pyspark import StorageLevel
 
     return StorageLevel.MEMORY_AND_DISK
-
-
-class NothingLoaded(InputError):
-    """No document was read: raised with the skipped inputs and notes, which the caller warns of first, as
-    the local loader does (:func:`dedupe.pipeline.load.load_checked`).
-
-    Attributes:
-        skipped: Unreadable files and records, in corpus order.
-        notes: The local loader's ``--text-field`` notes.
-    """
-
-    def __init__(self, message: str, skipped: tuple[Skipped, ...], notes: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.skipped = skipped
-        self.notes = notes
 
 
 @dataclass(frozen=True)
@@ -272,8 +256,7 @@ def _scan(sc: SparkContext, paths: Sequence[str], config: ScanConfig, options: L
     corpus = replace(corpus, renamed=renamed)  # every later pass gives the documents under the ids kept
     notes = (*renaming, *fallback_notes(found, options))  # counted in the first pass, as the skips
     if token_counts.size == 0:
-        raise NothingLoaded(f"no documents loaded from {', '.join(paths)} ({plural(len(skipped), 'input')} skipped)",
-                            skipped, notes)
+        raise NothingLoaded(paths, skipped, notes)
     layout = st.Layout.of(token_counts, shingle_counts, config.min_words, config.ngram)
     shared = sc.broadcast(layout)
     bands, rows = lsh_params(config.threshold, config.num_perm)
