@@ -389,7 +389,7 @@ def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
         connection.execute("UPDATE meta SET value = '2' WHERE name = 'schema_version'")
     result = run("index", "info", str(db))
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: {db}: index schema version 2, this dedupe reads 3 and 4; "
+    assert result.stderr == (f"Error: {db}: index schema version 2, this dedupe reads 3, 4 and 5; "
                              "build a new index with `dedupe index add`\n")
 
 

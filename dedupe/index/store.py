@@ -258,8 +258,8 @@ class Index:
         found: dict[str, list[tuple[int, bytes, str]]] = {}
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
-            query = f"SELECT key, version, digest, id FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, version, digest, ident in self.connection.execute(query, chunk):
+            query = schema.BY_KEY.format(marks=",".join("?" * len(chunk)))
+            for key, version, digest, ident in self.connection.execute(query, chunk + chunk):
                 found.setdefault(key, []).append((version, digest, ident))
         latest = {key: max(versions) for key, versions in found.items()}
         return {key: (latest[key][0], latest[key][2], tuple(digest for _, digest, _ in versions))
@@ -271,7 +271,7 @@ class Index:
         db = self.connection
         if not new:
             return
-        # Sequence numbers are never reused (AUTOINCREMENT): a key of a removed document never names another.
+        # Sequence numbers are never reused (last_seq): a key of a removed document never names another.
         first = self.last_seq() + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
@@ -314,8 +314,7 @@ class Index:
 
     def last_seq(self) -> int:
         """The largest ``seq`` ever given (0 for an empty index)."""
-        last = self.connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
-        return int(last[0]) if last else 0
+        return schema.last_seq(self.connection, self.schema_version)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
@@ -349,7 +348,8 @@ class Index:
             chunk = list(ids[first:first + 400])
             marks = ",".join("?" * len(chunk))
             found.update(row[0] for row in self.connection.execute(
-                f"SELECT id FROM docs WHERE id IN ({marks}) UNION SELECT key FROM docs WHERE key IN ({marks})",
+                f"SELECT id FROM docs WHERE id IN ({marks}) UNION "
+                f"SELECT key FROM docs WHERE key IN ({marks}) AND {schema.OWN_KEY}",
                 chunk + chunk))
         return found & set(ids)
 
@@ -378,7 +378,7 @@ class Index:
             ConfigError: ``before`` is not an ISO date.
         """
         seqs = {row[0] for i in ids for row in self.connection.execute(
-            "SELECT seq FROM docs WHERE id = ? OR key = ?", (i, i))}
+            f"SELECT seq FROM docs WHERE id = ? OR (key = ? AND {schema.OWN_KEY})", (i, i))}
         if before is not None:
             _check_iso(before)
             dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
