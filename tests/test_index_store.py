@@ -465,3 +465,26 @@ def test_an_index_in_a_read_only_folder_is_said_to_be_read_only_not_no_index(tmp
     assert done.stderr == (f"Error: {db}: cannot read the index where it is (unable to open database file): SQLite "
                            "writes beside an index it reads (WAL), and this file or its folder is read-only here; "
                            "copy it to a folder you can write to\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux's /proc/self/io")
+def test_an_add_whose_batch_merges_segments_writes_fewer_bytes_with_its_pages_held(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Index.add holds each batch's pages in SQLite's cache until the commit (segments.hold_pages): with a cache much
+    # smaller than a merged segment, a cache that spills writes the merged segment's pages twice (zeros, then rows).
+    from dedupe.index import segments, store
+
+    documents = load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(16 * 40)))]).documents
+    monkeypatch.setattr(store, "_CACHE", -64)
+
+    def written(name: str) -> int:
+        with open("/proc/self/io") as io:
+            before = next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+        with open_index(tmp_path / name, IndexParams.from_config(ScanConfig()), create=True) as index:
+            index.add(documents, batch_size=40)  # 16 batches: the last one merges each kind's tier
+        with open("/proc/self/io") as io:
+            return next(int(line.split()[1]) for line in io if line.startswith("wchar:")) - before
+
+    held = written("held.db")
+    monkeypatch.setattr(segments, "hold_pages", lambda db, spill=False: None)
+    assert held < 0.8 * written("spilled.db")

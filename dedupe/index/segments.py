@@ -65,6 +65,8 @@ class Segment(NamedTuple):
     last: int  #: The largest ``seq - base`` among them (-1 for none).
 
 
+_ANY = Segment(0, np.zeros(0, dtype=np.int64), -1)  # a segment to come, of whatever rows (_plan asks only whether)
+
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
 # (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
@@ -72,6 +74,10 @@ _CHUNK_ROWS = 1 << 17
 # Rows of the merges of one batch's write (all kinds) up to which they run in threads, one a kind (16 M rows:
 # 128 MB read, as much written; Reuters x1's merge of 8 tiers at fanout 8: 4.4 M). Larger merges run one kind after the
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
+# Up to as many rows, the transaction's pages are kept in SQLite's cache until its commit, whatever its size
+# (:func:`hold_pages`): a merged segment is inserted as a zeroblob and then written (``_insert``), and a cache that
+# spills wrote its pages twice, zeros then rows (Reuters x10's add: 1.83 -> 1.04 GB written to the file, strace;
+# the writer's system CPU 1.70 -> 1.11 s, benchmarks/README.md, session 20).
 _THREADED_ROWS = 1 << 24
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
 _READ_BYTES = 1 << 16
@@ -133,6 +139,15 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
             plan.read(db)
             plan.merge()
         plan.write(db)
+
+
+def hold_pages(db: sqlite3.Connection, spill: bool = False) -> None:
+    """Before a batch's write transaction: keep its pages in SQLite's cache until the commit (no spill) when the
+    merges that one more segment of each kind would complete are small (:data:`_THREADED_ROWS`), else let the cache
+    spill as it fills; ``spill``: let it spill whatever (SQLite's default, after the writes). SQLite takes the setting
+    at the start of a transaction only."""
+    small = not spill and sum(_plan(db, kind, _ANY).rows() for kind in KINDS) <= _THREADED_ROWS
+    db.execute(f"PRAGMA cache_spill={'OFF' if small else 'ON'}")
 
 
 def new_segment(keys: I64, docs: I64) -> Segment | None:

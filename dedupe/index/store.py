@@ -38,10 +38,9 @@ from dedupe.index.wal import after_commits, close_in_wal, rollback, switch_to_wa
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
-# KiB of SQLite page cache outside a snapshot (adds): each page it takes is fresh memory, zeroed on first touch
-# (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k); pages it drops are read from the WAL.
-_CACHE = -8192
-_READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
+# KiB of SQLite page cache outside a snapshot (adds; a batch may hold more: segments.hold_pages) and inside one: each
+# page is fresh memory, zeroed on first touch (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k).
+_CACHE, _READ_CACHE = -8192, -16384
 # Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); ``add`` lets it
 # grow to 65,536, its checkpoints running in a thread after each commit (dedupe.index.wal): each copy ends with two
 # fsyncs, and at 1,000 every batch made one (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
@@ -191,11 +190,13 @@ class Index:
                     versions.extend(counts[2])
         finally:
             self.connection.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT}")
+            segments.hold_pages(self.connection, spill=True)
         return AddResult(added, unchanged, tuple(versions), skipped)
 
     def _add_batch(self, batch: Sequence[Document], prepared: PreparedBatch,
                    codec: TextCodec) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
+        segments.hold_pages(db)
         db.execute("BEGIN IMMEDIATE")
         settled = self.texts
         try:
