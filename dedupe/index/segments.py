@@ -134,20 +134,41 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
     finally:
         for thread in threads:
             thread.join()
+    merged: list[tuple[int]] = []
     for plan in plans:
         if not threaded:
             plan.read(db)
             plan.merge()
-        plan.write(db)
+        merged.extend(plan.write(db))
+    # The merged segments go once every new one is in: a page freed and filled again in one transaction is first
+    # copied into its rollback journal, one freed in an earlier transaction is not (SQLite's free list). The file
+    # then holds a merge's worth of free pages until the next batches fill them (Reuters x10: 550 -> 614 MB).
+    db.executemany("DELETE FROM segments WHERE segment = ?", merged)
 
 
-def hold_pages(db: sqlite3.Connection, spill: bool = False) -> None:
-    """Before a batch's write transaction: keep its pages in SQLite's cache until the commit (no spill) when the
-    merges that one more segment of each kind would complete are small (:data:`_THREADED_ROWS`), else let the cache
-    spill as it fills; ``spill``: let it spill whatever (SQLite's default, after the writes). SQLite takes the setting
-    at the start of a transaction only."""
-    small = not spill and sum(_plan(db, kind, _ANY).rows() for kind in KINDS) <= _THREADED_ROWS
+def hold_pages(db: sqlite3.Connection) -> None:
+    """Before a batch's write transaction, inside :func:`adding`: keep its pages in SQLite's cache until the commit
+    (no spill) when the merges that one more segment of each kind would complete are small (:data:`_THREADED_ROWS`),
+    else let the cache spill as it fills. SQLite takes the setting at the start of a transaction only."""
+    small = sum(_plan(db, kind, _ANY).rows() for kind in KINDS) <= _THREADED_ROWS
     db.execute(f"PRAGMA cache_spill={'OFF' if small else 'ON'}")
+
+
+@contextmanager
+def adding(db: sqlite3.Connection) -> Iterator[None]:
+    """A block of batches written with :func:`writing_kinds` (an add), whose only deletions are merged segments:
+    their pages are freed without being zeroed. A SQLite built to scrub deleted content (``SQLITE_SECURE_DELETE``,
+    Debian's) copied each freed page into the rollback journal and overwrote it with zeros, for rows that live on
+    in the merged segment; with the merged segments deleted after the new ones are in (:func:`writing_kinds`),
+    Reuters x10's add wrote 0.49 -> 0.08 GB of journal (strace; benchmarks/README.md, session 20). ``index remove``
+    zeroes what it deletes. SQLite's settings (and :func:`hold_pages`') are restored after the block."""
+    scrub = int(db.execute("PRAGMA secure_delete").fetchone()[0])
+    db.execute("PRAGMA secure_delete=OFF")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA secure_delete={scrub}")
+        db.execute("PRAGMA cache_spill=ON")  # SQLite's default
 
 
 def new_segment(keys: I64, docs: I64) -> Segment | None:
@@ -219,20 +240,22 @@ class _Plan:
             self.merged.append(joining)
         self.parts = []
 
-    def write(self, db: sqlite3.Connection) -> None:
-        """The statements of :func:`write`, the merged segments as computed."""
+    def write(self, db: sqlite3.Connection) -> list[tuple[int]]:
+        """The inserts of :func:`write`, the merged segments as computed; the segments they merged, for the caller to
+        delete (``(segment,)`` rows)."""
         if self.new is not None:
             _insert(db, self.kind, 0, *self.new)
         level = 0
+        gone: list[tuple[int]] = []
         while True:
             tier = db.execute("SELECT segment FROM segments WHERE kind = ? AND level = ? ORDER BY segment",
                               (self.kind, level)).fetchall()
             if len(tier) < MERGE_FANOUT:
-                return
+                return gone
             planned = [segment for segment, _, _ in self.merges[level]] if level < len(self.merges) else None
             if planned != [row[0] for row in tier[:len(planned or [])]] or level >= len(self.merged):
                 raise RuntimeError("segments changed during a batch's write")  # a bug: one writer holds the lock
-            db.executemany("DELETE FROM segments WHERE segment = ?", tier)
+            gone.extend(tier)
             _insert(db, self.kind, level + 1, *self.merged[level])
             self.merged[level] = Segment(0, np.zeros(0, dtype=np.int64), -1)  # written: its memory can go
             level += 1

@@ -41,13 +41,12 @@ BATCH_DOCUMENTS = 2000
 # KiB of SQLite page cache outside a snapshot (adds; a batch may hold more: segments.hold_pages) and inside one: each
 # page is fresh memory, zeroed on first touch (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k).
 _CACHE, _READ_CACHE = -8192, -16384
-# Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); ``add`` lets it
-# grow to 65,536, its checkpoints running in a thread after each commit (dedupe.index.wal): each copy ends with two
-# fsyncs, and at 1,000 every batch made one (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
+# Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); an add lets it grow
+# to 65,536, checkpointed in a thread after each commit (dedupe.index.wal): at 1,000 every batch made a copy, each
+# with two fsyncs (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
-# What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
-# (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
+# What is stored of an identity key: its latest version, that version's id, the digests of all its versions (a tuple).
 _Versions = tuple[int, str, tuple[bytes, ...]]
 _UNSTORED: _Versions = (0, "", ())
 
@@ -182,7 +181,8 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with schema.written(self.path), after_commits(self.path, self.connection) as after:
+            with schema.written(self.path), segments.adding(self.connection), after_commits(
+                    self.path, self.connection) as after:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared, codec)
                     after.committed()
@@ -190,7 +190,6 @@ class Index:
                     versions.extend(counts[2])
         finally:
             self.connection.execute(f"PRAGMA wal_autocheckpoint={_CHECKPOINT}")
-            segments.hold_pages(self.connection, spill=True)
         return AddResult(added, unchanged, tuple(versions), skipped)
 
     def _add_batch(self, batch: Sequence[Document], prepared: PreparedBatch,
@@ -402,8 +401,9 @@ class Index:
                     raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
-        """Delete documents and drop their keys from the segments, in one transaction."""
+        """Delete documents (their texts zeroed in the file, whatever SQLite's build does) and their keys, at once."""
         db = self.connection
+        db.execute("PRAGMA secure_delete=ON")
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))
