@@ -66,9 +66,16 @@ CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last
 # A key that is not its row's id: what version 5 indexes of ``key`` (:func:`tables`); a key equal to its id is found
 # through the id's index. Every query of a key says so, which lets SQLite use that partial index.
 OWN_KEY = "key != id"
-#: ``key, version, digest, id`` of every version of the keys in ``{marks}`` (given twice: ``?`` marks).
-BY_KEY = ("SELECT key, version, digest, id FROM docs WHERE id IN ({marks}) AND key = id UNION ALL "
-          f"SELECT key, version, digest, id FROM docs WHERE key IN ({{marks}}) AND {OWN_KEY}")
+_BY_ID = "SELECT key, version, digest, id FROM docs WHERE id IN ({marks}) AND key = id"
+
+
+def by_key(connection: sqlite3.Connection, version: int) -> str:
+    """The query of ``key, version, digest, id`` of every version of the keys in each ``{marks}`` (``?`` marks, the
+    keys given once for each): through the id's index alone in a version-5 file where every key is its row's id,
+    as in a new index's first add (the partial index of the others says so at once)."""
+    if version >= 5 and not connection.execute(f"SELECT EXISTS (SELECT 1 FROM docs WHERE {OWN_KEY})").fetchone()[0]:
+        return _BY_ID
+    return f"{_BY_ID} UNION ALL SELECT key, version, digest, id FROM docs WHERE key IN ({{marks}}) AND {OWN_KEY}"
 
 
 def last_seq(connection: sqlite3.Connection, version: int) -> int:

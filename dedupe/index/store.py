@@ -256,10 +256,11 @@ class Index:
     def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
         """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
+        by_key = schema.by_key(self.connection, self.schema_version)
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
-            query = schema.BY_KEY.format(marks=",".join("?" * len(chunk)))
-            for key, version, digest, ident in self.connection.execute(query, chunk + chunk):
+            query = by_key.format(marks=",".join("?" * len(chunk)))
+            for key, version, digest, ident in self.connection.execute(query, chunk * by_key.count("{marks}")):
                 found.setdefault(key, []).append((version, digest, ident))
         latest = {key: max(versions) for key, versions in found.items()}
         return {key: (latest[key][0], latest[key][2], tuple(digest for _, digest, _ in versions))
@@ -294,10 +295,8 @@ class Index:
 
     def shingle_count(self) -> tuple[int, int]:
         """``(documents, shingle occurrences)`` stored: the size of the corpus a full rescan would read."""
-        documents = self.connection.execute("SELECT count(*) FROM docs").fetchone()[0]
-        shingles = self.connection.execute("SELECT coalesce(sum(rows), 0) FROM segments WHERE kind = ?",
-                                           (segments.SHINGLES,)).fetchone()[0]
-        return int(documents), int(shingles)
+        return self.connection.execute("SELECT (SELECT count(*) FROM docs), (SELECT coalesce(sum(rows), 0) FROM "
+                                       "segments WHERE kind = ?)", (segments.SHINGLES,)).fetchone()
 
     def count_before(self, keys: np.ndarray, before: np.ndarray, width: int = 1,
                      kind: int = segments.SHINGLES) -> np.ndarray:
