@@ -22,6 +22,9 @@ def test_an_add_of_the_seed_corpus_marks_its_phases_in_order() -> None:
     assert {process for _, process, _, _, _ in marks} == {"writer"}  # the seed corpus is too small to fork for
     cpu = [ms for _, _, _, _, ms in marks]
     assert cpu == sorted(cpu)  # one process: its CPU so far at each mark, never less than at the mark before
+    # ... and CPU milliseconds indeed: some spent by the exit, never more than the wall milliseconds since the launch
+    # (one thread: five documents merge no segments), which a per-mark delta or a clock other than CPU would break.
+    assert 10 < cpu[-1] <= marks[-1][0] + 1 and cpu[0] < cpu[-1]
 
 
 def test_marks_appended_out_of_time_order_by_several_processes_are_read_in_time_order() -> None:

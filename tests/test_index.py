@@ -290,6 +290,15 @@ def test_index_add_takes_the_threshold_as_scan_does(split: tuple[Path, Path], tm
         assert run("scan", str(split[1]), "--against", db, "--threshold", "scan=0.7").exit_code == 0
 
 
+def test_info_of_an_index_with_no_document_left_gives_no_bytes_per_document(tmp_path: Path) -> None:
+    db = str(tmp_path / "h.db")
+    run("index", "add", db, str(Path(__file__).resolve().parent.parent / "data" / "002_70fb1de66b54f918.txt"))
+    assert run("index", "remove", db, "--doc", "002_70fb1de66b54f918").exit_code == 0
+    lines = run("index", "info", db).stdout.splitlines()
+    assert lines[0].startswith(f"{db}: 0 documents in 1 batch, ") and lines[0].endswith(" MB")  # not "N bytes per ..."
+    assert lines[1] == "outlets (0): none"
+
+
 def test_counts_agree_with_their_nouns(tmp_path: Path) -> None:
     db = str(tmp_path / "h.db")
     seeds = Path(__file__).resolve().parent.parent / "data"
@@ -389,7 +398,7 @@ def test_index_of_an_older_schema_is_a_one_line_error(tmp_path: Path) -> None:
         connection.execute("UPDATE meta SET value = '2' WHERE name = 'schema_version'")
     result = run("index", "info", str(db))
     assert result.exit_code == 2
-    assert result.stderr == (f"Error: {db}: index schema version 2, this dedupe reads 3 and 4; "
+    assert result.stderr == (f"Error: {db}: index schema version 2, this dedupe reads 3, 4 and 5; "
                              "build a new index with `dedupe index add`\n")
 
 

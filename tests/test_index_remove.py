@@ -179,3 +179,17 @@ def _remove_on_small_disk(full: Path, disk: Path, size: int) -> list[str]:
     script = (f"cp {full} {disk}/x.db; python -m dedupe index remove {disk}/x.db --before {CUT}; echo status $?; "
               f"python -c \"{count}\" {disk}/x.db")
     return on_small_disk(disk, size, script).splitlines()
+
+
+def test_a_removed_text_is_gone_from_the_file_whatever_sqlites_default(tmp_path: Path) -> None:
+    # index remove zeroes what it deletes (retention), even on a connection that would not (SQLite builds differ).
+    db = tmp_path / "i.db"
+    with open_index(db, IndexParams.from_config(ScanConfig()), create=True) as index:
+        index.add(load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(60)))]).documents)
+    with open_index(db) as index:
+        index.connection.execute("PRAGMA secure_delete=OFF")
+        frame = index.connection.execute("SELECT text FROM docs WHERE id = 'd7'").fetchone()[0]
+        assert len(frame) > 40 and frame in db.read_bytes()
+        assert index.remove(["d7"]) == 1
+        index.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert frame not in db.read_bytes()

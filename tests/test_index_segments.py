@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,3 +124,44 @@ def test_a_segment_naming_a_document_at_the_end_of_its_span_is_refused(segments_
     with pytest.raises(OverflowError):
         segments.write(segments_db, segments.PASSAGES, keys, np.array([1, span], dtype=np.int64))  # offset span - 1
     assert segments.new_segment(keys, np.array([5, 9], dtype=np.int64)).last == 4  # the largest offset, as written
+
+
+def _written() -> int:
+    """Bytes this process has passed to write calls so far (Linux)."""
+    with open("/proc/self/io") as io:
+        return next(int(line.split()[1]) for line in io if line.startswith("wchar:"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/io").exists(), reason="needs Linux's /proc/self/io")
+def test_a_merge_larger_than_the_page_cache_is_written_to_the_file_once(segments_db: sqlite3.Connection) -> None:
+    # A merged segment is inserted as a zeroblob and then written; a page cache that spills in between writes its
+    # pages twice, zeros then rows (hold_pages keeps the transaction's pages until the commit instead).
+    segments_db.execute("PRAGMA cache_size=-256")  # KiB: far less than the merged segment
+    segments_db.execute("PRAGMA journal_mode=OFF")  # only the file's own writes counted
+    rng = np.random.default_rng(7)
+    seq = 1
+    for _ in range(segments.MERGE_FANOUT):
+        seqs = np.arange(seq, seq + 200)
+        keys = np.sort(rng.integers(0, 1 << 20, (200, 100)), axis=1).ravel() * KEY_STEP
+        order = np.lexsort((np.repeat(seqs, 100), keys))
+        segments.hold_pages(segments_db)  # as Index.add does before each batch's transaction
+        segments_db.execute("BEGIN")
+        before = _written()
+        with segments.adding(segments_db):
+            segments.write(segments_db, segments.SHINGLES, keys[order], np.repeat(seqs, 100)[order])
+        segments_db.execute("COMMIT")
+        seq += 200
+    written = _written() - before
+    merged = 8 * segments.MERGE_FANOUT * 200 * 100  # the last batch's transaction writes the merged segment
+    assert segments_db.execute("SELECT count(*), max(level) FROM segments").fetchone() == (1, 1)
+    assert merged < written < 1.3 * merged
+
+
+def test_pages_are_held_only_when_the_merges_a_batch_completes_are_small(
+        segments_db: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_batches(segments_db, segments.MERGE_FANOUT - 1)  # the next segment completes a tier of 15 stored ones
+    stored = segments_db.execute("SELECT sum(rows) FROM segments").fetchone()[0]
+    for limit, held in ((stored, True), (stored - 1, False)):
+        monkeypatch.setattr(segments, "_THREADED_ROWS", limit)
+        segments.hold_pages(segments_db)
+        assert (segments_db.execute("PRAGMA cache_spill").fetchone()[0] == 0) == held

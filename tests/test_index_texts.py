@@ -128,8 +128,8 @@ def test_a_new_index_stores_its_dictionary_with_the_first_batch_and_keeps_it(
     db = tmp_path / "h.db"
     assert run("index", "add", str(db), str(write_jsonl(tmp_path / "h.jsonl", history))).exit_code == 0
     stored = _meta(db)[schema._DICTIONARY]
-    assert _meta(db)["schema_version"] == "4" and json.loads(
-        run("index", "info", str(db), "--format", "json").stdout)["index_schema_version"] == 4
+    assert _meta(db)["schema_version"] == "5" and json.loads(
+        run("index", "info", str(db), "--format", "json").stdout)["index_schema_version"] == 5
     assert stored[16:] == trained(load_corpus([str(tmp_path / "h.jsonl")]).documents).dictionary  # type: ignore[index]
     monkeypatch.setattr(store_module, "trained", lambda documents: pytest.fail("a later add trained a dictionary"))
     assert run("index", "add", str(db), str(write_jsonl(tmp_path / "b.jsonl", batch))).exit_code == 0
@@ -142,15 +142,16 @@ def test_a_new_index_stores_its_dictionary_with_the_first_batch_and_keeps_it(
 
 
 def _version_3(db: Path, documents: list[Document], monkeypatch: pytest.MonkeyPatch) -> None:
-    """An index as dedupe wrote it before schema 4: every text compressed without a dictionary, no dictionary row,
-    version 3 (the tables are otherwise the same)."""
+    """An index as dedupe wrote it before schema 4: version 3's tables (schema.tables), every text compressed without
+    a dictionary, no dictionary row."""
     with monkeypatch.context() as patched:
-        patched.setattr(store_module, "trained", lambda documents: PLAIN)
+        patched.setattr(schema, "create", lambda *args: _create(*args, version=3))
         with open_index(db, PARAMS, create=True) as index:
             index.add(documents, batch_size=50)
-    with sqlite3.connect(db) as connection:
-        connection.execute("DELETE FROM meta WHERE name = ?", (schema._DICTIONARY,))
-        connection.execute("UPDATE meta SET value = '3' WHERE name = 'schema_version'")
+    assert _meta(db)["schema_version"] == "3" and schema._DICTIONARY not in _meta(db)
+
+
+_create = schema.create
 
 
 def test_a_version_3_index_is_read_and_added_to_as_version_3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,7 +5,7 @@ dictionary; what says that a file cannot be read as an index (:func:`unreadable`
 Tables::
 
     meta(name PRIMARY KEY, value)            schema_version, the IndexParams and (version 4) text_dictionary
-    docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id UNIQUE, key, version, outlet, title, url, date,
+    docs(seq INTEGER PRIMARY KEY, id UNIQUE, key, version, outlet, title, url, date,
          origin, digest, text)                text zstd-compressed; seq = order of ingestion, never reused
     segments(...)                             LSH band keys, passage keys and every shingle occurrence
                                               (dedupe.index.keys) as sorted segments (dedupe.index.segments)
@@ -16,8 +16,14 @@ with (:mod:`~dedupe.index.texts`), after its 16-byte digest; an empty dictionary
 file's first batch (:func:`settle_dictionary`), so a version-4 file that ever held a document has it. A version-3
 file (no dictionary: every text compressed alone) is read and added to as it is, and stays version 3.
 
+Version 5 (:func:`tables`) gives ``docs`` no ``AUTOINCREMENT`` (the largest ``seq`` ever given is the last batch's
+``last_seq``: ``batches`` rows are never deleted) and indexes ``key`` only where it is not the ``id`` (most documents
+are looked up by key through the ``id`` index): an add inserts a document into the table and the ``id``'s index only,
+not also into the ``key``'s and ``sqlite_sequence`` (benchmarks/README.md, session 20). Version-4 files keep both, and
+are read and added to with the same queries, which their full index of ``key`` serves too.
+
 A file of another schema version, or built with other parameters than a scan's, is refused with a one-line
-error (:func:`read`, :func:`~dedupe.index.store.open_index`), never read as this version; so is a version-4 file
+error (:func:`read`, :func:`~dedupe.index.store.open_index`), never read as this version; so is a version-4 or -5 file
 whose dictionary row is damaged or missing.
 """
 
@@ -38,11 +44,11 @@ from dedupe.index import segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.texts import PLAIN, TextCodec, digest
 
-# 4: the texts' zstd dictionary; 3: every shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree
-# row per key
-SCHEMA_VERSION = 4
+# 5: docs without AUTOINCREMENT and key indexed only where it is not the id; 4: the texts' zstd dictionary; 3: every
+# shingle occurrence stored too; 2: keys in sorted segments; 1: one B-tree row per key
+SCHEMA_VERSION = 5
 #: Versions this dedupe reads and adds to (each kept at its own version).
-READABLE = (3, 4)
+READABLE = (3, 4, 5)
 #: Bytes per page of a new index file: a segment is read page by page (one read() each), and 64 KiB pages
 #: take a sixteenth of the calls of SQLite's 4 KiB (an index made before keeps its pages).
 PAGE = 65536
@@ -50,13 +56,41 @@ _DICTIONARY = "text_dictionary"
 _DIGEST = 16  # bytes of the dictionary's digest before it
 _TABLES = """
 CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE docs(seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
+CREATE TABLE docs(seq INTEGER PRIMARY KEY{increment}, id TEXT NOT NULL UNIQUE, key TEXT NOT NULL,
                   version INTEGER NOT NULL, outlet TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL,
                   date TEXT NOT NULL, origin TEXT NOT NULL, digest BLOB NOT NULL, text BLOB NOT NULL);
-CREATE INDEX docs_key ON docs(key, version);
+CREATE INDEX docs_key ON docs(key, version){where};
 CREATE TABLE batches(batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
                      documents INTEGER NOT NULL);
 """ + segments.SCHEMA
+# A key that is not its row's id: what version 5 indexes of ``key`` (:func:`tables`); a key equal to its id is found
+# through the id's index. Every query of a key says so, which lets SQLite use that partial index.
+OWN_KEY = "key != id"
+_BY_ID = "SELECT key, version, digest, id FROM docs WHERE id IN ({marks}) AND key = id"
+
+
+def by_key(connection: sqlite3.Connection, version: int) -> str:
+    """The query of ``key, version, digest, id`` of every version of the keys in each ``{marks}`` (``?`` marks, the
+    keys given once for each): through the id's index alone in a version-5 file where every key is its row's id,
+    as in a new index's first add (the partial index of the others says so at once)."""
+    if version >= 5 and not connection.execute(f"SELECT EXISTS (SELECT 1 FROM docs WHERE {OWN_KEY})").fetchone()[0]:
+        return _BY_ID
+    return f"{_BY_ID} UNION ALL SELECT key, version, digest, id FROM docs WHERE key IN ({{marks}}) AND {OWN_KEY}"
+
+
+def last_seq(connection: sqlite3.Connection, version: int) -> int:
+    """The largest ``seq`` a file of schema ``version`` ever gave (0: none): version 5, the last ``batches`` row's
+    (those rows are never deleted); before, ``AUTOINCREMENT``'s."""
+    last = connection.execute("SELECT last_seq FROM batches ORDER BY batch DESC LIMIT 1" if version >= 5 else
+                              "SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
+    return int(last[0]) if last else 0
+
+
+def tables(version: int = SCHEMA_VERSION) -> str:
+    """The statements that create the tables of a file of schema ``version`` (3 to 5; 3 and 4 differ in ``meta``
+    only): before version 5, ``docs`` has ``AUTOINCREMENT`` and ``key`` an index of every row."""
+    old = version < 5
+    return _TABLES.format(increment=" AUTOINCREMENT" if old else "", where="" if old else " WHERE key != id")
 
 
 @dataclass(frozen=True)
@@ -75,10 +109,13 @@ class Layout:
     texts: TextCodec | None
 
 
-def create(connection: sqlite3.Connection, params: IndexParams | None, path: Path) -> Layout:
+def create(connection: sqlite3.Connection, params: IndexParams | None, path: Path,
+           version: int = SCHEMA_VERSION) -> Layout:
     """Create the tables of an empty file and record the schema version and ``params``, in one transaction; the
     file's layout (another process's, if it created the file meanwhile). Its dictionary is settled by its first
     batch (:func:`settle_dictionary`).
+
+    ``version``: the schema version of the file made (:data:`SCHEMA_VERSION`; tests make older files with it).
 
     Raises:
         ConfigError: ``params`` is ``None`` (a new index needs them).
@@ -89,13 +126,13 @@ def create(connection: sqlite3.Connection, params: IndexParams | None, path: Pat
     if connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0]:
         connection.execute("COMMIT")  # another process created it meanwhile
         return read(connection, path)
-    for statement in _TABLES.split(";"):
+    for statement in tables(version).split(";"):
         if statement.strip():
             connection.execute(statement)
-    values = {"schema_version": SCHEMA_VERSION, **params.as_dict()}
+    values = {"schema_version": version, **params.as_dict()}
     connection.executemany("INSERT INTO meta VALUES (?, ?)", ((k, str(v)) for k, v in values.items()))
     connection.execute("COMMIT")
-    return Layout(SCHEMA_VERSION, params, None)
+    return Layout(version, params, PLAIN if version == 3 else None)
 
 
 def read(connection: sqlite3.Connection, path: Path) -> Layout:
@@ -112,14 +149,15 @@ def read(connection: sqlite3.Connection, path: Path) -> Layout:
         raise InputError(f"{path}: not a dedupe index (no meta table)") from None
     version = int(meta.get("schema_version", -1))
     if version not in READABLE:
-        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads "
-                          f"{' and '.join(map(str, READABLE))}; build a new index with `dedupe index add`")
+        readable = f"{', '.join(map(str, READABLE[:-1]))} and {READABLE[-1]}"
+        raise ConfigError(f"{path}: index schema version {version}, this dedupe reads {readable}; "
+                          "build a new index with `dedupe index add`")
     params = IndexParams(**{name: int(meta[name]) for name in IndexParams.__dataclass_fields__})
     if version == 3:
         return Layout(version, params, PLAIN)
     if _DICTIONARY in meta:
         return Layout(version, params, _codec(meta[_DICTIONARY], path))
-    if connection.execute("SELECT count(*) FROM sqlite_sequence WHERE name = 'docs'").fetchone()[0]:
+    if connection.execute("SELECT count(*) FROM batches").fetchone()[0]:  # it held a document (its first batch's row)
         raise InputError(f"{path}: damaged index: its texts' dictionary is missing")
     return Layout(version, params, None)
 

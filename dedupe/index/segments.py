@@ -65,6 +65,8 @@ class Segment(NamedTuple):
     last: int  #: The largest ``seq - base`` among them (-1 for none).
 
 
+_ANY = Segment(0, np.zeros(0, dtype=np.int64), -1)  # a segment to come, of whatever rows (_plan asks only whether)
+
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
 # (Reuters x10 check: gather 0.65 -> 0.5 s with 8 MiB -> 1 MiB reads).
@@ -72,6 +74,10 @@ _CHUNK_ROWS = 1 << 17
 # Rows of the merges of one batch's write (all kinds) up to which they run in threads, one a kind (16 M rows:
 # 128 MB read, as much written; Reuters x1's merge of 8 tiers at fanout 8: 4.4 M). Larger merges run one kind after the
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
+# Up to as many rows, the transaction's pages are kept in SQLite's cache until its commit, whatever its size
+# (:func:`hold_pages`): a merged segment is inserted as a zeroblob and then written (``_insert``), and a cache that
+# spills wrote its pages twice, zeros then rows (Reuters x10's add: 1.83 -> 1.04 GB written to the file, strace;
+# the writer's system CPU 1.70 -> 1.11 s, benchmarks/README.md, session 20).
 _THREADED_ROWS = 1 << 24
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
 _READ_BYTES = 1 << 16
@@ -128,11 +134,41 @@ def writing_kinds(db: sqlite3.Connection, batch: list[tuple[int, Segment | None]
     finally:
         for thread in threads:
             thread.join()
+    merged: list[tuple[int]] = []
     for plan in plans:
         if not threaded:
             plan.read(db)
             plan.merge()
-        plan.write(db)
+        merged.extend(plan.write(db))
+    # The merged segments go once every new one is in: a page freed and filled again in one transaction is first
+    # copied into its rollback journal, one freed in an earlier transaction is not (SQLite's free list). The file
+    # then holds a merge's worth of free pages until the next batches fill them (Reuters x10: 550 -> 614 MB).
+    db.executemany("DELETE FROM segments WHERE segment = ?", merged)
+
+
+def hold_pages(db: sqlite3.Connection) -> None:
+    """Before a batch's write transaction, inside :func:`adding`: keep its pages in SQLite's cache until the commit
+    (no spill) when the merges that one more segment of each kind would complete are small (:data:`_THREADED_ROWS`),
+    else let the cache spill as it fills. SQLite takes the setting at the start of a transaction only."""
+    small = sum(_plan(db, kind, _ANY).rows() for kind in KINDS) <= _THREADED_ROWS
+    db.execute(f"PRAGMA cache_spill={'OFF' if small else 'ON'}")
+
+
+@contextmanager
+def adding(db: sqlite3.Connection) -> Iterator[None]:
+    """A block of batches written with :func:`writing_kinds` (an add), whose only deletions are merged segments:
+    their pages are freed without being zeroed. A SQLite built to scrub deleted content (``SQLITE_SECURE_DELETE``,
+    Debian's) copied each freed page into the rollback journal and overwrote it with zeros, for rows that live on
+    in the merged segment; with the merged segments deleted after the new ones are in (:func:`writing_kinds`),
+    Reuters x10's add wrote 0.49 -> 0.08 GB of journal (strace; benchmarks/README.md, session 20). ``index remove``
+    zeroes what it deletes. SQLite's settings (and :func:`hold_pages`') are restored after the block."""
+    scrub = int(db.execute("PRAGMA secure_delete").fetchone()[0])
+    db.execute("PRAGMA secure_delete=OFF")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA secure_delete={scrub}")
+        db.execute("PRAGMA cache_spill=ON")  # SQLite's default
 
 
 def new_segment(keys: I64, docs: I64) -> Segment | None:
@@ -204,20 +240,22 @@ class _Plan:
             self.merged.append(joining)
         self.parts = []
 
-    def write(self, db: sqlite3.Connection) -> None:
-        """The statements of :func:`write`, the merged segments as computed."""
+    def write(self, db: sqlite3.Connection) -> list[tuple[int]]:
+        """The inserts of :func:`write`, the merged segments as computed; the segments they merged, for the caller to
+        delete (``(segment,)`` rows)."""
         if self.new is not None:
             _insert(db, self.kind, 0, *self.new)
         level = 0
+        gone: list[tuple[int]] = []
         while True:
             tier = db.execute("SELECT segment FROM segments WHERE kind = ? AND level = ? ORDER BY segment",
                               (self.kind, level)).fetchall()
             if len(tier) < MERGE_FANOUT:
-                return
+                return gone
             planned = [segment for segment, _, _ in self.merges[level]] if level < len(self.merges) else None
             if planned != [row[0] for row in tier[:len(planned or [])]] or level >= len(self.merged):
                 raise RuntimeError("segments changed during a batch's write")  # a bug: one writer holds the lock
-            db.executemany("DELETE FROM segments WHERE segment = ?", tier)
+            gone.extend(tier)
             _insert(db, self.kind, level + 1, *self.merged[level])
             self.merged[level] = Segment(0, np.zeros(0, dtype=np.int64), -1)  # written: its memory can go
             level += 1

@@ -38,17 +38,15 @@ from dedupe.index.wal import after_commits, close_in_wal, rollback, switch_to_wa
 
 #: Documents per transaction of ``add`` (and per fingerprinting batch).
 BATCH_DOCUMENTS = 2000
-# KiB of SQLite page cache outside a snapshot (adds): each page it takes is fresh memory, zeroed on first touch
-# (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k); pages it drops are read from the WAL.
-_CACHE = -8192
-_READ_CACHE = -16384  # KiB of SQLite page cache inside a snapshot
-# Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); ``add`` lets it
-# grow to 65,536, its checkpoints running in a thread after each commit (dedupe.index.wal): each copy ends with two
-# fsyncs, and at 1,000 every batch made one (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
+# KiB of SQLite page cache outside a snapshot (adds; a batch may hold more: segments.hold_pages) and inside one: each
+# page is fresh memory, zeroed on first touch (Reuters x1 at 128 MiB: 40.9 k page faults in the writer; 8 MiB: 29.7 k).
+_CACHE, _READ_CACHE = -8192, -16384
+# Pages of WAL after which a commit copies them into the database (SQLite's default 1,000, 4 MiB); an add lets it grow
+# to 65,536, checkpointed in a thread after each commit (dedupe.index.wal): at 1,000 every batch made a copy, each
+# with two fsyncs (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
-# What is stored of an identity key: its latest version, that version's id, and the digests of all its versions
-# (``_new_rows`` looks up each document's key once: a tuple, not a scan of every version; a key has few versions).
+# What is stored of an identity key: its latest version, that version's id, the digests of all its versions (a tuple).
 _Versions = tuple[int, str, tuple[bytes, ...]]
 _UNSTORED: _Versions = (0, "", ())
 
@@ -183,7 +181,8 @@ class Index:
         versions: list[tuple[str, str]] = []
         self.connection.execute(f"PRAGMA wal_autocheckpoint={_ADD_CHECKPOINT}")
         try:
-            with schema.written(self.path), after_commits(self.path, self.connection) as after:
+            with schema.written(self.path), segments.adding(self.connection), after_commits(
+                    self.path, self.connection) as after:
                 for batch, prepared in batches:
                     counts = self._add_batch(batch, prepared, codec)
                     after.committed()
@@ -196,6 +195,7 @@ class Index:
     def _add_batch(self, batch: Sequence[Document], prepared: PreparedBatch,
                    codec: TextCodec) -> tuple[int, int, list[tuple[str, str]], int]:
         db = self.connection
+        segments.hold_pages(db)
         db.execute("BEGIN IMMEDIATE")
         settled = self.texts
         try:
@@ -256,10 +256,11 @@ class Index:
     def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
         """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
+        by_key = schema.by_key(self.connection, self.schema_version)
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
-            query = f"SELECT key, version, digest, id FROM docs WHERE key IN ({','.join('?' * len(chunk))})"
-            for key, version, digest, ident in self.connection.execute(query, chunk):
+            query = by_key.format(marks=",".join("?" * len(chunk)))
+            for key, version, digest, ident in self.connection.execute(query, chunk * by_key.count("{marks}")):
                 found.setdefault(key, []).append((version, digest, ident))
         latest = {key: max(versions) for key, versions in found.items()}
         return {key: (latest[key][0], latest[key][2], tuple(digest for _, digest, _ in versions))
@@ -271,7 +272,7 @@ class Index:
         db = self.connection
         if not new:
             return
-        # Sequence numbers are never reused (AUTOINCREMENT): a key of a removed document never names another.
+        # Sequence numbers are never reused (last_seq): a key of a removed document never names another.
         first = self.last_seq() + 1
         seq_of = np.full(len(rows), -1, dtype=np.int64)
         seq_of[new] = np.arange(first, first + len(new))
@@ -294,10 +295,8 @@ class Index:
 
     def shingle_count(self) -> tuple[int, int]:
         """``(documents, shingle occurrences)`` stored: the size of the corpus a full rescan would read."""
-        documents = self.connection.execute("SELECT count(*) FROM docs").fetchone()[0]
-        shingles = self.connection.execute("SELECT coalesce(sum(rows), 0) FROM segments WHERE kind = ?",
-                                           (segments.SHINGLES,)).fetchone()[0]
-        return int(documents), int(shingles)
+        return self.connection.execute("SELECT (SELECT count(*) FROM docs), (SELECT coalesce(sum(rows), 0) FROM "
+                                       "segments WHERE kind = ?)", (segments.SHINGLES,)).fetchone()
 
     def count_before(self, keys: np.ndarray, before: np.ndarray, width: int = 1,
                      kind: int = segments.SHINGLES) -> np.ndarray:
@@ -314,8 +313,7 @@ class Index:
 
     def last_seq(self) -> int:
         """The largest ``seq`` ever given (0 for an empty index)."""
-        last = self.connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'docs'").fetchone()
-        return int(last[0]) if last else 0
+        return schema.last_seq(self.connection, self.schema_version)
 
     def key_rows(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
         """Every stored ``(key, seq)`` row of one kind (:data:`segments.BANDS` or :data:`segments.PASSAGES`) of a
@@ -349,7 +347,8 @@ class Index:
             chunk = list(ids[first:first + 400])
             marks = ",".join("?" * len(chunk))
             found.update(row[0] for row in self.connection.execute(
-                f"SELECT id FROM docs WHERE id IN ({marks}) UNION SELECT key FROM docs WHERE key IN ({marks})",
+                f"SELECT id FROM docs WHERE id IN ({marks}) UNION "
+                f"SELECT key FROM docs WHERE key IN ({marks}) AND {schema.OWN_KEY}",
                 chunk + chunk))
         return found & set(ids)
 
@@ -378,7 +377,7 @@ class Index:
             ConfigError: ``before`` is not an ISO date.
         """
         seqs = {row[0] for i in ids for row in self.connection.execute(
-            "SELECT seq FROM docs WHERE id = ? OR key = ?", (i, i))}
+            f"SELECT seq FROM docs WHERE id = ? OR (key = ? AND {schema.OWN_KEY})", (i, i))}
         if before is not None:
             _check_iso(before)
             dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
@@ -401,8 +400,9 @@ class Index:
                     raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
-        """Delete documents and drop their keys from the segments, in one transaction."""
+        """Delete documents (their texts zeroed in the file, whatever SQLite's build does) and their keys, at once."""
         db = self.connection
+        db.execute("PRAGMA secure_delete=ON")
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))

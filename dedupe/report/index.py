@@ -68,9 +68,10 @@ def info_text(path: str, info: IndexInfo) -> str:
     more = f" and {len(info.outlets) - 10} more" if len(info.outlets) > 10 else ""
     params = ", ".join(f"{k} {v}" for k, v in info.params.as_dict().items())
     dates = f"{info.first_date} to {info.last_date}" if info.first_date else "none"
+    each = f" ({info.bytes / info.documents:.0f} bytes per document)" if info.documents else ""  # none: no such figure
     return terminal_safe(f"{path}: {plural(info.documents, 'document')} in {plural(info.batches, 'batch')}, "
-                         f"{info.bytes / 1e6:.1f} MB ({info.bytes / max(1, info.documents):.0f} bytes per document)\n"
-                         f"outlets ({len(info.outlets)}): {outlets}{more}\n"
+                         f"{info.bytes / 1e6:.1f} MB{each}\n"
+                         f"outlets ({len(info.outlets)}): {outlets or 'none'}{more}\n"
                          f"dates: {dates} ({info.undated} undated)\n"
                          f"parameters: {params} (schema {info.schema_version})\n")
 
