@@ -7,7 +7,8 @@ a processor idle (:func:`dedupe.runtime.idle_core`, the rule every fork of the p
 :func:`prepared_batches` computes them in a forked child while this process writes the earlier ones, so the
 two halves run on two cores. The child pickles each batch (protocol 5, its arrays out of band) into one of
 :data:`SLOTS` unlinked temporary files and sends its number, slot and size down a pipe; the parent maps the
-slot (copy on write: the batch's arrays are views of the child's pages, no copy) and hands the slot back over a
+slot (shared, each slot's mapping kept from batch to batch: the batch's arrays are views of the child's pages,
+no copy) and hands the slot back over a
 second pipe once nothing views it, :data:`HELD` slots at most (a batch received while it holds as many is read
 out with one ``preadv``; reading every batch into a fresh ``bytearray`` cost the writer ~40 ms and ~10 k page
 faults on Reuters: zero-filled, then copied over). The child takes batches from the
@@ -265,7 +266,8 @@ class _Slots:
         self.free_read, self.free_write = os.pipe()
         self.shared = mmap.mmap(-1, len(_SHARED) * _SIZE.size)  # anonymous, shared: the child sees the writer's writes
         self._set("back", batches)
-        self.held: dict[int, weakref.ref[mmap.mmap]] = {}  # slots mapped here, by the mapping (:meth:`_mapped`)
+        self.held: dict[int, weakref.ref[np.ndarray]] = {}  # slots whose batch is viewed here (:meth:`_mapped`)
+        self.maps: dict[int, mmap.mmap] = {}  # each slot's file mapped here, kept from batch to batch (:meth:`_map`)
         self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself, not yet written
         self.helped = 0  # batches the writer took from the back while the child ran
         self.child_gone = False
@@ -275,6 +277,7 @@ class _Slots:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        self.maps.clear()  # each unmapped once no batch views it
         for file in self.files:
             file.close()
         self.shared.close()
@@ -327,8 +330,11 @@ class _Slots:
         sizes = [len(head), *(len(view) for view in views)]
         parts: list[bytes | memoryview] = [_SIZE.pack(len(sizes)), struct.pack(f"<{len(sizes)}Q", *sizes), head,
                                            *views]
-        written = os.pwritev(self.files[slot].fileno(), parts, 0)
-        if written != sum(map(len, parts)):
+        size, fd = sum(map(len, parts)), self.files[slot].fileno()
+        if os.fstat(fd).st_size < size:  # a quarter more room: the next batches in this slot fit the writer's mapping
+            os.ftruncate(fd, size + size // 4)  # (:meth:`_map`), which a longer one would make it map again
+        written = os.pwritev(fd, parts, 0)  # (into a mapping of its own: a page fault a page of each slot, 5 k more)
+        if written != size:
             raise OSError("short write of a prepared batch")
         _write_all(self.ready_write, _MESSAGE.pack(number, slot, written))
 
@@ -377,14 +383,24 @@ class _Slots:
             raise RuntimeError("a prepared batch was not one")
         return number, prepared
 
-    def _mapped(self, slot: int, size: int) -> mmap.mmap:
-        """The slot's first ``size`` bytes mapped (copy on write: the batch's arrays view the child's pages, and a
-        write to them stays in this process); the slot goes back to the child once nothing views the mapping."""
+    def _mapped(self, slot: int, size: int) -> memoryview:
+        """The slot's first ``size`` bytes, a view of its mapping (:meth:`_map`: the batch's arrays view the child's
+        pages, no copy); the slot goes back to the child once nothing views this array (a new one each batch)."""
         if os.fstat(self.files[slot].fileno()).st_size < size:
             raise RuntimeError("a prepared batch was cut short")
-        data = mmap.mmap(self.files[slot].fileno(), size, access=mmap.ACCESS_COPY)
+        data = np.frombuffer(self._map(slot, size), dtype=np.uint8, count=size)
         self.held[slot] = weakref.ref(data)
-        return data
+        return data.data  # a memoryview of ``data``: its slices, and the arrays made of them, keep ``data`` alive
+
+    def _map(self, slot: int, size: int) -> mmap.mmap:
+        """The slot's whole file mapped, shared (what the child writes there, this process reads), ``size`` bytes at
+        least: the mapping of its last batch when it is as long, so that the pages it mapped stay mapped. A mapping a
+        batch (copy on write, unmapped once the batch was written) cost the writer a page fault every 16 pages of the
+        slot and an unmap each batch (Reuters x1: ~3 % of its processor time from the fork on; session 20)."""
+        mapping = self.maps.get(slot)
+        if mapping is None or len(mapping) < size:
+            mapping = self.maps[slot] = mmap.mmap(self.files[slot].fileno(), 0)  # the child's file, as long as it is
+        return mapping
 
     def _copied(self, slot: int, size: int) -> bytearray:
         """The slot's first ``size`` bytes copied out; the slot goes back to the child at once."""
