@@ -118,12 +118,13 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
+                text_list: list[str] | None = None) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params, codec, texts)
+        return real(batch, params, codec, texts, text_list)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
@@ -216,10 +217,11 @@ def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, c
             made_here.append(len(texts))
         return real_compress(texts)
 
-    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
+    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
+               text_list: list[str] | None = None) -> PreparedBatch:
         if os.getpid() != parent:
             time.sleep(child_pause)
-        return real_prepare(batch, params, codec, texts)
+        return real_prepare(batch, params, codec, texts, text_list)
 
     monkeypatch.setattr(CODEC, "compress", counted)
     monkeypatch.setattr(module, "prepare", paused)
@@ -277,6 +279,20 @@ def test_the_last_batch_the_child_takes_is_the_one_before_the_writers() -> None:
         assert slots.last_taken(4) and not slots.last_taken(3)
         slots._set("back", 3)  # the writer took batches 3 and 4
         assert slots.last_taken(2) and not slots.last_taken(1)
+
+
+def test_a_batch_given_its_text_list_reads_no_documents_text() -> None:
+    """With the batch's texts in a list (made before the fork), neither :func:`prepare` nor :func:`with_texts` reads a
+    document's text (a read takes a reference: the forked writer and child would copy the texts' pages): documents
+    without one give the batch the documents with their texts give."""
+    documents = _documents(40)
+    texts = [d.text for d in documents]
+    bare = [Document(d.id, d.outlet, d.title, d.url, d.date, d.text, d.origin) for d in documents]
+    for doc in bare:
+        del doc.__dict__["text"]  # reading doc.text now raises AttributeError
+    full = prepare(documents, PARAMS, CODEC)
+    assert _same(prepare(bare, PARAMS, CODEC, text_list=texts), full)
+    assert _same(with_texts(bare, prepare(bare, PARAMS, CODEC, False, texts), CODEC, texts), full)
 
 
 def test_each_slot_is_mapped_once_for_its_batches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,6 +63,24 @@ def test_native_token_hashes_are_numpys(texts: list[str]) -> None:
 
 
 @needs_native
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=12))
+def test_native_lengths_and_utf8_are_pythons(texts: list[str]) -> None:
+    """``texts_length`` and ``utf8_texts`` (what the index's batch child and writer read the texts with, no reference
+    taken) give ``sum(map(len, ...))`` and ``str.encode``, surrogates and astral characters included."""
+    compiled = native()
+    assert compiled.texts_length(texts) == sum(map(len, texts))
+    try:
+        expected = [text.encode("utf-8") for text in texts]
+    except UnicodeEncodeError as error:
+        with pytest.raises(UnicodeEncodeError) as raised:
+            compiled.utf8_texts(texts)
+        assert str(raised.value) == str(error)
+        return
+    assert compiled.utf8_texts(texts) == expected
+
+
+@needs_native
 def test_astral_characters_fall_back_to_numpy() -> None:
     texts = ["plain words in a row", "an emoji \U0001F600 and \U00020000 words"]
     assert fingerprint_native(texts, 2) is None

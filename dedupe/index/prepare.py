@@ -53,6 +53,7 @@ import numpy as np
 from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
 from dedupe.index.texts import TextCodec, digest
+from dedupe.native import native
 from dedupe.runtime import idle_core, paused_gc, shared_file
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64
@@ -99,7 +100,8 @@ class PreparedBatch:
     fields: list[tuple[str, str, str, str, str]]
 
 
-def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
+def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
+            text_list: list[str] | None = None) -> PreparedBatch:
     """Digests, keys and compressed texts of a batch.
 
     Args:
@@ -108,14 +110,16 @@ def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, te
         codec: How the index compresses its texts.
         texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
             :func:`with_texts` to fill where there is time for them).
+        text_list: The texts of ``batch``, a list made before a fork (:func:`with_texts`); else made here.
 
     Returns:
         What the index stores for them.
     """
-    prints = fingerprint_corpus([d.text for d in batch], params.ngram)
+    text_list = [d.text for d in batch] if text_list is None else text_list
+    prints = fingerprint_corpus(text_list, params.ngram)  # (by the compiled loop: no reference to a text taken)
     identities, fields = _described(batch)
     prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
-    return with_texts(batch, prepared, codec) if texts else prepared
+    return with_texts(batch, prepared, codec, text_list) if texts else prepared
 
 
 def described(batch: Sequence[Document], token_counts: I64) -> PreparedBatch:
@@ -145,27 +149,39 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     for doc in batch:
         path, line = origin_parts(doc)
         where = path if line is None else f"{path}:{line}"
-        identities.append(_identity(doc.id, path, line, where, doc.text))
+        identities.append(_identity(doc, path, line, where))
         fields.append((doc.outlet, doc.title, doc.url, date_text_of(doc), where))
     return identities, fields
 
 
-def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec) -> PreparedBatch:
+def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec,
+               text_list: list[str] | None = None) -> PreparedBatch:
     """``prepared`` with the digests and the texts compressed by ``codec`` that :func:`prepare` left out
-    (``texts=False``), both from one UTF-8 encoding of each text."""
+    (``texts=False``), both from one UTF-8 encoding of each text.
+
+    ``text_list``: the texts of ``batch``, a list made before the batch child's fork, which the compiled loop encodes
+    without taking a reference to a text (else made here): the writer and the child then never write to a page of
+    the texts, which stay shared instead of copied by the first to write (Reuters x1: ~4.5 k page faults, each a
+    4 KiB copy; benchmarks/README.md, session 20). The documents are not read either (a stdin record's id aside)."""
     if prepared.texts or not batch:
         return prepared
-    raw = [d.text.encode("utf-8") for d in batch]
+    raw = _encoded([d.text for d in batch] if text_list is None else text_list)
     return replace(prepared, digests=_digests(batch, prepared.identities, raw), texts=codec.compress(raw))
+
+
+def _encoded(texts: list[str]) -> list[bytes]:
+    """Each text in UTF-8: by the compiled loop where it is built, which takes no reference to a text."""
+    compiled = native()
+    return [text.encode("utf-8") for text in texts] if compiled is None else compiled.utf8_texts(texts)
 
 
 def _digests(batch: Sequence[Document], identities: Sequence[str], raw: Sequence[bytes]) -> list[bytes]:
     """The digest of each text (``raw``: the texts in UTF-8); a record of stdin whose identity is its digest
     (:func:`identity_key`) has it read back from the key, not computed a second time."""
     # A key made of the digest is the only one that starts with STDIN_KEY and differs from the id: the others are
-    # the id itself or an absolute path and line.
-    return [bytes.fromhex(key[len(STDIN_KEY):]) if key.startswith(STDIN_KEY) and key != doc.id else digest(data)
-            for doc, key, data in zip(batch, identities, raw)]
+    # the id itself or an absolute path and line. (The document is read only then: see with_texts.)
+    return [bytes.fromhex(key[len(STDIN_KEY):]) if key.startswith(STDIN_KEY) and key != batch[i].id else digest(data)
+            for i, (key, data) in enumerate(zip(identities, raw))]
 
 
 def identity_key(doc: Document) -> str:
@@ -175,14 +191,16 @@ def identity_key(doc: Document) -> str:
     in hex): a line of stdin is no place that lasts from one run to the next, so two days' ``stdin:1`` are not
     versions of one document."""
     path, line = origin_parts(doc)
-    return _identity(doc.id, path, line, path if line is None else f"{path}:{line}", doc.text)
+    return _identity(doc, path, line, path if line is None else f"{path}:{line}")
 
 
-def _identity(doc_id: str, path: str, line: int | None, where: str, text: str) -> str:
-    """:func:`identity_key` of a document with this id, origin path and line (``where``: the origin's text)."""
+def _identity(doc: Document, path: str, line: int | None, where: str) -> str:
+    """:func:`identity_key` of a document with this origin path and line (``where``: the origin's text); its text
+    read only for a record of stdin (see :func:`with_texts`)."""
+    doc_id = doc.id
     if path == "-":
         if doc_id == "stdin" or doc_id == f"stdin:{line}":  # the loader's names for a record of stdin
-            return STDIN_KEY + digest(text.encode("utf-8")).hex()
+            return STDIN_KEY + digest(doc.text.encode("utf-8")).hex()
         return doc_id
     if line is None or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
         return doc_id
@@ -232,13 +250,17 @@ def prepared_batches(documents: Sequence[Document], batch_size: int, params: Ind
 def _forked(batches: list[Sequence[Document]], params: IndexParams,
             codec: TextCodec) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """:func:`prepared_batches` by a forked child and the writer (see the module docstring)."""
+    # Each batch's texts in a list made before the fork, read by the compiled loops without a reference taken
+    # (with_texts): after the fork neither process writes to the texts' pages.
+    texts = [[d.text for d in batch] for batch in batches]
     with _Slots(min(SLOTS, len(batches)), len(batches)) as slots:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            _child(slots, batches, params, codec)
+            _child(slots, batches, texts, params, codec)
         slots.parent_side()
         try:
-            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params, codec), codec))
+            yield ((batch, with_texts(batch, slots.next_batch(number, batches, texts, params, codec), codec,
+                                      texts[number]))
                    for number, batch in enumerate(batches))
         finally:
             slots.close()
@@ -338,7 +360,7 @@ class _Slots:
             raise OSError("short write of a prepared batch")
         _write_all(self.ready_write, _MESSAGE.pack(number, slot, written))
 
-    def next_batch(self, number: int, batches: list[Sequence[Document]], params: IndexParams,
+    def next_batch(self, number: int, batches: list[Sequence[Document]], texts: list[list[str]], params: IndexParams,
                    codec: TextCodec) -> PreparedBatch:
         """In the parent: batch ``number``, from the child or prepared here (while it is not ready, or
         when the child stopped: the batches never depend on the child)."""
@@ -347,12 +369,12 @@ class _Slots:
                 message = self._receive()
                 if message is None:
                     self.child_gone = True
-                    self.own[number] = prepare(batches[number], params, codec)
+                    self.own[number] = prepare(batches[number], params, codec, text_list=texts[number])
                 elif message[0] == number:
                     return message[1]
                 continue
             last = self._get("back")
-            self.own[last] = prepare(batches[last], params, codec)
+            self.own[last] = prepare(batches[last], params, codec, text_list=texts[last])
         return self.own.pop(number)
 
     def _help(self, number: int) -> bool:
@@ -424,7 +446,8 @@ class _Slots:
             pass
 
 
-def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams, codec: TextCodec) -> None:
+def _child(slots: _Slots, batches: list[Sequence[Document]], texts: list[list[str]], params: IndexParams,
+           codec: TextCodec) -> None:
     """Prepare the batches from the front, in order, until one the writer took, and put each into a slot;
     leave with ``os._exit`` (when done, or when the parent is gone: its ends of the pipes closed)."""
     status = 1
@@ -435,10 +458,10 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            prepared = prepare(batch, params, codec, texts=False)  # the writer makes the texts as it receives it...
+            prepared = prepare(batch, params, codec, False, texts[number])  # the writer makes the texts as it gets...
             if slots.writer_behind(number) or slots.last_taken(number):
-                prepared = with_texts(batch, prepared, codec)  # ... unless a batch sent before waits for it, or the
-                # child has nothing left to do after this batch: then here
+                prepared = with_texts(batch, prepared, codec, texts[number])  # ... it, unless a batch sent before waits
+                # for it, or the child has nothing left to do after this batch: then here
             slots.send(number, prepared, free)
         status = 0
     finally:

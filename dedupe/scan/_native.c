@@ -280,6 +280,37 @@ done:
     return result;
 }
 
+/* texts_length(texts) -> the characters of a list of str together; utf8_texts(texts) -> [text.encode("utf-8") for
+ * text in texts]. Both read the texts without taking a reference to any (Python's iteration, or a slice of the list,
+ * writes each text's reference count): the texts a forked child or its parent reads so keep their pages shared
+ * between the two, not copied on the first write (dedupe.index.prepare). */
+static PyObject *texts_length(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    Py_ssize_t total = 0;
+    for (Py_ssize_t d = 0; d < PyList_GET_SIZE(texts); d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); return NULL; }
+        total += PyUnicode_GET_LENGTH(text);
+    }
+    return PyLong_FromSsize_t(total);
+}
+
+static PyObject *utf8_texts(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &texts)) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(texts);
+    PyObject *encoded = PyList_New(count);
+    for (Py_ssize_t d = 0; encoded != NULL && d < count; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d), *data = NULL;
+        if (!PyUnicode_Check(text)) PyErr_SetString(PyExc_TypeError, "texts must be str");
+        else data = PyUnicode_AsUTF8String(text);  /* str.encode("utf-8"), the same error on a lone surrogate */
+        if (data == NULL) Py_CLEAR(encoded);
+        else PyList_SET_ITEM(encoded, d, data);
+    }
+    return encoded;
+}
+
 /* The distinct code points below 0x10000 of the texts that `known` does not mark, as a bytes object of
  * 0/1 flags (65536 of them); None when a text holds an astral character. */
 static PyObject *unknown(PyObject *self, PyObject *args) {
@@ -977,6 +1008,10 @@ static PyMethodDef methods[] = {
     {"token_hashes", token_hashes, METH_VARARGS,
      "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
     {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
+    {"texts_length", texts_length, METH_VARARGS,
+     "texts_length(texts) -> the characters of a list of str, no reference to one taken"},
+    {"utf8_texts", utf8_texts, METH_VARARGS,
+     "utf8_texts(texts) -> [text.encode('utf-8') for text in texts], no reference to one taken"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
     {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
@@ -1004,7 +1039,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.native ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 5
+#define NATIVE_VERSION 6
 
 PyMODINIT_FUNC PyInit__native(void) {
     for (int f = 0; f < 6; f++) {

@@ -409,7 +409,8 @@ def fingerprint_native(texts: Sequence[str], ngram: int, threads: int = 1) -> Fi
     table = _native_table(module, texts)
     if module is None or table is None:
         return None
-    capacity, docs = sum(map(len, texts)), len(texts)
+    # (texts_length: no reference to a text taken, so a forked child's texts stay shared; dedupe.index.prepare)
+    capacity, docs = module.texts_length(texts), len(texts)
     token_counts, shingle_counts = np.empty(docs, dtype=np.int64), np.empty(docs, dtype=np.int64)
     shingles = np.empty(capacity, dtype=np.uint64)
     starts, ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
