@@ -23,6 +23,7 @@ from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, described, identity_key, prepare,
                                   prepared_batches, with_texts)
 from dedupe.index.texts import TextCodec, digest, trained
+from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records
@@ -118,13 +119,12 @@ def test_the_writer_prepares_batches_from_the_back_while_the_child_is_not_ready(
     made_here: list[int] = []
     real = prepare
 
-    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
-                text_list: list[str] | None = None) -> PreparedBatch:
+    def counted(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
         if os.getpid() == parent:
             made_here.append(documents.index(batch[0]) // 10)
         else:
             time.sleep(0.02)  # a slow child: the writer finds batches not ready
-        return real(batch, params, codec, texts, text_list)
+        return real(batch, params, codec, texts)
 
     parent = os.getpid()
     monkeypatch.setattr("dedupe.index.prepare.prepare", counted)
@@ -217,11 +217,10 @@ def _writer_compressions(monkeypatch: pytest.MonkeyPatch, writer_pause: float, c
             made_here.append(len(texts))
         return real_compress(texts)
 
-    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
-               text_list: list[str] | None = None) -> PreparedBatch:
+    def paused(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
         if os.getpid() != parent:
             time.sleep(child_pause)
-        return real_prepare(batch, params, codec, texts, text_list)
+        return real_prepare(batch, params, codec, texts)
 
     monkeypatch.setattr(CODEC, "compress", counted)
     monkeypatch.setattr(module, "prepare", paused)
@@ -281,18 +280,28 @@ def test_the_last_batch_the_child_takes_is_the_one_before_the_writers() -> None:
         assert slots.last_taken(2) and not slots.last_taken(1)
 
 
-def test_a_batch_given_its_text_list_reads_no_documents_text() -> None:
-    """With the batch's texts in a list (made before the fork), neither :func:`prepare` nor :func:`with_texts` reads a
-    document's text (a read takes a reference: the forked writer and child would copy the texts' pages): documents
-    without one give the batch the documents with their texts give."""
+class _Unread(Document):
+    """A document whose ``text`` attribute cannot be read: only its ``__dict__`` holds the text."""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        raise AssertionError("the text was read as an attribute (a reference taken)")
+
+
+@pytest.mark.skipif(native() is None, reason="the compiled extension is not built")
+def test_a_batch_is_prepared_without_reading_a_text_as_an_attribute() -> None:
+    """:func:`prepare` and :func:`with_texts` read each text where the document holds it, by the compiled loops (no
+    reference taken: the forked writer and child would copy the texts' pages), never as ``doc.text``; the batch is
+    the one plain documents give."""
     documents = _documents(40)
-    texts = [d.text for d in documents]
-    bare = [Document(d.id, d.outlet, d.title, d.url, d.date, d.text, d.origin) for d in documents]
-    for doc in bare:
-        del doc.__dict__["text"]  # reading doc.text now raises AttributeError
+    unread = []
+    for doc in documents:
+        bare = object.__new__(_Unread)
+        bare.__dict__.update(doc.__dict__)  # as the loader makes its documents
+        unread.append(bare)
     full = prepare(documents, PARAMS, CODEC)
-    assert _same(prepare(bare, PARAMS, CODEC, text_list=texts), full)
-    assert _same(with_texts(bare, prepare(bare, PARAMS, CODEC, False, texts), CODEC, texts), full)
+    assert _same(prepare(unread, PARAMS, CODEC), full)
+    assert _same(with_texts(unread, prepare(unread, PARAMS, CODEC, texts=False), CODEC), full)
 
 
 def test_each_slot_is_mapped_once_for_its_batches(monkeypatch: pytest.MonkeyPatch) -> None:

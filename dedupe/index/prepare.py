@@ -56,7 +56,7 @@ from dedupe.index.texts import TextCodec, digest
 from dedupe.native import native
 from dedupe.runtime import idle_core, paused_gc, shared_file
 from dedupe.scan.fingerprints import fingerprint_corpus
-from dedupe.scan.shingle import I64
+from dedupe.scan.shingle import I64, fingerprint_native
 
 #: Batches the child may prepare ahead of the writer (each held in a slot, an unlinked temporary file).
 SLOTS = 4
@@ -67,6 +67,7 @@ WRITER_BATCHES = 1
 #: Slots the writer may hold mapped at once (the batch it writes and the next); a batch received while it holds
 #: as many is copied out, so the child always has slots to write into, whatever the caller keeps.
 HELD = 2
+_TEXT = "text"  # the field of a Document that holds its text (read by the compiled loops: see with_texts)
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
 # The fields of the page the two processes share (:class:`_Slots`): one past the child's latest batch, the writer's
@@ -100,8 +101,7 @@ class PreparedBatch:
     fields: list[tuple[str, str, str, str, str]]
 
 
-def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True,
-            text_list: list[str] | None = None) -> PreparedBatch:
+def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, texts: bool = True) -> PreparedBatch:
     """Digests, keys and compressed texts of a batch.
 
     Args:
@@ -110,16 +110,16 @@ def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, te
         codec: How the index compresses its texts.
         texts: Digest and compress the texts (``False``: ``digests`` and ``texts`` left empty, for
             :func:`with_texts` to fill where there is time for them).
-        text_list: The texts of ``batch``, a list made before a fork (:func:`with_texts`); else made here.
 
     Returns:
         What the index stores for them.
     """
-    text_list = [d.text for d in batch] if text_list is None else text_list
-    prints = fingerprint_corpus(text_list, params.ngram)  # (by the compiled loop: no reference to a text taken)
+    prints = fingerprint_native(batch, params.ngram, field=_TEXT)  # (see with_texts)
+    if prints is None:  # no compiled loops, or a character beyond the Basic Multilingual Plane
+        prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
     prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
-    return with_texts(batch, prepared, codec, text_list) if texts else prepared
+    return with_texts(batch, prepared, codec) if texts else prepared
 
 
 def described(batch: Sequence[Document], token_counts: I64) -> PreparedBatch:
@@ -154,25 +154,27 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     return identities, fields
 
 
-def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec,
-               text_list: list[str] | None = None) -> PreparedBatch:
+def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec) -> PreparedBatch:
     """``prepared`` with the digests and the texts compressed by ``codec`` that :func:`prepare` left out
     (``texts=False``), both from one UTF-8 encoding of each text.
 
-    ``text_list``: the texts of ``batch``, a list made before the batch child's fork, which the compiled loop encodes
-    without taking a reference to a text (else made here): the writer and the child then never write to a page of
-    the texts, which stay shared instead of copied by the first to write (Reuters x1: ~4.5 k page faults, each a
-    4 KiB copy; benchmarks/README.md, session 20). The documents are not read either (a stdin record's id aside)."""
+    Here and in :func:`prepare` the compiled loops read each document's text where it is built (its ``__dict__``,
+    no reference taken: :func:`~dedupe.scan.shingle.fingerprint_native`), and nothing else reads one but a stdin
+    record's identity: a reference taken writes the text's count, and the batch child and the writer, which share
+    the texts' pages since the fork, would copy them (Reuters x1: ~4.5 k page faults, each a 4 KiB copy;
+    benchmarks/README.md, session 20)."""
     if prepared.texts or not batch:
         return prepared
-    raw = _encoded([d.text for d in batch] if text_list is None else text_list)
+    raw = _encoded(batch)
     return replace(prepared, digests=_digests(batch, prepared.identities, raw), texts=codec.compress(raw))
 
 
-def _encoded(texts: list[str]) -> list[bytes]:
-    """Each text in UTF-8: by the compiled loop where it is built, which takes no reference to a text."""
+def _encoded(batch: Sequence[Document]) -> list[bytes]:
+    """Each document's text in UTF-8 (see :func:`with_texts`)."""
     compiled = native()
-    return [text.encode("utf-8") for text in texts] if compiled is None else compiled.utf8_texts(texts)
+    if compiled is None:
+        return [d.text.encode("utf-8") for d in batch]
+    return compiled.utf8_texts(batch if isinstance(batch, (list, tuple)) else list(batch), _TEXT)
 
 
 def _digests(batch: Sequence[Document], identities: Sequence[str], raw: Sequence[bytes]) -> list[bytes]:
@@ -250,17 +252,13 @@ def prepared_batches(documents: Sequence[Document], batch_size: int, params: Ind
 def _forked(batches: list[Sequence[Document]], params: IndexParams,
             codec: TextCodec) -> Iterator[Iterator[tuple[Sequence[Document], PreparedBatch]]]:
     """:func:`prepared_batches` by a forked child and the writer (see the module docstring)."""
-    # Each batch's texts in a list made before the fork, read by the compiled loops without a reference taken
-    # (with_texts): after the fork neither process writes to the texts' pages.
-    texts = [[d.text for d in batch] for batch in batches]
     with _Slots(min(SLOTS, len(batches)), len(batches)) as slots:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            _child(slots, batches, texts, params, codec)
+            _child(slots, batches, params, codec)
         slots.parent_side()
         try:
-            yield ((batch, with_texts(batch, slots.next_batch(number, batches, texts, params, codec), codec,
-                                      texts[number]))
+            yield ((batch, with_texts(batch, slots.next_batch(number, batches, params, codec), codec))
                    for number, batch in enumerate(batches))
         finally:
             slots.close()
@@ -360,7 +358,7 @@ class _Slots:
             raise OSError("short write of a prepared batch")
         _write_all(self.ready_write, _MESSAGE.pack(number, slot, written))
 
-    def next_batch(self, number: int, batches: list[Sequence[Document]], texts: list[list[str]], params: IndexParams,
+    def next_batch(self, number: int, batches: list[Sequence[Document]], params: IndexParams,
                    codec: TextCodec) -> PreparedBatch:
         """In the parent: batch ``number``, from the child or prepared here (while it is not ready, or
         when the child stopped: the batches never depend on the child)."""
@@ -369,12 +367,12 @@ class _Slots:
                 message = self._receive()
                 if message is None:
                     self.child_gone = True
-                    self.own[number] = prepare(batches[number], params, codec, text_list=texts[number])
+                    self.own[number] = prepare(batches[number], params, codec)
                 elif message[0] == number:
                     return message[1]
                 continue
             last = self._get("back")
-            self.own[last] = prepare(batches[last], params, codec, text_list=texts[last])
+            self.own[last] = prepare(batches[last], params, codec)
         return self.own.pop(number)
 
     def _help(self, number: int) -> bool:
@@ -446,8 +444,7 @@ class _Slots:
             pass
 
 
-def _child(slots: _Slots, batches: list[Sequence[Document]], texts: list[list[str]], params: IndexParams,
-           codec: TextCodec) -> None:
+def _child(slots: _Slots, batches: list[Sequence[Document]], params: IndexParams, codec: TextCodec) -> None:
     """Prepare the batches from the front, in order, until one the writer took, and put each into a slot;
     leave with ``os._exit`` (when done, or when the parent is gone: its ends of the pipes closed)."""
     status = 1
@@ -458,10 +455,10 @@ def _child(slots: _Slots, batches: list[Sequence[Document]], texts: list[list[st
         for number, batch in enumerate(batches):
             if not slots.take(number):
                 break
-            prepared = prepare(batch, params, codec, False, texts[number])  # the writer makes the texts as it gets...
+            prepared = prepare(batch, params, codec, texts=False)  # the writer makes the texts as it receives it...
             if slots.writer_behind(number) or slots.last_taken(number):
-                prepared = with_texts(batch, prepared, codec, texts[number])  # ... it, unless a batch sent before waits
-                # for it, or the child has nothing left to do after this batch: then here
+                prepared = with_texts(batch, prepared, codec)  # ... unless a batch sent before waits for it, or the
+                # child has nothing left to do after this batch: then here
             slots.send(number, prepared, free)
         status = 0
     finally:
