@@ -23,7 +23,7 @@ __all__ = ["native"]
 
 #: The ``VERSION`` of ``_native.c`` this code calls; a build of another version (a source tree updated
 #: without rebuilding) is not used.
-VERSION = 5
+VERSION = 6
 
 
 def native() -> ModuleType | None:

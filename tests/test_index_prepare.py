@@ -23,6 +23,7 @@ from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import (HELD, SLOTS, WRITER_BATCHES, PreparedBatch, described, identity_key, prepare,
                                   prepared_batches, with_texts)
 from dedupe.index.texts import TextCodec, digest, trained
+from dedupe.native import native
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import small_records
@@ -277,6 +278,53 @@ def test_the_last_batch_the_child_takes_is_the_one_before_the_writers() -> None:
         assert slots.last_taken(4) and not slots.last_taken(3)
         slots._set("back", 3)  # the writer took batches 3 and 4
         assert slots.last_taken(2) and not slots.last_taken(1)
+
+
+class _Unread(Document):
+    """A document whose ``text`` attribute cannot be read: only its ``__dict__`` holds the text."""
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        raise AssertionError("the text was read as an attribute (a reference taken)")
+
+
+@pytest.mark.skipif(native() is None, reason="the compiled extension is not built")
+def test_a_batch_is_prepared_without_reading_a_text_as_an_attribute() -> None:
+    """:func:`prepare` and :func:`with_texts` read each text where the document holds it, by the compiled loops (no
+    reference taken: the forked writer and child would copy the texts' pages), never as ``doc.text``; the batch is
+    the one plain documents give."""
+    documents = _documents(40)
+    unread = []
+    for doc in documents:
+        bare = object.__new__(_Unread)
+        bare.__dict__.update(doc.__dict__)  # as the loader makes its documents
+        unread.append(bare)
+    full = prepare(documents, PARAMS, CODEC)
+    assert _same(prepare(unread, PARAMS, CODEC), full)
+    assert _same(with_texts(unread, prepare(unread, PARAMS, CODEC, texts=False), CODEC), full)
+
+
+def test_each_slot_is_mapped_once_for_its_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer keeps each slot's mapping from batch to batch (a mapping a batch cost a page fault every 16 pages of
+    it and an unmap); a slot is mapped again only for a batch longer than its file, which the child grows by a quarter
+    more than it needs."""
+    import mmap
+
+    made: list[int] = []
+    real = mmap.mmap
+
+    def counted(fileno: int, length: int, *args: object, **kwargs: object) -> mmap.mmap:
+        if fileno >= 0 and os.getpid() == parent:
+            made.append(fileno)
+        return real(fileno, length, *args, **kwargs)  # type: ignore[arg-type]
+
+    parent = os.getpid()
+    monkeypatch.setattr(mmap, "mmap", counted)
+    documents = _documents(600)  # 12 batches through 4 slots
+    with prepared_batches(documents, 50, PARAMS, CODEC) as batches:
+        for batch, prepared in batches:
+            assert _same(prepared, prepare(batch, PARAMS, CODEC))
+    assert 0 < len(made) <= SLOTS + 2  # (a batch in a slot longer than a quarter more than the slot's first: rare)
 
 
 def test_slots_in_temporary_files_where_memfd_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,6 +63,47 @@ def test_native_token_hashes_are_numpys(texts: list[str]) -> None:
 
 
 @needs_native
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=12))
+def test_native_lengths_and_utf8_are_pythons(texts: list[str]) -> None:
+    """``texts_length`` and ``utf8_texts`` (what the index's batch child and writer read the texts with, no reference
+    taken) give ``sum(map(len, ...))`` and ``str.encode``, surrogates and astral characters included; with a field,
+    of the texts that objects hold in their ``__dict__`` under it."""
+    compiled = native()
+    holders = [Holder(text) for text in texts]
+    assert compiled.texts_length(texts) == compiled.texts_length(holders, "body") == sum(map(len, texts))
+    try:
+        expected = [text.encode("utf-8") for text in texts]
+    except UnicodeEncodeError as error:
+        for args in ((texts,), (holders, "body")):
+            with pytest.raises(UnicodeEncodeError) as raised:
+                compiled.utf8_texts(*args)
+            assert str(raised.value) == str(error)
+        return
+    assert compiled.utf8_texts(texts) == compiled.utf8_texts(tuple(holders), "body") == expected
+
+
+class Holder:
+    """An object holding a text in its ``__dict__``, as a document does."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+
+
+@needs_native
+@settings(max_examples=100, deadline=None)
+@given(TEXTS, st.integers(1, 6), st.sampled_from([1, 2]))
+def test_native_fingerprints_of_held_texts_are_the_texts(texts: list[str], ngram: int, threads: int) -> None:
+    held = fingerprint_native([Holder(text) for text in texts], ngram, threads, field="body")
+    plain = fingerprint_native(texts, ngram, threads)
+    assert (held is None) == (plain is None)  # None: an astral character
+    if held is not None and plain is not None:
+        same(held, plain)
+    with pytest.raises(TypeError):
+        fingerprint_native([Holder("a text")], 2, field="other")
+
+
+@needs_native
 def test_astral_characters_fall_back_to_numpy() -> None:
     texts = ["plain words in a row", "an emoji \U0001F600 and \U00020000 words"]
     assert fingerprint_native(texts, 2) is None

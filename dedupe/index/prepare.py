@@ -7,7 +7,8 @@ a processor idle (:func:`dedupe.runtime.idle_core`, the rule every fork of the p
 :func:`prepared_batches` computes them in a forked child while this process writes the earlier ones, so the
 two halves run on two cores. The child pickles each batch (protocol 5, its arrays out of band) into one of
 :data:`SLOTS` unlinked temporary files and sends its number, slot and size down a pipe; the parent maps the
-slot (copy on write: the batch's arrays are views of the child's pages, no copy) and hands the slot back over a
+slot (shared, each slot's mapping kept from batch to batch: the batch's arrays are views of the child's pages,
+no copy) and hands the slot back over a
 second pipe once nothing views it, :data:`HELD` slots at most (a batch received while it holds as many is read
 out with one ``preadv``; reading every batch into a fresh ``bytearray`` cost the writer ~40 ms and ~10 k page
 faults on Reuters: zero-filled, then copied over). The child takes batches from the
@@ -52,9 +53,10 @@ import numpy as np
 from dedupe.corpus.documents import Document, date_text_of, origin_parts
 from dedupe.index.keys import IndexParams, packed_keys
 from dedupe.index.texts import TextCodec, digest
+from dedupe.native import native
 from dedupe.runtime import idle_core, paused_gc, shared_file
 from dedupe.scan.fingerprints import fingerprint_corpus
-from dedupe.scan.shingle import I64
+from dedupe.scan.shingle import I64, fingerprint_native
 
 #: Batches the child may prepare ahead of the writer (each held in a slot, an unlinked temporary file).
 SLOTS = 4
@@ -65,6 +67,7 @@ WRITER_BATCHES = 1
 #: Slots the writer may hold mapped at once (the batch it writes and the next); a batch received while it holds
 #: as many is copied out, so the child always has slots to write into, whatever the caller keeps.
 HELD = 2
+_TEXT = "text"  # the field of a Document that holds its text (read by the compiled loops: see with_texts)
 _SIZE = struct.Struct("<Q")
 _MESSAGE = struct.Struct("<QQQ")  # batch number, slot, size
 # The fields of the page the two processes share (:class:`_Slots`): one past the child's latest batch, the writer's
@@ -111,7 +114,9 @@ def prepare(batch: Sequence[Document], params: IndexParams, codec: TextCodec, te
     Returns:
         What the index stores for them.
     """
-    prints = fingerprint_corpus([d.text for d in batch], params.ngram)
+    prints = fingerprint_native(batch, params.ngram, field=_TEXT)  # (see with_texts)
+    if prints is None:  # no compiled loops, or a character beyond the Basic Multilingual Plane
+        prints = fingerprint_corpus([d.text for d in batch], params.ngram)
     identities, fields = _described(batch)
     prepared = PreparedBatch([], prints.token_counts, *packed_keys(prints, params), [], identities, fields)
     return with_texts(batch, prepared, codec) if texts else prepared
@@ -144,27 +149,41 @@ def _described(batch: Sequence[Document]) -> tuple[list[str], list[tuple[str, st
     for doc in batch:
         path, line = origin_parts(doc)
         where = path if line is None else f"{path}:{line}"
-        identities.append(_identity(doc.id, path, line, where, doc.text))
+        identities.append(_identity(doc, path, line, where))
         fields.append((doc.outlet, doc.title, doc.url, date_text_of(doc), where))
     return identities, fields
 
 
 def with_texts(batch: Sequence[Document], prepared: PreparedBatch, codec: TextCodec) -> PreparedBatch:
     """``prepared`` with the digests and the texts compressed by ``codec`` that :func:`prepare` left out
-    (``texts=False``), both from one UTF-8 encoding of each text."""
+    (``texts=False``), both from one UTF-8 encoding of each text.
+
+    Here and in :func:`prepare` the compiled loops read each document's text where it is built (its ``__dict__``,
+    no reference taken: :func:`~dedupe.scan.shingle.fingerprint_native`), and nothing else reads one but a stdin
+    record's identity: a reference taken writes the text's count, and the batch child and the writer, which share
+    the texts' pages since the fork, would copy them (Reuters x1: ~4.5 k page faults, each a 4 KiB copy;
+    benchmarks/README.md, session 20)."""
     if prepared.texts or not batch:
         return prepared
-    raw = [d.text.encode("utf-8") for d in batch]
+    raw = _encoded(batch)
     return replace(prepared, digests=_digests(batch, prepared.identities, raw), texts=codec.compress(raw))
+
+
+def _encoded(batch: Sequence[Document]) -> list[bytes]:
+    """Each document's text in UTF-8 (see :func:`with_texts`)."""
+    compiled = native()
+    if compiled is None:
+        return [d.text.encode("utf-8") for d in batch]
+    return compiled.utf8_texts(batch if isinstance(batch, (list, tuple)) else list(batch), _TEXT)
 
 
 def _digests(batch: Sequence[Document], identities: Sequence[str], raw: Sequence[bytes]) -> list[bytes]:
     """The digest of each text (``raw``: the texts in UTF-8); a record of stdin whose identity is its digest
     (:func:`identity_key`) has it read back from the key, not computed a second time."""
     # A key made of the digest is the only one that starts with STDIN_KEY and differs from the id: the others are
-    # the id itself or an absolute path and line.
-    return [bytes.fromhex(key[len(STDIN_KEY):]) if key.startswith(STDIN_KEY) and key != doc.id else digest(data)
-            for doc, key, data in zip(batch, identities, raw)]
+    # the id itself or an absolute path and line. (The document is read only then: see with_texts.)
+    return [bytes.fromhex(key[len(STDIN_KEY):]) if key.startswith(STDIN_KEY) and key != batch[i].id else digest(data)
+            for i, (key, data) in enumerate(zip(identities, raw))]
 
 
 def identity_key(doc: Document) -> str:
@@ -174,14 +193,16 @@ def identity_key(doc: Document) -> str:
     in hex): a line of stdin is no place that lasts from one run to the next, so two days' ``stdin:1`` are not
     versions of one document."""
     path, line = origin_parts(doc)
-    return _identity(doc.id, path, line, path if line is None else f"{path}:{line}", doc.text)
+    return _identity(doc, path, line, path if line is None else f"{path}:{line}")
 
 
-def _identity(doc_id: str, path: str, line: int | None, where: str, text: str) -> str:
-    """:func:`identity_key` of a document with this id, origin path and line (``where``: the origin's text)."""
+def _identity(doc: Document, path: str, line: int | None, where: str) -> str:
+    """:func:`identity_key` of a document with this origin path and line (``where``: the origin's text); its text
+    read only for a record of stdin (see :func:`with_texts`)."""
+    doc_id = doc.id
     if path == "-":
         if doc_id == "stdin" or doc_id == f"stdin:{line}":  # the loader's names for a record of stdin
-            return STDIN_KEY + digest(text.encode("utf-8")).hex()
+            return STDIN_KEY + digest(doc.text.encode("utf-8")).hex()
         return doc_id
     if line is None or (doc_id != where and doc_id != f"{_stem(path)}:{line}"):
         return doc_id
@@ -265,7 +286,8 @@ class _Slots:
         self.free_read, self.free_write = os.pipe()
         self.shared = mmap.mmap(-1, len(_SHARED) * _SIZE.size)  # anonymous, shared: the child sees the writer's writes
         self._set("back", batches)
-        self.held: dict[int, weakref.ref[mmap.mmap]] = {}  # slots mapped here, by the mapping (:meth:`_mapped`)
+        self.held: dict[int, weakref.ref[np.ndarray]] = {}  # slots whose batch is viewed here (:meth:`_mapped`)
+        self.maps: dict[int, mmap.mmap] = {}  # each slot's file mapped here, kept from batch to batch (:meth:`_map`)
         self.own: dict[int, PreparedBatch] = {}  # batches the writer prepared itself, not yet written
         self.helped = 0  # batches the writer took from the back while the child ran
         self.child_gone = False
@@ -275,6 +297,7 @@ class _Slots:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        self.maps.clear()  # each unmapped once no batch views it
         for file in self.files:
             file.close()
         self.shared.close()
@@ -327,8 +350,11 @@ class _Slots:
         sizes = [len(head), *(len(view) for view in views)]
         parts: list[bytes | memoryview] = [_SIZE.pack(len(sizes)), struct.pack(f"<{len(sizes)}Q", *sizes), head,
                                            *views]
-        written = os.pwritev(self.files[slot].fileno(), parts, 0)
-        if written != sum(map(len, parts)):
+        size, fd = sum(map(len, parts)), self.files[slot].fileno()
+        if os.fstat(fd).st_size < size:  # a quarter more room: the next batches in this slot fit the writer's mapping
+            os.ftruncate(fd, size + size // 4)  # (:meth:`_map`), which a longer one would make it map again
+        written = os.pwritev(fd, parts, 0)  # (into a mapping of its own: a page fault a page of each slot, 5 k more)
+        if written != size:
             raise OSError("short write of a prepared batch")
         _write_all(self.ready_write, _MESSAGE.pack(number, slot, written))
 
@@ -377,14 +403,24 @@ class _Slots:
             raise RuntimeError("a prepared batch was not one")
         return number, prepared
 
-    def _mapped(self, slot: int, size: int) -> mmap.mmap:
-        """The slot's first ``size`` bytes mapped (copy on write: the batch's arrays view the child's pages, and a
-        write to them stays in this process); the slot goes back to the child once nothing views the mapping."""
+    def _mapped(self, slot: int, size: int) -> memoryview:
+        """The slot's first ``size`` bytes, a view of its mapping (:meth:`_map`: the batch's arrays view the child's
+        pages, no copy); the slot goes back to the child once nothing views this array (a new one each batch)."""
         if os.fstat(self.files[slot].fileno()).st_size < size:
             raise RuntimeError("a prepared batch was cut short")
-        data = mmap.mmap(self.files[slot].fileno(), size, access=mmap.ACCESS_COPY)
+        data = np.frombuffer(self._map(slot, size), dtype=np.uint8, count=size)
         self.held[slot] = weakref.ref(data)
-        return data
+        return data.data  # a memoryview of ``data``: its slices, and the arrays made of them, keep ``data`` alive
+
+    def _map(self, slot: int, size: int) -> mmap.mmap:
+        """The slot's whole file mapped, shared (what the child writes there, this process reads), ``size`` bytes at
+        least: the mapping of its last batch when it is as long, so that the pages it mapped stay mapped. A mapping a
+        batch (copy on write, unmapped once the batch was written) cost the writer a page fault every 16 pages of the
+        slot and an unmap each batch (Reuters x1: ~3 % of its processor time from the fork on; session 20)."""
+        mapping = self.maps.get(slot)
+        if mapping is None or len(mapping) < size:
+            mapping = self.maps[slot] = mmap.mmap(self.files[slot].fileno(), 0)  # the child's file, as long as it is
+        return mapping
 
     def _copied(self, slot: int, size: int) -> bytearray:
         """The slot's first ``size`` bytes copied out; the slot goes back to the child at once."""

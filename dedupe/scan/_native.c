@@ -119,6 +119,38 @@ static Py_ssize_t text_tokens(PyObject *text, const Table *table, int32_t *start
     }
 }
 
+/* The str of each item of `items` (a list or a tuple), read without taking a reference to one: the item itself, or
+ * with `field` (not NULL), the str its instance dictionary holds under that name (a document's text; its __dict__ is
+ * made first where it was not). A reference taken and dropped writes the object's count: the batch child of
+ * dedupe.index.prepare and its parent read the documents' texts so, and the texts' pages stay shared between the
+ * two instead of copied by the first to write. A new PyMem array of *count borrowed pointers, kept alive by the
+ * items; NULL with an exception set. */
+static PyObject **borrowed_texts(PyObject *items, PyObject *field, Py_ssize_t *count) {
+    if (!PyList_Check(items) && !PyTuple_Check(items)) {
+        PyErr_SetString(PyExc_TypeError, "texts must be a list or a tuple");
+        return NULL;
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+    PyObject **item = PySequence_Fast_ITEMS(items), **texts = PyMem_Malloc((size_t)(n + 1) * sizeof(PyObject *));
+    if (texts == NULL) { PyErr_NoMemory(); return NULL; }
+    for (Py_ssize_t d = 0; d < n; d++) {
+        PyObject *text = item[d];
+        if (field != NULL) {
+            PyObject **dict = _PyObject_GetDictPtr(text);
+            text = dict != NULL && *dict != NULL ? PyDict_GetItemWithError(*dict, field) : NULL;
+        }
+        if (text == NULL || !PyUnicode_Check(text)) {
+            PyMem_Free(texts);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, field == NULL ? "texts must be str" : "an item holds no str field");
+            return NULL;
+        }
+        texts[d] = text;
+    }
+    *count = n;
+    return texts;
+}
+
 /* The shingles of one text's tokens (see shingle._shingles and shingle._whole). */
 static Py_ssize_t text_shingles(const uint64_t *hashes, Py_ssize_t tokens, int ngram, uint64_t *out) {
     if (tokens == 0) return 0;
@@ -176,19 +208,18 @@ static void fingerprint_thread(void *arg) {
  * is done in a second thread (the interpreter lock released), written after the first half's room and moved down
  * after; the arrays are the same. */
 static PyObject *fingerprint(PyObject *self, PyObject *args) {
-    PyObject *texts;
+    PyObject *texts, *field = Py_None;
     int ngram, threads;
     Py_buffer classes, folded, token_counts, shingle_counts, shingles, token_starts, token_ends;
-    if (!PyArg_ParseTuple(args, "O!iy*y*w*w*w*w*w*i", &PyList_Type, &texts, &ngram, &classes, &folded,
-                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends, &threads))
+    if (!PyArg_ParseTuple(args, "Oiy*y*w*w*w*w*w*i|O", &texts, &ngram, &classes, &folded,
+                          &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends, &threads, &field))
         return NULL;
     Py_buffer *views[] = {&classes, &folded, &token_counts, &shingle_counts, &shingles, &token_starts, &token_ends};
     PyObject *result = NULL, **items = NULL;
-    Py_ssize_t docs = PyList_GET_SIZE(texts), capacity = 0, longest = 0, middle = 0, before = 0;
+    Py_ssize_t docs = 0, capacity = 0, longest = 0, middle = 0, before = 0;
+    if ((items = borrowed_texts(texts, field == Py_None ? NULL : field, &docs)) == NULL) goto done;
     for (Py_ssize_t d = 0; d < docs; d++) {
-        PyObject *text = PyList_GET_ITEM(texts, d);
-        if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "texts must be str"); goto done; }
-        Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(items[d]);
         capacity += n;
         if (n > longest) longest = n;
     }
@@ -197,9 +228,6 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
         || check_buffer(&shingles, capacity, 8, "shingles") || check_buffer(&token_starts, capacity, 4, "token_starts")
         || check_buffer(&token_ends, capacity, 4, "token_ends"))
         goto done;
-    items = PyMem_Malloc((size_t)(docs + 1) * sizeof(PyObject *));
-    if (items == NULL) { PyErr_NoMemory(); goto done; }
-    memcpy(items, PySequence_Fast_ITEMS(texts), (size_t)docs * sizeof(PyObject *));
     /* The second part starts at the first text that ends past half the characters; its room (a text's tokens
      * and shingles are at most its characters) starts after the first part's characters. */
     middle = docs;
@@ -280,35 +308,64 @@ done:
     return result;
 }
 
+/* texts_length(texts, field=None) -> the characters of the texts together; utf8_texts(texts, field=None) ->
+ * [text.encode("utf-8") for text in texts]: the texts read by borrowed_texts. */
+static PyObject *texts_length(PyObject *self, PyObject *args) {
+    PyObject *items, *field = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &items, &field)) return NULL;
+    Py_ssize_t count, total = 0;
+    PyObject **texts = borrowed_texts(items, field == Py_None ? NULL : field, &count);
+    if (texts == NULL) return NULL;
+    for (Py_ssize_t d = 0; d < count; d++) total += PyUnicode_GET_LENGTH(texts[d]);
+    PyMem_Free(texts);
+    return PyLong_FromSsize_t(total);
+}
+
+static PyObject *utf8_texts(PyObject *self, PyObject *args) {
+    PyObject *items, *field = Py_None;
+    if (!PyArg_ParseTuple(args, "O|O", &items, &field)) return NULL;
+    Py_ssize_t count;
+    PyObject **texts = borrowed_texts(items, field == Py_None ? NULL : field, &count);
+    if (texts == NULL) return NULL;
+    PyObject *encoded = PyList_New(count);
+    for (Py_ssize_t d = 0; encoded != NULL && d < count; d++) {
+        PyObject *data = PyUnicode_AsUTF8String(texts[d]);  /* str.encode("utf-8"): the same error on a surrogate */
+        if (data == NULL) Py_CLEAR(encoded);
+        else PyList_SET_ITEM(encoded, d, data);
+    }
+    PyMem_Free(texts);
+    return encoded;
+}
+
 /* The distinct code points below 0x10000 of the texts that `known` does not mark, as a bytes object of
  * 0/1 flags (65536 of them); None when a text holds an astral character. */
 static PyObject *unknown(PyObject *self, PyObject *args) {
-    PyObject *texts;
+    PyObject *items, *field = Py_None;
     Py_buffer known;
-    if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &texts, &known)) return NULL;
+    if (!PyArg_ParseTuple(args, "Oy*|O", &items, &known, &field)) return NULL;
     if (check_buffer(&known, 0x10000, 1, "known")) { PyBuffer_Release(&known); return NULL; }
-    PyObject *flags = PyBytes_FromStringAndSize(NULL, 0x10000);
-    if (flags == NULL) { PyBuffer_Release(&known); return NULL; }
+    Py_ssize_t count;
+    PyObject **texts = borrowed_texts(items, field == Py_None ? NULL : field, &count);
+    PyObject *flags = texts == NULL ? NULL : PyBytes_FromStringAndSize(NULL, 0x10000);
+    if (flags == NULL) { PyMem_Free(texts); PyBuffer_Release(&known); return NULL; }
     uint8_t *seen = (uint8_t *)PyBytes_AS_STRING(flags);
     const uint8_t *marked = known.buf;
     memset(seen, 0, 0x10000);
-    for (Py_ssize_t d = 0; d < PyList_GET_SIZE(texts); d++) {
-        PyObject *text = PyList_GET_ITEM(texts, d);
-        if (!PyUnicode_Check(text)) {
-            Py_DECREF(flags); PyBuffer_Release(&known);
-            PyErr_SetString(PyExc_TypeError, "texts must be str");
-            return NULL;
-        }
+    for (Py_ssize_t d = 0; d < count; d++) {
+        PyObject *text = texts[d];
         if (PyUnicode_IS_ASCII(text)) continue;
         int kind = PyUnicode_KIND(text);
         const void *data = PyUnicode_DATA(text);
         for (Py_ssize_t i = 0, n = PyUnicode_GET_LENGTH(text); i < n; i++) {
             Py_UCS4 code = PyUnicode_READ(kind, data, i);
-            if (code > 0xFFFF) { Py_DECREF(flags); PyBuffer_Release(&known); Py_RETURN_NONE; }
+            if (code > 0xFFFF) { Py_CLEAR(flags); break; }
             if (!marked[code]) seen[code] = 1;
         }
+        if (flags == NULL) break;
     }
+    PyMem_Free(texts);
     PyBuffer_Release(&known);
+    if (flags == NULL) Py_RETURN_NONE;
     return flags;
 }
 
@@ -973,10 +1030,17 @@ static PyMethodDef methods[] = {
      "occurrences(cls, texts, ids, outlets, docs, starts, ends, lines) -> [cls instance per place]"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, ngram, classes, folded, token_counts, shingle_counts, shingles, token_starts, "
-     "token_ends, threads) -> (tokens, shingles), (-1, -1) on an astral character"},
+     "token_ends, threads, field=None) -> (tokens, shingles), (-1, -1) on an astral character; field: the texts "
+     "are the items' __dict__[field], no reference taken"},
     {"token_hashes", token_hashes, METH_VARARGS,
      "token_hashes(texts, classes, folded, hashes, counts) -> total tokens, -1 on an astral character"},
-    {"unknown", unknown, METH_VARARGS, "unknown(texts, known) -> 65536 flags of unclassified code points, or None"},
+    {"unknown", unknown, METH_VARARGS,
+     "unknown(texts, known, field=None) -> 65536 flags of unclassified code points, or None"},
+    {"texts_length", texts_length, METH_VARARGS,
+     "texts_length(texts, field=None) -> the characters of the texts (a list or tuple; field: each item's "
+     "__dict__[field]), no reference to one taken"},
+    {"utf8_texts", utf8_texts, METH_VARARGS,
+     "utf8_texts(texts, field=None) -> [text.encode('utf-8') for text in texts], read as texts_length reads them"},
     {"signatures", signatures, METH_VARARGS, "signatures(shingles, offsets, num_perm, key, table) -> None"},
     {"similarities", similarities, METH_VARARGS, "similarities(shingles, offsets, pairs, out) -> None"},
     {"link_keys", link_keys, METH_VARARGS, "link_keys(shingles, offsets, pad, bits, padded, keys) -> None"},
@@ -1004,7 +1068,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "Compiled 
 
 /* Raised whenever a function is added or changed: dedupe.native ignores a build of another version
  * (a stale build in a source tree), and the numpy code runs. */
-#define NATIVE_VERSION 5
+#define NATIVE_VERSION 6
 
 PyMODINIT_FUNC PyInit__native(void) {
     for (int f = 0; f < 6; f++) {

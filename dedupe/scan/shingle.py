@@ -390,31 +390,35 @@ def fingerprint(texts: Sequence[str], ngram: int) -> Fingerprints:
                         (tokens.ends - base).astype(np.int32))
 
 
-def fingerprint_native(texts: Sequence[str], ngram: int, threads: int = 1) -> Fingerprints | None:
+def fingerprint_native(texts: Sequence[Any], ngram: int, threads: int = 1,
+                       field: str | None = None) -> Fingerprints | None:
     """:func:`fingerprint` by the compiled loop (:mod:`dedupe.native`), the same arrays, without the
     joined text and numpy's temporaries; ``None`` where it cannot run (not built, or a text holds a
     character beyond the Basic Multilingual Plane), and then :func:`fingerprint` does the work.
 
     Args:
-        texts: Document texts.
+        texts: Document texts (with ``field``, objects holding them), a list or a tuple.
         ngram: Tokens per shingle (at least 1).
         threads: 2: the later half of the characters is fingerprinted in a second thread meanwhile (the
             compiled loop releases the interpreter lock); the arrays are the same.
+        field: ``texts`` are objects, each holding its text in its instance dictionary under this name (documents:
+            ``"text"``), read there without a reference taken, by the compiled loops only (no reference count
+            written: a forked child's texts keep their pages shared with its parent; :mod:`dedupe.index.prepare`).
 
     Returns:
         What ``fingerprint(texts, ngram)`` returns, or ``None``.
     """
     module = native()
-    texts = texts if isinstance(texts, list) else list(texts)
-    table = _native_table(module, texts)
+    texts = texts if isinstance(texts, (list, tuple)) else list(texts)
+    table = _native_table(module, texts, field)
     if module is None or table is None:
         return None
-    capacity, docs = sum(map(len, texts)), len(texts)
+    capacity, docs = module.texts_length(texts, field), len(texts)
     token_counts, shingle_counts = np.empty(docs, dtype=np.int64), np.empty(docs, dtype=np.int64)
     shingles = np.empty(capacity, dtype=np.uint64)
     starts, ends = np.empty(capacity, dtype=np.int32), np.empty(capacity, dtype=np.int32)
     tokens, made = module.fingerprint(texts, ngram, table.classes, table.folded, token_counts, shingle_counts,
-                                      shingles, starts, ends, threads)
+                                      shingles, starts, ends, threads, field)
     if tokens < 0:
         return None
     for array, used in ((shingles, made), (starts, tokens), (ends, tokens)):
@@ -446,13 +450,14 @@ def token_hashes_native(texts: Sequence[str]) -> list[U64] | None:
     return np.split(hashes[:total], np.cumsum(counts)[:-1]) if texts else []
 
 
-def _native_table(module: ModuleType | None, texts: list[str]) -> _Table | None:
-    """The character table, taught every code point of ``texts``; ``None`` without the compiled module or
-    when a text holds a character beyond the Basic Multilingual Plane (the table covers the plane only)."""
+def _native_table(module: ModuleType | None, texts: Sequence[Any], field: str | None = None) -> _Table | None:
+    """The character table, taught every code point of ``texts`` (``field``: see :func:`fingerprint_native`);
+    ``None`` without the compiled module or when a text holds a character beyond the Basic Multilingual Plane (the
+    table covers the plane only)."""
     if module is None:
         return None
     table = _table()
-    flags = module.unknown(texts, table.known)
+    flags = module.unknown(texts, table.known, field)
     if flags is None:
         return None
     table.learn(np.flatnonzero(np.frombuffer(flags, dtype=np.uint8)))
