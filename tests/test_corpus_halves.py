@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dedupe.corpus import load
-from dedupe.corpus.documents import Corpus, LoadOptions
+from dedupe.corpus.documents import Corpus, Document, LoadOptions
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.halves import FileHalves
 from dedupe.corpus.readers import BINARY_SNIFF
@@ -175,3 +175,48 @@ def test_a_load_asks_once_whether_a_processor_is_idle(tmp_path: Path, monkeypatc
     corpus = load_corpus([str(tmp_path)])
     assert asked == [True] and taken == [False, True]
     assert corpus.documents and corpus.documents[0].origin.path.endswith("a.jsonl")
+
+
+@pytest.mark.parametrize("repeat", ["across the parts", "within the later part", "none"])
+def test_the_later_parts_documents_are_added_in_one_go_only_where_no_id_repeats(repeat: str, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [json.dumps({"id": f"r{n}", "text": f"story {n} " * 40}) for n in range(600)]
+    if repeat == "across the parts":  # the first record is in this process' part, the last in the child's
+        lines[-1] = json.dumps({"id": "r0", "text": "the first id again"})
+    elif repeat == "within the later part":
+        lines[-1] = json.dumps({"id": "r598", "text": "the id before it again"})
+    path = _write(tmp_path / "big.jsonl", lines)
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True] and split == alone
+    renamed = {"across the parts": ("r0~2", "r0"), "within the later part": ("r598~2", "r598")}.get(repeat)
+    assert alone.renamed == ((renamed,) if renamed else ()) and len(alone.notes) == len(alone.renamed)
+    added: list[str] = []  # the documents this process adds one by one (its own part's, else the child's too)
+    add = load.Loader.add
+
+    def counted(self: load.Loader, doc: Document, derived: bool = False) -> None:
+        added.append(doc.id)
+        add(self, doc, derived)
+
+    monkeypatch.setattr(load.Loader, "add", counted)
+    assert load_corpus([str(path)], meanwhile=lambda: None) == alone
+    assert (len(added) < 600) == (repeat == "none")
+
+
+@pytest.mark.parametrize("first", ["repeated id", "broken line"])
+def test_strict_stops_at_the_later_parts_first_fault_as_in_one(first: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [json.dumps({"id": f"r{n}", "text": f"story {n} " * 40}) for n in range(600)]
+    faults = [json.dumps({"id": "r0", "text": "the first id again"}), '{"id": "cut", "text": "trunc']
+    lines[-3:-1] = faults if first == "repeated id" else faults[::-1]
+    path = _write(tmp_path / "big.jsonl", lines)
+    message = r"duplicate document id 'r0' at \S+:598" if first == "repeated id" else r"big.jsonl:598: truncated"
+    monkeypatch.setattr(load, "FORK_CHARS", 10**12)
+    with pytest.raises(InputError, match=message):
+        load_corpus([str(path)], LoadOptions(strict=True))
+    monkeypatch.setattr(load, "FORK_CHARS", 1)
+    monkeypatch.setattr(load, "idle_core", lambda: True)
+    taken = _opened(monkeypatch)
+    with pytest.raises(InputError, match=message):
+        load_corpus([str(path)], LoadOptions(strict=True), meanwhile=lambda: None)
+    assert taken == [True]
