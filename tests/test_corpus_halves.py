@@ -10,12 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import load
+from dedupe.corpus import halves as halves_module, load
 from dedupe.corpus.documents import Corpus, Document, LoadOptions
 from dedupe.corpus.load import load_corpus
 from dedupe.corpus.halves import FileHalves
-from dedupe.corpus.readers import BINARY_SNIFF
+from dedupe.corpus.readers import BINARY_SNIFF, json_lines
 from dedupe.errors import InputError
+
+
+@pytest.fixture(autouse=True, params=["pieces of 1 MiB", "pieces of 97 bytes"])
+def _piece(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test with a part read in one piece, and in many (a record over several of its pieces' first size)."""
+    if request.param == "pieces of 97 bytes":
+        monkeypatch.setattr(halves_module, "_PIECE", 97)
 
 
 def _records(count: int, start: int = 0) -> list[str]:
@@ -45,7 +52,7 @@ def _both(path: Path, monkeypatch: pytest.MonkeyPatch, options: LoadOptions | No
     alone = load_corpus([str(path)], options)
     monkeypatch.setattr(load, "FORK_CHARS", 1)
     monkeypatch.setattr(load, "idle_core", lambda: True)
-    return alone, load_corpus([str(path)], options, meanwhile=lambda: None)
+    return alone, load_corpus([str(path)], options)
 
 
 def _opened(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
@@ -72,6 +79,14 @@ def test_a_plain_json_lines_file_read_in_two_from_its_bytes_loads_as_in_one(tmp_
     assert [d.origin for d in split.documents] == [d.origin for d in alone.documents]
     with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
         load_corpus([str(path)], LoadOptions(strict=True))
+
+
+def test_blank_lines_before_the_first_record_leave_the_file_read_in_two(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "big.jsonl", [" " * 60] * 3 + _records(600))  # in pieces of 97 bytes: blank pieces first
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True] and split == alone and len(alone.documents) > 500
 
 
 def test_text_field_fallbacks_read_in_two_are_noted_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,8 +121,8 @@ def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_befor
         with halves:
             first_line = data.find(b"\n", int(len(data) * share) - 1) + 1
             assert halves.cut == first_line and data[halves.cut - 1:halves.cut] == b"\n"
-            text, start, stop, before = halves.later()
-            assert text[start:stop] == data[halves.cut:].decode("utf-8") and before == data[:halves.cut].count(b"\n")
+            text, at = data.decode("utf-8"), len(data[:halves.cut].decode("utf-8"))
+            assert list(halves.later()) == list(json_lines(text, at, len(text), data[:halves.cut].count(b"\n")))
             path.write_bytes(data[:-10])  # cut short by another process: a part read short is an error, not a record
             with pytest.raises(OSError, match="cut short"):
                 halves.later()
@@ -160,7 +175,7 @@ def test_a_child_that_fails_leaves_its_part_to_this_process(tmp_path: Path, monk
             raise RuntimeError("the child fails")
 
     monkeypatch.setattr(load, "_Recorder", Failing)
-    assert load_corpus([str(path)], meanwhile=lambda: None) == alone
+    assert load_corpus([str(path)]) == alone
     assert taken == [True, True]
 
 
@@ -199,7 +214,7 @@ def test_the_later_parts_documents_are_added_in_one_go_only_where_no_id_repeats(
         add(self, doc, derived)
 
     monkeypatch.setattr(load.Loader, "add", counted)
-    assert load_corpus([str(path)], meanwhile=lambda: None) == alone
+    assert load_corpus([str(path)]) == alone
     assert (len(added) < 600) == (repeat == "none")
 
 
@@ -218,5 +233,6 @@ def test_strict_stops_at_the_later_parts_first_fault_as_in_one(first: str, tmp_p
     monkeypatch.setattr(load, "idle_core", lambda: True)
     taken = _opened(monkeypatch)
     with pytest.raises(InputError, match=message):
-        load_corpus([str(path)], LoadOptions(strict=True), meanwhile=lambda: None)
+        load_corpus([str(path)], LoadOptions(strict=True))
     assert taken == [True]
+
