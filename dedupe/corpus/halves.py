@@ -27,7 +27,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedupe.corpus.readers import BINARY_SNIFF, BOMS, Record, decompress, inner_name, json_lines, opens_json_lines
+from dedupe.corpus.readers import BINARY_SNIFF, BOMS, Record, decompress, inner_name, json_pieces, opens_json_lines
 
 # A file that opens with a byte-order mark (readers.BOMS) is decoded whole.
 _BOMS = tuple(bom for bom, _ in BOMS)
@@ -151,18 +151,20 @@ class FileHalves:
 
     def _records(self, start: int, stop: int, lines: int) -> Iterator[Record]:
         """The records of the bytes from ``start`` to ``stop``, numbered after ``lines`` lines, a piece decoded at a
-        time (:meth:`_pieces`): what :func:`~dedupe.corpus.readers.json_lines` reads from the part decoded whole.
+        time (:meth:`_pieces`): what :func:`~dedupe.corpus.readers.json_lines` reads from the part decoded whole."""
+        return json_pieces(self._texts(start, stop), lines)
+
+    def _texts(self, start: int, stop: int) -> Iterator[str]:
+        """The text of each piece of the bytes from ``start`` to ``stop``.
 
         Raises:
             OSError: The bytes are no longer UTF-8 or were read short (the file changed since they were checked).
         """
         for buffer, end in self._pieces(start, stop):
             try:
-                text = str(memoryview(buffer)[:end], "utf-8")
+                yield str(memoryview(buffer)[:end], "utf-8")
             except UnicodeDecodeError:
                 raise OSError("not UTF-8 any more: the file changed meanwhile") from None
-            yield from json_lines(text, 0, len(text), lines)
-            lines += text.count("\n")
 
     def _pieces(self, start: int, stop: int) -> Iterator[tuple[bytearray, int]]:
         """The bytes from ``start`` to ``stop`` (line starts or the end) in pieces that end at line ends: ``(buffer,
