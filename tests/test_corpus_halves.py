@@ -6,13 +6,14 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dedupe.corpus import halves as halves_module, load
 from dedupe.corpus.documents import Corpus, Document, LoadOptions
-from dedupe.corpus.load import load_corpus
+from dedupe.corpus.load import PART_SHARE, load_corpus, part_share
 from dedupe.corpus.halves import FileHalves
 from dedupe.corpus.readers import BINARY_SNIFF, json_lines
 from dedupe.errors import InputError
@@ -47,7 +48,8 @@ def _write(path: Path, lines: list[str], end: str = "\n") -> Path:
 
 
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, options: LoadOptions | None = None) -> tuple[Corpus, Corpus]:
-    """The corpus loaded by one process, then by two (forced, as on an idle machine)."""
+    """The corpus loaded by one process, then by two (forced, as on an idle machine; nothing meanwhile: the file's
+    first part, :func:`part_share`, is large enough for its checks)."""
     monkeypatch.setattr(load, "FORK_CHARS", 10**12)
     alone = load_corpus([str(path)], options)
     monkeypatch.setattr(load, "FORK_CHARS", 1)
@@ -116,7 +118,7 @@ def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_befor
     path = _write(tmp_path / "big.jsonl", lines)
     data = path.read_bytes()
     for share in (0.3, 0.45, 0.5):
-        halves = FileHalves.open(path, 1, share)
+        halves = FileHalves.open(path, 1, lambda size, share=share: share)
         assert halves is not None
         with halves:
             first_line = data.find(b"\n", int(len(data) * share) - 1) + 1
@@ -127,7 +129,7 @@ def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_befor
             with pytest.raises(OSError, match="cut short"):
                 halves.later()
             path.write_bytes(data)
-    assert FileHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
+    assert FileHalves.open(path, len(data) + 1, lambda size: 0.45) is None  # below the size: read whole
 
 
 @pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "cr later", "bom", "array",
@@ -236,3 +238,26 @@ def test_strict_stops_at_the_later_parts_first_fault_as_in_one(first: str, tmp_p
         load_corpus([str(path)], LoadOptions(strict=True))
     assert taken == [True]
 
+
+def test_this_process_reads_less_of_a_file_the_more_its_meanwhile_work_weighs(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    x1, x10 = 17_203_187, 171_317_675  # Reuters x1 and x10 (benchmarks.scan_reuters.scaled_corpus), as measured
+    assert part_share(x1, True) == pytest.approx(0.22, abs=0.02)
+    assert part_share(x10, True) == pytest.approx(0.56, abs=0.01)
+    assert part_share(x1, False) == part_share(x10, False) == PART_SHARE
+    assert part_share(10**13, True) == pytest.approx(PART_SHARE, abs=1e-5)  # the fixed work weighs nothing
+    assert part_share(load.FORK_CHARS, True) == 0.1  # the caller's work outweighs the file's: the child reads most
+    path = _write(tmp_path / "big.jsonl", _records(3000))
+    size, data = path.stat().st_size, path.read_bytes()
+    cuts: list[int] = []
+    opened = FileHalves.open
+
+    def cut(path: Path, minimum: int, share: Callable[[int], float]) -> FileHalves | None:
+        halves = opened(path, minimum, share)
+        cuts.append(halves.cut if halves else 0)
+        return halves
+
+    alone, split = _both(path, monkeypatch)
+    monkeypatch.setattr(FileHalves, "open", cut)
+    assert load_corpus([str(path)], meanwhile=lambda: None) == load_corpus([str(path)]) == alone
+    assert cuts == [data.find(b"\n", int(size * share) - 1) + 1 for share in (0.1, PART_SHARE)] and 0 not in cuts

@@ -24,7 +24,7 @@ file whole, as before.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from dedupe.corpus.readers import BINARY_SNIFF, BOMS, Record, decompress, inner_name, json_pieces, opens_json_lines
@@ -55,13 +55,13 @@ class FileHalves:
         self._said, self._say = os.pipe()  # the child's word: its part is UTF-8 without a "\r"
 
     @classmethod
-    def open(cls, path: Path, minimum: int, share: float) -> FileHalves | None:
+    def open(cls, path: Path, minimum: int, share: Callable[[int], float]) -> FileHalves | None:
         """The file opened and cut, or ``None`` when it must be read whole (see the module docstring).
 
         Args:
             path: A ``.jsonl`` / ``.json`` / ``.ndjson`` file.
             minimum: Bytes below which the file is read whole (in one process).
-            share: The share of its bytes before the cut.
+            share: The share of its bytes before the cut, given its size.
         """
         if inner_name(path.name) != path.name:  # compressed, by its name
             return None
@@ -71,7 +71,7 @@ class FileHalves:
             return None
         try:
             size = os.fstat(fd).st_size
-            cut = _line_start(fd, int(size * share), size) if size >= minimum else 0
+            cut = _line_start(fd, int(size * share(size)), size) if size >= minimum else 0
             head = os.pread(fd, _HEAD, 0)
         except OSError:
             cut = 0

@@ -68,12 +68,35 @@ FORK_CHARS = 4_000_000
 #: with 0.6, the scan stage's import included (medians of 5). Without such work: half.
 MEANWHILE_SHARE = 0.6
 _TEXT_SHARES = (MEANWHILE_SHARE, 0.5)
-#: The shares of a plain file's bytes this process reads when each process reads and decodes its own part
-#: (:mod:`~dedupe.corpus.halves`), with the caller's ``meanwhile`` work and without it. Reuters-21578, SCHED_FIFO,
-#: medians of 4: ``index add``'s load (its imports meanwhile) 129 ms with 0.6, 127 with 0.55, 125 with 0.5, 124
-#: with 0.45, 136 with 0.4; a load alone (``scan``) 130 ms with 0.5, 117 with 0.55, 105 with 0.6, 95 with 0.65,
-#: 94 with 0.7, 97 with 0.75, 100 with 0.8 (the text decoded whole first, 0.5: 145 ms).
-PART_SHARES = (0.45, 0.7)
+#: How a plain JSON Lines file's bytes are shared when each process reads and decodes its own part
+#: (:mod:`~dedupe.corpus.halves`; :func:`part_share`): the share this process reads of a file so large that fixed
+#: costs do not count (the child's part costs more a byte: its records are sent back), less the caller's
+#: ``meanwhile`` work as bytes of the file. Fitted to the share at which both processes' processor times are equal
+#: (``python -m benchmarks.load_share --corpus H --tree . --share A --share B --command C``, two runs each, 5 Dec
+#: 2026, load ~2): ``index add`` (its imports meanwhile) 0.556 and 0.570 of Reuters x10 (171 MB), 0.200 and 0.233
+#: of x1 (17 MB; ``scan``, its imports meanwhile, 0.24); ``scan --against`` (nothing meanwhile) 0.589 and 0.599 of
+#: x10, 0.567 and 0.581 of x1. (Before the child's records were sent as their fields and each part read a piece at
+#: a time: 0.45 with meanwhile work, 0.7 without, tuned at x1.)
+PART_SHARE = 0.6
+MEANWHILE_BYTES = 6_500_000
+_SHARES = (0.1, 0.9)  # the least and the most share (both parts hold some of the file)
+
+
+def part_share(size: int, meanwhile: bool) -> float:
+    """The share of a plain JSON Lines file's bytes this process reads, so that both processes are done together.
+
+    Args:
+        size: The file's bytes.
+        meanwhile: Whether this process does the caller's ``meanwhile`` work too.
+
+    Returns:
+        :data:`PART_SHARE`, less :data:`MEANWHILE_BYTES` as a share of ``size`` with ``meanwhile``, within [0.1, 0.9].
+
+    Example:
+        >>> round(part_share(17_203_187, True), 3), round(part_share(171_317_675, True), 3), part_share(10**6, False)
+        (0.222, 0.562, 0.6)
+    """
+    return min(_SHARES[1], max(_SHARES[0], PART_SHARE - (MEANWHILE_BYTES if meanwhile else 0) / max(size, 1)))
 
 
 def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
@@ -85,7 +108,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         options: Field overrides, manifest and strictness.
         stdin: Byte stream read for ``-`` (the CLI passes ``sys.stdin.buffer``).
         meanwhile: The caller's own work (importing its next stage), done here once while a forked child
-            reads part of a large JSON Lines file (:data:`PART_SHARES`); not done when no child is
+            reads part of a large JSON Lines file (:func:`part_share`); not done when no child is
             forked. The corpus is the same.
 
     Returns:
@@ -288,7 +311,7 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
 def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
     """Load a large plain JSON Lines file in two processes, each reading and decoding its own part
     (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
-    halves = FileHalves.open(path, FORK_CHARS, _share(loader, PART_SHARES))
+    halves = FileHalves.open(path, FORK_CHARS, lambda size: part_share(size, loader.meanwhile is not None))
     if halves is None:
         return False
     with halves:
