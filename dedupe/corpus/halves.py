@@ -152,7 +152,7 @@ class FileHalves:
     def _records(self, start: int, stop: int, lines: int) -> Iterator[Record]:
         """The records of the bytes from ``start`` to ``stop``, numbered after ``lines`` lines, a piece decoded at a
         time (:meth:`_pieces`): what :func:`~dedupe.corpus.readers.json_lines` reads from the part decoded whole."""
-        return json_pieces(self._texts(start, stop), lines)
+        return json_pieces(((text, 0, len(text)) for text in self._texts(start, stop)), lines)
 
     def _texts(self, start: int, stop: int) -> Iterator[str]:
         """The text of each piece of the bytes from ``start`` to ``stop``.

@@ -207,7 +207,7 @@ def json_records(text: str) -> Iterator[Record]:
         numbered = enumerate(io.StringIO(text, newline=None), start=1)
         yield from (json_line(number, line) for number, line in numbered if line.strip())
     else:
-        yield from _json_lines(text)
+        yield from json_lines(text, 0, len(text), 0)
 
 
 def json_lines_cut(text: str, share: float = 0.5) -> int | None:
@@ -225,18 +225,7 @@ def json_lines(text: str, start: int, stop: int, line: int) -> Iterator[Record]:
     """The records of JSON Lines in ``text[start:stop]`` (``start`` and ``stop`` at line starts or the end),
     numbered after ``line`` lines: what :func:`json_records` yields for them when
     :func:`json_lines_cut` gives a cut."""
-    return _json_lines(text, start, stop, line)
-
-
-def json_pieces(texts: Iterable[str], line: int) -> Iterator[Record]:
-    """The records of JSON Lines given in pieces, each ending at a line end but the last, numbered after ``line``
-    lines: :func:`json_lines` of the pieces joined (each piece taken once the records before it are read).
-
-    Example:
-        >>> [(line, value) for line, value, _ in json_pieces(['{"a": 1}\\n\\n', '{"a": 2}\\n'], 10)]
-        [(11, {'a': 1}), (13, {'a': 2})]
-    """
-    return _json_pieces(((text, 0, len(text)) for text in texts), line)
+    return json_pieces(((text, start, stop),), line)
 
 
 def opens_json_lines(text: str, part: bool = False) -> bool:
@@ -335,16 +324,14 @@ def _line_error(line: str) -> str:
     return "invalid JSON"  # not reached: the line without its end parsed, so the end was the fault
 
 
-def _json_lines(text: str, pos: int = 0, size: int | None = None, number: int = 0) -> Iterator[Record]:
-    """The records of JSON Lines ending with "\\n" (or nothing), the same as :func:`json_line` of each line
-    (of ``text[pos:size]``, numbered after ``number`` lines): :func:`_json_pieces` of one piece."""
-    return _json_pieces(((text, pos, len(text) if size is None else size),), number)
-
-
-def _json_pieces(pieces: Iterable[tuple[str, int, int]], number: int = 0) -> Iterator[Record]:
+def json_pieces(pieces: Iterable[tuple[str, int, int]], number: int) -> Iterator[Record]:
     """The records of JSON Lines in pieces ``(text, start, stop)`` (``text[start:stop]``, each ending at a line end
-    but the last), numbered after ``number`` lines, one generator for them all (a generator a piece cost a tenth
-    more time, counting each piece's lines as much).
+    but the last, each taken once the records before it are read), numbered after ``number`` lines: :func:`json_lines`
+    of the pieces joined, in one generator (a generator a piece cost a tenth more time, counting its lines as much).
+
+    Example:
+        >>> [(line, value) for line, value, _ in json_pieces([('{"a": 1}\\n\\n', 0, 10), ('{"a": 2}\\n', 0, 9)], 10)]
+        [(11, {'a': 1}), (13, {'a': 2})]
 
     A line that holds exactly one object or array is parsed in place by the C scanner, without
     copying it out of ``text`` or ``json.loads``' checks (a third less time per record); any other
