@@ -282,7 +282,7 @@ class ForkedCall:
             return memoryview(mmap.mmap(file.fileno(), size, flags=mmap.MAP_SHARED | _POPULATE, prot=mmap.PROT_READ))
 
     def cancel(self) -> None:
-        """Kill and reap the child if :meth:`result` was not called."""
+        """Kill and reap the child if :meth:`result` was not called (else reap it if it has left)."""
         if self._pid is not None:
             os.kill(self._pid, signal.SIGKILL)
             os.waitpid(self._pid, 0)
@@ -293,6 +293,7 @@ class ForkedCall:
         if self._done >= 0:
             os.close(self._done)
             self._done = -1
+        _reap()  # a child done a while ago has left by now (its processor time then counts as a reaped child's)
 
     def __enter__(self) -> ForkedCall:
         return self

@@ -364,9 +364,9 @@ def _load_halves(first: Callable[[], Iterable[Record] | None], later: Callable[[
             return None
         seen = load_records(part, label, stem, loader)
         payload = child.result()
-    if payload is None:
-        return seen + load_records(later(), label, stem, loader)
-    return seen + _merge(pickle.loads(payload), loader)
+        if payload is None:
+            return seen + load_records(later(), label, stem, loader)
+        return seen + _merge(pickle.loads(payload), loader)  # the child reaped after, once it has left
 
 
 # What a :class:`_Recorder` gives back: how many records it read, the fields of the documents it would add (each a
