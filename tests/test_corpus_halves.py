@@ -6,16 +6,24 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from dedupe.corpus import load
-from dedupe.corpus.documents import Corpus, LoadOptions
-from dedupe.corpus.load import load_corpus
+from dedupe.corpus import halves as halves_module, load
+from dedupe.corpus.documents import Corpus, Document, LoadOptions
+from dedupe.corpus.load import PART_SHARE, load_corpus, part_share
 from dedupe.corpus.halves import FileHalves
-from dedupe.corpus.readers import BINARY_SNIFF
+from dedupe.corpus.readers import BINARY_SNIFF, json_lines
 from dedupe.errors import InputError
+
+
+@pytest.fixture(autouse=True, params=["pieces of 1 MiB", "pieces of 97 bytes"])
+def _piece(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test with a part read in one piece, and in many (a record over several of its pieces' first size)."""
+    if request.param == "pieces of 97 bytes":
+        monkeypatch.setattr(halves_module, "_PIECE", 97)
 
 
 def _records(count: int, start: int = 0) -> list[str]:
@@ -40,12 +48,13 @@ def _write(path: Path, lines: list[str], end: str = "\n") -> Path:
 
 
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch, options: LoadOptions | None = None) -> tuple[Corpus, Corpus]:
-    """The corpus loaded by one process, then by two (forced, as on an idle machine)."""
+    """The corpus loaded by one process, then by two (forced, as on an idle machine; nothing meanwhile: the file's
+    first part, :func:`part_share`, is large enough for its checks)."""
     monkeypatch.setattr(load, "FORK_CHARS", 10**12)
     alone = load_corpus([str(path)], options)
     monkeypatch.setattr(load, "FORK_CHARS", 1)
     monkeypatch.setattr(load, "idle_core", lambda: True)
-    return alone, load_corpus([str(path)], options, meanwhile=lambda: None)
+    return alone, load_corpus([str(path)], options)
 
 
 def _opened(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
@@ -72,6 +81,14 @@ def test_a_plain_json_lines_file_read_in_two_from_its_bytes_loads_as_in_one(tmp_
     assert [d.origin for d in split.documents] == [d.origin for d in alone.documents]
     with pytest.raises(InputError, match=r"big.jsonl:4: truncated or invalid JSON"):
         load_corpus([str(path)], LoadOptions(strict=True))
+
+
+def test_blank_lines_before_the_first_record_leave_the_file_read_in_two(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "big.jsonl", [" " * 60] * 3 + _records(600))  # in pieces of 97 bytes: blank pieces first
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True] and split == alone and len(alone.documents) > 500
 
 
 def test_text_field_fallbacks_read_in_two_are_noted_as_in_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,18 +118,18 @@ def test_the_cut_falls_on_a_line_start_and_the_later_part_counts_the_lines_befor
     path = _write(tmp_path / "big.jsonl", lines)
     data = path.read_bytes()
     for share in (0.3, 0.45, 0.5):
-        halves = FileHalves.open(path, 1, share)
+        halves = FileHalves.open(path, 1, lambda size, share=share: share)
         assert halves is not None
         with halves:
             first_line = data.find(b"\n", int(len(data) * share) - 1) + 1
             assert halves.cut == first_line and data[halves.cut - 1:halves.cut] == b"\n"
-            text, start, stop, before = halves.later()
-            assert text[start:stop] == data[halves.cut:].decode("utf-8") and before == data[:halves.cut].count(b"\n")
+            text, at = data.decode("utf-8"), len(data[:halves.cut].decode("utf-8"))
+            assert list(halves.later()) == list(json_lines(text, at, len(text), data[:halves.cut].count(b"\n")))
             path.write_bytes(data[:-10])  # cut short by another process: a part read short is an error, not a record
             with pytest.raises(OSError, match="cut short"):
                 halves.later()
             path.write_bytes(data)
-    assert FileHalves.open(path, len(data) + 1, 0.45) is None  # below the size: read whole
+    assert FileHalves.open(path, len(data) + 1, lambda size: 0.45) is None  # below the size: read whole
 
 
 @pytest.mark.parametrize("kind", ["not utf-8 later", "not utf-8 first", "crlf", "cr later", "bom", "array",
@@ -160,7 +177,7 @@ def test_a_child_that_fails_leaves_its_part_to_this_process(tmp_path: Path, monk
             raise RuntimeError("the child fails")
 
     monkeypatch.setattr(load, "_Recorder", Failing)
-    assert load_corpus([str(path)], meanwhile=lambda: None) == alone
+    assert load_corpus([str(path)]) == alone
     assert taken == [True, True]
 
 
@@ -175,3 +192,72 @@ def test_a_load_asks_once_whether_a_processor_is_idle(tmp_path: Path, monkeypatc
     corpus = load_corpus([str(tmp_path)])
     assert asked == [True] and taken == [False, True]
     assert corpus.documents and corpus.documents[0].origin.path.endswith("a.jsonl")
+
+
+@pytest.mark.parametrize("repeat", ["across the parts", "within the later part", "none"])
+def test_the_later_parts_documents_are_added_in_one_go_only_where_no_id_repeats(repeat: str, tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [json.dumps({"id": f"r{n}", "text": f"story {n} " * 40}) for n in range(600)]
+    if repeat == "across the parts":  # the first record is in this process' part, the last in the child's
+        lines[-1] = json.dumps({"id": "r0", "text": "the first id again"})
+    elif repeat == "within the later part":
+        lines[-1] = json.dumps({"id": "r598", "text": "the id before it again"})
+    path = _write(tmp_path / "big.jsonl", lines)
+    taken = _opened(monkeypatch)
+    alone, split = _both(path, monkeypatch)
+    assert taken == [True] and split == alone
+    renamed = {"across the parts": ("r0~2", "r0"), "within the later part": ("r598~2", "r598")}.get(repeat)
+    assert alone.renamed == ((renamed,) if renamed else ()) and len(alone.notes) == len(alone.renamed)
+    added: list[str] = []  # the documents this process adds one by one (its own part's, else the child's too)
+    add = load.Loader.add
+
+    def counted(self: load.Loader, doc: Document, derived: bool = False) -> None:
+        added.append(doc.id)
+        add(self, doc, derived)
+
+    monkeypatch.setattr(load.Loader, "add", counted)
+    assert load_corpus([str(path)]) == alone
+    assert (len(added) < 600) == (repeat == "none")
+
+
+@pytest.mark.parametrize("first", ["repeated id", "broken line"])
+def test_strict_stops_at_the_later_parts_first_fault_as_in_one(first: str, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [json.dumps({"id": f"r{n}", "text": f"story {n} " * 40}) for n in range(600)]
+    faults = [json.dumps({"id": "r0", "text": "the first id again"}), '{"id": "cut", "text": "trunc']
+    lines[-3:-1] = faults if first == "repeated id" else faults[::-1]
+    path = _write(tmp_path / "big.jsonl", lines)
+    message = r"duplicate document id 'r0' at \S+:598" if first == "repeated id" else r"big.jsonl:598: truncated"
+    monkeypatch.setattr(load, "FORK_CHARS", 10**12)
+    with pytest.raises(InputError, match=message):
+        load_corpus([str(path)], LoadOptions(strict=True))
+    monkeypatch.setattr(load, "FORK_CHARS", 1)
+    monkeypatch.setattr(load, "idle_core", lambda: True)
+    taken = _opened(monkeypatch)
+    with pytest.raises(InputError, match=message):
+        load_corpus([str(path)], LoadOptions(strict=True))
+    assert taken == [True]
+
+
+def test_this_process_reads_less_of_a_file_the_more_its_meanwhile_work_weighs(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    x1, x10 = 17_203_187, 171_317_675  # Reuters x1 and x10 (benchmarks.scan_reuters.scaled_corpus), as measured
+    assert part_share(x1, True) == pytest.approx(0.22, abs=0.02)
+    assert part_share(x10, True) == pytest.approx(0.56, abs=0.01)
+    assert part_share(x1, False) == part_share(x10, False) == PART_SHARE
+    assert part_share(10**13, True) == pytest.approx(PART_SHARE, abs=1e-5)  # the fixed work weighs nothing
+    assert part_share(load.FORK_CHARS, True) == 0.1  # the caller's work outweighs the file's: the child reads most
+    path = _write(tmp_path / "big.jsonl", _records(3000))
+    size, data = path.stat().st_size, path.read_bytes()
+    cuts: list[int] = []
+    opened = FileHalves.open
+
+    def cut(path: Path, minimum: int, share: Callable[[int], float]) -> FileHalves | None:
+        halves = opened(path, minimum, share)
+        cuts.append(halves.cut if halves else 0)
+        return halves
+
+    alone, split = _both(path, monkeypatch)
+    monkeypatch.setattr(FileHalves, "open", cut)
+    assert load_corpus([str(path)], meanwhile=lambda: None) == load_corpus([str(path)]) == alone
+    assert cuts == [data.find(b"\n", int(size * share) - 1) + 1 for share in (0.1, PART_SHARE)] and 0 not in cuts

@@ -57,6 +57,25 @@ def test_leaving_the_block_without_the_result_kills_and_reaps_the_child() -> Non
         os.waitpid(pid, 0)
 
 
+def test_a_child_that_said_it_was_done_is_reaped_once_it_has_left_by_the_end_of_the_block() -> None:
+    """result() does not wait for the child to leave (its memory given back); the block's end reaps it if it has."""
+    import time
+
+    read_end, write_end = os.pipe()
+    with ForkedCall(lambda: os.write(write_end, str(os.getpid()).encode() + b"\n") and b"done") as child:
+        assert bytes(child.result() or b"") == b"done"
+        with os.fdopen(read_end, "rb") as source:
+            pid = int(source.readline())
+        for _ in range(1000):  # until the child is a zombie (it has left, not been reaped)
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    break
+            time.sleep(0.01)
+    os.close(write_end)
+    with pytest.raises(ChildProcessError):  # reaped by the block
+        os.waitpid(pid, os.WNOHANG)
+
+
 def test_a_signal_while_waiting_for_the_result_leaves_the_block_with_its_own_exception() -> None:
     """SIGTERM's handler raises while result() reads: the child is killed and reaped, and no second close of
     the read end turns the command's 'terminated' into an internal EBADF error."""

@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,11 +39,12 @@ from dedupe.corpus.readers import (
     json_lines_cut,
     json_records,
     looks_like_csv,
+    Record,
 )
 from dedupe.corpus.documents import Corpus, Document, LoadOptions
 from dedupe.corpus.fields import FILE_FIELDS, TEXT_FIELDS, first_text, lower_keys, prefer
-from dedupe.corpus.halves import FileHalves, Part
-from dedupe.corpus.records import TEXT_FALLBACK, Loader, add_record, load_records, make_document
+from dedupe.corpus.halves import FileHalves
+from dedupe.corpus.records import TEXT_FALLBACK, Loader, add_record, load_records
 from dedupe.errors import InputError
 from dedupe.runtime import ForkedCall, idle_core, paused_gc
 
@@ -64,12 +68,35 @@ FORK_CHARS = 4_000_000
 #: with 0.6, the scan stage's import included (medians of 5). Without such work: half.
 MEANWHILE_SHARE = 0.6
 _TEXT_SHARES = (MEANWHILE_SHARE, 0.5)
-#: The shares of a plain file's bytes this process reads when each process reads and decodes its own part
-#: (:mod:`~dedupe.corpus.halves`), with the caller's ``meanwhile`` work and without it. Reuters-21578, SCHED_FIFO,
-#: medians of 4: ``index add``'s load (its imports meanwhile) 129 ms with 0.6, 127 with 0.55, 125 with 0.5, 124
-#: with 0.45, 136 with 0.4; a load alone (``scan``) 130 ms with 0.5, 117 with 0.55, 105 with 0.6, 95 with 0.65,
-#: 94 with 0.7, 97 with 0.75, 100 with 0.8 (the text decoded whole first, 0.5: 145 ms).
-PART_SHARES = (0.45, 0.7)
+#: How a plain JSON Lines file's bytes are shared when each process reads and decodes its own part
+#: (:mod:`~dedupe.corpus.halves`; :func:`part_share`): the share this process reads of a file so large that fixed
+#: costs do not count (the child's part costs more a byte: its records are sent back), less the caller's
+#: ``meanwhile`` work as bytes of the file. Fitted to the share at which both processes' processor times are equal
+#: (``python -m benchmarks.load_share --corpus H --tree . --share A --share B --command C``, two runs each, 5 Dec
+#: 2026, load ~2): ``index add`` (its imports meanwhile) 0.556 and 0.570 of Reuters x10 (171 MB), 0.200 and 0.233
+#: of x1 (17 MB; ``scan``, its imports meanwhile, 0.24); ``scan --against`` (nothing meanwhile) 0.589 and 0.599 of
+#: x10, 0.567 and 0.581 of x1. (Before the child's records were sent as their fields and each part read a piece at
+#: a time: 0.45 with meanwhile work, 0.7 without, tuned at x1.)
+PART_SHARE = 0.6
+MEANWHILE_BYTES = 6_500_000
+_SHARES = (0.1, 0.9)  # the least and the most share (both parts hold some of the file)
+
+
+def part_share(size: int, meanwhile: bool) -> float:
+    """The share of a plain JSON Lines file's bytes this process reads, so that both processes are done together.
+
+    Args:
+        size: The file's bytes.
+        meanwhile: Whether this process does the caller's ``meanwhile`` work too.
+
+    Returns:
+        :data:`PART_SHARE`, less :data:`MEANWHILE_BYTES` as a share of ``size`` with ``meanwhile``, within [0.1, 0.9].
+
+    Example:
+        >>> round(part_share(17_203_187, True), 3), round(part_share(171_317_675, True), 3), part_share(10**6, False)
+        (0.222, 0.562, 0.6)
+    """
+    return min(_SHARES[1], max(_SHARES[0], PART_SHARE - (MEANWHILE_BYTES if meanwhile else 0) / max(size, 1)))
 
 
 def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin: BinaryIO | None = None,
@@ -81,7 +108,7 @@ def load_corpus(paths: Iterable[str], options: LoadOptions | None = None, stdin:
         options: Field overrides, manifest and strictness.
         stdin: Byte stream read for ``-`` (the CLI passes ``sys.stdin.buffer``).
         meanwhile: The caller's own work (importing its next stage), done here once while a forked child
-            reads part of a large JSON Lines file (:data:`PART_SHARES`); not done when no child is
+            reads part of a large JSON Lines file (:func:`part_share`); not done when no child is
             forked. The corpus is the same.
 
     Returns:
@@ -276,15 +303,15 @@ def _load_json(text: str, label: str, stem: str, loader: Loader) -> None:
     if cut is None:
         seen = load_records(json_records(text), label, stem, loader)
     else:  # the child counts the lines before its part: it has time to spare, the writer has not
-        seen = _load_halves(lambda: (text, 0, cut, 0), lambda: (text, cut, len(text), text.count("\n", 0, cut)),
-                            label, stem, loader)
+        seen = _load_halves(lambda: json_lines(text, 0, cut, 0),
+                            lambda: json_lines(text, cut, len(text), text.count("\n", 0, cut)), label, stem, loader)
     _skip_if_empty(seen, label, loader)
 
 
 def _load_file_halves(path: Path, label: str, loader: Loader) -> bool:
     """Load a large plain JSON Lines file in two processes, each reading and decoding its own part
     (:class:`~dedupe.corpus.halves.FileHalves`); whether it was (else nothing was read from it)."""
-    halves = FileHalves.open(path, FORK_CHARS, _share(loader, PART_SHARES))
+    halves = FileHalves.open(path, FORK_CHARS, lambda size: part_share(size, loader.meanwhile is not None))
     if halves is None:
         return False
     with halves:
@@ -315,64 +342,104 @@ def _share(loader: Loader, shares: tuple[float, float]) -> float:
     return shares[0] if loader.meanwhile is not None else shares[1]
 
 
-def _load_halves(first: Callable[[], Part | None], later: Callable[[], Part], label: str, stem: str,
-                 loader: Loader) -> int | None:
-    """:func:`~dedupe.corpus.records.load_records` of JSON Lines in two parts (``(text, start, stop, lines before)``, as
-    :func:`~dedupe.corpus.readers.json_lines` reads them): a forked child reads the ``later`` part while this
+def _load_halves(first: Callable[[], Iterable[Record] | None], later: Callable[[], Iterable[Record]], label: str,
+                 stem: str, loader: Loader) -> int | None:
+    """:func:`~dedupe.corpus.records.load_records` of JSON Lines in two parts (the records of each, numbered in the
+    file, as :func:`~dedupe.corpus.readers.json_lines` reads them): a forked child reads the ``later`` part while this
     process does ``loader.meanwhile`` and reads the ``first``, then the child's documents and skips are added here
-    in order, so ids, notes and ``strict`` come out as from one process (the later part is read here if the child
-    fails). How many records there were; ``None`` when ``first`` gives ``None`` (nothing was read)."""
+    in order (:func:`_merge`), so ids, notes and ``strict`` come out as from one process (the later part is read here
+    if the child fails). How many records there were; ``None`` when ``first`` gives ``None`` (nothing was read)."""
 
-    def in_child() -> bytes:
+    def in_child() -> _Recorded:
         part = later()
         recorder = _Recorder(replace(loader.options, strict=False))
-        load_records(json_lines(*part), label, stem, recorder)
-        return pickle.dumps(recorder.events, protocol=pickle.HIGHEST_PROTOCOL)
+        return load_records(part, label, stem, recorder), recorder.fields, recorder.derived, recorder.others
 
-    with ForkedCall(in_child) as child:
+    with ForkedCall(in_child, pickled=True) as child:
         if loader.meanwhile is not None:
             loader.meanwhile()
             loader.meanwhile = None
         part = first()
         if part is None:
             return None
-        seen = load_records(json_lines(*part), label, stem, loader)
+        seen = load_records(part, label, stem, loader)
         payload = child.result()
-    if payload is None:
-        return seen + load_records(json_lines(*later()), label, stem, loader)
-    events = pickle.loads(payload)
-    for kind, *fields in events:
-        if kind == _SKIP:
-            loader.skip(*fields)
-        elif kind == _FELL_BACK:
-            loader.fell_back(*fields)
-        else:
-            doc_id, outlet, title, url, body, line, raw_date, derived = fields
-            loader.add(make_document(doc_id, outlet, title, url, body, (label, line), raw_date), derived)
-    return seen + len(events)
+        if payload is None:
+            return seen + load_records(later(), label, stem, loader)
+        return seen + _merge(pickle.loads(payload), loader)  # the child reaped after, once it has left
 
 
-# What a :class:`_Recorder` event is: its first item.
-_SKIP, _FELL_BACK, _ADD = range(3)
+# What a :class:`_Recorder` gives back: how many records it read, the fields of the documents it would add (each a
+# ``Document.__dict__`` as :func:`~dedupe.corpus.records.make_document` makes it), whether each one's id was derived,
+# and its other calls (``(documents added before it, _SKIP or _FELL_BACK, arguments)``), in order.
+_Recorded = tuple[int, list[dict[str, Any]], list[bool], list[tuple[int, int, tuple[Any, ...]]]]
+_SKIP, _FELL_BACK = range(2)
 
 
 class _Recorder(Loader):
-    """A loader in a forked child: what it would add or skip, recorded as tuples to send back, each tagged by its
-    kind (``_SKIP``, ``_FELL_BACK``, ``_ADD``)."""
+    """A loader in a forked child: what it would add or skip, kept to send back in columns (:data:`_Recorded`):
+    pickling each document's fields as they are, and making the documents again from them in C
+    (:func:`_documents`), costs less than a tuple a document replayed in Python (Reuters x10, 104 k documents: the
+    child's pickling 166 -> ~130 ms, the merge here 206 -> ~60 ms)."""
 
     def __init__(self, options: LoadOptions) -> None:
         super().__init__(options)
-        self.events: list[tuple[Any, ...]] = []
+        self.fields: list[dict[str, Any]] = []
+        self.derived: list[bool] = []
+        self.others: list[tuple[int, int, tuple[Any, ...]]] = []
 
     def skip(self, path: str, line: int | None, reason: str) -> None:
-        self.events.append((_SKIP, path, line, reason))
+        self.others.append((len(self.fields), _SKIP, (path, line, reason)))
 
     def fell_back(self, path: str, line: int | None, used: str, records: int = 1, kind: str = TEXT_FALLBACK) -> None:
-        self.events.append((_FELL_BACK, path, line, used, records, kind))
+        self.others.append((len(self.fields), _FELL_BACK, (path, line, used, records, kind)))
 
     def add(self, doc: Document, derived: bool = False) -> None:
-        self.events.append((_ADD, doc.id, doc.outlet, doc.title, doc.url, doc.text, doc.origin.line, doc.raw_date,
-                            derived))
+        self.fields.append(doc.__dict__)
+        self.derived.append(derived)
+
+
+def _merge(recorded: _Recorded, loader: Loader) -> int:
+    """Add what a :class:`_Recorder` recorded to ``loader``, as its calls in order would: the documents in one go
+    when none of their ids is used already or repeats among them (no renaming to do, nothing for ``strict`` to
+    refuse), else one by one between the skips; how many records there were."""
+    records, fields, derived, others = recorded
+    docs = _documents(fields)
+    ids = list(map(attrgetter("id"), docs))
+    new_ids = set(ids)
+    if len(new_ids) == len(ids) and new_ids.isdisjoint(loader.seen):
+        loader.documents.extend(docs)
+        loader.seen.update(zip(ids, docs))
+        for _, kind, arguments in others:
+            _replay(loader, kind, arguments)
+        return records
+    added = 0
+    for before, kind, arguments in others:
+        _add_each(loader, docs[added:before], derived[added:before])
+        added = before
+        _replay(loader, kind, arguments)
+    _add_each(loader, docs[added:], derived[added:])
+    return records
+
+
+def _add_each(loader: Loader, docs: list[Document], derived: list[bool]) -> None:
+    for doc, id_derived in zip(docs, derived):
+        loader.add(doc, id_derived)
+
+
+def _replay(loader: Loader, kind: int, arguments: tuple[Any, ...]) -> None:
+    if kind == _SKIP:
+        loader.skip(*arguments)
+    elif kind == _FELL_BACK:
+        loader.fell_back(*arguments)
+
+
+def _documents(fields: list[dict[str, Any]]) -> list[Document]:
+    """Documents whose ``__dict__`` are ``fields`` (as :func:`~dedupe.corpus.records.make_document` fills it), made
+    without a Python call each (a fourth of the time of ``make_document``: Reuters x10's 104 k, ~20 ms)."""
+    docs = list(map(object.__new__, repeat(Document, len(fields))))
+    deque(map(object.__setattr__, docs, repeat("__dict__"), fields), maxlen=0)
+    return docs
 
 
 def _load_csv(text: str, label: str, stem: str, loader: Loader) -> None:
