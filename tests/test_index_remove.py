@@ -181,6 +181,15 @@ def _remove_on_small_disk(full: Path, disk: Path, size: int) -> list[str]:
     return on_small_disk(disk, size, script).splitlines()
 
 
+@pytest.mark.parametrize("scrub", ["OFF", "ON", "FAST"])
+def test_an_add_leaves_the_connections_scrubbing_as_it_was(tmp_path: Path, scrub: str) -> None:
+    # An add frees merged segments unzeroed (segments.adding) and gives the connection its setting back after.
+    with open_index(tmp_path / "i.db", IndexParams.from_config(ScanConfig()), create=True) as index:
+        index.connection.execute(f"PRAGMA secure_delete={scrub}")
+        index.add(load_corpus([str(write_jsonl(tmp_path / "docs.jsonl", small_records(40)))]).documents, 10)
+        assert index.connection.execute("PRAGMA secure_delete").fetchone()[0] == ("OFF", "ON", "FAST").index(scrub)
+
+
 def test_a_removed_text_is_gone_from_the_file_whatever_sqlites_default(tmp_path: Path) -> None:
     # index remove zeroes what it deletes (retention), even on a connection that would not (SQLite builds differ).
     db = tmp_path / "i.db"

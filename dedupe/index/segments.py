@@ -162,7 +162,7 @@ def adding(db: sqlite3.Connection) -> Iterator[None]:
     in the merged segment; with the merged segments deleted after the new ones are in (:func:`writing_kinds`),
     Reuters x10's add wrote 0.49 -> 0.08 GB of journal (strace; benchmarks/README.md, session 20). ``index remove``
     zeroes what it deletes. SQLite's settings (and :func:`hold_pages`') are restored after the block."""
-    scrub = int(db.execute("PRAGMA secure_delete").fetchone()[0])
+    scrub = ("OFF", "ON", "FAST")[int(db.execute("PRAGMA secure_delete").fetchone()[0])]  # read as 0, 1, 2; set 2: ON
     db.execute("PRAGMA secure_delete=OFF")
     try:
         yield
