@@ -33,7 +33,7 @@ from dedupe.index.keys import document_keys
 from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
 from dedupe.index.segments import BANDS, PASSAGES
 from dedupe.index.texts import PLAIN, trained
-from dedupe.index.store import _all_new
+from dedupe.index.rows import all_new, one_by_one
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import full_disk_said, on_small_disk, small_records, write_jsonl
@@ -245,7 +245,7 @@ def test_a_key_twice_in_one_batch_of_a_new_index_is_a_version_or_unchanged(tmp_p
 
 
 def test_the_fast_path_of_new_rows_returns_what_the_per_document_loop_returns(tmp_path: Path) -> None:
-    # Index._new_rows stores a batch of new keys under their own ids without its loop (_all_new says when): on every
+    # Index._new_rows stores a batch of new keys under their own ids without its loop (rows.all_new says when): on every
     # batch, fast path or not, it must return what the loop returns; the near misses (a stored key, a key twice, a
     # text without a token, a derived id) each break one of the fast path's conditions, so a loosened condition
     # sends one of them down the fast path and fails here.
@@ -267,8 +267,9 @@ def _same_rows(index: Index, batch: list[Document]) -> bool:
     prepared = prepare(batch, index.params, PLAIN)  # the keys and identities are what the rows depend on
     ids = [doc.id for doc in batch]
     stored = index._versions(prepared.identities)
-    fast = _all_new(stored, ids, prepared)
-    assert index._new_rows(batch, prepared) == index._rows_one_by_one(ids, prepared, stored)  # (it updates stored)
+    fast = all_new(stored, ids, prepared)
+    loop = one_by_one(ids, prepared, stored, True, index.stored_ids)  # (it updates stored)
+    assert index._new_rows(batch, prepared) == loop
     return fast
 
 
