@@ -331,7 +331,7 @@ class Index:
             dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
             seqs |= {row[0] for row in dated}
         if seqs:
-            with schema.written(self.path):
+            with schema.written(self.path), segments.scrubbing(self.connection, True):
                 self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
             self._shrink()
         return len(seqs)
@@ -348,9 +348,9 @@ class Index:
                     raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
-        """Delete documents (their texts zeroed in the file, whatever SQLite's build does) and their keys, at once."""
+        """Delete documents (their texts zeroed in the file, whatever SQLite's build does: :meth:`remove` scrubs)
+        and their keys, at once."""
         db = self.connection
-        db.execute("PRAGMA secure_delete=ON")
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))
