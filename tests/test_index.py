@@ -449,6 +449,26 @@ def test_a_derived_id_taken_in_the_index_is_named_in_the_check_as_the_index_stor
     assert {o["doc"] for o in again["findings"][0]["occurrences"]} == {where, where + "~batch"}
 
 
+def test_an_id_another_identity_holds_in_the_index_is_stored_under_a_free_one(tmp_path: Path) -> None:
+    # An id the index holds under another identity key (a derived `batch:1`, stored under its file's line; an `x~v2`
+    # given) met a record's: looked up by their keys alone, the record's id (or its key's new version `x~v2`) was
+    # inserted again: "internal error: IntegrityError: UNIQUE constraint failed", in a batch of new keys (taken in
+    # one go) and one by one (a derived id in the batch) alike. Such an id takes the loader's next free `~2`.
+    db, old = str(tmp_path / "i.db"), tmp_path / "old"
+    old.mkdir()
+    write_jsonl(old / "batch.jsonl", [{"text": f"story {n} of the first day with enough words in it"} for n in (1, 2)])
+    adds = [[{"id": "x~v2", "text": "a record whose id looks like a later version of another"}], [],
+            [{"id": "batch:1", "text": "a record given the id another file's line has in the index"}],
+            [{"text": "a record without an id"}, {"id": "batch:2", "text": "another given a taken id"}],
+            [{"id": "x", "text": "the first version of x"}], [{"id": "x", "text": "the second version of x"}]]
+    for n, records in enumerate(adds):
+        result = run("index", "add", db, str(write_jsonl(tmp_path / f"a{n}.jsonl", records) if records else old))
+        assert result.exit_code == 0, result.output
+    assert [row[0] for row in _stored(db)] == [
+        "x~v2", "batch:1", "batch:2", "batch:1~2", "a3:1", "batch:2~2", "x", "x~v2~2"]
+    assert run("index", "remove", db, "--doc", "batch:2~2").stdout == f"{db}: removed 1 document\n"
+
+
 def _stored(db: str) -> list[tuple[str, str, int]]:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT id, key, version FROM docs ORDER BY seq").fetchall()

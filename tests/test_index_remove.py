@@ -200,5 +200,6 @@ def test_a_removed_text_is_gone_from_the_file_whatever_sqlites_default(tmp_path:
         frame = index.connection.execute("SELECT text FROM docs WHERE id = 'd7'").fetchone()[0]
         assert len(frame) > 40 and frame in db.read_bytes()
         assert index.remove(["d7"]) == 1
+        assert index.connection.execute("PRAGMA secure_delete").fetchone() == (0,)  # the connection's own, again
         index.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert frame not in db.read_bytes()

@@ -165,3 +165,18 @@ def test_pages_are_held_only_when_the_merges_a_batch_completes_are_small(
         monkeypatch.setattr(segments, "_THREADED_ROWS", limit)
         segments.hold_pages(segments_db)
         assert (segments_db.execute("PRAGMA cache_spill").fetchone()[0] == 0) == held
+
+
+@pytest.mark.parametrize("setting", ["OFF", "ON", "FAST"])
+def test_an_add_gives_sqlites_settings_back_as_they_were(segments_db: sqlite3.Connection, setting: str) -> None:
+    # segments.adding frees merged segments unzeroed, then puts secure_delete back: FAST (2) was put back as
+    # "secure_delete=2", which SQLite reads as a boolean (ON, 1). cache_spill (hold_pages) goes back to spilling.
+    segments_db.execute(f"PRAGMA secure_delete={setting}")
+    _write_batches(segments_db, segments.MERGE_FANOUT - 1)
+    with pytest.raises(RuntimeError), segments.adding(segments_db):
+        segments.hold_pages(segments_db)
+        assert segments_db.execute("PRAGMA secure_delete").fetchone() == (0,)
+        assert segments_db.execute("PRAGMA cache_spill").fetchone() == (0,)  # (a small merge to come: held)
+        raise RuntimeError("an add that fails")
+    assert segments_db.execute("PRAGMA secure_delete").fetchone() == (("OFF", "ON", "FAST").index(setting),)
+    assert segments_db.execute("PRAGMA cache_spill").fetchone()[0] > 0

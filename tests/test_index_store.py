@@ -31,9 +31,10 @@ from dedupe.errors import InputError
 from dedupe.index import Index, IndexParams, open_index
 from dedupe.index.keys import document_keys
 from dedupe.index.prepare import PreparedBatch, prepare, prepared_batches
+from dedupe.index import segments
 from dedupe.index.segments import BANDS, PASSAGES
 from dedupe.index.texts import PLAIN, trained
-from dedupe.index.store import _all_new
+from dedupe.index.rows import all_new, one_by_one
 from dedupe.scan.config import ScanConfig
 from dedupe.scan.fingerprints import fingerprint_corpus
 from tests.index_data import full_disk_said, on_small_disk, small_records, write_jsonl
@@ -131,6 +132,50 @@ def test_kill_9_during_add_leaves_whole_batches_and_rerun_reaches_the_same_state
         _add_here(db, corpus)
         assert _state(db) == reference
     assert partial >= TRIALS // 4  # many kills landed in the middle of the add, not before or after it
+
+
+#: An add of argv[2] to the index argv[1] in batches of 50 that kills itself with SIGKILL at the argv[3]-th statement
+#: of its 16th batch's transaction: the batch whose segments complete a tier and are merged (its inserts of the
+#: merged segments, then the merged ones' deletes); argv[3] 0: never (it prints the transaction's statements).
+_MERGE_KILLER = """
+import os, signal, sys
+from dedupe.corpus.load import load_corpus
+from dedupe.index import IndexParams, open_index, segments
+from dedupe.scan.config import ScanConfig
+begun, statements, kill_at = 0, [], int(sys.argv[3])
+def traced(sql):
+    global begun
+    begun += sql.startswith("BEGIN")
+    if begun == segments.MERGE_FANOUT and not sql.startswith("PRAGMA"):
+        statements.append(sql.split("(")[0].split(" WHERE")[0])
+        if len(statements) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+with open_index(sys.argv[1], IndexParams.from_config(ScanConfig()), create=True) as index:
+    index.connection.set_trace_callback(traced)
+    index.add(load_corpus([sys.argv[2]]).documents, batch_size=50)
+print("|".join(statements))
+"""
+
+
+def test_kill_9_inside_a_batch_that_merges_segments_leaves_whole_batches(
+        corpus: Path, reference: tuple[list[tuple[int, str, bytes]], int, int], tmp_path: Path) -> None:
+    # The random kills above land in one of the add's two merging batches by chance: these land in the first, at its
+    # first merged segment's insert, its first, middle and last delete of a merged segment (deleted once every new
+    # segment is in: segments.writing_kinds, with secure_delete off: segments.adding).
+    counted = subprocess.run([sys.executable, "-c", _MERGE_KILLER, str(tmp_path / "count.db"), str(corpus), "0"],
+                             env=_env(), capture_output=True, text=True, check=True)
+    statements = counted.stdout.strip().split("|")
+    deletes = [n + 1 for n, sql in enumerate(statements) if sql == "DELETE FROM segments"]
+    assert len(deletes) == 3 * segments.MERGE_FANOUT  # one tier of each kind merged in this batch
+    merged_insert = statements.index("INSERT INTO segments", statements.index("INSERT INTO segments") + 1) + 1
+    for point in (merged_insert, deletes[0], deletes[len(deletes) // 2], deletes[-1]):
+        db = tmp_path / f"killed{point}.db"
+        killed = subprocess.run([sys.executable, "-c", _MERGE_KILLER, str(db), str(corpus), str(point)], env=_env(),
+                                capture_output=True, timeout=120)
+        assert killed.returncode == -9
+        assert _check_whole(db) == (segments.MERGE_FANOUT - 1) * 50  # the merging batch not committed
+        _add_here(db, corpus)
+        assert _state(db) == reference
 
 
 @pytest.mark.parametrize("first_add", [False, True], ids=["later add", "first add of a new file"])
@@ -245,7 +290,7 @@ def test_a_key_twice_in_one_batch_of_a_new_index_is_a_version_or_unchanged(tmp_p
 
 
 def test_the_fast_path_of_new_rows_returns_what_the_per_document_loop_returns(tmp_path: Path) -> None:
-    # Index._new_rows stores a batch of new keys under their own ids without its loop (_all_new says when): on every
+    # Index._new_rows stores a batch of new keys under their own ids without its loop (rows.all_new says when): on every
     # batch, fast path or not, it must return what the loop returns; the near misses (a stored key, a key twice, a
     # text without a token, a derived id) each break one of the fast path's conditions, so a loosened condition
     # sends one of them down the fast path and fails here.
@@ -267,8 +312,9 @@ def _same_rows(index: Index, batch: list[Document]) -> bool:
     prepared = prepare(batch, index.params, PLAIN)  # the keys and identities are what the rows depend on
     ids = [doc.id for doc in batch]
     stored = index._versions(prepared.identities)
-    fast = _all_new(stored, ids, prepared)
-    assert index._new_rows(batch, prepared) == index._rows_one_by_one(ids, prepared, stored)  # (it updates stored)
+    fast = all_new(stored, ids, prepared)
+    loop = one_by_one(ids, prepared, stored, True, index.stored_ids)  # (it updates stored)
+    assert index._new_rows(batch, prepared) == loop
     return fast
 
 

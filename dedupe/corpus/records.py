@@ -113,13 +113,17 @@ def repeated_id(doc_id: str, origin: str, first: str, derived: bool, seen: Conta
     """
     if strict:
         raise InputError(f"duplicate document id {doc_id!r} at {origin} (first seen at {first})")
-    new_id = origin
-    if not derived or origin in seen:
-        copy = 2
-        while f"{doc_id}~{copy}" in seen:
-            copy += 1
-        new_id = f"{doc_id}~{copy}"
+    new_id = origin if derived and origin not in seen else free_copy(doc_id, seen.__contains__)
     return new_id, rename_note(origin, doc_id, first, new_id)
+
+
+def free_copy(doc_id: str, taken: Callable[[str], bool]) -> str:
+    """The first of ``ID~2``, ``ID~3``... not ``taken``: the name :func:`repeated_id` gives a repeated id, and the
+    index (:meth:`~dedupe.index.store.Index.add`) an id that another document holds there."""
+    copy = 2
+    while taken(f"{doc_id}~{copy}"):
+        copy += 1
+    return f"{doc_id}~{copy}"
 
 
 def load_records(records: Iterable[tuple[int, Any, str | None]], label: str, stem: str, loader: Loader) -> int:

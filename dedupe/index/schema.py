@@ -73,9 +73,15 @@ def by_key(connection: sqlite3.Connection, version: int) -> str:
     """The query of ``key, version, digest, id`` of every version of the keys in each ``{marks}`` (``?`` marks, the
     keys given once for each): through the id's index alone in a version-5 file where every key is its row's id,
     as in a new index's first add (the partial index of the others says so at once)."""
-    if version >= 5 and not connection.execute(f"SELECT EXISTS (SELECT 1 FROM docs WHERE {OWN_KEY})").fetchone()[0]:
+    if not any_renamed(connection, version):
         return _BY_ID
     return f"{_BY_ID} UNION ALL SELECT key, version, digest, id FROM docs WHERE key IN ({{marks}}) AND {OWN_KEY}"
+
+
+def any_renamed(connection: sqlite3.Connection, version: int) -> bool:
+    """Whether a stored document's id may not be its key (a renamed id, a later version): in a version-5 file, whether
+    one is (its partial index of such keys says so at once); before, taken to be (a scan of the table to know)."""
+    return version < 5 or bool(connection.execute(f"SELECT EXISTS (SELECT 1 FROM docs WHERE {OWN_KEY})").fetchone()[0])
 
 
 def last_seq(connection: sqlite3.Connection, version: int) -> int:

@@ -162,13 +162,23 @@ def adding(db: sqlite3.Connection) -> Iterator[None]:
     in the merged segment; with the merged segments deleted after the new ones are in (:func:`writing_kinds`),
     Reuters x10's add wrote 0.49 -> 0.08 GB of journal (strace; benchmarks/README.md, session 20). ``index remove``
     zeroes what it deletes. SQLite's settings (and :func:`hold_pages`') are restored after the block."""
-    scrub = ("OFF", "ON", "FAST")[int(db.execute("PRAGMA secure_delete").fetchone()[0])]  # read as 0, 1, 2; set 2: ON
-    db.execute("PRAGMA secure_delete=OFF")
+    with scrubbing(db, False):
+        try:
+            yield
+        finally:
+            db.execute("PRAGMA cache_spill=ON")  # SQLite's default
+
+
+@contextmanager
+def scrubbing(db: sqlite3.Connection, scrub: bool) -> Iterator[None]:
+    """SQLite's ``secure_delete`` (whether deleted content is zeroed) set to ``scrub`` inside the block (:func:`adding`,
+    ``index remove``), and back to what it was after: ``FAST`` too, which ``secure_delete=2`` would make ``ON``."""
+    was = int(db.execute("PRAGMA secure_delete").fetchone()[0])
+    db.execute(f"PRAGMA secure_delete={'ON' if scrub else 'OFF'}")
     try:
         yield
     finally:
-        db.execute(f"PRAGMA secure_delete={scrub}")
-        db.execute("PRAGMA cache_spill=ON")  # SQLite's default
+        db.execute(f"PRAGMA secure_delete={('OFF', 'ON', 'FAST')[was]}")
 
 
 def new_segment(keys: I64, docs: I64) -> Segment | None:

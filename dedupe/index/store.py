@@ -31,6 +31,7 @@ from dedupe.errors import ConfigError, InputError
 from dedupe.index import range_counts, schema, segments
 from dedupe.index.keys import IndexParams
 from dedupe.index.prepare import PreparedBatch, prepared_batches, with_texts
+from dedupe.index.rows import NewRows, Versions, new_rows
 from dedupe.index.schema import index_exists
 from dedupe.index.stored import COLUMNS, Row, StoredDocument, stored_documents
 from dedupe.index.texts import PLAIN, TextCodec, trained
@@ -46,28 +47,6 @@ _CACHE, _READ_CACHE = -8192, -16384
 # with two fsyncs (Reuters x1: 3.4-4.1 s wall; 2.1-3.3 s at 16,384; same CPU).
 _CHECKPOINT, _ADD_CHECKPOINT = 1000, 65536
 _DATED = "date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"  # an ISO date (info's dates, remove --before)
-# What is stored of an identity key: its latest version, that version's id, the digests of all its versions (a tuple).
-_Versions = tuple[int, str, tuple[bytes, ...]]
-_UNSTORED: _Versions = (0, "", ())
-
-
-@dataclass
-class _NewRows:
-    """What a batch's documents become (``Index._new_rows``; mutable while it is filled, private).
-
-    Attributes:
-        rows: ``(id, key, version)`` of each document (version 0: not stored).
-        stored: Places in the batch of the documents stored (added, or a new version of a key), in order.
-        versions: ``(new id, earlier id)`` of the documents stored as a new version.
-        unchanged: Documents whose key and text were stored already.
-        skipped: Documents without text worth indexing (no token).
-    """
-
-    rows: list[tuple[str, str, int]]
-    stored: list[int]
-    versions: list[tuple[str, str]]
-    unchanged: int
-    skipped: int
 
 
 @dataclass(frozen=True)
@@ -216,44 +195,13 @@ class Index:
         reads the index, writes nothing (``scan --against --add`` names the batch so)."""
         return self._new_rows(batch, prepared).rows
 
-    def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> _NewRows:
-        """``(id, key, version)`` of each document of a batch, and which of them are stored (added or new
-        versions), unchanged or skipped (see :class:`_NewRows`)."""
-        stored, ids = self._versions(prepared.identities), [doc.id for doc in batch]
-        if _all_new(stored, ids, prepared):  # each new under its own id: what the loop makes of it, without the loop
-            return _NewRows([(i, i, 1) for i in ids], list(range(len(ids))), [], 0, 0)
-        return self._rows_one_by_one(ids, prepared, stored)
+    def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> NewRows:
+        """:func:`~dedupe.index.rows.new_rows` of a batch, as the index stands."""
+        renamed = schema.any_renamed(self.connection, self.schema_version)
+        return new_rows([doc.id for doc in batch], prepared, self._versions(prepared.identities), renamed,
+                        self.stored_ids)
 
-    def _rows_one_by_one(self, ids: list[str], prepared: PreparedBatch, stored: dict[str, _Versions]) -> _NewRows:
-        """:meth:`_new_rows` a document at a time (``stored``: :meth:`_versions` of the batch's keys, which it
-        updates as the batch's documents are stored)."""
-        new = _NewRows([], [], [], 0, 0)
-        rows, places, versions = new.rows, new.stored, new.versions
-        taken: set[str] = set()  # ids given in this batch, not written yet
-        for place, (doc_id, key, digest, tokens) in enumerate(zip(
-                ids, prepared.identities, prepared.digests, prepared.token_counts.tolist())):
-            latest, latest_id, digests = stored.get(key, _UNSTORED)
-            if digest in digests:
-                new.unchanged += 1
-                rows.append((doc_id, key, 0))
-                continue
-            if tokens == 0:
-                new.skipped += 1
-                rows.append((doc_id, key, 0))
-                continue
-            version = latest + 1
-            ident = doc_id if version == 1 else f"{doc_id}~v{version}"
-            if key != doc_id and (ident in taken or self.stored_ids([ident])):  # another folder's ``batch:1``
-                ident = key if version == 1 else f"{key}~v{version}"
-            taken.add(ident)
-            rows.append((ident, key, version))
-            places.append(place)
-            if version > 1:
-                versions.append((ident, latest_id))
-            stored[key] = (version, ident, (*digests, digest))
-        return new
-
-    def _versions(self, keys: Sequence[str]) -> dict[str, _Versions]:
+    def _versions(self, keys: Sequence[str]) -> dict[str, Versions]:
         """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
         by_key = schema.by_key(self.connection, self.schema_version)
@@ -383,7 +331,7 @@ class Index:
             dated = self.connection.execute(f"SELECT seq FROM docs WHERE {_DATED} AND date < ?", (before,))
             seqs |= {row[0] for row in dated}
         if seqs:
-            with schema.written(self.path):
+            with schema.written(self.path), segments.scrubbing(self.connection, True):
                 self._remove_batch(sorted(seqs))  # one transaction: the segments are rewritten once
             self._shrink()
         return len(seqs)
@@ -400,9 +348,9 @@ class Index:
                     raise
 
     def _remove_batch(self, seqs: Sequence[int]) -> None:
-        """Delete documents (their texts zeroed in the file, whatever SQLite's build does) and their keys, at once."""
+        """Delete documents (their texts zeroed in the file, whatever SQLite's build does: :meth:`remove` scrubs)
+        and their keys, at once."""
         db = self.connection
-        db.execute("PRAGMA secure_delete=ON")
         db.execute("BEGIN IMMEDIATE")
         try:
             db.executemany("DELETE FROM docs WHERE seq = ?", ((s,) for s in seqs))
@@ -412,13 +360,6 @@ class Index:
         except BaseException:
             rollback(db)
             raise
-
-
-def _all_new(stored: dict[str, _Versions], ids: list[str], prepared: PreparedBatch) -> bool:
-    """Whether every document of a batch is a new key under its own id: no key stored, each document's id its
-    key, no key twice, and each with a token (then ``Index._rows_one_by_one`` stores each as version 1)."""
-    keys = prepared.identities
-    return not stored and ids == keys and len(set(ids)) == len(ids) and bool(prepared.token_counts.all())
 
 
 def open_index(path: str | Path, params: IndexParams | None = None, create: bool = False) -> Index:
