@@ -485,6 +485,37 @@ def test_ctrl_c_while_spark_works_ends_with_one_line_and_the_previous_output(tmp
     assert output.read_text(encoding="utf-8") == "previous\n"
 
 
+def test_ctrl_c_while_the_spark_context_stops_ends_with_one_line(tmp_path: Path) -> None:
+    # the findings are written while a thread stops the context (spark_jvm.stop_soon); a Ctrl-C while the process
+    # waits for that thread was "Exception ignored in: <module 'threading'>", its traceback, and status 0
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    output = tmp_path / "out.json"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = ["scan", str(DATA), "--engine", "spark", "--spark-master", "local[1]", "-q", "--format", "json", "-o",
+               str(output)]
+    process = subprocess.Popen([sys.executable, "-m", "dedupe", *command], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's
+    try:
+        deadline = time.monotonic() + 120
+        while not output.exists():  # written, renamed into place, then the command returns: the context still stops
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr
+            time.sleep(0.005)
+        time.sleep(0.05)
+        assert process.poll() is None  # stopping a context takes most of a second
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, out, err) == (130, "", "interrupted\n")
+    assert json.loads(output.read_text(encoding="utf-8"))["command"] == "scan"  # the findings were written before
+
+
 def repeated_id_corpus(folder: Path, case: str) -> tuple[Path, set[str]]:
     """A corpus whose documents repeat an id (``case``: ``given``, ``derived`` or ``url``), and the new ids the
     local loader gives them (each named by a finding)."""

@@ -59,9 +59,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            terminated = isinstance(exc, Terminated)
-            click.echo("terminated" if terminated else "interrupted", err=True)
-            raise click.exceptions.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
+            raise click.exceptions.Exit(_stopped(exc)) from None
         except (InputError, ConfigError) as exc:
             if _debug(ctx):
                 raise
@@ -100,6 +98,20 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _stopped(signal_raised: KeyboardInterrupt) -> int:
+    """Say on stderr, in one line, that Ctrl-C or SIGTERM stopped the command.
+
+    Args:
+        signal_raised: The :class:`KeyboardInterrupt` (a :class:`Terminated` for SIGTERM).
+
+    Returns:
+        The exit status: 130 for Ctrl-C, 143 for SIGTERM.
+    """
+    terminated = isinstance(signal_raised, Terminated)
+    click.echo("terminated" if terminated else "interrupted", err=True)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+
+
 def main() -> None:
     """Console-script entry point: SIGTERM stops a command as Ctrl-C does (status 143). The process then
     leaves by :func:`_leave`."""
@@ -107,7 +119,30 @@ def main() -> None:
     try:
         cli(prog_name="dedupe")
     except SystemExit as exc:
-        _leave(exc)
+        _leave(_after_threads(exc))
+
+
+def _after_threads(done: SystemExit) -> SystemExit:
+    """``done`` once the threads a command left running have ended, or the status of a Ctrl-C or SIGTERM
+    that came meanwhile.
+
+    A thread may outlive its command (``scan --engine spark`` stops its Spark context in one while the
+    findings are written: :func:`dedupe.scan.spark_jvm.stop_soon`). Were they left to the interpreter, which
+    joins them at exit, a Ctrl-C then would print "Exception ignored in: <module 'threading'>" and its
+    traceback, and the process would still end with status 0. Here it gives the command's one line and
+    status; the threads are still waited for (they clean up: the JVM and its files), but a second Ctrl-C or
+    SIGTERM now ends the process at once, silently, as their default actions do.
+    """
+    try:
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and not thread.daemon:
+                thread.join()
+    except KeyboardInterrupt as exc:
+        status = _stopped(exc)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        return SystemExit(status)
+    return done
 
 
 # What a command kept alive until the process exits (:func:`keep_until_exit`): the last command's only.
