@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dedupe.figures.numbers import find_number_phrases, parse_digits
+from dedupe.figures.numbers import find_number_phrases, parse_digits, parse_number
 from dedupe.figures.tokens import tokenize
 
 
@@ -92,3 +92,12 @@ def test_a_vague_plural_in_an_idiom_or_as_a_noun_is_not(text: str) -> None:
 def test_a_bounding_verb_qualifies_the_number_but_stays_outside_its_text(
         text: str, expected: tuple[str, object, object, str]) -> None:
     assert _phrases(text) == [expected]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("eight", 8), ("Twenty", 20), ("twenty-one", 21), ("two hundred", 200), ("12", 12), ("1,429", 1429), ("1.5", 1.5),
+    ("a few", None), ("several", None), ("dozens", None), ("about 8", None), ("8 or 9", None), ("8 people", None),
+    ("09", None), ("", None),
+])
+def test_parse_number_reads_one_exact_number_and_nothing_else(text: str, value: object) -> None:
+    assert parse_number(text) == value

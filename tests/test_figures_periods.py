@@ -72,3 +72,23 @@ def test_every_month_word_holds_a_month_stem() -> None:
 
     assert len(_MONTH_STEMS) == 12
     assert all(any(stem in word for stem in _MONTH_STEMS) for word in MONTHS)
+
+
+def test_a_period_keeps_its_pattern_groups_and_resolves_from_them() -> None:
+    # resolve_period reads the groups find_periods found; it does not match the text a second time
+    from dataclasses import replace
+
+    found = find_periods("killed in the past eight days by")[0]
+    assert (found.kind, found.parts) == ("last_n", ("eight", "day"))
+    assert resolve_period(replace(found, parts=("nine", "day")), DAY) == (dt.date(2016, 9, 20), DAY)
+    assert find_periods("since 2009, when a storm hit")[0].parts == ("2009",)
+
+
+@pytest.mark.parametrize("count", ["eight", "Twenty", "12", "a few", "several", "07"])
+def test_a_period_count_is_read_by_the_number_parser(count: str) -> None:
+    from dedupe.figures.numbers import parse_number
+
+    value = parse_number(count)  # "07" is no plain number to the parser ("09"), so neither period resolves
+    start = None if value is None else DAY - dt.timedelta(days=7 * int(value))
+    assert resolve_period(find_periods(f"over the past {count} weeks")[0], DAY) == (start and (start, DAY))
+    assert resolve_period(find_periods(f"{count} weeks ago")[0], DAY) == (start and (start, start))

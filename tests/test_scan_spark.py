@@ -13,7 +13,11 @@ import os
 import random
 import re
 import shutil
-from collections.abc import Iterator
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -450,39 +454,61 @@ def test_a_folder_is_listed_as_the_local_loader_lists_it(spark: Any, tmp_path: P
     assert (remote.exit_code, remote.stdout, remote.stderr) == (0, local.stdout, local.stderr)
 
 
-def test_ctrl_c_while_spark_works_ends_with_one_line_and_the_previous_output(tmp_path: Path) -> None:
-    import signal
-    import subprocess
-    import sys
-    import time
-
-    pipe = tmp_path / "pipe.txt"  # named on the command line: Spark reads it as cat would, waiting for a writer
-    os.mkfifo(pipe)
-    output = tmp_path / "out.json"
-    output.write_text("previous\n", encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    command = ["scan", str(pipe), "--engine", "spark", "--spark-master", "local[1]", "-q", "--format", "json", "-o",
+def interrupted_scan(source: Path, output: Path, ready: Callable[[], Any],
+                     env: dict[str, str] | None = None) -> tuple[int, str, str, Any]:
+    """Run ``dedupe scan SOURCE --engine spark -q -o OUTPUT`` as from a terminal, press Ctrl-C once ``ready()``
+    gives something (polled), and return the status, stdout, stderr and what ``ready`` gave."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), **(env or {})}
+    command = ["scan", str(source), "--engine", "spark", "--spark-master", "local[1]", "-q", "--format", "json", "-o",
                str(output)]
     process = subprocess.Popen([sys.executable, "-m", "dedupe", *command], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # as a terminal's
     try:
         deadline = time.monotonic() + 120
-        while True:  # a writer can open the pipe once Spark reads it: the driver then waits in a call to the JVM
-            try:
-                writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr
-                time.sleep(0.1)
+        while not (got := ready()):
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr
+            time.sleep(0.005)
         os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the terminal's whole process group, the JVM too
         out, err = process.communicate(timeout=120)
-        os.close(writer)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert (process.returncode, out, err) == (130, "", "interrupted\n")  # py4j logged its traceback before
+    return process.returncode, out, err, got
+
+
+def test_ctrl_c_while_spark_works_ends_with_one_line_and_the_previous_output(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.txt"  # named on the command line: Spark reads it as cat would, waiting for a writer
+    os.mkfifo(pipe)
+    output = tmp_path / "out.json"
+    output.write_text("previous\n", encoding="utf-8")
+
+    def writer() -> int | None:  # a writer can open the pipe once Spark reads it: the driver then waits on the JVM
+        try:
+            return os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:
+            return None
+
+    status, out, err, opened = interrupted_scan(pipe, output, writer)
+    os.close(opened)
+    assert (status, out, err) == (130, "", "interrupted\n")  # py4j logged its traceback before
     assert output.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_ctrl_c_while_the_spark_context_stops_ends_with_one_line(tmp_path: Path) -> None:
+    # the findings are written while a thread stops the context (spark_jvm.stop_soon); a Ctrl-C while the process
+    # waited for that thread was "Exception ignored in: <module 'threading'>", its traceback, and status 0, and the
+    # thread was abandoned: in an empty cache, the JVM's class archive (written as it exits) stayed ".partial"
+    output = tmp_path / "out.json"
+    cache = tmp_path / "cache"
+
+    def written() -> bool:  # written, renamed into place, then the command returns: the context still stops
+        return output.exists() and time.sleep(0.05) is None  # stopping it and writing the archive take seconds
+
+    status, out, err, _ = interrupted_scan(DATA, output, written, {"DEDUPE_CACHE_DIR": str(cache)})
+    assert (status, out, err) == (130, "", "interrupted\n")
+    assert json.loads(output.read_text(encoding="utf-8"))["command"] == "scan"  # the findings were written before
+    assert [p.suffix for p in (cache / "spark-classes").iterdir()] == [".jsa"]  # the stop was waited for
 
 
 def repeated_id_corpus(folder: Path, case: str) -> tuple[Path, set[str]]:

@@ -25,3 +25,22 @@ def test_kept_documents_read_back_as_written(tmp_path: Path) -> None:
     assert offsets.token_ends.tolist() == prints.token_ends.tolist()
     assert offsets.token_counts.tolist() == prints.token_counts.tolist()
     assert kept_documents(str(tmp_path), 4, 2) is None and kept_documents(None, 3, 2) is None
+
+
+def test_repeated_ids_are_renamed_by_the_local_loaders_rule(tmp_path: Path) -> None:
+    # _renamings is the driver's half of kept_ids: the Loader's renaming over the named documents, in corpus
+    # order whatever order they were collected in; x~2 and y~2 are taken further on and earlier
+    import pytest
+
+    from dedupe.errors import InputError
+    from dedupe.scan.spark_docs import _renamings
+
+    ids = ["y~2", "x", "x", "y", "y", "x~2", "z", "u"]
+    path = str(tmp_path / "scrapes.jsonl")
+    named = {i: (Document(doc_id, "", "", "", None, "", Origin(path, i + 1)), i == 7) for i, doc_id in enumerate(ids)}
+    named[8] = (Document("u", "", "", "", None, "", Origin(path, 9)), True)  # a derived id takes its path and line
+    renamed, notes = _renamings(dict(reversed(named.items())), strict=False)
+    assert renamed == {2: "x~2", 4: "y~3", 5: "x~2~2", 8: f"{path}:9"}
+    assert len(notes) == 4 and notes[0].startswith(f"{path}:3") and f"{path}:2" in notes[0], notes
+    with pytest.raises(InputError, match="duplicate document id 'x'"):
+        _renamings(named, strict=True)

@@ -3,7 +3,8 @@
 Conventions every command follows: ``--format``, ``-o/--output``, ``--quiet``; progress bars on a
 terminal's stderr only; exit status 0 on success, 1 when a ``--fail-on`` condition is met (one line on
 stderr says which), 2 for usage errors and unreadable input (an output path that is one of the inputs
-too), 130 on Ctrl-C (SIGINT) and 143 on SIGTERM (no output file written: a previous one stays intact);
+too), 130 on Ctrl-C (SIGINT) and 143 on SIGTERM (no output file written: a previous one stays intact; one that
+comes after the output was written, while a Spark context stops, still ends so, the output kept);
 errors on one line without a traceback unless ``--debug``.
 
 Modules: ``app`` (the group, error mapping, :func:`main`), ``options`` (shared option decorators),

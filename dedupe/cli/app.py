@@ -59,9 +59,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            terminated = isinstance(exc, Terminated)
-            click.echo("terminated" if terminated else "interrupted", err=True)
-            raise click.exceptions.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
+            raise click.exceptions.Exit(_stopped(isinstance(exc, Terminated))) from None
         except (InputError, ConfigError) as exc:
             if _debug(ctx):
                 raise
@@ -100,6 +98,19 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated()
 
 
+def _stopped(terminated: bool) -> int:
+    """Say on stderr, in one line, that Ctrl-C or SIGTERM stopped the command.
+
+    Args:
+        terminated: SIGTERM, not Ctrl-C.
+
+    Returns:
+        The exit status: 130 for Ctrl-C, 143 for SIGTERM.
+    """
+    click.echo("terminated" if terminated else "interrupted", err=True)
+    return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+
+
 def main() -> None:
     """Console-script entry point: SIGTERM stops a command as Ctrl-C does (status 143). The process then
     leaves by :func:`_leave`."""
@@ -107,7 +118,44 @@ def main() -> None:
     try:
         cli(prog_name="dedupe")
     except SystemExit as exc:
-        _leave(exc)
+        _leave(_after_threads(exc))
+
+
+def _after_threads(done: SystemExit) -> SystemExit:
+    """``done`` once the threads a command left running have ended, or the status of a Ctrl-C or SIGTERM
+    that came meanwhile.
+
+    A thread may outlive its command (``scan --engine spark`` stops its Spark context in one while the
+    findings are written: :func:`dedupe.scan.spark_jvm.stop_soon`). Left to the interpreter, which joins such
+    threads at exit, a Ctrl-C then printed "Exception ignored in: <module 'threading'>" and its traceback,
+    the process still ended with status 0, and the thread was abandoned half way (a class archive the JVM
+    was writing stayed as a ``.partial`` file). Here the signal gives the command's one line and status at
+    once, and the threads are still waited for, since they clean up; a second Ctrl-C or SIGTERM ends the
+    process at once, silently, as their default actions do.
+
+    Args:
+        done: How the command ended.
+
+    Returns:
+        ``done``, or an exit with status 130 (Ctrl-C) or 143 (SIGTERM) when one came while the threads ran.
+    """
+    others = [thread for thread in threading.enumerate()
+              if thread is not threading.current_thread() and not thread.daemon]
+    stopped: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        # no exception: one raised in a join marks the thread stopped while it still runs (CPython's
+        # Thread._wait_for_tstate_lock releases its lock), and the interpreter then leaves without it
+        stopped.append(_stopped(signum == signal.SIGTERM))
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    if others:
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+    for thread in others:
+        thread.join()
+    return SystemExit(stopped[0]) if stopped else done
 
 
 # What a command kept alive until the process exits (:func:`keep_until_exit`): the last command's only.

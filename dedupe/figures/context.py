@@ -69,13 +69,18 @@ NOT_PLACES = frozenset({"isis", "un", "u.n.", "eu", "nato", "congress", "parliam
 
 @dataclass(frozen=True)
 class ContextSpan:
-    """A place, period or attribution (spanning its speech verb; ``words``: its source's span) in a sentence."""
+    """A place, period or attribution (spanning its speech verb; ``words``: its source's span) in a sentence.
+
+    A period also keeps ``parts``, the groups of the pattern that found it (its count, unit, month...), so that
+    resolving it needs no second match.
+    """
 
     text: str
     start: int
     end: int
     kind: str = ""
     words: tuple[int, int] | None = None
+    parts: tuple[str | None, ...] = ()
 
 
 def is_speech_dated(sentence: str, mention: ContextSpan) -> bool:

@@ -50,7 +50,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from dedupe.figures.tokens import Token, folded
+from dedupe.figures.tokens import Token, folded, tokenize
 from dedupe.lexicon import SCALES, TENS, UNITS
 
 Number = int | float
@@ -443,6 +443,26 @@ def interval(low: Number | None, high: Number | None, qualifier: str,
 def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     """Whether two intervals from :func:`interval` have a value in common."""
     return not (a[1] < b[0] or b[1] < a[0])
+
+
+def parse_number(text: str) -> Number | None:
+    """The value of a text that is one exact number and nothing else, read as :func:`find_number_phrases` reads it.
+
+    Args:
+        text: A short text such as "eight", "Twenty", "12" or "two hundred".
+
+    Returns:
+        The value, or ``None`` when the text is not exactly one number stating one value ("a few", "several",
+        "dozens", "about 8", "8 or 9", "09").
+
+    Example:
+        >>> parse_number("Eight"), parse_number("a few")
+        (8, None)
+    """
+    phrases = find_number_phrases(tokenize(text), text)
+    if len(phrases) != 1 or phrases[0].qualifier != "exact" or phrases[0].text != text.strip():
+        return None
+    return phrases[0].low
 
 
 def parse_digits(text: str) -> Decimal | None:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 from dedupe.figures.context import ContextSpan
+from dedupe.figures.numbers import parse_number
 from dedupe.figures.scope import INCIDENT_WORDS, WAR_WORDS
 from dedupe.figures.tokens import folded
 from dedupe.lexicon import DAYS_PER_UNIT, MONTHS, TENS, UNITS, WEEKDAYS
@@ -44,7 +45,6 @@ _PERIODS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(patt
     ("ago", rf"\b{_NUM}\s+(day|week|month|year)s?\s+(?:ago|earlier|before)\b"),
     ("every", r"\bevery\s+(day|week)\b"),
 ))
-_PATTERN_OF = dict(_PERIODS)
 _MONTH_STEMS = tuple(dict.fromkeys(name[:3] for name in MONTHS))  # "jan" ... "dec": every month word has one
 #: Per period pattern, words it cannot match without: every group must have one of its words in the
 #: folded sentence (tokens.folded) before the pattern is run. Weekday names all end in "day".
@@ -67,7 +67,8 @@ def find_periods(sentence: str) -> list[ContextSpan]:
         sentence: The sentence text.
 
     Returns:
-        Mentions whose ``kind`` names the pattern (used by :func:`resolve_period`).
+        Mentions whose ``kind`` names the pattern and whose ``parts`` are its groups (used by
+        :func:`resolve_period`).
     """
     found: list[ContextSpan] = []
     lowered = folded(sentence)
@@ -81,7 +82,7 @@ def find_periods(sentence: str) -> list[ContextSpan]:
                 start = match.start() + (len(match.group()) - len(match.group().lstrip()))
                 if kind == "n_of":
                     text = re.sub(r"\s+of$", "", text, flags=re.IGNORECASE)
-                found.append(ContextSpan(text, start, start + len(text), kind))
+                found.append(ContextSpan(text, start, start + len(text), kind, parts=match.groups()))
     return sorted(found, key=lambda m: m.start)
 
 
@@ -96,18 +97,17 @@ def resolve_period(mention: ContextSpan, published: dt.date | None) -> tuple[dt.
         ``(first day, last day)``, or ``None`` when the period cannot be placed ("a few days earlier").
     """
     if mention.kind == "year":      # "in 2013", "since 2013 when ...", "the 2013 ..."
-        year = int(re.findall(_YEAR, mention.text)[0])
+        year = int(mention.parts[0] or 0)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     if published is None:
         return None
-    match = _PATTERN_OF[mention.kind].search(mention.text + (" of" if mention.kind == "n_of" else ""))
-    return None if match is None else _relative(mention.kind, list(match.groups()), published)
+    return _relative(mention.kind, list(mention.parts), published)
 
 
 def _relative(kind: str, groups: list[str | None], day: dt.date) -> tuple[dt.date, dt.date] | None:
     """Resolve a period that counts from the publication date."""
     if kind in ("last_n", "n_of"):
-        count = _count(groups[0] or "")
+        count = parse_number(groups[0] or "")
         if count is None:
             return None
         return day - dt.timedelta(days=max(1, round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))), day
@@ -164,7 +164,7 @@ def _calendar_unit(kind: str, groups: list[str | None], day: dt.date) -> tuple[d
             return end.replace(day=1), end
         return dt.date(day.year - 1, 1, 1), dt.date(day.year - 1, 12, 31)
     if kind == "ago":
-        count = _count(groups[0] or "")
+        count = parse_number(groups[0] or "")
         if count is None:
             return None
         when = day - dt.timedelta(days=round(count * DAYS_PER_UNIT[(groups[1] or "day").lower()]))
@@ -177,10 +177,3 @@ def _safe_date(year: int, month: int, number: int) -> dt.date | None:
         return dt.date(year, month, number)
     except ValueError:
         return None
-
-
-def _count(text: str) -> int | None:
-    lower = text.lower()
-    if lower.isdigit():
-        return int(lower)
-    return UNITS.get(lower, TENS.get(lower))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 
 from dedupe.corpus.documents import Document, LoadOptions
-from dedupe.corpus.records import repeated_id
+from dedupe.corpus.records import Loader
 from dedupe.scan.near_dup import CorpusView, Occurrence, make_occurrence
 from dedupe.scan.fingerprints import fingerprint_corpus
 from dedupe.scan.shingle import I64, U64, Fingerprints
@@ -313,7 +313,7 @@ def document_ids(corpus: Corpus, wanted: set[int]) -> dict[int, str]:
 
 def kept_ids(corpus: Corpus, id_hashes: U64, strict: bool) -> tuple[dict[int, str], list[str]]:
     """The id each document with a repeated id is kept under, by corpus index, and the notes saying so, as the
-    local loader gives them (:func:`~dedupe.corpus.records.repeated_id`, in corpus order).
+    local loader gives them (:meth:`~dedupe.corpus.records.Loader.add`, in corpus order).
 
     Only documents whose id hash meets another's are read (repeats are rare): their ids are renamed on the
     driver; a new id that another document of the corpus holds (``x~2`` given further on, a derived id's path
@@ -334,12 +334,12 @@ def kept_ids(corpus: Corpus, id_hashes: U64, strict: bool) -> tuple[dict[int, st
     ordered = id_hashes[order]
     same = np.flatnonzero(ordered[1:] == ordered[:-1])
     wanted = set(order[same].tolist()) | set(order[same + 1].tolist())
-    named: dict[int, tuple[str, str, bool]] = {}
+    named: dict[int, tuple[Document, bool]] = {}
     renamed: dict[int, str] = {}
     notes: list[str] = []
-    while wanted:
+    while wanted:  # the documents come without their text: the renaming reads ids and places only
         named.update(corpus.select(wanted).map(
-            lambda pair: (pair[0], (pair[1].id, str(pair[1].origin), id_derived(pair[1])))).collect())
+            lambda pair: (pair[0], (replace(pair[1], text=""), id_derived(pair[1])))).collect())
         renamed, notes = _renamings(named, strict)
         hashes = id_hashes_of(renamed.values())
         cuts = np.searchsorted(ordered, hashes), np.searchsorted(ordered, hashes, side="right")
@@ -347,16 +347,24 @@ def kept_ids(corpus: Corpus, id_hashes: U64, strict: bool) -> tuple[dict[int, st
     return renamed, notes
 
 
-def _renamings(named: dict[int, tuple[str, str, bool]], strict: bool) -> tuple[dict[int, str], list[str]]:
-    """The new ids (by corpus index) and notes of the local loader over the ``named`` documents (their id, place
-    and whether the id was derived) alone."""
-    seen: dict[str, str] = {}  # id kept: where its document is
-    renamed: dict[int, str] = {}
-    notes: list[str] = []
-    for index, (doc_id, origin, derived) in sorted(named.items()):
-        if doc_id in seen:
-            doc_id, note = repeated_id(doc_id, origin, seen[doc_id], derived, seen, strict)
-            renamed[index] = doc_id
-            notes.append(note)
-        seen[doc_id] = origin
-    return renamed, notes
+def _renamings(named: dict[int, tuple[Document, bool]], strict: bool) -> tuple[dict[int, str], list[str]]:
+    """The new ids (by corpus index) and notes the local loader gives the ``named`` documents alone.
+
+    Args:
+        named: Documents by corpus index, each with whether its id was derived (:func:`id_derived`).
+        strict: Raise on the first repeated id instead.
+
+    Returns:
+        The new id of each document renamed, by corpus index, and the notes, from :meth:`Loader.add
+        <dedupe.corpus.records.Loader.add>` over the documents in corpus order.
+
+    Raises:
+        InputError: ``strict`` and an id is repeated (the local loader's message).
+    """
+    loader = Loader(LoadOptions(strict=strict))
+    indices = sorted(named)
+    for index in indices:
+        loader.add(*named[index])
+    # Loader.add keeps a renamed document as a new object under its new id, any other as it came
+    renamed = {index: kept.id for index, kept in zip(indices, loader.documents) if kept is not named[index][0]}
+    return renamed, loader.notes
