@@ -311,7 +311,7 @@ def _same_rows(index: Index, batch: list[Document]) -> bool:
     """Whether the fast path applies to ``batch``, after checking that ``_new_rows`` returns what the loop does."""
     prepared = prepare(batch, index.params, PLAIN)  # the keys and identities are what the rows depend on
     ids = [doc.id for doc in batch]
-    stored = index._versions(prepared.identities)
+    stored = index._versions(prepared.identities, True)  # (every stored version, whatever the file holds)
     fast = all_new(stored, ids, prepared)
     loop = one_by_one(ids, prepared, stored, True, index.stored_ids)  # (it updates stored)
     assert index._new_rows(batch, prepared) == loop

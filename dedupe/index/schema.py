@@ -69,11 +69,11 @@ OWN_KEY = "key != id"
 _BY_ID = "SELECT key, version, digest, id FROM docs WHERE id IN ({marks}) AND key = id"
 
 
-def by_key(connection: sqlite3.Connection, version: int) -> str:
+def by_key(renamed: bool) -> str:
     """The query of ``key, version, digest, id`` of every version of the keys in each ``{marks}`` (``?`` marks, the
-    keys given once for each): through the id's index alone in a version-5 file where every key is its row's id,
-    as in a new index's first add (the partial index of the others says so at once)."""
-    if not any_renamed(connection, version):
+    keys given once for each): through the id's index alone where no stored id may differ from its key (``renamed``
+    false, :func:`any_renamed`: a version-5 file's first add, as a rule)."""
+    if not renamed:
         return _BY_ID
     return f"{_BY_ID} UNION ALL SELECT key, version, digest, id FROM docs WHERE key IN ({{marks}}) AND {OWN_KEY}"
 
@@ -96,7 +96,7 @@ def tables(version: int = SCHEMA_VERSION) -> str:
     """The statements that create the tables of a file of schema ``version`` (3 to 5; 3 and 4 differ in ``meta``
     only): before version 5, ``docs`` has ``AUTOINCREMENT`` and ``key`` an index of every row."""
     old = version < 5
-    return _TABLES.format(increment=" AUTOINCREMENT" if old else "", where="" if old else " WHERE key != id")
+    return _TABLES.format(increment=" AUTOINCREMENT" if old else "", where="" if old else f" WHERE {OWN_KEY}")
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,8 @@ class Segment(NamedTuple):
     last: int  #: The largest ``seq - base`` among them (-1 for none).
 
 
-_ANY = Segment(0, np.zeros(0, dtype=np.int64), -1)  # a segment to come, of whatever rows (_plan asks only whether)
+# No rows: a merged segment once written (its memory can go), or a segment to come (_plan asks only whether one does).
+_EMPTY = Segment(0, np.zeros(0, dtype=np.int64), -1)
 
 # Rows read at once by a lookup (1 MiB): each chunk stays in the processor's cache while its rows are searched,
 # and the peak memory stays flat, where reading a whole segment (140 MB at 190 k articles) faults in its pages
@@ -76,8 +77,8 @@ _CHUNK_ROWS = 1 << 17
 # other: in threads, x10's merges of level-1 tiers raised the add's peak memory from 1.08 to 1.5 GB.
 # Up to as many rows, the transaction's pages are kept in SQLite's cache until its commit, whatever its size
 # (:func:`hold_pages`): a merged segment is inserted as a zeroblob and then written (``_insert``), and a cache that
-# spills wrote its pages twice, zeros then rows (Reuters x10's add: 1.83 -> 1.04 GB written to the file, strace;
-# the writer's system CPU 1.70 -> 1.11 s, benchmarks/README.md, session 20).
+# spills wrote its pages twice, zeros then rows (Reuters x10's add: 1.83 -> 1.04 GB written to the file,
+# benchmarks.index_add_writes; benchmarks/README.md, session 20).
 _THREADED_ROWS = 1 << 24
 # Bytes of a blob read at once into the array of a merge's segments (a bytes object this small reuses memory).
 _READ_BYTES = 1 << 16
@@ -150,7 +151,7 @@ def hold_pages(db: sqlite3.Connection) -> None:
     """Before a batch's write transaction, inside :func:`adding`: keep its pages in SQLite's cache until the commit
     (no spill) when the merges that one more segment of each kind would complete are small (:data:`_THREADED_ROWS`),
     else let the cache spill as it fills. SQLite takes the setting at the start of a transaction only."""
-    small = sum(_plan(db, kind, _ANY).rows() for kind in KINDS) <= _THREADED_ROWS
+    small = sum(_plan(db, kind, _EMPTY).rows() for kind in KINDS) <= _THREADED_ROWS
     db.execute(f"PRAGMA cache_spill={'OFF' if small else 'ON'}")
 
 
@@ -160,7 +161,8 @@ def adding(db: sqlite3.Connection) -> Iterator[None]:
     their pages are freed without being zeroed. A SQLite built to scrub deleted content (``SQLITE_SECURE_DELETE``,
     Debian's) copied each freed page into the rollback journal and overwrote it with zeros, for rows that live on
     in the merged segment; with the merged segments deleted after the new ones are in (:func:`writing_kinds`),
-    Reuters x10's add wrote 0.49 -> 0.08 GB of journal (strace; benchmarks/README.md, session 20). ``index remove``
+    Reuters x10's add wrote 0.49 -> 0.08 GB of journal (benchmarks.index_add_writes; benchmarks/README.md,
+    session 20). ``index remove``
     zeroes what it deletes. SQLite's settings (and :func:`hold_pages`') are restored after the block."""
     with scrubbing(db, False):
         try:
@@ -267,7 +269,7 @@ class _Plan:
                 raise RuntimeError("segments changed during a batch's write")  # a bug: one writer holds the lock
             gone.extend(tier)
             _insert(db, self.kind, level + 1, *self.merged[level])
-            self.merged[level] = Segment(0, np.zeros(0, dtype=np.int64), -1)  # written: its memory can go
+            self.merged[level] = _EMPTY  # written: its memory can go
             level += 1
 
 

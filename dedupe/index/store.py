@@ -198,13 +198,14 @@ class Index:
     def _new_rows(self, batch: Sequence[Document], prepared: PreparedBatch) -> NewRows:
         """:func:`~dedupe.index.rows.new_rows` of a batch, as the index stands."""
         renamed = schema.any_renamed(self.connection, self.schema_version)
-        return new_rows([doc.id for doc in batch], prepared, self._versions(prepared.identities), renamed,
+        return new_rows([doc.id for doc in batch], prepared, self._versions(prepared.identities, renamed), renamed,
                         self.stored_ids)
 
-    def _versions(self, keys: Sequence[str]) -> dict[str, Versions]:
-        """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored."""
+    def _versions(self, keys: Sequence[str], renamed: bool) -> dict[str, Versions]:
+        """``(latest version, its id, digests of every version)`` of each of ``keys`` that is stored (``renamed``:
+        :func:`~dedupe.index.schema.any_renamed`)."""
         found: dict[str, list[tuple[int, bytes, str]]] = {}
-        by_key = schema.by_key(self.connection, self.schema_version)
+        by_key = schema.by_key(renamed)
         for first in range(0, len(keys), 500):
             chunk = list(keys[first:first + 500])
             query = by_key.format(marks=",".join("?" * len(chunk)))

@@ -365,6 +365,5 @@ def _renamings(named: dict[int, tuple[Document, bool]], strict: bool) -> tuple[d
     indices = sorted(named)
     for index in indices:
         loader.add(*named[index])
-    # Loader.add keeps a renamed document as a new object under its new id, any other as it came
-    renamed = {index: kept.id for index, kept in zip(indices, loader.documents) if kept is not named[index][0]}
+    renamed = {index: kept.id for index, kept in zip(indices, loader.documents) if kept.id != named[index][0].id}
     return renamed, loader.notes
